@@ -1,0 +1,195 @@
+//! Stable public identifiers and small counted quantities, parsed once at the edge.
+//!
+//! Public ids are short ASCII slugs (`chui`, `bishkek-city`, `tec-chui-alamudun`) chosen by the
+//! data, stable across re-imports and safe in URLs. Counts that the law constrains are types.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("an id may not be empty")]
+    Empty,
+    #[error("an id is at most 64 characters, this one has {0}")]
+    TooLong(usize),
+    #[error("an id uses only a–z, 0–9, '-' and '.'; found {0:?}")]
+    BadCharacter(char),
+    #[error("a station number is a whole number from 1 to 99999, not {0:?}")]
+    BadStationNumber(String),
+    #[error("a council has at least one seat, and at most 101; {0} is out of range")]
+    BadSeatCount(u32),
+}
+
+macro_rules! slug_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(s: &str) -> Result<Self, IdError> {
+                validate_slug(s).map(|()| Self(s.to_owned()))
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> {
+                validate_slug(&s).map(|()| Self(s))
+            }
+        }
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+        impl std::str::FromStr for $name {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, IdError> {
+                Self::parse(s)
+            }
+        }
+    };
+}
+
+fn validate_slug(s: &str) -> Result<(), IdError> {
+    if s.is_empty() {
+        return Err(IdError::Empty);
+    }
+    if s.len() > 64 {
+        return Err(IdError::TooLong(s.len()));
+    }
+    match s
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.'))
+    {
+        Some(c) => Err(IdError::BadCharacter(c)),
+        None => Ok(()),
+    }
+}
+
+slug_id!(
+    /// A unit of territory: region, city, raion, aiyl aimak or settlement.
+    TerritoryId
+);
+slug_id!(
+    /// A local council (жергиликтүү кеңеш / местный кенеш).
+    CouncilId
+);
+slug_id!(
+    /// An election commission: CEC (БШК/ЦИК), TEC (АШК/ТИК) or PEC (УШК/УИК).
+    CommissionId
+);
+slug_id!(
+    /// An election, e.g. `local-2024`.
+    ElectionId
+);
+
+/// The number of a polling station (шайлоо участогу / избирательный участок), unique nationally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct StationNumber(u32);
+
+impl StationNumber {
+    pub fn new(n: u32) -> Result<Self, IdError> {
+        if (1..=99_999).contains(&n) {
+            Ok(Self(n))
+        } else {
+            Err(IdError::BadStationNumber(n.to_string()))
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        s.trim()
+            .parse::<u32>()
+            .map_err(|_| IdError::BadStationNumber(s.to_owned()))
+            .and_then(Self::new)
+    }
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+impl TryFrom<u32> for StationNumber {
+    type Error = IdError;
+    fn try_from(n: u32) -> Result<Self, IdError> {
+        Self::new(n)
+    }
+}
+impl From<StationNumber> for u32 {
+    fn from(n: StationNumber) -> u32 {
+        n.0
+    }
+}
+impl fmt::Display for StationNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The number of seats (мандат) of a council or a district: at least one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct SeatCount(u32);
+
+impl SeatCount {
+    pub const MAX: u32 = 101;
+    pub fn new(n: u32) -> Result<Self, IdError> {
+        if (1..=Self::MAX).contains(&n) {
+            Ok(Self(n))
+        } else {
+            Err(IdError::BadSeatCount(n))
+        }
+    }
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+impl TryFrom<u32> for SeatCount {
+    type Error = IdError;
+    fn try_from(n: u32) -> Result<Self, IdError> {
+        Self::new(n)
+    }
+}
+impl From<SeatCount> for u32 {
+    fn from(n: SeatCount) -> u32 {
+        n.0
+    }
+}
+impl fmt::Display for SeatCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_checked() {
+        assert!(CouncilId::parse("bishkek-city").is_ok());
+        assert_eq!(CouncilId::parse(""), Err(IdError::Empty));
+        assert_eq!(CouncilId::parse("Bishkek"), Err(IdError::BadCharacter('B')));
+        assert_eq!(CouncilId::parse("a b"), Err(IdError::BadCharacter(' ')));
+    }
+
+    #[test]
+    fn counts_are_checked() {
+        assert!(StationNumber::new(0).is_err());
+        assert_eq!(StationNumber::parse(" 1001 ").map(|n| n.get()), Ok(1001));
+        assert!(SeatCount::new(0).is_err());
+        assert!(SeatCount::new(51).is_ok());
+    }
+}

@@ -1,0 +1,20 @@
+//! The election rules of shailoo, as pure types and functions.
+//!
+//! This crate knows nothing of SQL, HTTP, files, the clock or randomness: every input, including
+//! "now", is passed in. A test over `cargo metadata` (`tests/purity.rs`) keeps it that way.
+//! Rule ids (CAL-, VOT-, DIS-, CAN-, RES-) refer to `docs/domain-rules.md`.
+
+pub mod calendar;
+pub mod candidate;
+pub mod district;
+pub mod ids;
+pub mod params;
+pub mod pin;
+pub mod protocol;
+pub mod register;
+pub mod territory;
+pub mod time;
+pub mod voter;
+
+pub use ids::*;
+pub use pin::{Pin, PinError, Sex};

@@ -1,0 +1,1 @@
+//! shailoo-generator
