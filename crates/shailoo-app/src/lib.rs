@@ -1,1 +1,17 @@
-//! shailoo-app
+//! The use cases of shailoo and the storage port they need.
+//!
+//! The web server and the CLI call into this crate; a store crate implements [`Store`]. The
+//! port is shaped by use cases (import a setup, add a station, open a session), not by tables,
+//! so each backend owns its transactions. Every change of election data writes an entry of the
+//! hash-chained audit log ([`audit`]) in the same transaction as the change.
+
+pub mod audit;
+pub mod store;
+pub mod users;
+
+pub use audit::{AuditEntry, AuditEvent, ChainBreak};
+pub use store::{
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,
+    RegisterLoader, StationFilter, Store, StoreError, Totals, verify_audit,
+};
+pub use users::{Actor, NewUser, Role, Session, User, Username};

@@ -1,0 +1,232 @@
+//! Staff accounts, roles scoped to a commission, sessions, and permission checks.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use shailoo_domain::CommissionId;
+use std::fmt;
+
+/// A log-in name: 3–32 characters of a–z, 0–9, '.', '_' or '-'.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Username(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserError {
+    #[error("a username has 3 to 32 characters: a–z, 0–9, '.', '_' or '-'")]
+    BadUsername,
+    #[error("unknown role {0:?}: use cec_admin, tec_member or pec_member")]
+    UnknownRole(String),
+    #[error("a password has at least 10 characters")]
+    WeakPassword,
+}
+
+impl UserError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            UserError::BadUsername => "bad_username",
+            UserError::UnknownRole(_) => "unknown_role",
+            UserError::WeakPassword => "weak_password",
+        }
+    }
+}
+
+impl Username {
+    pub fn parse(s: &str) -> Result<Self, UserError> {
+        let ok = (3..=32).contains(&s.len())
+            && s.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            });
+        if ok {
+            Ok(Username(s.to_owned()))
+        } else {
+            Err(UserError::BadUsername)
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+impl TryFrom<String> for Username {
+    type Error = UserError;
+    fn try_from(s: String) -> Result<Self, UserError> {
+        Username::parse(&s)
+    }
+}
+impl From<Username> for String {
+    fn from(u: Username) -> String {
+        u.0
+    }
+}
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl fmt::Debug for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Username({})", self.0)
+    }
+}
+
+/// A staff role. Each is scoped to one commission and, through it, to the territory below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Administrator at the CEC: the whole election.
+    CecAdmin,
+    /// Member of a territorial commission: its PECs and stations.
+    TecMember,
+    /// Member of a precinct commission: its own station.
+    PecMember,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CecAdmin => "cec_admin",
+            Role::TecMember => "tec_member",
+            Role::PecMember => "pec_member",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, UserError> {
+        match s {
+            "cec_admin" => Ok(Role::CecAdmin),
+            "tec_member" => Ok(Role::TecMember),
+            "pec_member" => Ok(Role::PecMember),
+            other => Err(UserError::UnknownRole(other.to_owned())),
+        }
+    }
+    /// The commission level the role belongs to.
+    pub fn level(self) -> shailoo_domain::territory::CommissionLevel {
+        use shailoo_domain::territory::CommissionLevel;
+        match self {
+            Role::CecAdmin => CommissionLevel::Cec,
+            Role::TecMember => CommissionLevel::Tec,
+            Role::PecMember => CommissionLevel::Pec,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub commission: CommissionId,
+    /// Argon2id PHC string; never leaves the server.
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub commission: CommissionId,
+    pub password_hash: String,
+}
+
+/// A log-in session. The cookie holds a random token; the store keeps only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub token_hash: String,
+    pub username: Username,
+    /// The synchronizer token every form of this session must echo (CSRF protection).
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+/// Who is acting: a logged-in user, or the operator at the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    User {
+        username: Username,
+        role: Role,
+        commission: CommissionId,
+    },
+    /// The CLI, run by whoever has access to the server and its database.
+    System,
+}
+
+impl Actor {
+    pub fn from_user(user: &User) -> Self {
+        Actor::User {
+            username: user.username.clone(),
+            role: user.role,
+            commission: user.commission.clone(),
+        }
+    }
+
+    /// The name written to the audit log.
+    pub fn audit_name(&self) -> &str {
+        match self {
+            Actor::User { username, .. } => username.as_str(),
+            Actor::System => "system",
+        }
+    }
+
+    /// Whether the actor's commission covers a commission whose chain of ancestors (itself
+    /// first, up to the CEC) is `chain`: a commission covers itself and everything below it.
+    pub fn covers(&self, chain: &[CommissionId]) -> bool {
+        match self {
+            Actor::System => true,
+            Actor::User {
+                role: Role::CecAdmin,
+                ..
+            } => true,
+            Actor::User { commission, .. } => chain.contains(commission),
+        }
+    }
+
+    pub fn is_cec_admin(&self) -> bool {
+        matches!(
+            self,
+            Actor::System
+                | Actor::User {
+                    role: Role::CecAdmin,
+                    ..
+                }
+        )
+    }
+}
+
+/// Minimum password length for staff accounts.
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+pub fn check_password_strength(password: &str) -> Result<(), UserError> {
+    if password.chars().count() >= MIN_PASSWORD_LEN {
+        Ok(())
+    } else {
+        Err(UserError::WeakPassword)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> CommissionId {
+        CommissionId::parse(s).expect("valid id")
+    }
+
+    #[test]
+    fn a_tec_member_covers_its_pecs_but_not_another_tec() {
+        let actor = Actor::User {
+            username: Username::parse("tec.chui").expect("valid"),
+            role: Role::TecMember,
+            commission: id("tec-chui"),
+        };
+        assert!(actor.covers(&[id("pec-1001"), id("tec-chui"), id("cec")]));
+        assert!(!actor.covers(&[id("pec-2001"), id("tec-osh"), id("cec")]));
+        assert!(!actor.is_cec_admin());
+    }
+
+    #[test]
+    fn usernames_are_checked() {
+        assert!(Username::parse("admin").is_ok());
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("Admin").is_err());
+    }
+}
