@@ -1,1 +1,166 @@
-fn main() {}
+//! The `shailoo` binary: parses the command line, wires the store, web server and generator
+//! together (the composition root), and maps errors to exit codes at the edge.
+
+mod commands;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// shailoo: election management for the Kyrgyz local council (kenesh) elections.
+#[derive(Debug, Parser)]
+#[command(name = "shailoo", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The database: `sqlite://PATH` (embedded, the default; created on first run) or
+/// `postgres://USER@HOST:PORT/DB` (server).
+#[derive(Debug, Clone, clap::Args)]
+struct DbArg {
+    #[arg(long, env = "SHAILOO_DB", default_value = "sqlite://shailoo.db")]
+    db: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web interface and the JSON API on an existing database.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on.
+        #[arg(long, env = "SHAILOO_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Create a realistic demo election (first run only) and serve it.
+    ///
+    /// Loads every council, commission and polling station of the national demo data and a
+    /// sample of the population register, creates demo log-ins, and prints them. Later runs
+    /// find the data in place and start at once.
+    Demo {
+        #[arg(long, env = "SHAILOO_DB", default_value = "sqlite://shailoo-demo.db")]
+        db: String,
+        #[arg(long, env = "SHAILOO_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// `national` loads the whole 4.3-million-person register instead of a sample.
+        #[arg(long, value_enum, default_value_t = DemoScale::Sample)]
+        scale: DemoScale,
+        /// Generator seed.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+    },
+    /// Create or update the database schema, then exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Write a deterministic demo dataset (documented in docs/data-formats.md) to a folder.
+    Generate {
+        #[arg(long, value_enum, default_value_t = GenerateScale::National)]
+        scale: GenerateScale,
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Load a dataset folder written by `generate` (setup and register), all or nothing.
+    Load {
+        #[command(flatten)]
+        db: DbArg,
+        /// The folder `generate` wrote.
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Print the statutory calendar derived from the calling date and voting day.
+    Calendar {
+        /// The day the election was called (YYYY-MM-DD).
+        #[arg(long)]
+        called: String,
+        /// Voting day (YYYY-MM-DD).
+        #[arg(long)]
+        voting_day: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Allocate seats from vote totals given as JSON (a party-list council or an aiyl district).
+    ///
+    /// Exit code 0 with the result (completed, lots_required or failed) on standard output,
+    /// 2 on malformed input with the offending field named.
+    Seats {
+        /// A JSON file, or `-` for standard input.
+        #[arg(long)]
+        input: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a staff account. The password is read from SHAILOO_PASSWORD or standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        /// The name shown in the interface and the audit log.
+        #[arg(long)]
+        name: String,
+        /// cec_admin, tec_member or pec_member.
+        #[arg(long)]
+        role: String,
+        /// The commission the role is scoped to (e.g. `cec`, `tec-bishkek`, `pec-1001`).
+        #[arg(long)]
+        commission: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain: exit 0 when intact, 1 naming the first broken entry.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum DemoScale {
+    /// Every council, commission and station; a sample of the register.
+    Sample,
+    /// Everything, including the whole register.
+    National,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum GenerateScale {
+    National,
+    Small,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    commands::init_tracing();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

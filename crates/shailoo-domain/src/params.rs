@@ -1,1 +1,734 @@
-//! Placeholder: being written.
+//! The rule parameters: every rule of `docs/domain-rules.md` whose exact content the sources leave
+//! open ("unsure"), or that needs a choice ("likely"), as a named, configurable value with the
+//! documented default, in one struct, [`RuleParameters`].
+//!
+//! The rules read their parameters from here and nowhere else, so that a user can see (through
+//! [`RuleParameters::catalogue`]) exactly which choices the system made on their behalf, and an
+//! election can override any of them in its configuration.
+//!
+//! This module also holds the vocabulary every rule check shares: the [`Confidence`] of a rule and
+//! the [`Coded`] trait of stable finding codes, with their message keys for the ky/ru/en catalogues.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How sure we are of a rule, as in `docs/domain-rules.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Stated in the CEC's appeal itself.
+    Seed,
+    /// Stated by official or several consistent sources.
+    Sure,
+    /// Inferred from official figures, or one secondary source.
+    Likely,
+    /// Not found; a named, configurable choice.
+    Unsure,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Seed => "seed",
+            Confidence::Sure => "sure",
+            Confidence::Likely => "likely",
+            Confidence::Unsure => "unsure",
+        }
+    }
+}
+
+/// A finding with a stable code: what crosses to clients, stores and translations.
+///
+/// Clients translate by [`Coded::message_key`] and never match on prose; the English text is the
+/// default for logs and for a catalogue that lacks the key.
+pub trait Coded {
+    /// The stable code, e.g. `RES-05.received_balance`; it starts with the rule id.
+    fn code(&self) -> &'static str;
+    /// The rule id implemented, e.g. `RES-05`.
+    fn rule(&self) -> &'static str;
+    /// The Fluent message key, e.g. `check-res-05-received-balance`.
+    fn message_key(&self) -> &'static str;
+    /// An English default text.
+    fn default_text(&self) -> &'static str;
+}
+
+/// Defines a closed enum of finding codes with their rule id, message key and English text.
+/// Serde uses the code, so the wire form and [`Coded::code`] cannot drift apart.
+macro_rules! coded_enum {
+    (
+        $(#[$emeta:meta])*
+        $vis:vis enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident = ($code:literal, $rule:literal, $key:literal, $text:literal)
+            ),+ $(,)?
+        }
+    ) => {
+        $(#[$emeta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+        )]
+        $vis enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
+        }
+        impl $name {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The code with this stable string, if any.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+        impl $crate::params::Coded for $name {
+            fn code(&self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+            fn rule(&self) -> &'static str {
+                match self { $($name::$variant => $rule,)+ }
+            }
+            fn message_key(&self) -> &'static str {
+                match self { $($name::$variant => $key,)+ }
+            }
+            fn default_text(&self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str($crate::params::Coded::code(self))
+            }
+        }
+    };
+}
+pub(crate) use coded_enum;
+
+/// VOT-02 (unsure): the day a person born on 29 February reaches an age in a non-leap year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeapDayBirthday {
+    /// The last day of February (the usual reading of the civil code): default.
+    #[default]
+    February28,
+    /// The day after 28 February.
+    March1,
+}
+
+/// DIS-04: how the reserved share of a district's mandates is rounded to whole mandates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Up to the next whole number ("at least 30%"): default, and what the 2024 figures show.
+    #[default]
+    Up,
+    /// Down to the whole number below.
+    Down,
+    /// To the nearest whole number, halves up.
+    Nearest,
+}
+
+/// RES-06: what the city threshold is a share of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdBase {
+    /// The voters who took part in voting (the 2024 law): default.
+    #[default]
+    VotersWhoTookPart,
+    /// The valid votes.
+    ValidVotes,
+}
+
+/// RES-08 (unsure): what happens when remainders or votes tie for the last seat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieBreak {
+    /// The commission draws lots and records it; the software reports "lots required" and never
+    /// picks at random itself.
+    #[default]
+    DrawingOfLots,
+}
+
+/// RES-09 (unsure): where the seats go that a list is too short to fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnfilledListSeats {
+    /// To the parties with the next largest remainders.
+    #[default]
+    NextLargestRemainders,
+    /// They stay vacant.
+    Vacant,
+}
+
+/// A fraction of whole numbers, e.g. the reserved share 3/10 (DIS-04). Exact: no floats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Fraction {
+    pub numerator: u32,
+    pub denominator: u32,
+}
+
+impl Fraction {
+    pub const fn new(numerator: u32, denominator: u32) -> Fraction {
+        Fraction {
+            numerator,
+            denominator,
+        }
+    }
+
+    /// `self × n`, rounded as asked. A zero denominator gives zero (validation refuses it).
+    pub fn of(self, n: u32, rounding: Rounding) -> u32 {
+        let num = u64::from(self.numerator) * u64::from(n);
+        let den = u64::from(self.denominator);
+        if den == 0 {
+            return 0;
+        }
+        let q = match rounding {
+            Rounding::Up => num.div_ceil(den),
+            Rounding::Down => num / den,
+            Rounding::Nearest => (2 * num + den) / (2 * den),
+        };
+        u32::try_from(q).unwrap_or(u32::MAX)
+    }
+}
+
+impl fmt::Display for Fraction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.numerator, self.denominator)
+    }
+}
+
+/// Every configurable rule, with the defaults of `docs/domain-rules.md`.
+///
+/// Deserializing fills missing fields with their defaults, so an election's configuration names
+/// only what it changes; unknown fields are refused, so a misspelt key is not silently ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RuleParameters {
+    /// VOT-02 (seed): minimum voter age on voting day.
+    pub voter_min_age: u8,
+    /// VOT-02 (unsure): when a person born on 29 February has a birthday in a non-leap year.
+    pub leap_day_birthday: LeapDayBirthday,
+    /// VOT-04 (seed): an address registered no later than this many days before voting day makes
+    /// its holder a member of the local community (registration date ≤ V − 60).
+    pub registration_days_before_voting: u16,
+    /// CAN-01 (seed): minimum candidate age on voting day.
+    pub candidate_min_age: u8,
+    /// CAN-06 (sure): the largest share, in percent, of one sex on a city party list.
+    pub list_max_share_one_sex_percent: u8,
+    /// CAN-06 (likely): a list may have at most as many candidates as the council has seats.
+    pub list_max_length_is_seats: bool,
+    /// CAN-06 (unsure): the minimum number of candidates on a list; 0 = no minimum.
+    pub list_min_length: u32,
+    /// DIS-01 (seed): the largest deviation, in percent, of a district's voters per mandate from
+    /// the council's norm of representation.
+    pub max_deviation_percent: u8,
+    /// DIS-01 (seed): the same for a hard-to-reach or remote district.
+    pub max_deviation_percent_remote: u8,
+    /// DIS-04 (seed): the share of each district's mandates reserved for women.
+    pub reserved_share: Fraction,
+    /// DIS-04 (likely): how that share is rounded to whole mandates.
+    pub reserved_rounding: Rounding,
+    /// DIS-05 (unsure): the fewest mandates a district may have.
+    pub district_min_seats: u32,
+    /// DIS-05 (unsure): the most mandates a district may have; `None` = the council's size.
+    pub district_max_seats: Option<u32>,
+    /// RES-03 (unsure): how many marks a valid aiyl ballot carries at most.
+    pub aiyl_ballot_marks: u8,
+    /// RES-06 (sure): the city threshold, in percent.
+    pub threshold_percent: u8,
+    /// RES-06 (sure): what the threshold is a share of.
+    pub threshold_base: ThresholdBase,
+    /// RES-08 (unsure): how ties are resolved.
+    pub tie_break: TieBreak,
+    /// RES-09 (unsure): where seats go that a short list cannot fill.
+    pub unfilled_list_seats: UnfilledListSeats,
+    /// RES-05 (plausibility, our choice): warn when turnout exceeds this percent of the lists.
+    pub turnout_warning_percent: u8,
+    /// CAL-19 (unsure): days a PEC has to decide a voter-list claim; 0 = the same day.
+    pub claim_decision_days: u16,
+    /// CAL-19 (unsure): from this many days before voting day on, claims are decided immediately
+    /// (1 = on V − 1 and V).
+    pub claim_immediate_days_before_voting: u16,
+    /// CMP-06 (likely): days to file an appeal against a decision.
+    pub appeal_filing_days: u16,
+    /// CMP-06 (likely): days to decide an appeal.
+    pub appeal_decision_days: u16,
+    /// CMP-06 (unsure): appeals on and just after voting day are decided immediately.
+    pub appeal_immediate_around_voting: bool,
+}
+
+impl Default for RuleParameters {
+    fn default() -> Self {
+        RuleParameters {
+            voter_min_age: 18,
+            leap_day_birthday: LeapDayBirthday::February28,
+            registration_days_before_voting: 60,
+            candidate_min_age: 21,
+            list_max_share_one_sex_percent: 70,
+            list_max_length_is_seats: true,
+            list_min_length: 0,
+            max_deviation_percent: 15,
+            max_deviation_percent_remote: 20,
+            reserved_share: Fraction::new(3, 10),
+            reserved_rounding: Rounding::Up,
+            district_min_seats: 1,
+            district_max_seats: None,
+            aiyl_ballot_marks: 1,
+            threshold_percent: 5,
+            threshold_base: ThresholdBase::VotersWhoTookPart,
+            tie_break: TieBreak::DrawingOfLots,
+            unfilled_list_seats: UnfilledListSeats::NextLargestRemainders,
+            turnout_warning_percent: 95,
+            claim_decision_days: 0,
+            claim_immediate_days_before_voting: 1,
+            appeal_filing_days: 3,
+            appeal_decision_days: 3,
+            appeal_immediate_around_voting: true,
+        }
+    }
+}
+
+/// One row of the parameter catalogue shown to users: what the system decided, and on what ground.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParameterInfo {
+    /// The stable key: the field name in the configuration.
+    pub key: &'static str,
+    /// The rule id of `docs/domain-rules.md`.
+    pub rule: &'static str,
+    pub confidence: Confidence,
+    /// The current value, rendered as text (enums in snake_case, fractions as `3/10`).
+    pub value: String,
+    /// The documented default, rendered the same way.
+    pub default: String,
+    /// The Fluent key of its description, e.g. `param-vot-02-leap-day-birthday`.
+    pub message_key: &'static str,
+}
+
+/// A configuration that no rule can work with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    #[error("{key}: a percentage is at most 100, not {value}")]
+    PercentOver100 { key: &'static str, value: u8 },
+    #[error("{key}: must be at least {min}, not {value}")]
+    TooSmall { key: &'static str, min: u32, value: u32 },
+    #[error("reserved_share: a share needs 0 < denominator and numerator ≤ denominator, not {0}")]
+    BadShare(Fraction),
+    #[error("district_max_seats {max} is less than district_min_seats {min}")]
+    MagnitudeRange { min: u32, max: u32 },
+    #[error(
+        "list_max_share_one_sex_percent: below 50 no list could comply, {0} is not a usable value"
+    )]
+    ShareBelowHalf(u8),
+}
+
+impl ParamError {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ParamError::PercentOver100 { .. } => "param_percent_over_100",
+            ParamError::TooSmall { .. } => "param_too_small",
+            ParamError::BadShare(_) => "param_bad_share",
+            ParamError::MagnitudeRange { .. } => "param_magnitude_range",
+            ParamError::ShareBelowHalf(_) => "param_share_below_half",
+        }
+    }
+}
+
+/// How a parameter's value is shown in the catalogue: as its configuration text, so a user can
+/// copy it into a configuration file.
+trait Render {
+    fn render(&self) -> String;
+}
+
+macro_rules! render_display {
+    ($($t:ty),*) => {
+        $(impl Render for $t {
+            fn render(&self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+render_display!(u8, u16, u32, bool, Fraction);
+
+impl Render for Option<u32> {
+    fn render(&self) -> String {
+        match self {
+            Some(n) => n.to_string(),
+            None => "none".to_owned(),
+        }
+    }
+}
+
+macro_rules! render_enum {
+    ($($t:ty { $($variant:ident => $text:literal),+ })*) => {
+        $(impl Render for $t {
+            fn render(&self) -> String {
+                match self { $(<$t>::$variant => $text,)+ }.to_owned()
+            }
+        })*
+    };
+}
+// The texts are the serde names; a test checks they agree.
+render_enum! {
+    LeapDayBirthday { February28 => "february28", March1 => "march1" }
+    Rounding { Up => "up", Down => "down", Nearest => "nearest" }
+    ThresholdBase { VotersWhoTookPart => "voters_who_took_part", ValidVotes => "valid_votes" }
+    TieBreak { DrawingOfLots => "drawing_of_lots" }
+    UnfilledListSeats { NextLargestRemainders => "next_largest_remainders", Vacant => "vacant" }
+}
+
+impl RuleParameters {
+    /// Checks that every value is usable; collects every problem rather than the first.
+    pub fn validate(&self) -> Result<(), Vec<ParamError>> {
+        let mut problems = Vec::new();
+        for (key, value) in [
+            (
+                "list_max_share_one_sex_percent",
+                self.list_max_share_one_sex_percent,
+            ),
+            ("max_deviation_percent", self.max_deviation_percent),
+            (
+                "max_deviation_percent_remote",
+                self.max_deviation_percent_remote,
+            ),
+            ("threshold_percent", self.threshold_percent),
+            ("turnout_warning_percent", self.turnout_warning_percent),
+        ] {
+            if value > 100 {
+                problems.push(ParamError::PercentOver100 { key, value });
+            }
+        }
+        if self.list_max_share_one_sex_percent < 50 {
+            problems.push(ParamError::ShareBelowHalf(
+                self.list_max_share_one_sex_percent,
+            ));
+        }
+        let share = self.reserved_share;
+        if share.denominator == 0 || share.numerator > share.denominator {
+            problems.push(ParamError::BadShare(share));
+        }
+        if self.district_min_seats < 1 {
+            problems.push(ParamError::TooSmall {
+                key: "district_min_seats",
+                min: 1,
+                value: self.district_min_seats,
+            });
+        }
+        if let Some(max) = self.district_max_seats
+            && max < self.district_min_seats
+        {
+            problems.push(ParamError::MagnitudeRange {
+                min: self.district_min_seats,
+                max,
+            });
+        }
+        if self.aiyl_ballot_marks < 1 {
+            problems.push(ParamError::TooSmall {
+                key: "aiyl_ballot_marks",
+                min: 1,
+                value: u32::from(self.aiyl_ballot_marks),
+            });
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Every parameter, with its rule, confidence, current and default value, for display.
+    pub fn catalogue(&self) -> Vec<ParameterInfo> {
+        let d = RuleParameters::default();
+        let mut rows = Vec::with_capacity(24);
+        let mut row = |key, rule, confidence, value: String, default: String, message_key| {
+            rows.push(ParameterInfo {
+                key,
+                rule,
+                confidence,
+                value,
+                default,
+                message_key,
+            });
+        };
+        use Confidence::{Likely, Seed, Sure, Unsure};
+        macro_rules! p {
+            ($field:ident, $rule:literal, $conf:expr, $key:literal) => {
+                row(
+                    stringify!($field),
+                    $rule,
+                    $conf,
+                    self.$field.render(),
+                    d.$field.render(),
+                    $key,
+                )
+            };
+        }
+        p!(voter_min_age, "VOT-02", Seed, "param-vot-02-voter-min-age");
+        p!(
+            leap_day_birthday,
+            "VOT-02",
+            Unsure,
+            "param-vot-02-leap-day-birthday"
+        );
+        p!(
+            registration_days_before_voting,
+            "VOT-04",
+            Seed,
+            "param-vot-04-registration-days-before-voting"
+        );
+        p!(
+            candidate_min_age,
+            "CAN-01",
+            Seed,
+            "param-can-01-candidate-min-age"
+        );
+        p!(
+            list_max_share_one_sex_percent,
+            "CAN-06",
+            Sure,
+            "param-can-06-list-max-share-one-sex"
+        );
+        p!(
+            list_max_length_is_seats,
+            "CAN-06",
+            Likely,
+            "param-can-06-list-max-length-is-seats"
+        );
+        p!(
+            list_min_length,
+            "CAN-06",
+            Unsure,
+            "param-can-06-list-min-length"
+        );
+        p!(
+            max_deviation_percent,
+            "DIS-01",
+            Seed,
+            "param-dis-01-max-deviation"
+        );
+        p!(
+            max_deviation_percent_remote,
+            "DIS-01",
+            Seed,
+            "param-dis-01-max-deviation-remote"
+        );
+        p!(reserved_share, "DIS-04", Seed, "param-dis-04-reserved-share");
+        p!(
+            reserved_rounding,
+            "DIS-04",
+            Likely,
+            "param-dis-04-reserved-rounding"
+        );
+        p!(
+            district_min_seats,
+            "DIS-05",
+            Unsure,
+            "param-dis-05-district-min-seats"
+        );
+        p!(
+            district_max_seats,
+            "DIS-05",
+            Unsure,
+            "param-dis-05-district-max-seats"
+        );
+        p!(
+            aiyl_ballot_marks,
+            "RES-03",
+            Unsure,
+            "param-res-03-aiyl-ballot-marks"
+        );
+        p!(threshold_percent, "RES-06", Sure, "param-res-06-threshold");
+        p!(
+            threshold_base,
+            "RES-06",
+            Sure,
+            "param-res-06-threshold-base"
+        );
+        p!(tie_break, "RES-08", Unsure, "param-res-08-tie-break");
+        p!(
+            unfilled_list_seats,
+            "RES-09",
+            Unsure,
+            "param-res-09-unfilled-list-seats"
+        );
+        p!(
+            turnout_warning_percent,
+            "RES-05",
+            Unsure,
+            "param-res-05-turnout-warning"
+        );
+        p!(
+            claim_decision_days,
+            "CAL-19",
+            Unsure,
+            "param-cal-19-claim-decision-days"
+        );
+        p!(
+            claim_immediate_days_before_voting,
+            "CAL-19",
+            Unsure,
+            "param-cal-19-claim-immediate-days-before-voting"
+        );
+        p!(
+            appeal_filing_days,
+            "CMP-06",
+            Likely,
+            "param-cmp-06-appeal-filing-days"
+        );
+        p!(
+            appeal_decision_days,
+            "CMP-06",
+            Likely,
+            "param-cmp-06-appeal-decision-days"
+        );
+        p!(
+            appeal_immediate_around_voting,
+            "CMP-06",
+            Unsure,
+            "param-cmp-06-appeal-immediate-around-voting"
+        );
+        rows
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let p = RuleParameters::default();
+        assert_eq!(p.voter_min_age, 18);
+        assert_eq!(p.leap_day_birthday, LeapDayBirthday::February28);
+        assert_eq!(p.registration_days_before_voting, 60);
+        assert_eq!(p.candidate_min_age, 21);
+        assert_eq!(p.list_max_share_one_sex_percent, 70);
+        assert!(p.list_max_length_is_seats);
+        assert_eq!((p.max_deviation_percent, p.max_deviation_percent_remote), (15, 20));
+        assert_eq!(p.reserved_share, Fraction::new(3, 10));
+        assert_eq!(p.reserved_rounding, Rounding::Up);
+        assert_eq!((p.district_min_seats, p.district_max_seats), (1, None));
+        assert_eq!(p.aiyl_ballot_marks, 1);
+        assert_eq!(p.threshold_percent, 5);
+        assert_eq!(p.tie_break, TieBreak::DrawingOfLots);
+        assert_eq!(p.appeal_filing_days, 3);
+        assert_eq!(p.claim_decision_days, 0);
+        assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
+    fn catalogue_lists_every_field_once_under_its_config_key() {
+        let p = RuleParameters::default();
+        let rows = p.catalogue();
+        let keys: BTreeSet<&str> = rows.iter().map(|r| r.key).collect();
+        assert_eq!(keys.len(), rows.len(), "a key appears twice");
+        let json = serde_json::to_value(&p).unwrap();
+        let fields: BTreeSet<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, fields);
+        for r in &rows {
+            assert!(r.message_key.starts_with("param-"), "{}", r.message_key);
+            let rule = r.rule.to_ascii_lowercase();
+            assert!(r.message_key.contains(&rule), "{} vs {}", r.message_key, r.rule);
+            assert_eq!(r.value, r.default, "{}", r.key);
+        }
+        let leap = rows.iter().find(|r| r.key == "leap_day_birthday").unwrap();
+        assert_eq!(leap.value, "february28");
+        assert_eq!(leap.confidence, Confidence::Unsure);
+        let share = rows.iter().find(|r| r.key == "reserved_share").unwrap();
+        assert_eq!(share.value, "3/10");
+        let max = rows.iter().find(|r| r.key == "district_max_seats").unwrap();
+        assert_eq!(max.value, "none");
+    }
+
+    #[test]
+    fn rendered_enum_values_are_their_configuration_text() {
+        fn same<T: Serialize + Render>(v: T) {
+            assert_eq!(
+                serde_json::to_value(&v).unwrap(),
+                serde_json::Value::String(v.render())
+            );
+        }
+        same(LeapDayBirthday::February28);
+        same(LeapDayBirthday::March1);
+        same(Rounding::Up);
+        same(Rounding::Down);
+        same(Rounding::Nearest);
+        same(ThresholdBase::VotersWhoTookPart);
+        same(ThresholdBase::ValidVotes);
+        same(TieBreak::DrawingOfLots);
+        same(UnfilledListSeats::NextLargestRemainders);
+        same(UnfilledListSeats::Vacant);
+    }
+
+    #[test]
+    fn catalogue_shows_a_changed_value_beside_its_default() {
+        let p = RuleParameters {
+            leap_day_birthday: LeapDayBirthday::March1,
+            registration_days_before_voting: 30,
+            ..RuleParameters::default()
+        };
+        let rows = p.catalogue();
+        let leap = rows.iter().find(|r| r.key == "leap_day_birthday").unwrap();
+        assert_eq!((leap.value.as_str(), leap.default.as_str()), ("march1", "february28"));
+        let days = rows
+            .iter()
+            .find(|r| r.key == "registration_days_before_voting")
+            .unwrap();
+        assert_eq!((days.value.as_str(), days.default.as_str()), ("30", "60"));
+    }
+
+    #[test]
+    fn partial_configuration_keeps_the_other_defaults_and_refuses_unknown_keys() {
+        let p: RuleParameters =
+            serde_json::from_str(r#"{"leap_day_birthday": "march1", "threshold_percent": 7}"#)
+                .unwrap();
+        assert_eq!(p.leap_day_birthday, LeapDayBirthday::March1);
+        assert_eq!(p.threshold_percent, 7);
+        assert_eq!(p.voter_min_age, 18);
+        assert!(serde_json::from_str::<RuleParameters>(r#"{"treshold_percent": 7}"#).is_err());
+    }
+
+    #[test]
+    fn validation_collects_every_problem() {
+        let p = RuleParameters {
+            threshold_percent: 101,
+            reserved_share: Fraction::new(1, 0),
+            district_min_seats: 5,
+            district_max_seats: Some(3),
+            list_max_share_one_sex_percent: 40,
+            ..RuleParameters::default()
+        };
+        let problems = p.validate().unwrap_err();
+        let codes: Vec<&str> = problems.iter().map(ParamError::code).collect();
+        assert_eq!(
+            codes,
+            [
+                "param_percent_over_100",
+                "param_share_below_half",
+                "param_bad_share",
+                "param_magnitude_range"
+            ]
+        );
+    }
+
+    #[test]
+    fn dis_04_fraction_rounds_as_asked() {
+        let share = Fraction::new(3, 10);
+        assert_eq!(share.of(5, Rounding::Up), 2);
+        assert_eq!(share.of(5, Rounding::Down), 1);
+        assert_eq!(share.of(5, Rounding::Nearest), 2); // 1.5 rounds up
+        assert_eq!(share.of(4, Rounding::Nearest), 1); // 1.2
+        assert_eq!(share.of(10, Rounding::Up), 3);
+        assert_eq!(Fraction::new(1, 0).of(5, Rounding::Up), 0);
+    }
+}

@@ -1,0 +1,276 @@
+//! One function per subcommand. This is the edge: errors become `anyhow` with context here,
+//! the clock is read here, and nothing below this layer prints.
+
+mod data;
+mod demo;
+
+use crate::{AuditCommand, Cli, Command, Format, UserCommand};
+use anyhow::{Context, Result, bail};
+use jiff::civil::Date;
+use shailoo_app::audit::AuditEvent;
+use shailoo_app::users::{NewUser, Role, Username, check_password_strength};
+use shailoo_app::{Store, verify_audit};
+use shailoo_domain::CommissionId;
+use shailoo_domain::calendar::Calendar;
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("SHAILOO_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let json = std::env::var("SHAILOO_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        // Pure commands need no runtime.
+        Command::Calendar {
+            called,
+            voting_day,
+            format,
+        } => calendar(&called, &voting_day, format),
+        Command::Seats { input } => seats(&input),
+        Command::Generate { scale, seed, out } => data::generate(scale, seed, &out),
+        other => runtime()?.block_on(run_async(other)),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+async fn run_async(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Serve { db, addr } => {
+            let store = connect(&db.db).await?;
+            serve(store, &addr).await
+        }
+        Command::Demo {
+            db,
+            addr,
+            scale,
+            seed,
+        } => {
+            let store = connect(&db).await?;
+            demo::prepare(store.as_ref(), scale, seed).await?;
+            serve(store, &addr).await
+        }
+        Command::Migrate { db } => {
+            let applied = shailoo_store::migrate(&db.db).await?;
+            println!("database schema is up to date ({applied} migrations applied in all)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Load { db, data } => {
+            let store = connect(&db.db).await?;
+            data::load(store.as_ref(), &data).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    username,
+                    name,
+                    role,
+                    commission,
+                },
+        } => {
+            let store = connect(&db.db).await?;
+            user_add(store.as_ref(), &username, &name, &role, &commission).await
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let store = connect(&db.db).await?;
+            audit_verify(store.as_ref()).await
+        }
+        Command::Calendar { .. } | Command::Seats { .. } | Command::Generate { .. } => {
+            unreachable_pure_command()
+        }
+    }
+}
+
+fn unreachable_pure_command() -> Result<ExitCode> {
+    bail!("internal error: a pure command reached the async dispatcher")
+}
+
+async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    shailoo_store::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(url)))
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn serve(store: Arc<dyn Store>, addr: &str) -> Result<ExitCode> {
+    let addr: std::net::SocketAddr = addr
+        .parse()
+        .with_context(|| format!("{addr:?} is not an address like 127.0.0.1:8080"))?;
+    let state = shailoo_web::AppState::new(store).context("preparing the web server")?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    println!("shailoo is serving at http://{}", listener.local_addr()?);
+    shailoo_web::serve(state, listener, shutdown_signal()).await?;
+    println!("shailoo stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn parse_date(field: &str, value: &str) -> Result<Date> {
+    value
+        .parse::<Date>()
+        .with_context(|| format!("--{field} {value:?} is not a date like 2024-11-17"))
+}
+
+fn calendar(called: &str, voting_day: &str, format: Format) -> Result<ExitCode> {
+    let called = parse_date("called", called)?;
+    let voting_day = parse_date("voting-day", voting_day)?;
+    let calendar = Calendar::statutory(called, voting_day)?;
+    match format {
+        Format::Json => {
+            println!("{}", serde_json::to_string_pretty(calendar.deadlines())?);
+        }
+        Format::Text => {
+            for d in calendar.deadlines() {
+                let time = d.time.map_or_else(
+                    || "end of day".to_owned(),
+                    |t| t.strftime("%H:%M").to_string(),
+                );
+                println!("{:<7} {}  {:<10} {}", d.id, d.date, time, d.name);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn seats(input: &str) -> Result<ExitCode> {
+    let text = if input == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading standard input")?;
+        s
+    } else {
+        std::fs::read_to_string(input).with_context(|| format!("reading {input}"))?
+    };
+    match shailoo_apportionment::run_json(&text) {
+        Ok(result) => {
+            println!("{}", serde_json::to_string_pretty(&result)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn user_add(
+    store: &dyn Store,
+    username: &str,
+    name: &str,
+    role: &str,
+    commission: &str,
+) -> Result<ExitCode> {
+    let username = Username::parse(username)?;
+    let role = Role::parse(role)?;
+    let commission = CommissionId::parse(commission)?;
+    let found = store
+        .commission(&commission)
+        .await?
+        .with_context(|| format!("there is no commission {commission}"))?;
+    if found.level != role.level() {
+        bail!(
+            "role {} belongs to a {} commission, but {commission} is a {}",
+            role.as_str(),
+            role.level().as_str().to_uppercase(),
+            found.level.as_str().to_uppercase()
+        );
+    }
+    let password = read_password()?;
+    check_password_strength(&password)?;
+    let password_hash = shailoo_web::hash_password(&password)?;
+    let user = NewUser {
+        username: username.clone(),
+        display_name: name.to_owned(),
+        role,
+        commission,
+        password_hash,
+    };
+    let event = AuditEvent::new("system", "user_added", username.as_str(), jiff::Timestamp::now())
+        .after(&(username.as_str(), role.as_str(), user.commission.as_str()));
+    store.add_user(&user, event).await?;
+    println!("added {} ({})", username, role.as_str());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_password() -> Result<String> {
+    if let Ok(p) = std::env::var("SHAILOO_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn audit_verify(store: &dyn Store) -> Result<ExitCode> {
+    match verify_audit(store).await? {
+        Ok(count) => {
+            println!("audit chain intact: {count} entries");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(broken) => {
+            eprintln!("{broken}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
