@@ -37,11 +37,11 @@ pub use district::{
 pub use error::{Problem, SeatsInputError};
 pub use explain::{RankedRemainder, Step};
 pub use fraction::Fraction;
-pub use json::{SeatsInput, SeatsOutput, parse_input, run, run_json};
+pub use json::{Kind, SeatsInput, SeatsOutput, Status, parse_input, run, run_json};
 pub use lots::{Lots, LotsRequired, TiePhase};
 pub use party_list::{
     DEFAULT_THRESHOLD_PERCENT, ListSeats, ListVotes, PartyListAllocation, PartyListInput,
-    allocate_party_list,
+    allocate_party_list, passes_threshold,
 };
 
 use serde::Serialize;

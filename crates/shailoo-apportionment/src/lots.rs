@@ -64,9 +64,9 @@ pub struct LotsRequired {
 
 /// Checks each entry on its own: at least two distinct tied ids that exist in the contest;
 /// distinct winners among them, at least one and fewer than the tied.
-pub(crate) fn validate_entries<'a>(
+pub(crate) fn validate_entries(
     lots: &[Lots],
-    known: &HashSet<&'a str>,
+    known: &HashSet<&str>,
 ) -> Result<(), SeatsInputError> {
     for (i, entry) in lots.iter().enumerate() {
         let tied: HashSet<&str> = entry.tied.iter().map(String::as_str).collect();

@@ -37,6 +37,15 @@ impl Confidence {
     }
 }
 
+/// Whether a finding blocks (an invalid scheme, a protocol that cannot be accepted) or asks for a
+/// second look and a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
 /// A finding with a stable code: what crosses to clients, stores and translations.
 ///
 /// Clients translate by [`Coded::message_key`] and never match on prose; the English text is the
@@ -312,7 +321,11 @@ pub enum ParamError {
     #[error("{key}: a percentage is at most 100, not {value}")]
     PercentOver100 { key: &'static str, value: u8 },
     #[error("{key}: must be at least {min}, not {value}")]
-    TooSmall { key: &'static str, min: u32, value: u32 },
+    TooSmall {
+        key: &'static str,
+        min: u32,
+        value: u32,
+    },
     #[error("reserved_share: a share needs 0 < denominator and numerator ≤ denominator, not {0}")]
     BadShare(Fraction),
     #[error("district_max_seats {max} is less than district_min_seats {min}")]
@@ -515,7 +528,12 @@ impl RuleParameters {
             Seed,
             "param-dis-01-max-deviation-remote"
         );
-        p!(reserved_share, "DIS-04", Seed, "param-dis-04-reserved-share");
+        p!(
+            reserved_share,
+            "DIS-04",
+            Seed,
+            "param-dis-04-reserved-share"
+        );
         p!(
             reserved_rounding,
             "DIS-04",
@@ -609,7 +627,10 @@ mod tests {
         assert_eq!(p.candidate_min_age, 21);
         assert_eq!(p.list_max_share_one_sex_percent, 70);
         assert!(p.list_max_length_is_seats);
-        assert_eq!((p.max_deviation_percent, p.max_deviation_percent_remote), (15, 20));
+        assert_eq!(
+            (p.max_deviation_percent, p.max_deviation_percent_remote),
+            (15, 20)
+        );
         assert_eq!(p.reserved_share, Fraction::new(3, 10));
         assert_eq!(p.reserved_rounding, Rounding::Up);
         assert_eq!((p.district_min_seats, p.district_max_seats), (1, None));
@@ -638,7 +659,12 @@ mod tests {
         for r in &rows {
             assert!(r.message_key.starts_with("param-"), "{}", r.message_key);
             let rule = r.rule.to_ascii_lowercase();
-            assert!(r.message_key.contains(&rule), "{} vs {}", r.message_key, r.rule);
+            assert!(
+                r.message_key.contains(&rule),
+                "{} vs {}",
+                r.message_key,
+                r.rule
+            );
             assert_eq!(r.value, r.default, "{}", r.key);
         }
         let leap = rows.iter().find(|r| r.key == "leap_day_birthday").unwrap();
@@ -679,7 +705,10 @@ mod tests {
         };
         let rows = p.catalogue();
         let leap = rows.iter().find(|r| r.key == "leap_day_birthday").unwrap();
-        assert_eq!((leap.value.as_str(), leap.default.as_str()), ("march1", "february28"));
+        assert_eq!(
+            (leap.value.as_str(), leap.default.as_str()),
+            ("march1", "february28")
+        );
         let days = rows
             .iter()
             .find(|r| r.key == "registration_days_before_voting")

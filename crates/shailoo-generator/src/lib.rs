@@ -1,1 +1,203 @@
-//! shailoo-generator
+//! Deterministic, realistic demo data for shailoo and the file formats later imports read.
+//!
+//! A [`Generator`] is built from a [`Scale`] and a seed; the same pair always gives the same
+//! data, byte for byte. It yields the election setup (territory, councils, commissions, polling
+//! stations, the 2024 local election), the station areas that map addresses to stations, and a
+//! population register extract as a stream. [`write_dataset`] writes all of it as the files
+//! documented in `docs/data-formats.md`; [`read_setup`] and [`RegisterReader`] parse them back,
+//! strictly, into domain types.
+//!
+//! The national scale reproduces the 2024 figures: 264 councils (33 city with 993 seats, 231
+//! aiyl with 5,391), 2,437 regular and 10 remote-voting stations, about 4.3 million persons of
+//! whom about 4.13 million are eligible (TER-01, TER-03, VOT-11). Names of regions, raions and
+//! towns are real; aiyl aimaks, villages and streets are plausible compositions.
+
+mod persons;
+mod plan;
+mod read;
+mod tables;
+mod translit;
+mod write;
+
+pub use persons::{ELIGIBLE_SHARE, PersonStream, Row as PersonRow, is_eligible};
+pub use plan::{
+    AIYL_COUNCILS, AIYL_SEATS, CITY_SEATS, NATIONAL_REGULAR_STATIONS, NATIONAL_REMOTE_STATIONS,
+};
+pub use read::{
+    COMMISSIONS_COLUMNS, COUNCILS_COLUMNS, FormatError, REGISTER_COLUMNS, RegisterReader, RowError,
+    RowErrorKind, STATION_AREAS_COLUMNS, STATIONS_COLUMNS, TERRITORIES_COLUMNS, read_setup,
+};
+pub use write::{Counts, FileSummary, GeneratorError, Summary, files, write_dataset};
+
+use jiff::civil::{Date, date};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use shailoo_domain::StationNumber;
+use shailoo_domain::register::RegisterRecord;
+use shailoo_domain::territory::{Election, Setup, StationArea};
+
+/// Voting day of the 2024 local council elections (CAL-16); ages and the 60-day registration
+/// limit are computed against it.
+pub const VOTING_DAY: Date = date(2024, 11, 17);
+
+/// How much data to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// The whole country at its 2024 size.
+    National,
+    /// Bishkek and part of Chui region: 20 stations and about 5,000 persons, for tests.
+    Small,
+}
+
+impl Scale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scale::National => "national",
+            Scale::Small => "small",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Scale> {
+        match s {
+            "national" => Some(Scale::National),
+            "small" => Some(Scale::Small),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for Scale {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Scale::parse(s).ok_or_else(|| format!("unknown scale {s:?}: expected national or small"))
+    }
+}
+
+impl std::fmt::Display for Scale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The setup together with the station areas: everything but the register.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub setup: Setup,
+    /// Every (settlement, street) of the register and the one regular station serving it.
+    pub station_areas: Vec<StationArea>,
+}
+
+impl Dataset {
+    /// The one election of the dataset (`local-2024`).
+    pub fn election(&self) -> Option<&Election> {
+        self.setup.elections.first()
+    }
+}
+
+impl PartialEq for Dataset {
+    // `Setup` has no `PartialEq` of its own; every part it holds does.
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.setup, &other.setup);
+        a.territories == b.territories
+            && a.councils == b.councils
+            && a.commissions == b.commissions
+            && a.stations == b.stations
+            && a.elections == b.elections
+            && self.station_areas == other.station_areas
+    }
+}
+
+/// A deterministic data generator: everything it yields is a function of (scale, seed).
+pub struct Generator {
+    scale: Scale,
+    seed: u64,
+    plan: plan::Plan,
+    tables: persons::Tables,
+}
+
+impl Generator {
+    /// Plans the setup (fast: no persons are generated until asked for).
+    pub fn new(scale: Scale, seed: u64) -> Generator {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let plan = plan::build(scale, &mut rng);
+        let tables = persons::Tables::new(&plan);
+        Generator {
+            scale,
+            seed,
+            plan,
+            tables,
+        }
+    }
+
+    pub fn scale(&self) -> Scale {
+        self.scale
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The election setup; passes [`Setup::check`].
+    pub fn setup(&self) -> Setup {
+        self.plan.setup.clone()
+    }
+
+    /// The setup and the station areas.
+    pub fn dataset(&self) -> Dataset {
+        Dataset {
+            setup: self.plan.setup.clone(),
+            station_areas: self.plan.areas.clone(),
+        }
+    }
+
+    /// Borrowed views, without cloning.
+    pub fn setup_ref(&self) -> &Setup {
+        &self.plan.setup
+    }
+
+    pub fn station_areas(&self) -> &[StationArea] {
+        &self.plan.areas
+    }
+
+    /// How many persons [`Generator::persons`] will yield (known before generating them).
+    pub fn person_count(&self) -> u64 {
+        self.plan.streets.iter().map(|s| u64::from(s.persons)).sum()
+    }
+
+    /// Persons registered in each regular station's area, in the order of the stations: the
+    /// station sizes the plan aimed at (about `ELIGIBLE_SHARE` of them are eligible).
+    pub fn station_persons(&self) -> Vec<(StationNumber, u64)> {
+        let mut out: Vec<(StationNumber, u64)> = Vec::new();
+        for (area, street) in self.plan.areas.iter().zip(&self.plan.streets) {
+            match out.last_mut() {
+                Some((number, persons)) if *number == area.station => {
+                    *persons += u64::from(street.persons)
+                }
+                _ => out.push((area.station, u64::from(street.persons))),
+            }
+        }
+        out
+    }
+
+    /// The register extract as a stream, street by street; nothing is held in memory.
+    pub fn persons(&self) -> PersonStream<'_> {
+        PersonStream::new(&self.plan, &self.tables, self.seed)
+    }
+
+    /// Every `every_nth` person of [`Generator::persons`] (the first, then every n-th after
+    /// it), for a demo's register sample. Skipped persons are generated but not copied.
+    pub fn persons_sample(&self, every_nth: usize) -> impl Iterator<Item = RegisterRecord> + '_ {
+        let step = every_nth.max(1);
+        let mut stream = self.persons();
+        std::iter::from_fn(move || {
+            let record = stream.next_row()?.to_record();
+            for _ in 1..step {
+                if stream.next_row().is_none() {
+                    break;
+                }
+            }
+            Some(record)
+        })
+    }
+}

@@ -1,1 +1,416 @@
-//! shailoo-store
+//! The storage port of `shailoo-app` ([`shailoo_app::Store`]) on SQLite and PostgreSQL.
+//!
+//! One crate, one [`Db`] enum with a `Sqlite` and a `Postgres` arm, and one copy of each use
+//! case: the `on_db!` macro expands the same method body once per pool type, so the SQL text
+//! (written with `$N` placeholders, which both engines accept) and the row decoding are shared.
+//! What does differ lives in a few places only:
+//!
+//! * the migrations (`migrations/sqlite` and `migrations/postgres`: same file names, same table
+//!   and constraint names, different column types), embedded with `sqlx::migrate!`;
+//! * how a writer takes the lock that serializes the audit chain ([`Dialect`]): SQLite writers
+//!   open their transaction with `BEGIN IMMEDIATE`, PostgreSQL writers lock the single
+//!   `audit_head` row with `SELECT … FOR UPDATE` before anything else;
+//! * the register bulk load ([`register`]): multi-row `INSERT` with plain `?` placeholders on
+//!   SQLite, `COPY … FROM STDIN` on PostgreSQL.
+//!
+//! URLs: `sqlite://PATH` or `sqlite:PATH` (the file is created on first use; `sqlite::memory:`
+//! for throwaway stores) and `postgres://…` / `postgresql://…`.
+
+use shailoo_app::StoreError;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Connection, Postgres, Sqlite, Transaction};
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Expands `$body` once per engine with `$pool` bound to the concrete pool (`&SqlitePool` or
+/// `&PgPool`) and `$d` to its [`Dialect`]: one source text, two type-checked instantiations.
+macro_rules! on_db {
+    ($db:expr, |$pool:ident, $d:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => {
+                #[allow(unused_variables)]
+                let $d = $crate::Dialect::Sqlite;
+                $body
+            }
+            $crate::Db::Postgres($pool) => {
+                #[allow(unused_variables)]
+                let $d = $crate::Dialect::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+/// Reads (and on PostgreSQL locks) the audit head inside a writing transaction:
+/// `(count, last_hash)`. Every writer does this before its first change, so concurrent writers
+/// queue on the chain instead of forking it.
+macro_rules! lock_head {
+    ($tx:expr, $d:expr) => {{
+        let head: Option<(i64, String)> = sqlx::query_as($d.lock_head_sql())
+            .fetch_optional(&mut *$tx)
+            .await
+            .map_err($crate::db_err)?;
+        head.ok_or_else(|| {
+            shailoo_app::StoreError::Corrupt("the audit_head row is missing".to_owned())
+        })?
+    }};
+}
+
+/// Seals `$event` after `$head` and writes it and the new head, in the caller's transaction.
+macro_rules! append_audit {
+    ($tx:expr, $head:expr, $event:expr) => {{
+        let (count, last_hash): (i64, String) = $head;
+        let entry = $event.seal(count + 1, &last_hash);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, actor, action, subject, before_digest, after_digest, \
+             at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(entry.seq)
+        .bind(entry.event.actor.as_str())
+        .bind(entry.event.action.as_str())
+        .bind(entry.event.subject.as_str())
+        .bind(entry.event.before_digest.as_deref())
+        .bind(entry.event.after_digest.as_deref())
+        .bind(entry.event.at.to_string())
+        .bind(entry.prev_hash.as_str())
+        .bind(entry.hash.as_str())
+        .execute(&mut *$tx)
+        .await
+        .map_err($crate::db_err)?;
+        sqlx::query("UPDATE audit_head SET count = $1, last_hash = $2 WHERE id = 1")
+            .bind(entry.seq)
+            .bind(entry.hash.as_str())
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::db_err)?;
+    }};
+}
+
+mod db;
+pub mod register;
+mod rows;
+mod text;
+
+/// How long a caller waits for a connection (and for a server to answer at all) before the
+/// store reports [`StoreError::Unavailable`].
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long an SQLite writer waits for another writer's lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A connected store. Cloning is cheap (the pools are shared).
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The engine-specific bits of SQL text that the shared method bodies need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// Reads the audit head. On PostgreSQL it also row-locks it until the transaction ends; on
+    /// SQLite the transaction already holds the database's write lock (`BEGIN IMMEDIATE`).
+    fn lock_head_sql(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SELECT count, last_hash FROM audit_head WHERE id = 1",
+            Dialect::Postgres => "SELECT count, last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+        }
+    }
+}
+
+/// A migration that [`migrate`] applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedMigration {
+    pub version: i64,
+    pub description: String,
+}
+
+/// Opens the database at `url`, applies pending migrations and returns it as the port.
+pub async fn connect(url: &str) -> Result<Arc<dyn shailoo_app::Store>, StoreError> {
+    Db::connect(url).await.map(Db::into_dyn)
+}
+
+/// Opens the database at `url` and applies pending migrations, returning those it applied
+/// (empty when the schema was up to date): the `shailoo migrate` command.
+pub async fn migrate(url: &str) -> Result<Vec<AppliedMigration>, StoreError> {
+    let db = Db::open(url).await?;
+    let applied = db.migrate().await;
+    db.close().await;
+    applied
+}
+
+impl Db {
+    /// Opens the database at `url` without touching its schema.
+    pub async fn open(url: &str) -> Result<Db, StoreError> {
+        if url.starts_with("sqlite:") {
+            open_sqlite(url).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            open_postgres(url).await
+        } else {
+            Err(StoreError::BadUrl(redact(url)))
+        }
+    }
+
+    /// Opens the database at `url` and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        let db = Db::open(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Applies pending migrations; returns those applied. Running it again applies nothing.
+    pub async fn migrate(&self) -> Result<Vec<AppliedMigration>, StoreError> {
+        let (migrator, before, run) = on_db!(self, |pool, d| {
+            let migrator = match d {
+                Dialect::Sqlite => &SQLITE_MIGRATOR,
+                Dialect::Postgres => &POSTGRES_MIGRATOR,
+            };
+            // Empty when the migrations table does not exist yet (a new database).
+            let before: HashSet<i64> =
+                sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations")
+                    .fetch_all(pool)
+                    .await
+                    .map(|v| v.into_iter().collect())
+                    .unwrap_or_default();
+            (migrator, before, migrator.run(pool).await)
+        });
+        run.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(e) => db_err(e),
+            other => StoreError::Backend(format!("migration failed: {other}")),
+        })?;
+        Ok(migrator
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration() && !before.contains(&m.version))
+            .map(|m| AppliedMigration {
+                version: m.version,
+                description: m.description.to_string(),
+            })
+            .collect())
+    }
+
+    /// The store as the application's port.
+    pub fn into_dyn(self) -> Arc<dyn shailoo_app::Store> {
+        Arc::new(self)
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes every connection (waits for those in use to come back).
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+async fn open_sqlite(url: &str) -> Result<Db, StoreError> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let options = options
+        .foreign_keys(true)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        .pragma("cache_size", "-65536");
+    let pool = if in_memory {
+        // An in-memory database lives as long as a connection to it: keep exactly one, forever.
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+    } else {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal);
+        SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+    };
+    pool.map(Db::Sqlite).map_err(|e| unavailable(url, e))
+}
+
+async fn open_postgres(url: &str) -> Result<Db, StoreError> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
+    // One direct attempt first: the pool retries a refused connection until its timeout and
+    // then reports only "timed out", while the operator needs the cause.
+    match tokio::time::timeout(ACQUIRE_TIMEOUT, PgConnection::connect_with(&options)).await {
+        Err(_) => {
+            return Err(StoreError::Unavailable(format!(
+                "{}: no answer within {} s",
+                redact(url),
+                ACQUIRE_TIMEOUT.as_secs()
+            )));
+        }
+        Ok(Err(e)) => return Err(unavailable(url, e)),
+        Ok(Ok(conn)) => {
+            // Best effort: the probe connection is not needed any more.
+            let _ = conn.close().await;
+        }
+    }
+    PgPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+        .map(Db::Postgres)
+        .map_err(|e| unavailable(url, e))
+}
+
+fn unavailable(url: &str, e: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(format!("{}: {e}", redact(url)))
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Setting a password fails only for URLs that cannot have one.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Maps a database error that no use case expects: connection trouble is `Unavailable`,
+/// anything else `Backend`.
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+        other => StoreError::Backend(other.to_string()),
+    }
+}
+
+/// Whether `e` is a unique-key violation.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
+/// Maps an insert's error: a taken key is `Duplicate { what, key }`.
+pub(crate) fn insert_err(e: sqlx::Error, what: &'static str, key: impl ToString) -> StoreError {
+    if is_unique_violation(&e) {
+        StoreError::Duplicate {
+            what,
+            key: key.to_string(),
+        }
+    } else {
+        db_err(e)
+    }
+}
+
+/// Opens a writing transaction the way each engine needs it.
+pub(crate) trait WritePool {
+    type Database: sqlx::Database;
+    async fn begin_write(&self) -> Result<Transaction<'static, Self::Database>, StoreError>;
+}
+
+impl WritePool for SqlitePool {
+    type Database = Sqlite;
+    /// `BEGIN IMMEDIATE` takes the write lock at once, so two writers never both read the same
+    /// audit head (a deferred transaction would upgrade its lock later and could fail with
+    /// SQLITE_BUSY half-way, or let the chain fork).
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)
+    }
+}
+
+impl WritePool for PgPool {
+    type Database = Postgres;
+    /// A plain transaction; the first statement of every writer locks the audit head row.
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.begin().await.map_err(db_err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both migration trees must list the same migrations (same file names) and create the same
+    /// tables, indexes and constraints, so that the two engines never drift apart.
+    #[test]
+    fn both_migration_trees_match() {
+        let names = |engine: &str| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(engine);
+            let mut names: Vec<String> = std::fs::read_dir(&dir)
+                .expect("migration directory exists")
+                .map(|e| {
+                    e.expect("readable entry")
+                        .file_name()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            names.sort();
+            (dir, names)
+        };
+        let (sqlite_dir, sqlite) = names("sqlite");
+        let (pg_dir, pg) = names("postgres");
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, pg, "the two migration trees list different files");
+        for file in &sqlite {
+            let objects = |dir: &std::path::Path| {
+                let sql = std::fs::read_to_string(dir.join(file)).expect("readable migration");
+                let mut found: Vec<String> = sql
+                    .split(|c: char| c.is_whitespace() || c == '(')
+                    .collect::<Vec<_>>()
+                    .windows(2)
+                    .filter(|w| matches!(w[0], "TABLE" | "INDEX" | "CONSTRAINT"))
+                    .map(|w| format!("{} {}", w[0], w[1]))
+                    .collect();
+                found.sort();
+                found
+            };
+            assert_eq!(
+                objects(&sqlite_dir),
+                objects(&pg_dir),
+                "{file}: objects differ"
+            );
+        }
+        let versions = |m: &Migrator| m.iter().map(|m| m.version).collect::<Vec<_>>();
+        assert_eq!(versions(&SQLITE_MIGRATOR), versions(&POSTGRES_MIGRATOR));
+    }
+
+    #[test]
+    fn urls_lose_their_password_in_messages() {
+        assert_eq!(
+            redact("postgres://u:secret@localhost/db"),
+            "postgres://u:***@localhost/db"
+        );
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

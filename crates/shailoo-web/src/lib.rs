@@ -1,1 +1,144 @@
-//! shailoo-web
+//! The web face of shailoo: server-rendered HTML pages in Kyrgyz, Russian and English, a JSON
+//! API under `/api/v1` described by OpenAPI, staff log-in with sessions and CSRF protection,
+//! `/healthz` and Prometheus `/metrics`.
+//!
+//! The application is a value: [`router`] turns an [`AppState`] into an axum `Router`, which
+//! tests drive with `oneshot` or bind to port 0, and [`serve`] runs it until a shutdown future
+//! resolves. Nothing here reads the environment or holds a global, except the Prometheus
+//! recorder, which the `metrics` crate only allows once per process (see [`metrics_handle`]).
+
+mod api;
+mod auth;
+mod error;
+pub mod i18n;
+mod observe;
+mod pages;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use jiff::Timestamp;
+use metrics_exporter_prometheus::PrometheusHandle;
+use shailoo_app::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use auth::{LoginThrottle, PasswordError, hash_password, verify_password};
+pub use error::ERROR_CODES;
+pub use i18n::Lang;
+pub use observe::metrics_handle;
+
+/// "Now", injectable so that tests can fix the time the calendar and sessions see.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// Settings the composition root (the CLI) decides; the web crate reads no environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark cookies `Secure` (only sent over HTTPS). On behind a TLS-terminating proxy; off for
+    /// plain-HTTP development and tests.
+    pub secure_cookies: bool,
+    /// How long a staff session lasts.
+    pub session_hours: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: false,
+            session_hours: 12,
+        }
+    }
+}
+
+/// Everything a request handler needs. Cheap to clone: all shared parts are behind `Arc`s.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub metrics: PrometheusHandle,
+    pub throttle: Arc<LoginThrottle>,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// A state with the system clock, the process-wide Prometheus recorder and a fresh throttle.
+    pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
+        AppState {
+            store,
+            metrics: metrics_handle(),
+            throttle: Arc::new(LoginThrottle::default()),
+            config: Arc::new(config),
+            clock: Arc::new(Timestamp::now),
+        }
+    }
+
+    /// Replaces the clock (tests fix "now" to a day of the 2024 calendar).
+    pub fn with_clock(mut self, clock: impl Fn() -> Timestamp + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+}
+
+/// The whole application: pages, API, health and metrics, with the common layers.
+pub fn router(state: AppState) -> Router {
+    let (api_router, _spec) = api::router(state.clone());
+    Router::new()
+        .merge(pages::router(state.clone()))
+        .merge(api_router)
+        .merge(observe::router(state.clone()))
+        .fallback(error::fallback)
+        .layer(axum::middleware::from_fn(observe::track_requests))
+        .layer(TraceLayer::new_for_http())
+        // Defence in depth for a site that loads nothing from elsewhere and runs no script.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+/// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::spec()
+}
+
+/// Serves the application on `addr` until `shutdown` resolves, then lets requests in flight
+/// finish. The peer address is made available to handlers (the log-in throttle counts per IP).
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(state, listener, shutdown).await
+}
+
+/// Like [`serve`], on a listener already bound (tests bind port 0 and read the address).
+pub async fn serve_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    tracing::info!(addr = ?listener.local_addr().ok(), "shailoo web listening");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,333 @@
+//! Arithmetic laws of the allocation, checked on generated elections (proptest).
+//!
+//! Ties are resolved the way a commission would, by re-submitting with a recorded drawing; here
+//! the "drawing" deterministically picks the smallest ids, so that results are comparable
+//! across permutations of the input.
+//!
+//! On house monotonicity: Hare with largest remainders (RES-07) is NOT house-monotone. One more
+//! seat in the council can take a seat away from a list (the Alabama paradox, shown by
+//! `alabama_paradox_can_occur_with_hare`). What does hold, and is checked here, is the quota
+//! property (each list gets the floor or the ceiling of its exact quota), and from it: when the
+//! council grows by one seat, a list loses at most one seat and gains at most two.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on unexpected outcomes"
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+use shailoo_apportionment::{
+    CandidateVotes, DistrictAllocation, DistrictInput, ListVotes, Lots, Outcome,
+    PartyListAllocation, PartyListInput, Sex, allocate_district, allocate_party_list,
+    default_reserved_for_women, passes_threshold as passes, run_json,
+};
+
+/// The winners of a drawing: the `n` smallest ids (a stand-in for the commission's lots).
+fn draw(tied: &[String], n: u64) -> Lots {
+    let mut sorted = tied.to_vec();
+    sorted.sort();
+    sorted.truncate(usize::try_from(n).unwrap());
+    Lots {
+        tied: tied.to_vec(),
+        winners: sorted,
+    }
+}
+
+/// Allocates, drawing lots as often as asked; `None` if the election failed.
+fn party_list(mut input: PartyListInput) -> Option<PartyListAllocation> {
+    loop {
+        match allocate_party_list(&input).unwrap().outcome {
+            Outcome::Completed(a) => return Some(a),
+            Outcome::Failed(_) => return None,
+            Outcome::LotsRequired(req) => {
+                input.lots.push(draw(&req.tied, req.seats_in_question));
+            }
+        }
+    }
+}
+
+fn district(mut input: DistrictInput) -> DistrictAllocation {
+    loop {
+        match allocate_district(&input).unwrap().outcome {
+            Outcome::Completed(a) => return a,
+            Outcome::Failed(reason) => panic!("a district cannot fail: {reason}"),
+            Outcome::LotsRequired(req) => {
+                input.lots.push(draw(&req.tied, req.seats_in_question));
+            }
+        }
+    }
+}
+
+fn seats_by_id(a: &PartyListAllocation) -> BTreeMap<String, u64> {
+    a.lists.iter().map(|l| (l.id.clone(), l.seats)).collect()
+}
+
+prop_compose! {
+    /// A city election: up to 9 lists, turnout at least the list votes plus "against all".
+    fn city(max_seats: u64, with_caps: bool)(
+        votes in prop::collection::vec((0u64..20_000, 0u64..60), 1..9),
+        against_all in 0u64..3_000,
+        invalid in 0u64..500,
+        seats in 1u64..=max_seats,
+        threshold_percent in 0u32..=10,
+    ) -> PartyListInput {
+        let lists: Vec<ListVotes> = votes
+            .iter()
+            .enumerate()
+            .map(|(i, (v, c))| ListVotes {
+                id: format!("l{i}"),
+                votes: *v,
+                candidates: with_caps.then_some(*c),
+            })
+            .collect();
+        let took_part = lists.iter().map(|l| l.votes).sum::<u64>() + against_all + invalid;
+        PartyListInput { seats, took_part, threshold_percent, lists, against_all, lots: Vec::new() }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// RES-07: without caps, every seat is filled, and the election fails only when no list
+    /// passes the threshold (RES-09).
+    #[test]
+    fn res_07_seats_sum_to_the_council_size(input in city(120, false)) {
+        let any_passes = input
+            .lists
+            .iter()
+            .any(|l| passes(l.votes, input.threshold_percent, input.took_part));
+        match party_list(input.clone()) {
+            Some(a) => {
+                prop_assert!(any_passes);
+                prop_assert_eq!(a.total_seats(), input.seats);
+                prop_assert_eq!(a.unfilled, 0);
+                for l in &a.lists {
+                    prop_assert!(l.qualified || l.seats == 0);
+                }
+            }
+            None => prop_assert!(!any_passes),
+        }
+    }
+
+    /// RES-07: each qualifying list gets the floor or the ceiling of its exact quota
+    /// `votes × seats / T`.
+    #[test]
+    fn res_07_each_list_gets_floor_or_ceiling_of_its_quota(input in city(120, false)) {
+        if let Some(a) = party_list(input.clone()) {
+            let total: u128 = a.lists.iter().filter(|l| l.qualified).map(|l| u128::from(l.votes)).sum();
+            for l in a.lists.iter().filter(|l| l.qualified) {
+                let exact = u128::from(l.votes) * u128::from(input.seats);
+                let floor = exact / total;
+                let ceil = exact.div_ceil(total);
+                let seats = u128::from(l.seats);
+                prop_assert!(seats == floor || seats == ceil, "{} got {seats}, quota {exact}/{total}", l.id);
+            }
+        }
+    }
+
+    /// RES-09: a list never gets more seats than candidates, and seats stay unfilled only when
+    /// every qualifying list is exhausted.
+    #[test]
+    fn res_09_caps_are_respected_and_seats_are_passed_on(input in city(120, true)) {
+        if let Some(a) = party_list(input.clone()) {
+            let mut capacity = 0u64;
+            for (l, given) in a.lists.iter().zip(&input.lists) {
+                let cap = given.candidates.unwrap();
+                prop_assert!(l.seats <= cap);
+                if l.qualified {
+                    capacity += cap;
+                }
+            }
+            prop_assert_eq!(a.total_seats(), input.seats.min(capacity));
+            prop_assert_eq!(a.unfilled, input.seats - a.total_seats());
+        }
+    }
+
+    /// The order of the lists in the input does not matter.
+    #[test]
+    fn party_list_is_invariant_under_permutation(
+        (input, shuffled) in city(80, true).prop_flat_map(|input| {
+            let lists = input.lists.clone();
+            (Just(input), Just(lists).prop_shuffle())
+        })
+    ) {
+        let mut permuted = input.clone();
+        permuted.lists = shuffled;
+        let a = party_list(input).map(|a| seats_by_id(&a));
+        let b = party_list(permuted).map(|b| seats_by_id(&b));
+        prop_assert_eq!(a, b);
+    }
+
+    /// Not house monotonicity (which Hare violates, see the Alabama test), but its bound: one
+    /// more seat moves each list by at most one seat down and two up.
+    #[test]
+    fn one_more_seat_costs_a_list_at_most_one_seat(input in city(80, false)) {
+        let mut bigger = input.clone();
+        bigger.seats += 1;
+        if let (Some(a), Some(b)) = (party_list(input), party_list(bigger)) {
+            for (x, y) in a.lists.iter().zip(&b.lists) {
+                prop_assert!(y.seats + 1 >= x.seats);
+                prop_assert!(y.seats <= x.seats + 2);
+            }
+            prop_assert_eq!(b.total_seats(), a.total_seats() + 1);
+        }
+    }
+}
+
+/// The Alabama paradox under RES-07: with 7 seats the lists get 3, 2, 2; with 8 seats 4, 3, 1.
+/// The third list loses a seat because the council grew. This is a property of Hare with
+/// largest remainders, which the law prescribes; the software reproduces it faithfully.
+#[test]
+fn alabama_paradox_can_occur_with_hare() {
+    let input = |seats| PartyListInput {
+        seats,
+        took_part: 1_500,
+        threshold_percent: 5,
+        lists: [("a", 700), ("b", 500), ("c", 300)]
+            .iter()
+            .map(|(id, votes)| ListVotes {
+                id: (*id).to_owned(),
+                votes: *votes,
+                candidates: None,
+            })
+            .collect(),
+        against_all: 0,
+        lots: Vec::new(),
+    };
+    let seven = party_list(input(7)).unwrap();
+    let eight = party_list(input(8)).unwrap();
+    let seats = |a: &PartyListAllocation| a.lists.iter().map(|l| l.seats).collect::<Vec<_>>();
+    assert_eq!(seats(&seven), [3, 2, 2]);
+    assert_eq!(seats(&eight), [4, 3, 1]);
+}
+
+prop_compose! {
+    /// A district: up to 12 candidates with few distinct vote counts (so that ties happen).
+    fn aiyl(max_votes: u64)(
+        candidates in prop::collection::vec((any::<bool>(), 0u64..max_votes), 0..12),
+        seats in 1u64..=11,
+        reserved in prop::option::of(0u64..=11),
+    ) -> DistrictInput {
+        DistrictInput {
+            seats,
+            reserved_for_women: reserved.map(|r| r.min(seats)),
+            candidates: candidates
+                .iter()
+                .enumerate()
+                .map(|(i, (female, votes))| CandidateVotes {
+                    id: format!("c{i:02}"),
+                    sex: if *female { Sex::Female } else { Sex::Male },
+                    votes: *votes,
+                })
+                .collect(),
+            lots: Vec::new(),
+        }
+    }
+}
+
+fn women(c: &[CandidateVotes]) -> u64 {
+    c.iter().filter(|c| c.sex == Sex::Female).count() as u64
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// DIS-04, RES-10: the reserve is met as far as women run; every mandate is filled while
+    /// candidates last.
+    #[test]
+    fn dis_04_reserve_is_met_when_enough_women_run(input in aiyl(20)) {
+        let reserved = input.reserved_for_women.unwrap_or_else(|| default_reserved_for_women(input.seats));
+        let a = district(input.clone());
+        let elected_women = a.elected.iter().filter(|e| e.sex == Sex::Female).count() as u64;
+        let reserved_seats = a.elected.iter().filter(|e| e.reserved).count() as u64;
+        let expected = reserved.min(women(&input.candidates));
+        prop_assert!(elected_women >= expected);
+        prop_assert_eq!(reserved_seats, expected);
+        prop_assert!(a.elected.iter().filter(|e| e.reserved).all(|e| e.sex == Sex::Female));
+        let filled = input.seats.min(input.candidates.len() as u64);
+        prop_assert_eq!(a.elected.len() as u64, filled);
+        prop_assert_eq!(a.unfilled, input.seats - filled);
+    }
+
+    /// RES-10: no unelected candidate outpolls an elected candidate of the same sex.
+    #[test]
+    fn res_10_no_unelected_outpolls_an_elected_of_the_same_sex(input in aiyl(20)) {
+        let a = district(input.clone());
+        let elected: BTreeSet<&str> = a.elected.iter().map(|e| e.id.as_str()).collect();
+        for loser in input.candidates.iter().filter(|c| !elected.contains(c.id.as_str())) {
+            for winner in a.elected.iter().filter(|e| e.sex == loser.sex) {
+                prop_assert!(loser.votes <= winner.votes, "{} ({}) beat {} ({})", loser.id, loser.votes, winner.id, winner.votes);
+            }
+        }
+    }
+
+    /// RES-10: when the plain top `m` already holds enough women, the reserve changes nothing.
+    #[test]
+    fn res_10_plain_top_m_stands_when_it_holds_enough_women(
+        input in aiyl(1_000_000).prop_filter("distinct votes", |d| {
+            let votes: BTreeSet<u64> = d.candidates.iter().map(|c| c.votes).collect();
+            votes.len() == d.candidates.len()
+        })
+    ) {
+        let reserved = input.reserved_for_women.unwrap_or_else(|| default_reserved_for_women(input.seats));
+        let mut by_votes = input.candidates.clone();
+        by_votes.sort_by_key(|c| std::cmp::Reverse(c.votes));
+        by_votes.truncate(usize::try_from(input.seats).unwrap());
+        if women(&by_votes) >= reserved.min(women(&input.candidates)) {
+            let a = district(input.clone());
+            let got: BTreeSet<String> = a.elected.into_iter().map(|e| e.id).collect();
+            let plain: BTreeSet<String> = by_votes.into_iter().map(|c| c.id).collect();
+            prop_assert_eq!(got, plain);
+        }
+    }
+
+    /// The order of the candidates in the input does not matter.
+    #[test]
+    fn district_is_invariant_under_permutation(
+        (input, shuffled) in aiyl(10).prop_flat_map(|input| {
+            let c = input.candidates.clone();
+            (Just(input), Just(c).prop_shuffle())
+        })
+    ) {
+        let mut permuted = input.clone();
+        permuted.candidates = shuffled;
+        let set = |a: DistrictAllocation| a.elected.into_iter().map(|e| (e.id, e.reserved)).collect::<BTreeSet<_>>();
+        prop_assert_eq!(set(district(input)), set(district(permuted)));
+    }
+
+    /// The JSON entry point never panics, whatever text it is given.
+    #[test]
+    fn run_json_never_panics(text in "\\PC{0,200}") {
+        let _ = run_json(&text);
+    }
+
+    /// Nor on structurally plausible JSON with odd numbers.
+    #[test]
+    fn run_json_never_panics_on_odd_numbers(
+        seats in any::<u64>(),
+        took in any::<u64>(),
+        votes in prop::collection::vec((any::<u64>(), prop::option::of(any::<u64>())), 0..5),
+        pct in 0u32..=100,
+    ) {
+        let lists: Vec<String> = votes
+            .iter()
+            .enumerate()
+            .map(|(i, (v, c))| match c {
+                Some(c) => format!(r#"{{"id": "l{i}", "votes": {v}, "candidates": {c}}}"#),
+                None => format!(r#"{{"id": "l{i}", "votes": {v}}}"#),
+            })
+            .collect();
+        let text = format!(
+            r#"{{"kind": "party_list", "seats": {seats}, "took_part": {took}, "threshold_percent": {pct}, "against_all": 0, "lists": [{}]}}"#,
+            lists.join(",")
+        );
+        if let Ok(out) = run_json(&text)
+            && out["status"] == "completed"
+        {
+            let total: u64 = out["seats"].as_array().unwrap().iter().map(|l| l["seats"].as_u64().unwrap()).sum();
+            prop_assert_eq!(total + out["unfilled"].as_u64().unwrap(), seats);
+        }
+    }
+}

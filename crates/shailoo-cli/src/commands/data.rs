@@ -1,0 +1,168 @@
+//! `shailoo generate` and `shailoo load`: writing a dataset and loading one into a store.
+
+use crate::GenerateScale;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::Timestamp;
+use shailoo_app::Store;
+use shailoo_app::audit::AuditEvent;
+use shailoo_domain::register::RegisterRecord;
+use shailoo_generator::{Generator, RegisterReader, Scale, files, read_setup, write_dataset};
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Register records per batch handed to the store: large enough to amortize each statement,
+/// small enough to keep memory flat.
+pub const REGISTER_BATCH: usize = 10_000;
+
+pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{what} {{bar:40}} {{human_pos}}/{{human_len}} ({{per_sec}}, {{eta}} left)"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+pub fn generate(scale: GenerateScale, seed: u64, out: &Path) -> Result<ExitCode> {
+    let scale = match scale {
+        GenerateScale::National => Scale::National,
+        GenerateScale::Small => Scale::Small,
+    };
+    let started = Instant::now();
+    let generator = Generator::new(scale, seed);
+    let bar = progress_bar(generator.person_count(), "register");
+    let summary = write_dataset(&generator, out, |rows| bar.set_position(rows))
+        .with_context(|| format!("writing the dataset to {}", out.display()))?;
+    bar.finish_and_clear();
+    let c = &summary.counts;
+    println!(
+        "wrote {} ({} scale, seed {seed}) in {:.1} s: {} councils ({} city, {} aiyl; {} + {} seats), \
+         {} commissions, {} stations ({} regular, {} remote), {} persons ({} eligible)",
+        out.display(),
+        scale,
+        started.elapsed().as_secs_f64(),
+        c.councils,
+        c.city_councils,
+        c.aiyl_councils,
+        c.city_seats,
+        c.aiyl_seats,
+        c.commissions,
+        c.stations,
+        c.regular_stations,
+        c.remote_stations,
+        c.persons,
+        c.eligible_persons,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the setup (one atomic import) and then the register (a second atomic import).
+pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
+    let started = Instant::now();
+    let dataset = read_setup(dir).with_context(|| format!("reading {}", dir.display()))?;
+    let event = AuditEvent::new("system", "setup_imported", dir.display().to_string(), Timestamp::now());
+    let summary = store
+        .import_setup(&dataset.setup, &dataset.station_areas, event)
+        .await
+        .context("importing the election setup (nothing was stored)")?;
+    println!(
+        "setup: {} territories, {} councils, {} commissions, {} stations, {} station areas in {:.1} s",
+        summary.territories,
+        summary.councils,
+        summary.commissions,
+        summary.stations,
+        summary.station_areas,
+        started.elapsed().as_secs_f64()
+    );
+
+    let path = dir.join(files::REGISTER);
+    let reader = RegisterReader::open(&path)?;
+    let expected = manifest_persons(dir).unwrap_or(0);
+    let started = Instant::now();
+    let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
+        for record in reader {
+            if sink(record.map_err(anyhow::Error::from)).is_break() {
+                return;
+            }
+        }
+    };
+    let loaded = load_register(store, source, expected, &path.display().to_string())
+        .await
+        .context("loading the register (nothing of it was stored)")?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "register: {loaded} persons in {seconds:.1} s ({:.0} rows/s)",
+        loaded as f64 / seconds.max(1e-9)
+    );
+    Ok(())
+}
+
+fn manifest_persons(dir: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(dir.join(files::MANIFEST)).ok()?;
+    let summary: shailoo_generator::Summary = serde_json::from_str(&text).ok()?;
+    Some(summary.counts.persons)
+}
+
+/// A source of register records: it calls the sink with each record until the sink says stop.
+pub trait RecordSource: FnOnce(&mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>) + Send + 'static {}
+impl<F> RecordSource for F where
+    F: FnOnce(&mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>) + Send + 'static
+{
+}
+
+/// Streams records into one register load: all of them or, on the first bad one, none.
+///
+/// Parsing or generating runs on a blocking thread while the store writes the previous batch,
+/// so the two cores work at the same time.
+pub async fn load_register(
+    store: &dyn Store,
+    source: impl RecordSource,
+    expected: u64,
+    what: &str,
+) -> Result<u64> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<RegisterRecord>>>(4);
+    let producer = tokio::task::spawn_blocking(move || {
+        let mut batch = Vec::with_capacity(REGISTER_BATCH);
+        source(&mut |record| {
+            match record {
+                Ok(r) => batch.push(r),
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return ControlFlow::Break(());
+                }
+            }
+            if batch.len() == REGISTER_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(REGISTER_BATCH));
+                if tx.blocking_send(Ok(full)).is_err() {
+                    // The loader gave up; its error is reported there.
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        });
+        if !batch.is_empty() {
+            let _ = tx.blocking_send(Ok(batch));
+        }
+    });
+    let bar = progress_bar(expected, "register");
+    let mut loader = store.begin_register_load().await?;
+    let mut count = 0u64;
+    while let Some(batch) = rx.recv().await {
+        let batch = batch?;
+        loader.push(&batch).await?;
+        count += batch.len() as u64;
+        bar.set_position(count);
+    }
+    producer
+        .await
+        .context("the register reader stopped unexpectedly")?;
+    let event = AuditEvent::new("system", "register_loaded", what, Timestamp::now()).after(&count);
+    loader.commit(event).await?;
+    bar.finish_and_clear();
+    Ok(count)
+}

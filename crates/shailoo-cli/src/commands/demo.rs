@@ -1,0 +1,120 @@
+//! `shailoo demo`: a realistic demo election, loaded once, with demo log-ins.
+
+use super::data::load_register;
+use crate::DemoScale;
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+use shailoo_app::Store;
+use shailoo_app::audit::AuditEvent;
+use shailoo_app::users::{NewUser, Role, Username};
+use shailoo_domain::CommissionId;
+use shailoo_generator::{Generator, Scale};
+use shailoo_domain::register::RegisterRecord;
+use std::ops::ControlFlow;
+use std::time::Instant;
+
+/// One person in this many goes into the sample register: about 215,000 of 4.3 million,
+/// enough for look-ups everywhere while the first start stays well under a minute.
+const SAMPLE_EVERY: usize = 20;
+
+/// The demo log-ins. Printed on every start: this is a demo, not a deployment.
+const DEMO_PASSWORD: &str = "shailoo-demo-2024";
+
+struct DemoUser {
+    username: &'static str,
+    name: &'static str,
+    role: Role,
+    commission: &'static str,
+}
+
+const DEMO_USERS: [DemoUser; 3] = [
+    DemoUser {
+        username: "cec.admin",
+        name: "БШК администратору / CEC administrator",
+        role: Role::CecAdmin,
+        commission: "cec",
+    },
+    DemoUser {
+        username: "tec.bishkek",
+        name: "Бишкек шаардык АШК мүчөсү / Bishkek TEC member",
+        role: Role::TecMember,
+        commission: "tec-bishkek",
+    },
+    DemoUser {
+        username: "tec.osh",
+        name: "Ош шаардык АШК мүчөсү / Osh TEC member",
+        role: Role::TecMember,
+        commission: "tec-osh",
+    },
+];
+
+/// Loads the demo data unless the database already holds an election.
+pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<()> {
+    if !store.elections().await?.is_empty() {
+        println!("demo data already in place");
+        print_logins();
+        return Ok(());
+    }
+    let started = Instant::now();
+    let generator = Generator::new(Scale::National, seed);
+    let dataset = generator.dataset();
+    let event = AuditEvent::new("system", "setup_imported", format!("demo seed {seed}"), Timestamp::now());
+    store
+        .import_setup(&dataset.setup, &dataset.station_areas, event)
+        .await
+        .context("loading the demo setup")?;
+    println!(
+        "loaded {} councils, {} commissions and {} polling stations",
+        dataset.setup.councils.len(),
+        dataset.setup.commissions.len(),
+        dataset.setup.stations.len()
+    );
+
+    let (every, expected) = match scale {
+        DemoScale::Sample => (SAMPLE_EVERY, generator.person_count() / SAMPLE_EVERY as u64),
+        DemoScale::National => (1, generator.person_count()),
+    };
+    let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
+        for record in generator.persons_sample(every) {
+            if sink(Ok(record)).is_break() {
+                return;
+            }
+        }
+    };
+    let loaded = load_register(store, source, expected, "demo register").await?;
+    println!("loaded {loaded} persons of the population register");
+
+    for user in &DEMO_USERS {
+        add_demo_user(store, user).await?;
+    }
+    println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
+    print_logins();
+    Ok(())
+}
+
+async fn add_demo_user(store: &dyn Store, user: &DemoUser) -> Result<()> {
+    let username = Username::parse(user.username)?;
+    let new_user = NewUser {
+        username: username.clone(),
+        display_name: user.name.to_owned(),
+        role: user.role,
+        commission: CommissionId::parse(user.commission)?,
+        password_hash: shailoo_web::hash_password(DEMO_PASSWORD)?,
+    };
+    let event = AuditEvent::new("system", "user_added", user.username, Timestamp::now())
+        .after(&(user.username, user.role.as_str(), user.commission));
+    store.add_user(&new_user, event).await?;
+    Ok(())
+}
+
+fn print_logins() {
+    println!("demo log-ins (password {DEMO_PASSWORD:?} for each):");
+    for user in &DEMO_USERS {
+        println!(
+            "  {:<12} {:<10} {}",
+            user.username,
+            user.role.as_str(),
+            user.commission
+        );
+    }
+}

@@ -1,0 +1,227 @@
+# shailoo web interface: English.
+# Keys are identical in ky, ru and en (a test checks it). Error messages are "error-<code>".
+
+site-name = Shailoo: local council elections
+skip-to-content = Skip to main content
+nav-main = Main menu
+nav-language = Language
+nav-home = Home
+nav-calendar = Calendar
+nav-councils = Councils
+nav-commissions = Commissions
+nav-stations = Polling stations
+nav-add-station = Add a polling station
+nav-login = Staff log-in
+nav-logout = Log out
+footer-note = Open data of the local council elections of the Kyrgyz Republic. All times are Bishkek time (UTC+6).
+lang-ky = In Kyrgyz
+lang-ru = In Russian
+lang-en = In English
+yes = yes
+no = no
+filter-all = All
+
+## Home
+home-title = Local council elections
+home-no-election = No election has been loaded yet.
+election-decree = Presidential decree
+election-voting-day = Voting day
+election-calendar-link = Election calendar
+totals-title = In numbers
+totals-what = What
+totals-count = Count
+totals-councils-city = City councils
+totals-seats-city = Seats in city councils
+totals-councils-aiyl = Aiyl councils
+totals-seats-aiyl = Seats in aiyl councils
+totals-commissions = Election commissions
+totals-stations-regular = Regular polling stations
+totals-stations-remote = Remote-voting stations
+totals-register-persons = Persons in the population register
+
+## Calendar
+calendar-title = Election calendar
+calendar-now = Now
+calendar-timezone = Bishkek time
+calendar-open-now = Open now
+calendar-nothing-open = No election action is open at this moment.
+calendar-deadlines = Deadlines
+calendar-rule = Rule
+calendar-deadline = Deadline
+calendar-date = Date
+calendar-time = Time
+calendar-state = Status
+calendar-overridden = changed by the CEC
+calendar-end-of-day = until the end of the day
+state-past = past
+state-current = today
+state-upcoming = upcoming
+calendar-not-yet-open = { $action } is not open yet: it opens at { $at }.
+calendar-closed = { $action } closed at { $at }.
+override-title = Change a deadline
+override-rule = Deadline
+override-date = New date
+override-time = New time
+override-time-hint = Leave empty for a deadline that lasts until the end of the day.
+override-submit = Save the change
+
+cal-01 = Nomination opens for city council lists and aiyl council candidates (the election is called)
+cal-02 = Preliminary voter lists are published on tizme.gov.kg
+cal-03 = Applications for media accreditation close
+cal-04 = Preliminary voter lists are posted at the polling stations
+cal-05 = Territorial commissions submit the aiyl council district schemes to the CEC
+cal-06 = Local government provides places for printed campaign material
+cal-07 = Nomination of city council party lists closes
+cal-08 = Registration of city council party lists closes
+cal-09 = Nomination of aiyl council candidates closes
+cal-10 = Registration of aiyl council candidates closes
+cal-11 = Claims about the voter list (corrections, inclusion) close
+cal-12 = Applications for remote voting close
+cal-13 = Campaigning for city councils begins
+cal-14 = Campaigning for aiyl councils begins
+cal-15 = Campaigning ends, 24 hours before voting opens
+cal-16 = Voting day, 08:00 to 20:00
+cal-17 = The results are determined
+cal-18 = Media publish their prices for campaign airtime and space
+cal-19 = A precinct commission decides a voter-list claim the day it is filed (on the eve of voting and on voting day, immediately)
+
+action-nominate-city-list = Nomination of city council party lists
+action-register-city-list = Registration of city council party lists
+action-nominate-aiyl-candidate = Nomination of aiyl council candidates
+action-register-aiyl-candidate = Registration of aiyl council candidates
+action-apply-media-accreditation = Applications for media accreditation
+action-publish-media-prices = Publication of media prices
+action-publish-preliminary-voter-lists = Publication of preliminary voter lists
+action-file-voter-list-claim = Claims about the voter list
+action-apply-remote-voting = Applications for remote voting
+action-submit-district-scheme = Submission of aiyl district schemes
+action-city-campaign = Campaigning for city councils
+action-aiyl-campaign = Campaigning for aiyl councils
+action-finalize-voter-lists = Finalisation of the voter lists
+action-voting = Voting
+action-enter-protocols = Entry of the voting protocols
+action-determine-results = Determination of the results
+
+## Councils
+councils-title = Local councils
+councils-kind = Kind
+councils-region = Region or city
+kind-city = City council
+kind-aiyl = Aiyl council
+search-name = Name contains
+search-submit = Search
+search-nothing = Nothing found.
+col-name = Name
+col-seats = Seats
+col-territory = Territory
+col-number = Number
+col-address = Address
+col-remote = Remote voting
+
+## Commissions
+commissions-title = Election commissions
+commissions-level = Level
+commissions-tecs = Territorial election commissions
+commissions-parent = Higher commission
+commissions-children = Subordinate commissions
+level-cec = Central Commission (CEC)
+level-tec = Territorial commission (TEC)
+level-pec = Precinct commission (PEC)
+
+## Stations
+stations-title = Polling stations
+stations-search = Number or address
+stations-remote-only = Remote-voting stations only
+stations-regular-only = Regular stations only
+station-title = Polling station
+station-added = The polling station has been added.
+station-pec = Precinct commission
+station-council = Council
+station-accessibility = Accessibility
+station-access-none = No accessibility features recorded
+access-ramp = Ramp or call button
+access-ground_floor = Ground floor or lift
+access-wide_doors = Wide doors
+access-parking = Parking
+access-tactile_signs = Tactile signs
+station-new-title = Add a polling station
+station-pec-id = Precinct commission (id, e.g. pec-1001)
+station-council-id = Council (id)
+station-territory-id = Settlement (id)
+station-territory-hint = Leave empty to use the council's territory.
+station-remote-label = A station for remote voting
+station-new-submit = Add the station
+
+## Accounts
+login-title = Staff log-in
+login-username = Username
+login-password = Password
+login-submit = Log in
+role-cec_admin = CEC administrator
+role-tec_member = TEC member
+role-pec_member = PEC member
+
+## Paging
+pager-label = Pages
+pager-total = Found
+pager-page = Page
+pager-prev = Previous
+pager-next = Next
+
+## Errors
+error-title = Something is wrong
+error-bad_parameter = The value of “{ $field }” is malformed.
+error-bad_station_number = A polling station number is a whole number from 1 to 99999.
+error-bad_id = An id uses only the letters a–z, digits and “-”.
+error-bad_date = Enter a real date as YYYY-MM-DD.
+error-bad_time = Enter a time as HH:MM, or leave it empty.
+error-required = Fill in this field in all three languages.
+error-not_found = There is no such page or record.
+error-forbidden = Your role does not allow this.
+error-login_required = Please log in first.
+error-csrf_failed = The form has expired or did not come from this site. Reload the page and try again.
+error-throttled = Too many failed log-in attempts. Try again in 15 minutes.
+error-wrong_credentials = Wrong username or password.
+error-unknown_rule = Choose a deadline from the list.
+error-not_a_pec = This commission is not a precinct commission.
+error-internal = An internal error occurred. It has been logged.
+error-db_unavailable = The database is unavailable. Try again later.
+error-db_bad_url = The database address is not valid.
+error-duplicate_station_number = A polling station with this number already exists.
+error-duplicate_user = A user with this name already exists.
+error-duplicate = This record already exists.
+error-unknown_council = There is no council with this id.
+error-unknown_commission = There is no commission with this id.
+error-unknown_territory = There is no territory with this id.
+error-unknown_election = There is no election with this id.
+error-unknown_reference = A referenced record does not exist.
+error-db_corrupt = Stored data are damaged. The administrator has been alerted in the log.
+error-db_error = A database error occurred. It has been logged.
+error-duplicate_territory = A territory appears twice.
+error-unknown_parent_territory = A territory names an unknown parent.
+error-duplicate_council = A council appears twice.
+error-council_unknown_territory = A council names an unknown territory.
+error-duplicate_commission = A commission appears twice.
+error-unknown_parent_commission = A commission names an unknown higher commission.
+error-wrong_commission_level = A commission is at the wrong level for its higher commission.
+error-commission_unknown_territory = A commission names an unknown territory.
+error-station_unknown_pec = The polling station names a commission that is not an existing precinct commission.
+error-station_unknown_territory = The polling station names an unknown territory.
+error-voting_day_not_after_calling = Voting day must come after the day the election is called.
+error-pin_wrong_length = A personal identification number has 14 digits.
+error-pin_not_a_digit = A personal identification number has only digits.
+error-pin_bad_sex_digit = The first digit of a personal identification number is 1 or 2.
+error-pin_bad_birth_date = Digits 2 to 9 of a personal identification number must be a date of birth.
+error-pin_unknown_sex = Unknown sex.
+error-deadline_before_calling = With this date a deadline would fall before the election is called.
+error-unknown_override = There is no such deadline in the calendar.
+error-duplicate_override = This deadline is changed twice.
+error-undated_override = This rule has no calendar date and cannot be changed.
+error-voting_day_moved = Voting day itself cannot be moved; only its hours can change.
+error-window_inverted = With this date an action would close before it opens.
+error-out_of_range = The date is outside the supported range.
+error-action_not_yet_open = This action is not open yet.
+error-action_closed = The deadline for this action has passed.
+error-bad_username = A username has 3 to 32 characters: a–z, 0–9, “.”, “_” or “-”.
+error-unknown_role = Unknown role.
+error-weak_password = A password has at least 10 characters.

@@ -1,0 +1,227 @@
+# shailoo веб-интерфейси: кыргыз тили (демейки тил).
+# Ачкычтар ky, ru жана en тилдеринде бирдей (муну тест текшерет). Ката билдирүүлөрү: "error-<код>".
+
+site-name = Шайлоо: жергиликтүү кеңештерге шайлоо
+skip-to-content = Негизги мазмунга өтүү
+nav-main = Башкы меню
+nav-language = Тил
+nav-home = Башкы бет
+nav-calendar = Календарь
+nav-councils = Кеңештер
+nav-commissions = Комиссиялар
+nav-stations = Шайлоо участоктору
+nav-add-station = Шайлоо участогун кошуу
+nav-login = Кызматкерлер үчүн кирүү
+nav-logout = Чыгуу
+footer-note = Кыргыз Республикасынын жергиликтүү кеңештеринин депутаттарын шайлоонун ачык маалыматтары. Бардык убакыт Бишкек убактысы менен (UTC+6).
+lang-ky = Кыргызча
+lang-ru = Орусча
+lang-en = Англисче
+yes = ооба
+no = жок
+filter-all = Баары
+
+## Башкы бет
+home-title = Жергиликтүү кеңештердин депутаттарын шайлоо
+home-no-election = Шайлоо тууралуу маалымат азырынча жүктөлө элек.
+election-decree = Президенттин Жарлыгы
+election-voting-day = Добуш берүү күнү
+election-calendar-link = Шайлоонун календардык планы
+totals-title = Сандар менен
+totals-what = Көрсөткүч
+totals-count = Саны
+totals-councils-city = Шаардык кеңештер
+totals-seats-city = Шаардык кеңештердеги мандаттар
+totals-councils-aiyl = Айылдык кеңештер
+totals-seats-aiyl = Айылдык кеңештердеги мандаттар
+totals-commissions = Шайлоо комиссиялары
+totals-stations-regular = Кадимки шайлоо участоктору
+totals-stations-remote = Аралыктан добуш берүү участоктору
+totals-register-persons = Калк каттоосундагы адамдар
+
+## Календарь
+calendar-title = Шайлоонун календардык планы
+calendar-now = Азыр
+calendar-timezone = Бишкек убактысы
+calendar-open-now = Азыр ачык
+calendar-nothing-open = Учурда бир дагы шайлоо аракети ачык эмес.
+calendar-deadlines = Мөөнөттөр
+calendar-rule = Эреже
+calendar-deadline = Мөөнөт
+calendar-date = Күнү
+calendar-time = Убактысы
+calendar-state = Абалы
+calendar-overridden = БШК тарабынан өзгөртүлгөн
+calendar-end-of-day = күндүн аягына чейин
+state-past = өттү
+state-current = бүгүн
+state-upcoming = алдыда
+calendar-not-yet-open = { $action }: азырынча ачыла элек, { $at } ачылат.
+calendar-closed = { $action }: мөөнөтү { $at } бүттү.
+override-title = Мөөнөттү өзгөртүү
+override-rule = Мөөнөт
+override-date = Жаңы күнү
+override-time = Жаңы убактысы
+override-time-hint = Мөөнөт күндүн аягына чейин созулса, бош калтырыңыз.
+override-submit = Өзгөртүүнү сактоо
+
+cal-01 = Шаардык кеңештерге тизмелерди жана айылдык кеңештерге талапкерлерди көрсөтүүнүн башталышы (шайлоо дайындалган күн)
+cal-02 = Шайлоочулардын алдын ала тизмелери tizme.gov.kg сайтына жарыяланат
+cal-03 = Массалык маалымат каражаттарынын аккредитацияга арыздарын кабыл алуунун аякташы
+cal-04 = Шайлоочулардын алдын ала тизмелери шайлоо участокторуна илинет
+cal-05 = Аймактык комиссиялар айылдык кеңештердин шайлоо округдарынын схемаларын БШКга жиберет
+cal-06 = Жергиликтүү өз алдынча башкаруу органдары басма үгүт материалдары үчүн жай бөлөт
+cal-07 = Шаардык кеңештерге партиялардын тизмелерин көрсөтүүнүн аякташы
+cal-08 = Шаардык кеңештерге партиялардын тизмелерин каттоонун аякташы
+cal-09 = Айылдык кеңештерге талапкерлерди көрсөтүүнүн аякташы
+cal-10 = Айылдык кеңештерге талапкерлерди каттоонун аякташы
+cal-11 = Шайлоочулардын тизмесин тактоо жана тизмеге кошуу боюнча арыздарды кабыл алуунун аякташы
+cal-12 = Аралыктан добуш берүүгө арыздарды кабыл алуунун аякташы
+cal-13 = Шаардык кеңештерге шайлоо боюнча үгүттүн башталышы
+cal-14 = Айылдык кеңештерге шайлоо боюнча үгүттүн башталышы
+cal-15 = Үгүттүн аякташы, добуш берүү башталганга 24 саат калганда
+cal-16 = Добуш берүү күнү, саат 08:00дөн 20:00гө чейин
+cal-17 = Шайлоонун жыйынтыктарын аныктоо
+cal-18 = Массалык маалымат каражаттары үгүт үчүн эфир убактысынын жана басма аянтынын баасын жарыялайт
+cal-19 = Участкалык комиссия тизме боюнча арызды берилген күнү карайт (добуш берүүнүн алдындагы күнү жана добуш берүү күнү дароо)
+
+action-nominate-city-list = Шаардык кеңештерге партиялардын тизмелерин көрсөтүү
+action-register-city-list = Шаардык кеңештерге партиялардын тизмелерин каттоо
+action-nominate-aiyl-candidate = Айылдык кеңештерге талапкерлерди көрсөтүү
+action-register-aiyl-candidate = Айылдык кеңештерге талапкерлерди каттоо
+action-apply-media-accreditation = Массалык маалымат каражаттарынын аккредитацияга арыздары
+action-publish-media-prices = Массалык маалымат каражаттарынын бааларын жарыялоо
+action-publish-preliminary-voter-lists = Шайлоочулардын алдын ала тизмелерин жарыялоо
+action-file-voter-list-claim = Шайлоочулардын тизмеси боюнча арыздар
+action-apply-remote-voting = Аралыктан добуш берүүгө арыздар
+action-submit-district-scheme = Айылдык кеңештердин округдарынын схемаларын жиберүү
+action-city-campaign = Шаардык кеңештерге шайлоо боюнча үгүт
+action-aiyl-campaign = Айылдык кеңештерге шайлоо боюнча үгүт
+action-finalize-voter-lists = Шайлоочулардын тизмелерин акыркы түзүү
+action-voting = Добуш берүү
+action-enter-protocols = Добуш берүүнүн жыйынтыктары боюнча протоколдорду киргизүү
+action-determine-results = Шайлоонун жыйынтыктарын аныктоо
+
+## Кеңештер
+councils-title = Жергиликтүү кеңештер
+councils-kind = Түрү
+councils-region = Облус же шаар
+kind-city = Шаардык кеңеш
+kind-aiyl = Айылдык кеңеш
+search-name = Аталышында бар
+search-submit = Издөө
+search-nothing = Эч нерсе табылган жок.
+col-name = Аталышы
+col-seats = Мандаттар
+col-territory = Аймак
+col-number = Номери
+col-address = Дареги
+col-remote = Аралыктан добуш берүү
+
+## Комиссиялар
+commissions-title = Шайлоо комиссиялары
+commissions-level = Деңгээли
+commissions-tecs = Аймактык шайлоо комиссиялары
+commissions-parent = Жогору турган комиссия
+commissions-children = Төмөн турган комиссиялар
+level-cec = Борбордук комиссия (БШК)
+level-tec = Аймактык комиссия (АШК)
+level-pec = Участкалык комиссия (УШК)
+
+## Участоктор
+stations-title = Шайлоо участоктору
+stations-search = Номери же дареги
+stations-remote-only = Аралыктан добуш берүү участоктору гана
+stations-regular-only = Кадимки участоктор гана
+station-title = Шайлоо участогу
+station-added = Шайлоо участогу кошулду.
+station-pec = Участкалык комиссия
+station-council = Кеңеш
+station-accessibility = Жеткиликтүүлүк
+station-access-none = Жеткиликтүүлүк тууралуу маалымат жок
+access-ramp = Пандус же чакыруу баскычы
+access-ground_floor = Биринчи кабат же лифт
+access-wide_doors = Кең эшиктер
+access-parking = Унаа токтотуучу жай
+access-tactile_signs = Тактилдик белгилер
+station-new-title = Шайлоо участогун кошуу
+station-pec-id = Участкалык комиссия (идентификатору, мисалы pec-1001)
+station-council-id = Кеңеш (идентификатору)
+station-territory-id = Калктуу конуш (идентификатору)
+station-territory-hint = Кеңештин аймагын алуу үчүн бош калтырыңыз.
+station-remote-label = Аралыктан добуш берүү үчүн участок
+station-new-submit = Участокту кошуу
+
+## Колдонуучулар
+login-title = Кызматкерлер үчүн кирүү
+login-username = Колдонуучунун аты
+login-password = Сырсөз
+login-submit = Кирүү
+role-cec_admin = БШКнын администратору
+role-tec_member = АШКнын мүчөсү
+role-pec_member = УШКнын мүчөсү
+
+## Барактар
+pager-label = Барактар
+pager-total = Табылды
+pager-page = Барак
+pager-prev = Артка
+pager-next = Кийинки
+
+## Каталар
+error-title = Бир нерсе туура эмес болду
+error-bad_parameter = «{ $field }» талаасынын мааниси туура эмес.
+error-bad_station_number = Шайлоо участогунун номери — 1ден 99999га чейинки бүтүн сан.
+error-bad_id = Идентификатор латын тамгаларынан a–z, сандардан жана «-» белгисинен гана турат.
+error-bad_date = Чыныгы күндү ЖЖЖЖ-АА-КК түрүндө жазыңыз.
+error-bad_time = Убакытты СС:ММ түрүндө жазыңыз же бош калтырыңыз.
+error-required = Бул талааны үч тилде тең толтуруңуз.
+error-not_found = Мындай барак же жазуу жок.
+error-forbidden = Сиздин ролуңуз буга уруксат бербейт.
+error-login_required = Адегенде системага кириңиз.
+error-csrf_failed = Форманын мөөнөтү бүттү же ал бул сайттан жиберилген эмес. Баракты жаңылап, кайра аракет кылыңыз.
+error-throttled = Кирүүгө ийгиликсиз аракеттер өтө көп болду. 15 мүнөттөн кийин кайра аракет кылыңыз.
+error-wrong_credentials = Колдонуучунун аты же сырсөз туура эмес.
+error-unknown_rule = Тизмеден мөөнөттү тандаңыз.
+error-not_a_pec = Бул комиссия участкалык комиссия эмес.
+error-internal = Ички ката кетти. Ал журналга жазылды.
+error-db_unavailable = Маалымат базасы жеткиликсиз. Кийинчерээк аракет кылыңыз.
+error-db_bad_url = Маалымат базасынын дареги туура эмес.
+error-duplicate_station_number = Мындай номердеги шайлоо участогу мурунтан эле бар.
+error-duplicate_user = Мындай аттагы колдонуучу мурунтан эле бар.
+error-duplicate = Мындай жазуу мурунтан эле бар.
+error-unknown_council = Мындай идентификатордогу кеңеш жок.
+error-unknown_commission = Мындай идентификатордогу комиссия жок.
+error-unknown_territory = Мындай идентификатордогу аймак жок.
+error-unknown_election = Мындай идентификатордогу шайлоо жок.
+error-unknown_reference = Көрсөтүлгөн жазуу жок.
+error-db_corrupt = Сакталган маалыматтар бузулган. Администраторго журнал аркылуу билдирилди.
+error-db_error = Маалымат базасында ката кетти. Ал журналга жазылды.
+error-duplicate_territory = Аймак эки жолу көрсөтүлгөн.
+error-unknown_parent_territory = Аймактын жогору турган аймагы жок.
+error-duplicate_council = Кеңеш эки жолу көрсөтүлгөн.
+error-council_unknown_territory = Кеңештин аймагы жок.
+error-duplicate_commission = Комиссия эки жолу көрсөтүлгөн.
+error-unknown_parent_commission = Комиссиянын жогору турган комиссиясы жок.
+error-wrong_commission_level = Комиссиянын деңгээли жогору турган комиссияга туура келбейт.
+error-commission_unknown_territory = Комиссиянын аймагы жок.
+error-station_unknown_pec = Участокто көрсөтүлгөн комиссия бар участкалык комиссия эмес.
+error-station_unknown_territory = Участокто көрсөтүлгөн аймак жок.
+error-voting_day_not_after_calling = Добуш берүү күнү шайлоо дайындалган күндөн кийин болушу керек.
+error-pin_wrong_length = Жеке идентификациялык номер 14 сандан турат.
+error-pin_not_a_digit = Жеке идентификациялык номер сандардан гана турат.
+error-pin_bad_sex_digit = Жеке идентификациялык номердин биринчи саны 1 же 2 болот.
+error-pin_bad_birth_date = Жеке идентификациялык номердин 2-9-сандары туулган күн болушу керек.
+error-pin_unknown_sex = Жынысы белгисиз.
+error-deadline_before_calling = Бул күн менен мөөнөт шайлоо дайындалганга чейин түшүп калат.
+error-unknown_override = Календарда мындай мөөнөт жок.
+error-duplicate_override = Бул мөөнөт эки жолу өзгөртүлгөн.
+error-undated_override = Бул эреженин календардык күнү жок, аны өзгөртүүгө болбойт.
+error-voting_day_moved = Добуш берүү күнүн жылдырууга болбойт; анын сааттарын гана өзгөртүүгө болот.
+error-window_inverted = Бул күн менен аракет башталганга чейин бүтүп калат.
+error-out_of_range = Күн жол берилген чектен тышкары.
+error-action_not_yet_open = Бул аракет азырынча ачыла элек.
+error-action_closed = Бул аракеттин мөөнөтү бүттү.
+error-bad_username = Колдонуучунун аты 3төн 32ге чейин белгиден турат: a–z, 0–9, «.», «_» же «-».
+error-unknown_role = Белгисиз роль.
+error-weak_password = Сырсөз кеминде 10 белгиден турушу керек.

@@ -1,0 +1,227 @@
+# Веб-интерфейс shailoo: русский язык.
+# Ключи одинаковы в ky, ru и en (это проверяет тест). Сообщения об ошибках: "error-<код>".
+
+site-name = Шайлоо: выборы в местные кенеши
+skip-to-content = Перейти к основному содержанию
+nav-main = Главное меню
+nav-language = Язык
+nav-home = Главная
+nav-calendar = Календарь
+nav-councils = Кенеши
+nav-commissions = Комиссии
+nav-stations = Избирательные участки
+nav-add-station = Добавить избирательный участок
+nav-login = Вход для сотрудников
+nav-logout = Выйти
+footer-note = Открытые данные выборов депутатов местных кенешей Кыргызской Республики. Всё время указано по Бишкеку (UTC+6).
+lang-ky = На кыргызском
+lang-ru = На русском
+lang-en = На английском
+yes = да
+no = нет
+filter-all = Все
+
+## Главная
+home-title = Выборы депутатов местных кенешей
+home-no-election = Данные о выборах ещё не загружены.
+election-decree = Указ Президента
+election-voting-day = День голосования
+election-calendar-link = Календарный план выборов
+totals-title = В цифрах
+totals-what = Показатель
+totals-count = Количество
+totals-councils-city = Городские кенеши
+totals-seats-city = Мандатов в городских кенешах
+totals-councils-aiyl = Айыльные кенеши
+totals-seats-aiyl = Мандатов в айыльных кенешах
+totals-commissions = Избирательные комиссии
+totals-stations-regular = Обычные избирательные участки
+totals-stations-remote = Участки дистанционного голосования
+totals-register-persons = Лиц в регистре населения
+
+## Календарь
+calendar-title = Календарный план выборов
+calendar-now = Сейчас
+calendar-timezone = время Бишкека
+calendar-open-now = Открыто сейчас
+calendar-nothing-open = Сейчас не открыто ни одно избирательное действие.
+calendar-deadlines = Сроки
+calendar-rule = Правило
+calendar-deadline = Срок
+calendar-date = Дата
+calendar-time = Время
+calendar-state = Состояние
+calendar-overridden = изменено ЦИК
+calendar-end-of-day = до конца дня
+state-past = прошёл
+state-current = сегодня
+state-upcoming = предстоит
+calendar-not-yet-open = { $action }: ещё не открыто, открывается { $at }.
+calendar-closed = { $action }: срок истёк { $at }.
+override-title = Изменить срок
+override-rule = Срок
+override-date = Новая дата
+override-time = Новое время
+override-time-hint = Оставьте пустым, если срок длится до конца дня.
+override-submit = Сохранить изменение
+
+cal-01 = Начало выдвижения списков в городские кенеши и кандидатов в айыльные кенеши (назначение выборов)
+cal-02 = Предварительные списки избирателей публикуются на tizme.gov.kg
+cal-03 = Завершение приёма заявлений СМИ на аккредитацию
+cal-04 = Предварительные списки избирателей вывешиваются на избирательных участках
+cal-05 = ТИК представляют в ЦИК схемы округов по выборам в айыльные кенеши
+cal-06 = Органы местного самоуправления выделяют места для печатных агитационных материалов
+cal-07 = Завершение выдвижения списков партий в городские кенеши
+cal-08 = Завершение регистрации списков партий в городские кенеши
+cal-09 = Завершение выдвижения кандидатов в айыльные кенеши
+cal-10 = Завершение регистрации кандидатов в айыльные кенеши
+cal-11 = Завершение приёма заявлений об уточнении списков избирателей и о включении в них
+cal-12 = Завершение приёма заявлений на дистанционное голосование
+cal-13 = Начало агитации по выборам в городские кенеши
+cal-14 = Начало агитации по выборам в айыльные кенеши
+cal-15 = Окончание агитации, за 24 часа до начала голосования
+cal-16 = День голосования, с 08:00 до 20:00
+cal-17 = Определение результатов выборов
+cal-18 = СМИ публикуют расценки на агитационное эфирное время и печатную площадь
+cal-19 = Участковая комиссия рассматривает заявление об уточнении списка в день подачи (накануне и в день голосования — немедленно)
+
+action-nominate-city-list = Выдвижение списков партий в городские кенеши
+action-register-city-list = Регистрация списков партий в городские кенеши
+action-nominate-aiyl-candidate = Выдвижение кандидатов в айыльные кенеши
+action-register-aiyl-candidate = Регистрация кандидатов в айыльные кенеши
+action-apply-media-accreditation = Приём заявлений СМИ на аккредитацию
+action-publish-media-prices = Публикация расценок СМИ
+action-publish-preliminary-voter-lists = Публикация предварительных списков избирателей
+action-file-voter-list-claim = Заявления об уточнении списков избирателей
+action-apply-remote-voting = Заявления на дистанционное голосование
+action-submit-district-scheme = Представление схем округов айыльных кенешей
+action-city-campaign = Агитация по выборам в городские кенеши
+action-aiyl-campaign = Агитация по выборам в айыльные кенеши
+action-finalize-voter-lists = Окончательное составление списков избирателей
+action-voting = Голосование
+action-enter-protocols = Ввод протоколов об итогах голосования
+action-determine-results = Определение результатов выборов
+
+## Кенеши
+councils-title = Местные кенеши
+councils-kind = Вид
+councils-region = Область или город
+kind-city = Городской кенеш
+kind-aiyl = Айыльный кенеш
+search-name = Название содержит
+search-submit = Найти
+search-nothing = Ничего не найдено.
+col-name = Название
+col-seats = Мандатов
+col-territory = Территория
+col-number = Номер
+col-address = Адрес
+col-remote = Дистанционное голосование
+
+## Комиссии
+commissions-title = Избирательные комиссии
+commissions-level = Уровень
+commissions-tecs = Территориальные избирательные комиссии
+commissions-parent = Вышестоящая комиссия
+commissions-children = Нижестоящие комиссии
+level-cec = Центральная комиссия (ЦИК)
+level-tec = Территориальная комиссия (ТИК)
+level-pec = Участковая комиссия (УИК)
+
+## Участки
+stations-title = Избирательные участки
+stations-search = Номер или адрес
+stations-remote-only = Только участки дистанционного голосования
+stations-regular-only = Только обычные участки
+station-title = Избирательный участок
+station-added = Избирательный участок добавлен.
+station-pec = Участковая комиссия
+station-council = Кенеш
+station-accessibility = Доступность
+station-access-none = Сведений о доступности нет
+access-ramp = Пандус или кнопка вызова
+access-ground_floor = Первый этаж или лифт
+access-wide_doors = Широкие двери
+access-parking = Парковка
+access-tactile_signs = Тактильные указатели
+station-new-title = Добавить избирательный участок
+station-pec-id = Участковая комиссия (идентификатор, например pec-1001)
+station-council-id = Кенеш (идентификатор)
+station-territory-id = Населённый пункт (идентификатор)
+station-territory-hint = Оставьте пустым, чтобы взять территорию кенеша.
+station-remote-label = Участок для дистанционного голосования
+station-new-submit = Добавить участок
+
+## Учётные записи
+login-title = Вход для сотрудников
+login-username = Имя пользователя
+login-password = Пароль
+login-submit = Войти
+role-cec_admin = Администратор ЦИК
+role-tec_member = Член ТИК
+role-pec_member = Член УИК
+
+## Страницы
+pager-label = Страницы
+pager-total = Найдено
+pager-page = Страница
+pager-prev = Назад
+pager-next = Далее
+
+## Ошибки
+error-title = Что-то пошло не так
+error-bad_parameter = Неверное значение поля «{ $field }».
+error-bad_station_number = Номер избирательного участка — целое число от 1 до 99999.
+error-bad_id = Идентификатор состоит только из латинских букв a–z, цифр и «-».
+error-bad_date = Введите существующую дату в виде ГГГГ-ММ-ДД.
+error-bad_time = Введите время в виде ЧЧ:ММ или оставьте поле пустым.
+error-required = Заполните это поле на всех трёх языках.
+error-not_found = Такой страницы или записи нет.
+error-forbidden = Ваша роль не позволяет этого сделать.
+error-login_required = Сначала войдите в систему.
+error-csrf_failed = Форма устарела или отправлена не с этого сайта. Обновите страницу и попробуйте снова.
+error-throttled = Слишком много неудачных попыток входа. Попробуйте через 15 минут.
+error-wrong_credentials = Неверное имя пользователя или пароль.
+error-unknown_rule = Выберите срок из списка.
+error-not_a_pec = Эта комиссия не является участковой.
+error-internal = Произошла внутренняя ошибка. Она записана в журнал.
+error-db_unavailable = База данных недоступна. Попробуйте позже.
+error-db_bad_url = Адрес базы данных неверен.
+error-duplicate_station_number = Избирательный участок с таким номером уже существует.
+error-duplicate_user = Пользователь с таким именем уже существует.
+error-duplicate = Такая запись уже существует.
+error-unknown_council = Кенеша с таким идентификатором нет.
+error-unknown_commission = Комиссии с таким идентификатором нет.
+error-unknown_territory = Территории с таким идентификатором нет.
+error-unknown_election = Выборов с таким идентификатором нет.
+error-unknown_reference = Указанная запись не существует.
+error-db_corrupt = Хранимые данные повреждены. Администратор уведомлён через журнал.
+error-db_error = Ошибка базы данных. Она записана в журнал.
+error-duplicate_territory = Территория указана дважды.
+error-unknown_parent_territory = У территории указана несуществующая вышестоящая территория.
+error-duplicate_council = Кенеш указан дважды.
+error-council_unknown_territory = У кенеша указана несуществующая территория.
+error-duplicate_commission = Комиссия указана дважды.
+error-unknown_parent_commission = У комиссии указана несуществующая вышестоящая комиссия.
+error-wrong_commission_level = Уровень комиссии не соответствует вышестоящей комиссии.
+error-commission_unknown_territory = У комиссии указана несуществующая территория.
+error-station_unknown_pec = У участка указана комиссия, которая не является существующей участковой комиссией.
+error-station_unknown_territory = У участка указана несуществующая территория.
+error-voting_day_not_after_calling = День голосования должен быть позже дня назначения выборов.
+error-pin_wrong_length = Персональный идентификационный номер состоит из 14 цифр.
+error-pin_not_a_digit = Персональный идентификационный номер состоит только из цифр.
+error-pin_bad_sex_digit = Первая цифра персонального идентификационного номера — 1 или 2.
+error-pin_bad_birth_date = Цифры со 2-й по 9-ю персонального идентификационного номера должны быть датой рождения.
+error-pin_unknown_sex = Неизвестный пол.
+error-deadline_before_calling = С этой датой срок наступил бы раньше назначения выборов.
+error-unknown_override = Такого срока в календаре нет.
+error-duplicate_override = Этот срок изменён дважды.
+error-undated_override = У этого правила нет календарной даты, его нельзя изменить.
+error-voting_day_moved = День голосования перенести нельзя; можно изменить только часы голосования.
+error-window_inverted = С этой датой действие закончилось бы раньше, чем началось.
+error-out_of_range = Дата вне допустимого диапазона.
+error-action_not_yet_open = Это действие ещё не открыто.
+error-action_closed = Срок для этого действия истёк.
+error-bad_username = Имя пользователя — от 3 до 32 символов: a–z, 0–9, «.», «_» или «-».
+error-unknown_role = Неизвестная роль.
+error-weak_password = Пароль должен содержать не менее 10 символов.

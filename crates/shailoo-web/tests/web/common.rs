@@ -1,0 +1,254 @@
+//! Shared fixtures: a fresh SQLite store per test loaded with the generator's small dataset,
+//! staff accounts, a fixed clock, and a tiny cookie-keeping client over `oneshot`.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use jiff::Timestamp;
+use shailoo_app::{AuditEvent, NewUser, Role, Store, Username};
+use shailoo_domain::CommissionId;
+use shailoo_domain::territory::{CommissionLevel, PollingStation};
+use shailoo_generator::{Dataset, Generator, Scale};
+use shailoo_web::{AppState, Config};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// 1 October 2024, 12:00 in Bishkek: city nomination is open (it closes on 7 October, 18:00).
+pub fn fixed_now() -> Timestamp {
+    "2024-10-01T06:00:00Z".parse().expect("timestamp")
+}
+
+/// Argon2 is slow in debug builds: hash the one test password once per test binary.
+pub fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| shailoo_web::hash_password(PASSWORD).expect("hash"))
+        .clone()
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub data: Dataset,
+    pub store: Arc<dyn Store>,
+    /// A TEC with PECs, the member of which is `tec.one`.
+    pub own_tec: CommissionId,
+    /// A PEC under `own_tec`.
+    pub own_pec: CommissionId,
+    /// A PEC under another TEC.
+    pub other_pec: CommissionId,
+    _dir: TempDir,
+}
+
+pub async fn app() -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let store = shailoo_store::connect(&url).await.expect("store");
+    let data = Generator::new(Scale::Small, 2024).dataset();
+    store
+        .import_setup(
+            &data.setup,
+            &data.station_areas,
+            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+        )
+        .await
+        .expect("import");
+
+    let pecs: Vec<_> = data
+        .setup
+        .commissions
+        .iter()
+        .filter(|c| c.level == CommissionLevel::Pec)
+        .collect();
+    let own_pec = pecs.first().expect("a PEC").id.clone();
+    let own_tec = pecs
+        .first()
+        .and_then(|p| p.parent.clone())
+        .expect("a PEC has a TEC");
+    let other_pec = pecs
+        .iter()
+        .find(|p| p.parent.as_ref() != Some(&own_tec))
+        .expect("a PEC under another TEC")
+        .id
+        .clone();
+
+    let cec = data
+        .setup
+        .commissions
+        .iter()
+        .find(|c| c.level == CommissionLevel::Cec)
+        .expect("the CEC")
+        .id
+        .clone();
+    for (name, role, commission) in [
+        ("admin", Role::CecAdmin, cec),
+        ("tec.one", Role::TecMember, own_tec.clone()),
+        ("pec.one", Role::PecMember, own_pec.clone()),
+    ] {
+        store
+            .add_user(
+                &NewUser {
+                    username: Username::parse(name).expect("username"),
+                    display_name: format!("Test {name}"),
+                    role,
+                    commission,
+                    password_hash: password_hash(),
+                },
+                AuditEvent::new("system", "user_added", name, fixed_now()),
+            )
+            .await
+            .expect("user");
+    }
+
+    let state = AppState::new(store.clone(), Config::default()).with_clock(fixed_now);
+    TestApp {
+        router: shailoo_web::router(state),
+        data,
+        store,
+        own_tec,
+        own_pec,
+        other_pec,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// A station of the dataset.
+    pub fn a_station(&self) -> &PollingStation {
+        self.data.setup.stations.first().expect("a station")
+    }
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("a JSON body")
+    }
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+}
+
+/// A client that keeps cookies between requests, like a browser.
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    pub cookies: BTreeMap<String, String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Client {
+    pub fn new(app: &TestApp) -> Client {
+        Client {
+            router: app.router.clone(),
+            cookies: BTreeMap::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> Reply {
+        if !self.cookies.is_empty() {
+            let c = self.cookie_header();
+            req.headers_mut()
+                .insert(header::COOKIE, c.parse().expect("cookie header"));
+        }
+        for (k, v) in &self.headers {
+            req.headers_mut().insert(
+                header::HeaderName::from_bytes(k.as_bytes()).expect("name"),
+                v.parse().expect("value"),
+            );
+        }
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .expect("body");
+        let reply = Reply {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).expect("utf-8"),
+        };
+        for c in reply.set_cookies() {
+            let first = c.split(';').next().unwrap_or_default();
+            if let Some((k, v)) = first.split_once('=') {
+                if v.is_empty() || c.contains("Max-Age=0") {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_owned(), v.to_owned());
+                }
+            }
+        }
+        reply
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    pub async fn post_form(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut body = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in fields {
+            body.append_pair(k, v);
+        }
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body.finish()))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// Logs in through the form, as a browser would: GET the form, POST it back.
+    pub async fn login(&mut self, username: &str, password: &str) -> Reply {
+        let form = self.get("/login").await;
+        let csrf = hidden(&form.body, "csrf");
+        self.post_form(
+            "/login",
+            &[("csrf", &csrf), ("username", username), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+}
+
+/// The value of a hidden input in a page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    html.split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Percent-encodes a query value.
+pub fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

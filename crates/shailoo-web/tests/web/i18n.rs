@@ -1,0 +1,139 @@
+//! The three catalogues have the same keys, and every key the code and templates use exists.
+
+use shailoo_domain::calendar::{Action, RULES};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The message ids of a Fluent file: lines `id = …` at the start of a line (terms start with
+/// `-`, comments with `#`, continuation lines with whitespace; we use neither of the first two
+/// for messages).
+fn keys(lang: &str) -> BTreeSet<String> {
+    let path = crate_dir().join("locales").join(lang).join("main.ftl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    text.lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+        .collect()
+}
+
+/// Every literal key passed to a `t("…")` call (`ctx.t("…")` in templates, `lang.t("…")`,
+/// `.t("…")` in code), not `get("…")` or other calls ending in `t`.
+fn literal_keys(dir: &Path, ext: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some(ext) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, _) in text.match_indices("t(\"") {
+            let before = text[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = &text[i + 3..];
+            if let Some(end) = rest.find('"') {
+                found.insert(rest[..end].to_owned());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_three_catalogues_have_identical_keys() {
+    let ky = keys("ky");
+    assert!(ky.len() > 150, "parsed {} keys", ky.len());
+    for lang in ["ru", "en"] {
+        let other = keys(lang);
+        let missing: Vec<_> = ky.difference(&other).collect();
+        let extra: Vec<_> = other.difference(&ky).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "{lang}: missing {missing:?}, extra {extra:?}");
+    }
+}
+
+#[test]
+fn kyrgyz_and_russian_are_translations_not_copies_of_english() {
+    let read = |l: &str| std::fs::read_to_string(crate_dir().join("locales").join(l).join("main.ftl")).unwrap();
+    let (ky, ru, en) = (read("ky"), read("ru"), read("en"));
+    let value = |text: &str, key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} = ")).map(str::to_owned))
+            .unwrap()
+    };
+    let mut same = Vec::new();
+    for key in keys("en") {
+        let e = value(&en, &key);
+        if value(&ky, &key) == e || value(&ru, &key) == e {
+            same.push(key);
+        }
+    }
+    assert!(same.is_empty(), "untranslated: {same:?}");
+    // Kyrgyz has its own letters.
+    assert!(ky.contains('ү') && ky.contains('ө') && ky.contains('ң'));
+}
+
+#[test]
+fn every_key_used_by_templates_and_code_exists() {
+    let known = keys("ky");
+    let mut used = literal_keys(&crate_dir().join("templates"), "html");
+    used.extend(literal_keys(&crate_dir().join("src"), "rs"));
+    assert!(used.len() > 80, "found {} keys", used.len());
+    // Keys built at run time.
+    for code in shailoo_web::ERROR_CODES {
+        used.insert(format!("error-{code}"));
+    }
+    for r in &RULES {
+        used.insert(r.message_key.to_owned());
+    }
+    for a in Action::ALL {
+        used.insert(a.message_key().to_owned());
+    }
+    for k in [
+        "kind-city", "kind-aiyl", "level-cec", "level-tec", "level-pec", "role-cec_admin",
+        "role-tec_member", "role-pec_member", "state-past", "state-current", "state-upcoming",
+        "stations-remote-only", "stations-regular-only", "calendar-not-yet-open",
+        "calendar-closed",
+    ] {
+        used.insert(k.to_owned());
+    }
+    let missing: Vec<_> = used.difference(&known).collect();
+    assert!(missing.is_empty(), "missing keys: {missing:?}");
+}
+
+#[test]
+fn every_error_code_of_the_lower_layers_has_a_message() {
+    use shailoo_domain::calendar::{ActionClosed, CalendarError};
+    let codes: BTreeSet<&str> = shailoo_web::ERROR_CODES.iter().copied().collect();
+    // Codes produced by the calendar, spelled out so a new variant shows up here.
+    for e in [
+        CalendarError::UnknownOverride("x".into()),
+        CalendarError::DuplicateOverride("CAL-07"),
+        CalendarError::UndatedOverride("CAL-19"),
+        CalendarError::OutOfRange("CAL-07"),
+    ] {
+        assert!(codes.contains(e.code()), "{}", e.code());
+    }
+    let closed = ActionClosed::Closed {
+        action: Action::Voting,
+        rule: "CAL-16",
+        closed_at: jiff::Timestamp::UNIX_EPOCH,
+    };
+    assert!(codes.contains(closed.code()));
+    for e in [
+        shailoo_domain::Pin::parse("1").unwrap_err(),
+        shailoo_domain::Pin::parse("abcdefghijklmn").unwrap_err(),
+    ] {
+        assert!(codes.contains(e.code()), "{}", e.code());
+    }
+    for l in shailoo_web::Lang::ALL {
+        for code in &codes {
+            let m = l.error(code);
+            assert!(!m.starts_with("error-"), "{code} in {l:?}");
+        }
+    }
+}

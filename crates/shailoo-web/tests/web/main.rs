@@ -1,0 +1,11 @@
+//! Integration tests of the web crate, one binary: user journeys over `oneshot` against a
+//! fresh SQLite store loaded with the generator's small dataset.
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
+
+mod accounts;
+mod api;
+mod common;
+mod i18n;
+mod ops;
+mod pages;
+mod staff;

@@ -1,0 +1,232 @@
+//! Staff forms: adding a polling station and overriding a calendar deadline, with CSRF,
+//! scopes, and bad input that changes nothing.
+
+use crate::common::{Client, PASSWORD, TestApp, app, hidden};
+use axum::http::StatusCode;
+use shailoo_app::StationFilter;
+use shailoo_domain::StationNumber;
+use shailoo_web::Lang;
+
+async fn station_count(app: &TestApp) -> u64 {
+    app.store
+        .stations(&StationFilter::default())
+        .await
+        .unwrap()
+        .total
+}
+
+async fn logged_in(app: &TestApp, user: &str) -> (Client, String) {
+    let mut c = Client::new(app);
+    assert_eq!(c.login(user, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    let form = c.get("/").await;
+    let csrf = hidden(&form.body, "csrf");
+    (c, csrf)
+}
+
+fn station_fields<'a>(
+    csrf: &'a str,
+    number: &'a str,
+    pec: &'a str,
+    council: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("number", number),
+        ("commission", pec),
+        ("council", council),
+        ("territory", ""),
+        ("address_ky", "Ленин көчөсү, 1, мектеп"),
+        ("address_ru", "ул. Ленина, 1, школа"),
+        ("address_en", "Lenin St 1, school"),
+        ("ramp", "on"),
+    ]
+}
+
+#[tokio::test]
+async fn a_cec_admin_adds_a_station_and_it_is_listed() {
+    let app = app().await;
+    let (mut c, csrf) = logged_in(&app, "admin").await;
+    let form = c.get("/stations/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let council = app.a_station().council.to_string();
+    let pec = app.other_pec.to_string();
+    let r = c
+        .post_form("/stations/new", &station_fields(&csrf, "9001", &pec, &council))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some("/stations/9001?added=1"));
+    let page = c.get("/stations/9001?added=1&lang=ru").await;
+    assert!(page.body.contains(&Lang::Ru.t("station-added")));
+    assert!(page.body.contains("ул. Ленина, 1, школа"));
+    assert!(page.body.contains(&Lang::Ru.t("access-ramp")));
+    let list = c.get("/stations?q=9001").await;
+    assert!(list.body.contains("href=\"/stations/9001\""));
+    let stored = app.store.station(StationNumber::new(9001).unwrap()).await.unwrap().unwrap();
+    assert_eq!(stored.commission, app.other_pec);
+    assert!(stored.accessibility.ramp && !stored.accessibility.parking);
+    // The change is in the audit log, by the admin.
+    let entries = app.store.audit_entries(0, 100).await.unwrap();
+    let last = entries.last().unwrap();
+    assert_eq!((last.event.actor.as_str(), last.event.action.as_str()), ("admin", "station_added"));
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing() {
+    let app = app().await;
+    let before = station_count(&app).await;
+    let (mut c, _csrf) = logged_in(&app, "admin").await;
+    let council = app.a_station().council.to_string();
+    let pec = app.own_pec.to_string();
+    for token in ["", "0123456789abcdef"] {
+        let r = c
+            .post_form("/stations/new", &station_fields(token, "9002", &pec, &council))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains(&Lang::Ky.error("csrf_failed")));
+    }
+    assert_eq!(station_count(&app).await, before);
+    assert!(app.store.station(StationNumber::new(9002).unwrap()).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_tec_member_adds_stations_only_for_the_pecs_under_its_tec() {
+    let app = app().await;
+    let before = station_count(&app).await;
+    let (mut c, csrf) = logged_in(&app, "tec.one").await;
+    let council = app.a_station().council.to_string();
+    let other = app.other_pec.to_string();
+    let r = c
+        .post_form("/stations/new", &station_fields(&csrf, "9003", &other, &council))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains(&Lang::Ky.error("forbidden")));
+    // The form comes back with what was typed.
+    assert!(r.body.contains("value=\"9003\""));
+    assert_eq!(station_count(&app).await, before);
+
+    let own = app.own_pec.to_string();
+    let r = c
+        .post_form("/stations/new", &station_fields(&csrf, "9003", &own, &council))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(station_count(&app).await, before + 1);
+}
+
+#[tokio::test]
+async fn a_pec_member_may_not_add_stations() {
+    let app = app().await;
+    let (mut c, _) = logged_in(&app, "pec.one").await;
+    assert_eq!(c.get("/stations/new").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_duplicate_station_number_is_refused_with_a_localized_message_and_nothing_changes() {
+    let app = app().await;
+    let before = station_count(&app).await;
+    let (mut c, csrf) = logged_in(&app, "admin").await;
+    c.cookies.insert("lang".into(), "ru".into());
+    let taken = app.a_station().number.to_string();
+    let council = app.a_station().council.to_string();
+    let pec = app.own_pec.to_string();
+    let r = c
+        .post_form("/stations/new", &station_fields(&csrf, &taken, &pec, &council))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains(&Lang::Ru.error("duplicate_station_number")));
+    assert!(r.body.contains("id=\"number-error\""), "the error is next to the field");
+    // No lost input.
+    assert!(r.body.contains("value=\"ул. Ленина, 1, школа\""));
+    assert!(r.body.contains(&format!("value=\"{pec}\"")));
+    assert_eq!(station_count(&app).await, before);
+    let stored = app.store.station(app.a_station().number).await.unwrap().unwrap();
+    assert_eq!(&stored, app.a_station());
+}
+
+#[tokio::test]
+async fn malformed_and_unknown_fields_are_reported_beside_each_field() {
+    let app = app().await;
+    let before = station_count(&app).await;
+    let (mut c, csrf) = logged_in(&app, "admin").await;
+    c.cookies.insert("lang".into(), "en".into());
+    let pec = app.own_pec.to_string();
+    let r = c
+        .post_form("/stations/new", &station_fields(&csrf, "12ab", &pec, "no-such-council"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&Lang::En.error("bad_station_number")));
+    assert!(r.body.contains(&Lang::En.error("unknown_council")));
+    assert!(r.body.contains("value=\"12ab\""));
+
+    let council = app.a_station().council.to_string();
+    let r = c
+        .post_form("/stations/new", &station_fields(&csrf, "9004", "pec-no-such", &council))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&Lang::En.error("unknown_commission")));
+
+    // A TEC is not a PEC.
+    let tec = app.own_tec.to_string();
+    let r = c
+        .post_form("/stations/new", &station_fields(&csrf, "9004", &tec, &council))
+        .await;
+    assert!(r.body.contains(&Lang::En.error("not_a_pec")));
+    assert_eq!(station_count(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
+    let app = app().await;
+    let (mut c, csrf) = logged_in(&app, "admin").await;
+    c.cookies.insert("lang".into(), "ru".into());
+    let url = "/elections/local-2024/calendar/override";
+    assert_eq!(c.get(url).await.status, StatusCode::OK);
+
+    let r = c
+        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-02-30"), ("time", "18:00")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains(&Lang::Ru.error("bad_date")));
+    assert!(r.body.contains("value=\"2024-02-30\""));
+
+    let r = c
+        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-01-15"), ("time", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&Lang::Ru.error("deadline_before_calling")));
+
+    let r = c
+        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-99"), ("date", "2024-10-08"), ("time", "25:00")])
+        .await;
+    assert!(r.body.contains(&Lang::Ru.error("unknown_rule")));
+    assert!(r.body.contains(&Lang::Ru.error("bad_time")));
+
+    let r = c.post_form(url, &[("rule", "CAL-07"), ("date", "2024-10-08")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
+
+    let id = "local-2024".parse().unwrap();
+    assert!(app.store.calendar_overrides(&id).await.unwrap().is_empty());
+
+    let r = c
+        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-10-08"), ("time", "17:00")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let cal = c.get("/api/v1/elections/local-2024/calendar").await.json();
+    let cal07 = cal.as_array().unwrap().iter().find(|d| d["id"] == "CAL-07").unwrap().clone();
+    assert_eq!((cal07["date"].as_str(), cal07["time"].as_str()), (Some("2024-10-08"), Some("17:00")));
+    let page = c.get("/elections/local-2024/calendar").await;
+    assert!(page.body.contains(&Lang::Ru.t("calendar-overridden")));
+}
+
+#[tokio::test]
+async fn only_a_cec_admin_may_override_deadlines() {
+    let app = app().await;
+    let (mut c, csrf) = logged_in(&app, "tec.one").await;
+    let url = "/elections/local-2024/calendar/override";
+    assert_eq!(c.get(url).await.status, StatusCode::FORBIDDEN);
+    let r = c
+        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-10-08")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let id = "local-2024".parse().unwrap();
+    assert!(app.store.calendar_overrides(&id).await.unwrap().is_empty());
+}
