@@ -105,11 +105,15 @@ pub struct ChainBreak {
 pub enum ChainBreakReason {
     #[error("the entry's contents do not match its hash (altered)")]
     HashMismatch,
-    #[error("the entry does not chain to the previous entry's hash (an entry before it was removed or altered)")]
+    #[error(
+        "the entry does not chain to the previous entry's hash (an entry before it was removed or altered)"
+    )]
     PrevHashMismatch,
     #[error("expected entry {expected} here (entries removed)")]
     Gap { expected: i64 },
-    #[error("the chain's head records {recorded} entries but {found} were found (entries removed at the end)")]
+    #[error(
+        "the chain's head records {recorded} entries but {found} were found (entries removed at the end)"
+    )]
     Truncated { recorded: i64, found: i64 },
 }
 
@@ -131,7 +135,12 @@ impl Default for ChainVerifier {
 
 impl ChainVerifier {
     pub fn push(&mut self, entry: &AuditEntry) -> Result<(), ChainBreak> {
-        let fail = |reason| Err(ChainBreak { seq: entry.seq, reason });
+        let fail = |reason| {
+            Err(ChainBreak {
+                seq: entry.seq,
+                reason,
+            })
+        };
         if entry.seq != self.expected_seq {
             return Err(ChainBreak {
                 seq: self.expected_seq.min(entry.seq),
@@ -187,9 +196,14 @@ mod tests {
         let mut prev = GENESIS_HASH.to_owned();
         (1..=n)
             .map(|seq| {
-                let e = AuditEvent::new("admin", "station_added", format!("{seq}"), Timestamp::UNIX_EPOCH)
-                    .after(&seq)
-                    .seal(seq, &prev);
+                let e = AuditEvent::new(
+                    "admin",
+                    "station_added",
+                    format!("{seq}"),
+                    Timestamp::UNIX_EPOCH,
+                )
+                .after(&seq)
+                .seal(seq, &prev);
                 prev.clone_from(&e.hash);
                 e
             })

@@ -197,8 +197,7 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Territory>, StoreError>;
     async fn councils(&self, filter: &CouncilFilter) -> Result<Page<Council>, StoreError>;
     async fn council(&self, id: &CouncilId) -> Result<Option<Council>, StoreError>;
-    async fn commissions(&self, filter: &CommissionFilter)
-    -> Result<Page<Commission>, StoreError>;
+    async fn commissions(&self, filter: &CommissionFilter) -> Result<Page<Commission>, StoreError>;
     async fn commission(&self, id: &CommissionId) -> Result<Option<Commission>, StoreError>;
     /// The commission and its ancestors up to the CEC, itself first (for permission checks).
     async fn commission_chain(&self, id: &CommissionId) -> Result<Vec<CommissionId>, StoreError>;

@@ -244,8 +244,13 @@ async fn user_add(
         commission,
         password_hash,
     };
-    let event = AuditEvent::new("system", "user_added", username.as_str(), jiff::Timestamp::now())
-        .after(&(username.as_str(), role.as_str(), user.commission.as_str()));
+    let event = AuditEvent::new(
+        "system",
+        "user_added",
+        username.as_str(),
+        jiff::Timestamp::now(),
+    )
+    .after(&(username.as_str(), role.as_str(), user.commission.as_str()));
     store.add_user(&user, event).await?;
     println!("added {} ({})", username, role.as_str());
     Ok(ExitCode::SUCCESS)

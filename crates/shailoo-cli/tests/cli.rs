@@ -66,11 +66,23 @@ fn calendar_json_prints_the_2024_deadlines() {
 
 #[test]
 fn calendar_refuses_bad_dates_clearly() {
-    let out = shailoo(&["calendar", "--called", "2024-13-06", "--voting-day", "2024-11-17"]);
+    let out = shailoo(&[
+        "calendar",
+        "--called",
+        "2024-13-06",
+        "--voting-day",
+        "2024-11-17",
+    ]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--called"), "{}", stderr(&out));
 
-    let out = shailoo(&["calendar", "--called", "2024-11-17", "--voting-day", "2024-09-06"]);
+    let out = shailoo(&[
+        "calendar",
+        "--called",
+        "2024-11-17",
+        "--voting-day",
+        "2024-09-06",
+    ]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("voting day"), "{}", stderr(&out));
 }
@@ -90,10 +102,25 @@ fn seats_reproduces_bishkek_2024_from_stdin() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["id"].as_str().unwrap().to_owned(), s["seats"].as_u64().unwrap()))
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_owned(),
+                s["seats"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    for (id, expected) in [("zhany-kuch", 17), ("emgek", 12), ("yntymak", 8), ("adilet", 8), ("el-umutu", 6), ("other", 0)] {
-        assert!(seats.contains(&(id.to_owned(), expected)), "{id}: {seats:?}");
+    for (id, expected) in [
+        ("zhany-kuch", 17),
+        ("emgek", 12),
+        ("yntymak", 8),
+        ("adilet", 8),
+        ("el-umutu", 6),
+        ("other", 0),
+    ] {
+        assert!(
+            seats.contains(&(id.to_owned(), expected)),
+            "{id}: {seats:?}"
+        );
     }
 }
 
@@ -104,7 +131,11 @@ fn seats_names_the_bad_field_and_exits_2() {
         r#"{"kind": "district_plurality", "seats": 3, "candidates": [{"id": "c1", "sex": "x", "votes": 1}]}"#,
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("candidates[0].sex"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("candidates[0].sex"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -118,11 +149,18 @@ fn an_unknown_database_scheme_is_a_clear_error() {
 
 #[test]
 fn an_unreachable_postgres_is_a_clear_error() {
-    let out = shailoo(&["migrate", "--db", "postgres://nobody:secret@127.0.0.1:1/none"]);
+    let out = shailoo(&[
+        "migrate",
+        "--db",
+        "postgres://nobody:secret@127.0.0.1:1/none",
+    ]);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("database unavailable"), "{err}");
-    assert!(!err.contains("secret"), "the password is not printed: {err}");
+    assert!(
+        !err.contains("secret"),
+        "the password is not printed: {err}"
+    );
 }
 
 #[test]
@@ -130,7 +168,15 @@ fn generate_load_add_user_and_verify_the_audit_chain() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let db = format!("sqlite://{}", dir.path().join("t.db").display());
-    let out = shailoo(&["generate", "--scale", "small", "--seed", "7", "--out", data.to_str().unwrap()]);
+    let out = shailoo(&[
+        "generate",
+        "--scale",
+        "small",
+        "--seed",
+        "7",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(data.join("register.csv").exists());
 
@@ -145,8 +191,18 @@ fn generate_load_add_user_and_verify_the_audit_chain() {
 
     let mut add = Command::new(env!("CARGO_BIN_EXE_shailoo"));
     add.args([
-        "user", "add", "--db", &db, "--username", "cec.admin", "--name", "Admin", "--role",
-        "cec_admin", "--commission", "cec",
+        "user",
+        "add",
+        "--db",
+        &db,
+        "--username",
+        "cec.admin",
+        "--name",
+        "Admin",
+        "--role",
+        "cec_admin",
+        "--commission",
+        "cec",
     ])
     .env("SHAILOO_PASSWORD", "a-long-enough-password");
     let out = add.output().unwrap();
@@ -155,8 +211,18 @@ fn generate_load_add_user_and_verify_the_audit_chain() {
     // A role at the wrong level of the hierarchy is refused.
     let mut add = Command::new(env!("CARGO_BIN_EXE_shailoo"));
     add.args([
-        "user", "add", "--db", &db, "--username", "wrong", "--name", "W", "--role",
-        "pec_member", "--commission", "cec",
+        "user",
+        "add",
+        "--db",
+        &db,
+        "--username",
+        "wrong",
+        "--name",
+        "W",
+        "--role",
+        "pec_member",
+        "--commission",
+        "cec",
     ])
     .env("SHAILOO_PASSWORD", "a-long-enough-password");
     let out = add.output().unwrap();
@@ -164,7 +230,11 @@ fn generate_load_add_user_and_verify_the_audit_chain() {
 
     let out = shailoo(&["audit", "verify", "--db", &db]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("audit chain intact: 3 entries"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("audit chain intact: 3 entries"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -172,7 +242,15 @@ fn a_malformed_register_row_aborts_the_load_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let db = format!("sqlite://{}", dir.path().join("t.db").display());
-    let out = shailoo(&["generate", "--scale", "small", "--seed", "7", "--out", data.to_str().unwrap()]);
+    let out = shailoo(&[
+        "generate",
+        "--scale",
+        "small",
+        "--seed",
+        "7",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let register = data.join("register.csv");
     let text = std::fs::read_to_string(&register).unwrap();
@@ -191,7 +269,9 @@ fn a_malformed_register_row_aborts_the_load_with_its_line() {
 fn every_subcommand_explains_itself() {
     let out = shailoo(&["--help"]);
     let help = stdout(&out);
-    for command in ["serve", "demo", "migrate", "generate", "load", "calendar", "user", "audit", "seats"] {
+    for command in [
+        "serve", "demo", "migrate", "generate", "load", "calendar", "user", "audit", "seats",
+    ] {
         assert!(help.contains(command), "{command} missing from --help");
     }
 }

@@ -205,11 +205,20 @@ mod tests {
     fn vot_10_pin_rejects_malformed_input() {
         assert_eq!(Pin::parse("123"), Err(PinError::WrongLength(3)));
         assert_eq!(Pin::parse("2010119900012x"), Err(PinError::NotADigit('x')));
-        assert_eq!(Pin::parse("30101199000123"), Err(PinError::BadSexDigit('3')));
-        assert!(matches!(Pin::parse("23102199000123"), Err(PinError::BadBirthDate(_))));
+        assert_eq!(
+            Pin::parse("30101199000123"),
+            Err(PinError::BadSexDigit('3'))
+        );
+        assert!(matches!(
+            Pin::parse("23102199000123"),
+            Err(PinError::BadBirthDate(_))
+        ));
         // 29 February exists only in leap years.
         assert!(Pin::parse("12902200000001").is_ok());
-        assert!(matches!(Pin::parse("12902200100001"), Err(PinError::BadBirthDate(_))));
+        assert!(matches!(
+            Pin::parse("12902200100001"),
+            Err(PinError::BadBirthDate(_))
+        ));
     }
 
     proptest! {

@@ -1,7 +1,7 @@
 //! The election setup: territory, councils, commissions, polling stations and the election.
 //!
 //! These are plain, already-validated values. Cross-record consistency (a station's PEC exists,
-//! a council's territory exists, station numbers are unique) is checked by [`SetupIndex::build`],
+//! a council's territory exists, station numbers are unique) is checked by [`Setup::check`],
 //! which every import goes through before anything is stored.
 
 use crate::ids::{CommissionId, CouncilId, ElectionId, SeatCount, StationNumber, TerritoryId};
@@ -217,31 +217,63 @@ pub enum SetupError {
     #[error("territory {0} appears twice")]
     DuplicateTerritory(TerritoryId),
     #[error("territory {child} names an unknown parent {parent}")]
-    UnknownParentTerritory { child: TerritoryId, parent: TerritoryId },
+    UnknownParentTerritory {
+        child: TerritoryId,
+        parent: TerritoryId,
+    },
     #[error("council {0} appears twice")]
     DuplicateCouncil(CouncilId),
     #[error("council {council} names an unknown territory {territory}")]
-    CouncilUnknownTerritory { council: CouncilId, territory: TerritoryId },
+    CouncilUnknownTerritory {
+        council: CouncilId,
+        territory: TerritoryId,
+    },
     #[error("commission {0} appears twice")]
     DuplicateCommission(CommissionId),
     #[error("commission {commission} names an unknown parent {parent}")]
-    UnknownParentCommission { commission: CommissionId, parent: CommissionId },
+    UnknownParentCommission {
+        commission: CommissionId,
+        parent: CommissionId,
+    },
     #[error("commission {0} is at the wrong level for its parent")]
     WrongCommissionLevel(CommissionId),
     #[error("commission {commission} names an unknown territory {territory}")]
-    CommissionUnknownTerritory { commission: CommissionId, territory: TerritoryId },
+    CommissionUnknownTerritory {
+        commission: CommissionId,
+        territory: TerritoryId,
+    },
     #[error("polling station number {0} appears twice")]
     DuplicateStationNumber(StationNumber),
-    #[error("polling station {station} names commission {commission}, which is not a PEC that exists")]
-    StationUnknownPec { station: StationNumber, commission: CommissionId },
+    #[error(
+        "polling station {station} names commission {commission}, which is not a PEC that exists"
+    )]
+    StationUnknownPec {
+        station: StationNumber,
+        commission: CommissionId,
+    },
     #[error("polling station {station} names an unknown council {council}")]
-    StationUnknownCouncil { station: StationNumber, council: CouncilId },
+    StationUnknownCouncil {
+        station: StationNumber,
+        council: CouncilId,
+    },
     #[error("polling station {station} names an unknown territory {territory}")]
-    StationUnknownTerritory { station: StationNumber, territory: TerritoryId },
-    #[error("election {election}: voting day {voting_day} is not after the calling date {called_on}")]
-    VotingDayNotAfterCalling { election: ElectionId, called_on: Date, voting_day: Date },
+    StationUnknownTerritory {
+        station: StationNumber,
+        territory: TerritoryId,
+    },
+    #[error(
+        "election {election}: voting day {voting_day} is not after the calling date {called_on}"
+    )]
+    VotingDayNotAfterCalling {
+        election: ElectionId,
+        called_on: Date,
+        voting_day: Date,
+    },
     #[error("election {election} names an unknown council {council}")]
-    ElectionUnknownCouncil { election: ElectionId, council: CouncilId },
+    ElectionUnknownCouncil {
+        election: ElectionId,
+        council: CouncilId,
+    },
 }
 
 impl SetupError {

@@ -65,7 +65,12 @@ pub fn generate(scale: GenerateScale, seed: u64, out: &Path) -> Result<ExitCode>
 pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
     let started = Instant::now();
     let dataset = read_setup(dir).with_context(|| format!("reading {}", dir.display()))?;
-    let event = AuditEvent::new("system", "setup_imported", dir.display().to_string(), Timestamp::now());
+    let event = AuditEvent::new(
+        "system",
+        "setup_imported",
+        dir.display().to_string(),
+        Timestamp::now(),
+    );
     let summary = store
         .import_setup(&dataset.setup, &dataset.station_areas, event)
         .await
@@ -109,7 +114,10 @@ fn manifest_persons(dir: &Path) -> Option<u64> {
 }
 
 /// A source of register records: it calls the sink with each record until the sink says stop.
-pub trait RecordSource: FnOnce(&mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>) + Send + 'static {}
+pub trait RecordSource:
+    FnOnce(&mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>) + Send + 'static
+{
+}
 impl<F> RecordSource for F where
     F: FnOnce(&mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>) + Send + 'static
 {

@@ -8,8 +8,8 @@ use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::users::{NewUser, Role, Username};
 use shailoo_domain::CommissionId;
-use shailoo_generator::{Generator, Scale};
 use shailoo_domain::register::RegisterRecord;
+use shailoo_generator::{Generator, Scale};
 use std::ops::ControlFlow;
 use std::time::Instant;
 
@@ -58,7 +58,12 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<(
     let started = Instant::now();
     let generator = Generator::new(Scale::National, seed);
     let dataset = generator.dataset();
-    let event = AuditEvent::new("system", "setup_imported", format!("demo seed {seed}"), Timestamp::now());
+    let event = AuditEvent::new(
+        "system",
+        "setup_imported",
+        format!("demo seed {seed}"),
+        Timestamp::now(),
+    );
     store
         .import_setup(&dataset.setup, &dataset.station_areas, event)
         .await
@@ -101,8 +106,11 @@ async fn add_demo_user(store: &dyn Store, user: &DemoUser) -> Result<()> {
         commission: CommissionId::parse(user.commission)?,
         password_hash: shailoo_web::hash_password(DEMO_PASSWORD)?,
     };
-    let event = AuditEvent::new("system", "user_added", user.username, Timestamp::now())
-        .after(&(user.username, user.role.as_str(), user.commission));
+    let event = AuditEvent::new("system", "user_added", user.username, Timestamp::now()).after(&(
+        user.username,
+        user.role.as_str(),
+        user.commission,
+    ));
     store.add_user(&new_user, event).await?;
     Ok(())
 }

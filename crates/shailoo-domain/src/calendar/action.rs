@@ -247,7 +247,9 @@ impl ActionClosed {
     /// The action refused.
     pub fn action(&self) -> Action {
         match self {
-            ActionClosed::NotYetOpen { action, .. } | ActionClosed::Closed { action, .. } => *action,
+            ActionClosed::NotYetOpen { action, .. } | ActionClosed::Closed { action, .. } => {
+                *action
+            }
         }
     }
 
