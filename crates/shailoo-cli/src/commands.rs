@@ -1,10 +1,11 @@
 //! One function per subcommand. This is the edge: errors become `anyhow` with context here,
 //! the clock is read here, and nothing below this layer prints.
 
+mod bench;
 mod data;
 mod demo;
 
-use crate::{AuditCommand, Cli, Command, Format, UserCommand};
+use crate::{AuditCommand, BenchCommand, Cli, Command, Format, UserCommand};
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 use shailoo_app::audit::AuditEvent;
@@ -41,6 +42,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         } => calendar(&called, &voting_day, format),
         Command::Seats { input } => seats(&input),
         Command::Generate { scale, seed, out } => data::generate(scale, seed, &out),
+        Command::Bench {
+            command: BenchCommand::Eligibility { seed },
+        } => bench::eligibility(seed),
         other => runtime()?.block_on(run_async(other)),
     }
 }
@@ -69,8 +73,13 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             serve(store, &addr).await
         }
         Command::Migrate { db } => {
-            let applied = shailoo_store::migrate(&db.db).await?;
-            println!("database schema is up to date ({applied} migrations applied in all)");
+            let applied = shailoo_store::migrate(&db.db)
+                .await
+                .with_context(|| format!("migrating the database {}", redact(&db.db)))?;
+            for m in &applied {
+                println!("migration {} {}", m.version, m.description);
+            }
+            println!("database schema is up to date ({} migrations)", applied.len());
             Ok(ExitCode::SUCCESS)
         }
         Command::Load { db, data } => {
@@ -97,7 +106,10 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             let store = connect(&db.db).await?;
             audit_verify(store.as_ref()).await
         }
-        Command::Calendar { .. } | Command::Seats { .. } | Command::Generate { .. } => {
+        Command::Calendar { .. }
+        | Command::Seats { .. }
+        | Command::Generate { .. }
+        | Command::Bench { .. } => {
             unreachable_pure_command()
         }
     }
@@ -131,12 +143,16 @@ async fn serve(store: Arc<dyn Store>, addr: &str) -> Result<ExitCode> {
     let addr: std::net::SocketAddr = addr
         .parse()
         .with_context(|| format!("{addr:?} is not an address like 127.0.0.1:8080"))?;
-    let state = shailoo_web::AppState::new(store).context("preparing the web server")?;
+    let config = shailoo_web::Config {
+        secure_cookies: std::env::var("SHAILOO_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
+        ..shailoo_web::Config::default()
+    };
+    let state = shailoo_web::AppState::new(store, config);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
     println!("shailoo is serving at http://{}", listener.local_addr()?);
-    shailoo_web::serve(state, listener, shutdown_signal()).await?;
+    shailoo_web::serve_on(state, listener, shutdown_signal()).await?;
     println!("shailoo stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -93,6 +93,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Measure the rules on national-scale generated data (figures for BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Allocate seats from vote totals given as JSON (a party-list council or an aiyl district).
     ///
     /// Exit code 0 with the result (completed, lots_required or failed) on standard output,
@@ -130,6 +135,15 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Voter eligibility over the 4.3-million-person national register, on one core.
+    Eligibility {
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
     },
 }
 

@@ -7,10 +7,10 @@
 //!
 //! * the migrations (`migrations/sqlite` and `migrations/postgres`: same file names, same table
 //!   and constraint names, different column types), embedded with `sqlx::migrate!`;
-//! * how a writer takes the lock that serializes the audit chain ([`Dialect`]): SQLite writers
+//! * how a writer takes the lock that serializes the audit chain (`Dialect`): SQLite writers
 //!   open their transaction with `BEGIN IMMEDIATE`, PostgreSQL writers lock the single
 //!   `audit_head` row with `SELECT … FOR UPDATE` before anything else;
-//! * the register bulk load ([`register`]): multi-row `INSERT` with plain `?` placeholders on
+//! * the register bulk load (module `register`): multi-row `INSERT` with plain `?` placeholders on
 //!   SQLite, `COPY … FROM STDIN` on PostgreSQL.
 //!
 //! URLs: `sqlite://PATH` or `sqlite:PATH` (the file is created on first use; `sqlite::memory:`
@@ -93,7 +93,7 @@ macro_rules! append_audit {
 }
 
 mod db;
-pub mod register;
+mod register;
 mod rows;
 mod text;
 
@@ -116,7 +116,7 @@ pub enum Db {
 
 /// The engine-specific bits of SQL text that the shared method bodies need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     Sqlite,
     Postgres,
 }

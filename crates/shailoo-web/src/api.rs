@@ -11,8 +11,8 @@ use crate::AppState;
 use crate::error::{ApiError, ApiLang, ErrorBody};
 use crate::i18n::Lang;
 use axum::Json;
-use axum::extract::{Path, Query, State};
 use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use shailoo_app::{CommissionFilter, CouncilFilter, Page, PageRequest, StationFilter};
@@ -270,7 +270,10 @@ page_dto!(StationPage, StationDto);
 #[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// `ky`, `ru` or `en`.
-    #[allow(dead_code, reason = "documented for OpenAPI; ApiLang reads it from the raw query")]
+    #[allow(
+        dead_code,
+        reason = "documented for OpenAPI; ApiLang reads it from the raw query"
+    )]
     pub lang: Option<String>,
 }
 
@@ -288,7 +291,10 @@ pub struct CouncilQuery {
     /// 1 to 500; 50 by default.
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
-    #[allow(dead_code, reason = "documented for OpenAPI; ApiLang reads it from the raw query")]
+    #[allow(
+        dead_code,
+        reason = "documented for OpenAPI; ApiLang reads it from the raw query"
+    )]
     pub lang: Option<String>,
 }
 
@@ -304,7 +310,10 @@ pub struct CommissionQuery {
     pub page: Option<String>,
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
-    #[allow(dead_code, reason = "documented for OpenAPI; ApiLang reads it from the raw query")]
+    #[allow(
+        dead_code,
+        reason = "documented for OpenAPI; ApiLang reads it from the raw query"
+    )]
     pub lang: Option<String>,
 }
 
@@ -322,7 +331,10 @@ pub struct StationQuery {
     pub page: Option<String>,
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
-    #[allow(dead_code, reason = "documented for OpenAPI; ApiLang reads it from the raw query")]
+    #[allow(
+        dead_code,
+        reason = "documented for OpenAPI; ApiLang reads it from the raw query"
+    )]
     pub lang: Option<String>,
 }
 

@@ -97,7 +97,13 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// A `Set-Cookie` value for one of our cookies.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool, secure: bool) -> String {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    http_only: bool,
+    secure: bool,
+) -> String {
     let mut c = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; SameSite=Strict");
     if http_only {
         c.push_str("; HttpOnly");
@@ -122,11 +128,18 @@ impl Staff {
 }
 
 /// The staff member whose live session cookie came with the request, if any.
-pub async fn current_staff(state: &AppState, headers: &HeaderMap) -> Result<Option<Staff>, StoreError> {
+pub async fn current_staff(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Staff>, StoreError> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let Some(session) = state.store.session(&token_hash(&token), state.now()).await? else {
+    let Some(session) = state
+        .store
+        .session(&token_hash(&token), state.now())
+        .await?
+    else {
         return Ok(None);
     };
     let user = state.store.user(&session.username).await?;
@@ -206,7 +219,10 @@ mod tests {
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("wrong horse battery", &hash));
         assert!(!verify_password("anything", "not a phc string"));
-        assert!(matches!(hash_password("short"), Err(PasswordError::Weak(_))));
+        assert!(matches!(
+            hash_password("short"),
+            Err(PasswordError::Weak(_))
+        ));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use crate::i18n::Lang;
 use axum::Json;
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use shailoo_app::StoreError;

@@ -112,7 +112,10 @@ pub fn query_lang(query: Option<&str>) -> Option<Lang> {
 
 /// The first language of `Accept-Language` we have, by quality.
 pub fn accept_language(headers: &HeaderMap) -> Option<Lang> {
-    let value = headers.get(axum::http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    let value = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)?
+        .to_str()
+        .ok()?;
     let mut ranked: Vec<(f32, Lang)> = value
         .split(',')
         .filter_map(|item| {

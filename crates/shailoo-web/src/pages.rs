@@ -18,12 +18,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jiff::civil::{Date, Time};
 use jiff::SignedDuration;
+use jiff::civil::{Date, Time};
 use serde::Deserialize;
 use shailoo_app::{
-    Actor, AuditEvent, CalendarOverrideRecord, CommissionFilter, CouncilFilter, PageRequest,
-    Role, Session, StationFilter, StoreError, Username,
+    Actor, AuditEvent, CalendarOverrideRecord, CommissionFilter, CouncilFilter, PageRequest, Role,
+    Session, StationFilter, StoreError, Username,
 };
 use shailoo_domain::calendar::{Calendar, CalendarError, CalendarOverride, DeadlineState, RULES};
 use shailoo_domain::territory::{
@@ -178,7 +178,10 @@ impl PageCtx {
 
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let lang = Lang::negotiate(parts);
         let query = url::form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -438,10 +441,17 @@ struct HomeTemplate {
 }
 
 async fn home(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
-    let elections = state.store.elections().await.map_err(|e| ctx.store_fail(e))?;
+    let elections = state
+        .store
+        .elections()
+        .await
+        .map_err(|e| ctx.store_fail(e))?;
     let totals = state.store.totals().await.map_err(|e| ctx.store_fail(e))?;
     Ok(render(&HomeTemplate {
-        elections: elections.iter().map(|e| election_view(e, ctx.lang)).collect(),
+        elections: elections
+            .iter()
+            .map(|e| election_view(e, ctx.lang))
+            .collect(),
         totals,
         ctx,
     }))
@@ -477,7 +487,11 @@ fn to_overrides(records: &[CalendarOverrideRecord]) -> Vec<CalendarOverride> {
 }
 
 async fn calendar_redirect(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
-    let elections = state.store.elections().await.map_err(|e| ctx.store_fail(e))?;
+    let elections = state
+        .store
+        .elections()
+        .await
+        .map_err(|e| ctx.store_fail(e))?;
     let first = elections
         .first()
         .ok_or_else(|| ctx.fail(StatusCode::NOT_FOUND, "not_found"))?;
@@ -698,8 +712,10 @@ async fn override_submit(
             date,
             time,
         };
-        let mut all: Vec<CalendarOverrideRecord> =
-            stored.into_iter().filter(|r| r.rule_id != rule.id).collect();
+        let mut all: Vec<CalendarOverrideRecord> = stored
+            .into_iter()
+            .filter(|r| r.rule_id != rule.id)
+            .collect();
         all.push(record.clone());
         match Calendar::for_election(&election, &to_overrides(&all)) {
             Err(e) => {
@@ -723,8 +739,10 @@ async fn override_submit(
                     .await
                 {
                     Ok(()) => {
-                        return Ok(Redirect::to(&format!("/elections/{}/calendar", election.id))
-                            .into_response());
+                        return Ok(
+                            Redirect::to(&format!("/elections/{}/calendar", election.id))
+                                .into_response(),
+                        );
                     }
                     Err(e) => {
                         log_store_error(&e);
@@ -775,7 +793,11 @@ async fn councils(
         query: query.clone(),
         page,
     };
-    let result = state.store.councils(&filter).await.map_err(|e| ctx.store_fail(e))?;
+    let result = state
+        .store
+        .councils(&filter)
+        .await
+        .map_err(|e| ctx.store_fail(e))?;
     let tops = state
         .store
         .territory_children(None)
@@ -849,7 +871,11 @@ async fn council(
     Ok(render(&CouncilTemplate {
         council: council_row(&c, lang),
         territory,
-        stations: stations.items.iter().map(|s| station_row(s, lang)).collect(),
+        stations: stations
+            .items
+            .iter()
+            .map(|s| station_row(s, lang))
+            .collect(),
         pager: Pager::new(&ctx, stations.page, stations.per_page, stations.total),
         ctx,
     }))
@@ -880,14 +906,18 @@ async fn commissions(
     let level = q.get("level").and_then(|l| CommissionLevel::parse(l));
     let page = page_of(&q);
     let searching = query.is_some() || level.is_some();
-    let levels = [CommissionLevel::Cec, CommissionLevel::Tec, CommissionLevel::Pec]
-        .iter()
-        .map(|l| Choice {
-            value: l.as_str().to_owned(),
-            label: lang.t(&format!("level-{}", l.as_str())),
-            selected: level == Some(*l),
-        })
-        .collect();
+    let levels = [
+        CommissionLevel::Cec,
+        CommissionLevel::Tec,
+        CommissionLevel::Pec,
+    ]
+    .iter()
+    .map(|l| Choice {
+        value: l.as_str().to_owned(),
+        label: lang.t(&format!("level-{}", l.as_str())),
+        selected: level == Some(*l),
+    })
+    .collect();
     let (top, result) = if searching {
         let r = state
             .store
@@ -920,13 +950,20 @@ async fn commissions(
             })
             .await
             .map_err(|e| ctx.store_fail(e))?;
-        (cec.items.iter().map(|c| commission_row(c, lang)).collect(), r)
+        (
+            cec.items.iter().map(|c| commission_row(c, lang)).collect(),
+            r,
+        )
     };
     Ok(render(&CommissionsTemplate {
         q: query.unwrap_or_default(),
         levels,
         top,
-        rows: result.items.iter().map(|c| commission_row(c, lang)).collect(),
+        rows: result
+            .items
+            .iter()
+            .map(|c| commission_row(c, lang))
+            .collect(),
         searching,
         pager: Pager::new(&ctx, result.page, result.per_page, result.total),
         ctx,
@@ -986,7 +1023,11 @@ async fn commission(
             .await
             .map_err(|e| ctx.store_fail(e))?;
         let pager = Pager::new(&ctx, s.page, s.per_page, s.total);
-        (Vec::new(), s.items.iter().map(|s| station_row(s, lang)).collect(), pager)
+        (
+            Vec::new(),
+            s.items.iter().map(|s| station_row(s, lang)).collect(),
+            pager,
+        )
     } else {
         let ch = state
             .store
@@ -998,7 +1039,11 @@ async fn commission(
             .await
             .map_err(|e| ctx.store_fail(e))?;
         let pager = Pager::new(&ctx, ch.page, ch.per_page, ch.total);
-        (ch.items.iter().map(|c| commission_row(c, lang)).collect(), Vec::new(), pager)
+        (
+            ch.items.iter().map(|c| commission_row(c, lang)).collect(),
+            Vec::new(),
+            pager,
+        )
     };
     Ok(render(&CommissionTemplate {
         commission: commission_row(&c, lang),
@@ -1045,14 +1090,17 @@ async fn stations(
         })
         .await
         .map_err(|e| ctx.store_fail(e))?;
-    let choices = [("yes", "stations-remote-only", Some(true)), ("no", "stations-regular-only", Some(false))]
-        .iter()
-        .map(|(v, key, r)| Choice {
-            value: (*v).to_owned(),
-            label: lang.t(key),
-            selected: remote == *r,
-        })
-        .collect();
+    let choices = [
+        ("yes", "stations-remote-only", Some(true)),
+        ("no", "stations-regular-only", Some(false)),
+    ]
+    .iter()
+    .map(|(v, key, r)| Choice {
+        value: (*v).to_owned(),
+        label: lang.t(key),
+        selected: remote == *r,
+    })
+    .collect();
     Ok(render(&StationsTemplate {
         q: query.unwrap_or_default(),
         remote: choices,
@@ -1112,9 +1160,21 @@ async fn station(
         .await
         .map_err(|e| ctx.store_fail(e))?
         .ok_or_else(|| ctx.fail(StatusCode::NOT_FOUND, "not_found"))?;
-    let commission = state.store.commission(&s.commission).await.map_err(|e| ctx.store_fail(e))?;
-    let council = state.store.council(&s.council).await.map_err(|e| ctx.store_fail(e))?;
-    let territory = state.store.territory(&s.territory).await.map_err(|e| ctx.store_fail(e))?;
+    let commission = state
+        .store
+        .commission(&s.commission)
+        .await
+        .map_err(|e| ctx.store_fail(e))?;
+    let council = state
+        .store
+        .council(&s.council)
+        .await
+        .map_err(|e| ctx.store_fail(e))?;
+    let territory = state
+        .store
+        .territory(&s.territory)
+        .await
+        .map_err(|e| ctx.store_fail(e))?;
     let view = StationView {
         number: s.number.get(),
         address: name(&s.address, lang),
@@ -1271,7 +1331,12 @@ async fn station_submit(
     let mut pec = None;
     match CommissionId::parse(input.commission.trim()) {
         Err(_) => errors.commission = Some(lang.error("bad_id")),
-        Ok(id) => match state.store.commission(&id).await.map_err(|e| ctx.store_fail(e))? {
+        Ok(id) => match state
+            .store
+            .commission(&id)
+            .await
+            .map_err(|e| ctx.store_fail(e))?
+        {
             None => {
                 errors.commission = Some(lang.error("unknown_commission"));
                 status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -1298,7 +1363,12 @@ async fn station_submit(
     let mut council = None;
     match CouncilId::parse(input.council.trim()) {
         Err(_) => errors.council = Some(lang.error("bad_id")),
-        Ok(id) => match state.store.council(&id).await.map_err(|e| ctx.store_fail(e))? {
+        Ok(id) => match state
+            .store
+            .council(&id)
+            .await
+            .map_err(|e| ctx.store_fail(e))?
+        {
             None => {
                 errors.council = Some(lang.error("unknown_council"));
                 if status != StatusCode::FORBIDDEN {
@@ -1364,8 +1434,12 @@ async fn station_submit(
                 let message = Some(lang.error(e.code()));
                 match &e {
                     StoreError::Duplicate { .. } => errors.number = message,
-                    StoreError::UnknownReference { what: "council", .. } => errors.council = message,
-                    StoreError::UnknownReference { what: "territory", .. } => {
+                    StoreError::UnknownReference {
+                        what: "council", ..
+                    } => errors.council = message,
+                    StoreError::UnknownReference {
+                        what: "territory", ..
+                    } => {
                         errors.territory = message;
                     }
                     StoreError::UnknownReference { .. } => errors.commission = message,

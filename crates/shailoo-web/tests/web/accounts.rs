@@ -21,7 +21,13 @@ async fn logging_in_with_the_right_password_opens_a_session_and_logging_out_ends
     assert!(!cookie.contains("Secure"), "not configured in tests");
     // Only the hash of the token is stored.
     let token = c.cookies["session"].clone();
-    assert!(app.store.session(&token, crate::common::fixed_now()).await.unwrap().is_none());
+    assert!(
+        app.store
+            .session(&token, crate::common::fixed_now())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let home = c.get("/").await;
     assert!(home.body.contains("Test admin"));
@@ -65,7 +71,14 @@ async fn the_log_in_form_refuses_a_post_without_its_csrf_cookie() {
     let app = app().await;
     let mut c = Client::new(&app);
     let r = c
-        .post_form("/login", &[("csrf", "forged"), ("username", "admin"), ("password", PASSWORD)])
+        .post_form(
+            "/login",
+            &[
+                ("csrf", "forged"),
+                ("username", "admin"),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains(&Lang::Ky.error("csrf_failed")));
@@ -86,7 +99,10 @@ async fn five_failures_lock_the_username_with_429_even_for_the_right_password() 
     assert!(r.body.contains(&Lang::En.error("throttled")));
     assert!(!c.cookies.contains_key("session"));
     // Another account is not affected (no client address over oneshot).
-    assert_eq!(c.login("admin", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.login("admin", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]

@@ -232,7 +232,12 @@ impl Client {
         let csrf = hidden(&form.body, "csrf");
         self.post_form(
             "/login",
-            &[("csrf", &csrf), ("username", username), ("password", password), ("next", "/")],
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
         )
         .await
     }

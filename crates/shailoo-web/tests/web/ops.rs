@@ -21,7 +21,10 @@ async fn metrics_count_requests_and_show_the_totals() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("http_requests_total{"), "{}", r.body);
     assert!(r.body.contains("route=\"/stations\""));
-    assert!(r.body.contains("route=\"/api/v1/stations/{number}\",status=\"400\""));
+    assert!(
+        r.body
+            .contains("route=\"/api/v1/stations/{number}\",status=\"400\"")
+    );
     assert!(r.body.contains("http_request_duration_seconds_bucket"));
     assert!(r.body.contains("shailoo_total{what=\"stations_regular\"}"));
 }
@@ -30,7 +33,12 @@ async fn metrics_count_requests_and_show_the_totals() {
 async fn pages_carry_security_headers() {
     let app = app().await;
     let r = Client::new(&app).get("/").await;
-    let csp = r.headers.get("content-security-policy").unwrap().to_str().unwrap();
+    let csp = r
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(csp.contains("default-src 'self'"));
     assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
     let css = Client::new(&app).get("/static/style.css").await;

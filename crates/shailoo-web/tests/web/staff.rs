@@ -51,7 +51,10 @@ async fn a_cec_admin_adds_a_station_and_it_is_listed() {
     let council = app.a_station().council.to_string();
     let pec = app.other_pec.to_string();
     let r = c
-        .post_form("/stations/new", &station_fields(&csrf, "9001", &pec, &council))
+        .post_form(
+            "/stations/new",
+            &station_fields(&csrf, "9001", &pec, &council),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), Some("/stations/9001?added=1"));
@@ -61,13 +64,21 @@ async fn a_cec_admin_adds_a_station_and_it_is_listed() {
     assert!(page.body.contains(&Lang::Ru.t("access-ramp")));
     let list = c.get("/stations?q=9001").await;
     assert!(list.body.contains("href=\"/stations/9001\""));
-    let stored = app.store.station(StationNumber::new(9001).unwrap()).await.unwrap().unwrap();
+    let stored = app
+        .store
+        .station(StationNumber::new(9001).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.commission, app.other_pec);
     assert!(stored.accessibility.ramp && !stored.accessibility.parking);
     // The change is in the audit log, by the admin.
     let entries = app.store.audit_entries(0, 100).await.unwrap();
     let last = entries.last().unwrap();
-    assert_eq!((last.event.actor.as_str(), last.event.action.as_str()), ("admin", "station_added"));
+    assert_eq!(
+        (last.event.actor.as_str(), last.event.action.as_str()),
+        ("admin", "station_added")
+    );
 }
 
 #[tokio::test]
@@ -79,13 +90,22 @@ async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing() {
     let pec = app.own_pec.to_string();
     for token in ["", "0123456789abcdef"] {
         let r = c
-            .post_form("/stations/new", &station_fields(token, "9002", &pec, &council))
+            .post_form(
+                "/stations/new",
+                &station_fields(token, "9002", &pec, &council),
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert!(r.body.contains(&Lang::Ky.error("csrf_failed")));
     }
     assert_eq!(station_count(&app).await, before);
-    assert!(app.store.station(StationNumber::new(9002).unwrap()).await.unwrap().is_none());
+    assert!(
+        app.store
+            .station(StationNumber::new(9002).unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -96,7 +116,10 @@ async fn a_tec_member_adds_stations_only_for_the_pecs_under_its_tec() {
     let council = app.a_station().council.to_string();
     let other = app.other_pec.to_string();
     let r = c
-        .post_form("/stations/new", &station_fields(&csrf, "9003", &other, &council))
+        .post_form(
+            "/stations/new",
+            &station_fields(&csrf, "9003", &other, &council),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains(&Lang::Ky.error("forbidden")));
@@ -106,7 +129,10 @@ async fn a_tec_member_adds_stations_only_for_the_pecs_under_its_tec() {
 
     let own = app.own_pec.to_string();
     let r = c
-        .post_form("/stations/new", &station_fields(&csrf, "9003", &own, &council))
+        .post_form(
+            "/stations/new",
+            &station_fields(&csrf, "9003", &own, &council),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(station_count(&app).await, before + 1);
@@ -129,16 +155,27 @@ async fn a_duplicate_station_number_is_refused_with_a_localized_message_and_noth
     let council = app.a_station().council.to_string();
     let pec = app.own_pec.to_string();
     let r = c
-        .post_form("/stations/new", &station_fields(&csrf, &taken, &pec, &council))
+        .post_form(
+            "/stations/new",
+            &station_fields(&csrf, &taken, &pec, &council),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains(&Lang::Ru.error("duplicate_station_number")));
-    assert!(r.body.contains("id=\"number-error\""), "the error is next to the field");
+    assert!(
+        r.body.contains("id=\"number-error\""),
+        "the error is next to the field"
+    );
     // No lost input.
     assert!(r.body.contains("value=\"ул. Ленина, 1, школа\""));
     assert!(r.body.contains(&format!("value=\"{pec}\"")));
     assert_eq!(station_count(&app).await, before);
-    let stored = app.store.station(app.a_station().number).await.unwrap().unwrap();
+    let stored = app
+        .store
+        .station(app.a_station().number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(&stored, app.a_station());
 }
 
@@ -150,7 +187,10 @@ async fn malformed_and_unknown_fields_are_reported_beside_each_field() {
     c.cookies.insert("lang".into(), "en".into());
     let pec = app.own_pec.to_string();
     let r = c
-        .post_form("/stations/new", &station_fields(&csrf, "12ab", &pec, "no-such-council"))
+        .post_form(
+            "/stations/new",
+            &station_fields(&csrf, "12ab", &pec, "no-such-council"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains(&Lang::En.error("bad_station_number")));
@@ -159,7 +199,10 @@ async fn malformed_and_unknown_fields_are_reported_beside_each_field() {
 
     let council = app.a_station().council.to_string();
     let r = c
-        .post_form("/stations/new", &station_fields(&csrf, "9004", "pec-no-such", &council))
+        .post_form(
+            "/stations/new",
+            &station_fields(&csrf, "9004", "pec-no-such", &council),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains(&Lang::En.error("unknown_commission")));
@@ -167,7 +210,10 @@ async fn malformed_and_unknown_fields_are_reported_beside_each_field() {
     // A TEC is not a PEC.
     let tec = app.own_tec.to_string();
     let r = c
-        .post_form("/stations/new", &station_fields(&csrf, "9004", &tec, &council))
+        .post_form(
+            "/stations/new",
+            &station_fields(&csrf, "9004", &tec, &council),
+        )
         .await;
     assert!(r.body.contains(&Lang::En.error("not_a_pec")));
     assert_eq!(station_count(&app).await, before);
@@ -182,37 +228,80 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
     assert_eq!(c.get(url).await.status, StatusCode::OK);
 
     let r = c
-        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-02-30"), ("time", "18:00")])
+        .post_form(
+            url,
+            &[
+                ("csrf", &csrf),
+                ("rule", "CAL-07"),
+                ("date", "2024-02-30"),
+                ("time", "18:00"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains(&Lang::Ru.error("bad_date")));
     assert!(r.body.contains("value=\"2024-02-30\""));
 
     let r = c
-        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-01-15"), ("time", "")])
+        .post_form(
+            url,
+            &[
+                ("csrf", &csrf),
+                ("rule", "CAL-07"),
+                ("date", "2024-01-15"),
+                ("time", ""),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains(&Lang::Ru.error("deadline_before_calling")));
 
     let r = c
-        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-99"), ("date", "2024-10-08"), ("time", "25:00")])
+        .post_form(
+            url,
+            &[
+                ("csrf", &csrf),
+                ("rule", "CAL-99"),
+                ("date", "2024-10-08"),
+                ("time", "25:00"),
+            ],
+        )
         .await;
     assert!(r.body.contains(&Lang::Ru.error("unknown_rule")));
     assert!(r.body.contains(&Lang::Ru.error("bad_time")));
 
-    let r = c.post_form(url, &[("rule", "CAL-07"), ("date", "2024-10-08")]).await;
+    let r = c
+        .post_form(url, &[("rule", "CAL-07"), ("date", "2024-10-08")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
 
     let id = "local-2024".parse().unwrap();
     assert!(app.store.calendar_overrides(&id).await.unwrap().is_empty());
 
     let r = c
-        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-10-08"), ("time", "17:00")])
+        .post_form(
+            url,
+            &[
+                ("csrf", &csrf),
+                ("rule", "CAL-07"),
+                ("date", "2024-10-08"),
+                ("time", "17:00"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let cal = c.get("/api/v1/elections/local-2024/calendar").await.json();
-    let cal07 = cal.as_array().unwrap().iter().find(|d| d["id"] == "CAL-07").unwrap().clone();
-    assert_eq!((cal07["date"].as_str(), cal07["time"].as_str()), (Some("2024-10-08"), Some("17:00")));
+    let cal07 = cal
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "CAL-07")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (cal07["date"].as_str(), cal07["time"].as_str()),
+        (Some("2024-10-08"), Some("17:00"))
+    );
     let page = c.get("/elections/local-2024/calendar").await;
     assert!(page.body.contains(&Lang::Ru.t("calendar-overridden")));
 }
@@ -224,7 +313,10 @@ async fn only_a_cec_admin_may_override_deadlines() {
     let url = "/elections/local-2024/calendar/override";
     assert_eq!(c.get(url).await.status, StatusCode::FORBIDDEN);
     let r = c
-        .post_form(url, &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-10-08")])
+        .post_form(
+            url,
+            &[("csrf", &csrf), ("rule", "CAL-07"), ("date", "2024-10-08")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let id = "local-2024".parse().unwrap();
