@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 pub const ERROR_CODES: &[&str] = &[
     // web
     "bad_parameter",
+    "bad_form",
     "bad_station_number",
     "bad_id",
     "bad_date",

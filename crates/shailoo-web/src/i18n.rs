@@ -89,9 +89,11 @@ impl Lang {
             })
     }
 
-    /// The localized message of a stable error code (`error-<code>`).
+    /// The localized message of a stable error code (`error-<code>`). Messages that name a
+    /// field (`error-bad_parameter`) get an empty one here; callers that know it use
+    /// [`Lang::t_args`].
     pub fn error(self, code: &str) -> String {
-        self.t(&format!("error-{code}"))
+        self.t_args(&format!("error-{code}"), &[("field", String::new())])
     }
 
     /// The language of a page request: `?lang`, cookie, `Accept-Language`, Kyrgyz.

@@ -674,7 +674,7 @@ async fn override_submit(
     Path(id): Path<String>,
     form: Result<Form<OverrideInput>, FormRejection>,
 ) -> PageResult {
-    let Form(input) = form.map_err(|_| ctx.fail(StatusCode::BAD_REQUEST, "bad_parameter"))?;
+    let Form(input) = form.map_err(|_| ctx.fail(StatusCode::BAD_REQUEST, "bad_form"))?;
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?;
     let actor = require_cec_admin(&ctx, staff)?;
     let election = load_election(&state, &ctx, &id).await?;
@@ -1315,7 +1315,7 @@ async fn station_submit(
     ctx: PageCtx,
     form: Result<Form<StationInput>, FormRejection>,
 ) -> PageResult {
-    let Form(input) = form.map_err(|_| ctx.fail(StatusCode::BAD_REQUEST, "bad_parameter"))?;
+    let Form(input) = form.map_err(|_| ctx.fail(StatusCode::BAD_REQUEST, "bad_form"))?;
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?;
     require_station_role(&ctx, staff)?;
     let actor = staff.actor();
@@ -1537,7 +1537,7 @@ async fn login_submit(
 ) -> Response {
     let lang = ctx.lang;
     let Ok(Form(input)) = form else {
-        return error_page(lang, StatusCode::BAD_REQUEST, "bad_parameter");
+        return error_page(lang, StatusCode::BAD_REQUEST, "bad_form");
     };
     let next = safe_next(input.next.as_ref());
     let username_typed = input.username.trim().to_owned();
@@ -1627,7 +1627,7 @@ async fn logout(
     ctx: PageCtx,
     form: Result<Form<LogoutInput>, FormRejection>,
 ) -> PageResult {
-    let Form(input) = form.map_err(|_| ctx.fail(StatusCode::BAD_REQUEST, "bad_parameter"))?;
+    let Form(input) = form.map_err(|_| ctx.fail(StatusCode::BAD_REQUEST, "bad_form"))?;
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?;
     state
         .store

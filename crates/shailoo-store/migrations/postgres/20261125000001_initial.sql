@@ -128,7 +128,7 @@ CREATE TABLE calendar_overrides (
 -- state registry and may name places outside the setup; eligibility checks report those.
 -- No secondary index either, so that the bulk load stays fast.
 CREATE TABLE persons (
-    pin TEXT NOT NULL,
+    pin TEXT COLLATE "C" NOT NULL,
     surname TEXT NOT NULL,
     given_name TEXT NOT NULL,
     patronymic TEXT,

@@ -171,6 +171,7 @@ pager-next = Next
 ## Errors
 error-title = Something is wrong
 error-bad_parameter = The value of “{ $field }” is malformed.
+error-bad_form = The form could not be read. Reload the page and try again.
 error-bad_station_number = A polling station number is a whole number from 1 to 99999.
 error-bad_id = An id uses only the letters a–z, digits and “-”.
 error-bad_date = Enter a real date as YYYY-MM-DD.

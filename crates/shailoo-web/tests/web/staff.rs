@@ -322,3 +322,16 @@ async fn only_a_cec_admin_may_override_deadlines() {
     let id = "local-2024".parse().unwrap();
     assert!(app.store.calendar_overrides(&id).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_a_form_gets_a_localized_400() {
+    let app = app().await;
+    let (mut c, _) = logged_in(&app, "admin").await;
+    let req = axum::http::Request::post("/stations/new?lang=en")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from("{}"))
+        .unwrap();
+    let r = c.send(req).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains(&Lang::En.error("bad_form")));
+}
