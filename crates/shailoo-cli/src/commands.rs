@@ -60,17 +60,19 @@ async fn run_async(command: Command) -> Result<ExitCode> {
     match command {
         Command::Serve { db, addr } => {
             let store = connect(&db.db).await?;
-            serve(store, &addr).await
+            serve(store, &addr, None).await
         }
         Command::Demo {
             db,
             addr,
             scale,
             seed,
+            clock_start,
         } => {
+            let clock = demo::clock(&clock_start)?;
             let store = connect(&db).await?;
             demo::prepare(store.as_ref(), scale, seed).await?;
-            serve(store, &addr).await
+            serve(store, &addr, clock).await
         }
         Command::Migrate { db } => {
             let applied = shailoo_store::migrate(&db.db)
@@ -79,7 +81,10 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             for m in &applied {
                 println!("migration {} {}", m.version, m.description);
             }
-            println!("database schema is up to date ({} migrations)", applied.len());
+            println!(
+                "database schema is up to date ({} migrations)",
+                applied.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Load { db, data } => {
@@ -109,9 +114,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         Command::Calendar { .. }
         | Command::Seats { .. }
         | Command::Generate { .. }
-        | Command::Bench { .. } => {
-            unreachable_pure_command()
-        }
+        | Command::Bench { .. } => unreachable_pure_command(),
     }
 }
 
@@ -139,15 +142,26 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn serve(store: Arc<dyn Store>, addr: &str) -> Result<ExitCode> {
+/// A replacement for the system clock: the demo runs in 2024.
+pub type Clock = Box<dyn Fn() -> jiff::Timestamp + Send + Sync>;
+
+async fn serve(store: Arc<dyn Store>, addr: &str, clock: Option<Clock>) -> Result<ExitCode> {
     let addr: std::net::SocketAddr = addr
         .parse()
         .with_context(|| format!("{addr:?} is not an address like 127.0.0.1:8080"))?;
     let config = shailoo_web::Config {
-        secure_cookies: std::env::var("SHAILOO_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
+        secure_cookies: std::env::var("SHAILOO_SECURE_COOKIES")
+            .is_ok_and(|v| v == "1" || v == "true"),
         ..shailoo_web::Config::default()
     };
-    let state = shailoo_web::AppState::new(store, config);
+    let mut state = shailoo_web::AppState::new(store, config);
+    if let Some(clock) = clock {
+        println!(
+            "the clock of this demo reads {}",
+            shailoo_domain::time::to_bishkek(clock())
+        );
+        state = state.with_clock(clock);
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;

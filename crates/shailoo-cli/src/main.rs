@@ -49,6 +49,10 @@ enum Command {
         /// Generator seed.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+        /// The demo's clock starts at this instant and runs on in real time, so that the
+        /// calendar shows what was open during the 2024 campaign. `now` uses the real clock.
+        #[arg(long, default_value = "2024-10-15T10:00:00+06:00")]
+        clock_start: String,
     },
     /// Create or update the database schema, then exit.
     Migrate {

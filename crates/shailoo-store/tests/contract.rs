@@ -1640,17 +1640,25 @@ async fn a_corrupt_row_is_reported_not_hidden(ctx: Ctx) {
     let db = ctx.db().await;
     import_sample(&db).await;
     // Values the schema lets through but the domain rejects.
-    ctx.raw("UPDATE territories SET kind = 'planet' WHERE id = 'bishkek'").await;
-    ctx.raw("UPDATE elections SET voting_day = '17.11.2024' WHERE id = 'local-2024'").await;
+    ctx.raw("UPDATE territories SET kind = 'planet' WHERE id = 'bishkek'")
+        .await;
+    ctx.raw("UPDATE elections SET voting_day = '17.11.2024' WHERE id = 'local-2024'")
+        .await;
     let err = db.territory(&tid("bishkek")).await.expect_err("corrupt");
     assert!(
         matches!(&err, StoreError::Corrupt(m) if m.contains("bishkek") && m.contains("planet")),
         "{err:?}"
     );
     assert_eq!(err.code(), "db_corrupt");
-    assert!(matches!(db.territory_children(None).await, Err(StoreError::Corrupt(_))));
+    assert!(matches!(
+        db.territory_children(None).await,
+        Err(StoreError::Corrupt(_))
+    ));
     let err = db.elections().await.expect_err("corrupt");
-    assert!(matches!(&err, StoreError::Corrupt(m) if m.contains("voting_day")), "{err:?}");
+    assert!(
+        matches!(&err, StoreError::Corrupt(m) if m.contains("voting_day")),
+        "{err:?}"
+    );
     // Other rows still read.
     assert!(db.territory(&tid("chui")).await.expect("fine").is_some());
 }

@@ -48,6 +48,21 @@ const DEMO_USERS: [DemoUser; 3] = [
     },
 ];
 
+/// The demo clock: starts at `start` (or the real clock for `now`) and runs in real time.
+pub fn clock(start: &str) -> Result<Option<super::Clock>> {
+    if start == "now" {
+        return Ok(None);
+    }
+    let start: Timestamp = start.parse().with_context(|| {
+        format!("--clock-start {start:?} is not an instant like 2024-10-15T10:00:00+06:00")
+    })?;
+    let began = std::time::Instant::now();
+    Ok(Some(Box::new(move || {
+        let elapsed = jiff::SignedDuration::try_from(began.elapsed()).unwrap_or_default();
+        start.checked_add(elapsed).unwrap_or(start)
+    })))
+}
+
 /// Loads the demo data unless the database already holds an election.
 pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<()> {
     if !store.elections().await?.is_empty() {

@@ -143,7 +143,7 @@ CREATE TABLE persons (
     court_incapable INTEGER NOT NULL,
     imprisoned INTEGER NOT NULL,
     CONSTRAINT persons_pkey PRIMARY KEY (pin)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE users (
     username TEXT NOT NULL,
