@@ -46,7 +46,7 @@ if [ ! -f "$dir/PG_VERSION" ]; then
     exit 1
   }
   cat >>"$dir/postgresql.conf" <<EOF
-# shailoo test cluster
+# shailoo test cluster: throwaway data, so durability is traded for speed
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'

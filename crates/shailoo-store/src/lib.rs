@@ -192,14 +192,18 @@ impl Db {
             sqlx::migrate::MigrateError::Execute(e) => db_err(e),
             other => StoreError::Backend(format!("migration failed: {other}")),
         })?;
-        Ok(migrator
+        let applied: Vec<AppliedMigration> = migrator
             .iter()
             .filter(|m| m.migration_type.is_up_migration() && !before.contains(&m.version))
             .map(|m| AppliedMigration {
                 version: m.version,
                 description: m.description.to_string(),
             })
-            .collect())
+            .collect();
+        for m in &applied {
+            tracing::info!(engine = self.engine(), version = m.version, description = %m.description, "applied migration");
+        }
+        Ok(applied)
     }
 
     /// The store as the application's port.
@@ -234,6 +238,7 @@ async fn open_sqlite(url: &str) -> Result<Db, StoreError> {
         .pragma("cache_size", "-65536");
     let pool = if in_memory {
         // An in-memory database lives as long as a connection to it: keep exactly one, forever.
+        // (So a register load in progress holds the only connection; fine for throwaway use.)
         SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)

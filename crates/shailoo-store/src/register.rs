@@ -30,7 +30,7 @@ const COLUMN_COUNT: usize = 15;
 
 /// Rows per SQLite statement: 15 columns × 1000 = 15,000 parameters, well under SQLite's limit
 /// of 32,766, and past the point where longer statements stop paying off.
-const SQLITE_ROWS_PER_STATEMENT: usize = 500;
+const SQLITE_ROWS_PER_STATEMENT: usize = 1000;
 const _: () = assert!(SQLITE_ROWS_PER_STATEMENT * COLUMN_COUNT <= 32_766);
 
 /// Bytes of COPY data gathered before they are sent as one `COPY` statement.
