@@ -6,12 +6,16 @@
 //! hash-chained audit log ([`audit`]) in the same transaction as the change.
 
 pub mod audit;
+pub mod lookup;
 pub mod store;
 pub mod users;
+pub mod voters;
 
 pub use audit::{AuditEntry, AuditEvent, ChainBreak};
+pub use lookup::VoterLookupStore;
 pub use store::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,
     RegisterLoader, StationFilter, Store, StoreError, Totals, verify_audit,
 };
 pub use users::{Actor, NewUser, Role, Session, User, Username};
+pub use voters::VoterListStore;

@@ -170,8 +170,12 @@ pub trait RegisterLoader: Send {
     async fn commit(self: Box<Self>, event: AuditEvent) -> Result<u64, StoreError>;
 }
 
+/// The whole port. Capabilities with their own sub-ports (voter lists, look-up) add them as
+/// supertraits, each in its own module, so that they evolve without touching this one.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store:
+    crate::voters::VoterListStore + crate::lookup::VoterLookupStore + Send + Sync
+{
     /// Which engine: `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     /// Cheap liveness check for `/healthz`.

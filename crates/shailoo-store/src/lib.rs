@@ -93,9 +93,11 @@ macro_rules! append_audit {
 }
 
 mod db;
+mod lookup;
 mod register;
 mod rows;
 mod text;
+mod voters;
 
 /// How long a caller waits for a connection (and for a server to answer at all) before the
 /// store reports [`StoreError::Unavailable`].
