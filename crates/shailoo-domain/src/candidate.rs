@@ -5,64 +5,14 @@
 //! check not yet answered is `None`, and yields a *pending* finding rather than a guess, so no
 //! registration decision (CAN-09) is taken on missing evidence.
 
-use crate::ids::{IdError, SeatCount, TerritoryId};
+use crate::ids::SeatCount;
 use crate::params::{RuleParameters, coded_enum};
 use crate::pin::{Pin, Sex};
 use crate::voter::{duplicate_pins, has_reached_age};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-macro_rules! slug_newtype {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Parses a slug id: the same syntax as every id of `crate::ids`.
-            pub fn parse(s: &str) -> Result<Self, IdError> {
-                // Reuses the one slug validator (private to `ids`) through a type that exposes it.
-                TerritoryId::parse(s).map(|_| Self(s.to_owned()))
-            }
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-        impl TryFrom<String> for $name {
-            type Error = IdError;
-            fn try_from(s: String) -> Result<Self, IdError> {
-                TerritoryId::parse(&s).map(|_| Self(s))
-            }
-        }
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.0)
-            }
-        }
-    };
-}
-
-slug_newtype!(
-    /// A political party (саясий партия / политическая партия), e.g. `zhany-kuch`.
-    PartyId
-);
-slug_newtype!(
-    /// A registered candidate of one election, as shown on ballots and protocols (never the PIN,
-    /// which is personal data).
-    CandidateId
-);
+pub use crate::ids::{CandidateId, PartyId};
 
 coded_enum! {
     /// A finding about one candidate: a legal ground to refuse registration, or a registry check

@@ -9,70 +9,13 @@
 //! as symmetric. All arithmetic is exact integers: the deviation is compared as a cross product,
 //! and shown in basis points only for display.
 
-use crate::ids::{IdError, SeatCount};
+use crate::ids::SeatCount;
 use crate::params::{RuleParameters, Severity, coded_enum};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 
-macro_rules! text_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Any non-empty text of at most 64 bytes without control characters: schemes use
-            /// local numbering ("1", "u-17", station numbers), so no slug syntax is imposed.
-            pub fn parse(s: &str) -> Result<Self, IdError> {
-                Self::try_from(s.to_owned())
-            }
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-        impl TryFrom<String> for $name {
-            type Error = IdError;
-            fn try_from(s: String) -> Result<Self, IdError> {
-                if s.is_empty() {
-                    return Err(IdError::Empty);
-                }
-                if s.len() > 64 {
-                    return Err(IdError::TooLong(s.len()));
-                }
-                if let Some(c) = s.chars().find(|c| c.is_control()) {
-                    return Err(IdError::BadCharacter(c));
-                }
-                Ok(Self(s))
-            }
-        }
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.0)
-            }
-        }
-    };
-}
-
-text_id!(
-    /// A unit of a scheme: a settlement or polling-station area, whole (DIS-03).
-    UnitId
-);
-text_id!(
-    /// A district of a scheme, usually its number.
-    DistrictId
-);
+pub use crate::ids::{DistrictId, UnitId};
 
 /// A unit with its voters and the units it borders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

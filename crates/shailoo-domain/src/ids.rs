@@ -20,8 +20,9 @@ pub enum IdError {
     BadSeatCount(u32),
 }
 
-macro_rules! slug_id {
-    ($(#[$doc:meta])* $name:ident) => {
+/// A string id newtype whose text is checked by `$validate` on every way in.
+macro_rules! string_id {
+    ($validate:ident, $(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -29,7 +30,7 @@ macro_rules! slug_id {
 
         impl $name {
             pub fn parse(s: &str) -> Result<Self, IdError> {
-                validate_slug(s).map(|()| Self(s.to_owned()))
+                $validate(s).map(|()| Self(s.to_owned()))
             }
             pub fn as_str(&self) -> &str {
                 &self.0
@@ -38,7 +39,7 @@ macro_rules! slug_id {
         impl TryFrom<String> for $name {
             type Error = IdError;
             fn try_from(s: String) -> Result<Self, IdError> {
-                validate_slug(&s).map(|()| Self(s))
+                $validate(&s).map(|()| Self(s))
             }
         }
         impl From<$name> for String {
@@ -65,6 +66,21 @@ macro_rules! slug_id {
     };
 }
 
+/// Any non-empty text of at most 64 bytes without control characters: district schemes use
+/// local numbering ("1", "u-17", station numbers), so no slug syntax is imposed on them.
+fn validate_text(s: &str) -> Result<(), IdError> {
+    if s.is_empty() {
+        return Err(IdError::Empty);
+    }
+    if s.len() > 64 {
+        return Err(IdError::TooLong(s.len()));
+    }
+    match s.chars().find(|c| c.is_control()) {
+        Some(c) => Err(IdError::BadCharacter(c)),
+        None => Ok(()),
+    }
+}
+
 fn validate_slug(s: &str) -> Result<(), IdError> {
     if s.is_empty() {
         return Err(IdError::Empty);
@@ -81,21 +97,47 @@ fn validate_slug(s: &str) -> Result<(), IdError> {
     }
 }
 
-slug_id!(
+string_id!(
+    validate_slug,
     /// A unit of territory: region, city, raion, aiyl aimak or settlement.
     TerritoryId
 );
-slug_id!(
+string_id!(
+    validate_slug,
     /// A local council (жергиликтүү кеңеш / местный кенеш).
     CouncilId
 );
-slug_id!(
+string_id!(
+    validate_slug,
     /// An election commission: CEC (БШК/ЦИК), TEC (АШК/ТИК) or PEC (УШК/УИК).
     CommissionId
 );
-slug_id!(
+string_id!(
+    validate_slug,
     /// An election, e.g. `local-2024`.
     ElectionId
+);
+
+string_id!(
+    validate_slug,
+    /// A political party (саясий партия / политическая партия), e.g. `zhany-kuch`.
+    PartyId
+);
+string_id!(
+    validate_slug,
+    /// A registered candidate of one election, as shown on ballots and protocols (never the
+    /// PIN, which is personal data).
+    CandidateId
+);
+string_id!(
+    validate_text,
+    /// A unit of a district scheme: a settlement or polling-station area, whole (DIS-03).
+    UnitId
+);
+string_id!(
+    validate_text,
+    /// A district of a scheme (шайлоо округу / избирательный округ), usually its number.
+    DistrictId
 );
 
 /// The number of a polling station (шайлоо участогу / избирательный участок), unique nationally.

@@ -27,6 +27,11 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    /// The stable snake_case code (`seed`, `sure`, `likely`, `unsure`).
+    pub fn code(self) -> &'static str {
+        self.as_str()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Confidence::Seed => "seed",

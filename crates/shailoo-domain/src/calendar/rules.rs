@@ -6,7 +6,6 @@
 //! (C = 2024-09-06, V = 2024-11-17) exactly.
 
 use jiff::civil::Time;
-use serde::{Deserialize, Serialize};
 
 /// What a rule's date is counted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,31 +24,7 @@ pub enum Anchor {
     Undated,
 }
 
-/// How sure the project is of a rule (see the head of `docs/domain-rules.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    /// Stated in the CEC's appeal itself.
-    Seed,
-    /// Stated by official or several consistent sources.
-    Sure,
-    /// Inferred from official figures, or one secondary source.
-    Likely,
-    /// Not found; a named default the system must still apply.
-    Unsure,
-}
-
-impl Confidence {
-    /// The stable snake_case code (`seed`, `sure`, `likely`, `unsure`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Confidence::Seed => "seed",
-            Confidence::Sure => "sure",
-            Confidence::Likely => "likely",
-            Confidence::Unsure => "unsure",
-        }
-    }
-}
+pub use crate::params::Confidence;
 
 /// One statutory calendar rule, as data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
