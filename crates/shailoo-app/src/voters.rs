@@ -1,8 +1,816 @@
-//! The voter register port (Tizme): register imports, compiled voter lists, publication.
-//! Implemented by `shailoo-store` in `src/voters.rs`.
+//! The voter register (Tizme): importing the population register extract, compiling the voter
+//! lists of an election, and their publication (CAL-02), posting (CAL-04) and freezing (after
+//! CAL-12). Rules VOT-01…VOT-06 and the calendar come from `shailoo-domain`; this module holds the
+//! use cases and the sub-port [`VoterListStore`] that `shailoo-store` implements in
+//! `src/voters.rs`.
+//!
+//! Eligibility is decided in Rust by the domain's [`VoterCheck`], never in SQL: the [`Compiler`]
+//! turns one register record into an [`Assessment`] (home station and reasons), and the store only
+//! writes assessments down. An import can compile while it streams (the assessments travel with
+//! the records, so 4.3 million rows need not be read back), and a stand-alone compile pages
+//! through the stored register and calls the same [`Compiler`].
+//!
+//! VOT-06 (one person, one entry): the [`ImportBatcher`] keeps the first record of a PIN and
+//! counts the other copies; the compile then keeps every duplicated PIN off the lists with
+//! [`IneligibilityReason::DuplicatePin`], because the register cannot say which copy is right.
 
+use crate::audit::AuditEvent;
+use crate::store::{Store, StoreError};
 use async_trait::async_trait;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError, CalendarOverride};
+use shailoo_domain::params::{Coded, RuleParameters};
+use shailoo_domain::register::RegisterRecord;
+use shailoo_domain::territory::Election;
+use shailoo_domain::voter::{CommunityFacts, IneligibilityReason, Reasons, VoterCheck};
+use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// Why a voter-list use case refused or failed. Nothing was changed when it is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum VoterListError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("unknown election {0}")]
+    UnknownElection(ElectionId),
+    /// The calendar does not allow the step at this instant (CAL-02 for publication, the end of
+    /// CAL-12 for freezing).
+    #[error(transparent)]
+    Calendar(#[from] ActionClosed),
+    #[error("the election's calendar is invalid: {0}")]
+    CalendarInvalid(#[from] CalendarError),
+    /// Final lists never change again (after CAL-12).
+    #[error("the voter lists of {election} are final since {frozen_at}; they can no longer change")]
+    Frozen {
+        election: ElectionId,
+        frozen_at: Timestamp,
+    },
+    #[error("the voter lists of {0} have not been compiled yet")]
+    NotCompiled(ElectionId),
+    #[error("the voter lists of {0} have not been published yet")]
+    NotPublished(ElectionId),
+    /// The step was already taken; it is not repeated (its instant is in the audit log).
+    #[error("the voter lists of {election} were already {step} at {at}")]
+    AlreadyDone {
+        election: ElectionId,
+        step: ListStep,
+        at: Timestamp,
+    },
+}
+
+impl VoterListError {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VoterListError::Store(e) => e.code(),
+            VoterListError::UnknownElection(_) => "unknown_election",
+            VoterListError::Calendar(e) => e.code(),
+            VoterListError::CalendarInvalid(e) => e.code(),
+            VoterListError::Frozen { .. } => "voter_lists_frozen",
+            VoterListError::NotCompiled(_) => "voter_lists_not_compiled",
+            VoterListError::NotPublished(_) => "voter_lists_not_published",
+            VoterListError::AlreadyDone { .. } => "voter_lists_step_already_taken",
+        }
+    }
+}
+
+/// A (settlement, street) of the register and the regular station that serves it, with that
+/// station's council: the input of VOT-04 and of the station assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServedArea {
+    pub settlement: TerritoryId,
+    pub street: String,
+    pub station: StationNumber,
+    pub council: CouncilId,
+}
+
+/// The outcome for one register record: its home station when the address maps to a station
+/// area, and the reasons that keep it off the list (empty: on the list at that station).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assessment {
+    pub station: Option<StationNumber>,
+    pub reasons: Reasons,
+}
+
+impl Assessment {
+    pub fn is_eligible(&self) -> bool {
+        self.reasons.is_empty()
+    }
+}
+
+/// Assesses register records for one election: the station serving the address and the domain's
+/// eligibility check. Built once per compile from the election and the station areas.
+#[derive(Debug, Clone)]
+pub struct Compiler {
+    election: ElectionId,
+    check: VoterCheck,
+    /// settlement → street → station. Two lookups by borrowed key, no allocation per record.
+    areas: HashMap<TerritoryId, HashMap<String, StationNumber>>,
+    /// station → (its council, whether that council holds this election).
+    stations: HashMap<StationNumber, (CouncilId, bool)>,
+}
+
+impl Compiler {
+    pub fn new(election: &Election, params: &RuleParameters, areas: Vec<ServedArea>) -> Compiler {
+        let electing: HashSet<&CouncilId> = election.councils.iter().collect();
+        let mut by_settlement: HashMap<TerritoryId, HashMap<String, StationNumber>> =
+            HashMap::new();
+        let mut stations = HashMap::new();
+        for area in areas {
+            let inside = electing.contains(&area.council);
+            stations
+                .entry(area.station)
+                .or_insert_with(|| (area.council.clone(), inside));
+            by_settlement
+                .entry(area.settlement)
+                .or_default()
+                .insert(area.street, area.station);
+        }
+        Compiler {
+            election: election.id.clone(),
+            check: VoterCheck::new(election.voting_day, params),
+            areas: by_settlement,
+            stations,
+        }
+    }
+
+    pub fn election(&self) -> &ElectionId {
+        &self.election
+    }
+
+    /// The station serving an address, if a station area covers it.
+    pub fn station_of(&self, settlement: &TerritoryId, street: &str) -> Option<StationNumber> {
+        self.areas.get(settlement)?.get(street).copied()
+    }
+
+    /// The council of a station that serves an area.
+    pub fn council_of(&self, station: StationNumber) -> Option<&CouncilId> {
+        self.stations.get(&station).map(|(c, _)| c)
+    }
+
+    /// One record's outcome. An address that no station area covers, or whose station belongs to
+    /// a council not holding this election, is outside the community (VOT-04). `duplicated`:
+    /// the extract holds this PIN more than once (VOT-06).
+    pub fn assess(&self, record: &RegisterRecord, duplicated: bool) -> Assessment {
+        let station = self.station_of(&record.settlement, &record.street);
+        let inside = station
+            .and_then(|s| self.stations.get(&s))
+            .is_some_and(|(_, electing)| *electing);
+        let facts = if inside {
+            CommunityFacts::INSIDE
+        } else {
+            CommunityFacts::OUTSIDE
+        };
+        let mut reasons = self.check.reasons(record, facts);
+        if duplicated {
+            reasons.insert(IneligibilityReason::DuplicatePin);
+        }
+        Assessment { station, reasons }
+    }
+}
+
+/// Builds the [`Compiler`] of an election from the store (the default rule parameters).
+pub async fn compiler_for(
+    store: &dyn Store,
+    election: &ElectionId,
+) -> Result<Compiler, VoterListError> {
+    let found = store
+        .election(election)
+        .await?
+        .ok_or_else(|| VoterListError::UnknownElection(election.clone()))?;
+    let areas = store.served_areas().await?;
+    Ok(Compiler::new(&found, &RuleParameters::default(), areas))
+}
+
+/// A batch of records for [`RegisterImport::push`], with their assessments when the import
+/// compiles (then `assessed[i]` belongs to `records[i]`; otherwise it is empty).
+#[derive(Debug, Default)]
+pub struct ImportBatch {
+    pub records: Vec<RegisterRecord>,
+    pub assessed: Vec<Assessment>,
+}
+
+/// A PIN found more than once in an extract, and how many times (VOT-06).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicatedPin {
+    pub pin: Pin,
+    pub copies: u32,
+}
+
+/// The synchronous half of an import, run where the file is parsed (a blocking thread): drops
+/// the second and later copies of a PIN (counting them), assesses each record when compiling,
+/// and cuts batches.
+pub struct ImportBatcher {
+    seen: HashSet<Pin>,
+    duplicates: BTreeMap<Pin, u32>,
+    compiler: Option<Arc<Compiler>>,
+    batch_size: usize,
+    current: ImportBatch,
+    records: u64,
+}
+
+impl ImportBatcher {
+    /// `expected`: the number of records, if known (sizes the PIN set once).
+    pub fn new(compiler: Option<Arc<Compiler>>, batch_size: usize, expected: u64) -> Self {
+        let batch_size = batch_size.max(1);
+        ImportBatcher {
+            seen: HashSet::with_capacity(usize::try_from(expected).unwrap_or(0)),
+            duplicates: BTreeMap::new(),
+            compiler,
+            batch_size,
+            current: Self::empty(batch_size),
+            records: 0,
+        }
+    }
+
+    fn empty(batch_size: usize) -> ImportBatch {
+        ImportBatch {
+            records: Vec::with_capacity(batch_size),
+            assessed: Vec::new(),
+        }
+    }
+
+    /// Records read so far, copies included.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Adds a record; returns a full batch when one is ready.
+    pub fn add(&mut self, record: RegisterRecord) -> Option<ImportBatch> {
+        self.records += 1;
+        if !self.seen.insert(record.pin) {
+            *self.duplicates.entry(record.pin).or_insert(1) += 1;
+            return None;
+        }
+        if let Some(compiler) = &self.compiler {
+            // Duplicates are not known yet; the store re-assesses their first copy at the end.
+            self.current.assessed.push(compiler.assess(&record, false));
+        }
+        self.current.records.push(record);
+        (self.current.records.len() >= self.batch_size)
+            .then(|| std::mem::replace(&mut self.current, Self::empty(self.batch_size)))
+    }
+
+    /// The last (possibly empty) batch and the duplicated PINs, in PIN order.
+    pub fn finish(self) -> (ImportBatch, Vec<DuplicatedPin>) {
+        let duplicates = self
+            .duplicates
+            .into_iter()
+            .map(|(pin, copies)| DuplicatedPin { pin, copies })
+            .collect();
+        (self.current, duplicates)
+    }
+}
+
+/// How an import is to be made.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Where the extract came from (a file name), for the history and the audit log.
+    pub source: String,
+    pub actor: String,
+    pub at: Timestamp,
+    /// Compile this election's lists from the imported records in the same transaction.
+    pub compile: Option<Arc<Compiler>>,
+}
+
+/// An import in progress, inside one transaction: all or nothing. Dropping it without
+/// [`RegisterImport::finish`] stores nothing.
+#[async_trait]
+pub trait RegisterImport: Send {
+    async fn push(&mut self, batch: &ImportBatch) -> Result<(), VoterListError>;
+    /// Replaces the register with what was pushed, records the differences and (when compiling)
+    /// the lists, writes the audit entries and commits.
+    async fn finish(
+        self: Box<Self>,
+        duplicates: &[DuplicatedPin],
+    ) -> Result<ImportReport, VoterListError>;
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// 1, 2, 3… per import.
+    pub import_id: i64,
+    pub source: String,
+    /// Rows read, copies of duplicated PINs included.
+    pub records: u64,
+    /// Persons in the register after the import (one per PIN).
+    pub persons: u64,
+    pub added: u64,
+    pub changed: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+    pub duplicate_pins: u64,
+    pub compiled: Option<CompileReport>,
+}
+
+/// The counts an import's audit entry digests (everything but the compile).
+#[derive(Serialize)]
+struct ImportCounts<'a> {
+    import_id: i64,
+    source: &'a str,
+    records: u64,
+    added: u64,
+    changed: u64,
+    removed: u64,
+    unchanged: u64,
+    duplicate_pins: u64,
+}
+
+impl ImportReport {
+    /// The audit event of this import.
+    pub fn audit_event(&self, actor: &str, at: Timestamp) -> AuditEvent {
+        AuditEvent::new(actor, "register_imported", self.source.as_str(), at).after(&ImportCounts {
+            import_id: self.import_id,
+            source: &self.source,
+            records: self.records,
+            added: self.added,
+            changed: self.changed,
+            removed: self.removed,
+            unchanged: self.unchanged,
+            duplicate_pins: self.duplicate_pins,
+        })
+    }
+}
+
+/// What a compile put on the lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompileReport {
+    pub election: String,
+    pub eligible: u64,
+    pub ineligible: u64,
+    /// Ineligible persons per reason code (`VOT-02_under_age` …); a person may count under
+    /// several reasons.
+    pub by_reason: BTreeMap<String, u64>,
+    /// The register import the lists were compiled from.
+    pub register_import: Option<i64>,
+}
+
+impl CompileReport {
+    pub fn new(election: &ElectionId) -> Self {
+        CompileReport {
+            election: election.to_string(),
+            ..CompileReport::default()
+        }
+    }
+
+    /// Counts one outcome in (`sign` = 1) or out (`sign` = -1, when an outcome is replaced).
+    pub fn count(&mut self, reasons: Reasons, add: bool) {
+        let step = |n: &mut u64| {
+            *n = if add {
+                n.saturating_add(1)
+            } else {
+                n.saturating_sub(1)
+            }
+        };
+        if reasons.is_empty() {
+            step(&mut self.eligible);
+            return;
+        }
+        step(&mut self.ineligible);
+        for reason in reasons {
+            step(self.by_reason.entry(reason.code().to_owned()).or_default());
+        }
+        self.by_reason.retain(|_, n| *n > 0);
+    }
+
+    /// The audit event of this compile.
+    pub fn audit_event(&self, actor: &str, at: Timestamp) -> AuditEvent {
+        AuditEvent::new(actor, "voter_lists_compiled", self.election.as_str(), at).after(self)
+    }
+}
+
+/// The steps of a list's life after compiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStep {
+    /// Preliminary lists online (Tizme), from CAL-02.
+    Published,
+    /// Preliminary lists posted at the stations (due by CAL-04).
+    Posted,
+    /// Final lists, after remote-voting applications close (CAL-12).
+    Frozen,
+}
+
+impl ListStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListStep::Published => "published",
+            ListStep::Posted => "posted",
+            ListStep::Frozen => "frozen",
+        }
+    }
+
+    /// The audit action of the step.
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            ListStep::Published => "voter_lists_published",
+            ListStep::Posted => "voter_lists_posted",
+            ListStep::Frozen => "voter_lists_frozen",
+        }
+    }
+}
+
+impl std::fmt::Display for ListStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an election's lists stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListState {
+    pub election: ElectionId,
+    pub compiled_at: Option<Timestamp>,
+    /// The register import the lists were compiled from (None: compiled from a register loaded
+    /// with `shailoo load`, or never compiled).
+    pub register_import: Option<i64>,
+    pub eligible: u64,
+    pub ineligible: u64,
+    pub published_at: Option<Timestamp>,
+    pub posted_at: Option<Timestamp>,
+    pub frozen_at: Option<Timestamp>,
+}
+
+impl ListState {
+    pub fn step_at(&self, step: ListStep) -> Option<Timestamp> {
+        match step {
+            ListStep::Published => self.published_at,
+            ListStep::Posted => self.posted_at,
+            ListStep::Frozen => self.frozen_at,
+        }
+    }
+}
+
+/// Voters on the lists of one station or one council.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListCount {
+    /// A station number or a council id.
+    pub key: String,
+    pub voters: u64,
+}
+
+/// What to count by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountBy {
+    Station,
+    Council,
+}
+
+/// A person of the register as staff see them (personal data: for staff whose commission
+/// covers the voter only; the web layer checks `Actor::covers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonData {
+    pub record: RegisterRecord,
+}
+
+/// Where a person stands on an election's lists: the answer to "why am I not on the list?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Placement {
+    OnList {
+        council: CouncilId,
+        home_station: StationNumber,
+        station: StationNumber,
+    },
+    NotOnList {
+        reasons: Reasons,
+        council: Option<CouncilId>,
+        home_station: Option<StationNumber>,
+    },
+    /// In the register, but the lists were compiled before this person was added (or never).
+    NotCompiled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoterStatus {
+    pub person: RegisterRecord,
+    pub placement: Placement,
+}
+
+impl VoterStatus {
+    /// The station whose commission (and its parents) may see this person's data.
+    pub fn station(&self) -> Option<StationNumber> {
+        match &self.placement {
+            Placement::OnList { home_station, .. } => Some(*home_station),
+            Placement::NotOnList { home_station, .. } => *home_station,
+            Placement::NotCompiled => None,
+        }
+    }
+}
+
+/// One import in the register's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRecord {
+    pub import_id: i64,
+    pub source: String,
+    pub actor: String,
+    pub imported_at: Timestamp,
+    pub records: u64,
+    pub added: u64,
+    pub changed: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+    pub duplicate_pins: u64,
+}
+
+/// What one import did to one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonChange {
+    pub import_id: i64,
+    pub imported_at: Timestamp,
+    /// `added`, `changed` or `removed`.
+    pub kind: String,
+}
 
 /// What the voter-list use cases need from a database.
 #[async_trait]
-pub trait VoterListStore: Send + Sync {}
+pub trait VoterListStore: Send + Sync {
+    /// Every station area with its station's council.
+    async fn served_areas(&self) -> Result<Vec<ServedArea>, StoreError>;
+
+    /// Starts an import (one transaction). With `options.compile`, refuses at once when that
+    /// election's lists are frozen.
+    async fn begin_register_import(
+        &self,
+        options: ImportOptions,
+    ) -> Result<Box<dyn RegisterImport>, VoterListError>;
+
+    /// Recompiles an election's lists from the stored register, replacing them atomically;
+    /// refused once the lists are frozen. One audit entry.
+    async fn compile_voter_lists(
+        &self,
+        compiler: Arc<Compiler>,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<CompileReport, VoterListError>;
+
+    async fn voter_list_state(
+        &self,
+        election: &ElectionId,
+    ) -> Result<Option<ListState>, StoreError>;
+
+    /// Records a step at `event.at` with its audit entry, after checking, under the write lock,
+    /// that the lists are compiled, not frozen, published before posting or freezing, and that
+    /// the step was not taken already. The calendar is the caller's business.
+    async fn record_list_step(
+        &self,
+        election: &ElectionId,
+        step: ListStep,
+        event: AuditEvent,
+    ) -> Result<ListState, VoterListError>;
+
+    /// Voters per station or per council, ordered by key.
+    async fn list_counts(
+        &self,
+        election: &ElectionId,
+        by: CountBy,
+    ) -> Result<Vec<ListCount>, StoreError>;
+
+    /// A person and where they stand; `None` when the PIN is not in the register.
+    async fn voter_status(
+        &self,
+        election: &ElectionId,
+        pin: &Pin,
+    ) -> Result<Option<VoterStatus>, StoreError>;
+
+    /// The latest imports, newest first.
+    async fn register_imports(&self, limit: u32) -> Result<Vec<ImportRecord>, StoreError>;
+
+    /// What the imports did to one person, oldest first.
+    async fn register_history(&self, pin: &Pin) -> Result<Vec<PersonChange>, StoreError>;
+
+    /// The PINs the latest extract held more than once.
+    async fn register_duplicates(&self) -> Result<Vec<DuplicatedPin>, StoreError>;
+}
+
+/// Compiles an election's lists from the stored register.
+pub async fn compile(
+    store: &dyn Store,
+    election: &ElectionId,
+    actor: &str,
+    now: Timestamp,
+) -> Result<CompileReport, VoterListError> {
+    let compiler = Arc::new(compiler_for(store, election).await?);
+    store.compile_voter_lists(compiler, actor, now).await
+}
+
+/// The calendar of an election with the CEC's overrides.
+pub async fn calendar_of(
+    store: &dyn Store,
+    election: &ElectionId,
+) -> Result<Calendar, VoterListError> {
+    let found = store
+        .election(election)
+        .await?
+        .ok_or_else(|| VoterListError::UnknownElection(election.clone()))?;
+    let overrides: Vec<CalendarOverride> = store
+        .calendar_overrides(election)
+        .await?
+        .into_iter()
+        .map(|r| CalendarOverride {
+            id: r.rule_id,
+            date: r.date,
+            time: r.time,
+        })
+        .collect();
+    Ok(Calendar::for_election(&found, &overrides)?)
+}
+
+/// Takes a step of the lists at `now`, if the calendar allows it: publication from CAL-02,
+/// freezing from the end of CAL-12 until voting opens. Posting needs publication first and is
+/// due by the end of CAL-04; a late posting is still recorded (the lists must be posted), and
+/// [`StepOutcome::late`] says so.
+pub async fn take_step(
+    store: &dyn Store,
+    election: &ElectionId,
+    step: ListStep,
+    actor: &str,
+    now: Timestamp,
+) -> Result<StepOutcome, VoterListError> {
+    let calendar = calendar_of(store, election).await?;
+    let mut late = None;
+    match step {
+        ListStep::Published | ListStep::Posted => {
+            calendar.check(Action::PublishPreliminaryVoterLists, now)?;
+            if step == ListStep::Posted
+                && let Some(due) = calendar.get("CAL-04").map(|d| d.closes_at())
+                && now >= due
+            {
+                late = Some(due);
+            }
+        }
+        ListStep::Frozen => calendar.check(Action::FinalizeVoterLists, now)?,
+    }
+    let event = AuditEvent::new(actor, step.audit_action(), election.as_str(), now)
+        .after(&(step.as_str(), now.to_string()));
+    let state = store.record_list_step(election, step, event).await?;
+    Ok(StepOutcome { state, late })
+}
+
+/// The state after a step, and for a posting after CAL-04 the deadline it missed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepOutcome {
+    pub state: ListState,
+    pub late: Option<Timestamp>,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+    use IneligibilityReason as R;
+    use jiff::civil::date;
+    use shailoo_domain::Sex;
+    use shailoo_domain::territory::LocalizedName;
+
+    fn election() -> Election {
+        Election {
+            id: ElectionId::parse("local-2024").unwrap(),
+            name: LocalizedName {
+                ky: "a".into(),
+                ru: "b".into(),
+                en: "c".into(),
+            },
+            decree_number: "1".into(),
+            decree_date: date(2024, 9, 6),
+            called_on: date(2024, 9, 6),
+            voting_day: date(2024, 11, 17),
+            councils: vec![CouncilId::parse("kara-suu").unwrap()],
+        }
+    }
+
+    fn area(settlement: &str, street: &str, station: u32, council: &str) -> ServedArea {
+        ServedArea {
+            settlement: TerritoryId::parse(settlement).unwrap(),
+            street: street.into(),
+            station: StationNumber::new(station).unwrap(),
+            council: CouncilId::parse(council).unwrap(),
+        }
+    }
+
+    fn compiler() -> Compiler {
+        Compiler::new(
+            &election(),
+            &RuleParameters::default(),
+            vec![
+                area("kara-suu", "Ленин көчөсү", 5001, "kara-suu"),
+                area("kara-suu", "Манас көчөсү", 5002, "kara-suu"),
+                // A council that does not hold this election.
+                area("osh", "Курманжан датка", 9001, "osh"),
+            ],
+        )
+    }
+
+    fn person(serial: u32, settlement: &str, street: &str) -> RegisterRecord {
+        let birth = date(1980, 5, 17);
+        RegisterRecord {
+            pin: Pin::compose(Sex::Female, birth, serial),
+            surname: "Асанова".into(),
+            given_name: "Айгүл".into(),
+            patronymic: None,
+            sex: Sex::Female,
+            birth_date: birth,
+            citizen: true,
+            biometrics: true,
+            settlement: TerritoryId::parse(settlement).unwrap(),
+            street: street.into(),
+            house: "1".into(),
+            address_registered_on: date(2010, 1, 1),
+            residence_stamp: false,
+            court_incapable: false,
+            imprisoned: false,
+        }
+    }
+
+    #[test]
+    fn an_eligible_person_goes_to_the_station_of_their_street() {
+        let c = compiler();
+        let a = c.assess(&person(1, "kara-suu", "Манас көчөсү"), false);
+        assert!(a.is_eligible());
+        assert_eq!(a.station, Some(StationNumber::new(5002).unwrap()));
+        assert_eq!(
+            c.council_of(a.station.unwrap()).map(CouncilId::as_str),
+            Some("kara-suu")
+        );
+    }
+
+    #[test]
+    fn vot_04_address_outside_any_station_area_is_not_on_a_list() {
+        let c = compiler();
+        let a = c.assess(&person(1, "kara-suu", "Жок көчөсү"), false);
+        assert_eq!(a.station, None);
+        assert_eq!(a.reasons, Reasons::EMPTY.with(R::AddressOutsideCommunity));
+    }
+
+    #[test]
+    fn vot_04_address_in_a_council_not_holding_the_election_is_outside_the_community() {
+        let c = compiler();
+        let a = c.assess(&person(1, "osh", "Курманжан датка"), false);
+        assert_eq!(a.station, Some(StationNumber::new(9001).unwrap()));
+        assert_eq!(a.reasons, Reasons::EMPTY.with(R::AddressOutsideCommunity));
+    }
+
+    #[test]
+    fn vot_05_reasons_come_from_the_domain_check() {
+        let c = compiler();
+        let r = RegisterRecord {
+            imprisoned: true,
+            biometrics: false,
+            ..person(1, "kara-suu", "Ленин көчөсү")
+        };
+        let a = c.assess(&r, false);
+        assert_eq!(
+            a.reasons,
+            Reasons::EMPTY.with(R::Imprisoned).with(R::NoBiometrics)
+        );
+        assert_eq!(a.station, Some(StationNumber::new(5001).unwrap()));
+    }
+
+    #[test]
+    fn vot_06_each_pin_on_exactly_one_list() {
+        // The batcher keeps one record per PIN, so no PIN can reach two list rows; the copies
+        // are reported, and the compile marks the PIN as a duplicate.
+        let c = Arc::new(compiler());
+        let mut batcher = ImportBatcher::new(Some(c.clone()), 2, 0);
+        let a = person(1, "kara-suu", "Ленин көчөсү");
+        let b = person(2, "kara-suu", "Манас көчөсү");
+        let mut batches = Vec::new();
+        for r in [a.clone(), b.clone(), a.clone(), a.clone()] {
+            batches.extend(batcher.add(r));
+        }
+        assert_eq!(batcher.records(), 4);
+        let (last, dups) = batcher.finish();
+        batches.push(last);
+        let pins: Vec<Pin> = batches
+            .iter()
+            .flat_map(|b| b.records.iter().map(|r| r.pin))
+            .collect();
+        assert_eq!(pins, vec![a.pin, b.pin]);
+        assert!(batches.iter().all(|b| b.assessed.len() == b.records.len()));
+        assert_eq!(
+            dups,
+            vec![DuplicatedPin {
+                pin: a.pin,
+                copies: 3
+            }]
+        );
+        let marked = c.assess(&a, true);
+        assert_eq!(marked.reasons, Reasons::EMPTY.with(R::DuplicatePin));
+    }
+
+    #[test]
+    fn compile_report_counts_in_and_out() {
+        let mut report = CompileReport::new(&ElectionId::parse("local-2024").unwrap());
+        report.count(Reasons::EMPTY, true);
+        report.count(Reasons::EMPTY.with(R::UnderAge), true);
+        report.count(Reasons::EMPTY, false);
+        report.count(Reasons::EMPTY.with(R::UnderAge).with(R::DuplicatePin), true);
+        assert_eq!(report.eligible, 0);
+        assert_eq!(report.ineligible, 2);
+        assert_eq!(report.by_reason["VOT-02_under_age"], 2);
+        assert_eq!(report.by_reason["VOT-06_duplicate_pin"], 1);
+    }
+}

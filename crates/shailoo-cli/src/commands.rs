@@ -4,6 +4,8 @@
 mod bench;
 mod data;
 mod demo;
+mod districts;
+pub mod register;
 
 use crate::{AuditCommand, BenchCommand, Cli, Command, Format, UserCommand};
 use anyhow::{Context, Result, bail};
@@ -40,11 +42,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             voting_day,
             format,
         } => calendar(&called, &voting_day, format),
+        Command::Districts { command } => districts::run(command),
         Command::Seats { input } => seats(&input),
         Command::Generate { scale, seed, out } => data::generate(scale, seed, &out),
         Command::Bench {
             command: BenchCommand::Eligibility { seed },
         } => bench::eligibility(seed),
+        Command::Bench {
+            command: BenchCommand::Districts { seed },
+        } => districts::bench(seed),
+        Command::Bench {
+            command: BenchCommand::RegisterFloor(args),
+        } => runtime()?.block_on(register::floor(args)),
         other => runtime()?.block_on(run_async(other)),
     }
 }
@@ -111,7 +120,9 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             let store = connect(&db.db).await?;
             audit_verify(store.as_ref()).await
         }
+        Command::Register { command } => register::run(command).await,
         Command::Calendar { .. }
+        | Command::Districts { .. }
         | Command::Seats { .. }
         | Command::Generate { .. }
         | Command::Bench { .. } => unreachable_pure_command(),
@@ -152,6 +163,9 @@ async fn serve(store: Arc<dyn Store>, addr: &str, clock: Option<Clock>) -> Resul
     let config = shailoo_web::Config {
         secure_cookies: std::env::var("SHAILOO_SECURE_COOKIES")
             .is_ok_and(|v| v == "1" || v == "true"),
+        lookup: shailoo_web::LookupConfig::default()
+            .exempting(&std::env::var("SHAILOO_RATE_LIMIT_EXEMPT").unwrap_or_default())?
+            .with_sms_gateway_token(std::env::var("SHAILOO_SMS_GATEWAY_TOKEN").ok()),
         ..shailoo_web::Config::default()
     };
     let mut state = shailoo_web::AppState::new(store, config);

@@ -102,6 +102,16 @@ enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Design and check aiyl council district schemes (DIS-01, DIS-03, DIS-04, DIS-05).
+    Districts {
+        #[command(subcommand)]
+        command: DistrictsCommand,
+    },
+    /// Import the population register and manage the voter lists (Tizme).
+    Register {
+        #[command(subcommand)]
+        command: commands::register::RegisterCommand,
+    },
     /// Allocate seats from vote totals given as JSON (a party-list council or an aiyl district).
     ///
     /// Exit code 0 with the result (completed, lots_required or failed) on standard output,
@@ -144,10 +154,68 @@ enum AuditCommand {
 
 #[derive(Debug, Subcommand)]
 enum BenchCommand {
+    /// The floor of `register import`: the file bulk-loaded plainly into an empty database.
+    RegisterFloor(commands::register::FloorArgs),
     /// Voter eligibility over the 4.3-million-person national register, on one core.
     Eligibility {
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+    },
+    /// Automatic district design for all 231 aiyl councils, beside recursive bisection.
+    Districts {
+        /// Generator and search seed.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DistrictsCommand {
+    /// Propose a valid scheme with the smallest largest deviation from the norm.
+    ///
+    /// Input: `{"seats": 21, "units": [{"id": "u1", "voters": 1234, "remote": false,
+    /// "neighbors": ["u2"]}], "districts": 4}` (`districts`, `magnitude: {min, max}` and
+    /// `seed` optional), or `--council ID` for an aiyl council of the generated national data.
+    /// Exit code 0 with the scheme as JSON, 1 with the reason when no valid scheme exists,
+    /// 2 on malformed input with the offending field named.
+    Propose {
+        /// A JSON file, or `-` for standard input.
+        #[arg(long, conflicts_with = "council", required_unless_present = "council")]
+        input: Option<String>,
+        /// An aiyl council id of the generated national data, e.g. `chui-alamudun.kara-suu`.
+        #[arg(long)]
+        council: Option<String>,
+        /// The search seed (default: the input's `seed`, else 2024).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The generator seed of the national data for `--council`.
+        #[arg(long, default_value_t = 2024)]
+        data_seed: u64,
+        /// The number of districts wanted (overrides the input's `districts`).
+        #[arg(long)]
+        districts: Option<u32>,
+        /// With `--council`: count eligible voters by streaming the generated register
+        /// instead of estimating them (slower).
+        #[arg(long)]
+        exact_voters: bool,
+    },
+    /// Check a scheme given as JSON in the domain's form (seats, units, districts).
+    ///
+    /// Prints the findings with their codes and each district's figures. Exit code 0 when
+    /// valid, 1 when invalid, 2 on malformed input with the offending field named.
+    Check {
+        /// A JSON file, or `-` for standard input.
+        #[arg(long)]
+        input: String,
+    },
+    /// Print the units of an aiyl council of the generated national data as propose input.
+    Units {
+        /// An aiyl council id, e.g. `chui-alamudun.kara-suu`; without it, the ids are listed.
+        #[arg(long)]
+        council: Option<String>,
+        /// The generator seed.
+        #[arg(long, default_value_t = 2024)]
+        data_seed: u64,
     },
 }
 

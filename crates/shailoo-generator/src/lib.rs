@@ -17,6 +17,7 @@ mod plan;
 mod read;
 mod tables;
 mod translit;
+mod units;
 mod write;
 
 pub use persons::{ELIGIBLE_SHARE, PersonStream, Row as PersonRow, is_eligible};
@@ -26,6 +27,9 @@ pub use plan::{
 pub use read::{
     COMMISSIONS_COLUMNS, COUNCILS_COLUMNS, FormatError, REGISTER_COLUMNS, RegisterReader, RowError,
     RowErrorKind, STATION_AREAS_COLUMNS, STATIONS_COLUMNS, TERRITORIES_COLUMNS, read_setup,
+};
+pub use units::{
+    CouncilUnits, DistrictUnit, district_units, district_units_counted, eligible_per_street,
 };
 pub use write::{Counts, FileSummary, GeneratorError, Summary, files, write_dataset};
 

@@ -40,6 +40,7 @@ use utoipa_axum::routes;
         (name = "councils", description = "Local councils (kenesh)"),
         (name = "commissions", description = "Election commissions: CEC, TECs, PECs"),
         (name = "stations", description = "Polling stations"),
+        (name = "voters", description = "Where do I vote? Look-up by PIN (VOT-09), and SMS 119"),
     )
 )]
 struct ApiDoc;
@@ -55,6 +56,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_commission))
         .routes(routes!(list_stations))
         .routes(routes!(get_station))
+        .routes(routes!(crate::rules::api_rules))
+        .routes(routes!(crate::lookup::voter_station))
+        .routes(routes!(crate::sms::webhook))
 }
 
 /// The OpenAPI document.

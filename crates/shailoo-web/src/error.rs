@@ -32,6 +32,9 @@ pub const ERROR_CODES: &[&str] = &[
     "unknown_rule",
     "not_a_pec",
     "internal",
+    // voter look-up
+    "voter_not_found",
+    "rate_limited",
     // StoreError::code()
     "db_unavailable",
     "db_bad_url",

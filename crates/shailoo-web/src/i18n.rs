@@ -1,8 +1,9 @@
 //! Languages of the interface and the Fluent catalogues behind every user-facing string.
 //!
 //! The language of a request is, in order: `?lang=`, the `lang` cookie, `Accept-Language`,
-//! then Kyrgyz, the state language. Catalogues live in `locales/{ky,ru,en}/main.ftl` and are
-//! compiled into the binary.
+//! then Kyrgyz, the state language. Catalogues live in `locales/{ky,ru,en}/*.ftl` (`main.ftl`,
+//! and one file per feature such as `lookup.ftl`; every file of a language directory is loaded)
+//! and are compiled into the binary.
 
 use axum::http::HeaderMap;
 use axum::http::request::Parts;

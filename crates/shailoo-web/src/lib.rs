@@ -11,8 +11,12 @@ mod api;
 mod auth;
 mod error;
 pub mod i18n;
+mod lookup;
 mod observe;
 mod pages;
+pub mod rate_limit;
+pub mod rules;
+pub mod sms;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -28,6 +32,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::{LoginThrottle, PasswordError, hash_password, verify_password};
 pub use error::ERROR_CODES;
 pub use i18n::Lang;
+pub use lookup::{BadAddressList, LookupConfig};
 pub use observe::metrics_handle;
 
 /// "Now", injectable so that tests can fix the time the calendar and sessions see.
@@ -41,6 +46,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How long a staff session lasts.
     pub session_hours: i64,
+    /// The rule parameters of this deployment (`docs/domain-rules.md`), shown on `/rules`.
+    pub rule_parameters: shailoo_domain::params::RuleParameters,
+    /// Voter look-up (portal, API, SMS 119): rate limits, exemptions, the index.
+    pub lookup: LookupConfig,
 }
 
 impl Default for Config {
@@ -48,6 +57,8 @@ impl Default for Config {
         Config {
             secure_cookies: false,
             session_hours: 12,
+            rule_parameters: shailoo_domain::params::RuleParameters::default(),
+            lookup: LookupConfig::default(),
         }
     }
 }
@@ -60,12 +71,15 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// The look-up index and its rate limiters, shared by the page, the API and SMS 119.
+    pub(crate) lookup: Arc<lookup::LookupService>,
 }
 
 impl AppState {
     /// A state with the system clock, the process-wide Prometheus recorder and a fresh throttle.
     pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
         AppState {
+            lookup: lookup::LookupService::new(store.clone(), &config.lookup),
             store,
             metrics: metrics_handle(),
             throttle: Arc::new(LoginThrottle::default()),
@@ -92,9 +106,10 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router(state.clone()))
         .merge(api_router)
         .merge(observe::router(state.clone()))
+        .merge(lookup::router(state.clone()))
         .fallback(error::fallback)
         .layer(axum::middleware::from_fn(observe::track_requests))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(lookup::redacted_span::<axum::body::Body>))
         // Defence in depth for a site that loads nothing from elsewhere and runs no script.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

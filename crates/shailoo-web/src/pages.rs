@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/stations", get(stations))
         .route("/stations/new", get(station_form).post(station_submit))
         .route("/stations/{number}", get(station))
+        .route("/rules", get(crate::rules::page))
         .route("/login", get(login_form).post(login_submit))
         .route("/logout", post(logout))
         .route("/static/style.css", get(style))

@@ -8,16 +8,40 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The message ids of a Fluent file: lines `id = …` at the start of a line (terms start with
+/// All `.ftl` files of a language, in file-name order, as one text (the loader reads them all).
+fn catalogue(lang: &str) -> String {
+    let dir = crate_dir().join("locales").join(lang);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "main.ftl and the feature catalogues");
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The message ids of a catalogue: lines `id = …` at the start of a line (terms start with
 /// `-`, comments with `#`, continuation lines with whitespace; we use neither of the first two
 /// for messages).
 fn keys(lang: &str) -> BTreeSet<String> {
-    let path = crate_dir().join("locales").join(lang).join("main.ftl");
-    let text = std::fs::read_to_string(&path).unwrap();
-    text.lines()
+    let text = catalogue(lang);
+    let ids: Vec<String> = text
+        .lines()
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
         .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
-        .collect()
+        .collect();
+    let unique: BTreeSet<String> = ids.iter().cloned().collect();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "{lang}: a message id appears twice"
+    );
+    unique
 }
 
 /// Every literal key passed to a `t("…")` call (`ctx.t("…")` in templates, `lang.t("…")`,
@@ -61,9 +85,7 @@ fn the_three_catalogues_have_identical_keys() {
 
 #[test]
 fn kyrgyz_and_russian_are_translations_not_copies_of_english() {
-    let read = |l: &str| {
-        std::fs::read_to_string(crate_dir().join("locales").join(l).join("main.ftl")).unwrap()
-    };
+    let read = catalogue;
     let (ky, ru, en) = (read("ky"), read("ru"), read("en"));
     let value = |text: &str, key: &str| {
         text.lines()

@@ -6,6 +6,8 @@ mod accounts;
 mod api;
 mod common;
 mod i18n;
+mod lookup;
 mod ops;
 mod pages;
+mod rules;
 mod staff;

@@ -1,0 +1,508 @@
+//! `shailoo register`: import the population register extract, compile the voter lists, take
+//! them through publication (CAL-02), posting (CAL-04) and freezing (after CAL-12), and answer
+//! "why am I not on the list?" for staff. Also `shailoo bench register-floor`, the raw bulk load
+//! that the import is measured against.
+//!
+//! The import streams: the file is parsed (and, with `--compile`, each record assessed) on a
+//! blocking thread while the store writes the previous batch, so both cores work. A bad row
+//! stops everything with its line number; the store's transaction then rolls back.
+
+use super::data::{REGISTER_BATCH, load_register};
+use crate::DbArg;
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::Timestamp;
+use shailoo_app::Store;
+use shailoo_app::voters::{
+    self, CountBy, ImportBatch, ImportBatcher, ImportOptions, ImportReport, ListStep, Placement,
+};
+use shailoo_domain::params::Coded;
+use shailoo_domain::register::RegisterRecord;
+use shailoo_domain::{ElectionId, Pin};
+use shailoo_generator::{RegisterReader, RowError};
+use std::io::IsTerminal;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The actor the CLI records in the audit log: the operator acting on the CEC's behalf.
+const ACTOR: &str = "system";
+
+/// The instant a step is taken at.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AtArg {
+    /// When the step happens, RFC 3339 (`2024-09-23T09:00:00+06:00`), or `now`. Other instants
+    /// than now are for rehearsals of the calendar; the audit log records the instant used.
+    #[arg(long, default_value = "now")]
+    at: String,
+}
+
+impl AtArg {
+    fn instant(&self) -> Result<Timestamp> {
+        if self.at == "now" {
+            return Ok(Timestamp::now());
+        }
+        self.at.parse::<Timestamp>().with_context(|| {
+            format!(
+                "--at {:?} is not an instant like 2024-09-23T09:00:00+06:00",
+                self.at
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ElectionArg {
+    /// The election (default: the only one in the database).
+    #[arg(long)]
+    election: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegisterCommand {
+    /// Import a population register extract (the register.csv format), replacing the register
+    /// and recording what changed; all or nothing. With --compile or --election, the voter
+    /// lists of the election are compiled in the same transaction.
+    Import {
+        #[command(flatten)]
+        db: DbArg,
+        file: PathBuf,
+        #[command(flatten)]
+        election: ElectionArg,
+        /// Compile the voter lists too (of --election, or of the only election).
+        #[arg(long)]
+        compile: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compile (or recompile) the voter lists of an election from the stored register.
+    Compile {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        election: ElectionArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish the preliminary voter lists online (not before CAL-02).
+    Publish {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        election: ElectionArg,
+        #[command(flatten)]
+        at: AtArg,
+    },
+    /// Record that the preliminary lists are posted at the stations (due by CAL-04).
+    Post {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        election: ElectionArg,
+        #[command(flatten)]
+        at: AtArg,
+    },
+    /// Freeze the final voter lists (after CAL-12 closes); they never change again.
+    Freeze {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        election: ElectionArg,
+        #[command(flatten)]
+        at: AtArg,
+    },
+    /// Where the lists stand, voters per council, and the latest imports.
+    Status {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        election: ElectionArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// For staff: a person's list entry, or the coded reasons they are not on a list.
+    Why {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        election: ElectionArg,
+        pin: String,
+    },
+}
+
+/// `shailoo bench register-floor`: the same file bulk-loaded plainly into `persons`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FloorArgs {
+    /// A register.csv file.
+    pub file: PathBuf,
+    /// An empty database to load into.
+    #[arg(long)]
+    pub db: String,
+}
+
+pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
+    match command {
+        RegisterCommand::Import {
+            db,
+            file,
+            election,
+            compile,
+            json,
+        } => {
+            let store = super::connect(&db.db).await?;
+            let election = if compile || election.election.is_some() {
+                Some(pick_election(store.as_ref(), &election).await?)
+            } else {
+                None
+            };
+            let started = Instant::now();
+            let report = import(store.as_ref(), &file, election, Timestamp::now()).await?;
+            print_import(&report, started.elapsed().as_secs_f64(), json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegisterCommand::Compile { db, election, json } => {
+            let store = super::connect(&db.db).await?;
+            let election = pick_election(store.as_ref(), &election).await?;
+            let started = Instant::now();
+            let report = voters::compile(store.as_ref(), &election, ACTOR, Timestamp::now())
+                .await
+                .context("compiling the voter lists (nothing was changed)")?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_compile(&report, started.elapsed().as_secs_f64());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RegisterCommand::Publish { db, election, at } => {
+            step(&db, &election, &at, ListStep::Published).await
+        }
+        RegisterCommand::Post { db, election, at } => {
+            step(&db, &election, &at, ListStep::Posted).await
+        }
+        RegisterCommand::Freeze { db, election, at } => {
+            step(&db, &election, &at, ListStep::Frozen).await
+        }
+        RegisterCommand::Status { db, election, json } => {
+            let store = super::connect(&db.db).await?;
+            let election = pick_election(store.as_ref(), &election).await?;
+            status(store.as_ref(), &election, json).await
+        }
+        RegisterCommand::Why { db, election, pin } => {
+            let store = super::connect(&db.db).await?;
+            let election = pick_election(store.as_ref(), &election).await?;
+            why(store.as_ref(), &election, &pin).await
+        }
+    }
+}
+
+/// `--election`, or the only election in the database.
+async fn pick_election(store: &dyn Store, arg: &ElectionArg) -> Result<ElectionId> {
+    if let Some(id) = &arg.election {
+        return ElectionId::parse(id).with_context(|| format!("--election {id:?}"));
+    }
+    let elections = store.elections().await?;
+    match elections.as_slice() {
+        [only] => Ok(only.id.clone()),
+        [] => bail!("the database holds no election: load a setup first (shailoo load)"),
+        many => bail!(
+            "the database holds {} elections: choose one with --election ({})",
+            many.len(),
+            many.iter()
+                .map(|e| e.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The number of persons the manifest beside the file announces, for the progress bar.
+fn expected_rows(file: &Path) -> u64 {
+    let manifest = file.with_file_name(shailoo_generator::files::MANIFEST);
+    std::fs::read_to_string(manifest)
+        .ok()
+        .and_then(|text| serde_json::from_str::<shailoo_generator::Summary>(&text).ok())
+        .map_or(0, |s| s.counts.persons)
+}
+
+fn bar(total: u64, what: &str) -> ProgressBar {
+    let bar = if total > 0 {
+        super::data::progress_bar(total, what)
+    } else {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template(&format!("{what} {{human_pos}} ({{per_sec}})"))
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar
+    };
+    // CI logs and pipes get the summary line only.
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
+/// Streams `file` into one import (and compile, with `election`): all of it, or nothing.
+pub async fn import(
+    store: &dyn Store,
+    file: &Path,
+    election: Option<ElectionId>,
+    at: Timestamp,
+) -> Result<ImportReport> {
+    let compiler = match &election {
+        Some(e) => Some(Arc::new(
+            voters::compiler_for(store, e)
+                .await
+                .with_context(|| format!("preparing the compile of {e}"))?,
+        )),
+        None => None,
+    };
+    let reader = RegisterReader::open(file)?;
+    let expected = expected_rows(file);
+    let source = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    // Begin first: a refusal (frozen lists) comes before 800 MB are read.
+    let mut session = store
+        .begin_register_import(ImportOptions {
+            source,
+            actor: ACTOR.to_owned(),
+            at,
+            compile: compiler.clone(),
+        })
+        .await
+        .context("starting the import (nothing was imported)")?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<ImportBatch, RowError>>(4);
+    let producer = tokio::task::spawn_blocking(move || {
+        let mut batcher = ImportBatcher::new(compiler, REGISTER_BATCH, expected);
+        for record in reader {
+            match record {
+                Ok(r) => {
+                    if let Some(batch) = batcher.add(r)
+                        && tx.blocking_send(Ok(batch)).is_err()
+                    {
+                        // The importer gave up; its error is reported there.
+                        return None;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return None;
+                }
+            }
+        }
+        let (last, duplicates) = batcher.finish();
+        if !last.records.is_empty() && tx.blocking_send(Ok(last)).is_err() {
+            return None;
+        }
+        Some(duplicates)
+    });
+    let bar = bar(expected, "register");
+    let mut count = 0u64;
+    while let Some(batch) = rx.recv().await {
+        let batch = batch
+            .map_err(anyhow::Error::from)
+            .context("the register has a bad row; nothing was imported")?;
+        session
+            .push(&batch)
+            .await
+            .context("importing the register (nothing was imported)")?;
+        count += batch.records.len() as u64;
+        bar.set_position(count);
+    }
+    let duplicates = producer
+        .await
+        .context("the register reader stopped unexpectedly")?
+        .context("the register reader stopped early; nothing was imported")?;
+    bar.set_message("diff and commit");
+    let report = session
+        .finish(&duplicates)
+        .await
+        .context("importing the register (nothing was imported)")?;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+fn print_import(report: &ImportReport, seconds: f64, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+        return Ok(());
+    }
+    println!(
+        "imported {} as import #{}: {} records, {} persons ({} added, {} changed, {} removed, \
+         {} unchanged), {} duplicated PINs, in {seconds:.1} s ({:.0} rows/s)",
+        report.source,
+        report.import_id,
+        report.records,
+        report.persons,
+        report.added,
+        report.changed,
+        report.removed,
+        report.unchanged,
+        report.duplicate_pins,
+        report.records as f64 / seconds.max(1e-9)
+    );
+    if let Some(compiled) = &report.compiled {
+        print_compile(compiled, seconds);
+    }
+    Ok(())
+}
+
+fn print_compile(report: &voters::CompileReport, seconds: f64) {
+    println!(
+        "voter lists of {}: {} voters on the lists, {} persons not on a list (compiled in {seconds:.1} s)",
+        report.election, report.eligible, report.ineligible
+    );
+    for (code, n) in &report.by_reason {
+        println!("  {code}: {n}");
+    }
+}
+
+async fn step(db: &DbArg, election: &ElectionArg, at: &AtArg, step: ListStep) -> Result<ExitCode> {
+    let store = super::connect(&db.db).await?;
+    let election = pick_election(store.as_ref(), election).await?;
+    let now = at.instant()?;
+    let outcome = voters::take_step(store.as_ref(), &election, step, ACTOR, now)
+        .await
+        .with_context(|| format!("the voter lists of {election} were not {step}"))?;
+    println!(
+        "voter lists of {election} {step} at {}",
+        shailoo_domain::time::to_bishkek(now).strftime("%Y-%m-%d %H:%M Asia/Bishkek")
+    );
+    if let Some(due) = outcome.late {
+        println!(
+            "warning: posting was due by {} (CAL-04)",
+            shailoo_domain::time::to_bishkek(due).strftime("%Y-%m-%d %H:%M")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn status(store: &dyn Store, election: &ElectionId, json: bool) -> Result<ExitCode> {
+    let state = store.voter_list_state(election).await?;
+    let councils = store.list_counts(election, CountBy::Council).await?;
+    let imports = store.register_imports(5).await?;
+    if json {
+        let value = serde_json::json!({
+            "state": state,
+            "councils": councils,
+            "imports": imports,
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    match &state {
+        None => println!("voter lists of {election}: not compiled"),
+        Some(s) => {
+            let show = |t: Option<Timestamp>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
+            println!(
+                "voter lists of {election}: {} voters, {} not on a list",
+                s.eligible, s.ineligible
+            );
+            println!("  compiled:  {}", show(s.compiled_at));
+            println!("  published: {}", show(s.published_at));
+            println!("  posted:    {}", show(s.posted_at));
+            println!("  frozen:    {}", show(s.frozen_at));
+        }
+    }
+    println!("{} councils with voters", councils.len());
+    for import in &imports {
+        println!(
+            "import #{} {} at {}: {} added, {} changed, {} removed, {} unchanged, {} duplicated PINs",
+            import.import_id,
+            import.source,
+            import.imported_at,
+            import.added,
+            import.changed,
+            import.removed,
+            import.unchanged,
+            import.duplicate_pins
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn why(store: &dyn Store, election: &ElectionId, pin: &str) -> Result<ExitCode> {
+    let pin = Pin::parse(pin).with_context(|| format!("{pin:?} is not a PIN"))?;
+    let Some(status) = store.voter_status(election, &pin).await? else {
+        println!("{pin}: not in the population register");
+        return Ok(ExitCode::from(3));
+    };
+    let p = &status.person;
+    println!(
+        "{pin}: {} {} {} — {}, {} {}",
+        p.surname,
+        p.given_name,
+        p.patronymic.as_deref().unwrap_or(""),
+        p.settlement,
+        p.street,
+        p.house
+    );
+    match &status.placement {
+        Placement::OnList {
+            council,
+            home_station,
+            station,
+        } => {
+            println!(
+                "on the list of station {station} (home station {home_station}), council {council}"
+            );
+        }
+        Placement::NotOnList {
+            reasons,
+            council,
+            home_station,
+        } => {
+            let at = home_station
+                .map_or_else(|| "no station area".to_owned(), |s| format!("station {s}"));
+            let council = council.as_ref().map_or("-", |c| c.as_str());
+            println!("not on a list ({at}, council {council}):");
+            for reason in *reasons {
+                println!("  {}: {}", reason.code(), reason.default_text());
+            }
+        }
+        Placement::NotCompiled => {
+            println!("not assessed: the lists were compiled before this person was added")
+        }
+    }
+    for change in store.register_history(&pin).await? {
+        println!(
+            "  import #{} at {}: {}",
+            change.import_id, change.imported_at, change.kind
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The floor: the same file parsed by the same reader and bulk-loaded into `persons` of an
+/// empty database with the plain register loader (COPY / multi-row INSERT), nothing else.
+pub async fn floor(args: FloorArgs) -> Result<ExitCode> {
+    let store = super::connect(&args.db).await?;
+    if store.register_count().await? > 0 {
+        bail!("register-floor needs an empty register: use a new database");
+    }
+    let reader = RegisterReader::open(&args.file)?;
+    let expected = expected_rows(&args.file);
+    let started = Instant::now();
+    let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
+        for record in reader {
+            if sink(record.map_err(anyhow::Error::from)).is_break() {
+                return;
+            }
+        }
+    };
+    let loaded = load_register(store.as_ref(), source, expected, "register-floor").await?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "floor on {}: {loaded} rows in {seconds:.2} s = {:.0} rows/s",
+        store.engine(),
+        loaded as f64 / seconds.max(1e-9)
+    );
+    Ok(ExitCode::SUCCESS)
+}

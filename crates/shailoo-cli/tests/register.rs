@@ -1,0 +1,274 @@
+//! `shailoo register` as an operator runs it: import (all or nothing, with the bad line named),
+//! re-import with the differences counted, compile, the publication calendar, freezing, and the
+//! staff's "why not on the list?".
+
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn shailoo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shailoo"))
+        .args(args)
+        .env_remove("SHAILOO_DB")
+        .env("SHAILOO_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = shailoo(args);
+    assert!(
+        out.status.success(),
+        "shailoo {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn fails(args: &[&str]) -> String {
+    let out = shailoo(args);
+    assert!(!out.status.success(), "shailoo {args:?} succeeded");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A small generated dataset, a copy of its setup with an empty register, and a database with
+/// that setup loaded.
+struct World {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    db: String,
+}
+
+impl World {
+    fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("small");
+        ok(&[
+            "generate",
+            "--scale",
+            "small",
+            "--seed",
+            "7",
+            "--out",
+            data.to_str().unwrap(),
+        ]);
+        let setup = dir.path().join("setup");
+        std::fs::create_dir(&setup).unwrap();
+        for entry in std::fs::read_dir(&data).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, setup.join(path.file_name().unwrap())).unwrap();
+        }
+        let header = lines(&data.join("register.csv"))[0].clone();
+        std::fs::write(setup.join("register.csv"), format!("{header}\n")).unwrap();
+        let db = format!("sqlite://{}", dir.path().join("shailoo.db").display());
+        ok(&["load", "--db", &db, "--data", setup.to_str().unwrap()]);
+        World {
+            _dir: dir,
+            data,
+            db,
+        }
+    }
+
+    fn register(&self) -> PathBuf {
+        self.data.join("register.csv")
+    }
+
+    fn manifest(&self) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(self.data.join("manifest.json")).unwrap())
+            .unwrap()
+    }
+
+    fn import_json(&self, file: &Path, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec![
+            "register",
+            "import",
+            "--db",
+            &self.db,
+            file.to_str().unwrap(),
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&ok(&args)).unwrap()
+    }
+
+    fn status(&self) -> serde_json::Value {
+        serde_json::from_str(&ok(&["register", "status", "--db", &self.db, "--json"])).unwrap()
+    }
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn import_with_compile_puts_the_manifests_eligible_persons_on_the_lists() {
+    let w = World::new();
+    let report = w.import_json(&w.register(), &["--compile"]);
+    let counts = &w.manifest()["counts"];
+    assert_eq!(report["import_id"], 1);
+    assert_eq!(report["added"], counts["persons"]);
+    assert_eq!(report["persons"], counts["persons"]);
+    assert_eq!(report["compiled"]["election"], "local-2024");
+    // The generator's own count of eligible persons (VOT-01…VOT-05) is the oracle.
+    assert_eq!(report["compiled"]["eligible"], counts["eligible_persons"]);
+    let status = w.status();
+    assert_eq!(status["state"]["eligible"], counts["eligible_persons"]);
+    let on_lists: u64 = status["councils"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["voters"].as_u64().unwrap())
+        .sum();
+    assert_eq!(Some(on_lists), counts["eligible_persons"].as_u64());
+    assert!(ok(&["audit", "verify", "--db", &w.db]).contains("intact"));
+}
+
+#[test]
+fn a_bad_row_aborts_with_its_line_number_and_imports_nothing() {
+    let w = World::new();
+    let mut rows = lines(&w.register());
+    // Line 5 of the file (the header is line 1): a PIN one digit short.
+    rows[4] = rows[4][1..].to_owned();
+    let bad = w.data.join("bad.csv");
+    std::fs::write(&bad, rows.join("\n") + "\n").unwrap();
+    let err = fails(&[
+        "register",
+        "import",
+        "--db",
+        &w.db,
+        bad.to_str().unwrap(),
+        "--compile",
+    ]);
+    assert!(err.contains("line 5"), "{err}");
+    assert!(err.contains("column pin"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    let status = w.status();
+    assert_eq!(status["imports"], serde_json::json!([]));
+    assert!(status["state"].is_null());
+}
+
+#[test]
+fn a_reimport_counts_what_changed_and_why_answers_for_staff() {
+    let w = World::new();
+    w.import_json(&w.register(), &[]);
+    let rows = lines(&w.register());
+    let persons = rows.len() - 1;
+    // The newer extract: the last three persons are gone, one person lost biometrics.
+    let mut newer: Vec<String> = rows[..rows.len() - 3].to_vec();
+    let changed_pin = newer[2].split(',').next().unwrap().to_owned();
+    assert!(newer[2].contains(",true,true,"), "fixture: {}", newer[2]);
+    newer[2] = newer[2].replacen(",true,true,", ",true,false,", 1);
+    let file = w.data.join("register-2.csv");
+    std::fs::write(&file, newer.join("\n") + "\n").unwrap();
+    let report = w.import_json(&file, &["--election", "local-2024"]);
+    assert_eq!(report["import_id"], 2);
+    assert_eq!(report["added"], 0);
+    assert_eq!(report["changed"], 1);
+    assert_eq!(report["removed"], 3);
+    assert_eq!(report["unchanged"], persons - 4);
+    assert_eq!(
+        report["compiled"]["by_reason"]["VOT-03_no_biometrics"]
+            .as_u64()
+            .map(|n| n >= 1),
+        Some(true)
+    );
+
+    let why = ok(&["register", "why", "--db", &w.db, &changed_pin]);
+    assert!(why.contains("not on a list"), "{why}");
+    assert!(why.contains("VOT-03_no_biometrics"), "{why}");
+    assert!(why.contains("import #2"), "{why}");
+    assert!(why.contains("changed"), "{why}");
+    let voter_pin = newer[1].split(',').next().unwrap();
+    let why = ok(&["register", "why", "--db", &w.db, voter_pin]);
+    assert!(why.contains("on the list of station"), "{why}");
+    let gone = rows.last().unwrap().split(',').next().unwrap();
+    let out = shailoo(&["register", "why", "--db", &w.db, gone]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not in the population register"));
+}
+
+#[test]
+fn publication_follows_the_calendar_and_frozen_lists_stay_put() {
+    let w = World::new();
+    w.import_json(&w.register(), &[]);
+    let err = fails(&[
+        "register",
+        "publish",
+        "--db",
+        &w.db,
+        "--at",
+        "2024-09-23T09:00:00+06:00",
+    ]);
+    assert!(err.contains("not been compiled"), "{err}");
+    ok(&["register", "compile", "--db", &w.db]);
+    let err = fails(&[
+        "register",
+        "publish",
+        "--db",
+        &w.db,
+        "--at",
+        "2024-09-22T12:00:00+06:00",
+    ]);
+    assert!(err.contains("CAL-02"), "{err}");
+    assert!(err.contains("2024-09-23 00:00"), "{err}");
+    ok(&[
+        "register",
+        "publish",
+        "--db",
+        &w.db,
+        "--at",
+        "2024-09-23T09:00:00+06:00",
+    ]);
+    let late = ok(&[
+        "register",
+        "post",
+        "--db",
+        &w.db,
+        "--at",
+        "2024-10-02T09:00:00+06:00",
+    ]);
+    assert!(
+        late.contains("warning: posting was due by 2024-09-29 00:00"),
+        "{late}"
+    );
+    let err = fails(&[
+        "register",
+        "freeze",
+        "--db",
+        &w.db,
+        "--at",
+        "2024-11-01T12:00:00+06:00",
+    ]);
+    assert!(err.contains("CAL-12"), "{err}");
+    ok(&[
+        "register",
+        "freeze",
+        "--db",
+        &w.db,
+        "--at",
+        "2024-11-02T09:00:00+06:00",
+    ]);
+    let err = fails(&["register", "compile", "--db", &w.db]);
+    assert!(err.contains("final"), "{err}");
+    let err = fails(&[
+        "register",
+        "import",
+        "--db",
+        &w.db,
+        w.register().to_str().unwrap(),
+        "--compile",
+    ]);
+    assert!(err.contains("final"), "{err}");
+    let status = w.status();
+    assert_eq!(status["state"]["frozen_at"], "2024-11-02T03:00:00Z");
+    assert_eq!(
+        status["state"]["eligible"],
+        w.manifest()["counts"]["eligible_persons"]
+    );
+    assert!(ok(&["audit", "verify", "--db", &w.db]).contains("intact"));
+}

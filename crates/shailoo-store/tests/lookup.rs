@@ -1,0 +1,522 @@
+//! The look-up port ([`shailoo_app::VoterLookupStore`]) and the in-memory index built on it,
+//! on both engines: SQLite (a new file in a temp directory) and PostgreSQL (a new database
+//! through the admin URL in `SHAILOO_TEST_POSTGRES_URL`, dropped afterwards; without it the
+//! PostgreSQL half prints a notice and passes, unless `CI` is set).
+//!
+//! Voter lists are filled with plain SQL, as the list compiler's output would be: this suite
+//! tests reading them, not compiling them.
+
+#![allow(clippy::unwrap_used)]
+
+use jiff::Timestamp;
+use jiff::civil::date;
+use shailoo_app::audit::AuditEvent;
+use shailoo_app::lookup::{LookupOutcome, Refreshed, VoterLookup, VoterLookupStore};
+use shailoo_app::store::Store;
+use shailoo_app::users::{NewUser, Role, Username};
+use shailoo_domain::territory::{
+    Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
+    PollingStation, Setup, Territory, TerritoryKind,
+};
+use shailoo_domain::{
+    CommissionId, CouncilId, ElectionId, Pin, SeatCount, StationNumber, TerritoryId,
+};
+use shailoo_store::Db;
+use sqlx::{AssertSqlSafe, Connection};
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+struct Ctx {
+    engine: Engine,
+    url: String,
+}
+
+impl Ctx {
+    async fn db(&self) -> Db {
+        Db::connect(&self.url).await.expect("connect")
+    }
+
+    /// Runs raw SQL on a connection of its own, behind the store's back.
+    async fn raw(&self, sql: &str) {
+        match self.engine {
+            Engine::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
+                sqlx::raw_sql(AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .expect(sql);
+            }
+            Engine::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url).await.unwrap();
+                sqlx::raw_sql(AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .expect(sql);
+            }
+        }
+    }
+}
+
+async fn run_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("lookup.db").display());
+    test(Ctx {
+        engine: Engine::Sqlite,
+        url,
+    })
+    .await;
+}
+
+fn postgres_admin_url() -> Option<String> {
+    match std::env::var("SHAILOO_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("SHAILOO_TEST_POSTGRES_URL is not set, and CI must test PostgreSQL too")
+        }
+        _ => {
+            eprintln!("notice: SHAILOO_TEST_POSTGRES_URL is not set; skipping PostgreSQL");
+            None
+        }
+    }
+}
+
+async fn run_postgres<F, Fut>(name: &str, test: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let Some(admin) = postgres_admin_url() else {
+        return;
+    };
+    let db_name: String = format!(
+        "shailoo_lookup_{}_{}_{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed),
+        name
+    )
+    .chars()
+    .take(63)
+    .collect();
+    let mut admin_conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{db_name}\"")))
+        .execute(&mut admin_conn)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&format!("/{db_name}"));
+    let ctx = Ctx {
+        engine: Engine::Postgres,
+        url: url.to_string(),
+    };
+    // As a task, so that a failing test still drops its database.
+    let outcome = tokio::spawn(test(ctx)).await;
+    sqlx::raw_sql(AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)"
+    )))
+    .execute(&mut admin_conn)
+    .await
+    .unwrap();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+macro_rules! both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run_sqlite(super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run_postgres(stringify!($name), super::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+both_engines!(
+    the_point_query_answers_station_pec_and_council,
+    a_remote_voter_has_both_stations,
+    an_unknown_pin_or_election_is_none,
+    list_pages_walk_the_list_in_pin_order,
+    the_directory_names_every_station_and_council,
+    the_index_answers_like_the_database,
+    the_index_follows_audited_changes_and_ignores_irrelevant_ones,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+fn name(ky: &str, ru: &str, en: &str) -> LocalizedName {
+    LocalizedName {
+        ky: ky.into(),
+        ru: ru.into(),
+        en: en.into(),
+    }
+}
+
+fn mid(s: &str) -> CommissionId {
+    CommissionId::parse(s).unwrap()
+}
+
+fn station(number: u32, pec: &str, address: LocalizedName, remote: bool) -> PollingStation {
+    PollingStation {
+        number: StationNumber::new(number).unwrap(),
+        commission: mid(pec),
+        council: CouncilId::parse("bishkek-city").unwrap(),
+        territory: TerritoryId::parse("bishkek").unwrap(),
+        address,
+        accessibility: Accessibility::default(),
+        remote_voting: remote,
+    }
+}
+
+fn pec(id: &str, n: u32) -> Commission {
+    Commission {
+        id: mid(id),
+        level: CommissionLevel::Pec,
+        parent: Some(mid("tec-bishkek")),
+        territory: TerritoryId::parse("bishkek").unwrap(),
+        name: name(
+            &format!("УШК {n}"),
+            &format!("УИК {n}"),
+            &format!("PEC {n}"),
+        ),
+    }
+}
+
+/// Bishkek with its council, CEC → TEC → two PECs, a regular and a remote-voting station,
+/// and the 2024 election.
+fn setup() -> Setup {
+    Setup {
+        territories: vec![Territory {
+            id: TerritoryId::parse("bishkek").unwrap(),
+            kind: TerritoryKind::RepublicanCity,
+            name: name("Бишкек шаары", "город Бишкек", "Bishkek City"),
+            parent: None,
+        }],
+        councils: vec![Council {
+            id: CouncilId::parse("bishkek-city").unwrap(),
+            kind: CouncilKind::City,
+            territory: TerritoryId::parse("bishkek").unwrap(),
+            name: name(
+                "Бишкек шаардык кеңеши",
+                "Бишкекский городской кенеш",
+                "Bishkek City Council",
+            ),
+            seats: SeatCount::new(45).unwrap(),
+        }],
+        commissions: vec![
+            Commission {
+                id: mid("cec"),
+                level: CommissionLevel::Cec,
+                parent: None,
+                territory: TerritoryId::parse("bishkek").unwrap(),
+                name: name("БШК", "ЦИК", "CEC"),
+            },
+            Commission {
+                id: mid("tec-bishkek"),
+                level: CommissionLevel::Tec,
+                parent: Some(mid("cec")),
+                territory: TerritoryId::parse("bishkek").unwrap(),
+                name: name("Бишкек ШК", "Бишкекская ТИК", "Bishkek TEC"),
+            },
+            pec("pec-2001", 2001),
+            pec("pec-2002", 2002),
+        ],
+        stations: vec![
+            station(
+                2001,
+                "pec-2001",
+                name(
+                    "Бишкек, Чүй проспекти 1",
+                    "Бишкек, проспект Чуй 1",
+                    "Bishkek, Chui Avenue 1",
+                ),
+                false,
+            ),
+            station(
+                2002,
+                "pec-2002",
+                name(
+                    "Бишкек, Эркиндик бульвары 5",
+                    "Бишкек, бульвар Эркиндик 5",
+                    "Bishkek, Erkindik Boulevard 5",
+                ),
+                true,
+            ),
+        ],
+        elections: vec![Election {
+            id: ElectionId::parse("local-2024").unwrap(),
+            name: name("Шайлоо 2024", "Выборы 2024", "Election 2024"),
+            decree_number: "256".into(),
+            decree_date: date(2024, 9, 6),
+            called_on: date(2024, 9, 6),
+            voting_day: date(2024, 11, 17),
+            councils: vec![CouncilId::parse("bishkek-city").unwrap()],
+        }],
+    }
+}
+
+fn event(action: &str) -> AuditEvent {
+    AuditEvent::new("system", action, "test", Timestamp::now())
+}
+
+const HOME: &str = "20101199000123";
+const REMOTE: &str = "11502199900007";
+const ABSENT: &str = "20101199000124";
+
+fn election() -> ElectionId {
+    ElectionId::parse("local-2024").unwrap()
+}
+
+fn pin(s: &str) -> Pin {
+    Pin::parse(s).unwrap()
+}
+
+/// A migrated database with the setup and two voters: one at home, one voting remotely.
+async fn fixture(ctx: &Ctx) -> Db {
+    let db = ctx.db().await;
+    db.import_setup(&setup(), &[], event("setup_imported"))
+        .await
+        .unwrap();
+    ctx.raw(&format!(
+        "INSERT INTO voter_list_entries (election, pin, council, home_station, station) VALUES \
+         ('local-2024', '{HOME}', 'bishkek-city', 2001, 2001), \
+         ('local-2024', '{REMOTE}', 'bishkek-city', 2001, 2002)"
+    ))
+    .await;
+    db
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+async fn the_point_query_answers_station_pec_and_council(ctx: Ctx) {
+    let db = fixture(&ctx).await;
+    let found = db
+        .voter_station(&election(), &pin(HOME))
+        .await
+        .unwrap()
+        .expect("on the list");
+    assert_eq!(found.station.number.get(), 2001);
+    assert_eq!(found.station.address.ru, "Бишкек, проспект Чуй 1");
+    assert_eq!(found.station.commission.as_str(), "pec-2001");
+    assert_eq!(found.station.commission_name.ky, "УШК 2001");
+    assert_eq!(found.council.id.as_str(), "bishkek-city");
+    assert_eq!(found.council.name.en, "Bishkek City Council");
+    assert!(found.remote_voting_station.is_none());
+    assert_eq!(found.votes_at().number.get(), 2001);
+}
+
+async fn a_remote_voter_has_both_stations(ctx: Ctx) {
+    let db = fixture(&ctx).await;
+    let found = db
+        .voter_station(&election(), &pin(REMOTE))
+        .await
+        .unwrap()
+        .expect("on the list");
+    assert_eq!(found.station.number.get(), 2001);
+    let remote = found.remote_voting_station.as_deref().expect("remote");
+    assert_eq!(remote.number.get(), 2002);
+    assert!(remote.remote_voting);
+    assert_eq!(remote.commission.as_str(), "pec-2002");
+    assert_eq!(found.votes_at().number.get(), 2002);
+}
+
+async fn an_unknown_pin_or_election_is_none(ctx: Ctx) {
+    let db = fixture(&ctx).await;
+    assert!(
+        db.voter_station(&election(), &pin(ABSENT))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let other = ElectionId::parse("local-2028").unwrap();
+    assert!(
+        db.voter_station(&other, &pin(HOME))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn list_pages_walk_the_list_in_pin_order(ctx: Ctx) {
+    let db = fixture(&ctx).await;
+    let values: Vec<String> = (0..25)
+        .map(|i| {
+            format!(
+                "('local-2024', '2010119900{:04}', 'bishkek-city', 2001, 2001)",
+                1000 + i
+            )
+        })
+        .collect();
+    ctx.raw(&format!(
+        "INSERT INTO voter_list_entries (election, pin, council, home_station, station) VALUES {}",
+        values.join(", ")
+    ))
+    .await;
+    let mut seen = Vec::new();
+    let mut after: Option<Pin> = None;
+    loop {
+        let page = db
+            .voter_list_page(&election(), after.as_ref(), 10)
+            .await
+            .unwrap();
+        assert!(page.len() <= 10);
+        let Some(last) = page.last() else { break };
+        after = Some(last.pin);
+        seen.extend(page.iter().map(|r| r.pin));
+    }
+    assert_eq!(seen.len(), 27);
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "PIN order, no repeats"
+    );
+    let remote = db
+        .voter_list_page(&election(), None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.pin == pin(REMOTE))
+        .unwrap();
+    assert_eq!(remote.home_station.get(), 2001);
+    assert_eq!(remote.station.get(), 2002);
+    assert!(
+        db.voter_list_page(&ElectionId::parse("local-2028").unwrap(), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn the_directory_names_every_station_and_council(ctx: Ctx) {
+    let db = fixture(&ctx).await;
+    let d = db.lookup_directory().await.unwrap();
+    let numbers: Vec<u32> = d.stations.iter().map(|s| s.number.get()).collect();
+    assert_eq!(numbers, vec![2001, 2002]);
+    assert_eq!(d.stations[1].commission_name.ru, "УИК 2002");
+    assert!(d.stations[1].remote_voting);
+    assert_eq!(d.councils.len(), 1);
+    assert_eq!(d.councils[0].name.ky, "Бишкек шаардык кеңеши");
+}
+
+async fn the_index_answers_like_the_database(ctx: Ctx) {
+    let db = fixture(&ctx).await;
+    let store: Arc<dyn Store> = Arc::new(db);
+    let index = VoterLookup::new(store, true);
+    assert!(!index.index_ready());
+    let built = index.refresh().await.unwrap();
+    assert!(
+        matches!(built, Refreshed::Rebuilt { entries: 2, .. }),
+        "{built:?}"
+    );
+    assert!(index.index_ready());
+    for p in [HOME, REMOTE, ABSENT] {
+        let p = pin(p);
+        let from_memory = index.find(None, &p).await.unwrap();
+        let from_db = index.find_in_store(None, &p).await.unwrap();
+        match (from_memory, from_db) {
+            (
+                LookupOutcome::Found {
+                    station: a,
+                    election: ea,
+                },
+                LookupOutcome::Found {
+                    station: b,
+                    election: eb,
+                },
+            ) => {
+                assert_eq!(a, b);
+                assert_eq!(ea.id, eb.id);
+            }
+            (LookupOutcome::NotOnList { .. }, LookupOutcome::NotOnList { .. }) => {}
+            other => panic!("index and database disagree: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        index
+            .find(Some(&ElectionId::parse("local-2028").unwrap()), &pin(HOME))
+            .await
+            .unwrap(),
+        LookupOutcome::UnknownElection
+    ));
+    assert_eq!(index.refresh().await.unwrap(), Refreshed::UpToDate);
+}
+
+async fn the_index_follows_audited_changes_and_ignores_irrelevant_ones(ctx: Ctx) {
+    let db = fixture(&ctx).await;
+    let store: Arc<dyn Store> = Arc::new(db.clone());
+    let index = VoterLookup::new(store.clone(), true);
+    index.refresh().await.unwrap();
+    let late = pin("10101200000001");
+    ctx.raw(&format!(
+        "INSERT INTO voter_list_entries (election, pin, council, home_station, station) VALUES \
+         ('local-2024', '{late}', 'bishkek-city', 2002, 2002)"
+    ))
+    .await;
+    // A change behind the store's back is invisible to the index (lists change only through
+    // the store, with an audit entry); the database sees it.
+    assert!(matches!(
+        index.find(None, &late).await.unwrap(),
+        LookupOutcome::NotOnList { .. }
+    ));
+    assert!(matches!(
+        index.find_in_store(None, &late).await.unwrap(),
+        LookupOutcome::Found { .. }
+    ));
+    // An audited change that does not concern look-ups only advances the version.
+    store
+        .add_user(
+            &NewUser {
+                username: Username::parse("clerk").unwrap(),
+                display_name: "Clerk".into(),
+                role: Role::CecAdmin,
+                commission: mid("cec"),
+                password_hash: "x".into(),
+            },
+            event("user_added"),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        index.refresh().await.unwrap(),
+        Refreshed::Advanced { .. }
+    ));
+    // Any other audited change (here a new station) rebuilds, and the index sees everything.
+    store
+        .add_station(
+            &station(2003, "pec-2002", name("а", "б", "c"), false),
+            event("station_added"),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        index.refresh().await.unwrap(),
+        Refreshed::Rebuilt { entries: 3, .. }
+    ));
+    match index.find(None, &late).await.unwrap() {
+        LookupOutcome::Found { station, .. } => assert_eq!(station.station.number.get(), 2002),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,732 @@
+//! "Where do I vote?": the look-up page, the API, SMS 119 (Kannel style and JSON webhook), the
+//! rate limits and what an answer must never contain.
+
+use crate::common::{Reply, fixed_now};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use shailoo_app::AuditEvent;
+use shailoo_app::lookup::VoterListRow;
+use shailoo_domain::calendar::Calendar;
+use shailoo_domain::territory::PollingStation;
+use shailoo_domain::{ElectionId, Pin};
+use shailoo_generator::{Dataset, Generator, Scale};
+use shailoo_web::rate_limit::RateLimit;
+use shailoo_web::sms::{SMS_MAX_CHARS, sms_len, station_reply};
+use shailoo_web::{AppState, Config, Lang, LookupConfig};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// On the list at home.
+const HOME_PIN: &str = "20101199000123";
+/// On the list, voting at a remote-voting station.
+const REMOTE_PIN: &str = "11502199900007";
+/// Well-formed, on no list.
+const ABSENT_PIN: &str = "20101199000124";
+
+struct LookupApp {
+    router: Router,
+    state: AppState,
+    data: Dataset,
+    _dir: TempDir,
+}
+
+impl LookupApp {
+    fn home(&self) -> &PollingStation {
+        self.data
+            .setup
+            .stations
+            .iter()
+            .find(|s| !s.remote_voting)
+            .unwrap()
+    }
+    fn remote(&self) -> &PollingStation {
+        self.data
+            .setup
+            .stations
+            .iter()
+            .find(|s| s.remote_voting)
+            .unwrap()
+    }
+    fn client(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+        }
+    }
+}
+
+/// Requests without connection info, as in-process tests send them.
+struct Client {
+    router: Router,
+}
+
+impl Client {
+    async fn get(&mut self, uri: &str) -> Reply {
+        let res = self
+            .router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+}
+
+/// The small dataset with two voters on the 2024 lists, and `config`.
+async fn lookup_app(config: LookupConfig) -> LookupApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("lookup.db").display());
+    let db = shailoo_store::Db::connect(&url).await.unwrap();
+    let data = Generator::new(Scale::Small, 2024).dataset();
+    let store = db.clone().into_dyn();
+    store
+        .import_setup(
+            &data.setup,
+            &data.station_areas,
+            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+        )
+        .await
+        .unwrap();
+    let home = data
+        .setup
+        .stations
+        .iter()
+        .find(|s| !s.remote_voting)
+        .unwrap();
+    let remote = data
+        .setup
+        .stations
+        .iter()
+        .find(|s| s.remote_voting)
+        .unwrap();
+    let row = |pin: &str, station: &PollingStation| VoterListRow {
+        pin: Pin::parse(pin).unwrap(),
+        council: home.council.clone(),
+        home_station: home.number,
+        station: station.number,
+    };
+    db.put_voter_list_entries_unaudited(
+        &ElectionId::parse("local-2024").unwrap(),
+        &[row(HOME_PIN, home), row(REMOTE_PIN, remote)],
+    )
+    .await
+    .unwrap();
+    let state = AppState::new(
+        store,
+        Config {
+            lookup: config,
+            ..Config::default()
+        },
+    )
+    .with_clock(fixed_now);
+    LookupApp {
+        router: shailoo_web::router(state.clone()),
+        state,
+        data,
+        _dir: dir,
+    }
+}
+
+/// A request from a given client address, as the server sees it with connection info.
+async fn get_from(router: &Router, uri: &str, ip: [u8; 4], headers: &[(&str, &str)]) -> Reply {
+    let mut req = Request::get(uri).body(Body::empty()).unwrap();
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+    for (k, v) in headers {
+        req.headers_mut().insert(
+            header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+fn claims_deadline(app: &LookupApp) -> String {
+    let election = app.data.election().unwrap();
+    let calendar = Calendar::for_election(election, &[]).unwrap();
+    calendar
+        .get("CAL-11")
+        .unwrap()
+        .date
+        .strftime("%d.%m.%Y")
+        .to_string()
+}
+
+/// Words that would give a person away; an answer must contain none of them.
+fn assert_private(body: &str) {
+    for word in [
+        "surname",
+        "given_name",
+        "patronymic",
+        "birth",
+        "sex",
+        "\"pin\"",
+        HOME_PIN,
+        REMOTE_PIN,
+    ] {
+        assert!(!body.contains(word), "{word:?} in {body}");
+    }
+}
+
+// --- the API ---
+
+#[tokio::test]
+async fn the_api_answers_station_pec_and_council_and_nothing_about_the_person() {
+    let app = lookup_app(LookupConfig::default()).await;
+    let mut c = app.client();
+    let r = c.get(&format!("/api/v1/voters/{HOME_PIN}/station")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    let j = r.json();
+    let home = app.home();
+    assert_eq!(j["election"], "local-2024");
+    assert_eq!(j["station"]["number"], home.number.get());
+    assert_eq!(j["station"]["address"]["ky"], home.address.ky.as_str());
+    assert_eq!(j["station"]["address"]["ru"], home.address.ru.as_str());
+    assert_eq!(j["commission"]["id"], home.commission.as_str());
+    assert!(j["commission"]["name"]["ky"].is_string());
+    assert_eq!(j["council"]["id"], home.council.as_str());
+    assert!(j["council"]["name"]["en"].is_string());
+    assert!(j["remote_voting_station"].is_null());
+    let keys: Vec<&str> = j.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "commission",
+            "council",
+            "election",
+            "remote_voting_station",
+            "station"
+        ]
+    );
+    assert_private(&r.body);
+
+    // Spaces in the PIN are fine, and the election may be named.
+    let spaced = c
+        .get("/api/v1/voters/2%200101%201990%2000123/station?election=local-2024")
+        .await;
+    assert_eq!(spaced.status, StatusCode::OK);
+    assert_eq!(spaced.json()["station"], j["station"]);
+
+    let remote = c.get(&format!("/api/v1/voters/{REMOTE_PIN}/station")).await;
+    assert_eq!(remote.status, StatusCode::OK);
+    let rj = remote.json();
+    assert_eq!(rj["station"]["number"], home.number.get());
+    assert_eq!(
+        rj["remote_voting_station"]["number"],
+        app.remote().number.get()
+    );
+    assert_eq!(
+        rj["remote_voting_station"]["commission"]["id"],
+        app.remote().commission.as_str()
+    );
+    assert_private(&remote.body);
+}
+
+#[tokio::test]
+async fn a_malformed_pin_is_400_naming_the_pin_and_an_unknown_one_404() {
+    let app = lookup_app(LookupConfig::default()).await;
+    let mut c = app.client();
+    for (pin, code) in [
+        ("2010119900012", "pin_wrong_length"),
+        ("2010119900012x", "pin_not_a_digit"),
+        ("30101199000123", "pin_bad_sex_digit"),
+        ("23102199000123", "pin_bad_birth_date"),
+    ] {
+        let r = c
+            .get(&format!("/api/v1/voters/{pin}/station?lang=en"))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{pin}");
+        let e = r.json();
+        assert_eq!(e["error"]["code"], code, "{pin}");
+        assert_eq!(e["error"]["field"], "pin");
+        assert_eq!(e["error"]["message"], Lang::En.error(code));
+    }
+    let r = c.get(&format!("/api/v1/voters/{ABSENT_PIN}/station")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"]["code"], "voter_not_found");
+    assert_eq!(
+        r.json()["error"]["message"],
+        Lang::Ky.error("voter_not_found")
+    );
+    let r = c
+        .get(&format!(
+            "/api/v1/voters/{HOME_PIN}/station?election=local-2030"
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"]["code"], "unknown_election");
+    let r = c
+        .get(&format!(
+            "/api/v1/voters/{HOME_PIN}/station?election=Bad%20Id"
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"]["field"], "election");
+}
+
+#[tokio::test]
+async fn the_api_is_limited_per_client_address_with_retry_after() {
+    let app = lookup_app(LookupConfig {
+        per_ip: RateLimit {
+            burst: 3,
+            period: Duration::from_secs(60),
+        },
+        exempt: vec!["10.0.0.9".parse().unwrap()],
+        ..LookupConfig::default()
+    })
+    .await;
+    let uri = format!("/api/v1/voters/{HOME_PIN}/station");
+    // Malformed guesses count too.
+    let bad = get_from(&app.router, "/api/v1/voters/1/station", [10, 0, 0, 1], &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    for _ in 0..2 {
+        let r = get_from(&app.router, &uri, [10, 0, 0, 1], &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let limited = get_from(&app.router, &uri, [10, 0, 0, 1], &[]).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = limited.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(limited.json()["error"]["code"], "rate_limited");
+    // A forged X-Forwarded-For from an untrusted peer changes nothing.
+    let forged = get_from(
+        &app.router,
+        &uri,
+        [10, 0, 0, 1],
+        &[("x-forwarded-for", "192.0.2.77")],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another address has its own allowance; an exempt one is never limited.
+    let other = get_from(&app.router, &uri, [10, 0, 0, 2], &[]).await;
+    assert_eq!(other.status, StatusCode::OK);
+    for _ in 0..10 {
+        let r = get_from(&app.router, &uri, [10, 0, 0, 9], &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    // The page shares the address's allowance and says so in the reader's language.
+    let page = get_from(
+        &app.router,
+        &format!("/lookup?pin={HOME_PIN}&lang=ru"),
+        [10, 0, 0, 1],
+        &[],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.headers.contains_key(header::RETRY_AFTER));
+    assert!(
+        page.body.contains("Слишком много запросов"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_limited() {
+    let app = lookup_app(LookupConfig {
+        per_ip: RateLimit {
+            burst: 1,
+            period: Duration::from_secs(60),
+        },
+        trusted_proxies: vec!["10.0.0.254".parse().unwrap()],
+        ..LookupConfig::default()
+    })
+    .await;
+    let uri = format!("/api/v1/voters/{HOME_PIN}/station");
+    let proxy = [10, 0, 0, 254];
+    let a = [("x-forwarded-for", "192.0.2.1")];
+    let b = [("x-forwarded-for", "spoofed, 192.0.2.2")];
+    assert_eq!(
+        get_from(&app.router, &uri, proxy, &a).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get_from(&app.router, &uri, proxy, &a).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        get_from(&app.router, &uri, proxy, &b).await.status,
+        StatusCode::OK
+    );
+}
+
+// --- the page ---
+
+#[tokio::test]
+async fn the_page_shows_the_station_in_three_languages() {
+    let app = lookup_app(LookupConfig::default()).await;
+    let mut c = app.client();
+    let form = c.get("/lookup").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"pin\""));
+    assert!(
+        form.body.contains("href=\"/lookup\""),
+        "linked from the menu"
+    );
+    let home = app.home();
+    for lang in Lang::ALL {
+        let r = c
+            .get(&format!("/lookup?pin={HOME_PIN}&lang={}", lang.code()))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{lang:?}");
+        assert!(r.body.contains(&lang.t("lookup-result-title")), "{lang:?}");
+        assert!(r.body.contains(&format!("№ {}", home.number)), "{lang:?}");
+        let address = home.address.get(lang.code());
+        assert!(
+            r.body.contains(&askama_escape(address)),
+            "{lang:?}: {address}"
+        );
+        assert!(r.body.contains(&lang.t("station-council")));
+        // The page echoes the PIN only in the form's input and in the language links (which
+        // show the same answer in another language), and nothing else about the person.
+        let rest = r
+            .body
+            .replace(&format!("value=\"{HOME_PIN}\""), "")
+            .replace(&format!("pin={HOME_PIN}"), "");
+        for word in ["surname", "patronymic", "birth", HOME_PIN] {
+            assert!(!rest.contains(word), "{word:?}");
+        }
+        assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    }
+    let remote = c.get(&format!("/lookup?pin={REMOTE_PIN}&lang=en")).await;
+    assert_eq!(remote.status, StatusCode::OK);
+    assert!(remote.body.contains(&Lang::En.t("lookup-remote-note")));
+    assert!(remote.body.contains(&format!("№ {}", app.remote().number)));
+}
+
+/// Askama escapes `"`, `'`, `&`, `<`, `>` in text.
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&#38;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+}
+
+#[tokio::test]
+async fn a_malformed_or_unknown_pin_gets_a_helpful_answer_in_three_languages() {
+    let app = lookup_app(LookupConfig::default()).await;
+    let mut c = app.client();
+    let deadline = claims_deadline(&app);
+    for lang in Lang::ALL {
+        let code = lang.code();
+        let short = c
+            .get(&format!("/lookup?pin=2010119900012&lang={code}"))
+            .await;
+        assert_eq!(short.status, StatusCode::BAD_REQUEST);
+        let expected = lang.t_args("lookup-pin-wrong-length", &[("count", "13".into())]);
+        assert!(short.body.contains(&expected), "{code}: {expected}");
+        assert!(short.body.contains("aria-invalid=\"true\""));
+        assert!(
+            short.body.contains("value=\"2010119900012\""),
+            "the input is kept"
+        );
+
+        let empty = c.get(&format!("/lookup?pin=&lang={code}")).await;
+        assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+        assert!(empty.body.contains(&lang.t("lookup-pin-empty")));
+
+        let absent = c
+            .get(&format!("/lookup?pin={ABSENT_PIN}&lang={code}"))
+            .await;
+        assert_eq!(absent.status, StatusCode::NOT_FOUND);
+        let expected = lang.t_args("lookup-not-found", &[("date", deadline.clone())]);
+        assert!(absent.body.contains(&expected), "{code}: {expected}");
+    }
+    assert_eq!(deadline, "01.11.2024", "CAL-11 = V − 16");
+    let letter = c.get("/lookup?pin=2010119900012x&lang=en").await;
+    assert!(
+        letter
+            .body
+            .contains(&Lang::En.t_args("lookup-pin-not-a-digit", &[("char", "x".into())]))
+    );
+    let date = c.get("/lookup?pin=23102199000123&lang=ru").await;
+    assert!(
+        date.body.contains("31.02.1990"),
+        "names the impossible date"
+    );
+}
+
+// --- SMS 119 ---
+
+/// The application on a real port, as a gateway would reach it.
+async fn serve(app: &LookupApp) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = app.state.clone();
+    tokio::spawn(async move {
+        shailoo_web::serve_on(state, listener, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    (format!("http://{addr}"), tx)
+}
+
+async fn kannel(base: &str, sender: &str, text: &str) -> (StatusCode, String, String) {
+    let r = reqwest::Client::new()
+        .get(format!("{base}/sms/119"))
+        .query(&[("sender", sender), ("text", text)])
+        .send()
+        .await
+        .unwrap();
+    let status = StatusCode::from_u16(r.status().as_u16()).unwrap();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, ct, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn sms_119_over_http_as_kannel_calls_it() {
+    let app = lookup_app(LookupConfig::default()).await;
+    let (base, _stop) = serve(&app).await;
+    let home = app.home();
+
+    let (status, ct, body) = kannel(&base, "+996555123456", "2 0101 1990 00123").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ct, "text/plain; charset=utf-8");
+    assert_eq!(
+        body,
+        station_reply(Lang::Ky, home.number.get(), &home.address.ky, false)
+    );
+    assert!(body.contains(&format!("№{}", home.number)));
+    assert!(sms_len(&body) <= SMS_MAX_CHARS);
+    assert_private(&body);
+
+    // Remote voters are told where they actually vote.
+    let (_, _, body) = kannel(&base, "+996555000001", REMOTE_PIN).await;
+    assert!(
+        body.contains(&format!("№{}", app.remote().number)),
+        "{body}"
+    );
+
+    let (status, _, body) = kannel(&base, "+996555123456", "12345").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, Lang::Ky.t("sms-malformed"));
+    let (_, _, body) = kannel(&base, "+996555123456", "").await;
+    assert_eq!(body, Lang::Ky.t("sms-help"));
+    let (_, _, body) = kannel(&base, "+996555123456", ABSENT_PIN).await;
+    assert_eq!(
+        body,
+        Lang::Ky.t_args("sms-not-found", &[("date", claims_deadline(&app))])
+    );
+    assert!(sms_len(&body) <= SMS_MAX_CHARS);
+
+    // No sender: refused.
+    let (status, _, _) = kannel(&base, "", HOME_PIN).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_keyword_picks_russian_and_the_sender_keeps_it() {
+    let app = lookup_app(LookupConfig::default()).await;
+    let (base, _stop) = serve(&app).await;
+    let home = app.home();
+    let ru = station_reply(Lang::Ru, home.number.get(), &home.address.ru, false);
+    let ky = station_reply(Lang::Ky, home.number.get(), &home.address.ky, false);
+
+    let (_, _, body) = kannel(&base, "+996700111222", &format!("РУ {HOME_PIN}")).await;
+    assert_eq!(body, ru);
+    // The same sender without a keyword: still Russian. Another sender: Kyrgyz.
+    let (_, _, body) = kannel(&base, "0700111222", HOME_PIN).await;
+    assert_eq!(body, ru, "a national-format number is the same sender");
+    let (_, _, body) = kannel(&base, "+996700999888", HOME_PIN).await;
+    assert_eq!(body, ky);
+    // KY switches back; Latin keywords work too.
+    let (_, _, body) = kannel(&base, "+996700111222", &format!("ky {HOME_PIN}")).await;
+    assert_eq!(body, ky);
+    let (_, _, body) = kannel(&base, "+996700111222", HOME_PIN).await;
+    assert_eq!(body, ky);
+    let (_, _, body) = kannel(&base, "+996700111222", &format!("RU{HOME_PIN}")).await;
+    assert_eq!(body, ru);
+    let (_, _, body) = kannel(&base, "+996700111222", "РУ 123").await;
+    assert_eq!(body, Lang::Ru.t("sms-malformed"));
+}
+
+#[tokio::test]
+async fn the_json_webhook_answers_with_the_reply() {
+    let app = lookup_app(LookupConfig::default()).await;
+    let (base, _stop) = serve(&app).await;
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{base}/api/v1/sms/119"))
+        .json(&serde_json::json!({"from": "+996555123456", "text": format!("РУ {HOME_PIN}")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let j: serde_json::Value = r.json().await.unwrap();
+    let home = app.home();
+    assert_eq!(
+        j["reply"],
+        station_reply(Lang::Ru, home.number.get(), &home.address.ru, false)
+    );
+    assert_eq!(j["outcome"], "found");
+    assert_eq!(j["language"], "ru");
+
+    let r = client
+        .post(format!("{base}/api/v1/sms/119"))
+        .json(&serde_json::json!({"from": "+996555123457", "text": ABSENT_PIN}))
+        .send()
+        .await
+        .unwrap();
+    let j: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(j["outcome"], "not_found");
+    assert_eq!(j["language"], "ky");
+
+    let r = client
+        .post(format!("{base}/api/v1/sms/119"))
+        .header("content-type", "application/json")
+        .body("{\"text\": 1}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn a_sender_over_the_limit_gets_a_polite_reply() {
+    let app = lookup_app(LookupConfig {
+        per_sender: RateLimit {
+            burst: 2,
+            period: Duration::from_secs(3600),
+        },
+        ..LookupConfig::default()
+    })
+    .await;
+    let (base, _stop) = serve(&app).await;
+    for _ in 0..2 {
+        let (_, _, body) = kannel(&base, "+996555000777", HOME_PIN).await;
+        assert!(body.contains(&format!("№{}", app.home().number)));
+    }
+    let (status, _, body) = kannel(&base, "+996555000777", HOME_PIN).await;
+    assert_eq!(status, StatusCode::OK, "the gateway must deliver the reply");
+    assert_eq!(body, Lang::Ky.t("sms-rate-limited"));
+    let (_, _, body) = kannel(&base, "+996555000777", &format!("РУ {HOME_PIN}")).await;
+    assert_eq!(body, Lang::Ru.t("sms-rate-limited"));
+    // Another sender is not affected.
+    let (_, _, body) = kannel(&base, "+996555000778", HOME_PIN).await;
+    assert!(body.contains(&format!("№{}", app.home().number)));
+}
+
+#[tokio::test]
+async fn with_a_gateway_token_only_the_gateway_may_call() {
+    let app = lookup_app(LookupConfig {
+        sms_gateway_token: Some("s3cret-token".into()),
+        per_ip: RateLimit {
+            burst: 1,
+            period: Duration::from_secs(3600),
+        },
+        ..LookupConfig::default()
+    })
+    .await;
+    let (base, _stop) = serve(&app).await;
+    let (status, _, _) = kannel(&base, "+996555000001", HOME_PIN).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let client = reqwest::Client::new();
+    // With the token, many senders through one gateway address are not limited per address.
+    for i in 0..3 {
+        let r = client
+            .get(format!("{base}/sms/119"))
+            .query(&[
+                ("sender", format!("+99655500000{i}").as_str()),
+                ("text", HOME_PIN),
+                ("token", "s3cret-token"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    }
+    let r = client
+        .post(format!("{base}/api/v1/sms/119"))
+        .bearer_auth("s3cret-token")
+        .json(&serde_json::json!({"from": "+996555123456", "text": HOME_PIN}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let r = client
+        .post(format!("{base}/api/v1/sms/119"))
+        .bearer_auth("wrong")
+        .json(&serde_json::json!({"from": "+996555123456", "text": HOME_PIN}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+}
+
+#[test]
+fn every_reply_fits_two_ucs2_segments_even_for_the_longest_national_address() {
+    let generator = Generator::new(Scale::National, 2024);
+    let stations = &generator.setup_ref().stations;
+    assert!(stations.len() > 2_000, "the national setup");
+    for lang in [Lang::Ky, Lang::Ru] {
+        let longest = stations
+            .iter()
+            .map(|s| s.address.get(lang.code()))
+            .max_by_key(|a| sms_len(a))
+            .unwrap();
+        for s in stations {
+            for remote in [false, true] {
+                // The widest number, so that no real number could need more room.
+                let reply = station_reply(lang, 99_999, s.address.get(lang.code()), remote);
+                assert!(
+                    sms_len(&reply) <= SMS_MAX_CHARS,
+                    "{} > 134: {reply}",
+                    sms_len(&reply)
+                );
+                assert!(reply.contains("№99999"), "the number is never cut: {reply}");
+            }
+        }
+        let reply = station_reply(lang, 99_999, longest, true);
+        assert!(sms_len(&reply) <= SMS_MAX_CHARS, "{reply}");
+        // A shortened address keeps as much as fits.
+        if sms_len(&station_reply(lang, 99_999, longest, false)) == SMS_MAX_CHARS {
+            assert!(station_reply(lang, 99_999, longest, false).ends_with('…'));
+        }
+        for key in [
+            "sms-help",
+            "sms-malformed",
+            "sms-not-found-undated",
+            "sms-rate-limited",
+            "sms-unavailable",
+        ] {
+            assert!(sms_len(&lang.t(key)) <= SMS_MAX_CHARS, "{key}");
+        }
+        let not_found = lang.t_args("sms-not-found", &[("date", "01.11.2024".into())]);
+        assert!(sms_len(&not_found) <= SMS_MAX_CHARS, "{not_found}");
+    }
+}
