@@ -6,12 +6,14 @@
 //! hash-chained audit log ([`audit`]) in the same transaction as the change.
 
 pub mod audit;
+pub mod districts;
 pub mod lookup;
 pub mod store;
 pub mod users;
 pub mod voters;
 
 pub use audit::{AuditEntry, AuditEvent, ChainBreak};
+pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
 pub use store::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,

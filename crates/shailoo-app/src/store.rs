@@ -174,7 +174,11 @@ pub trait RegisterLoader: Send {
 /// supertraits, each in its own module, so that they evolve without touching this one.
 #[async_trait]
 pub trait Store:
-    crate::voters::VoterListStore + crate::lookup::VoterLookupStore + Send + Sync
+    crate::voters::VoterListStore
+    + crate::lookup::VoterLookupStore
+    + crate::districts::DistrictSchemeStore
+    + Send
+    + Sync
 {
     /// Which engine: `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;

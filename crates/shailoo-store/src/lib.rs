@@ -93,6 +93,7 @@ macro_rules! append_audit {
 }
 
 mod db;
+mod districts;
 mod lookup;
 mod register;
 mod rows;
