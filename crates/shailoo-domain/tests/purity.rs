@@ -51,6 +51,13 @@ const JIFF_TZ_FEATURES: &[&str] = &[
 ];
 
 const RULE_CRATES: &[&str] = &["shailoo-domain", "shailoo-apportionment"];
+/// Pure crates built on the rules: the same denylist applies, and they may depend on the rule
+/// crates only.
+const PURE_CRATES: &[&str] = &[
+    "shailoo-domain",
+    "shailoo-apportionment",
+    "shailoo-districting",
+];
 
 struct Metadata {
     /// Package id → package name.
@@ -169,7 +176,7 @@ fn direct_workspace_deps(member: &str) -> BTreeSet<String> {
 
 #[test]
 fn rule_crates_have_no_io_clock_or_randomness_dependencies() {
-    for krate in RULE_CRATES {
+    for krate in PURE_CRATES {
         let deps = closure(krate);
         let found: Vec<_> = DENYLIST.iter().filter(|d| deps.contains(**d)).collect();
         assert!(
@@ -244,6 +251,14 @@ fn workspace_crates_depend_inwards_only() {
             "{krate}: {closure:?}"
         );
     }
+    // Pure crates built on the rules see only the rule crates.
+    for krate in PURE_CRATES {
+        let deps = direct_workspace_deps(krate);
+        assert!(
+            deps.iter().all(|n| RULE_CRATES.contains(&n.as_str())),
+            "{krate} depends on {deps:?}"
+        );
+    }
     // The application layer sees only the rule crates.
     let app: BTreeSet<String> = closure("shailoo-app")
         .into_iter()
@@ -278,6 +293,7 @@ fn workspace_crates_depend_inwards_only() {
     for expected in [
         "shailoo-domain",
         "shailoo-apportionment",
+        "shailoo-districting",
         "shailoo-app",
         "shailoo-store",
         "shailoo-generator",
