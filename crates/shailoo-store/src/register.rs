@@ -5,6 +5,14 @@
 //! statements with plain `?` placeholders (numbered ones slow SQLite down quadratically in long
 //! statements), and PostgreSQL gets `COPY persons (…) FROM STDIN` in text format.
 //!
+//! On SQLite the rows go first into a constraint-free temporary table and reach `persons` in one
+//! `INSERT … SELECT … ORDER BY pin` at commit: inserting millions of random PINs straight into
+//! the primary-key B-tree touches a random page per row and, once the tree outgrows the page
+//! cache, ran at ~12k rows/s on the national register; sorted, it appends.
+//!
+//! PostgreSQL stages the same way: `COPY` into a temporary table without an index, then one
+//! sorted `INSERT … SELECT` at commit.
+//!
 //! A load is all or nothing: the transaction is opened by `begin`, and only
 //! [`RegisterLoader::commit`] commits it, together with its audit entry. Dropping a loader
 //! drops the transaction, which rolls back. A duplicate PIN (inside the load or against a
@@ -19,7 +27,6 @@ use shailoo_domain::register::RegisterRecord;
 use sqlx::postgres::{PgDatabaseError, PgPool};
 use sqlx::sqlite::SqlitePool;
 use sqlx::{AssertSqlSafe, Postgres, Sqlite, Transaction};
-use std::collections::HashSet;
 use std::io::Write;
 use std::sync::OnceLock;
 
@@ -50,7 +57,7 @@ fn refused() -> StoreError {
 /// The `INSERT` for `rows` rows with `?` placeholders.
 fn sqlite_insert_sql(rows: usize) -> String {
     let row = format!("({})", vec!["?"; COLUMN_COUNT].join(","));
-    let mut sql = format!("INSERT INTO persons ({COLUMNS}) VALUES ");
+    let mut sql = format!("INSERT INTO temp.persons_load ({COLUMNS}) VALUES ");
     sql.push_str(&vec![row.as_str(); rows].join(","));
     sql
 }
@@ -71,7 +78,17 @@ impl SqliteLoader {
     /// Takes SQLite's write lock at once (`BEGIN IMMEDIATE`): the load and its audit entry are
     /// one write, and no other writer can slip an entry into the chain in between.
     pub(crate) async fn begin(pool: &SqlitePool) -> Result<Box<dyn RegisterLoader>, StoreError> {
-        let tx = pool.begin_write().await?;
+        let mut tx = pool.begin_write().await?;
+        // The staging table lives in this connection's temporary database; a larger page cache
+        // for the sorted copy at commit. Both are undone at commit (see `finish_staging`).
+        for sql in [
+            "DROP TABLE IF EXISTS temp.persons_load",
+            "CREATE TEMP TABLE persons_load AS SELECT * FROM main.persons WHERE 0",
+            "PRAGMA cache_size = -1048576",
+            "PRAGMA temp.cache_size = -1048576",
+        ] {
+            sqlx::query(sql).execute(&mut *tx).await.map_err(db_err)?;
+        }
         Ok(Box::new(SqliteLoader {
             tx,
             loaded: 0,
@@ -108,25 +125,44 @@ impl SqliteLoader {
         query.execute(&mut *self.tx).await.map(|_| ())
     }
 
-    /// After a unique violation in `chunk`: the PIN that caused it. SQLite's message names only
-    /// the constraint, and a failed statement leaves the transaction usable, so look it up.
-    async fn find_duplicate(&mut self, chunk: &[RegisterRecord]) -> Result<String, StoreError> {
-        let mut seen = HashSet::with_capacity(chunk.len());
-        if let Some(r) = chunk.iter().find(|r| !seen.insert(r.pin)) {
-            return Ok(r.pin.to_string());
-        }
-        for r in chunk {
-            let found: Option<String> =
-                sqlx::query_scalar("SELECT pin FROM persons WHERE pin = $1")
-                    .bind(r.pin.as_str())
-                    .fetch_optional(&mut *self.tx)
-                    .await
-                    .map_err(db_err)?;
-            if let Some(pin) = found {
-                return Ok(pin);
+    /// Moves the staged rows into `persons` in key order and drops the staging table.
+    async fn finish_staging(&mut self) -> Result<(), StoreError> {
+        let moved =
+            sqlx::query("INSERT INTO main.persons SELECT * FROM temp.persons_load ORDER BY pin")
+                .execute(&mut *self.tx)
+                .await;
+        if let Err(e) = moved {
+            self.failed = true;
+            if crate::is_unique_violation(&e) {
+                return Err(duplicate_pin(self.find_staged_duplicate().await?));
             }
+            return Err(db_err(e));
         }
-        Ok("?".to_owned())
+        for sql in [
+            "DROP TABLE temp.persons_load",
+            "PRAGMA cache_size = -65536",
+            "PRAGMA temp.cache_size = -2000",
+        ] {
+            sqlx::query(sql)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_err)?;
+        }
+        Ok(())
+    }
+
+    /// After the copy into `persons` failed on its key: a PIN twice in the load, or one already
+    /// stored.
+    async fn find_staged_duplicate(&mut self) -> Result<String, StoreError> {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT pin FROM temp.persons_load GROUP BY pin HAVING count(*) > 1 \
+             UNION ALL SELECT l.pin FROM temp.persons_load l JOIN main.persons p ON p.pin = l.pin \
+             LIMIT 1",
+        )
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_err)?;
+        Ok(found.unwrap_or_else(|| "?".to_owned()))
     }
 }
 
@@ -137,11 +173,9 @@ impl RegisterLoader for SqliteLoader {
             return Err(refused());
         }
         for chunk in batch.chunks(SQLITE_ROWS_PER_STATEMENT) {
+            // The staging table has no key: duplicates surface at commit.
             if let Err(e) = self.insert(chunk).await {
                 self.failed = true;
-                if crate::is_unique_violation(&e) {
-                    return Err(duplicate_pin(self.find_duplicate(chunk).await?));
-                }
                 return Err(db_err(e));
             }
             self.loaded += chunk.len() as u64;
@@ -153,6 +187,7 @@ impl RegisterLoader for SqliteLoader {
         if self.failed {
             return Err(refused());
         }
+        self.finish_staging().await?;
         let head = lock_head!(self.tx, Dialect::Sqlite);
         append_audit!(self.tx, head, event);
         self.tx.commit().await.map_err(db_err)?;
@@ -172,7 +207,15 @@ impl PgLoader {
     /// A plain transaction: unlike SQLite, other writers may proceed during the load. The audit
     /// head is locked only at commit, which still orders the chain.
     pub(crate) async fn begin(pool: &PgPool) -> Result<Box<dyn RegisterLoader>, StoreError> {
-        let tx = pool.begin_write().await?;
+        let mut tx = pool.begin_write().await?;
+        // COPY goes into an index-free temporary table; the rows reach `persons` sorted at
+        // commit, so the primary-key index is built by appending instead of random inserts.
+        sqlx::query(
+            "CREATE TEMP TABLE persons_load (LIKE persons INCLUDING DEFAULTS) ON COMMIT DROP",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         Ok(Box::new(PgLoader {
             tx,
             buf: Vec::with_capacity(PG_COPY_CHUNK + (64 << 10)),
@@ -190,7 +233,7 @@ impl PgLoader {
         let result = async {
             let mut copy = self
                 .tx
-                .copy_in_raw(&format!("COPY persons ({COLUMNS}) FROM STDIN"))
+                .copy_in_raw(&format!("COPY persons_load ({COLUMNS}) FROM STDIN"))
                 .await?;
             if let Err(e) = copy.send(data).await {
                 // Best effort: the transaction is lost anyway and rolls back when dropped.
@@ -313,6 +356,10 @@ impl RegisterLoader for PgLoader {
             return Err(refused());
         }
         self.flush().await?;
+        sqlx::query("INSERT INTO persons SELECT * FROM persons_load ORDER BY pin")
+            .execute(&mut *self.tx)
+            .await
+            .map_err(pg_copy_err)?;
         let head = lock_head!(self.tx, Dialect::Postgres);
         append_audit!(self.tx, head, event);
         self.tx.commit().await.map_err(db_err)?;
