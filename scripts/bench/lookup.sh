@@ -96,11 +96,27 @@ echo "sample answer: $(curl -s "http://127.0.0.1:$PORT/api/v1/voters/$FIRST/stat
 echo "== warm-up"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$ROOT/scripts/bench/lookup.lua" "http://127.0.0.1:$PORT" -- "$WORK/pins.txt" > /dev/null
 
+# CPU time the server spent (user + system, clock ticks): with the load generator on the same
+# two cores, and on a shared machine, requests/s alone depends on who else runs; the server's
+# CPU time per request does not.
+TICK=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+
 echo "== /healthz"
+C0=$(cpu)
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/healthz" | tee "$WORK/healthz.txt"
+C1=$(cpu)
 echo "== /api/v1/voters/{pin}/station"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/scripts/bench/lookup.lua" \
   "http://127.0.0.1:$PORT" -- "$WORK/pins.txt" | tee "$WORK/lookup.txt"
+C2=$(cpu)
+per_request() { # ticks, wrk output file -> server CPU microseconds per request
+  local n
+  n=$(awk '/requests in/ {print $1}' "$2")
+  echo "scale=1; $1 * 1000000 / $TICK / $n" | bc
+}
+echo "server CPU per request: /healthz $(per_request $((C1 - C0)) "$WORK/healthz.txt") µs, look-up $(per_request $((C2 - C1)) "$WORK/lookup.txt") µs"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 H=$(awk '/^Requests\/sec/ {print $2}' "$WORK/healthz.txt")
 L=$(awk '/^Requests\/sec/ {print $2}' "$WORK/lookup.txt")

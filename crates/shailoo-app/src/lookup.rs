@@ -169,9 +169,17 @@ struct Entry {
     council: u32,
 }
 
+/// Entries per block of the sparse index.
+const BLOCK: usize = 64;
+
 #[derive(Debug, Default)]
 struct ListIndex {
+    /// Sorted by PIN.
     entries: Vec<Entry>,
+    /// The first PIN of every block of [`BLOCK`] entries: 4.1 million voters make 65,000 keys
+    /// (512 KB), which stay in the CPU cache, so that a look-up touches two or three cache
+    /// lines of the 66 MB array instead of the twenty-odd of a plain binary search.
+    sparse: Vec<u64>,
     /// PIN → remote-voting station, for the few voters voting away from home (2024: 9,050).
     remote: HashMap<u64, u32>,
 }
@@ -215,6 +223,19 @@ fn pick_election(
     }
 }
 
+impl ListIndex {
+    fn get(&self, key: u64) -> Option<Entry> {
+        let block = self.sparse.partition_point(|&first| first <= key);
+        let start = block.checked_sub(1)? * BLOCK;
+        let end = (start + BLOCK).min(self.entries.len());
+        let slice = &self.entries[start..end];
+        slice
+            .binary_search_by_key(&key, |e| e.pin)
+            .ok()
+            .map(|i| slice[i])
+    }
+}
+
 impl IndexData {
     fn find(&self, wanted: Option<&ElectionId>, pin: &Pin) -> Result<LookupOutcome, StoreError> {
         let election = match pick_election(&self.elections, wanted) {
@@ -225,10 +246,9 @@ impl IndexData {
             return Ok(LookupOutcome::NotOnList { election });
         };
         let key = pin_key(pin);
-        let Ok(i) = list.entries.binary_search_by_key(&key, |e| e.pin) else {
+        let Some(entry) = list.get(key) else {
             return Ok(LookupOutcome::NotOnList { election });
         };
-        let entry = list.entries[i];
         // Build checked every reference, so a miss here is a bug, reported rather than hidden.
         let station = |n: u32| {
             self.stations.get(&n).cloned().ok_or_else(|| {
@@ -454,6 +474,7 @@ impl VoterLookup {
             // The store returns PIN order already; sorting a sorted array is linear.
             list.entries.sort_unstable_by_key(|e| e.pin);
             list.entries.shrink_to_fit();
+            list.sparse = list.entries.iter().step_by(BLOCK).map(|e| e.pin).collect();
             if !list.entries.is_empty() {
                 lists.insert(election.id.clone(), list);
             }
@@ -470,6 +491,31 @@ impl VoterLookup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sparse_index_finds_every_entry_and_nothing_else() {
+        for n in [0usize, 1, 63, 64, 65, 1000] {
+            let entries: Vec<Entry> = (0..n as u64)
+                .map(|i| Entry {
+                    pin: 10 + 3 * i,
+                    home: i as u32,
+                    council: 0,
+                })
+                .collect();
+            let sparse = entries.iter().step_by(BLOCK).map(|e| e.pin).collect();
+            let list = ListIndex {
+                entries,
+                sparse,
+                remote: HashMap::new(),
+            };
+            for i in 0..n as u64 {
+                assert_eq!(list.get(10 + 3 * i).map(|e| e.home), Some(i as u32));
+                assert!(list.get(11 + 3 * i).is_none());
+            }
+            assert!(list.get(0).is_none() && list.get(9).is_none());
+            assert!(list.get(u64::MAX).is_none());
+        }
+    }
 
     #[test]
     fn pin_keys_keep_the_order_of_pins() {

@@ -26,7 +26,8 @@ pub use plan::{
 };
 pub use read::{
     COMMISSIONS_COLUMNS, COUNCILS_COLUMNS, FormatError, REGISTER_COLUMNS, RegisterReader, RowError,
-    RowErrorKind, STATION_AREAS_COLUMNS, STATIONS_COLUMNS, TERRITORIES_COLUMNS, read_setup,
+    RowErrorKind, STATION_AREAS_COLUMNS, STATIONS_COLUMNS, TERRITORIES_COLUMNS,
+    read_district_units, read_setup,
 };
 pub use units::{
     CouncilUnits, DistrictUnit, district_units, district_units_counted, eligible_per_street,

@@ -77,6 +77,28 @@ pub const REGISTER_COLUMNS: [&str; 15] = [
     "imprisoned",
 ];
 
+/// The districting units written beside the setup ([`crate::files::DISTRICT_UNITS`]), or
+/// `None` when the directory has no such file (datasets written before issue 5).
+pub fn read_district_units(dir: &Path) -> Result<Option<Vec<crate::CouncilUnits>>, FormatError> {
+    let path = dir.join(crate::files::DISTRICT_UNITS);
+    let json = match std::fs::read(&path) {
+        Ok(json) => json,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(FormatError::Io {
+                file: crate::files::DISTRICT_UNITS.to_owned(),
+                source,
+            });
+        }
+    };
+    serde_json::from_slice(&json)
+        .map(Some)
+        .map_err(|e| FormatError::Json {
+            file: crate::files::DISTRICT_UNITS.to_owned(),
+            message: e.to_string(),
+        })
+}
+
 /// Why a row (or the header) was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RowErrorKind {

@@ -25,6 +25,9 @@ pub mod files {
     pub const ELECTION: &str = "election.json";
     pub const REGISTER: &str = "register.csv";
     pub const MANIFEST: &str = "manifest.json";
+    /// The districting units of every aiyl council with their borders (issue 5): a JSON array
+    /// of [`crate::CouncilUnits`]. Not listed in the manifest; optional on loading.
+    pub const DISTRICT_UNITS: &str = "district_units.json";
 }
 
 /// Version of the file formats; bumped on any incompatible change.
@@ -368,6 +371,16 @@ pub fn write_dataset(
         },
         files: file_summaries,
     };
+    // DIS-03 units for the district editor, with voters estimated from the persons.
+    let path = dir.join(files::DISTRICT_UNITS);
+    let json = serde_json::to_vec(&crate::district_units(generator)).map_err(|source| {
+        GeneratorError::Json {
+            path: path.clone(),
+            source,
+        }
+    })?;
+    std::fs::write(&path, json).map_err(io(&path))?;
+
     let path = dir.join(files::MANIFEST);
     let json = serde_json::to_vec_pretty(&summary).map_err(|source| GeneratorError::Json {
         path: path.clone(),

@@ -59,6 +59,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::rules::api_rules))
         .routes(routes!(crate::lookup::voter_station))
         .routes(routes!(crate::sms::webhook))
+        .routes(routes!(crate::districts::api_districts))
 }
 
 /// The OpenAPI document.

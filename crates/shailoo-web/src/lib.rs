@@ -9,6 +9,7 @@
 
 mod api;
 mod auth;
+mod districts;
 mod error;
 pub mod i18n;
 mod lookup;

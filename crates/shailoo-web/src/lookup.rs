@@ -159,7 +159,12 @@ impl LookupService {
     /// Spawns the task that keeps the index current. It holds only a weak reference, so it
     /// ends when the application (and with it the index) is dropped.
     fn start_maintenance(&self) {
-        if !self.config.index || self.maintenance.swap(true, Ordering::AcqRel) {
+        // A plain load first: the swap (a write to a shared cache line) happens once, not per
+        // request.
+        if !self.config.index
+            || self.maintenance.load(Ordering::Acquire)
+            || self.maintenance.swap(true, Ordering::AcqRel)
+        {
             return;
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -215,23 +220,34 @@ pub(crate) fn tag(value: &str) -> String {
 }
 
 /// The request span of the trace layer, without PINs, senders or SMS texts: for the look-up
-/// paths, the PIN segment is replaced and the query left out.
+/// paths, the PIN segment is replaced and the query left out. The URI is only formatted when
+/// the span is enabled (debug level), so the hot path pays nothing for the redaction.
 pub fn redacted_span<B>(req: &Request<B>) -> tracing::Span {
-    let path = req.uri().path();
-    let sensitive = path.starts_with("/lookup")
-        || path.starts_with("/sms/")
-        || path.starts_with("/api/v1/sms/")
-        || path.starts_with("/api/v1/voters/");
-    let shown = if sensitive {
+    tracing::debug_span!(
+        "request",
+        method = %req.method(),
+        uri = %RedactedUri(req.uri()),
+        version = ?req.version()
+    )
+}
+
+/// A URI as logs may show it.
+struct RedactedUri<'a>(&'a axum::http::Uri);
+
+impl std::fmt::Display for RedactedUri<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self.0.path();
         if path.starts_with("/api/v1/voters/") {
-            "/api/v1/voters/{pin}/station".to_owned()
+            f.write_str("/api/v1/voters/{pin}/station")
+        } else if path.starts_with("/lookup")
+            || path.starts_with("/sms/")
+            || path.starts_with("/api/v1/sms/")
+        {
+            f.write_str(path)
         } else {
-            path.to_owned()
+            write!(f, "{}", self.0)
         }
-    } else {
-        req.uri().to_string()
-    };
-    tracing::debug_span!("request", method = %req.method(), uri = %shown, version = ?req.version())
+    }
 }
 
 /// The client's address as the limiter sees it.

@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(login_form).post(login_submit))
         .route("/logout", post(logout))
         .route("/static/style.css", get(style))
+        .merge(crate::districts::routes())
         .layer(axum::middleware::from_fn(remember_language))
         .with_state(state)
 }
@@ -835,6 +836,8 @@ async fn councils(
 struct CouncilTemplate {
     ctx: PageCtx,
     council: CouncilRow,
+    /// Aiyl councils are elected in districts (TER-04): link their scheme pages.
+    aiyl: bool,
     territory: String,
     stations: Vec<StationRow>,
     pager: Pager,
@@ -871,6 +874,7 @@ async fn council(
         .map_err(|e| ctx.store_fail(e))?;
     Ok(render(&CouncilTemplate {
         council: council_row(&c, lang),
+        aiyl: c.kind == CouncilKind::Aiyl,
         territory,
         stations: stations
             .items

@@ -75,6 +75,20 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
         .import_setup(&dataset.setup, &dataset.station_areas, event)
         .await
         .context("importing the election setup (nothing was stored)")?;
+    // Districting units (issue 5), when the dataset has them: all or nothing.
+    if let Some(units) = shailoo_generator::read_district_units(dir)? {
+        let event = AuditEvent::new(
+            "system",
+            "district_units_imported",
+            dir.display().to_string(),
+            Timestamp::now(),
+        );
+        let n = store
+            .import_district_units(&super::districts::port_units(&units), event)
+            .await
+            .context("importing the districting units (nothing of them was stored)")?;
+        println!("districting units: {n}");
+    }
     println!(
         "setup: {} territories, {} councils, {} commissions, {} stations, {} station areas in {:.1} s",
         summary.territories,

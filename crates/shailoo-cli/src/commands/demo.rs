@@ -83,6 +83,17 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<(
         .import_setup(&dataset.setup, &dataset.station_areas, event)
         .await
         .context("loading the demo setup")?;
+    let units = super::districts::port_units(&shailoo_generator::district_units(&generator));
+    let event = AuditEvent::new(
+        "system",
+        "district_units_imported",
+        "demo",
+        Timestamp::now(),
+    );
+    store
+        .import_district_units(&units, event)
+        .await
+        .context("loading the districting units")?;
     println!(
         "loaded {} councils, {} commissions and {} polling stations",
         dataset.setup.councils.len(),

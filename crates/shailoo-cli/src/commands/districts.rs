@@ -469,3 +469,31 @@ fn bisect(
     }
     None
 }
+
+/// The generator's units of aiyl councils as the store imports them (DIS-03), for `demo` and
+/// `load`.
+pub fn port_units(
+    councils: &[CouncilUnits],
+) -> Vec<shailoo_app::districts::CouncilDistrictingUnits> {
+    councils
+        .iter()
+        .map(|c| shailoo_app::districts::CouncilDistrictingUnits {
+            council: c.council.clone(),
+            units: c
+                .units
+                .iter()
+                .map(|u| shailoo_app::districts::DistrictingUnit {
+                    id: u.id.clone(),
+                    settlement: Some(u.settlement.clone()),
+                    station: Some(u.station),
+                    voters: u.voters,
+                    remote: u.remote,
+                    neighbors: u.neighbors.clone(),
+                    x_km: u.x_km,
+                    y_km: u.y_km,
+                    name: None,
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod common;
+mod districts;
 mod i18n;
 mod lookup;
 mod ops;

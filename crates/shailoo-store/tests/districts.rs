@@ -1,0 +1,474 @@
+//! The contract of the district-scheme sub-port (DIS-02), run on both engines with the harness
+//! of `contract.rs`: units with borders (all or nothing), schemes written whole on each
+//! transition with an audit entry, optimistic versions, and voters from compiled lists.
+//!
+//! (Harness notes from contract.rs follow.)
+//!
+//! Each `async fn` below takes a [`Ctx`] (a fresh, empty database) and is run twice by the
+//! `contract!` macro: on SQLite (a new file in a temp directory) and on PostgreSQL (a new
+//! database created through the admin URL in `SHAILOO_TEST_POSTGRES_URL`, dropped afterwards).
+//!
+//! Without `SHAILOO_TEST_POSTGRES_URL` the PostgreSQL half prints a notice and passes, unless
+//! `CI` is set: then it fails, because CI must prove both engines. Start a server with
+//! `scripts/postgres-test-server.sh`, which prints the URL to use.
+
+#![allow(clippy::unwrap_used)]
+
+use jiff::Timestamp;
+use shailoo_app::audit::AuditEvent;
+use shailoo_app::districts::{
+    CouncilDistrictingUnits, DistrictSchemeStore, DistrictingUnit, SchemeRecord, SchemeStatus,
+};
+use shailoo_app::store::{Store, StoreError, verify_audit};
+use shailoo_domain::CouncilId;
+use shailoo_domain::district::{District, DistrictId, UnitId};
+use shailoo_generator::{Dataset, Generator, Scale, district_units};
+use shailoo_store::Db;
+use sqlx::{AssertSqlSafe, Connection};
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+// ---------------------------------------------------------------------------------------------
+// Harness
+
+/// A fresh, empty (not yet migrated) database.
+struct Ctx {
+    url: String,
+}
+
+impl Ctx {
+    /// Opens and migrates the database, as `shailoo serve` does.
+    async fn db(&self) -> Db {
+        Db::connect(&self.url).await.expect("connect")
+    }
+}
+
+async fn run_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("shailoo.db").display());
+    test(Ctx { url }).await;
+}
+
+/// The admin URL, or `None` (with a notice) when PostgreSQL tests are not configured here.
+fn postgres_admin_url() -> Option<String> {
+    match std::env::var("SHAILOO_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => panic!(
+            "SHAILOO_TEST_POSTGRES_URL is not set, and CI must run the store contract on \
+             PostgreSQL too: start a server with scripts/postgres-test-server.sh and export \
+             the URL it prints"
+        ),
+        _ => {
+            eprintln!(
+                "notice: SHAILOO_TEST_POSTGRES_URL is not set; skipping the PostgreSQL half \
+                 (run scripts/postgres-test-server.sh and export the URL it prints)"
+            );
+            None
+        }
+    }
+}
+
+async fn run_postgres<F, Fut>(name: &str, test: F)
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let Some(admin) = postgres_admin_url() else {
+        return;
+    };
+    let db_name = format!(
+        "shailoo_test_{}_{}_{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed),
+        name
+    );
+    let db_name: String = db_name.chars().take(63).collect();
+    let mut admin_conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to SHAILOO_TEST_POSTGRES_URL");
+    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{db_name}\"")))
+        .execute(&mut admin_conn)
+        .await
+        .expect("create test database");
+    let mut url = url::Url::parse(&admin).expect("admin URL parses");
+    url.set_path(&format!("/{db_name}"));
+    let ctx = Ctx {
+        url: url.to_string(),
+    };
+    // Run the test as a task so that a failing test still drops its database.
+    let outcome = tokio::spawn(test(ctx)).await;
+    sqlx::raw_sql(AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)"
+    )))
+    .execute(&mut admin_conn)
+    .await
+    .expect("drop test database");
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Runs each named test on SQLite and on PostgreSQL.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run_sqlite(super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::run_postgres(stringify!($name), super::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    units_import_and_read_back_with_symmetric_borders,
+    units_import_is_all_or_nothing,
+    a_scheme_moves_through_the_workflow_with_audit_entries,
+    a_stale_version_changes_nothing,
+    compiled_voter_lists_give_the_unit_voters,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+
+fn now() -> Timestamp {
+    "2024-09-20T06:00:00Z".parse().unwrap()
+}
+
+fn event(action: &str) -> AuditEvent {
+    AuditEvent::new("system", action, "test", now())
+}
+
+/// A store with the small generated dataset's setup.
+async fn loaded(ctx: &Ctx) -> (Db, Dataset, Vec<CouncilDistrictingUnits>) {
+    let db = ctx.db().await;
+    let generator = Generator::new(Scale::Small, 2024);
+    let data = generator.dataset();
+    db.import_setup(&data.setup, &data.station_areas, event("setup_imported"))
+        .await
+        .unwrap();
+    let units = district_units(&generator)
+        .iter()
+        .map(|c| CouncilDistrictingUnits {
+            council: c.council.clone(),
+            units: c
+                .units
+                .iter()
+                .map(|u| DistrictingUnit {
+                    id: u.id.clone(),
+                    settlement: Some(u.settlement.clone()),
+                    station: Some(u.station),
+                    voters: u.voters,
+                    remote: u.remote,
+                    neighbors: u.neighbors.clone(),
+                    x_km: u.x_km,
+                    y_km: u.y_km,
+                    name: None,
+                })
+                .collect(),
+        })
+        .collect();
+    (db, data, units)
+}
+
+fn draft(c: &CouncilDistrictingUnits, election: &shailoo_domain::ElectionId) -> SchemeRecord {
+    SchemeRecord {
+        id: 0,
+        council: c.council.clone(),
+        election: election.clone(),
+        version: 1,
+        status: SchemeStatus::Draft,
+        comment: None,
+        author: "tec.one".into(),
+        created_at: now(),
+        updated_at: now(),
+        submitted_at: None,
+        decided_at: None,
+        decided_by: None,
+        districts: vec![District {
+            id: DistrictId::parse("1").unwrap(),
+            units: c.units.iter().map(|u| u.id.clone()).collect(),
+            seats: 5,
+            remote: false,
+        }],
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+async fn units_import_and_read_back_with_symmetric_borders(ctx: Ctx) {
+    let (db, _, units) = loaded(&ctx).await;
+    assert_eq!(units.len(), 4, "the small dataset has 4 aiyl councils");
+    let n = db
+        .import_district_units(&units, event("district_units_imported"))
+        .await
+        .unwrap();
+    assert_eq!(n, units.iter().map(|c| c.units.len() as u64).sum::<u64>());
+    for c in &units {
+        let stored = db.district_units(&c.council, None).await.unwrap();
+        assert_eq!(stored.len(), c.units.len());
+        for (s, u) in stored.iter().zip(&c.units) {
+            assert_eq!(
+                (&s.id, s.voters, s.remote, &s.neighbors, s.station),
+                (&u.id, u.voters, u.remote, &u.neighbors, u.station)
+            );
+            assert!((s.x_km - u.x_km).abs() < 1e-9 && (s.y_km - u.y_km).abs() < 1e-9);
+            // The settlement's names come along, for labels.
+            assert!(s.name.is_some());
+        }
+    }
+    // A council that already has units is refused.
+    let again = db
+        .import_district_units(&units[..1], event("district_units_imported"))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Duplicate { .. })),
+        "{again:?}"
+    );
+    assert!(verify_audit(&db).await.unwrap().is_ok());
+}
+
+async fn units_import_is_all_or_nothing(ctx: Ctx) {
+    let (db, _, mut units) = loaded(&ctx).await;
+    let head = db.audit_head().await.unwrap();
+    // The last council names a neighbour it does not have: nothing at all is stored.
+    let last = units.last_mut().unwrap();
+    last.units[0]
+        .neighbors
+        .push(UnitId::parse("99999-nowhere").unwrap());
+    let r = db
+        .import_district_units(&units, event("district_units_imported"))
+        .await;
+    assert!(
+        matches!(r, Err(StoreError::UnknownReference { .. })),
+        "{r:?}"
+    );
+    // An unknown council fails inside the transaction, after the first councils were written.
+    units.last_mut().unwrap().units[0].neighbors.pop();
+    units.last_mut().unwrap().council = CouncilId::parse("no-such-council").unwrap();
+    let r = db
+        .import_district_units(&units, event("district_units_imported"))
+        .await;
+    assert!(
+        matches!(r, Err(StoreError::UnknownReference { .. })),
+        "{r:?}"
+    );
+    for c in &units[..units.len() - 1] {
+        assert!(
+            db.district_units(&c.council, None)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+    assert_eq!(db.audit_head().await.unwrap(), head);
+}
+
+async fn a_scheme_moves_through_the_workflow_with_audit_entries(ctx: Ctx) {
+    let (db, data, units) = loaded(&ctx).await;
+    db.import_district_units(&units, event("district_units_imported"))
+        .await
+        .unwrap();
+    let election = data.setup.elections[0].id.clone();
+    let c = &units[0];
+    assert!(
+        db.district_scheme(&c.council, &election)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let saved = db
+        .put_district_scheme(&draft(c, &election), event("district_scheme_saved"))
+        .await
+        .unwrap();
+    assert!(saved.id > 0);
+    let read = db
+        .district_scheme(&c.council, &election)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, saved);
+
+    // Submitted with two districts; then approved.
+    let mut next = read.clone();
+    next.version += 1;
+    next.status = SchemeStatus::Submitted;
+    next.submitted_at = Some(now());
+    let half = c.units.len() / 2;
+    next.districts = vec![
+        District {
+            id: DistrictId::parse("1").unwrap(),
+            units: c.units[..half].iter().map(|u| u.id.clone()).collect(),
+            seats: 3,
+            remote: false,
+        },
+        District {
+            id: DistrictId::parse("2").unwrap(),
+            units: c.units[half..].iter().map(|u| u.id.clone()).collect(),
+            seats: 2,
+            remote: true,
+        },
+    ];
+    db.put_district_scheme(&next, event("district_scheme_submitted"))
+        .await
+        .unwrap();
+    let read = db
+        .district_scheme(&c.council, &election)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, next);
+    assert_eq!(
+        db.district_schemes(Some(SchemeStatus::Submitted))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let mut approved = read.clone();
+    approved.version += 1;
+    approved.status = SchemeStatus::Approved;
+    approved.decided_at = Some(now());
+    approved.decided_by = Some("admin".into());
+    db.put_district_scheme(&approved, event("district_scheme_approved"))
+        .await
+        .unwrap();
+    assert!(
+        db.district_schemes(Some(SchemeStatus::Submitted))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let all = db.district_schemes(None).await.unwrap();
+    assert_eq!(all, vec![approved]);
+    let actions: Vec<String> = db
+        .audit_entries(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event.action)
+        .collect();
+    assert!(actions.ends_with(&[
+        "district_scheme_saved".to_owned(),
+        "district_scheme_submitted".to_owned(),
+        "district_scheme_approved".to_owned()
+    ]));
+    assert!(verify_audit(&db).await.unwrap().is_ok());
+}
+
+async fn a_stale_version_changes_nothing(ctx: Ctx) {
+    let (db, data, units) = loaded(&ctx).await;
+    db.import_district_units(&units, event("district_units_imported"))
+        .await
+        .unwrap();
+    let election = data.setup.elections[0].id.clone();
+    let saved = db
+        .put_district_scheme(&draft(&units[1], &election), event("district_scheme_saved"))
+        .await
+        .unwrap();
+    // A second first save of the same council and election is a duplicate.
+    let twice = db
+        .put_district_scheme(&draft(&units[1], &election), event("district_scheme_saved"))
+        .await;
+    assert!(
+        matches!(twice, Err(StoreError::Duplicate { .. })),
+        "{twice:?}"
+    );
+    let head = db.audit_head().await.unwrap();
+    // Two editors both start from version 1; the second one's save is refused.
+    let mut first = saved.clone();
+    first.version = 2;
+    first.districts[0].seats = 7;
+    db.put_district_scheme(&first, event("district_scheme_saved"))
+        .await
+        .unwrap();
+    let mut second = saved.clone();
+    second.version = 2;
+    second.districts[0].seats = 9;
+    let r = db
+        .put_district_scheme(&second, event("district_scheme_saved"))
+        .await;
+    assert!(matches!(r, Err(StoreError::Duplicate { .. })), "{r:?}");
+    let read = db
+        .district_scheme(&units[1].council, &election)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, first);
+    assert_eq!(
+        db.audit_head().await.unwrap().unwrap().0,
+        head.unwrap().0 + 1
+    );
+}
+
+async fn compiled_voter_lists_give_the_unit_voters(ctx: Ctx) {
+    let (db, data, units) = loaded(&ctx).await;
+    db.import_district_units(&units, event("district_units_imported"))
+        .await
+        .unwrap();
+    let election = data.setup.elections[0].id.clone();
+    let generator = Generator::new(Scale::Small, 2024);
+    let mut loader = db.begin_register_load().await.unwrap();
+    let records: Vec<_> = generator.persons_sample(1).collect();
+    for batch in records.chunks(5_000) {
+        loader.push(batch).await.unwrap();
+    }
+    loader.commit(event("register_loaded")).await.unwrap();
+    // Before compiling, the imported (estimated) counts are shown.
+    let c = &units[0];
+    let estimated = db
+        .district_units(&c.council, Some(&election))
+        .await
+        .unwrap();
+    assert_eq!(
+        estimated.iter().map(|u| u.voters).collect::<Vec<_>>(),
+        c.units.iter().map(|u| u.voters).collect::<Vec<_>>()
+    );
+    let dyn_store: &dyn Store = &db;
+    shailoo_app::voters::compile(dyn_store, &election, "system", now())
+        .await
+        .unwrap();
+    // Every council of the small dataset: the units' voters add up to the council's entries.
+    for c in &units {
+        let counted = db
+            .district_units(&c.council, Some(&election))
+            .await
+            .unwrap();
+        let total: u64 = counted.iter().map(|u| u.voters).sum();
+        let entries: i64 = match &db {
+            Db::Sqlite(p) => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM voter_list_entries WHERE election = $1 AND council = $2",
+            )
+            .bind(election.as_str())
+            .bind(c.council.as_str())
+            .fetch_one(p)
+            .await
+            .unwrap(),
+            Db::Postgres(p) => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM voter_list_entries WHERE election = $1 AND council = $2",
+            )
+            .bind(election.as_str())
+            .bind(c.council.as_str())
+            .fetch_one(p)
+            .await
+            .unwrap(),
+        };
+        assert!(entries > 0);
+        assert_eq!(total, u64::try_from(entries).unwrap(), "{}", c.council);
+    }
+}
