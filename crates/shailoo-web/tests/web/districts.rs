@@ -354,7 +354,10 @@ async fn cal_05_a_submission_after_the_deadline_is_refused_with_the_deadline_sho
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("CAL-05"), "{}", r.body);
     assert!(r.body.contains("29.09.2024 00:00"), "{}", r.body);
-    assert!(r.body.contains(&Lang::En.t("action-submit-district-scheme")));
+    assert!(
+        r.body
+            .contains(&Lang::En.t("action-submit-district-scheme"))
+    );
     // The draft was saved; it was not submitted, and the input is still there.
     assert_eq!(status_of(&f).await, Some(SchemeStatus::Draft));
     assert!(r.body.contains(" selected>1</option>"));
