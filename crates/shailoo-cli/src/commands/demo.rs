@@ -27,7 +27,7 @@ struct DemoUser {
     commission: &'static str,
 }
 
-const DEMO_USERS: [DemoUser; 3] = [
+const DEMO_USERS: [DemoUser; 4] = [
     DemoUser {
         username: "cec.admin",
         name: "БШК администратору / CEC administrator",
@@ -45,6 +45,12 @@ const DEMO_USERS: [DemoUser; 3] = [
         name: "Ош шаардык АШК мүчөсү / Osh TEC member",
         role: Role::TecMember,
         commission: "tec-osh",
+    },
+    DemoUser {
+        username: "tec.alamudun",
+        name: "Аламүдүн райондук АШК мүчөсү / Alamudun TEC member",
+        role: Role::TecMember,
+        commission: "tec-chui-alamudun",
     },
 ];
 
