@@ -6,15 +6,19 @@
 //! hash-chained audit log ([`audit`]) in the same transaction as the change.
 
 pub mod audit;
+pub mod checkin;
 pub mod districts;
 pub mod lookup;
+pub mod remote;
 pub mod store;
 pub mod users;
 pub mod voters;
 
 pub use audit::{AuditEntry, AuditEvent, ChainBreak};
+pub use checkin::CheckInStore;
 pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
+pub use remote::RemoteVotingStore;
 pub use store::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,
     RegisterLoader, StationFilter, Store, StoreError, Totals, verify_audit,

@@ -177,6 +177,8 @@ pub trait Store:
     crate::voters::VoterListStore
     + crate::lookup::VoterLookupStore
     + crate::districts::DistrictSchemeStore
+    + crate::checkin::CheckInStore
+    + crate::remote::RemoteVotingStore
     + Send
     + Sync
 {

@@ -92,10 +92,12 @@ macro_rules! append_audit {
     }};
 }
 
+mod checkin;
 mod db;
 mod districts;
 mod lookup;
 mod register;
+mod remote;
 mod rows;
 mod text;
 mod voters;
