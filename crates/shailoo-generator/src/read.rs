@@ -173,7 +173,8 @@ pub struct RowError {
 /// Reading a dataset failed.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
-    #[error("{file}: {source}")]
+    /// The cause follows as the error's source (callers print the chain).
+    #[error("cannot read {file}")]
     Io {
         file: String,
         source: std::io::Error,
