@@ -1,8 +1,413 @@
-//! Remote voting (VOT-07): applications by CAL-12, TEC decisions, moving the voter to a remote-voting station for their own council.
+//! Remote voting (VOT-07): applications by CAL-12, TEC decisions, moving the voter to a
+//! remote-voting station for their own council.
 //! Implemented by `shailoo-store` in `src/remote.rs`.
+//!
+//! TEC staff file an application on the voter's behalf (the voter cabinet is a separate
+//! piece). The TEC covering the remote station, or the CEC, approves or rejects it; approval
+//! moves `voter_list_entries.station` to the remote station and leaves the council alone, since
+//! the voter still votes for their own council. Cancelling before the end of CAL-12 moves the
+//! voter back to the home station. The store checks capacity, the frozen lists and the single
+//! live application per voter under the write lock, so concurrent decisions cannot overbook a
+//! station; this module checks the calendar and permissions, which need no lock.
 
+use crate::audit::AuditEvent;
+use crate::store::{Store, StoreError};
+use crate::users::{Actor, Role};
+use crate::voters::{VoterListError, calendar_of};
 use async_trait::async_trait;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
+use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
+
+/// Places per remote-voting station when the CEC set none for it.
+pub const DEFAULT_CAPACITY: u64 = 1_000;
+
+/// The default capacity: `SHAILOO_REMOTE_STATION_CAPACITY` when set to a number, else
+/// [`DEFAULT_CAPACITY`]. An environment variable because it is an operator's setting that the
+/// per-station values of `remote_station_capacity` override.
+pub fn default_capacity() -> u64 {
+    std::env::var("SHAILOO_REMOTE_STATION_CAPACITY")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_CAPACITY)
+}
+
+/// Where an application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    Applied,
+    Approved,
+    Rejected,
+    Cancelled,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [ApplicationStatus; 4] = [
+        ApplicationStatus::Applied,
+        ApplicationStatus::Approved,
+        ApplicationStatus::Rejected,
+        ApplicationStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationStatus::Applied => "applied",
+            ApplicationStatus::Approved => "approved",
+            ApplicationStatus::Rejected => "rejected",
+            ApplicationStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ApplicationStatus> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Applied and approved applications are live: a voter has at most one.
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            ApplicationStatus::Applied | ApplicationStatus::Approved
+        )
+    }
+}
+
+/// One application for remote voting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteApplication {
+    pub id: i64,
+    pub election: ElectionId,
+    pub pin: Pin,
+    pub remote_station: StationNumber,
+    pub status: ApplicationStatus,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    pub filed_by: String,
+    pub filed_at: Timestamp,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<Timestamp>,
+}
+
+/// What a TEC decides about an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Moves the voter to the remote station, if it has room (`default_capacity` when the CEC
+    /// set no capacity for it).
+    Approve {
+        default_capacity: u64,
+    },
+    Reject {
+        reason: String,
+    },
+    /// Withdraws an applied or approved application; an approved one moves the voter home.
+    Cancel,
+}
+
+impl Decision {
+    pub fn audit_action(&self) -> &'static str {
+        match self {
+            Decision::Approve { .. } => "remote_voting_approved",
+            Decision::Reject { .. } => "remote_voting_rejected",
+            Decision::Cancel => "remote_voting_cancelled",
+        }
+    }
+}
+
+/// Audit action of a filed application. Not in the look-up's irrelevant list on purpose: the
+/// decisions move voters, and an index rebuild after filing is cheap.
+pub const FILED_ACTION: &str = "remote_voting_applied";
+
+/// Applications and places of one remote-voting station (for the CEC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteStationCount {
+    pub station: StationNumber,
+    pub commission: CommissionId,
+    pub applied: u64,
+    pub approved: u64,
+    pub capacity: u64,
+}
+
+/// Filters of the application list.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub status: Option<ApplicationStatus>,
+    pub station: Option<StationNumber>,
+    pub pin: Option<Pin>,
+}
+
+/// Why a remote-voting use case refused or failed. Nothing was changed when it is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteVotingError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("unknown election {0}")]
+    UnknownElection(ElectionId),
+    /// CAL-12 is over (or CAL-02 has not begun).
+    #[error(transparent)]
+    Calendar(#[from] ActionClosed),
+    #[error("the election's calendar is invalid: {0}")]
+    CalendarInvalid(#[from] CalendarError),
+    #[error("the voter lists of {election} are final since {frozen_at}; they can no longer change")]
+    Frozen {
+        election: ElectionId,
+        frozen_at: Timestamp,
+    },
+    #[error("the voter is not on a list of this election")]
+    NotOnList,
+    #[error("station {0} is not a remote-voting station")]
+    NotRemoteStation(StationNumber),
+    #[error("the voter already has a live remote-voting application")]
+    AlreadyApplied,
+    #[error("unknown remote-voting application {0}")]
+    UnknownApplication(i64),
+    #[error("the application is {0:?} and cannot be decided that way")]
+    WrongStatus(ApplicationStatus),
+    #[error("remote-voting station {station} is full ({capacity} places)")]
+    Full {
+        station: StationNumber,
+        capacity: u64,
+    },
+    #[error("a rejection needs a reason")]
+    ReasonRequired,
+    #[error("not allowed for this account")]
+    Forbidden,
+}
+
+impl RemoteVotingError {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RemoteVotingError::Store(e) => e.code(),
+            RemoteVotingError::UnknownElection(_) => "unknown_election",
+            RemoteVotingError::Calendar(e) => e.code(),
+            RemoteVotingError::CalendarInvalid(e) => e.code(),
+            RemoteVotingError::Frozen { .. } => "voter_lists_frozen",
+            RemoteVotingError::NotOnList => "remote_not_on_list",
+            RemoteVotingError::NotRemoteStation(_) => "remote_not_remote_station",
+            RemoteVotingError::AlreadyApplied => "remote_already_applied",
+            RemoteVotingError::UnknownApplication(_) => "remote_unknown_application",
+            RemoteVotingError::WrongStatus(_) => "remote_wrong_status",
+            RemoteVotingError::Full { .. } => "remote_station_full",
+            RemoteVotingError::ReasonRequired => "remote_reason_required",
+            RemoteVotingError::Forbidden => "forbidden",
+        }
+    }
+}
+
+impl From<VoterListError> for RemoteVotingError {
+    fn from(e: VoterListError) -> Self {
+        match e {
+            VoterListError::Store(e) => RemoteVotingError::Store(e),
+            VoterListError::UnknownElection(id) => RemoteVotingError::UnknownElection(id),
+            VoterListError::Calendar(e) => RemoteVotingError::Calendar(e),
+            VoterListError::CalendarInvalid(e) => RemoteVotingError::CalendarInvalid(e),
+            VoterListError::Frozen {
+                election,
+                frozen_at,
+            } => RemoteVotingError::Frozen {
+                election,
+                frozen_at,
+            },
+            // `calendar_of` returns none of the others.
+            other => RemoteVotingError::Store(StoreError::Backend(other.to_string())),
+        }
+    }
+}
 
 /// What this capability needs from a database.
 #[async_trait]
-pub trait RemoteVotingStore: Send + Sync {}
+pub trait RemoteVotingStore: Send + Sync {
+    /// Files an application after checking, under the write lock, that the lists are not
+    /// frozen, the voter is on a list, the station is a remote-voting station and the voter has
+    /// no live application. The audit entry's subject becomes `{election}/remote/{id}`.
+    async fn file_remote_application(
+        &self,
+        election: &ElectionId,
+        pin: &Pin,
+        station: StationNumber,
+        event: AuditEvent,
+    ) -> Result<RemoteApplication, RemoteVotingError>;
+
+    /// Applies a decision: approval needs an applied application and room at the station
+    /// (counted in the same transaction) and moves the voter there; rejection needs an applied
+    /// one; cancelling takes an applied or approved one and moves the voter home. Refused once
+    /// the lists are frozen.
+    async fn decide_remote_application(
+        &self,
+        election: &ElectionId,
+        id: i64,
+        decision: &Decision,
+        event: AuditEvent,
+    ) -> Result<RemoteApplication, RemoteVotingError>;
+
+    async fn remote_application(
+        &self,
+        election: &ElectionId,
+        id: i64,
+    ) -> Result<Option<RemoteApplication>, StoreError>;
+
+    /// Applications, newest first, at most 500.
+    async fn remote_applications(
+        &self,
+        election: &ElectionId,
+        filter: &ApplicationFilter,
+    ) -> Result<Vec<RemoteApplication>, StoreError>;
+
+    /// Every remote-voting station with its counts, ordered by number.
+    async fn remote_station_counts(
+        &self,
+        election: &ElectionId,
+        default_capacity: u64,
+    ) -> Result<Vec<RemoteStationCount>, StoreError>;
+
+    /// Sets the capacity of one remote-voting station for an election.
+    async fn set_remote_station_capacity(
+        &self,
+        election: &ElectionId,
+        station: StationNumber,
+        capacity: u64,
+        event: AuditEvent,
+    ) -> Result<(), RemoteVotingError>;
+}
+
+/// Whether the actor may file and cancel applications: TEC staff (the voter applies at a TEC)
+/// and the CEC.
+pub fn may_file(actor: &Actor) -> bool {
+    actor.is_cec_admin()
+        || matches!(
+            actor,
+            Actor::User {
+                role: Role::TecMember,
+                ..
+            }
+        )
+}
+
+/// Whether the actor may decide about applications to `station`: a TEC member whose TEC covers
+/// the station's PEC, or the CEC.
+async fn may_decide(
+    store: &dyn Store,
+    actor: &Actor,
+    station: StationNumber,
+) -> Result<bool, StoreError> {
+    if actor.is_cec_admin() {
+        return Ok(true);
+    }
+    if !matches!(
+        actor,
+        Actor::User {
+            role: Role::TecMember,
+            ..
+        }
+    ) {
+        return Ok(false);
+    }
+    let Some(s) = store.station(station).await? else {
+        return Ok(false);
+    };
+    Ok(actor.covers(&store.commission_chain(&s.commission).await?))
+}
+
+/// Files an application at `now` on the voter's behalf, until the end of CAL-12.
+pub async fn file(
+    store: &dyn Store,
+    actor: &Actor,
+    election: &ElectionId,
+    pin: &Pin,
+    station: StationNumber,
+    now: Timestamp,
+) -> Result<RemoteApplication, RemoteVotingError> {
+    if !may_file(actor) {
+        return Err(RemoteVotingError::Forbidden);
+    }
+    calendar_of(store, election)
+        .await?
+        .check(Action::ApplyRemoteVoting, now)?;
+    let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
+    store
+        .file_remote_application(election, pin, station, event)
+        .await
+}
+
+/// Decides about application `id` at `now`. Cancelling is allowed until the end of CAL-12
+/// (after it the lists are final); approving and rejecting until the lists are frozen, so that
+/// applications filed on the last day can still be decided.
+pub async fn decide(
+    store: &dyn Store,
+    actor: &Actor,
+    election: &ElectionId,
+    id: i64,
+    decision: Decision,
+    now: Timestamp,
+) -> Result<RemoteApplication, RemoteVotingError> {
+    let found = store
+        .remote_application(election, id)
+        .await?
+        .ok_or(RemoteVotingError::UnknownApplication(id))?;
+    let allowed = match decision {
+        Decision::Cancel => {
+            may_file(actor) || may_decide(store, actor, found.remote_station).await?
+        }
+        _ => may_decide(store, actor, found.remote_station).await?,
+    };
+    if !allowed {
+        return Err(RemoteVotingError::Forbidden);
+    }
+    if let Decision::Reject { reason } = &decision
+        && reason.trim().is_empty()
+    {
+        return Err(RemoteVotingError::ReasonRequired);
+    }
+    let calendar = calendar_of(store, election).await?;
+    if decision == Decision::Cancel {
+        calendar.check(Action::ApplyRemoteVoting, now)?;
+    }
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        decision.audit_action(),
+        format!("{election}/remote/{id}"),
+        now,
+    );
+    store
+        .decide_remote_application(election, id, &decision, event)
+        .await
+}
+
+/// Sets a station's capacity (CEC only).
+pub async fn set_capacity(
+    store: &dyn Store,
+    actor: &Actor,
+    election: &ElectionId,
+    station: StationNumber,
+    capacity: u64,
+    now: Timestamp,
+) -> Result<(), RemoteVotingError> {
+    if !actor.is_cec_admin() {
+        return Err(RemoteVotingError::Forbidden);
+    }
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        "remote_station_capacity_set",
+        format!("{election}/station/{station}"),
+        now,
+    )
+    .after(&capacity);
+    store
+        .set_remote_station_capacity(election, station, capacity, event)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_and_live_ones_are_applied_or_approved() {
+        for s in ApplicationStatus::ALL {
+            assert_eq!(ApplicationStatus::parse(s.as_str()), Some(s));
+        }
+        assert!(ApplicationStatus::Approved.is_live());
+        assert!(!ApplicationStatus::Rejected.is_live());
+    }
+}

@@ -2,6 +2,7 @@
 //! the clock is read here, and nothing below this layer prints.
 
 mod bench;
+pub mod checkin;
 mod data;
 mod demo;
 mod districts;
@@ -54,6 +55,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::RegisterFloor(args),
         } => runtime()?.block_on(register::floor(args)),
+        Command::Bench {
+            command: BenchCommand::CheckIns(args),
+        } => runtime()?.block_on(checkin::run(args)),
         other => runtime()?.block_on(run_async(other)),
     }
 }

@@ -154,6 +154,8 @@ enum AuditCommand {
 
 #[derive(Debug, Subcommand)]
 enum BenchCommand {
+    /// Voting-day check-ins per second, with the one-ballot guarantee verified afterwards.
+    CheckIns(commands::checkin::CheckInArgs),
     /// The floor of `register import`: the file bulk-loaded plainly into an empty database.
     RegisterFloor(commands::register::FloorArgs),
     /// Voter eligibility over the 4.3-million-person national register, on one core.

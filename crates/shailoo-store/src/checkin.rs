@@ -1,8 +1,211 @@
 //! [`shailoo_app::CheckInStore`] on both engines.
+//!
+//! A check-in first reads, without any lock, the voter's list entry and any check-in already
+//! recorded: refusals (not listed, wrong station, already voted) end there and write nothing.
+//! Otherwise one writing transaction takes the audit head lock and runs
+//! `INSERT … ON CONFLICT (election, pin) DO NOTHING`: the primary key decides who got the
+//! ballot, and when the insert affects no row (a concurrent request won), the winning row is
+//! read back and reported as `AlreadyVoted`. The audit entry is appended in the same
+//! transaction, only for a recorded check-in.
 
-use crate::Db;
+use crate::rows::{corrupt, station_number};
+use crate::{Db, WritePool, db_err};
 use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::{Date, Time};
 use shailoo_app::CheckInStore;
+use shailoo_app::StoreError;
+use shailoo_app::checkin::{CheckInOutcome, StationTurnout, TURNOUT_HOURS, check_in_event};
+use shailoo_domain::time::from_bishkek;
+use shailoo_domain::{ElectionId, Pin, StationNumber};
+
+/// The stored form of a check-in instant: fixed-width UTC text, so that text order is time
+/// order on both engines (RFC 3339 with optional fractions is not: `…:00.5Z` < `…:00Z`).
+pub(crate) fn instant_text(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string()
+}
+
+const LIST_STATION: &str =
+    "SELECT station FROM voter_list_entries WHERE election = $1 AND pin = $2";
+
+const INSERT_CHECK_IN: &str = "INSERT INTO check_ins (election, pin, station, at, by_user) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (election, pin) DO NOTHING";
+
+const EXISTING_CHECK_IN: &str =
+    "SELECT station, at FROM check_ins WHERE election = $1 AND pin = $2";
+
+const TURNOUT: &str = "SELECT station, \
+     SUM(CASE WHEN at < $2 THEN 1 ELSE 0 END), SUM(CASE WHEN at < $3 THEN 1 ELSE 0 END), \
+     SUM(CASE WHEN at < $4 THEN 1 ELSE 0 END), SUM(CASE WHEN at < $5 THEN 1 ELSE 0 END), \
+     SUM(CASE WHEN at < $6 THEN 1 ELSE 0 END), SUM(CASE WHEN at < $7 THEN 1 ELSE 0 END), \
+     COUNT(*) FROM check_ins WHERE election = $1 AND ($8 < 0 OR station = $8) \
+     GROUP BY station ORDER BY station";
+
+type TurnoutRow = (i64, i64, i64, i64, i64, i64, i64, i64);
+
+fn count(n: i64) -> Result<u64, StoreError> {
+    u64::try_from(n).map_err(|_| corrupt("check_ins", "count", format!("negative count {n}")))
+}
 
 #[async_trait]
-impl CheckInStore for Db {}
+impl CheckInStore for Db {
+    async fn check_in(
+        &self,
+        election: &ElectionId,
+        pin: &Pin,
+        station: StationNumber,
+        actor_name: &str,
+        at: Timestamp,
+    ) -> Result<CheckInOutcome, StoreError> {
+        let key = format!("{election}/<pin>");
+        on_db!(self, |pool, d| {
+            // Reads first, without the write lock: refusals write nothing, so they never queue
+            // on the audit chain. The list entry is final on voting day (lists freeze after
+            // CAL-12), and a check-in row, once there, is never removed, so both answers hold.
+            let listed: Option<i64> = sqlx::query_scalar(LIST_STATION)
+                .bind(election.as_str())
+                .bind(pin.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?;
+            let listed = match listed {
+                None => return Ok(CheckInOutcome::NotOnAnyList),
+                Some(s) => station_number("voter_list_entries", &key, s)?,
+            };
+            let existing: Option<(i64, String)> = sqlx::query_as(EXISTING_CHECK_IN)
+                .bind(election.as_str())
+                .bind(pin.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?;
+            // At another station, "already voted there" says more than "wrong station".
+            if existing.is_some() || listed != station {
+                return existing_or(
+                    existing,
+                    &key,
+                    CheckInOutcome::NotOnThisStationsList { station: listed },
+                );
+            }
+            // The decision itself: the primary key, under the audit head lock.
+            let mut tx = pool.begin_write().await?;
+            let head = lock_head!(tx, d);
+            let inserted = sqlx::query(INSERT_CHECK_IN)
+                .bind(election.as_str())
+                .bind(pin.as_str())
+                .bind(i64::from(station.get()))
+                .bind(instant_text(at))
+                .bind(actor_name)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected()
+                == 1;
+            if !inserted {
+                // Lost a race with a concurrent check-in of the same voter.
+                let row: Option<(i64, String)> = sqlx::query_as(EXISTING_CHECK_IN)
+                    .bind(election.as_str())
+                    .bind(pin.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                return existing_or(
+                    row,
+                    &key,
+                    CheckInOutcome::NotOnThisStationsList { station: listed },
+                );
+            }
+            append_audit!(
+                tx,
+                head,
+                check_in_event(election, pin, station, actor_name, at)
+            );
+            tx.commit().await.map_err(db_err)?;
+            Ok(CheckInOutcome::CheckedIn)
+        })
+    }
+
+    async fn turnout(
+        &self,
+        election: &ElectionId,
+        station: Option<StationNumber>,
+    ) -> Result<Vec<StationTurnout>, StoreError> {
+        let rows: Vec<TurnoutRow> = on_db!(self, |pool, d| {
+            let day: Option<String> =
+                sqlx::query_scalar("SELECT voting_day FROM elections WHERE id = $1")
+                    .bind(election.as_str())
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(db_err)?;
+            let Some(day) = day else {
+                return Err(StoreError::UnknownReference {
+                    what: "election",
+                    key: election.to_string(),
+                });
+            };
+            let date: Date = day
+                .parse()
+                .map_err(|e| corrupt("elections", election.as_str(), format!("voting_day: {e}")))?;
+            let mut query = sqlx::query_as(TURNOUT).bind(election.as_str());
+            for hour in TURNOUT_HOURS {
+                let cutoff = from_bishkek(date, Time::constant(hour, 0, 0, 0));
+                query = query.bind(instant_text(cutoff));
+            }
+            query
+                .bind(station.map_or(-1, |s| i64::from(s.get())))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(|r| {
+                Ok(StationTurnout {
+                    station: station_number("check_ins", election.as_str(), r.0)?,
+                    by_hour: [
+                        count(r.1)?,
+                        count(r.2)?,
+                        count(r.3)?,
+                        count(r.4)?,
+                        count(r.5)?,
+                        count(r.6)?,
+                    ],
+                    total: count(r.7)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// `AlreadyVoted` from the check-in row that holds the key, else `otherwise`.
+fn existing_or(
+    row: Option<(i64, String)>,
+    key: &str,
+    otherwise: CheckInOutcome,
+) -> Result<CheckInOutcome, StoreError> {
+    match row {
+        None => Ok(otherwise),
+        Some((station, at)) => Ok(CheckInOutcome::AlreadyVoted {
+            station: station_number("check_ins", key, station)?,
+            at: at
+                .parse()
+                .map_err(|e| corrupt("check_ins", key, format!("at {at:?}: {e}")))?,
+        }),
+    }
+}
+
+impl Db {
+    /// `(rows, distinct PINs)` of an election's check-ins: equal unless the one-ballot key
+    /// were broken. For the benchmark's after-check, which trusts nothing it measured.
+    #[doc(hidden)]
+    pub async fn check_in_counts(&self, election: &ElectionId) -> Result<(u64, u64), StoreError> {
+        let (rows, pins): (i64, i64) = on_db!(self, |pool, d| {
+            sqlx::query_as(
+                "SELECT COUNT(*), COUNT(DISTINCT pin) FROM check_ins WHERE election = $1",
+            )
+            .bind(election.as_str())
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok((count(rows)?, count(pins)?))
+    }
+}

@@ -60,6 +60,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::lookup::voter_station))
         .routes(routes!(crate::sms::webhook))
         .routes(routes!(crate::districts::api_districts))
+        .routes(routes!(crate::remote::api_station_counts))
+        .routes(routes!(crate::checkin::api_check_in))
+        .routes(routes!(crate::checkin::api_turnout))
 }
 
 /// The OpenAPI document.

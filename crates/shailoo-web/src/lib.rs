@@ -9,6 +9,7 @@
 
 mod api;
 mod auth;
+mod checkin;
 mod districts;
 mod error;
 pub mod i18n;
@@ -16,6 +17,7 @@ mod lookup;
 mod observe;
 mod pages;
 pub mod rate_limit;
+mod remote;
 pub mod rules;
 pub mod sms;
 

@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(logout))
         .route("/static/style.css", get(style))
         .merge(crate::districts::routes())
+        .merge(crate::checkin::routes())
+        .merge(crate::remote::routes())
         .layer(axum::middleware::from_fn(remember_language))
         .with_state(state)
 }

@@ -4,11 +4,13 @@
 
 mod accounts;
 mod api;
+mod checkin;
 mod common;
 mod districts;
 mod i18n;
 mod lookup;
 mod ops;
 mod pages;
+mod remote;
 mod rules;
 mod staff;
