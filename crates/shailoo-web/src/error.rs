@@ -15,6 +15,12 @@ use utoipa::ToSchema;
 /// catalogues (a test checks it): codes of the store, the setup checks, the PIN parser, the
 /// calendar, and the web layer's own.
 pub const ERROR_CODES: &[&str] = &[
+    // voting-day check-in (messages in checkin.ftl)
+    "already_voted",
+    "not_on_list",
+    "not_on_this_list",
+    "voting_closed",
+    "unknown_station",
     // web
     "bad_parameter",
     "bad_form",
