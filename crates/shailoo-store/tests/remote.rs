@@ -8,8 +8,6 @@
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
-use jiff::civil::date;
-use shailoo_app::audit::AuditEvent;
 use shailoo_app::lookup::VoterLookupStore;
 use shailoo_app::remote::{
     self, ApplicationFilter, ApplicationStatus, Decision, RemoteVotingError, RemoteVotingStore,
@@ -17,17 +15,12 @@ use shailoo_app::remote::{
 use shailoo_app::store::Store;
 use shailoo_app::users::Actor;
 use shailoo_app::verify_audit;
-use shailoo_domain::territory::{
-    Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
-    PollingStation, Setup, Territory, TerritoryKind,
-};
-use shailoo_domain::{
-    CommissionId, CouncilId, ElectionId, Pin, SeatCount, StationNumber, TerritoryId,
-};
+use shailoo_domain::StationNumber;
 use shailoo_store::Db;
 
 #[macro_use]
 mod harness;
+use harness::fixtures::*;
 use harness::*;
 
 contract!(
@@ -43,134 +36,11 @@ contract!(
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-fn name(ky: &str, ru: &str, en: &str) -> LocalizedName {
-    LocalizedName {
-        ky: ky.into(),
-        ru: ru.into(),
-        en: en.into(),
-    }
-}
-
-fn mid(s: &str) -> CommissionId {
-    CommissionId::parse(s).unwrap()
-}
-
-fn station(number: u32, pec: &str, address: LocalizedName, remote: bool) -> PollingStation {
-    PollingStation {
-        number: StationNumber::new(number).unwrap(),
-        commission: mid(pec),
-        council: CouncilId::parse("bishkek-city").unwrap(),
-        territory: TerritoryId::parse("bishkek").unwrap(),
-        address,
-        accessibility: Accessibility::default(),
-        remote_voting: remote,
-    }
-}
-
-fn pec(id: &str, n: u32) -> Commission {
-    Commission {
-        id: mid(id),
-        level: CommissionLevel::Pec,
-        parent: Some(mid("tec-bishkek")),
-        territory: TerritoryId::parse("bishkek").unwrap(),
-        name: name(
-            &format!("УШК {n}"),
-            &format!("УИК {n}"),
-            &format!("PEC {n}"),
-        ),
-    }
-}
-
-/// Bishkek with its council, CEC → TEC → two PECs, a regular and a remote-voting station,
-/// and the 2024 election.
-fn setup() -> Setup {
-    Setup {
-        territories: vec![Territory {
-            id: TerritoryId::parse("bishkek").unwrap(),
-            kind: TerritoryKind::RepublicanCity,
-            name: name("Бишкек шаары", "город Бишкек", "Bishkek City"),
-            parent: None,
-        }],
-        councils: vec![Council {
-            id: CouncilId::parse("bishkek-city").unwrap(),
-            kind: CouncilKind::City,
-            territory: TerritoryId::parse("bishkek").unwrap(),
-            name: name(
-                "Бишкек шаардык кеңеши",
-                "Бишкекский городской кенеш",
-                "Bishkek City Council",
-            ),
-            seats: SeatCount::new(45).unwrap(),
-        }],
-        commissions: vec![
-            Commission {
-                id: mid("cec"),
-                level: CommissionLevel::Cec,
-                parent: None,
-                territory: TerritoryId::parse("bishkek").unwrap(),
-                name: name("БШК", "ЦИК", "CEC"),
-            },
-            Commission {
-                id: mid("tec-bishkek"),
-                level: CommissionLevel::Tec,
-                parent: Some(mid("cec")),
-                territory: TerritoryId::parse("bishkek").unwrap(),
-                name: name("Бишкек ШК", "Бишкекская ТИК", "Bishkek TEC"),
-            },
-            pec("pec-2001", 2001),
-            pec("pec-2002", 2002),
-        ],
-        stations: vec![
-            station(
-                2001,
-                "pec-2001",
-                name(
-                    "Бишкек, Чүй проспекти 1",
-                    "Бишкек, проспект Чуй 1",
-                    "Bishkek, Chui Avenue 1",
-                ),
-                false,
-            ),
-            station(
-                2002,
-                "pec-2002",
-                name(
-                    "Бишкек, Эркиндик бульвары 5",
-                    "Бишкек, бульвар Эркиндик 5",
-                    "Bishkek, Erkindik Boulevard 5",
-                ),
-                true,
-            ),
-        ],
-        elections: vec![Election {
-            id: ElectionId::parse("local-2024").unwrap(),
-            name: name("Шайлоо 2024", "Выборы 2024", "Election 2024"),
-            decree_number: "256".into(),
-            decree_date: date(2024, 9, 6),
-            called_on: date(2024, 9, 6),
-            voting_day: date(2024, 11, 17),
-            councils: vec![CouncilId::parse("bishkek-city").unwrap()],
-        }],
-    }
-}
-
-fn event(action: &str) -> AuditEvent {
-    AuditEvent::new("system", action, "test", Timestamp::now())
-}
-
 const A: &str = "20101199000123";
 const B: &str = "11502199900007";
 const ABSENT: &str = "20101199000124";
 const HOME: u32 = 2001;
 const REMOTE: u32 = 2002;
-
-fn election() -> ElectionId {
-    ElectionId::parse("local-2024").unwrap()
-}
-
-fn pin(s: &str) -> Pin {
-    Pin::parse(s).unwrap()
-}
 
 fn number(n: u32) -> StationNumber {
     StationNumber::new(n).unwrap()

@@ -9,6 +9,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a part of the harness")]
 
+pub mod fixtures;
+
 use shailoo_store::Db;
 use sqlx::{AssertSqlSafe, Connection};
 use std::future::Future;
