@@ -274,7 +274,8 @@ fn pg_copy_err(e: sqlx::Error) -> StoreError {
 }
 
 /// Appends a field in COPY text format: backslash, tab, newline and carriage return escaped.
-fn copy_text(buf: &mut Vec<u8>, value: &str) {
+/// Shared with the voter-list import (`voters/bulk.rs`).
+pub(crate) fn copy_text(buf: &mut Vec<u8>, value: &str) {
     if !value
         .bytes()
         .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
@@ -297,8 +298,8 @@ fn copy_bool(buf: &mut Vec<u8>, value: bool) {
     buf.push(if value { b't' } else { b'f' });
 }
 
-/// One record as a COPY text-format line.
-fn copy_row(buf: &mut Vec<u8>, r: &RegisterRecord) {
+/// One record as a COPY text-format line, columns in the order of `persons`.
+pub(crate) fn copy_row(buf: &mut Vec<u8>, r: &RegisterRecord) {
     let tab = |buf: &mut Vec<u8>| buf.push(b'\t');
     copy_text(buf, r.pin.as_str());
     tab(buf);

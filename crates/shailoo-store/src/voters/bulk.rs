@@ -19,6 +19,7 @@
 //! key order. The lists' secondary index is dropped and built again after the move for the same
 //! reason. PostgreSQL appends COPY rows to heaps and copes with its index inserts well enough.
 
+use crate::register::{copy_row, copy_text};
 use crate::{Dialect, WritePool, db_err};
 use jiff::Timestamp;
 use shailoo_app::StoreError;
@@ -201,62 +202,6 @@ static SQL_STAGE: OnceLock<String> = OnceLock::new();
 static SQL_ENTRIES: OnceLock<String> = OnceLock::new();
 static SQL_INELIGIBLE: OnceLock<String> = OnceLock::new();
 
-/// Appends a field in COPY text format: backslash, tab, newline and carriage return escaped.
-fn copy_text(buf: &mut Vec<u8>, value: &str) {
-    if !value
-        .bytes()
-        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
-    {
-        buf.extend_from_slice(value.as_bytes());
-        return;
-    }
-    for b in value.bytes() {
-        match b {
-            b'\\' => buf.extend_from_slice(b"\\\\"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            b'\n' => buf.extend_from_slice(b"\\n"),
-            b'\r' => buf.extend_from_slice(b"\\r"),
-            other => buf.push(other),
-        }
-    }
-}
-
-fn copy_bool(buf: &mut Vec<u8>, value: bool) {
-    buf.extend_from_slice(if value { b"t\t" } else { b"f\t" });
-}
-
-/// One person as a COPY text-format line.
-fn copy_person(buf: &mut Vec<u8>, r: &RegisterRecord) {
-    let tab = |buf: &mut Vec<u8>| buf.push(b'\t');
-    buf.extend_from_slice(r.pin.as_str().as_bytes());
-    tab(buf);
-    copy_text(buf, &r.surname);
-    tab(buf);
-    copy_text(buf, &r.given_name);
-    tab(buf);
-    match &r.patronymic {
-        Some(p) => copy_text(buf, p),
-        None => buf.extend_from_slice(b"\\N"),
-    }
-    tab(buf);
-    buf.extend_from_slice(r.sex.as_str().as_bytes());
-    tab(buf);
-    // Writing into a Vec cannot fail.
-    let _ = write!(buf, "{}\t", r.birth_date);
-    copy_bool(buf, r.citizen);
-    copy_bool(buf, r.biometrics);
-    copy_text(buf, r.settlement.as_str());
-    tab(buf);
-    copy_text(buf, &r.street);
-    tab(buf);
-    copy_text(buf, &r.house);
-    tab(buf);
-    let _ = write!(buf, "{}\t", r.address_registered_on);
-    copy_bool(buf, r.residence_stamp);
-    copy_bool(buf, r.court_incapable);
-    buf.extend_from_slice(if r.imprisoned { b"t\n" } else { b"f\n" });
-}
-
 /// Where the persons of an import go.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum PersonTarget {
@@ -381,7 +326,7 @@ impl Writer {
             }
             Tx::Postgres(_) => {
                 for r in records {
-                    copy_person(&mut self.persons, r);
+                    copy_row(&mut self.persons, r);
                     if self.persons.len() >= PG_COPY_CHUNK {
                         self.flush_persons(target).await?;
                     }
@@ -1297,13 +1242,6 @@ pub(crate) async fn compile_postgres(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn copy_text_escapes_control_characters() {
-        let mut buf = Vec::new();
-        copy_text(&mut buf, "a\\b\tc\nd\re");
-        assert_eq!(buf, b"a\\\\b\\tc\\nd\\re");
-    }
 
     #[test]
     fn sqlite_statements_have_one_placeholder_per_value() {
