@@ -46,6 +46,41 @@ macro_rules! bind_args {
     }};
 }
 
+/// Counts and fetches one page of a listing on either engine: listings differ only in their
+/// table, columns, filters and order, so the two queries and the row parsing live here once.
+macro_rules! fetch_page {
+    ($db:expr, $w:expr, $page:expr, $row:ty, $columns:expr, $from:expr, $order:expr) => {{
+        let w = &$w;
+        let count_sql = format!("SELECT COUNT(*) FROM {}{}", $from, w.sql());
+        let list_sql = format!(
+            "SELECT {} FROM {}{} ORDER BY {}{}",
+            $columns,
+            $from,
+            w.sql(),
+            $order,
+            w.paging()
+        );
+        let (total, rows): (i64, Vec<$row>) = on_db!($db, |pool, d| {
+            let total = bind_args!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &w.args)
+                .fetch_one(pool)
+                .await
+                .map_err(db_err)?;
+            let rows = bind_args!(sqlx::query_as(AssertSqlSafe(list_sql)), &w.args)
+                .bind($page.limit())
+                .bind($page.offset())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            (total, rows)
+        });
+        let items = rows
+            .into_iter()
+            .map(<$row>::into_domain)
+            .collect::<Result<_, _>>()?;
+        page(items, total, &$page)
+    }};
+}
+
 /// A `WHERE` clause built from optional filters. Only placeholders carry values; the clause
 /// text comes from constants in this file, which is why wrapping it in `AssertSqlSafe` is sound.
 #[derive(Default)]
@@ -488,30 +523,15 @@ impl Store for Db {
             );
         }
         w.search("c.search", filter.query.as_deref());
-        let count_sql = format!("SELECT COUNT(*) FROM councils c{}", w.sql());
-        let list_sql = format!(
-            "SELECT {COUNCIL_COLUMNS} FROM councils c{} ORDER BY c.sort_key, c.id{}",
-            w.sql(),
-            w.paging()
-        );
-        let (total, rows): (i64, Vec<CouncilRow>) = on_db!(self, |pool, d| {
-            let total = bind_args!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &w.args)
-                .fetch_one(pool)
-                .await
-                .map_err(db_err)?;
-            let rows = bind_args!(sqlx::query_as(AssertSqlSafe(list_sql)), &w.args)
-                .bind(filter.page.limit())
-                .bind(filter.page.offset())
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            (total, rows)
-        });
-        let items = rows
-            .into_iter()
-            .map(CouncilRow::into_domain)
-            .collect::<Result<_, _>>()?;
-        page(items, total, &filter.page)
+        fetch_page!(
+            self,
+            w,
+            filter.page,
+            CouncilRow,
+            COUNCIL_COLUMNS,
+            "councils c",
+            "c.sort_key, c.id"
+        )
     }
 
     async fn council(&self, id: &CouncilId) -> Result<Option<Council>, StoreError> {
@@ -542,30 +562,15 @@ impl Store for Db {
             );
         }
         w.search("c.search", filter.query.as_deref());
-        let count_sql = format!("SELECT COUNT(*) FROM commissions c{}", w.sql());
-        let list_sql = format!(
-            "SELECT {COMMISSION_COLUMNS} FROM commissions c{} ORDER BY c.sort_key, c.id{}",
-            w.sql(),
-            w.paging()
-        );
-        let (total, rows): (i64, Vec<CommissionRow>) = on_db!(self, |pool, d| {
-            let total = bind_args!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &w.args)
-                .fetch_one(pool)
-                .await
-                .map_err(db_err)?;
-            let rows = bind_args!(sqlx::query_as(AssertSqlSafe(list_sql)), &w.args)
-                .bind(filter.page.limit())
-                .bind(filter.page.offset())
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            (total, rows)
-        });
-        let items = rows
-            .into_iter()
-            .map(CommissionRow::into_domain)
-            .collect::<Result<_, _>>()?;
-        page(items, total, &filter.page)
+        fetch_page!(
+            self,
+            w,
+            filter.page,
+            CommissionRow,
+            COMMISSION_COLUMNS,
+            "commissions c",
+            "c.sort_key, c.id"
+        )
     }
 
     async fn commission(&self, id: &CommissionId) -> Result<Option<Commission>, StoreError> {
@@ -631,30 +636,15 @@ impl Store for Db {
             w.and(|n| format!("s.remote_voting = ${n}"), Arg::Bool(remote));
         }
         w.search("s.search", filter.query.as_deref());
-        let count_sql = format!("SELECT COUNT(*) FROM stations s{}", w.sql());
-        let list_sql = format!(
-            "SELECT {STATION_COLUMNS} FROM stations s{} ORDER BY s.number{}",
-            w.sql(),
-            w.paging()
-        );
-        let (total, rows): (i64, Vec<StationRow>) = on_db!(self, |pool, d| {
-            let total = bind_args!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &w.args)
-                .fetch_one(pool)
-                .await
-                .map_err(db_err)?;
-            let rows = bind_args!(sqlx::query_as(AssertSqlSafe(list_sql)), &w.args)
-                .bind(filter.page.limit())
-                .bind(filter.page.offset())
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            (total, rows)
-        });
-        let items = rows
-            .into_iter()
-            .map(StationRow::into_domain)
-            .collect::<Result<_, _>>()?;
-        page(items, total, &filter.page)
+        fetch_page!(
+            self,
+            w,
+            filter.page,
+            StationRow,
+            STATION_COLUMNS,
+            "stations s",
+            "s.number"
+        )
     }
 
     async fn station(&self, number: StationNumber) -> Result<Option<PollingStation>, StoreError> {
