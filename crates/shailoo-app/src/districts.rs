@@ -483,7 +483,7 @@ impl CouncilDistricting {
                 role: Role::TecMember,
                 ..
             } => !self.tec_chain.is_empty() && actor.covers(&self.tec_chain),
-            Actor::User { .. } => false,
+            Actor::User { .. } | Actor::Voter { .. } => false,
         }
     }
 

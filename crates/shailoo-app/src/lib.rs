@@ -6,7 +6,9 @@
 //! hash-chained audit log ([`audit`]) in the same transaction as the change.
 
 pub mod audit;
+pub mod cabinet;
 pub mod checkin;
+pub mod claims;
 pub mod districts;
 pub mod lookup;
 pub mod remote;
@@ -15,7 +17,9 @@ pub mod users;
 pub mod voters;
 
 pub use audit::{AuditEntry, AuditEvent, ChainBreak};
+pub use cabinet::CabinetStore;
 pub use checkin::CheckInStore;
+pub use claims::ClaimStore;
 pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
 pub use remote::RemoteVotingStore;

@@ -179,6 +179,8 @@ pub trait Store:
     + crate::districts::DistrictSchemeStore
     + crate::checkin::CheckInStore
     + crate::remote::RemoteVotingStore
+    + crate::claims::ClaimStore
+    + crate::cabinet::CabinetStore
     + Send
     + Sync
 {

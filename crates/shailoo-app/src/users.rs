@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use shailoo_domain::CommissionId;
+use shailoo_domain::{CommissionId, Pin};
 use std::fmt;
 
 /// A log-in name: 3–32 characters of a–z, 0–9, '.', '_' or '-'.
@@ -148,6 +148,9 @@ pub enum Actor {
     },
     /// The CLI, run by whoever has access to the server and its database.
     System,
+    /// A voter signed in to the voter cabinet (PIN + passport + one-time code): may act only on
+    /// their own entry, never on anyone else's.
+    Voter { pin: Pin },
 }
 
 impl Actor {
@@ -164,6 +167,7 @@ impl Actor {
         match self {
             Actor::User { username, .. } => username.as_str(),
             Actor::System => "system",
+            Actor::Voter { .. } => "voter",
         }
     }
 
@@ -177,6 +181,8 @@ impl Actor {
                 ..
             } => true,
             Actor::User { commission, .. } => chain.contains(commission),
+            // A voter belongs to no commission.
+            Actor::Voter { .. } => false,
         }
     }
 

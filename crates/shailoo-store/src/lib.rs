@@ -92,7 +92,9 @@ macro_rules! append_audit {
     }};
 }
 
+mod cabinet;
 mod checkin;
+mod claims;
 mod db;
 mod districts;
 mod lookup;

@@ -9,7 +9,9 @@
 
 mod api;
 mod auth;
+mod cabinet;
 mod checkin;
+mod claims;
 mod districts;
 mod error;
 pub mod i18n;
@@ -17,6 +19,7 @@ mod lookup;
 mod observe;
 mod pages;
 pub mod rate_limit;
+mod register;
 mod remote;
 pub mod rules;
 pub mod sms;

@@ -58,6 +58,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::districts::routes())
         .merge(crate::checkin::routes())
         .merge(crate::remote::routes())
+        .merge(crate::cabinet::routes())
+        .merge(crate::claims::routes())
+        .merge(crate::register::routes())
         .layer(axum::middleware::from_fn(remember_language))
         .with_state(state)
 }

@@ -1,0 +1,1 @@
+//! Printable documents rendered to PDF (being written).

@@ -1,0 +1,1 @@
+//! Adapters to external state systems (being written).
