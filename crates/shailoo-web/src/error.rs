@@ -38,6 +38,15 @@ pub const ERROR_CODES: &[&str] = &[
     "unknown_rule",
     "not_a_pec",
     "internal",
+    // RemoteVotingError::code() (messages in remote.ftl)
+    "remote_not_on_list",
+    "remote_not_remote_station",
+    "remote_already_applied",
+    "remote_unknown_application",
+    "remote_wrong_status",
+    "remote_station_full",
+    "remote_reason_required",
+    "voter_lists_frozen",
     // voter look-up
     "voter_not_found",
     "rate_limited",

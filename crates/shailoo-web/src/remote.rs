@@ -127,7 +127,7 @@ fn refusal(lang: Lang, e: &RemoteVotingError) -> String {
                 ("capacity", capacity.to_string()),
             ],
         ),
-        other => lang.t(&format!("remote-error-{}", other.code())),
+        other => lang.t(&format!("error-{}", other.code())),
     }
 }
 
@@ -350,7 +350,7 @@ async fn file(
         .and_then(|s| s.trim().parse::<u32>().ok())
         .and_then(|n| StationNumber::new(n).ok())
     else {
-        let m = lang.t("remote-error-remote_not_remote_station");
+        let m = lang.t("error-remote_not_remote_station");
         return render_page(
             &state,
             ctx,

@@ -168,6 +168,31 @@ fn every_error_code_of_the_lower_layers_has_a_message() {
     ] {
         assert!(codes.contains(e.code()), "{}", e.code());
     }
+    // Remote voting's refusals, one of each variant (a new variant must be added here).
+    {
+        use shailoo_app::remote::{ApplicationStatus, RemoteVotingError as R};
+        let station = shailoo_domain::StationNumber::new(9001).unwrap();
+        for e in [
+            R::NotOnList,
+            R::NotRemoteStation(station),
+            R::AlreadyApplied,
+            R::UnknownApplication(1),
+            R::WrongStatus(ApplicationStatus::Rejected),
+            R::Full {
+                station,
+                capacity: 1,
+            },
+            R::ReasonRequired,
+            R::Forbidden,
+            R::UnknownElection(shailoo_domain::ElectionId::parse("x-1").unwrap()),
+            R::Frozen {
+                election: shailoo_domain::ElectionId::parse("x-1").unwrap(),
+                frozen_at: jiff::Timestamp::UNIX_EPOCH,
+            },
+        ] {
+            assert!(codes.contains(e.code()), "{}", e.code());
+        }
+    }
     for l in shailoo_web::Lang::ALL {
         for code in &codes {
             let m = l.t_args(&format!("error-{code}"), &[("field", "x".to_owned())]);
