@@ -169,6 +169,7 @@ async fn serve(store: Arc<dyn Store>, addr: &str, clock: Option<Clock>) -> Resul
             .is_ok_and(|v| v == "1" || v == "true"),
         lookup: shailoo_web::LookupConfig::default()
             .exempting(&std::env::var("SHAILOO_RATE_LIMIT_EXEMPT").unwrap_or_default())?
+            .trusting(&std::env::var("SHAILOO_TRUSTED_PROXIES").unwrap_or_default())?
             .with_sms_gateway_token(std::env::var("SHAILOO_SMS_GATEWAY_TOKEN").ok()),
         ..shailoo_web::Config::default()
     };

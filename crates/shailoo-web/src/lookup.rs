@@ -50,7 +50,8 @@ pub struct LookupConfig {
     /// Addresses that are never limited (the limiter still runs and answers "exempt"): the
     /// benchmark client, monitoring probes. The CLI reads `SHAILOO_RATE_LIMIT_EXEMPT`.
     pub exempt: Vec<IpAddr>,
-    /// Reverse proxies whose `X-Forwarded-For` is believed. Empty: the TCP peer is the client.
+    /// Reverse proxies whose `X-Forwarded-For` is believed, by the look-up limits and the log-in
+    /// throttle alike. Empty: the TCP peer is the client. The CLI reads `SHAILOO_TRUSTED_PROXIES`.
     pub trusted_proxies: Vec<IpAddr>,
     /// When set, the SMS endpoints require it (`?token=` or `Authorization: Bearer`), and only
     /// the per-sender limit applies. When unset (development), anyone may call them and the
@@ -97,6 +98,14 @@ impl LookupConfig {
     /// Adds the addresses of a comma- or space-separated list to [`LookupConfig::exempt`].
     pub fn exempting(mut self, list: &str) -> Result<Self, BadAddressList> {
         self.exempt
+            .extend(parse_ip_list(list).map_err(BadAddressList)?);
+        Ok(self)
+    }
+
+    /// Adds the comma-separated addresses of `list` to [`LookupConfig::trusted_proxies`] (the
+    /// log-in throttle believes the same proxies).
+    pub fn trusting(mut self, list: &str) -> Result<Self, BadAddressList> {
+        self.trusted_proxies
             .extend(parse_ip_list(list).map_err(BadAddressList)?);
         Ok(self)
     }

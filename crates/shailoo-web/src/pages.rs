@@ -12,7 +12,7 @@ use crate::i18n::{Lang, cookie, query_lang};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, Form, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{Form, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -31,7 +31,6 @@ use shailoo_domain::territory::{
 };
 use shailoo_domain::{CommissionId, CouncilId, ElectionId, StationNumber, TerritoryId};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 const STYLE: &str = include_str!("../static/style.css");
 
@@ -222,18 +221,21 @@ impl FromRequestParts<AppState> for PageCtx {
 }
 
 /// The client address, when the server was started with connect info (tests using `oneshot`
-/// have none; the throttle then counts per username only).
+/// have none; the throttle then counts per username only). Behind a reverse proxy listed in
+/// `LookupConfig::trusted_proxies`, the address the proxy forwarded: otherwise every log-in
+/// would count against the proxy's own address and one attacker could lock everyone out.
 pub struct ClientIp(Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(crate::rate_limit::client_ip(
+            parts,
+            &state.config.lookup.trusted_proxies,
+        )))
     }
 }
 

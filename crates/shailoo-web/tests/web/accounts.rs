@@ -1,8 +1,11 @@
 //! Log-in, log-out, sessions, CSRF on the log-in form, and the throttle.
 
-use crate::common::{Client, PASSWORD, app, hidden};
-use axum::http::StatusCode;
-use shailoo_web::Lang;
+use crate::common::{Client, PASSWORD, Reply, app, app_with_config, hidden};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use shailoo_web::{Config, Lang, LookupConfig};
+use std::net::SocketAddr;
 
 #[tokio::test]
 async fn logging_in_with_the_right_password_opens_a_session_and_logging_out_ends_it() {
@@ -117,4 +120,61 @@ async fn staff_pages_redirect_to_the_log_in_page_and_come_back() {
     // An absolute URL is not followed after log-in (no open redirect).
     let form = c.get("/login?next=%2F%2Fevil.example").await;
     assert_eq!(hidden(&form.body, "next"), "/");
+}
+
+/// A request as a reverse proxy at 10.0.0.2 passes it on for `client`.
+fn via_proxy(mut req: Request<Body>, client: &str) -> Request<Body> {
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 2], 40_000))));
+    req.headers_mut()
+        .insert("x-forwarded-for", client.parse().unwrap());
+    req
+}
+
+async fn login_via_proxy(c: &mut Client, client: &str, username: &str, password: &str) -> Reply {
+    let form = c
+        .send(via_proxy(
+            Request::get("/login").body(Body::empty()).unwrap(),
+            client,
+        ))
+        .await;
+    let csrf = hidden(&form.body, "csrf");
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("csrf", &csrf)
+        .append_pair("username", username)
+        .append_pair("password", password)
+        .append_pair("next", "/")
+        .finish();
+    c.send(via_proxy(
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap(),
+        client,
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_throttle_counts_the_forwarded_client_not_the_proxy() {
+    let config = Config {
+        lookup: LookupConfig {
+            trusted_proxies: vec!["10.0.0.2".parse().unwrap()],
+            ..LookupConfig::default()
+        },
+        ..Config::default()
+    };
+    let app = app_with_config(config).await;
+    // One client guesses five different accounts: its address is locked out…
+    let mut attacker = Client::new(&app);
+    for i in 0..5 {
+        let r = login_via_proxy(&mut attacker, "203.0.113.5", &format!("guess{i}"), "x").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = login_via_proxy(&mut attacker, "203.0.113.5", "admin", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // …while another client behind the same proxy still logs in.
+    let mut colleague = Client::new(&app);
+    let r = login_via_proxy(&mut colleague, "203.0.113.9", "admin", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
 }

@@ -43,6 +43,11 @@ pub struct TestApp {
 }
 
 pub async fn app() -> TestApp {
+    app_with_config(Config::default()).await
+}
+
+/// [`app`] with settings of the test's choosing.
+pub async fn app_with_config(config: Config) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
     let store = shailoo_store::connect(&url).await.expect("store");
@@ -102,7 +107,7 @@ pub async fn app() -> TestApp {
             .expect("user");
     }
 
-    let state = AppState::new(store.clone(), Config::default()).with_clock(fixed_now);
+    let state = AppState::new(store.clone(), config).with_clock(fixed_now);
     TestApp {
         router: shailoo_web::router(state),
         data,
