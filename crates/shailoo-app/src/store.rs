@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
-use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{
     Commission, CommissionLevel, Council, CouncilKind, Election, PollingStation, Setup, SetupError,
     StationArea, Territory,
@@ -161,15 +160,6 @@ pub struct CalendarOverrideRecord {
     pub time: Option<Time>,
 }
 
-/// A bulk load of register records inside one transaction: all or nothing.
-#[async_trait]
-pub trait RegisterLoader: Send {
-    /// Adds a batch. Batches of a few thousand records keep memory flat.
-    async fn push(&mut self, batch: &[RegisterRecord]) -> Result<(), StoreError>;
-    /// Commits everything pushed, with one audit entry. Dropping without commit rolls back.
-    async fn commit(self: Box<Self>, event: AuditEvent) -> Result<u64, StoreError>;
-}
-
 /// The whole port. Capabilities with their own sub-ports (voter lists, look-up) add them as
 /// supertraits, each in its own module, so that they evolve without touching this one.
 #[async_trait]
@@ -235,7 +225,7 @@ pub trait Store:
 
     // --- population register ---
 
-    async fn begin_register_load(&self) -> Result<Box<dyn RegisterLoader>, StoreError>;
+    // Register imports (the one bulk-load path) are `VoterListStore::begin_register_import`.
     async fn register_count(&self) -> Result<u64, StoreError>;
 
     // --- accounts and sessions ---

@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use shailoo_app::audit::{AuditEntry, AuditEvent};
 use shailoo_app::store::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,
-    RegisterLoader, StationFilter, Store, StoreError, Totals,
+    StationFilter, Store, StoreError, Totals,
 };
 use shailoo_app::users::{NewUser, Session, User, Username};
 use shailoo_domain::territory::{
@@ -728,13 +728,6 @@ impl Store for Db {
             append_audit!(tx, head, event);
             tx.commit().await.map_err(db_err)
         })
-    }
-
-    async fn begin_register_load(&self) -> Result<Box<dyn RegisterLoader>, StoreError> {
-        match self {
-            Db::Sqlite(pool) => crate::register::SqliteLoader::begin(pool).await,
-            Db::Postgres(pool) => crate::register::PgLoader::begin(pool).await,
-        }
     }
 
     async fn register_count(&self) -> Result<u64, StoreError> {

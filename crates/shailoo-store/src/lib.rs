@@ -10,8 +10,10 @@
 //! * how a writer takes the lock that serializes the audit chain (`Dialect`): SQLite writers
 //!   open their transaction with `BEGIN IMMEDIATE`, PostgreSQL writers lock the single
 //!   `audit_head` row with `SELECT … FOR UPDATE` before anything else;
-//! * the register bulk load (module `register`): multi-row `INSERT` with plain `?` placeholders on
-//!   SQLite, `COPY … FROM STDIN` on PostgreSQL.
+//! * the register bulk load (`voters/bulk.rs`, the one path of imports, `load` and `demo`):
+//!   the extract is held and sorted by PIN in memory, then written in key order with
+//!   multi-row `INSERT` (plain `?` placeholders) on SQLite and `COPY … FROM STDIN` on
+//!   PostgreSQL (the row encoding is module `register`).
 //!
 //! URLs: `sqlite://PATH` or `sqlite:PATH` (the file is created on first use; `sqlite::memory:`
 //! for throwaway stores) and `postgres://…` / `postgresql://…`.

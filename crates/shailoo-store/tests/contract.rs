@@ -18,6 +18,9 @@ use shailoo_app::store::{
     StoreError, verify_audit,
 };
 use shailoo_app::users::{NewUser, Role, Session, Username};
+use shailoo_app::voters::{
+    ImportBatch, ImportOptions, ImportReport, VoterListError, VoterListStore,
+};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
@@ -45,10 +48,10 @@ contract!(
     names_sort_in_kyrgyz_alphabet_order,
     calendar_overrides_are_set_and_replaced,
     users_and_sessions,
-    register_load_commits_all_records,
-    register_load_dropped_without_commit_stores_nothing,
-    register_load_with_a_duplicate_pin_stores_nothing,
-    register_load_of_100k_records,
+    register_import_stores_every_record_verbatim,
+    register_import_dropped_without_finish_stores_nothing,
+    register_import_with_a_pin_pushed_twice_stores_nothing,
+    register_import_of_100k_records,
     audit_chain_verifies,
     audit_chain_detects_an_altered_entry,
     audit_chain_detects_a_removed_middle_entry,
@@ -1159,21 +1162,42 @@ async fn users_and_sessions(ctx: Ctx) {
     assert_eq!(db.audit_head().await.expect("head").map(|h| h.0), Some(2));
 }
 
-async fn register_load_commits_all_records(ctx: Ctx) {
+/// One register import without compiling (the path of `shailoo load` and `demo`), in batches.
+async fn import_register(
+    db: &Db,
+    records: &[RegisterRecord],
+    source: &str,
+) -> Result<ImportReport, VoterListError> {
+    let mut import = db
+        .begin_register_import(ImportOptions {
+            source: source.to_owned(),
+            actor: "system".to_owned(),
+            at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
+            compile: None,
+        })
+        .await?;
+    for batch in records.chunks(1_000) {
+        import
+            .push(&ImportBatch {
+                records: batch.to_vec(),
+                assessed: Vec::new(),
+            })
+            .await?;
+    }
+    import.finish(&[]).await
+}
+
+async fn register_import_stores_every_record_verbatim(ctx: Ctx) {
     let db = ctx.db().await;
     let mut records = persons(0, 2_500);
     // Characters that need escaping in COPY text format, and a missing patronymic.
     records[7].street = "Tab\there, back\\slash, new\nline\r".into();
     records[7].patronymic = None;
-    let mut loader = db.begin_register_load().await.expect("begin");
-    for batch in records.chunks(1_000) {
-        loader.push(batch).await.expect("push");
-    }
-    let n = loader
-        .commit(event("register_loaded", "extract-1"))
+    records[8].surname = "Vertical\u{b}tab and form\u{c}feed".into();
+    let report = import_register(&db, &records, "extract-1")
         .await
-        .expect("commit");
-    assert_eq!(n, 2_500);
+        .expect("import");
+    assert_eq!((report.persons, report.added), (2_500, 2_500));
     assert_eq!(db.register_count().await.expect("count"), 2_500);
     assert_eq!(db.totals().await.expect("totals").register_persons, 2_500);
 
@@ -1197,113 +1221,84 @@ async fn register_load_commits_all_records(ctx: Ctx) {
 
     let entries = db.audit_entries(0, 10).await.expect("entries");
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].event.action, "register_loaded");
+    assert_eq!(entries[0].event.action, "register_imported");
 
-    // A second load adds to the first.
-    let mut loader = db.begin_register_load().await.expect("begin");
-    loader.push(&persons(2_500, 10)).await.expect("push");
+    // The same extract again plus ten persons: the escaped rows read back as unchanged.
+    let mut more = records.clone();
+    more.extend(persons(2_500, 10));
+    let report = import_register(&db, &more, "extract-2")
+        .await
+        .expect("import");
     assert_eq!(
-        loader
-            .commit(event("register_loaded", "extract-2"))
-            .await
-            .expect("commit"),
-        10
+        (
+            report.added,
+            report.changed,
+            report.removed,
+            report.unchanged
+        ),
+        (10, 0, 0, 2_500)
     );
     assert_eq!(db.register_count().await.expect("count"), 2_510);
     assert_eq!(verify_audit(&db).await.expect("verify"), Ok(2));
 }
 
-async fn register_load_dropped_without_commit_stores_nothing(ctx: Ctx) {
+async fn register_import_dropped_without_finish_stores_nothing(ctx: Ctx) {
     let db = ctx.db().await;
     {
-        let mut loader = db.begin_register_load().await.expect("begin");
-        loader.push(&persons(0, 1_500)).await.expect("push");
-        loader.push(&persons(1_500, 10)).await.expect("push");
+        let mut import = db
+            .begin_register_import(ImportOptions {
+                source: "x".to_owned(),
+                actor: "system".to_owned(),
+                at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
+                compile: None,
+            })
+            .await
+            .expect("begin");
+        for records in [persons(0, 1_500), persons(1_500, 10)] {
+            import
+                .push(&ImportBatch {
+                    records,
+                    assessed: Vec::new(),
+                })
+                .await
+                .expect("push");
+        }
     }
     assert_eq!(db.register_count().await.expect("count"), 0);
     assert_eq!(db.audit_head().await.expect("head"), None);
     // The store is usable afterwards (the connection went back clean).
-    let mut loader = db.begin_register_load().await.expect("begin");
-    loader.push(&persons(0, 5)).await.expect("push");
-    assert_eq!(
-        loader
-            .commit(event("register_loaded", "x"))
-            .await
-            .expect("commit"),
-        5
-    );
+    let report = import_register(&db, &persons(0, 5), "x")
+        .await
+        .expect("import");
+    assert_eq!(report.persons, 5);
 }
 
-async fn register_load_with_a_duplicate_pin_stores_nothing(ctx: Ctx) {
+async fn register_import_with_a_pin_pushed_twice_stores_nothing(ctx: Ctx) {
     let db = ctx.db().await;
-    // A duplicate inside the load. The PostgreSQL loader streams with COPY, so the error may
-    // come from `push` or from `commit`; either way it names the PIN and nothing is stored.
+    // The batcher keeps the first copy of a PIN (VOT-06); a caller that pushes one twice gets
+    // an error naming it, and nothing is stored.
     let mut records = persons(0, 3_000);
     records[2_999] = records[1_234].clone();
     let dup = records[1_234].pin.to_string();
-    let mut loader = db.begin_register_load().await.expect("begin");
-    let pushed = loader.push(&records).await;
-    let result = match pushed {
-        Ok(()) => loader
-            .commit(event("register_loaded", "x"))
-            .await
-            .map(|_| ()),
-        Err(e) => {
-            assert!(
-                loader.commit(event("register_loaded", "x")).await.is_err(),
-                "a failed load cannot be committed"
-            );
-            Err(e)
-        }
-    };
-    let err = result.expect_err("duplicate PIN");
+    let err = import_register(&db, &records, "x")
+        .await
+        .expect_err("duplicate PIN");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "PIN", key } if *key == dup),
+        matches!(&err, VoterListError::Store(StoreError::Duplicate { what: "PIN", key }) if *key == dup),
         "{err:?}"
     );
     assert_eq!(db.register_count().await.expect("count"), 0);
     assert_eq!(db.audit_head().await.expect("head"), None);
-
-    // A duplicate of a person already stored.
-    let mut loader = db.begin_register_load().await.expect("begin");
-    loader.push(&persons(0, 10)).await.expect("push");
-    loader
-        .commit(event("register_loaded", "first"))
-        .await
-        .expect("commit");
-    let mut loader = db.begin_register_load().await.expect("begin");
-    let again = persons(5, 10);
-    let result = match loader.push(&again).await {
-        Ok(()) => loader
-            .commit(event("register_loaded", "second"))
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    let err = result.expect_err("duplicate PIN");
-    // Persons 5–9 are stored already; the error names one of them (which one depends on the
-    // order the engine meets them in).
-    let stored: Vec<String> = persons(0, 10).iter().map(|p| p.pin.to_string()).collect();
-    assert!(
-        matches!(&err, StoreError::Duplicate { what: "PIN", key } if stored.contains(key) && again.iter().any(|p| p.pin.to_string() == *key)),
-        "{err:?}"
-    );
-    assert_eq!(db.register_count().await.expect("count"), 10);
-    assert_eq!(verify_audit(&db).await.expect("verify"), Ok(1));
 }
 
-async fn register_load_of_100k_records(ctx: Ctx) {
+async fn register_import_of_100k_records(ctx: Ctx) {
     let db = ctx.db().await;
     let records = persons(0, 100_000);
     let started = Instant::now();
-    let mut loader = db.begin_register_load().await.expect("begin");
-    for batch in records.chunks(5_000) {
-        loader.push(batch).await.expect("push");
-    }
-    let n = loader
-        .commit(event("register_loaded", "100k"))
+    let n = import_register(&db, &records, "100k")
         .await
-        .expect("commit");
+        .expect("import")
+        .persons;
     let elapsed = started.elapsed();
     assert_eq!(n, 100_000);
     assert_eq!(db.register_count().await.expect("count"), 100_000);
@@ -1570,9 +1565,23 @@ async fn sqlite_urls_in_both_spellings_and_in_memory_work() {
         .expect("memory");
     import_sample(store.as_ref()).await;
     assert_eq!(verify_audit(store.as_ref()).await.expect("verify"), Ok(1));
-    let mut loader = store.begin_register_load().await.expect("begin");
-    loader.push(&persons(0, 10)).await.expect("push");
-    drop(loader);
+    let mut import = store
+        .begin_register_import(ImportOptions {
+            source: "x".to_owned(),
+            actor: "system".to_owned(),
+            at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
+            compile: None,
+        })
+        .await
+        .expect("begin");
+    import
+        .push(&ImportBatch {
+            records: persons(0, 10),
+            assessed: Vec::new(),
+        })
+        .await
+        .expect("push");
+    drop(import);
     assert_eq!(store.register_count().await.expect("count"), 0);
 }
 

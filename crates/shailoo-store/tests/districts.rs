@@ -20,6 +20,7 @@ use shailoo_app::districts::{
     CouncilDistrictingUnits, DistrictSchemeStore, DistrictingUnit, SchemeRecord, SchemeStatus,
 };
 use shailoo_app::store::{Store, StoreError, verify_audit};
+use shailoo_app::voters::{ImportBatch, ImportOptions, VoterListStore};
 use shailoo_domain::CouncilId;
 use shailoo_domain::district::{District, DistrictId, UnitId};
 use shailoo_generator::{Dataset, Generator, Scale, district_units};
@@ -318,12 +319,26 @@ async fn compiled_voter_lists_give_the_unit_voters(ctx: Ctx) {
         .unwrap();
     let election = data.setup.elections[0].id.clone();
     let generator = Generator::new(Scale::Small, 2024);
-    let mut loader = db.begin_register_load().await.unwrap();
+    let mut import = db
+        .begin_register_import(ImportOptions {
+            source: "register.csv".to_owned(),
+            actor: "system".to_owned(),
+            at: Timestamp::now(),
+            compile: None,
+        })
+        .await
+        .unwrap();
     let records: Vec<_> = generator.persons_sample(1).collect();
     for batch in records.chunks(5_000) {
-        loader.push(batch).await.unwrap();
+        import
+            .push(&ImportBatch {
+                records: batch.to_vec(),
+                assessed: Vec::new(),
+            })
+            .await
+            .unwrap();
     }
-    loader.commit(event("register_loaded")).await.unwrap();
+    import.finish(&[]).await.unwrap();
     // Before compiling, the imported (estimated) counts are shown.
     let c = &units[0];
     let estimated = db

@@ -137,54 +137,23 @@ impl<F> RecordSource for F where
 {
 }
 
-/// Streams records into one register load: all of them or, on the first bad one, none.
-///
-/// Parsing or generating runs on a blocking thread while the store writes the previous batch,
-/// so the two cores work at the same time.
+/// Streams records into one register import without compiling (`load`, `demo`): the same
+/// path as `shailoo register import`. Returns the records read.
 pub async fn load_register(
     store: &dyn Store,
     source: impl RecordSource,
     expected: u64,
     what: &str,
 ) -> Result<u64> {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<RegisterRecord>>>(4);
-    let producer = tokio::task::spawn_blocking(move || {
-        let mut batch = Vec::with_capacity(REGISTER_BATCH);
-        source(&mut |record| {
-            match record {
-                Ok(r) => batch.push(r),
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    return ControlFlow::Break(());
-                }
-            }
-            if batch.len() == REGISTER_BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(REGISTER_BATCH));
-                if tx.blocking_send(Ok(full)).is_err() {
-                    // The loader gave up; its error is reported there.
-                    return ControlFlow::Break(());
-                }
-            }
-            ControlFlow::Continue(())
-        });
-        if !batch.is_empty() {
-            let _ = tx.blocking_send(Ok(batch));
-        }
-    });
-    let bar = progress_bar(expected, "register");
-    let mut loader = store.begin_register_load().await?;
-    let mut count = 0u64;
-    while let Some(batch) = rx.recv().await {
-        let batch = batch?;
-        loader.push(&batch).await?;
-        count += batch.len() as u64;
-        bar.set_position(count);
-    }
-    producer
-        .await
-        .context("the register reader stopped unexpectedly")?;
-    let event = AuditEvent::new("system", "register_loaded", what, Timestamp::now()).after(&count);
-    loader.commit(event).await?;
-    bar.finish_and_clear();
-    Ok(count)
+    let report = super::register::import_records(
+        store,
+        source,
+        expected,
+        what.to_owned(),
+        None,
+        Timestamp::now(),
+        true,
+    )
+    .await?;
+    Ok(report.records)
 }

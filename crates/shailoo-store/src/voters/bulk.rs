@@ -1,26 +1,31 @@
-//! The bulk half of the voter register: register imports (staging table and set-based diff) and
-//! compiling the voter lists, both inside one transaction on either engine.
+//! The bulk half of the voter register: register imports (with the change history of a
+//! re-import) and compiling the voter lists, both inside one transaction on either engine. This
+//! is the one bulk-load path of the register: `shailoo register import`, `load`, `demo` and
+//! `bench register-floor` all come through [`Import`].
+//!
+//! An import holds the extract in memory until `finish`: each record encoded once as a `COPY`
+//! text row (about 180 bytes a person, in 32 MB blocks) and an index entry with its PIN and,
+//! when compiling, its outcome (40 bytes). At `finish` the index is sorted by PIN, and every
+//! table is then written once, in primary-key order: `persons`, `voter_list_entries` and
+//! `voter_ineligible` grow at their right edge (no staging table, no second pass, no random
+//! B-tree pages). The register arrives in household order, and 4.3 million inserts in random
+//! key order into trees larger than the cache cost a page write each (measured: ~250 s on
+//! SQLite); sorted, the engines append.
 //!
 //! Rows go in the way each engine takes them fastest: multi-row `INSERT … VALUES (?,…),…` with
 //! plain `?` placeholders on SQLite (numbered ones slow SQLite down quadratically in long
-//! statements), `COPY … FROM STDIN` in text format on PostgreSQL. Everything else (the diff of a
-//! re-import, the bookkeeping) is shared SQL with `$N` placeholders, written once and expanded
-//! per engine by `on_tx!`.
+//! statements), with the arguments of the next statement built on another thread while SQLite
+//! executes the current one; `COPY … FROM STDIN` in text format on PostgreSQL, where the held
+//! rows are already that text.
 //!
-//! The first import into an empty register goes straight into `persons`; later imports load a
-//! temporary staging table and then diff it against `persons` with three set-based statements
-//! (added, removed, changed) whose results are kept in `register_changes`.
-//!
-//! SQLite: the register arrives in household order, not PIN order, and inserting 4.3 million
-//! rows in random key order into B-trees far larger than the page cache costs a page write per
-//! row (measured: ~250 s for the national register). So on SQLite every row first goes to an
-//! append-only temporary table without index, and one `INSERT … SELECT … ORDER BY pin` per
-//! table moves it at the end: SQLite sorts once (external merge) and appends to the B-tree in
-//! key order. The lists' secondary index is dropped and built again after the move for the same
-//! reason. PostgreSQL appends COPY rows to heaps and copes with its index inserts well enough.
+//! A re-import (the register is not empty) is diffed in Rust: the stored register is read in
+//! PIN order (SQLite: one ordered scan; PostgreSQL: `COPY (SELECT … ORDER BY pin) TO STDOUT`)
+//! and merged with the sorted extract; only added and changed persons are written, every change
+//! is kept in `register_changes`.
 
 use crate::register::{copy_row, copy_text};
 use crate::{Dialect, WritePool, db_err};
+use futures::TryStreamExt;
 use jiff::Timestamp;
 use shailoo_app::StoreError;
 use shailoo_app::voters::{
@@ -28,15 +33,17 @@ use shailoo_app::voters::{
     RegisterImport, VoterListError,
 };
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::voter::Reasons;
-use shailoo_domain::{ElectionId, Pin, Sex, TerritoryId};
+use shailoo_domain::voter::{IneligibilityReason, Reasons};
+use shailoo_domain::{ElectionId, Pin, Sex, StationNumber, TerritoryId};
 use sqlx::postgres::{PgDatabaseError, PgPool};
-use sqlx::sqlite::SqlitePool;
-use sqlx::{AssertSqlSafe, Postgres, Sqlite, Transaction};
-use std::collections::HashSet;
+use sqlx::sqlite::{SqliteArguments, SqlitePool};
+use sqlx::{Arguments, AssertSqlSafe, Postgres, Row, Sqlite, Transaction};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 /// A writing transaction on either engine.
 pub(crate) enum Tx {
@@ -67,25 +74,14 @@ pub(crate) const PERSON_COLUMNS: &str = "pin, surname, given_name, patronymic, s
      citizen, biometrics, settlement, street, house, address_registered_on, residence_stamp, \
      court_incapable, imprisoned";
 const PERSON_COLUMN_COUNT: usize = 15;
+/// The boolean columns of `persons` (0-based), `t`/`f` in COPY text.
+const PERSON_BOOLEANS: [usize; 5] = [6, 7, 12, 13, 14];
 const ENTRY_COLUMNS: &str = "election, pin, council, home_station, station";
-/// SQLite's append-only holding tables (see the module docs), created per transaction.
-const SQLITE_HOLDING: [&str; 3] = [
-    "CREATE TEMP TABLE person_rows (pin TEXT, surname TEXT, given_name TEXT, patronymic TEXT, \
-     sex TEXT, birth_date TEXT, citizen INTEGER, biometrics INTEGER, settlement TEXT, \
-     street TEXT, house TEXT, address_registered_on TEXT, residence_stamp INTEGER, \
-     court_incapable INTEGER, imprisoned INTEGER)",
-    "CREATE TEMP TABLE entry_rows (pin TEXT, council TEXT, station INTEGER)",
-    "CREATE TEMP TABLE ineligible_rows (pin TEXT, reasons INTEGER, council TEXT, \
-     home_station INTEGER)",
-];
-const HOLDING_ENTRY_COLUMNS: &str = "pin, council, station";
-const HOLDING_INELIGIBLE_COLUMNS: &str = "pin, reasons, council, home_station";
-/// Above this many list rows in one move, rebuilding the station index beats maintaining it.
-const SQLITE_REINDEX_ABOVE: u64 = 50_000;
 const INELIGIBLE_COLUMNS: &str = "election, pin, reasons, council, home_station";
+const CHANGE_COLUMNS: &str = "import_id, pin, kind";
 
-/// Rows per SQLite statement: 15 × 1000 and 5 × 3000 parameters stay well under SQLite's limit
-/// of 32,766, past the point where longer statements stop paying off.
+/// Rows per SQLite statement: 15 × 1000, 5 × 3000 and 3 × 3000 parameters stay well under
+/// SQLite's limit of 32,766, past the point where longer statements stop paying off.
 const SQLITE_PERSON_ROWS: usize = 1000;
 const SQLITE_OUTCOME_ROWS: usize = 3000;
 const _: () = assert!(SQLITE_PERSON_ROWS * PERSON_COLUMN_COUNT <= 32_766);
@@ -96,6 +92,10 @@ const PG_COPY_CHUNK: usize = 8 << 20;
 
 /// Persons read back per page when compiling from the stored register.
 const COMPILE_PAGE: i64 = 20_000;
+
+/// Bytes per block of the held extract: rows never straddle blocks, and blocks are allocated
+/// once at their full size, so holding 800 MB never copies it to grow.
+const HELD_BLOCK: usize = 32 << 20;
 
 /// A stored person, as selected with [`PERSON_COLUMNS`].
 pub(crate) type PersonTuple = (
@@ -172,96 +172,308 @@ fn multi_row_sql(table: &str, columns: &str, rows: usize) -> String {
     sql
 }
 
-/// The full-size statement of a table, built once: sqlx caches prepared statements by text.
-fn full_sql(
-    slot: &'static OnceLock<String>,
-    table: &str,
-    columns: &str,
-    rows: usize,
-) -> &'static str {
-    slot.get_or_init(|| multi_row_sql(table, columns, rows))
-}
-
-fn sqlite_query(
-    slot: &'static OnceLock<String>,
-    table: &str,
-    columns: &str,
+/// One multi-row statement of a table: the full-size text is built once (sqlx caches prepared
+/// statements by text), a shorter last one per use.
+struct Statement {
+    table: &'static str,
+    columns: &'static str,
     full: usize,
-    rows: usize,
-) -> sqlx::query::Query<'static, Sqlite, sqlx::sqlite::SqliteArguments> {
-    if rows == full {
-        sqlx::query(full_sql(slot, table, columns, full))
-    } else {
-        // Built from constants and a row count only.
-        sqlx::query(AssertSqlSafe(multi_row_sql(table, columns, rows)))
-    }
+    slot: &'static OnceLock<String>,
 }
 
 static SQL_PERSONS: OnceLock<String> = OnceLock::new();
-static SQL_STAGE: OnceLock<String> = OnceLock::new();
 static SQL_ENTRIES: OnceLock<String> = OnceLock::new();
 static SQL_INELIGIBLE: OnceLock<String> = OnceLock::new();
+static SQL_CHANGES: OnceLock<String> = OnceLock::new();
 
-/// Where the persons of an import go.
+static PERSONS: Statement = Statement {
+    table: "persons",
+    columns: PERSON_COLUMNS,
+    full: SQLITE_PERSON_ROWS,
+    slot: &SQL_PERSONS,
+};
+static ENTRIES: Statement = Statement {
+    table: "voter_list_entries",
+    columns: ENTRY_COLUMNS,
+    full: SQLITE_OUTCOME_ROWS,
+    slot: &SQL_ENTRIES,
+};
+static INELIGIBLE: Statement = Statement {
+    table: "voter_ineligible",
+    columns: INELIGIBLE_COLUMNS,
+    full: SQLITE_OUTCOME_ROWS,
+    slot: &SQL_INELIGIBLE,
+};
+static CHANGES: Statement = Statement {
+    table: "register_changes",
+    columns: CHANGE_COLUMNS,
+    full: SQLITE_OUTCOME_ROWS,
+    slot: &SQL_CHANGES,
+};
+
+impl Statement {
+    fn query(
+        &self,
+        rows: usize,
+        args: SqliteArguments,
+    ) -> sqlx::query::Query<'static, Sqlite, SqliteArguments> {
+        if rows == self.full {
+            let sql = self
+                .slot
+                .get_or_init(|| multi_row_sql(self.table, self.columns, self.full));
+            sqlx::query_with(sql.as_str(), args)
+        } else {
+            // Built from constants and a row count only.
+            sqlx::query_with(
+                AssertSqlSafe(multi_row_sql(self.table, self.columns, rows)),
+                args,
+            )
+        }
+    }
+}
+
+fn bind_err(e: sqlx::error::BoxDynError) -> StoreError {
+    StoreError::Backend(format!("binding a value: {e}"))
+}
+
+/// The arguments of one SQLite statement and how many rows they hold.
+struct Rows {
+    args: SqliteArguments,
+    count: usize,
+}
+
+impl Rows {
+    fn new(statement: &Statement) -> Rows {
+        let mut args = SqliteArguments::default();
+        args.reserve(statement.full * statement.columns.split(',').count(), 0);
+        Rows { args, count: 0 }
+    }
+
+    fn add<'q, T: sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite>>(
+        &mut self,
+        value: T,
+    ) -> Result<(), StoreError> {
+        self.args.add(value).map_err(bind_err)
+    }
+
+    /// Text shared with SQLite without a second copy on our side.
+    fn text(&mut self, value: &str) -> Result<(), StoreError> {
+        self.add(Arc::<str>::from(value))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The held extract
+
+/// One held person: where its COPY row is, and its outcome when the import compiles.
+#[derive(Clone, Copy)]
+struct HeldRow {
+    pin: Pin,
+    block: u32,
+    start: u32,
+    len: u32,
+    outcome: Assessment,
+}
+
+/// The extract of an import, held until `finish`: COPY text rows in blocks, and the index.
+#[derive(Default)]
+struct Held {
+    blocks: Vec<Vec<u8>>,
+    rows: Vec<HeldRow>,
+    scratch: Vec<u8>,
+}
+
+impl Held {
+    fn push(&mut self, record: &RegisterRecord, outcome: Assessment) -> Result<(), StoreError> {
+        self.scratch.clear();
+        copy_row(&mut self.scratch, record);
+        let len = self.scratch.len();
+        let room = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= len);
+        if !room {
+            self.blocks.push(Vec::with_capacity(HELD_BLOCK.max(len)));
+        }
+        let too_big = || StoreError::Backend("the register extract is too large to hold".into());
+        let block_index = u32::try_from(self.blocks.len() - 1).map_err(|_| too_big())?;
+        let block = self.blocks.last_mut().ok_or_else(too_big)?;
+        let start = u32::try_from(block.len()).map_err(|_| too_big())?;
+        block.extend_from_slice(&self.scratch);
+        self.rows.push(HeldRow {
+            pin: record.pin,
+            block: block_index,
+            start,
+            len: u32::try_from(len).map_err(|_| too_big())?,
+            outcome,
+        });
+        Ok(())
+    }
+
+    /// The COPY row of `h`, newline included.
+    fn row(&self, h: &HeldRow) -> &[u8] {
+        let start = h.start as usize;
+        &self.blocks[h.block as usize][start..start + h.len as usize]
+    }
+}
+
+/// The fields of a COPY text row (its newline, if any, dropped): `None` for `\N`, escapes
+/// undone (those shailoo writes and those PostgreSQL's `COPY TO` writes).
+fn copy_fields(row: &[u8]) -> impl Iterator<Item = Option<Cow<'_, [u8]>>> {
+    let row = row.strip_suffix(b"\n").unwrap_or(row);
+    row.split(|b| *b == b'\t').map(|field| {
+        if field == b"\\N" {
+            return None;
+        }
+        if !field.contains(&b'\\') {
+            return Some(Cow::Borrowed(field));
+        }
+        let mut out = Vec::with_capacity(field.len());
+        let mut bytes = field.iter();
+        while let Some(&b) = bytes.next() {
+            if b != b'\\' {
+                out.push(b);
+                continue;
+            }
+            match bytes.next() {
+                Some(b'b') => out.push(8),
+                Some(b'f') => out.push(12),
+                Some(b'n') => out.push(b'\n'),
+                Some(b'r') => out.push(b'\r'),
+                Some(b't') => out.push(b'\t'),
+                Some(b'v') => out.push(11),
+                Some(&other) => out.push(other),
+                None => out.push(b'\\'),
+            }
+        }
+        Some(Cow::Owned(out))
+    })
+}
+
+/// Whether a held row and a stored one (both COPY text) hold the same person.
+fn same_person(held: &[u8], stored: &[u8]) -> bool {
+    let held = held.strip_suffix(b"\n").unwrap_or(held);
+    let stored = stored.strip_suffix(b"\n").unwrap_or(stored);
+    // PostgreSQL escapes a few more control characters than shailoo does: compare the fields
+    // when the bytes differ.
+    held == stored || copy_fields(held).eq(copy_fields(stored))
+}
+
+/// Binds the fields of a held row as one `persons` row.
+fn bind_person(rows: &mut Rows, row: &[u8]) -> Result<(), StoreError> {
+    let mut n = 0;
+    for (i, field) in copy_fields(row).enumerate() {
+        n += 1;
+        match field {
+            None => rows.add(None::<Arc<str>>)?,
+            Some(f) if PERSON_BOOLEANS.contains(&i) => rows.add(f.as_ref() == b"t")?,
+            Some(f) => {
+                let text = std::str::from_utf8(&f)
+                    .map_err(|_| StoreError::Backend("a held row is not UTF-8".into()))?;
+                rows.text(text)?;
+            }
+        }
+    }
+    if n != PERSON_COLUMN_COUNT {
+        return Err(StoreError::Backend(format!(
+            "a held row has {n} fields, not {PERSON_COLUMN_COUNT}"
+        )));
+    }
+    rows.count += 1;
+    Ok(())
+}
+
+/// What a re-import does to one person.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum PersonTarget {
-    /// The register is empty: straight into `persons`.
-    Direct,
-    /// The temporary `register_stage`, diffed against `persons` at the end.
-    Stage,
+enum Change {
+    Added,
+    Changed,
+    Removed,
 }
 
-impl PersonTarget {
-    fn table(self) -> &'static str {
+impl Change {
+    fn as_str(self) -> &'static str {
         match self {
-            PersonTarget::Direct => "persons",
-            PersonTarget::Stage => "register_stage",
-        }
-    }
-
-    /// Where SQLite appends the rows first.
-    fn sqlite_table(self) -> &'static str {
-        match self {
-            PersonTarget::Direct => "temp.person_rows",
-            PersonTarget::Stage => "temp.register_stage",
+            Change::Added => "added",
+            Change::Changed => "changed",
+            Change::Removed => "removed",
         }
     }
 }
 
-/// The writing half shared by import and compile: a transaction and, on PostgreSQL, the COPY
-/// buffers of each table.
+/// The merge of the sorted extract with the stored register.
+#[derive(Default)]
+struct Diff {
+    /// Every change, in PIN order.
+    changes: Vec<(Pin, Change)>,
+    /// Indices into the held rows of the persons to write (added and changed), in PIN order.
+    write: Vec<usize>,
+}
+
+impl Diff {
+    fn count(&self, kind: Change) -> u64 {
+        self.changes.iter().filter(|(_, c)| *c == kind).count() as u64
+    }
+}
+
+/// The merge step: `stored` is the next stored row (PIN order); held rows before it are new.
+struct Merge<'h> {
+    held: &'h Held,
+    next: usize,
+    diff: Diff,
+}
+
+impl<'h> Merge<'h> {
+    fn stored(&mut self, row: &[u8]) -> Result<(), StoreError> {
+        let pin_bytes = row.split(|b| *b == b'\t').next().unwrap_or_default();
+        let text = std::str::from_utf8(pin_bytes).unwrap_or_default();
+        let pin = Pin::parse(text).map_err(|_| corrupt("pin", text))?;
+        while let Some(h) = self.held.rows.get(self.next) {
+            if h.pin >= pin {
+                break;
+            }
+            self.diff.changes.push((h.pin, Change::Added));
+            self.diff.write.push(self.next);
+            self.next += 1;
+        }
+        match self.held.rows.get(self.next) {
+            Some(h) if h.pin == pin => {
+                if !same_person(self.held.row(h), row) {
+                    self.diff.changes.push((pin, Change::Changed));
+                    self.diff.write.push(self.next);
+                }
+                self.next += 1;
+            }
+            _ => self.diff.changes.push((pin, Change::Removed)),
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Diff {
+        for i in self.next..self.held.rows.len() {
+            self.diff
+                .changes
+                .push((self.held.rows[i].pin, Change::Added));
+            self.diff.write.push(i);
+        }
+        self.diff
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The writer
+
+/// The writing half shared by import and compile: a transaction, and on SQLite whether the
+/// lists' station index is dropped for the bulk write.
 pub(crate) struct Writer {
     tx: Tx,
-    /// List rows not written yet. SQLite: fewer than a full statement's worth; PostgreSQL:
-    /// every entry, sent sorted by PIN at the end.
-    pending_entries: Vec<(Pin, i64)>,
-    pending_ineligible: Vec<(Pin, Assessment)>,
-    /// SQLite: list rows in the holding tables, and whether the station index is dropped.
-    held_list_rows: u64,
     index_dropped: bool,
-    /// PostgreSQL: COPY data not sent yet, per table.
-    persons: Vec<u8>,
-    entries: Vec<u8>,
-    ineligible: Vec<u8>,
 }
 
 impl Writer {
     async fn begin_sqlite(pool: &SqlitePool) -> Result<Writer, StoreError> {
         // BEGIN IMMEDIATE: the write lock at once, so nothing slips into the chain meanwhile.
-        let mut tx = pool.begin_write().await?;
-        for create in SQLITE_HOLDING {
-            // The table name is the fourth word; a rolled-back transaction took it already, but
-            // a committed one leaves it on the pooled connection.
-            let name = create.split_whitespace().nth(3).unwrap_or_default();
-            sqlx::query(AssertSqlSafe(format!("DROP TABLE IF EXISTS temp.{name}")))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            sqlx::query(create)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
+        let tx = pool.begin_write().await?;
         Ok(Writer::new(Tx::Sqlite(tx)))
     }
 
@@ -272,216 +484,62 @@ impl Writer {
     fn new(tx: Tx) -> Writer {
         Writer {
             tx,
-            pending_entries: Vec::new(),
-            pending_ineligible: Vec::new(),
-            held_list_rows: 0,
             index_dropped: false,
-            persons: Vec::new(),
-            entries: Vec::new(),
-            ineligible: Vec::new(),
         }
     }
 
-    /// Writes persons into `target`.
-    async fn persons(
+    /// SQLite: executes statements whose arguments a blocking thread builds meanwhile, so that
+    /// binding (allocation, UTF-8 checks) and SQLite's own work use both cores.
+    async fn sqlite_pipeline<F>(
         &mut self,
-        target: PersonTarget,
-        records: &[RegisterRecord],
-    ) -> Result<(), StoreError> {
-        match &mut self.tx {
-            Tx::Sqlite(tx) => {
-                let slot = match target {
-                    PersonTarget::Direct => &SQL_PERSONS,
-                    PersonTarget::Stage => &SQL_STAGE,
-                };
-                for chunk in records.chunks(SQLITE_PERSON_ROWS) {
-                    let mut q = sqlite_query(
-                        slot,
-                        target.sqlite_table(),
-                        PERSON_COLUMNS,
-                        SQLITE_PERSON_ROWS,
-                        chunk.len(),
-                    );
-                    for r in chunk {
-                        q = q
-                            .bind(r.pin.as_str())
-                            .bind(r.surname.as_str())
-                            .bind(r.given_name.as_str())
-                            .bind(r.patronymic.as_deref())
-                            .bind(r.sex.as_str())
-                            .bind(r.birth_date.to_string())
-                            .bind(r.citizen)
-                            .bind(r.biometrics)
-                            .bind(r.settlement.as_str())
-                            .bind(r.street.as_str())
-                            .bind(r.house.as_str())
-                            .bind(r.address_registered_on.to_string())
-                            .bind(r.residence_stamp)
-                            .bind(r.court_incapable)
-                            .bind(r.imprisoned);
-                    }
-                    q.execute(&mut **tx).await.map_err(person_err)?;
-                }
-                Ok(())
-            }
-            Tx::Postgres(_) => {
-                for r in records {
-                    copy_row(&mut self.persons, r);
-                    if self.persons.len() >= PG_COPY_CHUNK {
-                        self.flush_persons(target).await?;
-                    }
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// Writes the lists' rows for `records`: an entry for each eligible one, a row of reasons
-    /// for each other.
-    async fn outcomes(
-        &mut self,
-        compiler: &Compiler,
-        records: &[RegisterRecord],
-        assessed: &[Assessment],
-        report: &mut CompileReport,
-    ) -> Result<(), StoreError> {
-        if records.len() != assessed.len() {
-            return Err(StoreError::Backend(format!(
-                "{} records came with {} assessments",
-                records.len(),
-                assessed.len()
-            )));
-        }
-        let election = compiler.election().as_str();
-        for a in assessed {
-            report.count(a.reasons, true);
-        }
-        match &mut self.tx {
-            Tx::Sqlite(_) => {
-                // Buffered, so that every statement but the last has the full size and sqlx
-                // reuses one prepared statement per table.
-                for (r, a) in records.iter().zip(assessed) {
-                    if a.is_eligible() {
-                        self.pending_entries.push((r.pin, placed(compiler, a)?.1));
-                    } else {
-                        self.pending_ineligible.push((r.pin, *a));
-                    }
-                }
-                self.write_sqlite_outcomes(compiler, false).await
-            }
-            Tx::Postgres(_) => {
-                for (r, a) in records.iter().zip(assessed) {
-                    if a.is_eligible() {
-                        // Held (24 bytes a voter) and sent in PIN order at the end: the primary
-                        // key then grows at its right edge instead of at random pages, which
-                        // with a small shared_buffers made the list writes cost twice the
-                        // persons' COPY.
-                        self.pending_entries.push((r.pin, placed(compiler, a)?.1));
-                    } else {
-                        let b = &mut self.ineligible;
-                        copy_text(b, election);
-                        b.push(b'\t');
-                        b.extend_from_slice(r.pin.as_str().as_bytes());
-                        let _ = write!(b, "\t{}\t", a.reasons.bits());
-                        match a.station.and_then(|s| compiler.council_of(s)) {
-                            Some(c) => copy_text(b, c.as_str()),
-                            None => b.extend_from_slice(b"\\N"),
-                        }
-                        match a.station {
-                            Some(s) => {
-                                let _ = writeln!(b, "\t{}", s.get());
-                            }
-                            None => b.extend_from_slice(b"\t\\N\n"),
-                        }
-                    }
-                }
-                if self.ineligible.len() >= PG_COPY_CHUNK {
-                    self.flush_table("voter_ineligible", INELIGIBLE_COLUMNS)
-                        .await?;
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// Writes the buffered SQLite list rows: full statements only, or everything with `all`.
-    async fn write_sqlite_outcomes(
-        &mut self,
-        compiler: &Compiler,
-        all: bool,
-    ) -> Result<(), StoreError> {
+        statement: &'static Statement,
+        map_err: fn(sqlx::Error) -> StoreError,
+        build: F,
+    ) -> Result<(), StoreError>
+    where
+        F: FnOnce(&mut dyn FnMut(Rows) -> bool) -> Result<(), StoreError> + Send + 'static,
+    {
         let Tx::Sqlite(tx) = &mut self.tx else {
-            return Ok(());
+            return Err(StoreError::Backend(
+                "an SQLite pipeline on PostgreSQL".into(),
+            ));
         };
-        let keep = |n: usize| if all { 0 } else { n % SQLITE_OUTCOME_ROWS };
-        let cut = self.pending_entries.len() - keep(self.pending_entries.len());
-        for chunk in self.pending_entries[..cut].chunks(SQLITE_OUTCOME_ROWS) {
-            let mut q = sqlite_query(
-                &SQL_ENTRIES,
-                "temp.entry_rows",
-                HOLDING_ENTRY_COLUMNS,
-                SQLITE_OUTCOME_ROWS,
-                chunk.len(),
-            );
-            for (pin, station) in chunk {
-                let number = u32::try_from(*station)
-                    .ok()
-                    .and_then(|n| shailoo_domain::StationNumber::new(n).ok());
-                let council = number
-                    .and_then(|n| compiler.council_of(n))
-                    .map(|c| c.as_str());
-                q = q.bind(pin.as_str()).bind(council).bind(*station);
+        let (send, mut receive) = tokio::sync::mpsc::channel::<Rows>(2);
+        let builder = tokio::task::spawn_blocking(move || {
+            build(&mut |rows| send.blocking_send(rows).is_ok())
+        });
+        let mut result = Ok(());
+        while let Some(rows) = receive.recv().await {
+            if let Err(e) = statement
+                .query(rows.count, rows.args)
+                .execute(&mut **tx)
+                .await
+            {
+                result = Err(e);
+                break;
             }
-            q.execute(&mut **tx).await.map_err(db_err)?;
         }
-        self.pending_entries.drain(..cut);
-        self.held_list_rows += cut as u64;
-        let cut = self.pending_ineligible.len() - keep(self.pending_ineligible.len());
-        for chunk in self.pending_ineligible[..cut].chunks(SQLITE_OUTCOME_ROWS) {
-            let mut q = sqlite_query(
-                &SQL_INELIGIBLE,
-                "temp.ineligible_rows",
-                HOLDING_INELIGIBLE_COLUMNS,
-                SQLITE_OUTCOME_ROWS,
-                chunk.len(),
-            );
-            for (pin, a) in chunk {
-                q = q
-                    .bind(pin.as_str())
-                    .bind(i64::from(a.reasons.bits()))
-                    .bind(
-                        a.station
-                            .and_then(|s| compiler.council_of(s))
-                            .map(|c| c.as_str()),
-                    )
-                    .bind(a.station.map(|s| i64::from(s.get())));
-            }
-            q.execute(&mut **tx).await.map_err(db_err)?;
-        }
-        self.pending_ineligible.drain(..cut);
-        self.held_list_rows += cut as u64;
-        Ok(())
-    }
-
-    async fn flush_persons(&mut self, target: PersonTarget) -> Result<(), StoreError> {
-        let data = std::mem::take(&mut self.persons);
-        self.copy(target.table(), PERSON_COLUMNS, data)
+        drop(receive);
+        let built = builder
             .await
-            .map_err(person_err)
+            .map_err(|e| StoreError::Backend(format!("the statement builder stopped: {e}")))?;
+        result.map_err(map_err)?;
+        built
     }
 
-    async fn flush_table(&mut self, table: &str, columns: &str) -> Result<(), StoreError> {
-        let data = match table {
-            "voter_list_entries" => std::mem::take(&mut self.entries),
-            _ => std::mem::take(&mut self.ineligible),
-        };
-        self.copy(table, columns, data).await.map_err(db_err)
+    /// Sends `data` as one `COPY table (columns) FROM STDIN` (PostgreSQL only).
+    async fn copy(&mut self, table: &str, columns: &str, data: Vec<u8>) -> Result<(), StoreError> {
+        self.copy_raw(table, columns, data).await.map_err(db_err)
     }
 
-    /// Sends buffered rows as one `COPY` statement (PostgreSQL only; SQLite buffers nothing).
-    async fn copy(&mut self, table: &str, columns: &str, data: Vec<u8>) -> Result<(), sqlx::Error> {
+    async fn copy_raw(
+        &mut self,
+        table: &str,
+        columns: &str,
+        data: Vec<u8>,
+    ) -> Result<(), sqlx::Error> {
         let Tx::Postgres(tx) = &mut self.tx else {
-            return Ok(());
+            return Err(sqlx::Error::Protocol("COPY on SQLite".into()));
         };
         if data.is_empty() {
             return Ok(());
@@ -497,134 +555,322 @@ impl Writer {
         copy.finish().await.map(|_| ())
     }
 
-    /// Writes everything buffered (PostgreSQL: before any other statement may run on the
-    /// connection; SQLite: the last short statements, then the holding tables moved into the
-    /// real ones in PIN order).
-    async fn flush(
+    /// Writes the held persons `which` (indices in PIN order) into `persons`.
+    async fn put_persons(
         &mut self,
-        target: PersonTarget,
-        compiler: Option<&Compiler>,
+        held: &Arc<Held>,
+        which: Option<Arc<Vec<usize>>>,
     ) -> Result<(), StoreError> {
-        self.flush_persons(target).await?;
-        self.flush_table("voter_list_entries", ENTRY_COLUMNS)
-            .await?;
-        self.flush_table("voter_ineligible", INELIGIBLE_COLUMNS)
-            .await?;
-        if !matches!(self.tx, Tx::Sqlite(_)) {
-            if let Some(c) = compiler {
-                self.send_pg_entries(c).await?;
+        match &self.tx {
+            Tx::Sqlite(_) => {
+                let held = Arc::clone(held);
+                self.sqlite_pipeline(&PERSONS, person_err, move |send| {
+                    let mut rows = Rows::new(&PERSONS);
+                    let count = which.as_ref().map_or(held.rows.len(), |w| w.len());
+                    for k in 0..count {
+                        let i = which.as_ref().map_or(k, |w| w[k]);
+                        bind_person(&mut rows, held.row(&held.rows[i]))?;
+                        if rows.count == SQLITE_PERSON_ROWS
+                            && !send(std::mem::replace(&mut rows, Rows::new(&PERSONS)))
+                        {
+                            return Ok(());
+                        }
+                    }
+                    if rows.count > 0 {
+                        send(rows);
+                    }
+                    Ok(())
+                })
+                .await
             }
-            return Ok(());
+            Tx::Postgres(_) => {
+                let mut buf = Vec::with_capacity(PG_COPY_CHUNK + (64 << 10));
+                let count = which.as_ref().map_or(held.rows.len(), |w| w.len());
+                for k in 0..count {
+                    let i = which.as_ref().map_or(k, |w| w[k]);
+                    buf.extend_from_slice(held.row(&held.rows[i]));
+                    if buf.len() >= PG_COPY_CHUNK {
+                        let full = std::mem::replace(
+                            &mut buf,
+                            Vec::with_capacity(PG_COPY_CHUNK + (64 << 10)),
+                        );
+                        self.copy_raw("persons", PERSON_COLUMNS, full)
+                            .await
+                            .map_err(person_err)?;
+                    }
+                }
+                self.copy_raw("persons", PERSON_COLUMNS, buf)
+                    .await
+                    .map_err(person_err)
+            }
         }
-        self.move_sqlite_persons(target).await?;
-        if let Some(c) = compiler {
-            self.write_sqlite_outcomes(c, true).await?;
-            self.move_sqlite_lists(c.election()).await?;
-        }
-        Ok(())
     }
 
-    /// PostgreSQL: the held list entries, sorted by PIN, as COPY chunks.
-    async fn send_pg_entries(&mut self, compiler: &Compiler) -> Result<(), StoreError> {
-        let mut held = std::mem::take(&mut self.pending_entries);
-        held.sort_unstable_by_key(|(pin, _)| *pin);
-        let election = compiler.election().as_str();
-        for (pin, station) in held {
-            let number = u32::try_from(station)
-                .ok()
-                .and_then(|n| shailoo_domain::StationNumber::new(n).ok());
-            let council = number
-                .and_then(|n| compiler.council_of(n))
-                .ok_or_else(|| StoreError::Backend(format!("station {station} has no council")))?;
-            let b = &mut self.entries;
-            copy_text(b, election);
-            b.push(b'\t');
-            b.extend_from_slice(pin.as_str().as_bytes());
-            b.push(b'\t');
-            copy_text(b, council.as_str());
-            let _ = writeln!(b, "\t{station}\t{station}");
-            if self.entries.len() >= PG_COPY_CHUNK {
-                self.flush_table("voter_list_entries", ENTRY_COLUMNS)
+    /// Writes an election's lists from outcomes in PIN order: an entry for each eligible
+    /// person, a row of reasons for each other; counts them into `report`.
+    async fn put_lists(
+        &mut self,
+        compiler: &Arc<Compiler>,
+        outcomes: Arc<dyn Outcomes>,
+        report: &mut CompileReport,
+    ) -> Result<(), StoreError> {
+        for i in 0..outcomes.len() {
+            let a = outcomes.get(i).1;
+            if a.is_eligible() {
+                placed(compiler, &a)?;
+            }
+            report.count(a.reasons, true);
+        }
+        match &self.tx {
+            Tx::Sqlite(_) => {
+                let election: Arc<str> = Arc::from(compiler.election().as_str());
+                for eligible in [true, false] {
+                    let statement = if eligible { &ENTRIES } else { &INELIGIBLE };
+                    let outcomes = Arc::clone(&outcomes);
+                    let compiler = Arc::clone(compiler);
+                    let election = Arc::clone(&election);
+                    self.sqlite_pipeline(statement, db_err, move |send| {
+                        // Each council's name allocated once, shared by its voters' rows.
+                        let mut councils: HashMap<StationNumber, Option<Arc<str>>> = HashMap::new();
+                        let mut council_of = |s: Option<StationNumber>| {
+                            s.and_then(|s| {
+                                councils
+                                    .entry(s)
+                                    .or_insert_with(|| {
+                                        compiler.council_of(s).map(|c| Arc::from(c.as_str()))
+                                    })
+                                    .clone()
+                            })
+                        };
+                        let mut rows = Rows::new(statement);
+                        for i in 0..outcomes.len() {
+                            let (pin, a) = outcomes.get(i);
+                            if a.is_eligible() != eligible {
+                                continue;
+                            }
+                            let station = a.station.map(|s| i64::from(s.get()));
+                            rows.add(Arc::clone(&election))?;
+                            rows.text(pin.as_str())?;
+                            if eligible {
+                                rows.add(council_of(a.station))?;
+                                rows.add(station)?;
+                                rows.add(station)?;
+                            } else {
+                                rows.add(i64::from(a.reasons.bits()))?;
+                                rows.add(council_of(a.station))?;
+                                rows.add(station)?;
+                            }
+                            rows.count += 1;
+                            if rows.count == SQLITE_OUTCOME_ROWS
+                                && !send(std::mem::replace(&mut rows, Rows::new(statement)))
+                            {
+                                return Ok(());
+                            }
+                        }
+                        if rows.count > 0 {
+                            send(rows);
+                        }
+                        Ok(())
+                    })
                     .await?;
+                }
+                self.restore_station_index().await
+            }
+            Tx::Postgres(_) => {
+                let election = compiler.election().as_str();
+                let mut entries = Vec::with_capacity(PG_COPY_CHUNK + (64 << 10));
+                let mut ineligible = Vec::with_capacity(PG_COPY_CHUNK + (64 << 10));
+                for i in 0..outcomes.len() {
+                    let (pin, a) = outcomes.get(i);
+                    let council = a.station.and_then(|s| compiler.council_of(s));
+                    if a.is_eligible() {
+                        let b = &mut entries;
+                        copy_text(b, election);
+                        b.push(b'\t');
+                        b.extend_from_slice(pin.as_str().as_bytes());
+                        b.push(b'\t');
+                        copy_text(b, council.map_or("", |c| c.as_str()));
+                        let station = a.station.map_or(0, |s| s.get());
+                        let _ = writeln!(b, "\t{station}\t{station}");
+                    } else {
+                        let b = &mut ineligible;
+                        copy_text(b, election);
+                        b.push(b'\t');
+                        b.extend_from_slice(pin.as_str().as_bytes());
+                        let _ = write!(b, "\t{}\t", a.reasons.bits());
+                        match council {
+                            Some(c) => copy_text(b, c.as_str()),
+                            None => b.extend_from_slice(b"\\N"),
+                        }
+                        match a.station {
+                            Some(s) => {
+                                let _ = writeln!(b, "\t{}", s.get());
+                            }
+                            None => b.extend_from_slice(b"\t\\N\n"),
+                        }
+                    }
+                    for (buf, table, columns) in [
+                        (&mut entries, "voter_list_entries", ENTRY_COLUMNS),
+                        (&mut ineligible, "voter_ineligible", INELIGIBLE_COLUMNS),
+                    ] {
+                        if buf.len() >= PG_COPY_CHUNK {
+                            let full = std::mem::replace(
+                                buf,
+                                Vec::with_capacity(PG_COPY_CHUNK + (64 << 10)),
+                            );
+                            self.copy(table, columns, full).await?;
+                        }
+                    }
+                }
+                self.copy("voter_list_entries", ENTRY_COLUMNS, entries)
+                    .await?;
+                self.copy("voter_ineligible", INELIGIBLE_COLUMNS, ineligible)
+                    .await
             }
         }
-        self.flush_table("voter_list_entries", ENTRY_COLUMNS).await
     }
 
-    /// SQLite: the held persons into `persons` in PIN order, or an index on the staging table
-    /// for the diff.
-    async fn move_sqlite_persons(&mut self, target: PersonTarget) -> Result<(), StoreError> {
-        let Tx::Sqlite(tx) = &mut self.tx else {
+    /// SQLite: builds the lists' station index again after a bulk write without it.
+    async fn restore_station_index(&mut self) -> Result<(), StoreError> {
+        if !self.index_dropped {
             return Ok(());
-        };
-        let sql = match target {
-            PersonTarget::Direct => {
-                "INSERT INTO persons (pin, surname, given_name, patronymic, sex, birth_date, \
-                 citizen, biometrics, settlement, street, house, address_registered_on, \
-                 residence_stamp, court_incapable, imprisoned) \
-                 SELECT pin, surname, given_name, patronymic, sex, birth_date, citizen, \
-                 biometrics, settlement, street, house, address_registered_on, residence_stamp, \
-                 court_incapable, imprisoned FROM temp.person_rows ORDER BY pin"
-            }
-            PersonTarget::Stage => {
-                "CREATE INDEX IF NOT EXISTS temp.register_stage_pin ON register_stage (pin)"
-            }
-        };
-        sqlx::query(sql)
-            .execute(&mut **tx)
-            .await
-            .map_err(person_err)?;
-        sqlx::query("DELETE FROM temp.person_rows")
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    /// SQLite: the held list rows into the lists in PIN order; the station index is rebuilt
-    /// after a large move rather than updated row by row.
-    async fn move_sqlite_lists(&mut self, election: &ElectionId) -> Result<(), StoreError> {
-        let big = self.held_list_rows > SQLITE_REINDEX_ABOVE;
-        let Tx::Sqlite(tx) = &mut self.tx else {
-            return Ok(());
-        };
-        if big && !self.index_dropped {
-            sqlx::query("DROP INDEX IF EXISTS voter_list_entries_station")
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-            self.index_dropped = true;
         }
-        for sql in [
-            "INSERT INTO voter_list_entries (election, pin, council, home_station, station) \
-             SELECT $1, pin, council, station, station FROM temp.entry_rows ORDER BY pin",
-            "INSERT INTO voter_ineligible (election, pin, reasons, council, home_station) \
-             SELECT $1, pin, reasons, council, home_station FROM temp.ineligible_rows \
-             ORDER BY pin",
-        ] {
-            sqlx::query(sql)
-                .bind(election.as_str())
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-        }
-        for sql in [
-            "DELETE FROM temp.entry_rows",
-            "DELETE FROM temp.ineligible_rows",
-        ] {
-            sqlx::query(sql).execute(&mut **tx).await.map_err(db_err)?;
-        }
-        self.held_list_rows = 0;
-        if self.index_dropped {
+        if let Tx::Sqlite(tx) = &mut self.tx {
             sqlx::query(
                 "CREATE INDEX voter_list_entries_station ON voter_list_entries (election, station)",
             )
             .execute(&mut **tx)
             .await
             .map_err(db_err)?;
-            self.index_dropped = false;
         }
+        self.index_dropped = false;
         Ok(())
+    }
+
+    /// Writes the changes of import `id`, in PIN order.
+    async fn put_changes(
+        &mut self,
+        id: i64,
+        changes: Vec<(Pin, Change)>,
+    ) -> Result<(), StoreError> {
+        match &self.tx {
+            Tx::Sqlite(_) => {
+                self.sqlite_pipeline(&CHANGES, db_err, move |send| {
+                    let mut rows = Rows::new(&CHANGES);
+                    for (pin, change) in &changes {
+                        rows.add(id)?;
+                        rows.text(pin.as_str())?;
+                        rows.add(change.as_str())?;
+                        rows.count += 1;
+                        if rows.count == SQLITE_OUTCOME_ROWS
+                            && !send(std::mem::replace(&mut rows, Rows::new(&CHANGES)))
+                        {
+                            return Ok(());
+                        }
+                    }
+                    if rows.count > 0 {
+                        send(rows);
+                    }
+                    Ok(())
+                })
+                .await
+            }
+            Tx::Postgres(_) => {
+                let mut buf = Vec::new();
+                for (pin, change) in &changes {
+                    let _ = writeln!(buf, "{id}\t{}\t{}", pin.as_str(), change.as_str());
+                    if buf.len() >= PG_COPY_CHUNK {
+                        let full = std::mem::take(&mut buf);
+                        self.copy("register_changes", CHANGE_COLUMNS, full).await?;
+                    }
+                }
+                self.copy("register_changes", CHANGE_COLUMNS, buf).await
+            }
+        }
+    }
+
+    /// Reads the stored register in PIN order and merges it with the sorted extract.
+    async fn diff(&mut self, held: &Held) -> Result<Diff, StoreError> {
+        let mut merge = Merge {
+            held,
+            next: 0,
+            diff: Diff::default(),
+        };
+        match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                let mut rows = sqlx::query(
+                    "SELECT pin, surname, given_name, patronymic, sex, birth_date, citizen, \
+                     biometrics, settlement, street, house, address_registered_on, \
+                     residence_stamp, court_incapable, imprisoned FROM persons ORDER BY pin",
+                )
+                .fetch(&mut **tx);
+                let mut line = Vec::with_capacity(512);
+                while let Some(row) = rows.try_next().await.map_err(db_err)? {
+                    line.clear();
+                    for i in 0..PERSON_COLUMN_COUNT {
+                        if i > 0 {
+                            line.push(b'\t');
+                        }
+                        if PERSON_BOOLEANS.contains(&i) {
+                            let v: bool = row.try_get(i).map_err(db_err)?;
+                            line.push(if v { b't' } else { b'f' });
+                        } else {
+                            match row.try_get::<Option<&str>, _>(i).map_err(db_err)? {
+                                Some(text) => copy_text(&mut line, text),
+                                None => line.extend_from_slice(b"\\N"),
+                            }
+                        }
+                    }
+                    merge.stored(&line)?;
+                }
+            }
+            Tx::Postgres(tx) => {
+                let mut stream = tx
+                    .copy_out_raw(
+                        "COPY (SELECT pin, surname, given_name, patronymic, sex, birth_date, \
+                         citizen, biometrics, settlement, street, house, address_registered_on, \
+                         residence_stamp, court_incapable, imprisoned FROM persons ORDER BY pin) \
+                         TO STDOUT",
+                    )
+                    .await
+                    .map_err(db_err)?;
+                let mut carry: Vec<u8> = Vec::new();
+                while let Some(chunk) = stream.try_next().await.map_err(db_err)? {
+                    let mut rest: &[u8] = &chunk;
+                    while let Some(end) = rest.iter().position(|b| *b == b'\n') {
+                        if carry.is_empty() {
+                            merge.stored(&rest[..end])?;
+                        } else {
+                            carry.extend_from_slice(&rest[..end]);
+                            merge.stored(&carry)?;
+                            carry.clear();
+                        }
+                        rest = &rest[end + 1..];
+                    }
+                    carry.extend_from_slice(rest);
+                }
+                if !carry.is_empty() {
+                    merge.stored(&carry)?;
+                }
+            }
+        }
+        Ok(merge.finish())
+    }
+
+    /// Applies a diff to `persons`: removed and changed persons out, added and changed in.
+    async fn apply(&mut self, id: i64, held: &Arc<Held>, diff: Diff) -> Result<(), StoreError> {
+        self.put_changes(id, diff.changes).await?;
+        on_tx!(&mut self.tx, |t, d| {
+            sqlx::query(
+                "DELETE FROM persons WHERE pin IN (SELECT pin FROM register_changes \
+                 WHERE import_id = $1 AND kind IN ('changed', 'removed'))",
+            )
+            .bind(id)
+            .execute(&mut **t)
+            .await
+            .map_err(db_err)?;
+        });
+        self.put_persons(held, Some(Arc::new(diff.write))).await
     }
 
     /// Locks the audit head (PostgreSQL: the row; SQLite already holds the write lock).
@@ -677,13 +923,39 @@ impl Writer {
             });
         }
         if let Tx::Sqlite(tx) = &mut self.tx {
-            // Deleting millions of entries would update the index row by row; the move that
+            // Deleting millions of entries would update the index row by row; the write that
             // follows every clear builds it again.
             sqlx::query("DROP INDEX IF EXISTS voter_list_entries_station")
                 .execute(&mut **tx)
                 .await
                 .map_err(db_err)?;
             self.index_dropped = true;
+            // When the lists hold this election only, an unqualified DELETE lets SQLite free
+            // the whole tree at once instead of deleting 4 million rows one by one.
+            for table in ["voter_list_entries", "voter_ineligible"] {
+                let (low, high): (Option<String>, Option<String>) = (
+                    sqlx::query_scalar(AssertSqlSafe(format!("SELECT min(election) FROM {table}")))
+                        .fetch_one(&mut **tx)
+                        .await
+                        .map_err(db_err)?,
+                    sqlx::query_scalar(AssertSqlSafe(format!("SELECT max(election) FROM {table}")))
+                        .fetch_one(&mut **tx)
+                        .await
+                        .map_err(db_err)?,
+                );
+                let only_this =
+                    |e: &Option<String>| e.as_deref().is_none_or(|e| e == election.as_str());
+                let query = if only_this(&low) && only_this(&high) {
+                    sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+                } else {
+                    sqlx::query(AssertSqlSafe(format!(
+                        "DELETE FROM {table} WHERE election = $1"
+                    )))
+                    .bind(election.as_str())
+                };
+                query.execute(&mut **tx).await.map_err(db_err)?;
+            }
+            return Ok(());
         }
         on_tx!(&mut self.tx, |t, d| {
             sqlx::query("DELETE FROM voter_list_entries WHERE election = $1")
@@ -708,6 +980,19 @@ impl Writer {
         actor: &str,
         at: Timestamp,
     ) -> Result<(), StoreError> {
+        on_tx!(&mut self.tx, |t, d| crate::claims::reapply_accepted(
+            &mut **t,
+            &report.election
+        )
+        .await?);
+        // VOT-07: approved remote-voting applications outlive a recompile.
+        on_tx!(&mut self.tx, |t, d| {
+            sqlx::query(crate::remote::REAPPLY_APPROVED)
+                .bind(report.election.as_str())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
         on_tx!(&mut self.tx, |t, d| {
             sqlx::query(
                 "INSERT INTO voter_list_state (election, compiled_at, register_import, eligible, \
@@ -726,78 +1011,32 @@ impl Writer {
         });
         self.audit(head, report.audit_event(actor, at)).await
     }
+}
 
-    /// The stored records of these PINs.
-    async fn persons_by_pin(&mut self, pins: &[Pin]) -> Result<Vec<RegisterRecord>, StoreError> {
-        let mut out = Vec::with_capacity(pins.len());
-        for pin in pins {
-            let row: Option<PersonTuple> = on_tx!(&mut self.tx, |t, d| {
-                sqlx::query_as(PERSON_BY_PIN)
-                    .bind(pin.as_str())
-                    .fetch_optional(&mut **t)
-                    .await
-                    .map_err(db_err)?
-            });
-            if let Some(row) = row {
-                out.push(person_record(row)?);
-            }
-        }
-        Ok(out)
+/// Outcomes in PIN order, shared with the statement builder's thread.
+trait Outcomes: Send + Sync {
+    fn len(&self) -> usize;
+    fn get(&self, i: usize) -> (Pin, Assessment);
+}
+
+impl Outcomes for Held {
+    fn len(&self) -> usize {
+        self.rows.len()
     }
-
-    /// Replaces the list rows of some persons by a new assessment (duplicated PINs, found only
-    /// once the whole extract was read), keeping the report's counts right.
-    async fn reassess(
-        &mut self,
-        compiler: &Compiler,
-        records: &[RegisterRecord],
-        assessed: &[Assessment],
-        report: &mut CompileReport,
-    ) -> Result<(), StoreError> {
-        let election = compiler.election().as_str();
-        for r in records {
-            let old: Option<i64> = on_tx!(&mut self.tx, |t, d| {
-                let gone =
-                    sqlx::query("DELETE FROM voter_list_entries WHERE election = $1 AND pin = $2")
-                        .bind(election)
-                        .bind(r.pin.as_str())
-                        .execute(&mut **t)
-                        .await
-                        .map_err(db_err)?
-                        .rows_affected();
-                if gone > 0 {
-                    Some(0)
-                } else {
-                    sqlx::query_scalar(
-                        "DELETE FROM voter_ineligible WHERE election = $1 AND pin = $2 \
-                         RETURNING reasons",
-                    )
-                    .bind(election)
-                    .bind(r.pin.as_str())
-                    .fetch_optional(&mut **t)
-                    .await
-                    .map_err(db_err)?
-                }
-            });
-            if let Some(bits) = old {
-                let reasons = u16::try_from(bits)
-                    .ok()
-                    .and_then(Reasons::from_bits)
-                    .ok_or_else(|| {
-                        StoreError::Corrupt(format!("voter_ineligible: reasons {bits}"))
-                    })?;
-                report.count(reasons, false);
-            }
-        }
-        self.outcomes(compiler, records, assessed, report).await?;
-        // Buffered rows (COPY data, short SQLite statements) go out now.
-        self.flush(PersonTarget::Direct, Some(compiler)).await
+    fn get(&self, i: usize) -> (Pin, Assessment) {
+        let h = &self.rows[i];
+        (h.pin, h.outcome)
     }
 }
 
-const PERSON_BY_PIN: &str = "SELECT pin, surname, given_name, patronymic, sex, birth_date, \
-     citizen, biometrics, settlement, street, house, address_registered_on, residence_stamp, \
-     court_incapable, imprisoned FROM persons WHERE pin = $1";
+impl Outcomes for Vec<(Pin, Assessment)> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+    fn get(&self, i: usize) -> (Pin, Assessment) {
+        self[i]
+    }
+}
 
 fn count_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -838,25 +1077,16 @@ fn person_err(e: sqlx::Error) -> StoreError {
     db_err(e)
 }
 
-/// The staging table: the columns of `persons`, keyed by PIN, private to the transaction.
-/// (SQLite: no key while loading, so that rows append; the index on `pin` comes before the
-/// diff. The batcher already dropped second copies of a PIN.)
-const SQLITE_STAGE: &str = "CREATE TEMP TABLE register_stage (pin TEXT NOT NULL, \
-     surname TEXT NOT NULL, given_name TEXT NOT NULL, patronymic TEXT, sex TEXT NOT NULL, \
-     birth_date TEXT NOT NULL, citizen INTEGER NOT NULL, biometrics INTEGER NOT NULL, \
-     settlement TEXT NOT NULL, street TEXT NOT NULL, house TEXT NOT NULL, \
-     address_registered_on TEXT NOT NULL, residence_stamp INTEGER NOT NULL, \
-     court_incapable INTEGER NOT NULL, imprisoned INTEGER NOT NULL)";
-const POSTGRES_STAGE: &str =
-    "CREATE TEMP TABLE register_stage (LIKE persons INCLUDING ALL) ON COMMIT DROP";
+// ---------------------------------------------------------------------------------------------
+// Import
 
 /// An import in progress.
 pub(crate) struct Import {
     w: Writer,
-    target: PersonTarget,
+    /// The register was empty at `begin`: everything is added, nothing to diff.
+    empty: bool,
     options: ImportOptions,
-    staged: u64,
-    report: Option<CompileReport>,
+    held: Held,
     failed: bool,
 }
 
@@ -889,112 +1119,32 @@ impl Import {
                 .map_err(db_err)?;
             any.is_none()
         });
-        let target = if empty {
-            PersonTarget::Direct
-        } else {
-            on_tx!(&mut w.tx, |t, d| {
-                let create = match d {
-                    Dialect::Sqlite => SQLITE_STAGE,
-                    Dialect::Postgres => POSTGRES_STAGE,
-                };
-                if d == Dialect::Sqlite {
-                    // Defensive: a rolled-back import took its table with it already.
-                    sqlx::query("DROP TABLE IF EXISTS temp.register_stage")
-                        .execute(&mut **t)
-                        .await
-                        .map_err(db_err)?;
-                }
-                sqlx::query(create)
-                    .execute(&mut **t)
-                    .await
-                    .map_err(db_err)?;
-            });
-            PersonTarget::Stage
-        };
-        let report = options
-            .compile
-            .as_ref()
-            .map(|c| CompileReport::new(c.election()));
         Ok(Box::new(Import {
             w,
-            target,
+            empty,
             options,
-            staged: 0,
-            report,
+            held: Held::default(),
             failed: false,
         }))
     }
 
-    /// The diff of the staged extract against `persons`, recorded as import `id` and applied.
-    /// Returns (added, changed, removed).
-    async fn diff(&mut self, id: i64) -> Result<(u64, u64, u64), StoreError> {
-        Ok(on_tx!(&mut self.w.tx, |t, d| {
-            let added = sqlx::query(
-                "INSERT INTO register_changes (import_id, pin, kind) SELECT $1, s.pin, 'added' \
-                 FROM register_stage s WHERE NOT EXISTS \
-                 (SELECT 1 FROM persons p WHERE p.pin = s.pin)",
-            )
-            .bind(id)
-            .execute(&mut **t)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
-            let removed = sqlx::query(
-                "INSERT INTO register_changes (import_id, pin, kind) SELECT $1, p.pin, 'removed' \
-                 FROM persons p WHERE NOT EXISTS \
-                 (SELECT 1 FROM register_stage s WHERE s.pin = p.pin)",
-            )
-            .bind(id)
-            .execute(&mut **t)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
-            // IS DISTINCT FROM: NULL-safe (patronymic is optional); SQLite has it since 3.39.
-            let changed = sqlx::query(
-                "INSERT INTO register_changes (import_id, pin, kind) SELECT $1, s.pin, 'changed' \
-                 FROM register_stage s JOIN persons p ON p.pin = s.pin WHERE \
-                 s.surname <> p.surname OR s.given_name <> p.given_name \
-                 OR s.patronymic IS DISTINCT FROM p.patronymic OR s.sex <> p.sex \
-                 OR s.birth_date <> p.birth_date OR s.citizen <> p.citizen \
-                 OR s.biometrics <> p.biometrics OR s.settlement <> p.settlement \
-                 OR s.street <> p.street OR s.house <> p.house \
-                 OR s.address_registered_on <> p.address_registered_on \
-                 OR s.residence_stamp <> p.residence_stamp \
-                 OR s.court_incapable <> p.court_incapable OR s.imprisoned <> p.imprisoned",
-            )
-            .bind(id)
-            .execute(&mut **t)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
-            sqlx::query(
-                "DELETE FROM persons WHERE pin IN (SELECT pin FROM register_changes \
-                 WHERE import_id = $1 AND kind IN ('changed', 'removed'))",
-            )
-            .bind(id)
-            .execute(&mut **t)
-            .await
-            .map_err(db_err)?;
-            sqlx::query(
-                "INSERT INTO persons (pin, surname, given_name, patronymic, sex, birth_date, \
-                 citizen, biometrics, settlement, street, house, address_registered_on, \
-                 residence_stamp, court_incapable, imprisoned) \
-                 SELECT pin, surname, given_name, patronymic, sex, birth_date, \
-                 citizen, biometrics, settlement, street, house, address_registered_on, \
-                 residence_stamp, court_incapable, imprisoned FROM register_stage \
-                 WHERE pin IN (SELECT pin FROM register_changes \
-                 WHERE import_id = $1 AND kind IN ('added', 'changed')) ORDER BY pin",
-            )
-            .bind(id)
-            .execute(&mut **t)
-            .await
-            .map_err(db_err)?;
-            sqlx::query("DROP TABLE register_stage")
-                .execute(&mut **t)
-                .await
-                .map_err(db_err)?;
-            (added, changed, removed)
-        }))
+    fn hold(&mut self, batch: &ImportBatch) -> Result<(), StoreError> {
+        let compiling = self.options.compile.is_some();
+        if compiling && batch.records.len() != batch.assessed.len() {
+            return Err(StoreError::Backend(format!(
+                "{} records came with {} assessments",
+                batch.records.len(),
+                batch.assessed.len()
+            )));
+        }
+        for (i, r) in batch.records.iter().enumerate() {
+            let outcome = batch.assessed.get(i).copied().unwrap_or(Assessment {
+                station: None,
+                reasons: Reasons::EMPTY,
+            });
+            self.held.push(r, outcome)?;
+        }
+        Ok(())
     }
 }
 
@@ -1004,22 +1154,11 @@ impl RegisterImport for Import {
         if self.failed {
             return Err(refused().into());
         }
-        let result = async {
-            self.w.persons(self.target, &batch.records).await?;
-            if let (Some(compiler), Some(report)) = (&self.options.compile, &mut self.report) {
-                self.w
-                    .outcomes(compiler, &batch.records, &batch.assessed, report)
-                    .await?;
-            }
-            Ok::<(), StoreError>(())
-        }
-        .await;
+        let result = self.hold(batch);
         if result.is_err() {
             self.failed = true;
         }
-        result?;
-        self.staged += batch.records.len() as u64;
-        Ok(())
+        Ok(result?)
     }
 
     async fn finish(
@@ -1029,14 +1168,42 @@ impl RegisterImport for Import {
         if self.failed {
             return Err(refused().into());
         }
-        let started = std::time::Instant::now();
-        let compiler = self.options.compile.clone();
-        self.w.flush(self.target, compiler.as_deref()).await?;
         // Where an import's time goes, for the benchmark (SHAILOO_LOG=shailoo_store=info).
-        tracing::info!(
-            seconds = started.elapsed().as_secs_f64(),
-            "import: buffered rows written"
-        );
+        let started = Instant::now();
+        let phase = |what: &str| {
+            tracing::info!(seconds = started.elapsed().as_secs_f64(), "import: {what}");
+        };
+        let mut held = std::mem::take(&mut self.held);
+        held.scratch = Vec::new();
+        held.rows.sort_unstable_by_key(|h| h.pin);
+        if held.rows.windows(2).any(|w| w[0].pin == w[1].pin) {
+            // The batcher drops later copies; two here would be a caller's mistake.
+            let pin = held
+                .rows
+                .windows(2)
+                .find(|w| w[0].pin == w[1].pin)
+                .map(|w| w[0].pin.as_str().to_owned())
+                .unwrap_or_default();
+            return Err(StoreError::Duplicate {
+                what: "PIN",
+                key: pin,
+            }
+            .into());
+        }
+        if self.options.compile.is_some() {
+            // VOT-06: the first copy of a duplicated PIN went in as if it were alone.
+            for d in duplicates {
+                if let Ok(i) = held.rows.binary_search_by_key(&d.pin, |h| h.pin) {
+                    held.rows[i]
+                        .outcome
+                        .reasons
+                        .insert(IneligibilityReason::DuplicatePin);
+                }
+            }
+        }
+        let held = Arc::new(held);
+        let persons = held.rows.len() as u64;
+        phase("extract sorted");
         let mut head = self.w.lock_head().await?;
         if let Some(compiler) = &self.options.compile {
             // PostgreSQL: another writer may have frozen the lists since `begin`.
@@ -1068,23 +1235,34 @@ impl RegisterImport for Import {
             .map_err(db_err)?;
             id
         });
-        let (added, changed, removed) = match self.target {
-            PersonTarget::Direct => (self.staged, 0, 0),
-            PersonTarget::Stage => self.diff(id).await?,
+        let (added, changed, removed) = if self.empty {
+            self.w.put_persons(&held, None).await?;
+            (persons, 0, 0)
+        } else {
+            let diff = self.w.diff(&held).await?;
+            phase("diffed against the stored register");
+            let counts = (
+                diff.count(Change::Added),
+                diff.count(Change::Changed),
+                diff.count(Change::Removed),
+            );
+            self.w.apply(id, &held, diff).await?;
+            counts
         };
+        phase("persons written");
         let copies: u64 = duplicates
             .iter()
             .map(|d| u64::from(d.copies.saturating_sub(1)))
             .sum();
-        let report = ImportReport {
+        let mut report = ImportReport {
             import_id: id,
             source: self.options.source.clone(),
-            records: self.staged + copies,
-            persons: self.staged,
+            records: persons + copies,
+            persons,
             added,
             changed,
             removed,
-            unchanged: self.staged.saturating_sub(added + changed),
+            unchanged: persons.saturating_sub(added + changed),
             duplicate_pins: duplicates.len() as u64,
             compiled: None,
         };
@@ -1122,16 +1300,11 @@ impl RegisterImport for Import {
         self.w
             .audit(&mut head, report.audit_event(&actor, at))
             .await?;
-        let mut report = report;
-        if let (Some(compiler), Some(mut compiled)) = (compile, self.report.take()) {
-            // VOT-06: the first copy of a duplicated PIN went in as if it were alone.
-            let pins: Vec<Pin> = duplicates.iter().map(|d| d.pin).collect();
-            let records = self.w.persons_by_pin(&pins).await?;
-            let assessed: Vec<Assessment> =
-                records.iter().map(|r| compiler.assess(r, true)).collect();
-            self.w
-                .reassess(&compiler, &records, &assessed, &mut compiled)
-                .await?;
+        if let Some(compiler) = compile {
+            let mut compiled = CompileReport::new(compiler.election());
+            let outcomes: Arc<dyn Outcomes> = held;
+            self.w.put_lists(&compiler, outcomes, &mut compiled).await?;
+            phase("lists written");
             compiled.register_import = Some(id);
             self.w
                 .finish_compile(&mut head, &compiled, &actor, at)
@@ -1139,10 +1312,7 @@ impl RegisterImport for Import {
             report.compiled = Some(compiled);
         }
         self.w.commit().await?;
-        tracing::info!(
-            seconds = started.elapsed().as_secs_f64(),
-            "import: committed"
-        );
+        phase("committed");
         Ok(report)
     }
 }
@@ -1185,6 +1355,7 @@ pub(crate) async fn compile(
         (pins.into_iter().collect(), import)
     });
     let mut report = CompileReport::new(compiler.election());
+    let mut outcomes: Vec<(Pin, Assessment)> = Vec::new();
     let mut after = String::new();
     loop {
         let rows: Vec<PersonTuple> = on_tx!(&mut w.tx, |t, d| {
@@ -1201,20 +1372,14 @@ pub(crate) async fn compile(
         });
         let Some(last) = rows.last() else { break };
         after = last.0.clone();
-        let records = rows
-            .into_iter()
-            .map(person_record)
-            .collect::<Result<Vec<_>, _>>()?;
-        let assessed: Vec<Assessment> = records
-            .iter()
-            .map(|r| compiler.assess(r, duplicates.contains(r.pin.as_str())))
-            .collect();
-        w.outcomes(&compiler, &records, &assessed, &mut report)
-            .await?;
-        // PostgreSQL: the next page is read on the same connection, so send what is buffered
-        // once it is large (`outcomes` does), and always before the end.
+        for row in rows {
+            let r = person_record(row)?;
+            let duplicated = duplicates.contains(r.pin.as_str());
+            outcomes.push((r.pin, compiler.assess(&r, duplicated)));
+        }
     }
-    w.flush(PersonTarget::Direct, Some(&compiler)).await?;
+    let outcomes: Arc<dyn Outcomes> = Arc::new(outcomes);
+    w.put_lists(&compiler, outcomes, &mut report).await?;
     report.register_import = import;
     w.finish_compile(&mut head, &report, actor, at).await?;
     w.commit().await?;
@@ -1257,5 +1422,19 @@ mod tests {
                 .count(),
             15
         );
+    }
+
+    #[test]
+    fn copy_fields_undo_both_engines_escapes() {
+        let fields: Vec<Option<Vec<u8>>> = copy_fields(b"a\\tb\t\\N\tc\\\\d\\v\n")
+            .map(|f| f.map(Cow::into_owned))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![Some(b"a\tb".to_vec()), None, Some(b"c\\d\x0b".to_vec())]
+        );
+        // PostgreSQL writes a vertical tab as `\v`, shailoo leaves it raw: the same person.
+        assert!(same_person(b"x\x0by\tz\n", b"x\\vy\tz"));
+        assert!(!same_person(b"x\ty\n", b"x\t\\N"));
     }
 }
