@@ -122,6 +122,14 @@ pub const IRRELEVANT_ACTIONS: &[&str] = &[
     "calendar_override_set",
     // Loading the register changes persons; the lists change when they are compiled.
     "register_loaded",
+    // A voter-list claim changes the lists only when accepted (VOT-08).
+    "voter_list_claim_filed",
+    "voter_list_claim_rejected",
+    // The voter cabinet's sign-ins (shailoo_app::cabinet).
+    "cabinet_code_issued",
+    "cabinet_challenge_locked",
+    "cabinet_signed_in",
+    "cabinet_signed_out",
 ];
 
 /// Beyond this many audit entries since the snapshot, rebuild without reading them.

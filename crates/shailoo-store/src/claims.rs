@@ -1,8 +1,809 @@
-//! [`shailoo_app::ClaimStore`] on both engines.
+//! [`shailoo_app::ClaimStore`] on both engines, and the re-application of accepted inclusions
+//! that a compile of the lists runs inside its own transaction ([`reapply_accepted`]).
+//!
+//! Every writer takes the audit head lock first (the `lock_head!` pattern of `db.rs`), so the
+//! checks that follow — frozen lists, one open claim per voter and kind, the claim still filed
+//! — read a state no other writer can change before the commit: of two concurrent decisions on
+//! one claim, the second finds it decided.
 
-use crate::Db;
+use crate::rows::{corrupt, date, station_number, timestamp};
+use crate::{Db, WritePool, db_err};
 use async_trait::async_trait;
 use shailoo_app::ClaimStore;
+use shailoo_app::StoreError;
+use shailoo_app::audit::AuditEvent;
+use shailoo_app::claims::{
+    Amendment, Channel, Claim, ClaimDecision, ClaimDraft, ClaimError, ClaimFilter, ClaimId,
+    ClaimKind, ClaimRequest, ClaimState, ClaimStatus, CopyFormat, CopyInfo, DataCorrection,
+    Decided, Field, ListCorrection, PassportCopy, Text,
+};
+use shailoo_domain::{ElectionId, Pin, StationNumber};
+use sqlx::{AssertSqlSafe, PgConnection, SqliteConnection};
+
+const T: &str = "voter_list_claims";
+
+const COLUMNS: &str = "SELECT c.id, c.election, c.pin, c.kind, c.station, c.surname, \
+     c.given_name, c.patronymic, c.birth_date, c.street, c.house, c.statement, c.channel, \
+     c.filed_by, c.filed_at, c.status, c.note, c.decided_by, c.decided_at, k.content_type, \
+     k.digest, k.size FROM voter_list_claims c JOIN voter_list_claim_copies k ON k.claim_id = c.id";
+
+const FROZEN_AT: &str = "SELECT frozen_at FROM voter_list_state WHERE election = $1";
+
+const ELECTION_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM elections WHERE id = $1";
+
+const PERSON: &str = "SELECT surname, given_name, patronymic, birth_date, street, house \
+     FROM persons WHERE pin = $1";
+
+/// The station's council and whether it is a remote-voting station, with whether that council
+/// holds this election.
+const STATION: &str = "SELECT s.council, s.remote_voting, \
+     (SELECT CAST(1 AS BIGINT) FROM election_councils e WHERE e.election = $1 \
+        AND e.council = s.council) AS electing \
+     FROM stations s WHERE s.number = $2";
+
+const ENTRY: &str =
+    "SELECT council, station FROM voter_list_entries WHERE election = $1 AND pin = $2";
+
+const OPEN_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM voter_list_claims \
+     WHERE election = $1 AND pin = $2 AND kind = $3 AND status = 'filed'";
+
+const CORRECTION: &str = "SELECT claim_id, surname, given_name, patronymic, birth_date, street, \
+     house FROM voter_list_corrections WHERE election = $1 AND pin = $2";
+
+const INCLUDE: &str = "INSERT INTO voter_list_entries (election, pin, council, home_station, \
+     station) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (election, pin) DO UPDATE SET \
+     council = excluded.council, home_station = excluded.home_station, station = excluded.station";
+
+const SET_CORRECTION: &str = "INSERT INTO voter_list_corrections (election, pin, claim_id, \
+     surname, given_name, patronymic, birth_date, street, house) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (election, pin) DO UPDATE SET \
+     claim_id = excluded.claim_id, surname = excluded.surname, \
+     given_name = excluded.given_name, patronymic = excluded.patronymic, \
+     birth_date = excluded.birth_date, street = excluded.street, house = excluded.house";
+
+const AMEND: &str = "INSERT INTO voter_list_amendments (claim_id, field, election, pin, \
+     before_value, after_value, amended_by, amended_at, note) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+const SET_DECISION: &str = "UPDATE voter_list_claims SET status = $2, note = $3, \
+     decided_by = $4, decided_at = $5 WHERE id = $1";
+
+/// Takes the voters of accepted inclusions off the ineligible rows of an election.
+const REAPPLY_UNMARK: &str = "DELETE FROM voter_ineligible WHERE election = $1 AND pin IN \
+     (SELECT c.pin FROM voter_list_claims c WHERE c.election = $1 AND c.kind = 'inclusion' \
+        AND c.status = 'accepted' AND EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin))";
+
+/// Puts the voter of each person's latest accepted inclusion on that station's list.
+const REAPPLY_INCLUDE: &str = "INSERT INTO voter_list_entries (election, pin, council, \
+     home_station, station) SELECT c.election, c.pin, s.council, c.station, c.station \
+     FROM voter_list_claims c JOIN stations s ON s.number = c.station \
+     WHERE c.election = $1 AND c.kind = 'inclusion' AND c.status = 'accepted' \
+     AND c.id = (SELECT MAX(c2.id) FROM voter_list_claims c2 WHERE c2.election = c.election \
+        AND c2.pin = c.pin AND c2.kind = 'inclusion' AND c2.status = 'accepted') \
+     AND EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin) \
+     ON CONFLICT (election, pin) DO UPDATE SET council = excluded.council, \
+     home_station = excluded.home_station, station = excluded.station";
+
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    id: i64,
+    election: String,
+    pin: String,
+    kind: String,
+    station: i64,
+    surname: Option<String>,
+    given_name: Option<String>,
+    patronymic: Option<String>,
+    birth_date: Option<String>,
+    street: Option<String>,
+    house: Option<String>,
+    statement: Option<String>,
+    channel: String,
+    filed_by: String,
+    filed_at: String,
+    status: String,
+    note: Option<String>,
+    decided_by: Option<String>,
+    decided_at: Option<String>,
+    content_type: String,
+    digest: String,
+    size: i64,
+}
+
+/// Parses an optional stored text through [`Text::parse`].
+fn text(key: &str, column: &str, v: Option<String>) -> Result<Option<Text>, StoreError> {
+    v.map(|v| Text::parse(&v).map_err(|e| corrupt(T, key, format!("{column}: {e}"))))
+        .transpose()
+}
+
+#[allow(clippy::too_many_arguments, reason = "the six correctable columns")]
+fn correction(
+    table: &str,
+    key: &str,
+    surname: Option<String>,
+    given_name: Option<String>,
+    patronymic: Option<String>,
+    birth_date: Option<String>,
+    street: Option<String>,
+    house: Option<String>,
+) -> Result<DataCorrection, StoreError> {
+    DataCorrection::new(
+        text(key, "surname", surname)?,
+        text(key, "given_name", given_name)?,
+        text(key, "patronymic", patronymic)?,
+        birth_date
+            .map(|d| date(table, key, "birth_date", &d))
+            .transpose()?,
+        text(key, "street", street)?,
+        text(key, "house", house)?,
+    )
+    .map_err(|e| corrupt(table, key, e))
+}
+
+impl ClaimRow {
+    fn into_domain(self) -> Result<Claim, StoreError> {
+        // The key names the row by id: the PIN stays out of messages and logs.
+        let key = self.id.to_string();
+        let key = key.as_str();
+        let kind = ClaimKind::parse(&self.kind)
+            .ok_or_else(|| corrupt(T, key, format!("kind {:?}", self.kind)))?;
+        let request = match kind {
+            ClaimKind::Inclusion => ClaimRequest::Inclusion,
+            ClaimKind::Correction => ClaimRequest::Correction(correction(
+                T,
+                key,
+                self.surname,
+                self.given_name,
+                self.patronymic,
+                self.birth_date,
+                self.street,
+                self.house,
+            )?),
+        };
+        let state = ClaimState::parse(&self.status)
+            .ok_or_else(|| corrupt(T, key, format!("status {:?}", self.status)))?;
+        let decided = match (self.decided_by, self.decided_at) {
+            (Some(by), Some(at)) => Some(Decided {
+                by,
+                at: timestamp(T, key, "decided_at", &at)?,
+            }),
+            _ => None,
+        };
+        let note = text(key, "note", self.note)?;
+        let status = match (state, decided) {
+            (ClaimState::Filed, None) => ClaimStatus::Filed,
+            (ClaimState::Accepted, Some(decided)) => ClaimStatus::Accepted { decided, note },
+            (ClaimState::Rejected, Some(decided)) => ClaimStatus::Rejected {
+                decided,
+                reason: note.ok_or_else(|| corrupt(T, key, "a rejection without a reason"))?,
+            },
+            _ => return Err(corrupt(T, key, "status and decision disagree")),
+        };
+        Ok(Claim {
+            id: ClaimId::new(self.id).ok_or_else(|| corrupt(T, key, "id"))?,
+            election: ElectionId::parse(&self.election)
+                .map_err(|e| corrupt(T, key, format!("election: {e}")))?,
+            pin: Pin::parse(&self.pin).map_err(|e| corrupt(T, key, format!("pin: {e}")))?,
+            station: station_number(T, key, self.station)?,
+            request,
+            statement: text(key, "statement", self.statement)?,
+            channel: Channel::parse(&self.channel)
+                .ok_or_else(|| corrupt(T, key, format!("channel {:?}", self.channel)))?,
+            filed_by: self.filed_by,
+            filed_at: timestamp(T, key, "filed_at", &self.filed_at)?,
+            copy: CopyInfo {
+                format: CopyFormat::from_content_type(&self.content_type)
+                    .ok_or_else(|| corrupt(T, key, "copy content type"))?,
+                digest: self.digest,
+                size: u64::try_from(self.size).unwrap_or(0),
+            },
+            status,
+        })
+    }
+}
+
+type PersonRow = (String, String, Option<String>, String, String, String);
+
+type CorrectionRow = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The value of `field` as the list shows it now: the correction's, else the register's.
+fn shown(person: &PersonRow, earlier: Option<&DataCorrection>, field: Field) -> Option<String> {
+    let corrected = earlier.and_then(|c| {
+        c.values()
+            .into_iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v)
+    });
+    corrected.or_else(|| match field {
+        Field::Surname => Some(person.0.clone()),
+        Field::GivenName => Some(person.1.clone()),
+        Field::Patronymic => person.2.clone(),
+        Field::BirthDate => Some(person.3.clone()),
+        Field::Street => Some(person.4.clone()),
+        Field::House => Some(person.5.clone()),
+        Field::Station | Field::Council => None,
+    })
+}
+
+/// Refuses when the election's lists are frozen (read inside the caller's transaction).
+macro_rules! refuse_frozen {
+    ($tx:expr, $election:expr) => {{
+        let frozen: Option<Option<String>> = sqlx::query_scalar(FROZEN_AT)
+            .bind($election.as_str())
+            .fetch_optional(&mut *$tx)
+            .await
+            .map_err(db_err)?;
+        if let Some(Some(at)) = frozen {
+            return Err(ClaimError::Frozen {
+                election: $election.clone(),
+                frozen_at: timestamp("voter_list_state", $election.as_str(), "frozen_at", &at)?,
+            });
+        }
+    }};
+}
+
+/// Reads claim `$id` of `$election` with `$exec`.
+macro_rules! read_claim {
+    ($exec:expr, $election:expr, $id:expr) => {{
+        let row: Option<ClaimRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "{COLUMNS} WHERE c.election = $1 AND c.id = $2"
+        )))
+        .bind($election.as_str())
+        .bind($id.get())
+        .fetch_optional($exec)
+        .await
+        .map_err(db_err)?;
+        row.map(ClaimRow::into_domain).transpose()?
+    }};
+}
+
+/// The connections [`reapply_accepted`] runs on: one body for both engines.
+pub(crate) trait ReapplyOn {
+    async fn reapply(&mut self, election: &str) -> Result<u64, StoreError>;
+}
+
+macro_rules! reapply_body {
+    ($conn:ty) => {
+        impl ReapplyOn for $conn {
+            async fn reapply(&mut self, election: &str) -> Result<u64, StoreError> {
+                sqlx::query(REAPPLY_UNMARK)
+                    .bind(election)
+                    .execute(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                let done = sqlx::query(REAPPLY_INCLUDE)
+                    .bind(election)
+                    .execute(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                Ok(done.rows_affected())
+            }
+        }
+    };
+}
+reapply_body!(SqliteConnection);
+reapply_body!(PgConnection);
+
+/// Re-applies the accepted inclusion claims of `election` inside the caller's transaction: a
+/// compile has just replaced the lists from the register, and a PEC's decision (VOT-08) must
+/// outlive that. Each person's latest accepted inclusion puts them on that station's list (for
+/// its council) and off the ineligible rows; persons no longer in the register are left out.
+/// Corrections need nothing: they live in `voter_list_corrections`, which a compile does not
+/// touch. Returns the entries written.
+pub(crate) async fn reapply_accepted(
+    conn: &mut impl ReapplyOn,
+    election: &str,
+) -> Result<u64, StoreError> {
+    conn.reapply(election).await
+}
 
 #[async_trait]
-impl ClaimStore for Db {}
+impl ClaimStore for Db {
+    async fn file_claim(
+        &self,
+        election: &ElectionId,
+        draft: &ClaimDraft,
+        channel: Channel,
+        copy: &PassportCopy,
+        mut event: AuditEvent,
+    ) -> Result<Claim, ClaimError> {
+        let kind = draft.request.kind();
+        let station = i64::from(draft.station.get());
+        let fields = match &draft.request {
+            ClaimRequest::Inclusion => None,
+            ClaimRequest::Correction(c) => Some(c),
+        };
+        let opt = |f: fn(&DataCorrection) -> Option<&Text>| {
+            fields.and_then(f).map(|t| t.as_str().to_owned())
+        };
+        on_db!(self, |pool, d| {
+            let mut tx = pool.begin_write().await?;
+            let head = lock_head!(tx, d);
+            let known: Option<i64> = sqlx::query_scalar(ELECTION_EXISTS)
+                .bind(election.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            if known.is_none() {
+                return Err(ClaimError::UnknownElection(election.clone()));
+            }
+            refuse_frozen!(tx, election);
+            let person: Option<PersonRow> = sqlx::query_as(PERSON)
+                .bind(draft.pin.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            if person.is_none() {
+                return Err(ClaimError::NotInRegister);
+            }
+            let found: Option<(String, bool, Option<i64>)> = sqlx::query_as(STATION)
+                .bind(election.as_str())
+                .bind(station)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            match found {
+                None => return Err(ClaimError::UnknownStation(draft.station)),
+                Some((_, remote, electing)) if remote || electing.is_none() => {
+                    return Err(ClaimError::StationNotForClaims(draft.station));
+                }
+                Some(_) => {}
+            }
+            if kind == ClaimKind::Inclusion {
+                let entry: Option<(String, i64)> = sqlx::query_as(ENTRY)
+                    .bind(election.as_str())
+                    .bind(draft.pin.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if entry.is_some_and(|(_, s)| s == station) {
+                    return Err(ClaimError::AlreadyListed(draft.station));
+                }
+            }
+            let open: Option<i64> = sqlx::query_scalar(OPEN_EXISTS)
+                .bind(election.as_str())
+                .bind(draft.pin.as_str())
+                .bind(kind.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            if open.is_some() {
+                return Err(ClaimError::AlreadyOpen);
+            }
+            // Ids count from 1 per database; safe to compute under the write lock.
+            let id: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM voter_list_claims")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            let created = Claim {
+                id: ClaimId::new(id).ok_or_else(|| corrupt(T, "max", "id"))?,
+                election: election.clone(),
+                pin: draft.pin,
+                station: draft.station,
+                request: draft.request.clone(),
+                statement: draft.statement.clone(),
+                channel,
+                filed_by: event.actor.clone(),
+                filed_at: event.at,
+                copy: copy.info(),
+                status: ClaimStatus::Filed,
+            };
+            sqlx::query(
+                "INSERT INTO voter_list_claims (id, election, pin, kind, station, surname, \
+                 given_name, patronymic, birth_date, street, house, statement, channel, \
+                 filed_by, filed_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                 $11, $12, $13, $14, $15, 'filed')",
+            )
+            .bind(id)
+            .bind(election.as_str())
+            .bind(draft.pin.as_str())
+            .bind(kind.as_str())
+            .bind(station)
+            .bind(opt(DataCorrection::surname))
+            .bind(opt(DataCorrection::given_name))
+            .bind(opt(DataCorrection::patronymic))
+            .bind(
+                fields
+                    .and_then(DataCorrection::birth_date)
+                    .map(|d| d.to_string()),
+            )
+            .bind(opt(DataCorrection::street))
+            .bind(opt(DataCorrection::house))
+            .bind(draft.statement.as_ref().map(Text::as_str))
+            .bind(channel.as_str())
+            .bind(created.filed_by.as_str())
+            .bind(created.filed_at.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO voter_list_claim_copies (claim_id, content_type, digest, size, \
+                 bytes) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(copy.format().content_type())
+            .bind(copy.digest())
+            .bind(i64::try_from(copy.bytes().len()).unwrap_or(i64::MAX))
+            .bind(copy.bytes())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            event.subject = format!("{election}/claims/{id}");
+            let event = event.after(&created);
+            append_audit!(tx, head, event);
+            tx.commit().await.map_err(db_err)?;
+            Ok(created)
+        })
+    }
+
+    async fn decide_claim(
+        &self,
+        election: &ElectionId,
+        id: ClaimId,
+        decision: &ClaimDecision,
+        event: AuditEvent,
+    ) -> Result<Claim, ClaimError> {
+        on_db!(self, |pool, d| {
+            let mut tx = pool.begin_write().await?;
+            let head = lock_head!(tx, d);
+            refuse_frozen!(tx, election);
+            let before: Claim =
+                read_claim!(&mut *tx, election, id).ok_or(ClaimError::UnknownClaim(id))?;
+            if before.status != ClaimStatus::Filed {
+                return Err(ClaimError::AlreadyDecided);
+            }
+            let pin = before.pin.as_str();
+            let decided = Decided {
+                by: event.actor.clone(),
+                at: event.at,
+            };
+            let (status, changes) = match decision {
+                ClaimDecision::Reject { reason } => (
+                    ClaimStatus::Rejected {
+                        decided,
+                        reason: reason.clone(),
+                    },
+                    Vec::new(),
+                ),
+                ClaimDecision::Accept { note } => {
+                    let person: PersonRow = sqlx::query_as(PERSON)
+                        .bind(pin)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_err)?
+                        .ok_or(ClaimError::NotInRegister)?;
+                    let mut changes: Vec<(Field, Option<String>, String)> = Vec::new();
+                    match &before.request {
+                        ClaimRequest::Inclusion => {
+                            let station = i64::from(before.station.get());
+                            let found: Option<(String, bool, Option<i64>)> =
+                                sqlx::query_as(STATION)
+                                    .bind(election.as_str())
+                                    .bind(station)
+                                    .fetch_optional(&mut *tx)
+                                    .await
+                                    .map_err(db_err)?;
+                            let council = match found {
+                                Some((council, false, Some(_))) => council,
+                                _ => return Err(ClaimError::StationNotForClaims(before.station)),
+                            };
+                            let entry: Option<(String, i64)> = sqlx::query_as(ENTRY)
+                                .bind(election.as_str())
+                                .bind(pin)
+                                .fetch_optional(&mut *tx)
+                                .await
+                                .map_err(db_err)?;
+                            sqlx::query(
+                                "DELETE FROM voter_ineligible WHERE election = $1 AND pin = $2",
+                            )
+                            .bind(election.as_str())
+                            .bind(pin)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                            sqlx::query(INCLUDE)
+                                .bind(election.as_str())
+                                .bind(pin)
+                                .bind(council.as_str())
+                                .bind(station)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db_err)?;
+                            let (was_council, was_station) = entry.unzip();
+                            if was_station != Some(station) {
+                                changes.push((
+                                    Field::Station,
+                                    was_station.map(|s| s.to_string()),
+                                    station.to_string(),
+                                ));
+                            }
+                            if was_council.as_deref() != Some(council.as_str()) {
+                                changes.push((Field::Council, was_council, council));
+                            }
+                        }
+                        ClaimRequest::Correction(claimed) => {
+                            let row: Option<CorrectionRow> = sqlx::query_as(CORRECTION)
+                                .bind(election.as_str())
+                                .bind(pin)
+                                .fetch_optional(&mut *tx)
+                                .await
+                                .map_err(db_err)?;
+                            let earlier = row
+                                .map(|(claim, a, b, c, e, f, g)| {
+                                    correction(
+                                        "voter_list_corrections",
+                                        &claim.to_string(),
+                                        a,
+                                        b,
+                                        c,
+                                        e,
+                                        f,
+                                        g,
+                                    )
+                                })
+                                .transpose()?;
+                            for (field, after) in claimed.values() {
+                                let was = shown(&person, earlier.as_ref(), field);
+                                if was.as_deref() != Some(after.as_str()) {
+                                    changes.push((field, was, after));
+                                }
+                            }
+                            let merged = match &earlier {
+                                Some(e) => claimed.over(e),
+                                None => claimed.clone(),
+                            };
+                            let t = |v: Option<&Text>| v.map(|t| t.as_str().to_owned());
+                            sqlx::query(SET_CORRECTION)
+                                .bind(election.as_str())
+                                .bind(pin)
+                                .bind(id.get())
+                                .bind(t(merged.surname()))
+                                .bind(t(merged.given_name()))
+                                .bind(t(merged.patronymic()))
+                                .bind(merged.birth_date().map(|d| d.to_string()))
+                                .bind(t(merged.street()))
+                                .bind(t(merged.house()))
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db_err)?;
+                        }
+                    }
+                    (
+                        ClaimStatus::Accepted {
+                            decided,
+                            note: note.clone(),
+                        },
+                        changes,
+                    )
+                }
+            };
+            let note = status.text().map(Text::as_str);
+            for (field, was, now) in &changes {
+                sqlx::query(AMEND)
+                    .bind(id.get())
+                    .bind(field.as_str())
+                    .bind(election.as_str())
+                    .bind(pin)
+                    .bind(was.as_deref())
+                    .bind(now.as_str())
+                    .bind(event.actor.as_str())
+                    .bind(event.at.to_string())
+                    .bind(note)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            sqlx::query(SET_DECISION)
+                .bind(id.get())
+                .bind(status.state().as_str())
+                .bind(note)
+                .bind(event.actor.as_str())
+                .bind(event.at.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let after = Claim {
+                status,
+                ..before.clone()
+            };
+            let event = event.before(&before).after(&(&after, &changes));
+            append_audit!(tx, head, event);
+            tx.commit().await.map_err(db_err)?;
+            Ok(after)
+        })
+    }
+
+    async fn claim(&self, election: &ElectionId, id: ClaimId) -> Result<Option<Claim>, StoreError> {
+        on_db!(self, |pool, d| Ok(read_claim!(pool, election, id)))
+    }
+
+    async fn claims(
+        &self,
+        election: &ElectionId,
+        filter: &ClaimFilter,
+    ) -> Result<Vec<Claim>, StoreError> {
+        // Absent filters bind NULL, which keeps the SQL text constant.
+        // `within` walks down the commission tree from the account's commission (a recursive
+        // CTE, the same on both engines), so the cap of 500 applies after the coverage filter.
+        let sql = format!(
+            "WITH RECURSIVE below (id) AS (SELECT id FROM commissions WHERE id = $6 \
+             UNION ALL SELECT m.id FROM commissions m JOIN below b ON m.parent = b.id) \
+             {COLUMNS} WHERE c.election = $1 AND ($2 IS NULL OR c.station = $2) \
+             AND ($3 IS NULL OR c.status = $3) AND ($4 IS NULL OR c.kind = $4) \
+             AND ($5 IS NULL OR c.pin = $5) \
+             AND ($6 IS NULL OR c.station IN (SELECT s.number FROM stations s \
+             WHERE s.commission IN (SELECT id FROM below))) ORDER BY c.id DESC LIMIT 500"
+        );
+        let station = filter.station.map(|s| i64::from(s.get()));
+        let state = filter.state.map(ClaimState::as_str);
+        let kind = filter.kind.map(ClaimKind::as_str);
+        let pin = filter.pin.as_ref().map(Pin::as_str);
+        let within = filter.within.as_ref().map(|c| c.as_str());
+        on_db!(self, |pool, d| {
+            let rows: Vec<ClaimRow> = sqlx::query_as(AssertSqlSafe(sql.clone()))
+                .bind(election.as_str())
+                .bind(station)
+                .bind(state)
+                .bind(kind)
+                .bind(pin)
+                .bind(within)
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            rows.into_iter().map(ClaimRow::into_domain).collect()
+        })
+    }
+
+    async fn passport_copy(
+        &self,
+        election: &ElectionId,
+        id: ClaimId,
+    ) -> Result<Option<PassportCopy>, StoreError> {
+        on_db!(self, |pool, d| {
+            let row: Option<(String, Vec<u8>)> = sqlx::query_as(
+                "SELECT k.digest, k.bytes FROM voter_list_claim_copies k \
+                 JOIN voter_list_claims c ON c.id = k.claim_id \
+                 WHERE c.election = $1 AND k.claim_id = $2",
+            )
+            .bind(election.as_str())
+            .bind(id.get())
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?;
+            let key = id.to_string();
+            row.map(|(digest, bytes)| {
+                let copy = PassportCopy::parse(bytes)
+                    .map_err(|e| corrupt("voter_list_claim_copies", &key, e))?;
+                if copy.digest() != digest {
+                    return Err(corrupt("voter_list_claim_copies", &key, "digest differs"));
+                }
+                Ok(copy)
+            })
+            .transpose()
+        })
+    }
+
+    async fn amendments(
+        &self,
+        election: &ElectionId,
+        pin: &Pin,
+    ) -> Result<Vec<Amendment>, StoreError> {
+        type Row = (
+            i64,
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+            Option<String>,
+        );
+        on_db!(self, |pool, d| {
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT claim_id, field, before_value, after_value, amended_by, amended_at, \
+                 note FROM voter_list_amendments WHERE election = $1 AND pin = $2 \
+                 ORDER BY claim_id, field",
+            )
+            .bind(election.as_str())
+            .bind(pin.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+            rows.into_iter()
+                .map(|(claim, field, before, after, by, at, note)| {
+                    const A: &str = "voter_list_amendments";
+                    let key = format!("{claim}/{field}");
+                    Ok(Amendment {
+                        claim: ClaimId::new(claim).ok_or_else(|| corrupt(A, &key, "claim"))?,
+                        election: election.clone(),
+                        pin: *pin,
+                        field: Field::parse(&field).ok_or_else(|| corrupt(A, &key, "field"))?,
+                        before,
+                        after,
+                        by,
+                        at: timestamp(A, &key, "amended_at", &at)?,
+                        note,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    async fn correction_of(
+        &self,
+        election: &ElectionId,
+        pin: &Pin,
+    ) -> Result<Option<ListCorrection>, StoreError> {
+        on_db!(self, |pool, d| {
+            let row: Option<CorrectionRow> = sqlx::query_as(CORRECTION)
+                .bind(election.as_str())
+                .bind(pin.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?;
+            row.map(|(claim, a, b, c, e, f, g)| {
+                const C: &str = "voter_list_corrections";
+                let key = claim.to_string();
+                Ok(ListCorrection {
+                    election: election.clone(),
+                    pin: *pin,
+                    claim: ClaimId::new(claim).ok_or_else(|| corrupt(C, &key, "claim"))?,
+                    data: correction(C, &key, a, b, c, e, f, g)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    async fn list_corrections(
+        &self,
+        election: &ElectionId,
+        station: Option<StationNumber>,
+    ) -> Result<Vec<ListCorrection>, StoreError> {
+        type Row = (
+            String,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let station = station.map(|s| i64::from(s.get()));
+        on_db!(self, |pool, d| {
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT k.pin, k.claim_id, k.surname, k.given_name, k.patronymic, \
+                 k.birth_date, k.street, k.house FROM voter_list_corrections k \
+                 WHERE k.election = $1 AND ($2 IS NULL OR EXISTS (SELECT 1 FROM \
+                 voter_list_entries e WHERE e.election = k.election AND e.pin = k.pin \
+                 AND e.station = $2)) ORDER BY k.pin",
+            )
+            .bind(election.as_str())
+            .bind(station)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+            rows.into_iter()
+                .map(|(pin, claim, a, b, c, e, f, g)| {
+                    const C: &str = "voter_list_corrections";
+                    let key = claim.to_string();
+                    Ok(ListCorrection {
+                        election: election.clone(),
+                        pin: Pin::parse(&pin).map_err(|e| corrupt(C, &key, e))?,
+                        claim: ClaimId::new(claim).ok_or_else(|| corrupt(C, &key, "claim"))?,
+                        data: correction(C, &key, a, b, c, e, f, g)?,
+                    })
+                })
+                .collect()
+        })
+    }
+}

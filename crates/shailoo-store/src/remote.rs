@@ -25,6 +25,16 @@ const COLUMNS: &str = "SELECT id, election, pin, remote_station, status, reason,
 
 const FROZEN_AT: &str = "SELECT frozen_at FROM voter_list_state WHERE election = $1";
 
+/// Puts every voter with an approved application back at its remote-voting station, after a
+/// compile has rebuilt the lists from the register at the home stations: an approval is a
+/// decision about the voter (VOT-07) and must outlive a newer register extract. Voters no
+/// longer on a list stay off it; their application keeps its status for the record.
+pub(crate) const REAPPLY_APPROVED: &str = "UPDATE voter_list_entries SET station = \
+     (SELECT a.remote_station FROM remote_applications a WHERE a.election = \
+     voter_list_entries.election AND a.pin = voter_list_entries.pin AND a.status = 'approved') \
+     WHERE election = $1 AND pin IN (SELECT pin FROM remote_applications \
+     WHERE election = $1 AND status = 'approved')";
+
 const ENTRY: &str =
     "SELECT home_station, station FROM voter_list_entries WHERE election = $1 AND pin = $2";
 
