@@ -2,8 +2,8 @@
 //! remote-voting station for their own council.
 //! Implemented by `shailoo-store` in `src/remote.rs`.
 //!
-//! TEC staff file an application on the voter's behalf (the voter cabinet is a separate
-//! piece). The TEC covering the remote station, or the CEC, approves or rejects it; approval
+//! TEC staff file an application on the voter's behalf; a voter signed in to the voter
+//! cabinet (`Actor::Voter`) files and cancels their own, and only their own ([`may_file_for`]). The TEC covering the remote station, or the CEC, approves or rejects it; approval
 //! moves `voter_list_entries.station` to the remote station and leaves the council alone, since
 //! the voter still votes for their own council. Cancelling before the end of CAL-12 moves the
 //! voter back to the home station. The store checks capacity, the frozen lists and the single
@@ -284,6 +284,15 @@ pub fn may_file(actor: &Actor) -> bool {
         )
 }
 
+/// Whether the actor may file or cancel the application of the voter with `pin`: staff who
+/// may file, or the voter themselves in the voter cabinet, for their own PIN and no other.
+pub fn may_file_for(actor: &Actor, pin: &Pin) -> bool {
+    match actor {
+        Actor::Voter { pin: own } => own == pin,
+        other => may_file(other),
+    }
+}
+
 /// Whether the actor may decide about applications to `station`: a TEC member whose TEC covers
 /// the station's PEC, or the CEC.
 async fn may_decide(
@@ -318,7 +327,7 @@ pub async fn file(
     station: StationNumber,
     now: Timestamp,
 ) -> Result<RemoteApplication, RemoteVotingError> {
-    if !may_file(actor) {
+    if !may_file_for(actor, pin) {
         return Err(RemoteVotingError::Forbidden);
     }
     calendar_of(store, election)
@@ -347,7 +356,8 @@ pub async fn decide(
         .ok_or(RemoteVotingError::UnknownApplication(id))?;
     let allowed = match decision {
         Decision::Cancel => {
-            may_file(actor) || may_decide(store, actor, found.remote_station).await?
+            may_file_for(actor, &found.pin)
+                || may_decide(store, actor, found.remote_station).await?
         }
         _ => may_decide(store, actor, found.remote_station).await?,
     };
@@ -401,6 +411,18 @@ pub async fn set_capacity(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vot_07_a_voter_files_and_cancels_only_their_own_application() {
+        let own = Pin::parse("20101199000123").expect("pin");
+        let other = Pin::parse("10202198500045").expect("pin");
+        let voter = Actor::Voter { pin: own };
+        assert!(may_file_for(&voter, &own));
+        assert!(!may_file_for(&voter, &other));
+        // Staff who may file may do so for anyone; the voter is no staff.
+        assert!(may_file_for(&Actor::System, &other));
+        assert!(!may_file(&voter));
+    }
 
     #[test]
     fn statuses_round_trip_and_live_ones_are_applied_or_approved() {

@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod candidate;
 pub mod district;
+pub mod identity;
 pub mod ids;
 pub mod params;
 pub mod pin;

@@ -1,1 +1,76 @@
-//! Adapters to external state systems (being written).
+//! Adapters to external state systems over HTTP, behind the ports of `shailoo_app::cabinet`:
+//!
+//! * [`tunduk::TundukRegistry`]: the passport registry (ГРС, State Registration Service) over
+//!   Tunduk, the Kyrgyz instance of X-Road, with the X-Road Message Protocol for REST
+//!   (`GET {security server}/r1/{service id}/…` with the `X-Road-Client` header);
+//! * [`kannel::KannelGateway`]: the Kannel SMS gateway's `sendsms` HTTP interface.
+//!
+//! With the `doubles` feature, [`doubles`] has local HTTP servers that speak the same protocols
+//! (a seeded registry, an SMS gateway with an outbox readable over HTTP) for tests and
+//! `shailoo demo`. `docs/registries.md` describes the wire formats.
+//!
+//! Failures are typed so that the voter is told the truth: an unreachable or slow registry is
+//! `RegistryError::Unavailable` / `Timeout` ("try later"), never a "wrong passport".
+
+pub mod kannel;
+pub mod tunduk;
+mod xroad;
+
+#[cfg(feature = "doubles")]
+pub mod doubles;
+
+pub use kannel::{KannelConfig, KannelGateway};
+pub use tunduk::{TundukConfig, TundukRegistry};
+pub use xroad::{XRoadClientId, XRoadIdError, XRoadServiceId};
+
+use std::time::Duration;
+
+/// How long an adapter waits for an answer by default: a voter is waiting at the form.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An adapter that cannot be built from its settings.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{what}: {url:?} is not an http(s) URL")]
+    BadUrl { what: &'static str, url: String },
+    #[error(transparent)]
+    XRoadId(#[from] XRoadIdError),
+    #[error("the HTTP client could not be built: {0}")]
+    Client(String),
+}
+
+impl ConfigError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::BadUrl { .. } => "registry_bad_url",
+            ConfigError::XRoadId(e) => e.code(),
+            ConfigError::Client(_) => "registry_client",
+        }
+    }
+}
+
+/// Parses a base URL, refusing anything but http and https, without a trailing slash.
+fn base_url(what: &'static str, url: &str) -> Result<String, ConfigError> {
+    let parsed = url::Url::parse(url).map_err(|_| ConfigError::BadUrl {
+        what,
+        url: url.to_owned(),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(ConfigError::BadUrl {
+            what,
+            url: url.to_owned(),
+        });
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// An HTTP client with rustls and the given timeout; no cookies, no redirects (a registry
+/// that redirects is misconfigured, and following it could leak the PIN elsewhere).
+fn http_client(timeout: Duration) -> Result<reqwest::Client, ConfigError> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(5)))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ConfigError::Client(e.to_string()))
+}
