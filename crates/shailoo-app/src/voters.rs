@@ -16,13 +16,14 @@
 
 use crate::audit::AuditEvent;
 use crate::store::{Store, StoreError};
+use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError, CalendarOverride};
 use shailoo_domain::params::{Coded, RuleParameters};
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::territory::Election;
+use shailoo_domain::territory::{Commission, Council, Election, LocalizedName, PollingStation};
 use shailoo_domain::voter::{CommunityFacts, IneligibilityReason, Reasons, VoterCheck};
 use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -51,6 +52,11 @@ pub enum VoterListError {
     NotCompiled(ElectionId),
     #[error("the voter lists of {0} have not been published yet")]
     NotPublished(ElectionId),
+    #[error("unknown polling station {0}")]
+    UnknownStation(StationNumber),
+    /// Personal data of a station's voters are for staff whose commission covers its PEC.
+    #[error("your commission does not cover polling station {0}")]
+    Forbidden(StationNumber),
     /// The step was already taken; it is not repeated (its instant is in the audit log).
     #[error("the voter lists of {election} were already {step} at {at}")]
     AlreadyDone {
@@ -71,6 +77,8 @@ impl VoterListError {
             VoterListError::Frozen { .. } => "voter_lists_frozen",
             VoterListError::NotCompiled(_) => "voter_lists_not_compiled",
             VoterListError::NotPublished(_) => "voter_lists_not_published",
+            VoterListError::UnknownStation(_) => "unknown_station",
+            VoterListError::Forbidden(_) => "forbidden",
             VoterListError::AlreadyDone { .. } => "voter_lists_step_already_taken",
         }
     }
@@ -584,6 +592,107 @@ pub trait VoterListStore: Send + Sync {
 
     /// The PINs the latest extract held more than once.
     async fn register_duplicates(&self) -> Result<Vec<DuplicatedPin>, StoreError>;
+
+    /// The voters on one station's list with their register data, ordered by PIN (a stable
+    /// order, not the printed one: `shailoo-print` orders by address and name with Kyrgyz
+    /// collation, which neither engine's default collation gets right).
+    ///
+    /// "On the list" means `voter_list_entries.station`: a voter whose remote-voting application
+    /// (VOT-07) was approved is on the remote station's list, not on their home station's.
+    ///
+    /// The person's data are the register's: [`station_roll`] overlays the accepted claim
+    /// corrections (VOT-08, шайлоочулардын тизмесиндеги так эместиктер боюнча арыз / заявление о
+    /// неточности в списке) so that every printed list shows them.
+    async fn station_voters(
+        &self,
+        election: &ElectionId,
+        station: StationNumber,
+    ) -> Result<Vec<StationVoter>, StoreError>;
+}
+
+/// One voter on a station's list: the person's register data and the station of their address
+/// (different from the list's station for a remote voter).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationVoter {
+    pub person: RegisterRecord,
+    pub home_station: StationNumber,
+}
+
+/// Everything a station's printed voter list (шайлоочулардын тизмеси / список избирателей)
+/// shows: the election, the station, its council and PEC, the names of the settlements in the
+/// voters' addresses, and the voters (in the store's order; the printer orders them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationRoll {
+    pub election: Election,
+    pub station: PollingStation,
+    pub council: Option<Council>,
+    pub commission: Option<Commission>,
+    pub settlements: BTreeMap<TerritoryId, LocalizedName>,
+    pub state: ListState,
+    pub voters: Vec<StationVoter>,
+}
+
+/// A station's voter list with personal data, for staff whose commission covers the station's
+/// PEC (the CLI acts as [`Actor::System`]). Refused before the lists are compiled.
+pub async fn station_roll(
+    store: &dyn Store,
+    actor: &Actor,
+    election: &ElectionId,
+    number: StationNumber,
+) -> Result<StationRoll, VoterListError> {
+    let station = store
+        .station(number)
+        .await?
+        .ok_or(VoterListError::UnknownStation(number))?;
+    let chain = store.commission_chain(&station.commission).await?;
+    if !actor.covers(&chain) {
+        return Err(VoterListError::Forbidden(number));
+    }
+    let found = store
+        .election(election)
+        .await?
+        .ok_or_else(|| VoterListError::UnknownElection(election.clone()))?;
+    let state = match store.voter_list_state(election).await? {
+        Some(s) if s.compiled_at.is_some() => s,
+        _ => return Err(VoterListError::NotCompiled(election.clone())),
+    };
+    let mut voters = store.station_voters(election, number).await?;
+    // A PEC's accepted correction (VOT-08) is what the list shows, not the register's error.
+    let corrections: HashMap<Pin, crate::claims::DataCorrection> = store
+        .list_corrections(election, Some(number))
+        .await?
+        .into_iter()
+        .map(|c| (c.pin, c.data))
+        .collect();
+    for voter in &mut voters {
+        if let Some(correction) = corrections.get(&voter.person.pin) {
+            voter.person = correction.apply(&voter.person);
+        }
+    }
+    let mut settlements = BTreeMap::new();
+    for voter in &voters {
+        let id = &voter.person.settlement;
+        if !settlements.contains_key(id) {
+            let name = store.territory(id).await?.map_or_else(
+                || LocalizedName {
+                    ky: id.to_string(),
+                    ru: id.to_string(),
+                    en: id.to_string(),
+                },
+                |t| t.name,
+            );
+            settlements.insert(id.clone(), name);
+        }
+    }
+    Ok(StationRoll {
+        council: store.council(&station.council).await?,
+        commission: store.commission(&station.commission).await?,
+        election: found,
+        station,
+        settlements,
+        state,
+        voters,
+    })
 }
 
 /// Compiles an election's lists from the stored register.

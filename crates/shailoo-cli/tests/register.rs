@@ -272,3 +272,63 @@ fn publication_follows_the_calendar_and_frozen_lists_stay_put() {
     );
     assert!(ok(&["audit", "verify", "--db", &w.db]).contains("intact"));
 }
+
+#[test]
+fn print_writes_a_stations_pdf_and_all_writes_one_per_station() {
+    let w = World::new();
+    let out = tempfile::tempdir().unwrap();
+    // A register of the first 60 persons: lists at a few stations, quick to render.
+    let small = out.path().join("register-60.csv");
+    std::fs::write(&small, lines(&w.register())[..61].join("\n") + "\n").unwrap();
+    let stations: Vec<String> = lines(&w.data.join("stations.csv"))[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    let one = out.path().join("one.pdf");
+    let one = one.to_str().unwrap();
+    let all = out.path().join("all");
+    let all_dir = all.to_str().unwrap();
+    let print = |extra: &[&str]| -> Vec<String> {
+        ["register", "print", "--db", w.db.as_str()]
+            .iter()
+            .chain(extra)
+            .map(|s| (*s).to_owned())
+            .collect()
+    };
+    fn strs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+
+    // Before the lists are compiled, the operator is told what to do.
+    let err = fails(&strs(&print(&["--station", &stations[0], "--out", one])));
+    assert!(err.contains("shailoo register compile"), "{err}");
+
+    w.import_json(&small, &["--compile"]);
+    let said = ok(&strs(&print(&[
+        "--station",
+        &stations[0],
+        "--variant",
+        "signatures",
+        "--lang",
+        "ru",
+        "--out",
+        one,
+    ])));
+    assert!(said.contains("pages"), "{said}");
+    assert!(std::fs::read(one).unwrap().starts_with(b"%PDF"));
+
+    let said = ok(&strs(&print(&["--all", all_dir])));
+    assert!(
+        said.starts_with(&format!("{} stations", stations.len())),
+        "{said}"
+    );
+    for n in &stations {
+        let file = all.join(format!("station-{n}-posting.pdf"));
+        assert!(
+            std::fs::read(&file).unwrap().starts_with(b"%PDF"),
+            "{file:?}"
+        );
+    }
+    let err = fails(&strs(&print(&["--variant", "poster", "--all", all_dir])));
+    assert!(err.contains("poster"), "{err}");
+}

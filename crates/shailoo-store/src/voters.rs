@@ -13,8 +13,8 @@ use jiff::Timestamp;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::voters::{
     CompileReport, Compiler, CountBy, DuplicatedPin, ImportOptions, ImportRecord, ListCount,
-    ListState, ListStep, PersonChange, Placement, RegisterImport, ServedArea, VoterListError,
-    VoterStatus,
+    ListState, ListStep, PersonChange, Placement, RegisterImport, ServedArea, StationVoter,
+    VoterListError, VoterStatus,
 };
 use shailoo_app::{StoreError, VoterListStore};
 use shailoo_domain::voter::Reasons;
@@ -371,6 +371,56 @@ impl VoterListStore for Db {
                     pin: Pin::parse(&pin)
                         .map_err(|e| StoreError::Corrupt(format!("register_duplicates: {e}")))?,
                     copies: u32::try_from(copies).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+
+    async fn station_voters(
+        &self,
+        election: &ElectionId,
+        number: StationNumber,
+    ) -> Result<Vec<StationVoter>, StoreError> {
+        // The person's 15 columns (as `PersonTuple`) and the entry's home station.
+        type Row = (
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            bool,
+            bool,
+            String,
+            String,
+            String,
+            String,
+            bool,
+            bool,
+            bool,
+            i64,
+        );
+        // The register's own data: accepted claim corrections (VOT-08) are overlaid by the
+        // use case (`shailoo_app::voters::station_roll`), which every printout goes through.
+        let rows: Vec<Row> = on_db!(self, |pool, d| {
+            sqlx::query_as(
+                "SELECT p.pin, p.surname, p.given_name, p.patronymic, p.sex, p.birth_date, \
+                 p.citizen, p.biometrics, p.settlement, p.street, p.house, \
+                 p.address_registered_on, p.residence_stamp, p.court_incapable, p.imprisoned, \
+                 e.home_station FROM voter_list_entries e JOIN persons p ON p.pin = e.pin \
+                 WHERE e.election = $1 AND e.station = $2 ORDER BY p.pin",
+            )
+            .bind(election.as_str())
+            .bind(i64::from(number.get()))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(|(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, home)| {
+                Ok(StationVoter {
+                    person: person_record((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o))?,
+                    home_station: station(home)?,
                 })
             })
             .collect()

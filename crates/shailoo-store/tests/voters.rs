@@ -32,6 +32,7 @@ contract!(
     vot_06_each_pin_on_exactly_one_list,
     vot_04_address_outside_any_station_area_is_not_on_a_list,
     publication_follows_the_calendar_and_freezing_blocks_changes,
+    vot_07_an_approved_remote_voter_is_on_the_remote_stations_printed_list_not_at_home,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -605,4 +606,117 @@ async fn publication_follows_the_calendar_and_freezing_blocks_changes(ctx: Ctx) 
     );
     assert_eq!(audit[6].event.actor, "cec-admin");
     assert!(verify_audit(&db).await.unwrap().is_ok());
+}
+
+/// `station_voters` and the `station_roll` use case behind the printed list: the station's
+/// entries with the register data, a voter moved to another station (an approved remote-voting
+/// application, VOT-07) on that station's list only, refusals before compiling and for staff
+/// of another PEC.
+async fn vot_07_an_approved_remote_voter_is_on_the_remote_stations_printed_list_not_at_home(
+    ctx: Ctx,
+) {
+    use shailoo_app::users::{Actor, Role, Username};
+    let db = ctx.db().await;
+    let generator = small_setup(&db).await;
+    let records = persons(&generator, 0, 200);
+    import(&db, records.clone(), "p.csv", false).await.unwrap();
+    let first = generator.station_areas()[0].station;
+    let roll = voters::station_roll(&db, &Actor::System, &election_id(), first).await;
+    assert!(
+        matches!(roll, Err(VoterListError::NotCompiled(_))),
+        "{roll:?}"
+    );
+    voters::compile(&db, &election_id(), "system", Timestamp::now())
+        .await
+        .unwrap();
+
+    // The station with the most voters.
+    let (entries, _) = lists(&ctx).await;
+    let mut per_station: HashMap<i64, usize> = HashMap::new();
+    for s in entries.values() {
+        *per_station.entry(*s).or_default() += 1;
+    }
+    let (station_i64, _) = per_station
+        .into_iter()
+        .max_by_key(|(s, n)| (*n, -*s))
+        .unwrap();
+    let home = StationNumber::new(u32::try_from(station_i64).unwrap()).unwrap();
+    let mut expected: Vec<&str> = entries
+        .iter()
+        .filter(|(_, s)| **s == station_i64)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    expected.sort_unstable();
+    assert!(
+        expected.len() >= 2,
+        "the fixture puts several voters at {home}"
+    );
+    let listed = db.station_voters(&election_id(), home).await.unwrap();
+    let pins: Vec<&str> = listed.iter().map(|v| v.person.pin.as_str()).collect();
+    assert_eq!(
+        pins, expected,
+        "ordered by PIN, exactly the station's entries"
+    );
+    for v in &listed {
+        let record = records.iter().find(|r| r.pin == v.person.pin).unwrap();
+        assert_eq!(&v.person, record, "the register data come back whole");
+        assert_eq!(v.home_station, home);
+    }
+
+    // An approved remote-voting application moves the entry's station (the remote store does
+    // this; here plain SQL): the voter leaves the home list for the other station's.
+    let moved = expected[0].to_owned();
+    let other = generator
+        .setup_ref()
+        .stations
+        .iter()
+        .find(|s| s.number != home)
+        .unwrap()
+        .clone();
+    ctx.raw(&format!(
+        "UPDATE voter_list_entries SET station = {} WHERE election = '{ELECTION}' AND pin = '{moved}'",
+        other.number.get()
+    ))
+    .await;
+    let at_home = db.station_voters(&election_id(), home).await.unwrap();
+    assert!(at_home.iter().all(|v| v.person.pin.as_str() != moved));
+    assert_eq!(at_home.len(), expected.len() - 1);
+    let away = db
+        .station_voters(&election_id(), other.number)
+        .await
+        .unwrap();
+    let found = away
+        .iter()
+        .find(|v| v.person.pin.as_str() == moved)
+        .unwrap();
+    assert_eq!(found.home_station, home);
+
+    // The use case: names of the settlements, the station's council and PEC; staff of another
+    // PEC are refused.
+    let roll = voters::station_roll(&db, &Actor::System, &election_id(), home)
+        .await
+        .unwrap();
+    assert_eq!(roll.voters.len(), expected.len() - 1);
+    assert!(roll.commission.is_some() && roll.council.is_some());
+    for v in &roll.voters {
+        assert!(roll.settlements.contains_key(&v.person.settlement));
+    }
+    let stranger = Actor::User {
+        username: Username::parse("pec.other").unwrap(),
+        role: Role::PecMember,
+        commission: other.commission.clone(),
+    };
+    let home_pec = db.station(home).await.unwrap().unwrap().commission;
+    assert_ne!(home_pec, other.commission);
+    let refused = voters::station_roll(&db, &stranger, &election_id(), home).await;
+    assert!(
+        matches!(refused, Err(VoterListError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let unknown = StationNumber::new(99_999).unwrap();
+    let refused = voters::station_roll(&db, &Actor::System, &election_id(), unknown).await;
+    assert!(
+        matches!(refused, Err(VoterListError::UnknownStation(_))),
+        "{refused:?}"
+    );
 }

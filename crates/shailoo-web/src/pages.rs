@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::cabinet::routes())
         .merge(crate::claims::routes())
         .merge(crate::register::routes())
+        .merge(crate::print::routes())
         .layer(axum::middleware::from_fn(remember_language))
         .with_state(state)
 }
@@ -1141,6 +1142,8 @@ struct StationTemplate {
     ctx: PageCtx,
     station: StationView,
     added: bool,
+    /// Links to the printable voter lists, for staff whose commission covers the station.
+    print_links: bool,
 }
 
 fn access_labels(a: &Accessibility, lang: Lang) -> Vec<String> {
@@ -1198,9 +1201,16 @@ async fn station(
         territory: territory.map_or_else(|| s.territory.to_string(), |t| name(&t.name, lang)),
         access: access_labels(&s.accessibility, lang),
     };
+    let print_links = match &ctx.staff_full {
+        Some(staff) => crate::print::may_print(state.store.as_ref(), &staff.actor(), &s)
+            .await
+            .map_err(|e| ctx.store_fail(e))?,
+        None => false,
+    };
     Ok(render(&StationTemplate {
         station: view,
         added: q.contains_key("added"),
+        print_links,
         ctx,
     }))
 }

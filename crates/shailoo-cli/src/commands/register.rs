@@ -1,13 +1,14 @@
 //! `shailoo register`: import the population register extract, compile the voter lists, take
 //! them through publication (CAL-02), posting (CAL-04) and freezing (after CAL-12), and answer
-//! "why am I not on the list?" for staff. Also `shailoo bench register-floor`, the raw bulk load
-//! that the import is measured against.
+//! "why am I not on the list?" for staff. Also `shailoo bench register-floor`, the same import
+//! without compiling, that `import --compile` is measured against. [`import_records`] is the one
+//! bulk-load path of the register: `shailoo load` and `demo` use it too.
 //!
 //! The import streams: the file is parsed (and, with `--compile`, each record assessed) on a
 //! blocking thread while the store writes the previous batch, so both cores work. A bad row
 //! stops everything with its line number; the store's transaction then rolls back.
 
-use super::data::{REGISTER_BATCH, load_register};
+use super::data::{REGISTER_BATCH, RecordSource};
 use crate::DbArg;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
@@ -20,7 +21,7 @@ use shailoo_app::voters::{
 use shailoo_domain::params::Coded;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::{ElectionId, Pin};
-use shailoo_generator::{RegisterReader, RowError};
+use shailoo_generator::RegisterReader;
 use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -124,6 +125,9 @@ pub enum RegisterCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a station's voter list as PDF (A4): `--station N --out FILE`, or every station
+    /// of the election with `--all DIR`. `--variant posting|signatures`, `--lang ky|ru|en`.
+    Print(super::print::PrintArgs),
     /// For staff: a person's list entry, or the coded reasons they are not on a list.
     Why {
         #[command(flatten)]
@@ -192,6 +196,7 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             let election = pick_election(store.as_ref(), &election).await?;
             status(store.as_ref(), &election, json).await
         }
+        RegisterCommand::Print(args) => super::print::run(args).await,
         RegisterCommand::Why { db, election, pin } => {
             let store = super::connect(&db.db).await?;
             let election = pick_election(store.as_ref(), &election).await?;
@@ -201,7 +206,7 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
 }
 
 /// `--election`, or the only election in the database.
-async fn pick_election(store: &dyn Store, arg: &ElectionArg) -> Result<ElectionId> {
+pub(super) async fn pick_election(store: &dyn Store, arg: &ElectionArg) -> Result<ElectionId> {
     if let Some(id) = &arg.election {
         return ElectionId::parse(id).with_context(|| format!("--election {id:?}"));
     }
@@ -254,6 +259,38 @@ pub async fn import(
     election: Option<ElectionId>,
     at: Timestamp,
 ) -> Result<ImportReport> {
+    let reader = RegisterReader::open(file)?;
+    let expected = expected_rows(file);
+    let source_name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
+        for record in reader {
+            if sink(record.map_err(anyhow::Error::from)).is_break() {
+                return;
+            }
+        }
+    };
+    import_records(store, source, expected, source_name, election, at, false).await
+}
+
+/// The one bulk-load path of the register (`register import`, `load`, `demo`,
+/// `bench register-floor`): records from `source` into one import (and compile, with
+/// `election`), all of them or, on the first bad one, none. With `skip_empty`, a source without
+/// records records no import (`load` of a dataset whose register is only the header).
+///
+/// Parsing (and assessing) runs on a blocking thread while the store takes the previous batch,
+/// so both cores work.
+pub async fn import_records(
+    store: &dyn Store,
+    source: impl RecordSource,
+    expected: u64,
+    source_name: String,
+    election: Option<ElectionId>,
+    at: Timestamp,
+    skip_empty: bool,
+) -> Result<ImportReport> {
     let compiler = match &election {
         Some(e) => Some(Arc::new(
             voters::compiler_for(store, e)
@@ -262,40 +299,39 @@ pub async fn import(
         )),
         None => None,
     };
-    let reader = RegisterReader::open(file)?;
-    let expected = expected_rows(file);
-    let source = file.file_name().map_or_else(
-        || file.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
     // Begin first: a refusal (frozen lists) comes before 800 MB are read.
     let mut session = store
         .begin_register_import(ImportOptions {
-            source,
+            source: source_name,
             actor: ACTOR.to_owned(),
             at,
             compile: compiler.clone(),
         })
         .await
         .context("starting the import (nothing was imported)")?;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<ImportBatch, RowError>>(4);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<ImportBatch>>(4);
     let producer = tokio::task::spawn_blocking(move || {
         let mut batcher = ImportBatcher::new(compiler, REGISTER_BATCH, expected);
-        for record in reader {
-            match record {
-                Ok(r) => {
-                    if let Some(batch) = batcher.add(r)
-                        && tx.blocking_send(Ok(batch)).is_err()
-                    {
-                        // The importer gave up; its error is reported there.
-                        return None;
-                    }
+        let mut stopped = false;
+        source(&mut |record| match record {
+            Ok(r) => {
+                if let Some(batch) = batcher.add(r)
+                    && tx.blocking_send(Ok(batch)).is_err()
+                {
+                    // The importer gave up; its error is reported there.
+                    stopped = true;
+                    return ControlFlow::Break(());
                 }
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    return None;
-                }
+                ControlFlow::Continue(())
             }
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e));
+                stopped = true;
+                ControlFlow::Break(())
+            }
+        });
+        if stopped {
+            return None;
         }
         let (last, duplicates) = batcher.finish();
         if !last.records.is_empty() && tx.blocking_send(Ok(last)).is_err() {
@@ -306,9 +342,7 @@ pub async fn import(
     let bar = bar(expected, "register");
     let mut count = 0u64;
     while let Some(batch) = rx.recv().await {
-        let batch = batch
-            .map_err(anyhow::Error::from)
-            .context("the register has a bad row; nothing was imported")?;
+        let batch = batch.context("the register has a bad row; nothing was imported")?;
         session
             .push(&batch)
             .await
@@ -320,6 +354,12 @@ pub async fn import(
         .await
         .context("the register reader stopped unexpectedly")?
         .context("the register reader stopped early; nothing was imported")?;
+    if count == 0 && skip_empty {
+        // `load` of a setup-only dataset: no register, so no import to record (dropping the
+        // session rolls it back).
+        bar.finish_and_clear();
+        return Ok(ImportReport::default());
+    }
     bar.set_message("diff and commit");
     let report = session
         .finish(&duplicates)
@@ -481,7 +521,8 @@ async fn why(store: &dyn Store, election: &ElectionId, pin: &str) -> Result<Exit
 }
 
 /// The floor: the same file parsed by the same reader and bulk-loaded into `persons` of an
-/// empty database with the plain register loader (COPY / multi-row INSERT), nothing else.
+/// empty database through the same import path (sorted `COPY` / multi-row `INSERT`), without
+/// compiling the lists: what `register import --compile` costs beyond a plain load.
 pub async fn floor(args: FloorArgs) -> Result<ExitCode> {
     let store = super::connect(&args.db).await?;
     if store.register_count().await? > 0 {
@@ -497,7 +538,17 @@ pub async fn floor(args: FloorArgs) -> Result<ExitCode> {
             }
         }
     };
-    let loaded = load_register(store.as_ref(), source, expected, "register-floor").await?;
+    let report = import_records(
+        store.as_ref(),
+        source,
+        expected,
+        "register-floor".to_owned(),
+        None,
+        Timestamp::now(),
+        false,
+    )
+    .await?;
+    let loaded = report.records;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "floor on {}: {loaded} rows in {seconds:.2} s = {:.0} rows/s",
