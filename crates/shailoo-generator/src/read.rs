@@ -613,6 +613,12 @@ impl RegisterReader {
         })
     }
 
+    /// Bytes of the file read so far (up to the end of the last row returned), for progress
+    /// reports of a long import (the web page shows bytes done of the file's size).
+    pub fn bytes_read(&self) -> u64 {
+        self.table.reader.position().byte()
+    }
+
     fn parse(&self, line: u64) -> Result<RegisterRecord, RowError> {
         let f = self.table.fields(line);
         let pin =

@@ -50,8 +50,9 @@ fn wait_for_port(port: u16) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_cec_admin_adds_a_station_in_a_real_browser() {
+/// Starts chromedriver and a headless Chromium that asks for Kyrgyz pages; `None` (after a
+/// notice) when the driver is not installed and `CI` is not set.
+async fn open_browser(profile: &std::path::Path) -> Option<(Driver, fantoccini::Client)> {
     let driver_path = std::env::var_os("CHROMEDRIVER")
         .map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from);
     if !driver_path.exists() {
@@ -64,8 +65,52 @@ async fn a_cec_admin_adds_a_station_in_a_real_browser() {
             "notice: {} not found; skipping the browser test (apt-get install chromium chromium-driver)",
             driver_path.display()
         );
-        return;
+        return None;
     }
+
+    // The driver, on a free port, reachable from this machine only.
+    let port = free_port();
+    let driver = Driver(
+        Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port);
+
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--accept-lang=ky,ru",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            // A Kyrgyz-speaking reader: the page follows Accept-Language.
+            "prefs": { "intl.accept_languages": "ky,ru" }
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let browser = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    Some((driver, browser))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cec_admin_adds_a_station_in_a_real_browser() {
+    let profile = tempfile::tempdir().unwrap();
+    let Some((_driver, browser)) = open_browser(profile.path()).await else {
+        return;
+    };
 
     // The server, on a port of its own.
     let app = common::app().await;
@@ -78,42 +123,6 @@ async fn a_cec_admin_adds_a_station_in_a_real_browser() {
     let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
         let _ = stopped.await;
     }));
-
-    // The driver, on a free port, reachable from this machine only.
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(&driver_path)
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port);
-
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage",
-                "--accept-lang=ky,ru",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            // A Kyrgyz-speaking reader: the page follows Accept-Language.
-            "prefs": { "intl.accept_languages": "ky,ru" }
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let browser = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .unwrap();
 
     let result = journey(&browser, &base, &station).await;
     let _ = browser.close().await;
@@ -269,4 +278,250 @@ async fn journey(
         .find(Locator::Css("a[href='/stations/9100']"))
         .await?;
     Ok(())
+}
+
+/// The CEC admin chooses a register extract in the file input, submits the upload form, and
+/// watches the job page (it refreshes itself: no script) until the import is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cec_admin_uploads_the_register_in_a_real_browser() {
+    let profile = tempfile::tempdir().unwrap();
+    let Some((_driver, browser)) = open_browser(profile.path()).await else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let summary = shailoo_generator::write_dataset(
+        &shailoo_generator::Generator::new(shailoo_generator::Scale::Small, 2024),
+        data.path(),
+        |_| {},
+    )
+    .unwrap();
+    let file = data.path().join(shailoo_generator::files::REGISTER);
+
+    let app = common::app().await;
+    let uploads = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
+        .with_clock(common::fixed_now)
+        .with_upload_dir(uploads.path());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
+        let _ = stopped.await;
+    }));
+
+    let result = upload_journey(&browser, &base, &file).await;
+    let _ = browser.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    let page = result.unwrap();
+    assert!(page.contains("data-state=\"done\""), "{page}");
+    let imports = app.store.register_imports(1).await.unwrap();
+    assert_eq!(imports.len(), 1);
+    assert_eq!(imports[0].added, summary.counts.persons);
+    assert_eq!(imports[0].actor, "admin");
+    assert_eq!(std::fs::read_dir(uploads.path()).unwrap().count(), 0);
+}
+
+async fn upload_journey(
+    browser: &fantoccini::Client,
+    base: &str,
+    file: &std::path::Path,
+) -> Result<String, fantoccini::error::CmdError> {
+    use shailoo_web::Lang;
+
+    browser
+        .goto(&format!("{base}/login?next=/register"))
+        .await?;
+    browser
+        .find(Locator::Id("username"))
+        .await?
+        .send_keys("admin")
+        .await?;
+    browser
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(common::PASSWORD)
+        .await?;
+    browser
+        .find(Locator::Css("form.form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, "/register").await?;
+    assert!(
+        browser
+            .source()
+            .await?
+            .contains(&Lang::Ky.t("register-title"))
+    );
+
+    // Choose the file as a person would: the path goes into the file input.
+    browser
+        .find(Locator::Id("import-file"))
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    browser
+        .find(Locator::Css("input[name='compile']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::Css("#import-form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, "/register/jobs/").await?;
+
+    // The page reloads itself every two seconds while the job runs.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let page = browser.source().await?;
+        if !page.contains("data-state=\"running\"") {
+            let imported = Lang::Ky.t_args("register-job-imported", &[("id", "1".to_owned())]);
+            assert!(page.contains(&imported), "{page}");
+            return Ok(page);
+        }
+        assert!(Instant::now() < deadline, "the job never finished: {page}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The voter cabinet in a real browser: PIN and passport typed in, the code read from the SMS
+/// double's outbox (as the demo user reads it), typed in, the cabinet shown, sign-out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_voter_signs_in_to_the_cabinet_in_a_real_browser() {
+    use shailoo_domain::Pin;
+    use shailoo_domain::identity::{Msisdn, PassportNumber};
+    use shailoo_registries::doubles::{RegistryDouble, RegistryRecord, SmsDouble};
+    use shailoo_registries::tunduk::DEFAULT_SERVICE;
+    use shailoo_registries::{
+        KannelConfig, KannelGateway, TundukConfig, TundukRegistry, XRoadClientId, XRoadServiceId,
+    };
+    use std::sync::Arc;
+
+    let profile = tempfile::tempdir().unwrap();
+    let Some((_driver, browser)) = open_browser(profile.path()).await else {
+        return;
+    };
+    let app = common::app().await;
+    let loopback = "127.0.0.1:0".parse().unwrap();
+    let registry = RegistryDouble::new(DEFAULT_SERVICE);
+    registry.insert(
+        Pin::parse("20101199000123").unwrap(),
+        RegistryRecord::valid(
+            PassportNumber::parse("ID1234567").unwrap(),
+            Some(Msisdn::parse("+996555124567").unwrap()),
+        ),
+    );
+    let registry_server = registry.serve(loopback).await.unwrap();
+    let sms = SmsDouble::new("shailoo", "sms-secret");
+    let sms_server = sms.serve(loopback).await.unwrap();
+    let tunduk = TundukRegistry::new(TundukConfig {
+        security_server: registry_server.url(),
+        client: XRoadClientId::parse("KG/GOV/70000001/shailoo").unwrap(),
+        service: XRoadServiceId::parse(DEFAULT_SERVICE).unwrap(),
+        timeout: Duration::from_secs(5),
+    })
+    .unwrap();
+    let kannel = KannelGateway::new(KannelConfig {
+        url: sms_server.url(),
+        username: "shailoo".to_owned(),
+        password: "sms-secret".to_owned(),
+        from: "SHAILOO".to_owned(),
+        timeout: Duration::from_secs(5),
+    })
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
+        .with_clock(common::fixed_now)
+        .with_voter_cabinet(Arc::new(tunduk), Arc::new(kannel));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
+        let _ = stopped.await;
+    }));
+
+    let outbox = format!("{}/outbox", sms_server.url());
+    let result = cabinet_journey(&browser, &base, &outbox).await;
+    let _ = browser.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    let page = result.unwrap();
+    assert!(page.contains("/cabinet/sign-in"), "signed out: {page}");
+    assert_eq!(sms.outbox().len(), 1);
+}
+
+async fn cabinet_journey(
+    browser: &fantoccini::Client,
+    base: &str,
+    outbox: &str,
+) -> Result<String, fantoccini::error::CmdError> {
+    use shailoo_web::Lang;
+
+    browser.goto(&format!("{base}/cabinet")).await?;
+    arrive(browser, "/cabinet").await?;
+    assert_eq!(lang_of(browser).await, "ky");
+    browser
+        .find(Locator::Id("pin"))
+        .await?
+        .send_keys("2 0101 1990 00123")
+        .await?;
+    browser
+        .find(Locator::Id("passport"))
+        .await?
+        .send_keys("id1234567")
+        .await?;
+    browser
+        .find(Locator::Css("form.form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    // Each step waits for an element only the next page has (the URLs share a prefix).
+    let wait = Duration::from_secs(15);
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("code"))
+        .await?;
+    let sent = browser.find(Locator::Id("code-sent")).await?.text().await?;
+    assert!(sent.contains("+996 *** ** 45 67"), "{sent}");
+
+    // The voter's phone: the double's outbox.
+    let messages: serde_json::Value = reqwest::get(outbox).await.unwrap().json().await.unwrap();
+    let text = messages[0]["text"].as_str().unwrap_or_default().to_owned();
+    let code = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_default()
+        .to_owned();
+    browser
+        .find(Locator::Id("code"))
+        .await?
+        .send_keys(&code)
+        .await?;
+    browser
+        .find(Locator::Css("form.form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("form[action='/cabinet/sign-out']"))
+        .await?;
+    let page = browser.source().await?;
+    assert!(page.contains(&Lang::Ky.t("cabinet-sign-out")), "{page}");
+    assert!(page.contains(&Lang::Ky.t("cabinet-remote")));
+    browser
+        .find(Locator::Css("form[action='/cabinet/sign-out'] button"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("pin"))
+        .await?;
+    browser.source().await
 }

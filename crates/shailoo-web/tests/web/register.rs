@@ -1,0 +1,625 @@
+//! The register page (`/register`) as CEC staff use it: a register extract uploaded over real
+//! multipart and imported by a background job whose page is polled until it is done; a bad row
+//! named by its line with nothing imported; one job at a time (409); TEC staff who may look but
+//! not act (403); CSRF; and the lists' steps against the calendar (CAL-02, CAL-04, CAL-12).
+
+use crate::common::{self, Client, PASSWORD, Reply, TestApp, hidden};
+use axum::body::{Body, Bytes};
+use axum::http::{Request, StatusCode, header};
+use jiff::Timestamp;
+use shailoo_domain::ElectionId;
+use shailoo_generator::{Generator, Scale};
+use shailoo_web::{AppState, Config};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// The small dataset's register extract, as `shailoo generate` writes it, with the manifest's
+/// counts of persons and of eligible persons (the oracle for the compile).
+struct Extract {
+    csv: Vec<u8>,
+    persons: u64,
+    eligible: u64,
+}
+
+fn extract() -> &'static Extract {
+    static EXTRACT: OnceLock<Extract> = OnceLock::new();
+    EXTRACT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        // The same (scale, seed) as the fixture's setup, so that the addresses map to stations.
+        let summary = shailoo_generator::write_dataset(
+            &Generator::new(Scale::Small, 2024),
+            dir.path(),
+            |_| {},
+        )
+        .unwrap();
+        Extract {
+            csv: std::fs::read(dir.path().join(shailoo_generator::files::REGISTER)).unwrap(),
+            persons: summary.counts.persons,
+            eligible: summary.counts.eligible_persons,
+        }
+    })
+}
+
+/// The extract with the field `column` of line `line` (1 = the header) replaced.
+fn with_bad_field(line: usize, column: usize, value: &str) -> Vec<u8> {
+    let text = String::from_utf8(extract().csv.clone()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut fields: Vec<&str> = lines[line - 1].split(',').collect();
+    fields[column] = value;
+    lines[line - 1] = fields.join(",");
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out.into_bytes()
+}
+
+/// The fixture with a clock the test moves and uploads spooled into a directory it watches.
+struct World {
+    app: TestApp,
+    clock: Arc<AtomicI64>,
+    uploads: TempDir,
+}
+
+impl World {
+    async fn new() -> World {
+        let mut app = common::app().await;
+        let clock = Arc::new(AtomicI64::new(common::fixed_now().as_second()));
+        let uploads = tempfile::tempdir().unwrap();
+        let read = clock.clone();
+        let state = AppState::new(app.store.clone(), Config::default())
+            .with_clock(move || Timestamp::from_second(read.load(Ordering::SeqCst)).unwrap())
+            .with_upload_dir(uploads.path());
+        app.router = shailoo_web::router(state);
+        World {
+            app,
+            clock,
+            uploads,
+        }
+    }
+
+    /// Sets "now", Bishkek time (`2024-09-23T00:00`), and logs the CEC admin in afresh (a
+    /// session lasts 12 hours): the client and its CSRF token.
+    async fn admin_at(&self, bishkek: &str) -> (Client, String) {
+        let t: Timestamp = format!("{bishkek}:00+06:00").parse().unwrap();
+        self.clock.store(t.as_second(), Ordering::SeqCst);
+        let mut admin = self.client("admin").await;
+        let token = csrf(&mut admin).await;
+        (admin, token)
+    }
+
+    async fn client(&self, username: &str) -> Client {
+        let mut c = Client::new(&self.app);
+        let r = c.login(username, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "log-in of {username}");
+        c
+    }
+
+    fn leftover_uploads(&self) -> usize {
+        std::fs::read_dir(self.uploads.path()).unwrap().count()
+    }
+
+    fn election() -> ElectionId {
+        ElectionId::parse("local-2024").unwrap()
+    }
+}
+
+/// The page's CSRF token.
+async fn csrf(c: &mut Client) -> String {
+    let page = c.get("/register").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = hidden(&page.body, "csrf");
+    assert!(!token.is_empty());
+    token
+}
+
+const BOUNDARY: &str = "----shailoo-test-boundary-7MA4YWxkTrZu0gW";
+
+/// The start of a multipart body: text fields, then the head of the file part.
+fn multipart_head(fields: &[(&str, &str)], file_name: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, value) in fields {
+        out.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    out.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn multipart_tail() -> Vec<u8> {
+    format!("\r\n--{BOUNDARY}--\r\n").into_bytes()
+}
+
+fn upload_request(body: Body, length: Option<usize>) -> Request<Body> {
+    let mut req = Request::post("/register/import?lang=en").header(
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    );
+    if let Some(n) = length {
+        req = req.header(header::CONTENT_LENGTH, n);
+    }
+    req.body(body).unwrap()
+}
+
+/// Uploads `csv` as a browser submits the form: csrf, election, compile, then the file.
+async fn upload(c: &mut Client, csrf: &str, csv: &[u8], compile: bool) -> Reply {
+    let mut fields = vec![("csrf", csrf), ("election", "local-2024")];
+    if compile {
+        fields.push(("compile", "1"));
+    }
+    let mut body = multipart_head(&fields, "register.csv");
+    body.extend_from_slice(csv);
+    body.extend_from_slice(&multipart_tail());
+    let n = body.len();
+    c.send(upload_request(Body::from(body), Some(n))).await
+}
+
+/// The job a POST started, from its redirect.
+fn job_of(r: &Reply) -> String {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.location().unwrap();
+    assert!(to.starts_with("/register/jobs/"), "{to}");
+    to.to_owned()
+}
+
+/// Polls a job's page until it has finished; returns the final page (English).
+async fn finished(c: &mut Client, job: &str) -> String {
+    for _ in 0..1200 {
+        let page = c.get(&format!("{job}?lang=en")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        if !page.body.contains("data-state=\"running\"") {
+            assert!(!page.body.contains("http-equiv=\"refresh\""));
+            return page.body;
+        }
+        assert!(
+            page.body
+                .contains("<meta http-equiv=\"refresh\" content=\"2\">")
+        );
+        assert!(page.body.contains("<progress"));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{job} did not finish within a minute");
+}
+
+fn count_in(html: &str, label: &str) -> u64 {
+    let row = format!("<th scope=\"row\">{label}</th><td class=\"num\">");
+    html.split(&row)
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count {label:?} in the page"))
+}
+
+#[tokio::test]
+async fn an_uploaded_extract_is_imported_and_compiled_with_progress_and_counts() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+    let job = job_of(&upload(&mut admin, &token, &extract().csv, true).await);
+    let page = finished(&mut admin, &job).await;
+    assert!(page.contains("data-state=\"done\""), "{page}");
+    assert!(page.contains("Imported as import #1"));
+    assert!(page.contains("File received: "));
+    let persons = extract().persons;
+    assert_eq!(count_in(&page, "Added"), persons);
+    assert_eq!(count_in(&page, "Persons in the register"), persons);
+    assert_eq!(count_in(&page, "Changed"), 0);
+    // The generator's own count of eligible persons (VOT-01…VOT-05) is the oracle.
+    assert_eq!(count_in(&page, "Voters on the lists"), extract().eligible);
+
+    // What the store recorded: the import by the staff member, the lists compiled from it.
+    let imports = w.app.store.register_imports(5).await.unwrap();
+    assert_eq!(imports.len(), 1);
+    assert_eq!(imports[0].actor, "admin");
+    assert_eq!(imports[0].source, "register.csv");
+    assert_eq!(imports[0].added, persons);
+    let state = w
+        .app
+        .store
+        .voter_list_state(&World::election())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(state.eligible, extract().eligible);
+    assert_eq!(state.register_import, Some(1));
+
+    // The status page shows the import and the lists; the temporary file is gone.
+    let status = admin.get("/register?lang=en").await;
+    assert!(status.body.contains("data-import=\"1\""));
+    assert!(status.body.contains(&format!(
+        "<td class=\"num\" data-count=\"added\">{persons}</td>"
+    )));
+    assert!(status.body.contains(&format!(
+        "<dd data-count=\"eligible\">{}</dd>",
+        extract().eligible
+    )));
+    assert_eq!(w.leftover_uploads(), 0);
+
+    // A newer extract: one person changed, one gone. The differences are recorded.
+    let text = String::from_utf8(extract().csv.clone()).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.remove(2);
+    // The last column (imprisoned) flipped.
+    let (head, last) = lines[1].rsplit_once(',').unwrap();
+    let changed = format!("{head},{}", if last == "true" { "false" } else { "true" });
+    lines[1] = &changed;
+    let newer = format!("{}\n", lines.join("\n"));
+    let job = job_of(&upload(&mut admin, &token, newer.as_bytes(), false).await);
+    let page = finished(&mut admin, &job).await;
+    assert!(page.contains("Imported as import #2"), "{page}");
+    assert_eq!(count_in(&page, "Removed"), 1);
+    assert_eq!(count_in(&page, "Changed"), 1);
+    assert_eq!(count_in(&page, "Unchanged"), persons - 2);
+    assert_eq!(w.leftover_uploads(), 0);
+}
+
+#[tokio::test]
+async fn a_bad_row_names_its_line_and_nothing_is_imported() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+    let job = job_of(&upload(&mut admin, &token, &extract().csv, false).await);
+    assert!(
+        finished(&mut admin, &job)
+            .await
+            .contains("data-state=\"done\"")
+    );
+    let persons = w.app.store.register_count().await.unwrap();
+
+    // Line 42 (the header is line 1): a birth date that is no date.
+    let bad = with_bad_field(42, 5, "1990-13-45");
+    let job = job_of(&upload(&mut admin, &token, &bad, true).await);
+    let page = finished(&mut admin, &job).await;
+    assert!(page.contains("data-state=\"failed\""), "{page}");
+    assert!(
+        page.contains("Line 42, column birth_date: “1990-13-45” is not a date written YYYY-MM-DD"),
+        "{page}"
+    );
+    assert!(page.contains("Nothing was imported: the register is as it was before."));
+    // Nothing half-imported: one import in the history, the same register, no lists.
+    assert_eq!(w.app.store.register_imports(5).await.unwrap().len(), 1);
+    assert_eq!(w.app.store.register_count().await.unwrap(), persons);
+    assert!(
+        w.app
+            .store
+            .voter_list_state(&World::election())
+            .await
+            .unwrap()
+            .is_none_or(|s| s.compiled_at.is_none())
+    );
+    assert_eq!(w.leftover_uploads(), 0);
+
+    // Kyrgyz, the default language, names the line too.
+    let ky = admin.get(&format!("{job}?lang=ky")).await;
+    assert!(
+        ky.body.contains("42-сап, birth_date тилкеси"),
+        "{}",
+        ky.body
+    );
+    assert!(ky.body.contains("Эч нерсе жүктөлгөн жок"));
+}
+
+#[tokio::test]
+async fn a_second_job_while_one_runs_is_refused_with_409() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+
+    // The first upload arrives slowly: its body is fed through a channel.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let csv = &extract().csv;
+    let head = multipart_head(&[("csrf", &token), ("election", "local-2024")], "slow.csv");
+    let total = head.len() + csv.len() + multipart_tail().len();
+    let (first_half, second_half) = csv.split_at(csv.len() / 2);
+    tx.send(Ok(Bytes::from(head))).await.unwrap();
+    tx.send(Ok(Bytes::copy_from_slice(first_half)))
+        .await
+        .unwrap();
+    let mut slow = admin.clone();
+    let first = tokio::spawn(async move {
+        slow.send(upload_request(Body::from_stream(stream), Some(total)))
+            .await
+    });
+
+    // The job exists while its file is still arriving, and its page shows the upload.
+    let mut receiving = None;
+    for _ in 0..400 {
+        let page = admin.get("/register/jobs/1?lang=en").await;
+        if page.status == StatusCode::OK && page.body.contains("MB received") {
+            receiving = Some(page.body);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let receiving = receiving.expect("the first job is receiving its file");
+    assert!(receiving.contains("Receiving the file"), "{receiving}");
+    assert!(receiving.contains("<meta http-equiv=\"refresh\" content=\"2\">"));
+    assert!(receiving.contains("<progress max=\"100\" value=\""));
+
+    let second = upload(&mut admin, &token, csv, false).await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(
+        second
+            .body
+            .contains("Another import or compilation is running."),
+        "{}",
+        second.body
+    );
+    let compile = admin
+        .post_form(
+            "/register/compile?lang=en",
+            &[("csrf", &token), ("election", "local-2024")],
+        )
+        .await;
+    assert_eq!(compile.status, StatusCode::CONFLICT);
+
+    // The first upload completes and is imported alone.
+    tx.send(Ok(Bytes::copy_from_slice(second_half)))
+        .await
+        .unwrap();
+    tx.send(Ok(Bytes::from(multipart_tail()))).await.unwrap();
+    drop(tx);
+    let reply = first.await.unwrap();
+    assert_eq!(job_of(&reply), "/register/jobs/1");
+    let page = finished(&mut admin, "/register/jobs/1").await;
+    assert!(page.contains("Imported as import #1"), "{page}");
+    assert_eq!(w.app.store.register_imports(5).await.unwrap().len(), 1);
+    assert_eq!(
+        w.app.store.register_count().await.unwrap(),
+        extract().persons
+    );
+}
+
+#[tokio::test]
+async fn tec_staff_see_the_state_but_may_not_act_and_the_public_sees_nothing() {
+    let w = World::new().await;
+    let mut public = Client::new(&w.app);
+    let r = public.get("/register").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().unwrap().starts_with("/login"));
+
+    let mut tec = w.client("tec.one").await;
+    let page = tec.get("/register?lang=en").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("only CEC administrators"));
+    assert!(!page.body.contains("id=\"import-form\""));
+    assert!(
+        page.body.contains("href=\"/register\""),
+        "linked in the menu"
+    );
+    let token = hidden(&page.body, "csrf");
+    for (path, fields) in [
+        (
+            "/register/steps",
+            vec![("csrf", token.as_str()), ("step", "published")],
+        ),
+        ("/register/compile", vec![("csrf", token.as_str())]),
+    ] {
+        let r = tec.post_form(path, &fields).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let r = upload(&mut tec, &token, &extract().csv, false).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut pec = w.client("pec.one").await;
+    assert_eq!(pec.get("/register").await.status, StatusCode::OK);
+    assert_eq!(
+        pec.get("/register/jobs/1").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(w.app.store.register_imports(5).await.unwrap().is_empty());
+    assert_eq!(w.leftover_uploads(), 0);
+}
+
+#[tokio::test]
+async fn posts_without_the_csrf_token_or_without_multipart_are_refused() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+    let r = admin
+        .post_form("/register/steps", &[("step", "published")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .post_form("/register/compile", &[("csrf", "forged")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // An upload whose token is missing: refused before any byte of the file is stored.
+    let r = upload(&mut admin, "", &extract().csv, false).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin.get("/register/jobs/1").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // A form that is not multipart.
+    let r = admin
+        .post_form("/register/import?lang=en", &[("csrf", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.body.contains("multipart/form-data"));
+    // Multipart without a file.
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--{BOUNDARY}--\r\n"
+        )
+        .as_bytes(),
+    );
+    let n = body.len();
+    let r = admin.send(upload_request(Body::from(body), Some(n))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Choose a register file"));
+    assert!(w.app.store.register_imports(5).await.unwrap().is_empty());
+    assert!(
+        w.app
+            .store
+            .voter_list_state(&World::election())
+            .await
+            .unwrap()
+            .is_none_or(|s| s.published_at.is_none())
+    );
+    assert_eq!(w.leftover_uploads(), 0);
+}
+
+/// Compiles the lists through the page's "compile now" job.
+async fn compile(w: &World, admin: &mut Client, token: &str) -> String {
+    let job = job_of(
+        &admin
+            .post_form(
+                "/register/compile",
+                &[("csrf", token), ("election", "local-2024")],
+            )
+            .await,
+    );
+    let page = finished(admin, &job).await;
+    assert!(page.contains("data-state") && w.leftover_uploads() == 0);
+    page
+}
+
+async fn take(admin: &mut Client, token: &str, step: &str) -> Reply {
+    let r = admin
+        .post_form(
+            "/register/steps?lang=en",
+            &[("csrf", token), ("election", "local-2024"), ("step", step)],
+        )
+        .await;
+    assert!(!r.location().is_some_and(|l| l.starts_with("/login")));
+    r
+}
+
+#[tokio::test]
+async fn cal_02_the_preliminary_lists_are_published_from_cal_02_and_a_late_posting_shows() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+    let job = job_of(&upload(&mut admin, &token, &extract().csv, true).await);
+    assert!(
+        finished(&mut admin, &job)
+            .await
+            .contains("data-state=\"done\"")
+    );
+
+    // 22 September, 23:59: CAL-02 opens at midnight.
+    let (mut admin, token) = w.admin_at("2024-09-22T23:59").await;
+    let page = admin.get("/register?lang=en").await;
+    assert!(
+        page.body.contains("from 23.09.2024 00:00 (CAL-02)"),
+        "{}",
+        page.body
+    );
+    let r = take(&mut admin, &token, "published").await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("(CAL-02)"), "{}", r.body);
+    assert!(r.body.contains("not open yet"));
+    let state = w.app.store.voter_list_state(&World::election()).await;
+    assert_eq!(state.unwrap().unwrap().published_at, None);
+
+    let (mut admin, token) = w.admin_at("2024-09-23T00:00").await;
+    let r = take(&mut admin, &token, "published").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location(),
+        Some("/register?election=local-2024&done=published")
+    );
+    let again = take(&mut admin, &token, "published").await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("already been taken"));
+
+    // Posting was due by the end of CAL-04 (28 September): recorded, and shown as late.
+    let (mut admin, token) = w.admin_at("2024-09-30T10:00").await;
+    let r = take(&mut admin, &token, "posted").await;
+    assert_eq!(
+        r.location(),
+        Some("/register?election=local-2024&done=posted_late")
+    );
+    let page = admin.get(r.location().unwrap()).await;
+    assert!(page.body.contains("is recorded, late"));
+    assert!(
+        page.body
+            .contains("late: it was due by 29.09.2024 00:00 (CAL-04)"),
+        "{}",
+        page.body
+    );
+    let state = w
+        .app
+        .store
+        .voter_list_state(&World::election())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(state.published_at.is_some() && state.posted_at.is_some());
+}
+
+#[tokio::test]
+async fn cal_12_the_final_lists_are_frozen_only_after_cal_12_and_never_recompiled() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+    let job = job_of(&upload(&mut admin, &token, &extract().csv, false).await);
+    assert!(
+        finished(&mut admin, &job)
+            .await
+            .contains("Imported as import #1")
+    );
+    let page = compile(&w, &mut admin, &token).await;
+    assert!(page.contains("The voter lists are compiled"), "{page}");
+    assert_eq!(count_in(&page, "Voters on the lists"), extract().eligible);
+
+    let (mut admin, token) = w.admin_at("2024-09-24T09:00").await;
+    assert_eq!(
+        take(&mut admin, &token, "published").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Remote-voting applications still open until the end of CAL-12 (1 November).
+    let (mut admin, token) = w.admin_at("2024-11-01T23:00").await;
+    let r = take(&mut admin, &token, "frozen").await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("(CAL-12)"), "{}", r.body);
+    let (mut admin, token) = w.admin_at("2024-11-02T09:00").await;
+    let r = take(&mut admin, &token, "frozen").await;
+    assert_eq!(
+        r.location(),
+        Some("/register?election=local-2024&done=frozen")
+    );
+    let page = admin
+        .get(&format!("{}&lang=en", r.location().unwrap()))
+        .await;
+    assert!(page.body.contains("can no longer change"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<dd data-state=\"frozen\">02.11.2024 09:00</dd>")
+    );
+    let state = w
+        .app
+        .store
+        .voter_list_state(&World::election())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(state.frozen_at.is_some());
+
+    // Frozen lists are not compiled again: the job fails and changes nothing.
+    let page = compile(&w, &mut admin, &token).await;
+    assert!(page.contains("data-state=\"failed\""), "{page}");
+    assert!(page.contains("The voter lists are final"));
+    assert!(page.contains("Nothing was changed"));
+    let after = w
+        .app
+        .store
+        .voter_list_state(&World::election())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.compiled_at, state.compiled_at);
+}
