@@ -25,7 +25,7 @@ pub use lookup::VoterLookupStore;
 pub use remote::RemoteVotingStore;
 pub use store::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,
-    RegisterLoader, StationFilter, Store, StoreError, Totals, verify_audit,
+    StationFilter, Store, StoreError, Totals, verify_audit,
 };
 pub use users::{Actor, NewUser, Role, Session, User, Username};
 pub use voters::VoterListStore;

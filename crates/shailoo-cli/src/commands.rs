@@ -2,10 +2,12 @@
 //! the clock is read here, and nothing below this layer prints.
 
 mod bench;
+pub mod cabinet;
 pub mod checkin;
 mod data;
 mod demo;
 mod districts;
+pub mod print;
 pub mod register;
 
 use crate::{AuditCommand, BenchCommand, Cli, Command, Format, UserCommand};
@@ -58,6 +60,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::CheckIns(args),
         } => runtime()?.block_on(checkin::run(args)),
+        Command::Bench {
+            command: BenchCommand::Print(args),
+        } => print::bench(args),
         other => runtime()?.block_on(run_async(other)),
     }
 }
@@ -71,9 +76,10 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 async fn run_async(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Serve { db, addr } => {
+        Command::Serve { db, addr, cabinet } => {
+            let adapters = cabinet::adapters(&cabinet)?;
             let store = connect(&db.db).await?;
-            serve(store, &addr, None).await
+            serve(store, &addr, None, adapters).await
         }
         Command::Demo {
             db,
@@ -85,7 +91,9 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             let clock = demo::clock(&clock_start)?;
             let store = connect(&db).await?;
             demo::prepare(store.as_ref(), scale, seed).await?;
-            serve(store, &addr, clock).await
+            // The doubles live as long as `_doubles`, i.e. until the server stops.
+            let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
+            serve(store, &addr, clock, Some(adapters)).await
         }
         Command::Migrate { db } => {
             let applied = shailoo_store::migrate(&db.db)
@@ -160,7 +168,12 @@ fn redact(url: &str) -> String {
 /// A replacement for the system clock: the demo runs in 2024.
 pub type Clock = Box<dyn Fn() -> jiff::Timestamp + Send + Sync>;
 
-async fn serve(store: Arc<dyn Store>, addr: &str, clock: Option<Clock>) -> Result<ExitCode> {
+async fn serve(
+    store: Arc<dyn Store>,
+    addr: &str,
+    clock: Option<Clock>,
+    cabinet: Option<cabinet::Adapters>,
+) -> Result<ExitCode> {
     let addr: std::net::SocketAddr = addr
         .parse()
         .with_context(|| format!("{addr:?} is not an address like 127.0.0.1:8080"))?;
@@ -174,6 +187,10 @@ async fn serve(store: Arc<dyn Store>, addr: &str, clock: Option<Clock>) -> Resul
         ..shailoo_web::Config::default()
     };
     let mut state = shailoo_web::AppState::new(store, config);
+    match cabinet {
+        Some((registry, sms)) => state = state.with_voter_cabinet(registry, sms),
+        None => println!("the voter cabinet is off (no --tunduk-url / --sms-url)"),
+    }
     if let Some(clock) = clock {
         println!(
             "the clock of this demo reads {}",

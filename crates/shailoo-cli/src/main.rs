@@ -32,12 +32,17 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "SHAILOO_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
+        /// The voter cabinet's passport registry and SMS gateway.
+        #[command(flatten)]
+        cabinet: commands::cabinet::CabinetArgs,
     },
     /// Create a realistic demo election (first run only) and serve it.
     ///
     /// Loads every council, commission and polling station of the national demo data and a
     /// sample of the population register, creates demo log-ins, and prints them. Later runs
-    /// find the data in place and start at once.
+    /// find the data in place and start at once. The voter cabinet runs against in-process
+    /// doubles of the passport registry and the SMS gateway (a sample PIN and the outbox URL
+    /// are printed).
     Demo {
         #[arg(long, env = "SHAILOO_DB", default_value = "sqlite://shailoo-demo.db")]
         db: String,
@@ -158,6 +163,8 @@ enum BenchCommand {
     CheckIns(commands::checkin::CheckInArgs),
     /// The floor of `register import`: the file bulk-loaded plainly into an empty database.
     RegisterFloor(commands::register::FloorArgs),
+    /// Rendering the printed voter list of the largest national station (PDF).
+    Print(commands::print::BenchArgs),
     /// Voter eligibility over the 4.3-million-person national register, on one core.
     Eligibility {
         #[arg(long, default_value_t = 2024)]

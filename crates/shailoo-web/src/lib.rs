@@ -18,6 +18,7 @@ pub mod i18n;
 mod lookup;
 mod observe;
 mod pages;
+mod print;
 pub mod rate_limit;
 mod register;
 mod remote;
@@ -36,6 +37,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use auth::{LoginThrottle, PasswordError, hash_password, verify_password};
+pub use cabinet::CabinetConfig;
 pub use error::ERROR_CODES;
 pub use i18n::Lang;
 pub use lookup::{BadAddressList, LookupConfig};
@@ -56,6 +58,8 @@ pub struct Config {
     pub rule_parameters: shailoo_domain::params::RuleParameters,
     /// Voter look-up (portal, API, SMS 119): rate limits, exemptions, the index.
     pub lookup: LookupConfig,
+    /// The voter cabinet's rate limits (its adapters go to [`AppState::with_voter_cabinet`]).
+    pub cabinet: CabinetConfig,
 }
 
 impl Default for Config {
@@ -65,6 +69,7 @@ impl Default for Config {
             session_hours: 12,
             rule_parameters: shailoo_domain::params::RuleParameters::default(),
             lookup: LookupConfig::default(),
+            cabinet: CabinetConfig::default(),
         }
     }
 }
@@ -79,6 +84,10 @@ pub struct AppState {
     pub clock: Clock,
     /// The look-up index and its rate limiters, shared by the page, the API and SMS 119.
     pub(crate) lookup: Arc<lookup::LookupService>,
+    /// The voter cabinet's adapters (none: the cabinet answers 503) and rate limiters.
+    pub(crate) cabinet: Arc<cabinet::CabinetService>,
+    /// The register page's background jobs (import, compile): one at a time.
+    pub(crate) register_jobs: Arc<register::RegisterJobs>,
 }
 
 impl AppState {
@@ -86,11 +95,13 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, config: Config) -> Self {
         AppState {
             lookup: lookup::LookupService::new(store.clone(), &config.lookup),
+            cabinet: cabinet::CabinetService::new(&config.cabinet, None),
             store,
             metrics: metrics_handle(),
             throttle: Arc::new(LoginThrottle::default()),
             config: Arc::new(config),
             clock: Arc::new(Timestamp::now),
+            register_jobs: Arc::new(register::RegisterJobs::new(std::env::temp_dir())),
         }
     }
 
@@ -98,6 +109,22 @@ impl AppState {
     pub fn with_clock(mut self, clock: impl Fn() -> Timestamp + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
+    }
+
+    /// Opens the voter cabinet with the passport registry and the SMS gateway it needs
+    /// (`shailoo-registries` has the HTTP adapters and their test doubles).
+    pub fn with_voter_cabinet(
+        mut self,
+        registry: Arc<dyn shailoo_app::cabinet::PassportRegistry>,
+        sms: Arc<dyn shailoo_app::cabinet::SmsGateway>,
+    ) -> Self {
+        self.cabinet = cabinet::CabinetService::new(&self.config.cabinet, Some((registry, sms)));
+        self
+    }
+
+    /// Whether the voter cabinet has its adapters.
+    pub fn voter_cabinet_configured(&self) -> bool {
+        self.cabinet.is_configured()
     }
 
     pub(crate) fn now(&self) -> Timestamp {

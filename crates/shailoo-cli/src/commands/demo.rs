@@ -120,12 +120,45 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<(
     };
     let loaded = load_register(store, source, expected, "demo register").await?;
     println!("loaded {loaded} persons of the population register");
+    publish_lists(store).await?;
 
     for user in &DEMO_USERS {
         add_demo_user(store, user).await?;
     }
     println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
     print_logins();
+    Ok(())
+}
+
+/// Compiles the voter lists and takes them through the steps the 2024 calendar had taken by
+/// the demo's clock (mid-October): published online on the day of CAL-02 and posted at the
+/// stations on the day of CAL-04. So the look-up, SMS 119, the cabinet and the printed lists
+/// have something to show. Each step is dated on its day of the calendar, at 10:00 Bishkek.
+async fn publish_lists(store: &dyn Store) -> Result<()> {
+    use shailoo_app::voters::{self, ListStep};
+    use shailoo_domain::time::from_bishkek;
+    for election in store.elections().await? {
+        let calendar = voters::calendar_of(store, &election.id).await?;
+        let on = |rule: &str| {
+            calendar
+                .get(rule)
+                .map(|d| from_bishkek(d.date, jiff::civil::time(10, 0, 0, 0)))
+                .with_context(|| format!("the calendar has no {rule}"))
+        };
+        let published = on("CAL-02")?;
+        let compiled = published
+            .checked_sub(jiff::SignedDuration::from_hours(1))
+            .unwrap_or(published);
+        let report = voters::compile(store, &election.id, "system", compiled)
+            .await
+            .with_context(|| format!("compiling the lists of {}", election.id))?;
+        voters::take_step(store, &election.id, ListStep::Published, "system", published).await?;
+        voters::take_step(store, &election.id, ListStep::Posted, "system", on("CAL-04")?).await?;
+        println!(
+            "compiled, published and posted the voter lists of {}: {} voters, {} not on a list",
+            election.id, report.eligible, report.ineligible
+        );
+    }
     Ok(())
 }
 

@@ -193,6 +193,10 @@ fn every_error_code_of_the_lower_layers_has_a_message() {
             assert!(codes.contains(e.code()), "{}", e.code());
         }
     }
+    // Voter-list claims' refusals (VOT-08): every code the use cases can return.
+    for code in shailoo_app::claims::ClaimError::CODES {
+        assert!(codes.contains(code), "{code}");
+    }
     for l in shailoo_web::Lang::ALL {
         for code in &codes {
             let m = l.t_args(&format!("error-{code}"), &[("field", "x".to_owned())]);

@@ -4,13 +4,17 @@
 
 mod accounts;
 mod api;
+mod cabinet;
 mod checkin;
+mod claims;
 mod common;
 mod districts;
 mod i18n;
 mod lookup;
 mod ops;
 mod pages;
+mod print;
+mod register;
 mod remote;
 mod rules;
 mod staff;
