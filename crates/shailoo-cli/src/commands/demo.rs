@@ -152,8 +152,22 @@ async fn publish_lists(store: &dyn Store) -> Result<()> {
         let report = voters::compile(store, &election.id, "system", compiled)
             .await
             .with_context(|| format!("compiling the lists of {}", election.id))?;
-        voters::take_step(store, &election.id, ListStep::Published, "system", published).await?;
-        voters::take_step(store, &election.id, ListStep::Posted, "system", on("CAL-04")?).await?;
+        voters::take_step(
+            store,
+            &election.id,
+            ListStep::Published,
+            "system",
+            published,
+        )
+        .await?;
+        voters::take_step(
+            store,
+            &election.id,
+            ListStep::Posted,
+            "system",
+            on("CAL-04")?,
+        )
+        .await?;
         println!(
             "compiled, published and posted the voter lists of {}: {} voters, {} not on a list",
             election.id, report.eligible, report.ineligible
