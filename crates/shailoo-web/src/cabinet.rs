@@ -22,6 +22,7 @@ use crate::i18n::{Lang, cookie};
 use crate::lookup::{ClientAddr, not_found_message, pin_tag};
 use crate::pages::{PageCtx, error_page};
 use crate::rate_limit::{Decision, KeyedLimiter, RateLimit, client_key};
+use crate::staff_page::{Fail, PageResult, closed_message, fmt_instant};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
@@ -42,7 +43,6 @@ use shailoo_app::claims::{
 use shailoo_app::lookup::LookupOutcome;
 use shailoo_app::remote::{self, ApplicationFilter, Decision as RemoteDecision, RemoteVotingError};
 use shailoo_app::users::Actor;
-use shailoo_domain::calendar::ActionClosed;
 use shailoo_domain::identity::{PassportError, PassportNumber};
 use shailoo_domain::territory::Election;
 use shailoo_domain::{Pin, StationNumber};
@@ -130,17 +130,6 @@ const CLAIM_BODY_LIMIT: usize = claims::MAX_COPY_BYTES + 64 * 1024;
 
 // --- plumbing ---
 
-type PageResult = Result<Response, Fail>;
-
-/// A page that could not be shown: the error page or a redirect, boxed (a response is large).
-struct Fail(Box<Response>);
-
-impl IntoResponse for Fail {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
 fn fail(lang: Lang, status: StatusCode, code: &str) -> Fail {
     Fail(Box::new(no_store(error_page(lang, status, code))))
 }
@@ -215,12 +204,6 @@ async fn require_voter(
     } else {
         Err(fail(lang, StatusCode::FORBIDDEN, "csrf_failed"))
     }
-}
-
-fn fmt_instant(t: jiff::Timestamp) -> String {
-    shailoo_domain::time::to_bishkek(t)
-        .strftime("%d.%m.%Y %H:%M")
-        .to_string()
 }
 
 fn passport_problem(lang: Lang, e: &PassportError) -> String {
@@ -838,23 +821,7 @@ async fn cabinet_page(
 /// A refusal of a remote-voting step in the voter's language; the calendar's names CAL-12.
 fn remote_refusal(lang: Lang, e: &RemoteVotingError) -> String {
     match e {
-        RemoteVotingError::Calendar(c) => {
-            let at = match c {
-                ActionClosed::NotYetOpen { opens_at, .. } => *opens_at,
-                ActionClosed::Closed { closed_at, .. } => *closed_at,
-            };
-            format!(
-                "{} ({})",
-                lang.t_args(
-                    c.message_key(),
-                    &[
-                        ("action", lang.t(c.action().message_key())),
-                        ("at", fmt_instant(at)),
-                    ],
-                ),
-                c.rule()
-            )
-        }
+        RemoteVotingError::Calendar(c) => closed_message(lang, c),
         other => lang.error(other.code()),
     }
 }
@@ -994,23 +961,7 @@ fn claim_fail(lang: Lang, e: &ClaimError) -> Fail {
 /// A refusal of a claim in the voter's language; the calendar's names CAL-11.
 fn claim_refusal(lang: Lang, e: &ClaimError) -> String {
     match e {
-        ClaimError::Calendar(c) => {
-            let at = match c {
-                ActionClosed::NotYetOpen { opens_at, .. } => *opens_at,
-                ActionClosed::Closed { closed_at, .. } => *closed_at,
-            };
-            format!(
-                "{} ({})",
-                lang.t_args(
-                    c.message_key(),
-                    &[
-                        ("action", lang.t(c.action().message_key())),
-                        ("at", fmt_instant(at)),
-                    ],
-                ),
-                c.rule()
-            )
-        }
+        ClaimError::Calendar(c) => closed_message(lang, c),
         other => lang.error(other.code()),
     }
 }

@@ -11,15 +11,18 @@
 //! attachment with `nosniff`, so a browser never renders what a voter uploaded.
 
 use crate::AppState;
-use crate::auth::{self, Staff};
+use crate::auth::Staff;
 use crate::error::{log_store_error, store_status};
 use crate::i18n::Lang;
-use crate::pages::{PageCtx, error_page};
+use crate::pages::PageCtx;
+use crate::staff_page::{
+    Fail, PageResult, check_csrf, closed_message, fail, fmt_instant, require_staff, store_fail,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use shailoo_app::StationFilter;
@@ -30,7 +33,6 @@ use shailoo_app::claims::{
 };
 use shailoo_app::users::{Actor, Role};
 use shailoo_app::voters::Placement;
-use shailoo_domain::calendar::ActionClosed;
 use shailoo_domain::params::Coded;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
@@ -54,80 +56,10 @@ pub fn routes() -> Router<AppState> {
         .route("/claims/voter", get(voter))
 }
 
-type PageResult = Result<Response, Fail>;
-
-/// A page that could not be shown: the error page or a redirect, boxed (a response is large).
-struct Fail(Box<Response>);
-
-impl IntoResponse for Fail {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
-fn fail(lang: Lang, status: StatusCode, code: &str) -> Fail {
-    Fail(Box::new(error_page(lang, status, code)))
-}
-
-fn store_fail(lang: Lang, e: &shailoo_app::StoreError) -> Fail {
-    log_store_error(e);
-    fail(lang, store_status(e), e.code())
-}
-
-/// The signed-in staff member, or a redirect to the log-in page that comes back here.
-async fn require_staff(
-    state: &AppState,
-    lang: Lang,
-    headers: &HeaderMap,
-    uri: &Uri,
-) -> Result<Staff, Fail> {
-    match auth::current_staff(state, headers).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => {
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            q.append_pair("next", uri.path());
-            Err(Fail(Box::new(
-                Redirect::to(&format!("/login?{}", q.finish())).into_response(),
-            )))
-        }
-        Err(e) => Err(store_fail(lang, &e)),
-    }
-}
-
-fn check_csrf(lang: Lang, staff: &Staff, token: Option<&str>) -> Result<(), Fail> {
-    if auth::same_secret(token.unwrap_or_default(), &staff.session.csrf_token) {
-        Ok(())
-    } else {
-        Err(fail(lang, StatusCode::FORBIDDEN, "csrf_failed"))
-    }
-}
-
-fn fmt_instant(t: jiff::Timestamp) -> String {
-    shailoo_domain::time::to_bishkek(t)
-        .strftime("%d.%m.%Y %H:%M")
-        .to_string()
-}
-
 /// A refusal in the reader's language; the calendar's refusal names the deadline (CAL-11).
 fn refusal(lang: Lang, e: &ClaimError) -> String {
     match e {
-        ClaimError::Calendar(c) => {
-            let at = match c {
-                ActionClosed::NotYetOpen { opens_at, .. } => *opens_at,
-                ActionClosed::Closed { closed_at, .. } => *closed_at,
-            };
-            format!(
-                "{} ({})",
-                lang.t_args(
-                    c.message_key(),
-                    &[
-                        ("action", lang.t(c.action().message_key())),
-                        ("at", fmt_instant(at)),
-                    ],
-                ),
-                c.rule()
-            )
-        }
+        ClaimError::Calendar(c) => closed_message(lang, c),
         ClaimError::WrongStation { listed } => lang.t_args(
             "claims-error-wrong-station",
             &[("station", listed.to_string())],

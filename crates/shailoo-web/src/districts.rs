@@ -14,10 +14,12 @@
 //! GeoJSON export has Point features only.
 
 use crate::AppState;
-use crate::auth::{self, Staff};
 use crate::error::{ApiError, ApiLang, ErrorBody, log_store_error, store_status};
 use crate::i18n::Lang;
-use crate::pages::{PageCtx, error_page};
+use crate::pages::PageCtx;
+use crate::staff_page::{
+    Fail, PageResult, check_csrf, closed_message, fail, fmt_instant, require_staff,
+};
 use askama::Template;
 use axum::Json;
 use axum::Router;
@@ -32,7 +34,6 @@ use shailoo_app::districts::{
 };
 use shailoo_app::{Actor, StoreError};
 use shailoo_domain::CouncilId;
-use shailoo_domain::calendar::ActionClosed;
 use shailoo_domain::district::{District, DistrictId, SchemeFinding, SchemeReport, UnitId};
 use shailoo_domain::params::Coded;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -59,21 +60,6 @@ pub fn routes() -> Router<AppState> {
 
 // --- helpers ---
 
-type PageResult = Result<Response, Fail>;
-
-/// A page that could not be shown: the error page or a redirect, boxed (a response is large).
-struct Fail(Box<Response>);
-
-impl IntoResponse for Fail {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
-fn fail(lang: Lang, status: StatusCode, code: &str) -> Fail {
-    Fail(Box::new(error_page(lang, status, code)))
-}
-
 fn district_fail(lang: Lang, e: DistrictError) -> Fail {
     match e {
         DistrictError::Store(e) => {
@@ -86,40 +72,6 @@ fn district_fail(lang: Lang, e: DistrictError) -> Fail {
         | DistrictError::NoScheme => fail(lang, StatusCode::NOT_FOUND, "not_found"),
         DistrictError::Forbidden => fail(lang, StatusCode::FORBIDDEN, "forbidden"),
         other => fail(lang, StatusCode::UNPROCESSABLE_ENTITY, other.code()),
-    }
-}
-
-/// The signed-in staff member, or a redirect to the log-in page that comes back here.
-async fn require_staff(
-    state: &AppState,
-    lang: Lang,
-    headers: &HeaderMap,
-    uri: &Uri,
-) -> Result<Staff, Fail> {
-    match auth::current_staff(state, headers).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => {
-            let here = uri
-                .path_and_query()
-                .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            q.append_pair("next", &here);
-            Err(Fail(Box::new(
-                Redirect::to(&format!("/login?{}", q.finish())).into_response(),
-            )))
-        }
-        Err(e) => {
-            log_store_error(&e);
-            Err(fail(lang, store_status(&e), e.code()))
-        }
-    }
-}
-
-fn check_csrf(lang: Lang, staff: &Staff, token: Option<&str>) -> Result<(), Fail> {
-    if auth::same_secret(token.unwrap_or_default(), &staff.session.csrf_token) {
-        Ok(())
-    } else {
-        Err(fail(lang, StatusCode::FORBIDDEN, "csrf_failed"))
     }
 }
 
@@ -147,35 +99,10 @@ async fn load(state: &AppState, lang: Lang, id: &str) -> Result<CouncilDistricti
         .map_err(|e| district_fail(lang, e))
 }
 
-fn fmt_instant(t: jiff::Timestamp) -> String {
-    shailoo_domain::time::to_bishkek(t)
-        .strftime("%d.%m.%Y %H:%M")
-        .to_string()
-}
-
-/// The localized message of a refused calendar step, with the deadline (CAL-05).
-fn calendar_message(lang: Lang, e: &ActionClosed) -> String {
-    let at = match e {
-        ActionClosed::NotYetOpen { opens_at, .. } => *opens_at,
-        ActionClosed::Closed { closed_at, .. } => *closed_at,
-    };
-    format!(
-        "{} ({})",
-        lang.t_args(
-            e.message_key(),
-            &[
-                ("action", lang.t(e.action().message_key())),
-                ("at", fmt_instant(at)),
-            ],
-        ),
-        e.rule()
-    )
-}
-
 /// A localized message for a refused or failed use case.
 fn district_message(lang: Lang, e: &DistrictError) -> String {
     match e {
-        DistrictError::Transition(app::TransitionError::Calendar(c)) => calendar_message(lang, c),
+        DistrictError::Transition(app::TransitionError::Calendar(c)) => closed_message(lang, c),
         DistrictError::Transition(app::TransitionError::Invalid { errors }) => {
             lang.t_args("districts-error-invalid", &[("count", errors.to_string())])
         }

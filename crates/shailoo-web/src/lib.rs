@@ -24,6 +24,7 @@ mod register;
 mod remote;
 pub mod rules;
 pub mod sms;
+mod staff_page;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};

@@ -21,16 +21,19 @@
 //! and the audit log, written by the use cases with the staff member as actor).
 
 use crate::AppState;
-use crate::auth::{self, Staff};
+use crate::auth::Staff;
 use crate::error::{log_store_error, store_status};
 use crate::i18n::Lang;
-use crate::pages::{PageCtx, error_page};
+use crate::pages::PageCtx;
+use crate::staff_page::{
+    Fail, PageResult, check_csrf, closed_message, fail, fmt_instant, require_staff, store_fail,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -40,7 +43,7 @@ use shailoo_app::voters::{
 };
 use shailoo_app::{Store, StoreError};
 use shailoo_domain::ElectionId;
-use shailoo_domain::calendar::{Action, ActionClosed, Calendar};
+use shailoo_domain::calendar::{Action, Calendar};
 use shailoo_domain::territory::Election;
 use shailoo_generator::{FormatError, RegisterReader, RowError, RowErrorKind};
 use std::collections::{HashMap, VecDeque};
@@ -431,54 +434,6 @@ async fn run_compile(store: Arc<dyn Store>, running: Running, election: Election
 
 // --- shared page plumbing (as in remote.rs) ---
 
-type PageResult = Result<Response, Fail>;
-
-/// A page that could not be shown: the error page or a redirect, boxed (a response is large).
-struct Fail(Box<Response>);
-
-impl IntoResponse for Fail {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
-fn fail(lang: Lang, status: StatusCode, code: &str) -> Fail {
-    Fail(Box::new(error_page(lang, status, code)))
-}
-
-fn store_fail(lang: Lang, e: &StoreError) -> Fail {
-    log_store_error(e);
-    fail(lang, store_status(e), e.code())
-}
-
-/// The signed-in staff member, or a redirect to the log-in page that comes back here.
-async fn require_staff(
-    state: &AppState,
-    lang: Lang,
-    headers: &HeaderMap,
-    uri: &Uri,
-) -> Result<Staff, Fail> {
-    match auth::current_staff(state, headers).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => {
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            q.append_pair("next", uri.path());
-            Err(Fail(Box::new(
-                Redirect::to(&format!("/login?{}", q.finish())).into_response(),
-            )))
-        }
-        Err(e) => Err(store_fail(lang, &e)),
-    }
-}
-
-fn check_csrf(lang: Lang, staff: &Staff, token: Option<&str>) -> Result<(), Fail> {
-    if auth::same_secret(token.unwrap_or_default(), &staff.session.csrf_token) {
-        Ok(())
-    } else {
-        Err(fail(lang, StatusCode::FORBIDDEN, "csrf_failed"))
-    }
-}
-
 /// The register and the lists are the CEC's: other staff only look.
 fn require_cec(lang: Lang, staff: &Staff) -> Result<(), Fail> {
     if staff.actor().is_cec_admin() {
@@ -486,12 +441,6 @@ fn require_cec(lang: Lang, staff: &Staff) -> Result<(), Fail> {
     } else {
         Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"))
     }
-}
-
-fn fmt_instant(t: Timestamp) -> String {
-    shailoo_domain::time::to_bishkek(t)
-        .strftime("%d.%m.%Y %H:%M")
-        .to_string()
 }
 
 /// The election the page is about: the one named, else the first one.
@@ -512,23 +461,7 @@ async fn election_of(state: &AppState, lang: Lang, wanted: Option<&str>) -> Resu
 /// A refusal in the reader's language; the calendar's names its rule (CAL-02, CAL-12).
 fn refusal(lang: Lang, e: &VoterListError) -> String {
     match e {
-        VoterListError::Calendar(c) => {
-            let at = match c {
-                ActionClosed::NotYetOpen { opens_at, .. } => *opens_at,
-                ActionClosed::Closed { closed_at, .. } => *closed_at,
-            };
-            format!(
-                "{} ({})",
-                lang.t_args(
-                    c.message_key(),
-                    &[
-                        ("action", lang.t(c.action().message_key())),
-                        ("at", fmt_instant(at)),
-                    ],
-                ),
-                c.rule()
-            )
-        }
+        VoterListError::Calendar(c) => closed_message(lang, c),
         other => lang.error(other.code()),
     }
 }

@@ -10,14 +10,17 @@
 //! permission is the 403 error page.
 
 use crate::AppState;
-use crate::auth::{self, Staff};
+use crate::auth::Staff;
 use crate::error::{ApiError, ApiLang, ErrorBody, log_store_error, store_status};
 use crate::i18n::Lang;
-use crate::pages::{PageCtx, error_page};
+use crate::pages::PageCtx;
+use crate::staff_page::{
+    Fail, PageResult, check_csrf, closed_message, fail, fmt_instant, require_staff,
+};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -25,7 +28,6 @@ use shailoo_app::remote::{
     self as app, ApplicationFilter, ApplicationStatus, Decision, RemoteVotingError,
 };
 use shailoo_app::users::Role;
-use shailoo_domain::calendar::ActionClosed;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use std::collections::HashMap;
@@ -39,52 +41,6 @@ pub fn routes() -> Router<AppState> {
         .route("/remote-voting/capacity", post(capacity))
 }
 
-type PageResult = Result<Response, Fail>;
-
-/// A page that could not be shown: the error page or a redirect, boxed (a response is large).
-struct Fail(Box<Response>);
-
-impl IntoResponse for Fail {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
-fn fail(lang: Lang, status: StatusCode, code: &str) -> Fail {
-    Fail(Box::new(error_page(lang, status, code)))
-}
-
-/// The signed-in staff member, or a redirect to the log-in page that comes back here.
-async fn require_staff(
-    state: &AppState,
-    lang: Lang,
-    headers: &HeaderMap,
-    uri: &Uri,
-) -> Result<Staff, Fail> {
-    match auth::current_staff(state, headers).await {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => {
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            q.append_pair("next", uri.path());
-            Err(Fail(Box::new(
-                Redirect::to(&format!("/login?{}", q.finish())).into_response(),
-            )))
-        }
-        Err(e) => {
-            log_store_error(&e);
-            Err(fail(lang, store_status(&e), e.code()))
-        }
-    }
-}
-
-fn check_csrf(lang: Lang, staff: &Staff, token: Option<&str>) -> Result<(), Fail> {
-    if auth::same_secret(token.unwrap_or_default(), &staff.session.csrf_token) {
-        Ok(())
-    } else {
-        Err(fail(lang, StatusCode::FORBIDDEN, "csrf_failed"))
-    }
-}
-
 /// PEC members see nothing here: remote voting is decided above the precinct.
 fn require_role(lang: Lang, staff: &Staff) -> Result<(), Fail> {
     if staff.user.role == Role::PecMember {
@@ -94,32 +50,10 @@ fn require_role(lang: Lang, staff: &Staff) -> Result<(), Fail> {
     }
 }
 
-fn fmt_instant(t: jiff::Timestamp) -> String {
-    shailoo_domain::time::to_bishkek(t)
-        .strftime("%d.%m.%Y %H:%M")
-        .to_string()
-}
-
 /// A refusal in the reader's language; the calendar's refusal names the deadline (CAL-12).
 fn refusal(lang: Lang, e: &RemoteVotingError) -> String {
     match e {
-        RemoteVotingError::Calendar(c) => {
-            let at = match c {
-                ActionClosed::NotYetOpen { opens_at, .. } => *opens_at,
-                ActionClosed::Closed { closed_at, .. } => *closed_at,
-            };
-            format!(
-                "{} ({})",
-                lang.t_args(
-                    c.message_key(),
-                    &[
-                        ("action", lang.t(c.action().message_key())),
-                        ("at", fmt_instant(at)),
-                    ],
-                ),
-                c.rule()
-            )
-        }
+        RemoteVotingError::Calendar(c) => closed_message(lang, c),
         RemoteVotingError::Full { station, capacity } => lang.t_args(
             "remote-error-full",
             &[
