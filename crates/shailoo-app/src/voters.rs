@@ -29,6 +29,11 @@ use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+mod stream;
+pub use stream::{
+    EmptyExtract, IMPORT_BATCH, ImportProgress, RecordSource, StreamedImportError, import_register,
+};
+
 /// Why a voter-list use case refused or failed. Nothing was changed when it is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum VoterListError {

@@ -38,15 +38,17 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use shailoo_app::voters::{
-    self, CompileReport, ImportBatch, ImportBatcher, ImportOptions, ImportReport, ListStep,
+    self, CompileReport, EmptyExtract, ImportOptions, ImportReport, ListStep, StreamedImportError,
     VoterListError,
 };
 use shailoo_app::{Store, StoreError};
 use shailoo_domain::ElectionId;
 use shailoo_domain::calendar::{Action, Calendar};
+use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::Election;
 use shailoo_generator::{FormatError, RegisterReader, RowError, RowErrorKind};
 use std::collections::{HashMap, VecDeque};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::io::AsyncWriteExt;
@@ -54,8 +56,6 @@ use tokio::io::AsyncWriteExt;
 /// The largest upload `POST /register/import` accepts: the national extract (4.3 million
 /// persons) is about 800 MB; 4 GiB leaves room without accepting anything.
 pub const UPLOAD_LIMIT: usize = 4 << 30;
-/// Records per store batch, as in the CLI.
-const BATCH: usize = 10_000;
 /// Finished jobs kept for their pages.
 const KEPT_JOBS: usize = 20;
 
@@ -309,8 +309,7 @@ impl Failure {
 }
 
 /// Streams an uploaded extract into one import (and compile, with an election): all of it or
-/// nothing, like `shailoo register import`. The file is parsed on a blocking thread while the
-/// store writes the previous batch.
+/// nothing, through [`voters::import_register`] like `shailoo register import`.
 async fn import(
     store: &dyn Store,
     job: &Arc<Job>,
@@ -318,7 +317,7 @@ async fn import(
     election: Option<ElectionId>,
     at: Timestamp,
 ) -> Result<ImportReport, Failure> {
-    let compiler = match &election {
+    let compile = match &election {
         Some(e) => Some(Arc::new(
             voters::compiler_for(store, e)
                 .await
@@ -332,77 +331,47 @@ async fn import(
         .await
         .map_err(|_| Failure::Interrupted)?
         .map_err(Failure::from_format)?;
-    // Begin first: a refusal (frozen lists) comes before the file is read.
-    let mut session = store
-        .begin_register_import(ImportOptions {
-            source: progress.source.clone(),
-            actor: job.actor.clone(),
-            at,
-            compile: compiler.clone(),
-        })
-        .await
-        .map_err(|e| Failure::from_voters(&e))?;
+    let options = ImportOptions {
+        source: progress.source.clone(),
+        actor: job.actor.clone(),
+        at,
+        compile,
+    };
     job.update(|p| p.phase = Phase::Importing);
-    // (batch, rows read, bytes read)
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(ImportBatch, u64, u64), RowError>>(4);
-    let producer = tokio::task::spawn_blocking(move || {
-        let mut reader = reader;
-        // About 180 bytes a row in the national extract: sizes the PIN set once.
-        let mut batcher = ImportBatcher::new(compiler, BATCH, size / 180);
-        while let Some(record) = reader.next() {
-            match record {
-                Ok(r) => {
-                    if let Some(batch) = batcher.add(r)
-                        && tx
-                            .blocking_send(Ok((batch, batcher.records(), reader.bytes_read())))
-                            .is_err()
-                    {
-                        // The importer gave up; its reason is reported there.
-                        return None;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    return None;
+    let source =
+        move |sink: &mut dyn FnMut(Result<RegisterRecord, RowError>, u64) -> ControlFlow<()>| {
+            let mut reader = reader;
+            while let Some(record) = reader.next() {
+                if sink(record, reader.bytes_read()).is_break() {
+                    return;
                 }
             }
-        }
-        let rows = batcher.records();
-        let (last, duplicates) = batcher.finish();
-        tx.blocking_send(Ok((last, rows, reader.bytes_read())))
-            .ok()
-            .map(|()| duplicates)
-    });
-    let pushed = async {
-        while let Some(message) = rx.recv().await {
-            let (batch, rows, bytes) = message.map_err(Failure::BadRow)?;
-            if !batch.records.is_empty() {
-                session
-                    .push(&batch)
-                    .await
-                    .map_err(|e| Failure::from_voters(&e))?;
-            }
+        };
+    // About 180 bytes a row in the national extract: sizes the PIN set once.
+    let report = voters::import_register(
+        store,
+        options,
+        size / 180,
+        EmptyExtract::Import,
+        source,
+        |done| {
             job.update(|p| {
-                p.rows = rows;
-                p.bytes = bytes;
+                p.rows = done.records;
+                p.bytes = done.bytes;
             });
-        }
-        Ok(())
-    }
-    .await;
-    // Let the reader stop before the file is removed.
-    drop(rx);
-    let produced = producer.await.map_err(|_| Failure::Interrupted)?;
-    pushed?;
-    let duplicates = produced.ok_or(Failure::Interrupted)?;
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        StreamedImportError::BadRow(row) => Failure::BadRow(row),
+        StreamedImportError::Refused(e) => Failure::from_voters(&e),
+        StreamedImportError::ReaderStopped => Failure::Interrupted,
+    })?;
     job.update(|p| {
         p.phase = Phase::Committing;
         p.bytes = size;
     });
-    session
-        .finish(&duplicates)
-        .await
-        .map_err(|e| Failure::from_voters(&e))
+    report.ok_or(Failure::Interrupted)
 }
 
 /// The import job: runs [`import`], removes the temporary file, records the outcome.

@@ -13,10 +13,6 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Register records per batch handed to the store: large enough to amortize each statement,
-/// small enough to keep memory flat.
-pub const REGISTER_BATCH: usize = 10_000;
-
 pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(

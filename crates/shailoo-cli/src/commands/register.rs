@@ -8,7 +8,7 @@
 //! blocking thread while the store writes the previous batch, so both cores work. A bad row
 //! stops everything with its line number; the store's transaction then rolls back.
 
-use super::data::{REGISTER_BATCH, RecordSource};
+use super::data::RecordSource;
 use crate::DbArg;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
@@ -16,7 +16,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::voters::{
-    self, CountBy, ImportBatch, ImportBatcher, ImportOptions, ImportReport, ListStep, Placement,
+    self, CountBy, EmptyExtract, ImportOptions, ImportReport, ListStep, Placement,
+    StreamedImportError,
 };
 use shailoo_domain::params::Coded;
 use shailoo_domain::register::RegisterRecord;
@@ -278,10 +279,8 @@ pub async fn import(
 /// The one bulk-load path of the register (`register import`, `load`, `demo`,
 /// `bench register-floor`): records from `source` into one import (and compile, with
 /// `election`), all of them or, on the first bad one, none. With `skip_empty`, a source without
-/// records records no import (`load` of a dataset whose register is only the header).
-///
-/// Parsing (and assessing) runs on a blocking thread while the store takes the previous batch,
-/// so both cores work.
+/// records records no import (`load` of a dataset whose register is only the header). The
+/// streaming itself is [`voters::import_register`], which the web's register page uses too.
 pub async fn import_records(
     store: &dyn Store,
     source: impl RecordSource,
@@ -291,7 +290,7 @@ pub async fn import_records(
     at: Timestamp,
     skip_empty: bool,
 ) -> Result<ImportReport> {
-    let compiler = match &election {
+    let compile = match &election {
         Some(e) => Some(Arc::new(
             voters::compiler_for(store, e)
                 .await
@@ -299,74 +298,42 @@ pub async fn import_records(
         )),
         None => None,
     };
-    // Begin first: a refusal (frozen lists) comes before 800 MB are read.
-    let mut session = store
-        .begin_register_import(ImportOptions {
-            source: source_name,
-            actor: ACTOR.to_owned(),
-            at,
-            compile: compiler.clone(),
-        })
-        .await
-        .context("starting the import (nothing was imported)")?;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<ImportBatch>>(4);
-    let producer = tokio::task::spawn_blocking(move || {
-        let mut batcher = ImportBatcher::new(compiler, REGISTER_BATCH, expected);
-        let mut stopped = false;
-        source(&mut |record| match record {
-            Ok(r) => {
-                if let Some(batch) = batcher.add(r)
-                    && tx.blocking_send(Ok(batch)).is_err()
-                {
-                    // The importer gave up; its error is reported there.
-                    stopped = true;
-                    return ControlFlow::Break(());
-                }
-                ControlFlow::Continue(())
-            }
-            Err(e) => {
-                let _ = tx.blocking_send(Err(e));
-                stopped = true;
-                ControlFlow::Break(())
-            }
-        });
-        if stopped {
-            return None;
-        }
-        let (last, duplicates) = batcher.finish();
-        if !last.records.is_empty() && tx.blocking_send(Ok(last)).is_err() {
-            return None;
-        }
-        Some(duplicates)
-    });
+    let options = ImportOptions {
+        source: source_name,
+        actor: ACTOR.to_owned(),
+        at,
+        compile,
+    };
+    let if_empty = if skip_empty {
+        EmptyExtract::Skip
+    } else {
+        EmptyExtract::Import
+    };
+    // The CLI's sources do not count bytes; the bar counts records.
+    let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>, u64) -> ControlFlow<()>| {
+        source(&mut |record| sink(record, 0));
+    };
     let bar = bar(expected, "register");
-    let mut count = 0u64;
-    while let Some(batch) = rx.recv().await {
-        let batch = batch.context("the register has a bad row; nothing was imported")?;
-        session
-            .push(&batch)
-            .await
-            .context("importing the register (nothing was imported)")?;
-        count += batch.records.len() as u64;
-        bar.set_position(count);
-    }
-    let duplicates = producer
-        .await
-        .context("the register reader stopped unexpectedly")?
-        .context("the register reader stopped early; nothing was imported")?;
-    if count == 0 && skip_empty {
-        // `load` of a setup-only dataset: no register, so no import to record (dropping the
-        // session rolls it back).
-        bar.finish_and_clear();
-        return Ok(ImportReport::default());
-    }
-    bar.set_message("diff and commit");
-    let report = session
-        .finish(&duplicates)
-        .await
-        .context("importing the register (nothing was imported)")?;
+    let imported = voters::import_register(store, options, expected, if_empty, source, |p| {
+        bar.set_position(p.records);
+        if p.records >= expected {
+            bar.set_message("diff and commit");
+        }
+    })
+    .await;
     bar.finish_and_clear();
-    Ok(report)
+    match imported {
+        Ok(report) => Ok(report.unwrap_or_default()),
+        Err(StreamedImportError::BadRow(e)) => {
+            Err(e.context("the register has a bad row; nothing was imported"))
+        }
+        Err(StreamedImportError::Refused(e)) => {
+            Err(anyhow::Error::from(e).context("importing the register (nothing was imported)"))
+        }
+        Err(e @ StreamedImportError::ReaderStopped) => {
+            Err(anyhow::Error::from(e).context("nothing was imported"))
+        }
+    }
 }
 
 fn print_import(report: &ImportReport, seconds: f64, json: bool) -> Result<()> {

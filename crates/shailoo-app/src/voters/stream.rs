@@ -1,0 +1,153 @@
+//! The one streaming import of a register extract, shared by the CLI (`register import`,
+//! `load`, `demo`, `bench register-floor`) and the CEC's register page.
+//!
+//! The reader (parsing and, when compiling, assessing eligibility) runs on a thread of its own
+//! while the store takes the previous batch, so both cores work; a bounded channel keeps at
+//! most a few batches in flight. All or nothing: the first bad row, a refusal of the store or
+//! a reader that dies drops the import session, which stores nothing.
+
+use super::{ImportBatch, ImportBatcher, ImportOptions, ImportReport, VoterListError};
+use crate::store::Store;
+use futures::{SinkExt, StreamExt};
+use shailoo_domain::register::RegisterRecord;
+use std::ops::ControlFlow;
+
+/// Records per batch handed to the store: large enough to amortize each statement, small
+/// enough that the reader stays only a few batches ahead.
+pub const IMPORT_BATCH: usize = 10_000;
+
+/// How far an import has got: records read, and bytes of the source read when it knows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// What to do with an extract that holds no record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmptyExtract {
+    /// Import it: the register becomes empty, and the import is in the history.
+    Import,
+    /// Record nothing (`load` of a dataset whose register file is only its header).
+    Skip,
+}
+
+/// Why a streamed import stopped. Nothing was imported.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamedImportError<E> {
+    /// The source could not give a record (a malformed row, with its line number in `E`).
+    #[error("bad row: {0}")]
+    BadRow(E),
+    /// The store refused or failed (frozen lists, database error…).
+    #[error(transparent)]
+    Refused(VoterListError),
+    /// The reader thread ended without finishing (it panicked).
+    #[error("the register reader stopped unexpectedly")]
+    ReaderStopped,
+}
+
+/// A source of records: called once, on the reader thread, with a sink that takes each record
+/// (or the error that stops the import) and the bytes of the source read so far, and answers
+/// whether to go on.
+pub trait RecordSource<E>:
+    FnOnce(&mut dyn FnMut(Result<RegisterRecord, E>, u64) -> ControlFlow<()>) + Send + 'static
+{
+}
+
+impl<E, F> RecordSource<E> for F where
+    F: FnOnce(&mut dyn FnMut(Result<RegisterRecord, E>, u64) -> ControlFlow<()>) + Send + 'static
+{
+}
+
+/// Imports the records of `source` as one register import (compiling the lists in the same
+/// transaction when `options.compile` is set). `expected` sizes the duplicate check (an
+/// estimate is fine); `progress` is called after each batch is stored. `None` when the
+/// extract was empty and `if_empty` is [`EmptyExtract::Skip`].
+pub async fn import_register<E: Send + 'static>(
+    store: &dyn Store,
+    options: ImportOptions,
+    expected: u64,
+    if_empty: EmptyExtract,
+    source: impl RecordSource<E>,
+    mut progress: impl FnMut(ImportProgress) + Send,
+) -> Result<Option<ImportReport>, StreamedImportError<E>> {
+    let compiler = options.compile.clone();
+    // Begin first: a refusal (frozen lists) comes before a byte of the extract is read.
+    let mut session = store
+        .begin_register_import(options)
+        .await
+        .map_err(StreamedImportError::Refused)?;
+    let (mut tx, mut rx) =
+        futures::channel::mpsc::channel::<Result<(ImportBatch, ImportProgress), E>>(2);
+    let reader = std::thread::spawn(move || {
+        let mut batcher = ImportBatcher::new(compiler, IMPORT_BATCH, expected);
+        let mut send = |message| futures::executor::block_on(tx.send(message)).is_ok();
+        let mut stopped = false;
+        let mut bytes = 0;
+        source(&mut |record, read| {
+            bytes = read;
+            match record {
+                Ok(r) => {
+                    if let Some(batch) = batcher.add(r) {
+                        let done = ImportProgress {
+                            records: batcher.records(),
+                            bytes,
+                        };
+                        if !send(Ok((batch, done))) {
+                            // The importer gave up; its reason is reported there.
+                            stopped = true;
+                            return ControlFlow::Break(());
+                        }
+                    }
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    send(Err(e));
+                    stopped = true;
+                    ControlFlow::Break(())
+                }
+            }
+        });
+        if stopped {
+            return None;
+        }
+        let done = ImportProgress {
+            records: batcher.records(),
+            bytes,
+        };
+        let (last, duplicates) = batcher.finish();
+        send(Ok((last, done))).then_some(duplicates)
+    });
+    let mut done = ImportProgress::default();
+    let pushed = async {
+        while let Some(message) = rx.next().await {
+            let (batch, at) = message.map_err(StreamedImportError::BadRow)?;
+            if !batch.records.is_empty() {
+                session
+                    .push(&batch)
+                    .await
+                    .map_err(StreamedImportError::Refused)?;
+            }
+            done = at;
+            progress(at);
+        }
+        Ok(())
+    }
+    .await;
+    // Let a reader blocked on a full channel see the end, then wait for it.
+    drop(rx);
+    let duplicates = reader
+        .join()
+        .map_err(|_| StreamedImportError::ReaderStopped)?;
+    pushed?;
+    let duplicates = duplicates.ok_or(StreamedImportError::ReaderStopped)?;
+    if done.records == 0 && if_empty == EmptyExtract::Skip {
+        // Dropping the session rolls it back.
+        return Ok(None);
+    }
+    session
+        .finish(&duplicates)
+        .await
+        .map(Some)
+        .map_err(StreamedImportError::Refused)
+}
