@@ -330,6 +330,31 @@ struct SignInInput {
     passport: String,
 }
 
+/// The sign-in form again with 429, the minutes to wait and `Retry-After`; counted per limit
+/// (`ip` or `pin`) in the metrics.
+fn limited(
+    state: &AppState,
+    ctx: PageCtx,
+    typed_pin: String,
+    after: Duration,
+    by: &'static str,
+) -> Response {
+    metrics::counter!("shailoo_cabinet_rate_limited_total", "by" => by).increment(1);
+    let lang = ctx.lang;
+    let m = lang.t_args(
+        "cabinet-rate-limited",
+        &[("minutes", after.as_secs().div_ceil(60).max(1).to_string())],
+    );
+    let r = sign_in_page(
+        state,
+        ctx,
+        StatusCode::TOO_MANY_REQUESTS,
+        typed_pin,
+        Some(m),
+    );
+    retry_after(r, after)
+}
+
 fn retry_after(mut r: Response, after: Duration) -> Response {
     let secs = after.as_secs() + u64::from(after.subsec_nanos() > 0);
     if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
@@ -369,19 +394,7 @@ async fn sign_in(
     if let Decision::Limited { retry_after: after } =
         state.cabinet.per_ip.check(&ip.map(client_key))
     {
-        metrics::counter!("shailoo_cabinet_rate_limited_total", "by" => "ip").increment(1);
-        let m = lang.t_args(
-            "cabinet-rate-limited",
-            &[("minutes", after.as_secs().div_ceil(60).max(1).to_string())],
-        );
-        let r = sign_in_page(
-            &state,
-            ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            typed_pin,
-            Some(m),
-        );
-        return Ok(retry_after(r, after));
+        return Ok(limited(&state, ctx, typed_pin, after, "ip"));
     }
     let pin = match Pin::parse(&typed_pin) {
         Ok(pin) => pin,
@@ -410,19 +423,7 @@ async fn sign_in(
         }
     };
     if let Decision::Limited { retry_after: after } = state.cabinet.per_pin.check(&pin) {
-        metrics::counter!("shailoo_cabinet_rate_limited_total", "by" => "pin").increment(1);
-        let m = lang.t_args(
-            "cabinet-rate-limited",
-            &[("minutes", after.as_secs().div_ceil(60).max(1).to_string())],
-        );
-        let r = sign_in_page(
-            &state,
-            ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            typed_pin,
-            Some(m),
-        );
-        return Ok(retry_after(r, after));
+        return Ok(limited(&state, ctx, typed_pin, after, "pin"));
     }
     let now = state.now();
     match app::start_sign_in(
