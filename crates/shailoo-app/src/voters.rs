@@ -216,7 +216,10 @@ pub struct DuplicatedPin {
 /// the second and later copies of a PIN (counting them), assesses each record when compiling,
 /// and cuts batches.
 pub struct ImportBatcher {
-    seen: HashSet<Pin>,
+    /// PINs seen so far, as numbers: the set takes one insert per record of a 4.3-million-row
+    /// extract, and hashing a word with FxHash instead of 14 bytes with SipHash took it from a
+    /// quarter of the reader's time to almost nothing.
+    seen: rustc_hash::FxHashSet<u64>,
     duplicates: BTreeMap<Pin, u32>,
     compiler: Option<Arc<Compiler>>,
     batch_size: usize,
@@ -229,7 +232,10 @@ impl ImportBatcher {
     pub fn new(compiler: Option<Arc<Compiler>>, batch_size: usize, expected: u64) -> Self {
         let batch_size = batch_size.max(1);
         ImportBatcher {
-            seen: HashSet::with_capacity(usize::try_from(expected).unwrap_or(0)),
+            seen: rustc_hash::FxHashSet::with_capacity_and_hasher(
+                usize::try_from(expected).unwrap_or(0),
+                Default::default(),
+            ),
             duplicates: BTreeMap::new(),
             compiler,
             batch_size,
@@ -253,7 +259,7 @@ impl ImportBatcher {
     /// Adds a record; returns a full batch when one is ready.
     pub fn add(&mut self, record: RegisterRecord) -> Option<ImportBatch> {
         self.records += 1;
-        if !self.seen.insert(record.pin) {
+        if !self.seen.insert(record.pin.as_u64()) {
             *self.duplicates.entry(record.pin).or_insert(1) += 1;
             return None;
         }
@@ -347,6 +353,17 @@ impl ImportReport {
         })
     }
 }
+
+/// How far a compile from the stored register has got: persons assessed, of the register's
+/// size (`persons` is 0 when the store cannot tell).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompileProgress {
+    pub assessed: u64,
+    pub persons: u64,
+}
+
+/// Told how a long compile goes (called from the store's task, page by page).
+pub type CompileProgressFn<'a> = &'a (dyn Fn(CompileProgress) + Send + Sync);
 
 /// What a compile put on the lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -552,12 +569,14 @@ pub trait VoterListStore: Send + Sync {
     ) -> Result<Box<dyn RegisterImport>, VoterListError>;
 
     /// Recompiles an election's lists from the stored register, replacing them atomically;
-    /// refused once the lists are frozen. One audit entry.
+    /// refused once the lists are frozen. One audit entry. `progress` hears how many persons
+    /// have been assessed as the register is read.
     async fn compile_voter_lists(
         &self,
         compiler: Arc<Compiler>,
         actor: &str,
         at: Timestamp,
+        progress: CompileProgressFn<'_>,
     ) -> Result<CompileReport, VoterListError>;
 
     async fn voter_list_state(
@@ -707,8 +726,21 @@ pub async fn compile(
     actor: &str,
     now: Timestamp,
 ) -> Result<CompileReport, VoterListError> {
+    compile_with_progress(store, election, actor, now, &|_| {}).await
+}
+
+/// [`compile`], telling `progress` how far it has got (the register page's job, the CLI's bar).
+pub async fn compile_with_progress(
+    store: &dyn Store,
+    election: &ElectionId,
+    actor: &str,
+    now: Timestamp,
+    progress: CompileProgressFn<'_>,
+) -> Result<CompileReport, VoterListError> {
     let compiler = Arc::new(compiler_for(store, election).await?);
-    store.compile_voter_lists(compiler, actor, now).await
+    store
+        .compile_voter_lists(compiler, actor, now, progress)
+        .await
 }
 
 /// The calendar of an election with the CEC's overrides.

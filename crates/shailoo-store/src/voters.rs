@@ -12,9 +12,9 @@ use bulk::{PersonTuple, parse_instant, person_record};
 use jiff::Timestamp;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::voters::{
-    CompileReport, Compiler, CountBy, DuplicatedPin, ImportOptions, ImportRecord, ListCount,
-    ListState, ListStep, PersonChange, Placement, RegisterImport, ServedArea, StationVoter,
-    VoterListError, VoterStatus,
+    CompileProgressFn, CompileReport, Compiler, CountBy, DuplicatedPin, ImportOptions,
+    ImportRecord, ListCount, ListState, ListStep, PersonChange, Placement, RegisterImport,
+    ServedArea, StationVoter, VoterListError, VoterStatus,
 };
 use shailoo_app::{StoreError, VoterListStore};
 use shailoo_domain::voter::Reasons;
@@ -110,10 +110,11 @@ impl VoterListStore for Db {
         compiler: Arc<Compiler>,
         actor: &str,
         at: Timestamp,
+        progress: CompileProgressFn<'_>,
     ) -> Result<CompileReport, VoterListError> {
         match self {
-            Db::Sqlite(pool) => bulk::compile_sqlite(pool, compiler, actor, at).await,
-            Db::Postgres(pool) => bulk::compile_postgres(pool, compiler, actor, at).await,
+            Db::Sqlite(pool) => bulk::compile_sqlite(pool, compiler, actor, at, progress).await,
+            Db::Postgres(pool) => bulk::compile_postgres(pool, compiler, actor, at, progress).await,
         }
     }
 

@@ -238,10 +238,30 @@ async fn import_and_compile_place_every_eligible_generated_person_at_the_station
     };
     assert!(!reasons.is_empty());
 
-    // A stand-alone compile from the stored register gives the same lists.
-    let again = voters::compile(&db, &election_id(), "system", Timestamp::now())
-        .await
-        .expect("compile");
+    // A stand-alone compile from the stored register gives the same lists, and tells how far
+    // it has got: from none to every person of the register.
+    let heard = std::sync::Mutex::new(Vec::new());
+    let progress = |p: voters::CompileProgress| heard.lock().unwrap().push(p);
+    let again = voters::compile_with_progress(
+        &db,
+        &election_id(),
+        "system",
+        Timestamp::now(),
+        &progress,
+    )
+    .await
+    .expect("compile");
+    let heard = heard.into_inner().unwrap();
+    let register = again.eligible + again.ineligible;
+    assert_eq!(heard.first().map(|p| p.assessed), Some(0));
+    assert_eq!(
+        heard.last(),
+        Some(&voters::CompileProgress {
+            assessed: register,
+            persons: register
+        })
+    );
+    assert!(heard.windows(2).all(|w| w[0].assessed <= w[1].assessed));
     assert_eq!(again.eligible, compiled.eligible);
     assert_eq!(again.by_reason, compiled.by_reason);
     assert_eq!(lists(&ctx).await, (entries, other));

@@ -32,6 +32,16 @@ pub enum EmptyExtract {
     Skip,
 }
 
+/// What the reader thread hands the batcher thread.
+enum Read<E> {
+    /// Records in file order, and the bytes of the source read after them.
+    Records(Vec<RegisterRecord>, u64),
+    /// The row that stops the import.
+    Failed(E),
+    /// The source is exhausted.
+    Done,
+}
+
 /// Why a streamed import stopped. Nothing was imported.
 #[derive(Debug, thiserror::Error)]
 pub enum StreamedImportError<E> {
@@ -77,47 +87,90 @@ pub async fn import_register<E: Send + 'static>(
         .begin_register_import(options)
         .await
         .map_err(StreamedImportError::Refused)?;
+    // Two threads before the store: the reader parses, the batcher drops repeated PINs and
+    // assesses eligibility. On the national register each is about half of the work that one
+    // thread did, so with the store's own work they keep both cores busy.
+    let (mut raw_tx, raw_rx) = futures::channel::mpsc::channel::<Read<E>>(2);
     let (mut tx, mut rx) =
         futures::channel::mpsc::channel::<Result<(ImportBatch, ImportProgress), E>>(2);
-    let reader = std::thread::spawn(move || {
-        let mut batcher = ImportBatcher::new(compiler, IMPORT_BATCH, expected);
-        let mut send = |message| futures::executor::block_on(tx.send(message)).is_ok();
-        let mut stopped = false;
-        let mut bytes = 0;
-        source(&mut |record, read| {
-            bytes = read;
-            match record {
-                Ok(r) => {
-                    if let Some(batch) = batcher.add(r) {
+    let reader = std::thread::Builder::new()
+        .name("register-reader".into())
+        .spawn(move || {
+            let mut send = |message| futures::executor::block_on(raw_tx.send(message)).is_ok();
+            let mut chunk = Vec::with_capacity(IMPORT_BATCH);
+            let mut stopped = false;
+            let mut bytes = 0;
+            source(&mut |record, read| {
+                bytes = read;
+                match record {
+                    Ok(r) => {
+                        chunk.push(r);
+                        if chunk.len() == IMPORT_BATCH {
+                            let full =
+                                std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_BATCH));
+                            if !send(Read::Records(full, bytes)) {
+                                // The importer gave up; its reason is reported there.
+                                stopped = true;
+                                return ControlFlow::Break(());
+                            }
+                        }
+                        ControlFlow::Continue(())
+                    }
+                    Err(e) => {
+                        send(Read::Failed(e));
+                        stopped = true;
+                        ControlFlow::Break(())
+                    }
+                }
+            });
+            if !stopped && send(Read::Records(chunk, bytes)) {
+                send(Read::Done);
+            }
+        });
+    let batcher = std::thread::Builder::new()
+        .name("register-batcher".into())
+        .spawn(move || {
+            let mut batcher = ImportBatcher::new(compiler, IMPORT_BATCH, expected);
+            let mut send = |message| futures::executor::block_on(tx.send(message)).is_ok();
+            let mut bytes = 0;
+            for message in futures::executor::block_on_stream(raw_rx) {
+                match message {
+                    Read::Records(records, read) => {
+                        bytes = read;
+                        for r in records {
+                            if let Some(batch) = batcher.add(r) {
+                                let done = ImportProgress {
+                                    records: batcher.records(),
+                                    bytes,
+                                };
+                                if !send(Ok((batch, done))) {
+                                    return None;
+                                }
+                            }
+                        }
+                    }
+                    Read::Failed(e) => {
+                        send(Err(e));
+                        return None;
+                    }
+                    Read::Done => {
                         let done = ImportProgress {
                             records: batcher.records(),
                             bytes,
                         };
-                        if !send(Ok((batch, done))) {
-                            // The importer gave up; its reason is reported there.
-                            stopped = true;
-                            return ControlFlow::Break(());
-                        }
+                        let (last, duplicates) = batcher.finish();
+                        return send(Ok((last, done))).then_some(duplicates);
                     }
-                    ControlFlow::Continue(())
-                }
-                Err(e) => {
-                    send(Err(e));
-                    stopped = true;
-                    ControlFlow::Break(())
                 }
             }
+            // The reader stopped without saying why (it panicked, or the importer gave up).
+            None
         });
-        if stopped {
-            return None;
-        }
-        let done = ImportProgress {
-            records: batcher.records(),
-            bytes,
-        };
-        let (last, duplicates) = batcher.finish();
-        send(Ok((last, done))).then_some(duplicates)
-    });
+    // A thread that cannot start (out of resources) is a reader that stopped.
+    let (reader, batcher) = match (reader, batcher) {
+        (Ok(r), Ok(b)) => (r, b),
+        _ => return Err(StreamedImportError::ReaderStopped),
+    };
     let mut done = ImportProgress::default();
     let pushed = async {
         while let Some(message) = rx.next().await {
@@ -136,9 +189,11 @@ pub async fn import_register<E: Send + 'static>(
     .await;
     // Let a reader blocked on a full channel see the end, then wait for it.
     drop(rx);
-    let duplicates = reader
+    let read = reader.join();
+    let duplicates = batcher
         .join()
         .map_err(|_| StreamedImportError::ReaderStopped)?;
+    read.map_err(|_| StreamedImportError::ReaderStopped)?;
     pushed?;
     let duplicates = duplicates.ok_or(StreamedImportError::ReaderStopped)?;
     if done.records == 0 && if_empty == EmptyExtract::Skip {

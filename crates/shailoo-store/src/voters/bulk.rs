@@ -23,26 +23,28 @@
 //! and merged with the sorted extract; only added and changed persons are written, every change
 //! is kept in `register_changes`.
 
+mod sqlite;
+
 use crate::register::{copy_row, copy_text};
 use crate::{Dialect, WritePool, db_err};
 use futures::TryStreamExt;
 use jiff::Timestamp;
 use shailoo_app::StoreError;
 use shailoo_app::voters::{
-    Assessment, CompileReport, Compiler, DuplicatedPin, ImportBatch, ImportOptions, ImportReport,
-    RegisterImport, VoterListError,
+    Assessment, CompileProgress, CompileProgressFn, CompileReport, Compiler, DuplicatedPin,
+    ImportBatch, ImportOptions, ImportReport, RegisterImport, VoterListError,
 };
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::voter::{IneligibilityReason, Reasons};
-use shailoo_domain::{ElectionId, Pin, Sex, StationNumber, TerritoryId};
+use shailoo_domain::{ElectionId, Pin, Sex, TerritoryId};
 use sqlx::postgres::{PgDatabaseError, PgPool};
-use sqlx::sqlite::{SqliteArguments, SqlitePool};
-use sqlx::{Arguments, AssertSqlSafe, Postgres, Row, Sqlite, Transaction};
+use sqlx::sqlite::SqlitePool;
+use sqlx::{AssertSqlSafe, Postgres, Sqlite, Transaction};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::str::FromStr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A writing transaction on either engine.
@@ -80,12 +82,8 @@ const ENTRY_COLUMNS: &str = "election, pin, council, home_station, station";
 const INELIGIBLE_COLUMNS: &str = "election, pin, reasons, council, home_station";
 const CHANGE_COLUMNS: &str = "import_id, pin, kind";
 
-/// Rows per SQLite statement: 15 × 1000, 5 × 3000 and 3 × 3000 parameters stay well under
-/// SQLite's limit of 32,766, past the point where longer statements stop paying off.
-const SQLITE_PERSON_ROWS: usize = 1000;
-const SQLITE_OUTCOME_ROWS: usize = 3000;
-const _: () = assert!(SQLITE_PERSON_ROWS * PERSON_COLUMN_COUNT <= 32_766);
-const _: () = assert!(SQLITE_OUTCOME_ROWS * 5 <= 32_766);
+/// Held rows copied together into PIN order before SQLite takes them one by one.
+const GATHER_ROWS: usize = 4096;
 
 /// Bytes of COPY data gathered per table before they are sent as one `COPY` statement.
 const PG_COPY_CHUNK: usize = 8 << 20;
@@ -163,105 +161,6 @@ pub(crate) fn person_record(row: PersonTuple) -> Result<RegisterRecord, StoreErr
     })
 }
 
-/// `INSERT INTO table (columns) VALUES (?,…),…` for `rows` rows.
-fn multi_row_sql(table: &str, columns: &str, rows: usize) -> String {
-    let count = columns.split(',').count();
-    let row = format!("({})", vec!["?"; count].join(","));
-    let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
-    sql.push_str(&vec![row.as_str(); rows].join(","));
-    sql
-}
-
-/// One multi-row statement of a table: the full-size text is built once (sqlx caches prepared
-/// statements by text), a shorter last one per use.
-struct Statement {
-    table: &'static str,
-    columns: &'static str,
-    full: usize,
-    slot: &'static OnceLock<String>,
-}
-
-static SQL_PERSONS: OnceLock<String> = OnceLock::new();
-static SQL_ENTRIES: OnceLock<String> = OnceLock::new();
-static SQL_INELIGIBLE: OnceLock<String> = OnceLock::new();
-static SQL_CHANGES: OnceLock<String> = OnceLock::new();
-
-static PERSONS: Statement = Statement {
-    table: "persons",
-    columns: PERSON_COLUMNS,
-    full: SQLITE_PERSON_ROWS,
-    slot: &SQL_PERSONS,
-};
-static ENTRIES: Statement = Statement {
-    table: "voter_list_entries",
-    columns: ENTRY_COLUMNS,
-    full: SQLITE_OUTCOME_ROWS,
-    slot: &SQL_ENTRIES,
-};
-static INELIGIBLE: Statement = Statement {
-    table: "voter_ineligible",
-    columns: INELIGIBLE_COLUMNS,
-    full: SQLITE_OUTCOME_ROWS,
-    slot: &SQL_INELIGIBLE,
-};
-static CHANGES: Statement = Statement {
-    table: "register_changes",
-    columns: CHANGE_COLUMNS,
-    full: SQLITE_OUTCOME_ROWS,
-    slot: &SQL_CHANGES,
-};
-
-impl Statement {
-    fn query(
-        &self,
-        rows: usize,
-        args: SqliteArguments,
-    ) -> sqlx::query::Query<'static, Sqlite, SqliteArguments> {
-        if rows == self.full {
-            let sql = self
-                .slot
-                .get_or_init(|| multi_row_sql(self.table, self.columns, self.full));
-            sqlx::query_with(sql.as_str(), args)
-        } else {
-            // Built from constants and a row count only.
-            sqlx::query_with(
-                AssertSqlSafe(multi_row_sql(self.table, self.columns, rows)),
-                args,
-            )
-        }
-    }
-}
-
-fn bind_err(e: sqlx::error::BoxDynError) -> StoreError {
-    StoreError::Backend(format!("binding a value: {e}"))
-}
-
-/// The arguments of one SQLite statement and how many rows they hold.
-struct Rows {
-    args: SqliteArguments,
-    count: usize,
-}
-
-impl Rows {
-    fn new(statement: &Statement) -> Rows {
-        let mut args = SqliteArguments::default();
-        args.reserve(statement.full * statement.columns.split(',').count(), 0);
-        Rows { args, count: 0 }
-    }
-
-    fn add<'q, T: sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite>>(
-        &mut self,
-        value: T,
-    ) -> Result<(), StoreError> {
-        self.args.add(value).map_err(bind_err)
-    }
-
-    /// Text shared with SQLite without a second copy on our side.
-    fn text(&mut self, value: &str) -> Result<(), StoreError> {
-        self.add(Arc::<str>::from(value))
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The held extract
 
@@ -310,7 +209,18 @@ impl Held {
         Ok(())
     }
 
-    /// The COPY row of `h`, newline included.
+    /// A person already written elsewhere (streamed): its PIN and outcome only.
+    fn push_index(&mut self, pin: Pin, outcome: Assessment) {
+        self.rows.push(HeldRow {
+            pin,
+            block: 0,
+            start: 0,
+            len: 0,
+            outcome,
+        });
+    }
+
+    /// The COPY row of `h`, newline included (empty for a streamed person).
     fn row(&self, h: &HeldRow) -> &[u8] {
         let start = h.start as usize;
         &self.blocks[h.block as usize][start..start + h.len as usize]
@@ -357,30 +267,6 @@ fn same_person(held: &[u8], stored: &[u8]) -> bool {
     // PostgreSQL escapes a few more control characters than shailoo does: compare the fields
     // when the bytes differ.
     held == stored || copy_fields(held).eq(copy_fields(stored))
-}
-
-/// Binds the fields of a held row as one `persons` row.
-fn bind_person(rows: &mut Rows, row: &[u8]) -> Result<(), StoreError> {
-    let mut n = 0;
-    for (i, field) in copy_fields(row).enumerate() {
-        n += 1;
-        match field {
-            None => rows.add(None::<Arc<str>>)?,
-            Some(f) if PERSON_BOOLEANS.contains(&i) => rows.add(f.as_ref() == b"t")?,
-            Some(f) => {
-                let text = std::str::from_utf8(&f)
-                    .map_err(|_| StoreError::Backend("a held row is not UTF-8".into()))?;
-                rows.text(text)?;
-            }
-        }
-    }
-    if n != PERSON_COLUMN_COUNT {
-        return Err(StoreError::Backend(format!(
-            "a held row has {n} fields, not {PERSON_COLUMN_COUNT}"
-        )));
-    }
-    rows.count += 1;
-    Ok(())
 }
 
 /// What a re-import does to one person.
@@ -488,45 +374,6 @@ impl Writer {
         }
     }
 
-    /// SQLite: executes statements whose arguments a blocking thread builds meanwhile, so that
-    /// binding (allocation, UTF-8 checks) and SQLite's own work use both cores.
-    async fn sqlite_pipeline<F>(
-        &mut self,
-        statement: &'static Statement,
-        map_err: fn(sqlx::Error) -> StoreError,
-        build: F,
-    ) -> Result<(), StoreError>
-    where
-        F: FnOnce(&mut dyn FnMut(Rows) -> bool) -> Result<(), StoreError> + Send + 'static,
-    {
-        let Tx::Sqlite(tx) = &mut self.tx else {
-            return Err(StoreError::Backend(
-                "an SQLite pipeline on PostgreSQL".into(),
-            ));
-        };
-        let (send, mut receive) = tokio::sync::mpsc::channel::<Rows>(2);
-        let builder = tokio::task::spawn_blocking(move || {
-            build(&mut |rows| send.blocking_send(rows).is_ok())
-        });
-        let mut result = Ok(());
-        while let Some(rows) = receive.recv().await {
-            if let Err(e) = statement
-                .query(rows.count, rows.args)
-                .execute(&mut **tx)
-                .await
-            {
-                result = Err(e);
-                break;
-            }
-        }
-        drop(receive);
-        let built = builder
-            .await
-            .map_err(|e| StoreError::Backend(format!("the statement builder stopped: {e}")))?;
-        result.map_err(map_err)?;
-        built
-    }
-
     /// Sends `data` as one `COPY table (columns) FROM STDIN` (PostgreSQL only).
     async fn copy(&mut self, table: &str, columns: &str, data: Vec<u8>) -> Result<(), StoreError> {
         self.copy_raw(table, columns, data).await.map_err(db_err)
@@ -558,26 +405,54 @@ impl Writer {
     /// Writes the held persons `which` (indices in PIN order) into `persons`.
     async fn put_persons(
         &mut self,
-        held: &Arc<Held>,
-        which: Option<Arc<Vec<usize>>>,
+        held: &Held,
+        which: Option<&[usize]>,
     ) -> Result<(), StoreError> {
-        match &self.tx {
-            Tx::Sqlite(_) => {
-                let held = Arc::clone(held);
-                self.sqlite_pipeline(&PERSONS, person_err, move |send| {
-                    let mut rows = Rows::new(&PERSONS);
-                    let count = which.as_ref().map_or(held.rows.len(), |w| w.len());
-                    for k in 0..count {
-                        let i = which.as_ref().map_or(k, |w| w[k]);
-                        bind_person(&mut rows, held.row(&held.rows[i]))?;
-                        if rows.count == SQLITE_PERSON_ROWS
-                            && !send(std::mem::replace(&mut rows, Rows::new(&PERSONS)))
-                        {
-                            return Ok(());
+        match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                sqlite::on_handle(tx, |conn| {
+                    let mut insert = sqlite::Insert::prepare(conn, "persons", PERSON_COLUMNS)?;
+                    let count = which.map_or(held.rows.len(), <[usize]>::len);
+                    // Rows in PIN order lie all over the held blocks: gathered a few thousand
+                    // at a time in a tight loop, their cache misses overlap instead of stalling
+                    // SQLite row by row.
+                    let mut gathered: Vec<u8> = Vec::with_capacity(GATHER_ROWS * 256);
+                    let mut ends: Vec<(usize, Pin)> = Vec::with_capacity(GATHER_ROWS);
+                    for first in (0..count).step_by(GATHER_ROWS) {
+                        gathered.clear();
+                        ends.clear();
+                        for k in first..count.min(first + GATHER_ROWS) {
+                            let h = &held.rows[which.map_or(k, |w| w[k])];
+                            gathered.extend_from_slice(held.row(h));
+                            ends.push((gathered.len(), h.pin));
                         }
-                    }
-                    if rows.count > 0 {
-                        send(rows);
+                        let mut start = 0;
+                        for &(end, pin) in &ends {
+                            let row = &gathered[start..end];
+                            start = end;
+                            for (i, field) in copy_fields(row).enumerate() {
+                                match field {
+                                    None => insert.bind(rusqlite::types::Null)?,
+                                    Some(f) if PERSON_BOOLEANS.contains(&i) => {
+                                        insert.bind(f.as_ref() == b"t")?;
+                                    }
+                                    Some(f) => {
+                                        insert.bind(std::str::from_utf8(&f).map_err(|_| {
+                                            StoreError::Backend("a held row is not UTF-8".into())
+                                        })?)?
+                                    }
+                                }
+                            }
+                            insert.step().map_err(|e| match e {
+                                sqlite::StepError::Sqlite(e) if sqlite::is_unique_violation(&e) => {
+                                    StoreError::Duplicate {
+                                        what: "PIN",
+                                        key: pin.as_str().to_owned(),
+                                    }
+                                }
+                                other => other.into(),
+                            })?;
+                        }
                     }
                     Ok(())
                 })
@@ -585,9 +460,9 @@ impl Writer {
             }
             Tx::Postgres(_) => {
                 let mut buf = Vec::with_capacity(PG_COPY_CHUNK + (64 << 10));
-                let count = which.as_ref().map_or(held.rows.len(), |w| w.len());
+                let count = which.map_or(held.rows.len(), <[usize]>::len);
                 for k in 0..count {
-                    let i = which.as_ref().map_or(k, |w| w[k]);
+                    let i = which.map_or(k, |w| w[k]);
                     buf.extend_from_slice(held.row(&held.rows[i]));
                     if buf.len() >= PG_COPY_CHUNK {
                         let full = std::mem::replace(
@@ -610,8 +485,8 @@ impl Writer {
     /// person, a row of reasons for each other; counts them into `report`.
     async fn put_lists(
         &mut self,
-        compiler: &Arc<Compiler>,
-        outcomes: Arc<dyn Outcomes>,
+        compiler: &Compiler,
+        outcomes: &dyn Outcomes,
         report: &mut CompileReport,
     ) -> Result<(), StoreError> {
         for i in 0..outcomes.len() {
@@ -621,155 +496,157 @@ impl Writer {
             }
             report.count(a.reasons, true);
         }
-        match &self.tx {
-            Tx::Sqlite(_) => {
-                let election: Arc<str> = Arc::from(compiler.election().as_str());
+        match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                sqlite::on_handle(tx, |conn| {
+                    let election = compiler.election().as_str();
+                    let mut entries =
+                        sqlite::Insert::prepare(conn, "voter_list_entries", ENTRY_COLUMNS)?;
+                    let mut ineligible =
+                        sqlite::Insert::prepare(conn, "voter_ineligible", INELIGIBLE_COLUMNS)?;
+                    for i in 0..outcomes.len() {
+                        let (pin, a) = outcomes.get(i);
+                        let council = a.station.and_then(|s| compiler.council_of(s));
+                        let station = a.station.map(|s| i64::from(s.get()));
+                        if a.is_eligible() {
+                            entries.bind(election)?;
+                            entries.bind(pin.as_str())?;
+                            entries.bind(council.map(|c| c.as_str()))?;
+                            entries.bind(station)?;
+                            entries.bind(station)?;
+                            entries.step()?;
+                        } else {
+                            ineligible.bind(election)?;
+                            ineligible.bind(pin.as_str())?;
+                            ineligible.bind(i64::from(a.reasons.bits()))?;
+                            ineligible.bind(council.map(|c| c.as_str()))?;
+                            ineligible.bind(station)?;
+                            ineligible.step()?;
+                        }
+                    }
+                    Ok(())
+                })
+                .await?;
+                self.restore_station_index().await
+            }
+            Tx::Postgres(tx) => {
+                // One `COPY` per table, sent in small chunks as they are encoded: the server
+                // stores one chunk while the next is built.
+                let election = compiler.election().as_str();
                 for eligible in [true, false] {
-                    let statement = if eligible { &ENTRIES } else { &INELIGIBLE };
-                    let outcomes = Arc::clone(&outcomes);
-                    let compiler = Arc::clone(compiler);
-                    let election = Arc::clone(&election);
-                    self.sqlite_pipeline(statement, db_err, move |send| {
-                        // Each council's name allocated once, shared by its voters' rows.
-                        let mut councils: HashMap<StationNumber, Option<Arc<str>>> = HashMap::new();
-                        let mut council_of = |s: Option<StationNumber>| {
-                            s.and_then(|s| {
-                                councils
-                                    .entry(s)
-                                    .or_insert_with(|| {
-                                        compiler.council_of(s).map(|c| Arc::from(c.as_str()))
-                                    })
-                                    .clone()
-                            })
-                        };
-                        let mut rows = Rows::new(statement);
+                    let (table, columns) = if eligible {
+                        ("voter_list_entries", ENTRY_COLUMNS)
+                    } else {
+                        ("voter_ineligible", INELIGIBLE_COLUMNS)
+                    };
+                    let mut copy = tx
+                        .copy_in_raw(&format!("COPY {table} ({columns}) FROM STDIN"))
+                        .await
+                        .map_err(db_err)?;
+                    let sent = async {
+                        let mut b = Vec::with_capacity(STREAM_CHUNK + (64 << 10));
                         for i in 0..outcomes.len() {
                             let (pin, a) = outcomes.get(i);
                             if a.is_eligible() != eligible {
                                 continue;
                             }
-                            let station = a.station.map(|s| i64::from(s.get()));
-                            rows.add(Arc::clone(&election))?;
-                            rows.text(pin.as_str())?;
+                            let council = a.station.and_then(|s| compiler.council_of(s));
+                            copy_text(&mut b, election);
+                            b.push(b'\t');
+                            b.extend_from_slice(pin.as_str().as_bytes());
                             if eligible {
-                                rows.add(council_of(a.station))?;
-                                rows.add(station)?;
-                                rows.add(station)?;
+                                b.push(b'\t');
+                                copy_text(&mut b, council.map_or("", |c| c.as_str()));
+                                let station = a.station.map_or(0, |s| s.get());
+                                let _ = writeln!(b, "\t{station}\t{station}");
                             } else {
-                                rows.add(i64::from(a.reasons.bits()))?;
-                                rows.add(council_of(a.station))?;
-                                rows.add(station)?;
+                                let _ = write!(b, "\t{}\t", a.reasons.bits());
+                                match council {
+                                    Some(c) => copy_text(&mut b, c.as_str()),
+                                    None => b.extend_from_slice(b"\\N"),
+                                }
+                                match a.station {
+                                    Some(s) => {
+                                        let _ = writeln!(b, "\t{}", s.get());
+                                    }
+                                    None => b.extend_from_slice(b"\t\\N\n"),
+                                }
                             }
-                            rows.count += 1;
-                            if rows.count == SQLITE_OUTCOME_ROWS
-                                && !send(std::mem::replace(&mut rows, Rows::new(statement)))
-                            {
-                                return Ok(());
+                            if b.len() >= STREAM_CHUNK {
+                                copy.send(std::mem::take(&mut b)).await?;
                             }
                         }
-                        if rows.count > 0 {
-                            send(rows);
+                        if !b.is_empty() {
+                            copy.send(b).await?;
                         }
-                        Ok(())
-                    })
-                    .await?;
+                        Ok::<(), sqlx::Error>(())
+                    }
+                    .await;
+                    if let Err(e) = sent {
+                        // Best effort: the transaction is lost anyway.
+                        let _ = copy.abort(e.to_string()).await;
+                        return Err(db_err(e));
+                    }
+                    copy.finish().await.map_err(db_err)?;
                 }
                 self.restore_station_index().await
-            }
-            Tx::Postgres(_) => {
-                let election = compiler.election().as_str();
-                let mut entries = Vec::with_capacity(PG_COPY_CHUNK + (64 << 10));
-                let mut ineligible = Vec::with_capacity(PG_COPY_CHUNK + (64 << 10));
-                for i in 0..outcomes.len() {
-                    let (pin, a) = outcomes.get(i);
-                    let council = a.station.and_then(|s| compiler.council_of(s));
-                    if a.is_eligible() {
-                        let b = &mut entries;
-                        copy_text(b, election);
-                        b.push(b'\t');
-                        b.extend_from_slice(pin.as_str().as_bytes());
-                        b.push(b'\t');
-                        copy_text(b, council.map_or("", |c| c.as_str()));
-                        let station = a.station.map_or(0, |s| s.get());
-                        let _ = writeln!(b, "\t{station}\t{station}");
-                    } else {
-                        let b = &mut ineligible;
-                        copy_text(b, election);
-                        b.push(b'\t');
-                        b.extend_from_slice(pin.as_str().as_bytes());
-                        let _ = write!(b, "\t{}\t", a.reasons.bits());
-                        match council {
-                            Some(c) => copy_text(b, c.as_str()),
-                            None => b.extend_from_slice(b"\\N"),
-                        }
-                        match a.station {
-                            Some(s) => {
-                                let _ = writeln!(b, "\t{}", s.get());
-                            }
-                            None => b.extend_from_slice(b"\t\\N\n"),
-                        }
-                    }
-                    for (buf, table, columns) in [
-                        (&mut entries, "voter_list_entries", ENTRY_COLUMNS),
-                        (&mut ineligible, "voter_ineligible", INELIGIBLE_COLUMNS),
-                    ] {
-                        if buf.len() >= PG_COPY_CHUNK {
-                            let full = std::mem::replace(
-                                buf,
-                                Vec::with_capacity(PG_COPY_CHUNK + (64 << 10)),
-                            );
-                            self.copy(table, columns, full).await?;
-                        }
-                    }
-                }
-                self.copy("voter_list_entries", ENTRY_COLUMNS, entries)
-                    .await?;
-                self.copy("voter_ineligible", INELIGIBLE_COLUMNS, ineligible)
-                    .await
             }
         }
     }
 
-    /// SQLite: builds the lists' station index again after a bulk write without it.
+    /// Builds the lists' station index again after a bulk write without it.
     async fn restore_station_index(&mut self) -> Result<(), StoreError> {
         if !self.index_dropped {
             return Ok(());
         }
         if let Tx::Sqlite(tx) = &mut self.tx {
+            // The build sorts 4 million keys: let SQLite's sorter use the second core.
+            sqlx::query("PRAGMA threads = 2")
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+        }
+        let started = Instant::now();
+        on_tx!(&mut self.tx, |t, d| {
             sqlx::query(
-                "CREATE INDEX voter_list_entries_station ON voter_list_entries (election, station)",
+                "CREATE INDEX voter_list_entries_station ON voter_list_entries (station, election)",
             )
-            .execute(&mut **tx)
+            .execute(&mut **t)
             .await
             .map_err(db_err)?;
-        }
+        });
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "import: station index built"
+        );
         self.index_dropped = false;
         Ok(())
     }
 
+    /// PostgreSQL: the primary key of `persons` again, after a first import streamed without
+    /// it; a PIN given twice fails here.
+    async fn add_person_key(&mut self) -> Result<(), StoreError> {
+        if let Tx::Postgres(tx) = &mut self.tx {
+            sqlx::query("ALTER TABLE persons ADD CONSTRAINT persons_pkey PRIMARY KEY (pin)")
+                .execute(&mut **tx)
+                .await
+                .map_err(person_err)?;
+        }
+        Ok(())
+    }
+
     /// Writes the changes of import `id`, in PIN order.
-    async fn put_changes(
-        &mut self,
-        id: i64,
-        changes: Vec<(Pin, Change)>,
-    ) -> Result<(), StoreError> {
-        match &self.tx {
-            Tx::Sqlite(_) => {
-                self.sqlite_pipeline(&CHANGES, db_err, move |send| {
-                    let mut rows = Rows::new(&CHANGES);
-                    for (pin, change) in &changes {
-                        rows.add(id)?;
-                        rows.text(pin.as_str())?;
-                        rows.add(change.as_str())?;
-                        rows.count += 1;
-                        if rows.count == SQLITE_OUTCOME_ROWS
-                            && !send(std::mem::replace(&mut rows, Rows::new(&CHANGES)))
-                        {
-                            return Ok(());
-                        }
-                    }
-                    if rows.count > 0 {
-                        send(rows);
+    async fn put_changes(&mut self, id: i64, changes: &[(Pin, Change)]) -> Result<(), StoreError> {
+        match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                sqlite::on_handle(tx, |conn| {
+                    let mut insert =
+                        sqlite::Insert::prepare(conn, "register_changes", CHANGE_COLUMNS)?;
+                    for (pin, change) in changes {
+                        insert.bind(id)?;
+                        insert.bind(pin.as_str())?;
+                        insert.bind(change.as_str())?;
+                        insert.step()?;
                     }
                     Ok(())
                 })
@@ -777,7 +654,7 @@ impl Writer {
             }
             Tx::Postgres(_) => {
                 let mut buf = Vec::new();
-                for (pin, change) in &changes {
+                for (pin, change) in changes {
                     let _ = writeln!(buf, "{id}\t{}\t{}", pin.as_str(), change.as_str());
                     if buf.len() >= PG_COPY_CHUNK {
                         let full = std::mem::take(&mut buf);
@@ -798,31 +675,45 @@ impl Writer {
         };
         match &mut self.tx {
             Tx::Sqlite(tx) => {
-                let mut rows = sqlx::query(
-                    "SELECT pin, surname, given_name, patronymic, sex, birth_date, citizen, \
-                     biometrics, settlement, street, house, address_registered_on, \
-                     residence_stamp, court_incapable, imprisoned FROM persons ORDER BY pin",
-                )
-                .fetch(&mut **tx);
-                let mut line = Vec::with_capacity(512);
-                while let Some(row) = rows.try_next().await.map_err(db_err)? {
-                    line.clear();
-                    for i in 0..PERSON_COLUMN_COUNT {
-                        if i > 0 {
-                            line.push(b'\t');
-                        }
-                        if PERSON_BOOLEANS.contains(&i) {
-                            let v: bool = row.try_get(i).map_err(db_err)?;
-                            line.push(if v { b't' } else { b'f' });
-                        } else {
-                            match row.try_get::<Option<&str>, _>(i).map_err(db_err)? {
-                                Some(text) => copy_text(&mut line, text),
-                                None => line.extend_from_slice(b"\\N"),
+                let merge = &mut merge;
+                sqlite::on_handle(tx, move |conn| {
+                    let mut select = conn
+                        .prepare(&format!(
+                            "SELECT {PERSON_COLUMNS} FROM persons ORDER BY pin"
+                        ))
+                        .map_err(sqlite::raw_err)?;
+                    let mut rows = select.raw_query();
+                    let mut line = Vec::with_capacity(512);
+                    while let Some(row) = rows.next().map_err(sqlite::raw_err)? {
+                        line.clear();
+                        for i in 0..PERSON_COLUMN_COUNT {
+                            if i > 0 {
+                                line.push(b'\t');
+                            }
+                            use rusqlite::types::ValueRef;
+                            match row.get_ref(i).map_err(sqlite::raw_err)? {
+                                ValueRef::Null => line.extend_from_slice(b"\\N"),
+                                ValueRef::Integer(v) if PERSON_BOOLEANS.contains(&i) => {
+                                    line.push(if v != 0 { b't' } else { b'f' });
+                                }
+                                ValueRef::Text(text) => {
+                                    let text = std::str::from_utf8(text)
+                                        .map_err(|_| corrupt("text", &format!("{text:?}")))?;
+                                    copy_text(&mut line, text);
+                                }
+                                other => {
+                                    return Err(corrupt(
+                                        "column",
+                                        &format!("{i}: {:?}", other.data_type()),
+                                    ));
+                                }
                             }
                         }
+                        merge.stored(&line)?;
                     }
-                    merge.stored(&line)?;
-                }
+                    Ok(())
+                })
+                .await?;
             }
             Tx::Postgres(tx) => {
                 let mut stream = tx
@@ -858,8 +749,8 @@ impl Writer {
     }
 
     /// Applies a diff to `persons`: removed and changed persons out, added and changed in.
-    async fn apply(&mut self, id: i64, held: &Arc<Held>, diff: Diff) -> Result<(), StoreError> {
-        self.put_changes(id, diff.changes).await?;
+    async fn apply(&mut self, id: i64, held: &Held, diff: Diff) -> Result<(), StoreError> {
+        self.put_changes(id, &diff.changes).await?;
         on_tx!(&mut self.tx, |t, d| {
             sqlx::query(
                 "DELETE FROM persons WHERE pin IN (SELECT pin FROM register_changes \
@@ -870,7 +761,7 @@ impl Writer {
             .await
             .map_err(db_err)?;
         });
-        self.put_persons(held, Some(Arc::new(diff.write))).await
+        self.put_persons(held, Some(&diff.write)).await
     }
 
     /// Locks the audit head (PostgreSQL: the row; SQLite already holds the write lock).
@@ -956,6 +847,16 @@ impl Writer {
                 query.execute(&mut **tx).await.map_err(db_err)?;
             }
             return Ok(());
+        }
+        if let Tx::Postgres(tx) = &mut self.tx {
+            // As on SQLite: the entries come in PIN order, and filling the station index in
+            // station order would touch a random page per row; one build at the end sorts.
+            // This keeps readers off the lists until commit, which replaces them anyway.
+            sqlx::query("DROP INDEX IF EXISTS voter_list_entries_station")
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+            self.index_dropped = true;
         }
         on_tx!(&mut self.tx, |t, d| {
             sqlx::query("DELETE FROM voter_list_entries WHERE election = $1")
@@ -1082,12 +983,105 @@ fn person_err(e: sqlx::Error) -> StoreError {
 
 /// An import in progress.
 pub(crate) struct Import {
-    w: Writer,
+    sink: Sink,
     /// The register was empty at `begin`: everything is added, nothing to diff.
     empty: bool,
     options: ImportOptions,
+    /// The pushed persons: their COPY rows when held, only PINs and outcomes when streamed.
     held: Held,
     failed: bool,
+}
+
+/// Where pushed persons go until `finish`.
+enum Sink {
+    /// Held in memory, written in PIN order at `finish` (SQLite; PostgreSQL re-imports, which
+    /// are diffed against the stored register).
+    Held(Writer),
+    /// Streamed into `persons` as they come (PostgreSQL's first import).
+    Streaming(PersonStream),
+    /// Taken by `finish`.
+    Gone,
+}
+
+/// PostgreSQL's first import: persons stream into `persons` while the extract is still being
+/// read, through one `COPY` that a task of its own keeps open (it owns the transaction
+/// meanwhile), so the server stores rows on one core while the reader parses on the other.
+/// `persons` has no primary key meanwhile: rows come in household order, and one index build
+/// (a sort) at the end is far cheaper than 4.3 million B-tree inserts in random key order.
+/// Dropping the key takes `persons`' exclusive lock until commit; the register was empty, so no
+/// reader is kept from anything.
+struct PersonStream {
+    buf: Vec<u8>,
+    chunks: tokio::sync::mpsc::Sender<Vec<u8>>,
+    copier: tokio::task::JoinHandle<Result<Writer, StoreError>>,
+}
+
+/// Bytes of COPY data per message to the streaming task: small, so the server starts early and
+/// the reader never waits long.
+const STREAM_CHUNK: usize = 1 << 20;
+
+impl PersonStream {
+    async fn start(mut w: Writer) -> Result<PersonStream, StoreError> {
+        on_tx!(&mut w.tx, |t, d| {
+            sqlx::query("ALTER TABLE persons DROP CONSTRAINT persons_pkey")
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        let (chunks, mut receive) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+        let copier = tokio::spawn(async move {
+            {
+                let Tx::Postgres(tx) = &mut w.tx else {
+                    return Err(StoreError::Backend("a COPY stream on SQLite".into()));
+                };
+                let mut copy = tx
+                    .copy_in_raw(&format!("COPY persons ({PERSON_COLUMNS}) FROM STDIN"))
+                    .await
+                    .map_err(db_err)?;
+                while let Some(chunk) = receive.recv().await {
+                    if let Err(e) = copy.send(chunk).await {
+                        // Best effort: the transaction is lost anyway.
+                        let _ = copy.abort(e.to_string()).await;
+                        return Err(db_err(e));
+                    }
+                }
+                copy.finish().await.map_err(db_err)?;
+            }
+            Ok(w)
+        });
+        Ok(PersonStream {
+            buf: Vec::with_capacity(STREAM_CHUNK + (64 << 10)),
+            chunks,
+            copier,
+        })
+    }
+
+    /// Sends the buffered rows once there are enough of them (all of them when `all`).
+    async fn flush(&mut self, all: bool) -> Result<(), StoreError> {
+        let due = self.buf.len() >= STREAM_CHUNK || (all && !self.buf.is_empty());
+        if !due {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.buf, Vec::with_capacity(STREAM_CHUNK + (64 << 10)));
+        if self.chunks.send(full).await.is_err() {
+            // The copier stopped: its own error says why.
+            return Err(match (&mut self.copier).await {
+                Ok(Err(e)) => e,
+                Ok(Ok(_)) => StoreError::Backend("the COPY stream ended early".into()),
+                Err(e) => StoreError::Backend(format!("the COPY stream stopped: {e}")),
+            });
+        }
+        Ok(())
+    }
+
+    /// Ends the `COPY` and gives the transaction back.
+    async fn close(mut self) -> Result<Writer, StoreError> {
+        self.flush(true).await?;
+        drop(self.chunks);
+        self.copier
+            .await
+            .map_err(|e| StoreError::Backend(format!("the COPY stream stopped: {e}")))?
+    }
 }
 
 impl Import {
@@ -1102,7 +1096,20 @@ impl Import {
         pool: &PgPool,
         options: ImportOptions,
     ) -> Result<Box<dyn RegisterImport>, VoterListError> {
-        Import::begin(Writer::begin_postgres(pool).await?, options).await
+        let mut w = Writer::begin_postgres(pool).await?;
+        if let Tx::Postgres(tx) = &mut w.tx {
+            // One import at a time: the emptiness seen below holds until commit. Readers go on.
+            sqlx::query("LOCK TABLE persons IN EXCLUSIVE MODE")
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+            // The index builds of a bulk write sort in memory, not in temporary files.
+            sqlx::query("SET LOCAL maintenance_work_mem = '512MB'")
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+        }
+        Import::begin(w, options).await
     }
 
     async fn begin(
@@ -1119,8 +1126,12 @@ impl Import {
                 .map_err(db_err)?;
             any.is_none()
         });
+        let sink = match &w.tx {
+            Tx::Postgres(_) if empty => Sink::Streaming(PersonStream::start(w).await?),
+            _ => Sink::Held(w),
+        };
         Ok(Box::new(Import {
-            w,
+            sink,
             empty,
             options,
             held: Held::default(),
@@ -1142,9 +1153,22 @@ impl Import {
                 station: None,
                 reasons: Reasons::EMPTY,
             });
-            self.held.push(r, outcome)?;
+            match &mut self.sink {
+                Sink::Streaming(stream) => {
+                    copy_row(&mut stream.buf, r);
+                    self.held.push_index(r.pin, outcome);
+                }
+                _ => self.held.push(r, outcome)?,
+            }
         }
         Ok(())
+    }
+
+    async fn stream(&mut self) -> Result<(), StoreError> {
+        match &mut self.sink {
+            Sink::Streaming(stream) => stream.flush(false).await,
+            _ => Ok(()),
+        }
     }
 }
 
@@ -1154,7 +1178,10 @@ impl RegisterImport for Import {
         if self.failed {
             return Err(refused().into());
         }
-        let result = self.hold(batch);
+        let mut result = self.hold(batch);
+        if result.is_ok() {
+            result = self.stream().await;
+        }
         if result.is_err() {
             self.failed = true;
         }
@@ -1173,6 +1200,15 @@ impl RegisterImport for Import {
         let phase = |what: &str| {
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "import: {what}");
         };
+        let streamed = matches!(self.sink, Sink::Streaming(_));
+        let mut w = match std::mem::replace(&mut self.sink, Sink::Gone) {
+            Sink::Held(w) => w,
+            Sink::Streaming(stream) => stream.close().await?,
+            Sink::Gone => return Err(refused().into()),
+        };
+        if streamed {
+            phase("persons streamed");
+        }
         let mut held = std::mem::take(&mut self.held);
         held.scratch = Vec::new();
         held.rows.sort_unstable_by_key(|h| h.pin);
@@ -1201,20 +1237,19 @@ impl RegisterImport for Import {
                 }
             }
         }
-        let held = Arc::new(held);
         let persons = held.rows.len() as u64;
         phase("extract sorted");
-        let mut head = self.w.lock_head().await?;
+        let mut head = w.lock_head().await?;
         if let Some(compiler) = &self.options.compile {
             // PostgreSQL: another writer may have frozen the lists since `begin`.
-            if let Some(frozen_at) = frozen_at(&mut self.w, compiler.election()).await? {
+            if let Some(frozen_at) = frozen_at(&mut w, compiler.election()).await? {
                 return Err(VoterListError::Frozen {
                     election: compiler.election().clone(),
                     frozen_at,
                 });
             }
         }
-        let id: i64 = on_tx!(&mut self.w.tx, |t, d| {
+        let id: i64 = on_tx!(&mut w.tx, |t, d| {
             let id: i64 =
                 sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM register_imports")
                     .fetch_one(&mut **t)
@@ -1236,17 +1271,21 @@ impl RegisterImport for Import {
             id
         });
         let (added, changed, removed) = if self.empty {
-            self.w.put_persons(&held, None).await?;
+            if streamed {
+                w.add_person_key().await?;
+            } else {
+                w.put_persons(&held, None).await?;
+            }
             (persons, 0, 0)
         } else {
-            let diff = self.w.diff(&held).await?;
+            let diff = w.diff(&held).await?;
             phase("diffed against the stored register");
             let counts = (
                 diff.count(Change::Added),
                 diff.count(Change::Changed),
                 diff.count(Change::Removed),
             );
-            self.w.apply(id, &held, diff).await?;
+            w.apply(id, &held, diff).await?;
             counts
         };
         phase("persons written");
@@ -1266,7 +1305,7 @@ impl RegisterImport for Import {
             duplicate_pins: duplicates.len() as u64,
             compiled: None,
         };
-        on_tx!(&mut self.w.tx, |t, d| {
+        on_tx!(&mut w.tx, |t, d| {
             sqlx::query(
                 "UPDATE register_imports SET records = $2, added = $3, changed = $4, \
                  removed = $5, unchanged = $6, duplicate_pins = $7 WHERE id = $1",
@@ -1297,21 +1336,16 @@ impl RegisterImport for Import {
         let ImportOptions {
             actor, at, compile, ..
         } = self.options.clone();
-        self.w
-            .audit(&mut head, report.audit_event(&actor, at))
-            .await?;
+        w.audit(&mut head, report.audit_event(&actor, at)).await?;
         if let Some(compiler) = compile {
             let mut compiled = CompileReport::new(compiler.election());
-            let outcomes: Arc<dyn Outcomes> = held;
-            self.w.put_lists(&compiler, outcomes, &mut compiled).await?;
+            w.put_lists(&compiler, &held, &mut compiled).await?;
             phase("lists written");
             compiled.register_import = Some(id);
-            self.w
-                .finish_compile(&mut head, &compiled, &actor, at)
-                .await?;
+            w.finish_compile(&mut head, &compiled, &actor, at).await?;
             report.compiled = Some(compiled);
         }
-        self.w.commit().await?;
+        w.commit().await?;
         phase("committed");
         Ok(report)
     }
@@ -1339,47 +1373,105 @@ pub(crate) async fn compile(
     compiler: Arc<Compiler>,
     actor: &str,
     at: Timestamp,
+    progress: CompileProgressFn<'_>,
 ) -> Result<CompileReport, VoterListError> {
     // The head first: on PostgreSQL this orders us after any writer that froze the lists.
     let mut head = w.lock_head().await?;
     w.clear_lists(compiler.election()).await?;
-    let (duplicates, import): (HashSet<String>, Option<i64>) = on_tx!(&mut w.tx, |t, d| {
-        let pins: Vec<String> = sqlx::query_scalar("SELECT pin FROM register_duplicates")
-            .fetch_all(&mut **t)
-            .await
-            .map_err(db_err)?;
-        let import: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM register_imports")
-            .fetch_one(&mut **t)
-            .await
-            .map_err(db_err)?;
-        (pins.into_iter().collect(), import)
-    });
-    let mut report = CompileReport::new(compiler.election());
-    let mut outcomes: Vec<(Pin, Assessment)> = Vec::new();
-    let mut after = String::new();
-    loop {
-        let rows: Vec<PersonTuple> = on_tx!(&mut w.tx, |t, d| {
-            sqlx::query_as(
-                "SELECT pin, surname, given_name, patronymic, sex, birth_date, citizen, \
-                 biometrics, settlement, street, house, address_registered_on, residence_stamp, \
-                 court_incapable, imprisoned FROM persons WHERE pin > $1 ORDER BY pin LIMIT $2",
+    let (duplicates, import, persons): (HashSet<String>, Option<i64>, i64) =
+        on_tx!(&mut w.tx, |t, d| {
+            let pins: Vec<String> = sqlx::query_scalar("SELECT pin FROM register_duplicates")
+                .fetch_all(&mut **t)
+                .await
+                .map_err(db_err)?;
+            // The latest import says how many persons the register holds, without a count.
+            let latest: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT id, added + changed + unchanged FROM register_imports \
+                 ORDER BY id DESC LIMIT 1",
             )
-            .bind(after.as_str())
-            .bind(COMPILE_PAGE)
-            .fetch_all(&mut **t)
+            .fetch_optional(&mut **t)
             .await
-            .map_err(db_err)?
+            .map_err(db_err)?;
+            (
+                pins.into_iter().collect(),
+                latest.map(|l| l.0),
+                latest.map_or(0, |l| l.1),
+            )
         });
-        let Some(last) = rows.last() else { break };
-        after = last.0.clone();
-        for row in rows {
-            let r = person_record(row)?;
-            let duplicated = duplicates.contains(r.pin.as_str());
-            outcomes.push((r.pin, compiler.assess(&r, duplicated)));
+    let mut told = CompileProgress {
+        assessed: 0,
+        persons: u64::try_from(persons).unwrap_or(0),
+    };
+    progress(told);
+    let mut report = CompileReport::new(compiler.election());
+    let mut outcomes: Vec<(Pin, Assessment)> = Vec::with_capacity(told.persons as usize);
+    let mut assess = |row: PersonTuple| -> Result<(), StoreError> {
+        let r = person_record(row)?;
+        let duplicated = duplicates.contains(r.pin.as_str());
+        outcomes.push((r.pin, compiler.assess(&r, duplicated)));
+        if outcomes.len().is_multiple_of(COMPILE_PAGE as usize) {
+            told.assessed = outcomes.len() as u64;
+            progress(told);
+        }
+        Ok(())
+    };
+    match &mut w.tx {
+        Tx::Sqlite(tx) => {
+            // One ordered scan on the handle: paging through sqlx took most of a recompile.
+            sqlite::on_handle(tx, |conn| {
+                let mut select = conn
+                    .prepare(&format!(
+                        "SELECT {PERSON_COLUMNS} FROM persons ORDER BY pin"
+                    ))
+                    .map_err(sqlite::raw_err)?;
+                let mut rows = select.raw_query();
+                while let Some(row) = rows.next().map_err(sqlite::raw_err)? {
+                    let text = |i| row.get::<_, String>(i).map_err(sqlite::raw_err);
+                    let flag = |i| row.get::<_, bool>(i).map_err(sqlite::raw_err);
+                    assess((
+                        text(0)?,
+                        text(1)?,
+                        text(2)?,
+                        row.get::<_, Option<String>>(3).map_err(sqlite::raw_err)?,
+                        text(4)?,
+                        text(5)?,
+                        flag(6)?,
+                        flag(7)?,
+                        text(8)?,
+                        text(9)?,
+                        text(10)?,
+                        text(11)?,
+                        flag(12)?,
+                        flag(13)?,
+                        flag(14)?,
+                    ))?;
+                }
+                Ok(())
+            })
+            .await?;
+        }
+        Tx::Postgres(tx) => {
+            let mut after = String::new();
+            loop {
+                let rows: Vec<PersonTuple> = sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT {PERSON_COLUMNS} FROM persons WHERE pin > $1 ORDER BY pin LIMIT $2"
+                )))
+                .bind(after.as_str())
+                .bind(COMPILE_PAGE)
+                .fetch_all(&mut **tx)
+                .await
+                .map_err(db_err)?;
+                let Some(last) = rows.last() else { break };
+                after = last.0.clone();
+                for row in rows {
+                    assess(row)?;
+                }
+            }
         }
     }
-    let outcomes: Arc<dyn Outcomes> = Arc::new(outcomes);
-    w.put_lists(&compiler, outcomes, &mut report).await?;
+    told.assessed = outcomes.len() as u64;
+    progress(told);
+    w.put_lists(&compiler, &outcomes, &mut report).await?;
     report.register_import = import;
     w.finish_compile(&mut head, &report, actor, at).await?;
     w.commit().await?;
@@ -1391,8 +1483,16 @@ pub(crate) async fn compile_sqlite(
     compiler: Arc<Compiler>,
     actor: &str,
     at: Timestamp,
+    progress: CompileProgressFn<'_>,
 ) -> Result<CompileReport, VoterListError> {
-    compile(Writer::begin_sqlite(pool).await?, compiler, actor, at).await
+    compile(
+        Writer::begin_sqlite(pool).await?,
+        compiler,
+        actor,
+        at,
+        progress,
+    )
+    .await
 }
 
 pub(crate) async fn compile_postgres(
@@ -1400,29 +1500,21 @@ pub(crate) async fn compile_postgres(
     compiler: Arc<Compiler>,
     actor: &str,
     at: Timestamp,
+    progress: CompileProgressFn<'_>,
 ) -> Result<CompileReport, VoterListError> {
-    compile(Writer::begin_postgres(pool).await?, compiler, actor, at).await
+    compile(
+        Writer::begin_postgres(pool).await?,
+        compiler,
+        actor,
+        at,
+        progress,
+    )
+    .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sqlite_statements_have_one_placeholder_per_value() {
-        assert_eq!(
-            multi_row_sql("persons", PERSON_COLUMNS, 2)
-                .matches('?')
-                .count(),
-            2 * PERSON_COLUMN_COUNT
-        );
-        assert_eq!(
-            multi_row_sql("voter_list_entries", ENTRY_COLUMNS, 3)
-                .matches('?')
-                .count(),
-            15
-        );
-    }
 
     #[test]
     fn copy_fields_undo_both_engines_escapes() {
