@@ -38,8 +38,8 @@ use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
 use shailoo_app::voters::{
-    self, CompileReport, EmptyExtract, ImportOptions, ImportReport, ListStep, StreamedImportError,
-    VoterListError,
+    self, CompileProgress, CompileReport, EmptyExtract, ImportOptions, ImportReport, ListStep,
+    StreamedImportError, VoterListError,
 };
 use shailoo_app::{Store, StoreError};
 use shailoo_domain::ElectionId;
@@ -251,6 +251,9 @@ struct Progress {
     bytes: u64,
     /// Rows parsed, copies of duplicated PINs included.
     rows: u64,
+    /// Compiling from the stored register: persons assessed, of how many (0: unknown).
+    assessed: u64,
+    persons: u64,
     outcome: Option<Outcome>,
 }
 
@@ -263,7 +266,8 @@ impl Progress {
             (Some(_), _) => Some(100),
             (None, Phase::Uploading) => self.upload_total.and_then(|t| of(self.uploaded, t)),
             (None, Phase::Importing) => of(self.bytes, self.uploaded),
-            (None, Phase::Committing | Phase::Compiling) => None,
+            (None, Phase::Compiling) => of(self.assessed, self.persons),
+            (None, Phase::Committing) => None,
         }
     }
 }
@@ -394,7 +398,16 @@ async fn run_import(
 
 async fn run_compile(store: Arc<dyn Store>, running: Running, election: ElectionId, at: Timestamp) {
     running.job.update(|p| p.phase = Phase::Compiling);
-    let outcome = match voters::compile(&*store, &election, &running.job.actor, at).await {
+    let job = Arc::clone(&running.job);
+    let progress = move |c: CompileProgress| {
+        job.update(|p| {
+            p.assessed = c.assessed;
+            p.persons = c.persons;
+        });
+    };
+    let compiled =
+        voters::compile_with_progress(&*store, &election, &running.job.actor, at, &progress);
+    let outcome = match compiled.await {
         Ok(report) => Outcome::Compiled(report),
         Err(e) => Outcome::Failed(Failure::from_voters(&e)),
     };
@@ -1168,6 +1181,14 @@ async fn job_page(
                 ("percent", pct),
             ],
         )),
+        (None, Phase::Compiling) if p.persons > 0 => Some(lang.t_args(
+            "register-progress-compile",
+            &[
+                ("done", p.assessed.to_string()),
+                ("total", p.persons.to_string()),
+                ("percent", pct),
+            ],
+        )),
         _ => None,
     };
     let (phase, counts, reasons, failure) = match &p.outcome {
@@ -1257,6 +1278,20 @@ mod tests {
         assert_eq!(source_name(Some("  ")), "upload.csv");
         assert_eq!(source_name(None), "upload.csv");
         assert_eq!(source_name(Some("a\u{7}b.csv")), "ab.csv");
+    }
+
+    #[test]
+    fn a_compile_job_measures_its_progress_once_the_register_size_is_known() {
+        let mut p = Progress {
+            phase: Phase::Compiling,
+            ..Progress::default()
+        };
+        assert_eq!(p.percent(), None);
+        p.persons = 4_000;
+        p.assessed = 1_000;
+        assert_eq!(p.percent(), Some(25));
+        p.assessed = 4_000;
+        assert_eq!(p.percent(), Some(100));
     }
 
     #[test]

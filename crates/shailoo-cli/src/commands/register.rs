@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::voters::{
-    self, CountBy, EmptyExtract, ImportOptions, ImportReport, ListStep, Placement,
+    self, CompileProgress, CountBy, EmptyExtract, ImportOptions, ImportReport, ListStep, Placement,
     StreamedImportError,
 };
 use shailoo_domain::params::Coded;
@@ -173,9 +173,25 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             let store = super::connect(&db.db).await?;
             let election = pick_election(store.as_ref(), &election).await?;
             let started = Instant::now();
-            let report = voters::compile(store.as_ref(), &election, ACTOR, Timestamp::now())
-                .await
-                .context("compiling the voter lists (nothing was changed)")?;
+            // The register's size comes with the first report; the bar is a counter until then.
+            let bar = bar(0, "assessed");
+            let progress = |c: CompileProgress| {
+                if c.persons > 0 && bar.length() != Some(c.persons) {
+                    bar.set_length(c.persons);
+                    bar.set_style(super::data::progress_bar(c.persons, "assessed").style());
+                }
+                bar.set_position(c.assessed);
+            };
+            let compiled = voters::compile_with_progress(
+                store.as_ref(),
+                &election,
+                ACTOR,
+                Timestamp::now(),
+                &progress,
+            )
+            .await;
+            bar.finish_and_clear();
+            let report = compiled.context("compiling the voter lists (nothing was changed)")?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

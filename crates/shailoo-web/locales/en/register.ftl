@@ -69,6 +69,7 @@ register-upload-received = File received: { $size } MB
 register-progress-upload = { $done } MB of { $total } MB received{ $percent }
 register-progress-upload-open = { $done } MB received
 register-progress-import = { $rows } rows; { $done } MB of { $total } MB read{ $percent }
+register-progress-compile = { $done } of { $total } persons assessed{ $percent }
 register-row-at = Line { $line }
 register-row-at-column = Line { $line }, column { $column }
 register-row-missing_header = the file is empty; the first line must be the header

@@ -69,6 +69,7 @@ register-upload-received = Файл кабыл алынды: { $size } МБ
 register-progress-upload = { $total } МБдан { $done } МБ кабыл алынды{ $percent }
 register-progress-upload-open = { $done } МБ кабыл алынды
 register-progress-import = саптар: { $rows }; { $total } МБдан { $done } МБ окулду{ $percent }
+register-progress-compile = { $total } адамдан { $done } текшерилди{ $percent }
 register-row-at = { $line }-сап
 register-row-at-column = { $line }-сап, { $column } тилкеси
 register-row-missing_header = файл бош; биринчи сап баш сап болушу керек

@@ -69,6 +69,7 @@ register-upload-received = Файл получен: { $size } МБ
 register-progress-upload = получено { $done } МБ из { $total } МБ{ $percent }
 register-progress-upload-open = получено { $done } МБ
 register-progress-import = строк: { $rows }; прочитано { $done } МБ из { $total } МБ{ $percent }
+register-progress-compile = проверено лиц: { $done } из { $total }{ $percent }
 register-row-at = Строка { $line }
 register-row-at-column = Строка { $line }, столбец { $column }
 register-row-missing_header = файл пуст; первая строка должна быть заголовком
