@@ -17,6 +17,7 @@ use shailoo_app::claims::{
     ClaimKind, ClaimRequest, ClaimState, ClaimStatus, CopyFormat, CopyInfo, DataCorrection,
     Decided, Field, ListCorrection, PassportCopy, Text,
 };
+use shailoo_domain::voter::Reasons;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use sqlx::{AssertSqlSafe, PgConnection, SqliteConnection};
 
@@ -71,7 +72,8 @@ const SET_DECISION: &str = "UPDATE voter_list_claims SET status = $2, note = $3,
 /// Takes the voters of accepted inclusions off the ineligible rows of an election.
 const REAPPLY_UNMARK: &str = "DELETE FROM voter_ineligible WHERE election = $1 AND pin IN \
      (SELECT c.pin FROM voter_list_claims c WHERE c.election = $1 AND c.kind = 'inclusion' \
-        AND c.status = 'accepted' AND EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin))";
+        AND c.status = 'accepted' AND EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin)) \
+     RETURNING reasons";
 
 /// Puts the voter of each person's latest accepted inclusion on that station's list.
 const REAPPLY_INCLUDE: &str = "INSERT INTO voter_list_entries (election, pin, council, \
@@ -267,24 +269,24 @@ macro_rules! read_claim {
 
 /// The connections [`reapply_accepted`] runs on: one body for both engines.
 pub(crate) trait ReapplyOn {
-    async fn reapply(&mut self, election: &str) -> Result<u64, StoreError>;
+    async fn reapply(&mut self, election: &str) -> Result<Vec<i64>, StoreError>;
 }
 
 macro_rules! reapply_body {
     ($conn:ty) => {
         impl ReapplyOn for $conn {
-            async fn reapply(&mut self, election: &str) -> Result<u64, StoreError> {
-                sqlx::query(REAPPLY_UNMARK)
+            async fn reapply(&mut self, election: &str) -> Result<Vec<i64>, StoreError> {
+                let unmarked: Vec<i64> = sqlx::query_scalar(REAPPLY_UNMARK)
+                    .bind(election)
+                    .fetch_all(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                sqlx::query(REAPPLY_INCLUDE)
                     .bind(election)
                     .execute(&mut *self)
                     .await
                     .map_err(db_err)?;
-                let done = sqlx::query(REAPPLY_INCLUDE)
-                    .bind(election)
-                    .execute(&mut *self)
-                    .await
-                    .map_err(db_err)?;
-                Ok(done.rows_affected())
+                Ok(unmarked)
             }
         }
     };
@@ -297,12 +299,22 @@ reapply_body!(PgConnection);
 /// outlive that. Each person's latest accepted inclusion puts them on that station's list (for
 /// its council) and off the ineligible rows; persons no longer in the register are left out.
 /// Corrections need nothing: they live in `voter_list_corrections`, which a compile does not
-/// touch. Returns the entries written.
+/// touch. Returns the reasons of the persons it took off the ineligible rows, so that the
+/// compile's counts say what the lists hold.
 pub(crate) async fn reapply_accepted(
     conn: &mut impl ReapplyOn,
     election: &str,
-) -> Result<u64, StoreError> {
-    conn.reapply(election).await
+) -> Result<Vec<Reasons>, StoreError> {
+    conn.reapply(election)
+        .await?
+        .into_iter()
+        .map(|bits| {
+            u16::try_from(bits)
+                .ok()
+                .and_then(Reasons::from_bits)
+                .ok_or_else(|| StoreError::Corrupt(format!("voter_ineligible: reasons {bits}")))
+        })
+        .collect()
 }
 
 #[async_trait]

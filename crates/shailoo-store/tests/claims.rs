@@ -562,11 +562,16 @@ async fn vot_08_accepted_claims_survive_a_recompile(ctx: Ctx) {
         .await
         .unwrap();
     decide(&db, c, accept()).await.unwrap();
-    voters::compile(&db, &election(), "system", open())
+    let report = voters::compile(&db, &election(), "system", open())
         .await
         .unwrap();
     assert_eq!(entry(&ctx, UNLISTED).await, format!("bishkek-city {OTHER}"));
     assert!(!ineligible(&ctx, UNLISTED).await);
+    // The counts are those of the lists, the included voter among the listed ones.
+    let listed_only = |r: &voters::CompileReport| (r.eligible, r.ineligible, r.by_reason.len());
+    assert_eq!(listed_only(&report), (2, 0, 0));
+    let state = db.voter_list_state(&election()).await.unwrap().unwrap();
+    assert_eq!((state.eligible, state.ineligible), (2, 0));
     // A register import that compiles in the same transaction keeps them too.
     let compiler = Arc::new(voters::compiler_for(&db, &election()).await.unwrap());
     let mut import = db
@@ -587,7 +592,8 @@ async fn vot_08_accepted_claims_survive_a_recompile(ctx: Ctx) {
     }
     let (batch, duplicates) = batcher.finish();
     import.push(&batch).await.unwrap();
-    import.finish(&duplicates).await.unwrap();
+    let imported = import.finish(&duplicates).await.unwrap();
+    assert_eq!(imported.compiled.as_ref().map(listed_only), Some((2, 0, 0)));
     assert_eq!(entry(&ctx, UNLISTED).await, format!("bishkek-city {OTHER}"));
     assert!(!ineligible(&ctx, UNLISTED).await);
     assert_eq!(entry(&ctx, LISTED).await, format!("bishkek-city {OTHER}"));

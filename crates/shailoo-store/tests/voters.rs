@@ -242,15 +242,10 @@ async fn import_and_compile_place_every_eligible_generated_person_at_the_station
     // it has got: from none to every person of the register.
     let heard = std::sync::Mutex::new(Vec::new());
     let progress = |p: voters::CompileProgress| heard.lock().unwrap().push(p);
-    let again = voters::compile_with_progress(
-        &db,
-        &election_id(),
-        "system",
-        Timestamp::now(),
-        &progress,
-    )
-    .await
-    .expect("compile");
+    let again =
+        voters::compile_with_progress(&db, &election_id(), "system", Timestamp::now(), &progress)
+            .await
+            .expect("compile");
     let heard = heard.into_inner().unwrap();
     let register = again.eligible + again.ineligible;
     assert_eq!(heard.first().map(|p| p.assessed), Some(0));

@@ -873,19 +873,25 @@ impl Writer {
         Ok(())
     }
 
-    /// Records a compile in `voter_list_state` and the audit log.
+    /// Re-applies the PECs' decisions, then records the compile in `voter_list_state` and the
+    /// audit log with counts of what the lists now hold.
     async fn finish_compile(
         &mut self,
         head: &mut (i64, String),
-        report: &CompileReport,
+        report: &mut CompileReport,
         actor: &str,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        on_tx!(&mut self.tx, |t, d| crate::claims::reapply_accepted(
+        let included = on_tx!(&mut self.tx, |t, d| crate::claims::reapply_accepted(
             &mut **t,
             &report.election
         )
         .await?);
+        // VOT-08: a voter put on a list by an accepted claim counts there, not under reasons.
+        for reasons in included {
+            report.count(reasons, false);
+            report.count(Reasons::EMPTY, true);
+        }
         // VOT-07: approved remote-voting applications outlive a recompile.
         on_tx!(&mut self.tx, |t, d| {
             sqlx::query(crate::remote::REAPPLY_APPROVED)
@@ -1342,7 +1348,8 @@ impl RegisterImport for Import {
             w.put_lists(&compiler, &held, &mut compiled).await?;
             phase("lists written");
             compiled.register_import = Some(id);
-            w.finish_compile(&mut head, &compiled, &actor, at).await?;
+            w.finish_compile(&mut head, &mut compiled, &actor, at)
+                .await?;
             report.compiled = Some(compiled);
         }
         w.commit().await?;
@@ -1473,7 +1480,7 @@ pub(crate) async fn compile(
     progress(told);
     w.put_lists(&compiler, &outcomes, &mut report).await?;
     report.register_import = import;
-    w.finish_compile(&mut head, &report, actor, at).await?;
+    w.finish_compile(&mut head, &mut report, actor, at).await?;
     w.commit().await?;
     Ok(report)
 }
