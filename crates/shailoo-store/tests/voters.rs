@@ -33,6 +33,7 @@ contract!(
     vot_04_address_outside_any_station_area_is_not_on_a_list,
     publication_follows_the_calendar_and_freezing_blocks_changes,
     vot_07_an_approved_remote_voter_is_on_the_remote_stations_printed_list_not_at_home,
+    recompiling_one_election_keeps_the_lists_of_another,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -734,4 +735,54 @@ async fn vot_07_an_approved_remote_voter_is_on_the_remote_stations_printed_list_
         matches!(refused, Err(VoterListError::UnknownStation(_))),
         "{refused:?}"
     );
+}
+
+async fn recompiling_one_election_keeps_the_lists_of_another(ctx: Ctx) {
+    let db = ctx.db().await;
+    let generator = small_setup(&db).await;
+    import(&db, persons(&generator, 0, 200), "extract-1.csv", true)
+        .await
+        .unwrap();
+    let before = lists(&ctx).await;
+    // Lists of a second election in the same tables: a recompile of the first may not clear
+    // the tables whole (TRUNCATE on PostgreSQL, an unqualified DELETE on SQLite).
+    ctx.raw(
+        "INSERT INTO voter_list_entries (election, pin, council, home_station, station) \
+         SELECT 'other-2025', pin, council, home_station, station FROM voter_list_entries",
+    )
+    .await;
+    ctx.raw(
+        "INSERT INTO voter_ineligible (election, pin, reasons, council, home_station) \
+         SELECT 'other-2025', pin, reasons, council, home_station FROM voter_ineligible",
+    )
+    .await;
+    let other = |table: &'static str| {
+        let ctx = &ctx;
+        async move {
+            ctx.raw_text(&format!(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM {table} WHERE election = 'other-2025'"
+            ))
+            .await
+        }
+    };
+    let (entries, ineligible) = (
+        other("voter_list_entries").await,
+        other("voter_ineligible").await,
+    );
+    assert_eq!(entries, before.0.len().to_string());
+    voters::compile(&db, &election_id(), "system", Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(lists(&ctx).await, before);
+    assert_eq!(other("voter_list_entries").await, entries);
+    assert_eq!(other("voter_ineligible").await, ineligible);
+    // Alone again, the election's lists are cleared whole and come back the same.
+    ctx.raw("DELETE FROM voter_list_entries WHERE election = 'other-2025'")
+        .await;
+    ctx.raw("DELETE FROM voter_ineligible WHERE election = 'other-2025'")
+        .await;
+    voters::compile(&db, &election_id(), "system", Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(lists(&ctx).await, before);
 }

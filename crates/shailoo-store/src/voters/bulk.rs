@@ -260,6 +260,98 @@ fn copy_fields(row: &[u8]) -> impl Iterator<Item = Option<Cow<'_, [u8]>>> {
     })
 }
 
+/// Runs a `COPY … TO STDOUT` (PostgreSQL) and hands `each` its rows, newline dropped.
+async fn copy_out_lines(
+    tx: &mut Transaction<'static, Postgres>,
+    statement: &str,
+    mut each: impl FnMut(&[u8]) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stream = tx.copy_out_raw(statement).await.map_err(db_err)?;
+    let mut carry: Vec<u8> = Vec::new();
+    while let Some(chunk) = stream.try_next().await.map_err(db_err)? {
+        let mut rest: &[u8] = &chunk;
+        while let Some(end) = rest.iter().position(|b| *b == b'\n') {
+            if carry.is_empty() {
+                each(&rest[..end])?;
+            } else {
+                carry.extend_from_slice(&rest[..end]);
+                each(&carry)?;
+                carry.clear();
+            }
+            rest = &rest[end + 1..];
+        }
+        carry.extend_from_slice(rest);
+    }
+    if !carry.is_empty() {
+        each(&carry)?;
+    }
+    Ok(())
+}
+
+/// A stored person from its `COPY` text row (columns as in [`PERSON_COLUMNS`]).
+fn person_tuple(row: &[u8]) -> Result<PersonTuple, StoreError> {
+    let mut fields: Vec<Option<String>> = Vec::with_capacity(PERSON_COLUMN_COUNT);
+    for f in copy_fields(row) {
+        fields.push(match f {
+            None => None,
+            Some(f) => {
+                Some(String::from_utf8(f.into_owned()).map_err(|_| corrupt("row", "(not UTF-8)"))?)
+            }
+        });
+    }
+    if fields.len() != PERSON_COLUMN_COUNT {
+        return Err(corrupt("row", &format!("of {} fields", fields.len())));
+    }
+    // The patronymic (the fourth column) is the one that may be NULL.
+    let patronymic = fields[3].take();
+    let mut required = Vec::with_capacity(PERSON_COLUMN_COUNT - 1);
+    for (i, f) in fields.into_iter().enumerate() {
+        if i != 3 {
+            required.push(f.ok_or_else(|| corrupt("column", &format!("{i} is NULL")))?);
+        }
+    }
+    let [
+        pin,
+        surname,
+        given_name,
+        sex,
+        birth_date,
+        citizen,
+        biometrics,
+        settlement,
+        street,
+        house,
+        registered,
+        stamp,
+        incapable,
+        imprisoned,
+    ]: [String; PERSON_COLUMN_COUNT - 1] = required
+        .try_into()
+        .map_err(|_| corrupt("row", "(columns)"))?;
+    let flag = |v: String| match v.as_str() {
+        "t" => Ok(true),
+        "f" => Ok(false),
+        _ => Err(corrupt("flag", &v)),
+    };
+    Ok((
+        pin,
+        surname,
+        given_name,
+        patronymic,
+        sex,
+        birth_date,
+        flag(citizen)?,
+        flag(biometrics)?,
+        settlement,
+        street,
+        house,
+        registered,
+        flag(stamp)?,
+        flag(incapable)?,
+        flag(imprisoned)?,
+    ))
+}
+
 /// Whether a held row and a stored one (both COPY text) hold the same person.
 fn same_person(held: &[u8], stored: &[u8]) -> bool {
     let held = held.strip_suffix(b"\n").unwrap_or(held);
@@ -716,33 +808,12 @@ impl Writer {
                 .await?;
             }
             Tx::Postgres(tx) => {
-                let mut stream = tx
-                    .copy_out_raw(
-                        "COPY (SELECT pin, surname, given_name, patronymic, sex, birth_date, \
-                         citizen, biometrics, settlement, street, house, address_registered_on, \
-                         residence_stamp, court_incapable, imprisoned FROM persons ORDER BY pin) \
-                         TO STDOUT",
-                    )
-                    .await
-                    .map_err(db_err)?;
-                let mut carry: Vec<u8> = Vec::new();
-                while let Some(chunk) = stream.try_next().await.map_err(db_err)? {
-                    let mut rest: &[u8] = &chunk;
-                    while let Some(end) = rest.iter().position(|b| *b == b'\n') {
-                        if carry.is_empty() {
-                            merge.stored(&rest[..end])?;
-                        } else {
-                            carry.extend_from_slice(&rest[..end]);
-                            merge.stored(&carry)?;
-                            carry.clear();
-                        }
-                        rest = &rest[end + 1..];
-                    }
-                    carry.extend_from_slice(rest);
-                }
-                if !carry.is_empty() {
-                    merge.stored(&carry)?;
-                }
+                copy_out_lines(
+                    tx,
+                    &format!("COPY (SELECT {PERSON_COLUMNS} FROM persons ORDER BY pin) TO STDOUT"),
+                    |line| merge.stored(line),
+                )
+                .await?;
             }
         }
         Ok(merge.finish())
@@ -813,63 +884,48 @@ impl Writer {
                 frozen_at: parse_instant(&at)?,
             });
         }
-        if let Tx::Sqlite(tx) = &mut self.tx {
-            // Deleting millions of entries would update the index row by row; the write that
-            // follows every clear builds it again.
-            sqlx::query("DROP INDEX IF EXISTS voter_list_entries_station")
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-            self.index_dropped = true;
-            // When the lists hold this election only, an unqualified DELETE lets SQLite free
-            // the whole tree at once instead of deleting 4 million rows one by one.
-            for table in ["voter_list_entries", "voter_ineligible"] {
-                let (low, high): (Option<String>, Option<String>) = (
-                    sqlx::query_scalar(AssertSqlSafe(format!("SELECT min(election) FROM {table}")))
-                        .fetch_one(&mut **tx)
-                        .await
-                        .map_err(db_err)?,
-                    sqlx::query_scalar(AssertSqlSafe(format!("SELECT max(election) FROM {table}")))
-                        .fetch_one(&mut **tx)
-                        .await
-                        .map_err(db_err)?,
-                );
-                let only_this =
-                    |e: &Option<String>| e.as_deref().is_none_or(|e| e == election.as_str());
-                let query = if only_this(&low) && only_this(&high) {
-                    sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
-                } else {
-                    sqlx::query(AssertSqlSafe(format!(
-                        "DELETE FROM {table} WHERE election = $1"
-                    )))
-                    .bind(election.as_str())
-                };
-                query.execute(&mut **tx).await.map_err(db_err)?;
-            }
-            return Ok(());
-        }
-        if let Tx::Postgres(tx) = &mut self.tx {
-            // As on SQLite: the entries come in PIN order, and filling the station index in
-            // station order would touch a random page per row; one build at the end sorts.
-            // This keeps readers off the lists until commit, which replaces them anyway.
-            sqlx::query("DROP INDEX IF EXISTS voter_list_entries_station")
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-            self.index_dropped = true;
-        }
+        // Deleting millions of entries would update the station index row by row, and filling
+        // it in station order as the entries come in PIN order would touch a random page per
+        // row: the write that follows every clear builds it again, by sorting. On PostgreSQL
+        // this keeps readers off the lists until commit, which replaces them anyway.
         on_tx!(&mut self.tx, |t, d| {
-            sqlx::query("DELETE FROM voter_list_entries WHERE election = $1")
-                .bind(election.as_str())
-                .execute(&mut **t)
-                .await
-                .map_err(db_err)?;
-            sqlx::query("DELETE FROM voter_ineligible WHERE election = $1")
-                .bind(election.as_str())
+            sqlx::query("DROP INDEX IF EXISTS voter_list_entries_station")
                 .execute(&mut **t)
                 .await
                 .map_err(db_err)?;
         });
+        self.index_dropped = true;
+        for table in ["voter_list_entries", "voter_ineligible"] {
+            // When the lists hold this election only (the usual case), the whole table goes at
+            // once: SQLite frees the tree instead of deleting 4 million rows one by one, and
+            // PostgreSQL's TRUNCATE (transactional, under the lock taken above) leaves no dead
+            // rows behind, which the next write's key checks would otherwise visit one by one.
+            let only_this: bool = on_tx!(&mut self.tx, |t, d| {
+                let (low, high): (Option<String>, Option<String>) = sqlx::query_as(AssertSqlSafe(
+                    format!("SELECT min(election), max(election) FROM {table}"),
+                ))
+                .fetch_one(&mut **t)
+                .await
+                .map_err(db_err)?;
+                [low, high]
+                    .iter()
+                    .all(|e| e.as_deref().is_none_or(|e| e == election.as_str()))
+            });
+            on_tx!(&mut self.tx, |t, d| {
+                let query = match (only_this, d) {
+                    (true, Dialect::Sqlite) => format!("DELETE FROM {table}"),
+                    (true, Dialect::Postgres) => format!("TRUNCATE {table}"),
+                    (false, _) => format!("DELETE FROM {table} WHERE election = $1"),
+                };
+                let query = sqlx::query(AssertSqlSafe(query));
+                let query = if only_this {
+                    query
+                } else {
+                    query.bind(election.as_str())
+                };
+                query.execute(&mut **t).await.map_err(db_err)?;
+            });
+        }
         Ok(())
     }
 
@@ -1458,23 +1514,18 @@ pub(crate) async fn compile(
             .await?;
         }
         Tx::Postgres(tx) => {
-            let mut after = String::new();
-            loop {
-                let rows: Vec<PersonTuple> = sqlx::query_as(AssertSqlSafe(format!(
-                    "SELECT {PERSON_COLUMNS} FROM persons WHERE pin > $1 ORDER BY pin LIMIT $2"
-                )))
-                .bind(after.as_str())
-                .bind(COMPILE_PAGE)
-                .fetch_all(&mut **tx)
-                .await
-                .map_err(db_err)?;
-                let Some(last) = rows.last() else { break };
-                after = last.0.clone();
-                for row in rows {
-                    assess(row)?;
-                }
-            }
+            // In table order, sorted here after: after a streamed first import the table is in
+            // household order, and reading it by PIN would visit a random page per person.
+            copy_out_lines(
+                tx,
+                &format!("COPY (SELECT {PERSON_COLUMNS} FROM persons) TO STDOUT"),
+                |line| assess(person_tuple(line)?),
+            )
+            .await?;
         }
+    }
+    if !outcomes.is_sorted_by_key(|o| o.0) {
+        outcomes.sort_unstable_by_key(|o| o.0);
     }
     told.assessed = outcomes.len() as u64;
     progress(told);
@@ -1522,6 +1573,35 @@ pub(crate) async fn compile_postgres(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_row_reads_back_as_the_same_person() {
+        let mut record = RegisterRecord {
+            pin: Pin::parse("21502199900123").expect("pin"),
+            surname: "Өмүрбеков\tтаб".to_owned(),
+            given_name: "Ңурлан\\".to_owned(),
+            patronymic: Some("Үсөнович".to_owned()),
+            sex: Sex::Male,
+            birth_date: jiff::civil::date(1999, 2, 15),
+            citizen: true,
+            biometrics: false,
+            settlement: TerritoryId::parse("bishkek").expect("id"),
+            street: "Чүй\nпроспекти".to_owned(),
+            house: "1".to_owned(),
+            address_registered_on: jiff::civil::date(2020, 1, 2),
+            residence_stamp: true,
+            court_incapable: false,
+            imprisoned: true,
+        };
+        for patronymic in [record.patronymic.clone(), None] {
+            record.patronymic = patronymic;
+            let mut row = Vec::new();
+            copy_row(&mut row, &record);
+            let back = person_record(person_tuple(&row).expect("tuple")).expect("record");
+            assert_eq!(back, record);
+        }
+        assert!(person_tuple(b"too\tfew").is_err());
+    }
 
     #[test]
     fn copy_fields_undo_both_engines_escapes() {
