@@ -19,6 +19,7 @@ use crate::store::{Store, StoreError};
 use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError, CalendarOverride};
 use shailoo_domain::params::{Coded, RuleParameters};
@@ -26,7 +27,6 @@ use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{Commission, Council, Election, LocalizedName, PollingStation};
 use shailoo_domain::voter::{CommunityFacts, IneligibilityReason, Reasons, VoterCheck};
 use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
-use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 

@@ -35,6 +35,22 @@ pub(crate) const REAPPLY_APPROVED: &str = "UPDATE voter_list_entries SET station
      WHERE election = $1 AND pin IN (SELECT pin FROM remote_applications \
      WHERE election = $1 AND status = 'approved')";
 
+/// Ends the live applications (applied or approved) of voters who are on no list after a
+/// compile (they left the register, or it now makes them ineligible): an approval that moves
+/// nobody would still hold a place of the remote station's capacity. Cancelled by the system,
+/// with [`LAPSED_REASON`]; the voter may apply again once back on a list.
+pub(crate) const LAPSE_OFF_LIST: &str = "UPDATE remote_applications SET status = 'cancelled', \
+     reason = $2, decided_by = $3, decided_at = $4 \
+     WHERE election = $1 AND status IN ('applied', 'approved') AND NOT EXISTS \
+     (SELECT 1 FROM voter_list_entries e WHERE e.election = remote_applications.election \
+        AND e.pin = remote_applications.pin) \
+     RETURNING pin";
+
+/// The reason recorded on a lapsed application, in the three languages of the pages, since it
+/// is shown as written (as a TEC's own reasons are).
+pub(crate) const LAPSED_REASON: &str = "Шайлоочулардын тизмесинде жок (реестр жаңыланды) / \
+     Нет в списках избирателей (реестр обновлён) / Not on the voter lists (register updated)";
+
 const ENTRY: &str =
     "SELECT home_station, station FROM voter_list_entries WHERE election = $1 AND pin = $2";
 

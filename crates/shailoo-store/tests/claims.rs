@@ -882,6 +882,42 @@ async fn vot_07_approved_remote_voting_survives_a_recompile(ctx: Ctx) {
     );
     let counts = db.remote_station_counts(&election(), 10).await.unwrap();
     assert_eq!(counts.iter().map(|c| c.approved).sum::<u64>(), 1);
+
+    // A newer extract without the voter: the approval lapses instead of holding a place of the
+    // remote station's capacity for nobody.
+    let compiler = Arc::new(voters::compiler_for(&db, &election()).await.unwrap());
+    let mut import = db
+        .begin_register_import(ImportOptions {
+            source: "without-the-voter".into(),
+            actor: "system".into(),
+            at: open(),
+            compile: Some(compiler.clone()),
+        })
+        .await
+        .unwrap();
+    let mut batcher = ImportBatcher::new(Some(compiler), 10, 1);
+    assert!(batcher.add(person(UNLISTED, "Жок көчөсү")).is_none());
+    let (batch, duplicates) = batcher.finish();
+    import.push(&batch).await.unwrap();
+    import.finish(&duplicates).await.unwrap();
+    assert_eq!(station().await, vec![]);
+    let counts = db.remote_station_counts(&election(), 10).await.unwrap();
+    assert_eq!(counts.iter().map(|c| c.approved).sum::<u64>(), 0);
+    let status = ctx
+        .raw_text(&format!(
+            "SELECT status FROM remote_applications WHERE id = {}",
+            id
+        ))
+        .await;
+    assert_eq!(status, "cancelled");
+    let audit = db.audit_entries(0, 100).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.event.action == "remote_applications_lapsed"),
+        "the lapse is in the audit log"
+    );
+    assert!(verify_audit(&db).await.unwrap().is_ok());
 }
 
 async fn vot_08_the_printed_list_shows_an_accepted_correction(ctx: Ctx) {

@@ -948,14 +948,33 @@ impl Writer {
             report.count(reasons, false);
             report.count(Reasons::EMPTY, true);
         }
-        // VOT-07: approved remote-voting applications outlive a recompile.
-        on_tx!(&mut self.tx, |t, d| {
+        // VOT-07: approved remote-voting applications outlive a recompile; those of voters now
+        // on no list lapse, and say so in the audit log.
+        let lapsed: Vec<String> = on_tx!(&mut self.tx, |t, d| {
             sqlx::query(crate::remote::REAPPLY_APPROVED)
                 .bind(report.election.as_str())
                 .execute(&mut **t)
                 .await
                 .map_err(db_err)?;
+            sqlx::query_scalar(crate::remote::LAPSE_OFF_LIST)
+                .bind(report.election.as_str())
+                .bind(crate::remote::LAPSED_REASON)
+                .bind(actor)
+                .bind(at.to_string())
+                .fetch_all(&mut **t)
+                .await
+                .map_err(db_err)?
         });
+        if !lapsed.is_empty() {
+            let event = shailoo_app::AuditEvent::new(
+                actor,
+                "remote_applications_lapsed",
+                report.election.as_str(),
+                at,
+            )
+            .after(&(&lapsed, "not_on_lists"));
+            self.audit(head, event).await?;
+        }
         on_tx!(&mut self.tx, |t, d| {
             sqlx::query(
                 "INSERT INTO voter_list_state (election, compiled_at, register_import, eligible, \
