@@ -3,20 +3,22 @@
 //! is the one bulk-load path of the register: `shailoo register import`, `load`, `demo` and
 //! `bench register-floor` all come through [`Import`].
 //!
-//! An import holds the extract in memory until `finish`: each record encoded once as a `COPY`
-//! text row (about 180 bytes a person, in 32 MB blocks) and an index entry with its PIN and,
-//! when compiling, its outcome (40 bytes). At `finish` the index is sorted by PIN, and every
-//! table is then written once, in primary-key order: `persons`, `voter_list_entries` and
-//! `voter_ineligible` grow at their right edge (no staging table, no second pass, no random
-//! B-tree pages). The register arrives in household order, and 4.3 million inserts in random
-//! key order into trees larger than the cache cost a page write each (measured: ~250 s on
-//! SQLite); sorted, the engines append.
+//! Pushed persons go to one of two sinks, chosen at `begin`:
+//! - **held** (SQLite, and PostgreSQL re-imports): each record encoded once as a `COPY` text
+//!   row (about 180 bytes a person, in 32 MB blocks) plus an index entry with its PIN and, when
+//!   compiling, its outcome (40 bytes). At `finish` the index is sorted by PIN and `persons` is
+//!   written once, in key order, so the B-tree grows at its right edge: the register arrives in
+//!   household order, and 4.3 million inserts in random key order cost SQLite a page write each
+//!   (measured: ~250 s; with a page cache big enough for the whole tree, still 5 µs a row).
+//! - **streaming** ([`PersonStream`], PostgreSQL's first import): rows go to the server through
+//!   one open `COPY` while the reader is still parsing, into `persons` without its primary key,
+//!   which is built once at the end; only the index entries are held.
 //!
-//! Rows go in the way each engine takes them fastest: multi-row `INSERT … VALUES (?,…),…` with
-//! plain `?` placeholders on SQLite (numbered ones slow SQLite down quadratically in long
-//! statements), with the arguments of the next statement built on another thread while SQLite
-//! executes the current one; `COPY … FROM STDIN` in text format on PostgreSQL, where the held
-//! rows are already that text.
+//! The lists (`voter_list_entries`, `voter_ineligible`) are written last, in PIN order, with
+//! the station index dropped and built again by sorting. SQLite's statements run on the
+//! connection's own handle through rusqlite ([`sqlite`]): sqlx's statements cost about 2 µs a
+//! `persons` row and read back far slower. PostgreSQL takes `COPY … FROM STDIN` in text format,
+//! the form the held rows are already in.
 //!
 //! A re-import (the register is not empty) is diffed in Rust: the stored register is read in
 //! PIN order (SQLite: one ordered scan; PostgreSQL: `COPY (SELECT … ORDER BY pin) TO STDOUT`)
@@ -88,8 +90,8 @@ const GATHER_ROWS: usize = 4096;
 /// Bytes of COPY data gathered per table before they are sent as one `COPY` statement.
 const PG_COPY_CHUNK: usize = 8 << 20;
 
-/// Persons read back per page when compiling from the stored register.
-const COMPILE_PAGE: i64 = 20_000;
+/// Persons assessed between two progress reports of a compile from the stored register.
+const PROGRESS_EVERY: usize = 20_000;
 
 /// Bytes per block of the held extract: rows never straddle blocks, and blocks are allocated
 /// once at their full size, so holding 800 MB never copies it to grow.
@@ -1491,7 +1493,7 @@ pub(crate) async fn compile(
         let r = person_record(row)?;
         let duplicated = duplicates.contains(r.pin.as_str());
         outcomes.push((r.pin, compiler.assess(&r, duplicated)));
-        if outcomes.len().is_multiple_of(COMPILE_PAGE as usize) {
+        if outcomes.len().is_multiple_of(PROGRESS_EVERY) {
             told.assessed = outcomes.len() as u64;
             progress(told);
         }
