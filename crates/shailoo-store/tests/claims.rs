@@ -18,7 +18,7 @@ use shailoo_app::store::Store;
 use shailoo_app::users::{Actor, Role, Username};
 use shailoo_app::verify_audit;
 use shailoo_app::voters::{
-    self, ImportBatcher, ImportOptions, ListStep, Placement, VoterListStore,
+    self, ImportBatcher, ImportOptions, ImportReport, ListStep, Placement, VoterListStore,
 };
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::StationArea;
@@ -548,6 +548,27 @@ async fn vot_08_claims_close_at_the_end_of_cal_11(ctx: Ctx) {
     assert_eq!(entry(&ctx, UNLISTED).await, format!("bishkek-city {HOME}"));
 }
 
+/// A register import of `persons` that compiles the lists in the same transaction.
+async fn import_compiling(db: &Db, persons: Vec<RegisterRecord>) -> ImportReport {
+    let compiler = Arc::new(voters::compiler_for(db, &election()).await.unwrap());
+    let mut import = db
+        .begin_register_import(ImportOptions {
+            source: "again".into(),
+            actor: "system".into(),
+            at: open(),
+            compile: Some(compiler.clone()),
+        })
+        .await
+        .unwrap();
+    let mut batcher = ImportBatcher::new(Some(compiler), 10, persons.len() as u64);
+    for p in persons {
+        assert!(batcher.add(p).is_none());
+    }
+    let (batch, duplicates) = batcher.finish();
+    import.push(&batch).await.unwrap();
+    import.finish(&duplicates).await.unwrap()
+}
+
 async fn vot_08_accepted_claims_survive_a_recompile(ctx: Ctx) {
     let db = fixture(&ctx).await;
     let a = file(&db, draft(UNLISTED, OTHER, ClaimRequest::Inclusion))
@@ -573,26 +594,14 @@ async fn vot_08_accepted_claims_survive_a_recompile(ctx: Ctx) {
     let state = db.voter_list_state(&election()).await.unwrap().unwrap();
     assert_eq!((state.eligible, state.ineligible), (2, 0));
     // A register import that compiles in the same transaction keeps them too.
-    let compiler = Arc::new(voters::compiler_for(&db, &election()).await.unwrap());
-    let mut import = db
-        .begin_register_import(ImportOptions {
-            source: "again".into(),
-            actor: "system".into(),
-            at: open(),
-            compile: Some(compiler.clone()),
-        })
-        .await
-        .unwrap();
-    let mut batcher = ImportBatcher::new(Some(compiler), 10, 2);
-    for p in [
-        person(LISTED, "Чүй проспекти"),
-        person(UNLISTED, "Жок көчөсү"),
-    ] {
-        assert!(batcher.add(p).is_none());
-    }
-    let (batch, duplicates) = batcher.finish();
-    import.push(&batch).await.unwrap();
-    let imported = import.finish(&duplicates).await.unwrap();
+    let imported = import_compiling(
+        &db,
+        vec![
+            person(LISTED, "Чүй проспекти"),
+            person(UNLISTED, "Жок көчөсү"),
+        ],
+    )
+    .await;
     assert_eq!(imported.compiled.as_ref().map(listed_only), Some((2, 0, 0)));
     assert_eq!(entry(&ctx, UNLISTED).await, format!("bishkek-city {OTHER}"));
     assert!(!ineligible(&ctx, UNLISTED).await);
@@ -885,21 +894,7 @@ async fn vot_07_approved_remote_voting_survives_a_recompile(ctx: Ctx) {
 
     // A newer extract without the voter: the approval lapses instead of holding a place of the
     // remote station's capacity for nobody.
-    let compiler = Arc::new(voters::compiler_for(&db, &election()).await.unwrap());
-    let mut import = db
-        .begin_register_import(ImportOptions {
-            source: "without-the-voter".into(),
-            actor: "system".into(),
-            at: open(),
-            compile: Some(compiler.clone()),
-        })
-        .await
-        .unwrap();
-    let mut batcher = ImportBatcher::new(Some(compiler), 10, 1);
-    assert!(batcher.add(person(UNLISTED, "Жок көчөсү")).is_none());
-    let (batch, duplicates) = batcher.finish();
-    import.push(&batch).await.unwrap();
-    import.finish(&duplicates).await.unwrap();
+    import_compiling(&db, vec![person(UNLISTED, "Жок көчөсү")]).await;
     assert_eq!(station().await, vec![]);
     let counts = db.remote_station_counts(&election(), 10).await.unwrap();
     assert_eq!(counts.iter().map(|c| c.approved).sum::<u64>(), 0);

@@ -262,6 +262,67 @@ fn copy_fields(row: &[u8]) -> impl Iterator<Item = Option<Cow<'_, [u8]>>> {
     })
 }
 
+/// Hands `each` every stored person as a `COPY` text row (newline dropped), in PIN order when
+/// `by_pin` (SQLite's table is in PIN order anyway: one scan on the handle, which sqlx's row
+/// by row decoding made five times slower).
+async fn persons_as_copy_rows(
+    tx: &mut Tx,
+    by_pin: bool,
+    mut each: impl FnMut(&[u8]) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    match tx {
+        Tx::Sqlite(tx) => {
+            sqlite::on_handle(tx, move |conn| {
+                let mut select = conn
+                    .prepare(&format!(
+                        "SELECT {PERSON_COLUMNS} FROM persons ORDER BY pin"
+                    ))
+                    .map_err(sqlite::raw_err)?;
+                let mut rows = select.raw_query();
+                let mut line = Vec::with_capacity(512);
+                while let Some(row) = rows.next().map_err(sqlite::raw_err)? {
+                    line.clear();
+                    for i in 0..PERSON_COLUMN_COUNT {
+                        if i > 0 {
+                            line.push(b'\t');
+                        }
+                        use rusqlite::types::ValueRef;
+                        match row.get_ref(i).map_err(sqlite::raw_err)? {
+                            ValueRef::Null => line.extend_from_slice(b"\\N"),
+                            ValueRef::Integer(v) if PERSON_BOOLEANS.contains(&i) => {
+                                line.push(if v != 0 { b't' } else { b'f' });
+                            }
+                            ValueRef::Text(text) => {
+                                let text = std::str::from_utf8(text)
+                                    .map_err(|_| corrupt("text", &format!("{text:?}")))?;
+                                copy_text(&mut line, text);
+                            }
+                            other => {
+                                return Err(corrupt(
+                                    "column",
+                                    &format!("{i}: {:?}", other.data_type()),
+                                ));
+                            }
+                        }
+                    }
+                    each(&line)?;
+                }
+                Ok(())
+            })
+            .await
+        }
+        Tx::Postgres(tx) => {
+            let order = if by_pin { " ORDER BY pin" } else { "" };
+            copy_out_lines(
+                tx,
+                &format!("COPY (SELECT {PERSON_COLUMNS} FROM persons{order}) TO STDOUT"),
+                each,
+            )
+            .await
+        }
+    }
+}
+
 /// Runs a `COPY … TO STDOUT` (PostgreSQL) and hands `each` its rows, newline dropped.
 async fn copy_out_lines(
     tx: &mut Transaction<'static, Postgres>,
@@ -767,57 +828,7 @@ impl Writer {
             next: 0,
             diff: Diff::default(),
         };
-        match &mut self.tx {
-            Tx::Sqlite(tx) => {
-                let merge = &mut merge;
-                sqlite::on_handle(tx, move |conn| {
-                    let mut select = conn
-                        .prepare(&format!(
-                            "SELECT {PERSON_COLUMNS} FROM persons ORDER BY pin"
-                        ))
-                        .map_err(sqlite::raw_err)?;
-                    let mut rows = select.raw_query();
-                    let mut line = Vec::with_capacity(512);
-                    while let Some(row) = rows.next().map_err(sqlite::raw_err)? {
-                        line.clear();
-                        for i in 0..PERSON_COLUMN_COUNT {
-                            if i > 0 {
-                                line.push(b'\t');
-                            }
-                            use rusqlite::types::ValueRef;
-                            match row.get_ref(i).map_err(sqlite::raw_err)? {
-                                ValueRef::Null => line.extend_from_slice(b"\\N"),
-                                ValueRef::Integer(v) if PERSON_BOOLEANS.contains(&i) => {
-                                    line.push(if v != 0 { b't' } else { b'f' });
-                                }
-                                ValueRef::Text(text) => {
-                                    let text = std::str::from_utf8(text)
-                                        .map_err(|_| corrupt("text", &format!("{text:?}")))?;
-                                    copy_text(&mut line, text);
-                                }
-                                other => {
-                                    return Err(corrupt(
-                                        "column",
-                                        &format!("{i}: {:?}", other.data_type()),
-                                    ));
-                                }
-                            }
-                        }
-                        merge.stored(&line)?;
-                    }
-                    Ok(())
-                })
-                .await?;
-            }
-            Tx::Postgres(tx) => {
-                copy_out_lines(
-                    tx,
-                    &format!("COPY (SELECT {PERSON_COLUMNS} FROM persons ORDER BY pin) TO STDOUT"),
-                    |line| merge.stored(line),
-                )
-                .await?;
-            }
-        }
+        persons_as_copy_rows(&mut self.tx, true, |row| merge.stored(row)).await?;
         Ok(merge.finish())
     }
 
@@ -1499,52 +1510,9 @@ pub(crate) async fn compile(
         }
         Ok(())
     };
-    match &mut w.tx {
-        Tx::Sqlite(tx) => {
-            // One ordered scan on the handle: paging through sqlx took most of a recompile.
-            sqlite::on_handle(tx, |conn| {
-                let mut select = conn
-                    .prepare(&format!(
-                        "SELECT {PERSON_COLUMNS} FROM persons ORDER BY pin"
-                    ))
-                    .map_err(sqlite::raw_err)?;
-                let mut rows = select.raw_query();
-                while let Some(row) = rows.next().map_err(sqlite::raw_err)? {
-                    let text = |i| row.get::<_, String>(i).map_err(sqlite::raw_err);
-                    let flag = |i| row.get::<_, bool>(i).map_err(sqlite::raw_err);
-                    assess((
-                        text(0)?,
-                        text(1)?,
-                        text(2)?,
-                        row.get::<_, Option<String>>(3).map_err(sqlite::raw_err)?,
-                        text(4)?,
-                        text(5)?,
-                        flag(6)?,
-                        flag(7)?,
-                        text(8)?,
-                        text(9)?,
-                        text(10)?,
-                        text(11)?,
-                        flag(12)?,
-                        flag(13)?,
-                        flag(14)?,
-                    ))?;
-                }
-                Ok(())
-            })
-            .await?;
-        }
-        Tx::Postgres(tx) => {
-            // In table order, sorted here after: after a streamed first import the table is in
-            // household order, and reading it by PIN would visit a random page per person.
-            copy_out_lines(
-                tx,
-                &format!("COPY (SELECT {PERSON_COLUMNS} FROM persons) TO STDOUT"),
-                |line| assess(person_tuple(line)?),
-            )
-            .await?;
-        }
-    }
+    // In table order: after a streamed first import PostgreSQL's table is in household order,
+    // and reading it by PIN would visit a random page per person; sorted here after.
+    persons_as_copy_rows(&mut w.tx, false, |row| assess(person_tuple(row)?)).await?;
     if !outcomes.is_sorted_by_key(|o| o.0) {
         outcomes.sort_unstable_by_key(|o| o.0);
     }
