@@ -111,6 +111,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         Command::Load { db, data } => {
             let store = connect(&db.db).await?;
             data::load(store.as_ref(), &data).await?;
+            store.close().await;
             Ok(ExitCode::SUCCESS)
         }
         Command::User {

@@ -236,6 +236,10 @@ impl Store for Db {
         Db::engine(self)
     }
 
+    async fn close(&self) {
+        Db::close(self).await;
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         on_db!(self, |pool, d| {
             sqlx::query("SELECT 1")

@@ -167,6 +167,7 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             let started = Instant::now();
             let report = import(store.as_ref(), &file, election, Timestamp::now()).await?;
             print_import(&report, started.elapsed().as_secs_f64(), json)?;
+            store.close().await;
             Ok(ExitCode::SUCCESS)
         }
         RegisterCommand::Compile { db, election, json } => {
@@ -191,6 +192,7 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             )
             .await;
             bar.finish_and_clear();
+            store.close().await;
             let report = compiled.context("compiling the voter lists (nothing was changed)")?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
