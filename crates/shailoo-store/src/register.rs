@@ -8,14 +8,19 @@ use std::io::Write;
 
 /// Appends a field in COPY text format: backslash, tab, newline and carriage return escaped.
 pub(crate) fn copy_text(buf: &mut Vec<u8>, value: &str) {
+    copy_bytes(buf, value.as_bytes());
+}
+
+/// [`copy_text`] for text already in bytes (SQLite's own, validated where it is parsed).
+pub(crate) fn copy_bytes(buf: &mut Vec<u8>, value: &[u8]) {
     if !value
-        .bytes()
+        .iter()
         .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
     {
-        buf.extend_from_slice(value.as_bytes());
+        buf.extend_from_slice(value);
         return;
     }
-    for b in value.bytes() {
+    for &b in value {
         match b {
             b'\\' => buf.extend_from_slice(b"\\\\"),
             b'\t' => buf.extend_from_slice(b"\\t"),

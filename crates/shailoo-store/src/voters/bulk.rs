@@ -27,7 +27,7 @@
 
 mod sqlite;
 
-use crate::register::{copy_row, copy_text};
+use crate::register::{copy_bytes, copy_row, copy_text};
 use crate::{Dialect, WritePool, db_err};
 use futures::TryStreamExt;
 use jiff::Timestamp;
@@ -292,11 +292,8 @@ async fn persons_as_copy_rows(
                             ValueRef::Integer(v) if PERSON_BOOLEANS.contains(&i) => {
                                 line.push(if v != 0 { b't' } else { b'f' });
                             }
-                            ValueRef::Text(text) => {
-                                let text = std::str::from_utf8(text)
-                                    .map_err(|_| corrupt("text", &format!("{text:?}")))?;
-                                copy_text(&mut line, text);
-                            }
+                            // Checked as UTF-8 where the row is parsed.
+                            ValueRef::Text(text) => copy_bytes(&mut line, text),
                             other => {
                                 return Err(corrupt(
                                     "column",
@@ -351,68 +348,76 @@ async fn copy_out_lines(
     Ok(())
 }
 
-/// A stored person from its `COPY` text row (columns as in [`PERSON_COLUMNS`]).
-fn person_tuple(row: &[u8]) -> Result<PersonTuple, StoreError> {
-    let mut fields: Vec<Option<String>> = Vec::with_capacity(PERSON_COLUMN_COUNT);
-    for f in copy_fields(row) {
-        fields.push(match f {
-            None => None,
-            Some(f) => {
-                Some(String::from_utf8(f.into_owned()).map_err(|_| corrupt("row", "(not UTF-8)"))?)
-            }
-        });
+/// A stored person straight from its `COPY` text row (columns as in [`PERSON_COLUMNS`]):
+/// fields parsed where they lie, only the names and the address copied out. Loud if anything
+/// was altered outside shailoo, as [`person_record`] is.
+fn person_from_copy_row(row: &[u8]) -> Result<RegisterRecord, StoreError> {
+    let mut fields = copy_fields(row);
+    let mut next = |name: &str| -> Result<Option<Cow<'_, [u8]>>, StoreError> {
+        fields
+            .next()
+            .ok_or_else(|| corrupt("row", &format!("without {name}")))
+    };
+    fn text<'a>(name: &str, f: Option<Cow<'a, [u8]>>) -> Result<Cow<'a, str>, StoreError> {
+        let f = f.ok_or_else(|| corrupt(name, "NULL"))?;
+        match f {
+            Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed),
+            Cow::Owned(v) => String::from_utf8(v)
+                .map(Cow::Owned)
+                .map_err(|e| e.utf8_error()),
+        }
+        .map_err(|_| corrupt(name, "(not UTF-8)"))
     }
-    if fields.len() != PERSON_COLUMN_COUNT {
-        return Err(corrupt("row", &format!("of {} fields", fields.len())));
-    }
-    // The patronymic (the fourth column) is the one that may be NULL.
-    let patronymic = fields[3].take();
-    let mut required = Vec::with_capacity(PERSON_COLUMN_COUNT - 1);
-    for (i, f) in fields.into_iter().enumerate() {
-        if i != 3 {
-            required.push(f.ok_or_else(|| corrupt("column", &format!("{i} is NULL")))?);
+    fn flag(name: &str, f: Option<Cow<'_, [u8]>>) -> Result<bool, StoreError> {
+        match f.as_deref() {
+            Some(b"t") => Ok(true),
+            Some(b"f") => Ok(false),
+            _ => Err(corrupt(name, "(not t or f)")),
         }
     }
-    let [
-        pin,
-        surname,
-        given_name,
-        sex,
-        birth_date,
-        citizen,
-        biometrics,
-        settlement,
-        street,
-        house,
-        registered,
-        stamp,
-        incapable,
-        imprisoned,
-    ]: [String; PERSON_COLUMN_COUNT - 1] = required
-        .try_into()
-        .map_err(|_| corrupt("row", "(columns)"))?;
-    let flag = |v: String| match v.as_str() {
-        "t" => Ok(true),
-        "f" => Ok(false),
-        _ => Err(corrupt("flag", &v)),
+    let pin = text("pin", next("pin")?)?;
+    let surname = text("surname", next("surname")?)?.into_owned();
+    let given_name = text("given_name", next("given_name")?)?.into_owned();
+    let patronymic = match next("patronymic")? {
+        None => None,
+        some => Some(text("patronymic", some)?.into_owned()),
     };
-    Ok((
-        pin,
+    let sex = text("sex", next("sex")?)?;
+    let birth_date = text("birth_date", next("birth_date")?)?;
+    let citizen = flag("citizen", next("citizen")?)?;
+    let biometrics = flag("biometrics", next("biometrics")?)?;
+    let settlement = text("settlement", next("settlement")?)?;
+    let street = text("street", next("street")?)?.into_owned();
+    let house = text("house", next("house")?)?.into_owned();
+    let registered = text("address_registered_on", next("address_registered_on")?)?;
+    let residence_stamp = flag("residence_stamp", next("residence_stamp")?)?;
+    let court_incapable = flag("court_incapable", next("court_incapable")?)?;
+    let imprisoned = flag("imprisoned", next("imprisoned")?)?;
+    if next("nothing").is_ok() {
+        return Err(corrupt("row", "(more fields than persons has)"));
+    }
+    Ok(RegisterRecord {
+        pin: Pin::parse(&pin).map_err(|_| corrupt("pin", &pin))?,
         surname,
         given_name,
         patronymic,
-        sex,
-        birth_date,
-        flag(citizen)?,
-        flag(biometrics)?,
-        settlement,
+        sex: Sex::from_str(&sex).map_err(|_| corrupt("sex", &sex))?,
+        birth_date: birth_date
+            .parse()
+            .map_err(|_| corrupt("birth_date", &birth_date))?,
+        citizen,
+        biometrics,
+        settlement: TerritoryId::parse(&settlement)
+            .map_err(|_| corrupt("settlement", &settlement))?,
         street,
         house,
-        registered,
-        flag(stamp)?,
-        flag(incapable)?,
-        flag(imprisoned)?,
-    ))
+        address_registered_on: registered
+            .parse()
+            .map_err(|_| corrupt("address_registered_on", &registered))?,
+        residence_stamp,
+        court_incapable,
+        imprisoned,
+    })
 }
 
 /// Whether a held row and a stored one (both COPY text) hold the same person.
@@ -1500,8 +1505,7 @@ pub(crate) async fn compile(
     progress(told);
     let mut report = CompileReport::new(compiler.election());
     let mut outcomes: Vec<(Pin, Assessment)> = Vec::with_capacity(told.persons as usize);
-    let mut assess = |row: PersonTuple| -> Result<(), StoreError> {
-        let r = person_record(row)?;
+    let mut assess = |r: RegisterRecord| -> Result<(), StoreError> {
         let duplicated = duplicates.contains(r.pin.as_str());
         outcomes.push((r.pin, compiler.assess(&r, duplicated)));
         if outcomes.len().is_multiple_of(PROGRESS_EVERY) {
@@ -1512,7 +1516,7 @@ pub(crate) async fn compile(
     };
     // In table order: after a streamed first import PostgreSQL's table is in household order,
     // and reading it by PIN would visit a random page per person; sorted here after.
-    persons_as_copy_rows(&mut w.tx, false, |row| assess(person_tuple(row)?)).await?;
+    persons_as_copy_rows(&mut w.tx, false, |row| assess(person_from_copy_row(row)?)).await?;
     if !outcomes.is_sorted_by_key(|o| o.0) {
         outcomes.sort_unstable_by_key(|o| o.0);
     }
@@ -1586,10 +1590,15 @@ mod tests {
             record.patronymic = patronymic;
             let mut row = Vec::new();
             copy_row(&mut row, &record);
-            let back = person_record(person_tuple(&row).expect("tuple")).expect("record");
+            let back = person_from_copy_row(&row).expect("record");
             assert_eq!(back, record);
         }
-        assert!(person_tuple(b"too\tfew").is_err());
+        assert!(person_from_copy_row(b"too\tfew").is_err());
+        let mut row = Vec::new();
+        copy_row(&mut row, &record);
+        row.pop();
+        row.extend_from_slice(b"\textra");
+        assert!(person_from_copy_row(&row).is_err());
     }
 
     #[test]
