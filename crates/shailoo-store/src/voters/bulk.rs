@@ -120,6 +120,62 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("persons: {what} {value:?} does not parse"))
 }
 
+/// A stored person's columns as read, before the typed ones are parsed: from sqlx rows
+/// ([`PersonTuple`]) or from `COPY` text rows ([`person_from_copy_row`]).
+struct StoredColumns<'a> {
+    pin: Cow<'a, str>,
+    surname: String,
+    given_name: String,
+    patronymic: Option<String>,
+    sex: Cow<'a, str>,
+    birth_date: Cow<'a, str>,
+    citizen: bool,
+    biometrics: bool,
+    settlement: Cow<'a, str>,
+    street: String,
+    house: String,
+    registered: Cow<'a, str>,
+    residence_stamp: bool,
+    court_incapable: bool,
+    imprisoned: bool,
+}
+
+impl StoredColumns<'_> {
+    /// The domain record: loud if anything was altered outside shailoo.
+    fn parse(self) -> Result<RegisterRecord, StoreError> {
+        let StoredColumns {
+            pin,
+            sex,
+            birth_date,
+            settlement,
+            registered,
+            ..
+        } = &self;
+        Ok(RegisterRecord {
+            pin: Pin::parse(pin).map_err(|_| corrupt("pin", pin))?,
+            sex: Sex::from_str(sex).map_err(|_| corrupt("sex", sex))?,
+            birth_date: birth_date
+                .parse()
+                .map_err(|_| corrupt("birth_date", birth_date))?,
+            settlement: TerritoryId::parse(settlement)
+                .map_err(|_| corrupt("settlement", settlement))?,
+            address_registered_on: registered
+                .parse()
+                .map_err(|_| corrupt("address_registered_on", registered))?,
+            surname: self.surname,
+            given_name: self.given_name,
+            patronymic: self.patronymic,
+            citizen: self.citizen,
+            biometrics: self.biometrics,
+            street: self.street,
+            house: self.house,
+            residence_stamp: self.residence_stamp,
+            court_incapable: self.court_incapable,
+            imprisoned: self.imprisoned,
+        })
+    }
+}
+
 /// A stored person back as a domain record: loud if anything was altered outside shailoo.
 pub(crate) fn person_record(row: PersonTuple) -> Result<RegisterRecord, StoreError> {
     let (
@@ -139,28 +195,24 @@ pub(crate) fn person_record(row: PersonTuple) -> Result<RegisterRecord, StoreErr
         court_incapable,
         imprisoned,
     ) = row;
-    Ok(RegisterRecord {
-        pin: Pin::parse(&pin).map_err(|_| corrupt("pin", &pin))?,
+    StoredColumns {
+        pin: pin.into(),
         surname,
         given_name,
         patronymic,
-        sex: Sex::from_str(&sex).map_err(|_| corrupt("sex", &sex))?,
-        birth_date: birth_date
-            .parse()
-            .map_err(|_| corrupt("birth_date", &birth_date))?,
+        sex: sex.into(),
+        birth_date: birth_date.into(),
         citizen,
         biometrics,
-        settlement: TerritoryId::parse(&settlement)
-            .map_err(|_| corrupt("settlement", &settlement))?,
+        settlement: settlement.into(),
         street,
         house,
-        address_registered_on: registered
-            .parse()
-            .map_err(|_| corrupt("address_registered_on", &registered))?,
+        registered: registered.into(),
         residence_stamp,
         court_incapable,
         imprisoned,
-    })
+    }
+    .parse()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,49 +427,30 @@ fn person_from_copy_row(row: &[u8]) -> Result<RegisterRecord, StoreError> {
             _ => Err(corrupt(name, "(not t or f)")),
         }
     }
-    let pin = text("pin", next("pin")?)?;
-    let surname = text("surname", next("surname")?)?.into_owned();
-    let given_name = text("given_name", next("given_name")?)?.into_owned();
-    let patronymic = match next("patronymic")? {
-        None => None,
-        some => Some(text("patronymic", some)?.into_owned()),
+    let columns = StoredColumns {
+        pin: text("pin", next("pin")?)?,
+        surname: text("surname", next("surname")?)?.into_owned(),
+        given_name: text("given_name", next("given_name")?)?.into_owned(),
+        patronymic: match next("patronymic")? {
+            None => None,
+            some => Some(text("patronymic", some)?.into_owned()),
+        },
+        sex: text("sex", next("sex")?)?,
+        birth_date: text("birth_date", next("birth_date")?)?,
+        citizen: flag("citizen", next("citizen")?)?,
+        biometrics: flag("biometrics", next("biometrics")?)?,
+        settlement: text("settlement", next("settlement")?)?,
+        street: text("street", next("street")?)?.into_owned(),
+        house: text("house", next("house")?)?.into_owned(),
+        registered: text("address_registered_on", next("address_registered_on")?)?,
+        residence_stamp: flag("residence_stamp", next("residence_stamp")?)?,
+        court_incapable: flag("court_incapable", next("court_incapable")?)?,
+        imprisoned: flag("imprisoned", next("imprisoned")?)?,
     };
-    let sex = text("sex", next("sex")?)?;
-    let birth_date = text("birth_date", next("birth_date")?)?;
-    let citizen = flag("citizen", next("citizen")?)?;
-    let biometrics = flag("biometrics", next("biometrics")?)?;
-    let settlement = text("settlement", next("settlement")?)?;
-    let street = text("street", next("street")?)?.into_owned();
-    let house = text("house", next("house")?)?.into_owned();
-    let registered = text("address_registered_on", next("address_registered_on")?)?;
-    let residence_stamp = flag("residence_stamp", next("residence_stamp")?)?;
-    let court_incapable = flag("court_incapable", next("court_incapable")?)?;
-    let imprisoned = flag("imprisoned", next("imprisoned")?)?;
     if next("nothing").is_ok() {
         return Err(corrupt("row", "(more fields than persons has)"));
     }
-    Ok(RegisterRecord {
-        pin: Pin::parse(&pin).map_err(|_| corrupt("pin", &pin))?,
-        surname,
-        given_name,
-        patronymic,
-        sex: Sex::from_str(&sex).map_err(|_| corrupt("sex", &sex))?,
-        birth_date: birth_date
-            .parse()
-            .map_err(|_| corrupt("birth_date", &birth_date))?,
-        citizen,
-        biometrics,
-        settlement: TerritoryId::parse(&settlement)
-            .map_err(|_| corrupt("settlement", &settlement))?,
-        street,
-        house,
-        address_registered_on: registered
-            .parse()
-            .map_err(|_| corrupt("address_registered_on", &registered))?,
-        residence_stamp,
-        court_incapable,
-        imprisoned,
-    })
+    columns.parse()
 }
 
 /// Whether a held row and a stored one (both COPY text) hold the same person.
