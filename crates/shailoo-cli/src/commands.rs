@@ -109,7 +109,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Load { db, data } => {
-            let store = connect(&db.db).await?;
+            let store = connect_sole(&db.db).await?;
             data::load(store.as_ref(), &data).await?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
@@ -148,6 +148,14 @@ fn unreachable_pure_command() -> Result<ExitCode> {
 
 async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     shailoo_store::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(url)))
+}
+
+/// [`connect`] for the bulk loads, which have the database to themselves while they run
+/// ([`shailoo_store::Db::connect_sole`]); the store must be closed at the end.
+async fn connect_sole(url: &str) -> Result<Arc<dyn Store>> {
+    shailoo_store::connect_sole(url)
         .await
         .with_context(|| format!("opening the database {}", redact(url)))
 }

@@ -153,6 +153,12 @@ pub async fn connect(url: &str) -> Result<Arc<dyn shailoo_app::Store>, StoreErro
     Db::connect(url).await.map(Db::into_dyn)
 }
 
+/// [`connect`] for a command that is the database's only user while it runs: the CLI's bulk
+/// loads (`register import`, `register compile`, `load`). See [`Db::connect_sole`].
+pub async fn connect_sole(url: &str) -> Result<Arc<dyn shailoo_app::Store>, StoreError> {
+    Db::connect_sole(url).await.map(Db::into_dyn)
+}
+
 /// Opens the database at `url` and applies pending migrations, returning those it applied
 /// (empty when the schema was up to date): the `shailoo migrate` command.
 pub async fn migrate(url: &str) -> Result<Vec<AppliedMigration>, StoreError> {
@@ -166,7 +172,7 @@ impl Db {
     /// Opens the database at `url` without touching its schema.
     pub async fn open(url: &str) -> Result<Db, StoreError> {
         if url.starts_with("sqlite:") {
-            open_sqlite(url).await
+            open_sqlite(url, Users::Many).await
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             open_postgres(url).await
         } else {
@@ -178,6 +184,38 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         let db = Db::open(url).await?;
         db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Opens the database at `url` for a command that is its only user while it runs, and
+    /// applies pending migrations.
+    ///
+    /// An SQLite file then leaves write-ahead logging for the rollback journal until
+    /// [`Db::close`]: a bulk write stores each page once, where the log stores it twice (in
+    /// the log, then in the checkpoint that copies the log into the database). Measured on the
+    /// national register import, the checkpoint alone was 2.2 s of 21.5. Readers in other
+    /// processes would wait for the whole of a write meanwhile, so a database that another
+    /// process has open keeps its log (SQLite refuses the switch at once, and it is logged).
+    /// PostgreSQL is opened as by [`Db::connect`].
+    pub async fn connect_sole(url: &str) -> Result<Db, StoreError> {
+        if !url.starts_with("sqlite:") || is_in_memory(url) {
+            return Db::connect(url).await;
+        }
+        let db = open_sqlite(url, Users::Sole).await?;
+        db.migrate().await?;
+        if let Db::Sqlite(pool) = &db {
+            let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
+                .fetch_one(pool)
+                .await;
+            match mode {
+                Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
+                Ok(mode) => tracing::info!(%mode, "SQLite kept its journal mode"),
+                Err(e) => tracing::info!(
+                    error = %e,
+                    "another process has the database open: writes go through the write-ahead log"
+                ),
+            }
+        }
         Ok(db)
     }
 
@@ -228,19 +266,42 @@ impl Db {
         }
     }
 
-    /// Closes every connection (waits for those in use to come back).
+    /// Closes every connection (waits for those in use to come back). An SQLite file is left
+    /// in write-ahead-log mode, as the server uses it, also after [`Db::connect_sole`].
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool) => pool.close().await,
+            Db::Sqlite(pool) => {
+                // Best effort: a database that another process holds cannot switch, and is
+                // in that mode already.
+                if let Err(e) = sqlx::query("PRAGMA journal_mode = WAL").execute(pool).await {
+                    tracing::debug!(error = %e, "SQLite stays in its journal mode");
+                }
+                pool.close().await
+            }
             Db::Postgres(pool) => pool.close().await,
         }
     }
 }
 
-async fn open_sqlite(url: &str) -> Result<Db, StoreError> {
+/// Who uses an SQLite file while it is open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Users {
+    /// The server and anyone else: write-ahead logging, so that readers never wait.
+    Many,
+    /// One command alone ([`Db::connect_sole`]), on one connection, which keeps whatever mode
+    /// the file has.
+    Sole,
+}
+
+fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+async fn open_sqlite(url: &str, users: Users) -> Result<Db, StoreError> {
+    voters::disable_sqlite_memory_statistics();
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| StoreError::BadUrl(format!("{}: {e}", redact(url))))?;
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let in_memory = is_in_memory(url);
     let options = options
         .foreign_keys(true)
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
@@ -268,10 +329,19 @@ async fn open_sqlite(url: &str) -> Result<Db, StoreError> {
     } else {
         let options = options
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal);
+        // Every new connection would switch the file back to the log, under a sole user too.
+        let options = match users {
+            Users::Many => options.journal_mode(SqliteJournalMode::Wal),
+            Users::Sole => options,
+        };
+        // A sole user's one connection is the only one that may leave the log.
+        let connections = match users {
+            Users::Many => 4,
+            Users::Sole => 1,
+        };
         SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await

@@ -8,6 +8,7 @@ mod bulk;
 
 use crate::{Db, WritePool, db_err};
 use async_trait::async_trait;
+pub(crate) use bulk::disable_sqlite_memory_statistics;
 use bulk::{PersonTuple, parse_instant, person_record};
 use jiff::Timestamp;
 use shailoo_app::audit::AuditEvent;

@@ -1547,6 +1547,57 @@ async fn sqlite_in_a_missing_directory_is_unavailable() {
     assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
 }
 
+/// The journal mode of an SQLite database, as its pool's connection sees it.
+async fn journal_mode(db: &Db) -> String {
+    let Db::Sqlite(pool) = db else {
+        panic!("an SQLite database")
+    };
+    sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await
+        .expect("journal mode")
+}
+
+#[tokio::test]
+async fn a_sole_user_writes_through_the_rollback_journal_and_leaves_the_log_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    // A server ran on it first: the file is in write-ahead-log mode.
+    Db::connect(&url).await.expect("open").close().await;
+    let cli = Db::connect_sole(&url).await.expect("open alone");
+    assert_eq!(journal_mode(&cli).await, "delete");
+    import_sample(&cli).await;
+    // Two full statements of rows and a shorter last one.
+    let report = import_register(&cli, &persons(0, 130), "x")
+        .await
+        .expect("import");
+    assert_eq!(report.added, 130);
+    cli.close().await;
+
+    let server = Db::connect(&url).await.expect("reopen");
+    assert_eq!(journal_mode(&server).await, "wal");
+    assert_eq!(server.register_count().await.expect("count"), 130);
+    assert_eq!(verify_audit(&server).await.expect("verify"), Ok(2));
+}
+
+#[tokio::test]
+async fn a_database_open_in_another_connection_keeps_its_log_under_a_sole_user() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let server = Db::connect(&url).await.expect("server");
+    server.ping().await.expect("the server holds a connection");
+    let cli = Db::connect_sole(&url).await.expect("open alone");
+    assert_eq!(journal_mode(&cli).await, "wal");
+    import_sample(&cli).await;
+    import_register(&cli, &persons(0, 10), "x")
+        .await
+        .expect("import");
+    // The server reads what the command wrote, and the file stays in the log's mode.
+    assert_eq!(server.register_count().await.expect("count"), 10);
+    cli.close().await;
+    assert_eq!(journal_mode(&server).await, "wal");
+}
+
 #[tokio::test]
 async fn sqlite_urls_in_both_spellings_and_in_memory_work() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -158,7 +158,7 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             compile,
             json,
         } => {
-            let store = super::connect(&db.db).await?;
+            let store = super::connect_sole(&db.db).await?;
             let election = if compile || election.election.is_some() {
                 Some(pick_election(store.as_ref(), &election).await?)
             } else {
@@ -171,7 +171,7 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RegisterCommand::Compile { db, election, json } => {
-            let store = super::connect(&db.db).await?;
+            let store = super::connect_sole(&db.db).await?;
             let election = pick_election(store.as_ref(), &election).await?;
             let started = Instant::now();
             // The register's size comes with the first report; the bar is a counter until then.
@@ -509,7 +509,8 @@ async fn why(store: &dyn Store, election: &ElectionId, pin: &str) -> Result<Exit
 /// empty database through the same import path (sorted `COPY` / multi-row `INSERT`), without
 /// compiling the lists: what `register import --compile` costs beyond a plain load.
 pub async fn floor(args: FloorArgs) -> Result<ExitCode> {
-    let store = super::connect(&args.db).await?;
+    // Opened as `register import` opens it, so that the ratio compares like with like.
+    let store = super::connect_sole(&args.db).await?;
     if store.register_count().await? > 0 {
         bail!("register-floor needs an empty register: use a new database");
     }
@@ -533,6 +534,8 @@ pub async fn floor(args: FloorArgs) -> Result<ExitCode> {
         false,
     )
     .await?;
+    // Closing writes the load out for good (SQLite's checkpoint, when it kept its log).
+    store.close().await;
     let loaded = report.records;
     let seconds = started.elapsed().as_secs_f64();
     println!(

@@ -27,10 +27,13 @@
 
 mod sqlite;
 
+pub(crate) use sqlite::disable_memory_statistics as disable_sqlite_memory_statistics;
+
 use crate::register::{copy_bytes, copy_row, copy_text};
 use crate::{Dialect, WritePool, db_err};
 use futures::TryStreamExt;
 use jiff::Timestamp;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use shailoo_app::StoreError;
 use shailoo_app::voters::{
     Assessment, CompileProgress, CompileProgressFn, CompileReport, Compiler, DuplicatedPin,
@@ -84,8 +87,10 @@ const ENTRY_COLUMNS: &str = "election, pin, council, home_station, station";
 const INELIGIBLE_COLUMNS: &str = "election, pin, reasons, council, home_station";
 const CHANGE_COLUMNS: &str = "import_id, pin, kind";
 
-/// Held rows copied together into PIN order before SQLite takes them one by one.
+/// Held rows copied together into PIN order before SQLite takes them.
 const GATHER_ROWS: usize = 4096;
+// A refused statement's rows all lie in one gather: the duplicated PIN is found among them.
+const _: () = assert!(GATHER_ROWS.is_multiple_of(sqlite::ROWS_PER_STATEMENT));
 
 /// Bytes of COPY data gathered per table before they are sent as one `COPY` statement.
 const PG_COPY_CHUNK: usize = 8 << 20;
@@ -285,11 +290,23 @@ impl Held {
 /// undone (those shailoo writes and those PostgreSQL's `COPY TO` writes).
 fn copy_fields(row: &[u8]) -> impl Iterator<Item = Option<Cow<'_, [u8]>>> {
     let row = row.strip_suffix(b"\n").unwrap_or(row);
-    row.split(|b| *b == b'\t').map(|field| {
+    // Every stored person passes through here (writes on SQLite, diffs, recompiles): memchr
+    // finds tabs and backslashes a word at a time.
+    let mut rest = Some(row);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let (field, next) = match memchr::memchr(b'\t', r) {
+            Some(end) => (&r[..end], Some(&r[end + 1..])),
+            None => (r, None),
+        };
+        rest = next;
+        Some(field)
+    })
+    .map(|field| {
         if field == b"\\N" {
             return None;
         }
-        if !field.contains(&b'\\') {
+        if memchr::memchr(b'\\', field).is_none() {
             return Some(Cow::Borrowed(field));
         }
         let mut out = Vec::with_capacity(field.len());
@@ -603,9 +620,10 @@ impl Writer {
     ) -> Result<(), StoreError> {
         match &mut self.tx {
             Tx::Sqlite(tx) => {
-                sqlite::on_handle(tx, |conn| {
-                    let mut insert = sqlite::Insert::prepare(conn, "persons", PERSON_COLUMNS)?;
+                sqlite::bulk_on_handle(tx, |conn| {
                     let count = which.map_or(held.rows.len(), <[usize]>::len);
+                    let mut insert =
+                        sqlite::Insert::prepare(conn, "persons", PERSON_COLUMNS, count)?;
                     // Rows in PIN order lie all over the held blocks: gathered a few thousand
                     // at a time in a tight loop, their cache misses overlap instead of stalling
                     // SQLite row by row.
@@ -620,7 +638,7 @@ impl Writer {
                             ends.push((gathered.len(), h.pin));
                         }
                         let mut start = 0;
-                        for &(end, pin) in &ends {
+                        for (j, &(end, _)) in ends.iter().enumerate() {
                             let row = &gathered[start..end];
                             start = end;
                             for (i, field) in copy_fields(row).enumerate() {
@@ -629,25 +647,35 @@ impl Writer {
                                     Some(f) if PERSON_BOOLEANS.contains(&i) => {
                                         insert.bind(f.as_ref() == b"t")?;
                                     }
+                                    // Held rows are encoded from `String`s: UTF-8 already,
+                                    // and SQLite takes text as bytes.
                                     Some(f) => {
-                                        insert.bind(std::str::from_utf8(&f).map_err(|_| {
-                                            StoreError::Backend("a held row is not UTF-8".into())
-                                        })?)?
+                                        insert.bind(ToSqlOutput::Borrowed(ValueRef::Text(&f)))?
                                     }
                                 }
                             }
-                            insert.step().map_err(|e| match e {
-                                sqlite::StepError::Sqlite(e) if sqlite::is_unique_violation(&e) => {
-                                    StoreError::Duplicate {
-                                        what: "PIN",
-                                        key: pin.as_str().to_owned(),
+                            insert.end_row().map_err(|e| match e {
+                                sqlite::StepError::Sqlite { error, rows }
+                                    if sqlite::is_unique_violation(&error) =>
+                                {
+                                    // The refused statement's rows end here (statements never
+                                    // straddle gathers); one of their PINs was stored already.
+                                    let rows = &ends[(j + 1).saturating_sub(rows)..=j];
+                                    match sqlite::stored_pin(conn, rows.iter().map(|r| r.1)) {
+                                        Ok(pin) => StoreError::Duplicate {
+                                            what: "PIN",
+                                            key: pin.map_or_else(String::new, |p| {
+                                                p.as_str().to_owned()
+                                            }),
+                                        },
+                                        Err(e) => e,
                                     }
                                 }
                                 other => other.into(),
                             })?;
                         }
                     }
-                    Ok(())
+                    insert.finish()
                 })
                 .await
             }
@@ -691,12 +719,23 @@ impl Writer {
         }
         match &mut self.tx {
             Tx::Sqlite(tx) => {
-                sqlite::on_handle(tx, |conn| {
+                sqlite::bulk_on_handle(tx, |conn| {
                     let election = compiler.election().as_str();
-                    let mut entries =
-                        sqlite::Insert::prepare(conn, "voter_list_entries", ENTRY_COLUMNS)?;
-                    let mut ineligible =
-                        sqlite::Insert::prepare(conn, "voter_ineligible", INELIGIBLE_COLUMNS)?;
+                    let eligible = (0..outcomes.len())
+                        .filter(|&i| outcomes.get(i).1.is_eligible())
+                        .count();
+                    let mut entries = sqlite::Insert::prepare(
+                        conn,
+                        "voter_list_entries",
+                        ENTRY_COLUMNS,
+                        eligible,
+                    )?;
+                    let mut ineligible = sqlite::Insert::prepare(
+                        conn,
+                        "voter_ineligible",
+                        INELIGIBLE_COLUMNS,
+                        outcomes.len() - eligible,
+                    )?;
                     for i in 0..outcomes.len() {
                         let (pin, a) = outcomes.get(i);
                         let council = a.station.and_then(|s| compiler.council_of(s));
@@ -707,17 +746,18 @@ impl Writer {
                             entries.bind(council.map(|c| c.as_str()))?;
                             entries.bind(station)?;
                             entries.bind(station)?;
-                            entries.step()?;
+                            entries.end_row()?;
                         } else {
                             ineligible.bind(election)?;
                             ineligible.bind(pin.as_str())?;
                             ineligible.bind(i64::from(a.reasons.bits()))?;
                             ineligible.bind(council.map(|c| c.as_str()))?;
                             ineligible.bind(station)?;
-                            ineligible.step()?;
+                            ineligible.end_row()?;
                         }
                     }
-                    Ok(())
+                    entries.finish()?;
+                    ineligible.finish()
                 })
                 .await?;
                 self.restore_station_index().await
@@ -792,22 +832,26 @@ impl Writer {
         if !self.index_dropped {
             return Ok(());
         }
-        if let Tx::Sqlite(tx) = &mut self.tx {
-            // The build sorts 4 million keys: let SQLite's sorter use the second core.
-            sqlx::query("PRAGMA threads = 2")
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-        }
         let started = Instant::now();
-        on_tx!(&mut self.tx, |t, d| {
-            sqlx::query(
-                "CREATE INDEX voter_list_entries_station ON voter_list_entries (station, election)",
-            )
-            .execute(&mut **t)
-            .await
-            .map_err(db_err)?;
-        });
+        const CREATE: &str =
+            "CREATE INDEX voter_list_entries_station ON voter_list_entries (station, election)";
+        match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                sqlite::bulk_on_handle(tx, |conn| {
+                    // The build sorts 4 million keys: let SQLite's sorter use the second core.
+                    conn.pragma_update(None, "threads", 2)
+                        .map_err(sqlite::raw_err)?;
+                    conn.execute_batch(CREATE).map_err(sqlite::raw_err)
+                })
+                .await?;
+            }
+            Tx::Postgres(tx) => {
+                sqlx::query(CREATE)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+        }
         tracing::info!(
             seconds = started.elapsed().as_secs_f64(),
             "import: station index built"
@@ -833,15 +877,19 @@ impl Writer {
         match &mut self.tx {
             Tx::Sqlite(tx) => {
                 sqlite::on_handle(tx, |conn| {
-                    let mut insert =
-                        sqlite::Insert::prepare(conn, "register_changes", CHANGE_COLUMNS)?;
+                    let mut insert = sqlite::Insert::prepare(
+                        conn,
+                        "register_changes",
+                        CHANGE_COLUMNS,
+                        changes.len(),
+                    )?;
                     for (pin, change) in changes {
                         insert.bind(id)?;
                         insert.bind(pin.as_str())?;
                         insert.bind(change.as_str())?;
-                        insert.step()?;
+                        insert.end_row()?;
                     }
-                    Ok(())
+                    insert.finish()
                 })
                 .await
             }
