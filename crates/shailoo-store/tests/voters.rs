@@ -34,6 +34,7 @@ contract!(
     publication_follows_the_calendar_and_freezing_blocks_changes,
     vot_07_an_approved_remote_voter_is_on_the_remote_stations_printed_list_not_at_home,
     recompiling_one_election_keeps_the_lists_of_another,
+    bulk_writes_leave_the_lists_keys_and_indexes_in_place,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -785,4 +786,29 @@ async fn recompiling_one_election_keeps_the_lists_of_another(ctx: Ctx) {
         .await
         .unwrap();
     assert_eq!(lists(&ctx).await, before);
+}
+
+/// Imports and compiles drop the lists' station index (and on PostgreSQL their primary key)
+/// for the bulk write and build them again: afterwards both are there, and the key refuses a
+/// second entry for a voter.
+async fn bulk_writes_leave_the_lists_keys_and_indexes_in_place(ctx: Ctx) {
+    let db = ctx.db().await;
+    let generator = small_setup(&db).await;
+    let expected = vec![
+        "voter_list_entries_pkey".to_owned(),
+        "voter_list_entries_station".to_owned(),
+    ];
+    let second_entry = "INSERT INTO voter_list_entries (election, pin, council, home_station, \
+                        station) SELECT election, pin, council, home_station, station \
+                        FROM voter_list_entries LIMIT 1";
+    import(&db, persons(&generator, 0, 200), "extract-1.csv", true)
+        .await
+        .unwrap();
+    assert_eq!(ctx.indexes("voter_list_entries").await, expected);
+    assert!(ctx.raw_fails(second_entry).await);
+    voters::compile(&db, &election_id(), "system", Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(ctx.indexes("voter_list_entries").await, expected);
+    assert!(ctx.raw_fails(second_entry).await);
 }

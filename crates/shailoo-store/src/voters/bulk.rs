@@ -564,6 +564,8 @@ impl<'h> Merge<'h> {
 pub(crate) struct Writer {
     tx: Tx,
     index_dropped: bool,
+    /// PostgreSQL: the lists' primary key is dropped for the bulk write, built again after.
+    list_key_dropped: bool,
 }
 
 impl Writer {
@@ -574,13 +576,20 @@ impl Writer {
     }
 
     async fn begin_postgres(pool: &PgPool) -> Result<Writer, StoreError> {
-        Ok(Writer::new(Tx::Postgres(pool.begin_write().await?)))
+        let mut tx = pool.begin_write().await?;
+        // The index builds of a bulk write sort in memory, not in temporary files.
+        sqlx::query("SET LOCAL maintenance_work_mem = '512MB'")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        Ok(Writer::new(Tx::Postgres(tx)))
     }
 
     fn new(tx: Tx) -> Writer {
         Writer {
             tx,
             index_dropped: false,
+            list_key_dropped: false,
         }
     }
 
@@ -827,14 +836,30 @@ impl Writer {
         }
     }
 
-    /// Builds the lists' station index again after a bulk write without it.
+    /// Builds the lists' primary key (PostgreSQL) and station index again after a bulk write
+    /// without them.
     async fn restore_station_index(&mut self) -> Result<(), StoreError> {
+        if let (true, Tx::Postgres(tx)) = (self.list_key_dropped, &mut self.tx) {
+            let started = Instant::now();
+            sqlx::query(
+                "ALTER TABLE voter_list_entries ADD CONSTRAINT voter_list_entries_pkey \
+                 PRIMARY KEY (election, pin)",
+            )
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            self.list_key_dropped = false;
+            tracing::info!(
+                seconds = started.elapsed().as_secs_f64(),
+                "import: list key built"
+            );
+        }
         if !self.index_dropped {
             return Ok(());
         }
         let started = Instant::now();
         const CREATE: &str =
-            "CREATE INDEX voter_list_entries_station ON voter_list_entries (station, election)";
+            "CREATE INDEX voter_list_entries_station ON voter_list_entries (station)";
         match &mut self.tx {
             Tx::Sqlite(tx) => {
                 sqlite::bulk_on_handle(tx, |conn| {
@@ -1024,6 +1049,20 @@ impl Writer {
                 };
                 query.execute(&mut **t).await.map_err(db_err)?;
             });
+            if only_this && table == "voter_list_entries" {
+                if let Tx::Postgres(tx) = &mut self.tx {
+                    // Emptied: one build of the key after the write costs less than keeping
+                    // it up to date row by row during the COPY (measured on the national
+                    // lists: 2.7 s of COPY and a 2.8 s build, against a 6.2 s COPY).
+                    sqlx::query(
+                        "ALTER TABLE voter_list_entries DROP CONSTRAINT voter_list_entries_pkey",
+                    )
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+                    self.list_key_dropped = true;
+                }
+            }
         }
         Ok(())
     }
@@ -1280,11 +1319,6 @@ impl Import {
         if let Tx::Postgres(tx) = &mut w.tx {
             // One import at a time: the emptiness seen below holds until commit. Readers go on.
             sqlx::query("LOCK TABLE persons IN EXCLUSIVE MODE")
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
-            // The index builds of a bulk write sort in memory, not in temporary files.
-            sqlx::query("SET LOCAL maintenance_work_mem = '512MB'")
                 .execute(&mut **tx)
                 .await
                 .map_err(db_err)?;

@@ -56,6 +56,43 @@ impl Ctx {
         }
     }
 
+    /// Whether raw SQL fails (a constraint refuses it), run behind the store's back.
+    pub async fn raw_fails(&self, sql: &str) -> bool {
+        match self.engine {
+            Engine::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .expect("raw");
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await.is_err()
+            }
+            Engine::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url).await.expect("raw");
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await.is_err()
+            }
+        }
+    }
+
+    /// The names of the indexes on `table`, sorted (primary keys included).
+    pub async fn indexes(&self, table: &str) -> Vec<String> {
+        let sql = match self.engine {
+            Engine::Sqlite => format!(
+                "SELECT name, 0 FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}' \
+                 UNION ALL SELECT '{table}_pkey', 0 FROM pragma_index_list('{table}') \
+                 WHERE origin = 'pk' ORDER BY 1"
+            ),
+            Engine::Postgres => format!(
+                "SELECT indexname, CAST(0 AS BIGINT) FROM pg_indexes WHERE tablename = '{table}' \
+                 ORDER BY 1"
+            ),
+        };
+        self.raw_pairs(&sql)
+            .await
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| !name.starts_with("sqlite_autoindex"))
+            .collect()
+    }
+
     /// The single text value a raw query returns.
     pub async fn raw_text(&self, sql: &str) -> String {
         match self.engine {
