@@ -63,11 +63,17 @@ impl Ctx {
                 let mut c = sqlx::SqliteConnection::connect(&self.url)
                     .await
                     .expect("raw");
-                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await.is_err()
+                sqlx::raw_sql(AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .is_err()
             }
             Engine::Postgres => {
                 let mut c = sqlx::PgConnection::connect(&self.url).await.expect("raw");
-                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await.is_err()
+                sqlx::raw_sql(AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .is_err()
             }
         }
     }
