@@ -4,9 +4,9 @@
 mod commands;
 
 /// mimalloc: the register import allocates the strings of every record on the reader thread
-/// and frees them on another; glibc's allocator spent a fifth of the import's parse in
-/// `malloc`/`free` and their arena locks and consolidation, mimalloc's thread-local heaps
-/// a fraction of that.
+/// and frees them on another. glibc's allocator spent about a fifth of the import's parse in
+/// `malloc`/`free`, their arena locks and consolidation; with mimalloc's thread-local heaps the
+/// national parse went from 5.0–5.7 s to 3.6–4.9 s (BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
