@@ -57,51 +57,55 @@ measure() {
     sed -E 's/^[0-9T:.-]+Z +INFO [a-z_:]+: /   /'
 }
 
+# The sequence on one engine; $1 names a function that makes a fresh copy of the setup database
+# called $2 and prints its URL.
+sequence() {
+  local fresh="$1" run floor n
+  for n in $(seq "$RUNS"); do
+    echo "-- first import + compile, run $n"
+    run=$("$fresh" run)
+    measure register import --db "$run" "$WORK/data/register.csv" --compile
+  done
+  echo "-- re-import + compile (1,000 removed, 1,000 changed)"
+  measure register import --db "$run" "$WORK/changed/register.csv" --compile
+  echo "-- recompile"
+  measure register compile --db "$run"
+  for n in 1 2 3; do
+    echo "-- floor, run $n"
+    floor=$("$fresh" floor)
+    measure bench register-floor "$WORK/data/register.csv" --db "$floor"
+  done
+}
+
+sqlite_copy() {
+  rm -f "$WORK/$1".db*
+  cp "$WORK/setup.db" "$WORK/$1.db"
+  echo "sqlite://$WORK/$1.db"
+}
+
 echo
 echo "=== SQLite"
 rm -f "$WORK"/setup.db*
 "$BIN" load --db "sqlite://$WORK/setup.db" --data "$WORK/setup" >/dev/null 2>&1
-for run in $(seq "$RUNS"); do
-  echo "-- first import + compile, run $run"
-  rm -f "$WORK"/run.db*
-  cp "$WORK/setup.db" "$WORK/run.db"
-  measure register import --db "sqlite://$WORK/run.db" "$WORK/data/register.csv" --compile
-done
-echo "-- re-import + compile (1,000 removed, 1,000 changed)"
-measure register import --db "sqlite://$WORK/run.db" "$WORK/changed/register.csv" --compile
-echo "-- recompile"
-measure register compile --db "sqlite://$WORK/run.db"
-for run in 1 2 3; do
-  echo "-- floor, run $run"
-  rm -f "$WORK"/floor.db*
-  cp "$WORK/setup.db" "$WORK/floor.db"
-  measure bench register-floor "$WORK/data/register.csv" --db "sqlite://$WORK/floor.db"
-done
+sequence sqlite_copy
 rm -f "$WORK"/run.db* "$WORK"/floor.db*
 
 if [[ -n "${PG:-}" ]]; then
   echo
   echo "=== PostgreSQL ($PG)"
-  sql() { PGOPTIONS=--client-min-messages=warning psql "$PG/postgres" -qX -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
-  fresh() { sql "DROP DATABASE IF EXISTS $1"; sql "CREATE DATABASE $1 TEMPLATE bench_register_setup"; }
+  sql() {
+    PGOPTIONS=--client-min-messages=warning psql "$PG/postgres" -qX -v ON_ERROR_STOP=1 -c "$1" >/dev/null
+  }
+  pg_copy() {
+    sql "DROP DATABASE IF EXISTS bench_register_$1"
+    sql "CREATE DATABASE bench_register_$1 TEMPLATE bench_register_setup"
+    echo "$PG/bench_register_$1"
+  }
   sql "DROP DATABASE IF EXISTS bench_register_setup"
   sql "CREATE DATABASE bench_register_setup"
   "$BIN" load --db "$PG/bench_register_setup" --data "$WORK/setup" >/dev/null 2>&1
-  for run in $(seq "$RUNS"); do
-    echo "-- first import + compile, run $run"
-    fresh bench_register_run
-    measure register import --db "$PG/bench_register_run" "$WORK/data/register.csv" --compile
-  done
-  echo "-- re-import + compile (1,000 removed, 1,000 changed)"
-  measure register import --db "$PG/bench_register_run" "$WORK/changed/register.csv" --compile
-  echo "-- recompile"
-  measure register compile --db "$PG/bench_register_run"
-  for run in 1 2 3; do
-    echo "-- floor, run $run"
-    fresh bench_register_floor
-    measure bench register-floor "$WORK/data/register.csv" --db "$PG/bench_register_floor"
-  done
-  for db in bench_register_run bench_register_floor bench_register_setup; do
-    sql "DROP DATABASE IF EXISTS $db"
+  sequence pg_copy
+  for db in run floor setup; do
+    sql "DROP DATABASE IF EXISTS bench_register_$db"
   done
 fi

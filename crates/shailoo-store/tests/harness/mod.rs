@@ -36,46 +36,28 @@ impl Ctx {
 
     /// Runs raw SQL on a connection of its own, behind the store's back (to tamper).
     pub async fn raw(&self, sql: &str) {
-        match self.engine {
-            Engine::Sqlite => {
-                let mut c = sqlx::SqliteConnection::connect(&self.url)
-                    .await
-                    .expect("raw");
-                sqlx::raw_sql(AssertSqlSafe(sql))
-                    .execute(&mut c)
-                    .await
-                    .expect(sql);
-            }
-            Engine::Postgres => {
-                let mut c = sqlx::PgConnection::connect(&self.url).await.expect("raw");
-                sqlx::raw_sql(AssertSqlSafe(sql))
-                    .execute(&mut c)
-                    .await
-                    .expect(sql);
-            }
-        }
+        self.raw_result(sql).await.expect(sql);
     }
 
     /// Whether raw SQL fails (a constraint refuses it), run behind the store's back.
     pub async fn raw_fails(&self, sql: &str) -> bool {
+        self.raw_result(sql).await.is_err()
+    }
+
+    async fn raw_result(&self, sql: &str) -> Result<(), sqlx::Error> {
         match self.engine {
             Engine::Sqlite => {
                 let mut c = sqlx::SqliteConnection::connect(&self.url)
                     .await
                     .expect("raw");
-                sqlx::raw_sql(AssertSqlSafe(sql))
-                    .execute(&mut c)
-                    .await
-                    .is_err()
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await?;
             }
             Engine::Postgres => {
                 let mut c = sqlx::PgConnection::connect(&self.url).await.expect("raw");
-                sqlx::raw_sql(AssertSqlSafe(sql))
-                    .execute(&mut c)
-                    .await
-                    .is_err()
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut c).await?;
             }
         }
+        Ok(())
     }
 
     /// The names of the indexes on `table`, sorted (primary keys included).
