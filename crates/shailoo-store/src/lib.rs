@@ -327,13 +327,17 @@ async fn open_sqlite(url: &str, users: Users) -> Result<Db, StoreError> {
             .connect_with(options)
             .await
     } else {
-        let options = options
-            .create_if_missing(true)
-            .synchronous(SqliteSynchronous::Normal);
-        // Every new connection would switch the file back to the log, under a sole user too.
+        let options = options.create_if_missing(true);
         let options = match users {
-            Users::Many => options.journal_mode(SqliteJournalMode::Wal),
-            Users::Sole => options,
+            // NORMAL is durable enough with the log: a power cut may lose the last commit but
+            // never corrupts the file.
+            Users::Many => options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal),
+            // No journal mode in the options: every new connection would switch the file back
+            // to the log. FULL, because with the rollback journal NORMAL may leave a corrupt
+            // file after a power cut at the wrong moment.
+            Users::Sole => options.synchronous(SqliteSynchronous::Full),
         };
         // A sole user's one connection is the only one that may leave the log.
         let connections = match users {
