@@ -1566,6 +1566,15 @@ async fn a_sole_user_writes_through_the_rollback_journal_and_leaves_the_log_on()
     Db::connect(&url).await.expect("open").close().await;
     let cli = Db::connect_sole(&url).await.expect("open alone");
     assert_eq!(journal_mode(&cli).await, "delete");
+    // FULL: with the rollback journal, NORMAL could leave a corrupt file after a power cut.
+    let Db::Sqlite(pool) = &cli else {
+        panic!("an SQLite database")
+    };
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(pool)
+        .await
+        .expect("synchronous");
+    assert_eq!(synchronous, 2);
     import_sample(&cli).await;
     // Two full statements of rows and a shorter last one.
     let report = import_register(&cli, &persons(0, 130), "x")
