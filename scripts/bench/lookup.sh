@@ -42,27 +42,11 @@ fi
 if [[ -n "${REUSE_DB:-}" && -f "$WORK/bench.db" ]]; then
   echo "== reusing $WORK/bench.db (REUSE_DB is set)"
 else
-echo "== loading into a fresh SQLite database"
-rm -f "$WORK"/bench.db*
-"$BIN" load --db "$DB" --data "$WORK/data"
-
-if "$BIN" register compile --help >/dev/null 2>&1; then
+  echo "== loading into a fresh SQLite database"
+  rm -f "$WORK"/bench.db*
+  "$BIN" load --db "$DB" --data "$WORK/data"
   echo "== compiling the voter lists (shailoo register compile)"
   "$BIN" register compile --db "$DB"
-else
-  # STAND-IN, used only when the list compiler is not available in this build: every citizen
-  # with biometrics, not excluded by a court, on the list of the station serving the address.
-  # It ignores age and residence (VOT-02, VOT-04), which does not matter for look-up speed.
-  echo "== STAND-IN: filling voter_list_entries by SQL (no 'register compile' in this build)"
-  sqlite3 "$WORK/bench.db" <<'SQL'
-INSERT INTO voter_list_entries (election, pin, council, home_station, station)
-SELECT (SELECT id FROM elections ORDER BY voting_day DESC LIMIT 1), p.pin, s.council, s.number, s.number
-FROM persons p
-JOIN station_areas a ON a.settlement = p.settlement AND a.street = p.street
-JOIN stations s ON s.number = a.station
-WHERE p.citizen = 1 AND p.biometrics = 1 AND p.court_incapable = 0 AND p.imprisoned = 0;
-SQL
-fi
 fi
 ENTRIES=$(sqlite3 "$WORK/bench.db" "SELECT count(*) FROM voter_list_entries")
 echo "voter list entries: $ENTRIES"
