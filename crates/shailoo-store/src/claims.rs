@@ -69,22 +69,39 @@ const AMEND: &str = "INSERT INTO voter_list_amendments (claim_id, field, electio
 const SET_DECISION: &str = "UPDATE voter_list_claims SET status = $2, note = $3, \
      decided_by = $4, decided_at = $5 WHERE id = $1";
 
-/// Takes the voters of accepted inclusions off the ineligible rows of an election.
-const REAPPLY_UNMARK: &str = "DELETE FROM voter_ineligible WHERE election = $1 AND pin IN \
-     (SELECT c.pin FROM voter_list_claims c WHERE c.election = $1 AND c.kind = 'inclusion' \
-        AND c.status = 'accepted' AND EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin)) \
-     RETURNING reasons";
+/// The latest accepted inclusion of each voter (`c`), the one a compile re-applies.
+macro_rules! latest_inclusion {
+    () => {
+        "c.kind = 'inclusion' AND c.status = 'accepted' AND c.id = (SELECT MAX(c2.id) \
+         FROM voter_list_claims c2 WHERE c2.election = c.election AND c2.pin = c.pin \
+         AND c2.kind = 'inclusion' AND c2.status = 'accepted')"
+    };
+}
 
-/// Puts the voter of each person's latest accepted inclusion on that station's list.
-const REAPPLY_INCLUDE: &str = "INSERT INTO voter_list_entries (election, pin, council, \
-     home_station, station) SELECT c.election, c.pin, s.council, c.station, c.station \
+/// Takes off the ineligible rows of an election the voters whose latest accepted inclusion
+/// overruled every reason they now have (a NULL `overruled_reasons` overrules all).
+const REAPPLY_UNMARK: &str = concat!(
+    "DELETE FROM voter_ineligible WHERE election = $1 AND EXISTS (SELECT 1 \
+     FROM voter_list_claims c WHERE c.election = $1 AND c.pin = voter_ineligible.pin AND ",
+    latest_inclusion!(),
+    " AND (voter_ineligible.reasons & ~COALESCE(c.overruled_reasons, -1)) = 0) \
+     RETURNING reasons"
+);
+
+/// Puts the voter of each person's latest accepted inclusion on that station's list, unless
+/// the register now gives a reason the PEC did not overrule (the voter stayed ineligible).
+const REAPPLY_INCLUDE: &str = concat!(
+    "INSERT INTO voter_list_entries (election, pin, council, home_station, station) \
+     SELECT c.election, c.pin, s.council, c.station, c.station \
      FROM voter_list_claims c JOIN stations s ON s.number = c.station \
-     WHERE c.election = $1 AND c.kind = 'inclusion' AND c.status = 'accepted' \
-     AND c.id = (SELECT MAX(c2.id) FROM voter_list_claims c2 WHERE c2.election = c.election \
-        AND c2.pin = c.pin AND c2.kind = 'inclusion' AND c2.status = 'accepted') \
-     AND EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin) \
+     WHERE c.election = $1 AND ",
+    latest_inclusion!(),
+    " AND EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin) \
+     AND NOT EXISTS (SELECT 1 FROM voter_ineligible i WHERE i.election = c.election \
+        AND i.pin = c.pin) \
      ON CONFLICT (election, pin) DO UPDATE SET council = excluded.council, \
-     home_station = excluded.home_station, station = excluded.station";
+     home_station = excluded.home_station, station = excluded.station"
+);
 
 #[derive(sqlx::FromRow)]
 struct ClaimRow {
@@ -297,7 +314,9 @@ reapply_body!(PgConnection);
 /// Re-applies the accepted inclusion claims of `election` inside the caller's transaction: a
 /// compile has just replaced the lists from the register, and a PEC's decision (VOT-08) must
 /// outlive that. Each person's latest accepted inclusion puts them on that station's list (for
-/// its council) and off the ineligible rows; persons no longer in the register are left out.
+/// its council) and off the ineligible rows, as long as the register gives them no reason
+/// beyond those the PEC overruled (a newer extract may say they were sentenced since: then they
+/// stay off, with all their reasons); persons no longer in the register are left out.
 /// Corrections need nothing: they live in `voter_list_corrections`, which a compile does not
 /// touch. Returns the reasons of the persons it took off the ineligible rows, so that the
 /// compile's counts say what the lists hold.
@@ -514,11 +533,23 @@ impl ClaimStore for Db {
                                 .fetch_optional(&mut *tx)
                                 .await
                                 .map_err(db_err)?;
-                            sqlx::query(
-                                "DELETE FROM voter_ineligible WHERE election = $1 AND pin = $2",
+                            // What the PEC overrules: the reasons the voter is off the lists
+                            // for now (none when listed elsewhere). A recompile re-applies the
+                            // inclusion only while the register gives no other.
+                            let overruled: Option<i64> = sqlx::query_scalar(
+                                "DELETE FROM voter_ineligible WHERE election = $1 AND pin = $2 \
+                                 RETURNING reasons",
                             )
                             .bind(election.as_str())
                             .bind(pin)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_err)?;
+                            sqlx::query(
+                                "UPDATE voter_list_claims SET overruled_reasons = $2 WHERE id = $1",
+                            )
+                            .bind(id.get())
+                            .bind(overruled.unwrap_or(0))
                             .execute(&mut *tx)
                             .await
                             .map_err(db_err)?;

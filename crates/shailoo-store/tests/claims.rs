@@ -22,6 +22,7 @@ use shailoo_app::voters::{
 };
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::StationArea;
+use shailoo_domain::voter::{IneligibilityReason, Reasons};
 use shailoo_domain::{Pin, Sex, StationNumber, TerritoryId};
 use shailoo_store::Db;
 use std::sync::Arc;
@@ -40,6 +41,7 @@ contract!(
     vot_08_frozen_lists_refuse_filing_and_decisions,
     vot_08_claims_close_at_the_end_of_cal_11,
     vot_08_accepted_claims_survive_a_recompile,
+    vot_08_a_reapplied_inclusion_yields_to_a_reason_the_pec_did_not_overrule,
     vot_08_concurrent_decisions_decide_once,
     vot_08_only_covering_staff_and_the_voter_themself_may_file,
     vot_08_the_look_up_finds_a_voter_included_by_claim,
@@ -624,6 +626,57 @@ async fn vot_08_accepted_claims_survive_a_recompile(ctx: Ctx) {
             .collect::<Vec<_>>(),
         vec![("2003", 2)]
     );
+    assert!(verify_audit(&db).await.unwrap().is_ok());
+}
+
+/// The PEC overruled what kept the voter off the lists then (an address no station area covers);
+/// a newer register extract that says the voter is imprisoned (VOT-05) is not overruled by it:
+/// the compile leaves them off, with both reasons. Released again, they are back on the list.
+async fn vot_08_a_reapplied_inclusion_yields_to_a_reason_the_pec_did_not_overrule(ctx: Ctx) {
+    let db = fixture(&ctx).await;
+    let claim = file(&db, draft(UNLISTED, OTHER, ClaimRequest::Inclusion))
+        .await
+        .unwrap();
+    decide(&db, claim, accept()).await.unwrap();
+    assert_eq!(entry(&ctx, UNLISTED).await, format!("bishkek-city {OTHER}"));
+
+    let mut imprisoned = person(UNLISTED, "Жок көчөсү");
+    imprisoned.imprisoned = true;
+    let report = import_compiling(&db, vec![person(LISTED, "Чүй проспекти"), imprisoned]).await;
+    let compiled = report.compiled.unwrap();
+    assert_eq!((compiled.eligible, compiled.ineligible), (1, 1));
+    assert_eq!(entry(&ctx, UNLISTED).await, "");
+    let reasons = ctx
+        .raw_pairs(&format!(
+            "SELECT pin, reasons FROM voter_ineligible WHERE election = 'local-2024' \
+             AND pin = '{}'",
+            pin_of(UNLISTED)
+        ))
+        .await;
+    let reasons = Reasons::from_bits(u16::try_from(reasons[0].1).unwrap()).unwrap();
+    assert!(
+        reasons.contains(IneligibilityReason::Imprisoned),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.len() >= 2,
+        "the overruled reason is kept beside it: {reasons:?}"
+    );
+
+    let report = import_compiling(
+        &db,
+        vec![
+            person(LISTED, "Чүй проспекти"),
+            person(UNLISTED, "Жок көчөсү"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        report.compiled.map(|c| (c.eligible, c.ineligible)),
+        Some((2, 0))
+    );
+    assert_eq!(entry(&ctx, UNLISTED).await, format!("bishkek-city {OTHER}"));
+    assert!(!ineligible(&ctx, UNLISTED).await);
     assert!(verify_audit(&db).await.unwrap().is_ok());
 }
 
