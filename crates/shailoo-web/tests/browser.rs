@@ -373,11 +373,12 @@ async fn upload_journey(
         .await?;
     arrive(browser, "/register/jobs/").await?;
 
-    // The page reloads itself every two seconds while the job runs.
+    // The page reloads itself every two seconds while the job runs; caught mid-reload, its
+    // source is empty, so only a page that says how the job ended ends the wait.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let page = browser.source().await?;
-        if !page.contains("data-state=\"running\"") {
+        if page.contains("data-state=\"done\"") || page.contains("data-state=\"failed\"") {
             let imported = Lang::Ky.t_args("register-job-imported", &[("id", "1".to_owned())]);
             assert!(page.contains(&imported), "{page}");
             return Ok(page);
