@@ -534,9 +534,11 @@ impl ClaimStore for Db {
                                 .await
                                 .map_err(db_err)?;
                             // What the PEC overrules: the reasons the voter is off the lists
-                            // for now (none when listed elsewhere). A recompile re-applies the
-                            // inclusion only while the register gives no other.
-                            let overruled: Option<i64> = sqlx::query_scalar(
+                            // for now (none when listed elsewhere; every reason when the lists
+                            // do not hold them at all, as before any compile: NULL). A
+                            // recompile re-applies the inclusion only while the register gives
+                            // no other.
+                            let reasons: Option<i64> = sqlx::query_scalar(
                                 "DELETE FROM voter_ineligible WHERE election = $1 AND pin = $2 \
                                  RETURNING reasons",
                             )
@@ -545,11 +547,12 @@ impl ClaimStore for Db {
                             .fetch_optional(&mut *tx)
                             .await
                             .map_err(db_err)?;
+                            let overruled = reasons.or(entry.as_ref().map(|_| 0));
                             sqlx::query(
                                 "UPDATE voter_list_claims SET overruled_reasons = $2 WHERE id = $1",
                             )
                             .bind(id.get())
-                            .bind(overruled.unwrap_or(0))
+                            .bind(overruled)
                             .execute(&mut *tx)
                             .await
                             .map_err(db_err)?;

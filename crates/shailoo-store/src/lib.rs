@@ -154,7 +154,8 @@ pub async fn connect(url: &str) -> Result<Arc<dyn shailoo_app::Store>, StoreErro
 }
 
 /// [`connect`] for a command that is the database's only user while it runs: the CLI's bulk
-/// loads (`register import`, `register compile`, `load`). See [`Db::connect_sole`].
+/// loads (`register import`, `register compile`, `load`, `bench register-floor`). See
+/// [`Db::connect_sole`].
 pub async fn connect_sole(url: &str) -> Result<Arc<dyn shailoo_app::Store>, StoreError> {
     Db::connect_sole(url).await.map(Db::into_dyn)
 }
