@@ -184,6 +184,14 @@ async fn decide(db: &Db, id: ClaimId, d: ClaimDecision) -> Result<ClaimStatus, C
         .map(|c| c.status)
 }
 
+/// Files an inclusion of `serial` at `station` and has the PEC accept it.
+async fn include(db: &Db, serial: u32, station: u32) {
+    let claim = file(db, draft(serial, station, ClaimRequest::Inclusion))
+        .await
+        .unwrap();
+    decide(db, claim, accept()).await.unwrap();
+}
+
 fn accept() -> ClaimDecision {
     ClaimDecision::Accept {
         note: Some(Text::parse("passport checked").unwrap()),
@@ -579,14 +587,8 @@ async fn import_compiling(db: &Db, persons: Vec<RegisterRecord>) -> ImportReport
 
 async fn vot_08_accepted_claims_survive_a_recompile(ctx: Ctx) {
     let db = fixture(&ctx).await;
-    let a = file(&db, draft(UNLISTED, OTHER, ClaimRequest::Inclusion))
-        .await
-        .unwrap();
-    decide(&db, a, accept()).await.unwrap();
-    let b = file(&db, draft(LISTED, OTHER, ClaimRequest::Inclusion))
-        .await
-        .unwrap();
-    decide(&db, b, accept()).await.unwrap();
+    include(&db, UNLISTED, OTHER).await;
+    include(&db, LISTED, OTHER).await;
     let c = file(&db, draft(LISTED, OTHER, surname("Асанбекова")))
         .await
         .unwrap();
@@ -633,10 +635,7 @@ async fn vot_08_accepted_claims_survive_a_recompile(ctx: Ctx) {
 /// the compile leaves them off, with both reasons. Released again, they are back on the list.
 async fn vot_08_a_reapplied_inclusion_yields_to_a_reason_the_pec_did_not_overrule(ctx: Ctx) {
     let db = fixture(&ctx).await;
-    let claim = file(&db, draft(UNLISTED, OTHER, ClaimRequest::Inclusion))
-        .await
-        .unwrap();
-    decide(&db, claim, accept()).await.unwrap();
+    include(&db, UNLISTED, OTHER).await;
     assert_eq!(entry(&ctx, UNLISTED).await, format!("bishkek-city {OTHER}"));
 
     let mut sentenced = register();
@@ -681,10 +680,7 @@ async fn vot_08_an_inclusion_decided_off_the_compiled_lists_overrules_every_reas
         pin_of(UNLISTED)
     ))
     .await;
-    let claim = file(&db, draft(UNLISTED, OTHER, ClaimRequest::Inclusion))
-        .await
-        .unwrap();
-    decide(&db, claim, accept()).await.unwrap();
+    include(&db, UNLISTED, OTHER).await;
     let mut sentenced = register();
     sentenced[1].imprisoned = true;
     let report = import_compiling(&db, sentenced.to_vec()).await;
