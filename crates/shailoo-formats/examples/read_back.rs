@@ -1,6 +1,7 @@
-//! Reads a dataset back and reports the speed: `cargo run --release --example read_back -- DIR`.
+//! Reads a dataset back and reports the speed:
+//! `cargo run --release -p shailoo-formats --example read_back -- DIR`.
 
-use shailoo_generator::{RegisterReader, read_setup};
+use shailoo_formats::{RegisterReader, files, read_setup};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -17,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let start = Instant::now();
     let (mut rows, mut errors) = (0u64, 0u64);
-    for record in RegisterReader::open(&dir.join("register.csv"))? {
+    for record in RegisterReader::open(&dir.join(files::REGISTER))? {
         match record {
             Ok(_) => rows += 1,
             Err(e) => {
