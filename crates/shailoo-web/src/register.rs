@@ -46,7 +46,7 @@ use shailoo_domain::ElectionId;
 use shailoo_domain::calendar::{Action, Calendar};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::Election;
-use shailoo_generator::{FormatError, RegisterReader, RowError, RowErrorKind};
+use shailoo_formats::{FormatError, RegisterReader, RowError, RowErrorKind};
 use std::collections::{HashMap, VecDeque};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
