@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod candidate;
+pub mod collation;
 pub mod district;
 pub mod identity;
 pub mod ids;
