@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod cabinet;
+pub mod candidates;
 pub mod checkin;
 pub mod claims;
 pub mod districts;
