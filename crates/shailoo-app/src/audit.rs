@@ -3,6 +3,12 @@
 //! Each entry records who did what to which subject, when, and digests of the subject before and
 //! after. Its hash covers those fields and the previous entry's hash, so altering or removing any
 //! stored row breaks the chain at that row; [`verify_chain`] names the first broken entry.
+//!
+//! The chain cannot show on its own that nothing was cut off its end, or that the whole of it
+//! was not rewritten and rehashed, by someone who controls the database: [`checkpoint`]s signed
+//! with a key the database never holds anchor it outside.
+
+pub mod checkpoint;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -93,6 +99,14 @@ pub fn entry_hash(seq: i64, prev_hash: &str, event: &AuditEvent) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
+/// The newest entry of a verified log: its sequence number and hash ([`GENESIS_HASH`] at 0,
+/// while the log is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
 /// The first entry at which the chain is broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("audit chain broken at entry {seq}: {reason}")]
@@ -134,6 +148,11 @@ impl Default for ChainVerifier {
 }
 
 impl ChainVerifier {
+    /// How many entries verified so far (the `seq` of the last one).
+    pub fn verified(&self) -> i64 {
+        self.expected_seq - 1
+    }
+
     pub fn push(&mut self, entry: &AuditEntry) -> Result<(), ChainBreak> {
         let fail = |reason| {
             Err(ChainBreak {
@@ -163,7 +182,12 @@ impl ChainVerifier {
     /// Ends verification. `head` is the (count, last hash) the store keeps beside the log, so
     /// that removing the newest entries is detected too.
     pub fn finish(self, head: Option<(i64, &str)>) -> Result<i64, ChainBreak> {
-        let found = self.expected_seq - 1;
+        self.finish_at_head(head).map(|head| head.seq)
+    }
+
+    /// [`ChainVerifier::finish`], giving the newest entry's hash too.
+    pub fn finish_at_head(self, head: Option<(i64, &str)>) -> Result<LogHead, ChainBreak> {
+        let found = self.verified();
         if let Some((recorded, last_hash)) = head
             && (recorded != found || (found > 0 && last_hash != self.prev_hash))
         {
@@ -172,7 +196,10 @@ impl ChainVerifier {
                 reason: ChainBreakReason::Truncated { recorded, found },
             });
         }
-        Ok(found)
+        Ok(LogHead {
+            seq: found,
+            hash: self.prev_hash,
+        })
     }
 }
 

@@ -12,11 +12,12 @@ pub mod claims;
 pub mod districts;
 pub mod lookup;
 pub mod remote;
+pub mod signing;
 pub mod store;
 pub mod users;
 pub mod voters;
 
-pub use audit::{AuditEntry, AuditEvent, ChainBreak};
+pub use audit::{AuditEntry, AuditEvent, ChainBreak, LogHead};
 pub use cabinet::CabinetStore;
 pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
@@ -25,7 +26,7 @@ pub use lookup::VoterLookupStore;
 pub use remote::RemoteVotingStore;
 pub use store::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,
-    StationFilter, Store, StoreError, Totals, verify_audit,
+    StationFilter, Store, StoreError, Totals, verified_audit_head, verify_audit,
 };
 pub use users::{Actor, NewUser, Role, Session, User, Username};
 pub use voters::VoterListStore;
