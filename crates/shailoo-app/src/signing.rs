@@ -10,7 +10,9 @@
 //! the caller's business: this crate has no source of randomness.
 
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use ed25519_dalek::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes,
+};
 use std::fmt;
 
 /// A private signing key (Ed25519). Its secret is wiped from memory when it is dropped, and
@@ -60,11 +62,16 @@ impl Signer {
             .map_err(|e| KeyError::PrivateKeyPem(e.to_string()))
     }
 
-    /// The key as PKCS#8 PEM. The text holds the secret and is wiped from memory when dropped.
+    /// The key as PKCS#8 PEM (version 1, the secret alone, as `openssl genpkey` writes it:
+    /// OpenSSL 3.0 cannot read the version 2 form that also holds the public key). The text
+    /// holds the secret and is wiped from memory when dropped.
     pub fn to_pkcs8_pem(&self) -> Result<impl std::ops::Deref<Target = String>, KeyError> {
-        self.0
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| KeyError::PrivateKeyPem(e.to_string()))
+        KeypairBytes {
+            secret_key: self.0.to_bytes(),
+            public_key: None,
+        }
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| KeyError::PrivateKeyPem(e.to_string()))
     }
 
     pub fn public_key(&self) -> PublicKey {
@@ -190,6 +197,8 @@ mod tests {
         let key = signer(7);
         let pem = key.to_pkcs8_pem().expect("encode");
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{}", *pem);
+        // Version 1, 48 bytes of DER: the length of openssl's own files (64 base64 digits).
+        assert_eq!(pem.lines().nth(1).map(str::len), Some(64), "{}", *pem);
         let back = Signer::from_pkcs8_pem(&pem).expect("decode");
         assert_eq!(back.public_key(), key.public_key());
 

@@ -1,6 +1,7 @@
 //! One function per subcommand. This is the edge: errors become `anyhow` with context here,
 //! the clock is read here, and nothing below this layer prints.
 
+pub mod audit;
 mod bench;
 pub mod cabinet;
 pub mod checkin;
@@ -10,12 +11,12 @@ mod districts;
 pub mod print;
 pub mod register;
 
-use crate::{AuditCommand, BenchCommand, Cli, Command, Format, UserCommand};
+use crate::{BenchCommand, Cli, Command, Format, UserCommand};
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
+use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::users::{NewUser, Role, Username, check_password_strength};
-use shailoo_app::{Store, verify_audit};
 use shailoo_domain::CommissionId;
 use shailoo_domain::calendar::Calendar;
 use std::io::Read;
@@ -90,7 +91,8 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         } => {
             let clock = demo::clock(&clock_start)?;
             let store = connect(&db).await?;
-            demo::prepare(store.as_ref(), scale, seed).await?;
+            let loaded = demo::prepare(store.as_ref(), scale, seed).await?;
+            demo::audit_checkpoints(store.as_ref(), &db, loaded).await?;
             // The doubles live as long as `_doubles`, i.e. until the server stops.
             let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
             serve(store, &addr, clock, Some(adapters)).await
@@ -127,12 +129,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             let store = connect(&db.db).await?;
             user_add(store.as_ref(), &username, &name, &role, &commission).await
         }
-        Command::Audit {
-            command: AuditCommand::Verify { db },
-        } => {
-            let store = connect(&db.db).await?;
-            audit_verify(store.as_ref()).await
-        }
+        Command::Audit { command } => audit::run(command).await,
         Command::Register { command } => register::run(command).await,
         Command::Calendar { .. }
         | Command::Districts { .. }
@@ -340,17 +337,4 @@ fn read_password() -> Result<String> {
         .read_line(&mut line)
         .context("reading the password from standard input")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-async fn audit_verify(store: &dyn Store) -> Result<ExitCode> {
-    match verify_audit(store).await? {
-        Ok(count) => {
-            println!("audit chain intact: {count} entries");
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(broken) => {
-            eprintln!("{broken}");
-            Ok(ExitCode::FAILURE)
-        }
-    }
 }

@@ -1,4 +1,5 @@
-//! `shailoo demo`: a realistic demo election, loaded once, with demo log-ins.
+//! `shailoo demo`: a realistic demo election, loaded once, with demo log-ins and a demo key
+//! for audit checkpoints.
 
 use super::data::load_register;
 use crate::DemoScale;
@@ -6,11 +7,13 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
+use shailoo_app::audit::checkpoint::SystemLabel;
 use shailoo_app::users::{NewUser, Role, Username};
 use shailoo_domain::CommissionId;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_generator::{Generator, Scale};
 use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// One person in this many goes into the sample register: about 215,000 of 4.3 million,
@@ -69,12 +72,12 @@ pub fn clock(start: &str) -> Result<Option<super::Clock>> {
     })))
 }
 
-/// Loads the demo data unless the database already holds an election.
-pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<()> {
+/// Loads the demo data unless the database already holds an election; says whether it did.
+pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<bool> {
     if !store.elections().await?.is_empty() {
         println!("demo data already in place");
         print_logins();
-        return Ok(());
+        return Ok(false);
     }
     let started = Instant::now();
     let generator = Generator::new(Scale::National, seed);
@@ -127,7 +130,65 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<(
     }
     println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
     print_logins();
+    Ok(true)
+}
+
+/// The election system the demo's checkpoints speak of.
+const DEMO_SYSTEM: &str = "shailoo demo";
+
+/// Makes the demo's checkpoint signing key once, beside the database, and signs a first
+/// checkpoint of a freshly loaded log, so that `audit checkpoint` and `audit verify
+/// --checkpoint` work out of the box. A real commission makes its key offline instead
+/// (README, "Audit checkpoints").
+pub async fn audit_checkpoints(store: &dyn Store, db: &str, loaded: bool) -> Result<()> {
+    use super::audit;
+    let key = beside_database(db, "audit-key.pem");
+    let signer = if key.exists() {
+        audit::read_signer(&key)?
+    } else {
+        audit::keygen(&key)?
+    };
+    let first = beside_database(db, "checkpoint.json");
+    if loaded || !first.exists() {
+        // The demo's own file: a checkpoint of an earlier demo database says nothing of this one.
+        if first.exists() {
+            std::fs::remove_file(&first)
+                .with_context(|| format!("replacing {}", first.display()))?;
+        }
+        let system = SystemLabel::parse(DEMO_SYSTEM).map_err(anyhow::Error::msg)?;
+        audit::write_checkpoint(store, &signer, system, Some(&first)).await?;
+    }
+    let db = super::redact(db);
+    println!(
+        "audit checkpoints, signed with a demo key (a commission keeps its key offline):\n  \
+         sign one:   shailoo audit checkpoint --db {db} --key {} --system {DEMO_SYSTEM:?}\n  \
+         verify:     shailoo audit verify --db {db} --checkpoint {} --public-key {}",
+        key.display(),
+        first.display(),
+        audit::public_key_path(&key).display()
+    );
     Ok(())
+}
+
+/// `NAME.what` beside an SQLite database file `NAME.db`; in the current directory, named after
+/// the demo, for PostgreSQL and in-memory databases.
+fn beside_database(db: &str, what: &str) -> PathBuf {
+    let file = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|path| !path.is_empty() && !path.contains(":memory:"))
+        .map(Path::new);
+    match file {
+        Some(file) => {
+            let stem = file
+                .file_stem()
+                .unwrap_or(file.as_os_str())
+                .to_string_lossy();
+            file.with_file_name(format!("{stem}.{what}"))
+        }
+        None => PathBuf::from(format!("shailoo-demo.{what}")),
+    }
 }
 
 /// Compiles the voter lists and takes them through the steps the 2024 calendar had taken by
