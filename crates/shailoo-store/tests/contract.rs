@@ -58,6 +58,7 @@ contract!(
     audit_chain_detects_a_removed_last_entry,
     concurrent_writers_never_fork_the_chain,
     a_corrupt_row_is_reported_not_hidden,
+    the_server_connection_commits_durably,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1497,6 +1498,60 @@ async fn a_corrupt_row_is_reported_not_hidden(ctx: Ctx) {
     );
     // Other rows still read.
     assert!(db.territory(&tid("chui")).await.expect("fine").is_some());
+}
+
+/// Issue 12: an acknowledged write (a check-in, and with it the one-ballot guarantee) must
+/// survive a power cut. SQLite's server connections sync the write-ahead log at every commit
+/// (`synchronous = FULL`, 2; NORMAL may lose the last commits). PostgreSQL's never run with
+/// `synchronous_commit = off`, even when the database says so; a stricter level is kept.
+async fn the_server_connection_commits_durably(ctx: Ctx) {
+    match ctx.engine {
+        Engine::Sqlite => {
+            let db = ctx.db().await;
+            let Db::Sqlite(pool) = &db else {
+                panic!("an SQLite database")
+            };
+            // Two connections at once: every connection of the pool, not only the first.
+            let mut first = pool.acquire().await.unwrap();
+            let mut second = pool.acquire().await.unwrap();
+            for conn in [&mut first, &mut second] {
+                let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap();
+                assert_eq!(synchronous, 2, "synchronous = FULL");
+                let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap();
+                assert_eq!(mode, "wal");
+            }
+        }
+        Engine::Postgres => {
+            let setting = |db: Db| async move {
+                let Db::Postgres(pool) = &db else {
+                    panic!("a PostgreSQL database")
+                };
+                let value: String = sqlx::query_scalar("SHOW synchronous_commit")
+                    .fetch_one(pool)
+                    .await
+                    .unwrap();
+                db.close().await;
+                value
+            };
+            let set = |level: &str| {
+                format!(
+                    "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = \
+                     {level}', current_database()); END $$"
+                )
+            };
+            ctx.raw(&set("off")).await;
+            assert_eq!(ctx.raw_text("SHOW synchronous_commit").await, "off");
+            assert_eq!(setting(ctx.db().await).await, "on");
+            ctx.raw(&set("remote_apply")).await;
+            assert_eq!(setting(ctx.db().await).await, "remote_apply");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
