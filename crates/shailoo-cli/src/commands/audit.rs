@@ -76,6 +76,15 @@ pub async fn run(command: AuditCommand) -> Result<ExitCode> {
     }
 }
 
+/// Opens the database as it is, without migrating it: verifying and signing only read (the
+/// audit tables), so a read-only account will do.
+async fn open(db: &str) -> Result<std::sync::Arc<dyn Store>> {
+    shailoo_store::Db::open(db)
+        .await
+        .map(shailoo_store::Db::into_dyn)
+        .with_context(|| format!("opening the database {}", super::redact(db)))
+}
+
 /// A file that cannot be used as given: printed, exit code 2.
 fn unusable(error: &anyhow::Error) -> ExitCode {
     eprintln!("error: {error:#}");
@@ -97,7 +106,7 @@ async fn verify(db: &str, checkpoints: &[PathBuf], public_key: Option<&Path>) ->
         }
     }
 
-    let store = super::connect(db).await?;
+    let store = open(db).await?;
     let head = match verified_audit_head(store.as_ref()).await? {
         Ok(head) => {
             println!("audit chain intact: {} entries", head.seq);
@@ -277,7 +286,7 @@ async fn checkpoint(
             out.display()
         )));
     }
-    let store = super::connect(db).await?;
+    let store = open(db).await?;
     match write_checkpoint(store.as_ref(), &signer, system, out).await? {
         Some(_) => Ok(ExitCode::SUCCESS),
         None => Ok(ExitCode::FAILURE),
