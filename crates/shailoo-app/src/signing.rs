@@ -19,9 +19,10 @@ use std::fmt;
 /// `Debug` shows the public half only.
 pub struct Signer(ed25519_dalek::SigningKey);
 
-/// A public key (Ed25519) that checks signatures.
+/// A public key (Ed25519) that checks signatures: its 32 bytes, known to be a valid point
+/// (kept compressed: the decompressed key is six times the size, and checks are rare).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct PublicKey(ed25519_dalek::VerifyingKey);
+pub struct PublicKey([u8; 32]);
 
 /// An Ed25519 signature.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -75,7 +76,7 @@ impl Signer {
     }
 
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.verifying_key())
+        PublicKey(self.0.verifying_key().to_bytes())
     }
 
     /// Signs `message` as it is (pure Ed25519, no pre-hashing), so that `openssl pkeyutl
@@ -98,7 +99,7 @@ impl PublicKey {
         let text = text.trim();
         if text.starts_with("-----BEGIN") {
             ed25519_dalek::VerifyingKey::from_public_key_pem(text)
-                .map(PublicKey)
+                .map(|key| PublicKey(key.to_bytes()))
                 .map_err(|e| KeyError::PublicKey(e.to_string()))
         } else {
             PublicKey::from_hex(text)
@@ -111,18 +112,23 @@ impl PublicKey {
         hex::decode_to_slice(hex_digits, &mut bytes)
             .map_err(|e| KeyError::PublicKey(e.to_string()))?;
         ed25519_dalek::VerifyingKey::from_bytes(&bytes)
-            .map(PublicKey)
+            .map(|_| PublicKey(bytes))
+            .map_err(|e| KeyError::PublicKey(e.to_string()))
+    }
+
+    fn verifying_key(&self) -> Result<ed25519_dalek::VerifyingKey, KeyError> {
+        ed25519_dalek::VerifyingKey::from_bytes(&self.0)
             .map_err(|e| KeyError::PublicKey(e.to_string()))
     }
 
     /// The key as 64 lowercase hex digits (also its `Display`).
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0.as_bytes())
+        hex::encode(self.0)
     }
 
     /// The key as a PEM file's text (SubjectPublicKeyInfo), for publishing.
     pub fn to_pem(&self) -> Result<String, KeyError> {
-        self.0
+        self.verifying_key()?
             .to_public_key_pem(LineEnding::LF)
             .map_err(|e| KeyError::PublicKey(e.to_string()))
     }
@@ -130,7 +136,8 @@ impl PublicKey {
     /// Checks `signature` over `message`. Strict: a weak key or a malleable signature does
     /// not verify, so no second valid signature can be made from a published one.
     pub fn verify(&self, message: &[u8], signature: &Signature) -> Result<(), BadSignature> {
-        self.0
+        self.verifying_key()
+            .map_err(|_| BadSignature)?
             .verify_strict(message, &signature.0)
             .map_err(|_| BadSignature)
     }

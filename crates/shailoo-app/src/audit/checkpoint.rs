@@ -489,7 +489,8 @@ mod tests {
     fn changing_any_signed_field_breaks_the_signature() {
         let signed = checkpoint_of(&log(3)).sign(&signer(1));
         let other = log(2);
-        let tamperings: [(&str, fn(&mut Checkpoint, &[AuditEntry])); 5] = [
+        type Tamper = fn(&mut Checkpoint, &[AuditEntry]);
+        let tamperings: [(&str, Tamper); 5] = [
             ("seq", |c, _| c.seq = 2),
             ("hash", |c, other| c.hash.clone_from(&other[1].hash)),
             ("at", |c, _| c.at = Timestamp::UNIX_EPOCH),
