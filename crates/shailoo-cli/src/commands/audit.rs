@@ -268,6 +268,13 @@ async fn checkpoint(
              hold the database, keep FILE offline and publish FILE.pub (README, \"Audit \
              checkpoints\")"
         );
+        let demo_key = super::demo::demo_key_path(db);
+        if demo_key.exists() {
+            eprintln!(
+                "(`shailoo demo` made a demo key for this database: --key {})",
+                demo_key.display()
+            );
+        }
         return Ok(ExitCode::from(2));
     };
     let signer = match read_signer(key) {

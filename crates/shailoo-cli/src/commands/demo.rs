@@ -136,13 +136,16 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<b
 /// The election system the demo's checkpoints speak of.
 const DEMO_SYSTEM: &str = "shailoo demo";
 
+/// The file name ending of the demo's checkpoint key, beside its database.
+const DEMO_KEY: &str = "audit-key.pem";
+
 /// Makes the demo's checkpoint signing key once, beside the database, and signs a first
 /// checkpoint of a freshly loaded log, so that `audit checkpoint` and `audit verify
 /// --checkpoint` work out of the box. A real commission makes its key offline instead
 /// (README, "Audit checkpoints").
 pub async fn audit_checkpoints(store: &dyn Store, db: &str, loaded: bool) -> Result<()> {
     use super::audit;
-    let key = beside_database(db, "audit-key.pem");
+    let key = demo_key_path(db);
     let signer = if key.exists() {
         audit::read_signer(&key)?
     } else {
@@ -168,6 +171,11 @@ pub async fn audit_checkpoints(store: &dyn Store, db: &str, loaded: bool) -> Res
         audit::public_key_path(&key).display()
     );
     Ok(())
+}
+
+/// The demo's checkpoint key for the database `db`, wherever `demo` made it or would.
+pub fn demo_key_path(db: &str) -> PathBuf {
+    beside_database(db, DEMO_KEY)
 }
 
 /// `NAME.what` beside an SQLite database file `NAME.db`; in the current directory, named after
@@ -264,5 +272,28 @@ fn print_logins() {
             user.role.as_str(),
             user.commission
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_key_lives_beside_an_sqlite_file_else_in_the_current_directory() {
+        assert_eq!(
+            demo_key_path("sqlite:///var/lib/shailoo/demo.db"),
+            Path::new("/var/lib/shailoo/demo.audit-key.pem")
+        );
+        assert_eq!(
+            demo_key_path("sqlite:shailoo-demo.db?mode=rwc"),
+            Path::new("shailoo-demo.audit-key.pem")
+        );
+        for elsewhere in ["postgres://u@host/db", "sqlite::memory:"] {
+            assert_eq!(
+                demo_key_path(elsewhere),
+                Path::new("shailoo-demo.audit-key.pem")
+            );
+        }
     }
 }
