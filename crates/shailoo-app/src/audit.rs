@@ -3,7 +3,12 @@
 //! Each entry records who did what to which subject, when, and digests of the subject before and
 //! after. Its hash covers those fields and the previous entry's hash, so altering or removing any
 //! stored row breaks the chain at that row; [`verify_chain`] names the first broken entry.
+//!
+//! Every writer of the store appends its entry in its own transaction; [`AuditStore`] is the
+//! sub-port that reads the log back, for [`verify_audit`] and the look-up index.
 
+use crate::store::StoreError;
+use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -186,6 +191,35 @@ pub fn verify_chain<'a>(
         verifier.push(e)?;
     }
     verifier.finish(head)
+}
+
+/// Reading the log back.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Up to `limit` entries with `seq > after`, in order.
+    async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The count and last hash kept beside the log, if any entry exists.
+    async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+}
+
+/// Verifies the whole audit chain of a store, page by page.
+pub async fn verify_audit<S: AuditStore + ?Sized>(
+    store: &S,
+) -> Result<Result<i64, ChainBreak>, StoreError> {
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0;
+    loop {
+        let page = store.audit_entries(after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for entry in &page {
+            if let Err(e) = verifier.push(entry) {
+                return Ok(Err(e));
+            }
+        }
+    }
+    let head = store.audit_head().await?;
+    Ok(verifier.finish(head.as_ref().map(|(n, h)| (*n, h.as_str()))))
 }
 
 #[cfg(test)]

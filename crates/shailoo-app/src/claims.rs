@@ -18,9 +18,10 @@
 //! PEC's decision.
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
+use crate::setup::{self, ElectionCalendarError, SetupStore};
+use crate::store::StoreError;
 use crate::users::{Actor, Role};
-use crate::voters::{Placement, VoterListError, calendar_of};
+use crate::voters::{Placement, VoterListStore};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -742,22 +743,12 @@ impl ClaimError {
     ];
 }
 
-impl From<VoterListError> for ClaimError {
-    fn from(e: VoterListError) -> Self {
+impl From<ElectionCalendarError> for ClaimError {
+    fn from(e: ElectionCalendarError) -> Self {
         match e {
-            VoterListError::Store(e) => ClaimError::Store(e),
-            VoterListError::UnknownElection(id) => ClaimError::UnknownElection(id),
-            VoterListError::Calendar(e) => ClaimError::Calendar(e),
-            VoterListError::CalendarInvalid(e) => ClaimError::CalendarInvalid(e),
-            VoterListError::Frozen {
-                election,
-                frozen_at,
-            } => ClaimError::Frozen {
-                election,
-                frozen_at,
-            },
-            // `calendar_of` returns none of the others.
-            other => ClaimError::Store(StoreError::Backend(other.to_string())),
+            ElectionCalendarError::Store(e) => ClaimError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => ClaimError::UnknownElection(id),
+            ElectionCalendarError::Invalid(e) => ClaimError::CalendarInvalid(e),
         }
     }
 }
@@ -832,8 +823,8 @@ pub trait ClaimStore: Send + Sync {
 
 /// Whether `actor` is staff whose commission covers `station`: its PEC, the TEC above it, the
 /// CEC. Voters and unknown stations: no.
-pub async fn covers_station(
-    store: &dyn Store,
+pub async fn covers_station<S: SetupStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     station: StationNumber,
 ) -> Result<bool, StoreError> {
@@ -851,8 +842,8 @@ pub async fn covers_station(
 
 /// The station a voter's claim goes to when the voter files it themself: the station of the
 /// list they are on, or `None` when they are on no list (then the voter picks one).
-pub async fn listed_station(
-    store: &dyn Store,
+pub async fn listed_station<S: VoterListStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
     pin: &Pin,
 ) -> Result<Option<StationNumber>, ClaimError> {
@@ -869,8 +860,8 @@ pub async fn listed_station(
 }
 
 /// The council whose list an inclusion at `station` puts the voter on.
-pub async fn council_of_station(
-    store: &dyn Store,
+pub async fn council_of_station<S: SetupStore + ?Sized>(
+    store: &S,
     station: StationNumber,
 ) -> Result<Option<CouncilId>, StoreError> {
     Ok(store.station(station).await?.map(|s| s.council))
@@ -879,8 +870,8 @@ pub async fn council_of_station(
 /// Files a claim at `now`, until the end of CAL-11: by staff whose commission covers the
 /// station (at the PEC, on the voter's behalf), or by the voter themself in the cabinet, for
 /// their own PIN only and at the station where they are listed (any station when unlisted).
-pub async fn file(
-    store: &dyn Store,
+pub async fn file<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     draft: ClaimDraft,
@@ -905,7 +896,7 @@ pub async fn file(
             }
         }
     }
-    calendar_of(store, election)
+    setup::calendar(store, election)
         .await?
         .check(Action::FileVoterListClaim, now)?;
     let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
@@ -917,8 +908,8 @@ pub async fn file(
 /// Decides claim `id` at `now`: staff whose commission covers the claim's station (its PEC, a
 /// TEC above it, the CEC), until the lists are frozen — so that claims filed on the last day of
 /// CAL-11 can still be decided.
-pub async fn decide(
-    store: &dyn Store,
+pub async fn decide<S: SetupStore + ClaimStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     id: ClaimId,
@@ -946,8 +937,8 @@ pub async fn decide(
 
 /// The claims of one voter, newest first: what the voter cabinet shows (the caller has
 /// authenticated the voter).
-pub async fn claims_of_voter(
-    store: &dyn Store,
+pub async fn claims_of_voter<S: ClaimStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
     pin: &Pin,
 ) -> Result<Vec<Claim>, ClaimError> {
@@ -959,8 +950,8 @@ pub async fn claims_of_voter(
 }
 
 /// Claims for staff, newest first: only those at stations the actor's commission covers.
-pub async fn claims(
-    store: &dyn Store,
+pub async fn claims<S: ClaimStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     filter: &ClaimFilter,
@@ -981,8 +972,8 @@ pub async fn claims(
 }
 
 /// One claim for staff whose commission covers its station.
-pub async fn claim(
-    store: &dyn Store,
+pub async fn claim<S: SetupStore + ClaimStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     id: ClaimId,
@@ -998,8 +989,8 @@ pub async fn claim(
 }
 
 /// The passport copy of a claim, for staff whose commission covers the claim's station only.
-pub async fn passport_copy(
-    store: &dyn Store,
+pub async fn passport_copy<S: SetupStore + ClaimStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     id: ClaimId,
@@ -1013,8 +1004,8 @@ pub async fn passport_copy(
 
 /// The amendment history of a voter, for staff covering one of the stations the voter has a
 /// claim at (or where they are listed); oldest first.
-pub async fn amendments_of_voter(
-    store: &dyn Store,
+pub async fn amendments_of_voter<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     pin: &Pin,

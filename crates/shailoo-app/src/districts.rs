@@ -24,12 +24,13 @@
 //! the state, take the transition and store the result with its audit entry in one transaction.
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
+use crate::setup::{self, ElectionCalendarError, SetupStore, StationFilter};
+use crate::store::{Entity, PageRequest, StoreError};
 use crate::users::{Actor, Role};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError, CalendarOverride};
+use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError};
 use shailoo_domain::district::{District, Scheme, SchemeReport, Unit, UnitId, check_scheme};
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::territory::{Council, CouncilKind, Election, LocalizedName};
@@ -494,8 +495,8 @@ impl CouncilDistricting {
 }
 
 /// Loads the council, its election, its TEC's chain, its units and its scheme.
-pub async fn council_districting(
-    store: &dyn Store,
+pub async fn council_districting<S: SetupStore + DistrictSchemeStore + ?Sized>(
+    store: &S,
     id: &CouncilId,
 ) -> Result<CouncilDistricting, DistrictError> {
     let council = store
@@ -514,9 +515,9 @@ pub async fn council_districting(
         .ok_or_else(|| DistrictError::NoElection(id.clone()))?;
     // The council's TEC is the parent of the PEC of any of its stations.
     let stations = store
-        .stations(&crate::store::StationFilter {
+        .stations(&StationFilter {
             council: Some(id.clone()),
-            page: crate::store::PageRequest {
+            page: PageRequest {
                 page: 1,
                 per_page: 1,
             },
@@ -545,21 +546,23 @@ pub async fn council_districting(
 }
 
 /// The calendar of an election with the CEC's overrides.
-pub async fn election_calendar(
-    store: &dyn Store,
+pub async fn election_calendar<S: SetupStore + ?Sized>(
+    store: &S,
     election: &Election,
 ) -> Result<Calendar, DistrictError> {
-    let overrides: Vec<CalendarOverride> = store
-        .calendar_overrides(&election.id)
-        .await?
-        .into_iter()
-        .map(|r| CalendarOverride {
-            id: r.rule_id,
-            date: r.date,
-            time: r.time,
-        })
-        .collect();
-    Ok(Calendar::for_election(election, &overrides)?)
+    Ok(setup::calendar_of(store, election).await?)
+}
+
+impl From<ElectionCalendarError> for DistrictError {
+    fn from(e: ElectionCalendarError) -> Self {
+        match e {
+            ElectionCalendarError::Store(e) => DistrictError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => {
+                DistrictError::Store(StoreError::unknown(Entity::Election, id))
+            }
+            ElectionCalendarError::Invalid(e) => DistrictError::CalendarInvalid(e),
+        }
+    }
 }
 
 fn event(actor: &Actor, action: &str, r: &SchemeRecord, now: Timestamp) -> AuditEvent {
@@ -580,8 +583,8 @@ fn audited(e: AuditEvent, before: Option<&SchemeRecord>) -> AuditEvent {
 }
 
 /// DIS-02: saves the TEC's draft (a new one, an edit, or an edit of a returned scheme).
-pub async fn save_draft(
-    store: &dyn Store,
+pub async fn save_draft<S: DistrictSchemeStore + ?Sized>(
+    store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
     districts: Vec<District>,
@@ -615,8 +618,8 @@ pub async fn save_draft(
 
 /// DIS-02, CAL-05: submits the stored scheme (draft or returned) to the CEC. Refused when the
 /// scheme has errors or the submission window is closed (the deadline is in the error).
-pub async fn submit(
-    store: &dyn Store,
+pub async fn submit<S: SetupStore + DistrictSchemeStore + ?Sized>(
+    store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
     params: &RuleParameters,
@@ -645,8 +648,8 @@ pub async fn submit(
 }
 
 /// DIS-02: the CEC approves a submitted scheme; it is published from then on.
-pub async fn approve(
-    store: &dyn Store,
+pub async fn approve<S: DistrictSchemeStore + ?Sized>(
+    store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
     now: Timestamp,
@@ -667,8 +670,8 @@ pub async fn approve(
 }
 
 /// DIS-02: the CEC returns a submitted scheme to the TEC with a comment.
-pub async fn return_scheme(
-    store: &dyn Store,
+pub async fn return_scheme<S: DistrictSchemeStore + ?Sized>(
+    store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
     comment: &str,

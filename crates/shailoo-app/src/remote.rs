@@ -11,9 +11,9 @@
 //! station; this module checks the calendar and permissions, which need no lock.
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
+use crate::setup::{self, ElectionCalendarError, SetupStore};
+use crate::store::StoreError;
 use crate::users::{Actor, Role};
-use crate::voters::{VoterListError, calendar_of};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -195,22 +195,12 @@ impl RemoteVotingError {
     }
 }
 
-impl From<VoterListError> for RemoteVotingError {
-    fn from(e: VoterListError) -> Self {
+impl From<ElectionCalendarError> for RemoteVotingError {
+    fn from(e: ElectionCalendarError) -> Self {
         match e {
-            VoterListError::Store(e) => RemoteVotingError::Store(e),
-            VoterListError::UnknownElection(id) => RemoteVotingError::UnknownElection(id),
-            VoterListError::Calendar(e) => RemoteVotingError::Calendar(e),
-            VoterListError::CalendarInvalid(e) => RemoteVotingError::CalendarInvalid(e),
-            VoterListError::Frozen {
-                election,
-                frozen_at,
-            } => RemoteVotingError::Frozen {
-                election,
-                frozen_at,
-            },
-            // `calendar_of` returns none of the others.
-            other => RemoteVotingError::Store(StoreError::Backend(other.to_string())),
+            ElectionCalendarError::Store(e) => RemoteVotingError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => RemoteVotingError::UnknownElection(id),
+            ElectionCalendarError::Invalid(e) => RemoteVotingError::CalendarInvalid(e),
         }
     }
 }
@@ -295,8 +285,8 @@ pub fn may_file_for(actor: &Actor, pin: &Pin) -> bool {
 
 /// Whether the actor may decide about applications to `station`: a TEC member whose TEC covers
 /// the station's PEC, or the CEC.
-async fn may_decide(
-    store: &dyn Store,
+async fn may_decide<S: SetupStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     station: StationNumber,
 ) -> Result<bool, StoreError> {
@@ -319,8 +309,8 @@ async fn may_decide(
 }
 
 /// Files an application at `now` on the voter's behalf, until the end of CAL-12.
-pub async fn file(
-    store: &dyn Store,
+pub async fn file<S: SetupStore + RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     pin: &Pin,
@@ -330,7 +320,7 @@ pub async fn file(
     if !may_file_for(actor, pin) {
         return Err(RemoteVotingError::Forbidden);
     }
-    calendar_of(store, election)
+    setup::calendar(store, election)
         .await?
         .check(Action::ApplyRemoteVoting, now)?;
     let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
@@ -342,8 +332,8 @@ pub async fn file(
 /// Decides about application `id` at `now`. Cancelling is allowed until the end of CAL-12
 /// (after it the lists are final); approving and rejecting until the lists are frozen, so that
 /// applications filed on the last day can still be decided.
-pub async fn decide(
-    store: &dyn Store,
+pub async fn decide<S: SetupStore + RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     id: i64,
@@ -369,7 +359,7 @@ pub async fn decide(
     {
         return Err(RemoteVotingError::ReasonRequired);
     }
-    let calendar = calendar_of(store, election).await?;
+    let calendar = setup::calendar(store, election).await?;
     if decision == Decision::Cancel {
         calendar.check(Action::ApplyRemoteVoting, now)?;
     }
@@ -385,8 +375,8 @@ pub async fn decide(
 }
 
 /// Sets a station's capacity (CEC only).
-pub async fn set_capacity(
-    store: &dyn Store,
+pub async fn set_capacity<S: RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     station: StationNumber,

@@ -13,13 +13,13 @@
 use jiff::Timestamp;
 use jiff::civil::{date, time};
 use shailoo_app::audit::{AuditEvent, ChainBreakReason};
-use shailoo_app::store::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, PageRequest, StationFilter, Store,
-    StoreError, verify_audit,
-};
 use shailoo_app::users::{NewUser, Role, Session, Username};
 use shailoo_app::voters::{
     ImportBatch, ImportOptions, ImportReport, VoterListError, VoterListStore,
+};
+use shailoo_app::{
+    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter, Entity,
+    PageRequest, SetupStore, StationFilter, Store, StoreError, verify_audit,
 };
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{
@@ -556,7 +556,7 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
         .await
         .expect_err("duplicate");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "polling station", key } if key == "1001"),
+        matches!(&err, StoreError::Duplicate { entity: Entity::Station, key } if key == "1001"),
         "{err:?}"
     );
     assert_eq!(err.code(), "duplicate_station_number");
@@ -572,7 +572,7 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
         .await
         .expect_err("duplicate import");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "territory", key } if key == "chui"),
+        matches!(&err, StoreError::Duplicate { entity: Entity::Territory, key } if key == "chui"),
         "{err:?}"
     );
     assert_eq!(snapshot(&db).await, before);
@@ -601,33 +601,33 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
     let cases = [
         (
             station(5001, "pec-1001", "nowhere", "lebedinovka", "x"),
-            "council",
+            Entity::Council,
             "nowhere",
         ),
         (
             station(5001, "pec-404", "bishkek-city", "bishkek", "x"),
-            "commission",
+            Entity::Commission,
             "pec-404",
         ),
         // A TEC cannot run a station.
         (
             station(5001, "tec-chui", "bishkek-city", "bishkek", "x"),
-            "commission",
+            Entity::Commission,
             "tec-chui",
         ),
         (
             station(5001, "pec-1001", "bishkek-city", "atlantis", "x"),
-            "territory",
+            Entity::Territory,
             "atlantis",
         ),
     ];
-    for (s, what_expected, key_expected) in cases {
+    for (s, entity_expected, key_expected) in cases {
         let err = db
             .add_station(&s, event("station_added", "5001"))
             .await
             .expect_err("unknown");
         assert!(
-            matches!(&err, StoreError::UnknownReference { what, key } if *what == what_expected && key == key_expected),
+            matches!(&err, StoreError::UnknownReference { entity, key } if *entity == entity_expected && key == key_expected),
             "{err:?}"
         );
     }
@@ -692,7 +692,7 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         .await
         .expect_err("duplicate area");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "station area", key } if key == "bishkek/Чүй проспекти"),
+        matches!(&err, StoreError::Duplicate { entity: Entity::StationArea, key } if key == "bishkek/Чүй проспекти"),
         "{err:?}"
     );
     assert_eq!(snapshot(&db).await, empty);
@@ -710,7 +710,7 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         .await
         .expect_err("unknown station");
     assert!(
-        matches!(&err, StoreError::UnknownReference { what: "polling station", key } if key == "7777"),
+        matches!(&err, StoreError::UnknownReference { entity: Entity::Station, key } if key == "7777"),
         "{err:?}"
     );
     assert_eq!(snapshot(&db).await, empty);
@@ -1033,7 +1033,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         .await
         .expect_err("unknown election");
     assert!(
-        matches!(&err, StoreError::UnknownReference { what: "election", key } if key == "local-1999"),
+        matches!(&err, StoreError::UnknownReference { entity: Entity::Election, key } if key == "local-1999"),
         "{err:?}"
     );
     assert_eq!(err.code(), "unknown_election");
@@ -1089,7 +1089,7 @@ async fn users_and_sessions(ctx: Ctx) {
         .await
         .expect_err("dup");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "user", key } if key == "tec.chui"),
+        matches!(&err, StoreError::Duplicate { entity: Entity::User, key } if key == "tec.chui"),
         "{err:?}"
     );
     assert_eq!(err.code(), "duplicate_user");
@@ -1103,7 +1103,7 @@ async fn users_and_sessions(ctx: Ctx) {
         .await
         .expect_err("unknown");
     assert!(
-        matches!(&err, StoreError::UnknownReference { what: "commission", key } if key == "tec-nowhere"),
+        matches!(&err, StoreError::UnknownReference { entity: Entity::Commission, key } if key == "tec-nowhere"),
         "{err:?}"
     );
     assert_eq!(db.audit_head().await.expect("head").map(|h| h.0), Some(2));
@@ -1149,7 +1149,13 @@ async fn users_and_sessions(ctx: Ctx) {
         .await
         .expect_err("unknown user");
     assert!(
-        matches!(err, StoreError::UnknownReference { what: "user", .. }),
+        matches!(
+            err,
+            StoreError::UnknownReference {
+                entity: Entity::User,
+                ..
+            }
+        ),
         "{err:?}"
     );
 
@@ -1284,7 +1290,7 @@ async fn register_import_with_a_pin_pushed_twice_stores_nothing(ctx: Ctx) {
         .await
         .expect_err("duplicate PIN");
     assert!(
-        matches!(&err, VoterListError::Store(StoreError::Duplicate { what: "PIN", key }) if *key == dup),
+        matches!(&err, VoterListError::Store(StoreError::Duplicate { entity: Entity::Person, key }) if *key == dup),
         "{err:?}"
     );
     assert_eq!(db.register_count().await.expect("count"), 0);

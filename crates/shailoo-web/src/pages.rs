@@ -22,8 +22,8 @@ use jiff::SignedDuration;
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
 use shailoo_app::{
-    Actor, AuditEvent, CalendarOverrideRecord, CommissionFilter, CouncilFilter, PageRequest, Role,
-    Session, StationFilter, StoreError, Username,
+    Actor, AuditEvent, CalendarOverrideRecord, CommissionFilter, CouncilFilter, Entity,
+    PageRequest, Role, Session, StationFilter, StoreError, Username,
 };
 use shailoo_domain::calendar::{Calendar, CalendarError, CalendarOverride, DeadlineState, RULES};
 use shailoo_domain::territory::{
@@ -1457,10 +1457,12 @@ async fn station_submit(
                 match &e {
                     StoreError::Duplicate { .. } => errors.number = message,
                     StoreError::UnknownReference {
-                        what: "council", ..
+                        entity: Entity::Council,
+                        ..
                     } => errors.council = message,
                     StoreError::UnknownReference {
-                        what: "territory", ..
+                        entity: Entity::Territory,
+                        ..
                     } => {
                         errors.territory = message;
                     }

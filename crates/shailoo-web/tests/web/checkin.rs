@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode, header};
 use jiff::Timestamp;
 use jiff::civil::time;
 use shailoo_app::lookup::VoterListRow;
-use shailoo_app::{AuditEvent, NewUser, Role, Store, Username};
+use shailoo_app::{AccountStore, AuditEvent, NewUser, Role, SetupStore, Username};
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
 use shailoo_domain::time::from_bishkek;
 use shailoo_domain::{ElectionId, Pin};
@@ -94,7 +94,7 @@ async fn voting_day() -> VotingDay {
         ("admin", Role::CecAdmin, cec),
         ("pec.one", Role::PecMember, app.own_pec.clone()),
     ] {
-        shailoo_app::Store::add_user(
+        AccountStore::add_user(
             &db,
             &NewUser {
                 username: Username::parse(name).unwrap(),
