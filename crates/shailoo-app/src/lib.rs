@@ -13,6 +13,8 @@ pub mod cabinet;
 pub mod checkin;
 pub mod claims;
 pub mod districts;
+#[cfg(test)]
+mod fake;
 pub mod lookup;
 pub mod remote;
 pub mod setup;

@@ -20,18 +20,10 @@ use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
 use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
 
-/// Places per remote-voting station when the CEC set none for it.
+/// Places per remote-voting station when the CEC set none for it, unless the deployment
+/// configures another default (the CLI reads `SHAILOO_REMOTE_STATION_CAPACITY` once, at start;
+/// the per-station values of `remote_station_capacity` override either).
 pub const DEFAULT_CAPACITY: u64 = 1_000;
-
-/// The default capacity: `SHAILOO_REMOTE_STATION_CAPACITY` when set to a number, else
-/// [`DEFAULT_CAPACITY`]. An environment variable because it is an operator's setting that the
-/// per-station values of `remote_station_capacity` override.
-pub fn default_capacity() -> u64 {
-    std::env::var("SHAILOO_REMOTE_STATION_CAPACITY")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_CAPACITY)
-}
 
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -92,8 +84,8 @@ pub struct RemoteApplication {
 /// What a TEC decides about an application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    /// Moves the voter to the remote station, if it has room (`default_capacity` when the CEC
-    /// set no capacity for it).
+    /// Moves the voter to the remote station, if it has room (`default_capacity`, the
+    /// deployment's configured default, when the CEC set no capacity for it).
     Approve {
         default_capacity: u64,
     },

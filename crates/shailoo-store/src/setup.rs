@@ -14,8 +14,8 @@ use crate::{Db, WritePool, db_err, insert_err};
 use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::setup::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, SetupStore,
-    StationFilter, Totals,
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, OverrideError,
+    SetupStore, StationFilter, Totals, check_override,
 };
 use shailoo_app::store::{Entity, Page, PageRequest, StoreError};
 use shailoo_domain::territory::{
@@ -183,9 +183,45 @@ macro_rules! insert_station {
 const TERRITORY_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM territories WHERE id = $1";
 const COUNCIL_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM councils WHERE id = $1";
 const STATION_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM stations WHERE number = $1";
-const ELECTION_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM elections WHERE id = $1";
 const PEC_EXISTS: &str =
     "SELECT CAST(1 AS BIGINT) FROM commissions WHERE id = $1 AND level = 'pec'";
+
+/// Reads election `$id` (with its councils in order) with `$exec`, a pool or `&mut *tx`.
+macro_rules! read_election {
+    ($exec:expr, $id:expr) => {{
+        let row: Option<ElectionRow> =
+            sqlx::query_as(AssertSqlSafe(format!("{ELECTION_COLUMNS} WHERE id = $1")))
+                .bind($id.as_str())
+                .fetch_optional($exec)
+                .await
+                .map_err(db_err)?;
+        let links: Vec<String> = sqlx::query_scalar(
+            "SELECT council FROM election_councils WHERE election = $1 ORDER BY position",
+        )
+        .bind($id.as_str())
+        .fetch_all($exec)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| r.into_domain(links)).transpose()?
+    }};
+}
+
+/// Reads the calendar overrides of election `$id` with `$exec`.
+macro_rules! read_overrides {
+    ($exec:expr, $id:expr) => {{
+        let rows: Vec<OverrideRow> = sqlx::query_as(
+            "SELECT rule_id, date, time FROM calendar_overrides WHERE election = $1 \
+             ORDER BY rule_id",
+        )
+        .bind($id.as_str())
+        .fetch_all($exec)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(OverrideRow::into_domain)
+            .collect::<Result<Vec<_>, StoreError>>()?
+    }};
+}
 
 /// `/a/b/c/`: the ids from the top down, ending with the territory's own.
 fn territory_paths(setup: &Setup) -> Result<Vec<String>, StoreError> {
@@ -418,22 +454,7 @@ impl SetupStore for Db {
     }
 
     async fn election(&self, id: &ElectionId) -> Result<Option<Election>, StoreError> {
-        let (row, links): (Option<ElectionRow>, Vec<String>) = on_db!(self, |pool, d| {
-            let row = sqlx::query_as(AssertSqlSafe(format!("{ELECTION_COLUMNS} WHERE id = $1")))
-                .bind(id.as_str())
-                .fetch_optional(pool)
-                .await
-                .map_err(db_err)?;
-            let links = sqlx::query_scalar(
-                "SELECT council FROM election_councils WHERE election = $1 ORDER BY position",
-            )
-            .bind(id.as_str())
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
-            (row, links)
-        });
-        row.map(|r| r.into_domain(links)).transpose()
+        Ok(on_db!(self, |pool, d| read_election!(pool, id)))
     }
 
     async fn territory(&self, id: &TerritoryId) -> Result<Option<Territory>, StoreError> {
@@ -656,31 +677,28 @@ impl SetupStore for Db {
         &self,
         election: &ElectionId,
     ) -> Result<Vec<CalendarOverrideRecord>, StoreError> {
-        let rows: Vec<OverrideRow> = on_db!(self, |pool, d| {
-            sqlx::query_as(
-                "SELECT rule_id, date, time FROM calendar_overrides WHERE election = $1 \
-                 ORDER BY rule_id",
-            )
-            .bind(election.as_str())
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?
-        });
-        rows.into_iter().map(OverrideRow::into_domain).collect()
+        Ok(on_db!(self, |pool, d| read_overrides!(pool, election)))
     }
 
+    /// The whole calendar with the new override is checked on what this transaction reads
+    /// under the write lock ([`check_override`]), so two overrides set at once cannot make an
+    /// invalid calendar together.
     async fn set_calendar_override(
         &self,
         election: &ElectionId,
         record: &CalendarOverrideRecord,
         event: AuditEvent,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), OverrideError> {
         on_db!(self, |pool, d| {
             let mut tx = pool.begin_write().await?;
             let head = lock_head!(tx, d);
-            if !exists!(&mut *tx, ELECTION_EXISTS, election.as_str()) {
-                return Err(StoreError::unknown(Entity::Election, election));
-            }
+            let found: Election = read_election!(&mut *tx, election)
+                .ok_or_else(|| OverrideError::UnknownElection(election.clone()))?;
+            let stored = read_overrides!(&mut *tx, election);
+            let event = match check_override(&found, &stored, record)? {
+                Some(previous) => event.before(&previous),
+                None => event,
+            };
             sqlx::query(
                 "INSERT INTO calendar_overrides (election, rule_id, date, time) \
                  VALUES ($1, $2, $3, $4) \
@@ -695,7 +713,8 @@ impl SetupStore for Db {
             .await
             .map_err(db_err)?;
             append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)
+            tx.commit().await.map_err(db_err)?;
+            Ok(())
         })
     }
 }

@@ -13,6 +13,7 @@
 use jiff::Timestamp;
 use jiff::civil::{date, time};
 use shailoo_app::audit::{AuditEvent, ChainBreakReason};
+use shailoo_app::setup::OverrideError;
 use shailoo_app::users::{NewUser, Role, Session, Username};
 use shailoo_app::voters::{
     ImportBatch, ImportOptions, ImportReport, VoterListError, VoterListStore,
@@ -970,6 +971,14 @@ async fn names_sort_in_kyrgyz_alphabet_order(ctx: Ctx) {
     );
 }
 
+fn first_again() -> CalendarOverrideRecord {
+    CalendarOverrideRecord {
+        rule_id: "CAL-07".into(),
+        date: date(2024, 10, 1),
+        time: None,
+    }
+}
+
 async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
     let db = ctx.db().await;
     import_sample(&db).await;
@@ -981,11 +990,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
             .is_empty()
     );
 
-    let first = CalendarOverrideRecord {
-        rule_id: "CAL-07".into(),
-        date: date(2024, 10, 1),
-        time: None,
-    };
+    let first = first_again();
     db.set_calendar_override(
         &election,
         &first,
@@ -1027,13 +1032,31 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         [other, replaced.clone()]
     );
 
+    // A date before the election was called breaks the calendar: refused, nothing stored.
+    let head = db.audit_head().await.expect("head");
+    let broken = CalendarOverrideRecord {
+        rule_id: "CAL-07".into(),
+        date: date(2024, 1, 15),
+        time: None,
+    };
+    let err = db
+        .set_calendar_override(&election, &broken, event("calendar_override_set", "x"))
+        .await
+        .expect_err("invalid calendar");
+    assert_eq!(err.code(), "deadline_before_calling");
+    assert_eq!(db.audit_head().await.expect("head"), head);
+    assert_eq!(
+        db.calendar_overrides(&election).await.expect("two").len(),
+        2
+    );
+
     let nowhere = ElectionId::parse("local-1999").unwrap();
     let err = db
         .set_calendar_override(&nowhere, &replaced, event("calendar_override_set", "x"))
         .await
         .expect_err("unknown election");
     assert!(
-        matches!(&err, StoreError::UnknownReference { entity: Entity::Election, key } if key == "local-1999"),
+        matches!(&err, OverrideError::UnknownElection(id) if id == &nowhere),
         "{err:?}"
     );
     assert_eq!(err.code(), "unknown_election");
@@ -1042,6 +1065,18 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
             .await
             .expect("none")
             .is_empty()
+    );
+    // The replacement's entry says what it replaced.
+    let entries = db.audit_entries(0, 100).await.expect("entries");
+    let digests: Vec<_> = entries
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| e.event.before_digest.clone())
+        .collect();
+    assert_eq!(
+        digests,
+        [None, Some(shailoo_app::audit::digest(&first_again()))]
     );
     assert_eq!(db.audit_head().await.expect("head").map(|h| h.0), Some(4));
 }
@@ -1448,34 +1483,26 @@ async fn audit_chain_detects_a_removed_last_entry(ctx: Ctx) {
 async fn concurrent_writers_never_fork_the_chain(ctx: Ctx) {
     let db = ctx.db().await;
     import_sample(&db).await;
-    let election = ElectionId::parse("local-2024").unwrap();
     let tasks: Vec<_> = (0..16)
         .map(|i| {
             let db = db.clone();
-            let election = election.clone();
             tokio::spawn(async move {
-                let record = CalendarOverrideRecord {
-                    rule_id: format!("CAL-{i:02}"),
-                    date: date(2024, 10, 1),
-                    time: None,
-                };
-                db.set_calendar_override(
-                    &election,
-                    &record,
-                    event("calendar_override_set", &record.rule_id),
+                let number = 6000 + i;
+                db.add_station(
+                    &station(number, "pec-1001", "bishkek-city", "bishkek", "x"),
+                    event("station_added", &number.to_string()),
                 )
                 .await
             })
         })
         .collect();
     for t in tasks {
-        t.await.expect("task").expect("override");
+        t.await.expect("task").expect("station");
     }
     assert_eq!(verify_audit(&db).await.expect("verify"), Ok(17));
-    assert_eq!(
-        db.calendar_overrides(&election).await.expect("all").len(),
-        16
-    );
+    for n in 6000..6016 {
+        assert!(db.station(num(n)).await.expect("read").is_some(), "{n}");
+    }
 }
 
 async fn a_corrupt_row_is_reported_not_hidden(ctx: Ctx) {

@@ -168,23 +168,28 @@ async fn staff_for_station(
     Ok((staff, number))
 }
 
+/// The page, with the station's turnout so far. A store failure is the error page, never a
+/// page that looks as if there were no election or no turnout.
 async fn page_template(
     state: &AppState,
     ctx: PageCtx,
     station: StationNumber,
     election: Option<ElectionId>,
     result: Option<(bool, String)>,
-) -> CheckInTemplate {
+) -> Result<CheckInTemplate, Response> {
     let turnout = match &election {
-        Some(e) => state
-            .store
-            .turnout(e, Some(station))
-            .await
-            .ok()
-            .and_then(|mut v| v.pop()),
+        Some(e) => match state.store.turnout(e, Some(station)).await {
+            Ok(mut v) => v.pop(),
+            // A named election that does not exist has no turnout to show.
+            Err(shailoo_app::StoreError::UnknownReference { .. }) => None,
+            Err(e) => {
+                log_store_error(&e);
+                return Err(error_page(ctx.lang, store_status(&e), e.code()));
+            }
+        },
         None => None,
     };
-    CheckInTemplate {
+    Ok(CheckInTemplate {
         title: ctx
             .lang
             .t_args("checkin-title", &[("station", station.to_string())]),
@@ -194,7 +199,7 @@ async fn page_template(
         result,
         turnout,
         hours: app::TURNOUT_HOURS,
-    }
+    })
 }
 
 async fn page_get(
@@ -207,9 +212,17 @@ async fn page_get(
         Ok(ok) => ok,
         Err(r) => return r,
     };
-    let election = election_for(&state, None).await.ok().flatten();
-    let t = page_template(&state, ctx, station, election, None).await;
-    render(StatusCode::OK, &t)
+    let election = match election_for(&state, None).await {
+        Ok(e) => e,
+        Err(e) => {
+            log_store_error(&e);
+            return error_page(ctx.lang, store_status(&e), e.code());
+        }
+    };
+    match page_template(&state, ctx, station, election, None).await {
+        Ok(t) => render(StatusCode::OK, &t),
+        Err(r) => r,
+    }
 }
 
 async fn page_post(
@@ -277,8 +290,10 @@ async fn page_post(
             }
         }
     };
-    let t = page_template(&state, ctx, station, Some(election), Some(result)).await;
-    render(status, &t)
+    match page_template(&state, ctx, station, Some(election), Some(result)).await {
+        Ok(t) => render(status, &t),
+        Err(r) => r,
+    }
 }
 
 // --- the public turnout page ---

@@ -21,9 +21,12 @@ use axum::routing::{get, post};
 use jiff::SignedDuration;
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
+use shailoo_app::setup::{
+    self, AddStationError, OverrideError, StationDraft, StationField, StationProblem,
+};
 use shailoo_app::{
-    Actor, AuditEvent, CalendarOverrideRecord, CommissionFilter, CouncilFilter, Entity,
-    PageRequest, Role, Session, StationFilter, StoreError, Username,
+    Actor, CalendarOverrideRecord, CommissionFilter, CouncilFilter, PageRequest, Role, Session,
+    StationFilter, StoreError, Username,
 };
 use shailoo_domain::calendar::{Calendar, CalendarError, CalendarOverride, DeadlineState, RULES};
 use shailoo_domain::territory::{
@@ -709,57 +712,32 @@ async fn override_submit(
     }
     let mut status = StatusCode::BAD_REQUEST;
     if let (Some(rule), Some(date), Some(time)) = (rule, date, time) {
-        // Check the whole calendar with the new override before storing anything: a date
-        // outside the election's span, or a window that would close before it opens, is refused.
-        let stored = state
-            .store
-            .calendar_overrides(&election.id)
-            .await
-            .map_err(|e| ctx.store_fail(e))?;
-        let previous = stored.iter().find(|r| r.rule_id == rule.id).cloned();
         let record = CalendarOverrideRecord {
             rule_id: rule.id.to_owned(),
             date,
             time,
         };
-        let mut all: Vec<CalendarOverrideRecord> = stored
-            .into_iter()
-            .filter(|r| r.rule_id != rule.id)
-            .collect();
-        all.push(record.clone());
-        match Calendar::for_election(&election, &to_overrides(&all)) {
-            Err(e) => {
-                errors.date = Some(lang.error(e.code()));
-                status = StatusCode::UNPROCESSABLE_ENTITY;
+        match setup::override_deadline(&*state.store, &actor, &election.id, &record, state.now())
+            .await
+        {
+            Ok(()) => {
+                return Ok(
+                    Redirect::to(&format!("/elections/{}/calendar", election.id)).into_response(),
+                );
             }
-            Ok(_) => {
-                let mut event = AuditEvent::new(
-                    actor.audit_name(),
-                    "calendar_override_set",
-                    format!("{}/{}", election.id, rule.id),
-                    state.now(),
-                )
-                .after(&record);
-                if let Some(p) = &previous {
-                    event = event.before(p);
-                }
-                match state
-                    .store
-                    .set_calendar_override(&election.id, &record, event)
-                    .await
-                {
-                    Ok(()) => {
-                        return Ok(
-                            Redirect::to(&format!("/elections/{}/calendar", election.id))
-                                .into_response(),
-                        );
+            Err(OverrideError::Forbidden) => {
+                return Err(ctx.fail(StatusCode::FORBIDDEN, "forbidden"));
+            }
+            Err(e) => {
+                status = match &e {
+                    OverrideError::Store(e) => {
+                        log_store_error(e);
+                        store_status(e)
                     }
-                    Err(e) => {
-                        log_store_error(&e);
-                        status = store_status(&e);
-                        errors.date = Some(lang.error(e.code()));
-                    }
-                }
+                    OverrideError::UnknownElection(_) => StatusCode::NOT_FOUND,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                errors.date = Some(lang.error(e.code()));
             }
         }
     }
@@ -1332,6 +1310,33 @@ async fn station_form(ctx: PageCtx) -> PageResult {
     }))
 }
 
+impl StationErrors {
+    /// Shows a use case's problem beside its field.
+    fn set(&mut self, problem: StationProblem, lang: Lang) {
+        let message = Some(lang.error(problem.code()));
+        match problem.field() {
+            StationField::Number => self.number = message,
+            StationField::Commission => self.commission = message,
+            StationField::Council => self.council = message,
+            StationField::Territory => self.territory = message,
+        }
+    }
+}
+
+/// The status of the worst problem: scope 403, a taken number 409, references 422.
+fn problem_status(problems: &[StationProblem]) -> Option<StatusCode> {
+    let rank = |p: &StationProblem| match p {
+        StationProblem::Forbidden => (3, StatusCode::FORBIDDEN),
+        StationProblem::NumberTaken => (2, StatusCode::CONFLICT),
+        _ => (1, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    problems
+        .iter()
+        .map(rank)
+        .max_by_key(|(r, _)| *r)
+        .map(|(_, s)| s)
+}
+
 async fn station_submit(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -1343,74 +1348,26 @@ async fn station_submit(
     let actor = staff.actor();
     let lang = ctx.lang;
     let mut errors = StationErrors::default();
-    // The status of the worst problem found: malformed input 400, references 422, scope 403.
-    let mut status = StatusCode::BAD_REQUEST;
 
     let number = StationNumber::parse(&input.number).ok();
     if number.is_none() {
         errors.number = Some(lang.error("bad_station_number"));
     }
-    let mut pec = None;
-    match CommissionId::parse(input.commission.trim()) {
-        Err(_) => errors.commission = Some(lang.error("bad_id")),
-        Ok(id) => match state
-            .store
-            .commission(&id)
-            .await
-            .map_err(|e| ctx.store_fail(e))?
-        {
-            None => {
-                errors.commission = Some(lang.error("unknown_commission"));
-                status = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            Some(c) if c.level != CommissionLevel::Pec => {
-                errors.commission = Some(lang.error("not_a_pec"));
-                status = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            Some(c) => {
-                let chain = state
-                    .store
-                    .commission_chain(&c.id)
-                    .await
-                    .map_err(|e| ctx.store_fail(e))?;
-                if actor.covers(&chain) {
-                    pec = Some(c);
-                } else {
-                    errors.commission = Some(lang.error("forbidden"));
-                    status = StatusCode::FORBIDDEN;
-                }
-            }
-        },
+    let commission = CommissionId::parse(input.commission.trim()).ok();
+    if commission.is_none() {
+        errors.commission = Some(lang.error("bad_id"));
     }
-    let mut council = None;
-    match CouncilId::parse(input.council.trim()) {
-        Err(_) => errors.council = Some(lang.error("bad_id")),
-        Ok(id) => match state
-            .store
-            .council(&id)
-            .await
-            .map_err(|e| ctx.store_fail(e))?
-        {
-            None => {
-                errors.council = Some(lang.error("unknown_council"));
-                if status != StatusCode::FORBIDDEN {
-                    status = StatusCode::UNPROCESSABLE_ENTITY;
-                }
-            }
-            Some(c) => council = Some(c),
-        },
+    let council = CouncilId::parse(input.council.trim()).ok();
+    if council.is_none() {
+        errors.council = Some(lang.error("bad_id"));
     }
-    // The settlement defaults to the council's own territory (a city or aiyl aimak).
     let territory = match input.territory.trim() {
-        "" => council.as_ref().map(|c| c.territory.clone()),
-        t => match TerritoryId::parse(t) {
-            Ok(t) => Some(t),
-            Err(_) => {
-                errors.territory = Some(lang.error("bad_id"));
-                None
-            }
-        },
+        "" => Ok(None),
+        t => TerritoryId::parse(t).map(Some),
     };
+    if territory.is_err() {
+        errors.territory = Some(lang.error("bad_id"));
+    }
     let address = LocalizedName {
         ky: input.address_ky.trim().to_owned(),
         ru: input.address_ru.trim().to_owned(),
@@ -1420,59 +1377,45 @@ async fn station_submit(
         errors.address = Some(lang.error("required"));
     }
 
-    if !errors.any()
-        && let (Some(number), Some(pec), Some(council), Some(territory)) =
-            (number, pec, council, territory)
-    {
-        let station = PollingStation {
-            number,
-            commission: pec.id,
-            council: council.id,
-            territory,
-            address,
-            accessibility: Accessibility {
-                ramp: input.ramp.is_some(),
-                ground_floor: input.ground_floor.is_some(),
-                wide_doors: input.wide_doors.is_some(),
-                parking: input.parking.is_some(),
-                tactile_signs: input.tactile_signs.is_some(),
-            },
-            remote_voting: input.remote.is_some(),
-        };
-        let event = AuditEvent::new(
-            actor.audit_name(),
-            "station_added",
-            number.to_string(),
-            state.now(),
-        )
-        .after(&station);
-        match state.store.add_station(&station, event).await {
-            Ok(()) => {
-                return Ok(Redirect::to(&format!("/stations/{number}?added=1")).into_response());
-            }
-            Err(e) => {
-                log_store_error(&e);
-                status = store_status(&e);
-                let message = Some(lang.error(e.code()));
-                match &e {
-                    StoreError::Duplicate { .. } => errors.number = message,
-                    StoreError::UnknownReference {
-                        entity: Entity::Council,
-                        ..
-                    } => errors.council = message,
-                    StoreError::UnknownReference {
-                        entity: Entity::Territory,
-                        ..
-                    } => {
-                        errors.territory = message;
-                    }
-                    StoreError::UnknownReference { .. } => errors.commission = message,
-                    StoreError::Invalid(_) => errors.number = message,
-                    _ => return Err(ctx.store_fail(e)),
+    let problems = match (number, commission, council, territory) {
+        (Some(number), Some(commission), Some(council), Ok(territory)) if !errors.any() => {
+            let draft = StationDraft {
+                number,
+                commission,
+                council,
+                territory,
+                address,
+                accessibility: Accessibility {
+                    ramp: input.ramp.is_some(),
+                    ground_floor: input.ground_floor.is_some(),
+                    wide_doors: input.wide_doors.is_some(),
+                    parking: input.parking.is_some(),
+                    tactile_signs: input.tactile_signs.is_some(),
+                },
+                remote_voting: input.remote.is_some(),
+            };
+            match setup::add_station(&*state.store, &actor, draft, state.now()).await {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!("/stations/{number}?added=1")).into_response());
                 }
+                Err(AddStationError::Refused(problems)) => problems,
+                Err(AddStationError::Forbidden) => {
+                    return Err(ctx.fail(StatusCode::FORBIDDEN, "forbidden"));
+                }
+                Err(AddStationError::Store(e)) => return Err(ctx.store_fail(e)),
             }
         }
+        // Malformed fields: still say what is wrong with the references that did parse.
+        (_, commission, council, _) => {
+            setup::station_problems(&*state.store, &actor, commission.as_ref(), council.as_ref())
+                .await
+                .map_err(|e| ctx.store_fail(e))?
+        }
+    };
+    for p in &problems {
+        errors.set(*p, lang);
     }
+    let status = problem_status(&problems).unwrap_or(StatusCode::BAD_REQUEST);
     let page = StationFormTemplate {
         input: StationFormValues::from(&input),
         errors,

@@ -162,7 +162,7 @@ async fn render_page(
     };
     let counts = state
         .store
-        .remote_station_counts(election, app::default_capacity())
+        .remote_station_counts(election, state.config.remote_station_capacity)
         .await
         .map_err(store_fail)?;
     let apps = state
@@ -346,7 +346,7 @@ async fn decide(
     let election = election_of(&state, lang, input.election.as_ref()).await?;
     let decision = match input.action.as_deref() {
         Some("approve") => Decision::Approve {
-            default_capacity: app::default_capacity(),
+            default_capacity: state.config.remote_station_capacity,
         },
         Some("reject") => Decision::Reject {
             reason: input.reason.unwrap_or_default(),
@@ -493,7 +493,7 @@ pub async fn api_station_counts(
         .ok_or_else(|| ApiError::not_found(lang))?;
     let counts = state
         .store
-        .remote_station_counts(&id, app::default_capacity())
+        .remote_station_counts(&id, state.config.remote_station_capacity)
         .await
         .map_err(|e| ApiError::store(lang, e))?;
     Ok(Json(
