@@ -3,6 +3,7 @@
 //! an account ([`add_user`]). The account types and [`Actor`] are in [`users`](crate::users).
 
 use crate::audit::AuditEvent;
+use crate::authz::{self, Power, Target};
 use crate::setup::SetupStore;
 use crate::store::StoreError;
 use crate::users::{Actor, NewUser, Role, Session, User, UserError, Username};
@@ -119,7 +120,8 @@ pub enum AccountError {
     Password(#[from] PasswordError),
 }
 
-/// Adds a staff account at `now` (the operator at the command line only): the commission must exist and be of
+/// Adds a staff account at `now` ([`Power::AddUser`]: the operator at the command line only):
+/// the commission must exist and be of
 /// the role's level, and the password long enough; it is stored only hashed. The audit entry
 /// (`user_added`) records who, with which role, where: never the password or its hash.
 pub async fn add_user<S: SetupStore + AccountStore + ?Sized>(
@@ -128,9 +130,8 @@ pub async fn add_user<S: SetupStore + AccountStore + ?Sized>(
     account: NewAccount,
     now: Timestamp,
 ) -> Result<User, AccountError> {
-    if *actor != Actor::System {
-        return Err(AccountError::Forbidden);
-    }
+    authz::authorize(actor, Power::AddUser, Target::Nationwide)
+        .map_err(|_| AccountError::Forbidden)?;
     let commission = store
         .commission(&account.commission)
         .await?

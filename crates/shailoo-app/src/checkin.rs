@@ -17,6 +17,7 @@
 //! the simpler per-check-in entry was kept rather than an hourly digest per station.
 
 use crate::audit::AuditEvent;
+use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
 use crate::users::Actor;
@@ -170,9 +171,8 @@ pub async fn check_in<S: SetupStore + CheckInStore + ?Sized>(
         .await?
         .ok_or(CheckInError::UnknownStation(station))?;
     let chain = store.commission_chain(&found.commission).await?;
-    if !actor.covers(&chain) {
-        return Err(CheckInError::Forbidden(station));
-    }
+    authz::authorize(actor, Power::CheckInVoters, Target::Within(&chain))
+        .map_err(|_| CheckInError::Forbidden(station))?;
     setup::calendar(store, election)
         .await?
         .check(Action::Voting, at)?;

@@ -20,13 +20,15 @@
 //! ```
 //!
 //! The use cases ([`save_draft`], [`submit`], [`approve`], [`return_scheme`]) check who acts
-//! (a TEC member whose commission covers the council, or the CEC admin for the decision), load
-//! the state, take the transition and store the result with its audit entry in one transaction.
+//! ([`authz`](crate::authz): a TEC member whose commission covers the council, or the CEC admin
+//! for the decision), load the state, take the transition and store the result with its audit
+//! entry in one transaction.
 
 use crate::audit::AuditEvent;
+use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore, StationFilter};
 use crate::store::{Entity, PageRequest, StoreError};
-use crate::users::{Actor, Role};
+use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -476,21 +478,23 @@ impl CouncilDistricting {
         check_scheme(&self.scheme_of(districts.to_vec()), params)
     }
 
-    /// DIS-02: a TEC member whose commission covers the council's TEC (or the operator).
+    /// DIS-02: [`Power::DraftDistricts`] over the council's TEC (a TEC member whose
+    /// commission covers it).
     pub fn may_draft(&self, actor: &Actor) -> bool {
-        match actor {
-            Actor::System => true,
-            Actor::User {
-                role: Role::TecMember,
-                ..
-            } => !self.tec_chain.is_empty() && actor.covers(&self.tec_chain),
-            Actor::User { .. } | Actor::Voter { .. } => false,
-        }
+        authz::allowed(
+            actor,
+            Power::DraftDistricts,
+            Target::Within(&self.tec_chain),
+        )
     }
 
-    /// Who may look at the draft: those who may draft it, and the CEC.
+    /// [`Power::ViewDistrictDrafts`] over the council's TEC: those who may draft, and the CEC.
     pub fn may_view(&self, actor: &Actor) -> bool {
-        self.may_draft(actor) || actor.is_cec_admin()
+        authz::allowed(
+            actor,
+            Power::ViewDistrictDrafts,
+            Target::Within(&self.tec_chain),
+        )
     }
 }
 
@@ -654,9 +658,12 @@ pub async fn approve<S: DistrictSchemeStore + ?Sized>(
     actor: &Actor,
     now: Timestamp,
 ) -> Result<SchemeRecord, DistrictError> {
-    if !actor.is_cec_admin() {
-        return Err(DistrictError::Forbidden);
-    }
+    authz::authorize(
+        actor,
+        Power::DecideDistricts,
+        Target::Within(&ctx.tec_chain),
+    )
+    .map_err(|_| DistrictError::Forbidden)?;
     let stored = ctx.scheme.clone().ok_or(DistrictError::NoScheme)?;
     let next = match SchemeState::from_record(stored) {
         SchemeState::Submitted(s) => s.approve(actor.audit_name(), now),
@@ -677,9 +684,12 @@ pub async fn return_scheme<S: DistrictSchemeStore + ?Sized>(
     comment: &str,
     now: Timestamp,
 ) -> Result<SchemeRecord, DistrictError> {
-    if !actor.is_cec_admin() {
-        return Err(DistrictError::Forbidden);
-    }
+    authz::authorize(
+        actor,
+        Power::DecideDistricts,
+        Target::Within(&ctx.tec_chain),
+    )
+    .map_err(|_| DistrictError::Forbidden)?;
     let stored = ctx.scheme.clone().ok_or(DistrictError::NoScheme)?;
     let next = match SchemeState::from_record(stored) {
         SchemeState::Submitted(s) => s.return_with(actor.audit_name(), comment, now)?,

@@ -4,11 +4,13 @@
 //! umbrella of one narrow sub-port per capability ([`SetupStore`], [`AccountStore`],
 //! [`AuditStore`], [`VoterListStore`], [`ClaimStore`]…). Ports are shaped by use cases (import a
 //! setup, add a station, decide a claim), not by tables, so each backend owns its transactions.
-//! Use cases are functions generic over the sub-ports they use. Every change of election data writes an entry of
+//! Use cases are functions generic over the sub-ports they use. Who may do what over which
+//! commissions is stated once, in [`authz`]. Every change of election data writes an entry of
 //! the hash-chained audit log ([`audit`]) in the same transaction as the change.
 
 pub mod accounts;
 pub mod audit;
+pub mod authz;
 pub mod cabinet;
 pub mod checkin;
 pub mod claims;

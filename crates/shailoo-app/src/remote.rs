@@ -11,9 +11,10 @@
 //! station; this module checks the calendar and permissions, which need no lock.
 
 use crate::audit::AuditEvent;
+use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
-use crate::users::{Actor, Role};
+use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -253,17 +254,10 @@ pub trait RemoteVotingStore: Send + Sync {
     ) -> Result<(), RemoteVotingError>;
 }
 
-/// Whether the actor may file and cancel applications: TEC staff (the voter applies at a TEC)
-/// and the CEC.
+/// Whether the actor may file and cancel applications on a voter's behalf
+/// ([`Power::FileRemoteApplication`]: TEC staff, since the voter applies at a TEC, and the CEC).
 pub fn may_file(actor: &Actor) -> bool {
-    actor.is_cec_admin()
-        || matches!(
-            actor,
-            Actor::User {
-                role: Role::TecMember,
-                ..
-            }
-        )
+    authz::allowed(actor, Power::FileRemoteApplication, Target::Nationwide)
 }
 
 /// Whether the actor may file or cancel the application of the voter with `pin`: staff who
@@ -275,29 +269,20 @@ pub fn may_file_for(actor: &Actor, pin: &Pin) -> bool {
     }
 }
 
-/// Whether the actor may decide about applications to `station`: a TEC member whose TEC covers
-/// the station's PEC, or the CEC.
+/// Whether the actor may decide about applications to `station`
+/// ([`Power::DecideRemoteApplication`]: a TEC member whose TEC covers the station's PEC, or the
+/// CEC).
 async fn may_decide<S: SetupStore + ?Sized>(
     store: &S,
     actor: &Actor,
     station: StationNumber,
 ) -> Result<bool, StoreError> {
-    if actor.is_cec_admin() {
-        return Ok(true);
-    }
-    if !matches!(
+    let chain = setup::station_chain(store, station).await?;
+    Ok(authz::allowed(
         actor,
-        Actor::User {
-            role: Role::TecMember,
-            ..
-        }
-    ) {
-        return Ok(false);
-    }
-    let Some(s) = store.station(station).await? else {
-        return Ok(false);
-    };
-    Ok(actor.covers(&store.commission_chain(&s.commission).await?))
+        Power::DecideRemoteApplication,
+        Target::Within(&chain),
+    ))
 }
 
 /// Files an application at `now` on the voter's behalf, until the end of CAL-12.
@@ -366,7 +351,7 @@ pub async fn decide<S: SetupStore + RemoteVotingStore + ?Sized>(
         .await
 }
 
-/// Sets a station's capacity (CEC only).
+/// Sets a station's capacity ([`Power::SetRemoteCapacity`]: the CEC).
 pub async fn set_capacity<S: RemoteVotingStore + ?Sized>(
     store: &S,
     actor: &Actor,
@@ -375,9 +360,8 @@ pub async fn set_capacity<S: RemoteVotingStore + ?Sized>(
     capacity: u64,
     now: Timestamp,
 ) -> Result<(), RemoteVotingError> {
-    if !actor.is_cec_admin() {
-        return Err(RemoteVotingError::Forbidden);
-    }
+    authz::authorize(actor, Power::SetRemoteCapacity, Target::Nationwide)
+        .map_err(|_| RemoteVotingError::Forbidden)?;
     let event = AuditEvent::new(
         actor.audit_name(),
         "remote_station_capacity_set",

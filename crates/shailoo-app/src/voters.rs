@@ -15,6 +15,7 @@
 //! [`IneligibilityReason::DuplicatePin`], because the register cannot say which copy is right.
 
 use crate::audit::AuditEvent;
+use crate::authz::{self, Power, Target};
 use crate::claims::ClaimStore;
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
@@ -430,6 +431,15 @@ pub enum ListStep {
 }
 
 impl ListStep {
+    /// The power taking the step needs ([`authz`]).
+    pub fn power(self) -> Power {
+        match self {
+            ListStep::Published => Power::PublishLists,
+            ListStep::Posted => Power::PostLists,
+            ListStep::Frozen => Power::FreezeLists,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ListStep::Published => "published",
@@ -495,7 +505,8 @@ pub enum CountBy {
 }
 
 /// A person of the register as staff see them (personal data: for staff whose commission
-/// covers the voter only; the web layer checks `Actor::covers`).
+/// covers the voter only; [`authz`] decides, as `claims::amendments_of_voter` does before the
+/// voter page reads this).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonData {
     pub record: RegisterRecord,
@@ -677,9 +688,8 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
         .await?
         .ok_or(VoterListError::UnknownStation(number))?;
     let chain = store.commission_chain(&station.commission).await?;
-    if !actor.covers(&chain) {
-        return Err(VoterListError::Forbidden(number));
-    }
+    authz::authorize(actor, Power::PrintVoterList, Target::Within(&chain))
+        .map_err(|_| VoterListError::Forbidden(number))?;
     let found = store
         .election(election)
         .await?

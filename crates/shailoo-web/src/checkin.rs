@@ -27,6 +27,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome, Turnout};
 use shailoo_domain::time::to_bishkek;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
@@ -162,7 +163,7 @@ async fn staff_for_station(
             log_store_error(&e);
             error_page(lang, store_status(&e), e.code())
         })?;
-    if !staff.actor().covers(&chain) {
+    if !authz::allowed(&staff.actor(), Power::CheckInVoters, Target::Within(&chain)) {
         return Err(error_page(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
     Ok((staff, number))

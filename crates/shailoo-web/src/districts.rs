@@ -29,6 +29,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
+use shailoo_app::authz::{self, Power};
 use shailoo_app::districts::{
     self as app, CouncilDistricting, DistrictError, DistrictingUnit, SchemeRecord, SchemeStatus,
 };
@@ -730,7 +731,7 @@ fn editor_page(
                 status,
                 Some(SchemeStatus::Submitted | SchemeStatus::Approved)
             ),
-        is_cec: actor.is_cec_admin(),
+        is_cec: authz::holds(actor, Power::DecideDistricts),
         submitted: status == Some(SchemeStatus::Submitted),
         ctx,
     };
@@ -1004,7 +1005,7 @@ async fn review(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = require_staff(&state, lang, &headers, &uri).await?;
-    if !staff.actor().is_cec_admin() {
+    if !authz::holds(&staff.actor(), Power::DecideDistricts) {
         return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
     let notice = q
@@ -1037,7 +1038,7 @@ async fn decision(
     let staff = require_staff(&state, lang, &headers, &uri).await?;
     check_csrf(lang, &staff, input.csrf.as_deref())?;
     let actor = staff.actor();
-    if !actor.is_cec_admin() {
+    if !authz::holds(&actor, Power::DecideDistricts) {
         return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
     let c = load(&state, lang, &id).await?;

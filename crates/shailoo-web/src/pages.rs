@@ -21,11 +21,12 @@ use axum::routing::{get, post};
 use jiff::SignedDuration;
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::setup::{
     self, AddStationError, OverrideError, StationDraft, StationField, StationProblem,
 };
 use shailoo_app::{
-    Actor, CalendarOverrideRecord, CommissionFilter, CouncilFilter, PageRequest, Role, Session,
+    Actor, CalendarOverrideRecord, CommissionFilter, CouncilFilter, PageRequest, Session,
     StationFilter, StoreError, Username,
 };
 use shailoo_domain::calendar::{Calendar, CalendarError, CalendarOverride, DeadlineState, RULES};
@@ -103,8 +104,18 @@ pub struct StaffView {
     pub username: String,
     pub display_name: String,
     pub role: String,
+    /// [`Power::AddStation`] somewhere: the menu entry.
     pub can_add_station: bool,
+    /// [`Power::OverrideDeadline`]: the CEC's own forms.
     pub is_cec_admin: bool,
+    actor: Actor,
+}
+
+impl StaffView {
+    /// Whether the member holds `power` over some commission (what a page offers).
+    pub fn may(&self, power: Power) -> bool {
+        authz::holds(&self.actor, power)
+    }
 }
 
 /// What every page needs: language, the current URL (for the language switch), the staff
@@ -207,8 +218,9 @@ impl FromRequestParts<AppState> for PageCtx {
             username: s.user.username.to_string(),
             display_name: s.user.display_name.clone(),
             role: lang.t(&format!("role-{}", s.user.role.as_str())),
-            can_add_station: matches!(s.user.role, Role::CecAdmin | Role::TecMember),
-            is_cec_admin: s.actor().is_cec_admin(),
+            can_add_station: authz::holds(&s.actor(), Power::AddStation),
+            is_cec_admin: authz::holds(&s.actor(), Power::OverrideDeadline),
+            actor: s.actor(),
         });
         Ok(PageCtx {
             lang,
@@ -656,10 +668,9 @@ fn rule_choices(lang: Lang, selected: &str) -> Vec<Choice> {
 
 fn require_cec_admin<'a>(ctx: &'a PageCtx, staff: &'a Staff) -> Result<Actor, PageFail> {
     let actor = staff.actor();
-    if actor.is_cec_admin() {
-        Ok(actor)
-    } else {
-        Err(ctx.fail(StatusCode::FORBIDDEN, "forbidden"))
+    match authz::authorize(&actor, Power::OverrideDeadline, Target::Nationwide) {
+        Ok(()) => Ok(actor),
+        Err(_) => Err(ctx.fail(StatusCode::FORBIDDEN, "forbidden")),
     }
 }
 
@@ -1293,7 +1304,7 @@ impl From<&StationInput> for StationFormValues {
 }
 
 fn require_station_role(ctx: &PageCtx, staff: &Staff) -> Result<(), PageFail> {
-    if matches!(staff.user.role, Role::CecAdmin | Role::TecMember) {
+    if authz::holds(&staff.actor(), Power::AddStation) {
         Ok(())
     } else {
         Err(ctx.fail(StatusCode::FORBIDDEN, "forbidden"))

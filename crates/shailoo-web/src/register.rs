@@ -37,6 +37,7 @@ use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters::{
     self, CompileProgress, CompileReport, EmptyExtract, ImportOptions, ImportReport, ListStep,
     StreamedImportError, VoterListError,
@@ -416,13 +417,10 @@ async fn run_compile(store: Arc<dyn Store>, running: Running, election: Election
 
 // --- shared page plumbing (as in remote.rs) ---
 
-/// The register and the lists are the CEC's: other staff only look.
-fn require_cec(lang: Lang, staff: &Staff) -> Result<(), Fail> {
-    if staff.actor().is_cec_admin() {
-        Ok(())
-    } else {
-        Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"))
-    }
+/// The register and the lists are the CEC's: other staff only look ([`authz`]).
+fn require(lang: Lang, staff: &Staff, power: Power) -> Result<(), Fail> {
+    authz::authorize(&staff.actor(), power, Target::Nationwide)
+        .map_err(|_| fail(lang, StatusCode::FORBIDDEN, "forbidden"))
 }
 
 /// The election the page is about: the one named, else the first one.
@@ -666,7 +664,10 @@ async fn render_page(
         election_name: election.name.get(lang.code()).to_owned(),
         notice,
         message,
-        can_act: ctx.staff.as_ref().is_some_and(|s| s.is_cec_admin),
+        can_act: ctx
+            .staff
+            .as_ref()
+            .is_some_and(|s| s.may(Power::ImportRegister)),
         persons,
         imports: imports
             .into_iter()
@@ -700,7 +701,8 @@ async fn page(
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    require_staff(&state, lang, &headers, &uri).await?;
+    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    require(lang, &staff, Power::ViewRegister)?;
     let notice = q
         .get("done")
         .filter(|d| ["published", "posted", "posted_late", "frozen"].contains(&d.as_str()))
@@ -792,7 +794,7 @@ async fn upload(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = require_staff(&state, lang, &headers, &uri).await?;
-    require_cec(lang, &staff)?;
+    require(lang, &staff, Power::ImportRegister)?;
     let Ok(mut multipart) = multipart else {
         return Err(fail(
             lang,
@@ -937,7 +939,7 @@ async fn compile_now(
     let lang = ctx.lang;
     let staff = require_staff(&state, lang, &headers, &uri).await?;
     check_csrf(lang, &staff, input.csrf.as_deref())?;
-    require_cec(lang, &staff)?;
+    require(lang, &staff, Power::CompileLists)?;
     let election = election_of(&state, lang, input.election.as_deref()).await?;
     let now = state.now();
     let running = match state
@@ -978,13 +980,21 @@ async fn step(
     let lang = ctx.lang;
     let staff = require_staff(&state, lang, &headers, &uri).await?;
     check_csrf(lang, &staff, input.csrf.as_deref())?;
-    require_cec(lang, &staff)?;
-    let election = election_of(&state, lang, input.election.as_deref()).await?;
     let step = match input.step.as_deref() {
-        Some("published") => ListStep::Published,
-        Some("posted") => ListStep::Posted,
-        Some("frozen") => ListStep::Frozen,
-        _ => return Err(fail(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form")),
+        Some("published") => Some(ListStep::Published),
+        Some("posted") => Some(ListStep::Posted),
+        Some("frozen") => Some(ListStep::Frozen),
+        _ => None,
+    };
+    // Who may take no step hears that first, whatever the form says.
+    require(
+        lang,
+        &staff,
+        step.map_or(Power::PublishLists, ListStep::power),
+    )?;
+    let election = election_of(&state, lang, input.election.as_deref()).await?;
+    let Some(step) = step else {
+        return Err(fail(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form"));
     };
     let actor = staff.actor();
     match voters::take_step(
@@ -1140,7 +1150,7 @@ async fn job_page(
     let lang = ctx.lang;
     let staff = require_staff(&state, lang, &headers, &uri).await?;
     // A failure may quote a row of the register (personal data): the CEC's eyes only.
-    require_cec(lang, &staff)?;
+    require(lang, &staff, Power::ViewRegisterJobs)?;
     let job = id
         .parse::<u64>()
         .ok()

@@ -24,10 +24,10 @@ use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use shailoo_app::authz::{self, Power};
 use shailoo_app::remote::{
     self as app, ApplicationFilter, ApplicationStatus, Decision, RemoteVotingError,
 };
-use shailoo_app::users::Role;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use std::collections::HashMap;
@@ -43,10 +43,10 @@ pub fn routes() -> Router<AppState> {
 
 /// PEC members see nothing here: remote voting is decided above the precinct.
 fn require_role(lang: Lang, staff: &Staff) -> Result<(), Fail> {
-    if staff.user.role == Role::PecMember {
-        Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"))
-    } else {
+    if authz::holds(&staff.actor(), Power::ViewRemoteApplications) {
         Ok(())
+    } else {
+        Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"))
     }
 }
 
@@ -217,7 +217,10 @@ async fn render_page(
         stations,
         statuses,
         pin: q.get("pin").cloned().unwrap_or_default(),
-        is_cec: ctx.staff.as_ref().is_some_and(|s| s.is_cec_admin),
+        is_cec: ctx
+            .staff
+            .as_ref()
+            .is_some_and(|s| s.may(Power::SetRemoteCapacity)),
         ctx,
     };
     let html = t.render().map_err(|e| {
@@ -408,7 +411,7 @@ async fn capacity(
     let lang = ctx.lang;
     let staff = require_staff(&state, lang, &headers, &uri).await?;
     check_csrf(lang, &staff, input.csrf.as_deref())?;
-    if !staff.actor().is_cec_admin() {
+    if !authz::holds(&staff.actor(), Power::SetRemoteCapacity) {
         return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
     let election = election_of(&state, lang, input.election.as_ref()).await?;

@@ -36,31 +36,25 @@ pub use model::{
 pub use port::ClaimStore;
 
 use crate::audit::AuditEvent;
+use crate::authz::{self, Power, Target};
 use crate::setup::{self, SetupStore};
 use crate::store::StoreError;
-use crate::users::{Actor, Role};
+use crate::users::Actor;
 use crate::voters::{Placement, VoterListStore};
 use jiff::Timestamp;
 use shailoo_domain::calendar::Action;
 use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber};
 
-/// Whether `actor` is staff whose commission covers `station`: its PEC, the TEC above it, the
-/// CEC. Voters and unknown stations: no.
-pub async fn covers_station<S: SetupStore + ?Sized>(
+/// Refuses unless `actor` holds `power` over `station` ([`authz`]): its PEC, the TEC above it,
+/// the CEC. An unknown station is covered by an `Anywhere` reach only.
+async fn authorize_at<S: SetupStore + ?Sized>(
     store: &S,
     actor: &Actor,
+    power: Power,
     station: StationNumber,
-) -> Result<bool, StoreError> {
-    if !matches!(actor, Actor::User { .. } | Actor::System) {
-        return Ok(false);
-    }
-    if actor.is_cec_admin() {
-        return Ok(true);
-    }
-    let Some(s) = store.station(station).await? else {
-        return Ok(false);
-    };
-    Ok(actor.covers(&store.commission_chain(&s.commission).await?))
+) -> Result<(), ClaimError> {
+    let chain = setup::station_chain(store, station).await?;
+    authz::authorize(actor, power, Target::Within(&chain)).map_err(|_| ClaimError::Forbidden)
 }
 
 /// The station a voter's claim goes to when the voter files it themself: the station of the
@@ -113,11 +107,7 @@ pub async fn file<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
                 return Err(ClaimError::WrongStation { listed });
             }
         }
-        _ => {
-            if !covers_station(store, actor, draft.station).await? {
-                return Err(ClaimError::Forbidden);
-            }
-        }
+        _ => authorize_at(store, actor, Power::FileClaim, draft.station).await?,
     }
     setup::calendar(store, election)
         .await?
@@ -143,9 +133,7 @@ pub async fn decide<S: SetupStore + ClaimStore + ?Sized>(
         .claim(election, id)
         .await?
         .ok_or(ClaimError::UnknownClaim(id))?;
-    if !covers_station(store, actor, found.station).await? {
-        return Err(ClaimError::Forbidden);
-    }
+    authorize_at(store, actor, Power::DecideClaim, found.station).await?;
     if store.election(election).await?.is_none() {
         return Err(ClaimError::UnknownElection(election.clone()));
     }
@@ -179,22 +167,16 @@ pub async fn claims<S: ClaimStore + ?Sized>(
     election: &ElectionId,
     filter: &ClaimFilter,
 ) -> Result<Vec<Claim>, ClaimError> {
-    if !matches!(actor, Actor::User { .. } | Actor::System) {
-        return Err(ClaimError::Forbidden);
-    }
+    let within =
+        authz::listing_scope(actor, Power::ViewClaims).map_err(|_| ClaimError::Forbidden)?;
     let mut filter = filter.clone();
-    if let Actor::User {
-        role: Role::TecMember | Role::PecMember,
-        commission,
-        ..
-    } = actor
-    {
-        filter.within = Some(commission.clone());
+    if within.is_some() {
+        filter.within = within;
     }
     Ok(store.claims(election, &filter).await?)
 }
 
-/// One claim for staff whose commission covers its station.
+/// One claim for staff whose commission covers its station ([`Power::ViewClaims`]).
 pub async fn claim<S: SetupStore + ClaimStore + ?Sized>(
     store: &S,
     actor: &Actor,
@@ -205,20 +187,23 @@ pub async fn claim<S: SetupStore + ClaimStore + ?Sized>(
         .claim(election, id)
         .await?
         .ok_or(ClaimError::UnknownClaim(id))?;
-    if !covers_station(store, actor, found.station).await? {
-        return Err(ClaimError::Forbidden);
-    }
+    authorize_at(store, actor, Power::ViewClaims, found.station).await?;
     Ok(found)
 }
 
-/// The passport copy of a claim, for staff whose commission covers the claim's station only.
+/// The passport copy of a claim, for staff whose commission covers the claim's station only
+/// ([`Power::ViewPassportCopy`]).
 pub async fn passport_copy<S: SetupStore + ClaimStore + ?Sized>(
     store: &S,
     actor: &Actor,
     election: &ElectionId,
     id: ClaimId,
 ) -> Result<PassportCopy, ClaimError> {
-    claim(store, actor, election, id).await?;
+    let found = store
+        .claim(election, id)
+        .await?
+        .ok_or(ClaimError::UnknownClaim(id))?;
+    authorize_at(store, actor, Power::ViewPassportCopy, found.station).await?;
     store
         .passport_copy(election, id)
         .await?
@@ -226,7 +211,7 @@ pub async fn passport_copy<S: SetupStore + ClaimStore + ?Sized>(
 }
 
 /// The amendment history of a voter, for staff covering one of the stations the voter has a
-/// claim at (or where they are listed); oldest first.
+/// claim at (or where they are listed; [`Power::ViewAmendments`]); oldest first.
 pub async fn amendments_of_voter<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
     store: &S,
     actor: &Actor,
@@ -245,27 +230,16 @@ pub async fn amendments_of_voter<S: SetupStore + VoterListStore + ClaimStore + ?
     {
         stations.push(s);
     }
-    let mut allowed = actor.is_cec_admin();
+    let mut allowed = authz::allowed(actor, Power::ViewAmendments, Target::Nationwide);
     for s in stations {
         if allowed {
             break;
         }
-        allowed = covers_station(store, actor, s).await?;
+        let chain = setup::station_chain(store, s).await?;
+        allowed = authz::allowed(actor, Power::ViewAmendments, Target::Within(&chain));
     }
     if !allowed {
         return Err(ClaimError::Forbidden);
     }
     Ok(store.amendments(election, pin).await?)
-}
-
-/// Whether a role may file and decide claims at all (for showing the menu entry).
-pub fn is_claims_staff(actor: &Actor) -> bool {
-    matches!(
-        actor,
-        Actor::System
-            | Actor::User {
-                role: Role::CecAdmin | Role::TecMember | Role::PecMember,
-                ..
-            }
-    )
 }
