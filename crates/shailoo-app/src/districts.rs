@@ -20,7 +20,7 @@
 //! ```
 //!
 //! The use cases ([`save_draft`], [`submit`], [`approve`], [`return_scheme`]) check who acts
-//! ([`authz`](crate::authz): a TEC member whose commission covers the council, or the CEC admin
+//! ([`authz`]: a TEC member whose commission covers the council, or the CEC admin
 //! for the decision), load the state, take the transition and store the result with its audit
 //! entry in one transaction.
 
