@@ -26,6 +26,7 @@
 
 use crate::store::{Store, StoreError};
 use async_trait::async_trait;
+use shailoo_domain::address::StationAddress;
 use shailoo_domain::territory::{Election, LocalizedName};
 use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, StationNumber};
 use std::collections::HashMap;
@@ -37,7 +38,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StationInfo {
     pub number: StationNumber,
-    pub address: LocalizedName,
+    /// The full address, naming the settlement (built from the station's territory chain).
+    pub address: StationAddress,
     /// The PEC (УШК / УИК) that runs the station.
     pub commission: CommissionId,
     pub commission_name: LocalizedName,

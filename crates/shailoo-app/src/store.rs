@@ -196,6 +196,9 @@ pub trait Store:
     async fn elections(&self) -> Result<Vec<Election>, StoreError>;
     async fn election(&self, id: &ElectionId) -> Result<Option<Election>, StoreError>;
     async fn territory(&self, id: &TerritoryId) -> Result<Option<Territory>, StoreError>;
+    /// The territory and its ancestors up to the top, itself first (a station's address
+    /// names them: `shailoo_domain::address`). Empty for an unknown id.
+    async fn territory_chain(&self, id: &TerritoryId) -> Result<Vec<Territory>, StoreError>;
     /// The children of a territory (top level when `None`), ordered by name.
     async fn territory_children(
         &self,

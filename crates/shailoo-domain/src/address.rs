@@ -95,7 +95,7 @@ impl StationAddress {
     ///
     /// The units named are the territories up to the first city or raion: the region is left
     /// out, the raion names a village unambiguously with its aiyl aimak. Where the record
-    /// already starts (in English: ends) with a unit's name, it is not repeated.
+    /// already starts or ends with a unit's name, it is not repeated.
     pub fn new<'a>(
         address: &LocalizedName,
         chain: impl IntoIterator<Item = &'a Territory>,
@@ -172,57 +172,98 @@ impl StationAddress {
     }
 }
 
-/// `address` without the unit names it starts with (ends with, in English), compared by whole
-/// comma-separated parts.
+/// `address` without the unit names it starts or ends with, compared by whole comma-separated
+/// parts; a part names a unit under its full, abbreviated or bare name
+/// ("город Ош", "г. Ош", "Ош").
 fn without_units(address: &str, units: &[Unit], lang: &str) -> String {
     let mut parts: Vec<&str> = address
         .split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
-    let is_unit = |p: &str| units.iter().any(|u| u.name.get(lang) == p);
-    if lang == "en" {
-        while parts.last().is_some_and(|p| is_unit(p)) {
-            parts.pop();
-        }
-    } else {
-        let skip = parts.iter().take_while(|p| is_unit(p)).count();
-        parts.drain(..skip);
+    let is_unit = |p: &str| {
+        units.iter().any(|u| {
+            let name = u.name.get(lang);
+            p == name
+                || kind_word(u.kind, name, lang)
+                    .is_some_and(|w| p == w.bare || p == w.abbreviated())
+        })
+    };
+    while parts.last().is_some_and(|p| is_unit(p)) {
+        parts.pop();
     }
+    let skip = parts.iter().take_while(|p| is_unit(p)).count();
+    parts.drain(..skip);
     parts.join(", ")
+}
+
+/// A unit's name split into its bare name and its kind word ("город" + "Ош").
+struct KindWord<'a> {
+    bare: &'a str,
+    /// The kind word's abbreviation.
+    short: &'static str,
+    /// Whether the kind word comes first.
+    prefix: bool,
+}
+
+impl KindWord<'_> {
+    fn abbreviated(&self) -> String {
+        if self.prefix {
+            format!("{} {}", self.short, self.bare)
+        } else {
+            format!("{} {}", self.bare, self.short)
+        }
+    }
+}
+
+/// The kind word the name of a unit of `kind` carries in `lang`, with its usual abbreviation.
+fn kind_word<'a>(kind: TerritoryKind, name: &'a str, lang: &str) -> Option<KindWord<'a>> {
+    use TerritoryKind as K;
+    // (whether the word comes first, the word, its abbreviation)
+    let rules: &[(bool, &str, &'static str)] = match (lang, kind) {
+        ("ru", K::RepublicanCity | K::City) => &[(true, "город", "г.")],
+        ("ru", K::Settlement) => &[
+            (true, "село", "с."),
+            (true, "посёлок", "п."),
+            (true, "поселок", "п."),
+            (true, "микрорайон", "мкр."),
+        ],
+        ("ru", K::AiylAimak) => &[
+            (true, "айыльный аймак", "а/а"),
+            (false, "айыльный аймак", "а/а"),
+        ],
+        ("ru", K::Raion) => &[(false, "район", "р-н")],
+        ("ru", K::Region) => &[(false, "область", "обл.")],
+        ("ky", K::RepublicanCity | K::City) => &[(false, "шаары", "ш.")],
+        ("ky", K::Settlement) => &[(false, "айылы", "а.")],
+        ("ky", K::AiylAimak) => &[(false, "айыл аймагы", "а/а")],
+        ("ky", K::Raion) => &[(false, "району", "р-ну")],
+        ("ky", K::Region) => &[(false, "облусу", "обл.")],
+        // English names stay whole: the "abbreviation" is the word itself.
+        ("en", K::RepublicanCity | K::City) => &[(false, "City", "City")],
+        ("en", K::Settlement) => &[(false, "village", "village")],
+        ("en", K::AiylAimak) => &[(false, "Aiyl Aimak", "Aiyl Aimak")],
+        ("en", K::Raion) => &[(false, "District", "District")],
+        ("en", K::Region) => &[(false, "Region", "Region")],
+        _ => &[],
+    };
+    rules.iter().find_map(|&(prefix, word, short)| {
+        let bare = if prefix {
+            name.strip_prefix(word)?.strip_prefix(' ')?
+        } else {
+            name.strip_suffix(word)?.strip_suffix(' ')?
+        };
+        Some(KindWord {
+            bare,
+            short,
+            prefix,
+        })
+    })
 }
 
 /// A unit's name with its kind word abbreviated, where the name carries the usual one.
 fn abbreviate(kind: TerritoryKind, name: &str, lang: &str) -> String {
-    use TerritoryKind as K;
-    // (whether the word is a prefix, the word, its abbreviation)
-    let rules: &[(bool, &str, &str)] = match (lang, kind) {
-        ("ru", K::RepublicanCity | K::City) => &[(true, "город ", "г. ")],
-        ("ru", K::Settlement) => &[
-            (true, "село ", "с. "),
-            (true, "посёлок ", "п. "),
-            (true, "поселок ", "п. "),
-            (true, "микрорайон ", "мкр. "),
-        ],
-        ("ru", K::AiylAimak) => &[(true, "айыльный аймак ", "а/а ")],
-        ("ru", K::Raion) => &[(false, " район", " р-н")],
-        ("ru", K::Region) => &[(false, " область", " обл.")],
-        ("ky", K::RepublicanCity | K::City) => &[(false, " шаары", " ш.")],
-        ("ky", K::Settlement) => &[(false, " айылы", " а.")],
-        ("ky", K::AiylAimak) => &[(false, " айыл аймагы", " а/а")],
-        ("ky", K::Raion) => &[(false, " району", " р-ну")],
-        ("ky", K::Region) => &[(false, " облусу", " обл.")],
-        _ => &[],
-    };
-    for &(prefix, word, short) in rules {
-        if prefix && let Some(rest) = name.strip_prefix(word) {
-            return format!("{short}{rest}");
-        }
-        if !prefix && let Some(rest) = name.strip_suffix(word) {
-            return format!("{rest}{short}");
-        }
-    }
-    name.to_owned()
+    kind_word(kind, name, lang).map_or_else(|| name.to_owned(), |w| w.abbreviated())
 }
 
 #[cfg(test)]
@@ -415,6 +456,15 @@ mod tests {
         );
         assert_eq!(with_city.get("ru"), "город Ош, мкр. Центр, ул. Абая, 1");
         assert_eq!(with_city.get("en"), "1 Abai St, Centre, Osh City");
+        // Under its abbreviated or bare name too.
+        for record in ["г. Ош, мкр. Центр, ул. Абая, 1", "Ош, ул. Абая, 1"]
+        {
+            let a = address_in("osh.centre", name("", record, ""));
+            assert_eq!(
+                a.render("ru", AddressForm::Abbreviated),
+                "г. Ош, мкр. Центр, ул. Абая, 1"
+            );
+        }
     }
 
     #[test]
