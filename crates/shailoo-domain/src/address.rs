@@ -152,23 +152,36 @@ impl StationAddress {
     /// The address in `lang`, as much of it as `form` keeps. Kyrgyz and Russian go from the
     /// largest unit to the street, English from the street to the largest unit.
     pub fn render(&self, lang: &str, form: AddressForm) -> String {
-        let units = self.units.iter().filter(|u| form.keeps(u.kind)).map(|u| {
-            let name = u.name.get(lang);
-            if form == AddressForm::Full {
-                name.to_owned()
-            } else {
-                abbreviate(u.kind, name, lang)
-            }
-        });
-        let street = Some(self.street.get(lang).to_owned()).filter(|s| !s.is_empty());
-        let parts: Vec<String> = if lang == "en" {
-            let mut units: Vec<String> = units.collect();
+        let place = self.place(lang, form);
+        let street = self.street.get(lang);
+        match (place.is_empty(), street.is_empty()) {
+            (true, _) => street.to_owned(),
+            (false, true) => place,
+            (false, false) if lang == "en" => format!("{street}, {place}"),
+            (false, false) => format!("{place}, {street}"),
+        }
+    }
+
+    /// The units alone (the settlement and what tells it apart), as `form` keeps them, in the
+    /// order of [`StationAddress::render`].
+    pub fn place(&self, lang: &str, form: AddressForm) -> String {
+        let mut units: Vec<String> = self
+            .units
+            .iter()
+            .filter(|u| form.keeps(u.kind))
+            .map(|u| {
+                let name = u.name.get(lang);
+                if form == AddressForm::Full {
+                    name.to_owned()
+                } else {
+                    abbreviate(u.kind, name, lang)
+                }
+            })
+            .collect();
+        if lang == "en" {
             units.reverse();
-            street.into_iter().chain(units).collect()
-        } else {
-            units.chain(street).collect()
-        };
-        parts.join(", ")
+        }
+        units.join(", ")
     }
 }
 
@@ -369,6 +382,7 @@ mod tests {
             a.get("en"),
             "Kindergarten No. 2, 119 Abai St, Centre, Osh City"
         );
+        assert_eq!(a.place("ru", AddressForm::Settlement), "г. Ош, мкр. Центр");
         // Shortened, the city stays: it is the settlement.
         assert_eq!(
             a.render("ru", AddressForm::Settlement),

@@ -522,7 +522,9 @@ async fn a_setup_reads_back_equal(ctx: Ctx) {
     // A village up to its region, itself first (a station's address names them).
     let t = &setup.territories;
     assert_eq!(
-        db.territory_chain(&tid("lebedinovka")).await.expect("chain"),
+        db.territory_chain(&tid("lebedinovka"))
+            .await
+            .expect("chain"),
         [t[3].clone(), t[2].clone(), t[1].clone(), t[0].clone()]
     );
     assert_eq!(

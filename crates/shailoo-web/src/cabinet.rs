@@ -806,12 +806,16 @@ async fn cabinet_page(
                 })
                 .await
                 .map_err(|e| store_fail(lang, &e))?;
+            let addresses = shailoo_app::lookup::station_addresses(&*state.store, &stations.items)
+                .await
+                .map_err(|e| store_fail(lang, &e))?;
             page.remote_choices = stations
                 .items
                 .iter()
-                .map(|s| Choice {
+                .zip(&addresses)
+                .map(|(s, address)| Choice {
                     value: s.number.to_string(),
-                    label: format!("№ {} — {}", s.number, s.address.get(code)),
+                    label: format!("№ {} — {}", s.number, address.get(code)),
                 })
                 .collect();
         }

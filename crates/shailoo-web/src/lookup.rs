@@ -500,6 +500,7 @@ pub struct CouncilRefDto<'a> {
 pub struct StationRefDto<'a> {
     #[schema(example = 1001)]
     pub number: u32,
+    /// The full address: the city, or the raion, aiyl aimak and village, then the street.
     pub address: LocalizedDto<'a>,
 }
 
@@ -508,6 +509,7 @@ pub struct StationRefDto<'a> {
 pub struct RemoteStationDto<'a> {
     #[schema(example = 9001)]
     pub number: u32,
+    /// The full address, as for the home station.
     pub address: LocalizedDto<'a>,
     pub commission: CommissionRefDto<'a>,
 }
@@ -538,7 +540,7 @@ impl<'a> VoterStationDto<'a> {
             election: election.id.as_str(),
             station: StationRefDto {
                 number: v.station.number.get(),
-                address: (&v.station.address).into(),
+                address: v.station.address.full().into(),
             },
             commission: commission(&v.station),
             council: CouncilRefDto {
@@ -550,7 +552,7 @@ impl<'a> VoterStationDto<'a> {
                 .as_deref()
                 .map(|s| RemoteStationDto {
                     number: s.number.get(),
-                    address: (&s.address).into(),
+                    address: s.address.full().into(),
                     commission: commission(s),
                 }),
         }

@@ -59,6 +59,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use shailoo_app::lookup::LookupOutcome;
 use shailoo_domain::Pin;
+use shailoo_domain::address::{AddressForm, StationAddress};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -157,9 +158,9 @@ pub fn parse_message(text: &str) -> (Option<Lang>, &str) {
     (lang, rest)
 }
 
-/// Shortens `address` so that `message(address)` fits [`SMS_MAX_CHARS`]: cut at a word
-/// boundary when one is near, with "…". The rest of the message (with the station number) is
-/// kept whole.
+/// The last resort for an address that no [`AddressForm`] fits: `message(address)` with the
+/// address's last words left out for "…", whole words only (only a single word longer than
+/// the whole room could be cut). The rest of the message (with the station number) is kept.
 pub fn fit_address(message: impl Fn(&str) -> String, address: &str) -> String {
     let full = message(address);
     if sms_len(&full) <= SMS_MAX_CHARS {
@@ -167,41 +168,53 @@ pub fn fit_address(message: impl Fn(&str) -> String, address: &str) -> String {
     }
     let fixed = sms_len(&message(""));
     let budget = SMS_MAX_CHARS.saturating_sub(fixed + 1); // one for the ellipsis
-    let mut cut = String::new();
-    for c in address.chars() {
-        if sms_len(&cut) + c.len_utf16() > budget {
-            break;
+    let words_end = address
+        .char_indices()
+        .filter(|&(i, c)| (c == ' ' || c == ',') && sms_len(&address[..i]) <= budget)
+        .map(|(i, _)| i)
+        .last();
+    let cut = match words_end {
+        Some(i) => address[..i].trim_end_matches([' ', ',']),
+        None => {
+            let mut end = 0;
+            for (i, c) in address.char_indices() {
+                if sms_len(&address[..i]) + c.len_utf16() > budget {
+                    break;
+                }
+                end = i + c.len_utf8();
+            }
+            &address[..end]
         }
-        cut.push(c);
-    }
-    // Prefer a word boundary if it costs less than a third of the room.
-    if let Some(i) = cut.rfind([' ', ','])
-        && cut[..i].chars().count() * 3 >= budget * 2
-    {
-        cut.truncate(i);
-    }
-    let cut = cut.trim_end_matches([' ', ',', '.', '-']);
+    };
     message(&format!("{cut}…"))
 }
 
-/// The reply naming the station where the voter votes: its number and address in `lang`,
-/// the address shortened so that the whole fits [`SMS_MAX_CHARS`].
-pub fn station_reply(lang: Lang, number: u32, address: &str, remote: bool) -> String {
+/// The reply naming the station where the voter votes: its number and address in `lang`.
+/// The address is the longest of its [`AddressForm`]s with which the whole fits
+/// [`SMS_MAX_CHARS`] (unit words abbreviated, then without the aiyl aimak, then without the
+/// raion; the settlement always stays); [`fit_address`] only if none does.
+pub fn station_reply(lang: Lang, number: u32, address: &StationAddress, remote: bool) -> String {
     let key = if remote {
         "sms-found-remote"
     } else {
         "sms-found"
     };
     let number = number.to_string();
-    fit_address(
-        |address| {
-            lang.t_args(
-                key,
-                &[("number", number.clone()), ("address", address.to_owned())],
-            )
-        },
-        address,
-    )
+    let message = |address: &str| {
+        lang.t_args(
+            key,
+            &[("number", number.clone()), ("address", address.to_owned())],
+        )
+    };
+    let mut shortest = String::new();
+    for form in AddressForm::ALL {
+        shortest = address.render(lang.code(), form);
+        let text = message(&shortest);
+        if sms_len(&text) <= SMS_MAX_CHARS {
+            return text;
+        }
+    }
+    fit_address(message, &shortest)
 }
 
 /// Why a reply was sent, for the gateway's statistics and for tests.
@@ -279,7 +292,7 @@ pub async fn answer(state: &AppState, sender: &str, text: &str) -> Reply {
             let text = station_reply(
                 lang,
                 at.number.get(),
-                at.address.get(lang.code()),
+                &at.address,
                 station.remote_voting_station.is_some(),
             );
             reply(lang, Outcome::Found, text)
@@ -324,16 +337,26 @@ fn address_limit(state: &AppState, ip: Option<IpAddr>) -> Option<std::time::Dura
     state.lookup.ip.check_ip(ip).retry_after()
 }
 
+/// A reply as Kannel's smsbox takes it: the body is the message, in the `Content-Type`'s
+/// charset. `X-Kannel-Coding: 2` makes smsbox send it as UCS-2: left at its default (GSM
+/// 7-bit, which has no Cyrillic), smsbox would turn every Kyrgyz and Russian letter into "?".
+/// smsbox honours the header only with `accept-x-kannel-headers = true` (module docs).
 fn plain(status: StatusCode, body: String) -> Response {
     let mut r = (status, body).into_response();
-    r.headers_mut().insert(
+    let headers = r.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(KANNEL_CODING, HeaderValue::from_static(KANNEL_UCS2));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
+
+/// The reply header that sets the data coding of Kannel's answer to the phone.
+pub const KANNEL_CODING: &str = "x-kannel-coding";
+/// Kannel's coding value for UCS-2 (0 is GSM 7-bit, 1 is 8-bit data).
+pub const KANNEL_UCS2: &str = "2";
 
 /// `GET /sms/119?sender=…&text=…[&token=…]`: Kannel `sms-service` style, the reply is the body.
 pub async fn kannel(
@@ -366,12 +389,10 @@ pub async fn kannel(
     if sender.is_empty() {
         return plain(StatusCode::BAD_REQUEST, Lang::Ky.error("required"));
     }
+    // Always 200: smsbox delivers a body only with 200 or 202, and sends its own English
+    // "could not fetch" otherwise. An outage says "write again later" in the voter's language.
     let answer = answer(&state, &sender, text).await;
-    let status = match answer.outcome {
-        Outcome::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::OK,
-    };
-    plain(status, answer.text)
+    plain(StatusCode::OK, answer.text)
 }
 
 /// An incoming SMS, as a JSON webhook delivers it.
@@ -483,8 +504,9 @@ mod tests {
     }
 
     #[test]
-    fn long_addresses_are_cut_at_a_word_and_the_number_stays() {
-        let msg = |a: &str| format!("Шайлоо участогу №12345: {a}");
+    fn long_addresses_lose_whole_words_and_the_number_stays() {
+        let prefix = "Шайлоо участогу №12345: ";
+        let msg = |a: &str| format!("{prefix}{a}");
         let long = "Чүй облусу, Аламүдүн району, Лебединовка айылы, Кыргызстан көчөсү 123, \
                     орто мектеби, спорт залы, биринчи кабат, оң жагындагы эшик";
         let out = fit_address(msg, long);
@@ -493,9 +515,19 @@ mod tests {
             "{} > 134: {out}",
             sms_len(&out)
         );
-        assert!(out.starts_with("Шайлоо участогу №12345: Чүй облусу"));
-        assert!(out.ends_with('…'));
+        let kept = out
+            .strip_prefix(prefix)
+            .and_then(|a| a.strip_suffix('…'))
+            .expect("the number whole, an ellipsis at the end");
+        assert!(long.starts_with(kept), "{kept}");
+        assert!(
+            long[kept.len()..].starts_with([' ', ',']),
+            "cut between words: {out}"
+        );
         assert_eq!(fit_address(msg, "Бишкек"), "Шайлоо участогу №12345: Бишкек");
+        // One word longer than the room is the only thing ever cut inside.
+        let word = "А".repeat(200);
+        assert_eq!(sms_len(&fit_address(msg, &word)), SMS_MAX_CHARS);
     }
 
     #[test]

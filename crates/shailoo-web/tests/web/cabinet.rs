@@ -10,6 +10,7 @@ use shailoo_app::remote::{self, ApplicationFilter, ApplicationStatus};
 use shailoo_app::voters::{ImportBatch, ImportOptions};
 use shailoo_app::{Actor, AuditEvent, Store};
 use shailoo_domain::Sex;
+use shailoo_domain::address::StationAddress;
 use shailoo_domain::identity::{Msisdn, PassportNumber};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::PollingStation;
@@ -391,7 +392,13 @@ async fn a_voter_signs_in_with_pin_passport_and_sms_code_and_applies_for_remote_
         "{}",
         home.body
     );
-    // Signed in, the form offers the remote-voting stations.
+    // Signed in, the form offers the remote-voting stations, each under its full address:
+    // "…, Centre" alone would not say which city's centre.
+    let chain = c.store.territory_chain(&c.remote.territory).await.unwrap();
+    let address = StationAddress::new(&c.remote.address, &chain);
+    let label = format!("№ {} — {}", c.remote.number, address.get("ky"));
+    assert!(label.contains("Бишкек шаары, Борбор, "), "{label}");
+    assert!(home.body.contains(&label), "{}", home.body);
     let csrf = hidden(&home.body, "csrf");
     let station = c.remote.number.to_string();
     let filed = b
