@@ -22,7 +22,7 @@ use tempfile::TempDir;
 use tower::ServiceExt;
 
 /// On the list at home.
-const HOME_PIN: &str = "20101199000123";
+pub(crate) const HOME_PIN: &str = "20101199000123";
 /// On the list, voting at a remote-voting station.
 const REMOTE_PIN: &str = "11502199900007";
 /// Well-formed, on no list.
