@@ -6,20 +6,27 @@
 //! Two HTTP endpoints, for two kinds of gateway:
 //!
 //! * `GET /sms/119?sender=…&text=…`, in the style of the Kannel SMS gateway's `sms-service`:
-//!   the reply is the response body (`text/plain; charset=utf-8`). Kannel configuration:
+//!   the reply is the response body (`text/plain; charset=utf-8`, always 200: smsbox sends a
+//!   body only with 200 or 202), with `X-Kannel-Coding: 2` so that it goes out as UCS-2.
+//!   The whole Kannel configuration is `docs/kannel.conf`; what matters here:
 //!
 //!   ```text
 //!   group = smsbox
-//!   mo-recode = true            # UCS-2 messages (Cyrillic "РУ") reach us as UTF-8
+//!   mo-recode = true                # UCS-2 messages (Cyrillic "РУ") reach us as UTF-8
 //!   ...
 //!   group = sms-service
 //!   keyword = default
 //!   get-url = "http://HOST/sms/119?sender=%p&text=%a&token=SECRET"
-//!   accept-x-kannel-headers = false
-//!   concatenation = true
+//!   accept-x-kannel-headers = true  # or smsbox ignores X-Kannel-Coding: GSM 7-bit, "?????"
+//!   concatenation = true            # up to 134 characters as two segments of 67
 //!   max-messages = 2
 //!   omit-empty = true
 //!   ```
+//!
+//!   smsbox sends a reply in GSM 7-bit unless told otherwise, and GSM 7-bit has no Cyrillic:
+//!   without the header (or with `accept-x-kannel-headers = false`, which makes smsbox ignore
+//!   it) every Kyrgyz and Russian letter reaches the phone as "?". The test
+//!   `tests/web/kannel.rs` runs that file through a real bearerbox, smsbox and fake SMSC.
 //!
 //! * `POST /api/v1/sms/119` with `{"from": "+996…", "text": "…"}`, answering
 //!   `{"reply": "…", "outcome": "found", "language": "ky"}`, for gateways that speak JSON
@@ -27,7 +34,9 @@
 //!
 //! When [`crate::LookupConfig::sms_gateway_token`] is set, both endpoints require it
 //! (`token=` in the query, or `Authorization: Bearer …`): the sender number is only worth
-//! limiting if it comes from the operator's gateway and not from whoever calls the URL.
+//! limiting if it comes from the operator's gateway and not from whoever calls the URL. Set
+//! it for a gateway: without it every message counts against the gateway's own address too,
+//! like a look-up from the portal.
 //!
 //! # The message
 //!
@@ -40,10 +49,13 @@
 //! # The reply
 //!
 //! The station number and address of where the voter votes (the remote-voting station after an
-//! approved application). Every reply fits a two-part concatenated UCS-2 SMS, 2 × 67 =
-//! [`SMS_MAX_CHARS`] characters: a long address is shortened at a word boundary with "…", the
-//! station number never. A malformed PIN gets a short help, an unknown one "not on any list"
-//! with the claims deadline (CAL-11), a sender over the limit a polite request to wait.
+//! approved application), the address naming its settlement
+//! ([`shailoo_domain::address::StationAddress`]). Every reply fits a two-part concatenated
+//! UCS-2 SMS, 2 × 67 = [`SMS_MAX_CHARS`] characters: a long address is shortened by the rule of
+//! [`AddressForm`] (unit words abbreviated, then without the aiyl aimak, then without the
+//! raion), the settlement and the station number never. A malformed PIN gets a short help, an
+//! unknown one "not on any list" with the claims deadline (CAL-11), a sender over the limit a
+//! polite request to wait, a database outage "write again later".
 
 use crate::AppState;
 use crate::auth::same_secret;

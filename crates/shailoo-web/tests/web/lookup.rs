@@ -639,6 +639,33 @@ async fn sms_119_over_http_as_kannel_calls_it() {
 }
 
 #[tokio::test]
+async fn kannel_gets_ucs2_replies_and_a_200_even_in_an_outage() {
+    // Without the index every look-up asks the database, which then goes away.
+    let app = lookup_app(LookupConfig {
+        index: false,
+        ..LookupConfig::default()
+    })
+    .await;
+    let (base, _stop) = serve(&app).await;
+    let get = |sender: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{base}/sms/119"))
+            .query(&[("sender", sender), ("text", HOME_PIN)])
+            .send()
+    };
+    let r = get("+996555000201").await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // smsbox sends the reply as UCS-2 only when told so (docs/kannel.conf).
+    assert_eq!(r.headers()["x-kannel-coding"], "2");
+    app.state.store.close().await;
+    let r = get("+996555000202").await.unwrap();
+    // smsbox delivers a body only with 200: anything else becomes its own English text.
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["x-kannel-coding"], "2");
+    assert_eq!(r.text().await.unwrap(), Lang::Ky.t("sms-unavailable"));
+}
+
+#[tokio::test]
 async fn a_keyword_picks_russian_and_the_sender_keeps_it() {
     let app = lookup_app(LookupConfig::default()).await;
     let (base, _stop) = serve(&app).await;
