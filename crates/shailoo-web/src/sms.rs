@@ -182,9 +182,9 @@ pub fn fit_address(message: impl Fn(&str) -> String, address: &str) -> String {
     let budget = SMS_MAX_CHARS.saturating_sub(fixed + 1); // one for the ellipsis
     let words_end = address
         .char_indices()
-        .filter(|&(i, c)| (c == ' ' || c == ',') && sms_len(&address[..i]) <= budget)
-        .map(|(i, _)| i)
-        .last();
+        .rev()
+        .find(|&(i, c)| (c == ' ' || c == ',') && sms_len(&address[..i]) <= budget)
+        .map(|(i, _)| i);
     let cut = match words_end {
         Some(i) => address[..i].trim_end_matches([' ', ',']),
         None => {
