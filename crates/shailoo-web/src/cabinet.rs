@@ -16,19 +16,23 @@
 //! * Logs carry no PIN and no code: at most the look-up's keyed [`crate::lookup::pin_tag`].
 
 use crate::AppState;
-use crate::auth::{random_token, same_secret, set_cookie};
-use crate::error::{log_store_error, store_status};
-use crate::i18n::{Lang, cookie};
+use crate::kit::PageCtx;
+use crate::kit::calendar::closed_message;
+use crate::kit::fail::store_status;
+use crate::kit::format::fmt_instant;
+use crate::kit::forms::{FileTooLarge, MultipartForm};
+use crate::kit::i18n::{Lang, cookie};
+use crate::kit::rate_limit::{Decision, KeyedLimiter, RateLimit, client_key};
+use crate::kit::render;
+use crate::kit::session::{add_cookie, random_token, same_secret};
+use crate::kit::{PageFail, PageResult};
 use crate::lookup::{ClientAddr, not_found_message, pin_tag};
-use crate::pages::{PageCtx, error_page};
-use crate::rate_limit::{Decision, KeyedLimiter, RateLimit, client_key};
-use crate::staff_page::{Fail, PageResult, closed_message, fmt_instant};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use rand::RngCore;
 use serde::Deserialize;
@@ -50,6 +54,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The session cookie.
 pub const VOTER_COOKIE: &str = "shailoo_voter";
@@ -111,7 +116,8 @@ impl CabinetService {
 }
 
 /// The page routes; merged into the pages router.
-pub fn routes() -> Router<AppState> {
+/// Cabinet pages are personal: no answer of the cabinet is ever cached.
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/cabinet", get(home))
         .route("/cabinet/sign-in", post(sign_in))
@@ -123,6 +129,10 @@ pub fn routes() -> Router<AppState> {
             "/cabinet/claims",
             post(file_claim).layer(DefaultBodyLimit::max(CLAIM_BODY_LIMIT)),
         )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// A claim's body: the passport copy and the text fields, with room for the multipart framing.
@@ -130,49 +140,17 @@ const CLAIM_BODY_LIMIT: usize = claims::MAX_COPY_BYTES + 64 * 1024;
 
 // --- plumbing ---
 
-fn fail(lang: Lang, status: StatusCode, code: &str) -> Fail {
-    Fail(Box::new(no_store(error_page(lang, status, code))))
-}
-
-fn store_fail(lang: Lang, e: &shailoo_app::StoreError) -> Fail {
-    log_store_error(e);
-    fail(lang, store_status(e), e.code())
-}
-
-/// Cabinet pages are personal: never cached.
-fn no_store(mut r: Response) -> Response {
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
-fn render<T: Template>(status: StatusCode, t: &T) -> Response {
-    match t.render() {
-        Ok(html) => no_store((status, Html(html)).into_response()),
-        Err(e) => {
-            tracing::error!(error = %e, "template rendering failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
-fn add_cookie(r: &mut Response, c: &str) {
-    if let Ok(v) = HeaderValue::from_str(c) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
-}
-
 fn fresh() -> Fresh {
     Fresh::draw(|b| rand::rng().fill_bytes(b))
 }
 
 /// The adapters, or the 503 page when the deployment has none.
-fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, Fail> {
+fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, PageFail> {
     state
         .cabinet
         .adapters
         .clone()
-        .ok_or_else(|| fail(lang, StatusCode::SERVICE_UNAVAILABLE, "cabinet_unavailable"))
+        .ok_or_else(|| PageFail::new(lang, StatusCode::SERVICE_UNAVAILABLE, "cabinet_unavailable"))
 }
 
 /// The signed-in voter of the request, if any.
@@ -180,13 +158,13 @@ async fn current(
     state: &AppState,
     lang: Lang,
     headers: &HeaderMap,
-) -> Result<Option<VoterSession>, Fail> {
+) -> Result<Option<VoterSession>, PageFail> {
     let Some(token) = cookie(headers, VOTER_COOKIE) else {
         return Ok(None);
     };
     app::current_voter(&*state.store, &token, state.now())
         .await
-        .map_err(|e| store_fail(lang, &e))
+        .map_err(|e| PageFail::refused(lang, &e))
 }
 
 /// The signed-in voter after checking the form's CSRF token; else back to the sign-in form.
@@ -195,14 +173,14 @@ async fn require_voter(
     lang: Lang,
     headers: &HeaderMap,
     csrf: Option<&str>,
-) -> Result<VoterSession, Fail> {
+) -> Result<VoterSession, PageFail> {
     let Some(session) = current(state, lang, headers).await? else {
-        return Err(Fail(Box::new(Redirect::to("/cabinet").into_response())));
+        return Err(PageFail::redirect("/cabinet"));
     };
     if same_secret(csrf.unwrap_or_default(), &session.csrf_token) {
         Ok(session)
     } else {
-        Err(fail(lang, StatusCode::FORBIDDEN, "csrf_failed"))
+        Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed"))
     }
 }
 
@@ -286,7 +264,10 @@ fn sign_in_page(
     let mut r = render(status, &page);
     add_cookie(
         &mut r,
-        &set_cookie(CSRF_COOKIE, &token, 3600, true, state.config.secure_cookies),
+        CSRF_COOKIE,
+        &token,
+        3600,
+        state.config.secure_cookies,
     );
     r
 }
@@ -374,7 +355,7 @@ async fn sign_in(
     let lang = ctx.lang;
     let (registry, sms) = adapters(&state, lang)?;
     let Ok(Form(input)) = form else {
-        return Err(fail(lang, StatusCode::BAD_REQUEST, "bad_form"));
+        return Err(PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"));
     };
     let typed_pin = input.pin.trim().to_owned();
     if !same_secret(
@@ -444,19 +425,16 @@ async fn sign_in(
             let secs = (sent.expires_at - now).as_secs().max(1);
             add_cookie(
                 &mut r,
-                &set_cookie(
-                    CHALLENGE_COOKIE,
-                    &sent.challenge_token,
-                    secs,
-                    true,
-                    state.config.secure_cookies,
-                ),
+                CHALLENGE_COOKIE,
+                &sent.challenge_token,
+                secs,
+                state.config.secure_cookies,
             );
             Ok(r)
         }
         Err(e) => {
             match &e {
-                CabinetError::Store(s) => log_store_error(s),
+                CabinetError::Store(s) => crate::kit::fail::log(s),
                 CabinetError::Registry(r) => {
                     tracing::warn!(error = %r, code = r.code(), "passport registry failed")
                 }
@@ -500,7 +478,7 @@ async fn code(
     let lang = ctx.lang;
     adapters(&state, lang)?;
     let Ok(Form(input)) = form else {
-        return Err(fail(lang, StatusCode::BAD_REQUEST, "bad_form"));
+        return Err(PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"));
     };
     if !same_secret(
         &input.csrf,
@@ -530,12 +508,9 @@ async fn code(
         Ok(signed_in) => {
             let mut r = Redirect::to("/cabinet").into_response();
             let max_age = app::SESSION_ABSOLUTE.as_secs();
-            add_cookie(
-                &mut r,
-                &set_cookie(VOTER_COOKIE, &signed_in.token, max_age, true, secure),
-            );
-            add_cookie(&mut r, &set_cookie(CHALLENGE_COOKIE, "", 0, true, secure));
-            add_cookie(&mut r, &set_cookie(CSRF_COOKIE, "", 0, true, secure));
+            add_cookie(&mut r, VOTER_COOKIE, &signed_in.token, max_age, secure);
+            add_cookie(&mut r, CHALLENGE_COOKIE, "", 0, secure);
+            add_cookie(&mut r, CSRF_COOKIE, "", 0, secure);
             Ok(r)
         }
         Err(e @ (CabinetError::WrongCode { .. } | CabinetError::BadCode)) => {
@@ -550,11 +525,11 @@ async fn code(
         }
         Err(e) => {
             if let CabinetError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = sign_in_message(lang, &e);
             let mut r = sign_in_page(&state, ctx, sign_in_status(&e), String::new(), Some(m));
-            add_cookie(&mut r, &set_cookie(CHALLENGE_COOKIE, "", 0, true, secure));
+            add_cookie(&mut r, CHALLENGE_COOKIE, "", 0, secure);
             Ok(r)
         }
     }
@@ -575,17 +550,14 @@ async fn sign_out(
 ) -> PageResult {
     let lang = ctx.lang;
     let Ok(Form(input)) = form else {
-        return Err(fail(lang, StatusCode::BAD_REQUEST, "bad_form"));
+        return Err(PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"));
     };
     let session = require_voter(&state, lang, &headers, input.csrf.as_deref()).await?;
     app::sign_out(&*state.store, &session, state.now())
         .await
-        .map_err(|e| store_fail(lang, &e))?;
+        .map_err(|e| PageFail::refused(lang, &e))?;
     let mut r = Redirect::to("/cabinet").into_response();
-    add_cookie(
-        &mut r,
-        &set_cookie(VOTER_COOKIE, "", 0, true, state.config.secure_cookies),
-    );
+    add_cookie(&mut r, VOTER_COOKIE, "", 0, state.config.secure_cookies);
     Ok(r)
 }
 
@@ -677,12 +649,12 @@ async fn voter_election(
     state: &AppState,
     lang: Lang,
     pin: &Pin,
-) -> Result<(Option<Election>, LookupOutcome), Fail> {
+) -> Result<(Option<Election>, LookupOutcome), PageFail> {
     let outcome = state
         .lookup
         .find(None, pin)
         .await
-        .map_err(|e| store_fail(lang, &e))?;
+        .map_err(|e| PageFail::refused(lang, &e))?;
     let election = match &outcome {
         LookupOutcome::Found { election, .. } | LookupOutcome::NotOnList { election } => {
             Some(Election::clone(election))
@@ -694,13 +666,9 @@ async fn voter_election(
 
 /// The last day of CAL-12, `dd.mm.yyyy`.
 async fn remote_deadline(state: &AppState, election: &Election) -> String {
-    match crate::pages::election_calendar(state, election).await {
-        Ok(calendar) => calendar
-            .get("CAL-12")
-            .map(|d| d.date.strftime("%d.%m.%Y").to_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    }
+    crate::kit::calendar::deadline_date(state, election, "CAL-12")
+        .await
+        .unwrap_or_default()
 }
 
 async fn cabinet_page(
@@ -763,7 +731,7 @@ async fn cabinet_page(
             .store
             .remote_applications(&election.id, &filter)
             .await
-            .map_err(|e| store_fail(lang, &e))?;
+            .map_err(|e| PageFail::refused(lang, &e))?;
         page.can_apply = page.station.is_some() && !apps.iter().any(|a| a.status.is_live());
         page.applications = apps
             .iter()
@@ -805,7 +773,7 @@ async fn cabinet_page(
                     ..StationFilter::default()
                 })
                 .await
-                .map_err(|e| store_fail(lang, &e))?;
+                .map_err(|e| PageFail::refused(lang, &e))?;
             page.remote_choices = stations
                 .items
                 .iter()
@@ -861,12 +829,12 @@ async fn apply_remote(
     let lang = ctx.lang;
     adapters(&state, lang)?;
     let Ok(Form(input)) = form else {
-        return Err(fail(lang, StatusCode::BAD_REQUEST, "bad_form"));
+        return Err(PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"));
     };
     let session = require_voter(&state, lang, &headers, input.csrf.as_deref()).await?;
     let (election, _) = voter_election(&state, lang, &session.pin).await?;
     let Some(election) = election else {
-        return Err(fail(lang, StatusCode::NOT_FOUND, "not_found"));
+        return Err(PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"));
     };
     let Some(station) = input
         .station
@@ -898,7 +866,7 @@ async fn apply_remote(
         Ok(_) => Ok(Redirect::to("/cabinet?done=remote_filed").into_response()),
         Err(e) => {
             if let RemoteVotingError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = remote_refusal(lang, &e);
             cabinet_page(&state, ctx, &session, remote_status(&e), None, Some(m)).await
@@ -917,12 +885,12 @@ async fn cancel_remote(
     let lang = ctx.lang;
     adapters(&state, lang)?;
     let Ok(Form(input)) = form else {
-        return Err(fail(lang, StatusCode::BAD_REQUEST, "bad_form"));
+        return Err(PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"));
     };
     let session = require_voter(&state, lang, &headers, input.csrf.as_deref()).await?;
     let (election, _) = voter_election(&state, lang, &session.pin).await?;
     let Some(election) = election else {
-        return Err(fail(lang, StatusCode::NOT_FOUND, "not_found"));
+        return Err(PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"));
     };
     let actor = Actor::Voter { pin: session.pin };
     match remote::decide(
@@ -938,11 +906,11 @@ async fn cancel_remote(
         Ok(_) => Ok(Redirect::to("/cabinet?done=remote_cancelled").into_response()),
         // Someone else's application, or none: the same answer, no hint which.
         Err(RemoteVotingError::Forbidden | RemoteVotingError::UnknownApplication(_)) => {
-            Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"))
+            Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"))
         }
         Err(e) => {
             if let RemoteVotingError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = remote_refusal(lang, &e);
             cabinet_page(&state, ctx, &session, remote_status(&e), None, Some(m)).await
@@ -952,10 +920,10 @@ async fn cancel_remote(
 
 // --- claims (VOT-08) ---
 
-fn claim_fail(lang: Lang, e: &ClaimError) -> Fail {
+fn claim_fail(lang: Lang, e: &ClaimError) -> PageFail {
     match e {
-        ClaimError::Store(s) => store_fail(lang, s),
-        other => fail(lang, claim_status(other), other.code()),
+        ClaimError::Store(s) => PageFail::refused(lang, s),
+        other => PageFail::new(lang, claim_status(other), other.code()),
     }
 }
 
@@ -983,63 +951,18 @@ fn claim_status(e: &ClaimError) -> StatusCode {
     }
 }
 
-/// The fields of the cabinet's claim form.
-#[derive(Default)]
-struct ClaimForm {
-    fields: HashMap<String, String>,
-    copy: Option<Result<Vec<u8>, ClaimError>>,
-}
-
-impl ClaimForm {
-    fn get(&self, name: &str) -> &str {
-        self.fields.get(name).map_or("", |v| v.as_str())
-    }
-}
-
-/// Reads the multipart form; `None` when the body is malformed. A copy over the limit is
-/// `CopyTooLarge`.
-async fn read_claim_form(mut multipart: Multipart) -> Option<ClaimForm> {
-    let mut form = ClaimForm::default();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                form.copy = Some(Err(ClaimError::CopyTooLarge));
-                break;
-            }
-            Err(_) => return None,
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "passport" {
-            // What the file is comes from its bytes (PassportCopy::parse), not its name.
-            form.copy = Some(match field.bytes().await {
-                Ok(b) => Ok(b.to_vec()),
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    Err(ClaimError::CopyTooLarge)
-                }
-                Err(_) => return None,
-            });
-        } else {
-            let text = field.text().await.ok()?;
-            form.fields.insert(name, text);
-        }
-    }
-    Some(form)
-}
-
 /// The claim the voter asks for, or the first thing wrong with the form (translated).
 fn parse_claim(
     lang: Lang,
     pin: Pin,
     listed: Option<StationNumber>,
-    form: &ClaimForm,
+    form: &MultipartForm,
 ) -> Result<(ClaimDraft, PassportCopy), (StatusCode, String)> {
     let msg = |e: ClaimError| (claim_status(&e), lang.error(e.code()));
-    let bytes = match &form.copy {
-        Some(Ok(b)) => b.clone(),
-        Some(Err(ClaimError::CopyTooLarge)) => return Err(msg(ClaimError::CopyTooLarge)),
-        _ => return Err(msg(ClaimError::CopyMissing)),
+    let bytes = match form.file() {
+        Some(Ok(b)) => b.to_vec(),
+        Some(Err(FileTooLarge)) => return Err(msg(ClaimError::CopyTooLarge)),
+        None => return Err(msg(ClaimError::CopyMissing)),
     };
     let copy = PassportCopy::parse(bytes).map_err(msg)?;
     let station = match listed {
@@ -1105,14 +1028,14 @@ async fn file_claim(
 ) -> PageResult {
     let lang = ctx.lang;
     adapters(&state, lang)?;
-    let Some(form) = read_claim_form(multipart).await else {
-        return Err(fail(lang, StatusCode::BAD_REQUEST, "bad_form"));
+    let Some(form) = MultipartForm::read(multipart, "passport").await else {
+        return Err(PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"));
     };
-    let csrf = form.fields.get("csrf").map(String::as_str);
+    let csrf = form.field("csrf");
     let session = require_voter(&state, lang, &headers, csrf).await?;
     let (election, _) = voter_election(&state, lang, &session.pin).await?;
     let Some(election) = election else {
-        return Err(fail(lang, StatusCode::NOT_FOUND, "not_found"));
+        return Err(PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"));
     };
     let listed = claims::listed_station(&*state.store, &election.id, &session.pin)
         .await
@@ -1137,10 +1060,18 @@ async fn file_claim(
         Ok(_) => Ok(Redirect::to("/cabinet?done=claim_filed").into_response()),
         Err(e) => {
             if let ClaimError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = claim_refusal(lang, &e);
             cabinet_page(&state, ctx, &session, claim_status(&e), None, Some(m)).await
         }
+    }
+}
+
+pub(crate) fn feature() -> crate::features::Feature {
+    crate::features::Feature {
+        name: "cabinet",
+        pages: routes(),
+        api: utoipa_axum::router::OpenApiRouter::new(),
     }
 }

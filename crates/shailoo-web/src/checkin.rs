@@ -13,10 +13,12 @@
 //!   shown beyond that.
 
 use crate::AppState;
-use crate::auth::{self, Staff};
-use crate::error::{ApiError, ApiLang, ErrorBody, log_store_error, store_status};
-use crate::i18n::Lang;
-use crate::pages::{PageCtx, error_page};
+use crate::kit::PageCtx;
+use crate::kit::fail::store_status;
+use crate::kit::i18n::Lang;
+use crate::kit::page::error_page;
+use crate::kit::session::Staff;
+use crate::kit::{ApiError, ApiLang, ErrorBody};
 use askama::Template;
 use axum::Json;
 use axum::Router;
@@ -25,7 +27,6 @@ use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome, Turnout};
 use shailoo_domain::time::to_bishkek;
@@ -33,7 +34,7 @@ use shailoo_domain::{ElectionId, Pin, StationNumber};
 use utoipa::ToSchema;
 
 /// The page routes; merged into the pages router.
-pub fn routes() -> Router<AppState> {
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/stations/{number}/check-in", get(page_get).post(page_post))
         .route("/elections/{id}/turnout", get(turnout_page))
@@ -57,11 +58,6 @@ async fn election_for(
         .map(|e| e.id.clone()))
 }
 
-/// `HH:MM` in Bishkek.
-fn local_time(at: Timestamp) -> String {
-    to_bishkek(at).time().strftime("%H:%M").to_string()
-}
-
 /// The status and localized message of an outcome.
 fn outcome_message(lang: Lang, outcome: &CheckInOutcome) -> (StatusCode, String) {
     match outcome {
@@ -70,7 +66,10 @@ fn outcome_message(lang: Lang, outcome: &CheckInOutcome) -> (StatusCode, String)
             StatusCode::CONFLICT,
             lang.t_args(
                 "checkin-already-voted",
-                &[("station", station.to_string()), ("time", local_time(*at))],
+                &[
+                    ("station", station.to_string()),
+                    ("time", crate::kit::format::fmt_local_time(*at)),
+                ],
             ),
         ),
         CheckInOutcome::NotOnThisStationsList { station } => (
@@ -135,7 +134,7 @@ async fn staff_for_station(
 ) -> Result<(Staff, StationNumber), Response> {
     let number = StationNumber::parse(number)
         .map_err(|_| error_page(lang, StatusCode::BAD_REQUEST, "bad_station_number"))?;
-    let staff = match auth::current_staff(state, headers).await {
+    let staff = match crate::kit::session::current_staff(state, headers).await {
         Ok(Some(s)) => s,
         Ok(None) => {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
@@ -143,12 +142,12 @@ async fn staff_for_station(
             return Err(Redirect::to(&format!("/login?{}", q.finish())).into_response());
         }
         Err(e) => {
-            log_store_error(&e);
+            crate::kit::fail::log(&e);
             return Err(error_page(lang, store_status(&e), e.code()));
         }
     };
     let station = state.store.station(number).await.map_err(|e| {
-        log_store_error(&e);
+        crate::kit::fail::log(&e);
         error_page(lang, store_status(&e), e.code())
     })?;
     let Some(station) = station else {
@@ -159,7 +158,7 @@ async fn staff_for_station(
         .commission_chain(&station.commission)
         .await
         .map_err(|e| {
-            log_store_error(&e);
+            crate::kit::fail::log(&e);
             error_page(lang, store_status(&e), e.code())
         })?;
     if !staff.actor().covers(&chain) {
@@ -227,7 +226,7 @@ async fn page_post(
         Ok(ok) => ok,
         Err(r) => return r,
     };
-    if !auth::same_secret(
+    if !crate::kit::session::same_secret(
         input.csrf.as_deref().unwrap_or_default(),
         &staff.session.csrf_token,
     ) {
@@ -237,7 +236,7 @@ async fn page_post(
         Ok(Some(e)) => e,
         Ok(None) => return error_page(lang, StatusCode::NOT_FOUND, "unknown_election"),
         Err(e) => {
-            log_store_error(&e);
+            crate::kit::fail::log(&e);
             return error_page(lang, store_status(&e), e.code());
         }
     };
@@ -270,7 +269,7 @@ async fn page_post(
                 ),
                 Err(e) => {
                     if let CheckInError::Store(s) = &e {
-                        log_store_error(s);
+                        crate::kit::fail::log(s);
                     }
                     return error_page(lang, error_status(&e), e.code());
                 }
@@ -303,7 +302,7 @@ async fn turnout_page(
         Ok(turnout) => render(StatusCode::OK, &TurnoutTemplate { ctx, turnout }),
         Err(e) => {
             if let CheckInError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             error_page(lang, error_status(&e), e.code())
         }
@@ -339,7 +338,7 @@ pub struct CheckInDto {
 /// cookie of a commission covering the station's PEC and the header `X-CSRF-Token` with the
 /// session's CSRF token.
 #[utoipa::path(post, path = "/api/v1/stations/{number}/check-ins", tag = "stations",
-    params(("number" = u32, Path, description = "Polling station number"), crate::api::LangQuery),
+    params(("number" = u32, Path, description = "Polling station number"), crate::kit::LangQuery),
     request_body = CheckInRequest,
     responses(
         (status = 201, description = "Checked in: issue the ballot", body = CheckInDto),
@@ -357,7 +356,7 @@ pub async fn api_check_in(
     Path(number): Path<String>,
     Json(body): Json<CheckInRequest>,
 ) -> Result<(StatusCode, Json<CheckInDto>), ApiError> {
-    let staff = auth::current_staff(&state, &headers)
+    let staff = crate::kit::session::current_staff(&state, &headers)
         .await
         .map_err(|e| ApiError::store(lang, e))?
         .ok_or_else(|| ApiError::new(lang, StatusCode::UNAUTHORIZED, "login_required"))?;
@@ -365,7 +364,7 @@ pub async fn api_check_in(
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if !auth::same_secret(token, &staff.session.csrf_token) {
+    if !crate::kit::session::same_secret(token, &staff.session.csrf_token) {
         return Err(ApiError::new(lang, StatusCode::FORBIDDEN, "csrf_failed"));
     }
     let station = StationNumber::parse(&number)
@@ -439,7 +438,7 @@ pub struct TurnoutDto {
 
 /// Public turnout of an election: voters who took part by hour and per station.
 #[utoipa::path(get, path = "/api/v1/elections/{id}/turnout", tag = "elections",
-    params(("id" = String, Path, description = "Election id"), crate::api::LangQuery),
+    params(("id" = String, Path, description = "Election id"), crate::kit::LangQuery),
     responses(
         (status = 200, description = "Turnout by hour and station", body = TurnoutDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -472,4 +471,14 @@ pub async fn api_turnout(
             })
             .collect(),
     }))
+}
+
+pub(crate) fn feature() -> crate::features::Feature {
+    crate::features::Feature {
+        name: "checkin",
+        pages: routes(),
+        api: utoipa_axum::router::OpenApiRouter::new()
+            .routes(utoipa_axum::routes!(api_check_in))
+            .routes(utoipa_axum::routes!(api_turnout)),
+    }
 }

@@ -11,18 +11,19 @@
 //! attachment with `nosniff`, so a browser never renders what a voter uploaded.
 
 use crate::AppState;
-use crate::auth::Staff;
-use crate::error::{log_store_error, store_status};
-use crate::i18n::Lang;
-use crate::pages::PageCtx;
-use crate::staff_page::{
-    Fail, PageResult, check_csrf, closed_message, fail, fmt_instant, require_staff, store_fail,
-};
+use crate::kit::PageCtx;
+use crate::kit::calendar::closed_message;
+use crate::kit::fail::store_status;
+use crate::kit::format::fmt_instant;
+use crate::kit::forms::{check_csrf, election_of, station_number};
+use crate::kit::i18n::Lang;
+use crate::kit::session::Staff;
+use crate::kit::{PageFail, PageResult};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use shailoo_app::StationFilter;
@@ -34,7 +35,6 @@ use shailoo_app::claims::{
 use shailoo_app::users::{Actor, Role};
 use shailoo_app::voters::Placement;
 use shailoo_domain::params::Coded;
-use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use std::collections::HashMap;
 
@@ -43,7 +43,7 @@ const FILING_BODY_LIMIT: usize = MAX_COPY_BYTES + 64 * 1024;
 
 /// The page routes; merged into the pages router. Only the filing route accepts a body larger
 /// than axum's default (2 MB): a passport copy may be 5 MB.
-pub fn routes() -> Router<AppState> {
+fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/claims",
@@ -202,29 +202,6 @@ struct ClaimsTemplate {
     passport_label: String,
 }
 
-/// The election the page is about: `?election=`, else the first one.
-async fn election_of(
-    state: &AppState,
-    lang: Lang,
-    wanted: Option<&String>,
-) -> Result<Election, Fail> {
-    let all = state
-        .store
-        .elections()
-        .await
-        .map_err(|e| store_fail(lang, &e))?;
-    let found = match wanted.filter(|w| !w.is_empty()) {
-        Some(id) => all.into_iter().find(|e| e.id.as_str() == id.as_str()),
-        None => all.into_iter().next(),
-    };
-    found.ok_or_else(|| fail(lang, StatusCode::NOT_FOUND, "not_found"))
-}
-
-fn station_of(s: Option<&String>) -> Option<StationNumber> {
-    s.and_then(|s| s.trim().parse::<u32>().ok())
-        .and_then(|n| StationNumber::new(n).ok())
-}
-
 /// The station a PEC member's form starts with: their own.
 async fn own_station(state: &AppState, actor: &Actor) -> Option<StationNumber> {
     let Actor::User {
@@ -243,14 +220,8 @@ async fn own_station(state: &AppState, actor: &Actor) -> Option<StationNumber> {
     page.items.first().map(|s| s.number)
 }
 
-fn render<T: Template>(t: &T, status: StatusCode) -> PageResult {
-    let html = t.render().map_err(|e| {
-        tracing::error!(error = %e, "template rendering failed");
-        Fail(Box::new(
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response(),
-        ))
-    })?;
-    Ok((status, Html(html)).into_response())
+fn render(t: &impl Template, status: StatusCode) -> PageResult {
+    Ok(crate::kit::render(status, t))
 }
 
 #[allow(clippy::too_many_arguments, reason = "a page's parts")]
@@ -267,7 +238,7 @@ async fn render_page(
 ) -> PageResult {
     let lang = ctx.lang;
     let filter = ClaimFilter {
-        station: station_of(q.get("station")),
+        station: station_number(q.get("station").map(String::as_str)),
         state: q.get("status").and_then(|s| ClaimState::parse(s)),
         kind: q.get("kind").and_then(|s| ClaimKind::parse(s)),
         pin: q.get("pin").and_then(|p| Pin::parse(p.trim()).ok()),
@@ -277,8 +248,8 @@ async fn render_page(
     let actor = staff.actor();
     let found = match app::claims(&*state.store, &actor, election, &filter).await {
         Ok(found) => found,
-        Err(ClaimError::Store(e)) => return Err(store_fail(lang, &e)),
-        Err(e) => return Err(fail(lang, status_of(&e), e.code())),
+        Err(ClaimError::Store(e)) => return Err(PageFail::refused(lang, &e)),
+        Err(e) => return Err(PageFail::new(lang, status_of(&e), e.code())),
     };
     let form = match form {
         Some(f) => f,
@@ -326,13 +297,11 @@ async fn render_page(
 async fn page(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
-    let election = election_of(&state, lang, q.get("election")).await?;
+    let staff = ctx.require_staff()?.clone();
+    let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
     let notice = q
         .get("done")
         .filter(|d| matches!(d.as_str(), "filed" | "accepted" | "rejected"))
@@ -421,7 +390,8 @@ fn parse_filing(lang: Lang, f: &Filing) -> Result<(ClaimDraft, PassportCopy), St
     };
     let copy = PassportCopy::parse(bytes).map_err(msg)?;
     let pin = Pin::parse(v.pin.trim()).map_err(|_| lang.t("claims-error-bad-pin"))?;
-    let station = station_of(Some(&v.station)).ok_or_else(|| lang.t("error-bad_station_number"))?;
+    let station =
+        station_number(Some(&v.station)).ok_or_else(|| lang.t("error-bad_station_number"))?;
     let request = match ClaimKind::parse(&v.kind) {
         Some(ClaimKind::Inclusion) => ClaimRequest::Inclusion,
         Some(ClaimKind::Correction) => {
@@ -461,20 +431,14 @@ fn parse_filing(lang: Lang, f: &Filing) -> Result<(ClaimDraft, PassportCopy), St
     ))
 }
 
-async fn file(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
-    multipart: Multipart,
-) -> PageResult {
+async fn file(State(state): State<AppState>, ctx: PageCtx, multipart: Multipart) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     let Some(filing) = read_filing(multipart).await else {
-        return Err(fail(lang, StatusCode::BAD_REQUEST, "bad_form"));
+        return Err(PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"));
     };
     check_csrf(lang, &staff, filing.csrf.as_deref())?;
-    let election = election_of(&state, lang, filing.election.as_ref()).await?;
+    let election = election_of(&state, lang, filing.election.as_deref()).await?;
     let q = HashMap::new();
     let values = filing.values.clone();
     let (draft, copy) = match parse_filing(lang, &filing) {
@@ -516,10 +480,10 @@ async fn file(
         Ok(_) => Ok(
             Redirect::to(&format!("/claims?election={}&done=filed", election.id)).into_response(),
         ),
-        Err(ClaimError::Forbidden) => Err(fail(lang, StatusCode::FORBIDDEN, "forbidden")),
+        Err(ClaimError::Forbidden) => Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden")),
         Err(e) => {
             if let ClaimError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = refusal(lang, &e);
             render_page(
@@ -549,16 +513,15 @@ struct DecisionInput {
 async fn decide(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<String>,
     Form(input): Form<DecisionInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     check_csrf(lang, &staff, input.csrf.as_deref())?;
-    let id = ClaimId::parse(&id).map_err(|_| fail(lang, StatusCode::NOT_FOUND, "not_found"))?;
-    let election = election_of(&state, lang, input.election.as_ref()).await?;
+    let id =
+        ClaimId::parse(&id).map_err(|_| PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"))?;
+    let election = election_of(&state, lang, input.election.as_deref()).await?;
     let q = HashMap::new();
     let decision = match ClaimDecision::parse(
         input.decision.as_deref().unwrap_or_default(),
@@ -566,7 +529,11 @@ async fn decide(
     ) {
         Ok(d) => d,
         Err(ClaimError::BadDecision) => {
-            return Err(fail(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form"));
+            return Err(PageFail::new(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_form",
+            ));
         }
         Err(e) => {
             let m = refusal(lang, &e);
@@ -602,11 +569,13 @@ async fn decide(
         Ok(_) => Ok(
             Redirect::to(&format!("/claims?election={}&done={done}", election.id)).into_response(),
         ),
-        Err(ClaimError::Forbidden) => Err(fail(lang, StatusCode::FORBIDDEN, "forbidden")),
-        Err(ClaimError::UnknownClaim(_)) => Err(fail(lang, StatusCode::NOT_FOUND, "not_found")),
+        Err(ClaimError::Forbidden) => Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden")),
+        Err(ClaimError::UnknownClaim(_)) => {
+            Err(PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"))
+        }
         Err(e) => {
             if let ClaimError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = refusal(lang, &e);
             render_page(
@@ -630,23 +599,24 @@ async fn decide(
 async fn passport(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
-    let id = ClaimId::parse(&id).map_err(|_| fail(lang, StatusCode::NOT_FOUND, "not_found"))?;
-    let election = election_of(&state, lang, q.get("election")).await?;
+    let staff = ctx.require_staff()?.clone();
+    let id =
+        ClaimId::parse(&id).map_err(|_| PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"))?;
+    let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
     let copy = match app::passport_copy(&*state.store, &staff.actor(), &election.id, id).await {
         Ok(copy) => copy,
-        Err(ClaimError::Forbidden) => return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden")),
-        Err(ClaimError::UnknownClaim(_)) => {
-            return Err(fail(lang, StatusCode::NOT_FOUND, "not_found"));
+        Err(ClaimError::Forbidden) => {
+            return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"));
         }
-        Err(ClaimError::Store(e)) => return Err(store_fail(lang, &e)),
-        Err(e) => return Err(fail(lang, status_of(&e), e.code())),
+        Err(ClaimError::UnknownClaim(_)) => {
+            return Err(PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"));
+        }
+        Err(ClaimError::Store(e)) => return Err(PageFail::refused(lang, &e)),
+        Err(e) => return Err(PageFail::new(lang, status_of(&e), e.code())),
     };
     let format = copy.format();
     let disposition = format!(
@@ -698,35 +668,33 @@ struct VoterTemplate {
 async fn voter(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
-    let election = election_of(&state, lang, q.get("election")).await?;
+    let staff = ctx.require_staff()?.clone();
+    let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
     let pin = q
         .get("pin")
         .and_then(|p| Pin::parse(p.trim()).ok())
-        .ok_or_else(|| fail(lang, StatusCode::BAD_REQUEST, "bad_parameter"))?;
+        .ok_or_else(|| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_parameter"))?;
     let actor = staff.actor();
     let amendments = match app::amendments_of_voter(&*state.store, &actor, &election.id, &pin).await
     {
         Ok(a) => a,
         Err(ClaimError::Forbidden) => {
-            return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
+            return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"));
         }
-        Err(ClaimError::Store(e)) => return Err(store_fail(lang, &e)),
-        Err(e) => return Err(fail(lang, status_of(&e), e.code())),
+        Err(ClaimError::Store(e)) => return Err(PageFail::refused(lang, &e)),
+        Err(e) => return Err(PageFail::new(lang, status_of(&e), e.code())),
     };
     let claims = app::claims_of_voter(&*state.store, &election.id, &pin)
         .await
-        .map_err(|e| fail(lang, status_of(&e), e.code()))?;
+        .map_err(|e| PageFail::new(lang, status_of(&e), e.code()))?;
     let status = state
         .store
         .voter_status(&election.id, &pin)
         .await
-        .map_err(|e| store_fail(lang, &e))?;
+        .map_err(|e| PageFail::refused(lang, &e))?;
     let placement = match status.as_ref().map(|s| &s.placement) {
         None => lang.t("claims-voter-not-in-register"),
         Some(Placement::OnList { station, .. }) => {
@@ -746,7 +714,7 @@ async fn voter(
         .store
         .correction_of(&election.id, &pin)
         .await
-        .map_err(|e| store_fail(lang, &e))?
+        .map_err(|e| PageFail::refused(lang, &e))?
         .map(|c| {
             c.data
                 .values()
@@ -776,4 +744,12 @@ async fn voter(
         ctx,
     };
     render(&t, StatusCode::OK)
+}
+
+pub(crate) fn feature() -> crate::features::Feature {
+    crate::features::Feature {
+        name: "claims",
+        pages: routes(),
+        api: utoipa_axum::router::OpenApiRouter::new(),
+    }
 }

@@ -14,18 +14,20 @@
 //! GeoJSON export has Point features only.
 
 use crate::AppState;
-use crate::error::{ApiError, ApiLang, ErrorBody, log_store_error, store_status};
-use crate::i18n::Lang;
-use crate::pages::PageCtx;
-use crate::staff_page::{
-    Fail, PageResult, check_csrf, closed_message, fail, fmt_instant, require_staff,
-};
+use crate::kit::PageCtx;
+use crate::kit::calendar::closed_message;
+use crate::kit::fail::store_status;
+use crate::kit::format::fmt_instant;
+use crate::kit::forms::check_csrf;
+use crate::kit::i18n::Lang;
+use crate::kit::{ApiError, ApiLang, ErrorBody};
+use crate::kit::{PageFail, PageResult};
 use askama::Template;
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
@@ -41,7 +43,7 @@ use std::fmt::Write as _;
 use utoipa::ToSchema;
 
 /// The page routes; merged into the pages router (language cookie and state come from there).
-pub fn routes() -> Router<AppState> {
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/districts", get(public_list))
         .route("/districts/review", get(review))
@@ -60,18 +62,18 @@ pub fn routes() -> Router<AppState> {
 
 // --- helpers ---
 
-fn district_fail(lang: Lang, e: DistrictError) -> Fail {
+fn district_fail(lang: Lang, e: DistrictError) -> PageFail {
     match e {
         DistrictError::Store(e) => {
-            log_store_error(&e);
-            fail(lang, store_status(&e), e.code())
+            crate::kit::fail::log(&e);
+            PageFail::new(lang, store_status(&e), e.code())
         }
         DistrictError::UnknownCouncil(_)
         | DistrictError::NotAiyl(_)
         | DistrictError::NoElection(_)
-        | DistrictError::NoScheme => fail(lang, StatusCode::NOT_FOUND, "not_found"),
-        DistrictError::Forbidden => fail(lang, StatusCode::FORBIDDEN, "forbidden"),
-        other => fail(lang, StatusCode::UNPROCESSABLE_ENTITY, other.code()),
+        | DistrictError::NoScheme => PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"),
+        DistrictError::Forbidden => PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"),
+        other => PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, other.code()),
     }
 }
 
@@ -92,8 +94,9 @@ fn with_status(status: StatusCode, mut r: Response) -> Response {
     r
 }
 
-async fn load(state: &AppState, lang: Lang, id: &str) -> Result<CouncilDistricting, Fail> {
-    let id = CouncilId::parse(id).map_err(|_| fail(lang, StatusCode::NOT_FOUND, "not_found"))?;
+async fn load(state: &AppState, lang: Lang, id: &str) -> Result<CouncilDistricting, PageFail> {
+    let id = CouncilId::parse(id)
+        .map_err(|_| PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"))?;
     app::council_districting(state.store.as_ref(), &id)
         .await
         .map_err(|e| district_fail(lang, e))
@@ -765,17 +768,15 @@ fn initial_input(c: &CouncilDistricting) -> EditorInput {
 async fn editor_get(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     let c = load(&state, lang, &id).await?;
     let actor = staff.actor();
     if !c.may_view(&actor) {
-        return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
+        return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
     let notice = q
         .get("done")
@@ -796,14 +797,13 @@ async fn editor_get(
 async fn editor_post(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<String>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(fields) = form.map_err(|_| fail(lang, StatusCode::BAD_REQUEST, "bad_form"))?;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let Form(fields) =
+        form.map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"))?;
+    let staff = ctx.require_staff()?.clone();
     let field = |name: &str| {
         fields
             .iter()
@@ -814,7 +814,7 @@ async fn editor_post(
     let c = load(&state, lang, &id).await?;
     let actor = staff.actor();
     if !c.may_view(&actor) {
-        return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
+        return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
     let mut input = EditorInput::parse(&fields);
     let action = field("action").unwrap_or("check");
@@ -899,7 +899,7 @@ async fn editor_post(
                     if let DistrictError::Store(s) = &e
                         && !matches!(s, StoreError::Duplicate { .. })
                     {
-                        log_store_error(s);
+                        crate::kit::fail::log(s);
                     }
                     let status = district_status(&e);
                     let message = district_message(lang, &e);
@@ -965,7 +965,7 @@ async fn review_page(
     ctx: PageCtx,
     message: Option<String>,
     notice: Option<String>,
-) -> Result<Response, Fail> {
+) -> Result<Response, PageFail> {
     let lang = ctx.lang;
     let schemes = state
         .store
@@ -998,14 +998,12 @@ async fn review_page(
 async fn review(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     if !staff.actor().is_cec_admin() {
-        return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
+        return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
     let notice = q
         .get("done")
@@ -1027,18 +1025,16 @@ struct DecisionInput {
 async fn decision(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<String>,
     form: Result<Form<DecisionInput>, FormRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| fail(lang, StatusCode::BAD_REQUEST, "bad_form"))?;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let Form(input) = form.map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form"))?;
+    let staff = ctx.require_staff()?.clone();
     check_csrf(lang, &staff, input.csrf.as_deref())?;
     let actor = staff.actor();
     if !actor.is_cec_admin() {
-        return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
+        return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
     let c = load(&state, lang, &id).await?;
     let now = state.now();
@@ -1050,7 +1046,7 @@ async fn decision(
         "return" => app::return_scheme(store, &c, &actor, &input.comment, now)
             .await
             .map(|_| "returned"),
-        _ => return Err(fail(lang, StatusCode::BAD_REQUEST, "bad_form")),
+        _ => return Err(PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form")),
     };
     match result {
         Ok(done) => Ok(Redirect::to(&format!("/districts/review?done={done}")).into_response()),
@@ -1117,11 +1113,11 @@ async fn approved(
     state: &AppState,
     lang: Lang,
     id: &str,
-) -> Result<(CouncilDistricting, SchemeRecord), Fail> {
+) -> Result<(CouncilDistricting, SchemeRecord), PageFail> {
     let c = load(state, lang, id).await?;
     match c.scheme.clone() {
         Some(s) if s.status == SchemeStatus::Approved => Ok((c, s)),
-        _ => Err(fail(lang, StatusCode::NOT_FOUND, "not_found")),
+        _ => Err(PageFail::new(lang, StatusCode::NOT_FOUND, "not_found")),
     }
 }
 
@@ -1263,7 +1259,7 @@ fn scheme_dto(c: &CouncilDistricting, s: &SchemeRecord, state: &AppState) -> Sch
 /// The approved district scheme of an aiyl council (DIS-02), with each district's units,
 /// mandates and reserved mandates (DIS-04).
 #[utoipa::path(get, path = "/api/v1/councils/{id}/districts", tag = "councils",
-    params(("id" = String, Path, description = "Aiyl council id"), crate::api::LangQuery),
+    params(("id" = String, Path, description = "Aiyl council id"), crate::kit::LangQuery),
     responses(
         (status = 200, description = "The approved scheme", body = SchemeDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -1391,4 +1387,12 @@ async fn open_geojson(
         body.to_string(),
     )
         .into_response())
+}
+
+pub(crate) fn feature() -> crate::features::Feature {
+    crate::features::Feature {
+        name: "districts",
+        pages: routes(),
+        api: utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(api_districts)),
+    }
 }

@@ -15,10 +15,14 @@
 //!   the request trace omits PIN-bearing paths and queries ([`redacted_span`]).
 
 use crate::AppState;
-use crate::error::{ApiError, ApiLang, ErrorBody, log_store_error};
-use crate::i18n::Lang;
-use crate::pages::{PageCtx, error_page};
-use crate::rate_limit::{Decision, IpLimiter, KeyedLimiter, RateLimit, client_ip, parse_ip_list};
+use crate::kit::PageCtx;
+use crate::kit::fail::no_store;
+use crate::kit::i18n::Lang;
+use crate::kit::page::error_page;
+use crate::kit::rate_limit::{
+    Decision, IpLimiter, KeyedLimiter, RateLimit, client_ip, parse_ip_list,
+};
+use crate::kit::{ApiError, ApiLang, ErrorBody};
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -285,12 +289,6 @@ fn retry_after_header(after: Duration) -> HeaderMap {
     h
 }
 
-fn no_store(mut r: Response) -> Response {
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
 /// The localized explanation of a malformed PIN, as precise as the parser's verdict.
 pub fn pin_problem(lang: Lang, e: &PinError) -> String {
     match e {
@@ -312,19 +310,7 @@ pub fn pin_problem(lang: Lang, e: &PinError) -> String {
 /// The last day to file a claim about the voter list (CAL-11), `dd.mm.yyyy`, with the CEC's
 /// overrides applied.
 pub(crate) async fn claims_deadline(state: &AppState, election: &Election) -> Option<String> {
-    match crate::pages::election_calendar(state, election).await {
-        Ok(calendar) => calendar
-            .get("CAL-11")
-            .map(|d| d.date.strftime("%d.%m.%Y").to_string()),
-        Err(crate::pages::CalendarFail::Store(e)) => {
-            log_store_error(&e);
-            None
-        }
-        Err(crate::pages::CalendarFail::Calendar(e)) => {
-            tracing::error!(error = %e, "stored calendar overrides are invalid");
-            None
-        }
-    }
+    crate::kit::calendar::deadline_date(state, election, "CAL-11").await
 }
 
 /// "Not on any list": check the PIN, or file a claim at the PEC by CAL-11.
@@ -443,18 +429,23 @@ async fn lookup_page(
         }
         Ok(LookupOutcome::NoElection) => error_page(lang, StatusCode::NOT_FOUND, "not_found"),
         Err(e) => {
-            log_store_error(&e);
-            error_page(lang, crate::error::store_status(&e), e.code())
+            crate::kit::fail::log(&e);
+            error_page(lang, crate::kit::fail::store_status(&e), e.code())
         }
     }
 }
 
-/// The page and the gateway-facing SMS endpoint (the JSON API routes are in [`crate::api`]).
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/lookup", get(lookup_page))
-        .route("/sms/119", get(crate::sms::kannel))
-        .with_state(state)
+/// The page, the gateway-facing SMS endpoint, and the API (look-up and SMS webhook).
+pub(crate) fn feature() -> crate::features::Feature {
+    crate::features::Feature {
+        name: "lookup",
+        pages: Router::new()
+            .route("/lookup", get(lookup_page))
+            .route("/sms/119", get(crate::sms::kannel)),
+        api: utoipa_axum::router::OpenApiRouter::new()
+            .routes(utoipa_axum::routes!(voter_station))
+            .routes(utoipa_axum::routes!(crate::sms::webhook)),
+    }
 }
 
 // --- the API ---

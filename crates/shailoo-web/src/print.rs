@@ -11,10 +11,10 @@
 //!   never cached (`Cache-Control: no-store`), and the printing is logged with the user.
 
 use crate::AppState;
-use crate::auth;
-use crate::error::{log_store_error, store_status};
-use crate::i18n::Lang;
-use crate::pages::{PageCtx, error_page};
+use crate::kit::PageCtx;
+use crate::kit::fail::store_status;
+use crate::kit::i18n::Lang;
+use crate::kit::page::error_page;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -28,7 +28,7 @@ use shailoo_domain::{ElectionId, StationNumber};
 use shailoo_print::{StationList, Variant};
 
 /// The page routes; merged into the pages router.
-pub fn routes() -> Router<AppState> {
+fn routes() -> Router<AppState> {
     Router::new().route("/stations/{number}/voter-list.pdf", get(voter_list_pdf))
 }
 
@@ -78,7 +78,7 @@ async fn election_for(
 fn list_error(lang: Lang, e: VoterListError) -> Response {
     let status = match &e {
         VoterListError::Store(e) => {
-            log_store_error(e);
+            crate::kit::fail::log(e);
             store_status(e)
         }
         VoterListError::UnknownStation(_) | VoterListError::UnknownElection(_) => {
@@ -102,7 +102,7 @@ async fn voter_list_pdf(
     let Ok(number) = StationNumber::parse(&number) else {
         return error_page(lang, StatusCode::BAD_REQUEST, "bad_station_number");
     };
-    let staff = match auth::current_staff(&state, &headers).await {
+    let staff = match crate::kit::session::current_staff(&state, &headers).await {
         Ok(Some(s)) => s,
         Ok(None) => {
             let mut next = url::form_urlencoded::Serializer::new(String::new());
@@ -110,7 +110,7 @@ async fn voter_list_pdf(
             return Redirect::to(&format!("/login?{}", next.finish())).into_response();
         }
         Err(e) => {
-            log_store_error(&e);
+            crate::kit::fail::log(&e);
             return error_page(lang, store_status(&e), e.code());
         }
     };
@@ -123,7 +123,7 @@ async fn voter_list_pdf(
         Ok(Some(s)) => s,
         Ok(None) => return error_page(lang, StatusCode::NOT_FOUND, "unknown_station"),
         Err(e) => {
-            log_store_error(&e);
+            crate::kit::fail::log(&e);
             return error_page(lang, store_status(&e), e.code());
         }
     };
@@ -131,7 +131,7 @@ async fn voter_list_pdf(
         Ok(Some(e)) => e,
         Ok(None) => return error_page(lang, StatusCode::NOT_FOUND, "unknown_election"),
         Err(e) => {
-            log_store_error(&e);
+            crate::kit::fail::log(&e);
             return error_page(lang, store_status(&e), e.code());
         }
     };
@@ -176,4 +176,12 @@ async fn voter_list_pdf(
         pdf,
     )
         .into_response()
+}
+
+pub(crate) fn feature() -> crate::features::Feature {
+    crate::features::Feature {
+        name: "print",
+        pages: routes(),
+        api: utoipa_axum::router::OpenApiRouter::new(),
+    }
 }

@@ -21,19 +21,20 @@
 //! and the audit log, written by the use cases with the staff member as actor).
 
 use crate::AppState;
-use crate::auth::Staff;
-use crate::error::{log_store_error, store_status};
-use crate::i18n::Lang;
-use crate::pages::PageCtx;
-use crate::staff_page::{
-    Fail, PageResult, check_csrf, closed_message, fail, fmt_instant, require_staff, store_fail,
-};
+use crate::kit::PageCtx;
+use crate::kit::calendar::closed_message;
+use crate::kit::fail::store_status;
+use crate::kit::format::fmt_instant;
+use crate::kit::forms::{check_csrf, election_of};
+use crate::kit::i18n::Lang;
+use crate::kit::session::Staff;
+use crate::kit::{PageFail, PageResult};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -45,7 +46,6 @@ use shailoo_app::{Store, StoreError};
 use shailoo_domain::ElectionId;
 use shailoo_domain::calendar::{Action, Calendar};
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::territory::Election;
 use shailoo_generator::{FormatError, RegisterReader, RowError, RowErrorKind};
 use std::collections::{HashMap, VecDeque};
 use std::ops::ControlFlow;
@@ -60,7 +60,7 @@ pub const UPLOAD_LIMIT: usize = 4 << 30;
 const KEPT_JOBS: usize = 20;
 
 /// The page routes; merged into the pages router.
-pub fn routes() -> Router<AppState> {
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/register", get(page))
         .route(
@@ -296,7 +296,7 @@ enum Failure {
 impl Failure {
     fn from_voters(e: &VoterListError) -> Failure {
         if let VoterListError::Store(s) = e {
-            log_store_error(s);
+            crate::kit::fail::log(s);
         }
         Failure::Refused(e.code())
     }
@@ -417,27 +417,12 @@ async fn run_compile(store: Arc<dyn Store>, running: Running, election: Election
 // --- shared page plumbing (as in remote.rs) ---
 
 /// The register and the lists are the CEC's: other staff only look.
-fn require_cec(lang: Lang, staff: &Staff) -> Result<(), Fail> {
+fn require_cec(lang: Lang, staff: &Staff) -> Result<(), PageFail> {
     if staff.actor().is_cec_admin() {
         Ok(())
     } else {
-        Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"))
+        Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"))
     }
-}
-
-/// The election the page is about: the one named, else the first one.
-async fn election_of(state: &AppState, lang: Lang, wanted: Option<&str>) -> Result<Election, Fail> {
-    let all = state
-        .store
-        .elections()
-        .await
-        .map_err(|e| store_fail(lang, &e))?;
-    let wanted = wanted.map(str::trim).filter(|w| !w.is_empty());
-    let found = match wanted {
-        Some(id) => all.into_iter().find(|e| e.id.as_str() == id),
-        None => all.into_iter().next(),
-    };
-    found.ok_or_else(|| fail(lang, StatusCode::NOT_FOUND, "not_found"))
 }
 
 /// A refusal in the reader's language; the calendar's names its rule (CAL-02, CAL-12).
@@ -463,13 +448,7 @@ fn status_of(e: &VoterListError) -> StatusCode {
 }
 
 fn render(t: &impl Template, status: StatusCode) -> PageResult {
-    let html = t.render().map_err(|e| {
-        tracing::error!(error = %e, "template rendering failed");
-        Fail(Box::new(
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response(),
-        ))
-    })?;
-    Ok((status, Html(html)).into_response())
+    Ok(crate::kit::render(status, t))
 }
 
 // --- the status page ---
@@ -587,7 +566,7 @@ async fn render_page(
     let lang = ctx.lang;
     let election = election_of(state, lang, wanted).await?;
     let store = &*state.store;
-    let sf = |e: StoreError| store_fail(lang, &e);
+    let sf = |e: StoreError| PageFail::refused(lang, &e);
     let imports = store.register_imports(10).await.map_err(sf)?;
     let list = store.voter_list_state(&election.id).await.map_err(sf)?;
     let councils = store
@@ -599,8 +578,8 @@ async fn render_page(
     let calendar = voters::calendar_of(store, &election.id)
         .await
         .map_err(|e| match e {
-            VoterListError::Store(s) => store_fail(lang, &s),
-            other => fail(lang, status_of(&other), other.code()),
+            VoterListError::Store(s) => PageFail::refused(lang, &s),
+            other => PageFail::new(lang, status_of(&other), other.code()),
         })?;
     let now = state.now();
     let due = posting_due(&calendar);
@@ -695,12 +674,10 @@ async fn render_page(
 async fn page(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    require_staff(&state, lang, &headers, &uri).await?;
+    ctx.require_staff()?;
     let notice = q
         .get("done")
         .filter(|d| ["published", "posted", "posted_late", "frozen"].contains(&d.as_str()))
@@ -712,15 +689,20 @@ async fn page(
 // --- upload ---
 
 /// A text field of the form, at most 1 KiB (a token, an id, a checkbox).
-async fn small_text(lang: Lang, mut field: Field<'_>) -> Result<String, Fail> {
+async fn small_text(lang: Lang, mut field: Field<'_>) -> Result<String, PageFail> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| upload_fail(lang, &e))? {
         bytes.extend_from_slice(&chunk);
         if bytes.len() > 1024 {
-            return Err(fail(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form"));
+            return Err(PageFail::new(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_form",
+            ));
         }
     }
-    String::from_utf8(bytes).map_err(|_| fail(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form"))
+    String::from_utf8(bytes)
+        .map_err(|_| PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form"))
 }
 
 /// The status and code of a broken upload: too large, or cut off / malformed.
@@ -732,10 +714,10 @@ fn upload_error(e: &MultipartError) -> (StatusCode, &'static str) {
     }
 }
 
-fn upload_fail(lang: Lang, e: &MultipartError) -> Fail {
+fn upload_fail(lang: Lang, e: &MultipartError) -> PageFail {
     let (status, code) = upload_error(e);
     tracing::debug!(error = %e, "register upload failed");
-    fail(lang, status, code)
+    PageFail::new(lang, status, code)
 }
 
 /// The file's name as the history shows it: the last path component, printable, bounded.
@@ -787,14 +769,13 @@ async fn upload(
     State(state): State<AppState>,
     ctx: PageCtx,
     headers: HeaderMap,
-    uri: Uri,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     require_cec(lang, &staff)?;
     let Ok(mut multipart) = multipart else {
-        return Err(fail(
+        return Err(PageFail::new(
             lang,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "register_not_multipart",
@@ -829,7 +810,7 @@ async fn upload(
             "compile" => compile = !small_text(lang, field).await?.is_empty(),
             "file" if received.is_none() => {
                 if !csrf_ok {
-                    return Err(fail(lang, StatusCode::FORBIDDEN, "csrf_failed"));
+                    return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed"));
                 }
                 let has_name = field.file_name().is_some_and(|n| !n.trim().is_empty());
                 let source = source_name(field.file_name());
@@ -867,7 +848,7 @@ async fn upload(
                     }
                     Err((status, code)) => {
                         running.finish(Outcome::Failed(Failure::Upload(code)));
-                        return Err(fail(lang, status, code));
+                        return Err(PageFail::new(lang, status, code));
                     }
                 }
             }
@@ -876,7 +857,7 @@ async fn upload(
         }
     }
     if !csrf_ok {
-        return Err(fail(lang, StatusCode::FORBIDDEN, "csrf_failed"));
+        return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed"));
     }
     let Some((running, path)) = received else {
         let m = lang.error("register_no_file");
@@ -930,12 +911,10 @@ struct ActionInput {
 async fn compile_now(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Form(input): Form<ActionInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     check_csrf(lang, &staff, input.csrf.as_deref())?;
     require_cec(lang, &staff)?;
     let election = election_of(&state, lang, input.election.as_deref()).await?;
@@ -971,12 +950,10 @@ async fn compile_now(
 async fn step(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Form(input): Form<ActionInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     check_csrf(lang, &staff, input.csrf.as_deref())?;
     require_cec(lang, &staff)?;
     let election = election_of(&state, lang, input.election.as_deref()).await?;
@@ -984,7 +961,13 @@ async fn step(
         Some("published") => ListStep::Published,
         Some("posted") => ListStep::Posted,
         Some("frozen") => ListStep::Frozen,
-        _ => return Err(fail(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form")),
+        _ => {
+            return Err(PageFail::new(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_form",
+            ));
+        }
     };
     let actor = staff.actor();
     match voters::take_step(
@@ -1009,7 +992,7 @@ async fn step(
         }
         Err(e) => {
             if let VoterListError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = refusal(lang, &e);
             render_page(
@@ -1133,19 +1116,17 @@ fn compile_counts(lang: Lang, c: &CompileReport) -> (Vec<CountLine>, Vec<CountLi
 async fn job_page(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<String>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     // A failure may quote a row of the register (personal data): the CEC's eyes only.
     require_cec(lang, &staff)?;
     let job = id
         .parse::<u64>()
         .ok()
         .and_then(|id| state.register_jobs.get(id))
-        .ok_or_else(|| fail(lang, StatusCode::NOT_FOUND, "not_found"))?;
+        .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"))?;
     let p = job.snapshot();
     let title = match job.kind {
         JobKind::Import if p.compile => lang.t_args(
@@ -1262,6 +1243,14 @@ async fn job_page(
         ctx,
     };
     render(&t, StatusCode::OK)
+}
+
+pub(crate) fn feature() -> crate::features::Feature {
+    crate::features::Feature {
+        name: "register",
+        pages: routes(),
+        api: utoipa_axum::router::OpenApiRouter::new(),
+    }
 }
 
 #[cfg(test)]

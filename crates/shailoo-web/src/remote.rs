@@ -10,17 +10,19 @@
 //! permission is the 403 error page.
 
 use crate::AppState;
-use crate::auth::Staff;
-use crate::error::{ApiError, ApiLang, ErrorBody, log_store_error, store_status};
-use crate::i18n::Lang;
-use crate::pages::PageCtx;
-use crate::staff_page::{
-    Fail, PageResult, check_csrf, closed_message, fail, fmt_instant, require_staff,
-};
+use crate::kit::PageCtx;
+use crate::kit::calendar::closed_message;
+use crate::kit::fail::store_status;
+use crate::kit::format::fmt_instant;
+use crate::kit::forms::{check_csrf, election_of};
+use crate::kit::i18n::Lang;
+use crate::kit::session::Staff;
+use crate::kit::{ApiError, ApiLang, ErrorBody};
+use crate::kit::{PageFail, PageResult};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -28,13 +30,12 @@ use shailoo_app::remote::{
     self as app, ApplicationFilter, ApplicationStatus, Decision, RemoteVotingError,
 };
 use shailoo_app::users::Role;
-use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// The page routes; merged into the pages router.
-pub fn routes() -> Router<AppState> {
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/remote-voting", get(page).post(file))
         .route("/remote-voting/{id}/decision", post(decide))
@@ -42,9 +43,9 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// PEC members see nothing here: remote voting is decided above the precinct.
-fn require_role(lang: Lang, staff: &Staff) -> Result<(), Fail> {
+fn require_role(lang: Lang, staff: &Staff) -> Result<(), PageFail> {
     if staff.user.role == Role::PecMember {
-        Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"))
+        Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"))
     } else {
         Ok(())
     }
@@ -121,23 +122,6 @@ struct RemoteTemplate {
     is_cec: bool,
 }
 
-/// The election the page is about: `?election=`, else the first one.
-async fn election_of(
-    state: &AppState,
-    lang: Lang,
-    wanted: Option<&String>,
-) -> Result<Election, Fail> {
-    let all = state.store.elections().await.map_err(|e| {
-        log_store_error(&e);
-        fail(lang, store_status(&e), e.code())
-    })?;
-    let found = match wanted {
-        Some(id) => all.into_iter().find(|e| e.id.as_str() == id.as_str()),
-        None => all.into_iter().next(),
-    };
-    found.ok_or_else(|| fail(lang, StatusCode::NOT_FOUND, "not_found"))
-}
-
 async fn render_page(
     state: &AppState,
     ctx: PageCtx,
@@ -149,8 +133,8 @@ async fn render_page(
 ) -> PageResult {
     let lang = ctx.lang;
     let store_fail = |e: shailoo_app::StoreError| {
-        log_store_error(&e);
-        fail(lang, store_status(&e), e.code())
+        crate::kit::fail::log(&e);
+        PageFail::new(lang, store_status(&e), e.code())
     };
     let filter = ApplicationFilter {
         status: q.get("status").and_then(|s| ApplicationStatus::parse(s)),
@@ -220,26 +204,18 @@ async fn render_page(
         is_cec: ctx.staff.as_ref().is_some_and(|s| s.is_cec_admin),
         ctx,
     };
-    let html = t.render().map_err(|e| {
-        tracing::error!(error = %e, "template rendering failed");
-        Fail(Box::new(
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response(),
-        ))
-    })?;
-    Ok((status, Html(html)).into_response())
+    Ok(crate::kit::render(status, &t))
 }
 
 async fn page(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     require_role(lang, &staff)?;
-    let election = election_of(&state, lang, q.get("election")).await?;
+    let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
     let notice = q.get("done").map(|d| lang.t(&format!("remote-done-{d}")));
     render_page(&state, ctx, &election.id, &q, StatusCode::OK, notice, None).await
 }
@@ -255,15 +231,13 @@ struct FileInput {
 async fn file(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Form(input): Form<FileInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     check_csrf(lang, &staff, input.csrf.as_deref())?;
     require_role(lang, &staff)?;
-    let election = election_of(&state, lang, input.election.as_ref()).await?;
+    let election = election_of(&state, lang, input.election.as_deref()).await?;
     let pin_text = input.pin.unwrap_or_default();
     let q = HashMap::from([("pin".to_owned(), pin_text.clone())]);
     let Ok(pin) = Pin::parse(pin_text.trim()) else {
@@ -312,10 +286,12 @@ async fn file(
             election.id
         ))
         .into_response()),
-        Err(RemoteVotingError::Forbidden) => Err(fail(lang, StatusCode::FORBIDDEN, "forbidden")),
+        Err(RemoteVotingError::Forbidden) => {
+            Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"))
+        }
         Err(e) => {
             if let RemoteVotingError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = refusal(lang, &e);
             render_page(&state, ctx, &election.id, &q, status_of(&e), None, Some(m)).await
@@ -334,16 +310,14 @@ struct DecisionInput {
 async fn decide(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<i64>,
     Form(input): Form<DecisionInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     check_csrf(lang, &staff, input.csrf.as_deref())?;
     require_role(lang, &staff)?;
-    let election = election_of(&state, lang, input.election.as_ref()).await?;
+    let election = election_of(&state, lang, input.election.as_deref()).await?;
     let decision = match input.action.as_deref() {
         Some("approve") => Decision::Approve {
             default_capacity: app::default_capacity(),
@@ -352,7 +326,13 @@ async fn decide(
             reason: input.reason.unwrap_or_default(),
         },
         Some("cancel") => Decision::Cancel,
-        _ => return Err(fail(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form")),
+        _ => {
+            return Err(PageFail::new(
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_form",
+            ));
+        }
     };
     let done = match decision {
         Decision::Approve { .. } => "approved",
@@ -375,13 +355,15 @@ async fn decide(
             election.id
         ))
         .into_response()),
-        Err(RemoteVotingError::Forbidden) => Err(fail(lang, StatusCode::FORBIDDEN, "forbidden")),
+        Err(RemoteVotingError::Forbidden) => {
+            Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"))
+        }
         Err(RemoteVotingError::UnknownApplication(_)) => {
-            Err(fail(lang, StatusCode::NOT_FOUND, "not_found"))
+            Err(PageFail::new(lang, StatusCode::NOT_FOUND, "not_found"))
         }
         Err(e) => {
             if let RemoteVotingError::Store(s) = &e {
-                log_store_error(s);
+                crate::kit::fail::log(s);
             }
             let m = refusal(lang, &e);
             let q = HashMap::new();
@@ -401,17 +383,15 @@ struct CapacityInput {
 async fn capacity(
     State(state): State<AppState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    uri: Uri,
     Form(input): Form<CapacityInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = require_staff(&state, lang, &headers, &uri).await?;
+    let staff = ctx.require_staff()?.clone();
     check_csrf(lang, &staff, input.csrf.as_deref())?;
     if !staff.actor().is_cec_admin() {
-        return Err(fail(lang, StatusCode::FORBIDDEN, "forbidden"));
+        return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden"));
     }
-    let election = election_of(&state, lang, input.election.as_ref()).await?;
+    let election = election_of(&state, lang, input.election.as_deref()).await?;
     let station = input
         .station
         .and_then(|s| s.trim().parse::<u32>().ok())
@@ -473,7 +453,7 @@ pub struct RemoteStationCountDto {
 /// Applications per remote-voting station of an election: awaiting decision, approved, and
 /// places (VOT-07).
 #[utoipa::path(get, path = "/api/v1/elections/{id}/remote-voting/stations", tag = "elections",
-    params(("id" = String, Path, description = "Election id, e.g. `local-2024`"), crate::api::LangQuery),
+    params(("id" = String, Path, description = "Election id, e.g. `local-2024`"), crate::kit::LangQuery),
     responses(
         (status = 200, description = "One entry per remote-voting station, by number", body = Vec<RemoteStationCountDto>),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -508,4 +488,13 @@ pub async fn api_station_counts(
             })
             .collect(),
     ))
+}
+
+pub(crate) fn feature() -> crate::features::Feature {
+    crate::features::Feature {
+        name: "remote",
+        pages: routes(),
+        api: utoipa_axum::router::OpenApiRouter::new()
+            .routes(utoipa_axum::routes!(api_station_counts)),
+    }
 }

@@ -46,11 +46,11 @@
 //! with the claims deadline (CAL-11), a sender over the limit a polite request to wait.
 
 use crate::AppState;
-use crate::auth::same_secret;
-use crate::error::{ApiError, ApiLang, ErrorBody, log_store_error};
-use crate::i18n::Lang;
+use crate::kit::i18n::Lang;
+use crate::kit::rate_limit::Decision;
+use crate::kit::session::same_secret;
+use crate::kit::{ApiError, ApiLang, ErrorBody};
 use crate::lookup::{ClientAddr, tag};
-use crate::rate_limit::Decision;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
@@ -295,7 +295,7 @@ pub async fn answer(state: &AppState, sender: &str, text: &str) -> Reply {
             reply(lang, Outcome::NotFound, lang.t("sms-not-found-undated"))
         }
         Err(e) => {
-            log_store_error(&e);
+            crate::kit::fail::log(&e);
             reply(lang, Outcome::Unavailable, lang.t("sms-unavailable"))
         }
     }
@@ -336,7 +336,7 @@ fn plain(status: StatusCode, body: String) -> Response {
 }
 
 /// `GET /sms/119?sender=…&text=…[&token=…]`: Kannel `sms-service` style, the reply is the body.
-pub async fn kannel(
+pub(crate) async fn kannel(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
@@ -411,7 +411,7 @@ pub struct SmsOut {
         (status = 429, description = "Too many messages from this address (no gateway token configured)", body = ErrorBody),
         (status = 503, description = "Database unavailable; `reply` says to try later", body = SmsOut),
     ))]
-pub async fn webhook(
+pub(crate) async fn webhook(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
     ClientAddr(ip): ClientAddr,
