@@ -18,6 +18,7 @@
 use crate::AppState;
 use crate::kit::PageCtx;
 use crate::kit::calendar::closed_message;
+use crate::kit::client::ClientIp;
 use crate::kit::fail::store_status;
 use crate::kit::format::fmt_instant;
 use crate::kit::forms::{FileTooLarge, MultipartForm};
@@ -26,7 +27,7 @@ use crate::kit::rate_limit::{Decision, KeyedLimiter, RateLimit, client_key};
 use crate::kit::render;
 use crate::kit::session::{add_cookie, random_token, same_secret};
 use crate::kit::{PageFail, PageResult};
-use crate::lookup::{ClientAddr, not_found_message, pin_tag};
+use crate::lookup::{not_found_message, pin_tag};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::FormRejection;
@@ -348,7 +349,7 @@ fn retry_after(mut r: Response, after: Duration) -> Response {
 async fn sign_in(
     State(state): State<AppState>,
     ctx: PageCtx,
-    ClientAddr(ip): ClientAddr,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     form: Result<Form<SignInInput>, FormRejection>,
 ) -> PageResult {

@@ -21,7 +21,6 @@ mod register;
 mod remote;
 pub mod rules;
 mod setup;
-pub mod sms;
 
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
@@ -40,7 +39,7 @@ pub use cabinet::CabinetConfig;
 pub use kit::codes::ERROR_CODES;
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
-pub use lookup::{BadAddressList, LookupConfig};
+pub use lookup::{BadAddressList, LookupConfig, sms};
 pub use ops::metrics_handle;
 
 /// "Now", injectable so that tests can fix the time the calendar and sessions see.

@@ -25,6 +25,8 @@
 
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -234,6 +236,14 @@ impl IpLimiter {
     pub fn limit(&self) -> RateLimit {
         self.limiter.limit()
     }
+}
+
+/// Tells a limited client when to come back: `Retry-After` in whole seconds, rounded up so
+/// that retrying at the announced time succeeds, and at least one.
+pub(crate) fn set_retry_after(r: &mut Response, after: Duration) {
+    let secs = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
 }
 
 /// Parses a list of addresses separated by commas or whitespace (`127.0.0.1, ::1`).

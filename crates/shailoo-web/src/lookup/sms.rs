@@ -46,11 +46,12 @@
 //! with the claims deadline (CAL-11), a sender over the limit a polite request to wait.
 
 use crate::AppState;
+use crate::kit::client::ClientIp;
 use crate::kit::i18n::Lang;
-use crate::kit::rate_limit::Decision;
+use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::session::same_secret;
 use crate::kit::{ApiError, ApiLang, ErrorBody};
-use crate::lookup::{ClientAddr, tag};
+use crate::lookup::{claims_deadline, tag};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
@@ -285,7 +286,7 @@ pub async fn answer(state: &AppState, sender: &str, text: &str) -> Reply {
             reply(lang, Outcome::Found, text)
         }
         Ok(LookupOutcome::NotOnList { election }) => {
-            let text = match crate::lookup::claims_deadline(state, &election).await {
+            let text = match claims_deadline(state, &election).await {
                 Some(date) => lang.t_args("sms-not-found", &[("date", date)]),
                 None => lang.t("sms-not-found-undated"),
             };
@@ -338,7 +339,7 @@ fn plain(status: StatusCode, body: String) -> Response {
 /// `GET /sms/119?sender=…&text=…[&token=…]`: Kannel `sms-service` style, the reply is the body.
 pub(crate) async fn kannel(
     State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -358,9 +359,7 @@ pub(crate) async fn kannel(
             StatusCode::TOO_MANY_REQUESTS,
             lang.unwrap_or(Lang::Ky).t("sms-rate-limited"),
         );
-        if let Ok(v) = HeaderValue::from_str(&after.as_secs().max(1).to_string()) {
-            r.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+        set_retry_after(&mut r, after);
         return r;
     }
     if sender.is_empty() {
@@ -414,7 +413,7 @@ pub struct SmsOut {
 pub(crate) async fn webhook(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-    ClientAddr(ip): ClientAddr,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Result<Json<SmsIn>, JsonRejection>,
 ) -> Response {
@@ -424,9 +423,7 @@ pub(crate) async fn webhook(
     if let Some(after) = address_limit(&state, ip) {
         let mut r =
             ApiError::new(lang, StatusCode::TOO_MANY_REQUESTS, "rate_limited").into_response();
-        if let Ok(v) = HeaderValue::from_str(&after.as_secs().max(1).to_string()) {
-            r.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+        set_retry_after(&mut r, after);
         return r;
     }
     let Ok(Json(sms)) = body else {
