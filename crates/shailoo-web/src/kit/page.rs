@@ -223,3 +223,37 @@ pub(crate) struct Choice {
     pub label: String,
     pub selected: bool,
 }
+
+/// What a page says besides its data: its status, a notice after a step was taken, or why a
+/// step was refused (the page is shown again with the reason above the form).
+pub(crate) struct Feedback {
+    pub status: StatusCode,
+    pub notice: Option<String>,
+    pub message: Option<String>,
+}
+
+impl Feedback {
+    /// 200, with a notice when a step was just taken.
+    pub(crate) fn ok(notice: Option<String>) -> Feedback {
+        Feedback {
+            status: StatusCode::OK,
+            notice,
+            message: None,
+        }
+    }
+
+    /// A step refused by the page itself (a field that does not parse).
+    pub(crate) fn refused(status: StatusCode, message: String) -> Feedback {
+        Feedback {
+            status,
+            notice: None,
+            message: Some(message),
+        }
+    }
+
+    /// A step refused by a use case (logged first when a store failure is behind it).
+    pub(crate) fn of(lang: Lang, refusal: &impl Refusal) -> Feedback {
+        log(refusal);
+        Feedback::refused(refusal.status(), refusal.message(lang))
+    }
+}
