@@ -23,6 +23,7 @@ mod privacy;
 mod service;
 pub mod sms;
 
+pub(crate) use page::{StationView, station_view};
 pub(crate) use privacy::{pin_tag, redacted_span, tag};
 pub(crate) use service::LookupService;
 pub use service::{BadAddressList, LookupConfig};
