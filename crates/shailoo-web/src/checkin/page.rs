@@ -33,13 +33,12 @@ pub(super) struct CheckInForm {
     election: Option<String>,
 }
 
-/// The signed-in staff member allowed at this station (a commission covering its PEC), with
-/// the form's CSRF token checked when there is a form.
+/// The signed-in staff member, if their commission covers the station's PEC (the form's CSRF
+/// token is checked after that, by the caller).
 async fn staff_for_station(
     state: &AppState,
     ctx: &PageCtx,
     number: &str,
-    csrf: Option<Option<&str>>,
 ) -> Result<(Actor, StationNumber), PageFail> {
     let lang = ctx.lang;
     let number = StationNumber::parse(number)
@@ -59,9 +58,6 @@ async fn staff_for_station(
     let actor = staff.actor();
     if !actor.covers(&chain) {
         return Err(PageFail::forbidden(lang));
-    }
-    if let Some(token) = csrf {
-        ctx.require_staff_csrf(token)?;
     }
     Ok((actor, number))
 }
@@ -101,7 +97,7 @@ pub(super) async fn page_get(
     ctx: PageCtx,
     Path(number): Path<String>,
 ) -> PageResult {
-    let (_, station) = staff_for_station(&state, &ctx, &number, None).await?;
+    let (_, station) = staff_for_station(&state, &ctx, &number).await?;
     let election = election_for(&state, None).await.ok().flatten();
     let t = page(&state, ctx, station, election, None).await;
     Ok(render(StatusCode::OK, &t))
@@ -155,8 +151,8 @@ pub(super) async fn page_post(
     let Ok(Form(input)) = form else {
         return Err(PageFail::bad_form(lang));
     };
-    let csrf = Some(input.csrf.as_deref());
-    let (actor, station) = staff_for_station(&state, &ctx, &number, csrf).await?;
+    let (actor, station) = staff_for_station(&state, &ctx, &number).await?;
+    ctx.require_staff_csrf(input.csrf.as_deref())?;
     let election = election_for(&state, input.election.as_deref())
         .await
         .or_page(lang)?

@@ -59,17 +59,13 @@ struct RemoteTemplate {
     is_cec: bool,
 }
 
-/// The staff member of a POST with its CSRF token, if remote voting is theirs: PEC members see
-/// nothing here, remote voting is decided above the precinct.
-fn tec_or_cec(ctx: &PageCtx, csrf: Option<Option<&str>>) -> Result<Staff, PageFail> {
-    let staff = match csrf {
-        Some(token) => ctx.require_staff_csrf(token)?,
-        None => ctx.require_staff()?,
-    };
+/// The account, if remote voting is its business: PEC members see nothing here, remote voting
+/// is decided above the precinct.
+fn tec_or_cec(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
     if staff.user.role == Role::PecMember {
-        Err(PageFail::forbidden(ctx.lang))
+        Err(PageFail::forbidden(lang))
     } else {
-        Ok(staff.clone())
+        Ok(staff.actor())
     }
 }
 
@@ -178,7 +174,7 @@ pub(super) async fn page(
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    tec_or_cec(&ctx, None)?;
+    tec_or_cec(lang, ctx.require_staff()?)?;
     let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
     let notice = q.get("done").map(|d| lang.t(&format!("remote-done-{d}")));
     render_page(&state, ctx, &election.id, &q, Feedback::ok(notice)).await
@@ -199,7 +195,7 @@ pub(super) async fn file(
     Form(input): Form<FileInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = tec_or_cec(&ctx, Some(input.csrf.as_deref()))?;
+    let actor = tec_or_cec(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let election = election_of(&state, lang, input.election.as_deref()).await?;
     let pin_text = input.pin.unwrap_or_default();
     let q = HashMap::from([("pin".to_owned(), pin_text.clone())]);
@@ -212,7 +208,6 @@ pub(super) async fn file(
         let feedback = refused("error-remote_not_remote_station");
         return render_page(&state, ctx, &election.id, &q, feedback).await;
     };
-    let actor = staff.actor();
     let filed = app::file(
         &*state.store,
         &actor,
@@ -241,7 +236,7 @@ pub(super) async fn decide(
     Form(input): Form<DecisionInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = tec_or_cec(&ctx, Some(input.csrf.as_deref()))?;
+    let actor = tec_or_cec(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let election = election_of(&state, lang, input.election.as_deref()).await?;
     let (decision, done) = match input.action.as_deref() {
         Some("approve") => (
@@ -262,7 +257,6 @@ pub(super) async fn decide(
             return Err(PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, code));
         }
     };
-    let actor = staff.actor();
     let decided = app::decide(
         &*state.store,
         &actor,
@@ -297,7 +291,7 @@ pub(super) async fn capacity(
     Form(input): Form<CapacityInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let actor: Actor = ctx.require_staff_csrf(input.csrf.as_deref())?.actor();
+    let actor = ctx.require_staff_csrf(input.csrf.as_deref())?.actor();
     if !actor.is_cec_admin() {
         return Err(PageFail::forbidden(lang));
     }

@@ -26,8 +26,8 @@ pub fn explain_step(lang: Lang, step: &Step) -> String {
         | Step::NoListQualified
         | Step::Quota { .. }
         | Step::WholeSeats { .. }
-        | Step::CandidatesCap { .. }
-        | Step::RemainderSeat { .. }
+        | Step::CandidatesCap { .. } => quota_args(lang, step),
+        Step::RemainderSeat { .. }
         | Step::RemainderRound { .. }
         | Step::LotsApplied { .. }
         | Step::LotsRequired { .. }
@@ -41,8 +41,8 @@ pub fn explain_step(lang: Lang, step: &Step) -> String {
     lang.t_args(&key, &args)
 }
 
-/// The arguments of a step of a party-list allocation (city councils).
-fn list_args(lang: Lang, step: &Step) -> Args {
+/// The arguments of a step up to the whole seats of a party-list allocation (city councils).
+fn quota_args(lang: Lang, step: &Step) -> Args {
     match step {
         Step::AgainstAll { votes } => vec![("votes", n(votes))],
         Step::Threshold {
@@ -100,6 +100,14 @@ fn list_args(lang: Lang, step: &Step) -> Args {
             ("entitled", n(entitled)),
             ("candidates", n(candidates)),
         ],
+        _ => Vec::new(),
+    }
+}
+
+/// The arguments of a step after the whole seats of a party-list allocation: remainders,
+/// lots, the seats of each list.
+fn list_args(lang: Lang, step: &Step) -> Args {
+    match step {
         Step::RemainderSeat {
             seat,
             list,
