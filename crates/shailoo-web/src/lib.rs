@@ -131,7 +131,7 @@ impl AppState {
     }
 }
 
-/// The whole application: the pages and the API of every feature ([`features::all`]), the
+/// The whole application: the pages and the API of every feature (`features::all`), the
 /// stylesheet, and the layers every response gets.
 pub fn router(state: AppState) -> Router {
     let (pages, api) = features::routes();

@@ -11,6 +11,10 @@
 //! The folder also renders the steps of a seat allocation ([`Step`], messages
 //! `seats-step-<code>`) in the three languages: the page shows two worked examples, and the
 //! results pages will use the same renderer.
+//!
+//! [`Line::ALL`]: shailoo_domain::protocol::Line::ALL
+//! [`RuleParameters::catalogue`]: shailoo_domain::params::RuleParameters::catalogue
+//! [`Step`]: shailoo_apportionment::Step
 
 //!
 //! * `catalogue.rs`: what the system checks and the parameters in force, for the page and the
