@@ -6,6 +6,10 @@
 //! tests drive with `oneshot` or bind to port 0, and [`serve`] runs it until a shutdown future
 //! resolves. Nothing here reads the environment or holds a global, except the Prometheus
 //! recorder, which the `metrics` crate only allows once per process (see [`metrics_handle`]).
+//!
+//! Each capability is a folder (`setup/`, `claims/`, `districts/`…) on the shared kit
+//! (`kit/`: page context, failures, forms, formatting); `features.rs` lists them, and the router
+//! and the OpenAPI document are built from that list. ARCHITECTURE.md has the map.
 
 mod accounts;
 mod cabinet;

@@ -154,7 +154,7 @@ pub(super) async fn api_turnout(
     let t = app::turnout(state.store.as_ref(), &id)
         .await
         .map_err(|e| match e {
-            CheckInError::Store(e) => ApiError::store(lang, e),
+            e @ CheckInError::Store(_) => ApiError::refused(lang, &e),
             _ => ApiError::not_found(lang),
         })?;
     Ok(Json(TurnoutDto {

@@ -180,11 +180,6 @@ impl ApiError {
         log(refusal);
         Self::new(lang, refusal.status(), refusal.error_code())
     }
-
-    /// A store failure.
-    pub(crate) fn store(lang: Lang, e: StoreError) -> Self {
-        Self::refused(lang, &e)
-    }
 }
 
 impl IntoResponse for ApiError {
@@ -229,5 +224,45 @@ impl<T, E: Refusal> OrRefused<T> for Result<T, E> {
     }
     fn or_api(self, lang: Lang) -> Result<T, ApiError> {
         self.map_err(|e| ApiError::refused(lang, &e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body of a response that is already complete (the error page, a JSON error).
+    fn body(r: Response) -> String {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        rt.block_on(async {
+            axum::body::to_bytes(r.into_body(), usize::MAX)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+        })
+    }
+
+    #[test]
+    fn one_refusal_reads_the_same_on_a_page_and_in_the_api() {
+        let down = StoreError::Unavailable("gone".into());
+        let page = PageFail::refused(Lang::En, &down).into_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body(page).contains(&Lang::En.error("db_unavailable")));
+        let api = ApiError::refused(Lang::Ru, &down).into_response();
+        assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let json: serde_json::Value =
+            serde_json::from_str(&body(api)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json["error"]["code"], "db_unavailable");
+        assert_eq!(json["error"]["message"], Lang::Ru.error("db_unavailable"));
+        let corrupt: Result<(), StoreError> = Err(StoreError::Corrupt("x".into()));
+        let Err(fail) = corrupt.or_page(Lang::Ky) else {
+            panic!("an error");
+        };
+        assert_eq!(
+            fail.into_response().status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }
