@@ -17,6 +17,7 @@ use crate::users::{NewUser, Session, User, Username};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::date;
+use shailoo_domain::address::territory_chain;
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
     PollingStation, Setup, StationArea, Territory, TerritoryKind,
@@ -143,6 +144,11 @@ impl SetupStore for FakeStore {
     async fn territory(&self, id: &TerritoryId) -> Result<Option<Territory>, StoreError> {
         let s = self.state.lock().unwrap();
         Ok(s.territories.iter().find(|t| &t.id == id).cloned())
+    }
+    async fn territory_chain(&self, id: &TerritoryId) -> Result<Vec<Territory>, StoreError> {
+        let s = self.state.lock().unwrap();
+        let chain = territory_chain(id, |t| s.territories.iter().find(|x| &x.id == t));
+        Ok(chain.into_iter().cloned().collect())
     }
     async fn territory_children(
         &self,

@@ -93,6 +93,9 @@ pub trait SetupStore: Send + Sync {
     async fn elections(&self) -> Result<Vec<Election>, StoreError>;
     async fn election(&self, id: &ElectionId) -> Result<Option<Election>, StoreError>;
     async fn territory(&self, id: &TerritoryId) -> Result<Option<Territory>, StoreError>;
+    /// The territory and its ancestors up to the top, itself first (a station's address
+    /// names them: `shailoo_domain::address`). Empty for an unknown id.
+    async fn territory_chain(&self, id: &TerritoryId) -> Result<Vec<Territory>, StoreError>;
     /// The children of a territory (top level when `None`), ordered by name.
     async fn territory_children(
         &self,
@@ -425,9 +428,9 @@ pub fn check_override(
     Ok(previous)
 }
 
-/// Moves one deadline of an election at `now` ([`Power::OverrideDeadline`]): checked with [`check_override`]
-/// under the store's write lock, stored with its audit entry (`calendar_override_set`, before
-/// and after).
+/// Moves one deadline of an election at `now` ([`Power::OverrideDeadline`]): checked with
+/// [`check_override`] under the store's write lock, stored with its audit entry
+/// (`calendar_override_set`, before and after).
 pub async fn override_deadline<S: SetupStore + ?Sized>(
     store: &S,
     actor: &Actor,

@@ -135,6 +135,12 @@ fn page<T>(items: Vec<T>, total: i64, request: &PageRequest) -> Result<Page<T>, 
 
 const TERRITORY_COLUMNS: &str =
     "SELECT id, kind, parent, name_ky, name_ru, name_en FROM territories";
+/// A territory's ancestors are the territories whose path starts its path; the longest path
+/// (the territory itself) first.
+pub(crate) const TERRITORY_CHAIN: &str = "SELECT t.id, t.kind, t.parent, t.name_ky, \
+     t.name_ru, t.name_en FROM territories s \
+     JOIN territories t ON substr(s.path, 1, length(t.path)) = t.path \
+     WHERE s.id = $1 ORDER BY length(t.path) DESC";
 const COUNCIL_COLUMNS: &str = "c.id, c.kind, c.territory, c.name_ky, c.name_ru, c.name_en, c.seats";
 const COMMISSION_COLUMNS: &str =
     "c.id, c.level, c.parent, c.territory, c.name_ky, c.name_ru, c.name_en";
@@ -466,6 +472,17 @@ impl SetupStore for Db {
                 .map_err(db_err)?
         });
         row.map(TerritoryRow::into_domain).transpose()
+    }
+
+    async fn territory_chain(&self, id: &TerritoryId) -> Result<Vec<Territory>, StoreError> {
+        let rows: Vec<TerritoryRow> = on_db!(self, |pool, d| {
+            sqlx::query_as(TERRITORY_CHAIN)
+                .bind(id.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.into_iter().map(TerritoryRow::into_domain).collect()
     }
 
     async fn territory_children(

@@ -520,6 +520,24 @@ async fn a_setup_reads_back_equal(ctx: Ctx) {
             .expect("chain")
             .is_empty()
     );
+    // A village up to its region, itself first (a station's address names them).
+    let t = &setup.territories;
+    assert_eq!(
+        db.territory_chain(&tid("lebedinovka"))
+            .await
+            .expect("chain"),
+        [t[3].clone(), t[2].clone(), t[1].clone(), t[0].clone()]
+    );
+    assert_eq!(
+        db.territory_chain(&tid("bishkek")).await.expect("chain"),
+        [t[4].clone()]
+    );
+    assert!(
+        db.territory_chain(&tid("nowhere"))
+            .await
+            .expect("chain")
+            .is_empty()
+    );
 
     let totals = db.totals().await.expect("totals");
     assert_eq!((totals.councils_city, totals.councils_aiyl), (2, 1));
