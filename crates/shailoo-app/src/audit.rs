@@ -4,12 +4,17 @@
 //! after. Its hash covers those fields and the previous entry's hash, so altering or removing any
 //! stored row breaks the chain at that row; [`verify_chain`] names the first broken entry.
 //!
+//! Every writer of the store appends its entry in its own transaction; [`AuditStore`] is the
+//! sub-port that reads the log back, for [`verify_audit`] and the look-up index.
+//!
 //! The chain cannot show on its own that nothing was cut off its end, or that the whole of it
 //! was not rewritten and rehashed, by someone who controls the database: [`checkpoint`]s signed
 //! with a key the database never holds anchor it outside.
 
 pub mod checkpoint;
 
+use crate::store::StoreError;
+use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -213,6 +218,70 @@ pub fn verify_chain<'a>(
         verifier.push(e)?;
     }
     verifier.finish(head)
+}
+
+/// Reading the log back.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Up to `limit` entries with `seq > after`, in order.
+    async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The count and last hash kept beside the log, if any entry exists.
+    async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+}
+
+/// Verifies the whole audit chain of a store, page by page: the number of entries.
+pub async fn verify_audit<S: AuditStore + ?Sized>(
+    store: &S,
+) -> Result<Result<i64, ChainBreak>, StoreError> {
+    Ok(verified_audit_head(store).await?.map(|head| head.seq))
+}
+
+/// Verifies the whole audit chain of a store, page by page, and gives its newest entry.
+///
+/// The log is read to its end, then the head row: entries written meanwhile (a server keeps
+/// running) are committed with the head just read, so they are read too, up to the head,
+/// instead of making the head look ahead of the log.
+pub async fn verified_audit_head<S: AuditStore + ?Sized>(
+    store: &S,
+) -> Result<Result<LogHead, ChainBreak>, StoreError> {
+    let mut verifier = ChainVerifier::default();
+    if let Err(broken) = verify_audit_pages(store, &mut verifier, i64::MAX).await? {
+        return Ok(Err(broken));
+    }
+    // An empty log has a head row that records 0 entries.
+    let (count, hash) = store
+        .audit_head()
+        .await?
+        .unwrap_or_else(|| (0, GENESIS_HASH.to_owned()));
+    if count > verifier.verified()
+        && let Err(broken) = verify_audit_pages(store, &mut verifier, count).await?
+    {
+        return Ok(Err(broken));
+    }
+    Ok(verifier.finish_at_head(Some((count, &hash))))
+}
+
+/// Feeds the entries after those verified, up to `up_to`, to `verifier`.
+async fn verify_audit_pages<S: AuditStore + ?Sized>(
+    store: &S,
+    verifier: &mut ChainVerifier,
+    up_to: i64,
+) -> Result<Result<(), ChainBreak>, StoreError> {
+    const PAGE: i64 = 5_000;
+    while verifier.verified() < up_to {
+        let page = store
+            .audit_entries(verifier.verified(), PAGE.min(up_to - verifier.verified()))
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        for entry in &page {
+            if let Err(broken) = verifier.push(entry) {
+                return Ok(Err(broken));
+            }
+        }
+    }
+    Ok(Ok(()))
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! clock or randomness, and no time-zone database (Asia/Bishkek is a fixed UTC+6 offset, see
 //! `shailoo_domain::time`). This test reads the resolved dependency graph (it runs `cargo
 //! metadata`, which is I/O, fine in a test) and checks the normal (non-dev) dependency closure of
-//! those crates, and that workspace crates depend inwards only.
+//! those crates, that the file formats crate stays free of databases, HTTP, runtimes and
+//! randomness, and that workspace crates depend inwards only.
 #![allow(
     clippy::unwrap_used,
     reason = "a test fails loudly on unexpected metadata"
@@ -186,6 +187,35 @@ fn rule_crates_have_no_io_clock_or_randomness_dependencies() {
     }
 }
 
+/// Crates the file formats must not pull in: they read and write files with std and `csv`, with
+/// no database, HTTP, async runtime or randomness (what is random belongs to the generator).
+const FORMATS_DENYLIST: &[&str] = &[
+    "sqlx",
+    "sqlx-core",
+    "tokio",
+    "axum",
+    "hyper",
+    "reqwest",
+    "tower",
+    "rand",
+    "rand_core",
+    "rand_chacha",
+    "getrandom",
+];
+
+#[test]
+fn formats_have_no_database_http_runtime_or_randomness_dependencies() {
+    let deps = closure("shailoo-formats");
+    let found: Vec<_> = FORMATS_DENYLIST
+        .iter()
+        .filter(|d| deps.contains(**d))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "shailoo-formats depends on {found:?}; all: {deps:?}"
+    );
+}
+
 #[test]
 fn domain_uses_jiff_without_a_time_zone_database() {
     let m = metadata();
@@ -268,6 +298,25 @@ fn workspace_crates_depend_inwards_only() {
         app.iter().all(|n| RULE_CRATES.contains(&n.as_str())),
         "shailoo-app depends on {app:?}"
     );
+    // The file formats see only the rule crates: never the generator, app, store or web.
+    let formats: BTreeSet<String> = closure("shailoo-formats")
+        .into_iter()
+        .filter(|n| m.members.contains_key(n))
+        .collect();
+    assert!(
+        formats.iter().all(|n| RULE_CRATES.contains(&n.as_str())),
+        "shailoo-formats depends on {formats:?}"
+    );
+    // Production reads files through shailoo-formats; the demo data generator is for the CLI's
+    // `generate` and `demo` and for tests (dev-dependencies) only.
+    for name in &shailoo {
+        if !["shailoo-cli", "shailoo-generator"].contains(&name.as_str()) {
+            assert!(
+                !closure(name).contains("shailoo-generator"),
+                "{name} depends on shailoo-generator"
+            );
+        }
+    }
     // Only the edges reach the web framework and the database.
     for name in &shailoo {
         let deps = closure(name);
@@ -302,6 +351,7 @@ fn workspace_crates_depend_inwards_only() {
         "shailoo-districting",
         "shailoo-app",
         "shailoo-store",
+        "shailoo-formats",
         "shailoo-generator",
         "shailoo-web",
         "shailoo-cli",

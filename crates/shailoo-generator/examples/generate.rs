@@ -1,7 +1,8 @@
 //! Generates a dataset: `cargo run --release --example generate -- national 2024 /tmp/out`.
 //! With a fourth argument `verify`, reads the files back and reports the register read speed.
 
-use shailoo_generator::{Generator, RegisterReader, Scale, read_setup, write_dataset};
+use shailoo_formats::{RegisterReader, files, read_setup};
+use shailoo_generator::{Generator, Scale, write_dataset};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -37,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let start = Instant::now();
         let mut rows = 0u64;
-        for record in RegisterReader::open(&out.join("register.csv"))? {
+        for record in RegisterReader::open(&out.join(files::REGISTER))? {
             record?;
             rows += 1;
         }

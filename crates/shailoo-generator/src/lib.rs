@@ -1,11 +1,11 @@
-//! Deterministic, realistic demo data for shailoo and the file formats later imports read.
+//! Deterministic, realistic demo data for shailoo.
 //!
 //! A [`Generator`] is built from a [`Scale`] and a seed; the same pair always gives the same
 //! data, byte for byte. It yields the election setup (territory, councils, commissions, polling
 //! stations, the 2024 local election), the station areas that map addresses to stations, and a
 //! population register extract as a stream. [`write_dataset`] writes all of it as the files
-//! documented in `docs/data-formats.md`; [`read_setup`] and [`RegisterReader`] parse them back,
-//! strictly, into domain types.
+//! documented in `docs/data-formats.md`, through the writers of `shailoo-formats`, whose
+//! strict readers are what imports use to parse them back.
 //!
 //! The national scale reproduces the 2024 figures: 264 councils (33 city with 993 seats, 231
 //! aiyl with 5,391), 2,437 regular and 10 remote-voting stations, about 4.3 million persons of
@@ -14,25 +14,19 @@
 
 mod persons;
 mod plan;
-mod read;
 mod tables;
 mod translit;
 mod units;
 mod write;
 
-pub use persons::{ELIGIBLE_SHARE, PersonStream, Row as PersonRow, is_eligible};
+pub use persons::{ELIGIBLE_SHARE, PersonStream, is_eligible};
 pub use plan::{
     AIYL_COUNCILS, AIYL_SEATS, CITY_SEATS, NATIONAL_REGULAR_STATIONS, NATIONAL_REMOTE_STATIONS,
 };
-pub use read::{
-    COMMISSIONS_COLUMNS, COUNCILS_COLUMNS, FormatError, REGISTER_COLUMNS, RegisterReader, RowError,
-    RowErrorKind, STATION_AREAS_COLUMNS, STATIONS_COLUMNS, TERRITORIES_COLUMNS,
-    read_district_units, read_setup,
-};
-pub use units::{
-    CouncilUnits, DistrictUnit, district_units, district_units_counted, eligible_per_street,
-};
-pub use write::{Counts, FileSummary, GeneratorError, Summary, files, write_dataset};
+// The generator's results are values of the file formats' types.
+pub use shailoo_formats::{CouncilUnits, Dataset, DistrictUnit, Manifest};
+pub use units::{district_units, district_units_counted, eligible_per_street};
+pub use write::write_dataset;
 
 use jiff::civil::{Date, date};
 use rand::SeedableRng;
@@ -40,7 +34,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::StationNumber;
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::territory::{Election, Setup, StationArea};
+use shailoo_domain::territory::{Setup, StationArea};
 
 /// Voting day of the 2024 local council elections (CAL-16); ages and the 60-day registration
 /// limit are computed against it.
@@ -82,34 +76,6 @@ impl std::str::FromStr for Scale {
 impl std::fmt::Display for Scale {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// The setup together with the station areas: everything but the register.
-#[derive(Debug, Clone)]
-pub struct Dataset {
-    pub setup: Setup,
-    /// Every (settlement, street) of the register and the one regular station serving it.
-    pub station_areas: Vec<StationArea>,
-}
-
-impl Dataset {
-    /// The one election of the dataset (`local-2024`).
-    pub fn election(&self) -> Option<&Election> {
-        self.setup.elections.first()
-    }
-}
-
-impl PartialEq for Dataset {
-    // `Setup` has no `PartialEq` of its own; every part it holds does.
-    fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (&self.setup, &other.setup);
-        a.territories == b.territories
-            && a.councils == b.councils
-            && a.commissions == b.commissions
-            && a.stations == b.stations
-            && a.elections == b.elections
-            && self.station_areas == other.station_areas
     }
 }
 

@@ -11,7 +11,8 @@ use jiff::civil::{Date, date};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::{Pin, Sex, TerritoryId};
+use shailoo_domain::{Pin, Sex};
+use shailoo_formats::RegisterRow;
 use std::fmt::Write as _;
 
 /// Shares of persons who are not eligible on voting day, each drawn independently.
@@ -200,60 +201,17 @@ impl Tables {
     }
 }
 
-/// A generated person borrowing its text from the tables and the stream's buffers: what the
-/// writer serialises without allocating.
-#[derive(Debug, Clone, Copy)]
-pub struct Row<'a> {
-    pub pin: Pin,
-    pub surname: &'a str,
-    pub given_name: &'a str,
-    pub patronymic: Option<&'a str>,
-    pub sex: Sex,
-    pub birth_date: Date,
-    pub citizen: bool,
-    pub biometrics: bool,
-    pub settlement: &'a TerritoryId,
-    pub street: &'a str,
-    pub house: &'a str,
-    pub address_registered_on: Date,
-    pub residence_stamp: bool,
-    pub court_incapable: bool,
-    pub imprisoned: bool,
-}
-
-impl Row<'_> {
-    pub fn to_record(self) -> RegisterRecord {
-        RegisterRecord {
-            pin: self.pin,
-            surname: self.surname.to_owned(),
-            given_name: self.given_name.to_owned(),
-            patronymic: self.patronymic.map(str::to_owned),
-            sex: self.sex,
-            birth_date: self.birth_date,
-            citizen: self.citizen,
-            biometrics: self.biometrics,
-            settlement: self.settlement.clone(),
-            street: self.street.to_owned(),
-            house: self.house.to_owned(),
-            address_registered_on: self.address_registered_on,
-            residence_stamp: self.residence_stamp,
-            court_incapable: self.court_incapable,
-            imprisoned: self.imprisoned,
-        }
-    }
-
-    /// Eligible on voting day by the simple reading of VOT-01…VOT-05 used for the targets.
-    pub fn eligible(self) -> bool {
-        is_eligible(
-            self.citizen,
-            self.birth_date,
-            self.biometrics,
-            self.residence_stamp,
-            self.address_registered_on,
-            self.court_incapable,
-            self.imprisoned,
-        )
-    }
+/// Eligible on voting day by the simple reading of VOT-01…VOT-05 used for the targets.
+pub(crate) fn row_is_eligible(row: &RegisterRow<'_>) -> bool {
+    is_eligible(
+        row.citizen,
+        row.birth_date,
+        row.biometrics,
+        row.residence_stamp,
+        row.address_registered_on,
+        row.court_incapable,
+        row.imprisoned,
+    )
 }
 
 /// VOT-01…VOT-05 as the generator aims at them: a citizen, 18 on voting day, biometrics, a
@@ -364,7 +322,7 @@ impl<'g> PersonStream<'g> {
     }
 
     /// The next person, borrowing text from the stream; `None` after the last street.
-    pub fn next_row(&mut self) -> Option<Row<'_>> {
+    pub fn next_row(&mut self) -> Option<RegisterRow<'_>> {
         while self.left_on_street == 0 {
             self.street += 1;
             self.household.left = 0;
@@ -458,7 +416,7 @@ impl<'g> PersonStream<'g> {
         };
 
         let street = self.plan.streets[self.street];
-        Some(Row {
+        Some(RegisterRow {
             pin,
             surname,
             given_name,

@@ -6,19 +6,19 @@
 //! nearly equal size. Totals the law fixes (councils, seats, stations) are hit exactly by
 //! largest-remainder apportionment; everything else is drawn from the seeded RNG.
 
+use crate::Scale;
 use crate::persons::ELIGIBLE_SHARE;
 use crate::tables::{
     self, BISHKEK_PARTS, BUILDINGS, ETHNIC_GROUPS, OSH_PARTS, RAIONS, REGIONS, REMOTE_TOWNS,
     REPUBLICAN_CITIES, STREETS, TOPONYM_PREFIXES, TOPONYM_ROOTS, TOPONYM_SINGLES, TOWNS,
 };
 use crate::translit::{ky_to_ru, slug, to_latin};
-use crate::{Election, Scale};
 use jiff::civil::date;
 use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use shailoo_domain::territory::{
-    Accessibility, Commission, CommissionLevel, Council, CouncilKind, LocalizedName,
+    Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
     PollingStation, Setup, StationArea, Territory, TerritoryKind,
 };
 use shailoo_domain::{CommissionId, CouncilId, ElectionId, SeatCount, StationNumber, TerritoryId};

@@ -20,13 +20,13 @@
 //! ([`eligible_per_street`], a few seconds in release for the national register).
 
 use crate::Generator;
-use crate::persons::ELIGIBLE_SHARE;
+use crate::persons::{ELIGIBLE_SHARE, row_is_eligible};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
-use shailoo_domain::district::{Unit, UnitId};
+use shailoo_domain::district::UnitId;
 use shailoo_domain::territory::CouncilKind;
-use shailoo_domain::{CouncilId, SeatCount, StationNumber, TerritoryId};
+use shailoo_domain::{CouncilId, StationNumber, TerritoryId};
+use shailoo_formats::{CouncilUnits, DistrictUnit};
 use std::collections::HashMap;
 
 /// The share of aiyl aimaks in the mountains, by region id: remote settlements are drawn only
@@ -45,50 +45,6 @@ const MOUNTAIN_SHARE: [(&str, f64); 7] = [
 /// Distance between neighbouring station areas of one settlement, km.
 const AREA_SPACING_KM: f64 = 0.6;
 
-/// One districting unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DistrictUnit {
-    /// `{station}-{settlement}`, e.g. `4012-kara-suu`.
-    pub id: UnitId,
-    pub settlement: TerritoryId,
-    /// The polling station serving the unit.
-    pub station: StationNumber,
-    /// Persons in the register on the unit's streets.
-    pub persons: u64,
-    /// Eligible voters (estimated or counted, see the module docs).
-    pub voters: u64,
-    /// Hard to reach or remote (DIS-01).
-    pub remote: bool,
-    /// Bordering units, sorted by id.
-    pub neighbors: Vec<UnitId>,
-    /// Where to draw the unit, km east and north of the council's centre.
-    pub x_km: f64,
-    pub y_km: f64,
-}
-
-/// The units of one aiyl council.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CouncilUnits {
-    pub council: CouncilId,
-    pub seats: SeatCount,
-    pub units: Vec<DistrictUnit>,
-}
-
-impl CouncilUnits {
-    /// The units as the domain's scheme check and the district proposer read them.
-    pub fn domain_units(&self) -> Vec<Unit> {
-        self.units
-            .iter()
-            .map(|u| Unit {
-                id: u.id.clone(),
-                voters: u.voters,
-                remote: u.remote,
-                neighbors: u.neighbors.clone(),
-            })
-            .collect()
-    }
-}
-
 /// Eligible persons per street of the plan (index-aligned with
 /// [`Generator::station_areas`]), counted exactly by streaming the whole register once.
 pub fn eligible_per_street(generator: &Generator) -> Vec<u32> {
@@ -100,7 +56,7 @@ pub fn eligible_per_street(generator: &Generator) -> Vec<u32> {
         .map(|street| {
             let mut eligible = 0;
             for _ in 0..street.persons {
-                if stream.next_row().is_some_and(|row| row.eligible()) {
+                if stream.next_row().is_some_and(|row| row_is_eligible(&row)) {
                     eligible += 1;
                 }
             }

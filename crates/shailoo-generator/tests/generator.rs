@@ -1,15 +1,15 @@
 //! The generator's promises: the 2024 national figures, determinism, consistent persons, and
-//! strict readers that round-trip what the writer produced.
+//! files that the strict readers of `shailoo-formats` read back as the generated data.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 use jiff::civil::date;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{CouncilKind, TerritoryKind};
 use shailoo_domain::{Pin, Sex, StationNumber, TerritoryId};
+use shailoo_formats::{RegisterReader, files, read_district_units, read_setup};
 use shailoo_generator::{
-    AIYL_SEATS, CITY_SEATS, ELIGIBLE_SHARE, FormatError, Generator, NATIONAL_REGULAR_STATIONS,
-    NATIONAL_REMOTE_STATIONS, REGISTER_COLUMNS, RegisterReader, RowError, RowErrorKind, Scale,
-    read_setup, write_dataset,
+    AIYL_SEATS, CITY_SEATS, ELIGIBLE_SHARE, Generator, Manifest, NATIONAL_REGULAR_STATIONS,
+    NATIONAL_REMOTE_STATIONS, Scale, district_units, write_dataset,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -437,9 +437,13 @@ fn round_trip_write_then_read_gives_the_generated_data() {
     assert_eq!(summary.counts.persons, g.person_count());
     assert_eq!(summary.counts.stations, 20);
     let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(dir.path().join(files::MANIFEST)).unwrap()).unwrap();
     assert_eq!(manifest["scale"], "small");
     assert_eq!(manifest["seed"], 7);
+    assert_eq!(
+        serde_json::from_value::<Manifest>(manifest).unwrap(),
+        summary
+    );
 
     let dataset = read_setup(dir.path()).unwrap();
     assert_eq!(dataset, g.dataset());
@@ -448,242 +452,15 @@ fn round_trip_write_then_read_gives_the_generated_data() {
     assert_eq!(election.voting_day, date(2024, 11, 17));
     assert_eq!(election.decree_number, "256");
 
-    let read: Vec<RegisterRecord> = RegisterReader::open(&dir.path().join("register.csv"))
+    let read: Vec<RegisterRecord> = RegisterReader::open(&dir.path().join(files::REGISTER))
         .unwrap()
         .map(Result::unwrap)
         .collect();
     let generated: Vec<RegisterRecord> = g.persons().collect();
     assert_eq!(read, generated);
-}
 
-// ---- strict readers: one test per kind of error ----
-
-const GOOD_ROW: &str = "21502199000123,Асанов,Бакыт,Нурланович,male,1990-02-15,true,true,bishkek.centre,Манас көчөсү,\"12, кв. 3\",2010-05-01,true,false,false";
-
-fn register_error(content: &str) -> RowError {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("register.csv");
-    std::fs::write(&path, content).unwrap();
-    match RegisterReader::open(&path) {
-        Err(FormatError::Row(e)) => e,
-        Err(other) => panic!("unexpected error {other}"),
-        Ok(reader) => {
-            let results: Vec<_> = reader.collect();
-            results.into_iter().find_map(Result::err).expect("an error")
-        }
-    }
-}
-
-/// The file with a header, one good row, then `bad` as line 3.
-fn with_bad_row(bad: &str) -> RowError {
-    register_error(&format!(
-        "{}\n{GOOD_ROW}\n{bad}\n",
-        REGISTER_COLUMNS.join(",")
-    ))
-}
-
-fn replace_field(i: usize, value: &str) -> String {
-    let header = REGISTER_COLUMNS.join(",");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("register.csv");
-    std::fs::write(&path, format!("{header}\n{GOOD_ROW}\n")).unwrap();
-    let mut reader = csv::ReaderBuilder::new().from_path(&path).unwrap();
-    let record = reader.records().next().unwrap().unwrap();
-    let mut fields: Vec<String> = record.iter().map(str::to_owned).collect();
-    fields[i] = value.to_owned();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&fields).unwrap();
-    String::from_utf8(w.into_inner().unwrap())
-        .unwrap()
-        .trim_end()
-        .to_owned()
-}
-
-fn column(name: &str) -> usize {
-    REGISTER_COLUMNS.iter().position(|c| *c == name).unwrap()
-}
-
-#[test]
-fn reader_accepts_the_good_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("register.csv");
-    std::fs::write(
-        &path,
-        format!("{}\n{GOOD_ROW}\n", REGISTER_COLUMNS.join(",")),
-    )
-    .unwrap();
-    let records: Vec<_> = RegisterReader::open(&path)
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(records.len(), 1);
-    assert_eq!(records[0].house, "12, кв. 3");
-    assert_eq!(records[0].patronymic.as_deref(), Some("Нурланович"));
-}
-
-#[test]
-fn reader_rejects_an_empty_file_as_missing_header() {
-    let e = register_error("");
     assert_eq!(
-        (e.line, e.column, e.reason.clone()),
-        (1, None, RowErrorKind::MissingHeader)
+        read_district_units(dir.path()).unwrap(),
+        Some(district_units(&g))
     );
-    assert_eq!(e.file, "register.csv");
-}
-
-#[test]
-fn reader_rejects_a_file_without_header() {
-    let e = register_error(&format!("{GOOD_ROW}\n"));
-    assert_eq!(e.line, 1);
-    assert_eq!(e.column, Some("pin"));
-    assert!(
-        matches!(
-            e.reason,
-            RowErrorKind::WrongHeader {
-                expected: "pin",
-                ..
-            }
-        ),
-        "{e}"
-    );
-}
-
-#[test]
-fn reader_rejects_a_wrong_column_count() {
-    let e = with_bad_row("21502199000124,Асанов,Бакыт");
-    assert_eq!(e.line, 3);
-    assert_eq!(
-        e.reason,
-        RowErrorKind::WrongColumnCount {
-            expected: 15,
-            found: 3
-        }
-    );
-}
-
-#[test]
-fn reader_rejects_a_malformed_pin() {
-    let e = with_bad_row(&replace_field(column("pin"), "2150219900012"));
-    assert_eq!((e.line, e.column), (3, Some("pin")));
-    assert!(matches!(e.reason, RowErrorKind::MalformedPin(_)), "{e}");
-    assert!(
-        e.to_string().contains("register.csv, line 3, column pin"),
-        "{e}"
-    );
-}
-
-#[test]
-fn reader_rejects_a_bad_date() {
-    let e = with_bad_row(&replace_field(
-        column("address_registered_on"),
-        "2010-02-30",
-    ));
-    assert_eq!((e.line, e.column), (3, Some("address_registered_on")));
-    assert!(matches!(e.reason, RowErrorKind::BadDate { .. }), "{e}");
-}
-
-#[test]
-fn reader_rejects_an_unknown_enum_value() {
-    let e = with_bad_row(&replace_field(column("sex"), "M"));
-    assert_eq!((e.line, e.column), (3, Some("sex")));
-    assert!(matches!(e.reason, RowErrorKind::UnknownValue { .. }), "{e}");
-}
-
-#[test]
-fn reader_rejects_a_bad_boolean() {
-    let e = with_bad_row(&replace_field(column("biometrics"), "yes"));
-    assert_eq!((e.line, e.column), (3, Some("biometrics")));
-    assert!(matches!(e.reason, RowErrorKind::BadBool { .. }), "{e}");
-}
-
-#[test]
-fn reader_rejects_a_bad_id() {
-    let e = with_bad_row(&replace_field(column("settlement"), "Bishkek Centre"));
-    assert_eq!((e.line, e.column), (3, Some("settlement")));
-    assert!(matches!(e.reason, RowErrorKind::BadId(_)), "{e}");
-}
-
-#[test]
-fn reader_rejects_an_empty_required_value() {
-    let e = with_bad_row(&replace_field(column("surname"), ""));
-    assert_eq!(
-        (e.line, e.column, e.reason.clone()),
-        (3, Some("surname"), RowErrorKind::Empty)
-    );
-}
-
-#[test]
-fn vot_10_reader_rejects_a_pin_contradicting_the_row() {
-    let e = with_bad_row(&replace_field(column("sex"), "female"));
-    assert_eq!((e.line, e.column), (3, Some("sex")));
-    assert!(
-        matches!(e.reason, RowErrorKind::ContradictsPin { .. }),
-        "{e}"
-    );
-    let e = with_bad_row(&replace_field(column("birth_date"), "1990-02-16"));
-    assert_eq!((e.line, e.column), (3, Some("birth_date")));
-}
-
-#[test]
-fn reader_rejects_invalid_utf8() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("register.csv");
-    let row = replace_field(column("surname"), "QQQ");
-    let (before, after) = row.split_once("QQQ").unwrap();
-    let mut bytes = format!("{}\n{before}", REGISTER_COLUMNS.join(",")).into_bytes();
-    bytes.push(0xff);
-    bytes.extend_from_slice(after.as_bytes());
-    bytes.push(b'\n');
-    std::fs::write(&path, bytes).unwrap();
-    let e = RegisterReader::open(&path)
-        .unwrap()
-        .find_map(Result::err)
-        .unwrap();
-    assert_eq!(
-        (e.line, e.column, e.reason),
-        (2, Some("surname"), RowErrorKind::NotUtf8)
-    );
-}
-
-#[test]
-fn reader_counts_lines_across_quoted_newlines() {
-    let multiline = replace_field(column("house"), "12\nкв. 3");
-    let e = with_bad_row(&format!(
-        "{multiline}\n{}",
-        replace_field(column("pin"), "x")
-    ));
-    assert_eq!((e.line, e.column), (5, Some("pin")));
-}
-
-#[test]
-fn read_setup_rejects_bad_rows_and_inconsistent_areas() {
-    let dir = tempfile::tempdir().unwrap();
-    write_dataset(&small(), dir.path(), |_| {}).unwrap();
-    let path = dir.path().join("territories.csv");
-    let original = std::fs::read_to_string(&path).unwrap();
-    let broken = original.replacen(",settlement,", ",village,", 1);
-    std::fs::write(&path, &broken).unwrap();
-    let e = read_setup(dir.path()).unwrap_err();
-    let row = e.row().unwrap();
-    assert_eq!(
-        (row.file.as_str(), row.column),
-        ("territories.csv", Some("kind"))
-    );
-    assert_eq!(
-        row.line,
-        1 + 1
-            + broken
-                .lines()
-                .skip(1)
-                .position(|l| l.contains(",village,"))
-                .unwrap() as u64
-    );
-    std::fs::write(&path, &original).unwrap();
-
-    let areas = dir.path().join("station_areas.csv");
-    let content = std::fs::read_to_string(&areas).unwrap();
-    let second = content.lines().nth(1).unwrap();
-    std::fs::write(&areas, format!("{content}{second}\n")).unwrap();
-    let e = read_setup(dir.path()).unwrap_err();
-    assert!(matches!(e, FormatError::BadArea { .. }), "{e}");
 }

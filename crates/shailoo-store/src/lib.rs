@@ -18,7 +18,8 @@
 //! URLs: `sqlite://PATH` or `sqlite:PATH` (the file is created on first use; `sqlite::memory:`
 //! for throwaway stores) and `postgres://…` / `postgresql://…`.
 
-use shailoo_app::StoreError;
+use async_trait::async_trait;
+use shailoo_app::{Entity, Store, StoreError};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -94,15 +95,29 @@ macro_rules! append_audit {
     }};
 }
 
+/// Whether a row with this key exists, in the caller's transaction or pool.
+macro_rules! exists {
+    ($executor:expr, $sql:expr, $key:expr) => {{
+        let found: Option<i64> = sqlx::query_scalar($sql)
+            .bind($key)
+            .fetch_optional($executor)
+            .await
+            .map_err(db_err)?;
+        found.is_some()
+    }};
+}
+
+mod accounts;
+mod audit;
 mod cabinet;
 mod checkin;
 mod claims;
-mod db;
 mod districts;
 mod lookup;
 mod register;
 mod remote;
 mod rows;
+mod setup;
 mod text;
 mod voters;
 
@@ -284,6 +299,28 @@ impl Db {
     }
 }
 
+/// The umbrella port; each sub-port is implemented in the module of the same name.
+#[async_trait]
+impl Store for Db {
+    fn engine(&self) -> &'static str {
+        Db::engine(self)
+    }
+
+    async fn close(&self) {
+        Db::close(self).await;
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        on_db!(self, |pool, d| {
+            sqlx::query("SELECT 1")
+                .execute(pool)
+                .await
+                .map(|_| ())
+                .map_err(db_err)
+        })
+    }
+}
+
 /// Who uses an SQLite file while it is open.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Users {
@@ -447,13 +484,10 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
-/// Maps an insert's error: a taken key is `Duplicate { what, key }`.
-pub(crate) fn insert_err(e: sqlx::Error, what: &'static str, key: impl ToString) -> StoreError {
+/// Maps an insert's error: a taken key is `Duplicate { entity, key }`.
+pub(crate) fn insert_err(e: sqlx::Error, entity: Entity, key: impl ToString) -> StoreError {
     if is_unique_violation(&e) {
-        StoreError::Duplicate {
-            what,
-            key: key.to_string(),
-        }
+        StoreError::duplicate(entity, key)
     } else {
         db_err(e)
     }

@@ -11,7 +11,7 @@ use shailoo_app::audit::checkpoint::{
     CheckpointProblem, SignedCheckpoint, SystemLabel, confirm_in_audit_log, sign_audit_log,
 };
 use shailoo_app::signing::Signer;
-use shailoo_app::store::{Store, verified_audit_head, verify_audit};
+use shailoo_app::{AuditStore, SetupStore, verified_audit_head, verify_audit};
 use shailoo_store::Db;
 
 #[macro_use]

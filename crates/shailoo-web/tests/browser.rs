@@ -295,7 +295,7 @@ async fn a_cec_admin_uploads_the_register_in_a_real_browser() {
         |_| {},
     )
     .unwrap();
-    let file = data.path().join(shailoo_generator::files::REGISTER);
+    let file = data.path().join(shailoo_formats::files::REGISTER);
 
     let app = common::app().await;
     let uploads = tempfile::tempdir().unwrap();

@@ -54,8 +54,9 @@
 //! [`sign_audit_log`] and [`confirm_in_audit_log`] apply this to the audit log of a store.
 
 use super::{AuditEntry, ChainBreak, GENESIS_HASH, LogHead};
+use super::{AuditStore, verified_audit_head};
 use crate::signing::{KeyError, PublicKey, Signature, Signer};
-use crate::store::{Store, StoreError, verified_audit_head};
+use crate::store::StoreError;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -383,8 +384,8 @@ impl SignedCheckpoint {
 
 /// Verifies the audit log of `store` and signs a checkpoint of its newest entry. A broken
 /// chain is not signed: its break is returned instead.
-pub async fn sign_audit_log(
-    store: &dyn Store,
+pub async fn sign_audit_log<S: AuditStore + ?Sized>(
+    store: &S,
     signer: &Signer,
     system: SystemLabel,
     at: Timestamp,
@@ -397,8 +398,8 @@ pub async fn sign_audit_log(
 /// Whether the audit log of `store`, whose chain verified up to `head`
 /// ([`verified_audit_head`]), still holds what `checkpoint` signed. The signature is checked
 /// apart ([`SignedCheckpoint::verify_signature`]).
-pub async fn confirm_in_audit_log(
-    store: &dyn Store,
+pub async fn confirm_in_audit_log<S: AuditStore + ?Sized>(
+    store: &S,
     checkpoint: &Checkpoint,
     head: &LogHead,
 ) -> Result<Result<(), CheckpointProblem>, StoreError> {

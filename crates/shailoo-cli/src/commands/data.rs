@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
 use shailoo_domain::register::RegisterRecord;
-use shailoo_generator::{Generator, RegisterReader, Scale, files, read_setup, write_dataset};
+use shailoo_formats::{RegisterReader, files, read_setup};
+use shailoo_generator::{Generator, Scale, write_dataset};
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::ExitCode;
@@ -72,7 +73,7 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
         .await
         .context("importing the election setup (nothing was stored)")?;
     // Districting units (issue 5), when the dataset has them: all or nothing.
-    if let Some(units) = shailoo_generator::read_district_units(dir)? {
+    if let Some(units) = shailoo_formats::read_district_units(dir)? {
         let event = AuditEvent::new(
             "system",
             "district_units_imported",
@@ -119,7 +120,7 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
 
 fn manifest_persons(dir: &Path) -> Option<u64> {
     let text = std::fs::read_to_string(dir.join(files::MANIFEST)).ok()?;
-    let summary: shailoo_generator::Summary = serde_json::from_str(&text).ok()?;
+    let summary: shailoo_formats::Manifest = serde_json::from_str(&text).ok()?;
     Some(summary.counts.persons)
 }
 

@@ -6,9 +6,10 @@ use crate::DemoScale;
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use shailoo_app::Store;
+use shailoo_app::accounts::{self, NewAccount};
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::audit::checkpoint::SystemLabel;
-use shailoo_app::users::{NewUser, Role, Username};
+use shailoo_app::users::{Actor, Role, Username};
 use shailoo_domain::CommissionId;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_generator::{Generator, Scale};
@@ -246,20 +247,14 @@ async fn publish_lists(store: &dyn Store) -> Result<()> {
 }
 
 async fn add_demo_user(store: &dyn Store, user: &DemoUser) -> Result<()> {
-    let username = Username::parse(user.username)?;
-    let new_user = NewUser {
-        username: username.clone(),
+    let account = NewAccount {
+        username: Username::parse(user.username)?,
         display_name: user.name.to_owned(),
         role: user.role,
         commission: CommissionId::parse(user.commission)?,
-        password_hash: shailoo_web::hash_password(DEMO_PASSWORD)?,
+        password: DEMO_PASSWORD.to_owned(),
     };
-    let event = AuditEvent::new("system", "user_added", user.username, Timestamp::now()).after(&(
-        user.username,
-        user.role.as_str(),
-        user.commission,
-    ));
-    store.add_user(&new_user, event).await?;
+    accounts::add_user(store, &Actor::System, account, Timestamp::now()).await?;
     Ok(())
 }
 

@@ -16,8 +16,9 @@ use shailoo_districting::{
 };
 use shailoo_domain::district::{District, DistrictId, Scheme, Unit, check_scheme};
 use shailoo_domain::params::RuleParameters;
+use shailoo_formats::CouncilUnits;
 use shailoo_generator::{
-    CouncilUnits, Generator, Scale, district_units, district_units_counted, eligible_per_street,
+    Generator, Scale, district_units, district_units_counted, eligible_per_street,
 };
 use std::collections::VecDeque;
 use std::io::Read;

@@ -22,7 +22,7 @@ use shailoo_app::voters::{
 use shailoo_domain::params::Coded;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::{ElectionId, Pin};
-use shailoo_generator::RegisterReader;
+use shailoo_formats::RegisterReader;
 use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -246,10 +246,10 @@ pub(super) async fn pick_election(store: &dyn Store, arg: &ElectionArg) -> Resul
 
 /// The number of persons the manifest beside the file announces, for the progress bar.
 fn expected_rows(file: &Path) -> u64 {
-    let manifest = file.with_file_name(shailoo_generator::files::MANIFEST);
+    let manifest = file.with_file_name(shailoo_formats::files::MANIFEST);
     std::fs::read_to_string(manifest)
         .ok()
-        .and_then(|text| serde_json::from_str::<shailoo_generator::Summary>(&text).ok())
+        .and_then(|text| serde_json::from_str::<shailoo_formats::Manifest>(&text).ok())
         .map_or(0, |s| s.counts.persons)
 }
 

@@ -35,7 +35,7 @@ fn extract() -> &'static Extract {
         )
         .unwrap();
         Extract {
-            csv: std::fs::read(dir.path().join(shailoo_generator::files::REGISTER)).unwrap(),
+            csv: std::fs::read(dir.path().join(shailoo_formats::files::REGISTER)).unwrap(),
             persons: summary.counts.persons,
             eligible: summary.counts.eligible_persons,
         }

@@ -1,0 +1,127 @@
+//! What goes wrong reading or writing the files: a refused row says where and why, so that an
+//! operator can fix the extract and import it again.
+
+use shailoo_domain::territory::SetupError;
+use shailoo_domain::{IdError, PinError};
+use std::path::PathBuf;
+
+/// Why a row (or the header) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowErrorKind {
+    #[error("the file is empty; the first line must be the header")]
+    MissingHeader,
+    #[error("the header must name column {expected:?} here, found {found:?}")]
+    WrongHeader {
+        expected: &'static str,
+        found: String,
+    },
+    #[error("a row has {expected} fields, this one has {found}")]
+    WrongColumnCount { expected: usize, found: usize },
+    #[error("the text is not valid UTF-8")]
+    NotUtf8,
+    #[error("a value is required")]
+    Empty,
+    #[error("malformed PIN: {0}")]
+    MalformedPin(PinError),
+    #[error("{value:?} is not a date written YYYY-MM-DD")]
+    BadDate { value: String },
+    #[error("{value:?} is not one of: {allowed}")]
+    UnknownValue {
+        value: String,
+        allowed: &'static str,
+    },
+    #[error("{value:?} is not a boolean: write true or false")]
+    BadBool { value: String },
+    #[error("{value:?} is not a whole number")]
+    BadNumber { value: String },
+    #[error("bad id: {0}")]
+    BadId(IdError),
+    #[error("the PIN encodes {from_pin}, the row says {in_row}")]
+    ContradictsPin { from_pin: String, in_row: String },
+    #[error("CSV syntax error: {0}")]
+    Syntax(String),
+}
+
+impl RowErrorKind {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RowErrorKind::MissingHeader => "missing_header",
+            RowErrorKind::WrongHeader { .. } => "wrong_header",
+            RowErrorKind::WrongColumnCount { .. } => "wrong_column_count",
+            RowErrorKind::NotUtf8 => "not_utf8",
+            RowErrorKind::Empty => "empty_value",
+            RowErrorKind::MalformedPin(e) => e.code(),
+            RowErrorKind::BadDate { .. } => "bad_date",
+            RowErrorKind::UnknownValue { .. } => "unknown_value",
+            RowErrorKind::BadBool { .. } => "bad_bool",
+            RowErrorKind::BadNumber { .. } => "bad_number",
+            RowErrorKind::BadId(_) => "bad_id",
+            RowErrorKind::ContradictsPin { .. } => "contradicts_pin",
+            RowErrorKind::Syntax(_) => "csv_syntax",
+        }
+    }
+}
+
+/// A refused row: where, which column, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}, line {line}{}: {reason}", column.map(|c| format!(", column {c}")).unwrap_or_default())]
+pub struct RowError {
+    /// The file name (without directory).
+    pub file: String,
+    /// 1-based line number where the row starts; the header is line 1.
+    pub line: u64,
+    /// The column, when the error concerns one field.
+    pub column: Option<&'static str>,
+    pub reason: RowErrorKind,
+}
+
+/// Reading a dataset failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// The cause follows as the error's source (callers print the chain).
+    #[error("cannot read {file}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Row(#[from] RowError),
+    #[error("{file}: {message}")]
+    Json { file: String, message: String },
+    #[error("the setup is inconsistent: {0}")]
+    Inconsistent(#[from] SetupError),
+    #[error("{file}, line {line}: {message}")]
+    BadArea {
+        file: String,
+        line: u64,
+        message: String,
+    },
+}
+
+impl FormatError {
+    /// The row error, if this is one (for tests and precise reporting).
+    pub fn row(&self) -> Option<&RowError> {
+        match self {
+            FormatError::Row(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Writing a file failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Csv { path: PathBuf, source: csv::Error },
+    #[error("{path}: {source}")]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
