@@ -24,10 +24,13 @@
 //! A new audit action that does not change lists, stations or councils should be added to
 //! [`IRRELEVANT_ACTIONS`]; until it is, each such change costs a rebuild (correct, only slower).
 
+use crate::audit::AuditStore;
+use crate::setup::SetupStore;
 use crate::store::{Store, StoreError};
 use async_trait::async_trait;
-use shailoo_domain::territory::{Election, LocalizedName};
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, StationNumber};
+use shailoo_domain::address::StationAddress;
+use shailoo_domain::territory::{Election, LocalizedName, PollingStation, Territory};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -37,7 +40,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StationInfo {
     pub number: StationNumber,
-    pub address: LocalizedName,
+    /// The full address, naming the settlement (built from the station's territory chain).
+    pub address: StationAddress,
     /// The PEC (УШК / УИК) that runs the station.
     pub commission: CommissionId,
     pub commission_name: LocalizedName,
@@ -137,6 +141,27 @@ const MAX_ENTRIES_TO_INSPECT: i64 = 2_000;
 
 /// List entries read per page while building the index.
 const BUILD_PAGE: u32 = 50_000;
+
+/// The full addresses of `stations`, in order: each station's record with the territory
+/// chain it stands in (one read per distinct territory).
+pub async fn station_addresses<S: SetupStore + ?Sized>(
+    store: &S,
+    stations: &[PollingStation],
+) -> Result<Vec<StationAddress>, StoreError> {
+    let mut chains: HashMap<&TerritoryId, Vec<Territory>> = HashMap::new();
+    for s in stations {
+        if !chains.contains_key(&s.territory) {
+            chains.insert(&s.territory, store.territory_chain(&s.territory).await?);
+        }
+    }
+    Ok(stations
+        .iter()
+        .map(|s| {
+            let chain = chains.get(&s.territory).map_or(&[][..], Vec::as_slice);
+            StationAddress::new(&s.address, chain)
+        })
+        .collect())
+}
 
 /// The result of a look-up.
 #[derive(Debug, Clone)]
@@ -280,10 +305,12 @@ impl IndexData {
     }
 }
 
-/// The read-through look-up index over a [`Store`]. Cheap to share behind an `Arc`; the web
-/// layer calls [`VoterLookup::find`] per request and [`VoterLookup::refresh`] periodically.
-pub struct VoterLookup {
-    store: Arc<dyn Store>,
+/// The read-through look-up index over a store (the elections of its setup, its look-up
+/// directory and lists, and its audit head to notice changes). Cheap to share behind an `Arc`;
+/// the web layer calls [`VoterLookup::find`] per request and [`VoterLookup::refresh`]
+/// periodically.
+pub struct VoterLookup<S: SetupStore + VoterLookupStore + AuditStore + ?Sized = dyn Store> {
+    store: Arc<S>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Set between noticing a relevant change and finishing the rebuild: look-ups then go to
     /// the database.
@@ -292,8 +319,8 @@ pub struct VoterLookup {
     enabled: bool,
 }
 
-impl VoterLookup {
-    pub fn new(store: Arc<dyn Store>, index_enabled: bool) -> Self {
+impl<S: SetupStore + VoterLookupStore + AuditStore + ?Sized> VoterLookup<S> {
+    pub fn new(store: Arc<S>, index_enabled: bool) -> Self {
         VoterLookup {
             store,
             snapshot: RwLock::new(None),

@@ -4,6 +4,7 @@
 //! "now", is passed in. A test over `cargo metadata` (`tests/purity.rs`) keeps it that way.
 //! Rule ids (CAL-, VOT-, DIS-, CAN-, RES-) refer to `docs/domain-rules.md`.
 
+pub mod address;
 pub mod calendar;
 pub mod candidate;
 pub mod collation;

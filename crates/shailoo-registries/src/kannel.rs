@@ -9,7 +9,8 @@
 //! ```
 //!
 //! `coding=2` asks for UCS-2, which Cyrillic (Kyrgyz Ө Ү Ң) needs; `charset=UTF-8` says how the
-//! `text` parameter is encoded.
+//! `text` parameter is encoded. The smsbox side is the `sendsms-user` of `docs/kannel.conf`,
+//! which shailoo-web's `tests/web/kannel.rs` runs through a real Kannel.
 
 use crate::{ConfigError, base_url, http_client};
 use async_trait::async_trait;

@@ -9,8 +9,8 @@
 #![allow(clippy::unwrap_used)]
 
 use shailoo_app::lookup::{LookupOutcome, Refreshed, VoterLookup, VoterLookupStore};
-use shailoo_app::store::Store;
 use shailoo_app::users::{NewUser, Role, Username};
+use shailoo_app::{SetupStore, Store};
 use shailoo_domain::{ElectionId, Pin};
 use shailoo_store::Db;
 use std::sync::Arc;
@@ -63,7 +63,15 @@ async fn the_point_query_answers_station_pec_and_council(ctx: Ctx) {
         .unwrap()
         .expect("on the list");
     assert_eq!(found.station.number.get(), 2001);
-    assert_eq!(found.station.address.ru, "Бишкек, проспект Чуй 1");
+    // The full address: the city named once, though the record starts with its bare name.
+    assert_eq!(
+        found.station.address.get("ru"),
+        "город Бишкек, проспект Чуй 1"
+    );
+    assert_eq!(
+        found.station.address.get("ky"),
+        "Бишкек шаары, Чүй проспекти 1"
+    );
     assert_eq!(found.station.commission.as_str(), "pec-2001");
     assert_eq!(found.station.commission_name.ky, "УШК 2001");
     assert_eq!(found.council.id.as_str(), "bishkek-city");
@@ -159,6 +167,10 @@ async fn the_directory_names_every_station_and_council(ctx: Ctx) {
     let numbers: Vec<u32> = d.stations.iter().map(|s| s.number.get()).collect();
     assert_eq!(numbers, vec![2001, 2002]);
     assert_eq!(d.stations[1].commission_name.ru, "УИК 2002");
+    assert_eq!(
+        d.stations[1].address.get("en"),
+        "Erkindik Boulevard 5, Bishkek City"
+    );
     assert!(d.stations[1].remote_voting);
     assert_eq!(d.councils.len(), 1);
     assert_eq!(d.councils[0].name.ky, "Бишкек шаардык кеңеши");

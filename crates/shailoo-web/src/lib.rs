@@ -6,28 +6,29 @@
 //! tests drive with `oneshot` or bind to port 0, and [`serve`] runs it until a shutdown future
 //! resolves. Nothing here reads the environment or holds a global, except the Prometheus
 //! recorder, which the `metrics` crate only allows once per process (see [`metrics_handle`]).
+//!
+//! Each capability is a folder (`setup/`, `claims/`, `districts/`…) on the shared kit
+//! (`kit/`: page context, failures, forms, formatting); `features.rs` lists them, and the router
+//! and the OpenAPI document are built from that list. ARCHITECTURE.md has the map.
 
-mod api;
-mod auth;
+mod accounts;
 mod cabinet;
 mod checkin;
 mod claims;
 mod districts;
-mod error;
-pub mod i18n;
+mod features;
+mod kit;
 mod lookup;
-mod observe;
-mod pages;
+mod ops;
 mod print;
-pub mod rate_limit;
 mod register;
 mod remote;
 pub mod rules;
-pub mod sms;
-mod staff_page;
+mod setup;
 
-use axum::Router;
 use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use axum::{Json, Router};
 use jiff::Timestamp;
 use metrics_exporter_prometheus::PrometheusHandle;
 use shailoo_app::Store;
@@ -37,12 +38,13 @@ use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{LoginThrottle, PasswordError, hash_password, verify_password};
+pub use accounts::LoginThrottle;
 pub use cabinet::CabinetConfig;
-pub use error::ERROR_CODES;
-pub use i18n::Lang;
-pub use lookup::{BadAddressList, LookupConfig};
-pub use observe::metrics_handle;
+pub use kit::codes::ERROR_CODES;
+pub use kit::i18n::{self, Lang};
+pub use kit::rate_limit;
+pub use lookup::{BadAddressList, LookupConfig, sms};
+pub use ops::metrics_handle;
 
 /// "Now", injectable so that tests can fix the time the calendar and sessions see.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -61,6 +63,8 @@ pub struct Config {
     pub lookup: LookupConfig,
     /// The voter cabinet's rate limits (its adapters go to [`AppState::with_voter_cabinet`]).
     pub cabinet: CabinetConfig,
+    /// Places of a remote-voting station whose capacity the CEC did not set (VOT-07).
+    pub remote_station_capacity: u64,
 }
 
 impl Default for Config {
@@ -71,6 +75,7 @@ impl Default for Config {
             rule_parameters: shailoo_domain::params::RuleParameters::default(),
             lookup: LookupConfig::default(),
             cabinet: CabinetConfig::default(),
+            remote_station_capacity: shailoo_app::remote::DEFAULT_CAPACITY,
         }
     }
 }
@@ -133,16 +138,24 @@ impl AppState {
     }
 }
 
-/// The whole application: pages, API, health and metrics, with the common layers.
+/// The whole application: the pages and the API of every feature (`features::all`), the
+/// stylesheet, and the layers every response gets.
 pub fn router(state: AppState) -> Router {
-    let (api_router, _spec) = api::router(state.clone());
+    let (pages, api) = features::routes();
+    let (api, spec) = api.split_for_parts();
+    let api = api.route(
+        "/api/v1/openapi.json",
+        get(move || async move { Json(spec) }),
+    );
+    let pages = pages
+        .route("/static/style.css", get(kit::page::stylesheet))
+        .layer(axum::middleware::from_fn(kit::i18n::remember_language));
     Router::new()
-        .merge(pages::router(state.clone()))
-        .merge(api_router)
-        .merge(observe::router(state.clone()))
-        .merge(lookup::router(state.clone()))
-        .fallback(error::fallback)
-        .layer(axum::middleware::from_fn(observe::track_requests))
+        .merge(pages)
+        .merge(api)
+        .with_state(state)
+        .fallback(kit::fail::fallback)
+        .layer(axum::middleware::from_fn(ops::track_requests))
         .layer(TraceLayer::new_for_http().make_span_with(lookup::redacted_span::<axum::body::Body>))
         // Defence in depth for a site that loads nothing from elsewhere and runs no script.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -163,7 +176,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::spec()
+    features::routes().1.into_openapi()
 }
 
 /// Serves the application on `addr` until `shutdown` resolves, then lets requests in flight

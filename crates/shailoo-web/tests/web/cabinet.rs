@@ -10,6 +10,7 @@ use shailoo_app::remote::{self, ApplicationFilter, ApplicationStatus};
 use shailoo_app::voters::{ImportBatch, ImportOptions};
 use shailoo_app::{Actor, AuditEvent, Store};
 use shailoo_domain::Sex;
+use shailoo_domain::address::StationAddress;
 use shailoo_domain::identity::{Msisdn, PassportNumber};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::PollingStation;
@@ -27,12 +28,14 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 /// On the list, with a passport and a phone in the registry.
-const VOTER: &str = "20101199000123";
-const PASSPORT: &str = "ID1234567";
+pub(crate) const VOTER: &str = "20101199000123";
+pub(crate) const PASSPORT: &str = "ID1234567";
+/// The voter's mobile number in the registry.
+pub(crate) const PHONE: &str = "+996555124567";
 /// Another voter on the list, with an application filed by staff.
 const OTHER: &str = "11502199900007";
 
-struct Cabinet {
+pub(crate) struct Cabinet {
     base: String,
     store: Arc<dyn Store>,
     registry: Arc<RegistryDouble>,
@@ -48,6 +51,19 @@ struct Cabinet {
 }
 
 async fn cabinet_with(config: CabinetConfig, adapters: bool) -> Cabinet {
+    cabinet_over(config, adapters, None).await
+}
+
+/// The cabinet sending its codes through the Kannel smsbox at `sms_url` (user `shailoo`,
+/// password [`SMS_PASSWORD`]) instead of the SMS double.
+pub(crate) async fn cabinet_over_kannel(sms_url: &str) -> Cabinet {
+    cabinet_over(CabinetConfig::default(), true, Some(sms_url)).await
+}
+
+/// The password the cabinet's Kannel adapter sends.
+pub(crate) const SMS_PASSWORD: &str = "sms-secret";
+
+async fn cabinet_over(config: CabinetConfig, adapters: bool, sms_url: Option<&str>) -> Cabinet {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("cabinet.db").display());
     let db = shailoo_store::Db::connect(&url).await.unwrap();
@@ -129,7 +145,7 @@ async fn cabinet_with(config: CabinetConfig, adapters: bool) -> Cabinet {
         Pin::parse(VOTER).unwrap(),
         RegistryRecord::valid(
             PassportNumber::parse(PASSPORT).unwrap(),
-            Some(Msisdn::parse("+996555124567").unwrap()),
+            Some(Msisdn::parse(PHONE).unwrap()),
         ),
     );
     registry.insert(
@@ -141,7 +157,7 @@ async fn cabinet_with(config: CabinetConfig, adapters: bool) -> Cabinet {
     );
     let loopback = "127.0.0.1:0".parse().unwrap();
     let registry_server = registry.serve(loopback).await.unwrap();
-    let sms = SmsDouble::new("shailoo", "sms-secret");
+    let sms = SmsDouble::new("shailoo", SMS_PASSWORD);
     let sms_server = sms.serve(loopback).await.unwrap();
 
     let clock = Arc::new(AtomicI64::new(0));
@@ -161,9 +177,9 @@ async fn cabinet_with(config: CabinetConfig, adapters: bool) -> Cabinet {
         })
         .unwrap();
         let kannel = KannelGateway::new(KannelConfig {
-            url: sms_server.url(),
+            url: sms_url.map_or_else(|| sms_server.url(), str::to_owned),
             username: "shailoo".to_owned(),
-            password: "sms-secret".to_owned(),
+            password: SMS_PASSWORD.to_owned(),
             from: "SHAILOO".to_owned(),
             timeout: Duration::from_secs(5),
         })
@@ -200,22 +216,22 @@ async fn cabinet() -> Cabinet {
 }
 
 /// A response, read whole.
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     location: String,
     cookies: Vec<String>,
     retry_after: Option<String>,
-    body: String,
+    pub(crate) body: String,
 }
 
 /// The voter's browser: keeps cookies, does not follow redirects (the tests look at them).
-struct Browser {
+pub(crate) struct Browser {
     base: String,
     http: reqwest::Client,
 }
 
 impl Browser {
-    fn new(c: &Cabinet) -> Browser {
+    pub(crate) fn new(c: &Cabinet) -> Browser {
         Browser {
             base: c.base.clone(),
             http: reqwest::Client::builder()
@@ -250,7 +266,7 @@ impl Browser {
         }
     }
 
-    async fn get(&self, path: &str) -> Reply {
+    pub(crate) async fn get(&self, path: &str) -> Reply {
         Self::read(
             self.http
                 .get(format!("{}{path}", self.base))
@@ -274,7 +290,7 @@ impl Browser {
     }
 
     /// Opens the sign-in form and sends PIN and passport; the code page (or the refusal).
-    async fn ask_code(&self, pin: &str, passport: &str) -> Reply {
+    pub(crate) async fn ask_code(&self, pin: &str, passport: &str) -> Reply {
         let form = self.get("/cabinet").await;
         assert_eq!(form.status, 200, "{}", form.body);
         let csrf = hidden(&form.body, "csrf");
@@ -285,7 +301,7 @@ impl Browser {
         .await
     }
 
-    async fn send_code(&self, page: &Reply, code: &str) -> Reply {
+    pub(crate) async fn send_code(&self, page: &Reply, code: &str) -> Reply {
         let csrf = hidden(&page.body, "csrf");
         let phone = hidden(&page.body, "phone");
         self.post(
@@ -391,7 +407,13 @@ async fn a_voter_signs_in_with_pin_passport_and_sms_code_and_applies_for_remote_
         "{}",
         home.body
     );
-    // Signed in, the form offers the remote-voting stations.
+    // Signed in, the form offers the remote-voting stations, each under its full address:
+    // "…, Centre" alone would not say which city's centre.
+    let chain = c.store.territory_chain(&c.remote.territory).await.unwrap();
+    let address = StationAddress::new(&c.remote.address, &chain);
+    let label = format!("№ {} — {}", c.remote.number, address.get("ky"));
+    assert!(label.contains("Бишкек шаары, Борбор, "), "{label}");
+    assert!(home.body.contains(&label), "{}", home.body);
     let csrf = hidden(&home.body, "csrf");
     let station = c.remote.number.to_string();
     let filed = b

@@ -8,15 +8,29 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// All `.ftl` files of a language, in file-name order, as one text (the loader reads them all).
+/// Every file with extension `ext` under `dir`, subfolders included, in path order: the
+/// catalogue loader reads a language's folder recursively, and code and templates live in
+/// feature folders, so a check that read one level would silently skip them.
+fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// All `.ftl` files of a language, in path order, as one text (the loader reads them all).
 fn catalogue(lang: &str) -> String {
-    let dir = crate_dir().join("locales").join(lang);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
-        .collect();
-    files.sort();
+    let files = files_under(&crate_dir().join("locales").join(lang), "ftl");
     assert!(files.len() >= 2, "main.ftl and the feature catalogues");
     files
         .iter()
@@ -48,11 +62,7 @@ fn keys(lang: &str) -> BTreeSet<String> {
 /// `.t("…")` in code), not `get("…")` or other calls ending in `t`.
 fn literal_keys(dir: &Path, ext: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some(ext) {
-            continue;
-        }
+    for path in files_under(dir, ext) {
         let text = std::fs::read_to_string(&path).unwrap();
         for (i, _) in text.match_indices("t(\"") {
             let before = text[..i].chars().next_back();
@@ -66,6 +76,81 @@ fn literal_keys(dir: &Path, ext: &str) -> BTreeSet<String> {
         }
     }
     found
+}
+
+#[test]
+fn the_walk_reaches_nested_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("feature").join("deeper");
+    std::fs::create_dir_all(&nested).unwrap();
+    for (path, text) in [
+        (dir.path().join("main.ftl"), "top = Top"),
+        (nested.join("feature.ftl"), "nested = Nested"),
+        (nested.join("notes.txt"), "skipped = Skipped"),
+    ] {
+        std::fs::write(path, text).unwrap();
+    }
+    let found = files_under(dir.path(), "ftl");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|p| p.ends_with("feature/deeper/feature.ftl"))
+    );
+    // The real folders: every feature folder's code and templates are read.
+    let src = crate_dir().join("src");
+    for nested in [
+        "kit/page.rs",
+        "kit/templates/base.html",
+        "setup/templates/home.html",
+    ] {
+        let ext = nested.rsplit('.').next().unwrap();
+        assert!(
+            files_under(&src, ext).contains(&src.join(nested)),
+            "{nested} not read"
+        );
+    }
+}
+
+/// The variables (`{ $name }`) of each message of a language's catalogue.
+fn variables(lang: &str) -> Vec<(String, BTreeSet<String>)> {
+    let mut messages: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for line in catalogue(lang).lines() {
+        if line.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && let Some((key, _)) = line.split_once(" =")
+        {
+            messages.push((key.trim().to_owned(), BTreeSet::new()));
+        }
+        if let Some((_, vars)) = messages.last_mut() {
+            for (i, _) in line.match_indices('$') {
+                let name: String = line[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect();
+                vars.insert(name);
+            }
+        }
+    }
+    messages
+}
+
+#[test]
+fn every_message_of_every_catalogue_file_is_loaded() {
+    // The loader and this test must agree on which files make a catalogue: a message in a file
+    // the loader skipped would pass the checks here and be missing in the application.
+    for lang in shailoo_web::Lang::ALL {
+        let text = catalogue(lang.code());
+        for (key, vars) in variables(lang.code()) {
+            let args: Vec<(&'static str, String)> = vars
+                .into_iter()
+                .map(|v| (&*Box::leak(v.into_boxed_str()), "x".to_owned()))
+                .collect();
+            let m = lang.t_args(&key, &args);
+            // A missing message reads as its key; `yes = yes` is no such case.
+            let own = text.contains(&format!("\n{key} = {key}\n"));
+            assert!(m != key || own, "{key} in {lang:?} is not loaded");
+        }
+    }
 }
 
 #[test]
@@ -107,7 +192,7 @@ fn kyrgyz_and_russian_are_translations_not_copies_of_english() {
 #[test]
 fn every_key_used_by_templates_and_code_exists() {
     let known = keys("ky");
-    let mut used = literal_keys(&crate_dir().join("templates"), "html");
+    let mut used = literal_keys(&crate_dir().join("src"), "html");
     used.extend(literal_keys(&crate_dir().join("src"), "rs"));
     assert!(used.len() > 80, "found {} keys", used.len());
     // Keys built at run time.

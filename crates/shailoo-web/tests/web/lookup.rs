@@ -8,9 +8,10 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use shailoo_app::AuditEvent;
 use shailoo_app::lookup::VoterListRow;
+use shailoo_domain::address::{AddressForm, StationAddress, territory_chain};
 use shailoo_domain::calendar::Calendar;
-use shailoo_domain::territory::PollingStation;
-use shailoo_domain::{ElectionId, Pin};
+use shailoo_domain::territory::{PollingStation, TerritoryKind};
+use shailoo_domain::{ElectionId, Pin, TerritoryId};
 use shailoo_generator::{Dataset, Generator, Scale};
 use shailoo_web::rate_limit::RateLimit;
 use shailoo_web::sms::{SMS_MAX_CHARS, sms_len, station_reply};
@@ -21,21 +22,57 @@ use tempfile::TempDir;
 use tower::ServiceExt;
 
 /// On the list at home.
-const HOME_PIN: &str = "20101199000123";
+pub(crate) const HOME_PIN: &str = "20101199000123";
 /// On the list, voting at a remote-voting station.
 const REMOTE_PIN: &str = "11502199900007";
 /// Well-formed, on no list.
 const ABSENT_PIN: &str = "20101199000124";
+/// On the list of a village station ([`LookupApp::village`]).
+pub(crate) const VILLAGE_PIN: &str = "20101199000125";
 
-struct LookupApp {
+pub(crate) struct LookupApp {
     router: Router,
-    state: AppState,
-    data: Dataset,
+    pub(crate) state: AppState,
+    pub(crate) data: Dataset,
     _dir: TempDir,
 }
 
+/// The village station of the small dataset whose Kyrgyz address has a "ң" (Жаңы-Кашка), so
+/// that a reply in Kyrgyz carries Ө, Ү and Ң.
+fn village_of(data: &Dataset) -> &PollingStation {
+    let kind = |id: &TerritoryId| {
+        data.setup
+            .territories
+            .iter()
+            .find(|t| &t.id == id)
+            .map(|t| (t.kind, t.parent.clone()))
+    };
+    data.setup
+        .stations
+        .iter()
+        .find(|s| {
+            let in_aiyl_aimak = kind(&s.territory)
+                .and_then(|(_, parent)| parent)
+                .and_then(|p| kind(&p))
+                .is_some_and(|(k, _)| k == TerritoryKind::AiylAimak);
+            in_aiyl_aimak && s.address.ky.contains('ң')
+        })
+        .expect("a village station with ң in the small dataset")
+}
+
+/// A station's full address as the domain renders it from the dataset's territory chain.
+pub(crate) fn full_address(data: &Dataset, station: &PollingStation) -> StationAddress {
+    let chain = territory_chain(&station.territory, |id| {
+        data.setup.territories.iter().find(|t| &t.id == id)
+    });
+    StationAddress::new(&station.address, chain)
+}
+
 impl LookupApp {
-    fn home(&self) -> &PollingStation {
+    pub(crate) fn village(&self) -> &PollingStation {
+        village_of(&self.data)
+    }
+    pub(crate) fn home(&self) -> &PollingStation {
         self.data
             .setup
             .stations
@@ -43,7 +80,7 @@ impl LookupApp {
             .find(|s| !s.remote_voting)
             .unwrap()
     }
-    fn remote(&self) -> &PollingStation {
+    pub(crate) fn remote(&self) -> &PollingStation {
         self.data
             .setup
             .stations
@@ -84,8 +121,9 @@ impl Client {
     }
 }
 
-/// The small dataset with two voters on the 2024 lists, and `config`.
-async fn lookup_app(config: LookupConfig) -> LookupApp {
+/// The small dataset with three voters on the 2024 lists (at home in Bishkek, voting remotely,
+/// at home in a village), and `config`.
+pub(crate) async fn lookup_app(config: LookupConfig) -> LookupApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("lookup.db").display());
     let db = shailoo_store::Db::connect(&url).await.unwrap();
@@ -111,15 +149,20 @@ async fn lookup_app(config: LookupConfig) -> LookupApp {
         .iter()
         .find(|s| s.remote_voting)
         .unwrap();
-    let row = |pin: &str, station: &PollingStation| VoterListRow {
+    let row = |pin: &str, home: &PollingStation, station: &PollingStation| VoterListRow {
         pin: Pin::parse(pin).unwrap(),
         council: home.council.clone(),
         home_station: home.number,
         station: station.number,
     };
+    let village = village_of(&data);
     db.put_voter_list_entries_unaudited(
         &ElectionId::parse("local-2024").unwrap(),
-        &[row(HOME_PIN, home), row(REMOTE_PIN, remote)],
+        &[
+            row(HOME_PIN, home, home),
+            row(REMOTE_PIN, home, remote),
+            row(VILLAGE_PIN, village, village),
+        ],
     )
     .await
     .unwrap();
@@ -203,8 +246,13 @@ async fn the_api_answers_station_pec_and_council_and_nothing_about_the_person() 
     let home = app.home();
     assert_eq!(j["election"], "local-2024");
     assert_eq!(j["station"]["number"], home.number.get());
-    assert_eq!(j["station"]["address"]["ky"], home.address.ky.as_str());
-    assert_eq!(j["station"]["address"]["ru"], home.address.ru.as_str());
+    let address = full_address(&app.data, home);
+    for lang in ["ky", "ru", "en"] {
+        assert_eq!(j["station"]["address"][lang], address.get(lang));
+    }
+    // The city is named: the record alone says "мкр. Центр, …".
+    let ru = j["station"]["address"]["ru"].as_str().unwrap();
+    assert!(ru.starts_with("город Бишкек, мкр. "), "{ru}");
     assert_eq!(j["commission"]["id"], home.commission.as_str());
     assert!(j["commission"]["name"]["ky"].is_string());
     assert_eq!(j["council"]["id"], home.council.as_str());
@@ -398,7 +446,8 @@ async fn the_page_shows_the_station_in_three_languages() {
         assert_eq!(r.status, StatusCode::OK, "{lang:?}");
         assert!(r.body.contains(&lang.t("lookup-result-title")), "{lang:?}");
         assert!(r.body.contains(&format!("№ {}", home.number)), "{lang:?}");
-        let address = home.address.get(lang.code());
+        let address = full_address(&app.data, home);
+        let address = address.get(lang.code());
         assert!(
             r.body.contains(&askama_escape(address)),
             "{lang:?}: {address}"
@@ -419,6 +468,40 @@ async fn the_page_shows_the_station_in_three_languages() {
     assert_eq!(remote.status, StatusCode::OK);
     assert!(remote.body.contains(&Lang::En.t("lookup-remote-note")));
     assert!(remote.body.contains(&format!("№ {}", app.remote().number)));
+}
+
+#[tokio::test]
+async fn a_village_station_is_named_with_its_village_aiyl_aimak_and_raion() {
+    let app = lookup_app(LookupConfig::default()).await;
+    let village = app.village();
+    let address = full_address(&app.data, village);
+    // What the record alone says, and what the voter is told.
+    assert!(village.address.ru.starts_with("село Жаны-Кашка, "));
+    let ru = "Сокулукский район, айыльный аймак Чолпон, село Жаны-Кашка, ";
+    let ky = "Сокулук району, Чолпон айыл аймагы, Жаңы-Кашка айылы, ";
+    assert!(address.get("ru").starts_with(ru), "{}", address.get("ru"));
+    assert!(address.get("ky").starts_with(ky), "{}", address.get("ky"));
+
+    let mut c = app.client();
+    let page = c.get(&format!("/lookup?pin={VILLAGE_PIN}&lang=ru")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&askama_escape(address.get("ru"))),
+        "{}",
+        page.body
+    );
+    let api = c
+        .get(&format!("/api/v1/voters/{VILLAGE_PIN}/station"))
+        .await;
+    assert_eq!(api.json()["station"]["address"]["ky"], address.get("ky"));
+
+    let (base, _stop) = serve(&app).await;
+    let (_, _, sms) = kannel(&base, "+996555000300", VILLAGE_PIN).await;
+    assert_eq!(
+        sms,
+        station_reply(Lang::Ky, village.number.get(), &address, false)
+    );
+    assert!(sms.contains(ky), "the full form fits: {sms}");
 }
 
 /// Askama escapes `"`, `'`, `&`, `<`, `>` in text.
@@ -477,7 +560,7 @@ async fn a_malformed_or_unknown_pin_gets_a_helpful_answer_in_three_languages() {
 // --- SMS 119 ---
 
 /// The application on a real port, as a gateway would reach it.
-async fn serve(app: &LookupApp) -> (String, tokio::sync::oneshot::Sender<()>) {
+pub(crate) async fn serve(app: &LookupApp) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -519,8 +602,14 @@ async fn sms_119_over_http_as_kannel_calls_it() {
     assert_eq!(ct, "text/plain; charset=utf-8");
     assert_eq!(
         body,
-        station_reply(Lang::Ky, home.number.get(), &home.address.ky, false)
+        station_reply(
+            Lang::Ky,
+            home.number.get(),
+            &full_address(&app.data, home),
+            false
+        )
     );
+    assert!(body.contains("Бишкек ш"), "names the city: {body}");
     assert!(body.contains(&format!("№{}", home.number)));
     assert!(sms_len(&body) <= SMS_MAX_CHARS);
     assert_private(&body);
@@ -550,12 +639,40 @@ async fn sms_119_over_http_as_kannel_calls_it() {
 }
 
 #[tokio::test]
+async fn kannel_gets_ucs2_replies_and_a_200_even_in_an_outage() {
+    // Without the index every look-up asks the database, which then goes away.
+    let app = lookup_app(LookupConfig {
+        index: false,
+        ..LookupConfig::default()
+    })
+    .await;
+    let (base, _stop) = serve(&app).await;
+    let get = |sender: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{base}/sms/119"))
+            .query(&[("sender", sender), ("text", HOME_PIN)])
+            .send()
+    };
+    let r = get("+996555000201").await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // smsbox sends the reply as UCS-2 only when told so (docs/kannel.conf).
+    assert_eq!(r.headers()["x-kannel-coding"], "2");
+    app.state.store.close().await;
+    let r = get("+996555000202").await.unwrap();
+    // smsbox delivers a body only with 200: anything else becomes its own English text.
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["x-kannel-coding"], "2");
+    assert_eq!(r.text().await.unwrap(), Lang::Ky.t("sms-unavailable"));
+}
+
+#[tokio::test]
 async fn a_keyword_picks_russian_and_the_sender_keeps_it() {
     let app = lookup_app(LookupConfig::default()).await;
     let (base, _stop) = serve(&app).await;
     let home = app.home();
-    let ru = station_reply(Lang::Ru, home.number.get(), &home.address.ru, false);
-    let ky = station_reply(Lang::Ky, home.number.get(), &home.address.ky, false);
+    let address = full_address(&app.data, home);
+    let ru = station_reply(Lang::Ru, home.number.get(), &address, false);
+    let ky = station_reply(Lang::Ky, home.number.get(), &address, false);
 
     let (_, _, body) = kannel(&base, "+996700111222", &format!("РУ {HOME_PIN}")).await;
     assert_eq!(body, ru);
@@ -591,7 +708,12 @@ async fn the_json_webhook_answers_with_the_reply() {
     let home = app.home();
     assert_eq!(
         j["reply"],
-        station_reply(Lang::Ru, home.number.get(), &home.address.ru, false)
+        station_reply(
+            Lang::Ru,
+            home.number.get(),
+            &full_address(&app.data, home),
+            false
+        )
     );
     assert_eq!(j["outcome"], "found");
     assert_eq!(j["language"], "ru");
@@ -691,31 +813,56 @@ async fn with_a_gateway_token_only_the_gateway_may_call() {
 #[test]
 fn every_reply_fits_two_ucs2_segments_even_for_the_longest_national_address() {
     let generator = Generator::new(Scale::National, 2024);
-    let stations = &generator.setup_ref().stations;
-    assert!(stations.len() > 2_000, "the national setup");
+    let setup = generator.setup_ref();
+    assert!(setup.stations.len() > 2_000, "the national setup");
+    let territories: std::collections::HashMap<
+        &TerritoryId,
+        &shailoo_domain::territory::Territory,
+    > = setup.territories.iter().map(|t| (&t.id, t)).collect();
+    let addresses: Vec<StationAddress> = setup
+        .stations
+        .iter()
+        .map(|s| {
+            let chain = territory_chain(&s.territory, |id| territories.get(id).copied());
+            StationAddress::new(&s.address, chain)
+        })
+        .collect();
     for lang in [Lang::Ky, Lang::Ru] {
-        let longest = stations
+        let code = lang.code();
+        let longest = addresses
             .iter()
-            .map(|s| s.address.get(lang.code()))
-            .max_by_key(|a| sms_len(a))
+            .max_by_key(|a| sms_len(a.get(code)))
             .unwrap();
-        for s in stations {
+        // Even the longest full address needs the rule, not a cut.
+        assert!(sms_len(&station_reply(lang, 99_999, longest, true)) <= SMS_MAX_CHARS);
+        for (s, address) in setup.stations.iter().zip(&addresses) {
+            // Every reply names the settlement (with its city, for a city's quarter) in one of
+            // the forms of the rule.
+            let places: Vec<String> = AddressForm::ALL
+                .iter()
+                .map(|f| address.place(code, *f))
+                .collect();
+            assert!(!places[3].is_empty(), "station {}", s.number);
             for remote in [false, true] {
                 // The widest number, so that no real number could need more room.
-                let reply = station_reply(lang, 99_999, s.address.get(lang.code()), remote);
+                let reply = station_reply(lang, 99_999, address, remote);
                 assert!(
                     sms_len(&reply) <= SMS_MAX_CHARS,
                     "{} > 134: {reply}",
                     sms_len(&reply)
                 );
                 assert!(reply.contains("№99999"), "the number is never cut: {reply}");
+                assert!(
+                    !reply.ends_with('…'),
+                    "shortened by the rule, never cut: station {}: {reply}",
+                    s.number
+                );
+                assert!(
+                    places.iter().any(|p| reply.contains(&format!(": {p}, "))),
+                    "station {} names its settlement: {reply}",
+                    s.number
+                );
             }
-        }
-        let reply = station_reply(lang, 99_999, longest, true);
-        assert!(sms_len(&reply) <= SMS_MAX_CHARS, "{reply}");
-        // A shortened address keeps as much as fits.
-        if sms_len(&station_reply(lang, 99_999, longest, false)) == SMS_MAX_CHARS {
-            assert!(station_reply(lang, 99_999, longest, false).ends_with('…'));
         }
         for key in [
             "sms-help",

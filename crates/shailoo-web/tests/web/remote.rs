@@ -381,3 +381,34 @@ async fn vot_07_the_counts_per_remote_station_as_json() {
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_blank_election_is_the_first_election_and_an_unknown_one_is_404() {
+    // As on every staff page (`kit::forms::election_of`): the forms send `election=` when the
+    // page had none.
+    let app = remote_app().await;
+    let mut tec = Browser::signed_in(&app, "tec.remote").await;
+    let r = tec.get("/remote-voting?election=").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("local-2024"));
+    let r = tec.get("/remote-voting?election=no-such").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let csrf = tec.csrf().await;
+    let station = app.remote.number.to_string();
+    let r = tec
+        .post(
+            "/remote-voting",
+            &[
+                ("csrf", &csrf),
+                ("election", ""),
+                ("pin", VOTER),
+                ("station", &station),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location(),
+        Some("/remote-voting?election=local-2024&done=filed")
+    );
+}

@@ -1,0 +1,175 @@
+//! The check-in API (`POST /api/v1/stations/{n}/check-ins`) and the public turnout
+//! (`GET /api/v1/elections/{id}/turnout`).
+//!
+//! The check-in API uses the page session: the session cookie plus the header `X-CSRF-Token`
+//! equal to the session's CSRF token, so a cross-site request cannot check anyone in.
+
+use crate::AppState;
+use crate::checkin::{election_for, outcome_message};
+use crate::kit::session::{current_staff, same_secret};
+use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome};
+use shailoo_domain::{ElectionId, Pin, StationNumber};
+use utoipa::ToSchema;
+
+/// A check-in request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckInRequest {
+    /// The voter's PIN (14 digits).
+    #[schema(example = "20101199000123")]
+    pub pin: String,
+    /// The election; by default the one voting today.
+    pub election: Option<String>,
+}
+
+/// The answer to a check-in: recorded (201), or already voted (409) with where and when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckInDto {
+    /// `checked_in` or `already_voted`.
+    pub outcome: String,
+    /// Where the ballot was issued.
+    pub station: u32,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// For the PEC member, in the request's language.
+    pub message: String,
+}
+
+/// Checks a voter in at a polling station on voting day (VOT-06). Needs a staff session
+/// cookie of a commission covering the station's PEC and the header `X-CSRF-Token` with the
+/// session's CSRF token.
+#[utoipa::path(post, path = "/api/v1/stations/{number}/check-ins", tag = "stations",
+    params(("number" = u32, Path, description = "Polling station number"), LangQuery),
+    request_body = CheckInRequest,
+    responses(
+        (status = 201, description = "Checked in: issue the ballot", body = CheckInDto),
+        (status = 400, description = "Malformed PIN or station number", body = ErrorBody),
+        (status = 401, description = "No staff session", body = ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, or another commission's station", body = ErrorBody),
+        (status = 404, description = "Not on this station's list, or on no list", body = ErrorBody),
+        (status = 409, description = "Already voted: where and when", body = CheckInDto),
+        (status = 422, description = "Outside voting hours (CAL-16)", body = ErrorBody),
+    ))]
+pub(super) async fn api_check_in(
+    State(state): State<AppState>,
+    ApiLang(lang): ApiLang,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Json(body): Json<CheckInRequest>,
+) -> Result<(StatusCode, Json<CheckInDto>), ApiError> {
+    let staff = current_staff(&state, &headers)
+        .await
+        .or_api(lang)?
+        .ok_or_else(|| ApiError::new(lang, StatusCode::UNAUTHORIZED, "login_required"))?;
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !same_secret(token, &staff.session.csrf_token) {
+        return Err(ApiError::new(lang, StatusCode::FORBIDDEN, "csrf_failed"));
+    }
+    let station = StationNumber::parse(&number)
+        .map_err(|_| ApiError::bad(lang, "bad_station_number", "number"))?;
+    let pin = Pin::parse(&body.pin).map_err(|_| ApiError::bad(lang, "bad_parameter", "pin"))?;
+    let election = election_for(&state, body.election.as_deref())
+        .await
+        .or_api(lang)?
+        .ok_or_else(|| ApiError::new(lang, StatusCode::NOT_FOUND, "unknown_election"))?;
+    let now = state.now();
+    let outcome = app::check_in(
+        state.store.as_ref(),
+        &staff.actor(),
+        &election,
+        station,
+        &pin,
+        now,
+    )
+    .await
+    .map_err(|e| match e {
+        CheckInError::UnknownStation(_) => ApiError::not_found(lang),
+        e => ApiError::refused(lang, &e),
+    })?;
+    let (status, message) = outcome_message(lang, &outcome);
+    let (code, station, at) = match outcome {
+        CheckInOutcome::CheckedIn => ("checked_in", station, now),
+        CheckInOutcome::AlreadyVoted { station, at } => ("already_voted", station, at),
+        CheckInOutcome::NotOnThisStationsList { .. } => {
+            return Err(ApiError::new(lang, status, "not_on_this_list"));
+        }
+        CheckInOutcome::NotOnAnyList => {
+            return Err(ApiError::new(lang, status, "not_on_list"));
+        }
+    };
+    Ok((
+        status,
+        Json(CheckInDto {
+            outcome: code.to_owned(),
+            station: station.get(),
+            at: at.to_string(),
+            message,
+        }),
+    ))
+}
+
+/// Voters who took part at one station: cumulative by hour, and the total.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StationTurnoutDto {
+    pub station: u32,
+    /// Cumulative counts before each of `hours` (Bishkek time).
+    pub by_hour: Vec<u64>,
+    pub total: u64,
+}
+
+/// Turnout of an election by hour (10:00, 12:00, 14:00, 16:00, 18:00, 20:00 Bishkek time).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TurnoutDto {
+    pub election: String,
+    /// The reporting hours, Bishkek time.
+    pub hours: Vec<i8>,
+    /// Cumulative voters who took part before each hour, all stations.
+    pub by_hour: Vec<u64>,
+    pub total: u64,
+    /// Stations with at least one voter, by number.
+    pub stations: Vec<StationTurnoutDto>,
+}
+
+/// Public turnout of an election: voters who took part by hour and per station.
+#[utoipa::path(get, path = "/api/v1/elections/{id}/turnout", tag = "elections",
+    params(("id" = String, Path, description = "Election id"), LangQuery),
+    responses(
+        (status = 200, description = "Turnout by hour and station", body = TurnoutDto),
+        (status = 400, description = "Malformed id", body = ErrorBody),
+        (status = 404, description = "No such election", body = ErrorBody),
+    ))]
+pub(super) async fn api_turnout(
+    State(state): State<AppState>,
+    ApiLang(lang): ApiLang,
+    Path(id): Path<String>,
+) -> Result<Json<TurnoutDto>, ApiError> {
+    let id = ElectionId::parse(&id).map_err(|_| ApiError::bad(lang, "bad_id", "id"))?;
+    let t = app::turnout(state.store.as_ref(), &id)
+        .await
+        .map_err(|e| match e {
+            e @ CheckInError::Store(_) => ApiError::refused(lang, &e),
+            _ => ApiError::not_found(lang),
+        })?;
+    Ok(Json(TurnoutDto {
+        election: t.election.to_string(),
+        hours: t.hours.to_vec(),
+        by_hour: t.by_hour.to_vec(),
+        total: t.total,
+        stations: t
+            .stations
+            .iter()
+            .map(|s| StationTurnoutDto {
+                station: s.station.get(),
+                by_hour: s.by_hour.to_vec(),
+                total: s.total,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,80 @@
+//! How a claim reads on the staff pages (and, in part, in the voter cabinet).
+
+use crate::kit::Lang;
+use crate::kit::format::fmt_instant;
+use shailoo_app::claims::{Claim, ClaimRequest, ClaimStatus, DataCorrection};
+
+/// The corrected fields of a correction, "field: value; …".
+pub(crate) fn correction_details(lang: Lang, d: &DataCorrection) -> String {
+    d.values()
+        .iter()
+        .map(|(f, v)| format!("{}: {v}", lang.t(&format!("claims-field-{}", f.as_str()))))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What a claim asks for besides its kind: the corrected fields (empty for an inclusion).
+pub(crate) fn request_details(lang: Lang, r: &ClaimRequest) -> String {
+    match r {
+        ClaimRequest::Inclusion => String::new(),
+        ClaimRequest::Correction(d) => correction_details(lang, d),
+    }
+}
+
+/// One claim as a row of the staff list.
+pub(crate) struct ClaimRow {
+    pub id: i64,
+    pub pin: String,
+    pub station: String,
+    pub kind: String,
+    /// The corrected fields of a correction, "field: value; …".
+    pub details: String,
+    pub statement: String,
+    pub channel: String,
+    pub status: String,
+    pub status_label: String,
+    /// The rejection's reason or the acceptance's note.
+    pub text: String,
+    pub filed: String,
+    pub decided: String,
+    pub copy: String,
+    pub pending: bool,
+}
+
+impl ClaimRow {
+    pub(crate) fn new(lang: Lang, c: &Claim) -> ClaimRow {
+        let state = c.status.state();
+        ClaimRow {
+            id: c.id.get(),
+            pin: c.pin.as_str().to_owned(),
+            station: c.station.to_string(),
+            kind: lang.t(&format!("claims-kind-{}", c.request.kind().as_str())),
+            details: request_details(lang, &c.request),
+            statement: c
+                .statement
+                .as_ref()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default(),
+            channel: lang.t(&format!("claims-channel-{}", c.channel.as_str())),
+            status: state.as_str().to_owned(),
+            status_label: lang.t(&format!("claims-status-{}", state.as_str())),
+            text: c
+                .status
+                .text()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default(),
+            filed: format!("{} · {}", fmt_instant(c.filed_at), c.filed_by),
+            decided: c
+                .status
+                .decided()
+                .map(|d| format!("{} · {}", fmt_instant(d.at), d.by))
+                .unwrap_or_default(),
+            copy: format!(
+                "{} · {} KB",
+                c.copy.format.extension().to_uppercase(),
+                c.copy.size.div_ceil(1024)
+            ),
+            pending: c.status == ClaimStatus::Filed,
+        }
+    }
+}

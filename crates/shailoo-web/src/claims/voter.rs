@@ -1,0 +1,113 @@
+//! `GET /claims/voter?pin=&election=`: one voter, for staff covering a station the voter is
+//! listed or has claimed at: where they stand, their claims and the amendment history.
+
+use crate::AppState;
+use crate::claims::views::{ClaimRow, correction_details};
+use crate::kit::format::fmt_instant;
+use crate::kit::forms::election_of;
+use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use shailoo_app::claims::{self as app, Amendment};
+use shailoo_app::voters::{Placement, VoterStatus};
+use shailoo_domain::Pin;
+use shailoo_domain::params::Coded;
+use std::collections::HashMap;
+
+struct AmendmentRow {
+    claim: i64,
+    field: String,
+    before: String,
+    after: String,
+    by: String,
+    note: String,
+}
+
+impl AmendmentRow {
+    fn new(lang: Lang, a: &Amendment) -> AmendmentRow {
+        AmendmentRow {
+            claim: a.claim.get(),
+            field: lang.t(&format!("claims-field-{}", a.field.as_str())),
+            before: a.before.clone().unwrap_or_else(|| "—".into()),
+            after: a.after.clone(),
+            by: format!("{} · {}", fmt_instant(a.at), a.by),
+            note: a.note.clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "claims/templates/voter.html")]
+struct VoterTemplate {
+    ctx: PageCtx,
+    election: String,
+    pin: String,
+    /// Where the voter stands, in words.
+    placement: String,
+    /// The corrected data the lists show, "field: value; …" (empty: none).
+    corrected: String,
+    claims: Vec<ClaimRow>,
+    amendments: Vec<AmendmentRow>,
+}
+
+/// Where the voter stands, in words.
+fn placement(lang: Lang, status: Option<&VoterStatus>) -> String {
+    match status.map(|s| &s.placement) {
+        None => lang.t("claims-voter-not-in-register"),
+        Some(Placement::OnList { station, .. }) => {
+            lang.t_args("claims-voter-on-list", &[("station", station.to_string())])
+        }
+        Some(Placement::NotOnList { reasons, .. }) => {
+            let why = reasons
+                .into_iter()
+                .map(|r| r.code().to_owned())
+                .collect::<Vec<_>>()
+                .join(", ");
+            lang.t_args("claims-voter-not-on-list", &[("reasons", why)])
+        }
+        Some(Placement::NotCompiled) => lang.t("claims-voter-not-compiled"),
+    }
+}
+
+/// `GET /claims/voter`.
+pub(super) async fn voter(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let actor = ctx.require_staff()?.actor();
+    let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
+    let pin = q
+        .get("pin")
+        .and_then(|p| Pin::parse(p.trim()).ok())
+        .ok_or_else(|| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_parameter"))?;
+    let store = &*state.store;
+    let amendments = app::amendments_of_voter(store, &actor, &election.id, &pin)
+        .await
+        .or_page(lang)?;
+    let claims = app::claims_of_voter(store, &election.id, &pin)
+        .await
+        .or_page(lang)?;
+    let status = store.voter_status(&election.id, &pin).await.or_page(lang)?;
+    let corrected = store
+        .correction_of(&election.id, &pin)
+        .await
+        .or_page(lang)?
+        .map(|c| correction_details(lang, &c.data))
+        .unwrap_or_default();
+    let t = VoterTemplate {
+        election: election.id.to_string(),
+        pin: pin.as_str().to_owned(),
+        placement: placement(lang, status.as_ref()),
+        corrected,
+        claims: claims.iter().map(|c| ClaimRow::new(lang, c)).collect(),
+        amendments: amendments
+            .iter()
+            .map(|a| AmendmentRow::new(lang, a))
+            .collect(),
+        ctx,
+    };
+    Ok(render(StatusCode::OK, &t))
+}

@@ -1,0 +1,156 @@
+//! Electoral districts of aiyl councils (DIS-01…DIS-05, CAL-05): the TEC's draft editor, the
+//! CEC's review, the published schemes and their open data.
+//!
+//! The editor works without JavaScript: one form assigns every unit to a district number and
+//! gives each district its mandates; its buttons "Check", "Propose automatically", "Save draft"
+//! and "Submit" all post the whole form back, and the page re-renders with the figures of
+//! DIS-01 (voters per mandate, deviation from the norm, green / amber / red against the 15% or
+//! 20% limit), DIS-03 (contiguity, every unit once, seats adding up) and DIS-04 (reserved
+//! mandates), keeping what the user typed. The picture is an SVG drawn on the server:
+//! the units at their points, the borders as lines, each unit coloured by its district, with a
+//! title, a description and the table of units beside it for those who cannot see it.
+//!
+//! The geometry we hold is one point per unit (synthetic, km from the council's centre), so the
+//! GeoJSON export has Point features only.
+//!
+//! * `editor.rs`: the TEC's editor; `review.rs`: the CEC's review; `public.rs`: the published
+//!   schemes; `figures.rs`: a scheme's figures as the pages show them; `svg.rs`: the picture;
+//!   `api.rs`: the approved scheme as JSON; `export.rs`: the same as CSV and GeoJSON.
+
+mod api;
+mod editor;
+mod export;
+mod figures;
+mod public;
+mod review;
+mod svg;
+
+use crate::AppState;
+use crate::features::Feature;
+use crate::kit::calendar::closed_message;
+use crate::kit::{Lang, PageFail, Refusal};
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use shailoo_app::StoreError;
+use shailoo_app::districts::{
+    self as app, CouncilDistricting, DistrictError, SchemeRecord, SchemeStatus,
+};
+use shailoo_domain::CouncilId;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub(crate) fn feature() -> Feature {
+    let pages = Router::new()
+        .route("/districts", get(public::public_list))
+        .route("/districts/review", get(review::review))
+        .route(
+            "/councils/{id}/districts",
+            get(editor::editor_get).post(editor::editor_post),
+        )
+        .route("/councils/{id}/districts/decision", post(review::decision))
+        .route(
+            "/councils/{id}/districts/approved",
+            get(public::approved_page),
+        )
+        .route(
+            "/open-data/councils/{id}/districts.csv",
+            get(export::open_csv),
+        )
+        .route(
+            "/open-data/councils/{id}/districts.geojson",
+            get(export::open_geojson),
+        );
+    Feature {
+        name: "districts",
+        pages,
+        api: OpenApiRouter::new().routes(routes!(api::api_districts)),
+    }
+}
+
+/// The refusals of the scheme workflow. A council that is not there to district (unknown, a
+/// city council, elected by no election) is "not found".
+impl Refusal for DistrictError {
+    fn status(&self) -> StatusCode {
+        match self {
+            DistrictError::Store(e) => e.status(),
+            DistrictError::UnknownCouncil(_)
+            | DistrictError::NotAiyl(_)
+            | DistrictError::NoElection(_) => StatusCode::NOT_FOUND,
+            DistrictError::Forbidden => StatusCode::FORBIDDEN,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        match self {
+            DistrictError::UnknownCouncil(_)
+            | DistrictError::NotAiyl(_)
+            | DistrictError::NoElection(_) => "not_found",
+            other => other.code(),
+        }
+    }
+
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            DistrictError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            DistrictError::Transition(app::TransitionError::Calendar(c)) => closed_message(lang, c),
+            DistrictError::Transition(app::TransitionError::Invalid { errors }) => {
+                lang.t_args("districts-error-invalid", &[("count", errors.to_string())])
+            }
+            DistrictError::Transition(app::TransitionError::EmptyComment) => {
+                lang.t("districts-error-comment")
+            }
+            DistrictError::Transition(app::TransitionError::NotAllowed { from, .. }) => lang
+                .t_args(
+                    "districts-error-step",
+                    &[("status", lang.t(&format!("districts-status-{from}")))],
+                ),
+            DistrictError::Store(StoreError::Duplicate { .. }) => {
+                lang.t("districts-error-conflict")
+            }
+            DistrictError::NoUnits(_) => lang.t("districts-no-units"),
+            DistrictError::Forbidden => lang.error("forbidden"),
+            DistrictError::Store(s) => lang.error(s.code()),
+            other => lang.t_args(
+                "districts-error-other",
+                &[("code", other.code().to_owned())],
+            ),
+        }
+    }
+}
+
+/// The aiyl council the path names, with its units and scheme (404 otherwise).
+async fn load(state: &AppState, lang: Lang, id: &str) -> Result<CouncilDistricting, PageFail> {
+    let id = CouncilId::parse(id).map_err(|_| PageFail::not_found(lang))?;
+    app::council_districting(state.store.as_ref(), &id)
+        .await
+        .map_err(|e| PageFail::refused(lang, &e))
+}
+
+/// A council with its approved scheme (404 when none is approved).
+async fn approved(
+    state: &AppState,
+    lang: Lang,
+    id: &str,
+) -> Result<(CouncilDistricting, SchemeRecord), PageFail> {
+    let c = load(state, lang, id).await?;
+    match c.scheme.clone() {
+        Some(s) if s.status == SchemeStatus::Approved => Ok((c, s)),
+        _ => Err(PageFail::not_found(lang)),
+    }
+}
+
+/// A council's name in the reader's language (its id when the store cannot say).
+async fn council_name(state: &AppState, lang: Lang, id: &CouncilId) -> String {
+    match state.store.council(id).await {
+        Ok(Some(c)) => c.name.get(lang.code()).to_owned(),
+        _ => id.to_string(),
+    }
+}

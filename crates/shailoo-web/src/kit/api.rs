@@ -1,0 +1,88 @@
+//! What every handler of the JSON API under `/api/v1` shares: its language, the documented
+//! `?lang=` parameter, and the parsing of query parameters (taken as strings and parsed here,
+//! so that a malformed one gets the common error shape with the parameter named).
+//!
+//! Wire types (`*Dto`) are separate from domain types: the domain crate knows nothing of
+//! OpenAPI, and the wire format is a contract of its own.
+
+use crate::kit::fail::ApiError;
+use crate::kit::forms::non_empty;
+use crate::kit::i18n::Lang;
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use serde::Deserialize;
+use shailoo_app::PageRequest;
+use utoipa::IntoParams;
+
+/// What an API handler returns.
+pub(crate) type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// The language of an API request: `?lang`, `Accept-Language` (or the `lang` cookie), Kyrgyz.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ApiLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ApiLang(Lang::negotiate(parts)))
+    }
+}
+
+/// The language of messages; also taken from `Accept-Language`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct LangQuery {
+    /// `ky`, `ru` or `en`.
+    #[allow(
+        dead_code,
+        reason = "documented for OpenAPI; ApiLang reads it from the raw query"
+    )]
+    pub lang: Option<String>,
+}
+
+/// The query string, or 400 naming `query`.
+pub(crate) fn query<T>(lang: Lang, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(q)| q).map_err(|e| {
+        tracing::debug!(error = %e, "malformed query string");
+        ApiError::bad(lang, "bad_parameter", "query")
+    })
+}
+
+/// `page` (from 1) and `per_page` (1 to [`PageRequest::MAX_PER_PAGE`]), or 400 naming the one
+/// at fault.
+pub(crate) fn page_request(
+    lang: Lang,
+    page: Option<String>,
+    per_page: Option<String>,
+) -> Result<PageRequest, ApiError> {
+    let mut req = PageRequest::default();
+    if let Some(p) = non_empty(page.as_deref()) {
+        req.page = p
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| ApiError::bad(lang, "bad_parameter", "page"))?;
+    }
+    if let Some(p) = non_empty(per_page.as_deref()) {
+        req.per_page = p
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=PageRequest::MAX_PER_PAGE).contains(n))
+            .ok_or_else(|| ApiError::bad(lang, "bad_parameter", "per_page"))?;
+    }
+    Ok(req)
+}
+
+/// An optional id parameter, or 400 `bad_id` naming `field`.
+pub(crate) fn id<T>(
+    lang: Lang,
+    s: Option<String>,
+    field: &'static str,
+    parse: impl Fn(&str) -> Result<T, shailoo_domain::IdError>,
+) -> Result<Option<T>, ApiError> {
+    non_empty(s.as_deref())
+        .map(|s| parse(&s).map_err(|_| ApiError::bad(lang, "bad_id", field)))
+        .transpose()
+}

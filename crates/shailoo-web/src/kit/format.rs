@@ -1,0 +1,46 @@
+//! How dates, times, instants and names read on a page: day first, Bishkek time, the name in
+//! the reader's language.
+
+use crate::kit::i18n::Lang;
+use jiff::Timestamp;
+use jiff::civil::{Date, Time};
+use shailoo_domain::territory::LocalizedName;
+use shailoo_domain::time::to_bishkek;
+
+/// `17.11.2024`.
+pub(crate) fn fmt_date(d: Date) -> String {
+    d.strftime("%d.%m.%Y").to_string()
+}
+
+/// `08:00`.
+pub(crate) fn fmt_time(t: Time) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// An instant as staff read it: Bishkek time, day first (`17.11.2024 08:00`).
+pub(crate) fn fmt_instant(t: Timestamp) -> String {
+    to_bishkek(t).strftime("%d.%m.%Y %H:%M").to_string()
+}
+
+/// The time of day of an instant in Bishkek (`14:05`).
+pub(crate) fn fmt_local_time(t: Timestamp) -> String {
+    fmt_time(to_bishkek(t).time())
+}
+
+/// A name in the reader's language.
+pub(crate) fn name(n: &LocalizedName, lang: Lang) -> String {
+    n.get(lang.code()).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_read_in_bishkek_time_day_first() {
+        let t: Timestamp = "2024-11-17T02:00:00Z".parse().expect("instant");
+        assert_eq!(fmt_instant(t), "17.11.2024 08:00");
+        assert_eq!(fmt_local_time(t), "08:00");
+        assert_eq!(fmt_date(jiff::civil::date(2024, 9, 6)), "06.09.2024");
+    }
+}

@@ -1,0 +1,275 @@
+//! `GET /register/jobs/{id}`: a job's page. While the job runs the page refreshes itself every
+//! two seconds with `<meta http-equiv="refresh">` (the CSP forbids scripts).
+
+use crate::AppState;
+use crate::kit::format::fmt_instant;
+use crate::kit::{Lang, PageCtx, PageFail, PageResult, render};
+use crate::register::jobs::{Failure, JobKind, Outcome, Phase, Progress};
+use crate::register::require;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use shailoo_app::authz::Power;
+use shailoo_app::voters::{CompileReport, ImportReport};
+use shailoo_formats::{RowError, RowErrorKind};
+
+struct CountLine {
+    label: String,
+    value: u64,
+}
+
+#[derive(Template)]
+#[template(path = "register/templates/job.html")]
+struct JobTemplate {
+    ctx: PageCtx,
+    id: u64,
+    title: String,
+    started: String,
+    running: bool,
+    phase: String,
+    percent: Option<u64>,
+    /// "12345 rows; 3.1 MB of 10.0 MB read (31 %)".
+    detail: Option<String>,
+    /// "File received: 10.0 MB", once the upload is complete.
+    received: Option<String>,
+    counts: Vec<CountLine>,
+    reasons: Vec<CountLine>,
+    failure: Option<String>,
+    nothing_changed: String,
+}
+
+fn megabytes(bytes: u64) -> String {
+    // One decimal, integer arithmetic.
+    let tenths = bytes / 100_000;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// A bad row in the reader's language: where, and why.
+fn row_failure(lang: Lang, e: &RowError) -> String {
+    let reason = match &e.reason {
+        RowErrorKind::MalformedPin(p) => lang.error(p.code()),
+        RowErrorKind::WrongHeader { expected, found } => lang.t_args(
+            "register-row-wrong_header",
+            &[
+                ("expected", (*expected).to_owned()),
+                ("found", found.clone()),
+            ],
+        ),
+        RowErrorKind::WrongColumnCount { expected, found } => lang.t_args(
+            "register-row-wrong_column_count",
+            &[
+                ("expected", expected.to_string()),
+                ("found", found.to_string()),
+            ],
+        ),
+        RowErrorKind::BadDate { value }
+        | RowErrorKind::BadBool { value }
+        | RowErrorKind::BadNumber { value } => lang.t_args(
+            &format!("register-row-{}", e.reason.code()),
+            &[("value", value.clone())],
+        ),
+        RowErrorKind::UnknownValue { value, allowed } => lang.t_args(
+            "register-row-unknown_value",
+            &[("value", value.clone()), ("allowed", (*allowed).to_owned())],
+        ),
+        RowErrorKind::ContradictsPin { from_pin, in_row } => lang.t_args(
+            "register-row-contradicts_pin",
+            &[("from_pin", from_pin.clone()), ("in_row", in_row.clone())],
+        ),
+        RowErrorKind::BadId(id) => {
+            lang.t_args("register-row-bad_id", &[("detail", id.to_string())])
+        }
+        RowErrorKind::Syntax(detail) => {
+            lang.t_args("register-row-csv_syntax", &[("detail", detail.clone())])
+        }
+        other => lang.t(&format!("register-row-{}", other.code())),
+    };
+    let place = match e.column {
+        Some(column) => lang.t_args(
+            "register-row-at-column",
+            &[("line", e.line.to_string()), ("column", column.to_owned())],
+        ),
+        None => lang.t_args("register-row-at", &[("line", e.line.to_string())]),
+    };
+    format!("{place}: {reason}")
+}
+
+fn compile_counts(lang: Lang, c: &CompileReport) -> (Vec<CountLine>, Vec<CountLine>) {
+    let counts = vec![
+        CountLine {
+            label: lang.t("register-col-eligible"),
+            value: c.eligible,
+        },
+        CountLine {
+            label: lang.t("register-col-ineligible"),
+            value: c.ineligible,
+        },
+    ];
+    let reasons = c
+        .by_reason
+        .iter()
+        .map(|(code, n)| CountLine {
+            label: code.clone(),
+            value: *n,
+        })
+        .collect();
+    (counts, reasons)
+}
+
+/// How far the running job is, in words (`None` when it cannot be measured).
+fn detail(lang: Lang, p: &Progress) -> Option<String> {
+    let pct = p.percent().map(|n| format!(" ({n} %)")).unwrap_or_default();
+    match (&p.outcome, p.phase) {
+        (None, Phase::Uploading) => Some(match p.upload_total {
+            Some(total) => lang.t_args(
+                "register-progress-upload",
+                &[
+                    ("done", megabytes(p.uploaded)),
+                    ("total", megabytes(total)),
+                    ("percent", pct),
+                ],
+            ),
+            None => lang.t_args(
+                "register-progress-upload-open",
+                &[("done", megabytes(p.uploaded))],
+            ),
+        }),
+        (None, Phase::Importing | Phase::Committing) => Some(lang.t_args(
+            "register-progress-import",
+            &[
+                ("rows", p.rows.to_string()),
+                ("done", megabytes(p.bytes)),
+                ("total", megabytes(p.uploaded)),
+                ("percent", pct),
+            ],
+        )),
+        (None, Phase::Compiling) if p.persons > 0 => Some(lang.t_args(
+            "register-progress-compile",
+            &[
+                ("done", p.assessed.to_string()),
+                ("total", p.persons.to_string()),
+                ("percent", pct),
+            ],
+        )),
+        _ => None,
+    }
+}
+
+/// The counts of an import (with its compile's, if any).
+fn import_counts(lang: Lang, r: &ImportReport) -> (Vec<CountLine>, Vec<CountLine>) {
+    let mut counts = [
+        ("register-col-records", r.records),
+        ("register-col-persons", r.persons),
+        ("register-col-added", r.added),
+        ("register-col-changed", r.changed),
+        ("register-col-removed", r.removed),
+        ("register-col-unchanged", r.unchanged),
+        ("register-col-duplicates", r.duplicate_pins),
+    ]
+    .into_iter()
+    .map(|(key, value)| CountLine {
+        label: lang.t(key),
+        value,
+    })
+    .collect::<Vec<_>>();
+    let mut reasons = Vec::new();
+    if let Some(c) = &r.compiled {
+        let (more, why) = compile_counts(lang, c);
+        counts.extend(more);
+        reasons = why;
+    }
+    (counts, reasons)
+}
+
+/// Where the job stands (its phase, or how it ended), its counts and reasons, and why it
+/// failed.
+type Ending = (String, Vec<CountLine>, Vec<CountLine>, Option<String>);
+
+/// The [`Ending`] of a job's progress.
+fn ending(lang: Lang, p: &Progress) -> Ending {
+    match &p.outcome {
+        None => (lang.t(p.phase.key()), Vec::new(), Vec::new(), None),
+        Some(Outcome::Imported(r)) => {
+            let (counts, reasons) = import_counts(lang, r);
+            let done = lang.t_args("register-job-imported", &[("id", r.import_id.to_string())]);
+            (done, counts, reasons, None)
+        }
+        Some(Outcome::Compiled(c)) => {
+            let (counts, reasons) = compile_counts(lang, c);
+            (lang.t("register-job-compiled"), counts, reasons, None)
+        }
+        Some(Outcome::Failed(f)) => {
+            let text = match f {
+                Failure::BadRow(row) => row_failure(lang, row),
+                Failure::Refused(code) | Failure::Upload(code) => lang.error(code),
+                Failure::Interrupted => lang.error("register_job_interrupted"),
+            };
+            let failed = lang.t("register-job-failed");
+            (failed, Vec::new(), Vec::new(), Some(text))
+        }
+    }
+}
+
+/// `GET /register/jobs/{id}`: a job's progress, refreshing itself while it runs, then its
+/// summary or its failure.
+pub(super) async fn job_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> PageResult {
+    let lang = ctx.lang;
+    // A failure may quote a row of the register (personal data): the CEC's eyes only.
+    require(lang, ctx.require_staff()?, Power::ViewRegisterJobs)?;
+    let job = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| state.register_jobs.get(id))
+        .ok_or_else(|| PageFail::not_found(lang))?;
+    let p = job.snapshot();
+    let title = match job.kind {
+        JobKind::Import if p.compile => lang.t_args(
+            "register-job-import-compile",
+            &[("source", p.source.clone())],
+        ),
+        JobKind::Import => lang.t_args("register-job-import", &[("source", p.source.clone())]),
+        JobKind::Compile => lang.t("register-job-compile"),
+    };
+    let (phase, counts, reasons, failure) = ending(lang, &p);
+    let nothing_changed = match job.kind {
+        JobKind::Import => lang.t("register-nothing-imported"),
+        JobKind::Compile => lang.t("register-nothing-compiled"),
+    };
+    let received = (job.kind == JobKind::Import && p.phase != Phase::Uploading).then(|| {
+        lang.t_args(
+            "register-upload-received",
+            &[("size", megabytes(p.uploaded))],
+        )
+    });
+    let t = JobTemplate {
+        id: job.id,
+        received,
+        title,
+        started: format!("{} · {}", fmt_instant(job.started_at), job.actor),
+        running: p.outcome.is_none(),
+        phase,
+        percent: p.percent(),
+        detail: detail(lang, &p),
+        counts,
+        reasons,
+        failure,
+        nothing_changed,
+        ctx,
+    };
+    Ok(render(StatusCode::OK, &t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_megabytes_with_one_decimal() {
+        assert_eq!(megabytes(3_160_000), "3.1");
+        assert_eq!(megabytes(0), "0.0");
+    }
+}

@@ -1,0 +1,121 @@
+//! The voter register for CEC staff (Тизме / реестр): importing the population register extract,
+//! compiling the voter lists, and taking them through publication (CAL-02), posting at the
+//! stations (due by CAL-04) and freezing (after CAL-12). The web face of
+//! `shailoo_app::voters`, as `shailoo register` is its command-line face.
+//!
+//! * `GET /register`: the latest imports with their counts, where the lists stand, which steps
+//!   the calendar allows now (window and rule id), and the job running. Every staff member may
+//!   look; only CEC admins act (403 otherwise); the public is sent to the log-in page.
+//! * `POST /register/import`: a multipart form whose file is **streamed** to a temporary file
+//!   (the national extract is hundreds of megabytes: it is never held in memory; this route
+//!   alone accepts bodies up to [`UPLOAD_LIMIT`]), then imported by a background job, like
+//!   `shailoo register import [--compile]`: all or nothing, a bad row names its line.
+//! * `POST /register/compile`: "compile now", also a job. `POST /register/steps`: publish,
+//!   post, freeze through [`voters::take_step`], which asks the calendar.
+//! * `GET /register/jobs/{id}`: a job's progress, refreshing itself every two seconds with
+//!   `<meta http-equiv="refresh">` while it runs (the CSP forbids scripts), then its summary or
+//!   its failure.
+//!
+//! One job at a time: a second start while one runs is refused with 409. Jobs live in memory
+//! (`jobs.rs`); what an import did is kept by the store anyway (the register's history
+//! and the audit log, written by the use cases with the staff member as actor).
+//!
+//! * `pages.rs`: the status page, "compile now" and the steps; `upload.rs`: the streamed
+//!   upload; `jobs.rs`: the background job runner; `job_page.rs`: a job's page.
+
+mod job_page;
+mod jobs;
+mod pages;
+mod upload;
+
+pub(crate) use jobs::RegisterJobs;
+
+use crate::AppState;
+use crate::features::Feature;
+use crate::kit::calendar::closed_message;
+use crate::kit::session::Staff;
+use crate::kit::{Lang, PageFail, Refusal};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use shailoo_app::StoreError;
+use shailoo_app::authz::{self, Power, Target};
+use shailoo_app::voters::VoterListError;
+use std::path::PathBuf;
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+
+/// The largest upload `POST /register/import` accepts: the national extract (4.3 million
+/// persons) is about 800 MB; 4 GiB leaves room without accepting anything.
+pub const UPLOAD_LIMIT: usize = 4 << 30;
+
+/// Only the upload route accepts bodies larger than axum's default.
+pub(crate) fn feature() -> Feature {
+    Feature {
+        name: "register",
+        pages: Router::new()
+            .route("/register", get(pages::page))
+            .route(
+                "/register/import",
+                post(upload::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            )
+            .route("/register/compile", post(pages::compile_now))
+            .route("/register/steps", post(pages::step))
+            .route("/register/jobs/{id}", get(job_page::job_page)),
+        api: OpenApiRouter::new(),
+    }
+}
+
+impl AppState {
+    /// Spools register uploads into `dir` instead of the system's temporary directory (tests
+    /// check that nothing is left behind).
+    pub fn with_upload_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.register_jobs = Arc::new(RegisterJobs::new(dir.into()));
+        self
+    }
+}
+
+/// The register and the lists are the CEC's: other staff only look ([`authz`]).
+fn require(lang: Lang, staff: &Staff, power: Power) -> Result<(), PageFail> {
+    authz::authorize(&staff.actor(), power, Target::Nationwide)
+        .map_err(|_| PageFail::forbidden(lang))
+}
+
+/// The refusals of the voter lists, for the register page and the printed lists alike.
+impl Refusal for VoterListError {
+    fn status(&self) -> StatusCode {
+        match self {
+            VoterListError::Store(s) => s.status(),
+            VoterListError::UnknownElection(_) | VoterListError::UnknownStation(_) => {
+                StatusCode::NOT_FOUND
+            }
+            VoterListError::Forbidden(_) => StatusCode::FORBIDDEN,
+            VoterListError::Calendar(_)
+            | VoterListError::Frozen { .. }
+            | VoterListError::NotCompiled(_)
+            | VoterListError::NotPublished(_)
+            | VoterListError::AlreadyDone { .. } => StatusCode::CONFLICT,
+            VoterListError::CalendarInvalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
+
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            VoterListError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The calendar's refusal names its rule (CAL-02, CAL-12).
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            VoterListError::Calendar(c) => closed_message(lang, c),
+            other => lang.error(other.code()),
+        }
+    }
+}

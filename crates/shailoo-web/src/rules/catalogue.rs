@@ -1,0 +1,197 @@
+//! The catalogue of rules, shared by the page and the API: the rule parameters in force and
+//! every coded check the system can report, in one language.
+
+use crate::AppState;
+use crate::kit::{ApiLang, Lang, LangQuery};
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use shailoo_domain::candidate::{CandidateCode, ListCode};
+use shailoo_domain::district::SchemeCode;
+use shailoo_domain::params::{Coded, RuleParameters, Severity};
+use shailoo_domain::protocol::{Line, ProtocolCode};
+use shailoo_domain::voter::IneligibilityReason;
+use utoipa::ToSchema;
+
+/// Everything `/rules` shows, in one language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RulesDto {
+    /// The language of the texts: `ky`, `ru` or `en`.
+    #[schema(example = "ky")]
+    pub lang: String,
+    /// The configurable rule parameters of this deployment.
+    pub parameters: Vec<ParameterDto>,
+    /// Every coded check, grouped by `group`, in the order of the rules.
+    pub checks: Vec<CheckDto>,
+    /// The numeric lines of a results protocol, in the order of the form.
+    pub protocol_lines: Vec<LineDto>,
+}
+
+/// One configurable rule parameter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParameterDto {
+    /// The key in an election's configuration.
+    #[schema(example = "leap_day_birthday")]
+    pub key: String,
+    /// The rule id of `docs/domain-rules.md`.
+    #[schema(example = "VOT-02")]
+    pub rule: String,
+    /// How sure the rule is: `seed`, `sure`, `likely` or `unsure`.
+    #[schema(example = "unsure")]
+    pub confidence: String,
+    /// The value in force, as configuration text.
+    #[schema(example = "february28")]
+    pub value: String,
+    /// The documented default, as configuration text.
+    #[schema(example = "february28")]
+    pub default: String,
+    /// Whether this deployment changed the default.
+    pub changed: bool,
+    #[schema(example = "param-vot-02-leap-day-birthday")]
+    pub message_key: String,
+    /// What the parameter decides, in the language asked for.
+    pub description: String,
+}
+
+/// One coded check: a finding the system can report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckDto {
+    /// `voter`, `candidate`, `party_list`, `district` or `protocol`.
+    #[schema(example = "voter")]
+    pub group: String,
+    /// The stable code clients match on.
+    #[schema(example = "VOT-02_under_age")]
+    pub code: String,
+    #[schema(example = "VOT-02")]
+    pub rule: String,
+    /// `error` (blocks acceptance) or `warning` (needs a comment) for districts and protocols;
+    /// `refusal` (a legal ground), `data_error` (the register must be corrected) or `pending`
+    /// (a registry check without an answer yet) for voters, candidates and lists.
+    #[schema(example = "refusal")]
+    pub kind: String,
+    #[schema(example = "voter-vot-02-under-age")]
+    pub message_key: String,
+    /// The finding, in the language asked for.
+    pub text: String,
+    /// Protocol checks: the lines concerned (see `protocol_lines`); empty otherwise.
+    pub lines: Vec<String>,
+}
+
+/// One line of a results protocol.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LineDto {
+    #[schema(example = "voters_on_list")]
+    pub line: String,
+    #[schema(example = "protocol-line-voters-on-list")]
+    pub message_key: String,
+    pub label: String,
+}
+
+/// The groups of checks, in the order the page shows them: the order of an election.
+pub(super) const GROUPS: [&str; 5] = ["voter", "candidate", "party_list", "district", "protocol"];
+
+fn severity_kind(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn check<C: Coded>(lang: Lang, group: &'static str, c: &C, kind: &str, lines: &[Line]) -> CheckDto {
+    CheckDto {
+        group: group.to_owned(),
+        code: c.code().to_owned(),
+        rule: c.rule().to_owned(),
+        kind: kind.to_owned(),
+        message_key: c.message_key().to_owned(),
+        text: lang.t(c.message_key()),
+        lines: lines.iter().map(|l| line_code(*l)).collect(),
+    }
+}
+
+/// The wire name of a protocol line: its serde name, so that it cannot drift from the
+/// protocol's own JSON.
+fn line_code(line: Line) -> String {
+    match serde_json::to_value(line) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => {
+            tracing::error!(
+                ?line,
+                ?other,
+                "a protocol line does not serialize to a string"
+            );
+            format!("{line:?}")
+        }
+    }
+}
+
+/// The catalogue of rules in one language, for the parameters in force.
+pub(super) fn catalogue(lang: Lang, params: &RuleParameters) -> RulesDto {
+    let parameters = params
+        .catalogue()
+        .into_iter()
+        .map(|p| ParameterDto {
+            key: p.key.to_owned(),
+            rule: p.rule.to_owned(),
+            confidence: p.confidence.as_str().to_owned(),
+            changed: p.value != p.default,
+            value: p.value,
+            default: p.default,
+            message_key: p.message_key.to_owned(),
+            description: lang.t(p.message_key),
+        })
+        .collect();
+
+    let mut checks = Vec::new();
+    for r in IneligibilityReason::ALL {
+        let kind = if r.is_data_error() {
+            "data_error"
+        } else {
+            "refusal"
+        };
+        checks.push(check(lang, "voter", r, kind, &[]));
+    }
+    for c in CandidateCode::ALL {
+        let kind = if c.is_pending() { "pending" } else { "refusal" };
+        checks.push(check(lang, "candidate", c, kind, &[]));
+    }
+    for c in ListCode::ALL {
+        checks.push(check(lang, "party_list", c, "refusal", &[]));
+    }
+    for c in SchemeCode::ALL {
+        checks.push(check(lang, "district", c, severity_kind(c.severity()), &[]));
+    }
+    for c in ProtocolCode::ALL {
+        let kind = severity_kind(c.severity());
+        checks.push(check(lang, "protocol", c, kind, c.lines()));
+    }
+
+    let protocol_lines = Line::ALL
+        .iter()
+        .map(|l| LineDto {
+            line: line_code(*l),
+            message_key: l.message_key().to_owned(),
+            label: lang.t(l.message_key()),
+        })
+        .collect();
+
+    RulesDto {
+        lang: lang.code().to_owned(),
+        parameters,
+        checks,
+        protocol_lines,
+    }
+}
+
+/// The rules and parameters in force, with their texts in the language asked for.
+#[utoipa::path(get, path = "/api/v1/rules", tag = "rules",
+    params(LangQuery),
+    responses(
+        (status = 200, description = "The configurable rule parameters and every coded check", body = RulesDto),
+    ))]
+pub(super) async fn api_rules(
+    State(state): State<AppState>,
+    ApiLang(lang): ApiLang,
+) -> Json<RulesDto> {
+    Json(catalogue(lang, &state.config.rule_parameters))
+}

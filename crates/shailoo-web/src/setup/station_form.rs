@@ -1,0 +1,281 @@
+//! Adding a polling station (`shailoo_app::setup::add_station`): a CEC admin anywhere, a TEC
+//! member for the PECs under their TEC ([`Power::AddStation`]). A refused form is shown again
+//! with the values typed and the message beside each field.
+
+use crate::AppState;
+use crate::kit::session::Staff;
+use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
+use askama::Template;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use shailoo_app::Actor;
+use shailoo_app::authz::{self, Power};
+use shailoo_app::setup::{self, AddStationError, StationDraft, StationField, StationProblem};
+use shailoo_domain::territory::{Accessibility, LocalizedName};
+use shailoo_domain::{CommissionId, CouncilId, StationNumber, TerritoryId};
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct StationInput {
+    #[serde(default)]
+    csrf: Option<String>,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    commission: String,
+    #[serde(default)]
+    council: String,
+    #[serde(default)]
+    territory: String,
+    #[serde(default)]
+    address_ky: String,
+    #[serde(default)]
+    address_ru: String,
+    #[serde(default)]
+    address_en: String,
+    #[serde(default)]
+    remote: Option<String>,
+    #[serde(default)]
+    ramp: Option<String>,
+    #[serde(default)]
+    ground_floor: Option<String>,
+    #[serde(default)]
+    wide_doors: Option<String>,
+    #[serde(default)]
+    parking: Option<String>,
+    #[serde(default)]
+    tactile_signs: Option<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct StationErrors {
+    pub number: Option<String>,
+    pub commission: Option<String>,
+    pub council: Option<String>,
+    pub territory: Option<String>,
+    pub address: Option<String>,
+}
+
+impl StationErrors {
+    fn any(&self) -> bool {
+        self.number.is_some()
+            || self.commission.is_some()
+            || self.council.is_some()
+            || self.territory.is_some()
+            || self.address.is_some()
+    }
+
+    /// Shows a use case's problem beside its field.
+    fn set(&mut self, lang: Lang, problem: StationProblem) {
+        let message = Some(problem.message(lang));
+        match problem.field() {
+            StationField::Number => self.number = message,
+            StationField::Commission => self.commission = message,
+            StationField::Council => self.council = message,
+            StationField::Territory => self.territory = message,
+        }
+    }
+}
+
+impl Refusal for StationProblem {
+    fn status(&self) -> StatusCode {
+        match self {
+            StationProblem::Forbidden => StatusCode::FORBIDDEN,
+            StationProblem::NumberTaken => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
+}
+
+/// The status of the worst problem: scope 403, a taken number 409, references 422; malformed
+/// fields alone 400.
+fn problem_status(problems: &[StationProblem]) -> StatusCode {
+    let rank = |s: StatusCode| match s {
+        StatusCode::FORBIDDEN => 3,
+        StatusCode::CONFLICT => 2,
+        _ => 1,
+    };
+    problems
+        .iter()
+        .map(Refusal::status)
+        .max_by_key(|s| rank(*s))
+        .unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+#[derive(Template)]
+#[template(path = "setup/templates/station_form.html")]
+struct StationFormTemplate {
+    ctx: PageCtx,
+    input: StationFormValues,
+    errors: StationErrors,
+}
+
+/// The values of the form as typed, to show them again.
+#[derive(Default)]
+pub(crate) struct StationFormValues {
+    pub number: String,
+    pub commission: String,
+    pub council: String,
+    pub territory: String,
+    pub address_ky: String,
+    pub address_ru: String,
+    pub address_en: String,
+    pub remote: bool,
+    pub ramp: bool,
+    pub ground_floor: bool,
+    pub wide_doors: bool,
+    pub parking: bool,
+    pub tactile_signs: bool,
+}
+
+impl From<&StationInput> for StationFormValues {
+    fn from(i: &StationInput) -> Self {
+        StationFormValues {
+            number: i.number.clone(),
+            commission: i.commission.clone(),
+            council: i.council.clone(),
+            territory: i.territory.clone(),
+            address_ky: i.address_ky.clone(),
+            address_ru: i.address_ru.clone(),
+            address_en: i.address_en.clone(),
+            remote: i.remote.is_some(),
+            ramp: i.ramp.is_some(),
+            ground_floor: i.ground_floor.is_some(),
+            wide_doors: i.wide_doors.is_some(),
+            parking: i.parking.is_some(),
+            tactile_signs: i.tactile_signs.is_some(),
+        }
+    }
+}
+
+/// The account, if it adds stations over some commission ([`Power::AddStation`]; 403
+/// otherwise). Which PECs it may add them under is the use case's question.
+fn station_adder(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
+    let actor = staff.actor();
+    if authz::holds(&actor, Power::AddStation) {
+        Ok(actor)
+    } else {
+        Err(PageFail::forbidden(lang))
+    }
+}
+
+/// `GET /stations/new`.
+pub(super) async fn station_form(ctx: PageCtx) -> PageResult {
+    station_adder(ctx.lang, ctx.require_staff()?)?;
+    let t = StationFormTemplate {
+        input: StationFormValues::default(),
+        errors: StationErrors::default(),
+        ctx,
+    };
+    Ok(render(StatusCode::OK, &t))
+}
+
+/// The form as typed: the draft when every field parses, else the references that did parse
+/// (so that their problems are shown too), with the malformed fields noted in `errors`.
+enum Parsed {
+    Draft(StationDraft),
+    Malformed {
+        commission: Option<CommissionId>,
+        council: Option<CouncilId>,
+    },
+}
+
+fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -> Parsed {
+    let number = StationNumber::parse(&input.number).ok();
+    if number.is_none() {
+        errors.number = Some(lang.error("bad_station_number"));
+    }
+    let commission = CommissionId::parse(input.commission.trim()).ok();
+    if commission.is_none() {
+        errors.commission = Some(lang.error("bad_id"));
+    }
+    let council = CouncilId::parse(input.council.trim()).ok();
+    if council.is_none() {
+        errors.council = Some(lang.error("bad_id"));
+    }
+    // Empty: the council's own territory (a city or aiyl aimak), as the use case decides.
+    let territory = match input.territory.trim() {
+        "" => Ok(None),
+        t => TerritoryId::parse(t).map(Some),
+    };
+    if territory.is_err() {
+        errors.territory = Some(lang.error("bad_id"));
+    }
+    let address = LocalizedName {
+        ky: input.address_ky.trim().to_owned(),
+        ru: input.address_ru.trim().to_owned(),
+        en: input.address_en.trim().to_owned(),
+    };
+    if address.ky.is_empty() || address.ru.is_empty() || address.en.is_empty() {
+        errors.address = Some(lang.error("required"));
+    }
+    match (number, commission, council, territory) {
+        (Some(number), Some(commission), Some(council), Ok(territory)) if !errors.any() => {
+            Parsed::Draft(StationDraft {
+                number,
+                commission,
+                council,
+                territory,
+                address,
+                accessibility: Accessibility {
+                    ramp: input.ramp.is_some(),
+                    ground_floor: input.ground_floor.is_some(),
+                    wide_doors: input.wide_doors.is_some(),
+                    parking: input.parking.is_some(),
+                    tactile_signs: input.tactile_signs.is_some(),
+                },
+                remote_voting: input.remote.is_some(),
+            })
+        }
+        (_, commission, council, _) => Parsed::Malformed {
+            commission,
+            council,
+        },
+    }
+}
+
+/// `POST /stations/new`.
+pub(super) async fn station_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    form: Result<Form<StationInput>, FormRejection>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let actor = station_adder(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
+    let mut errors = StationErrors::default();
+    let problems = match parse_station(lang, &input, &mut errors) {
+        Parsed::Draft(draft) => {
+            match setup::add_station(&*state.store, &actor, draft, state.now()).await {
+                Ok(station) => {
+                    let to = format!("/stations/{}?added=1", station.number);
+                    return Ok(Redirect::to(&to).into_response());
+                }
+                Err(AddStationError::Refused(problems)) => problems,
+                Err(AddStationError::Forbidden) => return Err(PageFail::forbidden(lang)),
+                Err(AddStationError::Store(e)) => return Err(PageFail::refused(lang, &e)),
+            }
+        }
+        // Malformed fields: still say what is wrong with the references that did parse.
+        Parsed::Malformed {
+            commission,
+            council,
+        } => setup::station_problems(&*state.store, &actor, commission.as_ref(), council.as_ref())
+            .await
+            .or_page(lang)?,
+    };
+    for p in &problems {
+        errors.set(lang, *p);
+    }
+    let t = StationFormTemplate {
+        input: StationFormValues::from(&input),
+        errors,
+        ctx,
+    };
+    Ok(render(problem_status(&problems), &t))
+}
