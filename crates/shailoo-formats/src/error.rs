@@ -2,6 +2,7 @@
 //! operator can fix the extract and import it again.
 
 use shailoo_domain::territory::SetupError;
+use shailoo_domain::text::ForbiddenCharacter;
 use shailoo_domain::{IdError, PinError};
 use std::path::PathBuf;
 
@@ -19,6 +20,11 @@ pub enum RowErrorKind {
     WrongColumnCount { expected: usize, found: usize },
     #[error("the text is not valid UTF-8")]
     NotUtf8,
+    /// A control or bidirectional formatting character (`shailoo_domain::text`): a NUL would
+    /// end the text in PostgreSQL, an override would make a name read differently on the
+    /// printed list.
+    #[error("{0}")]
+    ForbiddenCharacter(ForbiddenCharacter),
     #[error("a value is required")]
     Empty,
     #[error("malformed PIN: {0}")]
@@ -50,6 +56,7 @@ impl RowErrorKind {
             RowErrorKind::WrongHeader { .. } => "wrong_header",
             RowErrorKind::WrongColumnCount { .. } => "wrong_column_count",
             RowErrorKind::NotUtf8 => "not_utf8",
+            RowErrorKind::ForbiddenCharacter(_) => "forbidden_character",
             RowErrorKind::Empty => "empty_value",
             RowErrorKind::MalformedPin(e) => e.code(),
             RowErrorKind::BadDate { .. } => "bad_date",

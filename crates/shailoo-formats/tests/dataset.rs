@@ -219,3 +219,28 @@ fn a_missing_or_malformed_json_file_is_named() {
         "{e}"
     );
 }
+
+#[test]
+fn control_characters_are_refused_in_every_file_with_the_place_named() {
+    let dir = copy();
+    let path = dir.path().join(files::STATIONS);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let first_row = original.lines().nth(1).unwrap();
+    let bad_row = first_row.replacen(",", ",\u{202E}", 1);
+    std::fs::write(&path, original.replacen(first_row, &bad_row, 1)).unwrap();
+    let e = read_setup(dir.path()).unwrap_err();
+    let row = e.row().unwrap();
+    assert_eq!((row.file.as_str(), row.line), ("stations.csv", 2));
+    assert_eq!(row.reason.code(), "forbidden_character");
+
+    let dir = copy();
+    let path = dir.path().join(files::ELECTION);
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, original.replacen("шайлоо 2024\"", "шайлоо 2024\\u0000\"", 1)).unwrap();
+    let e = read_setup(dir.path()).unwrap_err();
+    let FormatError::Json { file, message } = &e else {
+        panic!("{e}");
+    };
+    assert_eq!(file, "election.json");
+    assert!(message.starts_with("/name/ky: a control character (U+0000)"), "{message}");
+}
