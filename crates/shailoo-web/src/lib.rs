@@ -26,9 +26,10 @@ mod remote;
 pub mod rules;
 mod setup;
 
+use crate::kit::input::Json;
+use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
-use axum::{Json, Router};
 use jiff::Timestamp;
 use metrics_exporter_prometheus::PrometheusHandle;
 use shailoo_app::Store;

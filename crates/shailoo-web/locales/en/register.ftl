@@ -76,6 +76,7 @@ register-row-missing_header = the file is empty; the first line must be the head
 register-row-wrong_header = the header must name the column “{ $expected }” here, not “{ $found }”
 register-row-wrong_column_count = a row has { $expected } fields, this one has { $found }
 register-row-not_utf8 = the text is not valid UTF-8
+register-row-forbidden_character = the text holds { $character }, a control or text-direction character that no field may hold
 register-row-empty_value = a value is required
 register-row-bad_date = “{ $value }” is not a date written YYYY-MM-DD
 register-row-unknown_value = “{ $value }” is not one of: { $allowed }

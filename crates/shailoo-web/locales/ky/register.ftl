@@ -76,6 +76,7 @@ register-row-missing_header = файл бош; биринчи сап баш са
 register-row-wrong_header = бул жерде баш сапта «{ $expected }» тилкеси болушу керек, «{ $found }» эмес
 register-row-wrong_column_count = сапта { $expected } талаа болушу керек, бул сапта { $found }
 register-row-not_utf8 = текст UTF-8 коддоосунда эмес
+register-row-forbidden_character = текстте { $character } бар — башкаруучу же текст багытын өзгөртүүчү белги, ал эч бир талаада болбошу керек
 register-row-empty_value = маани милдеттүү
 register-row-bad_date = «{ $value }» ЖЖЖЖ-АА-КК түрүндөгү дата эмес
 register-row-unknown_value = «{ $value }» булардын бири эмес: { $allowed }

@@ -76,6 +76,7 @@ register-row-missing_header = файл пуст; первая строка до�
 register-row-wrong_header = здесь заголовок должен называть столбец «{ $expected }», а не «{ $found }»
 register-row-wrong_column_count = в строке должно быть полей: { $expected }, в этой: { $found }
 register-row-not_utf8 = текст не в кодировке UTF-8
+register-row-forbidden_character = в тексте есть { $character } — управляющий символ или символ направления текста, которого не может быть ни в одном поле
 register-row-empty_value = значение обязательно
 register-row-bad_date = «{ $value }» не дата вида ГГГГ-ММ-ДД
 register-row-unknown_value = «{ $value }» не одно из: { $allowed }

@@ -8,11 +8,11 @@
 use crate::AppState;
 use crate::kit::client::ClientIp;
 use crate::kit::i18n::cookie;
+use crate::kit::input::{Form, Query};
 use crate::kit::session::{SESSION_COOKIE, add_cookie, random_token, same_secret, token_hash};
-use crate::kit::{OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
+use crate::kit::{OrRefused, PageCtx, PageResult, Refusal, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::SignedDuration;
@@ -153,12 +153,9 @@ pub(super) async fn login_submit(
     ctx: PageCtx,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    form: Result<Form<LoginInput>, FormRejection>,
+    Form(input): Form<LoginInput>,
 ) -> Response {
     let lang = ctx.lang;
-    let Ok(Form(input)) = form else {
-        return PageFail::bad_form(lang).into_response();
-    };
     let next = safe_next(input.next.as_ref());
     let username = input.username.trim().to_owned();
     // Double-submit check: the hidden field must equal the cookie set with the form.
@@ -208,10 +205,10 @@ pub(super) struct LogoutInput {
 pub(super) async fn logout(
     State(state): State<AppState>,
     ctx: PageCtx,
-    form: Result<Form<LogoutInput>, FormRejection>,
+    form: Form<LogoutInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?;
     state
         .store

@@ -6,9 +6,9 @@
 
 use crate::AppState;
 use crate::checkin::{election_for, outcome_message};
+use crate::kit::input::Json;
 use crate::kit::session::{current_staff, same_secret};
 use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};

@@ -5,11 +5,12 @@ use crate::AppState;
 use crate::claims::form::parse_claim;
 use crate::claims::views::ClaimRow;
 use crate::kit::forms::{MultipartForm, check_csrf, election_of, station_number};
+use crate::kit::input::{Form, Multipart, Query};
 use crate::kit::page::{Choice, Feedback};
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -224,9 +225,7 @@ pub(super) async fn file(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff()?.clone();
-    let Some(form) = MultipartForm::read(multipart, "passport").await else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let form = MultipartForm::read(lang, multipart, "passport").await?;
     check_csrf(lang, &staff, form.field("csrf"))?;
     let election = election_of(&state, lang, form.field("election")).await?;
     let values = FormValues::of(&form);

@@ -3,8 +3,8 @@
 
 use crate::AppState;
 use crate::districts::app;
+use crate::kit::input::Json;
 use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
-use axum::Json;
 use axum::extract::{Path, State};
 use serde::Serialize;
 use shailoo_app::districts::{CouncilDistricting, DistrictingUnit, SchemeRecord, SchemeStatus};

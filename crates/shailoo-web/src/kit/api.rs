@@ -8,9 +8,8 @@
 use crate::kit::fail::ApiError;
 use crate::kit::forms::non_empty;
 use crate::kit::i18n::Lang;
-use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Query};
+use crate::kit::input::Json;
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::Deserialize;
 use shailoo_app::PageRequest;
@@ -40,14 +39,6 @@ pub(crate) struct LangQuery {
         reason = "documented for OpenAPI; ApiLang reads it from the raw query"
     )]
     pub lang: Option<String>,
-}
-
-/// The query string, or 400 naming `query`.
-pub(crate) fn query<T>(lang: Lang, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    q.map(|Query(q)| q).map_err(|e| {
-        tracing::debug!(error = %e, "malformed query string");
-        ApiError::bad(lang, "bad_parameter", "query")
-    })
 }
 
 /// `page` (from 1) and `per_page` (1 to [`PageRequest::MAX_PER_PAGE`]), or 400 naming the one

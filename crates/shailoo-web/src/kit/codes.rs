@@ -35,6 +35,12 @@ pub const ERROR_CODES: &[&str] = &[
     // web
     "bad_parameter",
     "bad_form",
+    "forbidden_character",
+    "not_utf8",
+    "not_json",
+    "bad_json",
+    "body_too_large",
+    "missing_field",
     "bad_station_number",
     "bad_id",
     "bad_date",

@@ -211,8 +211,18 @@ struct ErrorTemplate {
 
 /// A page that says what went wrong, in the reader's language.
 pub(crate) fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
+    error_page_with_field(lang, status, code, "")
+}
+
+/// The error page of a code whose message names a field (`error-forbidden_character`).
+pub(crate) fn error_page_with_field(
+    lang: Lang,
+    status: StatusCode,
+    code: &str,
+    field: &str,
+) -> Response {
     let t = ErrorTemplate {
-        message: lang.error(code),
+        message: lang.t_args(&format!("error-{code}"), &[("field", field.to_owned())]),
         status: status.as_u16(),
         ctx: PageCtx::anonymous(lang),
     };

@@ -4,9 +4,10 @@ use crate::AppState;
 use crate::kit::client::ClientIp;
 use crate::kit::fail::no_store;
 use crate::kit::forms::non_empty;
+use crate::kit::input::{InputRejection, Query};
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::{ApiError, ApiLang, ErrorBody, Lang, OrRefused};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -171,7 +172,7 @@ pub(super) async fn voter_station(
     ApiLang(lang): ApiLang,
     ClientIp(ip): ClientIp,
     Path(pin): Path<String>,
-    q: Result<Query<VoterStationQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<VoterStationQuery>, InputRejection>,
 ) -> Response {
     if let Decision::Limited { retry_after } = state.lookup.ip.check_ip(ip) {
         let mut r =
@@ -189,12 +190,10 @@ async fn answer(
     state: &AppState,
     lang: Lang,
     pin: &str,
-    q: Result<Query<VoterStationQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<VoterStationQuery>, InputRejection>,
 ) -> Result<Response, ApiError> {
     let pin = Pin::parse(pin).map_err(|e| ApiError::bad(lang, e.code(), "pin"))?;
-    let q = q
-        .map(|Query(q)| q)
-        .map_err(|_| ApiError::bad(lang, "bad_parameter", "query"))?;
+    let Query(q) = q.map_err(InputRejection::into_api)?;
     let election = q
         .election
         .as_deref()

@@ -3,12 +3,13 @@
 use crate::AppState;
 use crate::kit::client::ClientIp;
 use crate::kit::fail::no_store;
+use crate::kit::input::Query;
 use crate::kit::page::error_page;
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::{Lang, PageCtx, PageFail};
 use crate::lookup::{not_found_message, pin_problem};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shailoo_app::lookup::{LookupOutcome, StationInfo};

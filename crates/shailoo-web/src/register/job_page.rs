@@ -79,6 +79,10 @@ fn row_failure(lang: Lang, e: &RowError) -> String {
         RowErrorKind::BadId(id) => {
             lang.t_args("register-row-bad_id", &[("detail", id.to_string())])
         }
+        RowErrorKind::ForbiddenCharacter(c) => lang.t_args(
+            "register-row-forbidden_character",
+            &[("character", c.code_point().to_string())],
+        ),
         RowErrorKind::Syntax(detail) => {
             lang.t_args("register-row-csv_syntax", &[("detail", detail.clone())])
         }

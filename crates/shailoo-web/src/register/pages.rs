@@ -5,12 +5,13 @@
 use crate::AppState;
 use crate::kit::format::fmt_instant;
 use crate::kit::forms::election_of;
+use crate::kit::input::{Form, Query};
 use crate::kit::page::Feedback;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::register::jobs::{Job, JobKind, Outcome, Phase, run_compile};
 use crate::register::require;
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;

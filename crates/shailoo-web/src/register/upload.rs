@@ -7,6 +7,7 @@
 
 use crate::AppState;
 use crate::kit::forms::{check_csrf, election_of};
+use crate::kit::input::{self, InputRejection, Multipart, SmallTextError};
 use crate::kit::page::Feedback;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, PageCtx, PageFail, PageResult};
@@ -15,24 +16,23 @@ use crate::register::jobs::{
 };
 use crate::register::pages::render_page;
 use crate::register::require;
-use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use axum::extract::{Multipart, State};
+use axum::extract::State;
+use axum::extract::multipart::{Field, MultipartError};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use shailoo_app::authz::Power;
 use tokio::io::AsyncWriteExt;
 
-/// A text field of the form, at most 1 KiB (a token, an id, a checkbox).
-async fn small_text(lang: Lang, mut field: Field<'_>) -> Result<String, PageFail> {
-    let bad_form = || PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form");
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| upload_fail(lang, &e))? {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() > 1024 {
-            return Err(bad_form());
+/// A text field of the form, at most 1 KiB (a token, an id, a checkbox), held to the text
+/// rule like every other field ([`crate::kit::input`]).
+async fn small_text(lang: Lang, field: Field<'_>) -> Result<String, PageFail> {
+    input::small_text(field, 1024).await.map_err(|e| match e {
+        SmallTextError::Body(e) => upload_fail(lang, &e),
+        SmallTextError::TooLong => {
+            PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form")
         }
-    }
-    String::from_utf8(bytes).map_err(|_| bad_form())
+        SmallTextError::Bad(e) => PageFail::bad_text(lang, &e),
+    })
 }
 
 /// The status and code of a broken upload: too large, or cut off / malformed.
@@ -195,7 +195,7 @@ pub(super) async fn upload(
     State(state): State<AppState>,
     ctx: PageCtx,
     headers: HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
+    multipart: Result<Multipart, InputRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff()?.clone();

@@ -3,8 +3,8 @@
 //! 9,050 applications.
 
 use crate::AppState;
+use crate::kit::input::Json;
 use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
-use axum::Json;
 use axum::extract::{Path, State};
 use serde::Serialize;
 use shailoo_domain::ElectionId;

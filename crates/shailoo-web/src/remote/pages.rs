@@ -8,11 +8,12 @@
 use crate::AppState;
 use crate::kit::format::fmt_instant;
 use crate::kit::forms::{election_of, station_number};
+use crate::kit::input::{Form, Query};
 use crate::kit::page::{Choice, Feedback};
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;

@@ -2,8 +2,8 @@
 //! every coded check the system can report, in one language.
 
 use crate::AppState;
+use crate::kit::input::Json;
 use crate::kit::{ApiLang, Lang, LangQuery};
-use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use shailoo_domain::candidate::{CandidateCode, ListCode};

@@ -3,13 +3,12 @@
 //! `/stations`).
 
 use crate::AppState;
-use crate::kit::api::{id, page_request, query};
+use crate::kit::api::{id, page_request};
 use crate::kit::calendar::election_calendar;
 use crate::kit::forms::non_empty;
+use crate::kit::input::{Json, Query};
 use crate::kit::{ApiError, ApiLang, ApiResult, ErrorBody, Lang, LangQuery, OrRefused};
-use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use shailoo_app::{CommissionFilter, CouncilFilter, Page, StationFilter};
 use shailoo_domain::calendar::Calendar;
@@ -361,9 +360,8 @@ fn deadlines(calendar: &Calendar, lang: Lang) -> Vec<DeadlineDto> {
 pub(super) async fn list_councils(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-    q: Result<Query<CouncilQuery>, QueryRejection>,
+    Query(q): Query<CouncilQuery>,
 ) -> ApiResult<CouncilPage> {
-    let q = query(lang, q)?;
     let kind = non_empty(q.kind.as_deref())
         .map(|k| CouncilKind::parse(&k).ok_or_else(|| ApiError::bad(lang, "bad_parameter", "kind")))
         .transpose()?;
@@ -410,9 +408,8 @@ pub(super) async fn get_council(
 pub(super) async fn list_commissions(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-    q: Result<Query<CommissionQuery>, QueryRejection>,
+    Query(q): Query<CommissionQuery>,
 ) -> ApiResult<CommissionPage> {
-    let q = query(lang, q)?;
     let level = non_empty(q.level.as_deref())
         .map(|l| {
             CommissionLevel::parse(&l).ok_or_else(|| ApiError::bad(lang, "bad_parameter", "level"))
@@ -461,9 +458,8 @@ pub(super) async fn get_commission(
 pub(super) async fn list_stations(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-    q: Result<Query<StationQuery>, QueryRejection>,
+    Query(q): Query<StationQuery>,
 ) -> ApiResult<StationPage> {
-    let q = query(lang, q)?;
     let remote = match non_empty(q.remote.as_deref()).as_deref() {
         None => None,
         Some("true" | "1") => Some(true),

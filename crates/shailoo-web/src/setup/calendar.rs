@@ -5,13 +5,13 @@
 use crate::AppState;
 use crate::kit::calendar::election_calendar;
 use crate::kit::format::{fmt_date, fmt_time};
+use crate::kit::input::Form;
 use crate::kit::page::Choice;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
 use crate::setup::views::ElectionView;
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::civil::{Date, Time};
@@ -250,10 +250,10 @@ pub(super) async fn override_submit(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<OverrideInput>, FormRejection>,
+    form: Form<OverrideInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let actor = cec_admin(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let election = load_election(&state, lang, &id).await?;
     let (status, errors) = match parse_override(lang, &input) {

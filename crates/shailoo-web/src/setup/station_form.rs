@@ -3,11 +3,11 @@
 //! with the values typed and the message beside each field.
 
 use crate::AppState;
+use crate::kit::input::Form;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
@@ -243,10 +243,10 @@ fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -
 pub(super) async fn station_submit(
     State(state): State<AppState>,
     ctx: PageCtx,
-    form: Result<Form<StationInput>, FormRejection>,
+    form: Form<StationInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let actor = station_adder(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let mut errors = StationErrors::default();
     let problems = match parse_station(lang, &input, &mut errors) {

@@ -10,6 +10,7 @@ mod claims;
 mod common;
 mod districts;
 mod i18n;
+mod input;
 mod kannel;
 mod lookup;
 mod ops;

@@ -63,7 +63,10 @@ struct World {
 
 impl World {
     async fn new() -> World {
-        let mut app = common::app().await;
+        World::on(common::app().await)
+    }
+
+    fn on(mut app: TestApp) -> World {
         let clock = Arc::new(AtomicI64::new(common::fixed_now().as_second()));
         let uploads = tempfile::tempdir().unwrap();
         let read = clock.clone();
@@ -622,4 +625,42 @@ async fn cal_12_the_final_lists_are_frozen_only_after_cal_12_and_never_recompile
         .unwrap()
         .unwrap();
     assert_eq!(after.compiled_at, state.compiled_at);
+}
+
+#[tokio::test]
+async fn a_nul_or_an_override_in_the_extract_is_named_by_its_line_on_both_engines() {
+    let header = String::from_utf8(extract().csv.clone()).unwrap();
+    let header = header
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .collect::<Vec<_>>();
+    let surname = header.iter().position(|c| *c == "surname").unwrap();
+    let street = header.iter().position(|c| *c == "street").unwrap();
+    for app in common::apps_on_both_engines().await {
+        let engine = app.engine;
+        let w = World::on(app);
+        let (mut admin, token) = w.admin_at("2024-09-23T10:00").await;
+        let persons = w.app.store.register_count().await.unwrap();
+        // A NUL used to reach PostgreSQL's COPY, which named no line of the file.
+        for (line, column, value, named) in [
+            (7, surname, "Асан\0ов", "surname"),
+            (50, street, "\u{202E}Манас", "street"),
+        ] {
+            let bad = with_bad_field(line, column, value);
+            let job = job_of(&upload(&mut admin, &token, &bad, true).await);
+            let page = finished(&mut admin, &job).await;
+            assert!(page.contains("data-state=\"failed\""), "{engine}: {page}");
+            assert!(
+                page.contains(&format!("Line {line}, column {named}: the text holds U+")),
+                "{engine}: {page}"
+            );
+            assert_eq!(
+                w.app.store.register_count().await.unwrap(),
+                persons,
+                "{engine}: nothing imported"
+            );
+        }
+    }
 }
