@@ -86,11 +86,7 @@ pub fn check(s: &str, lines: Lines) -> Result<(), ForbiddenCharacter> {
     if !s.as_bytes().iter().any(suspicious) {
         return Ok(());
     }
-    match s
-        .chars()
-        .enumerate()
-        .find(|(_, c)| is_forbidden(*c, lines))
-    {
+    match s.chars().enumerate().find(|(_, c)| is_forbidden(*c, lines)) {
         Some((i, character)) => Err(ForbiddenCharacter {
             character,
             position: i + 1,
@@ -156,10 +152,7 @@ mod tests {
     fn line_breaks_belong_only_in_text_of_many_lines() {
         let reason = "first line\r\nsecond\tline";
         assert_eq!(check(reason, Lines::Many), Ok(()));
-        assert_eq!(
-            check(reason, Lines::One).map_err(|e| e.position),
-            Err(11)
-        );
+        assert_eq!(check(reason, Lines::One).map_err(|e| e.position), Err(11));
     }
 
     #[test]

@@ -236,11 +236,18 @@ fn control_characters_are_refused_in_every_file_with_the_place_named() {
     let dir = copy();
     let path = dir.path().join(files::ELECTION);
     let original = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, original.replacen("шайлоо 2024\"", "шайлоо 2024\\u0000\"", 1)).unwrap();
+    std::fs::write(
+        &path,
+        original.replacen("шайлоо 2024\"", "шайлоо 2024\\u0000\"", 1),
+    )
+    .unwrap();
     let e = read_setup(dir.path()).unwrap_err();
     let FormatError::Json { file, message } = &e else {
         panic!("{e}");
     };
     assert_eq!(file, "election.json");
-    assert!(message.starts_with("/name/ky: a control character (U+0000)"), "{message}");
+    assert!(
+        message.starts_with("/name/ky: a control character (U+0000)"),
+        "{message}"
+    );
 }

@@ -300,6 +300,9 @@ fn reader_refuses_control_and_bidirectional_characters_naming_line_and_column() 
             panic!("{e}");
         };
         assert_eq!(found.character, character);
-        assert!(e.to_string().contains(&found.code_point().to_string()), "{e}");
+        assert!(
+            e.to_string().contains(&found.code_point().to_string()),
+            "{e}"
+        );
     }
 }
