@@ -82,6 +82,13 @@ pub enum Step {
         winners: Vec<String>,
         seats: u64,
     },
+    /// RES-08: women tie for the last reserved mandate, but every one of them is elected
+    /// however the tie would be drawn, so no lots are drawn: the reserved mandate is recorded
+    /// for the first of them in input (ballot) order, `reserved`.
+    ReservedTieAllElected {
+        tied: Vec<String>,
+        reserved: Vec<String>,
+    },
     /// RES-08: a tie decides a seat; a drawing of lots is required.
     LotsRequired {
         phase: TiePhase,
@@ -135,6 +142,7 @@ impl Step {
             Step::RemainderSeat { .. } => "remainder_seat",
             Step::RemainderRound { .. } => "remainder_round",
             Step::LotsApplied { .. } => "lots_applied",
+            Step::ReservedTieAllElected { .. } => "reserved_tie_all_elected",
             Step::LotsRequired { .. } => "lots_required",
             Step::ListSeats { .. } => "list_seats",
             Step::UnfilledSeats { .. } => "unfilled_seats",
@@ -272,6 +280,15 @@ impl fmt::Display for Step {
                 plural(*seats),
                 tied.join(", "),
                 winners.join(", ")
+            ),
+            Step::ReservedTieAllElected { tied, reserved } => write!(
+                f,
+                "Tie for the last reserved mandate{} among {}: all of them are elected however lots would fall, so none are drawn; the reserved mandate{} {} recorded for {}, first in the order of the ballot (RES-08).",
+                plural(reserved.len() as u64),
+                tied.join(", "),
+                plural(reserved.len() as u64),
+                if reserved.len() == 1 { "is" } else { "are" },
+                reserved.join(", ")
             ),
             Step::LotsRequired { phase, tied, seats } => write!(
                 f,

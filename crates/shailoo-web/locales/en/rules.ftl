@@ -168,6 +168,7 @@ seats-step-remainder_seat = Remaining seat no. { $seat } goes to list { $list } 
 seats-step-remainder_round = More seats remain than lists with candidates left: lists { $lists } each take { $seats_each } more (RES-09).
 seats-step-lots_applied = A tie for { $phase } (seats in question: { $seats }) among { $tied }: the recorded drawing of lots decided for { $winners } (RES-08).
 seats-step-lots_required = A tie for { $phase } (seats in question: { $seats }) among { $tied }: the commission must draw lots (RES-08).
+seats-step-reserved_tie_all_elected = A tie among { $tied } for the last mandate reserved for women: all of them are elected however lots would fall, so none are drawn. The reserved mandate is recorded for { $reserved }, first in the order of the ballot (RES-08).
 seats-step-list_seats = List { $list } receives seats: { $seats }.
 seats-step-unfilled_seats = Seats left unfilled: { $seats }; no candidates are left to take them (RES-09).
 seats-step-reserved_mandates = Mandates reserved for women: { $reserved } of { $seats } ({ $how }, DIS-04).

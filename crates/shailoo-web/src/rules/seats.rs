@@ -35,6 +35,7 @@ pub fn explain_step(lang: Lang, step: &Step) -> String {
         | Step::UnfilledSeats { .. } => list_args(lang, step),
         Step::ReservedMandates { .. }
         | Step::FewerWomenThanReserved { .. }
+        | Step::ReservedTieAllElected { .. }
         | Step::ReservedSeat { .. }
         | Step::OpenSeat { .. } => district_args(lang, step),
     };
@@ -169,6 +170,10 @@ fn district_args(lang: Lang, step: &Step) -> Args {
             ("reserved", n(reserved)),
             ("women_running", n(women_running)),
             ("moved_to_open", n(moved_to_open)),
+        ],
+        Step::ReservedTieAllElected { tied, reserved } => vec![
+            ("tied", tied.join(", ")),
+            ("reserved", reserved.join(", ")),
         ],
         Step::ReservedSeat {
             seat,
