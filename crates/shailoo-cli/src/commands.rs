@@ -265,6 +265,19 @@ fn calendar(called: &str, voting_day: &str, format: Format) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// The one shape of every exit-2 answer (input that is not the command's contract): nothing on
+/// standard output, and one line of JSON on standard error,
+/// `{"error": {"code": "schema", "field": "units[0].neighbours", "message": "…"}}`, where
+/// `field` is the path of the offending field (`null` when the text is not JSON at all) and
+/// `code` a stable code (`syntax`, `schema`, `invalid`, `invalid_input`, …).
+pub(crate) fn malformed_input(code: &str, field: Option<&str>, message: &str) -> ExitCode {
+    let body = serde_json::json!({
+        "error": {"code": code, "field": field, "message": message}
+    });
+    eprintln!("{body}");
+    ExitCode::from(2)
+}
+
 fn seats(input: &str) -> Result<ExitCode> {
     let text = if input == "-" {
         let mut s = String::new();
@@ -280,10 +293,11 @@ fn seats(input: &str) -> Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&result)?);
             Ok(ExitCode::SUCCESS)
         }
-        Err(error) => {
-            eprintln!("error: {error}");
-            Ok(ExitCode::from(2))
-        }
+        Err(error) => Ok(malformed_input(
+            error.code(),
+            error.field(),
+            &error.to_string(),
+        )),
     }
 }
 

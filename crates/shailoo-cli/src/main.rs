@@ -127,7 +127,8 @@ enum Command {
     /// Allocate seats from vote totals given as JSON (a party-list council or an aiyl district).
     ///
     /// Exit code 0 with the result (completed, lots_required or failed) on standard output,
-    /// 2 on malformed input with the offending field named.
+    /// 2 on malformed input: one line of JSON on standard error,
+    /// `{"error": {"code", "field", "message"}}`, naming the offending field.
     Seats {
         /// A JSON file, or `-` for standard input.
         #[arg(long)]
@@ -191,9 +192,11 @@ enum DistrictsCommand {
     ///
     /// Input: `{"seats": 21, "units": [{"id": "u1", "voters": 1234, "remote": false,
     /// "neighbors": ["u2"]}], "districts": 4}` (`districts`, `magnitude: {min, max}` and
-    /// `seed` optional), or `--council ID` for an aiyl council of the generated national data.
-    /// Exit code 0 with the scheme as JSON, 1 with the reason when no valid scheme exists,
-    /// 2 on malformed input with the offending field named.
+    /// `seed` optional), or a council object exactly as `district_units.json` holds it, or
+    /// `--council ID` for an aiyl council of the generated national data. An unknown field is
+    /// refused. Exit code 0 with the scheme as JSON, 1 with the reason when no valid scheme
+    /// exists, 2 on malformed input: one line of JSON on standard error,
+    /// `{"error": {"code", "field", "message"}}`, naming the offending field.
     Propose {
         /// A JSON file, or `-` for standard input.
         #[arg(long, conflicts_with = "council", required_unless_present = "council")]
@@ -217,8 +220,11 @@ enum DistrictsCommand {
     },
     /// Check a scheme given as JSON in the domain's form (seats, units, districts).
     ///
-    /// Prints the findings with their codes and each district's figures. Exit code 0 when
-    /// valid, 1 when invalid, 2 on malformed input with the offending field named.
+    /// The units may be a council object of `district_units.json` as it stands, with
+    /// `districts` added. Prints the findings with their codes and each district's figures.
+    /// Exit code 0 when valid, 1 when invalid (a district claiming the remote allowance
+    /// without a remote unit is invalid, DIS-01), 2 on malformed input: one line of JSON on
+    /// standard error, `{"error": {"code", "field", "message"}}`, naming the offending field.
     Check {
         /// A JSON file, or `-` for standard input.
         #[arg(long)]

@@ -372,6 +372,7 @@ fn no_scheme_reason(lang: Lang, e: &shailoo_districting::NoValidScheme) -> Strin
 /// "Propose automatically": the proposer's scheme on the form, or why there is none.
 fn propose(lang: Lang, state: &AppState, c: &CouncilDistricting) -> Result<EditorInput, Feedback> {
     let input = shailoo_districting::ProposalInput {
+        council: Some(c.council.id.clone()),
         seats: c.council.seats,
         units: c.units.iter().map(DistrictingUnit::to_domain).collect(),
         districts: None,

@@ -357,7 +357,8 @@ async fn the_json_twin_gives_every_parameter_and_check_with_its_text() {
     assert_eq!(find("RES-05.turnout_high")["kind"], "warning");
     assert_eq!(find("VOT-06_duplicate_pin")["kind"], "data_error");
     assert_eq!(find("CAN-08_citizenship_unchecked")["kind"], "pending");
-    assert_eq!(find("DIS-01.remote_without_remote_unit")["kind"], "warning");
+    assert_eq!(find("DIS-01.remote_without_remote_unit")["kind"], "error");
+    assert_eq!(find("DIS-03.asymmetric_adjacency")["kind"], "warning");
     assert_eq!(
         json["protocol_lines"].as_array().unwrap().len(),
         Line::ALL.len()
