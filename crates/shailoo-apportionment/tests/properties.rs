@@ -83,7 +83,10 @@ prop_compose! {
             })
             .collect();
         let took_part = lists.iter().map(|l| l.votes).sum::<u64>() + against_all + invalid;
-        PartyListInput { seats, took_part, threshold_percent, lists, against_all, lots: Vec::new() }
+        PartyListInput {
+            seats, took_part, threshold_percent, lists, against_all, lots: Vec::new(),
+            threshold_base: Default::default(), unfilled_list_seats: Default::default(),
+        }
     }
 }
 
@@ -185,6 +188,8 @@ fn alabama_paradox_can_occur_with_hare() {
         seats,
         took_part: 1_500,
         threshold_percent: 5,
+        threshold_base: Default::default(),
+        unfilled_list_seats: Default::default(),
         lists: [("a", 700), ("b", 500), ("c", 300)]
             .iter()
             .map(|(id, votes)| ListVotes {
@@ -281,11 +286,22 @@ fn possible_elected_sets(input: &DistrictInput) -> BTreeSet<BTreeSet<String>> {
     all.into_iter()
         .filter(|order| order.windows(2).all(|w| c[w[0]].votes >= c[w[1]].votes))
         .map(|order| {
-            let women: Vec<usize> = order.iter().copied().filter(|&i| c[i].sex == Sex::Female).collect();
+            let women: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&i| c[i].sex == Sex::Female)
+                .collect();
             let r = usize::try_from(reserved).unwrap().min(women.len());
             let mut elected: Vec<usize> = women[..r].to_vec();
             let open = usize::try_from(input.seats).unwrap() - r;
-            elected.extend(order.iter().copied().filter(|i| !elected.contains(i)).take(open).collect::<Vec<_>>());
+            elected.extend(
+                order
+                    .iter()
+                    .copied()
+                    .filter(|i| !elected.contains(i))
+                    .take(open)
+                    .collect::<Vec<_>>(),
+            );
             elected.into_iter().map(|i| c[i].id.clone()).collect()
         })
         .collect()

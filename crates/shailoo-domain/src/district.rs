@@ -793,8 +793,10 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("neighbours"), "{err}");
-        let err = serde_json::from_str::<District>(r#"{"id": "1", "units": [], "seats": 1, "remot": true}"#)
-            .unwrap_err();
+        let err = serde_json::from_str::<District>(
+            r#"{"id": "1", "units": [], "seats": 1, "remot": true}"#,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("remot"), "{err}");
     }
 

@@ -157,12 +157,16 @@ param-cmp-06-appeal-immediate-around-voting = Whether appeals on voting day and 
 
 ## The steps of a seat allocation (RES-, DIS-04); the variables are numbers and ids
 seats-step-against_all = Votes against all: { $votes }. They count among the voters who took part but take no seat (RES-02).
-seats-step-threshold = Threshold (RES-06): { $percent }% of the voters who took part ({ $took_part }); the least number of votes a list needs: { $minimum }.
+seats-step-threshold = Threshold (RES-06): { $percent }% of the { $base ->
+    [valid_votes] valid votes
+   *[voters_who_took_part] voters who took part
+} ({ $base_votes }); the least number of votes a list needs: { $minimum }.
 seats-step-list_threshold = List { $list }, votes: { $votes }: { $outcome }.
 seats-step-no_list_qualified = No list passed the threshold: the election has failed (RES-09).
 seats-step-quota = Hare quota (RES-07): votes of the qualifying lists ({ $total_votes }) divided by the seats ({ $seats }) = { $quota } votes per seat.
 seats-step-whole_seats = List { $list }: { $votes } votes divided by the quota gives whole seats: { $whole_seats }; remainder: { $remainder } votes.
 seats-step-candidates_cap = List { $list } is entitled to whole seats: { $entitled }, but it has candidates: { $candidates }. It keeps as many seats as it has candidates; the rest go to the next largest remainders (RES-09).
+seats-step-seats_left_vacant = List { $list } won seats: { $entitled }, but it has candidates: { $candidates }. The seats it cannot fill stay vacant (RES-09).
 seats-step-remainders_ranked = Seats remaining: { $remaining_seats }. Remainders, largest first: { $ranking }.
 seats-step-remainder_seat = Remaining seat no. { $seat } goes to list { $list } (remainder: { $remainder }).
 seats-step-remainder_round = More seats remain than lists with candidates left: lists { $lists } each take { $seats_each } more (RES-09).

@@ -157,12 +157,16 @@ param-cmp-06-appeal-immediate-around-voting = Добуш берүү күнү ж�
 
 ## Мандаттарды бөлүштүрүүнүн кадамдары (RES-, DIS-04); өзгөрмөлөр — сандар жана белгилер
 seats-step-against_all = «Баарына каршы» берилген добуштар: { $votes }. Алар добуш берүүгө катышкан шайлоочулардын катарында эсептелет, бирок мандат алышпайт (RES-02).
-seats-step-threshold = Босого (RES-06): добуш берүүгө катышкан шайлоочулардын ({ $took_part }) { $percent }%; тизмеге керектүү эң аз добуш: { $minimum }.
+seats-step-threshold = Босого (RES-06): { $base ->
+    [valid_votes] жарактуу добуштардын
+   *[voters_who_took_part] добуш берүүгө катышкан шайлоочулардын
+} ({ $base_votes }) { $percent }%; тизмеге керектүү эң аз добуш: { $minimum }.
 seats-step-list_threshold = { $list } тизмеси, добуштар: { $votes }: { $outcome }.
 seats-step-no_list_qualified = Бир дагы тизме босогодон өткөн жок: шайлоо болбой калды деп таанылат (RES-09).
 seats-step-quota = Хэрдин квотасы (RES-07): босогодон өткөн тизмелердин добуштары ({ $total_votes }) мандаттардын санына ({ $seats }) бөлүнөт = бир мандатка { $quota } добуш.
 seats-step-whole_seats = { $list } тизмеси: { $votes } добуш квотага бөлүнгөндө бүтүн мандаттар: { $whole_seats }; калдык: { $remainder } добуш.
 seats-step-candidates_cap = { $list } тизмеси алууга тийиш болгон бүтүн мандаттар: { $entitled }, бирок анын талапкерлери: { $candidates }. Ал талапкерлеринин санындай мандат алат; калганы кийинки эң чоң калдыктарга өтөт (RES-09).
+seats-step-seats_left_vacant = { $list } тизмеси алган мандаттар: { $entitled }, бирок анын талапкерлери: { $candidates }. Ал ээлей албаган мандаттар бош калат (RES-09).
 seats-step-remainders_ranked = Калган мандаттар: { $remaining_seats }. Калдыктар, эң чоңунан баштап: { $ranking }.
 seats-step-remainder_seat = Калган № { $seat } мандат { $list } тизмесине өтөт (калдык: { $remainder }).
 seats-step-remainder_round = Калган мандаттар талапкерлери калган тизмелерден көп: { $lists } тизмелеринин ар бири дагы { $seats_each } мандат алат (RES-09).

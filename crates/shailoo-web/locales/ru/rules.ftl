@@ -157,12 +157,16 @@ param-cmp-06-appeal-immediate-around-voting = Рассматриваются л�
 
 ## Шаги распределения мандатов (RES-, DIS-04); переменные — числа и обозначения
 seats-step-against_all = Голоса «против всех»: { $votes }. Они учитываются среди избирателей, принявших участие в голосовании, но мандатов не получают (RES-02).
-seats-step-threshold = Порог (RES-06): { $percent }% от числа избирателей, принявших участие в голосовании ({ $took_part }); наименьшее число голосов, необходимое списку: { $minimum }.
+seats-step-threshold = Порог (RES-06): { $percent }% { $base ->
+    [valid_votes] от числа действительных голосов
+   *[voters_who_took_part] от числа избирателей, принявших участие в голосовании
+} ({ $base_votes }); наименьшее число голосов, необходимое списку: { $minimum }.
 seats-step-list_threshold = Список { $list }, голосов: { $votes }: { $outcome }.
 seats-step-no_list_qualified = Ни один список не преодолел порог: выборы признаются несостоявшимися (RES-09).
 seats-step-quota = Квота Хэра (RES-07): голоса списков, преодолевших порог ({ $total_votes }), делённые на число мандатов ({ $seats }) = { $quota } голоса на мандат.
 seats-step-whole_seats = Список { $list }: голоса ({ $votes }), делённые на квоту, дают целых мандатов: { $whole_seats }; остаток голосов: { $remainder }.
 seats-step-candidates_cap = Список { $list } имеет право на целые мандаты: { $entitled }, но кандидатов в нём: { $candidates }. Он получает столько мандатов, сколько у него кандидатов; остальные переходят к следующим наибольшим остаткам (RES-09).
+seats-step-seats_left_vacant = Список { $list } получил мандаты: { $entitled }, но кандидатов в нём: { $candidates }. Мандаты, которые он не может занять, остаются вакантными (RES-09).
 seats-step-remainders_ranked = Осталось мандатов: { $remaining_seats }. Остатки в порядке убывания: { $ranking }.
 seats-step-remainder_seat = Оставшийся мандат № { $seat } переходит списку { $list } (остаток: { $remainder }).
 seats-step-remainder_round = Оставшихся мандатов больше, чем списков, у которых остались кандидаты: списки { $lists } получают ещё по { $seats_each } (RES-09).

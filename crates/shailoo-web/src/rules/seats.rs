@@ -2,7 +2,7 @@
 //! language, and the page's two worked examples, allocated by the real code.
 
 use crate::kit::Lang;
-use shailoo_apportionment::{Sex, Step, TiePhase};
+use shailoo_apportionment::{Sex, Step, ThresholdBase, TiePhase};
 use shailoo_domain::district::reserved_for_women;
 use shailoo_domain::params::RuleParameters;
 
@@ -26,7 +26,8 @@ pub fn explain_step(lang: Lang, step: &Step) -> String {
         | Step::NoListQualified
         | Step::Quota { .. }
         | Step::WholeSeats { .. }
-        | Step::CandidatesCap { .. } => quota_args(lang, step),
+        | Step::CandidatesCap { .. }
+        | Step::SeatsLeftVacant { .. } => quota_args(lang, step),
         Step::RemainderSeat { .. }
         | Step::RemainderRound { .. }
         | Step::LotsApplied { .. }
@@ -48,11 +49,20 @@ fn quota_args(lang: Lang, step: &Step) -> Args {
         Step::AgainstAll { votes } => vec![("votes", n(votes))],
         Step::Threshold {
             threshold_percent,
-            took_part,
+            base,
+            base_votes,
             minimum_votes,
         } => vec![
             ("percent", threshold_percent.to_string()),
-            ("took_part", n(took_part)),
+            (
+                "base",
+                match base {
+                    ThresholdBase::VotersWhoTookPart => "voters_who_took_part",
+                    ThresholdBase::ValidVotes => "valid_votes",
+                }
+                .to_owned(),
+            ),
+            ("base_votes", n(base_votes)),
             ("minimum", n(minimum_votes)),
         ],
         Step::ListThreshold {
@@ -93,6 +103,11 @@ fn quota_args(lang: Lang, step: &Step) -> Args {
             ("remainder", remainder.to_string()),
         ],
         Step::CandidatesCap {
+            list,
+            entitled,
+            candidates,
+        }
+        | Step::SeatsLeftVacant {
             list,
             entitled,
             candidates,
