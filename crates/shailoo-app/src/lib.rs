@@ -11,6 +11,7 @@ pub mod checkin;
 pub mod claims;
 pub mod districts;
 pub mod lookup;
+pub mod params;
 pub mod remote;
 pub mod store;
 pub mod users;
@@ -22,6 +23,7 @@ pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
 pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
+pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
 pub use store::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,

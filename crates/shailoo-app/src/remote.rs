@@ -20,17 +20,11 @@ use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
 use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
 
-/// Places per remote-voting station when the CEC set none for it.
-pub const DEFAULT_CAPACITY: u64 = 1_000;
-
-/// The default capacity: `SHAILOO_REMOTE_STATION_CAPACITY` when set to a number, else
-/// [`DEFAULT_CAPACITY`]. An environment variable because it is an operator's setting that the
-/// per-station values of `remote_station_capacity` override.
-pub fn default_capacity() -> u64 {
-    std::env::var("SHAILOO_REMOTE_STATION_CAPACITY")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_CAPACITY)
+/// Places per remote-voting station when the CEC set none for the station itself: the
+/// election's rule parameter in force (`remote_station_capacity`, VOT-07; 1,000 by default).
+pub async fn default_capacity(store: &dyn Store, election: &ElectionId) -> Result<u64, StoreError> {
+    let params = crate::params::parameters(store, election).await?;
+    Ok(u64::from(params.remote_station_capacity))
 }
 
 /// Where an application stands.

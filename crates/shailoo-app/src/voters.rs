@@ -187,7 +187,8 @@ impl Compiler {
     }
 }
 
-/// Builds the [`Compiler`] of an election from the store (the default rule parameters).
+/// Builds the [`Compiler`] of an election from the store, with the election's rule parameters
+/// in force (VOT-02's age and leap-day birthday, VOT-04's registration days).
 pub async fn compiler_for(
     store: &dyn Store,
     election: &ElectionId,
@@ -197,7 +198,8 @@ pub async fn compiler_for(
         .await?
         .ok_or_else(|| VoterListError::UnknownElection(election.clone()))?;
     let areas = store.served_areas().await?;
-    Ok(Compiler::new(&found, &RuleParameters::default(), areas))
+    let params = crate::params::parameters(store, election).await?;
+    Ok(Compiler::new(&found, &params, areas))
 }
 
 /// A batch of records for [`RegisterImport::push`], with their assessments when the import

@@ -202,7 +202,10 @@ mod tests {
     #[test]
     fn dis_03_a_council_of_district_units_json_is_read_as_it_stands() {
         let input = parse_proposal_input(COUNCIL).unwrap();
-        assert_eq!(input.council.as_ref().map(CouncilId::as_str), Some("chui-alamudun.orto-moinok"));
+        assert_eq!(
+            input.council.as_ref().map(CouncilId::as_str),
+            Some("chui-alamudun.orto-moinok")
+        );
         assert_eq!(input.seats.get(), 7);
         assert_eq!(input.units.len(), 2);
         assert!(input.units[1].remote);

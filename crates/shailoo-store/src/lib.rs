@@ -100,6 +100,7 @@ mod claims;
 mod db;
 mod districts;
 mod lookup;
+mod params;
 mod register;
 mod remote;
 mod rows;

@@ -47,9 +47,12 @@ pub(super) async fn api_station_counts(
         .await
         .or_api(lang)?
         .ok_or_else(|| ApiError::not_found(lang))?;
+    let capacity = app::default_capacity(state.store.as_ref(), &id)
+        .await
+        .or_api(lang)?;
     let counts = state
         .store
-        .remote_station_counts(&id, app::default_capacity())
+        .remote_station_counts(&id, capacity)
         .await
         .or_api(lang)?;
     Ok(Json(

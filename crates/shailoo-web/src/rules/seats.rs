@@ -186,10 +186,9 @@ fn district_args(lang: Lang, step: &Step) -> Args {
             ("women_running", n(women_running)),
             ("moved_to_open", n(moved_to_open)),
         ],
-        Step::ReservedTieAllElected { tied, reserved } => vec![
-            ("tied", tied.join(", ")),
-            ("reserved", reserved.join(", ")),
-        ],
+        Step::ReservedTieAllElected { tied, reserved } => {
+            vec![("tied", tied.join(", ")), ("reserved", reserved.join(", "))]
+        }
         Step::ReservedSeat {
             seat,
             candidate,
