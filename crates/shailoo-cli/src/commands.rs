@@ -9,6 +9,7 @@ mod demo;
 mod districts;
 pub mod print;
 pub mod register;
+pub mod rules;
 
 use crate::{AuditCommand, BenchCommand, Cli, Command, Format, UserCommand};
 use anyhow::{Context, Result, bail};
@@ -46,7 +47,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             format,
         } => calendar(&called, &voting_day, format),
         Command::Districts { command } => districts::run(command),
-        Command::Seats { input } => seats(&input),
+        Command::Seats { input, params } => seats(&input, &params),
         Command::Generate { scale, seed, out } => data::generate(scale, seed, &out),
         Command::Bench {
             command: BenchCommand::Eligibility { seed },
@@ -134,6 +135,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             audit_verify(store.as_ref()).await
         }
         Command::Register { command } => register::run(command).await,
+        Command::Rules { command } => rules::run(command).await,
         Command::Calendar { .. }
         | Command::Districts { .. }
         | Command::Seats { .. }
@@ -278,8 +280,16 @@ pub(crate) fn malformed_input(code: &str, field: Option<&str>, message: &str) ->
     ExitCode::from(2)
 }
 
-fn seats(input: &str) -> Result<ExitCode> {
-    let text = if input == "-" {
+/// The rule parameters a pure command applies: `--election`'s in force, else the defaults.
+fn parameters(arg: &crate::ParamsArg) -> Result<shailoo_domain::params::RuleParameters> {
+    match &arg.election {
+        Some(election) => rules::parameters_of(&arg.db, election),
+        None => Ok(shailoo_domain::params::RuleParameters::default()),
+    }
+}
+
+fn seats(input: &str, params: &crate::ParamsArg) -> Result<ExitCode> {
+    let mut text = if input == "-" {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
@@ -288,6 +298,20 @@ fn seats(input: &str) -> Result<ExitCode> {
     } else {
         std::fs::read_to_string(input).with_context(|| format!("reading {input}"))?
     };
+    if params.election.is_some() {
+        // Text that is not JSON is left to the allocator, which names the problem.
+        if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) {
+            let in_force = parameters(params)?;
+            if let Err(conflict) = shailoo_app::params::seats_input(&in_force, &mut value) {
+                return Ok(malformed_input(
+                    "param_conflict",
+                    Some(conflict.field),
+                    &conflict.to_string(),
+                ));
+            }
+            text = value.to_string();
+        }
+    }
     match shailoo_apportionment::run_json(&text) {
         Ok(result) => {
             println!("{}", serde_json::to_string_pretty(&result)?);

@@ -119,6 +119,11 @@ enum Command {
         #[command(subcommand)]
         command: DistrictsCommand,
     },
+    /// The rule parameters of an election: set them (CEC), show those in force.
+    Rules {
+        #[command(subcommand)]
+        command: commands::rules::RulesCommand,
+    },
     /// Import the population register and manage the voter lists (Tizme).
     Register {
         #[command(subcommand)]
@@ -129,11 +134,29 @@ enum Command {
     /// Exit code 0 with the result (completed, lots_required or failed) on standard output,
     /// 2 on malformed input: one line of JSON on standard error,
     /// `{"error": {"code", "field", "message"}}`, naming the offending field.
+    ///
+    /// With `--election ID`, the election's rule parameters in force (read from `--db`) fill
+    /// the threshold, its base and where a short list's seats go (RES-06, RES-09), or a
+    /// district's reserved mandates (DIS-04); a field the input gives must agree with them.
     Seats {
         /// A JSON file, or `-` for standard input.
         #[arg(long)]
         input: String,
+        #[command(flatten)]
+        params: ParamsArg,
     },
+}
+
+/// Whose rule parameters a pure command applies: the documented defaults, or with
+/// `--election` those in force for that election in `--db`.
+#[derive(Debug, Clone, clap::Args)]
+struct ParamsArg {
+    /// Apply the rule parameters in force for this election (read from --db) instead of the
+    /// documented defaults.
+    #[arg(long)]
+    election: Option<String>,
+    #[command(flatten)]
+    db: DbArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,6 +240,8 @@ enum DistrictsCommand {
         /// instead of estimating them (slower).
         #[arg(long)]
         exact_voters: bool,
+        #[command(flatten)]
+        params: ParamsArg,
     },
     /// Check a scheme given as JSON in the domain's form (seats, units, districts).
     ///
@@ -229,6 +254,8 @@ enum DistrictsCommand {
         /// A JSON file, or `-` for standard input.
         #[arg(long)]
         input: String,
+        #[command(flatten)]
+        params: ParamsArg,
     },
     /// Print the units of an aiyl council of the generated national data as propose input.
     Units {

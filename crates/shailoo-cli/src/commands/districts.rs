@@ -39,7 +39,9 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
             data_seed,
             districts,
             exact_voters,
+            params,
         } => {
+            let params = super::parameters(&params)?;
             let mut proposal_input = match (input, council) {
                 (Some(path), _) => match parse_proposal_input(&read_input(&path)?) {
                     Ok(i) => i,
@@ -62,7 +64,7 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
                 proposal_input.districts = districts;
             }
             let seed = seed.or(proposal_input.seed).unwrap_or(DEFAULT_SEED);
-            match propose(&proposal_input, &RuleParameters::default(), seed) {
+            match propose(&proposal_input, &params, seed) {
                 Ok(p) => {
                     println!("{}", serde_json::to_string_pretty(&p)?);
                     Ok(ExitCode::SUCCESS)
@@ -80,12 +82,13 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
                 }
             }
         }
-        DistrictsCommand::Check { input } => {
+        DistrictsCommand::Check { input, params } => {
+            let params = super::parameters(&params)?;
             let scheme = match parse_scheme(&read_input(&input)?) {
                 Ok(s) => s,
                 Err(e) => return Ok(malformed_input(e.code(), e.field(), &e.to_string())),
             };
-            let report = check_scheme(&scheme, &RuleParameters::default());
+            let report = check_scheme(&scheme, &params);
             println!("{}", serde_json::to_string_pretty(&report)?);
             if report.is_valid() {
                 Ok(ExitCode::SUCCESS)
