@@ -376,6 +376,9 @@ pub struct ParameterInfo {
     pub message_key: &'static str,
     /// What applies it; empty for a parameter of a stage shailoo does not run yet.
     pub applied_by: &'static [Consumer],
+    /// The values it can take, as configuration text, when they are a closed list (the words
+    /// of an enumeration, `true`/`false`); empty for a number or a fraction.
+    pub choices: &'static [&'static str],
 }
 
 impl ParameterInfo {
@@ -407,6 +410,16 @@ pub enum ParamError {
 }
 
 impl ParamError {
+    /// The configuration key the problem is about.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ParamError::PercentOver100 { key, .. } | ParamError::TooSmall { key, .. } => key,
+            ParamError::BadShare(_) => "reserved_share",
+            ParamError::MagnitudeRange { .. } => "district_max_seats",
+            ParamError::ShareBelowHalf(_) => "list_max_share_one_sex_percent",
+        }
+    }
+
     /// A stable code for clients and translations.
     pub fn code(&self) -> &'static str {
         match self {
@@ -423,6 +436,10 @@ impl ParamError {
 /// copy it into a configuration file.
 trait Render {
     fn render(&self) -> String;
+    /// The closed list of values of the type, as configuration text; empty when it is open.
+    fn choices() -> &'static [&'static str] {
+        &[]
+    }
 }
 
 macro_rules! render_display {
@@ -434,7 +451,16 @@ macro_rules! render_display {
         })*
     };
 }
-render_display!(u8, u16, u32, bool, Fraction);
+render_display!(u8, u16, u32, Fraction);
+
+impl Render for bool {
+    fn render(&self) -> String {
+        self.to_string()
+    }
+    fn choices() -> &'static [&'static str] {
+        &["true", "false"]
+    }
+}
 
 impl Render for Option<u32> {
     fn render(&self) -> String {
@@ -451,6 +477,9 @@ macro_rules! render_enum {
             fn render(&self) -> String {
                 match self { $(<$t>::$variant => $text,)+ }.to_owned()
             }
+            fn choices() -> &'static [&'static str] {
+                &[$($text),+]
+            }
         })*
     };
 }
@@ -460,6 +489,11 @@ render_enum! {
     Rounding { Up => "up", Down => "down", Nearest => "nearest" }
     ThresholdBase { VotersWhoTookPart => "voters_who_took_part", ValidVotes => "valid_votes" }
     UnfilledListSeats { NextLargestRemainders => "next_largest_remainders", Vacant => "vacant" }
+}
+
+/// The closed list of values of a field's type (inferred from the field).
+fn render_choices<T: Render>(_: &T) -> &'static [&'static str] {
+    T::choices()
 }
 
 impl RuleParameters {
@@ -548,6 +582,7 @@ impl RuleParameters {
                     default: d.$field.render(),
                     message_key: $key,
                     applied_by: &[$($by),*],
+                    choices: render_choices(&self.$field),
                 })
             };
         }
@@ -885,6 +920,27 @@ mod tests {
         assert_eq!(applied("remote_station_capacity"), [Consumer::RemoteVoting]);
         assert!(applied("appeal_filing_days").is_empty());
         assert!(rows.iter().all(|r| r.key != "tie_break"));
+    }
+
+    #[test]
+    fn closed_lists_of_values_are_the_configuration_texts() {
+        let rows = RuleParameters::default().catalogue();
+        let choices = |key: &str| rows.iter().find(|r| r.key == key).unwrap().choices;
+        assert_eq!(
+            choices("threshold_base"),
+            ["voters_who_took_part", "valid_votes"]
+        );
+        assert_eq!(choices("reserved_rounding"), ["up", "down", "nearest"]);
+        assert_eq!(choices("list_max_length_is_seats"), ["true", "false"]);
+        assert!(choices("threshold_percent").is_empty());
+        assert!(choices("reserved_share").is_empty());
+        for r in &rows {
+            assert!(
+                r.choices.is_empty() || r.choices.contains(&r.value.as_str()),
+                "{}",
+                r.key
+            );
+        }
     }
 
     #[test]

@@ -57,8 +57,6 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How long a staff session lasts.
     pub session_hours: i64,
-    /// The rule parameters of this deployment (`docs/domain-rules.md`), shown on `/rules`.
-    pub rule_parameters: shailoo_domain::params::RuleParameters,
     /// Voter look-up (portal, API, SMS 119): rate limits, exemptions, the index.
     pub lookup: LookupConfig,
     /// The voter cabinet's rate limits (its adapters go to [`AppState::with_voter_cabinet`]).
@@ -70,7 +68,6 @@ impl Default for Config {
         Config {
             secure_cookies: false,
             session_hours: 12,
-            rule_parameters: shailoo_domain::params::RuleParameters::default(),
             lookup: LookupConfig::default(),
             cabinet: CabinetConfig::default(),
         }

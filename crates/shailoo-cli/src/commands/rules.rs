@@ -95,7 +95,7 @@ pub async fn run(command: RulesCommand) -> Result<ExitCode> {
                 Err(RulesError::Changes(problems)) => Ok(refused_changes(&problems)),
                 Err(e @ (RulesError::Invalid(_) | RulesError::NotApplied(_))) => {
                     let field = match &e {
-                        RulesError::Invalid(p) => p.first().map(invalid_key),
+                        RulesError::Invalid(p) => p.first().map(|p| p.key()),
                         RulesError::NotApplied(k) => k.first().copied(),
                         _ => None,
                     };
@@ -114,17 +114,6 @@ pub async fn run(command: RulesCommand) -> Result<ExitCode> {
             let in_force = params::in_force(store.as_ref(), &election).await?;
             show(&in_force, format)
         }
-    }
-}
-
-/// The key a validation problem is about.
-fn invalid_key(problem: &shailoo_domain::params::ParamError) -> &'static str {
-    use shailoo_domain::params::ParamError as P;
-    match problem {
-        P::PercentOver100 { key, .. } | P::TooSmall { key, .. } => key,
-        P::BadShare(_) => "reserved_share",
-        P::MagnitudeRange { .. } => "district_max_seats",
-        P::ShareBelowHalf(_) => "list_max_share_one_sex_percent",
     }
 }
 

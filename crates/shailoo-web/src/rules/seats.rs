@@ -258,13 +258,12 @@ fn phase_key(phase: TiePhase) -> &'static str {
 }
 
 /// The worked examples of the page: a city council and an aiyl district, small enough to
-/// follow by hand, allocated by the real code with this deployment's threshold and reserve.
+/// follow by hand, allocated by the real code with the election's parameters in force.
 pub(super) fn examples(params: &RuleParameters) -> Vec<(&'static str, Vec<Step>)> {
-    let city = serde_json::json!({
+    let mut city = serde_json::json!({
         "kind": "party_list",
         "seats": 9,
         "took_part": 10000,
-        "threshold_percent": params.threshold_percent,
         "lists": [
             {"id": "A", "votes": 4100},
             {"id": "B", "votes": 2900},
@@ -273,6 +272,11 @@ pub(super) fn examples(params: &RuleParameters) -> Vec<(&'static str, Vec<Step>)
         ],
         "against_all": 1000,
     });
+    // The threshold, its base and where a short list's seats go: the election's (RES-06,
+    // RES-09). The input names none of them, so there is nothing to disagree with.
+    if let Err(e) = shailoo_app::params::seats_input(params, &mut city) {
+        tracing::warn!(error = %e, "worked example refused the parameters");
+    }
     let seats = 3u32;
     let mut aiyl = serde_json::json!({
         "kind": "district_plurality",
