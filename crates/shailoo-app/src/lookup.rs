@@ -24,6 +24,8 @@
 //! A new audit action that does not change lists, stations or councils should be added to
 //! [`IRRELEVANT_ACTIONS`]; until it is, each such change costs a rebuild (correct, only slower).
 
+use crate::audit::AuditStore;
+use crate::setup::SetupStore;
 use crate::store::{Store, StoreError};
 use async_trait::async_trait;
 use shailoo_domain::address::StationAddress;
@@ -142,8 +144,8 @@ const BUILD_PAGE: u32 = 50_000;
 
 /// The full addresses of `stations`, in order: each station's record with the territory
 /// chain it stands in (one read per distinct territory).
-pub async fn station_addresses(
-    store: &dyn Store,
+pub async fn station_addresses<S: SetupStore + ?Sized>(
+    store: &S,
     stations: &[PollingStation],
 ) -> Result<Vec<StationAddress>, StoreError> {
     let mut chains: HashMap<&TerritoryId, Vec<Territory>> = HashMap::new();
@@ -303,10 +305,12 @@ impl IndexData {
     }
 }
 
-/// The read-through look-up index over a [`Store`]. Cheap to share behind an `Arc`; the web
-/// layer calls [`VoterLookup::find`] per request and [`VoterLookup::refresh`] periodically.
-pub struct VoterLookup {
-    store: Arc<dyn Store>,
+/// The read-through look-up index over a store (the elections of its setup, its look-up
+/// directory and lists, and its audit head to notice changes). Cheap to share behind an `Arc`;
+/// the web layer calls [`VoterLookup::find`] per request and [`VoterLookup::refresh`]
+/// periodically.
+pub struct VoterLookup<S: SetupStore + VoterLookupStore + AuditStore + ?Sized = dyn Store> {
+    store: Arc<S>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Set between noticing a relevant change and finishing the rebuild: look-ups then go to
     /// the database.
@@ -315,8 +319,8 @@ pub struct VoterLookup {
     enabled: bool,
 }
 
-impl VoterLookup {
-    pub fn new(store: Arc<dyn Store>, index_enabled: bool) -> Self {
+impl<S: SetupStore + VoterLookupStore + AuditStore + ?Sized> VoterLookup<S> {
+    pub fn new(store: Arc<S>, index_enabled: bool) -> Self {
         VoterLookup {
             store,
             snapshot: RwLock::new(None),

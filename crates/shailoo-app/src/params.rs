@@ -24,7 +24,9 @@
 //! DIS-04).
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
+use crate::authz::{self, Power, Target};
+use crate::setup::{ElectionCalendarError, SetupStore};
+use crate::store::StoreError;
 use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -132,16 +134,16 @@ fn to_map(params: &RuleParameters) -> Map<String, Value> {
 }
 
 /// The parameters in force for an election, with their provenance.
-pub async fn in_force(
-    store: &dyn RuleParameterStore,
+pub async fn in_force<S: RuleParameterStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
 ) -> Result<ParametersInForce, StoreError> {
     ParametersInForce::from_changes(store.rule_parameter_changes(election).await?)
 }
 
 /// The parameters in force for an election: what a consumer reads.
-pub async fn parameters(
-    store: &dyn RuleParameterStore,
+pub async fn parameters<S: RuleParameterStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
 ) -> Result<RuleParameters, StoreError> {
     Ok(in_force(store, election).await?.parameters)
@@ -336,8 +338,8 @@ pub struct Changed {
 /// Sets rule parameters of an election at `now`, all or nothing (see the module doc). Returns
 /// the parameters that changed (none when every value was already in force: nothing is
 /// stored then).
-pub async fn set(
-    store: &dyn Store,
+pub async fn set<S: SetupStore + RuleParameterStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     changes: &Changes,
@@ -346,15 +348,16 @@ pub async fn set(
     if !may_set(actor) {
         return Err(RulesError::Forbidden);
     }
-    if store.election(election).await?.is_none() {
-        return Err(RulesError::UnknownElection(election.clone()));
-    }
-    crate::voters::calendar_of(store, election)
+    let found = store
+        .election(election)
+        .await?
+        .ok_or_else(|| RulesError::UnknownElection(election.clone()))?;
+    crate::setup::calendar_of(store, &found)
         .await
         .map_err(|e| match e {
-            crate::voters::VoterListError::Store(e) => RulesError::Store(e),
-            crate::voters::VoterListError::CalendarInvalid(e) => RulesError::CalendarInvalid(e),
-            _ => RulesError::UnknownElection(election.clone()),
+            ElectionCalendarError::Store(e) => RulesError::Store(e),
+            ElectionCalendarError::Invalid(e) => RulesError::CalendarInvalid(e),
+            ElectionCalendarError::UnknownElection(id) => RulesError::UnknownElection(id),
         })?
         .check(Action::SetRuleParameters, now)?;
     let current = in_force(store, election).await?.parameters;
@@ -409,10 +412,10 @@ pub async fn set(
         .collect())
 }
 
-/// Whether an actor may set the rule parameters: the CEC's administrator, or the operator
-/// (the CLI acting for the CEC).
+/// Whether an actor may set the rule parameters ([`Power::SetRuleParameters`]: the CEC's
+/// administrator, or the operator at the command line acting for the CEC).
 pub fn may_set(actor: &Actor) -> bool {
-    matches!(actor, Actor::System) || actor.is_cec_admin()
+    authz::allowed(actor, Power::SetRuleParameters, Target::Nationwide)
 }
 
 fn json_of<T: Serialize>(value: T) -> Value {

@@ -11,9 +11,10 @@
 //! station; this module checks the calendar and permissions, which need no lock.
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
-use crate::users::{Actor, Role};
-use crate::voters::{VoterListError, calendar_of};
+use crate::authz::{self, Power, Target};
+use crate::setup::{self, ElectionCalendarError, SetupStore};
+use crate::store::StoreError;
+use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -22,7 +23,10 @@ use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
 
 /// Places per remote-voting station when the CEC set none for the station itself: the
 /// election's rule parameter in force (`remote_station_capacity`, VOT-07; 1,000 by default).
-pub async fn default_capacity(store: &dyn Store, election: &ElectionId) -> Result<u64, StoreError> {
+pub async fn default_capacity<S: crate::params::RuleParameterStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+) -> Result<u64, StoreError> {
     let params = crate::params::parameters(store, election).await?;
     Ok(u64::from(params.remote_station_capacity))
 }
@@ -86,8 +90,8 @@ pub struct RemoteApplication {
 /// What a TEC decides about an application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    /// Moves the voter to the remote station, if it has room (`default_capacity` when the CEC
-    /// set no capacity for it).
+    /// Moves the voter to the remote station, if it has room (`default_capacity`, the
+    /// deployment's configured default, when the CEC set no capacity for it).
     Approve {
         default_capacity: u64,
     },
@@ -189,22 +193,12 @@ impl RemoteVotingError {
     }
 }
 
-impl From<VoterListError> for RemoteVotingError {
-    fn from(e: VoterListError) -> Self {
+impl From<ElectionCalendarError> for RemoteVotingError {
+    fn from(e: ElectionCalendarError) -> Self {
         match e {
-            VoterListError::Store(e) => RemoteVotingError::Store(e),
-            VoterListError::UnknownElection(id) => RemoteVotingError::UnknownElection(id),
-            VoterListError::Calendar(e) => RemoteVotingError::Calendar(e),
-            VoterListError::CalendarInvalid(e) => RemoteVotingError::CalendarInvalid(e),
-            VoterListError::Frozen {
-                election,
-                frozen_at,
-            } => RemoteVotingError::Frozen {
-                election,
-                frozen_at,
-            },
-            // `calendar_of` returns none of the others.
-            other => RemoteVotingError::Store(StoreError::Backend(other.to_string())),
+            ElectionCalendarError::Store(e) => RemoteVotingError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => RemoteVotingError::UnknownElection(id),
+            ElectionCalendarError::Invalid(e) => RemoteVotingError::CalendarInvalid(e),
         }
     }
 }
@@ -265,17 +259,10 @@ pub trait RemoteVotingStore: Send + Sync {
     ) -> Result<(), RemoteVotingError>;
 }
 
-/// Whether the actor may file and cancel applications: TEC staff (the voter applies at a TEC)
-/// and the CEC.
+/// Whether the actor may file and cancel applications on a voter's behalf
+/// ([`Power::FileRemoteApplication`]: TEC staff, since the voter applies at a TEC, and the CEC).
 pub fn may_file(actor: &Actor) -> bool {
-    actor.is_cec_admin()
-        || matches!(
-            actor,
-            Actor::User {
-                role: Role::TecMember,
-                ..
-            }
-        )
+    authz::allowed(actor, Power::FileRemoteApplication, Target::Nationwide)
 }
 
 /// Whether the actor may file or cancel the application of the voter with `pin`: staff who
@@ -287,34 +274,25 @@ pub fn may_file_for(actor: &Actor, pin: &Pin) -> bool {
     }
 }
 
-/// Whether the actor may decide about applications to `station`: a TEC member whose TEC covers
-/// the station's PEC, or the CEC.
-async fn may_decide(
-    store: &dyn Store,
+/// Whether the actor may decide about applications to `station`
+/// ([`Power::DecideRemoteApplication`]: a TEC member whose TEC covers the station's PEC, or the
+/// CEC).
+async fn may_decide<S: SetupStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     station: StationNumber,
 ) -> Result<bool, StoreError> {
-    if actor.is_cec_admin() {
-        return Ok(true);
-    }
-    if !matches!(
+    let chain = setup::station_chain(store, station).await?;
+    Ok(authz::allowed(
         actor,
-        Actor::User {
-            role: Role::TecMember,
-            ..
-        }
-    ) {
-        return Ok(false);
-    }
-    let Some(s) = store.station(station).await? else {
-        return Ok(false);
-    };
-    Ok(actor.covers(&store.commission_chain(&s.commission).await?))
+        Power::DecideRemoteApplication,
+        Target::Within(&chain),
+    ))
 }
 
 /// Files an application at `now` on the voter's behalf, until the end of CAL-12.
-pub async fn file(
-    store: &dyn Store,
+pub async fn file<S: SetupStore + RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     pin: &Pin,
@@ -324,7 +302,7 @@ pub async fn file(
     if !may_file_for(actor, pin) {
         return Err(RemoteVotingError::Forbidden);
     }
-    calendar_of(store, election)
+    setup::calendar(store, election)
         .await?
         .check(Action::ApplyRemoteVoting, now)?;
     let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
@@ -336,8 +314,8 @@ pub async fn file(
 /// Decides about application `id` at `now`. Cancelling is allowed until the end of CAL-12
 /// (after it the lists are final); approving and rejecting until the lists are frozen, so that
 /// applications filed on the last day can still be decided.
-pub async fn decide(
-    store: &dyn Store,
+pub async fn decide<S: SetupStore + RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     id: i64,
@@ -363,7 +341,7 @@ pub async fn decide(
     {
         return Err(RemoteVotingError::ReasonRequired);
     }
-    let calendar = calendar_of(store, election).await?;
+    let calendar = setup::calendar(store, election).await?;
     if decision == Decision::Cancel {
         calendar.check(Action::ApplyRemoteVoting, now)?;
     }
@@ -378,18 +356,17 @@ pub async fn decide(
         .await
 }
 
-/// Sets a station's capacity (CEC only).
-pub async fn set_capacity(
-    store: &dyn Store,
+/// Sets a station's capacity ([`Power::SetRemoteCapacity`]: the CEC).
+pub async fn set_capacity<S: RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     station: StationNumber,
     capacity: u64,
     now: Timestamp,
 ) -> Result<(), RemoteVotingError> {
-    if !actor.is_cec_admin() {
-        return Err(RemoteVotingError::Forbidden);
-    }
+    authz::authorize(actor, Power::SetRemoteCapacity, Target::Nationwide)
+        .map_err(|_| RemoteVotingError::Forbidden)?;
     let event = AuditEvent::new(
         actor.audit_name(),
         "remote_station_capacity_set",

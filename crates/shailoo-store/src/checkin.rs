@@ -14,8 +14,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use shailoo_app::CheckInStore;
-use shailoo_app::StoreError;
 use shailoo_app::checkin::{CheckInOutcome, StationTurnout, TURNOUT_HOURS, check_in_event};
+use shailoo_app::{Entity, StoreError};
 use shailoo_domain::time::from_bishkek;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 
@@ -138,7 +138,7 @@ impl CheckInStore for Db {
                     .map_err(db_err)?;
             let Some(day) = day else {
                 return Err(StoreError::UnknownReference {
-                    what: "election",
+                    entity: Entity::Election,
                     key: election.to_string(),
                 });
             };

@@ -8,8 +8,8 @@
 //! territory chain each station stands in, for its full address
 //! ([`shailoo_domain::address::StationAddress`]).
 
-use crate::db::TERRITORY_CHAIN;
 use crate::rows::{TerritoryRow, corrupt, station_number};
+use crate::setup::TERRITORY_CHAIN;
 use crate::{Db, db_err};
 use async_trait::async_trait;
 use shailoo_app::StoreError;

@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use shailoo_app::StoreError;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::params::{ParameterChange, RuleParameterStore};
+use shailoo_app::store::Entity;
 use shailoo_domain::ElectionId;
 
 const TABLE: &str = "rule_parameter_changes";
@@ -78,10 +79,7 @@ impl RuleParameterStore for Db {
                 .await
                 .map_err(db_err)?;
             if known.is_none() {
-                return Err(StoreError::UnknownReference {
-                    what: "election",
-                    key: election.to_string(),
-                });
+                return Err(StoreError::unknown(Entity::Election, election));
             }
             let mut seq: i64 = sqlx::query_scalar(LAST_SEQ)
                 .bind(election.as_str())

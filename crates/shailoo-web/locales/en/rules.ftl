@@ -253,6 +253,15 @@ seats-reserved-by-default = at least 30%, rounded up
 seats-reserved-as-given = as set for this election
 seats-sex-female = woman
 seats-sex-male = man
+candidate-can-07-filed-late = Filed after the nomination deadline.
+candidate-can-08-documents-deficient = The documents filed are missing or deficient.
+param-can-08-candidacy-decision-days = Days the TEC has to decide on a nomination after it is filed (and before registration closes).
+param-can-09-withdrawal-days-before-voting = A nomination or a candidate may be withdrawn until the end of the day this many days before voting day.
+param-res-02-aiyl-ballot-order = The order of the candidates on an aiyl district ballot (alphabetical or by registration).
+param-can-08-candidacy-decision-days-value = { $value } days
+param-can-09-withdrawal-days-before-voting-value = until { $value } days before voting day
+param-res-02-aiyl-ballot-order-value-alphabetical = in alphabetical order
+param-res-02-aiyl-ballot-order-value-registration = in the order of registration
 
 ## Setting the rule parameters: refusals
 error-param_changes_refused = Some values cannot be read: see each field. Nothing was changed.

@@ -253,6 +253,15 @@ seats-reserved-by-default = кеминде 30%, жогору карай теге
 seats-reserved-as-given = ушул шайлоо үчүн белгиленгендей
 seats-sex-female = аял
 seats-sex-male = эркек
+candidate-can-07-filed-late = Көрсөтүү мөөнөтү бүткөндөн кийин тапшырылган.
+candidate-can-08-documents-deficient = Тапшырылган документтер жетишсиз же талаптарга жооп бербейт.
+param-can-08-candidacy-decision-days = АШК көрсөтүү тапшырылгандан кийин чечим кабыл алуучу күндөрдүн саны (каттоо жабылганга чейин).
+param-can-09-withdrawal-days-before-voting = Көрсөтүүнү же талапкерди добуш берүү күнүнө ушунча күн калганда, ошол күндүн аягына чейин кайтарып алууга болот.
+param-res-02-aiyl-ballot-order = Айылдык кеңештин округдук бюллетениндеги талапкерлердин тартиби (алфавит боюнча же каттоо боюнча).
+param-can-08-candidacy-decision-days-value = { $value } күн
+param-can-09-withdrawal-days-before-voting-value = добуш берүү күнүнөн { $value } күн мурунга чейин
+param-res-02-aiyl-ballot-order-value-alphabetical = алфавит тартибинде
+param-res-02-aiyl-ballot-order-value-registration = катталуу тартибинде
 
 ## Эреже параметрлерин белгилөө: баш тартуулар
 error-param_changes_refused = Айрым маанилерди окуу мүмкүн эмес: ар бир талааны караңыз. Эч нерсе өзгөргөн жок.

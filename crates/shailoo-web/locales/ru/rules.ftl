@@ -253,6 +253,15 @@ seats-reserved-by-default = не менее 30%, с округлением вв�
 seats-reserved-as-given = как установлено для этих выборов
 seats-sex-female = женщина
 seats-sex-male = мужчина
+candidate-can-07-filed-late = Подано после окончания срока выдвижения.
+candidate-can-08-documents-deficient = Поданные документы отсутствуют или не соответствуют требованиям.
+param-can-08-candidacy-decision-days = Число дней, в течение которых ТИК принимает решение по выдвижению после его подачи (и до окончания регистрации).
+param-can-09-withdrawal-days-before-voting = Выдвижение или кандидатуру можно отозвать до конца дня, отстоящего на столько дней от дня голосования.
+param-res-02-aiyl-ballot-order = Порядок кандидатов в бюллетене по округу айылного кенеша (по алфавиту или по порядку регистрации).
+param-can-08-candidacy-decision-days-value = дней: { $value }
+param-can-09-withdrawal-days-before-voting-value = не позднее чем за { $value } дн. до дня голосования
+param-res-02-aiyl-ballot-order-value-alphabetical = по алфавиту
+param-res-02-aiyl-ballot-order-value-registration = в порядке регистрации
 
 ## Установка параметров правил: отказы
 error-param_changes_refused = Некоторые значения не удаётся прочитать: см. каждое поле. Ничего не изменено.

@@ -18,7 +18,7 @@ use shailoo_app::claims::{
     self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimState,
     MAX_COPY_BYTES, PassportCopy,
 };
-use shailoo_app::users::{Actor, Role};
+use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use std::collections::HashMap;
@@ -84,14 +84,10 @@ struct ClaimsTemplate {
     passport_label: String,
 }
 
-/// The station a PEC member's form starts with: their own.
+/// The station a PEC member's form starts with: the one their commission runs (a TEC or the
+/// CEC runs none, so their form starts empty). A default, not a permission.
 async fn own_station(state: &AppState, actor: &Actor) -> Option<StationNumber> {
-    let Actor::User {
-        role: Role::PecMember,
-        commission,
-        ..
-    } = actor
-    else {
+    let Actor::User { commission, .. } = actor else {
         return None;
     };
     let filter = StationFilter {
@@ -126,6 +122,10 @@ async fn render_page(
     let found = app::claims(&*state.store, &actor, election, &filter)
         .await
         .or_page(lang)?;
+    let deadlines = app::decision_deadlines(&*state.store, election)
+        .await
+        .or_page(lang)?;
+    let now = state.now();
     let form = match form {
         Some(f) => f,
         None => FormValues {
@@ -143,7 +143,10 @@ async fn render_page(
         election: election.to_string(),
         notice: feedback.notice,
         message: feedback.message,
-        rows: found.iter().map(|c| ClaimRow::new(lang, c)).collect(),
+        rows: found
+            .iter()
+            .map(|c| ClaimRow::new(lang, c).with_due(lang, c, &deadlines, now))
+            .collect(),
         statuses: choices(
             lang,
             "claims-status-",

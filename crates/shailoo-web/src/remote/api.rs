@@ -7,7 +7,6 @@ use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::Serialize;
-use shailoo_app::remote as app;
 use shailoo_domain::ElectionId;
 use utoipa::ToSchema;
 
@@ -47,7 +46,7 @@ pub(super) async fn api_station_counts(
         .await
         .or_api(lang)?
         .ok_or_else(|| ApiError::not_found(lang))?;
-    let capacity = app::default_capacity(state.store.as_ref(), &id)
+    let capacity = shailoo_app::remote::default_capacity(state.store.as_ref(), &id)
         .await
         .or_api(lang)?;
     let counts = state

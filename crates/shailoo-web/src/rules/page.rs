@@ -14,6 +14,7 @@ use crate::rules::seats::{examples, explain_step};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use shailoo_app::authz::Power;
 use shailoo_app::params::ParametersInForce;
 use shailoo_domain::calendar::Action;
 use shailoo_domain::params::{Confidence, ParameterInfo};
@@ -189,7 +190,7 @@ pub(super) async fn page(
     }
     let (mut can_change, mut fixed) = (false, false);
     if let (Some(e), Some(s)) = (&election, staff)
-        && s.is_cec_admin
+        && s.may(Power::SetRuleParameters)
     {
         let calendar = election_calendar(&state, e).await.or_page(lang)?;
         match calendar.check(Action::SetRuleParameters, state.now()) {

@@ -5,9 +5,10 @@
 //! Submitting is all or nothing ([`shailoo_app::params::set`]): every field is read, the whole
 //! set is checked, and any problem re-renders the form with each field's reason and nothing
 //! stored; otherwise the changed values are stored with one audit entry and the reader is sent
-//! back to `/rules` of the election. Refused to anyone but the CEC's administrator (the
-//! existing `is_cec_admin` check: the app has no single authorization statement yet), and
-//! after voting has opened (the page then says so, and offers no form).
+//! back to `/rules` of the election. Refused to anyone without
+//! [`Power::SetRuleParameters`](shailoo_app::authz::Power::SetRuleParameters) (the CEC's
+//! administrator, in the app's one table of powers), and after voting has opened (the page
+//! then says so, and offers no form).
 
 use crate::AppState;
 use crate::kit::calendar::election_calendar;
@@ -64,7 +65,7 @@ struct FormTemplate {
     history: Vec<HistoryRow>,
 }
 
-/// The account, if it is the CEC's administrator (403 otherwise).
+/// The account, if it may set the rule parameters (403 otherwise).
 fn cec_admin(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
     let actor = staff.actor();
     if params::may_set(&actor) {
