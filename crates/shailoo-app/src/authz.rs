@@ -72,6 +72,9 @@ pub enum Power {
     // --- voting day ---
     /// Check voters in at a station (VOT-06).
     CheckInVoters,
+    // --- the rules ---
+    /// Set an election's rule parameters (`shailoo_app::params`).
+    SetRuleParameters,
 }
 
 /// How far a role's power reaches.
@@ -120,7 +123,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 24] = [
+    pub const ALL: [Power; 25] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -145,6 +148,7 @@ impl Power {
         Power::ViewAmendments,
         Power::ViewPassportCopy,
         Power::CheckInVoters,
+        Power::SetRuleParameters,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member).
@@ -180,6 +184,7 @@ impl Power {
             Power::ViewAmendments => grant(ANY, BELOW, BELOW),
             Power::ViewPassportCopy => grant(ANY, BELOW, BELOW),
             Power::CheckInVoters => grant(ANY, BELOW, BELOW),
+            Power::SetRuleParameters => grant(ANY, NONE, NONE),
         }
     }
 }
@@ -294,7 +299,9 @@ mod tests {
                 (false, false, false),
             ],
             OverrideDeadline | ImportRegister | ViewRegisterJobs | CompileLists | PublishLists
-            | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity => CEC_ONLY,
+            | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity | SetRuleParameters => {
+                CEC_ONLY
+            }
             AddUser => [(false, false, false); 3],
             ViewRegister => [(true, true, true); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments

@@ -123,6 +123,10 @@ async fn render_page(
     let found = app::claims(&*state.store, &actor, election, &filter)
         .await
         .or_page(lang)?;
+    let deadlines = app::decision_deadlines(&*state.store, election)
+        .await
+        .or_page(lang)?;
+    let now = state.now();
     let form = match form {
         Some(f) => f,
         None => FormValues {
@@ -140,7 +144,10 @@ async fn render_page(
         election: election.to_string(),
         notice: feedback.notice,
         message: feedback.message,
-        rows: found.iter().map(|c| ClaimRow::new(lang, c)).collect(),
+        rows: found
+            .iter()
+            .map(|c| ClaimRow::new(lang, c).with_due(lang, c, &deadlines, now))
+            .collect(),
         statuses: choices(
             lang,
             "claims-status-",

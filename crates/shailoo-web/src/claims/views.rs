@@ -2,7 +2,9 @@
 
 use crate::kit::Lang;
 use crate::kit::format::fmt_instant;
-use shailoo_app::claims::{Claim, ClaimRequest, ClaimStatus, DataCorrection};
+use jiff::Timestamp;
+use shailoo_app::claims::{Claim, ClaimRequest, ClaimStatus, DataCorrection, DecisionDeadlines};
+use shailoo_domain::calendar::ClaimDecisionDue;
 
 /// The corrected fields of a correction, "field: value; …".
 pub(crate) fn correction_details(lang: Lang, d: &DataCorrection) -> String {
@@ -39,6 +41,9 @@ pub(crate) struct ClaimRow {
     pub decided: String,
     pub copy: String,
     pub pending: bool,
+    /// A waiting claim: when it must be decided (CAL-19), and whether that has passed.
+    pub due: String,
+    pub overdue: bool,
 }
 
 impl ClaimRow {
@@ -75,6 +80,35 @@ impl ClaimRow {
                 c.copy.size.div_ceil(1024)
             ),
             pending: c.status == ClaimStatus::Filed,
+            due: String::new(),
+            overdue: false,
         }
+    }
+
+    /// The row with when its claim must be decided, if it waits for a decision (CAL-19, the
+    /// election's parameters in force).
+    pub(crate) fn with_due(
+        mut self,
+        lang: Lang,
+        c: &Claim,
+        d: &DecisionDeadlines,
+        now: Timestamp,
+    ) -> Self {
+        if !self.pending {
+            return self;
+        }
+        self.overdue = d.is_overdue(c, now);
+        self.due = match d.due(c) {
+            ClaimDecisionDue::Immediately => lang.t("claims-due-now"),
+            ClaimDecisionDue::By(at) => {
+                let key = if self.overdue {
+                    "claims-overdue"
+                } else {
+                    "claims-due-by"
+                };
+                lang.t_args(key, &[("at", fmt_instant(at))])
+            }
+        };
+        self
     }
 }
