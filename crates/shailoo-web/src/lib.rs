@@ -39,7 +39,7 @@ use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use accounts::LoginThrottle;
+pub use accounts::{LoginThrottle, ThrottleLimits};
 pub use cabinet::CabinetConfig;
 pub use kit::codes::ERROR_CODES;
 pub use kit::i18n::{self, Lang};
