@@ -106,7 +106,7 @@ pub(super) fn scheme_dto(c: &CouncilDistricting, s: &SchemeRecord) -> SchemeDto 
 /// The approved district scheme of an aiyl council (DIS-02), with each district's units,
 /// mandates and reserved mandates (DIS-04).
 #[utoipa::path(get, path = "/api/v1/councils/{id}/districts", tag = "councils",
-    params(("id" = String, Path, description = "Aiyl council id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Aiyl council id"), LangQuery),
     responses(
         (status = 200, description = "The approved scheme", body = SchemeDto),
         (status = 400, description = "Malformed id", body = ErrorBody),

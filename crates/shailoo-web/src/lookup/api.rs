@@ -139,6 +139,7 @@ impl<'a> VoterStationDto<'a> {
 #[into_params(parameter_in = Query)]
 pub struct VoterStationQuery {
     /// An election id; the latest election by default.
+    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
     pub election: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(
@@ -154,7 +155,7 @@ pub struct VoterStationQuery {
 /// ones included.
 #[utoipa::path(get, path = "/api/v1/voters/{pin}/station", tag = "voters",
     params(
-        ("pin" = String, Path, description = "The voter's PIN: 14 digits (spaces are ignored)"),
+        ("pin" = String, Path, pattern = "^[12](?:(?:0[1-9]|1[0-9]|2[0-9])(?:0[1-9]|1[0-2])|30(?:0[13-9]|1[0-2])|31(?:0[13578]|1[02]))[0-9]{4}[0-9]{5}$", description = "The voter's PIN: 14 digits, the second to ninth a date of birth DDMMYYYY that exists (29 February only in a leap year); spaces are ignored"),
         VoterStationQuery,
     ),
     responses(

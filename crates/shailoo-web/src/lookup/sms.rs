@@ -443,6 +443,7 @@ pub struct SmsOut {
     responses(
         (status = 200, description = "The reply to send", body = SmsOut),
         (status = 400, description = "Malformed body or no sender (`field` names it)", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json` (`not_json`)", body = ErrorBody),
         (status = 403, description = "Missing or wrong gateway token", body = ErrorBody),
         (status = 429, description = "Too many messages from this address (no gateway token configured)", body = ErrorBody),
         (status = 503, description = "Database unavailable; `reply` says to try later", body = SmsOut),

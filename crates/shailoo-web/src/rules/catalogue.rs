@@ -232,6 +232,7 @@ pub(super) fn catalogue(
 #[into_params(parameter_in = Query)]
 pub(super) struct ElectionQuery {
     /// The election (default: the first one).
+    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
     election: Option<String>,
 }
 
@@ -241,6 +242,7 @@ pub(super) struct ElectionQuery {
     params(LangQuery, ElectionQuery),
     responses(
         (status = 200, description = "The rule parameters in force and every coded check", body = RulesDto),
+        (status = 400, description = "A malformed parameter, named in `field`", body = crate::kit::ErrorBody),
         (status = 404, description = "No election has this id", body = crate::kit::ErrorBody),
     ))]
 pub(super) async fn api_rules(

@@ -212,14 +212,18 @@ page_dto!(StationPage, StationDto);
 #[into_params(parameter_in = Query)]
 pub struct CouncilQuery {
     /// `city` or `aiyl`.
+    #[param(value_type = Option<String>, pattern = "^(city|aiyl)$")]
     pub kind: Option<String>,
     /// Part of a name in any language, case-insensitive.
     pub q: Option<String>,
     /// A territory id (region or city): councils inside it.
+    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
     pub region: Option<String>,
     /// From 1.
+    #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
     /// 1 to 500; 50 by default.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(
@@ -233,12 +237,18 @@ pub struct CouncilQuery {
 #[into_params(parameter_in = Query)]
 pub struct CommissionQuery {
     /// `cec`, `tec` or `pec`.
+    #[param(pattern = "^(cec|tec|pec)$")]
     pub level: Option<String>,
     /// The id of the parent commission: its direct children.
+    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
     pub parent: Option<String>,
     /// Part of a name in any language, case-insensitive.
     pub q: Option<String>,
+    /// From 1.
+    #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
+    /// 1 to 500; 50 by default.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(
@@ -254,12 +264,19 @@ pub struct StationQuery {
     /// A station number or part of an address.
     pub q: Option<String>,
     /// A council id.
+    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
     pub council: Option<String>,
     /// A commission id (the PEC running the station).
+    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
     pub commission: Option<String>,
     /// `true` for remote-voting stations only, `false` for regular ones only.
+    #[param(value_type = Option<bool>)]
     pub remote: Option<String>,
+    /// From 1.
+    #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
+    /// 1 to 500; 50 by default.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(
@@ -298,7 +315,7 @@ async fn election(state: &AppState, lang: Lang, id: &str) -> Result<Election, Ap
 
 /// One election.
 #[utoipa::path(get, path = "/api/v1/elections/{id}", tag = "elections",
-    params(("id" = String, Path, description = "Election id, e.g. `local-2024`"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Election id, e.g. `local-2024`"), LangQuery),
     responses(
         (status = 200, description = "The election", body = ElectionDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -314,7 +331,7 @@ pub(super) async fn get_election(
 
 /// The calendar of an election: every dated deadline, with the CEC's overrides applied.
 #[utoipa::path(get, path = "/api/v1/elections/{id}/calendar", tag = "elections",
-    params(("id" = String, Path, description = "Election id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Election id"), LangQuery),
     responses(
         (status = 200, description = "The deadlines, in rule order", body = Vec<DeadlineDto>),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -377,7 +394,7 @@ pub(super) async fn list_councils(
 
 /// One council.
 #[utoipa::path(get, path = "/api/v1/councils/{id}", tag = "councils",
-    params(("id" = String, Path, description = "Council id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Council id"), LangQuery),
     responses(
         (status = 200, description = "The council", body = CouncilDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -427,7 +444,7 @@ pub(super) async fn list_commissions(
 
 /// One commission.
 #[utoipa::path(get, path = "/api/v1/commissions/{id}", tag = "commissions",
-    params(("id" = String, Path, description = "Commission id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Commission id"), LangQuery),
     responses(
         (status = 200, description = "The commission", body = CommissionDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -479,7 +496,7 @@ pub(super) async fn list_stations(
 
 /// One polling station, by its national number.
 #[utoipa::path(get, path = "/api/v1/stations/{number}", tag = "stations",
-    params(("number" = String, Path, description = "Station number, 1 to 99999"), LangQuery),
+    params(("number" = u32, Path, minimum = 1, maximum = 99999, description = "Polling station number, 1 to 99999"), LangQuery),
     responses(
         (status = 200, description = "The station", body = StationDto),
         (status = 400, description = "Not a station number (`bad_station_number`)", body = ErrorBody),
