@@ -230,7 +230,7 @@ mod tests {
         /// The API document's id pattern and the parser agree both ways.
         #[test]
         fn the_documented_slug_pattern_is_what_parse_accepts(s in "[a-z0-9.A-Z _/-]{0,70}") {
-            let pattern = regex::Regex::new(SLUG_PATTERN).unwrap();
+            let pattern = regex::Regex::new(SLUG_PATTERN).expect("the pattern compiles");
             proptest::prop_assert_eq!(pattern.is_match(&s), ElectionId::parse(&s).is_ok(), "{:?}", s);
         }
 

@@ -201,7 +201,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn pattern() -> regex::Regex {
-        regex::Regex::new(PIN_PATTERN).unwrap()
+        regex::Regex::new(PIN_PATTERN).expect("the pattern compiles")
     }
 
     proptest! {
@@ -210,7 +210,7 @@ mod tests {
         #[test]
         fn vot_10_every_pin_of_the_documented_pattern_parses(s in PIN_PATTERN.trim_matches(['^', '$'])) {
             let leap_day = &s[1..5] == "2902";
-            let year: i16 = s[5..9].parse().unwrap();
+            let year: i16 = s[5..9].parse().expect("four digits");
             let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
             prop_assert_eq!(Pin::parse(&s).is_ok(), !leap_day || leap, "{}", s);
         }
@@ -222,7 +222,7 @@ mod tests {
             serial in 0u32..100_000,
             male in any::<bool>(),
         ) {
-            let born = date(1, 1, 1).checked_add(jiff::Span::new().days(days)).unwrap();
+            let born = date(1, 1, 1).checked_add(jiff::Span::new().days(days)).expect("a date before 9999");
             let sex = if male { Sex::Male } else { Sex::Female };
             let pin = Pin::compose(sex, born, serial);
             prop_assert!(pattern().is_match(pin.as_str()), "{}", pin);

@@ -149,10 +149,10 @@ impl LoginThrottle {
     pub fn release(&self, claim: Claim) {
         self.with_map(|map| {
             for k in &claim.keys {
-                if let Some(times) = map.get_mut(k) {
-                    if let Some(i) = times.iter().position(|t| *t == claim.at) {
-                        times.swap_remove(i);
-                    }
+                if let Some(times) = map.get_mut(k)
+                    && let Some(i) = times.iter().position(|t| *t == claim.at)
+                {
+                    times.swap_remove(i);
                 }
             }
         });

@@ -139,7 +139,7 @@ impl<'a> VoterStationDto<'a> {
 #[into_params(parameter_in = Query)]
 pub struct VoterStationQuery {
     /// An election id; the latest election by default.
-    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub election: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(

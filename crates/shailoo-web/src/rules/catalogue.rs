@@ -232,7 +232,7 @@ pub(super) fn catalogue(
 #[into_params(parameter_in = Query)]
 pub(super) struct ElectionQuery {
     /// The election (default: the first one).
-    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     election: Option<String>,
 }
 

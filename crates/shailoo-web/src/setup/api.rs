@@ -212,15 +212,15 @@ page_dto!(StationPage, StationDto);
 #[into_params(parameter_in = Query)]
 pub struct CouncilQuery {
     /// `city` or `aiyl`.
-    #[param(value_type = Option<String>, pattern = "^(city|aiyl)$")]
+    #[param(value_type = Option<String>, pattern = "^(city|aiyl)?$")]
     pub kind: Option<String>,
     /// Part of a name in any language, case-insensitive.
     pub q: Option<String>,
     /// A territory id (region or city): councils inside it.
-    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub region: Option<String>,
-    /// From 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// From 1 (a 32-bit integer).
+    #[param(value_type = Option<i32>, minimum = 1)]
     pub page: Option<String>,
     /// 1 to 500; 50 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
@@ -237,15 +237,15 @@ pub struct CouncilQuery {
 #[into_params(parameter_in = Query)]
 pub struct CommissionQuery {
     /// `cec`, `tec` or `pec`.
-    #[param(pattern = "^(cec|tec|pec)$")]
+    #[param(pattern = "^(cec|tec|pec)?$")]
     pub level: Option<String>,
     /// The id of the parent commission: its direct children.
-    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub parent: Option<String>,
     /// Part of a name in any language, case-insensitive.
     pub q: Option<String>,
-    /// From 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// From 1 (a 32-bit integer).
+    #[param(value_type = Option<i32>, minimum = 1)]
     pub page: Option<String>,
     /// 1 to 500; 50 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
@@ -264,16 +264,16 @@ pub struct StationQuery {
     /// A station number or part of an address.
     pub q: Option<String>,
     /// A council id.
-    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub council: Option<String>,
     /// A commission id (the PEC running the station).
-    #[param(pattern = "^[a-z0-9.-]{1,64}$")]
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub commission: Option<String>,
     /// `true` for remote-voting stations only, `false` for regular ones only.
     #[param(value_type = Option<bool>)]
     pub remote: Option<String>,
-    /// From 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// From 1 (a 32-bit integer).
+    #[param(value_type = Option<i32>, minimum = 1)]
     pub page: Option<String>,
     /// 1 to 500; 50 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
@@ -477,7 +477,7 @@ pub(super) async fn list_stations(
     ApiLang(lang): ApiLang,
     Query(q): Query<StationQuery>,
 ) -> ApiResult<StationPage> {
-    let remote = match non_empty(q.remote.as_deref()).as_deref() {
+    let remote = match q.remote.as_deref() {
         None => None,
         Some("true" | "1") => Some(true),
         Some("false" | "0") => Some(false),

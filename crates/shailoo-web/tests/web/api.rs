@@ -135,6 +135,9 @@ async fn malformed_input_is_400_naming_the_field_and_unknown_is_404() {
     for (uri, code, field) in [
         ("/api/v1/councils?kind=town", "bad_parameter", "kind"),
         ("/api/v1/councils?page=0", "bad_parameter", "page"),
+        ("/api/v1/councils?page=2147483648", "bad_parameter", "page"),
+        ("/api/v1/commissions?per_page=", "bad_parameter", "per_page"),
+        ("/api/v1/stations?remote=", "bad_parameter", "remote"),
         (
             "/api/v1/councils?per_page=100000",
             "bad_parameter",
@@ -215,8 +218,11 @@ async fn the_document_states_the_formats_the_server_enforces() {
                 let (name, schema) = (p["name"].as_str().unwrap(), &p["schema"]);
                 match name {
                     "pin" => assert_eq!(schema["pattern"], PIN_PATTERN, "{at}"),
-                    "id" | "council" | "commission" | "region" | "parent" | "election" => {
-                        assert_eq!(schema["pattern"], SLUG_PATTERN, "{at} {name}")
+                    "id" => assert_eq!(schema["pattern"], SLUG_PATTERN, "{at}"),
+                    // A filter left empty is no filter, as the pages' forms send it.
+                    "council" | "commission" | "region" | "parent" | "election" => {
+                        let optional = format!("^({})?$", SLUG_PATTERN.trim_matches(['^', '$']));
+                        assert_eq!(schema["pattern"], optional, "{at} {name}")
                     }
                     "number" => {
                         assert_eq!(schema["minimum"], *STATION_NUMBERS.start(), "{at}");
