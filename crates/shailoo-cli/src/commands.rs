@@ -90,7 +90,8 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         } => {
             let clock = demo::clock(&clock_start)?;
             let store = connect(&db).await?;
-            demo::prepare(store.as_ref(), scale, seed).await?;
+            let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
+            demo::prepare(store.as_ref(), scale, seed, now).await?;
             // The doubles live as long as `_doubles`, i.e. until the server stops.
             let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
             serve(store, &addr, clock, Some(adapters)).await

@@ -4,7 +4,9 @@
 use crate::kit::i18n::Lang;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
+use shailoo_domain::params::Coded;
 use shailoo_domain::territory::LocalizedName;
+use shailoo_domain::voter::IneligibilityReason;
 use shailoo_domain::time::to_bishkek;
 
 /// `17.11.2024`.
@@ -32,6 +34,16 @@ pub(crate) fn name(n: &LocalizedName, lang: Lang) -> String {
     n.get(lang.code()).to_owned()
 }
 
+/// Why a person is not on a list, in the reader's language, with the rule it comes from
+/// ("Not yet 18 years old on voting day. (VOT-02)"). A code no reason has (a report older than
+/// the rules) reads as itself.
+pub(crate) fn ineligibility(lang: Lang, code: &str) -> String {
+    match IneligibilityReason::from_code(code) {
+        Some(r) => format!("{} ({})", lang.t(r.message_key()), r.rule()),
+        None => code.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +54,14 @@ mod tests {
         assert_eq!(fmt_instant(t), "17.11.2024 08:00");
         assert_eq!(fmt_local_time(t), "08:00");
         assert_eq!(fmt_date(jiff::civil::date(2024, 9, 6)), "06.09.2024");
+    }
+
+    #[test]
+    fn reasons_read_as_sentences_naming_their_rule() {
+        assert_eq!(
+            ineligibility(Lang::En, "VOT-02_under_age"),
+            "Not yet 18 years old on voting day. (VOT-02)"
+        );
+        assert_eq!(ineligibility(Lang::En, "VOT-99_x"), "VOT-99_x");
     }
 }
