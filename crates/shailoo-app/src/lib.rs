@@ -5,6 +5,7 @@
 //! so each backend owns its transactions. Every change of election data writes an entry of the
 //! hash-chained audit log ([`audit`]) in the same transaction as the change.
 
+pub mod access;
 pub mod audit;
 pub mod cabinet;
 pub mod checkin;
@@ -16,6 +17,7 @@ pub mod store;
 pub mod users;
 pub mod voters;
 
+pub use access::AccessStore;
 pub use audit::{AuditEntry, AuditEvent, ChainBreak};
 pub use cabinet::CabinetStore;
 pub use checkin::CheckInStore;

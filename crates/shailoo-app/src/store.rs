@@ -171,6 +171,7 @@ pub trait Store:
     + crate::remote::RemoteVotingStore
     + crate::claims::ClaimStore
     + crate::cabinet::CabinetStore
+    + crate::access::AccessStore
     + Send
     + Sync
 {

@@ -643,6 +643,9 @@ pub trait VoterListStore: Send + Sync {
 pub struct StationVoter {
     pub person: RegisterRecord,
     pub home_station: StationNumber,
+    /// The street of the person's address in the three languages, from the station areas'
+    /// directory (`None` when it names no such street: the register's form is printed).
+    pub street: Option<LocalizedName>,
 }
 
 /// Everything a station's printed voter list (шайлоочулардын тизмеси / список избирателей)
@@ -652,6 +655,8 @@ pub struct StationVoter {
 pub struct StationRoll {
     pub election: Election,
     pub station: PollingStation,
+    /// The station's full address, naming its settlement (`StationAddress::full`).
+    pub address: LocalizedName,
     pub council: Option<Council>,
     pub commission: Option<Commission>,
     pub settlements: BTreeMap<TerritoryId, LocalizedName>,
@@ -693,7 +698,12 @@ pub async fn station_roll(
         .collect();
     for voter in &mut voters {
         if let Some(correction) = corrections.get(&voter.person.pin) {
-            voter.person = correction.apply(&voter.person);
+            let corrected = correction.apply(&voter.person);
+            // A corrected street is printed as the PEC wrote it.
+            if corrected.street != voter.person.street {
+                voter.street = None;
+            }
+            voter.person = corrected;
         }
     }
     let mut settlements = BTreeMap::new();
@@ -711,7 +721,12 @@ pub async fn station_roll(
             settlements.insert(id.clone(), name);
         }
     }
+    let address = crate::lookup::station_addresses(store, std::slice::from_ref(&station))
+        .await?
+        .pop()
+        .map_or_else(|| station.address.clone(), |a| a.full().clone());
     Ok(StationRoll {
+        address,
         council: store.council(&station.council).await?,
         commission: store.commission(&station.commission).await?,
         election: found,

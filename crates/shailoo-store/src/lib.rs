@@ -94,6 +94,7 @@ macro_rules! append_audit {
     }};
 }
 
+mod access;
 mod cabinet;
 mod checkin;
 mod claims;

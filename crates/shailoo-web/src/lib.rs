@@ -11,6 +11,7 @@
 //! (`kit/`: page context, failures, forms, formatting); `features.rs` lists them, and the router
 //! and the OpenAPI document are built from that list. ARCHITECTURE.md has the map.
 
+mod access;
 mod accounts;
 mod cabinet;
 mod checkin;

@@ -114,8 +114,8 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
         &path.display().to_string(),
         Timestamp::now(),
     )
-        .await
-        .context("loading the register (nothing of it was stored)")?;
+    .await
+    .context("loading the register (nothing of it was stored)")?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "register: {loaded} persons in {seconds:.1} s ({:.0} rows/s)",
@@ -150,15 +150,8 @@ pub async fn load_register(
     what: &str,
     at: Timestamp,
 ) -> Result<u64> {
-    let report = super::register::import_records(
-        store,
-        source,
-        expected,
-        what.to_owned(),
-        None,
-        at,
-        true,
-    )
-    .await?;
+    let report =
+        super::register::import_records(store, source, expected, what.to_owned(), None, at, true)
+            .await?;
     Ok(report.records)
 }

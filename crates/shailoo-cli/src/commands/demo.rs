@@ -191,8 +191,14 @@ async fn publish_lists(store: &dyn Store, timeline: &Timeline) -> Result<()> {
             .await
             .with_context(|| format!("compiling the lists of {}", election.id))?;
         let published = timeline.published;
-        voters::take_step(store, &election.id, ListStep::Published, "system", published)
-            .await?;
+        voters::take_step(
+            store,
+            &election.id,
+            ListStep::Published,
+            "system",
+            published,
+        )
+        .await?;
         let posted = timeline.posted;
         voters::take_step(store, &election.id, ListStep::Posted, "system", posted).await?;
         println!(

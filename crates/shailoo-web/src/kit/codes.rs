@@ -85,6 +85,10 @@ pub const ERROR_CODES: &[&str] = &[
     "register_job_interrupted",
     "voter_lists_not_published",
     "voter_lists_step_already_taken",
+    // AccessError::code() (messages in access.ftl)
+    "access_no_surveyor",
+    "access_text_too_long",
+    "access_survey_in_future",
     // voter look-up
     "voter_not_found",
     "rate_limited",

@@ -63,7 +63,8 @@ fn row_failure(lang: Lang, e: &RowError) -> String {
         ),
         RowErrorKind::BadDate { value }
         | RowErrorKind::BadBool { value }
-        | RowErrorKind::BadNumber { value } => lang.t_args(
+        | RowErrorKind::BadNumber { value }
+        | RowErrorKind::BadPhone { value } => lang.t_args(
             &format!("register-row-{}", e.reason.code()),
             &[("value", value.clone())],
         ),

@@ -214,7 +214,10 @@ async fn the_calendar_lists_deadlines_in_date_order() {
     assert!(dates.len() >= 18, "{dates:?}");
     let mut sorted = dates.clone();
     sorted.sort_unstable();
-    assert_eq!(dates, sorted, "the rows follow the calendar, not the rule ids");
+    assert_eq!(
+        dates, sorted,
+        "the rows follow the calendar, not the rule ids"
+    );
     // The rule ids are then out of order (CAL-18, 16 September, comes before CAL-02).
     let ids: Vec<&str> = r
         .body
