@@ -737,6 +737,52 @@ pub async fn station_roll(
     })
 }
 
+/// A person's entry as the lists show it: the register's data with the PEC's accepted
+/// correction applied (VOT-08), the settlement's name, and where the person stands. What the
+/// voter cabinet shows the voter of themself, and what the PEC's claim queue sets beside a
+/// claimed correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedEntry {
+    /// The register's record, corrected where a correction was accepted.
+    pub person: RegisterRecord,
+    /// Whether an accepted correction changed what the register says.
+    pub corrected: bool,
+    /// The settlement of the registered address by name.
+    pub settlement: LocalizedName,
+    pub placement: Placement,
+}
+
+/// The entry of `pin` in `election`'s lists; `None` when the PIN is not in the register. The
+/// caller has checked who may see it (the voter themself, or staff covering the station).
+pub async fn listed_entry(
+    store: &dyn Store,
+    election: &ElectionId,
+    pin: &Pin,
+) -> Result<Option<ListedEntry>, StoreError> {
+    let Some(status) = store.voter_status(election, pin).await? else {
+        return Ok(None);
+    };
+    let correction = store.correction_of(election, pin).await?;
+    let person = correction
+        .as_ref()
+        .map_or_else(|| status.person.clone(), |c| c.data.apply(&status.person));
+    let id = &person.settlement;
+    let settlement = store.territory(id).await?.map_or_else(
+        || LocalizedName {
+            ky: id.to_string(),
+            ru: id.to_string(),
+            en: id.to_string(),
+        },
+        |t| t.name,
+    );
+    Ok(Some(ListedEntry {
+        corrected: person != status.person,
+        person,
+        settlement,
+        placement: status.placement,
+    }))
+}
+
 /// Compiles an election's lists from the stored register.
 pub async fn compile(
     store: &dyn Store,

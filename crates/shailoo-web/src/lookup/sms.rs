@@ -70,7 +70,8 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use shailoo_app::lookup::LookupOutcome;
+use crate::kit::format::fmt_time;
+use shailoo_app::lookup::{LookupOutcome, VoterStation};
 use shailoo_domain::Pin;
 use shailoo_domain::address::{AddressForm, StationAddress};
 use std::collections::HashMap;
@@ -230,6 +231,60 @@ pub fn station_reply(lang: Lang, number: u32, address: &StationAddress, remote: 
     fit_address(message, &shortest)
 }
 
+/// The reply to a voter on a list: [`station_reply`], then, each only where the whole still
+/// fits [`SMS_MAX_CHARS`], the voting hours (CAL-16; worth a shorter address form), the aiyl
+/// voter's district and the PEC's phone. The premises' accessibility is left to the page and
+/// the API: no wording of it fits beside a full address.
+pub fn voter_reply(lang: Lang, v: &VoterStation) -> String {
+    let at = v.votes_at();
+    let remote = v.remote_voting_station.is_some();
+    let key = if remote {
+        "sms-found-remote"
+    } else {
+        "sms-found"
+    };
+    let number = at.number.to_string();
+    let message = |address: &str| {
+        lang.t_args(
+            key,
+            &[("number", number.clone()), ("address", address.to_owned())],
+        )
+    };
+    let fits = |s: &str| sms_len(s) <= SMS_MAX_CHARS;
+    let hours = v.hours.map(|h| {
+        lang.t_args(
+            "sms-hours",
+            &[
+                ("day", h.day.strftime("%d.%m").to_string()),
+                ("opens", fmt_time(h.opens)),
+                ("closes", fmt_time(h.closes)),
+            ],
+        )
+    });
+    let mut text = hours
+        .as_ref()
+        .and_then(|hours| {
+            AddressForm::ALL.iter().find_map(|form| {
+                let with = format!("{}. {hours}", message(&at.address.render(lang.code(), *form)));
+                fits(&with).then_some(with)
+            })
+        })
+        .unwrap_or_else(|| station_reply(lang, at.number.get(), &at.address, remote));
+    let district = v.district.as_deref().map(|d| {
+        lang.t_args("sms-district", &[("district", d.id.to_string())])
+    });
+    let phone = at
+        .commission_phone
+        .map(|p| lang.t_args("sms-pec-phone", &[("phone", p.e164())]));
+    for extra in [district, phone].into_iter().flatten() {
+        let with = format!("{text}. {extra}");
+        if fits(&with) {
+            text = with;
+        }
+    }
+    text
+}
+
 /// Why a reply was sent, for the gateway's statistics and for tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -301,14 +356,7 @@ pub async fn answer(state: &AppState, sender: &str, text: &str) -> Reply {
     };
     match service.find(None, &pin).await {
         Ok(LookupOutcome::Found { station, .. }) => {
-            let at = station.votes_at();
-            let text = station_reply(
-                lang,
-                at.number.get(),
-                &at.address,
-                station.remote_voting_station.is_some(),
-            );
-            reply(lang, Outcome::Found, text)
+            reply(lang, Outcome::Found, voter_reply(lang, &station))
         }
         Ok(LookupOutcome::NotOnList { election }) => {
             let text = match claims_deadline(state, &election).await {
