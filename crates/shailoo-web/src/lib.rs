@@ -41,7 +41,7 @@ use tower_http::trace::TraceLayer;
 
 pub use accounts::{LoginThrottle, PasswordError, hash_password, verify_password};
 pub use cabinet::CabinetConfig;
-pub use kit::codes::ERROR_CODES;
+pub use kit::codes::{ERROR_CODES, VOTER_ERROR_CODES};
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
 pub use lookup::{BadAddressList, LookupConfig, sms};

@@ -75,3 +75,7 @@ error-claim_bad_decision = Choose accept or reject.
 error-claim_copy_missing = Attach a copy of the passport.
 error-claim_copy_too_large = The passport copy is larger than 5 MB.
 error-claim_copy_not_recognised = The passport copy is not a JPEG, PNG or PDF file (the file's contents were checked, not its name).
+voter-error-claim_already_open = You already have a claim of this kind awaiting a decision; the precinct election commission will decide it.
+voter-error-claim_already_listed = You are already on the list of polling station No. { $station }.
+voter-error-claim_wrong_station = You are on the list of polling station No. { $station }: your claim goes to its precinct election commission.
+voter-error-claim_not_in_register = Your PIN is not in the population register: the civil registry office must add you first.

@@ -18,8 +18,8 @@ use shailoo_app::claims::{
     self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
     ClaimState, MAX_COPY_BYTES, PassportCopy,
 };
-use shailoo_app::voters::listed_entry;
 use shailoo_app::users::{Actor, Role};
+use shailoo_app::voters::listed_entry;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use std::collections::HashMap;

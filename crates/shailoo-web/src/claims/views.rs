@@ -25,9 +25,7 @@ pub(crate) fn request_details(lang: Lang, r: &ClaimRequest) -> String {
 /// A value as a claim row shows it: dates day first.
 fn shown(field: Field, value: &str) -> String {
     match field {
-        Field::BirthDate => value
-            .parse()
-            .map_or_else(|_| value.to_owned(), fmt_date),
+        Field::BirthDate => value.parse().map_or_else(|_| value.to_owned(), fmt_date),
         _ => value.to_owned(),
     }
 }

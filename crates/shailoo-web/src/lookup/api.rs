@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::access::AccessibilityDto;
-use crate::kit::format::fmt_time;
 use crate::kit::client::ClientIp;
 use crate::kit::fail::no_store;
+use crate::kit::format::fmt_time;
 use crate::kit::forms::non_empty;
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::{ApiError, ApiLang, ErrorBody, Lang, OrRefused};

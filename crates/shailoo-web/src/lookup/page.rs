@@ -1,8 +1,10 @@
 //! `GET /lookup[?pin=…&election=…]`: the portal's "where do I vote?" form and its answer.
 
 use crate::AppState;
+use crate::access::AccessView;
 use crate::kit::client::ClientIp;
 use crate::kit::fail::no_store;
+use crate::kit::format::{fmt_date, fmt_time};
 use crate::kit::page::error_page;
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::{Lang, PageCtx, PageFail};
@@ -11,8 +13,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use crate::access::AccessView;
-use crate::kit::format::{fmt_date, fmt_time};
 use shailoo_app::lookup::{DistrictInfo, LookupOutcome, StationInfo, VoterStation, VotingHours};
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin};
@@ -66,7 +66,10 @@ pub(crate) fn hours_text(lang: Lang, h: &VotingHours) -> String {
 pub(crate) fn district_text(lang: Lang, d: &DistrictInfo) -> String {
     lang.t_args(
         "lookup-district-value",
-        &[("district", d.id.to_string()), ("seats", d.seats.to_string())],
+        &[
+            ("district", d.id.to_string()),
+            ("seats", d.seats.to_string()),
+        ],
     )
 }
 

@@ -59,6 +59,7 @@
 
 use crate::AppState;
 use crate::kit::client::ClientIp;
+use crate::kit::format::fmt_time;
 use crate::kit::i18n::Lang;
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::session::same_secret;
@@ -70,7 +71,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use crate::kit::format::fmt_time;
 use shailoo_app::lookup::{LookupOutcome, VoterStation};
 use shailoo_domain::Pin;
 use shailoo_domain::address::{AddressForm, StationAddress};
@@ -265,14 +265,18 @@ pub fn voter_reply(lang: Lang, v: &VoterStation) -> String {
         .as_ref()
         .and_then(|hours| {
             AddressForm::ALL.iter().find_map(|form| {
-                let with = format!("{}. {hours}", message(&at.address.render(lang.code(), *form)));
+                let with = format!(
+                    "{}. {hours}",
+                    message(&at.address.render(lang.code(), *form))
+                );
                 fits(&with).then_some(with)
             })
         })
         .unwrap_or_else(|| station_reply(lang, at.number.get(), &at.address, remote));
-    let district = v.district.as_deref().map(|d| {
-        lang.t_args("sms-district", &[("district", d.id.to_string())])
-    });
+    let district = v
+        .district
+        .as_deref()
+        .map(|d| lang.t_args("sms-district", &[("district", d.id.to_string())]));
     let phone = at
         .commission_phone
         .map(|p| lang.t_args("sms-pec-phone", &[("phone", p.e164())]));
