@@ -20,3 +20,5 @@ error-not_on_list = This PIN is on no voter list of this election.
 error-not_on_this_list = The voter is not on this station's list.
 error-voting_closed = Check-in is possible only while voting is open (08:00–20:00 on voting day).
 error-unknown_station = Unknown polling station.
+checkin-row = Row on the list
+checkin-name = Voter

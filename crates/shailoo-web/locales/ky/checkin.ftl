@@ -20,3 +20,5 @@ error-not_on_list = Бул ПИН ушул шайлоонун эч бир тиз
 error-not_on_this_list = Шайлоочу бул участканын тизмесинде жок.
 error-voting_closed = Белгилөө добуш берүү убагында гана мүмкүн (добуш берүү күнү 08:00–20:00).
 error-unknown_station = Белгисиз шайлоо участкасы.
+checkin-row = Тизмедеги сап
+checkin-name = Шайлоочу

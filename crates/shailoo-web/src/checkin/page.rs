@@ -11,6 +11,7 @@ use serde::Deserialize;
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome};
 use shailoo_app::users::Actor;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_print::{Lang as PrintLang, StationList, Variant, numbered};
 
 #[derive(Template)]
 #[template(path = "checkin/templates/checkin.html")]
@@ -21,6 +22,9 @@ struct CheckInTemplate {
     election: String,
     /// `(is_success, message)` of the last attempt.
     result: Option<(bool, String)>,
+    /// The voter of the last attempt on this station's list: `(row, name)`, as the printed
+    /// list numbers and names them, so that the PEC finds the line to sign.
+    voter: Option<(u32, String)>,
     turnout: Option<app::StationTurnout>,
     hours: [i8; 6],
 }
@@ -62,12 +66,35 @@ async fn staff_for_station(
     Ok((actor, number))
 }
 
+/// The voter's row and name on the station's list (the printed list's numbering, the same in
+/// every language), for staff covering the station; `None` when the lists are not compiled
+/// or the PIN is not on this list.
+async fn list_row(
+    state: &AppState,
+    actor: &Actor,
+    election: &ElectionId,
+    station: StationNumber,
+    pin: &Pin,
+) -> Option<(u32, String)> {
+    let roll = shailoo_app::voters::station_roll(state.store.as_ref(), actor, election, station)
+        .await
+        .map_err(|e| tracing::debug!(error = %e, "no list row for the check-in page"))
+        .ok()?;
+    // The numbering is the same in every language; the name is the register's.
+    let list = StationList::from_roll(&roll, PrintLang::Ky, Variant::Signatures, state.now());
+    numbered(&list)
+        .into_iter()
+        .find(|(_, v)| v.pin == *pin)
+        .map(|(n, v)| (n, v.full_name()))
+}
+
 async fn page(
     state: &AppState,
     ctx: PageCtx,
     station: StationNumber,
     election: Option<ElectionId>,
     result: Option<(bool, String)>,
+    voter: Option<(u32, String)>,
 ) -> CheckInTemplate {
     let turnout = match &election {
         Some(e) => state
@@ -86,6 +113,7 @@ async fn page(
         station: station.get(),
         election: election.map(|e| e.to_string()).unwrap_or_default(),
         result,
+        voter,
         turnout,
         hours: app::TURNOUT_HOURS,
     }
@@ -99,12 +127,15 @@ pub(super) async fn page_get(
 ) -> PageResult {
     let (_, station) = staff_for_station(&state, &ctx, &number).await?;
     let election = election_for(&state, None).await.ok().flatten();
-    let t = page(&state, ctx, station, election, None).await;
+    let t = page(&state, ctx, station, election, None, None).await;
     Ok(render(StatusCode::OK, &t))
 }
 
-/// The status of the page and the line it shows after an attempt; `Err` for the refusals
-/// that are the error page.
+/// What an attempt shows: the page's status, the line about the outcome, and the voter's row
+/// on this station's list when they are on it.
+type Attempt = (StatusCode, (bool, String), Option<(u32, String)>);
+
+/// The [`Attempt`] at checking `pin` in; `Err` for the refusals that are the error page.
 async fn check_in(
     state: &AppState,
     lang: Lang,
@@ -112,9 +143,13 @@ async fn check_in(
     election: &ElectionId,
     station: StationNumber,
     pin: &str,
-) -> Result<(StatusCode, (bool, String)), PageFail> {
+) -> Result<Attempt, PageFail> {
     let Ok(pin) = Pin::parse(pin) else {
-        return Ok((StatusCode::BAD_REQUEST, (false, lang.t("checkin-bad-pin"))));
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            (false, lang.t("checkin-bad-pin")),
+            None,
+        ));
     };
     let checked = app::check_in(
         state.store.as_ref(),
@@ -133,9 +168,19 @@ async fn check_in(
             } else {
                 status
             };
-            Ok((status, (outcome == CheckInOutcome::CheckedIn, message)))
+            let here = match outcome {
+                CheckInOutcome::CheckedIn => true,
+                CheckInOutcome::AlreadyVoted { station: at, .. } => at == station,
+                _ => false,
+            };
+            let voter = if here {
+                list_row(state, actor, election, station, &pin).await
+            } else {
+                None
+            };
+            Ok((status, (outcome == CheckInOutcome::CheckedIn, message), voter))
         }
-        Err(e @ CheckInError::Calendar(_)) => Ok((e.status(), (false, e.message(lang)))),
+        Err(e @ CheckInError::Calendar(_)) => Ok((e.status(), (false, e.message(lang)), None)),
         Err(e) => Err(PageFail::refused(lang, &e)),
     }
 }
@@ -157,7 +202,8 @@ pub(super) async fn page_post(
         .await
         .or_page(lang)?
         .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, "unknown_election"))?;
-    let (status, result) = check_in(&state, lang, &actor, &election, station, &input.pin).await?;
-    let t = page(&state, ctx, station, Some(election), Some(result)).await;
+    let (status, result, voter) =
+        check_in(&state, lang, &actor, &election, station, &input.pin).await?;
+    let t = page(&state, ctx, station, Some(election), Some(result), voter).await;
     Ok(render(status, &t))
 }
