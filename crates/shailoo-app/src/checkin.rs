@@ -16,6 +16,7 @@
 //! above a national peak (some 2.5 million voters over 12 hours is under 60/s on average), so
 //! the simpler per-check-in entry was kept rather than an hourly digest per station.
 
+use crate::access::Region;
 use crate::audit::AuditEvent;
 use crate::store::{Store, StoreError};
 use crate::users::Actor;
@@ -23,7 +24,6 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError};
-use crate::access::Region;
 use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
 
@@ -138,8 +138,7 @@ pub trait CheckInStore: Send + Sync {
 
     /// Turnout per council of the election (every council, with none voted yet too), counted
     /// by the voter's own council. An unknown election is `UnknownReference`.
-    async fn council_turnout(&self, election: &ElectionId)
-    -> Result<CouncilTurnouts, StoreError>;
+    async fn council_turnout(&self, election: &ElectionId) -> Result<CouncilTurnouts, StoreError>;
 }
 
 /// Why a check-in was not even attempted.
@@ -290,18 +289,14 @@ impl TurnoutReport {
                 .entry(&c.region)
                 .or_insert_with(|| AreaTurnout {
                     id: c.region.to_string(),
-                    name: t
-                        .regions
-                        .iter()
-                        .find(|r| r.id == c.region)
-                        .map_or_else(
-                            || LocalizedName {
-                                ky: c.region.to_string(),
-                                ru: c.region.to_string(),
-                                en: c.region.to_string(),
-                            },
-                            |r| r.name.clone(),
-                        ),
+                    name: t.regions.iter().find(|r| r.id == c.region).map_or_else(
+                        || LocalizedName {
+                            ky: c.region.to_string(),
+                            ru: c.region.to_string(),
+                            en: c.region.to_string(),
+                        },
+                        |r| r.name.clone(),
+                    ),
                     listed: 0,
                     by_hour: [0; 6],
                     total: 0,
@@ -407,9 +402,15 @@ mod tests {
         assert_eq!((r.all.listed, r.all.total), (160, 57));
         assert_eq!(r.all.by_hour[0], 3);
         let chui = r.regions.iter().find(|a| a.id == "chui").unwrap();
-        assert_eq!((chui.listed, chui.total, chui.name.ky.as_str()), (110, 47, "Чүй"));
+        assert_eq!(
+            (chui.listed, chui.total, chui.name.ky.as_str()),
+            (110, 47, "Чүй")
+        );
         // A region the store did not name reads as its id.
-        assert_eq!(r.regions.iter().find(|a| a.id == "osh").unwrap().name.en, "osh");
+        assert_eq!(
+            r.regions.iter().find(|a| a.id == "osh").unwrap().name.en,
+            "osh"
+        );
         assert_eq!(r.councils.len(), 3);
         assert_eq!(r.councils[1].1.id, "b");
     }

@@ -28,8 +28,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use shailoo_app::voters::StationRoll;
-use shailoo_domain::{Pin, StationNumber};
 use shailoo_domain::time::to_bishkek;
+use shailoo_domain::{Pin, StationNumber};
 use std::cmp::Ordering;
 use std::sync::LazyLock;
 use typst::foundations::{Dict, IntoValue};
@@ -221,7 +221,8 @@ impl StationList {
                     let p = &v.person;
                     let settlement = roll.settlements.get(&p.settlement);
                     let name_in = |lang: &str| {
-                        settlement.map_or_else(|| p.settlement.to_string(), |n| n.get(lang).to_owned())
+                        settlement
+                            .map_or_else(|| p.settlement.to_string(), |n| n.get(lang).to_owned())
                     };
                     Voter {
                         pin: p.pin,
@@ -510,9 +511,15 @@ mod tests {
             ky("Өзгөрүш көчөсү", "ул. Перемен"),
             ky("Борбордук көчө", "ул. Центральная"),
         ]);
-        let streets: Vec<&str> = numbered(&ru).iter().map(|(_, v)| v.street.as_str()).collect();
+        let streets: Vec<&str> = numbered(&ru)
+            .iter()
+            .map(|(_, v)| v.street.as_str())
+            .collect();
         assert_eq!(streets, vec!["ул. Центральная", "ул. Перемен"]);
-        assert_eq!(typst_input(&ru).rows[0].address, "Бишкек, ул. Центральная, 1");
+        assert_eq!(
+            typst_input(&ru).rows[0].address,
+            "Бишкек, ул. Центральная, 1"
+        );
     }
 
     #[test]

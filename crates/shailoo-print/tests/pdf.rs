@@ -292,7 +292,10 @@ fn a_full_birth_date_stays_inside_its_column_in_both_variants() {
                 .iter()
                 .find(|w| w.0.starts_with("Өмүрбекова"))
                 .unwrap();
-            assert!(name.3 < date.1, "{variant:?} {lang:?}: the name runs into the date");
+            assert!(
+                name.3 < date.1,
+                "{variant:?} {lang:?}: the name runs into the date"
+            );
         }
     }
 }

@@ -17,8 +17,7 @@ use shailoo_app::CheckInStore;
 use shailoo_app::StoreError;
 use shailoo_app::access::Region;
 use shailoo_app::checkin::{
-    CheckInOutcome, CouncilTurnout, CouncilTurnouts, StationTurnout, TURNOUT_HOURS,
-    check_in_event,
+    CheckInOutcome, CouncilTurnout, CouncilTurnouts, StationTurnout, TURNOUT_HOURS, check_in_event,
 };
 use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::time::from_bishkek;
@@ -188,10 +187,7 @@ impl CheckInStore for Db {
             .collect()
     }
 
-    async fn council_turnout(
-        &self,
-        election: &ElectionId,
-    ) -> Result<CouncilTurnouts, StoreError> {
+    async fn council_turnout(&self, election: &ElectionId) -> Result<CouncilTurnouts, StoreError> {
         let date = self.voting_day(election).await?;
         let (councils, listed, turnout, regions): (
             Vec<CouncilRow>,
@@ -222,10 +218,8 @@ impl CheckInStore for Db {
             (councils, listed, turnout, regions)
         });
         let listed: HashMap<String, i64> = listed.into_iter().collect();
-        let turnout: HashMap<String, CouncilCountRow> = turnout
-            .into_iter()
-            .map(|r| (r.0.clone(), r))
-            .collect();
+        let turnout: HashMap<String, CouncilCountRow> =
+            turnout.into_iter().map(|r| (r.0.clone(), r)).collect();
         const T: &str = "councils";
         let councils = councils
             .into_iter()

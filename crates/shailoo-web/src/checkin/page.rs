@@ -27,6 +27,8 @@ struct CheckInTemplate {
     voter: Option<(u32, String)>,
     turnout: Option<app::StationTurnout>,
     hours: [i8; 6],
+    /// How many of `hours` have passed: only those show a figure.
+    passed: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +107,16 @@ async fn page(
             .and_then(|mut v| v.pop()),
         None => None,
     };
+    let passed = match &election {
+        Some(e) => state
+            .store
+            .election(e)
+            .await
+            .ok()
+            .flatten()
+            .map_or(0, |e| app::hours_passed(e.voting_day, state.now())),
+        None => 0,
+    };
     CheckInTemplate {
         title: ctx
             .lang
@@ -116,6 +128,7 @@ async fn page(
         voter,
         turnout,
         hours: app::TURNOUT_HOURS,
+        passed,
     }
 }
 
@@ -178,7 +191,11 @@ async fn check_in(
             } else {
                 None
             };
-            Ok((status, (outcome == CheckInOutcome::CheckedIn, message), voter))
+            Ok((
+                status,
+                (outcome == CheckInOutcome::CheckedIn, message),
+                voter,
+            ))
         }
         Err(e @ CheckInError::Calendar(_)) => Ok((e.status(), (false, e.message(lang)), None)),
         Err(e) => Err(PageFail::refused(lang, &e)),

@@ -14,7 +14,7 @@ use shailoo_domain::territory::{PollingStation, TerritoryKind};
 use shailoo_domain::{ElectionId, Pin, TerritoryId};
 use shailoo_generator::{Dataset, Generator, Scale};
 use shailoo_web::rate_limit::RateLimit;
-use shailoo_web::sms::{SMS_MAX_CHARS, sms_len, station_reply};
+use shailoo_web::sms::{Extras, SMS_MAX_CHARS, sms_len, station_reply, station_reply_with};
 use shailoo_web::{AppState, Config, Lang, LookupConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -264,11 +264,43 @@ async fn the_api_answers_station_pec_and_council_and_nothing_about_the_person() 
         [
             "commission",
             "council",
+            "district",
             "election",
             "remote_voting_station",
-            "station"
+            "station",
+            "voting_hours"
         ]
     );
+    // When and with whom: voting day's hours from the calendar, the PEC's phone, and what
+    // the premises offer a voter with a disability.
+    assert_eq!(
+        j["voting_hours"],
+        serde_json::json!({"day": "2024-11-17", "opens": "08:00", "closes": "20:00"})
+    );
+    let pec = app
+        .data
+        .setup
+        .commissions
+        .iter()
+        .find(|c| c.id == home.commission)
+        .unwrap();
+    assert_eq!(
+        j["commission"]["phone"].as_str(),
+        pec.phone.map(|p| p.e164()).as_deref()
+    );
+    let a = &home.accessibility;
+    assert_eq!(
+        j["station"]["accessibility"]["suits_disabled_voters"],
+        a.is_accessible()
+    );
+    assert_eq!(j["station"]["accessibility"]["lighting"], a.lighting);
+    let missing: Vec<&str> = a.missing().iter().map(|r| r.as_str()).collect();
+    assert_eq!(
+        j["station"]["accessibility"]["missing"],
+        serde_json::json!(missing)
+    );
+    // A city council has no districts.
+    assert!(j["district"].is_null());
     assert_private(&r.body);
 
     // Spaces in the PIN are fine, and the election may be named.
@@ -497,11 +529,42 @@ async fn a_village_station_is_named_with_its_village_aiyl_aimak_and_raion() {
 
     let (base, _stop) = serve(&app).await;
     let (_, _, sms) = kannel(&base, "+996555000300", VILLAGE_PIN).await;
-    assert_eq!(
-        sms,
-        station_reply(Lang::Ky, village.number.get(), &address, false)
+    let reply = station_reply_with(
+        Lang::Ky,
+        village.number.get(),
+        &address,
+        false,
+        &extras(&app.data, village),
     );
-    assert!(sms.contains(ky), "the full form fits: {sms}");
+    assert_eq!(sms, reply);
+    // The hours are worth abbreviating the unit words for, never leaving one out.
+    assert!(
+        sms.contains("Сокулук р-ну, Чолпон а/а, Жаңы-Кашка а., "),
+        "{sms}"
+    );
+    assert!(sms.contains("08:00–20:00"), "{sms}");
+}
+
+/// What an SMS reply adds after a station of the dataset, as the dataset and the statutory
+/// calendar give it: voting day's hours and the PEC's phone (no district: the fixture has no
+/// approved scheme).
+pub(crate) fn extras(data: &Dataset, station: &PollingStation) -> Extras {
+    let calendar = Calendar::for_election(data.election().unwrap(), &[]).unwrap();
+    let voting = calendar.get("CAL-16").unwrap();
+    Extras {
+        hours: Some(shailoo_app::lookup::VotingHours {
+            day: voting.date,
+            opens: voting.opens_at.unwrap(),
+            closes: voting.time.unwrap(),
+        }),
+        district: None,
+        pec_phone: data
+            .setup
+            .commissions
+            .iter()
+            .find(|c| c.id == station.commission)
+            .and_then(|c| c.phone),
+    }
 }
 
 /// Askama escapes `"`, `'`, `&`, `<`, `>` in text.
@@ -602,14 +665,16 @@ async fn sms_119_over_http_as_kannel_calls_it() {
     assert_eq!(ct, "text/plain; charset=utf-8");
     assert_eq!(
         body,
-        station_reply(
+        station_reply_with(
             Lang::Ky,
             home.number.get(),
             &full_address(&app.data, home),
-            false
+            false,
+            &extras(&app.data, home),
         )
     );
     assert!(body.contains("Бишкек ш"), "names the city: {body}");
+    assert!(body.contains("Добуш берүү 17.11, 08:00–20:00"), "{body}");
     assert!(body.contains(&format!("№{}", home.number)));
     assert!(sms_len(&body) <= SMS_MAX_CHARS);
     assert_private(&body);
@@ -671,8 +736,9 @@ async fn a_keyword_picks_russian_and_the_sender_keeps_it() {
     let (base, _stop) = serve(&app).await;
     let home = app.home();
     let address = full_address(&app.data, home);
-    let ru = station_reply(Lang::Ru, home.number.get(), &address, false);
-    let ky = station_reply(Lang::Ky, home.number.get(), &address, false);
+    let extras = extras(&app.data, home);
+    let ru = station_reply_with(Lang::Ru, home.number.get(), &address, false, &extras);
+    let ky = station_reply_with(Lang::Ky, home.number.get(), &address, false, &extras);
 
     let (_, _, body) = kannel(&base, "+996700111222", &format!("РУ {HOME_PIN}")).await;
     assert_eq!(body, ru);
@@ -708,11 +774,12 @@ async fn the_json_webhook_answers_with_the_reply() {
     let home = app.home();
     assert_eq!(
         j["reply"],
-        station_reply(
+        station_reply_with(
             Lang::Ru,
             home.number.get(),
             &full_address(&app.data, home),
-            false
+            false,
+            &extras(&app.data, home),
         )
     );
     assert_eq!(j["outcome"], "found");
@@ -827,6 +894,16 @@ fn every_reply_fits_two_ucs2_segments_even_for_the_longest_national_address() {
             StationAddress::new(&s.address, chain)
         })
         .collect();
+    let calendar = Calendar::for_election(&setup.elections[0], &[]).unwrap();
+    let voting = calendar.get("CAL-16").unwrap();
+    let full = Extras {
+        hours: Some(shailoo_app::lookup::VotingHours {
+            day: voting.date,
+            opens: voting.opens_at.unwrap(),
+            closes: voting.time.unwrap(),
+        }),
+        ..Extras::default()
+    };
     for lang in [Lang::Ky, Lang::Ru] {
         let code = lang.code();
         let longest = addresses
@@ -861,6 +938,20 @@ fn every_reply_fits_two_ucs2_segments_even_for_the_longest_national_address() {
                     places.iter().any(|p| reply.contains(&format!(": {p}, "))),
                     "station {} names its settlement: {reply}",
                     s.number
+                );
+                // With everything a reply may add, it still fits, and the address is still
+                // at least the one `station_reply` gives.
+                let all = Extras {
+                    hours: full.hours,
+                    district: Some(shailoo_domain::district::DistrictId::parse("12").unwrap()),
+                    pec_phone: shailoo_domain::identity::PhoneNumber::parse("0700099999").ok(),
+                };
+                let long = station_reply_with(lang, 99_999, address, remote, &all);
+                assert!(sms_len(&long) <= SMS_MAX_CHARS, "{long}");
+                assert!(
+                    long.starts_with(&reply)
+                        || long.contains(&address.render(code, AddressForm::Abbreviated)),
+                    "{long}"
                 );
             }
         }
