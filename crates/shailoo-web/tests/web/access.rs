@@ -35,7 +35,13 @@ const ALL: [&str; 7] = [
     "lighting",
 ];
 
-async fn survey(c: &mut Client, n: u32, day: &str, surveyor: &str, ticked: &[&str]) -> crate::common::Reply {
+async fn survey(
+    c: &mut Client,
+    n: u32,
+    day: &str,
+    surveyor: &str,
+    ticked: &[&str],
+) -> crate::common::Reply {
     let page = c.get(&format!("/stations/{n}/accessibility?lang=en")).await;
     let csrf = hidden(&page.body, "csrf");
     let mut fields = vec![
@@ -55,7 +61,9 @@ async fn a_pec_member_records_the_survey_and_the_station_then_suits_disabled_vot
     let station = own_station(&app);
     let n = station.number.get();
     let mut pec = signed_in(&app, "pec.one").await;
-    let page = pec.get(&format!("/stations/{n}/accessibility?lang=en")).await;
+    let page = pec
+        .get(&format!("/stations/{n}/accessibility?lang=en"))
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     // The form starts from what is recorded now.
     assert_eq!(
@@ -70,7 +78,9 @@ async fn a_pec_member_records_the_survey_and_the_station_then_suits_disabled_vot
         Some(format!("/stations/{n}/accessibility?done=recorded").as_str())
     );
     let page = pec
-        .get(&format!("/stations/{n}/accessibility?done=recorded&lang=en"))
+        .get(&format!(
+            "/stations/{n}/accessibility?done=recorded&lang=en"
+        ))
         .await;
     // (The notice's apostrophe arrives escaped.)
     let done = Lang::En.t("access-done-recorded").replace('\'', "&#39;");
@@ -79,8 +89,14 @@ async fn a_pec_member_records_the_survey_and_the_station_then_suits_disabled_vot
     assert!(history.contains("25.09.2024") && history.contains("Мэрия города Бишкек"));
     assert!(history.contains("pec.one"));
     // The station page and the store say the same.
-    let station_page = Client::new(&app).get(&format!("/stations/{n}?lang=en")).await;
-    assert!(station_page.body.contains(&Lang::En.t("access-suits")), "{}", station_page.body);
+    let station_page = Client::new(&app)
+        .get(&format!("/stations/{n}?lang=en"))
+        .await;
+    assert!(
+        station_page.body.contains(&Lang::En.t("access-suits")),
+        "{}",
+        station_page.body
+    );
     assert!(station_page.body.contains("data-accessible=\"true\""));
     let stored = app.store.station(station.number).await.unwrap().unwrap();
     assert!(stored.accessibility.is_accessible());
@@ -94,7 +110,9 @@ async fn a_pec_member_records_the_survey_and_the_station_then_suits_disabled_vot
     // A survey without lighting: the station lacks it again, and says so.
     let r = survey(&mut pec, n, "2024-09-30", "Мэрия", &ALL[..6]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let station_page = Client::new(&app).get(&format!("/stations/{n}?lang=en")).await;
+    let station_page = Client::new(&app)
+        .get(&format!("/stations/{n}?lang=en"))
+        .await;
     let lacks = Lang::En.t_args(
         "access-lacks",
         &[("missing", Lang::En.t("access-req-lighting"))],
@@ -123,7 +141,11 @@ async fn a_survey_is_refused_in_the_future_without_a_surveyor_or_a_token_and_els
     let r = pec
         .post_form(
             &format!("/stations/{n}/accessibility"),
-            &[("csrf", "forged"), ("surveyed_on", "2024-09-02"), ("surveyor", "x")],
+            &[
+                ("csrf", "forged"),
+                ("surveyed_on", "2024-09-02"),
+                ("surveyor", "x"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -142,9 +164,15 @@ async fn a_survey_is_refused_in_the_future_without_a_surveyor_or_a_token_and_els
     let r = survey(&mut pec, other, "2024-09-02", "Мэрия", &ALL).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A visitor is sent to log in.
-    let r = Client::new(&app).get(&format!("/stations/{n}/accessibility")).await;
+    let r = Client::new(&app)
+        .get(&format!("/stations/{n}/accessibility"))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(app.store.audit_head().await.unwrap(), before, "nothing was recorded");
+    assert_eq!(
+        app.store.audit_head().await.unwrap(),
+        before,
+        "nothing was recorded"
+    );
 }
 
 #[tokio::test]
@@ -156,16 +184,28 @@ async fn the_overview_counts_what_stations_lack_per_region_and_council_and_gives
         .filter(|s| !s.accessibility.meets(AccessRequirement::Lighting))
         .map(|s| s.number.get())
         .collect();
-    assert!(!lacking_light.is_empty(), "the small dataset has dark stations");
-    let accessible = stations.iter().filter(|s| s.accessibility.is_accessible()).count();
+    assert!(
+        !lacking_light.is_empty(),
+        "the small dataset has dark stations"
+    );
+    let accessible = stations
+        .iter()
+        .filter(|s| s.accessibility.is_accessible())
+        .count();
 
     let mut admin = signed_in(&app, "admin").await;
     let page = admin.get("/accessibility?lang=en").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let total = &page.body[page.body.find("id=\"access-total\"").unwrap()..];
     let total = &total[..total.find("</table>").unwrap()];
-    assert!(total.contains(&format!("<td class=\"num\">{}</td>", stations.len())), "{total}");
-    assert!(total.contains(&format!(">{}</a>", lacking_light.len())), "{total}");
+    assert!(
+        total.contains(&format!("<td class=\"num\">{}</td>", stations.len())),
+        "{total}"
+    );
+    assert!(
+        total.contains(&format!(">{}</a>", lacking_light.len())),
+        "{total}"
+    );
     assert!(total.contains(&format!("{accessible} (")), "{total}");
     assert!(page.body.contains("id=\"access-regions\""));
 
@@ -192,8 +232,14 @@ async fn the_overview_counts_what_stations_lack_per_region_and_council_and_gives
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
-    let page = admin.get(&format!("/accessibility?region={region}&lang=en")).await;
-    assert!(page.body.contains("id=\"access-councils\""), "{}", page.body);
+    let page = admin
+        .get(&format!("/accessibility?region={region}&lang=en"))
+        .await;
+    assert!(
+        page.body.contains("id=\"access-councils\""),
+        "{}",
+        page.body
+    );
 
     // The same stations as CSV.
     let csv = admin.get("/accessibility.csv?lacking=lighting").await;

@@ -333,11 +333,12 @@ async fn the_public_turnout_shows_only_hours_that_have_passed_with_percentages()
         .find(|c| c.id == station.council)
         .unwrap();
     assert!(b.contains(&format!("?council={}", council.id)), "{b}");
-    let by_council = public
-        .get(&format!("{uri}&council={}", council.id))
-        .await;
+    let by_council = public.get(&format!("{uri}&council={}", council.id)).await;
     let stations = &by_council.body[by_council.body.find("id=\"turnout-stations\"").unwrap()..];
-    assert!(stations.contains(&format!("№ {}", station.number)), "{stations}");
+    assert!(
+        stations.contains(&format!("№ {}", station.number)),
+        "{stations}"
+    );
 
     // After the polls close: the final figure.
     day.set_bishkek_time(20, 30);
@@ -362,7 +363,10 @@ async fn the_turnout_is_linked_from_the_home_and_calendar_pages() {
     let day = voting_day().await;
     let link = format!("href=\"/elections/{}/turnout\"", day.election);
     let mut c = Client::new(&day.app);
-    for page in ["/".to_owned(), format!("/elections/{}/calendar", day.election)] {
+    for page in [
+        "/".to_owned(),
+        format!("/elections/{}/calendar", day.election),
+    ] {
         let r = c.get(&page).await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains(&link), "{page}: {}", r.body);
@@ -410,7 +414,10 @@ async fn check_in_shows_the_voter_s_name_and_row_on_the_list() {
         .post_form(&uri, &[("csrf", &csrf), ("pin", &asanov), ("election", "")])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let card = &r.body[r.body.find("id=\"checkin-voter\"").expect("the voter's row")..];
+    let card = &r.body[r
+        .body
+        .find("id=\"checkin-voter\"")
+        .expect("the voter's row")..];
     assert!(card.contains("№ 3"), "house 10 comes third: {card}");
     assert!(card.contains("Асанов Азамат Токтогулович"), "{card}");
     // Again: already voted here, and the PEC still sees whom and where on the list.

@@ -968,3 +968,145 @@ fn every_reply_fits_two_ucs2_segments_even_for_the_longest_national_address() {
         assert!(sms_len(&not_found) <= SMS_MAX_CHARS, "{not_found}");
     }
 }
+
+/// Approves, for the village station's council, a scheme with one district per station (all
+/// the units a station serves in one district), as the CEC would after CAL-05.
+async fn approve_one_district_per_station(app: &LookupApp) -> String {
+    use shailoo_app::districts::{
+        CouncilDistrictingUnits, DistrictingUnit, SchemeRecord, SchemeStatus,
+    };
+    use shailoo_domain::district::{District, DistrictId};
+    let village = app.village().clone();
+    let generator = Generator::new(Scale::Small, 2024);
+    let units: Vec<CouncilDistrictingUnits> = shailoo_generator::district_units(&generator)
+        .iter()
+        .map(|c| CouncilDistrictingUnits {
+            council: c.council.clone(),
+            units: c
+                .units
+                .iter()
+                .map(|u| DistrictingUnit {
+                    id: u.id.clone(),
+                    settlement: Some(u.settlement.clone()),
+                    station: Some(u.station),
+                    voters: u.voters,
+                    remote: u.remote,
+                    neighbors: u.neighbors.clone(),
+                    x_km: u.x_km,
+                    y_km: u.y_km,
+                    name: None,
+                })
+                .collect(),
+        })
+        .collect();
+    let store = &app.state.store;
+    store
+        .import_district_units(
+            &units,
+            AuditEvent::new("system", "district_units_imported", "small", fixed_now()),
+        )
+        .await
+        .unwrap();
+    let council = units.iter().find(|c| c.council == village.council).unwrap();
+    let mut stations: Vec<_> = council.units.iter().filter_map(|u| u.station).collect();
+    stations.sort();
+    stations.dedup();
+    let districts: Vec<District> = stations
+        .iter()
+        .zip(1u32..)
+        .map(|(s, n)| District {
+            id: DistrictId::parse(&n.to_string()).unwrap(),
+            units: council
+                .units
+                .iter()
+                .filter(|u| u.station == Some(*s))
+                .map(|u| u.id.clone())
+                .collect(),
+            seats: 1,
+            remote: false,
+        })
+        .collect();
+    let ours = stations.iter().position(|s| *s == village.number).unwrap() + 1;
+    store
+        .put_district_scheme(
+            &SchemeRecord {
+                id: 0,
+                council: village.council.clone(),
+                election: ElectionId::parse("local-2024").unwrap(),
+                version: 1,
+                status: SchemeStatus::Approved,
+                comment: None,
+                author: "tec".into(),
+                created_at: fixed_now(),
+                updated_at: fixed_now(),
+                submitted_at: Some(fixed_now()),
+                decided_at: Some(fixed_now()),
+                decided_by: Some("admin".into()),
+                districts,
+            },
+            AuditEvent::new("admin", "district_scheme_approved", "test", fixed_now()),
+        )
+        .await
+        .unwrap();
+    ours.to_string()
+}
+
+#[tokio::test]
+async fn an_aiyl_voter_is_told_the_district_hours_pec_phone_and_accessibility() {
+    for index in [true, false] {
+        let app = lookup_app(LookupConfig {
+            index,
+            ..LookupConfig::default()
+        })
+        .await;
+        let district = approve_one_district_per_station(&app).await;
+        let village = app.village().clone();
+        let mut c = app.client();
+        let api = c
+            .get(&format!("/api/v1/voters/{VILLAGE_PIN}/station"))
+            .await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+        let j = api.json();
+        assert_eq!(
+            j["district"],
+            serde_json::json!({"number": district, "seats": 1}),
+            "index: {index}"
+        );
+        assert_eq!(j["voting_hours"]["closes"], "20:00");
+
+        let page = c.get(&format!("/lookup?pin={VILLAGE_PIN}&lang=en")).await;
+        let b = &page.body;
+        assert!(b.contains("17.11.2024, 08:00–20:00"), "{b}");
+        let shown = Lang::En.t_args(
+            "lookup-district-value",
+            &[("district", district.clone()), ("seats", "1".into())],
+        );
+        assert!(b.contains(&shown), "{b}");
+        let phone = extras(&app.data, &village).pec_phone.unwrap();
+        assert!(b.contains(&format!("href=\"tel:{}\"", phone.e164())), "{b}");
+        assert!(b.contains(&phone.to_string()));
+        let summary = if village.accessibility.is_accessible() {
+            Lang::En.t("access-suits")
+        } else {
+            let missing: Vec<String> = village
+                .accessibility
+                .missing()
+                .iter()
+                .map(|r| Lang::En.t(&format!("access-req-{}", r.as_str())))
+                .collect();
+            Lang::En.t_args("access-lacks", &[("missing", missing.join(", "))])
+        };
+        assert!(b.contains(&askama_escape(&summary)), "{summary} in {b}");
+
+        // The SMS names the district where it fits.
+        let (base, _stop) = serve(&app).await;
+        let (_, _, sms) = kannel(&base, "+996555000400", VILLAGE_PIN).await;
+        let mut with = extras(&app.data, &village);
+        with.district = Some(shailoo_domain::district::DistrictId::parse(&district).unwrap());
+        let address = full_address(&app.data, &village);
+        assert_eq!(
+            sms,
+            station_reply_with(Lang::Ky, village.number.get(), &address, false, &with)
+        );
+    }
+}
