@@ -25,7 +25,6 @@ checkin-name = Voter
 turnout-before = No figures yet: the first comes at 10:00 on voting day.
 turnout-as-of = Turnout as of { $hour }
 turnout-final = Final turnout: voting has closed
-turnout-col-final = Took part
 turnout-day = Voting day { $day }, { $opens }–{ $closes } (Bishkek time)
 turnout-chart-title = Turnout by hour, per cent of the voters on the lists
 turnout-chart-caption = The same figures are in the table below.

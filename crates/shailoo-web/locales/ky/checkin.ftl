@@ -25,7 +25,6 @@ checkin-name = Шайлоочу
 turnout-before = Азырынча маалымат жок: биринчиси добуш берүү күнү саат 10:00дө чыгат.
 turnout-as-of = Саат { $hour } карата катышуу
 turnout-final = Акыркы катышуу: добуш берүү аяктады
-turnout-col-final = Катышкандар
 turnout-day = Добуш берүү күнү { $day }, саат { $opens }–{ $closes } (Бишкек убактысы)
 turnout-chart-title = Сааттар боюнча катышуу, тизмедеги шайлоочулардын пайызы
 turnout-chart-caption = Ушул эле сандар төмөнкү таблицада.

@@ -25,7 +25,6 @@ checkin-name = Избиратель
 turnout-before = Данных ещё нет: первые появятся в 10:00 в день голосования.
 turnout-as-of = Явка на { $hour }
 turnout-final = Итоговая явка: голосование закончилось
-turnout-col-final = Приняли участие
 turnout-day = День голосования { $day }, { $opens }–{ $closes } (время Бишкека)
 turnout-chart-title = Явка по часам, в процентах от числа избирателей в списках
 turnout-chart-caption = Те же числа приведены в таблице ниже.

@@ -64,7 +64,7 @@ struct TurnoutTemplate {
     headline: Option<String>,
     chart: String,
     hours: Vec<HourRow>,
-    /// The heading of the area column of the tables: "as of 12:00" or "final".
+    /// The heading of the tables' turnout column: "Turnout, 12:00", or "Turnout" when final.
     as_of: String,
     regions: Vec<AreaRow>,
     /// The chosen region's name, when one is chosen.
@@ -155,8 +155,12 @@ pub(super) async fn turnout_page(
         Latest::Final => lang.t("turnout-final"),
     };
     let as_of = match latest {
-        Latest::Hour(i) => format!("{:02}:00", TURNOUT_HOURS[i]),
-        Latest::None | Latest::Final => lang.t("turnout-col-final"),
+        Latest::Hour(i) => format!(
+            "{}, {:02}:00",
+            lang.t("turnout-col-share"),
+            TURNOUT_HOURS[i]
+        ),
+        Latest::None | Latest::Final => lang.t("turnout-col-share"),
     };
     let hour_rows = TURNOUT_HOURS
         .iter()
