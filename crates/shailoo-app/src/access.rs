@@ -12,8 +12,9 @@
 //! before and after.
 
 use crate::audit::AuditEvent;
-use crate::claims::covers_station;
-use crate::store::{Store, StoreError};
+use crate::authz::{self, Power, Target};
+use crate::setup::{SetupStore, station_chain};
+use crate::store::StoreError;
 use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -150,10 +151,11 @@ fn clean(text: &str) -> Result<Option<String>, AccessError> {
     Ok((!t.is_empty()).then(|| t.to_owned()))
 }
 
-/// Records the local government's survey of `survey.station` at `now`: staff whose commission
-/// covers the station only. The survey's day may not lie after today (Bishkek).
-pub async fn record_survey(
-    store: &dyn Store,
+/// Records the local government's survey of `survey.station` at `now`, for staff holding
+/// [`Power::RecordAccessSurvey`] over the station (its PEC, the TEC above it, the CEC). The
+/// survey's day may not lie after today (Bishkek).
+pub async fn record_survey<S: SetupStore + AccessStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     survey: NewSurvey,
     now: Timestamp,
@@ -161,9 +163,9 @@ pub async fn record_survey(
     if store.station(survey.station).await?.is_none() {
         return Err(AccessError::UnknownStation(survey.station));
     }
-    if !covers_station(store, actor, survey.station).await? {
-        return Err(AccessError::Forbidden(survey.station));
-    }
+    let chain = station_chain(store, survey.station).await?;
+    authz::authorize(actor, Power::RecordAccessSurvey, Target::Within(&chain))
+        .map_err(|_| AccessError::Forbidden(survey.station))?;
     let surveyor = clean(&survey.surveyor)?.ok_or(AccessError::NoSurveyor)?;
     let note = match &survey.note {
         Some(n) => clean(n)?,

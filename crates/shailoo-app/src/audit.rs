@@ -3,7 +3,18 @@
 //! Each entry records who did what to which subject, when, and digests of the subject before and
 //! after. Its hash covers those fields and the previous entry's hash, so altering or removing any
 //! stored row breaks the chain at that row; [`verify_chain`] names the first broken entry.
+//!
+//! Every writer of the store appends its entry in its own transaction; [`AuditStore`] is the
+//! sub-port that reads the log back, for [`verify_audit`] and the look-up index.
+//!
+//! The chain cannot show on its own that nothing was cut off its end, or that the whole of it
+//! was not rewritten and rehashed, by someone who controls the database: [`checkpoint`]s signed
+//! with a key the database never holds anchor it outside.
 
+pub mod checkpoint;
+
+use crate::store::StoreError;
+use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -93,6 +104,14 @@ pub fn entry_hash(seq: i64, prev_hash: &str, event: &AuditEvent) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
+/// The newest entry of a verified log: its sequence number and hash ([`GENESIS_HASH`] at 0,
+/// while the log is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
 /// The first entry at which the chain is broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("audit chain broken at entry {seq}: {reason}")]
@@ -134,6 +153,11 @@ impl Default for ChainVerifier {
 }
 
 impl ChainVerifier {
+    /// How many entries verified so far (the `seq` of the last one).
+    pub fn verified(&self) -> i64 {
+        self.expected_seq - 1
+    }
+
     pub fn push(&mut self, entry: &AuditEntry) -> Result<(), ChainBreak> {
         let fail = |reason| {
             Err(ChainBreak {
@@ -163,7 +187,12 @@ impl ChainVerifier {
     /// Ends verification. `head` is the (count, last hash) the store keeps beside the log, so
     /// that removing the newest entries is detected too.
     pub fn finish(self, head: Option<(i64, &str)>) -> Result<i64, ChainBreak> {
-        let found = self.expected_seq - 1;
+        self.finish_at_head(head).map(|head| head.seq)
+    }
+
+    /// [`ChainVerifier::finish`], giving the newest entry's hash too.
+    pub fn finish_at_head(self, head: Option<(i64, &str)>) -> Result<LogHead, ChainBreak> {
+        let found = self.verified();
         if let Some((recorded, last_hash)) = head
             && (recorded != found || (found > 0 && last_hash != self.prev_hash))
         {
@@ -172,7 +201,10 @@ impl ChainVerifier {
                 reason: ChainBreakReason::Truncated { recorded, found },
             });
         }
-        Ok(found)
+        Ok(LogHead {
+            seq: found,
+            hash: self.prev_hash,
+        })
     }
 }
 
@@ -186,6 +218,70 @@ pub fn verify_chain<'a>(
         verifier.push(e)?;
     }
     verifier.finish(head)
+}
+
+/// Reading the log back.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Up to `limit` entries with `seq > after`, in order.
+    async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The count and last hash kept beside the log, if any entry exists.
+    async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+}
+
+/// Verifies the whole audit chain of a store, page by page: the number of entries.
+pub async fn verify_audit<S: AuditStore + ?Sized>(
+    store: &S,
+) -> Result<Result<i64, ChainBreak>, StoreError> {
+    Ok(verified_audit_head(store).await?.map(|head| head.seq))
+}
+
+/// Verifies the whole audit chain of a store, page by page, and gives its newest entry.
+///
+/// The log is read to its end, then the head row: entries written meanwhile (a server keeps
+/// running) are committed with the head just read, so they are read too, up to the head,
+/// instead of making the head look ahead of the log.
+pub async fn verified_audit_head<S: AuditStore + ?Sized>(
+    store: &S,
+) -> Result<Result<LogHead, ChainBreak>, StoreError> {
+    let mut verifier = ChainVerifier::default();
+    if let Err(broken) = verify_audit_pages(store, &mut verifier, i64::MAX).await? {
+        return Ok(Err(broken));
+    }
+    // An empty log has a head row that records 0 entries.
+    let (count, hash) = store
+        .audit_head()
+        .await?
+        .unwrap_or_else(|| (0, GENESIS_HASH.to_owned()));
+    if count > verifier.verified()
+        && let Err(broken) = verify_audit_pages(store, &mut verifier, count).await?
+    {
+        return Ok(Err(broken));
+    }
+    Ok(verifier.finish_at_head(Some((count, &hash))))
+}
+
+/// Feeds the entries after those verified, up to `up_to`, to `verifier`.
+async fn verify_audit_pages<S: AuditStore + ?Sized>(
+    store: &S,
+    verifier: &mut ChainVerifier,
+    up_to: i64,
+) -> Result<Result<(), ChainBreak>, StoreError> {
+    const PAGE: i64 = 5_000;
+    while verifier.verified() < up_to {
+        let page = store
+            .audit_entries(verifier.verified(), PAGE.min(up_to - verifier.verified()))
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        for entry in &page {
+            if let Err(broken) = verifier.push(entry) {
+                return Ok(Err(broken));
+            }
+        }
+    }
+    Ok(Ok(()))
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@
 //! use cases.
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use shailoo_domain::Pin;
@@ -395,8 +395,8 @@ pub struct CodeSent {
 
 /// Step one: checks PIN + passport with the registry, stores a challenge and sends the code to
 /// the number registered to the PIN.
-pub async fn start_sign_in(
-    store: &dyn Store,
+pub async fn start_sign_in<S: CabinetStore + ?Sized>(
+    store: &S,
     registry: &dyn PassportRegistry,
     sms: &dyn SmsGateway,
     pin: &Pin,
@@ -447,8 +447,8 @@ pub struct SignedIn {
 
 /// Step two: checks the code typed for the challenge whose token the browser holds, and opens
 /// a session. A malformed code costs no attempt; a wrong one does.
-pub async fn verify_code(
-    store: &dyn Store,
+pub async fn verify_code<S: CabinetStore + ?Sized>(
+    store: &S,
     challenge_token: &str,
     typed: &str,
     now: Timestamp,
@@ -505,8 +505,8 @@ pub async fn verify_code(
 
 /// The live session of the cookie's token at `now`, its last-seen time moved on. `None` when
 /// there is none or it has ended.
-pub async fn current_voter(
-    store: &dyn Store,
+pub async fn current_voter<S: CabinetStore + ?Sized>(
+    store: &S,
     token: &str,
     now: Timestamp,
 ) -> Result<Option<VoterSession>, StoreError> {
@@ -525,8 +525,8 @@ pub async fn current_voter(
 }
 
 /// Ends the session.
-pub async fn sign_out(
-    store: &dyn Store,
+pub async fn sign_out<S: CabinetStore + ?Sized>(
+    store: &S,
     session: &VoterSession,
     now: Timestamp,
 ) -> Result<(), StoreError> {

@@ -18,12 +18,14 @@
 
 use crate::access::Region;
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
+use crate::authz::{self, Power, Target};
+use crate::setup::{self, ElectionCalendarError, SetupStore};
+use crate::store::StoreError;
 use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError};
+use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
 use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
 
@@ -173,29 +175,20 @@ impl CheckInError {
     }
 }
 
-/// The calendar of an election with the CEC's overrides.
-async fn calendar_of(store: &dyn Store, election: &ElectionId) -> Result<Calendar, CheckInError> {
-    let found = store
-        .election(election)
-        .await?
-        .ok_or_else(|| CheckInError::UnknownElection(election.clone()))?;
-    let overrides: Vec<_> = store
-        .calendar_overrides(election)
-        .await?
-        .into_iter()
-        .map(|r| shailoo_domain::calendar::CalendarOverride {
-            id: r.rule_id,
-            date: r.date,
-            time: r.time,
-        })
-        .collect();
-    Ok(Calendar::for_election(&found, &overrides)?)
+impl From<ElectionCalendarError> for CheckInError {
+    fn from(e: ElectionCalendarError) -> Self {
+        match e {
+            ElectionCalendarError::Store(e) => CheckInError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => CheckInError::UnknownElection(id),
+            ElectionCalendarError::Invalid(e) => CheckInError::CalendarInvalid(e),
+        }
+    }
 }
 
 /// Checks a voter in at `station` at the instant `at`: only while voting is open (CAL-16) and
 /// only by staff whose commission covers the station's PEC.
-pub async fn check_in(
-    store: &dyn Store,
+pub async fn check_in<S: SetupStore + CheckInStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     station: StationNumber,
@@ -207,10 +200,9 @@ pub async fn check_in(
         .await?
         .ok_or(CheckInError::UnknownStation(station))?;
     let chain = store.commission_chain(&found.commission).await?;
-    if !actor.covers(&chain) {
-        return Err(CheckInError::Forbidden(station));
-    }
-    calendar_of(store, election)
+    authz::authorize(actor, Power::CheckInVoters, Target::Within(&chain))
+        .map_err(|_| CheckInError::Forbidden(station))?;
+    setup::calendar(store, election)
         .await?
         .check(Action::Voting, at)?;
     Ok(store
@@ -219,7 +211,10 @@ pub async fn check_in(
 }
 
 /// The public turnout of an election.
-pub async fn turnout(store: &dyn Store, election: &ElectionId) -> Result<Turnout, CheckInError> {
+pub async fn turnout<S: CheckInStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+) -> Result<Turnout, CheckInError> {
     let stations = store.turnout(election, None).await.map_err(|e| match e {
         StoreError::UnknownReference { .. } => CheckInError::UnknownElection(election.clone()),
         other => CheckInError::Store(other),

@@ -20,16 +20,19 @@
 //! ```
 //!
 //! The use cases ([`save_draft`], [`submit`], [`approve`], [`return_scheme`]) check who acts
-//! (a TEC member whose commission covers the council, or the CEC admin for the decision), load
-//! the state, take the transition and store the result with its audit entry in one transaction.
+//! ([`authz`]: a TEC member whose commission covers the council, or the CEC admin
+//! for the decision), load the state, take the transition and store the result with its audit
+//! entry in one transaction.
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
-use crate::users::{Actor, Role};
+use crate::authz::{self, Power, Target};
+use crate::setup::{self, ElectionCalendarError, SetupStore, StationFilter};
+use crate::store::{Entity, PageRequest, StoreError};
+use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError, CalendarOverride};
+use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError};
 use shailoo_domain::district::{District, Scheme, SchemeReport, Unit, UnitId, check_scheme};
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::territory::{Council, CouncilKind, Election, LocalizedName};
@@ -475,27 +478,29 @@ impl CouncilDistricting {
         check_scheme(&self.scheme_of(districts.to_vec()), params)
     }
 
-    /// DIS-02: a TEC member whose commission covers the council's TEC (or the operator).
+    /// DIS-02: [`Power::DraftDistricts`] over the council's TEC (a TEC member whose
+    /// commission covers it).
     pub fn may_draft(&self, actor: &Actor) -> bool {
-        match actor {
-            Actor::System => true,
-            Actor::User {
-                role: Role::TecMember,
-                ..
-            } => !self.tec_chain.is_empty() && actor.covers(&self.tec_chain),
-            Actor::User { .. } | Actor::Voter { .. } => false,
-        }
+        authz::allowed(
+            actor,
+            Power::DraftDistricts,
+            Target::Within(&self.tec_chain),
+        )
     }
 
-    /// Who may look at the draft: those who may draft it, and the CEC.
+    /// [`Power::ViewDistrictDrafts`] over the council's TEC: those who may draft, and the CEC.
     pub fn may_view(&self, actor: &Actor) -> bool {
-        self.may_draft(actor) || actor.is_cec_admin()
+        authz::allowed(
+            actor,
+            Power::ViewDistrictDrafts,
+            Target::Within(&self.tec_chain),
+        )
     }
 }
 
 /// Loads the council, its election, its TEC's chain, its units and its scheme.
-pub async fn council_districting(
-    store: &dyn Store,
+pub async fn council_districting<S: SetupStore + DistrictSchemeStore + ?Sized>(
+    store: &S,
     id: &CouncilId,
 ) -> Result<CouncilDistricting, DistrictError> {
     let council = store
@@ -514,9 +519,9 @@ pub async fn council_districting(
         .ok_or_else(|| DistrictError::NoElection(id.clone()))?;
     // The council's TEC is the parent of the PEC of any of its stations.
     let stations = store
-        .stations(&crate::store::StationFilter {
+        .stations(&StationFilter {
             council: Some(id.clone()),
-            page: crate::store::PageRequest {
+            page: PageRequest {
                 page: 1,
                 per_page: 1,
             },
@@ -545,21 +550,23 @@ pub async fn council_districting(
 }
 
 /// The calendar of an election with the CEC's overrides.
-pub async fn election_calendar(
-    store: &dyn Store,
+pub async fn election_calendar<S: SetupStore + ?Sized>(
+    store: &S,
     election: &Election,
 ) -> Result<Calendar, DistrictError> {
-    let overrides: Vec<CalendarOverride> = store
-        .calendar_overrides(&election.id)
-        .await?
-        .into_iter()
-        .map(|r| CalendarOverride {
-            id: r.rule_id,
-            date: r.date,
-            time: r.time,
-        })
-        .collect();
-    Ok(Calendar::for_election(election, &overrides)?)
+    Ok(setup::calendar_of(store, election).await?)
+}
+
+impl From<ElectionCalendarError> for DistrictError {
+    fn from(e: ElectionCalendarError) -> Self {
+        match e {
+            ElectionCalendarError::Store(e) => DistrictError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => {
+                DistrictError::Store(StoreError::unknown(Entity::Election, id))
+            }
+            ElectionCalendarError::Invalid(e) => DistrictError::CalendarInvalid(e),
+        }
+    }
 }
 
 fn event(actor: &Actor, action: &str, r: &SchemeRecord, now: Timestamp) -> AuditEvent {
@@ -580,8 +587,8 @@ fn audited(e: AuditEvent, before: Option<&SchemeRecord>) -> AuditEvent {
 }
 
 /// DIS-02: saves the TEC's draft (a new one, an edit, or an edit of a returned scheme).
-pub async fn save_draft(
-    store: &dyn Store,
+pub async fn save_draft<S: DistrictSchemeStore + ?Sized>(
+    store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
     districts: Vec<District>,
@@ -615,8 +622,8 @@ pub async fn save_draft(
 
 /// DIS-02, CAL-05: submits the stored scheme (draft or returned) to the CEC. Refused when the
 /// scheme has errors or the submission window is closed (the deadline is in the error).
-pub async fn submit(
-    store: &dyn Store,
+pub async fn submit<S: SetupStore + DistrictSchemeStore + ?Sized>(
+    store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
     params: &RuleParameters,
@@ -645,15 +652,18 @@ pub async fn submit(
 }
 
 /// DIS-02: the CEC approves a submitted scheme; it is published from then on.
-pub async fn approve(
-    store: &dyn Store,
+pub async fn approve<S: DistrictSchemeStore + ?Sized>(
+    store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
     now: Timestamp,
 ) -> Result<SchemeRecord, DistrictError> {
-    if !actor.is_cec_admin() {
-        return Err(DistrictError::Forbidden);
-    }
+    authz::authorize(
+        actor,
+        Power::DecideDistricts,
+        Target::Within(&ctx.tec_chain),
+    )
+    .map_err(|_| DistrictError::Forbidden)?;
     let stored = ctx.scheme.clone().ok_or(DistrictError::NoScheme)?;
     let next = match SchemeState::from_record(stored) {
         SchemeState::Submitted(s) => s.approve(actor.audit_name(), now),
@@ -667,16 +677,19 @@ pub async fn approve(
 }
 
 /// DIS-02: the CEC returns a submitted scheme to the TEC with a comment.
-pub async fn return_scheme(
-    store: &dyn Store,
+pub async fn return_scheme<S: DistrictSchemeStore + ?Sized>(
+    store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
     comment: &str,
     now: Timestamp,
 ) -> Result<SchemeRecord, DistrictError> {
-    if !actor.is_cec_admin() {
-        return Err(DistrictError::Forbidden);
-    }
+    authz::authorize(
+        actor,
+        Power::DecideDistricts,
+        Target::Within(&ctx.tec_chain),
+    )
+    .map_err(|_| DistrictError::Forbidden)?;
     let stored = ctx.scheme.clone().ok_or(DistrictError::NoScheme)?;
     let next = match SchemeState::from_record(stored) {
         SchemeState::Submitted(s) => s.return_with(actor.audit_name(), comment, now)?,

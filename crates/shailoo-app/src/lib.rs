@@ -1,33 +1,47 @@
-//! The use cases of shailoo and the storage port they need.
+//! The use cases of shailoo and the storage ports they need.
 //!
-//! The web server and the CLI call into this crate; a store crate implements [`Store`]. The
-//! port is shaped by use cases (import a setup, add a station, open a session), not by tables,
-//! so each backend owns its transactions. Every change of election data writes an entry of the
-//! hash-chained audit log ([`audit`]) in the same transaction as the change.
+//! The web server and the CLI call into this crate; a store crate implements [`Store`], the
+//! umbrella of one narrow sub-port per capability ([`SetupStore`], [`AccountStore`],
+//! [`AuditStore`], [`VoterListStore`], [`ClaimStore`]…). Ports are shaped by use cases (import a
+//! setup, add a station, decide a claim), not by tables, so each backend owns its transactions.
+//! Use cases are functions generic over the sub-ports they use. Who may do what over which
+//! commissions is stated once, in [`authz`]. Every change of election data writes an entry of
+//! the hash-chained audit log ([`audit`]) in the same transaction as the change.
 
 pub mod access;
+pub mod accounts;
 pub mod audit;
+pub mod authz;
 pub mod cabinet;
+pub mod candidates;
 pub mod checkin;
 pub mod claims;
 pub mod districts;
+#[cfg(test)]
+mod fake;
 pub mod lookup;
 pub mod remote;
+pub mod setup;
+pub mod signing;
 pub mod store;
 pub mod users;
 pub mod voters;
 
 pub use access::AccessStore;
-pub use audit::{AuditEntry, AuditEvent, ChainBreak};
+pub use accounts::AccountStore;
+pub use audit::{
+    AuditEntry, AuditEvent, AuditStore, ChainBreak, LogHead, verified_audit_head, verify_audit,
+};
 pub use cabinet::CabinetStore;
 pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
 pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
 pub use remote::RemoteVotingStore;
-pub use store::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,
-    StationFilter, Store, StoreError, Totals, verify_audit,
+pub use setup::{
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, SetupStore,
+    StationFilter, Totals,
 };
+pub use store::{Entity, Page, PageRequest, Store, StoreError};
 pub use users::{Actor, NewUser, Role, Session, User, Username};
 pub use voters::VoterListStore;

@@ -35,12 +35,15 @@
 //!   settlement, which the index does not hold (it holds nothing about the person), so those
 //!   few look-ups read it from the register.
 
-use crate::districts::{DistrictingUnit, SchemeRecord, SchemeStatus};
+use crate::audit::AuditStore;
+use crate::districts::{DistrictSchemeStore, DistrictingUnit, SchemeRecord, SchemeStatus};
+use crate::setup::SetupStore;
 use crate::store::{Store, StoreError};
+use crate::voters::VoterListStore;
 use async_trait::async_trait;
 use jiff::civil::{Date, Time};
 use shailoo_domain::address::StationAddress;
-use shailoo_domain::calendar::{Calendar, CalendarOverride};
+use shailoo_domain::calendar::Calendar;
 use shailoo_domain::district::DistrictId;
 use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::{
@@ -120,25 +123,19 @@ impl VotingHours {
         })
     }
 
-    /// The hours of `election` with the CEC's stored overrides.
-    pub async fn read(
-        store: &dyn Store,
+    /// The hours of `election` with the CEC's stored overrides (`None` when they make no valid
+    /// calendar: the answer then leaves the hours out rather than failing).
+    pub async fn read<S: SetupStore + ?Sized>(
+        store: &S,
         election: &Election,
     ) -> Result<Option<VotingHours>, StoreError> {
-        let overrides: Vec<CalendarOverride> = store
-            .calendar_overrides(&election.id)
-            .await?
-            .into_iter()
-            .map(|r| CalendarOverride {
-                id: r.rule_id,
-                date: r.date,
-                time: r.time,
-            })
-            .collect();
-        Ok(Calendar::for_election(election, &overrides)
-            .ok()
-            .as_ref()
-            .and_then(VotingHours::of))
+        match crate::setup::calendar_of(store, election).await {
+            Ok(calendar) => Ok(VotingHours::of(&calendar)),
+            Err(crate::setup::ElectionCalendarError::Store(e)) => Err(e),
+            // Overrides are checked when they are set; a calendar that a newer rule makes
+            // invalid leaves the hours out of the answer rather than failing the look-up.
+            Err(_) => Ok(None),
+        }
     }
 }
 
@@ -236,8 +233,8 @@ impl DistrictMap {
     }
 
     /// The map of one council's approved scheme for `election`, read from the store.
-    pub async fn of_council(
-        store: &dyn Store,
+    pub async fn of_council<S: DistrictSchemeStore + ?Sized>(
+        store: &S,
         election: &ElectionId,
         council: &CouncilId,
     ) -> Result<DistrictMap, StoreError> {
@@ -326,8 +323,8 @@ const BUILD_PAGE: u32 = 50_000;
 
 /// The full addresses of `stations`, in order: each station's record with the territory
 /// chain it stands in (one read per distinct territory).
-pub async fn station_addresses(
-    store: &dyn Store,
+pub async fn station_addresses<S: SetupStore + ?Sized>(
+    store: &S,
     stations: &[PollingStation],
 ) -> Result<Vec<StationAddress>, StoreError> {
     let mut chains: HashMap<&TerritoryId, Vec<Territory>> = HashMap::new();
@@ -509,8 +506,8 @@ impl IndexData {
 
 /// The settlement of a listed voter's registered address (with an accepted correction's
 /// street, the settlement stays the register's), to place them in a district.
-async fn settlement_of(
-    store: &dyn Store,
+async fn settlement_of<S: VoterListStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
     pin: &Pin,
 ) -> Result<Option<TerritoryId>, StoreError> {
@@ -520,10 +517,14 @@ async fn settlement_of(
         .map(|s| s.person.settlement))
 }
 
-/// The read-through look-up index over a [`Store`]. Cheap to share behind an `Arc`; the web
-/// layer calls [`VoterLookup::find`] per request and [`VoterLookup::refresh`] periodically.
-pub struct VoterLookup {
-    store: Arc<dyn Store>,
+/// The read-through look-up index over a store (the elections of its setup, its look-up
+/// directory and lists, and its audit head to notice changes). Cheap to share behind an `Arc`;
+/// the web layer calls [`VoterLookup::find`] per request and [`VoterLookup::refresh`]
+/// periodically.
+pub struct VoterLookup<
+    S: SetupStore + VoterLookupStore + AuditStore + VoterListStore + DistrictSchemeStore + ?Sized = dyn Store,
+> {
+    store: Arc<S>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Set between noticing a relevant change and finishing the rebuild: look-ups then go to
     /// the database.
@@ -532,8 +533,10 @@ pub struct VoterLookup {
     enabled: bool,
 }
 
-impl VoterLookup {
-    pub fn new(store: Arc<dyn Store>, index_enabled: bool) -> Self {
+impl<S: SetupStore + VoterLookupStore + AuditStore + VoterListStore + DistrictSchemeStore + ?Sized>
+    VoterLookup<S>
+{
+    pub fn new(store: Arc<S>, index_enabled: bool) -> Self {
         VoterLookup {
             store,
             snapshot: RwLock::new(None),

@@ -11,27 +11,20 @@
 //! station; this module checks the calendar and permissions, which need no lock.
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
-use crate::users::{Actor, Role};
-use crate::voters::{VoterListError, calendar_of};
+use crate::authz::{self, Power, Target};
+use crate::setup::{self, ElectionCalendarError, SetupStore};
+use crate::store::StoreError;
+use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
 use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
 
-/// Places per remote-voting station when the CEC set none for it.
+/// Places per remote-voting station when the CEC set none for it, unless the deployment
+/// configures another default (the CLI reads `SHAILOO_REMOTE_STATION_CAPACITY` once, at start;
+/// the per-station values of `remote_station_capacity` override either).
 pub const DEFAULT_CAPACITY: u64 = 1_000;
-
-/// The default capacity: `SHAILOO_REMOTE_STATION_CAPACITY` when set to a number, else
-/// [`DEFAULT_CAPACITY`]. An environment variable because it is an operator's setting that the
-/// per-station values of `remote_station_capacity` override.
-pub fn default_capacity() -> u64 {
-    std::env::var("SHAILOO_REMOTE_STATION_CAPACITY")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_CAPACITY)
-}
 
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -92,8 +85,8 @@ pub struct RemoteApplication {
 /// What a TEC decides about an application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    /// Moves the voter to the remote station, if it has room (`default_capacity` when the CEC
-    /// set no capacity for it).
+    /// Moves the voter to the remote station, if it has room (`default_capacity`, the
+    /// deployment's configured default, when the CEC set no capacity for it).
     Approve {
         default_capacity: u64,
     },
@@ -195,22 +188,12 @@ impl RemoteVotingError {
     }
 }
 
-impl From<VoterListError> for RemoteVotingError {
-    fn from(e: VoterListError) -> Self {
+impl From<ElectionCalendarError> for RemoteVotingError {
+    fn from(e: ElectionCalendarError) -> Self {
         match e {
-            VoterListError::Store(e) => RemoteVotingError::Store(e),
-            VoterListError::UnknownElection(id) => RemoteVotingError::UnknownElection(id),
-            VoterListError::Calendar(e) => RemoteVotingError::Calendar(e),
-            VoterListError::CalendarInvalid(e) => RemoteVotingError::CalendarInvalid(e),
-            VoterListError::Frozen {
-                election,
-                frozen_at,
-            } => RemoteVotingError::Frozen {
-                election,
-                frozen_at,
-            },
-            // `calendar_of` returns none of the others.
-            other => RemoteVotingError::Store(StoreError::Backend(other.to_string())),
+            ElectionCalendarError::Store(e) => RemoteVotingError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => RemoteVotingError::UnknownElection(id),
+            ElectionCalendarError::Invalid(e) => RemoteVotingError::CalendarInvalid(e),
         }
     }
 }
@@ -271,17 +254,10 @@ pub trait RemoteVotingStore: Send + Sync {
     ) -> Result<(), RemoteVotingError>;
 }
 
-/// Whether the actor may file and cancel applications: TEC staff (the voter applies at a TEC)
-/// and the CEC.
+/// Whether the actor may file and cancel applications on a voter's behalf
+/// ([`Power::FileRemoteApplication`]: TEC staff, since the voter applies at a TEC, and the CEC).
 pub fn may_file(actor: &Actor) -> bool {
-    actor.is_cec_admin()
-        || matches!(
-            actor,
-            Actor::User {
-                role: Role::TecMember,
-                ..
-            }
-        )
+    authz::allowed(actor, Power::FileRemoteApplication, Target::Nationwide)
 }
 
 /// Whether the actor may file or cancel the application of the voter with `pin`: staff who
@@ -293,34 +269,25 @@ pub fn may_file_for(actor: &Actor, pin: &Pin) -> bool {
     }
 }
 
-/// Whether the actor may decide about applications to `station`: a TEC member whose TEC covers
-/// the station's PEC, or the CEC.
-async fn may_decide(
-    store: &dyn Store,
+/// Whether the actor may decide about applications to `station`
+/// ([`Power::DecideRemoteApplication`]: a TEC member whose TEC covers the station's PEC, or the
+/// CEC).
+async fn may_decide<S: SetupStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     station: StationNumber,
 ) -> Result<bool, StoreError> {
-    if actor.is_cec_admin() {
-        return Ok(true);
-    }
-    if !matches!(
+    let chain = setup::station_chain(store, station).await?;
+    Ok(authz::allowed(
         actor,
-        Actor::User {
-            role: Role::TecMember,
-            ..
-        }
-    ) {
-        return Ok(false);
-    }
-    let Some(s) = store.station(station).await? else {
-        return Ok(false);
-    };
-    Ok(actor.covers(&store.commission_chain(&s.commission).await?))
+        Power::DecideRemoteApplication,
+        Target::Within(&chain),
+    ))
 }
 
 /// Files an application at `now` on the voter's behalf, until the end of CAL-12.
-pub async fn file(
-    store: &dyn Store,
+pub async fn file<S: SetupStore + RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     pin: &Pin,
@@ -330,7 +297,7 @@ pub async fn file(
     if !may_file_for(actor, pin) {
         return Err(RemoteVotingError::Forbidden);
     }
-    calendar_of(store, election)
+    setup::calendar(store, election)
         .await?
         .check(Action::ApplyRemoteVoting, now)?;
     let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
@@ -342,8 +309,8 @@ pub async fn file(
 /// Decides about application `id` at `now`. Cancelling is allowed until the end of CAL-12
 /// (after it the lists are final); approving and rejecting until the lists are frozen, so that
 /// applications filed on the last day can still be decided.
-pub async fn decide(
-    store: &dyn Store,
+pub async fn decide<S: SetupStore + RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     id: i64,
@@ -369,7 +336,7 @@ pub async fn decide(
     {
         return Err(RemoteVotingError::ReasonRequired);
     }
-    let calendar = calendar_of(store, election).await?;
+    let calendar = setup::calendar(store, election).await?;
     if decision == Decision::Cancel {
         calendar.check(Action::ApplyRemoteVoting, now)?;
     }
@@ -384,18 +351,17 @@ pub async fn decide(
         .await
 }
 
-/// Sets a station's capacity (CEC only).
-pub async fn set_capacity(
-    store: &dyn Store,
+/// Sets a station's capacity ([`Power::SetRemoteCapacity`]: the CEC).
+pub async fn set_capacity<S: RemoteVotingStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     station: StationNumber,
     capacity: u64,
     now: Timestamp,
 ) -> Result<(), RemoteVotingError> {
-    if !actor.is_cec_admin() {
-        return Err(RemoteVotingError::Forbidden);
-    }
+    authz::authorize(actor, Power::SetRemoteCapacity, Target::Nationwide)
+        .map_err(|_| RemoteVotingError::Forbidden)?;
     let event = AuditEvent::new(
         actor.audit_name(),
         "remote_station_capacity_set",

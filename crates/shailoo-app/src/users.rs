@@ -1,4 +1,5 @@
-//! Staff accounts, roles scoped to a commission, sessions, and permission checks.
+//! Staff accounts, roles scoped to a commission, sessions, and who acts ([`Actor`]). What each
+//! role may do is [`authz`](crate::authz)'s.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -170,32 +171,6 @@ impl Actor {
             Actor::Voter { .. } => "voter",
         }
     }
-
-    /// Whether the actor's commission covers a commission whose chain of ancestors (itself
-    /// first, up to the CEC) is `chain`: a commission covers itself and everything below it.
-    pub fn covers(&self, chain: &[CommissionId]) -> bool {
-        match self {
-            Actor::System => true,
-            Actor::User {
-                role: Role::CecAdmin,
-                ..
-            } => true,
-            Actor::User { commission, .. } => chain.contains(commission),
-            // A voter belongs to no commission.
-            Actor::Voter { .. } => false,
-        }
-    }
-
-    pub fn is_cec_admin(&self) -> bool {
-        matches!(
-            self,
-            Actor::System
-                | Actor::User {
-                    role: Role::CecAdmin,
-                    ..
-                }
-        )
-    }
 }
 
 /// Minimum password length for staff accounts.
@@ -212,22 +187,6 @@ pub fn check_password_strength(password: &str) -> Result<(), UserError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn id(s: &str) -> CommissionId {
-        CommissionId::parse(s).expect("valid id")
-    }
-
-    #[test]
-    fn a_tec_member_covers_its_pecs_but_not_another_tec() {
-        let actor = Actor::User {
-            username: Username::parse("tec.chui").expect("valid"),
-            role: Role::TecMember,
-            commission: id("tec-chui"),
-        };
-        assert!(actor.covers(&[id("pec-1001"), id("tec-chui"), id("cec")]));
-        assert!(!actor.covers(&[id("pec-2001"), id("tec-osh"), id("cec")]));
-        assert!(!actor.is_cec_admin());
-    }
 
     #[test]
     fn usernames_are_checked() {

@@ -15,13 +15,16 @@
 //! [`IneligibilityReason::DuplicatePin`], because the register cannot say which copy is right.
 
 use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
+use crate::authz::{self, Power, Target};
+use crate::claims::ClaimStore;
+use crate::setup::{self, ElectionCalendarError, SetupStore};
+use crate::store::StoreError;
 use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError, CalendarOverride};
+use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError};
 use shailoo_domain::params::{Coded, RuleParameters};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{Commission, Council, Election, LocalizedName, PollingStation};
@@ -188,8 +191,8 @@ impl Compiler {
 }
 
 /// Builds the [`Compiler`] of an election from the store (the default rule parameters).
-pub async fn compiler_for(
-    store: &dyn Store,
+pub async fn compiler_for<S: SetupStore + VoterListStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
 ) -> Result<Compiler, VoterListError> {
     let found = store
@@ -428,6 +431,15 @@ pub enum ListStep {
 }
 
 impl ListStep {
+    /// The power taking the step needs ([`authz`]).
+    pub fn power(self) -> Power {
+        match self {
+            ListStep::Published => Power::PublishLists,
+            ListStep::Posted => Power::PostLists,
+            ListStep::Frozen => Power::FreezeLists,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ListStep::Published => "published",
@@ -493,7 +505,8 @@ pub enum CountBy {
 }
 
 /// A person of the register as staff see them (personal data: for staff whose commission
-/// covers the voter only; the web layer checks `Actor::covers`).
+/// covers the voter only; [`authz`] decides, as `claims::amendments_of_voter` does before the
+/// voter page reads this).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonData {
     pub record: RegisterRecord,
@@ -561,6 +574,9 @@ pub struct PersonChange {
 /// What the voter-list use cases need from a database.
 #[async_trait]
 pub trait VoterListStore: Send + Sync {
+    /// The persons in the population register.
+    async fn register_count(&self) -> Result<u64, StoreError>;
+
     /// Every station area with its station's council.
     async fn served_areas(&self) -> Result<Vec<ServedArea>, StoreError>;
 
@@ -666,8 +682,8 @@ pub struct StationRoll {
 
 /// A station's voter list with personal data, for staff whose commission covers the station's
 /// PEC (the CLI acts as [`Actor::System`]). Refused before the lists are compiled.
-pub async fn station_roll(
-    store: &dyn Store,
+pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
     actor: &Actor,
     election: &ElectionId,
     number: StationNumber,
@@ -677,9 +693,8 @@ pub async fn station_roll(
         .await?
         .ok_or(VoterListError::UnknownStation(number))?;
     let chain = store.commission_chain(&station.commission).await?;
-    if !actor.covers(&chain) {
-        return Err(VoterListError::Forbidden(number));
-    }
+    authz::authorize(actor, Power::PrintVoterList, Target::Within(&chain))
+        .map_err(|_| VoterListError::Forbidden(number))?;
     let found = store
         .election(election)
         .await?
@@ -752,10 +767,28 @@ pub struct ListedEntry {
     pub placement: Placement,
 }
 
+impl ListedEntry {
+    /// The value a claim's field has on the list now (dates ISO); `None` for an empty field
+    /// and for the station and council, which are not personal data.
+    pub fn value(&self, field: crate::claims::Field) -> Option<String> {
+        use crate::claims::Field;
+        let p = &self.person;
+        match field {
+            Field::Surname => Some(p.surname.clone()),
+            Field::GivenName => Some(p.given_name.clone()),
+            Field::Patronymic => p.patronymic.clone(),
+            Field::BirthDate => Some(p.birth_date.to_string()),
+            Field::Street => Some(p.street.clone()),
+            Field::House => Some(p.house.clone()),
+            Field::Station | Field::Council => None,
+        }
+    }
+}
+
 /// The entry of `pin` in `election`'s lists; `None` when the PIN is not in the register. The
 /// caller has checked who may see it (the voter themself, or staff covering the station).
-pub async fn listed_entry(
-    store: &dyn Store,
+pub async fn listed_entry<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
     pin: &Pin,
 ) -> Result<Option<ListedEntry>, StoreError> {
@@ -784,8 +817,8 @@ pub async fn listed_entry(
 }
 
 /// Compiles an election's lists from the stored register.
-pub async fn compile(
-    store: &dyn Store,
+pub async fn compile<S: SetupStore + VoterListStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
     actor: &str,
     now: Timestamp,
@@ -794,8 +827,8 @@ pub async fn compile(
 }
 
 /// [`compile`], telling `progress` how far it has got (the register page's job, the CLI's bar).
-pub async fn compile_with_progress(
-    store: &dyn Store,
+pub async fn compile_with_progress<S: SetupStore + VoterListStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
     actor: &str,
     now: Timestamp,
@@ -808,33 +841,29 @@ pub async fn compile_with_progress(
 }
 
 /// The calendar of an election with the CEC's overrides.
-pub async fn calendar_of(
-    store: &dyn Store,
+pub async fn calendar_of<S: SetupStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
 ) -> Result<Calendar, VoterListError> {
-    let found = store
-        .election(election)
-        .await?
-        .ok_or_else(|| VoterListError::UnknownElection(election.clone()))?;
-    let overrides: Vec<CalendarOverride> = store
-        .calendar_overrides(election)
-        .await?
-        .into_iter()
-        .map(|r| CalendarOverride {
-            id: r.rule_id,
-            date: r.date,
-            time: r.time,
-        })
-        .collect();
-    Ok(Calendar::for_election(&found, &overrides)?)
+    Ok(setup::calendar(store, election).await?)
+}
+
+impl From<ElectionCalendarError> for VoterListError {
+    fn from(e: ElectionCalendarError) -> Self {
+        match e {
+            ElectionCalendarError::Store(e) => VoterListError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => VoterListError::UnknownElection(id),
+            ElectionCalendarError::Invalid(e) => VoterListError::CalendarInvalid(e),
+        }
+    }
 }
 
 /// Takes a step of the lists at `now`, if the calendar allows it: publication from CAL-02,
 /// freezing from the end of CAL-12 until voting opens. Posting needs publication first and is
 /// due by the end of CAL-04; a late posting is still recorded (the lists must be posted), and
 /// [`StepOutcome::late`] says so.
-pub async fn take_step(
-    store: &dyn Store,
+pub async fn take_step<S: SetupStore + VoterListStore + ?Sized>(
+    store: &S,
     election: &ElectionId,
     step: ListStep,
     actor: &str,

@@ -1,6 +1,7 @@
 //! One function per subcommand. This is the edge: errors become `anyhow` with context here,
 //! the clock is read here, and nothing below this layer prints.
 
+pub mod audit;
 mod bench;
 pub mod cabinet;
 pub mod checkin;
@@ -10,12 +11,12 @@ mod districts;
 pub mod print;
 pub mod register;
 
-use crate::{AuditCommand, BenchCommand, Cli, Command, Format, UserCommand};
+use crate::{BenchCommand, Cli, Command, Format, UserCommand};
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
-use shailoo_app::audit::AuditEvent;
-use shailoo_app::users::{NewUser, Role, Username, check_password_strength};
-use shailoo_app::{Store, verify_audit};
+use shailoo_app::Store;
+use shailoo_app::accounts::{self, NewAccount};
+use shailoo_app::users::{Actor, Role, Username};
 use shailoo_domain::CommissionId;
 use shailoo_domain::calendar::Calendar;
 use std::io::Read;
@@ -91,7 +92,8 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             let clock = demo::clock(&clock_start)?;
             let store = connect(&db).await?;
             let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
-            demo::prepare(store.as_ref(), scale, seed, now).await?;
+            let loaded = demo::prepare(store.as_ref(), scale, seed, now).await?;
+            demo::audit_checkpoints(store.as_ref(), &db, loaded).await?;
             // The doubles live as long as `_doubles`, i.e. until the server stops.
             let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
             serve(store, &addr, clock, Some(adapters)).await
@@ -128,12 +130,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             let store = connect(&db.db).await?;
             user_add(store.as_ref(), &username, &name, &role, &commission).await
         }
-        Command::Audit {
-            command: AuditCommand::Verify { db },
-        } => {
-            let store = connect(&db.db).await?;
-            audit_verify(store.as_ref()).await
-        }
+        Command::Audit { command } => audit::run(command).await,
         Command::Register { command } => register::run(command).await,
         Command::Calendar { .. }
         | Command::Districts { .. }
@@ -194,6 +191,7 @@ async fn serve(
             .exempting(&std::env::var("SHAILOO_RATE_LIMIT_EXEMPT").unwrap_or_default())?
             .trusting(&std::env::var("SHAILOO_TRUSTED_PROXIES").unwrap_or_default())?
             .with_sms_gateway_token(std::env::var("SHAILOO_SMS_GATEWAY_TOKEN").ok()),
+        remote_station_capacity: remote_station_capacity()?,
         ..shailoo_web::Config::default()
     };
     let mut state = shailoo_web::AppState::new(store, config);
@@ -215,6 +213,17 @@ async fn serve(
     shailoo_web::serve_on(state, listener, shutdown_signal()).await?;
     println!("shailoo stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Places of a remote-voting station the CEC gave no capacity: `SHAILOO_REMOTE_STATION_CAPACITY`,
+/// else the default of `shailoo_app::remote`.
+fn remote_station_capacity() -> Result<u64> {
+    match std::env::var("SHAILOO_REMOTE_STATION_CAPACITY") {
+        Ok(v) => v.trim().parse().with_context(|| {
+            format!("SHAILOO_REMOTE_STATION_CAPACITY={v:?} is not a number of places")
+        }),
+        Err(_) => Ok(shailoo_app::remote::DEFAULT_CAPACITY),
+    }
 }
 
 async fn shutdown_signal() {
@@ -295,40 +304,15 @@ async fn user_add(
     role: &str,
     commission: &str,
 ) -> Result<ExitCode> {
-    let username = Username::parse(username)?;
-    let role = Role::parse(role)?;
-    let commission = CommissionId::parse(commission)?;
-    let found = store
-        .commission(&commission)
-        .await?
-        .with_context(|| format!("there is no commission {commission}"))?;
-    if found.level != role.level() {
-        bail!(
-            "role {} belongs to a {} commission, but {commission} is a {}",
-            role.as_str(),
-            role.level().as_str().to_uppercase(),
-            found.level.as_str().to_uppercase()
-        );
-    }
-    let password = read_password()?;
-    check_password_strength(&password)?;
-    let password_hash = shailoo_web::hash_password(&password)?;
-    let user = NewUser {
-        username: username.clone(),
+    let account = NewAccount {
+        username: Username::parse(username)?,
         display_name: name.to_owned(),
-        role,
-        commission,
-        password_hash,
+        role: Role::parse(role)?,
+        commission: CommissionId::parse(commission)?,
+        password: read_password()?,
     };
-    let event = AuditEvent::new(
-        "system",
-        "user_added",
-        username.as_str(),
-        jiff::Timestamp::now(),
-    )
-    .after(&(username.as_str(), role.as_str(), user.commission.as_str()));
-    store.add_user(&user, event).await?;
-    println!("added {} ({})", username, role.as_str());
+    let user = accounts::add_user(store, &Actor::System, account, jiff::Timestamp::now()).await?;
+    println!("added {} ({})", user.username, user.role.as_str());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -341,17 +325,4 @@ fn read_password() -> Result<String> {
         .read_line(&mut line)
         .context("reading the password from standard input")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-async fn audit_verify(store: &dyn Store) -> Result<ExitCode> {
-    match verify_audit(store).await? {
-        Ok(count) => {
-            println!("audit chain intact: {count} entries");
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(broken) => {
-            eprintln!("{broken}");
-            Ok(ExitCode::FAILURE)
-        }
-    }
 }

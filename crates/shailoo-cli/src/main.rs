@@ -104,10 +104,10 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Check the audit log.
+    /// Check the audit log; sign checkpoints of it that anchor it outside the database.
     Audit {
         #[command(subcommand)]
-        command: AuditCommand,
+        command: commands::audit::AuditCommand,
     },
     /// Measure the rules on national-scale generated data (figures for BENCHMARKS.md).
     Bench {
@@ -152,15 +152,6 @@ enum UserCommand {
         /// The commission the role is scoped to (e.g. `cec`, `tec-bishkek`, `pec-1001`).
         #[arg(long)]
         commission: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum AuditCommand {
-    /// Verify the hash chain: exit 0 when intact, 1 naming the first broken entry.
-    Verify {
-        #[command(flatten)]
-        db: DbArg,
     },
 }
 

@@ -276,3 +276,214 @@ fn every_subcommand_explains_itself() {
         assert!(help.contains(command), "{command} missing from --help");
     }
 }
+
+/// A loaded small dataset (3 audit entries) in a temp directory.
+fn loaded_database() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let out = shailoo(&[
+        "generate",
+        "--scale",
+        "small",
+        "--seed",
+        "7",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = shailoo(&["load", "--db", &db, "--data", data.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (dir, db)
+}
+
+#[test]
+fn audit_keygen_writes_a_key_only_its_owner_reads_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("commission.pem");
+    let out = shailoo(&["audit", "keygen", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let private = std::fs::read_to_string(&key).unwrap();
+    assert!(
+        private.starts_with("-----BEGIN PRIVATE KEY-----"),
+        "{private}"
+    );
+    let public = std::fs::read_to_string(dir.path().join("commission.pem.pub")).unwrap();
+    assert!(public.starts_with("-----BEGIN PUBLIC KEY-----"), "{public}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let out = shailoo(&["audit", "keygen", "--out", key.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not overwritten"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), private);
+}
+
+#[test]
+fn audit_checkpoint_without_a_key_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_shailoo"))
+        .args(["audit", "checkpoint", "--db", &db])
+        .env_remove("SHAILOO_AUDIT_KEY")
+        .env("SHAILOO_LOG", "warn")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("SHAILOO_AUDIT_KEY") && err.contains("shailoo audit keygen --out"),
+        "{err}"
+    );
+}
+
+/// Issue 12: delete the newest audit rows and set the head row back, and the chain alone says
+/// intact; a checkpoint signed before says what was removed.
+#[test]
+fn audit_verify_with_a_checkpoint_fails_on_a_log_truncated_with_its_head_set_back() {
+    let (dir, db) = loaded_database();
+    let key = dir.path().join("k.pem");
+    let public = dir.path().join("k.pem.pub");
+    let checkpoint = dir.path().join("checkpoint.json");
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    assert!(
+        shailoo(&["audit", "keygen", "--out", &path(&key)])
+            .status
+            .success()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_shailoo"))
+        .args([
+            "audit",
+            "checkpoint",
+            "--db",
+            &db,
+            "--out",
+            &path(&checkpoint),
+        ])
+        .env("SHAILOO_AUDIT_KEY", &key)
+        .env("SHAILOO_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&checkpoint).unwrap()).unwrap();
+    assert_eq!(file["seq"], 3);
+
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["audit", "verify", "--db", &db];
+        args.extend_from_slice(extra);
+        shailoo(&args)
+    };
+    let pinned = [
+        "--checkpoint",
+        &path(&checkpoint),
+        "--public-key",
+        &path(&public),
+    ];
+    let out = verify(&pinned);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("holds; signed by") && stdout(&out).contains("--public-key"),
+        "{}",
+        stdout(&out)
+    );
+
+    let sqlite = dir.path().join("t.db");
+    rusqlite::Connection::open(&sqlite)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM audit_log WHERE seq > 1; \
+             UPDATE audit_head SET count = 1, \
+             last_hash = (SELECT hash FROM audit_log WHERE seq = 1) WHERE id = 1;",
+        )
+        .unwrap();
+    let out = verify(&[]);
+    assert!(out.status.success(), "the chain alone cannot see the cut");
+    let out = verify(&pinned);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("entries 2 to 3 were removed (the log was truncated)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn audit_verify_names_a_checkpoint_it_cannot_read_and_a_key_it_was_not_signed_with() {
+    let (dir, db) = loaded_database();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    assert!(
+        shailoo(&["audit", "keygen", "--out", &path("k.pem")])
+            .status
+            .success()
+    );
+    assert!(
+        shailoo(&["audit", "keygen", "--out", &path("other.pem")])
+            .status
+            .success()
+    );
+    let out = shailoo(&["audit", "checkpoint", "--db", &db, "--key", &path("k.pem")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::write(path("c.json"), &out.stdout).unwrap();
+
+    // Signed by k.pem, checked against another published key: refused, naming both keys.
+    let out = shailoo(&[
+        "audit",
+        "verify",
+        "--db",
+        &db,
+        "--checkpoint",
+        &path("c.json"),
+        "--public-key",
+        &path("other.pem.pub"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not by the trusted key"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A checkpoint whose seq was edited: not this signature's statement any more.
+    let text = std::fs::read_to_string(path("c.json")).unwrap();
+    std::fs::write(
+        path("edited.json"),
+        text.replace("\"seq\": 3", "\"seq\": 2"),
+    )
+    .unwrap();
+    let out = shailoo(&[
+        "audit",
+        "verify",
+        "--db",
+        &db,
+        "--checkpoint",
+        &path("edited.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("signature does not verify"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Malformed: exit 2 with the field named.
+    std::fs::write(
+        path("bad.json"),
+        text.replace("\"hash\": \"", "\"hash\": \"X"),
+    )
+    .unwrap();
+    let out = shailoo(&[
+        "audit",
+        "verify",
+        "--db",
+        &db,
+        "--checkpoint",
+        &path("bad.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("field `hash`"), "{}", stderr(&out));
+}

@@ -7,6 +7,7 @@
 pub mod address;
 pub mod calendar;
 pub mod candidate;
+pub mod collation;
 pub mod district;
 pub mod identity;
 pub mod ids;

@@ -176,6 +176,18 @@ pub enum UnfilledListSeats {
     Vacant,
 }
 
+/// RES-02 (unsure): the order of the candidates on an aiyl district ballot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BallotOrder {
+    /// By surname, given name and patronymic in Kyrgyz alphabetical order (Ң after Н, Ө after
+    /// О, Ү after У): default, the usual practice of Kyrgyz ballots.
+    #[default]
+    Alphabetical,
+    /// In the order the TEC registered the candidates.
+    Registration,
+}
+
 /// A fraction of whole numbers, e.g. the reserved share 3/10 (DIS-04). Exact: no floats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fraction {
@@ -235,6 +247,14 @@ pub struct RuleParameters {
     pub list_max_length_is_seats: bool,
     /// CAN-06 (unsure): the minimum number of candidates on a list; 0 = no minimum.
     pub list_min_length: u32,
+    /// CAN-08 (sure): the TEC decides on a nomination within this many calendar days of its
+    /// filing (and before CAL-08 / CAL-10).
+    pub candidacy_decision_days: u16,
+    /// CAN-09 (unsure): a nomination or a candidate may be withdrawn until the end of the day
+    /// this many days before voting day.
+    pub withdrawal_days_before_voting: u16,
+    /// RES-02 (unsure): the order of the candidates on an aiyl district ballot.
+    pub aiyl_ballot_order: BallotOrder,
     /// DIS-01 (seed): the largest deviation, in percent, of a district's voters per mandate from
     /// the council's norm of representation.
     pub max_deviation_percent: u8,
@@ -283,6 +303,9 @@ impl Default for RuleParameters {
             list_max_share_one_sex_percent: 70,
             list_max_length_is_seats: true,
             list_min_length: 0,
+            candidacy_decision_days: 10,
+            withdrawal_days_before_voting: 5,
+            aiyl_ballot_order: BallotOrder::Alphabetical,
             max_deviation_percent: 15,
             max_deviation_percent_remote: 20,
             reserved_share: Fraction::new(3, 10),
@@ -396,6 +419,7 @@ render_enum! {
     ThresholdBase { VotersWhoTookPart => "voters_who_took_part", ValidVotes => "valid_votes" }
     TieBreak { DrawingOfLots => "drawing_of_lots" }
     UnfilledListSeats { NextLargestRemainders => "next_largest_remainders", Vacant => "vacant" }
+    BallotOrder { Alphabetical => "alphabetical", Registration => "registration" }
 }
 
 impl RuleParameters {
@@ -443,6 +467,13 @@ impl RuleParameters {
                 max,
             });
         }
+        if self.candidacy_decision_days < 1 {
+            problems.push(ParamError::TooSmall {
+                key: "candidacy_decision_days",
+                min: 1,
+                value: u32::from(self.candidacy_decision_days),
+            });
+        }
         if self.aiyl_ballot_marks < 1 {
             problems.push(ParamError::TooSmall {
                 key: "aiyl_ballot_marks",
@@ -460,7 +491,7 @@ impl RuleParameters {
     /// Every parameter, with its rule, confidence, current and default value, for display.
     pub fn catalogue(&self) -> Vec<ParameterInfo> {
         let d = RuleParameters::default();
-        let mut rows = Vec::with_capacity(24);
+        let mut rows = Vec::with_capacity(27);
         let mut row = |key, rule, confidence, value: String, default: String, message_key| {
             rows.push(ParameterInfo {
                 key,
@@ -520,6 +551,24 @@ impl RuleParameters {
             "CAN-06",
             Unsure,
             "param-can-06-list-min-length"
+        );
+        p!(
+            candidacy_decision_days,
+            "CAN-08",
+            Sure,
+            "param-can-08-candidacy-decision-days"
+        );
+        p!(
+            withdrawal_days_before_voting,
+            "CAN-09",
+            Unsure,
+            "param-can-09-withdrawal-days-before-voting"
+        );
+        p!(
+            aiyl_ballot_order,
+            "RES-02",
+            Unsure,
+            "param-res-02-aiyl-ballot-order"
         );
         p!(
             max_deviation_percent,
@@ -632,6 +681,9 @@ mod tests {
         assert_eq!(p.candidate_min_age, 21);
         assert_eq!(p.list_max_share_one_sex_percent, 70);
         assert!(p.list_max_length_is_seats);
+        assert_eq!(p.candidacy_decision_days, 10);
+        assert_eq!(p.withdrawal_days_before_voting, 5);
+        assert_eq!(p.aiyl_ballot_order, BallotOrder::Alphabetical);
         assert_eq!(
             (p.max_deviation_percent, p.max_deviation_percent_remote),
             (15, 20)
@@ -699,6 +751,8 @@ mod tests {
         same(TieBreak::DrawingOfLots);
         same(UnfilledListSeats::NextLargestRemainders);
         same(UnfilledListSeats::Vacant);
+        same(BallotOrder::Alphabetical);
+        same(BallotOrder::Registration);
     }
 
     #[test]
@@ -740,6 +794,7 @@ mod tests {
             district_min_seats: 5,
             district_max_seats: Some(3),
             list_max_share_one_sex_percent: 40,
+            candidacy_decision_days: 0,
             ..RuleParameters::default()
         };
         let problems = p.validate().unwrap_err();
@@ -750,7 +805,8 @@ mod tests {
                 "param_percent_over_100",
                 "param_share_below_half",
                 "param_bad_share",
-                "param_magnitude_range"
+                "param_magnitude_range",
+                "param_too_small"
             ]
         );
     }

@@ -1,17 +1,24 @@
-//! Adapters to external state systems over HTTP, behind the ports of `shailoo_app::cabinet`:
+//! Adapters to external state systems over HTTP, behind the ports of `shailoo_app::cabinet` and
+//! `shailoo_app::candidates`:
 //!
 //! * [`tunduk::TundukRegistry`]: the passport registry (ГРС, State Registration Service) over
 //!   Tunduk, the Kyrgyz instance of X-Road, with the X-Road Message Protocol for REST
 //!   (`GET {security server}/r1/{service id}/…` with the `X-Road-Client` header);
+//! * [`candidates::TundukCandidateRegistries`]: the five registries a nomination is checked
+//!   against (CAN-08: civil, citizenship, criminal record, education, party membership), over
+//!   the same protocol, each answer kept with its evidence (X-Road message id, time, digest);
 //! * [`kannel::KannelGateway`]: the Kannel SMS gateway's `sendsms` HTTP interface.
 //!
 //! With the `doubles` feature, [`doubles`] has local HTTP servers that speak the same protocols
-//! (a seeded registry, an SMS gateway with an outbox readable over HTTP) for tests and
+//! (a seeded passport registry, the five candidate registries seeded so that chosen PINs fail
+//! each rule, an SMS gateway with an outbox readable over HTTP) for tests, benchmarks and
 //! `shailoo demo`. `docs/registries.md` describes the wire formats.
 //!
-//! Failures are typed so that the voter is told the truth: an unreachable or slow registry is
-//! `RegistryError::Unavailable` / `Timeout` ("try later"), never a "wrong passport".
+//! Failures are typed so that people are told the truth: an unreachable or slow registry is
+//! `RegistryError::Unavailable` / `Timeout` ("try later", "could not check"), never a "wrong
+//! passport" or a verdict about a candidate.
 
+pub mod candidates;
 pub mod kannel;
 pub mod tunduk;
 mod xroad;
@@ -19,6 +26,7 @@ mod xroad;
 #[cfg(feature = "doubles")]
 pub mod doubles;
 
+pub use candidates::{CandidateRegistriesConfig, CandidateServices, TundukCandidateRegistries};
 pub use kannel::{KannelConfig, KannelGateway};
 pub use tunduk::{TundukConfig, TundukRegistry};
 pub use xroad::{XRoadClientId, XRoadIdError, XRoadServiceId};

@@ -18,7 +18,8 @@
 //! `docs/registries.md`; the framing (`/r1/`, the `X-Road-Client` header, the error envelope
 //! with the `X-Road-Error` header) is X-Road's.
 
-use crate::{ConfigError, XRoadClientId, XRoadServiceId, base_url, http_client};
+use crate::xroad::{XRoadFailure, XRoadRest};
+use crate::{ConfigError, XRoadClientId, XRoadServiceId};
 use async_trait::async_trait;
 use serde::Deserialize;
 use shailoo_app::cabinet::{NotConfirmedReason, PassportRegistry, PassportVerdict, RegistryError};
@@ -52,54 +53,30 @@ struct Answer {
     mobile_phone: Option<String>,
 }
 
-/// X-Road's error envelope.
-#[derive(Debug, Deserialize)]
-struct XRoadFault {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-}
-
 /// [`PassportRegistry`] over Tunduk.
 #[derive(Debug, Clone)]
 pub struct TundukRegistry {
-    config: TundukConfig,
-    base: String,
-    http: reqwest::Client,
+    service: XRoadServiceId,
+    rest: XRoadRest,
 }
 
 impl TundukRegistry {
     pub fn new(config: TundukConfig) -> Result<Self, ConfigError> {
-        let base = base_url("Tunduk security server", &config.security_server)?;
-        let http = http_client(config.timeout)?;
-        Ok(TundukRegistry { config, base, http })
-    }
-
-    /// The request URL for a PIN and document (the PIN and number are digits and Latin
-    /// letters only: nothing to escape).
-    fn url(&self, pin: &Pin, passport: &PassportNumber) -> String {
-        format!(
-            "{}/r1/{}/persons/{}/documents/{}",
-            self.base,
-            self.config.service,
-            pin.as_str(),
-            passport.as_str()
-        )
+        let rest = XRoadRest::new(&config.security_server, config.client, config.timeout)?;
+        Ok(TundukRegistry {
+            service: config.service,
+            rest,
+        })
     }
 }
 
-/// A transport failure, described without its URL (which holds the PIN).
-fn transport(e: &reqwest::Error) -> RegistryError {
-    if e.is_timeout() {
-        return RegistryError::Timeout;
+impl From<XRoadFailure> for RegistryError {
+    fn from(f: XRoadFailure) -> Self {
+        match f {
+            XRoadFailure::Timeout => RegistryError::Timeout,
+            XRoadFailure::Unavailable(detail) => RegistryError::Unavailable(detail),
+        }
     }
-    let kind = if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "unreadable answer"
-    } else {
-        "request failed"
-    };
-    RegistryError::Unavailable(kind.to_owned())
 }
 
 #[async_trait]
@@ -109,28 +86,9 @@ impl PassportRegistry for TundukRegistry {
         pin: &Pin,
         passport: &PassportNumber,
     ) -> Result<PassportVerdict, RegistryError> {
-        let response = self
-            .http
-            .get(self.url(pin, passport))
-            .header("X-Road-Client", self.config.client.as_str())
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| transport(&e))?;
-        let status = response.status();
-        let fault = response
-            .headers()
-            .get("X-Road-Error")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        if let Some(kind) = fault {
-            // X-Road itself failed (our security server, the provider's, the network between):
-            // whatever the status, it says nothing about the voter.
-            let body: Option<XRoadFault> = response.json().await.ok();
-            let detail = body.and_then(|b| b.kind).unwrap_or(kind);
-            tracing::warn!(fault = %detail, status = status.as_u16(), "Tunduk fault");
-            return Err(RegistryError::Unavailable(detail));
-        }
+        let path = format!("persons/{}/documents/{}", pin.as_str(), passport.as_str());
+        let answer = self.rest.get(&self.service, &path).await?;
+        let status = answer.status;
         if status == reqwest::StatusCode::NOT_FOUND {
             return Ok(PassportVerdict::NotConfirmed(
                 NotConfirmedReason::UnknownPin,
@@ -140,12 +98,8 @@ impl PassportRegistry for TundukRegistry {
             tracing::warn!(status = status.as_u16(), "Tunduk passport service failed");
             return Err(RegistryError::Unavailable(format!("HTTP {status}")));
         }
-        let answer: Answer = response.json().await.map_err(|e| {
-            if e.is_timeout() {
-                RegistryError::Timeout
-            } else {
-                RegistryError::Protocol("the body is not the documented JSON".to_owned())
-            }
+        let answer: Answer = serde_json::from_slice(&answer.body).map_err(|_| {
+            RegistryError::Protocol("the body is not the documented JSON".to_owned())
         })?;
         if answer.pin != pin.as_str() {
             return Err(RegistryError::Protocol(

@@ -8,11 +8,11 @@
 use crate::rows::{TerritoryRow, corrupt, date, station_number, timestamp, top_territory};
 use crate::{Db, WritePool, db_err};
 use async_trait::async_trait;
-use shailoo_app::StoreError;
 use shailoo_app::access::{
     AccessDirectory, AccessStore, AccessSurvey, NewSurvey, Region, StationAccess,
 };
 use shailoo_app::audit::AuditEvent;
+use shailoo_app::{Entity, StoreError};
 use shailoo_domain::territory::{Accessibility, LocalizedName};
 use shailoo_domain::{CouncilId, StationNumber, TerritoryId};
 
@@ -178,10 +178,7 @@ impl AccessStore for Db {
                 .await
                 .map_err(db_err)?;
             let Some(before) = before else {
-                return Err(StoreError::UnknownReference {
-                    what: "polling station",
-                    key: survey.station.to_string(),
-                });
+                return Err(StoreError::unknown(Entity::Station, survey.station));
             };
             // Ids count from 1 per database; safe to compute under the write lock.
             let id: i64 = sqlx::query_scalar(

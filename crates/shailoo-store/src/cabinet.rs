@@ -11,9 +11,9 @@ use crate::{Db, WritePool, db_err, insert_err};
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use shailoo_app::CabinetStore;
-use shailoo_app::StoreError;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::cabinet::{AttemptClaim, CabinetChallenge, VoterSession};
+use shailoo_app::{Entity, StoreError};
 use shailoo_domain::Pin;
 use shailoo_domain::identity::Msisdn;
 
@@ -97,7 +97,7 @@ impl CabinetStore for Db {
             .bind(c.expires_at.to_string())
             .execute(&mut *tx)
             .await
-            .map_err(|e| insert_err(e, "cabinet challenge", "token"))?;
+            .map_err(|e| insert_err(e, Entity::CabinetChallenge, "token"))?;
             append_audit!(tx, head, event);
             tx.commit().await.map_err(db_err)?;
             Ok(())
@@ -188,7 +188,7 @@ impl CabinetStore for Db {
             .bind(s.last_seen_at.to_string())
             .execute(&mut *tx)
             .await
-            .map_err(|e| insert_err(e, "voter session", "token"))?;
+            .map_err(|e| insert_err(e, Entity::VoterSession, "token"))?;
             append_audit!(tx, head, event);
             tx.commit().await.map_err(db_err)?;
             Ok(true)

@@ -14,11 +14,11 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use shailoo_app::CheckInStore;
-use shailoo_app::StoreError;
 use shailoo_app::access::Region;
 use shailoo_app::checkin::{
     CheckInOutcome, CouncilTurnout, CouncilTurnouts, StationTurnout, TURNOUT_HOURS, check_in_event,
 };
+use shailoo_app::{Entity, StoreError};
 use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::time::from_bishkek;
 use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
@@ -276,10 +276,7 @@ impl Db {
                 .map_err(db_err)?
         });
         let Some(day) = day else {
-            return Err(StoreError::UnknownReference {
-                what: "election",
-                key: election.to_string(),
-            });
+            return Err(StoreError::unknown(Entity::Election, election));
         };
         day.parse()
             .map_err(|e| corrupt("elections", election.as_str(), format!("voting_day: {e}")))

@@ -1,24 +1,33 @@
 //! [`shailoo_app::ClaimStore`] on both engines, and the re-application of accepted inclusions
 //! that a compile of the lists runs inside its own transaction ([`reapply_accepted`]).
 //!
-//! Every writer takes the audit head lock first (the `lock_head!` pattern of `db.rs`), so the
-//! checks that follow — frozen lists, one open claim per voter and kind, the claim still filed
-//! — read a state no other writer can change before the commit: of two concurrent decisions on
-//! one claim, the second finds it decided.
+//! The writers follow the capability template: open the write transaction, lock the audit head
+//! (the `lock_head!` pattern of `lib.rs`), read the facts (`ClaimTx`: the frozen lists, the
+//! claim, the person, the station, the voter's list entry and ineligibility reasons, an open
+//! claim of the same kind), hand them to the pure functions of
+//! `shailoo_app::claims::transitions`, and write what those return (the claim, the list change,
+//! the amendment rows) with the audit entry. The rules are the app's; this file only reads and
+//! writes. No other writer can change a fact between the check and the commit: of two
+//! concurrent decisions on one claim, the second finds it decided.
 
 use crate::rows::{corrupt, date, station_number, timestamp};
 use crate::{Db, WritePool, db_err};
 use async_trait::async_trait;
+use jiff::Timestamp;
 use shailoo_app::ClaimStore;
 use shailoo_app::StoreError;
 use shailoo_app::audit::AuditEvent;
+use shailoo_app::claims::transitions::{
+    self, Filed, Filing, FilingFacts, ListEffect, ListEntry, Outcome, PersonalData, StationFacts,
+    VoterFacts,
+};
 use shailoo_app::claims::{
     Amendment, Channel, Claim, ClaimDecision, ClaimDraft, ClaimError, ClaimFilter, ClaimId,
     ClaimKind, ClaimRequest, ClaimState, ClaimStatus, CopyFormat, CopyInfo, DataCorrection,
     Decided, Field, ListCorrection, PassportCopy, Text,
 };
 use shailoo_domain::voter::Reasons;
-use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber};
 use sqlx::{AssertSqlSafe, PgConnection, SqliteConnection};
 
 const T: &str = "voter_list_claims";
@@ -41,6 +50,8 @@ const STATION: &str = "SELECT s.council, s.remote_voting, \
      (SELECT CAST(1 AS BIGINT) FROM election_councils e WHERE e.election = $1 \
         AND e.council = s.council) AS electing \
      FROM stations s WHERE s.number = $2";
+
+const PERSON_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM persons WHERE pin = $1";
 
 const ENTRY: &str =
     "SELECT council, station FROM voter_list_entries WHERE election = $1 AND pin = $2";
@@ -233,42 +244,6 @@ type CorrectionRow = (
     Option<String>,
 );
 
-/// The value of `field` as the list shows it now: the correction's, else the register's.
-fn shown(person: &PersonRow, earlier: Option<&DataCorrection>, field: Field) -> Option<String> {
-    let corrected = earlier.and_then(|c| {
-        c.values()
-            .into_iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, v)| v)
-    });
-    corrected.or_else(|| match field {
-        Field::Surname => Some(person.0.clone()),
-        Field::GivenName => Some(person.1.clone()),
-        Field::Patronymic => person.2.clone(),
-        Field::BirthDate => Some(person.3.clone()),
-        Field::Street => Some(person.4.clone()),
-        Field::House => Some(person.5.clone()),
-        Field::Station | Field::Council => None,
-    })
-}
-
-/// Refuses when the election's lists are frozen (read inside the caller's transaction).
-macro_rules! refuse_frozen {
-    ($tx:expr, $election:expr) => {{
-        let frozen: Option<Option<String>> = sqlx::query_scalar(FROZEN_AT)
-            .bind($election.as_str())
-            .fetch_optional(&mut *$tx)
-            .await
-            .map_err(db_err)?;
-        if let Some(Some(at)) = frozen {
-            return Err(ClaimError::Frozen {
-                election: $election.clone(),
-                frozen_at: timestamp("voter_list_state", $election.as_str(), "frozen_at", &at)?,
-            });
-        }
-    }};
-}
-
 /// Reads claim `$id` of `$election` with `$exec`.
 macro_rules! read_claim {
     ($exec:expr, $election:expr, $id:expr) => {{
@@ -336,6 +311,368 @@ pub(crate) async fn reapply_accepted(
         .collect()
 }
 
+/// What the claim writers read and write in their transaction, on the connection of either
+/// engine: the facts the pure checks of `shailoo_app::claims::transitions` take, and the
+/// outcomes they return. One body for both engines, as [`ReapplyOn`].
+trait ClaimTx {
+    async fn frozen_at(&mut self, election: &ElectionId) -> Result<Option<Timestamp>, StoreError>;
+    async fn filing_facts(
+        &mut self,
+        election: &ElectionId,
+        draft: &ClaimDraft,
+    ) -> Result<FilingFacts, StoreError>;
+    async fn read_claim(
+        &mut self,
+        election: &ElectionId,
+        id: ClaimId,
+    ) -> Result<Option<Claim>, StoreError>;
+    async fn voter_facts(&mut self, claim: &Claim) -> Result<VoterFacts, StoreError>;
+    async fn write_filed(&mut self, claim: &Claim, copy: &PassportCopy) -> Result<(), StoreError>;
+    async fn write_effect(&mut self, claim: &Claim, effect: &ListEffect) -> Result<(), StoreError>;
+    async fn write_outcome(&mut self, outcome: &Outcome) -> Result<(), StoreError>;
+}
+
+macro_rules! claim_tx_body {
+    ($conn:ty) => {
+        impl ClaimTx for $conn {
+            async fn frozen_at(
+                &mut self,
+                election: &ElectionId,
+            ) -> Result<Option<Timestamp>, StoreError> {
+                let frozen: Option<Option<String>> = sqlx::query_scalar(FROZEN_AT)
+                    .bind(election.as_str())
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                frozen
+                    .flatten()
+                    .map(|at| timestamp("voter_list_state", election.as_str(), "frozen_at", &at))
+                    .transpose()
+            }
+
+            async fn filing_facts(
+                &mut self,
+                election: &ElectionId,
+                draft: &ClaimDraft,
+            ) -> Result<FilingFacts, StoreError> {
+                let pin = draft.pin.as_str();
+                let election_exists: Option<i64> = sqlx::query_scalar(ELECTION_EXISTS)
+                    .bind(election.as_str())
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                let in_register: Option<i64> = sqlx::query_scalar(PERSON_EXISTS)
+                    .bind(pin)
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                let open: Option<i64> = sqlx::query_scalar(OPEN_EXISTS)
+                    .bind(election.as_str())
+                    .bind(pin)
+                    .bind(draft.request.kind().as_str())
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                // Ids count from 1 per database; safe to compute under the write lock.
+                let next: i64 =
+                    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM voter_list_claims")
+                        .fetch_one(&mut *self)
+                        .await
+                        .map_err(db_err)?;
+                Ok(FilingFacts {
+                    election_exists: election_exists.is_some(),
+                    frozen_at: self.frozen_at(election).await?,
+                    in_register: in_register.is_some(),
+                    station: self.station_facts(election, draft.station).await?,
+                    entry: self.list_entry(election, pin).await?,
+                    open_claim_of_kind: open.is_some(),
+                    next_id: ClaimId::new(next).ok_or_else(|| corrupt(T, "max", "id"))?,
+                })
+            }
+
+            async fn read_claim(
+                &mut self,
+                election: &ElectionId,
+                id: ClaimId,
+            ) -> Result<Option<Claim>, StoreError> {
+                Ok(read_claim!(&mut *self, election, id))
+            }
+
+            async fn voter_facts(&mut self, claim: &Claim) -> Result<VoterFacts, StoreError> {
+                // The key names the row by claim: the PIN stays out of messages and logs.
+                let key = claim.id.to_string();
+                let (election, pin) = (&claim.election, claim.pin.as_str());
+                let person: Option<PersonRow> = sqlx::query_as(PERSON)
+                    .bind(pin)
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                let person = person
+                    .map(|(surname, given_name, patronymic, birth, street, house)| {
+                        Ok::<_, StoreError>(PersonalData {
+                            surname,
+                            given_name,
+                            patronymic,
+                            birth_date: date("persons", &key, "birth_date", &birth)?,
+                            street,
+                            house,
+                        })
+                    })
+                    .transpose()?;
+                let ineligible: Option<i64> = sqlx::query_scalar(
+                    "SELECT reasons FROM voter_ineligible WHERE election = $1 AND pin = $2",
+                )
+                .bind(election.as_str())
+                .bind(pin)
+                .fetch_optional(&mut *self)
+                .await
+                .map_err(db_err)?;
+                let ineligible = ineligible
+                    .map(|bits| {
+                        u16::try_from(bits)
+                            .ok()
+                            .and_then(Reasons::from_bits)
+                            .ok_or_else(|| corrupt("voter_ineligible", &key, "reasons"))
+                    })
+                    .transpose()?;
+                let earlier: Option<CorrectionRow> = sqlx::query_as(CORRECTION)
+                    .bind(election.as_str())
+                    .bind(pin)
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                let correction = earlier
+                    .map(|(claim, a, b, c, e, f, g)| {
+                        let table = "voter_list_corrections";
+                        correction(table, &claim.to_string(), a, b, c, e, f, g)
+                    })
+                    .transpose()?;
+                Ok(VoterFacts {
+                    person,
+                    station: self.station_facts(election, claim.station).await?,
+                    entry: self.list_entry(election, pin).await?,
+                    ineligible,
+                    correction,
+                })
+            }
+
+            async fn write_filed(
+                &mut self,
+                claim: &Claim,
+                copy: &PassportCopy,
+            ) -> Result<(), StoreError> {
+                let fields = match &claim.request {
+                    ClaimRequest::Inclusion => None,
+                    ClaimRequest::Correction(c) => Some(c),
+                };
+                let opt = |f: fn(&DataCorrection) -> Option<&Text>| {
+                    fields.and_then(f).map(|t| t.as_str().to_owned())
+                };
+                sqlx::query(
+                    "INSERT INTO voter_list_claims (id, election, pin, kind, station, surname, \
+                     given_name, patronymic, birth_date, street, house, statement, channel, \
+                     filed_by, filed_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+                     $10, $11, $12, $13, $14, $15, 'filed')",
+                )
+                .bind(claim.id.get())
+                .bind(claim.election.as_str())
+                .bind(claim.pin.as_str())
+                .bind(claim.request.kind().as_str())
+                .bind(i64::from(claim.station.get()))
+                .bind(opt(DataCorrection::surname))
+                .bind(opt(DataCorrection::given_name))
+                .bind(opt(DataCorrection::patronymic))
+                .bind(
+                    fields
+                        .and_then(DataCorrection::birth_date)
+                        .map(|d| d.to_string()),
+                )
+                .bind(opt(DataCorrection::street))
+                .bind(opt(DataCorrection::house))
+                .bind(claim.statement.as_ref().map(Text::as_str))
+                .bind(claim.channel.as_str())
+                .bind(claim.filed_by.as_str())
+                .bind(claim.filed_at.to_string())
+                .execute(&mut *self)
+                .await
+                .map_err(db_err)?;
+                sqlx::query(
+                    "INSERT INTO voter_list_claim_copies (claim_id, content_type, digest, size, \
+                     bytes) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(claim.id.get())
+                .bind(copy.format().content_type())
+                .bind(copy.digest())
+                .bind(i64::try_from(copy.bytes().len()).unwrap_or(i64::MAX))
+                .bind(copy.bytes())
+                .execute(&mut *self)
+                .await
+                .map_err(db_err)?;
+                Ok(())
+            }
+
+            async fn write_effect(
+                &mut self,
+                claim: &Claim,
+                effect: &ListEffect,
+            ) -> Result<(), StoreError> {
+                let (election, pin, id) = (claim.election.as_str(), claim.pin.as_str(), claim.id);
+                match effect {
+                    ListEffect::Include {
+                        council,
+                        station,
+                        overruled,
+                    } => {
+                        sqlx::query("DELETE FROM voter_ineligible WHERE election = $1 AND pin = $2")
+                            .bind(election)
+                            .bind(pin)
+                            .execute(&mut *self)
+                            .await
+                            .map_err(db_err)?;
+                        sqlx::query(
+                            "UPDATE voter_list_claims SET overruled_reasons = $2 WHERE id = $1",
+                        )
+                        .bind(id.get())
+                        .bind(overruled.map(|r| i64::from(r.bits())))
+                        .execute(&mut *self)
+                        .await
+                        .map_err(db_err)?;
+                        sqlx::query(INCLUDE)
+                            .bind(election)
+                            .bind(pin)
+                            .bind(council.as_str())
+                            .bind(i64::from(station.get()))
+                            .execute(&mut *self)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                    ListEffect::Correct(merged) => {
+                        let t = |v: Option<&Text>| v.map(|t| t.as_str().to_owned());
+                        sqlx::query(SET_CORRECTION)
+                            .bind(election)
+                            .bind(pin)
+                            .bind(id.get())
+                            .bind(t(merged.surname()))
+                            .bind(t(merged.given_name()))
+                            .bind(t(merged.patronymic()))
+                            .bind(merged.birth_date().map(|d| d.to_string()))
+                            .bind(t(merged.street()))
+                            .bind(t(merged.house()))
+                            .execute(&mut *self)
+                            .await
+                            .map_err(db_err)?;
+                    }
+                }
+                Ok(())
+            }
+
+            async fn write_outcome(&mut self, outcome: &Outcome) -> Result<(), StoreError> {
+                let claim = outcome.claim();
+                let (election, pin, id) = (claim.election.as_str(), claim.pin.as_str(), claim.id);
+                if let Some(effect) = outcome.effect() {
+                    self.write_effect(claim, effect).await?;
+                }
+                let decided = claim
+                    .status
+                    .decided()
+                    .ok_or_else(|| corrupt(T, &id.to_string(), "an outcome without a decision"))?;
+                let note = claim.status.text().map(Text::as_str);
+                for change in outcome.changes() {
+                    sqlx::query(AMEND)
+                        .bind(id.get())
+                        .bind(change.field.as_str())
+                        .bind(election)
+                        .bind(pin)
+                        .bind(change.before.as_deref())
+                        .bind(change.after.as_str())
+                        .bind(decided.by.as_str())
+                        .bind(decided.at.to_string())
+                        .bind(note)
+                        .execute(&mut *self)
+                        .await
+                        .map_err(db_err)?;
+                }
+                sqlx::query(SET_DECISION)
+                    .bind(id.get())
+                    .bind(claim.status.state().as_str())
+                    .bind(note)
+                    .bind(decided.by.as_str())
+                    .bind(decided.at.to_string())
+                    .execute(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                Ok(())
+            }
+        }
+
+        impl StationAndEntry for $conn {
+            async fn station_facts(
+                &mut self,
+                election: &ElectionId,
+                station: StationNumber,
+            ) -> Result<Option<StationFacts>, StoreError> {
+                let found: Option<(String, bool, Option<i64>)> = sqlx::query_as(STATION)
+                    .bind(election.as_str())
+                    .bind(i64::from(station.get()))
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                found
+                    .map(|(council, remote_voting, electing)| {
+                        Ok(StationFacts {
+                            council: CouncilId::parse(&council)
+                                .map_err(|e| corrupt("stations", &station.to_string(), e))?,
+                            remote_voting,
+                            electing: electing.is_some(),
+                        })
+                    })
+                    .transpose()
+            }
+
+            async fn list_entry(
+                &mut self,
+                election: &ElectionId,
+                pin: &str,
+            ) -> Result<Option<ListEntry>, StoreError> {
+                let entry: Option<(String, i64)> = sqlx::query_as(ENTRY)
+                    .bind(election.as_str())
+                    .bind(pin)
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                const E: &str = "voter_list_entries";
+                entry
+                    .map(|(council, station)| {
+                        Ok(ListEntry {
+                            council: CouncilId::parse(&council)
+                                .map_err(|e| corrupt(E, election.as_str(), e))?,
+                            station: station_number(E, election.as_str(), station)?,
+                        })
+                    })
+                    .transpose()
+            }
+        }
+    };
+}
+
+/// The station of a claim and the voter's list entry, read the same way for filing and for
+/// deciding.
+trait StationAndEntry {
+    async fn station_facts(
+        &mut self,
+        election: &ElectionId,
+        station: StationNumber,
+    ) -> Result<Option<StationFacts>, StoreError>;
+    async fn list_entry(
+        &mut self,
+        election: &ElectionId,
+        pin: &str,
+    ) -> Result<Option<ListEntry>, StoreError>;
+}
+
+claim_tx_body!(SqliteConnection);
+claim_tx_body!(PgConnection);
+
 #[async_trait]
 impl ClaimStore for Db {
     async fn file_claim(
@@ -346,133 +683,26 @@ impl ClaimStore for Db {
         copy: &PassportCopy,
         mut event: AuditEvent,
     ) -> Result<Claim, ClaimError> {
-        let kind = draft.request.kind();
-        let station = i64::from(draft.station.get());
-        let fields = match &draft.request {
-            ClaimRequest::Inclusion => None,
-            ClaimRequest::Correction(c) => Some(c),
-        };
-        let opt = |f: fn(&DataCorrection) -> Option<&Text>| {
-            fields.and_then(f).map(|t| t.as_str().to_owned())
-        };
+        let info = copy.info();
         on_db!(self, |pool, d| {
             let mut tx = pool.begin_write().await?;
             let head = lock_head!(tx, d);
-            let known: Option<i64> = sqlx::query_scalar(ELECTION_EXISTS)
-                .bind(election.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if known.is_none() {
-                return Err(ClaimError::UnknownElection(election.clone()));
-            }
-            refuse_frozen!(tx, election);
-            let person: Option<PersonRow> = sqlx::query_as(PERSON)
-                .bind(draft.pin.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if person.is_none() {
-                return Err(ClaimError::NotInRegister);
-            }
-            let found: Option<(String, bool, Option<i64>)> = sqlx::query_as(STATION)
-                .bind(election.as_str())
-                .bind(station)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            match found {
-                None => return Err(ClaimError::UnknownStation(draft.station)),
-                Some((_, remote, electing)) if remote || electing.is_none() => {
-                    return Err(ClaimError::StationNotForClaims(draft.station));
-                }
-                Some(_) => {}
-            }
-            if kind == ClaimKind::Inclusion {
-                let entry: Option<(String, i64)> = sqlx::query_as(ENTRY)
-                    .bind(election.as_str())
-                    .bind(draft.pin.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                if entry.is_some_and(|(_, s)| s == station) {
-                    return Err(ClaimError::AlreadyListed(draft.station));
-                }
-            }
-            let open: Option<i64> = sqlx::query_scalar(OPEN_EXISTS)
-                .bind(election.as_str())
-                .bind(draft.pin.as_str())
-                .bind(kind.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if open.is_some() {
-                return Err(ClaimError::AlreadyOpen);
-            }
-            // Ids count from 1 per database; safe to compute under the write lock.
-            let id: i64 =
-                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM voter_list_claims")
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            let created = Claim {
-                id: ClaimId::new(id).ok_or_else(|| corrupt(T, "max", "id"))?,
-                election: election.clone(),
-                pin: draft.pin,
-                station: draft.station,
-                request: draft.request.clone(),
-                statement: draft.statement.clone(),
+            let facts = ClaimTx::filing_facts(&mut *tx, election, draft).await?;
+            let filing = Filing {
+                election,
+                draft,
                 channel,
-                filed_by: event.actor.clone(),
-                filed_at: event.at,
-                copy: copy.info(),
-                status: ClaimStatus::Filed,
+                copy: &info,
+                by: &event.actor,
+                at: event.at,
             };
-            sqlx::query(
-                "INSERT INTO voter_list_claims (id, election, pin, kind, station, surname, \
-                 given_name, patronymic, birth_date, street, house, statement, channel, \
-                 filed_by, filed_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-                 $11, $12, $13, $14, $15, 'filed')",
-            )
-            .bind(id)
-            .bind(election.as_str())
-            .bind(draft.pin.as_str())
-            .bind(kind.as_str())
-            .bind(station)
-            .bind(opt(DataCorrection::surname))
-            .bind(opt(DataCorrection::given_name))
-            .bind(opt(DataCorrection::patronymic))
-            .bind(
-                fields
-                    .and_then(DataCorrection::birth_date)
-                    .map(|d| d.to_string()),
-            )
-            .bind(opt(DataCorrection::street))
-            .bind(opt(DataCorrection::house))
-            .bind(draft.statement.as_ref().map(Text::as_str))
-            .bind(channel.as_str())
-            .bind(created.filed_by.as_str())
-            .bind(created.filed_at.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query(
-                "INSERT INTO voter_list_claim_copies (claim_id, content_type, digest, size, \
-                 bytes) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(copy.format().content_type())
-            .bind(copy.digest())
-            .bind(i64::try_from(copy.bytes().len()).unwrap_or(i64::MAX))
-            .bind(copy.bytes())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            event.subject = format!("{election}/claims/{id}");
-            let event = event.after(&created);
+            let filed = transitions::file(filing, &facts)?.into_claim();
+            ClaimTx::write_filed(&mut *tx, &filed, copy).await?;
+            event.subject = format!("{election}/claims/{}", filed.id);
+            let event = event.after(&filed);
             append_audit!(tx, head, event);
             tx.commit().await.map_err(db_err)?;
-            Ok(created)
+            Ok(filed)
         })
     }
 
@@ -483,188 +713,26 @@ impl ClaimStore for Db {
         decision: &ClaimDecision,
         event: AuditEvent,
     ) -> Result<Claim, ClaimError> {
+        let decided = Decided {
+            by: event.actor.clone(),
+            at: event.at,
+        };
         on_db!(self, |pool, d| {
             let mut tx = pool.begin_write().await?;
             let head = lock_head!(tx, d);
-            refuse_frozen!(tx, election);
-            let before: Claim =
-                read_claim!(&mut *tx, election, id).ok_or(ClaimError::UnknownClaim(id))?;
-            if before.status != ClaimStatus::Filed {
-                return Err(ClaimError::AlreadyDecided);
-            }
-            let pin = before.pin.as_str();
-            let decided = Decided {
-                by: event.actor.clone(),
-                at: event.at,
-            };
-            let (status, changes) = match decision {
-                ClaimDecision::Reject { reason } => (
-                    ClaimStatus::Rejected {
-                        decided,
-                        reason: reason.clone(),
-                    },
-                    Vec::new(),
-                ),
-                ClaimDecision::Accept { note } => {
-                    let person: PersonRow = sqlx::query_as(PERSON)
-                        .bind(pin)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?
-                        .ok_or(ClaimError::NotInRegister)?;
-                    let mut changes: Vec<(Field, Option<String>, String)> = Vec::new();
-                    match &before.request {
-                        ClaimRequest::Inclusion => {
-                            let station = i64::from(before.station.get());
-                            let found: Option<(String, bool, Option<i64>)> =
-                                sqlx::query_as(STATION)
-                                    .bind(election.as_str())
-                                    .bind(station)
-                                    .fetch_optional(&mut *tx)
-                                    .await
-                                    .map_err(db_err)?;
-                            let council = match found {
-                                Some((council, false, Some(_))) => council,
-                                _ => return Err(ClaimError::StationNotForClaims(before.station)),
-                            };
-                            let entry: Option<(String, i64)> = sqlx::query_as(ENTRY)
-                                .bind(election.as_str())
-                                .bind(pin)
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .map_err(db_err)?;
-                            // What the PEC overrules: the reasons the voter is off the lists
-                            // for now (none when listed elsewhere; every reason when the lists
-                            // do not hold them at all, as before any compile: NULL). A
-                            // recompile re-applies the inclusion only while the register gives
-                            // no other.
-                            let reasons: Option<i64> = sqlx::query_scalar(
-                                "DELETE FROM voter_ineligible WHERE election = $1 AND pin = $2 \
-                                 RETURNING reasons",
-                            )
-                            .bind(election.as_str())
-                            .bind(pin)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                            let overruled = reasons.or(entry.as_ref().map(|_| 0));
-                            sqlx::query(
-                                "UPDATE voter_list_claims SET overruled_reasons = $2 WHERE id = $1",
-                            )
-                            .bind(id.get())
-                            .bind(overruled)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                            sqlx::query(INCLUDE)
-                                .bind(election.as_str())
-                                .bind(pin)
-                                .bind(council.as_str())
-                                .bind(station)
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(db_err)?;
-                            let (was_council, was_station) = entry.unzip();
-                            if was_station != Some(station) {
-                                changes.push((
-                                    Field::Station,
-                                    was_station.map(|s| s.to_string()),
-                                    station.to_string(),
-                                ));
-                            }
-                            if was_council.as_deref() != Some(council.as_str()) {
-                                changes.push((Field::Council, was_council, council));
-                            }
-                        }
-                        ClaimRequest::Correction(claimed) => {
-                            let row: Option<CorrectionRow> = sqlx::query_as(CORRECTION)
-                                .bind(election.as_str())
-                                .bind(pin)
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .map_err(db_err)?;
-                            let earlier = row
-                                .map(|(claim, a, b, c, e, f, g)| {
-                                    correction(
-                                        "voter_list_corrections",
-                                        &claim.to_string(),
-                                        a,
-                                        b,
-                                        c,
-                                        e,
-                                        f,
-                                        g,
-                                    )
-                                })
-                                .transpose()?;
-                            for (field, after) in claimed.values() {
-                                let was = shown(&person, earlier.as_ref(), field);
-                                if was.as_deref() != Some(after.as_str()) {
-                                    changes.push((field, was, after));
-                                }
-                            }
-                            let merged = match &earlier {
-                                Some(e) => claimed.over(e),
-                                None => claimed.clone(),
-                            };
-                            let t = |v: Option<&Text>| v.map(|t| t.as_str().to_owned());
-                            sqlx::query(SET_CORRECTION)
-                                .bind(election.as_str())
-                                .bind(pin)
-                                .bind(id.get())
-                                .bind(t(merged.surname()))
-                                .bind(t(merged.given_name()))
-                                .bind(t(merged.patronymic()))
-                                .bind(merged.birth_date().map(|d| d.to_string()))
-                                .bind(t(merged.street()))
-                                .bind(t(merged.house()))
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(db_err)?;
-                        }
-                    }
-                    (
-                        ClaimStatus::Accepted {
-                            decided,
-                            note: note.clone(),
-                        },
-                        changes,
-                    )
-                }
-            };
-            let note = status.text().map(Text::as_str);
-            for (field, was, now) in &changes {
-                sqlx::query(AMEND)
-                    .bind(id.get())
-                    .bind(field.as_str())
-                    .bind(election.as_str())
-                    .bind(pin)
-                    .bind(was.as_deref())
-                    .bind(now.as_str())
-                    .bind(event.actor.as_str())
-                    .bind(event.at.to_string())
-                    .bind(note)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            sqlx::query(SET_DECISION)
-                .bind(id.get())
-                .bind(status.state().as_str())
-                .bind(note)
-                .bind(event.actor.as_str())
-                .bind(event.at.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            let after = Claim {
-                status,
-                ..before.clone()
-            };
-            let event = event.before(&before).after(&(&after, &changes));
+            transitions::lists_open(election, ClaimTx::frozen_at(&mut *tx, election).await?)?;
+            let stored = ClaimTx::read_claim(&mut *tx, election, id).await?;
+            let filed = Filed::from_stored(id, stored)?;
+            let facts = ClaimTx::voter_facts(&mut *tx, filed.claim()).await?;
+            let before = filed.claim().clone();
+            let outcome = filed.decide(decision, &facts, decided)?;
+            ClaimTx::write_outcome(&mut *tx, &outcome).await?;
+            let event = event
+                .before(&before)
+                .after(&(outcome.claim(), outcome.changes()));
             append_audit!(tx, head, event);
             tx.commit().await.map_err(db_err)?;
-            Ok(after)
+            Ok(outcome.claim().clone())
         })
     }
 

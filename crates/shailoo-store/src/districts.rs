@@ -11,7 +11,7 @@ use shailoo_app::audit::AuditEvent;
 use shailoo_app::districts::{
     CouncilDistrictingUnits, DistrictingUnit, SchemeRecord, SchemeStatus,
 };
-use shailoo_app::{DistrictSchemeStore, StoreError};
+use shailoo_app::{DistrictSchemeStore, Entity, StoreError};
 use shailoo_domain::district::{District, DistrictId, UnitId};
 use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::{CouncilId, ElectionId, TerritoryId};
@@ -122,7 +122,7 @@ impl DistrictSchemeStore for Db {
             for u in &c.units {
                 if let Some(n) = u.neighbors.iter().find(|n| !ids.contains(n)) {
                     return Err(StoreError::UnknownReference {
-                        what: "districting unit",
+                        entity: Entity::DistrictingUnit,
                         key: format!("{}/{n}", c.council),
                     });
                 }
@@ -141,7 +141,7 @@ impl DistrictSchemeStore for Db {
                         .map_err(db_err)?;
                 if known.is_none() {
                     return Err(StoreError::UnknownReference {
-                        what: "council",
+                        entity: Entity::Council,
                         key: c.council.to_string(),
                     });
                 }
@@ -153,7 +153,7 @@ impl DistrictSchemeStore for Db {
                         .map_err(db_err)?;
                 if taken > 0 {
                     return Err(StoreError::Duplicate {
-                        what: "districting units of council",
+                        entity: Entity::CouncilUnits,
                         key: c.council.to_string(),
                     });
                 }
@@ -168,7 +168,7 @@ impl DistrictSchemeStore for Db {
                         .map_err(db_err)?;
                         if found.is_none() {
                             return Err(StoreError::UnknownReference {
-                                what: "territory",
+                                entity: Entity::Territory,
                                 key: s.to_string(),
                             });
                         }
@@ -183,7 +183,7 @@ impl DistrictSchemeStore for Db {
                         .map_err(db_err)?;
                         if found.is_none() {
                             return Err(StoreError::UnknownReference {
-                                what: "polling station",
+                                entity: Entity::Station,
                                 key: s.to_string(),
                             });
                         }
@@ -207,7 +207,11 @@ impl DistrictSchemeStore for Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| {
-                        insert_err(e, "districting unit", format!("{}/{}", c.council, u.id))
+                        insert_err(
+                            e,
+                            Entity::DistrictingUnit,
+                            format!("{}/{}", c.council, u.id),
+                        )
                     })?;
                     stored += 1;
                 }
@@ -459,7 +463,7 @@ impl DistrictSchemeStore for Db {
                         .map_err(db_err)?;
                 if known.is_none() {
                     return Err(StoreError::UnknownReference {
-                        what: "council",
+                        entity: Entity::Council,
                         key: scheme.council.to_string(),
                     });
                 }
@@ -471,7 +475,7 @@ impl DistrictSchemeStore for Db {
                         .map_err(db_err)?;
                 if known.is_none() {
                     return Err(StoreError::UnknownReference {
-                        what: "election",
+                        entity: Entity::Election,
                         key: scheme.election.to_string(),
                     });
                 }
@@ -501,7 +505,7 @@ impl DistrictSchemeStore for Db {
                 .bind(scheme.decided_by.as_deref())
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| insert_err(e, "district scheme", &key))?;
+                .map_err(|e| insert_err(e, Entity::DistrictScheme, &key))?;
                 id
             } else {
                 let done = sqlx::query(
@@ -525,7 +529,7 @@ impl DistrictSchemeStore for Db {
                 if done.rows_affected() != 1 {
                     // Someone saved a newer version in between (or the scheme is gone).
                     return Err(StoreError::Duplicate {
-                        what: "district scheme version",
+                        entity: Entity::DistrictSchemeVersion,
                         key: format!("{key}@{}", scheme.version),
                     });
                 }
@@ -553,7 +557,7 @@ impl DistrictSchemeStore for Db {
                 .bind(district.remote)
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| insert_err(e, "district", format!("{key}/{}", district.id)))?;
+                .map_err(|e| insert_err(e, Entity::District, format!("{key}/{}", district.id)))?;
                 for (p, unit) in (0_i64..).zip(&district.units) {
                     sqlx::query(
                         "INSERT INTO scheme_district_units (scheme, number, unit, position) \
@@ -566,7 +570,11 @@ impl DistrictSchemeStore for Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| {
-                        insert_err(e, "district unit", format!("{key}/{}/{unit}", district.id))
+                        insert_err(
+                            e,
+                            Entity::DistrictUnit,
+                            format!("{key}/{}/{unit}", district.id),
+                        )
                     })?;
                 }
             }

@@ -18,7 +18,8 @@
 //! URLs: `sqlite://PATH` or `sqlite:PATH` (the file is created on first use; `sqlite::memory:`
 //! for throwaway stores) and `postgres://…` / `postgresql://…`.
 
-use shailoo_app::StoreError;
+use async_trait::async_trait;
+use shailoo_app::{Entity, Store, StoreError};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -94,16 +95,30 @@ macro_rules! append_audit {
     }};
 }
 
+/// Whether a row with this key exists, in the caller's transaction or pool.
+macro_rules! exists {
+    ($executor:expr, $sql:expr, $key:expr) => {{
+        let found: Option<i64> = sqlx::query_scalar($sql)
+            .bind($key)
+            .fetch_optional($executor)
+            .await
+            .map_err(db_err)?;
+        found.is_some()
+    }};
+}
+
 mod access;
+mod accounts;
+mod audit;
 mod cabinet;
 mod checkin;
 mod claims;
-mod db;
 mod districts;
 mod lookup;
 mod register;
 mod remote;
 mod rows;
+mod setup;
 mod text;
 mod voters;
 
@@ -285,6 +300,28 @@ impl Db {
     }
 }
 
+/// The umbrella port; each sub-port is implemented in the module of the same name.
+#[async_trait]
+impl Store for Db {
+    fn engine(&self) -> &'static str {
+        Db::engine(self)
+    }
+
+    async fn close(&self) {
+        Db::close(self).await;
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        on_db!(self, |pool, d| {
+            sqlx::query("SELECT 1")
+                .execute(pool)
+                .await
+                .map(|_| ())
+                .map_err(db_err)
+        })
+    }
+}
+
 /// Who uses an SQLite file while it is open.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Users {
@@ -330,16 +367,17 @@ async fn open_sqlite(url: &str, users: Users) -> Result<Db, StoreError> {
             .await
     } else {
         let options = options.create_if_missing(true);
+        // FULL on every connection: an acknowledged write must survive a power cut. With the
+        // log, NORMAL syncs only at checkpoints, so a power cut may lose the last commits (a
+        // check-in the PEC saw accepted, and with it the one-ballot guarantee); FULL syncs the
+        // log at each commit (BENCHMARKS.md, "Voting-day check-ins", measures what it costs).
+        // With the rollback journal NORMAL may even leave a corrupt file.
+        let options = options.synchronous(SqliteSynchronous::Full);
         let options = match users {
-            // NORMAL is durable enough with the log: a power cut may lose the last commit but
-            // never corrupts the file.
-            Users::Many => options
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal),
+            Users::Many => options.journal_mode(SqliteJournalMode::Wal),
             // No journal mode in the options: every new connection would switch the file back
-            // to the log. FULL, because with the rollback journal NORMAL may leave a corrupt
-            // file after a power cut at the wrong moment.
-            Users::Sole => options.synchronous(SqliteSynchronous::Full),
+            // to the log.
+            Users::Sole => options,
         };
         // A sole user's one connection is the only one that may leave the log.
         let connections = match users {
@@ -369,7 +407,8 @@ async fn open_postgres(url: &str) -> Result<Db, StoreError> {
             )));
         }
         Ok(Err(e)) => return Err(unavailable(url, e)),
-        Ok(Ok(conn)) => {
+        Ok(Ok(mut conn)) => {
+            warn_unless_durable(&mut conn).await;
             // Best effort: the probe connection is not needed any more.
             let _ = conn.close().await;
         }
@@ -377,10 +416,39 @@ async fn open_postgres(url: &str) -> Result<Db, StoreError> {
     PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // An acknowledged write must survive a power cut, whatever the server's,
+                // database's or role's configuration says: `off` acknowledges a commit before
+                // its log record is on disk. A stricter level (`remote_apply`) is kept.
+                sqlx::query(
+                    "SELECT set_config('synchronous_commit', 'on', false) \
+                     WHERE current_setting('synchronous_commit') = 'off'",
+                )
+                .execute(conn)
+                .await
+                .map(drop)
+            })
+        })
         .connect_with(options)
         .await
         .map(Db::Postgres)
         .map_err(|e| unavailable(url, e))
+}
+
+/// A server with `fsync = off` acknowledges commits that a power cut may lose, and no session
+/// can change that: the operator is told. (The test cluster of `scripts/postgres-test-server.sh`
+/// runs so, on purpose: it holds throwaway data.)
+async fn warn_unless_durable(conn: &mut PgConnection) {
+    let fsync: Result<String, _> = sqlx::query_scalar("SELECT current_setting('fsync')")
+        .fetch_one(conn)
+        .await;
+    if matches!(fsync.as_deref(), Ok("off")) {
+        tracing::warn!(
+            "PostgreSQL runs with fsync = off: acknowledged writes may be lost at a power cut \
+             (fine for a test cluster, never for an election)"
+        );
+    }
 }
 
 fn unavailable(url: &str, e: sqlx::Error) -> StoreError {
@@ -417,13 +485,10 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
-/// Maps an insert's error: a taken key is `Duplicate { what, key }`.
-pub(crate) fn insert_err(e: sqlx::Error, what: &'static str, key: impl ToString) -> StoreError {
+/// Maps an insert's error: a taken key is `Duplicate { entity, key }`.
+pub(crate) fn insert_err(e: sqlx::Error, entity: Entity, key: impl ToString) -> StoreError {
     if is_unique_violation(&e) {
-        StoreError::Duplicate {
-            what,
-            key: key.to_string(),
-        }
+        StoreError::duplicate(entity, key)
     } else {
         db_err(e)
     }

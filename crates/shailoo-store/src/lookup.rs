@@ -8,8 +8,8 @@
 //! ([`shailoo_domain::address::StationAddress`]). It selects nothing about the person: a
 //! look-up answer cannot leak what the query never read.
 
-use crate::db::TERRITORY_CHAIN;
 use crate::rows::{TerritoryRow, corrupt, phone, station_number};
+use crate::setup::TERRITORY_CHAIN;
 use crate::{Db, db_err};
 use async_trait::async_trait;
 use shailoo_app::StoreError;

@@ -74,6 +74,16 @@ fn council(s: &str) -> Result<CouncilId, StoreError> {
 
 #[async_trait]
 impl VoterListStore for Db {
+    async fn register_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = on_db!(self, |pool, d| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+                .fetch_one(pool)
+                .await
+                .map_err(db_err)?
+        });
+        u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("persons: count {n}")))
+    }
+
     async fn served_areas(&self) -> Result<Vec<ServedArea>, StoreError> {
         let rows: Vec<(String, String, i64, String)> = on_db!(self, |pool, d| {
             sqlx::query_as(

@@ -12,9 +12,9 @@ use shailoo_app::cabinet::{
     RegistryError, SmsError, SmsGateway,
 };
 use shailoo_app::remote::{self, Decision, RemoteVotingError, RemoteVotingStore};
-use shailoo_app::store::Store;
 use shailoo_app::users::Actor;
 use shailoo_app::verify_audit;
+use shailoo_app::{AuditStore, SetupStore};
 use shailoo_domain::identity::{Msisdn, PassportNumber};
 use shailoo_domain::{Pin, StationNumber};
 use shailoo_store::Db;

@@ -9,7 +9,7 @@
 use jiff::Timestamp;
 use jiff::civil::{date, time};
 use shailoo_app::checkin::{CheckInOutcome, CheckInStore};
-use shailoo_app::store::{Store, verify_audit};
+use shailoo_app::{AuditStore, SetupStore, verify_audit};
 use shailoo_domain::time::from_bishkek;
 use shailoo_domain::{ElectionId, StationNumber};
 use shailoo_store::Db;

@@ -14,12 +14,12 @@ use shailoo_app::claims::{
     ClaimRequest, ClaimState, ClaimStatus, DataCorrection, Field, PassportCopy, Text,
 };
 use shailoo_app::lookup::{LookupOutcome, Refreshed, VoterLookup};
-use shailoo_app::store::Store;
 use shailoo_app::users::{Actor, Role, Username};
 use shailoo_app::verify_audit;
 use shailoo_app::voters::{
     self, ImportBatcher, ImportOptions, ImportReport, ListStep, Placement, VoterListStore,
 };
+use shailoo_app::{AuditStore, SetupStore, Store};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::StationArea;
 use shailoo_domain::voter::{IneligibilityReason, Reasons};

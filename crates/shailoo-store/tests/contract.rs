@@ -13,13 +13,14 @@
 use jiff::Timestamp;
 use jiff::civil::{date, time};
 use shailoo_app::audit::{AuditEvent, ChainBreakReason};
-use shailoo_app::store::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, PageRequest, StationFilter, Store,
-    StoreError, verify_audit,
-};
+use shailoo_app::setup::OverrideError;
 use shailoo_app::users::{NewUser, Role, Session, Username};
 use shailoo_app::voters::{
     ImportBatch, ImportOptions, ImportReport, VoterListError, VoterListStore,
+};
+use shailoo_app::{
+    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter, Entity,
+    PageRequest, SetupStore, StationFilter, Store, StoreError, verify_audit,
 };
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{
@@ -58,6 +59,7 @@ contract!(
     audit_chain_detects_a_removed_last_entry,
     concurrent_writers_never_fork_the_chain,
     a_corrupt_row_is_reported_not_hidden,
+    the_server_connection_commits_durably,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -581,7 +583,7 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
         .await
         .expect_err("duplicate");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "polling station", key } if key == "1001"),
+        matches!(&err, StoreError::Duplicate { entity: Entity::Station, key } if key == "1001"),
         "{err:?}"
     );
     assert_eq!(err.code(), "duplicate_station_number");
@@ -597,7 +599,7 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
         .await
         .expect_err("duplicate import");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "territory", key } if key == "chui"),
+        matches!(&err, StoreError::Duplicate { entity: Entity::Territory, key } if key == "chui"),
         "{err:?}"
     );
     assert_eq!(snapshot(&db).await, before);
@@ -626,33 +628,33 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
     let cases = [
         (
             station(5001, "pec-1001", "nowhere", "lebedinovka", "x"),
-            "council",
+            Entity::Council,
             "nowhere",
         ),
         (
             station(5001, "pec-404", "bishkek-city", "bishkek", "x"),
-            "commission",
+            Entity::Commission,
             "pec-404",
         ),
         // A TEC cannot run a station.
         (
             station(5001, "tec-chui", "bishkek-city", "bishkek", "x"),
-            "commission",
+            Entity::Commission,
             "tec-chui",
         ),
         (
             station(5001, "pec-1001", "bishkek-city", "atlantis", "x"),
-            "territory",
+            Entity::Territory,
             "atlantis",
         ),
     ];
-    for (s, what_expected, key_expected) in cases {
+    for (s, entity_expected, key_expected) in cases {
         let err = db
             .add_station(&s, event("station_added", "5001"))
             .await
             .expect_err("unknown");
         assert!(
-            matches!(&err, StoreError::UnknownReference { what, key } if *what == what_expected && key == key_expected),
+            matches!(&err, StoreError::UnknownReference { entity, key } if *entity == entity_expected && key == key_expected),
             "{err:?}"
         );
     }
@@ -719,7 +721,7 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         .await
         .expect_err("duplicate area");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "station area", key } if key == "bishkek/Чүй проспекти"),
+        matches!(&err, StoreError::Duplicate { entity: Entity::StationArea, key } if key == "bishkek/Чүй проспекти"),
         "{err:?}"
     );
     assert_eq!(snapshot(&db).await, empty);
@@ -739,7 +741,7 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         .await
         .expect_err("unknown station");
     assert!(
-        matches!(&err, StoreError::UnknownReference { what: "polling station", key } if key == "7777"),
+        matches!(&err, StoreError::UnknownReference { entity: Entity::Station, key } if key == "7777"),
         "{err:?}"
     );
     assert_eq!(snapshot(&db).await, empty);
@@ -999,6 +1001,14 @@ async fn names_sort_in_kyrgyz_alphabet_order(ctx: Ctx) {
     );
 }
 
+fn first_again() -> CalendarOverrideRecord {
+    CalendarOverrideRecord {
+        rule_id: "CAL-07".into(),
+        date: date(2024, 10, 1),
+        time: None,
+    }
+}
+
 async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
     let db = ctx.db().await;
     import_sample(&db).await;
@@ -1010,11 +1020,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
             .is_empty()
     );
 
-    let first = CalendarOverrideRecord {
-        rule_id: "CAL-07".into(),
-        date: date(2024, 10, 1),
-        time: None,
-    };
+    let first = first_again();
     db.set_calendar_override(
         &election,
         &first,
@@ -1056,13 +1062,31 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         [other, replaced.clone()]
     );
 
+    // A date before the election was called breaks the calendar: refused, nothing stored.
+    let head = db.audit_head().await.expect("head");
+    let broken = CalendarOverrideRecord {
+        rule_id: "CAL-07".into(),
+        date: date(2024, 1, 15),
+        time: None,
+    };
+    let err = db
+        .set_calendar_override(&election, &broken, event("calendar_override_set", "x"))
+        .await
+        .expect_err("invalid calendar");
+    assert_eq!(err.code(), "deadline_before_calling");
+    assert_eq!(db.audit_head().await.expect("head"), head);
+    assert_eq!(
+        db.calendar_overrides(&election).await.expect("two").len(),
+        2
+    );
+
     let nowhere = ElectionId::parse("local-1999").unwrap();
     let err = db
         .set_calendar_override(&nowhere, &replaced, event("calendar_override_set", "x"))
         .await
         .expect_err("unknown election");
     assert!(
-        matches!(&err, StoreError::UnknownReference { what: "election", key } if key == "local-1999"),
+        matches!(&err, OverrideError::UnknownElection(id) if id == &nowhere),
         "{err:?}"
     );
     assert_eq!(err.code(), "unknown_election");
@@ -1071,6 +1095,18 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
             .await
             .expect("none")
             .is_empty()
+    );
+    // The replacement's entry says what it replaced.
+    let entries = db.audit_entries(0, 100).await.expect("entries");
+    let digests: Vec<_> = entries
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| e.event.before_digest.clone())
+        .collect();
+    assert_eq!(
+        digests,
+        [None, Some(shailoo_app::audit::digest(&first_again()))]
     );
     assert_eq!(db.audit_head().await.expect("head").map(|h| h.0), Some(4));
 }
@@ -1118,7 +1154,7 @@ async fn users_and_sessions(ctx: Ctx) {
         .await
         .expect_err("dup");
     assert!(
-        matches!(&err, StoreError::Duplicate { what: "user", key } if key == "tec.chui"),
+        matches!(&err, StoreError::Duplicate { entity: Entity::User, key } if key == "tec.chui"),
         "{err:?}"
     );
     assert_eq!(err.code(), "duplicate_user");
@@ -1132,7 +1168,7 @@ async fn users_and_sessions(ctx: Ctx) {
         .await
         .expect_err("unknown");
     assert!(
-        matches!(&err, StoreError::UnknownReference { what: "commission", key } if key == "tec-nowhere"),
+        matches!(&err, StoreError::UnknownReference { entity: Entity::Commission, key } if key == "tec-nowhere"),
         "{err:?}"
     );
     assert_eq!(db.audit_head().await.expect("head").map(|h| h.0), Some(2));
@@ -1178,7 +1214,13 @@ async fn users_and_sessions(ctx: Ctx) {
         .await
         .expect_err("unknown user");
     assert!(
-        matches!(err, StoreError::UnknownReference { what: "user", .. }),
+        matches!(
+            err,
+            StoreError::UnknownReference {
+                entity: Entity::User,
+                ..
+            }
+        ),
         "{err:?}"
     );
 
@@ -1313,7 +1355,7 @@ async fn register_import_with_a_pin_pushed_twice_stores_nothing(ctx: Ctx) {
         .await
         .expect_err("duplicate PIN");
     assert!(
-        matches!(&err, VoterListError::Store(StoreError::Duplicate { what: "PIN", key }) if *key == dup),
+        matches!(&err, VoterListError::Store(StoreError::Duplicate { entity: Entity::Person, key }) if *key == dup),
         "{err:?}"
     );
     assert_eq!(db.register_count().await.expect("count"), 0);
@@ -1471,34 +1513,26 @@ async fn audit_chain_detects_a_removed_last_entry(ctx: Ctx) {
 async fn concurrent_writers_never_fork_the_chain(ctx: Ctx) {
     let db = ctx.db().await;
     import_sample(&db).await;
-    let election = ElectionId::parse("local-2024").unwrap();
     let tasks: Vec<_> = (0..16)
         .map(|i| {
             let db = db.clone();
-            let election = election.clone();
             tokio::spawn(async move {
-                let record = CalendarOverrideRecord {
-                    rule_id: format!("CAL-{i:02}"),
-                    date: date(2024, 10, 1),
-                    time: None,
-                };
-                db.set_calendar_override(
-                    &election,
-                    &record,
-                    event("calendar_override_set", &record.rule_id),
+                let number = 6000 + i;
+                db.add_station(
+                    &station(number, "pec-1001", "bishkek-city", "bishkek", "x"),
+                    event("station_added", &number.to_string()),
                 )
                 .await
             })
         })
         .collect();
     for t in tasks {
-        t.await.expect("task").expect("override");
+        t.await.expect("task").expect("station");
     }
     assert_eq!(verify_audit(&db).await.expect("verify"), Ok(17));
-    assert_eq!(
-        db.calendar_overrides(&election).await.expect("all").len(),
-        16
-    );
+    for n in 6000..6016 {
+        assert!(db.station(num(n)).await.expect("read").is_some(), "{n}");
+    }
 }
 
 async fn a_corrupt_row_is_reported_not_hidden(ctx: Ctx) {
@@ -1526,6 +1560,60 @@ async fn a_corrupt_row_is_reported_not_hidden(ctx: Ctx) {
     );
     // Other rows still read.
     assert!(db.territory(&tid("chui")).await.expect("fine").is_some());
+}
+
+/// Issue 12: an acknowledged write (a check-in, and with it the one-ballot guarantee) must
+/// survive a power cut. SQLite's server connections sync the write-ahead log at every commit
+/// (`synchronous = FULL`, 2; NORMAL may lose the last commits). PostgreSQL's never run with
+/// `synchronous_commit = off`, even when the database says so; a stricter level is kept.
+async fn the_server_connection_commits_durably(ctx: Ctx) {
+    match ctx.engine {
+        Engine::Sqlite => {
+            let db = ctx.db().await;
+            let Db::Sqlite(pool) = &db else {
+                panic!("an SQLite database")
+            };
+            // Two connections at once: every connection of the pool, not only the first.
+            let mut first = pool.acquire().await.unwrap();
+            let mut second = pool.acquire().await.unwrap();
+            for conn in [&mut first, &mut second] {
+                let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap();
+                assert_eq!(synchronous, 2, "synchronous = FULL");
+                let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap();
+                assert_eq!(mode, "wal");
+            }
+        }
+        Engine::Postgres => {
+            let setting = |db: Db| async move {
+                let Db::Postgres(pool) = &db else {
+                    panic!("a PostgreSQL database")
+                };
+                let value: String = sqlx::query_scalar("SHOW synchronous_commit")
+                    .fetch_one(pool)
+                    .await
+                    .unwrap();
+                db.close().await;
+                value
+            };
+            let set = |level: &str| {
+                format!(
+                    "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = \
+                     {level}', current_database()); END $$"
+                )
+            };
+            ctx.raw(&set("off")).await;
+            assert_eq!(ctx.raw_text("SHOW synchronous_commit").await, "off");
+            assert_eq!(setting(ctx.db().await).await, "on");
+            ctx.raw(&set("remote_apply")).await;
+            assert_eq!(setting(ctx.db().await).await, "remote_apply");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

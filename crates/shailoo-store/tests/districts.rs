@@ -19,8 +19,8 @@ use shailoo_app::audit::AuditEvent;
 use shailoo_app::districts::{
     CouncilDistrictingUnits, DistrictSchemeStore, DistrictingUnit, SchemeRecord, SchemeStatus,
 };
-use shailoo_app::store::{Store, StoreError, verify_audit};
 use shailoo_app::voters::{ImportBatch, ImportOptions, VoterListStore};
+use shailoo_app::{AuditStore, SetupStore, Store, StoreError, verify_audit};
 use shailoo_domain::CouncilId;
 use shailoo_domain::district::{District, DistrictId, UnitId};
 use shailoo_generator::{Dataset, Generator, Scale, district_units};

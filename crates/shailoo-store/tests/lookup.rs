@@ -9,8 +9,8 @@
 #![allow(clippy::unwrap_used)]
 
 use shailoo_app::lookup::{LookupOutcome, Refreshed, VoterLookup, VoterLookupStore};
-use shailoo_app::store::Store;
 use shailoo_app::users::{NewUser, Role, Username};
+use shailoo_app::{SetupStore, Store};
 use shailoo_domain::{ElectionId, Pin};
 use shailoo_store::Db;
 use std::sync::Arc;

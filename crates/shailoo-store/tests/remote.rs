@@ -8,11 +8,11 @@
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
+use shailoo_app::SetupStore;
 use shailoo_app::lookup::VoterLookupStore;
 use shailoo_app::remote::{
     self, ApplicationFilter, ApplicationStatus, Decision, RemoteVotingError, RemoteVotingStore,
 };
-use shailoo_app::store::Store;
 use shailoo_app::users::Actor;
 use shailoo_app::verify_audit;
 use shailoo_domain::StationNumber;

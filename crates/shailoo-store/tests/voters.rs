@@ -8,11 +8,11 @@
 use jiff::Timestamp;
 use jiff::civil::date;
 use shailoo_app::audit::AuditEvent;
-use shailoo_app::store::{Store, verify_audit};
 use shailoo_app::voters::{
     self, CountBy, ImportBatch, ImportBatcher, ImportOptions, ImportReport, ListStep, Placement,
     VoterListError, VoterListStore,
 };
+use shailoo_app::{AuditStore, SetupStore, verify_audit};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::voter::{IneligibilityReason, Reasons};
 use shailoo_domain::{ElectionId, Pin, Sex, StationNumber, TerritoryId};

@@ -39,7 +39,7 @@ use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use accounts::{LoginThrottle, PasswordError, hash_password, verify_password};
+pub use accounts::LoginThrottle;
 pub use cabinet::CabinetConfig;
 pub use kit::codes::{ERROR_CODES, VOTER_ERROR_CODES};
 pub use kit::i18n::{self, Lang};
@@ -64,6 +64,8 @@ pub struct Config {
     pub lookup: LookupConfig,
     /// The voter cabinet's rate limits (its adapters go to [`AppState::with_voter_cabinet`]).
     pub cabinet: CabinetConfig,
+    /// Places of a remote-voting station whose capacity the CEC did not set (VOT-07).
+    pub remote_station_capacity: u64,
 }
 
 impl Default for Config {
@@ -74,6 +76,7 @@ impl Default for Config {
             rule_parameters: shailoo_domain::params::RuleParameters::default(),
             lookup: LookupConfig::default(),
             cabinet: CabinetConfig::default(),
+            remote_station_capacity: shailoo_app::remote::DEFAULT_CAPACITY,
         }
     }
 }

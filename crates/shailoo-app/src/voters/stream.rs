@@ -6,8 +6,9 @@
 //! most a few batches in flight. All or nothing: the first bad row, a refusal of the store or
 //! a reader that dies drops the import session, which stores nothing.
 
-use super::{ImportBatch, ImportBatcher, ImportOptions, ImportReport, VoterListError};
-use crate::store::Store;
+use super::{
+    ImportBatch, ImportBatcher, ImportOptions, ImportReport, VoterListError, VoterListStore,
+};
 use futures::{SinkExt, StreamExt};
 use shailoo_domain::register::RegisterRecord;
 use std::ops::ControlFlow;
@@ -73,8 +74,8 @@ impl<E, F> RecordSource<E> for F where
 /// transaction when `options.compile` is set). `expected` sizes the duplicate check (an
 /// estimate is fine); `progress` is called after each batch is stored. `None` when the
 /// extract was empty and `if_empty` is [`EmptyExtract::Skip`].
-pub async fn import_register<E: Send + 'static>(
-    store: &dyn Store,
+pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
+    store: &S,
     options: ImportOptions,
     expected: u64,
     if_empty: EmptyExtract,

@@ -13,7 +13,7 @@ use jiff::civil::{date, time};
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::checkin::{CheckInOutcome, CheckInStore};
 use shailoo_app::lookup::VoterListRow;
-use shailoo_app::store::{Store, verify_audit};
+use shailoo_app::{SetupStore, verify_audit};
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
     PollingStation, Setup, Territory, TerritoryKind,

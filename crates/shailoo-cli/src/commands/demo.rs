@@ -1,4 +1,5 @@
-//! `shailoo demo`: a realistic demo election, loaded once, with demo log-ins.
+//! `shailoo demo`: a realistic demo election, loaded once, with demo log-ins and a demo key
+//! for audit checkpoints.
 //!
 //! The demo tells one coherent story on the 2024 election's calendar: the setup is imported on
 //! the day the election is called (CAL-01), the register extract on the day the preliminary
@@ -11,12 +12,15 @@ use crate::DemoScale;
 use anyhow::{Context, Result};
 use jiff::Timestamp;
 use shailoo_app::Store;
+use shailoo_app::accounts::{self, NewAccount};
 use shailoo_app::audit::AuditEvent;
-use shailoo_app::users::{NewUser, Role, Username};
+use shailoo_app::audit::checkpoint::SystemLabel;
+use shailoo_app::users::{Actor, Role, Username};
 use shailoo_domain::CommissionId;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_generator::{Generator, Scale};
 use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// One person in this many goes into the sample register: about 215,000 of 4.3 million,
@@ -116,13 +120,18 @@ impl Timeline {
     }
 }
 
-/// Loads the demo data unless the database already holds an election. `now` is the demo
-/// clock's reading: when the log-ins are created.
-pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64, now: Timestamp) -> Result<()> {
+/// Loads the demo data unless the database already holds an election; says whether it did.
+/// `now` is the demo clock's reading: when the log-ins are created.
+pub async fn prepare(
+    store: &dyn Store,
+    scale: DemoScale,
+    seed: u64,
+    now: Timestamp,
+) -> Result<bool> {
     if !store.elections().await?.is_empty() {
         println!("demo data already in place");
         print_logins();
-        return Ok(());
+        return Ok(false);
     }
     let started = Instant::now();
     let generator = Generator::new(Scale::National, seed);
@@ -177,7 +186,73 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64, now: Timest
     }
     println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
     print_logins();
+    Ok(true)
+}
+
+/// The election system the demo's checkpoints speak of.
+const DEMO_SYSTEM: &str = "shailoo demo";
+
+/// The file name ending of the demo's checkpoint key, beside its database.
+const DEMO_KEY: &str = "audit-key.pem";
+
+/// Makes the demo's checkpoint signing key once, beside the database, and signs a first
+/// checkpoint of a freshly loaded log, so that `audit checkpoint` and `audit verify
+/// --checkpoint` work out of the box. A real commission makes its key offline instead
+/// (README, "Audit checkpoints").
+pub async fn audit_checkpoints(store: &dyn Store, db: &str, loaded: bool) -> Result<()> {
+    use super::audit;
+    let key = demo_key_path(db);
+    let signer = if key.exists() {
+        audit::read_signer(&key)?
+    } else {
+        audit::keygen(&key)?
+    };
+    let first = beside_database(db, "checkpoint.json");
+    if loaded || !first.exists() {
+        // The demo's own file: a checkpoint of an earlier demo database says nothing of this one.
+        if first.exists() {
+            std::fs::remove_file(&first)
+                .with_context(|| format!("replacing {}", first.display()))?;
+        }
+        let system = SystemLabel::parse(DEMO_SYSTEM).map_err(anyhow::Error::msg)?;
+        audit::write_checkpoint(store, &signer, system, Some(&first)).await?;
+    }
+    let db = super::redact(db);
+    println!(
+        "audit checkpoints, signed with a demo key (a commission keeps its key offline):\n  \
+         sign one:   shailoo audit checkpoint --db {db} --key {} --system {DEMO_SYSTEM:?}\n  \
+         verify:     shailoo audit verify --db {db} --checkpoint {} --public-key {}",
+        key.display(),
+        first.display(),
+        audit::public_key_path(&key).display()
+    );
     Ok(())
+}
+
+/// The demo's checkpoint key for the database `db`, wherever `demo` made it or would.
+pub fn demo_key_path(db: &str) -> PathBuf {
+    beside_database(db, DEMO_KEY)
+}
+
+/// `NAME.what` beside an SQLite database file `NAME.db`; in the current directory, named after
+/// the demo, for PostgreSQL and in-memory databases.
+fn beside_database(db: &str, what: &str) -> PathBuf {
+    let file = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|path| !path.is_empty() && !path.contains(":memory:"))
+        .map(Path::new);
+    match file {
+        Some(file) => {
+            let stem = file
+                .file_stem()
+                .unwrap_or(file.as_os_str())
+                .to_string_lossy();
+            file.with_file_name(format!("{stem}.{what}"))
+        }
+        None => PathBuf::from(format!("shailoo-demo.{what}")),
+    }
 }
 
 /// Compiles the voter lists and takes them through the steps the 2024 calendar had taken by
@@ -210,20 +285,14 @@ async fn publish_lists(store: &dyn Store, timeline: &Timeline) -> Result<()> {
 }
 
 async fn add_demo_user(store: &dyn Store, user: &DemoUser, now: Timestamp) -> Result<()> {
-    let username = Username::parse(user.username)?;
-    let new_user = NewUser {
-        username: username.clone(),
+    let account = NewAccount {
+        username: Username::parse(user.username)?,
         display_name: user.name.to_owned(),
         role: user.role,
         commission: CommissionId::parse(user.commission)?,
-        password_hash: shailoo_web::hash_password(DEMO_PASSWORD)?,
+        password: DEMO_PASSWORD.to_owned(),
     };
-    let event = AuditEvent::new("system", "user_added", user.username, now).after(&(
-        user.username,
-        user.role.as_str(),
-        user.commission,
-    ));
-    store.add_user(&new_user, event).await?;
+    accounts::add_user(store, &Actor::System, account, now).await?;
     Ok(())
 }
 
@@ -257,9 +326,8 @@ mod tests {
             );
         }
         for u in &DEMO_USERS {
-            let commission = CommissionId::parse(u.commission).expect("a commission id");
             assert!(
-                commission.as_str().starts_with(match u.role {
+                u.commission.starts_with(match u.role {
                     Role::CecAdmin => "cec",
                     Role::TecMember => "tec-",
                     Role::PecMember => "pec-",
@@ -282,5 +350,23 @@ mod tests {
             shailoo_domain::time::to_bishkek(t.register).date(),
             jiff::civil::date(2024, 9, 23)
         );
+    }
+
+    #[test]
+    fn the_demo_key_lives_beside_an_sqlite_file_else_in_the_current_directory() {
+        assert_eq!(
+            demo_key_path("sqlite:///var/lib/shailoo/demo.db"),
+            Path::new("/var/lib/shailoo/demo.audit-key.pem")
+        );
+        assert_eq!(
+            demo_key_path("sqlite:shailoo-demo.db?mode=rwc"),
+            Path::new("shailoo-demo.audit-key.pem")
+        );
+        for elsewhere in ["postgres://u@host/db", "sqlite::memory:"] {
+            assert_eq!(
+                demo_key_path(elsewhere),
+                Path::new("shailoo-demo.audit-key.pem")
+            );
+        }
     }
 }

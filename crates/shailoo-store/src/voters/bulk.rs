@@ -34,11 +34,11 @@ use crate::{Dialect, WritePool, db_err};
 use futures::TryStreamExt;
 use jiff::Timestamp;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use shailoo_app::StoreError;
 use shailoo_app::voters::{
     Assessment, CompileProgress, CompileProgressFn, CompileReport, Compiler, DuplicatedPin,
     ImportBatch, ImportOptions, ImportReport, RegisterImport, VoterListError,
 };
+use shailoo_app::{Entity, StoreError};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::voter::{IneligibilityReason, Reasons};
 use shailoo_domain::{ElectionId, Pin, Sex, TerritoryId};
@@ -672,7 +672,7 @@ impl Writer {
                                     let rows = &ends[(j + 1).saturating_sub(rows)..=j];
                                     match sqlite::stored_pin(conn, rows.iter().map(|r| r.1)) {
                                         Ok(pin) => StoreError::Duplicate {
-                                            what: "PIN",
+                                            entity: Entity::Person,
                                             key: pin.map_or_else(String::new, |p| {
                                                 p.as_str().to_owned()
                                             }),
@@ -1191,7 +1191,7 @@ fn person_err(e: sqlx::Error) -> StoreError {
             _ => None,
         };
         return StoreError::Duplicate {
-            what: "PIN",
+            entity: Entity::Person,
             key: pin.unwrap_or_else(|| "?".to_owned()),
         };
     }
@@ -1436,7 +1436,7 @@ impl RegisterImport for Import {
                 .map(|w| w[0].pin.as_str().to_owned())
                 .unwrap_or_default();
             return Err(StoreError::Duplicate {
-                what: "PIN",
+                entity: Entity::Person,
                 key: pin,
             }
             .into());

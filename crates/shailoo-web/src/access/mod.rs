@@ -6,9 +6,9 @@
 //!
 //! * `survey.rs`: the survey form and the station's earlier surveys; `overview.rs`: the
 //!   overview page and its CSV.
-//! * Who may record a survey: staff whose commission covers the station (its PEC, the TEC
-//!   above it, the CEC), checked by `shailoo_app::access::record_survey` with `Actor::covers`.
-//!   The overview is for signed-in staff.
+//! * Who may: `shailoo_app::authz`'s `RecordAccessSurvey` (the station's PEC, the TEC above it,
+//!   the CEC), asked by `shailoo_app::access::record_survey` and here for the form and the
+//!   station page's link; `ViewAccessOverview` for the overview.
 
 mod overview;
 mod survey;
@@ -19,8 +19,10 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
 use serde::Serialize;
-use shailoo_app::StoreError;
 use shailoo_app::access::AccessError;
+use shailoo_app::authz::{self, Power, Target};
+use shailoo_app::{Actor, Store, StoreError};
+use shailoo_domain::territory::PollingStation;
 use shailoo_domain::territory::{AccessRequirement, Accessibility};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -61,6 +63,21 @@ impl Refusal for AccessError {
             _ => None,
         }
     }
+}
+
+/// Whether `actor` may record a survey of `station` (for the station page's link and the
+/// form).
+pub(crate) async fn may_survey(
+    store: &dyn Store,
+    actor: &Actor,
+    station: &PollingStation,
+) -> Result<bool, StoreError> {
+    let chain = store.commission_chain(&station.commission).await?;
+    Ok(authz::allowed(
+        actor,
+        Power::RecordAccessSurvey,
+        Target::Within(&chain),
+    ))
 }
 
 /// The seven findings of a survey, each with its form field name and label key, in the order

@@ -13,6 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use shailoo_app::access::{AccessCounts, AccessDirectory, AccessOverview, OverviewFilter};
+use shailoo_app::authz::{self, Power};
 use shailoo_domain::territory::AccessRequirement;
 use shailoo_domain::{CouncilId, TerritoryId};
 use std::collections::HashMap;
@@ -194,6 +195,16 @@ fn pickers(
     (regions, councils, lacking)
 }
 
+/// Signed-in staff holding `ViewAccessOverview`; a visitor is sent to log in.
+fn require_overview(ctx: &PageCtx) -> Result<(), PageFail> {
+    let staff = ctx.require_staff()?;
+    if authz::holds(&staff.actor(), Power::ViewAccessOverview) {
+        Ok(())
+    } else {
+        Err(PageFail::forbidden(ctx.lang))
+    }
+}
+
 /// `GET /accessibility?region=&council=&lacking=` (signed-in staff).
 pub(super) async fn page(
     State(state): State<AppState>,
@@ -201,7 +212,7 @@ pub(super) async fn page(
     Query(q): Query<OverviewQuery>,
 ) -> PageResult {
     let lang = ctx.lang;
-    ctx.require_staff()?;
+    require_overview(&ctx)?;
     let directory = state.store.access_directory().await.or_page(lang)?;
     let filter = q.filter();
     let overview = AccessOverview::of(&directory, &filter);
@@ -312,7 +323,7 @@ pub(super) async fn csv(
     Query(q): Query<OverviewQuery>,
 ) -> PageResult {
     let lang = ctx.lang;
-    ctx.require_staff()?;
+    require_overview(&ctx)?;
     let directory = state.store.access_directory().await.or_page(lang)?;
     let overview = AccessOverview::of(&directory, &q.filter());
     let body = write_csv(&overview).map_err(|e| {

@@ -2,7 +2,7 @@
 //! staff covering the station record it, and the surveys recorded before.
 
 use crate::AppState;
-use crate::access::{AccessView, FINDINGS, finding};
+use crate::access::{AccessView, FINDINGS, finding, may_survey};
 use crate::kit::format::{fmt_date, fmt_instant};
 use crate::kit::page::Feedback;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::civil::Date;
 use shailoo_app::access::{self as app, NewSurvey};
-use shailoo_app::claims::covers_station;
 use shailoo_domain::StationNumber;
 use shailoo_domain::territory::{Accessibility, PollingStation};
 use shailoo_domain::time::to_bishkek;
@@ -93,7 +92,7 @@ impl SurveyInput {
     }
 }
 
-/// The station, for staff whose commission covers it (the form and its history are theirs).
+/// The station, for staff who may record its survey (the form and its history are theirs).
 async fn covered_station(
     state: &AppState,
     ctx: &PageCtx,
@@ -109,7 +108,7 @@ async fn covered_station(
         .await
         .or_page(lang)?
         .ok_or_else(|| PageFail::not_found(lang))?;
-    if !covers_station(&*state.store, &staff.actor(), number)
+    if !may_survey(&*state.store, &staff.actor(), &station)
         .await
         .or_page(lang)?
     {

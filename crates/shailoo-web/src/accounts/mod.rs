@@ -1,12 +1,11 @@
-//! Staff accounts on the web: the log-in and log-out pages, Argon2id passwords and the log-in
-//! throttle. Sessions themselves (cookie, CSRF token, the signed-in staff member of a request)
-//! are in [`crate::kit::session`], since every staff page needs them.
+//! Staff accounts on the web: the log-in and log-out pages and the log-in throttle (passwords
+//! are hashed and checked by `shailoo_app::accounts`). Sessions themselves (cookie, CSRF
+//! token, the signed-in staff member of a request) are in [`crate::kit::session`], since every
+//! staff page needs them.
 
 mod pages;
-mod passwords;
 mod throttle;
 
-pub use passwords::{PasswordError, hash_password, verify_password};
 pub use throttle::LoginThrottle;
 
 use crate::features::Feature;

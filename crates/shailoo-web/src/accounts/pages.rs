@@ -6,7 +6,6 @@
 //! neither read the cookie nor make the browser send it (Strict), so it cannot forge a log-in.
 
 use crate::AppState;
-use crate::accounts::passwords::check_login;
 use crate::kit::client::ClientIp;
 use crate::kit::i18n::cookie;
 use crate::kit::session::{SESSION_COOKIE, add_cookie, random_token, same_secret, token_hash};
@@ -18,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::SignedDuration;
 use serde::Deserialize;
+use shailoo_app::accounts;
 use shailoo_app::{Session, User, Username};
 use std::collections::HashMap;
 
@@ -116,6 +116,19 @@ async fn authenticate(
         state.throttle.record_failure(keys, now);
         (StatusCode::UNAUTHORIZED, "wrong_credentials")
     })
+}
+
+/// Checks a log-in off the async runtime (Argon2 is slow on purpose). `None` when the user is
+/// unknown or the password wrong; an unknown user costs as much as a wrong password
+/// ([`accounts::check_login`]).
+async fn check_login(user: Option<User>, password: String) -> Option<User> {
+    tokio::task::spawn_blocking(move || {
+        let ok = accounts::check_login(user.as_ref(), &password);
+        user.filter(|_| ok)
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 /// A new session for `user`; its token goes into the cookie.

@@ -8,6 +8,8 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use shailoo_app::StoreError;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome};
 use shailoo_app::users::Actor;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
@@ -62,7 +64,7 @@ async fn staff_for_station(
         .await
         .or_page(lang)?;
     let actor = staff.actor();
-    if !actor.covers(&chain) {
+    if !authz::allowed(&actor, Power::CheckInVoters, Target::Within(&chain)) {
         return Err(PageFail::forbidden(lang));
     }
     Ok((actor, number))
@@ -90,6 +92,8 @@ async fn list_row(
         .map(|(n, v)| (n, v.full_name()))
 }
 
+/// The page, with the station's turnout so far. A store failure is the error page, never a
+/// page that looks as if there were no election or no turnout.
 async fn page(
     state: &AppState,
     ctx: PageCtx,
@@ -97,14 +101,14 @@ async fn page(
     election: Option<ElectionId>,
     result: Option<(bool, String)>,
     voter: Option<(u32, String)>,
-) -> CheckInTemplate {
+) -> Result<CheckInTemplate, PageFail> {
     let turnout = match &election {
-        Some(e) => state
-            .store
-            .turnout(e, Some(station))
-            .await
-            .ok()
-            .and_then(|mut v| v.pop()),
+        Some(e) => match state.store.turnout(e, Some(station)).await {
+            Ok(mut v) => v.pop(),
+            // A named election that does not exist has no turnout to show.
+            Err(StoreError::UnknownReference { .. }) => None,
+            Err(e) => return Err(PageFail::refused(ctx.lang, &e)),
+        },
         None => None,
     };
     let passed = match &election {
@@ -112,12 +116,11 @@ async fn page(
             .store
             .election(e)
             .await
-            .ok()
-            .flatten()
+            .or_page(ctx.lang)?
             .map_or(0, |e| app::hours_passed(e.voting_day, state.now())),
         None => 0,
     };
-    CheckInTemplate {
+    Ok(CheckInTemplate {
         title: ctx
             .lang
             .t_args("checkin-title", &[("station", station.to_string())]),
@@ -129,7 +132,7 @@ async fn page(
         turnout,
         hours: app::TURNOUT_HOURS,
         passed,
-    }
+    })
 }
 
 /// `GET /stations/{n}/check-in`.
@@ -139,8 +142,8 @@ pub(super) async fn page_get(
     Path(number): Path<String>,
 ) -> PageResult {
     let (_, station) = staff_for_station(&state, &ctx, &number).await?;
-    let election = election_for(&state, None).await.ok().flatten();
-    let t = page(&state, ctx, station, election, None, None).await;
+    let election = election_for(&state, None).await.or_page(ctx.lang)?;
+    let t = page(&state, ctx, station, election, None, None).await?;
     Ok(render(StatusCode::OK, &t))
 }
 
@@ -221,6 +224,6 @@ pub(super) async fn page_post(
         .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, "unknown_election"))?;
     let (status, result, voter) =
         check_in(&state, lang, &actor, &election, station, &input.pin).await?;
-    let t = page(&state, ctx, station, Some(election), Some(result), voter).await;
+    let t = page(&state, ctx, station, Some(election), Some(result), voter).await?;
     Ok(render(status, &t))
 }

@@ -7,7 +7,7 @@
 //! Every POST carries the session's CSRF token. Refusals (closed calendar, an open claim of
 //! that kind, a copy that is not a JPEG, PNG or PDF…) re-render the page with the reason in the
 //! reader's language; a refused permission is the 403 error page. Staff see only the claims
-//! of stations their commission covers (`Actor::covers`). The passport copy is served as an
+//! of stations their commission covers (`shailoo_app::authz`). The passport copy is served as an
 //! attachment with `nosniff`, so a browser never renders what a voter uploaded.
 //!
 //! * `pages.rs`: the list, filing, deciding, the copy; `voter.rs`: one voter's page;

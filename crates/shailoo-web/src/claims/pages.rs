@@ -18,7 +18,7 @@ use shailoo_app::claims::{
     self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
     ClaimState, MAX_COPY_BYTES, PassportCopy,
 };
-use shailoo_app::users::{Actor, Role};
+use shailoo_app::users::Actor;
 use shailoo_app::voters::listed_entry;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
@@ -85,14 +85,10 @@ struct ClaimsTemplate {
     passport_label: String,
 }
 
-/// The station a PEC member's form starts with: their own.
+/// The station a PEC member's form starts with: the one their commission runs (a TEC or the
+/// CEC runs none, so their form starts empty). A default, not a permission.
 async fn own_station(state: &AppState, actor: &Actor) -> Option<StationNumber> {
-    let Actor::User {
-        role: Role::PecMember,
-        commission,
-        ..
-    } = actor
-    else {
+    let Actor::User { commission, .. } = actor else {
         return None;
     };
     let filter = StationFilter {

@@ -48,9 +48,7 @@ pub(crate) fn current_values(
         .into_iter()
         .map(|(f, claimed)| CurrentValue {
             field: lang.t(&format!("claims-field-{}", f.as_str())),
-            now: DataCorrection::current(&entry.person, f)
-                .map(|v| shown(f, &v))
-                .unwrap_or_default(),
+            now: entry.value(f).map(|v| shown(f, &v)).unwrap_or_default(),
             claimed: shown(f, &claimed),
         })
         .collect()

@@ -16,6 +16,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use shailoo_app::Actor;
+use shailoo_app::authz::{self, Power};
 use shailoo_app::districts::{CouncilDistricting, DistrictError, DistrictingUnit, SchemeStatus};
 use shailoo_districting::ProposedDistrict;
 use shailoo_domain::CouncilId;
@@ -245,7 +246,7 @@ fn editor_page(
                 status,
                 Some(SchemeStatus::Submitted | SchemeStatus::Approved)
             ),
-        is_cec: actor.is_cec_admin(),
+        is_cec: authz::holds(actor, Power::DecideDistricts),
         submitted: status == Some(SchemeStatus::Submitted),
         ctx,
     };

@@ -13,6 +13,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shailoo_app::Actor;
+use shailoo_app::authz::{self, Power};
 use shailoo_app::districts::SchemeStatus;
 use std::collections::HashMap;
 
@@ -34,10 +35,10 @@ struct ReviewTemplate {
     notice: Option<String>,
 }
 
-/// The account, if it is the CEC's administrator (403 otherwise).
+/// The account, if it decides district schemes ([`Power::DecideDistricts`]; 403 otherwise).
 fn cec_admin(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
     let actor = staff.actor();
-    if actor.is_cec_admin() {
+    if authz::holds(&actor, Power::DecideDistricts) {
         Ok(actor)
     } else {
         Err(PageFail::forbidden(lang))

@@ -6,65 +6,49 @@ use crate::kit::fail::Refusal;
 use crate::kit::format::{fmt_date, fmt_instant};
 use crate::kit::i18n::Lang;
 use axum::http::StatusCode;
-use shailoo_app::{CalendarOverrideRecord, StoreError};
-use shailoo_domain::calendar::{ActionClosed, Calendar, CalendarError, CalendarOverride};
+use shailoo_app::StoreError;
+use shailoo_app::setup::{self, ElectionCalendarError};
+use shailoo_domain::calendar::{ActionClosed, Calendar};
 use shailoo_domain::territory::Election;
 
-/// Why an election's calendar could not be built.
-pub(crate) enum CalendarFail {
-    Store(StoreError),
-    /// The stored overrides make an invalid calendar (they are checked before they are stored,
-    /// so only a database changed behind our back gets here).
-    Calendar(CalendarError),
-}
-
-impl Refusal for CalendarFail {
+impl Refusal for ElectionCalendarError {
     fn status(&self) -> StatusCode {
         match self {
-            CalendarFail::Store(e) => e.status(),
-            CalendarFail::Calendar(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ElectionCalendarError::Store(e) => e.status(),
+            ElectionCalendarError::UnknownElection(_) => StatusCode::NOT_FOUND,
+            // The overrides are checked when they are stored, so only a database changed
+            // behind our back (or a newer rule) gets here.
+            ElectionCalendarError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
     fn error_code(&self) -> &'static str {
         match self {
-            CalendarFail::Store(e) => e.code(),
-            CalendarFail::Calendar(e) => e.code(),
+            ElectionCalendarError::Store(e) => e.code(),
+            ElectionCalendarError::UnknownElection(_) => "unknown_election",
+            ElectionCalendarError::Invalid(e) => e.code(),
         }
     }
     fn store_error(&self) -> Option<&StoreError> {
         match self {
-            CalendarFail::Store(e) => Some(e),
-            CalendarFail::Calendar(_) => None,
+            ElectionCalendarError::Store(e) => Some(e),
+            _ => None,
         }
     }
 }
 
-/// The calendar of an election with the CEC's stored overrides applied.
+/// The calendar of an election with the CEC's stored overrides applied (the app's one loader,
+/// [`setup::calendar_of`]); an invalid stored calendar is logged.
 pub(crate) async fn election_calendar(
     state: &AppState,
-    e: &Election,
-) -> Result<Calendar, CalendarFail> {
-    let overrides = state
-        .store
-        .calendar_overrides(&e.id)
+    election: &Election,
+) -> Result<Calendar, ElectionCalendarError> {
+    setup::calendar_of(&*state.store, election)
         .await
-        .map_err(CalendarFail::Store)?;
-    Calendar::for_election(e, &to_overrides(&overrides)).map_err(|e| {
-        tracing::error!(error = %e, "stored calendar overrides are invalid");
-        CalendarFail::Calendar(e)
-    })
-}
-
-/// Stored overrides as the domain's calendar takes them.
-pub(crate) fn to_overrides(records: &[CalendarOverrideRecord]) -> Vec<CalendarOverride> {
-    records
-        .iter()
-        .map(|r| CalendarOverride {
-            id: r.rule_id.clone(),
-            date: r.date,
-            time: r.time,
+        .inspect_err(|e| {
+            if let ElectionCalendarError::Invalid(e) = e {
+                tracing::error!(error = %e, "stored calendar overrides are invalid");
+            }
         })
-        .collect()
 }
 
 /// The day a deadline of the calendar falls on, `dd.mm.yyyy` (`None` when the calendar cannot

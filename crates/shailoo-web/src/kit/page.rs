@@ -15,7 +15,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use shailoo_app::Role;
+use shailoo_app::Actor;
+use shailoo_app::authz::{self, Power};
 
 const STYLE: &str = include_str!("../../static/style.css");
 
@@ -25,8 +26,19 @@ pub(crate) struct StaffView {
     pub username: String,
     pub display_name: String,
     pub role: String,
+    /// [`Power::AddStation`] somewhere: the menu entry.
     pub can_add_station: bool,
+    /// [`Power::OverrideDeadline`]: the CEC's own forms.
     pub is_cec_admin: bool,
+    actor: Actor,
+}
+
+impl StaffView {
+    /// Whether the member holds `power` over some commission (what a page offers; the use
+    /// case or handler still checks the target).
+    pub(crate) fn may(&self, power: Power) -> bool {
+        authz::holds(&self.actor, power)
+    }
 }
 
 /// What every page needs: language, the current URL (for the language switch and the pager),
@@ -161,12 +173,14 @@ impl FromRequestParts<AppState> for PageCtx {
             signed_in,
         };
         if let Some(s) = ctx.staff() {
+            let actor = s.actor();
             let view = StaffView {
                 username: s.user.username.to_string(),
                 display_name: s.user.display_name.clone(),
                 role: lang.t(&format!("role-{}", s.user.role.as_str())),
-                can_add_station: matches!(s.user.role, Role::CecAdmin | Role::TecMember),
-                is_cec_admin: s.actor().is_cec_admin(),
+                can_add_station: authz::holds(&actor, Power::AddStation),
+                is_cec_admin: authz::holds(&actor, Power::OverrideDeadline),
+                actor,
             };
             ctx.csrf = s.session.csrf_token.clone();
             ctx.staff = Some(view);

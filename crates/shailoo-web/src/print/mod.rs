@@ -19,6 +19,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters;
 use shailoo_app::{Actor, Store, StoreError};
 use shailoo_domain::territory::PollingStation;
@@ -55,7 +56,12 @@ pub(crate) async fn may_print(
     actor: &Actor,
     station: &PollingStation,
 ) -> Result<bool, StoreError> {
-    Ok(actor.covers(&store.commission_chain(&station.commission).await?))
+    let chain = store.commission_chain(&station.commission).await?;
+    Ok(authz::allowed(
+        actor,
+        Power::PrintVoterList,
+        Target::Within(&chain),
+    ))
 }
 
 /// The election whose list to print: the one named, else the latest holding the station's

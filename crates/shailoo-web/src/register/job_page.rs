@@ -5,10 +5,11 @@ use crate::AppState;
 use crate::kit::format::{fmt_instant, ineligibility};
 use crate::kit::{Lang, PageCtx, PageFail, PageResult, render};
 use crate::register::jobs::{Failure, JobKind, Outcome, Phase, Progress};
-use crate::register::require_cec;
+use crate::register::require;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use shailoo_app::authz::Power;
 use shailoo_app::voters::{CompileReport, ImportReport};
 use shailoo_formats::{RowError, RowErrorKind};
 
@@ -219,7 +220,7 @@ pub(super) async fn job_page(
 ) -> PageResult {
     let lang = ctx.lang;
     // A failure may quote a row of the register (personal data): the CEC's eyes only.
-    require_cec(lang, ctx.require_staff()?)?;
+    require(lang, ctx.require_staff()?, Power::ViewRegisterJobs)?;
     let job = id
         .parse::<u64>()
         .ok()

@@ -40,6 +40,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use shailoo_app::StoreError;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters::VoterListError;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -75,13 +76,10 @@ impl AppState {
     }
 }
 
-/// The register and the lists are the CEC's: other staff only look.
-fn require_cec(lang: Lang, staff: &Staff) -> Result<(), PageFail> {
-    if staff.actor().is_cec_admin() {
-        Ok(())
-    } else {
-        Err(PageFail::forbidden(lang))
-    }
+/// The register and the lists are the CEC's: other staff only look ([`authz`]).
+fn require(lang: Lang, staff: &Staff, power: Power) -> Result<(), PageFail> {
+    authz::authorize(&staff.actor(), power, Target::Nationwide)
+        .map_err(|_| PageFail::forbidden(lang))
 }
 
 /// The refusals of the voter lists, for the register page and the printed lists alike.

@@ -8,13 +8,14 @@ use crate::kit::forms::election_of;
 use crate::kit::page::Feedback;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::register::jobs::{Job, JobKind, Outcome, Phase, run_compile};
-use crate::register::require_cec;
+use crate::register::require;
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use serde::Deserialize;
+use shailoo_app::authz::Power;
 use shailoo_app::voters::{self, ImportRecord, ListState, ListStep};
 use shailoo_domain::calendar::{Action, Calendar};
 use std::collections::HashMap;
@@ -237,7 +238,10 @@ pub(super) async fn render_page(
         election_name: election.name.get(lang.code()).to_owned(),
         notice: feedback.notice,
         message: feedback.message,
-        can_act: ctx.staff.as_ref().is_some_and(|s| s.is_cec_admin),
+        can_act: ctx
+            .staff
+            .as_ref()
+            .is_some_and(|s| s.may(Power::ImportRegister)),
         persons,
         imports: imports.into_iter().map(ImportRow::new).collect(),
         steps: steps(lang, &calendar, list.as_ref(), state.now()),
@@ -258,7 +262,7 @@ pub(super) async fn page(
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    ctx.require_staff()?;
+    require(lang, ctx.require_staff()?, Power::ViewRegister)?;
     let notice = q
         .get("done")
         .filter(|d| ["published", "posted", "posted_late", "frozen"].contains(&d.as_str()))
@@ -282,7 +286,7 @@ pub(super) async fn compile_now(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?;
-    require_cec(lang, staff)?;
+    require(lang, staff, Power::CompileLists)?;
     let actor = staff.actor();
     let election = election_of(&state, lang, input.election.as_deref()).await?;
     let now = state.now();
@@ -315,17 +319,23 @@ pub(super) async fn step(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?;
-    require_cec(lang, staff)?;
+    let step = match input.step.as_deref() {
+        Some("published") => Some(ListStep::Published),
+        Some("posted") => Some(ListStep::Posted),
+        Some("frozen") => Some(ListStep::Frozen),
+        _ => None,
+    };
+    // Who may take no step hears that first, whatever the form says.
+    require(
+        lang,
+        staff,
+        step.map_or(Power::PublishLists, ListStep::power),
+    )?;
     let actor = staff.actor();
     let election = election_of(&state, lang, input.election.as_deref()).await?;
-    let step = match input.step.as_deref() {
-        Some("published") => ListStep::Published,
-        Some("posted") => ListStep::Posted,
-        Some("frozen") => ListStep::Frozen,
-        _ => {
-            let code = "bad_form";
-            return Err(PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, code));
-        }
+    let Some(step) = step else {
+        let code = "bad_form";
+        return Err(PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, code));
     };
     let taken = voters::take_step(
         &*state.store,

@@ -14,11 +14,12 @@ use crate::register::jobs::{
     Failure, Job, JobKind, Outcome, Phase, RegisterJobs, Running, run_import,
 };
 use crate::register::pages::render_page;
-use crate::register::require_cec;
+use crate::register::require;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
+use shailoo_app::authz::Power;
 use tokio::io::AsyncWriteExt;
 
 /// A text field of the form, at most 1 KiB (a token, an id, a checkbox).
@@ -198,7 +199,7 @@ pub(super) async fn upload(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff()?.clone();
-    require_cec(lang, &staff)?;
+    require(lang, &staff, Power::ImportRegister)?;
     let Ok(multipart) = multipart else {
         let code = "register_not_multipart";
         return Err(PageFail::new(

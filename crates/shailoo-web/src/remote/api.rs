@@ -7,7 +7,6 @@ use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::Serialize;
-use shailoo_app::remote as app;
 use shailoo_domain::ElectionId;
 use utoipa::ToSchema;
 
@@ -49,7 +48,7 @@ pub(super) async fn api_station_counts(
         .ok_or_else(|| ApiError::not_found(lang))?;
     let counts = state
         .store
-        .remote_station_counts(&id, app::default_capacity())
+        .remote_station_counts(&id, state.config.remote_station_capacity)
         .await
         .or_api(lang)?;
     Ok(Json(

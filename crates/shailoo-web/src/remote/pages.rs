@@ -16,11 +16,12 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
+use shailoo_app::authz::{self, Power};
 use shailoo_app::remote::{
     self as app, ApplicationFilter, ApplicationStatus, Decision, RemoteApplication,
     RemoteStationCount, RemoteVotingError,
 };
-use shailoo_app::users::{Actor, Role};
+use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin};
 use std::collections::HashMap;
@@ -59,13 +60,14 @@ struct RemoteTemplate {
     is_cec: bool,
 }
 
-/// The account, if remote voting is its business: PEC members see nothing here, remote voting
-/// is decided above the precinct.
+/// The account, if remote voting is its business ([`Power::ViewRemoteApplications`]): PEC
+/// members see nothing here, remote voting is decided above the precinct.
 fn tec_or_cec(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
-    if staff.user.role == Role::PecMember {
-        Err(PageFail::forbidden(lang))
+    let actor = staff.actor();
+    if authz::holds(&actor, Power::ViewRemoteApplications) {
+        Ok(actor)
     } else {
-        Ok(staff.actor())
+        Err(PageFail::forbidden(lang))
     }
 }
 
@@ -108,7 +110,7 @@ async fn render_page(
     };
     let store = &state.store;
     let counts = store
-        .remote_station_counts(election, app::default_capacity())
+        .remote_station_counts(election, state.config.remote_station_capacity)
         .await
         .or_page(lang)?;
     let apps = store
@@ -140,7 +142,10 @@ async fn render_page(
         stations,
         statuses,
         pin: q.get("pin").cloned().unwrap_or_default(),
-        is_cec: ctx.staff.as_ref().is_some_and(|s| s.is_cec_admin),
+        is_cec: ctx
+            .staff
+            .as_ref()
+            .is_some_and(|s| s.may(Power::SetRemoteCapacity)),
         ctx,
     };
     Ok(render(feedback.status, &t))
@@ -241,7 +246,7 @@ pub(super) async fn decide(
     let (decision, done) = match input.action.as_deref() {
         Some("approve") => (
             Decision::Approve {
-                default_capacity: app::default_capacity(),
+                default_capacity: state.config.remote_station_capacity,
             },
             "approved",
         ),
@@ -292,7 +297,7 @@ pub(super) async fn capacity(
 ) -> PageResult {
     let lang = ctx.lang;
     let actor = ctx.require_staff_csrf(input.csrf.as_deref())?.actor();
-    if !actor.is_cec_admin() {
+    if !authz::holds(&actor, Power::SetRemoteCapacity) {
         return Err(PageFail::forbidden(lang));
     }
     let election = election_of(&state, lang, input.election.as_deref()).await?;

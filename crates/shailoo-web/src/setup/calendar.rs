@@ -1,9 +1,9 @@
 //! An election's calendar (CAL-01…CAL-19): every deadline with its state now and the actions
-//! open now, and the CEC admin's form that moves a deadline (an override, checked against the
-//! whole calendar before it is stored).
+//! open now, and the CEC admin's form that moves a deadline (the app's `override_deadline`
+//! checks it against the whole calendar inside the store's write transaction).
 
 use crate::AppState;
-use crate::kit::calendar::{election_calendar, to_overrides};
+use crate::kit::calendar::election_calendar;
 use crate::kit::format::{fmt_date, fmt_time};
 use crate::kit::page::Choice;
 use crate::kit::session::Staff;
@@ -16,7 +16,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
-use shailoo_app::{Actor, AuditEvent, CalendarOverrideRecord};
+use shailoo_app::authz::{self, Power, Target};
+use shailoo_app::setup::{self, OverrideError};
+use shailoo_app::{Actor, CalendarOverrideRecord, StoreError};
 use shailoo_domain::ElectionId;
 use shailoo_domain::calendar::{Anchor, Calendar, DeadlineState, RULES, Rule};
 use shailoo_domain::territory::Election;
@@ -179,14 +181,13 @@ fn rule_choices(lang: Lang, selected: &str) -> Vec<Choice> {
         .collect()
 }
 
-/// The account, if it is the CEC's administrator (403 otherwise).
+/// The account, if it may move deadlines ([`Power::OverrideDeadline`]; 403 otherwise). The use
+/// case asks again; this keeps the form itself from those who may not use it.
 fn cec_admin(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
     let actor = staff.actor();
-    if actor.is_cec_admin() {
-        Ok(actor)
-    } else {
-        Err(PageFail::forbidden(lang))
-    }
+    authz::authorize(&actor, Power::OverrideDeadline, Target::Nationwide)
+        .map_err(|_| PageFail::forbidden(lang))?;
+    Ok(actor)
 }
 
 /// `GET /elections/{id}/calendar/override`.
@@ -236,52 +237,22 @@ fn parse_override(
     }
 }
 
-/// Checks the whole calendar with the new override before storing anything (a date outside
-/// the election's span, or a window that would close before it opens, is refused), then stores
-/// it with its audit entry. The refusal: its status and the message for the date field.
-async fn apply_override(
-    state: &AppState,
-    lang: Lang,
-    actor: &Actor,
-    election: &Election,
-    record: CalendarOverrideRecord,
-) -> Result<Result<(), (StatusCode, String)>, PageFail> {
-    let stored = state
-        .store
-        .calendar_overrides(&election.id)
-        .await
-        .or_page(lang)?;
-    let previous = stored.iter().find(|r| r.rule_id == record.rule_id).cloned();
-    let mut all: Vec<CalendarOverrideRecord> = stored
-        .into_iter()
-        .filter(|r| r.rule_id != record.rule_id)
-        .collect();
-    all.push(record.clone());
-    if let Err(e) = Calendar::for_election(election, &to_overrides(&all)) {
-        return Ok(Err((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            lang.error(e.code()),
-        )));
+impl Refusal for OverrideError {
+    fn status(&self) -> StatusCode {
+        match self {
+            OverrideError::Store(e) => e.status(),
+            OverrideError::Forbidden => StatusCode::FORBIDDEN,
+            OverrideError::UnknownElection(_) => StatusCode::NOT_FOUND,
+            OverrideError::Calendar(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
     }
-    let mut event = AuditEvent::new(
-        actor.audit_name(),
-        "calendar_override_set",
-        format!("{}/{}", election.id, record.rule_id),
-        state.now(),
-    )
-    .after(&record);
-    if let Some(p) = &previous {
-        event = event.before(p);
+    fn error_code(&self) -> &'static str {
+        self.code()
     }
-    match state
-        .store
-        .set_calendar_override(&election.id, &record, event)
-        .await
-    {
-        Ok(()) => Ok(Ok(())),
-        Err(e) => {
-            crate::kit::fail::log(&e);
-            Ok(Err((e.status(), e.message(lang))))
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            OverrideError::Store(e) => Some(e),
+            _ => None,
         }
     }
 }
@@ -305,18 +276,33 @@ pub(super) async fn override_submit(
                 date,
                 time,
             };
-            match apply_override(&state, lang, &actor, &election, record).await? {
+            // Checked against the whole calendar and stored in one transaction (the app's use
+            // case): a date outside the election's span, or a window that would close before
+            // it opens, is refused beside the date.
+            match setup::override_deadline(
+                &*state.store,
+                &actor,
+                &election.id,
+                &record,
+                state.now(),
+            )
+            .await
+            {
                 Ok(()) => {
                     let to = format!("/elections/{}/calendar", election.id);
                     return Ok(Redirect::to(&to).into_response());
                 }
-                Err((status, message)) => (
-                    status,
-                    OverrideErrors {
-                        date: Some(message),
-                        ..OverrideErrors::default()
-                    },
-                ),
+                Err(OverrideError::Forbidden) => return Err(PageFail::forbidden(lang)),
+                Err(e) => {
+                    crate::kit::fail::log(&e);
+                    (
+                        e.status(),
+                        OverrideErrors {
+                            date: Some(e.message(lang)),
+                            ..OverrideErrors::default()
+                        },
+                    )
+                }
             }
         }
     };

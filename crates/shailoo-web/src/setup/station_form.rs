@@ -1,5 +1,6 @@
-//! Adding a polling station: a CEC admin anywhere, a TEC member for the PECs under their TEC.
-//! A refused form is shown again with the values typed and the message beside each field.
+//! Adding a polling station (`shailoo_app::setup::add_station`): a CEC admin anywhere, a TEC
+//! member for the PECs under their TEC ([`Power::AddStation`]). A refused form is shown again
+//! with the values typed and the message beside each field.
 
 use crate::AppState;
 use crate::kit::session::Staff;
@@ -10,10 +11,10 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use shailoo_app::{Actor, AuditEvent, Role, StoreError};
-use shailoo_domain::territory::{
-    Accessibility, Commission, CommissionLevel, Council, LocalizedName, PollingStation,
-};
+use shailoo_app::Actor;
+use shailoo_app::authz::{self, Power};
+use shailoo_app::setup::{self, AddStationError, StationDraft, StationField, StationProblem};
+use shailoo_domain::territory::{Accessibility, LocalizedName};
 use shailoo_domain::{CommissionId, CouncilId, StationNumber, TerritoryId};
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,26 +70,45 @@ impl StationErrors {
             || self.territory.is_some()
             || self.address.is_some()
     }
-}
 
-/// What is wrong with the form, and the status of the worst of it: malformed input 400,
-/// unknown references 422, a commission out of the account's reach 403.
-struct Problems {
-    errors: StationErrors,
-    status: StatusCode,
-}
-
-impl Problems {
-    fn raise(&mut self, status: StatusCode) {
-        let rank = |s: StatusCode| match s {
-            StatusCode::FORBIDDEN => 2,
-            StatusCode::UNPROCESSABLE_ENTITY => 1,
-            _ => 0,
-        };
-        if rank(status) > rank(self.status) {
-            self.status = status;
+    /// Shows a use case's problem beside its field.
+    fn set(&mut self, lang: Lang, problem: StationProblem) {
+        let message = Some(problem.message(lang));
+        match problem.field() {
+            StationField::Number => self.number = message,
+            StationField::Commission => self.commission = message,
+            StationField::Council => self.council = message,
+            StationField::Territory => self.territory = message,
         }
     }
+}
+
+impl Refusal for StationProblem {
+    fn status(&self) -> StatusCode {
+        match self {
+            StationProblem::Forbidden => StatusCode::FORBIDDEN,
+            StationProblem::NumberTaken => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+    fn error_code(&self) -> &'static str {
+        self.code()
+    }
+}
+
+/// The status of the worst problem: scope 403, a taken number 409, references 422; malformed
+/// fields alone 400.
+fn problem_status(problems: &[StationProblem]) -> StatusCode {
+    let rank = |s: StatusCode| match s {
+        StatusCode::FORBIDDEN => 3,
+        StatusCode::CONFLICT => 2,
+        _ => 1,
+    };
+    problems
+        .iter()
+        .map(Refusal::status)
+        .max_by_key(|s| rank(*s))
+        .unwrap_or(StatusCode::BAD_REQUEST)
 }
 
 #[derive(Template)]
@@ -141,10 +161,12 @@ impl From<&StationInput> for StationFormValues {
     }
 }
 
-/// The account, if it is one that adds stations (403 otherwise).
+/// The account, if it adds stations over some commission ([`Power::AddStation`]; 403
+/// otherwise). Which PECs it may add them under is the use case's question.
 fn station_adder(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
-    if matches!(staff.user.role, Role::CecAdmin | Role::TecMember) {
-        Ok(staff.actor())
+    let actor = staff.actor();
+    if authz::holds(&actor, Power::AddStation) {
+        Ok(actor)
     } else {
         Err(PageFail::forbidden(lang))
     }
@@ -161,130 +183,70 @@ pub(super) async fn station_form(ctx: PageCtx) -> PageResult {
     Ok(render(StatusCode::OK, &t))
 }
 
-/// The PEC the form names, if it is one and the account covers it.
-async fn pec_of(
-    state: &AppState,
-    lang: Lang,
-    actor: &Actor,
-    text: &str,
-    p: &mut Problems,
-) -> Result<Option<Commission>, PageFail> {
-    let Ok(id) = CommissionId::parse(text.trim()) else {
-        p.errors.commission = Some(lang.error("bad_id"));
-        return Ok(None);
-    };
-    let (code, status) = match state.store.commission(&id).await.or_page(lang)? {
-        None => ("unknown_commission", StatusCode::UNPROCESSABLE_ENTITY),
-        Some(c) if c.level != CommissionLevel::Pec => {
-            ("not_a_pec", StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Some(c) => {
-            let chain = state.store.commission_chain(&c.id).await.or_page(lang)?;
-            if actor.covers(&chain) {
-                return Ok(Some(c));
-            }
-            ("forbidden", StatusCode::FORBIDDEN)
-        }
-    };
-    p.errors.commission = Some(lang.error(code));
-    p.raise(status);
-    Ok(None)
+/// The form as typed: the draft when every field parses, else the references that did parse
+/// (so that their problems are shown too), with the malformed fields noted in `errors`.
+enum Parsed {
+    Draft(StationDraft),
+    Malformed {
+        commission: Option<CommissionId>,
+        council: Option<CouncilId>,
+    },
 }
 
-/// The council the form names, if it exists.
-async fn council_of(
-    state: &AppState,
-    lang: Lang,
-    text: &str,
-    p: &mut Problems,
-) -> Result<Option<Council>, PageFail> {
-    let Ok(id) = CouncilId::parse(text.trim()) else {
-        p.errors.council = Some(lang.error("bad_id"));
-        return Ok(None);
-    };
-    let council = state.store.council(&id).await.or_page(lang)?;
-    if council.is_none() {
-        p.errors.council = Some(lang.error("unknown_council"));
-        p.raise(StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    Ok(council)
-}
-
-/// The station the form describes, or `None` with the problems noted.
-async fn parse_station(
-    state: &AppState,
-    lang: Lang,
-    actor: &Actor,
-    input: &StationInput,
-    p: &mut Problems,
-) -> Result<Option<PollingStation>, PageFail> {
+fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -> Parsed {
     let number = StationNumber::parse(&input.number).ok();
     if number.is_none() {
-        p.errors.number = Some(lang.error("bad_station_number"));
+        errors.number = Some(lang.error("bad_station_number"));
     }
-    let pec = pec_of(state, lang, actor, &input.commission, p).await?;
-    let council = council_of(state, lang, &input.council, p).await?;
-    // The settlement defaults to the council's own territory (a city or aiyl aimak).
+    let commission = CommissionId::parse(input.commission.trim()).ok();
+    if commission.is_none() {
+        errors.commission = Some(lang.error("bad_id"));
+    }
+    let council = CouncilId::parse(input.council.trim()).ok();
+    if council.is_none() {
+        errors.council = Some(lang.error("bad_id"));
+    }
+    // Empty: the council's own territory (a city or aiyl aimak), as the use case decides.
     let territory = match input.territory.trim() {
-        "" => council.as_ref().map(|c| c.territory.clone()),
-        t => TerritoryId::parse(t).ok().or_else(|| {
-            p.errors.territory = Some(lang.error("bad_id"));
-            None
-        }),
+        "" => Ok(None),
+        t => TerritoryId::parse(t).map(Some),
     };
+    if territory.is_err() {
+        errors.territory = Some(lang.error("bad_id"));
+    }
     let address = LocalizedName {
         ky: input.address_ky.trim().to_owned(),
         ru: input.address_ru.trim().to_owned(),
         en: input.address_en.trim().to_owned(),
     };
     if address.ky.is_empty() || address.ru.is_empty() || address.en.is_empty() {
-        p.errors.address = Some(lang.error("required"));
+        errors.address = Some(lang.error("required"));
     }
-    let (Some(number), Some(pec), Some(council), Some(territory)) =
-        (number, pec, council, territory)
-    else {
-        return Ok(None);
-    };
-    if p.errors.any() {
-        return Ok(None);
-    }
-    Ok(Some(PollingStation {
-        number,
-        commission: pec.id,
-        council: council.id,
-        territory,
-        address,
-        accessibility: Accessibility {
-            ramp: input.ramp.is_some(),
-            ground_floor: input.ground_floor.is_some(),
-            wide_doors: input.wide_doors.is_some(),
-            parking: input.parking.is_some(),
-            tactile_signs: input.tactile_signs.is_some(),
-            call_button: input.call_button.is_some(),
-            lighting: input.lighting.is_some(),
+    match (number, commission, council, territory) {
+        (Some(number), Some(commission), Some(council), Ok(territory)) if !errors.any() => {
+            Parsed::Draft(StationDraft {
+                number,
+                commission,
+                council,
+                territory,
+                address,
+                accessibility: Accessibility {
+                    ramp: input.ramp.is_some(),
+                    ground_floor: input.ground_floor.is_some(),
+                    wide_doors: input.wide_doors.is_some(),
+                    parking: input.parking.is_some(),
+                    tactile_signs: input.tactile_signs.is_some(),
+                    call_button: input.call_button.is_some(),
+                    lighting: input.lighting.is_some(),
+                },
+                remote_voting: input.remote.is_some(),
+            })
+        }
+        (_, commission, council, _) => Parsed::Malformed {
+            commission,
+            council,
         },
-        remote_voting: input.remote.is_some(),
-    }))
-}
-
-/// The store's refusal of a new station, beside the field it concerns; a failure that no field
-/// explains is the error page.
-fn stored_refusal(lang: Lang, e: StoreError, p: &mut Problems) -> Result<(), PageFail> {
-    crate::kit::fail::log(&e);
-    p.status = e.status();
-    let message = Some(e.message(lang));
-    match &e {
-        StoreError::Duplicate { .. } | StoreError::Invalid(_) => p.errors.number = message,
-        StoreError::UnknownReference {
-            what: "council", ..
-        } => p.errors.council = message,
-        StoreError::UnknownReference {
-            what: "territory", ..
-        } => p.errors.territory = message,
-        StoreError::UnknownReference { .. } => p.errors.commission = message,
-        _ => return Err(PageFail::refused(lang, &e)),
     }
-    Ok(())
 }
 
 /// `POST /stations/new`.
@@ -296,30 +258,34 @@ pub(super) async fn station_submit(
     let lang = ctx.lang;
     let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
     let actor = station_adder(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
-    let mut p = Problems {
-        errors: StationErrors::default(),
-        status: StatusCode::BAD_REQUEST,
-    };
-    if let Some(station) = parse_station(&state, lang, &actor, &input, &mut p).await? {
-        let number = station.number;
-        let event = AuditEvent::new(
-            actor.audit_name(),
-            "station_added",
-            number.to_string(),
-            state.now(),
-        )
-        .after(&station);
-        match state.store.add_station(&station, event).await {
-            Ok(()) => {
-                return Ok(Redirect::to(&format!("/stations/{number}?added=1")).into_response());
+    let mut errors = StationErrors::default();
+    let problems = match parse_station(lang, &input, &mut errors) {
+        Parsed::Draft(draft) => {
+            match setup::add_station(&*state.store, &actor, draft, state.now()).await {
+                Ok(station) => {
+                    let to = format!("/stations/{}?added=1", station.number);
+                    return Ok(Redirect::to(&to).into_response());
+                }
+                Err(AddStationError::Refused(problems)) => problems,
+                Err(AddStationError::Forbidden) => return Err(PageFail::forbidden(lang)),
+                Err(AddStationError::Store(e)) => return Err(PageFail::refused(lang, &e)),
             }
-            Err(e) => stored_refusal(lang, e, &mut p)?,
         }
+        // Malformed fields: still say what is wrong with the references that did parse.
+        Parsed::Malformed {
+            commission,
+            council,
+        } => setup::station_problems(&*state.store, &actor, commission.as_ref(), council.as_ref())
+            .await
+            .or_page(lang)?,
+    };
+    for p in &problems {
+        errors.set(lang, *p);
     }
     let t = StationFormTemplate {
         input: StationFormValues::from(&input),
-        errors: p.errors,
+        errors,
         ctx,
     };
-    Ok(render(p.status, &t))
+    Ok(render(problem_status(&problems), &t))
 }

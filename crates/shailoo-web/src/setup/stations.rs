@@ -91,9 +91,10 @@ struct StationTemplate {
     ctx: PageCtx,
     station: StationView,
     added: bool,
-    /// Links to the printable voter lists and the accessibility survey, for staff whose
-    /// commission covers the station.
+    /// Links to the printable voter lists, for staff whose commission covers the station.
     print_links: bool,
+    /// The link to record a survey of the premises, for staff who may.
+    survey_link: bool,
 }
 
 /// The station with the names of what it refers to (its id where a name is missing).
@@ -142,10 +143,17 @@ pub(super) async fn station(
             .or_page(lang)?,
         None => false,
     };
+    let survey_link = match ctx.staff() {
+        Some(staff) => crate::access::may_survey(state.store.as_ref(), &staff.actor(), &s)
+            .await
+            .or_page(lang)?,
+        None => false,
+    };
     let t = StationTemplate {
         station: view,
         added: q.contains_key("added"),
         print_links,
+        survey_link,
         ctx,
     };
     Ok(render(StatusCode::OK, &t))

@@ -7,11 +7,11 @@ use axum::http::{Request, StatusCode, header};
 use jiff::Timestamp;
 use jiff::civil::time;
 use shailoo_app::lookup::VoterListRow;
-use shailoo_app::{AuditEvent, NewUser, Role, Store, Username};
+use shailoo_app::{AccountStore, AuditEvent, NewUser, Role, SetupStore, Username};
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
 use shailoo_domain::time::from_bishkek;
 use shailoo_domain::{ElectionId, Pin};
-use shailoo_web::{AppState, Config};
+use shailoo_web::{AppState, Config, Lang};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use tempfile::TempDir;
@@ -94,7 +94,7 @@ async fn voting_day() -> VotingDay {
         ("admin", Role::CecAdmin, cec),
         ("pec.one", Role::PecMember, app.own_pec.clone()),
     ] {
-        shailoo_app::Store::add_user(
+        AccountStore::add_user(
             &db,
             &NewUser {
                 username: Username::parse(name).unwrap(),
@@ -179,6 +179,35 @@ async fn the_page_checks_a_voter_in_once_in_three_languages() {
     assert!(second.body.contains(&format!("station № {n} at 10:00")));
     let forged = c.post_form(&uri, &[("csrf", "nope"), ("pin", VOTER)]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_store_failure_is_an_error_page_not_a_page_without_an_election() {
+    let day = voting_day().await;
+    let (mut c, _) = day.pec_member().await;
+    // Another process spoils the election behind the server's back: the page must say that
+    // the store failed, not offer a check-in form as if there were no election.
+    let db = rusqlite::Connection::open(day._dir.path().join("checkin.db")).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    db.execute("UPDATE elections SET voting_day = 'not a day'", [])
+        .unwrap();
+    let page = c
+        .get(&format!(
+            "/stations/{}/check-in?lang=en",
+            day.own_station().number
+        ))
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&Lang::En.error("db_corrupt")),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ pub fn fixed_now() -> Timestamp {
 /// Argon2 is slow in debug builds: hash the one test password once per test binary.
 pub fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| shailoo_web::hash_password(PASSWORD).expect("hash"))
+    HASH.get_or_init(|| shailoo_app::accounts::hash_password(PASSWORD).expect("hash"))
         .clone()
 }
 

@@ -1,24 +1,23 @@
-//! [`Store`] for [`Db`]: each use case written once, expanded per engine by `on_db!`.
+//! [`shailoo_app::SetupStore`] on both engines: the election setup, stations and calendar
+//! overrides, each method written once and expanded per engine by `on_db!`.
 //!
-//! Writers follow one pattern: open a writing transaction (`WritePool::begin_write`), lock and
+//! Writers follow one pattern (every writer of the store does): open a writing transaction (`WritePool::begin_write`), lock and
 //! read the audit head, check references explicitly (so that the error names the missing key
 //! whichever engine runs), make the change, append the audit entry, commit. Any error returns
 //! before the commit, and dropping the transaction rolls everything back.
 
 use crate::rows::{
-    AuditRow, CommissionRow, CouncilRow, ElectionRow, OverrideRow, SessionRow, StationRow,
-    TerritoryRow, UserRow, corrupt,
+    CommissionRow, CouncilRow, ElectionRow, OverrideRow, StationRow, TerritoryRow, corrupt,
 };
 use crate::text::{like_pattern, name_search, search_text, sort_key};
 use crate::{Db, WritePool, db_err, insert_err};
 use async_trait::async_trait;
-use jiff::Timestamp;
-use shailoo_app::audit::{AuditEntry, AuditEvent};
-use shailoo_app::store::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, Page, PageRequest,
-    StationFilter, Store, StoreError, Totals,
+use shailoo_app::audit::AuditEvent;
+use shailoo_app::setup::{
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, OverrideError,
+    SetupStore, StationFilter, Totals, check_override,
 };
-use shailoo_app::users::{NewUser, Session, User, Username};
+use shailoo_app::store::{Entity, Page, PageRequest, StoreError};
 use shailoo_domain::territory::{
     Commission, Council, Election, PollingStation, Setup, SetupError, StationArea, Territory,
 };
@@ -185,35 +184,51 @@ macro_rules! insert_station {
             .bind(s.remote_voting)
             .execute(&mut *$tx)
             .await
-            .map_err(|e| insert_err(e, "polling station", s.number))?;
-    }};
-}
-
-/// Whether a row with this key exists, in the caller's transaction or pool.
-macro_rules! exists {
-    ($executor:expr, $sql:expr, $key:expr) => {{
-        let found: Option<i64> = sqlx::query_scalar($sql)
-            .bind($key)
-            .fetch_optional($executor)
-            .await
-            .map_err(db_err)?;
-        found.is_some()
+            .map_err(|e| insert_err(e, Entity::Station, s.number))?;
     }};
 }
 
 const TERRITORY_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM territories WHERE id = $1";
 const COUNCIL_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM councils WHERE id = $1";
 const STATION_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM stations WHERE number = $1";
-const ELECTION_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM elections WHERE id = $1";
-const COMMISSION_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM commissions WHERE id = $1";
 const PEC_EXISTS: &str =
     "SELECT CAST(1 AS BIGINT) FROM commissions WHERE id = $1 AND level = 'pec'";
 
-fn unknown(what: &'static str, key: impl ToString) -> StoreError {
-    StoreError::UnknownReference {
-        what,
-        key: key.to_string(),
-    }
+/// Reads election `$id` (with its councils in order) with `$exec`, a pool or `&mut *tx`.
+macro_rules! read_election {
+    ($exec:expr, $id:expr) => {{
+        let row: Option<ElectionRow> =
+            sqlx::query_as(AssertSqlSafe(format!("{ELECTION_COLUMNS} WHERE id = $1")))
+                .bind($id.as_str())
+                .fetch_optional($exec)
+                .await
+                .map_err(db_err)?;
+        let links: Vec<String> = sqlx::query_scalar(
+            "SELECT council FROM election_councils WHERE election = $1 ORDER BY position",
+        )
+        .bind($id.as_str())
+        .fetch_all($exec)
+        .await
+        .map_err(db_err)?;
+        row.map(|r| r.into_domain(links)).transpose()?
+    }};
+}
+
+/// Reads the calendar overrides of election `$id` with `$exec`.
+macro_rules! read_overrides {
+    ($exec:expr, $id:expr) => {{
+        let rows: Vec<OverrideRow> = sqlx::query_as(
+            "SELECT rule_id, date, time FROM calendar_overrides WHERE election = $1 \
+             ORDER BY rule_id",
+        )
+        .bind($id.as_str())
+        .fetch_all($exec)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(OverrideRow::into_domain)
+            .collect::<Result<Vec<_>, StoreError>>()?
+    }};
 }
 
 /// `/a/b/c/`: the ids from the top down, ending with the territory's own.
@@ -239,25 +254,7 @@ fn territory_paths(setup: &Setup) -> Result<Vec<String>, StoreError> {
 }
 
 #[async_trait]
-impl Store for Db {
-    fn engine(&self) -> &'static str {
-        Db::engine(self)
-    }
-
-    async fn close(&self) {
-        Db::close(self).await;
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        on_db!(self, |pool, d| {
-            sqlx::query("SELECT 1")
-                .execute(pool)
-                .await
-                .map(|_| ())
-                .map_err(db_err)
-        })
-    }
-
+impl SetupStore for Db {
     async fn import_setup(
         &self,
         setup: &Setup,
@@ -289,7 +286,7 @@ impl Store for Db {
                 .bind(sort_key(&t.name.ky))
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| insert_err(e, "territory", &t.id))?;
+                .map_err(|e| insert_err(e, Entity::Territory, &t.id))?;
             }
             for c in &setup.councils {
                 sqlx::query(
@@ -307,7 +304,7 @@ impl Store for Db {
                 .bind(i64::from(c.seats.get()))
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| insert_err(e, "council", &c.id))?;
+                .map_err(|e| insert_err(e, Entity::Council, &c.id))?;
             }
             for c in &setup.commissions {
                 sqlx::query(
@@ -327,7 +324,7 @@ impl Store for Db {
                 .bind(c.phone.map(|p| p.e164()))
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| insert_err(e, "commission", &c.id))?;
+                .map_err(|e| insert_err(e, Entity::Commission, &c.id))?;
             }
             for s in &setup.stations {
                 insert_station!(tx, s);
@@ -339,12 +336,12 @@ impl Store for Db {
                 if !setup_stations.contains(&a.station)
                     && !exists!(&mut *tx, STATION_EXISTS, i64::from(a.station.get()))
                 {
-                    return Err(unknown("polling station", a.station));
+                    return Err(StoreError::unknown(Entity::Station, a.station));
                 }
                 if !setup_territories.contains(&a.settlement)
                     && !exists!(&mut *tx, TERRITORY_EXISTS, a.settlement.as_str())
                 {
-                    return Err(unknown("territory", &a.settlement));
+                    return Err(StoreError::unknown(Entity::Territory, &a.settlement));
                 }
                 sqlx::query(
                     "INSERT INTO station_areas (station, settlement, street, street_ru, \
@@ -358,7 +355,11 @@ impl Store for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| {
-                    insert_err(e, "station area", format!("{}/{}", a.settlement, a.street))
+                    insert_err(
+                        e,
+                        Entity::StationArea,
+                        format!("{}/{}", a.settlement, a.street),
+                    )
                 })?;
             }
             for e in &setup.elections {
@@ -376,7 +377,7 @@ impl Store for Db {
                 .bind(e.voting_day.to_string())
                 .execute(&mut *tx)
                 .await
-                .map_err(|err| insert_err(err, "election", &e.id))?;
+                .map_err(|err| insert_err(err, Entity::Election, &e.id))?;
                 for (position, council) in (0_i64..).zip(&e.councils) {
                     sqlx::query(
                         "INSERT INTO election_councils (election, council, position) \
@@ -388,7 +389,7 @@ impl Store for Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(|err| {
-                        insert_err(err, "election council", format!("{}/{council}", e.id))
+                        insert_err(err, Entity::ElectionCouncil, format!("{}/{council}", e.id))
                     })?;
                 }
             }
@@ -466,22 +467,7 @@ impl Store for Db {
     }
 
     async fn election(&self, id: &ElectionId) -> Result<Option<Election>, StoreError> {
-        let (row, links): (Option<ElectionRow>, Vec<String>) = on_db!(self, |pool, d| {
-            let row = sqlx::query_as(AssertSqlSafe(format!("{ELECTION_COLUMNS} WHERE id = $1")))
-                .bind(id.as_str())
-                .fetch_optional(pool)
-                .await
-                .map_err(db_err)?;
-            let links = sqlx::query_scalar(
-                "SELECT council FROM election_councils WHERE election = $1 ORDER BY position",
-            )
-            .bind(id.as_str())
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
-            (row, links)
-        });
-        row.map(|r| r.into_domain(links)).transpose()
+        Ok(on_db!(self, |pool, d| read_election!(pool, id)))
     }
 
     async fn territory(&self, id: &TerritoryId) -> Result<Option<Territory>, StoreError> {
@@ -697,13 +683,13 @@ impl Store for Db {
             let mut tx = pool.begin_write().await?;
             let head = lock_head!(tx, d);
             if !exists!(&mut *tx, PEC_EXISTS, station.commission.as_str()) {
-                return Err(unknown("commission", &station.commission));
+                return Err(StoreError::unknown(Entity::Commission, &station.commission));
             }
             if !exists!(&mut *tx, COUNCIL_EXISTS, station.council.as_str()) {
-                return Err(unknown("council", &station.council));
+                return Err(StoreError::unknown(Entity::Council, &station.council));
             }
             if !exists!(&mut *tx, TERRITORY_EXISTS, station.territory.as_str()) {
-                return Err(unknown("territory", &station.territory));
+                return Err(StoreError::unknown(Entity::Territory, &station.territory));
             }
             insert_station!(tx, station);
             append_audit!(tx, head, event);
@@ -715,31 +701,28 @@ impl Store for Db {
         &self,
         election: &ElectionId,
     ) -> Result<Vec<CalendarOverrideRecord>, StoreError> {
-        let rows: Vec<OverrideRow> = on_db!(self, |pool, d| {
-            sqlx::query_as(
-                "SELECT rule_id, date, time FROM calendar_overrides WHERE election = $1 \
-                 ORDER BY rule_id",
-            )
-            .bind(election.as_str())
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?
-        });
-        rows.into_iter().map(OverrideRow::into_domain).collect()
+        Ok(on_db!(self, |pool, d| read_overrides!(pool, election)))
     }
 
+    /// The whole calendar with the new override is checked on what this transaction reads
+    /// under the write lock ([`check_override`]), so two overrides set at once cannot make an
+    /// invalid calendar together.
     async fn set_calendar_override(
         &self,
         election: &ElectionId,
         record: &CalendarOverrideRecord,
         event: AuditEvent,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), OverrideError> {
         on_db!(self, |pool, d| {
             let mut tx = pool.begin_write().await?;
             let head = lock_head!(tx, d);
-            if !exists!(&mut *tx, ELECTION_EXISTS, election.as_str()) {
-                return Err(unknown("election", election));
-            }
+            let found: Election = read_election!(&mut *tx, election)
+                .ok_or_else(|| OverrideError::UnknownElection(election.clone()))?;
+            let stored = read_overrides!(&mut *tx, election);
+            let event = match check_override(&found, &stored, record)? {
+                Some(previous) => event.before(&previous),
+                None => event,
+            };
             sqlx::query(
                 "INSERT INTO calendar_overrides (election, rule_id, date, time) \
                  VALUES ($1, $2, $3, $4) \
@@ -754,149 +737,8 @@ impl Store for Db {
             .await
             .map_err(db_err)?;
             append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)
+            tx.commit().await.map_err(db_err)?;
+            Ok(())
         })
-    }
-
-    async fn register_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = on_db!(self, |pool, d| {
-            sqlx::query_scalar("SELECT COUNT(*) FROM persons")
-                .fetch_one(pool)
-                .await
-                .map_err(db_err)?
-        });
-        count("persons", n)
-    }
-
-    /// The account's `created_at` is the event's time, so the log and the row agree.
-    async fn add_user(&self, user: &NewUser, event: AuditEvent) -> Result<(), StoreError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            if !exists!(&mut *tx, COMMISSION_EXISTS, user.commission.as_str()) {
-                return Err(unknown("commission", &user.commission));
-            }
-            sqlx::query(
-                "INSERT INTO users (username, display_name, role, commission, password_hash, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(user.username.as_str())
-            .bind(user.display_name.as_str())
-            .bind(user.role.as_str())
-            .bind(user.commission.as_str())
-            .bind(user.password_hash.as_str())
-            .bind(event.at.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| insert_err(e, "user", &user.username))?;
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)
-        })
-    }
-
-    async fn user(&self, username: &Username) -> Result<Option<User>, StoreError> {
-        let row: Option<UserRow> = on_db!(self, |pool, d| {
-            sqlx::query_as(
-                "SELECT username, display_name, role, commission, password_hash, created_at \
-                 FROM users WHERE username = $1",
-            )
-            .bind(username.as_str())
-            .fetch_optional(pool)
-            .await
-            .map_err(db_err)?
-        });
-        row.map(UserRow::into_domain).transpose()
-    }
-
-    /// Sessions are not election data: they are not audited (every log-in would be an entry).
-    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
-        on_db!(self, |pool, d| {
-            if !exists!(
-                pool,
-                "SELECT CAST(1 AS BIGINT) FROM users WHERE username = $1",
-                session.username.as_str()
-            ) {
-                return Err(unknown("user", &session.username));
-            }
-            sqlx::query(
-                "INSERT INTO sessions (token_hash, username, csrf_token, expires_at) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(session.token_hash.as_str())
-            .bind(session.username.as_str())
-            .bind(session.csrf_token.as_str())
-            .bind(session.expires_at.to_string())
-            .execute(pool)
-            .await
-            .map(|_| ())
-            .map_err(|e| insert_err(e, "session", "token"))
-        })
-    }
-
-    /// Expiry is compared in Rust on the parsed timestamp: the stored text has a variable
-    /// number of fraction digits, so comparing strings in SQL would be wrong.
-    async fn session(
-        &self,
-        token_hash: &str,
-        now: Timestamp,
-    ) -> Result<Option<Session>, StoreError> {
-        let row: Option<SessionRow> = on_db!(self, |pool, d| {
-            sqlx::query_as(
-                "SELECT token_hash, username, csrf_token, expires_at FROM sessions \
-                 WHERE token_hash = $1",
-            )
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await
-            .map_err(db_err)?
-        });
-        Ok(row
-            .map(SessionRow::into_domain)
-            .transpose()?
-            .filter(|s| s.expires_at > now))
-    }
-
-    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        on_db!(self, |pool, d| {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                .bind(token_hash)
-                .execute(pool)
-                .await
-                .map(|_| ())
-                .map_err(db_err)
-        })
-    }
-
-    async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows: Vec<AuditRow> = on_db!(self, |pool, d| {
-            sqlx::query_as(
-                "SELECT seq, actor, action, subject, before_digest, after_digest, at, prev_hash, \
-                 hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-            )
-            .bind(after)
-            .bind(limit.max(0))
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?
-        });
-        rows.into_iter().map(AuditRow::into_domain).collect()
-    }
-
-    /// `None` while the log is empty. A missing head row is corruption: the migration creates
-    /// it and nothing deletes it.
-    async fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {
-        let row: Option<(i64, String)> = on_db!(self, |pool, d| {
-            sqlx::query_as("SELECT count, last_hash FROM audit_head WHERE id = 1")
-                .fetch_optional(pool)
-                .await
-                .map_err(db_err)?
-        });
-        match row {
-            None => Err(StoreError::Corrupt(
-                "the audit_head row is missing".to_owned(),
-            )),
-            Some((0, _)) => Ok(None),
-            Some(head) => Ok(Some(head)),
-        }
     }
 }

@@ -1,7 +1,6 @@
-//! The adapters against the doubles, over real HTTP on loopback: what each answer of the
-//! protocols becomes, and that outages are never reported as a verdict about the voter.
-#![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
+//! The voter cabinet's adapters (passport registry, SMS gateway) against their doubles.
 
+use super::loopback;
 use shailoo_app::cabinet::{
     NotConfirmedReason, PassportRegistry, PassportVerdict, RegistryError, SmsError, SmsGateway,
 };
@@ -15,10 +14,6 @@ use shailoo_registries::{
 use std::time::Duration;
 
 const PIN: &str = "20101199000123";
-
-fn loopback() -> std::net::SocketAddr {
-    "127.0.0.1:0".parse().unwrap()
-}
 
 fn tunduk(url: &str, timeout: Duration) -> TundukRegistry {
     TundukRegistry::new(TundukConfig {

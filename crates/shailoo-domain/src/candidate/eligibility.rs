@@ -1,18 +1,17 @@
-//! Candidates (талапкер / кандидат) and city party lists (партиялык тизме / партийный список):
-//! who may stand, rules CAN-01…CAN-05, and how a list may be composed, rule CAN-06.
+//! Who may stand, rules CAN-01…CAN-05, and how a city party list may be composed, rule CAN-06:
+//! the rule core that the registry checks ([`super::checks`]) and the nomination workflow
+//! ([`super::transitions`]) build on.
 //!
 //! The facts come from the TEC's checks against the state registries through Tunduk (CAN-08); a
 //! check not yet answered is `None`, and yields a *pending* finding rather than a guess, so no
 //! registration decision (CAN-09) is taken on missing evidence.
 
-use crate::ids::SeatCount;
+use crate::ids::{PartyId, SeatCount};
 use crate::params::{RuleParameters, coded_enum};
 use crate::pin::{Pin, Sex};
 use crate::voter::{duplicate_pins, has_reached_age};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-
-pub use crate::ids::{CandidateId, PartyId};
 
 coded_enum! {
     /// A finding about one candidate: a legal ground to refuse registration, or a registry check
@@ -58,6 +57,18 @@ coded_enum! {
         MultipleCandidacies = (
             "CAN-05_multiple_candidacies", "CAN-05", "candidate-can-05-multiple-candidacies",
             "Nominated more than once in the same election."
+        ),
+        /// CAN-07: filed after the nomination deadline (CAL-07 for city lists, CAL-09 for aiyl
+        /// candidates), e.g. when the CEC moved the deadline before an earlier filing.
+        FiledLate = (
+            "CAN-07_filed_late", "CAN-07", "candidate-can-07-filed-late",
+            "Filed after the nomination deadline."
+        ),
+        /// CAN-08: the documents filed with the nomination are missing or deficient, as the TEC
+        /// found on reading them (no registry checks documents).
+        DocumentsDeficient = (
+            "CAN-08_documents_deficient", "CAN-08", "candidate-can-08-documents-deficient",
+            "The documents filed are missing or deficient."
         ),
         /// CAN-08 / CAN-01: the registries show the candidate is not a citizen.
         NotCitizen = (
@@ -129,8 +140,11 @@ pub enum Nominator {
     SelfNominated,
 }
 
-/// A candidate's party membership as the registries show it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// A candidate's party membership as the registries show it, relative to the nominating party
+/// (the registry knows parties by their registration number, see
+/// [`super::registry::PartyMembershipAnswer`]; a party that runs in no contest has no
+/// [`PartyId`] here at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartyMembership {
     /// Not checked yet.
@@ -138,8 +152,10 @@ pub enum PartyMembership {
     Unknown,
     /// A member of no party.
     NoParty,
-    /// A member of this party.
-    Member(PartyId),
+    /// A member of the party that nominates the candidate.
+    NominatingParty,
+    /// A member of some other party (for a self-nominee: of any party).
+    OtherParty,
 }
 
 /// What is known about a candidate: the answers of the registry checks (CAN-08), each `None`
@@ -263,13 +279,11 @@ pub fn check_candidate(
         C::CriminalRecordUnchecked,
     );
     // CAN-04 binds parties only; a self-nominee's membership is not the TEC's question here.
-    if let Nominator::Party(nominating) = nominator {
-        match &facts.party_membership {
+    if let Nominator::Party(_) = nominator {
+        match facts.party_membership {
             PartyMembership::Unknown => check.push(C::PartyMembershipUnchecked),
-            PartyMembership::Member(member) if member != nominating => {
-                check.push(C::MemberOfOtherParty)
-            }
-            PartyMembership::Member(_) | PartyMembership::NoParty => {}
+            PartyMembership::OtherParty => check.push(C::MemberOfOtherParty),
+            PartyMembership::NominatingParty | PartyMembership::NoParty => {}
         }
     }
     check.answer(facts.citizen, false, C::NotCitizen, C::CitizenshipUnchecked);
@@ -417,7 +431,7 @@ mod tests {
             unexpunged_conviction: Some(false),
             court_incapable: Some(false),
             imprisoned: Some(false),
-            party_membership: PartyMembership::Member(party("emgek")),
+            party_membership: PartyMembership::NominatingParty,
         }
     }
 
@@ -539,7 +553,7 @@ mod tests {
     fn can_04_a_party_may_not_nominate_a_member_of_another_party() {
         let p = RuleParameters::default();
         let other = CandidateFacts {
-            party_membership: PartyMembership::Member(party("ata-meken")),
+            party_membership: PartyMembership::OtherParty,
             ..facts()
         };
         assert_eq!(

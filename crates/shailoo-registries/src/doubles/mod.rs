@@ -1,10 +1,15 @@
 //! Local stand-ins for the external systems, speaking their protocols over HTTP (feature
 //! `doubles`): a Tunduk security server answering the passport service from seeded records,
-//! and a Kannel smsbox that accepts `sendsms`, checks the credentials and keeps an outbox
-//! (`GET /outbox`, JSON) where tests and the demo user read the code.
+//! another answering the five candidate registries ([`candidates`]), and a Kannel smsbox that
+//! accepts `sendsms`, checks the credentials and keeps an outbox (`GET /outbox`, JSON) where
+//! tests and the demo user read the code.
 //!
-//! Both bind to a given address (port 0 for tests) and stop when their [`Running`] handle is
-//! dropped. Both can be switched "down" to exercise the adapters' failure paths.
+//! Each binds to a given address (port 0 for tests) and stops when its [`Running`] handle is
+//! dropped. Each can be switched "down" to exercise the adapters' failure paths.
+
+pub mod candidates;
+
+pub use candidates::{Behaviour, CandidateRegistryDouble, Person, Profile};
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -170,6 +175,14 @@ struct Fault {
     detail: String,
 }
 
+/// Whether a request names its calling subsystem, as every X-Road request must.
+fn x_road_client_ok(headers: &HeaderMap) -> bool {
+    headers
+        .get("X-Road-Client")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| crate::XRoadClientId::parse(c).is_ok())
+}
+
 fn fault(status: StatusCode, kind: &'static str, message: &str) -> Response {
     (
         status,
@@ -211,11 +224,7 @@ async fn registry_answer(
             "the service provider's security server cannot be reached",
         );
     }
-    let client_ok = headers
-        .get("X-Road-Client")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| crate::XRoadClientId::parse(c).is_ok());
-    if !client_ok {
+    if !x_road_client_ok(&headers) {
         return fault(
             StatusCode::BAD_REQUEST,
             "Client.BadRequest",

@@ -1,33 +1,16 @@
-//! Voter-list claims (VOT-08; тизмеге доо / заявление об уточнении списка избирателей): a voter
-//! missing from the list or with wrong data claims, at the PEC (staff file it with a passport
-//! copy) or online in the voter cabinet, until the end of CAL-11; the PEC accepts or rejects
-//! with a reason; an accepted claim changes the list, and the change and its reason are kept.
-//! Implemented by `shailoo-store` in `src/claims.rs`.
-//!
-//! Two kinds of claim ([`ClaimRequest`]): an *inclusion* puts the voter on the list of the
-//! station where the claim is filed, for that station's council (a voter missing from the lists,
-//! or listed at the wrong station); a *correction* records corrected personal data, which the
-//! lists and printouts show over the register's — the population register itself is never
-//! edited (it belongs to the registry service, not to the commissions).
-//!
-//! The store checks, under the audit head's write lock, what needs the database (frozen lists,
-//! one open claim per voter and kind, the register, the station) and writes the list change, a
-//! row of the amendment history per changed field and the audit entry in one transaction. This
-//! module checks the calendar and permissions. Re-compiling the lists re-applies the accepted
-//! inclusions (the store does it inside the compile's transaction), so a compile never undoes a
-//! PEC's decision.
+//! The types of voter-list claims (VOT-08): what a claim asks for, its passport copy, where it
+//! stands, the PEC's decision, the amendment history it leaves, and why a claim use case
+//! refuses. Plain data: the life of a claim is in [`transitions`](super::transitions).
 
-use crate::audit::AuditEvent;
-use crate::store::{Store, StoreError};
-use crate::users::{Actor, Role};
-use crate::voters::{Placement, VoterListError, calendar_of};
-use async_trait::async_trait;
+use crate::setup::ElectionCalendarError;
+use crate::store::StoreError;
+use crate::users::Actor;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
+use shailoo_domain::calendar::{ActionClosed, CalendarError};
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, StationNumber};
+use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
 use std::fmt;
 
 /// The largest passport copy accepted: 5 MB, enough for a phone photo or a scanned page.
@@ -290,19 +273,6 @@ impl DataCorrection {
             out.house = v.as_str().to_owned();
         }
         out
-    }
-
-    /// The current value of `field` in `record` (for the history's "before").
-    pub fn current(record: &RegisterRecord, field: Field) -> Option<String> {
-        match field {
-            Field::Surname => Some(record.surname.clone()),
-            Field::GivenName => Some(record.given_name.clone()),
-            Field::Patronymic => record.patronymic.clone(),
-            Field::BirthDate => Some(record.birth_date.to_string()),
-            Field::Street => Some(record.street.clone()),
-            Field::House => Some(record.house.clone()),
-            Field::Station | Field::Council => None,
-        }
     }
 }
 
@@ -742,318 +712,14 @@ impl ClaimError {
     ];
 }
 
-impl From<VoterListError> for ClaimError {
-    fn from(e: VoterListError) -> Self {
+impl From<ElectionCalendarError> for ClaimError {
+    fn from(e: ElectionCalendarError) -> Self {
         match e {
-            VoterListError::Store(e) => ClaimError::Store(e),
-            VoterListError::UnknownElection(id) => ClaimError::UnknownElection(id),
-            VoterListError::Calendar(e) => ClaimError::Calendar(e),
-            VoterListError::CalendarInvalid(e) => ClaimError::CalendarInvalid(e),
-            VoterListError::Frozen {
-                election,
-                frozen_at,
-            } => ClaimError::Frozen {
-                election,
-                frozen_at,
-            },
-            // `calendar_of` returns none of the others.
-            other => ClaimError::Store(StoreError::Backend(other.to_string())),
+            ElectionCalendarError::Store(e) => ClaimError::Store(e),
+            ElectionCalendarError::UnknownElection(id) => ClaimError::UnknownElection(id),
+            ElectionCalendarError::Invalid(e) => ClaimError::CalendarInvalid(e),
         }
     }
-}
-
-/// What this capability needs from a database.
-#[async_trait]
-pub trait ClaimStore: Send + Sync {
-    /// Files a claim after checking, under the write lock, that the lists are not frozen, the
-    /// PIN is in the register, the station keeps a list of this election (not a remote-voting
-    /// station), an inclusion's voter is not already listed there, and the voter has no open
-    /// claim of this kind. Stores the copy with its digest. The audit entry's subject becomes
-    /// `{election}/claims/{id}`.
-    async fn file_claim(
-        &self,
-        election: &ElectionId,
-        draft: &ClaimDraft,
-        channel: Channel,
-        copy: &PassportCopy,
-        event: AuditEvent,
-    ) -> Result<Claim, ClaimError>;
-
-    /// Decides a filed claim, refused once the lists are frozen. Accepting an inclusion puts
-    /// the voter on the station's list (inserted, or moved from another station; off the
-    /// ineligible list); accepting a correction stores the corrected data. Either writes one
-    /// amendment row per changed field, in the same transaction as the audit entry.
-    async fn decide_claim(
-        &self,
-        election: &ElectionId,
-        id: ClaimId,
-        decision: &ClaimDecision,
-        event: AuditEvent,
-    ) -> Result<Claim, ClaimError>;
-
-    async fn claim(&self, election: &ElectionId, id: ClaimId) -> Result<Option<Claim>, StoreError>;
-
-    /// Claims, newest first, at most 500.
-    async fn claims(
-        &self,
-        election: &ElectionId,
-        filter: &ClaimFilter,
-    ) -> Result<Vec<Claim>, StoreError>;
-
-    /// The passport copy of a claim.
-    async fn passport_copy(
-        &self,
-        election: &ElectionId,
-        id: ClaimId,
-    ) -> Result<Option<PassportCopy>, StoreError>;
-
-    /// The amendment history of one voter, oldest first.
-    async fn amendments(
-        &self,
-        election: &ElectionId,
-        pin: &Pin,
-    ) -> Result<Vec<Amendment>, StoreError>;
-
-    /// The corrected data of one voter, if a correction was accepted.
-    async fn correction_of(
-        &self,
-        election: &ElectionId,
-        pin: &Pin,
-    ) -> Result<Option<ListCorrection>, StoreError>;
-
-    /// The corrected data of the voters listed at `station` (all stations when `None`), in
-    /// PIN order: what the lists and printouts show over the register.
-    async fn list_corrections(
-        &self,
-        election: &ElectionId,
-        station: Option<StationNumber>,
-    ) -> Result<Vec<ListCorrection>, StoreError>;
-}
-
-/// Whether `actor` is staff whose commission covers `station`: its PEC, the TEC above it, the
-/// CEC. Voters and unknown stations: no.
-pub async fn covers_station(
-    store: &dyn Store,
-    actor: &Actor,
-    station: StationNumber,
-) -> Result<bool, StoreError> {
-    if !matches!(actor, Actor::User { .. } | Actor::System) {
-        return Ok(false);
-    }
-    if actor.is_cec_admin() {
-        return Ok(true);
-    }
-    let Some(s) = store.station(station).await? else {
-        return Ok(false);
-    };
-    Ok(actor.covers(&store.commission_chain(&s.commission).await?))
-}
-
-/// The station a voter's claim goes to when the voter files it themself: the station of the
-/// list they are on, or `None` when they are on no list (then the voter picks one).
-pub async fn listed_station(
-    store: &dyn Store,
-    election: &ElectionId,
-    pin: &Pin,
-) -> Result<Option<StationNumber>, ClaimError> {
-    Ok(
-        match store
-            .voter_status(election, pin)
-            .await?
-            .map(|s| s.placement)
-        {
-            Some(Placement::OnList { station, .. }) => Some(station),
-            _ => None,
-        },
-    )
-}
-
-/// The council whose list an inclusion at `station` puts the voter on.
-pub async fn council_of_station(
-    store: &dyn Store,
-    station: StationNumber,
-) -> Result<Option<CouncilId>, StoreError> {
-    Ok(store.station(station).await?.map(|s| s.council))
-}
-
-/// Files a claim at `now`, until the end of CAL-11: by staff whose commission covers the
-/// station (at the PEC, on the voter's behalf), or by the voter themself in the cabinet, for
-/// their own PIN only and at the station where they are listed (any station when unlisted).
-pub async fn file(
-    store: &dyn Store,
-    actor: &Actor,
-    election: &ElectionId,
-    draft: ClaimDraft,
-    copy: PassportCopy,
-    now: Timestamp,
-) -> Result<Claim, ClaimError> {
-    match actor {
-        Actor::Voter { pin } => {
-            if *pin != draft.pin {
-                return Err(ClaimError::Forbidden);
-            }
-            if let Some(listed) = listed_station(store, election, pin).await?
-                && listed != draft.station
-                && draft.request.kind() == ClaimKind::Correction
-            {
-                return Err(ClaimError::WrongStation { listed });
-            }
-        }
-        _ => {
-            if !covers_station(store, actor, draft.station).await? {
-                return Err(ClaimError::Forbidden);
-            }
-        }
-    }
-    calendar_of(store, election)
-        .await?
-        .check(Action::FileVoterListClaim, now)?;
-    let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
-    store
-        .file_claim(election, &draft, Channel::of(actor), &copy, event)
-        .await
-}
-
-/// Decides claim `id` at `now`: staff whose commission covers the claim's station (its PEC, a
-/// TEC above it, the CEC), until the lists are frozen — so that claims filed on the last day of
-/// CAL-11 can still be decided.
-pub async fn decide(
-    store: &dyn Store,
-    actor: &Actor,
-    election: &ElectionId,
-    id: ClaimId,
-    decision: ClaimDecision,
-    now: Timestamp,
-) -> Result<Claim, ClaimError> {
-    let found = store
-        .claim(election, id)
-        .await?
-        .ok_or(ClaimError::UnknownClaim(id))?;
-    if !covers_station(store, actor, found.station).await? {
-        return Err(ClaimError::Forbidden);
-    }
-    if store.election(election).await?.is_none() {
-        return Err(ClaimError::UnknownElection(election.clone()));
-    }
-    let event = AuditEvent::new(
-        actor.audit_name(),
-        decision.audit_action(),
-        format!("{election}/claims/{id}"),
-        now,
-    );
-    store.decide_claim(election, id, &decision, event).await
-}
-
-/// The claims of one voter, newest first: what the voter cabinet shows (the caller has
-/// authenticated the voter).
-pub async fn claims_of_voter(
-    store: &dyn Store,
-    election: &ElectionId,
-    pin: &Pin,
-) -> Result<Vec<Claim>, ClaimError> {
-    let filter = ClaimFilter {
-        pin: Some(*pin),
-        ..ClaimFilter::default()
-    };
-    Ok(store.claims(election, &filter).await?)
-}
-
-/// Claims for staff, newest first: only those at stations the actor's commission covers.
-pub async fn claims(
-    store: &dyn Store,
-    actor: &Actor,
-    election: &ElectionId,
-    filter: &ClaimFilter,
-) -> Result<Vec<Claim>, ClaimError> {
-    if !matches!(actor, Actor::User { .. } | Actor::System) {
-        return Err(ClaimError::Forbidden);
-    }
-    let mut filter = filter.clone();
-    if let Actor::User {
-        role: Role::TecMember | Role::PecMember,
-        commission,
-        ..
-    } = actor
-    {
-        filter.within = Some(commission.clone());
-    }
-    Ok(store.claims(election, &filter).await?)
-}
-
-/// One claim for staff whose commission covers its station.
-pub async fn claim(
-    store: &dyn Store,
-    actor: &Actor,
-    election: &ElectionId,
-    id: ClaimId,
-) -> Result<Claim, ClaimError> {
-    let found = store
-        .claim(election, id)
-        .await?
-        .ok_or(ClaimError::UnknownClaim(id))?;
-    if !covers_station(store, actor, found.station).await? {
-        return Err(ClaimError::Forbidden);
-    }
-    Ok(found)
-}
-
-/// The passport copy of a claim, for staff whose commission covers the claim's station only.
-pub async fn passport_copy(
-    store: &dyn Store,
-    actor: &Actor,
-    election: &ElectionId,
-    id: ClaimId,
-) -> Result<PassportCopy, ClaimError> {
-    claim(store, actor, election, id).await?;
-    store
-        .passport_copy(election, id)
-        .await?
-        .ok_or(ClaimError::UnknownClaim(id))
-}
-
-/// The amendment history of a voter, for staff covering one of the stations the voter has a
-/// claim at (or where they are listed); oldest first.
-pub async fn amendments_of_voter(
-    store: &dyn Store,
-    actor: &Actor,
-    election: &ElectionId,
-    pin: &Pin,
-) -> Result<Vec<Amendment>, ClaimError> {
-    let mut stations: Vec<StationNumber> = claims_of_voter(store, election, pin)
-        .await?
-        .into_iter()
-        .map(|c| c.station)
-        .collect();
-    if let Some(s) = store
-        .voter_status(election, pin)
-        .await?
-        .and_then(|s| s.station())
-    {
-        stations.push(s);
-    }
-    let mut allowed = actor.is_cec_admin();
-    for s in stations {
-        if allowed {
-            break;
-        }
-        allowed = covers_station(store, actor, s).await?;
-    }
-    if !allowed {
-        return Err(ClaimError::Forbidden);
-    }
-    Ok(store.amendments(election, pin).await?)
-}
-
-/// Whether a role may file and decide claims at all (for showing the menu entry).
-pub fn is_claims_staff(actor: &Actor) -> bool {
-    matches!(
-        actor,
-        Actor::System
-            | Actor::User {
-                role: Role::CecAdmin | Role::TecMember | Role::PecMember,
-                ..
-            }
-    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,245 @@
+//! Voter-list claims (VOT-08; тизмеге доо / заявление об уточнении списка избирателей): a voter
+//! missing from the list or with wrong data claims, at the PEC (staff file it with a passport
+//! copy) or online in the voter cabinet, until the end of CAL-11; the PEC accepts or rejects
+//! with a reason; an accepted claim changes the list, and the change and its reason are kept.
+//!
+//! Two kinds of claim ([`ClaimRequest`]): an *inclusion* puts the voter on the list of the
+//! station where the claim is filed, for that station's council (a voter missing from the lists,
+//! or listed at the wrong station); a *correction* records corrected personal data, which the
+//! lists and printouts show over the register's — the population register itself is never
+//! edited (it belongs to the registry service, not to the commissions).
+//!
+//! This folder is the shape every capability with a workflow copies (candidates, results and
+//! complaints will):
+//! - `model.rs`: the types (the claim, its request and status, the decision, the error);
+//! - `transitions.rs`: the state machine as pure functions over facts (Filed → Accepted /
+//!   Rejected), drawn as a mermaid diagram, with tests named after the rule (VOT-08);
+//! - `port.rs`: [`ClaimStore`], the sub-port `shailoo-store` implements in `src/claims.rs`:
+//!   each writer opens its transaction, locks the audit head, reads the facts, calls the
+//!   transition and writes its outcome with the audit entry;
+//! - this file: the use cases, which check who acts (staff covering the station, or the voter
+//!   in the cabinet for their own PIN) and the calendar, then call the port.
+//!
+//! Re-compiling the lists re-applies the accepted inclusions (the store does it inside the
+//! compile's transaction), so a compile never undoes a PEC's decision.
+
+mod model;
+mod port;
+pub mod transitions;
+
+pub use model::{
+    ACCEPTED_ACTION, Amendment, Channel, Claim, ClaimDecision, ClaimDraft, ClaimError, ClaimFilter,
+    ClaimId, ClaimKind, ClaimRequest, ClaimState, ClaimStatus, CopyFormat, CopyInfo,
+    DataCorrection, Decided, FILED_ACTION, Field, ListCorrection, MAX_COPY_BYTES, MAX_TEXT_CHARS,
+    PassportCopy, REJECTED_ACTION, Text,
+};
+pub use port::ClaimStore;
+
+use crate::audit::AuditEvent;
+use crate::authz::{self, Power, Target};
+use crate::setup::{self, SetupStore};
+use crate::store::StoreError;
+use crate::users::Actor;
+use crate::voters::{Placement, VoterListStore};
+use jiff::Timestamp;
+use shailoo_domain::calendar::Action;
+use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber};
+
+/// Refuses unless `actor` holds `power` over `station` ([`authz`]): its PEC, the TEC above it,
+/// the CEC. An unknown station is covered by an `Anywhere` reach only.
+async fn authorize_at<S: SetupStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    power: Power,
+    station: StationNumber,
+) -> Result<(), ClaimError> {
+    let chain = setup::station_chain(store, station).await?;
+    authz::authorize(actor, power, Target::Within(&chain)).map_err(|_| ClaimError::Forbidden)
+}
+
+/// The station a voter's claim goes to when the voter files it themself: the station of the
+/// list they are on, or `None` when they are on no list (then the voter picks one).
+pub async fn listed_station<S: VoterListStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    pin: &Pin,
+) -> Result<Option<StationNumber>, ClaimError> {
+    Ok(
+        match store
+            .voter_status(election, pin)
+            .await?
+            .map(|s| s.placement)
+        {
+            Some(Placement::OnList { station, .. }) => Some(station),
+            _ => None,
+        },
+    )
+}
+
+/// The council whose list an inclusion at `station` puts the voter on.
+pub async fn council_of_station<S: SetupStore + ?Sized>(
+    store: &S,
+    station: StationNumber,
+) -> Result<Option<CouncilId>, StoreError> {
+    Ok(store.station(station).await?.map(|s| s.council))
+}
+
+/// Files a claim at `now`, until the end of CAL-11: by staff whose commission covers the
+/// station (at the PEC, on the voter's behalf), or by the voter themself in the cabinet, for
+/// their own PIN only and at the station where they are listed (any station when unlisted).
+pub async fn file<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    draft: ClaimDraft,
+    copy: PassportCopy,
+    now: Timestamp,
+) -> Result<Claim, ClaimError> {
+    match actor {
+        Actor::Voter { pin } => {
+            if *pin != draft.pin {
+                return Err(ClaimError::Forbidden);
+            }
+            if let Some(listed) = listed_station(store, election, pin).await?
+                && listed != draft.station
+                && draft.request.kind() == ClaimKind::Correction
+            {
+                return Err(ClaimError::WrongStation { listed });
+            }
+        }
+        _ => authorize_at(store, actor, Power::FileClaim, draft.station).await?,
+    }
+    setup::calendar(store, election)
+        .await?
+        .check(Action::FileVoterListClaim, now)?;
+    let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
+    store
+        .file_claim(election, &draft, Channel::of(actor), &copy, event)
+        .await
+}
+
+/// Decides claim `id` at `now`: staff whose commission covers the claim's station (its PEC, a
+/// TEC above it, the CEC), until the lists are frozen — so that claims filed on the last day of
+/// CAL-11 can still be decided.
+pub async fn decide<S: SetupStore + ClaimStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    id: ClaimId,
+    decision: ClaimDecision,
+    now: Timestamp,
+) -> Result<Claim, ClaimError> {
+    let found = store
+        .claim(election, id)
+        .await?
+        .ok_or(ClaimError::UnknownClaim(id))?;
+    authorize_at(store, actor, Power::DecideClaim, found.station).await?;
+    if store.election(election).await?.is_none() {
+        return Err(ClaimError::UnknownElection(election.clone()));
+    }
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        decision.audit_action(),
+        format!("{election}/claims/{id}"),
+        now,
+    );
+    store.decide_claim(election, id, &decision, event).await
+}
+
+/// The claims of one voter, newest first: what the voter cabinet shows (the caller has
+/// authenticated the voter).
+pub async fn claims_of_voter<S: ClaimStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    pin: &Pin,
+) -> Result<Vec<Claim>, ClaimError> {
+    let filter = ClaimFilter {
+        pin: Some(*pin),
+        ..ClaimFilter::default()
+    };
+    Ok(store.claims(election, &filter).await?)
+}
+
+/// Claims for staff, newest first: only those at stations the actor's commission covers.
+pub async fn claims<S: ClaimStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    filter: &ClaimFilter,
+) -> Result<Vec<Claim>, ClaimError> {
+    let within =
+        authz::listing_scope(actor, Power::ViewClaims).map_err(|_| ClaimError::Forbidden)?;
+    let mut filter = filter.clone();
+    if within.is_some() {
+        filter.within = within;
+    }
+    Ok(store.claims(election, &filter).await?)
+}
+
+/// One claim for staff whose commission covers its station ([`Power::ViewClaims`]).
+pub async fn claim<S: SetupStore + ClaimStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    id: ClaimId,
+) -> Result<Claim, ClaimError> {
+    let found = store
+        .claim(election, id)
+        .await?
+        .ok_or(ClaimError::UnknownClaim(id))?;
+    authorize_at(store, actor, Power::ViewClaims, found.station).await?;
+    Ok(found)
+}
+
+/// The passport copy of a claim, for staff whose commission covers the claim's station only
+/// ([`Power::ViewPassportCopy`]).
+pub async fn passport_copy<S: SetupStore + ClaimStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    id: ClaimId,
+) -> Result<PassportCopy, ClaimError> {
+    let found = store
+        .claim(election, id)
+        .await?
+        .ok_or(ClaimError::UnknownClaim(id))?;
+    authorize_at(store, actor, Power::ViewPassportCopy, found.station).await?;
+    store
+        .passport_copy(election, id)
+        .await?
+        .ok_or(ClaimError::UnknownClaim(id))
+}
+
+/// The amendment history of a voter, for staff covering one of the stations the voter has a
+/// claim at (or where they are listed; [`Power::ViewAmendments`]); oldest first.
+pub async fn amendments_of_voter<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    pin: &Pin,
+) -> Result<Vec<Amendment>, ClaimError> {
+    let mut stations: Vec<StationNumber> = claims_of_voter(store, election, pin)
+        .await?
+        .into_iter()
+        .map(|c| c.station)
+        .collect();
+    if let Some(s) = store
+        .voter_status(election, pin)
+        .await?
+        .and_then(|s| s.station())
+    {
+        stations.push(s);
+    }
+    let mut allowed = authz::allowed(actor, Power::ViewAmendments, Target::Nationwide);
+    for s in stations {
+        if allowed {
+            break;
+        }
+        let chain = setup::station_chain(store, s).await?;
+        allowed = authz::allowed(actor, Power::ViewAmendments, Target::Within(&chain));
+    }
+    if !allowed {
+        return Err(ClaimError::Forbidden);
+    }
+    Ok(store.amendments(election, pin).await?)
+}
