@@ -78,6 +78,9 @@ pub enum Power {
     RecordAccessSurvey,
     /// See which stations lack what voters with disabilities need, with counts and as CSV.
     ViewAccessOverview,
+    // --- the rules ---
+    /// Set an election's rule parameters (`shailoo_app::params`).
+    SetRuleParameters,
 }
 
 /// How far a role's power reaches.
@@ -126,7 +129,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 26] = [
+    pub const ALL: [Power; 27] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -153,6 +156,7 @@ impl Power {
         Power::CheckInVoters,
         Power::RecordAccessSurvey,
         Power::ViewAccessOverview,
+        Power::SetRuleParameters,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member).
@@ -193,6 +197,7 @@ impl Power {
             // The findings are public on every station's page; the overview gathers them for
             // the commissions that see to the premises.
             Power::ViewAccessOverview => grant(ANY, ANY, ANY),
+            Power::SetRuleParameters => grant(ANY, NONE, NONE),
         }
     }
 }
@@ -307,7 +312,9 @@ mod tests {
                 (false, false, false),
             ],
             OverrideDeadline | ImportRegister | ViewRegisterJobs | CompileLists | PublishLists
-            | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity => CEC_ONLY,
+            | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity | SetRuleParameters => {
+                CEC_ONLY
+            }
             AddUser => [(false, false, false); 3],
             ViewRegister => [(true, true, true); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments

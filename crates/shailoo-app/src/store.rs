@@ -196,6 +196,7 @@ pub trait Store:
     + crate::claims::ClaimStore
     + crate::cabinet::CabinetStore
     + crate::access::AccessStore
+    + crate::params::RuleParameterStore
     + Send
     + Sync
 {

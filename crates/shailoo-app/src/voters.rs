@@ -17,6 +17,7 @@
 use crate::audit::AuditEvent;
 use crate::authz::{self, Power, Target};
 use crate::claims::ClaimStore;
+use crate::params::RuleParameterStore;
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
 use crate::users::Actor;
@@ -190,8 +191,9 @@ impl Compiler {
     }
 }
 
-/// Builds the [`Compiler`] of an election from the store (the default rule parameters).
-pub async fn compiler_for<S: SetupStore + VoterListStore + ?Sized>(
+/// Builds the [`Compiler`] of an election from the store, with the election's rule parameters
+/// in force (VOT-02's age and leap-day birthday, VOT-04's registration days).
+pub async fn compiler_for<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
 ) -> Result<Compiler, VoterListError> {
@@ -200,7 +202,8 @@ pub async fn compiler_for<S: SetupStore + VoterListStore + ?Sized>(
         .await?
         .ok_or_else(|| VoterListError::UnknownElection(election.clone()))?;
     let areas = store.served_areas().await?;
-    Ok(Compiler::new(&found, &RuleParameters::default(), areas))
+    let params = crate::params::parameters(store, election).await?;
+    Ok(Compiler::new(&found, &params, areas))
 }
 
 /// A batch of records for [`RegisterImport::push`], with their assessments when the import
@@ -817,7 +820,7 @@ pub async fn listed_entry<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
 }
 
 /// Compiles an election's lists from the stored register.
-pub async fn compile<S: SetupStore + VoterListStore + ?Sized>(
+pub async fn compile<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
     actor: &str,
@@ -827,7 +830,7 @@ pub async fn compile<S: SetupStore + VoterListStore + ?Sized>(
 }
 
 /// [`compile`], telling `progress` how far it has got (the register page's job, the CLI's bar).
-pub async fn compile_with_progress<S: SetupStore + VoterListStore + ?Sized>(
+pub async fn compile_with_progress<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
     actor: &str,

@@ -123,6 +123,10 @@ async fn render_page(
     let found = app::claims(&*state.store, &actor, election, &filter)
         .await
         .or_page(lang)?;
+    let deadlines = app::decision_deadlines(&*state.store, election)
+        .await
+        .or_page(lang)?;
+    let now = state.now();
     let form = match form {
         Some(f) => f,
         None => FormValues {
@@ -138,7 +142,7 @@ async fn render_page(
     let kinds: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.as_str()).collect();
     let mut rows = Vec::with_capacity(found.len());
     for c in &found {
-        let mut row = ClaimRow::new(lang, c);
+        let mut row = ClaimRow::new(lang, c).with_due(lang, c, &deadlines, now);
         // A pending correction is decided against what the list shows now.
         if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
             && let Some(entry) = listed_entry(&*state.store, election, &c.pin)

@@ -2,8 +2,12 @@
 
 use crate::kit::Lang;
 use crate::kit::format::{fmt_date, fmt_instant};
-use shailoo_app::claims::{Claim, ClaimRequest, ClaimStatus, DataCorrection, Field};
+use jiff::Timestamp;
+use shailoo_app::claims::{
+    Claim, ClaimRequest, ClaimStatus, DataCorrection, DecisionDeadlines, Field,
+};
 use shailoo_app::voters::ListedEntry;
+use shailoo_domain::calendar::ClaimDecisionDue;
 
 /// The corrected fields of a correction, "field: value; …".
 pub(crate) fn correction_details(lang: Lang, d: &DataCorrection) -> String {
@@ -75,6 +79,9 @@ pub(crate) struct ClaimRow {
     /// For a pending correction: each claimed field beside the list's current value (then
     /// `details` is not shown).
     pub current: Vec<CurrentValue>,
+    /// A waiting claim: when it must be decided (CAL-19), and whether that has passed.
+    pub due: String,
+    pub overdue: bool,
 }
 
 impl ClaimRow {
@@ -112,6 +119,35 @@ impl ClaimRow {
             ),
             pending: c.status == ClaimStatus::Filed,
             current: Vec::new(),
+            due: String::new(),
+            overdue: false,
         }
+    }
+
+    /// The row with when its claim must be decided, if it waits for a decision (CAL-19, the
+    /// election's parameters in force).
+    pub(crate) fn with_due(
+        mut self,
+        lang: Lang,
+        c: &Claim,
+        d: &DecisionDeadlines,
+        now: Timestamp,
+    ) -> Self {
+        if !self.pending {
+            return self;
+        }
+        self.overdue = d.is_overdue(c, now);
+        self.due = match d.due(c) {
+            ClaimDecisionDue::Immediately => lang.t("claims-due-now"),
+            ClaimDecisionDue::By(at) => {
+                let key = if self.overdue {
+                    "claims-overdue"
+                } else {
+                    "claims-due-by"
+                };
+                lang.t_args(key, &[("at", fmt_instant(at))])
+            }
+        };
+        self
     }
 }

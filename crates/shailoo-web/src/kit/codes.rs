@@ -49,6 +49,18 @@ pub const ERROR_CODES: &[&str] = &[
     "unknown_rule",
     "not_a_pec",
     "internal",
+    // RulesError::code(), ChangeError::code(), ParamError::code() (messages in rules.ftl)
+    "param_changes_refused",
+    "param_invalid",
+    "param_not_applied",
+    "param_unknown_key",
+    "param_bad_value",
+    "param_not_an_object",
+    "param_percent_over_100",
+    "param_too_small",
+    "param_bad_share",
+    "param_magnitude_range",
+    "param_share_below_half",
     // RemoteVotingError::code() (messages in remote.ftl)
     "remote_not_on_list",
     "remote_not_remote_station",
