@@ -1,7 +1,8 @@
 //! The accessibility of polling premises for voters with disabilities (мүмкүнчүлүгү чектелген
 //! шайлоочулар үчүн жеткиликтүүлүк / доступность для избирателей с инвалидностью): the local
-//! government's surveys of a station's premises, recorded by staff whose commission covers the
-//! station, and the CEC's overview of which stations lack what.
+//! government's surveys of a station's premises, recorded by staff holding
+//! [`Power::RecordAccessSurvey`] over the station (its PEC, the TEC above it, the CEC), and the
+//! overview of which stations lack what ([`Power::ViewAccessOverview`]).
 //! Implemented by `shailoo-store` in `src/access.rs`.
 //!
 //! The seed ("State bodies and local government") makes the local government provide premises

@@ -146,12 +146,14 @@ pub struct DistrictMap {
     by_station: HashMap<u32, StationDistricts>,
 }
 
+/// A unit's settlement and its district; a unit without a settlement is its station's default.
+type UnitDistrict = (Option<TerritoryId>, Arc<DistrictInfo>);
+
 #[derive(Debug)]
 enum StationDistricts {
     One(Arc<DistrictInfo>),
-    /// The settlement decides: (settlement, district) for each unit of the station; a unit
-    /// without a settlement is the station's default.
-    BySettlement(Vec<(Option<TerritoryId>, Arc<DistrictInfo>)>),
+    /// The settlement decides: the district of each unit of the station.
+    BySettlement(Vec<UnitDistrict>),
 }
 
 /// What a [`DistrictMap`] says of a station.
@@ -167,8 +169,7 @@ pub enum DistrictAt {
 impl DistrictMap {
     /// The map of `schemes` (approved ones only are read) with their councils' `units`.
     pub fn of(schemes: &[SchemeRecord], units: &HashMap<CouncilId, Vec<DistrictingUnit>>) -> Self {
-        let mut places: HashMap<u32, Vec<(Option<TerritoryId>, Arc<DistrictInfo>)>> =
-            HashMap::new();
+        let mut places: HashMap<u32, Vec<UnitDistrict>> = HashMap::new();
         for scheme in schemes
             .iter()
             .filter(|s| s.status == SchemeStatus::Approved)

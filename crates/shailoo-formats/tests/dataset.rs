@@ -175,19 +175,19 @@ fn append_area(line: &str) -> FormatError {
 fn read_setup_rejects_inconsistent_station_areas() {
     let cases = [
         (
-            "8001,bishkek.centre,Манас көчөсү",
+            "8001,bishkek.centre,Манас көчөсү,,",
             "served by more than one station",
         ),
         (
-            "8002,bishkek.centre,Чүй проспекти",
+            "8002,bishkek.centre,Чүй проспекти,,",
             "not a regular polling station",
         ),
         (
-            "8003,bishkek.centre,Чүй проспекти",
+            "8003,bishkek.centre,Чүй проспекти,,",
             "not a regular polling station",
         ),
         (
-            "8001,bishkek.south,Чүй проспекти",
+            "8001,bishkek.south,Чүй проспекти,,",
             "not a territory of the setup",
         ),
     ];
