@@ -30,6 +30,7 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VER
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+venv=$(cd "$venv" && pwd)
 
 cargo build --quiet -p shailoo-cli --bin shailoo "$@"
 shailoo=target/debug/shailoo
@@ -63,11 +64,12 @@ fuzz() {
     sleep 0.2
   done
   local status=0
-  "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
+  # From the work folder: Schemathesis and Hypothesis keep their caches in the current one.
+  (cd "$work" && "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
     --max-examples "$examples" --max-time "$seconds" --seed "$seed" \
     --workers 1 --request-timeout 10 --no-color \
-    --report junit --report-junit-path "$work/$engine.xml" || status=$?
+    --report junit --report-junit-path "$work/$engine.xml") || status=$?
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   server=""
