@@ -20,23 +20,22 @@ pub(crate) mod plan;
 pub(crate) mod pools;
 
 pub use plan::{AS_OF, CandidacyPlan, PlanCounts};
-pub use pools::Pools;
+pub(crate) use pools::Pools;
 
-use plan::{FloatingNominator, PlannedNomination, Source};
+use plan::{FloatingNominator, Need, Source};
 use pools::Drawn;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use shailoo_domain::Sex;
 use shailoo_domain::candidate::Nominator;
 use shailoo_domain::candidate::nomination::{Ground, NominationKind};
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::Setup;
-use shailoo_domain::{Pin, Sex};
 use shailoo_formats::{
     Candidacies, CandidateRow, CouncilScheme, NominationKey, NominationRow, NominationStage,
 };
-use std::collections::{HashMap, HashSet};
 
 /// The candidacies of a dataset with what the demo needs besides the files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,24 +101,8 @@ fn occupation(record: &RegisterRecord) -> &'static str {
     }
 }
 
-/// The persons taken so far, each once, with their sex (for CAN-06 counts).
-#[derive(Default)]
-struct Persons {
-    records: Vec<RegisterRecord>,
-}
-
-impl Persons {
-    fn push(&mut self, record: RegisterRecord) -> usize {
-        self.records.push(record);
-        self.records.len() - 1
-    }
-
-    fn sex(&self, i: usize) -> Sex {
-        self.records[i].sex
-    }
-}
-
-/// A nomination with its persons in place: (person, ground) in list order.
+/// A nomination with its persons in place: (index into [`Fill::persons`], ground) in list
+/// order.
 struct Placed {
     council: usize,
     kind: NominationKind,
@@ -128,211 +111,242 @@ struct Placed {
     takes_faults: bool,
 }
 
-/// Whether a list of `men` men among `total` candidates keeps CAN-06's share of one sex.
+/// Whether `women` among `total` candidates keep CAN-06's share of one sex.
 fn composed(women: usize, total: usize, params: &RuleParameters) -> bool {
-    let max = params.list_max_share_one_sex_percent as usize;
-    let men = total - women;
-    women * 100 <= max * total && men * 100 <= max * total
+    let max = usize::from(params.list_max_share_one_sex_percent);
+    women * 100 <= max * total && (total - women) * 100 <= max * total
+}
+
+/// The fill's state: the sampled persons left, those taken, and the nominations placed.
+struct Fill<'a> {
+    setup: &'a Setup,
+    plan: &'a CandidacyPlan,
+    drawn: Drawn,
+    rng: ChaCha8Rng,
+    params: RuleParameters,
+    /// Every person taken, once.
+    persons: Vec<RegisterRecord>,
+    /// The planned nominations, in plan order, then the floating ones.
+    placed: Vec<Placed>,
 }
 
 /// Puts the sampled persons in place (see the module documentation); deterministic in the
-/// seed.
+/// seed. Returns the files' content and the register record of every candidate, once each.
 pub(crate) fn fill(
     setup: &Setup,
     plan: &CandidacyPlan,
-    mut drawn: Drawn,
+    drawn: Drawn,
     seed: u64,
 ) -> (Candidacies, Vec<RegisterRecord>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(4);
-    let params = RuleParameters::default();
-    let mut persons = Persons::default();
+    let mut fill = Fill {
+        setup,
+        plan,
+        drawn,
+        rng,
+        params: RuleParameters::default(),
+        persons: Vec::new(),
+        placed: Vec::with_capacity(plan.nominations.len() + plan.floating.len()),
+    };
+    fill.planned();
+    fill.list_faults();
+    fill.floating();
+    fill.files()
+}
 
-    // 1. The planned candidates: drawn, or the person of an earlier entry (CAN-05).
-    let mut resolved: Vec<Vec<Option<usize>>> = Vec::with_capacity(plan.nominations.len());
-    let mut placed: Vec<Placed> = Vec::with_capacity(plan.nominations.len());
-    for n in &plan.nominations {
-        let mut ids = Vec::with_capacity(n.entries.len());
-        let mut entries = Vec::with_capacity(n.entries.len());
-        for e in &n.entries {
-            let person = match e.source {
-                Source::Draw { need, sex } => drawn
-                    .take(n.council, need, sex)
-                    .map(|record| persons.push(record)),
-                Source::SameAs { nomination, entry } => resolved
-                    .get(nomination)
-                    .and_then(|r| r.get(entry))
-                    .copied()
-                    .flatten(),
+impl Fill<'_> {
+    fn take(&mut self, council: usize, need: Need, sex: Sex) -> Option<usize> {
+        let record = self.drawn.take(council, need, sex)?;
+        self.persons.push(record);
+        Some(self.persons.len() - 1)
+    }
+
+    /// The planned candidates: drawn, or the person of an earlier entry (CAN-05). A candidate
+    /// the council's persons cannot give is left out (never on the national data).
+    fn planned(&mut self) {
+        let plan = self.plan;
+        let mut resolved: Vec<Vec<Option<usize>>> = Vec::with_capacity(plan.nominations.len());
+        for n in &plan.nominations {
+            let mut ids = Vec::with_capacity(n.entries.len());
+            let mut entries = Vec::with_capacity(n.entries.len());
+            for e in &n.entries {
+                let person = match e.source {
+                    Source::Draw { need, sex } => self.take(n.council, need, sex),
+                    Source::SameAs { nomination, entry } => resolved
+                        .get(nomination)
+                        .and_then(|r| r.get(entry))
+                        .copied()
+                        .flatten(),
+                };
+                ids.push(person);
+                if let Some(p) = person {
+                    entries.push((p, e.ground));
+                }
+            }
+            resolved.push(ids);
+            self.placed.push(Placed {
+                council: n.council,
+                kind: n.kind.clone(),
+                stage: n.stage,
+                entries,
+                takes_faults: n.takes_faults,
+            });
+        }
+    }
+
+    /// The sex a failing candidate added to list `i` may have: the list stays within the seats
+    /// and CAN-06 with them, and the council has such a person.
+    fn fault_fits(&self, i: usize, need: Need) -> Option<Sex> {
+        let list = &self.placed[i];
+        let seats = self.setup.councils[list.council].seats.get() as usize;
+        let total = list.entries.len() + 1;
+        let women = list
+            .entries
+            .iter()
+            .filter(|(p, _)| self.persons[*p].sex == Sex::Female)
+            .count();
+        [Sex::Male, Sex::Female].into_iter().find(|&sex| {
+            let w = women + usize::from(sex == Sex::Female);
+            total <= seats
+                && composed(w, total, &self.params)
+                && self.drawn.has(list.council, need, sex)
+        })
+    }
+
+    /// Failing candidates added to city lists of invented parties: registered lists in turn
+    /// (which leave them out), or the list the plan names.
+    fn list_faults(&mut self) {
+        let mut lists: Vec<usize> = (0..self.placed.len())
+            .filter(|&i| {
+                let p = &self.placed[i];
+                p.takes_faults && matches!(p.stage, NominationStage::Registered { .. })
+            })
+            .collect();
+        lists.shuffle(&mut self.rng);
+        let mut cursor = 0;
+        for fault in &self.plan.floating_entries {
+            let turn: Vec<usize> = match fault.target {
+                Some(t) => vec![t],
+                None => (0..lists.len())
+                    .map(|k| lists[(cursor + k) % lists.len()])
+                    .collect(),
             };
-            ids.push(person);
-            if let Some(p) = person {
-                entries.push((p, e.ground));
+            let Some((k, i, sex)) = turn
+                .iter()
+                .enumerate()
+                .find_map(|(k, &i)| self.fault_fits(i, fault.need).map(|sex| (k, i, sex)))
+            else {
+                continue;
+            };
+            if fault.target.is_none() {
+                cursor += k + 1;
+            }
+            if let Some(p) = self.take(self.placed[i].council, fault.need, sex) {
+                let at = self.rng.random_range(0..=self.placed[i].entries.len());
+                self.placed[i].entries.insert(at, (p, fault.need.ground()));
             }
         }
-        resolved.push(ids);
-        placed.push(placed_of(n, entries));
     }
 
-    // 2. Failing candidates added to city lists of invented parties.
-    let mut lists: Vec<usize> = (0..placed.len())
-        .filter(|&i| {
-            placed[i].takes_faults && matches!(placed[i].stage, NominationStage::Registered { .. })
-        })
-        .collect();
-    lists.shuffle(&mut rng);
-    let mut cursor = 0;
-    for fault in &plan.floating_entries {
-        let candidates: Vec<usize> = match fault.target {
-            Some(t) => vec![t],
-            None => (0..lists.len())
-                .map(|k| lists[(cursor + k) % lists.len()])
-                .collect(),
-        };
-        let found = candidates.iter().enumerate().find_map(|(k, &i)| {
-            let list = &placed[i];
-            let seats = setup.councils[list.council].seats.get() as usize;
-            let total = list.entries.len() + 1;
-            let women = list
-                .entries
-                .iter()
-                .filter(|(p, _)| persons.sex(*p) == Sex::Female)
-                .count();
-            let sex = [Sex::Male, Sex::Female].into_iter().find(|&sex| {
-                let w = women + usize::from(sex == Sex::Female);
-                total <= seats
-                    && composed(w, total, &params)
-                    && drawn.has(list.council, fault.need, sex)
-            })?;
-            Some((k, i, sex))
-        });
-        let Some((k, i, sex)) = found else {
-            continue;
-        };
-        if fault.target.is_none() {
-            cursor += k + 1;
-        }
-        if let Some(record) = drawn.take(placed[i].council, fault.need, sex) {
-            let p = persons.push(record);
-            let at = rng.random_range(0..=placed[i].entries.len());
-            placed[i].entries.insert(at, (p, fault.need.ground()));
-        }
-    }
-
-    // 3. Designed aiyl nominations, in councils whose register has the persons they need.
-    let mut councils: Vec<usize> = (0..setup.councils.len())
-        .filter(|&c| !plan.districts[c].is_empty())
-        .collect();
-    councils.shuffle(&mut rng);
-    let mut extra: Vec<Vec<Placed>> = (0..setup.councils.len()).map(|_| Vec::new()).collect();
-    let mut cursor = 0;
-    for f in &plan.floating {
-        let found = (0..councils.len()).find_map(|k| {
-            let c = councils[(cursor + k) % councils.len()];
+    /// The floating aiyl nominations, each in the next council (in a seeded order) whose
+    /// register has a person of its need, preferably of its sex.
+    fn floating(&mut self) {
+        let plan = self.plan;
+        let mut councils: Vec<usize> = (0..self.setup.councils.len())
+            .filter(|&c| !plan.districts[c].is_empty())
+            .collect();
+        councils.shuffle(&mut self.rng);
+        let mut cursor = 0;
+        for f in &plan.floating {
             let other = if f.sex == Sex::Male {
                 Sex::Female
             } else {
                 Sex::Male
             };
-            [f.sex, other]
-                .into_iter()
-                .find(|&s| drawn.has(c, f.need, s))
-                .map(|s| (k, c, s))
-        });
-        let Some((k, council, sex)) = found else {
-            continue;
-        };
-        cursor += k + 1;
-        let Some(record) = drawn.take(council, f.need, sex) else {
-            continue;
-        };
-        let districts = &plan.districts[council];
-        let district = districts[rng.random_range(0..districts.len())].0.clone();
-        let nominator = match f.nominator {
-            FloatingNominator::SelfNominated => Nominator::SelfNominated,
-            FloatingNominator::Party(p) => Nominator::Party(plan.parties[p].id.clone()),
-        };
-        let p = persons.push(record);
-        extra[council].push(Placed {
-            council,
-            kind: NominationKind::District {
-                district,
-                nominator,
-            },
-            stage: f.stage,
-            entries: vec![(p, f.need.ground())],
-            takes_faults: false,
-        });
-    }
-
-    // 4. The files: council by council, lists by party, aiyl nominations numbered.
-    let mut by_council: Vec<Vec<Placed>> = (0..setup.councils.len()).map(|_| Vec::new()).collect();
-    for p in placed {
-        let c = p.council;
-        by_council[c].push(p);
-    }
-    let mut out = Candidacies {
-        parties: plan.parties.clone(),
-        ..Candidacies::default()
-    };
-    for (c, (planned, more)) in by_council.into_iter().zip(extra).enumerate() {
-        let council = &setup.councils[c];
-        let mut k = 0;
-        for n in planned.into_iter().chain(more) {
-            if n.entries.is_empty() {
+            let found = (0..councils.len()).find_map(|k| {
+                let c = councils[(cursor + k) % councils.len()];
+                [f.sex, other]
+                    .into_iter()
+                    .find(|&s| self.drawn.has(c, f.need, s))
+                    .map(|s| (k, c, s))
+            });
+            let Some((k, council, sex)) = found else {
                 continue;
-            }
-            let id = match &n.kind {
-                NominationKind::CityList { party } => format!("{}.{party}", council.id),
-                NominationKind::District { .. } => {
-                    k += 1;
-                    format!("{}.n{k}", council.id)
-                }
             };
-            let id = NominationKey::parse(&id).expect("council ids and party slugs make a slug");
-            for (position, (person, ground)) in (1u32..).zip(&n.entries) {
-                let record = &persons.records[*person];
-                out.candidates.push(CandidateRow {
-                    nomination: id.clone(),
-                    position,
-                    pin: record.pin,
-                    occupation: occupation(record).to_owned(),
-                    ground: *ground,
-                });
-            }
-            out.nominations.push(NominationRow {
-                id,
-                council: council.id.clone(),
-                kind: n.kind,
-                stage: n.stage,
+            cursor += k + 1;
+            let Some(p) = self.take(council, f.need, sex) else {
+                continue;
+            };
+            let districts = &plan.districts[council];
+            let district = districts[self.rng.random_range(0..districts.len())]
+                .0
+                .clone();
+            let nominator = match f.nominator {
+                FloatingNominator::SelfNominated => Nominator::SelfNominated,
+                FloatingNominator::Party(i) => Nominator::Party(plan.parties[i].id.clone()),
+            };
+            self.placed.push(Placed {
+                council,
+                kind: NominationKind::District {
+                    district,
+                    nominator,
+                },
+                stage: f.stage,
+                entries: vec![(p, f.need.ground())],
+                takes_faults: false,
             });
         }
     }
-    // Each candidate's record once, in the order of the files.
-    let mut seen: HashSet<Pin> = HashSet::new();
-    let index: HashMap<Pin, usize> = persons
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.pin, i))
-        .collect();
-    let mut records = Vec::with_capacity(index.len());
-    for c in &out.candidates {
-        if seen.insert(c.pin)
-            && let Some(&i) = index.get(&c.pin)
-        {
-            records.push(persons.records[i].clone());
-        }
-    }
-    (out, records)
-}
 
-fn placed_of(n: &PlannedNomination, entries: Vec<(usize, Option<Ground>)>) -> Placed {
-    Placed {
-        council: n.council,
-        kind: n.kind.clone(),
-        stage: n.stage,
-        entries,
-        takes_faults: n.takes_faults,
+    /// The files' rows, council by council in setup order: lists named by their party, aiyl
+    /// nominations numbered; and each candidate's record once, in the order of the files.
+    fn files(self) -> (Candidacies, Vec<RegisterRecord>) {
+        let mut by_council: Vec<Vec<Placed>> =
+            (0..self.setup.councils.len()).map(|_| Vec::new()).collect();
+        for p in self.placed {
+            let c = p.council;
+            by_council[c].push(p);
+        }
+        let mut out = Candidacies {
+            parties: self.plan.parties.clone(),
+            ..Candidacies::default()
+        };
+        let mut used = vec![false; self.persons.len()];
+        let mut records = Vec::with_capacity(self.persons.len());
+        for (council, placed) in self.setup.councils.iter().zip(by_council) {
+            let mut k = 0;
+            for n in placed.into_iter().filter(|n| !n.entries.is_empty()) {
+                let id = match &n.kind {
+                    NominationKind::CityList { party } => format!("{}.{party}", council.id),
+                    NominationKind::District { .. } => {
+                        k += 1;
+                        format!("{}.n{k}", council.id)
+                    }
+                };
+                let id =
+                    NominationKey::parse(&id).expect("council ids and party slugs make a slug");
+                for (position, (person, ground)) in (1u32..).zip(n.entries) {
+                    let record = &self.persons[person];
+                    out.candidates.push(CandidateRow {
+                        nomination: id.clone(),
+                        position,
+                        pin: record.pin,
+                        occupation: occupation(record).to_owned(),
+                        ground,
+                    });
+                    if !std::mem::replace(&mut used[person], true) {
+                        records.push(record.clone());
+                    }
+                }
+                out.nominations.push(NominationRow {
+                    id,
+                    council: council.id.clone(),
+                    kind: n.kind,
+                    stage: n.stage,
+                });
+            }
+        }
+        (out, records)
     }
 }

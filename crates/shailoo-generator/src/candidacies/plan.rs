@@ -273,6 +273,28 @@ const SMALL: Design = Design {
     excluded_profiles: &[2, 6],
 };
 
+/// The city lists of invented parties that do not end registered, one of each, in towns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DesignedList {
+    /// Refused for deficient documents (CAN-08).
+    Refused,
+    /// Pending, with a candidate failing a check ([`PENDING_LIST_FAULT`]).
+    Pending,
+    /// A draft with too few women to be filed (CAN-06).
+    OneSex,
+    /// A draft with a person already on a registered list of the council (CAN-05).
+    Duplicate,
+}
+
+impl DesignedList {
+    const ALL: [DesignedList; 4] = [
+        DesignedList::Refused,
+        DesignedList::Pending,
+        DesignedList::OneSex,
+        DesignedList::Duplicate,
+    ];
+}
+
 /// The profile of the failing candidate on the pending city list of an invented party.
 const PENDING_LIST_FAULT: Need = Need::Profile(3);
 
@@ -427,6 +449,11 @@ impl Builder<'_> {
         day_between(&mut self.rng, self.days.list_first, self.days.list_last)
     }
 
+    fn list_registered(&mut self) -> NominationStage {
+        let filed_on = self.list_filed();
+        registered(&mut self.rng, filed_on, self.days.list_decided_last)
+    }
+
     /// A list filed late enough that the TEC's ten days still run on [`AS_OF`].
     fn list_pending(&mut self) -> NominationStage {
         let first = plus_days(AS_OF, -10).max(self.days.list_first);
@@ -435,62 +462,82 @@ impl Builder<'_> {
         }
     }
 
-    fn list_decided(&mut self) -> (Date, Date) {
-        let filed_on = self.list_filed();
-        match registered(&mut self.rng, filed_on, self.days.list_decided_last) {
-            NominationStage::Registered {
-                filed_on,
-                decided_on,
-            } => (filed_on, decided_on),
-            _ => (filed_on, filed_on),
-        }
+    /// Bishkek, Osh and the other city councils, by index.
+    fn city_councils(&self) -> (Option<usize>, Option<usize>, Vec<usize>) {
+        let councils = &self.setup.councils;
+        let find = |id: &str| councils.iter().position(|c| c.id.as_str() == id);
+        let (bishkek, osh) = (find("bishkek-city"), find("osh-city"));
+        let towns = (0..councils.len())
+            .filter(|&i| councils[i].kind == CouncilKind::City)
+            .filter(|&i| Some(i) != bishkek && Some(i) != osh)
+            .collect();
+        (bishkek, osh, towns)
     }
 
     fn city_lists(&mut self) {
-        let city: Vec<usize> = self
-            .setup
-            .councils
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.kind == CouncilKind::City)
-            .map(|(i, _)| i)
-            .collect();
-        let id_of = |i: usize| self.setup.councils[i].id.as_str();
-        let bishkek = city.iter().copied().find(|&i| id_of(i) == "bishkek-city");
-        let osh = city.iter().copied().find(|&i| id_of(i) == "osh-city");
-        let mut towns: Vec<usize> = city
-            .iter()
-            .copied()
-            .filter(|&i| Some(i) != bishkek && Some(i) != osh)
-            .collect();
-
-        // Registered lists per council: Bishkek's six of 2024 (RES-12's five and Uluu-Zhurt),
-        // Osh seven with Bir Bol, the rest over the towns by council size.
-        let bishkek_parties: Vec<usize> = BISHKEK_WINNERS
-            .iter()
-            .chain(&[ULUU_ZHURT])
-            .filter_map(|id| self.party_index(id))
-            .collect();
-        let mut per_council: Vec<(usize, Vec<usize>)> = Vec::new();
-        if let Some(b) = bishkek {
-            per_council.push((b, bishkek_parties));
+        let (bishkek, osh, towns) = self.city_councils();
+        let first = self.nominations.len();
+        for (council, parties) in self.registered_parties(bishkek, osh, &towns) {
+            for party in parties {
+                let stage = self.list_registered();
+                let mut list = self.list(council, party, stage);
+                list.takes_faults = party >= REAL_PARTIES;
+                self.nominations.push(list);
+            }
         }
-        let all: Vec<usize> = (0..self.parties.len()).collect();
-        let sd = self.party_index(SOCIAL_DEMOCRATS);
-        let bir_bol = self.party_index(BIR_BOL);
-        let others: Vec<usize> = all
+        // Bir Bol's Osh list of 2024: 34 candidates for 51 seats.
+        let bir_bol = self.party_index(BIR_BOL).map(|p| self.party_id(p));
+        let fixed = self.nominations[first..]
             .iter()
-            .copied()
+            .position(|n| Some(n.council) == osh && n.kind.party() == bir_bol.as_ref())
+            .map(|i| (first + i, 34));
+        self.registered_entries(first, fixed);
+
+        // The Social Democrats' Bishkek list is pending on the demo day (in 2024 it was
+        // registered, then deregistered the day before voting, CAN-09).
+        if let (Some(b), Some(sd)) = (bishkek, self.party_index(SOCIAL_DEMOCRATS)) {
+            let stage = self.list_pending();
+            let mut list = self.list(b, sd, stage);
+            let len = self.length(b);
+            list.entries = self.clean_entries(len, None);
+            self.nominations.push(list);
+        }
+        self.designed_lists(towns);
+    }
+
+    /// The parties with a registered list in each city council: Bishkek's six of 2024 (RES-12's
+    /// five and Uluu-Zhurt), Osh seven with Bir Bol, and the rest spread over the towns by
+    /// council size; in council order.
+    fn registered_parties(
+        &mut self,
+        bishkek: Option<usize>,
+        osh: Option<usize>,
+        towns: &[usize],
+    ) -> Vec<(usize, Vec<usize>)> {
+        let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+        if let Some(b) = bishkek {
+            let parties = BISHKEK_WINNERS
+                .iter()
+                .chain(&[ULUU_ZHURT])
+                .filter_map(|id| self.party_index(id))
+                .collect();
+            out.push((b, parties));
+        }
+        let (sd, bir_bol) = (
+            self.party_index(SOCIAL_DEMOCRATS),
+            self.party_index(BIR_BOL),
+        );
+        let others: Vec<usize> = (0..self.parties.len())
             .filter(|&i| Some(i) != sd && Some(i) != bir_bol)
             .collect();
         if let Some(o) = osh {
             let mut parties: Vec<usize> = bir_bol.into_iter().collect();
             parties.extend(self.draw_parties(&others, 6));
-            per_council.push((o, parties));
+            out.push((o, parties));
         }
         let counts: Vec<u64> = match self.design.city_lists {
             Some((total, _, _)) => {
-                let taken: usize = per_council.iter().map(|(_, p)| p.len()).sum();
+                let taken: usize = out.iter().map(|(_, p)| p.len()).sum();
                 let weights: Vec<f64> = towns
                     .iter()
                     .map(|&t| {
@@ -502,160 +549,146 @@ impl Builder<'_> {
             }
             None => vec![2; towns.len()],
         };
-        // Small data: towns' lists are the invented parties', so that the designed faults
+        // Small data: the towns' lists are the invented parties', so that the designed faults
         // (given to invented parties only) have lists to go to.
-        let town_pool = if self.design.city_lists.is_some() {
-            others.clone()
+        let pool = if self.design.city_lists.is_some() {
+            others
         } else {
             self.invented()
         };
         for (&t, &n) in towns.iter().zip(&counts) {
-            let parties = self.draw_parties(&town_pool, n as usize);
-            per_council.push((t, parties));
+            let parties = self.draw_parties(&pool, n as usize);
+            out.push((t, parties));
         }
-        per_council.sort_by_key(|(c, _)| *c);
+        out.sort_by_key(|(c, _)| *c);
+        out
+    }
 
-        let first_registered = self.nominations.len();
-        for (council, parties) in &per_council {
-            for &p in parties {
-                let (filed_on, decided_on) = self.list_decided();
-                let mut list = self.list(
-                    *council,
-                    p,
-                    NominationStage::Registered {
-                        filed_on,
-                        decided_on,
-                    },
-                );
-                list.takes_faults = p >= REAL_PARTIES;
-                self.nominations.push(list);
-            }
-        }
-        self.list_lengths(first_registered, bir_bol);
-
-        // The lists that do not end registered: the Social Democrats' Bishkek list pending (in
-        // 2024 registered, then deregistered the day before voting), and in towns an invented
-        // party's list refused, one pending with a failing candidate, and two drafts whose
-        // filing the rules refuse.
-        if let (Some(b), Some(sd)) = (bishkek, sd) {
-            let stage = self.list_pending();
-            let mut list = self.list(b, sd, stage);
-            let len = self.length(b);
-            list.entries = self.clean_entries(len, None);
-            self.nominations.push(list);
-        }
+    /// In towns, one invented party's list of each [`DesignedList`].
+    fn designed_lists(&mut self, mut towns: Vec<usize>) {
         towns.shuffle(&mut self.rng);
         if towns.is_empty() {
             return;
         }
-        for (k, designed) in ["refused", "pending", "one_sex", "duplicate"]
-            .iter()
-            .enumerate()
-        {
+        for (k, which) in DesignedList::ALL.into_iter().enumerate() {
             let council = towns[k % towns.len()];
-            let taken: Vec<usize> = self
+            let taken: Vec<&PartyId> = self
                 .nominations
                 .iter()
                 .filter(|n| n.council == council)
                 .filter_map(|n| n.kind.party())
-                .filter_map(|p| self.party_index(p.as_str()))
                 .collect();
             let free: Vec<usize> = self
                 .invented()
                 .into_iter()
-                .filter(|p| !taken.contains(p))
+                .filter(|&p| !taken.contains(&&self.parties[p].0.id))
                 .collect();
             let Some(&party) = self.draw_parties(&free, 1).first() else {
                 continue;
             };
-            let len = self.length(council).max(8);
-            let list = match *designed {
-                "refused" => {
-                    let (filed_on, decided_on) = self.list_decided();
-                    let mut list = self.list(
-                        council,
-                        party,
-                        NominationStage::Refused {
-                            filed_on,
-                            decided_on,
-                            ground: Ground::candidate(CandidateCode::DocumentsDeficient)
-                                .expect("a ground"),
-                        },
-                    );
-                    list.entries = self.clean_entries(len, None);
-                    list
-                }
-                "pending" => {
-                    let stage = self.list_pending();
-                    let mut list = self.list(council, party, stage);
-                    list.entries = self.clean_entries(len - 1, None);
-                    list.takes_faults = true;
-                    list
-                }
-                "one_sex" => {
-                    let mut list = self.list(
-                        council,
-                        party,
-                        NominationStage::Draft {
-                            refused_at_filing: Some(Ground::list(ListCode::OneSexOverShare)),
-                        },
-                    );
-                    // Fewer women than CAN-06 allows: the party cannot file it as it stands.
-                    let (least, _) = women_bounds(len, self.params.list_max_share_one_sex_percent);
-                    let women = least.saturating_sub(2);
-                    list.entries = sexes(&mut self.rng, len, women)
-                        .into_iter()
-                        .map(PlannedEntry::clean)
-                        .collect();
-                    list
-                }
-                _ => {
-                    // A person of a registered list of the same council, put on this one too.
-                    let Some(other) = self.nominations.iter().position(|n| {
-                        n.council == council
-                            && n.kind.is_list()
-                            && matches!(n.stage, NominationStage::Registered { .. })
-                    }) else {
-                        continue;
-                    };
-                    let mut list = self.list(
-                        council,
-                        party,
-                        NominationStage::Draft {
-                            refused_at_filing: Ground::candidate(
-                                CandidateCode::MultipleCandidacies,
-                            ),
-                        },
-                    );
-                    // One more woman than the least, so the duplicate's sex cannot matter.
-                    list.entries = self.clean_entries(len - 1, Some(1));
-                    let entry = self
-                        .rng
-                        .random_range(0..self.nominations[other].entries.len());
-                    let at = self.rng.random_range(0..=list.entries.len());
-                    list.entries.insert(
-                        at,
-                        PlannedEntry {
-                            source: Source::SameAs {
-                                nomination: other,
-                                entry,
-                            },
-                            ground: Ground::candidate(CandidateCode::MultipleCandidacies),
-                        },
-                    );
-                    list
-                }
-            };
-            self.nominations.push(list);
+            if let Some(list) = self.designed_list(which, council, party) {
+                self.nominations.push(list);
+            }
         }
+    }
+
+    fn designed_list(
+        &mut self,
+        which: DesignedList,
+        council: usize,
+        party: usize,
+    ) -> Option<PlannedNomination> {
+        let len = self.length(council).max(8);
+        let list = match which {
+            DesignedList::Refused => {
+                let (filed_on, decided_on) = match self.list_registered() {
+                    NominationStage::Registered {
+                        filed_on,
+                        decided_on,
+                    } => (filed_on, decided_on),
+                    _ => return None,
+                };
+                let ground = Ground::candidate(CandidateCode::DocumentsDeficient)?;
+                let mut list = self.list(
+                    council,
+                    party,
+                    NominationStage::Refused {
+                        filed_on,
+                        decided_on,
+                        ground,
+                    },
+                );
+                list.entries = self.clean_entries(len, None);
+                list
+            }
+            DesignedList::Pending => {
+                // One place is left for the failing candidate the fill adds.
+                let stage = self.list_pending();
+                let mut list = self.list(council, party, stage);
+                list.entries = self.clean_entries(len - 1, None);
+                list.takes_faults = true;
+                list
+            }
+            DesignedList::OneSex => {
+                let refused = Some(Ground::list(ListCode::OneSexOverShare));
+                let mut list = self.list(
+                    council,
+                    party,
+                    NominationStage::Draft {
+                        refused_at_filing: refused,
+                    },
+                );
+                // Fewer women than CAN-06 allows: the party cannot file it as it stands.
+                let (least, _) = women_bounds(len, self.params.list_max_share_one_sex_percent);
+                list.entries = sexes(&mut self.rng, len, least.saturating_sub(2))
+                    .into_iter()
+                    .map(PlannedEntry::clean)
+                    .collect();
+                list
+            }
+            DesignedList::Duplicate => {
+                // A person of a registered list of the same council, put on this one too.
+                let other = self.nominations.iter().position(|n| {
+                    n.council == council
+                        && n.kind.is_list()
+                        && matches!(n.stage, NominationStage::Registered { .. })
+                })?;
+                let twice = Ground::candidate(CandidateCode::MultipleCandidacies);
+                let mut list = self.list(
+                    council,
+                    party,
+                    NominationStage::Draft {
+                        refused_at_filing: twice,
+                    },
+                );
+                // One more woman than the least, so that the duplicate's sex cannot matter.
+                list.entries = self.clean_entries(len - 1, Some(1));
+                let entry = self
+                    .rng
+                    .random_range(0..self.nominations[other].entries.len());
+                let at = self.rng.random_range(0..=list.entries.len());
+                let source = Source::SameAs {
+                    nomination: other,
+                    entry,
+                };
+                list.entries.insert(
+                    at,
+                    PlannedEntry {
+                        source,
+                        ground: twice,
+                    },
+                );
+                list
+            }
+        };
+        Some(list)
     }
 
     /// A list length for a council of this size.
     fn length(&mut self, council: usize) -> u32 {
         let seats = self.setup.councils[council].seats.get();
         let cap = self.design.list_cap.map_or(seats, |c| c.min(seats));
-        let full = self.rng.random_bool(0.4);
-        let share = if full {
+        let share = if self.rng.random_bool(0.4) {
             1.0
         } else {
             self.rng.random_range(0.55..1.0)
@@ -679,75 +712,65 @@ impl Builder<'_> {
             .collect()
     }
 
-    /// Lengths and women of the registered lists from `first` on: at most the seats (CAN-06),
-    /// within the share of one sex, and on the national scale exactly the 2024 totals.
-    fn list_lengths(&mut self, first: usize, fixed_party: Option<usize>) {
-        let seats: Vec<u32> = self.nominations[first..]
-            .iter()
-            .map(|n| self.setup.councils[n.council].seats.get())
+    /// The candidates of the registered lists from `first` on: at most the seats (CAN-06),
+    /// within the share of one sex, and on the national scale exactly the 2024 totals of
+    /// candidates and women. `fixed` is a list whose length history gives.
+    fn registered_entries(&mut self, first: usize, fixed: Option<(usize, u32)>) {
+        let lists = first..self.nominations.len();
+        let seats: Vec<u32> = lists
+            .clone()
+            .map(|i| self.setup.councils[self.nominations[i].council].seats.get())
             .collect();
-        // Bir Bol's Osh list of 2024: 34 candidates for 51 seats.
-        let fixed: Vec<bool> = self.nominations[first..]
-            .iter()
-            .map(|n| {
-                self.setup.councils[n.council].id.as_str() == "osh-city"
-                    && n.kind.party().and_then(|p| self.party_index(p.as_str())) == fixed_party
-                    && fixed_party.is_some()
-            })
-            .collect();
-        let mut len: Vec<u32> = (first..self.nominations.len())
-            .zip(&fixed)
-            .map(|(i, &f)| {
-                if f {
-                    34.min(seats[i - first])
-                } else {
-                    self.length(self.nominations[i].council)
-                }
+        let mut len: Vec<u32> = lists
+            .clone()
+            .zip(&seats)
+            .map(|(i, &s)| match fixed {
+                Some((f, l)) if f == i => l.min(s),
+                _ => self.length(self.nominations[i].council),
             })
             .collect();
         let max_percent = self.params.list_max_share_one_sex_percent;
-        let mut women: Vec<u32> = len
-            .iter()
-            .map(|&l| women_bounds(l, max_percent).0)
-            .collect();
-        match self.design.city_lists {
-            Some((_, candidates, women_total)) => {
-                let adjustable: Vec<usize> = (0..len.len()).filter(|&i| !fixed[i]).collect();
-                let mut sum: u32 = len.iter().sum();
-                let mut tries = 0;
-                while sum != candidates && !adjustable.is_empty() && tries < 10_000_000 {
-                    tries += 1;
-                    let i = adjustable[self.rng.random_range(0..adjustable.len())];
-                    if sum < candidates && len[i] < seats[i] {
-                        len[i] += 1;
-                        sum += 1;
-                    } else if sum > candidates && len[i] > (seats[i] / 2).max(5) {
-                        len[i] -= 1;
-                        sum -= 1;
-                    }
+        let bounds = |l: u32| women_bounds(l, max_percent);
+        let mut women: Vec<u32> = len.iter().map(|&l| bounds(l).0).collect();
+        if let Some((_, candidates, women_total)) = self.design.city_lists {
+            // One candidate more or less at a time, on lists with room, to the exact totals.
+            let adjustable: Vec<usize> = (0..len.len())
+                .filter(|&k| fixed.is_none_or(|(f, _)| f != first + k))
+                .collect();
+            let mut sum: u32 = len.iter().sum();
+            for _ in 0..10_000_000 {
+                if sum == candidates || adjustable.is_empty() {
+                    break;
                 }
-                for (w, &l) in women.iter_mut().zip(&len) {
-                    *w = women_bounds(l, max_percent).0;
-                }
-                let mut sum: u32 = women.iter().sum();
-                let mut tries = 0;
-                while sum < women_total && tries < 1_000_000 {
-                    tries += 1;
-                    let i = self.rng.random_range(0..len.len());
-                    if women[i] < women_bounds(len[i], max_percent).1 {
-                        women[i] += 1;
-                        sum += 1;
-                    }
+                let k = adjustable[self.rng.random_range(0..adjustable.len())];
+                if sum < candidates && len[k] < seats[k] {
+                    len[k] += 1;
+                    sum += 1;
+                } else if sum > candidates && len[k] > (seats[k] / 2).max(5) {
+                    len[k] -= 1;
+                    sum -= 1;
                 }
             }
-            None => {
-                for (w, &l) in women.iter_mut().zip(&len) {
-                    let most = women_bounds(l, max_percent).1;
-                    *w = (*w + self.rng.random_range(0..=2)).min(most);
+            for (w, &l) in women.iter_mut().zip(&len) {
+                *w = bounds(l).0;
+            }
+            let mut sum: u32 = women.iter().sum();
+            for _ in 0..1_000_000 {
+                if sum >= women_total {
+                    break;
                 }
+                let k = self.rng.random_range(0..len.len());
+                if women[k] < bounds(len[k]).1 {
+                    women[k] += 1;
+                    sum += 1;
+                }
+            }
+        } else {
+            for (w, &l) in women.iter_mut().zip(&len) {
+                *w = (*w + self.rng.random_range(0..=2)).min(bounds(l).1);
             }
         }
-        for (k, i) in (first..self.nominations.len()).enumerate() {
+        for (k, i) in lists.enumerate() {
             self.nominations[i].entries = sexes(&mut self.rng, len[k], women[k])
                 .into_iter()
                 .map(PlannedEntry::clean)
@@ -762,6 +785,20 @@ impl Builder<'_> {
         let all: Vec<usize> = (0..self.parties.len()).collect();
         let p = self.draw_parties(&all, 1).first().copied().unwrap_or(0);
         Nominator::Party(self.party_id(p))
+    }
+
+    /// An aiyl nomination refused on `ground` a few days after its filing, before the demo day.
+    fn aiyl_refused(&mut self, ground: Ground) -> NominationStage {
+        let last_filed = plus_days(AS_OF, -11).max(self.days.aiyl_first);
+        let filed_on = day_between(&mut self.rng, self.days.aiyl_first, last_filed);
+        let decided_on = plus_days(filed_on, self.rng.random_range(3..=10))
+            .min(self.days.aiyl_decided_last)
+            .max(filed_on);
+        NominationStage::Refused {
+            filed_on,
+            decided_on,
+            ground,
+        }
     }
 
     /// A filed aiyl nomination: registered, or pending when filed in the TEC's last ten days.
@@ -906,14 +943,10 @@ impl Builder<'_> {
         let Some(district) = self.district_of(districts) else {
             return;
         };
-        let filed_on = day_between(
-            &mut self.rng,
-            self.days.aiyl_first,
-            plus_days(AS_OF, -11).max(self.days.aiyl_first),
-        );
-        let decided_on = plus_days(filed_on, self.rng.random_range(3..=10))
-            .min(self.days.aiyl_decided_last)
-            .max(filed_on);
+        let Some(ground) = Ground::candidate(CandidateCode::DocumentsDeficient) else {
+            return;
+        };
+        let stage = self.aiyl_refused(ground);
         let nominator = self.aiyl_nominator();
         let sex = if self.rng.random_bool(0.4) {
             Sex::Female
@@ -926,11 +959,7 @@ impl Builder<'_> {
                 district,
                 nominator,
             },
-            stage: NominationStage::Refused {
-                filed_on,
-                decided_on,
-                ground: Ground::candidate(CandidateCode::DocumentsDeficient).expect("a ground"),
-            },
+            stage,
             entries: vec![PlannedEntry::clean(sex)],
             takes_faults: false,
         });
@@ -1005,24 +1034,9 @@ impl Builder<'_> {
         };
         for need in Need::FAULTS {
             for _ in 0..self.design.aiyl_refused_each {
-                let filed_on = day_between(
-                    &mut self.rng,
-                    self.days.aiyl_first,
-                    plus_days(AS_OF, -11).max(self.days.aiyl_first),
-                );
-                let decided_on = plus_days(filed_on, self.rng.random_range(3..=10))
-                    .min(self.days.aiyl_decided_last)
-                    .max(filed_on);
                 let ground = need.ground().expect("a fault has a ground");
-                push(
-                    self,
-                    need,
-                    NominationStage::Refused {
-                        filed_on,
-                        decided_on,
-                        ground,
-                    },
-                );
+                let stage = self.aiyl_refused(ground);
+                push(self, need, stage);
             }
             for _ in 0..self.design.aiyl_pending_each {
                 let filed_on = day_between(
@@ -1043,11 +1057,6 @@ impl Builder<'_> {
             );
         }
         out
-    }
-
-    fn floating_count(&self) -> usize {
-        Need::FAULTS.len() * (self.design.aiyl_refused_each + self.design.aiyl_pending_each)
-            + self.design.aiyl_under_age
     }
 }
 
@@ -1118,7 +1127,7 @@ pub(crate) fn pre_plan(
     b.city_lists();
     let floating = b.floating();
     let design = b.design;
-    let designed = b.floating_count() + design.aiyl_documents_refused + design.aiyl_duplicates;
+    let designed = floating.len() + design.aiyl_documents_refused + design.aiyl_duplicates;
     let aiyl = b.aiyl_totals(units, designed);
     let mut floating_entries: Vec<FloatingEntry> = design
         .excluded_profiles
@@ -1178,5 +1187,58 @@ impl PrePlan {
             floating_entries: self.floating_entries,
             districts,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+    use shailoo_domain::SeatCount;
+    use shailoo_domain::candidate::check_party_list;
+
+    #[test]
+    fn can_06_women_bounds_are_those_of_the_domains_check() {
+        let params = RuleParameters::default();
+        for len in 1..=51u32 {
+            let (least, most) = women_bounds(len, params.list_max_share_one_sex_percent);
+            let seats = SeatCount::new(51).unwrap();
+            let lawful = |women: u32| {
+                let sexes = (0..len).map(|i| if i < women { Sex::Female } else { Sex::Male });
+                check_party_list(sexes, seats, &params).is_empty()
+            };
+            let expected: Vec<u32> = (0..=len).filter(|&w| lawful(w)).collect();
+            if expected.is_empty() {
+                // A list of one or two has no lawful composition under 70 %.
+                assert!(least > most, "{len}");
+            } else {
+                assert_eq!(
+                    (least, most),
+                    (expected[0], *expected.last().unwrap()),
+                    "{len}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_fault_names_its_rule() {
+        let codes: Vec<&str> = Need::FAULTS
+            .iter()
+            .map(|n| shailoo_domain::params::Coded::rule(&n.ground().unwrap()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "CAN-08", "CAN-02", "CAN-02", "CAN-02", "CAN-01", "CAN-04", "CAN-01"
+            ]
+        );
+        assert_eq!(Need::Clean.ground(), None);
+        let indexes: std::collections::HashSet<usize> = [Need::Clean, Need::UnderAge]
+            .into_iter()
+            .chain(Need::FAULTS)
+            .map(Need::index)
+            .collect();
+        assert_eq!(indexes.len(), Need::COUNT);
     }
 }

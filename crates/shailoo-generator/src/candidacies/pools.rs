@@ -53,7 +53,7 @@ struct Bucket {
 }
 
 /// The sampler fed by the register pass ([`Pools::observe`]), then drained by the fill.
-pub struct Pools {
+pub(crate) struct Pools {
     seed: u64,
     /// Council index per street of the plan (`u32::MAX`: a street of no council).
     council_of_street: Vec<u32>,
@@ -277,5 +277,20 @@ impl Drawn {
         self.buckets
             .get(bucket_index(council, need, sex))
             .is_some_and(|b| !b.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_limits_are_the_2024_ones() {
+        let l = Limits::of(crate::VOTING_DAY, &RuleParameters::default());
+        // VOT-02 (18), CAN-01 (21) on 2024-11-17, the birthday itself counting; VOT-04 V − 60.
+        assert_eq!(l.adult, date(2006, 11, 17));
+        assert_eq!(l.candidate, date(2003, 11, 17));
+        assert_eq!(l.registered, date(2024, 9, 18));
     }
 }
