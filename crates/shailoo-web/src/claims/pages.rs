@@ -14,10 +14,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shailoo_app::StationFilter;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::claims::{
     self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimState,
     MAX_COPY_BYTES, PassportCopy,
 };
+use shailoo_app::setup;
 use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
@@ -122,6 +124,25 @@ async fn render_page(
     let found = app::claims(&*state.store, &actor, election, &filter)
         .await
         .or_page(lang)?;
+    // Whether the reader decides at each station (authz over its chain), asked once per
+    // station; the filer of a claim never decides it. `app::decide` checks both again.
+    let mut covered: HashMap<StationNumber, bool> = HashMap::new();
+    let mut rows = Vec::with_capacity(found.len());
+    for c in &found {
+        let own = c.filed_by == actor.audit_name();
+        let covers = match covered.get(&c.station) {
+            Some(covers) => *covers,
+            None => {
+                let chain = setup::station_chain(&*state.store, c.station)
+                    .await
+                    .or_page(lang)?;
+                let covers = authz::allowed(&actor, Power::DecideClaim, Target::Within(&chain));
+                covered.insert(c.station, covers);
+                covers
+            }
+        };
+        rows.push(ClaimRow::new(lang, c).for_reader(lang, covers && !own, own));
+    }
     let form = match form {
         Some(f) => f,
         None => FormValues {
@@ -139,7 +160,7 @@ async fn render_page(
         election: election.to_string(),
         notice: feedback.notice,
         message: feedback.message,
-        rows: found.iter().map(|c| ClaimRow::new(lang, c)).collect(),
+        rows,
         statuses: choices(
             lang,
             "claims-status-",

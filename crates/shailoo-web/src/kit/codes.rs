@@ -66,6 +66,10 @@ pub const ERROR_CODES: &[&str] = &[
     "claim_station_not_for_claims",
     "claim_already_listed",
     "claim_wrong_station",
+    "claim_address_served_elsewhere",
+    "claim_address_outside_area",
+    "claim_other_council",
+    "claim_own_claim",
     "claim_already_open",
     "claim_already_decided",
     "claim_empty_correction",
@@ -76,6 +80,7 @@ pub const ERROR_CODES: &[&str] = &[
     "claim_copy_missing",
     "claim_copy_too_large",
     "claim_copy_not_recognised",
+    "claim_copy_malformed",
     // the register page and VoterListError::code() (messages in register.ftl)
     "register_job_running",
     "register_not_multipart",

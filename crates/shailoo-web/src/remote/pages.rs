@@ -107,14 +107,15 @@ async fn render_page(
         status: q.get("status").and_then(|s| ApplicationStatus::parse(s)),
         station: station_number(q.get("station").map(String::as_str)),
         pin: q.get("pin").and_then(|p| Pin::parse(p.trim()).ok()),
+        within: None,
     };
+    let actor = ctx.require_staff()?.actor();
     let store = &state.store;
     let counts = store
         .remote_station_counts(election, state.config.remote_station_capacity)
         .await
         .or_page(lang)?;
-    let apps = store
-        .remote_applications(election, &filter)
+    let apps = app::applications(&**store, &actor, election, &filter)
         .await
         .or_page(lang)?;
     let stations = counts
