@@ -280,6 +280,11 @@ pub struct RuleParameters {
     pub unfilled_list_seats: UnfilledListSeats,
     /// RES-05 (plausibility, our choice): warn when turnout exceeds this percent of the lists.
     pub turnout_warning_percent: u8,
+    /// VOT-11 (our choice, a guard): a re-import of the register that would remove more than
+    /// this percent of the persons it holds is refused unless the CEC overrides this limit by
+    /// name (a whole country's register does not lose a twentieth of its people between two
+    /// extracts; an extract that says so is cut short or wrong).
+    pub register_removal_limit_percent: u8,
     /// CAL-19 (unsure): days a PEC has to decide a voter-list claim; 0 = the same day.
     pub claim_decision_days: u16,
     /// CAL-19 (unsure): from this many days before voting day on, claims are decided immediately
@@ -318,6 +323,7 @@ impl Default for RuleParameters {
             tie_break: TieBreak::DrawingOfLots,
             unfilled_list_seats: UnfilledListSeats::NextLargestRemainders,
             turnout_warning_percent: 95,
+            register_removal_limit_percent: 5,
             claim_decision_days: 0,
             claim_immediate_days_before_voting: 1,
             appeal_filing_days: 3,
@@ -438,6 +444,10 @@ impl RuleParameters {
             ),
             ("threshold_percent", self.threshold_percent),
             ("turnout_warning_percent", self.turnout_warning_percent),
+            (
+                "register_removal_limit_percent",
+                self.register_removal_limit_percent,
+            ),
         ] {
             if value > 100 {
                 problems.push(ParamError::PercentOver100 { key, value });
@@ -491,7 +501,7 @@ impl RuleParameters {
     /// Every parameter, with its rule, confidence, current and default value, for display.
     pub fn catalogue(&self) -> Vec<ParameterInfo> {
         let d = RuleParameters::default();
-        let mut rows = Vec::with_capacity(27);
+        let mut rows = Vec::with_capacity(28);
         let mut row = |key, rule, confidence, value: String, default: String, message_key| {
             rows.push(ParameterInfo {
                 key,
@@ -639,6 +649,12 @@ impl RuleParameters {
             "param-cal-19-claim-decision-days"
         );
         p!(
+            register_removal_limit_percent,
+            "VOT-11",
+            Unsure,
+            "param-vot-11-register-removal-limit"
+        );
+        p!(
             claim_immediate_days_before_voting,
             "CAL-19",
             Unsure,
@@ -696,6 +712,7 @@ mod tests {
         assert_eq!(p.tie_break, TieBreak::DrawingOfLots);
         assert_eq!(p.appeal_filing_days, 3);
         assert_eq!(p.claim_decision_days, 0);
+        assert_eq!(p.register_removal_limit_percent, 5);
         assert_eq!(p.validate(), Ok(()));
     }
 

@@ -199,12 +199,13 @@ async fn fixture(ctx: &Ctx) -> Db {
         .await
         .unwrap();
     let mut import = db
-        .begin_register_import(ImportOptions {
-            source: "claims-test".into(),
-            actor: "system".into(),
-            at: open(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "claims-test",
+            "system",
+            open(),
+            None,
+            None,
+        ))
         .await
         .unwrap();
     let mut batcher = ImportBatcher::new(None, 10, 2);
@@ -852,22 +853,8 @@ async fn vot_08_claims_close_at_the_end_of_cal_11(ctx: Ctx) {
 /// A register import of `persons` that compiles the lists in the same transaction.
 async fn import_compiling(db: &Db, persons: Vec<RegisterRecord>) -> ImportReport {
     let compiler = Arc::new(voters::compiler_for(db, &election()).await.unwrap());
-    let mut import = db
-        .begin_register_import(ImportOptions {
-            source: "again".into(),
-            actor: "system".into(),
-            at: open(),
-            compile: Some(compiler.clone()),
-        })
-        .await
-        .unwrap();
-    let mut batcher = ImportBatcher::new(Some(compiler), 10, persons.len() as u64);
-    for p in persons {
-        assert!(batcher.add(p).is_none());
-    }
-    let (batch, duplicates) = batcher.finish();
-    import.push(&batch).await.unwrap();
-    import.finish(&duplicates).await.unwrap()
+    let options = ImportOptions::apply("again", "system", open(), Some(compiler), None);
+    import_confirmed(db, options, &persons).await.unwrap()
 }
 
 async fn vot_08_accepted_claims_survive_a_recompile(ctx: Ctx) {

@@ -316,12 +316,7 @@ pub async fn import_records(
         )),
         None => None,
     };
-    let options = ImportOptions {
-        source: source_name,
-        actor: ACTOR.to_owned(),
-        at,
-        compile,
-    };
+    let options = ImportOptions::apply(source_name, ACTOR, at, compile, None);
     let if_empty = if skip_empty {
         EmptyExtract::Skip
     } else {

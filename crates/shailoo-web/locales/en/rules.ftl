@@ -149,6 +149,7 @@ param-res-06-threshold-base = What the threshold is a share of: the voters who t
 param-res-08-tie-break = How a tie for the last seat is resolved: the commission draws lots, the system never picks at random.
 param-res-09-unfilled-list-seats = Where the seats go that a party list is too short to fill: to the next largest remainders, or left vacant.
 param-res-05-turnout-warning = Turnout, in percent of the voters on the lists, above which a protocol gets a warning.
+param-vot-11-register-removal-limit = The largest share, in percent, of the persons in the register that one re-import may remove; a larger removal needs the CEC to override this limit by name.
 param-cal-19-claim-decision-days = How many days a precinct commission has to decide a claim about the list of voters (0: the same day).
 param-cal-19-claim-immediate-days-before-voting = From how many days before voting day on claims about the list of voters are decided immediately.
 param-cmp-06-appeal-filing-days = How many days there are to file an appeal against a decision.

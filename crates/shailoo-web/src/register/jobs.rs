@@ -278,12 +278,13 @@ async fn import(
         .await
         .map_err(|_| Failure::Interrupted)?
         .map_err(Failure::from_format)?;
-    let options = ImportOptions {
-        source: progress.source.clone(),
-        actor: job.actor.clone(),
+    let options = ImportOptions::apply(
+        progress.source.clone(),
+        job.actor.clone(),
         at,
         compile,
-    };
+        None,
+    );
     job.update(|p| p.phase = Phase::Importing);
     let source =
         move |sink: &mut dyn FnMut(Result<RegisterRecord, RowError>, u64) -> ControlFlow<()>| {

@@ -95,8 +95,14 @@ impl Refusal for VoterListError {
             | VoterListError::Frozen { .. }
             | VoterListError::NotCompiled(_)
             | VoterListError::NotPublished(_)
-            | VoterListError::AlreadyDone { .. } => StatusCode::CONFLICT,
-            VoterListError::CalendarInvalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            | VoterListError::AlreadyDone { .. }
+            | VoterListError::ConfirmationRequired
+            | VoterListError::DifferenceChanged
+            | VoterListError::RemovalOverLimit { .. }
+            | VoterListError::ListsCompiledFor(_) => StatusCode::CONFLICT,
+            VoterListError::CalendarInvalid(_)
+            | VoterListError::BadDifference
+            | VoterListError::UnknownSettlement { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 

@@ -95,12 +95,13 @@ async fn cabinet_over(config: CabinetConfig, adapters: bool, sms_url: Option<&st
         .unwrap();
     // The voter is in the population register (a claim needs the person there).
     let mut import = store
-        .begin_register_import(ImportOptions {
-            source: "web-cabinet".into(),
-            actor: "system".into(),
-            at: fixed_now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "web-cabinet",
+            "system",
+            fixed_now(),
+            None,
+            None,
+        ))
         .await
         .unwrap();
     let record = RegisterRecord {

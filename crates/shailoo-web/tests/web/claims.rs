@@ -96,12 +96,13 @@ async fn claims_app(clock: fn() -> Timestamp) -> ClaimsApp {
     let listed = person(11, &area.settlement, &area.street);
     let unlisted = person(12, &area.settlement, "Жок көчөсү");
     let mut import = store
-        .begin_register_import(ImportOptions {
-            source: "web-claims".into(),
-            actor: "system".into(),
-            at: fixed_now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "web-claims",
+            "system",
+            fixed_now(),
+            None,
+            None,
+        ))
         .await
         .unwrap();
     let mut batcher = ImportBatcher::new(None, 10, 2);
