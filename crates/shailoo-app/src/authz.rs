@@ -76,6 +76,9 @@ pub enum Power {
     // --- voting day ---
     /// Check voters in at a station (VOT-06).
     CheckInVoters,
+    // --- the rules ---
+    /// Set an election's rule parameters (`shailoo_app::params`).
+    SetRuleParameters,
 }
 
 /// How far a role's power reaches.
@@ -124,7 +127,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 24] = [
+    pub const ALL: [Power; 25] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -149,6 +152,7 @@ impl Power {
         Power::ViewAmendments,
         Power::ViewPassportCopy,
         Power::CheckInVoters,
+        Power::SetRuleParameters,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member).
@@ -192,6 +196,7 @@ impl Power {
             // it (the CEC or a TEC checking a voter in anywhere would defeat the one-ballot
             // record of the station's list).
             Power::CheckInVoters => grant(NONE, NONE, BELOW),
+            Power::SetRuleParameters => grant(ANY, NONE, NONE),
         }
     }
 }
@@ -306,9 +311,8 @@ mod tests {
                 (false, false, false),
             ],
             OverrideDeadline | ViewRegister | ImportRegister | ViewRegisterJobs | CompileLists
-            | PublishLists | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity => {
-                CEC_ONLY
-            }
+            | PublishLists | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity
+            | SetRuleParameters => CEC_ONLY,
             AddUser => [(false, false, false); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
             | ViewPassportCopy => ALL_BELOW,

@@ -19,6 +19,7 @@ pub mod districts;
 #[cfg(test)]
 mod fake;
 pub mod lookup;
+pub mod params;
 pub mod remote;
 pub mod setup;
 pub mod signing;
@@ -35,6 +36,7 @@ pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
 pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
+pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
 pub use setup::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, SetupStore,

@@ -17,6 +17,7 @@
 use crate::audit::AuditEvent;
 use crate::authz::{self, Power, Target};
 use crate::claims::ClaimStore;
+use crate::params::RuleParameterStore;
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
 use crate::users::Actor;
@@ -106,8 +107,9 @@ pub enum VoterListError {
         record: u64,
         settlement: TerritoryId,
     },
-    /// The lists of another election are compiled from the register: a re-import would leave
-    /// them out of step with it (the printed lists and the look-up would disagree).
+    /// The lists of another election than the one chosen are compiled from the register: a
+    /// re-import would leave them out of step with it (the printed lists and the look-up would
+    /// disagree).
     #[error(
         "the voter lists of {0} are compiled from the register: import with that election, so \
          that they are compiled again in the same transaction"
@@ -236,8 +238,9 @@ impl Compiler {
     }
 }
 
-/// Builds the [`Compiler`] of an election from the store (the default rule parameters).
-pub async fn compiler_for<S: SetupStore + VoterListStore + ?Sized>(
+/// Builds the [`Compiler`] of an election from the store, with the election's rule parameters
+/// in force (VOT-02's age and leap-day birthday, VOT-04's registration days).
+pub async fn compiler_for<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
 ) -> Result<Compiler, VoterListError> {
@@ -246,7 +249,8 @@ pub async fn compiler_for<S: SetupStore + VoterListStore + ?Sized>(
         .await?
         .ok_or_else(|| VoterListError::UnknownElection(election.clone()))?;
     let areas = store.served_areas().await?;
-    Ok(Compiler::new(&found, &RuleParameters::default(), areas))
+    let params = crate::params::parameters(store, election).await?;
+    Ok(Compiler::new(&found, &params, areas))
 }
 
 /// A batch of records for [`RegisterImport::push`], with their assessments when the import
@@ -352,6 +356,24 @@ pub struct ImportOptions {
 }
 
 impl ImportOptions {
+    /// An import as `plan` says, previewed or stored (`mode`).
+    pub fn new(
+        source: impl Into<String>,
+        actor: impl Into<String>,
+        at: Timestamp,
+        plan: ImportPlan,
+        mode: ImportMode,
+    ) -> ImportOptions {
+        ImportOptions {
+            source: source.into(),
+            actor: actor.into(),
+            at,
+            compile: plan.compile,
+            mode,
+            removal_limit_percent: plan.removal_limit_percent,
+        }
+    }
+
     /// An import stored at once, with the default removal limit: into an empty register (the
     /// first import), or with `confirmation` of a re-import's previewed difference.
     pub fn apply(
@@ -361,14 +383,11 @@ impl ImportOptions {
         compile: Option<Arc<Compiler>>,
         confirmation: Option<Confirmation>,
     ) -> ImportOptions {
-        ImportOptions {
-            source: source.into(),
-            actor: actor.into(),
-            at,
+        let plan = ImportPlan {
             compile,
-            mode: ImportMode::Apply(confirmation),
             removal_limit_percent: RuleParameters::default().register_removal_limit_percent,
-        }
+        };
+        ImportOptions::new(source, actor, at, plan, ImportMode::Apply(confirmation))
     }
 
     /// The same import as a preview.
@@ -853,7 +872,7 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
 }
 
 /// Compiles an election's lists from the stored register.
-pub async fn compile<S: SetupStore + VoterListStore + ?Sized>(
+pub async fn compile<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
     actor: &str,
@@ -864,7 +883,7 @@ pub async fn compile<S: SetupStore + VoterListStore + ?Sized>(
 
 /// [`compile`], telling `progress` how far it has got (the register page's job, the CLI's bar).
 /// Refused once the lists are final by the calendar (the end of CAL-12) or frozen.
-pub async fn compile_with_progress<S: SetupStore + VoterListStore + ?Sized>(
+pub async fn compile_with_progress<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
     actor: &str,
@@ -880,35 +899,61 @@ pub async fn compile_with_progress<S: SetupStore + VoterListStore + ?Sized>(
         .await
 }
 
-/// The compile an import of the register must make: of `chosen`, or else of the one election
-/// whose lists are compiled from the register (a re-import that left them as they were would
-/// leave the printed lists, which read the register, out of step with the look-up, which reads
-/// the lists). Refused when another election's lists are compiled too.
-pub async fn import_compile<S: SetupStore + VoterListStore + ?Sized>(
+/// What an import of the register does beside replacing it, settled before a byte is read.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    /// The lists compiled from the new register in the same transaction: of the election
+    /// chosen, or else of the one whose lists are compiled from the register now. A re-import
+    /// that left compiled lists as they were would leave them out of step with the register
+    /// the printed lists read (removed persons vanish from the print while the look-up still
+    /// finds them), so a re-import always compiles them again, and is refused with them once
+    /// they are final ([`Action::CompileVoterLists`], the end of CAL-12).
+    pub compile: Option<Arc<Compiler>>,
+    /// The removal limit of the election's parameters in force (the election compiled, or the
+    /// only one in the database; the documented default when there is none).
+    pub removal_limit_percent: u8,
+}
+
+/// The [`ImportPlan`] of an import, with `chosen` the election whose lists to compile (the
+/// register page's "compile too", the CLI's `--compile` / `--election`). Refused when the
+/// lists of an election other than `chosen` are compiled: they would be left behind.
+pub async fn plan_import<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     chosen: Option<&ElectionId>,
-) -> Result<Option<Arc<Compiler>>, VoterListError> {
+) -> Result<ImportPlan, VoterListError> {
+    let elections = store.elections().await?;
     let mut compiled = Vec::new();
-    for e in store.elections().await? {
+    for e in &elections {
         if store
             .voter_list_state(&e.id)
             .await?
             .is_some_and(|s| s.compiled_at.is_some())
         {
-            compiled.push(e.id);
+            compiled.push(e.id.clone());
         }
     }
-    let election = match chosen {
-        Some(e) => e.clone(),
-        None => match compiled.first() {
-            Some(e) => e.clone(),
-            None => return Ok(None),
-        },
-    };
-    if let Some(other) = compiled.into_iter().find(|e| *e != election) {
-        return Err(VoterListError::ListsCompiledFor(other));
+    let target = chosen.or(compiled.first());
+    if let Some(other) = compiled.iter().find(|e| Some(*e) != target) {
+        return Err(VoterListError::ListsCompiledFor(other.clone()));
     }
-    Ok(Some(Arc::new(compiler_for(store, &election).await?)))
+    let compile = match target {
+        Some(e) => Some(Arc::new(compiler_for(store, e).await?)),
+        None => None,
+    };
+    let guarded = match (target, elections.as_slice()) {
+        (Some(e), _) => Some(e.clone()),
+        (None, [only]) => Some(only.id.clone()),
+        (None, _) => None,
+    };
+    let removal_limit_percent = match guarded {
+        Some(e) => crate::params::parameters(store, &e).await?,
+        None => RuleParameters::default(),
+    }
+    .register_removal_limit_percent;
+    Ok(ImportPlan {
+        compile,
+        removal_limit_percent,
+    })
 }
 
 /// The calendar of an election with the CEC's overrides.

@@ -40,6 +40,8 @@ pub enum RowErrorKind {
     ContradictsPin { from_pin: String, in_row: String },
     #[error("CSV syntax error: {0}")]
     Syntax(String),
+    #[error("{value:?} is not a settlement of the election's setup")]
+    UnknownSettlement { value: String },
 }
 
 impl RowErrorKind {
@@ -59,6 +61,7 @@ impl RowErrorKind {
             RowErrorKind::BadId(_) => "bad_id",
             RowErrorKind::ContradictsPin { .. } => "contradicts_pin",
             RowErrorKind::Syntax(_) => "csv_syntax",
+            RowErrorKind::UnknownSettlement { .. } => "unknown_settlement",
         }
     }
 }

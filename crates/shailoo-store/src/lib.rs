@@ -114,6 +114,7 @@ mod checkin;
 mod claims;
 mod districts;
 mod lookup;
+mod params;
 mod register;
 mod remote;
 mod rows;

@@ -57,14 +57,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How long a staff session lasts.
     pub session_hours: i64,
-    /// The rule parameters of this deployment (`docs/domain-rules.md`), shown on `/rules`.
-    pub rule_parameters: shailoo_domain::params::RuleParameters,
     /// Voter look-up (portal, API, SMS 119): rate limits, exemptions, the index.
     pub lookup: LookupConfig,
     /// The voter cabinet's rate limits (its adapters go to [`AppState::with_voter_cabinet`]).
     pub cabinet: CabinetConfig,
-    /// Places of a remote-voting station whose capacity the CEC did not set (VOT-07).
-    pub remote_station_capacity: u64,
 }
 
 impl Default for Config {
@@ -72,10 +68,8 @@ impl Default for Config {
         Config {
             secure_cookies: false,
             session_hours: 12,
-            rule_parameters: shailoo_domain::params::RuleParameters::default(),
             lookup: LookupConfig::default(),
             cabinet: CabinetConfig::default(),
-            remote_station_capacity: shailoo_app::remote::DEFAULT_CAPACITY,
         }
     }
 }

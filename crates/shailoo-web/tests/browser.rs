@@ -526,3 +526,88 @@ async fn cabinet_journey(
         .await?;
     browser.source().await
 }
+
+/// The CEC admin sets a rule of the election on its form in a real browser (a list to choose
+/// from, a typed number), and a voter then reads it in words on `/rules`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cec_sets_a_rule_of_the_election_in_a_real_browser() {
+    let profile = tempfile::tempdir().unwrap();
+    let Some((_driver, browser)) = open_browser(profile.path()).await else {
+        return;
+    };
+    let app = common::app().await;
+    let election = app.data.setup.elections[0].id.to_string();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
+        .with_clock(common::fixed_now);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
+        let _ = stopped.await;
+    }));
+
+    let result = rules_journey(&browser, &base, &election).await;
+    let _ = browser.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    result.unwrap();
+}
+
+async fn rules_journey(
+    browser: &fantoccini::Client,
+    base: &str,
+    election: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    use shailoo_web::Lang;
+    browser.goto(&format!("{base}/login?lang=ru")).await?;
+    browser
+        .find(Locator::Id("username"))
+        .await?
+        .send_keys("admin")
+        .await?;
+    browser
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(common::PASSWORD)
+        .await?;
+    browser
+        .find(Locator::Css("form.form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css("span.who")).await?;
+
+    // From /rules, the CEC's link to the form.
+    browser.goto(&format!("{base}/rules")).await?;
+    browser
+        .find(Locator::LinkText(&Lang::Ru.t("rules-change-link")))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, &format!("/elections/{election}/rules")).await?;
+    // The threshold's base from its list (shown in words), the threshold typed.
+    browser
+        .find(Locator::Css(
+            "select#p-threshold_base option[value='valid_votes']",
+        ))
+        .await?
+        .click()
+        .await?;
+    let threshold = browser.find(Locator::Id("p-threshold_percent")).await?;
+    threshold.clear().await?;
+    threshold.send_keys("7").await?;
+    browser
+        .find(Locator::Css("form.form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, "/rules?election=").await?;
+    let page = browser.source().await?;
+    for text in [
+        Lang::Ru.t("param-res-06-threshold-base-value-valid_votes"),
+        Lang::Ru.t_args("param-res-06-threshold-value", &[("value", "7".into())]),
+    ] {
+        assert!(page.contains(&text), "{text} not on /rules");
+    }
+    Ok(())
+}

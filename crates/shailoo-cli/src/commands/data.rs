@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
+use shailoo_app::voters::ImportMode;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_formats::{RegisterReader, files, read_setup};
 use shailoo_generator::{Generator, Scale, write_dataset};
@@ -97,7 +98,9 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
     );
 
     let path = dir.join(files::REGISTER);
-    let reader = RegisterReader::open(&path)?;
+    // A person in a settlement the dataset's own setup does not know: an error at its line.
+    let known = dataset.setup.territories.iter().map(|t| t.id.clone());
+    let reader = RegisterReader::open(&path)?.known_settlements(known.collect());
     let expected = manifest_persons(dir).unwrap_or(0);
     let started = Instant::now();
     let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
@@ -135,7 +138,9 @@ impl<F> RecordSource for F where
 }
 
 /// Streams records into one register import without compiling (`load`, `demo`): the same
-/// path as `shailoo register import`. Returns the records read.
+/// path as `shailoo register import`, into an empty register (a register already there is
+/// replaced only through `register import` and its confirmed difference). Returns the records
+/// read.
 pub async fn load_register(
     store: &dyn Store,
     source: impl RecordSource,
@@ -148,6 +153,7 @@ pub async fn load_register(
         expected,
         what.to_owned(),
         None,
+        ImportMode::Apply(None),
         Timestamp::now(),
         true,
     )

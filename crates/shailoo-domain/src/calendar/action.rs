@@ -87,11 +87,14 @@ pub enum Action {
     /// Determine and publish the results (RES-11): from the close of voting until the end of
     /// CAL-17.
     DetermineResults,
+    /// Set the election's rule parameters (the CEC): from the calling (CAL-01) until voting
+    /// opens (CAL-16, 08:00), so that the rules of the count are fixed before the first ballot.
+    SetRuleParameters,
 }
 
 impl Action {
     /// Every action, in a stable order (the order of [`Calendar::open_actions`](super::Calendar::open_actions)).
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::NominateCityList,
         Action::RegisterCityList,
         Action::NominateAiylCandidate,
@@ -109,6 +112,7 @@ impl Action {
         Action::Voting,
         Action::EnterProtocols,
         Action::DetermineResults,
+        Action::SetRuleParameters,
     ];
 
     /// The stable snake_case code (`nominate_city_list`), as serialised.
@@ -131,6 +135,7 @@ impl Action {
             Action::Voting => "voting",
             Action::EnterProtocols => "enter_protocols",
             Action::DetermineResults => "determine_results",
+            Action::SetRuleParameters => "set_rule_parameters",
         }
     }
 
@@ -154,6 +159,7 @@ impl Action {
             Action::Voting => "action-voting",
             Action::EnterProtocols => "action-enter-protocols",
             Action::DetermineResults => "action-determine-results",
+            Action::SetRuleParameters => "action-set-rule-parameters",
         }
     }
 
@@ -173,7 +179,8 @@ impl Action {
             | Action::ApplyMediaAccreditation
             | Action::PublishMediaPrices
             | Action::SubmitDistrictScheme
-            | Action::CompileVoterLists => Start("CAL-01"),
+            | Action::CompileVoterLists
+            | Action::SetRuleParameters => Start("CAL-01"),
             Action::PublishPreliminaryVoterLists
             | Action::FileVoterListClaim
             | Action::ApplyRemoteVoting => Start("CAL-02"),
@@ -201,7 +208,7 @@ impl Action {
             Action::SubmitDistrictScheme => Some(End("CAL-05")),
             Action::CityCampaign | Action::AiylCampaign => Some(End("CAL-15")),
             Action::CompileVoterLists => Some(End("CAL-12")),
-            Action::FinalizeVoterLists => Some(Start("CAL-16")),
+            Action::FinalizeVoterLists | Action::SetRuleParameters => Some(Start("CAL-16")),
             Action::Voting => Some(End("CAL-16")),
             Action::EnterProtocols | Action::DetermineResults => Some(End("CAL-17")),
         }

@@ -102,6 +102,7 @@ action-finalize-voter-lists = Finalisation of the voter lists
 action-voting = Voting
 action-enter-protocols = Entry of the voting protocols
 action-determine-results = Determination of the results
+action-set-rule-parameters = Setting the rule parameters of the election (CEC)
 
 ## Councils
 councils-title = Local councils

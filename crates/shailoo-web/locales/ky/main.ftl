@@ -102,6 +102,7 @@ action-finalize-voter-lists = Шайлоочулардын тизмелерин 
 action-voting = Добуш берүү
 action-enter-protocols = Добуш берүүнүн жыйынтыктары боюнча протоколдорду киргизүү
 action-determine-results = Шайлоонун жыйынтыктарын аныктоо
+action-set-rule-parameters = Шайлоонун эрежелеринин параметрлерин белгилөө (БШК)
 
 ## Кеңештер
 councils-title = Жергиликтүү кеңештер

@@ -102,6 +102,7 @@ action-finalize-voter-lists = Окончательное составление 
 action-voting = Голосование
 action-enter-protocols = Ввод протоколов об итогах голосования
 action-determine-results = Определение результатов выборов
+action-set-rule-parameters = Установка параметров правил выборов (ЦИК)
 
 ## Кенеши
 councils-title = Местные кенеши

@@ -124,6 +124,10 @@ async fn render_page(
     let found = app::claims(&*state.store, &actor, election, &filter)
         .await
         .or_page(lang)?;
+    let deadlines = app::decision_deadlines(&*state.store, election)
+        .await
+        .or_page(lang)?;
+    let now = state.now();
     // Whether the reader decides at each station (authz over its chain), asked once per
     // station; the filer of a claim never decides it. `app::decide` checks both again.
     let mut covered: HashMap<StationNumber, bool> = HashMap::new();
@@ -141,7 +145,11 @@ async fn render_page(
                 covers
             }
         };
-        rows.push(ClaimRow::new(lang, c).for_reader(lang, covers && !own, own));
+        rows.push(
+            ClaimRow::new(lang, c)
+                .for_reader(lang, covers && !own, own)
+                .with_due(lang, c, &deadlines, now),
+        );
     }
     let form = match form {
         Some(f) => f,

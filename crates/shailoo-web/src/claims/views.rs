@@ -2,7 +2,9 @@
 
 use crate::kit::Lang;
 use crate::kit::format::fmt_instant;
-use shailoo_app::claims::{Claim, ClaimRequest, ClaimStatus, DataCorrection};
+use jiff::Timestamp;
+use shailoo_app::claims::{Claim, ClaimRequest, ClaimStatus, DataCorrection, DecisionDeadlines};
+use shailoo_domain::calendar::ClaimDecisionDue;
 
 /// The corrected fields of a correction, "field: value; …".
 pub(crate) fn correction_details(lang: Lang, d: &DataCorrection) -> String {
@@ -46,6 +48,9 @@ pub(crate) struct ClaimRow {
     pub decidable: bool,
     /// Pending and not the reader's to decide: why, in words.
     pub waiting: String,
+    /// A waiting claim: when it must be decided (CAL-19), and whether that has passed.
+    pub due: String,
+    pub overdue: bool,
 }
 
 impl ClaimRow {
@@ -89,6 +94,8 @@ impl ClaimRow {
                 .unwrap_or_default(),
             decidable: false,
             waiting: String::new(),
+            due: String::new(),
+            overdue: false,
         }
     }
 
@@ -102,6 +109,33 @@ impl ClaimRow {
                 lang.t_args("claims-awaiting", &[("station", self.station.clone())])
             };
         }
+        self
+    }
+
+    /// The row with when its claim must be decided, if it waits for a decision (CAL-19, the
+    /// election's parameters in force).
+    pub(crate) fn with_due(
+        mut self,
+        lang: Lang,
+        c: &Claim,
+        d: &DecisionDeadlines,
+        now: Timestamp,
+    ) -> Self {
+        if !self.pending {
+            return self;
+        }
+        self.overdue = d.is_overdue(c, now);
+        self.due = match d.due(c) {
+            ClaimDecisionDue::Immediately => lang.t("claims-due-now"),
+            ClaimDecisionDue::By(at) => {
+                let key = if self.overdue {
+                    "claims-overdue"
+                } else {
+                    "claims-due-by"
+                };
+                lang.t_args(key, &[("at", fmt_instant(at))])
+            }
+        };
         self
     }
 }

@@ -79,6 +79,12 @@ impl Lang {
         })
     }
 
+    /// The message `key`, if the catalogues have it (for a message that exists only for some
+    /// values, like a parameter's value in words).
+    pub fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.langid(), key)
+    }
+
     /// The message `key` with named arguments.
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args

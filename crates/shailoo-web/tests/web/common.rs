@@ -168,6 +168,15 @@ impl Client {
         }
     }
 
+    /// A client of another router (the same store served with another clock, say).
+    pub fn of_router(router: Router) -> Client {
+        Client {
+            router,
+            cookies: BTreeMap::new(),
+            headers: Vec::new(),
+        }
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .iter()
