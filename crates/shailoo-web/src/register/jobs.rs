@@ -500,6 +500,44 @@ mod tests {
     }
 
     #[test]
+    fn a_preview_waits_for_its_confirmation_once_and_for_two_hours_at_most() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let jobs = RegisterJobs::new(dir.path().to_owned());
+        let file = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"pin\n").unwrap_or_else(|e| panic!("{e}"));
+            tempfile::TempPath::from_path(path)
+        };
+        let at = Timestamp::UNIX_EPOCH;
+        let pending = |job, name| Pending {
+            job,
+            file: file(name),
+            source: "register.csv".into(),
+            size: 4,
+            election: None,
+            previewed_at: at,
+        };
+        jobs.keep(pending(1, "one.csv"));
+        assert!(jobs.awaits_confirmation(1, at));
+        // A newer preview replaces it, and its file is removed.
+        jobs.keep(pending(2, "two.csv"));
+        assert!(!jobs.awaits_confirmation(1, at));
+        assert!(!dir.path().join("one.csv").exists());
+        assert!(jobs.take_pending(1, at).is_none());
+        // Confirmed once: taken, then gone.
+        let taken = jobs.take_pending(2, at).map(|p| p.job);
+        assert_eq!(taken, Some(2));
+        assert!(jobs.take_pending(2, at).is_none());
+        // Left unconfirmed for more than two hours: removed.
+        jobs.keep(pending(3, "three.csv"));
+        let later = at + PREVIEW_KEPT;
+        assert!(jobs.awaits_confirmation(3, later));
+        let too_late = later + jiff::SignedDuration::from_secs(1);
+        assert!(!jobs.awaits_confirmation(3, too_late));
+        assert!(!dir.path().join("three.csv").exists());
+    }
+
+    #[test]
     fn progress_is_measured_in_bytes() {
         let mut p = Progress {
             upload_total: Some(1000),

@@ -4,8 +4,9 @@
 //! `shailoo_app::voters`, as `shailoo register` is its command-line face.
 //!
 //! * `GET /register`: the latest imports with their counts, where the lists stand, which steps
-//!   the calendar allows now (window and rule id), and the job running. Every staff member may
-//!   look; only CEC admins act (403 otherwise); the public is sent to the log-in page.
+//!   the calendar allows now (window and rule id), and the job running. The CEC's desk: other
+//!   staff get 403 (they read their stations' lists through the printed lists and the
+//!   look-up); the public is sent to the log-in page.
 //! * `POST /register/import`: a multipart form whose file is **streamed** to a temporary file
 //!   (the national extract is hundreds of megabytes: it is never held in memory; this route
 //!   alone accepts bodies up to [`UPLOAD_LIMIT`]), then previewed by a background job, like
@@ -85,7 +86,7 @@ impl AppState {
     }
 }
 
-/// The register and the lists are the CEC's: other staff only look ([`authz`]).
+/// The register and the lists are the CEC's ([`authz`]).
 fn require(lang: Lang, staff: &Staff, power: Power) -> Result<(), PageFail> {
     authz::authorize(&staff.actor(), power, Target::Nationwide)
         .map_err(|_| PageFail::forbidden(lang))
@@ -136,7 +137,7 @@ impl Refusal for VoterListError {
                 persons,
                 limit_percent,
             } => lang.t_args(
-                "error-register_removal_over_limit",
+                "register-error-removal-over-limit",
                 &[
                     ("removed", removed.to_string()),
                     ("persons", persons.to_string()),
@@ -145,14 +146,14 @@ impl Refusal for VoterListError {
                 ],
             ),
             VoterListError::UnknownSettlement { record, settlement } => lang.t_args(
-                "error-register_unknown_settlement",
+                "register-error-unknown-settlement",
                 &[
                     ("record", record.to_string()),
                     ("settlement", settlement.to_string()),
                 ],
             ),
             VoterListError::ListsCompiledFor(e) => lang.t_args(
-                "error-register_lists_compiled_for",
+                "register-error-lists-compiled-for",
                 &[("election", e.to_string())],
             ),
             other => lang.error(other.code()),
