@@ -4,7 +4,7 @@
 //!
 //! TEC staff file an application on the voter's behalf at a remote-voting station of their
 //! area; a voter signed in to the voter cabinet (`Actor::Voter`) files and cancels their own,
-//! and only their own ([`may_file_for`]). The TEC covering the remote station, or the CEC,
+//! and only their own (`may_file_for`). The TEC covering the remote station, or the CEC,
 //! approves, rejects or cancels it; approval
 //! moves `voter_list_entries.station` to the remote station and leaves the council alone, since
 //! the voter still votes for their own council. Cancelling before the end of CAL-12 moves the

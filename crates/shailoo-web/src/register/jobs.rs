@@ -506,7 +506,7 @@ mod tests {
         let file = |name: &str| {
             let path = dir.path().join(name);
             std::fs::write(&path, b"pin\n").unwrap_or_else(|e| panic!("{e}"));
-            tempfile::TempPath::from_path(path)
+            tempfile::TempPath::try_from_path(path).unwrap_or_else(|e| panic!("{e}"))
         };
         let at = Timestamp::UNIX_EPOCH;
         let pending = |job, name| Pending {
