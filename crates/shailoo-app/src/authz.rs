@@ -76,6 +76,12 @@ pub enum Power {
     // --- voting day ---
     /// Check voters in at a station (VOT-06).
     CheckInVoters,
+    // --- polling premises ---
+    /// Record the local government's survey of a station's premises for voters with
+    /// disabilities.
+    RecordAccessSurvey,
+    /// See which stations lack what voters with disabilities need, with counts and as CSV.
+    ViewAccessOverview,
     // --- the rules ---
     /// Set an election's rule parameters (`shailoo_app::params`).
     SetRuleParameters,
@@ -127,7 +133,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 25] = [
+    pub const ALL: [Power; 27] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -152,6 +158,8 @@ impl Power {
         Power::ViewAmendments,
         Power::ViewPassportCopy,
         Power::CheckInVoters,
+        Power::RecordAccessSurvey,
+        Power::ViewAccessOverview,
         Power::SetRuleParameters,
     ];
 
@@ -196,6 +204,11 @@ impl Power {
             // it (the CEC or a TEC checking a voter in anywhere would defeat the one-ballot
             // record of the station's list).
             Power::CheckInVoters => grant(NONE, NONE, BELOW),
+            // The PEC, its TEC or the CEC records what the local government found.
+            Power::RecordAccessSurvey => grant(ANY, BELOW, BELOW),
+            // The findings are public on every station's page; the overview gathers them for
+            // the commissions that see to the premises.
+            Power::ViewAccessOverview => grant(ANY, ANY, ANY),
             Power::SetRuleParameters => grant(ANY, NONE, NONE),
         }
     }
@@ -315,7 +328,8 @@ mod tests {
             | SetRuleParameters => CEC_ONLY,
             AddUser => [(false, false, false); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
-            | ViewPassportCopy => ALL_BELOW,
+            | ViewPassportCopy | RecordAccessSurvey => ALL_BELOW,
+            ViewAccessOverview => [(true, true, true); 3],
             CheckInVoters => [
                 (false, false, false),
                 (false, false, false),

@@ -195,6 +195,7 @@ pub trait Store:
     + crate::remote::RemoteVotingStore
     + crate::claims::ClaimStore
     + crate::cabinet::CabinetStore
+    + crate::access::AccessStore
     + crate::params::RuleParameterStore
     + Send
     + Sync

@@ -793,6 +793,9 @@ pub trait VoterListStore: Send + Sync {
 pub struct StationVoter {
     pub person: RegisterRecord,
     pub home_station: StationNumber,
+    /// The street of the person's address in the three languages, from the station areas'
+    /// directory (`None` when it names no such street: the register's form is printed).
+    pub street: Option<LocalizedName>,
 }
 
 /// Everything a station's printed voter list (шайлоочулардын тизмеси / список избирателей)
@@ -802,6 +805,8 @@ pub struct StationVoter {
 pub struct StationRoll {
     pub election: Election,
     pub station: PollingStation,
+    /// The station's full address, naming its settlement (`StationAddress::full`).
+    pub address: LocalizedName,
     pub council: Option<Council>,
     pub commission: Option<Commission>,
     pub settlements: BTreeMap<TerritoryId, LocalizedName>,
@@ -842,7 +847,12 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
         .collect();
     for voter in &mut voters {
         if let Some(correction) = corrections.get(&voter.person.pin) {
-            voter.person = correction.apply(&voter.person);
+            let corrected = correction.apply(&voter.person);
+            // A corrected street is printed as the PEC wrote it.
+            if corrected.street != voter.person.street {
+                voter.street = None;
+            }
+            voter.person = corrected;
         }
     }
     let mut settlements = BTreeMap::new();
@@ -860,7 +870,12 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
             settlements.insert(id.clone(), name);
         }
     }
+    let address = crate::lookup::station_addresses(store, std::slice::from_ref(&station))
+        .await?
+        .pop()
+        .map_or_else(|| station.address.clone(), |a| a.full().clone());
     Ok(StationRoll {
+        address,
         council: store.council(&station.council).await?,
         commission: store.commission(&station.commission).await?,
         election: found,
@@ -869,6 +884,70 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
         state,
         voters,
     })
+}
+
+/// A person's entry as the lists show it: the register's data with the PEC's accepted
+/// correction applied (VOT-08), the settlement's name, and where the person stands. What the
+/// voter cabinet shows the voter of themself, and what the PEC's claim queue sets beside a
+/// claimed correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedEntry {
+    /// The register's record, corrected where a correction was accepted.
+    pub person: RegisterRecord,
+    /// Whether an accepted correction changed what the register says.
+    pub corrected: bool,
+    /// The settlement of the registered address by name.
+    pub settlement: LocalizedName,
+    pub placement: Placement,
+}
+
+impl ListedEntry {
+    /// The value a claim's field has on the list now (dates ISO); `None` for an empty field
+    /// and for the station and council, which are not personal data.
+    pub fn value(&self, field: crate::claims::Field) -> Option<String> {
+        use crate::claims::Field;
+        let p = &self.person;
+        match field {
+            Field::Surname => Some(p.surname.clone()),
+            Field::GivenName => Some(p.given_name.clone()),
+            Field::Patronymic => p.patronymic.clone(),
+            Field::BirthDate => Some(p.birth_date.to_string()),
+            Field::Street => Some(p.street.clone()),
+            Field::House => Some(p.house.clone()),
+            Field::Station | Field::Council => None,
+        }
+    }
+}
+
+/// The entry of `pin` in `election`'s lists; `None` when the PIN is not in the register. The
+/// caller has checked who may see it (the voter themself, or staff covering the station).
+pub async fn listed_entry<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    pin: &Pin,
+) -> Result<Option<ListedEntry>, StoreError> {
+    let Some(status) = store.voter_status(election, pin).await? else {
+        return Ok(None);
+    };
+    let correction = store.correction_of(election, pin).await?;
+    let person = correction
+        .as_ref()
+        .map_or_else(|| status.person.clone(), |c| c.data.apply(&status.person));
+    let id = &person.settlement;
+    let settlement = store.territory(id).await?.map_or_else(
+        || LocalizedName {
+            ky: id.to_string(),
+            ru: id.to_string(),
+            en: id.to_string(),
+        },
+        |t| t.name,
+    );
+    Ok(Some(ListedEntry {
+        corrected: person != status.person,
+        person,
+        settlement,
+        placement: status.placement,
+    }))
 }
 
 /// Compiles an election's lists from the stored register.

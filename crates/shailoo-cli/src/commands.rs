@@ -92,7 +92,8 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         } => {
             let clock = demo::clock(&clock_start)?;
             let store = connect(&db).await?;
-            let loaded = demo::prepare(store.as_ref(), scale, seed).await?;
+            let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
+            let loaded = demo::prepare(store.as_ref(), scale, seed, now).await?;
             demo::audit_checkpoints(store.as_ref(), &db, loaded).await?;
             // The doubles live as long as `_doubles`, i.e. until the server stops.
             let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;

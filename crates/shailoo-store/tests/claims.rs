@@ -196,6 +196,8 @@ async fn fixture(ctx: &Ctx) -> Db {
         station: number(n),
         settlement: TerritoryId::parse(settlement).unwrap(),
         street: street.into(),
+        street_ru: None,
+        street_en: None,
     });
     db.import_setup(&s, &areas, event("setup_imported"))
         .await

@@ -109,6 +109,7 @@ fn commission(
         parent: parent.map(mid),
         territory: tid(territory),
         name: n,
+        phone: None,
     }
 }
 
@@ -309,6 +310,8 @@ fn sample_setup() -> Setup {
         wide_doors: false,
         parking: true,
         tactile_signs: false,
+        call_button: false,
+        lighting: true,
     };
     let stations = vec![
         station(
@@ -362,11 +365,15 @@ fn sample_areas() -> Vec<StationArea> {
             station: num(1001),
             settlement: tid("lebedinovka"),
             street: "Ленин көчөсү".into(),
+            street_ru: None,
+            street_en: None,
         },
         StationArea {
             station: num(2001),
             settlement: tid("bishkek"),
             street: "Чүй проспекти".into(),
+            street_ru: None,
+            street_en: None,
         },
     ]
 }
@@ -707,6 +714,8 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         station: num(2002),
         settlement: tid("bishkek"),
         street: "Чүй проспекти".into(),
+        street_ru: None,
+        street_en: None,
     });
     let err = db
         .import_setup(&sample_setup(), &areas, event("setup_imported", "x"))
@@ -725,6 +734,8 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         station: num(7777),
         settlement: tid("bishkek"),
         street: "x".into(),
+        street_ru: None,
+        street_en: None,
     }];
     let err = db
         .import_setup(&sample_setup(), &areas, event("setup_imported", "x"))

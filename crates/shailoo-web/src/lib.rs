@@ -11,6 +11,7 @@
 //! (`kit/`: page context, failures, forms, formatting); `features.rs` lists them, and the router
 //! and the OpenAPI document are built from that list. ARCHITECTURE.md has the map.
 
+mod access;
 mod accounts;
 mod cabinet;
 mod checkin;
@@ -40,7 +41,7 @@ use tower_http::trace::TraceLayer;
 
 pub use accounts::LoginThrottle;
 pub use cabinet::CabinetConfig;
-pub use kit::codes::ERROR_CODES;
+pub use kit::codes::{ERROR_CODES, VOTER_ERROR_CODES};
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
 pub use lookup::{BadAddressList, LookupConfig, sms};

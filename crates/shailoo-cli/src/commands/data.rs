@@ -110,9 +110,15 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
             }
         }
     };
-    let loaded = load_register(store, source, expected, &path.display().to_string())
-        .await
-        .context("loading the register (nothing of it was stored)")?;
+    let loaded = load_register(
+        store,
+        source,
+        expected,
+        &path.display().to_string(),
+        Timestamp::now(),
+    )
+    .await
+    .context("loading the register (nothing of it was stored)")?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "register: {loaded} persons in {seconds:.1} s ({:.0} rows/s)",
@@ -140,12 +146,13 @@ impl<F> RecordSource for F where
 /// Streams records into one register import without compiling (`load`, `demo`): the same
 /// path as `shailoo register import`, into an empty register (a register already there is
 /// replaced only through `register import` and its confirmed difference). Returns the records
-/// read.
+/// read. The import is dated `at`.
 pub async fn load_register(
     store: &dyn Store,
     source: impl RecordSource,
     expected: u64,
     what: &str,
+    at: Timestamp,
 ) -> Result<u64> {
     let report = super::register::import_records(
         store,
@@ -154,7 +161,7 @@ pub async fn load_register(
         what.to_owned(),
         None,
         ImportMode::Apply(None),
-        Timestamp::now(),
+        at,
         true,
     )
     .await?;

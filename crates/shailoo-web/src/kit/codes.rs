@@ -109,6 +109,10 @@ pub const ERROR_CODES: &[&str] = &[
     "register_unknown_settlement",
     "register_lists_compiled_for",
     "register_preview_gone",
+    // AccessError::code() (messages in access.ftl)
+    "access_no_surveyor",
+    "access_text_too_long",
+    "access_survey_in_future",
     // voter look-up
     "voter_not_found",
     "rate_limited",
@@ -158,4 +162,16 @@ pub const ERROR_CODES: &[&str] = &[
     "bad_username",
     "unknown_role",
     "weak_password",
+];
+
+/// The codes whose staff message speaks of "the voter" and which a voter can meet in the
+/// cabinet: each has a second message `voter-error-<code>` that speaks to the voter
+/// (`tests/web/i18n.rs` checks it exists and differs from the staff one).
+pub const VOTER_ERROR_CODES: &[&str] = &[
+    "claim_already_open",
+    "claim_already_listed",
+    "claim_wrong_station",
+    "claim_not_in_register",
+    "remote_not_on_list",
+    "remote_already_applied",
 ];

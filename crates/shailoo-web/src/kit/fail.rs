@@ -29,6 +29,20 @@ pub(crate) trait Refusal {
     fn message(&self, lang: Lang) -> String {
         lang.error(self.error_code())
     }
+
+    /// The sentence the voter cabinet shows: where the staff wording speaks of "the voter",
+    /// the voter's own (`voter-error-<code>`, listed in [`crate::kit::codes::VOTER_ERROR_CODES`]),
+    /// else [`Refusal::message`]. `args` fill the voter's wording (a station number).
+    fn voter_message(&self, lang: Lang) -> String {
+        let key = format!("voter-error-{}", self.error_code());
+        lang.try_t_args(&key, &self.voter_args())
+            .unwrap_or_else(|| self.message(lang))
+    }
+
+    /// The arguments of the voter's wording.
+    fn voter_args(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
 }
 
 /// Logs the store failure behind a refusal: an error when it is the server's fault.

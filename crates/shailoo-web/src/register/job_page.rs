@@ -5,7 +5,7 @@
 //! removal limit when the extract removes more than it allows.
 
 use crate::AppState;
-use crate::kit::format::fmt_instant;
+use crate::kit::format::{fmt_instant, ineligibility};
 use crate::kit::{Lang, PageCtx, PageFail, PageResult, Refusal, render};
 use crate::register::jobs::{Failure, JobKind, Outcome, Phase, Progress};
 use crate::register::require;
@@ -84,7 +84,8 @@ fn row_failure(lang: Lang, e: &RowError) -> String {
         RowErrorKind::BadDate { value }
         | RowErrorKind::BadBool { value }
         | RowErrorKind::BadNumber { value }
-        | RowErrorKind::UnknownSettlement { value } => lang.t_args(
+        | RowErrorKind::UnknownSettlement { value }
+        | RowErrorKind::BadPhone { value } => lang.t_args(
             &format!("register-row-{}", e.reason.code()),
             &[("value", value.clone())],
         ),
@@ -129,7 +130,7 @@ fn compile_counts(lang: Lang, c: &CompileReport) -> (Vec<CountLine>, Vec<CountLi
         .by_reason
         .iter()
         .map(|(code, n)| CountLine {
-            label: code.clone(),
+            label: ineligibility(lang, code),
             value: *n,
         })
         .collect();

@@ -595,6 +595,53 @@ async fn vot_08_the_passport_copy_is_not_served_to_a_non_covering_account() {
     assert!(r.location().unwrap().starts_with("/login"));
 }
 
+#[tokio::test]
+async fn vot_08_the_queue_shows_what_the_list_says_now_beside_the_claimed_values() {
+    let app = claims_app(fixed_now).await;
+    let mut pec = Browser::signed_in(&app, "pec.one").await;
+    let csrf = pec.csrf().await;
+    let station = app.station.number.to_string();
+    let r = pec
+        .file(
+            "/claims?lang=en",
+            &[
+                ("csrf", &csrf),
+                ("pin", app.listed.as_str()),
+                ("station", &station),
+                ("kind", "correction"),
+                ("surname", "Бакыров"),
+                ("birth_date", "1990-04-21"),
+            ],
+            "p.png",
+            "image/png",
+            PNG,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = pec.get("/claims?lang=en").await;
+    let table = &list.body[list.body.find("class=\"compare\"").expect("the comparison")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    // What the register (and so the list) says now, and what the voter claims.
+    assert!(
+        table.contains("<td>Бакиров</td><td><strong>Бакыров</strong></td>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<td>12.04.1990</td><td><strong>21.04.1990</strong></td>"),
+        "{table}"
+    );
+    // Accepted, the claim is history: no comparison any more.
+    let r = pec
+        .post(
+            "/claims/1/decision",
+            &[("csrf", &csrf), ("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = pec.get("/claims?lang=en").await;
+    assert!(!list.body.contains("class=\"compare\""));
+}
+
 /// 3 October 2024, 12:00 in Bishkek: two days after a claim filed on 1 October.
 fn two_days_later() -> Timestamp {
     "2024-10-03T06:00:00Z".parse().unwrap()
