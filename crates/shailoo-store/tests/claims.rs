@@ -1294,10 +1294,10 @@ async fn set_rule(db: &Db, changes: serde_json::Value) {
 async fn cal_19_claim_decision_days_in_force_set_when_a_claim_is_due(ctx: Ctx) {
     use shailoo_domain::calendar::ClaimDecisionDue;
     let db = fixture(&ctx).await;
-    // Filed on 1 October 2024, 12:00 in Bishkek.
+    // Filed on 1 October 2024, 12:00 in Bishkek (by the TEC: the filer never decides).
     let filed = claims::file(
         &db,
-        &Actor::System,
+        &tec_filer(),
         &election(),
         draft(2, HOME, ClaimRequest::Inclusion),
         jpeg(),

@@ -146,11 +146,18 @@ async fn render_page(
                 covers
             }
         };
-        rows.push(
-            ClaimRow::new(lang, c)
-                .for_reader(lang, covers && !own, own)
-                .with_due(lang, c, &deadlines, now),
-        );
+        let mut row = ClaimRow::new(lang, c)
+            .for_reader(lang, covers && !own, own)
+            .with_due(lang, c, &deadlines, now);
+        // A pending correction is decided against what the list shows now.
+        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
+            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
+                .await
+                .or_page(lang)?
+        {
+            row.current = current_values(lang, d, &entry);
+        }
+        rows.push(row);
     }
     let form = match form {
         Some(f) => f,
@@ -165,19 +172,6 @@ async fn render_page(
     };
     let states: Vec<&str> = ClaimState::ALL.iter().map(|s| s.as_str()).collect();
     let kinds: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.as_str()).collect();
-    let mut rows = Vec::with_capacity(found.len());
-    for c in &found {
-        let mut row = ClaimRow::new(lang, c).with_due(lang, c, &deadlines, now);
-        // A pending correction is decided against what the list shows now.
-        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
-            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
-                .await
-                .or_page(lang)?
-        {
-            row.current = current_values(lang, d, &entry);
-        }
-        rows.push(row);
-    }
     let t = ClaimsTemplate {
         election: election.to_string(),
         notice: feedback.notice,
