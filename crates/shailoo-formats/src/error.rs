@@ -63,6 +63,8 @@ pub enum RowErrorKind {
     Duplicate { value: String },
     #[error("CSV syntax error: {0}")]
     Syntax(String),
+    #[error("{value:?} is not a settlement of the election's setup")]
+    UnknownSettlement { value: String },
 }
 
 impl RowErrorKind {
@@ -89,6 +91,7 @@ impl RowErrorKind {
             RowErrorKind::UnknownReference { .. } => "unknown_reference",
             RowErrorKind::Duplicate { .. } => "duplicate_value",
             RowErrorKind::Syntax(_) => "csv_syntax",
+            RowErrorKind::UnknownSettlement { .. } => "unknown_settlement",
         }
     }
 }

@@ -306,3 +306,44 @@ fn reader_refuses_control_and_bidirectional_characters_naming_line_and_column() 
         );
     }
 }
+
+#[test]
+fn reader_rejects_a_settlement_the_setup_does_not_know_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.csv");
+    let unknown = replace_field(column("settlement"), "atlantis");
+    std::fs::write(
+        &path,
+        format!(
+            "{}\n{GOOD_ROW}\n{GOOD_ROW}\n{unknown}\n",
+            REGISTER_COLUMNS.join(",")
+        ),
+    )
+    .unwrap();
+    let known = |ids: &[&str]| {
+        ids.iter()
+            .map(|id| shailoo_domain::TerritoryId::parse(id).unwrap())
+            .collect()
+    };
+    // Without the setup's settlements the reader cannot tell: every row reads.
+    assert!(
+        RegisterReader::open(&path)
+            .unwrap()
+            .all(|r: Result<RegisterRecord, RowError>| r.is_ok())
+    );
+    let results: Vec<_> = RegisterReader::open(&path)
+        .unwrap()
+        .known_settlements(known(&["bishkek.centre", "osh"]))
+        .collect();
+    assert!(results[..2].iter().all(Result::is_ok));
+    let e = results[2].clone().unwrap_err();
+    assert_eq!(
+        (e.line, e.column, e.reason.code()),
+        (4, Some("settlement"), "unknown_settlement")
+    );
+    assert_eq!(
+        e.to_string(),
+        "register.csv, line 4, column settlement: \"atlantis\" is not a settlement of the \
+         election's setup"
+    );
+}

@@ -299,8 +299,9 @@ async fn journey(
     Ok(())
 }
 
-/// The CEC admin chooses a register extract in the file input, submits the upload form, and
-/// watches the job page (it refreshes itself: no script) until the import is done.
+/// The CEC admin chooses a register extract in the file input, submits the upload form, watches
+/// the job page (it refreshes itself: no script) until the difference is shown, confirms it,
+/// and watches the import's page until it is done.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cec_admin_uploads_the_register_in_a_real_browser() {
     let profile = tempfile::tempdir().unwrap();
@@ -392,14 +393,32 @@ async fn upload_journey(
         .await?;
     arrive(browser, "/register/jobs/").await?;
 
-    // The page reloads itself every two seconds while the job runs; caught mid-reload, its
-    // source is empty, so only a page that says how the job ended ends the wait.
+    // First the difference, nothing imported; the import waits for the confirmation.
+    let preview = job_ended(browser).await?;
+    assert!(preview.contains("data-state=\"previewed\""), "{preview}");
+    assert!(preview.contains(&Lang::Ky.t("register-job-previewed")));
+    browser
+        .find(Locator::Css("#confirm-form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, "/register/jobs/2").await?;
+    let page = job_ended(browser).await?;
+    let imported = Lang::Ky.t_args("register-job-imported", &[("id", "1".to_owned())]);
+    assert!(page.contains(&imported), "{page}");
+    Ok(page)
+}
+
+/// The job page once it says how the job ended. It reloads itself every two seconds while the
+/// job runs; caught mid-reload, its source is empty, so only a page that says so ends the wait.
+async fn job_ended(browser: &fantoccini::Client) -> Result<String, fantoccini::error::CmdError> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let page = browser.source().await?;
-        if page.contains("data-state=\"done\"") || page.contains("data-state=\"failed\"") {
-            let imported = Lang::Ky.t_args("register-job-imported", &[("id", "1".to_owned())]);
-            assert!(page.contains(&imported), "{page}");
+        if ["done", "failed", "previewed"]
+            .iter()
+            .any(|s| page.contains(&format!("data-state=\"{s}\"")))
+        {
             return Ok(page);
         }
         assert!(Instant::now() < deadline, "the job never finished: {page}");

@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
+use shailoo_app::voters::ImportMode;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_formats::{RegisterReader, files, read_setup};
 use shailoo_generator::{Generator, Scale, write_dataset};
@@ -104,7 +105,9 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
     );
 
     let path = dir.join(files::REGISTER);
-    let reader = RegisterReader::open(&path)?;
+    // A person in a settlement the dataset's own setup does not know: an error at its line.
+    let known = dataset.setup.territories.iter().map(|t| t.id.clone());
+    let reader = RegisterReader::open(&path)?.known_settlements(known.collect());
     let expected = manifest_persons(dir).unwrap_or(0);
     let started = Instant::now();
     let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
@@ -148,8 +151,9 @@ impl<F> RecordSource for F where
 }
 
 /// Streams records into one register import without compiling (`load`, `demo`): the same
-/// path as `shailoo register import`. Returns the records read.
-/// The import is dated `at`.
+/// path as `shailoo register import`, into an empty register (a register already there is
+/// replaced only through `register import` and its confirmed difference). Returns the records
+/// read. The import is dated `at`.
 pub async fn load_register(
     store: &dyn Store,
     source: impl RecordSource,
@@ -157,8 +161,16 @@ pub async fn load_register(
     what: &str,
     at: Timestamp,
 ) -> Result<u64> {
-    let report =
-        super::register::import_records(store, source, expected, what.to_owned(), None, at, true)
-            .await?;
+    let report = super::register::import_records(
+        store,
+        source,
+        expected,
+        what.to_owned(),
+        None,
+        ImportMode::Apply(None),
+        at,
+        true,
+    )
+    .await?;
     Ok(report.records)
 }

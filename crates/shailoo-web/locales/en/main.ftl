@@ -97,6 +97,7 @@ action-apply-remote-voting = Applications for remote voting
 action-submit-district-scheme = Submission of aiyl district schemes
 action-city-campaign = Campaigning for city councils
 action-aiyl-campaign = Campaigning for aiyl councils
+action-compile-voter-lists = Compiling the voter lists from the register
 action-finalize-voter-lists = Finalisation of the voter lists
 action-voting = Voting
 action-enter-protocols = Entry of the voting protocols

@@ -97,6 +97,7 @@ action-apply-remote-voting = Аралыктан добуш берүүгө ары
 action-submit-district-scheme = Айылдык кеңештердин округдарынын схемаларын жиберүү
 action-city-campaign = Шаардык кеңештерге шайлоо боюнча үгүт
 action-aiyl-campaign = Айылдык кеңештерге шайлоо боюнча үгүт
+action-compile-voter-lists = Шайлоочулардын тизмелерин реестрден түзүү
 action-finalize-voter-lists = Шайлоочулардын тизмелерин акыркы түзүү
 action-voting = Добуш берүү
 action-enter-protocols = Добуш берүүнүн жыйынтыктары боюнча протоколдорду киргизүү

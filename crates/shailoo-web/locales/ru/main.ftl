@@ -97,6 +97,7 @@ action-apply-remote-voting = Заявления на дистанционное 
 action-submit-district-scheme = Представление схем округов айыльных кенешей
 action-city-campaign = Агитация по выборам в городские кенеши
 action-aiyl-campaign = Агитация по выборам в айыльные кенеши
+action-compile-voter-lists = Составление списков избирателей из реестра
 action-finalize-voter-lists = Окончательное составление списков избирателей
 action-voting = Голосование
 action-enter-protocols = Ввод протоколов об итогах голосования

@@ -15,10 +15,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shailoo_app::StationFilter;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::claims::{
     self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
     ClaimState, MAX_COPY_BYTES, PassportCopy,
 };
+use shailoo_app::setup;
 use shailoo_app::users::Actor;
 use shailoo_app::voters::listed_entry;
 use shailoo_domain::territory::Election;
@@ -128,6 +130,36 @@ async fn render_page(
         .await
         .or_page(lang)?;
     let now = state.now();
+    // Whether the reader decides at each station (authz over its chain), asked once per
+    // station; the filer of a claim never decides it. `app::decide` checks both again.
+    let mut covered: HashMap<StationNumber, bool> = HashMap::new();
+    let mut rows = Vec::with_capacity(found.len());
+    for c in &found {
+        let own = c.filed_by == actor.audit_name();
+        let covers = match covered.get(&c.station) {
+            Some(covers) => *covers,
+            None => {
+                let chain = setup::station_chain(&*state.store, c.station)
+                    .await
+                    .or_page(lang)?;
+                let covers = authz::allowed(&actor, Power::DecideClaim, Target::Within(&chain));
+                covered.insert(c.station, covers);
+                covers
+            }
+        };
+        let mut row = ClaimRow::new(lang, c)
+            .for_reader(lang, covers && !own, own)
+            .with_due(lang, c, &deadlines, now);
+        // A pending correction is decided against what the list shows now.
+        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
+            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
+                .await
+                .or_page(lang)?
+        {
+            row.current = current_values(lang, d, &entry);
+        }
+        rows.push(row);
+    }
     let form = match form {
         Some(f) => f,
         None => FormValues {
@@ -141,19 +173,6 @@ async fn render_page(
     };
     let states: Vec<&str> = ClaimState::ALL.iter().map(|s| s.as_str()).collect();
     let kinds: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.as_str()).collect();
-    let mut rows = Vec::with_capacity(found.len());
-    for c in &found {
-        let mut row = ClaimRow::new(lang, c).with_due(lang, c, &deadlines, now);
-        // A pending correction is decided against what the list shows now.
-        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
-            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
-                .await
-                .or_page(lang)?
-        {
-            row.current = current_values(lang, d, &entry);
-        }
-        rows.push(row);
-    }
     let t = ClaimsTemplate {
         election: election.to_string(),
         notice: feedback.notice,

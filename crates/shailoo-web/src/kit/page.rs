@@ -30,6 +30,8 @@ pub(crate) struct StaffView {
     pub can_add_station: bool,
     /// [`Power::OverrideDeadline`]: the CEC's own forms.
     pub is_cec_admin: bool,
+    /// [`Power::ViewRegister`]: the register page in the menu.
+    pub can_view_register: bool,
     actor: Actor,
 }
 
@@ -180,6 +182,7 @@ impl FromRequestParts<AppState> for PageCtx {
                 role: lang.t(&format!("role-{}", s.user.role.as_str())),
                 can_add_station: authz::holds(&actor, Power::AddStation),
                 is_cec_admin: authz::holds(&actor, Power::OverrideDeadline),
+                can_view_register: authz::holds(&actor, Power::ViewRegister),
                 actor,
             };
             ctx.csrf = s.session.csrf_token.clone();

@@ -195,13 +195,16 @@ fn steps(
 
 fn job_line(lang: Lang, job: &Job) -> JobLine {
     let p = job.snapshot();
+    let source = [("source", p.source.clone())];
     let what = match job.kind {
-        JobKind::Import => lang.t_args("register-job-import", &[("source", p.source.clone())]),
+        JobKind::Preview => lang.t_args("register-job-preview", &source),
+        JobKind::Import => lang.t_args("register-job-import", &source),
         JobKind::Compile => lang.t("register-job-compile"),
     };
     let state = match &p.outcome {
         None => lang.t(p.phase.key()),
         Some(Outcome::Failed(_)) => lang.t("register-job-failed"),
+        Some(Outcome::Previewed(_)) => lang.t("register-job-awaits-confirmation"),
         Some(_) => lang.t("register-job-done"),
     };
     JobLine {

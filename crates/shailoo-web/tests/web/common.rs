@@ -399,12 +399,13 @@ pub async fn register_and_compile(
 ) {
     use shailoo_app::voters::{self, ImportBatcher, ImportOptions};
     let mut import = store
-        .begin_register_import(ImportOptions {
-            source: "web-test".into(),
-            actor: "system".into(),
-            at: fixed_now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "web-test",
+            "system",
+            fixed_now(),
+            None,
+            None,
+        ))
         .await
         .expect("import");
     let mut batcher = ImportBatcher::new(None, 1_000, persons.len() as u64);
