@@ -41,7 +41,7 @@ pub use lookup::VoterLookupStore;
 pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
 pub use setup::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, SetupStore,
+    CalendarOverrideRecord, CommissionFilter, DecisionNumber, CouncilFilter, ImportSummary, SetupStore,
     StationFilter, Totals,
 };
 pub use store::{Entity, Page, PageRequest, Store, StoreError};

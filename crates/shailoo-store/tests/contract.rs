@@ -19,7 +19,7 @@ use shailoo_app::voters::{
     ImportBatch, ImportOptions, ImportReport, VoterListError, VoterListStore,
 };
 use shailoo_app::{
-    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter, Entity,
+    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, DecisionNumber, CouncilFilter, Entity,
     PageRequest, SetupStore, StationFilter, Store, StoreError, verify_audit,
 };
 use shailoo_domain::register::RegisterRecord;
@@ -1006,6 +1006,7 @@ fn first_again() -> CalendarOverrideRecord {
         rule_id: "CAL-07".into(),
         date: date(2024, 10, 1),
         time: None,
+        decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
     }
 }
 
@@ -1037,11 +1038,14 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         rule_id: "CAL-07".into(),
         date: date(2024, 10, 3),
         time: Some(time(18, 0, 0, 0)),
+        decision: Some(DecisionNumber::parse("№ 1024").unwrap()),
     };
+    // One stored before decision numbers were kept reads back without one.
     let other = CalendarOverrideRecord {
         rule_id: "CAL-02".into(),
         date: date(2024, 9, 20),
         time: Some(time(9, 30, 15, 0)),
+        decision: None,
     };
     db.set_calendar_override(
         &election,
@@ -1068,6 +1072,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         rule_id: "CAL-07".into(),
         date: date(2024, 1, 15),
         time: None,
+        decision: Some(DecisionNumber::parse("13/1").unwrap()),
     };
     let err = db
         .set_calendar_override(&election, &broken, event("calendar_override_set", "x"))
@@ -1407,6 +1412,7 @@ async fn four_changes(db: &Db) {
             rule_id: "CAL-07".into(),
             date: date(2024, 10, 1),
             time: None,
+            decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
         },
         event("calendar_override_set", "local-2024/CAL-07"),
     )

@@ -40,6 +40,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use accounts::LoginThrottle;
+pub use features::{Access, DeclaredRoute, MenuEntry, Verb};
 pub use cabinet::CabinetConfig;
 pub use kit::codes::{ERROR_CODES, VOTER_ERROR_CODES};
 pub use kit::i18n::{self, Lang};
@@ -148,8 +149,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(api)
-        .with_state(state)
+        .with_state(state.clone())
         .fallback(kit::fail::fallback)
+        // The gate of each declared route reads the state from here (`kit::access`).
+        .layer(axum::Extension(state))
         .layer(axum::middleware::from_fn(ops::track_requests))
         .layer(TraceLayer::new_for_http().make_span_with(lookup::redacted_span::<axum::body::Body>))
         // Defence in depth for a site that loads nothing from elsewhere and runs no script.
@@ -167,6 +170,12 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// Every route of every feature with who may use it ([`Access`]) and its staff-menu entry:
+/// what the router serves, besides the stylesheet and the OpenAPI document.
+pub fn declared_routes() -> Vec<DeclaredRoute> {
+    features::declared().to_vec()
 }
 
 /// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.

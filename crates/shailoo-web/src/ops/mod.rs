@@ -2,17 +2,14 @@
 //! middleware that counts and times every request.
 
 use crate::AppState;
-use crate::features::Feature;
-use axum::Router;
+use crate::features::{Access, Feature};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::time::Instant;
-use utoipa_axum::router::OpenApiRouter;
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -62,13 +59,10 @@ pub(crate) async fn track_requests(req: Request, next: Next) -> Response {
 }
 
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "ops",
-        pages: Router::new()
-            .route("/healthz", get(healthz))
-            .route("/metrics", get(prometheus)),
-        api: OpenApiRouter::new(),
-    }
+    use Access::Public;
+    Feature::new("ops")
+        .get("/healthz", Public, healthz)
+        .get("/metrics", Public, prometheus)
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -16,14 +16,16 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use shailoo_app::authz::{self, Power};
+use shailoo_app::StoreError;
+use shailoo_app::authz::{self, Power, Target};
+use shailoo_app::setup;
 use shailoo_app::remote::{
     self as app, ApplicationFilter, ApplicationStatus, Decision, RemoteApplication,
     RemoteStationCount, RemoteVotingError,
 };
 use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
-use shailoo_domain::{ElectionId, Pin};
+use shailoo_domain::{ElectionId, Pin, StationNumber};
 use std::collections::HashMap;
 
 struct CountRow {
@@ -41,8 +43,11 @@ struct AppRow {
     status_label: String,
     reason: String,
     filed: String,
-    live: bool,
-    pending: bool,
+    /// Approve and reject are offered only to who may decide for the station
+    /// ([`Power::DecideRemoteApplication`] over its commission).
+    may_decide: bool,
+    /// Cancel: the decider, or who files on voters' behalf.
+    may_cancel: bool,
 }
 
 #[derive(Template)]
@@ -71,7 +76,10 @@ fn tec_or_cec(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
     }
 }
 
-fn app_row(lang: Lang, a: &RemoteApplication) -> AppRow {
+/// A row with the buttons `actor` may press: `decides` says whether the actor may decide for
+/// the application's station.
+fn app_row(lang: Lang, actor: &Actor, a: &RemoteApplication, decides: bool) -> AppRow {
+    let pending = a.status == ApplicationStatus::Applied;
     AppRow {
         id: a.id,
         pin: a.pin.as_str().to_owned(),
@@ -80,9 +88,30 @@ fn app_row(lang: Lang, a: &RemoteApplication) -> AppRow {
         status_label: lang.t(&format!("remote-status-{}", a.status.as_str())),
         reason: a.reason.clone().unwrap_or_default(),
         filed: format!("{} · {}", fmt_instant(a.filed_at), a.filed_by),
-        live: a.status.is_live(),
-        pending: a.status == ApplicationStatus::Applied,
+        may_decide: pending && decides,
+        may_cancel: a.status.is_live() && (decides || app::may_file_for(actor, &a.pin)),
     }
+}
+
+/// For each remote-voting station of `apps`, whether `actor` may decide its applications.
+async fn deciding(
+    state: &AppState,
+    actor: &Actor,
+    apps: &[RemoteApplication],
+) -> Result<HashMap<StationNumber, bool>, StoreError> {
+    let mut decides = HashMap::new();
+    for a in apps {
+        if !decides.contains_key(&a.remote_station) {
+            let chain = setup::station_chain(&*state.store, a.remote_station).await?;
+            let may = authz::allowed(
+                actor,
+                Power::DecideRemoteApplication,
+                Target::Within(&chain),
+            );
+            decides.insert(a.remote_station, may);
+        }
+    }
+    Ok(decides)
 }
 
 fn count_row(c: &RemoteStationCount) -> CountRow {
@@ -120,6 +149,8 @@ async fn render_page(
         .remote_applications(election, &filter)
         .await
         .or_page(lang)?;
+    let actor = ctx.require_staff()?.actor();
+    let decides = deciding(state, &actor, &apps).await.or_page(lang)?;
     let stations = counts
         .iter()
         .map(|c| Choice {
@@ -141,7 +172,13 @@ async fn render_page(
         notice: feedback.notice,
         message: feedback.message,
         counts: counts.iter().map(count_row).collect(),
-        rows: apps.iter().map(|a| app_row(lang, a)).collect(),
+        rows: apps
+            .iter()
+            .map(|a| {
+                let may = decides.get(&a.remote_station).copied().unwrap_or(false);
+                app_row(lang, &actor, a, may)
+            })
+            .collect(),
         stations,
         statuses,
         pin: q.get("pin").cloned().unwrap_or_default(),
