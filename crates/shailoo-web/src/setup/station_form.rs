@@ -128,6 +128,8 @@ struct StationFormTemplate {
     input: StationFormValues,
     errors: StationErrors,
     pickers: Pickers,
+    /// A form sent back: shown whole, whatever its council, so that nothing typed is lost.
+    posted: bool,
 }
 
 /// The lists the form picks from, by name.
@@ -370,6 +372,7 @@ pub(super) async fn station_form(
         input,
         errors,
         pickers,
+        posted: false,
         ctx,
     };
     Ok(render(StatusCode::OK, &t))
@@ -480,6 +483,7 @@ pub(super) async fn station_submit(
         input: values,
         errors,
         pickers,
+        posted: true,
         ctx,
     };
     Ok(render(problem_status(&problems), &t))

@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod api;
+mod authz;
 mod cabinet;
 mod checkin;
 mod claims;
@@ -13,6 +14,7 @@ mod districts;
 mod i18n;
 mod kannel;
 mod lookup;
+mod menu;
 mod ops;
 mod pages;
 mod print;
