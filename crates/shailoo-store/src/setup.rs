@@ -14,9 +14,8 @@ use crate::{Db, WritePool, db_err, insert_err};
 use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::setup::{
-    DecisionNumber,
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, OverrideError,
-    SetupStore, StationFilter, Totals, check_override,
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, DecisionNumber, ImportSummary,
+    OverrideError, SetupStore, StationFilter, Totals, check_override,
 };
 use shailoo_app::store::{Entity, Page, PageRequest, StoreError};
 use shailoo_domain::territory::{

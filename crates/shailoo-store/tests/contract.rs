@@ -19,8 +19,9 @@ use shailoo_app::voters::{
     ImportBatch, ImportOptions, ImportReport, VoterListError, VoterListStore,
 };
 use shailoo_app::{
-    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, DecisionNumber, CouncilFilter, Entity,
-    PageRequest, SetupStore, StationFilter, Store, StoreError, verify_audit,
+    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter,
+    DecisionNumber, Entity, PageRequest, SetupStore, StationFilter, Store, StoreError,
+    verify_audit,
 };
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{

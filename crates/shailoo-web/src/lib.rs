@@ -40,8 +40,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use accounts::LoginThrottle;
-pub use features::{Access, DeclaredRoute, MenuEntry, Verb};
 pub use cabinet::CabinetConfig;
+pub use features::{Access, DeclaredRoute, MenuEntry, Verb};
 pub use kit::codes::{ERROR_CODES, VOTER_ERROR_CODES};
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;

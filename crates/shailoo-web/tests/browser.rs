@@ -302,7 +302,9 @@ async fn journey(
         .click()
         .await?;
     browser
-        .find(Locator::Css("form[method='post'].form button[type='submit']"))
+        .find(Locator::Css(
+            "form[method='post'].form button[type='submit']",
+        ))
         .await?
         .click()
         .await?;
@@ -810,13 +812,24 @@ async fn log_in(
 }
 
 /// The visible texts of the staff menu's links.
-async fn staff_menu(browser: &fantoccini::Client) -> Result<Vec<String>, fantoccini::error::CmdError> {
+async fn staff_menu(
+    browser: &fantoccini::Client,
+) -> Result<Vec<String>, fantoccini::error::CmdError> {
     let mut texts = Vec::new();
     for link in browser.find_all(Locator::Css("#staff-menu a")).await? {
         texts.push(link.text().await?);
     }
     Ok(texts)
 }
+
+/// A member, the menu entries it sees (message keys, in order), some it must not see, and the
+/// entry it clicks with where that lands.
+type RoleMenu = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    (&'static str, &'static str),
+);
 
 /// Each role logs in and finds its own pages in the staff menu, in Kyrgyz, and reaches one of
 /// them by clicking: the CEC the review of district schemes, a TEC remote voting, a PEC the
@@ -825,7 +838,7 @@ async fn staff_menu(browser: &fantoccini::Client) -> Result<Vec<String>, fantocc
 async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
     use shailoo_web::Lang;
     let app = common::app().await;
-    let roles: [(&str, &[&str], &[&str], (&str, &str)); 3] = [
+    let roles: [RoleMenu; 3] = [
         (
             "admin",
             &[
@@ -854,13 +867,26 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-claims",
                 "menu-check-in",
             ],
-            &["menu-district-review", "menu-override", "menu-rule-parameters"],
+            &[
+                "menu-district-review",
+                "menu-override",
+                "menu-rule-parameters",
+            ],
             ("menu-remote-voting", "/remote-voting"),
         ),
         (
             "pec.one",
-            &["menu-accessibility", "nav-register", "menu-claims", "menu-check-in"],
-            &["menu-remote-voting", "nav-add-station", "menu-district-drafts"],
+            &[
+                "menu-accessibility",
+                "nav-register",
+                "menu-claims",
+                "menu-check-in",
+            ],
+            &[
+                "menu-remote-voting",
+                "nav-add-station",
+                "menu-district-drafts",
+            ],
             ("menu-check-in", "/check-in"),
         ),
     ];
@@ -951,7 +977,10 @@ async fn a_refused_action_says_why_and_leads_back_in_a_real_browser() {
             .await?
             .text()
             .await?;
-        assert!(who.contains(&Lang::Ru.t("refusal-grant-pec_member-below")), "{who}");
+        assert!(
+            who.contains(&Lang::Ru.t("refusal-grant-pec_member-below")),
+            "{who}"
+        );
         assert!(!browser.source().await?.contains("HTTP 403"));
         // The way back.
         browser

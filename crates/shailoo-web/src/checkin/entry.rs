@@ -39,11 +39,9 @@ pub(super) async fn entry(
     }
     let actor = ctx.require_staff()?.actor();
     let stations = match authz::listing_scope(&actor, Power::CheckInVoters) {
-        Ok(Some(commission)) => {
-            crate::setup::stations_covered(&state, &commission)
-                .await
-                .or_page(lang)?
-        }
+        Ok(Some(commission)) => crate::setup::stations_covered(&state, &commission)
+            .await
+            .or_page(lang)?,
         // Everywhere (the CEC), or nowhere: the form alone.
         Ok(None) | Err(_) => Vec::new(),
     };

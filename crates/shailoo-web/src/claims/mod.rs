@@ -25,8 +25,8 @@ use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
 use axum::http::StatusCode;
-use shailoo_app::authz::Power;
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::claims::{ClaimError, MAX_COPY_BYTES};
 
 /// The body of a claim form: the copy and the text fields, with room for the multipart framing.

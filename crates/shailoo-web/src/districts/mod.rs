@@ -31,8 +31,8 @@ use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, PageFail, Refusal};
 use axum::http::StatusCode;
-use shailoo_app::authz::Power;
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::districts::{
     self as app, CouncilDistricting, DistrictError, SchemeRecord, SchemeStatus,
 };

@@ -55,7 +55,13 @@ pub(crate) async fn gate(access: Access, api: bool, req: Request, next: Next) ->
             return ApiError::new(lang, StatusCode::FORBIDDEN, "forbidden").into_response();
         }
         let ctx = PageCtx::build(lang, &parts.uri, SignedIn::Staff(Box::new(staff)));
-        return explained(ctx, &parts.headers, access, StatusCode::FORBIDDEN, "forbidden");
+        return explained(
+            ctx,
+            &parts.headers,
+            access,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
     }
     let uri = parts.uri.clone();
     let headers = parts.headers.clone();

@@ -18,8 +18,8 @@ use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
 use axum::http::StatusCode;
-use shailoo_app::authz::Power;
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::remote::RemoteVotingError;
 use utoipa_axum::routes;
 
@@ -40,10 +40,7 @@ pub(crate) fn feature() -> Feature {
         // Approve and reject are the deciding TEC's; cancel is also the filer's.
         .post(
             "/remote-voting/{id}/decision",
-            StaffChoice(&[
-                Power::DecideRemoteApplication,
-                Power::FileRemoteApplication,
-            ]),
+            StaffChoice(&[Power::DecideRemoteApplication, Power::FileRemoteApplication]),
             pages::decide,
         )
         .post(

@@ -18,11 +18,11 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shailoo_app::StoreError;
 use shailoo_app::authz::{self, Power, Target};
-use shailoo_app::setup;
 use shailoo_app::remote::{
     self as app, ApplicationFilter, ApplicationStatus, Decision, RemoteApplication,
     RemoteStationCount, RemoteVotingError,
 };
+use shailoo_app::setup;
 use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
@@ -101,14 +101,13 @@ async fn deciding(
 ) -> Result<HashMap<StationNumber, bool>, StoreError> {
     let mut decides = HashMap::new();
     for a in apps {
-        if !decides.contains_key(&a.remote_station) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = decides.entry(a.remote_station) {
             let chain = setup::station_chain(&*state.store, a.remote_station).await?;
-            let may = authz::allowed(
+            slot.insert(authz::allowed(
                 actor,
                 Power::DecideRemoteApplication,
                 Target::Within(&chain),
-            );
-            decides.insert(a.remote_station, may);
+            ));
         }
     }
     Ok(decides)

@@ -38,9 +38,9 @@ use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
 use axum::http::StatusCode;
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::params::{ParametersInForce, RulesError};
 use shailoo_domain::territory::Election;
-use shailoo_app::authz::Power;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {

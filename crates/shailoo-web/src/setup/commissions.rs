@@ -153,7 +153,9 @@ pub(super) async fn commission(
             ..StationFilter::default()
         };
         let s = store.stations(&filter).await.or_page(lang)?;
-        let rows = StationRow::all(&state, &s.items, lang).await.or_page(lang)?;
+        let rows = StationRow::all(&state, &s.items, lang)
+            .await
+            .or_page(lang)?;
         (
             Vec::new(),
             rows,

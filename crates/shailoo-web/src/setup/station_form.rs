@@ -24,8 +24,8 @@ use shailoo_app::{
     Actor, CommissionFilter, CouncilFilter, Page, PageRequest, StationFilter, StoreError,
 };
 use shailoo_domain::territory::{Accessibility, Commission, CommissionLevel, LocalizedName};
-use std::collections::{BTreeSet, HashMap};
 use shailoo_domain::{CommissionId, CouncilId, StationNumber, TerritoryId};
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct StationInput {
@@ -264,7 +264,11 @@ async fn pickers(
     })
     .await?;
     let mut tecs = BTreeSet::new();
-    for pec in stations.iter().map(|s| &s.commission).collect::<BTreeSet<_>>() {
+    for pec in stations
+        .iter()
+        .map(|s| &s.commission)
+        .collect::<BTreeSet<_>>()
+    {
         if let Some(parent) = store.commission(pec).await?.and_then(|c| c.parent) {
             tecs.insert(parent);
         }

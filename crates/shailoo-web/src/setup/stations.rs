@@ -13,8 +13,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use shailoo_app::{CommissionFilter, CouncilFilter, PageRequest, StationFilter, StoreError};
-use shailoo_domain::{CommissionId, CouncilId, StationNumber};
 use shailoo_domain::territory::PollingStation;
+use shailoo_domain::{CommissionId, CouncilId, StationNumber};
 use std::collections::HashMap;
 
 #[derive(Template)]

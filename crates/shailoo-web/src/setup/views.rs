@@ -2,8 +2,8 @@
 
 use crate::AppState;
 use crate::kit::Lang;
-use shailoo_app::StoreError;
 use crate::kit::format::{fmt_date, name};
+use shailoo_app::StoreError;
 use shailoo_domain::territory::{Commission, Council, Election, PollingStation};
 
 pub(crate) struct ElectionView {

@@ -35,9 +35,15 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-passport";
 const NON_STAFF_WRITES: &[(&str, &str)] = &[
     ("/login", "anyone may log in (the throttle guards it)"),
     ("/logout", "anyone may end their own session"),
-    ("/cabinet/sign-in", "a voter starts signing in to the cabinet"),
+    (
+        "/cabinet/sign-in",
+        "a voter starts signing in to the cabinet",
+    ),
     ("/cabinet/code", "a voter confirms the SMS code"),
-    ("/cabinet/sign-out", "a voter ends their own cabinet session"),
+    (
+        "/cabinet/sign-out",
+        "a voter ends their own cabinet session",
+    ),
     (
         "/cabinet/remote-voting",
         "a voter applies for their own PIN only (remote::may_file_for)",
@@ -384,9 +390,11 @@ struct Case {
     path: &'static str,
     power: Power,
     about: About,
-    /// The request, for a side, with the member's CSRF token.
-    request: Box<dyn Fn(&Walk, Side, &str) -> Request<Body>>,
+    request: Build,
 }
+
+/// The request of a case, for a side, with the member's CSRF token.
+type Build = Box<dyn Fn(&Walk, Side, &str) -> Request<Body>>;
 
 impl Case {
     fn new(
@@ -545,7 +553,9 @@ fn cases() -> Vec<Case> {
             "/register/import",
             Power::ImportRegister,
             Nationwide,
-            move |_, _, csrf| multipart("/register/import", &[("csrf", csrf), ("election", e)], None),
+            move |_, _, csrf| {
+                multipart("/register/import", &[("csrf", csrf), ("election", e)], None)
+            },
         ),
         // An election that does not exist: the CEC's compile stops before its job starts.
         Case::new(
@@ -722,14 +732,11 @@ fn cases() -> Vec<Case> {
             Station,
             |w, side, csrf| {
                 let p = w.place(side);
-                Request::post(format!(
-                    "/api/v1/stations/{}/check-ins",
-                    p.station.number
-                ))
-                .header(header::CONTENT_TYPE, "application/json")
-                .header("x-csrf-token", csrf)
-                .body(Body::from(format!("{{\"pin\":\"{}\"}}", p.to_file)))
-                .unwrap()
+                Request::post(format!("/api/v1/stations/{}/check-ins", p.station.number))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header("x-csrf-token", csrf)
+                    .body(Body::from(format!("{{\"pin\":\"{}\"}}", p.to_file)))
+                    .unwrap()
             },
         ),
     ]
@@ -800,11 +807,7 @@ async fn every_mutating_route_answers_every_role_as_the_authorization_table_says
     // Nobody first, the widest role last: each role that may act finds the waiting
     // applications and claims of its own side still waiting.
     let members = [
-        (
-            "pec.one",
-            Role::PecMember,
-            w.own.station.commission.clone(),
-        ),
+        ("pec.one", Role::PecMember, w.own.station.commission.clone()),
         ("tec.one", Role::TecMember, w.own_tec.clone()),
         ("admin", Role::CecAdmin, w.cec.clone()),
     ];
@@ -864,7 +867,10 @@ async fn every_mutating_route_answers_every_role_as_the_authorization_table_says
         }
     }
     // Both halves of the table were exercised.
-    assert!(allowed > 20 && refused > 40, "{allowed} allowed, {refused} refused");
+    assert!(
+        allowed > 20 && refused > 40,
+        "{allowed} allowed, {refused} refused"
+    );
 }
 
 /// Every staff page without a parameter: the route lets in whoever holds its power over some
@@ -875,11 +881,7 @@ async fn every_staff_page_lets_in_exactly_the_roles_that_hold_its_power() {
     for (name, role, commission) in [
         ("admin", Role::CecAdmin, w.cec.clone()),
         ("tec.one", Role::TecMember, w.own_tec.clone()),
-        (
-            "pec.one",
-            Role::PecMember,
-            w.own.station.commission.clone(),
-        ),
+        ("pec.one", Role::PecMember, w.own.station.commission.clone()),
     ] {
         let actor = Actor::User {
             username: Username::parse(name).unwrap(),

@@ -159,7 +159,10 @@ async fn a_refused_action_says_why_in_the_readers_language_with_a_way_back() {
         .send(
             Request::post("/remote-voting")
                 .header(header::HOST, "vote.example")
-                .header(header::REFERER, "http://vote.example/remote-voting?station=1")
+                .header(
+                    header::REFERER,
+                    "http://vote.example/remote-voting?station=1",
+                )
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from("pin=1"))
                 .unwrap(),
@@ -198,7 +201,9 @@ async fn check_in_and_district_schemes_start_from_the_members_own_stations_and_c
         page.body
     );
     // A number typed leads to that station's page.
-    let r = pec.get(&format!("/check-in?station={}", own[0].number)).await;
+    let r = pec
+        .get(&format!("/check-in?station={}", own[0].number))
+        .await;
     assert_eq!(
         r.location(),
         Some(format!("/stations/{}/check-in", own[0].number).as_str())
@@ -240,7 +245,12 @@ async fn check_in_and_district_schemes_start_from_the_members_own_stations_and_c
                 commission: aiyl_tec.clone(),
                 password_hash: crate::common::password_hash(),
             },
-            shailoo_app::AuditEvent::new("system", "user_added", "tec.aiyl", crate::common::fixed_now()),
+            shailoo_app::AuditEvent::new(
+                "system",
+                "user_added",
+                "tec.aiyl",
+                crate::common::fixed_now(),
+            ),
         )
         .await
         .unwrap();

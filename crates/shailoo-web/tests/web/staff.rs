@@ -423,9 +423,16 @@ async fn a_station_is_added_with_pickers_by_name_not_raw_ids() {
         .iter()
         .find(|k| k.id == station.commission)
         .unwrap();
-    assert!(pecs.contains(&(pec.id.to_string(), pec.name.ru.clone())), "{pecs:?}");
+    assert!(
+        pecs.contains(&(pec.id.to_string(), pec.name.ru.clone())),
+        "{pecs:?}"
+    );
     for (id, _) in &pecs {
-        let k = setup.commissions.iter().find(|k| k.id.as_str() == id).unwrap();
+        let k = setup
+            .commissions
+            .iter()
+            .find(|k| k.id.as_str() == id)
+            .unwrap();
         assert_eq!(k.level, shailoo_domain::territory::CommissionLevel::Pec);
     }
     let settlements = options(&form.body, "territory");
@@ -470,7 +477,11 @@ async fn a_station_is_added_with_pickers_by_name_not_raw_ids() {
     let pecs = options(&form.body, "commission");
     assert!(!pecs.is_empty());
     for (id, _) in &pecs {
-        let k = setup.commissions.iter().find(|k| k.id.as_str() == id).unwrap();
+        let k = setup
+            .commissions
+            .iter()
+            .find(|k| k.id.as_str() == id)
+            .unwrap();
         assert_eq!(k.parent.as_ref(), Some(&app.own_tec), "{id}");
     }
 }
