@@ -230,6 +230,14 @@ impl<'t> Fields<'t> {
         })
     }
 
+    pub(crate) fn optional_date(&self, i: usize) -> Result<Option<Date>, RowError> {
+        if self.table.record.get(i).unwrap_or(b"").is_empty() {
+            Ok(None)
+        } else {
+            self.date(i).map(Some)
+        }
+    }
+
     pub(crate) fn number(&self, i: usize) -> Result<u32, RowError> {
         let s = self.required(i)?;
         if !s.bytes().all(|b| b.is_ascii_digit()) {

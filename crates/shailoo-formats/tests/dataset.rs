@@ -7,8 +7,9 @@
 use shailoo_domain::territory::{CouncilKind, SetupError};
 use shailoo_domain::{StationNumber, TerritoryId};
 use shailoo_formats::{
-    FormatError, Manifest, RegisterReader, RegisterRow, RegisterWriter, files, read_district_units,
-    read_setup, write_district_units, write_manifest, write_setup,
+    FormatError, Manifest, RegisterReader, RegisterRow, RegisterWriter, files, read_candidacies,
+    read_district_schemes, read_district_units, read_setup, write_candidacies,
+    write_district_schemes, write_district_units, write_manifest, write_setup,
 };
 use std::path::{Path, PathBuf};
 
@@ -101,9 +102,20 @@ fn writers_reproduce_the_fixture_byte_for_byte() {
     }
     written.push(register.finish().unwrap());
 
+    let candidacies = read_candidacies(&source).unwrap().unwrap();
+    written.extend(write_candidacies(out.path(), &candidacies).unwrap());
+
     let units = read_district_units(&source).unwrap().unwrap();
     write_district_units(out.path(), &units).unwrap();
+    let schemes = read_district_schemes(&source).unwrap().unwrap();
+    write_district_schemes(out.path(), &schemes).unwrap();
     let manifest = manifest(&source);
+    // The counts of the candidacy files are what they hold.
+    let counts = manifest.counts.clone();
+    assert_eq!(
+        counts.clone().with_candidacies(&schemes, &candidacies),
+        counts
+    );
     // What the writers say they wrote is what the manifest lists.
     assert_eq!(written, manifest.files);
     write_manifest(out.path(), &manifest).unwrap();
@@ -116,8 +128,12 @@ fn writers_reproduce_the_fixture_byte_for_byte() {
         files::STATION_AREAS,
         files::ELECTION,
         files::REGISTER,
+        files::PARTIES,
+        files::NOMINATIONS,
+        files::CANDIDATES,
         files::MANIFEST,
         files::DISTRICT_UNITS,
+        files::DISTRICT_SCHEMES,
     ] {
         assert_eq!(
             std::fs::read_to_string(out.path().join(name)).unwrap(),

@@ -39,7 +39,9 @@ pub fn generate(scale: GenerateScale, seed: u64, out: &Path) -> Result<ExitCode>
     let c = &summary.counts;
     println!(
         "wrote {} ({} scale, seed {seed}) in {:.1} s: {} councils ({} city, {} aiyl; {} + {} seats), \
-         {} commissions, {} stations ({} regular, {} remote), {} persons ({} eligible)",
+         {} commissions, {} stations ({} regular, {} remote), {} persons ({} eligible), \
+         {} aiyl districts, {} parties, {} city lists registered ({} candidates), \
+         {} aiyl candidates",
         out.display(),
         scale,
         started.elapsed().as_secs_f64(),
@@ -54,6 +56,11 @@ pub fn generate(scale: GenerateScale, seed: u64, out: &Path) -> Result<ExitCode>
         c.remote_stations,
         c.persons,
         c.eligible_persons,
+        c.aiyl_districts,
+        c.parties,
+        c.city_lists_registered,
+        c.city_list_candidates_registered,
+        c.aiyl_candidates,
     );
     Ok(ExitCode::SUCCESS)
 }
