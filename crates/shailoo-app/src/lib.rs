@@ -41,8 +41,8 @@ pub use lookup::VoterLookupStore;
 pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
 pub use setup::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, SetupStore,
-    StationFilter, Totals,
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, DecisionNumber, ImportSummary,
+    SetupStore, StationFilter, Totals,
 };
 pub use store::{Entity, Page, PageRequest, Store, StoreError};
 pub use users::{Actor, NewUser, Role, Session, User, Username};

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use shailoo_app::audit::{AuditEntry, AuditEvent};
 use shailoo_app::users::{Role, Session, User, Username};
-use shailoo_app::{CalendarOverrideRecord, StoreError};
+use shailoo_app::{CalendarOverrideRecord, DecisionNumber, StoreError};
 use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
@@ -263,6 +263,7 @@ pub struct OverrideRow {
     pub rule_id: String,
     pub date: String,
     pub time: Option<String>,
+    pub decision_number: Option<String>,
 }
 
 impl OverrideRow {
@@ -275,6 +276,11 @@ impl OverrideRow {
                 .time
                 .as_deref()
                 .map(|t| field(T, key, "time", t, Time::from_str))
+                .transpose()?,
+            decision: self
+                .decision_number
+                .as_deref()
+                .map(|d| field(T, key, "decision_number", d, DecisionNumber::parse))
                 .transpose()?,
             rule_id: self.rule_id,
         })

@@ -14,8 +14,8 @@ use crate::{Db, WritePool, db_err, insert_err};
 use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::setup::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, OverrideError,
-    SetupStore, StationFilter, Totals, check_override,
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, DecisionNumber, ImportSummary,
+    OverrideError, SetupStore, StationFilter, Totals, check_override,
 };
 use shailoo_app::store::{Entity, Page, PageRequest, StoreError};
 use shailoo_domain::territory::{
@@ -218,8 +218,8 @@ macro_rules! read_election {
 macro_rules! read_overrides {
     ($exec:expr, $id:expr) => {{
         let rows: Vec<OverrideRow> = sqlx::query_as(
-            "SELECT rule_id, date, time FROM calendar_overrides WHERE election = $1 \
-             ORDER BY rule_id",
+            "SELECT rule_id, date, time, decision_number FROM calendar_overrides \
+             WHERE election = $1 ORDER BY rule_id",
         )
         .bind($id.as_str())
         .fetch_all($exec)
@@ -724,15 +724,16 @@ impl SetupStore for Db {
                 None => event,
             };
             sqlx::query(
-                "INSERT INTO calendar_overrides (election, rule_id, date, time) \
-                 VALUES ($1, $2, $3, $4) \
+                "INSERT INTO calendar_overrides (election, rule_id, date, time, \
+                 decision_number) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (election, rule_id) DO UPDATE SET date = excluded.date, \
-                 time = excluded.time",
+                 time = excluded.time, decision_number = excluded.decision_number",
             )
             .bind(election.as_str())
             .bind(record.rule_id.as_str())
             .bind(record.date.to_string())
             .bind(record.time.map(|t| t.to_string()))
+            .bind(record.decision.as_ref().map(DecisionNumber::as_str))
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -20,8 +20,9 @@ use shailoo_app::voters::{
     VoterListStore,
 };
 use shailoo_app::{
-    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter, Entity,
-    PageRequest, SetupStore, StationFilter, Store, StoreError, verify_audit,
+    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter,
+    DecisionNumber, Entity, PageRequest, SetupStore, StationFilter, Store, StoreError,
+    verify_audit,
 };
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{
@@ -1007,6 +1008,7 @@ fn first_again() -> CalendarOverrideRecord {
         rule_id: "CAL-07".into(),
         date: date(2024, 10, 1),
         time: None,
+        decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
     }
 }
 
@@ -1038,11 +1040,14 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         rule_id: "CAL-07".into(),
         date: date(2024, 10, 3),
         time: Some(time(18, 0, 0, 0)),
+        decision: Some(DecisionNumber::parse("№ 1024").unwrap()),
     };
+    // One stored before decision numbers were kept reads back without one.
     let other = CalendarOverrideRecord {
         rule_id: "CAL-02".into(),
         date: date(2024, 9, 20),
         time: Some(time(9, 30, 15, 0)),
+        decision: None,
     };
     db.set_calendar_override(
         &election,
@@ -1069,6 +1074,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         rule_id: "CAL-07".into(),
         date: date(2024, 1, 15),
         time: None,
+        decision: Some(DecisionNumber::parse("13/1").unwrap()),
     };
     let err = db
         .set_calendar_override(&election, &broken, event("calendar_override_set", "x"))
@@ -1420,6 +1426,7 @@ async fn four_changes(db: &Db) {
             rule_id: "CAL-07".into(),
             date: date(2024, 10, 1),
             time: None,
+            decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
         },
         event("calendar_override_set", "local-2024/CAL-07"),
     )

@@ -42,6 +42,7 @@ use tower_http::trace::TraceLayer;
 
 pub use accounts::{LoginThrottle, ThrottleLimits};
 pub use cabinet::CabinetConfig;
+pub use features::{Access, DeclaredRoute, MenuEntry, Verb};
 pub use kit::codes::{ERROR_CODES, VOTER_ERROR_CODES};
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
@@ -158,8 +159,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .merge(api)
-        .with_state(state)
+        .with_state(state.clone())
         .fallback(kit::fail::fallback)
+        // The gate of each declared route reads the state from here (`kit::access`).
+        .layer(axum::Extension(state))
         .layer(axum::middleware::from_fn(ops::track_requests))
         .layer(TraceLayer::new_for_http().make_span_with(lookup::redacted_span::<axum::body::Body>))
         // Defence in depth for a site that loads nothing from elsewhere and runs no script.
@@ -198,6 +201,12 @@ pub async fn serve_metrics_on(
     axum::serve(listener, metrics_router(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Every route of every feature with who may use it ([`Access`]) and its staff-menu entry:
+/// what the router serves, besides the stylesheet and the OpenAPI document.
+pub fn declared_routes() -> Vec<DeclaredRoute> {
+    features::declared().to_vec()
 }
 
 /// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.

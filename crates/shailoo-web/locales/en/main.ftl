@@ -146,10 +146,13 @@ access-wide_doors = Wide doors
 access-parking = Parking
 access-tactile_signs = Tactile signs
 station-new-title = Add a polling station
-station-pec-id = Precinct commission (id, e.g. pec-1001)
-station-council-id = Council (id)
-station-territory-id = Settlement (id)
-station-territory-hint = Leave empty to use the council's territory.
+station-pick-council = Council
+station-pick-council-go = Continue
+station-council-change = choose another council
+station-pick-pec = Precinct election commission
+station-pick-settlement = Settlement
+station-pick-settlement-own = the council's own territory
+station-pick-none = No precinct commission of this council that you may add a station under
 station-remote-label = A station for remote voting
 station-new-submit = Add the station
 

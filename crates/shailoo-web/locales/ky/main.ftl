@@ -146,10 +146,13 @@ access-wide_doors = Кең эшиктер
 access-parking = Унаа токтотуучу жай
 access-tactile_signs = Тактилдик белгилер
 station-new-title = Шайлоо участогун кошуу
-station-pec-id = Участкалык комиссия (идентификатору, мисалы pec-1001)
-station-council-id = Кеңеш (идентификатору)
-station-territory-id = Калктуу конуш (идентификатору)
-station-territory-hint = Кеңештин аймагын алуу үчүн бош калтырыңыз.
+station-pick-council = Кеңеш
+station-pick-council-go = Улантуу
+station-council-change = башка кеңешти тандоо
+station-pick-pec = Участкалык шайлоо комиссиясы
+station-pick-settlement = Калктуу конуш
+station-pick-settlement-own = кеңештин өз аймагы
+station-pick-none = Бул кеңеште сиз участок кошо ала турган участкалык комиссия жок
 station-remote-label = Аралыктан добуш берүү үчүн участок
 station-new-submit = Участокту кошуу
 

@@ -146,10 +146,13 @@ access-wide_doors = Широкие двери
 access-parking = Парковка
 access-tactile_signs = Тактильные указатели
 station-new-title = Добавить избирательный участок
-station-pec-id = Участковая комиссия (идентификатор, например pec-1001)
-station-council-id = Кенеш (идентификатор)
-station-territory-id = Населённый пункт (идентификатор)
-station-territory-hint = Оставьте пустым, чтобы взять территорию кенеша.
+station-pick-council = Кенеш
+station-pick-council-go = Далее
+station-council-change = выбрать другой кенеш
+station-pick-pec = Участковая избирательная комиссия
+station-pick-settlement = Населённый пункт
+station-pick-settlement-own = территория самого кенеша
+station-pick-none = У этого кенеша нет участковой комиссии, в которой вы можете добавить участок
 station-remote-label = Участок для дистанционного голосования
 station-new-submit = Добавить участок
 

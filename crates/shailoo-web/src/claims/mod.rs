@@ -21,16 +21,13 @@ mod voter;
 pub(crate) use form::parse_claim;
 pub(crate) use views::correction_details;
 
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::claims::{ClaimError, MAX_COPY_BYTES};
-use utoipa_axum::router::OpenApiRouter;
 
 /// The body of a claim form: the copy and the text fields, with room for the multipart framing.
 pub(crate) const CLAIM_BODY_LIMIT: usize = MAX_COPY_BYTES + 64 * 1024;
@@ -38,20 +35,27 @@ pub(crate) const CLAIM_BODY_LIMIT: usize = MAX_COPY_BYTES + 64 * 1024;
 /// Only the filing route accepts a body larger than axum's default (2 MB): a passport copy may
 /// be 5 MB.
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "claims",
-        pages: Router::new()
-            .route(
-                "/claims",
-                get(pages::page)
-                    .post(pages::file)
-                    .layer(DefaultBodyLimit::max(CLAIM_BODY_LIMIT)),
-            )
-            .route("/claims/{id}/decision", post(pages::decide))
-            .route("/claims/{id}/passport", get(pages::passport))
-            .route("/claims/voter", get(voter::voter)),
-        api: OpenApiRouter::new(),
-    }
+    use Access::Staff;
+    Feature::new("claims")
+        .get("/claims", Staff(Power::ViewClaims), pages::page)
+        .in_menu("menu-claims")
+        .post_upload(
+            "/claims",
+            Staff(Power::FileClaim),
+            CLAIM_BODY_LIMIT,
+            pages::file,
+        )
+        .post(
+            "/claims/{id}/decision",
+            Staff(Power::DecideClaim),
+            pages::decide,
+        )
+        .get(
+            "/claims/{id}/passport",
+            Staff(Power::ViewPassportCopy),
+            pages::passport,
+        )
+        .get("/claims/voter", Staff(Power::ViewAmendments), voter::voter)
 }
 
 /// The refusals of claims, for the staff pages and the voter cabinet alike.

@@ -1,7 +1,9 @@
-//! The CEC's review of submitted schemes (`/districts/review`): approve, or return with a
-//! comment.
+//! The CEC's review of submitted schemes (`/districts/review`): each with its figures (the
+//! voters, seats, voters per mandate and deviation of every district, the council's norm and
+//! the checks' findings), to approve, or return with a comment.
 
 use crate::AppState;
+use crate::districts::figures::{DistrictRow, Totals, figures};
 use crate::districts::{app, council_name, load};
 use crate::kit::format::fmt_instant;
 use crate::kit::input::{Form, Query};
@@ -15,7 +17,7 @@ use serde::Deserialize;
 use shailoo_app::Actor;
 use shailoo_app::authz::{self, Power};
 use shailoo_app::districts::SchemeStatus;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub(crate) struct ReviewRow {
     pub council_id: String,
@@ -23,7 +25,9 @@ pub(crate) struct ReviewRow {
     pub version: u32,
     pub author: String,
     pub submitted_at: String,
-    pub districts: usize,
+    /// Every district's figures, as the TEC's editor showed them.
+    pub rows: Vec<DistrictRow>,
+    pub totals: Totals,
 }
 
 #[derive(Template)]
@@ -55,13 +59,20 @@ async fn review_page(state: &AppState, ctx: PageCtx, feedback: Feedback) -> Page
         .or_page(lang)?;
     let mut rows = Vec::new();
     for s in schemes {
+        // The figures under the council's units and the election's parameters in force.
+        let c = load(state, lang, s.council.as_str()).await?;
+        let report = c.check(&s.districts);
+        let (districts, mut totals) =
+            figures(lang, &c.units, &s.districts, &BTreeMap::new(), &report);
+        totals.seats_council = c.council.seats.get();
         rows.push(ReviewRow {
             council_id: s.council.to_string(),
             council_name: council_name(state, lang, &s.council).await,
             version: s.version,
             author: s.author.clone(),
             submitted_at: s.submitted_at.map(fmt_instant).unwrap_or_default(),
-            districts: s.districts.len(),
+            rows: districts,
+            totals,
         });
     }
     let t = ReviewTemplate {

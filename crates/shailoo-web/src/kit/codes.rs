@@ -45,6 +45,8 @@ pub const ERROR_CODES: &[&str] = &[
     "bad_id",
     "bad_date",
     "bad_time",
+    // the CEC decision behind a moved deadline (message in staff.ftl)
+    "bad_decision_number",
     "required",
     "not_found",
     "forbidden",

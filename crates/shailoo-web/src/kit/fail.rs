@@ -86,6 +86,13 @@ impl Refusal for StoreError {
 
 // --- pages ---
 
+/// Marks a response as an error page with its code, so that the route's gate can show it
+/// again with the staff member's header and a way back ([`crate::kit::access`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    pub code: String,
+}
+
 /// A page that could not be shown: the error page, or a redirect (to the log-in page). Boxed:
 /// a response is large, and handlers return it through `?`.
 pub(crate) struct PageFail(Box<Response>);

@@ -1,6 +1,7 @@
 //! The web kit: what every feature folder shares, so that every page and every API handler
 //! reads requests, refuses and renders the same way.
 //!
+//! * [`access`]: the gate of every declared route and the page of a refused action.
 //! * [`page`]: the page context, rendering, the error page; [`pager`]: listing pages' paging.
 //! * [`fail`]: ONE failure type for pages ([`PageFail`]), ONE for the API ([`ApiError`]), and
 //!   ONE mapping from a refusal to a response ([`Refusal`]); [`codes`]: the codes it may show.
@@ -12,6 +13,7 @@
 //! * [`format`]: dates, times, instants, names; [`i18n`]: languages and the catalogues.
 //! * [`client`]: the client's address; [`rate_limit`]: GCRA limits per key.
 
+pub(crate) mod access;
 pub(crate) mod api;
 pub(crate) mod calendar;
 pub(crate) mod client;

@@ -8,7 +8,7 @@
 //! ones or `other`, the route is the template or `unmatched`, the status a number.
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -18,7 +18,6 @@ use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::time::Instant;
-use utoipa_axum::router::OpenApiRouter;
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -89,11 +88,8 @@ pub(crate) async fn track_requests(req: Request, next: Next) -> Response {
 }
 
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "ops",
-        pages: healthz_route(),
-        api: OpenApiRouter::new(),
-    }
+    use Access::Public;
+    Feature::new("ops").get("/healthz", Public, healthz)
 }
 
 /// `/metrics`: the public router adds it when [`crate::Config::public_metrics`] is on, and

@@ -39,21 +39,17 @@ mod upload;
 pub(crate) use jobs::RegisterJobs;
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, PageFail, Refusal};
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use shailoo_app::StoreError;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters::VoterListError;
 use shailoo_domain::params::REMOVAL_LIMIT_KEY;
 use std::path::PathBuf;
 use std::sync::Arc;
-use utoipa_axum::router::OpenApiRouter;
 
 /// The largest upload `POST /register/import` accepts: the national extract (4.3 million
 /// persons) is about 800 MB; 4 GiB leaves room without accepting anything.
@@ -61,20 +57,37 @@ pub const UPLOAD_LIMIT: usize = 4 << 30;
 
 /// Only the upload route accepts bodies larger than axum's default.
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "register",
-        pages: Router::new()
-            .route("/register", get(pages::page))
-            .route(
-                "/register/import",
-                post(upload::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
-            )
-            .route("/register/compile", post(pages::compile_now))
-            .route("/register/steps", post(pages::step))
-            .route("/register/jobs/{id}", get(job_page::job_page))
-            .route("/register/jobs/{id}/confirm", post(confirm::confirm)),
-        api: OpenApiRouter::new(),
-    }
+    use Access::{Staff, StaffChoice};
+    Feature::new("register")
+        .get("/register", Staff(Power::ViewRegister), pages::page)
+        .in_menu("nav-register")
+        .post_upload(
+            "/register/import",
+            Staff(Power::ImportRegister),
+            UPLOAD_LIMIT,
+            upload::upload,
+        )
+        .post(
+            "/register/compile",
+            Staff(Power::CompileLists),
+            pages::compile_now,
+        )
+        // The form's `step` chooses: publish, post or freeze.
+        .post(
+            "/register/steps",
+            StaffChoice(&[Power::PublishLists, Power::PostLists, Power::FreezeLists]),
+            pages::step,
+        )
+        .get(
+            "/register/jobs/{id}",
+            Staff(Power::ViewRegisterJobs),
+            job_page::job_page,
+        )
+        .post(
+            "/register/jobs/{id}/confirm",
+            Staff(Power::ImportRegister),
+            confirm::confirm,
+        )
 }
 
 impl AppState {

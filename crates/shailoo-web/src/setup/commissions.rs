@@ -154,7 +154,9 @@ pub(super) async fn commission(
             ..StationFilter::default()
         };
         let s = store.stations(&filter).await.or_page(lang)?;
-        let rows = s.items.iter().map(|s| StationRow::new(s, lang)).collect();
+        let rows = StationRow::all(&state, &s.items, lang)
+            .await
+            .or_page(lang)?;
         (
             Vec::new(),
             rows,

@@ -119,11 +119,9 @@ pub(super) async fn council(
         council: CouncilRow::new(&c, lang),
         aiyl: c.kind == CouncilKind::Aiyl,
         territory,
-        stations: stations
-            .items
-            .iter()
-            .map(|s| StationRow::new(s, lang))
-            .collect(),
+        stations: StationRow::all(&state, &stations.items, lang)
+            .await
+            .or_page(lang)?,
         pager: Pager::new(&ctx, stations.page, stations.per_page, stations.total),
         ctx,
     };

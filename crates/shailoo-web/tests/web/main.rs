@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod api;
+mod authz;
 mod cabinet;
 mod checkin;
 mod claims;
@@ -14,6 +15,7 @@ mod i18n;
 mod input;
 mod kannel;
 mod lookup;
+mod menu;
 mod ops;
 mod pages;
 mod print;
