@@ -5,10 +5,11 @@
 //! ([`REMOVAL_LIMIT_KEY`]); the import's audit entry records both.
 
 use crate::AppState;
+use crate::kit::input::Form;
 use crate::kit::{PageCtx, PageFail, PageResult};
 use crate::register::jobs::{ImportJob, JobKind, Phase, run_import};
 use crate::register::require;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
