@@ -161,6 +161,7 @@ login-submit = Log in
 role-cec_admin = CEC administrator
 role-tec_member = TEC member
 role-pec_member = PEC member
+role-party_representative = Authorised representative of a party
 
 ## Paging
 pager-label = Pages

@@ -161,6 +161,7 @@ login-submit = Кирүү
 role-cec_admin = БШКнын администратору
 role-tec_member = АШКнын мүчөсү
 role-pec_member = УШКнын мүчөсү
+role-party_representative = Партиянын ыйгарым укуктуу өкүлү
 
 ## Барактар
 pager-label = Барактар

@@ -161,6 +161,7 @@ login-submit = Войти
 role-cec_admin = Администратор ЦИК
 role-tec_member = Член ТИК
 role-pec_member = Член УИК
+role-party_representative = Уполномоченный представитель партии
 
 ## Страницы
 pager-label = Страницы
