@@ -664,6 +664,7 @@ fn cal_open_actions_on_a_few_days_of_2024() {
             Action::ApplyRemoteVoting,
             Action::CityCampaign,
             Action::SetRuleParameters,
+            Action::SetBallotOrder,
         ]
     );
     // The rule parameters are fixed once voting opens.

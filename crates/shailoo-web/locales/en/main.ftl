@@ -102,6 +102,7 @@ action-voting = Voting
 action-enter-protocols = Entry of the voting protocols
 action-determine-results = Determination of the results
 action-set-rule-parameters = Setting the rule parameters of the election (CEC)
+action-set-ballot-order = Setting the order of the parties on a city ballot (TEC)
 
 ## Councils
 councils-title = Local councils

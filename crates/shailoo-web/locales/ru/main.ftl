@@ -102,6 +102,7 @@ action-voting = Голосование
 action-enter-protocols = Ввод протоколов об итогах голосования
 action-determine-results = Определение результатов выборов
 action-set-rule-parameters = Установка параметров правил выборов (ЦИК)
+action-set-ballot-order = Установка порядка партий в бюллетене по выборам в городской кенеш (ТИК)
 
 ## Кенеши
 councils-title = Местные кенеши
