@@ -110,6 +110,7 @@ macro_rules! exists {
 mod accounts;
 mod audit;
 mod cabinet;
+mod candidates;
 mod checkin;
 mod claims;
 mod districts;
