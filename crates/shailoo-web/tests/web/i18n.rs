@@ -283,6 +283,10 @@ fn every_error_code_of_the_lower_layers_has_a_message() {
     for code in shailoo_app::claims::ClaimError::CODES {
         assert!(codes.contains(code), "{code}");
     }
+    // Candidacies' refusals (CAN-01…CAN-10): every code the use cases can return.
+    for code in shailoo_app::candidates::CandidacyError::CODES {
+        assert!(codes.contains(code), "{code}");
+    }
     for l in shailoo_web::Lang::ALL {
         for code in &codes {
             let m = l.t_args(&format!("error-{code}"), &[("field", "x".to_owned())]);
