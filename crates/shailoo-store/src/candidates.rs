@@ -628,6 +628,16 @@ fn entry_status_columns(status: &EntryStatus) -> StatusColumns {
     }
 }
 
+fn entry_status_code(status: &EntryStatus) -> &'static str {
+    match status {
+        EntryStatus::Standing => "standing",
+        EntryStatus::Excluded { .. } => "excluded",
+        EntryStatus::Withdrawn { .. } => "withdrawn",
+        EntryStatus::Replaced { .. } => "replaced",
+        EntryStatus::Cancelled { .. } => "cancelled",
+    }
+}
+
 /// The rows a nomination's check run adds, in order.
 fn check_rows(run: &CheckRun) -> Vec<(Option<&CandidateId>, &CheckResult)> {
     run.entries
@@ -666,6 +676,26 @@ trait CandidateTx {
         before: Option<&NominationRecord>,
         after: &NominationRecord,
         made: u32,
+    ) -> Result<(), CandidacyError>;
+    async fn remove_entry(
+        &mut self,
+        id: NominationId,
+        candidate: &CandidateId,
+    ) -> Result<(), StoreError>;
+    async fn write_entry(
+        &mut self,
+        id: NominationId,
+        position: usize,
+        entry: &Entry,
+        details: &CandidateDetails,
+    ) -> Result<(), StoreError>;
+    /// Replaces the live candidacies of nomination `id` by `held` (CAN-05: a second one of a
+    /// person is refused by the primary key).
+    async fn hold(
+        &mut self,
+        election: &ElectionId,
+        id: NominationId,
+        held: &[Candidacy],
     ) -> Result<(), CandidacyError>;
     async fn append_history(
         &mut self,
@@ -773,13 +803,12 @@ macro_rules! candidate_tx_body {
                 .map_err(db_err)?;
                 let party = match kind.party() {
                     Some(p) => {
-                        let row: Option<PartyRow> = sqlx::query_as(AssertSqlSafe(format!(
-                            "{PARTY_COLUMNS} WHERE id = $1"
-                        )))
-                        .bind(p.as_str())
-                        .fetch_optional(&mut *self)
-                        .await
-                        .map_err(db_err)?;
+                        let row: Option<PartyRow> =
+                            sqlx::query_as(AssertSqlSafe(format!("{PARTY_COLUMNS} WHERE id = $1")))
+                                .bind(p.as_str())
+                                .fetch_optional(&mut *self)
+                                .await
+                                .map_err(db_err)?;
                         row.map(PartyRow::into_domain).transpose()?
                     }
                     None => None,
@@ -849,7 +878,13 @@ macro_rules! candidate_tx_body {
                             pin: field(K, &candidate, "pin", &pin, Pin::parse)?,
                             nomination: NominationId::new(nomination)
                                 .ok_or_else(|| corrupt(K, &candidate, "nomination"))?,
-                            candidate: field(K, &candidate, "candidate", &candidate, CandidateId::parse)?,
+                            candidate: field(
+                                K,
+                                &candidate,
+                                "candidate",
+                                &candidate,
+                                CandidateId::parse,
+                            )?,
                         })
                     })
                     .collect()
@@ -875,9 +910,7 @@ macro_rules! candidate_tx_body {
                 let id = after.id.get();
                 let (kind, party, district) = kind_columns(&n.kind);
                 let (ground, reason, note, by) = match &n.status {
-                    NominationStatus::Refused { ground } => {
-                        (Some(ground.code()), None, None, None)
-                    }
+                    NominationStatus::Refused { ground } => (Some(ground.code()), None, None, None),
                     NominationStatus::Cancelled { cancellation } => (
                         None,
                         Some(cancellation.reason.code()),
@@ -911,20 +944,15 @@ macro_rules! candidate_tx_body {
                     .execute(&mut *self)
                     .await
                     .map_err(|e| insert_err(e, Entity::Nomination, id))?;
-                // Candidates taken off a draft go, with their documents.
                 if let Some(b) = before {
-                    for gone in b.nomination.entries.iter().filter(|e| n.entry(&e.candidate).is_none()) {
-                        for sql in [
-                            "DELETE FROM nomination_documents WHERE nomination = $1 AND candidate = $2",
-                            "DELETE FROM nomination_entries WHERE nomination = $1 AND candidate = $2",
-                        ] {
-                            sqlx::query(sql)
-                                .bind(id)
-                                .bind(gone.candidate.as_str())
-                                .execute(&mut *self)
-                                .await
-                                .map_err(db_err)?;
-                        }
+                    // Candidates taken off a draft go, with their documents.
+                    for gone in b
+                        .nomination
+                        .entries
+                        .iter()
+                        .filter(|e| n.entry(&e.candidate).is_none())
+                    {
+                        CandidateTx::remove_entry(&mut *self, after.id, &gone.candidate).await?;
                     }
                 }
                 for (position, e) in n.entries.iter().enumerate() {
@@ -933,80 +961,114 @@ macro_rules! candidate_tx_body {
                         b.nomination.entries.get(position) == Some(e)
                             && b.details_of(&e.candidate) == details
                     });
-                    if unchanged {
-                        continue;
+                    if !unchanged {
+                        CandidateTx::write_entry(&mut *self, after.id, position, e, &details)
+                            .await?;
                     }
-                    let r = e.identity.record();
-                    let residence = r.residence.as_ref();
-                    let ev = e.identity.evidence();
-                    let name = r.name.to_string();
-                    let (ground, withdrawn, replaced, reason, note, at) =
-                        entry_status_columns(&e.status);
-                    sqlx::query(UPSERT_ENTRY)
-                        .bind(id)
-                        .bind(e.candidate.as_str())
-                        .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                        .bind(r.pin.as_str())
-                        .bind(r.name.surname())
-                        .bind(r.name.given_name())
-                        .bind(r.name.patronymic())
-                        .bind(r.sex.as_str())
-                        .bind(r.birth_date.to_string())
-                        .bind(residence.map(|x| x.settlement.as_str()))
-                        .bind(residence.map(|x| x.address.as_str()))
-                        .bind(residence.map(|x| x.registered_on.to_string()))
-                        .bind(residence.map(|x| x.permanent))
-                        .bind(ev.request_id.as_str())
-                        .bind(ev.answered_at.to_string())
-                        .bind(ev.digest.as_str())
-                        .bind(search_text(&[&name]))
-                        .bind(sort_key(&name))
-                        .bind(e.filed_at.map(|t| t.to_string()))
-                        .bind(match &e.status {
-                            EntryStatus::Standing => "standing",
-                            EntryStatus::Excluded { .. } => "excluded",
-                            EntryStatus::Withdrawn { .. } => "withdrawn",
-                            EntryStatus::Replaced { .. } => "replaced",
-                            EntryStatus::Cancelled { .. } => "cancelled",
-                        })
-                        .bind(ground)
-                        .bind(withdrawn)
-                        .bind(replaced)
-                        .bind(reason)
-                        .bind(note)
-                        .bind(at)
-                        .bind(details.occupation.as_ref().map(Occupation::as_str))
-                        .bind(details.program.as_ref().map(ProgramText::as_str))
-                        .execute(&mut *self)
-                        .await
-                        .map_err(|err| insert_err(err, Entity::Nomination, &e.candidate))?;
                 }
                 let held = after.candidacies();
                 if before.map(NominationRecord::candidacies) != Some(held.clone()) {
-                    sqlx::query("DELETE FROM candidacies WHERE nomination = $1")
-                        .bind(id)
+                    CandidateTx::hold(&mut *self, &n.election, after.id, &held).await?;
+                }
+                Ok(())
+            }
+
+            async fn remove_entry(
+                &mut self,
+                id: NominationId,
+                candidate: &CandidateId,
+            ) -> Result<(), StoreError> {
+                for sql in [
+                    "DELETE FROM nomination_documents WHERE nomination = $1 AND candidate = $2",
+                    "DELETE FROM nomination_entries WHERE nomination = $1 AND candidate = $2",
+                ] {
+                    sqlx::query(sql)
+                        .bind(id.get())
+                        .bind(candidate.as_str())
                         .execute(&mut *self)
                         .await
                         .map_err(db_err)?;
-                    for c in &held {
-                        sqlx::query(
-                            "INSERT INTO candidacies (election, pin, nomination, candidate) \
-                             VALUES ($1, $2, $3, $4)",
-                        )
-                        .bind(n.election.as_str())
-                        .bind(c.pin.as_str())
-                        .bind(id)
-                        .bind(c.candidate.as_str())
-                        .execute(&mut *self)
-                        .await
-                        .map_err(|e| {
-                            if is_unique_violation(&e) {
-                                held_elsewhere(&c.candidate)
-                            } else {
-                                CandidacyError::Store(db_err(e))
-                            }
-                        })?;
-                    }
+                }
+                Ok(())
+            }
+
+            async fn write_entry(
+                &mut self,
+                id: NominationId,
+                position: usize,
+                e: &Entry,
+                details: &CandidateDetails,
+            ) -> Result<(), StoreError> {
+                let r = e.identity.record();
+                let residence = r.residence.as_ref();
+                let ev = e.identity.evidence();
+                let name = r.name.to_string();
+                let (ground, withdrawn, replaced, reason, note, at) =
+                    entry_status_columns(&e.status);
+                sqlx::query(UPSERT_ENTRY)
+                    .bind(id.get())
+                    .bind(e.candidate.as_str())
+                    .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                    .bind(r.pin.as_str())
+                    .bind(r.name.surname())
+                    .bind(r.name.given_name())
+                    .bind(r.name.patronymic())
+                    .bind(r.sex.as_str())
+                    .bind(r.birth_date.to_string())
+                    .bind(residence.map(|x| x.settlement.as_str()))
+                    .bind(residence.map(|x| x.address.as_str()))
+                    .bind(residence.map(|x| x.registered_on.to_string()))
+                    .bind(residence.map(|x| x.permanent))
+                    .bind(ev.request_id.as_str())
+                    .bind(ev.answered_at.to_string())
+                    .bind(ev.digest.as_str())
+                    .bind(search_text(&[&name]))
+                    .bind(sort_key(&name))
+                    .bind(e.filed_at.map(|t| t.to_string()))
+                    .bind(entry_status_code(&e.status))
+                    .bind(ground)
+                    .bind(withdrawn)
+                    .bind(replaced)
+                    .bind(reason)
+                    .bind(note)
+                    .bind(at)
+                    .bind(details.occupation.as_ref().map(Occupation::as_str))
+                    .bind(details.program.as_ref().map(ProgramText::as_str))
+                    .execute(&mut *self)
+                    .await
+                    .map_err(|err| insert_err(err, Entity::Nomination, &e.candidate))?;
+                Ok(())
+            }
+
+            async fn hold(
+                &mut self,
+                election: &ElectionId,
+                id: NominationId,
+                held: &[Candidacy],
+            ) -> Result<(), CandidacyError> {
+                sqlx::query("DELETE FROM candidacies WHERE nomination = $1")
+                    .bind(id.get())
+                    .execute(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                for c in held {
+                    sqlx::query(
+                        "INSERT INTO candidacies (election, pin, nomination, candidate) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(election.as_str())
+                    .bind(c.pin.as_str())
+                    .bind(id.get())
+                    .bind(c.candidate.as_str())
+                    .execute(&mut *self)
+                    .await
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            held_elsewhere(&c.candidate)
+                        } else {
+                            CandidacyError::Store(db_err(e))
+                        }
+                    })?;
                 }
                 Ok(())
             }

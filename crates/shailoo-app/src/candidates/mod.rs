@@ -303,6 +303,10 @@ async fn in_territory<S: SetupStore + ?Sized>(
 /// ([`Power::FileNomination`]); a self-nomination in an aiyl district, by the voter in the
 /// cabinet for themself only, in the council of their registered residence. `first` is the
 /// first candidate (a district nomination's only one; a self-nominee's own PIN).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "who, where, for which contest, whom, when"
+)]
 pub async fn open_nomination<S>(
     store: &S,
     registries: &CandidateRegistries,
@@ -388,6 +392,21 @@ where
     S: SetupStore + RuleParameterStore + CandidateStore + ?Sized,
 {
     load_for(store, actor, power, election, id).await?;
+    authorized_change(store, actor, election, id, change, now).await
+}
+
+/// Runs `change` on nomination `id` for `actor`, who was authorized for it.
+async fn authorized_change<S>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    id: NominationId,
+    change: Change,
+    now: Timestamp,
+) -> Result<(NominationRecord, bool), CandidacyError>
+where
+    S: SetupStore + RuleParameterStore + CandidateStore + ?Sized,
+{
     let rules = rules(store, election).await?;
     let event = AuditEvent::new(
         actor.audit_name(),
@@ -421,20 +440,13 @@ where
     {
         return Err(CandidacyError::NotTheVoter);
     }
+    // Who may file is asked before the registry is: a stranger learns nothing of a PIN.
     load_for(store, actor, Power::FileNomination, election, id).await?;
     let identity = identify(registries, pin).await?;
-    let edit = DraftEdit::Add { identity, details };
-    let (record, _) = change(
-        store,
-        actor,
-        Power::FileNomination,
-        election,
-        id,
-        Change::Edit(edit),
-        now,
-    )
-    .await?;
-    Ok(record)
+    let edit = Change::Edit(DraftEdit::Add { identity, details });
+    Ok(authorized_change(store, actor, election, id, edit, now)
+        .await?
+        .0)
 }
 
 /// Takes a candidate off a draft.
@@ -576,20 +588,7 @@ where
         .standing()
         .map(|(_, e)| e.candidate.clone())
         .collect();
-    Ok(
-        match check(store, runner, actor, &record, everyone, now).await {
-            Ok(record) => Filed {
-                record,
-                repeated: false,
-                checks_failed: None,
-            },
-            Err(e) => Filed {
-                record,
-                repeated: false,
-                checks_failed: Some(e),
-            },
-        },
-    )
+    Ok(checked(store, runner, actor, record, everyone, now).await)
 }
 
 /// Replaces a candidate of a submitted list (until CAL-07), in the same position, and checks
@@ -619,29 +618,9 @@ where
         identity,
         details,
     };
-    let (record, _) = change(
-        store,
-        actor,
-        Power::FileNomination,
-        election,
-        id,
-        replace,
-        now,
-    )
-    .await?;
+    let (record, _) = authorized_change(store, actor, election, id, replace, now).await?;
     let new = record.unchecked();
-    Ok(match check(store, runner, actor, &record, new, now).await {
-        Ok(record) => Filed {
-            record,
-            repeated: false,
-            checks_failed: None,
-        },
-        Err(e) => Filed {
-            record,
-            repeated: false,
-            checks_failed: Some(e),
-        },
-    })
+    Ok(checked(store, runner, actor, record, new, now).await)
 }
 
 /// Withdraws a nomination (`candidate: None`) or one candidate of a list: by the nominator
@@ -766,6 +745,33 @@ where
         .check(record.nomination.kind.register_action(), now)?;
     let unchecked = record.unchecked();
     check(store, runner, actor, &record, unchecked, now).await
+}
+
+/// A filed `record` with the checks of `candidates` run on it; a failure to run them leaves
+/// the filing standing.
+async fn checked<S>(
+    store: &S,
+    runner: &CheckRunner,
+    actor: &Actor,
+    record: NominationRecord,
+    candidates: Vec<CandidateId>,
+    now: Timestamp,
+) -> Filed
+where
+    S: SetupStore + RuleParameterStore + CandidateStore + ?Sized,
+{
+    match check(store, runner, actor, &record, candidates, now).await {
+        Ok(record) => Filed {
+            record,
+            repeated: false,
+            checks_failed: None,
+        },
+        Err(e) => Filed {
+            record,
+            repeated: false,
+            checks_failed: Some(e),
+        },
+    }
 }
 
 /// Checks `candidates` of a submitted `record` (CAN-08) and records the run.
