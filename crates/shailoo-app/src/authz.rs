@@ -14,8 +14,12 @@
 //! Who files never decides: no role holds both [`Power::FileNomination`] and
 //! [`Power::DecideNomination`] (a test says so).
 //!
-//! The table states today's behaviour. Some grants are wider than the law needs; they are
-//! marked `wide:` below and left for the trust issue to narrow.
+//! Every grant is as narrow as the law has it (issue 12 narrowed the `wide:` ones): a TEC
+//! acts on the remote-voting applications of its own area, a PEC sees what happens to its own
+//! voters and no one else's, only a PEC issues ballots, and the register is the CEC's desk.
+//! The web declares, for each mutating route, the power it needs (`shailoo-web`'s route
+//! table); a journey test walks every such route for every role over its own and a foreign
+//! commission against this table.
 
 use crate::users::{Actor, Role};
 use shailoo_domain::CommissionId;
@@ -78,6 +82,12 @@ pub enum Power {
     // --- voting day ---
     /// Check voters in at a station (VOT-06).
     CheckInVoters,
+    // --- polling premises ---
+    /// Record the local government's survey of a station's premises for voters with
+    /// disabilities.
+    RecordAccessSurvey,
+    /// See which stations lack what voters with disabilities need, with counts and as CSV.
+    ViewAccessOverview,
     // --- the rules ---
     /// Set an election's rule parameters (`shailoo_app::params`).
     SetRuleParameters,
@@ -156,7 +166,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 34] = [
+    pub const ALL: [Power; 36] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -181,6 +191,8 @@ impl Power {
         Power::ViewAmendments,
         Power::ViewPassportCopy,
         Power::CheckInVoters,
+        Power::RecordAccessSurvey,
+        Power::ViewAccessOverview,
         Power::SetRuleParameters,
         Power::ManageParties,
         Power::AddPartyRepresentative,
@@ -201,7 +213,10 @@ impl Power {
             Power::OverrideDeadline => grant(ANY, NONE, NONE, NONE),
             // Accounts are made by the operator at the command line only.
             Power::AddUser => grant(NONE, NONE, NONE, NONE),
-            Power::ViewRegister => grant(ANY, ANY, ANY, NONE),
+            // The register page is the CEC's desk (imports with their files and actors,
+            // national counts, the list steps); a TEC or PEC reads its stations' lists through
+            // the printed lists and the look-up.
+            Power::ViewRegister => grant(ANY, NONE, NONE, NONE),
             Power::ImportRegister => grant(ANY, NONE, NONE, NONE),
             Power::ViewRegisterJobs => grant(ANY, NONE, NONE, NONE),
             Power::CompileLists => grant(ANY, NONE, NONE, NONE),
@@ -213,20 +228,30 @@ impl Power {
             Power::DraftDistricts => grant(NONE, BELOW, NONE, NONE),
             Power::ViewDistrictDrafts => grant(ANY, BELOW, NONE, NONE),
             Power::DecideDistricts => grant(ANY, NONE, NONE, NONE),
-            // wide: any TEC sees every application in the country.
-            Power::ViewRemoteApplications => grant(ANY, ANY, NONE, NONE),
-            // wide: any TEC files or cancels for any voter (the voter applies at a TEC).
-            Power::FileRemoteApplication => grant(ANY, ANY, NONE, NONE),
+            // VOT-07: a TEC sees the applications to the remote-voting stations of its area and
+            // those of the voters listed in its area (their home TEC follows them), and files or
+            // cancels at the remote-voting stations of its area only; the CEC everywhere.
+            Power::ViewRemoteApplications => grant(ANY, BELOW, NONE, NONE),
+            Power::FileRemoteApplication => grant(ANY, BELOW, NONE, NONE),
             Power::DecideRemoteApplication => grant(ANY, BELOW, NONE, NONE),
             Power::SetRemoteCapacity => grant(ANY, NONE, NONE, NONE),
             Power::FileClaim => grant(ANY, BELOW, BELOW, NONE),
             Power::DecideClaim => grant(ANY, BELOW, BELOW, NONE),
             Power::ViewClaims => grant(ANY, BELOW, BELOW, NONE),
-            // wide: the target is any station where the voter claimed or is listed, and the
-            // history shown is the voter's whole history, wherever it was made.
+            // The target is a claim: its station (where it is decided) or the voter's home
+            // station (whose commission sees what happens to its voter); only the amendments of
+            // such claims are shown, never the voter's history elsewhere.
             Power::ViewAmendments => grant(ANY, BELOW, BELOW, NONE),
             Power::ViewPassportCopy => grant(ANY, BELOW, BELOW, NONE),
-            Power::CheckInVoters => grant(ANY, BELOW, BELOW, NONE),
+            // VOT-06: ballots are issued by the PEC of the station, and by no commission above
+            // it (the CEC or a TEC checking a voter in anywhere would defeat the one-ballot
+            // record of the station's list).
+            Power::CheckInVoters => grant(NONE, NONE, BELOW, NONE),
+            // The PEC, its TEC or the CEC records what the local government found.
+            Power::RecordAccessSurvey => grant(ANY, BELOW, BELOW, NONE),
+            // The findings are public on every station's page; the overview gathers them for
+            // the commissions that see to the premises.
+            Power::ViewAccessOverview => grant(ANY, ANY, ANY, NONE),
             Power::SetRuleParameters => grant(ANY, NONE, NONE, NONE),
             // The CEC registers the parties and accredits their representatives.
             Power::ManageParties => grant(ANY, NONE, NONE, NONE),
@@ -399,27 +424,29 @@ mod tests {
                 (true, false, false),
                 (false, false, false),
             ],
-            OverrideDeadline | ImportRegister | ViewRegisterJobs | CompileLists | PublishLists
-            | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity | SetRuleParameters => {
-                CEC_ONLY
-            }
+            OverrideDeadline | ViewRegister | ImportRegister | ViewRegisterJobs | CompileLists
+            | PublishLists | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity
+            | SetRuleParameters => CEC_ONLY,
             AddUser => [(false, false, false); 3],
-            ViewRegister => [(true, true, true); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
-            | ViewPassportCopy | CheckInVoters => ALL_BELOW,
+            | ViewPassportCopy | RecordAccessSurvey => ALL_BELOW,
+            ViewAccessOverview => [(true, true, true); 3],
+            CheckInVoters => [
+                (false, false, false),
+                (false, false, false),
+                (true, false, false),
+            ],
             DraftDistricts => [
                 (false, false, false),
                 (true, false, false),
                 (false, false, false),
             ],
-            ViewDistrictDrafts | DecideRemoteApplication => [
+            ViewDistrictDrafts
+            | DecideRemoteApplication
+            | ViewRemoteApplications
+            | FileRemoteApplication => [
                 (true, true, true),
                 (true, false, false),
-                (false, false, false),
-            ],
-            ViewRemoteApplications | FileRemoteApplication => [
-                (true, true, true),
-                (true, true, true),
                 (false, false, false),
             ],
             ManageParties | AddPartyRepresentative => CEC_ONLY,

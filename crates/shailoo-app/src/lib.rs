@@ -8,6 +8,7 @@
 //! commissions is stated once, in [`authz`]. Every change of election data writes an entry of
 //! the hash-chained audit log ([`audit`]) in the same transaction as the change.
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod authz;
@@ -27,6 +28,7 @@ pub mod store;
 pub mod users;
 pub mod voters;
 
+pub use access::AccessStore;
 pub use accounts::AccountStore;
 pub use audit::{
     AuditEntry, AuditEvent, AuditStore, ChainBreak, LogHead, verified_audit_head, verify_audit,

@@ -202,6 +202,7 @@ pub trait Store:
     + crate::remote::RemoteVotingStore
     + crate::claims::ClaimStore
     + crate::cabinet::CabinetStore
+    + crate::access::AccessStore
     + crate::params::RuleParameterStore
     + crate::candidates::CandidateStore
     + Send

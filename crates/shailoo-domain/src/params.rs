@@ -254,6 +254,8 @@ pub enum Consumer {
     RemoteVoting,
     /// The deadlines of a PEC's decision on a voter-list claim (CAL-19).
     VoterListClaims,
+    /// The guard of a re-import of the register (how much of it one extract may remove).
+    RegisterImports,
     /// Filing and deciding nominations of candidates (CAN-01, CAN-06, CAN-08, CAN-09).
     Candidacies,
     /// Fixing the ballots from the registered nominations (RES-02).
@@ -269,6 +271,7 @@ impl Consumer {
             Consumer::SeatAllocation => "seat_allocation",
             Consumer::RemoteVoting => "remote_voting",
             Consumer::VoterListClaims => "voter_list_claims",
+            Consumer::RegisterImports => "register_imports",
             Consumer::Candidacies => "candidacies",
             Consumer::Ballots => "ballots",
         }
@@ -282,11 +285,16 @@ impl Consumer {
             Consumer::SeatAllocation => "param-consumer-seat-allocation",
             Consumer::RemoteVoting => "param-consumer-remote-voting",
             Consumer::VoterListClaims => "param-consumer-voter-list-claims",
+            Consumer::RegisterImports => "param-consumer-register-imports",
             Consumer::Candidacies => "param-consumer-candidacies",
             Consumer::Ballots => "param-consumer-ballots",
         }
     }
 }
+
+/// The key of [`RuleParameters::register_removal_limit_percent`]: what an override of the
+/// removal limit must name (the register page's checkbox, the CLI's `--override`).
+pub const REMOVAL_LIMIT_KEY: &str = "register_removal_limit_percent";
 
 /// Every configurable rule, with the defaults of `docs/domain-rules.md`.
 ///
@@ -341,6 +349,11 @@ pub struct RuleParameters {
     pub unfilled_list_seats: UnfilledListSeats,
     /// RES-05 (plausibility, our choice): warn when turnout exceeds this percent of the lists.
     pub turnout_warning_percent: u8,
+    /// VOT-11 (our choice, a guard): a re-import of the register that would remove more than
+    /// this percent of the persons it holds is refused unless the CEC overrides this limit by
+    /// name (a whole country's register does not lose a twentieth of its people between two
+    /// extracts; an extract that says so is cut short or wrong).
+    pub register_removal_limit_percent: u8,
     /// CAL-19 (unsure): days a PEC has to decide a voter-list claim; 0 = the same day.
     pub claim_decision_days: u16,
     /// CAL-19 (unsure): from this many days before voting day on, claims are decided immediately
@@ -381,6 +394,7 @@ impl Default for RuleParameters {
             threshold_base: ThresholdBase::VotersWhoTookPart,
             unfilled_list_seats: UnfilledListSeats::NextLargestRemainders,
             turnout_warning_percent: 95,
+            register_removal_limit_percent: 5,
             claim_decision_days: 0,
             claim_immediate_days_before_voting: 1,
             appeal_filing_days: 3,
@@ -544,6 +558,10 @@ impl RuleParameters {
             ),
             ("threshold_percent", self.threshold_percent),
             ("turnout_warning_percent", self.turnout_warning_percent),
+            (
+                "register_removal_limit_percent",
+                self.register_removal_limit_percent,
+            ),
         ] {
             if value > 100 {
                 problems.push(ParamError::PercentOver100 { key, value });
@@ -609,8 +627,8 @@ impl RuleParameters {
         let mut rows = Vec::with_capacity(28);
         use Confidence::{Likely, Seed, Sure, Unsure};
         use Consumer::{
-            Ballots, Candidacies, DistrictSchemes, RemoteVoting, SeatAllocation, VoterListClaims,
-            VoterLists,
+            Ballots, Candidacies, DistrictSchemes, RegisterImports, RemoteVoting, SeatAllocation,
+            VoterListClaims, VoterLists,
         };
         macro_rules! p {
             ($field:ident, $rule:literal, $conf:expr, $key:literal, [$($by:expr),*]) => {
@@ -788,6 +806,13 @@ impl RuleParameters {
             [VoterListClaims]
         );
         p!(
+            register_removal_limit_percent,
+            "VOT-11",
+            Unsure,
+            "param-vot-11-register-removal-limit",
+            [RegisterImports]
+        );
+        p!(
             claim_immediate_days_before_voting,
             "CAL-19",
             Unsure,
@@ -864,6 +889,7 @@ mod tests {
         assert_eq!(p.remote_station_capacity, 1_000);
         assert_eq!(p.appeal_filing_days, 3);
         assert_eq!(p.claim_decision_days, 0);
+        assert_eq!(p.register_removal_limit_percent, 5);
         assert_eq!(p.validate(), Ok(()));
     }
 

@@ -7,8 +7,9 @@
 use shailoo_domain::territory::{CouncilKind, SetupError};
 use shailoo_domain::{StationNumber, TerritoryId};
 use shailoo_formats::{
-    FormatError, Manifest, RegisterReader, RegisterRow, RegisterWriter, files, read_district_units,
-    read_setup, write_district_units, write_manifest, write_setup,
+    FormatError, Manifest, RegisterReader, RegisterRow, RegisterWriter, files, read_candidacies,
+    read_district_schemes, read_district_units, read_setup, write_candidacies,
+    write_district_schemes, write_district_units, write_manifest, write_setup,
 };
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,19 @@ fn the_fixture_reads_into_domain_types() {
     );
     assert_eq!(dataset.station_areas.len(), 4);
     assert_eq!(dataset.station_areas[1].street, "Мектеп көчөсү");
+    assert_eq!(
+        dataset.station_areas[1].street_ru.as_deref(),
+        Some("ул. Школьная")
+    );
+    // An untranslated street is printed in the register's form.
+    assert_eq!(dataset.station_areas[3].street_ru, None);
+    assert!(remote.accessibility.lighting && !remote.accessibility.call_button);
+    assert!(setup.stations[0].accessibility.call_button);
+    assert_eq!(
+        setup.commissions[0].phone.map(|p| p.e164()).as_deref(),
+        Some("+996312626246")
+    );
+    assert_eq!(setup.commissions[1].phone, None);
     let election = dataset.election().unwrap();
     assert_eq!(election.councils.len(), 2);
 
@@ -88,9 +102,20 @@ fn writers_reproduce_the_fixture_byte_for_byte() {
     }
     written.push(register.finish().unwrap());
 
+    let candidacies = read_candidacies(&source).unwrap().unwrap();
+    written.extend(write_candidacies(out.path(), &candidacies).unwrap());
+
     let units = read_district_units(&source).unwrap().unwrap();
     write_district_units(out.path(), &units).unwrap();
+    let schemes = read_district_schemes(&source).unwrap().unwrap();
+    write_district_schemes(out.path(), &schemes).unwrap();
     let manifest = manifest(&source);
+    // The counts of the candidacy files are what they hold.
+    let counts = manifest.counts.clone();
+    assert_eq!(
+        counts.clone().with_candidacies(&schemes, &candidacies),
+        counts
+    );
     // What the writers say they wrote is what the manifest lists.
     assert_eq!(written, manifest.files);
     write_manifest(out.path(), &manifest).unwrap();
@@ -103,8 +128,12 @@ fn writers_reproduce_the_fixture_byte_for_byte() {
         files::STATION_AREAS,
         files::ELECTION,
         files::REGISTER,
+        files::PARTIES,
+        files::NOMINATIONS,
+        files::CANDIDATES,
         files::MANIFEST,
         files::DISTRICT_UNITS,
+        files::DISTRICT_SCHEMES,
     ] {
         assert_eq!(
             std::fs::read_to_string(out.path().join(name)).unwrap(),
@@ -133,6 +162,21 @@ fn read_setup_rejects_a_bad_row_naming_file_line_and_column() {
     assert_eq!(row.reason.code(), "unknown_value");
 }
 
+#[test]
+fn a_commission_phone_that_is_not_a_kyrgyz_number_is_named() {
+    let dir = copy();
+    let path = dir.path().join(files::COMMISSIONS);
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, original.replacen("+996700008001", "62-62-46", 1)).unwrap();
+    let e = read_setup(dir.path()).unwrap_err();
+    let row = e.row().unwrap();
+    assert_eq!(
+        (row.file.as_str(), row.line, row.column),
+        ("commissions.csv", 6, Some("phone"))
+    );
+    assert_eq!(row.reason.code(), "bad_phone");
+}
+
 fn append_area(line: &str) -> FormatError {
     let dir = copy();
     let path = dir.path().join(files::STATION_AREAS);
@@ -147,19 +191,19 @@ fn append_area(line: &str) -> FormatError {
 fn read_setup_rejects_inconsistent_station_areas() {
     let cases = [
         (
-            "8001,bishkek.centre,Манас көчөсү",
+            "8001,bishkek.centre,Манас көчөсү,,",
             "served by more than one station",
         ),
         (
-            "8002,bishkek.centre,Чүй проспекти",
+            "8002,bishkek.centre,Чүй проспекти,,",
             "not a regular polling station",
         ),
         (
-            "8003,bishkek.centre,Чүй проспекти",
+            "8003,bishkek.centre,Чүй проспекти,,",
             "not a regular polling station",
         ),
         (
-            "8001,bishkek.south,Чүй проспекти",
+            "8001,bishkek.south,Чүй проспекти,,",
             "not a territory of the setup",
         ),
     ];
@@ -217,5 +261,37 @@ fn a_missing_or_malformed_json_file_is_named() {
     assert!(
         matches!(&e, FormatError::Json { file, .. } if file == "district_units.json"),
         "{e}"
+    );
+}
+
+#[test]
+fn control_characters_are_refused_in_every_file_with_the_place_named() {
+    let dir = copy();
+    let path = dir.path().join(files::STATIONS);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let first_row = original.lines().nth(1).unwrap();
+    let bad_row = first_row.replacen(",", ",\u{202E}", 1);
+    std::fs::write(&path, original.replacen(first_row, &bad_row, 1)).unwrap();
+    let e = read_setup(dir.path()).unwrap_err();
+    let row = e.row().unwrap();
+    assert_eq!((row.file.as_str(), row.line), ("stations.csv", 2));
+    assert_eq!(row.reason.code(), "forbidden_character");
+
+    let dir = copy();
+    let path = dir.path().join(files::ELECTION);
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        original.replacen("шайлоо 2024\"", "шайлоо 2024\\u0000\"", 1),
+    )
+    .unwrap();
+    let e = read_setup(dir.path()).unwrap_err();
+    let FormatError::Json { file, message } = &e else {
+        panic!("{e}");
+    };
+    assert_eq!(file, "election.json");
+    assert!(
+        message.starts_with("/name/ky: a control character (U+0000)"),
+        "{message}"
     );
 }

@@ -28,8 +28,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use shailoo_app::voters::StationRoll;
-use shailoo_domain::StationNumber;
+use shailoo_domain::text::{self, Lines};
 use shailoo_domain::time::to_bishkek;
+use shailoo_domain::{Pin, StationNumber};
 use std::cmp::Ordering;
 use std::sync::LazyLock;
 use typst::foundations::{Dict, IntoValue};
@@ -140,14 +141,22 @@ impl Lang {
 /// One voter as printed. The address is split so that the list can be ordered by it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Voter {
+    /// Not printed: finds the voter's row ([`numbered`]).
+    pub pin: Pin,
     pub surname: String,
     pub given_name: String,
     pub patronymic: Option<String>,
     pub birth_date: Date,
     /// The settlement's name in the list's language.
     pub settlement: String,
+    /// The street's name in the list's language.
     pub street: String,
     pub house: String,
+    /// The order key: the settlement's Kyrgyz name and the street as the register writes it.
+    /// A list in any language is ordered and numbered by these, so that a voter has the same
+    /// number on the Kyrgyz and the Russian list.
+    pub order_settlement: String,
+    pub order_street: String,
 }
 
 impl Voter {
@@ -200,7 +209,7 @@ impl StationList {
                 |c| c.name.get(code).to_owned(),
             ),
             station: roll.station.number,
-            address: roll.station.address.get(code).to_owned(),
+            address: roll.address.get(code).to_owned(),
             pec: roll.commission.as_ref().map_or_else(
                 || roll.station.commission.to_string(),
                 |c| c.name.get(code).to_owned(),
@@ -211,17 +220,27 @@ impl StationList {
                 .iter()
                 .map(|v| {
                     let p = &v.person;
+                    let settlement = roll.settlements.get(&p.settlement);
+                    let name_in = |lang: &str| {
+                        settlement
+                            .map_or_else(|| p.settlement.to_string(), |n| n.get(lang).to_owned())
+                    };
                     Voter {
+                        pin: p.pin,
                         surname: p.surname.clone(),
                         given_name: p.given_name.clone(),
                         patronymic: p.patronymic.clone(),
                         birth_date: p.birth_date,
-                        settlement: roll
-                            .settlements
-                            .get(&p.settlement)
-                            .map_or_else(|| p.settlement.to_string(), |n| n.get(code).to_owned()),
-                        street: p.street.clone(),
+                        settlement: name_in(code),
+                        // One language per document: the street as the directory names it in
+                        // the list's language (the register's form where it has none).
+                        street: v
+                            .street
+                            .as_ref()
+                            .map_or_else(|| p.street.clone(), |n| n.get(code).to_owned()),
                         house: p.house.clone(),
+                        order_settlement: name_in("ky"),
+                        order_street: p.street.clone(),
                     }
                 })
                 .collect(),
@@ -251,11 +270,11 @@ pub fn compare_ky(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// The printed order: settlement, street, house, surname, given name, patronymic, then birth
-/// date (namesakes in one house).
+/// The printed order: settlement, street (their Kyrgyz forms, whatever the list's language),
+/// house, surname, given name, patronymic, then birth date (namesakes in one house).
 pub fn print_order(a: &Voter, b: &Voter) -> Ordering {
-    compare_ky(&a.settlement, &b.settlement)
-        .then_with(|| compare_ky(&a.street, &b.street))
+    compare_ky(&a.order_settlement, &b.order_settlement)
+        .then_with(|| compare_ky(&a.order_street, &b.order_street))
         .then_with(|| compare_ky(&a.house, &b.house))
         .then_with(|| compare_ky(&a.surname, &b.surname))
         .then_with(|| compare_ky(&a.given_name, &b.given_name))
@@ -311,19 +330,30 @@ fn born(d: Date, voting_day: Date) -> String {
     }
 }
 
-/// The data the template receives: ordered, numbered, formatted and labelled.
-pub fn typst_input(list: &StationList) -> TypstInput {
-    let labels = Labels::of(list.lang);
+/// The voters in the printed order with their numbers on the list (1…n): the same numbers in
+/// both variants and every language.
+pub fn numbered(list: &StationList) -> Vec<(u32, &Voter)> {
     let mut voters: Vec<&Voter> = list.voters.iter().collect();
     voters.sort_by(|a, b| print_order(a, b));
-    let rows = voters
+    (1u32..).zip(voters).collect()
+}
+
+/// The data the template receives: ordered, numbered, formatted and labelled.
+///
+/// Every text from the data is printed with its control and bidirectional formatting characters
+/// replaced by U+FFFD: the edge refuses them (`shailoo_domain::text`), but a database filled
+/// before it did may still hold one, and an override would make the name that follows read
+/// backwards on a list the voters sign.
+pub fn typst_input(list: &StationList) -> TypstInput {
+    let clean = |s: &str| text::replace_forbidden(s, Lines::One).into_owned();
+    let labels = Labels::of(list.lang);
+    let rows = numbered(list)
         .into_iter()
-        .zip(1u32..)
-        .map(|(v, n)| Row {
+        .map(|(n, v)| Row {
             n,
-            name: v.full_name(),
+            name: clean(&v.full_name()),
             born: born(v.birth_date, list.voting_day),
-            address: format!("{}, {}, {}", v.settlement, v.street, v.house),
+            address: clean(&format!("{}, {}, {}", v.settlement, v.street, v.house)),
         })
         .collect();
     let printed = to_bishkek(list.printed_at);
@@ -335,10 +365,10 @@ pub fn typst_input(list: &StationList) -> TypstInput {
             Variant::Signatures => labels.title_signatures.clone(),
         },
         station_line: format!("{} № {}", labels.station, list.station),
-        election: list.election.clone(),
-        council: list.council.clone(),
-        address: list.address.clone(),
-        pec: list.pec.clone(),
+        election: clean(&list.election),
+        council: clean(&list.council),
+        address: clean(&list.address),
+        pec: clean(&list.pec),
         voting_day: dotted(list.voting_day),
         printed_at: format!(
             "{} {:02}:{:02}",
@@ -398,6 +428,7 @@ mod tests {
 
     fn voter(surname: &str, street: &str, house: &str) -> Voter {
         Voter {
+            pin: Pin::parse("20101199000123").unwrap(),
             surname: surname.into(),
             given_name: "Айбек".into(),
             patronymic: None,
@@ -405,7 +436,29 @@ mod tests {
             settlement: "Бишкек".into(),
             street: street.into(),
             house: house.into(),
+            order_settlement: "Бишкек".into(),
+            order_street: street.into(),
         }
+    }
+
+    #[test]
+    fn a_control_or_direction_character_held_from_older_data_never_reaches_the_sheet() {
+        let list = StationList {
+            lang: Lang::Ky,
+            variant: Variant::Posting,
+            election: "e".into(),
+            voting_day: date(2024, 11, 17),
+            council: "c".into(),
+            station: StationNumber::new(1001).unwrap(),
+            address: "мектеп\u{0}".into(),
+            pec: "p".into(),
+            printed_at: Timestamp::UNIX_EPOCH,
+            voters: vec![voter("\u{202E}вонаса", "Ленин\u{2066}", "1")],
+        };
+        let input = typst_input(&list);
+        assert_eq!(input.rows[0].name, "\u{FFFD}вонаса Айбек");
+        assert_eq!(input.rows[0].address, "Бишкек, Ленин\u{FFFD}, 1");
+        assert_eq!(input.address, "мектеп\u{FFFD}");
     }
 
     #[test]
@@ -457,6 +510,43 @@ mod tests {
             ]
         );
         assert_eq!(input.rows[4].address, "Бишкек, Өзгөрүш, 1");
+    }
+
+    #[test]
+    fn a_russian_list_numbers_its_voters_as_the_kyrgyz_one() {
+        // "Өзгөрүш көчөсү" sorts after "Ленин" in Kyrgyz; its Russian name "ул. Перемен" would
+        // sort after "ул. Ленина" too, but "Борбордук" / "ул. Центральная" would not: the
+        // order must come from the Kyrgyz forms.
+        let ky = |street: &str, ru: &str| {
+            let mut v = voter("Асанов", ru, "1");
+            v.order_street = street.into();
+            v
+        };
+        let list = |voters: Vec<Voter>| StationList {
+            lang: Lang::Ru,
+            variant: Variant::Posting,
+            election: "e".into(),
+            voting_day: date(2024, 11, 17),
+            council: "c".into(),
+            station: StationNumber::new(1001).unwrap(),
+            address: "a".into(),
+            pec: "p".into(),
+            printed_at: Timestamp::UNIX_EPOCH,
+            voters,
+        };
+        let ru = list(vec![
+            ky("Өзгөрүш көчөсү", "ул. Перемен"),
+            ky("Борбордук көчө", "ул. Центральная"),
+        ]);
+        let streets: Vec<&str> = numbered(&ru)
+            .iter()
+            .map(|(_, v)| v.street.as_str())
+            .collect();
+        assert_eq!(streets, vec!["ул. Центральная", "ул. Перемен"]);
+        assert_eq!(
+            typst_input(&ru).rows[0].address,
+            "Бишкек, ул. Центральная, 1"
+        );
     }
 
     #[test]

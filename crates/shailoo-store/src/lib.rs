@@ -107,6 +107,7 @@ macro_rules! exists {
     }};
 }
 
+mod access;
 mod accounts;
 mod audit;
 mod cabinet;

@@ -153,6 +153,7 @@ fn setup_with_aiyl() -> Setup {
         parent: Some(mid("cec")),
         territory: alamudun.clone(),
         name: name("Аламүдүн ШК", "Аламудунская ТИК", "Alamudun TEC"),
+        phone: None,
     });
     s.commissions.push(Commission {
         id: mid("pec-3001"),
@@ -160,6 +161,7 @@ fn setup_with_aiyl() -> Setup {
         parent: Some(mid("tec-alamudun")),
         territory: alamudun.clone(),
         name: name("УШК 3001", "УИК 3001", "PEC 3001"),
+        phone: None,
     });
     let mut station = station(
         3001,

@@ -16,7 +16,8 @@ use shailoo_app::audit::{AuditEvent, ChainBreakReason};
 use shailoo_app::setup::OverrideError;
 use shailoo_app::users::{NewUser, Role, Session, Username};
 use shailoo_app::voters::{
-    ImportBatch, ImportOptions, ImportReport, VoterListError, VoterListStore,
+    Confirmation, ImportBatch, ImportMode, ImportOptions, ImportReport, VoterListError,
+    VoterListStore,
 };
 use shailoo_app::{
     AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter, Entity,
@@ -108,6 +109,7 @@ fn commission(
         parent: parent.map(mid),
         territory: tid(territory),
         name: n,
+        phone: None,
     }
 }
 
@@ -308,6 +310,8 @@ fn sample_setup() -> Setup {
         wide_doors: false,
         parking: true,
         tactile_signs: false,
+        call_button: false,
+        lighting: true,
     };
     let stations = vec![
         station(
@@ -361,11 +365,15 @@ fn sample_areas() -> Vec<StationArea> {
             station: num(1001),
             settlement: tid("lebedinovka"),
             street: "Ленин көчөсү".into(),
+            street_ru: None,
+            street_en: None,
         },
         StationArea {
             station: num(2001),
             settlement: tid("bishkek"),
             street: "Чүй проспекти".into(),
+            street_ru: None,
+            street_en: None,
         },
     ]
 }
@@ -706,6 +714,8 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         station: num(2002),
         settlement: tid("bishkek"),
         street: "Чүй проспекти".into(),
+        street_ru: None,
+        street_en: None,
     });
     let err = db
         .import_setup(&sample_setup(), &areas, event("setup_imported", "x"))
@@ -724,6 +734,8 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         station: num(7777),
         settlement: tid("bishkek"),
         street: "x".into(),
+        street_ru: None,
+        street_en: None,
     }];
     let err = db
         .import_setup(&sample_setup(), &areas, event("setup_imported", "x"))
@@ -1222,20 +1234,37 @@ async fn users_and_sessions(ctx: Ctx) {
     assert_eq!(db.audit_head().await.expect("head").map(|h| h.0), Some(2));
 }
 
-/// One register import without compiling (the path of `shailoo load` and `demo`), in batches.
+fn at() -> Timestamp {
+    Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant")
+}
+
+/// One register import without compiling (the path of `shailoo load` and `demo`), pushed in
+/// batches as they are (no batcher dropping repeated PINs); a re-import with its previewed
+/// difference confirmed.
 async fn import_register(
     db: &Db,
     records: &[RegisterRecord],
     source: &str,
 ) -> Result<ImportReport, VoterListError> {
-    let mut import = db
-        .begin_register_import(ImportOptions {
-            source: source.to_owned(),
-            actor: "system".to_owned(),
-            at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
-            compile: None,
-        })
-        .await?;
+    let options = ImportOptions::apply(source, "system", at(), None, None);
+    let preview = push_raw(db, options.clone().preview(), records).await?;
+    let confirmation = preview.difference.map(|difference| Confirmation {
+        difference,
+        override_removal_limit: preview.removal_over_limit,
+    });
+    let options = ImportOptions {
+        mode: ImportMode::Apply(confirmation),
+        ..options
+    };
+    push_raw(db, options, records).await
+}
+
+async fn push_raw(
+    db: &Db,
+    options: ImportOptions,
+    records: &[RegisterRecord],
+) -> Result<ImportReport, VoterListError> {
+    let mut import = db.begin_register_import(options).await?;
     for batch in records.chunks(1_000) {
         import
             .push(&ImportBatch {
@@ -1306,12 +1335,7 @@ async fn register_import_dropped_without_finish_stores_nothing(ctx: Ctx) {
     let db = ctx.db().await;
     {
         let mut import = db
-            .begin_register_import(ImportOptions {
-                source: "x".to_owned(),
-                actor: "system".to_owned(),
-                at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
-                compile: None,
-            })
+            .begin_register_import(ImportOptions::apply("x", "system", at(), None, None))
             .await
             .expect("begin");
         for records in [persons(0, 1_500), persons(1_500, 10)] {
@@ -1732,12 +1756,7 @@ async fn sqlite_urls_in_both_spellings_and_in_memory_work() {
     import_sample(store.as_ref()).await;
     assert_eq!(verify_audit(store.as_ref()).await.expect("verify"), Ok(1));
     let mut import = store
-        .begin_register_import(ImportOptions {
-            source: "x".to_owned(),
-            actor: "system".to_owned(),
-            at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply("x", "system", at(), None, None))
         .await
         .expect("begin");
     import

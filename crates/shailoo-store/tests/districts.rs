@@ -320,12 +320,13 @@ async fn compiled_voter_lists_give_the_unit_voters(ctx: Ctx) {
     let election = data.setup.elections[0].id.clone();
     let generator = Generator::new(Scale::Small, 2024);
     let mut import = db
-        .begin_register_import(ImportOptions {
-            source: "register.csv".to_owned(),
-            actor: "system".to_owned(),
-            at: Timestamp::now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "register.csv",
+            "system",
+            Timestamp::now(),
+            None,
+            None,
+        ))
         .await
         .unwrap();
     let records: Vec<_> = generator.persons_sample(1).collect();

@@ -76,6 +76,8 @@ async fn fixture(ctx: &Ctx) -> Db {
         station: StationNumber::new(2001).unwrap(),
         settlement: TerritoryId::parse("bishkek").unwrap(),
         street: "Чүй".into(),
+        street_ru: None,
+        street_en: None,
     }];
     db.import_setup(&setup, &areas, event("setup_imported"))
         .await

@@ -11,6 +11,7 @@
 //! (`kit/`: page context, failures, forms, formatting); `features.rs` lists them, and the router
 //! and the OpenAPI document are built from that list. ARCHITECTURE.md has the map.
 
+mod access;
 mod accounts;
 mod cabinet;
 mod checkin;
@@ -26,9 +27,10 @@ mod remote;
 pub mod rules;
 mod setup;
 
+use crate::kit::input::Json;
+use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
-use axum::{Json, Router};
 use jiff::Timestamp;
 use metrics_exporter_prometheus::PrometheusHandle;
 use shailoo_app::Store;
@@ -38,9 +40,9 @@ use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use accounts::LoginThrottle;
+pub use accounts::{LoginThrottle, ThrottleLimits};
 pub use cabinet::CabinetConfig;
-pub use kit::codes::ERROR_CODES;
+pub use kit::codes::{ERROR_CODES, VOTER_ERROR_CODES};
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
 pub use lookup::{BadAddressList, LookupConfig, sms};
@@ -61,6 +63,9 @@ pub struct Config {
     pub lookup: LookupConfig,
     /// The voter cabinet's rate limits (its adapters go to [`AppState::with_voter_cabinet`]).
     pub cabinet: CabinetConfig,
+    /// Whether `/metrics` is served on the public address too. Off when the operator serves
+    /// [`metrics_router`] on an address of its own (`shailoo serve --metrics-addr`).
+    pub public_metrics: bool,
 }
 
 impl Default for Config {
@@ -70,6 +75,7 @@ impl Default for Config {
             session_hours: 12,
             lookup: LookupConfig::default(),
             cabinet: CabinetConfig::default(),
+            public_metrics: true,
         }
     }
 }
@@ -141,6 +147,11 @@ pub fn router(state: AppState) -> Router {
         "/api/v1/openapi.json",
         get(move || async move { Json(spec) }),
     );
+    let pages = if state.config.public_metrics {
+        pages.merge(ops::metrics_route())
+    } else {
+        pages
+    };
     let pages = pages
         .route("/static/style.css", get(kit::page::stylesheet))
         .layer(axum::middleware::from_fn(kit::i18n::remember_language));
@@ -166,6 +177,27 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// `/metrics` and `/healthz` alone, for an address that only the operator's Prometheus reaches
+/// (with [`Config::public_metrics`] off, the public router no longer serves `/metrics`).
+pub fn metrics_router(state: AppState) -> Router {
+    ops::metrics_route()
+        .merge(ops::healthz_route())
+        .with_state(state)
+        .layer(TraceLayer::new_for_http().make_span_with(lookup::redacted_span::<axum::body::Body>))
+}
+
+/// Serves [`metrics_router`] on a listener already bound, until `shutdown` resolves.
+pub async fn serve_metrics_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    tracing::info!(addr = ?listener.local_addr().ok(), "shailoo metrics listening");
+    axum::serve(listener, metrics_router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.

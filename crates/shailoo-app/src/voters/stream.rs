@@ -8,8 +8,13 @@
 
 use super::{
     ImportBatch, ImportBatcher, ImportOptions, ImportReport, VoterListError, VoterListStore,
+    calendar_of,
 };
+use crate::setup::SetupStore;
 use futures::{SinkExt, StreamExt};
+use rustc_hash::FxHashSet;
+use shailoo_domain::TerritoryId;
+use shailoo_domain::calendar::Action;
 use shailoo_domain::register::RegisterRecord;
 use std::ops::ControlFlow;
 
@@ -57,6 +62,13 @@ pub enum StreamedImportError<E> {
     ReaderStopped,
 }
 
+/// What the batcher thread hands the store's side.
+enum Batched<E> {
+    Batch(ImportBatch, ImportProgress),
+    BadRow(E),
+    Refused(VoterListError),
+}
+
 /// A source of records: called once, on the reader thread, with a sink that takes each record
 /// (or the error that stops the import) and the bytes of the source read so far, and answers
 /// whether to go on.
@@ -71,10 +83,12 @@ impl<E, F> RecordSource<E> for F where
 }
 
 /// Imports the records of `source` as one register import (compiling the lists in the same
-/// transaction when `options.compile` is set). `expected` sizes the duplicate check (an
-/// estimate is fine); `progress` is called after each batch is stored. `None` when the
-/// extract was empty and `if_empty` is [`EmptyExtract::Skip`].
-pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
+/// transaction when `options.compile` is set, which the calendar allows until the end of
+/// CAL-12), or previews it (`options.mode`). A record whose settlement the setup does not know
+/// stops the import ([`VoterListError::UnknownSettlement`]). `expected` sizes the duplicate
+/// check (an estimate is fine); `progress` is called after each batch is stored. `None` when
+/// the extract was empty and `if_empty` is [`EmptyExtract::Skip`].
+pub async fn import_register<E: Send + 'static, S: SetupStore + VoterListStore + ?Sized>(
     store: &S,
     options: ImportOptions,
     expected: u64,
@@ -83,6 +97,19 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
     mut progress: impl FnMut(ImportProgress) + Send,
 ) -> Result<Option<ImportReport>, StreamedImportError<E>> {
     let compiler = options.compile.clone();
+    if let Some(c) = &compiler {
+        calendar_of(store, c.election())
+            .await
+            .map_err(StreamedImportError::Refused)?
+            .check(Action::CompileVoterLists, options.at)
+            .map_err(|e| StreamedImportError::Refused(e.into()))?;
+    }
+    let known: FxHashSet<TerritoryId> = store
+        .territory_ids()
+        .await
+        .map_err(|e| StreamedImportError::Refused(e.into()))?
+        .into_iter()
+        .collect();
     // Begin first: a refusal (frozen lists) comes before a byte of the extract is read.
     let mut session = store
         .begin_register_import(options)
@@ -92,8 +119,7 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
     // assesses eligibility. On the national register each is about half of the work that one
     // thread did, so with the store's own work they keep both cores busy.
     let (mut raw_tx, raw_rx) = futures::channel::mpsc::channel::<Read<E>>(2);
-    let (mut tx, mut rx) =
-        futures::channel::mpsc::channel::<Result<(ImportBatch, ImportProgress), E>>(2);
+    let (mut tx, mut rx) = futures::channel::mpsc::channel::<Batched<E>>(2);
     let reader = std::thread::Builder::new()
         .name("register-reader".into())
         .spawn(move || {
@@ -139,19 +165,28 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
                     Read::Records(records, read) => {
                         bytes = read;
                         for r in records {
+                            // An error of the extract, as a malformed row is: the setup must
+                            // know every settlement the register names.
+                            if !known.contains(&r.settlement) {
+                                send(Batched::Refused(VoterListError::UnknownSettlement {
+                                    record: batcher.records() + 1,
+                                    settlement: r.settlement,
+                                }));
+                                return None;
+                            }
                             if let Some(batch) = batcher.add(r) {
                                 let done = ImportProgress {
                                     records: batcher.records(),
                                     bytes,
                                 };
-                                if !send(Ok((batch, done))) {
+                                if !send(Batched::Batch(batch, done)) {
                                     return None;
                                 }
                             }
                         }
                     }
                     Read::Failed(e) => {
-                        send(Err(e));
+                        send(Batched::BadRow(e));
                         return None;
                     }
                     Read::Done => {
@@ -160,7 +195,7 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
                             bytes,
                         };
                         let (last, duplicates) = batcher.finish();
-                        return send(Ok((last, done))).then_some(duplicates);
+                        return send(Batched::Batch(last, done)).then_some(duplicates);
                     }
                 }
             }
@@ -175,7 +210,11 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
     let mut done = ImportProgress::default();
     let pushed = async {
         while let Some(message) = rx.next().await {
-            let (batch, at) = message.map_err(StreamedImportError::BadRow)?;
+            let (batch, at) = match message {
+                Batched::Batch(batch, at) => (batch, at),
+                Batched::BadRow(e) => return Err(StreamedImportError::BadRow(e)),
+                Batched::Refused(e) => return Err(StreamedImportError::Refused(e)),
+            };
             if !batch.records.is_empty() {
                 session
                     .push(&batch)

@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
+use shailoo_app::voters::ImportMode;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_formats::{RegisterReader, files, read_setup};
 use shailoo_generator::{Generator, Scale, write_dataset};
@@ -39,7 +40,9 @@ pub fn generate(scale: GenerateScale, seed: u64, out: &Path) -> Result<ExitCode>
     let c = &summary.counts;
     println!(
         "wrote {} ({} scale, seed {seed}) in {:.1} s: {} councils ({} city, {} aiyl; {} + {} seats), \
-         {} commissions, {} stations ({} regular, {} remote), {} persons ({} eligible)",
+         {} commissions, {} stations ({} regular, {} remote), {} persons ({} eligible), \
+         {} aiyl districts, {} parties, {} city lists registered ({} candidates), \
+         {} aiyl candidates",
         out.display(),
         scale,
         started.elapsed().as_secs_f64(),
@@ -54,6 +57,11 @@ pub fn generate(scale: GenerateScale, seed: u64, out: &Path) -> Result<ExitCode>
         c.remote_stations,
         c.persons,
         c.eligible_persons,
+        c.aiyl_districts,
+        c.parties,
+        c.city_lists_registered,
+        c.city_list_candidates_registered,
+        c.aiyl_candidates,
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -97,7 +105,9 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
     );
 
     let path = dir.join(files::REGISTER);
-    let reader = RegisterReader::open(&path)?;
+    // A person in a settlement the dataset's own setup does not know: an error at its line.
+    let known = dataset.setup.territories.iter().map(|t| t.id.clone());
+    let reader = RegisterReader::open(&path)?.known_settlements(known.collect());
     let expected = manifest_persons(dir).unwrap_or(0);
     let started = Instant::now();
     let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
@@ -107,9 +117,15 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
             }
         }
     };
-    let loaded = load_register(store, source, expected, &path.display().to_string())
-        .await
-        .context("loading the register (nothing of it was stored)")?;
+    let loaded = load_register(
+        store,
+        source,
+        expected,
+        &path.display().to_string(),
+        Timestamp::now(),
+    )
+    .await
+    .context("loading the register (nothing of it was stored)")?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "register: {loaded} persons in {seconds:.1} s ({:.0} rows/s)",
@@ -135,12 +151,15 @@ impl<F> RecordSource for F where
 }
 
 /// Streams records into one register import without compiling (`load`, `demo`): the same
-/// path as `shailoo register import`. Returns the records read.
+/// path as `shailoo register import`, into an empty register (a register already there is
+/// replaced only through `register import` and its confirmed difference). Returns the records
+/// read. The import is dated `at`.
 pub async fn load_register(
     store: &dyn Store,
     source: impl RecordSource,
     expected: u64,
     what: &str,
+    at: Timestamp,
 ) -> Result<u64> {
     let report = super::register::import_records(
         store,
@@ -148,7 +167,8 @@ pub async fn load_register(
         expected,
         what.to_owned(),
         None,
-        Timestamp::now(),
+        ImportMode::Apply(None),
+        at,
         true,
     )
     .await?;

@@ -71,6 +71,11 @@ pub enum Action {
     CityCampaign,
     /// Campaign for an aiyl council: from the start of CAL-14 until CAL-15, 08:00.
     AiylCampaign,
+    /// Compile (or recompile) the voter lists from the register, and re-import the register
+    /// under compiled lists: from the calling (CAL-01) until the lists become final at the end
+    /// of CAL-12 (remote-voting applications close). From then on the lists are frozen by the
+    /// calendar, whether or not anyone clicked "freeze": on voting day nothing recompiles them.
+    CompileVoterLists,
     /// Finalise the voter lists: from the close of remote-voting applications (the end of
     /// CAL-12, the same instant as CAL-11 by default) until voting opens (CAL-16, 08:00).
     FinalizeVoterLists,
@@ -93,7 +98,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in a stable order (the order of [`Calendar::open_actions`](super::Calendar::open_actions)).
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::NominateCityList,
         Action::RegisterCityList,
         Action::NominateAiylCandidate,
@@ -106,6 +111,7 @@ impl Action {
         Action::SubmitDistrictScheme,
         Action::CityCampaign,
         Action::AiylCampaign,
+        Action::CompileVoterLists,
         Action::FinalizeVoterLists,
         Action::Voting,
         Action::EnterProtocols,
@@ -129,6 +135,7 @@ impl Action {
             Action::SubmitDistrictScheme => "submit_district_scheme",
             Action::CityCampaign => "city_campaign",
             Action::AiylCampaign => "aiyl_campaign",
+            Action::CompileVoterLists => "compile_voter_lists",
             Action::FinalizeVoterLists => "finalize_voter_lists",
             Action::Voting => "voting",
             Action::EnterProtocols => "enter_protocols",
@@ -153,6 +160,7 @@ impl Action {
             Action::SubmitDistrictScheme => "action-submit-district-scheme",
             Action::CityCampaign => "action-city-campaign",
             Action::AiylCampaign => "action-aiyl-campaign",
+            Action::CompileVoterLists => "action-compile-voter-lists",
             Action::FinalizeVoterLists => "action-finalize-voter-lists",
             Action::Voting => "action-voting",
             Action::EnterProtocols => "action-enter-protocols",
@@ -178,6 +186,7 @@ impl Action {
             | Action::ApplyMediaAccreditation
             | Action::PublishMediaPrices
             | Action::SubmitDistrictScheme
+            | Action::CompileVoterLists
             | Action::SetRuleParameters => Start("CAL-01"),
             Action::PublishPreliminaryVoterLists
             | Action::FileVoterListClaim
@@ -206,6 +215,7 @@ impl Action {
             Action::ApplyRemoteVoting => Some(End("CAL-12")),
             Action::SubmitDistrictScheme => Some(End("CAL-05")),
             Action::CityCampaign | Action::AiylCampaign => Some(End("CAL-15")),
+            Action::CompileVoterLists => Some(End("CAL-12")),
             Action::FinalizeVoterLists | Action::SetRuleParameters | Action::SetBallotOrder => {
                 Some(Start("CAL-16"))
             }

@@ -35,8 +35,9 @@ use futures::TryStreamExt;
 use jiff::Timestamp;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use shailoo_app::voters::{
-    Assessment, CompileProgress, CompileProgressFn, CompileReport, Compiler, DuplicatedPin,
-    ImportBatch, ImportOptions, ImportReport, RegisterImport, VoterListError,
+    self, Admitted, Assessment, ChangeKind, CompileProgress, CompileProgressFn, CompileReport,
+    Compiler, Difference, DifferenceHasher, DifferenceId, DuplicatedPin, ImportBatch, ImportMode,
+    ImportOptions, ImportReport, RegisterImport, VoterListError,
 };
 use shailoo_app::{Entity, StoreError};
 use shailoo_domain::register::RegisterRecord;
@@ -510,6 +511,36 @@ impl Diff {
     fn count(&self, kind: Change) -> u64 {
         self.changes.iter().filter(|(_, c)| *c == kind).count() as u64
     }
+
+    /// The id of this difference against the register as of import `base`: every change in PIN
+    /// order, with the new row of each added or changed person.
+    fn id(&self, held: &Held, base: Option<i64>) -> DifferenceId {
+        let mut h = DifferenceHasher::new(base);
+        let mut written = self.write.iter();
+        for (pin, change) in &self.changes {
+            let kind = match change {
+                Change::Added => ChangeKind::Added,
+                Change::Changed => ChangeKind::Changed,
+                Change::Removed => ChangeKind::Removed,
+            };
+            let row = match change {
+                Change::Removed => &[][..],
+                _ => written.next().map_or(&[][..], |&i| held.row(&held.rows[i])),
+            };
+            h.change(pin, kind, row);
+        }
+        h.finish()
+    }
+}
+
+/// The latest import of the register, the base a difference is computed against.
+async fn latest_import(w: &mut Writer) -> Result<Option<i64>, StoreError> {
+    Ok(on_tx!(&mut w.tx, |t, d| {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM register_imports")
+            .fetch_one(&mut **t)
+            .await
+            .map_err(db_err)?
+    }))
 }
 
 /// The merge step: `stored` is the next stored row (PIN order); held rows before it are new.
@@ -982,8 +1013,8 @@ impl Writer {
         }
     }
 
-    /// Refuses when the election is unknown or its lists are frozen; then empties its lists.
-    async fn clear_lists(&mut self, election: &ElectionId) -> Result<(), VoterListError> {
+    /// Refuses when the election is unknown or its lists are frozen.
+    async fn lists_open(&mut self, election: &ElectionId) -> Result<(), VoterListError> {
         let (known, frozen): (bool, Option<String>) = on_tx!(&mut self.tx, |t, d| {
             // `1` is an INT4 on PostgreSQL, an INTEGER on SQLite: i32 reads both.
             let known: Option<i32> = sqlx::query_scalar("SELECT 1 FROM elections WHERE id = $1")
@@ -1008,6 +1039,12 @@ impl Writer {
                 frozen_at: parse_instant(&at)?,
             });
         }
+        Ok(())
+    }
+
+    /// Refuses when the election is unknown or its lists are frozen; then empties its lists.
+    async fn clear_lists(&mut self, election: &ElectionId) -> Result<(), VoterListError> {
+        self.lists_open(election).await?;
         // Deleting millions of entries would update the station index row by row, and filling
         // it in station order as the entries come in PIN order would touch a random page per
         // row: the write that follows every clear builds it again, by sorting. On PostgreSQL
@@ -1332,7 +1369,9 @@ impl Import {
         options: ImportOptions,
     ) -> Result<Box<dyn RegisterImport>, VoterListError> {
         if let Some(compiler) = &options.compile {
-            w.clear_lists(compiler.election()).await?;
+            // Refused before a byte is read; the lists are replaced at `finish`, once the
+            // import is admitted.
+            w.lists_open(compiler.election()).await?;
         }
         let empty: bool = on_tx!(&mut w.tx, |t, d| {
             let any: Option<i32> = sqlx::query_scalar("SELECT 1 FROM persons LIMIT 1")
@@ -1341,8 +1380,10 @@ impl Import {
                 .map_err(db_err)?;
             any.is_none()
         });
+        // A preview writes nothing: its persons are held, never streamed.
+        let preview = options.mode == ImportMode::Preview;
         let sink = match &w.tx {
-            Tx::Postgres(_) if empty => Sink::Streaming(PersonStream::start(w).await?),
+            Tx::Postgres(_) if empty && !preview => Sink::Streaming(PersonStream::start(w).await?),
             _ => Sink::Held(w),
         };
         Ok(Box::new(Import {
@@ -1464,6 +1505,72 @@ impl RegisterImport for Import {
                 });
             }
         }
+        // The difference first, written nowhere: the guard decides whether it is stored.
+        let (diff, difference) = if self.empty {
+            let difference = Difference {
+                persons_before: 0,
+                added: persons,
+                changed: 0,
+                removed: 0,
+                unchanged: 0,
+                id: None,
+            };
+            (None, difference)
+        } else {
+            let diff = w.diff(&held).await?;
+            phase("diffed against the stored register");
+            let (added, changed, removed) = (
+                diff.count(Change::Added),
+                diff.count(Change::Changed),
+                diff.count(Change::Removed),
+            );
+            let unchanged = persons.saturating_sub(added + changed);
+            let difference = Difference {
+                persons_before: unchanged + changed + removed,
+                added,
+                changed,
+                removed,
+                unchanged,
+                id: Some(diff.id(&held, latest_import(&mut w).await?)),
+            };
+            (Some(diff), difference)
+        };
+        let limit = self.options.removal_limit_percent;
+        let admitted = voters::admit(&difference, &self.options.mode, limit);
+        let copies: u64 = duplicates
+            .iter()
+            .map(|d| u64::from(d.copies.saturating_sub(1)))
+            .sum();
+        let mut report = ImportReport {
+            applied: false,
+            import_id: 0,
+            source: self.options.source.clone(),
+            records: persons + copies,
+            persons,
+            added: difference.added,
+            changed: difference.changed,
+            removed: difference.removed,
+            unchanged: difference.unchanged,
+            duplicate_pins: duplicates.len() as u64,
+            persons_before: difference.persons_before,
+            difference: difference.id.clone(),
+            removal_limit_percent: limit,
+            removal_over_limit: difference.removal_over_limit(limit),
+            removal_override: false,
+            no_station_area: self.options.compile.as_ref().map(|_| {
+                held.rows
+                    .iter()
+                    .filter(|h| h.outcome.station.is_none())
+                    .count() as u64
+            }),
+            compiled: None,
+        };
+        match admitted? {
+            // Dropping the transaction rolls it back: nothing of the preview is stored.
+            Admitted::Preview => return Ok(report),
+            Admitted::Apply { override_used } => report.removal_override = override_used,
+        }
+        report.applied = true;
         let id: i64 = on_tx!(&mut w.tx, |t, d| {
             let id: i64 =
                 sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM register_imports")
@@ -1485,41 +1592,13 @@ impl RegisterImport for Import {
             .map_err(db_err)?;
             id
         });
-        let (added, changed, removed) = if self.empty {
-            if streamed {
-                w.add_person_key().await?;
-            } else {
-                w.put_persons(&held, None).await?;
-            }
-            (persons, 0, 0)
-        } else {
-            let diff = w.diff(&held).await?;
-            phase("diffed against the stored register");
-            let counts = (
-                diff.count(Change::Added),
-                diff.count(Change::Changed),
-                diff.count(Change::Removed),
-            );
-            w.apply(id, &held, diff).await?;
-            counts
-        };
+        report.import_id = id;
+        match diff {
+            None if streamed => w.add_person_key().await?,
+            None => w.put_persons(&held, None).await?,
+            Some(diff) => w.apply(id, &held, diff).await?,
+        }
         phase("persons written");
-        let copies: u64 = duplicates
-            .iter()
-            .map(|d| u64::from(d.copies.saturating_sub(1)))
-            .sum();
-        let mut report = ImportReport {
-            import_id: id,
-            source: self.options.source.clone(),
-            records: persons + copies,
-            persons,
-            added,
-            changed,
-            removed,
-            unchanged: persons.saturating_sub(added + changed),
-            duplicate_pins: duplicates.len() as u64,
-            compiled: None,
-        };
         on_tx!(&mut w.tx, |t, d| {
             sqlx::query(
                 "UPDATE register_imports SET records = $2, added = $3, changed = $4, \
@@ -1553,6 +1632,7 @@ impl RegisterImport for Import {
         } = self.options.clone();
         w.audit(&mut head, report.audit_event(&actor, at)).await?;
         if let Some(compiler) = compile {
+            w.clear_lists(compiler.election()).await?;
             let mut compiled = CompileReport::new(compiler.election());
             w.put_lists(&compiler, &held, &mut compiled).await?;
             phase("lists written");

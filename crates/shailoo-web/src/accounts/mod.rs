@@ -6,7 +6,7 @@
 mod pages;
 mod throttle;
 
-pub use throttle::LoginThrottle;
+pub use throttle::{LoginThrottle, ThrottleLimits};
 
 use crate::features::Feature;
 use axum::Router;

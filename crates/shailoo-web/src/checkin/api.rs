@@ -6,23 +6,28 @@
 
 use crate::AppState;
 use crate::checkin::{election_for, outcome_message};
+use crate::kit::input::Json;
 use crate::kit::session::{current_staff, same_secret};
 use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome};
+use shailoo_app::voters::CountBy;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use utoipa::ToSchema;
 
 /// A check-in request.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckInRequest {
-    /// The voter's PIN (14 digits).
-    #[schema(example = "20101199000123")]
+    /// The voter's PIN: 14 digits, the second to ninth a date of birth DDMMYYYY that exists.
+    #[schema(
+        example = "20101199000123",
+        pattern = "^[12](?:(?:0[1-9]|1[0-9]|2[0-9])(?:0[1-9]|1[0-2])|30(?:0[13-9]|1[0-2])|31(?:0[13578]|1[02]))[0-9]{4}[0-9]{5}$"
+    )]
     pub pin: String,
     /// The election; by default the one voting today.
+    #[schema(pattern = "^[a-z0-9.-]{1,64}$")]
     pub election: Option<String>,
 }
 
@@ -43,11 +48,13 @@ pub struct CheckInDto {
 /// cookie of a commission covering the station's PEC and the header `X-CSRF-Token` with the
 /// session's CSRF token.
 #[utoipa::path(post, path = "/api/v1/stations/{number}/check-ins", tag = "stations",
-    params(("number" = u32, Path, description = "Polling station number"), LangQuery),
+    params(("number" = u32, Path, minimum = 1, maximum = 99999, description = "Polling station number, 1 to 99999"), LangQuery),
     request_body = CheckInRequest,
     responses(
         (status = 201, description = "Checked in: issue the ballot", body = CheckInDto),
-        (status = 400, description = "Malformed PIN or station number", body = ErrorBody),
+        (status = 400, description = "Malformed PIN, station number or body (`bad_json`, `missing_field`, `bad_parameter`; \
+            `forbidden_character` for a control or text-direction character) or parameter; `field` names it", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json` (`not_json`)", body = ErrorBody),
         (status = 401, description = "No staff session", body = ErrorBody),
         (status = 403, description = "Missing or wrong CSRF token, or another commission's station", body = ErrorBody),
         (status = 404, description = "Not on this station's list, or on no list", body = ErrorBody),
@@ -119,8 +126,9 @@ pub(super) async fn api_check_in(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StationTurnoutDto {
     pub station: u32,
-    /// Cumulative counts before each of `hours` (Bishkek time).
-    pub by_hour: Vec<u64>,
+    /// Cumulative counts before each of `hours` (Bishkek time); null for an hour that has not
+    /// yet come.
+    pub by_hour: Vec<Option<u64>>,
     pub total: u64,
 }
 
@@ -130,16 +138,30 @@ pub struct TurnoutDto {
     pub election: String,
     /// The reporting hours, Bishkek time.
     pub hours: Vec<i8>,
-    /// Cumulative voters who took part before each hour, all stations.
-    pub by_hour: Vec<u64>,
+    /// Voters on the election's lists: the base of every percentage.
+    pub listed: u64,
+    /// Cumulative voters who took part before each hour, all stations; null for an hour
+    /// that has not yet come.
+    pub by_hour: Vec<Option<u64>>,
+    /// Voters who took part so far.
     pub total: u64,
     /// Stations with at least one voter, by number.
     pub stations: Vec<StationTurnoutDto>,
 }
 
-/// Public turnout of an election: voters who took part by hour and per station.
+/// The counts of the hours that have passed; null for the others.
+fn passed_only(by_hour: &[u64; 6], passed: usize) -> Vec<Option<u64>> {
+    by_hour
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (i < passed).then_some(*n))
+        .collect()
+}
+
+/// Public turnout of an election: voters who took part by hour (only hours that have passed)
+/// and per station, with the voters on the lists.
 #[utoipa::path(get, path = "/api/v1/elections/{id}/turnout", tag = "elections",
-    params(("id" = String, Path, description = "Election id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Election id"), LangQuery),
     responses(
         (status = 200, description = "Turnout by hour and station", body = TurnoutDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -151,23 +173,36 @@ pub(super) async fn api_turnout(
     Path(id): Path<String>,
 ) -> Result<Json<TurnoutDto>, ApiError> {
     let id = ElectionId::parse(&id).map_err(|_| ApiError::bad(lang, "bad_id", "id"))?;
-    let t = app::turnout(state.store.as_ref(), &id)
+    let store = state.store.as_ref();
+    let t = app::turnout(store, &id).await.map_err(|e| match e {
+        e @ CheckInError::Store(_) => ApiError::refused(lang, &e),
+        _ => ApiError::not_found(lang),
+    })?;
+    let election = store
+        .election(&id)
         .await
-        .map_err(|e| match e {
-            e @ CheckInError::Store(_) => ApiError::refused(lang, &e),
-            _ => ApiError::not_found(lang),
-        })?;
+        .or_api(lang)?
+        .ok_or_else(|| ApiError::not_found(lang))?;
+    let passed = app::hours_passed(election.voting_day, state.now());
+    let listed = store
+        .list_counts(&id, CountBy::Council)
+        .await
+        .or_api(lang)?
+        .iter()
+        .map(|c| c.voters)
+        .sum();
     Ok(Json(TurnoutDto {
         election: t.election.to_string(),
         hours: t.hours.to_vec(),
-        by_hour: t.by_hour.to_vec(),
+        listed,
+        by_hour: passed_only(&t.by_hour, passed),
         total: t.total,
         stations: t
             .stations
             .iter()
             .map(|s| StationTurnoutDto {
                 station: s.station.get(),
-                by_hour: s.by_hour.to_vec(),
+                by_hour: passed_only(&s.by_hour, passed),
                 total: s.total,
             })
             .collect(),

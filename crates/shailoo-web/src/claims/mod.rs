@@ -61,13 +61,16 @@ impl Refusal for ClaimError {
             ClaimError::Store(e) => e.status(),
             ClaimError::Forbidden => StatusCode::FORBIDDEN,
             ClaimError::UnknownClaim(_) | ClaimError::UnknownElection(_) => StatusCode::NOT_FOUND,
+            ClaimError::OwnClaim => StatusCode::FORBIDDEN,
             ClaimError::AlreadyOpen
             | ClaimError::AlreadyDecided
             | ClaimError::AlreadyListed(_)
             | ClaimError::Frozen { .. }
             | ClaimError::Calendar(_) => StatusCode::CONFLICT,
             ClaimError::CopyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ClaimError::CopyNotRecognised => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ClaimError::CopyNotRecognised | ClaimError::CopyMalformed => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -95,7 +98,28 @@ impl Refusal for ClaimError {
                 "claims-error-already-listed",
                 &[("station", station.to_string())],
             ),
+            ClaimError::AddressServedElsewhere(station) => lang.t_args(
+                "claims-error-address-served-elsewhere",
+                &[("station", station.to_string())],
+            ),
+            ClaimError::AddressOutsideArea(station) => lang.t_args(
+                "claims-error-address-outside-area",
+                &[("station", station.to_string())],
+            ),
+            ClaimError::OtherCouncil { listed } => lang.t_args(
+                "claims-error-other-council",
+                &[("council", listed.to_string())],
+            ),
             other => lang.error(other.code()),
+        }
+    }
+
+    fn voter_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ClaimError::AlreadyListed(station) | ClaimError::WrongStation { listed: station } => {
+                vec![("station", station.to_string())]
+            }
+            _ => Vec::new(),
         }
     }
 }

@@ -3,22 +3,26 @@
 
 use crate::AppState;
 use crate::claims::form::parse_claim;
-use crate::claims::views::ClaimRow;
+use crate::claims::views::{ClaimRow, current_values};
 use crate::kit::forms::{MultipartForm, check_csrf, election_of, station_number};
+use crate::kit::input::{Form, Multipart, Query};
 use crate::kit::page::{Choice, Feedback};
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shailoo_app::StationFilter;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::claims::{
-    self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimState,
-    MAX_COPY_BYTES, PassportCopy,
+    self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
+    ClaimState, MAX_COPY_BYTES, PassportCopy,
 };
+use shailoo_app::setup;
 use shailoo_app::users::Actor;
+use shailoo_app::voters::listed_entry;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, Pin, StationNumber};
 use std::collections::HashMap;
@@ -126,6 +130,36 @@ async fn render_page(
         .await
         .or_page(lang)?;
     let now = state.now();
+    // Whether the reader decides at each station (authz over its chain), asked once per
+    // station; the filer of a claim never decides it. `app::decide` checks both again.
+    let mut covered: HashMap<StationNumber, bool> = HashMap::new();
+    let mut rows = Vec::with_capacity(found.len());
+    for c in &found {
+        let own = c.filed_by == actor.audit_name();
+        let covers = match covered.get(&c.station) {
+            Some(covers) => *covers,
+            None => {
+                let chain = setup::station_chain(&*state.store, c.station)
+                    .await
+                    .or_page(lang)?;
+                let covers = authz::allowed(&actor, Power::DecideClaim, Target::Within(&chain));
+                covered.insert(c.station, covers);
+                covers
+            }
+        };
+        let mut row = ClaimRow::new(lang, c)
+            .for_reader(lang, covers && !own, own)
+            .with_due(lang, c, &deadlines, now);
+        // A pending correction is decided against what the list shows now.
+        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
+            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
+                .await
+                .or_page(lang)?
+        {
+            row.current = current_values(lang, d, &entry);
+        }
+        rows.push(row);
+    }
     let form = match form {
         Some(f) => f,
         None => FormValues {
@@ -143,10 +177,7 @@ async fn render_page(
         election: election.to_string(),
         notice: feedback.notice,
         message: feedback.message,
-        rows: found
-            .iter()
-            .map(|c| ClaimRow::new(lang, c).with_due(lang, c, &deadlines, now))
-            .collect(),
+        rows,
         statuses: choices(
             lang,
             "claims-status-",
@@ -231,9 +262,7 @@ pub(super) async fn file(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff()?.clone();
-    let Some(form) = MultipartForm::read(multipart, "passport").await else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let form = MultipartForm::read(lang, multipart, "passport").await?;
     check_csrf(lang, &staff, form.field("csrf"))?;
     let election = election_of(&state, lang, form.field("election")).await?;
     let values = FormValues::of(&form);

@@ -8,11 +8,11 @@ use crate::districts::figures::{DistrictRow, Totals, colour, figures, pct};
 use crate::districts::svg::svg;
 use crate::districts::{app, load};
 use crate::kit::format::fmt_instant;
+use crate::kit::input::{Form, Query};
 use crate::kit::page::Feedback;
 use crate::kit::{Lang, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use shailoo_app::Actor;
@@ -414,10 +414,10 @@ pub(super) async fn editor_post(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    form: Form<Vec<(String, String)>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(fields) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(fields) = form;
     let field = |name: &str| {
         fields
             .iter()

@@ -4,12 +4,12 @@
 use crate::AppState;
 use crate::districts::{app, council_name, load};
 use crate::kit::format::fmt_instant;
+use crate::kit::input::{Form, Query};
 use crate::kit::page::Feedback;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shailoo_app::Actor;
@@ -103,10 +103,10 @@ pub(super) async fn decision(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<DecisionInput>, FormRejection>,
+    form: Form<DecisionInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let actor = cec_admin(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let c = load(&state, lang, &id).await?;
     let now = state.now();

@@ -35,6 +35,12 @@ pub const ERROR_CODES: &[&str] = &[
     // web
     "bad_parameter",
     "bad_form",
+    "forbidden_character",
+    "not_utf8",
+    "not_json",
+    "bad_json",
+    "body_too_large",
+    "missing_field",
     "bad_station_number",
     "bad_id",
     "bad_date",
@@ -78,6 +84,10 @@ pub const ERROR_CODES: &[&str] = &[
     "claim_station_not_for_claims",
     "claim_already_listed",
     "claim_wrong_station",
+    "claim_address_served_elsewhere",
+    "claim_address_outside_area",
+    "claim_other_council",
+    "claim_own_claim",
     "claim_already_open",
     "claim_already_decided",
     "claim_empty_correction",
@@ -88,6 +98,7 @@ pub const ERROR_CODES: &[&str] = &[
     "claim_copy_missing",
     "claim_copy_too_large",
     "claim_copy_not_recognised",
+    "claim_copy_malformed",
     // CandidacyError::CODES (messages in candidates.ftl)
     "candidacy_ineligible",
     "candidacy_check_input",
@@ -144,6 +155,17 @@ pub const ERROR_CODES: &[&str] = &[
     "register_job_interrupted",
     "voter_lists_not_published",
     "voter_lists_step_already_taken",
+    "register_confirmation_required",
+    "register_difference_changed",
+    "register_bad_difference",
+    "register_removal_over_limit",
+    "register_unknown_settlement",
+    "register_lists_compiled_for",
+    "register_preview_gone",
+    // AccessError::code() (messages in access.ftl)
+    "access_no_surveyor",
+    "access_text_too_long",
+    "access_survey_in_future",
     // voter look-up
     "voter_not_found",
     "rate_limited",
@@ -194,4 +216,16 @@ pub const ERROR_CODES: &[&str] = &[
     "bad_username",
     "unknown_role",
     "weak_password",
+];
+
+/// The codes whose staff message speaks of "the voter" and which a voter can meet in the
+/// cabinet: each has a second message `voter-error-<code>` that speaks to the voter
+/// (`tests/web/i18n.rs` checks it exists and differs from the staff one).
+pub const VOTER_ERROR_CODES: &[&str] = &[
+    "claim_already_open",
+    "claim_already_listed",
+    "claim_wrong_station",
+    "claim_not_in_register",
+    "remote_not_on_list",
+    "remote_already_applied",
 ];

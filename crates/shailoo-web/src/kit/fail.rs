@@ -5,12 +5,14 @@
 //! causes go to the log, never to the client.
 
 use crate::kit::i18n::Lang;
-use crate::kit::page::error_page;
-use axum::Json;
+use crate::kit::input::BadText;
+use crate::kit::input::Json;
+use crate::kit::page::{error_page, error_page_with_field};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use shailoo_app::StoreError;
+use std::borrow::Cow;
 use utoipa::ToSchema;
 
 /// How the web answers a refusal of a use case (or a failure under it). Each error type of
@@ -28,6 +30,20 @@ pub(crate) trait Refusal {
     /// The sentence a page shows beside the form it re-renders.
     fn message(&self, lang: Lang) -> String {
         lang.error(self.error_code())
+    }
+
+    /// The sentence the voter cabinet shows: where the staff wording speaks of "the voter",
+    /// the voter's own (`voter-error-<code>`, listed in [`crate::kit::codes::VOTER_ERROR_CODES`]),
+    /// else [`Refusal::message`]. `args` fill the voter's wording (a station number).
+    fn voter_message(&self, lang: Lang) -> String {
+        let key = format!("voter-error-{}", self.error_code());
+        lang.try_t_args(&key, &self.voter_args())
+            .unwrap_or_else(|| self.message(lang))
+    }
+
+    /// The arguments of the voter's wording.
+    fn voter_args(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
     }
 }
 
@@ -108,6 +124,17 @@ impl PageFail {
     pub(crate) fn bad_form(lang: Lang) -> PageFail {
         PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form")
     }
+
+    /// 400 naming a text field that was refused ([`crate::kit::input`]).
+    pub(crate) fn bad_text(lang: Lang, e: &BadText) -> PageFail {
+        let status = StatusCode::BAD_REQUEST;
+        PageFail(Box::new(error_page_with_field(
+            lang,
+            status,
+            e.code(),
+            &e.field,
+        )))
+    }
 }
 
 impl IntoResponse for PageFail {
@@ -149,7 +176,8 @@ pub(crate) struct ApiError {
     pub lang: Lang,
     pub status: StatusCode,
     pub code: &'static str,
-    pub field: Option<&'static str>,
+    /// A parameter's name, or a field of the request (`items/0/name`) that was refused.
+    pub field: Option<Cow<'static, str>>,
 }
 
 impl ApiError {
@@ -165,7 +193,7 @@ impl ApiError {
     /// A malformed parameter: 400 naming the field.
     pub(crate) fn bad(lang: Lang, code: &'static str, field: &'static str) -> Self {
         ApiError {
-            field: Some(field),
+            field: Some(Cow::Borrowed(field)),
             ..ApiError::new(lang, StatusCode::BAD_REQUEST, code)
         }
     }
@@ -184,7 +212,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let field = self.field.unwrap_or_default().to_owned();
+        let field = self.field.as_deref().unwrap_or_default().to_owned();
         let message = self
             .lang
             .t_args(&format!("error-{}", self.code), &[("field", field)]);
@@ -192,7 +220,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code.to_owned(),
                 message,
-                field: self.field.map(str::to_owned),
+                field: self.field.map(Cow::into_owned),
             },
         };
         (self.status, Json(body)).into_response()

@@ -4,8 +4,10 @@
 //! * [`page`]: the page context, rendering, the error page; [`pager`]: listing pages' paging.
 //! * [`fail`]: ONE failure type for pages ([`PageFail`]), ONE for the API ([`ApiError`]), and
 //!   ONE mapping from a refusal to a response ([`Refusal`]); [`codes`]: the codes it may show.
+//! * [`input`]: THE way request text comes in: `Query`, `Form` and `Json` extractors and
+//!   multipart text fields, refusing control and bidirectional formatting characters.
 //! * [`session`]: staff sessions, tokens and cookies; [`forms`]: CSRF, the election of a page,
-//!   text and multipart fields; [`api`]: the API's language and query parameters.
+//!   multipart forms; [`api`]: the API's language and query parameters.
 //! * [`calendar`]: an election's calendar with overrides, and a closed window's wording.
 //! * [`format`]: dates, times, instants, names; [`i18n`]: languages and the catalogues.
 //! * [`client`]: the client's address; [`rate_limit`]: GCRA limits per key.
@@ -18,6 +20,7 @@ pub(crate) mod fail;
 pub(crate) mod format;
 pub(crate) mod forms;
 pub mod i18n;
+pub(crate) mod input;
 pub(crate) mod page;
 pub(crate) mod pager;
 pub mod rate_limit;

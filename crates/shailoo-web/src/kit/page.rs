@@ -30,6 +30,8 @@ pub(crate) struct StaffView {
     pub can_add_station: bool,
     /// [`Power::OverrideDeadline`]: the CEC's own forms.
     pub is_cec_admin: bool,
+    /// [`Power::ViewRegister`]: the register page in the menu.
+    pub can_view_register: bool,
     actor: Actor,
 }
 
@@ -180,6 +182,7 @@ impl FromRequestParts<AppState> for PageCtx {
                 role: lang.t(&format!("role-{}", s.user.role.as_str())),
                 can_add_station: authz::holds(&actor, Power::AddStation),
                 is_cec_admin: authz::holds(&actor, Power::OverrideDeadline),
+                can_view_register: authz::holds(&actor, Power::ViewRegister),
                 actor,
             };
             ctx.csrf = s.session.csrf_token.clone();
@@ -211,8 +214,18 @@ struct ErrorTemplate {
 
 /// A page that says what went wrong, in the reader's language.
 pub(crate) fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
+    error_page_with_field(lang, status, code, "")
+}
+
+/// The error page of a code whose message names a field (`error-forbidden_character`).
+pub(crate) fn error_page_with_field(
+    lang: Lang,
+    status: StatusCode,
+    code: &str,
+    field: &str,
+) -> Response {
     let t = ErrorTemplate {
-        message: lang.error(code),
+        message: lang.t_args(&format!("error-{code}"), &[("field", field.to_owned())]),
         status: status.as_u16(),
         ctx: PageCtx::anonymous(lang),
     };
@@ -269,5 +282,11 @@ impl Feedback {
     pub(crate) fn of(lang: Lang, refusal: &impl Refusal) -> Feedback {
         log(refusal);
         Feedback::refused(refusal.status(), refusal.message(lang))
+    }
+
+    /// A step the voter took in the cabinet, refused: in the voter's own wording.
+    pub(crate) fn for_voter(lang: Lang, refusal: &impl Refusal) -> Feedback {
+        log(refusal);
+        Feedback::refused(refusal.status(), refusal.voter_message(lang))
     }
 }

@@ -12,9 +12,10 @@
 
 use crate::AppState;
 use crate::features::Feature;
+use crate::kit::input::Query;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult};
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

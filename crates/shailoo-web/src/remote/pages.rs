@@ -8,11 +8,12 @@
 use crate::AppState;
 use crate::kit::format::fmt_instant;
 use crate::kit::forms::{election_of, station_number};
+use crate::kit::input::{Form, Query};
 use crate::kit::page::{Choice, Feedback};
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
@@ -107,7 +108,9 @@ async fn render_page(
         status: q.get("status").and_then(|s| ApplicationStatus::parse(s)),
         station: station_number(q.get("station").map(String::as_str)),
         pin: q.get("pin").and_then(|p| Pin::parse(p.trim()).ok()),
+        within: None,
     };
+    let actor = ctx.require_staff()?.actor();
     let store = &state.store;
     let capacity = shailoo_app::remote::default_capacity(store.as_ref(), election)
         .await
@@ -116,8 +119,7 @@ async fn render_page(
         .remote_station_counts(election, capacity)
         .await
         .or_page(lang)?;
-    let apps = store
-        .remote_applications(election, &filter)
+    let apps = app::applications(&**store, &actor, election, &filter)
         .await
         .or_page(lang)?;
     let stations = counts

@@ -5,13 +5,13 @@
 use crate::AppState;
 use crate::kit::calendar::election_calendar;
 use crate::kit::format::{fmt_date, fmt_time};
+use crate::kit::input::Form;
 use crate::kit::page::Choice;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
 use crate::setup::views::ElectionView;
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::civil::{Date, Time};
@@ -68,9 +68,13 @@ async fn load_election(state: &AppState, lang: Lang, id: &str) -> Result<Electio
         .ok_or_else(|| PageFail::not_found(lang))
 }
 
+/// The deadlines in the order they fall: by day, then by the instant each closes (a rule that
+/// ends at 18:00 before one open until midnight), then by rule id. The rule ids follow the law's
+/// order, not time: in 2024 CAL-18 (16 September) comes before CAL-02, CAL-06 after CAL-07.
 fn deadline_rows(calendar: &Calendar, now: jiff::Timestamp, lang: Lang) -> Vec<DeadlineRow> {
-    calendar
-        .status_at(now)
+    let mut statuses = calendar.status_at(now);
+    statuses.sort_by_key(|s| (s.deadline.date, s.closes_at, rule_number(s.deadline.id)));
+    statuses
         .iter()
         .map(|s| {
             let d = &s.deadline;
@@ -95,6 +99,14 @@ fn deadline_rows(calendar: &Calendar, now: jiff::Timestamp, lang: Lang) -> Vec<D
             }
         })
         .collect()
+}
+
+/// The number of a rule id (`CAL-07` → 7), so that CAL-10 sorts after CAL-9.
+fn rule_number(id: &str) -> u32 {
+    id.rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u32::MAX)
 }
 
 /// `GET /elections/{id}/calendar`.
@@ -250,10 +262,10 @@ pub(super) async fn override_submit(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<OverrideInput>, FormRejection>,
+    form: Form<OverrideInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let actor = cec_admin(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let election = load_election(&state, lang, &id).await?;
     let (status, errors) = match parse_override(lang, &input) {

@@ -3,12 +3,13 @@
 use crate::AppState;
 use crate::kit::format::name;
 use crate::kit::forms::non_empty;
+use crate::kit::input::Query;
 use crate::kit::page::Choice;
 use crate::kit::pager::{Pager, page_of};
 use crate::kit::{OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::setup::views::{CouncilRow, StationRow};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shailoo_app::{CouncilFilter, StationFilter};
 use shailoo_domain::territory::CouncilKind;

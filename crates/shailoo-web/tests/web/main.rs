@@ -2,6 +2,7 @@
 //! fresh SQLite store loaded with the generator's small dataset.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
+mod access;
 mod accounts;
 mod api;
 mod cabinet;
@@ -10,6 +11,7 @@ mod claims;
 mod common;
 mod districts;
 mod i18n;
+mod input;
 mod kannel;
 mod lookup;
 mod ops;

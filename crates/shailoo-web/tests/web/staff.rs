@@ -324,7 +324,7 @@ async fn only_a_cec_admin_may_override_deadlines() {
 }
 
 #[tokio::test]
-async fn a_body_that_is_not_a_form_gets_a_localized_400() {
+async fn a_body_that_is_not_a_form_gets_a_localized_415() {
     let app = app().await;
     let (mut c, _) = logged_in(&app, "admin").await;
     let req = axum::http::Request::post("/stations/new?lang=en")
@@ -332,6 +332,7 @@ async fn a_body_that_is_not_a_form_gets_a_localized_400() {
         .body(axum::body::Body::from("{}"))
         .unwrap();
     let r = c.send(req).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The media type is wrong, as the API says for a body that is not JSON.
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(r.body.contains(&Lang::En.error("bad_form")));
 }
