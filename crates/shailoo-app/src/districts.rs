@@ -26,8 +26,8 @@
 
 use crate::audit::AuditEvent;
 use crate::authz::{self, Power, Target};
-use crate::setup::{self, ElectionCalendarError, SetupStore, StationFilter};
-use crate::store::{Entity, PageRequest, StoreError};
+use crate::setup::{self, ElectionCalendarError, SetupStore};
+use crate::store::{Entity, StoreError};
 use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -554,27 +554,7 @@ pub async fn council_districting<
         .filter(|e| e.councils.contains(id))
         .max_by_key(|e| e.voting_day)
         .ok_or_else(|| DistrictError::NoElection(id.clone()))?;
-    // The council's TEC is the parent of the PEC of any of its stations.
-    let stations = store
-        .stations(&StationFilter {
-            council: Some(id.clone()),
-            page: PageRequest {
-                page: 1,
-                per_page: 1,
-            },
-            ..Default::default()
-        })
-        .await?;
-    let tec_chain = match stations.items.first() {
-        Some(s) => {
-            let mut chain = store.commission_chain(&s.commission).await?;
-            if !chain.is_empty() {
-                chain.remove(0);
-            }
-            chain
-        }
-        None => Vec::new(),
-    };
+    let tec_chain = setup::council_chain(store, id).await?;
     let units = store.district_units(id, Some(&election.id)).await?;
     let scheme = store.district_scheme(id, &election.id).await?;
     let params = crate::params::parameters(store, &election.id).await?;

@@ -34,6 +34,7 @@ pub use audit::{
     AuditEntry, AuditEvent, AuditStore, ChainBreak, LogHead, verified_audit_head, verify_audit,
 };
 pub use cabinet::CabinetStore;
+pub use candidates::CandidateStore;
 pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
 pub use districts::DistrictSchemeStore;

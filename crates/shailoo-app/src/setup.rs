@@ -245,6 +245,35 @@ pub async fn station_chain<S: SetupStore + ?Sized>(
     }
 }
 
+/// The chain of commissions of a council's TEC, itself first, up to the CEC: the target of an
+/// action on the council (its district scheme, its nominations). The TEC is the parent of the
+/// PEC of any of the council's stations; empty when the council has no station.
+pub async fn council_chain<S: SetupStore + ?Sized>(
+    store: &S,
+    council: &CouncilId,
+) -> Result<Vec<CommissionId>, StoreError> {
+    let stations = store
+        .stations(&StationFilter {
+            council: Some(council.clone()),
+            page: PageRequest {
+                page: 1,
+                per_page: 1,
+            },
+            ..Default::default()
+        })
+        .await?;
+    Ok(match stations.items.first() {
+        Some(s) => {
+            let mut chain = store.commission_chain(&s.commission).await?;
+            if !chain.is_empty() {
+                chain.remove(0);
+            }
+            chain
+        }
+        None => Vec::new(),
+    })
+}
+
 // --- adding a polling station ---
 
 /// Audit action of an added station.

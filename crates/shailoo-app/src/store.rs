@@ -71,6 +71,10 @@ pub enum Entity {
     DistrictUnit,
     CabinetChallenge,
     VoterSession,
+    /// A political party (by id or registration number).
+    Party,
+    /// A nomination (by number).
+    Nomination,
 }
 
 impl Entity {
@@ -95,6 +99,8 @@ impl Entity {
             Entity::DistrictUnit => "district unit",
             Entity::CabinetChallenge => "cabinet challenge",
             Entity::VoterSession => "voter session",
+            Entity::Party => "party",
+            Entity::Nomination => "nomination",
         }
     }
 }
@@ -114,6 +120,7 @@ impl StoreError {
             StoreError::Duplicate { entity, .. } => match entity {
                 Entity::Station => "duplicate_station_number",
                 Entity::User => "duplicate_user",
+                Entity::Party => "duplicate_party",
                 _ => "duplicate",
             },
             StoreError::UnknownReference { entity, .. } => match entity {
@@ -197,6 +204,7 @@ pub trait Store:
     + crate::cabinet::CabinetStore
     + crate::access::AccessStore
     + crate::params::RuleParameterStore
+    + crate::candidates::CandidateStore
     + Send
     + Sync
 {

@@ -4,6 +4,7 @@
 pub mod audit;
 mod bench;
 pub mod cabinet;
+pub mod candidates;
 pub mod checkin;
 mod data;
 mod demo;
@@ -62,6 +63,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::CheckIns(args),
         } => runtime()?.block_on(checkin::run(args)),
+        Command::Bench {
+            command: BenchCommand::CandidateChecks(args),
+        } => runtime()?.block_on(candidates::bench(args)),
         Command::Bench {
             command: BenchCommand::Print(args),
         } => print::bench(args),

@@ -187,6 +187,9 @@ enum UserCommand {
 enum BenchCommand {
     /// Voting-day check-ins per second, with the one-ballot guarantee verified afterwards.
     CheckIns(commands::checkin::CheckInArgs),
+    /// The registry checks (CAN-08) of a whole election's candidates against the registry
+    /// doubles, through bounded concurrency.
+    CandidateChecks(commands::candidates::ChecksArgs),
     /// The floor of `register import`: the file bulk-loaded plainly into an empty database.
     RegisterFloor(commands::register::FloorArgs),
     /// Rendering the printed voter list of the largest national station (PDF).

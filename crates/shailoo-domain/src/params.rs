@@ -6,7 +6,7 @@
 //! [`RuleParameters::catalogue`]) exactly which choices the system made on their behalf, and the
 //! CEC can set any of them for an election (stored per election by the application, with who
 //! set it and when). Each catalogue row names what applies the parameter ([`Consumer`]): a
-//! parameter of a stage shailoo does not run yet (candidate registration, protocols, appeals)
+//! parameter of a stage shailoo does not run yet (protocols, appeals)
 //! has none, and cannot be set until it has.
 //!
 //! RES-08 (ties) is not a parameter: its only lawful content is that the commission draws lots,
@@ -256,6 +256,10 @@ pub enum Consumer {
     VoterListClaims,
     /// The guard of a re-import of the register (how much of it one extract may remove).
     RegisterImports,
+    /// Filing and deciding nominations of candidates (CAN-01, CAN-06, CAN-08, CAN-09).
+    Candidacies,
+    /// Fixing the ballots from the registered nominations (RES-02).
+    Ballots,
 }
 
 impl Consumer {
@@ -268,6 +272,8 @@ impl Consumer {
             Consumer::RemoteVoting => "remote_voting",
             Consumer::VoterListClaims => "voter_list_claims",
             Consumer::RegisterImports => "register_imports",
+            Consumer::Candidacies => "candidacies",
+            Consumer::Ballots => "ballots",
         }
     }
 
@@ -280,6 +286,8 @@ impl Consumer {
             Consumer::RemoteVoting => "param-consumer-remote-voting",
             Consumer::VoterListClaims => "param-consumer-voter-list-claims",
             Consumer::RegisterImports => "param-consumer-register-imports",
+            Consumer::Candidacies => "param-consumer-candidacies",
+            Consumer::Ballots => "param-consumer-ballots",
         }
     }
 }
@@ -619,8 +627,8 @@ impl RuleParameters {
         let mut rows = Vec::with_capacity(28);
         use Confidence::{Likely, Seed, Sure, Unsure};
         use Consumer::{
-            DistrictSchemes, RegisterImports, RemoteVoting, SeatAllocation, VoterListClaims,
-            VoterLists,
+            Ballots, Candidacies, DistrictSchemes, RegisterImports, RemoteVoting, SeatAllocation,
+            VoterListClaims, VoterLists,
         };
         macro_rules! p {
             ($field:ident, $rule:literal, $conf:expr, $key:literal, [$($by:expr),*]) => {
@@ -669,49 +677,49 @@ impl RuleParameters {
             "CAN-01",
             Seed,
             "param-can-01-candidate-min-age",
-            []
+            [Candidacies]
         );
         p!(
             list_max_share_one_sex_percent,
             "CAN-06",
             Sure,
             "param-can-06-list-max-share-one-sex",
-            []
+            [Candidacies]
         );
         p!(
             list_max_length_is_seats,
             "CAN-06",
             Likely,
             "param-can-06-list-max-length-is-seats",
-            []
+            [Candidacies]
         );
         p!(
             list_min_length,
             "CAN-06",
             Unsure,
             "param-can-06-list-min-length",
-            []
+            [Candidacies]
         );
         p!(
             candidacy_decision_days,
             "CAN-08",
             Sure,
             "param-can-08-candidacy-decision-days",
-            []
+            [Candidacies]
         );
         p!(
             withdrawal_days_before_voting,
             "CAN-09",
             Unsure,
             "param-can-09-withdrawal-days-before-voting",
-            []
+            [Candidacies]
         );
         p!(
             aiyl_ballot_order,
             "RES-02",
             Unsure,
             "param-res-02-aiyl-ballot-order",
-            []
+            [Ballots]
         );
         p!(
             max_deviation_percent,
@@ -1004,6 +1012,8 @@ mod tests {
         assert_eq!(applied("unfilled_list_seats"), [Consumer::SeatAllocation]);
         assert_eq!(applied("claim_decision_days"), [Consumer::VoterListClaims]);
         assert_eq!(applied("remote_station_capacity"), [Consumer::RemoteVoting]);
+        assert_eq!(applied("candidacy_decision_days"), [Consumer::Candidacies]);
+        assert_eq!(applied("aiyl_ballot_order"), [Consumer::Ballots]);
         assert!(applied("appeal_filing_days").is_empty());
         assert!(rows.iter().all(|r| r.key != "tie_break"));
     }

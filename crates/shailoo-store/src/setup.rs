@@ -124,7 +124,11 @@ fn count(table: &str, n: i64) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(|_| corrupt(table, "count", format!("negative count {n}")))
 }
 
-fn page<T>(items: Vec<T>, total: i64, request: &PageRequest) -> Result<Page<T>, StoreError> {
+pub(crate) fn page<T>(
+    items: Vec<T>,
+    total: i64,
+    request: &PageRequest,
+) -> Result<Page<T>, StoreError> {
     Ok(Page {
         items,
         total: count("page", total)?,

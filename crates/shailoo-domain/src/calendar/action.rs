@@ -90,11 +90,15 @@ pub enum Action {
     /// Set the election's rule parameters (the CEC): from the calling (CAL-01) until voting
     /// opens (CAL-16, 08:00), so that the rules of the count are fixed before the first ballot.
     SetRuleParameters,
+    /// Set the order of the parties on a city council's ballot (RES-02, the TEC's drawing of
+    /// lots): from the close of city registration (the end of CAL-08), when the registered
+    /// lists are known, until voting opens (CAL-16, 08:00).
+    SetBallotOrder,
 }
 
 impl Action {
     /// Every action, in a stable order (the order of [`Calendar::open_actions`](super::Calendar::open_actions)).
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::NominateCityList,
         Action::RegisterCityList,
         Action::NominateAiylCandidate,
@@ -113,6 +117,7 @@ impl Action {
         Action::EnterProtocols,
         Action::DetermineResults,
         Action::SetRuleParameters,
+        Action::SetBallotOrder,
     ];
 
     /// The stable snake_case code (`nominate_city_list`), as serialised.
@@ -136,6 +141,7 @@ impl Action {
             Action::EnterProtocols => "enter_protocols",
             Action::DetermineResults => "determine_results",
             Action::SetRuleParameters => "set_rule_parameters",
+            Action::SetBallotOrder => "set_ballot_order",
         }
     }
 
@@ -160,6 +166,7 @@ impl Action {
             Action::EnterProtocols => "action-enter-protocols",
             Action::DetermineResults => "action-determine-results",
             Action::SetRuleParameters => "action-set-rule-parameters",
+            Action::SetBallotOrder => "action-set-ballot-order",
         }
     }
 
@@ -187,6 +194,7 @@ impl Action {
             Action::CityCampaign => Start("CAL-13"),
             Action::AiylCampaign => Start("CAL-14"),
             Action::FinalizeVoterLists => End("CAL-12"),
+            Action::SetBallotOrder => End("CAL-08"),
             Action::Voting => Start("CAL-16"),
             Action::EnterProtocols | Action::DetermineResults => End("CAL-16"),
         })
@@ -208,7 +216,9 @@ impl Action {
             Action::SubmitDistrictScheme => Some(End("CAL-05")),
             Action::CityCampaign | Action::AiylCampaign => Some(End("CAL-15")),
             Action::CompileVoterLists => Some(End("CAL-12")),
-            Action::FinalizeVoterLists | Action::SetRuleParameters => Some(Start("CAL-16")),
+            Action::FinalizeVoterLists | Action::SetRuleParameters | Action::SetBallotOrder => {
+                Some(Start("CAL-16"))
+            }
             Action::Voting => Some(End("CAL-16")),
             Action::EnterProtocols | Action::DetermineResults => Some(End("CAL-17")),
         }

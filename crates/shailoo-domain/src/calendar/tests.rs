@@ -681,6 +681,7 @@ fn cal_open_actions_on_a_few_days_of_2024() {
             Action::CityCampaign,
             Action::CompileVoterLists,
             Action::SetRuleParameters,
+            Action::SetBallotOrder,
         ]
     );
     // The rule parameters are fixed once voting opens.

@@ -103,6 +103,7 @@ action-voting = Voting
 action-enter-protocols = Entry of the voting protocols
 action-determine-results = Determination of the results
 action-set-rule-parameters = Setting the rule parameters of the election (CEC)
+action-set-ballot-order = Setting the order of the parties on a city ballot (TEC)
 
 ## Councils
 councils-title = Local councils
@@ -164,6 +165,7 @@ login-submit = Log in
 role-cec_admin = CEC administrator
 role-tec_member = TEC member
 role-pec_member = PEC member
+role-party_representative = Authorised representative of a party
 
 ## Paging
 pager-label = Pages

@@ -103,6 +103,7 @@ action-voting = Добуш берүү
 action-enter-protocols = Добуш берүүнүн жыйынтыктары боюнча протоколдорду киргизүү
 action-determine-results = Шайлоонун жыйынтыктарын аныктоо
 action-set-rule-parameters = Шайлоонун эрежелеринин параметрлерин белгилөө (БШК)
+action-set-ballot-order = Шаардык кеңештин бюллетениндеги партиялардын тартибин белгилөө (АШК)
 
 ## Кеңештер
 councils-title = Жергиликтүү кеңештер
@@ -164,6 +165,7 @@ login-submit = Кирүү
 role-cec_admin = БШКнын администратору
 role-tec_member = АШКнын мүчөсү
 role-pec_member = УШКнын мүчөсү
+role-party_representative = Партиянын ыйгарым укуктуу өкүлү
 
 ## Барактар
 pager-label = Барактар

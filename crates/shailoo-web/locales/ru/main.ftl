@@ -103,6 +103,7 @@ action-voting = Голосование
 action-enter-protocols = Ввод протоколов об итогах голосования
 action-determine-results = Определение результатов выборов
 action-set-rule-parameters = Установка параметров правил выборов (ЦИК)
+action-set-ballot-order = Установка порядка партий в бюллетене по выборам в городской кенеш (ТИК)
 
 ## Кенеши
 councils-title = Местные кенеши
@@ -164,6 +165,7 @@ login-submit = Войти
 role-cec_admin = Администратор ЦИК
 role-tec_member = Член ТИК
 role-pec_member = Член УИК
+role-party_representative = Уполномоченный представитель партии
 
 ## Страницы
 pager-label = Страницы

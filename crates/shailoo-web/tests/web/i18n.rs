@@ -214,6 +214,7 @@ fn every_key_used_by_templates_and_code_exists() {
         "role-cec_admin",
         "role-tec_member",
         "role-pec_member",
+        "role-party_representative",
         "state-past",
         "state-current",
         "state-upcoming",
@@ -280,6 +281,10 @@ fn every_error_code_of_the_lower_layers_has_a_message() {
     }
     // Voter-list claims' refusals (VOT-08): every code the use cases can return.
     for code in shailoo_app::claims::ClaimError::CODES {
+        assert!(codes.contains(code), "{code}");
+    }
+    // Candidacies' refusals (CAN-01…CAN-10): every code the use cases can return.
+    for code in shailoo_app::candidates::CandidacyError::CODES {
         assert!(codes.contains(code), "{code}");
     }
     // The accessibility survey's own refusals.
