@@ -22,6 +22,7 @@ refusal-grant-tec_member-anywhere = TEC members, everywhere
 refusal-grant-tec_member-below = TEC members, in their own territory
 refusal-grant-pec_member-anywhere = PEC members, everywhere
 refusal-grant-pec_member-below = PEC members, at their own station
+refusal-grant-party_representative-own-party = a party's authorised representative, for that party's nominations
 refusal-grant-none = No account may do this on the web: the operator does it at the command line.
 
 power-add-station = add a polling station

@@ -22,6 +22,7 @@ refusal-grant-tec_member-anywhere = АШКнын мүчөлөрү — барды
 refusal-grant-tec_member-below = АШКнын мүчөлөрү — өз аймагында
 refusal-grant-pec_member-anywhere = УШКнын мүчөлөрү — бардык жерде
 refusal-grant-pec_member-below = УШКнын мүчөлөрү — өз участогунда
+refusal-grant-party_representative-own-party = партиянын ыйгарым укуктуу өкүлү, өз партиясынын талапкерлери үчүн
 refusal-grant-none = Муну сайтта эч бир эсептик жазуу жасай албайт: аны оператор буйрук сабында аткарат.
 
 power-add-station = шайлоо участогун кошуу

@@ -22,6 +22,7 @@ refusal-grant-tec_member-anywhere = члены ТИК — везде
 refusal-grant-tec_member-below = члены ТИК — на своей территории
 refusal-grant-pec_member-anywhere = члены УИК — везде
 refusal-grant-pec_member-below = члены УИК — на своём участке
+refusal-grant-party_representative-own-party = уполномоченный представитель партии, для выдвижений своей партии
 refusal-grant-none = На сайте этого не может ни одна учётная запись: это делает оператор в командной строке.
 
 power-add-station = добавлять избирательный участок

@@ -186,16 +186,22 @@ pub(crate) fn power_key(power: Power) -> String {
 /// Who holds `power`, and where, in words: the table `Power::grant` read aloud.
 pub(crate) fn who_may(lang: Lang, power: Power) -> String {
     let grant = power.grant();
-    let holders: Vec<String> = [Role::CecAdmin, Role::TecMember, Role::PecMember]
-        .into_iter()
-        .filter_map(|role| {
-            let reach = match grant.of(role)? {
-                Reach::Anywhere => "anywhere",
-                Reach::Below => "below",
-            };
-            Some(lang.t(&format!("refusal-grant-{}-{reach}", role.as_str())))
-        })
-        .collect();
+    let holders: Vec<String> = [
+        Role::CecAdmin,
+        Role::TecMember,
+        Role::PecMember,
+        Role::PartyRepresentative,
+    ]
+    .into_iter()
+    .filter_map(|role| {
+        let reach = match grant.of(role)? {
+            Reach::Anywhere => "anywhere",
+            Reach::Below => "below",
+            Reach::OwnParty => "own-party",
+        };
+        Some(lang.t(&format!("refusal-grant-{}-{reach}", role.as_str())))
+    })
+    .collect();
     if holders.is_empty() {
         lang.t("refusal-grant-none")
     } else {
