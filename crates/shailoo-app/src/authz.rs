@@ -111,6 +111,17 @@ pub enum Power {
     CancelRegistration,
     /// Set the order of the parties on a city council's ballot (RES-02).
     SetBallotOrder,
+    // --- complaints and appeals (CMP-05, CMP-06) ---
+    /// Enter a complaint or an appeal handed in on paper.
+    FileComplaint,
+    /// Assign a complaint to a member of the commission that hears it.
+    AssignComplaint,
+    /// Decide a complaint addressed to one's own commission, with the decision's document.
+    DecideComplaint,
+    /// Record an appeal to the court and the court's act.
+    RecordCourtAct,
+    /// See complaints with the complainant's name and contact.
+    ViewComplaints,
 }
 
 /// How far a role's power reaches.
@@ -166,7 +177,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 36] = [
+    pub const ALL: [Power; 41] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -203,6 +214,11 @@ impl Power {
         Power::RecheckNomination,
         Power::CancelRegistration,
         Power::SetBallotOrder,
+        Power::FileComplaint,
+        Power::AssignComplaint,
+        Power::DecideComplaint,
+        Power::RecordCourtAct,
+        Power::ViewComplaints,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
@@ -267,6 +283,16 @@ impl Power {
             Power::RecheckNomination => grant(NONE, BELOW, NONE, NONE),
             Power::CancelRegistration => grant(ANY, BELOW, NONE, NONE),
             Power::SetBallotOrder => grant(NONE, BELOW, NONE, NONE),
+            // CMP-05: every commission takes in paper complaints about itself and those under
+            // it. Assigning and deciding are asked over the addressed commission alone
+            // (`complaints::decide`), so that only its own members hear it and an appeal keeps
+            // its level; who filed a complaint never decides it (`complaints::transitions`).
+            Power::FileComplaint => grant(ANY, BELOW, BELOW, NONE),
+            Power::AssignComplaint => grant(BELOW, BELOW, BELOW, NONE),
+            Power::DecideComplaint => grant(BELOW, BELOW, BELOW, NONE),
+            // CMP-06: the CEC's decisions go to court; the CEC records the appeal and the act.
+            Power::RecordCourtAct => grant(ANY, NONE, NONE, NONE),
+            Power::ViewComplaints => grant(ANY, BELOW, BELOW, NONE),
         }
     }
 }
@@ -429,7 +455,15 @@ mod tests {
             | SetRuleParameters => CEC_ONLY,
             AddUser => [(false, false, false); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
-            | ViewPassportCopy | RecordAccessSurvey => ALL_BELOW,
+            | ViewPassportCopy | RecordAccessSurvey | FileComplaint | ViewComplaints => ALL_BELOW,
+            // A `Below` reach of the CEC: over a chain it is part of, never nationwide (the use
+            // case narrows the target to the addressed commission).
+            AssignComplaint | DecideComplaint => [
+                (true, true, false),
+                (true, false, false),
+                (true, false, false),
+            ],
+            RecordCourtAct => CEC_ONLY,
             ViewAccessOverview => [(true, true, true); 3],
             CheckInVoters => [
                 (false, false, false),
@@ -565,6 +599,35 @@ mod tests {
                     "{role:?} both files and decides"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn cmp_05_only_the_commission_complained_of_hears_a_complaint() {
+        // The use case asks over the addressed commission alone.
+        for power in [Power::AssignComplaint, Power::DecideComplaint] {
+            let pec = [id("pec-a1")];
+            assert!(allowed(
+                &member(Role::PecMember, "pec-a1"),
+                power,
+                Target::Within(&pec)
+            ));
+            assert!(!allowed(
+                &member(Role::TecMember, "tec-a"),
+                power,
+                Target::Within(&pec)
+            ));
+            assert!(!allowed(
+                &member(Role::CecAdmin, "cec"),
+                power,
+                Target::Within(&pec)
+            ));
+            let cec = [id("cec")];
+            assert!(allowed(
+                &member(Role::CecAdmin, "cec"),
+                power,
+                Target::Within(&cec)
+            ));
         }
     }
 

@@ -16,6 +16,7 @@ pub mod cabinet;
 pub mod candidates;
 pub mod checkin;
 pub mod claims;
+pub mod complaints;
 pub mod districts;
 #[cfg(test)]
 mod fake;
@@ -37,6 +38,7 @@ pub use cabinet::CabinetStore;
 pub use candidates::CandidateStore;
 pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
+pub use complaints::ComplaintStore;
 pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
 pub use params::RuleParameterStore;

@@ -104,7 +104,7 @@ fn rules_set_and_show_and_the_commands_that_apply_them() {
         serde_json::Value::Null
     );
     assert_eq!(
-        row(&rows, "appeal_filing_days")["applied_by"],
+        row(&rows, "turnout_warning_percent")["applied_by"],
         serde_json::json!([])
     );
 
@@ -123,7 +123,7 @@ fn rules_set_and_show_and_the_commands_that_apply_them() {
         "threshold_percent"
     );
     assert_eq!(
-        exit_2(&set(r#"{"appeal_filing_days": 5}"#, OPEN))["code"],
+        exit_2(&set(r#"{"turnout_warning_percent": 90}"#, OPEN))["code"],
         "param_not_applied"
     );
     assert_eq!(exit_2(&set("[1]", OPEN))["code"], "param_not_an_object");

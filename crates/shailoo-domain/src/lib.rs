@@ -2,12 +2,13 @@
 //!
 //! This crate knows nothing of SQL, HTTP, files, the clock or randomness: every input, including
 //! "now", is passed in. A test over `cargo metadata` (`tests/purity.rs`) keeps it that way.
-//! Rule ids (CAL-, VOT-, DIS-, CAN-, RES-) refer to `docs/domain-rules.md`.
+//! Rule ids (CAL-, VOT-, DIS-, CAN-, RES-, CMP-) refer to `docs/domain-rules.md`.
 
 pub mod address;
 pub mod calendar;
 pub mod candidate;
 pub mod collation;
+pub mod complaint;
 pub mod district;
 pub mod identity;
 pub mod ids;

@@ -6,7 +6,7 @@
 //! [`RuleParameters::catalogue`]) exactly which choices the system made on their behalf, and the
 //! CEC can set any of them for an election (stored per election by the application, with who
 //! set it and when). Each catalogue row names what applies the parameter ([`Consumer`]): a
-//! parameter of a stage shailoo does not run yet (protocols, appeals)
+//! parameter of a stage shailoo does not run yet (protocols)
 //! has none, and cannot be set until it has.
 //!
 //! RES-08 (ties) is not a parameter: its only lawful content is that the commission draws lots,
@@ -260,6 +260,8 @@ pub enum Consumer {
     Candidacies,
     /// Fixing the ballots from the registered nominations (RES-02).
     Ballots,
+    /// The clocks of complaints and appeals (CMP-06).
+    Complaints,
 }
 
 impl Consumer {
@@ -274,6 +276,7 @@ impl Consumer {
             Consumer::RegisterImports => "register_imports",
             Consumer::Candidacies => "candidacies",
             Consumer::Ballots => "ballots",
+            Consumer::Complaints => "complaints",
         }
     }
 
@@ -288,6 +291,7 @@ impl Consumer {
             Consumer::RegisterImports => "param-consumer-register-imports",
             Consumer::Candidacies => "param-consumer-candidacies",
             Consumer::Ballots => "param-consumer-ballots",
+            Consumer::Complaints => "param-consumer-complaints",
         }
     }
 }
@@ -365,6 +369,9 @@ pub struct RuleParameters {
     pub appeal_decision_days: u16,
     /// CMP-06 (unsure): appeals on and just after voting day are decided immediately.
     pub appeal_immediate_around_voting: bool,
+    /// CMP-06 (unsure): how many days after voting day "just after" lasts (1 = voting day and
+    /// the day after).
+    pub appeal_immediate_days_after_voting: u16,
     /// VOT-07 (unsure): how many voters a remote-voting station takes when the CEC set no
     /// capacity for the station itself.
     pub remote_station_capacity: u32,
@@ -400,6 +407,7 @@ impl Default for RuleParameters {
             appeal_filing_days: 3,
             appeal_decision_days: 3,
             appeal_immediate_around_voting: true,
+            appeal_immediate_days_after_voting: 1,
             remote_station_capacity: 1_000,
         }
     }
@@ -627,8 +635,8 @@ impl RuleParameters {
         let mut rows = Vec::with_capacity(28);
         use Confidence::{Likely, Seed, Sure, Unsure};
         use Consumer::{
-            Ballots, Candidacies, DistrictSchemes, RegisterImports, RemoteVoting, SeatAllocation,
-            VoterListClaims, VoterLists,
+            Ballots, Candidacies, Complaints, DistrictSchemes, RegisterImports, RemoteVoting,
+            SeatAllocation, VoterListClaims, VoterLists,
         };
         macro_rules! p {
             ($field:ident, $rule:literal, $conf:expr, $key:literal, [$($by:expr),*]) => {
@@ -824,21 +832,28 @@ impl RuleParameters {
             "CMP-06",
             Likely,
             "param-cmp-06-appeal-filing-days",
-            []
+            [Complaints]
         );
         p!(
             appeal_decision_days,
             "CMP-06",
             Likely,
             "param-cmp-06-appeal-decision-days",
-            []
+            [Complaints]
         );
         p!(
             appeal_immediate_around_voting,
             "CMP-06",
             Unsure,
             "param-cmp-06-appeal-immediate-around-voting",
-            []
+            [Complaints]
+        );
+        p!(
+            appeal_immediate_days_after_voting,
+            "CMP-06",
+            Unsure,
+            "param-cmp-06-appeal-immediate-days-after-voting",
+            [Complaints]
         );
         rows
     }
@@ -1014,7 +1029,8 @@ mod tests {
         assert_eq!(applied("remote_station_capacity"), [Consumer::RemoteVoting]);
         assert_eq!(applied("candidacy_decision_days"), [Consumer::Candidacies]);
         assert_eq!(applied("aiyl_ballot_order"), [Consumer::Ballots]);
-        assert!(applied("appeal_filing_days").is_empty());
+        assert_eq!(applied("appeal_filing_days"), [Consumer::Complaints]);
+        assert!(applied("turnout_warning_percent").is_empty());
         assert!(rows.iter().all(|r| r.key != "tie_break"));
     }
 

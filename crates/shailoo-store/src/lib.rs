@@ -114,6 +114,7 @@ mod cabinet;
 mod candidates;
 mod checkin;
 mod claims;
+mod complaints;
 mod districts;
 mod lookup;
 mod params;

@@ -205,10 +205,15 @@ async fn rule_parameters_are_set_all_or_nothing_with_history_and_audit(ctx: Ctx)
     .await
     .unwrap_err();
     assert_eq!(invalid.code(), "param_invalid");
-    let not_applied = set_at(&db, &election(), json!({"appeal_filing_days": 5}), open())
-        .await
-        .unwrap_err();
-    assert!(matches!(&not_applied, RulesError::NotApplied(k) if k == &["appeal_filing_days"]));
+    let not_applied = set_at(
+        &db,
+        &election(),
+        json!({"turnout_warning_percent": 90}),
+        open(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(&not_applied, RulesError::NotApplied(k) if k == &["turnout_warning_percent"]));
     assert_eq!(
         params::in_force(&db, &election()).await.unwrap(),
         in_force,

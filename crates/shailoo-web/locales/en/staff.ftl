@@ -52,6 +52,11 @@ power-check-in-voters = check voters in on voting day
 power-record-access-survey = record a survey of a station's premises
 power-view-access-overview = see which stations lack what voters with disabilities need
 power-set-rule-parameters = set the rule parameters of an election
+power-file-complaint = enter a complaint or an appeal handed in on paper
+power-assign-complaint = assign a complaint to a member of the commission
+power-decide-complaint = decide a complaint addressed to the commission
+power-record-court-act = record an appeal to the court and the court's act
+power-view-complaints = see complaints with the complainant's name and contact
 
 checkin-entry-intro = Choose the polling station whose voters you check in on voting day.
 checkin-entry-station = Polling station number

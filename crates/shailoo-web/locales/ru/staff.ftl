@@ -52,6 +52,11 @@ power-check-in-voters = отмечать избирателей в день го
 power-record-access-survey = вносить результаты обследования помещения участка
 power-view-access-overview = видеть, чего на участках не хватает избирателям с инвалидностью
 power-set-rule-parameters = устанавливать параметры правил выборов
+power-file-complaint = внести жалобу или апелляцию, поданную на бумаге
+power-assign-complaint = поручить жалобу члену комиссии
+power-decide-complaint = рассмотреть жалобу, поданную в комиссию
+power-record-court-act = внести обращение в суд и судебный акт
+power-view-complaints = видеть жалобы с именем и контактами заявителя
 
 checkin-entry-intro = Выберите участок, избирателей которого вы отмечаете в день голосования.
 checkin-entry-station = Номер избирательного участка

@@ -561,7 +561,7 @@ async fn the_cec_sets_the_rules_of_an_election_all_or_nothing() {
             .contains("name=\"p.threshold_percent\" value=\"5\"")
     );
     assert!(page.body.contains("<option value=\"valid_votes\">"));
-    assert!(!page.body.contains("name=\"p.appeal_filing_days\""));
+    assert!(!page.body.contains("name=\"p.turnout_warning_percent\""));
     assert!(page.body.contains(&Lang::En.t("rules-history-none")));
     let csrf = crate::common::hidden(&page.body, "csrf");
     let tec_csrf = crate::common::hidden(&tec.get("/rules").await.body, "csrf");
