@@ -12,6 +12,7 @@ pub mod complaint;
 pub mod district;
 pub mod identity;
 pub mod ids;
+pub mod media;
 pub mod params;
 pub mod pin;
 pub mod protocol;

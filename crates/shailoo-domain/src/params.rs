@@ -185,6 +185,18 @@ pub enum BallotOrder {
     Registration,
 }
 
+/// CMP-02 (unsure): which of an outlet's prices of the six months before the calling an
+/// election price may not exceed, when it charged several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferencePrice {
+    /// The highest it charged: default, so that a breach shown is a breach under every reading.
+    #[default]
+    Highest,
+    /// The last it charged before the calling (the price in force when the election was called).
+    Latest,
+}
+
 /// A fraction of whole numbers, e.g. the reserved share 3/10 (DIS-04). Exact: no floats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fraction {
@@ -260,6 +272,8 @@ pub enum Consumer {
     Candidacies,
     /// Fixing the ballots from the registered nominations (RES-02).
     Ballots,
+    /// Checking media price lists (CMP-02).
+    MediaAccreditation,
     /// The clocks of complaints and appeals (CMP-06).
     Complaints,
 }
@@ -277,6 +291,7 @@ impl Consumer {
             Consumer::Candidacies => "candidacies",
             Consumer::Ballots => "ballots",
             Consumer::Complaints => "complaints",
+            Consumer::MediaAccreditation => "media_accreditation",
         }
     }
 
@@ -292,6 +307,7 @@ impl Consumer {
             Consumer::Candidacies => "param-consumer-candidacies",
             Consumer::Ballots => "param-consumer-ballots",
             Consumer::Complaints => "param-consumer-complaints",
+            Consumer::MediaAccreditation => "param-consumer-media-accreditation",
         }
     }
 }
@@ -372,6 +388,9 @@ pub struct RuleParameters {
     /// CMP-06 (unsure): how many days after voting day "just after" lasts (1 = voting day and
     /// the day after).
     pub appeal_immediate_days_after_voting: u16,
+    /// CMP-02 (unsure): the price of the six months before the calling an election price is
+    /// compared with, when the outlet charged several.
+    pub media_reference_price: ReferencePrice,
     /// VOT-07 (unsure): how many voters a remote-voting station takes when the CEC set no
     /// capacity for the station itself.
     pub remote_station_capacity: u32,
@@ -408,6 +427,7 @@ impl Default for RuleParameters {
             appeal_decision_days: 3,
             appeal_immediate_around_voting: true,
             appeal_immediate_days_after_voting: 1,
+            media_reference_price: ReferencePrice::Highest,
             remote_station_capacity: 1_000,
         }
     }
@@ -543,6 +563,7 @@ render_enum! {
     ThresholdBase { VotersWhoTookPart => "voters_who_took_part", ValidVotes => "valid_votes" }
     UnfilledListSeats { NextLargestRemainders => "next_largest_remainders", Vacant => "vacant" }
     BallotOrder { Alphabetical => "alphabetical", Registration => "registration" }
+    ReferencePrice { Highest => "highest", Latest => "latest" }
 }
 
 /// The closed list of values of a field's type (inferred from the field).
@@ -635,7 +656,7 @@ impl RuleParameters {
         let mut rows = Vec::with_capacity(28);
         use Confidence::{Likely, Seed, Sure, Unsure};
         use Consumer::{
-            Ballots, Candidacies, Complaints, DistrictSchemes, RegisterImports, RemoteVoting,
+            Ballots, Candidacies, Complaints, DistrictSchemes, MediaAccreditation, RegisterImports, RemoteVoting,
             SeatAllocation, VoterListClaims, VoterLists,
         };
         macro_rules! p {
@@ -855,6 +876,13 @@ impl RuleParameters {
             "param-cmp-06-appeal-immediate-days-after-voting",
             [Complaints]
         );
+        p!(
+            media_reference_price,
+            "CMP-02",
+            Unsure,
+            "param-cmp-02-media-reference-price",
+            [MediaAccreditation]
+        );
         rows
     }
 
@@ -961,6 +989,8 @@ mod tests {
         same(UnfilledListSeats::Vacant);
         same(BallotOrder::Alphabetical);
         same(BallotOrder::Registration);
+        same(ReferencePrice::Highest);
+        same(ReferencePrice::Latest);
     }
 
     #[test]

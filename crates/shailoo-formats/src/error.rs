@@ -41,6 +41,8 @@ pub enum RowErrorKind {
     BadBool { value: String },
     #[error("{value:?} is not a whole number")]
     BadNumber { value: String },
+    #[error("{value:?} is not an amount of som written like 1500 or 1500.50")]
+    BadMoney { value: String },
     #[error("{value:?} is not a Kyrgyz phone number (+996 and nine digits, or 0 and nine)")]
     BadPhone { value: String },
     #[error("bad id: {0}")]
@@ -82,6 +84,7 @@ impl RowErrorKind {
             RowErrorKind::UnknownValue { .. } => "unknown_value",
             RowErrorKind::BadBool { .. } => "bad_bool",
             RowErrorKind::BadNumber { .. } => "bad_number",
+            RowErrorKind::BadMoney { .. } => "bad_money",
             RowErrorKind::BadPhone { .. } => "bad_phone",
             RowErrorKind::BadId(_) => "bad_id",
             RowErrorKind::ContradictsPin { .. } => "contradicts_pin",

@@ -4,7 +4,8 @@
 //! polling stations, station areas, the election), the population register extract
 //! ([`register`]), the districting units of the aiyl councils ([`district_units`]) and their
 //! district schemes ([`district_schemes`]), the parties, nominations and candidates
-//! ([`candidates`]) and a [`manifest`]. Each module owns one format: its columns or fields, a strict reader that
+//! ([`candidates`]) and a [`manifest`]; uploads outside a dataset: a media outlet's price
+//! list ([`media_prices`]). Each module owns one format: its columns or fields, a strict reader that
 //! parses straight into domain types, and the writer that produces exactly what the reader
 //! accepts.
 //!
@@ -19,6 +20,7 @@ pub mod district_schemes;
 pub mod district_units;
 mod error;
 pub mod manifest;
+pub mod media_prices;
 pub mod register;
 pub mod setup;
 mod table;
@@ -31,6 +33,7 @@ pub use district_schemes::{CouncilScheme, read_district_schemes, write_district_
 pub use district_units::{CouncilUnits, DistrictUnit, read_district_units, write_district_units};
 pub use error::{FormatError, RowError, RowErrorKind, WriteError};
 pub use manifest::{Counts, FileSummary, Manifest, write_manifest};
+pub use media_prices::{MEDIA_PRICES_COLUMNS, read_media_prices, write_media_prices};
 pub use register::{REGISTER_COLUMNS, RegisterReader, RegisterRow, RegisterWriter};
 pub use setup::{
     COMMISSIONS_COLUMNS, COUNCILS_COLUMNS, Dataset, STATION_AREAS_COLUMNS, STATIONS_COLUMNS,

@@ -15,6 +15,7 @@ use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::text::{self, Lines};
 use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Buffer of readers and writers: large enough that a national register is read and written
@@ -24,7 +25,7 @@ const BUFFER: usize = 1 << 20;
 /// One CSV file being read: header checked, one reused record.
 pub(crate) struct Table {
     file: String,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
     record: csv::ByteRecord,
     columns: &'static [&'static str],
 }
@@ -46,6 +47,23 @@ impl Table {
             file: file.clone(),
             source,
         })?;
+        Table::from_reader(file, Box::new(handle), columns)
+    }
+
+    /// A table read from bytes already in memory (an upload), named `file` in errors.
+    pub(crate) fn from_bytes(
+        file: &str,
+        bytes: Vec<u8>,
+        columns: &'static [&'static str],
+    ) -> Result<Table, FormatError> {
+        Table::from_reader(file.to_owned(), Box::new(std::io::Cursor::new(bytes)), columns)
+    }
+
+    fn from_reader(
+        file: String,
+        handle: Box<dyn Read + Send>,
+        columns: &'static [&'static str],
+    ) -> Result<Table, FormatError> {
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

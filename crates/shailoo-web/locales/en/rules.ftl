@@ -178,6 +178,7 @@ param-cmp-06-appeal-filing-days = How many days there are to file an appeal agai
 param-cmp-06-appeal-decision-days = How many days there are to decide an appeal.
 param-cmp-06-appeal-immediate-around-voting = Whether appeals on voting day and just after it are decided immediately.
 param-cmp-06-appeal-immediate-days-after-voting = How many days after voting day complaints are still decided immediately.
+param-cmp-02-media-reference-price = Which price of the six months before the calling an outlet's election price may not exceed, when it charged several: the highest or the last one.
 param-consumer-voter-lists = compiling the lists of voters
 param-consumer-district-schemes = checking and designing district schemes
 param-consumer-seat-allocation = allocating the seats
@@ -186,6 +187,7 @@ param-consumer-voter-list-claims = claims about the lists of voters
 param-consumer-candidacies = filing and deciding the nominations of candidates
 param-consumer-ballots = fixing the ballots
 param-consumer-complaints = the clocks of complaints and appeals
+param-consumer-media-accreditation = checking the price lists of the media
 param-consumer-register-imports = importing the population register
 param-vot-07-remote-station-capacity = How many voters a polling station for remote voting takes when the CEC has set no number for the station itself.
 param-vot-02-voter-min-age-value = { $value } years
@@ -227,6 +229,8 @@ param-cmp-06-appeal-immediate-around-voting-value-true = yes
 param-cmp-06-appeal-immediate-around-voting-value-false = no
 param-cmp-06-appeal-immediate-days-after-voting-value = voting day and { $value } days after it
 param-cmp-06-appeal-immediate-days-after-voting-value-0 = voting day only
+param-cmp-02-media-reference-price-value-highest = the highest price charged
+param-cmp-02-media-reference-price-value-latest = the last price charged before the calling
 
 ## The steps of a seat allocation (RES-, DIS-04); the variables are numbers and ids
 seats-step-against_all = Votes against all: { $votes }. They count among the voters who took part but take no seat (RES-02).

@@ -178,6 +178,7 @@ param-cmp-06-appeal-filing-days = Чечимге даттануу берүү ү�
 param-cmp-06-appeal-decision-days = Даттанууну чечүү үчүн канча күн бар.
 param-cmp-06-appeal-immediate-around-voting = Добуш берүү күнү жана андан кийин дароо берилген даттануулар ошол замат чечилеби.
 param-cmp-06-appeal-immediate-days-after-voting = Добуш берүү күнүнөн кийин канча күн ичинде даттануулар ошол замат чечилет.
+param-cmp-02-media-reference-price = Шайлоо дайындалганга чейинки алты айдагы бир нече баанын кайсынысы менен ЖМКнын шайлоо баасы салыштырылат: эң жогорусу же акыркысы.
 param-consumer-voter-lists = шайлоочулардын тизмелерин түзүүдө
 param-consumer-district-schemes = округдардын схемаларын текшерүүдө жана түзүүдө
 param-consumer-seat-allocation = мандаттарды бөлүштүрүүдө
@@ -186,6 +187,7 @@ param-consumer-voter-list-claims = шайлоочулардын тизмеси �
 param-consumer-candidacies = талапкерлерди көрсөтүүдө жана каттоодо
 param-consumer-ballots = бюллетендерди бекитүүдө
 param-consumer-complaints = даттануулардын жана аларды талашуунун мөөнөттөрүндө
+param-consumer-media-accreditation = ЖМКнын баа тизмелерин текшерүүдө
 param-consumer-register-imports = калк реестрин импорттоодо
 param-vot-07-remote-station-capacity = БШК участканын өзү үчүн сан белгилебесе, аралыктан добуш берүү участогу канча шайлоочуну кабыл алат.
 param-vot-02-voter-min-age-value = { $value } жаш
@@ -227,6 +229,8 @@ param-cmp-06-appeal-immediate-around-voting-value-true = ооба
 param-cmp-06-appeal-immediate-around-voting-value-false = жок
 param-cmp-06-appeal-immediate-days-after-voting-value = добуш берүү күнү жана андан кийинки { $value } күн
 param-cmp-06-appeal-immediate-days-after-voting-value-0 = добуш берүү күнү гана
+param-cmp-02-media-reference-price-value-highest = алынган эң жогорку баа
+param-cmp-02-media-reference-price-value-latest = шайлоо дайындалганга чейинки акыркы баа
 
 ## Мандаттарды бөлүштүрүүнүн кадамдары (RES-, DIS-04); өзгөрмөлөр — сандар жана белгилер
 seats-step-against_all = «Баарына каршы» берилген добуштар: { $votes }. Алар добуш берүүгө катышкан шайлоочулардын катарында эсептелет, бирок мандат алышпайт (RES-02).

@@ -178,6 +178,7 @@ param-cmp-06-appeal-filing-days = Сколько дней даётся на по
 param-cmp-06-appeal-decision-days = Сколько дней даётся на рассмотрение жалобы.
 param-cmp-06-appeal-immediate-around-voting = Рассматриваются ли жалобы, поданные в день голосования и сразу после него, немедленно.
 param-cmp-06-appeal-immediate-days-after-voting = Сколько дней после дня голосования жалобы ещё рассматриваются немедленно.
+param-cmp-02-media-reference-price = С какой ценой шести месяцев до назначения выборов сравнивается предвыборная цена СМИ, если цен было несколько: с наибольшей или с последней.
 param-consumer-voter-lists = составлении списков избирателей
 param-consumer-district-schemes = проверке и составлении схем округов
 param-consumer-seat-allocation = распределении мандатов
@@ -186,6 +187,7 @@ param-consumer-voter-list-claims = рассмотрении заявлений �
 param-consumer-candidacies = выдвижении и регистрации кандидатов
 param-consumer-ballots = утверждении бюллетеней
 param-consumer-complaints = сроках жалоб и обжалования
+param-consumer-media-accreditation = проверке расценок СМИ
 param-consumer-register-imports = импорте реестра населения
 param-vot-07-remote-station-capacity = Сколько избирателей принимает участок для дистанционного голосования, если ЦИК не установила число для самого участка.
 param-vot-02-voter-min-age-value = полных лет: { $value }
@@ -227,6 +229,8 @@ param-cmp-06-appeal-immediate-around-voting-value-true = да
 param-cmp-06-appeal-immediate-around-voting-value-false = нет
 param-cmp-06-appeal-immediate-days-after-voting-value = день голосования и дней после него: { $value }
 param-cmp-06-appeal-immediate-days-after-voting-value-0 = только день голосования
+param-cmp-02-media-reference-price-value-highest = наибольшая взимавшаяся цена
+param-cmp-02-media-reference-price-value-latest = последняя цена до назначения выборов
 
 ## Шаги распределения мандатов (RES-, DIS-04); переменные — числа и обозначения
 seats-step-against_all = Голоса «против всех»: { $votes }. Они учитываются среди избирателей, принявших участие в голосовании, но мандатов не получают (RES-02).

@@ -84,6 +84,7 @@ fn row_failure(lang: Lang, e: &RowError) -> String {
         RowErrorKind::BadDate { value }
         | RowErrorKind::BadBool { value }
         | RowErrorKind::BadNumber { value }
+        | RowErrorKind::BadMoney { value }
         | RowErrorKind::UnknownSettlement { value }
         | RowErrorKind::BadPhone { value } => lang.t_args(
             &format!("register-row-{}", e.reason.code()),

@@ -64,7 +64,7 @@ pub struct ParameterDto {
     /// The default in words.
     pub default_text: String,
     /// What applies the parameter: `voter_lists`, `district_schemes`, `seat_allocation`,
-    /// `remote_voting`, `voter_list_claims`, `register_imports`, `candidacies`, `ballots`, `complaints`;
+    /// `remote_voting`, `voter_list_claims`, `register_imports`, `candidacies`, `ballots`, `complaints`, `media_accreditation`;
     /// empty for a stage shailoo does not run yet.
     pub applied_by: Vec<String>,
     /// The values it can take when they are a closed list (configuration text).
