@@ -122,6 +122,11 @@ pub enum Power {
     RecordCourtAct,
     /// See complaints with the complainant's name and contact.
     ViewComplaints,
+    // --- media (CMP-01…CMP-03) ---
+    /// Enter a media outlet's written application for accreditation with its price list.
+    FileMediaApplication,
+    /// Accredit, refuse or revoke a media outlet's accreditation.
+    DecideMediaAccreditation,
 }
 
 /// How far a role's power reaches.
@@ -177,7 +182,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 41] = [
+    pub const ALL: [Power; 43] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -219,6 +224,8 @@ impl Power {
         Power::DecideComplaint,
         Power::RecordCourtAct,
         Power::ViewComplaints,
+        Power::FileMediaApplication,
+        Power::DecideMediaAccreditation,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
@@ -293,6 +300,10 @@ impl Power {
             // CMP-06: the CEC's decisions go to court; the CEC records the appeal and the act.
             Power::RecordCourtAct => grant(ANY, NONE, NONE, NONE),
             Power::ViewComplaints => grant(ANY, BELOW, BELOW, NONE),
+            // CMP-01: the CEC accredits the media; its staff enter the written applications
+            // (who entered one does not decide it: `media::transitions`).
+            Power::FileMediaApplication => grant(ANY, NONE, NONE, NONE),
+            Power::DecideMediaAccreditation => grant(ANY, NONE, NONE, NONE),
         }
     }
 }
@@ -463,7 +474,7 @@ mod tests {
                 (true, false, false),
                 (true, false, false),
             ],
-            RecordCourtAct => CEC_ONLY,
+            RecordCourtAct | FileMediaApplication | DecideMediaAccreditation => CEC_ONLY,
             ViewAccessOverview => [(true, true, true); 3],
             CheckInVoters => [
                 (false, false, false),

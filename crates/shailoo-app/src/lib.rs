@@ -21,6 +21,7 @@ pub mod districts;
 #[cfg(test)]
 mod fake;
 pub mod lookup;
+pub mod media;
 pub mod params;
 pub mod remote;
 pub mod setup;
@@ -41,6 +42,7 @@ pub use claims::ClaimStore;
 pub use complaints::ComplaintStore;
 pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
+pub use media::MediaStore;
 pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
 pub use setup::{

@@ -206,6 +206,7 @@ pub trait Store:
     + crate::params::RuleParameterStore
     + crate::candidates::CandidateStore
     + crate::complaints::ComplaintStore
+    + crate::media::MediaStore
     + Send
     + Sync
 {

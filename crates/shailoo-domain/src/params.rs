@@ -656,8 +656,8 @@ impl RuleParameters {
         let mut rows = Vec::with_capacity(28);
         use Confidence::{Likely, Seed, Sure, Unsure};
         use Consumer::{
-            Ballots, Candidacies, Complaints, DistrictSchemes, MediaAccreditation, RegisterImports, RemoteVoting,
-            SeatAllocation, VoterListClaims, VoterLists,
+            Ballots, Candidacies, Complaints, DistrictSchemes, MediaAccreditation, RegisterImports,
+            RemoteVoting, SeatAllocation, VoterListClaims, VoterLists,
         };
         macro_rules! p {
             ($field:ident, $rule:literal, $conf:expr, $key:literal, [$($by:expr),*]) => {

@@ -103,7 +103,11 @@ pub fn read_media_prices(file: &str, bytes: Vec<u8>) -> Result<PriceList, Format
                 });
             }
             Period::Earlier => {
-                empty(&f, BUYER, "an earlier price is the outlet's price for anyone")?;
+                empty(
+                    &f,
+                    BUYER,
+                    "an earlier price is the outlet's price for anyone",
+                )?;
                 list.earlier.push(EarlierPrice {
                     line,
                     service,
@@ -124,7 +128,14 @@ pub fn write_media_prices(list: &PriceList) -> Result<Vec<u8>, csv::Error> {
     w.write_record(MEDIA_PRICES_COLUMNS)?;
     for p in &list.election {
         let price = p.price.to_string();
-        w.write_record(["election", &p.service, &p.unit, p.buyer.as_str(), &price, ""])?;
+        w.write_record([
+            "election",
+            &p.service,
+            &p.unit,
+            p.buyer.as_str(),
+            &price,
+            "",
+        ])?;
     }
     for p in &list.earlier {
         let (price, on) = (p.price.to_string(), p.charged_on.to_string());
@@ -165,12 +176,24 @@ mod tests {
     fn cmp_01_a_malformed_row_is_named_by_line_and_column() {
         let cases = [
             ("election,x,minute,all,15 000,\n", "price", "bad_money"),
-            ("election,x,minute,all,1500,2024-05-01\n", "charged_on", "inapplicable_value"),
-            ("earlier,x,minute,emgek,1500,2024-05-01\n", "buyer", "inapplicable_value"),
+            (
+                "election,x,minute,all,1500,2024-05-01\n",
+                "charged_on",
+                "inapplicable_value",
+            ),
+            (
+                "earlier,x,minute,emgek,1500,2024-05-01\n",
+                "buyer",
+                "inapplicable_value",
+            ),
             ("earlier,x,minute,,1500,1 May\n", "charged_on", "bad_date"),
             ("later,x,minute,all,1500,\n", "period", "unknown_value"),
             ("election,,minute,all,1500,\n", "service", "empty_value"),
-            ("election,x,minute,\u{202E}all,1500,\n", "buyer", "forbidden_character"),
+            (
+                "election,x,minute,\u{202E}all,1500,\n",
+                "buyer",
+                "forbidden_character",
+            ),
         ];
         for (row, column, code) in cases {
             let text = format!("{GOOD}{row}");

@@ -56,7 +56,11 @@ impl Table {
         bytes: Vec<u8>,
         columns: &'static [&'static str],
     ) -> Result<Table, FormatError> {
-        Table::from_reader(file.to_owned(), Box::new(std::io::Cursor::new(bytes)), columns)
+        Table::from_reader(
+            file.to_owned(),
+            Box::new(std::io::Cursor::new(bytes)),
+            columns,
+        )
     }
 
     fn from_reader(

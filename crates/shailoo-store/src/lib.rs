@@ -117,6 +117,7 @@ mod claims;
 mod complaints;
 mod districts;
 mod lookup;
+mod media;
 mod params;
 mod register;
 mod remote;

@@ -57,6 +57,8 @@ power-assign-complaint = assign a complaint to a member of the commission
 power-decide-complaint = decide a complaint addressed to the commission
 power-record-court-act = record an appeal to the court and the court's act
 power-view-complaints = see complaints with the complainant's name and contact
+power-file-media-application = enter a media outlet's application for accreditation
+power-decide-media-accreditation = accredit, refuse or revoke a media outlet
 
 checkin-entry-intro = Choose the polling station whose voters you check in on voting day.
 checkin-entry-station = Polling station number

@@ -57,6 +57,8 @@ power-assign-complaint = даттанууну комиссиянын мүчөс�
 power-decide-complaint = комиссияга берилген даттанууну кароо
 power-record-court-act = сотко кайрылууну жана соттун актысын киргизүү
 power-view-complaints = даттанууларды арыз берүүчүнүн аты жана байланыштары менен көрүү
+power-file-media-application = ЖМКнын аккредитация боюнча арызын киргизүү
+power-decide-media-accreditation = ЖМКны аккредитациялоо, баш тартуу же аккредитацияны кайтарып алуу
 
 checkin-entry-intro = Добуш берүү күнү шайлоочуларын белгилей турган участокту тандаңыз.
 checkin-entry-station = Шайлоо участогунун номери

@@ -57,6 +57,8 @@ power-assign-complaint = поручить жалобу члену комисси
 power-decide-complaint = рассмотреть жалобу, поданную в комиссию
 power-record-court-act = внести обращение в суд и судебный акт
 power-view-complaints = видеть жалобы с именем и контактами заявителя
+power-file-media-application = внести заявление СМИ об аккредитации
+power-decide-media-accreditation = аккредитовать СМИ, отказать в аккредитации или отозвать её
 
 checkin-entry-intro = Выберите участок, избирателей которого вы отмечаете в день голосования.
 checkin-entry-station = Номер избирательного участка
