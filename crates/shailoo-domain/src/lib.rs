@@ -10,6 +10,7 @@ pub mod candidate;
 pub mod collation;
 pub mod complaint;
 pub mod district;
+pub mod funds;
 pub mod identity;
 pub mod ids;
 pub mod media;
@@ -20,6 +21,7 @@ pub mod register;
 pub mod territory;
 pub mod text;
 pub mod time;
+pub mod violation;
 pub mod voter;
 
 pub use ids::*;

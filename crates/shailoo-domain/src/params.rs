@@ -391,6 +391,18 @@ pub struct RuleParameters {
     /// CMP-02 (unsure): the price of the six months before the calling an election price is
     /// compared with, when the outlet charged several.
     pub media_reference_price: ReferencePrice,
+    /// CMP-04 (unsure: not found): the most a fund may receive, in som; `None` = no ceiling.
+    pub fund_ceiling_som: Option<u32>,
+    /// CMP-04 (unsure: not found): the most one citizen may give a fund, in som.
+    pub fund_max_donation_person_som: Option<u32>,
+    /// CMP-04 (unsure: not found): the most one Kyrgyz legal entity may give a fund, in som.
+    pub fund_max_donation_legal_entity_som: Option<u32>,
+    /// CMP-04 (unsure): foreign and anonymous money is refused.
+    pub fund_refuse_foreign_and_anonymous: bool,
+    /// CMP-04 (likely): the first report is due no later than this many days before voting.
+    pub fund_first_report_days_before_voting: u16,
+    /// CMP-04 (likely): the final report is due within this many days after voting.
+    pub fund_final_report_days_after_voting: u16,
     /// VOT-07 (unsure): how many voters a remote-voting station takes when the CEC set no
     /// capacity for the station itself.
     pub remote_station_capacity: u32,
@@ -428,6 +440,12 @@ impl Default for RuleParameters {
             appeal_immediate_around_voting: true,
             appeal_immediate_days_after_voting: 1,
             media_reference_price: ReferencePrice::Highest,
+            fund_ceiling_som: None,
+            fund_max_donation_person_som: None,
+            fund_max_donation_legal_entity_som: None,
+            fund_refuse_foreign_and_anonymous: true,
+            fund_first_report_days_before_voting: 10,
+            fund_final_report_days_after_voting: 10,
             remote_station_capacity: 1_000,
         }
     }
@@ -882,6 +900,48 @@ impl RuleParameters {
             Unsure,
             "param-cmp-02-media-reference-price",
             [MediaAccreditation]
+        );
+        p!(
+            fund_ceiling_som,
+            "CMP-04",
+            Unsure,
+            "param-cmp-04-fund-ceiling",
+            []
+        );
+        p!(
+            fund_max_donation_person_som,
+            "CMP-04",
+            Unsure,
+            "param-cmp-04-fund-max-donation-person",
+            []
+        );
+        p!(
+            fund_max_donation_legal_entity_som,
+            "CMP-04",
+            Unsure,
+            "param-cmp-04-fund-max-donation-legal-entity",
+            []
+        );
+        p!(
+            fund_refuse_foreign_and_anonymous,
+            "CMP-04",
+            Unsure,
+            "param-cmp-04-fund-refuse-foreign-and-anonymous",
+            []
+        );
+        p!(
+            fund_first_report_days_before_voting,
+            "CMP-04",
+            Likely,
+            "param-cmp-04-fund-first-report-days",
+            []
+        );
+        p!(
+            fund_final_report_days_after_voting,
+            "CMP-04",
+            Likely,
+            "param-cmp-04-fund-final-report-days",
+            []
         );
         rows
     }

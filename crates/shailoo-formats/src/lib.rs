@@ -5,7 +5,7 @@
 //! ([`register`]), the districting units of the aiyl councils ([`district_units`]) and their
 //! district schemes ([`district_schemes`]), the parties, nominations and candidates
 //! ([`candidates`]) and a [`manifest`]; uploads outside a dataset: a media outlet's price
-//! list ([`media_prices`]). Each module owns one format: its columns or fields, a strict reader that
+//! list ([`media_prices`]) and an election fund's bank statement ([`bank_statement`]). Each module owns one format: its columns or fields, a strict reader that
 //! parses straight into domain types, and the writer that produces exactly what the reader
 //! accepts.
 //!
@@ -15,6 +15,7 @@
 //! error naming the file, the line, the column and the reason ([`RowError`]), and the caller
 //! stops the import (all or nothing).
 
+pub mod bank_statement;
 pub mod candidates;
 pub mod district_schemes;
 pub mod district_units;
@@ -25,6 +26,7 @@ pub mod register;
 pub mod setup;
 mod table;
 
+pub use bank_statement::{BANK_STATEMENT_COLUMNS, read_bank_statement};
 pub use candidates::{
     CANDIDATES_COLUMNS, Candidacies, CandidateRow, NOMINATIONS_COLUMNS, NominationKey,
     NominationRow, NominationStage, PARTIES_COLUMNS, read_candidacies, write_candidacies,

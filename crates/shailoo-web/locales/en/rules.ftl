@@ -121,6 +121,14 @@ district-dis-03-asymmetric-adjacency = A unit names a neighbour that does not na
 district-dis-05-magnitude-out-of-range = The district's number of mandates is outside the allowed range.
 
 ## Control checks of protocols (RES-04, RES-05)
+check-cmp-02-unequal-price = The same service has different prices for different parties or candidates.
+check-cmp-02-above-earlier-price = The election price is higher than the outlet's price of the six months before the election was called.
+check-cmp-02-no-earlier-price = There is no price of the six months before the election was called to compare the election price with.
+check-cmp-02-earlier-price-outside-window = An earlier price is not dated within the six months before the election was called.
+check-cmp-04-forbidden-donor = Money from a foreign or anonymous donor.
+check-cmp-04-donation-above-limit = A donor gave more than the limit for donors of its kind.
+check-cmp-04-above-ceiling = The election fund received more than its ceiling.
+check-cmp-04-spent-more-than-received = The election fund spent more than it had received.
 check-res-05-received-balance = Ballots received must equal ballots issued (at and outside the polling station) plus cancelled ballots.
 check-res-05-found-exceeds-issued = More ballots were found in the boxes than were issued.
 check-res-05-valid-invalid-balance = Valid plus invalid ballots must equal the ballots found in the boxes.
@@ -179,6 +187,12 @@ param-cmp-06-appeal-decision-days = How many days there are to decide an appeal.
 param-cmp-06-appeal-immediate-around-voting = Whether appeals on voting day and just after it are decided immediately.
 param-cmp-06-appeal-immediate-days-after-voting = How many days after voting day complaints are still decided immediately.
 param-cmp-02-media-reference-price = Which price of the six months before the calling an outlet's election price may not exceed, when it charged several: the highest or the last one.
+param-cmp-04-fund-ceiling = The most an election fund may receive, in som.
+param-cmp-04-fund-max-donation-person = The most one citizen may give an election fund, in som.
+param-cmp-04-fund-max-donation-legal-entity = The most one legal entity may give an election fund, in som.
+param-cmp-04-fund-refuse-foreign-and-anonymous = Whether money from foreign or anonymous donors is refused.
+param-cmp-04-fund-first-report-days = How many days before voting day the first report of an election fund is due at the latest.
+param-cmp-04-fund-final-report-days = Within how many days after voting day the final report of an election fund is due.
 param-consumer-voter-lists = compiling the lists of voters
 param-consumer-district-schemes = checking and designing district schemes
 param-consumer-seat-allocation = allocating the seats
@@ -231,6 +245,16 @@ param-cmp-06-appeal-immediate-days-after-voting-value = voting day and { $value 
 param-cmp-06-appeal-immediate-days-after-voting-value-0 = voting day only
 param-cmp-02-media-reference-price-value-highest = the highest price charged
 param-cmp-02-media-reference-price-value-latest = the last price charged before the calling
+param-cmp-04-fund-ceiling-value = { $value } som
+param-cmp-04-fund-ceiling-value-none = no ceiling
+param-cmp-04-fund-max-donation-person-value = { $value } som
+param-cmp-04-fund-max-donation-person-value-none = no limit
+param-cmp-04-fund-max-donation-legal-entity-value = { $value } som
+param-cmp-04-fund-max-donation-legal-entity-value-none = no limit
+param-cmp-04-fund-refuse-foreign-and-anonymous-value-true = yes
+param-cmp-04-fund-refuse-foreign-and-anonymous-value-false = no
+param-cmp-04-fund-first-report-days-value = { $value } days before voting day
+param-cmp-04-fund-final-report-days-value = within { $value } days after voting day
 
 ## The steps of a seat allocation (RES-, DIS-04); the variables are numbers and ids
 seats-step-against_all = Votes against all: { $votes }. They count among the voters who took part but take no seat (RES-02).

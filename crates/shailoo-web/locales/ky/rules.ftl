@@ -121,6 +121,14 @@ district-dis-03-asymmetric-adjacency = Аймактык бирдик кошун�
 district-dis-05-magnitude-out-of-range = Округдун мандаттарынын саны уруксат берилген чектен тышкары.
 
 ## Протоколдорду контролдук текшерүү (RES-04, RES-05)
+check-cmp-02-unequal-price = Бир эле кызмат ар кандай партиялар же талапкерлер үчүн ар башка баада.
+check-cmp-02-above-earlier-price = Шайлоо баасы ЖМКнын шайлоо дайындалганга чейинки алты айдагы баасынан жогору.
+check-cmp-02-no-earlier-price = Шайлоо баасын салыштыра турган, шайлоо дайындалганга чейинки алты айдагы баа жок.
+check-cmp-02-earlier-price-outside-window = Мурунку баа шайлоо дайындалганга чейинки алты айга тиешелүү эмес.
+check-cmp-04-forbidden-donor = Чет элдик же аты белгисиз кайрымдуулук берүүчүнүн акчасы.
+check-cmp-04-donation-above-limit = Кайрымдуулук берүүчү өз түрүндөгүлөр үчүн чектен ашык берди.
+check-cmp-04-above-ceiling = Шайлоо фондуна анын чегинен ашык акча түштү.
+check-cmp-04-spent-more-than-received = Шайлоо фонду алгандан ашык сарптады.
 check-res-05-received-balance = Алынган бюллетендер берилген бюллетендерге (участокто жана андан тышкары) жана жокко чыгарылган бюллетендерге барабар болушу керек.
 check-res-05-found-exceeds-issued = Кутулардан берилгенден көп бюллетень табылды.
 check-res-05-valid-invalid-balance = Жарактуу жана жараксыз бюллетендердин суммасы кутулардан табылган бюллетендерге барабар болушу керек.
@@ -179,6 +187,12 @@ param-cmp-06-appeal-decision-days = Даттанууну чечүү үчүн к�
 param-cmp-06-appeal-immediate-around-voting = Добуш берүү күнү жана андан кийин дароо берилген даттануулар ошол замат чечилеби.
 param-cmp-06-appeal-immediate-days-after-voting = Добуш берүү күнүнөн кийин канча күн ичинде даттануулар ошол замат чечилет.
 param-cmp-02-media-reference-price = Шайлоо дайындалганга чейинки алты айдагы бир нече баанын кайсынысы менен ЖМКнын шайлоо баасы салыштырылат: эң жогорусу же акыркысы.
+param-cmp-04-fund-ceiling = Шайлоо фондуна түшө турган эң чоң сумма, сом менен.
+param-cmp-04-fund-max-donation-person = Бир жарандын шайлоо фондуна берген эң чоң кайрымдуулугу, сом менен.
+param-cmp-04-fund-max-donation-legal-entity = Бир юридикалык жактын шайлоо фондуна берген эң чоң кайрымдуулугу, сом менен.
+param-cmp-04-fund-refuse-foreign-and-anonymous = Чет элдик жана аты белгисиз кайрымдуулуктар кабыл алынбайбы.
+param-cmp-04-fund-first-report-days = Шайлоо фондунун биринчи отчёту добуш берүү күнүнөн канча күн мурун кечиктирилбестен берилет.
+param-cmp-04-fund-final-report-days = Шайлоо фондунун жыйынтыктоочу отчёту добуш берүү күнүнөн кийин канча күндүн ичинде берилет.
 param-consumer-voter-lists = шайлоочулардын тизмелерин түзүүдө
 param-consumer-district-schemes = округдардын схемаларын текшерүүдө жана түзүүдө
 param-consumer-seat-allocation = мандаттарды бөлүштүрүүдө
@@ -231,6 +245,16 @@ param-cmp-06-appeal-immediate-days-after-voting-value = добуш берүү к
 param-cmp-06-appeal-immediate-days-after-voting-value-0 = добуш берүү күнү гана
 param-cmp-02-media-reference-price-value-highest = алынган эң жогорку баа
 param-cmp-02-media-reference-price-value-latest = шайлоо дайындалганга чейинки акыркы баа
+param-cmp-04-fund-ceiling-value = { $value } сом
+param-cmp-04-fund-ceiling-value-none = чеги жок
+param-cmp-04-fund-max-donation-person-value = { $value } сом
+param-cmp-04-fund-max-donation-person-value-none = чеги жок
+param-cmp-04-fund-max-donation-legal-entity-value = { $value } сом
+param-cmp-04-fund-max-donation-legal-entity-value-none = чеги жок
+param-cmp-04-fund-refuse-foreign-and-anonymous-value-true = ооба
+param-cmp-04-fund-refuse-foreign-and-anonymous-value-false = жок
+param-cmp-04-fund-first-report-days-value = добуш берүү күнүнөн { $value } күн мурун
+param-cmp-04-fund-final-report-days-value = добуш берүү күнүнөн кийин { $value } күндүн ичинде
 
 ## Мандаттарды бөлүштүрүүнүн кадамдары (RES-, DIS-04); өзгөрмөлөр — сандар жана белгилер
 seats-step-against_all = «Баарына каршы» берилген добуштар: { $votes }. Алар добуш берүүгө катышкан шайлоочулардын катарында эсептелет, бирок мандат алышпайт (RES-02).

@@ -121,6 +121,14 @@ district-dis-03-asymmetric-adjacency = Территориальная едини
 district-dis-05-magnitude-out-of-range = Число мандатов округа вне допустимых пределов.
 
 ## Контрольные проверки протоколов (RES-04, RES-05)
+check-cmp-02-unequal-price = Одна и та же услуга стоит по-разному для разных партий или кандидатов.
+check-cmp-02-above-earlier-price = Предвыборная цена выше цены СМИ за шесть месяцев до назначения выборов.
+check-cmp-02-no-earlier-price = Нет цены за шесть месяцев до назначения выборов, с которой можно сравнить предвыборную цену.
+check-cmp-02-earlier-price-outside-window = Прежняя цена относится не к шести месяцам до назначения выборов.
+check-cmp-04-forbidden-donor = Деньги от иностранного или анонимного жертвователя.
+check-cmp-04-donation-above-limit = Жертвователь внёс больше предела для жертвователей своего вида.
+check-cmp-04-above-ceiling = В избирательный фонд поступило больше его предельной суммы.
+check-cmp-04-spent-more-than-received = Избирательный фонд израсходовал больше, чем получил.
 check-res-05-received-balance = Число полученных бюллетеней должно равняться сумме выданных (в помещении участка и вне его) и погашенных бюллетеней.
 check-res-05-found-exceeds-issued = В ящиках обнаружено больше бюллетеней, чем было выдано.
 check-res-05-valid-invalid-balance = Сумма действительных и недействительных бюллетеней должна равняться числу бюллетеней, обнаруженных в ящиках.
@@ -179,6 +187,12 @@ param-cmp-06-appeal-decision-days = Сколько дней даётся на р
 param-cmp-06-appeal-immediate-around-voting = Рассматриваются ли жалобы, поданные в день голосования и сразу после него, немедленно.
 param-cmp-06-appeal-immediate-days-after-voting = Сколько дней после дня голосования жалобы ещё рассматриваются немедленно.
 param-cmp-02-media-reference-price = С какой ценой шести месяцев до назначения выборов сравнивается предвыборная цена СМИ, если цен было несколько: с наибольшей или с последней.
+param-cmp-04-fund-ceiling = Предельная сумма поступлений в избирательный фонд, в сомах.
+param-cmp-04-fund-max-donation-person = Предельная сумма пожертвования гражданина в избирательный фонд, в сомах.
+param-cmp-04-fund-max-donation-legal-entity = Предельная сумма пожертвования юридического лица в избирательный фонд, в сомах.
+param-cmp-04-fund-refuse-foreign-and-anonymous = Отклоняются ли иностранные и анонимные пожертвования.
+param-cmp-04-fund-first-report-days = Не позднее скольких дней до дня голосования представляется первый отчёт избирательного фонда.
+param-cmp-04-fund-final-report-days = В течение скольких дней после дня голосования представляется итоговый отчёт избирательного фонда.
 param-consumer-voter-lists = составлении списков избирателей
 param-consumer-district-schemes = проверке и составлении схем округов
 param-consumer-seat-allocation = распределении мандатов
@@ -231,6 +245,16 @@ param-cmp-06-appeal-immediate-days-after-voting-value = день голосов�
 param-cmp-06-appeal-immediate-days-after-voting-value-0 = только день голосования
 param-cmp-02-media-reference-price-value-highest = наибольшая взимавшаяся цена
 param-cmp-02-media-reference-price-value-latest = последняя цена до назначения выборов
+param-cmp-04-fund-ceiling-value = { $value } сом
+param-cmp-04-fund-ceiling-value-none = без предела
+param-cmp-04-fund-max-donation-person-value = { $value } сом
+param-cmp-04-fund-max-donation-person-value-none = без предела
+param-cmp-04-fund-max-donation-legal-entity-value = { $value } сом
+param-cmp-04-fund-max-donation-legal-entity-value-none = без предела
+param-cmp-04-fund-refuse-foreign-and-anonymous-value-true = да
+param-cmp-04-fund-refuse-foreign-and-anonymous-value-false = нет
+param-cmp-04-fund-first-report-days-value = дней до дня голосования: { $value }
+param-cmp-04-fund-final-report-days-value = дней после дня голосования: { $value }
 
 ## Шаги распределения мандатов (RES-, DIS-04); переменные — числа и обозначения
 seats-step-against_all = Голоса «против всех»: { $votes }. Они учитываются среди избирателей, принявших участие в голосовании, но мандатов не получают (RES-02).
