@@ -198,6 +198,67 @@ impl Actor {
     }
 }
 
+/// Who filed something, as a capability keeps it to hold "one person never both files and
+/// decides" (complaints, media applications): a staff or representative account, a voter by
+/// PIN, or the operator. Stored as `account:NAME`, `voter:PIN` or `system`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Filer {
+    Account(Username),
+    Voter(Pin),
+    System,
+}
+
+impl Filer {
+    pub fn of(actor: &Actor) -> Filer {
+        match actor {
+            Actor::User { username, .. } | Actor::Representative { username, .. } => {
+                Filer::Account(username.clone())
+            }
+            Actor::Voter { pin } => Filer::Voter(*pin),
+            Actor::System => Filer::System,
+        }
+    }
+
+    /// Whether `actor` is this filer.
+    pub fn is(&self, actor: &Actor) -> bool {
+        *self == Filer::of(actor)
+    }
+}
+
+impl fmt::Display for Filer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Filer::Account(u) => write!(f, "account:{}", u.as_str()),
+            Filer::Voter(pin) => write!(f, "voter:{}", pin.as_str()),
+            Filer::System => f.write_str("system"),
+        }
+    }
+}
+
+impl TryFrom<String> for Filer {
+    type Error = String;
+    fn try_from(s: String) -> Result<Filer, String> {
+        if s == "system" {
+            return Ok(Filer::System);
+        }
+        if let Some(u) = s.strip_prefix("account:") {
+            return Username::parse(u)
+                .map(Filer::Account)
+                .map_err(|e| e.to_string());
+        }
+        if let Some(p) = s.strip_prefix("voter:") {
+            return Pin::parse(p).map(Filer::Voter).map_err(|e| e.to_string());
+        }
+        Err(format!("not a filer: {s:?}"))
+    }
+}
+impl From<Filer> for String {
+    fn from(f: Filer) -> String {
+        f.to_string()
+    }
+}
+
 /// Minimum password length for staff accounts.
 pub const MIN_PASSWORD_LEN: usize = 10;
 
@@ -210,8 +271,21 @@ pub fn check_password_strength(password: &str) -> Result<(), UserError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filer_reads_back_as_written() {
+        for f in [
+            Filer::System,
+            Filer::Voter(Pin::parse("20101199000123").unwrap()),
+            Filer::Account(Username::parse("pec.chair").unwrap()),
+        ] {
+            assert_eq!(Filer::try_from(f.to_string()), Ok(f));
+        }
+        assert!(Filer::try_from("someone".to_owned()).is_err());
+    }
 
     #[test]
     fn usernames_are_checked() {

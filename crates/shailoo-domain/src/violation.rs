@@ -194,10 +194,12 @@ impl TrackingCode {
     /// A code for report `number` with the low 30 bits of `secret`; `None` for a number out
     /// of range.
     pub fn new(number: u32, secret: u32) -> Option<TrackingCode> {
-        (number >= 1 && number < (1 << Self::NUMBER_BITS)).then_some(TrackingCode {
-            number,
-            secret: secret & ((1 << Self::SECRET_BITS) - 1),
-        })
+        (1..(1 << Self::NUMBER_BITS))
+            .contains(&number)
+            .then_some(TrackingCode {
+                number,
+                secret: secret & ((1 << Self::SECRET_BITS) - 1),
+            })
     }
 
     fn value(self) -> u64 {

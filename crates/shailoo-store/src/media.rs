@@ -7,11 +7,11 @@ use crate::rows::{corrupt, date, enum_field, field, timestamp};
 use crate::{Db, WritePool, db_err};
 use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
-use shailoo_app::complaints::Filer;
 use shailoo_app::media::transitions::{self, PriceRules};
 use shailoo_app::media::{
     MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft, OutletId, Text,
 };
+use shailoo_app::users::Filer;
 use shailoo_app::{MediaStore, StoreError};
 use shailoo_domain::ElectionId;
 use shailoo_domain::media::{Buyer, EarlierPrice, ElectionPrice, MediaKind, Money, PriceList};

@@ -5,14 +5,15 @@
 use crate::candidates::NominationId;
 use crate::claims::{ClaimId, CopyFormat, PassportCopy};
 use crate::store::StoreError;
-use crate::users::{Actor, Username};
+pub use crate::users::Filer;
+use crate::users::Username;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::CalendarError;
 use shailoo_domain::complaint::{Clock, ClockError, Level, Subject};
 use shailoo_domain::text::{Lines, check};
-use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
+use shailoo_domain::{CommissionId, ElectionId, StationNumber};
 use std::fmt;
 
 /// Audit actions of the capability.
@@ -163,66 +164,6 @@ impl Channel {
         [Channel::Online, Channel::Paper]
             .into_iter()
             .find(|c| c.code() == code)
-    }
-}
-
-/// Who filed a step, as the registry keeps it to hold "one person never both files and
-/// decides": a staff or representative account, a voter by PIN, or the operator.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum Filer {
-    Account(Username),
-    Voter(Pin),
-    System,
-}
-
-impl Filer {
-    pub fn of(actor: &Actor) -> Filer {
-        match actor {
-            Actor::User { username, .. } | Actor::Representative { username, .. } => {
-                Filer::Account(username.clone())
-            }
-            Actor::Voter { pin } => Filer::Voter(*pin),
-            Actor::System => Filer::System,
-        }
-    }
-
-    /// Whether `actor` is this filer.
-    pub fn is(&self, actor: &Actor) -> bool {
-        *self == Filer::of(actor)
-    }
-}
-
-impl fmt::Display for Filer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Filer::Account(u) => write!(f, "account:{}", u.as_str()),
-            Filer::Voter(pin) => write!(f, "voter:{}", pin.as_str()),
-            Filer::System => f.write_str("system"),
-        }
-    }
-}
-
-impl TryFrom<String> for Filer {
-    type Error = String;
-    fn try_from(s: String) -> Result<Filer, String> {
-        if s == "system" {
-            return Ok(Filer::System);
-        }
-        if let Some(u) = s.strip_prefix("account:") {
-            return Username::parse(u)
-                .map(Filer::Account)
-                .map_err(|e| e.to_string());
-        }
-        if let Some(p) = s.strip_prefix("voter:") {
-            return Pin::parse(p).map(Filer::Voter).map_err(|e| e.to_string());
-        }
-        Err(format!("not a filer: {s:?}"))
-    }
-}
-impl From<Filer> for String {
-    fn from(f: Filer) -> String {
-        f.to_string()
     }
 }
 
@@ -755,18 +696,6 @@ mod tests {
         let unique: std::collections::BTreeSet<_> = codes.iter().collect();
         assert_eq!(unique.len(), codes.len());
         assert_eq!(errors[0].rule(), Some("CMP-06"));
-    }
-
-    #[test]
-    fn a_filer_reads_back_as_written() {
-        for f in [
-            Filer::System,
-            Filer::Voter(Pin::parse("20101199000123").unwrap()),
-            Filer::Account(Username::parse("pec.chair").unwrap()),
-        ] {
-            assert_eq!(Filer::try_from(f.to_string()), Ok(f));
-        }
-        assert!(Filer::try_from("someone".to_owned()).is_err());
     }
 
     #[test]

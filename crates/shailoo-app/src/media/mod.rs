@@ -22,10 +22,10 @@ pub use port::MediaStore;
 
 use crate::audit::AuditEvent;
 use crate::authz::{self, Power, Target};
-use crate::complaints::Filer;
 use crate::params::RuleParameterStore;
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::users::Actor;
+use crate::users::Filer;
 use jiff::Timestamp;
 use shailoo_domain::ElectionId;
 use shailoo_domain::calendar::Action;

@@ -1,8 +1,8 @@
 //! The types of media accreditation: the outlet's application with its price list, its
 //! status, the CEC's decision, the public view, and [`MediaError`] with its stable codes.
 
-use crate::complaints::Filer;
 use crate::store::StoreError;
+use crate::users::Filer;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::ElectionId;

@@ -5,8 +5,8 @@
 use super::model::{MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft, OutletId};
 use super::transitions::PriceRules;
 use crate::audit::AuditEvent;
-use crate::complaints::Filer;
 use crate::store::StoreError;
+use crate::users::Filer;
 use async_trait::async_trait;
 use shailoo_domain::ElectionId;
 

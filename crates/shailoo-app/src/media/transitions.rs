@@ -12,7 +12,7 @@
 //! ```
 
 use super::model::{MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft, OutletId};
-use crate::complaints::Filer;
+use crate::users::Filer;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use shailoo_domain::ElectionId;
