@@ -212,7 +212,7 @@ impl TransitionError {
     pub fn code(&self) -> &'static str {
         match self {
             TransitionError::Invalid { .. } => "scheme_invalid",
-            TransitionError::Calendar(e) => e.code(),
+            TransitionError::Calendar(e) => e.code().as_str(),
             TransitionError::EmptyComment => "scheme_comment_required",
             TransitionError::NotAllowed { .. } => "scheme_step_not_allowed",
         }
@@ -446,7 +446,7 @@ impl DistrictError {
             DistrictError::Forbidden => "forbidden",
             DistrictError::NoScheme => "scheme_missing",
             DistrictError::Transition(e) => e.code(),
-            DistrictError::CalendarInvalid(e) => e.code(),
+            DistrictError::CalendarInvalid(e) => e.code().as_str(),
         }
     }
 }

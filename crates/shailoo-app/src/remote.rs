@@ -173,8 +173,8 @@ impl RemoteVotingError {
         match self {
             RemoteVotingError::Store(e) => e.code(),
             RemoteVotingError::UnknownElection(_) => "unknown_election",
-            RemoteVotingError::Calendar(e) => e.code(),
-            RemoteVotingError::CalendarInvalid(e) => e.code(),
+            RemoteVotingError::Calendar(e) => e.code().as_str(),
+            RemoteVotingError::CalendarInvalid(e) => e.code().as_str(),
             RemoteVotingError::Frozen { .. } => "voter_lists_frozen",
             RemoteVotingError::NotOnList => "remote_not_on_list",
             RemoteVotingError::NotRemoteStation(_) => "remote_not_remote_station",

@@ -403,7 +403,7 @@ impl OverrideError {
             OverrideError::Store(e) => e.code(),
             OverrideError::Forbidden => "forbidden",
             OverrideError::UnknownElection(_) => "unknown_election",
-            OverrideError::Calendar(e) => e.code(),
+            OverrideError::Calendar(e) => e.code().as_str(),
         }
     }
 }
@@ -652,7 +652,7 @@ mod tests {
         let early = record("CAL-07", jiff::civil::date(2024, 1, 15));
         assert!(matches!(
             block_on(override_deadline(&store, &admin, &election(), &early, now())),
-            Err(OverrideError::Calendar(e)) if e.code() == "deadline_before_calling"
+            Err(OverrideError::Calendar(e)) if e.code() == shailoo_domain::ErrorCode::DeadlineBeforeCalling
         ));
         let tec = user(Role::TecMember, "tec-a");
         let fine = record("CAL-07", jiff::civil::date(2024, 10, 8));
@@ -683,7 +683,7 @@ mod tests {
         assert_eq!(check_override(&found, &[], &early_close).unwrap(), None);
         assert!(matches!(
             check_override(&found, &stored, &early_close),
-            Err(e) if e.code() == "window_inverted"
+            Err(e) if e.code() == shailoo_domain::ErrorCode::WindowInverted
         ));
         // Replacing the stored override of the same rule is checked without it.
         let again = record("CAL-02", jiff::civil::date(2024, 10, 5));

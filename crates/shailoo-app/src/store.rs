@@ -123,7 +123,7 @@ impl StoreError {
                 Entity::Election => "unknown_election",
                 _ => "unknown_reference",
             },
-            StoreError::Invalid(e) => e.code(),
+            StoreError::Invalid(e) => e.code().as_str(),
             StoreError::Corrupt(_) => "db_corrupt",
             StoreError::Backend(_) => "db_error",
         }

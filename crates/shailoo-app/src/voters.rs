@@ -81,8 +81,8 @@ impl VoterListError {
         match self {
             VoterListError::Store(e) => e.code(),
             VoterListError::UnknownElection(_) => "unknown_election",
-            VoterListError::Calendar(e) => e.code(),
-            VoterListError::CalendarInvalid(e) => e.code(),
+            VoterListError::Calendar(e) => e.code().as_str(),
+            VoterListError::CalendarInvalid(e) => e.code().as_str(),
             VoterListError::Frozen { .. } => "voter_lists_frozen",
             VoterListError::NotCompiled(_) => "voter_lists_not_compiled",
             VoterListError::NotPublished(_) => "voter_lists_not_published",

@@ -35,6 +35,7 @@ mod tests;
 pub use action::{Action, ActionClosed, Bound};
 pub use rules::{Anchor, Confidence, RULES, Rule, rule};
 
+use crate::codes::ErrorCode;
 use crate::territory::Election;
 use crate::time::{from_bishkek, to_bishkek};
 use jiff::Timestamp;
@@ -170,16 +171,16 @@ pub enum CalendarError {
 
 impl CalendarError {
     /// A stable snake_case code for the error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CalendarError::VotingDayNotAfterCalling { .. } => "voting_day_not_after_calling",
-            CalendarError::DeadlineBeforeCalling { .. } => "deadline_before_calling",
-            CalendarError::UnknownOverride(_) => "unknown_override",
-            CalendarError::DuplicateOverride(_) => "duplicate_override",
-            CalendarError::UndatedOverride(_) => "undated_override",
-            CalendarError::VotingDayMoved { .. } => "voting_day_moved",
-            CalendarError::WindowInverted { .. } => "window_inverted",
-            CalendarError::OutOfRange(_) => "out_of_range",
+            CalendarError::VotingDayNotAfterCalling { .. } => ErrorCode::VotingDayNotAfterCalling,
+            CalendarError::DeadlineBeforeCalling { .. } => ErrorCode::DeadlineBeforeCalling,
+            CalendarError::UnknownOverride(_) => ErrorCode::UnknownOverride,
+            CalendarError::DuplicateOverride(_) => ErrorCode::DuplicateOverride,
+            CalendarError::UndatedOverride(_) => ErrorCode::UndatedOverride,
+            CalendarError::VotingDayMoved { .. } => ErrorCode::VotingDayMoved,
+            CalendarError::WindowInverted { .. } => ErrorCode::WindowInverted,
+            CalendarError::OutOfRange(_) => ErrorCode::OutOfRange,
         }
     }
 }

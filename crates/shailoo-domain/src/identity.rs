@@ -9,6 +9,7 @@
 //!   PIN in the Kyrgyz Republic, which is why the passport registry can name the number the
 //!   one-time code goes to. Shown to the voter only masked ([`Msisdn::masked`]).
 
+use crate::codes::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -28,11 +29,11 @@ pub enum PassportError {
 
 impl PassportError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PassportError::WrongLength(_) => "passport_wrong_length",
-            PassportError::BadSeries(_) => "passport_bad_series",
-            PassportError::NotADigit(_) => "passport_not_a_digit",
+            PassportError::WrongLength(_) => ErrorCode::PassportWrongLength,
+            PassportError::BadSeries(_) => ErrorCode::PassportBadSeries,
+            PassportError::NotADigit(_) => ErrorCode::PassportNotADigit,
         }
     }
 }
@@ -113,10 +114,10 @@ pub enum MsisdnError {
 
 impl MsisdnError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            MsisdnError::WrongForm => "msisdn_wrong_form",
-            MsisdnError::NotADigit(_) => "msisdn_not_a_digit",
+            MsisdnError::WrongForm => ErrorCode::MsisdnWrongForm,
+            MsisdnError::NotADigit(_) => ErrorCode::MsisdnNotADigit,
         }
     }
 }

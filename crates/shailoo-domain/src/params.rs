@@ -9,6 +9,7 @@
 //! This module also holds the vocabulary every rule check shares: the [`Confidence`] of a rule and
 //! the [`Coded`] trait of stable finding codes, with their message keys for the ky/ru/en catalogues.
 
+use crate::codes::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -366,13 +367,13 @@ pub enum ParamError {
 
 impl ParamError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ParamError::PercentOver100 { .. } => "param_percent_over_100",
-            ParamError::TooSmall { .. } => "param_too_small",
-            ParamError::BadShare(_) => "param_bad_share",
-            ParamError::MagnitudeRange { .. } => "param_magnitude_range",
-            ParamError::ShareBelowHalf(_) => "param_share_below_half",
+            ParamError::PercentOver100 { .. } => ErrorCode::ParamPercentOver100,
+            ParamError::TooSmall { .. } => ErrorCode::ParamTooSmall,
+            ParamError::BadShare(_) => ErrorCode::ParamBadShare,
+            ParamError::MagnitudeRange { .. } => ErrorCode::ParamMagnitudeRange,
+            ParamError::ShareBelowHalf(_) => ErrorCode::ParamShareBelowHalf,
         }
     }
 }
@@ -798,7 +799,7 @@ mod tests {
             ..RuleParameters::default()
         };
         let problems = p.validate().unwrap_err();
-        let codes: Vec<&str> = problems.iter().map(ParamError::code).collect();
+        let codes: Vec<&str> = problems.iter().map(|p| p.code().as_str()).collect();
         assert_eq!(
             codes,
             [

@@ -4,6 +4,7 @@
 //! a council's territory exists, station numbers are unique) is checked by [`Setup::check`],
 //! which every import goes through before anything is stored.
 
+use crate::codes::ErrorCode;
 use crate::ids::{CommissionId, CouncilId, ElectionId, SeatCount, StationNumber, TerritoryId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -278,22 +279,22 @@ pub enum SetupError {
 
 impl SetupError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SetupError::DuplicateTerritory(_) => "duplicate_territory",
-            SetupError::UnknownParentTerritory { .. } => "unknown_parent_territory",
-            SetupError::DuplicateCouncil(_) => "duplicate_council",
-            SetupError::CouncilUnknownTerritory { .. } => "council_unknown_territory",
-            SetupError::DuplicateCommission(_) => "duplicate_commission",
-            SetupError::UnknownParentCommission { .. } => "unknown_parent_commission",
-            SetupError::WrongCommissionLevel(_) => "wrong_commission_level",
-            SetupError::CommissionUnknownTerritory { .. } => "commission_unknown_territory",
-            SetupError::DuplicateStationNumber(_) => "duplicate_station_number",
-            SetupError::StationUnknownPec { .. } => "station_unknown_pec",
-            SetupError::StationUnknownCouncil { .. } => "unknown_council",
-            SetupError::StationUnknownTerritory { .. } => "station_unknown_territory",
-            SetupError::VotingDayNotAfterCalling { .. } => "voting_day_not_after_calling",
-            SetupError::ElectionUnknownCouncil { .. } => "unknown_council",
+            SetupError::DuplicateTerritory(_) => ErrorCode::DuplicateTerritory,
+            SetupError::UnknownParentTerritory { .. } => ErrorCode::UnknownParentTerritory,
+            SetupError::DuplicateCouncil(_) => ErrorCode::DuplicateCouncil,
+            SetupError::CouncilUnknownTerritory { .. } => ErrorCode::CouncilUnknownTerritory,
+            SetupError::DuplicateCommission(_) => ErrorCode::DuplicateCommission,
+            SetupError::UnknownParentCommission { .. } => ErrorCode::UnknownParentCommission,
+            SetupError::WrongCommissionLevel(_) => ErrorCode::WrongCommissionLevel,
+            SetupError::CommissionUnknownTerritory { .. } => ErrorCode::CommissionUnknownTerritory,
+            SetupError::DuplicateStationNumber(_) => ErrorCode::DuplicateStationNumber,
+            SetupError::StationUnknownPec { .. } => ErrorCode::StationUnknownPec,
+            SetupError::StationUnknownCouncil { .. } => ErrorCode::UnknownCouncil,
+            SetupError::StationUnknownTerritory { .. } => ErrorCode::StationUnknownTerritory,
+            SetupError::VotingDayNotAfterCalling { .. } => ErrorCode::VotingDayNotAfterCalling,
+            SetupError::ElectionUnknownCouncil { .. } => ErrorCode::UnknownCouncil,
         }
     }
 }

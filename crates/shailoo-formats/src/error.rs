@@ -51,7 +51,7 @@ impl RowErrorKind {
             RowErrorKind::WrongColumnCount { .. } => "wrong_column_count",
             RowErrorKind::NotUtf8 => "not_utf8",
             RowErrorKind::Empty => "empty_value",
-            RowErrorKind::MalformedPin(e) => e.code(),
+            RowErrorKind::MalformedPin(e) => e.code().as_str(),
             RowErrorKind::BadDate { .. } => "bad_date",
             RowErrorKind::UnknownValue { .. } => "unknown_value",
             RowErrorKind::BadBool { .. } => "bad_bool",

@@ -665,8 +665,8 @@ impl ClaimError {
         match self {
             ClaimError::Store(e) => e.code(),
             ClaimError::UnknownElection(_) => "unknown_election",
-            ClaimError::Calendar(e) => e.code(),
-            ClaimError::CalendarInvalid(e) => e.code(),
+            ClaimError::Calendar(e) => e.code().as_str(),
+            ClaimError::CalendarInvalid(e) => e.code().as_str(),
             ClaimError::Frozen { .. } => "voter_lists_frozen",
             ClaimError::BadClaimId => "claim_bad_id",
             ClaimError::UnknownClaim(_) => "claim_unknown",

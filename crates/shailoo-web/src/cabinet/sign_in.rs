@@ -158,8 +158,8 @@ fn checked(
     }
     let unprocessable = |m| Again::new(StatusCode::UNPROCESSABLE_ENTITY, m);
     let pin = Pin::parse(input.pin.trim()).map_err(|e| unprocessable(pin_problem(lang, &e)))?;
-    let passport =
-        PassportNumber::parse(&input.passport).map_err(|e| unprocessable(lang.error(e.code())))?;
+    let passport = PassportNumber::parse(&input.passport)
+        .map_err(|e| unprocessable(lang.error(e.code().as_str())))?;
     if let Decision::Limited { retry_after } = state.cabinet.per_pin.check(&pin) {
         return Err(Again::limited(lang, retry_after, "pin"));
     }

@@ -25,7 +25,7 @@ impl Refusal for ElectionCalendarError {
         match self {
             ElectionCalendarError::Store(e) => e.code(),
             ElectionCalendarError::UnknownElection(_) => "unknown_election",
-            ElectionCalendarError::Invalid(e) => e.code(),
+            ElectionCalendarError::Invalid(e) => e.code().as_str(),
         }
     }
     fn store_error(&self) -> Option<&StoreError> {

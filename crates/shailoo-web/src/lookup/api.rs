@@ -191,7 +191,7 @@ async fn answer(
     pin: &str,
     q: Result<Query<VoterStationQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let pin = Pin::parse(pin).map_err(|e| ApiError::bad(lang, e.code(), "pin"))?;
+    let pin = Pin::parse(pin).map_err(|e| ApiError::bad(lang, e.code().as_str(), "pin"))?;
     let q = q
         .map(|Query(q)| q)
         .map_err(|_| ApiError::bad(lang, "bad_parameter", "query"))?;

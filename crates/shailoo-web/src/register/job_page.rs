@@ -47,7 +47,7 @@ fn megabytes(bytes: u64) -> String {
 /// A bad row in the reader's language: where, and why.
 fn row_failure(lang: Lang, e: &RowError) -> String {
     let reason = match &e.reason {
-        RowErrorKind::MalformedPin(p) => lang.error(p.code()),
+        RowErrorKind::MalformedPin(p) => lang.error(p.code().as_str()),
         RowErrorKind::WrongHeader { expected, found } => lang.t_args(
             "register-row-wrong_header",
             &[
