@@ -29,8 +29,8 @@ use crate::audit::AuditEvent;
 use crate::store::StoreError;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
-use shailoo_domain::Pin;
 use shailoo_domain::identity::{Msisdn, PassportNumber};
+use shailoo_domain::{ErrorCode, Pin};
 
 /// How long a one-time code may be used.
 pub const CODE_TTL: SignedDuration = SignedDuration::from_mins(5);
@@ -83,11 +83,11 @@ pub enum RegistryError {
 }
 
 impl RegistryError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            RegistryError::Unavailable(_) => "registry_unavailable",
-            RegistryError::Timeout => "registry_timeout",
-            RegistryError::Protocol(_) => "registry_protocol",
+            RegistryError::Unavailable(_) => ErrorCode::RegistryUnavailable,
+            RegistryError::Timeout => ErrorCode::RegistryTimeout,
+            RegistryError::Protocol(_) => ErrorCode::RegistryProtocol,
         }
     }
 }
@@ -117,11 +117,11 @@ pub enum SmsError {
 }
 
 impl SmsError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SmsError::Unavailable(_) => "sms_unavailable",
-            SmsError::Timeout => "sms_timeout",
-            SmsError::Rejected(_) => "sms_rejected",
+            SmsError::Unavailable(_) => ErrorCode::SmsUnavailable,
+            SmsError::Timeout => ErrorCode::SmsTimeout,
+            SmsError::Rejected(_) => ErrorCode::SmsRejected,
         }
     }
 }
@@ -360,17 +360,17 @@ pub enum CabinetError {
 
 impl CabinetError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             CabinetError::Store(e) => e.code(),
             CabinetError::Registry(e) => e.code(),
             CabinetError::Sms(e) => e.code(),
-            CabinetError::NotConfirmed => "cabinet_not_confirmed",
-            CabinetError::NoPhone => "cabinet_no_phone",
-            CabinetError::BadCode => "cabinet_bad_code",
-            CabinetError::WrongCode { .. } => "cabinet_wrong_code",
-            CabinetError::TooManyAttempts => "cabinet_too_many_attempts",
-            CabinetError::CodeExpired => "cabinet_code_expired",
+            CabinetError::NotConfirmed => ErrorCode::CabinetNotConfirmed,
+            CabinetError::NoPhone => ErrorCode::CabinetNoPhone,
+            CabinetError::BadCode => ErrorCode::CabinetBadCode,
+            CabinetError::WrongCode { .. } => ErrorCode::CabinetWrongCode,
+            CabinetError::TooManyAttempts => ErrorCode::CabinetTooManyAttempts,
+            CabinetError::CodeExpired => ErrorCode::CabinetCodeExpired,
         }
     }
 }

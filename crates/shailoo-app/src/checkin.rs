@@ -25,7 +25,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
-use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 
 /// The Bishkek hours at which turnout is reported on voting day (cumulative counts).
 pub const TURNOUT_HOURS: [i8; 6] = [10, 12, 14, 16, 18, 20];
@@ -134,14 +134,14 @@ pub enum CheckInError {
 }
 
 impl CheckInError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             CheckInError::Store(e) => e.code(),
-            CheckInError::UnknownElection(_) => "unknown_election",
-            CheckInError::UnknownStation(_) => "unknown_station",
-            CheckInError::Forbidden(_) => "forbidden",
-            CheckInError::Calendar(_) => "voting_closed",
-            CheckInError::CalendarInvalid(_) => "calendar_invalid",
+            CheckInError::UnknownElection(_) => ErrorCode::UnknownElection,
+            CheckInError::UnknownStation(_) => ErrorCode::UnknownStation,
+            CheckInError::Forbidden(_) => ErrorCode::Forbidden,
+            CheckInError::Calendar(_) => ErrorCode::VotingClosed,
+            CheckInError::CalendarInvalid(_) => ErrorCode::CalendarInvalid,
         }
     }
 }

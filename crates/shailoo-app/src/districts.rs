@@ -36,7 +36,7 @@ use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError};
 use shailoo_domain::district::{District, Scheme, SchemeReport, Unit, UnitId, check_scheme};
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::territory::{Council, CouncilKind, Election, LocalizedName};
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, StationNumber, TerritoryId};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, ErrorCode, StationNumber, TerritoryId};
 
 /// One districting unit of a council as stored: a settlement part served by one station.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -209,12 +209,12 @@ pub enum TransitionError {
 }
 
 impl TransitionError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            TransitionError::Invalid { .. } => "scheme_invalid",
-            TransitionError::Calendar(e) => e.code().as_str(),
-            TransitionError::EmptyComment => "scheme_comment_required",
-            TransitionError::NotAllowed { .. } => "scheme_step_not_allowed",
+            TransitionError::Invalid { .. } => ErrorCode::SchemeInvalid,
+            TransitionError::Calendar(e) => e.code(),
+            TransitionError::EmptyComment => ErrorCode::SchemeCommentRequired,
+            TransitionError::NotAllowed { .. } => ErrorCode::SchemeStepNotAllowed,
         }
     }
 }
@@ -436,17 +436,17 @@ pub enum DistrictError {
 }
 
 impl DistrictError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             DistrictError::Store(e) => e.code(),
-            DistrictError::UnknownCouncil(_) => "unknown_council",
-            DistrictError::NotAiyl(_) => "council_not_aiyl",
-            DistrictError::NoElection(_) => "council_no_election",
-            DistrictError::NoUnits(_) => "council_no_units",
-            DistrictError::Forbidden => "forbidden",
-            DistrictError::NoScheme => "scheme_missing",
+            DistrictError::UnknownCouncil(_) => ErrorCode::UnknownCouncil,
+            DistrictError::NotAiyl(_) => ErrorCode::CouncilNotAiyl,
+            DistrictError::NoElection(_) => ErrorCode::CouncilNoElection,
+            DistrictError::NoUnits(_) => ErrorCode::CouncilNoUnits,
+            DistrictError::Forbidden => ErrorCode::Forbidden,
+            DistrictError::NoScheme => ErrorCode::SchemeMissing,
             DistrictError::Transition(e) => e.code(),
-            DistrictError::CalendarInvalid(e) => e.code().as_str(),
+            DistrictError::CalendarInvalid(e) => e.code(),
         }
     }
 }

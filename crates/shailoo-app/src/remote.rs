@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
-use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
+use shailoo_domain::{CommissionId, ElectionId, ErrorCode, Pin, StationNumber};
 
 /// Places per remote-voting station when the CEC set none for it, unless the deployment
 /// configures another default (the CLI reads `SHAILOO_REMOTE_STATION_CAPACITY` once, at start;
@@ -169,21 +169,21 @@ pub enum RemoteVotingError {
 
 impl RemoteVotingError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             RemoteVotingError::Store(e) => e.code(),
-            RemoteVotingError::UnknownElection(_) => "unknown_election",
-            RemoteVotingError::Calendar(e) => e.code().as_str(),
-            RemoteVotingError::CalendarInvalid(e) => e.code().as_str(),
-            RemoteVotingError::Frozen { .. } => "voter_lists_frozen",
-            RemoteVotingError::NotOnList => "remote_not_on_list",
-            RemoteVotingError::NotRemoteStation(_) => "remote_not_remote_station",
-            RemoteVotingError::AlreadyApplied => "remote_already_applied",
-            RemoteVotingError::UnknownApplication(_) => "remote_unknown_application",
-            RemoteVotingError::WrongStatus(_) => "remote_wrong_status",
-            RemoteVotingError::Full { .. } => "remote_station_full",
-            RemoteVotingError::ReasonRequired => "remote_reason_required",
-            RemoteVotingError::Forbidden => "forbidden",
+            RemoteVotingError::UnknownElection(_) => ErrorCode::UnknownElection,
+            RemoteVotingError::Calendar(e) => e.code(),
+            RemoteVotingError::CalendarInvalid(e) => e.code(),
+            RemoteVotingError::Frozen { .. } => ErrorCode::VoterListsFrozen,
+            RemoteVotingError::NotOnList => ErrorCode::RemoteNotOnList,
+            RemoteVotingError::NotRemoteStation(_) => ErrorCode::RemoteNotRemoteStation,
+            RemoteVotingError::AlreadyApplied => ErrorCode::RemoteAlreadyApplied,
+            RemoteVotingError::UnknownApplication(_) => ErrorCode::RemoteUnknownApplication,
+            RemoteVotingError::WrongStatus(_) => ErrorCode::RemoteWrongStatus,
+            RemoteVotingError::Full { .. } => ErrorCode::RemoteStationFull,
+            RemoteVotingError::ReasonRequired => ErrorCode::RemoteReasonRequired,
+            RemoteVotingError::Forbidden => ErrorCode::Forbidden,
         }
     }
 }

@@ -17,7 +17,7 @@ use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
     PollingStation, Setup, StationArea, Territory,
 };
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, StationNumber, TerritoryId};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, ErrorCode, StationNumber, TerritoryId};
 
 /// Filters for councils. `query` matches any of the names, case-insensitively.
 #[derive(Debug, Clone, Default)]
@@ -247,14 +247,14 @@ impl StationProblem {
     }
 
     /// A stable code for clients and translations.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            StationProblem::UnknownCommission => "unknown_commission",
-            StationProblem::NotAPec => "not_a_pec",
-            StationProblem::Forbidden => "forbidden",
-            StationProblem::UnknownCouncil => "unknown_council",
-            StationProblem::UnknownTerritory => "unknown_territory",
-            StationProblem::NumberTaken => "duplicate_station_number",
+            StationProblem::UnknownCommission => ErrorCode::UnknownCommission,
+            StationProblem::NotAPec => ErrorCode::NotAPec,
+            StationProblem::Forbidden => ErrorCode::Forbidden,
+            StationProblem::UnknownCouncil => ErrorCode::UnknownCouncil,
+            StationProblem::UnknownTerritory => ErrorCode::UnknownTerritory,
+            StationProblem::NumberTaken => ErrorCode::DuplicateStationNumber,
         }
     }
 }
@@ -398,12 +398,12 @@ pub enum OverrideError {
 
 impl OverrideError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             OverrideError::Store(e) => e.code(),
-            OverrideError::Forbidden => "forbidden",
-            OverrideError::UnknownElection(_) => "unknown_election",
-            OverrideError::Calendar(e) => e.code().as_str(),
+            OverrideError::Forbidden => ErrorCode::Forbidden,
+            OverrideError::UnknownElection(_) => ErrorCode::UnknownElection,
+            OverrideError::Calendar(e) => e.code(),
         }
     }
 }

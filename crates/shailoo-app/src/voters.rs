@@ -29,7 +29,7 @@ use shailoo_domain::params::{Coded, RuleParameters};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{Commission, Council, Election, LocalizedName, PollingStation};
 use shailoo_domain::voter::{CommunityFacts, IneligibilityReason, Reasons, VoterCheck};
-use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
+use shailoo_domain::{CouncilId, ElectionId, ErrorCode, Pin, StationNumber, TerritoryId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -77,18 +77,18 @@ pub enum VoterListError {
 
 impl VoterListError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             VoterListError::Store(e) => e.code(),
-            VoterListError::UnknownElection(_) => "unknown_election",
-            VoterListError::Calendar(e) => e.code().as_str(),
-            VoterListError::CalendarInvalid(e) => e.code().as_str(),
-            VoterListError::Frozen { .. } => "voter_lists_frozen",
-            VoterListError::NotCompiled(_) => "voter_lists_not_compiled",
-            VoterListError::NotPublished(_) => "voter_lists_not_published",
-            VoterListError::UnknownStation(_) => "unknown_station",
-            VoterListError::Forbidden(_) => "forbidden",
-            VoterListError::AlreadyDone { .. } => "voter_lists_step_already_taken",
+            VoterListError::UnknownElection(_) => ErrorCode::UnknownElection,
+            VoterListError::Calendar(e) => e.code(),
+            VoterListError::CalendarInvalid(e) => e.code(),
+            VoterListError::Frozen { .. } => ErrorCode::VoterListsFrozen,
+            VoterListError::NotCompiled(_) => ErrorCode::VoterListsNotCompiled,
+            VoterListError::NotPublished(_) => ErrorCode::VoterListsNotPublished,
+            VoterListError::UnknownStation(_) => ErrorCode::UnknownStation,
+            VoterListError::Forbidden(_) => ErrorCode::Forbidden,
+            VoterListError::AlreadyDone { .. } => ErrorCode::VoterListsStepAlreadyTaken,
         }
     }
 }

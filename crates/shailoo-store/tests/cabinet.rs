@@ -16,7 +16,7 @@ use shailoo_app::users::Actor;
 use shailoo_app::verify_audit;
 use shailoo_app::{AuditStore, SetupStore};
 use shailoo_domain::identity::{Msisdn, PassportNumber};
-use shailoo_domain::{Pin, StationNumber};
+use shailoo_domain::{ErrorCode, Pin, StationNumber};
 use shailoo_store::Db;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -330,7 +330,7 @@ async fn unknown_pin_and_wrong_passport_get_the_same_answer_and_store_nothing(ct
     )
     .await
     .unwrap_err();
-    assert_eq!(unknown.code(), "cabinet_not_confirmed");
+    assert_eq!(unknown.code(), ErrorCode::CabinetNotConfirmed);
     assert_eq!(unknown.code(), mismatch.code());
     assert_eq!(unknown.to_string(), mismatch.to_string());
     // A confirmed pair without a registered phone is told so (it already proved the pair).
@@ -338,7 +338,7 @@ async fn unknown_pin_and_wrong_passport_get_the_same_answer_and_store_nothing(ct
         cabinet::start_sign_in(&db, &registry, &phone, &pin(B), &passport(), t0(), fresh())
             .await
             .unwrap_err();
-    assert_eq!(no_phone.code(), "cabinet_no_phone");
+    assert_eq!(no_phone.code(), ErrorCode::CabinetNoPhone);
     assert!(phone.inbox.lock().unwrap().is_empty());
     assert!(db.audit_head().await.unwrap().is_none());
 }
@@ -351,7 +351,7 @@ async fn a_registry_outage_is_try_later_and_stores_nothing(ctx: Ctx) {
         .await
         .unwrap_err();
     assert!(matches!(e, CabinetError::Registry(RegistryError::Timeout)));
-    assert_ne!(e.code(), "cabinet_not_confirmed");
+    assert_ne!(e.code(), ErrorCode::CabinetNotConfirmed);
     assert!(phone.inbox.lock().unwrap().is_empty());
     assert!(db.audit_head().await.unwrap().is_none());
 }

@@ -23,7 +23,7 @@ use shailoo_app::{AuditStore, SetupStore, Store};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::StationArea;
 use shailoo_domain::voter::{IneligibilityReason, Reasons};
-use shailoo_domain::{Pin, Sex, StationNumber, TerritoryId};
+use shailoo_domain::{ErrorCode, Pin, Sex, StationNumber, TerritoryId};
 use shailoo_store::Db;
 use std::sync::Arc;
 
@@ -539,7 +539,7 @@ async fn vot_08_claims_close_at_the_end_of_cal_11(ctx: Ctx) {
     )
     .await;
     assert!(matches!(late, Err(ClaimError::Calendar(_))), "{late:?}");
-    assert_eq!(late.unwrap_err().code(), "action_closed");
+    assert_eq!(late.unwrap_err().code(), ErrorCode::ActionClosed);
     let filed = claims::file(
         &db,
         &Actor::System,

@@ -28,7 +28,7 @@ use shailoo_domain::territory::{
     PollingStation, Setup, SetupError, StationArea, Territory, TerritoryKind,
 };
 use shailoo_domain::{
-    CommissionId, CouncilId, ElectionId, Pin, SeatCount, Sex, StationNumber, TerritoryId,
+    CommissionId, CouncilId, ElectionId, ErrorCode, Pin, SeatCount, Sex, StationNumber, TerritoryId,
 };
 use shailoo_store::Db;
 use std::str::FromStr;
@@ -579,7 +579,7 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
         matches!(&err, StoreError::Duplicate { entity: Entity::Station, key } if key == "1001"),
         "{err:?}"
     );
-    assert_eq!(err.code(), "duplicate_station_number");
+    assert_eq!(err.code(), ErrorCode::DuplicateStationNumber);
     assert_eq!(snapshot(&db).await, before);
     assert_eq!(
         db.station(num(1001)).await.expect("station"),
@@ -659,7 +659,7 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
         .await
         .expect_err("unknown")
         .code(),
-        "unknown_council"
+        ErrorCode::UnknownCouncil
     );
     assert_eq!(snapshot(&db).await, before);
     assert_eq!(db.station(num(5001)).await.expect("none"), None);
@@ -696,7 +696,7 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         ),
         "{err:?}"
     );
-    assert_eq!(err.code(), "unknown_council");
+    assert_eq!(err.code(), ErrorCode::UnknownCouncil);
     assert_eq!(snapshot(&db).await, empty);
 
     // Consistent, but it fails at the very end (a street given to two stations): everything
@@ -1062,7 +1062,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         .set_calendar_override(&election, &broken, event("calendar_override_set", "x"))
         .await
         .expect_err("invalid calendar");
-    assert_eq!(err.code(), "deadline_before_calling");
+    assert_eq!(err.code(), ErrorCode::DeadlineBeforeCalling);
     assert_eq!(db.audit_head().await.expect("head"), head);
     assert_eq!(
         db.calendar_overrides(&election).await.expect("two").len(),
@@ -1078,7 +1078,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         matches!(&err, OverrideError::UnknownElection(id) if id == &nowhere),
         "{err:?}"
     );
-    assert_eq!(err.code(), "unknown_election");
+    assert_eq!(err.code(), ErrorCode::UnknownElection);
     assert!(
         db.calendar_overrides(&nowhere)
             .await
@@ -1146,7 +1146,7 @@ async fn users_and_sessions(ctx: Ctx) {
         matches!(&err, StoreError::Duplicate { entity: Entity::User, key } if key == "tec.chui"),
         "{err:?}"
     );
-    assert_eq!(err.code(), "duplicate_user");
+    assert_eq!(err.code(), ErrorCode::DuplicateUser);
     let orphan = NewUser {
         username: Username::parse("orphan").unwrap(),
         commission: mid("tec-nowhere"),
@@ -1537,7 +1537,7 @@ async fn a_corrupt_row_is_reported_not_hidden(ctx: Ctx) {
         matches!(&err, StoreError::Corrupt(m) if m.contains("bishkek") && m.contains("planet")),
         "{err:?}"
     );
-    assert_eq!(err.code(), "db_corrupt");
+    assert_eq!(err.code(), ErrorCode::DbCorrupt);
     assert!(matches!(
         db.territory_children(None).await,
         Err(StoreError::Corrupt(_))
@@ -1613,7 +1613,7 @@ async fn an_unknown_scheme_is_a_bad_url() {
     for url in ["mysql://x", "", "postgres:/x", "file:///tmp/x.db"] {
         let err = shailoo_store::connect(url).await.err().expect("refused");
         assert!(matches!(err, StoreError::BadUrl(_)), "{url}: {err:?}");
-        assert_eq!(err.code(), "db_bad_url");
+        assert_eq!(err.code(), ErrorCode::DbBadUrl);
     }
 }
 
@@ -1639,7 +1639,7 @@ async fn a_closed_postgres_port_is_unavailable_quickly() {
         matches!(&err, StoreError::Unavailable(m) if !m.contains("secret")),
         "{err:?}"
     );
-    assert_eq!(err.code(), "db_unavailable");
+    assert_eq!(err.code(), ErrorCode::DbUnavailable);
 }
 
 #[tokio::test]

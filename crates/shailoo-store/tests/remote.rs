@@ -15,7 +15,7 @@ use shailoo_app::remote::{
 };
 use shailoo_app::users::Actor;
 use shailoo_app::verify_audit;
-use shailoo_domain::StationNumber;
+use shailoo_domain::{ErrorCode, StationNumber};
 use shailoo_store::Db;
 
 #[macro_use]
@@ -172,7 +172,7 @@ async fn vot_07_cancel_moves_back(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(refused.code(), "action_closed");
+    assert_eq!(refused.code(), ErrorCode::ActionClosed);
     assert_eq!(entry(&ctx, A).await, "bishkek-city 2001 2002");
     // Cancelling twice is refused.
     assert!(matches!(
@@ -314,7 +314,7 @@ async fn cal_12_application_after_deadline_is_refused(ctx: Ctx) {
         RemoteVotingError::Calendar(c) => assert_eq!(c.rule(), "CAL-12"),
         other => panic!("expected the calendar's refusal, got {other:?}"),
     }
-    assert_eq!(refused.code(), "action_closed");
+    assert_eq!(refused.code(), ErrorCode::ActionClosed);
     assert!(
         db.remote_applications(&election(), &ApplicationFilter::default())
             .await

@@ -40,7 +40,6 @@ use tower_http::trace::TraceLayer;
 
 pub use accounts::LoginThrottle;
 pub use cabinet::CabinetConfig;
-pub use kit::codes::ERROR_CODES;
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
 pub use lookup::{BadAddressList, LookupConfig, sms};

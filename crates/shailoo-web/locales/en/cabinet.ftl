@@ -53,3 +53,5 @@ cabinet-claims-statement = Explanation (optional)
 cabinet-claims-passport = Passport copy (JPEG, PNG or PDF, up to 5 MB)
 cabinet-claims-file = File the claim
 cabinet-done-claim_filed = Your claim was filed. The precinct election commission will decide.
+error-msisdn_wrong_form = A Kyrgyz mobile number is +996 and 9 digits (or 0 and 9 digits).
+error-msisdn_not_a_digit = A phone number has only digits, spaces, dashes and brackets.

@@ -53,3 +53,5 @@ cabinet-claims-statement = Түшүндүрмө (милдеттүү эмес)
 cabinet-claims-passport = Паспорттун көчүрмөсү (JPEG, PNG же PDF, 5 МБ чейин)
 cabinet-claims-file = Арыз берүү
 cabinet-done-claim_filed = Арызыңыз берилди. Участкалык шайлоо комиссиясы чечим чыгарат.
+error-msisdn_wrong_form = Кыргызстандын мобилдик номери +996 жана 9 сандан (же 0 жана 9 сандан) турат.
+error-msisdn_not_a_digit = Телефон номеринде сандар, боштуктар, сызычалар жана кашаалар гана болот.

@@ -53,3 +53,5 @@ cabinet-claims-statement = Пояснение (необязательно)
 cabinet-claims-passport = Копия паспорта (JPEG, PNG или PDF, до 5 МБ)
 cabinet-claims-file = Подать заявление
 cabinet-done-claim_filed = Заявление подано. Решение примет участковая избирательная комиссия.
+error-msisdn_wrong_form = Мобильный номер Кыргызстана — это +996 и 9 цифр (или 0 и 9 цифр).
+error-msisdn_not_a_digit = Номер телефона содержит только цифры, пробелы, дефисы и скобки.

@@ -19,6 +19,7 @@ use jiff::SignedDuration;
 use serde::Deserialize;
 use shailoo_app::accounts;
 use shailoo_app::{Session, User, Username};
+use shailoo_domain::ErrorCode;
 use std::collections::HashMap;
 
 const LOGIN_CSRF_COOKIE: &str = "login_csrf";
@@ -92,7 +93,7 @@ pub(super) struct LoginInput {
 }
 
 /// Why a log-in was refused: the form's status and the message's code.
-type Refused = (StatusCode, &'static str);
+type Refused = (StatusCode, ErrorCode);
 
 /// The user whose name and password these are, counting a failure against the throttle.
 async fn authenticate(
@@ -103,7 +104,7 @@ async fn authenticate(
 ) -> Result<User, Refused> {
     let now = state.now();
     if state.throttle.is_blocked(keys, now) {
-        return Err((StatusCode::TOO_MANY_REQUESTS, "throttled"));
+        return Err((StatusCode::TOO_MANY_REQUESTS, ErrorCode::Throttled));
     }
     let user = match Username::parse(username) {
         Ok(name) => state.store.user(&name).await.map_err(|e| {
@@ -114,7 +115,7 @@ async fn authenticate(
     };
     check_login(user, password).await.ok_or_else(|| {
         state.throttle.record_failure(keys, now);
-        (StatusCode::UNAUTHORIZED, "wrong_credentials")
+        (StatusCode::UNAUTHORIZED, ErrorCode::WrongCredentials)
     })
 }
 
@@ -172,14 +173,14 @@ pub(super) async fn login_submit(
         match authenticate(&state, &keys, &username, input.password).await {
             Ok(user) => open_session(&state, &user).await.map(|token| (user, token)),
             Err(refused) => {
-                if refused.1 == "wrong_credentials" {
+                if refused.1 == ErrorCode::WrongCredentials {
                     tracing::info!(username = %username, ?ip, "failed log-in");
                 }
                 Err(refused)
             }
         }
     } else {
-        Err((StatusCode::FORBIDDEN, "csrf_failed"))
+        Err((StatusCode::FORBIDDEN, ErrorCode::CsrfFailed))
     };
     let (user, token) = match outcome {
         Ok(ok) => ok,

@@ -29,6 +29,7 @@ use axum::routing::get;
 use shailoo_app::StoreError;
 use shailoo_app::checkin::{CheckInError, CheckInOutcome};
 use shailoo_domain::ElectionId;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::time::to_bishkek;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -63,7 +64,7 @@ impl Refusal for CheckInError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shailoo_app::checkin::{self as app, Turnout};
-use shailoo_domain::ElectionId;
+use shailoo_domain::{ElectionId, ErrorCode};
 
 #[derive(Template)]
 #[template(path = "checkin/templates/turnout.html")]
@@ -22,7 +22,7 @@ pub(super) async fn turnout_page(
 ) -> PageResult {
     let lang = ctx.lang;
     let id = ElectionId::parse(&id)
-        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_id"))?;
+        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadId))?;
     let turnout = app::turnout(state.store.as_ref(), &id)
         .await
         .or_page(lang)?;

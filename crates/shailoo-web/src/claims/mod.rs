@@ -30,6 +30,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use shailoo_app::StoreError;
 use shailoo_app::claims::{ClaimError, MAX_COPY_BYTES};
+use shailoo_domain::ErrorCode;
 use utoipa_axum::router::OpenApiRouter;
 
 /// The body of a claim form: the copy and the text fields, with room for the multipart framing.
@@ -72,7 +73,7 @@ impl Refusal for ClaimError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

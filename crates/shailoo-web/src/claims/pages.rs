@@ -20,7 +20,7 @@ use shailoo_app::claims::{
 };
 use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
-use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 use std::collections::HashMap;
 
 fn choices(lang: Lang, prefix: &str, values: &[&str], selected: Option<&str>) -> Vec<Choice> {
@@ -290,7 +290,7 @@ pub(super) async fn decide(
             return Err(PageFail::new(
                 lang,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_form",
+                ErrorCode::BadForm,
             ));
         }
         Err(e) => return answer(&state, ctx, &staff, &election, Err(e), None).await,

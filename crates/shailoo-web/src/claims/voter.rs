@@ -11,6 +11,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use shailoo_app::claims::{self as app, Amendment};
 use shailoo_app::voters::{Placement, VoterStatus};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::Pin;
 use shailoo_domain::params::Coded;
 use std::collections::HashMap;
@@ -82,7 +83,7 @@ pub(super) async fn voter(
     let pin = q
         .get("pin")
         .and_then(|p| Pin::parse(p.trim()).ok())
-        .ok_or_else(|| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_parameter"))?;
+        .ok_or_else(|| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadParameter))?;
     let store = &*state.store;
     let amendments = app::amendments_of_voter(store, &actor, &election.id, &pin)
         .await

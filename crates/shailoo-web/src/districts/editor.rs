@@ -260,7 +260,7 @@ async fn deadline_text(state: &AppState, lang: Lang, c: &CouncilDistricting) -> 
             Some(t) => format!("{} (CAL-05)", fmt_instant(t)),
             None => "—".to_owned(),
         },
-        Err(e) => lang.t_args("districts-error-other", &[("code", e.code().to_owned())]),
+        Err(e) => lang.error(e.code()),
     }
 }
 

@@ -36,7 +36,7 @@ use shailoo_app::StoreError;
 use shailoo_app::districts::{
     self as app, CouncilDistricting, DistrictError, SchemeRecord, SchemeStatus,
 };
-use shailoo_domain::CouncilId;
+use shailoo_domain::{CouncilId, ErrorCode};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -82,11 +82,11 @@ impl Refusal for DistrictError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
             DistrictError::UnknownCouncil(_)
             | DistrictError::NotAiyl(_)
-            | DistrictError::NoElection(_) => "not_found",
+            | DistrictError::NoElection(_) => ErrorCode::NotFound,
             other => other.code(),
         }
     }
@@ -116,12 +116,7 @@ impl Refusal for DistrictError {
                 lang.t("districts-error-conflict")
             }
             DistrictError::NoUnits(_) => lang.t("districts-no-units"),
-            DistrictError::Forbidden => lang.error("forbidden"),
-            DistrictError::Store(s) => lang.error(s.code()),
-            other => lang.t_args(
-                "districts-error-other",
-                &[("code", other.code().to_owned())],
-            ),
+            other => lang.error(other.code()),
         }
     }
 }

@@ -14,6 +14,7 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::Deserialize;
 use shailoo_app::PageRequest;
+use shailoo_domain::ErrorCode;
 use utoipa::IntoParams;
 
 /// What an API handler returns.
@@ -46,7 +47,7 @@ pub(crate) struct LangQuery {
 pub(crate) fn query<T>(lang: Lang, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(q)| q).map_err(|e| {
         tracing::debug!(error = %e, "malformed query string");
-        ApiError::bad(lang, "bad_parameter", "query")
+        ApiError::bad(lang, ErrorCode::BadParameter, "query")
     })
 }
 
@@ -63,14 +64,14 @@ pub(crate) fn page_request(
             .parse::<u32>()
             .ok()
             .filter(|n| *n >= 1)
-            .ok_or_else(|| ApiError::bad(lang, "bad_parameter", "page"))?;
+            .ok_or_else(|| ApiError::bad(lang, ErrorCode::BadParameter, "page"))?;
     }
     if let Some(p) = non_empty(per_page.as_deref()) {
         req.per_page = p
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=PageRequest::MAX_PER_PAGE).contains(n))
-            .ok_or_else(|| ApiError::bad(lang, "bad_parameter", "per_page"))?;
+            .ok_or_else(|| ApiError::bad(lang, ErrorCode::BadParameter, "per_page"))?;
     }
     Ok(req)
 }
@@ -83,6 +84,6 @@ pub(crate) fn id<T>(
     parse: impl Fn(&str) -> Result<T, shailoo_domain::IdError>,
 ) -> Result<Option<T>, ApiError> {
     non_empty(s.as_deref())
-        .map(|s| parse(&s).map_err(|_| ApiError::bad(lang, "bad_id", field)))
+        .map(|s| parse(&s).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, field)))
         .transpose()
 }

@@ -3,7 +3,8 @@
 //!
 //! * [`page`]: the page context, rendering, the error page; [`pager`]: listing pages' paging.
 //! * [`fail`]: ONE failure type for pages ([`PageFail`]), ONE for the API ([`ApiError`]), and
-//!   ONE mapping from a refusal to a response ([`Refusal`]); [`codes`]: the codes it may show.
+//!   ONE mapping from a refusal to a response ([`Refusal`]), each refusal under a
+//!   [`ErrorCode`](shailoo_domain::ErrorCode).
 //! * [`session`]: staff sessions, tokens and cookies; [`forms`]: CSRF, the election of a page,
 //!   text and multipart fields; [`api`]: the API's language and query parameters.
 //! * [`calendar`]: an election's calendar with overrides, and a closed window's wording.
@@ -13,7 +14,6 @@
 pub(crate) mod api;
 pub(crate) mod calendar;
 pub(crate) mod client;
-pub(crate) mod codes;
 pub(crate) mod fail;
 pub(crate) mod format;
 pub(crate) mod forms;

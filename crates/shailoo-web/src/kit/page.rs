@@ -17,6 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use shailoo_app::Actor;
 use shailoo_app::authz::{self, Power};
+use shailoo_domain::ErrorCode;
 
 const STYLE: &str = include_str!("../../static/style.css");
 
@@ -63,7 +64,7 @@ enum SignedIn {
     /// The store failed: public pages are shown as to a visitor, staff pages fail.
     Unknown {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
     },
 }
 
@@ -118,7 +119,7 @@ impl PageCtx {
                 q.append_pair("next", &self.here);
                 Err(PageFail::redirect(&format!("/login?{}", q.finish())))
             }
-            SignedIn::Unknown { status, code } => Err(PageFail::new(self.lang, *status, code)),
+            SignedIn::Unknown { status, code } => Err(PageFail::new(self.lang, *status, *code)),
         }
     }
 
@@ -131,7 +132,7 @@ impl PageCtx {
             Err(PageFail::new(
                 self.lang,
                 StatusCode::FORBIDDEN,
-                "csrf_failed",
+                ErrorCode::CsrfFailed,
             ))
         }
     }
@@ -210,7 +211,7 @@ struct ErrorTemplate {
 }
 
 /// A page that says what went wrong, in the reader's language.
-pub(crate) fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
+pub(crate) fn error_page(lang: Lang, status: StatusCode, code: ErrorCode) -> Response {
     let t = ErrorTemplate {
         message: lang.error(code),
         status: status.as_u16(),

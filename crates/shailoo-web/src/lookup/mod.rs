@@ -65,7 +65,7 @@ pub(crate) fn pin_problem(lang: Lang, e: &PinError) -> String {
         PinError::BadBirthDate(d) => {
             lang.t_args("lookup-pin-bad-birth-date", &[("date", d.clone())])
         }
-        PinError::UnknownSex(_) => lang.error(e.code().as_str()),
+        PinError::UnknownSex(_) => lang.error(e.code()),
     }
 }
 

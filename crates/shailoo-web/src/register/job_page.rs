@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shailoo_app::authz::Power;
 use shailoo_app::voters::{CompileReport, ImportReport};
+use shailoo_domain::ErrorCode;
 use shailoo_formats::{RowError, RowErrorKind};
 
 struct CountLine {
@@ -47,7 +48,7 @@ fn megabytes(bytes: u64) -> String {
 /// A bad row in the reader's language: where, and why.
 fn row_failure(lang: Lang, e: &RowError) -> String {
     let reason = match &e.reason {
-        RowErrorKind::MalformedPin(p) => lang.error(p.code().as_str()),
+        RowErrorKind::MalformedPin(p) => lang.error(p.code()),
         RowErrorKind::WrongHeader { expected, found } => lang.t_args(
             "register-row-wrong_header",
             &[
@@ -201,8 +202,8 @@ fn ending(lang: Lang, p: &Progress) -> Ending {
         Some(Outcome::Failed(f)) => {
             let text = match f {
                 Failure::BadRow(row) => row_failure(lang, row),
-                Failure::Refused(code) | Failure::Upload(code) => lang.error(code),
-                Failure::Interrupted => lang.error("register_job_interrupted"),
+                Failure::Refused(code) | Failure::Upload(code) => lang.error(*code),
+                Failure::Interrupted => lang.error(ErrorCode::RegisterJobInterrupted),
             };
             let failed = lang.t("register-job-failed");
             (failed, Vec::new(), Vec::new(), Some(text))

@@ -11,6 +11,7 @@ use shailoo_app::voters::{
     StreamedImportError, VoterListError,
 };
 use shailoo_domain::ElectionId;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_formats::{FormatError, RegisterReader, RowError};
 use std::collections::VecDeque;
@@ -229,9 +230,9 @@ pub(super) enum Failure {
     /// A row (or the header) of the extract is bad.
     BadRow(RowError),
     /// A use case refused, or the store failed (an error code).
-    Refused(&'static str),
+    Refused(ErrorCode),
     /// The upload failed (an error code).
-    Upload(&'static str),
+    Upload(ErrorCode),
     /// The job ended without an outcome: the upload was cut off, or the job broke.
     Interrupted,
 }
@@ -249,7 +250,7 @@ impl Failure {
             FormatError::Row(row) => Failure::BadRow(row),
             other => {
                 tracing::error!(error = %other, "reading an uploaded register failed");
-                Failure::Refused("internal")
+                Failure::Refused(ErrorCode::Internal)
             }
         }
     }

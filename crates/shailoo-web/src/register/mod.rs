@@ -42,6 +42,7 @@ use axum::routing::{get, post};
 use shailoo_app::StoreError;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters::VoterListError;
+use shailoo_domain::ErrorCode;
 use std::path::PathBuf;
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
@@ -100,7 +101,7 @@ impl Refusal for VoterListError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

@@ -20,11 +20,12 @@ use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use shailoo_app::authz::Power;
+use shailoo_domain::ErrorCode;
 use tokio::io::AsyncWriteExt;
 
 /// A text field of the form, at most 1 KiB (a token, an id, a checkbox).
 async fn small_text(lang: Lang, mut field: Field<'_>) -> Result<String, PageFail> {
-    let bad_form = || PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form");
+    let bad_form = || PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadForm);
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| upload_fail(lang, &e))? {
         bytes.extend_from_slice(&chunk);
@@ -36,11 +37,14 @@ async fn small_text(lang: Lang, mut field: Field<'_>) -> Result<String, PageFail
 }
 
 /// The status and code of a broken upload: too large, or cut off / malformed.
-fn upload_error(e: &MultipartError) -> (StatusCode, &'static str) {
+fn upload_error(e: &MultipartError) -> (StatusCode, ErrorCode) {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        (StatusCode::PAYLOAD_TOO_LARGE, "register_upload_too_large")
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::RegisterUploadTooLarge,
+        )
     } else {
-        (StatusCode::BAD_REQUEST, "register_upload_failed")
+        (StatusCode::BAD_REQUEST, ErrorCode::RegisterUploadFailed)
     }
 }
 
@@ -71,10 +75,10 @@ async fn receive(
     jobs: &RegisterJobs,
     job: &Job,
     field: &mut Field<'_>,
-) -> Result<tempfile::TempPath, (StatusCode, &'static str)> {
+) -> Result<tempfile::TempPath, (StatusCode, ErrorCode)> {
     let internal = |e: std::io::Error| {
         tracing::error!(error = %e, "spooling a register upload failed");
-        (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
     };
     let (file, path) = tempfile::Builder::new()
         .prefix("shailoo-register-")
@@ -139,7 +143,7 @@ async fn receive_file(
     });
     match receive(&state.register_jobs, &running.job, field).await {
         Ok(_) if !has_name && running.job.snapshot().uploaded == 0 => {
-            running.finish(Outcome::Failed(Failure::Upload("register_no_file")));
+            running.finish(Outcome::Failed(Failure::Upload(ErrorCode::RegisterNoFile)));
             Ok(None)
         }
         Ok(path) => Ok(Some((running, path))),
@@ -180,7 +184,9 @@ async fn read_upload(
             "compile" => form.compile = !small_text(lang, field).await?.is_empty(),
             "file" if form.received.is_none() => {
                 if !form.csrf_ok {
-                    return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed").into());
+                    return Err(
+                        PageFail::new(lang, StatusCode::FORBIDDEN, ErrorCode::CsrfFailed).into(),
+                    );
                 }
                 form.received = receive_file(state, lang, staff, &mut field, upload_total).await?;
             }
@@ -201,7 +207,7 @@ pub(super) async fn upload(
     let staff = ctx.require_staff()?.clone();
     require(lang, &staff, Power::ImportRegister)?;
     let Ok(multipart) = multipart else {
-        let code = "register_not_multipart";
+        let code = ErrorCode::RegisterNotMultipart;
         return Err(PageFail::new(
             lang,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -217,16 +223,20 @@ pub(super) async fn upload(
         Ok(()) => {}
         Err(Stop::Fail(f)) => return Err(f),
         Err(Stop::Busy) => {
-            let m = lang.error("register_job_running");
+            let m = lang.error(ErrorCode::RegisterJobRunning);
             let feedback = Feedback::refused(StatusCode::CONFLICT, m);
             return render_page(&state, ctx, form.election.as_deref(), feedback).await;
         }
     }
     if !form.csrf_ok {
-        return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed"));
+        return Err(PageFail::new(
+            lang,
+            StatusCode::FORBIDDEN,
+            ErrorCode::CsrfFailed,
+        ));
     }
     let Some((running, path)) = form.received else {
-        let m = lang.error("register_no_file");
+        let m = lang.error(ErrorCode::RegisterNoFile);
         let feedback = Feedback::refused(StatusCode::UNPROCESSABLE_ENTITY, m);
         return render_page(&state, ctx, form.election.as_deref(), feedback).await;
     };
@@ -234,7 +244,9 @@ pub(super) async fn upload(
         match election_of(&state, lang, form.election.as_deref()).await {
             Ok(e) => Some(e.id),
             Err(f) => {
-                running.finish(Outcome::Failed(Failure::Refused("unknown_election")));
+                running.finish(Outcome::Failed(Failure::Refused(
+                    ErrorCode::UnknownElection,
+                )));
                 return Err(f);
             }
         }

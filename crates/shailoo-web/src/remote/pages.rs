@@ -23,7 +23,7 @@ use shailoo_app::remote::{
 };
 use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
-use shailoo_domain::{ElectionId, Pin};
+use shailoo_domain::{ElectionId, ErrorCode, Pin};
 use std::collections::HashMap;
 
 struct CountRow {
@@ -258,7 +258,7 @@ pub(super) async fn decide(
         ),
         Some("cancel") => (Decision::Cancel, "cancelled"),
         _ => {
-            let code = "bad_form";
+            let code = ErrorCode::BadForm;
             return Err(PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, code));
         }
     };

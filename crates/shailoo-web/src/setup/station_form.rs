@@ -15,7 +15,7 @@ use shailoo_app::Actor;
 use shailoo_app::authz::{self, Power};
 use shailoo_app::setup::{self, AddStationError, StationDraft, StationField, StationProblem};
 use shailoo_domain::territory::{Accessibility, LocalizedName};
-use shailoo_domain::{CommissionId, CouncilId, StationNumber, TerritoryId};
+use shailoo_domain::{CommissionId, CouncilId, ErrorCode, StationNumber, TerritoryId};
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct StationInput {
@@ -87,7 +87,7 @@ impl Refusal for StationProblem {
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 }
@@ -188,15 +188,15 @@ enum Parsed {
 fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -> Parsed {
     let number = StationNumber::parse(&input.number).ok();
     if number.is_none() {
-        errors.number = Some(lang.error("bad_station_number"));
+        errors.number = Some(lang.error(ErrorCode::BadStationNumber));
     }
     let commission = CommissionId::parse(input.commission.trim()).ok();
     if commission.is_none() {
-        errors.commission = Some(lang.error("bad_id"));
+        errors.commission = Some(lang.error(ErrorCode::BadId));
     }
     let council = CouncilId::parse(input.council.trim()).ok();
     if council.is_none() {
-        errors.council = Some(lang.error("bad_id"));
+        errors.council = Some(lang.error(ErrorCode::BadId));
     }
     // Empty: the council's own territory (a city or aiyl aimak), as the use case decides.
     let territory = match input.territory.trim() {
@@ -204,7 +204,7 @@ fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -
         t => TerritoryId::parse(t).map(Some),
     };
     if territory.is_err() {
-        errors.territory = Some(lang.error("bad_id"));
+        errors.territory = Some(lang.error(ErrorCode::BadId));
     }
     let address = LocalizedName {
         ky: input.address_ky.trim().to_owned(),
@@ -212,7 +212,7 @@ fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -
         en: input.address_en.trim().to_owned(),
     };
     if address.ky.is_empty() || address.ru.is_empty() || address.en.is_empty() {
-        errors.address = Some(lang.error("required"));
+        errors.address = Some(lang.error(ErrorCode::Required));
     }
     match (number, commission, council, territory) {
         (Some(number), Some(commission), Some(council), Ok(territory)) if !errors.any() => {

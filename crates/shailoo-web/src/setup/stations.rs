@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use shailoo_app::StationFilter;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::StationNumber;
 use shailoo_domain::territory::{Accessibility, PollingStation};
 use std::collections::HashMap;
@@ -140,7 +141,7 @@ pub(super) async fn station(
 ) -> PageResult {
     let lang = ctx.lang;
     let number = StationNumber::parse(&number)
-        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_station_number"))?;
+        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadStationNumber))?;
     let s = state
         .store
         .station(number)

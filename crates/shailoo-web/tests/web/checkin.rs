@@ -10,7 +10,7 @@ use shailoo_app::lookup::VoterListRow;
 use shailoo_app::{AccountStore, AuditEvent, NewUser, Role, SetupStore, Username};
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
 use shailoo_domain::time::from_bishkek;
-use shailoo_domain::{ElectionId, Pin};
+use shailoo_domain::{ElectionId, ErrorCode, Pin};
 use shailoo_web::{AppState, Config, Lang};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -204,7 +204,7 @@ async fn a_store_failure_is_an_error_page_not_a_page_without_an_election() {
         page.body
     );
     assert!(
-        page.body.contains(&Lang::En.error("db_corrupt")),
+        page.body.contains(&Lang::En.error(ErrorCode::DbCorrupt)),
         "{}",
         page.body
     );

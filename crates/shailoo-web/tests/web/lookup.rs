@@ -11,7 +11,7 @@ use shailoo_app::lookup::VoterListRow;
 use shailoo_domain::address::{AddressForm, StationAddress, territory_chain};
 use shailoo_domain::calendar::Calendar;
 use shailoo_domain::territory::{PollingStation, TerritoryKind};
-use shailoo_domain::{ElectionId, Pin, TerritoryId};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, TerritoryId};
 use shailoo_generator::{Dataset, Generator, Scale};
 use shailoo_web::rate_limit::RateLimit;
 use shailoo_web::sms::{SMS_MAX_CHARS, sms_len, station_reply};
@@ -298,17 +298,17 @@ async fn a_malformed_pin_is_400_naming_the_pin_and_an_unknown_one_404() {
     let app = lookup_app(LookupConfig::default()).await;
     let mut c = app.client();
     for (pin, code) in [
-        ("2010119900012", "pin_wrong_length"),
-        ("2010119900012x", "pin_not_a_digit"),
-        ("30101199000123", "pin_bad_sex_digit"),
-        ("23102199000123", "pin_bad_birth_date"),
+        ("2010119900012", ErrorCode::PinWrongLength),
+        ("2010119900012x", ErrorCode::PinNotADigit),
+        ("30101199000123", ErrorCode::PinBadSexDigit),
+        ("23102199000123", ErrorCode::PinBadBirthDate),
     ] {
         let r = c
             .get(&format!("/api/v1/voters/{pin}/station?lang=en"))
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{pin}");
         let e = r.json();
-        assert_eq!(e["error"]["code"], code, "{pin}");
+        assert_eq!(e["error"]["code"], code.as_str(), "{pin}");
         assert_eq!(e["error"]["field"], "pin");
         assert_eq!(e["error"]["message"], Lang::En.error(code));
     }
@@ -317,7 +317,7 @@ async fn a_malformed_pin_is_400_naming_the_pin_and_an_unknown_one_404() {
     assert_eq!(r.json()["error"]["code"], "voter_not_found");
     assert_eq!(
         r.json()["error"]["message"],
-        Lang::Ky.error("voter_not_found")
+        Lang::Ky.error(ErrorCode::VoterNotFound)
     );
     let r = c
         .get(&format!(

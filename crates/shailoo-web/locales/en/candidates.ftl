@@ -1,0 +1,43 @@
+# Candidates (CAN-01…CAN-10) and ballots (RES-02): English.
+# The refusals of the candidate rules ("error-<code>", shailoo_domain::ErrorCode).
+
+error-party_registration_number_empty = Enter the party's registration number.
+error-party_registration_number_too_long = A party registration number has at most 32 characters.
+error-party_registration_number_bad_character = A party registration number uses only letters, digits, “-”, “/” and “.”.
+error-evidence_bad_request_id = A registry request id is 1 to 128 visible ASCII characters.
+error-evidence_bad_digest = A response digest is 64 hexadecimal digits (BLAKE3-256).
+error-name_missing = A surname and a given name are required.
+error-name_too_long = Each part of a name has at most 100 characters.
+error-name_control_character = A name may not contain control characters.
+error-candidate_unknown_pin = The civil registry knows no person with this PIN.
+error-candidate_answer_for_another_pin = The civil registry answered about another PIN.
+error-candidate_pin_contradicts_registry = The PIN contradicts the sex or the date of birth in the civil registry.
+error-check_missing_answers = The registries' answers about this candidate are missing.
+error-check_not_filed = This candidate's documents have not been filed.
+error-check_party_mismatch = The party given is not the nominating party.
+error-check_missing_party_membership = A party's nominee needs the answer of the party membership registry.
+error-candidacy_decision_overdue = The time limit for deciding on this nomination has passed.
+error-candidacy_withdrawal_closed = The time limit for withdrawing has passed.
+error-candidacy_cancellation_closed = The time limit for cancelling a registration has passed.
+error-candidacy_wrong_contest = This council takes no such nomination.
+error-candidacy_ineligible = A candidate does not meet a condition of eligibility.
+error-candidacy_list_composition = The list does not meet the rules on its composition (CAN-06).
+error-candidacy_one_candidate_only = A nomination in a district has exactly one candidate.
+error-candidacy_empty = The nomination has no candidate.
+error-candidacy_last_candidate = This is the list's last candidate.
+error-candidacy_unknown_candidate = There is no such candidate in this nomination.
+error-candidacy_duplicate_id = This candidate id is already used in this nomination.
+error-candidacy_bad_order = The new order must name every candidate once.
+error-candidacy_stale = The nomination changed since it was shown. Review it and submit again.
+error-candidacy_checks_not_cleared = A check has not passed yet.
+error-candidacy_report_mismatch = The check report does not match the nomination.
+error-candidacy_lists_only = This step applies to city lists only.
+error-candidacy_not_the_nominator = A candidate cannot withdraw a party list.
+error-candidacy_note_required = A cancellation needs a note naming the decision.
+error-candidacy_step_not_allowed = This step is not possible for the nomination in its present state.
+error-ballot_registration_open = Registration is still open; the ballot is fixed after it closes.
+error-ballot_wrong_council_kind = This council is not of the kind this ballot is for.
+error-ballot_order_mismatch = The order must name each party with a registered list once.
+error-ballot_unknown_party = There is no such party.
+error-ballot_duplicate_list = A party has more than one registered list.
+error-ballot_unknown_district = This district is not a district of the council.

@@ -1,0 +1,43 @@
+# Талапкерлер (CAN-01…CAN-10) жана бюллетендер (RES-02): кыргыз тили.
+# Талапкерлер боюнча эрежелердин баш тартуулары ("error-<код>", shailoo_domain::ErrorCode).
+
+error-party_registration_number_empty = Партиянын каттоо номерин жазыңыз.
+error-party_registration_number_too_long = Партиянын каттоо номери 32 белгиден ашпайт.
+error-party_registration_number_bad_character = Партиянын каттоо номеринде тамгалар, сандар, «-», «/» жана «.» гана болот.
+error-evidence_bad_request_id = Реестрге суроо-талаптын идентификатору 1ден 128ге чейин көрүнүүчү ASCII белгиден турат.
+error-evidence_bad_digest = Жооптун дайджести 64 он алтылык сандан турат (BLAKE3-256).
+error-name_missing = Фамилиясы жана аты милдеттүү.
+error-name_too_long = Аттын ар бир бөлүгү 100 белгиден ашпайт.
+error-name_control_character = Атта башкаруучу белгилер болбошу керек.
+error-candidate_unknown_pin = Жарандык абал реестринде бул ПИН менен адам жок.
+error-candidate_answer_for_another_pin = Жарандык абал реестри башка ПИН боюнча жооп берди.
+error-candidate_pin_contradicts_registry = ПИН жарандык абал реестриндеги жынысына же туулган күнүнө туура келбейт.
+error-check_missing_answers = Бул талапкер боюнча реестрлердин жооптору жок.
+error-check_not_filed = Бул талапкердин документтери тапшырыла элек.
+error-check_party_mismatch = Көрсөтүлгөн партия талапкерди көрсөткөн партия эмес.
+error-check_missing_party_membership = Партия көрсөткөн талапкер үчүн партиялык мүчөлүк реестринин жообу керек.
+error-candidacy_decision_overdue = Бул көрсөтүү боюнча чечим кабыл алуу мөөнөтү өттү.
+error-candidacy_withdrawal_closed = Талапкерликти кайтарып алуу мөөнөтү өттү.
+error-candidacy_cancellation_closed = Каттоону жокко чыгаруу мөөнөтү өттү.
+error-candidacy_wrong_contest = Бул кеңешке мындай көрсөтүү болбойт.
+error-candidacy_ineligible = Талапкер шайлануу шарттарынын бирине жооп бербейт.
+error-candidacy_list_composition = Тизменин курамы эрежелерге (CAN-06) туура келбейт.
+error-candidacy_one_candidate_only = Округ боюнча көрсөтүүдө бир гана талапкер болот.
+error-candidacy_empty = Көрсөтүүдө бир да талапкер жок.
+error-candidacy_last_candidate = Бул тизмедеги акыркы талапкер.
+error-candidacy_unknown_candidate = Бул көрсөтүүдө мындай талапкер жок.
+error-candidacy_duplicate_id = Талапкердин бул идентификатору бул көрсөтүүдө мурунтан эле колдонулат.
+error-candidacy_bad_order = Жаңы тартипте ар бир талапкер бир жолу аталышы керек.
+error-candidacy_stale = Көрсөтүү ачылгандан бери өзгөрдү. Аны карап чыгып, кайра жибериңиз.
+error-candidacy_checks_not_cleared = Текшерүүлөрдүн бири азырынча өтө элек.
+error-candidacy_report_mismatch = Текшерүүнүн отчету көрсөтүүгө туура келбейт.
+error-candidacy_lists_only = Бул кадам шаардык тизмелерге гана тиешелүү.
+error-candidacy_not_the_nominator = Талапкер партиялык тизмени кайтарып ала албайт.
+error-candidacy_note_required = Жокко чыгаруу үчүн чечимди атаган белги керек.
+error-candidacy_step_not_allowed = Көрсөтүүнүн азыркы абалында бул кадамга болбойт.
+error-ballot_registration_open = Каттоо азырынча уланууда; бюллетень ал бүткөндөн кийин бекитилет.
+error-ballot_wrong_council_kind = Бул кеңеш бюллетендин түрүнө туура келбейт.
+error-ballot_order_mismatch = Тартипте катталган тизмеси бар ар бир партия бир жолу аталышы керек.
+error-ballot_unknown_party = Мындай партия жок.
+error-ballot_duplicate_list = Партиянын бирден ашык катталган тизмеси бар.
+error-ballot_unknown_district = Бул округ кеңештин округу эмес.

@@ -1,0 +1,43 @@
+# Кандидаты (CAN-01…CAN-10) и бюллетени (RES-02): русский язык.
+# Отказы по правилам о кандидатах ("error-<код>", shailoo_domain::ErrorCode).
+
+error-party_registration_number_empty = Укажите регистрационный номер партии.
+error-party_registration_number_too_long = Регистрационный номер партии — не более 32 символов.
+error-party_registration_number_bad_character = Регистрационный номер партии состоит только из букв, цифр, «-», «/» и «.».
+error-evidence_bad_request_id = Идентификатор запроса к реестру — от 1 до 128 видимых символов ASCII.
+error-evidence_bad_digest = Дайджест ответа — 64 шестнадцатеричные цифры (BLAKE3-256).
+error-name_missing = Фамилия и имя обязательны.
+error-name_too_long = Каждая часть имени — не более 100 символов.
+error-name_control_character = Имя не может содержать управляющие символы.
+error-candidate_unknown_pin = В реестре актов гражданского состояния нет человека с таким ПИН.
+error-candidate_answer_for_another_pin = Реестр актов гражданского состояния ответил о другом ПИН.
+error-candidate_pin_contradicts_registry = ПИН противоречит полу или дате рождения в реестре актов гражданского состояния.
+error-check_missing_answers = Нет ответов реестров об этом кандидате.
+error-check_not_filed = Документы этого кандидата ещё не поданы.
+error-check_party_mismatch = Указанная партия не является выдвинувшей.
+error-check_missing_party_membership = Для кандидата от партии нужен ответ реестра членства в партиях.
+error-candidacy_decision_overdue = Срок принятия решения по этому выдвижению истёк.
+error-candidacy_withdrawal_closed = Срок для снятия кандидатуры истёк.
+error-candidacy_cancellation_closed = Срок для отмены регистрации истёк.
+error-candidacy_wrong_contest = В этот кенеш такое выдвижение невозможно.
+error-candidacy_ineligible = Кандидат не отвечает одному из условий пассивного избирательного права.
+error-candidacy_list_composition = Состав списка не отвечает правилам (CAN-06).
+error-candidacy_one_candidate_only = При выдвижении по округу кандидат ровно один.
+error-candidacy_empty = В выдвижении нет ни одного кандидата.
+error-candidacy_last_candidate = Это последний кандидат списка.
+error-candidacy_unknown_candidate = В этом выдвижении нет такого кандидата.
+error-candidacy_duplicate_id = Этот идентификатор кандидата уже используется в выдвижении.
+error-candidacy_bad_order = В новом порядке каждый кандидат должен быть назван ровно один раз.
+error-candidacy_stale = Выдвижение изменилось с момента показа. Проверьте его и отправьте снова.
+error-candidacy_checks_not_cleared = Одна из проверок ещё не пройдена.
+error-candidacy_report_mismatch = Отчёт о проверке не соответствует выдвижению.
+error-candidacy_lists_only = Этот шаг применяется только к городским спискам.
+error-candidacy_not_the_nominator = Кандидат не может отозвать партийный список.
+error-candidacy_note_required = Для отмены нужна пометка с указанием решения.
+error-candidacy_step_not_allowed = Для выдвижения в его текущем состоянии этот шаг невозможен.
+error-ballot_registration_open = Регистрация ещё идёт; бюллетень утверждается после её окончания.
+error-ballot_wrong_council_kind = Этот кенеш не того вида, для которого предназначен бюллетень.
+error-ballot_order_mismatch = В порядке каждая партия с зарегистрированным списком должна быть названа один раз.
+error-ballot_unknown_party = Такой партии нет.
+error-ballot_duplicate_list = У партии более одного зарегистрированного списка.
+error-ballot_unknown_district = Этот округ не является округом данного кенеша.
