@@ -16,7 +16,7 @@
 //! above a national peak (some 2.5 million voters over 12 hours is under 60/s on average), so
 //! the simpler per-check-in entry was kept rather than an hourly digest per station.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
@@ -29,9 +29,6 @@ use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 
 /// The Bishkek hours at which turnout is reported on voting day (cumulative counts).
 pub const TURNOUT_HOURS: [i8; 6] = [10, 12, 14, 16, 18, 20];
-
-/// The audit action of a check-in.
-pub const CHECKED_IN_ACTION: &str = "voter_checked_in";
 
 /// What happened to a check-in request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,7 +201,7 @@ pub fn check_in_event(
 ) -> AuditEvent {
     AuditEvent::new(
         actor_name,
-        CHECKED_IN_ACTION,
+        AuditAction::VoterCheckedIn,
         format!("{election}/{station}"),
         at,
     )

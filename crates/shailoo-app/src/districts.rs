@@ -24,7 +24,7 @@
 //! for the decision), load the state, take the transition and store the result with its audit
 //! entry in one transaction.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore, StationFilter};
 use crate::store::{Entity, PageRequest, StoreError};
@@ -569,7 +569,7 @@ impl From<ElectionCalendarError> for DistrictError {
     }
 }
 
-fn event(actor: &Actor, action: &str, r: &SchemeRecord, now: Timestamp) -> AuditEvent {
+fn event(actor: &Actor, action: AuditAction, r: &SchemeRecord, now: Timestamp) -> AuditEvent {
     AuditEvent::new(
         actor.audit_name(),
         action,
@@ -614,7 +614,7 @@ pub async fn save_draft<S: DistrictSchemeStore + ?Sized>(
         Some(other) => return Err(other.not_allowed("edited").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_saved", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeSaved, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)
@@ -645,7 +645,7 @@ pub async fn submit<S: SetupStore + DistrictSchemeStore + ?Sized>(
         other => return Err(other.not_allowed("submitted").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_submitted", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeSubmitted, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)
@@ -670,7 +670,7 @@ pub async fn approve<S: DistrictSchemeStore + ?Sized>(
         other => return Err(other.not_allowed("approved").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_approved", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeApproved, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)
@@ -696,7 +696,7 @@ pub async fn return_scheme<S: DistrictSchemeStore + ?Sized>(
         other => return Err(other.not_allowed("returned").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_returned", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeReturned, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)

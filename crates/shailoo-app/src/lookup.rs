@@ -24,7 +24,7 @@
 //! A new audit action that does not change lists, stations or councils should be added to
 //! [`IRRELEVANT_ACTIONS`]; until it is, each such change costs a rebuild (correct, only slower).
 
-use crate::audit::AuditStore;
+use crate::audit::{AuditAction, AuditStore};
 use crate::setup::SetupStore;
 use crate::store::{Store, StoreError};
 use async_trait::async_trait;
@@ -120,20 +120,23 @@ pub trait VoterLookupStore: Send + Sync {
 
 /// Audit actions known not to change voter lists, stations or councils: they move the audit
 /// version without invalidating the index. Anything else (including actions added later and
-/// not listed here) makes the index rebuild.
-pub const IRRELEVANT_ACTIONS: &[&str] = &[
-    "user_added",
-    "calendar_override_set",
+/// not listed here, and an entry whose action is no [`AuditAction`]) makes the index rebuild.
+pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
+    AuditAction::UserAdded,
+    AuditAction::CalendarOverrideSet,
     // Loading the register changes persons; the lists change when they are compiled.
-    "register_loaded",
+    AuditAction::RegisterImported,
+    AuditAction::RegisterLoaded,
     // A voter-list claim changes the lists only when accepted (VOT-08).
-    "voter_list_claim_filed",
-    "voter_list_claim_rejected",
+    AuditAction::VoterListClaimFiled,
+    AuditAction::VoterListClaimRejected,
     // The voter cabinet's sign-ins (shailoo_app::cabinet).
-    "cabinet_code_issued",
-    "cabinet_challenge_locked",
-    "cabinet_signed_in",
-    "cabinet_signed_out",
+    AuditAction::CabinetCodeIssued,
+    AuditAction::CabinetChallengeLocked,
+    AuditAction::CabinetSignedIn,
+    AuditAction::CabinetSignedOut,
+    // Not remote voting's applications: the decisions move voters, and a rebuild after
+    // filing is cheap.
 ];
 
 /// Beyond this many audit entries since the snapshot, rebuild without reading them.
@@ -440,9 +443,11 @@ impl<S: SetupStore + VoterLookupStore + AuditStore + ?Sized> VoterLookup<S> {
             return Ok(true);
         }
         let entries = self.store.audit_entries(from, to - from).await?;
-        Ok(entries
-            .iter()
-            .any(|e| !IRRELEVANT_ACTIONS.contains(&e.event.action.as_str())))
+        Ok(entries.iter().any(|e| {
+            e.event
+                .known_action()
+                .is_none_or(|a| !IRRELEVANT_ACTIONS.contains(&a))
+        }))
     }
 
     async fn build(&self) -> Result<IndexData, StoreError> {

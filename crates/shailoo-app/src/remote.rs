@@ -10,7 +10,7 @@
 //! live application per voter under the write lock, so concurrent decisions cannot overbook a
 //! station; this module checks the calendar and permissions, which need no lock.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
@@ -98,18 +98,14 @@ pub enum Decision {
 }
 
 impl Decision {
-    pub fn audit_action(&self) -> &'static str {
+    pub fn audit_action(&self) -> AuditAction {
         match self {
-            Decision::Approve { .. } => "remote_voting_approved",
-            Decision::Reject { .. } => "remote_voting_rejected",
-            Decision::Cancel => "remote_voting_cancelled",
+            Decision::Approve { .. } => AuditAction::RemoteVotingApproved,
+            Decision::Reject { .. } => AuditAction::RemoteVotingRejected,
+            Decision::Cancel => AuditAction::RemoteVotingCancelled,
         }
     }
 }
-
-/// Audit action of a filed application. Not in the look-up's irrelevant list on purpose: the
-/// decisions move voters, and an index rebuild after filing is cheap.
-pub const FILED_ACTION: &str = "remote_voting_applied";
 
 /// Applications and places of one remote-voting station (for the CEC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,7 +296,12 @@ pub async fn file<S: SetupStore + RemoteVotingStore + ?Sized>(
     setup::calendar(store, election)
         .await?
         .check(Action::ApplyRemoteVoting, now)?;
-    let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        AuditAction::RemoteVotingApplied,
+        election.as_str(),
+        now,
+    );
     store
         .file_remote_application(election, pin, station, event)
         .await
@@ -364,7 +365,7 @@ pub async fn set_capacity<S: RemoteVotingStore + ?Sized>(
         .map_err(|_| RemoteVotingError::Forbidden)?;
     let event = AuditEvent::new(
         actor.audit_name(),
-        "remote_station_capacity_set",
+        AuditAction::RemoteStationCapacitySet,
         format!("{election}/station/{station}"),
         now,
     )

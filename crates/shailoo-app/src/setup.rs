@@ -4,7 +4,7 @@
 //! inside the store's transaction. [`SetupStore`] is the sub-port, implemented by
 //! `shailoo-store` in `src/setup.rs`.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::store::{Entity, Page, PageRequest, StoreError};
 use crate::users::Actor;
@@ -189,9 +189,6 @@ pub async fn station_chain<S: SetupStore + ?Sized>(
 
 // --- adding a polling station ---
 
-/// Audit action of an added station.
-pub const STATION_ADDED_ACTION: &str = "station_added";
-
 /// A station as staff add it, parsed from the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StationDraft {
@@ -351,7 +348,7 @@ pub async fn add_station<S: SetupStore + ?Sized>(
     };
     let event = AuditEvent::new(
         actor.audit_name(),
-        STATION_ADDED_ACTION,
+        AuditAction::StationAdded,
         station.number.to_string(),
         now,
     )
@@ -377,9 +374,6 @@ pub async fn add_station<S: SetupStore + ?Sized>(
 }
 
 // --- the CEC's override of a deadline ---
-
-/// Audit action of a set override.
-pub const OVERRIDE_SET_ACTION: &str = "calendar_override_set";
 
 /// Why an override was not set. Nothing was changed.
 #[derive(Debug, thiserror::Error)]
@@ -442,7 +436,7 @@ pub async fn override_deadline<S: SetupStore + ?Sized>(
         .map_err(|_| OverrideError::Forbidden)?;
     let event = AuditEvent::new(
         actor.audit_name(),
-        OVERRIDE_SET_ACTION,
+        AuditAction::CalendarOverrideSet,
         format!("{election}/{}", record.rule_id),
         now,
     )
@@ -511,10 +505,10 @@ mod tests {
         assert_eq!(
             (
                 events[0].actor.as_str(),
-                events[0].action.as_str(),
+                events[0].action,
                 events[0].subject.as_str()
             ),
-            ("staff", STATION_ADDED_ACTION, "2001")
+            ("staff", AuditAction::StationAdded, "2001")
         );
     }
 

@@ -14,7 +14,7 @@
 //! counts the other copies; the compile then keeps every duplicated PIN off the lists with
 //! [`IneligibilityReason::DuplicatePin`], because the register cannot say which copy is right.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::claims::ClaimStore;
 use crate::setup::{self, ElectionCalendarError, SetupStore};
@@ -347,7 +347,13 @@ struct ImportCounts<'a> {
 impl ImportReport {
     /// The audit event of this import.
     pub fn audit_event(&self, actor: &str, at: Timestamp) -> AuditEvent {
-        AuditEvent::new(actor, "register_imported", self.source.as_str(), at).after(&ImportCounts {
+        AuditEvent::new(
+            actor,
+            AuditAction::RegisterImported,
+            self.source.as_str(),
+            at,
+        )
+        .after(&ImportCounts {
             import_id: self.import_id,
             source: &self.source,
             records: self.records,
@@ -414,7 +420,13 @@ impl CompileReport {
 
     /// The audit event of this compile.
     pub fn audit_event(&self, actor: &str, at: Timestamp) -> AuditEvent {
-        AuditEvent::new(actor, "voter_lists_compiled", self.election.as_str(), at).after(self)
+        AuditEvent::new(
+            actor,
+            AuditAction::VoterListsCompiled,
+            self.election.as_str(),
+            at,
+        )
+        .after(self)
     }
 }
 
@@ -449,11 +461,11 @@ impl ListStep {
     }
 
     /// The audit action of the step.
-    pub fn audit_action(self) -> &'static str {
+    pub fn audit_action(self) -> AuditAction {
         match self {
-            ListStep::Published => "voter_lists_published",
-            ListStep::Posted => "voter_lists_posted",
-            ListStep::Frozen => "voter_lists_frozen",
+            ListStep::Published => AuditAction::VoterListsPublished,
+            ListStep::Posted => AuditAction::VoterListsPosted,
+            ListStep::Frozen => AuditAction::VoterListsFrozen,
         }
     }
 }

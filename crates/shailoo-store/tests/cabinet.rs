@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
+use shailoo_app::AuditAction;
 use shailoo_app::cabinet::{
     self, CabinetError, Fresh, NotConfirmedReason, PassportRegistry, PassportVerdict,
     RegistryError, SmsError, SmsGateway,
@@ -395,7 +396,7 @@ async fn sessions_end_when_idle_or_old(ctx: Ctx) {
 
 async fn vot_07_a_signed_in_voter_files_and_cancels_only_their_own_application(ctx: Ctx) {
     let db = ctx.db().await;
-    db.import_setup(&setup(), &[], event("setup_imported"))
+    db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     ctx.raw(&format!(

@@ -7,6 +7,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::date;
+use shailoo_app::AuditAction;
 use shailoo_app::ClaimStore;
 use shailoo_app::RemoteVotingStore;
 use shailoo_app::claims::{
@@ -132,7 +133,7 @@ async fn fixture(ctx: &Ctx) -> Db {
             settlement: TerritoryId::parse("bishkek").unwrap(),
             street: street.into(),
         });
-    db.import_setup(&s, &areas, event("setup_imported"))
+    db.import_setup(&s, &areas, event(AuditAction::SetupImported))
         .await
         .unwrap();
     let mut import = db
@@ -281,8 +282,8 @@ async fn vot_08_accepted_inclusion_puts_an_unlisted_voter_on_the_list_with_histo
         && a.note.as_deref() == Some("passport checked")));
     let actions = audit_actions(&db).await;
     assert!(actions.ends_with(&[
-        claims::FILED_ACTION.to_owned(),
-        claims::ACCEPTED_ACTION.to_owned()
+        AuditAction::VoterListClaimFiled.as_str().to_owned(),
+        AuditAction::VoterListClaimAccepted.as_str().to_owned()
     ]));
     assert!(verify_audit(&db).await.unwrap().is_ok());
 }
@@ -721,7 +722,10 @@ async fn vot_08_concurrent_decisions_decide_once(ctx: Ctx) {
     let actions = audit_actions(&db).await;
     let decisions = actions
         .iter()
-        .filter(|a| *a == claims::ACCEPTED_ACTION || *a == claims::REJECTED_ACTION)
+        .filter(|a| {
+            *a == AuditAction::VoterListClaimAccepted.as_str()
+                || *a == AuditAction::VoterListClaimRejected.as_str()
+        })
         .count();
     assert_eq!(decisions, 1);
     assert!(verify_audit(&*db).await.unwrap().is_ok());

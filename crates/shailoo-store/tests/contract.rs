@@ -12,7 +12,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::{date, time};
-use shailoo_app::audit::{AuditEvent, ChainBreakReason};
+use shailoo_app::audit::{AuditAction, AuditEvent, ChainBreakReason};
 use shailoo_app::setup::OverrideError;
 use shailoo_app::users::{NewUser, Role, Session, Username};
 use shailoo_app::voters::{
@@ -370,7 +370,7 @@ fn sample_areas() -> Vec<StationArea> {
     ]
 }
 
-fn event(action: &str, subject: &str) -> AuditEvent {
+fn event(action: AuditAction, subject: &str) -> AuditEvent {
     AuditEvent::new("system", action, subject, Timestamp::now())
 }
 
@@ -379,7 +379,7 @@ async fn import_sample(store: &dyn Store) {
         .import_setup(
             &sample_setup(),
             &sample_areas(),
-            event("setup_imported", "local-2024"),
+            event(AuditAction::SetupImported, "local-2024"),
         )
         .await
         .expect("sample setup imports");
@@ -446,7 +446,7 @@ async fn a_setup_reads_back_equal(ctx: Ctx) {
         .import_setup(
             &setup,
             &sample_areas(),
-            event("setup_imported", "local-2024"),
+            event(AuditAction::SetupImported, "local-2024"),
         )
         .await
         .expect("import");
@@ -572,7 +572,7 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
     let mut dup = station(1001, "pec-2001", "bishkek-city", "bishkek", "elsewhere");
     dup.remote_voting = true;
     let err = db
-        .add_station(&dup, event("station_added", "1001"))
+        .add_station(&dup, event(AuditAction::StationAdded, "1001"))
         .await
         .expect_err("duplicate");
     assert!(
@@ -588,7 +588,11 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
 
     // Importing the same setup again: every key exists, nothing changes.
     let err = db
-        .import_setup(&sample_setup(), &[], event("setup_imported", "again"))
+        .import_setup(
+            &sample_setup(),
+            &[],
+            event(AuditAction::SetupImported, "again"),
+        )
         .await
         .expect_err("duplicate import");
     assert!(
@@ -606,7 +610,7 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
             "lebedinovka",
             "Лебединовка, Мира 2",
         ),
-        event("station_added", "1002"),
+        event(AuditAction::StationAdded, "1002"),
     )
     .await
     .expect("add");
@@ -643,7 +647,7 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
     ];
     for (s, entity_expected, key_expected) in cases {
         let err = db
-            .add_station(&s, event("station_added", "5001"))
+            .add_station(&s, event(AuditAction::StationAdded, "5001"))
             .await
             .expect_err("unknown");
         assert!(
@@ -654,7 +658,7 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
     assert_eq!(
         db.add_station(
             &station(5001, "pec-1001", "nowhere", "lebedinovka", "x"),
-            event("a", "b")
+            event(AuditAction::StationAdded, "b")
         )
         .await
         .expect_err("unknown")
@@ -671,7 +675,7 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
         .push(station(5001, "pec-1001", "nowhere", "lebedinovka", "x"));
     setup.territories.clear();
     let err = db
-        .import_setup(&setup, &[], event("setup_imported", "x"))
+        .import_setup(&setup, &[], event(AuditAction::SetupImported, "x"))
         .await
         .expect_err("invalid");
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
@@ -686,7 +690,7 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
     let mut bad = sample_setup();
     bad.stations[1].council = cid("nowhere");
     let err = db
-        .import_setup(&bad, &[], event("setup_imported", "x"))
+        .import_setup(&bad, &[], event(AuditAction::SetupImported, "x"))
         .await
         .expect_err("invalid");
     assert!(
@@ -708,7 +712,11 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         street: "Чүй проспекти".into(),
     });
     let err = db
-        .import_setup(&sample_setup(), &areas, event("setup_imported", "x"))
+        .import_setup(
+            &sample_setup(),
+            &areas,
+            event(AuditAction::SetupImported, "x"),
+        )
         .await
         .expect_err("duplicate area");
     assert!(
@@ -726,7 +734,11 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         street: "x".into(),
     }];
     let err = db
-        .import_setup(&sample_setup(), &areas, event("setup_imported", "x"))
+        .import_setup(
+            &sample_setup(),
+            &areas,
+            event(AuditAction::SetupImported, "x"),
+        )
         .await
         .expect_err("unknown station");
     assert!(
@@ -1013,7 +1025,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
     db.set_calendar_override(
         &election,
         &first,
-        event("calendar_override_set", "local-2024/CAL-07"),
+        event(AuditAction::CalendarOverrideSet, "local-2024/CAL-07"),
     )
     .await
     .expect("set");
@@ -1035,14 +1047,14 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
     db.set_calendar_override(
         &election,
         &replaced,
-        event("calendar_override_set", "local-2024/CAL-07"),
+        event(AuditAction::CalendarOverrideSet, "local-2024/CAL-07"),
     )
     .await
     .expect("replace");
     db.set_calendar_override(
         &election,
         &other,
-        event("calendar_override_set", "local-2024/CAL-02"),
+        event(AuditAction::CalendarOverrideSet, "local-2024/CAL-02"),
     )
     .await
     .expect("other");
@@ -1059,7 +1071,11 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         time: None,
     };
     let err = db
-        .set_calendar_override(&election, &broken, event("calendar_override_set", "x"))
+        .set_calendar_override(
+            &election,
+            &broken,
+            event(AuditAction::CalendarOverrideSet, "x"),
+        )
         .await
         .expect_err("invalid calendar");
     assert_eq!(err.code(), ErrorCode::DeadlineBeforeCalling);
@@ -1071,7 +1087,11 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
 
     let nowhere = ElectionId::parse("local-1999").unwrap();
     let err = db
-        .set_calendar_override(&nowhere, &replaced, event("calendar_override_set", "x"))
+        .set_calendar_override(
+            &nowhere,
+            &replaced,
+            event(AuditAction::CalendarOverrideSet, "x"),
+        )
         .await
         .expect_err("unknown election");
     assert!(
@@ -1111,7 +1131,7 @@ async fn users_and_sessions(ctx: Ctx) {
         commission: mid("tec-chui"),
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
     };
-    let added = event("user_added", "tec.chui");
+    let added = event(AuditAction::UserAdded, "tec.chui");
     db.add_user(&new, added.clone()).await.expect("add user");
     let user = db.user(&username).await.expect("user").expect("exists");
     assert_eq!(
@@ -1139,7 +1159,7 @@ async fn users_and_sessions(ctx: Ctx) {
     );
 
     let err = db
-        .add_user(&new, event("user_added", "tec.chui"))
+        .add_user(&new, event(AuditAction::UserAdded, "tec.chui"))
         .await
         .expect_err("dup");
     assert!(
@@ -1153,7 +1173,7 @@ async fn users_and_sessions(ctx: Ctx) {
         ..new.clone()
     };
     let err = db
-        .add_user(&orphan, event("user_added", "orphan"))
+        .add_user(&orphan, event(AuditAction::UserAdded, "orphan"))
         .await
         .expect_err("unknown");
     assert!(
@@ -1386,7 +1406,7 @@ async fn four_changes(db: &Db) {
             "lebedinovka",
             "Лебединовка, Мира 2",
         ),
-        event("station_added", "1002"),
+        event(AuditAction::StationAdded, "1002"),
     )
     .await
     .expect("station");
@@ -1397,7 +1417,7 @@ async fn four_changes(db: &Db) {
             date: date(2024, 10, 1),
             time: None,
         },
-        event("calendar_override_set", "local-2024/CAL-07"),
+        event(AuditAction::CalendarOverrideSet, "local-2024/CAL-07"),
     )
     .await
     .expect("override");
@@ -1409,7 +1429,7 @@ async fn four_changes(db: &Db) {
             commission: mid("cec"),
             password_hash: "x".into(),
         },
-        event("user_added", "admin").after(&"admin"),
+        event(AuditAction::UserAdded, "admin").after(&"admin"),
     )
     .await
     .expect("user");
@@ -1509,7 +1529,7 @@ async fn concurrent_writers_never_fork_the_chain(ctx: Ctx) {
                 let number = 6000 + i;
                 db.add_station(
                     &station(number, "pec-1001", "bishkek-city", "bishkek", "x"),
-                    event("station_added", &number.to_string()),
+                    event(AuditAction::StationAdded, &number.to_string()),
                 )
                 .await
             })

@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use shailoo_app::AuditAction;
 use shailoo_app::lookup::{LookupOutcome, Refreshed, VoterLookup, VoterLookupStore};
 use shailoo_app::users::{NewUser, Role, Username};
 use shailoo_app::{SetupStore, Store};
@@ -40,7 +41,7 @@ const ABSENT: &str = "20101199000124";
 /// A migrated database with the setup and two voters: one at home, one voting remotely.
 async fn fixture(ctx: &Ctx) -> Db {
     let db = ctx.db().await;
-    db.import_setup(&setup(), &[], event("setup_imported"))
+    db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     ctx.raw(&format!(
@@ -250,7 +251,7 @@ async fn the_index_follows_audited_changes_and_ignores_irrelevant_ones(ctx: Ctx)
                 commission: mid("cec"),
                 password_hash: "x".into(),
             },
-            event("user_added"),
+            event(AuditAction::UserAdded),
         )
         .await
         .unwrap();
@@ -262,7 +263,7 @@ async fn the_index_follows_audited_changes_and_ignores_irrelevant_ones(ctx: Ctx)
     store
         .add_station(
             &station(2003, "pec-2002", name("а", "б", "c"), false),
-            event("station_added"),
+            event(AuditAction::StationAdded),
         )
         .await
         .unwrap();

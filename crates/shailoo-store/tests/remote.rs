@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::SetupStore;
 use shailoo_app::lookup::VoterLookupStore;
 use shailoo_app::remote::{
@@ -54,7 +55,7 @@ fn open() -> Timestamp {
 /// A migrated database with the setup and two voters at their home station.
 async fn fixture(ctx: &Ctx) -> Db {
     let db = ctx.db().await;
-    db.import_setup(&setup(), &[], event("setup_imported"))
+    db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     ctx.raw(&format!(

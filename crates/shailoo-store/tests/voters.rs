@@ -7,6 +7,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::date;
+use shailoo_app::AuditAction;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::voters::{
     self, CountBy, ImportBatch, ImportBatcher, ImportOptions, ImportReport, ListStep, Placement,
@@ -57,7 +58,12 @@ async fn small_setup(db: &Db) -> Generator {
     db.import_setup(
         &dataset.setup,
         &dataset.station_areas,
-        AuditEvent::new("system", "setup_imported", "small", Timestamp::now()),
+        AuditEvent::new(
+            "system",
+            AuditAction::SetupImported,
+            "small",
+            Timestamp::now(),
+        ),
     )
     .await
     .expect("the small setup imports");

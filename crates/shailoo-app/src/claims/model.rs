@@ -2,6 +2,7 @@
 //! stands, the PEC's decision, the amendment history it leaves, and why a claim use case
 //! refuses. Plain data: the life of a claim is in [`transitions`](super::transitions).
 
+use crate::audit::AuditAction;
 use crate::setup::ElectionCalendarError;
 use crate::store::StoreError;
 use crate::users::Actor;
@@ -18,13 +19,6 @@ pub const MAX_COPY_BYTES: usize = 5 * 1024 * 1024;
 
 /// Longest free text (a statement, a note, a reason, a corrected field), in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
-
-/// Audit action of a filed claim. Filing changes no list: the look-up index ignores it.
-pub const FILED_ACTION: &str = "voter_list_claim_filed";
-/// Audit action of an accepted claim: it changes the lists, so the look-up index rebuilds.
-pub const ACCEPTED_ACTION: &str = "voter_list_claim_accepted";
-/// Audit action of a rejected claim. Changes no list: the look-up index ignores it.
-pub const REJECTED_ACTION: &str = "voter_list_claim_rejected";
 
 /// The number of a claim: 1, 2, 3… per database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -539,10 +533,10 @@ pub enum ClaimDecision {
 }
 
 impl ClaimDecision {
-    pub fn audit_action(&self) -> &'static str {
+    pub fn audit_action(&self) -> AuditAction {
         match self {
-            ClaimDecision::Accept { .. } => ACCEPTED_ACTION,
-            ClaimDecision::Reject { .. } => REJECTED_ACTION,
+            ClaimDecision::Accept { .. } => AuditAction::VoterListClaimAccepted,
+            ClaimDecision::Reject { .. } => AuditAction::VoterListClaimRejected,
         }
     }
     /// The decision a staff form posts: `accept` with an optional note, or `reject` with a

@@ -10,6 +10,7 @@
 use anyhow::{Context, Result, bail, ensure};
 use jiff::Timestamp;
 use jiff::civil::{date, time};
+use shailoo_app::AuditAction;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::checkin::{CheckInOutcome, CheckInStore};
 use shailoo_app::lookup::VoterListRow;
@@ -140,7 +141,12 @@ pub async fn run(args: CheckInArgs) -> Result<ExitCode> {
     db.import_setup(
         &setup,
         &[],
-        AuditEvent::new("system", "setup_imported", "bench", Timestamp::now()),
+        AuditEvent::new(
+            "system",
+            AuditAction::SetupImported,
+            "bench",
+            Timestamp::now(),
+        ),
     )
     .await?;
     let council = setup.councils[0].id.clone();

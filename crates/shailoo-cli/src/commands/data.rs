@@ -4,6 +4,7 @@ use crate::GenerateScale;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
 use shailoo_domain::register::RegisterRecord;
@@ -64,7 +65,7 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
     let dataset = read_setup(dir).with_context(|| format!("reading {}", dir.display()))?;
     let event = AuditEvent::new(
         "system",
-        "setup_imported",
+        AuditAction::SetupImported,
         dir.display().to_string(),
         Timestamp::now(),
     );
@@ -76,7 +77,7 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
     if let Some(units) = shailoo_formats::read_district_units(dir)? {
         let event = AuditEvent::new(
             "system",
-            "district_units_imported",
+            AuditAction::DistrictUnitsImported,
             dir.display().to_string(),
             Timestamp::now(),
         );

@@ -5,6 +5,7 @@ use super::data::load_register;
 use crate::DemoScale;
 use anyhow::{Context, Result};
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::Store;
 use shailoo_app::accounts::{self, NewAccount};
 use shailoo_app::audit::AuditEvent;
@@ -85,7 +86,7 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<b
     let dataset = generator.dataset();
     let event = AuditEvent::new(
         "system",
-        "setup_imported",
+        AuditAction::SetupImported,
         format!("demo seed {seed}"),
         Timestamp::now(),
     );
@@ -96,7 +97,7 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<b
     let units = super::districts::port_units(&shailoo_generator::district_units(&generator));
     let event = AuditEvent::new(
         "system",
-        "district_units_imported",
+        AuditAction::DistrictUnitsImported,
         "demo",
         Timestamp::now(),
     );

@@ -34,6 +34,7 @@ use crate::{Dialect, WritePool, db_err};
 use futures::TryStreamExt;
 use jiff::Timestamp;
 use rusqlite::types::{ToSqlOutput, ValueRef};
+use shailoo_app::AuditAction;
 use shailoo_app::voters::{
     Assessment, CompileProgress, CompileProgressFn, CompileReport, Compiler, DuplicatedPin,
     ImportBatch, ImportOptions, ImportReport, RegisterImport, VoterListError,
@@ -1107,7 +1108,7 @@ impl Writer {
         if !lapsed.is_empty() {
             let event = shailoo_app::AuditEvent::new(
                 actor,
-                "remote_applications_lapsed",
+                AuditAction::RemoteApplicationsLapsed,
                 report.election.as_str(),
                 at,
             )

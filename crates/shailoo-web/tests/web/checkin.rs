@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use jiff::Timestamp;
 use jiff::civil::time;
+use shailoo_app::AuditAction;
 use shailoo_app::lookup::VoterListRow;
 use shailoo_app::{AccountStore, AuditEvent, NewUser, Role, SetupStore, Username};
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
@@ -77,7 +78,7 @@ async fn voting_day() -> VotingDay {
     db.import_setup(
         &app.data.setup,
         &app.data.station_areas,
-        AuditEvent::new("system", "setup_imported", "small", now),
+        AuditEvent::new("system", AuditAction::SetupImported, "small", now),
     )
     .await
     .unwrap();
@@ -103,7 +104,7 @@ async fn voting_day() -> VotingDay {
                 commission,
                 password_hash: password_hash(),
             },
-            AuditEvent::new("system", "user_added", name, now),
+            AuditEvent::new("system", AuditAction::UserAdded, name, now),
         )
         .await
         .unwrap();

@@ -5,6 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::{AuditEvent, NewUser, Role, Store, Username};
 use shailoo_domain::CommissionId;
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
@@ -56,7 +57,7 @@ pub async fn app_with_config(config: Config) -> TestApp {
         .import_setup(
             &data.setup,
             &data.station_areas,
-            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+            AuditEvent::new("system", AuditAction::SetupImported, "small", fixed_now()),
         )
         .await
         .expect("import");
@@ -101,7 +102,7 @@ pub async fn app_with_config(config: Config) -> TestApp {
                     commission,
                     password_hash: password_hash(),
                 },
-                AuditEvent::new("system", "user_added", name, fixed_now()),
+                AuditEvent::new("system", AuditAction::UserAdded, name, fixed_now()),
             )
             .await
             .expect("user");

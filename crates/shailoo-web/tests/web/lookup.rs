@@ -6,6 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
+use shailoo_app::AuditAction;
 use shailoo_app::AuditEvent;
 use shailoo_app::lookup::VoterListRow;
 use shailoo_domain::address::{AddressForm, StationAddress, territory_chain};
@@ -133,7 +134,7 @@ pub(crate) async fn lookup_app(config: LookupConfig) -> LookupApp {
         .import_setup(
             &data.setup,
             &data.station_areas,
-            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+            AuditEvent::new("system", AuditAction::SetupImported, "small", fixed_now()),
         )
         .await
         .unwrap();

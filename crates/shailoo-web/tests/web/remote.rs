@@ -5,6 +5,7 @@ use crate::common::{PASSWORD, Reply, fixed_now, hidden, password_hash};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use shailoo_app::AuditAction;
 use shailoo_app::lookup::VoterListRow;
 use shailoo_app::{AuditEvent, NewUser, Role, Store, Username};
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
@@ -40,7 +41,7 @@ async fn remote_app() -> RemoteApp {
         .import_setup(
             &data.setup,
             &data.station_areas,
-            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+            AuditEvent::new("system", AuditAction::SetupImported, "small", fixed_now()),
         )
         .await
         .unwrap();
@@ -94,7 +95,7 @@ async fn remote_app() -> RemoteApp {
                     commission,
                     password_hash: password_hash(),
                 },
-                AuditEvent::new("system", "user_added", name, fixed_now()),
+                AuditEvent::new("system", AuditAction::UserAdded, name, fixed_now()),
             )
             .await
             .unwrap();
