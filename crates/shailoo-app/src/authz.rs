@@ -72,6 +72,15 @@ pub enum Power {
     // --- voting day ---
     /// Check voters in at a station (VOT-06).
     CheckInVoters,
+    // --- polling premises ---
+    /// Record the local government's survey of a station's premises for voters with
+    /// disabilities.
+    RecordAccessSurvey,
+    /// See which stations lack what voters with disabilities need, with counts and as CSV.
+    ViewAccessOverview,
+    // --- the rules ---
+    /// Set an election's rule parameters (`shailoo_app::params`).
+    SetRuleParameters,
 }
 
 /// How far a role's power reaches.
@@ -120,7 +129,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 24] = [
+    pub const ALL: [Power; 27] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -145,6 +154,9 @@ impl Power {
         Power::ViewAmendments,
         Power::ViewPassportCopy,
         Power::CheckInVoters,
+        Power::RecordAccessSurvey,
+        Power::ViewAccessOverview,
+        Power::SetRuleParameters,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member).
@@ -180,6 +192,12 @@ impl Power {
             Power::ViewAmendments => grant(ANY, BELOW, BELOW),
             Power::ViewPassportCopy => grant(ANY, BELOW, BELOW),
             Power::CheckInVoters => grant(ANY, BELOW, BELOW),
+            // The PEC, its TEC or the CEC records what the local government found.
+            Power::RecordAccessSurvey => grant(ANY, BELOW, BELOW),
+            // The findings are public on every station's page; the overview gathers them for
+            // the commissions that see to the premises.
+            Power::ViewAccessOverview => grant(ANY, ANY, ANY),
+            Power::SetRuleParameters => grant(ANY, NONE, NONE),
         }
     }
 }
@@ -301,11 +319,14 @@ mod tests {
                 (false, false, false),
             ],
             OverrideDeadline | ImportRegister | ViewRegisterJobs | CompileLists | PublishLists
-            | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity => CEC_ONLY,
+            | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity | SetRuleParameters => {
+                CEC_ONLY
+            }
             AddUser => [(false, false, false); 3],
             ViewRegister => [(true, true, true); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
-            | ViewPassportCopy | CheckInVoters => ALL_BELOW,
+            | ViewPassportCopy | CheckInVoters | RecordAccessSurvey => ALL_BELOW,
+            ViewAccessOverview => [(true, true, true); 3],
             DraftDistricts => [
                 (false, false, false),
                 (true, false, false),

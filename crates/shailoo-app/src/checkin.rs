@@ -16,6 +16,7 @@
 //! above a national peak (some 2.5 million voters over 12 hours is under 60/s on average), so
 //! the simpler per-check-in entry was kept rather than an hourly digest per station.
 
+use crate::access::Region;
 use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore};
@@ -25,7 +26,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
-use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
+use shailoo_domain::territory::LocalizedName;
+use shailoo_domain::{CouncilId, ElectionId, ErrorCode, Pin, StationNumber, TerritoryId};
 
 /// The Bishkek hours at which turnout is reported on voting day (cumulative counts).
 pub const TURNOUT_HOURS: [i8; 6] = [10, 12, 14, 16, 18, 20];
@@ -87,6 +89,29 @@ impl Turnout {
     }
 }
 
+/// The turnout of one council's voters, wherever they voted (a remote voter counts for their
+/// own council, VOT-07), beside the voters on its lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilTurnout {
+    pub council: CouncilId,
+    pub name: LocalizedName,
+    /// The region (or city of republican significance) the council lies in.
+    pub region: TerritoryId,
+    /// Voters on the council's lists.
+    pub listed: u64,
+    /// Cumulative check-ins before each of [`TURNOUT_HOURS`].
+    pub by_hour: [u64; 6],
+    pub total: u64,
+}
+
+/// The turnout of every council of an election, in the election's order, with the regions'
+/// names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilTurnouts {
+    pub councils: Vec<CouncilTurnout>,
+    pub regions: Vec<Region>,
+}
+
 /// What this capability needs from a database.
 #[async_trait]
 pub trait CheckInStore: Send + Sync {
@@ -109,6 +134,10 @@ pub trait CheckInStore: Send + Sync {
         election: &ElectionId,
         station: Option<StationNumber>,
     ) -> Result<Vec<StationTurnout>, StoreError>;
+
+    /// Turnout per council of the election (every council, with none voted yet too), counted
+    /// by the voter's own council. An unknown election is `UnknownReference`.
+    async fn council_turnout(&self, election: &ElectionId) -> Result<CouncilTurnouts, StoreError>;
 }
 
 /// Why a check-in was not even attempted.
@@ -190,6 +219,100 @@ pub async fn turnout<S: CheckInStore + ?Sized>(
     Ok(Turnout::from_stations(election.clone(), stations))
 }
 
+/// How many of [`TURNOUT_HOURS`] have passed at `now` on `voting_day` (Bishkek time): the
+/// public turnout shows figures for those hours only, never for an hour still to come.
+pub fn hours_passed(voting_day: jiff::civil::Date, now: Timestamp) -> usize {
+    TURNOUT_HOURS
+        .iter()
+        .take_while(|h| {
+            let at = jiff::civil::Time::constant(**h, 0, 0, 0);
+            shailoo_domain::time::from_bishkek(voting_day, at) <= now
+        })
+        .count()
+}
+
+/// Turnout of an area (a region, a council, the whole election): voters on its lists and
+/// those who took part before each reporting hour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaTurnout {
+    pub id: String,
+    pub name: LocalizedName,
+    pub listed: u64,
+    pub by_hour: [u64; 6],
+    pub total: u64,
+}
+
+impl AreaTurnout {
+    fn add(&mut self, listed: u64, by_hour: &[u64; 6], total: u64) {
+        self.listed += listed;
+        for (sum, n) in self.by_hour.iter_mut().zip(by_hour) {
+            *sum += n;
+        }
+        self.total += total;
+    }
+}
+
+/// The public turnout report: the whole election, per region and per council, from the
+/// councils' figures (every voter counts once, for their own council).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnoutReport {
+    pub all: AreaTurnout,
+    /// By region id.
+    pub regions: Vec<AreaTurnout>,
+    /// In the election's order; `id` is the council's.
+    pub councils: Vec<(TerritoryId, AreaTurnout)>,
+}
+
+impl TurnoutReport {
+    pub fn of(election: &ElectionId, name: &LocalizedName, t: &CouncilTurnouts) -> TurnoutReport {
+        let mut all = AreaTurnout {
+            id: election.to_string(),
+            name: name.clone(),
+            listed: 0,
+            by_hour: [0; 6],
+            total: 0,
+        };
+        let mut regions: std::collections::BTreeMap<&TerritoryId, AreaTurnout> =
+            std::collections::BTreeMap::new();
+        let mut councils = Vec::with_capacity(t.councils.len());
+        for c in &t.councils {
+            all.add(c.listed, &c.by_hour, c.total);
+            regions
+                .entry(&c.region)
+                .or_insert_with(|| AreaTurnout {
+                    id: c.region.to_string(),
+                    name: t.regions.iter().find(|r| r.id == c.region).map_or_else(
+                        || LocalizedName {
+                            ky: c.region.to_string(),
+                            ru: c.region.to_string(),
+                            en: c.region.to_string(),
+                        },
+                        |r| r.name.clone(),
+                    ),
+                    listed: 0,
+                    by_hour: [0; 6],
+                    total: 0,
+                })
+                .add(c.listed, &c.by_hour, c.total);
+            councils.push((
+                c.region.clone(),
+                AreaTurnout {
+                    id: c.council.to_string(),
+                    name: c.name.clone(),
+                    listed: c.listed,
+                    by_hour: c.by_hour,
+                    total: c.total,
+                },
+            ));
+        }
+        TurnoutReport {
+            all,
+            regions: regions.into_values().collect(),
+            councils,
+        }
+    }
+}
+
 /// The audit event of a check-in. The subject names the station; the PIN enters only the
 /// digest, so the log proves the check-in without publishing who voted.
 pub fn check_in_event(
@@ -211,4 +334,76 @@ pub fn check_in_event(
         station.get(),
         at.to_string(),
     ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn cal_16_an_hour_counts_as_passed_only_once_its_clock_strikes() {
+        let day = jiff::civil::date(2024, 11, 17);
+        // 09:59 in Bishkek (UTC+6): no reporting hour yet.
+        assert_eq!(hours_passed(day, at("2024-11-17T03:59:59Z")), 0);
+        // 10:00 sharp: the 10:00 figure exists.
+        assert_eq!(hours_passed(day, at("2024-11-17T04:00:00Z")), 1);
+        // 13:00: 10:00 and 12:00.
+        assert_eq!(hours_passed(day, at("2024-11-17T07:00:00Z")), 2);
+        // The evening, and the days after: all six.
+        assert_eq!(hours_passed(day, at("2024-11-17T14:00:00Z")), 6);
+        assert_eq!(hours_passed(day, at("2024-12-01T00:00:00Z")), 6);
+        // The day before: none.
+        assert_eq!(hours_passed(day, at("2024-11-16T12:00:00Z")), 0);
+    }
+
+    fn name(s: &str) -> LocalizedName {
+        LocalizedName {
+            ky: s.into(),
+            ru: s.into(),
+            en: s.into(),
+        }
+    }
+
+    #[test]
+    fn regions_and_the_whole_sum_their_councils() {
+        let council = |id: &str, region: &str, listed: u64, total: u64| CouncilTurnout {
+            council: CouncilId::parse(id).unwrap(),
+            name: name(id),
+            region: TerritoryId::parse(region).unwrap(),
+            listed,
+            by_hour: [1, 2, 3, 4, 5, total],
+            total,
+        };
+        let t = CouncilTurnouts {
+            councils: vec![
+                council("a", "chui", 100, 40),
+                council("b", "osh", 50, 10),
+                council("c", "chui", 10, 7),
+            ],
+            regions: vec![Region {
+                id: TerritoryId::parse("chui").unwrap(),
+                name: name("Чүй"),
+            }],
+        };
+        let r = TurnoutReport::of(&ElectionId::parse("e").unwrap(), &name("E"), &t);
+        assert_eq!((r.all.listed, r.all.total), (160, 57));
+        assert_eq!(r.all.by_hour[0], 3);
+        let chui = r.regions.iter().find(|a| a.id == "chui").unwrap();
+        assert_eq!(
+            (chui.listed, chui.total, chui.name.ky.as_str()),
+            (110, 47, "Чүй")
+        );
+        // A region the store did not name reads as its id.
+        assert_eq!(
+            r.regions.iter().find(|a| a.id == "osh").unwrap().name.en,
+            "osh"
+        );
+        assert_eq!(r.councils.len(), 3);
+        assert_eq!(r.councils[1].1.id, "b");
+    }
 }

@@ -461,6 +461,9 @@ pub struct CouncilDistricting {
     pub tec_chain: Vec<CommissionId>,
     pub units: Vec<DistrictingUnit>,
     pub scheme: Option<SchemeRecord>,
+    /// The election's rule parameters in force (DIS-01's limits, DIS-04's reserve, DIS-05's
+    /// magnitudes), which every check of this council's schemes applies.
+    pub params: RuleParameters,
 }
 
 impl CouncilDistricting {
@@ -473,9 +476,10 @@ impl CouncilDistricting {
         }
     }
 
-    /// DIS-01, DIS-03, DIS-05 and the DIS-04 reserve of some districts.
-    pub fn check(&self, districts: &[District], params: &RuleParameters) -> SchemeReport {
-        check_scheme(&self.scheme_of(districts.to_vec()), params)
+    /// DIS-01, DIS-03, DIS-05 and the DIS-04 reserve of some districts, under the election's
+    /// parameters in force.
+    pub fn check(&self, districts: &[District]) -> SchemeReport {
+        check_scheme(&self.scheme_of(districts.to_vec()), &self.params)
     }
 
     /// DIS-02: [`Power::DraftDistricts`] over the council's TEC (a TEC member whose
@@ -499,7 +503,9 @@ impl CouncilDistricting {
 }
 
 /// Loads the council, its election, its TEC's chain, its units and its scheme.
-pub async fn council_districting<S: SetupStore + DistrictSchemeStore + ?Sized>(
+pub async fn council_districting<
+    S: SetupStore + DistrictSchemeStore + crate::params::RuleParameterStore + ?Sized,
+>(
     store: &S,
     id: &CouncilId,
 ) -> Result<CouncilDistricting, DistrictError> {
@@ -540,12 +546,14 @@ pub async fn council_districting<S: SetupStore + DistrictSchemeStore + ?Sized>(
     };
     let units = store.district_units(id, Some(&election.id)).await?;
     let scheme = store.district_scheme(id, &election.id).await?;
+    let params = crate::params::parameters(store, &election.id).await?;
     Ok(CouncilDistricting {
         council,
         election,
         tec_chain,
         units,
         scheme,
+        params,
     })
 }
 
@@ -626,14 +634,13 @@ pub async fn submit<S: SetupStore + DistrictSchemeStore + ?Sized>(
     store: &S,
     ctx: &CouncilDistricting,
     actor: &Actor,
-    params: &RuleParameters,
     now: Timestamp,
 ) -> Result<SchemeRecord, DistrictError> {
     if !ctx.may_draft(actor) {
         return Err(DistrictError::Forbidden);
     }
     let stored = ctx.scheme.clone().ok_or(DistrictError::NoScheme)?;
-    let report = ctx.check(&stored.districts, params);
+    let report = ctx.check(&stored.districts);
     let calendar = election_calendar(store, &ctx.election).await?;
     let check = SubmitCheck {
         report: &report,

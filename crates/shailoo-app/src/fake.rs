@@ -68,6 +68,7 @@ impl FakeStore {
             parent: parent.map(|p| CommissionId::parse(p).unwrap()),
             territory: TerritoryId::parse("town-a").unwrap(),
             name: name(id),
+            phone: None,
         };
         let state = State {
             territories: vec![Territory {

@@ -8,6 +8,7 @@
 //! commissions is stated once, in [`authz`]. Every change of election data writes an entry of
 //! the hash-chained audit log ([`audit`]) in the same transaction as the change.
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod authz;
@@ -19,6 +20,7 @@ pub mod districts;
 #[cfg(test)]
 mod fake;
 pub mod lookup;
+pub mod params;
 pub mod remote;
 pub mod setup;
 pub mod signing;
@@ -26,6 +28,7 @@ pub mod store;
 pub mod users;
 pub mod voters;
 
+pub use access::AccessStore;
 pub use accounts::AccountStore;
 pub use audit::{
     AuditAction, AuditEntry, AuditEvent, AuditStore, ChainBreak, LogHead, RecordedEvent,
@@ -36,6 +39,7 @@ pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
 pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
+pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
 pub use setup::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, SetupStore,

@@ -23,13 +23,32 @@
 //!
 //! A new audit action that does not change lists, stations or councils should be added to
 //! [`IRRELEVANT_ACTIONS`]; until it is, each such change costs a rebuild (correct, only slower).
+//!
+//! # What an answer says besides the station
+//!
+//! * the voting hours (CAL-16), from the election's calendar with the CEC's overrides (an
+//!   override is a relevant change: it rebuilds the index);
+//! * the PEC's phone and the premises' accessibility (the latest survey), with the station;
+//! * for a voter of an aiyl council with an approved district scheme, the electoral district
+//!   ([`DistrictMap`]). A district is a set of units, a unit the part of one settlement that
+//!   one station serves; a station serving villages in different districts needs the voter's
+//!   settlement, which the index does not hold (it holds nothing about the person), so those
+//!   few look-ups read it from the register.
 
 use crate::audit::{AuditAction, AuditStore};
+use crate::districts::{DistrictSchemeStore, DistrictingUnit, SchemeRecord, SchemeStatus};
 use crate::setup::SetupStore;
 use crate::store::{Store, StoreError};
+use crate::voters::VoterListStore;
 use async_trait::async_trait;
+use jiff::civil::{Date, Time};
 use shailoo_domain::address::StationAddress;
-use shailoo_domain::territory::{Election, LocalizedName, PollingStation, Territory};
+use shailoo_domain::calendar::Calendar;
+use shailoo_domain::district::DistrictId;
+use shailoo_domain::identity::PhoneNumber;
+use shailoo_domain::territory::{
+    Accessibility, Election, LocalizedName, PollingStation, Territory,
+};
 use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,8 +64,12 @@ pub struct StationInfo {
     /// The PEC (УШК / УИК) that runs the station.
     pub commission: CommissionId,
     pub commission_name: LocalizedName,
+    /// The PEC's public phone, when the setup gives one.
+    pub commission_phone: Option<PhoneNumber>,
     /// A station for remote voting (VOT-07).
     pub remote_voting: bool,
+    /// The premises' accessibility for voters with disabilities (the latest survey).
+    pub accessibility: Accessibility,
 }
 
 /// A council as a look-up answer names it.
@@ -67,6 +90,164 @@ pub struct VoterStation {
     pub remote_voting_station: Option<Arc<StationInfo>>,
     /// The voter's own council (also when voting remotely).
     pub council: Arc<CouncilInfo>,
+    /// The voter's electoral district, for an aiyl council whose district scheme is approved.
+    pub district: Option<Arc<DistrictInfo>>,
+    /// When voting day's polls are open (CAL-16), `None` if the calendar cannot be built.
+    pub hours: Option<VotingHours>,
+}
+
+/// An electoral district of an aiyl council (шайлоо округу / избирательный округ) as an
+/// answer names it: its number in the approved scheme and its mandates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistrictInfo {
+    pub id: DistrictId,
+    pub seats: u32,
+}
+
+/// When the polls are open on voting day (CAL-16), Bishkek time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VotingHours {
+    pub day: Date,
+    pub opens: Time,
+    pub closes: Time,
+}
+
+impl VotingHours {
+    /// The hours in `calendar`'s CAL-16 (08:00–20:00 unless the CEC moved the closing time).
+    pub fn of(calendar: &Calendar) -> Option<VotingHours> {
+        let voting = calendar.get("CAL-16")?;
+        Some(VotingHours {
+            day: voting.date,
+            opens: voting.opens_at?,
+            closes: voting.time?,
+        })
+    }
+
+    /// The hours of `election` with the CEC's stored overrides (`None` when they make no valid
+    /// calendar: the answer then leaves the hours out rather than failing).
+    pub async fn read<S: SetupStore + ?Sized>(
+        store: &S,
+        election: &Election,
+    ) -> Result<Option<VotingHours>, StoreError> {
+        match crate::setup::calendar_of(store, election).await {
+            Ok(calendar) => Ok(VotingHours::of(&calendar)),
+            Err(crate::setup::ElectionCalendarError::Store(e)) => Err(e),
+            // Overrides are checked when they are set; a calendar that a newer rule makes
+            // invalid leaves the hours out of the answer rather than failing the look-up.
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+/// Where the districts of approved schemes lie, by the home station; where a station serves
+/// units of more than one district, by the settlement too.
+#[derive(Debug, Default)]
+pub struct DistrictMap {
+    by_station: HashMap<u32, StationDistricts>,
+}
+
+/// A unit's settlement and its district; a unit without a settlement is its station's default.
+type UnitDistrict = (Option<TerritoryId>, Arc<DistrictInfo>);
+
+#[derive(Debug)]
+enum StationDistricts {
+    One(Arc<DistrictInfo>),
+    /// The settlement decides: the district of each unit of the station.
+    BySettlement(Vec<UnitDistrict>),
+}
+
+/// What a [`DistrictMap`] says of a station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DistrictAt {
+    /// No approved district holds the station.
+    None,
+    One(Arc<DistrictInfo>),
+    /// The voter's settlement decides.
+    NeedsSettlement,
+}
+
+impl DistrictMap {
+    /// The map of `schemes` (approved ones only are read) with their councils' `units`.
+    pub fn of(schemes: &[SchemeRecord], units: &HashMap<CouncilId, Vec<DistrictingUnit>>) -> Self {
+        let mut places: HashMap<u32, Vec<UnitDistrict>> = HashMap::new();
+        for scheme in schemes
+            .iter()
+            .filter(|s| s.status == SchemeStatus::Approved)
+        {
+            let Some(units) = units.get(&scheme.council) else {
+                continue;
+            };
+            let by_id: HashMap<_, _> = units.iter().map(|u| (&u.id, u)).collect();
+            for d in &scheme.districts {
+                let info = Arc::new(DistrictInfo {
+                    id: d.id.clone(),
+                    seats: d.seats,
+                });
+                for unit in d.units.iter().filter_map(|id| by_id.get(id)) {
+                    if let Some(station) = unit.station {
+                        places
+                            .entry(station.get())
+                            .or_default()
+                            .push((unit.settlement.clone(), info.clone()));
+                    }
+                }
+            }
+        }
+        let by_station = places
+            .into_iter()
+            .map(|(station, list)| {
+                let first = list[0].1.clone();
+                let place = if list.iter().all(|(_, d)| *d == first) {
+                    StationDistricts::One(first)
+                } else {
+                    StationDistricts::BySettlement(list)
+                };
+                (station, place)
+            })
+            .collect();
+        DistrictMap { by_station }
+    }
+
+    /// The district of a voter whose home is `station`.
+    pub fn at(&self, station: StationNumber) -> DistrictAt {
+        match self.by_station.get(&station.get()) {
+            None => DistrictAt::None,
+            Some(StationDistricts::One(d)) => DistrictAt::One(d.clone()),
+            Some(StationDistricts::BySettlement(_)) => DistrictAt::NeedsSettlement,
+        }
+    }
+
+    /// The district of a voter living in `settlement` whose home is `station`.
+    pub fn at_settlement(
+        &self,
+        station: StationNumber,
+        settlement: &TerritoryId,
+    ) -> Option<Arc<DistrictInfo>> {
+        match self.by_station.get(&station.get())? {
+            StationDistricts::One(d) => Some(d.clone()),
+            StationDistricts::BySettlement(list) => list
+                .iter()
+                .find(|(s, _)| s.as_ref() == Some(settlement))
+                .or_else(|| list.iter().find(|(s, _)| s.is_none()))
+                .map(|(_, d)| d.clone()),
+        }
+    }
+
+    /// The map of one council's approved scheme for `election`, read from the store.
+    pub async fn of_council<S: DistrictSchemeStore + ?Sized>(
+        store: &S,
+        election: &ElectionId,
+        council: &CouncilId,
+    ) -> Result<DistrictMap, StoreError> {
+        let Some(scheme) = store.district_scheme(council, election).await? else {
+            return Ok(DistrictMap::default());
+        };
+        if scheme.status != SchemeStatus::Approved {
+            return Ok(DistrictMap::default());
+        }
+        let units = HashMap::from([(council.clone(), store.district_units(council, None).await?)]);
+        Ok(DistrictMap::of(&[scheme], &units))
+    }
 }
 
 impl VoterStation {
@@ -123,7 +304,6 @@ pub trait VoterLookupStore: Send + Sync {
 /// not listed here, and an entry whose action is no [`AuditAction`]) makes the index rebuild.
 pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
     AuditAction::UserAdded,
-    AuditAction::CalendarOverrideSet,
     // Loading the register changes persons; the lists change when they are compiled.
     AuditAction::RegisterImported,
     AuditAction::RegisterLoaded,
@@ -228,6 +408,8 @@ struct IndexData {
     lists: HashMap<ElectionId, ListIndex>,
     stations: HashMap<u32, Arc<StationInfo>>,
     councils: Vec<Arc<CouncilInfo>>,
+    hours: HashMap<ElectionId, VotingHours>,
+    districts: HashMap<ElectionId, DistrictMap>,
 }
 
 /// The index as of one audit version. Advancing the version without a relevant change shares
@@ -297,22 +479,55 @@ impl IndexData {
             .cloned()
             .ok_or_else(|| StoreError::Corrupt("look-up index names unknown council".into()))?;
         let remote = list.remote.get(&key).map(|n| station(*n)).transpose()?;
+        let home = station(entry.home)?;
+        let district = self
+            .districts
+            .get(&election.id)
+            .map_or(DistrictAt::None, |m| m.at(home.number));
+        let hours = self.hours.get(&election.id).copied();
         Ok(LookupOutcome::Found {
-            election,
             station: VoterStation {
-                station: station(entry.home)?,
+                station: home,
                 remote_voting_station: remote,
                 council,
+                district: match district {
+                    DistrictAt::One(d) => Some(d),
+                    DistrictAt::None | DistrictAt::NeedsSettlement => None,
+                },
+                hours,
             },
+            election,
         })
     }
+
+    /// Whether the district of the voter at `home` in `election` needs their settlement.
+    fn needs_settlement(&self, election: &ElectionId, home: StationNumber) -> bool {
+        self.districts
+            .get(election)
+            .is_some_and(|m| m.at(home) == DistrictAt::NeedsSettlement)
+    }
+}
+
+/// The settlement of a listed voter's registered address (with an accepted correction's
+/// street, the settlement stays the register's), to place them in a district.
+async fn settlement_of<S: VoterListStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    pin: &Pin,
+) -> Result<Option<TerritoryId>, StoreError> {
+    Ok(store
+        .voter_status(election, pin)
+        .await?
+        .map(|s| s.person.settlement))
 }
 
 /// The read-through look-up index over a store (the elections of its setup, its look-up
 /// directory and lists, and its audit head to notice changes). Cheap to share behind an `Arc`;
 /// the web layer calls [`VoterLookup::find`] per request and [`VoterLookup::refresh`]
 /// periodically.
-pub struct VoterLookup<S: SetupStore + VoterLookupStore + AuditStore + ?Sized = dyn Store> {
+pub struct VoterLookup<
+    S: SetupStore + VoterLookupStore + AuditStore + VoterListStore + DistrictSchemeStore + ?Sized = dyn Store,
+> {
     store: Arc<S>,
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     /// Set between noticing a relevant change and finishing the rebuild: look-ups then go to
@@ -322,7 +537,9 @@ pub struct VoterLookup<S: SetupStore + VoterLookupStore + AuditStore + ?Sized = 
     enabled: bool,
 }
 
-impl<S: SetupStore + VoterLookupStore + AuditStore + ?Sized> VoterLookup<S> {
+impl<S: SetupStore + VoterLookupStore + AuditStore + VoterListStore + DistrictSchemeStore + ?Sized>
+    VoterLookup<S>
+{
     pub fn new(store: Arc<S>, index_enabled: bool) -> Self {
         VoterLookup {
             store,
@@ -369,7 +586,17 @@ impl<S: SetupStore + VoterLookupStore + AuditStore + ?Sized> VoterLookup<S> {
             && !self.stale.load(Ordering::Acquire)
             && let Some(snapshot) = self.current()
         {
-            return snapshot.data.find(election, pin);
+            let mut outcome = snapshot.data.find(election, pin)?;
+            if let LookupOutcome::Found { election, station } = &mut outcome
+                && snapshot
+                    .data
+                    .needs_settlement(&election.id, station.station.number)
+                && let Some(settlement) = settlement_of(&*self.store, &election.id, pin).await?
+                && let Some(map) = snapshot.data.districts.get(&election.id)
+            {
+                station.district = map.at_settlement(station.station.number, &settlement);
+            }
+            return Ok(outcome);
         }
         self.find_in_store(election, pin).await
     }
@@ -391,10 +618,21 @@ impl<S: SetupStore + VoterLookupStore + AuditStore + ?Sized> VoterLookup<S> {
             Ok(e) => e,
             Err(outcome) => return Ok(outcome),
         };
-        Ok(match self.store.voter_station(&election.id, pin).await? {
-            Some(station) => LookupOutcome::Found { election, station },
-            None => LookupOutcome::NotOnList { election },
-        })
+        let Some(mut station) = self.store.voter_station(&election.id, pin).await? else {
+            return Ok(LookupOutcome::NotOnList { election });
+        };
+        let store = &*self.store;
+        station.hours = VotingHours::read(store, &election).await?;
+        let map = DistrictMap::of_council(store, &election.id, &station.council.id).await?;
+        let home = station.station.number;
+        station.district = match map.at(home) {
+            DistrictAt::None => None,
+            DistrictAt::One(d) => Some(d),
+            DistrictAt::NeedsSettlement => settlement_of(store, &election.id, pin)
+                .await?
+                .and_then(|s| map.at_settlement(home, &s)),
+        };
+        Ok(LookupOutcome::Found { election, station })
     }
 
     /// Brings the index up to date with the store (see the module documentation). Does
@@ -519,18 +757,131 @@ impl<S: SetupStore + VoterLookupStore + AuditStore + ?Sized> VoterLookup<S> {
                 lists.insert(election.id.clone(), list);
             }
         }
+        let mut hours = HashMap::new();
+        for election in &elections {
+            if let Some(h) = VotingHours::read(&*self.store, election).await? {
+                hours.insert(election.id.clone(), h);
+            }
+        }
         Ok(IndexData {
+            districts: self.district_maps(&elections).await?,
             elections,
             lists,
             stations,
             councils,
+            hours,
         })
+    }
+
+    /// The district maps of the approved schemes of `elections`.
+    async fn district_maps(
+        &self,
+        elections: &[Arc<Election>],
+    ) -> Result<HashMap<ElectionId, DistrictMap>, StoreError> {
+        let approved = self
+            .store
+            .district_schemes(Some(SchemeStatus::Approved))
+            .await?;
+        let mut units = HashMap::new();
+        for scheme in &approved {
+            if !units.contains_key(&scheme.council) {
+                let read = self.store.district_units(&scheme.council, None).await?;
+                units.insert(scheme.council.clone(), read);
+            }
+        }
+        Ok(elections
+            .iter()
+            .map(|e| {
+                let schemes: Vec<SchemeRecord> = approved
+                    .iter()
+                    .filter(|s| s.election == e.id)
+                    .cloned()
+                    .collect();
+                (e.id.clone(), DistrictMap::of(&schemes, &units))
+            })
+            .collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unit(id: &str, station: u32, settlement: &str) -> DistrictingUnit {
+        DistrictingUnit {
+            id: shailoo_domain::district::UnitId::parse(id).expect("unit id"),
+            settlement: Some(TerritoryId::parse(settlement).expect("id")),
+            station: Some(StationNumber::new(station).expect("number")),
+            voters: 100,
+            remote: false,
+            neighbors: Vec::new(),
+            x_km: 0.0,
+            y_km: 0.0,
+            name: None,
+        }
+    }
+
+    fn scheme(status: SchemeStatus, districts: &[(&str, &[&str])]) -> SchemeRecord {
+        let at: jiff::Timestamp = "2024-09-20T00:00:00Z".parse().expect("instant");
+        SchemeRecord {
+            id: 1,
+            council: CouncilId::parse("c").expect("id"),
+            election: ElectionId::parse("e").expect("id"),
+            version: 3,
+            status,
+            comment: None,
+            author: "tec".into(),
+            created_at: at,
+            updated_at: at,
+            submitted_at: Some(at),
+            decided_at: Some(at),
+            decided_by: Some("admin".into()),
+            districts: districts
+                .iter()
+                .map(|(id, units)| shailoo_domain::district::District {
+                    id: DistrictId::parse(id).expect("id"),
+                    units: units
+                        .iter()
+                        .map(|u| shailoo_domain::district::UnitId::parse(u).expect("id"))
+                        .collect(),
+                    seats: 2,
+                    remote: false,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_voter_s_district_comes_from_the_station_or_else_the_settlement() {
+        // Station 1 serves two villages in different districts, station 2 one village.
+        let units = HashMap::from([(
+            CouncilId::parse("c").expect("id"),
+            vec![
+                unit("u1", 1, "v1"),
+                unit("u2", 1, "v2"),
+                unit("u3", 2, "v2"),
+            ],
+        )]);
+        let approved = scheme(
+            SchemeStatus::Approved,
+            &[("1", &["u1"]), ("2", &["u2", "u3"])],
+        );
+        let map = DistrictMap::of(std::slice::from_ref(&approved), &units);
+        let n = |x| StationNumber::new(x).expect("number");
+        let v = |x| TerritoryId::parse(x).expect("id");
+        match map.at(n(2)) {
+            DistrictAt::One(d) => assert_eq!(d.id.as_str(), "2"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(map.at(n(1)), DistrictAt::NeedsSettlement);
+        let id = |d: Option<Arc<DistrictInfo>>| d.map(|d| d.id.to_string());
+        assert_eq!(id(map.at_settlement(n(1), &v("v1"))).as_deref(), Some("1"));
+        assert_eq!(id(map.at_settlement(n(1), &v("v2"))).as_deref(), Some("2"));
+        assert_eq!(map.at(n(3)), DistrictAt::None);
+        // A scheme that is not approved places nobody.
+        let draft = scheme(SchemeStatus::Submitted, &[("1", &["u1", "u2", "u3"])]);
+        assert_eq!(DistrictMap::of(&[draft], &units).at(n(2)), DistrictAt::None);
+    }
 
     #[test]
     fn the_sparse_index_finds_every_entry_and_nothing_else() {

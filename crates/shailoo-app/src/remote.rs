@@ -21,10 +21,15 @@ use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
 use shailoo_domain::{CommissionId, ElectionId, ErrorCode, Pin, StationNumber};
 
-/// Places per remote-voting station when the CEC set none for it, unless the deployment
-/// configures another default (the CLI reads `SHAILOO_REMOTE_STATION_CAPACITY` once, at start;
-/// the per-station values of `remote_station_capacity` override either).
-pub const DEFAULT_CAPACITY: u64 = 1_000;
+/// Places per remote-voting station when the CEC set none for the station itself: the
+/// election's rule parameter in force (`remote_station_capacity`, VOT-07; 1,000 by default).
+pub async fn default_capacity<S: crate::params::RuleParameterStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+) -> Result<u64, StoreError> {
+    let params = crate::params::parameters(store, election).await?;
+    Ok(u64::from(params.remote_station_capacity))
+}
 
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -196,6 +196,8 @@ pub trait Store:
     + crate::remote::RemoteVotingStore
     + crate::claims::ClaimStore
     + crate::cabinet::CabinetStore
+    + crate::access::AccessStore
+    + crate::params::RuleParameterStore
     + Send
     + Sync
 {

@@ -17,6 +17,7 @@
 use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::claims::ClaimStore;
+use crate::params::RuleParameterStore;
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
 use crate::users::Actor;
@@ -190,8 +191,9 @@ impl Compiler {
     }
 }
 
-/// Builds the [`Compiler`] of an election from the store (the default rule parameters).
-pub async fn compiler_for<S: SetupStore + VoterListStore + ?Sized>(
+/// Builds the [`Compiler`] of an election from the store, with the election's rule parameters
+/// in force (VOT-02's age and leap-day birthday, VOT-04's registration days).
+pub async fn compiler_for<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
 ) -> Result<Compiler, VoterListError> {
@@ -200,7 +202,8 @@ pub async fn compiler_for<S: SetupStore + VoterListStore + ?Sized>(
         .await?
         .ok_or_else(|| VoterListError::UnknownElection(election.clone()))?;
     let areas = store.served_areas().await?;
-    Ok(Compiler::new(&found, &RuleParameters::default(), areas))
+    let params = crate::params::parameters(store, election).await?;
+    Ok(Compiler::new(&found, &params, areas))
 }
 
 /// A batch of records for [`RegisterImport::push`], with their assessments when the import
@@ -671,6 +674,9 @@ pub trait VoterListStore: Send + Sync {
 pub struct StationVoter {
     pub person: RegisterRecord,
     pub home_station: StationNumber,
+    /// The street of the person's address in the three languages, from the station areas'
+    /// directory (`None` when it names no such street: the register's form is printed).
+    pub street: Option<LocalizedName>,
 }
 
 /// Everything a station's printed voter list (шайлоочулардын тизмеси / список избирателей)
@@ -680,6 +686,8 @@ pub struct StationVoter {
 pub struct StationRoll {
     pub election: Election,
     pub station: PollingStation,
+    /// The station's full address, naming its settlement (`StationAddress::full`).
+    pub address: LocalizedName,
     pub council: Option<Council>,
     pub commission: Option<Commission>,
     pub settlements: BTreeMap<TerritoryId, LocalizedName>,
@@ -720,7 +728,12 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
         .collect();
     for voter in &mut voters {
         if let Some(correction) = corrections.get(&voter.person.pin) {
-            voter.person = correction.apply(&voter.person);
+            let corrected = correction.apply(&voter.person);
+            // A corrected street is printed as the PEC wrote it.
+            if corrected.street != voter.person.street {
+                voter.street = None;
+            }
+            voter.person = corrected;
         }
     }
     let mut settlements = BTreeMap::new();
@@ -738,7 +751,12 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
             settlements.insert(id.clone(), name);
         }
     }
+    let address = crate::lookup::station_addresses(store, std::slice::from_ref(&station))
+        .await?
+        .pop()
+        .map_or_else(|| station.address.clone(), |a| a.full().clone());
     Ok(StationRoll {
+        address,
         council: store.council(&station.council).await?,
         commission: store.commission(&station.commission).await?,
         election: found,
@@ -749,8 +767,72 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
     })
 }
 
+/// A person's entry as the lists show it: the register's data with the PEC's accepted
+/// correction applied (VOT-08), the settlement's name, and where the person stands. What the
+/// voter cabinet shows the voter of themself, and what the PEC's claim queue sets beside a
+/// claimed correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedEntry {
+    /// The register's record, corrected where a correction was accepted.
+    pub person: RegisterRecord,
+    /// Whether an accepted correction changed what the register says.
+    pub corrected: bool,
+    /// The settlement of the registered address by name.
+    pub settlement: LocalizedName,
+    pub placement: Placement,
+}
+
+impl ListedEntry {
+    /// The value a claim's field has on the list now (dates ISO); `None` for an empty field
+    /// and for the station and council, which are not personal data.
+    pub fn value(&self, field: crate::claims::Field) -> Option<String> {
+        use crate::claims::Field;
+        let p = &self.person;
+        match field {
+            Field::Surname => Some(p.surname.clone()),
+            Field::GivenName => Some(p.given_name.clone()),
+            Field::Patronymic => p.patronymic.clone(),
+            Field::BirthDate => Some(p.birth_date.to_string()),
+            Field::Street => Some(p.street.clone()),
+            Field::House => Some(p.house.clone()),
+            Field::Station | Field::Council => None,
+        }
+    }
+}
+
+/// The entry of `pin` in `election`'s lists; `None` when the PIN is not in the register. The
+/// caller has checked who may see it (the voter themself, or staff covering the station).
+pub async fn listed_entry<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    pin: &Pin,
+) -> Result<Option<ListedEntry>, StoreError> {
+    let Some(status) = store.voter_status(election, pin).await? else {
+        return Ok(None);
+    };
+    let correction = store.correction_of(election, pin).await?;
+    let person = correction
+        .as_ref()
+        .map_or_else(|| status.person.clone(), |c| c.data.apply(&status.person));
+    let id = &person.settlement;
+    let settlement = store.territory(id).await?.map_or_else(
+        || LocalizedName {
+            ky: id.to_string(),
+            ru: id.to_string(),
+            en: id.to_string(),
+        },
+        |t| t.name,
+    );
+    Ok(Some(ListedEntry {
+        corrected: person != status.person,
+        person,
+        settlement,
+        placement: status.placement,
+    }))
+}
+
 /// Compiles an election's lists from the stored register.
-pub async fn compile<S: SetupStore + VoterListStore + ?Sized>(
+pub async fn compile<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
     actor: &str,
@@ -760,7 +842,7 @@ pub async fn compile<S: SetupStore + VoterListStore + ?Sized>(
 }
 
 /// [`compile`], telling `progress` how far it has got (the register page's job, the CLI's bar).
-pub async fn compile_with_progress<S: SetupStore + VoterListStore + ?Sized>(
+pub async fn compile_with_progress<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
     actor: &str,

@@ -40,6 +40,8 @@ fn bishkek() -> PartyListInput {
         seats: 51,
         took_part: 131_613,
         threshold_percent: 5,
+        threshold_base: Default::default(),
+        unfilled_list_seats: Default::default(),
         lists: lists
             .iter()
             .map(|(id, votes)| ListVotes {
@@ -72,6 +74,8 @@ fn city_councils(rng: &mut Lcg) -> Vec<PartyListInput> {
                 seats,
                 took_part,
                 threshold_percent: 5,
+                threshold_base: Default::default(),
+                unfilled_list_seats: Default::default(),
                 lists,
                 against_all,
                 lots: Vec::new(),

@@ -8,7 +8,15 @@
 //! 2. RES-10: the reserved mandates go to the women with the most votes.
 //! 3. RES-10: the other `m − r` go to the remaining candidates, of either sex, with the most
 //!    votes. If fewer than `r` women run, the reserved mandates they cannot fill join these.
-//! 4. RES-08: equal votes at either cut are returned as a tie for a drawing of lots.
+//! 4. RES-08: equal votes at either cut are returned as a tie for a drawing of lots, where the
+//!    drawing changes who is elected. A drawing is asked for only then: women who tie for the
+//!    last reserved mandate are all elected anyway when those the reserve does not take still
+//!    win open mandates (a 2-mandate district, two women with 100 votes each, a man with 10:
+//!    both women are elected whatever the draw). No lots are drawn for that; the reserved
+//!    label goes to the tied women in the order the input lists them (the caller lists the
+//!    candidates in ballot order), and the explanation says so
+//!    ([`Step::ReservedTieAllElected`]). A drawing recorded for such a tie anyway decides the
+//!    label instead.
 //!
 //! A district with fewer candidates than mandates leaves the rest unfilled; a candidate needs no
 //! minimum number of votes to be elected (uncontested mandates are filled).
@@ -20,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Problem, SeatsInputError};
 use crate::explain::Step;
 use crate::lots::{Lots, LotsBook, TiePhase, validate_entries};
-use crate::pick::{Pick, Ranked, pick_top, rank};
+use crate::pick::{Pick, Ranked, Tie, pick_top, rank, recorded, straddling};
 use crate::{Outcome, Report};
 
 /// A candidate's sex, as the reserve needs it (DIS-04).
@@ -169,6 +177,28 @@ fn ranked<'a>(
     r
 }
 
+/// RES-08: whether every woman of a tie at the cut of the reserved mandates is elected however
+/// the tie is drawn. The ones the reserve does not take stay in the race for the `open`
+/// mandates with their equal votes, and which of them they are changes nothing there; when all
+/// of them, and every candidate with as many votes or more, fit into the open mandates, a
+/// drawing would change no one's election, only which of them is recorded on a reserved
+/// mandate.
+fn elected_whatever_the_draw(input: &DistrictInput, tie: &Tie<'_, '_>, open: u64) -> bool {
+    let Some(first) = tie.group.first() else {
+        return false;
+    };
+    let votes = first.value;
+    let reserved = (tie.above + tie.seats) as u64;
+    let rest = input.candidates.len() as u64 - reserved;
+    let contenders = (tie.group.len() - tie.seats) as u64
+        + input
+            .candidates
+            .iter()
+            .filter(|c| c.sex == Sex::Male && c.votes >= votes)
+            .count() as u64;
+    contenders <= open.min(rest)
+}
+
 fn allocate(
     input: &DistrictInput,
     book: &mut LotsBook<'_>,
@@ -195,9 +225,28 @@ fn allocate(
     let reserved_filled = reserved.min(women_running);
     // reserved_filled ≤ women.len(), a usize.
     let k = usize::try_from(reserved_filled).unwrap_or(women.len());
-    let reserved_winners = match pick_top(&women, k, TiePhase::Reserved, book, steps)? {
-        Pick::Chosen(chosen) => chosen,
-        Pick::Lots(required) => return Ok(Outcome::LotsRequired(required)),
+    let open = seats - reserved_filled;
+    let reserved_winners = match straddling(&women, k) {
+        Some(tie) if elected_whatever_the_draw(input, &tie, open) => {
+            match recorded(&tie, TiePhase::Reserved, book, steps)? {
+                Some(chosen) => chosen,
+                None => {
+                    let chosen = tie.in_input_order();
+                    steps.push(Step::ReservedTieAllElected {
+                        tied: tie.ids().into_iter().map(str::to_owned).collect(),
+                        reserved: tie.group[..tie.seats]
+                            .iter()
+                            .map(|r| r.id.to_owned())
+                            .collect(),
+                    });
+                    chosen
+                }
+            }
+        }
+        _ => match pick_top(&women, k, TiePhase::Reserved, book, steps)? {
+            Pick::Chosen(chosen) => chosen,
+            Pick::Lots(required) => return Ok(Outcome::LotsRequired(required)),
+        },
     };
     let mut elected = Vec::new();
     for &index in &reserved_winners {
@@ -218,7 +267,6 @@ fn allocate(
     // Phase 2: the other mandates to the remaining candidates of either sex.
     let taken: HashSet<usize> = reserved_winners.iter().copied().collect();
     let rest = ranked(input, |i, _| !taken.contains(&i));
-    let open = seats - reserved_filled;
     let k = usize::try_from(open).map_or(rest.len(), |open| open.min(rest.len()));
     let open_winners = match pick_top(&rest, k, TiePhase::Open, book, steps)? {
         Pick::Chosen(chosen) => chosen,
@@ -415,6 +463,73 @@ mod tests {
         }];
         // The loser of the reserved drawing is still in the open phase; m1 outpolls her.
         assert_eq!(elected(&again), ids(&[("w2", true), ("m1", false)]));
+    }
+
+    #[test]
+    fn res_08_no_lots_when_both_tied_women_are_elected_whatever_the_draw() {
+        // 2 mandates, 1 reserved; two women tie far ahead of the one man. Whoever took the
+        // reserved mandate, the other wins the open one: the draw would elect no one else.
+        let d = district(
+            2,
+            vec![
+                c("m1", Sex::Male, 10),
+                c("w1", Sex::Female, 100),
+                c("w2", Sex::Female, 100),
+            ],
+        );
+        let report = allocate_district(&d).unwrap();
+        assert!(
+            report.explanation.contains(&Step::ReservedTieAllElected {
+                tied: vec!["w1".into(), "w2".into()],
+                reserved: vec!["w1".into()],
+            }),
+            "{:?}",
+            report.explanation
+        );
+        assert!(
+            !report
+                .explanation
+                .iter()
+                .any(|s| matches!(s, Step::LotsRequired { .. })),
+        );
+        // The reserved label goes to the first tied woman in input (ballot) order.
+        assert_eq!(elected(&d), ids(&[("w1", true), ("w2", false)]));
+        let mut swapped = d.clone();
+        swapped.candidates.swap(1, 2);
+        assert_eq!(elected(&swapped), ids(&[("w2", true), ("w1", false)]));
+        // A drawing recorded for the tie anyway decides the label, and is not refused.
+        let mut drawn = d.clone();
+        drawn.lots = vec![Lots {
+            tied: vec!["w1".into(), "w2".into()],
+            winners: vec!["w2".into()],
+        }];
+        assert_eq!(elected(&drawn), ids(&[("w2", true), ("w1", false)]));
+    }
+
+    #[test]
+    fn res_08_a_man_with_as_many_votes_makes_the_reserved_draw_matter_only_without_room() {
+        // 3 mandates, 1 reserved: the tied women and the man with equal votes all fit.
+        let roomy = district(
+            3,
+            vec![
+                c("w1", Sex::Female, 100),
+                c("m1", Sex::Male, 100),
+                c("w2", Sex::Female, 100),
+                c("m2", Sex::Male, 10),
+            ],
+        );
+        assert_eq!(
+            elected(&roomy),
+            ids(&[("w1", true), ("m1", false), ("w2", false)])
+        );
+        // 2 mandates: one of the three is left out, so the draw decides.
+        let mut tight = roomy.clone();
+        tight.seats = 2;
+        let Outcome::LotsRequired(req) = allocate_district(&tight).unwrap().outcome else {
+            panic!("expected lots");
+        };
+        assert_eq!(req.phase, TiePhase::Reserved);
+        assert_eq!(req.tied, ["w1", "w2"]);
     }
 
     #[test]

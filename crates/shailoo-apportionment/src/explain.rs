@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::fraction::Fraction;
 use crate::lots::TiePhase;
+use crate::party_list::ThresholdBase;
 
 /// A list and its remainder, in a ranking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,10 +26,12 @@ pub struct RankedRemainder {
 pub enum Step {
     /// RES-02: the "against all" votes; counted among those who took part, never seated.
     AgainstAll { votes: u64 },
-    /// RES-06: the threshold, as the least whole number of votes that reaches it.
+    /// RES-06: the threshold, as the least whole number of votes that reaches it, and what it
+    /// is a share of (`base`, `base_votes` of them).
     Threshold {
         threshold_percent: u32,
-        took_part: u64,
+        base: ThresholdBase,
+        base_votes: u64,
         minimum_votes: u64,
     },
     /// RES-06: one list measured against the threshold.
@@ -75,12 +78,26 @@ pub enum Step {
     /// RES-09: more seats are left than lists with candidates to fill them, so each such list
     /// takes `seats_each` more, going down the remainder ranking again.
     RemainderRound { lists: Vec<String>, seats_each: u64 },
+    /// RES-09 (seats left vacant): a list won more seats than it has candidates; the seats it
+    /// cannot fill stay vacant.
+    SeatsLeftVacant {
+        list: String,
+        entitled: u64,
+        candidates: u64,
+    },
     /// RES-08: a recorded drawing of lots decided a tie.
     LotsApplied {
         phase: TiePhase,
         tied: Vec<String>,
         winners: Vec<String>,
         seats: u64,
+    },
+    /// RES-08: women tie for the last reserved mandate, but every one of them is elected
+    /// however the tie would be drawn, so no lots are drawn: the reserved mandate is recorded
+    /// for the first of them in input (ballot) order, `reserved`.
+    ReservedTieAllElected {
+        tied: Vec<String>,
+        reserved: Vec<String>,
     },
     /// RES-08: a tie decides a seat; a drawing of lots is required.
     LotsRequired {
@@ -134,7 +151,9 @@ impl Step {
             Step::RemaindersRanked { .. } => "remainders_ranked",
             Step::RemainderSeat { .. } => "remainder_seat",
             Step::RemainderRound { .. } => "remainder_round",
+            Step::SeatsLeftVacant { .. } => "seats_left_vacant",
             Step::LotsApplied { .. } => "lots_applied",
+            Step::ReservedTieAllElected { .. } => "reserved_tie_all_elected",
             Step::LotsRequired { .. } => "lots_required",
             Step::ListSeats { .. } => "list_seats",
             Step::UnfilledSeats { .. } => "unfilled_seats",
@@ -170,11 +189,16 @@ impl fmt::Display for Step {
             ),
             Step::Threshold {
                 threshold_percent,
-                took_part,
+                base,
+                base_votes,
                 minimum_votes,
             } => write!(
                 f,
-                "Threshold (RES-06): {threshold_percent}% of the {took_part} voters who took part; a list needs at least {minimum_votes} vote{}.",
+                "Threshold (RES-06): {threshold_percent}% of the {base_votes} {}; a list needs at least {minimum_votes} vote{}.",
+                match base {
+                    ThresholdBase::VotersWhoTookPart => "voters who took part",
+                    ThresholdBase::ValidVotes => "valid votes",
+                },
                 plural(*minimum_votes)
             ),
             Step::ListThreshold {
@@ -261,6 +285,19 @@ impl fmt::Display for Step {
                 if lists.len() == 1 { "s" } else { "" },
                 plural(*seats_each)
             ),
+            Step::SeatsLeftVacant {
+                list,
+                entitled,
+                candidates,
+            } => write!(
+                f,
+                "List {list} won {entitled} seat{} but has only {candidates} candidate{}: {} seat{} stay{} vacant (RES-09).",
+                plural(*entitled),
+                plural(*candidates),
+                entitled - candidates,
+                plural(entitled - candidates),
+                if entitled - candidates == 1 { "s" } else { "" }
+            ),
             Step::LotsApplied {
                 phase,
                 tied,
@@ -272,6 +309,15 @@ impl fmt::Display for Step {
                 plural(*seats),
                 tied.join(", "),
                 winners.join(", ")
+            ),
+            Step::ReservedTieAllElected { tied, reserved } => write!(
+                f,
+                "Tie for the last reserved mandate{} among {}: all of them are elected however lots would fall, so none are drawn; the reserved mandate{} {} recorded for {}, first in the order of the ballot (RES-08).",
+                plural(reserved.len() as u64),
+                tied.join(", "),
+                plural(reserved.len() as u64),
+                if reserved.len() == 1 { "is" } else { "are" },
+                reserved.join(", ")
             ),
             Step::LotsRequired { phase, tied, seats } => write!(
                 f,

@@ -2,6 +2,8 @@
 //!
 //! - City councils ([`party_list`]): the 5% threshold of the voters who took part (RES-06), the
 //!   Hare quota with largest remainders (RES-07), lists that run out of candidates (RES-09).
+//!   The threshold, its base and where a short list's seats go are fields of the input, so
+//!   that the caller passes the election's rule parameters in force.
 //! - Aiyl council districts ([`district`]): the women's reserve of each district (DIS-04) filled
 //!   first, then plurality for the rest (RES-10).
 //!
@@ -41,7 +43,7 @@ pub use json::{Kind, SeatsInput, SeatsOutput, Status, parse_input, run, run_json
 pub use lots::{Lots, LotsRequired, TiePhase};
 pub use party_list::{
     DEFAULT_THRESHOLD_PERCENT, ListSeats, ListVotes, PartyListAllocation, PartyListInput,
-    allocate_party_list, passes_threshold,
+    ThresholdBase, UnfilledListSeats, allocate_party_list, passes_threshold,
 };
 
 use serde::Serialize;

@@ -1,8 +1,10 @@
 //! Drawings of lots (RES-08): the ties this crate returns, and the recorded outcomes it accepts.
 //!
 //! The crate never breaks a tie that decides a seat. It returns [`LotsRequired`] naming the tied
-//! ids and the number of seats in question among them; the commission draws lots and the caller
-//! re-submits the same input with a [`Lots`] entry:
+//! ids and the number of seats in question among them, and only where the drawing changes who
+//! is elected (women tied for a reserved mandate who are all elected anyway get none: see
+//! [`crate::district`]); the commission draws lots and the caller re-submits the same input
+//! with a [`Lots`] entry:
 //!
 //! ```json
 //! "lots": [{"tied": ["b", "c"], "winners": ["c"]}]
@@ -12,7 +14,9 @@
 //! name exactly as many `winners` as there are seats in question. Entries are used in order,
 //! once each, so an allocation with two ties among the same ids takes two entries. An entry that
 //! matches no tie of a completed allocation is an error: a recorded drawing that does not fit
-//! the count points to a mistake in one or the other.
+//! the count points to a mistake in one or the other. (A drawing recorded for women tied for a
+//! reserved mandate who are all elected anyway fits: it decides which of them holds the
+//! reserved label.)
 
 use std::collections::HashSet;
 

@@ -4,19 +4,23 @@
 //! A city council is elected from closed party lists in one district covering the city (TER-04,
 //! CAN-03). The allocation:
 //!
-//! 1. RES-06: a list takes part only with `votes × 100 ≥ threshold% × took_part`: the base is the
-//!    voters who *took part* (valid, invalid and "against all" alike), and the comparison is
-//!    inclusive and exact. A list with no votes never takes part.
+//! 1. RES-06: a list takes part only with `votes × 100 ≥ threshold% × base`: the base is the
+//!    voters who *took part* (valid, invalid and "against all" alike; the 2024 law), or, when
+//!    the input's `threshold_base` says `valid_votes`, the valid votes (the lists' votes and
+//!    "against all"). The comparison is inclusive and exact. A list with no votes never takes
+//!    part.
 //! 2. RES-07: the quota is `T / S` (`T` the votes of the qualifying lists, `S` the seats), kept
 //!    as a fraction. Each list gets `floor(votes × S / T)` whole seats; its remainder is
 //!    `votes × S mod T` over the common denominator `T`, so remainders compare as integers.
 //! 3. RES-07: the seats left go one each to the largest remainders. Equal remainders at the cut
 //!    are returned as a tie (RES-08).
 //! 4. RES-09: when `candidates` is given, a list never gets more seats than that (the number of
-//!    its candidates still standing, after withdrawals and deregistrations). The seats it cannot
-//!    fill go to the next largest remainders; if more seats are left than lists with candidates,
-//!    the ranking is gone through again. Seats for which no qualifying list has a candidate stay
-//!    unfilled. With no list over the threshold the election is failed.
+//!    its candidates still standing, after withdrawals and deregistrations). By default
+//!    (`unfilled_list_seats`: `next_largest_remainders`) the seats it cannot fill go to the next
+//!    largest remainders; if more seats are left than lists with candidates, the ranking is gone
+//!    through again, and seats for which no qualifying list has a candidate stay unfilled. With
+//!    `vacant`, the seats are allocated as if every list were long enough, and those a list
+//!    cannot fill stay vacant. With no list over the threshold the election is failed.
 //!
 //! Seats go down each closed list in order, skipping withdrawn candidates; that is the caller's
 //! job, which only needs the count this module returns.
@@ -44,6 +48,32 @@ fn default_threshold() -> u32 {
     DEFAULT_THRESHOLD_PERCENT
 }
 
+/// RES-06: what the threshold is a share of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdBase {
+    /// The voters who took part in voting (the 2024 law): the default.
+    #[default]
+    VotersWhoTookPart,
+    /// The valid votes: the lists' votes and "against all".
+    ValidVotes,
+}
+
+/// RES-09: where the seats go that a list is too short to fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnfilledListSeats {
+    /// To the lists with the next largest remainders: the default.
+    #[default]
+    NextLargestRemainders,
+    /// They stay vacant.
+    Vacant,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
 /// One party list's result at the polls.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +96,13 @@ pub struct PartyListInput {
     /// RES-06: 5 unless given; at most 100.
     #[serde(default = "default_threshold")]
     pub threshold_percent: u32,
+    /// RES-06: what the threshold is a share of; the voters who took part unless given.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub threshold_base: ThresholdBase,
+    /// RES-09: where the seats go that a list is too short to fill; the next largest
+    /// remainders unless given.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub unfilled_list_seats: UnfilledListSeats,
     pub lists: Vec<ListVotes>,
     /// RES-02: votes "against all".
     pub against_all: u64,
@@ -89,7 +126,8 @@ pub struct ListSeats {
 pub struct PartyListAllocation {
     /// Every list of the input, in input order.
     pub lists: Vec<ListSeats>,
-    /// RES-09: seats that no qualifying list had a candidate for.
+    /// RES-09: seats that no qualifying list had a candidate for, and with
+    /// [`UnfilledListSeats::Vacant`] the seats the lists were too short to fill.
     pub unfilled: u64,
     pub against_all: u64,
 }
@@ -152,16 +190,31 @@ impl PartyListInput {
     }
 }
 
-/// RES-06: whether a list takes part in the allocation (exact, inclusive; no votes, no part).
-pub fn passes_threshold(votes: u64, threshold_percent: u32, took_part: u64) -> bool {
-    votes > 0 && u128::from(votes) * 100 >= u128::from(threshold_percent) * u128::from(took_part)
+impl PartyListInput {
+    /// RES-06: the number the threshold is a share of. Validation bounds the valid votes by
+    /// `took_part`, a `u64`.
+    pub fn threshold_base_votes(&self) -> u64 {
+        match self.threshold_base {
+            ThresholdBase::VotersWhoTookPart => self.took_part,
+            ThresholdBase::ValidVotes => self
+                .lists
+                .iter()
+                .map(|l| l.votes)
+                .fold(self.against_all, u64::saturating_add),
+        }
+    }
 }
 
-/// The least number of votes that passes the threshold: `ceil(threshold% × took_part / 100)`.
-fn minimum_votes(threshold_percent: u32, took_part: u64) -> u64 {
-    let product = u128::from(threshold_percent) * u128::from(took_part);
-    // At most took_part, since threshold_percent ≤ 100 (validated).
-    u64::try_from(product.div_ceil(100)).unwrap_or(took_part)
+/// RES-06: whether a list takes part in the allocation (exact, inclusive; no votes, no part).
+pub fn passes_threshold(votes: u64, threshold_percent: u32, base: u64) -> bool {
+    votes > 0 && u128::from(votes) * 100 >= u128::from(threshold_percent) * u128::from(base)
+}
+
+/// The least number of votes that passes the threshold: `ceil(threshold% × base / 100)`.
+fn minimum_votes(threshold_percent: u32, base: u64) -> u64 {
+    let product = u128::from(threshold_percent) * u128::from(base);
+    // At most base, since threshold_percent ≤ 100 (validated).
+    u64::try_from(product.div_ceil(100)).unwrap_or(base)
 }
 
 /// Allocates the seats of a city council (RES-06, RES-07, RES-09), returning ties as
@@ -188,16 +241,18 @@ struct Entry {
     seats: u64,
     /// `votes × S mod T`: the remainder over the common denominator `T`.
     remainder: u64,
+    /// The most seats the allocation may give the list: its candidates when the seats it
+    /// cannot fill pass on (RES-09), none when they stay vacant.
+    cap: Option<u64>,
 }
 
 impl Entry {
-    fn has_room(&self, list: &ListVotes) -> bool {
-        list.candidates.is_none_or(|c| self.seats < c)
+    fn has_room(&self) -> bool {
+        self.cap.is_none_or(|c| self.seats < c)
     }
 
-    fn room(&self, list: &ListVotes) -> u64 {
-        list.candidates
-            .map_or(u64::MAX, |c| c.saturating_sub(self.seats))
+    fn room(&self) -> u64 {
+        self.cap.map_or(u64::MAX, |c| c.saturating_sub(self.seats))
     }
 }
 
@@ -210,16 +265,18 @@ fn allocate(
     steps.push(Step::AgainstAll {
         votes: input.against_all,
     });
+    let base = input.threshold_base_votes();
     steps.push(Step::Threshold {
         threshold_percent: input.threshold_percent,
-        took_part: input.took_part,
-        minimum_votes: minimum_votes(input.threshold_percent, input.took_part),
+        base: input.threshold_base,
+        base_votes: base,
+        minimum_votes: minimum_votes(input.threshold_percent, base),
     });
     let mut entries: Vec<Entry> = input
         .lists
         .iter()
         .map(|list| {
-            let qualified = passes_threshold(list.votes, input.threshold_percent, input.took_part);
+            let qualified = passes_threshold(list.votes, input.threshold_percent, base);
             steps.push(Step::ListThreshold {
                 list: list.id.clone(),
                 votes: list.votes,
@@ -229,6 +286,10 @@ fn allocate(
                 qualified,
                 seats: 0,
                 remainder: 0,
+                cap: match input.unfilled_list_seats {
+                    UnfilledListSeats::NextLargestRemainders => list.candidates,
+                    UnfilledListSeats::Vacant => None,
+                },
             }
         })
         .collect();
@@ -268,7 +329,7 @@ fn allocate(
             whole_seats: whole,
             remainder: Fraction::new(entry.remainder, seats),
         });
-        entry.seats = match list.candidates {
+        entry.seats = match entry.cap {
             Some(candidates) if candidates < whole => {
                 steps.push(Step::CandidatesCap {
                     list: list.id.clone(),
@@ -291,7 +352,7 @@ fn allocate(
             .iter()
             .zip(&entries)
             .enumerate()
-            .filter(|(_, (list, e))| e.qualified && e.has_room(list))
+            .filter(|(_, (_, e))| e.qualified && e.has_room())
             .map(|(index, (list, e))| Ranked {
                 index,
                 id: &list.id,
@@ -317,7 +378,7 @@ fn allocate(
                     .lists
                     .iter()
                     .zip(&entries)
-                    .filter(|(list, e)| e.qualified && !e.has_room(list))
+                    .filter(|(_, e)| e.qualified && !e.has_room())
                     .map(|(list, _)| list.id.clone())
                     .collect(),
             });
@@ -328,7 +389,7 @@ fn allocate(
             // rounds at once, up to the first list that runs out of candidates.
             let room = eligible
                 .iter()
-                .map(|r| entries[r.index].room(&input.lists[r.index]))
+                .map(|r| entries[r.index].room())
                 .min()
                 .unwrap_or(1);
             let each = (remaining / count).min(room).max(1);
@@ -373,6 +434,22 @@ fn allocate(
         remaining = 0;
     }
 
+    // RES-09 with vacant seats: the seats a list cannot fill are left empty.
+    let mut vacant = 0;
+    for (list, entry) in input.lists.iter().zip(entries.iter_mut()) {
+        if let Some(candidates) = list.candidates
+            && entry.seats > candidates
+        {
+            steps.push(Step::SeatsLeftVacant {
+                list: list.id.clone(),
+                entitled: entry.seats,
+                candidates,
+            });
+            vacant += entry.seats - candidates;
+            entry.seats = candidates;
+        }
+    }
+
     let lists: Vec<ListSeats> = input
         .lists
         .iter()
@@ -395,7 +472,7 @@ fn allocate(
     }
     Ok(Outcome::Completed(PartyListAllocation {
         lists,
-        unfilled: remaining,
+        unfilled: remaining + vacant,
         against_all: input.against_all,
     }))
 }
@@ -421,6 +498,8 @@ mod tests {
             seats,
             took_part,
             threshold_percent: DEFAULT_THRESHOLD_PERCENT,
+            threshold_base: ThresholdBase::default(),
+            unfilled_list_seats: UnfilledListSeats::default(),
             lists,
             against_all: 0,
             lots: Vec::new(),
@@ -441,6 +520,8 @@ mod tests {
             seats: 51,
             took_part: 131_613,
             threshold_percent: 5,
+            threshold_base: ThresholdBase::default(),
+            unfilled_list_seats: UnfilledListSeats::default(),
             lists: vec![
                 list("zhany_kuch", 37_903),
                 list("emgek", 28_647),
@@ -521,6 +602,26 @@ mod tests {
         i.threshold_percent = 7;
         let a = completed(&i);
         assert_eq!((a.seats_of("a"), a.seats_of("b")), (10, 0));
+    }
+
+    #[test]
+    fn res_06_threshold_base_valid_votes() {
+        // 1,000 took part, 900 valid (800 + 50 + 50 against all... + invalid 100): 5% of the
+        // valid 900 is 45 votes, so b's 49 passes on valid votes but not on turnout.
+        let mut i = input(10, 1_000, vec![list("a", 801), list("b", 49)]);
+        i.against_all = 50;
+        assert!(!completed(&i).lists[1].qualified);
+        i.threshold_base = ThresholdBase::ValidVotes;
+        assert_eq!(i.threshold_base_votes(), 900);
+        let report = allocate_party_list(&i).unwrap();
+        assert!(report.outcome.completed().unwrap().lists[1].qualified);
+        assert!(report.explanation.contains(&Step::Threshold {
+            threshold_percent: 5,
+            base: ThresholdBase::ValidVotes,
+            base_votes: 900,
+            minimum_votes: 45,
+        }));
+        assert!(report.explanation_text().contains("of the 900 valid votes"));
     }
 
     #[test]
@@ -632,6 +733,27 @@ mod tests {
                 .explanation_text()
                 .contains("left out, no candidates left")
         );
+    }
+
+    #[test]
+    fn res_09_seats_a_short_list_cannot_fill_stay_vacant_when_so_configured() {
+        // As above, but the seat a cannot fill stays empty: the others keep their Hare seats.
+        let mut i = input(7, 100, vec![list("a", 45), list("b", 35), list("c", 20)]);
+        i.lists[0].candidates = Some(2);
+        i.unfilled_list_seats = UnfilledListSeats::Vacant;
+        let report = allocate_party_list(&i).unwrap();
+        let a = report.outcome.completed().unwrap();
+        assert_eq!(
+            (a.seats_of("a"), a.seats_of("b"), a.seats_of("c")),
+            (2, 3, 1)
+        );
+        assert_eq!(a.unfilled, 1);
+        assert!(report.explanation.contains(&Step::SeatsLeftVacant {
+            list: "a".into(),
+            entitled: 3,
+            candidates: 2,
+        }));
+        assert!(report.explanation_text().contains("1 seat stays vacant"));
     }
 
     #[test]

@@ -15,10 +15,62 @@ pub(crate) struct Ranked<'a> {
     pub value: u64,
 }
 
-/// Sorts by value, highest first; equal values keep input order (for display only: equal values
-/// are never separated without lots).
+/// Sorts by value, highest first; equal values keep input order (for display, and for the
+/// documented order in which [`crate::district`] records a reserved mandate that no drawing
+/// decides; equal values are never separated without lots where it changes who is elected).
 pub(crate) fn rank(items: &mut [Ranked<'_>]) {
     items.sort_by(|a, b| b.value.cmp(&a.value).then(a.index.cmp(&b.index)));
+}
+
+/// A group of equal values that straddles the cut of the top `k`.
+#[derive(Debug)]
+pub(crate) struct Tie<'r, 'a> {
+    /// How many rank strictly above the group: all of them are in.
+    pub above: usize,
+    /// The group, in ranking order (which is input order).
+    pub group: Vec<Ranked<'a>>,
+    /// How many of the group are in.
+    pub seats: usize,
+    ranked: &'r [Ranked<'a>],
+}
+
+impl<'a> Tie<'_, 'a> {
+    /// The tied ids in input order.
+    pub fn ids(&self) -> Vec<&'a str> {
+        self.group.iter().map(|r| r.id).collect()
+    }
+
+    /// The indices that are in when `winners` (ids of the group) win the tie.
+    fn chosen(&self, winners: impl Fn(&str) -> bool) -> Vec<usize> {
+        let mut chosen: Vec<usize> = self.ranked[..self.above].iter().map(|r| r.index).collect();
+        chosen.extend(self.group.iter().filter(|r| winners(r.id)).map(|r| r.index));
+        chosen
+    }
+
+    /// The indices that are in when the first of the group in input order win the tie.
+    pub fn in_input_order(&self) -> Vec<usize> {
+        let mut chosen: Vec<usize> = self.ranked[..self.above].iter().map(|r| r.index).collect();
+        chosen.extend(self.group[..self.seats].iter().map(|r| r.index));
+        chosen
+    }
+}
+
+/// The tie at the cut of the top `k` of a ranking sorted by [`rank`], if a group of equal
+/// values has members on both sides of it.
+pub(crate) fn straddling<'r, 'a>(ranked: &'r [Ranked<'a>], k: usize) -> Option<Tie<'r, 'a>> {
+    if k == 0 || k >= ranked.len() || ranked[k].value != ranked[k - 1].value {
+        return None;
+    }
+    let cut = ranked[k - 1].value;
+    let above = ranked.iter().take_while(|r| r.value > cut).count();
+    // Sorted by value, then by index: the group is already in input order.
+    let group: Vec<Ranked<'a>> = ranked.iter().filter(|r| r.value == cut).copied().collect();
+    Some(Tie {
+        above,
+        group,
+        seats: k - above,
+        ranked,
+    })
 }
 
 pub(crate) enum Pick {
@@ -38,34 +90,41 @@ pub(crate) fn pick_top(
     book: &mut LotsBook<'_>,
     steps: &mut Vec<Step>,
 ) -> Result<Pick, SeatsInputError> {
-    if k >= ranked.len() {
-        return Ok(Pick::Chosen(ranked.iter().map(|r| r.index).collect()));
-    }
-    if k == 0 {
-        return Ok(Pick::Chosen(Vec::new()));
-    }
-    let cut = ranked[k - 1].value;
-    if ranked[k].value != cut {
+    let Some(tie) = straddling(ranked, k) else {
+        let k = k.min(ranked.len());
         return Ok(Pick::Chosen(ranked[..k].iter().map(|r| r.index).collect()));
+    };
+    match recorded(&tie, phase, book, steps)? {
+        Some(chosen) => Ok(Pick::Chosen(chosen)),
+        None => {
+            let tied: Vec<String> = tie.ids().into_iter().map(str::to_owned).collect();
+            let seats = tie.seats as u64;
+            steps.push(Step::LotsRequired {
+                phase,
+                tied: tied.clone(),
+                seats,
+            });
+            Ok(Pick::Lots(LotsRequired {
+                phase,
+                tied,
+                seats_in_question: seats,
+            }))
+        }
     }
-    let above = ranked.iter().take_while(|r| r.value > cut).count();
-    let group: Vec<Ranked<'_>> = ranked.iter().filter(|r| r.value == cut).copied().collect();
-    let seats = (k - above) as u64;
-    let mut tied_in_input_order = group.clone();
-    tied_in_input_order.sort_by_key(|r| r.index);
-    let tied_ids: Vec<&str> = tied_in_input_order.iter().map(|r| r.id).collect();
+}
+
+/// The indices that are in, when a drawing for this tie is recorded (a
+/// [`Step::LotsApplied`] is pushed); `None` when none is.
+pub(crate) fn recorded(
+    tie: &Tie<'_, '_>,
+    phase: TiePhase,
+    book: &mut LotsBook<'_>,
+    steps: &mut Vec<Step>,
+) -> Result<Option<Vec<usize>>, SeatsInputError> {
+    let tied_ids = tie.ids();
+    let seats = tie.seats as u64;
     let Some(winners) = book.resolve(&tied_ids, seats)? else {
-        let tied: Vec<String> = tied_ids.iter().map(|id| (*id).to_owned()).collect();
-        steps.push(Step::LotsRequired {
-            phase,
-            tied: tied.clone(),
-            seats,
-        });
-        return Ok(Pick::Lots(LotsRequired {
-            phase,
-            tied,
-            seats_in_question: seats,
-        }));
+        return Ok(None);
     };
     steps.push(Step::LotsApplied {
         phase,
@@ -73,12 +132,5 @@ pub(crate) fn pick_top(
         winners: winners.to_vec(),
         seats,
     });
-    let mut chosen: Vec<usize> = ranked[..above].iter().map(|r| r.index).collect();
-    chosen.extend(
-        group
-            .iter()
-            .filter(|r| winners.iter().any(|w| w == r.id))
-            .map(|r| r.index),
-    );
-    Ok(Pick::Chosen(chosen))
+    Ok(Some(tie.chosen(|id| winners.iter().any(|w| w == id))))
 }

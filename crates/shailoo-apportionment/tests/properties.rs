@@ -83,7 +83,10 @@ prop_compose! {
             })
             .collect();
         let took_part = lists.iter().map(|l| l.votes).sum::<u64>() + against_all + invalid;
-        PartyListInput { seats, took_part, threshold_percent, lists, against_all, lots: Vec::new() }
+        PartyListInput {
+            seats, took_part, threshold_percent, lists, against_all, lots: Vec::new(),
+            threshold_base: Default::default(), unfilled_list_seats: Default::default(),
+        }
     }
 }
 
@@ -185,6 +188,8 @@ fn alabama_paradox_can_occur_with_hare() {
         seats,
         took_part: 1_500,
         threshold_percent: 5,
+        threshold_base: Default::default(),
+        unfilled_list_seats: Default::default(),
         lists: [("a", 700), ("b", 500), ("c", 300)]
             .iter()
             .map(|(id, votes)| ListVotes {
@@ -225,6 +230,81 @@ prop_compose! {
             lots: Vec::new(),
         }
     }
+}
+
+prop_compose! {
+    /// A district small enough to break its ties every possible way: up to 7 candidates with
+    /// votes from 0 to 3.
+    fn small_aiyl()(
+        candidates in prop::collection::vec((any::<bool>(), 0u64..4), 0..8),
+        seats in 1u64..=5,
+        reserved in prop::option::of(0u64..=5),
+    ) -> DistrictInput {
+        DistrictInput {
+            seats,
+            reserved_for_women: reserved.map(|r| r.min(seats)),
+            candidates: candidates
+                .iter()
+                .enumerate()
+                .map(|(i, (female, votes))| CandidateVotes {
+                    id: format!("c{i}"),
+                    sex: if *female { Sex::Female } else { Sex::Male },
+                    votes: *votes,
+                })
+                .collect(),
+            lots: Vec::new(),
+        }
+    }
+}
+
+fn elected_set(a: &DistrictAllocation) -> BTreeSet<String> {
+    a.elected.iter().map(|e| e.id.clone()).collect()
+}
+
+/// Every set of candidates that some drawing of lots could elect: RES-10 applied to every
+/// strict order of the candidates that agrees with their votes (each tie broken each way).
+fn possible_elected_sets(input: &DistrictInput) -> BTreeSet<BTreeSet<String>> {
+    fn orders(n: usize, prefix: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if prefix.len() == n {
+            out.push(prefix.clone());
+            return;
+        }
+        for i in 0..n {
+            if !prefix.contains(&i) {
+                prefix.push(i);
+                orders(n, prefix, out);
+                prefix.pop();
+            }
+        }
+    }
+    let c = &input.candidates;
+    let reserved = input
+        .reserved_for_women
+        .unwrap_or_else(|| default_reserved_for_women(input.seats));
+    let mut all = Vec::new();
+    orders(c.len(), &mut Vec::new(), &mut all);
+    all.into_iter()
+        .filter(|order| order.windows(2).all(|w| c[w[0]].votes >= c[w[1]].votes))
+        .map(|order| {
+            let women: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&i| c[i].sex == Sex::Female)
+                .collect();
+            let r = usize::try_from(reserved).unwrap().min(women.len());
+            let mut elected: Vec<usize> = women[..r].to_vec();
+            let open = usize::try_from(input.seats).unwrap() - r;
+            elected.extend(
+                order
+                    .iter()
+                    .copied()
+                    .filter(|i| !elected.contains(i))
+                    .take(open)
+                    .collect::<Vec<_>>(),
+            );
+            elected.into_iter().map(|i| c[i].id.clone()).collect()
+        })
+        .collect()
 }
 
 fn women(c: &[CandidateVotes]) -> u64 {
@@ -283,7 +363,10 @@ proptest! {
         }
     }
 
-    /// The order of the candidates in the input does not matter.
+    /// The order of the candidates in the input does not change who is elected, nor how many
+    /// hold reserved mandates. (Which of several women tied for a reserved mandate, all of them
+    /// elected anyway, holds the label does follow the input order: RES-08, tested in
+    /// `district.rs`.)
     #[test]
     fn district_is_invariant_under_permutation(
         (input, shuffled) in aiyl(10).prop_flat_map(|input| {
@@ -293,8 +376,29 @@ proptest! {
     ) {
         let mut permuted = input.clone();
         permuted.candidates = shuffled;
-        let set = |a: DistrictAllocation| a.elected.into_iter().map(|e| (e.id, e.reserved)).collect::<BTreeSet<_>>();
-        prop_assert_eq!(set(district(input)), set(district(permuted)));
+        let (a, b) = (district(input), district(permuted));
+        prop_assert_eq!(elected_set(&a), elected_set(&b));
+        let reserved = |a: &DistrictAllocation| a.elected.iter().filter(|e| e.reserved).count();
+        prop_assert_eq!(reserved(&a), reserved(&b));
+    }
+
+    /// RES-08: lots are asked for exactly when the drawing could change who is elected: when
+    /// breaking the ties every possible way gives more than one set of elected candidates.
+    /// When it cannot, the allocation completes at once with that one set; when it can, every
+    /// drawing ends in one of the possible sets.
+    #[test]
+    fn res_08_lots_are_asked_for_iff_the_draw_changes_who_is_elected(input in small_aiyl()) {
+        let possible = possible_elected_sets(&input);
+        let first = allocate_district(&input).unwrap().outcome;
+        if possible.len() == 1 {
+            let Outcome::Completed(a) = first else {
+                return Err(TestCaseError::fail(format!("lots asked for though only {possible:?} can be elected")));
+            };
+            prop_assert!(possible.contains(&elected_set(&a)));
+        } else {
+            prop_assert!(matches!(first, Outcome::LotsRequired(_)), "{:?} can be elected, yet no lots: {:?}", possible, first);
+            prop_assert!(possible.contains(&elected_set(&district(input))));
+        }
     }
 
     /// The JSON entry point never panics, whatever text it is given.

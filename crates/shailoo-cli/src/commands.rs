@@ -10,6 +10,7 @@ mod demo;
 mod districts;
 pub mod print;
 pub mod register;
+pub mod rules;
 
 use crate::{BenchCommand, Cli, Command, Format, UserCommand};
 use anyhow::{Context, Result, bail};
@@ -47,7 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             format,
         } => calendar(&called, &voting_day, format),
         Command::Districts { command } => districts::run(command),
-        Command::Seats { input } => seats(&input),
+        Command::Seats { input, params } => seats(&input, &params),
         Command::Generate { scale, seed, out } => data::generate(scale, seed, &out),
         Command::Bench {
             command: BenchCommand::Eligibility { seed },
@@ -91,7 +92,8 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         } => {
             let clock = demo::clock(&clock_start)?;
             let store = connect(&db).await?;
-            let loaded = demo::prepare(store.as_ref(), scale, seed).await?;
+            let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
+            let loaded = demo::prepare(store.as_ref(), scale, seed, now).await?;
             demo::audit_checkpoints(store.as_ref(), &db, loaded).await?;
             // The doubles live as long as `_doubles`, i.e. until the server stops.
             let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
@@ -131,6 +133,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         }
         Command::Audit { command } => audit::run(command).await,
         Command::Register { command } => register::run(command).await,
+        Command::Rules { command } => rules::run(command).await,
         Command::Calendar { .. }
         | Command::Districts { .. }
         | Command::Seats { .. }
@@ -190,7 +193,6 @@ async fn serve(
             .exempting(&std::env::var("SHAILOO_RATE_LIMIT_EXEMPT").unwrap_or_default())?
             .trusting(&std::env::var("SHAILOO_TRUSTED_PROXIES").unwrap_or_default())?
             .with_sms_gateway_token(std::env::var("SHAILOO_SMS_GATEWAY_TOKEN").ok()),
-        remote_station_capacity: remote_station_capacity()?,
         ..shailoo_web::Config::default()
     };
     let mut state = shailoo_web::AppState::new(store, config);
@@ -212,17 +214,6 @@ async fn serve(
     shailoo_web::serve_on(state, listener, shutdown_signal()).await?;
     println!("shailoo stopped");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Places of a remote-voting station the CEC gave no capacity: `SHAILOO_REMOTE_STATION_CAPACITY`,
-/// else the default of `shailoo_app::remote`.
-fn remote_station_capacity() -> Result<u64> {
-    match std::env::var("SHAILOO_REMOTE_STATION_CAPACITY") {
-        Ok(v) => v.trim().parse().with_context(|| {
-            format!("SHAILOO_REMOTE_STATION_CAPACITY={v:?} is not a number of places")
-        }),
-        Err(_) => Ok(shailoo_app::remote::DEFAULT_CAPACITY),
-    }
 }
 
 async fn shutdown_signal() {
@@ -274,8 +265,29 @@ fn calendar(called: &str, voting_day: &str, format: Format) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn seats(input: &str) -> Result<ExitCode> {
-    let text = if input == "-" {
+/// The one shape of every exit-2 answer (input that is not the command's contract): nothing on
+/// standard output, and one line of JSON on standard error,
+/// `{"error": {"code": "schema", "field": "units[0].neighbours", "message": "…"}}`, where
+/// `field` is the path of the offending field (`null` when the text is not JSON at all) and
+/// `code` a stable code (`syntax`, `schema`, `invalid`, `invalid_input`, …).
+pub(crate) fn malformed_input(code: &str, field: Option<&str>, message: &str) -> ExitCode {
+    let body = serde_json::json!({
+        "error": {"code": code, "field": field, "message": message}
+    });
+    eprintln!("{body}");
+    ExitCode::from(2)
+}
+
+/// The rule parameters a pure command applies: `--election`'s in force, else the defaults.
+fn parameters(arg: &crate::ParamsArg) -> Result<shailoo_domain::params::RuleParameters> {
+    match &arg.election {
+        Some(election) => rules::parameters_of(&arg.db, election),
+        None => Ok(shailoo_domain::params::RuleParameters::default()),
+    }
+}
+
+fn seats(input: &str, params: &crate::ParamsArg) -> Result<ExitCode> {
+    let mut text = if input == "-" {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
@@ -284,15 +296,30 @@ fn seats(input: &str) -> Result<ExitCode> {
     } else {
         std::fs::read_to_string(input).with_context(|| format!("reading {input}"))?
     };
+    if params.election.is_some() {
+        // Text that is not JSON is left to the allocator, which names the problem.
+        if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) {
+            let in_force = parameters(params)?;
+            if let Err(conflict) = shailoo_app::params::seats_input(&in_force, &mut value) {
+                return Ok(malformed_input(
+                    "param_conflict",
+                    Some(conflict.field),
+                    &conflict.to_string(),
+                ));
+            }
+            text = value.to_string();
+        }
+    }
     match shailoo_apportionment::run_json(&text) {
         Ok(result) => {
             println!("{}", serde_json::to_string_pretty(&result)?);
             Ok(ExitCode::SUCCESS)
         }
-        Err(error) => {
-            eprintln!("error: {error}");
-            Ok(ExitCode::from(2))
-        }
+        Err(error) => Ok(malformed_input(
+            error.code(),
+            error.field(),
+            &error.to_string(),
+        )),
     }
 }
 

@@ -119,6 +119,11 @@ enum Command {
         #[command(subcommand)]
         command: DistrictsCommand,
     },
+    /// The rule parameters of an election: set them (CEC), show those in force.
+    Rules {
+        #[command(subcommand)]
+        command: commands::rules::RulesCommand,
+    },
     /// Import the population register and manage the voter lists (Tizme).
     Register {
         #[command(subcommand)]
@@ -127,12 +132,31 @@ enum Command {
     /// Allocate seats from vote totals given as JSON (a party-list council or an aiyl district).
     ///
     /// Exit code 0 with the result (completed, lots_required or failed) on standard output,
-    /// 2 on malformed input with the offending field named.
+    /// 2 on malformed input: one line of JSON on standard error,
+    /// `{"error": {"code", "field", "message"}}`, naming the offending field.
+    ///
+    /// With `--election ID`, the election's rule parameters in force (read from `--db`) fill
+    /// the threshold, its base and where a short list's seats go (RES-06, RES-09), or a
+    /// district's reserved mandates (DIS-04); a field the input gives must agree with them.
     Seats {
         /// A JSON file, or `-` for standard input.
         #[arg(long)]
         input: String,
+        #[command(flatten)]
+        params: ParamsArg,
     },
+}
+
+/// Whose rule parameters a pure command applies: the documented defaults, or with
+/// `--election` those in force for that election in `--db`.
+#[derive(Debug, Clone, clap::Args)]
+struct ParamsArg {
+    /// Apply the rule parameters in force for this election (read from --db) instead of the
+    /// documented defaults.
+    #[arg(long)]
+    election: Option<String>,
+    #[command(flatten)]
+    db: DbArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,9 +206,11 @@ enum DistrictsCommand {
     ///
     /// Input: `{"seats": 21, "units": [{"id": "u1", "voters": 1234, "remote": false,
     /// "neighbors": ["u2"]}], "districts": 4}` (`districts`, `magnitude: {min, max}` and
-    /// `seed` optional), or `--council ID` for an aiyl council of the generated national data.
-    /// Exit code 0 with the scheme as JSON, 1 with the reason when no valid scheme exists,
-    /// 2 on malformed input with the offending field named.
+    /// `seed` optional), or a council object exactly as `district_units.json` holds it, or
+    /// `--council ID` for an aiyl council of the generated national data. An unknown field is
+    /// refused. Exit code 0 with the scheme as JSON, 1 with the reason when no valid scheme
+    /// exists, 2 on malformed input: one line of JSON on standard error,
+    /// `{"error": {"code", "field", "message"}}`, naming the offending field.
     Propose {
         /// A JSON file, or `-` for standard input.
         #[arg(long, conflicts_with = "council", required_unless_present = "council")]
@@ -205,15 +231,22 @@ enum DistrictsCommand {
         /// instead of estimating them (slower).
         #[arg(long)]
         exact_voters: bool,
+        #[command(flatten)]
+        params: ParamsArg,
     },
     /// Check a scheme given as JSON in the domain's form (seats, units, districts).
     ///
-    /// Prints the findings with their codes and each district's figures. Exit code 0 when
-    /// valid, 1 when invalid, 2 on malformed input with the offending field named.
+    /// The units may be a council object of `district_units.json` as it stands, with
+    /// `districts` added. Prints the findings with their codes and each district's figures.
+    /// Exit code 0 when valid, 1 when invalid (a district claiming the remote allowance
+    /// without a remote unit is invalid, DIS-01), 2 on malformed input: one line of JSON on
+    /// standard error, `{"error": {"code", "field", "message"}}`, naming the offending field.
     Check {
         /// A JSON file, or `-` for standard input.
         #[arg(long)]
         input: String,
+        #[command(flatten)]
+        params: ParamsArg,
     },
     /// Print the units of an aiyl council of the generated national data as propose input.
     Units {

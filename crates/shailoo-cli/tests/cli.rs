@@ -131,11 +131,12 @@ fn seats_names_the_bad_field_and_exits_2() {
         r#"{"kind": "district_plurality", "seats": 3, "candidates": [{"id": "c1", "sex": "x", "votes": 1}]}"#,
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("candidates[0].sex"),
-        "{}",
-        stderr(&out)
-    );
+    // The one exit-2 shape: nothing on standard output, one JSON line on standard error.
+    assert!(out.stdout.is_empty());
+    let body: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(body["error"]["field"], "candidates[0].sex");
+    assert_eq!(body["error"]["code"], "schema");
+    assert!(body["error"]["message"].is_string());
 }
 
 #[test]

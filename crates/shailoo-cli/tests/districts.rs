@@ -102,24 +102,151 @@ fn dis_01_propose_without_a_valid_scheme_exits_1_with_the_reason() {
     assert!(stderr(&out).contains("unit big alone holds 9000 voters"));
 }
 
+/// The one shape of an exit-2 answer: exit code 2, nothing on standard output, one line of
+/// JSON on standard error; returns its `error` object.
+fn exit_2(out: &Output) -> serde_json::Value {
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = stderr(out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let body: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+    let error = body["error"].clone();
+    assert!(error["code"].is_string(), "{err}");
+    assert!(error["message"].is_string(), "{err}");
+    error
+}
+
 #[test]
 fn propose_on_malformed_input_exits_2_naming_the_field() {
     let out = shailoo_stdin(
         &["districts", "propose", "--input", "-"],
         r#"{"seats": 5, "units": [{"id": "a", "voters": "many"}]}"#,
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("units[0].voters"), "{}", stderr(&out));
+    assert_eq!(exit_2(&out)["field"], "units[0].voters");
+    // A neighbour that is not a unit: found by the proposer, the same shape.
     let out = shailoo_stdin(
         &["districts", "propose", "--input", "-"],
         r#"{"seats": 5, "units": [{"id": "a", "voters": 5, "neighbors": ["x"]}]}"#,
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("units[0].neighbors[0]"),
-        "{}",
-        stderr(&out)
+    let error = exit_2(&out);
+    assert_eq!(error["field"], "units[0].neighbors[0]");
+    assert_eq!(error["code"], "invalid_input");
+    // Not JSON at all: no field.
+    let out = shailoo_stdin(&["districts", "check", "--input", "-"], "{\"seats\": ");
+    let error = exit_2(&out);
+    assert_eq!(error["code"], "syntax");
+    assert!(error["field"].is_null());
+}
+
+#[test]
+fn dis_03_a_misspelt_unit_field_is_named_not_read_as_no_borders() {
+    // `neighbours` instead of `neighbors`: without the check the units had no borders and the
+    // answer was a contiguity error about a district that is contiguous.
+    let units = r#""units": [{"id": "a", "voters": 1000, "neighbours": ["b"]},
+        {"id": "b", "voters": 1000, "neighbors": ["a"]}]"#;
+    let out = shailoo_stdin(
+        &["districts", "propose", "--input", "-"],
+        &format!(r#"{{"seats": 2, {units}, "districts": 1}}"#),
     );
+    let error = exit_2(&out);
+    assert_eq!(error["field"], "units[0].neighbours");
+    assert!(
+        error["message"].as_str().unwrap().contains("neighbours"),
+        "{error}"
+    );
+    let out = shailoo_stdin(
+        &["districts", "check", "--input", "-"],
+        &format!(
+            r#"{{"seats": 2, {units}, "districts": [{{"id": "1", "units": ["a", "b"], "seats": 2}}]}}"#
+        ),
+    );
+    assert_eq!(exit_2(&out)["field"], "units[0].neighbours");
+}
+
+#[test]
+fn dis_01_the_remote_allowance_without_a_remote_unit_is_an_error() {
+    // District 1 holds +18% of the norm: within 20%, but none of its units is remote.
+    let scheme = |remote_unit: bool| {
+        format!(
+            r#"{{"seats": 4, "units": [
+            {{"id": "a", "voters": 2360, "remote": {remote_unit}, "neighbors": ["b"]}},
+            {{"id": "b", "voters": 1640, "neighbors": ["a"]}}],
+            "districts": [{{"id": "1", "units": ["a"], "seats": 2, "remote": true}},
+                          {{"id": "2", "units": ["b"], "seats": 2, "remote": true}}]}}"#
+        )
+    };
+    let out = shailoo_stdin(&["districts", "check", "--input", "-"], &scheme(false));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let codes: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"DIS-01.remote_without_remote_unit"),
+        "{codes:?}"
+    );
+    assert_eq!(report["districts"][0]["limit_percent"], 15);
+    assert_eq!(report["warnings"], serde_json::json!([]));
+    // With a remote unit in district 1 only district 2's claim is refused.
+    let out = shailoo_stdin(&["districts", "check", "--input", "-"], &scheme(true));
+    let report = json(&out);
+    assert_eq!(report["districts"][0]["limit_percent"], 20);
+    let refused: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["code"] == "DIS-01.remote_without_remote_unit")
+        .map(|e| e["district"].as_str().unwrap())
+        .collect();
+    assert_eq!(refused, ["2"]);
+}
+
+#[test]
+fn dis_03_a_council_object_of_district_units_json_is_accepted_as_it_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shailoo(&[
+        "generate",
+        "--scale",
+        "small",
+        "--seed",
+        "7",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("district_units.json")).unwrap())
+            .unwrap();
+    let council = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["units"].as_array().unwrap().len() >= 2)
+        .unwrap()
+        .clone();
+    assert!(council["units"][0]["x_km"].is_number());
+    let out = shailoo_stdin(
+        &["districts", "propose", "--input", "-"],
+        &council.to_string(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let proposal = json(&out);
+    let mut scheme = council.clone();
+    scheme["districts"] = proposal["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| serde_json::json!({"id": d["id"], "units": d["units"], "seats": d["seats"], "remote": d["remote"]}))
+        .collect();
+    let out = shailoo_stdin(&["districts", "check", "--input", "-"], &scheme.to_string());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]
@@ -151,12 +278,7 @@ fn dis_03_check_reports_findings_with_codes_and_exit_codes() {
         &["districts", "check", "--input", "-"],
         r#"{"seats": 2, "units": [], "districts": [{"id": "1", "units": [], "seats": "two"}]}"#,
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("districts[0].seats"),
-        "{}",
-        stderr(&out)
-    );
+    assert_eq!(exit_2(&out)["field"], "districts[0].seats");
 }
 
 #[test]

@@ -31,6 +31,7 @@ fn grid_council(districts: Option<u32>) -> ProposalInput {
         })
         .collect();
     ProposalInput {
+        council: None,
         seats: SeatCount::new(31).expect("31 seats"),
         units,
         districts,

@@ -50,6 +50,7 @@ fn grid(w: usize, h: usize, voters: &[u64], keep: impl Fn(usize, usize) -> bool)
 
 fn input(seats: u32, units: Vec<Unit>, districts: Option<u32>) -> ProposalInput {
     ProposalInput {
+        council: None,
         seats: SeatCount::new(seats).unwrap(),
         units,
         districts,

@@ -36,6 +36,7 @@ pub use action::{Action, ActionClosed, Bound};
 pub use rules::{Anchor, Confidence, RULES, Rule, rule};
 
 use crate::codes::ErrorCode;
+use crate::params::RuleParameters;
 use crate::territory::Election;
 use crate::time::{from_bishkek, to_bishkek};
 use jiff::Timestamp;
@@ -440,18 +441,31 @@ impl Calendar {
             .collect()
     }
 
-    /// When a PEC must decide a voter-list claim filed at `filed_at` (CAL-19, *unsure*): by the
-    /// end of the (Bishkek) day it was filed, or immediately when filed on V − 1 or V.
-    pub fn claim_decision_due(&self, filed_at: Timestamp) -> ClaimDecisionDue {
+    /// When a PEC must decide a voter-list claim filed at `filed_at` (CAL-19, *unsure*, with the
+    /// election's parameters): by the end of the (Bishkek) day it was filed plus
+    /// `claim_decision_days` (0: the same day), or immediately when filed in the last
+    /// `claim_immediate_days_before_voting` days before voting day or on it (1: on V − 1 and
+    /// V). A due date never runs into that immediate period: a claim still open when it begins
+    /// is due then.
+    pub fn claim_decision_due(
+        &self,
+        filed_at: Timestamp,
+        params: &RuleParameters,
+    ) -> ClaimDecisionDue {
         let day = to_bishkek(filed_at).date();
-        let eve = self.voting_day.yesterday().unwrap_or(self.voting_day);
-        if day >= eve {
+        let days_before = i64::from(params.claim_immediate_days_before_voting);
+        let immediate_from = self
+            .voting_day
+            .checked_sub(jiff::Span::new().days(days_before))
+            .unwrap_or(self.voting_day);
+        if day >= immediate_from {
             return ClaimDecisionDue::Immediately;
         }
-        match day.tomorrow() {
-            Ok(next) => ClaimDecisionDue::By(from_bishkek(next, Time::midnight())),
-            Err(_) => ClaimDecisionDue::Immediately,
-        }
+        let days_after = i64::from(params.claim_decision_days) + 1;
+        let due = day
+            .checked_add(jiff::Span::new().days(days_after))
+            .map_or(immediate_from, |d| d.min(immediate_from));
+        ClaimDecisionDue::By(from_bishkek(due, Time::midnight()))
     }
 }
 

@@ -228,6 +228,17 @@ closed_set! {
         Forbidden = "forbidden",
         NotAPec = "not_a_pec",
         CalendarInvalid = "calendar_invalid",
+        // --- the app: setting the rule parameters of an election ---
+        ParamChangesRefused = "param_changes_refused",
+        ParamInvalid = "param_invalid",
+        ParamNotApplied = "param_not_applied",
+        ParamUnknownKey = "param_unknown_key",
+        ParamBadValue = "param_bad_value",
+        ParamNotAnObject = "param_not_an_object",
+        // --- the app: accessibility surveys of polling stations ---
+        AccessNoSurveyor = "access_no_surveyor",
+        AccessTextTooLong = "access_text_too_long",
+        AccessSurveyInFuture = "access_survey_in_future",
         // --- the app: voter lists, remote voting, claims (VOT-07, VOT-08), check-in ---
         VoterListsFrozen = "voter_lists_frozen",
         VoterListsNotCompiled = "voter_lists_not_compiled",

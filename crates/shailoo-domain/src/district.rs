@@ -17,8 +17,10 @@ use std::fmt;
 
 pub use crate::ids::{DistrictId, UnitId};
 
-/// A unit with its voters and the units it borders.
+/// A unit with its voters and the units it borders. Unknown fields are refused, so that a
+/// misspelt `neighbours` is named instead of read as "no borders".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Unit {
     pub id: UnitId,
     pub voters: u64,
@@ -31,18 +33,21 @@ pub struct Unit {
 
 /// A district as drafted: its units, its mandates and whether the wider allowance is claimed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct District {
     pub id: DistrictId,
     pub units: Vec<UnitId>,
     /// Mandates; a plain number so that 0 is reported as a finding, not a parse failure.
     pub seats: u32,
-    /// Hard to reach or remote: deviation up to 20% instead of 15% (DIS-01).
+    /// Hard to reach or remote: deviation up to 20% instead of 15% (DIS-01). Claimed by the
+    /// drafter; the claim stands only for a district that contains a remote unit.
     #[serde(default)]
     pub remote: bool,
 }
 
 /// A council's draft district scheme (DIS-02).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scheme {
     /// The council's seats.
     pub seats: SeatCount,
@@ -160,8 +165,9 @@ coded_enum! {
             "DIS-01.deviation_exceeded", "DIS-01", "district-dis-01-deviation-exceeded",
             "The district's voters per mandate deviate from the norm by more than allowed."
         ),
-        /// DIS-01 (warning): the wider remote allowance is claimed for a district none of whose
-        /// units is marked remote.
+        /// DIS-01: the wider remote allowance is claimed for a district none of whose units is
+        /// marked remote. DIS-01 gives the allowance to remote districts only, so the claim is
+        /// an error, and the district is held to the ordinary limit.
         RemoteWithoutRemoteUnit = (
             "DIS-01.remote_without_remote_unit", "DIS-01", "district-dis-01-remote-without-remote-unit",
             "The district is marked remote but none of its units is."
@@ -182,9 +188,7 @@ coded_enum! {
 impl SchemeCode {
     pub fn severity(self) -> Severity {
         match self {
-            SchemeCode::RemoteWithoutRemoteUnit | SchemeCode::AsymmetricAdjacency => {
-                Severity::Warning
-            }
+            SchemeCode::AsymmetricAdjacency => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -280,7 +284,8 @@ pub struct DistrictSummary {
     /// Signed deviation from the norm in basis points, rounded half away from zero; `None` when
     /// there is no norm or no mandate.
     pub deviation_bp: Option<i64>,
-    /// The allowed deviation for this district (15, or 20 if remote).
+    /// The allowed deviation for this district (15, or 20 for a remote district: one that
+    /// claims the allowance and contains a remote unit).
     pub limit_percent: u8,
     /// DIS-04: mandates reserved for women.
     pub reserved_for_women: u32,
@@ -496,17 +501,20 @@ pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
             });
         }
 
-        // DIS-01: |v/m − V/S| ≤ p% × V/S  ⇔  100 × |v·S − V·m| ≤ p × V·m.
-        let limit_percent = if d.remote {
-            params.max_deviation_percent_remote
-        } else {
-            params.max_deviation_percent
-        };
-        if d.remote && !members.iter().any(|&i| units[i].remote) {
+        // DIS-01: |v/m − V/S| ≤ p% × V/S  ⇔  100 × |v·S − V·m| ≤ p × V·m. The wider limit
+        // belongs to remote districts only: a claim without a remote unit is refused and the
+        // district measured against the ordinary limit.
+        let has_remote_unit = members.iter().any(|&i| units[i].remote);
+        if d.remote && !has_remote_unit {
             report.push(SchemeFinding::RemoteWithoutRemoteUnit {
                 district: d.id.clone(),
             });
         }
+        let limit_percent = if d.remote && has_remote_unit {
+            params.max_deviation_percent_remote
+        } else {
+            params.max_deviation_percent
+        };
         let mut deviation_bp = None;
         if d.seats > 0 && total_voters > 0 {
             let diff = i128::from(voters) * i128::from(council_seats)
@@ -746,12 +754,50 @@ mod tests {
     }
 
     #[test]
-    fn dis_01_remote_claim_without_a_remote_unit_is_warned() {
+    fn dis_01_remote_claim_without_a_remote_unit_is_an_error_and_gets_no_allowance() {
         let mut s = good();
         s.districts[0].remote = true;
         let r = check(&s);
-        assert!(r.is_valid());
-        assert_eq!(codes(&r.warnings), ["DIS-01.remote_without_remote_unit"]);
+        assert!(!r.is_valid());
+        assert_eq!(codes(&r.errors), ["DIS-01.remote_without_remote_unit"]);
+        assert!(r.warnings.is_empty());
+        assert_eq!(r.districts[0].limit_percent, 15);
+        // District 1: +18%, within the remote allowance, but without a remote unit; district
+        // 2: −18%, with one.
+        let mut s = good();
+        s.units[0].voters = 1180;
+        s.units[1].voters = 1180;
+        s.units[2].voters = 820;
+        s.units[3].voters = 820;
+        s.districts[0].remote = true;
+        s.districts[1].remote = true;
+        s.units[2].remote = true;
+        let r = check(&s);
+        assert_eq!(
+            codes(&r.errors),
+            [
+                "DIS-01.remote_without_remote_unit",
+                "DIS-01.deviation_exceeded"
+            ]
+        );
+        assert_eq!(
+            (r.districts[0].limit_percent, r.districts[1].limit_percent),
+            (15, 20)
+        );
+    }
+
+    #[test]
+    fn dis_03_unknown_fields_of_a_scheme_are_named() {
+        let err = serde_json::from_str::<Scheme>(
+            r#"{"seats": 2, "units": [{"id": "a", "voters": 1, "neighbours": ["b"]}], "districts": []}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("neighbours"), "{err}");
+        let err = serde_json::from_str::<District>(
+            r#"{"id": "1", "units": [], "seats": 1, "remot": true}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("remot"), "{err}");
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! * [`Msisdn`]: a Kyrgyz mobile number (+996 and nine digits). SIM cards are registered to a
 //!   PIN in the Kyrgyz Republic, which is why the passport registry can name the number the
 //!   one-time code goes to. Shown to the voter only masked ([`Msisdn::masked`]).
+//! * [`PhoneNumber`]: a commission's public phone (landline or mobile, nine national digits
+//!   like every Kyrgyz number), shown in full so that voters can call it.
 
 use crate::codes::ErrorCode;
 use serde::{Deserialize, Serialize};
@@ -197,6 +199,54 @@ impl<'de> Deserialize<'de> for Msisdn {
     }
 }
 
+/// A commission's public phone number (байланыш телефону / контактный телефон): any Kyrgyz
+/// number, landline (`0312 62-62-46`) or mobile, read as [`Msisdn::parse`] reads a number. It
+/// is public, so it is shown in full: `+996 312 626 246`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PhoneNumber(Msisdn);
+
+impl PhoneNumber {
+    pub fn parse(input: &str) -> Result<PhoneNumber, MsisdnError> {
+        Msisdn::parse(input).map(PhoneNumber)
+    }
+
+    /// E.164: `+996312626246` (for `tel:` links).
+    pub fn e164(&self) -> String {
+        self.0.e164()
+    }
+
+    /// `+996 312 626 246`: the nine national digits in groups of three.
+    pub fn display(&self) -> String {
+        let n = self.0.national();
+        format!("+996 {} {} {}", &n[0..3], &n[3..6], &n[6..9])
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+impl fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PhoneNumber({})", self.display())
+    }
+}
+
+impl Serialize for PhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.e164())
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        PhoneNumber::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +341,19 @@ mod tests {
         let json = serde_json::to_string(&m).expect("json");
         assert_eq!(json, "\"+996555124567\"");
         assert_eq!(serde_json::from_str::<Msisdn>(&json).ok(), Some(m));
+    }
+
+    #[test]
+    fn a_commission_phone_is_shown_in_full_and_reads_landlines() {
+        let p = PhoneNumber::parse("0312 62-62-46").expect("a landline");
+        assert_eq!(p.to_string(), "+996 312 626 246");
+        assert_eq!(p.e164(), "+996312626246");
+        assert_eq!(
+            PhoneNumber::parse("+996 555 12 45 67")
+                .map(|p| p.e164())
+                .ok(),
+            Some("+996555124567".into())
+        );
+        assert!(PhoneNumber::parse("62-62-46").is_err());
     }
 }

@@ -3,8 +3,15 @@
 //! documented default, in one struct, [`RuleParameters`].
 //!
 //! The rules read their parameters from here and nowhere else, so that a user can see (through
-//! [`RuleParameters::catalogue`]) exactly which choices the system made on their behalf, and an
-//! election can override any of them in its configuration.
+//! [`RuleParameters::catalogue`]) exactly which choices the system made on their behalf, and the
+//! CEC can set any of them for an election (stored per election by the application, with who
+//! set it and when). Each catalogue row names what applies the parameter ([`Consumer`]): a
+//! parameter of a stage shailoo does not run yet (candidate registration, protocols, appeals)
+//! has none, and cannot be set until it has.
+//!
+//! RES-08 (ties) is not a parameter: its only lawful content is that the commission draws lots,
+//! so a setting would be a switch with one position. The seat allocation states the rule in
+//! its explanation instead.
 //!
 //! This module also holds the vocabulary every rule check shares: the [`Confidence`] of a rule and
 //! the [`Coded`] trait of stable finding codes, with their message keys for the ky/ru/en catalogues.
@@ -156,16 +163,6 @@ pub enum ThresholdBase {
     ValidVotes,
 }
 
-/// RES-08 (unsure): what happens when remainders or votes tie for the last seat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TieBreak {
-    /// The commission draws lots and records it; the software reports "lots required" and never
-    /// picks at random itself.
-    #[default]
-    DrawingOfLots,
-}
-
 /// RES-09 (unsure): where the seats go that a list is too short to fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -226,6 +223,64 @@ impl fmt::Display for Fraction {
     }
 }
 
+/// Text that is not a fraction written `3/10`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a fraction written like 3/10: {0:?}")]
+pub struct BadFraction(pub String);
+
+impl std::str::FromStr for Fraction {
+    type Err = BadFraction;
+
+    /// `3/10` (spaces around the numbers allowed), as [`Fraction`]'s `Display` writes it.
+    fn from_str(s: &str) -> Result<Fraction, BadFraction> {
+        let bad = || BadFraction(s.to_owned());
+        let (n, d) = s.split_once('/').ok_or_else(bad)?;
+        let n = n.trim().parse().map_err(|_| bad())?;
+        let d = d.trim().parse().map_err(|_| bad())?;
+        Ok(Fraction::new(n, d))
+    }
+}
+
+/// What in shailoo applies a parameter: changing the parameter changes its behaviour there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consumer {
+    /// Compiling the voter lists from the register (VOT-02, VOT-04).
+    VoterLists,
+    /// Checking and designing district schemes (DIS-01, DIS-04, DIS-05).
+    DistrictSchemes,
+    /// Allocating seats (RES-06, RES-09, and DIS-04's reserve in a district).
+    SeatAllocation,
+    /// Placing voters at remote-voting stations (VOT-07).
+    RemoteVoting,
+    /// The deadlines of a PEC's decision on a voter-list claim (CAL-19).
+    VoterListClaims,
+}
+
+impl Consumer {
+    /// The stable snake_case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Consumer::VoterLists => "voter_lists",
+            Consumer::DistrictSchemes => "district_schemes",
+            Consumer::SeatAllocation => "seat_allocation",
+            Consumer::RemoteVoting => "remote_voting",
+            Consumer::VoterListClaims => "voter_list_claims",
+        }
+    }
+
+    /// The Fluent key of its name, e.g. `param-consumer-voter-lists`.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Consumer::VoterLists => "param-consumer-voter-lists",
+            Consumer::DistrictSchemes => "param-consumer-district-schemes",
+            Consumer::SeatAllocation => "param-consumer-seat-allocation",
+            Consumer::RemoteVoting => "param-consumer-remote-voting",
+            Consumer::VoterListClaims => "param-consumer-voter-list-claims",
+        }
+    }
+}
+
 /// Every configurable rule, with the defaults of `docs/domain-rules.md`.
 ///
 /// Deserializing fills missing fields with their defaults, so an election's configuration names
@@ -275,8 +330,6 @@ pub struct RuleParameters {
     pub threshold_percent: u8,
     /// RES-06 (sure): what the threshold is a share of.
     pub threshold_base: ThresholdBase,
-    /// RES-08 (unsure): how ties are resolved.
-    pub tie_break: TieBreak,
     /// RES-09 (unsure): where seats go that a short list cannot fill.
     pub unfilled_list_seats: UnfilledListSeats,
     /// RES-05 (plausibility, our choice): warn when turnout exceeds this percent of the lists.
@@ -292,6 +345,9 @@ pub struct RuleParameters {
     pub appeal_decision_days: u16,
     /// CMP-06 (unsure): appeals on and just after voting day are decided immediately.
     pub appeal_immediate_around_voting: bool,
+    /// VOT-07 (unsure): how many voters a remote-voting station takes when the CEC set no
+    /// capacity for the station itself.
+    pub remote_station_capacity: u32,
 }
 
 impl Default for RuleParameters {
@@ -316,7 +372,6 @@ impl Default for RuleParameters {
             aiyl_ballot_marks: 1,
             threshold_percent: 5,
             threshold_base: ThresholdBase::VotersWhoTookPart,
-            tie_break: TieBreak::DrawingOfLots,
             unfilled_list_seats: UnfilledListSeats::NextLargestRemainders,
             turnout_warning_percent: 95,
             claim_decision_days: 0,
@@ -324,6 +379,7 @@ impl Default for RuleParameters {
             appeal_filing_days: 3,
             appeal_decision_days: 3,
             appeal_immediate_around_voting: true,
+            remote_station_capacity: 1_000,
         }
     }
 }
@@ -342,6 +398,18 @@ pub struct ParameterInfo {
     pub default: String,
     /// The Fluent key of its description, e.g. `param-vot-02-leap-day-birthday`.
     pub message_key: &'static str,
+    /// What applies it; empty for a parameter of a stage shailoo does not run yet.
+    pub applied_by: &'static [Consumer],
+    /// The values it can take, as configuration text, when they are a closed list (the words
+    /// of an enumeration, `true`/`false`); empty for a number or a fraction.
+    pub choices: &'static [&'static str],
+}
+
+impl ParameterInfo {
+    /// Whether some part of shailoo applies the parameter, so that setting it means something.
+    pub fn is_applied(&self) -> bool {
+        !self.applied_by.is_empty()
+    }
 }
 
 /// A configuration that no rule can work with.
@@ -366,6 +434,16 @@ pub enum ParamError {
 }
 
 impl ParamError {
+    /// The configuration key the problem is about.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ParamError::PercentOver100 { key, .. } | ParamError::TooSmall { key, .. } => key,
+            ParamError::BadShare(_) => "reserved_share",
+            ParamError::MagnitudeRange { .. } => "district_max_seats",
+            ParamError::ShareBelowHalf(_) => "list_max_share_one_sex_percent",
+        }
+    }
+
     /// A stable code for clients and translations.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -382,6 +460,10 @@ impl ParamError {
 /// copy it into a configuration file.
 trait Render {
     fn render(&self) -> String;
+    /// The closed list of values of the type, as configuration text; empty when it is open.
+    fn choices() -> &'static [&'static str] {
+        &[]
+    }
 }
 
 macro_rules! render_display {
@@ -393,7 +475,16 @@ macro_rules! render_display {
         })*
     };
 }
-render_display!(u8, u16, u32, bool, Fraction);
+render_display!(u8, u16, u32, Fraction);
+
+impl Render for bool {
+    fn render(&self) -> String {
+        self.to_string()
+    }
+    fn choices() -> &'static [&'static str] {
+        &["true", "false"]
+    }
+}
 
 impl Render for Option<u32> {
     fn render(&self) -> String {
@@ -410,6 +501,9 @@ macro_rules! render_enum {
             fn render(&self) -> String {
                 match self { $(<$t>::$variant => $text,)+ }.to_owned()
             }
+            fn choices() -> &'static [&'static str] {
+                &[$($text),+]
+            }
         })*
     };
 }
@@ -418,9 +512,13 @@ render_enum! {
     LeapDayBirthday { February28 => "february28", March1 => "march1" }
     Rounding { Up => "up", Down => "down", Nearest => "nearest" }
     ThresholdBase { VotersWhoTookPart => "voters_who_took_part", ValidVotes => "valid_votes" }
-    TieBreak { DrawingOfLots => "drawing_of_lots" }
     UnfilledListSeats { NextLargestRemainders => "next_largest_remainders", Vacant => "vacant" }
     BallotOrder { Alphabetical => "alphabetical", Registration => "registration" }
+}
+
+/// The closed list of values of a field's type (inferred from the field).
+fn render_choices<T: Render>(_: &T) -> &'static [&'static str] {
+    T::choices()
 }
 
 impl RuleParameters {
@@ -468,6 +566,13 @@ impl RuleParameters {
                 max,
             });
         }
+        if self.remote_station_capacity < 1 {
+            problems.push(ParamError::TooSmall {
+                key: "remote_station_capacity",
+                min: 1,
+                value: self.remote_station_capacity,
+            });
+        }
         if self.candidacy_decision_days < 1 {
             problems.push(ParamError::TooSmall {
                 key: "candidacy_decision_days",
@@ -489,181 +594,235 @@ impl RuleParameters {
         }
     }
 
-    /// Every parameter, with its rule, confidence, current and default value, for display.
+    /// Every parameter, with its rule, confidence, current and default value and what applies
+    /// it, for display; in the order of an election (voters, candidates, districts, results,
+    /// claims and appeals).
     pub fn catalogue(&self) -> Vec<ParameterInfo> {
         let d = RuleParameters::default();
-        let mut rows = Vec::with_capacity(27);
-        let mut row = |key, rule, confidence, value: String, default: String, message_key| {
-            rows.push(ParameterInfo {
-                key,
-                rule,
-                confidence,
-                value,
-                default,
-                message_key,
-            });
-        };
+        let mut rows = Vec::with_capacity(28);
         use Confidence::{Likely, Seed, Sure, Unsure};
+        use Consumer::{
+            DistrictSchemes, RemoteVoting, SeatAllocation, VoterListClaims, VoterLists,
+        };
         macro_rules! p {
-            ($field:ident, $rule:literal, $conf:expr, $key:literal) => {
-                row(
-                    stringify!($field),
-                    $rule,
-                    $conf,
-                    self.$field.render(),
-                    d.$field.render(),
-                    $key,
-                )
+            ($field:ident, $rule:literal, $conf:expr, $key:literal, [$($by:expr),*]) => {
+                rows.push(ParameterInfo {
+                    key: stringify!($field),
+                    rule: $rule,
+                    confidence: $conf,
+                    value: self.$field.render(),
+                    default: d.$field.render(),
+                    message_key: $key,
+                    applied_by: &[$($by),*],
+                    choices: render_choices(&self.$field),
+                })
             };
         }
-        p!(voter_min_age, "VOT-02", Seed, "param-vot-02-voter-min-age");
+        p!(
+            voter_min_age,
+            "VOT-02",
+            Seed,
+            "param-vot-02-voter-min-age",
+            [VoterLists]
+        );
         p!(
             leap_day_birthday,
             "VOT-02",
             Unsure,
-            "param-vot-02-leap-day-birthday"
+            "param-vot-02-leap-day-birthday",
+            [VoterLists]
         );
         p!(
             registration_days_before_voting,
             "VOT-04",
             Seed,
-            "param-vot-04-registration-days-before-voting"
+            "param-vot-04-registration-days-before-voting",
+            [VoterLists]
+        );
+        p!(
+            remote_station_capacity,
+            "VOT-07",
+            Unsure,
+            "param-vot-07-remote-station-capacity",
+            [RemoteVoting]
         );
         p!(
             candidate_min_age,
             "CAN-01",
             Seed,
-            "param-can-01-candidate-min-age"
+            "param-can-01-candidate-min-age",
+            []
         );
         p!(
             list_max_share_one_sex_percent,
             "CAN-06",
             Sure,
-            "param-can-06-list-max-share-one-sex"
+            "param-can-06-list-max-share-one-sex",
+            []
         );
         p!(
             list_max_length_is_seats,
             "CAN-06",
             Likely,
-            "param-can-06-list-max-length-is-seats"
+            "param-can-06-list-max-length-is-seats",
+            []
         );
         p!(
             list_min_length,
             "CAN-06",
             Unsure,
-            "param-can-06-list-min-length"
+            "param-can-06-list-min-length",
+            []
         );
         p!(
             candidacy_decision_days,
             "CAN-08",
             Sure,
-            "param-can-08-candidacy-decision-days"
+            "param-can-08-candidacy-decision-days",
+            []
         );
         p!(
             withdrawal_days_before_voting,
             "CAN-09",
             Unsure,
-            "param-can-09-withdrawal-days-before-voting"
+            "param-can-09-withdrawal-days-before-voting",
+            []
         );
         p!(
             aiyl_ballot_order,
             "RES-02",
             Unsure,
-            "param-res-02-aiyl-ballot-order"
+            "param-res-02-aiyl-ballot-order",
+            []
         );
         p!(
             max_deviation_percent,
             "DIS-01",
             Seed,
-            "param-dis-01-max-deviation"
+            "param-dis-01-max-deviation",
+            [DistrictSchemes]
         );
         p!(
             max_deviation_percent_remote,
             "DIS-01",
             Seed,
-            "param-dis-01-max-deviation-remote"
+            "param-dis-01-max-deviation-remote",
+            [DistrictSchemes]
         );
         p!(
             reserved_share,
             "DIS-04",
             Seed,
-            "param-dis-04-reserved-share"
+            "param-dis-04-reserved-share",
+            [DistrictSchemes, SeatAllocation]
         );
         p!(
             reserved_rounding,
             "DIS-04",
             Likely,
-            "param-dis-04-reserved-rounding"
+            "param-dis-04-reserved-rounding",
+            [DistrictSchemes, SeatAllocation]
         );
         p!(
             district_min_seats,
             "DIS-05",
             Unsure,
-            "param-dis-05-district-min-seats"
+            "param-dis-05-district-min-seats",
+            [DistrictSchemes]
         );
         p!(
             district_max_seats,
             "DIS-05",
             Unsure,
-            "param-dis-05-district-max-seats"
+            "param-dis-05-district-max-seats",
+            [DistrictSchemes]
         );
         p!(
             aiyl_ballot_marks,
             "RES-03",
             Unsure,
-            "param-res-03-aiyl-ballot-marks"
-        );
-        p!(threshold_percent, "RES-06", Sure, "param-res-06-threshold");
-        p!(
-            threshold_base,
-            "RES-06",
-            Sure,
-            "param-res-06-threshold-base"
-        );
-        p!(tie_break, "RES-08", Unsure, "param-res-08-tie-break");
-        p!(
-            unfilled_list_seats,
-            "RES-09",
-            Unsure,
-            "param-res-09-unfilled-list-seats"
+            "param-res-03-aiyl-ballot-marks",
+            []
         );
         p!(
             turnout_warning_percent,
             "RES-05",
             Unsure,
-            "param-res-05-turnout-warning"
+            "param-res-05-turnout-warning",
+            []
+        );
+        p!(
+            threshold_percent,
+            "RES-06",
+            Sure,
+            "param-res-06-threshold",
+            [SeatAllocation]
+        );
+        p!(
+            threshold_base,
+            "RES-06",
+            Sure,
+            "param-res-06-threshold-base",
+            [SeatAllocation]
+        );
+        p!(
+            unfilled_list_seats,
+            "RES-09",
+            Unsure,
+            "param-res-09-unfilled-list-seats",
+            [SeatAllocation]
         );
         p!(
             claim_decision_days,
             "CAL-19",
             Unsure,
-            "param-cal-19-claim-decision-days"
+            "param-cal-19-claim-decision-days",
+            [VoterListClaims]
         );
         p!(
             claim_immediate_days_before_voting,
             "CAL-19",
             Unsure,
-            "param-cal-19-claim-immediate-days-before-voting"
+            "param-cal-19-claim-immediate-days-before-voting",
+            [VoterListClaims]
         );
         p!(
             appeal_filing_days,
             "CMP-06",
             Likely,
-            "param-cmp-06-appeal-filing-days"
+            "param-cmp-06-appeal-filing-days",
+            []
         );
         p!(
             appeal_decision_days,
             "CMP-06",
             Likely,
-            "param-cmp-06-appeal-decision-days"
+            "param-cmp-06-appeal-decision-days",
+            []
         );
         p!(
             appeal_immediate_around_voting,
             "CMP-06",
             Unsure,
-            "param-cmp-06-appeal-immediate-around-voting"
+            "param-cmp-06-appeal-immediate-around-voting",
+            []
         );
         rows
+    }
+
+    /// The keys whose values differ between `self` and `other`, in catalogue order.
+    pub fn differences(&self, other: &RuleParameters) -> Vec<&'static str> {
+        self.catalogue()
+            .into_iter()
+            .zip(other.catalogue())
+            .filter(|(a, b)| a.value != b.value)
+            .map(|(a, _)| a.key)
+            .collect()
+    }
+
+    /// The catalogue row of one key, if it is a parameter.
+    pub fn info(&self, key: &str) -> Option<ParameterInfo> {
+        self.catalogue().into_iter().find(|r| r.key == key)
     }
 }
 
@@ -694,7 +853,7 @@ mod tests {
         assert_eq!((p.district_min_seats, p.district_max_seats), (1, None));
         assert_eq!(p.aiyl_ballot_marks, 1);
         assert_eq!(p.threshold_percent, 5);
-        assert_eq!(p.tie_break, TieBreak::DrawingOfLots);
+        assert_eq!(p.remote_station_capacity, 1_000);
         assert_eq!(p.appeal_filing_days, 3);
         assert_eq!(p.claim_decision_days, 0);
         assert_eq!(p.validate(), Ok(()));
@@ -749,7 +908,6 @@ mod tests {
         same(Rounding::Nearest);
         same(ThresholdBase::VotersWhoTookPart);
         same(ThresholdBase::ValidVotes);
-        same(TieBreak::DrawingOfLots);
         same(UnfilledListSeats::NextLargestRemainders);
         same(UnfilledListSeats::Vacant);
         same(BallotOrder::Alphabetical);
@@ -810,6 +968,56 @@ mod tests {
                 "param_too_small"
             ]
         );
+    }
+
+    #[test]
+    fn applied_parameters_name_their_consumer_and_stages_not_run_yet_have_none() {
+        let rows = RuleParameters::default().catalogue();
+        let applied = |key: &str| rows.iter().find(|r| r.key == key).unwrap().applied_by;
+        assert_eq!(applied("threshold_base"), [Consumer::SeatAllocation]);
+        assert_eq!(applied("unfilled_list_seats"), [Consumer::SeatAllocation]);
+        assert_eq!(applied("claim_decision_days"), [Consumer::VoterListClaims]);
+        assert_eq!(applied("remote_station_capacity"), [Consumer::RemoteVoting]);
+        assert!(applied("appeal_filing_days").is_empty());
+        assert!(rows.iter().all(|r| r.key != "tie_break"));
+    }
+
+    #[test]
+    fn closed_lists_of_values_are_the_configuration_texts() {
+        let rows = RuleParameters::default().catalogue();
+        let choices = |key: &str| rows.iter().find(|r| r.key == key).unwrap().choices;
+        assert_eq!(
+            choices("threshold_base"),
+            ["voters_who_took_part", "valid_votes"]
+        );
+        assert_eq!(choices("reserved_rounding"), ["up", "down", "nearest"]);
+        assert_eq!(choices("list_max_length_is_seats"), ["true", "false"]);
+        assert!(choices("threshold_percent").is_empty());
+        assert!(choices("reserved_share").is_empty());
+        for r in &rows {
+            assert!(
+                r.choices.is_empty() || r.choices.contains(&r.value.as_str()),
+                "{}",
+                r.key
+            );
+        }
+    }
+
+    #[test]
+    fn differences_and_fraction_text() {
+        let a = RuleParameters::default();
+        let b = RuleParameters {
+            threshold_percent: 7,
+            reserved_share: "2/5".parse().unwrap(),
+            ..RuleParameters::default()
+        };
+        assert_eq!(a.differences(&b), ["reserved_share", "threshold_percent"]);
+        assert_eq!(
+            " 3 / 10 ".trim().parse::<Fraction>(),
+            Ok(Fraction::new(3, 10))
+        );
+        assert!("3:10".parse::<Fraction>().is_err());
+        assert!("x/10".parse::<Fraction>().is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! which every import goes through before anything is stored.
 
 use crate::codes::ErrorCode;
+use crate::identity::PhoneNumber;
 use crate::ids::{CommissionId, CouncilId, ElectionId, SeatCount, StationNumber, TerritoryId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -161,16 +162,105 @@ pub struct Commission {
     /// The territory the commission is responsible for.
     pub territory: TerritoryId,
     pub name: LocalizedName,
+    /// The public phone voters call (for a PEC: the station's premises on voting day).
+    #[serde(default)]
+    pub phone: Option<PhoneNumber>,
 }
 
-/// Accessibility of the premises for voters with disabilities (seed: "State bodies").
+/// Accessibility of the premises for voters with disabilities (мүмкүнчүлүгү чектелген
+/// шайлоочулар үчүн жеткиликтүүлүк / доступность для избирателей с инвалидностью): the
+/// findings of the local government's survey. The seed ("State bodies and local government")
+/// requires "ramps or call buttons, wide doors, parking, ground floor or lift, tactile signs,
+/// lighting": [`AccessRequirement`] is that list, and [`Accessibility::missing`] says which of
+/// it a station lacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Accessibility {
+    /// A ramp at the entrance (пандус).
     pub ramp: bool,
+    /// A call button at the entrance (чакыруу баскычы / кнопка вызова), where there is no ramp.
+    #[serde(default)]
+    pub call_button: bool,
+    /// The voting room on the ground floor, or reached by a lift.
     pub ground_floor: bool,
+    /// Doors wide enough for a wheelchair.
     pub wide_doors: bool,
+    /// Parking for voters with disabilities.
     pub parking: bool,
+    /// Tactile signs for blind voters.
     pub tactile_signs: bool,
+    /// Lighting enough for voters with low vision (жарык / освещение).
+    #[serde(default)]
+    pub lighting: bool,
+}
+
+/// One requirement of the seed's list of what polling premises need for voters with
+/// disabilities. A ramp and a call button are alternatives: either meets [`Self::Entrance`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessRequirement {
+    /// A ramp or a call button at the entrance.
+    Entrance,
+    WideDoors,
+    Parking,
+    /// The ground floor or a lift.
+    GroundFloor,
+    TactileSigns,
+    Lighting,
+}
+
+impl AccessRequirement {
+    /// Every requirement, in the seed's order.
+    pub const ALL: [AccessRequirement; 6] = [
+        AccessRequirement::Entrance,
+        AccessRequirement::WideDoors,
+        AccessRequirement::Parking,
+        AccessRequirement::GroundFloor,
+        AccessRequirement::TactileSigns,
+        AccessRequirement::Lighting,
+    ];
+
+    /// A stable code (`entrance`, `wide_doors`…) for URLs, CSV and translations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessRequirement::Entrance => "entrance",
+            AccessRequirement::WideDoors => "wide_doors",
+            AccessRequirement::Parking => "parking",
+            AccessRequirement::GroundFloor => "ground_floor",
+            AccessRequirement::TactileSigns => "tactile_signs",
+            AccessRequirement::Lighting => "lighting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AccessRequirement> {
+        AccessRequirement::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl Accessibility {
+    /// Whether the premises meet one requirement.
+    pub fn meets(&self, requirement: AccessRequirement) -> bool {
+        match requirement {
+            AccessRequirement::Entrance => self.ramp || self.call_button,
+            AccessRequirement::WideDoors => self.wide_doors,
+            AccessRequirement::Parking => self.parking,
+            AccessRequirement::GroundFloor => self.ground_floor,
+            AccessRequirement::TactileSigns => self.tactile_signs,
+            AccessRequirement::Lighting => self.lighting,
+        }
+    }
+
+    /// The requirements the premises do not meet, in the seed's order.
+    pub fn missing(&self) -> Vec<AccessRequirement> {
+        AccessRequirement::ALL
+            .into_iter()
+            .filter(|r| !self.meets(*r))
+            .collect()
+    }
+
+    /// Whether the premises suit a voter with a disability: every requirement is met.
+    pub fn is_accessible(&self) -> bool {
+        AccessRequirement::ALL.into_iter().all(|r| self.meets(r))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -422,5 +512,95 @@ pub fn check_election(e: &Election, councils: &HashSet<&CouncilId>) -> Result<()
 pub struct StationArea {
     pub station: StationNumber,
     pub settlement: TerritoryId,
+    /// The street exactly as the register writes it (its Kyrgyz form): the key.
     pub street: String,
+    /// The street's name on Russian and English documents (`ул. Гагарина`, `Gagarin St`), so
+    /// that a printed list speaks one language; `None` where the directory has none, and the
+    /// register's form is printed.
+    #[serde(default)]
+    pub street_ru: Option<String>,
+    #[serde(default)]
+    pub street_en: Option<String>,
+}
+
+impl StationArea {
+    /// The street's name in the three languages (the register's form where one is missing).
+    pub fn street_name(&self) -> LocalizedName {
+        LocalizedName {
+            ky: self.street.clone(),
+            ru: self
+                .street_ru
+                .clone()
+                .unwrap_or_else(|| self.street.clone()),
+            en: self
+                .street_en
+                .clone()
+                .unwrap_or_else(|| self.street.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(f: impl Fn(&mut Accessibility)) -> Accessibility {
+        let mut a = Accessibility::default();
+        f(&mut a);
+        a
+    }
+
+    #[test]
+    fn a_ramp_or_a_call_button_makes_the_entrance_accessible() {
+        assert!(with(|a| a.ramp = true).meets(AccessRequirement::Entrance));
+        assert!(with(|a| a.call_button = true).meets(AccessRequirement::Entrance));
+        assert!(!Accessibility::default().meets(AccessRequirement::Entrance));
+    }
+
+    #[test]
+    fn premises_suit_voters_with_disabilities_only_when_nothing_is_missing() {
+        let all = with(|a| {
+            a.call_button = true;
+            a.wide_doors = true;
+            a.parking = true;
+            a.ground_floor = true;
+            a.tactile_signs = true;
+            a.lighting = true;
+        });
+        assert!(all.is_accessible());
+        assert!(all.missing().is_empty());
+        let dark = Accessibility {
+            lighting: false,
+            ..all
+        };
+        assert!(!dark.is_accessible());
+        assert_eq!(dark.missing(), vec![AccessRequirement::Lighting]);
+        assert_eq!(
+            Accessibility::default().missing(),
+            AccessRequirement::ALL.to_vec()
+        );
+    }
+
+    #[test]
+    fn requirement_codes_round_trip() {
+        for r in AccessRequirement::ALL {
+            assert_eq!(AccessRequirement::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(AccessRequirement::parse("ramp"), None);
+    }
+
+    #[test]
+    fn a_street_without_translations_keeps_the_register_form() {
+        let area = StationArea {
+            station: StationNumber::new(1).expect("a number"),
+            settlement: TerritoryId::parse("x").expect("an id"),
+            street: "Гагарин көчөсү".into(),
+            street_ru: Some("ул. Гагарина".into()),
+            street_en: None,
+        };
+        let name = area.street_name();
+        assert_eq!(name.get("ru"), "ул. Гагарина");
+        assert_eq!(name.get("en"), "Гагарин көчөсү");
+        assert_eq!(name.get("ky"), "Гагарин көчөсү");
+    }
 }

@@ -34,6 +34,8 @@ pub enum RowErrorKind {
     BadBool { value: String },
     #[error("{value:?} is not a whole number")]
     BadNumber { value: String },
+    #[error("{value:?} is not a Kyrgyz phone number (+996 and nine digits, or 0 and nine)")]
+    BadPhone { value: String },
     #[error("bad id: {0}")]
     BadId(IdError),
     #[error("the PIN encodes {from_pin}, the row says {in_row}")]
@@ -56,6 +58,7 @@ impl RowErrorKind {
             RowErrorKind::UnknownValue { .. } => "unknown_value",
             RowErrorKind::BadBool { .. } => "bad_bool",
             RowErrorKind::BadNumber { .. } => "bad_number",
+            RowErrorKind::BadPhone { .. } => "bad_phone",
             RowErrorKind::BadId(_) => "bad_id",
             RowErrorKind::ContradictsPin { .. } => "contradicts_pin",
             RowErrorKind::Syntax(_) => "csv_syntax",

@@ -25,7 +25,7 @@ pub const COUNCILS_COLUMNS: [&str; 7] = [
     "name_ru",
     "name_en",
 ];
-pub const COMMISSIONS_COLUMNS: [&str; 7] = [
+pub const COMMISSIONS_COLUMNS: [&str; 8] = [
     "id",
     "level",
     "parent",
@@ -33,8 +33,9 @@ pub const COMMISSIONS_COLUMNS: [&str; 7] = [
     "name_ky",
     "name_ru",
     "name_en",
+    "phone",
 ];
-pub const STATIONS_COLUMNS: [&str; 13] = [
+pub const STATIONS_COLUMNS: [&str; 15] = [
     "number",
     "commission",
     "council",
@@ -48,8 +49,11 @@ pub const STATIONS_COLUMNS: [&str; 13] = [
     "wide_doors",
     "parking",
     "tactile_signs",
+    "call_button",
+    "lighting",
 ];
-pub const STATION_AREAS_COLUMNS: [&str; 3] = ["station", "settlement", "street"];
+pub const STATION_AREAS_COLUMNS: [&str; 5] =
+    ["station", "settlement", "street", "street_ru", "street_en"];
 
 /// The setup files of a dataset directory: the setup together with the station areas
 /// (everything but the register).
@@ -150,6 +154,7 @@ fn read_commissions(dir: &Path) -> Result<Vec<Commission>, FormatError> {
             parent: f.optional_id(2, CommissionId::parse)?,
             territory: f.id(3, TerritoryId::parse)?,
             name: f.name(4)?,
+            phone: f.optional_phone(7)?,
         })
     })?;
     Ok(values(rows))
@@ -170,6 +175,8 @@ fn read_stations(dir: &Path) -> Result<Vec<PollingStation>, FormatError> {
                 wide_doors: f.boolean(10)?,
                 parking: f.boolean(11)?,
                 tactile_signs: f.boolean(12)?,
+                call_button: f.boolean(13)?,
+                lighting: f.boolean(14)?,
             },
         })
     })?;
@@ -183,6 +190,8 @@ fn read_station_areas(dir: &Path) -> Result<Vec<(u64, StationArea)>, FormatError
             station: f.id(0, StationNumber::parse)?,
             settlement: f.id(1, TerritoryId::parse)?,
             street: f.required(2)?.to_owned(),
+            street_ru: f.optional(3)?.map(str::to_owned),
+            street_en: f.optional(4)?.map(str::to_owned),
         })
     })
 }
@@ -290,10 +299,14 @@ fn write_councils(dir: &Path, councils: &[Council]) -> Result<FileSummary, Write
 }
 
 fn write_commissions(dir: &Path, commissions: &[Commission]) -> Result<FileSummary, WriteError> {
+    let phones: Vec<String> = commissions
+        .iter()
+        .map(|c| c.phone.map(|p| p.e164()).unwrap_or_default())
+        .collect();
     write_table(
         &dir.join(files::COMMISSIONS),
         &COMMISSIONS_COLUMNS,
-        commissions.iter().map(|c| {
+        commissions.iter().zip(&phones).map(|(c, phone)| {
             [
                 c.id.as_str(),
                 c.level.as_str(),
@@ -302,6 +315,7 @@ fn write_commissions(dir: &Path, commissions: &[Commission]) -> Result<FileSumma
                 &c.name.ky,
                 &c.name.ru,
                 &c.name.en,
+                phone.as_str(),
             ]
         }),
     )
@@ -328,6 +342,8 @@ fn write_stations(dir: &Path, stations: &[PollingStation]) -> Result<FileSummary
                 bool_str(a.wide_doors),
                 bool_str(a.parking),
                 bool_str(a.tactile_signs),
+                bool_str(a.call_button),
+                bool_str(a.lighting),
             ]
         }),
     )
@@ -338,9 +354,14 @@ fn write_station_areas(dir: &Path, areas: &[StationArea]) -> Result<FileSummary,
     write_table(
         &dir.join(files::STATION_AREAS),
         &STATION_AREAS_COLUMNS,
-        areas
-            .iter()
-            .zip(&numbers)
-            .map(|(a, number)| [number.as_str(), a.settlement.as_str(), a.street.as_str()]),
+        areas.iter().zip(&numbers).map(|(a, number)| {
+            [
+                number.as_str(),
+                a.settlement.as_str(),
+                a.street.as_str(),
+                a.street_ru.as_deref().unwrap_or_default(),
+                a.street_en.as_deref().unwrap_or_default(),
+            ]
+        }),
     )
 }

@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shailoo_domain::IdError;
+use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::LocalizedName;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -186,6 +187,21 @@ impl<'t> Fields<'t> {
             Some(s) => parse(s)
                 .map(Some)
                 .map_err(|e| self.err(i, RowErrorKind::BadId(e))),
+        }
+    }
+
+    /// A phone number, or nothing when the field is empty.
+    pub(crate) fn optional_phone(&self, i: usize) -> Result<Option<PhoneNumber>, RowError> {
+        match self.optional(i)? {
+            None => Ok(None),
+            Some(s) => PhoneNumber::parse(s).map(Some).map_err(|_| {
+                self.err(
+                    i,
+                    RowErrorKind::BadPhone {
+                        value: s.to_owned(),
+                    },
+                )
+            }),
         }
     }
 

@@ -49,6 +49,19 @@ fn the_fixture_reads_into_domain_types() {
     );
     assert_eq!(dataset.station_areas.len(), 4);
     assert_eq!(dataset.station_areas[1].street, "Мектеп көчөсү");
+    assert_eq!(
+        dataset.station_areas[1].street_ru.as_deref(),
+        Some("ул. Школьная")
+    );
+    // An untranslated street is printed in the register's form.
+    assert_eq!(dataset.station_areas[3].street_ru, None);
+    assert!(remote.accessibility.lighting && !remote.accessibility.call_button);
+    assert!(setup.stations[0].accessibility.call_button);
+    assert_eq!(
+        setup.commissions[0].phone.map(|p| p.e164()).as_deref(),
+        Some("+996312626246")
+    );
+    assert_eq!(setup.commissions[1].phone, None);
     let election = dataset.election().unwrap();
     assert_eq!(election.councils.len(), 2);
 
@@ -133,6 +146,21 @@ fn read_setup_rejects_a_bad_row_naming_file_line_and_column() {
     assert_eq!(row.reason.code(), "unknown_value");
 }
 
+#[test]
+fn a_commission_phone_that_is_not_a_kyrgyz_number_is_named() {
+    let dir = copy();
+    let path = dir.path().join(files::COMMISSIONS);
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, original.replacen("+996700008001", "62-62-46", 1)).unwrap();
+    let e = read_setup(dir.path()).unwrap_err();
+    let row = e.row().unwrap();
+    assert_eq!(
+        (row.file.as_str(), row.line, row.column),
+        ("commissions.csv", 6, Some("phone"))
+    );
+    assert_eq!(row.reason.code(), "bad_phone");
+}
+
 fn append_area(line: &str) -> FormatError {
     let dir = copy();
     let path = dir.path().join(files::STATION_AREAS);
@@ -147,19 +175,19 @@ fn append_area(line: &str) -> FormatError {
 fn read_setup_rejects_inconsistent_station_areas() {
     let cases = [
         (
-            "8001,bishkek.centre,Манас көчөсү",
+            "8001,bishkek.centre,Манас көчөсү,,",
             "served by more than one station",
         ),
         (
-            "8002,bishkek.centre,Чүй проспекти",
+            "8002,bishkek.centre,Чүй проспекти,,",
             "not a regular polling station",
         ),
         (
-            "8003,bishkek.centre,Чүй проспекти",
+            "8003,bishkek.centre,Чүй проспекти,,",
             "not a regular polling station",
         ),
         (
-            "8001,bishkek.south,Чүй проспекти",
+            "8001,bishkek.south,Чүй проспекти,,",
             "not a territory of the setup",
         ),
     ];

@@ -14,9 +14,10 @@ use crate::tables::{
 };
 use crate::translit::{ky_to_ru, slug, to_latin};
 use jiff::civil::date;
-use rand::Rng;
 use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
     PollingStation, Setup, StationArea, Territory, TerritoryKind,
@@ -537,6 +538,7 @@ impl<'r> Builder<'r> {
             parent: Some(cec_id()),
             territory: tid(territory),
             name,
+            phone: None,
         });
         id
     }
@@ -565,6 +567,7 @@ impl<'r> Builder<'r> {
                         "Центральная комиссия по выборам и проведению референдумов".into(),
                         "Central Commission for Elections and Referendums".into(),
                     ),
+                    phone: Some(cec_phone()),
                 });
                 cec_pending = false;
             }
@@ -830,6 +833,8 @@ impl<'r> Builder<'r> {
                 station: numbers[chunk[i]],
                 settlement: self.setup.territories[settlement].id.clone(),
                 street: street.ky.clone(),
+                street_ru: Some(street.ru.clone()),
+                street_en: Some(street.en.clone()),
             });
             self.streets.push(StreetPlan {
                 settlement: settlement as u32,
@@ -883,19 +888,29 @@ impl<'r> Builder<'r> {
                 format!("Участковая избирательная комиссия №{n}"),
                 format!("Precinct Election Commission No. {n}"),
             ),
+            phone: Some(pec_phone(n)),
         });
         let address = self.address(&place_name, street, urban);
         let rng = &mut *self.rng;
         let p = |rng: &mut ChaCha8Rng, urban_share: f64, rural_share: f64| {
             rng.random_bool(if urban { urban_share } else { rural_share })
         };
-        let accessibility = Accessibility {
+        let mut accessibility = Accessibility {
             ramp: p(rng, 0.70, 0.45),
             ground_floor: p(rng, 0.88, 0.96),
             wide_doors: p(rng, 0.65, 0.50),
             parking: p(rng, 0.60, 0.35),
             tactile_signs: p(rng, 0.12, 0.03),
+            call_button: false,
+            lighting: false,
         };
+        // Drawn from a stream of the station's own, so that the plan's stream (and with it
+        // every later station, street and person) stays what it was before these two findings
+        // were recorded.
+        let mut own = ChaCha8Rng::seed_from_u64(u64::from(n));
+        own.set_stream(3);
+        accessibility.call_button = !accessibility.ramp && p(&mut own, 0.30, 0.15);
+        accessibility.lighting = p(&mut own, 0.85, 0.60);
         self.setup.stations.push(PollingStation {
             number,
             commission: pec,
@@ -981,7 +996,19 @@ fn cec_commission(territory: &str) -> Commission {
             "Центральная комиссия по выборам и проведению референдумов".into(),
             "Central Commission for Elections and Referendums".into(),
         ),
+        phone: Some(cec_phone()),
     }
+}
+
+/// The CEC's trust line, as its 2024 appeal gives it.
+fn cec_phone() -> PhoneNumber {
+    PhoneNumber::parse("0312 62-62-46").expect("a valid landline")
+}
+
+/// A PEC's phone: a made-up mobile number that names the station (`0700 008 001` for
+/// PEC No. 8001), plainly synthetic.
+fn pec_phone(n: u32) -> PhoneNumber {
+    PhoneNumber::parse(&format!("0700{n:06}")).expect("nine national digits")
 }
 
 fn election(councils: Vec<CouncilId>) -> Election {

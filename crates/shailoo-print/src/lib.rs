@@ -29,7 +29,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use shailoo_app::voters::StationRoll;
 use shailoo_domain::time::to_bishkek;
-use shailoo_domain::{ErrorCode, StationNumber};
+use shailoo_domain::{ErrorCode, Pin, StationNumber};
 use std::cmp::Ordering;
 use std::sync::LazyLock;
 use typst::foundations::{Dict, IntoValue};
@@ -140,14 +140,22 @@ impl Lang {
 /// One voter as printed. The address is split so that the list can be ordered by it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Voter {
+    /// Not printed: finds the voter's row ([`numbered`]).
+    pub pin: Pin,
     pub surname: String,
     pub given_name: String,
     pub patronymic: Option<String>,
     pub birth_date: Date,
     /// The settlement's name in the list's language.
     pub settlement: String,
+    /// The street's name in the list's language.
     pub street: String,
     pub house: String,
+    /// The order key: the settlement's Kyrgyz name and the street as the register writes it.
+    /// A list in any language is ordered and numbered by these, so that a voter has the same
+    /// number on the Kyrgyz and the Russian list.
+    pub order_settlement: String,
+    pub order_street: String,
 }
 
 impl Voter {
@@ -200,7 +208,7 @@ impl StationList {
                 |c| c.name.get(code).to_owned(),
             ),
             station: roll.station.number,
-            address: roll.station.address.get(code).to_owned(),
+            address: roll.address.get(code).to_owned(),
             pec: roll.commission.as_ref().map_or_else(
                 || roll.station.commission.to_string(),
                 |c| c.name.get(code).to_owned(),
@@ -211,17 +219,27 @@ impl StationList {
                 .iter()
                 .map(|v| {
                     let p = &v.person;
+                    let settlement = roll.settlements.get(&p.settlement);
+                    let name_in = |lang: &str| {
+                        settlement
+                            .map_or_else(|| p.settlement.to_string(), |n| n.get(lang).to_owned())
+                    };
                     Voter {
+                        pin: p.pin,
                         surname: p.surname.clone(),
                         given_name: p.given_name.clone(),
                         patronymic: p.patronymic.clone(),
                         birth_date: p.birth_date,
-                        settlement: roll
-                            .settlements
-                            .get(&p.settlement)
-                            .map_or_else(|| p.settlement.to_string(), |n| n.get(code).to_owned()),
-                        street: p.street.clone(),
+                        settlement: name_in(code),
+                        // One language per document: the street as the directory names it in
+                        // the list's language (the register's form where it has none).
+                        street: v
+                            .street
+                            .as_ref()
+                            .map_or_else(|| p.street.clone(), |n| n.get(code).to_owned()),
                         house: p.house.clone(),
+                        order_settlement: name_in("ky"),
+                        order_street: p.street.clone(),
                     }
                 })
                 .collect(),
@@ -251,11 +269,11 @@ pub fn compare_ky(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// The printed order: settlement, street, house, surname, given name, patronymic, then birth
-/// date (namesakes in one house).
+/// The printed order: settlement, street (their Kyrgyz forms, whatever the list's language),
+/// house, surname, given name, patronymic, then birth date (namesakes in one house).
 pub fn print_order(a: &Voter, b: &Voter) -> Ordering {
-    compare_ky(&a.settlement, &b.settlement)
-        .then_with(|| compare_ky(&a.street, &b.street))
+    compare_ky(&a.order_settlement, &b.order_settlement)
+        .then_with(|| compare_ky(&a.order_street, &b.order_street))
         .then_with(|| compare_ky(&a.house, &b.house))
         .then_with(|| compare_ky(&a.surname, &b.surname))
         .then_with(|| compare_ky(&a.given_name, &b.given_name))
@@ -311,15 +329,20 @@ fn born(d: Date, voting_day: Date) -> String {
     }
 }
 
+/// The voters in the printed order with their numbers on the list (1…n): the same numbers in
+/// both variants and every language.
+pub fn numbered(list: &StationList) -> Vec<(u32, &Voter)> {
+    let mut voters: Vec<&Voter> = list.voters.iter().collect();
+    voters.sort_by(|a, b| print_order(a, b));
+    (1u32..).zip(voters).collect()
+}
+
 /// The data the template receives: ordered, numbered, formatted and labelled.
 pub fn typst_input(list: &StationList) -> TypstInput {
     let labels = Labels::of(list.lang);
-    let mut voters: Vec<&Voter> = list.voters.iter().collect();
-    voters.sort_by(|a, b| print_order(a, b));
-    let rows = voters
+    let rows = numbered(list)
         .into_iter()
-        .zip(1u32..)
-        .map(|(v, n)| Row {
+        .map(|(n, v)| Row {
             n,
             name: v.full_name(),
             born: born(v.birth_date, list.voting_day),
@@ -398,6 +421,7 @@ mod tests {
 
     fn voter(surname: &str, street: &str, house: &str) -> Voter {
         Voter {
+            pin: Pin::parse("20101199000123").unwrap(),
             surname: surname.into(),
             given_name: "Айбек".into(),
             patronymic: None,
@@ -405,6 +429,8 @@ mod tests {
             settlement: "Бишкек".into(),
             street: street.into(),
             house: house.into(),
+            order_settlement: "Бишкек".into(),
+            order_street: street.into(),
         }
     }
 
@@ -457,6 +483,43 @@ mod tests {
             ]
         );
         assert_eq!(input.rows[4].address, "Бишкек, Өзгөрүш, 1");
+    }
+
+    #[test]
+    fn a_russian_list_numbers_its_voters_as_the_kyrgyz_one() {
+        // "Өзгөрүш көчөсү" sorts after "Ленин" in Kyrgyz; its Russian name "ул. Перемен" would
+        // sort after "ул. Ленина" too, but "Борбордук" / "ул. Центральная" would not: the
+        // order must come from the Kyrgyz forms.
+        let ky = |street: &str, ru: &str| {
+            let mut v = voter("Асанов", ru, "1");
+            v.order_street = street.into();
+            v
+        };
+        let list = |voters: Vec<Voter>| StationList {
+            lang: Lang::Ru,
+            variant: Variant::Posting,
+            election: "e".into(),
+            voting_day: date(2024, 11, 17),
+            council: "c".into(),
+            station: StationNumber::new(1001).unwrap(),
+            address: "a".into(),
+            pec: "p".into(),
+            printed_at: Timestamp::UNIX_EPOCH,
+            voters,
+        };
+        let ru = list(vec![
+            ky("Өзгөрүш көчөсү", "ул. Перемен"),
+            ky("Борбордук көчө", "ул. Центральная"),
+        ]);
+        let streets: Vec<&str> = numbered(&ru)
+            .iter()
+            .map(|(_, v)| v.street.as_str())
+            .collect();
+        assert_eq!(streets, vec!["ул. Центральная", "ул. Перемен"]);
+        assert_eq!(
+            typst_input(&ru).rows[0].address,
+            "Бишкек, ул. Центральная, 1"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::date;
-use shailoo_domain::StationNumber;
+use shailoo_domain::{Pin, Sex, StationNumber};
 use shailoo_print::{Lang, StationList, Variant, Voter, render, typst_input};
 use std::path::Path;
 use std::process::Command;
@@ -24,6 +24,7 @@ const GIVEN: [&str; 5] = ["Айгүл", "Нурбек", "Бүбүсара", "М�
 fn voters(n: usize) -> Vec<Voter> {
     (0..n)
         .map(|i| Voter {
+            pin: Pin::compose(Sex::Female, date(1980, 1, 1), 100 + i as u32),
             surname: format!("{}{}", SURNAMES[i % SURNAMES.len()], i),
             given_name: GIVEN[i % GIVEN.len()].to_owned(),
             patronymic: (i % 3 != 0).then(|| "Төрөкулович".to_owned()),
@@ -35,6 +36,8 @@ fn voters(n: usize) -> Vec<Voter> {
             settlement: "Бишкек".to_owned(),
             street: ["Чүй проспекти", "Өзгөрүш көчөсү", "Ңа көчөсү"][i % 3].to_owned(),
             house: (1 + i % 40).to_string(),
+            order_settlement: "Бишкек".to_owned(),
+            order_street: ["Чүй проспекти", "Өзгөрүш көчөсү", "Ңа көчөсү"][i % 3].to_owned(),
         })
         .collect()
 }
@@ -231,4 +234,68 @@ fn an_empty_list_still_prints_with_its_signature_lines() {
 fn the_typst_input_is_plain_data() {
     let small = voters(3);
     insta::assert_json_snapshot!(typst_input(&list(Variant::Signatures, Lang::Ky, small)));
+}
+
+/// The words of a PDF with their boxes, as `pdftotext -bbox` gives them: (text, xMin, yMin,
+/// xMax).
+fn word_boxes(path: &Path) -> Vec<(String, f64, f64, f64)> {
+    let html = tool("pdftotext", &["-bbox"], path);
+    html.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let rest = l.strip_prefix("<word ")?;
+            let attr = |name: &str| -> Option<f64> {
+                let at = rest.find(&format!("{name}=\""))? + name.len() + 2;
+                rest[at..].split('"').next()?.parse().ok()
+            };
+            let text = rest.split('>').nth(1)?.split('<').next()?.to_owned();
+            Some((text, attr("xMin")?, attr("yMin")?, attr("xMax")?))
+        })
+        .collect()
+}
+
+#[test]
+fn a_full_birth_date_stays_inside_its_column_in_both_variants() {
+    // 18 in the year of the election: the list prints the full date (11.04.2006).
+    let young = Voter {
+        pin: Pin::compose(Sex::Female, date(2006, 4, 11), 7),
+        surname: "Өмүрбекова".into(),
+        given_name: "Бүбүсара".into(),
+        patronymic: Some("Төрөкуловна".into()),
+        birth_date: date(2006, 4, 11),
+        settlement: "Уч-Озон".into(),
+        street: "Гагарин көчөсү".into(),
+        house: "128".into(),
+        order_settlement: "Уч-Озон".into(),
+        order_street: "Гагарин көчөсү".into(),
+    };
+    for variant in [Variant::Signatures, Variant::Posting] {
+        for lang in [Lang::Ky, Lang::Ru, Lang::En] {
+            let bytes = render(&list(variant, lang, vec![young.clone()])).unwrap();
+            let words = word_boxes(&write(&bytes));
+            let date = words
+                .iter()
+                .find(|w| w.0 == "11.04.2006")
+                .unwrap_or_else(|| panic!("{variant:?} {lang:?}: the date is not one word"));
+            // The address starts on the same line, to the right of the whole date, with room.
+            let address = words
+                .iter()
+                .find(|w| w.0.starts_with("Уч-Озон") && (w.2 - date.2).abs() < 3.0)
+                .unwrap_or_else(|| panic!("{variant:?} {lang:?}: no address beside the date"));
+            assert!(
+                date.3 + 3.0 <= address.1,
+                "{variant:?} {lang:?}: the date ends at {} and the address starts at {}",
+                date.3,
+                address.1
+            );
+            let name = words
+                .iter()
+                .find(|w| w.0.starts_with("Өмүрбекова"))
+                .unwrap();
+            assert!(
+                name.3 < date.1,
+                "{variant:?} {lang:?}: the name runs into the date"
+            );
+        }
+    }
 }

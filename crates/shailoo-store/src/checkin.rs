@@ -8,16 +8,21 @@
 //! read back and reported as `AlreadyVoted`. The audit entry is appended in the same
 //! transaction, only for a recorded check-in.
 
-use crate::rows::{corrupt, station_number};
+use crate::rows::{TerritoryRow, corrupt, station_number, top_territory};
 use crate::{Db, WritePool, db_err};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use shailoo_app::CheckInStore;
-use shailoo_app::checkin::{CheckInOutcome, StationTurnout, TURNOUT_HOURS, check_in_event};
+use shailoo_app::access::Region;
+use shailoo_app::checkin::{
+    CheckInOutcome, CouncilTurnout, CouncilTurnouts, StationTurnout, TURNOUT_HOURS, check_in_event,
+};
 use shailoo_app::{Entity, StoreError};
+use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::time::from_bishkek;
-use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
+use std::collections::HashMap;
 
 /// The stored form of a check-in instant: fixed-width UTC text, so that text order is time
 /// order on both engines (RFC 3339 with optional fractions is not: `…:00.5Z` < `…:00Z`).
@@ -42,6 +47,28 @@ const TURNOUT: &str = "SELECT station, \
      GROUP BY station ORDER BY station";
 
 type TurnoutRow = (i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// The councils of an election with their names and the path of their territory.
+const ELECTION_COUNCILS: &str = "SELECT ec.council, c.name_ky, c.name_ru, c.name_en, t.path \
+     FROM election_councils ec JOIN councils c ON c.id = ec.council \
+     JOIN territories t ON t.id = c.territory WHERE ec.election = $1 ORDER BY ec.position";
+
+const LISTED_BY_COUNCIL: &str = "SELECT council, COUNT(*) FROM voter_list_entries \
+     WHERE election = $1 GROUP BY council";
+
+/// Check-ins by the voter's own council (a remote voter's too), by hour.
+const TURNOUT_BY_COUNCIL: &str = "SELECT e.council, \
+     SUM(CASE WHEN k.at < $2 THEN 1 ELSE 0 END), SUM(CASE WHEN k.at < $3 THEN 1 ELSE 0 END), \
+     SUM(CASE WHEN k.at < $4 THEN 1 ELSE 0 END), SUM(CASE WHEN k.at < $5 THEN 1 ELSE 0 END), \
+     SUM(CASE WHEN k.at < $6 THEN 1 ELSE 0 END), SUM(CASE WHEN k.at < $7 THEN 1 ELSE 0 END), \
+     COUNT(*) FROM check_ins k JOIN voter_list_entries e \
+     ON e.election = k.election AND e.pin = k.pin WHERE k.election = $1 GROUP BY e.council";
+
+const REGIONS: &str =
+    "SELECT id, kind, parent, name_ky, name_ru, name_en FROM territories WHERE parent IS NULL";
+
+type CouncilRow = (String, String, String, String, String);
+type CouncilCountRow = (String, i64, i64, i64, i64, i64, i64, i64);
 
 fn count(n: i64) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(|_| corrupt("check_ins", "count", format!("negative count {n}")))
@@ -129,22 +156,8 @@ impl CheckInStore for Db {
         election: &ElectionId,
         station: Option<StationNumber>,
     ) -> Result<Vec<StationTurnout>, StoreError> {
+        let date = self.voting_day(election).await?;
         let rows: Vec<TurnoutRow> = on_db!(self, |pool, d| {
-            let day: Option<String> =
-                sqlx::query_scalar("SELECT voting_day FROM elections WHERE id = $1")
-                    .bind(election.as_str())
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(db_err)?;
-            let Some(day) = day else {
-                return Err(StoreError::UnknownReference {
-                    entity: Entity::Election,
-                    key: election.to_string(),
-                });
-            };
-            let date: Date = day
-                .parse()
-                .map_err(|e| corrupt("elections", election.as_str(), format!("voting_day: {e}")))?;
             let mut query = sqlx::query_as(TURNOUT).bind(election.as_str());
             for hour in TURNOUT_HOURS {
                 let cutoff = from_bishkek(date, Time::constant(hour, 0, 0, 0));
@@ -172,6 +185,101 @@ impl CheckInStore for Db {
                 })
             })
             .collect()
+    }
+
+    async fn council_turnout(&self, election: &ElectionId) -> Result<CouncilTurnouts, StoreError> {
+        let date = self.voting_day(election).await?;
+        let (councils, listed, turnout, regions): (
+            Vec<CouncilRow>,
+            Vec<(String, i64)>,
+            Vec<CouncilCountRow>,
+            Vec<TerritoryRow>,
+        ) = on_db!(self, |pool, d| {
+            let councils = sqlx::query_as(ELECTION_COUNCILS)
+                .bind(election.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            let listed = sqlx::query_as(LISTED_BY_COUNCIL)
+                .bind(election.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            let mut query = sqlx::query_as(TURNOUT_BY_COUNCIL).bind(election.as_str());
+            for hour in TURNOUT_HOURS {
+                let cutoff = from_bishkek(date, Time::constant(hour, 0, 0, 0));
+                query = query.bind(instant_text(cutoff));
+            }
+            let turnout = query.fetch_all(pool).await.map_err(db_err)?;
+            let regions = sqlx::query_as(REGIONS)
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            (councils, listed, turnout, regions)
+        });
+        let listed: HashMap<String, i64> = listed.into_iter().collect();
+        let turnout: HashMap<String, CouncilCountRow> =
+            turnout.into_iter().map(|r| (r.0.clone(), r)).collect();
+        const T: &str = "councils";
+        let councils = councils
+            .into_iter()
+            .map(|(id, ky, ru, en, path)| {
+                let region = top_territory(&path)
+                    .and_then(|r| TerritoryId::parse(r).ok())
+                    .ok_or_else(|| corrupt(T, &id, format!("territory path {path:?}")))?;
+                let (by_hour, total) = match turnout.get(&id) {
+                    Some(r) => (
+                        [
+                            count(r.1)?,
+                            count(r.2)?,
+                            count(r.3)?,
+                            count(r.4)?,
+                            count(r.5)?,
+                            count(r.6)?,
+                        ],
+                        count(r.7)?,
+                    ),
+                    None => ([0; 6], 0),
+                };
+                Ok(CouncilTurnout {
+                    council: CouncilId::parse(&id)
+                        .map_err(|e| corrupt(T, &id, format!("id: {e}")))?,
+                    name: LocalizedName { ky, ru, en },
+                    region,
+                    listed: count(listed.get(&id).copied().unwrap_or(0))?,
+                    by_hour,
+                    total,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let regions = regions
+            .into_iter()
+            .map(|r| {
+                r.into_domain().map(|t| Region {
+                    id: t.id,
+                    name: t.name,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CouncilTurnouts { councils, regions })
+    }
+}
+
+impl Db {
+    /// The voting day of an election; `UnknownReference` when there is none.
+    async fn voting_day(&self, election: &ElectionId) -> Result<Date, StoreError> {
+        let day: Option<String> = on_db!(self, |pool, d| {
+            sqlx::query_scalar("SELECT voting_day FROM elections WHERE id = $1")
+                .bind(election.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        let Some(day) = day else {
+            return Err(StoreError::unknown(Entity::Election, election));
+        };
+        day.parse()
+            .map_err(|e| corrupt("elections", election.as_str(), format!("voting_day: {e}")))
     }
 }
 

@@ -107,6 +107,7 @@ macro_rules! exists {
     }};
 }
 
+mod access;
 mod accounts;
 mod audit;
 mod cabinet;
@@ -114,6 +115,7 @@ mod checkin;
 mod claims;
 mod districts;
 mod lookup;
+mod params;
 mod register;
 mod remote;
 mod rows;

@@ -1,14 +1,14 @@
 //! [`shailoo_app::VoterLookupStore`] on both engines: the point query behind "where do I
 //! vote?" and the bulk reads the in-memory look-up index is built from.
 //!
-//! The point query is one statement over the primary key `(election, pin)` of
-//! `voter_list_entries`, joined with the home station, its PEC and the council, and (only when
-//! the voter votes away from home) the remote-voting station. It selects nothing about the
-//! person: a look-up answer cannot leak what the query never read. A second one reads the
-//! territory chain each station stands in, for its full address
-//! ([`shailoo_domain::address::StationAddress`]).
+//! The point query reads the entry by the primary key `(election, pin)` of
+//! `voter_list_entries` with the council, then the home station (and, only when the voter
+//! votes away from home, the remote-voting station) with its PEC, its accessibility and the
+//! territory chain it stands in, for its full address
+//! ([`shailoo_domain::address::StationAddress`]). It selects nothing about the person: a
+//! look-up answer cannot leak what the query never read.
 
-use crate::rows::{TerritoryRow, corrupt, station_number};
+use crate::rows::{TerritoryRow, corrupt, phone, station_number};
 use crate::setup::TERRITORY_CHAIN;
 use crate::{Db, db_err};
 use async_trait::async_trait;
@@ -16,32 +16,24 @@ use shailoo_app::StoreError;
 use shailoo_app::VoterLookupStore;
 use shailoo_app::lookup::{CouncilInfo, LookupDirectory, StationInfo, VoterListRow, VoterStation};
 use shailoo_domain::address::{StationAddress, territory_chain};
-use shailoo_domain::territory::{LocalizedName, Territory};
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, TerritoryId};
+use shailoo_domain::territory::{Accessibility, LocalizedName, Territory};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
+use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-const VOTER_STATION: &str = "SELECT e.council, e.home_station, e.station, \
-     hs.address_ky, hs.address_ru, hs.address_en, hs.territory, hs.commission, \
-     hs.remote_voting, \
-     hc.name_ky AS pec_ky, hc.name_ru AS pec_ru, hc.name_en AS pec_en, \
-     c.name_ky AS council_ky, c.name_ru AS council_ru, c.name_en AS council_en, \
-     rs.address_ky AS r_address_ky, rs.address_ru AS r_address_ru, \
-     rs.address_en AS r_address_en, rs.territory AS r_territory, \
-     rs.commission AS r_commission, \
-     rc.name_ky AS r_pec_ky, rc.name_ru AS r_pec_ru, rc.name_en AS r_pec_en \
-     FROM voter_list_entries e \
-     JOIN stations hs ON hs.number = e.home_station \
-     JOIN commissions hc ON hc.id = hs.commission \
-     JOIN councils c ON c.id = e.council \
-     LEFT JOIN stations rs ON rs.number = e.station AND e.station <> e.home_station \
-     LEFT JOIN commissions rc ON rc.id = rs.commission \
+/// The entry and the voter's council; the stations are read by [`STATIONS`].
+const VOTER_ENTRY: &str = "SELECT e.council, e.home_station, e.station, \
+     c.name_ky AS council_ky, c.name_ru AS council_ru, c.name_en AS council_en \
+     FROM voter_list_entries e JOIN councils c ON c.id = e.council \
      WHERE e.election = $1 AND e.pin = $2";
 
-const DIRECTORY_STATIONS: &str = "SELECT s.number, s.address_ky, s.address_ru, s.address_en, \
-     s.territory, s.commission, s.remote_voting, c.name_ky AS pec_ky, c.name_ru AS pec_ru, \
-     c.name_en AS pec_en \
-     FROM stations s JOIN commissions c ON c.id = s.commission ORDER BY s.number";
+/// A station as an answer names it: the columns of [`StationInfoRow`].
+const STATION_INFO_COLUMNS: &str = "SELECT s.number, s.address_ky, s.address_ru, \
+     s.address_en, s.territory, s.commission, s.remote_voting, s.ramp, s.call_button, \
+     s.ground_floor, s.wide_doors, s.parking, s.tactile_signs, s.lighting, \
+     c.name_ky AS pec_ky, c.name_ru AS pec_ru, c.name_en AS pec_en, c.phone AS pec_phone \
+     FROM stations s JOIN commissions c ON c.id = s.commission";
 
 const DIRECTORY_TERRITORIES: &str =
     "SELECT id, kind, parent, name_ky, name_ru, name_en FROM territories";
@@ -55,34 +47,17 @@ const LIST_PAGE_AFTER: &str = "SELECT pin, council, home_station, station \
      FROM voter_list_entries WHERE election = $1 AND pin > $3 ORDER BY pin LIMIT $2";
 
 #[derive(sqlx::FromRow)]
-struct VoterStationRow {
+struct VoterEntryRow {
     council: String,
     home_station: i64,
     station: i64,
-    address_ky: String,
-    address_ru: String,
-    address_en: String,
-    territory: String,
-    commission: String,
-    remote_voting: bool,
-    pec_ky: String,
-    pec_ru: String,
-    pec_en: String,
     council_ky: String,
     council_ru: String,
     council_en: String,
-    r_address_ky: Option<String>,
-    r_address_ru: Option<String>,
-    r_address_en: Option<String>,
-    r_territory: Option<String>,
-    r_commission: Option<String>,
-    r_pec_ky: Option<String>,
-    r_pec_ru: Option<String>,
-    r_pec_en: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
-struct DirectoryStationRow {
+struct StationInfoRow {
     number: i64,
     address_ky: String,
     address_ru: String,
@@ -90,9 +65,17 @@ struct DirectoryStationRow {
     territory: String,
     commission: String,
     remote_voting: bool,
+    ramp: bool,
+    call_button: bool,
+    ground_floor: bool,
+    wide_doors: bool,
+    parking: bool,
+    tactile_signs: bool,
+    lighting: bool,
     pec_ky: String,
     pec_ru: String,
     pec_en: String,
+    pec_phone: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -128,71 +111,30 @@ fn territory_id(table: &str, key: &str, value: &str) -> Result<TerritoryId, Stor
     TerritoryId::parse(value).map_err(|e| corrupt(table, key, format!("territory {value:?}: {e}")))
 }
 
-impl VoterStationRow {
-    /// `key` names the row in messages without the PIN, which stays out of logs. `chains`
-    /// holds the territory chain of the home station and, for a remote voter, of the
-    /// remote-voting station.
-    fn into_domain(
-        self,
-        key: &str,
-        chains: &HashMap<String, Vec<Territory>>,
-    ) -> Result<VoterStation, StoreError> {
-        const T: &str = "voter_list_entries";
-        let chain = |territory: &str| chains.get(territory).map(Vec::as_slice).unwrap_or(&[]);
-        let home = station_number(T, key, self.home_station)?;
-        let votes_at = station_number(T, key, self.station)?;
-        let remote = if votes_at == home {
-            None
-        } else {
-            match (
-                self.r_address_ky,
-                self.r_address_ru,
-                self.r_address_en,
-                self.r_territory,
-                self.r_commission,
-                self.r_pec_ky,
-                self.r_pec_ru,
-                self.r_pec_en,
-            ) {
-                (
-                    Some(ky),
-                    Some(ru),
-                    Some(en),
-                    Some(territory),
-                    Some(c),
-                    Some(pky),
-                    Some(pru),
-                    Some(pen),
-                ) => Some(Arc::new(StationInfo {
-                    number: votes_at,
-                    address: StationAddress::new(&name(ky, ru, en), chain(&territory)),
-                    commission: commission_id(T, key, &c)?,
-                    commission_name: name(pky, pru, pen),
-                    remote_voting: true,
-                })),
-                _ => {
-                    return Err(corrupt(
-                        T,
-                        key,
-                        format!("station {votes_at} does not exist"),
-                    ));
-                }
-            }
-        };
-        let address = name(self.address_ky, self.address_ru, self.address_en);
-        Ok(VoterStation {
-            station: Arc::new(StationInfo {
-                number: home,
-                address: StationAddress::new(&address, chain(&self.territory)),
-                commission: commission_id(T, key, &self.commission)?,
-                commission_name: name(self.pec_ky, self.pec_ru, self.pec_en),
-                remote_voting: self.remote_voting,
-            }),
-            remote_voting_station: remote,
-            council: Arc::new(CouncilInfo {
-                id: council_id(T, key, &self.council)?,
-                name: name(self.council_ky, self.council_ru, self.council_en),
-            }),
+impl StationInfoRow {
+    /// The station with its full address, `chain` being the territory chain it stands in.
+    fn into_domain(self, chain: Vec<&Territory>) -> Result<StationInfo, StoreError> {
+        const T: &str = "stations";
+        let key = self.number.to_string();
+        Ok(StationInfo {
+            number: station_number(T, &key, self.number)?,
+            address: StationAddress::new(
+                &name(self.address_ky, self.address_ru, self.address_en),
+                chain,
+            ),
+            commission: commission_id(T, &key, &self.commission)?,
+            commission_name: name(self.pec_ky, self.pec_ru, self.pec_en),
+            commission_phone: phone("commissions", &self.commission, self.pec_phone.as_deref())?,
+            remote_voting: self.remote_voting,
+            accessibility: Accessibility {
+                ramp: self.ramp,
+                call_button: self.call_button,
+                ground_floor: self.ground_floor,
+                wide_doors: self.wide_doors,
+                parking: self.parking,
+                tactile_signs: self.tactile_signs,
+                lighting: self.lighting,
+            },
         })
     }
 }
@@ -204,50 +146,51 @@ impl VoterLookupStore for Db {
         election: &ElectionId,
         pin: &Pin,
     ) -> Result<Option<VoterStation>, StoreError> {
-        let row: Option<VoterStationRow> = on_db!(self, |pool, d| {
-            sqlx::query_as(VOTER_STATION)
+        const T: &str = "voter_list_entries";
+        // Names the row in messages without the PIN, which stays out of logs.
+        let key = format!("{election}/<pin>");
+        let entry: Option<VoterEntryRow> = on_db!(self, |pool, d| {
+            sqlx::query_as(VOTER_ENTRY)
                 .bind(election.as_str())
                 .bind(pin.as_str())
                 .fetch_optional(pool)
                 .await
                 .map_err(db_err)?
         });
-        let Some(row) = row else { return Ok(None) };
-        let mut chains = HashMap::new();
-        for territory in [Some(&row.territory), row.r_territory.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            if chains.contains_key(territory) {
-                continue;
-            }
-            let rows: Vec<TerritoryRow> = on_db!(self, |pool, d| {
-                sqlx::query_as(TERRITORY_CHAIN)
-                    .bind(territory.as_str())
-                    .fetch_all(pool)
-                    .await
-                    .map_err(db_err)?
-            });
-            let chain = rows
-                .into_iter()
-                .map(TerritoryRow::into_domain)
-                .collect::<Result<Vec<_>, _>>()?;
-            chains.insert(territory.clone(), chain);
-        }
-        row.into_domain(&format!("{election}/<pin>"), &chains)
-            .map(Some)
+        let Some(entry) = entry else { return Ok(None) };
+        let home = station_number(T, &key, entry.home_station)?;
+        let votes_at = station_number(T, &key, entry.station)?;
+        let station = self.station_info(home).await?;
+        let remote = if votes_at == home {
+            None
+        } else {
+            Some(Arc::new(self.station_info(votes_at).await?))
+        };
+        Ok(Some(VoterStation {
+            station: Arc::new(station),
+            remote_voting_station: remote,
+            council: Arc::new(CouncilInfo {
+                id: council_id(T, &key, &entry.council)?,
+                name: name(entry.council_ky, entry.council_ru, entry.council_en),
+            }),
+            // The use case adds what the entry does not hold (`shailoo_app::lookup`).
+            district: None,
+            hours: None,
+        }))
     }
 
     async fn lookup_directory(&self) -> Result<LookupDirectory, StoreError> {
         let (stations, councils, territories): (
-            Vec<DirectoryStationRow>,
+            Vec<StationInfoRow>,
             Vec<DirectoryCouncilRow>,
             Vec<TerritoryRow>,
         ) = on_db!(self, |pool, d| {
-            let stations = sqlx::query_as(DIRECTORY_STATIONS)
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
+            let stations = sqlx::query_as(AssertSqlSafe(format!(
+                "{STATION_INFO_COLUMNS} ORDER BY s.number"
+            )))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
             let councils = sqlx::query_as(DIRECTORY_COUNCILS)
                 .fetch_all(pool)
                 .await
@@ -265,19 +208,9 @@ impl VoterLookupStore for Db {
         let stations = stations
             .into_iter()
             .map(|s| {
-                let key = s.number.to_string();
-                let territory = territory_id("stations", &key, &s.territory)?;
+                let territory = territory_id("stations", &s.number.to_string(), &s.territory)?;
                 let chain = territory_chain(&territory, |id| territories.get(id));
-                Ok(StationInfo {
-                    number: station_number("stations", &key, s.number)?,
-                    address: StationAddress::new(
-                        &name(s.address_ky, s.address_ru, s.address_en),
-                        chain,
-                    ),
-                    commission: commission_id("stations", &key, &s.commission)?,
-                    commission_name: name(s.pec_ky, s.pec_ru, s.pec_en),
-                    remote_voting: s.remote_voting,
-                })
+                s.into_domain(chain)
             })
             .collect::<Result<_, StoreError>>()?;
         let councils = councils
@@ -328,6 +261,38 @@ impl VoterLookupStore for Db {
 }
 
 impl Db {
+    /// One station as an answer names it, with the territory chain of its address.
+    async fn station_info(&self, number: StationNumber) -> Result<StationInfo, StoreError> {
+        let row: Option<StationInfoRow> = on_db!(self, |pool, d| {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "{STATION_INFO_COLUMNS} WHERE s.number = $1"
+            )))
+            .bind(i64::from(number.get()))
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?
+        });
+        let row = row.ok_or_else(|| {
+            corrupt(
+                "voter_list_entries",
+                "<pin>",
+                format!("station {number} does not exist"),
+            )
+        })?;
+        let chain: Vec<TerritoryRow> = on_db!(self, |pool, d| {
+            sqlx::query_as(TERRITORY_CHAIN)
+                .bind(row.territory.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        let chain = chain
+            .into_iter()
+            .map(TerritoryRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        row.into_domain(chain.iter().collect())
+    }
+
     /// Writes voter-list entries directly, **without an audit entry**, in one transaction.
     ///
     /// For tests and benchmark set-ups that need lists without running the list compiler.

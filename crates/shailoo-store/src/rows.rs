@@ -12,6 +12,7 @@ use jiff::civil::{Date, Time};
 use shailoo_app::audit::{AuditEntry, RecordedEvent};
 use shailoo_app::users::{Role, Session, User, Username};
 use shailoo_app::{CalendarOverrideRecord, StoreError};
+use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
     PollingStation, Territory, TerritoryKind,
@@ -23,6 +24,15 @@ use std::str::FromStr;
 /// `StoreError::Corrupt` for a value of `table` row `key` that does not parse.
 pub fn corrupt(table: &str, key: &str, what: impl Display) -> StoreError {
     StoreError::Corrupt(format!("{table} row {key:?}: {what}"))
+}
+
+/// The top of a territory's `path` (`/chui/chui-alamudun/…/` → `chui`): the region, or the
+/// city of republican significance, the territory lies in.
+pub fn top_territory(path: &str) -> Option<&str> {
+    path.strip_prefix('/')?
+        .split('/')
+        .next()
+        .filter(|s| !s.is_empty())
 }
 
 /// Parses a stored value with `parse`, mapping a failure to `Corrupt`.
@@ -137,6 +147,7 @@ pub struct CommissionRow {
     pub name_ky: String,
     pub name_ru: String,
     pub name_en: String,
+    pub phone: Option<String>,
 }
 
 impl CommissionRow {
@@ -153,8 +164,22 @@ impl CommissionRow {
                 .transpose()?,
             territory: field(T, key, "territory", &self.territory, TerritoryId::parse)?,
             name: name(self.name_ky, self.name_ru, self.name_en),
+            phone: phone(T, key, self.phone.as_deref())?,
         })
     }
+}
+
+/// A stored phone number, parsed back as the setup's reader parses it.
+pub fn phone(
+    table: &str,
+    key: &str,
+    value: Option<&str>,
+) -> Result<Option<PhoneNumber>, StoreError> {
+    value
+        .map(|p| {
+            PhoneNumber::parse(p).map_err(|e| corrupt(table, key, format!("phone {p:?}: {e}")))
+        })
+        .transpose()
 }
 
 #[derive(sqlx::FromRow)]
@@ -171,6 +196,8 @@ pub struct StationRow {
     pub wide_doors: bool,
     pub parking: bool,
     pub tactile_signs: bool,
+    pub call_button: bool,
+    pub lighting: bool,
     pub remote_voting: bool,
 }
 
@@ -191,6 +218,8 @@ impl StationRow {
                 wide_doors: self.wide_doors,
                 parking: self.parking,
                 tactile_signs: self.tactile_signs,
+                call_button: self.call_button,
+                lighting: self.lighting,
             },
             remote_voting: self.remote_voting,
         })

@@ -143,17 +143,17 @@ pub(crate) const TERRITORY_CHAIN: &str = "SELECT t.id, t.kind, t.parent, t.name_
      WHERE s.id = $1 ORDER BY length(t.path) DESC";
 const COUNCIL_COLUMNS: &str = "c.id, c.kind, c.territory, c.name_ky, c.name_ru, c.name_en, c.seats";
 const COMMISSION_COLUMNS: &str =
-    "c.id, c.level, c.parent, c.territory, c.name_ky, c.name_ru, c.name_en";
+    "c.id, c.level, c.parent, c.territory, c.name_ky, c.name_ru, c.name_en, c.phone";
 const STATION_COLUMNS: &str = "s.number, s.commission, s.council, s.territory, s.address_ky, \
      s.address_ru, s.address_en, s.ramp, s.ground_floor, s.wide_doors, s.parking, \
-     s.tactile_signs, s.remote_voting";
+     s.tactile_signs, s.call_button, s.lighting, s.remote_voting";
 const ELECTION_COLUMNS: &str = "SELECT id, name_ky, name_ru, name_en, decree_number, decree_date, \
      called_on, voting_day FROM elections";
 
 const INSERT_STATION: &str = "INSERT INTO stations (number, commission, council, territory, \
      address_ky, address_ru, address_en, search, ramp, ground_floor, wide_doors, parking, \
-     tactile_signs, remote_voting) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+     tactile_signs, call_button, lighting, remote_voting) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
 /// Inserts one station in the caller's transaction; a taken number is `Duplicate`.
 macro_rules! insert_station {
@@ -179,6 +179,8 @@ macro_rules! insert_station {
             .bind(s.accessibility.wide_doors)
             .bind(s.accessibility.parking)
             .bind(s.accessibility.tactile_signs)
+            .bind(s.accessibility.call_button)
+            .bind(s.accessibility.lighting)
             .bind(s.remote_voting)
             .execute(&mut *$tx)
             .await
@@ -307,7 +309,8 @@ impl SetupStore for Db {
             for c in &setup.commissions {
                 sqlx::query(
                     "INSERT INTO commissions (id, level, parent, territory, name_ky, name_ru, \
-                     name_en, search, sort_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     name_en, search, sort_key, phone) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(c.id.as_str())
                 .bind(c.level.as_str())
@@ -318,6 +321,7 @@ impl SetupStore for Db {
                 .bind(c.name.en.as_str())
                 .bind(name_search(&c.name))
                 .bind(sort_key(&c.name.ky))
+                .bind(c.phone.map(|p| p.e164()))
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| insert_err(e, Entity::Commission, &c.id))?;
@@ -340,11 +344,14 @@ impl SetupStore for Db {
                     return Err(StoreError::unknown(Entity::Territory, &a.settlement));
                 }
                 sqlx::query(
-                    "INSERT INTO station_areas (station, settlement, street) VALUES ($1, $2, $3)",
+                    "INSERT INTO station_areas (station, settlement, street, street_ru, \
+                     street_en) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(i64::from(a.station.get()))
                 .bind(a.settlement.as_str())
                 .bind(a.street.as_str())
+                .bind(a.street_ru.as_deref())
+                .bind(a.street_en.as_deref())
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| {

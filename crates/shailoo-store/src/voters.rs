@@ -18,8 +18,10 @@ use shailoo_app::voters::{
     ServedArea, StationVoter, VoterListError, VoterStatus,
 };
 use shailoo_app::{StoreError, VoterListStore};
+use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::voter::Reasons;
 use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 type StateRow = (
@@ -428,10 +430,40 @@ impl VoterListStore for Db {
             .await
             .map_err(db_err)?
         });
+        // The directory's names of the voters' streets (the register's form where a
+        // translation is missing).
+        let streets: Vec<(String, String, Option<String>, Option<String>)> =
+            on_db!(self, |pool, d| {
+                sqlx::query_as(
+                    "SELECT DISTINCT a.settlement, a.street, a.street_ru, a.street_en \
+                     FROM voter_list_entries e JOIN persons p ON p.pin = e.pin \
+                     JOIN station_areas a ON a.settlement = p.settlement AND a.street = p.street \
+                     WHERE e.election = $1 AND e.station = $2",
+                )
+                .bind(election.as_str())
+                .bind(i64::from(number.get()))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+            });
+        let streets: HashMap<(String, String), LocalizedName> = streets
+            .into_iter()
+            .map(|(settlement, ky, ru, en)| {
+                let name = LocalizedName {
+                    ru: ru.unwrap_or_else(|| ky.clone()),
+                    en: en.unwrap_or_else(|| ky.clone()),
+                    ky: ky.clone(),
+                };
+                ((settlement, ky), name)
+            })
+            .collect();
         rows.into_iter()
             .map(|(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, home)| {
+                let person = person_record((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o))?;
+                let key = (person.settlement.to_string(), person.street.clone());
                 Ok(StationVoter {
-                    person: person_record((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o))?,
+                    street: streets.get(&key).cloned(),
+                    person,
                     home_station: station(home)?,
                 })
             })

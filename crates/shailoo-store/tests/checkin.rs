@@ -26,6 +26,7 @@ contract!(
     vot_06_concurrent_check_ins_at_two_stations_give_one_ballot,
     each_check_in_is_audited_and_refusals_are_not,
     turnout_counts_voters_by_hour_and_station,
+    turnout_per_council_counts_each_voter_for_their_own_council,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -283,4 +284,30 @@ async fn turnout_counts_voters_by_hour_and_station(ctx: Ctx) {
     assert_eq!(summed.total, 7);
     let unknown = ElectionId::parse("local-2099").unwrap();
     assert!(db.turnout(&unknown, None).await.is_err());
+}
+
+async fn turnout_per_council_counts_each_voter_for_their_own_council(ctx: Ctx) {
+    let db = fixture(&ctx, 3).await;
+    // The remote voter votes at 2002 at 09:30, a home voter at 2001 at 11:00.
+    db.check_in(&election(), &pin(REMOTE), st(2002), "pec", at(9, 30, 0))
+        .await
+        .unwrap();
+    db.check_in(&election(), &pin(HOME), st(2001), "pec", at(11, 0, 0))
+        .await
+        .unwrap();
+    let t = db.council_turnout(&election()).await.unwrap();
+    assert_eq!(t.councils.len(), 1);
+    let c = &t.councils[0];
+    assert_eq!(c.council.as_str(), "bishkek-city");
+    assert_eq!(c.name.en, "Bishkek City Council");
+    assert_eq!(c.region.as_str(), "bishkek");
+    // Five voters on the council's lists (two plus three), both check-ins counted for it,
+    // the remote one too; cumulative by 10:00, 12:00, ….
+    assert_eq!(c.listed, 5);
+    assert_eq!(c.by_hour, [1, 2, 2, 2, 2, 2]);
+    assert_eq!(c.total, 2);
+    assert_eq!(t.regions.len(), 1);
+    assert_eq!(t.regions[0].name.ky, "Бишкек шаары");
+    let unknown = ElectionId::parse("local-2030").unwrap();
+    assert!(db.council_turnout(&unknown).await.is_err());
 }

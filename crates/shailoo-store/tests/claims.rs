@@ -50,6 +50,8 @@ contract!(
     staff_see_the_claims_of_the_stations_they_cover_and_no_others,
     vot_07_approved_remote_voting_survives_a_recompile,
     vot_08_the_printed_list_shows_an_accepted_correction,
+    cal_19_claim_decision_days_in_force_set_when_a_claim_is_due,
+    cal_19_claim_immediate_days_in_force_make_a_claim_due_at_once,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -132,6 +134,8 @@ async fn fixture(ctx: &Ctx) -> Db {
             station: number(n),
             settlement: TerritoryId::parse("bishkek").unwrap(),
             street: street.into(),
+            street_ru: None,
+            street_en: None,
         });
     db.import_setup(&s, &areas, event(AuditAction::SetupImported))
         .await
@@ -1003,4 +1007,87 @@ async fn vot_08_the_printed_list_shows_an_accepted_correction(ctx: Ctx) {
     assert_eq!(printed_surname().await, vec!["Асанова".to_owned()]);
     decide(&db, id, accept()).await.unwrap();
     assert_eq!(printed_surname().await, vec!["Асанбекова".to_owned()]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CAL-19: when the PEC must decide, under the election's rule parameters in force
+
+async fn set_rule(db: &Db, changes: serde_json::Value) {
+    shailoo_app::params::set(
+        db,
+        &Actor::System,
+        &election(),
+        changes.as_object().unwrap(),
+        open(),
+    )
+    .await
+    .unwrap();
+}
+
+async fn cal_19_claim_decision_days_in_force_set_when_a_claim_is_due(ctx: Ctx) {
+    use shailoo_domain::calendar::ClaimDecisionDue;
+    let db = fixture(&ctx).await;
+    // Filed on 1 October 2024, 12:00 in Bishkek.
+    let filed = claims::file(
+        &db,
+        &Actor::System,
+        &election(),
+        draft(2, HOME, ClaimRequest::Inclusion),
+        jpeg(),
+        open(),
+    )
+    .await
+    .unwrap();
+    let two_days_later: Timestamp = "2024-10-03T06:00:00Z".parse().unwrap();
+    // By default: the same day, so due at 00:00 of 2 October (Bishkek).
+    let d = claims::decision_deadlines(&db, &election()).await.unwrap();
+    assert_eq!(
+        d.due(&filed),
+        ClaimDecisionDue::By("2024-10-01T18:00:00Z".parse().unwrap())
+    );
+    assert!(d.is_overdue(&filed, two_days_later));
+    set_rule(&db, serde_json::json!({"claim_decision_days": 3})).await;
+    let d = claims::decision_deadlines(&db, &election()).await.unwrap();
+    assert_eq!(
+        d.due(&filed),
+        ClaimDecisionDue::By("2024-10-04T18:00:00Z".parse().unwrap())
+    );
+    assert!(!d.is_overdue(&filed, two_days_later));
+    // A decided claim is never overdue.
+    let decided = claims::decide(
+        &db,
+        &Actor::System,
+        &election(),
+        filed.id,
+        ClaimDecision::Accept { note: None },
+        two_days_later,
+    )
+    .await
+    .unwrap();
+    assert!(!d.is_overdue(&decided, "2024-10-09T06:00:00Z".parse().unwrap()));
+}
+
+async fn cal_19_claim_immediate_days_in_force_make_a_claim_due_at_once(ctx: Ctx) {
+    use shailoo_domain::calendar::ClaimDecisionDue;
+    let db = fixture(&ctx).await;
+    let filed = claims::file(
+        &db,
+        &Actor::System,
+        &election(),
+        draft(2, HOME, ClaimRequest::Inclusion),
+        jpeg(),
+        open(),
+    )
+    .await
+    .unwrap();
+    let d = claims::decision_deadlines(&db, &election()).await.unwrap();
+    assert!(matches!(d.due(&filed), ClaimDecisionDue::By(_)));
+    // From 50 days before voting day (28 September) on, claims are decided at once.
+    set_rule(
+        &db,
+        serde_json::json!({"claim_immediate_days_before_voting": 50}),
+    )
+    .await;
+    let d = claims::decision_deadlines(&db, &election()).await.unwrap();
+    assert_eq!(d.due(&filed), ClaimDecisionDue::Immediately);
 }

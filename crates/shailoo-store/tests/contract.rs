@@ -108,6 +108,7 @@ fn commission(
         parent: parent.map(mid),
         territory: tid(territory),
         name: n,
+        phone: None,
     }
 }
 
@@ -308,6 +309,8 @@ fn sample_setup() -> Setup {
         wide_doors: false,
         parking: true,
         tactile_signs: false,
+        call_button: false,
+        lighting: true,
     };
     let stations = vec![
         station(
@@ -361,11 +364,15 @@ fn sample_areas() -> Vec<StationArea> {
             station: num(1001),
             settlement: tid("lebedinovka"),
             street: "Ленин көчөсү".into(),
+            street_ru: None,
+            street_en: None,
         },
         StationArea {
             station: num(2001),
             settlement: tid("bishkek"),
             street: "Чүй проспекти".into(),
+            street_ru: None,
+            street_en: None,
         },
     ]
 }
@@ -710,6 +717,8 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         station: num(2002),
         settlement: tid("bishkek"),
         street: "Чүй проспекти".into(),
+        street_ru: None,
+        street_en: None,
     });
     let err = db
         .import_setup(
@@ -732,6 +741,8 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         station: num(7777),
         settlement: tid("bishkek"),
         street: "x".into(),
+        street_ru: None,
+        street_en: None,
     }];
     let err = db
         .import_setup(

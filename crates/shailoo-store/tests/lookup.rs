@@ -75,6 +75,15 @@ async fn the_point_query_answers_station_pec_and_council(ctx: Ctx) {
     );
     assert_eq!(found.station.commission.as_str(), "pec-2001");
     assert_eq!(found.station.commission_name.ky, "УШК 2001");
+    // The PEC's phone and the premises' findings come with the station.
+    assert_eq!(
+        found.station.commission_phone.map(|p| p.e164()).as_deref(),
+        Some("+996700002001")
+    );
+    assert_eq!(
+        found.station.accessibility,
+        setup().stations[0].accessibility
+    );
     assert_eq!(found.council.id.as_str(), "bishkek-city");
     assert_eq!(found.council.name.en, "Bishkek City Council");
     assert!(found.remote_voting_station.is_none());
@@ -205,6 +214,12 @@ async fn the_index_answers_like_the_database(ctx: Ctx) {
             ) => {
                 assert_eq!(a, b);
                 assert_eq!(ea.id, eb.id);
+                // CAL-16 of the 2024 calendar, in both answers.
+                let hours = a.hours.expect("voting hours");
+                assert_eq!(hours.day, jiff::civil::date(2024, 11, 17));
+                assert_eq!((hours.opens.hour(), hours.closes.hour()), (8, 20));
+                // A city council has no districts.
+                assert!(a.district.is_none());
             }
             (LookupOutcome::NotOnList { .. }, LookupOutcome::NotOnList { .. }) => {}
             other => panic!("index and database disagree: {other:?}"),

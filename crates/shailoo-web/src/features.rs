@@ -23,6 +23,7 @@ pub(crate) struct Feature {
 pub(crate) fn all() -> Vec<Feature> {
     vec![
         crate::setup::feature(),
+        crate::access::feature(),
         crate::accounts::feature(),
         crate::rules::feature(),
         crate::lookup::feature(),

@@ -11,6 +11,7 @@
 //! (`kit/`: page context, failures, forms, formatting); `features.rs` lists them, and the router
 //! and the OpenAPI document are built from that list. ARCHITECTURE.md has the map.
 
+mod access;
 mod accounts;
 mod cabinet;
 mod checkin;
@@ -40,6 +41,7 @@ use tower_http::trace::TraceLayer;
 
 pub use accounts::LoginThrottle;
 pub use cabinet::CabinetConfig;
+pub use kit::fail::VOTER_ERROR_CODES;
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
 pub use lookup::{BadAddressList, LookupConfig, sms};
@@ -56,14 +58,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How long a staff session lasts.
     pub session_hours: i64,
-    /// The rule parameters of this deployment (`docs/domain-rules.md`), shown on `/rules`.
-    pub rule_parameters: shailoo_domain::params::RuleParameters,
     /// Voter look-up (portal, API, SMS 119): rate limits, exemptions, the index.
     pub lookup: LookupConfig,
     /// The voter cabinet's rate limits (its adapters go to [`AppState::with_voter_cabinet`]).
     pub cabinet: CabinetConfig,
-    /// Places of a remote-voting station whose capacity the CEC did not set (VOT-07).
-    pub remote_station_capacity: u64,
 }
 
 impl Default for Config {
@@ -71,10 +69,8 @@ impl Default for Config {
         Config {
             secure_cookies: false,
             session_hours: 12,
-            rule_parameters: shailoo_domain::params::RuleParameters::default(),
             lookup: LookupConfig::default(),
             cabinet: CabinetConfig::default(),
-            remote_station_capacity: shailoo_app::remote::DEFAULT_CAPACITY,
         }
     }
 }

@@ -53,6 +53,15 @@ fn wait_for_port(port: u16) {
 /// Starts chromedriver and a headless Chromium that asks for Kyrgyz pages; `None` (after a
 /// notice) when the driver is not installed and `CI` is not set.
 async fn open_browser(profile: &std::path::Path) -> Option<(Driver, fantoccini::Client)> {
+    open_browser_as(profile, None).await
+}
+
+/// [`open_browser`], as a phone of `width` CSS pixels when one is given (Chromium's mobile
+/// emulation: the viewport, the device pixel ratio and a touch screen).
+async fn open_browser_as(
+    profile: &std::path::Path,
+    width: Option<u32>,
+) -> Option<(Driver, fantoccini::Client)> {
     let driver_path = std::env::var_os("CHROMEDRIVER")
         .map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from);
     if !driver_path.exists() {
@@ -96,6 +105,16 @@ async fn open_browser(profile: &std::path::Path) -> Option<(Driver, fantoccini::
             "prefs": { "intl.accept_languages": "ky,ru" }
         }),
     );
+    if let Some(width) = width
+        && let Some(serde_json::Value::Object(chrome)) = caps.get_mut("goog:chromeOptions")
+    {
+        chrome.insert(
+            "mobileEmulation".into(),
+            serde_json::json!({
+                "deviceMetrics": { "width": width, "height": 740, "pixelRatio": 2.0, "touch": true }
+            }),
+        );
+    }
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let browser = ClientBuilder::new(connector)
         .capabilities(caps)
@@ -525,4 +544,198 @@ async fn cabinet_journey(
         .for_element(Locator::Id("pin"))
         .await?;
     browser.source().await
+}
+
+/// The public turnout on a 360-pixel phone, on the evening of voting day: nothing sticks out
+/// sideways (the document is no wider than the screen), and the chart fits the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_turnout_page_fits_a_phone_screen() {
+    let profile = tempfile::tempdir().unwrap();
+    let Some((_driver, browser)) = open_browser_as(profile.path(), Some(360)).await else {
+        return;
+    };
+    let app = common::app().await;
+    let station = app
+        .data
+        .setup
+        .stations
+        .iter()
+        .find(|s| !s.remote_voting)
+        .unwrap()
+        .clone();
+    let area = app
+        .data
+        .station_areas
+        .iter()
+        .find(|a| a.station == station.number)
+        .unwrap()
+        .clone();
+    let voters: Vec<_> = (1..=4u32)
+        .map(|n| common::person(n, "Асанов", &area.settlement, &area.street, &n.to_string()))
+        .collect();
+    common::register_and_compile(app.store.as_ref(), voters.clone()).await;
+    let election = app.data.setup.elections[0].clone();
+    let at = |h: i8| {
+        shailoo_domain::time::from_bishkek(election.voting_day, jiff::civil::time(h, 0, 0, 0))
+    };
+    for (v, h) in voters.iter().zip([9, 11, 15]) {
+        app.store
+            .check_in(&election.id, &v.pin, station.number, "pec", at(h))
+            .await
+            .unwrap();
+    }
+    let evening = at(21);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
+        .with_clock(move || evening);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
+        let _ = stopped.await;
+    }));
+
+    let result = phone_journey(&browser, &base, &election.id.to_string()).await;
+    let _ = browser.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    result.unwrap();
+}
+
+async fn phone_journey(
+    browser: &fantoccini::Client,
+    base: &str,
+    election: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    for lang in ["ky", "ru", "en"] {
+        // Reached from the home page's link, as a reader would.
+        browser.goto(&format!("{base}/?lang={lang}")).await?;
+        browser
+            .find(Locator::Css(&format!(
+                "a[href='/elections/{election}/turnout']"
+            )))
+            .await?
+            .click()
+            .await?;
+        arrive(browser, "/turnout").await?;
+        let widths = browser
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth, \
+                 document.querySelector('figure.chart svg').getBoundingClientRect().width]",
+                vec![],
+            )
+            .await?;
+        let w = |i: usize| widths[i].as_f64().unwrap_or(f64::MAX);
+        // What sticks out past the phone's 360 pixels, to name it when the check fails.
+        let wide = browser
+            .execute(
+                "return Array.from(document.querySelectorAll('body *'))\
+                 .filter(e => e.getBoundingClientRect().right > 361)\
+                 .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + \
+                 Math.round(e.getBoundingClientRect().right) + ' ' + \
+                 (e.textContent || '').trim().slice(0, 40))",
+                vec![],
+            )
+            .await?;
+        assert!(
+            w(1) <= 361.0 && w(0) <= w(1),
+            "{lang}: the page is wider than a 360-pixel screen: {widths:?}; {wide:#?}"
+        );
+        assert!(
+            w(2) > 200.0 && w(2) <= w(1),
+            "{lang}: the chart: {widths:?}"
+        );
+        // 3 of 4 voters took part: the final figure, and every hour's bar.
+        let page = browser.source().await?;
+        assert!(
+            page.contains("75,0") || page.contains("75.0"),
+            "{lang}: {page}"
+        );
+        assert_eq!(page.matches("<rect class=\"bar\"").count(), 6, "{lang}");
+    }
+    Ok(())
+}
+
+/// The CEC admin sets a rule of the election on its form in a real browser (a list to choose
+/// from, a typed number), and a voter then reads it in words on `/rules`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cec_sets_a_rule_of_the_election_in_a_real_browser() {
+    let profile = tempfile::tempdir().unwrap();
+    let Some((_driver, browser)) = open_browser(profile.path()).await else {
+        return;
+    };
+    let app = common::app().await;
+    let election = app.data.setup.elections[0].id.to_string();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
+        .with_clock(common::fixed_now);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
+        let _ = stopped.await;
+    }));
+
+    let result = rules_journey(&browser, &base, &election).await;
+    let _ = browser.close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    result.unwrap();
+}
+
+async fn rules_journey(
+    browser: &fantoccini::Client,
+    base: &str,
+    election: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    use shailoo_web::Lang;
+    browser.goto(&format!("{base}/login?lang=ru")).await?;
+    browser
+        .find(Locator::Id("username"))
+        .await?
+        .send_keys("admin")
+        .await?;
+    browser
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(common::PASSWORD)
+        .await?;
+    browser
+        .find(Locator::Css("form.form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css("span.who")).await?;
+
+    // From /rules, the CEC's link to the form.
+    browser.goto(&format!("{base}/rules")).await?;
+    browser
+        .find(Locator::LinkText(&Lang::Ru.t("rules-change-link")))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, &format!("/elections/{election}/rules")).await?;
+    // The threshold's base from its list (shown in words), the threshold typed.
+    browser
+        .find(Locator::Css(
+            "select#p-threshold_base option[value='valid_votes']",
+        ))
+        .await?
+        .click()
+        .await?;
+    let threshold = browser.find(Locator::Id("p-threshold_percent")).await?;
+    threshold.clear().await?;
+    threshold.send_keys("7").await?;
+    browser
+        .find(Locator::Css("form.form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, "/rules?election=").await?;
+    let page = browser.source().await?;
+    for text in [
+        Lang::Ru.t("param-res-06-threshold-base-value-valid_votes"),
+        Lang::Ru.t_args("param-res-06-threshold-value", &[("value", "7".into())]),
+    ] {
+        assert!(page.contains(&text), "{text} not on /rules");
+    }
+    Ok(())
 }

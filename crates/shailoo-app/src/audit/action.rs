@@ -21,6 +21,10 @@ shailoo_domain::closed_set! {
         StationAdded = "station_added",
         /// The CEC moved a deadline of the statutory calendar.
         CalendarOverrideSet = "calendar_override_set",
+        /// The CEC set rule parameters of an election (all of one setting at once).
+        RuleParametersSet = "rule_parameters_set",
+        /// Staff recorded the local government's survey of a station's premises.
+        StationAccessSurveyed = "station_access_surveyed",
         // --- staff accounts ---
         UserAdded = "user_added",
         // --- the population register and the voter lists (VOT-01…VOT-06, CAL-02, CAL-04) ---

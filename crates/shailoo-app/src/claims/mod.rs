@@ -36,12 +36,14 @@ pub use port::ClaimStore;
 
 use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
+use crate::params::RuleParameterStore;
 use crate::setup::{self, SetupStore};
 use crate::store::StoreError;
 use crate::users::Actor;
 use crate::voters::{Placement, VoterListStore};
 use jiff::Timestamp;
-use shailoo_domain::calendar::Action;
+use shailoo_domain::calendar::{Action, Calendar, ClaimDecisionDue};
+use shailoo_domain::params::RuleParameters;
 use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber};
 
 /// Refuses unless `actor` holds `power` over `station` ([`authz`]): its PEC, the TEC above it,
@@ -148,6 +150,46 @@ pub async fn decide<S: SetupStore + ClaimStore + ?Sized>(
         now,
     );
     store.decide_claim(election, id, &decision, event).await
+}
+
+/// When the PEC must decide the claims of an election (CAL-19, *unsure*): the calendar with
+/// the CEC's overrides and the rule parameters in force (`claim_decision_days`: 0 is the day of
+/// filing; `claim_immediate_days_before_voting`: 1 is on V − 1 and V). The PEC's queue shows
+/// each waiting claim's due time and the ones past it; a late decision is still taken (a
+/// voter's claim is never dropped for the commission's delay), and the audit log dates it.
+#[derive(Debug, Clone)]
+pub struct DecisionDeadlines {
+    calendar: Calendar,
+    params: RuleParameters,
+}
+
+impl DecisionDeadlines {
+    /// From an election's calendar and its parameters in force.
+    pub fn new(calendar: Calendar, params: RuleParameters) -> Self {
+        DecisionDeadlines { calendar, params }
+    }
+
+    /// When `claim` must be decided.
+    pub fn due(&self, claim: &Claim) -> ClaimDecisionDue {
+        self.calendar
+            .claim_decision_due(claim.filed_at, &self.params)
+    }
+
+    /// Whether `claim` still waits for its decision after the time it was due by.
+    pub fn is_overdue(&self, claim: &Claim, now: Timestamp) -> bool {
+        claim.status == ClaimStatus::Filed
+            && matches!(self.due(claim), ClaimDecisionDue::By(t) if now >= t)
+    }
+}
+
+/// The decision deadlines of an election's claims (CAL-19), with its parameters in force.
+pub async fn decision_deadlines<S: SetupStore + RuleParameterStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+) -> Result<DecisionDeadlines, ClaimError> {
+    let calendar = setup::calendar(store, election).await?;
+    let params = crate::params::parameters(store, election).await?;
+    Ok(DecisionDeadlines::new(calendar, params))
 }
 
 /// The claims of one voter, newest first: what the voter cabinet shows (the caller has

@@ -62,6 +62,7 @@ fn setup() -> Result<Setup> {
             parent: Some(id(CommissionId::parse, "tec-bench")?),
             territory: territory.clone(),
             name: name(&format!("PEC {n}")),
+            phone: None,
         })
     };
     let station = |n: u32| -> Result<PollingStation> {
@@ -96,6 +97,7 @@ fn setup() -> Result<Setup> {
                 parent: None,
                 territory: territory.clone(),
                 name: name("CEC"),
+                phone: None,
             },
             Commission {
                 id: id(CommissionId::parse, "tec-bench")?,
@@ -103,6 +105,7 @@ fn setup() -> Result<Setup> {
                 parent: Some(id(CommissionId::parse, "cec")?),
                 territory: territory.clone(),
                 name: name("TEC"),
+                phone: None,
             },
             pec(9001)?,
             pec(9002)?,

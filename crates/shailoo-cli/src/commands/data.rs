@@ -108,9 +108,15 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
             }
         }
     };
-    let loaded = load_register(store, source, expected, &path.display().to_string())
-        .await
-        .context("loading the register (nothing of it was stored)")?;
+    let loaded = load_register(
+        store,
+        source,
+        expected,
+        &path.display().to_string(),
+        Timestamp::now(),
+    )
+    .await
+    .context("loading the register (nothing of it was stored)")?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "register: {loaded} persons in {seconds:.1} s ({:.0} rows/s)",
@@ -137,21 +143,16 @@ impl<F> RecordSource for F where
 
 /// Streams records into one register import without compiling (`load`, `demo`): the same
 /// path as `shailoo register import`. Returns the records read.
+/// The import is dated `at`.
 pub async fn load_register(
     store: &dyn Store,
     source: impl RecordSource,
     expected: u64,
     what: &str,
+    at: Timestamp,
 ) -> Result<u64> {
-    let report = super::register::import_records(
-        store,
-        source,
-        expected,
-        what.to_owned(),
-        None,
-        Timestamp::now(),
-        true,
-    )
-    .await?;
+    let report =
+        super::register::import_records(store, source, expected, what.to_owned(), None, at, true)
+            .await?;
     Ok(report.records)
 }

@@ -1,5 +1,11 @@
 //! `shailoo demo`: a realistic demo election, loaded once, with demo log-ins and a demo key
 //! for audit checkpoints.
+//!
+//! The demo tells one coherent story on the 2024 election's calendar: the setup is imported on
+//! the day the election is called (CAL-01), the register extract on the day the preliminary
+//! lists go online (CAL-02), the lists compiled and published that morning and posted on
+//! CAL-04. The demo's clock starts later (15 October 2024, during the campaign), so every one of
+//! those dates is in its past; the log-ins are created at the clock's "now".
 
 use super::data::load_register;
 use crate::DemoScale;
@@ -32,7 +38,7 @@ struct DemoUser {
     commission: &'static str,
 }
 
-const DEMO_USERS: [DemoUser; 4] = [
+const DEMO_USERS: [DemoUser; 5] = [
     DemoUser {
         username: "cec.admin",
         name: "БШК администратору / CEC administrator",
@@ -57,6 +63,13 @@ const DEMO_USERS: [DemoUser; 4] = [
         role: Role::TecMember,
         commission: "tec-chui-alamudun",
     },
+    // Check-in and claim decisions are a PEC's work: the PEC of Bishkek's first station.
+    DemoUser {
+        username: "pec.8001",
+        name: "№8001 УШКнын мүчөсү / PEC No. 8001 member",
+        role: Role::PecMember,
+        commission: "pec-8001",
+    },
 ];
 
 /// The demo clock: starts at `start` (or the real clock for `now`) and runs in real time.
@@ -74,8 +87,48 @@ pub fn clock(start: &str) -> Result<Option<super::Clock>> {
     })))
 }
 
+/// The instants of the demo's story, Bishkek time, from the election's statutory calendar.
+struct Timeline {
+    /// The setup and the districting units: CAL-01 (the election is called), 09:00.
+    setup: Timestamp,
+    /// The register extract: CAL-02, 08:00, before the lists are compiled from it.
+    register: Timestamp,
+    /// The lists compiled (CAL-02, 09:00), published online (CAL-02, 10:00), posted (CAL-04,
+    /// 10:00).
+    compiled: Timestamp,
+    published: Timestamp,
+    posted: Timestamp,
+}
+
+impl Timeline {
+    fn of(election: &shailoo_domain::territory::Election) -> Result<Timeline> {
+        use shailoo_domain::time::from_bishkek;
+        let calendar = shailoo_domain::calendar::Calendar::for_election(election, &[])
+            .with_context(|| format!("the calendar of {}", election.id))?;
+        let at = |rule: &str, hour: i8| {
+            calendar
+                .get(rule)
+                .map(|d| from_bishkek(d.date, jiff::civil::time(hour, 0, 0, 0)))
+                .with_context(|| format!("the calendar has no {rule}"))
+        };
+        Ok(Timeline {
+            setup: at("CAL-01", 9)?,
+            register: at("CAL-02", 8)?,
+            compiled: at("CAL-02", 9)?,
+            published: at("CAL-02", 10)?,
+            posted: at("CAL-04", 10)?,
+        })
+    }
+}
+
 /// Loads the demo data unless the database already holds an election; says whether it did.
-pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<bool> {
+/// `now` is the demo clock's reading: when the log-ins are created.
+pub async fn prepare(
+    store: &dyn Store,
+    scale: DemoScale,
+    seed: u64,
+    now: Timestamp,
+) -> Result<bool> {
     if !store.elections().await?.is_empty() {
         println!("demo data already in place");
         print_logins();
@@ -84,11 +137,17 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<b
     let started = Instant::now();
     let generator = Generator::new(Scale::National, seed);
     let dataset = generator.dataset();
+    let election = dataset
+        .setup
+        .elections
+        .first()
+        .context("the demo dataset has no election")?;
+    let timeline = Timeline::of(election)?;
     let event = AuditEvent::new(
         "system",
         AuditAction::SetupImported,
         format!("demo seed {seed}"),
-        Timestamp::now(),
+        timeline.setup,
     );
     store
         .import_setup(&dataset.setup, &dataset.station_areas, event)
@@ -99,7 +158,7 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<b
         "system",
         AuditAction::DistrictUnitsImported,
         "demo",
-        Timestamp::now(),
+        timeline.setup,
     );
     store
         .import_district_units(&units, event)
@@ -123,12 +182,13 @@ pub async fn prepare(store: &dyn Store, scale: DemoScale, seed: u64) -> Result<b
             }
         }
     };
-    let loaded = load_register(store, source, expected, "demo register").await?;
+    let what = "demo register";
+    let loaded = load_register(store, source, expected, what, timeline.register).await?;
     println!("loaded {loaded} persons of the population register");
-    publish_lists(store).await?;
+    publish_lists(store, &timeline).await?;
 
     for user in &DEMO_USERS {
-        add_demo_user(store, user).await?;
+        add_demo_user(store, user, now).await?;
     }
     println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
     print_logins();
@@ -204,25 +264,14 @@ fn beside_database(db: &str, what: &str) -> PathBuf {
 /// Compiles the voter lists and takes them through the steps the 2024 calendar had taken by
 /// the demo's clock (mid-October): published online on the day of CAL-02 and posted at the
 /// stations on the day of CAL-04. So the look-up, SMS 119, the cabinet and the printed lists
-/// have something to show. Each step is dated on its day of the calendar, at 10:00 Bishkek.
-async fn publish_lists(store: &dyn Store) -> Result<()> {
+/// have something to show.
+async fn publish_lists(store: &dyn Store, timeline: &Timeline) -> Result<()> {
     use shailoo_app::voters::{self, ListStep};
-    use shailoo_domain::time::from_bishkek;
     for election in store.elections().await? {
-        let calendar = voters::calendar_of(store, &election.id).await?;
-        let on = |rule: &str| {
-            calendar
-                .get(rule)
-                .map(|d| from_bishkek(d.date, jiff::civil::time(10, 0, 0, 0)))
-                .with_context(|| format!("the calendar has no {rule}"))
-        };
-        let published = on("CAL-02")?;
-        let compiled = published
-            .checked_sub(jiff::SignedDuration::from_hours(1))
-            .unwrap_or(published);
-        let report = voters::compile(store, &election.id, "system", compiled)
+        let report = voters::compile(store, &election.id, "system", timeline.compiled)
             .await
             .with_context(|| format!("compiling the lists of {}", election.id))?;
+        let published = timeline.published;
         voters::take_step(
             store,
             &election.id,
@@ -231,14 +280,8 @@ async fn publish_lists(store: &dyn Store) -> Result<()> {
             published,
         )
         .await?;
-        voters::take_step(
-            store,
-            &election.id,
-            ListStep::Posted,
-            "system",
-            on("CAL-04")?,
-        )
-        .await?;
+        let posted = timeline.posted;
+        voters::take_step(store, &election.id, ListStep::Posted, "system", posted).await?;
         println!(
             "compiled, published and posted the voter lists of {}: {} voters, {} not on a list",
             election.id, report.eligible, report.ineligible
@@ -247,7 +290,7 @@ async fn publish_lists(store: &dyn Store) -> Result<()> {
     Ok(())
 }
 
-async fn add_demo_user(store: &dyn Store, user: &DemoUser) -> Result<()> {
+async fn add_demo_user(store: &dyn Store, user: &DemoUser, now: Timestamp) -> Result<()> {
     let account = NewAccount {
         username: Username::parse(user.username)?,
         display_name: user.name.to_owned(),
@@ -255,7 +298,7 @@ async fn add_demo_user(store: &dyn Store, user: &DemoUser) -> Result<()> {
         commission: CommissionId::parse(user.commission)?,
         password: DEMO_PASSWORD.to_owned(),
     };
-    accounts::add_user(store, &Actor::System, account, Timestamp::now()).await?;
+    accounts::add_user(store, &Actor::System, account, now).await?;
     Ok(())
 }
 
@@ -274,6 +317,46 @@ fn print_logins() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_has_a_log_in_for_every_role() {
+        for role in [Role::CecAdmin, Role::TecMember, Role::PecMember] {
+            // A new role stops this match from compiling until it is listed above.
+            match role {
+                Role::CecAdmin | Role::TecMember | Role::PecMember => {}
+            }
+            assert!(
+                DEMO_USERS.iter().any(|u| u.role == role),
+                "no demo log-in for {}",
+                role.as_str()
+            );
+        }
+        for u in &DEMO_USERS {
+            assert!(
+                u.commission.starts_with(match u.role {
+                    Role::CecAdmin => "cec",
+                    Role::TecMember => "tec-",
+                    Role::PecMember => "pec-",
+                }),
+                "{} is at the wrong level",
+                u.username
+            );
+        }
+    }
+
+    #[test]
+    fn the_demo_story_is_dated_in_order_before_its_clock_starts() {
+        let generator = Generator::new(Scale::Small, 2024);
+        let election = generator.dataset().setup.elections[0].clone();
+        let t = Timeline::of(&election).expect("a timeline");
+        let clock: Timestamp = "2024-10-15T10:00:00+06:00".parse().expect("instant");
+        assert!(t.setup < t.register && t.register < t.compiled);
+        assert!(t.compiled < t.published && t.published < t.posted && t.posted < clock);
+        assert_eq!(
+            shailoo_domain::time::to_bishkek(t.register).date(),
+            jiff::civil::date(2024, 9, 23)
+        );
+    }
 
     #[test]
     fn the_demo_key_lives_beside_an_sqlite_file_else_in_the_current_directory() {

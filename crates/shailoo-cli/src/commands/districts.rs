@@ -5,8 +5,10 @@
 //! national demo data beside a recognised baseline, recursive bisection, given the same time.
 //!
 //! Exit codes: 0 done (a valid scheme), 1 no valid scheme or an invalid scheme (the reason or
-//! the findings are printed), 2 malformed input naming the field.
+//! the findings are printed), 2 malformed input naming the field, in the one shape of
+//! [`super::malformed_input`].
 
+use super::malformed_input;
 use crate::DistrictsCommand;
 use anyhow::{Context, Result, bail};
 use rand::rngs::StdRng;
@@ -37,18 +39,18 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
             data_seed,
             districts,
             exact_voters,
+            params,
         } => {
+            let params = super::parameters(&params)?;
             let mut proposal_input = match (input, council) {
                 (Some(path), _) => match parse_proposal_input(&read_input(&path)?) {
                     Ok(i) => i,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return Ok(ExitCode::from(2));
-                    }
+                    Err(e) => return Ok(malformed_input(e.code(), e.field(), &e.to_string())),
                 },
                 (None, Some(id)) => {
                     let c = generated_council(&id, data_seed, exact_voters)?;
                     ProposalInput {
+                        council: Some(c.council.clone()),
                         seats: c.seats,
                         units: c.domain_units(),
                         districts: None,
@@ -62,33 +64,31 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
                 proposal_input.districts = districts;
             }
             let seed = seed.or(proposal_input.seed).unwrap_or(DEFAULT_SEED);
-            match propose(&proposal_input, &RuleParameters::default(), seed) {
+            match propose(&proposal_input, &params, seed) {
                 Ok(p) => {
                     println!("{}", serde_json::to_string_pretty(&p)?);
                     Ok(ExitCode::SUCCESS)
                 }
+                Err(NoValidScheme::InvalidInput { field, problem }) => Ok(malformed_input(
+                    "invalid_input",
+                    Some(&field),
+                    &format!("`{field}`: {problem}"),
+                )),
                 Err(e) => {
                     eprintln!("error: {e}");
-                    let code = if matches!(e, NoValidScheme::InvalidInput { .. }) {
-                        2
-                    } else {
-                        1
-                    };
                     let body = serde_json::json!({"error": e, "message": e.to_string()});
                     println!("{}", serde_json::to_string_pretty(&body)?);
-                    Ok(ExitCode::from(code))
+                    Ok(ExitCode::FAILURE)
                 }
             }
         }
-        DistrictsCommand::Check { input } => {
+        DistrictsCommand::Check { input, params } => {
+            let params = super::parameters(&params)?;
             let scheme = match parse_scheme(&read_input(&input)?) {
                 Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return Ok(ExitCode::from(2));
-                }
+                Err(e) => return Ok(malformed_input(e.code(), e.field(), &e.to_string())),
             };
-            let report = check_scheme(&scheme, &RuleParameters::default());
+            let report = check_scheme(&scheme, &params);
             println!("{}", serde_json::to_string_pretty(&report)?);
             if report.is_valid() {
                 Ok(ExitCode::SUCCESS)
@@ -120,6 +120,7 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
             };
             let c = generated_council(&id, data_seed, false)?;
             let input = ProposalInput {
+                council: Some(c.council.clone()),
                 seats: c.seats,
                 units: c.domain_units(),
                 districts: None,
@@ -194,6 +195,7 @@ pub fn bench(seed: u64) -> Result<ExitCode> {
     let total = Instant::now();
     for c in &councils {
         let input = ProposalInput {
+            council: Some(c.council.clone()),
             seats: c.seats,
             units: c.domain_units(),
             districts: None,

@@ -212,16 +212,22 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
         .persons()
         .filter(|p| streets.contains(&(&p.settlement, p.street.as_str())))
         .filter(|p| check.assess(p, CommunityFacts::INSIDE).is_eligible())
-        .map(|p| Voter {
-            settlement: names
+        .map(|p| {
+            let settlement = names
                 .get(&p.settlement)
-                .map_or_else(|| p.settlement.to_string(), |n| (*n).to_owned()),
-            surname: p.surname,
-            given_name: p.given_name,
-            patronymic: p.patronymic,
-            birth_date: p.birth_date,
-            street: p.street,
-            house: p.house,
+                .map_or_else(|| p.settlement.to_string(), |n| (*n).to_owned());
+            Voter {
+                pin: p.pin,
+                order_settlement: settlement.clone(),
+                order_street: p.street.clone(),
+                settlement,
+                surname: p.surname,
+                given_name: p.given_name,
+                patronymic: p.patronymic,
+                birth_date: p.birth_date,
+                street: p.street,
+                house: p.house,
+            }
         })
         .collect();
     println!(

@@ -43,7 +43,7 @@ pub struct AtArg {
 }
 
 impl AtArg {
-    fn instant(&self) -> Result<Timestamp> {
+    pub(crate) fn instant(&self) -> Result<Timestamp> {
         if self.at == "now" {
             return Ok(Timestamp::now());
         }

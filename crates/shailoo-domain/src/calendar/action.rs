@@ -83,11 +83,14 @@ pub enum Action {
     /// Determine and publish the results (RES-11): from the close of voting until the end of
     /// CAL-17.
     DetermineResults,
+    /// Set the election's rule parameters (the CEC): from the calling (CAL-01) until voting
+    /// opens (CAL-16, 08:00), so that the rules of the count are fixed before the first ballot.
+    SetRuleParameters,
 }
 
 impl Action {
     /// Every action, in a stable order (the order of [`Calendar::open_actions`](super::Calendar::open_actions)).
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::NominateCityList,
         Action::RegisterCityList,
         Action::NominateAiylCandidate,
@@ -104,6 +107,7 @@ impl Action {
         Action::Voting,
         Action::EnterProtocols,
         Action::DetermineResults,
+        Action::SetRuleParameters,
     ];
 
     /// The stable snake_case code (`nominate_city_list`), as serialised.
@@ -125,6 +129,7 @@ impl Action {
             Action::Voting => "voting",
             Action::EnterProtocols => "enter_protocols",
             Action::DetermineResults => "determine_results",
+            Action::SetRuleParameters => "set_rule_parameters",
         }
     }
 
@@ -147,6 +152,7 @@ impl Action {
             Action::Voting => "action-voting",
             Action::EnterProtocols => "action-enter-protocols",
             Action::DetermineResults => "action-determine-results",
+            Action::SetRuleParameters => "action-set-rule-parameters",
         }
     }
 
@@ -165,7 +171,8 @@ impl Action {
             | Action::RegisterAiylCandidate
             | Action::ApplyMediaAccreditation
             | Action::PublishMediaPrices
-            | Action::SubmitDistrictScheme => Start("CAL-01"),
+            | Action::SubmitDistrictScheme
+            | Action::SetRuleParameters => Start("CAL-01"),
             Action::PublishPreliminaryVoterLists
             | Action::FileVoterListClaim
             | Action::ApplyRemoteVoting => Start("CAL-02"),
@@ -192,7 +199,7 @@ impl Action {
             Action::ApplyRemoteVoting => Some(End("CAL-12")),
             Action::SubmitDistrictScheme => Some(End("CAL-05")),
             Action::CityCampaign | Action::AiylCampaign => Some(End("CAL-15")),
-            Action::FinalizeVoterLists => Some(Start("CAL-16")),
+            Action::FinalizeVoterLists | Action::SetRuleParameters => Some(Start("CAL-16")),
             Action::Voting => Some(End("CAL-16")),
             Action::EnterProtocols | Action::DetermineResults => Some(End("CAL-17")),
         }

@@ -345,20 +345,57 @@ fn cal_19_has_no_date_but_is_a_rule() {
     assert_eq!(r.anchor, Anchor::Undated);
     assert_eq!(r.confidence, Confidence::Unsure);
     assert_eq!(r.message_key, "cal-19");
+    let p = RuleParameters::default();
     assert_eq!(
-        cal.claim_decision_due(at(2024, 10, 3, 15, 0, 0)),
+        cal.claim_decision_due(at(2024, 10, 3, 15, 0, 0), &p),
         ClaimDecisionDue::By(at(2024, 10, 4, 0, 0, 0))
     );
     assert_eq!(
-        cal.claim_decision_due(at(2024, 11, 15, 23, 59, 59)),
+        cal.claim_decision_due(at(2024, 11, 15, 23, 59, 59), &p),
         ClaimDecisionDue::By(at(2024, 11, 16, 0, 0, 0))
     );
     assert_eq!(
-        cal.claim_decision_due(at(2024, 11, 16, 0, 0, 0)),
+        cal.claim_decision_due(at(2024, 11, 16, 0, 0, 0), &p),
         ClaimDecisionDue::Immediately
     );
     assert_eq!(
-        cal.claim_decision_due(at(2024, 11, 17, 12, 0, 0)),
+        cal.claim_decision_due(at(2024, 11, 17, 12, 0, 0), &p),
+        ClaimDecisionDue::Immediately
+    );
+}
+
+#[test]
+fn cal_19_claim_decision_days_is_read_from_the_parameters() {
+    let cal = cal2024();
+    let three_days = RuleParameters {
+        claim_decision_days: 3,
+        ..RuleParameters::default()
+    };
+    assert_eq!(
+        cal.claim_decision_due(at(2024, 10, 3, 15, 0, 0), &three_days),
+        ClaimDecisionDue::By(at(2024, 10, 7, 0, 0, 0))
+    );
+    // Never past the start of the immediate period (V − 1 = 16 November).
+    assert_eq!(
+        cal.claim_decision_due(at(2024, 11, 14, 9, 0, 0), &three_days),
+        ClaimDecisionDue::By(at(2024, 11, 16, 0, 0, 0))
+    );
+}
+
+#[test]
+fn cal_19_claim_immediate_days_before_voting_is_read_from_the_parameters() {
+    let cal = cal2024();
+    let filed = at(2024, 11, 14, 9, 0, 0);
+    assert_eq!(
+        cal.claim_decision_due(filed, &RuleParameters::default()),
+        ClaimDecisionDue::By(at(2024, 11, 15, 0, 0, 0))
+    );
+    let three_days = RuleParameters {
+        claim_immediate_days_before_voting: 3,
+        ..RuleParameters::default()
+    };
+    assert_eq!(
+        cal.claim_decision_due(filed, &three_days),
         ClaimDecisionDue::Immediately
     );
 }
@@ -626,7 +663,17 @@ fn cal_open_actions_on_a_few_days_of_2024() {
             Action::FileVoterListClaim,
             Action::ApplyRemoteVoting,
             Action::CityCampaign,
+            Action::SetRuleParameters,
         ]
+    );
+    // The rule parameters are fixed once voting opens.
+    assert!(
+        cal.check(Action::SetRuleParameters, at(2024, 11, 17, 7, 59, 59))
+            .is_ok()
+    );
+    assert!(
+        cal.check(Action::SetRuleParameters, at(2024, 11, 17, 8, 0, 0))
+            .is_err()
     );
     assert_eq!(
         cal.open_actions(at(2024, 11, 17, 12, 0, 0)),

@@ -7,6 +7,7 @@
 use jiff::Timestamp;
 use jiff::civil::date;
 use shailoo_app::audit::{AuditAction, AuditEvent};
+use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
     PollingStation, Setup, Territory, TerritoryKind,
@@ -50,6 +51,7 @@ pub fn pec(id: &str, n: u32) -> Commission {
             &format!("УИК {n}"),
             &format!("PEC {n}"),
         ),
+        phone: PhoneNumber::parse(&format!("0700{n:06}")).ok(),
     }
 }
 
@@ -81,6 +83,7 @@ pub fn setup() -> Setup {
                 parent: None,
                 territory: TerritoryId::parse("bishkek").unwrap(),
                 name: name("БШК", "ЦИК", "CEC"),
+                phone: PhoneNumber::parse("0312 62-62-46").ok(),
             },
             Commission {
                 id: mid("tec-bishkek"),
@@ -88,6 +91,7 @@ pub fn setup() -> Setup {
                 parent: Some(mid("cec")),
                 territory: TerritoryId::parse("bishkek").unwrap(),
                 name: name("Бишкек ШК", "Бишкекская ТИК", "Bishkek TEC"),
+                phone: None,
             },
             pec("pec-2001", 2001),
             pec("pec-2002", 2002),

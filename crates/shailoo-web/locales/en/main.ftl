@@ -101,6 +101,7 @@ action-finalize-voter-lists = Finalisation of the voter lists
 action-voting = Voting
 action-enter-protocols = Entry of the voting protocols
 action-determine-results = Determination of the results
+action-set-rule-parameters = Setting the rule parameters of the election (CEC)
 
 ## Councils
 councils-title = Local councils
@@ -138,8 +139,7 @@ station-added = The polling station has been added.
 station-pec = Precinct commission
 station-council = Council
 station-accessibility = Accessibility
-station-access-none = No accessibility features recorded
-access-ramp = Ramp or call button
+access-ramp = Ramp
 access-ground_floor = Ground floor or lift
 access-wide_doors = Wide doors
 access-parking = Parking

@@ -81,6 +81,7 @@ register-row-bad_date = “{ $value }” is not a date written YYYY-MM-DD
 register-row-unknown_value = “{ $value }” is not one of: { $allowed }
 register-row-bad_bool = “{ $value }” is not true or false
 register-row-bad_number = “{ $value }” is not a whole number
+register-row-bad_phone = “{ $value }” is not a Kyrgyz phone number (+996 and nine digits)
 register-row-bad_id = bad identifier: { $detail }
 register-row-contradicts_pin = the PIN says { $from_pin }, the row says { $in_row }
 register-row-csv_syntax = CSV syntax error: { $detail }

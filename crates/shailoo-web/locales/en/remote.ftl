@@ -43,3 +43,5 @@ error-remote_wrong_status = The application is no longer in a state that allows 
 error-remote_reason_required = Give the reason for the rejection.
 error-voter_lists_frozen = The voter lists are final and can no longer change.
 error-remote_station_full = The remote-voting station has no places left.
+voter-error-remote_not_on_list = You are not on a voter list of this election, so you cannot apply for remote voting; file a claim about the list first.
+voter-error-remote_already_applied = You already have a remote voting application that is awaiting a decision or approved.

@@ -101,6 +101,7 @@ action-finalize-voter-lists = Шайлоочулардын тизмелерин 
 action-voting = Добуш берүү
 action-enter-protocols = Добуш берүүнүн жыйынтыктары боюнча протоколдорду киргизүү
 action-determine-results = Шайлоонун жыйынтыктарын аныктоо
+action-set-rule-parameters = Шайлоонун эрежелеринин параметрлерин белгилөө (БШК)
 
 ## Кеңештер
 councils-title = Жергиликтүү кеңештер
@@ -138,8 +139,7 @@ station-added = Шайлоо участогу кошулду.
 station-pec = Участкалык комиссия
 station-council = Кеңеш
 station-accessibility = Жеткиликтүүлүк
-station-access-none = Жеткиликтүүлүк тууралуу маалымат жок
-access-ramp = Пандус же чакыруу баскычы
+access-ramp = Пандус
 access-ground_floor = Биринчи кабат же лифт
 access-wide_doors = Кең эшиктер
 access-parking = Унаа токтотуучу жай

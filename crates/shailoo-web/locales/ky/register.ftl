@@ -81,6 +81,7 @@ register-row-bad_date = «{ $value }» ЖЖЖЖ-АА-КК түрүндөгү д�
 register-row-unknown_value = «{ $value }» булардын бири эмес: { $allowed }
 register-row-bad_bool = «{ $value }» true да, false да эмес
 register-row-bad_number = «{ $value }» бүтүн сан эмес
+register-row-bad_phone = «{ $value }» Кыргызстандын телефон номери эмес (+996 жана тогуз сан)
 register-row-bad_id = туура эмес идентификатор: { $detail }
 register-row-contradicts_pin = ПИН боюнча { $from_pin }, сапта { $in_row }
 register-row-csv_syntax = CSV синтаксис катасы: { $detail }

@@ -101,6 +101,7 @@ action-finalize-voter-lists = Окончательное составление 
 action-voting = Голосование
 action-enter-protocols = Ввод протоколов об итогах голосования
 action-determine-results = Определение результатов выборов
+action-set-rule-parameters = Установка параметров правил выборов (ЦИК)
 
 ## Кенеши
 councils-title = Местные кенеши
@@ -138,8 +139,7 @@ station-added = Избирательный участок добавлен.
 station-pec = Участковая комиссия
 station-council = Кенеш
 station-accessibility = Доступность
-station-access-none = Сведений о доступности нет
-access-ramp = Пандус или кнопка вызова
+access-ramp = Пандус
 access-ground_floor = Первый этаж или лифт
 access-wide_doors = Широкие двери
 access-parking = Парковка

@@ -81,6 +81,7 @@ register-row-bad_date = «{ $value }» не дата вида ГГГГ-ММ-ДД
 register-row-unknown_value = «{ $value }» не одно из: { $allowed }
 register-row-bad_bool = «{ $value }» не true и не false
 register-row-bad_number = «{ $value }» не целое число
+register-row-bad_phone = «{ $value }» не номер телефона Кыргызстана (+996 и девять цифр)
 register-row-bad_id = неверный идентификатор: { $detail }
 register-row-contradicts_pin = ПИН указывает { $from_pin }, а строка — { $in_row }
 register-row-csv_syntax = синтаксическая ошибка CSV: { $detail }

@@ -44,6 +44,6 @@ pub(super) async fn file(
     let actor = Actor::Voter { pin: session.pin };
     match claims::file(store, &actor, &election.id, draft, copy, state.now()).await {
         Ok(_) => Ok(Redirect::to("/cabinet?done=claim_filed").into_response()),
-        Err(e) => cabinet_page(&state, ctx, &session, Feedback::of(lang, &e)).await,
+        Err(e) => cabinet_page(&state, ctx, &session, Feedback::for_voter(lang, &e)).await,
     }
 }

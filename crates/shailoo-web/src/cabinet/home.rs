@@ -8,9 +8,10 @@ use crate::cabinet::{adapters, current};
 use crate::claims::correction_details;
 use crate::kit::calendar::deadline_date;
 use crate::kit::format::fmt_instant;
+use crate::kit::format::{fmt_date, ineligibility};
 use crate::kit::page::{Choice, Feedback};
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
-use crate::lookup::{StationView, claims_deadline, not_found_message, station_view};
+use crate::lookup::{ResultView, claims_deadline, not_found_message, result_view};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -18,8 +19,10 @@ use shailoo_app::cabinet::VoterSession;
 use shailoo_app::claims::{self, Claim, ClaimRequest};
 use shailoo_app::lookup::LookupOutcome;
 use shailoo_app::remote::{ApplicationFilter, RemoteApplication};
+use shailoo_app::voters::{ListedEntry, Placement, listed_entry};
 use shailoo_app::{PageRequest, StationFilter};
 use shailoo_domain::Pin;
+use shailoo_domain::params::Coded;
 use shailoo_domain::territory::Election;
 use std::collections::HashMap;
 
@@ -80,6 +83,67 @@ impl ClaimView {
     }
 }
 
+/// The voter's own entry as the list shows it, so that a correction claim is not filed blind.
+struct EntryView {
+    name: String,
+    birth_date: String,
+    /// The address as registered: settlement, street, house.
+    address: String,
+    /// Where the entry stands: on the list of station N, or why not.
+    standing: String,
+    /// An accepted correction changed what the register says.
+    corrected: bool,
+    /// The current values, for the correction form's placeholders.
+    surname: String,
+    given_name: String,
+    patronymic: String,
+    street: String,
+    house: String,
+}
+
+impl EntryView {
+    fn new(lang: Lang, e: &ListedEntry) -> EntryView {
+        let p = &e.person;
+        let name = [Some(&p.surname), Some(&p.given_name), p.patronymic.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let standing = match &e.placement {
+            Placement::OnList { station, .. } => {
+                lang.t_args("cabinet-entry-on-list", &[("station", station.to_string())])
+            }
+            Placement::NotOnList { reasons, .. } => {
+                let why = reasons
+                    .into_iter()
+                    .map(|r| ineligibility(lang, r.code()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                lang.t_args("cabinet-entry-not-on-list", &[("reasons", why)])
+            }
+            Placement::NotCompiled => lang.t("cabinet-entry-not-compiled"),
+        };
+        EntryView {
+            name,
+            birth_date: fmt_date(p.birth_date),
+            address: format!(
+                "{}, {}, {}",
+                e.settlement.get(lang.code()),
+                p.street,
+                p.house
+            ),
+            standing,
+            corrected: e.corrected,
+            surname: p.surname.clone(),
+            given_name: p.given_name.clone(),
+            patronymic: p.patronymic.clone().unwrap_or_default(),
+            street: p.street.clone(),
+            house: p.house.clone(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "cabinet/templates/cabinet.html")]
 struct CabinetTemplate {
@@ -88,9 +152,10 @@ struct CabinetTemplate {
     notice: Option<String>,
     message: Option<String>,
     election: String,
-    station: Option<StationView>,
-    council: String,
-    remote_station: Option<StationView>,
+    /// Where, when and in which district the voter votes.
+    answer: Option<ResultView>,
+    /// The voter's own entry (also when they are on no list: the reasons).
+    entry: Option<EntryView>,
     not_on_list: Option<String>,
     applications: Vec<ApplicationView>,
     can_apply: bool,
@@ -152,9 +217,8 @@ pub(super) async fn cabinet_page(
         notice: feedback.notice,
         message: feedback.message,
         election: String::new(),
-        station: None,
-        council: String::new(),
-        remote_station: None,
+        answer: None,
+        entry: None,
         not_on_list: None,
         applications: Vec::new(),
         can_apply: false,
@@ -167,13 +231,8 @@ pub(super) async fn cabinet_page(
         ctx,
     };
     match &outcome {
-        LookupOutcome::Found { station, .. } => {
-            page.station = Some(station_view(&station.station, lang));
-            page.council = station.council.name.get(lang.code()).to_owned();
-            page.remote_station = station
-                .remote_voting_station
-                .as_deref()
-                .map(|s| station_view(s, lang));
+        LookupOutcome::Found { election, station } => {
+            page.answer = Some(result_view(lang, election, station));
         }
         LookupOutcome::NotOnList { election } => {
             page.not_on_list = Some(not_found_message(state, lang, election).await);
@@ -182,6 +241,10 @@ pub(super) async fn cabinet_page(
     }
     if let Some(election) = &election {
         page.election = election.name.get(lang.code()).to_owned();
+        page.entry = listed_entry(&*state.store, &election.id, &session.pin)
+            .await
+            .or_page(lang)?
+            .map(|e| EntryView::new(lang, &e));
         remote_part(state, lang, session, election, &mut page).await?;
         claims_part(state, lang, session, election, &mut page).await?;
     }
@@ -209,7 +272,7 @@ async fn remote_part(
         .remote_applications(&election.id, &filter)
         .await
         .or_page(lang)?;
-    page.can_apply = page.station.is_some() && !apps.iter().any(|a| a.status.is_live());
+    page.can_apply = page.answer.is_some() && !apps.iter().any(|a| a.status.is_live());
     page.applications = apps.iter().map(|a| ApplicationView::new(lang, a)).collect();
     if page.can_apply {
         let filter = StationFilter {

@@ -57,7 +57,7 @@ pub(super) async fn apply(
     );
     match filed.await {
         Ok(_) => Ok(Redirect::to("/cabinet?done=remote_filed").into_response()),
-        Err(e) => cabinet_page(&state, ctx, &session, Feedback::of(lang, &e)).await,
+        Err(e) => cabinet_page(&state, ctx, &session, Feedback::for_voter(lang, &e)).await,
     }
 }
 
@@ -96,6 +96,6 @@ pub(super) async fn cancel(
         Err(RemoteVotingError::Forbidden | RemoteVotingError::UnknownApplication(_)) => {
             Err(PageFail::forbidden(lang))
         }
-        Err(e) => cabinet_page(&state, ctx, &session, Feedback::of(lang, &e)).await,
+        Err(e) => cabinet_page(&state, ctx, &session, Feedback::for_voter(lang, &e)).await,
     }
 }

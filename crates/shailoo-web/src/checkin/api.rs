@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome};
+use shailoo_app::voters::CountBy;
 use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 use utoipa::ToSchema;
 
@@ -124,8 +125,9 @@ pub(super) async fn api_check_in(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StationTurnoutDto {
     pub station: u32,
-    /// Cumulative counts before each of `hours` (Bishkek time).
-    pub by_hour: Vec<u64>,
+    /// Cumulative counts before each of `hours` (Bishkek time); null for an hour that has not
+    /// yet come.
+    pub by_hour: Vec<Option<u64>>,
     pub total: u64,
 }
 
@@ -135,14 +137,28 @@ pub struct TurnoutDto {
     pub election: String,
     /// The reporting hours, Bishkek time.
     pub hours: Vec<i8>,
-    /// Cumulative voters who took part before each hour, all stations.
-    pub by_hour: Vec<u64>,
+    /// Voters on the election's lists: the base of every percentage.
+    pub listed: u64,
+    /// Cumulative voters who took part before each hour, all stations; null for an hour
+    /// that has not yet come.
+    pub by_hour: Vec<Option<u64>>,
+    /// Voters who took part so far.
     pub total: u64,
     /// Stations with at least one voter, by number.
     pub stations: Vec<StationTurnoutDto>,
 }
 
-/// Public turnout of an election: voters who took part by hour and per station.
+/// The counts of the hours that have passed; null for the others.
+fn passed_only(by_hour: &[u64; 6], passed: usize) -> Vec<Option<u64>> {
+    by_hour
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (i < passed).then_some(*n))
+        .collect()
+}
+
+/// Public turnout of an election: voters who took part by hour (only hours that have passed)
+/// and per station, with the voters on the lists.
 #[utoipa::path(get, path = "/api/v1/elections/{id}/turnout", tag = "elections",
     params(("id" = String, Path, description = "Election id"), LangQuery),
     responses(
@@ -156,23 +172,36 @@ pub(super) async fn api_turnout(
     Path(id): Path<String>,
 ) -> Result<Json<TurnoutDto>, ApiError> {
     let id = ElectionId::parse(&id).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "id"))?;
-    let t = app::turnout(state.store.as_ref(), &id)
+    let store = state.store.as_ref();
+    let t = app::turnout(store, &id).await.map_err(|e| match e {
+        e @ CheckInError::Store(_) => ApiError::refused(lang, &e),
+        _ => ApiError::not_found(lang),
+    })?;
+    let election = store
+        .election(&id)
         .await
-        .map_err(|e| match e {
-            e @ CheckInError::Store(_) => ApiError::refused(lang, &e),
-            _ => ApiError::not_found(lang),
-        })?;
+        .or_api(lang)?
+        .ok_or_else(|| ApiError::not_found(lang))?;
+    let passed = app::hours_passed(election.voting_day, state.now());
+    let listed = store
+        .list_counts(&id, CountBy::Council)
+        .await
+        .or_api(lang)?
+        .iter()
+        .map(|c| c.voters)
+        .sum();
     Ok(Json(TurnoutDto {
         election: t.election.to_string(),
         hours: t.hours.to_vec(),
-        by_hour: t.by_hour.to_vec(),
+        listed,
+        by_hour: passed_only(&t.by_hour, passed),
         total: t.total,
         stations: t
             .stations
             .iter()
             .map(|s| StationTurnoutDto {
                 station: s.station.get(),
-                by_hour: s.by_hour.to_vec(),
+                by_hour: passed_only(&s.by_hour, passed),
                 total: s.total,
             })
             .collect(),

@@ -12,10 +12,12 @@
 //!   station's list (naming the voter's station) or on no list. Nothing about the person is
 //!   shown beyond that.
 //!
-//! * `page.rs`: the PEC's check-in page; `turnout.rs`: the public turnout page; `api.rs`: both
-//!   as JSON.
+//! * `page.rs`: the PEC's check-in page (with the voter's row and name on the list);
+//!   `turnout.rs`: the public turnout page (only hours that have passed, percentages, per region,
+//!   council and station) and `chart.rs` its chart; `api.rs`: both as JSON.
 
 mod api;
+mod chart;
 mod page;
 mod turnout;
 

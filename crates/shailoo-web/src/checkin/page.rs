@@ -13,6 +13,7 @@ use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome};
 use shailoo_app::users::Actor;
 use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
+use shailoo_print::{Lang as PrintLang, StationList, Variant, numbered};
 
 #[derive(Template)]
 #[template(path = "checkin/templates/checkin.html")]
@@ -23,8 +24,13 @@ struct CheckInTemplate {
     election: String,
     /// `(is_success, message)` of the last attempt.
     result: Option<(bool, String)>,
+    /// The voter of the last attempt on this station's list: `(row, name)`, as the printed
+    /// list numbers and names them, so that the PEC finds the line to sign.
+    voter: Option<(u32, String)>,
     turnout: Option<app::StationTurnout>,
     hours: [i8; 6],
+    /// How many of `hours` have passed: only those show a figure.
+    passed: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +70,28 @@ async fn staff_for_station(
     Ok((actor, number))
 }
 
+/// The voter's row and name on the station's list (the printed list's numbering, the same in
+/// every language), for staff covering the station; `None` when the lists are not compiled
+/// or the PIN is not on this list.
+async fn list_row(
+    state: &AppState,
+    actor: &Actor,
+    election: &ElectionId,
+    station: StationNumber,
+    pin: &Pin,
+) -> Option<(u32, String)> {
+    let roll = shailoo_app::voters::station_roll(state.store.as_ref(), actor, election, station)
+        .await
+        .map_err(|e| tracing::debug!(error = %e, "no list row for the check-in page"))
+        .ok()?;
+    // The numbering is the same in every language; the name is the register's.
+    let list = StationList::from_roll(&roll, PrintLang::Ky, Variant::Signatures, state.now());
+    numbered(&list)
+        .into_iter()
+        .find(|(_, v)| v.pin == *pin)
+        .map(|(n, v)| (n, v.full_name()))
+}
+
 /// The page, with the station's turnout so far. A store failure is the error page, never a
 /// page that looks as if there were no election or no turnout.
 async fn page(
@@ -72,6 +100,7 @@ async fn page(
     station: StationNumber,
     election: Option<ElectionId>,
     result: Option<(bool, String)>,
+    voter: Option<(u32, String)>,
 ) -> Result<CheckInTemplate, PageFail> {
     let turnout = match &election {
         Some(e) => match state.store.turnout(e, Some(station)).await {
@@ -82,6 +111,15 @@ async fn page(
         },
         None => None,
     };
+    let passed = match &election {
+        Some(e) => state
+            .store
+            .election(e)
+            .await
+            .or_page(ctx.lang)?
+            .map_or(0, |e| app::hours_passed(e.voting_day, state.now())),
+        None => 0,
+    };
     Ok(CheckInTemplate {
         title: ctx
             .lang
@@ -90,8 +128,10 @@ async fn page(
         station: station.get(),
         election: election.map(|e| e.to_string()).unwrap_or_default(),
         result,
+        voter,
         turnout,
         hours: app::TURNOUT_HOURS,
+        passed,
     })
 }
 
@@ -103,12 +143,15 @@ pub(super) async fn page_get(
 ) -> PageResult {
     let (_, station) = staff_for_station(&state, &ctx, &number).await?;
     let election = election_for(&state, None).await.or_page(ctx.lang)?;
-    let t = page(&state, ctx, station, election, None).await?;
+    let t = page(&state, ctx, station, election, None, None).await?;
     Ok(render(StatusCode::OK, &t))
 }
 
-/// The status of the page and the line it shows after an attempt; `Err` for the refusals
-/// that are the error page.
+/// What an attempt shows: the page's status, the line about the outcome, and the voter's row
+/// on this station's list when they are on it.
+type Attempt = (StatusCode, (bool, String), Option<(u32, String)>);
+
+/// The [`Attempt`] at checking `pin` in; `Err` for the refusals that are the error page.
 async fn check_in(
     state: &AppState,
     lang: Lang,
@@ -116,9 +159,13 @@ async fn check_in(
     election: &ElectionId,
     station: StationNumber,
     pin: &str,
-) -> Result<(StatusCode, (bool, String)), PageFail> {
+) -> Result<Attempt, PageFail> {
     let Ok(pin) = Pin::parse(pin) else {
-        return Ok((StatusCode::BAD_REQUEST, (false, lang.t("checkin-bad-pin"))));
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            (false, lang.t("checkin-bad-pin")),
+            None,
+        ));
     };
     let checked = app::check_in(
         state.store.as_ref(),
@@ -137,9 +184,23 @@ async fn check_in(
             } else {
                 status
             };
-            Ok((status, (outcome == CheckInOutcome::CheckedIn, message)))
+            let here = match outcome {
+                CheckInOutcome::CheckedIn => true,
+                CheckInOutcome::AlreadyVoted { station: at, .. } => at == station,
+                _ => false,
+            };
+            let voter = if here {
+                list_row(state, actor, election, station, &pin).await
+            } else {
+                None
+            };
+            Ok((
+                status,
+                (outcome == CheckInOutcome::CheckedIn, message),
+                voter,
+            ))
         }
-        Err(e @ CheckInError::Calendar(_)) => Ok((e.status(), (false, e.message(lang)))),
+        Err(e @ CheckInError::Calendar(_)) => Ok((e.status(), (false, e.message(lang)), None)),
         Err(e) => Err(PageFail::refused(lang, &e)),
     }
 }
@@ -161,7 +222,8 @@ pub(super) async fn page_post(
         .await
         .or_page(lang)?
         .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, ErrorCode::UnknownElection))?;
-    let (status, result) = check_in(&state, lang, &actor, &election, station, &input.pin).await?;
-    let t = page(&state, ctx, station, Some(election), Some(result)).await?;
+    let (status, result, voter) =
+        check_in(&state, lang, &actor, &election, station, &input.pin).await?;
+    let t = page(&state, ctx, station, Some(election), Some(result), voter).await?;
     Ok(render(status, &t))
 }

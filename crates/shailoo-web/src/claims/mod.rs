@@ -99,4 +99,13 @@ impl Refusal for ClaimError {
             other => lang.error(other.code()),
         }
     }
+
+    fn voter_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ClaimError::AlreadyListed(station) | ClaimError::WrongStation { listed: station } => {
+                vec![("station", station.to_string())]
+            }
+            _ => Vec::new(),
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::claims::form::parse_claim;
-use crate::claims::views::ClaimRow;
+use crate::claims::views::{ClaimRow, current_values};
 use crate::kit::forms::{MultipartForm, check_csrf, election_of, station_number};
 use crate::kit::page::{Choice, Feedback};
 use crate::kit::session::Staff;
@@ -15,10 +15,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shailoo_app::StationFilter;
 use shailoo_app::claims::{
-    self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimState,
-    MAX_COPY_BYTES, PassportCopy,
+    self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
+    ClaimState, MAX_COPY_BYTES, PassportCopy,
 };
 use shailoo_app::users::Actor;
+use shailoo_app::voters::listed_entry;
 use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 use std::collections::HashMap;
@@ -122,6 +123,10 @@ async fn render_page(
     let found = app::claims(&*state.store, &actor, election, &filter)
         .await
         .or_page(lang)?;
+    let deadlines = app::decision_deadlines(&*state.store, election)
+        .await
+        .or_page(lang)?;
+    let now = state.now();
     let form = match form {
         Some(f) => f,
         None => FormValues {
@@ -135,11 +140,24 @@ async fn render_page(
     };
     let states: Vec<&str> = ClaimState::ALL.iter().map(|s| s.as_str()).collect();
     let kinds: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.as_str()).collect();
+    let mut rows = Vec::with_capacity(found.len());
+    for c in &found {
+        let mut row = ClaimRow::new(lang, c).with_due(lang, c, &deadlines, now);
+        // A pending correction is decided against what the list shows now.
+        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
+            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
+                .await
+                .or_page(lang)?
+        {
+            row.current = current_values(lang, d, &entry);
+        }
+        rows.push(row);
+    }
     let t = ClaimsTemplate {
         election: election.to_string(),
         notice: feedback.notice,
         message: feedback.message,
-        rows: found.iter().map(|c| ClaimRow::new(lang, c)).collect(),
+        rows,
         statuses: choices(
             lang,
             "claims-status-",

@@ -1,8 +1,13 @@
 //! How a claim reads on the staff pages (and, in part, in the voter cabinet).
 
 use crate::kit::Lang;
-use crate::kit::format::fmt_instant;
-use shailoo_app::claims::{Claim, ClaimRequest, ClaimStatus, DataCorrection};
+use crate::kit::format::{fmt_date, fmt_instant};
+use jiff::Timestamp;
+use shailoo_app::claims::{
+    Claim, ClaimRequest, ClaimStatus, DataCorrection, DecisionDeadlines, Field,
+};
+use shailoo_app::voters::ListedEntry;
+use shailoo_domain::calendar::ClaimDecisionDue;
 
 /// The corrected fields of a correction, "field: value; …".
 pub(crate) fn correction_details(lang: Lang, d: &DataCorrection) -> String {
@@ -19,6 +24,38 @@ pub(crate) fn request_details(lang: Lang, r: &ClaimRequest) -> String {
         ClaimRequest::Inclusion => String::new(),
         ClaimRequest::Correction(d) => correction_details(lang, d),
     }
+}
+
+/// A value as a claim row shows it: dates day first.
+fn shown(field: Field, value: &str) -> String {
+    match field {
+        Field::BirthDate => value.parse().map_or_else(|_| value.to_owned(), fmt_date),
+        _ => value.to_owned(),
+    }
+}
+
+/// One corrected field of a pending claim beside what the list shows now.
+pub(crate) struct CurrentValue {
+    pub field: String,
+    /// What the list shows now (with earlier accepted corrections); empty when nothing.
+    pub now: String,
+    pub claimed: String,
+}
+
+/// The fields a pending correction claims, each beside the list's current value.
+pub(crate) fn current_values(
+    lang: Lang,
+    d: &DataCorrection,
+    entry: &ListedEntry,
+) -> Vec<CurrentValue> {
+    d.values()
+        .into_iter()
+        .map(|(f, claimed)| CurrentValue {
+            field: lang.t(&format!("claims-field-{}", f.as_str())),
+            now: entry.value(f).map(|v| shown(f, &v)).unwrap_or_default(),
+            claimed: shown(f, &claimed),
+        })
+        .collect()
 }
 
 /// One claim as a row of the staff list.
@@ -39,6 +76,12 @@ pub(crate) struct ClaimRow {
     pub decided: String,
     pub copy: String,
     pub pending: bool,
+    /// For a pending correction: each claimed field beside the list's current value (then
+    /// `details` is not shown).
+    pub current: Vec<CurrentValue>,
+    /// A waiting claim: when it must be decided (CAL-19), and whether that has passed.
+    pub due: String,
+    pub overdue: bool,
 }
 
 impl ClaimRow {
@@ -75,6 +118,36 @@ impl ClaimRow {
                 c.copy.size.div_ceil(1024)
             ),
             pending: c.status == ClaimStatus::Filed,
+            current: Vec::new(),
+            due: String::new(),
+            overdue: false,
         }
+    }
+
+    /// The row with when its claim must be decided, if it waits for a decision (CAL-19, the
+    /// election's parameters in force).
+    pub(crate) fn with_due(
+        mut self,
+        lang: Lang,
+        c: &Claim,
+        d: &DecisionDeadlines,
+        now: Timestamp,
+    ) -> Self {
+        if !self.pending {
+            return self;
+        }
+        self.overdue = d.is_overdue(c, now);
+        self.due = match d.due(c) {
+            ClaimDecisionDue::Immediately => lang.t("claims-due-now"),
+            ClaimDecisionDue::By(at) => {
+                let key = if self.overdue {
+                    "claims-overdue"
+                } else {
+                    "claims-due-by"
+                };
+                lang.t_args(key, &[("at", fmt_instant(at))])
+            }
+        };
+        self
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::claims::views::{ClaimRow, correction_details};
-use crate::kit::format::fmt_instant;
+use crate::kit::format::{fmt_instant, ineligibility};
 use crate::kit::forms::election_of;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
@@ -62,7 +62,7 @@ fn placement(lang: Lang, status: Option<&VoterStatus>) -> String {
         Some(Placement::NotOnList { reasons, .. }) => {
             let why = reasons
                 .into_iter()
-                .map(|r| r.code().to_owned())
+                .map(|r| ineligibility(lang, r.code()))
                 .collect::<Vec<_>>()
                 .join(", ");
             lang.t_args("claims-voter-not-on-list", &[("reasons", why)])

@@ -59,8 +59,8 @@ pub struct SchemeDto {
     pub districts: Vec<SchemeDistrictDto>,
 }
 
-pub(super) fn scheme_dto(c: &CouncilDistricting, s: &SchemeRecord, state: &AppState) -> SchemeDto {
-    let report = c.check(&s.districts, &state.config.rule_parameters);
+pub(super) fn scheme_dto(c: &CouncilDistricting, s: &SchemeRecord) -> SchemeDto {
+    let report = c.check(&s.districts);
     let units: HashMap<&UnitId, &DistrictingUnit> = c.units.iter().map(|u| (&u.id, u)).collect();
     SchemeDto {
         council: c.council.id.to_string(),
@@ -124,7 +124,7 @@ pub(super) async fn api_districts(
         .await
         .or_api(lang)?;
     match &c.scheme {
-        Some(s) if s.status == SchemeStatus::Approved => Ok(Json(scheme_dto(&c, s, &state))),
+        Some(s) if s.status == SchemeStatus::Approved => Ok(Json(scheme_dto(&c, s))),
         _ => Err(ApiError::not_found(lang)),
     }
 }

@@ -207,7 +207,6 @@ fn unit_views(
 }
 
 fn editor_page(
-    state: &AppState,
     ctx: PageCtx,
     c: &CouncilDistricting,
     actor: &Actor,
@@ -216,7 +215,7 @@ fn editor_page(
 ) -> Response {
     let lang = ctx.lang;
     let districts = input.districts(&c.units);
-    let report = c.check(&districts, &state.config.rule_parameters);
+    let report = c.check(&districts);
     let (rows, mut totals) = figures(lang, &c.units, &districts, &input.seats, &report);
     totals.seats_council = c.council.seats.get();
     let district_of: HashMap<&UnitId, u32> =
@@ -311,7 +310,7 @@ pub(super) async fn editor_get(
         feedback: Feedback::ok(notice),
     };
     let input = initial_input(&c);
-    Ok(editor_page(&state, ctx, &c, &actor, &input, shown))
+    Ok(editor_page(ctx, &c, &actor, &input, shown))
 }
 
 /// A fixed seed per council, so that "Propose automatically" gives the same scheme every time
@@ -371,16 +370,16 @@ fn no_scheme_reason(lang: Lang, e: &shailoo_districting::NoValidScheme) -> Strin
 }
 
 /// "Propose automatically": the proposer's scheme on the form, or why there is none.
-fn propose(lang: Lang, state: &AppState, c: &CouncilDistricting) -> Result<EditorInput, Feedback> {
+fn propose(lang: Lang, c: &CouncilDistricting) -> Result<EditorInput, Feedback> {
     let input = shailoo_districting::ProposalInput {
+        council: Some(c.council.id.clone()),
         seats: c.council.seats,
         units: c.units.iter().map(DistrictingUnit::to_domain).collect(),
         districts: None,
         magnitude: None,
         seed: None,
     };
-    let params = &state.config.rule_parameters;
-    match shailoo_districting::propose(&input, params, seed_of(&c.council.id)) {
+    match shailoo_districting::propose(&input, &c.params, seed_of(&c.council.id)) {
         Ok(p) => Ok(EditorInput::from_proposal(&p.districts)),
         Err(e) => {
             let reason = no_scheme_reason(lang, &e);
@@ -406,7 +405,7 @@ async fn save(
     }
     let mut after = c.clone();
     after.scheme = Some(record);
-    app::submit(store, &after, actor, &state.config.rule_parameters, now).await?;
+    app::submit(store, &after, actor, now).await?;
     Ok("submitted")
 }
 
@@ -430,7 +429,7 @@ pub(super) async fn editor_post(
     let mut input = EditorInput::parse(&fields);
     let deadline = deadline_text(&state, lang, &c).await;
     let feedback = match field("action").unwrap_or("check") {
-        "propose" => match propose(lang, &state, &c) {
+        "propose" => match propose(lang, &c) {
             Ok(proposed) => {
                 input = proposed;
                 Feedback::ok(None)
@@ -457,5 +456,5 @@ pub(super) async fn editor_post(
         deadline,
         feedback,
     };
-    Ok(editor_page(&state, ctx, &c, &actor, &input, shown))
+    Ok(editor_page(ctx, &c, &actor, &input, shown))
 }

@@ -95,7 +95,7 @@ pub(super) async fn open_csv(
 ) -> PageResult {
     let id = id.strip_suffix(".csv").unwrap_or(&id).to_owned();
     let (c, s) = approved(&state, ctx.lang, &id).await?;
-    let body = csv_of(&scheme_dto(&c, &s, &state)).map_err(|e| {
+    let body = csv_of(&scheme_dto(&c, &s)).map_err(|e| {
         tracing::error!(error = %e, "writing the districts CSV failed");
         PageFail::new(
             ctx.lang,
@@ -126,7 +126,7 @@ pub(super) async fn open_geojson(
 ) -> PageResult {
     let id = id.strip_suffix(".geojson").unwrap_or(&id).to_owned();
     let (c, s) = approved(&state, ctx.lang, &id).await?;
-    let dto = scheme_dto(&c, &s, &state);
+    let dto = scheme_dto(&c, &s);
     let features: Vec<serde_json::Value> = dto
         .districts
         .iter()

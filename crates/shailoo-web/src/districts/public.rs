@@ -11,7 +11,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shailoo_app::districts::SchemeStatus;
+use shailoo_domain::ElectionId;
 use shailoo_domain::district::{UnitId, reserved_for_women};
+use shailoo_domain::params::RuleParameters;
 use std::collections::{BTreeMap, HashMap};
 
 pub(crate) struct PublicRow {
@@ -38,9 +40,17 @@ pub(super) async fn public_list(State(state): State<AppState>, ctx: PageCtx) -> 
         .district_schemes(Some(SchemeStatus::Approved))
         .await
         .or_page(lang)?;
-    let params = &state.config.rule_parameters;
+    // Each scheme's reserve under its own election's parameters in force (DIS-04).
+    let mut params_of: HashMap<ElectionId, RuleParameters> = HashMap::new();
     let mut rows = Vec::new();
     for s in schemes {
+        if !params_of.contains_key(&s.election) {
+            let p = shailoo_app::params::parameters(state.store.as_ref(), &s.election)
+                .await
+                .or_page(lang)?;
+            params_of.insert(s.election.clone(), p);
+        }
+        let params = &params_of[&s.election];
         rows.push(PublicRow {
             council_id: s.council.to_string(),
             council_name: council_name(&state, lang, &s.council).await,
@@ -78,7 +88,7 @@ pub(super) async fn approved_page(
 ) -> PageResult {
     let lang = ctx.lang;
     let (c, s) = approved(&state, lang, &id).await?;
-    let report = c.check(&s.districts, &state.config.rule_parameters);
+    let report = c.check(&s.districts);
     let (rows, mut totals) = figures(lang, &c.units, &s.districts, &BTreeMap::new(), &report);
     totals.seats_council = c.council.seats.get();
     let district_of: HashMap<&UnitId, u32> = s

@@ -33,7 +33,38 @@ pub(crate) trait Refusal {
     fn message(&self, lang: Lang) -> String {
         lang.error(self.error_code())
     }
+
+    /// The sentence the voter cabinet shows: where the staff wording speaks of "the voter",
+    /// the voter's own (`voter-error-<code>`, for the codes of [`VOTER_ERROR_CODES`]), else
+    /// [`Refusal::message`]. `args` fill the voter's wording (a station number).
+    fn voter_message(&self, lang: Lang) -> String {
+        let code = self.error_code();
+        if !VOTER_ERROR_CODES.contains(&code) {
+            return self.message(lang);
+        }
+        let key = format!("voter-error-{code}");
+        lang.try_t_args(&key, &self.voter_args())
+            .unwrap_or_else(|| self.message(lang))
+    }
+
+    /// The arguments of the voter's wording.
+    fn voter_args(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
 }
+
+/// The codes whose staff message speaks of "the voter" and which a voter can meet in the
+/// cabinet: each has a second message `voter-error-<code>` that speaks to the voter
+/// (`tests/web/i18n.rs` checks it exists and differs from the staff one, and that no other
+/// code has one).
+pub const VOTER_ERROR_CODES: &[ErrorCode] = &[
+    ErrorCode::ClaimAlreadyOpen,
+    ErrorCode::ClaimAlreadyListed,
+    ErrorCode::ClaimWrongStation,
+    ErrorCode::ClaimNotInRegister,
+    ErrorCode::RemoteNotOnList,
+    ErrorCode::RemoteAlreadyApplied,
+];
 
 /// Logs the store failure behind a refusal: an error when it is the server's fault.
 pub(crate) fn log(refusal: &impl Refusal) {

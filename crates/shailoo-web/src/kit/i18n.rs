@@ -80,6 +80,22 @@ impl Lang {
         })
     }
 
+    /// The message `key`, or `None` when the catalogue has none (for a wording that only some
+    /// codes have, like the voter's own: [`crate::kit::Refusal::voter_message`]).
+    pub fn try_t_args(self, key: &str, args: &[(&'static str, String)]) -> Option<String> {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.try_lookup_with_args(self.langid(), key, &map)
+    }
+
+    /// The message `key`, if the catalogues have it (for a message that exists only for some
+    /// values, like a parameter's value in words).
+    pub fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(self.langid(), key)
+    }
+
     /// The message `key` with named arguments.
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args

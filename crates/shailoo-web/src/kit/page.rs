@@ -271,4 +271,10 @@ impl Feedback {
         log(refusal);
         Feedback::refused(refusal.status(), refusal.message(lang))
     }
+
+    /// A step the voter took in the cabinet, refused: in the voter's own wording.
+    pub(crate) fn for_voter(lang: Lang, refusal: &impl Refusal) -> Feedback {
+        log(refusal);
+        Feedback::refused(refusal.status(), refusal.voter_message(lang))
+    }
 }

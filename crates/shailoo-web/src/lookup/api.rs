@@ -1,8 +1,10 @@
 //! `GET /api/v1/voters/{pin}/station`: where a PIN votes, as JSON.
 
 use crate::AppState;
+use crate::access::AccessibilityDto;
 use crate::kit::client::ClientIp;
 use crate::kit::fail::no_store;
+use crate::kit::format::fmt_time;
 use crate::kit::forms::non_empty;
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::{ApiError, ApiLang, ErrorBody, Lang, OrRefused};
@@ -35,12 +37,15 @@ impl<'a> From<&'a LocalizedName> for LocalizedDto<'a> {
     }
 }
 
-/// A commission, by id and name.
+/// A commission, by id and name, with the phone voters call.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommissionRefDto<'a> {
     #[schema(example = "pec-1001")]
     pub id: &'a str,
     pub name: LocalizedDto<'a>,
+    /// E.164; null when the setup gives none.
+    #[schema(example = "+996700001001")]
+    pub phone: Option<String>,
 }
 
 /// A council, by id and name.
@@ -51,13 +56,14 @@ pub struct CouncilRefDto<'a> {
     pub name: LocalizedDto<'a>,
 }
 
-/// A polling station: number and address.
+/// A polling station: number, address and whether its premises suit voters with disabilities.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StationRefDto<'a> {
     #[schema(example = 1001)]
     pub number: u32,
     /// The full address: the city, or the raion, aiyl aimak and village, then the street.
     pub address: LocalizedDto<'a>,
+    pub accessibility: AccessibilityDto,
 }
 
 /// A remote-voting station with its PEC.
@@ -67,7 +73,28 @@ pub struct RemoteStationDto<'a> {
     pub number: u32,
     /// The full address, as for the home station.
     pub address: LocalizedDto<'a>,
+    pub accessibility: AccessibilityDto,
     pub commission: CommissionRefDto<'a>,
+}
+
+/// When the polls are open on voting day (CAL-16), Bishkek time (UTC+6).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VotingHoursDto {
+    #[schema(example = "2024-11-17")]
+    pub day: String,
+    #[schema(example = "08:00")]
+    pub opens: String,
+    #[schema(example = "20:00")]
+    pub closes: String,
+}
+
+/// An electoral district of an aiyl council (the approved scheme's number) and its mandates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DistrictDto<'a> {
+    #[schema(example = "3")]
+    pub number: &'a str,
+    #[schema(example = 2)]
+    pub seats: u32,
 }
 
 /// Where a voter votes. Nothing about the person.
@@ -84,6 +111,11 @@ pub struct VoterStationDto<'a> {
     /// The remote-voting station after an approved application (VOT-07), where the voter
     /// then votes instead; null otherwise.
     pub remote_voting_station: Option<RemoteStationDto<'a>>,
+    /// Voting day's hours (CAL-16, with the CEC's overrides); null if the calendar is invalid.
+    pub voting_hours: Option<VotingHoursDto>,
+    /// The voter's electoral district, for an aiyl council with an approved district scheme;
+    /// null otherwise.
+    pub district: Option<DistrictDto<'a>>,
 }
 
 impl<'a> VoterStationDto<'a> {
@@ -91,12 +123,14 @@ impl<'a> VoterStationDto<'a> {
         let commission = |s: &'a StationInfo| CommissionRefDto {
             id: s.commission.as_str(),
             name: (&s.commission_name).into(),
+            phone: s.commission_phone.map(|p| p.e164()),
         };
         VoterStationDto {
             election: election.id.as_str(),
             station: StationRefDto {
                 number: v.station.number.get(),
                 address: v.station.address.full().into(),
+                accessibility: (&v.station.accessibility).into(),
             },
             commission: commission(&v.station),
             council: CouncilRefDto {
@@ -109,8 +143,18 @@ impl<'a> VoterStationDto<'a> {
                 .map(|s| RemoteStationDto {
                     number: s.number.get(),
                     address: s.address.full().into(),
+                    accessibility: (&s.accessibility).into(),
                     commission: commission(s),
                 }),
+            voting_hours: v.hours.map(|h| VotingHoursDto {
+                day: h.day.to_string(),
+                opens: fmt_time(h.opens),
+                closes: fmt_time(h.closes),
+            }),
+            district: v.district.as_deref().map(|d| DistrictDto {
+                number: d.id.as_str(),
+                seats: d.seats,
+            }),
         }
     }
 
@@ -147,7 +191,9 @@ pub struct VoterStationQuery {
     pub lang: Option<String>,
 }
 
-/// Where the voter with this PIN votes (VOT-09): the polling station, its PEC and the council.
+/// Where and when the voter with this PIN votes (VOT-09): the polling station (and whether
+/// its premises suit voters with disabilities), its PEC with its phone, the council, the
+/// voting hours and, for an aiyl council with an approved scheme, the electoral district.
 ///
 /// Rate-limited per client address (429 with `Retry-After`); every request counts, malformed
 /// ones included.

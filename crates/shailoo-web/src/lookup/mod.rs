@@ -9,10 +9,14 @@
 //! * Every look-up is counted against the client's address ([`crate::kit::rate_limit`]) before the
 //!   PIN is even parsed, so malformed guesses cost as much as real ones. A limited client gets
 //!   429 with `Retry-After`.
-//! * Privacy: an answer names the station, its PEC and the council, never anything about the
-//!   person (the store query does not even read the person). Responses are `no-store`. Logs
-//!   carry at most [`pin_tag`], a keyed hash prefix that changes with every process start, and
-//!   the request trace omits PIN-bearing paths and queries ([`redacted_span`]).
+//! * An answer names the station (with its PEC's phone and whether the premises suit a voter
+//!   with a disability), the council, the voting hours (CAL-16, from the calendar with the
+//!   CEC's overrides) and, for an aiyl council with an approved scheme, the electoral district.
+//! * Privacy: an answer never says anything about the person (the store query does not even
+//!   read the person; only a district that depends on the village reads the settlement).
+//!   Responses are `no-store`. Logs carry at most [`pin_tag`], a keyed hash prefix that
+//!   changes with every process start, and the request trace omits PIN-bearing paths and
+//!   queries ([`redacted_span`]).
 //!
 //! * `service.rs`: the settings, the index and the limiters every look-up shares;
 //!   `privacy.rs`: what logs may hold; `page.rs`, `api.rs`, `sms.rs`: the three ways to ask.
@@ -23,7 +27,7 @@ mod privacy;
 mod service;
 pub mod sms;
 
-pub(crate) use page::{StationView, station_view};
+pub(crate) use page::{ResultView, result_view};
 pub(crate) use privacy::{pin_tag, redacted_span, tag};
 pub(crate) use service::LookupService;
 pub use service::{BadAddressList, LookupConfig};

@@ -1,8 +1,10 @@
 //! `GET /lookup[?pin=…&election=…]`: the portal's "where do I vote?" form and its answer.
 
 use crate::AppState;
+use crate::access::AccessView;
 use crate::kit::client::ClientIp;
 use crate::kit::fail::no_store;
+use crate::kit::format::{fmt_date, fmt_time};
 use crate::kit::page::error_page;
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::{Lang, PageCtx, PageFail};
@@ -11,14 +13,20 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use shailoo_app::lookup::{LookupOutcome, StationInfo};
+use shailoo_app::lookup::{DistrictInfo, LookupOutcome, StationInfo, VoterStation, VotingHours};
+use shailoo_domain::territory::Election;
 use shailoo_domain::{ElectionId, ErrorCode, Pin};
 use std::collections::HashMap;
 
+/// A station as the look-up page and the cabinet show it.
 pub(crate) struct StationView {
     pub number: u32,
     pub address: String,
     pub commission: String,
+    /// The PEC's phone: `(as shown, E.164 for the tel: link)`.
+    pub phone: Option<(String, String)>,
+    /// Whether the premises suit a voter with a disability.
+    pub access: AccessView,
 }
 
 pub(crate) struct ResultView {
@@ -26,6 +34,10 @@ pub(crate) struct ResultView {
     pub council: String,
     pub remote: Option<StationView>,
     pub election: String,
+    /// "17.11.2024, 08:00–20:00" (CAL-16, from the calendar).
+    pub hours: Option<String>,
+    /// "№ 3 (2 mandates)": the aiyl voter's electoral district.
+    pub district: Option<String>,
 }
 
 pub(crate) fn station_view(s: &StationInfo, lang: Lang) -> StationView {
@@ -33,6 +45,46 @@ pub(crate) fn station_view(s: &StationInfo, lang: Lang) -> StationView {
         number: s.number.get(),
         address: s.address.get(lang.code()).to_owned(),
         commission: s.commission_name.get(lang.code()).to_owned(),
+        phone: s.commission_phone.map(|p| (p.display(), p.e164())),
+        access: AccessView::new(lang, &s.accessibility),
+    }
+}
+
+/// Voting day and hours, in the reader's words.
+pub(crate) fn hours_text(lang: Lang, h: &VotingHours) -> String {
+    lang.t_args(
+        "lookup-hours-value",
+        &[
+            ("day", fmt_date(h.day)),
+            ("opens", fmt_time(h.opens)),
+            ("closes", fmt_time(h.closes)),
+        ],
+    )
+}
+
+/// The district with its mandates, in the reader's words.
+pub(crate) fn district_text(lang: Lang, d: &DistrictInfo) -> String {
+    lang.t_args(
+        "lookup-district-value",
+        &[
+            ("district", d.id.to_string()),
+            ("seats", d.seats.to_string()),
+        ],
+    )
+}
+
+/// Everything the answer shows about where and when the voter votes.
+pub(crate) fn result_view(lang: Lang, election: &Election, v: &VoterStation) -> ResultView {
+    ResultView {
+        station: station_view(&v.station, lang),
+        council: v.council.name.get(lang.code()).to_owned(),
+        remote: v
+            .remote_voting_station
+            .as_deref()
+            .map(|s| station_view(s, lang)),
+        election: election.name.get(lang.code()).to_owned(),
+        hours: v.hours.as_ref().map(|h| hours_text(lang, h)),
+        district: v.district.as_deref().map(|d| district_text(lang, d)),
     }
 }
 
@@ -96,15 +148,7 @@ pub(super) async fn lookup_page(
     };
     match state.lookup.find(election.as_ref(), &pin).await {
         Ok(LookupOutcome::Found { election, station }) => {
-            page.result = Some(ResultView {
-                station: station_view(&station.station, lang),
-                council: station.council.name.get(lang.code()).to_owned(),
-                remote: station
-                    .remote_voting_station
-                    .as_deref()
-                    .map(|s| station_view(s, lang)),
-                election: election.name.get(lang.code()).to_owned(),
-            });
+            page.result = Some(result_view(lang, &election, &station));
             render(StatusCode::OK, &page)
         }
         Ok(LookupOutcome::NotOnList { election }) => {

@@ -59,6 +59,7 @@
 
 use crate::AppState;
 use crate::kit::client::ClientIp;
+use crate::kit::format::fmt_time;
 use crate::kit::i18n::Lang;
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::session::same_secret;
@@ -70,10 +71,12 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use shailoo_app::lookup::LookupOutcome;
+use shailoo_app::lookup::{LookupOutcome, VoterStation, VotingHours};
 use shailoo_domain::ErrorCode;
 use shailoo_domain::Pin;
 use shailoo_domain::address::{AddressForm, StationAddress};
+use shailoo_domain::district::DistrictId;
+use shailoo_domain::identity::PhoneNumber;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -231,6 +234,95 @@ pub fn station_reply(lang: Lang, number: u32, address: &StationAddress, remote: 
     fit_address(message, &shortest)
 }
 
+/// What a reply adds after the station where it fits: the voting hours (CAL-16), the aiyl
+/// voter's district, the PEC's phone.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub hours: Option<VotingHours>,
+    pub district: Option<DistrictId>,
+    pub pec_phone: Option<PhoneNumber>,
+}
+
+impl Extras {
+    /// What the look-up answer `v` has to add.
+    pub fn of(v: &VoterStation) -> Extras {
+        Extras {
+            hours: v.hours,
+            district: v.district.as_deref().map(|d| d.id.clone()),
+            pec_phone: v.votes_at().commission_phone,
+        }
+    }
+}
+
+/// The reply naming the station and, each only where the whole still fits [`SMS_MAX_CHARS`],
+/// the voting hours, the district and the PEC's phone. The hours are worth abbreviating the
+/// unit words for ([`AddressForm::Abbreviated`]), never leaving a unit out: when they do not
+/// fit beside the abbreviated address, the reply is [`station_reply`] alone. The premises'
+/// accessibility is left to the page and the API: no wording of it fits beside an address.
+pub fn station_reply_with(
+    lang: Lang,
+    number: u32,
+    address: &StationAddress,
+    remote: bool,
+    extras: &Extras,
+) -> String {
+    let key = if remote {
+        "sms-found-remote"
+    } else {
+        "sms-found"
+    };
+    let message = |address: &str| {
+        lang.t_args(
+            key,
+            &[
+                ("number", number.to_string()),
+                ("address", address.to_owned()),
+            ],
+        )
+    };
+    let fits = |s: &str| sms_len(s) <= SMS_MAX_CHARS;
+    let hours = extras.hours.map(|h| {
+        lang.t_args(
+            "sms-hours",
+            &[
+                ("day", h.day.strftime("%d.%m").to_string()),
+                ("opens", fmt_time(h.opens)),
+                ("closes", fmt_time(h.closes)),
+            ],
+        )
+    });
+    let mut text = hours
+        .as_ref()
+        .and_then(|hours| {
+            [AddressForm::Full, AddressForm::Abbreviated]
+                .iter()
+                .map(|form| format!("{}. {hours}", message(&address.render(lang.code(), *form))))
+                .find(|with| fits(with))
+        })
+        .unwrap_or_else(|| station_reply(lang, number, address, remote));
+    let district = extras
+        .district
+        .as_ref()
+        .map(|d| lang.t_args("sms-district", &[("district", d.to_string())]));
+    let phone = extras
+        .pec_phone
+        .map(|p| lang.t_args("sms-pec-phone", &[("phone", p.e164())]));
+    for extra in [district, phone].into_iter().flatten() {
+        let with = format!("{text}. {extra}");
+        if fits(&with) {
+            text = with;
+        }
+    }
+    text
+}
+
+/// The reply to a voter on a list: where they vote, with what else fits.
+fn voter_reply(lang: Lang, v: &VoterStation) -> String {
+    let at = v.votes_at();
+    let remote = v.remote_voting_station.is_some();
+    station_reply_with(lang, at.number.get(), &at.address, remote, &Extras::of(v))
+}
+
 /// Why a reply was sent, for the gateway's statistics and for tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -302,14 +394,7 @@ pub async fn answer(state: &AppState, sender: &str, text: &str) -> Reply {
     };
     match service.find(None, &pin).await {
         Ok(LookupOutcome::Found { station, .. }) => {
-            let at = station.votes_at();
-            let text = station_reply(
-                lang,
-                at.number.get(),
-                &at.address,
-                station.remote_voting_station.is_some(),
-            );
-            reply(lang, Outcome::Found, text)
+            reply(lang, Outcome::Found, voter_reply(lang, &station))
         }
         Ok(LookupOutcome::NotOnList { election }) => {
             let text = match claims_deadline(state, &election).await {

@@ -2,7 +2,7 @@
 //! two seconds with `<meta http-equiv="refresh">` (the CSP forbids scripts).
 
 use crate::AppState;
-use crate::kit::format::fmt_instant;
+use crate::kit::format::{fmt_instant, ineligibility};
 use crate::kit::{Lang, PageCtx, PageFail, PageResult, render};
 use crate::register::jobs::{Failure, JobKind, Outcome, Phase, Progress};
 use crate::register::require;
@@ -65,7 +65,8 @@ fn row_failure(lang: Lang, e: &RowError) -> String {
         ),
         RowErrorKind::BadDate { value }
         | RowErrorKind::BadBool { value }
-        | RowErrorKind::BadNumber { value } => lang.t_args(
+        | RowErrorKind::BadNumber { value }
+        | RowErrorKind::BadPhone { value } => lang.t_args(
             &format!("register-row-{}", e.reason.code()),
             &[("value", value.clone())],
         ),
@@ -110,7 +111,7 @@ fn compile_counts(lang: Lang, c: &CompileReport) -> (Vec<CountLine>, Vec<CountLi
         .by_reason
         .iter()
         .map(|(code, n)| CountLine {
-            label: code.clone(),
+            label: ineligibility(lang, code),
             value: *n,
         })
         .collect();

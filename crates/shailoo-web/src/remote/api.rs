@@ -46,9 +46,12 @@ pub(super) async fn api_station_counts(
         .await
         .or_api(lang)?
         .ok_or_else(|| ApiError::not_found(lang))?;
+    let capacity = shailoo_app::remote::default_capacity(state.store.as_ref(), &id)
+        .await
+        .or_api(lang)?;
     let counts = state
         .store
-        .remote_station_counts(&id, state.config.remote_station_capacity)
+        .remote_station_counts(&id, capacity)
         .await
         .or_api(lang)?;
     Ok(Json(

@@ -109,8 +109,11 @@ async fn render_page(
         pin: q.get("pin").and_then(|p| Pin::parse(p.trim()).ok()),
     };
     let store = &state.store;
+    let capacity = shailoo_app::remote::default_capacity(store.as_ref(), election)
+        .await
+        .or_page(lang)?;
     let counts = store
-        .remote_station_counts(election, state.config.remote_station_capacity)
+        .remote_station_counts(election, capacity)
         .await
         .or_page(lang)?;
     let apps = store
@@ -246,7 +249,12 @@ pub(super) async fn decide(
     let (decision, done) = match input.action.as_deref() {
         Some("approve") => (
             Decision::Approve {
-                default_capacity: state.config.remote_station_capacity,
+                default_capacity: shailoo_app::remote::default_capacity(
+                    state.store.as_ref(),
+                    &election.id,
+                )
+                .await
+                .or_page(lang)?,
             },
             "approved",
         ),

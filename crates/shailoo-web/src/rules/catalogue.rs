@@ -1,17 +1,21 @@
-//! The catalogue of rules, shared by the page and the API: the rule parameters in force and
-//! every coded check the system can report, in one language.
+//! The catalogue of rules, shared by the page and the API: the rule parameters in force for an
+//! election and every coded check the system can report, in one language.
 
 use crate::AppState;
-use crate::kit::{ApiLang, Lang, LangQuery};
+use crate::kit::format::fmt_date;
+use crate::kit::{ApiError, ApiLang, Lang, LangQuery, OrRefused};
 use axum::Json;
-use axum::extract::State;
-use serde::Serialize;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+use shailoo_app::params::ParametersInForce;
 use shailoo_domain::candidate::{CandidateCode, ListCode};
 use shailoo_domain::district::SchemeCode;
-use shailoo_domain::params::{Coded, RuleParameters, Severity};
+use shailoo_domain::params::ParameterInfo;
+use shailoo_domain::params::{Coded, Severity};
 use shailoo_domain::protocol::{Line, ProtocolCode};
 use shailoo_domain::voter::IneligibilityReason;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// Everything `/rules` shows, in one language.
 #[derive(Debug, Serialize, ToSchema)]
@@ -19,7 +23,11 @@ pub struct RulesDto {
     /// The language of the texts: `ky`, `ru` or `en`.
     #[schema(example = "ky")]
     pub lang: String,
-    /// The configurable rule parameters of this deployment.
+    /// The election whose parameters are given; `null` when the database holds none (then the
+    /// documented defaults are given).
+    #[schema(example = "local-2024")]
+    pub election: Option<String>,
+    /// Every rule parameter, with the value in force for the election.
     pub parameters: Vec<ParameterDto>,
     /// Every coded check, grouped by `group`, in the order of the rules.
     pub checks: Vec<CheckDto>,
@@ -45,12 +53,24 @@ pub struct ParameterDto {
     /// The documented default, as configuration text.
     #[schema(example = "february28")]
     pub default: String,
-    /// Whether this deployment changed the default.
+    /// Whether the value in force differs from the default.
     pub changed: bool,
     #[schema(example = "param-vot-02-leap-day-birthday")]
     pub message_key: String,
     /// What the parameter decides, in the language asked for.
     pub description: String,
+    /// The value in force in words, in the language asked for.
+    #[schema(example = "on 28 February")]
+    pub value_text: String,
+    /// The default in words.
+    pub default_text: String,
+    /// What applies the parameter: `voter_lists`, `district_schemes`, `seat_allocation`,
+    /// `remote_voting`, `voter_list_claims`; empty for a stage shailoo does not run yet.
+    pub applied_by: Vec<String>,
+    /// The values it can take when they are a closed list (configuration text).
+    pub choices: Vec<String>,
+    /// When the CEC last set it (RFC 3339); `null` for a value never set (the default).
+    pub set_at: Option<String>,
 }
 
 /// One coded check: a finding the system can report.
@@ -125,9 +145,28 @@ fn line_code(line: Line) -> String {
     }
 }
 
-/// The catalogue of rules in one language, for the parameters in force.
-pub(super) fn catalogue(lang: Lang, params: &RuleParameters) -> RulesDto {
-    let parameters = params
+/// A parameter's value (configuration text) in words, in one language: the message
+/// `<message key>-value-<value>` where there is one (each word of a closed list, and numbers
+/// that read differently, like 0 days: "the same day"), else `<message key>-value` with the
+/// value as `$value`.
+pub fn value_text(lang: Lang, p: &ParameterInfo, value: &str) -> String {
+    lang.try_t(&format!("{}-value-{value}", p.message_key))
+        .unwrap_or_else(|| {
+            lang.t_args(
+                &format!("{}-value", p.message_key),
+                &[("value", value.to_owned())],
+            )
+        })
+}
+
+/// The catalogue of rules in one language, for the parameters in force of an election.
+pub(super) fn catalogue(
+    lang: Lang,
+    election: Option<&str>,
+    in_force: &ParametersInForce,
+) -> RulesDto {
+    let parameters = in_force
+        .parameters
         .catalogue()
         .into_iter()
         .map(|p| ParameterDto {
@@ -135,6 +174,11 @@ pub(super) fn catalogue(lang: Lang, params: &RuleParameters) -> RulesDto {
             rule: p.rule.to_owned(),
             confidence: p.confidence.as_str().to_owned(),
             changed: p.value != p.default,
+            value_text: value_text(lang, &p, &p.value),
+            default_text: value_text(lang, &p, &p.default),
+            applied_by: p.applied_by.iter().map(|c| c.code().to_owned()).collect(),
+            choices: p.choices.iter().map(|c| (*c).to_owned()).collect(),
+            set_at: in_force.set.get(p.key).map(|s| s.at.to_string()),
             value: p.value,
             default: p.default,
             message_key: p.message_key.to_owned(),
@@ -177,21 +221,48 @@ pub(super) fn catalogue(lang: Lang, params: &RuleParameters) -> RulesDto {
 
     RulesDto {
         lang: lang.code().to_owned(),
+        election: election.map(str::to_owned),
         parameters,
         checks,
         protocol_lines,
     }
 }
 
-/// The rules and parameters in force, with their texts in the language asked for.
+/// The election of `GET /api/v1/rules`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ElectionQuery {
+    /// The election (default: the first one).
+    election: Option<String>,
+}
+
+/// The rules and the parameters in force for an election, with their texts in the language
+/// asked for.
 #[utoipa::path(get, path = "/api/v1/rules", tag = "rules",
-    params(LangQuery),
+    params(LangQuery, ElectionQuery),
     responses(
-        (status = 200, description = "The configurable rule parameters and every coded check", body = RulesDto),
+        (status = 200, description = "The rule parameters in force and every coded check", body = RulesDto),
+        (status = 404, description = "No election has this id", body = crate::kit::ErrorBody),
     ))]
 pub(super) async fn api_rules(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-) -> Json<RulesDto> {
-    Json(catalogue(lang, &state.config.rule_parameters))
+    q: Result<Query<ElectionQuery>, QueryRejection>,
+) -> Result<Json<RulesDto>, ApiError> {
+    let q = crate::kit::api::query(lang, q)?;
+    let wanted = q.election.as_deref().filter(|w| !w.trim().is_empty());
+    let election = super::chosen_election(&state, wanted).await.or_api(lang)?;
+    if wanted.is_some() && election.is_none() {
+        return Err(ApiError::not_found(lang));
+    }
+    let in_force = super::in_force_of(&state, election.as_ref())
+        .await
+        .or_api(lang)?;
+    let id = election.as_ref().map(|e| e.id.to_string());
+    Ok(Json(catalogue(lang, id.as_deref(), &in_force)))
+}
+
+/// When a value was set, for a page: the Bishkek date.
+pub(super) fn set_on(t: jiff::Timestamp) -> String {
+    fmt_date(shailoo_domain::time::to_bishkek(t).date())
 }

@@ -1,25 +1,41 @@
-//! `GET /rules`: the parameters in force with their confidence, every coded check by group,
-//! the lines of a results protocol, and two worked seat allocations.
+//! `GET /rules`: the parameters in force for an election in words, with their defaults and when
+//! the CEC set them; every coded check by group; the lines of a results protocol; two worked
+//! seat allocations. Signed-in staff also see the developer notes: each parameter's
+//! configuration key, the confidence of its rule in the sources, who set it, and the
+//! parameters of stages shailoo does not run yet; the CEC's administrator a link to change
+//! them while that is open.
 
 use crate::AppState;
-use crate::kit::{Lang, PageCtx, render};
-use crate::rules::catalogue::{CheckDto, GROUPS, ParameterDto, RulesDto, catalogue};
+use crate::kit::calendar::election_calendar;
+use crate::kit::page::Choice;
+use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
+use crate::rules::catalogue::{CheckDto, GROUPS, RulesDto, catalogue, set_on, value_text};
 use crate::rules::seats::{examples, explain_step};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
-use shailoo_domain::params::Confidence;
+use shailoo_app::authz::Power;
+use shailoo_app::params::ParametersInForce;
+use shailoo_domain::calendar::Action;
+use shailoo_domain::params::{Confidence, ParameterInfo};
+use std::collections::HashMap;
 
+/// One parameter as the page shows it.
 pub(crate) struct ParameterRow {
     pub key: String,
     pub rule: String,
-    pub confidence: String,
-    pub confidence_label: String,
     pub description: String,
+    /// The value in force and the default, in words.
     pub value: String,
     pub default: String,
     pub changed: bool,
+    /// "Set by the CEC on 01.10.2024", or that it is the documented default.
+    pub set: String,
+    /// Staff notes: who set it, the confidence of the rule and what applies it.
+    pub set_by: String,
+    pub confidence: String,
+    pub confidence_label: String,
+    pub applied_by: String,
 }
 
 pub(crate) struct CheckRow {
@@ -53,7 +69,18 @@ pub(crate) struct Example {
 #[template(path = "rules/templates/rules.html")]
 struct RulesTemplate {
     ctx: PageCtx,
+    /// The election shown, and the others to choose from.
+    election_id: String,
+    election_name: String,
+    elections: Vec<Choice>,
     parameters: Vec<ParameterRow>,
+    /// Staff only: the parameters of stages shailoo does not run yet.
+    not_applied: Vec<ParameterRow>,
+    is_staff: bool,
+    /// The CEC's administrator may change the parameters now.
+    can_change: bool,
+    /// The CEC's administrator, after voting opened: the parameters are fixed.
+    fixed: bool,
     confidence: Vec<Legend>,
     sections: Vec<CheckSection>,
     lines: Vec<String>,
@@ -105,24 +132,81 @@ fn sections(lang: Lang, cat: &RulesDto) -> Vec<CheckSection> {
         .collect()
 }
 
-fn parameter_row(lang: Lang, p: &ParameterDto) -> ParameterRow {
+fn parameter_row(lang: Lang, p: &ParameterInfo, in_force: &ParametersInForce) -> ParameterRow {
+    let set = in_force.set.get(p.key);
     ParameterRow {
-        key: p.key.clone(),
-        rule: p.rule.clone(),
-        confidence_label: lang.t(&format!("rules-confidence-{}", p.confidence)),
-        confidence: p.confidence.clone(),
-        description: p.description.clone(),
-        value: p.value.clone(),
-        default: p.default.clone(),
-        changed: p.changed,
+        key: p.key.to_owned(),
+        rule: p.rule.to_owned(),
+        description: lang.t(p.message_key),
+        value: value_text(lang, p, &p.value),
+        default: value_text(lang, p, &p.default),
+        changed: p.value != p.default,
+        set: set.map_or_else(
+            || lang.t("rules-set-default"),
+            |s| lang.t_args("rules-set-by-cec", &[("date", set_on(s.at))]),
+        ),
+        set_by: set.map(|s| s.by.clone()).unwrap_or_default(),
+        confidence: p.confidence.as_str().to_owned(),
+        confidence_label: lang.t(&format!("rules-confidence-{}", p.confidence.as_str())),
+        applied_by: p
+            .applied_by
+            .iter()
+            .map(|c| lang.t(c.message_key()))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 
-/// `GET /rules`.
-pub(super) async fn page(State(state): State<AppState>, ctx: PageCtx) -> Response {
+/// `GET /rules[?election=ID]`.
+pub(super) async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
     let lang = ctx.lang;
-    let params = &state.config.rule_parameters;
-    let cat = catalogue(lang, params);
+    let wanted = q.get("election").map(String::as_str);
+    let election = super::chosen_election(&state, wanted).await.or_page(lang)?;
+    if wanted.is_some_and(|w| !w.trim().is_empty()) && election.is_none() {
+        return Err(PageFail::not_found(lang));
+    }
+    let in_force = super::in_force_of(&state, election.as_ref())
+        .await
+        .or_page(lang)?;
+    let id = election.as_ref().map(|e| e.id.to_string());
+    let cat = catalogue(lang, id.as_deref(), &in_force);
+    let staff = ctx.staff.as_ref();
+    let is_staff = staff.is_some();
+    let (mut parameters, mut not_applied) = (Vec::new(), Vec::new());
+    for p in in_force.parameters.catalogue() {
+        let row = parameter_row(lang, &p, &in_force);
+        if p.is_applied() {
+            parameters.push(row);
+        } else {
+            not_applied.push(row);
+        }
+    }
+    if !is_staff {
+        not_applied.clear();
+    }
+    let (mut can_change, mut fixed) = (false, false);
+    if let (Some(e), Some(s)) = (&election, staff)
+        && s.may(Power::SetRuleParameters)
+    {
+        let calendar = election_calendar(&state, e).await.or_page(lang)?;
+        match calendar.check(Action::SetRuleParameters, state.now()) {
+            Ok(()) => can_change = true,
+            Err(_) => fixed = true,
+        }
+    }
+    let all = state.store.elections().await.or_page(lang)?;
+    let elections = all
+        .iter()
+        .map(|e| Choice {
+            value: e.id.to_string(),
+            label: e.name.get(lang.code()).to_owned(),
+            selected: Some(e.id.to_string()) == id,
+        })
+        .collect();
     let confidence = CONFIDENCES
         .iter()
         .map(|c| Legend {
@@ -130,7 +214,7 @@ pub(super) async fn page(State(state): State<AppState>, ctx: PageCtx) -> Respons
             help: lang.t(&format!("rules-confidence-{}-help", c.as_str())),
         })
         .collect();
-    let examples = examples(params)
+    let examples = examples(&in_force.parameters)
         .into_iter()
         .map(|(title, steps)| Example {
             title: lang.t(title),
@@ -138,16 +222,22 @@ pub(super) async fn page(State(state): State<AppState>, ctx: PageCtx) -> Respons
         })
         .collect();
     let page = RulesTemplate {
+        election_id: id.unwrap_or_default(),
+        election_name: election
+            .as_ref()
+            .map(|e| e.name.get(lang.code()).to_owned())
+            .unwrap_or_default(),
+        elections,
         lines: cat.protocol_lines.iter().map(|l| l.label.clone()).collect(),
-        parameters: cat
-            .parameters
-            .iter()
-            .map(|p| parameter_row(lang, p))
-            .collect(),
+        parameters,
+        not_applied,
+        is_staff,
+        can_change,
+        fixed,
         confidence,
         sections: sections(lang, &cat),
         examples,
         ctx,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }

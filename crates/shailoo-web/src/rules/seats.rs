@@ -2,7 +2,7 @@
 //! language, and the page's two worked examples, allocated by the real code.
 
 use crate::kit::Lang;
-use shailoo_apportionment::{Sex, Step, TiePhase};
+use shailoo_apportionment::{Sex, Step, ThresholdBase, TiePhase};
 use shailoo_domain::district::reserved_for_women;
 use shailoo_domain::params::RuleParameters;
 
@@ -26,7 +26,8 @@ pub fn explain_step(lang: Lang, step: &Step) -> String {
         | Step::NoListQualified
         | Step::Quota { .. }
         | Step::WholeSeats { .. }
-        | Step::CandidatesCap { .. } => quota_args(lang, step),
+        | Step::CandidatesCap { .. }
+        | Step::SeatsLeftVacant { .. } => quota_args(lang, step),
         Step::RemainderSeat { .. }
         | Step::RemainderRound { .. }
         | Step::LotsApplied { .. }
@@ -35,6 +36,7 @@ pub fn explain_step(lang: Lang, step: &Step) -> String {
         | Step::UnfilledSeats { .. } => list_args(lang, step),
         Step::ReservedMandates { .. }
         | Step::FewerWomenThanReserved { .. }
+        | Step::ReservedTieAllElected { .. }
         | Step::ReservedSeat { .. }
         | Step::OpenSeat { .. } => district_args(lang, step),
     };
@@ -47,11 +49,20 @@ fn quota_args(lang: Lang, step: &Step) -> Args {
         Step::AgainstAll { votes } => vec![("votes", n(votes))],
         Step::Threshold {
             threshold_percent,
-            took_part,
+            base,
+            base_votes,
             minimum_votes,
         } => vec![
             ("percent", threshold_percent.to_string()),
-            ("took_part", n(took_part)),
+            (
+                "base",
+                match base {
+                    ThresholdBase::VotersWhoTookPart => "voters_who_took_part",
+                    ThresholdBase::ValidVotes => "valid_votes",
+                }
+                .to_owned(),
+            ),
+            ("base_votes", n(base_votes)),
             ("minimum", n(minimum_votes)),
         ],
         Step::ListThreshold {
@@ -92,6 +103,11 @@ fn quota_args(lang: Lang, step: &Step) -> Args {
             ("remainder", remainder.to_string()),
         ],
         Step::CandidatesCap {
+            list,
+            entitled,
+            candidates,
+        }
+        | Step::SeatsLeftVacant {
             list,
             entitled,
             candidates,
@@ -170,6 +186,9 @@ fn district_args(lang: Lang, step: &Step) -> Args {
             ("women_running", n(women_running)),
             ("moved_to_open", n(moved_to_open)),
         ],
+        Step::ReservedTieAllElected { tied, reserved } => {
+            vec![("tied", tied.join(", ")), ("reserved", reserved.join(", "))]
+        }
         Step::ReservedSeat {
             seat,
             candidate,
@@ -239,13 +258,12 @@ fn phase_key(phase: TiePhase) -> &'static str {
 }
 
 /// The worked examples of the page: a city council and an aiyl district, small enough to
-/// follow by hand, allocated by the real code with this deployment's threshold and reserve.
+/// follow by hand, allocated by the real code with the election's parameters in force.
 pub(super) fn examples(params: &RuleParameters) -> Vec<(&'static str, Vec<Step>)> {
-    let city = serde_json::json!({
+    let mut city = serde_json::json!({
         "kind": "party_list",
         "seats": 9,
         "took_part": 10000,
-        "threshold_percent": params.threshold_percent,
         "lists": [
             {"id": "A", "votes": 4100},
             {"id": "B", "votes": 2900},
@@ -254,6 +272,11 @@ pub(super) fn examples(params: &RuleParameters) -> Vec<(&'static str, Vec<Step>)
         ],
         "against_all": 1000,
     });
+    // The threshold, its base and where a short list's seats go: the election's (RES-06,
+    // RES-09). The input names none of them, so there is nothing to disagree with.
+    if let Err(e) = shailoo_app::params::seats_input(params, &mut city) {
+        tracing::warn!(error = %e, "worked example refused the parameters");
+    }
     let seats = 3u32;
     let mut aiyl = serde_json::json!({
         "kind": "district_plurality",

@@ -3,6 +3,7 @@
 //! `/stations`).
 
 use crate::AppState;
+use crate::access::AccessibilityDto;
 use crate::kit::api::{id, page_request, query};
 use crate::kit::calendar::election_calendar;
 use crate::kit::forms::non_empty;
@@ -137,15 +138,6 @@ impl From<&Commission> for CommissionDto {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AccessibilityDto {
-    pub ramp: bool,
-    pub ground_floor: bool,
-    pub wide_doors: bool,
-    pub parking: bool,
-    pub tactile_signs: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct StationDto {
     #[schema(example = 1001)]
     pub number: u32,
@@ -168,13 +160,7 @@ impl From<&PollingStation> for StationDto {
             council: s.council.to_string(),
             territory: s.territory.to_string(),
             address: (&s.address).into(),
-            accessibility: AccessibilityDto {
-                ramp: a.ramp,
-                ground_floor: a.ground_floor,
-                wide_doors: a.wide_doors,
-                parking: a.parking,
-                tactile_signs: a.tactile_signs,
-            },
+            accessibility: a.into(),
             remote_voting: s.remote_voting,
         }
     }

@@ -69,9 +69,13 @@ async fn load_election(state: &AppState, lang: Lang, id: &str) -> Result<Electio
         .ok_or_else(|| PageFail::not_found(lang))
 }
 
+/// The deadlines in the order they fall: by day, then by the instant each closes (a rule that
+/// ends at 18:00 before one open until midnight), then by rule id. The rule ids follow the law's
+/// order, not time: in 2024 CAL-18 (16 September) comes before CAL-02, CAL-06 after CAL-07.
 fn deadline_rows(calendar: &Calendar, now: jiff::Timestamp, lang: Lang) -> Vec<DeadlineRow> {
-    calendar
-        .status_at(now)
+    let mut statuses = calendar.status_at(now);
+    statuses.sort_by_key(|s| (s.deadline.date, s.closes_at, rule_number(s.deadline.id)));
+    statuses
         .iter()
         .map(|s| {
             let d = &s.deadline;
@@ -96,6 +100,14 @@ fn deadline_rows(calendar: &Calendar, now: jiff::Timestamp, lang: Lang) -> Vec<D
             }
         })
         .collect()
+}
+
+/// The number of a rule id (`CAL-07` → 7), so that CAL-10 sorts after CAL-9.
+fn rule_number(id: &str) -> u32 {
+    id.rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u32::MAX)
 }
 
 /// `GET /elections/{id}/calendar`.

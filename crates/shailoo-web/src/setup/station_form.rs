@@ -47,6 +47,10 @@ pub(super) struct StationInput {
     parking: Option<String>,
     #[serde(default)]
     tactile_signs: Option<String>,
+    #[serde(default)]
+    call_button: Option<String>,
+    #[serde(default)]
+    lighting: Option<String>,
 }
 
 #[derive(Default)]
@@ -131,6 +135,8 @@ pub(crate) struct StationFormValues {
     pub wide_doors: bool,
     pub parking: bool,
     pub tactile_signs: bool,
+    pub call_button: bool,
+    pub lighting: bool,
 }
 
 impl From<&StationInput> for StationFormValues {
@@ -149,6 +155,8 @@ impl From<&StationInput> for StationFormValues {
             wide_doors: i.wide_doors.is_some(),
             parking: i.parking.is_some(),
             tactile_signs: i.tactile_signs.is_some(),
+            call_button: i.call_button.is_some(),
+            lighting: i.lighting.is_some(),
         }
     }
 }
@@ -228,6 +236,8 @@ fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -
                     wide_doors: input.wide_doors.is_some(),
                     parking: input.parking.is_some(),
                     tactile_signs: input.tactile_signs.is_some(),
+                    call_button: input.call_button.is_some(),
+                    lighting: input.lighting.is_some(),
                 },
                 remote_voting: input.remote.is_some(),
             })

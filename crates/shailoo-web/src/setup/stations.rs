@@ -2,6 +2,7 @@
 //! settlement, accessibility and, for staff covering it, the printable voter lists.
 
 use crate::AppState;
+use crate::access::AccessView;
 use crate::kit::format::name;
 use crate::kit::forms::non_empty;
 use crate::kit::page::Choice;
@@ -14,7 +15,7 @@ use axum::http::StatusCode;
 use shailoo_app::StationFilter;
 use shailoo_domain::ErrorCode;
 use shailoo_domain::StationNumber;
-use shailoo_domain::territory::{Accessibility, PollingStation};
+use shailoo_domain::territory::PollingStation;
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -81,8 +82,8 @@ pub(crate) struct StationView {
     pub council_id: String,
     pub council: String,
     pub territory: String,
-    /// Localized labels of the accessibility features present.
-    pub access: Vec<String>,
+    /// Whether the premises suit voters with disabilities, and what they lack.
+    pub access: AccessView,
 }
 
 #[derive(Template)]
@@ -93,20 +94,8 @@ struct StationTemplate {
     added: bool,
     /// Links to the printable voter lists, for staff whose commission covers the station.
     print_links: bool,
-}
-
-fn access_labels(a: &Accessibility, lang: Lang) -> Vec<String> {
-    [
-        (a.ramp, "access-ramp"),
-        (a.ground_floor, "access-ground_floor"),
-        (a.wide_doors, "access-wide_doors"),
-        (a.parking, "access-parking"),
-        (a.tactile_signs, "access-tactile_signs"),
-    ]
-    .iter()
-    .filter(|(present, _)| *present)
-    .map(|(_, key)| lang.t(key))
-    .collect()
+    /// The link to record a survey of the premises, for staff who may.
+    survey_link: bool,
 }
 
 /// The station with the names of what it refers to (its id where a name is missing).
@@ -128,7 +117,7 @@ async fn station_view(
         council_id: s.council.to_string(),
         council: council.map_or_else(|| s.council.to_string(), |c| name(&c.name, lang)),
         territory: territory.map_or_else(|| s.territory.to_string(), |t| name(&t.name, lang)),
-        access: access_labels(&s.accessibility, lang),
+        access: AccessView::new(lang, &s.accessibility),
     })
 }
 
@@ -155,10 +144,17 @@ pub(super) async fn station(
             .or_page(lang)?,
         None => false,
     };
+    let survey_link = match ctx.staff() {
+        Some(staff) => crate::access::may_survey(state.store.as_ref(), &staff.actor(), &s)
+            .await
+            .or_page(lang)?,
+        None => false,
+    };
     let t = StationTemplate {
         station: view,
         added: q.contains_key("added"),
         print_links,
+        survey_link,
         ctx,
     };
     Ok(render(StatusCode::OK, &t))

@@ -703,26 +703,54 @@ async fn vot_08_a_voter_files_a_claim_online_and_sees_its_status() {
         home.body
     );
     let csrf = hidden(&home.body, "csrf");
-    let png = b"\x89PNG\r\n\x1a\nnot really an image, but the magic bytes are right";
-    let (content_type, body) = multipart(
-        &[
-            ("csrf", &csrf),
-            ("kind", "correction"),
-            ("surname", "Асанбеков"),
-        ],
-        png,
+    // Before filing, the voter sees their own entry as the list shows it.
+    let page = b.get("/cabinet?lang=en").await;
+    let entry = &page.body[page.body.find("id=\"cabinet-entry\"").expect("the entry")..];
+    let entry = &entry[..entry.find("</dl>").unwrap()];
+    assert!(entry.contains("Асанов Бакыт"), "{entry}");
+    assert!(entry.contains("10.01.1990"), "{entry}");
+    assert!(entry.contains("Чүй проспектиси, 1"), "{entry}");
+    assert!(
+        entry.contains("No. "),
+        "the station the voter is listed at: {entry}"
     );
-    let filed = Browser::read(
-        b.http
-            .post(format!("{}/cabinet/claims", b.base))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    // The correction form shows the current values beside its fields.
+    assert!(
+        page.body
+            .contains("name=\"surname\" placeholder=\"Асанов\"")
+    );
+    let png = b"\x89PNG\r\n\x1a\nnot really an image, but the magic bytes are right";
+    let file_correction = || async {
+        let (content_type, body) = multipart(
+            &[
+                ("csrf", &csrf),
+                ("kind", "correction"),
+                ("surname", "Асанбеков"),
+            ],
+            png,
+        );
+        Browser::read(
+            b.http
+                .post(format!("{}/cabinet/claims?lang=en", b.base))
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    };
+    let filed = file_correction().await;
     assert_eq!(filed.status, 303, "{}", filed.body);
+    // A second one while the first awaits a decision: refused, in words for the voter, not
+    // the staff's "this voter already has…".
+    let again = file_correction().await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    let to_voter = shailoo_web::Lang::En
+        .t("voter-error-claim_already_open")
+        .replace('\'', "&#39;");
+    assert!(again.body.contains(&to_voter), "{}", again.body);
+    assert!(!again.body.contains("This voter"), "{}", again.body);
     let home = b.get("/cabinet?lang=en").await;
     assert!(home.body.contains("id=\"cabinet-claims\""), "{}", home.body);
     assert!(home.body.contains("Асанбеков"));

@@ -262,7 +262,12 @@ async fn the_api_gives_one_ballot_and_says_where_and_when() {
     assert_eq!(t.status, StatusCode::OK);
     let t = t.json();
     assert_eq!(t["total"], 1);
-    assert_eq!(t["by_hour"], serde_json::json!([0, 1, 1, 1, 1, 1]));
+    // At 11:30 only the 10:00 figure exists; the later hours have none yet.
+    assert_eq!(
+        t["by_hour"],
+        serde_json::json!([0, null, null, null, null, null])
+    );
+    assert_eq!(t["listed"], 1);
     let page = public
         .get(&format!("/elections/{}/turnout?lang=ru", day.election))
         .await;
@@ -290,4 +295,170 @@ async fn check_in_is_refused_outside_voting_hours() {
     day.set_bishkek_time(19, 59);
     let r = post_json(&mut c, &uri, Some(&csrf), &body).await;
     assert_eq!(r.status, StatusCode::CREATED);
+}
+
+/// The part of `html` from the row `<tr data-hour="{hour}">` to its end.
+fn hour_row<'a>(html: &'a str, hour: &str) -> &'a str {
+    let start = html
+        .find(&format!("<tr data-hour=\"{hour}\">"))
+        .unwrap_or_else(|| panic!("no row for {hour}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</tr>").unwrap()]
+}
+
+#[tokio::test]
+async fn the_public_turnout_shows_only_hours_that_have_passed_with_percentages() {
+    let day = voting_day().await;
+    let (mut c, csrf) = day.pec_member().await;
+    let n = day.own_station().number;
+    // The one listed voter takes part at 11:00: counted from the 12:00 figure on.
+    day.set_bishkek_time(11, 0);
+    let r = c
+        .post_form(
+            &format!("/stations/{n}/check-in"),
+            &[("csrf", &csrf), ("pin", VOTER), ("election", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let uri = format!("/elections/{}/turnout?lang=en", day.election);
+    let mut public = Client::new(&day.app);
+    let en = shailoo_web::Lang::En;
+
+    // 09:00: no hour has come; no figure, no bar, however many have voted.
+    day.set_bishkek_time(9, 0);
+    let page = public.get(&uri).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&en.t("turnout-before")), "{}", page.body);
+    assert!(!page.body.contains("<rect class=\"bar\""));
+    assert!(!page.body.contains("class=\"big-figure\""));
+
+    // 13:00: the 10:00 and 12:00 figures, with percentages; 14:00 and later, nothing yet.
+    day.set_bishkek_time(13, 0);
+    let page = public.get(&uri).await;
+    let b = &page.body;
+    assert!(b.contains(&en.t_args("turnout-as-of", &[("hour", "12:00".into())])));
+    assert!(b.contains("<p class=\"big-figure\">100.0%</p>"), "{b}");
+    let ten = hour_row(b, "10:00");
+    assert!(ten.contains(">0<") && ten.contains("0.0%"), "{ten}");
+    assert!(hour_row(b, "12:00").contains("100.0%"));
+    for later in ["14:00", "16:00", "18:00", "20:00"] {
+        let row = hour_row(b, later);
+        assert!(row.contains(&en.t("turnout-not-yet")), "{row}");
+        assert!(!row.contains('%'), "a future hour has no figure: {row}");
+    }
+    // The chart draws the two hours and leaves the four to come empty; it names its table.
+    assert_eq!(b.matches("<rect class=\"bar\"").count(), 2, "{b}");
+    assert_eq!(b.matches("<rect class=\"bar future\"").count(), 4);
+    assert!(b.contains("role=\"img\"") && b.contains("aria-describedby=\"turnout-hours\""));
+    // Per region and per council, as of 12:00.
+    let regions = &b[b.find("id=\"turnout-regions\"").unwrap()..];
+    assert!(regions[..regions.find("</table>").unwrap()].contains("100.0%"));
+    let station = day.own_station().clone();
+    let council = day
+        .app
+        .data
+        .setup
+        .councils
+        .iter()
+        .find(|c| c.id == station.council)
+        .unwrap();
+    assert!(b.contains(&format!("?council={}", council.id)), "{b}");
+    let by_council = public.get(&format!("{uri}&council={}", council.id)).await;
+    let stations = &by_council.body[by_council.body.find("id=\"turnout-stations\"").unwrap()..];
+    assert!(
+        stations.contains(&format!("№ {}", station.number)),
+        "{stations}"
+    );
+
+    // After the polls close: the final figure.
+    day.set_bishkek_time(20, 30);
+    let page = public.get(&uri).await;
+    assert!(page.body.contains(&en.t("turnout-final")));
+    assert_eq!(page.body.matches("<rect class=\"bar\"").count(), 6);
+
+    // The API agrees and never fills an hour to come.
+    day.set_bishkek_time(13, 0);
+    let api = public
+        .get(&format!("/api/v1/elections/{}/turnout", day.election))
+        .await
+        .json();
+    assert_eq!(
+        api["by_hour"],
+        serde_json::json!([0, 1, null, null, null, null])
+    );
+}
+
+#[tokio::test]
+async fn the_turnout_is_linked_from_the_home_and_calendar_pages() {
+    let day = voting_day().await;
+    let link = format!("href=\"/elections/{}/turnout\"", day.election);
+    let mut c = Client::new(&day.app);
+    for page in [
+        "/".to_owned(),
+        format!("/elections/{}/calendar", day.election),
+    ] {
+        let r = c.get(&page).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains(&link), "{page}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn check_in_shows_the_voter_s_name_and_row_on_the_list() {
+    let mut app = common::app().await;
+    let station = app
+        .data
+        .setup
+        .stations
+        .iter()
+        .find(|s| s.commission == app.own_pec && !s.remote_voting)
+        .unwrap()
+        .clone();
+    let area = app
+        .data
+        .station_areas
+        .iter()
+        .find(|a| a.station == station.number)
+        .unwrap()
+        .clone();
+    // Three voters of one street: the list numbers them by house, 2 before 10.
+    let voters = [("Асанов", "10"), ("Бакиров", "1"), ("Жумабаев", "2")]
+        .iter()
+        .zip(1u32..)
+        .map(|((surname, house), n)| {
+            common::person(n, surname, &area.settlement, &area.street, house)
+        })
+        .collect::<Vec<_>>();
+    common::register_and_compile(app.store.as_ref(), voters.clone()).await;
+    let day = app.data.setup.elections[0].voting_day;
+    let ten = from_bishkek(day, time(10, 0, 0, 0));
+    let state = AppState::new(app.store.clone(), Config::default()).with_clock(move || ten);
+    app.router = shailoo_web::router(state);
+    let mut c = Client::new(&app);
+    c.login("pec.one", common::PASSWORD).await;
+    let uri = format!("/stations/{}/check-in?lang=en", station.number);
+    let page = c.get(&uri).await;
+    let csrf = hidden(&page.body, "csrf");
+    let asanov = voters[0].pin.to_string();
+    let r = c
+        .post_form(&uri, &[("csrf", &csrf), ("pin", &asanov), ("election", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let card = &r.body[r
+        .body
+        .find("id=\"checkin-voter\"")
+        .expect("the voter's row")..];
+    assert!(card.contains("№ 3"), "house 10 comes third: {card}");
+    assert!(card.contains("Асанов Азамат Токтогулович"), "{card}");
+    // Again: already voted here, and the PEC still sees whom and where on the list.
+    let again = c
+        .post_form(&uri, &[("csrf", &csrf), ("pin", &asanov), ("election", "")])
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("Асанов Азамат Токтогулович"));
+    // A PIN on no list shows nobody.
+    let r = c
+        .post_form(&uri, &[("csrf", &csrf), ("pin", ABSENT), ("election", "")])
+        .await;
+    assert!(!r.body.contains("id=\"checkin-voter\""));
 }

@@ -161,8 +161,13 @@ struct Browser {
 
 impl Browser {
     async fn signed_in(app: &ClaimsApp, username: &str) -> Browser {
+        Browser::signed_in_to(app.router.clone(), username).await
+    }
+
+    /// Signed in to another router (the same store with another clock).
+    async fn signed_in_to(router: Router, username: &str) -> Browser {
         let mut b = Browser {
-            router: app.router.clone(),
+            router,
             cookies: BTreeMap::new(),
         };
         let form = b.get("/login").await;
@@ -569,4 +574,88 @@ async fn vot_08_the_passport_copy_is_not_served_to_a_non_covering_account() {
     let r = anonymous.get("/claims/1/passport").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(r.location().unwrap().starts_with("/login"));
+}
+
+#[tokio::test]
+async fn vot_08_the_queue_shows_what_the_list_says_now_beside_the_claimed_values() {
+    let app = claims_app(fixed_now).await;
+    let mut pec = Browser::signed_in(&app, "pec.one").await;
+    let csrf = pec.csrf().await;
+    let station = app.station.number.to_string();
+    let r = pec
+        .file(
+            "/claims?lang=en",
+            &[
+                ("csrf", &csrf),
+                ("pin", app.listed.as_str()),
+                ("station", &station),
+                ("kind", "correction"),
+                ("surname", "Бакыров"),
+                ("birth_date", "1990-04-21"),
+            ],
+            "p.png",
+            "image/png",
+            PNG,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = pec.get("/claims?lang=en").await;
+    let table = &list.body[list.body.find("class=\"compare\"").expect("the comparison")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    // What the register (and so the list) says now, and what the voter claims.
+    assert!(
+        table.contains("<td>Бакиров</td><td><strong>Бакыров</strong></td>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<td>12.04.1990</td><td><strong>21.04.1990</strong></td>"),
+        "{table}"
+    );
+    // Accepted, the claim is history: no comparison any more.
+    let r = pec
+        .post(
+            "/claims/1/decision",
+            &[("csrf", &csrf), ("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = pec.get("/claims?lang=en").await;
+    assert!(!list.body.contains("class=\"compare\""));
+}
+
+/// 3 October 2024, 12:00 in Bishkek: two days after a claim filed on 1 October.
+fn two_days_later() -> Timestamp {
+    "2024-10-03T06:00:00Z".parse().unwrap()
+}
+
+#[tokio::test]
+async fn cal_19_the_pec_queue_shows_when_each_claim_is_due_under_the_parameters_in_force() {
+    let app = claims_app(fixed_now).await;
+    let mut pec = Browser::signed_in(&app, "pec.one").await;
+    let r = pec.file_inclusion(&app.unlisted, &app.station).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Filed on 1 October: decided the same day by default, so due at 00:00 on 2 October.
+    let queue = format!("{}&lang=en", r.location().unwrap());
+    let list = pec.get(&queue).await.body;
+    assert!(list.contains("decide by 02.10.2024 00:00"), "{list}");
+    // Two days later it is overdue.
+    let later = AppState::new(app.store.clone(), Config::default()).with_clock(two_days_later);
+    let mut late = Browser::signed_in_to(shailoo_web::router(later), "pec.one").await;
+    let list = late.get(&queue).await.body;
+    assert!(list.contains("overdue: due by 02.10.2024 00:00"), "{list}");
+    // The CEC gives PECs three days (CAL-19's claim_decision_days): due on 5 October.
+    shailoo_app::params::set(
+        &*app.store,
+        &shailoo_app::Actor::System,
+        &election(),
+        serde_json::json!({"claim_decision_days": 3})
+            .as_object()
+            .unwrap(),
+        fixed_now(),
+    )
+    .await
+    .unwrap();
+    let list = late.get(&queue).await.body;
+    assert!(list.contains("decide by 05.10.2024 00:00"), "{list}");
+    assert!(!list.contains("overdue"), "{list}");
 }

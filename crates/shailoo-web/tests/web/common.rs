@@ -169,6 +169,15 @@ impl Client {
         }
     }
 
+    /// A client of another router (the same store served with another clock, say).
+    pub fn of_router(router: Router) -> Client {
+        Client {
+            router,
+            cookies: BTreeMap::new(),
+            headers: Vec::new(),
+        }
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .iter()
@@ -262,4 +271,60 @@ pub fn hidden(html: &str, name: &str) -> String {
 /// Percent-encodes a query value.
 pub fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A person of the register, of age and eligible, at `house` on `street` of `settlement`.
+pub fn person(
+    serial: u32,
+    surname: &str,
+    settlement: &shailoo_domain::TerritoryId,
+    street: &str,
+    house: &str,
+) -> shailoo_domain::register::RegisterRecord {
+    let birth = jiff::civil::date(1990, 4, 12);
+    shailoo_domain::register::RegisterRecord {
+        pin: shailoo_domain::Pin::compose(shailoo_domain::Sex::Male, birth, serial),
+        surname: surname.into(),
+        given_name: "Азамат".into(),
+        patronymic: Some("Токтогулович".into()),
+        sex: shailoo_domain::Sex::Male,
+        birth_date: birth,
+        citizen: true,
+        biometrics: true,
+        settlement: settlement.clone(),
+        street: street.into(),
+        house: house.into(),
+        address_registered_on: jiff::civil::date(2012, 6, 1),
+        residence_stamp: false,
+        court_incapable: false,
+        imprisoned: false,
+    }
+}
+
+/// Imports `persons` as the register and compiles the 2024 lists from it, at [`fixed_now`].
+pub async fn register_and_compile(
+    store: &dyn Store,
+    persons: Vec<shailoo_domain::register::RegisterRecord>,
+) {
+    use shailoo_app::voters::{self, ImportBatcher, ImportOptions};
+    let mut import = store
+        .begin_register_import(ImportOptions {
+            source: "web-test".into(),
+            actor: "system".into(),
+            at: fixed_now(),
+            compile: None,
+        })
+        .await
+        .expect("import");
+    let mut batcher = ImportBatcher::new(None, 1_000, persons.len() as u64);
+    for p in persons {
+        assert!(batcher.add(p).is_none());
+    }
+    let (batch, duplicates) = batcher.finish();
+    import.push(&batch).await.expect("push");
+    import.finish(&duplicates).await.expect("finish");
+    let election = shailoo_domain::ElectionId::parse("local-2024").expect("id");
+    voters::compile(store, &election, "system", fixed_now())
+        .await
+        .expect("compile");
 }

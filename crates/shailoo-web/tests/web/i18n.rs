@@ -260,3 +260,141 @@ fn every_error_message_belongs_to_a_code() {
         .collect();
     assert!(stale.is_empty(), "messages of no code: {stale:?}");
 }
+
+#[test]
+fn a_voter_is_spoken_to_not_about_where_staff_read_the_voter() {
+    for code in shailoo_web::VOTER_ERROR_CODES {
+        for l in shailoo_web::Lang::ALL {
+            let args = [("station", "8001".to_owned()), ("field", String::new())];
+            let staff = l.t_args(&code.message_key(), &args);
+            let voter = l.t_args(&format!("voter-error-{code}"), &args);
+            assert!(!voter.starts_with("voter-error-"), "{code} in {l:?}");
+            assert_ne!(staff, voter, "{code} in {l:?}");
+        }
+    }
+    // Only those codes have a voter's wording (another would never be shown).
+    let unlisted: Vec<String> = keys("ky")
+        .into_iter()
+        .filter(|k| {
+            k.strip_prefix("voter-error-").is_some_and(|code| {
+                ErrorCode::parse(code).is_none_or(|c| !shailoo_web::VOTER_ERROR_CODES.contains(&c))
+            })
+        })
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "voter's wording of no listed code: {unlisted:?}"
+    );
+    // The staff wording speaks of "this voter"; the voter's never does.
+    let en = shailoo_web::Lang::En;
+    assert!(en.error(ErrorCode::ClaimAlreadyOpen).contains("This voter"));
+    for code in shailoo_web::VOTER_ERROR_CODES {
+        let voter = en.t_args(&format!("voter-error-{code}"), &[("station", "1".into())]);
+        assert!(!voter.to_lowercase().contains("the voter"), "{voter}");
+        assert!(!voter.to_lowercase().contains("this voter"), "{voter}");
+    }
+}
+
+/// One row of `docs/glossary.md`'s table: the concept and, per language, the term and the
+/// variants to avoid.
+struct Term {
+    concept: String,
+    /// (language, the term, the variants to avoid)
+    langs: Vec<(&'static str, String, Vec<String>)>,
+}
+
+/// The glossary's table (the rows after the header and its rule line).
+fn glossary() -> Vec<Term> {
+    let path = crate_dir().join("../../docs/glossary.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rows.first().map(|r| r[..7].to_vec()),
+        Some(
+            [
+                "concept",
+                "ky",
+                "ru",
+                "en",
+                "avoid (ky)",
+                "avoid (ru)",
+                "avoid (en)"
+            ]
+            .map(String::from)
+            .to_vec()
+        ),
+        "the glossary's header changed"
+    );
+    let split = |c: &str| -> Vec<String> {
+        c.split(';')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    rows.iter()
+        .skip(2)
+        .map(|r| Term {
+            concept: r[0].clone(),
+            langs: vec![
+                ("ky", r[1].clone(), split(&r[4])),
+                ("ru", r[2].clone(), split(&r[5])),
+                ("en", r[3].clone(), split(&r[6])),
+            ],
+        })
+        .collect()
+}
+
+/// A glossary pattern as a regex: case ignored, from a word boundary, `*` the rest of a word.
+fn pattern(p: &str) -> regex::Regex {
+    let body = regex::escape(p).replace(r"\*", r"\w*");
+    regex::Regex::new(&format!(r"(?i)\b{body}")).unwrap()
+}
+
+#[test]
+fn the_catalogues_use_the_glossary_s_terms_and_none_of_its_avoided_variants() {
+    let terms = glossary();
+    assert!(terms.len() >= 2, "remote voting and PIN at least");
+    for term in &terms {
+        for (lang, preferred, avoid) in &term.langs {
+            let text = catalogue(lang);
+            // Comments may name a variant to say it is not used; messages may not.
+            let messages: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(
+                pattern(preferred).is_match(&messages),
+                "{lang}: the term {preferred:?} ({}) is never used",
+                term.concept
+            );
+            for variant in avoid {
+                let avoided = pattern(variant);
+                let hits: Vec<&str> = messages.lines().filter(|l| avoided.is_match(l)).collect();
+                assert!(
+                    hits.is_empty(),
+                    "{lang}: {variant:?} instead of {preferred:?} ({}): {hits:#?}",
+                    term.concept
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_glossary_patterns_catch_inflected_variants() {
+    assert!(pattern("удалённ* голосовани*").is_match("Участок удалённого голосования"));
+    assert!(pattern("ЖИН*").is_match("шайлоочунун ЖИНин киргизиңиз"));
+    assert!(!pattern("ЖИН*").is_match("тажиндин"));
+    assert!(pattern("голосовани* по месту нахождения").is_match("Голосование по месту нахождения"));
+}

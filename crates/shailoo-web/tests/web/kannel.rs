@@ -11,9 +11,9 @@
 //! installs them (`scripts/test`), so there a missing binary is a failure.
 
 use crate::cabinet::{Browser, PASSPORT, PHONE, SMS_PASSWORD, VOTER, cabinet_over_kannel};
-use crate::lookup::{HOME_PIN, VILLAGE_PIN, full_address, lookup_app, serve};
+use crate::lookup::{HOME_PIN, VILLAGE_PIN, extras, full_address, lookup_app, serve};
 use shailoo_app::cabinet::{OneTimeCode, code_text};
-use shailoo_web::sms::{SMS_MAX_CHARS, sms_len, station_reply};
+use shailoo_web::sms::{SMS_MAX_CHARS, sms_len, station_reply_with};
 use shailoo_web::{Lang, LookupConfig};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -51,11 +51,12 @@ async fn sms_119_through_a_real_kannel_arrives_in_kyrgyz_and_russian() {
     let sms = kannel
         .exchange(&Mo::ucs2("996555000101", &format!("РУ {HOME_PIN}")))
         .await;
-    sms.expect(&station_reply(
+    sms.expect(&station_reply_with(
         Lang::Ru,
         home.number.get(),
         &home_address,
         false,
+        &extras(&app.data, home),
     ));
     assert!(
         sms.text.starts_with(&format!(
@@ -79,11 +80,12 @@ async fn sms_119_through_a_real_kannel_arrives_in_kyrgyz_and_russian() {
     let sms = kannel
         .exchange(&Mo::text("996555000102", VILLAGE_PIN))
         .await;
-    sms.expect(&station_reply(
+    sms.expect(&station_reply_with(
         Lang::Ky,
         village.number.get(),
         &full_address(&app.data, village),
         false,
+        &extras(&app.data, village),
     ));
     for letter in ['ө', 'ү', 'ң'] {
         assert!(sms.text.contains(letter), "{letter} in {}", sms.text);
@@ -94,11 +96,12 @@ async fn sms_119_through_a_real_kannel_arrives_in_kyrgyz_and_russian() {
     let sms = kannel
         .exchange(&Mo::text("996555000103", &format!("RU {HOME_PIN}")))
         .await;
-    sms.expect(&station_reply(
+    sms.expect(&station_reply_with(
         Lang::Ru,
         home.number.get(),
         &home_address,
         false,
+        &extras(&app.data, home),
     ));
     let help = kannel.exchange(&Mo::text("996555000102", "KY")).await;
     help.expect(&Lang::Ky.t("sms-help"));

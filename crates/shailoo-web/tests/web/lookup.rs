@@ -15,7 +15,7 @@ use shailoo_domain::territory::{PollingStation, TerritoryKind};
 use shailoo_domain::{ElectionId, ErrorCode, Pin, TerritoryId};
 use shailoo_generator::{Dataset, Generator, Scale};
 use shailoo_web::rate_limit::RateLimit;
-use shailoo_web::sms::{SMS_MAX_CHARS, sms_len, station_reply};
+use shailoo_web::sms::{Extras, SMS_MAX_CHARS, sms_len, station_reply, station_reply_with};
 use shailoo_web::{AppState, Config, Lang, LookupConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -265,11 +265,43 @@ async fn the_api_answers_station_pec_and_council_and_nothing_about_the_person() 
         [
             "commission",
             "council",
+            "district",
             "election",
             "remote_voting_station",
-            "station"
+            "station",
+            "voting_hours"
         ]
     );
+    // When and with whom: voting day's hours from the calendar, the PEC's phone, and what
+    // the premises offer a voter with a disability.
+    assert_eq!(
+        j["voting_hours"],
+        serde_json::json!({"day": "2024-11-17", "opens": "08:00", "closes": "20:00"})
+    );
+    let pec = app
+        .data
+        .setup
+        .commissions
+        .iter()
+        .find(|c| c.id == home.commission)
+        .unwrap();
+    assert_eq!(
+        j["commission"]["phone"].as_str(),
+        pec.phone.map(|p| p.e164()).as_deref()
+    );
+    let a = &home.accessibility;
+    assert_eq!(
+        j["station"]["accessibility"]["suits_disabled_voters"],
+        a.is_accessible()
+    );
+    assert_eq!(j["station"]["accessibility"]["lighting"], a.lighting);
+    let missing: Vec<&str> = a.missing().iter().map(|r| r.as_str()).collect();
+    assert_eq!(
+        j["station"]["accessibility"]["missing"],
+        serde_json::json!(missing)
+    );
+    // A city council has no districts.
+    assert!(j["district"].is_null());
     assert_private(&r.body);
 
     // Spaces in the PIN are fine, and the election may be named.
@@ -498,11 +530,42 @@ async fn a_village_station_is_named_with_its_village_aiyl_aimak_and_raion() {
 
     let (base, _stop) = serve(&app).await;
     let (_, _, sms) = kannel(&base, "+996555000300", VILLAGE_PIN).await;
-    assert_eq!(
-        sms,
-        station_reply(Lang::Ky, village.number.get(), &address, false)
+    let reply = station_reply_with(
+        Lang::Ky,
+        village.number.get(),
+        &address,
+        false,
+        &extras(&app.data, village),
     );
-    assert!(sms.contains(ky), "the full form fits: {sms}");
+    assert_eq!(sms, reply);
+    // The hours are worth abbreviating the unit words for, never leaving one out.
+    assert!(
+        sms.contains("Сокулук р-ну, Чолпон а/а, Жаңы-Кашка а., "),
+        "{sms}"
+    );
+    assert!(sms.contains("08:00–20:00"), "{sms}");
+}
+
+/// What an SMS reply adds after a station of the dataset, as the dataset and the statutory
+/// calendar give it: voting day's hours and the PEC's phone (no district: the fixture has no
+/// approved scheme).
+pub(crate) fn extras(data: &Dataset, station: &PollingStation) -> Extras {
+    let calendar = Calendar::for_election(data.election().unwrap(), &[]).unwrap();
+    let voting = calendar.get("CAL-16").unwrap();
+    Extras {
+        hours: Some(shailoo_app::lookup::VotingHours {
+            day: voting.date,
+            opens: voting.opens_at.unwrap(),
+            closes: voting.time.unwrap(),
+        }),
+        district: None,
+        pec_phone: data
+            .setup
+            .commissions
+            .iter()
+            .find(|c| c.id == station.commission)
+            .and_then(|c| c.phone),
+    }
 }
 
 /// Askama escapes `"`, `'`, `&`, `<`, `>` in text.
@@ -603,14 +666,16 @@ async fn sms_119_over_http_as_kannel_calls_it() {
     assert_eq!(ct, "text/plain; charset=utf-8");
     assert_eq!(
         body,
-        station_reply(
+        station_reply_with(
             Lang::Ky,
             home.number.get(),
             &full_address(&app.data, home),
-            false
+            false,
+            &extras(&app.data, home),
         )
     );
     assert!(body.contains("Бишкек ш"), "names the city: {body}");
+    assert!(body.contains("Добуш берүү 17.11, 08:00–20:00"), "{body}");
     assert!(body.contains(&format!("№{}", home.number)));
     assert!(sms_len(&body) <= SMS_MAX_CHARS);
     assert_private(&body);
@@ -672,8 +737,9 @@ async fn a_keyword_picks_russian_and_the_sender_keeps_it() {
     let (base, _stop) = serve(&app).await;
     let home = app.home();
     let address = full_address(&app.data, home);
-    let ru = station_reply(Lang::Ru, home.number.get(), &address, false);
-    let ky = station_reply(Lang::Ky, home.number.get(), &address, false);
+    let extras = extras(&app.data, home);
+    let ru = station_reply_with(Lang::Ru, home.number.get(), &address, false, &extras);
+    let ky = station_reply_with(Lang::Ky, home.number.get(), &address, false, &extras);
 
     let (_, _, body) = kannel(&base, "+996700111222", &format!("РУ {HOME_PIN}")).await;
     assert_eq!(body, ru);
@@ -709,11 +775,12 @@ async fn the_json_webhook_answers_with_the_reply() {
     let home = app.home();
     assert_eq!(
         j["reply"],
-        station_reply(
+        station_reply_with(
             Lang::Ru,
             home.number.get(),
             &full_address(&app.data, home),
-            false
+            false,
+            &extras(&app.data, home),
         )
     );
     assert_eq!(j["outcome"], "found");
@@ -828,6 +895,16 @@ fn every_reply_fits_two_ucs2_segments_even_for_the_longest_national_address() {
             StationAddress::new(&s.address, chain)
         })
         .collect();
+    let calendar = Calendar::for_election(&setup.elections[0], &[]).unwrap();
+    let voting = calendar.get("CAL-16").unwrap();
+    let full = Extras {
+        hours: Some(shailoo_app::lookup::VotingHours {
+            day: voting.date,
+            opens: voting.opens_at.unwrap(),
+            closes: voting.time.unwrap(),
+        }),
+        ..Extras::default()
+    };
     for lang in [Lang::Ky, Lang::Ru] {
         let code = lang.code();
         let longest = addresses
@@ -863,6 +940,20 @@ fn every_reply_fits_two_ucs2_segments_even_for_the_longest_national_address() {
                     "station {} names its settlement: {reply}",
                     s.number
                 );
+                // With everything a reply may add, it still fits, and the address is still
+                // at least the one `station_reply` gives.
+                let all = Extras {
+                    hours: full.hours,
+                    district: Some(shailoo_domain::district::DistrictId::parse("12").unwrap()),
+                    pec_phone: shailoo_domain::identity::PhoneNumber::parse("0700099999").ok(),
+                };
+                let long = station_reply_with(lang, 99_999, address, remote, &all);
+                assert!(sms_len(&long) <= SMS_MAX_CHARS, "{long}");
+                assert!(
+                    long.starts_with(&reply)
+                        || long.contains(&address.render(code, AddressForm::Abbreviated)),
+                    "{long}"
+                );
             }
         }
         for key in [
@@ -876,5 +967,157 @@ fn every_reply_fits_two_ucs2_segments_even_for_the_longest_national_address() {
         }
         let not_found = lang.t_args("sms-not-found", &[("date", "01.11.2024".into())]);
         assert!(sms_len(&not_found) <= SMS_MAX_CHARS, "{not_found}");
+    }
+}
+
+/// Approves, for the village station's council, a scheme with one district per station (all
+/// the units a station serves in one district), as the CEC would after CAL-05.
+async fn approve_one_district_per_station(app: &LookupApp) -> String {
+    use shailoo_app::districts::{
+        CouncilDistrictingUnits, DistrictingUnit, SchemeRecord, SchemeStatus,
+    };
+    use shailoo_domain::district::{District, DistrictId};
+    let village = app.village().clone();
+    let generator = Generator::new(Scale::Small, 2024);
+    let units: Vec<CouncilDistrictingUnits> = shailoo_generator::district_units(&generator)
+        .iter()
+        .map(|c| CouncilDistrictingUnits {
+            council: c.council.clone(),
+            units: c
+                .units
+                .iter()
+                .map(|u| DistrictingUnit {
+                    id: u.id.clone(),
+                    settlement: Some(u.settlement.clone()),
+                    station: Some(u.station),
+                    voters: u.voters,
+                    remote: u.remote,
+                    neighbors: u.neighbors.clone(),
+                    x_km: u.x_km,
+                    y_km: u.y_km,
+                    name: None,
+                })
+                .collect(),
+        })
+        .collect();
+    let store = &app.state.store;
+    store
+        .import_district_units(
+            &units,
+            AuditEvent::new(
+                "system",
+                AuditAction::DistrictUnitsImported,
+                "small",
+                fixed_now(),
+            ),
+        )
+        .await
+        .unwrap();
+    let council = units.iter().find(|c| c.council == village.council).unwrap();
+    let mut stations: Vec<_> = council.units.iter().filter_map(|u| u.station).collect();
+    stations.sort();
+    stations.dedup();
+    let districts: Vec<District> = stations
+        .iter()
+        .zip(1u32..)
+        .map(|(s, n)| District {
+            id: DistrictId::parse(&n.to_string()).unwrap(),
+            units: council
+                .units
+                .iter()
+                .filter(|u| u.station == Some(*s))
+                .map(|u| u.id.clone())
+                .collect(),
+            seats: 1,
+            remote: false,
+        })
+        .collect();
+    let ours = stations.iter().position(|s| *s == village.number).unwrap() + 1;
+    store
+        .put_district_scheme(
+            &SchemeRecord {
+                id: 0,
+                council: village.council.clone(),
+                election: ElectionId::parse("local-2024").unwrap(),
+                version: 1,
+                status: SchemeStatus::Approved,
+                comment: None,
+                author: "tec".into(),
+                created_at: fixed_now(),
+                updated_at: fixed_now(),
+                submitted_at: Some(fixed_now()),
+                decided_at: Some(fixed_now()),
+                decided_by: Some("admin".into()),
+                districts,
+            },
+            AuditEvent::new(
+                "admin",
+                AuditAction::DistrictSchemeApproved,
+                "test",
+                fixed_now(),
+            ),
+        )
+        .await
+        .unwrap();
+    ours.to_string()
+}
+
+#[tokio::test]
+async fn an_aiyl_voter_is_told_the_district_hours_pec_phone_and_accessibility() {
+    for index in [true, false] {
+        let app = lookup_app(LookupConfig {
+            index,
+            ..LookupConfig::default()
+        })
+        .await;
+        let district = approve_one_district_per_station(&app).await;
+        let village = app.village().clone();
+        let mut c = app.client();
+        let api = c
+            .get(&format!("/api/v1/voters/{VILLAGE_PIN}/station"))
+            .await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+        let j = api.json();
+        assert_eq!(
+            j["district"],
+            serde_json::json!({"number": district, "seats": 1}),
+            "index: {index}"
+        );
+        assert_eq!(j["voting_hours"]["closes"], "20:00");
+
+        let page = c.get(&format!("/lookup?pin={VILLAGE_PIN}&lang=en")).await;
+        let b = &page.body;
+        assert!(b.contains("17.11.2024, 08:00–20:00"), "{b}");
+        let shown = Lang::En.t_args(
+            "lookup-district-value",
+            &[("district", district.clone()), ("seats", "1".into())],
+        );
+        assert!(b.contains(&shown), "{b}");
+        let phone = extras(&app.data, &village).pec_phone.unwrap();
+        assert!(b.contains(&format!("href=\"tel:{}\"", phone.e164())), "{b}");
+        assert!(b.contains(&phone.to_string()));
+        let summary = if village.accessibility.is_accessible() {
+            Lang::En.t("access-suits")
+        } else {
+            let missing: Vec<String> = village
+                .accessibility
+                .missing()
+                .iter()
+                .map(|r| Lang::En.t(&format!("access-req-{}", r.as_str())))
+                .collect();
+            Lang::En.t_args("access-lacks", &[("missing", missing.join(", "))])
+        };
+        assert!(b.contains(&askama_escape(&summary)), "{summary} in {b}");
+
+        // The SMS names the district where it fits.
+        let (base, _stop) = serve(&app).await;
+        let (_, _, sms) = kannel(&base, "+996555000400", VILLAGE_PIN).await;
+        let mut with = extras(&app.data, &village);
+        with.district = Some(shailoo_domain::district::DistrictId::parse(&district).unwrap());
+        let address = full_address(&app.data, &village);
+        assert_eq!(
+            sms,
+            station_reply_with(Lang::Ky, village.number.get(), &address, false, &with)
+        );
     }
 }

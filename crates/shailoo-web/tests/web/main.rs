@@ -2,6 +2,7 @@
 //! fresh SQLite store loaded with the generator's small dataset.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
+mod access;
 mod accounts;
 mod api;
 mod cabinet;

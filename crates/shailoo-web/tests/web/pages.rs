@@ -203,3 +203,32 @@ async fn the_calendar_shows_every_deadline_and_highlights_open_actions() {
     );
     assert!(r.body.contains("18:00"));
 }
+
+#[tokio::test]
+async fn the_calendar_lists_deadlines_in_date_order() {
+    let app = app().await;
+    let mut client = Client::new(&app);
+    let r = client.get("/elections/local-2024/calendar?lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let dates: Vec<&str> = r
+        .body
+        .match_indices("<td><time datetime=\"")
+        .map(|(i, m)| &r.body[i + m.len()..i + m.len() + 10])
+        .collect();
+    assert!(dates.len() >= 18, "{dates:?}");
+    let mut sorted = dates.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        dates, sorted,
+        "the rows follow the calendar, not the rule ids"
+    );
+    // The rule ids are then out of order (CAL-18, 16 September, comes before CAL-02).
+    let ids: Vec<&str> = r
+        .body
+        .match_indices("<th scope=\"row\">CAL-")
+        .map(|(i, m)| &r.body[i + m.len() - 4..i + m.len() + 2])
+        .collect();
+    let mut by_id = ids.clone();
+    by_id.sort_by_key(|id| id[4..].trim_end_matches('<').parse::<u32>().unwrap_or(0));
+    assert_ne!(ids, by_id, "{ids:?}");
+}

@@ -225,3 +225,72 @@ async fn staff_of_the_stations_tec_get_the_pdf_and_another_tecs_member_is_refuse
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
+
+/// The text of a PDF, as `pdftotext -raw` reads it, with white space runs made one space.
+fn pdf_text(pdf: &[u8]) -> String {
+    let file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(file.path(), pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw"])
+        .arg(file.path())
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/test)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test]
+async fn a_list_speaks_one_language_addresses_included() {
+    let app = common::app().await;
+    let station = own_station(&app);
+    compile_lists(&app, &station).await;
+    let mut tec = Client::new(&app);
+    tec.login("tec.one", common::PASSWORD).await;
+    let areas: Vec<_> = app
+        .data
+        .station_areas
+        .iter()
+        .filter(|a| a.station == station.number)
+        .collect();
+    let chain = shailoo_domain::address::territory_chain(&station.territory, |id| {
+        app.data.setup.territories.iter().find(|t| &t.id == id)
+    });
+    let address = shailoo_domain::address::StationAddress::new(&station.address, chain);
+    for lang in ["ru", "ky", "en"] {
+        let uri = format!(
+            "/stations/{}/voter-list.pdf?variant=posting&lang={lang}",
+            station.number
+        );
+        let (status, _, body) = get_bytes(&app, &tec, &uri).await;
+        assert_eq!(status, StatusCode::OK);
+        let text = pdf_text(&body);
+        // The station's address with its settlement, in the list's language.
+        let full = address
+            .get(lang)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains(&full), "{lang}: {full} in {text}");
+        for area in &areas {
+            let street = area.street_name();
+            assert!(
+                text.contains(street.get(lang)),
+                "{lang}: {} in {text}",
+                street.get(lang)
+            );
+            if lang != "ky" {
+                // No Kyrgyz street form on a Russian or English list.
+                assert!(
+                    !text.contains(&area.street),
+                    "{lang}: {} in {text}",
+                    area.street
+                );
+            }
+        }
+    }
+}

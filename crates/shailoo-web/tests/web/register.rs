@@ -9,7 +9,7 @@ use axum::http::{Request, StatusCode, header};
 use jiff::Timestamp;
 use shailoo_domain::ElectionId;
 use shailoo_generator::{Generator, Scale};
-use shailoo_web::{AppState, Config};
+use shailoo_web::{AppState, Config, Lang};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -215,6 +215,14 @@ async fn an_uploaded_extract_is_imported_and_compiled_with_progress_and_counts()
     assert_eq!(count_in(&page, "Changed"), 0);
     // The generator's own count of eligible persons (VOT-01…VOT-05) is the oracle.
     assert_eq!(count_in(&page, "Voters on the lists"), extract().eligible);
+    // The reasons read as sentences with their rule, never as raw codes.
+    let reasons = page
+        .split("id=\"job-reasons\"")
+        .nth(1)
+        .expect("the reasons table");
+    let under_age = format!("{} (VOT-02)", Lang::En.t("voter-vot-02-under-age"));
+    assert!(reasons.contains(&under_age), "{reasons}");
+    assert!(!reasons.contains("VOT-02_under_age"), "{reasons}");
 
     // What the store recorded: the import by the staff member, the lists compiled from it.
     let imports = w.app.store.register_imports(5).await.unwrap();

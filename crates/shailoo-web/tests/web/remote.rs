@@ -345,8 +345,8 @@ async fn vot_07_the_page_renders_in_the_three_languages() {
     let app = remote_app().await;
     let mut admin = Browser::signed_in(&app, "admin").await;
     for (lang, title) in [
-        ("ky", "Турган жери боюнча добуш берүү"),
-        ("ru", "Голосование по месту нахождения"),
+        ("ky", "Аралыктан добуш берүү"),
+        ("ru", "Дистанционное голосование"),
         ("en", "Remote voting"),
     ] {
         let r = admin.get(&format!("/remote-voting?lang={lang}")).await;

@@ -8,10 +8,11 @@
 
 use crate::common::{Client, app};
 use axum::http::StatusCode;
-use shailoo_apportionment::{RankedRemainder, Sex, Step, TiePhase};
+use shailoo_apportionment::{RankedRemainder, Sex, Step, ThresholdBase, TiePhase};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::candidate::{CandidateCode, ListCode};
 use shailoo_domain::district::SchemeCode;
-use shailoo_domain::params::{Coded, LeapDayBirthday, RuleParameters};
+use shailoo_domain::params::{Coded, RuleParameters};
 use shailoo_domain::protocol::{Line, ProtocolCode};
 use shailoo_domain::voter::IneligibilityReason;
 use shailoo_web::rules::explain_step;
@@ -94,7 +95,8 @@ fn sample_steps() -> Vec<Step> {
         Step::AgainstAll { votes: 8746 },
         Step::Threshold {
             threshold_percent: 5,
-            took_part: 131_613,
+            base: ThresholdBase::VotersWhoTookPart,
+            base_votes: 131_613,
             minimum_votes: 6581,
         },
         Step::ListThreshold {
@@ -200,6 +202,21 @@ fn sample_steps() -> Vec<Step> {
             sex: Sex::Female,
             votes: 290,
         },
+        Step::Threshold {
+            threshold_percent: 7,
+            base: ThresholdBase::ValidVotes,
+            base_votes: 117_519,
+            minimum_votes: 8227,
+        },
+        Step::SeatsLeftVacant {
+            list: "short".into(),
+            entitled: 9,
+            candidates: 6,
+        },
+        Step::ReservedTieAllElected {
+            tied: ids(&["w1", "w2"]),
+            reserved: ids(&["w1"]),
+        },
     ]
 }
 
@@ -225,9 +242,11 @@ fn kind_index(step: &Step) -> usize {
         Step::FewerWomenThanReserved { .. } => 15,
         Step::ReservedSeat { .. } => 16,
         Step::OpenSeat { .. } => 17,
+        Step::SeatsLeftVacant { .. } => 18,
+        Step::ReservedTieAllElected { .. } => 19,
     }
 }
-const STEP_KINDS: usize = 18;
+const STEP_KINDS: usize = 20;
 
 #[test]
 fn every_seat_allocation_step_has_its_own_text_in_each_language() {
@@ -242,7 +261,12 @@ fn every_seat_allocation_step_has_its_own_text_in_each_language() {
         for (field, value) in json.as_object().unwrap() {
             let expected = match value {
                 serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::String(s) if field != "code" && field != "phase" => s.clone(),
+                // Codes the text renders in words.
+                serde_json::Value::String(s)
+                    if !["code", "phase", "base"].contains(&field.as_str()) =>
+                {
+                    s.clone()
+                }
                 _ => continue,
             };
             if field == "sex" {
@@ -268,9 +292,76 @@ fn every_seat_allocation_step_has_its_own_text_in_each_language() {
     assert!(explain_step(Lang::Ky, male).contains(&Lang::Ky.t("seats-sex-male")));
 }
 
+#[test]
+fn every_parameter_value_reads_in_words_in_each_language() {
+    // Each word of a closed list, and a number with its unit, in three own texts.
+    let mut shown = RuleParameters {
+        district_max_seats: Some(7),
+        ..RuleParameters::default()
+    };
+    shown.claim_decision_days = 2;
+    for p in shown
+        .catalogue()
+        .iter()
+        .chain(&RuleParameters::default().catalogue())
+    {
+        let values: Vec<&str> = if p.choices.is_empty() {
+            vec![p.value.as_str()]
+        } else {
+            p.choices.to_vec()
+        };
+        for v in values {
+            let texts = Lang::ALL.map(|l| shailoo_web::rules::value_text(l, p, v));
+            let what = format!("{}={v}", p.key);
+            if p.choices.is_empty() {
+                // A number reads with its unit ("70 %" may read alike in every language).
+                for t in &texts {
+                    assert!(!t.starts_with("param-") && !t.contains('{'), "{what}: {t}");
+                    let worded = Lang::Ky
+                        .try_t(&format!("{}-value-{v}", p.message_key))
+                        .is_some();
+                    if v.chars().all(|c| c.is_ascii_digit()) && !worded {
+                        assert!(t.contains(v), "{what}: {t}");
+                    }
+                }
+            } else {
+                assert_own_texts(&what, [&texts[0], &texts[1], &texts[2]], "param-");
+            }
+        }
+    }
+}
+
+/// Askama escapes `"`, `'`, `&`, `<`, `>` in text.
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&#38;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+}
+
+/// The parameters of the small dataset's election set through the store, as the CEC would.
+async fn set(app: &crate::common::TestApp, changes: serde_json::Value) {
+    let election = app.data.setup.elections[0].id.clone();
+    shailoo_app::params::set(
+        app.store.as_ref(),
+        &shailoo_app::Actor::System,
+        &election,
+        changes.as_object().unwrap(),
+        crate::common::fixed_now(),
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
-async fn the_rules_page_lists_parameters_and_checks_in_each_language() {
+async fn the_rules_page_speaks_to_voters_and_gives_staff_the_notes() {
     let app = app().await;
+    set(
+        &app,
+        serde_json::json!({"leap_day_birthday": "march1", "threshold_percent": 7}),
+    )
+    .await;
     for lang in Lang::ALL {
         let mut client = Client::new(&app);
         let r = client.get(&format!("/rules?lang={}", lang.code())).await;
@@ -294,50 +385,129 @@ async fn the_rules_page_lists_parameters_and_checks_in_each_language() {
         for c in ProtocolCode::ALL {
             assert!(body.contains(c.code()), "{c} in {lang:?}");
         }
-        for p in RuleParameters::default().catalogue() {
+        // Every applied parameter in words, with its default and when the CEC set it.
+        for p in RuleParameters::default()
+            .catalogue()
+            .iter()
+            .filter(|p| p.is_applied())
+        {
             assert!(
-                body.contains(&format!("<code>{}</code>", p.key)),
+                body.contains(&format!("id=\"param-{}\"", p.key)),
                 "{}",
                 p.key
+            );
+            assert!(
+                body.contains(&askama_escape(&lang.t(p.message_key))),
+                "{}",
+                p.key
+            );
+        }
+        for text in [
+            lang.t("param-vot-02-leap-day-birthday-value-march1"),
+            lang.t("param-vot-02-leap-day-birthday-value-february28"),
+            lang.t_args("rules-set-by-cec", &[("date", "01.10.2024".into())]),
+        ] {
+            assert!(body.contains(&askama_escape(&text)), "{text}");
+        }
+        // No developer notes for voters: no configuration keys, no confidence of the sources,
+        // no usernames, no parameters of stages not run yet.
+        for note in [
+            "<code>leap_day_birthday</code>".to_owned(),
+            lang.t("rules-confidence-unsure-help"),
+            lang.t("rules-col-notes"),
+            lang.t("rules-not-applied-title"),
+            lang.t("param-cmp-06-appeal-filing-days"),
+        ] {
+            assert!(
+                !body.contains(&note),
+                "{note:?} shown to a voter in {lang:?}"
             );
         }
         for text in [
             lang.t(IneligibilityReason::UnderAge.message_key()),
             lang.t(SchemeCode::NotContiguous.message_key()),
             lang.t(Line::VotersTookPart.message_key()),
-            lang.t("rules-confidence-unsure"),
             lang.t("rules-kind-warning"),
-            // The worked examples ran: list A passed the threshold, c3 took the reserved seat.
+            // The worked examples ran: list A passed the threshold.
             lang.t("seats-threshold-passed"),
         ] {
             assert!(body.contains(&text), "{text:?} in {lang:?}");
         }
+    }
+    // The worked example uses the threshold in force.
+    let en = Client::new(&app).get("/rules?lang=en").await.body;
+    assert!(
+        en.contains("Threshold (RES-06): 7%"),
+        "threshold not in the example"
+    );
+    // Signed-in staff see the notes: keys, confidence, who set it, the stages not run yet.
+    let mut staff = Client::new(&app);
+    staff.login("tec.one", crate::common::PASSWORD).await;
+    let body = staff.get("/rules?lang=en").await.body;
+    for p in RuleParameters::default().catalogue() {
         assert!(
-            !body.contains(&lang.t("rules-changed")),
-            "nothing is changed"
+            body.contains(&format!("<code>{}</code>", p.key)),
+            "{}",
+            p.key
         );
     }
-    // The page is linked from every page.
+    for note in [
+        Lang::En.t("rules-confidence-unsure-help"),
+        Lang::En.t("rules-not-applied-title"),
+        "<code>system</code>".to_owned(),
+    ] {
+        assert!(body.contains(&note), "{note:?} not shown to staff");
+    }
+    // Only the CEC's administrator is offered the change.
+    assert!(!body.contains(&Lang::En.t("rules-change-link")));
+    let mut cec = Client::new(&app);
+    cec.login("admin", crate::common::PASSWORD).await;
+    let body = cec.get("/rules?lang=en").await.body;
+    assert!(body.contains(&Lang::En.t("rules-change-link")));
+    // The page is linked from every page; an unknown election is not found.
     let home = Client::new(&app).get("/").await;
     assert!(home.body.contains("href=\"/rules\""));
+    let none = Client::new(&app).get("/rules?election=nowhere").await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
-async fn the_json_twin_gives_every_parameter_and_check_with_its_text() {
+async fn the_json_twin_gives_every_parameter_in_force_and_every_check() {
     let app = app().await;
+    set(&app, serde_json::json!({"leap_day_birthday": "march1"})).await;
     let r = Client::new(&app).get("/api/v1/rules?lang=ru").await;
     assert_eq!(r.status, StatusCode::OK);
     let json = r.json();
     assert_eq!(json["lang"], "ru");
+    assert_eq!(json["election"], app.data.setup.elections[0].id.as_str());
     let params = json["parameters"].as_array().unwrap();
     let catalogue = RuleParameters::default().catalogue();
     assert_eq!(params.len(), catalogue.len());
     for (p, info) in params.iter().zip(&catalogue) {
         assert_eq!(p["key"], info.key);
         assert_eq!(p["confidence"], info.confidence.as_str());
-        assert_eq!(p["changed"], false);
         assert_eq!(p["description"], Lang::Ru.t(info.message_key));
+        assert_eq!(
+            p["applied_by"].as_array().unwrap().len(),
+            info.applied_by.len()
+        );
     }
+    let leap = params
+        .iter()
+        .find(|p| p["key"] == "leap_day_birthday")
+        .unwrap();
+    assert_eq!(leap["value"], "march1");
+    assert_eq!(leap["default"], "february28");
+    assert_eq!(leap["changed"], true);
+    assert_eq!(
+        leap["value_text"],
+        Lang::Ru.t("param-vot-02-leap-day-birthday-value-march1")
+    );
+    assert_eq!(leap["set_at"], "2024-10-01T06:00:00Z");
+    assert_eq!(leap["choices"], serde_json::json!(["february28", "march1"]));
+    let age = params.iter().find(|p| p["key"] == "voter_min_age").unwrap();
+    assert_eq!(age["set_at"], serde_json::Value::Null);
+    assert_eq!(age["applied_by"], serde_json::json!(["voter_lists"]));
     let checks = json["checks"].as_array().unwrap();
     let expected = IneligibilityReason::ALL.len()
         + CandidateCode::ALL.len()
@@ -357,60 +527,149 @@ async fn the_json_twin_gives_every_parameter_and_check_with_its_text() {
     assert_eq!(find("RES-05.turnout_high")["kind"], "warning");
     assert_eq!(find("VOT-06_duplicate_pin")["kind"], "data_error");
     assert_eq!(find("CAN-08_citizenship_unchecked")["kind"], "pending");
-    assert_eq!(find("DIS-01.remote_without_remote_unit")["kind"], "warning");
+    assert_eq!(find("DIS-01.remote_without_remote_unit")["kind"], "error");
+    assert_eq!(find("DIS-03.asymmetric_adjacency")["kind"], "warning");
     assert_eq!(
         json["protocol_lines"].as_array().unwrap().len(),
         Line::ALL.len()
     );
+    let unknown = Client::new(&app)
+        .get("/api/v1/rules?election=nowhere")
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json()["error"]["code"], "not_found");
 }
 
 #[tokio::test]
-async fn a_changed_parameter_is_shown_beside_its_default() {
+async fn the_cec_sets_the_rules_of_an_election_all_or_nothing() {
     let app = app().await;
-    let config = Config {
-        rule_parameters: RuleParameters {
-            leap_day_birthday: LeapDayBirthday::March1,
-            threshold_percent: 7,
-            ..RuleParameters::default()
-        },
-        ..Config::default()
-    };
-    // `Client` talks to the default app; this one is asked directly.
-    let router = shailoo_web::router(AppState::new(app.store.clone(), config));
-    let reply = |uri: &'static str| {
-        let router = router.clone();
-        async move {
-            use tower::ServiceExt;
-            let res = router
-                .oneshot(
-                    axum::http::Request::get(uri)
-                        .body(axum::body::Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            let bytes = axum::body::to_bytes(res.into_body(), 10 << 20)
-                .await
-                .unwrap();
-            String::from_utf8(bytes.to_vec()).unwrap()
-        }
-    };
-    let json: serde_json::Value =
-        serde_json::from_str(&reply("/api/v1/rules?lang=en").await).unwrap();
-    let leap = json["parameters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["key"] == "leap_day_birthday")
-        .unwrap();
-    assert_eq!(leap["value"], "march1");
-    assert_eq!(leap["default"], "february28");
-    assert_eq!(leap["changed"], true);
-    let page = reply("/rules?lang=en").await;
-    assert!(page.contains("<code>march1</code> <span class=\"tag\">changed</span>"));
-    // The worked example uses the threshold in force.
+    let election = app.data.setup.elections[0].id.to_string();
+    let form = format!("/elections/{election}/rules");
+    // Anonymous: to the log-in page; a TEC member: refused.
+    let anon = Client::new(&app).get(&form).await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    let mut tec = Client::new(&app);
+    tec.login("tec.one", crate::common::PASSWORD).await;
+    assert_eq!(tec.get(&form).await.status, StatusCode::FORBIDDEN);
+
+    let mut cec = Client::new(&app);
+    cec.login("admin", crate::common::PASSWORD).await;
+    let page = cec.get(&format!("{form}?lang=en")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Applied parameters only, filled with the value in force; a list for the closed ones.
     assert!(
-        page.contains("Threshold (RES-06): 7%"),
-        "threshold not in the example"
+        page.body
+            .contains("name=\"p.threshold_percent\" value=\"5\"")
+    );
+    assert!(page.body.contains("<option value=\"valid_votes\">"));
+    assert!(!page.body.contains("name=\"p.appeal_filing_days\""));
+    assert!(page.body.contains(&Lang::En.t("rules-history-none")));
+    let csrf = crate::common::hidden(&page.body, "csrf");
+    let tec_csrf = crate::common::hidden(&tec.get("/rules").await.body, "csrf");
+
+    // A value that does not read, and one out of range: both named, nothing stored.
+    let bad = cec
+        .post_form(
+            &format!("{form}?lang=en"),
+            &[
+                ("csrf", &csrf),
+                ("p.threshold_percent", "150"),
+                ("p.max_deviation_percent", "fifteen"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(&Lang::En.error(ErrorCode::ParamBadValue)));
+    assert!(
+        bad.body.contains("value=\"fifteen\""),
+        "what was typed stays"
+    );
+    let out_of_range = cec
+        .post_form(
+            &format!("{form}?lang=en"),
+            &[("csrf", &csrf), ("p.threshold_percent", "150")],
+        )
+        .await;
+    assert_eq!(out_of_range.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        out_of_range
+            .body
+            .contains(&Lang::En.error(ErrorCode::ParamPercentOver100))
+    );
+    let in_force =
+        shailoo_app::params::in_force(app.store.as_ref(), &app.data.setup.elections[0].id)
+            .await
+            .unwrap();
+    assert!(in_force.history.is_empty(), "a refused form stores nothing");
+    // Without the session's token, or from a TEC member: refused.
+    let forged = cec
+        .post_form(&form, &[("csrf", "forged"), ("p.threshold_percent", "7")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let by_tec = tec
+        .post_form(&form, &[("csrf", &tec_csrf), ("p.threshold_percent", "7")])
+        .await;
+    assert_eq!(by_tec.status, StatusCode::FORBIDDEN);
+
+    // A good form: stored, and /rules shows it.
+    let done = cec
+        .post_form(
+            &form,
+            &[
+                ("csrf", &csrf),
+                ("p.threshold_percent", "7"),
+                ("p.threshold_base", "valid_votes"),
+                ("p.reserved_share", "2/5"),
+                ("p.district_max_seats", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        done.location(),
+        Some(format!("/rules?election={election}#parameters").as_str())
+    );
+    let in_force =
+        shailoo_app::params::in_force(app.store.as_ref(), &app.data.setup.elections[0].id)
+            .await
+            .unwrap();
+    assert_eq!(in_force.parameters.threshold_percent, 7);
+    assert_eq!(in_force.set["reserved_share"].by, "admin");
+    assert!(
+        !in_force.set.contains_key("district_max_seats"),
+        "unchanged"
+    );
+    let rules = cec.get("/rules?lang=en").await.body;
+    assert!(rules.contains(&Lang::En.t("param-res-06-threshold-base-value-valid_votes")));
+    let history = cec.get(&format!("{form}?lang=en")).await.body;
+    assert!(history.contains("<code>admin</code>"));
+    assert!(history.contains("2/5 of the mandates"));
+}
+
+#[tokio::test]
+async fn the_rules_are_fixed_once_voting_opens() {
+    let app = app().await;
+    // The same store, served with the clock at 17 November 2024, 09:00 in Bishkek.
+    let state = AppState::new(app.store.clone(), Config::default())
+        .with_clock(|| "2024-11-17T03:00:00Z".parse().unwrap());
+    let election = app.data.setup.elections[0].id.to_string();
+    let form = format!("/elections/{election}/rules?lang=en");
+    let mut cec = Client::of_router(shailoo_web::router(state));
+    cec.login("admin", crate::common::PASSWORD).await;
+    let rules = cec.get("/rules?lang=en").await.body;
+    assert!(rules.contains(&Lang::En.t("rules-fixed")));
+    assert!(!rules.contains(&Lang::En.t("rules-change-link")));
+    let page = cec.get(&form).await;
+    assert!(page.body.contains(&Lang::En.t("rules-fixed")));
+    assert!(!page.body.contains("name=\"p.threshold_percent\""));
+    let csrf = crate::common::hidden(&cec.get("/rules").await.body, "csrf");
+    let refused = cec
+        .post_form(&form, &[("csrf", &csrf), ("p.threshold_percent", "7")])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused
+            .body
+            .contains(&Lang::En.t("action-set-rule-parameters"))
     );
 }
