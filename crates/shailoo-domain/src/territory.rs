@@ -393,60 +393,9 @@ impl Setup {
     /// Checks that every reference points at something that exists and that keys are unique.
     /// Parents must come before children in `territories` and `commissions`.
     pub fn check(&self) -> Result<(), SetupError> {
-        let mut territories = HashSet::new();
-        for t in &self.territories {
-            if let Some(parent) = &t.parent
-                && !territories.contains(parent)
-            {
-                return Err(SetupError::UnknownParentTerritory {
-                    child: t.id.clone(),
-                    parent: parent.clone(),
-                });
-            }
-            if !territories.insert(&t.id) {
-                return Err(SetupError::DuplicateTerritory(t.id.clone()));
-            }
-        }
-        let mut councils = HashSet::new();
-        for c in &self.councils {
-            if !territories.contains(&c.territory) {
-                return Err(SetupError::CouncilUnknownTerritory {
-                    council: c.id.clone(),
-                    territory: c.territory.clone(),
-                });
-            }
-            if !councils.insert(&c.id) {
-                return Err(SetupError::DuplicateCouncil(c.id.clone()));
-            }
-        }
-        let mut commissions: HashMap<&CommissionId, CommissionLevel> = HashMap::new();
-        for c in &self.commissions {
-            match (&c.parent, c.level.parent_level()) {
-                (Some(parent), Some(expected)) => match commissions.get(parent) {
-                    None => {
-                        return Err(SetupError::UnknownParentCommission {
-                            commission: c.id.clone(),
-                            parent: parent.clone(),
-                        });
-                    }
-                    Some(level) if *level != expected => {
-                        return Err(SetupError::WrongCommissionLevel(c.id.clone()));
-                    }
-                    Some(_) => {}
-                },
-                (None, None) => {}
-                _ => return Err(SetupError::WrongCommissionLevel(c.id.clone())),
-            }
-            if !territories.contains(&c.territory) {
-                return Err(SetupError::CommissionUnknownTerritory {
-                    commission: c.id.clone(),
-                    territory: c.territory.clone(),
-                });
-            }
-            if commissions.insert(&c.id, c.level).is_some() {
-                return Err(SetupError::DuplicateCommission(c.id.clone()));
-            }
-        }
+        let territories = check_territories(&self.territories)?;
+        let councils = check_councils(&self.councils, &territories)?;
+        let commissions = check_commissions(&self.commissions, &territories)?;
         let mut numbers = HashSet::new();
         for s in &self.stations {
             check_station(s, &territories, &councils, &commissions)?;
@@ -459,6 +408,82 @@ impl Setup {
         }
         Ok(())
     }
+}
+
+/// The territories' ids, each once, each parent listed before its children.
+fn check_territories(territories: &[Territory]) -> Result<HashSet<&TerritoryId>, SetupError> {
+    let mut ids = HashSet::new();
+    for t in territories {
+        if let Some(parent) = &t.parent
+            && !ids.contains(parent)
+        {
+            return Err(SetupError::UnknownParentTerritory {
+                child: t.id.clone(),
+                parent: parent.clone(),
+            });
+        }
+        if !ids.insert(&t.id) {
+            return Err(SetupError::DuplicateTerritory(t.id.clone()));
+        }
+    }
+    Ok(ids)
+}
+
+/// The councils' ids, each once, each of a known territory.
+fn check_councils<'a>(
+    councils: &'a [Council],
+    territories: &HashSet<&TerritoryId>,
+) -> Result<HashSet<&'a CouncilId>, SetupError> {
+    let mut ids = HashSet::new();
+    for c in councils {
+        if !territories.contains(&c.territory) {
+            return Err(SetupError::CouncilUnknownTerritory {
+                council: c.id.clone(),
+                territory: c.territory.clone(),
+            });
+        }
+        if !ids.insert(&c.id) {
+            return Err(SetupError::DuplicateCouncil(c.id.clone()));
+        }
+    }
+    Ok(ids)
+}
+
+/// The commissions' levels by id: each once, of a known territory, under a listed commission
+/// of the level above (the CEC under none).
+fn check_commissions<'a>(
+    commissions: &'a [Commission],
+    territories: &HashSet<&TerritoryId>,
+) -> Result<HashMap<&'a CommissionId, CommissionLevel>, SetupError> {
+    let mut levels: HashMap<&CommissionId, CommissionLevel> = HashMap::new();
+    for c in commissions {
+        match (&c.parent, c.level.parent_level()) {
+            (Some(parent), Some(expected)) => match levels.get(parent) {
+                None => {
+                    return Err(SetupError::UnknownParentCommission {
+                        commission: c.id.clone(),
+                        parent: parent.clone(),
+                    });
+                }
+                Some(level) if *level != expected => {
+                    return Err(SetupError::WrongCommissionLevel(c.id.clone()));
+                }
+                Some(_) => {}
+            },
+            (None, None) => {}
+            _ => return Err(SetupError::WrongCommissionLevel(c.id.clone())),
+        }
+        if !territories.contains(&c.territory) {
+            return Err(SetupError::CommissionUnknownTerritory {
+                commission: c.id.clone(),
+                territory: c.territory.clone(),
+            });
+        }
+        if levels.insert(&c.id, c.level).is_some() {
+            return Err(SetupError::DuplicateCommission(c.id.clone()));
+        }
+    }
+    Ok(levels)
 }
 
 fn check_station(
