@@ -345,18 +345,7 @@ pub async fn set<S: SetupStore + RuleParameterStore + ?Sized>(
     if !may_set(actor) {
         return Err(RulesError::Forbidden);
     }
-    let found = store
-        .election(election)
-        .await?
-        .ok_or_else(|| RulesError::UnknownElection(election.clone()))?;
-    crate::setup::calendar_of(store, &found)
-        .await
-        .map_err(|e| match e {
-            ElectionCalendarError::Store(e) => RulesError::Store(e),
-            ElectionCalendarError::Invalid(e) => RulesError::CalendarInvalid(e),
-            ElectionCalendarError::UnknownElection(id) => RulesError::UnknownElection(id),
-        })?
-        .check(Action::SetRuleParameters, now)?;
+    check_open(store, election, now).await?;
     let current = in_force(store, election).await?.parameters;
     let next = apply_changes(&current, changes).map_err(RulesError::Changes)?;
     next.validate().map_err(RulesError::Invalid)?;
@@ -372,7 +361,53 @@ pub async fn set<S: SetupStore + RuleParameterStore + ?Sized>(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let (before, after) = (to_map(&current), to_map(&next));
+    record(store, actor, election, (&current, &next), &keys, now).await?;
+    let (was, now_) = (current.catalogue(), next.catalogue());
+    Ok(keys
+        .iter()
+        .filter_map(|k| {
+            let b = was.iter().find(|r| r.key == *k)?;
+            let a = now_.iter().find(|r| r.key == *k)?;
+            Some(Changed {
+                key: k,
+                before: b.value.clone(),
+                after: a.value.clone(),
+            })
+        })
+        .collect())
+}
+
+/// The election exists and its calendar lets parameters be set at `now`.
+async fn check_open<S: SetupStore + RuleParameterStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    now: Timestamp,
+) -> Result<(), RulesError> {
+    let found = store
+        .election(election)
+        .await?
+        .ok_or_else(|| RulesError::UnknownElection(election.clone()))?;
+    crate::setup::calendar_of(store, &found)
+        .await
+        .map_err(|e| match e {
+            ElectionCalendarError::Store(e) => RulesError::Store(e),
+            ElectionCalendarError::Invalid(e) => RulesError::CalendarInvalid(e),
+            ElectionCalendarError::UnknownElection(id) => RulesError::UnknownElection(id),
+        })?
+        .check(Action::SetRuleParameters, now)?;
+    Ok(())
+}
+
+/// Stores the changed `keys` (before, after) with their audit entry, in one transaction.
+async fn record<S: RuleParameterStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    (current, next): (&RuleParameters, &RuleParameters),
+    keys: &[&'static str],
+    now: Timestamp,
+) -> Result<(), RulesError> {
+    let (before, after) = (to_map(current), to_map(next));
     let pick = |m: &Map<String, Value>| -> Map<String, Value> {
         keys.iter()
             .map(|k| ((*k).to_owned(), m.get(*k).cloned().unwrap_or(Value::Null)))
@@ -399,19 +434,7 @@ pub async fn set<S: SetupStore + RuleParameterStore + ?Sized>(
     store
         .record_rule_parameter_changes(election, &rows, event)
         .await?;
-    let (was, now_) = (current.catalogue(), next.catalogue());
-    Ok(keys
-        .iter()
-        .filter_map(|k| {
-            let b = was.iter().find(|r| r.key == *k)?;
-            let a = now_.iter().find(|r| r.key == *k)?;
-            Some(Changed {
-                key: k,
-                before: b.value.clone(),
-                after: a.value.clone(),
-            })
-        })
-        .collect())
+    Ok(())
 }
 
 /// Whether an actor may set the rule parameters ([`Power::SetRuleParameters`]: the CEC's

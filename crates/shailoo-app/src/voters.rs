@@ -695,6 +695,56 @@ pub struct StationRoll {
     pub voters: Vec<StationVoter>,
 }
 
+/// A station's voters as the list shows them: a PEC's accepted correction (VOT-08), not the
+/// register's error.
+async fn corrected_voters<S: VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    number: StationNumber,
+) -> Result<Vec<StationVoter>, VoterListError> {
+    let mut voters = store.station_voters(election, number).await?;
+    let corrections: HashMap<Pin, crate::claims::DataCorrection> = store
+        .list_corrections(election, Some(number))
+        .await?
+        .into_iter()
+        .map(|c| (c.pin, c.data))
+        .collect();
+    for voter in &mut voters {
+        if let Some(correction) = corrections.get(&voter.person.pin) {
+            let corrected = correction.apply(&voter.person);
+            // A corrected street is printed as the PEC wrote it.
+            if corrected.street != voter.person.street {
+                voter.street = None;
+            }
+            voter.person = corrected;
+        }
+    }
+    Ok(voters)
+}
+
+/// The names of the voters' settlements (an unknown one by its id).
+async fn settlement_names<S: SetupStore + ?Sized>(
+    store: &S,
+    voters: &[StationVoter],
+) -> Result<BTreeMap<TerritoryId, LocalizedName>, VoterListError> {
+    let mut settlements = BTreeMap::new();
+    for voter in voters {
+        let id = &voter.person.settlement;
+        if !settlements.contains_key(id) {
+            let name = store.territory(id).await?.map_or_else(
+                || LocalizedName {
+                    ky: id.to_string(),
+                    ru: id.to_string(),
+                    en: id.to_string(),
+                },
+                |t| t.name,
+            );
+            settlements.insert(id.clone(), name);
+        }
+    }
+    Ok(settlements)
+}
+
 /// A station's voter list with personal data, for staff whose commission covers the station's
 /// PEC (the CLI acts as [`Actor::System`]). Refused before the lists are compiled.
 pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
@@ -718,39 +768,8 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
         Some(s) if s.compiled_at.is_some() => s,
         _ => return Err(VoterListError::NotCompiled(election.clone())),
     };
-    let mut voters = store.station_voters(election, number).await?;
-    // A PEC's accepted correction (VOT-08) is what the list shows, not the register's error.
-    let corrections: HashMap<Pin, crate::claims::DataCorrection> = store
-        .list_corrections(election, Some(number))
-        .await?
-        .into_iter()
-        .map(|c| (c.pin, c.data))
-        .collect();
-    for voter in &mut voters {
-        if let Some(correction) = corrections.get(&voter.person.pin) {
-            let corrected = correction.apply(&voter.person);
-            // A corrected street is printed as the PEC wrote it.
-            if corrected.street != voter.person.street {
-                voter.street = None;
-            }
-            voter.person = corrected;
-        }
-    }
-    let mut settlements = BTreeMap::new();
-    for voter in &voters {
-        let id = &voter.person.settlement;
-        if !settlements.contains_key(id) {
-            let name = store.territory(id).await?.map_or_else(
-                || LocalizedName {
-                    ky: id.to_string(),
-                    ru: id.to_string(),
-                    en: id.to_string(),
-                },
-                |t| t.name,
-            );
-            settlements.insert(id.clone(), name);
-        }
-    }
+    let voters = corrected_voters(store, election, number).await?;
+    let settlements = settlement_names(store, &voters).await?;
     let address = crate::lookup::station_addresses(store, std::slice::from_ref(&station))
         .await?
         .pop()

@@ -7,11 +7,14 @@
 //! a reader that dies drops the import session, which stores nothing.
 
 use super::{
-    ImportBatch, ImportBatcher, ImportOptions, ImportReport, VoterListError, VoterListStore,
+    Compiler, DuplicatedPin, ImportBatch, ImportBatcher, ImportOptions, ImportReport,
+    VoterListError, VoterListStore,
 };
+use futures::channel::mpsc::{Receiver, Sender};
 use futures::{SinkExt, StreamExt};
 use shailoo_domain::register::RegisterRecord;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// Records per batch handed to the store: large enough to amortize each statement, small
 /// enough that the reader stays only a few batches ahead.
@@ -70,6 +73,85 @@ impl<E, F> RecordSource<E> for F where
 {
 }
 
+/// The reader thread: the records of `source` in chunks of [`IMPORT_BATCH`], then the row
+/// that stops the import or the end.
+fn read_records<E>(source: impl RecordSource<E>, mut raw_tx: Sender<Read<E>>) {
+    let mut send = |message| futures::executor::block_on(raw_tx.send(message)).is_ok();
+    let mut chunk = Vec::with_capacity(IMPORT_BATCH);
+    let mut stopped = false;
+    let mut bytes = 0;
+    source(&mut |record, read| {
+        bytes = read;
+        match record {
+            Ok(r) => {
+                chunk.push(r);
+                if chunk.len() == IMPORT_BATCH {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_BATCH));
+                    if !send(Read::Records(full, bytes)) {
+                        // The importer gave up; its reason is reported there.
+                        stopped = true;
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            }
+            Err(e) => {
+                send(Read::Failed(e));
+                stopped = true;
+                ControlFlow::Break(())
+            }
+        }
+    });
+    if !stopped && send(Read::Records(chunk, bytes)) {
+        send(Read::Done);
+    }
+}
+
+/// The batcher thread: drops repeated PINs and assesses eligibility, handing on batches with
+/// the progress they mark. The PINs found more than once, or `None` when the import stopped.
+fn batch_records<E>(
+    raw_rx: Receiver<Read<E>>,
+    mut tx: Sender<Result<(ImportBatch, ImportProgress), E>>,
+    compiler: Option<Arc<Compiler>>,
+    expected: u64,
+) -> Option<Vec<DuplicatedPin>> {
+    let mut batcher = ImportBatcher::new(compiler, IMPORT_BATCH, expected);
+    let mut send = |message| futures::executor::block_on(tx.send(message)).is_ok();
+    let mut bytes = 0;
+    for message in futures::executor::block_on_stream(raw_rx) {
+        match message {
+            Read::Records(records, read) => {
+                bytes = read;
+                for r in records {
+                    if let Some(batch) = batcher.add(r) {
+                        let done = ImportProgress {
+                            records: batcher.records(),
+                            bytes,
+                        };
+                        if !send(Ok((batch, done))) {
+                            return None;
+                        }
+                    }
+                }
+            }
+            Read::Failed(e) => {
+                send(Err(e));
+                return None;
+            }
+            Read::Done => {
+                let done = ImportProgress {
+                    records: batcher.records(),
+                    bytes,
+                };
+                let (last, duplicates) = batcher.finish();
+                return send(Ok((last, done))).then_some(duplicates);
+            }
+        }
+    }
+    // The reader stopped without saying why (it panicked, or the importer gave up).
+    None
+}
+
 /// Imports the records of `source` as one register import (compiling the lists in the same
 /// transaction when `options.compile` is set). `expected` sizes the duplicate check (an
 /// estimate is fine); `progress` is called after each batch is stored. `None` when the
@@ -91,82 +173,15 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
     // Two threads before the store: the reader parses, the batcher drops repeated PINs and
     // assesses eligibility. On the national register each is about half of the work that one
     // thread did, so with the store's own work they keep both cores busy.
-    let (mut raw_tx, raw_rx) = futures::channel::mpsc::channel::<Read<E>>(2);
-    let (mut tx, mut rx) =
+    let (raw_tx, raw_rx) = futures::channel::mpsc::channel::<Read<E>>(2);
+    let (tx, mut rx) =
         futures::channel::mpsc::channel::<Result<(ImportBatch, ImportProgress), E>>(2);
     let reader = std::thread::Builder::new()
         .name("register-reader".into())
-        .spawn(move || {
-            let mut send = |message| futures::executor::block_on(raw_tx.send(message)).is_ok();
-            let mut chunk = Vec::with_capacity(IMPORT_BATCH);
-            let mut stopped = false;
-            let mut bytes = 0;
-            source(&mut |record, read| {
-                bytes = read;
-                match record {
-                    Ok(r) => {
-                        chunk.push(r);
-                        if chunk.len() == IMPORT_BATCH {
-                            let full =
-                                std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_BATCH));
-                            if !send(Read::Records(full, bytes)) {
-                                // The importer gave up; its reason is reported there.
-                                stopped = true;
-                                return ControlFlow::Break(());
-                            }
-                        }
-                        ControlFlow::Continue(())
-                    }
-                    Err(e) => {
-                        send(Read::Failed(e));
-                        stopped = true;
-                        ControlFlow::Break(())
-                    }
-                }
-            });
-            if !stopped && send(Read::Records(chunk, bytes)) {
-                send(Read::Done);
-            }
-        });
+        .spawn(move || read_records(source, raw_tx));
     let batcher = std::thread::Builder::new()
         .name("register-batcher".into())
-        .spawn(move || {
-            let mut batcher = ImportBatcher::new(compiler, IMPORT_BATCH, expected);
-            let mut send = |message| futures::executor::block_on(tx.send(message)).is_ok();
-            let mut bytes = 0;
-            for message in futures::executor::block_on_stream(raw_rx) {
-                match message {
-                    Read::Records(records, read) => {
-                        bytes = read;
-                        for r in records {
-                            if let Some(batch) = batcher.add(r) {
-                                let done = ImportProgress {
-                                    records: batcher.records(),
-                                    bytes,
-                                };
-                                if !send(Ok((batch, done))) {
-                                    return None;
-                                }
-                            }
-                        }
-                    }
-                    Read::Failed(e) => {
-                        send(Err(e));
-                        return None;
-                    }
-                    Read::Done => {
-                        let done = ImportProgress {
-                            records: batcher.records(),
-                            bytes,
-                        };
-                        let (last, duplicates) = batcher.finish();
-                        return send(Ok((last, done))).then_some(duplicates);
-                    }
-                }
-            }
-            // The reader stopped without saying why (it panicked, or the importer gave up).
-            None
-        });
+        .spawn(move || batch_records(raw_rx, tx, compiler, expected));
     // A thread that cannot start (out of resources) is a reader that stopped.
     let (reader, batcher) = match (reader, batcher) {
         (Ok(r), Ok(b)) => (r, b),
