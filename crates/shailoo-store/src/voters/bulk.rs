@@ -1415,12 +1415,7 @@ impl RegisterImport for Import {
         let phase = |what: &str| {
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "import: {what}");
         };
-        let streamed = matches!(self.sink, Sink::Streaming(_));
-        let mut w = match std::mem::replace(&mut self.sink, Sink::Gone) {
-            Sink::Held(w) => w,
-            Sink::Streaming(stream) => stream.close().await?,
-            Sink::Gone => return Err(refused().into()),
-        };
+        let (mut w, streamed) = self.take_writer().await?;
         if streamed {
             phase("persons streamed");
         }
@@ -1430,12 +1425,7 @@ impl RegisterImport for Import {
         let mut head = w.lock_head().await?;
         if let Some(compiler) = &self.options.compile {
             // PostgreSQL: another writer may have frozen the lists since `begin`.
-            if let Some(frozen_at) = frozen_at(&mut w, compiler.election()).await? {
-                return Err(VoterListError::Frozen {
-                    election: compiler.election().clone(),
-                    frozen_at,
-                });
-            }
+            refuse_frozen(&mut w, compiler.election()).await?;
         }
         let id = w.open_import(&self.options).await?;
         let (added, changed, removed) = if self.empty {
@@ -1446,33 +1436,16 @@ impl RegisterImport for Import {
             }
             (persons, 0, 0)
         } else {
-            let diff = w.diff(&held).await?;
-            phase("diffed against the stored register");
-            let counts = (
-                diff.count(Change::Added),
-                diff.count(Change::Changed),
-                diff.count(Change::Removed),
-            );
-            w.apply(id, &held, diff).await?;
-            counts
+            w.write_differences(id, &held, &phase).await?
         };
         phase("persons written");
-        let copies: u64 = duplicates
-            .iter()
-            .map(|d| u64::from(d.copies.saturating_sub(1)))
-            .sum();
-        let mut report = ImportReport {
-            import_id: id,
-            source: self.options.source.clone(),
-            records: persons + copies,
+        let mut report = import_report(
+            id,
+            &self.options.source,
             persons,
-            added,
-            changed,
-            removed,
-            unchanged: persons.saturating_sub(added + changed),
-            duplicate_pins: duplicates.len() as u64,
-            compiled: None,
-        };
+            (added, changed, removed),
+            duplicates,
+        );
         w.close_import(&report, duplicates).await?;
         let ImportOptions {
             actor, at, compile, ..
@@ -1494,6 +1467,17 @@ impl RegisterImport for Import {
 }
 
 impl Import {
+    /// The import's writer, once its persons are streamed (and whether they were).
+    async fn take_writer(&mut self) -> Result<(Writer, bool), StoreError> {
+        let streamed = matches!(self.sink, Sink::Streaming(_));
+        let w = match std::mem::replace(&mut self.sink, Sink::Gone) {
+            Sink::Held(w) => w,
+            Sink::Streaming(stream) => stream.close().await?,
+            Sink::Gone => return Err(refused()),
+        };
+        Ok((w, streamed))
+    }
+
     /// The held extract in PIN order, each PIN once; with the lists compiled, the first copy
     /// of a PIN the batcher found more than once is marked (VOT-06: it went in as if alone).
     fn sorted_held(&mut self, duplicates: &[DuplicatedPin]) -> Result<Held, StoreError> {
@@ -1522,6 +1506,25 @@ impl Import {
 }
 
 impl Writer {
+    /// Stores what differs between the held extract and the stored register: how many
+    /// persons were added, changed and removed.
+    async fn write_differences(
+        &mut self,
+        id: i64,
+        held: &Held,
+        phase: &(dyn Fn(&str) + Sync),
+    ) -> Result<(u64, u64, u64), StoreError> {
+        let diff = self.diff(held).await?;
+        phase("diffed against the stored register");
+        let counts = (
+            diff.count(Change::Added),
+            diff.count(Change::Changed),
+            diff.count(Change::Removed),
+        );
+        self.apply(id, held, diff).await?;
+        Ok(counts)
+    }
+
     /// The import's row, so that register_changes can refer to it; its counts follow in
     /// [`Writer::close_import`]. Its id.
     async fn open_import(&mut self, options: &ImportOptions) -> Result<i64, StoreError> {
@@ -1585,8 +1588,46 @@ impl Writer {
     }
 }
 
+/// The counts of an import: `persons` in the extract once each (its records count every copy
+/// of a repeated PIN), (added, changed, removed) against the stored register.
+fn import_report(
+    id: i64,
+    source: &str,
+    persons: u64,
+    (added, changed, removed): (u64, u64, u64),
+    duplicates: &[DuplicatedPin],
+) -> ImportReport {
+    let copies: u64 = duplicates
+        .iter()
+        .map(|d| u64::from(d.copies.saturating_sub(1)))
+        .sum();
+    ImportReport {
+        import_id: id,
+        source: source.to_owned(),
+        records: persons + copies,
+        persons,
+        added,
+        changed,
+        removed,
+        unchanged: persons.saturating_sub(added + changed),
+        duplicate_pins: duplicates.len() as u64,
+        compiled: None,
+    }
+}
+
 fn refused() -> StoreError {
     StoreError::Backend("this register import has already failed; nothing of it is stored".into())
+}
+
+/// Refuses once `election`'s lists are frozen.
+async fn refuse_frozen(w: &mut Writer, election: &ElectionId) -> Result<(), VoterListError> {
+    match frozen_at(w, election).await? {
+        Some(frozen_at) => Err(VoterListError::Frozen {
+            election: election.clone(),
+            frozen_at,
+        }),
+        None => Ok(()),
+    }
 }
 
 async fn frozen_at(w: &mut Writer, election: &ElectionId) -> Result<Option<Timestamp>, StoreError> {
