@@ -148,6 +148,26 @@ async fn open_session(state: &AppState, user: &User) -> Result<String, Refused> 
     Ok(token)
 }
 
+/// The user and a new session's token, or why not (a wrong password is logged with the
+/// address it came from).
+async fn log_in(
+    state: &AppState,
+    keys: &[String],
+    username: &str,
+    password: String,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(User, String), Refused> {
+    match authenticate(state, keys, username, password).await {
+        Ok(user) => open_session(state, &user).await.map(|token| (user, token)),
+        Err(refused) => {
+            if refused.1 == ErrorCode::WrongCredentials {
+                tracing::info!(username = %username, ?ip, "failed log-in");
+            }
+            Err(refused)
+        }
+    }
+}
+
 /// `POST /login`.
 pub(super) async fn login_submit(
     State(state): State<AppState>,
@@ -170,15 +190,7 @@ pub(super) async fn login_submit(
         keys.push(format!("ip:{ip}"));
     }
     let outcome = if same_secret(&input.csrf, &cookie_token) {
-        match authenticate(&state, &keys, &username, input.password).await {
-            Ok(user) => open_session(&state, &user).await.map(|token| (user, token)),
-            Err(refused) => {
-                if refused.1 == ErrorCode::WrongCredentials {
-                    tracing::info!(username = %username, ?ip, "failed log-in");
-                }
-                Err(refused)
-            }
-        }
+        log_in(&state, &keys, &username, input.password, ip).await
     } else {
         Err((StatusCode::FORBIDDEN, ErrorCode::CsrfFailed))
     };

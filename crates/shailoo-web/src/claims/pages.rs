@@ -12,11 +12,12 @@ use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
 use serde::Deserialize;
 use shailoo_app::StationFilter;
 use shailoo_app::claims::{
-    self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
-    ClaimState, MAX_COPY_BYTES, PassportCopy,
+    self as app, Claim, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
+    ClaimState, DecisionDeadlines, MAX_COPY_BYTES, PassportCopy,
 };
 use shailoo_app::users::Actor;
 use shailoo_app::voters::listed_entry;
@@ -99,6 +100,30 @@ async fn own_station(state: &AppState, actor: &Actor) -> Option<StationNumber> {
     page.items.first().map(|s| s.number)
 }
 
+/// The rows of the claims found, each with when it is due; a pending correction with what
+/// the list shows now, which it is decided against.
+async fn claim_rows(
+    state: &AppState,
+    lang: Lang,
+    election: &ElectionId,
+    found: &[Claim],
+    (deadlines, now): (&DecisionDeadlines, Timestamp),
+) -> Result<Vec<ClaimRow>, PageFail> {
+    let mut rows = Vec::with_capacity(found.len());
+    for c in found {
+        let mut row = ClaimRow::new(lang, c).with_due(lang, c, deadlines, now);
+        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
+            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
+                .await
+                .or_page(lang)?
+        {
+            row.current = current_values(lang, d, &entry);
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
 /// The page of `election`, filtered by `q` (`station`, `status`, `kind`, `pin`), with the
 /// filing form empty or as it was sent.
 async fn render_page(
@@ -140,19 +165,7 @@ async fn render_page(
     };
     let states: Vec<&str> = ClaimState::ALL.iter().map(|s| s.as_str()).collect();
     let kinds: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.as_str()).collect();
-    let mut rows = Vec::with_capacity(found.len());
-    for c in &found {
-        let mut row = ClaimRow::new(lang, c).with_due(lang, c, &deadlines, now);
-        // A pending correction is decided against what the list shows now.
-        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
-            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
-                .await
-                .or_page(lang)?
-        {
-            row.current = current_values(lang, d, &entry);
-        }
-        rows.push(row);
-    }
+    let rows = claim_rows(state, lang, election, &found, (&deadlines, now)).await?;
     let t = ClaimsTemplate {
         election: election.to_string(),
         notice: feedback.notice,

@@ -18,9 +18,9 @@ use crate::register::require;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use shailoo_app::authz::Power;
-use shailoo_domain::ErrorCode;
+use shailoo_domain::{ElectionId, ErrorCode};
 use tokio::io::AsyncWriteExt;
 
 /// A text field of the form, at most 1 KiB (a token, an id, a checkbox).
@@ -253,6 +253,17 @@ pub(super) async fn upload(
     } else {
         None
     };
+    Ok(start(&state, running, path, target))
+}
+
+/// Starts the import of the received file (and the compile, with an election) in the
+/// background; the job's page follows it.
+fn start(
+    state: &AppState,
+    running: Running,
+    path: tempfile::TempPath,
+    target: Option<ElectionId>,
+) -> Response {
     let id = running.job.id;
     running.job.update(|p| {
         p.compile = target.is_some();
@@ -262,7 +273,7 @@ pub(super) async fn upload(
     tracing::info!(job = id, actor = %running.job.actor, "register import started");
     let at = state.now();
     tokio::spawn(run_import(state.store.clone(), running, path, target, at));
-    Ok(Redirect::to(&format!("/register/jobs/{id}")).into_response())
+    Redirect::to(&format!("/register/jobs/{id}")).into_response()
 }
 
 #[cfg(test)]
