@@ -89,29 +89,8 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             scale,
             seed,
             clock_start,
-        } => {
-            let clock = demo::clock(&clock_start)?;
-            let store = connect(&db).await?;
-            let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
-            let loaded = demo::prepare(store.as_ref(), scale, seed, now).await?;
-            demo::audit_checkpoints(store.as_ref(), &db, loaded).await?;
-            // The doubles live as long as `_doubles`, i.e. until the server stops.
-            let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
-            serve(store, &addr, clock, Some(adapters)).await
-        }
-        Command::Migrate { db } => {
-            let applied = shailoo_store::migrate(&db.db)
-                .await
-                .with_context(|| format!("migrating the database {}", redact(&db.db)))?;
-            for m in &applied {
-                println!("migration {} {}", m.version, m.description);
-            }
-            println!(
-                "database schema is up to date ({} migrations)",
-                applied.len()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        } => run_demo(&db, &addr, scale, seed, &clock_start).await,
+        Command::Migrate { db } => migrate(&db.db).await,
         Command::Load { db, data } => {
             let store = connect_sole(&db.db).await?;
             data::load(store.as_ref(), &data).await?;
@@ -140,6 +119,40 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         | Command::Generate { .. }
         | Command::Bench { .. } => unreachable_pure_command(),
     }
+}
+
+/// `shailoo demo`: the demo election (made on the first run), its checkpoints, the registry
+/// and SMS doubles, and the server.
+async fn run_demo(
+    db: &str,
+    addr: &str,
+    scale: crate::DemoScale,
+    seed: u64,
+    clock_start: &str,
+) -> Result<ExitCode> {
+    let clock = demo::clock(clock_start)?;
+    let store = connect(db).await?;
+    let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
+    let loaded = demo::prepare(store.as_ref(), scale, seed, now).await?;
+    demo::audit_checkpoints(store.as_ref(), db, loaded).await?;
+    // The doubles live as long as `_doubles`, i.e. until the server stops.
+    let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
+    serve(store, addr, clock, Some(adapters)).await
+}
+
+/// `shailoo migrate`.
+async fn migrate(db: &str) -> Result<ExitCode> {
+    let applied = shailoo_store::migrate(db)
+        .await
+        .with_context(|| format!("migrating the database {}", redact(db)))?;
+    for m in &applied {
+        println!("migration {} {}", m.version, m.description);
+    }
+    println!(
+        "database schema is up to date ({} migrations)",
+        applied.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn unreachable_pure_command() -> Result<ExitCode> {

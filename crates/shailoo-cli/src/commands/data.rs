@@ -97,6 +97,11 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
 
+    load_register_file(store, dir).await
+}
+
+/// The dataset's register, streamed into one import.
+async fn load_register_file(store: &dyn Store, dir: &Path) -> Result<()> {
     let path = dir.join(files::REGISTER);
     let reader = RegisterReader::open(&path)?;
     let expected = manifest_persons(dir).unwrap_or(0);

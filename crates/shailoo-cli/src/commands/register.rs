@@ -157,50 +157,8 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             election,
             compile,
             json,
-        } => {
-            let store = super::connect_sole(&db.db).await?;
-            let election = if compile || election.election.is_some() {
-                Some(pick_election(store.as_ref(), &election).await?)
-            } else {
-                None
-            };
-            let started = Instant::now();
-            let report = import(store.as_ref(), &file, election, Timestamp::now()).await?;
-            print_import(&report, started.elapsed().as_secs_f64(), json)?;
-            store.close().await;
-            Ok(ExitCode::SUCCESS)
-        }
-        RegisterCommand::Compile { db, election, json } => {
-            let store = super::connect_sole(&db.db).await?;
-            let election = pick_election(store.as_ref(), &election).await?;
-            let started = Instant::now();
-            // The register's size comes with the first report; the bar is a counter until then.
-            let bar = bar(0, "assessed");
-            let progress = |c: CompileProgress| {
-                if c.persons > 0 && bar.length() != Some(c.persons) {
-                    bar.set_length(c.persons);
-                    bar.set_style(super::data::progress_bar(c.persons, "assessed").style());
-                }
-                bar.set_position(c.assessed);
-            };
-            let compiled = voters::compile_with_progress(
-                store.as_ref(),
-                &election,
-                ACTOR,
-                Timestamp::now(),
-                &progress,
-            )
-            .await;
-            bar.finish_and_clear();
-            store.close().await;
-            let report = compiled.context("compiling the voter lists (nothing was changed)")?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                print_compile(&report, started.elapsed().as_secs_f64());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => import_file(&db, &file, &election, compile, json).await,
+        RegisterCommand::Compile { db, election, json } => compile(&db, &election, json).await,
         RegisterCommand::Publish { db, election, at } => {
             step(&db, &election, &at, ListStep::Published).await
         }
@@ -222,6 +180,60 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             why(store.as_ref(), &election, &pin).await
         }
     }
+}
+
+/// `shailoo register import`: the file as one import (and the compile, with an election).
+async fn import_file(
+    db: &DbArg,
+    file: &Path,
+    election: &ElectionArg,
+    compile: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let store = super::connect_sole(&db.db).await?;
+    let election = if compile || election.election.is_some() {
+        Some(pick_election(store.as_ref(), election).await?)
+    } else {
+        None
+    };
+    let started = Instant::now();
+    let report = import(store.as_ref(), file, election, Timestamp::now()).await?;
+    print_import(&report, started.elapsed().as_secs_f64(), json)?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `shailoo register compile`, with a progress bar.
+async fn compile(db: &DbArg, election: &ElectionArg, json: bool) -> Result<ExitCode> {
+    let store = super::connect_sole(&db.db).await?;
+    let election = pick_election(store.as_ref(), election).await?;
+    let started = Instant::now();
+    // The register's size comes with the first report; the bar is a counter until then.
+    let bar = bar(0, "assessed");
+    let progress = |c: CompileProgress| {
+        if c.persons > 0 && bar.length() != Some(c.persons) {
+            bar.set_length(c.persons);
+            bar.set_style(super::data::progress_bar(c.persons, "assessed").style());
+        }
+        bar.set_position(c.assessed);
+    };
+    let compiled = voters::compile_with_progress(
+        store.as_ref(),
+        &election,
+        ACTOR,
+        Timestamp::now(),
+        &progress,
+    )
+    .await;
+    bar.finish_and_clear();
+    store.close().await;
+    let report = compiled.context("compiling the voter lists (nothing was changed)")?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_compile(&report, started.elapsed().as_secs_f64());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--election`, or the only election in the database.
