@@ -2,6 +2,11 @@
 //! re-import with the differences counted, compile, the publication calendar, freezing, and the
 //! staff's "why not on the list?".
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,11 @@
 //! ones; the directory groups every station by council and region. Also what the setup's new
 //! columns keep: a commission's phone and the translated street names of the station areas.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;

@@ -3,6 +3,11 @@
 //! their doubles in `shailoo-registries` and end to end in the web tests). Codes are read from
 //! the captured SMS text, as the voter reads them.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use async_trait::async_trait;

@@ -3,6 +3,11 @@
 //! lists, concurrent decisions, and accepted claims surviving a recompile. The use cases of
 //! `shailoo_app::claims` run over the store, as the web pages and the voter cabinet call them.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;

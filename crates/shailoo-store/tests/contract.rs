@@ -8,6 +8,11 @@
 //! `CI` is set: then it fails, because CI must prove both engines. Start a server with
 //! `scripts/postgres-test-server.sh`, which prints the URL to use.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;

@@ -6,6 +6,11 @@
 //! Voter lists are filled with plain SQL, as the list compiler's output would be: this suite
 //! tests reading them, not compiling them.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use shailoo_app::AuditAction;

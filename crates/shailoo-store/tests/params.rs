@@ -4,6 +4,11 @@
 //! changed through `shailoo_app::params::set`, as the page and `shailoo rules set` change it,
 //! and the consumer's behaviour changes with it.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;

@@ -3,6 +3,11 @@
 //! database, on SQLite (a temp file) and on PostgreSQL (a database created through
 //! `SHAILOO_TEST_POSTGRES_URL` and dropped afterwards).
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;

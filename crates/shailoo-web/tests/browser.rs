@@ -5,6 +5,11 @@
 //! Needs `/usr/bin/chromedriver` and Chromium (Debian: `chromium`, `chromium-driver`; another
 //! driver can be named with `CHROMEDRIVER`). Without them the test prints a notice and passes,
 //! unless `CI` is set: CI installs them, so there a missing driver is a failure.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 #[allow(
