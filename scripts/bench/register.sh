@@ -12,11 +12,14 @@
 # PG is a server URL without a database name; the script creates (and drops) databases named
 # bench_register_* there through psql. Give the server shared_buffers = 2GB and
 # max_wal_size = 8GB (README). Environment: CARGO_TARGET_DIR (default target), WORK (scratch
-# folder, default a temp dir, kept when set; the generated data is reused), RUNS (default 5).
+# folder, default a temp dir, kept when set; the generated data is reused), RUNS (default 5),
+# AT (the instant of the imports, default 1 October 2024: the generated election's lists may be
+# compiled until the end of CAL-12). The re-import is its dry run, then its confirmation.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 RUNS="${RUNS:-5}"
+AT="${AT:-2024-10-01T12:00:00+06:00}"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 TMPWORK=""
 if [[ -n "${WORK:-}" ]]; then mkdir -p "$WORK"; else WORK="$(mktemp -d)"; TMPWORK="$WORK"; fi
@@ -53,7 +56,7 @@ measure() {
   # One command: its phase lines, its summary line, wall time and peak memory.
   /usr/bin/time -f "   wall %e s, peak %M KB" "$BIN" "$@" 2>&1 |
     sed 's/\x1b\[[0-9;]*m//g' |
-    grep -E "import: |imported |voter lists of|floor on|wall " |
+    grep -E "import: |imported |dry run |difference |voter lists of|floor on|wall " |
     sed -E 's/^[0-9T:.-]+Z +INFO [a-z_:]+: /   /'
 }
 
@@ -64,12 +67,17 @@ sequence() {
   for n in $(seq "$RUNS"); do
     echo "-- first import + compile, run $n"
     run=$("$fresh" run)
-    measure register import --db "$run" "$WORK/data/register.csv" --compile
+    measure register import --db "$run" "$WORK/data/register.csv" --compile --at "$AT"
   done
-  echo "-- re-import + compile (1,000 removed, 1,000 changed)"
-  measure register import --db "$run" "$WORK/changed/register.csv" --compile
+  echo "-- re-import + compile (1,000 removed, 1,000 changed): the dry run"
+  measure register import --db "$run" "$WORK/changed/register.csv" --compile --at "$AT" |
+    tee "$WORK/dry-run.txt"
+  difference=$(grep -o 'difference [0-9a-f]*' "$WORK/dry-run.txt" | head -1 | cut -d' ' -f2)
+  echo "-- re-import + compile: its confirmation"
+  measure register import --db "$run" "$WORK/changed/register.csv" --compile --at "$AT" \
+    --confirm "$difference"
   echo "-- recompile"
-  measure register compile --db "$run"
+  measure register compile --db "$run" --at "$AT"
   for n in 1 2 3; do
     echo "-- floor, run $n"
     floor=$("$fresh" floor)

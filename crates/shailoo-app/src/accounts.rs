@@ -115,6 +115,11 @@ pub enum AccountError {
     },
     #[error(transparent)]
     Password(#[from] PasswordError),
+    /// A party's representative is accredited for a party
+    /// ([`candidates::add_representative`](crate::candidates::add_representative)), never
+    /// added as a bare account.
+    #[error("a party's representative is added with the party they act for")]
+    RepresentativeWithoutParty,
 }
 
 /// Adds a staff account at `now` ([`Power::AddUser`]: the operator at the command line only):
@@ -133,6 +138,9 @@ pub async fn add_user<S: SetupStore + AccountStore + ?Sized>(
         .commission(&account.commission)
         .await?
         .ok_or_else(|| AccountError::UnknownCommission(account.commission.clone()))?;
+    if account.role == Role::PartyRepresentative {
+        return Err(AccountError::RepresentativeWithoutParty);
+    }
     if commission.level != account.role.level() {
         return Err(AccountError::WrongLevel {
             role: account.role,
@@ -164,6 +172,7 @@ pub async fn add_user<S: SetupStore + AccountStore + ?Sized>(
         display_name: user.display_name,
         role: user.role,
         commission: user.commission,
+        party: None,
         password_hash: user.password_hash,
         created_at: now,
     })

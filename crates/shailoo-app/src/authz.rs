@@ -2,17 +2,27 @@
 //!
 //! Every mutating staff action and every staff-only read is a [`Power`]. [`Power::grant`] is
 //! THE table: for each power, which roles hold it and over what reach, either
-//! [`Reach::Anywhere`] or [`Reach::Below`] (the member's own commission and every commission
-//! under it: a TEC member covers the TEC and its PECs, a PEC member its own PEC). Use cases and
-//! handlers ask [`authorize`] (or [`allowed`], [`holds`], [`listing_scope`]) and never look at
-//! roles themselves. The operator at the command line ([`Actor::System`]) may do everything;
-//! a voter signed in to the cabinet holds no staff power (what a voter may do for their own
-//! PIN is the capability's own rule).
+//! [`Reach::Anywhere`], [`Reach::Below`] (the member's own commission and every commission
+//! under it: a TEC member covers the TEC and its PECs, a PEC member its own PEC) or
+//! [`Reach::OwnParty`] (a party's authorised representative: that party's nominations, and
+//! nothing of anyone else). Use cases and handlers ask [`authorize`] (or [`allowed`],
+//! [`holds`], [`listing_scope`], [`nomination_listing`]) and never look at roles themselves.
+//! The operator at the command line ([`Actor::System`]) may do everything; a voter signed in
+//! to the cabinet holds no staff power (what a voter may do for their own PIN, such as
+//! nominating themself, is the capability's own rule).
 //!
-//! The table states today's behaviour. Some grants are wider than the law needs; they are
-//! marked `wide:` below and left for the trust issue to narrow.
+//! Who files never decides: no role holds both [`Power::FileNomination`] and
+//! [`Power::DecideNomination`] (a test says so).
+//!
+//! Every grant is as narrow as the law has it (issue 12 narrowed the `wide:` ones): a TEC
+//! acts on the remote-voting applications of its own area, a PEC sees what happens to its own
+//! voters and no one else's, only a PEC issues ballots, and the register is the CEC's desk.
+//! The web declares, for each mutating route, the power it needs (`shailoo-web`'s route
+//! table); a journey test walks every such route for every role over its own and a foreign
+//! commission against this table.
 
 use crate::users::{Actor, Role};
+use shailoo_domain::candidate::PartyId;
 use shailoo_domain::{CommissionId, ErrorCode};
 
 /// A staff power: one kind of action or staff-only read.
@@ -81,6 +91,26 @@ pub enum Power {
     // --- the rules ---
     /// Set an election's rule parameters (`shailoo_app::params`).
     SetRuleParameters,
+    // --- candidates and parties (CAN-01…CAN-10) ---
+    /// Register a political party with its names and registration number.
+    ManageParties,
+    /// Accredit a party's authorised representative (an account scoped to the party).
+    AddPartyRepresentative,
+    /// Prepare, edit and submit a party's nominations, with their documents (CAN-03, CAN-07).
+    FileNomination,
+    /// Withdraw a party's nomination or one of its candidates.
+    WithdrawNomination,
+    /// See nominations beyond what is public: drafts, check results with their evidence,
+    /// documents, who filed and decided.
+    ViewNominations,
+    /// Register or refuse a submitted nomination with its legal ground (CAN-09).
+    DecideNomination,
+    /// Run a nomination's registry checks again (those that could not check, CAN-08).
+    RecheckNomination,
+    /// Cancel a registration with its reason (CAN-09).
+    CancelRegistration,
+    /// Set the order of the parties on a city council's ballot (RES-02).
+    SetBallotOrder,
 }
 
 /// How far a role's power reaches.
@@ -90,6 +120,8 @@ pub enum Reach {
     Below,
     /// Every commission.
     Anywhere,
+    /// The nominations of the representative's own party, wherever they are filed.
+    OwnParty,
 }
 
 /// Which roles hold a power, and over what: one column per role.
@@ -98,6 +130,7 @@ pub struct Grant {
     pub cec_admin: Option<Reach>,
     pub tec_member: Option<Reach>,
     pub pec_member: Option<Reach>,
+    pub party_representative: Option<Reach>,
 }
 
 impl Grant {
@@ -107,29 +140,33 @@ impl Grant {
             Role::CecAdmin => self.cec_admin,
             Role::TecMember => self.tec_member,
             Role::PecMember => self.pec_member,
+            Role::PartyRepresentative => self.party_representative,
         }
     }
 }
 
 const ANY: Option<Reach> = Some(Reach::Anywhere);
 const BELOW: Option<Reach> = Some(Reach::Below);
+const OWN: Option<Reach> = Some(Reach::OwnParty);
 const NONE: Option<Reach> = None;
 
-/// A row of the table: (CEC admin, TEC member, PEC member).
+/// A row of the table: (CEC admin, TEC member, PEC member, party representative).
 const fn grant(
     cec_admin: Option<Reach>,
     tec_member: Option<Reach>,
     pec_member: Option<Reach>,
+    party_representative: Option<Reach>,
 ) -> Grant {
     Grant {
         cec_admin,
         tec_member,
         pec_member,
+        party_representative,
     }
 }
 
 impl Power {
-    pub const ALL: [Power; 27] = [
+    pub const ALL: [Power; 36] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -157,47 +194,79 @@ impl Power {
         Power::RecordAccessSurvey,
         Power::ViewAccessOverview,
         Power::SetRuleParameters,
+        Power::ManageParties,
+        Power::AddPartyRepresentative,
+        Power::FileNomination,
+        Power::WithdrawNomination,
+        Power::ViewNominations,
+        Power::DecideNomination,
+        Power::RecheckNomination,
+        Power::CancelRegistration,
+        Power::SetBallotOrder,
     ];
 
-    /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member).
+    /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
+    /// party representative).
     pub const fn grant(self) -> Grant {
         match self {
-            Power::AddStation => grant(ANY, BELOW, NONE),
-            Power::OverrideDeadline => grant(ANY, NONE, NONE),
+            Power::AddStation => grant(ANY, BELOW, NONE, NONE),
+            Power::OverrideDeadline => grant(ANY, NONE, NONE, NONE),
             // Accounts are made by the operator at the command line only.
-            Power::AddUser => grant(NONE, NONE, NONE),
-            Power::ViewRegister => grant(ANY, ANY, ANY),
-            Power::ImportRegister => grant(ANY, NONE, NONE),
-            Power::ViewRegisterJobs => grant(ANY, NONE, NONE),
-            Power::CompileLists => grant(ANY, NONE, NONE),
-            Power::PublishLists => grant(ANY, NONE, NONE),
-            Power::PostLists => grant(ANY, NONE, NONE),
-            Power::FreezeLists => grant(ANY, NONE, NONE),
-            Power::PrintVoterList => grant(ANY, BELOW, BELOW),
+            Power::AddUser => grant(NONE, NONE, NONE, NONE),
+            // The register page is the CEC's desk (imports with their files and actors,
+            // national counts, the list steps); a TEC or PEC reads its stations' lists through
+            // the printed lists and the look-up.
+            Power::ViewRegister => grant(ANY, NONE, NONE, NONE),
+            Power::ImportRegister => grant(ANY, NONE, NONE, NONE),
+            Power::ViewRegisterJobs => grant(ANY, NONE, NONE, NONE),
+            Power::CompileLists => grant(ANY, NONE, NONE, NONE),
+            Power::PublishLists => grant(ANY, NONE, NONE, NONE),
+            Power::PostLists => grant(ANY, NONE, NONE, NONE),
+            Power::FreezeLists => grant(ANY, NONE, NONE, NONE),
+            Power::PrintVoterList => grant(ANY, BELOW, BELOW, NONE),
             // The TEC drafts; the CEC decides and may look, but drafts nothing.
-            Power::DraftDistricts => grant(NONE, BELOW, NONE),
-            Power::ViewDistrictDrafts => grant(ANY, BELOW, NONE),
-            Power::DecideDistricts => grant(ANY, NONE, NONE),
-            // wide: any TEC sees every application in the country.
-            Power::ViewRemoteApplications => grant(ANY, ANY, NONE),
-            // wide: any TEC files or cancels for any voter (the voter applies at a TEC).
-            Power::FileRemoteApplication => grant(ANY, ANY, NONE),
-            Power::DecideRemoteApplication => grant(ANY, BELOW, NONE),
-            Power::SetRemoteCapacity => grant(ANY, NONE, NONE),
-            Power::FileClaim => grant(ANY, BELOW, BELOW),
-            Power::DecideClaim => grant(ANY, BELOW, BELOW),
-            Power::ViewClaims => grant(ANY, BELOW, BELOW),
-            // wide: the target is any station where the voter claimed or is listed, and the
-            // history shown is the voter's whole history, wherever it was made.
-            Power::ViewAmendments => grant(ANY, BELOW, BELOW),
-            Power::ViewPassportCopy => grant(ANY, BELOW, BELOW),
-            Power::CheckInVoters => grant(ANY, BELOW, BELOW),
+            Power::DraftDistricts => grant(NONE, BELOW, NONE, NONE),
+            Power::ViewDistrictDrafts => grant(ANY, BELOW, NONE, NONE),
+            Power::DecideDistricts => grant(ANY, NONE, NONE, NONE),
+            // VOT-07: a TEC sees the applications to the remote-voting stations of its area and
+            // those of the voters listed in its area (their home TEC follows them), and files or
+            // cancels at the remote-voting stations of its area only; the CEC everywhere.
+            Power::ViewRemoteApplications => grant(ANY, BELOW, NONE, NONE),
+            Power::FileRemoteApplication => grant(ANY, BELOW, NONE, NONE),
+            Power::DecideRemoteApplication => grant(ANY, BELOW, NONE, NONE),
+            Power::SetRemoteCapacity => grant(ANY, NONE, NONE, NONE),
+            Power::FileClaim => grant(ANY, BELOW, BELOW, NONE),
+            Power::DecideClaim => grant(ANY, BELOW, BELOW, NONE),
+            Power::ViewClaims => grant(ANY, BELOW, BELOW, NONE),
+            // The target is a claim: its station (where it is decided) or the voter's home
+            // station (whose commission sees what happens to its voter); only the amendments of
+            // such claims are shown, never the voter's history elsewhere.
+            Power::ViewAmendments => grant(ANY, BELOW, BELOW, NONE),
+            Power::ViewPassportCopy => grant(ANY, BELOW, BELOW, NONE),
+            // VOT-06: ballots are issued by the PEC of the station, and by no commission above
+            // it (the CEC or a TEC checking a voter in anywhere would defeat the one-ballot
+            // record of the station's list).
+            Power::CheckInVoters => grant(NONE, NONE, BELOW, NONE),
             // The PEC, its TEC or the CEC records what the local government found.
-            Power::RecordAccessSurvey => grant(ANY, BELOW, BELOW),
+            Power::RecordAccessSurvey => grant(ANY, BELOW, BELOW, NONE),
             // The findings are public on every station's page; the overview gathers them for
             // the commissions that see to the premises.
-            Power::ViewAccessOverview => grant(ANY, ANY, ANY),
-            Power::SetRuleParameters => grant(ANY, NONE, NONE),
+            Power::ViewAccessOverview => grant(ANY, ANY, ANY, NONE),
+            Power::SetRuleParameters => grant(ANY, NONE, NONE, NONE),
+            // The CEC registers the parties and accredits their representatives.
+            Power::ManageParties => grant(ANY, NONE, NONE, NONE),
+            Power::AddPartyRepresentative => grant(ANY, NONE, NONE, NONE),
+            // Nominations are filed by the nominator (a self-nominee files in the cabinet, as
+            // the capability's own rule): no commission member files, so none decides on what
+            // they filed.
+            Power::FileNomination => grant(NONE, NONE, NONE, OWN),
+            Power::WithdrawNomination => grant(NONE, NONE, NONE, OWN),
+            Power::ViewNominations => grant(ANY, BELOW, NONE, OWN),
+            // CAN-09: the TEC of the council decides.
+            Power::DecideNomination => grant(NONE, BELOW, NONE, NONE),
+            Power::RecheckNomination => grant(NONE, BELOW, NONE, NONE),
+            Power::CancelRegistration => grant(ANY, BELOW, NONE, NONE),
+            Power::SetBallotOrder => grant(NONE, BELOW, NONE, NONE),
         }
     }
 }
@@ -211,6 +280,13 @@ pub enum Target<'a> {
     /// One commission's area: its chain, itself first, up to the CEC (empty when the thing
     /// acted on is unknown, which only an `Anywhere` reach covers).
     Within(&'a [CommissionId]),
+    /// A nomination: filed in one commission's area (the chain of the council's TEC, as for
+    /// `Within`) by a party (`None`: a self-nominee). A `Below` reach covers it by the chain,
+    /// an `OwnParty` reach by the party.
+    Nomination {
+        chain: &'a [CommissionId],
+        party: Option<&'a PartyId>,
+    },
 }
 
 /// A refused power. Use cases map it to their own `Forbidden`.
@@ -237,8 +313,17 @@ pub fn allowed(actor: &Actor, power: Power, target: Target<'_>) -> bool {
         } => match (power.grant().of(*role), target) {
             (None, _) => false,
             (Some(Reach::Anywhere), _) => true,
-            (Some(Reach::Below), Target::Within(chain)) => chain.contains(commission),
+            (Some(Reach::Below), Target::Within(chain) | Target::Nomination { chain, .. }) => {
+                chain.contains(commission)
+            }
             (Some(Reach::Below), Target::Nationwide) => false,
+            // A representative's reach needs the party, which only `Actor::Representative`
+            // carries.
+            (Some(Reach::OwnParty), _) => false,
+        },
+        Actor::Representative { party, .. } => match (power.grant().party_representative, target) {
+            (Some(Reach::OwnParty), Target::Nomination { party: Some(p), .. }) => p == party,
+            _ => false,
         },
     }
 }
@@ -259,6 +344,7 @@ pub fn holds(actor: &Actor, power: Power) -> bool {
         Actor::System => true,
         Actor::Voter { .. } => false,
         Actor::User { role, .. } => power.grant().of(*role).is_some(),
+        Actor::Representative { .. } => power.grant().party_representative.is_some(),
     }
 }
 
@@ -271,10 +357,37 @@ pub fn listing_scope(actor: &Actor, power: Power) -> Result<Option<CommissionId>
         Actor::User {
             role, commission, ..
         } => match power.grant().of(*role) {
-            None => Err(Denied { power }),
+            None | Some(Reach::OwnParty) => Err(Denied { power }),
             Some(Reach::Anywhere) => Ok(None),
             Some(Reach::Below) => Ok(Some(commission.clone())),
         },
+        // A party's scope is no commission's: see [`nomination_listing`].
+        Actor::Representative { .. } => Err(Denied { power }),
+    }
+}
+
+/// How far a listing of nominations reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NominationListing {
+    /// Every nomination.
+    All,
+    /// The nominations of councils whose TEC is this commission or below it.
+    Below(CommissionId),
+    /// The nominations of one party.
+    Party(PartyId),
+}
+
+/// How far a listing of nominations under `power` reaches for `actor`.
+pub fn nomination_listing(actor: &Actor, power: Power) -> Result<NominationListing, Denied> {
+    match actor {
+        Actor::Representative { party, .. } => match power.grant().party_representative {
+            Some(Reach::OwnParty) => Ok(NominationListing::Party(party.clone())),
+            _ => Err(Denied { power }),
+        },
+        _ => Ok(match listing_scope(actor, power)? {
+            None => NominationListing::All,
+            Some(c) => NominationListing::Below(c),
+        }),
     }
 }
 
@@ -318,28 +431,42 @@ mod tests {
                 (true, false, false),
                 (false, false, false),
             ],
-            OverrideDeadline | ImportRegister | ViewRegisterJobs | CompileLists | PublishLists
-            | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity | SetRuleParameters => {
-                CEC_ONLY
-            }
+            OverrideDeadline | ViewRegister | ImportRegister | ViewRegisterJobs | CompileLists
+            | PublishLists | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity
+            | SetRuleParameters => CEC_ONLY,
             AddUser => [(false, false, false); 3],
-            ViewRegister => [(true, true, true); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
-            | ViewPassportCopy | CheckInVoters | RecordAccessSurvey => ALL_BELOW,
+            | ViewPassportCopy | RecordAccessSurvey => ALL_BELOW,
             ViewAccessOverview => [(true, true, true); 3],
+            CheckInVoters => [
+                (false, false, false),
+                (false, false, false),
+                (true, false, false),
+            ],
             DraftDistricts => [
                 (false, false, false),
                 (true, false, false),
                 (false, false, false),
             ],
-            ViewDistrictDrafts | DecideRemoteApplication => [
+            ViewDistrictDrafts
+            | DecideRemoteApplication
+            | ViewRemoteApplications
+            | FileRemoteApplication => [
                 (true, true, true),
                 (true, false, false),
                 (false, false, false),
             ],
-            ViewRemoteApplications | FileRemoteApplication => [
+            ManageParties | AddPartyRepresentative => CEC_ONLY,
+            // Only the nominator files and withdraws.
+            FileNomination | WithdrawNomination => [(false, false, false); 3],
+            ViewNominations | CancelRegistration => [
                 (true, true, true),
-                (true, true, true),
+                (true, false, false),
+                (false, false, false),
+            ],
+            DecideNomination | RecheckNomination | SetBallotOrder => [
+                (false, false, false),
+                (true, false, false),
                 (false, false, false),
             ],
         }
@@ -367,6 +494,82 @@ mod tests {
                     holds(actor, power),
                     want.0 || want.2,
                     "{power:?} for {actor:?}"
+                );
+            }
+        }
+    }
+
+    /// What a representative of party `a` may do with a nomination of their own party in some
+    /// TEC's area, with one of party `b`, with a self-nominee's, in a commission's area and
+    /// nationwide: written out independently of [`Power::grant`].
+    fn expected_of_representative(power: Power) -> [bool; 5] {
+        use Power::*;
+        match power {
+            FileNomination | WithdrawNomination | ViewNominations => {
+                [true, false, false, false, false]
+            }
+            _ => [false; 5],
+        }
+    }
+
+    #[test]
+    fn a_party_representative_acts_for_their_own_party_only() {
+        let chain = [id("tec-a"), id("cec")];
+        let (a, b) = (PartyId::parse("a").unwrap(), PartyId::parse("b").unwrap());
+        let rep = Actor::Representative {
+            username: Username::parse("rep.a").unwrap(),
+            party: a.clone(),
+        };
+        let nomination = |party| Target::Nomination {
+            chain: &chain,
+            party,
+        };
+        for power in Power::ALL {
+            let got = [
+                allowed(&rep, power, nomination(Some(&a))),
+                allowed(&rep, power, nomination(Some(&b))),
+                allowed(&rep, power, nomination(None)),
+                allowed(&rep, power, Target::Within(&chain)),
+                allowed(&rep, power, Target::Nationwide),
+            ];
+            assert_eq!(got, expected_of_representative(power), "{power:?}");
+            assert_eq!(holds(&rep, power), got[0], "{power:?}");
+        }
+        // The same account as a bare user of the role (no party known) may nothing.
+        let bare = member(Role::PartyRepresentative, "cec");
+        assert!(!allowed(&bare, Power::FileNomination, nomination(Some(&a))));
+        assert!(listing_scope(&rep, Power::ViewNominations).is_err());
+        assert_eq!(
+            nomination_listing(&rep, Power::ViewNominations),
+            Ok(NominationListing::Party(a))
+        );
+        assert_eq!(
+            nomination_listing(&member(Role::TecMember, "tec-a"), Power::ViewNominations),
+            Ok(NominationListing::Below(id("tec-a")))
+        );
+        assert_eq!(
+            nomination_listing(&member(Role::CecAdmin, "cec"), Power::ViewNominations),
+            Ok(NominationListing::All)
+        );
+        assert!(
+            nomination_listing(&member(Role::PecMember, "pec-a1"), Power::ViewNominations).is_err()
+        );
+    }
+
+    #[test]
+    fn can_09_who_files_a_nomination_never_decides_it() {
+        let roles = [
+            Role::CecAdmin,
+            Role::TecMember,
+            Role::PecMember,
+            Role::PartyRepresentative,
+        ];
+        for role in roles {
+            let files = Power::FileNomination.grant().of(role).is_some();
+            for decides in [Power::DecideNomination, Power::RecheckNomination] {
+                assert!(
+                    !(files && decides.grant().of(role).is_some()),
+                    "{role:?} both files and decides"
                 );
             }
         }

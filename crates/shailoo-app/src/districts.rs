@@ -26,8 +26,8 @@
 
 use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
-use crate::setup::{self, ElectionCalendarError, SetupStore, StationFilter};
-use crate::store::{Entity, PageRequest, StoreError};
+use crate::setup::{self, ElectionCalendarError, SetupStore};
+use crate::store::{Entity, StoreError};
 use crate::users::Actor;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -325,9 +325,28 @@ impl Draft {
         submit_record(self.0, check, now)
     }
 
+    /// DIS-02, CAL-05: submits `districts` in place of the draft's in one step, one version
+    /// later: what the editor's "Submit" does with the form. Refused, the draft is as it was.
+    pub fn submit_edited(
+        self,
+        author: &str,
+        districts: Vec<District>,
+        check: SubmitCheck<'_>,
+        now: Timestamp,
+    ) -> Result<Submitted, TransitionError> {
+        submit_record(with_districts(self.0, author, districts), check, now)
+    }
+
     pub fn record(&self) -> &SchemeRecord {
         &self.0
     }
+}
+
+/// The record with other districts, as the next transition will number it.
+fn with_districts(mut r: SchemeRecord, author: &str, districts: Vec<District>) -> SchemeRecord {
+    r.author = author.to_owned();
+    r.districts = districts;
+    r
 }
 
 fn submit_record(
@@ -362,6 +381,18 @@ impl Returned {
         now: Timestamp,
     ) -> Result<Submitted, TransitionError> {
         submit_record(self.0, check, now)
+    }
+
+    /// Resubmits with `districts` in place of the returned ones, one version later (the
+    /// CEC's comment stays with the record).
+    pub fn submit_edited(
+        self,
+        author: &str,
+        districts: Vec<District>,
+        check: SubmitCheck<'_>,
+        now: Timestamp,
+    ) -> Result<Submitted, TransitionError> {
+        submit_record(with_districts(self.0, author, districts), check, now)
     }
 
     pub fn record(&self) -> &SchemeRecord {
@@ -523,27 +554,7 @@ pub async fn council_districting<
         .filter(|e| e.councils.contains(id))
         .max_by_key(|e| e.voting_day)
         .ok_or_else(|| DistrictError::NoElection(id.clone()))?;
-    // The council's TEC is the parent of the PEC of any of its stations.
-    let stations = store
-        .stations(&StationFilter {
-            council: Some(id.clone()),
-            page: PageRequest {
-                page: 1,
-                per_page: 1,
-            },
-            ..Default::default()
-        })
-        .await?;
-    let tec_chain = match stations.items.first() {
-        Some(s) => {
-            let mut chain = store.commission_chain(&s.commission).await?;
-            if !chain.is_empty() {
-                chain.remove(0);
-            }
-            chain
-        }
-        None => Vec::new(),
-    };
+    let tec_chain = setup::council_chain(store, id).await?;
     let units = store.district_units(id, Some(&election.id)).await?;
     let scheme = store.district_scheme(id, &election.id).await?;
     let params = crate::params::parameters(store, &election.id).await?;
@@ -650,6 +661,54 @@ pub async fn submit<S: SetupStore + DistrictSchemeStore + ?Sized>(
         SchemeState::Draft(d) => d.submit(check, now)?,
         SchemeState::Returned(r) => r.submit(check, now)?,
         other => return Err(other.not_allowed("submitted").into()),
+    };
+    let e = audited(
+        event(actor, AuditAction::DistrictSchemeSubmitted, &next.0, now),
+        ctx.scheme.as_ref(),
+    );
+    Ok(store.put_district_scheme(&next.0, e).await?)
+}
+
+/// DIS-02, CAL-05: submits the districts of the editor's form in one step: the stored draft
+/// (or returned scheme) takes them and is submitted one version later, or, with no scheme yet,
+/// version 1 is stored submitted. Refused (errors in the scheme, the window closed), nothing
+/// is stored: a failed submission leaves the draft and its version as they were.
+pub async fn submit_districts<S: SetupStore + DistrictSchemeStore + ?Sized>(
+    store: &S,
+    ctx: &CouncilDistricting,
+    actor: &Actor,
+    districts: Vec<District>,
+    now: Timestamp,
+) -> Result<SchemeRecord, DistrictError> {
+    if !ctx.may_draft(actor) {
+        return Err(DistrictError::Forbidden);
+    }
+    if ctx.units.is_empty() {
+        return Err(DistrictError::NoUnits(ctx.council.id.clone()));
+    }
+    let report = ctx.check(&districts);
+    let calendar = election_calendar(store, &ctx.election).await?;
+    let check = SubmitCheck {
+        report: &report,
+        calendar: calendar.check(Action::SubmitDistrictScheme, now),
+    };
+    let who = actor.audit_name();
+    let next = match ctx.scheme.clone().map(SchemeState::from_record) {
+        None => {
+            // Not stored yet: the submission is its first version.
+            let mut first = Draft::new(
+                ctx.council.id.clone(),
+                ctx.election.id.clone(),
+                who,
+                Vec::new(),
+                now,
+            );
+            first.0.version = 0;
+            first.submit_edited(who, districts, check, now)?
+        }
+        Some(SchemeState::Draft(d)) => d.submit_edited(who, districts, check, now)?,
+        Some(SchemeState::Returned(r)) => r.submit_edited(who, districts, check, now)?,
+        Some(other) => return Err(other.not_allowed("submitted").into()),
     };
     let e = audited(
         event(actor, AuditAction::DistrictSchemeSubmitted, &next.0, now),
@@ -794,6 +853,28 @@ mod tests {
         assert_eq!(approved.record().status, SchemeStatus::Approved);
         assert_eq!(approved.record().decided_by.as_deref(), Some("admin"));
         assert_eq!(approved.record().version, 3);
+    }
+
+    #[test]
+    fn dis_02_submitting_the_form_takes_its_districts_with_one_version_step() {
+        let now = at("2024-09-20T06:00:00Z");
+        let edited = vec![district("1", &["b"], 1), district("2", &["a"], 1)];
+        let valid = report(edited.clone());
+        let submitted = draft()
+            .submit_edited(
+                "tec2",
+                edited.clone(),
+                SubmitCheck {
+                    report: &valid,
+                    calendar: Ok(()),
+                },
+                now,
+            )
+            .unwrap();
+        assert_eq!(submitted.record().version, 2, "one step from version 1");
+        assert_eq!(submitted.record().districts, edited);
+        assert_eq!(submitted.record().author, "tec2");
+        assert_eq!(submitted.record().status, SchemeStatus::Submitted);
     }
 
     #[test]

@@ -261,6 +261,7 @@ impl AccountStore for FakeStore {
             display_name: user.display_name.clone(),
             role: user.role,
             commission: user.commission.clone(),
+            party: None,
             password_hash: user.password_hash.clone(),
             created_at: event.at,
         });

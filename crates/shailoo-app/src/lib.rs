@@ -35,6 +35,7 @@ pub use audit::{
     verified_audit_head, verify_audit,
 };
 pub use cabinet::CabinetStore;
+pub use candidates::CandidateStore;
 pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
 pub use districts::DistrictSchemeStore;
@@ -42,8 +43,8 @@ pub use lookup::VoterLookupStore;
 pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
 pub use setup::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, SetupStore,
-    StationFilter, Totals,
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, DecisionNumber, ImportSummary,
+    SetupStore, StationFilter, Totals,
 };
 pub use store::{Entity, Page, PageRequest, Store, StoreError};
 pub use users::{Actor, NewUser, Role, Session, User, Username};

@@ -15,13 +15,14 @@
 //! every problem is reported. Only the CEC sets parameters (the CEC's administrator on the page;
 //! the operator through `shailoo rules set`), and only until voting opens
 //! ([`Action::SetRuleParameters`]): the rules of the count are fixed before the first ballot. A
-//! parameter that no part of shailoo applies yet (candidate registration, protocols, appeals)
+//! parameter that no part of shailoo applies yet (protocols, appeals)
 //! cannot be changed: the value would be shown and mean nothing.
 //!
 //! The consumers: [`crate::voters::compiler_for`] (VOT-02, VOT-04), [`crate::districts`]
 //! (DIS-01, DIS-04, DIS-05), remote voting's default station capacity (VOT-07), the claims'
-//! decision deadline (CAL-19), and the seat allocation through [`seats_input`] (RES-06, RES-09,
-//! DIS-04).
+//! decision deadline (CAL-19), the seat allocation through [`seats_input`] (RES-06, RES-09,
+//! DIS-04), the candidacies ([`crate::candidates::rules`]: CAN-01's age, CAN-06's list
+//! composition, CAN-09's decision and withdrawal limits) and the ballots (RES-02's aiyl order).
 
 use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};

@@ -2,8 +2,10 @@
 //! remote-voting station for their own council.
 //! Implemented by `shailoo-store` in `src/remote.rs`.
 //!
-//! TEC staff file an application on the voter's behalf; a voter signed in to the voter
-//! cabinet (`Actor::Voter`) files and cancels their own, and only their own ([`may_file_for`]). The TEC covering the remote station, or the CEC, approves or rejects it; approval
+//! TEC staff file an application on the voter's behalf at a remote-voting station of their
+//! area; a voter signed in to the voter cabinet (`Actor::Voter`) files and cancels their own,
+//! and only their own (`may_file_for`). The TEC covering the remote station, or the CEC,
+//! approves, rejects or cancels it; approval
 //! moves `voter_list_entries.station` to the remote station and leaves the council alone, since
 //! the voter still votes for their own council. Cancelling before the end of CAL-12 moves the
 //! voter back to the home station. The store checks capacity, the frozen lists and the single
@@ -128,6 +130,10 @@ pub struct ApplicationFilter {
     pub status: Option<ApplicationStatus>,
     pub station: Option<StationNumber>,
     pub pin: Option<Pin>,
+    /// Only applications to a remote-voting station of this commission's area, or of voters
+    /// whose home station lies in it (their home TEC follows them). Applied by the store,
+    /// before the 500-row cap.
+    pub within: Option<CommissionId>,
 }
 
 /// Why a remote-voting use case refused or failed. Nothing was changed when it is returned.
@@ -255,19 +261,29 @@ pub trait RemoteVotingStore: Send + Sync {
     ) -> Result<(), RemoteVotingError>;
 }
 
-/// Whether the actor may file and cancel applications on a voter's behalf
-/// ([`Power::FileRemoteApplication`]: TEC staff, since the voter applies at a TEC, and the CEC).
+/// Whether the actor may file applications on a voter's behalf somewhere
+/// ([`Power::FileRemoteApplication`]: TEC staff, at the remote-voting stations of their area,
+/// and the CEC): whether to offer the form.
 pub fn may_file(actor: &Actor) -> bool {
-    authz::allowed(actor, Power::FileRemoteApplication, Target::Nationwide)
+    authz::holds(actor, Power::FileRemoteApplication)
 }
 
-/// Whether the actor may file or cancel the application of the voter with `pin`: staff who
-/// may file, or the voter themselves in the voter cabinet, for their own PIN and no other.
-pub fn may_file_for(actor: &Actor, pin: &Pin) -> bool {
-    match actor {
+/// Whether the actor may file or cancel the application of the voter with `pin` to `station`:
+/// staff holding [`Power::FileRemoteApplication`] over the remote-voting station, or the voter
+/// themselves in the voter cabinet, for their own PIN and no other.
+async fn may_file_for<S: SetupStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    pin: &Pin,
+    station: StationNumber,
+) -> Result<bool, StoreError> {
+    Ok(match actor {
         Actor::Voter { pin: own } => own == pin,
-        other => may_file(other),
-    }
+        other => {
+            let chain = setup::station_chain(store, station).await?;
+            authz::allowed(other, Power::FileRemoteApplication, Target::Within(&chain))
+        }
+    })
 }
 
 /// Whether the actor may decide about applications to `station`
@@ -286,6 +302,37 @@ async fn may_decide<S: SetupStore + ?Sized>(
     ))
 }
 
+/// The applications staff may see ([`Power::ViewRemoteApplications`]), newest first: a TEC's
+/// own area only (the stations it decides for, and the voters listed in it).
+pub async fn applications<S: RemoteVotingStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    filter: &ApplicationFilter,
+) -> Result<Vec<RemoteApplication>, RemoteVotingError> {
+    let within = authz::listing_scope(actor, Power::ViewRemoteApplications)
+        .map_err(|_| RemoteVotingError::Forbidden)?;
+    let mut filter = filter.clone();
+    if within.is_some() {
+        filter.within = within;
+    }
+    Ok(store.remote_applications(election, &filter).await?)
+}
+
+/// The applications of the voter with `pin`: what the voter cabinet shows (the caller has
+/// authenticated the voter).
+pub async fn applications_of_voter<S: RemoteVotingStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    pin: &Pin,
+) -> Result<Vec<RemoteApplication>, RemoteVotingError> {
+    let filter = ApplicationFilter {
+        pin: Some(*pin),
+        ..ApplicationFilter::default()
+    };
+    Ok(store.remote_applications(election, &filter).await?)
+}
+
 /// Files an application at `now` on the voter's behalf, until the end of CAL-12.
 pub async fn file<S: SetupStore + RemoteVotingStore + ?Sized>(
     store: &S,
@@ -295,7 +342,7 @@ pub async fn file<S: SetupStore + RemoteVotingStore + ?Sized>(
     station: StationNumber,
     now: Timestamp,
 ) -> Result<RemoteApplication, RemoteVotingError> {
-    if !may_file_for(actor, pin) {
+    if !may_file_for(store, actor, pin, station).await? {
         return Err(RemoteVotingError::Forbidden);
     }
     setup::calendar(store, election)
@@ -329,7 +376,7 @@ pub async fn decide<S: SetupStore + RemoteVotingStore + ?Sized>(
         .ok_or(RemoteVotingError::UnknownApplication(id))?;
     let allowed = match decision {
         Decision::Cancel => {
-            may_file_for(actor, &found.pin)
+            may_file_for(store, actor, &found.pin, found.remote_station).await?
                 || may_decide(store, actor, found.remote_station).await?
         }
         _ => may_decide(store, actor, found.remote_station).await?,
@@ -385,15 +432,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn vot_07_a_voter_files_and_cancels_only_their_own_application() {
+    fn vot_07_a_voter_files_only_their_own_and_a_tec_only_at_the_stations_of_its_area() {
+        use crate::fake::FakeStore;
+        use crate::users::{Role, Username};
+        use futures::executor::block_on;
+        let store = FakeStore::with_commissions();
+        let station = StationNumber::new(1001).expect("station of pec-a1");
         let own = Pin::parse("20101199000123").expect("pin");
         let other = Pin::parse("10202198500045").expect("pin");
+        let may = |actor: &Actor, pin: &Pin| {
+            block_on(may_file_for(&store, actor, pin, station)).expect("store")
+        };
         let voter = Actor::Voter { pin: own };
-        assert!(may_file_for(&voter, &own));
-        assert!(!may_file_for(&voter, &other));
-        // Staff who may file may do so for anyone; the voter is no staff.
-        assert!(may_file_for(&Actor::System, &other));
+        assert!(may(&voter, &own));
+        assert!(!may(&voter, &other));
         assert!(!may_file(&voter));
+        let tec = |commission: &str| Actor::User {
+            username: Username::parse("tec.member").expect("name"),
+            role: Role::TecMember,
+            commission: CommissionId::parse(commission).expect("id"),
+        };
+        // The TEC above the station files for any voter; another TEC for no one there.
+        assert!(may(&tec("tec-a"), &other));
+        assert!(!may(&tec("tec-b"), &other));
+        assert!(may_file(&tec("tec-b")));
+        assert!(may(&Actor::System, &other));
     }
 
     #[test]

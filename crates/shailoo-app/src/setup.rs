@@ -77,6 +77,64 @@ pub struct CalendarOverrideRecord {
     pub rule_id: String,
     pub date: Date,
     pub time: Option<Time>,
+    /// The number of the CEC decision (токтом / постановление) that moved it; none for an
+    /// override stored before numbers were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionNumber>,
+}
+
+/// The number of a CEC decision as the CEC writes it ("12/345-р", "№ 1024"): 1 to 40
+/// characters, none of them a control character, without the spaces around it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DecisionNumber(String);
+
+/// A text that is no decision number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a decision number has 1 to 40 characters and no control characters")]
+pub struct BadDecisionNumber;
+
+impl BadDecisionNumber {
+    pub fn code(self) -> ErrorCode {
+        ErrorCode::BadDecisionNumber
+    }
+}
+
+impl DecisionNumber {
+    pub const MAX_CHARS: usize = 40;
+
+    pub fn parse(s: &str) -> Result<DecisionNumber, BadDecisionNumber> {
+        let s = s.trim();
+        let n = s.chars().count();
+        if (1..=Self::MAX_CHARS).contains(&n) && !s.chars().any(char::is_control) {
+            Ok(DecisionNumber(s.to_owned()))
+        } else {
+            Err(BadDecisionNumber)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for DecisionNumber {
+    type Error = BadDecisionNumber;
+    fn try_from(s: String) -> Result<Self, BadDecisionNumber> {
+        DecisionNumber::parse(&s)
+    }
+}
+
+impl From<DecisionNumber> for String {
+    fn from(d: DecisionNumber) -> String {
+        d.0
+    }
+}
+
+impl std::fmt::Display for DecisionNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// What the setup use cases need from a database.
@@ -185,6 +243,35 @@ pub async fn station_chain<S: SetupStore + ?Sized>(
         Some(s) => store.commission_chain(&s.commission).await,
         None => Ok(Vec::new()),
     }
+}
+
+/// The chain of commissions of a council's TEC, itself first, up to the CEC: the target of an
+/// action on the council (its district scheme, its nominations). The TEC is the parent of the
+/// PEC of any of the council's stations; empty when the council has no station.
+pub async fn council_chain<S: SetupStore + ?Sized>(
+    store: &S,
+    council: &CouncilId,
+) -> Result<Vec<CommissionId>, StoreError> {
+    let stations = store
+        .stations(&StationFilter {
+            council: Some(council.clone()),
+            page: PageRequest {
+                page: 1,
+                per_page: 1,
+            },
+            ..Default::default()
+        })
+        .await?;
+    Ok(match stations.items.first() {
+        Some(s) => {
+            let mut chain = store.commission_chain(&s.commission).await?;
+            if !chain.is_empty() {
+                chain.remove(0);
+            }
+            chain
+        }
+        None => Vec::new(),
+    })
 }
 
 // --- adding a polling station ---
@@ -597,7 +684,20 @@ mod tests {
             rule_id: rule.into(),
             date: day,
             time: None,
+            decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
         }
+    }
+
+    #[test]
+    fn a_decision_number_is_short_printable_text() {
+        assert_eq!(
+            DecisionNumber::parse("  № 1024 ").unwrap().as_str(),
+            "№ 1024"
+        );
+        assert!(DecisionNumber::parse("   ").is_err());
+        assert!(DecisionNumber::parse("12\u{0}3").is_err());
+        assert!(DecisionNumber::parse(&"9".repeat(41)).is_err());
+        assert!(DecisionNumber::parse(&"№".repeat(40)).is_ok());
     }
 
     fn election() -> ElectionId {

@@ -72,6 +72,10 @@ pub enum Entity {
     DistrictUnit,
     CabinetChallenge,
     VoterSession,
+    /// A political party (by id or registration number).
+    Party,
+    /// A nomination (by number).
+    Nomination,
 }
 
 impl Entity {
@@ -96,6 +100,8 @@ impl Entity {
             Entity::DistrictUnit => "district unit",
             Entity::CabinetChallenge => "cabinet challenge",
             Entity::VoterSession => "voter session",
+            Entity::Party => "party",
+            Entity::Nomination => "nomination",
         }
     }
 }
@@ -115,6 +121,7 @@ impl StoreError {
             StoreError::Duplicate { entity, .. } => match entity {
                 Entity::Station => ErrorCode::DuplicateStationNumber,
                 Entity::User => ErrorCode::DuplicateUser,
+                Entity::Party => ErrorCode::DuplicateParty,
                 _ => ErrorCode::Duplicate,
             },
             StoreError::UnknownReference { entity, .. } => match entity {
@@ -198,6 +205,7 @@ pub trait Store:
     + crate::cabinet::CabinetStore
     + crate::access::AccessStore
     + crate::params::RuleParameterStore
+    + crate::candidates::CandidateStore
     + Send
     + Sync
 {

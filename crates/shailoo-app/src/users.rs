@@ -1,8 +1,10 @@
-//! Staff accounts, roles scoped to a commission, sessions, and who acts ([`Actor`]). What each
-//! role may do is [`authz`](crate::authz)'s.
+//! Staff accounts, roles scoped to a commission (or, for a party's authorised representative,
+//! to one party), sessions, and who acts ([`Actor`]). What each role may do is
+//! [`authz`](crate::authz)'s.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use shailoo_domain::candidate::PartyId;
 use shailoo_domain::{CommissionId, ErrorCode, Pin};
 use std::fmt;
 
@@ -15,7 +17,7 @@ pub struct Username(String);
 pub enum UserError {
     #[error("a username has 3 to 32 characters: a–z, 0–9, '.', '_' or '-'")]
     BadUsername,
-    #[error("unknown role {0:?}: use cec_admin, tec_member or pec_member")]
+    #[error("unknown role {0:?}: use cec_admin, tec_member, pec_member or party_representative")]
     UnknownRole(String),
     #[error("a password has at least 10 characters")]
     WeakPassword,
@@ -79,6 +81,10 @@ pub enum Role {
     TecMember,
     /// Member of a precinct commission: its own station.
     PecMember,
+    /// A party's authorised representative (ыйгарым укуктуу өкүл / уполномоченный
+    /// представитель): files and withdraws that party's nominations, and nothing else. Made by
+    /// the CEC, whose commission the account belongs to; its scope is [`User::party`].
+    PartyRepresentative,
 }
 
 impl Role {
@@ -87,6 +93,7 @@ impl Role {
             Role::CecAdmin => "cec_admin",
             Role::TecMember => "tec_member",
             Role::PecMember => "pec_member",
+            Role::PartyRepresentative => "party_representative",
         }
     }
     pub fn parse(s: &str) -> Result<Self, UserError> {
@@ -94,14 +101,16 @@ impl Role {
             "cec_admin" => Ok(Role::CecAdmin),
             "tec_member" => Ok(Role::TecMember),
             "pec_member" => Ok(Role::PecMember),
+            "party_representative" => Ok(Role::PartyRepresentative),
             other => Err(UserError::UnknownRole(other.to_owned())),
         }
     }
-    /// The commission level the role belongs to.
+    /// The commission level the role belongs to (a party's representative is accredited by
+    /// the CEC).
     pub fn level(self) -> shailoo_domain::territory::CommissionLevel {
         use shailoo_domain::territory::CommissionLevel;
         match self {
-            Role::CecAdmin => CommissionLevel::Cec,
+            Role::CecAdmin | Role::PartyRepresentative => CommissionLevel::Cec,
             Role::TecMember => CommissionLevel::Tec,
             Role::PecMember => CommissionLevel::Pec,
         }
@@ -114,6 +123,9 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub commission: CommissionId,
+    /// The party a [`Role::PartyRepresentative`] acts for; `None` for every other role (the
+    /// store keeps the two together).
+    pub party: Option<PartyId>,
     /// Argon2id PHC string; never leaves the server.
     #[serde(skip_serializing)]
     pub password_hash: String,
@@ -142,11 +154,14 @@ pub struct Session {
 /// Who is acting: a logged-in user, or the operator at the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
+    /// A member of a commission.
     User {
         username: Username,
         role: Role,
         commission: CommissionId,
     },
+    /// A party's authorised representative, signed in like staff: acts for that party only.
+    Representative { username: Username, party: PartyId },
     /// The CLI, run by whoever has access to the server and its database.
     System,
     /// A voter signed in to the voter cabinet (PIN + passport + one-time code): may act only on
@@ -155,18 +170,28 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The actor a signed-in account is. A representative account without its party (which
+    /// the store never returns) is a user of that role, which holds no power over anything.
     pub fn from_user(user: &User) -> Self {
-        Actor::User {
-            username: user.username.clone(),
-            role: user.role,
-            commission: user.commission.clone(),
+        match (user.role, &user.party) {
+            (Role::PartyRepresentative, Some(party)) => Actor::Representative {
+                username: user.username.clone(),
+                party: party.clone(),
+            },
+            _ => Actor::User {
+                username: user.username.clone(),
+                role: user.role,
+                commission: user.commission.clone(),
+            },
         }
     }
 
     /// The name written to the audit log.
     pub fn audit_name(&self) -> &str {
         match self {
-            Actor::User { username, .. } => username.as_str(),
+            Actor::User { username, .. } | Actor::Representative { username, .. } => {
+                username.as_str()
+            }
             Actor::System => "system",
             Actor::Voter { .. } => "voter",
         }

@@ -34,7 +34,12 @@ use shailoo_domain::{CouncilId, ElectionId, ErrorCode, Pin, StationNumber, Terri
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+mod reimport;
 mod stream;
+pub use reimport::{
+    Admitted, ChangeKind, Confirmation, Difference, DifferenceHasher, DifferenceId, ImportMode,
+    admit,
+};
 pub use stream::{
     EmptyExtract, IMPORT_BATCH, ImportProgress, RecordSource, StreamedImportError, import_register,
 };
@@ -74,6 +79,42 @@ pub enum VoterListError {
         step: ListStep,
         at: Timestamp,
     },
+    /// A re-import is stored only after its difference was shown and confirmed.
+    #[error("a re-import changes the register: show its difference first, then confirm it")]
+    ConfirmationRequired,
+    /// The register or the extract is not what the confirmed difference was computed from.
+    #[error("the register or the extract changed since the difference was shown: show it again")]
+    DifferenceChanged,
+    /// A confirmation that is not a difference id.
+    #[error("not the id of a difference")]
+    BadDifference,
+    /// VOT-11 guard: the import would remove more of the register than the limit allows.
+    #[error(
+        "the import would remove {removed} of the {persons} persons in the register, more than \
+         {limit_percent} %: refused unless the removal limit (register_removal_limit_percent) is \
+         overridden"
+    )]
+    RemovalOverLimit {
+        removed: u64,
+        persons: u64,
+        limit_percent: u8,
+    },
+    /// A record names a settlement the setup does not know: an error of the extract.
+    #[error(
+        "record {record} of the extract names settlement {settlement:?}, which the setup does not know"
+    )]
+    UnknownSettlement {
+        record: u64,
+        settlement: TerritoryId,
+    },
+    /// The lists of another election than the one chosen are compiled from the register: a
+    /// re-import would leave them out of step with it (the printed lists and the look-up would
+    /// disagree).
+    #[error(
+        "the voter lists of {0} are compiled from the register: import with that election, so \
+         that they are compiled again in the same transaction"
+    )]
+    ListsCompiledFor(ElectionId),
 }
 
 impl VoterListError {
@@ -90,6 +131,12 @@ impl VoterListError {
             VoterListError::UnknownStation(_) => ErrorCode::UnknownStation,
             VoterListError::Forbidden(_) => ErrorCode::Forbidden,
             VoterListError::AlreadyDone { .. } => ErrorCode::VoterListsStepAlreadyTaken,
+            VoterListError::ConfirmationRequired => ErrorCode::RegisterConfirmationRequired,
+            VoterListError::DifferenceChanged => ErrorCode::RegisterDifferenceChanged,
+            VoterListError::BadDifference => ErrorCode::RegisterBadDifference,
+            VoterListError::RemovalOverLimit { .. } => ErrorCode::RegisterRemovalOverLimit,
+            VoterListError::UnknownSettlement { .. } => ErrorCode::RegisterUnknownSettlement,
+            VoterListError::ListsCompiledFor(_) => ErrorCode::RegisterListsCompiledFor,
         }
     }
 }
@@ -301,6 +348,53 @@ pub struct ImportOptions {
     pub at: Timestamp,
     /// Compile this election's lists from the imported records in the same transaction.
     pub compile: Option<Arc<Compiler>>,
+    /// Preview, or store (with the confirmation of a re-import's difference).
+    pub mode: ImportMode,
+    /// VOT-11 guard: the largest share of the register, in percent, a re-import may remove
+    /// without the limit overridden ([`RuleParameters::register_removal_limit_percent`]).
+    pub removal_limit_percent: u8,
+}
+
+impl ImportOptions {
+    /// An import as `plan` says, previewed or stored (`mode`).
+    pub fn new(
+        source: impl Into<String>,
+        actor: impl Into<String>,
+        at: Timestamp,
+        plan: ImportPlan,
+        mode: ImportMode,
+    ) -> ImportOptions {
+        ImportOptions {
+            source: source.into(),
+            actor: actor.into(),
+            at,
+            compile: plan.compile,
+            mode,
+            removal_limit_percent: plan.removal_limit_percent,
+        }
+    }
+
+    /// An import stored at once, with the default removal limit: into an empty register (the
+    /// first import), or with `confirmation` of a re-import's previewed difference.
+    pub fn apply(
+        source: impl Into<String>,
+        actor: impl Into<String>,
+        at: Timestamp,
+        compile: Option<Arc<Compiler>>,
+        confirmation: Option<Confirmation>,
+    ) -> ImportOptions {
+        let plan = ImportPlan {
+            compile,
+            removal_limit_percent: RuleParameters::default().register_removal_limit_percent,
+        };
+        ImportOptions::new(source, actor, at, plan, ImportMode::Apply(confirmation))
+    }
+
+    /// The same import as a preview.
+    pub fn preview(mut self) -> ImportOptions {
+        self.mode = ImportMode::Preview;
+        self
+    }
 }
 
 /// An import in progress, inside one transaction: all or nothing. Dropping it without
@@ -316,9 +410,11 @@ pub trait RegisterImport: Send {
     ) -> Result<ImportReport, VoterListError>;
 }
 
-/// What an import changed.
+/// What an import changed (or, previewed, would change).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
+    /// Stored (`false`: a preview; nothing was stored and `import_id` is 0).
+    pub applied: bool,
     /// 1, 2, 3… per import.
     pub import_id: i64,
     pub source: String,
@@ -331,6 +427,17 @@ pub struct ImportReport {
     pub removed: u64,
     pub unchanged: u64,
     pub duplicate_pins: u64,
+    /// Persons in the register before the import.
+    pub persons_before: u64,
+    /// The id a confirmation names (`None`: into an empty register, nothing to confirm).
+    pub difference: Option<DifferenceId>,
+    /// The removal limit in force, and whether the import goes beyond it.
+    pub removal_limit_percent: u8,
+    pub removal_over_limit: bool,
+    /// The CEC overrode the removal limit to store this import.
+    pub removal_override: bool,
+    /// When compiling: persons whose address no station area covers (off every list, VOT-04).
+    pub no_station_area: Option<u64>,
     pub compiled: Option<CompileReport>,
 }
 
@@ -345,9 +452,25 @@ struct ImportCounts<'a> {
     removed: u64,
     unchanged: u64,
     duplicate_pins: u64,
+    persons_before: u64,
+    difference: Option<&'a DifferenceId>,
+    removal_limit_percent: u8,
+    removal_override: bool,
 }
 
 impl ImportReport {
+    /// The difference this report shows.
+    pub fn difference(&self) -> Difference {
+        Difference {
+            persons_before: self.persons_before,
+            added: self.added,
+            changed: self.changed,
+            removed: self.removed,
+            unchanged: self.unchanged,
+            id: self.difference.clone(),
+        }
+    }
+
     /// The audit event of this import.
     pub fn audit_event(&self, actor: &str, at: Timestamp) -> AuditEvent {
         AuditEvent::new(
@@ -365,6 +488,10 @@ impl ImportReport {
             removed: self.removed,
             unchanged: self.unchanged,
             duplicate_pins: self.duplicate_pins,
+            persons_before: self.persons_before,
+            difference: self.difference.as_ref(),
+            removal_limit_percent: self.removal_limit_percent,
+            removal_override: self.removal_override,
         })
     }
 }
@@ -595,8 +722,12 @@ pub trait VoterListStore: Send + Sync {
     /// Every station area with its station's council.
     async fn served_areas(&self) -> Result<Vec<ServedArea>, StoreError>;
 
+    /// Every territory of the setup: what a register record's settlement must be one of.
+    async fn territory_ids(&self) -> Result<Vec<TerritoryId>, StoreError>;
+
     /// Starts an import (one transaction). With `options.compile`, refuses at once when that
-    /// election's lists are frozen.
+    /// election's lists are frozen. At `finish` it computes the difference and asks [`admit`]
+    /// whether to store it: a preview (or a refused re-import) rolls back and stores nothing.
     async fn begin_register_import(
         &self,
         options: ImportOptions,
@@ -861,6 +992,7 @@ pub async fn compile<S: SetupStore + VoterListStore + RuleParameterStore + ?Size
 }
 
 /// [`compile`], telling `progress` how far it has got (the register page's job, the CLI's bar).
+/// Refused once the lists are final by the calendar (the end of CAL-12) or frozen.
 pub async fn compile_with_progress<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
     store: &S,
     election: &ElectionId,
@@ -868,10 +1000,70 @@ pub async fn compile_with_progress<S: SetupStore + VoterListStore + RuleParamete
     now: Timestamp,
     progress: CompileProgressFn<'_>,
 ) -> Result<CompileReport, VoterListError> {
+    calendar_of(store, election)
+        .await?
+        .check(Action::CompileVoterLists, now)?;
     let compiler = Arc::new(compiler_for(store, election).await?);
     store
         .compile_voter_lists(compiler, actor, now, progress)
         .await
+}
+
+/// What an import of the register does beside replacing it, settled before a byte is read.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    /// The lists compiled from the new register in the same transaction: of the election
+    /// chosen, or else of the one whose lists are compiled from the register now. A re-import
+    /// that left compiled lists as they were would leave them out of step with the register
+    /// the printed lists read (removed persons vanish from the print while the look-up still
+    /// finds them), so a re-import always compiles them again, and is refused with them once
+    /// they are final ([`Action::CompileVoterLists`], the end of CAL-12).
+    pub compile: Option<Arc<Compiler>>,
+    /// The removal limit of the election's parameters in force (the election compiled, or the
+    /// only one in the database; the documented default when there is none).
+    pub removal_limit_percent: u8,
+}
+
+/// The [`ImportPlan`] of an import, with `chosen` the election whose lists to compile (the
+/// register page's "compile too", the CLI's `--compile` / `--election`). Refused when the
+/// lists of an election other than `chosen` are compiled: they would be left behind.
+pub async fn plan_import<S: SetupStore + VoterListStore + RuleParameterStore + ?Sized>(
+    store: &S,
+    chosen: Option<&ElectionId>,
+) -> Result<ImportPlan, VoterListError> {
+    let elections = store.elections().await?;
+    let mut compiled = Vec::new();
+    for e in &elections {
+        if store
+            .voter_list_state(&e.id)
+            .await?
+            .is_some_and(|s| s.compiled_at.is_some())
+        {
+            compiled.push(e.id.clone());
+        }
+    }
+    let target = chosen.or(compiled.first());
+    if let Some(other) = compiled.iter().find(|e| Some(*e) != target) {
+        return Err(VoterListError::ListsCompiledFor(other.clone()));
+    }
+    let compile = match target {
+        Some(e) => Some(Arc::new(compiler_for(store, e).await?)),
+        None => None,
+    };
+    let guarded = match (target, elections.as_slice()) {
+        (Some(e), _) => Some(e.clone()),
+        (None, [only]) => Some(only.id.clone()),
+        (None, _) => None,
+    };
+    let removal_limit_percent = match guarded {
+        Some(e) => crate::params::parameters(store, &e).await?,
+        None => RuleParameters::default(),
+    }
+    .register_removal_limit_percent;
+    Ok(ImportPlan {
+        compile,
+        removal_limit_percent,
+    })
 }
 
 /// The calendar of an election with the CEC's overrides.

@@ -4,6 +4,7 @@
 pub mod audit;
 mod bench;
 pub mod cabinet;
+pub mod candidates;
 pub mod checkin;
 mod data;
 mod demo;
@@ -63,6 +64,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             command: BenchCommand::CheckIns(args),
         } => runtime()?.block_on(checkin::run(args)),
         Command::Bench {
+            command: BenchCommand::CandidateChecks(args),
+        } => runtime()?.block_on(candidates::bench(args)),
+        Command::Bench {
             command: BenchCommand::Print(args),
         } => print::bench(args),
         other => runtime()?.block_on(run_async(other)),
@@ -78,10 +82,19 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 async fn run_async(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Serve { db, addr, cabinet } => {
+        Command::Serve {
+            db,
+            addr,
+            metrics_addr,
+            cabinet,
+        } => {
             let adapters = cabinet::adapters(&cabinet)?;
             let store = connect(&db.db).await?;
-            serve(store, &addr, None, adapters).await
+            let at = Addresses {
+                public: &addr,
+                metrics: metrics_addr.as_deref(),
+            };
+            serve(store, at, None, adapters).await
         }
         Command::Demo {
             db,
@@ -137,7 +150,11 @@ async fn run_demo(
     demo::audit_checkpoints(store.as_ref(), db, loaded).await?;
     // The doubles live as long as `_doubles`, i.e. until the server stops.
     let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
-    serve(store, addr, clock, Some(adapters)).await
+    let at = Addresses {
+        public: addr,
+        metrics: None,
+    };
+    serve(store, at, clock, Some(adapters)).await
 }
 
 /// `shailoo migrate`.
@@ -190,16 +207,69 @@ fn redact(url: &str) -> String {
 /// A replacement for the system clock: the demo runs in 2024.
 pub type Clock = Box<dyn Fn() -> jiff::Timestamp + Send + Sync>;
 
+/// Where the server listens: the public address, and the metrics' own if the operator gave one.
+struct Addresses<'a> {
+    public: &'a str,
+    metrics: Option<&'a str>,
+}
+
+fn socket_addr(addr: &str) -> Result<std::net::SocketAddr> {
+    addr.parse()
+        .with_context(|| format!("{addr:?} is not an address like 127.0.0.1:8080"))
+}
+
 async fn serve(
     store: Arc<dyn Store>,
-    addr: &str,
+    at: Addresses<'_>,
     clock: Option<Clock>,
     cabinet: Option<cabinet::Adapters>,
 ) -> Result<ExitCode> {
-    let addr: std::net::SocketAddr = addr
-        .parse()
-        .with_context(|| format!("{addr:?} is not an address like 127.0.0.1:8080"))?;
+    let addr = socket_addr(at.public)?;
+    let metrics_addr = at.metrics.map(socket_addr).transpose()?;
+    let state = app_state(store, metrics_addr.is_none(), clock, cabinet)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    // One signal stops both servers.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let metrics = match metrics_addr {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr} for metrics"))?;
+            println!("metrics at http://{}/metrics", listener.local_addr()?);
+            let mut stopped = stopped.clone();
+            let until = async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            };
+            let server = shailoo_web::serve_metrics_on(state.clone(), listener, until);
+            Some(tokio::spawn(server))
+        }
+        None => None,
+    };
+    println!("shailoo is serving at http://{}", listener.local_addr()?);
+    let until = async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    };
+    shailoo_web::serve_on(state, listener, until).await?;
+    if let Some(metrics) = metrics {
+        metrics.await.context("the metrics server")??;
+    }
+    println!("shailoo stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The web application's state: its configuration from the environment (the CLI is the one
+/// place that reads it), the voter cabinet's adapters and the demo's clock.
+fn app_state(
+    store: Arc<dyn Store>,
+    public_metrics: bool,
+    clock: Option<Clock>,
+    cabinet: Option<cabinet::Adapters>,
+) -> Result<shailoo_web::AppState> {
     let config = shailoo_web::Config {
+        public_metrics,
         secure_cookies: std::env::var("SHAILOO_SECURE_COOKIES")
             .is_ok_and(|v| v == "1" || v == "true"),
         lookup: shailoo_web::LookupConfig::default()
@@ -220,13 +290,7 @@ async fn serve(
         );
         state = state.with_clock(clock);
     }
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
-    println!("shailoo is serving at http://{}", listener.local_addr()?);
-    shailoo_web::serve_on(state, listener, shutdown_signal()).await?;
-    println!("shailoo stopped");
-    Ok(ExitCode::SUCCESS)
+    Ok(state)
 }
 
 async fn shutdown_signal() {

@@ -39,6 +39,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "SHAILOO_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Serve `/metrics` (and `/healthz`) on this address instead of the public one, e.g.
+        /// `127.0.0.1:9090` for a Prometheus on the same host or a private network.
+        #[arg(long, env = "SHAILOO_METRICS_ADDR")]
+        metrics_addr: Option<String>,
         /// The voter cabinet's passport registry and SMS gateway.
         #[command(flatten)]
         cabinet: commands::cabinet::CabinetArgs,
@@ -183,6 +187,9 @@ enum UserCommand {
 enum BenchCommand {
     /// Voting-day check-ins per second, with the one-ballot guarantee verified afterwards.
     CheckIns(commands::checkin::CheckInArgs),
+    /// The registry checks (CAN-08) of a whole election's candidates against the registry
+    /// doubles, through bounded concurrency.
+    CandidateChecks(commands::candidates::ChecksArgs),
     /// The floor of `register import`: the file bulk-loaded plainly into an empty database.
     RegisterFloor(commands::register::FloorArgs),
     /// Rendering the printed voter list of the largest national station (PDF).

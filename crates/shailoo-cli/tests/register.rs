@@ -1,6 +1,7 @@
 //! `shailoo register` as an operator runs it: import (all or nothing, with the bad line named),
-//! re-import with the differences counted, compile, the publication calendar, freezing, and the
-//! staff's "why not on the list?".
+//! re-import as a dry run until its difference is confirmed (a large removal only with the
+//! removal limit overridden by name), compile, the publication calendar, the lists final after
+//! CAL-12, and the staff's "why not on the list?".
 
 #![allow(
     clippy::too_many_lines,
@@ -102,6 +103,9 @@ impl World {
     }
 }
 
+/// 1 October 2024, 12:00 in Bishkek: the lists may be compiled (until the end of CAL-12).
+const OPEN: &str = "2024-10-01T12:00:00+06:00";
+
 fn lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -113,7 +117,7 @@ fn lines(path: &Path) -> Vec<String> {
 #[test]
 fn import_with_compile_puts_the_manifests_eligible_persons_on_the_lists() {
     let w = World::new();
-    let report = w.import_json(&w.register(), &["--compile"]);
+    let report = w.import_json(&w.register(), &["--compile", "--at", OPEN]);
     let counts = &w.manifest()["counts"];
     assert_eq!(report["import_id"], 1);
     assert_eq!(report["added"], counts["persons"]);
@@ -148,6 +152,8 @@ fn a_bad_row_aborts_with_its_line_number_and_imports_nothing() {
         &w.db,
         bad.to_str().unwrap(),
         "--compile",
+        "--at",
+        OPEN,
     ]);
     assert!(err.contains("line 5"), "{err}");
     assert!(err.contains("column pin"), "{err}");
@@ -170,7 +176,20 @@ fn a_reimport_counts_what_changed_and_why_answers_for_staff() {
     newer[2] = newer[2].replacen(",true,true,", ",true,false,", 1);
     let file = w.data.join("register-2.csv");
     std::fs::write(&file, newer.join("\n") + "\n").unwrap();
-    let report = w.import_json(&file, &["--election", "local-2024"]);
+    // A dry run first: the difference and its id, nothing stored.
+    let dry = w.import_json(&file, &["--election", "local-2024", "--at", OPEN]);
+    assert_eq!(dry["applied"], false);
+    assert_eq!(
+        (dry["changed"].as_u64(), dry["removed"].as_u64()),
+        (Some(1), Some(3))
+    );
+    assert_eq!(w.status()["imports"].as_array().unwrap().len(), 1);
+    let id = dry["difference"].as_str().unwrap();
+    let report = w.import_json(
+        &file,
+        &["--election", "local-2024", "--at", OPEN, "--confirm", id],
+    );
+    assert_eq!(report["applied"], true);
     assert_eq!(report["import_id"], 2);
     assert_eq!(report["added"], 0);
     assert_eq!(report["changed"], 1);
@@ -210,7 +229,7 @@ fn publication_follows_the_calendar_and_frozen_lists_stay_put() {
         "2024-09-23T09:00:00+06:00",
     ]);
     assert!(err.contains("not been compiled"), "{err}");
-    ok(&["register", "compile", "--db", &w.db]);
+    ok(&["register", "compile", "--db", &w.db, "--at", OPEN]);
     let err = fails(&[
         "register",
         "publish",
@@ -258,8 +277,9 @@ fn publication_follows_the_calendar_and_frozen_lists_stay_put() {
         "--at",
         "2024-11-02T09:00:00+06:00",
     ]);
+    // Final by the calendar: neither compiled nor re-imported again, the rule named.
     let err = fails(&["register", "compile", "--db", &w.db]);
-    assert!(err.contains("final"), "{err}");
+    assert!(err.contains("CAL-12"), "{err}");
     let err = fails(&[
         "register",
         "import",
@@ -268,6 +288,9 @@ fn publication_follows_the_calendar_and_frozen_lists_stay_put() {
         w.register().to_str().unwrap(),
         "--compile",
     ]);
+    assert!(err.contains("CAL-12"), "{err}");
+    // Frozen by the click too, for an instant the calendar would allow.
+    let err = fails(&["register", "compile", "--db", &w.db, "--at", OPEN]);
     assert!(err.contains("final"), "{err}");
     let status = w.status();
     assert_eq!(status["state"]["frozen_at"], "2024-11-02T03:00:00Z");
@@ -308,7 +331,7 @@ fn print_writes_a_stations_pdf_and_all_writes_one_per_station() {
     let err = fails(&strs(&print(&["--station", &stations[0], "--out", one])));
     assert!(err.contains("shailoo register compile"), "{err}");
 
-    w.import_json(&small, &["--compile"]);
+    w.import_json(&small, &["--compile", "--at", OPEN]);
     let said = ok(&strs(&print(&[
         "--station",
         &stations[0],
@@ -336,4 +359,132 @@ fn print_writes_a_stations_pdf_and_all_writes_one_per_station() {
     }
     let err = fails(&strs(&print(&["--variant", "poster", "--all", all_dir])));
     assert!(err.contains("poster"), "{err}");
+}
+
+#[test]
+fn vot_11_a_reimport_is_a_dry_run_until_confirmed_and_emptying_the_register_needs_the_override() {
+    let w = World::new();
+    w.import_json(&w.register(), &["--compile", "--at", OPEN]);
+    let persons = w.manifest()["counts"]["persons"].as_u64().unwrap();
+    // The review's extract: its header line alone.
+    let header = w.data.join("header-only.csv");
+    std::fs::write(&header, format!("{}\n", lines(&w.register())[0])).unwrap();
+    let header = header.to_str().unwrap();
+    let import = |extra: &[&str]| -> Vec<String> {
+        [
+            "register",
+            "import",
+            "--db",
+            w.db.as_str(),
+            header,
+            "--at",
+            OPEN,
+        ]
+        .iter()
+        .chain(extra)
+        .map(|s| (*s).to_owned())
+        .collect()
+    };
+    fn strs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+
+    let said = ok(&strs(&import(&[])));
+    assert!(said.contains("dry run"), "{said}");
+    assert!(said.contains(&format!("{persons} removed")), "{said}");
+    assert!(
+        said.contains(&format!(
+            "removes {persons} of the {persons} persons in the register, more than the limit of \
+             5 % (register_removal_limit_percent)"
+        )),
+        "{said}"
+    );
+    let id = said
+        .split("--confirm ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert!(said.contains(&format!(
+        "--confirm {id} --override register_removal_limit_percent"
+    )));
+    assert_eq!(w.status()["imports"].as_array().unwrap().len(), 1);
+
+    // Confirmed without the override, or overriding something else: refused, nothing changed.
+    let err = fails(&strs(&import(&["--confirm", &id])));
+    assert!(err.contains("register_removal_limit_percent"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    let err = fails(&strs(&import(&[
+        "--confirm",
+        &id,
+        "--override",
+        "everything",
+    ])));
+    assert!(err.contains("register_removal_limit_percent"), "{err}");
+    let err = fails(&strs(&import(&[
+        "--override",
+        "register_removal_limit_percent",
+    ])));
+    assert!(err.contains("--confirm"), "{err}");
+    let err = fails(&strs(&import(&["--confirm", "not-an-id"])));
+    assert!(err.contains("not the id of a difference"), "{err}");
+    assert_eq!(w.status()["imports"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        w.status()["state"]["eligible"],
+        w.manifest()["counts"]["eligible_persons"]
+    );
+
+    // With the limit overridden by name: stored, the lists compiled again from it, audited.
+    let said = ok(&strs(&import(&[
+        "--confirm",
+        &id,
+        "--override",
+        "register_removal_limit_percent",
+    ])));
+    assert!(said.contains("imported"), "{said}");
+    assert!(said.contains("was overridden"), "{said}");
+    let status = w.status();
+    assert_eq!(status["imports"].as_array().unwrap().len(), 2);
+    assert_eq!(status["state"]["eligible"], 0);
+    assert!(ok(&["audit", "verify", "--db", &w.db]).contains("intact"));
+}
+
+#[test]
+fn vot_04_a_settlement_the_setup_does_not_know_is_an_error_of_the_extract_at_its_line() {
+    let w = World::new();
+    let mut rows = lines(&w.register());
+    // Line 7 (the header is line 1): a settlement the setup has not.
+    let mut fields: Vec<&str> = rows[6].split(',').collect();
+    fields[8] = "atlantis";
+    rows[6] = fields.join(",");
+    let bad = w.data.join("atlantis.csv");
+    std::fs::write(&bad, rows.join("\n") + "\n").unwrap();
+    let err = fails(&["register", "import", "--db", &w.db, bad.to_str().unwrap()]);
+    assert!(err.contains("line 7, column settlement"), "{err}");
+    assert!(err.contains("\"atlantis\" is not a settlement"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(w.status()["imports"], serde_json::json!([]));
+}
+
+#[test]
+fn cal_12_on_voting_day_neither_a_compile_nor_a_reimport() {
+    let w = World::new();
+    w.import_json(&w.register(), &["--compile", "--at", OPEN]);
+    let voting_day = "2024-11-17T10:00:00+06:00";
+    let err = fails(&["register", "compile", "--db", &w.db, "--at", voting_day]);
+    assert!(err.contains("CAL-12"), "{err}");
+    let rows = lines(&w.register());
+    let fewer = w.data.join("fewer.csv");
+    std::fs::write(&fewer, rows[..rows.len() - 1].join("\n") + "\n").unwrap();
+    let err = fails(&[
+        "register",
+        "import",
+        "--db",
+        &w.db,
+        fewer.to_str().unwrap(),
+        "--at",
+        voting_day,
+    ]);
+    assert!(err.contains("CAL-12"), "{err}");
+    assert_eq!(w.status()["imports"].as_array().unwrap().len(), 1);
 }

@@ -81,6 +81,13 @@ fn validate_text(s: &str) -> Result<(), IdError> {
     }
 }
 
+/// The ids of territories, councils, commissions, elections, parties and candidates as a
+/// regular expression, for the API document; a test holds it to [`validate_slug`].
+pub const SLUG_PATTERN: &str = "^[a-z0-9.-]{1,64}$";
+
+/// The station numbers, for the API document.
+pub const STATION_NUMBERS: std::ops::RangeInclusive<u32> = 1..=99_999;
+
 fn validate_slug(s: &str) -> Result<(), IdError> {
     if s.is_empty() {
         return Err(IdError::Empty);
@@ -147,7 +154,7 @@ pub struct StationNumber(u32);
 
 impl StationNumber {
     pub fn new(n: u32) -> Result<Self, IdError> {
-        if (1..=99_999).contains(&n) {
+        if STATION_NUMBERS.contains(&n) {
             Ok(Self(n))
         } else {
             Err(IdError::BadStationNumber(n.to_string()))
@@ -218,6 +225,20 @@ impl fmt::Display for SeatCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The API document's id pattern and the parser agree both ways.
+        #[test]
+        fn the_documented_slug_pattern_is_what_parse_accepts(s in "[a-z0-9.A-Z _/-]{0,70}") {
+            let pattern = regex::Regex::new(SLUG_PATTERN).expect("the pattern compiles");
+            proptest::prop_assert_eq!(pattern.is_match(&s), ElectionId::parse(&s).is_ok(), "{:?}", s);
+        }
+
+        #[test]
+        fn every_id_of_the_documented_pattern_parses(s in SLUG_PATTERN.trim_matches(['^', '$'])) {
+            proptest::prop_assert!(CouncilId::parse(&s).is_ok(), "{:?}", s);
+        }
+    }
 
     #[test]
     fn slugs_are_checked() {

@@ -17,6 +17,7 @@ pub mod pin;
 pub mod protocol;
 pub mod register;
 pub mod territory;
+pub mod text;
 pub mod time;
 pub mod voter;
 

@@ -6,7 +6,7 @@
 //! [`RuleParameters::catalogue`]) exactly which choices the system made on their behalf, and the
 //! CEC can set any of them for an election (stored per election by the application, with who
 //! set it and when). Each catalogue row names what applies the parameter ([`Consumer`]): a
-//! parameter of a stage shailoo does not run yet (candidate registration, protocols, appeals)
+//! parameter of a stage shailoo does not run yet (protocols, appeals)
 //! has none, and cannot be set until it has.
 //!
 //! RES-08 (ties) is not a parameter: its only lawful content is that the commission draws lots,
@@ -255,6 +255,12 @@ pub enum Consumer {
     RemoteVoting,
     /// The deadlines of a PEC's decision on a voter-list claim (CAL-19).
     VoterListClaims,
+    /// The guard of a re-import of the register (how much of it one extract may remove).
+    RegisterImports,
+    /// Filing and deciding nominations of candidates (CAN-01, CAN-06, CAN-08, CAN-09).
+    Candidacies,
+    /// Fixing the ballots from the registered nominations (RES-02).
+    Ballots,
 }
 
 impl Consumer {
@@ -266,6 +272,9 @@ impl Consumer {
             Consumer::SeatAllocation => "seat_allocation",
             Consumer::RemoteVoting => "remote_voting",
             Consumer::VoterListClaims => "voter_list_claims",
+            Consumer::RegisterImports => "register_imports",
+            Consumer::Candidacies => "candidacies",
+            Consumer::Ballots => "ballots",
         }
     }
 
@@ -277,9 +286,16 @@ impl Consumer {
             Consumer::SeatAllocation => "param-consumer-seat-allocation",
             Consumer::RemoteVoting => "param-consumer-remote-voting",
             Consumer::VoterListClaims => "param-consumer-voter-list-claims",
+            Consumer::RegisterImports => "param-consumer-register-imports",
+            Consumer::Candidacies => "param-consumer-candidacies",
+            Consumer::Ballots => "param-consumer-ballots",
         }
     }
 }
+
+/// The key of [`RuleParameters::register_removal_limit_percent`]: what an override of the
+/// removal limit must name (the register page's checkbox, the CLI's `--override`).
+pub const REMOVAL_LIMIT_KEY: &str = "register_removal_limit_percent";
 
 /// Every configurable rule, with the defaults of `docs/domain-rules.md`.
 ///
@@ -334,6 +350,11 @@ pub struct RuleParameters {
     pub unfilled_list_seats: UnfilledListSeats,
     /// RES-05 (plausibility, our choice): warn when turnout exceeds this percent of the lists.
     pub turnout_warning_percent: u8,
+    /// VOT-11 (our choice, a guard): a re-import of the register that would remove more than
+    /// this percent of the persons it holds is refused unless the CEC overrides this limit by
+    /// name (a whole country's register does not lose a twentieth of its people between two
+    /// extracts; an extract that says so is cut short or wrong).
+    pub register_removal_limit_percent: u8,
     /// CAL-19 (unsure): days a PEC has to decide a voter-list claim; 0 = the same day.
     pub claim_decision_days: u16,
     /// CAL-19 (unsure): from this many days before voting day on, claims are decided immediately
@@ -374,6 +395,7 @@ impl Default for RuleParameters {
             threshold_base: ThresholdBase::VotersWhoTookPart,
             unfilled_list_seats: UnfilledListSeats::NextLargestRemainders,
             turnout_warning_percent: 95,
+            register_removal_limit_percent: 5,
             claim_decision_days: 0,
             claim_immediate_days_before_voting: 1,
             appeal_filing_days: 3,
@@ -554,6 +576,10 @@ impl RuleParameters {
             ),
             ("threshold_percent", self.threshold_percent),
             ("turnout_warning_percent", self.turnout_warning_percent),
+            (
+                "register_removal_limit_percent",
+                self.register_removal_limit_percent,
+            ),
         ] {
             if value > 100 {
                 problems.push(ParamError::PercentOver100 { key, value });
@@ -607,7 +633,8 @@ impl RuleParameters {
         let mut rows = Vec::with_capacity(28);
         use Confidence::{Likely, Seed, Sure, Unsure};
         use Consumer::{
-            DistrictSchemes, RemoteVoting, SeatAllocation, VoterListClaims, VoterLists,
+            Ballots, Candidacies, DistrictSchemes, RegisterImports, RemoteVoting, SeatAllocation,
+            VoterListClaims, VoterLists,
         };
         macro_rules! p {
             ($field:ident, $rule:literal, $conf:expr, $key:literal, [$($by:expr),*]) => {
@@ -656,49 +683,49 @@ impl RuleParameters {
             "CAN-01",
             Seed,
             "param-can-01-candidate-min-age",
-            []
+            [Candidacies]
         );
         p!(
             list_max_share_one_sex_percent,
             "CAN-06",
             Sure,
             "param-can-06-list-max-share-one-sex",
-            []
+            [Candidacies]
         );
         p!(
             list_max_length_is_seats,
             "CAN-06",
             Likely,
             "param-can-06-list-max-length-is-seats",
-            []
+            [Candidacies]
         );
         p!(
             list_min_length,
             "CAN-06",
             Unsure,
             "param-can-06-list-min-length",
-            []
+            [Candidacies]
         );
         p!(
             candidacy_decision_days,
             "CAN-08",
             Sure,
             "param-can-08-candidacy-decision-days",
-            []
+            [Candidacies]
         );
         p!(
             withdrawal_days_before_voting,
             "CAN-09",
             Unsure,
             "param-can-09-withdrawal-days-before-voting",
-            []
+            [Candidacies]
         );
         p!(
             aiyl_ballot_order,
             "RES-02",
             Unsure,
             "param-res-02-aiyl-ballot-order",
-            []
+            [Ballots]
         );
         p!(
             max_deviation_percent,
@@ -785,6 +812,13 @@ impl RuleParameters {
             [VoterListClaims]
         );
         p!(
+            register_removal_limit_percent,
+            "VOT-11",
+            Unsure,
+            "param-vot-11-register-removal-limit",
+            [RegisterImports]
+        );
+        p!(
             claim_immediate_days_before_voting,
             "CAL-19",
             Unsure,
@@ -832,7 +866,11 @@ impl RuleParameters {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cognitive_complexity,
+    reason = "tests fail loudly, and a test reads as one scenario (the size limits are for production code)"
+)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
@@ -861,6 +899,7 @@ mod tests {
         assert_eq!(p.remote_station_capacity, 1_000);
         assert_eq!(p.appeal_filing_days, 3);
         assert_eq!(p.claim_decision_days, 0);
+        assert_eq!(p.register_removal_limit_percent, 5);
         assert_eq!(p.validate(), Ok(()));
     }
 
@@ -983,6 +1022,8 @@ mod tests {
         assert_eq!(applied("unfilled_list_seats"), [Consumer::SeatAllocation]);
         assert_eq!(applied("claim_decision_days"), [Consumer::VoterListClaims]);
         assert_eq!(applied("remote_station_capacity"), [Consumer::RemoteVoting]);
+        assert_eq!(applied("candidacy_decision_days"), [Consumer::Candidacies]);
+        assert_eq!(applied("aiyl_ballot_order"), [Consumer::Ballots]);
         assert!(applied("appeal_filing_days").is_empty());
         assert!(rows.iter().all(|r| r.key != "tie_break"));
     }

@@ -39,6 +39,12 @@ impl FromStr for Sex {
     }
 }
 
+/// A well-formed PIN as a regular expression (ECMA-262, the dialect of JSON Schema), for the
+/// API document: the sex digit, a day and month that exist together, any year, a serial. It
+/// cannot say that 29 February needs a leap year; [`Pin::parse`] also allows spaces, which
+/// the canonical form has none of. A test holds the two to each other both ways.
+pub const PIN_PATTERN: &str = "^[12](?:(?:0[1-9]|1[0-9]|2[0-9])(?:0[1-9]|1[0-2])|30(?:0[13-9]|1[0-2])|31(?:0[13578]|1[02]))[0-9]{4}[0-9]{5}$";
+
 /// A well-formed PIN (VOT-10). Stored as the 14 ASCII digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Pin([u8; 14]);
@@ -194,6 +200,49 @@ mod tests {
     use super::*;
     use jiff::civil::date;
     use proptest::prelude::*;
+
+    fn pattern() -> regex::Regex {
+        regex::Regex::new(PIN_PATTERN).expect("the pattern compiles")
+    }
+
+    proptest! {
+        /// What the API document calls a PIN parses, but for 29 February of a year that is no
+        /// leap year (the pattern cannot say so; the document does).
+        #[test]
+        fn vot_10_every_pin_of_the_documented_pattern_parses(s in PIN_PATTERN.trim_matches(['^', '$'])) {
+            let leap_day = &s[1..5] == "2902";
+            let year: i16 = s[5..9].parse().expect("four digits");
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            prop_assert_eq!(Pin::parse(&s).is_ok(), !leap_day || leap, "{}", s);
+        }
+
+        /// And every PIN matches it: no client validating against the document refuses one.
+        #[test]
+        fn vot_10_every_pin_matches_the_documented_pattern(
+            days in 0i32..3_650_000,
+            serial in 0u32..100_000,
+            male in any::<bool>(),
+        ) {
+            let born = date(1, 1, 1).checked_add(jiff::Span::new().days(days)).expect("a date before 9999");
+            let sex = if male { Sex::Male } else { Sex::Female };
+            let pin = Pin::compose(sex, born, serial);
+            prop_assert!(pattern().is_match(pin.as_str()), "{}", pin);
+        }
+    }
+
+    #[test]
+    fn the_documented_pattern_refuses_what_parse_refuses() {
+        for s in [
+            "30101199000123",
+            "2010119900012",
+            "20013199000123",
+            "23102199000123",
+            "2310219900012a",
+        ] {
+            assert!(Pin::parse(s).is_err(), "{s}");
+            assert!(!pattern().is_match(s), "{s}");
+        }
+    }
 
     #[test]
     fn vot_10_pin_encodes_sex_and_birth_date() {

@@ -1,7 +1,9 @@
 //! What goes wrong reading or writing the files: a refused row says where and why, so that an
 //! operator can fix the extract and import it again.
 
+use shailoo_domain::candidate::party::PartyRegistrationNumberError;
 use shailoo_domain::territory::SetupError;
+use shailoo_domain::text::ForbiddenCharacter;
 use shailoo_domain::{IdError, PinError};
 use std::path::PathBuf;
 
@@ -19,6 +21,11 @@ pub enum RowErrorKind {
     WrongColumnCount { expected: usize, found: usize },
     #[error("the text is not valid UTF-8")]
     NotUtf8,
+    /// A control or bidirectional formatting character (`shailoo_domain::text`): a NUL would
+    /// end the text in PostgreSQL, an override would make a name read differently on the
+    /// printed list.
+    #[error("{0}")]
+    ForbiddenCharacter(ForbiddenCharacter),
     #[error("a value is required")]
     Empty,
     #[error("malformed PIN: {0}")]
@@ -40,8 +47,24 @@ pub enum RowErrorKind {
     BadId(IdError),
     #[error("the PIN encodes {from_pin}, the row says {in_row}")]
     ContradictsPin { from_pin: String, in_row: String },
+    #[error("bad party registration number: {0}")]
+    BadRegistrationNumber(PartyRegistrationNumberError),
+    /// A value in a column that must be empty in this row, e.g. a district for a city list.
+    #[error("no value belongs here: {why}")]
+    Inapplicable { why: &'static str },
+    /// A value that contradicts another of the row or of an earlier row.
+    #[error("{why}")]
+    Inconsistent { why: &'static str },
+    /// A reference to a row of another file (or of this one) that does not exist.
+    #[error("{value:?} is not {what}")]
+    UnknownReference { what: &'static str, value: String },
+    /// A value that must be unique and appeared on an earlier row.
+    #[error("{value:?} appears on an earlier row; it must be unique")]
+    Duplicate { value: String },
     #[error("CSV syntax error: {0}")]
     Syntax(String),
+    #[error("{value:?} is not a settlement of the election's setup")]
+    UnknownSettlement { value: String },
 }
 
 impl RowErrorKind {
@@ -52,6 +75,7 @@ impl RowErrorKind {
             RowErrorKind::WrongHeader { .. } => "wrong_header",
             RowErrorKind::WrongColumnCount { .. } => "wrong_column_count",
             RowErrorKind::NotUtf8 => "not_utf8",
+            RowErrorKind::ForbiddenCharacter(_) => "forbidden_character",
             RowErrorKind::Empty => "empty_value",
             RowErrorKind::MalformedPin(e) => e.code().as_str(),
             RowErrorKind::BadDate { .. } => "bad_date",
@@ -61,7 +85,13 @@ impl RowErrorKind {
             RowErrorKind::BadPhone { .. } => "bad_phone",
             RowErrorKind::BadId(_) => "bad_id",
             RowErrorKind::ContradictsPin { .. } => "contradicts_pin",
+            RowErrorKind::BadRegistrationNumber(e) => e.code().as_str(),
+            RowErrorKind::Inapplicable { .. } => "inapplicable_value",
+            RowErrorKind::Inconsistent { .. } => "inconsistent_value",
+            RowErrorKind::UnknownReference { .. } => "unknown_reference",
+            RowErrorKind::Duplicate { .. } => "duplicate_value",
             RowErrorKind::Syntax(_) => "csv_syntax",
+            RowErrorKind::UnknownSettlement { .. } => "unknown_settlement",
         }
     }
 }

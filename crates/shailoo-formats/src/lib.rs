@@ -2,8 +2,9 @@
 //!
 //! A dataset directory holds the election setup ([`setup`]: territories, councils, commissions,
 //! polling stations, station areas, the election), the population register extract
-//! ([`register`]), the districting units of the aiyl councils ([`district_units`]) and a
-//! [`manifest`]. Each module owns one format: its columns or fields, a strict reader that
+//! ([`register`]), the districting units of the aiyl councils ([`district_units`]) and their
+//! district schemes ([`district_schemes`]), the parties, nominations and candidates
+//! ([`candidates`]) and a [`manifest`]. Each module owns one format: its columns or fields, a strict reader that
 //! parses straight into domain types, and the writer that produces exactly what the reader
 //! accepts.
 //!
@@ -13,6 +14,8 @@
 //! error naming the file, the line, the column and the reason ([`RowError`]), and the caller
 //! stops the import (all or nothing).
 
+pub mod candidates;
+pub mod district_schemes;
 pub mod district_units;
 mod error;
 pub mod manifest;
@@ -20,6 +23,11 @@ pub mod register;
 pub mod setup;
 mod table;
 
+pub use candidates::{
+    CANDIDATES_COLUMNS, Candidacies, CandidateRow, NOMINATIONS_COLUMNS, NominationKey,
+    NominationRow, NominationStage, PARTIES_COLUMNS, read_candidacies, write_candidacies,
+};
+pub use district_schemes::{CouncilScheme, read_district_schemes, write_district_schemes};
 pub use district_units::{CouncilUnits, DistrictUnit, read_district_units, write_district_units};
 pub use error::{FormatError, RowError, RowErrorKind, WriteError};
 pub use manifest::{Counts, FileSummary, Manifest, write_manifest};
@@ -42,8 +50,17 @@ pub mod files {
     pub const STATION_AREAS: &str = "station_areas.csv";
     pub const ELECTION: &str = "election.json";
     pub const REGISTER: &str = "register.csv";
+    /// The registered parties (issue 14).
+    pub const PARTIES: &str = "parties.csv";
+    /// City party lists and aiyl district nominations, each at its stage (issue 14).
+    pub const NOMINATIONS: &str = "nominations.csv";
+    /// The candidates of each nomination, by PIN, in list order (issue 14).
+    pub const CANDIDATES: &str = "candidates.csv";
     pub const MANIFEST: &str = "manifest.json";
     /// The districting units of every aiyl council with their borders (issue 5): a JSON array
     /// of [`crate::CouncilUnits`]. Not listed in the manifest; optional on loading.
     pub const DISTRICT_UNITS: &str = "district_units.json";
+    /// A district scheme of every aiyl council (issue 14): a JSON array of
+    /// [`crate::CouncilScheme`]. Not listed in the manifest; optional on loading.
+    pub const DISTRICT_SCHEMES: &str = "district_schemes.json";
 }

@@ -12,6 +12,7 @@ use crate::table::{Table, TableWriter, bool_str, format_date};
 use jiff::civil::Date;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::{Pin, Sex, TerritoryId};
+use std::collections::HashSet;
 use std::path::Path;
 
 pub const REGISTER_COLUMNS: [&str; 15] = [
@@ -102,6 +103,8 @@ impl<'a> From<&'a RegisterRecord> for RegisterRow<'a> {
 /// error does not end the iteration; the caller decides whether to stop.
 pub struct RegisterReader {
     table: Table,
+    /// The settlements a row may name, when the caller knows them (the election's setup).
+    known: Option<HashSet<TerritoryId>>,
 }
 
 impl RegisterReader {
@@ -109,7 +112,16 @@ impl RegisterReader {
     pub fn open(path: &Path) -> Result<RegisterReader, FormatError> {
         Ok(RegisterReader {
             table: Table::open(path, &REGISTER_COLUMNS)?,
+            known: None,
         })
+    }
+
+    /// Refuses a row whose settlement is not one of `known` (the territories of the setup the
+    /// extract is imported into): a place the election does not know is an error of the
+    /// extract, named at its line like any other, not a person silently left off every list.
+    pub fn known_settlements(mut self, known: HashSet<TerritoryId>) -> RegisterReader {
+        self.known = Some(known);
+        self
     }
 
     /// Bytes of the file read so far (up to the end of the last row returned), for progress
@@ -142,6 +154,17 @@ impl RegisterReader {
                 },
             ));
         }
+        let settlement = f.id(8, TerritoryId::parse)?;
+        if let Some(known) = &self.known
+            && !known.contains(&settlement)
+        {
+            return Err(f.err(
+                8,
+                RowErrorKind::UnknownSettlement {
+                    value: settlement.to_string(),
+                },
+            ));
+        }
         Ok(RegisterRecord {
             pin,
             surname: f.required(1)?.to_owned(),
@@ -151,7 +174,7 @@ impl RegisterReader {
             birth_date,
             citizen: f.boolean(6)?,
             biometrics: f.boolean(7)?,
-            settlement: f.id(8, TerritoryId::parse)?,
+            settlement,
             street: f.required(9)?.to_owned(),
             house: f.required(10)?.to_owned(),
             address_registered_on: f.date(11)?,

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use shailoo_domain::IdError;
 use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::LocalizedName;
+use shailoo_domain::text::{self, Lines};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -150,9 +151,14 @@ impl<'t> Fields<'t> {
             .error(self.line, Some(self.table.columns[i]), reason)
     }
 
+    /// The field as text: UTF-8, on one line, without control or bidirectional formatting
+    /// characters (`shailoo_domain::text`), so that what is refused here is refused the same
+    /// way whichever database the rows go to.
     pub(crate) fn text(&self, i: usize) -> Result<&'t str, RowError> {
         let bytes = self.table.record.get(i).unwrap_or(b"");
-        std::str::from_utf8(bytes).map_err(|_| self.err(i, RowErrorKind::NotUtf8))
+        let s = std::str::from_utf8(bytes).map_err(|_| self.err(i, RowErrorKind::NotUtf8))?;
+        text::check(s, Lines::One).map_err(|e| self.err(i, RowErrorKind::ForbiddenCharacter(e)))?;
+        Ok(s)
     }
 
     pub(crate) fn required(&self, i: usize) -> Result<&'t str, RowError> {
@@ -228,6 +234,14 @@ impl<'t> Fields<'t> {
                 },
             )
         })
+    }
+
+    pub(crate) fn optional_date(&self, i: usize) -> Result<Option<Date>, RowError> {
+        if self.table.record.get(i).unwrap_or(b"").is_empty() {
+            Ok(None)
+        } else {
+            self.date(i).map(Some)
+        }
     }
 
     pub(crate) fn number(&self, i: usize) -> Result<u32, RowError> {
@@ -418,11 +432,49 @@ pub(crate) fn read_optional_json<T: DeserializeOwned>(
     }
 }
 
+/// Parses a JSON file, refusing any string (or key) with a control or bidirectional formatting
+/// character, named by its JSON pointer (`/name/ky`), as the CSV readers refuse such a field.
 fn parse_json<T: DeserializeOwned>(path: &Path, json: &[u8]) -> Result<T, FormatError> {
-    serde_json::from_slice(json).map_err(|e| FormatError::Json {
+    let error = |message: String| FormatError::Json {
         file: file_name(path),
-        message: e.to_string(),
-    })
+        message,
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(json).map_err(|e| error(e.to_string()))?;
+    if let Some((pointer, e)) = forbidden_in_json(&value, &mut String::new()) {
+        return Err(error(format!("{pointer}: {e}")));
+    }
+    serde_json::from_value(value).map_err(|e| error(e.to_string()))
+}
+
+/// The first string of `value` holding a character text may not hold, with its JSON pointer.
+fn forbidden_in_json(
+    value: &serde_json::Value,
+    pointer: &mut String,
+) -> Option<(String, text::ForbiddenCharacter)> {
+    let inside = |pointer: &mut String, key: &str, v: &serde_json::Value| {
+        let len = pointer.len();
+        pointer.push('/');
+        let key_text = text::replace_forbidden(key, Lines::One);
+        pointer.push_str(&key_text.replace('~', "~0").replace('/', "~1"));
+        let found = text::check(key, Lines::One)
+            .err()
+            .map(|e| (pointer.clone(), e))
+            .or_else(|| forbidden_in_json(v, pointer));
+        pointer.truncate(len);
+        found
+    };
+    match value {
+        serde_json::Value::String(s) => text::check(s, Lines::One)
+            .err()
+            .map(|e| (pointer.clone(), e)),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| inside(pointer, &i.to_string(), v)),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| inside(pointer, k, v)),
+        _ => None,
+    }
 }
 
 pub(crate) fn io_error(path: &Path, source: std::io::Error) -> WriteError {

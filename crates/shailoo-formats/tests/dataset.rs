@@ -12,8 +12,9 @@
 use shailoo_domain::territory::{CouncilKind, SetupError};
 use shailoo_domain::{StationNumber, TerritoryId};
 use shailoo_formats::{
-    FormatError, Manifest, RegisterReader, RegisterRow, RegisterWriter, files, read_district_units,
-    read_setup, write_district_units, write_manifest, write_setup,
+    FormatError, Manifest, RegisterReader, RegisterRow, RegisterWriter, files, read_candidacies,
+    read_district_schemes, read_district_units, read_setup, write_candidacies,
+    write_district_schemes, write_district_units, write_manifest, write_setup,
 };
 use std::path::{Path, PathBuf};
 
@@ -106,9 +107,20 @@ fn writers_reproduce_the_fixture_byte_for_byte() {
     }
     written.push(register.finish().unwrap());
 
+    let candidacies = read_candidacies(&source).unwrap().unwrap();
+    written.extend(write_candidacies(out.path(), &candidacies).unwrap());
+
     let units = read_district_units(&source).unwrap().unwrap();
     write_district_units(out.path(), &units).unwrap();
+    let schemes = read_district_schemes(&source).unwrap().unwrap();
+    write_district_schemes(out.path(), &schemes).unwrap();
     let manifest = manifest(&source);
+    // The counts of the candidacy files are what they hold.
+    let counts = manifest.counts.clone();
+    assert_eq!(
+        counts.clone().with_candidacies(&schemes, &candidacies),
+        counts
+    );
     // What the writers say they wrote is what the manifest lists.
     assert_eq!(written, manifest.files);
     write_manifest(out.path(), &manifest).unwrap();
@@ -121,8 +133,12 @@ fn writers_reproduce_the_fixture_byte_for_byte() {
         files::STATION_AREAS,
         files::ELECTION,
         files::REGISTER,
+        files::PARTIES,
+        files::NOMINATIONS,
+        files::CANDIDATES,
         files::MANIFEST,
         files::DISTRICT_UNITS,
+        files::DISTRICT_SCHEMES,
     ] {
         assert_eq!(
             std::fs::read_to_string(out.path().join(name)).unwrap(),
@@ -250,5 +266,37 @@ fn a_missing_or_malformed_json_file_is_named() {
     assert!(
         matches!(&e, FormatError::Json { file, .. } if file == "district_units.json"),
         "{e}"
+    );
+}
+
+#[test]
+fn control_characters_are_refused_in_every_file_with_the_place_named() {
+    let dir = copy();
+    let path = dir.path().join(files::STATIONS);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let first_row = original.lines().nth(1).unwrap();
+    let bad_row = first_row.replacen(",", ",\u{202E}", 1);
+    std::fs::write(&path, original.replacen(first_row, &bad_row, 1)).unwrap();
+    let e = read_setup(dir.path()).unwrap_err();
+    let row = e.row().unwrap();
+    assert_eq!((row.file.as_str(), row.line), ("stations.csv", 2));
+    assert_eq!(row.reason.code(), "forbidden_character");
+
+    let dir = copy();
+    let path = dir.path().join(files::ELECTION);
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        original.replacen("шайлоо 2024\"", "шайлоо 2024\\u0000\"", 1),
+    )
+    .unwrap();
+    let e = read_setup(dir.path()).unwrap_err();
+    let FormatError::Json { file, message } = &e else {
+        panic!("{e}");
+    };
+    assert_eq!(file, "election.json");
+    assert!(
+        message.starts_with("/name/ky: a control character (U+0000)"),
+        "{message}"
     );
 }

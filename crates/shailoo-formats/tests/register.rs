@@ -201,13 +201,18 @@ fn reader_rejects_invalid_utf8() {
 }
 
 #[test]
-fn reader_counts_lines_across_quoted_newlines() {
+fn a_line_break_inside_a_quoted_field_is_refused_at_the_line_its_row_starts() {
+    // CSV allows it, but no field of the register is more than one line, and a printed list
+    // would show the break.
     let multiline = replace_field(column("house"), "12\nкв. 3");
     let e = with_bad_row(&format!(
         "{multiline}\n{}",
         replace_field(column("pin"), "x")
     ));
-    assert_eq!((e.line, e.column), (5, Some("pin")));
+    assert_eq!(
+        (e.line, e.column, e.reason.code()),
+        (3, Some("house"), "forbidden_character")
+    );
 }
 
 /// A second person: no patronymic, a house with a quote, born on 29 February.
@@ -273,4 +278,77 @@ fn opening_a_missing_file_names_it() {
         "{e}"
     );
     assert_eq!(e.to_string(), "cannot read register.csv");
+}
+
+#[test]
+fn reader_refuses_control_and_bidirectional_characters_naming_line_and_column() {
+    // Each would reach the database (a NUL fails PostgreSQL's COPY far from its line; SQLite
+    // stores it) or the printed list (an override reverses the name that follows).
+    let cases = [
+        ("surname", "Асан\0ов", '\0'),
+        ("given_name", "Бак\u{1b}ыт", '\u{1b}'),
+        ("patronymic", "\u{202E}чивонаруН", '\u{202E}'),
+        ("street", "Манас\u{2066} көчөсү", '\u{2066}'),
+        ("house", "12\u{85}", '\u{85}'),
+        ("house", "12\nкв. 3", '\n'),
+        ("street", "Манас\tкөчөсү", '\t'),
+        ("surname", "Асанов\u{200F}", '\u{200F}'),
+    ];
+    for (name, value, character) in cases {
+        let e = with_bad_row(&replace_field(column(name), value));
+        assert_eq!(
+            (e.file.as_str(), e.line, e.column, e.reason.code()),
+            ("register.csv", 3, Some(name), "forbidden_character"),
+            "{name} = {value:?}"
+        );
+        let RowErrorKind::ForbiddenCharacter(found) = e.reason else {
+            panic!("{e}");
+        };
+        assert_eq!(found.character, character);
+        assert!(
+            e.to_string().contains(&found.code_point().to_string()),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn reader_rejects_a_settlement_the_setup_does_not_know_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.csv");
+    let unknown = replace_field(column("settlement"), "atlantis");
+    std::fs::write(
+        &path,
+        format!(
+            "{}\n{GOOD_ROW}\n{GOOD_ROW}\n{unknown}\n",
+            REGISTER_COLUMNS.join(",")
+        ),
+    )
+    .unwrap();
+    let known = |ids: &[&str]| {
+        ids.iter()
+            .map(|id| shailoo_domain::TerritoryId::parse(id).unwrap())
+            .collect()
+    };
+    // Without the setup's settlements the reader cannot tell: every row reads.
+    assert!(
+        RegisterReader::open(&path)
+            .unwrap()
+            .all(|r: Result<RegisterRecord, RowError>| r.is_ok())
+    );
+    let results: Vec<_> = RegisterReader::open(&path)
+        .unwrap()
+        .known_settlements(known(&["bishkek.centre", "osh"]))
+        .collect();
+    assert!(results[..2].iter().all(Result::is_ok));
+    let e = results[2].clone().unwrap_err();
+    assert_eq!(
+        (e.line, e.column, e.reason.code()),
+        (4, Some("settlement"), "unknown_settlement")
+    );
+    assert_eq!(
+        e.to_string(),
+        "register.csv, line 4, column settlement: \"atlantis\" is not a settlement of the \
+         election's setup"
+    );
 }

@@ -397,6 +397,11 @@ impl<'g> PersonStream<'g> {
 
     /// The next person, borrowing text from the stream; `None` after the last street.
     pub fn next_row(&mut self) -> Option<RegisterRow<'_>> {
+        self.next_located().map(|(_, row)| row)
+    }
+
+    /// The next person with the index of their street in the plan (and in the station areas).
+    pub(crate) fn next_located(&mut self) -> Option<(usize, RegisterRow<'_>)> {
         while self.left_on_street == 0 {
             self.street += 1;
             self.household.left = 0;
@@ -443,23 +448,26 @@ impl<'g> PersonStream<'g> {
         };
 
         let street = self.plan.streets[self.street];
-        Some(RegisterRow {
-            pin,
-            surname,
-            given_name,
-            patronymic,
-            sex,
-            birth_date,
-            citizen,
-            biometrics,
-            settlement: &self.plan.setup.territories[street.settlement as usize].id,
-            street: &self.plan.areas[self.street].street,
-            house: &self.house,
-            address_registered_on: t.days[registered as usize],
-            residence_stamp,
-            court_incapable,
-            imprisoned,
-        })
+        Some((
+            self.street,
+            RegisterRow {
+                pin,
+                surname,
+                given_name,
+                patronymic,
+                sex,
+                birth_date,
+                citizen,
+                biometrics,
+                settlement: &self.plan.setup.territories[street.settlement as usize].id,
+                street: &self.plan.areas[self.street].street,
+                house: &self.house,
+                address_registered_on: t.days[registered as usize],
+                residence_stamp,
+                court_incapable,
+                imprisoned,
+            },
+        ))
     }
 }
 

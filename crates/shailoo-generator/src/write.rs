@@ -3,35 +3,40 @@
 //!
 //! The register is streamed: one person at a time from the generator straight into the
 //! register writer, fields borrowed from the generator's tables, so a national run allocates
-//! only a formatted PIN per row and holds no rows in memory.
+//! only a formatted PIN per row and holds no rows in memory. The candidates are sampled from
+//! the same stream as it passes ([`crate::candidacies`]), so the register is generated once.
 
+use crate::candidacies::Pools;
 use crate::persons::row_is_eligible;
 use crate::{Generator, VOTING_DAY};
 use shailoo_domain::territory::CouncilKind;
 use shailoo_formats::manifest::FORMAT_NAME;
 use shailoo_formats::{
     Counts, FORMAT_VERSION, FileSummary, Manifest, RegisterWriter, WriteError, files,
-    write_district_units, write_manifest, write_setup,
+    write_candidacies, write_district_schemes, write_district_units, write_manifest, write_setup,
 };
 use std::path::Path;
 
 /// Progress is reported every this many register rows (and once at the end).
 const PROGRESS_EVERY: u64 = 1 << 16;
 
-/// Writes the register as CSV, calling `progress` with the rows written so far; returns the
-/// file, and how many persons it holds and how many of them are eligible.
+/// Writes the register as CSV, offering each person to `pools` and calling `progress` with
+/// the rows written so far; returns the file, and how many persons it holds and how many of
+/// them are eligible.
 fn write_register(
     generator: &Generator,
     dir: &Path,
+    pools: &mut Pools,
     progress: &mut impl FnMut(u64),
 ) -> Result<(FileSummary, u64, u64), WriteError> {
     let mut writer = RegisterWriter::create(&dir.join(files::REGISTER))?;
     let mut stream = generator.persons();
     let (mut rows, mut eligible) = (0u64, 0u64);
-    while let Some(p) = stream.next_row() {
+    while let Some((street, p)) = stream.next_located() {
         if row_is_eligible(&p) {
             eligible += 1;
         }
+        pools.observe(street, &p);
         writer.write(&p)?;
         rows += 1;
         if rows % PROGRESS_EVERY == 0 {
@@ -59,8 +64,13 @@ pub fn write_dataset(
     let setup = generator.setup_ref();
     let areas = generator.station_areas();
     let mut file_summaries = write_setup(dir, setup, areas)?;
-    let (register, persons, eligible_persons) = write_register(generator, dir, &mut progress)?;
+    // The candidates are drawn from the register as it is written, while the district
+    // schemes are drawn on another thread.
+    let ((register, persons, eligible_persons), generated) =
+        generator.with_candidacies(|pools| write_register(generator, dir, pools, &mut progress))?;
     file_summaries.push(register);
+    let candidacies = &generated.candidacies;
+    file_summaries.extend(write_candidacies(dir, candidacies)?);
 
     let count = |kind: CouncilKind| setup.councils.iter().filter(|c| c.kind == kind).count() as u64;
     let seats = |kind: CouncilKind| {
@@ -94,11 +104,14 @@ pub fn write_dataset(
             station_areas: areas.len() as u64,
             persons,
             eligible_persons,
-        },
+            ..Counts::default()
+        }
+        .with_candidacies(&generated.schemes, candidacies),
         files: file_summaries,
     };
     // DIS-03 units for the district editor, with voters estimated from the persons.
     write_district_units(dir, &crate::district_units(generator))?;
+    write_district_schemes(dir, &generated.schemes)?;
     write_manifest(dir, &manifest)?;
     Ok(manifest)
 }

@@ -28,6 +28,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use shailoo_app::voters::StationRoll;
+use shailoo_domain::text::{self, Lines};
 use shailoo_domain::time::to_bishkek;
 use shailoo_domain::{ErrorCode, Pin, StationNumber};
 use std::cmp::Ordering;
@@ -338,15 +339,21 @@ pub fn numbered(list: &StationList) -> Vec<(u32, &Voter)> {
 }
 
 /// The data the template receives: ordered, numbered, formatted and labelled.
+///
+/// Every text from the data is printed with its control and bidirectional formatting characters
+/// replaced by U+FFFD: the edge refuses them (`shailoo_domain::text`), but a database filled
+/// before it did may still hold one, and an override would make the name that follows read
+/// backwards on a list the voters sign.
 pub fn typst_input(list: &StationList) -> TypstInput {
+    let clean = |s: &str| text::replace_forbidden(s, Lines::One).into_owned();
     let labels = Labels::of(list.lang);
     let rows = numbered(list)
         .into_iter()
         .map(|(n, v)| Row {
             n,
-            name: v.full_name(),
+            name: clean(&v.full_name()),
             born: born(v.birth_date, list.voting_day),
-            address: format!("{}, {}, {}", v.settlement, v.street, v.house),
+            address: clean(&format!("{}, {}, {}", v.settlement, v.street, v.house)),
         })
         .collect();
     let printed = to_bishkek(list.printed_at);
@@ -358,10 +365,10 @@ pub fn typst_input(list: &StationList) -> TypstInput {
             Variant::Signatures => labels.title_signatures.clone(),
         },
         station_line: format!("{} № {}", labels.station, list.station),
-        election: list.election.clone(),
-        council: list.council.clone(),
-        address: list.address.clone(),
-        pec: list.pec.clone(),
+        election: clean(&list.election),
+        council: clean(&list.council),
+        address: clean(&list.address),
+        pec: clean(&list.pec),
         voting_day: dotted(list.voting_day),
         printed_at: format!(
             "{} {:02}:{:02}",
@@ -432,6 +439,26 @@ mod tests {
             order_settlement: "Бишкек".into(),
             order_street: street.into(),
         }
+    }
+
+    #[test]
+    fn a_control_or_direction_character_held_from_older_data_never_reaches_the_sheet() {
+        let list = StationList {
+            lang: Lang::Ky,
+            variant: Variant::Posting,
+            election: "e".into(),
+            voting_day: date(2024, 11, 17),
+            council: "c".into(),
+            station: StationNumber::new(1001).unwrap(),
+            address: "мектеп\u{0}".into(),
+            pec: "p".into(),
+            printed_at: Timestamp::UNIX_EPOCH,
+            voters: vec![voter("\u{202E}вонаса", "Ленин\u{2066}", "1")],
+        };
+        let input = typst_input(&list);
+        assert_eq!(input.rows[0].name, "\u{FFFD}вонаса Айбек");
+        assert_eq!(input.rows[0].address, "Бишкек, Ленин\u{FFFD}, 1");
+        assert_eq!(input.address, "мектеп\u{FFFD}");
     }
 
     #[test]

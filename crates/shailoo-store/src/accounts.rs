@@ -41,8 +41,8 @@ impl AccountStore for Db {
     async fn user(&self, username: &Username) -> Result<Option<User>, StoreError> {
         let row: Option<UserRow> = on_db!(self, |pool, d| {
             sqlx::query_as(
-                "SELECT username, display_name, role, commission, password_hash, created_at \
-                 FROM users WHERE username = $1",
+                "SELECT username, display_name, role, commission, party, password_hash, \
+                 created_at FROM users WHERE username = $1",
             )
             .bind(username.as_str())
             .fetch_optional(pool)

@@ -18,8 +18,8 @@ use shailoo_app::ClaimStore;
 use shailoo_app::StoreError;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::claims::transitions::{
-    self, Filed, Filing, FilingFacts, ListEffect, ListEntry, Outcome, PersonalData, StationFacts,
-    VoterFacts,
+    self, AddressFacts, Filed, Filing, FilingFacts, ListEffect, ListEntry, Outcome, PersonalData,
+    StationFacts, VoterFacts,
 };
 use shailoo_app::claims::{
     Amendment, Channel, Claim, ClaimDecision, ClaimDraft, ClaimError, ClaimFilter, ClaimId,
@@ -32,7 +32,7 @@ use sqlx::{AssertSqlSafe, PgConnection, SqliteConnection};
 
 const T: &str = "voter_list_claims";
 
-const COLUMNS: &str = "SELECT c.id, c.election, c.pin, c.kind, c.station, c.surname, \
+const COLUMNS: &str = "SELECT c.id, c.election, c.pin, c.kind, c.station, c.home_station, c.surname, \
      c.given_name, c.patronymic, c.birth_date, c.street, c.house, c.statement, c.channel, \
      c.filed_by, c.filed_at, c.status, c.note, c.decided_by, c.decided_at, k.content_type, \
      k.digest, k.size FROM voter_list_claims c JOIN voter_list_claim_copies k ON k.claim_id = c.id";
@@ -51,10 +51,19 @@ const STATION: &str = "SELECT s.council, s.remote_voting, \
         AND e.council = s.council) AS electing \
      FROM stations s WHERE s.number = $2";
 
-const PERSON_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM persons WHERE pin = $1";
+/// The registered address of a person: where VOT-04 places them.
+const ADDRESS: &str = "SELECT settlement, street FROM persons WHERE pin = $1";
 
-const ENTRY: &str =
-    "SELECT council, station FROM voter_list_entries WHERE election = $1 AND pin = $2";
+/// The station whose area holds a settlement and street.
+const AREA_STATION: &str =
+    "SELECT station FROM station_areas WHERE settlement = $1 AND street = $2";
+
+/// Whether a station's area holds a settlement.
+const SERVES_SETTLEMENT: &str = "SELECT CAST(1 AS BIGINT) FROM station_areas \
+     WHERE station = $1 AND settlement = $2 LIMIT 1";
+
+const ENTRY: &str = "SELECT council, home_station, station FROM voter_list_entries \
+     WHERE election = $1 AND pin = $2";
 
 const OPEN_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM voter_list_claims \
      WHERE election = $1 AND pin = $2 AND kind = $3 AND status = 'filed'";
@@ -89,25 +98,45 @@ macro_rules! latest_inclusion {
     };
 }
 
+/// Whether the inclusion `c` still goes where `transitions::inclusion_place` allows, on the
+/// register as it is now: the station's area holds the person's registered address, or (for a
+/// street no area lists) its settlement. A newer extract that moved the person elsewhere ends
+/// the inclusion: the compile placed them by their new address. (The council rule needs no
+/// check here: the compile placed the voter by the same address, in that station's council.)
+macro_rules! still_at_address {
+    () => {
+        "EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin AND (EXISTS (SELECT 1 \
+         FROM station_areas a WHERE a.settlement = p.settlement AND a.street = p.street \
+         AND a.station = c.station) OR (NOT EXISTS (SELECT 1 FROM station_areas a \
+         WHERE a.settlement = p.settlement AND a.street = p.street) AND EXISTS (SELECT 1 \
+         FROM station_areas a WHERE a.station = c.station AND a.settlement = p.settlement))))"
+    };
+}
+
 /// Takes off the ineligible rows of an election the voters whose latest accepted inclusion
-/// overruled every reason they now have (a NULL `overruled_reasons` overrules all).
+/// overruled every reason they now have (a NULL `overruled_reasons` overrules all) and still
+/// goes to the station of their registered address.
 const REAPPLY_UNMARK: &str = concat!(
     "DELETE FROM voter_ineligible WHERE election = $1 AND EXISTS (SELECT 1 \
      FROM voter_list_claims c WHERE c.election = $1 AND c.pin = voter_ineligible.pin AND ",
     latest_inclusion!(),
-    " AND (voter_ineligible.reasons & ~COALESCE(c.overruled_reasons, -1)) = 0) \
-     RETURNING reasons"
+    " AND (voter_ineligible.reasons & ~COALESCE(c.overruled_reasons, -1)) = 0 AND ",
+    still_at_address!(),
+    ") RETURNING reasons"
 );
 
 /// Puts the voter of each person's latest accepted inclusion on that station's list, unless
-/// the register now gives a reason the PEC did not overrule (the voter stayed ineligible).
+/// the register now gives a reason the PEC did not overrule (the voter stayed ineligible) or
+/// an address the station does not serve.
 const REAPPLY_INCLUDE: &str = concat!(
     "INSERT INTO voter_list_entries (election, pin, council, home_station, station) \
      SELECT c.election, c.pin, s.council, c.station, c.station \
      FROM voter_list_claims c JOIN stations s ON s.number = c.station \
      WHERE c.election = $1 AND ",
     latest_inclusion!(),
-    " AND EXISTS (SELECT 1 FROM persons p WHERE p.pin = c.pin) \
+    " AND ",
+    still_at_address!(),
+    " \
      AND NOT EXISTS (SELECT 1 FROM voter_ineligible i WHERE i.election = c.election \
         AND i.pin = c.pin) \
      ON CONFLICT (election, pin) DO UPDATE SET council = excluded.council, \
@@ -121,6 +150,7 @@ struct ClaimRow {
     pin: String,
     kind: String,
     station: i64,
+    home_station: Option<i64>,
     surname: Option<String>,
     given_name: Option<String>,
     patronymic: Option<String>,
@@ -215,6 +245,10 @@ impl ClaimRow {
                 .map_err(|e| corrupt(T, key, format!("election: {e}")))?,
             pin: Pin::parse(&self.pin).map_err(|e| corrupt(T, key, format!("pin: {e}")))?,
             station: station_number(T, key, self.station)?,
+            home_station: self
+                .home_station
+                .map(|s| station_number(T, key, s))
+                .transpose()?,
             request,
             statement: text(key, "statement", self.statement)?,
             channel: Channel::parse(&self.channel)
@@ -361,7 +395,7 @@ macro_rules! claim_tx_body {
                     .fetch_optional(&mut *self)
                     .await
                     .map_err(db_err)?;
-                let in_register: Option<i64> = sqlx::query_scalar(PERSON_EXISTS)
+                let address: Option<(String, String)> = sqlx::query_as(ADDRESS)
                     .bind(pin)
                     .fetch_optional(&mut *self)
                     .await
@@ -382,7 +416,8 @@ macro_rules! claim_tx_body {
                 Ok(FilingFacts {
                     election_exists: election_exists.is_some(),
                     frozen_at: self.frozen_at(election).await?,
-                    in_register: in_register.is_some(),
+                    in_register: address.is_some(),
+                    address: self.address_facts(address.as_ref(), draft.station).await?,
                     station: self.station_facts(election, draft.station).await?,
                     entry: self.list_entry(election, pin).await?,
                     open_claim_of_kind: open.is_some(),
@@ -419,22 +454,7 @@ macro_rules! claim_tx_body {
                         })
                     })
                     .transpose()?;
-                let ineligible: Option<i64> = sqlx::query_scalar(
-                    "SELECT reasons FROM voter_ineligible WHERE election = $1 AND pin = $2",
-                )
-                .bind(election.as_str())
-                .bind(pin)
-                .fetch_optional(&mut *self)
-                .await
-                .map_err(db_err)?;
-                let ineligible = ineligible
-                    .map(|bits| {
-                        u16::try_from(bits)
-                            .ok()
-                            .and_then(Reasons::from_bits)
-                            .ok_or_else(|| corrupt("voter_ineligible", &key, "reasons"))
-                    })
-                    .transpose()?;
+                let ineligible = self.ineligible_reasons(election, pin, &key).await?;
                 let earlier: Option<CorrectionRow> = sqlx::query_as(CORRECTION)
                     .bind(election.as_str())
                     .bind(pin)
@@ -447,8 +467,14 @@ macro_rules! claim_tx_body {
                         correction(table, &claim.to_string(), a, b, c, e, f, g)
                     })
                     .transpose()?;
+                let address: Option<(String, String)> = sqlx::query_as(ADDRESS)
+                    .bind(pin)
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
                 Ok(VoterFacts {
                     person,
+                    address: self.address_facts(address.as_ref(), claim.station).await?,
                     station: self.station_facts(election, claim.station).await?,
                     entry: self.list_entry(election, pin).await?,
                     ineligible,
@@ -471,8 +497,8 @@ macro_rules! claim_tx_body {
                 sqlx::query(
                     "INSERT INTO voter_list_claims (id, election, pin, kind, station, surname, \
                      given_name, patronymic, birth_date, street, house, statement, channel, \
-                     filed_by, filed_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-                     $10, $11, $12, $13, $14, $15, 'filed')",
+                     filed_by, filed_at, status, home_station) VALUES ($1, $2, $3, $4, $5, $6, \
+                     $7, $8, $9, $10, $11, $12, $13, $14, $15, 'filed', $16)",
                 )
                 .bind(claim.id.get())
                 .bind(claim.election.as_str())
@@ -493,6 +519,7 @@ macro_rules! claim_tx_body {
                 .bind(claim.channel.as_str())
                 .bind(claim.filed_by.as_str())
                 .bind(claim.filed_at.to_string())
+                .bind(claim.home_station.map(|s| i64::from(s.get())))
                 .execute(&mut *self)
                 .await
                 .map_err(db_err)?;
@@ -606,6 +633,30 @@ macro_rules! claim_tx_body {
         }
 
         impl StationAndEntry for $conn {
+            async fn ineligible_reasons(
+                &mut self,
+                election: &ElectionId,
+                pin: &str,
+                key: &str,
+            ) -> Result<Option<Reasons>, StoreError> {
+                let ineligible: Option<i64> = sqlx::query_scalar(
+                    "SELECT reasons FROM voter_ineligible WHERE election = $1 AND pin = $2",
+                )
+                .bind(election.as_str())
+                .bind(pin)
+                .fetch_optional(&mut *self)
+                .await
+                .map_err(db_err)?;
+                ineligible
+                    .map(|bits| {
+                        u16::try_from(bits)
+                            .ok()
+                            .and_then(Reasons::from_bits)
+                            .ok_or_else(|| corrupt("voter_ineligible", key, "reasons"))
+                    })
+                    .transpose()
+            }
+
             async fn station_facts(
                 &mut self,
                 election: &ElectionId,
@@ -634,7 +685,7 @@ macro_rules! claim_tx_body {
                 election: &ElectionId,
                 pin: &str,
             ) -> Result<Option<ListEntry>, StoreError> {
-                let entry: Option<(String, i64)> = sqlx::query_as(ENTRY)
+                let entry: Option<(String, i64, i64)> = sqlx::query_as(ENTRY)
                     .bind(election.as_str())
                     .bind(pin)
                     .fetch_optional(&mut *self)
@@ -642,22 +693,63 @@ macro_rules! claim_tx_body {
                     .map_err(db_err)?;
                 const E: &str = "voter_list_entries";
                 entry
-                    .map(|(council, station)| {
+                    .map(|(council, home, station)| {
                         Ok(ListEntry {
                             council: CouncilId::parse(&council)
                                 .map_err(|e| corrupt(E, election.as_str(), e))?,
+                            home_station: station_number(E, election.as_str(), home)?,
                             station: station_number(E, election.as_str(), station)?,
                         })
                     })
                     .transpose()
             }
+
+            async fn address_facts(
+                &mut self,
+                address: Option<&(String, String)>,
+                station: StationNumber,
+            ) -> Result<AddressFacts, StoreError> {
+                let Some((settlement, street)) = address else {
+                    return Ok(AddressFacts::default());
+                };
+                let at: Option<i64> = sqlx::query_scalar(AREA_STATION)
+                    .bind(settlement)
+                    .bind(street)
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                let serves: Option<i64> = sqlx::query_scalar(SERVES_SETTLEMENT)
+                    .bind(i64::from(station.get()))
+                    .bind(settlement)
+                    .fetch_optional(&mut *self)
+                    .await
+                    .map_err(db_err)?;
+                Ok(AddressFacts {
+                    station: at
+                        .map(|n| station_number("station_areas", settlement, n))
+                        .transpose()?,
+                    settlement_served: serves.is_some(),
+                })
+            }
         }
     };
 }
 
-/// The station of a claim and the voter's list entry, read the same way for filing and for
-/// deciding.
+/// The station of a claim, the voter's list entry (or why they are on no list) and where their
+/// address lies, read the same way for filing and for deciding.
 trait StationAndEntry {
+    /// Why the compile left the voter off the lists, if it did (`key` names the row in errors).
+    async fn ineligible_reasons(
+        &mut self,
+        election: &ElectionId,
+        pin: &str,
+        key: &str,
+    ) -> Result<Option<Reasons>, StoreError>;
+    async fn address_facts(
+        &mut self,
+        address: Option<&(String, String)>,
+        station: StationNumber,
+    ) -> Result<AddressFacts, StoreError>;
     async fn station_facts(
         &mut self,
         election: &ElectionId,
@@ -755,7 +847,9 @@ impl ClaimStore for Db {
              AND ($3 IS NULL OR c.status = $3) AND ($4 IS NULL OR c.kind = $4) \
              AND ($5 IS NULL OR c.pin = $5) \
              AND ($6 IS NULL OR c.station IN (SELECT s.number FROM stations s \
-             WHERE s.commission IN (SELECT id FROM below))) ORDER BY c.id DESC LIMIT 500"
+             WHERE s.commission IN (SELECT id FROM below)) OR c.home_station IN (SELECT \
+             s.number FROM stations s WHERE s.commission IN (SELECT id FROM below))) \
+             ORDER BY c.id DESC LIMIT 500"
         );
         let station = filter.station.map(|s| i64::from(s.get()));
         let state = filter.state.map(ClaimState::as_str);
@@ -795,7 +889,7 @@ impl ClaimStore for Db {
             .map_err(db_err)?;
             let key = id.to_string();
             row.map(|(digest, bytes)| {
-                let copy = PassportCopy::parse(bytes)
+                let copy = PassportCopy::from_stored(bytes)
                     .map_err(|e| corrupt("voter_list_claim_copies", &key, e))?;
                 if copy.digest() != digest {
                     return Err(corrupt("voter_list_claim_copies", &key, "digest differs"));

@@ -130,6 +130,7 @@ mod access;
 mod accounts;
 mod audit;
 mod cabinet;
+mod candidates;
 mod checkin;
 mod claims;
 mod districts;
@@ -581,10 +582,13 @@ impl Tx {
     }
 }
 
-/// Opens a writing transaction the way each engine needs it.
+/// Opens a writing (or a consistent reading) transaction the way each engine needs it.
 pub(crate) trait WritePool {
     type Database: sqlx::Database;
     async fn begin_write(&self) -> Result<Transaction<'static, Self::Database>, StoreError>;
+    /// A transaction whose reads all see one snapshot: a record read in several statements
+    /// (a nomination, its candidates, its checks) is never half old, half new.
+    async fn begin_read(&self) -> Result<Transaction<'static, Self::Database>, StoreError>;
 }
 
 impl WritePool for SqlitePool {
@@ -595,6 +599,10 @@ impl WritePool for SqlitePool {
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)
     }
+    /// A deferred transaction reads one snapshot of the write-ahead log from its first read.
+    async fn begin_read(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.begin().await.map_err(db_err)
+    }
 }
 
 impl WritePool for PgPool {
@@ -603,11 +611,22 @@ impl WritePool for PgPool {
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.begin().await.map_err(db_err)
     }
+    async fn begin_read(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+        self.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+            .map_err(db_err)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Migrations that change a constraint of an existing table: SQLite cannot, so it rebuilds
+    /// the table (naming every constraint again, and the rebuild's scaffolding), where
+    /// PostgreSQL alters it in place. For these, every object the PostgreSQL file names must
+    /// be named by the SQLite file; the store's contract tests check the constraints at work.
+    const REBUILT_ON_SQLITE: &[&str] = &["20261206000400_party_representatives.sql"];
 
     /// Both migration trees must list the same migrations (same file names) and create the same
     /// tables, indexes and constraints, so that the two engines never drift apart.
@@ -641,16 +660,25 @@ mod tests {
                     .collect::<Vec<_>>()
                     .windows(2)
                     .filter(|w| matches!(w[0], "TABLE" | "INDEX" | "CONSTRAINT"))
-                    .map(|w| format!("{} {}", w[0], w[1]))
+                    .map(|w| format!("{} {}", w[0], w[1].trim_end_matches([';', ','])))
                     .collect();
                 found.sort();
                 found
             };
-            assert_eq!(
-                objects(&sqlite_dir),
-                objects(&pg_dir),
-                "{file}: objects differ"
-            );
+            if REBUILT_ON_SQLITE.contains(&file.as_str()) {
+                let sqlite: HashSet<String> = objects(&sqlite_dir).into_iter().collect();
+                let missing: Vec<String> = objects(&pg_dir)
+                    .into_iter()
+                    .filter(|o| !sqlite.contains(o))
+                    .collect();
+                assert!(missing.is_empty(), "{file}: SQLite lacks {missing:?}");
+            } else {
+                assert_eq!(
+                    objects(&sqlite_dir),
+                    objects(&pg_dir),
+                    "{file}: objects differ"
+                );
+            }
         }
         let versions = |m: &Migrator| m.iter().map(|m| m.version).collect::<Vec<_>>();
         assert_eq!(versions(&SQLITE_MIGRATOR), versions(&POSTGRES_MIGRATOR));

@@ -265,21 +265,32 @@ impl RemoteVotingStore for Db {
         election: &ElectionId,
         filter: &ApplicationFilter,
     ) -> Result<Vec<RemoteApplication>, StoreError> {
-        // Absent filters bind NULL, which keeps the SQL text constant.
+        // Absent filters bind NULL, which keeps the SQL text constant. `within` walks down
+        // the commission tree from the account's commission (a recursive CTE, the same on both
+        // engines): the remote-voting station, or the voter's home station, lies below it.
         let sql = format!(
-            "{COLUMNS} WHERE election = $1 AND ($2 IS NULL OR status = $2) \
-             AND ($3 IS NULL OR remote_station = $3) AND ($4 IS NULL OR pin = $4) \
-             ORDER BY id DESC LIMIT 500"
+            "WITH RECURSIVE below (id) AS (SELECT id FROM commissions WHERE id = $5 \
+             UNION ALL SELECT m.id FROM commissions m JOIN below b ON m.parent = b.id) \
+             {COLUMNS} a WHERE a.election = $1 AND ($2 IS NULL OR a.status = $2) \
+             AND ($3 IS NULL OR a.remote_station = $3) AND ($4 IS NULL OR a.pin = $4) \
+             AND ($5 IS NULL OR a.remote_station IN (SELECT s.number FROM stations s \
+                WHERE s.commission IN (SELECT id FROM below)) \
+             OR EXISTS (SELECT 1 FROM voter_list_entries e JOIN stations h \
+                ON h.number = e.home_station WHERE e.election = a.election \
+                AND e.pin = a.pin AND h.commission IN (SELECT id FROM below))) \
+             ORDER BY a.id DESC LIMIT 500"
         );
         let status = filter.status.map(ApplicationStatus::as_str);
         let station = filter.station.map(|s| i64::from(s.get()));
         let pin = filter.pin.as_ref().map(Pin::as_str);
+        let within = filter.within.as_ref().map(|c| c.as_str());
         on_db!(self, |pool, d| {
             let rows: Vec<Row> = sqlx::query_as(AssertSqlSafe(sql.clone()))
                 .bind(election.as_str())
                 .bind(status)
                 .bind(station)
                 .bind(pin)
+                .bind(within)
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;

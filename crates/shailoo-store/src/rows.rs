@@ -11,7 +11,8 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use shailoo_app::audit::{AuditEntry, RecordedEvent};
 use shailoo_app::users::{Role, Session, User, Username};
-use shailoo_app::{CalendarOverrideRecord, StoreError};
+use shailoo_app::{CalendarOverrideRecord, DecisionNumber, StoreError};
+use shailoo_domain::candidate::PartyId;
 use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
@@ -36,7 +37,7 @@ pub fn top_territory(path: &str) -> Option<&str> {
 }
 
 /// Parses a stored value with `parse`, mapping a failure to `Corrupt`.
-fn field<T, E: Display>(
+pub(crate) fn field<T, E: Display>(
     table: &str,
     key: &str,
     column: &str,
@@ -46,7 +47,7 @@ fn field<T, E: Display>(
     parse(value).map_err(|e| corrupt(table, key, format!("column {column} = {value:?}: {e}")))
 }
 
-fn enum_field<T>(
+pub(crate) fn enum_field<T>(
     table: &str,
     key: &str,
     column: &str,
@@ -263,6 +264,7 @@ pub struct OverrideRow {
     pub rule_id: String,
     pub date: String,
     pub time: Option<String>,
+    pub decision_number: Option<String>,
 }
 
 impl OverrideRow {
@@ -276,6 +278,11 @@ impl OverrideRow {
                 .as_deref()
                 .map(|t| field(T, key, "time", t, Time::from_str))
                 .transpose()?,
+            decision: self
+                .decision_number
+                .as_deref()
+                .map(|d| field(T, key, "decision_number", d, DecisionNumber::parse))
+                .transpose()?,
             rule_id: self.rule_id,
         })
     }
@@ -287,6 +294,7 @@ pub struct UserRow {
     pub display_name: String,
     pub role: String,
     pub commission: String,
+    pub party: Option<String>,
     pub password_hash: String,
     pub created_at: String,
 }
@@ -295,11 +303,25 @@ impl UserRow {
     pub fn into_domain(self) -> Result<User, StoreError> {
         const T: &str = "users";
         let key = self.username.as_str();
+        let role = field(T, key, "role", &self.role, Role::parse)?;
+        let party = self
+            .party
+            .as_deref()
+            .map(|p| field(T, key, "party", p, PartyId::parse))
+            .transpose()?;
+        if (role == Role::PartyRepresentative) != party.is_some() {
+            return Err(corrupt(
+                T,
+                key,
+                "a party goes with a representative, and only",
+            ));
+        }
         Ok(User {
             username: field(T, key, "username", key, Username::parse)?,
             display_name: self.display_name,
-            role: field(T, key, "role", &self.role, Role::parse)?,
+            role,
             commission: field(T, key, "commission", &self.commission, CommissionId::parse)?,
+            party,
             created_at: timestamp(T, key, "created_at", &self.created_at)?,
             password_hash: self.password_hash,
         })

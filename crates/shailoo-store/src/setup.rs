@@ -14,8 +14,8 @@ use crate::{Db, Tx, WritePool, db_err, insert_err};
 use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::setup::{
-    CalendarOverrideRecord, CommissionFilter, CouncilFilter, ImportSummary, OverrideError,
-    SetupStore, StationFilter, Totals, check_override,
+    CalendarOverrideRecord, CommissionFilter, CouncilFilter, DecisionNumber, ImportSummary,
+    OverrideError, SetupStore, StationFilter, Totals, check_override,
 };
 use shailoo_app::store::{Entity, Page, PageRequest, StoreError};
 use shailoo_domain::territory::{
@@ -124,7 +124,11 @@ fn count(table: &str, n: i64) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(|_| corrupt(table, "count", format!("negative count {n}")))
 }
 
-fn page<T>(items: Vec<T>, total: i64, request: &PageRequest) -> Result<Page<T>, StoreError> {
+pub(crate) fn page<T>(
+    items: Vec<T>,
+    total: i64,
+    request: &PageRequest,
+) -> Result<Page<T>, StoreError> {
     Ok(Page {
         items,
         total: count("page", total)?,
@@ -218,8 +222,8 @@ macro_rules! read_election {
 macro_rules! read_overrides {
     ($exec:expr, $id:expr) => {{
         let rows: Vec<OverrideRow> = sqlx::query_as(
-            "SELECT rule_id, date, time FROM calendar_overrides WHERE election = $1 \
-             ORDER BY rule_id",
+            "SELECT rule_id, date, time, decision_number FROM calendar_overrides \
+             WHERE election = $1 ORDER BY rule_id",
         )
         .bind($id.as_str())
         .fetch_all($exec)
@@ -614,33 +618,58 @@ impl SetupStore for Db {
         record: &CalendarOverrideRecord,
         event: AuditEvent,
     ) -> Result<(), OverrideError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let found: Election = read_election!(&mut *tx, election)
-                .ok_or_else(|| OverrideError::UnknownElection(election.clone()))?;
-            let stored = read_overrides!(&mut *tx, election);
-            let event = match check_override(&found, &stored, record)? {
-                Some(previous) => event.before(&previous),
-                None => event,
-            };
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let (found, stored) = tx.election_and_overrides(election).await?;
+        let found = found.ok_or_else(|| OverrideError::UnknownElection(election.clone()))?;
+        let event = match check_override(&found, &stored, record)? {
+            Some(previous) => event.before(&previous),
+            None => event,
+        };
+        tx.put_override(election, record).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The steps of a calendar override.
+impl Tx {
+    /// The election and the overrides it holds, read under the write lock.
+    async fn election_and_overrides(
+        &mut self,
+        election: &ElectionId,
+    ) -> Result<(Option<Election>, Vec<CalendarOverrideRecord>), StoreError> {
+        Ok(on_tx!(self, |t, d| {
+            let found: Option<Election> = read_election!(&mut **t, election);
+            let stored = read_overrides!(&mut **t, election);
+            (found, stored)
+        }))
+    }
+
+    /// Writes the override, with the CEC decision behind it, over the rule's earlier one.
+    async fn put_override(
+        &mut self,
+        election: &ElectionId,
+        record: &CalendarOverrideRecord,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
             sqlx::query(
-                "INSERT INTO calendar_overrides (election, rule_id, date, time) \
-                 VALUES ($1, $2, $3, $4) \
+                "INSERT INTO calendar_overrides (election, rule_id, date, time, \
+                 decision_number) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (election, rule_id) DO UPDATE SET date = excluded.date, \
-                 time = excluded.time",
+                 time = excluded.time, decision_number = excluded.decision_number",
             )
             .bind(election.as_str())
             .bind(record.rule_id.as_str())
             .bind(record.date.to_string())
             .bind(record.time.map(|t| t.to_string()))
-            .execute(&mut *tx)
+            .bind(record.decision.as_ref().map(DecisionNumber::as_str))
+            .execute(&mut **t)
             .await
             .map_err(db_err)?;
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(())
-        })
+        });
+        Ok(())
     }
 }
 

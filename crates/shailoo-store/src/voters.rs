@@ -171,6 +171,21 @@ impl VoterListStore for Db {
             .collect()
     }
 
+    async fn territory_ids(&self) -> Result<Vec<TerritoryId>, StoreError> {
+        let rows: Vec<String> = on_db!(self, |pool, d| {
+            sqlx::query_scalar("SELECT id FROM territories ORDER BY id")
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.iter()
+            .map(|id| {
+                TerritoryId::parse(id)
+                    .map_err(|e| StoreError::Corrupt(format!("territories id {id:?}: {e}")))
+            })
+            .collect()
+    }
+
     async fn begin_register_import(
         &self,
         options: ImportOptions,

@@ -21,11 +21,13 @@ use shailoo_app::audit::{AuditAction, AuditEvent, ChainBreakReason};
 use shailoo_app::setup::OverrideError;
 use shailoo_app::users::{NewUser, Role, Session, Username};
 use shailoo_app::voters::{
-    ImportBatch, ImportOptions, ImportReport, VoterListError, VoterListStore,
+    Confirmation, ImportBatch, ImportMode, ImportOptions, ImportReport, VoterListError,
+    VoterListStore,
 };
 use shailoo_app::{
-    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter, Entity,
-    PageRequest, SetupStore, StationFilter, Store, StoreError, verify_audit,
+    AccountStore, AuditStore, CalendarOverrideRecord, CommissionFilter, CouncilFilter,
+    DecisionNumber, Entity, PageRequest, SetupStore, StationFilter, Store, StoreError,
+    verify_audit,
 };
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{
@@ -1023,6 +1025,7 @@ fn first_again() -> CalendarOverrideRecord {
         rule_id: "CAL-07".into(),
         date: date(2024, 10, 1),
         time: None,
+        decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
     }
 }
 
@@ -1054,11 +1057,14 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         rule_id: "CAL-07".into(),
         date: date(2024, 10, 3),
         time: Some(time(18, 0, 0, 0)),
+        decision: Some(DecisionNumber::parse("№ 1024").unwrap()),
     };
+    // One stored before decision numbers were kept reads back without one.
     let other = CalendarOverrideRecord {
         rule_id: "CAL-02".into(),
         date: date(2024, 9, 20),
         time: Some(time(9, 30, 15, 0)),
+        decision: None,
     };
     db.set_calendar_override(
         &election,
@@ -1085,6 +1091,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         rule_id: "CAL-07".into(),
         date: date(2024, 1, 15),
         time: None,
+        decision: Some(DecisionNumber::parse("13/1").unwrap()),
     };
     let err = db
         .set_calendar_override(
@@ -1258,20 +1265,37 @@ async fn users_and_sessions(ctx: Ctx) {
     assert_eq!(db.audit_head().await.expect("head").map(|h| h.0), Some(2));
 }
 
-/// One register import without compiling (the path of `shailoo load` and `demo`), in batches.
+fn at() -> Timestamp {
+    Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant")
+}
+
+/// One register import without compiling (the path of `shailoo load` and `demo`), pushed in
+/// batches as they are (no batcher dropping repeated PINs); a re-import with its previewed
+/// difference confirmed.
 async fn import_register(
     db: &Db,
     records: &[RegisterRecord],
     source: &str,
 ) -> Result<ImportReport, VoterListError> {
-    let mut import = db
-        .begin_register_import(ImportOptions {
-            source: source.to_owned(),
-            actor: "system".to_owned(),
-            at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
-            compile: None,
-        })
-        .await?;
+    let options = ImportOptions::apply(source, "system", at(), None, None);
+    let preview = push_raw(db, options.clone().preview(), records).await?;
+    let confirmation = preview.difference.map(|difference| Confirmation {
+        difference,
+        override_removal_limit: preview.removal_over_limit,
+    });
+    let options = ImportOptions {
+        mode: ImportMode::Apply(confirmation),
+        ..options
+    };
+    push_raw(db, options, records).await
+}
+
+async fn push_raw(
+    db: &Db,
+    options: ImportOptions,
+    records: &[RegisterRecord],
+) -> Result<ImportReport, VoterListError> {
+    let mut import = db.begin_register_import(options).await?;
     for batch in records.chunks(1_000) {
         import
             .push(&ImportBatch {
@@ -1342,12 +1366,7 @@ async fn register_import_dropped_without_finish_stores_nothing(ctx: Ctx) {
     let db = ctx.db().await;
     {
         let mut import = db
-            .begin_register_import(ImportOptions {
-                source: "x".to_owned(),
-                actor: "system".to_owned(),
-                at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
-                compile: None,
-            })
+            .begin_register_import(ImportOptions::apply("x", "system", at(), None, None))
             .await
             .expect("begin");
         for records in [persons(0, 1_500), persons(1_500, 10)] {
@@ -1432,6 +1451,7 @@ async fn four_changes(db: &Db) {
             rule_id: "CAL-07".into(),
             date: date(2024, 10, 1),
             time: None,
+            decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
         },
         event(AuditAction::CalendarOverrideSet, "local-2024/CAL-07"),
     )
@@ -1768,12 +1788,7 @@ async fn sqlite_urls_in_both_spellings_and_in_memory_work() {
     import_sample(store.as_ref()).await;
     assert_eq!(verify_audit(store.as_ref()).await.expect("verify"), Ok(1));
     let mut import = store
-        .begin_register_import(ImportOptions {
-            source: "x".to_owned(),
-            actor: "system".to_owned(),
-            at: Timestamp::from_str("2024-09-23T03:00:00Z").expect("instant"),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply("x", "system", at(), None, None))
         .await
         .expect("begin");
     import

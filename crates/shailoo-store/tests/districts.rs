@@ -41,6 +41,7 @@ contract!(
     a_scheme_moves_through_the_workflow_with_audit_entries,
     a_stale_version_changes_nothing,
     compiled_voter_lists_give_the_unit_voters,
+    dis_02_a_refused_submission_keeps_the_draft_and_its_version,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -330,6 +331,69 @@ async fn a_stale_version_changes_nothing(ctx: Ctx) {
     );
 }
 
+/// DIS-02, CAL-05: "Submit" on the editor submits the form's districts in one write; refused
+/// (a scheme with errors, the window closed), nothing is written: the draft keeps its version
+/// (it used to be saved first, so each failed submission bumped it).
+async fn dis_02_a_refused_submission_keeps_the_draft_and_its_version(ctx: Ctx) {
+    use shailoo_app::districts::{self as app, DistrictError, TransitionError};
+    use shailoo_app::users::{Actor, Role, Username};
+    let (db, _, units) = loaded(&ctx).await;
+    db.import_district_units(&units, event(AuditAction::DistrictUnitsImported))
+        .await
+        .unwrap();
+    let c = app::council_districting(&db, &units[0].council)
+        .await
+        .unwrap();
+    let tec = Actor::User {
+        username: Username::parse("tec.one").unwrap(),
+        role: Role::TecMember,
+        commission: c.tec_chain[0].clone(),
+    };
+    let everything_in_one = vec![District {
+        id: DistrictId::parse("1").unwrap(),
+        units: c.units.iter().map(|u| u.id.clone()).collect(),
+        seats: c.council.seats.get() + 1,
+        remote: false,
+    }];
+    let saved = app::save_draft(&db, &c, &tec, everything_in_one.clone(), now())
+        .await
+        .unwrap();
+    assert_eq!(saved.version, 1);
+    let c = app::council_districting(&db, &units[0].council)
+        .await
+        .unwrap();
+    let head = db.audit_head().await.unwrap();
+
+    // Within CAL-05, with errors (the seats do not add up): refused.
+    let r = app::submit_districts(&db, &c, &tec, everything_in_one.clone(), now()).await;
+    assert!(
+        matches!(
+            r,
+            Err(DistrictError::Transition(TransitionError::Invalid { .. }))
+        ),
+        "{r:?}"
+    );
+    // After CAL-05 (28 September 2024, 24:00 in Bishkek): refused by the calendar.
+    let late: Timestamp = "2024-09-28T18:00:00Z".parse().unwrap();
+    for _ in 0..2 {
+        let r = app::submit_districts(&db, &c, &tec, everything_in_one.clone(), late).await;
+        assert!(
+            matches!(
+                r,
+                Err(DistrictError::Transition(TransitionError::Calendar(_)))
+            ),
+            "{r:?}"
+        );
+    }
+    let stored = db
+        .district_scheme(&units[0].council, &c.election.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, saved, "the draft and its version as saved");
+    assert_eq!(db.audit_head().await.unwrap(), head, "nothing written");
+}
+
 async fn compiled_voter_lists_give_the_unit_voters(ctx: Ctx) {
     let (db, data, units) = loaded(&ctx).await;
     db.import_district_units(&units, event(AuditAction::DistrictUnitsImported))
@@ -338,12 +402,13 @@ async fn compiled_voter_lists_give_the_unit_voters(ctx: Ctx) {
     let election = data.setup.elections[0].id.clone();
     let generator = Generator::new(Scale::Small, 2024);
     let mut import = db
-        .begin_register_import(ImportOptions {
-            source: "register.csv".to_owned(),
-            actor: "system".to_owned(),
-            at: Timestamp::now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "register.csv",
+            "system",
+            Timestamp::now(),
+            None,
+            None,
+        ))
         .await
         .unwrap();
     let records: Vec<_> = generator.persons_sample(1).collect();

@@ -19,7 +19,7 @@ use shailoo_app::lookup::VoterLookupStore;
 use shailoo_app::remote::{
     self, ApplicationFilter, ApplicationStatus, Decision, RemoteVotingError, RemoteVotingStore,
 };
-use shailoo_app::users::Actor;
+use shailoo_app::users::{Actor, Role, Username};
 use shailoo_app::verify_audit;
 use shailoo_domain::{ErrorCode, StationNumber};
 use shailoo_store::Db;
@@ -37,6 +37,7 @@ contract!(
     vot_07_rejection_keeps_the_voter_at_home_and_needs_a_reason,
     vot_07_frozen_lists_refuse_applications,
     cal_12_application_after_deadline_is_refused,
+    vot_07_a_tec_sees_and_acts_on_the_applications_of_its_own_area_only,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -337,4 +338,105 @@ async fn cal_12_application_after_deadline_is_refused(ctx: Ctx) {
     )
     .await
     .unwrap();
+}
+
+fn tec_member(tec: &str) -> Actor {
+    Actor::User {
+        username: Username::parse("tec.member").unwrap(),
+        role: Role::TecMember,
+        commission: mid(tec),
+    }
+}
+
+/// Another TEC with a PEC and a remote-voting station of its own (9002): it files there, sees
+/// only the applications to its station, and neither sees, cancels nor decides those of the
+/// Bishkek TEC, which approved them; the Bishkek TEC sees the application of its voter to the
+/// other TEC's station (its home TEC follows the voter) without deciding it.
+async fn vot_07_a_tec_sees_and_acts_on_the_applications_of_its_own_area_only(ctx: Ctx) {
+    let db = ctx.db().await;
+    let mut s = setup();
+    let mut tec = s.commissions[1].clone();
+    tec.id = mid("tec-other");
+    s.commissions.push(tec);
+    let mut pec = pec("pec-9001", 9001);
+    pec.parent = Some(mid("tec-other"));
+    s.commissions.push(pec);
+    let mut station = s.stations[1].clone();
+    station.number = number(9002);
+    station.commission = mid("pec-9001");
+    s.stations.push(station);
+    db.import_setup(&s, &[], event(AuditAction::SetupImported))
+        .await
+        .unwrap();
+    ctx.raw(&format!(
+        "INSERT INTO voter_list_entries (election, pin, council, home_station, station) VALUES \
+         ('local-2024', '{A}', 'bishkek-city', {HOME}, {HOME}), \
+         ('local-2024', '{B}', 'bishkek-city', {HOME}, {HOME})"
+    ))
+    .await;
+    let approved = file(&db, A).await.unwrap();
+    decide(&db, approved, approve()).await.unwrap();
+    let other = tec_member("tec-other");
+    let bishkek = tec_member("tec-bishkek");
+    let seen = |actor: Actor| {
+        let db = db.clone();
+        async move {
+            remote::applications(&db, &actor, &election(), &ApplicationFilter::default())
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| a.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(seen(other.clone()).await.is_empty());
+    for decision in [Decision::Cancel, approve()] {
+        assert!(matches!(
+            remote::decide(&db, &other, &election(), approved, decision, open()).await,
+            Err(RemoteVotingError::Forbidden)
+        ));
+    }
+    assert!(matches!(
+        remote::file(&db, &other, &election(), &pin(B), number(REMOTE), open()).await,
+        Err(RemoteVotingError::Forbidden)
+    ));
+    assert_eq!(entry(&ctx, A).await, "bishkek-city 2001 2002");
+    // At its own station it files, for any voter.
+    let away = remote::file(&db, &other, &election(), &pin(B), number(9002), open())
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(seen(other.clone()).await, vec![away]);
+    assert_eq!(seen(bishkek.clone()).await, vec![away, approved]);
+    assert!(matches!(
+        remote::decide(&db, &bishkek, &election(), away, approve(), open()).await,
+        Err(RemoteVotingError::Forbidden)
+    ));
+    // The store applies the scope itself, before its cap of 500 rows.
+    let within = db
+        .remote_applications(
+            &election(),
+            &ApplicationFilter {
+                within: Some(mid("pec-9001")),
+                ..ApplicationFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(within.len(), 1);
+    // A PEC sees no application at all.
+    assert!(matches!(
+        remote::applications(
+            &db,
+            &Actor::User {
+                username: Username::parse("pec.member").unwrap(),
+                role: Role::PecMember,
+                commission: mid("pec-2001"),
+            },
+            &election(),
+            &ApplicationFilter::default()
+        )
+        .await,
+        Err(RemoteVotingError::Forbidden)
+    ));
 }

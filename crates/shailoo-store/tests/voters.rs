@@ -56,6 +56,11 @@ fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
+/// 1 October 2024: the lists may be compiled (from CAL-01 until the end of CAL-12).
+fn open() -> Timestamp {
+    at("2024-10-01T06:00:00Z")
+}
+
 /// The small generated dataset's setup in a fresh store; returns the generator.
 async fn small_setup(db: &Db) -> Generator {
     let generator = Generator::new(Scale::Small, 2024);
@@ -87,23 +92,8 @@ async fn import(
     } else {
         None
     };
-    let mut session = db
-        .begin_register_import(ImportOptions {
-            source: source.into(),
-            actor: "system".into(),
-            at: Timestamp::now(),
-            compile: compiler.clone(),
-        })
-        .await?;
-    let mut batcher = ImportBatcher::new(compiler, 700, 0);
-    for r in records {
-        if let Some(batch) = batcher.add(r) {
-            session.push(&batch).await?;
-        }
-    }
-    let (last, duplicates) = batcher.finish();
-    session.push(&last).await?;
-    session.finish(&duplicates).await
+    let options = ImportOptions::apply(source, "system", open(), compiler, None);
+    import_confirmed(db, options, &records).await
 }
 
 /// Persons on the small dataset's streets, with distinct PINs from `first`.
@@ -255,10 +245,9 @@ async fn import_and_compile_place_every_eligible_generated_person_at_the_station
     // it has got: from none to every person of the register.
     let heard = std::sync::Mutex::new(Vec::new());
     let progress = |p: voters::CompileProgress| heard.lock().unwrap().push(p);
-    let again =
-        voters::compile_with_progress(&db, &election_id(), "system", Timestamp::now(), &progress)
-            .await
-            .expect("compile");
+    let again = voters::compile_with_progress(&db, &election_id(), "system", open(), &progress)
+        .await
+        .expect("compile");
     let heard = heard.into_inner().unwrap();
     let register = again.eligible + again.ineligible;
     assert_eq!(heard.first().map(|p| p.assessed), Some(0));
@@ -413,15 +402,8 @@ async fn an_abandoned_import_stores_nothing(ctx: Ctx) {
         } else {
             None
         };
-        let mut session = db
-            .begin_register_import(ImportOptions {
-                source: "bad.csv".into(),
-                actor: "system".into(),
-                at: Timestamp::now(),
-                compile: compiler.clone(),
-            })
-            .await
-            .unwrap();
+        let options = ImportOptions::apply("bad.csv", "system", open(), compiler.clone(), None);
+        let mut session = db.begin_register_import(options).await.unwrap();
         let mut batcher = ImportBatcher::new(compiler, 10_000, 0);
         for r in persons(&generator, 1_000, 50) {
             assert!(batcher.add(r).is_none());
@@ -439,15 +421,8 @@ async fn an_abandoned_import_stores_nothing(ctx: Ctx) {
     let fresh = ctx_fresh_db(&ctx).await;
     if let Some(db) = fresh {
         small_setup(&db).await;
-        let mut session = db
-            .begin_register_import(ImportOptions {
-                source: "bad.csv".into(),
-                actor: "system".into(),
-                at: Timestamp::now(),
-                compile: None,
-            })
-            .await
-            .unwrap();
+        let options = ImportOptions::apply("bad.csv", "system", open(), None, None);
+        let mut session = db.begin_register_import(options).await.unwrap();
         let batch = ImportBatch {
             records: persons(&generator, 0, 10),
             assessed: Vec::new(),
@@ -508,7 +483,7 @@ async fn vot_06_each_pin_on_exactly_one_list(ctx: Ctx) {
         expected
     );
     // The stand-alone compile reads the duplicates back and agrees.
-    let again = voters::compile(&db, &election_id(), "system", Timestamp::now())
+    let again = voters::compile(&db, &election_id(), "system", open())
         .await
         .unwrap();
     assert_eq!((again.eligible, again.ineligible), (48, 2));
@@ -600,7 +575,7 @@ async fn publication_follows_the_calendar_and_freezing_blocks_changes(ctx: Ctx) 
     let (entries, other) = lists(&ctx).await;
     // After freezing: no compile, no import that compiles; a plain import leaves the lists.
     assert!(matches!(
-        voters::compile(&db, &e, "system", Timestamp::now()).await,
+        voters::compile(&db, &e, "system", open()).await,
         Err(VoterListError::Frozen { .. })
     ));
     assert!(matches!(
@@ -654,7 +629,7 @@ async fn vot_07_an_approved_remote_voter_is_on_the_remote_stations_printed_list_
         matches!(roll, Err(VoterListError::NotCompiled(_))),
         "{roll:?}"
     );
-    voters::compile(&db, &election_id(), "system", Timestamp::now())
+    voters::compile(&db, &election_id(), "system", open())
         .await
         .unwrap();
 
@@ -782,7 +757,7 @@ async fn recompiling_one_election_keeps_the_lists_of_another(ctx: Ctx) {
         other("voter_ineligible").await,
     );
     assert_eq!(entries, before.0.len().to_string());
-    voters::compile(&db, &election_id(), "system", Timestamp::now())
+    voters::compile(&db, &election_id(), "system", open())
         .await
         .unwrap();
     assert_eq!(lists(&ctx).await, before);
@@ -793,7 +768,7 @@ async fn recompiling_one_election_keeps_the_lists_of_another(ctx: Ctx) {
         .await;
     ctx.raw("DELETE FROM voter_ineligible WHERE election = 'other-2025'")
         .await;
-    voters::compile(&db, &election_id(), "system", Timestamp::now())
+    voters::compile(&db, &election_id(), "system", open())
         .await
         .unwrap();
     assert_eq!(lists(&ctx).await, before);
@@ -817,7 +792,7 @@ async fn bulk_writes_leave_the_lists_keys_and_indexes_in_place(ctx: Ctx) {
         .unwrap();
     assert_eq!(ctx.indexes("voter_list_entries").await, expected);
     assert!(ctx.raw_fails(second_entry).await);
-    voters::compile(&db, &election_id(), "system", Timestamp::now())
+    voters::compile(&db, &election_id(), "system", open())
         .await
         .unwrap();
     assert_eq!(ctx.indexes("voter_list_entries").await, expected);

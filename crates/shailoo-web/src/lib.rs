@@ -27,9 +27,10 @@ mod remote;
 pub mod rules;
 mod setup;
 
+use crate::kit::input::Json;
+use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
-use axum::{Json, Router};
 use jiff::Timestamp;
 use metrics_exporter_prometheus::PrometheusHandle;
 use shailoo_app::Store;
@@ -39,8 +40,9 @@ use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use accounts::LoginThrottle;
+pub use accounts::{LoginThrottle, ThrottleLimits};
 pub use cabinet::CabinetConfig;
+pub use features::{Access, DeclaredRoute, MenuEntry, Verb};
 pub use kit::fail::VOTER_ERROR_CODES;
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
@@ -62,6 +64,9 @@ pub struct Config {
     pub lookup: LookupConfig,
     /// The voter cabinet's rate limits (its adapters go to [`AppState::with_voter_cabinet`]).
     pub cabinet: CabinetConfig,
+    /// Whether `/metrics` is served on the public address too. Off when the operator serves
+    /// [`metrics_router`] on an address of its own (`shailoo serve --metrics-addr`).
+    pub public_metrics: bool,
 }
 
 impl Default for Config {
@@ -71,6 +76,7 @@ impl Default for Config {
             session_hours: 12,
             lookup: LookupConfig::default(),
             cabinet: CabinetConfig::default(),
+            public_metrics: true,
         }
     }
 }
@@ -142,14 +148,21 @@ pub fn router(state: AppState) -> Router {
         "/api/v1/openapi.json",
         get(move || async move { Json(spec) }),
     );
+    let pages = if state.config.public_metrics {
+        pages.merge(ops::metrics_route())
+    } else {
+        pages
+    };
     let pages = pages
         .route("/static/style.css", get(kit::page::stylesheet))
         .layer(axum::middleware::from_fn(kit::i18n::remember_language));
     Router::new()
         .merge(pages)
         .merge(api)
-        .with_state(state)
+        .with_state(state.clone())
         .fallback(kit::fail::fallback)
+        // The gate of each declared route reads the state from here (`kit::access`).
+        .layer(axum::Extension(state))
         .layer(axum::middleware::from_fn(ops::track_requests))
         .layer(TraceLayer::new_for_http().make_span_with(lookup::redacted_span::<axum::body::Body>))
         // Defence in depth for a site that loads nothing from elsewhere and runs no script.
@@ -167,6 +180,33 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// `/metrics` and `/healthz` alone, for an address that only the operator's Prometheus reaches
+/// (with [`Config::public_metrics`] off, the public router no longer serves `/metrics`).
+pub fn metrics_router(state: AppState) -> Router {
+    ops::metrics_route()
+        .merge(ops::healthz_route())
+        .with_state(state)
+        .layer(TraceLayer::new_for_http().make_span_with(lookup::redacted_span::<axum::body::Body>))
+}
+
+/// Serves [`metrics_router`] on a listener already bound, until `shutdown` resolves.
+pub async fn serve_metrics_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    tracing::info!(addr = ?listener.local_addr().ok(), "shailoo metrics listening");
+    axum::serve(listener, metrics_router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Every route of every feature with who may use it ([`Access`]) and its staff-menu entry:
+/// what the router serves, besides the stylesheet and the OpenAPI document.
+pub fn declared_routes() -> Vec<DeclaredRoute> {
+    features::declared().to_vec()
 }
 
 /// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.

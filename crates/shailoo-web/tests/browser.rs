@@ -259,17 +259,38 @@ async fn journey(
     browser.wait().for_element(Locator::Css("span.who")).await?;
     assert!(browser.source().await?.contains("Test admin"), "logged in");
 
-    // Add a station through the form.
+    // Add a station through the form: the council, the PEC and the settlement are picked
+    // from lists by name.
     browser
         .find(Locator::LinkText(&Lang::Ru.t("nav-add-station")))
         .await?
         .click()
         .await?;
     arrive(browser, "/stations/new").await?;
+    browser
+        .find(Locator::Css(&format!(
+            "select#council option[value='{}']",
+            station.council
+        )))
+        .await?
+        .click()
+        .await?;
+    browser
+        .find(Locator::Css("#council-step button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, "council=").await?;
+    browser
+        .find(Locator::Css(&format!(
+            "select#commission option[value='{}']",
+            station.commission
+        )))
+        .await?
+        .click()
+        .await?;
     for (id, value) in [
         ("number", "9100"),
-        ("commission", station.commission.as_str()),
-        ("council", station.council.as_str()),
         ("address_ky", "Чүй проспекти, 100"),
         ("address_ru", "проспект Чуй, 100"),
         ("address_en", "Chui Avenue 100"),
@@ -286,7 +307,9 @@ async fn journey(
         .click()
         .await?;
     browser
-        .find(Locator::Css("form.form button[type='submit']"))
+        .find(Locator::Css(
+            "form[method='post'].form button[type='submit']",
+        ))
         .await?
         .click()
         .await?;
@@ -304,8 +327,9 @@ async fn journey(
     Ok(())
 }
 
-/// The CEC admin chooses a register extract in the file input, submits the upload form, and
-/// watches the job page (it refreshes itself: no script) until the import is done.
+/// The CEC admin chooses a register extract in the file input, submits the upload form, watches
+/// the job page (it refreshes itself: no script) until the difference is shown, confirms it,
+/// and watches the import's page until it is done.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cec_admin_uploads_the_register_in_a_real_browser() {
     let profile = tempfile::tempdir().unwrap();
@@ -397,14 +421,32 @@ async fn upload_journey(
         .await?;
     arrive(browser, "/register/jobs/").await?;
 
-    // The page reloads itself every two seconds while the job runs; caught mid-reload, its
-    // source is empty, so only a page that says how the job ended ends the wait.
+    // First the difference, nothing imported; the import waits for the confirmation.
+    let preview = job_ended(browser).await?;
+    assert!(preview.contains("data-state=\"previewed\""), "{preview}");
+    assert!(preview.contains(&Lang::Ky.t("register-job-previewed")));
+    browser
+        .find(Locator::Css("#confirm-form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    arrive(browser, "/register/jobs/2").await?;
+    let page = job_ended(browser).await?;
+    let imported = Lang::Ky.t_args("register-job-imported", &[("id", "1".to_owned())]);
+    assert!(page.contains(&imported), "{page}");
+    Ok(page)
+}
+
+/// The job page once it says how the job ended. It reloads itself every two seconds while the
+/// job runs; caught mid-reload, its source is empty, so only a page that says so ends the wait.
+async fn job_ended(browser: &fantoccini::Client) -> Result<String, fantoccini::error::CmdError> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let page = browser.source().await?;
-        if page.contains("data-state=\"done\"") || page.contains("data-state=\"failed\"") {
-            let imported = Lang::Ky.t_args("register-job-imported", &[("id", "1".to_owned())]);
-            assert!(page.contains(&imported), "{page}");
+        if ["done", "failed", "previewed"]
+            .iter()
+            .any(|s| page.contains(&format!("data-state=\"{s}\"")))
+        {
             return Ok(page);
         }
         assert!(Instant::now() < deadline, "the job never finished: {page}");
@@ -743,4 +785,236 @@ async fn rules_journey(
         assert!(page.contains(&text), "{text} not on /rules");
     }
     Ok(())
+}
+
+/// Serves the small dataset on a port of its own, with the clock of the 2024 calendar; `run`
+/// drives the browser against its base URL; the server stops however `run` ends.
+async fn with_server<F, Fut>(browser: &fantoccini::Client, app: &common::TestApp, run: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
+        .with_clock(common::fixed_now);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
+        let _ = stopped.await;
+    }));
+    let result = run(base).await;
+    let _ = browser.clone().close().await;
+    let _ = stop.send(());
+    let _ = server.await;
+    result.unwrap();
+}
+
+/// Logs in through the form and waits for the header to name the member.
+async fn log_in(
+    browser: &fantoccini::Client,
+    base: &str,
+    user: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    browser.goto(&format!("{base}/login")).await?;
+    browser
+        .find(Locator::Id("username"))
+        .await?
+        .send_keys(user)
+        .await?;
+    browser
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys(common::PASSWORD)
+        .await?;
+    browser
+        .find(Locator::Css("form.form button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    browser.wait().for_element(Locator::Css("span.who")).await?;
+    Ok(())
+}
+
+/// The visible texts of the staff menu's links.
+async fn staff_menu(
+    browser: &fantoccini::Client,
+) -> Result<Vec<String>, fantoccini::error::CmdError> {
+    let mut texts = Vec::new();
+    for link in browser.find_all(Locator::Css("#staff-menu a")).await? {
+        texts.push(link.text().await?);
+    }
+    Ok(texts)
+}
+
+/// A member, the menu entries it sees (message keys, in order), some it must not see, and the
+/// entry it clicks with where that lands.
+type RoleMenu = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    (&'static str, &'static str),
+);
+
+/// Each role logs in and finds its own pages in the staff menu, in Kyrgyz, and reaches one of
+/// them by clicking: the CEC the review of district schemes, a TEC remote voting, a PEC the
+/// check-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
+    use shailoo_web::Lang;
+    let app = common::app().await;
+    let roles: [RoleMenu; 3] = [
+        (
+            "admin",
+            &[
+                "menu-override",
+                "nav-add-station",
+                "menu-accessibility",
+                "menu-rule-parameters",
+                "menu-district-drafts",
+                "menu-district-review",
+                "nav-register",
+                "menu-remote-voting",
+                "menu-claims",
+                "menu-check-in",
+            ],
+            &[],
+            ("menu-district-review", "/districts/review"),
+        ),
+        (
+            "tec.one",
+            &[
+                "nav-add-station",
+                "menu-accessibility",
+                "menu-district-drafts",
+                "nav-register",
+                "menu-remote-voting",
+                "menu-claims",
+                "menu-check-in",
+            ],
+            &[
+                "menu-district-review",
+                "menu-override",
+                "menu-rule-parameters",
+            ],
+            ("menu-remote-voting", "/remote-voting"),
+        ),
+        (
+            "pec.one",
+            &[
+                "menu-accessibility",
+                "nav-register",
+                "menu-claims",
+                "menu-check-in",
+            ],
+            &[
+                "menu-remote-voting",
+                "nav-add-station",
+                "menu-district-drafts",
+            ],
+            ("menu-check-in", "/check-in"),
+        ),
+    ];
+    for (user, shown, hidden, (click, lands)) in roles {
+        let profile = tempfile::tempdir().unwrap();
+        let Some((_driver, browser)) = open_browser(profile.path()).await else {
+            return;
+        };
+        let b = browser.clone();
+        with_server(&browser, &app, |base| async move {
+            let browser = b;
+            log_in(&browser, &base, user).await?;
+            let menu = staff_menu(&browser).await?;
+            let want: Vec<String> = shown.iter().map(|k| Lang::Ky.t(k)).collect();
+            assert_eq!(menu, want, "{user}");
+            for k in hidden {
+                assert!(!menu.contains(&Lang::Ky.t(k)), "{user} sees {k}");
+            }
+            browser
+                .find(Locator::Css("#staff-menu"))
+                .await?
+                .find(Locator::LinkText(&Lang::Ky.t(click)))
+                .await?
+                .click()
+                .await?;
+            arrive(&browser, lands).await?;
+            let current = browser
+                .find(Locator::Css("#staff-menu a[aria-current='page']"))
+                .await?
+                .text()
+                .await?;
+            assert_eq!(current, Lang::Ky.t(click));
+            Ok(())
+        })
+        .await;
+    }
+}
+
+/// A PEC member types another commission's station into the check-in form: the page says, in
+/// Russian, what the account may not do and who may, and its "back" link returns to the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_action_says_why_and_leads_back_in_a_real_browser() {
+    use shailoo_web::Lang;
+    let profile = tempfile::tempdir().unwrap();
+    let Some((_driver, browser)) = open_browser(profile.path()).await else {
+        return;
+    };
+    let app = common::app().await;
+    let foreign = app
+        .data
+        .setup
+        .stations
+        .iter()
+        .find(|s| s.commission == app.other_pec)
+        .unwrap()
+        .number;
+    let b = browser.clone();
+    with_server(&browser, &app, |base| async move {
+        let browser = b;
+        log_in(&browser, &base, "pec.one").await?;
+        browser.goto(&format!("{base}/check-in?lang=ru")).await?;
+        browser
+            .find(Locator::Id("station"))
+            .await?
+            .send_keys(&foreign.to_string())
+            .await?;
+        browser
+            .find(Locator::Css("form.form button[type='submit']"))
+            .await?
+            .click()
+            .await?;
+        arrive(&browser, &format!("/stations/{foreign}/check-in")).await?;
+        let alert = browser
+            .find(Locator::Css("p.error-box[role='alert']"))
+            .await?
+            .text()
+            .await?;
+        let why = Lang::Ru.t_args(
+            "refusal-outside",
+            &[
+                ("role", Lang::Ru.t("role-pec_member")),
+                ("action", Lang::Ru.t("power-check-in-voters")),
+            ],
+        );
+        assert_eq!(alert, why);
+        let who = browser
+            .find(Locator::Css("p.refusal-reason"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            who.contains(&Lang::Ru.t("refusal-grant-pec_member-below")),
+            "{who}"
+        );
+        assert!(!browser.source().await?.contains("HTTP 403"));
+        // The way back.
+        browser
+            .find(Locator::LinkText(&Lang::Ru.t("error-back")))
+            .await?
+            .click()
+            .await?;
+        arrive(&browser, "/check-in").await?;
+        browser.find(Locator::Id("station")).await?;
+        Ok(())
+    })
+    .await;
 }

@@ -58,6 +58,31 @@ shailoo_domain::closed_set! {
         CabinetChallengeLocked = "cabinet_challenge_locked",
         CabinetSignedIn = "cabinet_signed_in",
         CabinetSignedOut = "cabinet_signed_out",
+        // --- parties, nominations and candidates (CAN-01…CAN-10) ---
+        /// The CEC registered a party.
+        PartyAdded = "party_added",
+        /// A party's representative was accredited (never the password or its hash).
+        PartyRepresentativeAdded = "party_representative_added",
+        /// A nomination was opened as a draft.
+        NominationOpened = "nomination_opened",
+        NominationEdited = "nomination_edited",
+        NominationSubmitted = "nomination_submitted",
+        /// A document was attached to a nomination (its digest, never its bytes).
+        NominationDocumentAttached = "nomination_document_attached",
+        /// A run of the registry checks was recorded, with its evidence.
+        NominationChecksRecorded = "nomination_checks_recorded",
+        NominationRegistered = "nomination_registered",
+        NominationRefused = "nomination_refused",
+        NominationCandidateReplaced = "nomination_candidate_replaced",
+        NominationWithdrawn = "nomination_withdrawn",
+        NominationCandidateWithdrawn = "nomination_candidate_withdrawn",
+        /// A nomination's registration was cancelled.
+        RegistrationCancelled = "registration_cancelled",
+        /// One candidate's registration was cancelled.
+        CandidateRegistrationCancelled = "candidate_registration_cancelled",
+        // --- ballots (RES-02) ---
+        /// The order of a city ballot's parties was set.
+        BallotOrderSet = "ballot_order_set",
         // --- voting day ---
         VoterCheckedIn = "voter_checked_in",
     }

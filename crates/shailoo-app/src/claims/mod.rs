@@ -22,6 +22,10 @@
 //!
 //! Re-compiling the lists re-applies the accepted inclusions (the store does it inside the
 //! compile's transaction), so a compile never undoes a PEC's decision.
+//!
+//! Who sees what: the commission of the claim's station (and those above it) decides; the
+//! commission of the voter's home station (and those above it) sees the claim and what became
+//! of it, read-only; nobody else sees it, nor the voter's claims made elsewhere.
 
 mod model;
 mod port;
@@ -222,7 +226,25 @@ pub async fn claims<S: ClaimStore + ?Sized>(
     Ok(store.claims(election, &filter).await?)
 }
 
-/// One claim for staff whose commission covers its station ([`Power::ViewClaims`]).
+/// Whether `actor` holds `power` over the claim's station or over the voter's home station
+/// (the home commission sees what happens to its voter).
+async fn sees<S: SetupStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    power: Power,
+    claim: &Claim,
+) -> Result<bool, ClaimError> {
+    for station in std::iter::once(claim.station).chain(claim.home_station) {
+        let chain = setup::station_chain(store, station).await?;
+        if authz::allowed(actor, power, Target::Within(&chain)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// One claim for staff whose commission covers its station or the voter's home station
+/// ([`Power::ViewClaims`]).
 pub async fn claim<S: SetupStore + ClaimStore + ?Sized>(
     store: &S,
     actor: &Actor,
@@ -233,7 +255,9 @@ pub async fn claim<S: SetupStore + ClaimStore + ?Sized>(
         .claim(election, id)
         .await?
         .ok_or(ClaimError::UnknownClaim(id))?;
-    authorize_at(store, actor, Power::ViewClaims, found.station).await?;
+    if !sees(store, actor, Power::ViewClaims, &found).await? {
+        return Err(ClaimError::Forbidden);
+    }
     Ok(found)
 }
 
@@ -256,36 +280,60 @@ pub async fn passport_copy<S: SetupStore + ClaimStore + ?Sized>(
         .ok_or(ClaimError::UnknownClaim(id))
 }
 
-/// The amendment history of a voter, for staff covering one of the stations the voter has a
-/// claim at (or where they are listed; [`Power::ViewAmendments`]); oldest first.
-pub async fn amendments_of_voter<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
+/// What staff see of one voter: where they stand, the claims and amendments their commission
+/// may see, and the corrected data the lists show.
+#[derive(Debug, Clone)]
+pub struct VoterRecord {
+    pub status: Option<crate::voters::VoterStatus>,
+    /// Newest first: the claims at a station the actor covers or of which the actor covers the
+    /// voter's home station; none made elsewhere.
+    pub claims: Vec<Claim>,
+    /// Oldest first: the amendments those claims made.
+    pub amendments: Vec<Amendment>,
+    pub correction: Option<ListCorrection>,
+}
+
+/// One voter for staff ([`Power::ViewAmendments`]): allowed when the actor covers the station
+/// whose list holds the voter, or a claim of the voter (its station or the voter's home station
+/// then); the claims and amendments shown are only those the actor covers.
+pub async fn voter_record<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
     store: &S,
     actor: &Actor,
     election: &ElectionId,
     pin: &Pin,
-) -> Result<Vec<Amendment>, ClaimError> {
-    let mut stations: Vec<StationNumber> = claims_of_voter(store, election, pin)
-        .await?
-        .into_iter()
-        .map(|c| c.station)
-        .collect();
-    if let Some(s) = store
-        .voter_status(election, pin)
-        .await?
-        .and_then(|s| s.station())
-    {
-        stations.push(s);
-    }
-    let mut allowed = authz::allowed(actor, Power::ViewAmendments, Target::Nationwide);
-    for s in stations {
-        if allowed {
-            break;
+) -> Result<VoterRecord, ClaimError> {
+    let mut claims = Vec::new();
+    for c in claims_of_voter(store, election, pin).await? {
+        if sees(store, actor, Power::ViewAmendments, &c).await? {
+            claims.push(c);
         }
-        let chain = setup::station_chain(store, s).await?;
-        allowed = authz::allowed(actor, Power::ViewAmendments, Target::Within(&chain));
     }
-    if !allowed {
+    let status = store.voter_status(election, pin).await?;
+    let covers_listing = match status.as_ref().and_then(|s| s.station()) {
+        Some(s) => {
+            let chain = setup::station_chain(store, s).await?;
+            authz::allowed(actor, Power::ViewAmendments, Target::Within(&chain))
+        }
+        None => false,
+    };
+    if claims.is_empty() && !covers_listing {
         return Err(ClaimError::Forbidden);
     }
-    Ok(store.amendments(election, pin).await?)
+    let visible: std::collections::HashSet<ClaimId> = claims.iter().map(|c| c.id).collect();
+    let amendments = store
+        .amendments(election, pin)
+        .await?
+        .into_iter()
+        .filter(|a| visible.contains(&a.claim))
+        .collect();
+    let correction = store
+        .correction_of(election, pin)
+        .await?
+        .filter(|c| covers_listing || visible.contains(&c.claim));
+    Ok(VoterRecord {
+        status,
+        claims,
+        amendments,
+        correction,
+    })
 }

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{ActionClosed, CalendarError};
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::{CommissionId, ElectionId, ErrorCode, Pin, StationNumber};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, ErrorCode, Pin, StationNumber};
 use std::fmt;
 
 /// The largest passport copy accepted: 5 MB, enough for a phone photo or a scanned page.
@@ -357,6 +357,31 @@ impl CopyFormat {
             CopyFormat::Pdf => "pdf",
         }
     }
+    /// Whether `bytes`, which begin like this format, are built like it: an image whose header
+    /// gives its width and height (read by `imagesize`) and that ends as the format ends (a
+    /// JPEG's end-of-image marker, a PNG's chunks walked from `IHDR` to `IEND`), or a PDF with
+    /// its version line and, in its last kilobyte, `startxref` and `%%EOF` (what a PDF reader
+    /// looks for first). Magic bytes alone are what a forgery copies; this is what it does not
+    /// have. It does not decode the picture: a malformed body inside a well-formed frame is the
+    /// PEC's to see when it opens the copy.
+    pub fn check(self, bytes: &[u8]) -> Result<(), ClaimError> {
+        let ok = match self {
+            CopyFormat::Jpeg => {
+                has_dimensions(bytes, imagesize::ImageType::Jpeg)
+                    && trim_end_padding(bytes).ends_with(&[0xFF, 0xD9])
+            }
+            CopyFormat::Png => {
+                has_dimensions(bytes, imagesize::ImageType::Png) && png_chunks_end_at_iend(bytes)
+            }
+            CopyFormat::Pdf => pdf_is_framed(bytes),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(ClaimError::CopyMalformed)
+        }
+    }
+
     /// The format the bytes are, whatever the file was called.
     pub fn sniff(bytes: &[u8]) -> Option<CopyFormat> {
         if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -371,8 +396,62 @@ impl CopyFormat {
     }
 }
 
-/// A passport copy, checked: a JPEG, PNG or PDF by its magic bytes, at most
-/// [`MAX_COPY_BYTES`], with its BLAKE3 digest.
+/// Whether `imagesize` reads the header as `kind` with a non-zero width and height.
+fn has_dimensions(bytes: &[u8], kind: imagesize::ImageType) -> bool {
+    imagesize::image_type(bytes).is_ok_and(|t| t == kind)
+        && imagesize::blob_size(bytes).is_ok_and(|s| s.width > 0 && s.height > 0)
+}
+
+/// `bytes` without the zero bytes and white space some scanners append after the end.
+fn trim_end_padding(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|b| *b != 0 && !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    &bytes[..end]
+}
+
+/// A PNG after its 8-byte signature is a sequence of chunks (length, type, data, CRC), the
+/// first `IHDR`, the last `IEND`, ending exactly at the end of the file.
+fn png_chunks_end_at_iend(bytes: &[u8]) -> bool {
+    let mut at = 8;
+    let mut first = true;
+    while let Some(header) = bytes.get(at..at + 8) {
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind = &header[4..8];
+        if first && kind != b"IHDR" {
+            return false;
+        }
+        first = false;
+        let Some(next) = at.checked_add(12).and_then(|n| n.checked_add(len)) else {
+            return false;
+        };
+        if next > bytes.len() {
+            return false;
+        }
+        if kind == b"IEND" {
+            return next == bytes.len();
+        }
+        at = next;
+    }
+    false
+}
+
+/// `%PDF-d.d` first, and `startxref` followed by `%%EOF` in the last 1024 bytes.
+fn pdf_is_framed(bytes: &[u8]) -> bool {
+    let version = bytes
+        .get(5..8)
+        .is_some_and(|v| v[0].is_ascii_digit() && v[1] == b'.' && v[2].is_ascii_digit());
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).rposition(|w| w == needle);
+    match (find(tail, b"startxref"), find(tail, b"%%EOF")) {
+        (Some(xref), Some(eof)) => version && xref < eof,
+        _ => false,
+    }
+}
+
+/// A passport copy, checked: a JPEG, PNG or PDF by its magic bytes *and* its structure
+/// ([`CopyFormat::check`]), at most [`MAX_COPY_BYTES`], with its BLAKE3 digest.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PassportCopy {
     format: CopyFormat,
@@ -382,6 +461,19 @@ pub struct PassportCopy {
 
 impl PassportCopy {
     pub fn parse(bytes: Vec<u8>) -> Result<PassportCopy, ClaimError> {
+        let copy = PassportCopy::sniffed(bytes)?;
+        copy.format.check(&copy.bytes)?;
+        Ok(copy)
+    }
+
+    /// A copy read back from storage: recognised by its magic bytes only, since it was checked
+    /// when it was filed (copies filed before the structural check are still served; the store
+    /// compares the digest).
+    pub fn from_stored(bytes: Vec<u8>) -> Result<PassportCopy, ClaimError> {
+        PassportCopy::sniffed(bytes)
+    }
+
+    fn sniffed(bytes: Vec<u8>) -> Result<PassportCopy, ClaimError> {
         if bytes.is_empty() {
             return Err(ClaimError::CopyMissing);
         }
@@ -513,6 +605,10 @@ pub struct Claim {
     pub pin: Pin,
     /// The station whose PEC decides; where an inclusion puts the voter.
     pub station: StationNumber,
+    /// The voter's home station when the claim was filed: the station whose list held them,
+    /// or else the one serving their registered address (`None`: neither). Its commission and
+    /// those above it see the claim and what became of it, without deciding it.
+    pub home_station: Option<StationNumber>,
     pub request: ClaimRequest,
     pub statement: Option<Text>,
     pub channel: Channel,
@@ -591,9 +687,9 @@ pub struct ClaimFilter {
     pub state: Option<ClaimState>,
     pub kind: Option<ClaimKind>,
     pub pin: Option<Pin>,
-    /// Only claims at stations whose PEC is this commission or below it. Applied by the store,
-    /// before the 500-row cap, so that a PEC sees its own claims however many there are
-    /// elsewhere.
+    /// Only claims at stations whose PEC is this commission or below it, or of voters whose
+    /// home station is (the home commission follows its voters). Applied by the store, before
+    /// the 500-row cap, so that a PEC sees its own claims however many there are elsewhere.
     pub within: Option<CommissionId>,
 }
 
@@ -629,6 +725,24 @@ pub enum ClaimError {
     AlreadyListed(StationNumber),
     #[error("the voter is listed at station {listed}: a claim goes to that station's PEC")]
     WrongStation { listed: StationNumber },
+    /// VOT-04: an inclusion goes to the station whose area holds the registered address.
+    #[error(
+        "the voter's registered address is in the area of station {0}: an inclusion puts a \
+         voter on that station's list only"
+    )]
+    AddressServedElsewhere(StationNumber),
+    /// VOT-04: the registered address lies outside the area of the claim's station.
+    #[error("the voter's registered address lies outside the area of station {0}")]
+    AddressOutsideArea(StationNumber),
+    /// VOT-04: the lists hold the voter for another council; no claim moves them across.
+    #[error(
+        "the voter is on the list of council {listed}: a claim never moves a voter to another \
+         council's list"
+    )]
+    OtherCouncil { listed: CouncilId },
+    /// One person never both files and decides: the filer may not decide their own claim.
+    #[error("the one who filed a claim may not decide it")]
+    OwnClaim,
     #[error("the voter already has an open claim of this kind")]
     AlreadyOpen,
     #[error("the claim is already decided")]
@@ -649,6 +763,9 @@ pub enum ClaimError {
     CopyTooLarge,
     #[error("the passport copy is not a JPEG, PNG or PDF file")]
     CopyNotRecognised,
+    /// Begins like a JPEG, PNG or PDF but is not built like one.
+    #[error("the passport copy is damaged: it begins like a JPEG, PNG or PDF but is not one")]
+    CopyMalformed,
     #[error("not allowed for this account")]
     Forbidden,
 }
@@ -669,6 +786,10 @@ impl ClaimError {
             ClaimError::StationNotForClaims(_) => ErrorCode::ClaimStationNotForClaims,
             ClaimError::AlreadyListed(_) => ErrorCode::ClaimAlreadyListed,
             ClaimError::WrongStation { .. } => ErrorCode::ClaimWrongStation,
+            ClaimError::AddressServedElsewhere(_) => ErrorCode::ClaimAddressServedElsewhere,
+            ClaimError::AddressOutsideArea(_) => ErrorCode::ClaimAddressOutsideArea,
+            ClaimError::OtherCouncil { .. } => ErrorCode::ClaimOtherCouncil,
+            ClaimError::OwnClaim => ErrorCode::ClaimOwnClaim,
             ClaimError::AlreadyOpen => ErrorCode::ClaimAlreadyOpen,
             ClaimError::AlreadyDecided => ErrorCode::ClaimAlreadyDecided,
             ClaimError::EmptyCorrection => ErrorCode::ClaimEmptyCorrection,
@@ -679,6 +800,7 @@ impl ClaimError {
             ClaimError::CopyMissing => ErrorCode::ClaimCopyMissing,
             ClaimError::CopyTooLarge => ErrorCode::ClaimCopyTooLarge,
             ClaimError::CopyNotRecognised => ErrorCode::ClaimCopyNotRecognised,
+            ClaimError::CopyMalformed => ErrorCode::ClaimCopyMalformed,
             ClaimError::Forbidden => ErrorCode::Forbidden,
         }
     }
@@ -699,19 +821,18 @@ impl From<ElectionCalendarError> for ClaimError {
 mod tests {
     use super::*;
 
+    const JPEG: &[u8] = include_bytes!("../../tests/data/passport.jpg");
+    const PNG: &[u8] = include_bytes!("../../tests/data/passport.png");
+    const PDF: &[u8] = include_bytes!("../../tests/data/passport.pdf");
+
     #[test]
     fn vot_08_a_passport_copy_is_recognised_by_its_bytes_not_its_name() {
-        let jpeg = PassportCopy::parse(vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2]).unwrap();
+        let jpeg = PassportCopy::parse(JPEG.to_vec()).unwrap();
         assert_eq!(jpeg.format(), CopyFormat::Jpeg);
-        assert_eq!(
-            jpeg.digest(),
-            blake3::hash(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2])
-                .to_hex()
-                .as_str()
-        );
-        let png = PassportCopy::parse(b"\x89PNG\r\n\x1a\n....".to_vec()).unwrap();
+        assert_eq!(jpeg.digest(), blake3::hash(JPEG).to_hex().as_str());
+        let png = PassportCopy::parse(PNG.to_vec()).unwrap();
         assert_eq!(png.format(), CopyFormat::Png);
-        let pdf = PassportCopy::parse(b"%PDF-1.7\n".to_vec()).unwrap();
+        let pdf = PassportCopy::parse(PDF.to_vec()).unwrap();
         assert_eq!(pdf.format().content_type(), "application/pdf");
         assert!(matches!(
             PassportCopy::parse(b"just text, called passport.jpg".to_vec()),
@@ -724,9 +845,57 @@ mod tests {
     }
 
     #[test]
+    fn vot_08_a_passport_copy_that_only_begins_like_an_image_or_a_pdf_is_refused() {
+        // What the review filed: any bytes after a JPEG's first three.
+        let forged = [
+            vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2],
+            b"\xFF\xD8\xFFthis is not a photo of a passport".to_vec(),
+            b"\x89PNG\r\n\x1a\n....".to_vec(),
+            b"%PDF-1.7\n".to_vec(),
+            b"%PDF-1.7\nnot a document %%EOF".to_vec(),
+        ];
+        for bytes in forged {
+            assert!(
+                matches!(
+                    PassportCopy::parse(bytes.clone()),
+                    Err(ClaimError::CopyMalformed)
+                ),
+                "{bytes:?}"
+            );
+        }
+        // A real file cut short loses its end: refused; the same bytes read back from storage
+        // (checked when they were filed) are still served.
+        for real in [JPEG, PNG, PDF] {
+            let cut = real[..real.len() - 20].to_vec();
+            assert!(matches!(
+                PassportCopy::parse(cut.clone()),
+                Err(ClaimError::CopyMalformed)
+            ));
+            assert!(PassportCopy::from_stored(cut).is_ok());
+        }
+        // A PNG whose chunks run past the end, or that does not start with its header chunk.
+        let mut long = PNG.to_vec();
+        long[8..12].copy_from_slice(&1000u32.to_be_bytes());
+        assert!(PassportCopy::parse(long).is_err());
+        let mut headless = PNG.to_vec();
+        headless[12..16].copy_from_slice(b"IDAT");
+        assert!(PassportCopy::parse(headless).is_err());
+        // Padding a scanner appends after the end is fine.
+        let mut padded = JPEG.to_vec();
+        padded.extend_from_slice(&[0, 0, b'\n']);
+        assert!(PassportCopy::parse(padded).is_ok());
+    }
+
+    #[test]
     fn vot_08_a_passport_copy_is_at_most_5_mb() {
-        let mut big = b"%PDF-".to_vec();
-        big.resize(MAX_COPY_BYTES, b' ');
+        // The sample PDF with a comment line of padding after its header.
+        let mut big = PDF[..9].to_vec();
+        big.push(b'%');
+        let tail = &PDF[9..];
+        big.resize(MAX_COPY_BYTES - tail.len() - 1, b' ');
+        big.push(b'\n');
+        big.extend_from_slice(tail);
+        assert_eq!(big.len(), MAX_COPY_BYTES);
         assert!(PassportCopy::parse(big.clone()).is_ok());
         big.push(b' ');
         assert!(matches!(

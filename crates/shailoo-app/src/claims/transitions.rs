@@ -4,11 +4,22 @@
 //! ```mermaid
 //! stateDiagram-v2
 //!     [*] --> Filed: file (covering staff, or the voter in the cabinet; until the end of CAL-11)
-//!     Filed --> Accepted: accept (staff covering the station; until the lists are frozen)
+//!     Filed --> Accepted: accept (staff covering the station, not the filer; until the lists are frozen)
 //!     Filed --> Rejected: reject with a reason (the same staff, the same time)
 //!     Accepted --> [*]: the list changed, one amendment row per changed field
 //!     Rejected --> [*]: nothing changed, the reason is kept
 //! ```
+//!
+//! Where an inclusion may put a voter ([`inclusion_place`], at filing and again at the
+//! decision): VOT-04 makes a voter a member of the community of their registered address, and
+//! VOT-08 lets the PEC put a voter missing from the list (or listed at the wrong station) on it.
+//! So an inclusion goes only to the station whose area holds the voter's registered address
+//! (for an address whose street no station area lists yet, a station whose area holds the
+//! address's settlement); a voter listed elsewhere in the same council moves only to that
+//! station; and no claim moves a voter to another council's list: a change of address is the
+//! register's, and a recompile follows it. The one who files a claim never decides it
+//! ([`ClaimError::OwnClaim`]; compared by account, the only identity the system knows: one
+//! account per person is the operator's rule when making accounts).
 //!
 //! The store runs these inside its write transaction, on the facts it read there under the
 //! audit head's lock ([`FilingFacts`], [`VoterFacts`]), and writes what they return: the filed
@@ -48,7 +59,20 @@ impl StationFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListEntry {
     pub council: CouncilId,
+    /// The station of the voter's own list.
+    pub home_station: StationNumber,
+    /// Where they vote: the home station, or a remote-voting station (VOT-07).
     pub station: StationNumber,
+}
+
+/// Where the voter's registered address (the register's settlement and street) lies, as the
+/// station areas say, relative to the claim's station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AddressFacts {
+    /// The station whose area holds the settlement and street (`None`: no area lists them).
+    pub station: Option<StationNumber>,
+    /// Whether the claim's station's area holds the address's settlement.
+    pub settlement_served: bool,
 }
 
 /// What the store reads under the lock before a claim is filed.
@@ -59,6 +83,8 @@ pub struct FilingFacts {
     pub frozen_at: Option<Timestamp>,
     /// Whether the PIN is in the population register.
     pub in_register: bool,
+    /// Where the registered address lies (meaningless when not in the register).
+    pub address: AddressFacts,
     /// The claim's station, if it exists.
     pub station: Option<StationFacts>,
     /// Where the lists hold the voter now.
@@ -111,6 +137,8 @@ impl PersonalData {
 pub struct VoterFacts {
     /// The voter in the register (`None`: the PIN left it since the claim was filed).
     pub person: Option<PersonalData>,
+    /// Where the registered address lies now.
+    pub address: AddressFacts,
     /// The claim's station.
     pub station: Option<StationFacts>,
     /// Where the lists hold the voter now.
@@ -157,10 +185,36 @@ pub fn lists_open(election: &ElectionId, frozen_at: Option<Timestamp>) -> Result
     }
 }
 
+/// VOT-04, VOT-08: where an inclusion at `station` may put the voter: never onto the list of
+/// another council than the one listing them, and only at the station whose area holds their
+/// registered address (a station whose area holds the address's settlement, when no area lists
+/// its street).
+pub fn inclusion_place(
+    station: StationNumber,
+    facts: &StationFacts,
+    address: AddressFacts,
+    entry: Option<&ListEntry>,
+) -> Result<(), ClaimError> {
+    if let Some(e) = entry
+        && e.council != facts.council
+    {
+        return Err(ClaimError::OtherCouncil {
+            listed: e.council.clone(),
+        });
+    }
+    match address.station {
+        Some(at) if at == station => Ok(()),
+        Some(at) => Err(ClaimError::AddressServedElsewhere(at)),
+        None if address.settlement_served => Ok(()),
+        None => Err(ClaimError::AddressOutsideArea(station)),
+    }
+}
+
 /// VOT-08: files a claim, if the facts allow it: the election exists and its lists are not
 /// final, the PIN is in the register, the station keeps a list of this election, an inclusion
-/// does not ask for the station that lists the voter already, and the voter has no open claim
-/// of this kind.
+/// goes where [`inclusion_place`] allows and does not ask for the station that lists the voter
+/// already, and the voter has no open claim of this kind. The claim keeps the voter's home
+/// station, whose commission sees it.
 pub fn file(filing: Filing<'_>, facts: &FilingFacts) -> Result<Filed, ClaimError> {
     let draft = filing.draft;
     if !facts.election_exists {
@@ -170,18 +224,20 @@ pub fn file(filing: Filing<'_>, facts: &FilingFacts) -> Result<Filed, ClaimError
     if !facts.in_register {
         return Err(ClaimError::NotInRegister);
     }
-    match &facts.station {
+    let station = match &facts.station {
         None => return Err(ClaimError::UnknownStation(draft.station)),
         Some(s) if !s.keeps_a_list() => return Err(ClaimError::StationNotForClaims(draft.station)),
-        Some(_) => {}
-    }
-    if draft.request.kind() == ClaimKind::Inclusion
-        && facts
+        Some(s) => s,
+    };
+    if draft.request.kind() == ClaimKind::Inclusion {
+        if facts
             .entry
             .as_ref()
-            .is_some_and(|e| e.station == draft.station)
-    {
-        return Err(ClaimError::AlreadyListed(draft.station));
+            .is_some_and(|e| e.home_station == draft.station)
+        {
+            return Err(ClaimError::AlreadyListed(draft.station));
+        }
+        inclusion_place(draft.station, station, facts.address, facts.entry.as_ref())?;
     }
     if facts.open_claim_of_kind {
         return Err(ClaimError::AlreadyOpen);
@@ -191,6 +247,11 @@ pub fn file(filing: Filing<'_>, facts: &FilingFacts) -> Result<Filed, ClaimError
         election: filing.election.clone(),
         pin: draft.pin,
         station: draft.station,
+        home_station: facts
+            .entry
+            .as_ref()
+            .map(|e| e.home_station)
+            .or(facts.address.station),
         request: draft.request.clone(),
         statement: draft.statement.clone(),
         channel: filing.channel,
@@ -242,13 +303,16 @@ impl Filed {
         self.0
     }
 
-    /// VOT-08: the PEC's decision, accepting or rejecting.
+    /// VOT-08: the PEC's decision, accepting or rejecting, by someone else than the filer.
     pub fn decide(
         self,
         decision: &ClaimDecision,
         facts: &VoterFacts,
         decided: Decided,
     ) -> Result<Outcome, ClaimError> {
+        if decided.by == self.0.filed_by {
+            return Err(ClaimError::OwnClaim);
+        }
         Ok(match decision {
             ClaimDecision::Accept { note } => {
                 Outcome::Accepted(self.accept(facts, decided, note.clone())?)
@@ -260,9 +324,11 @@ impl Filed {
     }
 
     /// VOT-08: accepts the claim. An inclusion puts the voter on the list of the claim's
-    /// station (which must still keep a list of this election) and records the station and
-    /// council it changed; a correction shows its fields over the earlier correction and
-    /// records each field whose shown value changes. The voter must still be in the register.
+    /// station (which must still keep a list of this election, and be where
+    /// [`inclusion_place`] allows on today's facts) and records the station and council it
+    /// changed; a correction shows its fields over the earlier correction and records each
+    /// field whose shown value changes. The voter must still be in the register. Who decides
+    /// is [`Filed::decide`]'s check.
     pub fn accept(
         self,
         facts: &VoterFacts,
@@ -297,16 +363,23 @@ fn include(
     station: StationNumber,
     facts: &VoterFacts,
 ) -> Result<(ListEffect, Vec<FieldChange>), ClaimError> {
-    let council = match &facts.station {
-        Some(s) if s.keeps_a_list() => s.council.clone(),
+    let facts_of_station = match &facts.station {
+        Some(s) if s.keeps_a_list() => s,
         _ => return Err(ClaimError::StationNotForClaims(station)),
     };
+    inclusion_place(
+        station,
+        facts_of_station,
+        facts.address,
+        facts.entry.as_ref(),
+    )?;
+    let council = facts_of_station.council.clone();
     let mut changes = Vec::new();
     let was = facts.entry.as_ref();
-    if was.map(|e| e.station) != Some(station) {
+    if was.map(|e| e.home_station) != Some(station) {
         changes.push(FieldChange {
             field: Field::Station,
-            before: was.map(|e| e.station.to_string()),
+            before: was.map(|e| e.home_station.to_string()),
             after: station.to_string(),
         });
     }
@@ -453,6 +526,20 @@ mod tests {
             statement: None,
         }
     }
+    /// A registered address in the area of station 5001.
+    fn at_5001() -> AddressFacts {
+        AddressFacts {
+            station: Some(station(5001)),
+            settlement_served: true,
+        }
+    }
+    fn listed(council_id: &str, n: u32) -> ListEntry {
+        ListEntry {
+            council: council(council_id),
+            home_station: station(n),
+            station: station(n),
+        }
+    }
     /// A voter in the register, on no list, claiming at a regular station of an electing
     /// council with nothing frozen or open.
     fn open_facts() -> FilingFacts {
@@ -460,6 +547,7 @@ mod tests {
             election_exists: true,
             frozen_at: None,
             in_register: true,
+            address: at_5001(),
             station: regular("kara-suu"),
             entry: None,
             open_claim_of_kind: false,
@@ -480,9 +568,10 @@ mod tests {
         let (e, c, d) = (election(), copy(), draft(request, 5001));
         file(filing(&d, &e, &c), &open_facts()).unwrap()
     }
+    /// Another member than the filer `pec.one`.
     fn decided() -> Decided {
         Decided {
-            by: "pec.one".into(),
+            by: "pec.two".into(),
             at: at("2024-10-21T06:00:00Z"),
         }
     }
@@ -499,6 +588,7 @@ mod tests {
     fn voter(entry: Option<ListEntry>, ineligible: Option<Reasons>) -> VoterFacts {
         VoterFacts {
             person: Some(person()),
+            address: at_5001(),
             station: regular("kara-suu"),
             entry,
             ineligible,
@@ -581,10 +671,7 @@ mod tests {
     #[test]
     fn vot_08_an_inclusion_at_the_station_listing_the_voter_and_a_second_open_claim_are_refused() {
         let listed = FilingFacts {
-            entry: Some(ListEntry {
-                council: council("kara-suu"),
-                station: station(5001),
-            }),
+            entry: Some(listed("kara-suu", 5001)),
             ..open_facts()
         };
         assert!(matches!(
@@ -688,10 +775,9 @@ mod tests {
             off.effect(),
             ListEffect::Include { overruled: Some(r), .. } if *r == reasons
         ));
-        let elsewhere = ListEntry {
-            council: council("kara-suu"),
-            station: station(5002),
-        };
+        // Listed at 5002 while the address is in the area of 5001 (the areas changed since
+        // the lists were compiled).
+        let elsewhere = listed("kara-suu", 5002);
         let moved = filed(ClaimRequest::Inclusion)
             .accept(&voter(Some(elsewhere), None), decided(), None)
             .unwrap();
@@ -765,5 +851,155 @@ mod tests {
             }]
         );
         assert_eq!(a.effect(), &ListEffect::Correct(claimed.over(&earlier)));
+    }
+
+    fn refused_inclusion(facts: FilingFacts) -> ClaimError {
+        refused(facts, ClaimRequest::Inclusion)
+    }
+
+    #[test]
+    fn vot_04_vot_08_an_inclusion_never_moves_a_voter_to_another_councils_list() {
+        // Listed at an Osh station, claimed at a station of Kara-Suu: refused at filing…
+        let osh = FilingFacts {
+            entry: Some(listed("osh-city", 9001)),
+            address: AddressFacts {
+                station: Some(station(9001)),
+                settlement_served: false,
+            },
+            ..open_facts()
+        };
+        assert!(matches!(
+            refused_inclusion(osh),
+            ClaimError::OtherCouncil { listed } if listed.as_str() == "osh-city"
+        ));
+        // …and at the decision, when the lists changed since the filing.
+        let now_in_osh = VoterFacts {
+            entry: Some(listed("osh-city", 9001)),
+            ..voter(None, None)
+        };
+        assert!(matches!(
+            filed(ClaimRequest::Inclusion).accept(&now_in_osh, decided(), None),
+            Err(ClaimError::OtherCouncil { .. })
+        ));
+    }
+
+    #[test]
+    fn vot_04_vot_08_an_inclusion_goes_only_to_the_station_of_the_registered_address() {
+        let elsewhere = AddressFacts {
+            station: Some(station(5002)),
+            settlement_served: true,
+        };
+        let facts = FilingFacts {
+            address: elsewhere,
+            ..open_facts()
+        };
+        assert!(matches!(
+            refused_inclusion(facts),
+            ClaimError::AddressServedElsewhere(s) if s == station(5002)
+        ));
+        // A listed voter moves only to the station of the address, not away from it.
+        let away = FilingFacts {
+            address: elsewhere,
+            entry: Some(listed("kara-suu", 5002)),
+            ..open_facts()
+        };
+        assert!(matches!(
+            refused_inclusion(away),
+            ClaimError::AddressServedElsewhere(_)
+        ));
+        // A street no area lists: a station whose area holds the settlement, and no other.
+        let unmapped = |settlement_served| FilingFacts {
+            address: AddressFacts {
+                station: None,
+                settlement_served,
+            },
+            ..open_facts()
+        };
+        let (e, c, d) = (election(), copy(), draft(ClaimRequest::Inclusion, 5001));
+        assert!(file(filing(&d, &e, &c), &unmapped(true)).is_ok());
+        assert!(matches!(
+            refused_inclusion(unmapped(false)),
+            ClaimError::AddressOutsideArea(s) if s == station(5001)
+        ));
+        // The decision asks again, on the facts of its day.
+        let moved = VoterFacts {
+            address: elsewhere,
+            ..voter(None, None)
+        };
+        assert!(matches!(
+            filed(ClaimRequest::Inclusion).accept(&moved, decided(), None),
+            Err(ClaimError::AddressServedElsewhere(_))
+        ));
+        // A correction changes no list: the address does not bound it.
+        let correction =
+            DataCorrection::new(Some(text("Усенова")), None, None, None, None, None).unwrap();
+        let (e, c, d) = (
+            election(),
+            copy(),
+            draft(ClaimRequest::Correction(correction), 5001),
+        );
+        let facts = FilingFacts {
+            address: elsewhere,
+            ..open_facts()
+        };
+        assert!(file(filing(&d, &e, &c), &facts).is_ok());
+    }
+
+    #[test]
+    fn vot_08_the_one_who_files_never_decides() {
+        let own = Decided {
+            by: "pec.one".into(),
+            at: at("2024-10-21T06:00:00Z"),
+        };
+        for decision in [
+            ClaimDecision::Accept { note: None },
+            ClaimDecision::Reject {
+                reason: text("not a resident"),
+            },
+        ] {
+            assert!(matches!(
+                filed(ClaimRequest::Inclusion).decide(&decision, &voter(None, None), own.clone()),
+                Err(ClaimError::OwnClaim)
+            ));
+        }
+        assert!(
+            filed(ClaimRequest::Inclusion)
+                .decide(
+                    &ClaimDecision::Accept { note: None },
+                    &voter(None, None),
+                    decided()
+                )
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn vot_08_a_claim_keeps_the_voters_home_station_for_its_commission_to_see() {
+        let (e, c, d) = (election(), copy(), draft(ClaimRequest::Inclusion, 5001));
+        // Unlisted: the station of the address.
+        let unlisted = file(filing(&d, &e, &c), &open_facts()).unwrap();
+        assert_eq!(unlisted.claim().home_station, Some(station(5001)));
+        // Listed (the areas moved the street since): the list that holds the voter.
+        let moved = FilingFacts {
+            entry: Some(listed("kara-suu", 5002)),
+            ..open_facts()
+        };
+        let claim = file(filing(&d, &e, &c), &moved).unwrap();
+        assert_eq!(claim.claim().home_station, Some(station(5002)));
+        // A street no area lists, off every list: no home station but the claim's.
+        let unmapped = FilingFacts {
+            address: AddressFacts {
+                station: None,
+                settlement_served: true,
+            },
+            ..open_facts()
+        };
+        assert_eq!(
+            file(filing(&d, &e, &c), &unmapped)
+                .unwrap()
+                .claim()
+                .home_station,
+            None
+        );
     }
 }

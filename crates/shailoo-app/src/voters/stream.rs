@@ -8,10 +8,14 @@
 
 use super::{
     Compiler, DuplicatedPin, ImportBatch, ImportBatcher, ImportOptions, ImportReport,
-    VoterListError, VoterListStore,
+    VoterListError, VoterListStore, calendar_of,
 };
+use crate::setup::SetupStore;
 use futures::channel::mpsc::{Receiver, Sender};
 use futures::{SinkExt, StreamExt};
+use rustc_hash::FxHashSet;
+use shailoo_domain::TerritoryId;
+use shailoo_domain::calendar::Action;
 use shailoo_domain::register::RegisterRecord;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -58,6 +62,13 @@ pub enum StreamedImportError<E> {
     /// The reader thread ended without finishing (it panicked).
     #[error("the register reader stopped unexpectedly")]
     ReaderStopped,
+}
+
+/// What the batcher thread hands the store's side.
+enum Batched<E> {
+    Batch(ImportBatch, ImportProgress),
+    BadRow(E),
+    Refused(VoterListError),
 }
 
 /// A source of records: called once, on the reader thread, with a sink that takes each record
@@ -111,8 +122,9 @@ fn read_records<E>(source: impl RecordSource<E>, mut raw_tx: Sender<Read<E>>) {
 /// the progress they mark. The PINs found more than once, or `None` when the import stopped.
 fn batch_records<E>(
     raw_rx: Receiver<Read<E>>,
-    mut tx: Sender<Result<(ImportBatch, ImportProgress), E>>,
+    mut tx: Sender<Batched<E>>,
     compiler: Option<Arc<Compiler>>,
+    known: &FxHashSet<TerritoryId>,
     expected: u64,
 ) -> Option<Vec<DuplicatedPin>> {
     let mut batcher = ImportBatcher::new(compiler, IMPORT_BATCH, expected);
@@ -123,19 +135,28 @@ fn batch_records<E>(
             Read::Records(records, read) => {
                 bytes = read;
                 for r in records {
+                    // An error of the extract, as a malformed row is: the setup must know
+                    // every settlement the register names.
+                    if !known.contains(&r.settlement) {
+                        send(Batched::Refused(VoterListError::UnknownSettlement {
+                            record: batcher.records() + 1,
+                            settlement: r.settlement,
+                        }));
+                        return None;
+                    }
                     if let Some(batch) = batcher.add(r) {
                         let done = ImportProgress {
                             records: batcher.records(),
                             bytes,
                         };
-                        if !send(Ok((batch, done))) {
+                        if !send(Batched::Batch(batch, done)) {
                             return None;
                         }
                     }
                 }
             }
             Read::Failed(e) => {
-                send(Err(e));
+                send(Batched::BadRow(e));
                 return None;
             }
             Read::Done => {
@@ -144,7 +165,7 @@ fn batch_records<E>(
                     bytes,
                 };
                 let (last, duplicates) = batcher.finish();
-                return send(Ok((last, done))).then_some(duplicates);
+                return send(Batched::Batch(last, done)).then_some(duplicates);
             }
         }
     }
@@ -152,11 +173,27 @@ fn batch_records<E>(
     None
 }
 
+/// The settlements the setup knows (every record must name one), after the calendar allowed
+/// compiling when the import compiles (until the end of CAL-12).
+async fn known_settlements<S: SetupStore + VoterListStore + ?Sized>(
+    store: &S,
+    options: &ImportOptions,
+) -> Result<FxHashSet<TerritoryId>, VoterListError> {
+    if let Some(c) = &options.compile {
+        calendar_of(store, c.election())
+            .await?
+            .check(Action::CompileVoterLists, options.at)?;
+    }
+    Ok(store.territory_ids().await?.into_iter().collect())
+}
+
 /// Imports the records of `source` as one register import (compiling the lists in the same
-/// transaction when `options.compile` is set). `expected` sizes the duplicate check (an
-/// estimate is fine); `progress` is called after each batch is stored. `None` when the
-/// extract was empty and `if_empty` is [`EmptyExtract::Skip`].
-pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
+/// transaction when `options.compile` is set, which the calendar allows until the end of
+/// CAL-12), or previews it (`options.mode`). A record whose settlement the setup does not know
+/// stops the import ([`VoterListError::UnknownSettlement`]). `expected` sizes the duplicate
+/// check (an estimate is fine); `progress` is called after each batch is stored. `None` when
+/// the extract was empty and `if_empty` is [`EmptyExtract::Skip`].
+pub async fn import_register<E: Send + 'static, S: SetupStore + VoterListStore + ?Sized>(
     store: &S,
     options: ImportOptions,
     expected: u64,
@@ -165,6 +202,9 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
     mut progress: impl FnMut(ImportProgress) + Send,
 ) -> Result<Option<ImportReport>, StreamedImportError<E>> {
     let compiler = options.compile.clone();
+    let known = known_settlements(store, &options)
+        .await
+        .map_err(StreamedImportError::Refused)?;
     // Begin first: a refusal (frozen lists) comes before a byte of the extract is read.
     let mut session = store
         .begin_register_import(options)
@@ -174,14 +214,13 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
     // assesses eligibility. On the national register each is about half of the work that one
     // thread did, so with the store's own work they keep both cores busy.
     let (raw_tx, raw_rx) = futures::channel::mpsc::channel::<Read<E>>(2);
-    let (tx, mut rx) =
-        futures::channel::mpsc::channel::<Result<(ImportBatch, ImportProgress), E>>(2);
+    let (tx, mut rx) = futures::channel::mpsc::channel::<Batched<E>>(2);
     let reader = std::thread::Builder::new()
         .name("register-reader".into())
         .spawn(move || read_records(source, raw_tx));
     let batcher = std::thread::Builder::new()
         .name("register-batcher".into())
-        .spawn(move || batch_records(raw_rx, tx, compiler, expected));
+        .spawn(move || batch_records(raw_rx, tx, compiler, &known, expected));
     // A thread that cannot start (out of resources) is a reader that stopped.
     let (reader, batcher) = match (reader, batcher) {
         (Ok(r), Ok(b)) => (r, b),
@@ -190,7 +229,11 @@ pub async fn import_register<E: Send + 'static, S: VoterListStore + ?Sized>(
     let mut done = ImportProgress::default();
     let pushed = async {
         while let Some(message) = rx.next().await {
-            let (batch, at) = message.map_err(StreamedImportError::BadRow)?;
+            let (batch, at) = match message {
+                Batched::Batch(batch, at) => (batch, at),
+                Batched::BadRow(e) => return Err(StreamedImportError::BadRow(e)),
+                Batched::Refused(e) => return Err(StreamedImportError::Refused(e)),
+            };
             if !batch.records.is_empty() {
                 session
                     .push(&batch)

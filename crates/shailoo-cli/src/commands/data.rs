@@ -7,9 +7,12 @@ use jiff::Timestamp;
 use shailoo_app::AuditAction;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
+use shailoo_app::voters::ImportMode;
+use shailoo_domain::TerritoryId;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_formats::{RegisterReader, files, read_setup};
 use shailoo_generator::{Generator, Scale, write_dataset};
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::ExitCode;
@@ -40,7 +43,9 @@ pub fn generate(scale: GenerateScale, seed: u64, out: &Path) -> Result<ExitCode>
     let c = &summary.counts;
     println!(
         "wrote {} ({} scale, seed {seed}) in {:.1} s: {} councils ({} city, {} aiyl; {} + {} seats), \
-         {} commissions, {} stations ({} regular, {} remote), {} persons ({} eligible)",
+         {} commissions, {} stations ({} regular, {} remote), {} persons ({} eligible), \
+         {} aiyl districts, {} parties, {} city lists registered ({} candidates), \
+         {} aiyl candidates",
         out.display(),
         scale,
         started.elapsed().as_secs_f64(),
@@ -55,6 +60,11 @@ pub fn generate(scale: GenerateScale, seed: u64, out: &Path) -> Result<ExitCode>
         c.remote_stations,
         c.persons,
         c.eligible_persons,
+        c.aiyl_districts,
+        c.parties,
+        c.city_lists_registered,
+        c.city_list_candidates_registered,
+        c.aiyl_candidates,
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -97,13 +107,19 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    load_register_file(store, dir).await
+    let known = dataset.setup.territories.iter().map(|t| t.id.clone());
+    load_register_file(store, dir, known.collect()).await
 }
 
-/// The dataset's register, streamed into one import.
-async fn load_register_file(store: &dyn Store, dir: &Path) -> Result<()> {
+/// The dataset's register, streamed into one import. A person in a settlement the dataset's
+/// own setup does not know (not in `known`) is an error at its line.
+async fn load_register_file(
+    store: &dyn Store,
+    dir: &Path,
+    known: HashSet<TerritoryId>,
+) -> Result<()> {
     let path = dir.join(files::REGISTER);
-    let reader = RegisterReader::open(&path)?;
+    let reader = RegisterReader::open(&path)?.known_settlements(known);
     let expected = manifest_persons(dir).unwrap_or(0);
     let started = Instant::now();
     let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
@@ -147,8 +163,9 @@ impl<F> RecordSource for F where
 }
 
 /// Streams records into one register import without compiling (`load`, `demo`): the same
-/// path as `shailoo register import`. Returns the records read.
-/// The import is dated `at`.
+/// path as `shailoo register import`, into an empty register (a register already there is
+/// replaced only through `register import` and its confirmed difference). Returns the records
+/// read. The import is dated `at`.
 pub async fn load_register(
     store: &dyn Store,
     source: impl RecordSource,
@@ -156,8 +173,16 @@ pub async fn load_register(
     what: &str,
     at: Timestamp,
 ) -> Result<u64> {
-    let report =
-        super::register::import_records(store, source, expected, what.to_owned(), None, at, true)
-            .await?;
+    let report = super::register::import_records(
+        store,
+        source,
+        expected,
+        what.to_owned(),
+        None,
+        ImportMode::Apply(None),
+        at,
+        true,
+    )
+    .await?;
     Ok(report.records)
 }

@@ -38,7 +38,18 @@ struct DemoUser {
     commission: &'static str,
 }
 
-const DEMO_USERS: [DemoUser; 5] = [
+/// The demo's party, with an authorised representative who files its nominations.
+const DEMO_PARTY: (&str, [&str; 3], &str) = (
+    "ata-jurt",
+    [
+        "«Ата-Журт Кыргызстан» саясий партиясы",
+        "Политическая партия «Ата-Журт Кыргызстан»",
+        "Ata-Jurt Kyrgyzstan political party",
+    ],
+    "0001-3301-ПП",
+);
+
+const DEMO_USERS: [DemoUser; 6] = [
     DemoUser {
         username: "cec.admin",
         name: "БШК администратору / CEC administrator",
@@ -69,6 +80,13 @@ const DEMO_USERS: [DemoUser; 5] = [
         name: "№8001 УШКнын мүчөсү / PEC No. 8001 member",
         role: Role::PecMember,
         commission: "pec-8001",
+    },
+    // A party's authorised representative, accredited by the CEC for the demo's party.
+    DemoUser {
+        username: "rep.ata-jurt",
+        name: "«Ата-Журт Кыргызстан» өкүлү / Ata-Jurt representative",
+        role: Role::PartyRepresentative,
+        commission: "cec",
     },
 ];
 
@@ -303,6 +321,9 @@ async fn publish_lists(store: &dyn Store, timeline: &Timeline) -> Result<()> {
 }
 
 async fn add_demo_user(store: &dyn Store, user: &DemoUser, now: Timestamp) -> Result<()> {
+    if user.role == Role::PartyRepresentative {
+        return add_demo_representative(store, user, now).await;
+    }
     let account = NewAccount {
         username: Username::parse(user.username)?,
         display_name: user.name.to_owned(),
@@ -311,6 +332,32 @@ async fn add_demo_user(store: &dyn Store, user: &DemoUser, now: Timestamp) -> Re
         password: DEMO_PASSWORD.to_owned(),
     };
     accounts::add_user(store, &Actor::System, account, now).await?;
+    Ok(())
+}
+
+/// Registers the demo's party and accredits its representative, as the CEC does.
+async fn add_demo_representative(store: &dyn Store, user: &DemoUser, now: Timestamp) -> Result<()> {
+    use shailoo_app::candidates::{self, NewRepresentative};
+    use shailoo_domain::candidate::{Party, PartyId, PartyRegistrationNumber};
+    use shailoo_domain::territory::LocalizedName;
+    let (id, [ky, ru, en], number) = DEMO_PARTY;
+    let party = Party {
+        id: PartyId::parse(id)?,
+        name: LocalizedName {
+            ky: ky.to_owned(),
+            ru: ru.to_owned(),
+            en: en.to_owned(),
+        },
+        registration_number: PartyRegistrationNumber::parse(number)?,
+    };
+    candidates::add_party(store, &Actor::System, party.clone(), now).await?;
+    let account = NewRepresentative {
+        username: Username::parse(user.username)?,
+        display_name: user.name.to_owned(),
+        party: party.id,
+        password: DEMO_PASSWORD.to_owned(),
+    };
+    candidates::add_representative(store, &Actor::System, account, now).await?;
     Ok(())
 }
 
@@ -332,10 +379,15 @@ mod tests {
 
     #[test]
     fn the_demo_has_a_log_in_for_every_role() {
-        for role in [Role::CecAdmin, Role::TecMember, Role::PecMember] {
+        for role in [
+            Role::CecAdmin,
+            Role::TecMember,
+            Role::PecMember,
+            Role::PartyRepresentative,
+        ] {
             // A new role stops this match from compiling until it is listed above.
             match role {
-                Role::CecAdmin | Role::TecMember | Role::PecMember => {}
+                Role::CecAdmin | Role::TecMember | Role::PecMember | Role::PartyRepresentative => {}
             }
             assert!(
                 DEMO_USERS.iter().any(|u| u.role == role),
@@ -346,7 +398,7 @@ mod tests {
         for u in &DEMO_USERS {
             assert!(
                 u.commission.starts_with(match u.role {
-                    Role::CecAdmin => "cec",
+                    Role::CecAdmin | Role::PartyRepresentative => "cec",
                     Role::TecMember => "tec-",
                     Role::PecMember => "pec-",
                 }),

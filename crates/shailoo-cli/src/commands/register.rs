@@ -5,8 +5,17 @@
 //! bulk-load path of the register: `shailoo load` and `demo` use it too.
 //!
 //! The import streams: the file is parsed (and, with `--compile`, each record assessed) on a
-//! blocking thread while the store writes the previous batch, so both cores work. A bad row
-//! stops everything with its line number; the store's transaction then rolls back.
+//! blocking thread while the store writes the previous batch, so both cores work. A bad row, or
+//! a settlement the setup does not know, stops everything with its line number; the store's
+//! transaction then rolls back.
+//!
+//! A re-import is a dry run unless confirmed: `register import FILE` into a register that holds
+//! persons prints the difference (added, changed, removed) and its id, and stores nothing;
+//! `register import FILE --confirm ID` stores exactly that difference (refused if the register
+//! or the file changed since), and a removal beyond the election's
+//! `register_removal_limit_percent` needs `--override register_removal_limit_percent` too.
+//! Compiled lists are compiled again with every import, and after the end of CAL-12 neither a
+//! compile nor a re-import under compiled lists is allowed (`--at` rehearses other instants).
 
 use super::data::RecordSource;
 use crate::DbArg;
@@ -16,10 +25,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::voters::{
-    self, CompileProgress, CountBy, EmptyExtract, ImportOptions, ImportReport, ListStep, Placement,
-    StreamedImportError,
+    self, CompileProgress, Confirmation, CountBy, DifferenceId, EmptyExtract, ImportMode,
+    ImportOptions, ImportReport, ListStep, Placement, StreamedImportError,
 };
-use shailoo_domain::params::Coded;
+use shailoo_domain::params::{Coded, REMOVAL_LIMIT_KEY};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::{ElectionId, Pin};
 use shailoo_formats::RegisterReader;
@@ -27,7 +36,6 @@ use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// The actor the CLI records in the audit log: the operator acting on the CEC's behalf.
@@ -66,8 +74,10 @@ pub struct ElectionArg {
 #[derive(Debug, Subcommand)]
 pub enum RegisterCommand {
     /// Import a population register extract (the register.csv format), replacing the register
-    /// and recording what changed; all or nothing. With --compile or --election, the voter
-    /// lists of the election are compiled in the same transaction.
+    /// and recording what changed; all or nothing. Into a register that holds persons this is
+    /// a dry run printing the difference and its id, until run again with --confirm ID. With
+    /// --compile or --election the voter lists of the election are compiled in the same
+    /// transaction; lists compiled already are always compiled again.
     Import {
         #[command(flatten)]
         db: DbArg,
@@ -77,16 +87,32 @@ pub enum RegisterCommand {
         /// Compile the voter lists too (of --election, or of the only election).
         #[arg(long)]
         compile: bool,
+        /// Store the difference a dry run printed (its id): refused if the register or the file
+        /// changed since.
+        #[arg(long, value_name = "DIFFERENCE")]
+        confirm: Option<String>,
+        /// Override a guard for this import, by the name of its rule parameter: only
+        /// `register_removal_limit_percent` (remove more of the register than it allows).
+        #[arg(long = "override", value_name = "PARAMETER", requires = "confirm")]
+        override_limit: Option<String>,
+        /// Show the difference and store nothing, into an empty register too.
+        #[arg(long, conflicts_with = "confirm")]
+        dry_run: bool,
+        #[command(flatten)]
+        at: AtArg,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Compile (or recompile) the voter lists of an election from the stored register.
+    /// Compile (or recompile) the voter lists of an election from the stored register (until
+    /// the lists are final at the end of CAL-12).
     Compile {
         #[command(flatten)]
         db: DbArg,
         #[command(flatten)]
         election: ElectionArg,
+        #[command(flatten)]
+        at: AtArg,
         #[arg(long)]
         json: bool,
     },
@@ -156,9 +182,24 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             file,
             election,
             compile,
+            confirm,
+            override_limit,
+            dry_run,
+            at,
             json,
-        } => import_file(&db, &file, &election, compile, json).await,
-        RegisterCommand::Compile { db, election, json } => compile(&db, &election, json).await,
+        } => {
+            let asked = Asked {
+                confirmation: confirmation(confirm.as_deref(), override_limit.as_deref())?,
+                dry_run,
+            };
+            import_file(&db, &file, &election, compile, asked, at.instant()?, json).await
+        }
+        RegisterCommand::Compile {
+            db,
+            election,
+            at,
+            json,
+        } => compile(&db, &election, at.instant()?, json).await,
         RegisterCommand::Publish { db, election, at } => {
             step(&db, &election, &at, ListStep::Published).await
         }
@@ -182,12 +223,21 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
     }
 }
 
-/// `shailoo register import`: the file as one import (and the compile, with an election).
+/// What `register import` was asked to store: the difference it confirms, or a dry run.
+struct Asked {
+    confirmation: Option<Confirmation>,
+    dry_run: bool,
+}
+
+/// `shailoo register import`: the file as one import (and the compile, with an election); into
+/// a register that holds persons, a preview until its difference is confirmed.
 async fn import_file(
     db: &DbArg,
     file: &Path,
     election: &ElectionArg,
     compile: bool,
+    asked: Asked,
+    at: Timestamp,
     json: bool,
 ) -> Result<ExitCode> {
     let store = super::connect_sole(&db.db).await?;
@@ -196,15 +246,30 @@ async fn import_file(
     } else {
         None
     };
+    // Into a register that holds persons, nothing is stored without a confirmation.
+    let mode = match asked.confirmation {
+        Some(c) => ImportMode::Apply(Some(c)),
+        None if asked.dry_run || store.register_count().await? > 0 => ImportMode::Preview,
+        None => ImportMode::Apply(None),
+    };
     let started = Instant::now();
-    let report = import(store.as_ref(), file, election, Timestamp::now()).await?;
-    print_import(&report, started.elapsed().as_secs_f64(), json)?;
+    let imported = import(store.as_ref(), file, election, mode, at).await;
     store.close().await;
+    let report = imported?;
+    print_import(&report, started.elapsed().as_secs_f64(), json)?;
+    if !report.applied && !json {
+        print_how_to_confirm(&report, &db.db, file);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `shailoo register compile`, with a progress bar.
-async fn compile(db: &DbArg, election: &ElectionArg, json: bool) -> Result<ExitCode> {
+async fn compile(
+    db: &DbArg,
+    election: &ElectionArg,
+    at: Timestamp,
+    json: bool,
+) -> Result<ExitCode> {
     let store = super::connect_sole(&db.db).await?;
     let election = pick_election(store.as_ref(), election).await?;
     let started = Instant::now();
@@ -217,14 +282,8 @@ async fn compile(db: &DbArg, election: &ElectionArg, json: bool) -> Result<ExitC
         }
         bar.set_position(c.assessed);
     };
-    let compiled = voters::compile_with_progress(
-        store.as_ref(),
-        &election,
-        ACTOR,
-        Timestamp::now(),
-        &progress,
-    )
-    .await;
+    let compiled =
+        voters::compile_with_progress(store.as_ref(), &election, ACTOR, at, &progress).await;
     bar.finish_and_clear();
     store.close().await;
     let report = compiled.context("compiling the voter lists (nothing was changed)")?;
@@ -283,14 +342,69 @@ fn bar(total: u64, what: &str) -> ProgressBar {
     bar
 }
 
-/// Streams `file` into one import (and compile, with `election`): all of it, or nothing.
+/// `--confirm ID [--override register_removal_limit_percent]`, parsed.
+fn confirmation(
+    confirm: Option<&str>,
+    override_limit: Option<&str>,
+) -> Result<Option<Confirmation>> {
+    let override_removal_limit = match override_limit {
+        None => false,
+        Some(REMOVAL_LIMIT_KEY) => true,
+        Some(other) => bail!(
+            "--override {other:?}: the only guard an import may override is \
+             {REMOVAL_LIMIT_KEY}"
+        ),
+    };
+    confirm
+        .map(|id| {
+            let difference = DifferenceId::parse(id).with_context(|| {
+                format!("--confirm {id:?} is not the id of a difference a dry run printed")
+            })?;
+            Ok(Confirmation {
+                difference,
+                override_removal_limit,
+            })
+        })
+        .transpose()
+}
+
+/// After a dry run: what it would remove beyond the limit, and the command that stores it.
+fn print_how_to_confirm(report: &ImportReport, db: &str, file: &Path) {
+    if report.removal_over_limit {
+        println!(
+            "warning: this removes {} of the {} persons in the register, more than the limit of \
+             {} % ({REMOVAL_LIMIT_KEY}); it is imported only with --override {REMOVAL_LIMIT_KEY}",
+            report.removed, report.persons_before, report.removal_limit_percent
+        );
+    }
+    let overriding = if report.removal_over_limit {
+        format!(" --override {REMOVAL_LIMIT_KEY}")
+    } else {
+        String::new()
+    };
+    match &report.difference {
+        Some(id) => println!(
+            "nothing was imported; to import this difference: shailoo register import --db {db} \
+             {} --confirm {id}{overriding}",
+            file.display()
+        ),
+        None => println!(
+            "nothing was imported; the register is empty: run again without --dry-run to import"
+        ),
+    }
+}
+
+/// Streams `file` into one import (and compile, with `election` or compiled lists) as `mode`
+/// says: previewed, or stored all of it or nothing.
 pub async fn import(
     store: &dyn Store,
     file: &Path,
     election: Option<ElectionId>,
+    mode: ImportMode,
     at: Timestamp,
 ) -> Result<ImportReport> {
-    let reader = RegisterReader::open(file)?;
+    let known = store.territory_ids().await?.into_iter().collect();
+    let reader = RegisterReader::open(file)?.known_settlements(known);
     let expected = expected_rows(file);
     let source_name = file.file_name().map_or_else(
         || file.display().to_string(),
@@ -303,37 +417,43 @@ pub async fn import(
             }
         }
     };
-    import_records(store, source, expected, source_name, election, at, false).await
+    import_records(
+        store,
+        source,
+        expected,
+        source_name,
+        election,
+        mode,
+        at,
+        false,
+    )
+    .await
 }
 
 /// The one bulk-load path of the register (`register import`, `load`, `demo`,
 /// `bench register-floor`): records from `source` into one import (and compile, with
-/// `election`), all of them or, on the first bad one, none. With `skip_empty`, a source without
-/// records records no import (`load` of a dataset whose register is only the header). The
-/// streaming itself is [`voters::import_register`], which the web's register page uses too.
+/// `election` or compiled lists: [`voters::plan_import`]), previewed or stored as `mode` says,
+/// all of them or, on the first bad one, none. With `skip_empty`, a source without records
+/// records no import (`load` of a dataset whose register is only the header). The streaming
+/// itself is [`voters::import_register`], which the web's register page uses too.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call per command, each argument named there"
+)]
 pub async fn import_records(
     store: &dyn Store,
     source: impl RecordSource,
     expected: u64,
     source_name: String,
     election: Option<ElectionId>,
+    mode: ImportMode,
     at: Timestamp,
     skip_empty: bool,
 ) -> Result<ImportReport> {
-    let compile = match &election {
-        Some(e) => Some(Arc::new(
-            voters::compiler_for(store, e)
-                .await
-                .with_context(|| format!("preparing the compile of {e}"))?,
-        )),
-        None => None,
-    };
-    let options = ImportOptions {
-        source: source_name,
-        actor: ACTOR.to_owned(),
-        at,
-        compile,
-    };
+    let plan = voters::plan_import(store, election.as_ref())
+        .await
+        .context("preparing the import (nothing was imported)")?;
+    let options = ImportOptions::new(source_name, ACTOR, at, plan, mode);
     let if_empty = if skip_empty {
         EmptyExtract::Skip
     } else {
@@ -371,6 +491,24 @@ fn print_import(report: &ImportReport, seconds: f64, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(report)?);
         return Ok(());
     }
+    if !report.applied {
+        println!(
+            "dry run of {}: {} persons in the register now; {} added, {} changed, {} removed, \
+             {} unchanged; {} persons after the import, {} duplicated PINs",
+            report.source,
+            report.persons_before,
+            report.added,
+            report.changed,
+            report.removed,
+            report.unchanged,
+            report.persons,
+            report.duplicate_pins
+        );
+        if let Some(id) = &report.difference {
+            println!("difference {id}");
+        }
+        return Ok(());
+    }
     println!(
         "imported {} as import #{}: {} records, {} persons ({} added, {} changed, {} removed, \
          {} unchanged), {} duplicated PINs, in {seconds:.1} s ({:.0} rows/s)",
@@ -385,6 +523,12 @@ fn print_import(report: &ImportReport, seconds: f64, json: bool) -> Result<()> {
         report.duplicate_pins,
         report.records as f64 / seconds.max(1e-9)
     );
+    if report.removal_override {
+        println!(
+            "the removal limit ({REMOVAL_LIMIT_KEY} = {} %) was overridden: recorded in the audit log",
+            report.removal_limit_percent
+        );
+    }
     if let Some(compiled) = &report.compiled {
         print_compile(compiled, seconds);
     }
@@ -542,6 +686,7 @@ pub async fn floor(args: FloorArgs) -> Result<ExitCode> {
         expected,
         "register-floor".to_owned(),
         None,
+        ImportMode::Apply(None),
         Timestamp::now(),
         false,
     )

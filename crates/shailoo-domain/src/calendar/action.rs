@@ -72,6 +72,11 @@ pub enum Action {
     CityCampaign,
     /// Campaign for an aiyl council: from the start of CAL-14 until CAL-15, 08:00.
     AiylCampaign,
+    /// Compile (or recompile) the voter lists from the register, and re-import the register
+    /// under compiled lists: from the calling (CAL-01) until the lists become final at the end
+    /// of CAL-12 (remote-voting applications close). From then on the lists are frozen by the
+    /// calendar, whether or not anyone clicked "freeze": on voting day nothing recompiles them.
+    CompileVoterLists,
     /// Finalise the voter lists: from the close of remote-voting applications (the end of
     /// CAL-12, the same instant as CAL-11 by default) until voting opens (CAL-16, 08:00).
     FinalizeVoterLists,
@@ -86,11 +91,15 @@ pub enum Action {
     /// Set the election's rule parameters (the CEC): from the calling (CAL-01) until voting
     /// opens (CAL-16, 08:00), so that the rules of the count are fixed before the first ballot.
     SetRuleParameters,
+    /// Set the order of the parties on a city council's ballot (RES-02, the TEC's drawing of
+    /// lots): from the close of city registration (the end of CAL-08), when the registered
+    /// lists are known, until voting opens (CAL-16, 08:00).
+    SetBallotOrder,
 }
 
 impl Action {
     /// Every action, in a stable order (the order of [`Calendar::open_actions`](super::Calendar::open_actions)).
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::NominateCityList,
         Action::RegisterCityList,
         Action::NominateAiylCandidate,
@@ -103,11 +112,13 @@ impl Action {
         Action::SubmitDistrictScheme,
         Action::CityCampaign,
         Action::AiylCampaign,
+        Action::CompileVoterLists,
         Action::FinalizeVoterLists,
         Action::Voting,
         Action::EnterProtocols,
         Action::DetermineResults,
         Action::SetRuleParameters,
+        Action::SetBallotOrder,
     ];
 
     /// The stable snake_case code (`nominate_city_list`), as serialised.
@@ -125,11 +136,13 @@ impl Action {
             Action::SubmitDistrictScheme => "submit_district_scheme",
             Action::CityCampaign => "city_campaign",
             Action::AiylCampaign => "aiyl_campaign",
+            Action::CompileVoterLists => "compile_voter_lists",
             Action::FinalizeVoterLists => "finalize_voter_lists",
             Action::Voting => "voting",
             Action::EnterProtocols => "enter_protocols",
             Action::DetermineResults => "determine_results",
             Action::SetRuleParameters => "set_rule_parameters",
+            Action::SetBallotOrder => "set_ballot_order",
         }
     }
 
@@ -148,11 +161,13 @@ impl Action {
             Action::SubmitDistrictScheme => "action-submit-district-scheme",
             Action::CityCampaign => "action-city-campaign",
             Action::AiylCampaign => "action-aiyl-campaign",
+            Action::CompileVoterLists => "action-compile-voter-lists",
             Action::FinalizeVoterLists => "action-finalize-voter-lists",
             Action::Voting => "action-voting",
             Action::EnterProtocols => "action-enter-protocols",
             Action::DetermineResults => "action-determine-results",
             Action::SetRuleParameters => "action-set-rule-parameters",
+            Action::SetBallotOrder => "action-set-ballot-order",
         }
     }
 
@@ -172,6 +187,7 @@ impl Action {
             | Action::ApplyMediaAccreditation
             | Action::PublishMediaPrices
             | Action::SubmitDistrictScheme
+            | Action::CompileVoterLists
             | Action::SetRuleParameters => Start("CAL-01"),
             Action::PublishPreliminaryVoterLists
             | Action::FileVoterListClaim
@@ -179,6 +195,7 @@ impl Action {
             Action::CityCampaign => Start("CAL-13"),
             Action::AiylCampaign => Start("CAL-14"),
             Action::FinalizeVoterLists => End("CAL-12"),
+            Action::SetBallotOrder => End("CAL-08"),
             Action::Voting => Start("CAL-16"),
             Action::EnterProtocols | Action::DetermineResults => End("CAL-16"),
         })
@@ -199,7 +216,10 @@ impl Action {
             Action::ApplyRemoteVoting => Some(End("CAL-12")),
             Action::SubmitDistrictScheme => Some(End("CAL-05")),
             Action::CityCampaign | Action::AiylCampaign => Some(End("CAL-15")),
-            Action::FinalizeVoterLists | Action::SetRuleParameters => Some(Start("CAL-16")),
+            Action::CompileVoterLists => Some(End("CAL-12")),
+            Action::FinalizeVoterLists | Action::SetRuleParameters | Action::SetBallotOrder => {
+                Some(Start("CAL-16"))
+            }
             Action::Voting => Some(End("CAL-16")),
             Action::EnterProtocols | Action::DetermineResults => Some(End("CAL-17")),
         }

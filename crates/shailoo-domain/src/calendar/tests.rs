@@ -241,6 +241,22 @@ fn cal_12_finalize_voter_lists_after_remote_voting_closes_until_voting_opens() {
 }
 
 #[test]
+fn cal_12_the_lists_are_compiled_from_the_calling_until_they_become_final() {
+    let cal = cal2024();
+    let a = Action::CompileVoterLists;
+    assert_eq!(
+        cal.check(a, at(2024, 9, 5, 23, 59, 59)).unwrap_err().rule(),
+        "CAL-01"
+    );
+    assert_eq!(cal.check(a, at(2024, 9, 6, 0, 0, 0)), Ok(()));
+    assert_eq!(cal.check(a, at(2024, 11, 1, 23, 59, 59)), Ok(()));
+    // Final by the calendar from the end of CAL-12, and on voting day.
+    for closed in [at(2024, 11, 2, 0, 0, 0), at(2024, 11, 17, 12, 0, 0)] {
+        assert_eq!(cal.check(a, closed).unwrap_err().rule(), "CAL-12");
+    }
+}
+
+#[test]
 fn cal_13_city_campaign_opens_with_the_close_of_city_registration() {
     let cal = cal2024();
     let a = Action::CityCampaign;
@@ -663,7 +679,9 @@ fn cal_open_actions_on_a_few_days_of_2024() {
             Action::FileVoterListClaim,
             Action::ApplyRemoteVoting,
             Action::CityCampaign,
+            Action::CompileVoterLists,
             Action::SetRuleParameters,
+            Action::SetBallotOrder,
         ]
     );
     // The rule parameters are fixed once voting opens.

@@ -36,8 +36,9 @@ use jiff::Timestamp;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use shailoo_app::AuditAction;
 use shailoo_app::voters::{
-    Assessment, CompileProgress, CompileProgressFn, CompileReport, Compiler, DuplicatedPin,
-    ImportBatch, ImportOptions, ImportReport, RegisterImport, VoterListError,
+    self, Admitted, Assessment, ChangeKind, CompileProgress, CompileProgressFn, CompileReport,
+    Compiler, Difference, DifferenceHasher, DifferenceId, DuplicatedPin, ImportBatch, ImportMode,
+    ImportOptions, ImportReport, RegisterImport, VoterListError,
 };
 use shailoo_app::{Entity, StoreError};
 use shailoo_domain::register::RegisterRecord;
@@ -486,6 +487,36 @@ impl Diff {
     fn count(&self, kind: Change) -> u64 {
         self.changes.iter().filter(|(_, c)| *c == kind).count() as u64
     }
+
+    /// The id of this difference against the register as of import `base`: every change in PIN
+    /// order, with the new row of each added or changed person.
+    fn id(&self, held: &Held, base: Option<i64>) -> DifferenceId {
+        let mut h = DifferenceHasher::new(base);
+        let mut written = self.write.iter();
+        for (pin, change) in &self.changes {
+            let kind = match change {
+                Change::Added => ChangeKind::Added,
+                Change::Changed => ChangeKind::Changed,
+                Change::Removed => ChangeKind::Removed,
+            };
+            let row = match change {
+                Change::Removed => &[][..],
+                _ => written.next().map_or(&[][..], |&i| held.row(&held.rows[i])),
+            };
+            h.change(pin, kind, row);
+        }
+        h.finish()
+    }
+}
+
+/// The latest import of the register, the base a difference is computed against.
+async fn latest_import(w: &mut Writer) -> Result<Option<i64>, StoreError> {
+    Ok(on_tx!(&mut w.tx, |t, d| {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM register_imports")
+            .fetch_one(&mut **t)
+            .await
+            .map_err(db_err)?
+    }))
 }
 
 /// The merge step: `stored` is the next stored row (PIN order); held rows before it are new.
@@ -1332,7 +1363,9 @@ impl Import {
         options: ImportOptions,
     ) -> Result<Box<dyn RegisterImport>, VoterListError> {
         if let Some(compiler) = &options.compile {
-            w.clear_lists(compiler.election()).await?;
+            // Refused before a byte is read; the lists are replaced at `finish`, once the
+            // import is admitted.
+            w.check_lists_open(compiler.election()).await?;
         }
         let empty: bool = on_tx!(&mut w.tx, |t, d| {
             let any: Option<i32> = sqlx::query_scalar("SELECT 1 FROM persons LIMIT 1")
@@ -1341,8 +1374,10 @@ impl Import {
                 .map_err(db_err)?;
             any.is_none()
         });
+        // A preview writes nothing: its persons are held, never streamed.
+        let preview = options.mode == ImportMode::Preview;
         let sink = match &w.tx {
-            Tx::Postgres(_) if empty => Sink::Streaming(PersonStream::start(w).await?),
+            Tx::Postgres(_) if empty && !preview => Sink::Streaming(PersonStream::start(w).await?),
             _ => Sink::Held(w),
         };
         Ok(Box::new(Import {
@@ -1420,38 +1455,38 @@ impl RegisterImport for Import {
             phase("persons streamed");
         }
         let held = self.sorted_held(duplicates)?;
-        let persons = held.rows.len() as u64;
         phase("extract sorted");
         let mut head = w.lock_head().await?;
         if let Some(compiler) = &self.options.compile {
             // PostgreSQL: another writer may have frozen the lists since `begin`.
             refuse_frozen(&mut w, compiler.election()).await?;
         }
+        // The difference first, written nowhere: the guard decides whether it is stored.
+        let (diff, difference) = w.difference(&held, self.empty, &phase).await?;
+        let limit = self.options.removal_limit_percent;
+        let admitted = voters::admit(&difference, &self.options.mode, limit);
+        let mut report = import_report(&self.options, &held, &difference, duplicates);
+        match admitted? {
+            // Dropping the transaction rolls it back: nothing of the preview is stored.
+            Admitted::Preview => return Ok(report),
+            Admitted::Apply { override_used } => report.removal_override = override_used,
+        }
+        report.applied = true;
         let id = w.open_import(&self.options).await?;
-        let (added, changed, removed) = if self.empty {
-            if streamed {
-                w.add_person_key().await?;
-            } else {
-                w.put_persons(&held, None).await?;
-            }
-            (persons, 0, 0)
-        } else {
-            w.write_differences(id, &held, &phase).await?
-        };
+        report.import_id = id;
+        match diff {
+            None if streamed => w.add_person_key().await?,
+            None => w.put_persons(&held, None).await?,
+            Some(diff) => w.apply(id, &held, diff).await?,
+        }
         phase("persons written");
-        let mut report = import_report(
-            id,
-            &self.options.source,
-            persons,
-            (added, changed, removed),
-            duplicates,
-        );
         w.close_import(&report, duplicates).await?;
         let ImportOptions {
             actor, at, compile, ..
         } = self.options.clone();
         w.audit(&mut head, report.audit_event(&actor, at)).await?;
         if let Some(compiler) = compile {
+            w.clear_lists(compiler.election()).await?;
             let mut compiled = CompileReport::new(compiler.election());
             w.put_lists(&compiler, &held, &mut compiled).await?;
             phase("lists written");
@@ -1506,23 +1541,44 @@ impl Import {
 }
 
 impl Writer {
-    /// Stores what differs between the held extract and the stored register: how many
-    /// persons were added, changed and removed.
-    async fn write_differences(
+    /// What the held extract changes in the stored register, written nowhere yet: the rows'
+    /// difference (none into an empty register, where every person is added), and its counts
+    /// and id (the id the CEC confirms).
+    async fn difference(
         &mut self,
-        id: i64,
         held: &Held,
+        empty: bool,
         phase: &(dyn Fn(&str) + Sync),
-    ) -> Result<(u64, u64, u64), StoreError> {
+    ) -> Result<(Option<Diff>, Difference), StoreError> {
+        let persons = held.rows.len() as u64;
+        if empty {
+            let difference = Difference {
+                persons_before: 0,
+                added: persons,
+                changed: 0,
+                removed: 0,
+                unchanged: 0,
+                id: None,
+            };
+            return Ok((None, difference));
+        }
         let diff = self.diff(held).await?;
         phase("diffed against the stored register");
-        let counts = (
+        let (added, changed, removed) = (
             diff.count(Change::Added),
             diff.count(Change::Changed),
             diff.count(Change::Removed),
         );
-        self.apply(id, held, diff).await?;
-        Ok(counts)
+        let unchanged = persons.saturating_sub(added + changed);
+        let difference = Difference {
+            persons_before: unchanged + changed + removed,
+            added,
+            changed,
+            removed,
+            unchanged,
+            id: Some(diff.id(held, latest_import(self).await?)),
+        };
+        Ok((Some(diff), difference))
     }
 
     /// The import's row, so that register_changes can refer to it; its counts follow in
@@ -1588,29 +1644,43 @@ impl Writer {
     }
 }
 
-/// The counts of an import: `persons` in the extract once each (its records count every copy
-/// of a repeated PIN), (added, changed, removed) against the stored register.
+/// The report of an import, before it is stored (a preview stores nothing): `persons` in the
+/// extract once each (its records count every copy of a repeated PIN), the difference against
+/// the stored register and whether it removes more than the limit allows.
 fn import_report(
-    id: i64,
-    source: &str,
-    persons: u64,
-    (added, changed, removed): (u64, u64, u64),
+    options: &ImportOptions,
+    held: &Held,
+    difference: &Difference,
     duplicates: &[DuplicatedPin],
 ) -> ImportReport {
+    let persons = held.rows.len() as u64;
     let copies: u64 = duplicates
         .iter()
         .map(|d| u64::from(d.copies.saturating_sub(1)))
         .sum();
+    let limit = options.removal_limit_percent;
     ImportReport {
-        import_id: id,
-        source: source.to_owned(),
+        applied: false,
+        import_id: 0,
+        source: options.source.clone(),
         records: persons + copies,
         persons,
-        added,
-        changed,
-        removed,
-        unchanged: persons.saturating_sub(added + changed),
+        added: difference.added,
+        changed: difference.changed,
+        removed: difference.removed,
+        unchanged: difference.unchanged,
         duplicate_pins: duplicates.len() as u64,
+        persons_before: difference.persons_before,
+        difference: difference.id.clone(),
+        removal_limit_percent: limit,
+        removal_over_limit: difference.removal_over_limit(limit),
+        removal_override: false,
+        no_station_area: options.compile.as_ref().map(|_| {
+            held.rows
+                .iter()
+                .filter(|h| h.outcome.station.is_none())
+                .count() as u64
+        }),
         compiled: None,
     }
 }

@@ -221,3 +221,46 @@ macro_rules! contract {
         }
     };
 }
+
+/// A register import of `records` through the store's session (batches cut by the app's
+/// batcher, assessed when `options.compile` is set), made as the register page and the CLI
+/// make it: a preview first, then the import confirmed with the difference the preview
+/// showed, overriding the removal limit when the preview says it is passed (the guard itself
+/// is tested in `voters.rs`). `options.mode` is ignored.
+pub async fn import_confirmed(
+    db: &Db,
+    options: shailoo_app::voters::ImportOptions,
+    records: &[shailoo_domain::register::RegisterRecord],
+) -> Result<shailoo_app::voters::ImportReport, shailoo_app::voters::VoterListError> {
+    use shailoo_app::voters::{Confirmation, ImportMode, ImportOptions};
+    let preview = import_once(db, options.clone().preview(), records).await?;
+    let confirmation = preview.difference.clone().map(|difference| Confirmation {
+        difference,
+        override_removal_limit: preview.removal_over_limit,
+    });
+    let options = ImportOptions {
+        mode: ImportMode::Apply(confirmation),
+        ..options
+    };
+    import_once(db, options, records).await
+}
+
+/// One import session of `records` with `options` as they are.
+pub async fn import_once(
+    db: &Db,
+    options: shailoo_app::voters::ImportOptions,
+    records: &[shailoo_domain::register::RegisterRecord],
+) -> Result<shailoo_app::voters::ImportReport, shailoo_app::voters::VoterListError> {
+    use shailoo_app::VoterListStore;
+    use shailoo_app::voters::ImportBatcher;
+    let mut session = db.begin_register_import(options.clone()).await?;
+    let mut batcher = ImportBatcher::new(options.compile.clone(), 1_000, 0);
+    for r in records {
+        if let Some(batch) = batcher.add(r.clone()) {
+            session.push(&batch).await?;
+        }
+    }
+    let (last, duplicates) = batcher.finish();
+    session.push(&last).await?;
+    session.finish(&duplicates).await
+}

@@ -97,11 +97,13 @@ action-apply-remote-voting = Applications for remote voting
 action-submit-district-scheme = Submission of aiyl district schemes
 action-city-campaign = Campaigning for city councils
 action-aiyl-campaign = Campaigning for aiyl councils
+action-compile-voter-lists = Compiling the voter lists from the register
 action-finalize-voter-lists = Finalisation of the voter lists
 action-voting = Voting
 action-enter-protocols = Entry of the voting protocols
 action-determine-results = Determination of the results
 action-set-rule-parameters = Setting the rule parameters of the election (CEC)
+action-set-ballot-order = Setting the order of the parties on a city ballot (TEC)
 
 ## Councils
 councils-title = Local councils
@@ -145,10 +147,13 @@ access-wide_doors = Wide doors
 access-parking = Parking
 access-tactile_signs = Tactile signs
 station-new-title = Add a polling station
-station-pec-id = Precinct commission (id, e.g. pec-1001)
-station-council-id = Council (id)
-station-territory-id = Settlement (id)
-station-territory-hint = Leave empty to use the council's territory.
+station-pick-council = Council
+station-pick-council-go = Continue
+station-council-change = choose another council
+station-pick-pec = Precinct election commission
+station-pick-settlement = Settlement
+station-pick-settlement-own = the council's own territory
+station-pick-none = No precinct commission of this council that you may add a station under
 station-remote-label = A station for remote voting
 station-new-submit = Add the station
 
@@ -160,6 +165,7 @@ login-submit = Log in
 role-cec_admin = CEC administrator
 role-tec_member = TEC member
 role-pec_member = PEC member
+role-party_representative = Authorised representative of a party
 
 ## Paging
 pager-label = Pages
@@ -172,6 +178,12 @@ pager-next = Next
 page-error-title = Something is wrong
 error-bad_parameter = The value of “{ $field }” is malformed.
 error-bad_form = The form could not be read. Reload the page and try again.
+error-forbidden_character = “{ $field }” holds an invisible control character or a text-direction mark, which no field may hold. Remove it (retype the text) and send again.
+error-not_utf8 = “{ $field }” is not UTF-8 text. Send it again from the form, or save the text as UTF-8.
+error-not_json = Send the body as JSON, with the header Content-Type: application/json.
+error-bad_json = The body is not valid JSON.
+error-body_too_large = The request is larger than this address accepts.
+error-missing_field = The field “{ $field }” is missing.
 error-bad_station_number = A polling station number is a whole number from 1 to 99999.
 error-bad_id = An id uses only the letters a–z, digits and “-”.
 error-bad_date = Enter a real date as YYYY-MM-DD.

@@ -97,11 +97,13 @@ action-apply-remote-voting = Аралыктан добуш берүүгө ары
 action-submit-district-scheme = Айылдык кеңештердин округдарынын схемаларын жиберүү
 action-city-campaign = Шаардык кеңештерге шайлоо боюнча үгүт
 action-aiyl-campaign = Айылдык кеңештерге шайлоо боюнча үгүт
+action-compile-voter-lists = Шайлоочулардын тизмелерин реестрден түзүү
 action-finalize-voter-lists = Шайлоочулардын тизмелерин акыркы түзүү
 action-voting = Добуш берүү
 action-enter-protocols = Добуш берүүнүн жыйынтыктары боюнча протоколдорду киргизүү
 action-determine-results = Шайлоонун жыйынтыктарын аныктоо
 action-set-rule-parameters = Шайлоонун эрежелеринин параметрлерин белгилөө (БШК)
+action-set-ballot-order = Шаардык кеңештин бюллетениндеги партиялардын тартибин белгилөө (АШК)
 
 ## Кеңештер
 councils-title = Жергиликтүү кеңештер
@@ -145,10 +147,13 @@ access-wide_doors = Кең эшиктер
 access-parking = Унаа токтотуучу жай
 access-tactile_signs = Тактилдик белгилер
 station-new-title = Шайлоо участогун кошуу
-station-pec-id = Участкалык комиссия (идентификатору, мисалы pec-1001)
-station-council-id = Кеңеш (идентификатору)
-station-territory-id = Калктуу конуш (идентификатору)
-station-territory-hint = Кеңештин аймагын алуу үчүн бош калтырыңыз.
+station-pick-council = Кеңеш
+station-pick-council-go = Улантуу
+station-council-change = башка кеңешти тандоо
+station-pick-pec = Участкалык шайлоо комиссиясы
+station-pick-settlement = Калктуу конуш
+station-pick-settlement-own = кеңештин өз аймагы
+station-pick-none = Бул кеңеште сиз участок кошо ала турган участкалык комиссия жок
 station-remote-label = Аралыктан добуш берүү үчүн участок
 station-new-submit = Участокту кошуу
 
@@ -160,6 +165,7 @@ login-submit = Кирүү
 role-cec_admin = БШКнын администратору
 role-tec_member = АШКнын мүчөсү
 role-pec_member = УШКнын мүчөсү
+role-party_representative = Партиянын ыйгарым укуктуу өкүлү
 
 ## Барактар
 pager-label = Барактар
@@ -172,6 +178,12 @@ pager-next = Кийинки
 page-error-title = Бир нерсе туура эмес болду
 error-bad_parameter = «{ $field }» талаасынын мааниси туура эмес.
 error-bad_form = Форманы окуу мүмкүн болгон жок. Баракты жаңылап, кайра аракет кылыңыз.
+error-forbidden_character = «{ $field }» талаасында көзгө көрүнбөгөн башкаруучу белги же текст багытын өзгөртүүчү белги бар, андайлар эч бир талаада болбошу керек. Аны өчүрүп (текстти кайра терип), кайра жөнөтүңүз.
+error-not_utf8 = «{ $field }» талаасы UTF-8 коддоосунда эмес. Аны формадан кайра жөнөтүңүз же текстти UTF-8 менен сактаңыз.
+error-not_json = Сурамдын денесин JSON түрүндө, Content-Type: application/json аталышы менен жөнөтүңүз.
+error-bad_json = Сурамдын денеси туура JSON эмес.
+error-body_too_large = Сурам бул дарек кабыл алгандан чоң.
+error-missing_field = «{ $field }» талаасы жок.
 error-bad_station_number = Шайлоо участогунун номери — 1ден 99999га чейинки бүтүн сан.
 error-bad_id = Идентификатор латын тамгаларынан a–z, сандардан жана «-» белгисинен гана турат.
 error-bad_date = Чыныгы күндү ЖЖЖЖ-АА-КК түрүндө жазыңыз.

@@ -97,11 +97,13 @@ action-apply-remote-voting = Заявления на дистанционное 
 action-submit-district-scheme = Представление схем округов айыльных кенешей
 action-city-campaign = Агитация по выборам в городские кенеши
 action-aiyl-campaign = Агитация по выборам в айыльные кенеши
+action-compile-voter-lists = Составление списков избирателей из реестра
 action-finalize-voter-lists = Окончательное составление списков избирателей
 action-voting = Голосование
 action-enter-protocols = Ввод протоколов об итогах голосования
 action-determine-results = Определение результатов выборов
 action-set-rule-parameters = Установка параметров правил выборов (ЦИК)
+action-set-ballot-order = Установка порядка партий в бюллетене по выборам в городской кенеш (ТИК)
 
 ## Кенеши
 councils-title = Местные кенеши
@@ -145,10 +147,13 @@ access-wide_doors = Широкие двери
 access-parking = Парковка
 access-tactile_signs = Тактильные указатели
 station-new-title = Добавить избирательный участок
-station-pec-id = Участковая комиссия (идентификатор, например pec-1001)
-station-council-id = Кенеш (идентификатор)
-station-territory-id = Населённый пункт (идентификатор)
-station-territory-hint = Оставьте пустым, чтобы взять территорию кенеша.
+station-pick-council = Кенеш
+station-pick-council-go = Далее
+station-council-change = выбрать другой кенеш
+station-pick-pec = Участковая избирательная комиссия
+station-pick-settlement = Населённый пункт
+station-pick-settlement-own = территория самого кенеша
+station-pick-none = У этого кенеша нет участковой комиссии, в которой вы можете добавить участок
 station-remote-label = Участок для дистанционного голосования
 station-new-submit = Добавить участок
 
@@ -160,6 +165,7 @@ login-submit = Войти
 role-cec_admin = Администратор ЦИК
 role-tec_member = Член ТИК
 role-pec_member = Член УИК
+role-party_representative = Уполномоченный представитель партии
 
 ## Страницы
 pager-label = Страницы
@@ -172,6 +178,12 @@ pager-next = Далее
 page-error-title = Что-то пошло не так
 error-bad_parameter = Неверное значение поля «{ $field }».
 error-bad_form = Не удалось прочитать форму. Обновите страницу и попробуйте снова.
+error-forbidden_character = В поле «{ $field }» есть невидимый управляющий символ или знак направления текста — в полях они недопустимы. Удалите его (наберите текст заново) и отправьте ещё раз.
+error-not_utf8 = Поле «{ $field }» не в кодировке UTF-8. Отправьте его снова из формы или сохраните текст в UTF-8.
+error-not_json = Отправьте тело запроса в формате JSON с заголовком Content-Type: application/json.
+error-bad_json = Тело запроса — не корректный JSON.
+error-body_too_large = Запрос больше, чем принимает этот адрес.
+error-missing_field = Нет поля «{ $field }».
 error-bad_station_number = Номер избирательного участка — целое число от 1 до 99999.
 error-bad_id = Идентификатор состоит только из латинских букв a–z, цифр и «-».
 error-bad_date = Введите существующую дату в виде ГГГГ-ММ-ДД.

@@ -13,11 +13,9 @@
 mod overview;
 mod survey;
 
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::{Lang, Refusal};
-use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
 use serde::Serialize;
 use shailoo_app::access::AccessError;
 use shailoo_app::authz::{self, Power, Target};
@@ -26,20 +24,31 @@ use shailoo_domain::ErrorCode;
 use shailoo_domain::territory::PollingStation;
 use shailoo_domain::territory::{AccessRequirement, Accessibility};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
 
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "access",
-        pages: Router::new()
-            .route(
-                "/stations/{number}/accessibility",
-                get(survey::page).post(survey::record),
-            )
-            .route("/accessibility", get(overview::page))
-            .route("/accessibility.csv", get(overview::csv)),
-        api: OpenApiRouter::new(),
-    }
+    use Access::Staff;
+    Feature::new("access")
+        .get(
+            "/stations/{number}/accessibility",
+            Staff(Power::RecordAccessSurvey),
+            survey::page,
+        )
+        .post(
+            "/stations/{number}/accessibility",
+            Staff(Power::RecordAccessSurvey),
+            survey::record,
+        )
+        .get(
+            "/accessibility",
+            Staff(Power::ViewAccessOverview),
+            overview::page,
+        )
+        .in_menu("menu-accessibility")
+        .get(
+            "/accessibility.csv",
+            Staff(Power::ViewAccessOverview),
+            overview::csv,
+        )
 }
 
 impl Refusal for AccessError {

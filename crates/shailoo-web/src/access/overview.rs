@@ -5,10 +5,11 @@
 use crate::AppState;
 use crate::access::{FINDINGS, finding, requirement_label};
 use crate::kit::format::{fmt_date, percent};
+use crate::kit::input::Query;
 use crate::kit::page::Choice;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;

@@ -4,11 +4,11 @@
 use crate::AppState;
 use crate::access::{AccessView, FINDINGS, finding, may_survey};
 use crate::kit::format::{fmt_date, fmt_instant};
+use crate::kit::input::{Form, Query};
 use crate::kit::page::Feedback;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::civil::Date;
@@ -208,12 +208,9 @@ pub(super) async fn record(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(number): Path<String>,
-    form: Result<Form<SurveyInput>, FormRejection>,
+    Form(input): Form<SurveyInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Ok(Form(input)) = form else {
-        return Err(PageFail::bad_form(lang));
-    };
     let station = covered_station(&state, &ctx, &number).await?;
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?.clone();
     let surveyed_on = match parse_day(lang, &input.surveyed_on) {

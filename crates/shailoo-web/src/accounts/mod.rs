@@ -6,19 +6,15 @@
 mod pages;
 mod throttle;
 
-pub use throttle::LoginThrottle;
+pub use throttle::{LoginThrottle, ThrottleLimits};
 
-use crate::features::Feature;
-use axum::Router;
-use axum::routing::{get, post};
-use utoipa_axum::router::OpenApiRouter;
+use crate::features::{Access, Feature};
 
+/// Anyone may log in, and log out of their own session.
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "accounts",
-        pages: Router::new()
-            .route("/login", get(pages::login_form).post(pages::login_submit))
-            .route("/logout", post(pages::logout)),
-        api: OpenApiRouter::new(),
-    }
+    use Access::Public;
+    Feature::new("accounts")
+        .get("/login", Public, pages::login_form)
+        .post("/login", Public, pages::login_submit)
+        .post("/logout", Public, pages::logout)
 }

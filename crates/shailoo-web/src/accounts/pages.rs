@@ -8,11 +8,11 @@
 use crate::AppState;
 use crate::kit::client::ClientIp;
 use crate::kit::i18n::cookie;
+use crate::kit::input::{Form, Query};
 use crate::kit::session::{SESSION_COOKIE, add_cookie, random_token, same_secret, token_hash};
-use crate::kit::{OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
+use crate::kit::{OrRefused, PageCtx, PageResult, Refusal, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::SignedDuration;
@@ -21,6 +21,9 @@ use shailoo_app::accounts;
 use shailoo_app::{Session, User, Username};
 use shailoo_domain::ErrorCode;
 use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::LazyLock;
+use url::{Position, Url};
 
 const LOGIN_CSRF_COOKIE: &str = "login_csrf";
 
@@ -34,12 +37,25 @@ struct LoginTemplate {
     error: Option<String>,
 }
 
-/// Only same-site paths after log-in: `/x` but not `//evil.example` (an open redirect).
-fn safe_next(next: Option<&String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
-        _ => "/".to_owned(),
-    }
+/// Where to go after log-in: a path of this site, or `/`.
+///
+/// `next` is read the way a browser reads a `Location` (the WHATWG URL parser of the `url`
+/// crate: tabs and line breaks dropped, `\` taken for `/`), so that `/\t/evil.example`, which a
+/// browser follows to `//evil.example`, is refused like `//evil.example` itself. The answer is
+/// the parsed path and query, percent-encoded: always a valid header value, so the redirect
+/// cannot fail after the session is open.
+fn safe_next(next: Option<&str>) -> String {
+    static BASE: LazyLock<Option<Url>> =
+        LazyLock::new(|| Url::parse("http://shailoo.invalid/").ok());
+    let same_site = |base: &Url| {
+        let next = next.filter(|n| n.starts_with('/'))?;
+        let url = base.join(next).ok()?;
+        let path = &url[Position::BeforePath..Position::AfterQuery];
+        (url.origin() == base.origin() && !path.starts_with("//")).then(|| path.to_owned())
+    };
+    BASE.as_ref()
+        .and_then(same_site)
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 /// The form (again), with a new double-submit token in its cookie.
@@ -76,7 +92,7 @@ pub(super) async fn login_form(
     ctx: PageCtx,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let next = safe_next(q.get("next"));
+    let next = safe_next(q.get("next").map(String::as_str));
     login_page(&state, ctx, StatusCode::OK, String::new(), next, None)
 }
 
@@ -95,28 +111,39 @@ pub(super) struct LoginInput {
 /// Why a log-in was refused: the form's status and the message's code.
 type Refused = (StatusCode, ErrorCode);
 
-/// The user whose name and password these are, counting a failure against the throttle.
+/// The user whose name and password these are. The attempt is claimed from the throttle before
+/// anything is asked, so that attempts sent in parallel cannot all be checked; only a right
+/// password gives it back.
 async fn authenticate(
     state: &AppState,
-    keys: &[String],
+    ip: Option<IpAddr>,
     username: &str,
     password: String,
 ) -> Result<User, Refused> {
-    let now = state.now();
-    if state.throttle.is_blocked(keys, now) {
-        return Err((StatusCode::TOO_MANY_REQUESTS, ErrorCode::Throttled));
-    }
+    let claim = state
+        .throttle
+        .claim(username, ip, state.now())
+        .map_err(|_| (StatusCode::TOO_MANY_REQUESTS, ErrorCode::Throttled))?;
     let user = match Username::parse(username) {
-        Ok(name) => state.store.user(&name).await.map_err(|e| {
-            crate::kit::fail::log(&e);
-            (e.status(), e.error_code())
-        })?,
+        Ok(name) => match state.store.user(&name).await {
+            Ok(user) => user,
+            Err(e) => {
+                // Not a guess: the password was never checked.
+                state.throttle.release(claim);
+                crate::kit::fail::log(&e);
+                return Err((e.status(), e.error_code()));
+            }
+        },
         Err(_) => None,
     };
-    check_login(user, password).await.ok_or_else(|| {
-        state.throttle.record_failure(keys, now);
-        (StatusCode::UNAUTHORIZED, ErrorCode::WrongCredentials)
-    })
+    match check_login(user, password).await {
+        Some(user) => {
+            state.throttle.succeeded(claim);
+            Ok(user)
+        }
+        // The claimed attempt stays counted as a failure.
+        None => Err((StatusCode::UNAUTHORIZED, ErrorCode::WrongCredentials)),
+    }
 }
 
 /// Checks a log-in off the async runtime (Argon2 is slow on purpose). `None` when the user is
@@ -152,12 +179,11 @@ async fn open_session(state: &AppState, user: &User) -> Result<String, Refused> 
 /// address it came from).
 async fn log_in(
     state: &AppState,
-    keys: &[String],
     username: &str,
     password: String,
-    ip: Option<std::net::IpAddr>,
+    ip: Option<IpAddr>,
 ) -> Result<(User, String), Refused> {
-    match authenticate(state, keys, username, password).await {
+    match authenticate(state, ip, username, password).await {
         Ok(user) => open_session(state, &user).await.map(|token| (user, token)),
         Err(refused) => {
             if refused.1 == ErrorCode::WrongCredentials {
@@ -174,23 +200,15 @@ pub(super) async fn login_submit(
     ctx: PageCtx,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    form: Result<Form<LoginInput>, FormRejection>,
+    Form(input): Form<LoginInput>,
 ) -> Response {
     let lang = ctx.lang;
-    let Ok(Form(input)) = form else {
-        return PageFail::bad_form(lang).into_response();
-    };
-    let next = safe_next(input.next.as_ref());
+    let next = safe_next(input.next.as_deref());
     let username = input.username.trim().to_owned();
     // Double-submit check: the hidden field must equal the cookie set with the form.
     let cookie_token = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    let user_key = format!("user:{}", username.to_lowercase());
-    let mut keys = vec![user_key.clone()];
-    if let Some(ip) = ip {
-        keys.push(format!("ip:{ip}"));
-    }
     let outcome = if same_secret(&input.csrf, &cookie_token) {
-        log_in(&state, &keys, &username, input.password, ip).await
+        log_in(&state, &username, input.password, ip).await
     } else {
         Err((StatusCode::FORBIDDEN, ErrorCode::CsrfFailed))
     };
@@ -201,7 +219,6 @@ pub(super) async fn login_submit(
             return login_page(&state, ctx, status, username, next, error);
         }
     };
-    state.throttle.clear(&user_key);
     tracing::info!(username = %user.username, "logged in");
     let secure = state.config.secure_cookies;
     let mut r = Redirect::to(&next).into_response();
@@ -221,10 +238,10 @@ pub(super) struct LogoutInput {
 pub(super) async fn logout(
     State(state): State<AppState>,
     ctx: PageCtx,
-    form: Result<Form<LogoutInput>, FormRejection>,
+    form: Form<LogoutInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?;
     state
         .store
@@ -234,4 +251,31 @@ pub(super) async fn logout(
     let mut r = Redirect::to("/").into_response();
     add_cookie(&mut r, SESSION_COOKIE, "", 0, state.config.secure_cookies);
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_log_in() {
+        for (next, to) in [
+            ("/stations/new", "/stations/new"),
+            ("/claims?q=a b&page=2#top", "/claims?q=a%20b&page=2"),
+            ("/claims?q=Асан", "/claims?q=%D0%90%D1%81%D0%B0%D0%BD"),
+            ("/\t/evil.example", "/"),
+            ("/\n/evil.example", "/"),
+            ("/\r\n/evil.example", "/"),
+            ("//evil.example", "/"),
+            ("/\\evil.example", "/"),
+            ("/.//evil.example", "/"),
+            ("https://evil.example/", "/"),
+            ("javascript:alert(1)", "/"),
+            ("evil.example", "/"),
+            ("", "/"),
+        ] {
+            assert_eq!(safe_next(Some(next)), to, "{next:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -6,9 +6,10 @@ use crate::cabinet::home::{cabinet_page, voter_election};
 use crate::cabinet::{adapters, require_voter};
 use crate::claims::parse_claim;
 use crate::kit::forms::{MultipartForm, station_number};
+use crate::kit::input::Multipart;
 use crate::kit::page::Feedback;
 use crate::kit::{OrRefused, PageCtx, PageFail, PageResult};
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use shailoo_app::claims;
@@ -23,9 +24,7 @@ pub(super) async fn file(
 ) -> PageResult {
     let lang = ctx.lang;
     adapters(&state, lang)?;
-    let Some(form) = MultipartForm::read(multipart, "passport").await else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let form = MultipartForm::read(lang, multipart, "passport").await?;
     let session = require_voter(&state, lang, &headers, form.field("csrf")).await?;
     let (election, _) = voter_election(&state, lang, &session.pin).await?;
     let Some(election) = election else {

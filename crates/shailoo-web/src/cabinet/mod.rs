@@ -24,15 +24,12 @@ mod remote;
 mod sign_in;
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::i18n::cookie;
 use crate::kit::rate_limit::{KeyedLimiter, RateLimit};
 use crate::kit::session::same_secret;
 use crate::kit::{Lang, OrRefused, PageFail, Refusal};
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::routing::{get, post};
 use rand::RngCore;
 use serde::Deserialize;
 use shailoo_app::StoreError;
@@ -44,7 +41,6 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
-use utoipa_axum::router::OpenApiRouter;
 
 /// The session cookie.
 pub const VOTER_COOKIE: &str = "shailoo_voter";
@@ -108,26 +104,24 @@ impl CabinetService {
 /// Cabinet pages are personal: no answer of the cabinet is ever cached. Only the claim route
 /// accepts a body larger than axum's default (a passport copy).
 pub(crate) fn feature() -> Feature {
-    let pages = Router::new()
-        .route("/cabinet", get(home::home))
-        .route("/cabinet/sign-in", post(sign_in::sign_in))
-        .route("/cabinet/code", post(sign_in::code))
-        .route("/cabinet/sign-out", post(sign_in::sign_out))
-        .route("/cabinet/remote-voting", post(remote::apply))
-        .route("/cabinet/remote-voting/{id}/cancel", post(remote::cancel))
-        .route(
+    use Access::{Public, Voter};
+    Feature::new("cabinet")
+        .get("/cabinet", Public, home::home)
+        .post("/cabinet/sign-in", Public, sign_in::sign_in)
+        .post("/cabinet/code", Public, sign_in::code)
+        .post("/cabinet/sign-out", Voter, sign_in::sign_out)
+        .post("/cabinet/remote-voting", Voter, remote::apply)
+        .post("/cabinet/remote-voting/{id}/cancel", Voter, remote::cancel)
+        .post_upload(
             "/cabinet/claims",
-            post(claims::file).layer(DefaultBodyLimit::max(crate::claims::CLAIM_BODY_LIMIT)),
+            Voter,
+            crate::claims::CLAIM_BODY_LIMIT,
+            claims::file,
         )
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer_pages(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
-        ));
-    Feature {
-        name: "cabinet",
-        pages,
-        api: OpenApiRouter::new(),
-    }
+        ))
 }
 
 /// What the sign-in steps answer to a refusal.

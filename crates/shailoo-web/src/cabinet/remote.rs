@@ -5,10 +5,10 @@ use crate::AppState;
 use crate::cabinet::home::{cabinet_page, voter_election};
 use crate::cabinet::{CsrfInput, adapters, require_voter};
 use crate::kit::forms::station_number;
+use crate::kit::input::Form;
 use crate::kit::page::Feedback;
 use crate::kit::{PageCtx, PageFail, PageResult};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
@@ -29,13 +29,11 @@ pub(super) async fn apply(
     State(state): State<AppState>,
     ctx: PageCtx,
     headers: HeaderMap,
-    form: Result<Form<ApplyInput>, FormRejection>,
+    form: Form<ApplyInput>,
 ) -> PageResult {
     let lang = ctx.lang;
     adapters(&state, lang)?;
-    let Ok(Form(input)) = form else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let Form(input) = form;
     let session = require_voter(&state, lang, &headers, input.csrf.as_deref()).await?;
     let (election, _) = voter_election(&state, lang, &session.pin).await?;
     let Some(election) = election else {
@@ -67,13 +65,11 @@ pub(super) async fn cancel(
     ctx: PageCtx,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    form: Result<Form<CsrfInput>, FormRejection>,
+    form: Form<CsrfInput>,
 ) -> PageResult {
     let lang = ctx.lang;
     adapters(&state, lang)?;
-    let Ok(Form(input)) = form else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let Form(input) = form;
     let session = require_voter(&state, lang, &headers, input.csrf.as_deref()).await?;
     let (election, _) = voter_election(&state, lang, &session.pin).await?;
     let Some(election) = election else {

@@ -11,13 +11,13 @@ use crate::cabinet::{
 };
 use crate::kit::client::ClientIp;
 use crate::kit::i18n::cookie;
+use crate::kit::input::Form;
 use crate::kit::rate_limit::{Decision, client_key, set_retry_after};
 use crate::kit::session::{add_cookie, random_token, same_secret};
-use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
+use crate::kit::{Lang, OrRefused, PageCtx, PageResult, Refusal, render};
 use crate::lookup::{pin_problem, pin_tag};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -194,13 +194,11 @@ pub(super) async fn sign_in(
     ctx: PageCtx,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    form: Result<Form<SignInInput>, FormRejection>,
+    form: Form<SignInInput>,
 ) -> PageResult {
     let lang = ctx.lang;
     let (registry, sms) = adapters(&state, lang)?;
-    let Ok(Form(input)) = form else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let Form(input) = form;
     let typed_pin = input.pin.trim().to_owned();
     let (pin, passport) = match checked(&state, lang, &headers, ip, &input) {
         Ok(checked) => checked,
@@ -255,13 +253,11 @@ pub(super) async fn code(
     State(state): State<AppState>,
     ctx: PageCtx,
     headers: HeaderMap,
-    form: Result<Form<CodeInput>, FormRejection>,
+    form: Form<CodeInput>,
 ) -> PageResult {
     let lang = ctx.lang;
     adapters(&state, lang)?;
-    let Ok(Form(input)) = form else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let Form(input) = form;
     if !same_secret(
         &input.csrf,
         &cookie(&headers, CSRF_COOKIE).unwrap_or_default(),
@@ -307,12 +303,10 @@ pub(super) async fn sign_out(
     State(state): State<AppState>,
     ctx: PageCtx,
     headers: HeaderMap,
-    form: Result<Form<CsrfInput>, FormRejection>,
+    form: Form<CsrfInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Ok(Form(input)) = form else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let Form(input) = form;
     let session = require_voter(&state, lang, &headers, input.csrf.as_deref()).await?;
     app::sign_out(&*state.store, &session, state.now())
         .await

@@ -6,9 +6,9 @@
 
 use crate::AppState;
 use crate::checkin::{election_for, outcome_message};
+use crate::kit::input::Json;
 use crate::kit::session::{current_staff, same_secret};
 use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -20,10 +20,14 @@ use utoipa::ToSchema;
 /// A check-in request.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CheckInRequest {
-    /// The voter's PIN (14 digits).
-    #[schema(example = "20101199000123")]
+    /// The voter's PIN: 14 digits, the second to ninth a date of birth DDMMYYYY that exists.
+    #[schema(
+        example = "20101199000123",
+        pattern = "^[12](?:(?:0[1-9]|1[0-9]|2[0-9])(?:0[1-9]|1[0-2])|30(?:0[13-9]|1[0-2])|31(?:0[13578]|1[02]))[0-9]{4}[0-9]{5}$"
+    )]
     pub pin: String,
     /// The election; by default the one voting today.
+    #[schema(pattern = "^[a-z0-9.-]{1,64}$")]
     pub election: Option<String>,
 }
 
@@ -44,11 +48,13 @@ pub struct CheckInDto {
 /// cookie of a commission covering the station's PEC and the header `X-CSRF-Token` with the
 /// session's CSRF token.
 #[utoipa::path(post, path = "/api/v1/stations/{number}/check-ins", tag = "stations",
-    params(("number" = u32, Path, description = "Polling station number"), LangQuery),
+    params(("number" = u32, Path, minimum = 1, maximum = 99999, description = "Polling station number, 1 to 99999"), LangQuery),
     request_body = CheckInRequest,
     responses(
         (status = 201, description = "Checked in: issue the ballot", body = CheckInDto),
-        (status = 400, description = "Malformed PIN or station number", body = ErrorBody),
+        (status = 400, description = "Malformed PIN, station number or body (`bad_json`, `missing_field`, `bad_parameter`; \
+            `forbidden_character` for a control or text-direction character) or parameter; `field` names it", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json` (`not_json`)", body = ErrorBody),
         (status = 401, description = "No staff session", body = ErrorBody),
         (status = 403, description = "Missing or wrong CSRF token, or another commission's station", body = ErrorBody),
         (status = 404, description = "Not on this station's list, or on no list", body = ErrorBody),
@@ -160,7 +166,7 @@ fn passed_only(by_hour: &[u64; 6], passed: usize) -> Vec<Option<u64>> {
 /// Public turnout of an election: voters who took part by hour (only hours that have passed)
 /// and per station, with the voters on the lists.
 #[utoipa::path(get, path = "/api/v1/elections/{id}/turnout", tag = "elections",
-    params(("id" = String, Path, description = "Election id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Election id"), LangQuery),
     responses(
         (status = 200, description = "Turnout by hour and station", body = TurnoutDto),
         (status = 400, description = "Malformed id", body = ErrorBody),

@@ -18,37 +18,41 @@
 
 mod api;
 mod chart;
+mod entry;
 mod page;
 mod turnout;
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::format::fmt_local_time;
 use crate::kit::{Lang, Refusal};
-use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::checkin::{CheckInError, CheckInOutcome};
 use shailoo_domain::ElectionId;
 use shailoo_domain::ErrorCode;
 use shailoo_domain::time::to_bishkek;
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "checkin",
-        pages: Router::new()
-            .route(
-                "/stations/{number}/check-in",
-                get(page::page_get).post(page::page_post),
-            )
-            .route("/elections/{id}/turnout", get(turnout::turnout_page)),
-        api: OpenApiRouter::new()
-            .routes(routes!(api::api_check_in))
-            .routes(routes!(api::api_turnout)),
-    }
+    use Access::{Public, Staff};
+    Feature::new("checkin")
+        .get("/check-in", Staff(Power::CheckInVoters), entry::entry)
+        .in_menu("menu-check-in")
+        .get(
+            "/stations/{number}/check-in",
+            Staff(Power::CheckInVoters),
+            page::page_get,
+        )
+        .post(
+            "/stations/{number}/check-in",
+            Staff(Power::CheckInVoters),
+            page::page_post,
+        )
+        .get("/elections/{id}/turnout", Public, turnout::turnout_page)
+        .api(Staff(Power::CheckInVoters), routes!(api::api_check_in))
+        .api(Public, routes!(api::api_turnout))
 }
 
 /// A check-in that was not attempted.

@@ -2,10 +2,10 @@
 
 use crate::AppState;
 use crate::checkin::{election_for, outcome_message};
+use crate::kit::input::Form;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shailoo_app::StoreError;
@@ -210,12 +210,10 @@ pub(super) async fn page_post(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(number): Path<String>,
-    form: Result<Form<CheckInForm>, FormRejection>,
+    form: Form<CheckInForm>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Ok(Form(input)) = form else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let Form(input) = form;
     let (actor, station) = staff_for_station(&state, &ctx, &number).await?;
     ctx.require_staff_csrf(input.csrf.as_deref())?;
     let election = election_for(&state, input.election.as_deref())

@@ -21,17 +21,14 @@ mod voter;
 pub(crate) use form::parse_claim;
 pub(crate) use views::correction_details;
 
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::claims::{ClaimError, MAX_COPY_BYTES};
 use shailoo_domain::ErrorCode;
-use utoipa_axum::router::OpenApiRouter;
 
 /// The body of a claim form: the copy and the text fields, with room for the multipart framing.
 pub(crate) const CLAIM_BODY_LIMIT: usize = MAX_COPY_BYTES + 64 * 1024;
@@ -39,20 +36,27 @@ pub(crate) const CLAIM_BODY_LIMIT: usize = MAX_COPY_BYTES + 64 * 1024;
 /// Only the filing route accepts a body larger than axum's default (2 MB): a passport copy may
 /// be 5 MB.
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "claims",
-        pages: Router::new()
-            .route(
-                "/claims",
-                get(pages::page)
-                    .post(pages::file)
-                    .layer(DefaultBodyLimit::max(CLAIM_BODY_LIMIT)),
-            )
-            .route("/claims/{id}/decision", post(pages::decide))
-            .route("/claims/{id}/passport", get(pages::passport))
-            .route("/claims/voter", get(voter::voter)),
-        api: OpenApiRouter::new(),
-    }
+    use Access::Staff;
+    Feature::new("claims")
+        .get("/claims", Staff(Power::ViewClaims), pages::page)
+        .in_menu("menu-claims")
+        .post_upload(
+            "/claims",
+            Staff(Power::FileClaim),
+            CLAIM_BODY_LIMIT,
+            pages::file,
+        )
+        .post(
+            "/claims/{id}/decision",
+            Staff(Power::DecideClaim),
+            pages::decide,
+        )
+        .get(
+            "/claims/{id}/passport",
+            Staff(Power::ViewPassportCopy),
+            pages::passport,
+        )
+        .get("/claims/voter", Staff(Power::ViewAmendments), voter::voter)
 }
 
 /// The refusals of claims, for the staff pages and the voter cabinet alike.
@@ -62,13 +66,16 @@ impl Refusal for ClaimError {
             ClaimError::Store(e) => e.status(),
             ClaimError::Forbidden => StatusCode::FORBIDDEN,
             ClaimError::UnknownClaim(_) | ClaimError::UnknownElection(_) => StatusCode::NOT_FOUND,
+            ClaimError::OwnClaim => StatusCode::FORBIDDEN,
             ClaimError::AlreadyOpen
             | ClaimError::AlreadyDecided
             | ClaimError::AlreadyListed(_)
             | ClaimError::Frozen { .. }
             | ClaimError::Calendar(_) => StatusCode::CONFLICT,
             ClaimError::CopyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ClaimError::CopyNotRecognised => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ClaimError::CopyNotRecognised | ClaimError::CopyMalformed => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -95,6 +102,18 @@ impl Refusal for ClaimError {
             ClaimError::AlreadyListed(station) => lang.t_args(
                 "claims-error-already-listed",
                 &[("station", station.to_string())],
+            ),
+            ClaimError::AddressServedElsewhere(station) => lang.t_args(
+                "claims-error-address-served-elsewhere",
+                &[("station", station.to_string())],
+            ),
+            ClaimError::AddressOutsideArea(station) => lang.t_args(
+                "claims-error-address-outside-area",
+                &[("station", station.to_string())],
+            ),
+            ClaimError::OtherCouncil { listed } => lang.t_args(
+                "claims-error-other-council",
+                &[("council", listed.to_string())],
             ),
             other => lang.error(other.code()),
         }

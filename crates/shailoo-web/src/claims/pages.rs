@@ -5,20 +5,23 @@ use crate::AppState;
 use crate::claims::form::parse_claim;
 use crate::claims::views::{ClaimRow, current_values};
 use crate::kit::forms::{MultipartForm, check_csrf, election_of, station_number};
+use crate::kit::input::{Form, Multipart, Query};
 use crate::kit::page::{Choice, Feedback};
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
 use shailoo_app::StationFilter;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::claims::{
     self as app, Claim, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
     ClaimState, DecisionDeadlines, MAX_COPY_BYTES, PassportCopy,
 };
+use shailoo_app::setup;
 use shailoo_app::users::Actor;
 use shailoo_app::voters::listed_entry;
 use shailoo_domain::territory::Election;
@@ -100,18 +103,37 @@ async fn own_station(state: &AppState, actor: &Actor) -> Option<StationNumber> {
     page.items.first().map(|s| s.number)
 }
 
-/// The rows of the claims found, each with when it is due; a pending correction with what
-/// the list shows now, which it is decided against.
+/// The rows of the claims found, each with when it is due and whether the reader decides it;
+/// a pending correction with what the list shows now, which it is decided against.
 async fn claim_rows(
     state: &AppState,
     lang: Lang,
+    actor: &Actor,
     election: &ElectionId,
     found: &[Claim],
     (deadlines, now): (&DecisionDeadlines, Timestamp),
 ) -> Result<Vec<ClaimRow>, PageFail> {
+    // Whether the reader decides at each station (authz over its chain), asked once per
+    // station; the filer of a claim never decides it. `app::decide` checks both again.
+    let mut covered: HashMap<StationNumber, bool> = HashMap::new();
     let mut rows = Vec::with_capacity(found.len());
     for c in found {
-        let mut row = ClaimRow::new(lang, c).with_due(lang, c, deadlines, now);
+        let own = c.filed_by == actor.audit_name();
+        let covers = match covered.get(&c.station) {
+            Some(covers) => *covers,
+            None => {
+                let chain = setup::station_chain(&*state.store, c.station)
+                    .await
+                    .or_page(lang)?;
+                let covers = authz::allowed(actor, Power::DecideClaim, Target::Within(&chain));
+                covered.insert(c.station, covers);
+                covers
+            }
+        };
+        let mut row = ClaimRow::new(lang, c)
+            .for_reader(lang, covers && !own, own)
+            .with_due(lang, c, deadlines, now);
+        // A pending correction is decided against what the list shows now.
         if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
             && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
                 .await
@@ -165,7 +187,7 @@ async fn render_page(
     };
     let states: Vec<&str> = ClaimState::ALL.iter().map(|s| s.as_str()).collect();
     let kinds: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.as_str()).collect();
-    let rows = claim_rows(state, lang, election, &found, (&deadlines, now)).await?;
+    let rows = claim_rows(state, lang, &actor, election, &found, (&deadlines, now)).await?;
     let t = ClaimsTemplate {
         election: election.to_string(),
         notice: feedback.notice,
@@ -255,9 +277,7 @@ pub(super) async fn file(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff()?.clone();
-    let Some(form) = MultipartForm::read(multipart, "passport").await else {
-        return Err(PageFail::bad_form(lang));
-    };
+    let form = MultipartForm::read(lang, multipart, "passport").await?;
     check_csrf(lang, &staff, form.field("csrf"))?;
     let election = election_of(&state, lang, form.field("election")).await?;
     let values = FormValues::of(&form);

@@ -76,6 +76,13 @@ pub(crate) struct ClaimRow {
     pub decided: String,
     pub copy: String,
     pub pending: bool,
+    /// "home station N" when the voter's home station is another than the claim's: the row is
+    /// shown to the home commission too.
+    pub home: String,
+    /// Pending, and the reader may decide it (covers the station and did not file it).
+    pub decidable: bool,
+    /// Pending and not the reader's to decide: why, in words.
+    pub waiting: String,
     /// For a pending correction: each claimed field beside the list's current value (then
     /// `details` is not shown).
     pub current: Vec<CurrentValue>,
@@ -118,10 +125,30 @@ impl ClaimRow {
                 c.copy.size.div_ceil(1024)
             ),
             pending: c.status == ClaimStatus::Filed,
+            home: c
+                .home_station
+                .filter(|h| *h != c.station)
+                .map(|h| lang.t_args("claims-home", &[("station", h.to_string())]))
+                .unwrap_or_default(),
+            decidable: false,
+            waiting: String::new(),
             current: Vec::new(),
             due: String::new(),
             overdue: false,
         }
+    }
+
+    /// The row for a reader who may or may not decide it (`own`: the reader filed it).
+    pub(crate) fn for_reader(mut self, lang: Lang, may_decide: bool, own: bool) -> ClaimRow {
+        self.decidable = self.pending && may_decide;
+        if self.pending && !self.decidable {
+            self.waiting = if own {
+                lang.t("claims-own-claim")
+            } else {
+                lang.t_args("claims-awaiting", &[("station", self.station.clone())])
+            };
+        }
+        self
     }
 
     /// The row with when its claim must be decided, if it waits for a decision (CAL-19, the

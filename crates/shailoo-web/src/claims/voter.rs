@@ -1,13 +1,15 @@
-//! `GET /claims/voter?pin=&election=`: one voter, for staff covering a station the voter is
-//! listed or has claimed at: where they stand, their claims and the amendment history.
+//! `GET /claims/voter?pin=&election=`: one voter, for staff covering the station the voter is
+//! listed at or one of their claims (its station, or the voter's home station): where they
+//! stand, the claims and amendments the reader's commission may see, none made elsewhere.
 
 use crate::AppState;
 use crate::claims::views::{ClaimRow, correction_details};
 use crate::kit::format::{fmt_instant, ineligibility};
 use crate::kit::forms::election_of;
+use crate::kit::input::Query;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use shailoo_app::claims::{self as app, Amendment};
 use shailoo_app::voters::{Placement, VoterStatus};
@@ -84,27 +86,24 @@ pub(super) async fn voter(
         .get("pin")
         .and_then(|p| Pin::parse(p.trim()).ok())
         .ok_or_else(|| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadParameter))?;
-    let store = &*state.store;
-    let amendments = app::amendments_of_voter(store, &actor, &election.id, &pin)
+    let record = app::voter_record(&*state.store, &actor, &election.id, &pin)
         .await
         .or_page(lang)?;
-    let claims = app::claims_of_voter(store, &election.id, &pin)
-        .await
-        .or_page(lang)?;
-    let status = store.voter_status(&election.id, &pin).await.or_page(lang)?;
-    let corrected = store
-        .correction_of(&election.id, &pin)
-        .await
-        .or_page(lang)?
-        .map(|c| correction_details(lang, &c.data))
-        .unwrap_or_default();
     let t = VoterTemplate {
         election: election.id.to_string(),
         pin: pin.as_str().to_owned(),
-        placement: placement(lang, status.as_ref()),
-        corrected,
-        claims: claims.iter().map(|c| ClaimRow::new(lang, c)).collect(),
-        amendments: amendments
+        placement: placement(lang, record.status.as_ref()),
+        corrected: record
+            .correction
+            .map(|c| correction_details(lang, &c.data))
+            .unwrap_or_default(),
+        claims: record
+            .claims
+            .iter()
+            .map(|c| ClaimRow::new(lang, c))
+            .collect(),
+        amendments: record
+            .amendments
             .iter()
             .map(|a| AmendmentRow::new(lang, a))
             .collect(),

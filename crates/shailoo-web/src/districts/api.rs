@@ -3,8 +3,8 @@
 
 use crate::AppState;
 use crate::districts::app;
+use crate::kit::input::Json;
 use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
-use axum::Json;
 use axum::extract::{Path, State};
 use serde::Serialize;
 use shailoo_app::districts::{CouncilDistricting, DistrictingUnit, SchemeRecord, SchemeStatus};
@@ -107,7 +107,7 @@ pub(super) fn scheme_dto(c: &CouncilDistricting, s: &SchemeRecord) -> SchemeDto 
 /// The approved district scheme of an aiyl council (DIS-02), with each district's units,
 /// mandates and reserved mandates (DIS-04).
 #[utoipa::path(get, path = "/api/v1/councils/{id}/districts", tag = "councils",
-    params(("id" = String, Path, description = "Aiyl council id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Aiyl council id"), LangQuery),
     responses(
         (status = 200, description = "The approved scheme", body = SchemeDto),
         (status = 400, description = "Malformed id", body = ErrorBody),

@@ -7,12 +7,13 @@ use crate::AppState;
 use crate::districts::figures::{DistrictRow, Totals, colour, figures, pct};
 use crate::districts::svg::svg;
 use crate::districts::{app, load};
+use crate::kit::calendar::closed_message;
 use crate::kit::format::fmt_instant;
+use crate::kit::input::{Form, Query};
 use crate::kit::page::Feedback;
 use crate::kit::{Lang, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use shailoo_app::Actor;
@@ -153,6 +154,10 @@ struct EditorTemplate {
     message: Option<String>,
     notice: Option<String>,
     may_edit: bool,
+    /// "Submit" is offered while CAL-05 is open (the calendar decides, with the CEC's
+    /// overrides); after it, why not.
+    may_submit: bool,
+    submission_closed: Option<String>,
     is_cec: bool,
     submitted: bool,
 }
@@ -161,8 +166,15 @@ struct EditorTemplate {
 /// and the status with a notice or an error.
 struct Shown {
     checked: bool,
-    deadline: String,
+    deadline: Deadline,
     feedback: Feedback,
+}
+
+/// CAL-05 as the editor shows it: the deadline, and whether submission is open now.
+struct Deadline {
+    text: String,
+    /// `Ok` while the window is open, else the calendar's refusal in words.
+    open: Result<(), String>,
 }
 
 /// The rows of the units' table, with the district each is in on the form.
@@ -221,6 +233,11 @@ fn editor_page(
     let district_of: HashMap<&UnitId, u32> =
         input.assignment.iter().map(|(u, n)| (u, *n)).collect();
     let status = c.scheme.as_ref().map(|s| s.status);
+    let may_edit = c.may_draft(actor)
+        && !matches!(
+            status,
+            Some(SchemeStatus::Submitted | SchemeStatus::Approved)
+        );
     let t = EditorTemplate {
         council_id: c.council.id.to_string(),
         council_name: c.council.name.get(lang.code()).to_owned(),
@@ -231,7 +248,7 @@ fn editor_page(
         )),
         version: c.scheme.as_ref().map_or(0, |s| s.version),
         comment: c.scheme.as_ref().and_then(|s| s.comment.clone()),
-        deadline: shown.deadline,
+        deadline: shown.deadline.text,
         count: input.count,
         units: unit_views(lang, &c.units, &district_of, input.count),
         rows,
@@ -240,11 +257,13 @@ fn editor_page(
         checked: shown.checked,
         message: shown.feedback.message,
         notice: shown.feedback.notice,
-        may_edit: c.may_draft(actor)
-            && !matches!(
-                status,
-                Some(SchemeStatus::Submitted | SchemeStatus::Approved)
-            ),
+        may_edit,
+        may_submit: may_edit && shown.deadline.open.is_ok(),
+        submission_closed: if may_edit {
+            shown.deadline.open.err()
+        } else {
+            None
+        },
         is_cec: authz::holds(actor, Power::DecideDistricts),
         submitted: status == Some(SchemeStatus::Submitted),
         ctx,
@@ -252,14 +271,25 @@ fn editor_page(
     render(shown.feedback.status, &t)
 }
 
-/// When the TEC must have submitted the scheme (CAL-05).
-async fn deadline_text(state: &AppState, lang: Lang, c: &CouncilDistricting) -> String {
+/// When the TEC must have submitted the scheme (CAL-05), and whether it still may now.
+async fn deadline(state: &AppState, lang: Lang, c: &CouncilDistricting) -> Deadline {
     match app::election_calendar(state.store.as_ref(), &c.election).await {
-        Ok(cal) => match cal.window(Action::SubmitDistrictScheme).1 {
-            Some(t) => format!("{} (CAL-05)", fmt_instant(t)),
-            None => "—".to_owned(),
+        Ok(cal) => Deadline {
+            text: match cal.window(Action::SubmitDistrictScheme).1 {
+                Some(t) => format!("{} (CAL-05)", fmt_instant(t)),
+                None => "—".to_owned(),
+            },
+            open: cal
+                .check(Action::SubmitDistrictScheme, state.now())
+                .map_err(|closed| closed_message(lang, &closed)),
         },
-        Err(e) => lang.error(e.code()),
+        Err(e) => {
+            let text = lang.error(e.code());
+            Deadline {
+                open: Err(text.clone()),
+                text,
+            }
+        }
     }
 }
 
@@ -306,7 +336,7 @@ pub(super) async fn editor_get(
         .map(|d| lang.t(&format!("districts-notice-{d}")));
     let shown = Shown {
         checked: c.scheme.is_some(),
-        deadline: deadline_text(&state, lang, &c).await,
+        deadline: deadline(&state, lang, &c).await,
         feedback: Feedback::ok(notice),
     };
     let input = initial_input(&c);
@@ -389,7 +419,8 @@ fn propose(lang: Lang, c: &CouncilDistricting) -> Result<EditorInput, Feedback> 
     }
 }
 
-/// "Save draft", or save and "Submit" to the CEC.
+/// "Save draft", or "Submit" the form to the CEC in one step (refused, nothing is saved and
+/// the draft keeps its version).
 async fn save(
     state: &AppState,
     c: &CouncilDistricting,
@@ -399,14 +430,14 @@ async fn save(
 ) -> Result<&'static str, DistrictError> {
     let now = state.now();
     let store = state.store.as_ref();
-    let record = app::save_draft(store, c, actor, input.districts(&c.units), now).await?;
-    if !submit {
-        return Ok("saved");
+    let districts = input.districts(&c.units);
+    if submit {
+        app::submit_districts(store, c, actor, districts, now).await?;
+        Ok("submitted")
+    } else {
+        app::save_draft(store, c, actor, districts, now).await?;
+        Ok("saved")
     }
-    let mut after = c.clone();
-    after.scheme = Some(record);
-    app::submit(store, &after, actor, now).await?;
-    Ok("submitted")
 }
 
 /// `POST /councils/{id}/districts`: check, propose, save or submit the form.
@@ -414,10 +445,10 @@ pub(super) async fn editor_post(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    form: Form<Vec<(String, String)>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(fields) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(fields) = form;
     let field = |name: &str| {
         fields
             .iter()
@@ -427,7 +458,7 @@ pub(super) async fn editor_post(
     let actor = ctx.require_staff_csrf(field("csrf"))?.actor();
     let mut c = viewable(&state, lang, &actor, &id).await?;
     let mut input = EditorInput::parse(&fields);
-    let deadline = deadline_text(&state, lang, &c).await;
+    let deadline = deadline(&state, lang, &c).await;
     let feedback = match field("action").unwrap_or("check") {
         "propose" => match propose(lang, &c) {
             Ok(proposed) => {
@@ -443,7 +474,7 @@ pub(super) async fn editor_post(
                     return Ok(Redirect::to(&to).into_response());
                 }
                 Err(e) => {
-                    // Reload: a save may have gone through before a submission was refused.
+                    // Reload: someone else may have saved meanwhile.
                     c = load(&state, lang, &id).await?;
                     Feedback::of(lang, &e)
                 }

@@ -18,6 +18,7 @@
 //!   `api.rs`: the approved scheme as JSON; `export.rs`: the same as CSV and GeoJSON.
 
 mod api;
+mod drafts;
 mod editor;
 mod export;
 mod figures;
@@ -26,46 +27,66 @@ mod review;
 mod svg;
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, PageFail, Refusal};
-use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::districts::{
     self as app, CouncilDistricting, DistrictError, SchemeRecord, SchemeStatus,
 };
 use shailoo_domain::{CouncilId, ErrorCode};
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
-    let pages = Router::new()
-        .route("/districts", get(public::public_list))
-        .route("/districts/review", get(review::review))
-        .route(
+    use Access::{Public, Staff, StaffChoice};
+    Feature::new("districts")
+        .get("/districts", Public, public::public_list)
+        .get(
+            "/districts/drafts",
+            Staff(Power::ViewDistrictDrafts),
+            drafts::drafts,
+        )
+        .in_menu("menu-district-drafts")
+        .get(
+            "/districts/review",
+            Staff(Power::DecideDistricts),
+            review::review,
+        )
+        .in_menu("menu-district-review")
+        .get(
             "/councils/{id}/districts",
-            get(editor::editor_get).post(editor::editor_post),
+            Staff(Power::ViewDistrictDrafts),
+            editor::editor_get,
         )
-        .route("/councils/{id}/districts/decision", post(review::decision))
-        .route(
+        // "Check" and "Propose" only look; "Save" and "Submit" draft.
+        .post(
+            "/councils/{id}/districts",
+            StaffChoice(&[Power::DraftDistricts, Power::ViewDistrictDrafts]),
+            editor::editor_post,
+        )
+        .post(
+            "/councils/{id}/districts/decision",
+            Staff(Power::DecideDistricts),
+            review::decision,
+        )
+        .get(
             "/councils/{id}/districts/approved",
-            get(public::approved_page),
+            Public,
+            public::approved_page,
         )
-        .route(
+        .get(
             "/open-data/councils/{id}/districts.csv",
-            get(export::open_csv),
+            Public,
+            export::open_csv,
         )
-        .route(
+        .get(
             "/open-data/councils/{id}/districts.geojson",
-            get(export::open_geojson),
-        );
-    Feature {
-        name: "districts",
-        pages,
-        api: OpenApiRouter::new().routes(routes!(api::api_districts)),
-    }
+            Public,
+            export::open_geojson,
+        )
+        .api(Public, routes!(api::api_districts))
 }
 
 /// The refusals of the scheme workflow. A council that is not there to district (unknown, a

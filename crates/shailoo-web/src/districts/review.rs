@@ -1,21 +1,23 @@
-//! The CEC's review of submitted schemes (`/districts/review`): approve, or return with a
-//! comment.
+//! The CEC's review of submitted schemes (`/districts/review`): each with its figures (the
+//! voters, seats, voters per mandate and deviation of every district, the council's norm and
+//! the checks' findings), to approve, or return with a comment.
 
 use crate::AppState;
+use crate::districts::figures::{DistrictRow, Totals, figures};
 use crate::districts::{app, council_name, load};
 use crate::kit::format::fmt_instant;
+use crate::kit::input::{Form, Query};
 use crate::kit::page::Feedback;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shailoo_app::Actor;
 use shailoo_app::authz::{self, Power};
 use shailoo_app::districts::SchemeStatus;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub(crate) struct ReviewRow {
     pub council_id: String,
@@ -23,7 +25,9 @@ pub(crate) struct ReviewRow {
     pub version: u32,
     pub author: String,
     pub submitted_at: String,
-    pub districts: usize,
+    /// Every district's figures, as the TEC's editor showed them.
+    pub rows: Vec<DistrictRow>,
+    pub totals: Totals,
 }
 
 #[derive(Template)]
@@ -55,13 +59,20 @@ async fn review_page(state: &AppState, ctx: PageCtx, feedback: Feedback) -> Page
         .or_page(lang)?;
     let mut rows = Vec::new();
     for s in schemes {
+        // The figures under the council's units and the election's parameters in force.
+        let c = load(state, lang, s.council.as_str()).await?;
+        let report = c.check(&s.districts);
+        let (districts, mut totals) =
+            figures(lang, &c.units, &s.districts, &BTreeMap::new(), &report);
+        totals.seats_council = c.council.seats.get();
         rows.push(ReviewRow {
             council_id: s.council.to_string(),
             council_name: council_name(state, lang, &s.council).await,
             version: s.version,
             author: s.author.clone(),
             submitted_at: s.submitted_at.map(fmt_instant).unwrap_or_default(),
-            districts: s.districts.len(),
+            rows: districts,
+            totals,
         });
     }
     let t = ReviewTemplate {
@@ -103,10 +114,10 @@ pub(super) async fn decision(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<DecisionInput>, FormRejection>,
+    form: Form<DecisionInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let actor = cec_admin(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let c = load(&state, lang, &id).await?;
     let now = state.now();

@@ -8,9 +8,8 @@
 use crate::kit::fail::ApiError;
 use crate::kit::forms::non_empty;
 use crate::kit::i18n::Lang;
-use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Query};
+use crate::kit::input::Json;
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::Deserialize;
 use shailoo_app::PageRequest;
@@ -43,30 +42,27 @@ pub(crate) struct LangQuery {
     pub lang: Option<String>,
 }
 
-/// The query string, or 400 naming `query`.
-pub(crate) fn query<T>(lang: Lang, q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    q.map(|Query(q)| q).map_err(|e| {
-        tracing::debug!(error = %e, "malformed query string");
-        ApiError::bad(lang, ErrorCode::BadParameter, "query")
-    })
-}
+/// The last page number a request may name: the largest 32-bit integer, as the API document
+/// says (`format: int32`), far past the last page of any listing.
+pub(crate) const MAX_PAGE: u32 = i32::MAX as u32;
 
-/// `page` (from 1) and `per_page` (1 to [`PageRequest::MAX_PER_PAGE`]), or 400 naming the one
-/// at fault.
+/// `page` (1 to [`MAX_PAGE`]) and `per_page` (1 to [`PageRequest::MAX_PER_PAGE`]), or 400 naming
+/// the one at fault.
 pub(crate) fn page_request(
     lang: Lang,
     page: Option<String>,
     per_page: Option<String>,
 ) -> Result<PageRequest, ApiError> {
     let mut req = PageRequest::default();
-    if let Some(p) = non_empty(page.as_deref()) {
+    // Unlike the filters, an empty `page=` is no number: the document says integer.
+    if let Some(p) = page {
         req.page = p
             .parse::<u32>()
             .ok()
-            .filter(|n| *n >= 1)
+            .filter(|n| (1..=MAX_PAGE).contains(n))
             .ok_or_else(|| ApiError::bad(lang, ErrorCode::BadParameter, "page"))?;
     }
-    if let Some(p) = non_empty(per_page.as_deref()) {
+    if let Some(p) = per_page {
         req.per_page = p
             .parse::<u32>()
             .ok()

@@ -5,8 +5,9 @@
 //! causes go to the log, never to the client.
 
 use crate::kit::i18n::Lang;
-use crate::kit::page::error_page;
-use axum::Json;
+use crate::kit::input::BadText;
+use crate::kit::input::Json;
+use crate::kit::page::{error_page, error_page_with_field};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
@@ -105,6 +106,13 @@ impl Refusal for StoreError {
 
 // --- pages ---
 
+/// Marks a response as an error page with its code, so that the route's gate can show it
+/// again with the staff member's header and a way back ([`crate::kit::access`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    pub code: ErrorCode,
+}
+
 /// A page that could not be shown: the error page, or a redirect (to the log-in page). Boxed:
 /// a response is large, and handlers return it through `?`.
 pub(crate) struct PageFail(Box<Response>);
@@ -142,6 +150,17 @@ impl PageFail {
     /// 400 "bad form": a body that does not parse.
     pub(crate) fn bad_form(lang: Lang) -> PageFail {
         PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadForm)
+    }
+
+    /// 400 naming a text field that was refused ([`crate::kit::input`]).
+    pub(crate) fn bad_text(lang: Lang, e: &BadText) -> PageFail {
+        let status = StatusCode::BAD_REQUEST;
+        PageFail(Box::new(error_page_with_field(
+            lang,
+            status,
+            e.code(),
+            &e.field,
+        )))
     }
 }
 
@@ -185,7 +204,8 @@ pub(crate) struct ApiError {
     pub lang: Lang,
     pub status: StatusCode,
     pub code: ErrorCode,
-    pub field: Option<&'static str>,
+    /// A parameter's name, or a field of the request (`items/0/name`) that was refused.
+    pub field: Option<Cow<'static, str>>,
 }
 
 /// [`ErrorCode`] in the OpenAPI document (the domain crate knows nothing of OpenAPI): the
@@ -224,7 +244,7 @@ impl ApiError {
     /// A malformed parameter: 400 naming the field.
     pub(crate) fn bad(lang: Lang, code: ErrorCode, field: &'static str) -> Self {
         ApiError {
-            field: Some(field),
+            field: Some(Cow::Borrowed(field)),
             ..ApiError::new(lang, StatusCode::BAD_REQUEST, code)
         }
     }
@@ -243,7 +263,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let field = self.field.unwrap_or_default().to_owned();
+        let field = self.field.as_deref().unwrap_or_default().to_owned();
         let message = self
             .lang
             .t_args(&self.code.message_key(), &[("field", field)]);
@@ -251,7 +271,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code,
                 message,
-                field: self.field.map(str::to_owned),
+                field: self.field.map(Cow::into_owned),
             },
         };
         (self.status, Json(body)).into_response()

@@ -5,8 +5,8 @@
 use crate::AppState;
 use crate::kit::fail::{OrRefused, PageFail};
 use crate::kit::i18n::Lang;
+use crate::kit::input::{self, Multipart};
 use crate::kit::session::{Staff, same_secret};
-use axum::extract::Multipart;
 use axum::http::StatusCode;
 use shailoo_domain::ErrorCode;
 use shailoo_domain::StationNumber;
@@ -71,9 +71,15 @@ pub(crate) struct MultipartForm {
 }
 
 impl MultipartForm {
-    /// Reads every part; the one named `file_field` is the file. `None` when the body is
-    /// malformed. A body over the route's limit makes the file [`FileTooLarge`].
-    pub(crate) async fn read(mut multipart: Multipart, file_field: &str) -> Option<MultipartForm> {
+    /// Reads every part; the one named `file_field` is the file, every other one a text field
+    /// held to the text rule ([`input::text`]). A malformed body is the "bad form" page, a
+    /// refused text field the page naming it. A body over the route's limit makes the file
+    /// [`FileTooLarge`].
+    pub(crate) async fn read(
+        lang: Lang,
+        mut multipart: Multipart,
+        file_field: &str,
+    ) -> Result<MultipartForm, PageFail> {
         let mut form = MultipartForm::default();
         loop {
             let field = match multipart.next_field().await {
@@ -83,21 +89,25 @@ impl MultipartForm {
                     form.file = Some(Err(FileTooLarge));
                     break;
                 }
-                Err(_) => return None,
+                Err(_) => return Err(PageFail::bad_form(lang)),
             };
             let name = field.name().unwrap_or_default().to_owned();
+            let bytes = match field.bytes().await {
+                Ok(b) => b.to_vec(),
+                Err(e) if name == file_field && e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    form.file = Some(Err(FileTooLarge));
+                    continue;
+                }
+                Err(_) => return Err(PageFail::bad_form(lang)),
+            };
             if name == file_field {
-                form.file = Some(match field.bytes().await {
-                    Ok(b) => Ok(b.to_vec()),
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(FileTooLarge),
-                    Err(_) => return None,
-                });
+                form.file = Some(Ok(bytes));
             } else {
-                let text = field.text().await.ok()?;
+                let text = input::text(&name, bytes).map_err(|e| PageFail::bad_text(lang, &e))?;
                 form.fields.insert(name, text);
             }
         }
-        Some(form)
+        Ok(form)
     }
 
     /// A text field, empty when absent.

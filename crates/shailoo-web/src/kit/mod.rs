@@ -1,16 +1,20 @@
 //! The web kit: what every feature folder shares, so that every page and every API handler
 //! reads requests, refuses and renders the same way.
 //!
+//! * [`access`]: the gate of every declared route and the page of a refused action.
 //! * [`page`]: the page context, rendering, the error page; [`pager`]: listing pages' paging.
 //! * [`fail`]: ONE failure type for pages ([`PageFail`]), ONE for the API ([`ApiError`]), and
 //!   ONE mapping from a refusal to a response ([`Refusal`]), each refusal under a
 //!   [`ErrorCode`](shailoo_domain::ErrorCode).
+//! * [`input`]: THE way request text comes in: `Query`, `Form` and `Json` extractors and
+//!   multipart text fields, refusing control and bidirectional formatting characters.
 //! * [`session`]: staff sessions, tokens and cookies; [`forms`]: CSRF, the election of a page,
-//!   text and multipart fields; [`api`]: the API's language and query parameters.
+//!   multipart forms; [`api`]: the API's language and query parameters.
 //! * [`calendar`]: an election's calendar with overrides, and a closed window's wording.
 //! * [`format`]: dates, times, instants, names; [`i18n`]: languages and the catalogues.
 //! * [`client`]: the client's address; [`rate_limit`]: GCRA limits per key.
 
+pub(crate) mod access;
 pub(crate) mod api;
 pub(crate) mod calendar;
 pub(crate) mod client;
@@ -18,6 +22,7 @@ pub(crate) mod fail;
 pub(crate) mod format;
 pub(crate) mod forms;
 pub mod i18n;
+pub(crate) mod input;
 pub(crate) mod page;
 pub(crate) mod pager;
 pub mod rate_limit;

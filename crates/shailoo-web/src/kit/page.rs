@@ -7,13 +7,14 @@
 //! templates stay free of logic.
 
 use crate::AppState;
-use crate::kit::fail::{PageFail, Refusal, log};
+use crate::kit::access::GateStaff;
+use crate::kit::fail::{Failure, PageFail, Refusal, log};
 use crate::kit::i18n::Lang;
 use crate::kit::session::{Staff, current_staff, same_secret};
 use askama::Template;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use shailoo_app::Actor;
 use shailoo_app::authz::{self, Power};
@@ -31,7 +32,18 @@ pub(crate) struct StaffView {
     pub can_add_station: bool,
     /// [`Power::OverrideDeadline`]: the CEC's own forms.
     pub is_cec_admin: bool,
+    /// The staff menu: the pages this member's role may use ([`crate::features::menu_entries`]).
+    pub menu: Vec<MenuLink>,
     actor: Actor,
+}
+
+/// A link of the staff menu.
+#[derive(Debug, Clone)]
+pub(crate) struct MenuLink {
+    pub href: &'static str,
+    pub label: String,
+    /// The page shown now.
+    pub current: bool,
 }
 
 impl StaffView {
@@ -58,7 +70,7 @@ pub(crate) struct PageCtx {
 
 /// Who sent the request, as far as the store could tell.
 #[derive(Debug)]
-enum SignedIn {
+pub(crate) enum SignedIn {
     Staff(Box<Staff>),
     Nobody,
     /// The store failed: public pages are shown as to a visitor, staff pages fail.
@@ -69,6 +81,52 @@ enum SignedIn {
 }
 
 impl PageCtx {
+    /// The context of a request to `uri`, in `lang`, by whoever `signed_in` says.
+    pub(crate) fn build(lang: Lang, uri: &Uri, signed_in: SignedIn) -> PageCtx {
+        let query = url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let here = uri
+            .path_and_query()
+            .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
+        let mut ctx = PageCtx {
+            lang,
+            path: uri.path().to_owned(),
+            query,
+            here,
+            staff: None,
+            csrf: String::new(),
+            signed_in,
+        };
+        if let Some(s) = ctx.staff() {
+            let actor = s.actor();
+            let view = StaffView {
+                username: s.user.username.to_string(),
+                display_name: s.user.display_name.clone(),
+                role: lang.t(&format!("role-{}", s.user.role.as_str())),
+                can_add_station: authz::holds(&actor, Power::AddStation),
+                is_cec_admin: authz::holds(&actor, Power::OverrideDeadline),
+                menu: crate::features::menu_entries()
+                    .filter(|(_, access)| access.admits(&actor))
+                    .map(|(entry, _)| MenuLink {
+                        href: entry.href,
+                        label: lang.t(entry.key),
+                        current: ctx.path == entry.href,
+                    })
+                    .collect(),
+                actor,
+            };
+            ctx.csrf = s.session.csrf_token.clone();
+            ctx.staff = Some(view);
+        }
+        ctx
+    }
+
+    /// The path and query of the page, as requested.
+    pub(crate) fn here(&self) -> &str {
+        &self.here
+    }
+
     /// The context of a page shown to a visitor (the error page).
     fn anonymous(lang: Lang) -> PageCtx {
         PageCtx {
@@ -145,48 +203,24 @@ impl FromRequestParts<AppState> for PageCtx {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let lang = Lang::negotiate(parts);
-        let query = url::form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let here = parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
-        // A failing store must not take the public pages down with it: browse as anonymous.
-        let signed_in = match current_staff(state, &parts.headers).await {
-            Ok(Some(s)) => SignedIn::Staff(Box::new(s)),
-            Ok(None) => SignedIn::Nobody,
-            Err(e) => {
-                log(&e);
-                SignedIn::Unknown {
-                    status: e.status(),
-                    code: e.error_code(),
+        // The route's gate has read the session already (`kit::access`).
+        let signed_in = match parts.extensions.get::<GateStaff>() {
+            Some(GateStaff(s)) => SignedIn::Staff(Box::new(s.clone())),
+            // A failing store must not take the public pages down with it: browse as
+            // anonymous.
+            None => match current_staff(state, &parts.headers).await {
+                Ok(Some(s)) => SignedIn::Staff(Box::new(s)),
+                Ok(None) => SignedIn::Nobody,
+                Err(e) => {
+                    log(&e);
+                    SignedIn::Unknown {
+                        status: e.status(),
+                        code: e.error_code(),
+                    }
                 }
-            }
+            },
         };
-        let mut ctx = PageCtx {
-            lang,
-            path: parts.uri.path().to_owned(),
-            query,
-            here,
-            staff: None,
-            csrf: String::new(),
-            signed_in,
-        };
-        if let Some(s) = ctx.staff() {
-            let actor = s.actor();
-            let view = StaffView {
-                username: s.user.username.to_string(),
-                display_name: s.user.display_name.clone(),
-                role: lang.t(&format!("role-{}", s.user.role.as_str())),
-                can_add_station: authz::holds(&actor, Power::AddStation),
-                is_cec_admin: authz::holds(&actor, Power::OverrideDeadline),
-                actor,
-            };
-            ctx.csrf = s.session.csrf_token.clone();
-            ctx.staff = Some(view);
-        }
-        Ok(ctx)
+        Ok(PageCtx::build(lang, &parts.uri, signed_in))
     }
 }
 
@@ -202,22 +236,45 @@ pub(crate) fn render(status: StatusCode, t: &impl Template) -> Response {
     }
 }
 
+/// The error page: what went wrong in the reader's language, and a way back.
 #[derive(Template)]
 #[template(path = "kit/templates/error.html")]
-struct ErrorTemplate {
-    ctx: PageCtx,
-    status: u16,
-    message: String,
+pub(crate) struct ErrorTemplate {
+    pub ctx: PageCtx,
+    pub message: String,
+    /// Who may do what was refused (`kit::access`).
+    pub reason: Option<String>,
+    /// The page the reader came from.
+    pub back: Option<String>,
 }
 
-/// A page that says what went wrong, in the reader's language.
+/// A page that says what went wrong, in the reader's language. On a staff route the gate
+/// shows it again with the member's header, the reason of a refusal and a way back
+/// ([`crate::kit::access`]); the [`Failure`] mark tells it which code it was.
 pub(crate) fn error_page(lang: Lang, status: StatusCode, code: ErrorCode) -> Response {
+    error_page_with_field(lang, status, code, "")
+}
+
+/// The error page of a code whose message names a field (`error-forbidden_character`).
+pub(crate) fn error_page_with_field(
+    lang: Lang,
+    status: StatusCode,
+    code: ErrorCode,
+    field: &str,
+) -> Response {
     let t = ErrorTemplate {
-        message: lang.error(code),
-        status: status.as_u16(),
+        message: if field.is_empty() {
+            lang.error(code)
+        } else {
+            lang.t_args(&code.message_key(), &[("field", field.to_owned())])
+        },
+        reason: None,
+        back: None,
         ctx: PageCtx::anonymous(lang),
     };
-    render(status, &t)
+    let mut r = render(status, &t);
+    r.extensions_mut().insert(Failure { code });
+    r
 }
 
 /// `GET /static/style.css`: the one stylesheet, from the binary.

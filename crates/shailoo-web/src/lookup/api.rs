@@ -6,9 +6,10 @@ use crate::kit::client::ClientIp;
 use crate::kit::fail::no_store;
 use crate::kit::format::fmt_time;
 use crate::kit::forms::non_empty;
+use crate::kit::input::{InputRejection, Query};
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::{ApiError, ApiLang, ErrorBody, Lang, OrRefused};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -182,6 +183,7 @@ impl<'a> VoterStationDto<'a> {
 #[into_params(parameter_in = Query)]
 pub struct VoterStationQuery {
     /// An election id; the latest election by default.
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub election: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(
@@ -199,7 +201,7 @@ pub struct VoterStationQuery {
 /// ones included.
 #[utoipa::path(get, path = "/api/v1/voters/{pin}/station", tag = "voters",
     params(
-        ("pin" = String, Path, description = "The voter's PIN: 14 digits (spaces are ignored)"),
+        ("pin" = String, Path, pattern = "^[12](?:(?:0[1-9]|1[0-9]|2[0-9])(?:0[1-9]|1[0-2])|30(?:0[13-9]|1[0-2])|31(?:0[13578]|1[02]))[0-9]{4}[0-9]{5}$", description = "The voter's PIN: 14 digits, the second to ninth a date of birth DDMMYYYY that exists (29 February only in a leap year); spaces are ignored"),
         VoterStationQuery,
     ),
     responses(
@@ -217,7 +219,7 @@ pub(super) async fn voter_station(
     ApiLang(lang): ApiLang,
     ClientIp(ip): ClientIp,
     Path(pin): Path<String>,
-    q: Result<Query<VoterStationQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<VoterStationQuery>, InputRejection>,
 ) -> Response {
     if let Decision::Limited { retry_after } = state.lookup.ip.check_ip(ip) {
         let mut r = ApiError::new(lang, StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
@@ -235,12 +237,10 @@ async fn answer(
     state: &AppState,
     lang: Lang,
     pin: &str,
-    q: Result<Query<VoterStationQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<VoterStationQuery>, InputRejection>,
 ) -> Result<Response, ApiError> {
     let pin = Pin::parse(pin).map_err(|e| ApiError::bad(lang, e.code(), "pin"))?;
-    let q = q
-        .map(|Query(q)| q)
-        .map_err(|_| ApiError::bad(lang, ErrorCode::BadParameter, "query"))?;
+    let Query(q) = q.map_err(InputRejection::into_api)?;
     let election = q
         .election
         .as_deref()

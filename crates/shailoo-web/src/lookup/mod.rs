@@ -33,26 +33,20 @@ pub(crate) use service::LookupService;
 pub use service::{BadAddressList, LookupConfig};
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::Lang;
-use axum::Router;
-use axum::routing::get;
 use shailoo_domain::PinError;
 use shailoo_domain::territory::Election;
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// The page, the gateway-facing SMS endpoint, and the API (look-up and SMS webhook).
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "lookup",
-        pages: Router::new()
-            .route("/lookup", get(page::lookup_page))
-            .route("/sms/119", get(sms::kannel)),
-        api: OpenApiRouter::new()
-            .routes(routes!(api::voter_station))
-            .routes(routes!(sms::webhook)),
-    }
+    use Access::Public;
+    Feature::new("lookup")
+        .get("/lookup", Public, page::lookup_page)
+        .get("/sms/119", Public, sms::kannel)
+        .api(Public, routes!(api::voter_station))
+        .api(Public, routes!(sms::webhook))
 }
 
 /// The localized explanation of a malformed PIN, as precise as the parser's verdict.

@@ -61,13 +61,12 @@ use crate::AppState;
 use crate::kit::client::ClientIp;
 use crate::kit::format::fmt_time;
 use crate::kit::i18n::Lang;
+use crate::kit::input::{InputRejection, Json, Query};
 use crate::kit::rate_limit::{Decision, set_retry_after};
 use crate::kit::session::same_secret;
 use crate::kit::{ApiError, ApiLang, ErrorBody};
 use crate::lookup::{claims_deadline, tag};
-use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -462,8 +461,13 @@ pub(crate) async fn kannel(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
+    q: Result<Query<HashMap<String, String>>, InputRejection>,
 ) -> Response {
+    // Kannel shows the phone whatever body comes back: plain text, never the error page.
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(refused) => return plain(refused.status(), Lang::Ky.error(refused.code())),
+    };
     if !authorized(&state, q.get("token").map(String::as_str), &headers) {
         return plain(StatusCode::FORBIDDEN, Lang::Ky.error(ErrorCode::Forbidden));
     }
@@ -525,6 +529,7 @@ pub struct SmsOut {
     responses(
         (status = 200, description = "The reply to send", body = SmsOut),
         (status = 400, description = "Malformed body or no sender (`field` names it)", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json` (`not_json`)", body = ErrorBody),
         (status = 403, description = "Missing or wrong gateway token", body = ErrorBody),
         (status = 429, description = "Too many messages from this address (no gateway token configured)", body = ErrorBody),
         (status = 503, description = "Database unavailable; `reply` says to try later", body = SmsOut),
@@ -534,7 +539,7 @@ pub(crate) async fn webhook(
     ApiLang(lang): ApiLang,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: Result<Json<SmsIn>, JsonRejection>,
+    body: Result<Json<SmsIn>, InputRejection>,
 ) -> Response {
     if !authorized(&state, None, &headers) {
         return ApiError::new(lang, StatusCode::FORBIDDEN, ErrorCode::Forbidden).into_response();
@@ -545,8 +550,9 @@ pub(crate) async fn webhook(
         set_retry_after(&mut r, after);
         return r;
     }
-    let Ok(Json(sms)) = body else {
-        return ApiError::bad(lang, ErrorCode::BadParameter, "body").into_response();
+    let sms = match body {
+        Ok(Json(sms)) => sms,
+        Err(refused) => return refused.into_response(),
     };
     let sender = normalize_sender(&sms.from);
     if sender.is_empty() {

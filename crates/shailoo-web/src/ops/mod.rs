@@ -1,18 +1,23 @@
 //! Operations endpoints: `/healthz` for load balancers and `/metrics` for Prometheus, and the
 //! middleware that counts and times every request.
+//!
+//! `/metrics` is on the public address unless the operator serves it elsewhere
+//! ([`crate::Config::public_metrics`] off, [`crate::metrics_router`] on a private address):
+//! it tells the load, the size of the register and which pages fail, which is the operator's
+//! business. Its labels are bounded whatever clients send: the method is one of the known
+//! ones or `other`, the route is the template or `unmatched`, the status a number.
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::time::Instant;
-use utoipa_axum::router::OpenApiRouter;
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -43,18 +48,39 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
+/// The method as a label: the standard ones by name, any other (a client may send `FOO`, or a
+/// new one per request) as `other`, so that no client grows the number of series.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
+}
+
 /// Counts requests by method, route template and status, and records their latency. The route
 /// template (`/stations/{number}`), not the raw path, keeps the label set small.
 pub(crate) async fn track_requests(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method());
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
-    let labels = [("method", method), ("route", route), ("status", status)];
+    let labels = [
+        ("method", method.to_owned()),
+        ("route", route),
+        ("status", status),
+    ];
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels[..2])
         .record(start.elapsed().as_secs_f64());
@@ -62,13 +88,19 @@ pub(crate) async fn track_requests(req: Request, next: Next) -> Response {
 }
 
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "ops",
-        pages: Router::new()
-            .route("/healthz", get(healthz))
-            .route("/metrics", get(prometheus)),
-        api: OpenApiRouter::new(),
-    }
+    use Access::Public;
+    Feature::new("ops").get("/healthz", Public, healthz)
+}
+
+/// `/metrics`: the public router adds it when [`crate::Config::public_metrics`] is on, and
+/// [`crate::metrics_router`] serves it (with `/healthz`) on an address of its own.
+pub(crate) fn metrics_route() -> Router<AppState> {
+    Router::new().route("/metrics", get(prometheus))
+}
+
+/// `/healthz` alone, for the metrics address.
+pub(crate) fn healthz_route() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz))
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -11,13 +11,12 @@
 //!   never cached (`Cache-Control: no-store`), and the printing is logged with the user.
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
+use crate::kit::input::Query;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult};
-use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters;
@@ -25,14 +24,13 @@ use shailoo_app::{Actor, Store, StoreError};
 use shailoo_domain::territory::PollingStation;
 use shailoo_domain::{ElectionId, ErrorCode, StationNumber};
 use shailoo_print::{StationList, Variant};
-use utoipa_axum::router::OpenApiRouter;
 
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "print",
-        pages: Router::new().route("/stations/{number}/voter-list.pdf", get(voter_list_pdf)),
-        api: OpenApiRouter::new(),
-    }
+    Feature::new("print").get(
+        "/stations/{number}/voter-list.pdf",
+        Access::Staff(Power::PrintVoterList),
+        voter_list_pdf,
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]

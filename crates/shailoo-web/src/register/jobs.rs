@@ -1,13 +1,14 @@
-//! The register page's background jobs: at most one import or compile runs; the last
+//! The register page's background jobs: at most one preview, import or compile runs; the last
 //! [`KEPT_JOBS`] are kept in memory for their pages (a restart forgets them, not what they did:
-//! the register's history and the audit log are the store's). An import streams the uploaded
-//! extract through [`voters::import_register`], all of it or nothing, like
-//! `shailoo register import`.
+//! the register's history and the audit log are the store's). An upload streams the extract
+//! through [`voters::import_register`] as a preview, which stores nothing and keeps the file
+//! ([`Pending`]) until the CEC confirms the difference it showed; the confirmed import streams
+//! the same file again, all of it or nothing, like `shailoo register import --confirm`.
 
 use jiff::Timestamp;
 use shailoo_app::Store;
 use shailoo_app::voters::{
-    self, CompileProgress, CompileReport, EmptyExtract, ImportOptions, ImportReport,
+    self, CompileProgress, CompileReport, EmptyExtract, ImportMode, ImportOptions, ImportReport,
     StreamedImportError, VoterListError,
 };
 use shailoo_domain::ElectionId;
@@ -22,12 +23,29 @@ use std::sync::{Arc, Mutex};
 /// Finished jobs kept for their pages.
 const KEPT_JOBS: usize = 20;
 
+/// How long a previewed extract waits for its confirmation before its file is removed.
+const PREVIEW_KEPT: jiff::SignedDuration = jiff::SignedDuration::from_hours(2);
+
+/// A previewed extract waiting for the CEC's confirmation: the file stays on disk (the
+/// national extract is hundreds of megabytes), and only the latest preview is kept; a newer
+/// one, its confirmation or [`PREVIEW_KEPT`] removes it.
+pub(super) struct Pending {
+    /// The preview job whose page shows the difference.
+    pub(super) job: u64,
+    pub(super) file: tempfile::TempPath,
+    pub(super) source: String,
+    pub(super) size: u64,
+    pub(super) election: Option<ElectionId>,
+    pub(super) previewed_at: Timestamp,
+}
+
 /// The background jobs of the register page: at most one runs; the last [`KEPT_JOBS`] are kept
 /// in memory for their pages (a restart forgets them, not what they did).
 pub(crate) struct RegisterJobs {
     /// Where uploads are spooled.
     dir: PathBuf,
     inner: Mutex<JobsInner>,
+    pending: Mutex<Option<Pending>>,
 }
 
 #[derive(Default)]
@@ -47,6 +65,47 @@ impl RegisterJobs {
         RegisterJobs {
             dir,
             inner: Mutex::new(JobsInner::default()),
+            pending: Mutex::new(None),
+        }
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, Option<Pending>> {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keeps a previewed extract for its confirmation (removing the one kept before).
+    pub(super) fn keep(&self, pending: Pending) {
+        let old = self.pending().replace(pending);
+        drop(old);
+    }
+
+    /// Whether the preview of job `id` still waits for its confirmation at `now`.
+    pub(super) fn awaits_confirmation(&self, id: u64, now: Timestamp) -> bool {
+        self.expire(now);
+        self.pending().as_ref().is_some_and(|p| p.job == id)
+    }
+
+    /// The previewed extract of job `id`, for its confirmation.
+    pub(super) fn take_pending(&self, id: u64, now: Timestamp) -> Option<Pending> {
+        self.expire(now);
+        let mut pending = self.pending();
+        if pending.as_ref().is_some_and(|p| p.job == id) {
+            pending.take()
+        } else {
+            None
+        }
+    }
+
+    /// Removes a preview left unconfirmed for [`PREVIEW_KEPT`].
+    fn expire(&self, now: Timestamp) {
+        let mut pending = self.pending();
+        if pending
+            .as_ref()
+            .is_some_and(|p| now.duration_since(p.previewed_at) > PREVIEW_KEPT)
+        {
+            let old = pending.take();
+            drop(pending);
+            drop(old);
         }
     }
 
@@ -131,6 +190,9 @@ impl Drop for Running {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum JobKind {
+    /// An upload read and compared with the register: stores nothing.
+    Preview,
+    /// A previewed extract imported on its confirmation.
     Import,
     Compile,
 }
@@ -198,6 +260,8 @@ pub(super) struct Progress {
     /// Compiling from the stored register: persons assessed, of how many (0: unknown).
     pub(super) assessed: u64,
     pub(super) persons: u64,
+    /// An import: the preview job whose difference it stores.
+    pub(super) confirms: Option<u64>,
     pub(super) outcome: Option<Outcome>,
 }
 
@@ -218,6 +282,8 @@ impl Progress {
 
 #[derive(Debug, Clone)]
 pub(super) enum Outcome {
+    /// The difference of an upload, nothing stored.
+    Previewed(ImportReport),
     Imported(ImportReport),
     Compiled(CompileReport),
     Failed(Failure),
@@ -229,7 +295,10 @@ pub(super) enum Outcome {
 pub(super) enum Failure {
     /// A row (or the header) of the extract is bad.
     BadRow(RowError),
-    /// A use case refused, or the store failed (an error code).
+    /// A use case refused, or the store failed: said in the reader's language when the page
+    /// is shown (a calendar refusal names its rule).
+    Voters(Arc<VoterListError>),
+    /// Refused before the use case ran (an error code).
     Refused(ErrorCode),
     /// The upload failed (an error code).
     Upload(ErrorCode),
@@ -238,11 +307,11 @@ pub(super) enum Failure {
 }
 
 impl Failure {
-    fn from_voters(e: &VoterListError) -> Failure {
-        if let VoterListError::Store(s) = e {
+    fn from_voters(e: VoterListError) -> Failure {
+        if let VoterListError::Store(s) = &e {
             crate::kit::fail::log(s);
         }
-        Failure::Refused(e.code())
+        Failure::Voters(Arc::new(e))
     }
 
     fn from_format(e: FormatError) -> Failure {
@@ -256,36 +325,55 @@ impl Failure {
     }
 }
 
-/// Streams an uploaded extract into one import (and compile, with an election): all of it or
-/// nothing, through [`voters::import_register`] like `shailoo register import`.
-async fn import(
-    store: &dyn Store,
-    job: &Arc<Job>,
-    file: PathBuf,
-    election: Option<ElectionId>,
-    at: Timestamp,
-) -> Result<ImportReport, Failure> {
-    let compile = match &election {
-        Some(e) => Some(Arc::new(
-            voters::compiler_for(store, e)
-                .await
-                .map_err(|e| Failure::from_voters(&e))?,
-        )),
-        None => None,
-    };
+/// What the job streams: the file, its election to compile, and how (preview or apply).
+pub(super) struct ImportJob {
+    pub(super) file: tempfile::TempPath,
+    pub(super) election: Option<ElectionId>,
+    pub(super) mode: ImportMode,
+    pub(super) at: Timestamp,
+}
+
+/// The reader of the uploaded file, which stops at a settlement the setup does not know.
+async fn open_reader(store: &dyn Store, j: &ImportJob) -> Result<RegisterReader, Failure> {
+    let known = store
+        .territory_ids()
+        .await
+        .map_err(|e| Failure::from_voters(e.into()))?
+        .into_iter()
+        .collect();
+    let file = j.file.to_path_buf();
+    Ok(
+        tokio::task::spawn_blocking(move || RegisterReader::open(&file))
+            .await
+            .map_err(|_| Failure::Interrupted)?
+            .map_err(Failure::from_format)?
+            .known_settlements(known),
+    )
+}
+
+/// Streams an uploaded extract into one import (and compile, with an election, or when the
+/// lists are compiled already) previewed or stored: all of it or nothing, through
+/// [`voters::import_register`] like `shailoo register import`. A settlement the setup does not
+/// know stops it at its line.
+async fn import(store: &dyn Store, job: &Arc<Job>, j: &ImportJob) -> Result<ImportReport, Failure> {
+    let plan = voters::plan_import(store, j.election.as_ref())
+        .await
+        .map_err(Failure::from_voters)?;
+    let reader = open_reader(store, j).await?;
     let progress = job.snapshot();
     let size = progress.uploaded;
-    let reader = tokio::task::spawn_blocking(move || RegisterReader::open(&file))
-        .await
-        .map_err(|_| Failure::Interrupted)?
-        .map_err(Failure::from_format)?;
-    let options = ImportOptions {
-        source: progress.source.clone(),
-        actor: job.actor.clone(),
-        at,
-        compile,
-    };
-    job.update(|p| p.phase = Phase::Importing);
+    let options = ImportOptions::new(
+        progress.source.clone(),
+        job.actor.clone(),
+        j.at,
+        plan,
+        j.mode.clone(),
+    );
+    job.update(|p| {
+        p.phase = Phase::Importing;
+        p.compile = options.compile.is_some();
+        p.election = options.compile.as_ref().map(|c| c.election().clone());
+    });
     let source =
         move |sink: &mut dyn FnMut(Result<RegisterRecord, RowError>, u64) -> ControlFlow<()>| {
             let mut reader = reader;
@@ -312,7 +400,7 @@ async fn import(
     .await
     .map_err(|e| match e {
         StreamedImportError::BadRow(row) => Failure::BadRow(row),
-        StreamedImportError::Refused(e) => Failure::from_voters(&e),
+        StreamedImportError::Refused(e) => Failure::from_voters(e),
         StreamedImportError::ReaderStopped => Failure::Interrupted,
     })?;
     job.update(|p| {
@@ -322,19 +410,28 @@ async fn import(
     report.ok_or(Failure::Interrupted)
 }
 
-/// The import job: runs [`import`], removes the temporary file, records the outcome.
-pub(super) async fn run_import(
-    store: Arc<dyn Store>,
-    running: Running,
-    file: tempfile::TempPath,
-    election: Option<ElectionId>,
-    at: Timestamp,
-) {
-    let outcome = match import(&*store, &running.job, file.to_path_buf(), election, at).await {
+/// The preview or import job: runs [`import`] and records the outcome. A preview's file is
+/// kept for its confirmation ([`RegisterJobs::keep`]); otherwise it is removed.
+pub(super) async fn run_import(store: Arc<dyn Store>, running: Running, j: ImportJob) {
+    let preview = j.mode == ImportMode::Preview;
+    let outcome = match import(&*store, &running.job, &j).await {
+        Ok(report) if preview => {
+            let p = running.job.snapshot();
+            running.jobs.keep(Pending {
+                job: running.job.id,
+                file: j.file,
+                source: p.source,
+                size: p.uploaded,
+                election: j.election,
+                previewed_at: j.at,
+            });
+            running.finish(Outcome::Previewed(report));
+            return;
+        }
         Ok(report) => Outcome::Imported(report),
         Err(f) => Outcome::Failed(f),
     };
-    if let Err(e) = file.close() {
+    if let Err(e) = j.file.close() {
         tracing::warn!(error = %e, "could not remove an uploaded register file");
     }
     running.finish(outcome);
@@ -358,7 +455,7 @@ pub(super) async fn run_compile(
         voters::compile_with_progress(&*store, &election, &running.job.actor, at, &progress);
     let outcome = match compiled.await {
         Ok(report) => Outcome::Compiled(report),
-        Err(e) => Outcome::Failed(Failure::from_voters(&e)),
+        Err(e) => Outcome::Failed(Failure::from_voters(e)),
     };
     running.finish(outcome);
 }
@@ -408,6 +505,44 @@ mod tests {
             jobs.get(id + 1).and_then(|j| j.snapshot().percent()),
             Some(100)
         );
+    }
+
+    #[test]
+    fn a_preview_waits_for_its_confirmation_once_and_for_two_hours_at_most() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let jobs = RegisterJobs::new(dir.path().to_owned());
+        let file = |name: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"pin\n").unwrap_or_else(|e| panic!("{e}"));
+            tempfile::TempPath::try_from_path(path).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let at = Timestamp::UNIX_EPOCH;
+        let pending = |job, name| Pending {
+            job,
+            file: file(name),
+            source: "register.csv".into(),
+            size: 4,
+            election: None,
+            previewed_at: at,
+        };
+        jobs.keep(pending(1, "one.csv"));
+        assert!(jobs.awaits_confirmation(1, at));
+        // A newer preview replaces it, and its file is removed.
+        jobs.keep(pending(2, "two.csv"));
+        assert!(!jobs.awaits_confirmation(1, at));
+        assert!(!dir.path().join("one.csv").exists());
+        assert!(jobs.take_pending(1, at).is_none());
+        // Confirmed once: taken, then gone.
+        let taken = jobs.take_pending(2, at).map(|p| p.job);
+        assert_eq!(taken, Some(2));
+        assert!(jobs.take_pending(2, at).is_none());
+        // Left unconfirmed for more than two hours: removed.
+        jobs.keep(pending(3, "three.csv"));
+        let later = at + PREVIEW_KEPT;
+        assert!(jobs.awaits_confirmation(3, later));
+        let too_late = later + jiff::SignedDuration::from_secs(1);
+        assert!(!jobs.awaits_confirmation(3, too_late));
+        assert!(!dir.path().join("three.csv").exists());
     }
 
     #[test]

@@ -4,25 +4,33 @@
 //! `shailoo_app::voters`, as `shailoo register` is its command-line face.
 //!
 //! * `GET /register`: the latest imports with their counts, where the lists stand, which steps
-//!   the calendar allows now (window and rule id), and the job running. Every staff member may
-//!   look; only CEC admins act (403 otherwise); the public is sent to the log-in page.
+//!   the calendar allows now (window and rule id), and the job running. The CEC's desk: other
+//!   staff get 403 (they read their stations' lists through the printed lists and the
+//!   look-up); the public is sent to the log-in page.
 //! * `POST /register/import`: a multipart form whose file is **streamed** to a temporary file
 //!   (the national extract is hundreds of megabytes: it is never held in memory; this route
-//!   alone accepts bodies up to [`UPLOAD_LIMIT`]), then imported by a background job, like
+//!   alone accepts bodies up to [`UPLOAD_LIMIT`]), then previewed by a background job, like
 //!   `shailoo register import [--compile]`: all or nothing, a bad row names its line.
-//! * `POST /register/compile`: "compile now", also a job. `POST /register/steps`: publish,
+//! * `POST /register/compile`: "compile now", also a job, refused once the lists are final by
+//!   the calendar (the end of CAL-12) as a re-import is. `POST /register/steps`: publish,
 //!   post, freeze through [`voters::take_step`], which asks the calendar.
 //! * `GET /register/jobs/{id}`: a job's progress, refreshing itself every two seconds with
 //!   `<meta http-equiv="refresh">` while it runs (the CSP forbids scripts), then its summary or
-//!   its failure.
+//!   its failure. An upload is first a *preview*: it stores nothing and shows the difference
+//!   (persons added, changed, removed; a settlement the setup does not know stops it at its
+//!   line), and the import happens only on `POST /register/jobs/{id}/confirm`, which names the
+//!   difference confirmed and, for a removal beyond `register_removal_limit_percent` (VOT-11
+//!   guard, a rule parameter of the election), the override of that limit by name.
 //!
 //! One job at a time: a second start while one runs is refused with 409. Jobs live in memory
 //! (`jobs.rs`); what an import did is kept by the store anyway (the register's history
 //! and the audit log, written by the use cases with the staff member as actor).
 //!
 //! * `pages.rs`: the status page, "compile now" and the steps; `upload.rs`: the streamed
-//!   upload; `jobs.rs`: the background job runner; `job_page.rs`: a job's page.
+//!   upload; `jobs.rs`: the background job runner; `job_page.rs`: a job's page;
+//!   `confirm.rs`: the confirmation of a preview.
 
+mod confirm;
 mod job_page;
 mod jobs;
 mod pages;
@@ -31,21 +39,18 @@ mod upload;
 pub(crate) use jobs::RegisterJobs;
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, PageFail, Refusal};
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use shailoo_app::StoreError;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters::VoterListError;
 use shailoo_domain::ErrorCode;
+use shailoo_domain::params::REMOVAL_LIMIT_KEY;
 use std::path::PathBuf;
 use std::sync::Arc;
-use utoipa_axum::router::OpenApiRouter;
 
 /// The largest upload `POST /register/import` accepts: the national extract (4.3 million
 /// persons) is about 800 MB; 4 GiB leaves room without accepting anything.
@@ -53,19 +58,37 @@ pub const UPLOAD_LIMIT: usize = 4 << 30;
 
 /// Only the upload route accepts bodies larger than axum's default.
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "register",
-        pages: Router::new()
-            .route("/register", get(pages::page))
-            .route(
-                "/register/import",
-                post(upload::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
-            )
-            .route("/register/compile", post(pages::compile_now))
-            .route("/register/steps", post(pages::step))
-            .route("/register/jobs/{id}", get(job_page::job_page)),
-        api: OpenApiRouter::new(),
-    }
+    use Access::{Staff, StaffChoice};
+    Feature::new("register")
+        .get("/register", Staff(Power::ViewRegister), pages::page)
+        .in_menu("nav-register")
+        .post_upload(
+            "/register/import",
+            Staff(Power::ImportRegister),
+            UPLOAD_LIMIT,
+            upload::upload,
+        )
+        .post(
+            "/register/compile",
+            Staff(Power::CompileLists),
+            pages::compile_now,
+        )
+        // The form's `step` chooses: publish, post or freeze.
+        .post(
+            "/register/steps",
+            StaffChoice(&[Power::PublishLists, Power::PostLists, Power::FreezeLists]),
+            pages::step,
+        )
+        .get(
+            "/register/jobs/{id}",
+            Staff(Power::ViewRegisterJobs),
+            job_page::job_page,
+        )
+        .post(
+            "/register/jobs/{id}/confirm",
+            Staff(Power::ImportRegister),
+            confirm::confirm,
+        )
 }
 
 impl AppState {
@@ -77,7 +100,7 @@ impl AppState {
     }
 }
 
-/// The register and the lists are the CEC's: other staff only look ([`authz`]).
+/// The register and the lists are the CEC's ([`authz`]).
 fn require(lang: Lang, staff: &Staff, power: Power) -> Result<(), PageFail> {
     authz::authorize(&staff.actor(), power, Target::Nationwide)
         .map_err(|_| PageFail::forbidden(lang))
@@ -96,8 +119,14 @@ impl Refusal for VoterListError {
             | VoterListError::Frozen { .. }
             | VoterListError::NotCompiled(_)
             | VoterListError::NotPublished(_)
-            | VoterListError::AlreadyDone { .. } => StatusCode::CONFLICT,
-            VoterListError::CalendarInvalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            | VoterListError::AlreadyDone { .. }
+            | VoterListError::ConfirmationRequired
+            | VoterListError::DifferenceChanged
+            | VoterListError::RemovalOverLimit { .. }
+            | VoterListError::ListsCompiledFor(_) => StatusCode::CONFLICT,
+            VoterListError::CalendarInvalid(_)
+            | VoterListError::BadDifference
+            | VoterListError::UnknownSettlement { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -112,10 +141,35 @@ impl Refusal for VoterListError {
         }
     }
 
-    /// The calendar's refusal names its rule (CAL-02, CAL-12).
+    /// The calendar's refusal names its rule (CAL-02, CAL-12); the guard of a re-import says
+    /// how much it would remove and the limit by name; an unknown settlement its record.
     fn message(&self, lang: Lang) -> String {
         match self {
             VoterListError::Calendar(c) => closed_message(lang, c),
+            VoterListError::RemovalOverLimit {
+                removed,
+                persons,
+                limit_percent,
+            } => lang.t_args(
+                "register-error-removal-over-limit",
+                &[
+                    ("removed", removed.to_string()),
+                    ("persons", persons.to_string()),
+                    ("limit", limit_percent.to_string()),
+                    ("key", REMOVAL_LIMIT_KEY.to_owned()),
+                ],
+            ),
+            VoterListError::UnknownSettlement { record, settlement } => lang.t_args(
+                "register-error-unknown-settlement",
+                &[
+                    ("record", record.to_string()),
+                    ("settlement", settlement.to_string()),
+                ],
+            ),
+            VoterListError::ListsCompiledFor(e) => lang.t_args(
+                "register-error-lists-compiled-for",
+                &[("election", e.to_string())],
+            ),
             other => lang.error(other.code()),
         }
     }

@@ -5,12 +5,13 @@
 use crate::AppState;
 use crate::kit::format::fmt_instant;
 use crate::kit::forms::election_of;
+use crate::kit::input::{Form, Query};
 use crate::kit::page::Feedback;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::register::jobs::{Job, JobKind, Outcome, Phase, run_compile};
 use crate::register::require;
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
@@ -195,13 +196,16 @@ fn steps(
 
 fn job_line(lang: Lang, job: &Job) -> JobLine {
     let p = job.snapshot();
+    let source = [("source", p.source.clone())];
     let what = match job.kind {
-        JobKind::Import => lang.t_args("register-job-import", &[("source", p.source.clone())]),
+        JobKind::Preview => lang.t_args("register-job-preview", &source),
+        JobKind::Import => lang.t_args("register-job-import", &source),
         JobKind::Compile => lang.t("register-job-compile"),
     };
     let state = match &p.outcome {
         None => lang.t(p.phase.key()),
         Some(Outcome::Failed(_)) => lang.t("register-job-failed"),
+        Some(Outcome::Previewed(_)) => lang.t("register-job-awaits-confirmation"),
         Some(_) => lang.t("register-job-done"),
     };
     JobLine {

@@ -1,39 +1,41 @@
 //! `POST /register/import`: the extract uploaded as a multipart form and **streamed** to a
 //! temporary file (the national extract is hundreds of megabytes: it is never held in memory),
-//! then imported (and compiled, when asked) by a background job.
+//! then compared with the register by a background job that stores nothing: its page shows
+//! the difference and the button that confirms it (`job_page.rs`).
 //!
 //! The form's parts come in its order: `csrf`, `election`, `compile`, then `file`. The token
 //! must come before the file, so that no byte of a forged upload is stored.
 
 use crate::AppState;
 use crate::kit::forms::{check_csrf, election_of};
+use crate::kit::input::{self, InputRejection, Multipart, SmallTextError};
 use crate::kit::page::Feedback;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, PageCtx, PageFail, PageResult};
 use crate::register::jobs::{
-    Failure, Job, JobKind, Outcome, Phase, RegisterJobs, Running, run_import,
+    Failure, ImportJob, Job, JobKind, Outcome, Phase, RegisterJobs, Running, run_import,
 };
 use crate::register::pages::render_page;
 use crate::register::require;
-use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use axum::extract::{Multipart, State};
+use axum::extract::State;
+use axum::extract::multipart::{Field, MultipartError};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use shailoo_app::authz::Power;
+use shailoo_app::voters::ImportMode;
 use shailoo_domain::{ElectionId, ErrorCode};
 use tokio::io::AsyncWriteExt;
 
-/// A text field of the form, at most 1 KiB (a token, an id, a checkbox).
-async fn small_text(lang: Lang, mut field: Field<'_>) -> Result<String, PageFail> {
-    let bad_form = || PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadForm);
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(|e| upload_fail(lang, &e))? {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() > 1024 {
-            return Err(bad_form());
+/// A text field of the form, at most 1 KiB (a token, an id, a checkbox), held to the text
+/// rule like every other field ([`crate::kit::input`]).
+async fn small_text(lang: Lang, field: Field<'_>) -> Result<String, PageFail> {
+    input::small_text(field, 1024).await.map_err(|e| match e {
+        SmallTextError::Body(e) => upload_fail(lang, &e),
+        SmallTextError::TooLong => {
+            PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadForm)
         }
-    }
-    String::from_utf8(bytes).map_err(|_| bad_form())
+        SmallTextError::Bad(e) => PageFail::bad_text(lang, &e),
+    })
 }
 
 /// The status and code of a broken upload: too large, or cut off / malformed.
@@ -119,7 +121,7 @@ impl From<PageFail> for Stop {
     }
 }
 
-/// Starts the import job and streams the file into it. `None` when no file was chosen: the
+/// Starts the preview job and streams the file into it. `None` when no file was chosen: the
 /// browser then sends an empty, nameless part (the job is ended as failed).
 async fn receive_file(
     state: &AppState,
@@ -133,7 +135,7 @@ async fn receive_file(
     let actor = staff.actor();
     let Ok(running) = state
         .register_jobs
-        .start(JobKind::Import, actor.audit_name(), state.now())
+        .start(JobKind::Preview, actor.audit_name(), state.now())
     else {
         return Err(Stop::Busy);
     };
@@ -201,7 +203,7 @@ pub(super) async fn upload(
     State(state): State<AppState>,
     ctx: PageCtx,
     headers: HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
+    multipart: Result<Multipart, InputRejection>,
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff()?.clone();
@@ -270,9 +272,14 @@ fn start(
         p.election = target.clone();
         p.phase = Phase::Importing;
     });
-    tracing::info!(job = id, actor = %running.job.actor, "register import started");
-    let at = state.now();
-    tokio::spawn(run_import(state.store.clone(), running, path, target, at));
+    tracing::info!(job = id, actor = %running.job.actor, "register preview started");
+    let job = ImportJob {
+        file: path,
+        election: target,
+        mode: ImportMode::Preview,
+        at: state.now(),
+    };
+    tokio::spawn(run_import(state.store.clone(), running, job));
     Redirect::to(&format!("/register/jobs/{id}")).into_response()
 }
 

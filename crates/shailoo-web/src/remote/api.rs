@@ -3,8 +3,8 @@
 //! 9,050 applications.
 
 use crate::AppState;
+use crate::kit::input::Json;
 use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
-use axum::Json;
 use axum::extract::{Path, State};
 use serde::Serialize;
 use shailoo_domain::{ElectionId, ErrorCode};
@@ -28,7 +28,7 @@ pub struct RemoteStationCountDto {
 /// Applications per remote-voting station of an election: awaiting decision, approved, and
 /// places (VOT-07).
 #[utoipa::path(get, path = "/api/v1/elections/{id}/remote-voting/stations", tag = "elections",
-    params(("id" = String, Path, description = "Election id, e.g. `local-2024`"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Election id, e.g. `local-2024`"), LangQuery),
     responses(
         (status = 200, description = "One entry per remote-voting station, by number", body = Vec<RemoteStationCountDto>),
         (status = 400, description = "Malformed id", body = ErrorBody),

@@ -14,27 +14,42 @@
 mod api;
 mod pages;
 
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
-use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::remote::RemoteVotingError;
 use shailoo_domain::ErrorCode;
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "remote",
-        pages: Router::new()
-            .route("/remote-voting", get(pages::page).post(pages::file))
-            .route("/remote-voting/{id}/decision", post(pages::decide))
-            .route("/remote-voting/capacity", post(pages::capacity)),
-        api: OpenApiRouter::new().routes(routes!(api::api_station_counts)),
-    }
+    use Access::{Public, Staff, StaffChoice};
+    Feature::new("remote")
+        .get(
+            "/remote-voting",
+            Staff(Power::ViewRemoteApplications),
+            pages::page,
+        )
+        .in_menu("menu-remote-voting")
+        .post(
+            "/remote-voting",
+            Staff(Power::FileRemoteApplication),
+            pages::file,
+        )
+        // Approve and reject are the deciding TEC's; cancel is also the filer's.
+        .post(
+            "/remote-voting/{id}/decision",
+            StaffChoice(&[Power::DecideRemoteApplication, Power::FileRemoteApplication]),
+            pages::decide,
+        )
+        .post(
+            "/remote-voting/capacity",
+            Staff(Power::SetRemoteCapacity),
+            pages::capacity,
+        )
+        .api(Public, routes!(api::api_station_counts))
 }
 
 /// The refusals of remote voting, for the staff page and the voter cabinet alike.

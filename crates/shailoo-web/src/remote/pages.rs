@@ -8,22 +8,25 @@
 use crate::AppState;
 use crate::kit::format::fmt_instant;
 use crate::kit::forms::{election_of, station_number};
+use crate::kit::input::{Form, Query};
 use crate::kit::page::{Choice, Feedback};
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use shailoo_app::authz::{self, Power};
+use shailoo_app::StoreError;
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::remote::{
     self as app, ApplicationFilter, ApplicationStatus, Decision, RemoteApplication,
     RemoteStationCount, RemoteVotingError,
 };
+use shailoo_app::setup;
 use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
-use shailoo_domain::{ElectionId, ErrorCode, Pin};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 use std::collections::HashMap;
 
 struct CountRow {
@@ -41,8 +44,11 @@ struct AppRow {
     status_label: String,
     reason: String,
     filed: String,
-    live: bool,
-    pending: bool,
+    /// Approve and reject are offered only to who may decide for the station
+    /// ([`Power::DecideRemoteApplication`] over its commission).
+    may_decide: bool,
+    /// Cancel: the decider, or who files on voters' behalf.
+    may_cancel: bool,
 }
 
 #[derive(Template)]
@@ -71,7 +77,10 @@ fn tec_or_cec(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
     }
 }
 
-fn app_row(lang: Lang, a: &RemoteApplication) -> AppRow {
+/// A row with the buttons the member may press: `may` says whether they may decide for the
+/// application's station, and whether they may file (and so cancel) there.
+fn app_row(lang: Lang, a: &RemoteApplication, may: StationPowers) -> AppRow {
+    let pending = a.status == ApplicationStatus::Applied;
     AppRow {
         id: a.id,
         pin: a.pin.as_str().to_owned(),
@@ -80,9 +89,37 @@ fn app_row(lang: Lang, a: &RemoteApplication) -> AppRow {
         status_label: lang.t(&format!("remote-status-{}", a.status.as_str())),
         reason: a.reason.clone().unwrap_or_default(),
         filed: format!("{} · {}", fmt_instant(a.filed_at), a.filed_by),
-        live: a.status.is_live(),
-        pending: a.status == ApplicationStatus::Applied,
+        may_decide: pending && may.decides,
+        may_cancel: a.status.is_live() && (may.decides || may.files),
     }
+}
+
+/// What a member may do at one remote-voting station.
+#[derive(Debug, Clone, Copy, Default)]
+struct StationPowers {
+    decides: bool,
+    files: bool,
+}
+
+/// For each remote-voting station of `apps`, whether `actor` may decide its applications and
+/// file (or cancel) there.
+async fn deciding(
+    state: &AppState,
+    actor: &Actor,
+    apps: &[RemoteApplication],
+) -> Result<HashMap<StationNumber, StationPowers>, StoreError> {
+    let mut powers = HashMap::new();
+    for a in apps {
+        if let std::collections::hash_map::Entry::Vacant(slot) = powers.entry(a.remote_station) {
+            let chain = setup::station_chain(&*state.store, a.remote_station).await?;
+            let within = Target::Within(&chain);
+            slot.insert(StationPowers {
+                decides: authz::allowed(actor, Power::DecideRemoteApplication, within),
+                files: authz::allowed(actor, Power::FileRemoteApplication, within),
+            });
+        }
+    }
+    Ok(powers)
 }
 
 fn count_row(c: &RemoteStationCount) -> CountRow {
@@ -92,6 +129,18 @@ fn count_row(c: &RemoteStationCount) -> CountRow {
         approved: c.approved,
         capacity: c.capacity,
     }
+}
+
+/// The remote stations to filter by, each with its approved applications and capacity.
+fn station_choices(counts: &[RemoteStationCount], selected: Option<StationNumber>) -> Vec<Choice> {
+    counts
+        .iter()
+        .map(|c| Choice {
+            value: c.station.to_string(),
+            label: format!("№ {} ({}/{})", c.station, c.approved, c.capacity),
+            selected: selected == Some(c.station),
+        })
+        .collect()
 }
 
 /// The page of `election`, filtered by `q` (`status`, `station`, `pin`).
@@ -107,7 +156,9 @@ async fn render_page(
         status: q.get("status").and_then(|s| ApplicationStatus::parse(s)),
         station: station_number(q.get("station").map(String::as_str)),
         pin: q.get("pin").and_then(|p| Pin::parse(p.trim()).ok()),
+        within: None,
     };
+    let actor = ctx.require_staff()?.actor();
     let store = &state.store;
     let capacity = shailoo_app::remote::default_capacity(store.as_ref(), election)
         .await
@@ -116,18 +167,11 @@ async fn render_page(
         .remote_station_counts(election, capacity)
         .await
         .or_page(lang)?;
-    let apps = store
-        .remote_applications(election, &filter)
+    let apps = app::applications(&**store, &actor, election, &filter)
         .await
         .or_page(lang)?;
-    let stations = counts
-        .iter()
-        .map(|c| Choice {
-            value: c.station.to_string(),
-            label: format!("№ {} ({}/{})", c.station, c.approved, c.capacity),
-            selected: filter.station == Some(c.station),
-        })
-        .collect();
+    let decides = deciding(state, &actor, &apps).await.or_page(lang)?;
+    let stations = station_choices(&counts, filter.station);
     let statuses = ApplicationStatus::ALL
         .iter()
         .map(|s| Choice {
@@ -141,7 +185,13 @@ async fn render_page(
         notice: feedback.notice,
         message: feedback.message,
         counts: counts.iter().map(count_row).collect(),
-        rows: apps.iter().map(|a| app_row(lang, a)).collect(),
+        rows: apps
+            .iter()
+            .map(|a| {
+                let may = decides.get(&a.remote_station).copied().unwrap_or_default();
+                app_row(lang, a, may)
+            })
+            .collect(),
         stations,
         statuses,
         pin: q.get("pin").cloned().unwrap_or_default(),

@@ -3,10 +3,9 @@
 
 use crate::AppState;
 use crate::kit::format::fmt_date;
+use crate::kit::input::{Json, Query};
 use crate::kit::{ApiError, ApiLang, Lang, LangQuery, OrRefused};
-use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use shailoo_app::params::ParametersInForce;
 use shailoo_domain::candidate::{CandidateCode, ListCode};
@@ -65,7 +64,8 @@ pub struct ParameterDto {
     /// The default in words.
     pub default_text: String,
     /// What applies the parameter: `voter_lists`, `district_schemes`, `seat_allocation`,
-    /// `remote_voting`, `voter_list_claims`; empty for a stage shailoo does not run yet.
+    /// `remote_voting`, `voter_list_claims`, `register_imports`, `candidacies`, `ballots`;
+    /// empty for a stage shailoo does not run yet.
     pub applied_by: Vec<String>,
     /// The values it can take when they are a closed list (configuration text).
     pub choices: Vec<String>,
@@ -233,6 +233,7 @@ pub(super) fn catalogue(
 #[into_params(parameter_in = Query)]
 pub(super) struct ElectionQuery {
     /// The election (default: the first one).
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     election: Option<String>,
 }
 
@@ -242,14 +243,14 @@ pub(super) struct ElectionQuery {
     params(LangQuery, ElectionQuery),
     responses(
         (status = 200, description = "The rule parameters in force and every coded check", body = RulesDto),
+        (status = 400, description = "A malformed parameter, named in `field`", body = crate::kit::ErrorBody),
         (status = 404, description = "No election has this id", body = crate::kit::ErrorBody),
     ))]
 pub(super) async fn api_rules(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-    q: Result<Query<ElectionQuery>, QueryRejection>,
+    Query(q): Query<ElectionQuery>,
 ) -> Result<Json<RulesDto>, ApiError> {
-    let q = crate::kit::api::query(lang, q)?;
     let wanted = q.election.as_deref().filter(|w| !w.trim().is_empty());
     let election = super::chosen_election(&state, wanted).await.or_api(lang)?;
     if wanted.is_some() && election.is_none() {

@@ -33,28 +33,33 @@ pub use catalogue::value_text;
 pub use seats::explain_step;
 
 use crate::AppState;
-use crate::features::Feature;
+use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
-use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::params::{ParametersInForce, RulesError};
 use shailoo_domain::ErrorCode;
 use shailoo_domain::territory::Election;
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
-    Feature {
-        name: "rules",
-        pages: Router::new().route("/rules", get(page::page)).route(
+    use Access::{Public, Staff};
+    Feature::new("rules")
+        .get("/rules", Public, page::page)
+        .get(
             "/elections/{id}/rules",
-            get(setting::form).post(setting::submit),
-        ),
-        api: OpenApiRouter::new().routes(routes!(catalogue::api_rules)),
-    }
+            Staff(Power::SetRuleParameters),
+            setting::form,
+        )
+        .in_menu_via("menu-rule-parameters", "/rules")
+        .post(
+            "/elections/{id}/rules",
+            Staff(Power::SetRuleParameters),
+            setting::submit,
+        )
+        .api(Public, routes!(catalogue::api_rules))
 }
 
 /// The election a rules page or answer is about: the one named, else the first; `None` when

@@ -7,12 +7,13 @@
 
 use crate::AppState;
 use crate::kit::calendar::election_calendar;
+use crate::kit::input::Query;
 use crate::kit::page::{Choice, StaffView};
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::rules::catalogue::{CheckDto, GROUPS, RulesDto, catalogue, set_on, value_text};
 use crate::rules::seats::{examples, explain_step};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use shailoo_app::authz::Power;
 use shailoo_app::params::ParametersInForce;

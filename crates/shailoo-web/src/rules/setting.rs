@@ -12,13 +12,13 @@
 
 use crate::AppState;
 use crate::kit::calendar::election_calendar;
+use crate::kit::input::Form;
 use crate::kit::page::Choice;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
 use crate::rules::catalogue::{set_on, value_text};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use shailoo_app::Actor;
@@ -258,10 +258,9 @@ pub(super) async fn submit(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<HashMap<String, String>>, FormRejection>,
+    Form(input): Form<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
     let actor = cec_admin(
         lang,
         ctx.require_staff_csrf(input.get("csrf").map(String::as_str))?,

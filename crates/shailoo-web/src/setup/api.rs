@@ -4,13 +4,12 @@
 
 use crate::AppState;
 use crate::access::AccessibilityDto;
-use crate::kit::api::{id, page_request, query};
+use crate::kit::api::{id, page_request};
 use crate::kit::calendar::election_calendar;
 use crate::kit::forms::non_empty;
+use crate::kit::input::{Json, Query};
 use crate::kit::{ApiError, ApiLang, ApiResult, ErrorBody, Lang, LangQuery, OrRefused};
-use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use shailoo_app::{CommissionFilter, CouncilFilter, Page, StationFilter};
 use shailoo_domain::calendar::Calendar;
@@ -199,14 +198,18 @@ page_dto!(StationPage, StationDto);
 #[into_params(parameter_in = Query)]
 pub struct CouncilQuery {
     /// `city` or `aiyl`.
+    #[param(value_type = Option<String>, pattern = "^(city|aiyl)?$")]
     pub kind: Option<String>,
     /// Part of a name in any language, case-insensitive.
     pub q: Option<String>,
     /// A territory id (region or city): councils inside it.
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub region: Option<String>,
-    /// From 1.
+    /// From 1 (a 32-bit integer).
+    #[param(value_type = Option<i32>, minimum = 1)]
     pub page: Option<String>,
     /// 1 to 500; 50 by default.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(
@@ -220,12 +223,18 @@ pub struct CouncilQuery {
 #[into_params(parameter_in = Query)]
 pub struct CommissionQuery {
     /// `cec`, `tec` or `pec`.
+    #[param(pattern = "^(cec|tec|pec)?$")]
     pub level: Option<String>,
     /// The id of the parent commission: its direct children.
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub parent: Option<String>,
     /// Part of a name in any language, case-insensitive.
     pub q: Option<String>,
+    /// From 1 (a 32-bit integer).
+    #[param(value_type = Option<i32>, minimum = 1)]
     pub page: Option<String>,
+    /// 1 to 500; 50 by default.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(
@@ -241,12 +250,19 @@ pub struct StationQuery {
     /// A station number or part of an address.
     pub q: Option<String>,
     /// A council id.
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub council: Option<String>,
     /// A commission id (the PEC running the station).
+    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub commission: Option<String>,
     /// `true` for remote-voting stations only, `false` for regular ones only.
+    #[param(value_type = Option<bool>)]
     pub remote: Option<String>,
+    /// From 1 (a 32-bit integer).
+    #[param(value_type = Option<i32>, minimum = 1)]
     pub page: Option<String>,
+    /// 1 to 500; 50 by default.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub per_page: Option<String>,
     /// `ky`, `ru` or `en`: the language of error messages.
     #[allow(
@@ -285,7 +301,7 @@ async fn election(state: &AppState, lang: Lang, id: &str) -> Result<Election, Ap
 
 /// One election.
 #[utoipa::path(get, path = "/api/v1/elections/{id}", tag = "elections",
-    params(("id" = String, Path, description = "Election id, e.g. `local-2024`"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Election id, e.g. `local-2024`"), LangQuery),
     responses(
         (status = 200, description = "The election", body = ElectionDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -301,7 +317,7 @@ pub(super) async fn get_election(
 
 /// The calendar of an election: every dated deadline, with the CEC's overrides applied.
 #[utoipa::path(get, path = "/api/v1/elections/{id}/calendar", tag = "elections",
-    params(("id" = String, Path, description = "Election id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Election id"), LangQuery),
     responses(
         (status = 200, description = "The deadlines, in rule order", body = Vec<DeadlineDto>),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -347,9 +363,8 @@ fn deadlines(calendar: &Calendar, lang: Lang) -> Vec<DeadlineDto> {
 pub(super) async fn list_councils(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-    q: Result<Query<CouncilQuery>, QueryRejection>,
+    Query(q): Query<CouncilQuery>,
 ) -> ApiResult<CouncilPage> {
-    let q = query(lang, q)?;
     let kind = non_empty(q.kind.as_deref())
         .map(|k| {
             CouncilKind::parse(&k)
@@ -368,7 +383,7 @@ pub(super) async fn list_councils(
 
 /// One council.
 #[utoipa::path(get, path = "/api/v1/councils/{id}", tag = "councils",
-    params(("id" = String, Path, description = "Council id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Council id"), LangQuery),
     responses(
         (status = 200, description = "The council", body = CouncilDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -399,9 +414,8 @@ pub(super) async fn get_council(
 pub(super) async fn list_commissions(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-    q: Result<Query<CommissionQuery>, QueryRejection>,
+    Query(q): Query<CommissionQuery>,
 ) -> ApiResult<CommissionPage> {
-    let q = query(lang, q)?;
     let level = non_empty(q.level.as_deref())
         .map(|l| {
             CommissionLevel::parse(&l)
@@ -420,7 +434,7 @@ pub(super) async fn list_commissions(
 
 /// One commission.
 #[utoipa::path(get, path = "/api/v1/commissions/{id}", tag = "commissions",
-    params(("id" = String, Path, description = "Commission id"), LangQuery),
+    params(("id" = String, Path, pattern = "^[a-z0-9.-]{1,64}$", description = "Commission id"), LangQuery),
     responses(
         (status = 200, description = "The commission", body = CommissionDto),
         (status = 400, description = "Malformed id", body = ErrorBody),
@@ -451,10 +465,9 @@ pub(super) async fn get_commission(
 pub(super) async fn list_stations(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
-    q: Result<Query<StationQuery>, QueryRejection>,
+    Query(q): Query<StationQuery>,
 ) -> ApiResult<StationPage> {
-    let q = query(lang, q)?;
-    let remote = match non_empty(q.remote.as_deref()).as_deref() {
+    let remote = match q.remote.as_deref() {
         None => None,
         Some("true" | "1") => Some(true),
         Some("false" | "0") => Some(false),
@@ -473,7 +486,7 @@ pub(super) async fn list_stations(
 
 /// One polling station, by its national number.
 #[utoipa::path(get, path = "/api/v1/stations/{number}", tag = "stations",
-    params(("number" = String, Path, description = "Station number, 1 to 99999"), LangQuery),
+    params(("number" = u32, Path, minimum = 1, maximum = 99999, description = "Polling station number, 1 to 99999"), LangQuery),
     responses(
         (status = 200, description = "The station", body = StationDto),
         (status = 400, description = "Not a station number (`bad_station_number`)", body = ErrorBody),

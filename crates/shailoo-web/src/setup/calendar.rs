@@ -5,20 +5,20 @@
 use crate::AppState;
 use crate::kit::calendar::election_calendar;
 use crate::kit::format::{fmt_date, fmt_time};
+use crate::kit::input::Form;
 use crate::kit::page::Choice;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
 use crate::setup::views::ElectionView;
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::setup::{self, OverrideError};
-use shailoo_app::{Actor, CalendarOverrideRecord, StoreError};
+use shailoo_app::{Actor, CalendarOverrideRecord, DecisionNumber, StoreError};
 use shailoo_domain::ElectionId;
 use shailoo_domain::ErrorCode;
 use shailoo_domain::calendar::{Anchor, Calendar, DeadlineState, RULES, Rule};
@@ -41,7 +41,8 @@ pub(crate) struct DeadlineRow {
     pub time: String,
     pub state: String,
     pub state_class: &'static str,
-    pub overridden: bool,
+    /// "changed by CEC decision № …" for a deadline the CEC moved.
+    pub overridden: Option<String>,
 }
 
 pub(crate) struct ActionRow {
@@ -72,7 +73,12 @@ async fn load_election(state: &AppState, lang: Lang, id: &str) -> Result<Electio
 /// The deadlines in the order they fall: by day, then by the instant each closes (a rule that
 /// ends at 18:00 before one open until midnight), then by rule id. The rule ids follow the law's
 /// order, not time: in 2024 CAL-18 (16 September) comes before CAL-02, CAL-06 after CAL-07.
-fn deadline_rows(calendar: &Calendar, now: jiff::Timestamp, lang: Lang) -> Vec<DeadlineRow> {
+fn deadline_rows(
+    calendar: &Calendar,
+    overrides: &[CalendarOverrideRecord],
+    now: jiff::Timestamp,
+    lang: Lang,
+) -> Vec<DeadlineRow> {
     let mut statuses = calendar.status_at(now);
     statuses.sort_by_key(|s| (s.deadline.date, s.closes_at, rule_number(s.deadline.id)));
     statuses
@@ -96,7 +102,18 @@ fn deadline_rows(calendar: &Calendar, now: jiff::Timestamp, lang: Lang) -> Vec<D
                 },
                 state: lang.t(state_key),
                 state_class: class,
-                overridden: d.overridden,
+                overridden: d.overridden.then(|| {
+                    match overrides
+                        .iter()
+                        .find(|o| o.rule_id == d.id)
+                        .and_then(|o| o.decision.as_ref())
+                    {
+                        Some(n) => {
+                            lang.t_args("calendar-overridden-by", &[("decision", n.to_string())])
+                        }
+                        None => lang.t("calendar-overridden"),
+                    }
+                }),
             }
         })
         .collect()
@@ -119,6 +136,11 @@ pub(super) async fn calendar_page(
     let lang = ctx.lang;
     let election = load_election(&state, lang, &id).await?;
     let calendar = election_calendar(&state, &election).await.or_page(lang)?;
+    let overrides = state
+        .store
+        .calendar_overrides(&election.id)
+        .await
+        .or_page(lang)?;
     let now = state.now();
     let open = calendar
         .open_actions(now)
@@ -130,7 +152,7 @@ pub(super) async fn calendar_page(
     let local = shailoo_domain::time::to_bishkek(now);
     let t = CalendarTemplate {
         election: ElectionView::new(&election, lang),
-        rows: deadline_rows(&calendar, now, lang),
+        rows: deadline_rows(&calendar, &overrides, now, lang),
         open,
         now: format!("{} {}", fmt_date(local.date()), fmt_time(local.time())),
         ctx,
@@ -150,6 +172,8 @@ pub(super) struct OverrideInput {
     date: String,
     #[serde(default)]
     time: String,
+    #[serde(default)]
+    decision: String,
 }
 
 #[derive(Default)]
@@ -157,6 +181,7 @@ pub(crate) struct OverrideErrors {
     pub rule: Option<String>,
     pub date: Option<String>,
     pub time: Option<String>,
+    pub decision: Option<String>,
 }
 
 #[derive(Template)]
@@ -167,6 +192,7 @@ struct OverrideTemplate {
     rules: Vec<Choice>,
     date: String,
     time: String,
+    decision: String,
     errors: OverrideErrors,
 }
 
@@ -204,17 +230,19 @@ pub(super) async fn override_form(
         rules: rule_choices(ctx.lang, ""),
         date: String::new(),
         time: String::new(),
+        decision: String::new(),
         errors: OverrideErrors::default(),
         ctx,
     };
     Ok(render(StatusCode::OK, &t))
 }
 
-/// The override the form asks for, or what is wrong with each field.
+/// The override the form asks for, or what is wrong with each field. A deadline moves only by
+/// a decision of the CEC: its number is required.
 fn parse_override(
     lang: Lang,
     input: &OverrideInput,
-) -> Result<(&'static Rule, Date, Option<Time>), OverrideErrors> {
+) -> Result<(&'static Rule, Date, Option<Time>, DecisionNumber), OverrideErrors> {
     let mut errors = OverrideErrors::default();
     let rule =
         shailoo_domain::calendar::rule(input.rule.trim()).filter(|r| r.anchor != Anchor::Undated);
@@ -232,8 +260,12 @@ fn parse_override(
     if time.is_none() {
         errors.time = Some(lang.error(ErrorCode::BadTime));
     }
-    match (rule, date, time) {
-        (Some(rule), Some(date), Some(time)) => Ok((rule, date, time)),
+    let decision = DecisionNumber::parse(&input.decision);
+    if let Err(e) = decision {
+        errors.decision = Some(lang.error(e.code()));
+    }
+    match (rule, date, time, decision) {
+        (Some(rule), Some(date), Some(time), Ok(decision)) => Ok((rule, date, time, decision)),
         _ => Err(errors),
     }
 }
@@ -263,19 +295,20 @@ pub(super) async fn override_submit(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
-    form: Result<Form<OverrideInput>, FormRejection>,
+    form: Form<OverrideInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let actor = cec_admin(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let election = load_election(&state, lang, &id).await?;
     let (status, errors) = match parse_override(lang, &input) {
         Err(errors) => (StatusCode::BAD_REQUEST, errors),
-        Ok((rule, date, time)) => {
+        Ok((rule, date, time, decision)) => {
             let record = CalendarOverrideRecord {
                 rule_id: rule.id.to_owned(),
                 date,
                 time,
+                decision: Some(decision),
             };
             // Checked against the whole calendar and stored in one transaction (the app's use
             // case): a date outside the election's span, or a window that would close before
@@ -312,6 +345,7 @@ pub(super) async fn override_submit(
         rules: rule_choices(lang, input.rule.trim()),
         date: input.date,
         time: input.time,
+        decision: input.decision,
         errors,
         ctx,
     };

@@ -4,12 +4,13 @@
 use crate::AppState;
 use crate::kit::format::name;
 use crate::kit::forms::non_empty;
+use crate::kit::input::Query;
 use crate::kit::page::Choice;
 use crate::kit::pager::{Pager, page_of};
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::setup::views::{CommissionRow, StationRow};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shailoo_app::{CommissionFilter, Page, PageRequest, StationFilter};
 use shailoo_domain::CommissionId;
@@ -138,7 +139,7 @@ async fn below(
             ..StationFilter::default()
         };
         let s = store.stations(&filter).await.or_page(lang)?;
-        let rows = s.items.iter().map(|s| StationRow::new(s, lang)).collect();
+        let rows = StationRow::all(state, &s.items, lang).await.or_page(lang)?;
         Ok((
             Vec::new(),
             rows,

@@ -3,12 +3,13 @@
 use crate::AppState;
 use crate::kit::format::name;
 use crate::kit::forms::non_empty;
+use crate::kit::input::Query;
 use crate::kit::page::Choice;
 use crate::kit::pager::{Pager, page_of};
 use crate::kit::{OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::setup::views::{CouncilRow, StationRow};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shailoo_app::{CouncilFilter, StationFilter};
 use shailoo_domain::territory::CouncilKind;
@@ -118,11 +119,9 @@ pub(super) async fn council(
         council: CouncilRow::new(&c, lang),
         aiyl: c.kind == CouncilKind::Aiyl,
         territory,
-        stations: stations
-            .items
-            .iter()
-            .map(|s| StationRow::new(s, lang))
-            .collect(),
+        stations: StationRow::all(&state, &stations.items, lang)
+            .await
+            .or_page(lang)?,
         pager: Pager::new(&ctx, stations.page, stations.per_page, stations.total),
         ctx,
     };

@@ -11,44 +11,53 @@ mod station_form;
 mod stations;
 mod views;
 
-use crate::features::Feature;
-use axum::Router;
-use axum::routing::get;
-use utoipa_axum::router::OpenApiRouter;
+pub(crate) use stations::stations_covered;
+
+use crate::features::{Access, Feature};
+use shailoo_app::authz::Power;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
-    let pages = Router::new()
-        .route("/", get(home::home))
-        .route("/calendar", get(calendar::calendar_redirect))
-        .route("/elections/{id}/calendar", get(calendar::calendar_page))
-        .route(
+    use Access::{Public, Staff};
+    Feature::new("setup")
+        .get("/", Public, home::home)
+        .get("/calendar", Public, calendar::calendar_redirect)
+        .get("/elections/{id}/calendar", Public, calendar::calendar_page)
+        .get(
             "/elections/{id}/calendar/override",
-            get(calendar::override_form).post(calendar::override_submit),
+            Staff(Power::OverrideDeadline),
+            calendar::override_form,
         )
-        .route("/councils", get(councils::councils))
-        .route("/councils/{id}", get(councils::council))
-        .route("/commissions", get(commissions::commissions))
-        .route("/commissions/{id}", get(commissions::commission))
-        .route("/stations", get(stations::stations))
-        .route(
+        .in_menu_via("menu-override", "/calendar")
+        .post(
+            "/elections/{id}/calendar/override",
+            Staff(Power::OverrideDeadline),
+            calendar::override_submit,
+        )
+        .get("/councils", Public, councils::councils)
+        .get("/councils/{id}", Public, councils::council)
+        .get("/commissions", Public, commissions::commissions)
+        .get("/commissions/{id}", Public, commissions::commission)
+        .get("/stations", Public, stations::stations)
+        .get(
             "/stations/new",
-            get(station_form::station_form).post(station_form::station_submit),
+            Staff(Power::AddStation),
+            station_form::station_form,
         )
-        .route("/stations/{number}", get(stations::station));
-    let api = OpenApiRouter::new()
-        .routes(routes!(api::list_elections))
-        .routes(routes!(api::get_election))
-        .routes(routes!(api::get_calendar))
-        .routes(routes!(api::list_councils))
-        .routes(routes!(api::get_council))
-        .routes(routes!(api::list_commissions))
-        .routes(routes!(api::get_commission))
-        .routes(routes!(api::list_stations))
-        .routes(routes!(api::get_station));
-    Feature {
-        name: "setup",
-        pages,
-        api,
-    }
+        .in_menu("nav-add-station")
+        .post(
+            "/stations/new",
+            Staff(Power::AddStation),
+            station_form::station_submit,
+        )
+        .get("/stations/{number}", Public, stations::station)
+        .api(Public, routes!(api::list_elections))
+        .api(Public, routes!(api::get_election))
+        .api(Public, routes!(api::get_calendar))
+        .api(Public, routes!(api::list_councils))
+        .api(Public, routes!(api::get_council))
+        .api(Public, routes!(api::list_commissions))
+        .api(Public, routes!(api::get_commission))
+        .api(Public, routes!(api::list_stations))
+        .api(Public, routes!(api::get_station))
 }

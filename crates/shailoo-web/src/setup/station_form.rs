@@ -1,21 +1,33 @@
 //! Adding a polling station (`shailoo_app::setup::add_station`): a CEC admin anywhere, a TEC
 //! member for the PECs under their TEC ([`Power::AddStation`]). A refused form is shown again
 //! with the values typed and the message beside each field.
+//!
+//! Nobody types an id: the council is chosen first from a list by name (a GET of the form
+//! with `?council=`, so the page works without JavaScript), then the precinct commission
+//! from the PECs serving that council which the account may add stations under, and the
+//! settlement from those of the council's territory, by name.
 
 use crate::AppState;
+use crate::kit::format::name;
+use crate::kit::input::{Form, Query};
+use crate::kit::page::Choice;
 use crate::kit::session::Staff;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use shailoo_app::Actor;
-use shailoo_app::authz::{self, Power};
+use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::setup::{self, AddStationError, StationDraft, StationField, StationProblem};
-use shailoo_domain::territory::{Accessibility, LocalizedName};
+use shailoo_app::{
+    Actor, CommissionFilter, CouncilFilter, Page, PageRequest, StationFilter, Store, StoreError,
+};
+use shailoo_domain::territory::{
+    Accessibility, Commission, CommissionLevel, Council, LocalizedName,
+};
 use shailoo_domain::{CommissionId, CouncilId, ErrorCode, StationNumber, TerritoryId};
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct StationInput {
@@ -117,6 +129,197 @@ struct StationFormTemplate {
     ctx: PageCtx,
     input: StationFormValues,
     errors: StationErrors,
+    pickers: Pickers,
+    /// A form sent back: shown whole, whatever its council, so that nothing typed is lost.
+    posted: bool,
+}
+
+/// The lists the form picks from, by name.
+#[derive(Default)]
+struct Pickers {
+    /// Every council the account may add a station for.
+    councils: Vec<Choice>,
+    /// The council chosen, by name: the second step of the form.
+    council: Option<String>,
+    /// The PECs serving the chosen council that the account may add a station under.
+    commissions: Vec<Choice>,
+    /// The settlements of the chosen council's territory.
+    settlements: Vec<Choice>,
+}
+
+/// Every item of a listing, page by page.
+async fn every<T, F, Fut>(mut page_of: F) -> Result<Vec<T>, StoreError>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>, StoreError>>,
+{
+    let mut all = Vec::new();
+    for page in 1.. {
+        let p = page_of(PageRequest {
+            page,
+            per_page: PageRequest::MAX_PER_PAGE,
+        })
+        .await?;
+        let done = p.items.len() < PageRequest::MAX_PER_PAGE as usize;
+        all.extend(p.items);
+        if done || all.len() as u64 >= p.total {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+/// The PECs under `tecs` the actor may add stations under, by name.
+async fn pecs_under(
+    state: &AppState,
+    actor: &Actor,
+    tecs: &BTreeSet<CommissionId>,
+) -> Result<Vec<Commission>, StoreError> {
+    let store = &*state.store;
+    let mut pecs = Vec::new();
+    for tec in tecs {
+        let chain = store.commission_chain(tec).await?;
+        let children = every(|page| async move {
+            let filter = CommissionFilter {
+                level: Some(CommissionLevel::Pec),
+                parent: Some(tec.clone()),
+                page,
+                ..CommissionFilter::default()
+            };
+            store.commissions(&filter).await
+        })
+        .await?;
+        for pec in children {
+            let mut within = vec![pec.id.clone()];
+            within.extend(chain.iter().cloned());
+            if authz::allowed(actor, Power::AddStation, Target::Within(&within)) {
+                pecs.push(pec);
+            }
+        }
+    }
+    Ok(pecs)
+}
+
+/// The councils an account adding stations may pick: those its PECs serve (`scope`, a TEC's
+/// own commission), or any.
+async fn pickable_councils(
+    state: &AppState,
+    scope: Option<&CommissionId>,
+) -> Result<Vec<Council>, StoreError> {
+    let store = &*state.store;
+    match scope {
+        Some(commission) => {
+            let ids: BTreeSet<CouncilId> = crate::setup::stations_covered(state, commission)
+                .await?
+                .into_iter()
+                .map(|s| s.council)
+                .collect();
+            let mut found = Vec::new();
+            for id in ids {
+                found.extend(store.council(&id).await?);
+            }
+            Ok(found)
+        }
+        None => {
+            every(|page| async move {
+                let filter = CouncilFilter {
+                    page,
+                    ..CouncilFilter::default()
+                };
+                store.councils(&filter).await
+            })
+            .await
+        }
+    }
+}
+
+/// The TECs of a council: the parents of its stations' PECs.
+async fn council_tecs(
+    store: &dyn Store,
+    council: &CouncilId,
+) -> Result<BTreeSet<CommissionId>, StoreError> {
+    let stations = every(|page| async move {
+        let filter = StationFilter {
+            council: Some(council.clone()),
+            page,
+            ..StationFilter::default()
+        };
+        store.stations(&filter).await
+    })
+    .await?;
+    let mut tecs = BTreeSet::new();
+    for pec in stations
+        .iter()
+        .map(|s| &s.commission)
+        .collect::<BTreeSet<_>>()
+    {
+        if let Some(parent) = store.commission(pec).await?.and_then(|c| c.parent) {
+            tecs.insert(parent);
+        }
+    }
+    Ok(tecs)
+}
+
+/// The lists of the form for `actor`, with `values` selected; the second step's lists when
+/// `values.council` names a council.
+async fn pickers(
+    state: &AppState,
+    lang: Lang,
+    actor: &Actor,
+    values: &StationFormValues,
+) -> Result<Pickers, StoreError> {
+    let store = &*state.store;
+    // A TEC member adds stations for the councils its PECs serve; the CEC for any.
+    let scope = authz::listing_scope(actor, Power::AddStation).unwrap_or(None);
+    let mut councils = pickable_councils(state, scope.as_ref()).await?;
+    councils.sort_by(|a, b| a.name.get(lang.code()).cmp(b.name.get(lang.code())));
+    let chosen = CouncilId::parse(values.council.trim())
+        .ok()
+        .and_then(|id| councils.iter().find(|c| c.id == id).cloned());
+    let mut pickers = Pickers {
+        councils: councils
+            .iter()
+            .map(|c| Choice {
+                value: c.id.to_string(),
+                label: name(&c.name, lang),
+                selected: chosen.as_ref().is_some_and(|k| k.id == c.id),
+            })
+            .collect(),
+        ..Pickers::default()
+    };
+    let Some(council) = chosen else {
+        return Ok(pickers);
+    };
+    // The PECs of the council's TECs (the parents of its stations' PECs), else those the
+    // account covers.
+    let mut tecs = council_tecs(store, &council.id).await?;
+    if tecs.is_empty()
+        && let Some(own) = &scope
+    {
+        tecs.insert(own.clone());
+    }
+    let mut pecs = pecs_under(state, actor, &tecs).await?;
+    pecs.sort_by(|a, b| a.name.get(lang.code()).cmp(b.name.get(lang.code())));
+    pickers.commissions = pecs
+        .iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: name(&c.name, lang),
+            selected: c.id.as_str() == values.commission.trim(),
+        })
+        .collect();
+    pickers.settlements = store
+        .territory_children(Some(&council.territory))
+        .await?
+        .iter()
+        .map(|t| Choice {
+            value: t.id.to_string(),
+            label: name(&t.name, lang),
+            selected: t.id.as_str() == values.territory.trim(),
+        })
+        .collect();
+    pickers.council = Some(name(&council.name, lang));
+    Ok(pickers)
 }
 
 /// The values of the form as typed, to show them again.
@@ -172,12 +375,28 @@ fn station_adder(lang: Lang, staff: &Staff) -> Result<Actor, PageFail> {
     }
 }
 
-/// `GET /stations/new`.
-pub(super) async fn station_form(ctx: PageCtx) -> PageResult {
-    station_adder(ctx.lang, ctx.require_staff()?)?;
+/// `GET /stations/new?council=`: the council's list, then with a council the whole form.
+pub(super) async fn station_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let actor = station_adder(lang, ctx.require_staff()?)?;
+    let input = StationFormValues {
+        council: q.get("council").cloned().unwrap_or_default(),
+        ..StationFormValues::default()
+    };
+    let pickers = pickers(&state, lang, &actor, &input).await.or_page(lang)?;
+    let mut errors = StationErrors::default();
+    if !input.council.trim().is_empty() && pickers.council.is_none() {
+        errors.council = Some(lang.error(ErrorCode::UnknownCouncil));
+    }
     let t = StationFormTemplate {
-        input: StationFormValues::default(),
-        errors: StationErrors::default(),
+        input,
+        errors,
+        pickers,
+        posted: false,
         ctx,
     };
     Ok(render(StatusCode::OK, &t))
@@ -253,10 +472,10 @@ fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -
 pub(super) async fn station_submit(
     State(state): State<AppState>,
     ctx: PageCtx,
-    form: Result<Form<StationInput>, FormRejection>,
+    form: Form<StationInput>,
 ) -> PageResult {
     let lang = ctx.lang;
-    let Form(input) = form.map_err(|_| PageFail::bad_form(lang))?;
+    let Form(input) = form;
     let actor = station_adder(lang, ctx.require_staff_csrf(input.csrf.as_deref())?)?;
     let mut errors = StationErrors::default();
     let problems = match parse_station(lang, &input, &mut errors) {
@@ -282,9 +501,13 @@ pub(super) async fn station_submit(
     for p in &problems {
         errors.set(lang, *p);
     }
+    let values = StationFormValues::from(&input);
+    let pickers = pickers(&state, lang, &actor, &values).await.or_page(lang)?;
     let t = StationFormTemplate {
-        input: StationFormValues::from(&input),
+        input: values,
         errors,
+        pickers,
+        posted: true,
         ctx,
     };
     Ok(render(problem_status(&problems), &t))

@@ -5,17 +5,18 @@ use crate::AppState;
 use crate::access::AccessView;
 use crate::kit::format::name;
 use crate::kit::forms::non_empty;
+use crate::kit::input::Query;
 use crate::kit::page::Choice;
 use crate::kit::pager::{Pager, page_of};
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::setup::views::StationRow;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use shailoo_app::StationFilter;
+use shailoo_app::{CommissionFilter, CouncilFilter, PageRequest, StationFilter, StoreError};
 use shailoo_domain::ErrorCode;
-use shailoo_domain::StationNumber;
 use shailoo_domain::territory::PollingStation;
+use shailoo_domain::{CommissionId, CouncilId, StationNumber};
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -24,11 +25,49 @@ struct StationsTemplate {
     ctx: PageCtx,
     q: String,
     remote: Vec<Choice>,
+    councils: Vec<Choice>,
     stations: Vec<StationRow>,
     pager: Pager,
 }
 
-/// `GET /stations?q=&remote=yes|no&page=`.
+/// Every council to filter by, in the reader's alphabetical order.
+async fn council_choices(
+    state: &AppState,
+    lang: Lang,
+    selected: Option<&CouncilId>,
+) -> Result<Vec<Choice>, PageFail> {
+    let mut all_councils = Vec::new();
+    for page in 1.. {
+        let p = state
+            .store
+            .councils(&CouncilFilter {
+                page: PageRequest {
+                    page,
+                    per_page: PageRequest::MAX_PER_PAGE,
+                },
+                ..CouncilFilter::default()
+            })
+            .await
+            .or_page(lang)?;
+        let last = p.items.len() < PageRequest::MAX_PER_PAGE as usize;
+        all_councils.extend(p.items);
+        if last {
+            break;
+        }
+    }
+    all_councils.sort_by(|a, b| a.name.get(lang.code()).cmp(b.name.get(lang.code())));
+    Ok(all_councils
+        .iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: name(&c.name, lang),
+            selected: selected == Some(&c.id),
+        })
+        .collect())
+}
+
+/// `GET /stations?q=&council=&remote=yes|no&page=`: the council's stations, as the API filters
+/// them.
 pub(super) async fn stations(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -41,13 +80,18 @@ pub(super) async fn stations(
         Some("no") => Some(false),
         _ => None,
     };
+    let council = q
+        .get("council")
+        .and_then(|c| CouncilId::parse(c.trim()).ok());
     let filter = StationFilter {
+        council: council.clone(),
         remote_voting: remote,
         query: query.clone(),
         page: page_of(&q),
         ..StationFilter::default()
     };
     let result = state.store.stations(&filter).await.or_page(lang)?;
+    let councils = council_choices(&state, lang, council.as_ref()).await?;
     let choices = [
         ("yes", "stations-remote-only", Some(true)),
         ("no", "stations-regular-only", Some(false)),
@@ -62,15 +106,45 @@ pub(super) async fn stations(
     let t = StationsTemplate {
         q: query.unwrap_or_default(),
         remote: choices,
-        stations: result
-            .items
-            .iter()
-            .map(|s| StationRow::new(s, lang))
-            .collect(),
+        councils,
+        stations: StationRow::all(&state, &result.items, lang)
+            .await
+            .or_page(lang)?,
         pager: Pager::new(&ctx, result.page, result.per_page, result.total),
         ctx,
     };
     Ok(render(StatusCode::OK, &t))
+}
+
+/// The stations a commission covers: its own, and those of the commissions right under it
+/// (a TEC's PECs), by number; at most 500 per commission.
+pub(crate) async fn stations_covered(
+    state: &AppState,
+    commission: &CommissionId,
+) -> Result<Vec<PollingStation>, StoreError> {
+    let all = PageRequest {
+        page: 1,
+        per_page: PageRequest::MAX_PER_PAGE,
+    };
+    let children = state
+        .store
+        .commissions(&CommissionFilter {
+            parent: Some(commission.clone()),
+            page: all,
+            ..CommissionFilter::default()
+        })
+        .await?;
+    let mut stations = Vec::new();
+    for c in std::iter::once(commission).chain(children.items.iter().map(|c| &c.id)) {
+        let filter = StationFilter {
+            commission: Some(c.clone()),
+            page: all,
+            ..StationFilter::default()
+        };
+        stations.extend(state.store.stations(&filter).await?.items);
+    }
+    stations.sort_by_key(|s| s.number);
+    Ok(stations)
 }
 
 pub(crate) struct StationView {
@@ -108,9 +182,14 @@ async fn station_view(
     let commission = store.commission(&s.commission).await.or_page(lang)?;
     let council = store.council(&s.council).await.or_page(lang)?;
     let territory = store.territory(&s.territory).await.or_page(lang)?;
+    let address = shailoo_app::lookup::station_addresses(&**store, std::slice::from_ref(s))
+        .await
+        .or_page(lang)?
+        .pop()
+        .map_or_else(|| name(&s.address, lang), |a| a.get(lang.code()).to_owned());
     Ok(StationView {
         number: s.number.get(),
-        address: name(&s.address, lang),
+        address,
         remote: s.remote_voting,
         commission_id: s.commission.to_string(),
         commission: commission.map_or_else(|| s.commission.to_string(), |c| name(&c.name, lang)),

@@ -1,7 +1,9 @@
 //! The rows and views the setup pages show: plain strings in the reader's language.
 
+use crate::AppState;
 use crate::kit::Lang;
 use crate::kit::format::{fmt_date, name};
+use shailoo_app::StoreError;
 use shailoo_domain::territory::{Commission, Council, Election, PollingStation};
 
 pub(crate) struct ElectionView {
@@ -69,11 +71,22 @@ pub(crate) struct StationRow {
 }
 
 impl StationRow {
-    pub(crate) fn new(s: &PollingStation, lang: Lang) -> Self {
-        StationRow {
-            number: s.number.get(),
-            address: name(&s.address, lang),
-            remote: s.remote_voting,
-        }
+    /// The rows of `stations`, each with its full address (the settlement named with what
+    /// tells it apart: `shailoo_domain::address::StationAddress`).
+    pub(crate) async fn all(
+        state: &AppState,
+        stations: &[PollingStation],
+        lang: Lang,
+    ) -> Result<Vec<StationRow>, StoreError> {
+        let addresses = shailoo_app::lookup::station_addresses(&*state.store, stations).await?;
+        Ok(stations
+            .iter()
+            .zip(addresses)
+            .map(|(s, a)| StationRow {
+                number: s.number.get(),
+                address: a.get(lang.code()).to_owned(),
+                remote: s.remote_voting,
+            })
+            .collect())
     }
 }

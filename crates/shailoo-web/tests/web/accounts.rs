@@ -1,11 +1,11 @@
 //! Log-in, log-out, sessions, CSRF on the log-in form, and the throttle.
 
-use crate::common::{Client, PASSWORD, Reply, app, app_with_config, hidden};
+use crate::common::{Client, PASSWORD, Reply, app, app_with_config, enc, hidden};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use shailoo_domain::ErrorCode;
-use shailoo_web::{Config, Lang, LookupConfig};
+use shailoo_web::{Config, Lang, LookupConfig, ThrottleLimits};
 use std::net::SocketAddr;
 
 #[tokio::test]
@@ -162,19 +162,23 @@ async fn login_via_proxy(c: &mut Client, client: &str, username: &str, password:
     .await
 }
 
-#[tokio::test]
-async fn behind_a_trusted_proxy_the_throttle_counts_the_forwarded_client_not_the_proxy() {
-    let config = Config {
+fn behind_a_proxy() -> Config {
+    Config {
         lookup: LookupConfig {
             trusted_proxies: vec!["10.0.0.2".parse().unwrap()],
             ..LookupConfig::default()
         },
         ..Config::default()
-    };
-    let app = app_with_config(config).await;
-    // One client guesses five different accounts: its address is locked out…
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_throttle_counts_the_forwarded_client_not_the_proxy() {
+    let app = app_with_config(behind_a_proxy()).await;
+    let limits = app_limits();
+    // One client guesses many accounts: its address is locked out…
     let mut attacker = Client::new(&app);
-    for i in 0..5 {
+    for i in 0..limits.per_client {
         let r = login_via_proxy(&mut attacker, "203.0.113.5", &format!("guess{i}"), "x").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
@@ -184,4 +188,142 @@ async fn behind_a_trusted_proxy_the_throttle_counts_the_forwarded_client_not_the
     let mut colleague = Client::new(&app);
     let r = login_via_proxy(&mut colleague, "203.0.113.9", "admin", PASSWORD).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+fn app_limits() -> ThrottleLimits {
+    ThrottleLimits::default()
+}
+
+#[tokio::test]
+async fn one_persons_typos_do_not_lock_a_colleague_at_the_same_address_out() {
+    let app = app_with_config(behind_a_proxy()).await;
+    let office = "203.0.113.5";
+    let mut typist = Client::new(&app);
+    for _ in 0..app_limits().per_client_and_account {
+        let r = login_via_proxy(&mut typist, office, "tec.one", "not-the-password").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = login_via_proxy(&mut typist, office, "tec.one", PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "this desk, this account"
+    );
+    // The colleague at the next desk, behind the same address, logs in with their password…
+    let mut colleague = Client::new(&app);
+    let r = login_via_proxy(&mut colleague, office, "admin", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // …and the account itself is not locked for its owner elsewhere.
+    let mut home = Client::new(&app);
+    let r = login_via_proxy(&mut home, "192.0.2.44", "tec.one", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn an_account_guessed_from_several_addresses_is_locked_everywhere() {
+    let app = app_with_config(behind_a_proxy()).await;
+    let limits = app_limits();
+    let clients = limits.per_account / limits.per_client_and_account;
+    for n in 0..clients {
+        let mut c = Client::new(&app);
+        for _ in 0..limits.per_client_and_account {
+            let r = login_via_proxy(&mut c, &format!("198.51.100.{n}"), "admin", "guess").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        }
+    }
+    let mut owner = Client::new(&app);
+    let r = login_via_proxy(&mut owner, "192.0.2.1", "admin", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn wrong_passwords_sent_in_parallel_are_checked_no_more_than_the_limit_allows() {
+    let app = app().await;
+    let mut c = Client::new(&app);
+    let csrf = hidden(&c.get("/login").await.body, "csrf");
+    let attempts = (0..100).map(|i| {
+        let mut c = c.clone();
+        let csrf = csrf.clone();
+        async move {
+            let password = format!("guess-number-{i}");
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("username", "admin"),
+                ("password", password.as_str()),
+            ];
+            c.post_form("/login", &fields).await.status
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        (checked, refused),
+        (app_limits().per_client_and_account, 95)
+    );
+}
+
+#[tokio::test]
+async fn after_log_in_only_paths_of_this_site_are_followed() {
+    let app = app().await;
+    for (next, to) in [
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/.//evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/claims?q=Асан", "/claims?q=%D0%90%D1%81%D0%B0%D0%BD"),
+        ("/stations/new", "/stations/new"),
+    ] {
+        let mut c = Client::new(&app);
+        let form = c.get(&format!("/login?next={}", enc(next))).await;
+        assert_eq!(hidden(&form.body, "next"), to, "{next:?}");
+        let csrf = hidden(&form.body, "csrf");
+        let r = c
+            .post_form(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "admin"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.body);
+        assert_eq!(r.location(), Some(to), "{next:?}");
+        assert!(c.cookies.contains_key("session"), "{next:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_control_character_in_next_is_refused_before_any_session_is_opened() {
+    let app = app().await;
+    let mut c = Client::new(&app);
+    let form = c.get("/login?lang=en").await;
+    let csrf = hidden(&form.body, "csrf");
+    let r = c
+        .post_form(
+            "/login?lang=en",
+            &[
+                ("csrf", &csrf),
+                ("username", "admin"),
+                ("password", PASSWORD),
+                ("next", "/\u{1}/evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let message = Lang::En.t_args("error-forbidden_character", &[("field", "next".to_owned())]);
+    assert!(r.body.contains(&message), "{}", r.body);
+    assert!(!c.cookies.contains_key("session"));
+    let r = c.get("/login?next=%2F%01x").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }

@@ -139,6 +139,9 @@ async fn malformed_input_is_400_naming_the_field_and_unknown_is_404() {
     for (uri, code, field) in [
         ("/api/v1/councils?kind=town", "bad_parameter", "kind"),
         ("/api/v1/councils?page=0", "bad_parameter", "page"),
+        ("/api/v1/councils?page=2147483648", "bad_parameter", "page"),
+        ("/api/v1/commissions?per_page=", "bad_parameter", "per_page"),
+        ("/api/v1/stations?remote=", "bad_parameter", "remote"),
         (
             "/api/v1/councils?per_page=100000",
             "bad_parameter",
@@ -226,4 +229,63 @@ fn the_openapi_document_lists_every_error_code() {
         .collect();
     let all: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(listed, all);
+}
+
+/// The formats the server enforces, as the document states them, checked against the domain's
+/// own statement of them (`PIN_PATTERN`, `SLUG_PATTERN`, `STATION_NUMBERS`, which its tests
+/// hold to the parsers): a request valid by the document is not refused as malformed.
+#[tokio::test]
+async fn the_document_states_the_formats_the_server_enforces() {
+    use shailoo_domain::pin::PIN_PATTERN;
+    use shailoo_domain::{SLUG_PATTERN, STATION_NUMBERS};
+    let spec = serde_json::to_value(shailoo_web::openapi()).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, operations) in spec["paths"].as_object().unwrap() {
+        for (method, op) in operations.as_object().unwrap() {
+            let at = format!("{method} {path}");
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                let (name, schema) = (p["name"].as_str().unwrap(), &p["schema"]);
+                match name {
+                    "pin" => assert_eq!(schema["pattern"], PIN_PATTERN, "{at}"),
+                    "id" => assert_eq!(schema["pattern"], SLUG_PATTERN, "{at}"),
+                    // A filter left empty is no filter, as the pages' forms send it.
+                    "council" | "commission" | "region" | "parent" | "election" => {
+                        let optional = format!("^({})?$", SLUG_PATTERN.trim_matches(['^', '$']));
+                        assert_eq!(schema["pattern"], optional, "{at} {name}")
+                    }
+                    "number" => {
+                        assert_eq!(schema["minimum"], *STATION_NUMBERS.start(), "{at}");
+                        assert_eq!(schema["maximum"], *STATION_NUMBERS.end(), "{at}");
+                    }
+                    "page" => assert_eq!(schema["minimum"], 1, "{at}"),
+                    "per_page" => assert_eq!(
+                        schema["maximum"],
+                        shailoo_app::PageRequest::MAX_PER_PAGE,
+                        "{at}"
+                    ),
+                    _ => {}
+                }
+                seen.insert(name.to_owned());
+            }
+            // Whatever reads a query or a body may refuse it, in the documented shape.
+            let reads_query = params
+                .iter()
+                .any(|p| p["in"] == "query" && p["name"] != "lang");
+            if reads_query || op.get("requestBody").is_some() {
+                assert!(op["responses"].get("400").is_some(), "{at} documents 400");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(op["responses"].get("415").is_some(), "{at} documents 415");
+            }
+        }
+    }
+    for name in [
+        "pin", "id", "number", "council", "election", "page", "per_page",
+    ] {
+        assert!(seen.contains(name), "a parameter {name} is documented");
+    }
+    let check_in = &spec["components"]["schemas"]["CheckInRequest"]["properties"];
+    assert_eq!(check_in["pin"]["pattern"], PIN_PATTERN);
+    assert_eq!(check_in["election"]["pattern"], SLUG_PATTERN);
 }

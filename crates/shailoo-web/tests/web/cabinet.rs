@@ -96,12 +96,13 @@ async fn cabinet_over(config: CabinetConfig, adapters: bool, sms_url: Option<&st
         .unwrap();
     // The voter is in the population register (a claim needs the person there).
     let mut import = store
-        .begin_register_import(ImportOptions {
-            source: "web-cabinet".into(),
-            actor: "system".into(),
-            at: fixed_now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "web-cabinet",
+            "system",
+            fixed_now(),
+            None,
+            None,
+        ))
         .await
         .unwrap();
     let record = RegisterRecord {
@@ -719,7 +720,11 @@ async fn vot_08_a_voter_files_a_claim_online_and_sees_its_status() {
         page.body
             .contains("name=\"surname\" placeholder=\"Асанов\"")
     );
-    let png = b"\x89PNG\r\n\x1a\nnot really an image, but the magic bytes are right";
+    // A real (tiny) PNG: a copy is recognised by its structure, not only its first bytes.
+    let png = include_bytes!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shailoo-app/tests/data/passport.png"
+    ));
     let file_correction = || async {
         let (content_type, body) = multipart(
             &[

@@ -21,8 +21,11 @@ use std::sync::Arc;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-/// A PNG's signature and a few bytes: what the copy is recognised by.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-passport";
+/// A real (tiny) PNG: a copy is recognised by its structure, not only its first bytes.
+const PNG: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shailoo-app/tests/data/passport.png"
+));
 
 struct ClaimsApp {
     router: Router,
@@ -66,9 +69,9 @@ fn person(serial: u32, settlement: &shailoo_domain::TerritoryId, street: &str) -
     }
 }
 
-/// The small dataset, two persons in the register and the compiled lists, and three accounts:
-/// the CEC admin, a member of the PEC of `station` (`pec.one`) and one of another PEC
-/// (`pec.two`).
+/// The small dataset, two persons in the register and the compiled lists, and four accounts:
+/// the CEC admin, two members of the PEC of `station` (`pec.one`, who files, and `pec.chair`,
+/// who decides: the filer never decides) and one of another PEC (`pec.two`).
 async fn claims_app(clock: fn() -> Timestamp) -> ClaimsApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("claims.db").display());
@@ -97,12 +100,13 @@ async fn claims_app(clock: fn() -> Timestamp) -> ClaimsApp {
     let listed = person(11, &area.settlement, &area.street);
     let unlisted = person(12, &area.settlement, "Жок көчөсү");
     let mut import = store
-        .begin_register_import(ImportOptions {
-            source: "web-claims".into(),
-            actor: "system".into(),
-            at: fixed_now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "web-claims",
+            "system",
+            fixed_now(),
+            None,
+            None,
+        ))
         .await
         .unwrap();
     let mut batcher = ImportBatcher::new(None, 10, 2);
@@ -126,6 +130,7 @@ async fn claims_app(clock: fn() -> Timestamp) -> ClaimsApp {
     for (name, role, commission) in [
         ("admin", Role::CecAdmin, cec),
         ("pec.one", Role::PecMember, station.commission.clone()),
+        ("pec.chair", Role::PecMember, station.commission.clone()),
         ("pec.two", Role::PecMember, other.commission.clone()),
     ] {
         store
@@ -368,7 +373,22 @@ async fn vot_08_a_pec_files_with_a_passport_copy_decides_and_the_voter_is_on_its
             .starts_with("attachment")
     );
 
-    // A rejection without a reason is refused, in the reader's language.
+    // The one who filed it does not decide it: no form for them, and 403 when forged.
+    let csrf = pec.csrf().await;
+    assert!(list.body.contains("You filed this claim"), "{}", list.body);
+    assert!(!list.body.contains("action=\"/claims/1/decision\""));
+    let r = pec
+        .post(
+            "/claims/1/decision?lang=en",
+            &[("csrf", &csrf), ("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(listed_at(&app, &app.unlisted).await, None);
+
+    // Another member of the commission decides. A rejection without a reason is refused, in
+    // the reader's language.
+    let mut pec = Browser::signed_in(&app, "pec.chair").await;
     let csrf = pec.csrf().await;
     let r = pec
         .post(
@@ -611,15 +631,18 @@ async fn vot_08_the_queue_shows_what_the_list_says_now_beside_the_claimed_values
         table.contains("<td>12.04.1990</td><td><strong>21.04.1990</strong></td>"),
         "{table}"
     );
-    // Accepted, the claim is history: no comparison any more.
-    let r = pec
+    // Accepted by another member of the PEC (the filer never decides), the claim is history:
+    // no comparison any more.
+    let mut chair = Browser::signed_in(&app, "pec.chair").await;
+    let csrf = chair.csrf().await;
+    let r = chair
         .post(
             "/claims/1/decision",
             &[("csrf", &csrf), ("decision", "accept")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let list = pec.get("/claims?lang=en").await;
+    let list = chair.get("/claims?lang=en").await;
     assert!(!list.body.contains("class=\"compare\""));
 }
 

@@ -12,6 +12,7 @@ use shailoo_domain::territory::{CommissionLevel, PollingStation};
 use shailoo_generator::{Dataset, Generator, Scale};
 use shailoo_web::{AppState, Config};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -40,7 +41,11 @@ pub struct TestApp {
     pub own_pec: CommissionId,
     /// A PEC under another TEC.
     pub other_pec: CommissionId,
+    /// `sqlite` or `postgres`, for the messages of tests that run on both.
+    pub engine: &'static str,
     _dir: TempDir,
+    /// Last: the store's connections close before the database is dropped.
+    _pg: Option<PgDatabase>,
 }
 
 pub async fn app() -> TestApp {
@@ -51,6 +56,91 @@ pub async fn app() -> TestApp {
 pub async fn app_with_config(config: Config) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    app_on(url, dir, None, config).await
+}
+
+/// [`app`] on each engine: SQLite, and PostgreSQL (a new database through the admin URL in
+/// `SHAILOO_TEST_POSTGRES_URL`, dropped with the app) for what must behave the same on both.
+/// Without the variable only SQLite, with a notice, unless `CI` is set: then it fails.
+pub async fn apps_on_both_engines() -> Vec<TestApp> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sqlite = format!("sqlite://{}", dir.path().join("web.db").display());
+    let mut apps = vec![app_on(sqlite, dir, None, Config::default()).await];
+    match std::env::var("SHAILOO_TEST_POSTGRES_URL") {
+        Ok(admin) if !admin.trim().is_empty() => {
+            let db = PgDatabase::create(&admin).await;
+            let url = db.url.clone();
+            let dir = tempfile::tempdir().expect("tempdir");
+            apps.push(app_on(url, dir, Some(db), Config::default()).await);
+        }
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("SHAILOO_TEST_POSTGRES_URL is not set, and CI must run these on PostgreSQL too")
+        }
+        _ => eprintln!("notice: SHAILOO_TEST_POSTGRES_URL is not set; SQLite only"),
+    }
+    apps
+}
+
+/// A PostgreSQL database of one test, dropped (connections and all) when the app is.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    async fn create(admin: &str) -> PgDatabase {
+        use sqlx::Connection;
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "shailoo_web_test_{}_{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut conn = sqlx::PgConnection::connect(admin)
+            .await
+            .expect("connect to SHAILOO_TEST_POSTGRES_URL");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut conn)
+            .await
+            .expect("create the test database");
+        let mut url = url::Url::parse(admin).expect("admin URL");
+        url.set_path(&format!("/{name}"));
+        PgDatabase {
+            admin: admin.to_owned(),
+            name,
+            url: url.to_string(),
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread of its own.
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            use sqlx::Connection;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
+                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(_))) {
+            eprintln!("notice: test database {} was not dropped", self.name);
+        }
+    }
+}
+
+async fn app_on(url: String, dir: TempDir, pg: Option<PgDatabase>, config: Config) -> TestApp {
     let store = shailoo_store::connect(&url).await.expect("store");
     let data = Generator::new(Scale::Small, 2024).dataset();
     store
@@ -116,7 +206,9 @@ pub async fn app_with_config(config: Config) -> TestApp {
         own_tec,
         own_pec,
         other_pec,
+        engine: if pg.is_some() { "postgres" } else { "sqlite" },
         _dir: dir,
+        _pg: pg,
     }
 }
 
@@ -308,12 +400,13 @@ pub async fn register_and_compile(
 ) {
     use shailoo_app::voters::{self, ImportBatcher, ImportOptions};
     let mut import = store
-        .begin_register_import(ImportOptions {
-            source: "web-test".into(),
-            actor: "system".into(),
-            at: fixed_now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "web-test",
+            "system",
+            fixed_now(),
+            None,
+            None,
+        ))
         .await
         .expect("import");
     let mut batcher = ImportBatcher::new(None, 1_000, persons.len() as u64);

@@ -190,6 +190,16 @@ async fn status_of(f: &Fixture) -> Option<SchemeStatus> {
         .map(|s| s.status)
 }
 
+async fn version_of(f: &Fixture) -> Option<u32> {
+    let election = &f.app.data.setup.elections[0].id;
+    f.app
+        .store
+        .district_scheme(&f.council, election)
+        .await
+        .unwrap()
+        .map(|s| s.version)
+}
+
 /// Proposes a scheme through the page and returns the filled form.
 async fn proposed(c: &mut Client, uri: &str, csrf: &str) -> Vec<(String, String)> {
     let page = c.get(uri).await;
@@ -248,6 +258,8 @@ async fn dis_02_a_tec_member_drafts_submits_and_the_cec_approves_and_it_is_publi
         submitted.body
     );
     assert_eq!(status_of(&f).await, Some(SchemeStatus::Submitted));
+    // The submission took the form in one step: version 1 saved, version 2 submitted.
+    assert_eq!(version_of(&f).await, Some(2));
     let after = tec.get(submitted.location().unwrap()).await;
     assert!(
         after
@@ -264,15 +276,42 @@ async fn dis_02_a_tec_member_drafts_submits_and_the_cec_approves_and_it_is_publi
         .await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
 
-    // The CEC sees it in the review list and approves.
+    // The CEC sees it in the review list with its figures, and approves.
     let (mut cec, cec_csrf) = logged_in(&f.app, "admin").await;
-    let review = cec.get("/districts/review").await;
+    let review = cec.get("/districts/review?lang=en").await;
     assert_eq!(review.status, StatusCode::OK);
     assert!(
         review
             .body
             .contains(&format!("/councils/{}/districts/decision", f.council))
     );
+    let c = shailoo_app::districts::council_districting(f.app.store.as_ref(), &f.council)
+        .await
+        .unwrap();
+    let scheme = c.scheme.clone().unwrap();
+    let report = c.check(&scheme.districts);
+    for column in [
+        "districts-col-voters",
+        "districts-col-deviation",
+        "districts-col-seats",
+        "districts-norm",
+    ] {
+        assert!(review.body.contains(&Lang::En.t(column)), "{column}");
+    }
+    for d in &report.districts {
+        // Each district's voters and its deviation from the norm, as the check computes them.
+        let row = format!("<th scope=\"row\">{}</th>", d.id);
+        let at = review.body.find(&row).expect("a row per district");
+        let rest = &review.body[at..];
+        let row_end = rest.find("</tr>").unwrap();
+        let row = &rest[..row_end];
+        assert!(row.contains(&format!("<td>{}</td>", d.voters)), "{row}");
+        if let Some(bp) = d.deviation_bp {
+            let sign = if bp < 0 { "−" } else { "+" };
+            let pct = format!("{sign}{}.{:02}%", bp.abs() / 100, bp.abs() % 100);
+            assert!(row.contains(&pct), "{row} lacks {pct}");
+        }
+    }
     let approved = cec
         .post_form(
             &format!("/councils/{}/districts/decision", f.council),
@@ -337,7 +376,6 @@ async fn dis_02_a_tec_member_drafts_submits_and_the_cec_approves_and_it_is_publi
         steps,
         [
             ("tec.aiyl", "district_scheme_saved"),
-            ("tec.aiyl", "district_scheme_saved"),
             ("tec.aiyl", "district_scheme_submitted"),
             ("admin", "district_scheme_approved"),
         ]
@@ -345,28 +383,41 @@ async fn dis_02_a_tec_member_drafts_submits_and_the_cec_approves_and_it_is_publi
 }
 
 #[tokio::test]
-async fn cal_05_a_submission_after_the_deadline_is_refused_with_the_deadline_shown() {
+async fn cal_05_after_the_deadline_submit_is_not_offered_and_a_forged_one_changes_nothing() {
     // fixed_now is 1 October 2024: CAL-05 (28 September) has passed.
     let f = fixture(fixed_now).await;
     let uri = format!("/councils/{}/districts", f.council);
     let (mut tec, csrf) = logged_in(&f.app, "tec.aiyl").await;
     let filled = proposed(&mut tec, &uri, &csrf).await;
-    let r = post(
-        &mut tec,
-        &format!("{uri}?lang=en"),
-        &with_action(filled, "submit"),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("CAL-05"), "{}", r.body);
-    assert!(r.body.contains("29.09.2024 00:00"), "{}", r.body);
-    assert!(
-        r.body
-            .contains(&Lang::En.t("action-submit-district-scheme"))
-    );
-    // The draft was saved; it was not submitted, and the input is still there.
+    // Saving a draft is still possible; submitting is not offered, and the page says why.
+    let saved = post(&mut tec, &uri, &with_action(filled.clone(), "save")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(version_of(&f).await, Some(1));
+    let page = tec.get(&format!("{uri}?lang=en")).await;
+    assert!(page.body.contains("value=\"save\""), "{}", page.body);
+    assert!(!page.body.contains("value=\"submit\""), "{}", page.body);
+    assert!(page.body.contains("id=\"submission-closed\""));
+    assert!(page.body.contains("29.09.2024 00:00"), "{}", page.body);
+    // A submission sent anyway is refused by the calendar, again and again, and the draft
+    // keeps its version (it used to be saved first: 1 → 2 → 4).
+    for _ in 0..2 {
+        let r = post(
+            &mut tec,
+            &format!("{uri}?lang=en"),
+            &with_action(filled.clone(), "submit"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("CAL-05"), "{}", r.body);
+        assert!(
+            r.body
+                .contains(&Lang::En.t("action-submit-district-scheme"))
+        );
+        // The input is still there.
+        assert!(r.body.contains(" selected>1</option>"));
+    }
     assert_eq!(status_of(&f).await, Some(SchemeStatus::Draft));
-    assert!(r.body.contains(" selected>1</option>"));
+    assert_eq!(version_of(&f).await, Some(1));
 }
 
 #[tokio::test]
@@ -401,7 +452,8 @@ async fn dis_02_an_invalid_scheme_cannot_be_submitted() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("DIS-03.seats_sum"));
     assert!(r.body.contains(&format!("value=\"{}\"", seats + 1)));
-    assert_eq!(status_of(&f).await, Some(SchemeStatus::Draft));
+    // Refused, nothing is stored: the form keeps what was typed.
+    assert_eq!(status_of(&f).await, None);
 }
 
 #[tokio::test]

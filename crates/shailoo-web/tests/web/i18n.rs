@@ -215,6 +215,7 @@ fn every_key_used_by_templates_and_code_exists() {
         "role-cec_admin",
         "role-tec_member",
         "role-pec_member",
+        "role-party_representative",
         "state-past",
         "state-current",
         "state-upcoming",

@@ -10,14 +10,17 @@
 mod access;
 mod accounts;
 mod api;
+mod authz;
 mod cabinet;
 mod checkin;
 mod claims;
 mod common;
 mod districts;
 mod i18n;
+mod input;
 mod kannel;
 mod lookup;
+mod menu;
 mod ops;
 mod pages;
 mod print;

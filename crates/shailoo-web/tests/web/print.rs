@@ -6,7 +6,6 @@
 use crate::common::{self, Client, TestApp, password_hash};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use jiff::Timestamp;
 use jiff::civil::date;
 use shailoo_app::AuditAction;
 use shailoo_app::voters::{self, ImportBatch, ImportOptions};
@@ -59,12 +58,13 @@ async fn compile_lists(app: &TestApp, station: &PollingStation) {
         .collect();
     let mut import = app
         .store
-        .begin_register_import(ImportOptions {
-            source: "print.csv".into(),
-            actor: "system".into(),
-            at: common::fixed_now(),
-            compile: None,
-        })
+        .begin_register_import(ImportOptions::apply(
+            "print.csv",
+            "system",
+            common::fixed_now(),
+            None,
+            None,
+        ))
         .await
         .unwrap();
     import
@@ -76,7 +76,7 @@ async fn compile_lists(app: &TestApp, station: &PollingStation) {
         .unwrap();
     import.finish(&[]).await.unwrap();
     let election = &app.data.setup.elections[0].id;
-    let report = voters::compile(app.store.as_ref(), election, "system", Timestamp::now())
+    let report = voters::compile(app.store.as_ref(), election, "system", common::fixed_now())
         .await
         .unwrap();
     assert!(report.eligible >= 12, "{report:?}");

@@ -1,7 +1,10 @@
 //! The register page (`/register`) as CEC staff use it: a register extract uploaded over real
 //! multipart and imported by a background job whose page is polled until it is done; a bad row
-//! named by its line with nothing imported; one job at a time (409); TEC staff who may look but
-//! not act (403); CSRF; and the lists' steps against the calendar (CAL-02, CAL-04, CAL-12).
+//! named by its line with nothing imported; an upload previewed and imported only on the
+//! confirmation of its difference, a removal beyond the limit only with the limit overridden by
+//! name (VOT-11 guard), an unknown settlement named at its line; one job at a time (409); TEC
+//! and PEC staff who may neither look nor act (403); CSRF; and the lists' steps against the
+//! calendar (CAL-02, CAL-04, CAL-12), after which nothing compiles or re-imports.
 
 use crate::common::{self, Client, PASSWORD, Reply, TestApp, hidden};
 use axum::body::{Body, Bytes};
@@ -63,7 +66,10 @@ struct World {
 
 impl World {
     async fn new() -> World {
-        let mut app = common::app().await;
+        World::on(common::app().await)
+    }
+
+    fn on(mut app: TestApp) -> World {
         let clock = Arc::new(AtomicI64::new(common::fixed_now().as_second()));
         let uploads = tempfile::tempdir().unwrap();
         let read = clock.clone();
@@ -199,17 +205,60 @@ fn count_in(html: &str, label: &str) -> u64 {
         .unwrap_or_else(|| panic!("no count {label:?} in the page"))
 }
 
+/// Uploads `csv` and waits for its preview: the preview job's path and its finished page.
+async fn previewed(c: &mut Client, token: &str, csv: &[u8], compile: bool) -> (String, String) {
+    let job = job_of(&upload(c, token, csv, compile).await);
+    let page = finished(c, &job).await;
+    (job, page)
+}
+
+/// Posts the confirmation form of a preview's `page` (`override_limit`: the value of the
+/// override checkbox, when ticked).
+async fn confirm(c: &mut Client, job: &str, page: &str, override_limit: Option<&str>) -> Reply {
+    let token = hidden(page, "csrf");
+    let difference = hidden(page, "difference");
+    let mut fields = vec![
+        ("csrf", token.as_str()),
+        ("difference", difference.as_str()),
+    ];
+    if let Some(value) = override_limit {
+        fields.push(("override", value));
+    }
+    c.post_form(&format!("{job}/confirm?lang=en"), &fields)
+        .await
+}
+
+/// Uploads `csv`, confirms the difference its preview shows, and waits for the import: the
+/// import job's finished page.
+async fn imported(c: &mut Client, token: &str, csv: &[u8], compile: bool) -> String {
+    let (job, preview) = previewed(c, token, csv, compile).await;
+    assert!(preview.contains("data-state=\"previewed\""), "{preview}");
+    let import = job_of(&confirm(c, &job, &preview, None).await);
+    finished(c, &import).await
+}
+
 #[tokio::test]
 async fn an_uploaded_extract_is_imported_and_compiled_with_progress_and_counts() {
     let w = World::new().await;
     let mut admin = w.client("admin").await;
     let token = csrf(&mut admin).await;
-    let job = job_of(&upload(&mut admin, &token, &extract().csv, true).await);
-    let page = finished(&mut admin, &job).await;
+    let (job, preview) = previewed(&mut admin, &token, &extract().csv, true).await;
+    let persons = extract().persons;
+    // The preview: the difference, nothing stored, the file kept for the confirmation.
+    assert!(preview.contains("data-state=\"previewed\""), "{preview}");
+    assert!(preview.contains("nothing is imported yet"), "{preview}");
+    assert_eq!(count_in(&preview, "Persons in the register now"), 0);
+    assert_eq!(count_in(&preview, "Added"), persons);
+    assert!(preview.contains("id=\"confirm-form\""));
+    assert!(!preview.contains("name=\"override\""));
+    assert!(w.app.store.register_imports(5).await.unwrap().is_empty());
+    assert_eq!(w.app.store.register_count().await.unwrap(), 0);
+    assert_eq!(w.leftover_uploads(), 1);
+    let import = job_of(&confirm(&mut admin, &job, &preview, None).await);
+    let page = finished(&mut admin, &import).await;
     assert!(page.contains("data-state=\"done\""), "{page}");
     assert!(page.contains("Imported as import #1"));
     assert!(page.contains("File received: "));
-    let persons = extract().persons;
     assert_eq!(count_in(&page, "Added"), persons);
     assert_eq!(count_in(&page, "Persons in the register"), persons);
     assert_eq!(count_in(&page, "Changed"), 0);
@@ -261,13 +310,38 @@ async fn an_uploaded_extract_is_imported_and_compiled_with_progress_and_counts()
     let changed = format!("{head},{}", if last == "true" { "false" } else { "true" });
     lines[1] = &changed;
     let newer = format!("{}\n", lines.join("\n"));
-    let job = job_of(&upload(&mut admin, &token, newer.as_bytes(), false).await);
-    let page = finished(&mut admin, &job).await;
+    let (job, preview) = previewed(&mut admin, &token, newer.as_bytes(), false).await;
+    assert_eq!(count_in(&preview, "Persons in the register now"), persons);
+    assert_eq!(count_in(&preview, "Removed"), 1);
+    assert_eq!(count_in(&preview, "Changed"), 1);
+    assert_eq!(count_in(&preview, "Unchanged"), persons - 2);
+    assert_eq!(w.app.store.register_imports(5).await.unwrap().len(), 1);
+    let import = job_of(&confirm(&mut admin, &job, &preview, None).await);
+    let page = finished(&mut admin, &import).await;
     assert!(page.contains("Imported as import #2"), "{page}");
     assert_eq!(count_in(&page, "Removed"), 1);
     assert_eq!(count_in(&page, "Changed"), 1);
     assert_eq!(count_in(&page, "Unchanged"), persons - 2);
     assert_eq!(w.leftover_uploads(), 0);
+    // The lists compiled with the first import were compiled again with the second.
+    let state = w
+        .app
+        .store
+        .voter_list_state(&World::election())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(state.register_import, Some(2));
+
+    // A preview is confirmed once: its file is gone with the import.
+    let again = confirm(&mut admin, &job, &preview, None).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(
+        again.body.contains("no longer waits for confirmation"),
+        "{}",
+        again.body
+    );
+    assert_eq!(w.app.store.register_imports(5).await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -275,12 +349,8 @@ async fn a_bad_row_names_its_line_and_nothing_is_imported() {
     let w = World::new().await;
     let mut admin = w.client("admin").await;
     let token = csrf(&mut admin).await;
-    let job = job_of(&upload(&mut admin, &token, &extract().csv, false).await);
-    assert!(
-        finished(&mut admin, &job)
-            .await
-            .contains("data-state=\"done\"")
-    );
+    let page = imported(&mut admin, &token, &extract().csv, false).await;
+    assert!(page.contains("data-state=\"done\""), "{page}");
     let persons = w.app.store.register_count().await.unwrap();
 
     // Line 42 (the header is line 1): a birth date that is no date.
@@ -381,7 +451,9 @@ async fn a_second_job_while_one_runs_is_refused_with_409() {
     drop(tx);
     let reply = first.await.unwrap();
     assert_eq!(job_of(&reply), "/register/jobs/1");
-    let page = finished(&mut admin, "/register/jobs/1").await;
+    let preview = finished(&mut admin, "/register/jobs/1").await;
+    let import = job_of(&confirm(&mut admin, "/register/jobs/1", &preview, None).await);
+    let page = finished(&mut admin, &import).await;
     assert!(page.contains("Imported as import #1"), "{page}");
     assert_eq!(w.app.store.register_imports(5).await.unwrap().len(), 1);
     assert_eq!(
@@ -391,7 +463,7 @@ async fn a_second_job_while_one_runs_is_refused_with_409() {
 }
 
 #[tokio::test]
-async fn tec_staff_see_the_state_but_may_not_act_and_the_public_sees_nothing() {
+async fn the_register_is_the_cecs_desk_tec_and_pec_staff_may_neither_look_nor_act() {
     let w = World::new().await;
     let mut public = Client::new(&w.app);
     let r = public.get("/register").await;
@@ -400,20 +472,18 @@ async fn tec_staff_see_the_state_but_may_not_act_and_the_public_sees_nothing() {
 
     let mut tec = w.client("tec.one").await;
     let page = tec.get("/register?lang=en").await;
-    assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("only CEC administrators"));
-    assert!(!page.body.contains("id=\"import-form\""));
-    assert!(
-        page.body.contains("href=\"/register\""),
-        "linked in the menu"
-    );
-    let token = hidden(&page.body, "csrf");
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let home = tec.get("/?lang=en").await;
+    assert!(!home.body.contains("href=\"/register\""), "not in the menu");
+    let token = hidden(&home.body, "csrf");
+    assert!(!token.is_empty());
     for (path, fields) in [
         (
             "/register/steps",
             vec![("csrf", token.as_str()), ("step", "published")],
         ),
         ("/register/compile", vec![("csrf", token.as_str())]),
+        ("/register/jobs/1/confirm", vec![("csrf", token.as_str())]),
     ] {
         let r = tec.post_form(path, &fields).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
@@ -421,7 +491,7 @@ async fn tec_staff_see_the_state_but_may_not_act_and_the_public_sees_nothing() {
     let r = upload(&mut tec, &token, &extract().csv, false).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut pec = w.client("pec.one").await;
-    assert_eq!(pec.get("/register").await.status, StatusCode::OK);
+    assert_eq!(pec.get("/register").await.status, StatusCode::FORBIDDEN);
     assert_eq!(
         pec.get("/register/jobs/1").await.status,
         StatusCode::FORBIDDEN
@@ -441,6 +511,10 @@ async fn posts_without_the_csrf_token_or_without_multipart_are_refused() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = admin
         .post_form("/register/compile", &[("csrf", "forged")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .post_form("/register/jobs/1/confirm", &[("difference", "")])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // An upload whose token is missing: refused before any byte of the file is stored.
@@ -511,12 +585,8 @@ async fn cal_02_the_preliminary_lists_are_published_from_cal_02_and_a_late_posti
     let w = World::new().await;
     let mut admin = w.client("admin").await;
     let token = csrf(&mut admin).await;
-    let job = job_of(&upload(&mut admin, &token, &extract().csv, true).await);
-    assert!(
-        finished(&mut admin, &job)
-            .await
-            .contains("data-state=\"done\"")
-    );
+    let page = imported(&mut admin, &token, &extract().csv, true).await;
+    assert!(page.contains("data-state=\"done\""), "{page}");
 
     // 22 September, 23:59: CAL-02 opens at midnight.
     let (mut admin, token) = w.admin_at("2024-09-22T23:59").await;
@@ -574,12 +644,8 @@ async fn cal_12_the_final_lists_are_frozen_only_after_cal_12_and_never_recompile
     let w = World::new().await;
     let mut admin = w.client("admin").await;
     let token = csrf(&mut admin).await;
-    let job = job_of(&upload(&mut admin, &token, &extract().csv, false).await);
-    assert!(
-        finished(&mut admin, &job)
-            .await
-            .contains("Imported as import #1")
-    );
+    let page = imported(&mut admin, &token, &extract().csv, false).await;
+    assert!(page.contains("Imported as import #1"), "{page}");
     let page = compile(&w, &mut admin, &token).await;
     assert!(page.contains("The voter lists are compiled"), "{page}");
     assert_eq!(count_in(&page, "Voters on the lists"), extract().eligible);
@@ -617,10 +683,15 @@ async fn cal_12_the_final_lists_are_frozen_only_after_cal_12_and_never_recompile
         .unwrap();
     assert!(state.frozen_at.is_some());
 
-    // Frozen lists are not compiled again: the job fails and changes nothing.
+    // Final lists are not compiled again: the job fails, naming the rule, and changes nothing.
     let page = compile(&w, &mut admin, &token).await;
     assert!(page.contains("data-state=\"failed\""), "{page}");
-    assert!(page.contains("The voter lists are final"));
+    assert!(
+        page.contains(
+            "Compiling the voter lists from the register closed at 02.11.2024 00:00. (CAL-12)"
+        ),
+        "{page}"
+    );
     assert!(page.contains("Nothing was changed"));
     let after = w
         .app
@@ -630,4 +701,187 @@ async fn cal_12_the_final_lists_are_frozen_only_after_cal_12_and_never_recompile
         .unwrap()
         .unwrap();
     assert_eq!(after.compiled_at, state.compiled_at);
+}
+
+#[tokio::test]
+async fn a_nul_or_an_override_in_the_extract_is_named_by_its_line_on_both_engines() {
+    let header = String::from_utf8(extract().csv.clone()).unwrap();
+    let header = header
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .collect::<Vec<_>>();
+    let surname = header.iter().position(|c| *c == "surname").unwrap();
+    let street = header.iter().position(|c| *c == "street").unwrap();
+    for app in common::apps_on_both_engines().await {
+        let engine = app.engine;
+        let w = World::on(app);
+        let (mut admin, token) = w.admin_at("2024-09-23T10:00").await;
+        let persons = w.app.store.register_count().await.unwrap();
+        // A NUL used to reach PostgreSQL's COPY, which named no line of the file.
+        for (line, column, value, named) in [
+            (7, surname, "Асан\0ов", "surname"),
+            (50, street, "\u{202E}Манас", "street"),
+        ] {
+            let bad = with_bad_field(line, column, value);
+            let job = job_of(&upload(&mut admin, &token, &bad, true).await);
+            let page = finished(&mut admin, &job).await;
+            assert!(page.contains("data-state=\"failed\""), "{engine}: {page}");
+            assert!(
+                page.contains(&format!("Line {line}, column {named}: the text holds U+")),
+                "{engine}: {page}"
+            );
+            assert_eq!(
+                w.app.store.register_count().await.unwrap(),
+                persons,
+                "{engine}: nothing imported"
+            );
+        }
+    }
+}
+
+/// The extract's header line alone: the review's "empty" upload.
+fn header_only() -> Vec<u8> {
+    let text = String::from_utf8(extract().csv.clone()).unwrap();
+    format!("{}\n", text.lines().next().unwrap()).into_bytes()
+}
+
+#[tokio::test]
+async fn vot_11_an_extract_that_empties_the_register_needs_the_limit_overridden_by_name() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+    imported(&mut admin, &token, &extract().csv, true).await;
+    let persons = extract().persons;
+    let eligible = extract().eligible;
+
+    let (job, preview) = previewed(&mut admin, &token, &header_only(), false).await;
+    assert_eq!(count_in(&preview, "Removed"), persons);
+    assert_eq!(
+        count_in(&preview, "Persons in the register after the import"),
+        0
+    );
+    assert!(
+        preview.contains(&format!(
+            "This extract removes {persons} of the {persons} persons in the register: more \
+             than the limit of 5 % (register_removal_limit_percent)"
+        )),
+        "{preview}"
+    );
+    assert!(preview.contains("name=\"override\" value=\"register_removal_limit_percent\""));
+    // An override that names something else is no override.
+    let r = confirm(&mut admin, &job, &preview, Some("everything")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    // Confirmed without the override: refused, and nothing changed.
+    let import = job_of(&confirm(&mut admin, &job, &preview, None).await);
+    let page = finished(&mut admin, &import).await;
+    assert!(page.contains("data-state=\"failed\""), "{page}");
+    assert!(
+        page.contains(&format!(
+            "The import would remove {persons} of the {persons} persons in the register, more \
+             than the limit of 5 % (register_removal_limit_percent)"
+        )),
+        "{page}"
+    );
+    let ky = admin.get(&format!("{import}?lang=ky")).await;
+    assert!(
+        ky.body
+            .contains("5 % чегинен (register_removal_limit_percent) көп"),
+        "{}",
+        ky.body
+    );
+    let ru = admin.get(&format!("{import}?lang=ru")).await;
+    assert!(
+        ru.body
+            .contains("больше предела 5 % (register_removal_limit_percent)"),
+        "{}",
+        ru.body
+    );
+    assert_eq!(w.app.store.register_count().await.unwrap(), persons);
+    assert_eq!(w.app.store.register_imports(5).await.unwrap().len(), 1);
+    let lists = w.app.store.voter_list_state(&World::election()).await;
+    assert_eq!(lists.unwrap().unwrap().eligible, eligible);
+
+    // Uploaded again and confirmed with the limit overridden by name: the register is emptied,
+    // and the lists compiled from it with it.
+    let (job, preview) = previewed(&mut admin, &token, &header_only(), false).await;
+    let overridden = Some("register_removal_limit_percent");
+    let import = job_of(&confirm(&mut admin, &job, &preview, overridden).await);
+    let page = finished(&mut admin, &import).await;
+    assert!(page.contains("Imported as import #2"), "{page}");
+    assert_eq!(w.app.store.register_count().await.unwrap(), 0);
+    let lists = w.app.store.voter_list_state(&World::election()).await;
+    assert_eq!(lists.unwrap().unwrap().eligible, 0);
+    assert_eq!(w.leftover_uploads(), 0);
+}
+
+#[tokio::test]
+async fn vot_04_a_settlement_the_setup_does_not_know_names_its_line_and_nothing_is_imported() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+    // Line 42 (the header is line 1) names a settlement the election's setup does not have.
+    let bad = with_bad_field(42, 8, "atlantis");
+    let (_, page) = previewed(&mut admin, &token, &bad, false).await;
+    assert!(page.contains("data-state=\"failed\""), "{page}");
+    assert!(
+        page.contains("Line 42, column settlement: “atlantis” is not a settlement of the election"),
+        "{page}"
+    );
+    assert!(!page.contains("id=\"confirm-form\""));
+    assert!(w.app.store.register_imports(5).await.unwrap().is_empty());
+    assert_eq!(w.app.store.register_count().await.unwrap(), 0);
+    assert_eq!(w.leftover_uploads(), 0);
+    let ky = admin.get("/register/jobs/1?lang=ky").await;
+    assert!(
+        ky.body.contains("42-сап, settlement тилкеси"),
+        "{}",
+        ky.body
+    );
+    assert!(ky.body.contains("калктуу конуш эмес"));
+}
+
+#[tokio::test]
+async fn cal_12_on_voting_day_neither_a_compile_nor_a_reimport_and_the_rule_is_named() {
+    let w = World::new().await;
+    let mut admin = w.client("admin").await;
+    let token = csrf(&mut admin).await;
+    imported(&mut admin, &token, &extract().csv, true).await;
+    let before = w.app.store.voter_list_state(&World::election()).await;
+
+    let (mut admin, token) = w.admin_at("2024-11-17T10:00").await;
+    let closed = "Compiling the voter lists from the register closed at 02.11.2024 00:00. (CAL-12)";
+    let page = compile(&w, &mut admin, &token).await;
+    assert!(page.contains("data-state=\"failed\""), "{page}");
+    assert!(page.contains(closed), "{page}");
+    // The review's voting-day upload, its header alone: refused at its preview already.
+    let (job, page) = previewed(&mut admin, &token, &header_only(), false).await;
+    assert!(page.contains("data-state=\"failed\""), "{page}");
+    assert!(page.contains(closed), "{page}");
+    assert!(!page.contains("id=\"confirm-form\""));
+    let ru = admin.get(&format!("{job}?lang=ru")).await;
+    assert!(
+        ru.body
+            .contains("Составление списков избирателей из реестра"),
+        "{}",
+        ru.body
+    );
+    assert!(ru.body.contains("(CAL-12)"));
+    let ky = admin.get(&format!("{job}?lang=ky")).await;
+    assert!(
+        ky.body
+            .contains("Шайлоочулардын тизмелерин реестрден түзүү")
+    );
+    assert!(ky.body.contains("(CAL-12)"));
+
+    assert_eq!(
+        w.app.store.register_count().await.unwrap(),
+        extract().persons
+    );
+    assert_eq!(w.app.store.register_imports(5).await.unwrap().len(), 1);
+    let after = w.app.store.voter_list_state(&World::election()).await;
+    assert_eq!(after.unwrap(), before.unwrap());
+    assert_eq!(w.leftover_uploads(), 0);
 }

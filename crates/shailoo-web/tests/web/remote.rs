@@ -413,3 +413,44 @@ async fn a_blank_election_is_the_first_election_and_an_unknown_one_is_404() {
         Some("/remote-voting?election=local-2024&done=filed")
     );
 }
+
+/// A TEC member sees every application, but is offered Approve and Reject only where the
+/// station is its own; another territory's row has no button, and a decision sent anyway is
+/// refused on a page that says why.
+#[tokio::test]
+async fn vot_07_only_the_covering_tec_is_offered_the_decision() {
+    let app = remote_app().await;
+    let mut tec = Browser::signed_in(&app, "tec.remote").await;
+    assert_eq!(tec.file(&app).await.status, StatusCode::SEE_OTHER);
+    let own = tec.get("/remote-voting").await;
+    assert!(own.body.contains("data-status=\"applied\""));
+    assert!(own.body.contains("value=\"approve\""));
+    assert!(own.body.contains("value=\"reject\""));
+
+    let mut other = Browser::signed_in(&app, "tec.other").await;
+    let page = other.get("/remote-voting?lang=ru").await;
+    assert!(page.body.contains("data-status=\"applied\""), "listed");
+    assert!(!page.body.contains("value=\"approve\""), "{}", page.body);
+    assert!(!page.body.contains("value=\"reject\""));
+    let csrf = hidden(&page.body, "csrf");
+    let r = other
+        .post(
+            "/remote-voting/1/decision?lang=ru",
+            &[("csrf", &csrf), ("action", "approve")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let why = shailoo_web::Lang::Ru.t_args(
+        "refusal-outside",
+        &[
+            ("role", shailoo_web::Lang::Ru.t("role-tec_member")),
+            (
+                "action",
+                shailoo_web::Lang::Ru.t("power-decide-remote-application"),
+            ),
+        ],
+    );
+    assert!(r.body.contains(&why), "{}", r.body);
+    assert!(!r.body.contains("HTTP 403"));
+    assert_eq!(votes_at(&app).await, app.home.number.get());
+}

@@ -259,6 +259,7 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
                 ("rule", "CAL-07"),
                 ("date", "2024-01-15"),
                 ("time", ""),
+                ("decision", "12/345-р"),
             ],
         )
         .await;
@@ -287,6 +288,26 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
 
+    // A deadline moves by a decision of the CEC: without its number, nothing moves.
+    let r = c
+        .post_form(
+            url,
+            &[
+                ("csrf", &csrf),
+                ("rule", "CAL-07"),
+                ("date", "2024-10-08"),
+                ("time", "17:00"),
+                ("decision", "   "),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("id=\"decision-error\""));
+    assert!(
+        r.body
+            .contains(&Lang::Ru.error(ErrorCode::BadDecisionNumber))
+    );
+
     let id = "local-2024".parse().unwrap();
     assert!(app.store.calendar_overrides(&id).await.unwrap().is_empty());
 
@@ -298,10 +319,25 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
                 ("rule", "CAL-07"),
                 ("date", "2024-10-08"),
                 ("time", "17:00"),
+                ("decision", " 12/345-р "),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Stored, audited and shown with the decision's number.
+    let stored = app.store.calendar_overrides(&id).await.unwrap();
+    assert_eq!(
+        stored[0].decision.as_ref().map(|d| d.as_str()),
+        Some("12/345-р")
+    );
+    let entries = app.store.audit_entries(0, 100).await.unwrap();
+    let last = entries.last().unwrap();
+    assert_eq!(last.event.action, "calendar_override_set");
+    // The entry's digest covers the override with its decision's number.
+    assert_eq!(
+        last.event.after_digest,
+        Some(shailoo_app::audit::digest(&stored[0]))
+    );
     let cal = c.get("/api/v1/elections/local-2024/calendar").await.json();
     let cal07 = cal
         .as_array()
@@ -315,7 +351,10 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
         (Some("2024-10-08"), Some("17:00"))
     );
     let page = c.get("/elections/local-2024/calendar").await;
-    assert!(page.body.contains(&Lang::Ru.t("calendar-overridden")));
+    assert!(page.body.contains(&Lang::Ru.t_args(
+        "calendar-overridden-by",
+        &[("decision", "12/345-р".to_owned())]
+    )));
 }
 
 #[tokio::test]
@@ -336,7 +375,7 @@ async fn only_a_cec_admin_may_override_deadlines() {
 }
 
 #[tokio::test]
-async fn a_body_that_is_not_a_form_gets_a_localized_400() {
+async fn a_body_that_is_not_a_form_gets_a_localized_415() {
     let app = app().await;
     let (mut c, _) = logged_in(&app, "admin").await;
     let req = axum::http::Request::post("/stations/new?lang=en")
@@ -344,6 +383,169 @@ async fn a_body_that_is_not_a_form_gets_a_localized_400() {
         .body(axum::body::Body::from("{}"))
         .unwrap();
     let r = c.send(req).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The media type is wrong, as the API says for a body that is not JSON.
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(r.body.contains(&Lang::En.error(ErrorCode::BadForm)));
+}
+
+/// The `<option>`s of the `<select>` with `id`, as `(value, label)`.
+fn options(html: &str, id: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!("<select id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no select #{id}"));
+    let select = &html[start..];
+    let select = &select[..select.find("</select>").unwrap()];
+    select
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| {
+            let value = o.split('"').next().unwrap().to_owned();
+            let label = o.split('>').nth(1).unwrap().split('<').next().unwrap();
+            (value, label.to_owned())
+        })
+        .filter(|(v, _)| !v.is_empty())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_station_is_added_with_pickers_by_name_not_raw_ids() {
+    let app = app().await;
+    let setup = &app.data.setup;
+    let (mut c, csrf) = logged_in(&app, "admin").await;
+    // First the council, by name: every council, and no id to type.
+    let first = c.get("/stations/new?lang=ru").await;
+    let councils = options(&first.body, "council");
+    assert_eq!(councils.len(), setup.councils.len());
+    for (id, label) in &councils {
+        let council = setup.councils.iter().find(|k| k.id.as_str() == id).unwrap();
+        assert_eq!(label, &council.name.ru);
+    }
+    assert!(!first.body.contains("name=\"commission\""));
+
+    // Then, for the council, its PECs and settlements by name.
+    let station = app.a_station();
+    let council = setup
+        .councils
+        .iter()
+        .find(|k| k.id == station.council)
+        .unwrap();
+    let form = c
+        .get(&format!("/stations/new?lang=ru&council={}", council.id))
+        .await;
+    assert!(form.body.contains(&council.name.ru));
+    let pecs = options(&form.body, "commission");
+    let pec = setup
+        .commissions
+        .iter()
+        .find(|k| k.id == station.commission)
+        .unwrap();
+    assert!(
+        pecs.contains(&(pec.id.to_string(), pec.name.ru.clone())),
+        "{pecs:?}"
+    );
+    for (id, _) in &pecs {
+        let k = setup
+            .commissions
+            .iter()
+            .find(|k| k.id.as_str() == id)
+            .unwrap();
+        assert_eq!(k.level, shailoo_domain::territory::CommissionLevel::Pec);
+    }
+    let settlements = options(&form.body, "territory");
+    let children: Vec<_> = setup
+        .territories
+        .iter()
+        .filter(|t| t.parent.as_ref() == Some(&council.territory))
+        .collect();
+    assert_eq!(settlements.len(), children.len());
+    for t in &children {
+        assert!(settlements.contains(&(t.id.to_string(), t.name.ru.clone())));
+    }
+
+    // What the pickers give is what is stored.
+    let (settlement, _) = settlements.first().cloned().unwrap_or_default();
+    let mut fields = station_fields(&csrf, "9070", pec.id.as_str(), council.id.as_str());
+    fields.retain(|(k, _)| *k != "territory");
+    fields.push(("territory", &settlement));
+    let r = c.post_form("/stations/new", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored = app
+        .store
+        .station(StationNumber::new(9070).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.commission, pec.id);
+    if !settlement.is_empty() {
+        assert_eq!(stored.territory.as_str(), settlement);
+    }
+
+    // A TEC member is offered only the PECs under its own TEC.
+    let (mut tec, _) = logged_in(&app, "tec.one").await;
+    let own = setup
+        .stations
+        .iter()
+        .find(|s| s.commission == app.own_pec)
+        .unwrap();
+    let form = tec
+        .get(&format!("/stations/new?council={}", own.council))
+        .await;
+    let pecs = options(&form.body, "commission");
+    assert!(!pecs.is_empty());
+    for (id, _) in &pecs {
+        let k = setup
+            .commissions
+            .iter()
+            .find(|k| k.id.as_str() == id)
+            .unwrap();
+        assert_eq!(k.parent.as_ref(), Some(&app.own_tec), "{id}");
+    }
+}
+
+#[tokio::test]
+async fn the_station_list_filters_by_council_and_shows_full_addresses() {
+    let app = app().await;
+    let station = app.a_station().clone();
+    let mut visitor = crate::common::Client::new(&app);
+    let page = visitor
+        .get(&format!("/stations?lang=ru&council={}", station.council))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let listed: Vec<&str> = page
+        .body
+        .split("<th scope=\"row\"><a href=\"/stations/")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    let expected = app
+        .store
+        .stations(&StationFilter {
+            council: Some(station.council.clone()),
+            ..StationFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), expected.items.len().min(25));
+    for s in &expected.items {
+        assert!(listed.contains(&s.number.to_string().as_str()));
+    }
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{}\" selected>", station.council))
+    );
+    // Each address names its settlement: the full address, as the look-up says it.
+    let full = shailoo_app::lookup::station_addresses(app.store.as_ref(), &expected.items)
+        .await
+        .unwrap();
+    for a in full.iter().take(25) {
+        assert!(page.body.contains(a.get("ru")), "{}", a.get("ru"));
+    }
+    let one = visitor
+        .get(&format!("/stations/{}?lang=en", station.number))
+        .await;
+    let address = shailoo_app::lookup::station_addresses(app.store.as_ref(), &[station])
+        .await
+        .unwrap();
+    assert!(one.body.contains(address[0].get("en")));
+    assert_ne!(address[0].get("en"), app.a_station().address.en);
 }

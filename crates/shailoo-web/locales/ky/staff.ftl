@@ -1,0 +1,65 @@
+# Кызматкер өз бөлүмдөрүн кантип табат: кызматкердин менюсу, баш тартуу барагы жана ыйгарым
+# укуктар сөз менен (укуктардын таблицасы, shailoo_app::authz). Кыргызча.
+
+nav-staff = Кызматкердин менюсу
+menu-override = Мөөнөттү жылдыруу
+menu-rule-parameters = Эрежелердин параметрлери
+menu-accessibility = Участоктордун жеткиликтүүлүгү
+menu-district-drafts = Округдардын схемалары
+menu-district-review = Округдардын схемаларын кароо
+menu-remote-voting = Аралыктан добуш берүү
+menu-claims = Тизмелерди тактоо боюнча арыздар
+menu-check-in = Шайлоочуларды белгилөө
+
+error-back = Мурунку бетке кайтуу
+error-staff-menu = Сиздин бөлүмдөр
+refusal-role = Сиздин эсептик жазууңуз ({ $role }) { $action } укугуна ээ эмес.
+refusal-outside = Сиздин эсептик жазууңуз ({ $role }) { $action } укугуна өз комиссиясынын аймагында гана ээ, ал эми бул башка комиссияга тиешелүү.
+refusal-who = Ким жасай алат: { $holders }.
+refusal-grant-cec_admin-anywhere = БШКнын администраторлору — бардык жерде
+refusal-grant-cec_admin-below = БШКнын администраторлору
+refusal-grant-tec_member-anywhere = АШКнын мүчөлөрү — бардык жерде
+refusal-grant-tec_member-below = АШКнын мүчөлөрү — өз аймагында
+refusal-grant-pec_member-anywhere = УШКнын мүчөлөрү — бардык жерде
+refusal-grant-pec_member-below = УШКнын мүчөлөрү — өз участогунда
+refusal-grant-party_representative-own-party = партиянын ыйгарым укуктуу өкүлү, өз партиясынын талапкерлери үчүн
+refusal-grant-none = Муну сайтта эч бир эсептик жазуу жасай албайт: аны оператор буйрук сабында аткарат.
+
+power-add-station = шайлоо участогун кошуу
+power-override-deadline = шайлоо календарынын мөөнөтүн жылдыруу
+power-add-user = кызматкерлердин эсептик жазууларын түзүү
+power-view-register = шайлоочулар реестринин барагын көрүү
+power-import-register = калк каттоосунан көчүрмөнү жүктөө
+power-view-register-jobs = реестрди жүктөөнү жана тизмелерди түзүүнү көзөмөлдөө
+power-compile-lists = шайлоочулардын тизмелерин түзүү
+power-publish-lists = шайлоочулардын алдын ала тизмелерин жарыялоо
+power-post-lists = тизмелердин участоктордо илингенин белгилөө
+power-freeze-lists = шайлоочулардын тизмелерин акыркы жолу бекитүү
+power-print-voter-list = участоктун шайлоочулар тизмесин басып чыгаруу
+power-draft-districts = округдардын схемасын түзүү жана тапшыруу
+power-view-district-drafts = округдардын схемаларынын долбоорлорун көрүү
+power-decide-districts = округдардын схемасын бекитүү же кайтаруу
+power-view-remote-applications = аралыктан добуш берүүгө арыздарды көрүү
+power-file-remote-application = шайлоочунун атынан аралыктан добуш берүүгө арыз берүү же аны кайтарып алуу
+power-decide-remote-application = аралыктан добуш берүүгө арызды жактыруу же четке кагуу
+power-set-remote-capacity = аралыктан добуш берүү участогунун орундарынын санын белгилөө
+power-file-claim = тизмени тактоо боюнча арыз берүү
+power-decide-claim = тизмени тактоо боюнча арызды чечүү
+power-view-claims = тизмелерди тактоо боюнча арыздарды көрүү
+power-view-amendments = шайлоочунун жазуусундагы өзгөртүүлөрдүн тарыхын көрүү
+power-view-passport-copy = арыздагы паспорттун көчүрмөсүн ачуу
+power-check-in-voters = добуш берүү күнү шайлоочуларды белгилөө
+power-record-access-survey = участоктун жайын текшерүүнүн жыйынтыгын киргизүү
+power-view-access-overview = майыптыгы бар шайлоочуларга участоктордо эмне жетишпегенин көрүү
+power-set-rule-parameters = шайлоонун эрежелеринин параметрлерин белгилөө
+
+checkin-entry-intro = Добуш берүү күнү шайлоочуларын белгилей турган участокту тандаңыз.
+checkin-entry-station = Шайлоо участогунун номери
+checkin-entry-go = Ачуу
+districts-drafts-intro = Сиз округдарынын схемаларын түзгөн же карап чыккан айыл кеңештери жана ар бир схеманын абалы.
+districts-drafts-empty = Сиздин аймакта айыл кеңеши жок.
+
+override-decision = БШКнын токтомунун номери
+override-decision-hint = Мөөнөттү жылдырган БШКнын токтомунун номери, токтомдо жазылгандай (мисалы 12/345-р).
+calendar-overridden-by = БШКнын № { $decision } токтому менен өзгөртүлдү
+error-bad_decision_number = БШКнын токтомунун номерин жазыңыз: 1ден 40 белгиге чейин.
