@@ -52,6 +52,15 @@ power-check-in-voters = отмечать избирателей в день го
 power-record-access-survey = вносить результаты обследования помещения участка
 power-view-access-overview = видеть, чего на участках не хватает избирателям с инвалидностью
 power-set-rule-parameters = устанавливать параметры правил выборов
+power-manage-parties = регистрировать политические партии
+power-add-party-representative = аккредитовать уполномоченного представителя партии
+power-file-nomination = готовить и представлять выдвижения партии
+power-withdraw-nomination = отзывать выдвижение или кандидата из него
+power-view-nominations = просматривать выдвижения с проверками и документами
+power-decide-nomination = регистрировать выдвижение или отказывать в регистрации
+power-recheck-nomination = повторять проверки выдвижения по реестрам
+power-cancel-registration = отменять регистрацию кандидата
+power-set-ballot-order = устанавливать порядок партий в бюллетене
 
 checkin-entry-intro = Выберите участок, избирателей которого вы отмечаете в день голосования.
 checkin-entry-station = Номер избирательного участка
