@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::features::Access;
 use crate::kit::fail::{ApiError, Failure, PageFail};
 use crate::kit::i18n::Lang;
-use crate::kit::page::{ErrorTemplate, PageCtx, SignedIn, render};
+use crate::kit::page::{ErrorTemplate, PageCtx, SignedIn, failure_message, render};
 use crate::kit::session::{Staff, current_staff};
 use axum::extract::Request;
 use axum::http::request::Parts;
@@ -58,13 +58,11 @@ pub(crate) async fn gate(access: Access, api: bool, req: Request, next: Next) ->
                 .into_response();
         }
         let ctx = PageCtx::build(lang, &parts.uri, SignedIn::Staff(Box::new(staff)));
-        return explained(
-            ctx,
-            &parts.headers,
-            access,
-            StatusCode::FORBIDDEN,
-            ErrorCode::Forbidden,
-        );
+        let refused = Failure {
+            code: ErrorCode::Forbidden,
+            field: None,
+        };
+        return explained(ctx, &parts.headers, access, StatusCode::FORBIDDEN, refused);
     }
     let uri = parts.uri.clone();
     let headers = parts.headers.clone();
@@ -73,11 +71,10 @@ pub(crate) async fn gate(access: Access, api: bool, req: Request, next: Next) ->
     if api {
         return response;
     }
-    match response.extensions().get::<Failure>() {
+    match response.extensions().get::<Failure>().cloned() {
         Some(failure) => {
-            let (status, code) = (response.status(), failure.code);
             let ctx = PageCtx::build(lang, &uri, SignedIn::Staff(Box::new(staff)));
-            explained(ctx, &headers, access, status, code)
+            explained(ctx, &headers, access, response.status(), failure)
         }
         None => response,
     }
@@ -127,16 +124,16 @@ fn explained(
     headers: &HeaderMap,
     access: Access,
     status: StatusCode,
-    code: ErrorCode,
+    failure: Failure,
 ) -> Response {
     let lang = ctx.lang;
     let back = came_from(headers).filter(|b| *b != ctx.here());
-    let (message, reason) = match (code, ctx.staff()) {
+    let (message, reason) = match (failure.code, ctx.staff()) {
         (ErrorCode::Forbidden, Some(staff)) => {
             let (m, r) = refusal(lang, &staff.actor(), staff.user.role, access);
             (m, Some(r))
         }
-        _ => (lang.error(code), None),
+        (code, _) => (failure_message(lang, code, failure.field.as_deref()), None),
     };
     let t = ErrorTemplate {
         ctx,
@@ -145,7 +142,7 @@ fn explained(
         back,
     };
     let mut r = render(status, &t);
-    r.extensions_mut().insert(Failure { code });
+    r.extensions_mut().insert(failure);
     r
 }
 

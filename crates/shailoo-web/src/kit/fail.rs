@@ -111,6 +111,8 @@ impl Refusal for StoreError {
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {
     pub code: ErrorCode,
+    /// The field a refused input names (`error-forbidden_character`), shown again with it.
+    pub field: Option<String>,
 }
 
 /// A page that could not be shown: the error page, or a redirect (to the log-in page). Boxed:

@@ -262,19 +262,24 @@ pub(crate) fn error_page_with_field(
     code: ErrorCode,
     field: &str,
 ) -> Response {
+    let field = (!field.is_empty()).then(|| field.to_owned());
     let t = ErrorTemplate {
-        message: if field.is_empty() {
-            lang.error(code)
-        } else {
-            lang.t_args(&code.message_key(), &[("field", field.to_owned())])
-        },
+        message: failure_message(lang, code, field.as_deref()),
         reason: None,
         back: None,
         ctx: PageCtx::anonymous(lang),
     };
     let mut r = render(status, &t);
-    r.extensions_mut().insert(Failure { code });
+    r.extensions_mut().insert(Failure { code, field });
     r
+}
+
+/// The message of an error page: the code's, naming the field when there is one.
+pub(crate) fn failure_message(lang: Lang, code: ErrorCode, field: Option<&str>) -> String {
+    match field {
+        Some(field) => lang.t_args(&code.message_key(), &[("field", field.to_owned())]),
+        None => lang.error(code),
+    }
 }
 
 /// `GET /static/style.css`: the one stylesheet, from the binary.
