@@ -7,6 +7,7 @@
 pub mod address;
 pub mod calendar;
 pub mod candidate;
+pub mod codes;
 pub mod collation;
 pub mod complaint;
 pub mod district;
@@ -24,5 +25,6 @@ pub mod time;
 pub mod violation;
 pub mod voter;
 
+pub use codes::ErrorCode;
 pub use ids::*;
 pub use pin::{Pin, PinError, Sex};
