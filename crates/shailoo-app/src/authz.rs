@@ -447,21 +447,22 @@ mod tests {
         }
     }
 
+    const CEC_ONLY: [(bool, bool, bool); 3] = [
+        (true, true, true),
+        (false, false, false),
+        (false, false, false),
+    ];
+    const ALL_BELOW: [(bool, bool, bool); 3] = [
+        (true, true, true),
+        (true, false, false),
+        (true, false, false),
+    ];
+
     /// What each role may do, written out independently of [`Power::grant`]: for the CEC
     /// admin, a TEC member and a PEC member, whether they may act in their own area, in
     /// another TEC's area, and nationwide. A new power fails this test until it is added here.
     fn expected(power: Power) -> [(bool, bool, bool); 3] {
         use Power::*;
-        const CEC_ONLY: [(bool, bool, bool); 3] = [
-            (true, true, true),
-            (false, false, false),
-            (false, false, false),
-        ];
-        const ALL_BELOW: [(bool, bool, bool); 3] = [
-            (true, true, true),
-            (true, false, false),
-            (true, false, false),
-        ];
         match power {
             AddStation => [
                 (true, true, true),
@@ -471,6 +472,8 @@ mod tests {
             OverrideDeadline | ViewRegister | ImportRegister | ViewRegisterJobs | CompileLists
             | PublishLists | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity
             | SetRuleParameters => CEC_ONLY,
+            ManageParties | AddPartyRepresentative => CEC_ONLY,
+            RecordCourtAct | FileMediaApplication | DecideMediaAccreditation => CEC_ONLY,
             AddUser => [(false, false, false); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
             | ViewPassportCopy | RecordAccessSurvey | FileComplaint | ViewComplaints => ALL_BELOW,
@@ -481,7 +484,6 @@ mod tests {
                 (true, false, false),
                 (true, false, false),
             ],
-            RecordCourtAct | FileMediaApplication | DecideMediaAccreditation => CEC_ONLY,
             ViewAccessOverview => [(true, true, true); 3],
             CheckInVoters => [
                 (false, false, false),
@@ -501,7 +503,6 @@ mod tests {
                 (true, false, false),
                 (false, false, false),
             ],
-            ManageParties | AddPartyRepresentative => CEC_ONLY,
             // Only the nominator files and withdraws.
             FileNomination | WithdrawNomination => [(false, false, false); 3],
             ViewNominations | CancelRegistration => [

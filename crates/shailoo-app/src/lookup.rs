@@ -315,6 +315,16 @@ pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
     AuditAction::CabinetChallengeLocked,
     AuditAction::CabinetSignedIn,
     AuditAction::CabinetSignedOut,
+    // Complaints and media accreditation touch no list, station or council.
+    AuditAction::ComplaintFiled,
+    AuditAction::ComplaintAssigned,
+    AuditAction::ComplaintDecided,
+    AuditAction::ComplaintAppealed,
+    AuditAction::ComplaintCourtActRecorded,
+    AuditAction::MediaApplied,
+    AuditAction::MediaAccredited,
+    AuditAction::MediaRefused,
+    AuditAction::MediaRevoked,
     // Not remote voting's applications: the decisions move voters, and a rebuild after
     // filing is cheap.
 ];

@@ -21,6 +21,7 @@
 //! Nothing here reads the clock: "now" is always a parameter.
 
 use crate::calendar::Calendar;
+use crate::codes::ErrorCode;
 use crate::params::RuleParameters;
 use crate::territory::CommissionLevel;
 use crate::time::{from_bishkek, to_bishkek};
@@ -187,12 +188,12 @@ pub enum ClockError {
 
 impl ClockError {
     /// The stable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ClockError::FiledTooLate { .. } => "complaint_filed_too_late",
-            ClockError::ActDateRequired => "complaint_act_date_required",
-            ClockError::ActInFuture { .. } => "complaint_act_in_future",
-            ClockError::BeforeCalling { .. } => "complaint_before_calling",
+            ClockError::FiledTooLate { .. } => ErrorCode::ComplaintFiledTooLate,
+            ClockError::ActDateRequired => ErrorCode::ComplaintActDateRequired,
+            ClockError::ActInFuture { .. } => ErrorCode::ComplaintActInFuture,
+            ClockError::BeforeCalling { .. } => ErrorCode::ComplaintBeforeCalling,
         }
     }
 
@@ -362,7 +363,7 @@ mod tests {
         );
         assert_eq!(
             (err.code(), err.rule()),
-            ("complaint_filed_too_late", "CMP-06")
+            (ErrorCode::ComplaintFiledTooLate, "CMP-06")
         );
     }
 

@@ -157,79 +157,104 @@ impl FundRules {
 pub fn check_fund(movements: &[Movement], rules: &FundRules) -> Vec<FundFinding> {
     let mut ordered: Vec<&Movement> = movements.iter().collect();
     ordered.sort_by_key(|m| (m.on, m.line));
-    let mut findings = Vec::new();
-    let mut by_donor: BTreeMap<(DonorKind, &str), (u64, Vec<u64>)> = BTreeMap::new();
-    let (mut received, mut spent) = (0u64, 0u64);
-    let mut ceiling_passed = false;
-    let mut overspent = false;
+    let mut run = FundRun::default();
     for m in ordered {
         match &m.kind {
-            MovementKind::Income { donor_kind, donor } => {
-                received = received.saturating_add(m.amount.tyiyn());
-                if rules.refuse_foreign_and_anonymous
-                    && matches!(donor_kind, DonorKind::Foreign | DonorKind::Anonymous)
-                {
-                    findings.push(FundFinding {
-                        code: FundFindingCode::ForbiddenDonor,
-                        lines: vec![m.line],
-                        donor: Some(donor.clone()),
-                        amount: Some(m.amount),
-                        limit: None,
-                    });
-                }
-                let entry = by_donor.entry((*donor_kind, donor.as_str())).or_default();
-                entry.0 = entry.0.saturating_add(m.amount.tyiyn());
-                entry.1.push(m.line);
-                if let Some(ceiling) = rules.ceiling
-                    && !ceiling_passed
-                    && received > ceiling.tyiyn()
-                {
-                    ceiling_passed = true;
-                    findings.push(FundFinding {
-                        code: FundFindingCode::AboveCeiling,
-                        lines: vec![m.line],
-                        donor: None,
-                        amount: Some(Money::from_tyiyn(received)),
-                        limit: Some(ceiling),
-                    });
-                }
-            }
-            MovementKind::Expense { .. } => {
-                spent = spent.saturating_add(m.amount.tyiyn());
-                if spent > received && !overspent {
-                    overspent = true;
-                    findings.push(FundFinding {
-                        code: FundFindingCode::SpentMoreThanReceived,
-                        lines: vec![m.line],
-                        donor: None,
-                        amount: Some(Money::from_tyiyn(spent)),
-                        limit: Some(Money::from_tyiyn(received)),
-                    });
-                }
-            }
+            MovementKind::Income { donor_kind, donor } => run.income(m, *donor_kind, donor, rules),
+            MovementKind::Expense { .. } => run.expense(m),
         }
     }
-    for ((kind, donor), (total, mut lines)) in by_donor {
-        let limit = match kind {
-            DonorKind::Person => rules.max_donation_person,
-            DonorKind::LegalEntity => rules.max_donation_legal_entity,
-            _ => None,
-        };
-        if let Some(limit) = limit
-            && total > limit.tyiyn()
+    let mut findings = run.findings;
+    findings.extend(donations_above_limit(run.by_donor, rules));
+    findings.sort_by_key(|f| (f.lines.first().copied(), f.code));
+    findings
+}
+
+/// The running totals of [`check_fund`], movement by movement.
+#[derive(Default)]
+struct FundRun<'a> {
+    findings: Vec<FundFinding>,
+    /// Each donor's total and lines.
+    by_donor: BTreeMap<(DonorKind, &'a str), (u64, Vec<u64>)>,
+    received: u64,
+    spent: u64,
+    ceiling_passed: bool,
+    overspent: bool,
+}
+
+impl<'a> FundRun<'a> {
+    /// A donation: a forbidden donor at once, the ceiling once, the donor's total kept.
+    fn income(&mut self, m: &Movement, kind: DonorKind, donor: &'a str, rules: &FundRules) {
+        self.received = self.received.saturating_add(m.amount.tyiyn());
+        if rules.refuse_foreign_and_anonymous
+            && matches!(kind, DonorKind::Foreign | DonorKind::Anonymous)
         {
-            lines.sort_unstable();
-            findings.push(FundFinding {
-                code: FundFindingCode::DonationAboveLimit,
-                lines,
+            self.findings.push(FundFinding {
+                code: FundFindingCode::ForbiddenDonor,
+                lines: vec![m.line],
                 donor: Some(donor.to_owned()),
-                amount: Some(Money::from_tyiyn(total)),
-                limit: Some(limit),
+                amount: Some(m.amount),
+                limit: None,
+            });
+        }
+        let entry = self.by_donor.entry((kind, donor)).or_default();
+        entry.0 = entry.0.saturating_add(m.amount.tyiyn());
+        entry.1.push(m.line);
+        if let Some(ceiling) = rules.ceiling
+            && !self.ceiling_passed
+            && self.received > ceiling.tyiyn()
+        {
+            self.ceiling_passed = true;
+            self.findings.push(FundFinding {
+                code: FundFindingCode::AboveCeiling,
+                lines: vec![m.line],
+                donor: None,
+                amount: Some(Money::from_tyiyn(self.received)),
+                limit: Some(ceiling),
             });
         }
     }
-    findings.sort_by_key(|f| (f.lines.first().copied(), f.code));
-    findings
+
+    /// A payment: the first that spends beyond what was received is a finding.
+    fn expense(&mut self, m: &Movement) {
+        self.spent = self.spent.saturating_add(m.amount.tyiyn());
+        if self.spent > self.received && !self.overspent {
+            self.overspent = true;
+            self.findings.push(FundFinding {
+                code: FundFindingCode::SpentMoreThanReceived,
+                lines: vec![m.line],
+                donor: None,
+                amount: Some(Money::from_tyiyn(self.spent)),
+                limit: Some(Money::from_tyiyn(self.received)),
+            });
+        }
+    }
+}
+
+/// Each donor whose total passed the limit of its kind, with all its lines.
+fn donations_above_limit(
+    by_donor: BTreeMap<(DonorKind, &str), (u64, Vec<u64>)>,
+    rules: &FundRules,
+) -> impl Iterator<Item = FundFinding> {
+    by_donor
+        .into_iter()
+        .filter_map(move |((kind, donor), (total, mut lines))| {
+            let limit = match kind {
+                DonorKind::Person => rules.max_donation_person,
+                DonorKind::LegalEntity => rules.max_donation_legal_entity,
+                _ => None,
+            }?;
+            (total > limit.tyiyn()).then(|| {
+                lines.sort_unstable();
+                FundFinding {
+                    code: FundFindingCode::DonationAboveLimit,
+                    lines,
+                    donor: Some(donor.to_owned()),
+                    amount: Some(Money::from_tyiyn(total)),
+                    limit: Some(limit),
+                }
+            })
+        })
 }
 
 /// The two reports of a fund.

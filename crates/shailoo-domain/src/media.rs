@@ -255,9 +255,38 @@ pub fn check_prices(
     called_on: Date,
     params: &RuleParameters,
 ) -> Vec<PriceFinding> {
-    let from = window_start(called_on);
     let mut findings = Vec::new();
-    // The earlier prices within the window, by service and unit.
+    let earlier = earlier_in_window(list, called_on, &mut findings);
+    let mut election: BTreeMap<(&str, &str), Vec<&ElectionPrice>> = BTreeMap::new();
+    for p in &list.election {
+        election
+            .entry((p.service.as_str(), p.unit.as_str()))
+            .or_default()
+            .push(p);
+    }
+    for ((service, unit), prices) in &election {
+        let reference = earlier.get(&(*service, *unit)).and_then(|e| {
+            match params.media_reference_price {
+                ReferencePrice::Highest => e.iter().max_by_key(|p| p.price),
+                // The last charged; on one day, the highest of that day.
+                ReferencePrice::Latest => e.iter().max_by_key(|p| (p.charged_on, p.price)),
+            }
+        });
+        findings.extend(check_service(service, unit, prices, reference.copied()));
+    }
+    findings.sort_by(|a, b| {
+        (&a.service, &a.unit, a.code, &a.lines).cmp(&(&b.service, &b.unit, b.code, &b.lines))
+    });
+    findings
+}
+
+/// The earlier prices within the window, by service and unit; one outside it is a finding.
+fn earlier_in_window<'a>(
+    list: &'a PriceList,
+    called_on: Date,
+    findings: &mut Vec<PriceFinding>,
+) -> BTreeMap<(&'a str, &'a str), Vec<&'a EarlierPrice>> {
+    let from = window_start(called_on);
     let mut earlier: BTreeMap<(&str, &str), Vec<&EarlierPrice>> = BTreeMap::new();
     for e in &list.earlier {
         if e.charged_on >= from && e.charged_on < called_on {
@@ -274,61 +303,47 @@ pub fn check_prices(
             ));
         }
     }
-    let mut election: BTreeMap<(&str, &str), Vec<&ElectionPrice>> = BTreeMap::new();
-    for p in &list.election {
-        election
-            .entry((p.service.as_str(), p.unit.as_str()))
-            .or_default()
-            .push(p);
+    earlier
+}
+
+/// The findings of one service and unit: unequal election prices, and the election prices
+/// against the `reference` earlier price (none is a warning).
+fn check_service(
+    service: &str,
+    unit: &str,
+    prices: &[&ElectionPrice],
+    reference: Option<&EarlierPrice>,
+) -> Vec<PriceFinding> {
+    let mut findings = Vec::new();
+    let mut distinct: Vec<Money> = prices.iter().map(|p| p.price).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() > 1 {
+        findings.push(PriceFinding::new(
+            PriceFindingCode::UnequalPrice,
+            service,
+            unit,
+            prices.iter().map(|p| p.line).collect(),
+        ));
     }
-    for ((service, unit), prices) in &election {
-        let mut distinct: Vec<Money> = prices.iter().map(|p| p.price).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if distinct.len() > 1 {
-            findings.push(PriceFinding::new(
-                PriceFindingCode::UnequalPrice,
-                service,
-                unit,
-                prices.iter().map(|p| p.line).collect(),
-            ));
-        }
-        let reference = earlier.get(&(*service, *unit)).and_then(|e| {
-            match params.media_reference_price {
-                ReferencePrice::Highest => e.iter().max_by_key(|p| p.price),
-                // The last charged; on one day, the highest of that day.
-                ReferencePrice::Latest => e.iter().max_by_key(|p| (p.charged_on, p.price)),
-            }
-        });
-        match reference {
-            None => findings.push(PriceFinding::new(
-                PriceFindingCode::NoEarlierPrice,
-                service,
-                unit,
-                prices.iter().map(|p| p.line).collect(),
-            )),
-            Some(r) => {
-                let above: Vec<&&ElectionPrice> =
-                    prices.iter().filter(|p| p.price > r.price).collect();
-                if let Some(max) = above.iter().map(|p| p.price).max() {
-                    let mut lines: Vec<u64> = above.iter().map(|p| p.line).collect();
-                    lines.push(r.line);
-                    let mut f = PriceFinding::new(
-                        PriceFindingCode::AboveEarlierPrice,
-                        service,
-                        unit,
-                        lines,
-                    );
-                    f.price = Some(max);
-                    f.reference = Some(r.price);
-                    findings.push(f);
-                }
-            }
-        }
+    let Some(r) = reference else {
+        findings.push(PriceFinding::new(
+            PriceFindingCode::NoEarlierPrice,
+            service,
+            unit,
+            prices.iter().map(|p| p.line).collect(),
+        ));
+        return findings;
+    };
+    let above: Vec<&&ElectionPrice> = prices.iter().filter(|p| p.price > r.price).collect();
+    if let Some(max) = above.iter().map(|p| p.price).max() {
+        let mut lines: Vec<u64> = above.iter().map(|p| p.line).collect();
+        lines.push(r.line);
+        let mut f = PriceFinding::new(PriceFindingCode::AboveEarlierPrice, service, unit, lines);
+        f.price = Some(max);
+        f.reference = Some(r.price);
+        findings.push(f);
     }
-    findings.sort_by(|a, b| {
-        (&a.service, &a.unit, a.code, &a.lines).cmp(&(&b.service, &b.unit, b.code, &b.lines))
-    });
     findings
 }
 

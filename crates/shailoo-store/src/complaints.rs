@@ -3,13 +3,13 @@
 //! each appeal, with its clock, assignment and decision) and `complaint_documents` (decision
 //! and court-act documents, once per BLAKE3 digest).
 //!
-//! The writers follow the capability template: open the write transaction, lock the audit
-//! head, read the facts, call `shailoo_app::complaints::transitions`, write what it returns
-//! and the audit entry. The status is not stored: it follows from the last step, so a listing
+//! The writers follow the capability template, each step a `Tx` method: open the write
+//! transaction, lock the audit head, read the facts, call
+//! `shailoo_app::complaints::transitions`, write what it returns and the audit entry. The status is not stored: it follows from the last step, so a listing
 //! filters on the same expression the app's `Complaint::status` states.
 
 use crate::rows::{corrupt, date, enum_field, field, station_number, timestamp};
-use crate::{Db, WritePool, db_err};
+use crate::{Db, Tx, WritePool, db_err};
 use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::candidates::NominationId;
@@ -19,14 +19,14 @@ use shailoo_app::complaints::transitions::{
 };
 use shailoo_app::complaints::{
     About, Channel, Complainant, ComplainantKind, Complaint, ComplaintDraft, ComplaintError,
-    ComplaintFilter, ComplaintId, ComplaintStatus, Decision, Document, DocumentInfo, Filer, Forum,
-    Outcome, Step, Text,
+    ComplaintFilter, ComplaintId, ComplaintStatus, Decision, DecisionDraft, Document, DocumentInfo,
+    Filer, Forum, Outcome, Step, Text,
 };
 use shailoo_app::users::Username;
 use shailoo_app::{ComplaintStore, StoreError};
 use shailoo_domain::complaint::{Clock, DecisionDue, Level, Subject};
 use shailoo_domain::territory::CommissionLevel;
-use shailoo_domain::{CommissionId, ElectionId};
+use shailoo_domain::{CommissionId, ElectionId, StationNumber};
 use sqlx::AssertSqlSafe;
 
 const T: &str = "complaints";
@@ -123,90 +123,96 @@ impl StepRow {
     fn into_domain(self) -> Result<Step, StoreError> {
         let key = format!("{}/{}", self.complaint_id, self.seq);
         let key = key.as_str();
-        let level = enum_field(S, key, "level", &self.level, Level::from_code)?;
-        let forum = match (self.commission, self.court) {
-            (Some(c), None) => {
-                Forum::Commission(field(S, key, "commission", &c, CommissionId::parse)?)
-            }
-            (None, Some(court)) => Forum::Court(text(S, key, "court", &court)?),
-            _ => return Err(corrupt(S, key, "neither a commission nor a court")),
-        };
-        let filing_deadline = self
-            .filing_deadline
-            .map(|t| timestamp(S, key, "filing_deadline", &t))
-            .transpose()?;
-        let clock = match self.due_at {
-            Some(due) => {
-                let due = timestamp(S, key, "due_at", &due)?;
-                Some(Clock {
-                    filing_deadline,
-                    decision_due: if self.due_immediately.unwrap_or(false) {
-                        DecisionDue::Immediately(due)
-                    } else {
-                        DecisionDue::By(due)
-                    },
-                })
-            }
-            None => None,
-        };
-        let decision = match (self.outcome, self.decided_at) {
-            (None, None) => None,
-            (Some(outcome), Some(at)) => {
-                let missing = |c: &str| corrupt(S, key, format!("decided without {c}"));
-                let content_type = self.content_type.ok_or_else(|| missing("document"))?;
-                Some(Decision {
-                    outcome: enum_field(S, key, "outcome", &outcome, Outcome::from_code)?,
-                    reasons: text(
-                        S,
-                        key,
-                        "reasons",
-                        &self.reasons.ok_or_else(|| missing("reasons"))?,
-                    )?,
-                    number: text(
-                        S,
-                        key,
-                        "decision_number",
-                        &self.decision_number.ok_or_else(|| missing("number"))?,
-                    )?,
-                    document: DocumentInfo {
-                        format: enum_field(
-                            "complaint_documents",
-                            key,
-                            "content_type",
-                            &content_type,
-                            CopyFormat::from_content_type,
-                        )?,
-                        digest: self.document.ok_or_else(|| missing("document"))?,
-                        size: self
-                            .size
-                            .and_then(|s| u64::try_from(s).ok())
-                            .ok_or_else(|| missing("size"))?,
-                    },
-                    decided_by: filer(
-                        S,
-                        key,
-                        "decided_by",
-                        &self.decided_by.ok_or_else(|| missing("decided_by"))?,
-                    )?,
-                    decided_at: timestamp(S, key, "decided_at", &at)?,
-                })
-            }
-            _ => return Err(corrupt(S, key, "outcome and decided_at disagree")),
-        };
         Ok(Step {
             seq: u32::try_from(self.seq).map_err(|_| corrupt(S, key, "seq"))?,
-            level,
-            forum,
+            level: enum_field(S, key, "level", &self.level, Level::from_code)?,
+            forum: self.forum(key)?,
             grounds: opt_text(S, key, "grounds", self.grounds.as_deref())?,
             filed_by: filer(S, key, "filed_by", &self.filed_by)?,
             filed_at: timestamp(S, key, "filed_at", &self.filed_at)?,
-            clock,
+            clock: self.clock(key)?,
             assigned_to: self
                 .assigned_to
-                .map(|u| field(S, key, "assigned_to", &u, Username::parse))
+                .as_deref()
+                .map(|u| field(S, key, "assigned_to", u, Username::parse))
                 .transpose()?,
-            decision,
+            decision: self.decision(key)?,
         })
+    }
+
+    fn forum(&self, key: &str) -> Result<Forum, StoreError> {
+        match (&self.commission, &self.court) {
+            (Some(c), None) => Ok(Forum::Commission(field(
+                S,
+                key,
+                "commission",
+                c,
+                CommissionId::parse,
+            )?)),
+            (None, Some(court)) => Ok(Forum::Court(text(S, key, "court", court)?)),
+            _ => Err(corrupt(S, key, "neither a commission nor a court")),
+        }
+    }
+
+    fn clock(&self, key: &str) -> Result<Option<Clock>, StoreError> {
+        let Some(due) = &self.due_at else {
+            return Ok(None);
+        };
+        let filing_deadline = self
+            .filing_deadline
+            .as_deref()
+            .map(|t| timestamp(S, key, "filing_deadline", t))
+            .transpose()?;
+        let due = timestamp(S, key, "due_at", due)?;
+        Ok(Some(Clock {
+            filing_deadline,
+            decision_due: if self.due_immediately.unwrap_or(false) {
+                DecisionDue::Immediately(due)
+            } else {
+                DecisionDue::By(due)
+            },
+        }))
+    }
+
+    fn decision(&self, key: &str) -> Result<Option<Decision>, StoreError> {
+        let (outcome, at) = match (&self.outcome, &self.decided_at) {
+            (None, None) => return Ok(None),
+            (Some(outcome), Some(at)) => (outcome, at),
+            _ => return Err(corrupt(S, key, "outcome and decided_at disagree")),
+        };
+        let missing = |c: &str| corrupt(S, key, format!("decided without {c}"));
+        let required = |v: &Option<String>, c: &str| v.clone().ok_or_else(|| missing(c));
+        Ok(Some(Decision {
+            outcome: enum_field(S, key, "outcome", outcome, Outcome::from_code)?,
+            reasons: text(S, key, "reasons", &required(&self.reasons, "reasons")?)?,
+            number: text(
+                S,
+                key,
+                "decision_number",
+                &required(&self.decision_number, "number")?,
+            )?,
+            document: DocumentInfo {
+                format: enum_field(
+                    "complaint_documents",
+                    key,
+                    "content_type",
+                    &required(&self.content_type, "document")?,
+                    CopyFormat::from_content_type,
+                )?,
+                digest: required(&self.document, "document")?,
+                size: self
+                    .size
+                    .and_then(|s| u64::try_from(s).ok())
+                    .ok_or_else(|| missing("size"))?,
+            },
+            decided_by: filer(
+                S,
+                key,
+                "decided_by",
+                &required(&self.decided_by, "decided_by")?,
+            )?,
+            decided_at: timestamp(S, key, "decided_at", at)?,
+        }))
     }
 }
 
@@ -370,133 +376,22 @@ impl ComplaintStore for Db {
         clocks: &Clocks,
         mut event: AuditEvent,
     ) -> Result<Complaint, ComplaintError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let level: Option<String> =
-                sqlx::query_scalar("SELECT level FROM commissions WHERE id = $1")
-                    .bind(draft.commission.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            let commission = level
-                .map(|l| {
-                    enum_field("commissions", draft.commission.as_str(), "level", &l, |v| {
-                        CommissionLevel::parse(v)
-                    })
-                })
-                .transpose()?;
-            let station_chain = match draft.about.station {
-                None => None,
-                Some(station) => {
-                    let first: Option<String> =
-                        sqlx::query_scalar("SELECT commission FROM stations WHERE number = $1")
-                            .bind(i64::from(station.get()))
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    match first {
-                        None => None,
-                        Some(first) => {
-                            let mut chain = Vec::new();
-                            let mut next = Some(first);
-                            // A commission tree is three levels deep; the bound guards a cycle.
-                            while let Some(id) = next.take()
-                                && chain.len() < 8
-                            {
-                                next = sqlx::query_scalar::<_, Option<String>>(
-                                    "SELECT parent FROM commissions WHERE id = $1",
-                                )
-                                .bind(id.as_str())
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .map_err(db_err)?
-                                .flatten();
-                                chain.push(field(
-                                    "commissions",
-                                    &id,
-                                    "id",
-                                    &id,
-                                    CommissionId::parse,
-                                )?);
-                            }
-                            Some(chain)
-                        }
-                    }
-                }
-            };
-            let nomination_exists = match draft.about.nomination {
-                None => false,
-                Some(n) => sqlx::query_scalar::<_, i64>(
-                    "SELECT CAST(1 AS BIGINT) FROM nominations WHERE id = $1 AND election = $2",
-                )
-                .bind(n.get())
-                .bind(election.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .is_some(),
-            };
-            let claim_exists = match draft.about.claim {
-                None => false,
-                Some(c) => sqlx::query_scalar::<_, i64>(
-                    "SELECT CAST(1 AS BIGINT) FROM voter_list_claims WHERE id = $1 \
-                     AND election = $2",
-                )
-                .bind(c.get())
-                .bind(election.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .is_some(),
-            };
-            // Numbers count from 1 per database; safe to compute under the write lock.
-            let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM complaints")
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            let facts = FilingFacts {
-                commission,
-                station_chain,
-                nomination_exists,
-                claim_exists,
-                next_id: ComplaintId::new(next).ok_or_else(|| corrupt(T, "max", "id"))?,
-            };
-            let filing = Filing {
-                election,
-                draft,
-                channel,
-                by,
-                at: event.at,
-            };
-            let filed = transitions::file(filing, clocks, &facts)?;
-            let c = &filed;
-            sqlx::query(INSERT)
-                .bind(c.id.get())
-                .bind(election.as_str())
-                .bind(c.subject.code())
-                .bind(c.act_on.map(|d| d.to_string()))
-                .bind(c.about.station.map(|s| i64::from(s.get())))
-                .bind(c.about.nomination.map(NominationId::get))
-                .bind(c.about.claim.map(ClaimId::get))
-                .bind(c.complainant.kind.code())
-                .bind(c.complainant.name.as_str())
-                .bind(c.complainant.contact.as_ref().map(Text::as_str))
-                .bind(c.channel.code())
-                .bind(c.summary.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            bind_step(sqlx::query(INSERT_STEP), c.id, c.current())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            event.subject = format!("{election}/complaints/{}", c.id);
-            let event = event.after(c);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(filed)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let facts = tx.filing_facts(election, draft).await?;
+        let filing = Filing {
+            election,
+            draft,
+            channel,
+            by,
+            at: event.at,
+        };
+        let filed = transitions::file(filing, clocks, &facts)?;
+        tx.insert_complaint(election, &filed).await?;
+        event.subject = format!("{election}/complaints/{}", filed.id);
+        tx.append_audit(head, event.after(&filed)).await?;
+        tx.commit().await?;
+        Ok(filed)
     }
 
     async fn change_complaint(
@@ -508,76 +403,22 @@ impl ComplaintStore for Db {
         clocks: &Clocks,
         event: AuditEvent,
     ) -> Result<Complaint, ComplaintError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let before: Complaint =
-                read_complaint!(tx, election, id).ok_or(ComplaintError::UnknownComplaint(id))?;
-            let mut facts = ChangeFacts::default();
-            match change {
-                Change::Assign { to } => {
-                    let commission: Option<String> =
-                        sqlx::query_scalar("SELECT commission FROM users WHERE username = $1")
-                            .bind(to.as_str())
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    facts.assignee_commission = commission
-                        .map(|c| field("users", to.as_str(), "commission", &c, CommissionId::parse))
-                        .transpose()?;
-                }
-                Change::Appeal(_) => {
-                    if let Some(commission) = before.current().forum.commission() {
-                        let parent: Option<(String, String)> = sqlx::query_as(
-                            "SELECT p.id, p.level FROM commissions c \
-                             JOIN commissions p ON p.id = c.parent WHERE c.id = $1",
-                        )
-                        .bind(commission.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                        facts.parent = parent
-                            .map(|(p, level)| {
-                                Ok::<_, StoreError>((
-                                    field("commissions", &p, "id", &p, CommissionId::parse)?,
-                                    enum_field("commissions", &p, "level", &level, |v| {
-                                        CommissionLevel::parse(v)
-                                    })?,
-                                ))
-                            })
-                            .transpose()?;
-                    }
-                }
-                Change::Decide(_) | Change::CourtAct(_) => {}
-            }
-            let after = transitions::apply(before.clone(), change, by, event.at, clocks, &facts)?;
-            if let Change::Decide(draft) | Change::CourtAct(draft) = change {
-                let info = draft.document.info();
-                sqlx::query(INSERT_DOCUMENT)
-                    .bind(info.digest.as_str())
-                    .bind(info.format.content_type())
-                    .bind(i64::try_from(info.size).unwrap_or(i64::MAX))
-                    .bind(draft.document.bytes())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            let known = before.steps.len();
-            bind_update(sqlx::query(UPDATE_STEP), id, &after.steps[known - 1])
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            for step in &after.steps[known..] {
-                bind_step(sqlx::query(INSERT_STEP), id, step)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            let event = event.before(&before).after(&after);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(after)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let before = tx
+            .complaint(election, id)
+            .await?
+            .ok_or(ComplaintError::UnknownComplaint(id))?;
+        let facts = tx.change_facts(&before, change).await?;
+        let after = transitions::apply(before.clone(), change, by, event.at, clocks, &facts)?;
+        if let Change::Decide(draft) | Change::CourtAct(draft) = change {
+            tx.insert_document(draft).await?;
+        }
+        tx.write_steps(id, before.steps.len(), &after).await?;
+        tx.append_audit(head, event.before(&before).after(&after))
+            .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     async fn complaint(
@@ -671,5 +512,267 @@ impl ComplaintStore for Db {
                 })
                 .transpose()
         })
+    }
+}
+
+const COMMISSION_LEVEL: &str = "SELECT level FROM commissions WHERE id = $1";
+const STATION_COMMISSION: &str = "SELECT commission FROM stations WHERE number = $1";
+const COMMISSION_PARENT: &str = "SELECT parent FROM commissions WHERE id = $1";
+const NOMINATION_IN_ELECTION: &str =
+    "SELECT CAST(1 AS BIGINT) FROM nominations WHERE id = $1 AND election = $2";
+const CLAIM_IN_ELECTION: &str =
+    "SELECT CAST(1 AS BIGINT) FROM voter_list_claims WHERE id = $1 AND election = $2";
+const USER_COMMISSION: &str = "SELECT commission FROM users WHERE username = $1";
+const PARENT_WITH_LEVEL: &str = "SELECT p.id, p.level FROM commissions c \
+     JOIN commissions p ON p.id = c.parent WHERE c.id = $1";
+
+fn commission_level(id: &str, level: &str) -> Result<CommissionLevel, StoreError> {
+    enum_field("commissions", id, "level", level, |v| {
+        CommissionLevel::parse(v)
+    })
+}
+
+/// The steps of the complaint writers.
+impl Tx {
+    /// What a filing is checked against, read under the lock.
+    async fn filing_facts(
+        &mut self,
+        election: &ElectionId,
+        draft: &ComplaintDraft,
+    ) -> Result<FilingFacts, StoreError> {
+        let commission = self.commission_level(&draft.commission).await?;
+        let station_chain = match draft.about.station {
+            None => None,
+            Some(station) => self.station_chain(station).await?,
+        };
+        let nomination_exists = match draft.about.nomination {
+            None => false,
+            Some(n) => {
+                self.in_election(NOMINATION_IN_ELECTION, n.get(), election)
+                    .await?
+            }
+        };
+        let claim_exists = match draft.about.claim {
+            None => false,
+            Some(c) => {
+                self.in_election(CLAIM_IN_ELECTION, c.get(), election)
+                    .await?
+            }
+        };
+        Ok(FilingFacts {
+            commission,
+            station_chain,
+            nomination_exists,
+            claim_exists,
+            next_id: self.next_complaint_id().await?,
+        })
+    }
+
+    async fn commission_level(
+        &mut self,
+        commission: &CommissionId,
+    ) -> Result<Option<CommissionLevel>, StoreError> {
+        let level: Option<String> = on_tx!(self, |t, d| {
+            sqlx::query_scalar(COMMISSION_LEVEL)
+                .bind(commission.as_str())
+                .fetch_optional(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        level
+            .map(|l| commission_level(commission.as_str(), &l))
+            .transpose()
+    }
+
+    /// The station's commission and those above it; `None` for an unknown station.
+    async fn station_chain(
+        &mut self,
+        station: StationNumber,
+    ) -> Result<Option<Vec<CommissionId>>, StoreError> {
+        let first: Option<String> = on_tx!(self, |t, d| {
+            sqlx::query_scalar(STATION_COMMISSION)
+                .bind(i64::from(station.get()))
+                .fetch_optional(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        let Some(first) = first else {
+            return Ok(None);
+        };
+        let mut chain = Vec::new();
+        let mut next = Some(first);
+        // A commission tree is three levels deep; the bound guards a cycle.
+        while let Some(id) = next.take()
+            && chain.len() < 8
+        {
+            next = on_tx!(self, |t, d| {
+                sqlx::query_scalar::<_, Option<String>>(COMMISSION_PARENT)
+                    .bind(id.as_str())
+                    .fetch_optional(&mut **t)
+                    .await
+                    .map_err(db_err)?
+                    .flatten()
+            });
+            chain.push(field("commissions", &id, "id", &id, CommissionId::parse)?);
+        }
+        Ok(Some(chain))
+    }
+
+    /// Whether the row `sql` selects by `id` belongs to `election`.
+    async fn in_election(
+        &mut self,
+        sql: &'static str,
+        id: i64,
+        election: &ElectionId,
+    ) -> Result<bool, StoreError> {
+        Ok(on_tx!(self, |t, d| {
+            sqlx::query_scalar::<_, i64>(sql)
+                .bind(id)
+                .bind(election.as_str())
+                .fetch_optional(&mut **t)
+                .await
+                .map_err(db_err)?
+                .is_some()
+        }))
+    }
+
+    /// Numbers count from 1 per database; safe to compute under the write lock.
+    async fn next_complaint_id(&mut self) -> Result<ComplaintId, StoreError> {
+        let next: i64 = on_tx!(self, |t, d| {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM complaints")
+                .fetch_one(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        ComplaintId::new(next).ok_or_else(|| corrupt(T, "max", "id"))
+    }
+
+    /// The complaint's row and its first step.
+    async fn insert_complaint(
+        &mut self,
+        election: &ElectionId,
+        c: &Complaint,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(INSERT)
+                .bind(c.id.get())
+                .bind(election.as_str())
+                .bind(c.subject.code())
+                .bind(c.act_on.map(|d| d.to_string()))
+                .bind(c.about.station.map(|s| i64::from(s.get())))
+                .bind(c.about.nomination.map(NominationId::get))
+                .bind(c.about.claim.map(ClaimId::get))
+                .bind(c.complainant.kind.code())
+                .bind(c.complainant.name.as_str())
+                .bind(c.complainant.contact.as_ref().map(Text::as_str))
+                .bind(c.channel.code())
+                .bind(c.summary.as_str())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+            bind_step(sqlx::query(INSERT_STEP), c.id, c.current())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn complaint(
+        &mut self,
+        election: &ElectionId,
+        id: ComplaintId,
+    ) -> Result<Option<Complaint>, StoreError> {
+        Ok(on_tx!(self, |t, d| read_complaint!(*t, election, id)))
+    }
+
+    /// What a change is checked against: the assignee's commission, or the commission above
+    /// the one that decided.
+    async fn change_facts(
+        &mut self,
+        before: &Complaint,
+        change: &Change,
+    ) -> Result<ChangeFacts, StoreError> {
+        let mut facts = ChangeFacts::default();
+        match change {
+            Change::Assign { to } => {
+                let commission: Option<String> = on_tx!(self, |t, d| {
+                    sqlx::query_scalar(USER_COMMISSION)
+                        .bind(to.as_str())
+                        .fetch_optional(&mut **t)
+                        .await
+                        .map_err(db_err)?
+                });
+                facts.assignee_commission = commission
+                    .map(|c| field("users", to.as_str(), "commission", &c, CommissionId::parse))
+                    .transpose()?;
+            }
+            Change::Appeal(_) => {
+                if let Some(commission) = before.current().forum.commission() {
+                    facts.parent = self.parent_of(commission).await?;
+                }
+            }
+            Change::Decide(_) | Change::CourtAct(_) => {}
+        }
+        Ok(facts)
+    }
+
+    async fn parent_of(
+        &mut self,
+        commission: &CommissionId,
+    ) -> Result<Option<(CommissionId, CommissionLevel)>, StoreError> {
+        let parent: Option<(String, String)> = on_tx!(self, |t, d| {
+            sqlx::query_as(PARENT_WITH_LEVEL)
+                .bind(commission.as_str())
+                .fetch_optional(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        parent
+            .map(|(p, level)| {
+                Ok((
+                    field("commissions", &p, "id", &p, CommissionId::parse)?,
+                    commission_level(&p, &level)?,
+                ))
+            })
+            .transpose()
+    }
+
+    /// A decision's or a court act's document, once per digest.
+    async fn insert_document(&mut self, draft: &DecisionDraft) -> Result<(), StoreError> {
+        let info = draft.document.info();
+        on_tx!(self, |t, d| {
+            sqlx::query(INSERT_DOCUMENT)
+                .bind(info.digest.as_str())
+                .bind(info.format.content_type())
+                .bind(i64::try_from(info.size).unwrap_or(i64::MAX))
+                .bind(draft.document.bytes())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// The last of the `known` steps as changed, and the steps after it (an appeal's).
+    async fn write_steps(
+        &mut self,
+        id: ComplaintId,
+        known: usize,
+        after: &Complaint,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            bind_update(sqlx::query(UPDATE_STEP), id, &after.steps[known - 1])
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+            for step in &after.steps[known..] {
+                bind_step(sqlx::query(INSERT_STEP), id, step)
+                    .execute(&mut **t)
+                    .await
+                    .map_err(db_err)?;
+            }
+        });
+        Ok(())
     }
 }

@@ -1,10 +1,11 @@
 //! [`shailoo_app::MediaStore`] on both engines (migration `20261206001601_media`):
 //! `media_outlets` (the application and its status) and `media_prices` (its price list, one
 //! row per line of the file, money in whole tyiyn). The writers follow the capability
-//! template: lock, read, `shailoo_app::media::transitions`, write with the audit entry.
+//! template, each step a `Tx` method: lock, read, `shailoo_app::media::transitions`, write with
+//! the audit entry.
 
 use crate::rows::{corrupt, date, enum_field, field, timestamp};
-use crate::{Db, WritePool, db_err};
+use crate::{Db, Tx, WritePool, db_err};
 use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::media::transitions::{self, PriceRules};
@@ -186,63 +187,16 @@ impl MediaStore for Db {
         by: &Filer,
         mut event: AuditEvent,
     ) -> Result<Outlet, MediaError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let next: i64 =
-                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM media_outlets")
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            let id = OutletId::new(next).ok_or_else(|| corrupt(T, "max", "id"))?;
-            let outlet = transitions::file(election, draft, id, by, event.at)?;
-            sqlx::query(INSERT)
-                .bind(id.get())
-                .bind(election.as_str())
-                .bind(outlet.name.as_str())
-                .bind(outlet.kind.code())
-                .bind(outlet.contact.as_ref().map(Text::as_str))
-                .bind(outlet.status.code())
-                .bind(outlet.filed_by.to_string())
-                .bind(outlet.filed_at.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            let key = id.to_string();
-            for p in &outlet.prices.election {
-                sqlx::query(INSERT_PRICE)
-                    .bind(id.get())
-                    .bind(i64::try_from(p.line).unwrap_or(i64::MAX))
-                    .bind("election")
-                    .bind(p.service.as_str())
-                    .bind(p.unit.as_str())
-                    .bind(Some(p.buyer.as_str()))
-                    .bind(tyiyn(&key, p.price)?)
-                    .bind(None::<String>)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            for p in &outlet.prices.earlier {
-                sqlx::query(INSERT_PRICE)
-                    .bind(id.get())
-                    .bind(i64::try_from(p.line).unwrap_or(i64::MAX))
-                    .bind("earlier")
-                    .bind(p.service.as_str())
-                    .bind(p.unit.as_str())
-                    .bind(None::<&str>)
-                    .bind(tyiyn(&key, p.price)?)
-                    .bind(Some(p.charged_on.to_string()))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            event.subject = format!("{election}/media/{id}");
-            let event = event.after(&outlet);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(outlet)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let id = tx.next_outlet_id().await?;
+        let outlet = transitions::file(election, draft, id, by, event.at)?;
+        tx.insert_outlet(&outlet).await?;
+        tx.insert_prices(id, &outlet.prices).await?;
+        event.subject = format!("{election}/media/{id}");
+        tx.append_audit(head, event.after(&outlet)).await?;
+        tx.commit().await?;
+        Ok(outlet)
     }
 
     async fn decide_media_outlet(
@@ -254,26 +208,16 @@ impl MediaStore for Db {
         by: &Filer,
         event: AuditEvent,
     ) -> Result<Outlet, MediaError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let before: Outlet =
-                read_outlet!(tx, election, id).ok_or(MediaError::UnknownOutlet(id))?;
-            let after = transitions::decide(before.clone(), decision, rules, by, event.at)?;
-            sqlx::query(SET_STATUS)
-                .bind(id.get())
-                .bind(after.status.code())
-                .bind(after.reason.as_ref().map(Text::as_str))
-                .bind(after.decided_by.as_ref().map(Filer::to_string))
-                .bind(after.decided_at.map(|t| t.to_string()))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            let event = event.before(&before).after(&after);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(after)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let before: Outlet = on_tx!(&mut tx, |t, d| read_outlet!(*t, election, id))
+            .ok_or(MediaError::UnknownOutlet(id))?;
+        let after = transitions::decide(before.clone(), decision, rules, by, event.at)?;
+        tx.set_status(&after).await?;
+        tx.append_audit(head, event.before(&before).after(&after))
+            .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     async fn media_outlet(
@@ -317,5 +261,92 @@ impl MediaStore for Db {
             tx.commit().await.map_err(db_err)?;
             assemble(rows, prices)
         })
+    }
+}
+
+/// The steps of the media writers.
+impl Tx {
+    /// Numbers count from 1 per database; safe to compute under the write lock.
+    async fn next_outlet_id(&mut self) -> Result<OutletId, StoreError> {
+        let next: i64 = on_tx!(self, |t, d| {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM media_outlets")
+                .fetch_one(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        OutletId::new(next).ok_or_else(|| corrupt(T, "max", "id"))
+    }
+
+    async fn insert_outlet(&mut self, outlet: &Outlet) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(INSERT)
+                .bind(outlet.id.get())
+                .bind(outlet.election.as_str())
+                .bind(outlet.name.as_str())
+                .bind(outlet.kind.code())
+                .bind(outlet.contact.as_ref().map(Text::as_str))
+                .bind(outlet.status.code())
+                .bind(outlet.filed_by.to_string())
+                .bind(outlet.filed_at.to_string())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// The price list, one row per line of the file.
+    async fn insert_prices(&mut self, id: OutletId, prices: &PriceList) -> Result<(), StoreError> {
+        let key = id.to_string();
+        for p in &prices.election {
+            let price = tyiyn(&key, p.price)?;
+            on_tx!(self, |t, d| {
+                sqlx::query(INSERT_PRICE)
+                    .bind(id.get())
+                    .bind(i64::try_from(p.line).unwrap_or(i64::MAX))
+                    .bind("election")
+                    .bind(p.service.as_str())
+                    .bind(p.unit.as_str())
+                    .bind(Some(p.buyer.as_str()))
+                    .bind(price)
+                    .bind(None::<String>)
+                    .execute(&mut **t)
+                    .await
+                    .map_err(db_err)?;
+            });
+        }
+        for p in &prices.earlier {
+            let price = tyiyn(&key, p.price)?;
+            on_tx!(self, |t, d| {
+                sqlx::query(INSERT_PRICE)
+                    .bind(id.get())
+                    .bind(i64::try_from(p.line).unwrap_or(i64::MAX))
+                    .bind("earlier")
+                    .bind(p.service.as_str())
+                    .bind(p.unit.as_str())
+                    .bind(None::<&str>)
+                    .bind(price)
+                    .bind(Some(p.charged_on.to_string()))
+                    .execute(&mut **t)
+                    .await
+                    .map_err(db_err)?;
+            });
+        }
+        Ok(())
+    }
+
+    async fn set_status(&mut self, after: &Outlet) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(SET_STATUS)
+                .bind(after.id.get())
+                .bind(after.status.code())
+                .bind(after.reason.as_ref().map(Text::as_str))
+                .bind(after.decided_by.as_ref().map(Filer::to_string))
+                .bind(after.decided_at.map(|t| t.to_string()))
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
     }
 }

@@ -4,14 +4,21 @@
 //! refusal and revocation with a reason, the reference price following the rule parameter in
 //! force, who may enter and decide, and a stored row that does not parse.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
 use jiff::civil::date;
 use serde_json::json;
+use shailoo_app::audit::AuditAction;
 use shailoo_app::media::{self, MediaDecision, MediaStatus, OutletDraft, Text};
 use shailoo_app::users::{Actor, Role, Username};
 use shailoo_app::{AuditStore, MediaStore, SetupStore, params, verify_audit};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::media::{MediaKind, PriceFindingCode};
 use shailoo_domain::params::Coded;
 use shailoo_domain::time::from_bishkek;
@@ -48,7 +55,7 @@ fn cec(name: &str) -> Actor {
 
 async fn fixture(ctx: &Ctx) -> Db {
     let db = ctx.db().await;
-    db.import_setup(&setup(), &[], event("setup_imported"))
+    db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     db
@@ -103,7 +110,7 @@ async fn cmp_01_an_outlet_applies_with_its_price_list_and_the_cec_accredits_it(c
     )
     .await
     .unwrap_err();
-    assert_eq!(err.code(), "media_own_application");
+    assert_eq!(err.code(), ErrorCode::MediaOwnApplication);
     let tec = Actor::User {
         username: Username::parse("tec.member").unwrap(),
         role: Role::TecMember,
@@ -112,7 +119,7 @@ async fn cmp_01_an_outlet_applies_with_its_price_list_and_the_cec_accredits_it(c
     let err = media::file(&db, &tec, &e, draft("Ош ТВ", FAIR), at(9, 20, 10))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "forbidden");
+    assert_eq!(err.code(), ErrorCode::Forbidden);
     let o = media::decide(
         &db,
         &cec("cec.chair"),
@@ -173,7 +180,7 @@ async fn cmp_02_a_price_breach_is_listed_with_its_rows_and_the_outlet_is_refused
     .unwrap_err();
     assert_eq!(
         (err.code(), err.rule()),
-        ("media_price_breaches", Some("CMP-02"))
+        (ErrorCode::MediaPriceBreaches, Some("CMP-02"))
     );
     assert_eq!(
         db.media_outlet(&e, o.id).await.unwrap().unwrap().status,
@@ -196,7 +203,7 @@ async fn cmp_02_a_price_breach_is_listed_with_its_rows_and_the_outlet_is_refused
     let err = media::decide(&db, &cec("cec.chair"), &e, o.id, refusal, at(9, 21, 12))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "media_already_decided");
+    assert_eq!(err.code(), ErrorCode::MediaAlreadyDecided);
     let refused = media::registry(&db, &e, Some(MediaStatus::Refused))
         .await
         .unwrap();
@@ -232,7 +239,10 @@ async fn cmp_01_applications_close_at_the_end_of_cal_03(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!((err.code(), err.rule()), ("action_closed", Some("CAL-03")));
+    assert_eq!(
+        (err.code(), err.rule()),
+        (ErrorCode::ActionClosed, Some("CAL-03"))
+    );
     assert_eq!(media::registry(&db, &e, None).await.unwrap().len(), 1);
     // An application without election prices is none (CMP-01).
     let empty = "period,service,unit,buyer,price,charged_on\n\
@@ -246,7 +256,7 @@ async fn cmp_01_applications_close_at_the_end_of_cal_03(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(err.code(), "media_no_prices");
+    assert_eq!(err.code(), ErrorCode::MediaNoPrices);
 }
 
 async fn cmp_03_a_revoked_outlet_carries_no_campaign_material(ctx: Ctx) {
@@ -274,7 +284,7 @@ async fn cmp_03_a_revoked_outlet_carries_no_campaign_material(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(err.code(), "media_not_accredited");
+    assert_eq!(err.code(), ErrorCode::MediaNotAccredited);
     media::decide(
         &db,
         &cec("cec.chair"),
@@ -356,7 +366,7 @@ async fn a_stored_outlet_that_does_not_parse_is_corrupt(ctx: Ctx) {
         .await;
     assert_eq!(
         media::outlet(&db, &e, o.id).await.unwrap_err().code(),
-        "db_corrupt"
+        ErrorCode::DbCorrupt
     );
     // What the domain could not hold at all, the engine refuses.
     assert!(

@@ -83,6 +83,20 @@ shailoo_domain::closed_set! {
         // --- ballots (RES-02) ---
         /// The order of a city ballot's parties was set.
         BallotOrderSet = "ballot_order_set",
+        // --- the complaints registry (CMP-05, CMP-06) ---
+        ComplaintFiled = "complaint_filed",
+        /// The current step was assigned to a member of the commission hearing it.
+        ComplaintAssigned = "complaint_assigned",
+        ComplaintDecided = "complaint_decided",
+        ComplaintAppealed = "complaint_appealed",
+        /// The CEC recorded the court's act on an appeal of its decision.
+        ComplaintCourtActRecorded = "complaint_court_act_recorded",
+        // --- media accreditation (CMP-01…CMP-03) ---
+        /// The CEC entered an outlet's application with its price list.
+        MediaApplied = "media_applied",
+        MediaAccredited = "media_accredited",
+        MediaRefused = "media_refused",
+        MediaRevoked = "media_revoked",
         // --- voting day ---
         VoterCheckedIn = "voter_checked_in",
     }

@@ -25,14 +25,14 @@ mod port;
 pub mod transitions;
 
 pub use model::{
-    APPEALED_ACTION, ASSIGNED_ACTION, About, AppealDraft, COURT_ACT_ACTION, Channel, Complainant,
-    ComplainantKind, Complaint, ComplaintDraft, ComplaintError, ComplaintFilter, ComplaintId,
-    ComplaintStatus, DECIDED_ACTION, Decision, DecisionDraft, Document, DocumentInfo, FILED_ACTION,
-    Filer, Forum, MAX_TEXT_CHARS, Outcome, PublicComplaint, PublicDecision, PublicStep, Step, Text,
+    About, AppealDraft, Channel, Complainant, ComplainantKind, Complaint, ComplaintDraft,
+    ComplaintError, ComplaintFilter, ComplaintId, ComplaintStatus, Decision, DecisionDraft,
+    Document, DocumentInfo, Filer, Forum, MAX_TEXT_CHARS, Outcome, PublicComplaint, PublicDecision,
+    PublicStep, Step, Text,
 };
 pub use port::ComplaintStore;
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::params::RuleParameterStore;
 use crate::setup::{self, ElectionCalendarError, SetupStore};
@@ -126,7 +126,12 @@ pub async fn file<S: SetupStore + RuleParameterStore + ComplaintStore + ?Sized>(
         }
     };
     let clocks = clocks(store, election).await?;
-    let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        AuditAction::ComplaintFiled,
+        election.as_str(),
+        now,
+    );
     store
         .file_complaint(election, &draft, channel, &Filer::of(actor), &clocks, event)
         .await
@@ -138,7 +143,7 @@ async fn change<S: SetupStore + RuleParameterStore + ComplaintStore + ?Sized>(
     election: &ElectionId,
     id: ComplaintId,
     change: Change,
-    action: &str,
+    action: AuditAction,
     now: Timestamp,
 ) -> Result<Complaint, ComplaintError> {
     let clocks = clocks(store, election).await?;
@@ -174,7 +179,7 @@ pub async fn assign<S: SetupStore + RuleParameterStore + ComplaintStore + ?Sized
         election,
         id,
         Change::Assign { to },
-        ASSIGNED_ACTION,
+        AuditAction::ComplaintAssigned,
         now,
     )
     .await
@@ -198,7 +203,7 @@ pub async fn decide<S: SetupStore + RuleParameterStore + ComplaintStore + ?Sized
         election,
         id,
         Change::Decide(decision),
-        DECIDED_ACTION,
+        AuditAction::ComplaintDecided,
         now,
     )
     .await
@@ -246,7 +251,7 @@ pub async fn appeal<S: SetupStore + RuleParameterStore + ComplaintStore + ?Sized
         election,
         id,
         Change::Appeal(appeal),
-        APPEALED_ACTION,
+        AuditAction::ComplaintAppealed,
         now,
     )
     .await
@@ -270,7 +275,7 @@ pub async fn record_court_act<S: SetupStore + RuleParameterStore + ComplaintStor
         election,
         id,
         Change::CourtAct(act),
-        COURT_ACT_ACTION,
+        AuditAction::ComplaintCourtActRecorded,
         now,
     )
     .await

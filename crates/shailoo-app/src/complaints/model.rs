@@ -13,15 +13,8 @@ use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::CalendarError;
 use shailoo_domain::complaint::{Clock, ClockError, Level, Subject};
 use shailoo_domain::text::{Lines, check};
-use shailoo_domain::{CommissionId, ElectionId, StationNumber};
+use shailoo_domain::{CommissionId, ElectionId, ErrorCode, StationNumber};
 use std::fmt;
-
-/// Audit actions of the capability.
-pub const FILED_ACTION: &str = "complaint_filed";
-pub const ASSIGNED_ACTION: &str = "complaint_assigned";
-pub const DECIDED_ACTION: &str = "complaint_decided";
-pub const APPEALED_ACTION: &str = "complaint_appealed";
-pub const COURT_ACT_ACTION: &str = "complaint_court_act_recorded";
 
 /// The longest text a complaint's field takes, in characters.
 pub const MAX_TEXT_CHARS: usize = 4_000;
@@ -507,8 +500,7 @@ pub struct AppealDraft {
     pub court: Option<Text>,
 }
 
-/// Why a complaint step was refused. Codes are stable (`code()`); [`ComplaintError::CODES`]
-/// lists every one the capability adds.
+/// Why a complaint step was refused. Codes are stable (`code()`, an [`ErrorCode`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ComplaintError {
     #[error(transparent)]
@@ -574,36 +566,36 @@ pub enum ComplaintError {
 
 impl ComplaintError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         use ComplaintError as E;
         match self {
             E::Store(e) => e.code(),
-            E::UnknownElection(_) => "unknown_election",
+            E::UnknownElection(_) => ErrorCode::UnknownElection,
             E::CalendarInvalid(e) => e.code(),
             E::Clock(e) => e.code(),
-            E::BadId => "complaint_bad_id",
-            E::UnknownComplaint(_) => "complaint_unknown",
-            E::UnknownCommission(_) => "unknown_commission",
-            E::UnknownStation(_) => "complaint_unknown_station",
-            E::StationOutsideCommission(_) => "complaint_station_outside_commission",
-            E::UnknownNomination(_) => "complaint_unknown_nomination",
-            E::UnknownClaim(_) => "complaint_unknown_claim",
-            E::OwnComplaint => "complaint_own",
-            E::AssigneeNotMember => "complaint_assignee_not_member",
-            E::AlreadyDecided => "complaint_already_decided",
-            E::NotDecided => "complaint_not_decided",
-            E::NoFurtherAppeal => "complaint_no_further_appeal",
-            E::CourtRequired => "complaint_court_required",
-            E::NotInCourt => "complaint_not_in_court",
-            E::InCourt => "complaint_in_court",
-            E::NotTheComplainant => "complaint_not_the_complainant",
-            E::EmptyText => "complaint_empty_text",
-            E::BadText => "complaint_bad_text",
-            E::DocumentMissing => "complaint_document_missing",
-            E::DocumentTooLarge => "complaint_document_too_large",
-            E::DocumentNotRecognised => "complaint_document_not_recognised",
-            E::UnknownCode(_) => "complaint_unknown_value",
-            E::Forbidden => "forbidden",
+            E::BadId => ErrorCode::ComplaintBadId,
+            E::UnknownComplaint(_) => ErrorCode::ComplaintUnknown,
+            E::UnknownCommission(_) => ErrorCode::UnknownCommission,
+            E::UnknownStation(_) => ErrorCode::ComplaintUnknownStation,
+            E::StationOutsideCommission(_) => ErrorCode::ComplaintStationOutsideCommission,
+            E::UnknownNomination(_) => ErrorCode::ComplaintUnknownNomination,
+            E::UnknownClaim(_) => ErrorCode::ComplaintUnknownClaim,
+            E::OwnComplaint => ErrorCode::ComplaintOwn,
+            E::AssigneeNotMember => ErrorCode::ComplaintAssigneeNotMember,
+            E::AlreadyDecided => ErrorCode::ComplaintAlreadyDecided,
+            E::NotDecided => ErrorCode::ComplaintNotDecided,
+            E::NoFurtherAppeal => ErrorCode::ComplaintNoFurtherAppeal,
+            E::CourtRequired => ErrorCode::ComplaintCourtRequired,
+            E::NotInCourt => ErrorCode::ComplaintNotInCourt,
+            E::InCourt => ErrorCode::ComplaintInCourt,
+            E::NotTheComplainant => ErrorCode::ComplaintNotTheComplainant,
+            E::EmptyText => ErrorCode::ComplaintEmptyText,
+            E::BadText => ErrorCode::ComplaintBadText,
+            E::DocumentMissing => ErrorCode::ComplaintDocumentMissing,
+            E::DocumentTooLarge => ErrorCode::ComplaintDocumentTooLarge,
+            E::DocumentNotRecognised => ErrorCode::ComplaintDocumentNotRecognised,
+            E::UnknownCode(_) => ErrorCode::ComplaintUnknownValue,
+            E::Forbidden => ErrorCode::Forbidden,
         }
     }
 
@@ -616,36 +608,6 @@ impl ComplaintError {
             _ => None,
         }
     }
-
-    /// Every code a complaint use case adds to the store's, the calendar's and `forbidden`
-    /// (the web's list of codes with messages reads it).
-    pub const CODES: &'static [&'static str] = &[
-        "complaint_filed_too_late",
-        "complaint_act_date_required",
-        "complaint_act_in_future",
-        "complaint_before_calling",
-        "complaint_bad_id",
-        "complaint_unknown",
-        "complaint_unknown_station",
-        "complaint_station_outside_commission",
-        "complaint_unknown_nomination",
-        "complaint_unknown_claim",
-        "complaint_own",
-        "complaint_assignee_not_member",
-        "complaint_already_decided",
-        "complaint_not_decided",
-        "complaint_no_further_appeal",
-        "complaint_court_required",
-        "complaint_not_in_court",
-        "complaint_in_court",
-        "complaint_not_the_complainant",
-        "complaint_empty_text",
-        "complaint_bad_text",
-        "complaint_document_missing",
-        "complaint_document_too_large",
-        "complaint_document_not_recognised",
-        "complaint_unknown_value",
-    ];
 }
 
 #[cfg(test)]
@@ -655,7 +617,7 @@ mod tests {
     use shailoo_domain::complaint::ClockError;
 
     #[test]
-    fn every_code_is_listed_once() {
+    fn every_refusal_has_its_own_stable_code() {
         let errors = [
             ComplaintError::Clock(ClockError::FiledTooLate {
                 act_on: jiff::civil::date(2024, 10, 1),
@@ -691,8 +653,11 @@ mod tests {
             ComplaintError::DocumentNotRecognised,
             ComplaintError::UnknownCode("x".into()),
         ];
-        let codes: Vec<&str> = errors.iter().map(ComplaintError::code).collect();
-        assert_eq!(codes, ComplaintError::CODES);
+        let codes: Vec<&str> = errors.iter().map(|e| e.code().as_str()).collect();
+        assert!(
+            codes.iter().all(|c| c.starts_with("complaint_")),
+            "{codes:?}"
+        );
         let unique: std::collections::BTreeSet<_> = codes.iter().collect();
         assert_eq!(unique.len(), codes.len());
         assert_eq!(errors[0].rule(), Some("CMP-06"));

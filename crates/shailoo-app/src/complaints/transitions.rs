@@ -157,90 +157,127 @@ pub fn apply(
     let filer = complaint.filer().clone();
     let n = complaint.steps.len();
     let step = &mut complaint.steps[n - 1];
-    let filed_it = |who: &Filer| *who == filer || *who == step.filed_by;
     match change {
-        Change::Assign { to } => {
-            let Forum::Commission(commission) = &step.forum else {
-                return Err(ComplaintError::InCourt);
-            };
-            if step.decision.is_some() {
-                return Err(ComplaintError::AlreadyDecided);
-            }
-            if facts.assignee_commission.as_ref() != Some(commission) {
-                return Err(ComplaintError::AssigneeNotMember);
-            }
-            if filed_it(&Filer::Account(to.clone())) {
-                return Err(ComplaintError::OwnComplaint);
-            }
-            step.assigned_to = Some(to.clone());
-        }
-        Change::Decide(draft) | Change::CourtAct(draft) => {
-            let to_court = matches!(change, Change::CourtAct(_));
-            match (&step.forum, to_court) {
-                (Forum::Court(_), false) => return Err(ComplaintError::InCourt),
-                (Forum::Commission(_), true) => return Err(ComplaintError::NotInCourt),
-                _ => {}
-            }
-            if step.decision.is_some() {
-                return Err(ComplaintError::AlreadyDecided);
-            }
-            if filed_it(by) {
-                return Err(ComplaintError::OwnComplaint);
-            }
-            step.decision = Some(Decision {
-                outcome: draft.outcome,
-                reasons: draft.reasons.clone(),
-                number: draft.number.clone(),
-                document: draft.document.info(),
-                decided_by: by.clone(),
-                decided_at: at,
-            });
-        }
+        Change::Assign { to } => assign(step, &filer, to, facts)?,
+        Change::Decide(draft) => decide(step, &filer, draft, false, by, at)?,
+        Change::CourtAct(draft) => decide(step, &filer, draft, true, by, at)?,
         Change::Appeal(draft) => {
-            let decided = step.decision.as_ref().ok_or(ComplaintError::NotDecided)?;
-            let next = step.level.next().ok_or(ComplaintError::NoFurtherAppeal)?;
-            // The appeal's clock runs from the day of the decision appealed (CMP-06).
-            let decided_on = to_bishkek(decided.decided_at).date();
-            let clock = complaint::clock(
-                &clocks.calendar,
-                Subject::Decision,
-                Some(decided_on),
-                at,
-                &clocks.params,
-            )?;
-            let (forum, clock) = match (next, &facts.parent) {
-                (Level::Court, _) => (
-                    Forum::Court(draft.court.clone().ok_or(ComplaintError::CourtRequired)?),
-                    None,
-                ),
-                (level, Some((parent, parent_level))) if Level::of(*parent_level) == level => {
-                    (Forum::Commission(parent.clone()), Some(clock))
-                }
-                // The commission tree has no parent of the expected level: the setup is wrong.
-                (_, _) => {
-                    return Err(ComplaintError::Store(crate::store::StoreError::Corrupt(
-                        format!(
-                            "the commission above step {} has no {:?} level",
-                            step.seq, next
-                        ),
-                    )));
-                }
-            };
-            let seq = step.seq + 1;
-            complaint.steps.push(Step {
-                seq,
-                level: next,
-                forum,
-                grounds: Some(draft.grounds.clone()),
-                filed_by: by.clone(),
-                filed_at: at,
-                clock,
-                assigned_to: None,
-                decision: None,
-            });
+            let next = appeal(step, draft, by, at, clocks, facts)?;
+            complaint.steps.push(next);
         }
     }
     Ok(complaint)
+}
+
+/// Whether `who` filed the complaint (`filer`) or the step.
+fn filed_it(filer: &Filer, step: &Step, who: &Filer) -> bool {
+    who == filer || *who == step.filed_by
+}
+
+/// A member of the commission hearing the step takes it; never who filed it.
+fn assign(
+    step: &mut Step,
+    filer: &Filer,
+    to: &Username,
+    facts: &ChangeFacts,
+) -> Result<(), ComplaintError> {
+    let Forum::Commission(commission) = &step.forum else {
+        return Err(ComplaintError::InCourt);
+    };
+    if step.decision.is_some() {
+        return Err(ComplaintError::AlreadyDecided);
+    }
+    if facts.assignee_commission.as_ref() != Some(commission) {
+        return Err(ComplaintError::AssigneeNotMember);
+    }
+    if filed_it(filer, step, &Filer::Account(to.clone())) {
+        return Err(ComplaintError::OwnComplaint);
+    }
+    step.assigned_to = Some(to.clone());
+    Ok(())
+}
+
+/// The commission's decision, or (`in_court`) the court's act, on the step; never by who
+/// filed it.
+fn decide(
+    step: &mut Step,
+    filer: &Filer,
+    draft: &DecisionDraft,
+    in_court: bool,
+    by: &Filer,
+    at: Timestamp,
+) -> Result<(), ComplaintError> {
+    match (&step.forum, in_court) {
+        (Forum::Court(_), false) => return Err(ComplaintError::InCourt),
+        (Forum::Commission(_), true) => return Err(ComplaintError::NotInCourt),
+        _ => {}
+    }
+    if step.decision.is_some() {
+        return Err(ComplaintError::AlreadyDecided);
+    }
+    if filed_it(filer, step, by) {
+        return Err(ComplaintError::OwnComplaint);
+    }
+    step.decision = Some(Decision {
+        outcome: draft.outcome,
+        reasons: draft.reasons.clone(),
+        number: draft.number.clone(),
+        document: draft.document.info(),
+        decided_by: by.clone(),
+        decided_at: at,
+    });
+    Ok(())
+}
+
+/// The step an appeal of `step`'s decision opens at the next level, with its clock.
+fn appeal(
+    step: &Step,
+    draft: &AppealDraft,
+    by: &Filer,
+    at: Timestamp,
+    clocks: &Clocks,
+    facts: &ChangeFacts,
+) -> Result<Step, ComplaintError> {
+    let decided = step.decision.as_ref().ok_or(ComplaintError::NotDecided)?;
+    let next = step.level.next().ok_or(ComplaintError::NoFurtherAppeal)?;
+    // The appeal's clock runs from the day of the decision appealed (CMP-06).
+    let decided_on = to_bishkek(decided.decided_at).date();
+    let clock = complaint::clock(
+        &clocks.calendar,
+        Subject::Decision,
+        Some(decided_on),
+        at,
+        &clocks.params,
+    )?;
+    let (forum, clock) = match (next, &facts.parent) {
+        (Level::Court, _) => (
+            Forum::Court(draft.court.clone().ok_or(ComplaintError::CourtRequired)?),
+            None,
+        ),
+        (level, Some((parent, parent_level))) if Level::of(*parent_level) == level => {
+            (Forum::Commission(parent.clone()), Some(clock))
+        }
+        // The commission tree has no parent of the expected level: the setup is wrong.
+        (_, _) => {
+            return Err(ComplaintError::Store(crate::store::StoreError::Corrupt(
+                format!(
+                    "the commission above step {} has no {:?} level",
+                    step.seq, next
+                ),
+            )));
+        }
+    };
+    Ok(Step {
+        seq: step.seq + 1,
+        level: next,
+        forum,
+        grounds: Some(draft.grounds.clone()),
+        filed_by: by.clone(),
+        filed_at: at,
+        clock,
+        assigned_to: None,
+        decision: None,
+    })
 }
 
 #[cfg(test)]
@@ -251,6 +288,7 @@ mod tests {
         About, AppealDraft, Complainant, ComplainantKind, ComplaintStatus, Document, Outcome, Text,
     };
     use jiff::civil::date;
+    use shailoo_domain::ErrorCode;
     use shailoo_domain::complaint::{ClockError, DecisionDue};
     use shailoo_domain::time::from_bishkek;
 
@@ -412,7 +450,7 @@ mod tests {
             &facts(),
         )
         .unwrap_err();
-        assert_eq!(err.code(), "complaint_filed_too_late");
+        assert_eq!(err.code(), ErrorCode::ComplaintFiledTooLate);
         assert_eq!(err.rule(), Some("CMP-06"));
     }
 

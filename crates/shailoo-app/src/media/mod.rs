@@ -15,12 +15,11 @@ mod port;
 pub mod transitions;
 
 pub use model::{
-    ACCREDITED_ACTION, APPLIED_ACTION, MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft,
-    OutletId, PublicOutlet, REFUSED_ACTION, REVOKED_ACTION, Text,
+    MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft, OutletId, PublicOutlet, Text,
 };
 pub use port::MediaStore;
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::params::RuleParameterStore;
 use crate::setup::{self, ElectionCalendarError, SetupStore};
@@ -66,7 +65,12 @@ pub async fn file<S: SetupStore + MediaStore + ?Sized>(
     setup::calendar(store, election)
         .await?
         .check(Action::ApplyMediaAccreditation, now)?;
-    let event = AuditEvent::new(actor.audit_name(), APPLIED_ACTION, election.as_str(), now);
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        AuditAction::MediaApplied,
+        election.as_str(),
+        now,
+    );
     store
         .file_media_application(election, &draft, &Filer::of(actor), event)
         .await

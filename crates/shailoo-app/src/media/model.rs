@@ -1,20 +1,16 @@
 //! The types of media accreditation: the outlet's application with its price list, its
 //! status, the CEC's decision, the public view, and [`MediaError`] with its stable codes.
 
+use crate::audit::AuditAction;
 use crate::store::StoreError;
 use crate::users::Filer;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use shailoo_domain::ElectionId;
 use shailoo_domain::calendar::{ActionClosed, CalendarError};
 use shailoo_domain::media::{MediaKind, PriceFinding, PriceList};
 use shailoo_domain::text::{Lines, check};
+use shailoo_domain::{ElectionId, ErrorCode};
 use std::fmt;
-
-pub const APPLIED_ACTION: &str = "media_applied";
-pub const ACCREDITED_ACTION: &str = "media_accredited";
-pub const REFUSED_ACTION: &str = "media_refused";
-pub const REVOKED_ACTION: &str = "media_revoked";
 
 /// The longest name, contact or reason, in characters.
 pub const MAX_TEXT_CHARS: usize = 2_000;
@@ -138,11 +134,11 @@ pub enum MediaDecision {
 }
 
 impl MediaDecision {
-    pub fn audit_action(&self) -> &'static str {
+    pub fn audit_action(&self) -> AuditAction {
         match self {
-            MediaDecision::Accredit => ACCREDITED_ACTION,
-            MediaDecision::Refuse { .. } => REFUSED_ACTION,
-            MediaDecision::Revoke { .. } => REVOKED_ACTION,
+            MediaDecision::Accredit => AuditAction::MediaAccredited,
+            MediaDecision::Refuse { .. } => AuditAction::MediaRefused,
+            MediaDecision::Revoke { .. } => AuditAction::MediaRevoked,
         }
     }
 }
@@ -201,8 +197,7 @@ pub struct PublicOutlet {
     pub findings: Vec<PriceFinding>,
 }
 
-/// Why a media step was refused. Codes are stable (`code()`); [`MediaError::CODES`] lists
-/// every one the capability adds.
+/// Why a media step was refused. Codes are stable (`code()`, an [`ErrorCode`]).
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
     #[error(transparent)]
@@ -240,23 +235,24 @@ pub enum MediaError {
 }
 
 impl MediaError {
-    pub fn code(&self) -> &'static str {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> ErrorCode {
         use MediaError as E;
         match self {
             E::Store(e) => e.code(),
-            E::UnknownElection(_) => "unknown_election",
+            E::UnknownElection(_) => ErrorCode::UnknownElection,
             E::CalendarInvalid(e) => e.code(),
             E::Calendar(e) => e.code(),
-            E::BadId => "media_bad_id",
-            E::UnknownOutlet(_) => "media_unknown_outlet",
-            E::NoPrices => "media_no_prices",
-            E::PriceBreaches(_) => "media_price_breaches",
-            E::AlreadyDecided => "media_already_decided",
-            E::NotAccredited => "media_not_accredited",
-            E::OwnApplication => "media_own_application",
-            E::EmptyText => "media_empty_text",
-            E::BadText => "media_bad_text",
-            E::Forbidden => "forbidden",
+            E::BadId => ErrorCode::MediaBadId,
+            E::UnknownOutlet(_) => ErrorCode::MediaUnknownOutlet,
+            E::NoPrices => ErrorCode::MediaNoPrices,
+            E::PriceBreaches(_) => ErrorCode::MediaPriceBreaches,
+            E::AlreadyDecided => ErrorCode::MediaAlreadyDecided,
+            E::NotAccredited => ErrorCode::MediaNotAccredited,
+            E::OwnApplication => ErrorCode::MediaOwnApplication,
+            E::EmptyText => ErrorCode::MediaEmptyText,
+            E::BadText => ErrorCode::MediaBadText,
+            E::Forbidden => ErrorCode::Forbidden,
         }
     }
 
@@ -270,19 +266,6 @@ impl MediaError {
             _ => None,
         }
     }
-
-    /// Every code a media use case adds to the store's, the calendar's and `forbidden`.
-    pub const CODES: &'static [&'static str] = &[
-        "media_bad_id",
-        "media_unknown_outlet",
-        "media_no_prices",
-        "media_price_breaches",
-        "media_already_decided",
-        "media_not_accredited",
-        "media_own_application",
-        "media_empty_text",
-        "media_bad_text",
-    ];
 }
 
 #[cfg(test)]
@@ -290,7 +273,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_is_listed_once() {
+    fn every_refusal_has_its_own_stable_code() {
         let errors = [
             MediaError::BadId,
             MediaError::UnknownOutlet(OutletId(1)),
@@ -302,8 +285,21 @@ mod tests {
             MediaError::EmptyText,
             MediaError::BadText,
         ];
-        let codes: Vec<&str> = errors.iter().map(MediaError::code).collect();
-        assert_eq!(codes, MediaError::CODES);
+        let codes: Vec<&str> = errors.iter().map(|e| e.code().as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "media_bad_id",
+                "media_unknown_outlet",
+                "media_no_prices",
+                "media_price_breaches",
+                "media_already_decided",
+                "media_not_accredited",
+                "media_own_application",
+                "media_empty_text",
+                "media_bad_text",
+            ]
+        );
         assert_eq!(errors[3].rule(), Some("CMP-02"));
     }
 }

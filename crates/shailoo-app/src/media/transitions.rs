@@ -110,6 +110,7 @@ mod tests {
     use crate::media::model::Text;
     use crate::users::Username;
     use jiff::civil::date;
+    use shailoo_domain::ErrorCode;
     use shailoo_domain::media::{Buyer, EarlierPrice, ElectionPrice, MediaKind, Money, PriceList};
 
     fn prices(election_som: u64) -> PriceList {
@@ -177,7 +178,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             (err.code(), err.rule()),
-            ("media_no_prices", Some("CMP-01"))
+            (ErrorCode::MediaNoPrices, Some("CMP-01"))
         );
     }
 
