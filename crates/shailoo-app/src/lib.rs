@@ -22,6 +22,7 @@ mod fake;
 pub mod lookup;
 pub mod params;
 pub mod remote;
+pub mod results;
 pub mod setup;
 pub mod signing;
 pub mod store;
@@ -41,6 +42,7 @@ pub use districts::DistrictSchemeStore;
 pub use lookup::VoterLookupStore;
 pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
+pub use results::ResultsStore;
 pub use setup::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, DecisionNumber, ImportSummary,
     SetupStore, StationFilter, Totals,

@@ -205,6 +205,7 @@ pub trait Store:
     + crate::access::AccessStore
     + crate::params::RuleParameterStore
     + crate::candidates::CandidateStore
+    + crate::results::ResultsStore
     + Send
     + Sync
 {

@@ -119,6 +119,7 @@ mod lookup;
 mod params;
 mod register;
 mod remote;
+mod results;
 mod rows;
 mod setup;
 mod text;
