@@ -19,6 +19,7 @@ pub mod district_schemes;
 pub mod district_units;
 mod error;
 pub mod manifest;
+pub mod protocols;
 pub mod register;
 pub mod setup;
 mod table;
@@ -31,6 +32,7 @@ pub use district_schemes::{CouncilScheme, read_district_schemes, write_district_
 pub use district_units::{CouncilUnits, DistrictUnit, read_district_units, write_district_units};
 pub use error::{FormatError, RowError, RowErrorKind, WriteError};
 pub use manifest::{Counts, FileSummary, Manifest, write_manifest};
+pub use protocols::{ProtocolLine, ProtocolLineError, read_protocols, write_protocols};
 pub use register::{REGISTER_COLUMNS, RegisterReader, RegisterRow, RegisterWriter};
 pub use setup::{
     COMMISSIONS_COLUMNS, COUNCILS_COLUMNS, Dataset, STATION_AREAS_COLUMNS, STATIONS_COLUMNS,
@@ -63,4 +65,7 @@ pub mod files {
     /// A district scheme of every aiyl council (issue 14): a JSON array of
     /// [`crate::CouncilScheme`]. Not listed in the manifest; optional on loading.
     pub const DISTRICT_SCHEMES: &str = "district_schemes.json";
+    /// The PEC results protocols of every regular station and contest (issue 15): JSON lines
+    /// of [`crate::ProtocolLine`]. Not listed in the manifest; optional on loading.
+    pub const PROTOCOLS: &str = "protocols.jsonl";
 }
