@@ -518,6 +518,7 @@ async fn res_11_the_tec_determines_once_every_protocol_is_accepted_by_cal_17(ctx
         .await
         .unwrap();
     assert_eq!(d.result, live);
+    assert!(d.late, "after the statutory CAL-17: shown as late");
     assert_eq!(
         db.determination(&election(), &council()).await.unwrap(),
         Some(d)

@@ -78,6 +78,9 @@ pub struct CouncilContext {
     pub facts: CouncilFacts,
     pub params: RuleParameters,
     pub calendar: Calendar,
+    /// RES-11: the end of CAL-17 as the law sets it, before any override: a determination
+    /// after it is late, even where the CEC moved the deadline.
+    pub statutory_deadline: Option<Timestamp>,
     pub tec_chain: Vec<CommissionId>,
 }
 
@@ -138,7 +141,14 @@ pub async fn council_context<S: ResultsPorts + ?Sized>(
         .council(council)
         .await?
         .ok_or_else(|| ResultsError::UnknownCouncil(council.clone()))?;
-    let calendar = setup::calendar(store, election).await?;
+    let found_election = store
+        .election(election)
+        .await?
+        .ok_or_else(|| ResultsError::UnknownElection(election.clone()))?;
+    let calendar = setup::calendar_of(store, &found_election).await?;
+    let statutory_deadline = Calendar::for_election(&found_election, &[])?
+        .window(Action::DetermineResults)
+        .1;
     let params = crate::params::parameters(store, election).await?;
     let ballots = candidates::ballots(store, election, council, now)
         .await
@@ -215,6 +225,7 @@ pub async fn council_context<S: ResultsPorts + ?Sized>(
         },
         params,
         calendar,
+        statutory_deadline,
         tec_chain,
     })
 }
@@ -407,6 +418,7 @@ pub async fn determine<S: ResultsPorts + ?Sized>(
         lots,
         by: actor.audit_name().to_owned(),
         at: now,
+        late: ctx.statutory_deadline.is_some_and(|d| now >= d),
     };
     let event = AuditEvent::new(
         actor.audit_name(),

@@ -216,6 +216,9 @@ pub struct Determination {
     pub lots: Vec<Lots>,
     pub by: String,
     pub at: Timestamp,
+    /// Determined after CAL-17 as the law sets it (possible only where the CEC moved the
+    /// deadline): shown as late.
+    pub late: bool,
 }
 
 /// Why a results use case refused or failed. Nothing was changed when it is returned.

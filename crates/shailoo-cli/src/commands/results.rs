@@ -109,15 +109,30 @@ pub async fn run(command: ResultsCommand) -> Result<ExitCode> {
                 }
                 Err(e) => return Err(e.into()),
             };
-            let lots = store
-                .determination(&election, &council)
-                .await?
-                .map(|d| d.lots)
+            // A recorded drawing of lots (RES-08) completes the allocation it was drawn for.
+            let determined = store.determination(&election, &council).await?;
+            let lots = determined
+                .as_ref()
+                .map(|d| d.lots.clone())
                 .unwrap_or_default();
             let result = results::council_result(store.as_ref(), &ctx, &lots, &lang).await?;
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&json(&result))?),
-                Format::Text => print!("{}", text(&result)),
+                Format::Json => {
+                    let mut out = json(&result);
+                    if let Some(d) = &determined {
+                        out["determined"] = serde_json::json!({
+                            "at": d.at.to_string(), "by": d.by, "late": d.late,
+                        });
+                    }
+                    println!("{}", serde_json::to_string_pretty(&out)?);
+                }
+                Format::Text => {
+                    print!("{}", text(&result));
+                    if let Some(d) = &determined {
+                        let late = if d.late { " (late)" } else { "" };
+                        println!("  determined {} by {}{late}", d.at, d.by);
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -437,6 +452,7 @@ async fn contexts_from_files(
             },
             params: params.clone(),
             calendar: calendar.clone(),
+            statutory_deadline: None,
             tec_chain: shailoo_app::setup::council_chain(store, &council.id).await?,
         };
         out.insert(council.id.clone(), ctx);
