@@ -82,6 +82,9 @@ pub struct CouncilContext {
     /// after it is late, even where the CEC moved the deadline.
     pub statutory_deadline: Option<Timestamp>,
     pub tec_chain: Vec<CommissionId>,
+    /// The commission chain of each home station (its PEC first), read once: on voting day
+    /// stations do not move, and an import of thousands of protocols then reads none again.
+    pub station_chains: HashMap<StationNumber, Vec<CommissionId>>,
 }
 
 impl CouncilContext {
@@ -213,6 +216,10 @@ pub async fn council_context<S: ResultsPorts + ?Sized>(
         }
     }
     let tec_chain = setup::council_chain(store, council).await?;
+    let mut station_chains = HashMap::with_capacity(home.len());
+    for s in &home {
+        station_chains.insert(s.number, store.commission_chain(&s.commission).await?);
+    }
     Ok(CouncilContext {
         election: election.clone(),
         facts: CouncilFacts {
@@ -227,6 +234,7 @@ pub async fn council_context<S: ResultsPorts + ?Sized>(
         calendar,
         statutory_deadline,
         tec_chain,
+        station_chains,
     })
 }
 
@@ -237,6 +245,22 @@ async fn station_holding<S: SetupStore + ?Sized>(
     station: StationNumber,
     contest: &Contest,
 ) -> Result<Vec<CommissionId>, ResultsError> {
+    if let Some(chain) = ctx.station_chains.get(&station) {
+        let held = ctx
+            .facts
+            .expected
+            .iter()
+            .any(|(s, c)| *s == station && c == contest);
+        return if held {
+            Ok(chain.clone())
+        } else {
+            Err(ResultsError::ContestNotHeld {
+                station,
+                council: ctx.facts.council.id.clone(),
+                contest: contest_key(contest),
+            })
+        };
+    }
     let found = store
         .station(station)
         .await?

@@ -440,6 +440,15 @@ async fn contexts_from_files(
                 contest,
             })
             .collect();
+        let mut station_chains = HashMap::new();
+        for st in dataset
+            .setup
+            .stations
+            .iter()
+            .filter(|st| st.council == council.id && !st.remote_voting)
+        {
+            station_chains.insert(st.number, store.commission_chain(&st.commission).await?);
+        }
         let ctx = CouncilContext {
             election: election.clone(),
             facts: results::CouncilFacts {
@@ -454,6 +463,7 @@ async fn contexts_from_files(
             calendar: calendar.clone(),
             statutory_deadline: None,
             tec_chain: shailoo_app::setup::council_chain(store, &council.id).await?,
+            station_chains,
         };
         out.insert(council.id.clone(), ctx);
     }
