@@ -22,8 +22,8 @@
 //! commission against this table.
 
 use crate::users::{Actor, Role};
-use shailoo_domain::CommissionId;
 use shailoo_domain::candidate::PartyId;
+use shailoo_domain::{CommissionId, ErrorCode};
 
 /// A staff power: one kind of action or staff-only read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -322,6 +322,13 @@ pub struct Denied {
     pub power: Power,
 }
 
+impl Denied {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Forbidden
+    }
+}
+
 /// Whether `actor` may use `power` on `target`.
 pub fn allowed(actor: &Actor, power: Power, target: Target<'_>) -> bool {
     match actor {
@@ -434,67 +441,38 @@ mod tests {
     /// another TEC's area, and nationwide. A new power fails this test until it is added here.
     fn expected(power: Power) -> [(bool, bool, bool); 3] {
         use Power::*;
-        const CEC_ONLY: [(bool, bool, bool); 3] = [
-            (true, true, true),
-            (false, false, false),
-            (false, false, false),
-        ];
-        const ALL_BELOW: [(bool, bool, bool); 3] = [
-            (true, true, true),
-            (true, false, false),
-            (true, false, false),
-        ];
+        const NO: (bool, bool, bool) = (false, false, false);
+        const OWN: (bool, bool, bool) = (true, false, false);
+        const EVERYWHERE: (bool, bool, bool) = (true, true, true);
+        const CEC_ONLY: [(bool, bool, bool); 3] = [EVERYWHERE, NO, NO];
+        const CEC_AND_TEC: [(bool, bool, bool); 3] = [EVERYWHERE, OWN, NO];
+        const ALL_BELOW: [(bool, bool, bool); 3] = [EVERYWHERE, OWN, OWN];
+        const TEC_ONLY: [(bool, bool, bool); 3] = [NO, OWN, NO];
+        const PEC_ONLY: [(bool, bool, bool); 3] = [NO, NO, OWN];
         match power {
-            AddStation => [
-                (true, true, true),
-                (true, false, false),
-                (false, false, false),
-            ],
             OverrideDeadline | ViewRegister | ImportRegister | ViewRegisterJobs | CompileLists
             | PublishLists | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity
             | SetRuleParameters => CEC_ONLY,
-            AddUser => [(false, false, false); 3],
+            AddUser => [NO; 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
             | ViewPassportCopy | RecordAccessSurvey => ALL_BELOW,
-            ViewAccessOverview => [(true, true, true); 3],
-            CheckInVoters => [
-                (false, false, false),
-                (false, false, false),
-                (true, false, false),
-            ],
-            DraftDistricts => [
-                (false, false, false),
-                (true, false, false),
-                (false, false, false),
-            ],
-            ViewDistrictDrafts
+            ViewAccessOverview => [EVERYWHERE; 3],
+            CheckInVoters => PEC_ONLY,
+            DraftDistricts => TEC_ONLY,
+            AddStation
+            | ViewDistrictDrafts
             | DecideRemoteApplication
             | ViewRemoteApplications
-            | FileRemoteApplication => [
-                (true, true, true),
-                (true, false, false),
-                (false, false, false),
-            ],
+            | FileRemoteApplication => CEC_AND_TEC,
             ManageParties | AddPartyRepresentative => CEC_ONLY,
             // Only the nominator files and withdraws.
-            FileNomination | WithdrawNomination => [(false, false, false); 3],
-            ViewNominations | CancelRegistration => [
-                (true, true, true),
-                (true, false, false),
-                (false, false, false),
-            ],
+            FileNomination | WithdrawNomination => [NO; 3],
+            ViewNominations | CancelRegistration => CEC_AND_TEC,
             DecideNomination | RecheckNomination | SetBallotOrder | DecideProtocol
-            | DetermineResults => [
-                (false, false, false),
-                (true, false, false),
-                (false, false, false),
-            ],
-            EnterProtocol => [
-                (false, false, false),
-                (false, false, false),
-                (true, false, false),
-            ],
-            ImportProtocols => [(false, false, false); 3],
+            | DetermineResults => TEC_ONLY,
+            EnterProtocol => PEC_ONLY,
+            // The operator at the command line only.
+            ImportProtocols => [NO; 3],
             ImportPreliminaryResults => CEC_ONLY,
         }
     }

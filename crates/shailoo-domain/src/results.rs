@@ -19,6 +19,7 @@
 //! A correction never edits an accepted version: it opens version n + 1 with its reason, and the
 //! accepted version n keeps counting until n + 1 is accepted. The counts are exact integers.
 
+use crate::codes::ErrorCode;
 use crate::params::RuleParameters;
 use crate::protocol::{BallotOption, CheckResult, Line, Protocol, ProtocolCode, check};
 use serde::{Deserialize, Serialize};
@@ -264,40 +265,23 @@ pub enum StepError {
 }
 
 impl StepError {
-    /// Every code, to keep the catalogues and the codes in step.
-    pub const CODES: [&'static str; 13] = [
-        "results_same_operator",
-        "results_already_entered",
-        "results_awaiting_resolution",
-        "results_already_accepted",
-        "results_no_difference",
-        "results_not_entered",
-        "results_checks_failed",
-        "results_comment_required",
-        "results_not_accepted",
-        "results_reason_required",
-        "results_decides_own_entry",
-        "results_unknown_option",
-        "results_missing_option",
-    ];
-
-    pub fn code(&self) -> &'static str {
-        let i = match self {
-            StepError::SameOperator => 0,
-            StepError::AlreadyEntered => 1,
-            StepError::AwaitingResolution => 2,
-            StepError::AlreadyAccepted => 3,
-            StepError::NoDifference => 4,
-            StepError::NotEntered => 5,
-            StepError::ChecksFailed { .. } => 6,
-            StepError::CommentRequired { .. } => 7,
-            StepError::NotAccepted => 8,
-            StepError::ReasonRequired => 9,
-            StepError::DecidesOwnEntry => 10,
-            StepError::UnknownOption(_) => 11,
-            StepError::MissingOption(_) => 12,
-        };
-        Self::CODES[i]
+    /// The refusal's stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            StepError::SameOperator => ErrorCode::ResultsSameOperator,
+            StepError::AlreadyEntered => ErrorCode::ResultsAlreadyEntered,
+            StepError::AwaitingResolution => ErrorCode::ResultsAwaitingResolution,
+            StepError::AlreadyAccepted => ErrorCode::ResultsAlreadyAccepted,
+            StepError::NoDifference => ErrorCode::ResultsNoDifference,
+            StepError::NotEntered => ErrorCode::ResultsNotEntered,
+            StepError::ChecksFailed { .. } => ErrorCode::ResultsChecksFailed,
+            StepError::CommentRequired { .. } => ErrorCode::ResultsCommentRequired,
+            StepError::NotAccepted => ErrorCode::ResultsNotAccepted,
+            StepError::ReasonRequired => ErrorCode::ResultsReasonRequired,
+            StepError::DecidesOwnEntry => ErrorCode::ResultsDecidesOwnEntry,
+            StepError::UnknownOption(_) => ErrorCode::ResultsUnknownOption,
+            StepError::MissingOption(_) => ErrorCode::ResultsMissingOption,
+        }
     }
 
     /// The rule the refusal applies.
@@ -674,7 +658,7 @@ mod tests {
     #[test]
     fn res_04_double_entry_same_operator_twice_is_refused() {
         let e = entered_once().enter("op1", good(), &options(), &params());
-        assert_eq!(e.unwrap_err().code(), "results_same_operator");
+        assert_eq!(e.unwrap_err().code(), ErrorCode::ResultsSameOperator);
     }
 
     #[test]
@@ -745,7 +729,7 @@ mod tests {
         cand.votes[0].option = BallotOption::Candidate(CandidateId::parse("1-1").unwrap());
         assert_eq!(
             ballot_problem(&cand, &options()).unwrap().code(),
-            "results_unknown_option"
+            ErrorCode::ResultsUnknownOption
         );
     }
 
@@ -760,7 +744,7 @@ mod tests {
             .enter("op2", bad, &options(), &params())
             .unwrap();
         let e = h.accept("tec", Some("fine")).unwrap_err();
-        assert_eq!(e.code(), "results_checks_failed");
+        assert_eq!(e.code(), ErrorCode::ResultsChecksFailed);
         assert_eq!(
             e,
             StepError::ChecksFailed {
@@ -779,7 +763,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             h.clone().accept("tec", Some("  ")).unwrap_err().code(),
-            "results_comment_required"
+            ErrorCode::ResultsCommentRequired
         );
         assert_eq!(
             h.clone().accept("op1", Some("x")).unwrap_err(),
@@ -883,10 +867,25 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_unique_and_prefixed() {
-        let set: HashSet<_> = StepError::CODES.iter().collect();
-        assert_eq!(set.len(), StepError::CODES.len());
-        assert!(StepError::CODES.iter().all(|c| c.starts_with("results_")));
+    fn every_step_refusal_has_its_own_results_code() {
+        let all = [
+            StepError::SameOperator,
+            StepError::AlreadyEntered,
+            StepError::AwaitingResolution,
+            StepError::AlreadyAccepted,
+            StepError::NoDifference,
+            StepError::NotEntered,
+            StepError::ChecksFailed { codes: vec![] },
+            StepError::CommentRequired { codes: vec![] },
+            StepError::NotAccepted,
+            StepError::ReasonRequired,
+            StepError::DecidesOwnEntry,
+            StepError::UnknownOption(party("x")),
+            StepError::MissingOption(party("x")),
+        ];
+        let codes: HashSet<ErrorCode> = all.iter().map(StepError::code).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(codes.iter().all(|c| c.as_str().starts_with("results_")));
         assert_eq!(
             serde_json::to_value(StepError::SameOperator).unwrap()["code"],
             "same_operator"

@@ -10,8 +10,8 @@
 use crate::error::WriteError;
 use crate::manifest::FileSummary;
 use serde::{Deserialize, Serialize};
-use shailoo_domain::CouncilId;
 use shailoo_domain::protocol::Protocol;
+use shailoo_domain::{CouncilId, ErrorCode};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 
@@ -33,8 +33,8 @@ pub struct ProtocolLineError {
 }
 
 impl ProtocolLineError {
-    pub fn code(&self) -> &'static str {
-        "malformed_protocol"
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::MalformedProtocol
     }
 }
 
@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(got.len(), 4);
         assert!(got[0].is_ok());
         let e = got[1].as_ref().unwrap_err();
-        assert_eq!((e.line, e.code()), (3, "malformed_protocol"));
+        assert_eq!((e.line, e.code()), (3, ErrorCode::MalformedProtocol));
         assert!(e.message.contains("-45"), "{}", e.message);
         let e = got[2].as_ref().unwrap_err();
         assert!(e.message.contains("extra"), "{}", e.message);

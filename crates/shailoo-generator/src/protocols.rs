@@ -29,9 +29,9 @@ use shailoo_domain::candidate::nomination::NominationKind;
 use shailoo_domain::candidate::{CandidateId, PartyId};
 use shailoo_domain::district::DistrictId;
 use shailoo_domain::protocol::{BallotOption, Contest, OptionVotes, Protocol};
-use shailoo_domain::territory::CouncilKind;
+use shailoo_domain::territory::{Council, CouncilKind};
 use shailoo_domain::{CouncilId, StationNumber};
-use shailoo_formats::{Candidacies, CouncilScheme, NominationStage, ProtocolLine};
+use shailoo_formats::{Candidacies, CouncilScheme, CouncilUnits, NominationStage, ProtocolLine};
 use std::collections::{BTreeMap, HashMap};
 
 /// RES-12: Bishkek 2024.
@@ -195,6 +195,42 @@ fn bishkek_counts(lists: &[u64], options: &[BallotOption]) -> Option<Vec<Count>>
     Some(out)
 }
 
+/// The registered options of each contest, in the order of the nominations: each city
+/// council's lists, each aiyl district's candidates.
+#[derive(Default)]
+struct RegisteredOptions<'a> {
+    lists: HashMap<&'a CouncilId, Vec<BallotOption>>,
+    candidates: HashMap<(&'a CouncilId, &'a DistrictId), Vec<BallotOption>>,
+}
+
+impl<'a> RegisteredOptions<'a> {
+    fn of(candidacies: &'a Candidacies) -> Self {
+        let mut options = RegisteredOptions::default();
+        for n in &candidacies.nominations {
+            if !matches!(n.stage, NominationStage::Registered { .. }) {
+                continue;
+            }
+            match &n.kind {
+                NominationKind::CityList { party } => options
+                    .lists
+                    .entry(&n.council)
+                    .or_default()
+                    .push(BallotOption::Party(party.clone())),
+                NominationKind::District { district, .. } => {
+                    if let Ok(id) = CandidateId::parse(n.id.as_str()) {
+                        options
+                            .candidates
+                            .entry((&n.council, district))
+                            .or_default()
+                            .push(BallotOption::Candidate(id));
+                    }
+                }
+            }
+        }
+        options
+    }
+}
+
 /// The protocols of a generated election, in the order of the setup's councils, then station,
 /// then contest. `eligible` is [`crate::eligible_per_street`]'s count.
 pub fn protocols(
@@ -204,7 +240,6 @@ pub fn protocols(
     schemes: &[CouncilScheme],
 ) -> Vec<ProtocolLine> {
     let plan = &generator.plan;
-    let setup = &plan.setup;
     let mut rng = ChaCha8Rng::seed_from_u64(generator.seed);
     rng.set_stream(6);
     // Voters per regular station.
@@ -212,60 +247,13 @@ pub fn protocols(
     for (area, n) in plan.areas.iter().zip(eligible) {
         *per_station.entry(area.station).or_default() += u64::from(*n);
     }
-    // The registered options of each contest, in the order of the nominations.
-    let mut lists: HashMap<&CouncilId, Vec<BallotOption>> = HashMap::new();
-    let mut candidates: HashMap<(&CouncilId, &DistrictId), Vec<BallotOption>> = HashMap::new();
-    for n in &candidacies.nominations {
-        if !matches!(n.stage, NominationStage::Registered { .. }) {
-            continue;
-        }
-        match &n.kind {
-            NominationKind::CityList { party } => lists
-                .entry(&n.council)
-                .or_default()
-                .push(BallotOption::Party(party.clone())),
-            NominationKind::District { district, .. } => {
-                if let Ok(id) = CandidateId::parse(n.id.as_str()) {
-                    candidates
-                        .entry((&n.council, district))
-                        .or_default()
-                        .push(BallotOption::Candidate(id));
-                }
-            }
-        }
-    }
+    let options = RegisteredOptions::of(candidacies);
     let units = district_units_counted(generator, eligible);
     let mut out = Vec::new();
-    for council in &setup.councils {
-        let line = |protocol| ProtocolLine {
-            council: council.id.clone(),
-            protocol,
-        };
-        match council.kind {
+    for council in &plan.setup.councils {
+        let protocols = match council.kind {
             CouncilKind::City => {
-                let stations: Vec<StationNumber> = setup
-                    .stations
-                    .iter()
-                    .filter(|s| s.council == council.id && !s.remote_voting)
-                    .map(|s| s.number)
-                    .collect();
-                let voters: Vec<u64> = stations
-                    .iter()
-                    .map(|s| per_station.get(s).copied().unwrap_or(0))
-                    .collect();
-                let options = lists.get(&council.id).cloned().unwrap_or_default();
-                let counts = (council.id.as_str() == BISHKEK)
-                    .then(|| bishkek_counts(&voters, &options))
-                    .flatten()
-                    .unwrap_or_else(|| {
-                        voters
-                            .iter()
-                            .map(|v| random_count(*v, &options, true, &mut rng))
-                            .collect()
-                    });
-                for (station, count) in stations.into_iter().zip(counts) {
-                    out.push(line(count.protocol(station, Contest::PartyList, &mut rng)));
-                }
+                city_protocols(generator, council, &per_station, &options, &mut rng)
             }
             CouncilKind::Aiyl => {
                 let (Some(scheme), Some(units)) = (
@@ -274,30 +262,87 @@ pub fn protocols(
                 ) else {
                     continue;
                 };
-                let unit_of: HashMap<_, _> = units.units.iter().map(|u| (&u.id, u)).collect();
-                // (station, district index) → voters.
-                let mut held: BTreeMap<(StationNumber, usize), u64> = BTreeMap::new();
-                for (i, d) in scheme.districts.iter().enumerate() {
-                    for unit in d.units.iter().filter_map(|u| unit_of.get(u)) {
-                        *held.entry((unit.station, i)).or_default() += unit.voters;
-                    }
-                }
-                for ((station, i), voters) in held {
-                    let district = &scheme.districts[i].id;
-                    let options = candidates
-                        .get(&(&council.id, district))
-                        .cloned()
-                        .unwrap_or_default();
-                    let count = random_count(voters, &options, false, &mut rng);
-                    let contest = Contest::District {
-                        district: district.clone(),
-                    };
-                    out.push(line(count.protocol(station, contest, &mut rng)));
-                }
+                aiyl_protocols(council, scheme, units, &options, &mut rng)
             }
-        }
+        };
+        out.extend(protocols.into_iter().map(|protocol| ProtocolLine {
+            council: council.id.clone(),
+            protocol,
+        }));
     }
     out
+}
+
+/// A city council's protocols: each regular station's party-list count (Bishkek's adding up
+/// to RES-12 where the scale holds them).
+fn city_protocols(
+    generator: &Generator,
+    council: &Council,
+    per_station: &HashMap<StationNumber, u64>,
+    options: &RegisteredOptions<'_>,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Protocol> {
+    let stations: Vec<StationNumber> = generator
+        .plan
+        .setup
+        .stations
+        .iter()
+        .filter(|s| s.council == council.id && !s.remote_voting)
+        .map(|s| s.number)
+        .collect();
+    let voters: Vec<u64> = stations
+        .iter()
+        .map(|s| per_station.get(s).copied().unwrap_or(0))
+        .collect();
+    let lists = options.lists.get(&council.id).cloned().unwrap_or_default();
+    let counts = (council.id.as_str() == BISHKEK)
+        .then(|| bishkek_counts(&voters, &lists))
+        .flatten()
+        .unwrap_or_else(|| {
+            voters
+                .iter()
+                .map(|v| random_count(*v, &lists, true, rng))
+                .collect()
+        });
+    stations
+        .into_iter()
+        .zip(counts)
+        .map(|(station, count)| count.protocol(station, Contest::PartyList, rng))
+        .collect()
+}
+
+/// An aiyl council's protocols: each station's count of each district of the scheme whose
+/// units it serves, with the voters of those units.
+fn aiyl_protocols(
+    council: &Council,
+    scheme: &CouncilScheme,
+    units: &CouncilUnits,
+    options: &RegisteredOptions<'_>,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Protocol> {
+    let unit_of: HashMap<_, _> = units.units.iter().map(|u| (&u.id, u)).collect();
+    // (station, district index) → voters.
+    let mut held: BTreeMap<(StationNumber, usize), u64> = BTreeMap::new();
+    for (i, d) in scheme.districts.iter().enumerate() {
+        for unit in d.units.iter().filter_map(|u| unit_of.get(u)) {
+            *held.entry((unit.station, i)).or_default() += unit.voters;
+        }
+    }
+    held.into_iter()
+        .map(|((station, i), voters)| {
+            let district = &scheme.districts[i].id;
+            let candidates = options
+                .candidates
+                .get(&(&council.id, district))
+                .cloned()
+                .unwrap_or_default();
+            let count = random_count(voters, &candidates, false, rng);
+            let contest = Contest::District {
+                district: district.clone(),
+            };
+            count.protocol(station, contest, rng)
+        })
+        .collect()
 }
 
 /// The party ids of RES-12's Bishkek winners, for tests.

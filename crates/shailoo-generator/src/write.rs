@@ -12,9 +12,9 @@ use crate::{Generator, VOTING_DAY};
 use shailoo_domain::territory::CouncilKind;
 use shailoo_formats::manifest::FORMAT_NAME;
 use shailoo_formats::{
-    Counts, FORMAT_VERSION, FileSummary, Manifest, RegisterWriter, WriteError, files,
-    write_candidacies, write_district_schemes, write_district_units, write_manifest,
-    write_protocols, write_setup,
+    Candidacies, CouncilScheme, Counts, FORMAT_VERSION, FileSummary, Manifest, RegisterWriter,
+    WriteError, files, write_candidacies, write_district_schemes, write_district_units,
+    write_manifest, write_protocols, write_setup,
 };
 use std::path::Path;
 
@@ -87,11 +87,43 @@ pub fn write_dataset(
     // schemes are drawn on another thread.
     let (pass, generated) =
         generator.with_candidacies(|pools| write_register(generator, dir, pools, &mut progress))?;
-    let (persons, eligible_persons) = (pass.persons, pass.eligible);
     file_summaries.push(pass.file);
     let candidacies = &generated.candidacies;
     file_summaries.extend(write_candidacies(dir, candidacies)?);
 
+    let manifest = manifest(
+        generator,
+        (pass.persons, pass.eligible),
+        &generated.schemes,
+        candidacies,
+        file_summaries,
+    );
+    // DIS-03 units for the district editor, with voters estimated from the persons.
+    write_district_units(dir, &crate::district_units(generator))?;
+    write_district_schemes(dir, &generated.schemes)?;
+    // The protocols of voting day (issue 15), on the lists and ballots just written.
+    let protocols = crate::protocols::protocols(
+        generator,
+        &pass.eligible_per_street,
+        candidacies,
+        &generated.schemes,
+    );
+    write_protocols(dir, &protocols)?;
+    write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}
+
+/// The manifest of the dataset: what was generated (with the register's persons and eligible
+/// persons), counted, and the files written.
+fn manifest(
+    generator: &Generator,
+    (persons, eligible_persons): (u64, u64),
+    schemes: &[CouncilScheme],
+    candidacies: &Candidacies,
+    files: Vec<FileSummary>,
+) -> Manifest {
+    let setup = generator.setup_ref();
+    let areas = generator.station_areas();
     let count = |kind: CouncilKind| setup.councils.iter().filter(|c| c.kind == kind).count() as u64;
     let seats = |kind: CouncilKind| {
         setup
@@ -102,7 +134,7 @@ pub fn write_dataset(
             .sum()
     };
     let remote = setup.stations.iter().filter(|s| s.remote_voting).count() as u64;
-    let manifest = Manifest {
+    Manifest {
         format: FORMAT_NAME.into(),
         format_version: FORMAT_VERSION,
         generator: env!("CARGO_PKG_NAME").into(),
@@ -126,20 +158,7 @@ pub fn write_dataset(
             eligible_persons,
             ..Counts::default()
         }
-        .with_candidacies(&generated.schemes, candidacies),
-        files: file_summaries,
-    };
-    // DIS-03 units for the district editor, with voters estimated from the persons.
-    write_district_units(dir, &crate::district_units(generator))?;
-    write_district_schemes(dir, &generated.schemes)?;
-    // The protocols of voting day (issue 15), on the lists and ballots just written.
-    let protocols = crate::protocols::protocols(
-        generator,
-        &pass.eligible_per_street,
-        candidacies,
-        &generated.schemes,
-    );
-    write_protocols(dir, &protocols)?;
-    write_manifest(dir, &manifest)?;
-    Ok(manifest)
+        .with_candidacies(schemes, candidacies),
+        files,
+    }
 }

@@ -1,6 +1,11 @@
 //! The generated protocols (`protocols.jsonl`, issue 15): one per regular station and contest,
 //! the contest's registered options exactly, the voters on the list as the register counts
 //! them, every RES-05 control check passed; and Bishkek adding up to RES-12.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 use shailoo_domain::candidate::nomination::NominationKind;

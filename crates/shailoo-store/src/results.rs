@@ -2,14 +2,15 @@
 //!
 //! A protocol is one `protocols` row (what is locked, listed and summed: `counted` holds the
 //! latest accepted version's protocol) and one `protocol_versions` row per version, whose body
-//! is the domain's `Version` as JSON. The writer opens the write transaction, locks the audit
-//! head (so two operators entering the same protocol at once queue, and the second sees the
-//! first's entry), reads the versions, runs the app's pure `apply`, and writes only the
-//! current version (a correction's new one is inserted; an accepted version is never written
-//! again), the protocol row and the audit entry, then commits. A refused step rolls back.
+//! is the domain's `Version` as JSON. The writer is a [`Tx`] read as its steps: it locks the
+//! audit head (so two operators entering the same protocol at once queue, and the second sees
+//! the first's entry), reads the versions (`protocol_history`), runs the app's pure `apply`,
+//! and writes the protocol row (`put_protocol_row`) and only the current version
+//! (`put_current_version`: a correction's new one is inserted; an accepted version is never
+//! written again), then the audit entry, and commits. A refused step rolls back.
 
 use crate::rows::{corrupt, station_number};
-use crate::{Db, WritePool, db_err};
+use crate::{Db, Tx, WritePool, db_err};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use shailoo_app::audit::AuditEvent;
@@ -116,68 +117,20 @@ impl ResultsStore for Db {
         facts: &ChangeFacts,
         event: AuditEvent,
     ) -> Result<ProtocolRecord, ResultsError> {
-        let contest = contest_key(&key.contest);
-        let subject = key.subject();
-        let station = i64::from(key.station.get());
         let at = event.at;
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let rows: Vec<(i64, String)> = sqlx::query_as(VERSIONS)
-                .bind(key.election.as_str())
-                .bind(key.council.as_str())
-                .bind(station)
-                .bind(&contest)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            let existed = !rows.is_empty();
-            let history = if existed {
-                history_of(&subject, rows)?
-            } else {
-                History::new()
-            };
-            let next = apply(history, change, by, facts)?;
-            let current = next.current();
-            let counted = next.counted();
-            let counted_version = counted.map(|(n, _)| i64::from(n));
-            let counted_body = counted.map(|(_, p)| json(p)).transpose()?;
-            sqlx::query(if existed {
-                UPDATE_PROTOCOL
-            } else {
-                INSERT_PROTOCOL
-            })
-            .bind(key.election.as_str())
-            .bind(key.council.as_str())
-            .bind(station)
-            .bind(&contest)
-            .bind(i64::from(current.number))
-            .bind(current.stage.as_str())
-            .bind(counted_version)
-            .bind(counted_body)
-            .bind(at.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| write_err(e, key))?;
-            sqlx::query(UPSERT_VERSION)
-                .bind(key.election.as_str())
-                .bind(key.council.as_str())
-                .bind(station)
-                .bind(&contest)
-                .bind(i64::from(current.number))
-                .bind(current.reason.as_deref())
-                .bind(current.stage.as_str())
-                .bind(json(current)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            append_audit!(tx, head, event.after(&next));
-            tx.commit().await.map_err(db_err)?;
-            Ok(ProtocolRecord {
-                key: key.clone(),
-                history: next,
-                updated_at: at,
-            })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let stored = tx.protocol_history(key).await?;
+        let existed = stored.is_some();
+        let next = apply(stored.unwrap_or_default(), change, by, facts)?;
+        tx.put_protocol_row(key, &next, existed, at).await?;
+        tx.put_current_version(key, &next).await?;
+        tx.append_audit(head, event.after(&next)).await?;
+        tx.commit().await?;
+        Ok(ProtocolRecord {
+            key: key.clone(),
+            history: next,
+            updated_at: at,
         })
     }
 
@@ -292,24 +245,11 @@ impl ResultsStore for Db {
         determination: &Determination,
         event: AuditEvent,
     ) -> Result<(), StoreError> {
-        let body = json(determination)?;
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            sqlx::query(UPSERT_RESULT)
-                .bind(determination.election.as_str())
-                .bind(council.as_str())
-                .bind(determination.result.status.as_str())
-                .bind(&body)
-                .bind(&determination.by)
-                .bind(determination.at.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(())
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.put_determination(council, determination).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await
     }
 
     async fn determination(
@@ -335,24 +275,12 @@ impl ResultsStore for Db {
         counts: &[PreliminaryCount],
         event: AuditEvent,
     ) -> Result<u64, StoreError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            for c in counts {
-                sqlx::query(UPSERT_PRELIMINARY)
-                    .bind(election.as_str())
-                    .bind(c.council.as_str())
-                    .bind(i64::from(c.protocol.station.get()))
-                    .bind(contest_key(&c.protocol.contest))
-                    .bind(json(c)?)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(counts.len() as u64)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.put_preliminary_counts(election, counts).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok(counts.len() as u64)
     }
 
     async fn preliminary(
@@ -371,5 +299,134 @@ impl ResultsStore for Db {
         rows.iter()
             .map(|b| parse("preliminary_counts", council.as_str(), b))
             .collect()
+    }
+}
+
+/// The steps of the results' writers.
+impl Tx {
+    /// The protocol's versions, read under the write lock; `None` when it was never entered.
+    async fn protocol_history(&mut self, key: &ProtocolKey) -> Result<Option<History>, StoreError> {
+        let contest = contest_key(&key.contest);
+        let rows: Vec<(i64, String)> = on_tx!(self, |t, d| {
+            sqlx::query_as(VERSIONS)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(i64::from(key.station.get()))
+                .bind(&contest)
+                .fetch_all(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        history_of(&key.subject(), rows).map(Some)
+    }
+
+    /// The protocol's row: its current version and stage, and the latest accepted version's
+    /// protocol (what is summed), inserted the first time and updated after. An unknown
+    /// station or council in the election is `UnknownReference`.
+    async fn put_protocol_row(
+        &mut self,
+        key: &ProtocolKey,
+        history: &History,
+        existed: bool,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let current = history.current();
+        let counted = history.counted();
+        let counted_version = counted.map(|(n, _)| i64::from(n));
+        let counted_body = counted.map(|(_, p)| json(p)).transpose()?;
+        let sql = if existed {
+            UPDATE_PROTOCOL
+        } else {
+            INSERT_PROTOCOL
+        };
+        on_tx!(self, |t, d| {
+            sqlx::query(sql)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(i64::from(key.station.get()))
+                .bind(contest_key(&key.contest))
+                .bind(i64::from(current.number))
+                .bind(current.stage.as_str())
+                .bind(counted_version)
+                .bind(counted_body)
+                .bind(at.to_string())
+                .execute(&mut **t)
+                .await
+                .map_err(|e| write_err(e, key))?;
+        });
+        Ok(())
+    }
+
+    /// The current version, inserted or written over; the versions before it are never
+    /// written again (an accepted one stays as it was accepted).
+    async fn put_current_version(
+        &mut self,
+        key: &ProtocolKey,
+        history: &History,
+    ) -> Result<(), StoreError> {
+        let current = history.current();
+        let body = json(current)?;
+        on_tx!(self, |t, d| {
+            sqlx::query(UPSERT_VERSION)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(i64::from(key.station.get()))
+                .bind(contest_key(&key.contest))
+                .bind(i64::from(current.number))
+                .bind(current.reason.as_deref())
+                .bind(current.stage.as_str())
+                .bind(&body)
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// A council's determination, over an earlier one.
+    async fn put_determination(
+        &mut self,
+        council: &CouncilId,
+        determination: &Determination,
+    ) -> Result<(), StoreError> {
+        let body = json(determination)?;
+        on_tx!(self, |t, d| {
+            sqlx::query(UPSERT_RESULT)
+                .bind(determination.election.as_str())
+                .bind(council.as_str())
+                .bind(determination.result.status.as_str())
+                .bind(&body)
+                .bind(&determination.by)
+                .bind(determination.at.to_string())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// The preliminary counts, each over the earlier count of its station and contest.
+    async fn put_preliminary_counts(
+        &mut self,
+        election: &ElectionId,
+        counts: &[PreliminaryCount],
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            for c in counts {
+                sqlx::query(UPSERT_PRELIMINARY)
+                    .bind(election.as_str())
+                    .bind(c.council.as_str())
+                    .bind(i64::from(c.protocol.station.get()))
+                    .bind(contest_key(&c.protocol.contest))
+                    .bind(json(c)?)
+                    .execute(&mut **t)
+                    .await
+                    .map_err(db_err)?;
+            }
+        });
+        Ok(())
     }
 }

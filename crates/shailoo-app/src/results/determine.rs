@@ -67,6 +67,20 @@ fn lots_for(lots: &[Lots], ids: &HashSet<String>) -> Vec<Lots> {
         .collect()
 }
 
+/// The parts of one determination that every contest's allocation reads.
+struct Determining<'a> {
+    facts: &'a CouncilFacts,
+    params: &'a RuleParameters,
+    lots: &'a [Lots],
+    lang: &'a str,
+    /// Every expected protocol is accepted: only then are seats allocated.
+    complete: bool,
+}
+
+fn totals_of(counted: &[Protocol], contest: &Contest) -> Totals {
+    aggregate(counted.iter().filter(|p| &p.contest == contest))
+}
+
 /// Determines a council's result from its counted protocols (the latest accepted version of
 /// each, remote stations' included).
 pub fn determine(
@@ -83,7 +97,13 @@ pub fn determine(
         .iter()
         .filter(|(s, c)| have.contains(&(*s, c)))
         .count() as u64;
-    let complete = accepted == facts.expected.len() as u64;
+    let run = Determining {
+        facts,
+        params,
+        lots,
+        lang,
+        complete: accepted == facts.expected.len() as u64,
+    };
     let mut result = CouncilResult {
         council: facts.council.id.clone(),
         status: ResultStatus::Incomplete,
@@ -95,105 +115,39 @@ pub fn determine(
         lots_required: Vec::new(),
         explanation: Vec::new(),
     };
-    let totals_of = |contest: &Contest| aggregate(counted.iter().filter(|p| &p.contest == contest));
     match facts.council.kind {
-        CouncilKind::City => {
-            let totals = totals_of(&Contest::PartyList);
-            result.took_part = totals.line(Line::VotersTookPart);
-            let Some(ballot) = facts.ballots.first() else {
-                return Ok(result);
-            };
-            city(
-                facts,
-                ballot,
-                &totals,
-                params,
-                lots,
-                lang,
-                complete,
-                &mut result,
-            )?;
-        }
-        CouncilKind::Aiyl => {
-            for ballot in &facts.ballots {
-                let Contest::District { district } = &ballot.contest else {
-                    continue;
-                };
-                let totals = totals_of(&ballot.contest);
-                let seats = facts.district_seats.get(district).copied().unwrap_or(0);
-                let d = aiyl_district(
-                    facts,
-                    ballot,
-                    district,
-                    seats,
-                    &totals,
-                    params,
-                    lots,
-                    lang,
-                    complete,
-                    &mut result,
-                )?;
-                result.took_part += d.took_part;
-                result.districts.push(d);
-            }
-            if complete {
-                result.status = if result
-                    .districts
-                    .iter()
-                    .any(|d| d.status == ResultStatus::LotsRequired)
-                {
-                    ResultStatus::LotsRequired
-                } else {
-                    ResultStatus::Completed
-                };
-            }
-        }
+        CouncilKind::City => run.city(counted, &mut result)?,
+        CouncilKind::Aiyl => run.aiyl(counted, &mut result)?,
     }
     Ok(result)
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site, the parts of one result"
-)]
-fn city(
-    facts: &CouncilFacts,
-    ballot: &Ballot,
-    totals: &Totals,
-    params: &RuleParameters,
-    lots: &[Lots],
-    lang: &str,
-    complete: bool,
-    result: &mut CouncilResult,
-) -> Result<(), ResultsError> {
-    let against_all = totals.line(Line::AgainstAll);
-    let lists: Vec<ListVotes> = ballot
-        .options()
-        .map(|o| ListVotes {
-            id: option_id(o),
-            votes: totals.votes_of(o),
-            candidates: facts.list_sizes.get(&option_id(o)).copied(),
-        })
-        .collect();
-    let mut seats: HashMap<String, u64> = HashMap::new();
-    if complete {
-        let ids: HashSet<String> = lists.iter().map(|l| l.id.clone()).collect();
-        let input = PartyListInput {
-            seats: u64::from(facts.council.seats.get()),
-            took_part: result.took_part,
-            threshold_percent: u32::from(params.threshold_percent),
-            threshold_base: match params.threshold_base {
-                ThresholdBase::VotersWhoTookPart => SeatBase::VotersWhoTookPart,
-                ThresholdBase::ValidVotes => SeatBase::ValidVotes,
-            },
-            unfilled_list_seats: match params.unfilled_list_seats {
-                UnfilledListSeats::NextLargestRemainders => SeatUnfilled::NextLargestRemainders,
-                UnfilledListSeats::Vacant => SeatUnfilled::Vacant,
-            },
-            lists: lists.clone(),
-            against_all,
-            lots: lots_for(lots, &ids),
+impl Determining<'_> {
+    /// A city council: its one party-list contest, allocated once complete.
+    fn city(&self, counted: &[Protocol], result: &mut CouncilResult) -> Result<(), ResultsError> {
+        let totals = totals_of(counted, &Contest::PartyList);
+        result.took_part = totals.line(Line::VotersTookPart);
+        let Some(ballot) = self.facts.ballots.first() else {
+            return Ok(());
         };
+        let seats = if self.complete {
+            self.allocate_city(ballot, &totals, result)?
+        } else {
+            HashMap::new()
+        };
+        result.options = city_options(ballot, &totals, &seats, self.lang);
+        Ok(())
+    }
+
+    /// The party-list allocation (RES-06…RES-09): its status, explanation and any tie in
+    /// `result`, the seats of each list returned.
+    fn allocate_city(
+        &self,
+        ballot: &Ballot,
+        totals: &Totals,
+        result: &mut CouncilResult,
+    ) -> Result<HashMap<String, u64>, ResultsError> {
+        let input = self.party_list_input(ballot, totals, result.took_part);
         let report =
             allocate_party_list(&input).map_err(|e| ResultsError::BadLots(e.to_string()))?;
         result.explanation = report
@@ -201,6 +155,7 @@ fn city(
             .lines()
             .map(str::to_owned)
             .collect();
+        let mut seats = HashMap::new();
         result.status = match report.outcome {
             Outcome::Completed(a) => {
                 seats = a.lists.into_iter().map(|l| (l.id, l.seats)).collect();
@@ -212,8 +167,165 @@ fn city(
             }
             Outcome::Failed(_) => ResultStatus::Failed,
         };
+        Ok(seats)
     }
-    result.options = ballot
+
+    /// What the apportionment is asked: the lists' votes and sizes, the council's seats and
+    /// the parameters in force, with the drawings of lots among these lists.
+    fn party_list_input(&self, ballot: &Ballot, totals: &Totals, took_part: u64) -> PartyListInput {
+        let lists: Vec<ListVotes> = ballot
+            .options()
+            .map(|o| ListVotes {
+                id: option_id(o),
+                votes: totals.votes_of(o),
+                candidates: self.facts.list_sizes.get(&option_id(o)).copied(),
+            })
+            .collect();
+        let ids: HashSet<String> = lists.iter().map(|l| l.id.clone()).collect();
+        PartyListInput {
+            seats: u64::from(self.facts.council.seats.get()),
+            took_part,
+            threshold_percent: u32::from(self.params.threshold_percent),
+            threshold_base: match self.params.threshold_base {
+                ThresholdBase::VotersWhoTookPart => SeatBase::VotersWhoTookPart,
+                ThresholdBase::ValidVotes => SeatBase::ValidVotes,
+            },
+            unfilled_list_seats: match self.params.unfilled_list_seats {
+                UnfilledListSeats::NextLargestRemainders => SeatUnfilled::NextLargestRemainders,
+                UnfilledListSeats::Vacant => SeatUnfilled::Vacant,
+            },
+            lists,
+            against_all: totals.line(Line::AgainstAll),
+            lots: lots_for(self.lots, &ids),
+        }
+    }
+
+    /// An aiyl council: each district of its scheme; complete, the council waits for lots
+    /// while any district does.
+    fn aiyl(&self, counted: &[Protocol], result: &mut CouncilResult) -> Result<(), ResultsError> {
+        for ballot in &self.facts.ballots {
+            let Contest::District { district } = &ballot.contest else {
+                continue;
+            };
+            let totals = totals_of(counted, &ballot.contest);
+            let seats = self
+                .facts
+                .district_seats
+                .get(district)
+                .copied()
+                .unwrap_or(0);
+            let d = self.aiyl_district(ballot, district, seats, &totals, result)?;
+            result.took_part += d.took_part;
+            result.districts.push(d);
+        }
+        if self.complete {
+            result.status = if result
+                .districts
+                .iter()
+                .any(|d| d.status == ResultStatus::LotsRequired)
+            {
+                ResultStatus::LotsRequired
+            } else {
+                ResultStatus::Completed
+            };
+        }
+        Ok(())
+    }
+
+    /// An aiyl district: its candidates' votes and, once complete, who is elected (RES-10's
+    /// reserved mandates).
+    fn aiyl_district(
+        &self,
+        ballot: &Ballot,
+        district: &DistrictId,
+        seats: u32,
+        totals: &Totals,
+        result: &mut CouncilResult,
+    ) -> Result<DistrictResult, ResultsError> {
+        let (status, elected) = if self.complete && seats > 0 {
+            self.elect(ballot, district, seats, totals, result)?
+        } else {
+            (ResultStatus::Incomplete, HashMap::new())
+        };
+        let decided = status == ResultStatus::Completed;
+        Ok(DistrictResult {
+            district: district.clone(),
+            status,
+            seats,
+            took_part: totals.line(Line::VotersTookPart),
+            options: ballot
+                .options()
+                .map(|o| {
+                    let id = option_id(o);
+                    let won = elected.get(&id).copied();
+                    OptionResult {
+                        name: label(ballot, o, self.lang),
+                        votes: totals.votes_of(o),
+                        seats: decided.then(|| u64::from(won.is_some())),
+                        reserved: won == Some(true),
+                        id,
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// A district's allocation (RES-10): its status and the elected with their reserved flag;
+    /// its explanation and any tie go to `result`.
+    fn elect(
+        &self,
+        ballot: &Ballot,
+        district: &DistrictId,
+        seats: u32,
+        totals: &Totals,
+        result: &mut CouncilResult,
+    ) -> Result<(ResultStatus, HashMap<String, bool>), ResultsError> {
+        let candidates: Vec<CandidateVotes> = ballot
+            .options()
+            .map(|o| CandidateVotes {
+                id: option_id(o),
+                sex: match self.facts.sexes.get(&option_id(o)) {
+                    Some(Sex::Female) => SeatSex::Female,
+                    _ => SeatSex::Male,
+                },
+                votes: totals.votes_of(o),
+            })
+            .collect();
+        let ids: HashSet<String> = candidates.iter().map(|c| c.id.clone()).collect();
+        let input = DistrictInput {
+            seats: u64::from(seats),
+            reserved_for_women: Some(u64::from(reserved_for_women(seats, self.params))),
+            candidates,
+            lots: lots_for(self.lots, &ids),
+        };
+        let report = allocate_district(&input).map_err(|e| ResultsError::BadLots(e.to_string()))?;
+        result.explanation.push(format!("district {district}:"));
+        result
+            .explanation
+            .extend(report.explanation_text().lines().map(str::to_owned));
+        Ok(match report.outcome {
+            Outcome::Completed(a) => (
+                ResultStatus::Completed,
+                a.elected.into_iter().map(|e| (e.id, e.reserved)).collect(),
+            ),
+            Outcome::LotsRequired(l) => {
+                result.lots_required.push(l);
+                (ResultStatus::LotsRequired, HashMap::new())
+            }
+            Outcome::Failed(_) => (ResultStatus::Failed, HashMap::new()),
+        })
+    }
+}
+
+/// A city council's lines: each list with its votes and seats (none while incomplete), then
+/// "against all", which wins no seat.
+fn city_options(
+    ballot: &Ballot,
+    totals: &Totals,
+    seats: &HashMap<String, u64>,
+    lang: &str,
+) -> Vec<OptionResult> {
+    let mut options: Vec<OptionResult> = ballot
         .options()
         .map(|o| OptionResult {
             id: option_id(o),
@@ -223,7 +335,7 @@ fn city(
             reserved: false,
         })
         .collect();
-    result.options.push(OptionResult {
+    options.push(OptionResult {
         id: AGAINST_ALL_ID.to_owned(),
         name: match lang {
             "ru" => "Против всех",
@@ -231,88 +343,11 @@ fn city(
             _ => "Баарына каршы",
         }
         .to_owned(),
-        votes: against_all,
+        votes: totals.line(Line::AgainstAll),
         seats: None,
         reserved: false,
     });
-    Ok(())
-}
-
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site, the parts of one result"
-)]
-fn aiyl_district(
-    facts: &CouncilFacts,
-    ballot: &Ballot,
-    district: &DistrictId,
-    seats: u32,
-    totals: &Totals,
-    params: &RuleParameters,
-    lots: &[Lots],
-    lang: &str,
-    complete: bool,
-    result: &mut CouncilResult,
-) -> Result<DistrictResult, ResultsError> {
-    let candidates: Vec<CandidateVotes> = ballot
-        .options()
-        .map(|o| CandidateVotes {
-            id: option_id(o),
-            sex: match facts.sexes.get(&option_id(o)) {
-                Some(Sex::Female) => SeatSex::Female,
-                _ => SeatSex::Male,
-            },
-            votes: totals.votes_of(o),
-        })
-        .collect();
-    let mut status = ResultStatus::Incomplete;
-    let mut elected: HashMap<String, bool> = HashMap::new();
-    if complete && seats > 0 {
-        let ids: HashSet<String> = candidates.iter().map(|c| c.id.clone()).collect();
-        let input = DistrictInput {
-            seats: u64::from(seats),
-            reserved_for_women: Some(u64::from(reserved_for_women(seats, params))),
-            candidates: candidates.clone(),
-            lots: lots_for(lots, &ids),
-        };
-        let report = allocate_district(&input).map_err(|e| ResultsError::BadLots(e.to_string()))?;
-        result.explanation.push(format!("district {district}:"));
-        result
-            .explanation
-            .extend(report.explanation_text().lines().map(str::to_owned));
-        status = match report.outcome {
-            Outcome::Completed(a) => {
-                elected = a.elected.into_iter().map(|e| (e.id, e.reserved)).collect();
-                ResultStatus::Completed
-            }
-            Outcome::LotsRequired(l) => {
-                result.lots_required.push(l);
-                ResultStatus::LotsRequired
-            }
-            Outcome::Failed(_) => ResultStatus::Failed,
-        };
-    }
-    let decided = status == ResultStatus::Completed;
-    Ok(DistrictResult {
-        district: district.clone(),
-        status,
-        seats,
-        took_part: totals.line(Line::VotersTookPart),
-        options: ballot
-            .options()
-            .map(|o| {
-                let id = option_id(o);
-                let won = elected.get(&id).copied();
-                OptionResult {
-                    name: label(ballot, o, lang),
-                    votes: totals.votes_of(o),
-                    seats: decided.then(|| u64::from(won.is_some())),
-                    reserved: won == Some(true),
-                    id,
-                }
-            })
-            .collect(),
-    })
+    options
 }
 
 #[cfg(test)]

@@ -29,14 +29,12 @@ mod port;
 pub use determine::{AGAINST_ALL_ID, CouncilFacts};
 pub use model::{
     Change, ChangeFacts, CouncilResult, Determination, DistrictResult, OptionResult,
-    PRELIMINARY_IMPORTED_ACTION, PROTOCOL_ACCEPTED_ACTION, PROTOCOL_CORRECTED_ACTION,
-    PROTOCOL_ENTERED_ACTION, PROTOCOL_IMPORTED_ACTION, PROTOCOL_RESOLVED_ACTION,
-    PROTOCOL_RETURNED_ACTION, PreliminaryCount, ProtocolKey, ProtocolRecord,
-    RESULT_DETERMINED_ACTION, ResultsError, apply, contest_key, parse_contest_key,
+    PreliminaryCount, ProtocolKey, ProtocolRecord, ResultsError, apply, contest_key,
+    parse_contest_key,
 };
 pub use port::ResultsStore;
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::candidates::{self, CandidacyError, CandidateStore};
 use crate::districts::{DistrictSchemeStore, SchemeStatus};
@@ -48,11 +46,12 @@ use jiff::Timestamp;
 use shailoo_apportionment::Lots;
 use shailoo_domain::calendar::{Action, Calendar};
 use shailoo_domain::candidate::nomination::NominationKind;
+use shailoo_domain::district::DistrictId;
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::protocol::{BallotOption, Contest, Protocol};
 use shailoo_domain::results::Resolution;
 use shailoo_domain::territory::{CouncilKind, PollingStation};
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, StationNumber};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, Sex, StationNumber};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Every sub-port the results use cases read.
@@ -161,45 +160,80 @@ pub async fn council_context<S: ResultsPorts + ?Sized>(
         .into_iter()
         .filter(|s| !s.remote_voting)
         .collect();
+    let (mut expected, district_seats) = match found.kind {
+        CouncilKind::City => {
+            let expected = home.iter().map(|s| (s.number, Contest::PartyList));
+            (expected.collect(), BTreeMap::new())
+        }
+        CouncilKind::Aiyl => aiyl_expected(store, election, council, &home).await?,
+    };
+    expected.sort_by_key(|(s, c): &(StationNumber, Contest)| (*s, contest_key(c)));
+    let (list_sizes, sexes) = standing_candidates(store, election, council).await?;
+    Ok(CouncilContext {
+        election: election.clone(),
+        facts: CouncilFacts {
+            council: found,
+            ballots,
+            expected,
+            district_seats,
+            list_sizes,
+            sexes,
+        },
+        params,
+        calendar,
+        statutory_deadline,
+        tec_chain: setup::council_chain(store, council).await?,
+        station_chains: station_chains(store, &home).await?,
+    })
+}
+
+/// An aiyl council's expected protocols, by station and contest (each home station for each
+/// district of the approved scheme whose units it serves; none without an approved scheme),
+/// and each district's mandates.
+async fn aiyl_expected<S: ResultsPorts + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    council: &CouncilId,
+    home: &[PollingStation],
+) -> Result<(Vec<(StationNumber, Contest)>, BTreeMap<DistrictId, u32>), ResultsError> {
     let mut expected = Vec::new();
     let mut district_seats = BTreeMap::new();
-    match found.kind {
-        CouncilKind::City => {
-            expected.extend(home.iter().map(|s| (s.number, Contest::PartyList)));
-        }
-        CouncilKind::Aiyl => {
-            let scheme = store
-                .district_scheme(council, election)
-                .await?
-                .filter(|s| s.status == SchemeStatus::Approved);
-            if let Some(scheme) = scheme {
-                let units = store.district_units(council, None).await?;
-                let station_of: HashMap<_, _> = units
-                    .iter()
-                    .filter_map(|u| u.station.map(|s| (&u.id, s)))
-                    .collect();
-                let home_numbers: BTreeSet<StationNumber> = home.iter().map(|s| s.number).collect();
-                for d in &scheme.districts {
-                    district_seats.insert(d.id.clone(), d.seats);
-                    let stations: BTreeSet<StationNumber> = d
-                        .units
-                        .iter()
-                        .filter_map(|u| station_of.get(u).copied())
-                        .filter(|s| home_numbers.contains(s))
-                        .collect();
-                    expected.extend(stations.into_iter().map(|s| {
-                        (
-                            s,
-                            Contest::District {
-                                district: d.id.clone(),
-                            },
-                        )
-                    }));
-                }
-            }
-        }
+    let scheme = store
+        .district_scheme(council, election)
+        .await?
+        .filter(|s| s.status == SchemeStatus::Approved);
+    let Some(scheme) = scheme else {
+        return Ok((expected, district_seats));
+    };
+    let units = store.district_units(council, None).await?;
+    let station_of: HashMap<_, _> = units
+        .iter()
+        .filter_map(|u| u.station.map(|s| (&u.id, s)))
+        .collect();
+    let home_numbers: BTreeSet<StationNumber> = home.iter().map(|s| s.number).collect();
+    for d in &scheme.districts {
+        district_seats.insert(d.id.clone(), d.seats);
+        let stations: BTreeSet<StationNumber> = d
+            .units
+            .iter()
+            .filter_map(|u| station_of.get(u).copied())
+            .filter(|s| home_numbers.contains(s))
+            .collect();
+        let contest = Contest::District {
+            district: d.id.clone(),
+        };
+        expected.extend(stations.into_iter().map(|s| (s, contest.clone())));
     }
-    expected.sort_by_key(|(s, c)| (*s, contest_key(c)));
+    Ok((expected, district_seats))
+}
+
+/// What the allocation needs of the registered candidacies: each party list's standing
+/// candidates (RES-09) and each district candidate's sex (RES-10), by id.
+async fn standing_candidates<S: ResultsPorts + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    council: &CouncilId,
+) -> Result<(HashMap<String, u64>, HashMap<String, Sex>), ResultsError> {
     let mut list_sizes = HashMap::new();
     let mut sexes = HashMap::new();
     for record in store.council_nominations(election, council, true).await? {
@@ -215,27 +249,19 @@ pub async fn council_context<S: ResultsPorts + ?Sized>(
             }
         }
     }
-    let tec_chain = setup::council_chain(store, council).await?;
-    let mut station_chains = HashMap::with_capacity(home.len());
-    for s in &home {
-        station_chains.insert(s.number, store.commission_chain(&s.commission).await?);
+    Ok((list_sizes, sexes))
+}
+
+/// The commission chain of each home station, read once for the council's context.
+async fn station_chains<S: SetupStore + ?Sized>(
+    store: &S,
+    home: &[PollingStation],
+) -> Result<HashMap<StationNumber, Vec<CommissionId>>, ResultsError> {
+    let mut chains = HashMap::with_capacity(home.len());
+    for s in home {
+        chains.insert(s.number, store.commission_chain(&s.commission).await?);
     }
-    Ok(CouncilContext {
-        election: election.clone(),
-        facts: CouncilFacts {
-            council: found,
-            ballots,
-            expected,
-            district_seats,
-            list_sizes,
-            sexes,
-        },
-        params,
-        calendar,
-        statutory_deadline,
-        tec_chain,
-        station_chains,
-    })
+    Ok(chains)
 }
 
 /// The station of a protocol, checked to hold the contest; with its PEC's chain.
@@ -446,7 +472,7 @@ pub async fn determine<S: ResultsPorts + ?Sized>(
     };
     let event = AuditEvent::new(
         actor.audit_name(),
-        RESULT_DETERMINED_ACTION,
+        AuditAction::CouncilResultDetermined,
         format!("{}/results/{}", ctx.election, ctx.facts.council.id),
         now,
     )
@@ -484,7 +510,7 @@ pub async fn import_preliminary<S: ResultsPorts + ?Sized>(
     }
     let event = AuditEvent::new(
         actor.audit_name(),
-        PRELIMINARY_IMPORTED_ACTION,
+        AuditAction::PreliminaryCountsImported,
         format!("{election}/preliminary"),
         now,
     )

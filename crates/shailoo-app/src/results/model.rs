@@ -1,6 +1,7 @@
 //! The types of the results capability: what identifies a protocol, the changes the use cases
 //! ask for, the stored records, a council's result and [`ResultsError`] with its codes.
 
+use crate::audit::AuditAction;
 use crate::store::StoreError;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -10,17 +11,7 @@ use shailoo_domain::district::DistrictId;
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::protocol::{BallotOption, Contest, Protocol};
 use shailoo_domain::results::{History, Resolution, ResultStatus, StepError};
-use shailoo_domain::{CouncilId, ElectionId, StationNumber};
-
-/// Audit actions of the capability.
-pub const PROTOCOL_ENTERED_ACTION: &str = "protocol_entered";
-pub const PROTOCOL_RESOLVED_ACTION: &str = "protocol_difference_resolved";
-pub const PROTOCOL_ACCEPTED_ACTION: &str = "protocol_accepted";
-pub const PROTOCOL_RETURNED_ACTION: &str = "protocol_returned";
-pub const PROTOCOL_CORRECTED_ACTION: &str = "protocol_corrected";
-pub const PROTOCOL_IMPORTED_ACTION: &str = "protocol_imported";
-pub const RESULT_DETERMINED_ACTION: &str = "council_result_determined";
-pub const PRELIMINARY_IMPORTED_ACTION: &str = "preliminary_counts_imported";
+use shailoo_domain::{CouncilId, ElectionId, ErrorCode, StationNumber};
 
 /// The stable text of a contest, as stored and in subjects: `party_list` or `district/<id>`.
 pub fn contest_key(contest: &Contest) -> String {
@@ -93,14 +84,14 @@ pub enum Change {
 
 impl Change {
     /// The audit action of the change.
-    pub fn action(&self) -> &'static str {
+    pub fn action(&self) -> AuditAction {
         match self {
-            Change::Enter { .. } => PROTOCOL_ENTERED_ACTION,
-            Change::Resolve { .. } => PROTOCOL_RESOLVED_ACTION,
-            Change::Accept { .. } => PROTOCOL_ACCEPTED_ACTION,
-            Change::Return { .. } => PROTOCOL_RETURNED_ACTION,
-            Change::Correct { .. } => PROTOCOL_CORRECTED_ACTION,
-            Change::Import { .. } => PROTOCOL_IMPORTED_ACTION,
+            Change::Enter { .. } => AuditAction::ProtocolEntered,
+            Change::Resolve { .. } => AuditAction::ProtocolDifferenceResolved,
+            Change::Accept { .. } => AuditAction::ProtocolAccepted,
+            Change::Return { .. } => AuditAction::ProtocolReturned,
+            Change::Correct { .. } => AuditAction::ProtocolCorrected,
+            Change::Import { .. } => AuditAction::ProtocolImported,
         }
     }
 
@@ -253,7 +244,7 @@ pub enum ResultsError {
     /// The contest's ballot cannot be read (registration still open, …): the code of the
     /// ballot's own error.
     #[error("the ballot of this contest is not fixed: {0}")]
-    BallotUnavailable(&'static str),
+    BallotUnavailable(ErrorCode),
     /// Not every protocol of the council is accepted.
     #[error("{missing} protocols of the council are not accepted yet")]
     Incomplete { missing: u64 },
@@ -263,47 +254,31 @@ pub enum ResultsError {
 }
 
 impl ResultsError {
-    /// Every code this error can have besides the store's and the steps' (which are
-    /// [`StepError::CODES`]): the one list the catalogues are checked against.
-    pub const CODES: [&'static str; 11] = [
-        "unknown_election",
-        "unknown_council",
-        "unknown_station",
-        "results_contest_not_held",
-        "forbidden",
-        "results_entry_closed",
-        "results_determination_closed",
-        "calendar_invalid",
-        "results_ballot_unavailable",
-        "results_incomplete",
-        "results_bad_lots",
-    ];
-
-    pub fn code(&self) -> &'static str {
+    /// The refusal's stable code: the store's and the workflow step's own, or the results'.
+    pub fn code(&self) -> ErrorCode {
         use shailoo_domain::calendar::Action;
-        let i = match self {
-            ResultsError::Store(e) => return e.code(),
-            ResultsError::Step(e) => return e.code(),
-            ResultsError::UnknownElection(_) => 0,
-            ResultsError::UnknownCouncil(_) => 1,
-            ResultsError::UnknownStation(_) => 2,
-            ResultsError::ContestNotHeld { .. } => 3,
-            ResultsError::Forbidden => 4,
+        match self {
+            ResultsError::Store(e) => e.code(),
+            ResultsError::Step(e) => e.code(),
+            ResultsError::UnknownElection(_) => ErrorCode::UnknownElection,
+            ResultsError::UnknownCouncil(_) => ErrorCode::UnknownCouncil,
+            ResultsError::UnknownStation(_) => ErrorCode::UnknownStation,
+            ResultsError::ContestNotHeld { .. } => ErrorCode::ResultsContestNotHeld,
+            ResultsError::Forbidden => ErrorCode::Forbidden,
             ResultsError::Calendar(
                 ActionClosed::Closed { action, .. } | ActionClosed::NotYetOpen { action, .. },
             ) => {
                 if *action == Action::DetermineResults {
-                    6
+                    ErrorCode::ResultsDeterminationClosed
                 } else {
-                    5
+                    ErrorCode::ResultsEntryClosed
                 }
             }
-            ResultsError::CalendarInvalid(_) => 7,
-            ResultsError::BallotUnavailable(_) => 8,
-            ResultsError::Incomplete { .. } => 9,
-            ResultsError::BadLots(_) => 10,
-        };
-        Self::CODES[i]
+            ResultsError::CalendarInvalid(_) => ErrorCode::CalendarInvalid,
+            ResultsError::BallotUnavailable(_) => ErrorCode::ResultsBallotUnavailable,
+            ResultsError::Incomplete { .. } => ErrorCode::ResultsIncomplete,
+            ResultsError::BadLots(_) => ErrorCode::ResultsBadLots,
+        }
     }
 }
 
@@ -335,15 +310,5 @@ mod tests {
         }
         assert_eq!(parse_contest_key("district/"), None);
         assert_eq!(parse_contest_key("city"), None);
-    }
-
-    #[test]
-    fn codes_are_unique_and_apart_from_the_steps() {
-        let mut all: Vec<&str> = ResultsError::CODES.to_vec();
-        all.extend(StepError::CODES);
-        let n = all.len();
-        all.sort_unstable();
-        all.dedup();
-        assert_eq!(all.len(), n);
     }
 }

@@ -11,6 +11,7 @@ use super::data::load_register;
 use crate::DemoScale;
 use anyhow::{Context, Result};
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::Store;
 use shailoo_app::accounts::{self, NewAccount};
 use shailoo_app::audit::AuditEvent;
@@ -18,7 +19,7 @@ use shailoo_app::audit::checkpoint::SystemLabel;
 use shailoo_app::users::{Actor, Role, Username};
 use shailoo_domain::CommissionId;
 use shailoo_domain::register::RegisterRecord;
-use shailoo_generator::{Generator, Scale};
+use shailoo_generator::{Dataset, Generator, Scale};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -138,6 +139,44 @@ impl Timeline {
     }
 }
 
+/// The demo's setup and districting units, dated on the calendar of 2024.
+async fn load_setup(
+    store: &dyn Store,
+    generator: &Generator,
+    dataset: &Dataset,
+    timeline: &Timeline,
+    seed: u64,
+) -> Result<()> {
+    let event = AuditEvent::new(
+        "system",
+        AuditAction::SetupImported,
+        format!("demo seed {seed}"),
+        timeline.setup,
+    );
+    store
+        .import_setup(&dataset.setup, &dataset.station_areas, event)
+        .await
+        .context("loading the demo setup")?;
+    let units = super::districts::port_units(&shailoo_generator::district_units(generator));
+    let event = AuditEvent::new(
+        "system",
+        AuditAction::DistrictUnitsImported,
+        "demo",
+        timeline.setup,
+    );
+    store
+        .import_district_units(&units, event)
+        .await
+        .context("loading the districting units")?;
+    println!(
+        "loaded {} councils, {} commissions and {} polling stations",
+        dataset.setup.councils.len(),
+        dataset.setup.commissions.len(),
+        dataset.setup.stations.len()
+    );
+    Ok(())
+}
+
 /// Loads the demo data unless the database already holds an election; says whether it did.
 /// `now` is the demo clock's reading: when the log-ins are created.
 pub async fn prepare(
@@ -160,28 +199,7 @@ pub async fn prepare(
         .first()
         .context("the demo dataset has no election")?;
     let timeline = Timeline::of(election)?;
-    let event = AuditEvent::new(
-        "system",
-        "setup_imported",
-        format!("demo seed {seed}"),
-        timeline.setup,
-    );
-    store
-        .import_setup(&dataset.setup, &dataset.station_areas, event)
-        .await
-        .context("loading the demo setup")?;
-    let units = super::districts::port_units(&shailoo_generator::district_units(&generator));
-    let event = AuditEvent::new("system", "district_units_imported", "demo", timeline.setup);
-    store
-        .import_district_units(&units, event)
-        .await
-        .context("loading the districting units")?;
-    println!(
-        "loaded {} councils, {} commissions and {} polling stations",
-        dataset.setup.councils.len(),
-        dataset.setup.commissions.len(),
-        dataset.setup.stations.len()
-    );
+    load_setup(store, &generator, &dataset, &timeline, seed).await?;
 
     let (every, expected) = match scale {
         DemoScale::Sample => (SAMPLE_EVERY, generator.person_count() / SAMPLE_EVERY as u64),

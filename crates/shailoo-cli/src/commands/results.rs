@@ -17,14 +17,24 @@ use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
 use shailoo_app::results::{self, CouncilContext, CouncilResult, ResultsError};
 use shailoo_app::{Actor, Store};
+use shailoo_domain::candidate::CandidateId;
+use shailoo_domain::candidate::ballot::{Ballot, BallotLabel, BallotLine};
+use shailoo_domain::candidate::nomination::NominationKind;
+use shailoo_domain::candidate::registry::PersonName;
+use shailoo_domain::district::DistrictId;
 use shailoo_domain::params::Coded;
+use shailoo_domain::protocol::{BallotOption, Contest};
 use shailoo_domain::results::StepError;
-use shailoo_domain::{CouncilId, ElectionId};
-use shailoo_formats::read_protocols;
-use std::collections::HashMap;
+use shailoo_domain::territory::PollingStation;
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, StationNumber};
+use shailoo_formats::{Candidacies, ProtocolLine, read_protocols};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
 
 #[derive(Debug, Subcommand)]
 pub enum ResultsCommand {
@@ -101,42 +111,57 @@ pub async fn run(command: ResultsCommand) -> Result<ExitCode> {
             let now = at.instant()?;
             let store = super::connect(&db.db).await?;
             let election = pick_election(store.as_ref(), &election).await?;
-            let ctx = match results::council_context(store.as_ref(), &election, &council, now).await
-            {
-                Ok(ctx) => ctx,
-                Err(e @ ResultsError::UnknownCouncil(_)) => {
-                    return Ok(malformed_input(e.code(), Some("council"), &e.to_string()));
-                }
-                Err(e) => return Err(e.into()),
-            };
-            // A recorded drawing of lots (RES-08) completes the allocation it was drawn for.
-            let determined = store.determination(&election, &council).await?;
-            let lots = determined
-                .as_ref()
-                .map(|d| d.lots.clone())
-                .unwrap_or_default();
-            let result = results::council_result(store.as_ref(), &ctx, &lots, &lang).await?;
-            match format {
-                Format::Json => {
-                    let mut out = json(&result);
-                    if let Some(d) = &determined {
-                        out["determined"] = serde_json::json!({
-                            "at": d.at.to_string(), "by": d.by, "late": d.late,
-                        });
-                    }
-                    println!("{}", serde_json::to_string_pretty(&out)?);
-                }
-                Format::Text => {
-                    print!("{}", text(&result));
-                    if let Some(d) = &determined {
-                        let late = if d.late { " (late)" } else { "" };
-                        println!("  determined {} by {}{late}", d.at, d.by);
-                    }
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            show(store.as_ref(), &election, &council, format, &lang, now).await
         }
     }
+}
+
+/// `results show`: the council's result as it stands, with its recorded drawing of lots.
+async fn show(
+    store: &dyn Store,
+    election: &ElectionId,
+    council: &CouncilId,
+    format: Format,
+    lang: &str,
+    now: jiff::Timestamp,
+) -> Result<ExitCode> {
+    let ctx = match results::council_context(store, election, council, now).await {
+        Ok(ctx) => ctx,
+        Err(e @ ResultsError::UnknownCouncil(_)) => {
+            return Ok(malformed_input(
+                e.code().as_str(),
+                Some("council"),
+                &e.to_string(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // A recorded drawing of lots (RES-08) completes the allocation it was drawn for.
+    let determined = store.determination(election, council).await?;
+    let lots = determined
+        .as_ref()
+        .map(|d| d.lots.clone())
+        .unwrap_or_default();
+    let result = results::council_result(store, &ctx, &lots, lang).await?;
+    match format {
+        Format::Json => {
+            let mut out = json(&result);
+            if let Some(d) = &determined {
+                out["determined"] = serde_json::json!({
+                    "at": d.at.to_string(), "by": d.by, "late": d.late,
+                });
+            }
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        Format::Text => {
+            print!("{}", text(&result));
+            if let Some(d) = &determined {
+                let late = if d.late { " (late)" } else { "" };
+                println!("  determined {} by {}{late}", d.at, d.by);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The refusal of one line, as printed on standard error.
@@ -152,6 +177,44 @@ fn refusal(line: u64, council: Option<&CouncilId>, station: Option<u32>, e: &Res
         "code": e.code(), "checks": checks, "message": e.to_string(),
     });
     eprintln!("{body}");
+}
+
+/// The comment an imported protocol's warnings are accepted with: the file it came from.
+fn import_note(file: &Path) -> String {
+    format!(
+        "imported from {}",
+        file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into()
+        )
+    )
+}
+
+/// One protocol of the file through the use case, its council's context read at the
+/// council's first protocol: the inner result is its acceptance or refusal, the outer a
+/// failure of the store, which ends the import.
+async fn import_line(
+    store: &dyn Store,
+    election: &ElectionId,
+    contexts: &mut HashMap<CouncilId, CouncilContext>,
+    line: ProtocolLine,
+    note: &str,
+    now: jiff::Timestamp,
+) -> Result<Result<(), ResultsError>> {
+    let ctx = match contexts.entry(line.council.clone()) {
+        Entry::Occupied(known) => known.into_mut(),
+        Entry::Vacant(new) => {
+            match results::council_context(store, election, new.key(), now).await {
+                Ok(ctx) => new.insert(ctx),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+    };
+    match results::import_protocol(store, ctx, &Actor::System, line.protocol, note, now).await {
+        Ok(_) => Ok(Ok(())),
+        Err(ResultsError::Store(e)) => Err(e.into()),
+        Err(e) => Ok(Err(e)),
+    }
 }
 
 async fn import(
@@ -172,13 +235,7 @@ async fn import(
         }
     };
     let bar = progress_bar(total, "protocols");
-    let note = format!(
-        "imported from {}",
-        file.file_name().map_or_else(
-            || file.display().to_string(),
-            |n| n.to_string_lossy().into()
-        )
-    );
+    let note = import_note(file);
     let mut contexts: HashMap<CouncilId, CouncilContext> = HashMap::new();
     let (mut accepted, mut refused) = (0u64, 0u64);
     for item in read_protocols(BufReader::new(open()?)) {
@@ -195,29 +252,12 @@ async fn import(
                 continue;
             }
         };
-        let station = line.protocol.station.get();
-        if !contexts.contains_key(&line.council) {
-            match results::council_context(store, election, &line.council, now).await {
-                Ok(ctx) => {
-                    contexts.insert(line.council.clone(), ctx);
-                }
-                Err(e) => {
-                    refused += 1;
-                    bar.suspend(|| refusal(number, Some(&line.council), Some(station), &e));
-                    continue;
-                }
-            }
-        }
-        let Some(ctx) = contexts.get(&line.council) else {
-            continue;
-        };
-        match results::import_protocol(store, ctx, &Actor::System, line.protocol, &note, now).await
-        {
-            Ok(_) => accepted += 1,
-            Err(ResultsError::Store(e)) => return Err(e.into()),
+        let (council, station) = (line.council.clone(), line.protocol.station.get());
+        match import_line(store, election, &mut contexts, line, &note, now).await? {
+            Ok(()) => accepted += 1,
             Err(e) => {
                 refused += 1;
-                bar.suspend(|| refusal(number, Some(&line.council), Some(station), &e));
+                bar.suspend(|| refusal(number, Some(&council), Some(station), &e));
             }
         }
     }
@@ -343,26 +383,12 @@ pub struct BenchArgs {
     pub tasks: usize,
 }
 
-/// The contexts of every council, built from the dataset's files instead of the database:
-/// `shailoo load` stores no candidacies yet, so the ballots are the files' registered
-/// nominations (the same options `protocols.jsonl` names). Everything else (the calendar, the
-/// parameters, the TEC chains) is read from the database as the use case reads it.
-async fn contexts_from_files(
-    store: &dyn Store,
-    election: &ElectionId,
-    dir: &Path,
-    protocols: &[shailoo_formats::ProtocolLine],
-) -> Result<HashMap<CouncilId, CouncilContext>> {
-    use shailoo_domain::candidate::ballot::{Ballot, BallotLabel, BallotLine};
-    use shailoo_domain::candidate::nomination::NominationKind;
-    use shailoo_domain::candidate::registry::PersonName;
-    use shailoo_domain::protocol::{BallotOption, Contest};
-    let dataset = shailoo_formats::read_setup(dir)?;
-    let candidacies = shailoo_formats::read_candidacies(dir)?.unwrap_or_default();
-    let schemes = shailoo_formats::read_district_schemes(dir)?.unwrap_or_default();
-    let calendar = shailoo_app::setup::calendar(store, election).await?;
-    let params = shailoo_app::params::parameters(store, election).await?;
-    let mut options: HashMap<(CouncilId, Contest), Vec<BallotLine>> = HashMap::new();
+/// The registered nominations of the files as ballot lines, by council and contest, in the
+/// order of the nominations (a district candidate named by its nomination's id).
+fn ballot_lines(
+    candidacies: &Candidacies,
+) -> Result<HashMap<(CouncilId, Contest), Vec<BallotLine>>> {
+    let mut lines: HashMap<(CouncilId, Contest), Vec<BallotLine>> = HashMap::new();
     for n in &candidacies.nominations {
         if !matches!(n.stage, shailoo_formats::NominationStage::Registered { .. }) {
             continue;
@@ -385,9 +411,7 @@ async fn contexts_from_files(
                 Contest::District {
                     district: district.clone(),
                 },
-                BallotOption::Candidate(shailoo_domain::candidate::CandidateId::parse(
-                    n.id.as_str(),
-                )?),
+                BallotOption::Candidate(CandidateId::parse(n.id.as_str())?),
                 BallotLabel::Candidate {
                     name: PersonName::new(n.id.as_str(), n.id.as_str(), None)?,
                     birth_year: 1980,
@@ -395,15 +419,73 @@ async fn contexts_from_files(
                 },
             ),
         };
-        let lines = options.entry((n.council.clone(), contest)).or_default();
-        lines.push(BallotLine {
-            number: lines.len() as u32 + 1,
+        let contest_lines = lines.entry((n.council.clone(), contest)).or_default();
+        contest_lines.push(BallotLine {
+            number: contest_lines.len() as u32 + 1,
             option,
             label,
         });
     }
-    let mut expected: HashMap<CouncilId, Vec<(shailoo_domain::StationNumber, Contest)>> =
-        HashMap::new();
+    Ok(lines)
+}
+
+/// A council's contests in the files (its party list, or the districts of its scheme) and
+/// each district's mandates.
+fn council_contests(
+    schemes: &[shailoo_formats::CouncilScheme],
+    council: &CouncilId,
+) -> (Vec<Contest>, BTreeMap<DistrictId, u32>) {
+    let Some(s) = schemes.iter().find(|s| &s.council == council) else {
+        return (vec![Contest::PartyList], BTreeMap::new());
+    };
+    let contests = s
+        .districts
+        .iter()
+        .map(|d| Contest::District {
+            district: d.id.clone(),
+        })
+        .collect();
+    let seats = s
+        .districts
+        .iter()
+        .map(|d| (d.id.clone(), d.seats))
+        .collect();
+    (contests, seats)
+}
+
+/// The commission chain of each home station of a council.
+async fn home_station_chains(
+    store: &dyn Store,
+    stations: &[PollingStation],
+    council: &CouncilId,
+) -> Result<HashMap<StationNumber, Vec<CommissionId>>> {
+    let mut chains = HashMap::new();
+    for st in stations
+        .iter()
+        .filter(|st| &st.council == council && !st.remote_voting)
+    {
+        chains.insert(st.number, store.commission_chain(&st.commission).await?);
+    }
+    Ok(chains)
+}
+
+/// The contexts of every council, built from the dataset's files instead of the database:
+/// `shailoo load` stores no candidacies yet, so the ballots are the files' registered
+/// nominations (the same options `protocols.jsonl` names). Everything else (the calendar, the
+/// parameters, the TEC chains) is read from the database as the use case reads it.
+async fn contexts_from_files(
+    store: &dyn Store,
+    election: &ElectionId,
+    dir: &Path,
+    protocols: &[ProtocolLine],
+) -> Result<HashMap<CouncilId, CouncilContext>> {
+    let dataset = shailoo_formats::read_setup(dir)?;
+    let candidacies = shailoo_formats::read_candidacies(dir)?.unwrap_or_default();
+    let schemes = shailoo_formats::read_district_schemes(dir)?.unwrap_or_default();
+    let calendar = shailoo_app::setup::calendar(store, election).await?;
+    let params = shailoo_app::params::parameters(store, election).await?;
+    let mut options = ballot_lines(&candidacies)?;
+    let mut expected: HashMap<CouncilId, Vec<(StationNumber, Contest)>> = HashMap::new();
     for l in protocols {
         expected
             .entry(l.council.clone())
@@ -412,22 +494,7 @@ async fn contexts_from_files(
     }
     let mut out = HashMap::new();
     for council in &dataset.setup.councils {
-        let mut contests = vec![Contest::PartyList];
-        let mut district_seats = std::collections::BTreeMap::new();
-        if let Some(s) = schemes.iter().find(|s| s.council == council.id) {
-            contests = s
-                .districts
-                .iter()
-                .map(|d| Contest::District {
-                    district: d.id.clone(),
-                })
-                .collect();
-            district_seats = s
-                .districts
-                .iter()
-                .map(|d| (d.id.clone(), d.seats))
-                .collect();
-        }
+        let (contests, district_seats) = council_contests(&schemes, &council.id);
         let ballots = contests
             .into_iter()
             .map(|contest| Ballot {
@@ -440,15 +507,6 @@ async fn contexts_from_files(
                 contest,
             })
             .collect();
-        let mut station_chains = HashMap::new();
-        for st in dataset
-            .setup
-            .stations
-            .iter()
-            .filter(|st| st.council == council.id && !st.remote_voting)
-        {
-            station_chains.insert(st.number, store.commission_chain(&st.commission).await?);
-        }
         let ctx = CouncilContext {
             election: election.clone(),
             facts: results::CouncilFacts {
@@ -463,54 +521,50 @@ async fn contexts_from_files(
             calendar: calendar.clone(),
             statutory_deadline: None,
             tec_chain: shailoo_app::setup::council_chain(store, &council.id).await?,
-            station_chains,
+            station_chains: home_station_chains(store, &dataset.setup.stations, &council.id)
+                .await?,
         };
         out.insert(council.id.clone(), ctx);
     }
     Ok(out)
 }
 
-/// Ingest of every protocol of a generated election (checks, audit entry, durable commit,
-/// each through `import_protocol`), then the national re-tabulation from the stored protocols.
-pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
-    use std::sync::Arc;
-    use std::time::Instant;
-    let store = super::connect(&args.db).await?;
+/// Loads the dataset's setup into the empty database; returns its election.
+async fn load_bench_setup(store: &dyn Store, data: &Path) -> Result<ElectionId> {
     anyhow::ensure!(
         store.elections().await?.is_empty(),
         "bench results needs an empty database: use a new one"
     );
-    let dataset = shailoo_formats::read_setup(&args.data)?;
+    let dataset = shailoo_formats::read_setup(data)?;
     let event = shailoo_app::audit::AuditEvent::new(
         "system",
-        "setup_imported",
+        shailoo_app::audit::AuditAction::SetupImported,
         "bench",
         jiff::Timestamp::now(),
     );
     store
         .import_setup(&dataset.setup, &dataset.station_areas, event)
         .await?;
-    let election = dataset
+    dataset
         .setup
         .elections
         .first()
         .map(|e| e.id.clone())
-        .context("the dataset has no election")?;
-    let file = args.data.join(shailoo_formats::files::PROTOCOLS);
-    let protocols: Vec<_> = read_protocols(BufReader::new(
-        std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?,
-    ))
-    .map(|l| l.map(|(_, p)| p))
-    .collect::<Result<_, _>>()?;
-    let contexts =
-        Arc::new(contexts_from_files(store.as_ref(), &election, &args.data, &protocols).await?);
-    let voting_day = dataset.setup.elections[0].voting_day;
-    let at = shailoo_domain::time::from_bishkek(voting_day, jiff::civil::time(21, 0, 0, 0));
-    let n = protocols.len();
-    let started = Instant::now();
+        .context("the dataset has no election")
+}
+
+/// Every protocol through `import_protocol` by `tasks` workers at once (PEC terminals);
+/// returns the codes of the refused ones.
+async fn ingest(
+    store: &Arc<dyn Store>,
+    contexts: &Arc<HashMap<CouncilId, CouncilContext>>,
+    protocols: Vec<ProtocolLine>,
+    tasks: usize,
+    at: jiff::Timestamp,
+) -> Result<Vec<&'static str>> {
     let queue = Arc::new(std::sync::Mutex::new(protocols.into_iter()));
     let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..args.tasks.max(1) {
+    for _ in 0..tasks.max(1) {
         let (store, contexts, queue) = (store.clone(), contexts.clone(), queue.clone());
         workers.spawn(async move {
             let mut refused = Vec::new();
@@ -520,7 +574,7 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
                 let Some(ctx) = contexts.get(&line.council) else {
                     continue;
                 };
-                if let Err(e) = results::import_protocol(
+                let imported = results::import_protocol(
                     store.as_ref(),
                     ctx,
                     &Actor::System,
@@ -528,9 +582,9 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
                     "bench",
                     at,
                 )
-                .await
-                {
-                    refused.push(e.code());
+                .await;
+                if let Err(e) = imported {
+                    refused.push(e.code().as_str());
                 }
             }
             refused
@@ -540,16 +594,18 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
     while let Some(r) = workers.join_next().await {
         refused.extend(r?);
     }
-    let ingest = started.elapsed();
-    anyhow::ensure!(
-        refused.is_empty(),
-        "{} protocols refused: {:?}",
-        refused.len(),
-        &refused[..refused.len().min(5)]
-    );
-    // The national re-tabulation: every counted protocol in one read, every council determined.
+    Ok(refused)
+}
+
+/// The national re-tabulation: every counted protocol in one read, every council determined;
+/// prints the timings and the councils' statuses.
+async fn retabulate(
+    store: &dyn Store,
+    election: &ElectionId,
+    contexts: &HashMap<CouncilId, CouncilContext>,
+) -> Result<()> {
     let started = Instant::now();
-    let counted = store.counted_protocols(&election, None).await?;
+    let counted = store.counted_protocols(election, None).await?;
     let read = started.elapsed();
     let mut by_council: HashMap<&CouncilId, Vec<shailoo_domain::protocol::Protocol>> =
         HashMap::new();
@@ -557,19 +613,12 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
         by_council.entry(council).or_default().push(p.clone());
     }
     let mut statuses: HashMap<&'static str, u64> = HashMap::new();
-    for (council, ctx) in contexts.iter() {
+    for (council, ctx) in contexts {
         let ps = by_council.remove(council).unwrap_or_default();
         let r = results::determine::determine(&ctx.facts, &ps, &ctx.params, &[], "ky")?;
         *statuses.entry(r.status.as_str()).or_default() += 1;
     }
     let tabulation = started.elapsed();
-    println!(
-        "ingest: {n} protocols in {:.1} s = {:.0} protocols/s ({} tasks, {})",
-        ingest.as_secs_f64(),
-        n as f64 / ingest.as_secs_f64().max(1e-9),
-        args.tasks,
-        store.engine()
-    );
     println!(
         "re-tabulation: {} councils from {} protocols in {:.1} ms (read {:.1} ms); statuses {statuses:?}",
         contexts.len(),
@@ -577,5 +626,45 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
         tabulation.as_secs_f64() * 1e3,
         read.as_secs_f64() * 1e3
     );
+    Ok(())
+}
+
+/// Ingest of every protocol of a generated election (checks, audit entry, durable commit,
+/// each through `import_protocol`), then the national re-tabulation from the stored protocols.
+pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
+    let store = super::connect(&args.db).await?;
+    let election = load_bench_setup(store.as_ref(), &args.data).await?;
+    let voting_day = store
+        .election(&election)
+        .await?
+        .context("the loaded election")?
+        .voting_day;
+    let file = args.data.join(shailoo_formats::files::PROTOCOLS);
+    let protocols: Vec<_> = read_protocols(BufReader::new(
+        std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?,
+    ))
+    .map(|l| l.map(|(_, p)| p))
+    .collect::<Result<_, _>>()?;
+    let contexts =
+        Arc::new(contexts_from_files(store.as_ref(), &election, &args.data, &protocols).await?);
+    let at = shailoo_domain::time::from_bishkek(voting_day, jiff::civil::time(21, 0, 0, 0));
+    let n = protocols.len();
+    let started = Instant::now();
+    let refused = ingest(&store, &contexts, protocols, args.tasks, at).await?;
+    let ingest = started.elapsed();
+    anyhow::ensure!(
+        refused.is_empty(),
+        "{} protocols refused: {:?}",
+        refused.len(),
+        &refused[..refused.len().min(5)]
+    );
+    println!(
+        "ingest: {n} protocols in {:.1} s = {:.0} protocols/s ({} tasks, {})",
+        ingest.as_secs_f64(),
+        n as f64 / ingest.as_secs_f64().max(1e-9),
+        args.tasks,
+        store.engine()
+    );
+    retabulate(store.as_ref(), &election, &contexts).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,5 @@
 # Results (RES-01…RES-11): the refusals of protocol entry, acceptance and determination
-# (shailoo_domain::results::StepError::CODES, shailoo_app::results::ResultsError::CODES).
+# (the `results_*` members of shailoo_domain::ErrorCode, and `malformed_protocol`).
 error-results_same_operator = The second entry must be made by another operator than the first.
 error-results_already_entered = This protocol is already entered and waits for the commission.
 error-results_awaiting_resolution = The two entries differ: the commission resolves the difference first.
@@ -20,4 +20,3 @@ error-results_ballot_unavailable = The ballot of this contest is not fixed yet.
 error-results_incomplete = Not every protocol of the council is accepted yet.
 error-results_bad_lots = The recorded drawing of lots does not fit the count.
 error-malformed_protocol = A line of the file is not a protocol.
-error-calendar_invalid = The election's calendar is invalid.

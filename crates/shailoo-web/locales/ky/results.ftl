@@ -19,4 +19,3 @@ error-results_ballot_unavailable = Бул округдун бюллетени а
 error-results_incomplete = Кеңештин бардык протоколдору али кабыл алына элек.
 error-results_bad_lots = Жазылган чүчүкулак эсепке туура келбейт.
 error-malformed_protocol = Файлдын сабы протокол эмес.
-error-calendar_invalid = Шайлоонун календардык планы туура эмес.

@@ -19,4 +19,3 @@ error-results_ballot_unavailable = Бюллетень по этому округ
 error-results_incomplete = Ещё не все протоколы по кенешу приняты.
 error-results_bad_lots = Записанная жеребьёвка не соответствует подсчёту.
 error-malformed_protocol = Строка файла не является протоколом.
-error-calendar_invalid = Календарный план выборов ошибочен.
