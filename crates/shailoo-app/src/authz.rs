@@ -127,6 +127,17 @@ pub enum Power {
     FileMediaApplication,
     /// Accredit, refuse or revoke a media outlet's accreditation.
     DecideMediaAccreditation,
+    // --- results (RES-01…RES-11) ---
+    /// Enter a station's protocol (one of the two operators of the double entry).
+    EnterProtocol,
+    /// Resolve a double entry's difference, accept, return or correct a protocol.
+    DecideProtocol,
+    /// Determine a council's result, with the drawings of lots it needs (RES-08).
+    DetermineResults,
+    /// Enter protocols as accepted ones from a file (`shailoo results import`).
+    ImportProtocols,
+    /// Import the ballot-counting boxes' preliminary counts (RES-01).
+    ImportPreliminaryResults,
 }
 
 /// How far a role's power reaches.
@@ -182,7 +193,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 43] = [
+    pub const ALL: [Power; 48] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -226,6 +237,11 @@ impl Power {
         Power::ViewComplaints,
         Power::FileMediaApplication,
         Power::DecideMediaAccreditation,
+        Power::EnterProtocol,
+        Power::DecideProtocol,
+        Power::DetermineResults,
+        Power::ImportProtocols,
+        Power::ImportPreliminaryResults,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
@@ -304,6 +320,16 @@ impl Power {
             // (who entered one does not decide it: `media::transitions`).
             Power::FileMediaApplication => grant(ANY, NONE, NONE, NONE),
             Power::DecideMediaAccreditation => grant(ANY, NONE, NONE, NONE),
+            // RES-04: the PEC's operators enter its own station's protocols; the TEC above
+            // it decides on them (so no one decides on what they entered, which the domain
+            // also refuses by name) and determines its councils' results (RES-11).
+            Power::EnterProtocol => grant(NONE, NONE, BELOW, NONE),
+            Power::DecideProtocol => grant(NONE, BELOW, NONE, NONE),
+            Power::DetermineResults => grant(NONE, BELOW, NONE, NONE),
+            // Bulk entry of accepted protocols is the operator's, at the command line only.
+            Power::ImportProtocols => grant(NONE, NONE, NONE, NONE),
+            // RES-01: the boxes' counts come to the CEC nationwide.
+            Power::ImportPreliminaryResults => grant(ANY, NONE, NONE, NONE),
         }
     }
 }
@@ -510,11 +536,20 @@ mod tests {
                 (true, false, false),
                 (false, false, false),
             ],
-            DecideNomination | RecheckNomination | SetBallotOrder => [
+            DecideNomination | RecheckNomination | SetBallotOrder | DecideProtocol
+            | DetermineResults => [
                 (false, false, false),
                 (true, false, false),
                 (false, false, false),
             ],
+            EnterProtocol => [
+                (false, false, false),
+                (false, false, false),
+                (true, false, false),
+            ],
+            // The operator at the command line only.
+            ImportProtocols => [(false, false, false); 3],
+            ImportPreliminaryResults => CEC_ONLY,
         }
     }
 
@@ -647,6 +682,21 @@ mod tests {
                 power,
                 Target::Within(&cec)
             ));
+        }
+    }
+
+    #[test]
+    fn res_04_who_enters_a_protocol_never_decides_it() {
+        let roles = [
+            Role::CecAdmin,
+            Role::TecMember,
+            Role::PecMember,
+            Role::PartyRepresentative,
+        ];
+        for role in roles {
+            let enters = Power::EnterProtocol.grant().of(role).is_some();
+            let decides = Power::DecideProtocol.grant().of(role).is_some();
+            assert!(!(enters && decides), "{role:?} both enters and decides");
         }
     }
 

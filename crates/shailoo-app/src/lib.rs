@@ -24,6 +24,7 @@ pub mod lookup;
 pub mod media;
 pub mod params;
 pub mod remote;
+pub mod results;
 pub mod setup;
 pub mod signing;
 pub mod store;
@@ -46,6 +47,7 @@ pub use lookup::VoterLookupStore;
 pub use media::MediaStore;
 pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
+pub use results::ResultsStore;
 pub use setup::{
     CalendarOverrideRecord, CommissionFilter, CouncilFilter, DecisionNumber, ImportSummary,
     SetupStore, StationFilter, Totals,

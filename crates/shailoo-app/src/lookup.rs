@@ -325,6 +325,16 @@ pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
     AuditAction::MediaAccredited,
     AuditAction::MediaRefused,
     AuditAction::MediaRevoked,
+    // Results: protocols, determinations and preliminary counts change no list or station
+    // (an import of every national protocol would otherwise rebuild the index after each).
+    AuditAction::ProtocolEntered,
+    AuditAction::ProtocolDifferenceResolved,
+    AuditAction::ProtocolAccepted,
+    AuditAction::ProtocolReturned,
+    AuditAction::ProtocolCorrected,
+    AuditAction::ProtocolImported,
+    AuditAction::CouncilResultDetermined,
+    AuditAction::PreliminaryCountsImported,
     // Not remote voting's applications: the decisions move voters, and a rebuild after
     // filing is cheap.
 ];

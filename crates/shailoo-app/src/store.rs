@@ -208,6 +208,7 @@ pub trait Store:
     + crate::candidates::CandidateStore
     + crate::complaints::ComplaintStore
     + crate::media::MediaStore
+    + crate::results::ResultsStore
     + Send
     + Sync
 {

@@ -35,7 +35,7 @@ pub struct Lots {
 }
 
 /// Which step of the allocation a tie arose in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TiePhase {
     /// Equal remainders at the cut of the largest-remainder seats (RES-07, RES-08).
@@ -57,7 +57,7 @@ impl std::fmt::Display for TiePhase {
 }
 
 /// A tie that decides a seat: the commission must draw lots (RES-08).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotsRequired {
     pub phase: TiePhase,
     /// The tied ids, in input order.

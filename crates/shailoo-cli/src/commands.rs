@@ -11,6 +11,7 @@ mod demo;
 mod districts;
 pub mod print;
 pub mod register;
+pub mod results;
 pub mod rules;
 
 use crate::{BenchCommand, Cli, Command, Format, UserCommand};
@@ -69,6 +70,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::Print(args),
         } => print::bench(args),
+        Command::Bench {
+            command: BenchCommand::Results(args),
+        } => runtime()?.block_on(results::bench(args)),
         other => runtime()?.block_on(run_async(other)),
     }
 }
@@ -126,6 +130,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         Command::Audit { command } => audit::run(command).await,
         Command::Register { command } => register::run(command).await,
         Command::Rules { command } => rules::run(command).await,
+        Command::Results { command } => results::run(command).await,
         Command::Calendar { .. }
         | Command::Districts { .. }
         | Command::Seats { .. }

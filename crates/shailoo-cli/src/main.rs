@@ -123,6 +123,11 @@ enum Command {
         #[command(subcommand)]
         command: DistrictsCommand,
     },
+    /// Results (RES-01…RES-11): import PEC protocols, show a council's result.
+    Results {
+        #[command(subcommand)]
+        command: commands::results::ResultsCommand,
+    },
     /// The rule parameters of an election: set them (CEC), show those in force.
     Rules {
         #[command(subcommand)]
@@ -194,6 +199,9 @@ enum BenchCommand {
     RegisterFloor(commands::register::FloorArgs),
     /// Rendering the printed voter list of the largest national station (PDF).
     Print(commands::print::BenchArgs),
+    /// Ingest of a generated election's protocols (checks, audit, durable commit) and the
+    /// national re-tabulation from the stored protocols.
+    Results(commands::results::BenchArgs),
     /// Voter eligibility over the 4.3-million-person national register, on one core.
     Eligibility {
         #[arg(long, default_value_t = 2024)]

@@ -215,6 +215,20 @@ closed_set! {
         ComplaintActDateRequired = "complaint_act_date_required",
         ComplaintActInFuture = "complaint_act_in_future",
         ComplaintBeforeCalling = "complaint_before_calling",
+        // --- the domain: results protocols, double entry and acceptance (RES-04, RES-05) ---
+        ResultsSameOperator = "results_same_operator",
+        ResultsAlreadyEntered = "results_already_entered",
+        ResultsAwaitingResolution = "results_awaiting_resolution",
+        ResultsAlreadyAccepted = "results_already_accepted",
+        ResultsNoDifference = "results_no_difference",
+        ResultsNotEntered = "results_not_entered",
+        ResultsChecksFailed = "results_checks_failed",
+        ResultsCommentRequired = "results_comment_required",
+        ResultsNotAccepted = "results_not_accepted",
+        ResultsReasonRequired = "results_reason_required",
+        ResultsDecidesOwnEntry = "results_decides_own_entry",
+        ResultsUnknownOption = "results_unknown_option",
+        ResultsMissingOption = "results_missing_option",
         // --- the app: candidacies (nominations, checks, documents, decisions) ---
         CandidacyCheckInput = "candidacy_check_input",
         CandidacyBadId = "candidacy_bad_id",
@@ -342,6 +356,14 @@ closed_set! {
         SchemeInvalid = "scheme_invalid",
         SchemeCommentRequired = "scheme_comment_required",
         SchemeStepNotAllowed = "scheme_step_not_allowed",
+        // --- the app: results (entry, acceptance, determination, RES-01…RES-11) ---
+        ResultsContestNotHeld = "results_contest_not_held",
+        /// CAL-16/CAL-17: protocols are entered from the close of voting until the deadline.
+        ResultsEntryClosed = "results_entry_closed",
+        ResultsDeterminationClosed = "results_determination_closed",
+        ResultsBallotUnavailable = "results_ballot_unavailable",
+        ResultsIncomplete = "results_incomplete",
+        ResultsBadLots = "results_bad_lots",
         // --- the app: the voter cabinet and its adapters (registries, SMS) ---
         CabinetNotConfirmed = "cabinet_not_confirmed",
         CabinetNoPhone = "cabinet_no_phone",
@@ -360,6 +382,9 @@ closed_set! {
         RegistryClient = "registry_client",
         XroadBadClient = "xroad_bad_client",
         XroadBadService = "xroad_bad_service",
+        // --- the files: results protocols (`protocols.jsonl`) ---
+        /// A line of a protocols file that is not a protocol.
+        MalformedProtocol = "malformed_protocol",
         // --- printed voter lists ---
         PrintFailed = "print_failed",
         BadListVariant = "bad_list_variant",

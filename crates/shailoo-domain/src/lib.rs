@@ -19,6 +19,7 @@ pub mod params;
 pub mod pin;
 pub mod protocol;
 pub mod register;
+pub mod results;
 pub mod territory;
 pub mod text;
 pub mod time;

@@ -22,6 +22,7 @@ pub mod district_units;
 mod error;
 pub mod manifest;
 pub mod media_prices;
+pub mod protocols;
 pub mod register;
 pub mod setup;
 mod table;
@@ -36,6 +37,7 @@ pub use district_units::{CouncilUnits, DistrictUnit, read_district_units, write_
 pub use error::{FormatError, RowError, RowErrorKind, WriteError};
 pub use manifest::{Counts, FileSummary, Manifest, write_manifest};
 pub use media_prices::{MEDIA_PRICES_COLUMNS, read_media_prices, write_media_prices};
+pub use protocols::{ProtocolLine, ProtocolLineError, read_protocols, write_protocols};
 pub use register::{REGISTER_COLUMNS, RegisterReader, RegisterRow, RegisterWriter};
 pub use setup::{
     COMMISSIONS_COLUMNS, COUNCILS_COLUMNS, Dataset, STATION_AREAS_COLUMNS, STATIONS_COLUMNS,
@@ -68,4 +70,7 @@ pub mod files {
     /// A district scheme of every aiyl council (issue 14): a JSON array of
     /// [`crate::CouncilScheme`]. Not listed in the manifest; optional on loading.
     pub const DISTRICT_SCHEMES: &str = "district_schemes.json";
+    /// The PEC results protocols of every regular station and contest (issue 15): JSON lines
+    /// of [`crate::ProtocolLine`]. Not listed in the manifest; optional on loading.
+    pub const PROTOCOLS: &str = "protocols.jsonl";
 }

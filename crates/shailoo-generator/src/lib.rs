@@ -18,6 +18,7 @@ mod candidacies;
 mod parties;
 mod persons;
 mod plan;
+pub mod protocols;
 mod schemes;
 mod tables;
 mod translit;

@@ -140,6 +140,7 @@ mod media;
 mod params;
 mod register;
 mod remote;
+mod results;
 mod rows;
 mod setup;
 mod text;

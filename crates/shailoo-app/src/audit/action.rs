@@ -99,6 +99,22 @@ shailoo_domain::closed_set! {
         MediaRevoked = "media_revoked",
         // --- voting day ---
         VoterCheckedIn = "voter_checked_in",
+        // --- results (RES-01…RES-11) ---
+        /// An operator's entry of a station's protocol (double entry).
+        ProtocolEntered = "protocol_entered",
+        /// The TEC kept one of two different entries, or ordered both again.
+        ProtocolDifferenceResolved = "protocol_difference_resolved",
+        ProtocolAccepted = "protocol_accepted",
+        /// The TEC returned a protocol to the PEC, with its reason.
+        ProtocolReturned = "protocol_returned",
+        /// A correction of an accepted protocol: a new version, with its reason.
+        ProtocolCorrected = "protocol_corrected",
+        /// A protocol entered and accepted at once from a file (`shailoo results import`).
+        ProtocolImported = "protocol_imported",
+        /// The TEC determined a council's result (with any drawing of lots).
+        CouncilResultDetermined = "council_result_determined",
+        /// The ballot-counting boxes' preliminary counts of a file (RES-01), kept apart.
+        PreliminaryCountsImported = "preliminary_counts_imported",
     }
 }
 

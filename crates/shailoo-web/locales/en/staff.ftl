@@ -68,6 +68,11 @@ power-record-court-act = record an appeal to the court and the court's act
 power-view-complaints = see complaints with the complainant's name and contact
 power-file-media-application = enter a media outlet's application for accreditation
 power-decide-media-accreditation = accredit, refuse or revoke a media outlet
+power-enter-protocol = enter a polling station's results protocol
+power-decide-protocol = accept, return or correct a results protocol
+power-determine-results = determine a council's election result
+power-import-protocols = import accepted results protocols from a file
+power-import-preliminary-results = import the preliminary counts of the ballot-counting boxes
 
 checkin-entry-intro = Choose the polling station whose voters you check in on voting day.
 checkin-entry-station = Polling station number

@@ -68,6 +68,11 @@ power-record-court-act = внести обращение в суд и судеб
 power-view-complaints = видеть жалобы с именем и контактами заявителя
 power-file-media-application = внести заявление СМИ об аккредитации
 power-decide-media-accreditation = аккредитовать СМИ, отказать в аккредитации или отозвать её
+power-enter-protocol = вводить протокол участковой комиссии об итогах голосования
+power-decide-protocol = принимать, возвращать или исправлять протокол об итогах голосования
+power-determine-results = определять результаты выборов в кенеш
+power-import-protocols = загружать принятые протоколы об итогах голосования из файла
+power-import-preliminary-results = загружать предварительные данные автоматически считывающих урн
 
 checkin-entry-intro = Выберите участок, избирателей которого вы отмечаете в день голосования.
 checkin-entry-station = Номер избирательного участка

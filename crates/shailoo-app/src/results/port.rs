@@ -1,0 +1,79 @@
+//! What the results use cases need from a database: [`ResultsStore`], implemented by
+//! `shailoo-store` in `src/results.rs`. Its one protocol writer runs the pure step
+//! [`apply`](super::model::apply) inside its write transaction, on the history read there.
+
+use super::model::{
+    Change, ChangeFacts, Determination, PreliminaryCount, ProtocolKey, ProtocolRecord, ResultsError,
+};
+use crate::audit::AuditEvent;
+use crate::store::StoreError;
+use async_trait::async_trait;
+use shailoo_domain::protocol::Protocol;
+use shailoo_domain::{CouncilId, ElectionId};
+
+/// What this capability needs from a database.
+#[async_trait]
+pub trait ResultsStore: Send + Sync {
+    /// Changes a protocol: under the write lock, reads its history (a new one when it was
+    /// never entered), runs [`apply`](super::model::apply) as `by` with `facts`, and writes
+    /// the new history and `event` (its after-digest the history written) in one transaction.
+    /// A refused step writes nothing. An unknown election, council or station is
+    /// `UnknownReference`.
+    async fn change_protocol(
+        &self,
+        key: &ProtocolKey,
+        change: &Change,
+        by: &str,
+        facts: &ChangeFacts,
+        event: AuditEvent,
+    ) -> Result<ProtocolRecord, ResultsError>;
+
+    async fn protocol(&self, key: &ProtocolKey) -> Result<Option<ProtocolRecord>, StoreError>;
+
+    /// Every protocol of a council in the election, by station and contest.
+    async fn council_protocols(
+        &self,
+        election: &ElectionId,
+        council: &CouncilId,
+    ) -> Result<Vec<ProtocolRecord>, StoreError>;
+
+    /// The counted protocols (the latest accepted version of each) of one council, or of
+    /// every council of the election (what a national re-tabulation reads, in one query), by
+    /// council, station and contest.
+    async fn counted_protocols(
+        &self,
+        election: &ElectionId,
+        council: Option<&CouncilId>,
+    ) -> Result<Vec<(CouncilId, Protocol)>, StoreError>;
+
+    /// Records a council's determination, replacing an earlier one (a drawing of lots
+    /// completes a `lots_required` one), with `event`.
+    async fn record_determination(
+        &self,
+        council: &CouncilId,
+        determination: &Determination,
+        event: AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    async fn determination(
+        &self,
+        election: &ElectionId,
+        council: &CouncilId,
+    ) -> Result<Option<Determination>, StoreError>;
+
+    /// Keeps the preliminary counts of the ballot-counting boxes (RES-01), replacing those of
+    /// the same station and contest, apart from the protocols; one audit entry for the file.
+    async fn import_preliminary(
+        &self,
+        election: &ElectionId,
+        counts: &[PreliminaryCount],
+        event: AuditEvent,
+    ) -> Result<u64, StoreError>;
+
+    /// The preliminary counts of a council.
+    async fn preliminary(
+        &self,
+        election: &ElectionId,
+        council: &CouncilId,
+    ) -> Result<Vec<PreliminaryCount>, StoreError>;
+}

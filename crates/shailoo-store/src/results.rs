@@ -1,0 +1,432 @@
+//! [`shailoo_app::ResultsStore`] on both engines.
+//!
+//! A protocol is one `protocols` row (what is locked, listed and summed: `counted` holds the
+//! latest accepted version's protocol) and one `protocol_versions` row per version, whose body
+//! is the domain's `Version` as JSON. The writer is a [`Tx`] read as its steps: it locks the
+//! audit head (so two operators entering the same protocol at once queue, and the second sees
+//! the first's entry), reads the versions (`protocol_history`), runs the app's pure `apply`,
+//! and writes the protocol row (`put_protocol_row`) and only the current version
+//! (`put_current_version`: a correction's new one is inserted; an accepted version is never
+//! written again), then the audit entry, and commits. A refused step rolls back.
+
+use crate::rows::{corrupt, station_number};
+use crate::{Db, Tx, WritePool, db_err};
+use async_trait::async_trait;
+use jiff::Timestamp;
+use shailoo_app::audit::AuditEvent;
+use shailoo_app::results::{
+    Change, ChangeFacts, Determination, PreliminaryCount, ProtocolKey, ProtocolRecord,
+    ResultsError, apply, contest_key, parse_contest_key,
+};
+use shailoo_app::{Entity, ResultsStore, StoreError};
+use shailoo_domain::protocol::Protocol;
+use shailoo_domain::results::{History, Version};
+use shailoo_domain::{CouncilId, ElectionId};
+
+const VERSIONS: &str = "SELECT version, body FROM protocol_versions \
+     WHERE election = $1 AND council = $2 AND station = $3 AND contest = $4 ORDER BY version";
+
+const PROTOCOL_ROW: &str = "SELECT updated_at FROM protocols \
+     WHERE election = $1 AND council = $2 AND station = $3 AND contest = $4";
+
+const INSERT_PROTOCOL: &str = "INSERT INTO protocols (election, council, station, contest, \
+     current_version, stage, counted_version, counted, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+const UPDATE_PROTOCOL: &str = "UPDATE protocols SET current_version = $5, stage = $6, \
+     counted_version = $7, counted = $8, updated_at = $9 \
+     WHERE election = $1 AND council = $2 AND station = $3 AND contest = $4";
+
+const UPSERT_VERSION: &str = "INSERT INTO protocol_versions (election, council, station, \
+     contest, version, reason, stage, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+     ON CONFLICT (election, council, station, contest, version) \
+     DO UPDATE SET stage = excluded.stage, body = excluded.body";
+
+const COUNCIL_VERSIONS: &str = "SELECT v.station, v.contest, v.version, v.body, p.updated_at \
+     FROM protocol_versions v JOIN protocols p ON p.election = v.election \
+     AND p.council = v.council AND p.station = v.station AND p.contest = v.contest \
+     WHERE v.election = $1 AND v.council = $2 ORDER BY v.station, v.contest, v.version";
+
+const COUNTED: &str = "SELECT council, counted FROM protocols \
+     WHERE election = $1 AND ($2 = '' OR council = $2) AND counted IS NOT NULL \
+     ORDER BY council, station, contest";
+
+const UPSERT_RESULT: &str = "INSERT INTO council_results (election, council, status, body, \
+     determined_by, determined_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (election, council) DO UPDATE SET status = excluded.status, \
+     body = excluded.body, determined_by = excluded.determined_by, \
+     determined_at = excluded.determined_at";
+
+const RESULT: &str = "SELECT body FROM council_results WHERE election = $1 AND council = $2";
+
+const UPSERT_PRELIMINARY: &str = "INSERT INTO preliminary_counts (election, council, station, \
+     contest, body) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (election, council, station, contest) DO UPDATE SET body = excluded.body";
+
+const PRELIMINARY: &str = "SELECT body FROM preliminary_counts \
+     WHERE election = $1 AND council = $2 ORDER BY station, contest";
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    table: &str,
+    key: &str,
+    body: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|e| corrupt(table, key, e))
+}
+
+/// A reference the database refused (an unknown station or council in the election).
+fn write_err(e: sqlx::Error, key: &ProtocolKey) -> StoreError {
+    let foreign = e
+        .as_database_error()
+        .is_some_and(|d| d.kind() == sqlx::error::ErrorKind::ForeignKeyViolation);
+    if foreign {
+        StoreError::unknown(Entity::Station, key.subject())
+    } else {
+        db_err(e)
+    }
+}
+
+fn history_of(key: &str, rows: Vec<(i64, String)>) -> Result<History, StoreError> {
+    let mut versions = Vec::with_capacity(rows.len());
+    for (number, body) in rows {
+        let v: Version = parse("protocol_versions", key, &body)?;
+        if i64::from(v.number) != number {
+            return Err(corrupt("protocol_versions", key, "version number differs"));
+        }
+        versions.push(v);
+    }
+    Ok(History { versions })
+}
+
+fn instant(table: &str, key: &str, text: &str) -> Result<Timestamp, StoreError> {
+    text.parse()
+        .map_err(|e| corrupt(table, key, format!("instant {text:?}: {e}")))
+}
+
+#[async_trait]
+impl ResultsStore for Db {
+    async fn change_protocol(
+        &self,
+        key: &ProtocolKey,
+        change: &Change,
+        by: &str,
+        facts: &ChangeFacts,
+        event: AuditEvent,
+    ) -> Result<ProtocolRecord, ResultsError> {
+        let at = event.at;
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let stored = tx.protocol_history(key).await?;
+        let existed = stored.is_some();
+        let next = apply(stored.unwrap_or_default(), change, by, facts)?;
+        tx.put_protocol_row(key, &next, existed, at).await?;
+        tx.put_current_version(key, &next).await?;
+        tx.append_audit(head, event.after(&next)).await?;
+        tx.commit().await?;
+        Ok(ProtocolRecord {
+            key: key.clone(),
+            history: next,
+            updated_at: at,
+        })
+    }
+
+    async fn protocol(&self, key: &ProtocolKey) -> Result<Option<ProtocolRecord>, StoreError> {
+        let contest = contest_key(&key.contest);
+        let subject = key.subject();
+        let station = i64::from(key.station.get());
+        on_db!(self, |pool, d| {
+            let mut tx = pool.begin_read().await?;
+            let row: Option<String> = sqlx::query_scalar(PROTOCOL_ROW)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(station)
+                .bind(&contest)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let Some(updated_at) = row else {
+                return Ok(None);
+            };
+            let rows: Vec<(i64, String)> = sqlx::query_as(VERSIONS)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(station)
+                .bind(&contest)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            tx.commit().await.map_err(db_err)?;
+            Ok(Some(ProtocolRecord {
+                key: key.clone(),
+                history: history_of(&subject, rows)?,
+                updated_at: instant("protocols", &subject, &updated_at)?,
+            }))
+        })
+    }
+
+    async fn council_protocols(
+        &self,
+        election: &ElectionId,
+        council: &CouncilId,
+    ) -> Result<Vec<ProtocolRecord>, StoreError> {
+        let rows: Vec<(i64, String, i64, String, String)> = on_db!(self, |pool, d| {
+            sqlx::query_as(COUNCIL_VERSIONS)
+                .bind(election.as_str())
+                .bind(council.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        let mut out: Vec<ProtocolRecord> = Vec::new();
+        for (station, contest, number, body, updated_at) in rows {
+            let where_ = format!("{election}/{council}/{station}/{contest}");
+            let station = station_number("protocols", &where_, station)?;
+            let contest = parse_contest_key(&contest)
+                .ok_or_else(|| corrupt("protocols", &where_, "contest"))?;
+            let version: Version = parse("protocol_versions", &where_, &body)?;
+            if i64::from(version.number) != number {
+                return Err(corrupt(
+                    "protocol_versions",
+                    &where_,
+                    "version number differs",
+                ));
+            }
+            match out.last_mut() {
+                Some(last) if last.key.station == station && last.key.contest == contest => {
+                    last.history.versions.push(version);
+                }
+                _ => out.push(ProtocolRecord {
+                    key: ProtocolKey {
+                        election: election.clone(),
+                        council: council.clone(),
+                        station,
+                        contest,
+                    },
+                    history: History {
+                        versions: vec![version],
+                    },
+                    updated_at: instant("protocols", &where_, &updated_at)?,
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn counted_protocols(
+        &self,
+        election: &ElectionId,
+        council: Option<&CouncilId>,
+    ) -> Result<Vec<(CouncilId, Protocol)>, StoreError> {
+        let rows: Vec<(String, String)> = on_db!(self, |pool, d| {
+            sqlx::query_as(COUNTED)
+                .bind(election.as_str())
+                .bind(council.map_or("", CouncilId::as_str))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(|(council, body)| {
+                let id =
+                    CouncilId::parse(&council).map_err(|e| corrupt("protocols", &council, e))?;
+                let protocol: Protocol = parse("protocols", &council, &body)?;
+                Ok((id, protocol))
+            })
+            .collect()
+    }
+
+    async fn record_determination(
+        &self,
+        council: &CouncilId,
+        determination: &Determination,
+        event: AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.put_determination(council, determination).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await
+    }
+
+    async fn determination(
+        &self,
+        election: &ElectionId,
+        council: &CouncilId,
+    ) -> Result<Option<Determination>, StoreError> {
+        let body: Option<String> = on_db!(self, |pool, d| {
+            sqlx::query_scalar(RESULT)
+                .bind(election.as_str())
+                .bind(council.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        body.map(|b| parse("council_results", council.as_str(), &b))
+            .transpose()
+    }
+
+    async fn import_preliminary(
+        &self,
+        election: &ElectionId,
+        counts: &[PreliminaryCount],
+        event: AuditEvent,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.put_preliminary_counts(election, counts).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok(counts.len() as u64)
+    }
+
+    async fn preliminary(
+        &self,
+        election: &ElectionId,
+        council: &CouncilId,
+    ) -> Result<Vec<PreliminaryCount>, StoreError> {
+        let rows: Vec<String> = on_db!(self, |pool, d| {
+            sqlx::query_scalar(PRELIMINARY)
+                .bind(election.as_str())
+                .bind(council.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.iter()
+            .map(|b| parse("preliminary_counts", council.as_str(), b))
+            .collect()
+    }
+}
+
+/// The steps of the results' writers.
+impl Tx {
+    /// The protocol's versions, read under the write lock; `None` when it was never entered.
+    async fn protocol_history(&mut self, key: &ProtocolKey) -> Result<Option<History>, StoreError> {
+        let contest = contest_key(&key.contest);
+        let rows: Vec<(i64, String)> = on_tx!(self, |t, d| {
+            sqlx::query_as(VERSIONS)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(i64::from(key.station.get()))
+                .bind(&contest)
+                .fetch_all(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        history_of(&key.subject(), rows).map(Some)
+    }
+
+    /// The protocol's row: its current version and stage, and the latest accepted version's
+    /// protocol (what is summed), inserted the first time and updated after. An unknown
+    /// station or council in the election is `UnknownReference`.
+    async fn put_protocol_row(
+        &mut self,
+        key: &ProtocolKey,
+        history: &History,
+        existed: bool,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let current = history.current();
+        let counted = history.counted();
+        let counted_version = counted.map(|(n, _)| i64::from(n));
+        let counted_body = counted.map(|(_, p)| json(p)).transpose()?;
+        let sql = if existed {
+            UPDATE_PROTOCOL
+        } else {
+            INSERT_PROTOCOL
+        };
+        on_tx!(self, |t, d| {
+            sqlx::query(sql)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(i64::from(key.station.get()))
+                .bind(contest_key(&key.contest))
+                .bind(i64::from(current.number))
+                .bind(current.stage.as_str())
+                .bind(counted_version)
+                .bind(counted_body)
+                .bind(at.to_string())
+                .execute(&mut **t)
+                .await
+                .map_err(|e| write_err(e, key))?;
+        });
+        Ok(())
+    }
+
+    /// The current version, inserted or written over; the versions before it are never
+    /// written again (an accepted one stays as it was accepted).
+    async fn put_current_version(
+        &mut self,
+        key: &ProtocolKey,
+        history: &History,
+    ) -> Result<(), StoreError> {
+        let current = history.current();
+        let body = json(current)?;
+        on_tx!(self, |t, d| {
+            sqlx::query(UPSERT_VERSION)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(i64::from(key.station.get()))
+                .bind(contest_key(&key.contest))
+                .bind(i64::from(current.number))
+                .bind(current.reason.as_deref())
+                .bind(current.stage.as_str())
+                .bind(&body)
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// A council's determination, over an earlier one.
+    async fn put_determination(
+        &mut self,
+        council: &CouncilId,
+        determination: &Determination,
+    ) -> Result<(), StoreError> {
+        let body = json(determination)?;
+        on_tx!(self, |t, d| {
+            sqlx::query(UPSERT_RESULT)
+                .bind(determination.election.as_str())
+                .bind(council.as_str())
+                .bind(determination.result.status.as_str())
+                .bind(&body)
+                .bind(&determination.by)
+                .bind(determination.at.to_string())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// The preliminary counts, each over the earlier count of its station and contest.
+    async fn put_preliminary_counts(
+        &mut self,
+        election: &ElectionId,
+        counts: &[PreliminaryCount],
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            for c in counts {
+                sqlx::query(UPSERT_PRELIMINARY)
+                    .bind(election.as_str())
+                    .bind(c.council.as_str())
+                    .bind(i64::from(c.protocol.station.get()))
+                    .bind(contest_key(&c.protocol.contest))
+                    .bind(json(c)?)
+                    .execute(&mut **t)
+                    .await
+                    .map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+# Добуш берүүнүн жыйынтыктары (RES-01…RES-11): протоколду киргизүүдө, кабыл алууда жана жыйынтыктарды аныктоодо баш тартуулар.
+error-results_same_operator = Экинчи киргизүүнү биринчисин киргизгенден башка оператор жасашы керек.
+error-results_already_entered = Протокол киргизилген жана комиссиянын чечимин күтүүдө.
+error-results_awaiting_resolution = Эки киргизүү дал келбейт: адегенде комиссия айырманы чечет.
+error-results_already_accepted = Протокол кабыл алынган. Оңдоо — себеби көрсөтүлгөн жаңы версия.
+error-results_no_difference = Чечиле турган айырма жок.
+error-results_not_entered = Протокол али киргизиле элек.
+error-results_checks_failed = Контролдук текшерүүлөр каталарды тапты: протоколду кабыл алууга болбойт.
+error-results_comment_required = Контролдук текшерүүлөр эскертүү берди: кабыл алуу үчүн түшүндүрмө жазыңыз.
+error-results_not_accepted = Кабыл алынган протоколду гана оңдоого болот.
+error-results_reason_required = Себебин көрсөтүңүз.
+error-results_decides_own_entry = Протоколду киргизген адам ал боюнча чечим чыгарбайт.
+error-results_unknown_option = Бул бюллетенде мындай партия же талапкер жок.
+error-results_missing_option = Бюллетендеги партиянын же талапкердин добуштары көрсөтүлгөн эмес: жок болсо 0 жазыңыз.
+error-results_contest_not_held = Бул участокто бул округ боюнча добуш берилбейт.
+error-results_entry_closed = Протоколдор добуш берүү күнү саат 20:00дөн тартып жыйынтыктар аныкталганга чейин киргизилет.
+error-results_determination_closed = Шайлоонун жыйынтыктарын аныктоо мөөнөтү өтүп кеткен.
+error-results_ballot_unavailable = Бул округдун бюллетени али бекитиле элек.
+error-results_incomplete = Кеңештин бардык протоколдору али кабыл алына элек.
+error-results_bad_lots = Жазылган чүчүкулак эсепке туура келбейт.
+error-malformed_protocol = Файлдын сабы протокол эмес.

@@ -1,0 +1,21 @@
+# Итоги голосования (RES-01…RES-11): отказы при вводе, приёме протоколов и определении результатов.
+error-results_same_operator = Второй ввод должен сделать другой оператор, не тот, кто вводил первым.
+error-results_already_entered = Протокол уже введён и ожидает решения комиссии.
+error-results_awaiting_resolution = Два ввода расходятся: сначала комиссия разрешает расхождение.
+error-results_already_accepted = Протокол принят. Исправление — новая версия с указанием причины.
+error-results_no_difference = Расхождения, которое нужно разрешить, нет.
+error-results_not_entered = Протокол ещё не введён.
+error-results_checks_failed = Контрольные соотношения нарушены: протокол не может быть принят.
+error-results_comment_required = Контрольные проверки дали предупреждения: для приёма нужен комментарий.
+error-results_not_accepted = Исправить можно только принятый протокол.
+error-results_reason_required = Укажите причину.
+error-results_decides_own_entry = Тот, кто вводил протокол, не принимает по нему решение.
+error-results_unknown_option = Партии или кандидата нет в этом бюллетене.
+error-results_missing_option = Не указаны голоса за партию или кандидата бюллетеня: где их нет, пишите 0.
+error-results_contest_not_held = На этом участке не голосуют по этому округу.
+error-results_entry_closed = Протоколы вводятся с 20:00 дня голосования до определения результатов.
+error-results_determination_closed = Срок определения результатов выборов истёк.
+error-results_ballot_unavailable = Бюллетень по этому округу ещё не утверждён.
+error-results_incomplete = Ещё не все протоколы по кенешу приняты.
+error-results_bad_lots = Записанная жеребьёвка не соответствует подсчёту.
+error-malformed_protocol = Строка файла не является протоколом.
