@@ -416,7 +416,7 @@ async fn the_rules_page_speaks_to_voters_and_gives_staff_the_notes() {
             lang.t("rules-confidence-unsure-help"),
             lang.t("rules-col-notes"),
             lang.t("rules-not-applied-title"),
-            lang.t("param-cmp-06-appeal-filing-days"),
+            lang.t("param-res-05-turnout-warning"),
         ] {
             assert!(
                 !body.contains(&note),
