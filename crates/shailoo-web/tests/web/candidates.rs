@@ -1,0 +1,375 @@
+//! Talapker, the ballots and the candidates' API and open data: what the public sees of the
+//! nominations filed, checked and decided through the use cases against the registry doubles.
+
+use crate::common::{Client, TestApp, app, fixed_now};
+use axum::http::StatusCode;
+use jiff::ToSpan;
+use shailoo_app::Actor;
+use shailoo_app::candidates::{
+    self, CandidateDetails, CandidateRegistries, CheckRunner, Decision, Occupation,
+};
+use shailoo_domain::candidate::eligibility::CandidateCode;
+use shailoo_domain::candidate::nomination::{Ground, NominationKind};
+use shailoo_domain::candidate::{Party, PartyId, PartyRegistrationNumber};
+use shailoo_domain::register::RegisterRecord;
+use shailoo_domain::territory::LocalizedName;
+use shailoo_domain::{CouncilId, ElectionId, Sex};
+use shailoo_generator::{Generator, Scale};
+use shailoo_registries::doubles::{CandidateRegistryDouble, Person, Profile, Running};
+use shailoo_registries::{
+    CandidateRegistriesConfig, CandidateServices, TundukCandidateRegistries, XRoadClientId,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The nominations filed in [`filed`]: who stands where, for the assertions.
+struct Filed {
+    /// Registered, on party A's list (the first two), the third left out as imprisoned.
+    registered: Vec<RegisterRecord>,
+    excluded: RegisterRecord,
+    /// Party B's list, refused for deficient documents (CAN-08).
+    refused: Vec<RegisterRecord>,
+    /// Party C's list, awaiting the TEC.
+    pending: Vec<RegisterRecord>,
+    _doubles: Running,
+}
+
+fn party(id: &str, name: &str, number: &str) -> Party {
+    Party {
+        id: PartyId::parse(id).unwrap(),
+        name: LocalizedName {
+            ky: format!("«{name}» партиясы"),
+            ru: format!("Партия «{name}»"),
+            en: format!("{name} party"),
+        },
+        registration_number: PartyRegistrationNumber::parse(number).unwrap(),
+    }
+}
+
+/// Bishkek's adults of the small register whose registries answer `profile`, living there long
+/// enough to be members of its community (CAN-01).
+fn bishkek_people(profile: Profile, sex: Option<Sex>, n: usize) -> Vec<RegisterRecord> {
+    Generator::new(Scale::Small, 2024)
+        .persons()
+        .filter(|p| {
+            p.settlement.as_str().starts_with("bishkek")
+                && p.citizen
+                && !p.imprisoned
+                && !p.court_incapable
+                && p.birth_date.year() < 1990
+                && p.address_registered_on.year() < 2024
+                && Profile::of(&p.pin) == profile
+                && sex.is_none_or(|s| p.sex == s)
+        })
+        .take(n)
+        .collect()
+}
+
+/// Three Bishkek lists, filed on 1 October 2024 (city nomination open), checked against the
+/// doubles and decided an hour later: one registered leaving out an imprisoned candidate, one
+/// refused (CAN-08 documents), one pending.
+async fn filed(app: &TestApp) -> Filed {
+    let store = app.store.as_ref();
+    // Men and women alternate, so that no list has over 70 % of one sex (CAN-06).
+    let men = bishkek_people(Profile::Clean, Some(Sex::Male), 3);
+    let women = bishkek_people(Profile::Clean, Some(Sex::Female), 3);
+    let clean: Vec<RegisterRecord> = men
+        .into_iter()
+        .zip(women)
+        .flat_map(|(m, w)| [m, w])
+        .collect();
+    let imprisoned = bishkek_people(Profile::Imprisoned, None, 1).remove(0);
+    let double = CandidateRegistryDouble::new(&CandidateServices::default(), 1);
+    double.extend(
+        clean
+            .iter()
+            .chain([&imprisoned])
+            .map(|p| Person::from_register(p).unwrap()),
+    );
+    let running = double.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let adapter = TundukCandidateRegistries::new(CandidateRegistriesConfig {
+        security_server: running.url(),
+        client: XRoadClientId::parse("KG/GOV/70000001/shailoo").unwrap(),
+        services: CandidateServices::default(),
+        timeout: Duration::from_secs(10),
+    })
+    .unwrap();
+    let runner = CheckRunner::new(CandidateRegistries::all(Arc::new(adapter)), 8);
+    let election = ElectionId::parse("local-2024").unwrap();
+    let bishkek = CouncilId::parse("bishkek-city").unwrap();
+    let now = fixed_now();
+    let mut parties = Vec::new();
+    for (id, name, number) in [
+        ("ak-zhol", "Ак Жол", "1001-3300-ПП"),
+        ("kok-bel", "Көк Бел", "1002-3300-ПП"),
+        ("tash-kol", "Таш Көл", "1003-3300-ПП"),
+    ] {
+        let p = party(id, name, number);
+        candidates::add_party(store, &Actor::System, p.clone(), now)
+            .await
+            .unwrap();
+        parties.push(p.id);
+    }
+    let list = async |party: &PartyId, people: &[&RegisterRecord]| {
+        let kind = NominationKind::CityList {
+            party: party.clone(),
+        };
+        let opened = candidates::open_nomination(
+            store,
+            runner.registries(),
+            &Actor::System,
+            &election,
+            &bishkek,
+            kind,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        for p in people {
+            let details = CandidateDetails {
+                occupation: Occupation::parse("Мугалим").unwrap(),
+                program: None,
+            };
+            candidates::add_candidate(
+                store,
+                runner.registries(),
+                &Actor::System,
+                &election,
+                opened.id,
+                p.pin,
+                details,
+                now,
+            )
+            .await
+            .unwrap();
+        }
+        let record = candidates::nomination(store, &Actor::System, &election, opened.id)
+            .await
+            .unwrap();
+        let seen = record.nomination.content();
+        let filed = candidates::submit(
+            store,
+            &runner,
+            &Actor::System,
+            &election,
+            opened.id,
+            seen,
+            now,
+        )
+        .await
+        .unwrap();
+        assert!(filed.checks_failed.is_none());
+        filed.record
+    };
+    let a = list(&parties[0], &[&clean[0], &clean[1], &imprisoned]).await;
+    let b = list(&parties[1], &[&clean[2], &clean[3]]).await;
+    list(&parties[2], &[&clean[4], &clean[5]]).await;
+    let later = now.checked_add(1.hour()).unwrap();
+    let left_out = a
+        .nomination
+        .standing()
+        .find(|(_, e)| e.pin() == imprisoned.pin)
+        .map(|(_, e)| e.candidate.clone())
+        .unwrap();
+    let imprisoned_ground = Ground::candidate(CandidateCode::Imprisoned).unwrap();
+    let register = Decision::Register {
+        excluded: vec![(left_out, imprisoned_ground)],
+    };
+    candidates::decide(store, &Actor::System, &election, a.id, register, later)
+        .await
+        .unwrap();
+    let refuse = Decision::Refuse {
+        ground: Ground::candidate(CandidateCode::DocumentsDeficient).unwrap(),
+    };
+    candidates::decide(store, &Actor::System, &election, b.id, refuse, later)
+        .await
+        .unwrap();
+    Filed {
+        registered: vec![clean[0].clone(), clean[1].clone()],
+        excluded: imprisoned,
+        refused: vec![clean[2].clone(), clean[3].clone()],
+        pending: vec![clean[4].clone(), clean[5].clone()],
+        _doubles: running,
+    }
+}
+
+fn surname(p: &RegisterRecord) -> &str {
+    &p.surname
+}
+
+/// No PIN of any candidate anywhere in `body`.
+fn no_pin(body: &str, people: &[&RegisterRecord]) {
+    for p in people {
+        assert!(
+            !body.contains(p.pin.as_str()),
+            "the PIN of {} is public",
+            p.surname
+        );
+    }
+}
+
+fn everyone(f: &Filed) -> Vec<&RegisterRecord> {
+    f.registered
+        .iter()
+        .chain(&f.refused)
+        .chain(&f.pending)
+        .chain([&f.excluded])
+        .collect()
+}
+
+#[tokio::test]
+async fn talapker_shows_each_council_s_candidates_with_status_and_ground_never_a_pin() {
+    let app = app().await;
+    let f = filed(&app).await;
+    let mut c = Client::new(&app);
+    let r = c.get("/talapker?lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("/talapker/local-2024"), "{}", r.body);
+
+    let r = c
+        .get("/talapker/local-2024?council=bishkek-city&lang=en")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    for p in everyone(&f) {
+        assert!(r.body.contains(surname(p)), "{} missing", p.surname);
+    }
+    assert!(r.body.contains("Registered"));
+    assert!(r.body.contains("Awaiting the TEC"));
+    // The refusal names its ground (CAN-08), the exclusion its rule (CAN-02).
+    assert!(r.body.contains("CAN-08"), "{}", r.body);
+    assert!(r.body.contains("CAN-02"), "{}", r.body);
+    no_pin(&r.body, &everyone(&f));
+
+    // Per party, per status, by name.
+    let r = c.get("/talapker/local-2024?party=kok-bel&lang=en").await;
+    for p in &f.refused {
+        assert!(r.body.contains(surname(p)));
+    }
+    assert!(!r.body.contains(surname(&f.registered[0])));
+    let r = c.get("/talapker/local-2024?status=pending&lang=en").await;
+    assert!(r.body.contains(surname(&f.pending[0])));
+    assert!(!r.body.contains(surname(&f.refused[0])));
+    let r = c
+        .get(&format!(
+            "/talapker/local-2024?name={}",
+            crate::common::enc(&f.registered[1].surname.to_lowercase())
+        ))
+        .await;
+    assert!(r.body.contains(surname(&f.registered[1])));
+}
+
+#[tokio::test]
+async fn a_candidate_s_page_shows_the_history_of_the_nomination() {
+    let app = app().await;
+    let f = filed(&app).await;
+    let mut c = Client::new(&app);
+    let list = c.get("/talapker/local-2024?party=ak-zhol&lang=ru").await;
+    let re = regex::Regex::new(r#"href="(/talapker/local-2024/candidates/[^"]+)""#).unwrap();
+    let links: Vec<String> = re
+        .captures_iter(&list.body)
+        .map(|m| m[1].to_owned())
+        .collect();
+    assert_eq!(links.len(), 3, "{}", list.body);
+    let mut seen_exclusion = false;
+    for link in links {
+        let r = c.get(&format!("{link}?lang=ru")).await;
+        assert_eq!(r.status, StatusCode::OK, "{link}");
+        assert!(r.body.contains("Документы поданы"), "{}", r.body);
+        no_pin(&r.body, &everyone(&f));
+        seen_exclusion |= r.body.contains("Исключён из зарегистрированного списка");
+    }
+    assert!(seen_exclusion);
+    let r = c
+        .get("/talapker/local-2024/candidates/999999/n999999-1")
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_candidates_api_filters_by_council_party_and_status() {
+    let app = app().await;
+    let f = filed(&app).await;
+    let mut c = Client::new(&app);
+    let r = c
+        .get("/api/v1/elections/local-2024/candidates?council=bishkek-city&party=kok-bel&status=refused")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let json = r.json();
+    let items = json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{json}");
+    for i in items {
+        assert_eq!(i["status"], "refused");
+        assert_eq!(i["ground"], "CAN-08_documents_deficient");
+        assert_eq!(i["party"], "kok-bel");
+        assert!(i.get("pin").is_none());
+    }
+    no_pin(&r.body, &everyone(&f));
+
+    let r = c
+        .get("/api/v1/elections/local-2024/candidates?party=ak-zhol&status=registered")
+        .await;
+    let json = r.json();
+    assert_eq!(json["total"], 2, "{json}");
+    let positions: Vec<_> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["position"].as_u64())
+        .collect();
+    assert_eq!(positions, [Some(1), Some(2)]);
+
+    let r = c
+        .get("/api/v1/elections/local-2024/candidates?status=elected")
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"]["field"], "status");
+    let r = c.get("/api/v1/elections/local-2099/candidates").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn ballots_wait_for_registration_to_close() {
+    let app = app().await;
+    let _f = filed(&app).await;
+    let mut c = Client::new(&app);
+    // 1 October: city registration runs until CAL-08 (RES-02: the ballot is fixed after).
+    let r = c
+        .get("/api/v1/elections/local-2024/ballots/bishkek-city?lang=en")
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json()["error"]["code"], "ballot_registration_open");
+    let r = c
+        .get("/talapker/local-2024/ballots/bishkek-city?lang=en")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Registration is still open"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn open_data_lists_every_filed_candidate_without_personal_data() {
+    let app = app().await;
+    let f = filed(&app).await;
+    let mut c = Client::new(&app);
+    let r = c
+        .get("/open-data/elections/local-2024/candidates.csv")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut lines = r.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "candidate,nomination,council,district,party,position,name,birth_year,occupation,status,ground"
+        )
+    );
+    assert_eq!(lines.count(), 7, "{}", r.body);
+    no_pin(&r.body, &everyone(&f));
+    let r = c
+        .get("/open-data/elections/local-2024/candidates.json")
+        .await;
+    let json = r.json();
+    assert_eq!(json.as_array().unwrap().len(), 7);
+    for p in everyone(&f) {
+        assert!(!r.body.contains(&p.street), "an address is public");
+    }
+}
