@@ -235,7 +235,10 @@ pub async fn load(store: &dyn Store, doubles: &Doubles, files: &Candidacies) -> 
                             Ok(_) => bail!(
                                 "draft {} was meant to be refused on filing ({}) but was accepted",
                                 row.id,
-                                row.stage.ground().map(|g| g.to_string()).unwrap_or_default()
+                                row.stage
+                                    .ground()
+                                    .map(|g| g.to_string())
+                                    .unwrap_or_default()
                             ),
                         }
                     }
@@ -246,7 +249,10 @@ pub async fn load(store: &dyn Store, doubles: &Doubles, files: &Candidacies) -> 
         loaded.drafts += 1;
         loaded.refused_at_door += usize::from(refused && row.stage.ground().is_some());
     }
-    tracing::info!(seconds = started.elapsed().as_secs_f64(), "candidacies loaded");
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "candidacies loaded"
+    );
     Ok(loaded)
 }
 
@@ -331,7 +337,9 @@ async fn prepare(
     let registries = runner.registries();
     let (first, rest) = match row.kind {
         NominationKind::District { .. } => {
-            let c = rows.first().context("a district nomination without candidate")?;
+            let c = rows
+                .first()
+                .context("a district nomination without candidate")?;
             (Some((c.pin, details(c)?)), &rows[1..])
         }
         NominationKind::CityList { .. } => (None, rows),
@@ -451,7 +459,9 @@ pub async fn set_ballot_orders(store: &dyn Store, now: Timestamp) -> Result<usiz
             continue;
         }
         for council in &election.councils {
-            let registered = store.council_nominations(&election.id, council, true).await?;
+            let registered = store
+                .council_nominations(&election.id, council, true)
+                .await?;
             let mut parties: Vec<PartyId> = registered
                 .iter()
                 .filter_map(|r| match &r.nomination.kind {

@@ -9,9 +9,9 @@ use shailoo_app::audit::AuditEvent;
 use shailoo_app::voters::ImportMode;
 use shailoo_domain::Pin;
 use shailoo_domain::register::RegisterRecord;
-use std::collections::HashSet;
 use shailoo_formats::{RegisterReader, files, read_setup};
 use shailoo_generator::{Generator, Scale, write_dataset};
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::ExitCode;
@@ -169,12 +169,7 @@ pub fn print_candidacies(l: &super::candidacies::Loaded, seconds: f64) {
     println!(
         "candidacies: nominations {} registered ({} list candidates left out), {} pending, \
          {} refused, {} drafts ({} refused on filing) in {seconds:.1} s",
-        l.registered,
-        l.excluded,
-        l.submitted,
-        l.refused,
-        l.drafts,
-        l.refused_at_door
+        l.registered, l.excluded, l.submitted, l.refused, l.drafts, l.refused_at_door
     );
 }
 

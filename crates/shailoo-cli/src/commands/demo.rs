@@ -224,8 +224,8 @@ pub async fn prepare(
     let started_candidacies = Instant::now();
     let doubles = super::candidacies::Doubles::start(&candidacies.persons, seed).await?;
     let done = super::candidacies::load(store, &doubles, &candidacies.candidacies)
-    .await
-    .context("loading the demo's candidacies")?;
+        .await
+        .context("loading the demo's candidacies")?;
     super::data::print_candidacies(&done, started_candidacies.elapsed().as_secs_f64());
     let ballots = super::candidacies::set_ballot_orders(store, now).await?;
     if ballots == 0 {
