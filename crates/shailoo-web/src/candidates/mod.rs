@@ -7,6 +7,9 @@
 //! birth, occupation, nominator, list position, status) and a filed nomination's history. No
 //! PIN, address or personal document of a candidate ever reaches these pages.
 //!
+//! The TEC's queue of filed nominations with each check's result and evidence, and its
+//! decision (register, or refuse naming the CAN-09 ground), is `queue.rs`.
+//!
 //! * `talapker.rs`: the pages; `api.rs`: the JSON API; `open_data.rs`: the CSV/JSON files;
 //!   `views.rs`: what pages, API and files share.
 //!
@@ -14,6 +17,7 @@
 
 mod api;
 mod open_data;
+mod queue;
 mod talapker;
 mod views;
 
@@ -22,14 +26,26 @@ use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
 use axum::http::StatusCode;
 use shailoo_app::StoreError;
+use shailoo_app::authz::Power;
 use shailoo_app::candidates::CandidacyError;
 use shailoo_domain::candidate::transitions::TransitionError;
 use shailoo_domain::params::Coded;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
-    use Access::Public;
+    use Access::{Public, Staff};
     Feature::new("candidates")
+        .get(
+            "/candidacies/queue",
+            Staff(Power::DecideNomination),
+            queue::page,
+        )
+        .in_menu("menu-candidacies-queue")
+        .post(
+            "/candidacies/{election}/{id}/decision",
+            Staff(Power::DecideNomination),
+            queue::decide,
+        )
         .get("/talapker", Public, talapker::home)
         .get("/talapker/{election}", Public, talapker::candidates)
         .get(

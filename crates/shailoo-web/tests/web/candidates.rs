@@ -373,3 +373,97 @@ async fn open_data_lists_every_filed_candidate_without_personal_data() {
         assert!(!r.body.contains(&p.street), "an address is public");
     }
 }
+
+/// A member of Bishkek's TEC, which decides on Bishkek's lists.
+async fn bishkek_tec(app: &TestApp) -> Client {
+    use shailoo_app::{AuditEvent, NewUser, Role, Username};
+    app.store
+        .add_user(
+            &NewUser {
+                username: Username::parse("tec.bishkek").unwrap(),
+                display_name: "Bishkek TEC".into(),
+                role: Role::TecMember,
+                commission: shailoo_domain::CommissionId::parse("tec-bishkek").unwrap(),
+                password_hash: crate::common::password_hash(),
+            },
+            AuditEvent::new("system", "user_added", "tec.bishkek", fixed_now()),
+        )
+        .await
+        .unwrap();
+    let mut c = Client::new(app);
+    c.login("tec.bishkek", crate::common::PASSWORD).await;
+    c
+}
+
+#[tokio::test]
+async fn the_tec_sees_each_check_with_its_evidence_and_refuses_naming_the_ground() {
+    let app = app().await;
+    let f = filed(&app).await;
+    let mut tec = bishkek_tec(&app).await;
+    let page = tec.get("/candidacies/queue?lang=en").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // Only the pending list awaits; each of its checks passed, with the registry's evidence.
+    for p in &f.pending {
+        assert!(page.body.contains(surname(p)), "{}", page.body);
+    }
+    assert!(!page.body.contains(surname(&f.refused[0])));
+    assert!(page.body.contains("data-outcome=\"pass\""));
+    assert!(page.body.contains("criminal record registry"));
+    assert!(!page.body.contains("data-outcome=\"fail\""));
+    let re = regex::Regex::new(r#"action="(/candidacies/local-2024/\d+/decision)""#).unwrap();
+    let action = re.captures(&page.body).unwrap()[1].to_owned();
+    let csrf = crate::common::hidden(&page.body, "csrf");
+
+    // A refusal without its ground is refused, and nothing changes.
+    let r = tec
+        .post_form(
+            &action,
+            &[("csrf", &csrf), ("decision", "refuse"), ("ground", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("names its legal ground"), "{}", r.body);
+    // A ground a registry answers needs a failed check showing it (CAN-08, CAN-09).
+    let r = tec
+        .post_form(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("decision", "refuse"),
+                ("ground", "CAN-02_imprisoned"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // The TEC's own reading of the documents is a ground of its own.
+    let r = tec
+        .post_form(
+            &action,
+            &[
+                ("csrf", &csrf),
+                ("decision", "refuse"),
+                ("ground", "CAN-08_documents_deficient"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut public = Client::new(&app);
+    let json = public
+        .get("/api/v1/elections/local-2024/candidates?party=tash-kol")
+        .await
+        .json();
+    for i in json["items"].as_array().unwrap() {
+        assert_eq!(i["status"], "refused");
+        assert_eq!(i["ground"], "CAN-08_documents_deficient");
+    }
+    let page = tec.get("/candidacies/queue?lang=en").await;
+    assert!(page.body.contains("No nomination awaits a decision"));
+
+    // Without a session, the decision is sent to log in first.
+    let r = public.post_form(&action, &[("decision", "register")]).await;
+    assert!(
+        r.location().is_some_and(|l| l.starts_with("/login")),
+        "{:?}",
+        r.location()
+    );
+}
