@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod authz;
 mod cabinet;
+mod candidacies_fixture;
 mod candidates;
 mod checkin;
 mod claims;

@@ -59,6 +59,7 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/register",
                 "/remote-voting",
                 "/claims",
+                "/candidacies/queue",
                 "/check-in",
             ],
         ),
