@@ -130,3 +130,8 @@ candidate-check-can-05-one-candidacy = One candidacy in the election
 candidate-check-can-07-deadline = Filed in time
 candidate-check-can-06-sex-share = Share of each sex on the list
 candidate-check-can-06-length = Length of the list
+
+# The ballot's proof (RES-02), printed with Typst.
+ballot-proof-title = Ballot
+ballot-proof-mark = PROOF — not a ballot
+ballot-proof-instruction = Put one mark in the box of one line only.

@@ -130,3 +130,8 @@ candidate-check-can-05-one-candidacy = Шайлоодо бир гана көрс
 candidate-check-can-07-deadline = Мөөнөтүндө берилген
 candidate-check-can-06-sex-share = Тизмедеги ар бир жыныстын үлүшү
 candidate-check-can-06-length = Тизменин узундугу
+
+# The ballot's proof (RES-02), printed with Typst.
+ballot-proof-title = Шайлоо бюллетени
+ballot-proof-mark = ҮЛГҮ — бюллетень эмес
+ballot-proof-instruction = Бир гана саптын чарчысына бир гана белги коюңуз.

@@ -130,3 +130,8 @@ candidate-check-can-05-one-candidacy = Одно выдвижение на выб
 candidate-check-can-07-deadline = Подано в срок
 candidate-check-can-06-sex-share = Доля каждого пола в списке
 candidate-check-can-06-length = Длина списка
+
+# The ballot's proof (RES-02), printed with Typst.
+ballot-proof-title = Избирательный бюллетень
+ballot-proof-mark = ОБРАЗЕЦ — не бюллетень
+ballot-proof-instruction = Поставьте один знак в квадрате только одной строки.

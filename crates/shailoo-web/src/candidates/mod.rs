@@ -64,6 +64,11 @@ pub(crate) fn feature() -> Feature {
             talapker::ballots,
         )
         .get(
+            "/talapker/{election}/ballots/{council}/proof.pdf",
+            Public,
+            talapker::proof,
+        )
+        .get(
             "/open-data/elections/{election}/candidates.csv",
             Public,
             open_data::csv,

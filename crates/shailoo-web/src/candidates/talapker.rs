@@ -20,6 +20,7 @@ use shailoo_app::CouncilFilter;
 use shailoo_app::candidates::{self, CandidateFilter, NominationId, PublicStatus};
 use shailoo_domain::candidate::PartyId;
 use shailoo_domain::params::Coded;
+use shailoo_domain::protocol::Contest;
 use shailoo_domain::{CandidateId, CouncilId, DistrictId, ElectionId};
 use std::collections::HashMap;
 
@@ -326,6 +327,7 @@ pub(super) async fn document(
 struct BallotsTemplate {
     ctx: PageCtx,
     election: String,
+    council_id: String,
     council: String,
     /// Each ballot under its heading (the party lists, or the district).
     ballots: Vec<(String, BallotDto)>,
@@ -371,6 +373,7 @@ pub(super) async fn ballots(
         };
     let t = BallotsTemplate {
         election: election.to_string(),
+        council_id: council.to_string(),
         council: format!(
             "{} ({})",
             name(&found.name, lang),
@@ -381,4 +384,119 @@ pub(super) async fn ballots(
         ctx,
     };
     Ok(render(StatusCode::OK, &t))
+}
+
+/// `GET /talapker/{election}/ballots/{council}/proof.pdf?lang=ky|ru|en`: the proof of the
+/// council's ballots (one page per contest: the city ballot, or each district's), laid out by
+/// `shailoo_print` with Typst as the voter lists are; 409 while registration is open.
+pub(super) async fn proof(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, council)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageFail> {
+    let lang = ctx.lang;
+    let election = election(&state, &ctx, &id).await?;
+    let council = CouncilId::parse(&council).map_err(|_| PageFail::not_found(lang))?;
+    let store = state.store.as_ref();
+    let found = store
+        .council(&council)
+        .await
+        .or_page(lang)?
+        .ok_or_else(|| PageFail::not_found(lang))?;
+    let election_name = store
+        .election(&election)
+        .await
+        .or_page(lang)?
+        .map_or_else(|| election.to_string(), |e| name(&e.name, lang));
+    let ballots = candidates::ballots(store, &election, &council, state.now())
+        .await
+        .or_page(lang)?;
+    let print_lang = shailoo_print::Lang::parse(lang.code())
+        .map_err(|e| PageFail::new(lang, StatusCode::BAD_REQUEST, e.code()))?;
+    // An aiyl council's district is chosen with `?district=` (the first otherwise).
+    let wanted = q.get("district");
+    let proofs: Vec<shailoo_print::BallotProof> = ballots
+        .iter()
+        .filter(|b| match (&b.contest, wanted) {
+            (Contest::District { district }, Some(w)) => district.as_str() == w,
+            _ => true,
+        })
+        .take(1)
+        .map(|b| {
+            let dto = ballot_dto(b, lang);
+            let mut lines: Vec<shailoo_print::BallotLine> = dto
+                .lines
+                .iter()
+                .map(|l| shailoo_print::BallotLine {
+                    number: l.number,
+                    label: l.label.clone(),
+                    detail: [l.birth_year.map(|y| y.to_string()), l.nominated_by.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+                .collect();
+            if dto.against_all {
+                lines.push(shailoo_print::BallotLine {
+                    number: u32::try_from(lines.len())
+                        .unwrap_or(u32::MAX)
+                        .saturating_add(1),
+                    label: lang.t("talapker-against-all"),
+                    detail: String::new(),
+                });
+            }
+            shailoo_print::BallotProof {
+                lang: print_lang,
+                title: lang.t("ballot-proof-title"),
+                proof: lang.t("ballot-proof-mark"),
+                instruction: lang.t("ballot-proof-instruction"),
+                election: election_name.clone(),
+                council: name(&found.name, lang),
+                contest: match &dto.district {
+                    Some(d) => lang.t_args("talapker-district", &[("district", d.clone())]),
+                    None => lang.t("talapker-party-lists"),
+                },
+                lines,
+            }
+        })
+        .collect();
+    let rendered = tokio::task::spawn_blocking(move || {
+        proofs
+            .iter()
+            .map(shailoo_print::render_ballot)
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await;
+    let pdfs = match rendered {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, council = %council, "ballot proof rendering failed");
+            return Err(PageFail::new(
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                e.code(),
+            ));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, council = %council, "ballot proof rendering panicked");
+            let code = "print_failed";
+            return Err(PageFail::new(lang, StatusCode::INTERNAL_SERVER_ERROR, code));
+        }
+    };
+    let Some(pdf) = pdfs.into_iter().next() else {
+        return Err(PageFail::not_found(lang));
+    };
+    let disposition = format!("inline; filename=\"ballot-{council}-{}.pdf\"", lang.code());
+    let mut res = pdf.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
 }

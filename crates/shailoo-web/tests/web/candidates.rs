@@ -258,3 +258,65 @@ async fn the_tec_sees_each_check_with_its_evidence_and_refuses_naming_the_ground
         r.location()
     );
 }
+
+#[tokio::test]
+async fn once_registration_closes_the_city_ballot_is_fixed_with_against_all_and_printed() {
+    use shailoo_app::Actor;
+    use shailoo_app::candidates;
+    use shailoo_domain::candidate::PartyId;
+    use shailoo_domain::{CouncilId, ElectionId};
+    let app = app().await;
+    let _f = filed(&app).await;
+    // 20 October 2024: city registration closed on 18 October (CAL-08).
+    let later: jiff::Timestamp = "2024-10-20T04:00:00Z".parse().unwrap();
+    let election = ElectionId::parse("local-2024").unwrap();
+    let bishkek = CouncilId::parse("bishkek-city").unwrap();
+    // Only the registered list can be ordered: the refused and the pending ones are not on it.
+    let order = vec![PartyId::parse("ak-zhol").unwrap()];
+    candidates::set_ballot_order(
+        app.store.as_ref(),
+        &Actor::System,
+        &election,
+        &bishkek,
+        order,
+        later,
+    )
+    .await
+    .unwrap();
+    let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
+        .with_clock(move || later);
+    let router = shailoo_web::router(state);
+    let mut c = Client::of_router(router.clone());
+    let r = c
+        .get("/api/v1/elections/local-2024/ballots/bishkek-city?lang=en")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let json = r.json();
+    let ballot = &json[0];
+    assert_eq!(ballot["contest"], "party_list");
+    assert_eq!(ballot["against_all"], true);
+    let lines = ballot["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["party"], "ak-zhol");
+    assert_eq!(lines[0]["label"], "Ак Жол party");
+
+    let r = c
+        .get("/talapker/local-2024/ballots/bishkek-city?lang=ru")
+        .await;
+    assert!(r.body.contains("Партия «Ак Жол»"));
+    assert!(r.body.contains("Против всех"));
+    for lang in ["ky", "ru"] {
+        use tower::ServiceExt;
+        let uri = format!("/talapker/local-2024/ballots/bishkek-city/proof.pdf?lang={lang}");
+        let req = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{lang}");
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        assert!(body.starts_with(b"%PDF"), "{lang}");
+    }
+}
