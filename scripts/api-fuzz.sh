@@ -27,7 +27,8 @@ venv=${SHAILOO_FUZZ_VENV:-target/schemathesis-venv}
 
 if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   echo "installing schemathesis $SCHEMATHESIS_VERSION into $venv…"
-  python3 -m venv "$venv"
+  # --clear: a venv copied or moved from another path has stale interpreter paths.
+  python3 -m venv --clear "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 venv=$(cd "$venv" && pwd)

@@ -12,7 +12,7 @@
 //! kept, with who recorded it, beside the earlier ones; its audit entry carries the findings
 //! before and after.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{SetupStore, station_chain};
 use crate::store::StoreError;
@@ -22,11 +22,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::territory::{AccessRequirement, Accessibility, LocalizedName};
-use shailoo_domain::{CouncilId, StationNumber, TerritoryId};
+use shailoo_domain::{CouncilId, ErrorCode, StationNumber, TerritoryId};
 use std::collections::BTreeMap;
-
-/// The audit action of a recorded survey.
-pub const SURVEY_ACTION: &str = "station_access_surveyed";
 
 /// The longest surveyor name or note a survey keeps.
 pub const MAX_TEXT: usize = 300;
@@ -123,23 +120,16 @@ pub enum AccessError {
 
 impl AccessError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             AccessError::Store(e) => e.code(),
-            AccessError::UnknownStation(_) => "unknown_station",
-            AccessError::Forbidden(_) => "forbidden",
-            AccessError::NoSurveyor => "access_no_surveyor",
-            AccessError::TextTooLong => "access_text_too_long",
-            AccessError::SurveyInFuture => "access_survey_in_future",
+            AccessError::UnknownStation(_) => ErrorCode::UnknownStation,
+            AccessError::Forbidden(_) => ErrorCode::Forbidden,
+            AccessError::NoSurveyor => ErrorCode::AccessNoSurveyor,
+            AccessError::TextTooLong => ErrorCode::AccessTextTooLong,
+            AccessError::SurveyInFuture => ErrorCode::AccessSurveyInFuture,
         }
     }
-
-    /// Every code of this capability's own (for the web layer's list of codes with messages).
-    pub const CODES: &'static [&'static str] = &[
-        "access_no_surveyor",
-        "access_text_too_long",
-        "access_survey_in_future",
-    ];
 }
 
 /// A text as a survey keeps it: trimmed, at most [`MAX_TEXT`] characters, no control
@@ -182,7 +172,7 @@ pub async fn record_survey<S: SetupStore + AccessStore + ?Sized>(
     };
     let event = AuditEvent::new(
         actor.audit_name(),
-        SURVEY_ACTION,
+        AuditAction::StationAccessSurveyed,
         format!("stations/{}", survey.station),
         now,
     );

@@ -2,7 +2,7 @@
 //! `shailoo-store` in `src/accounts.rs`), Argon2id password hashing, and the use case that adds
 //! an account ([`add_user`]). The account types and [`Actor`] are in [`users`](crate::users).
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::SetupStore;
 use crate::store::StoreError;
@@ -14,9 +14,6 @@ use jiff::Timestamp;
 use shailoo_domain::CommissionId;
 use shailoo_domain::territory::CommissionLevel;
 use std::sync::OnceLock;
-
-/// Audit action of an added account.
-pub const USER_ADDED_ACTION: &str = "user_added";
 
 /// What the account use cases need from a database.
 #[async_trait]
@@ -160,7 +157,7 @@ pub async fn add_user<S: SetupStore + AccountStore + ?Sized>(
     };
     let event = AuditEvent::new(
         actor.audit_name(),
-        USER_ADDED_ACTION,
+        AuditAction::UserAdded,
         user.username.as_str(),
         now,
     )
@@ -232,8 +229,8 @@ mod tests {
         let events = store.events();
         assert_eq!(events.len(), 1);
         assert_eq!(
-            (events[0].actor.as_str(), events[0].action.as_str()),
-            ("system", USER_ADDED_ACTION)
+            (events[0].actor.as_str(), events[0].action),
+            ("system", AuditAction::UserAdded)
         );
     }
 

@@ -11,7 +11,10 @@
 //! was not rewritten and rehashed, by someone who controls the database: [`checkpoint`]s signed
 //! with a key the database never holds anchor it outside.
 
+mod action;
 pub mod checkpoint;
+
+pub use action::AuditAction;
 
 use crate::store::StoreError;
 use async_trait::async_trait;
@@ -26,9 +29,24 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 pub struct AuditEvent {
     /// Who: a username, or `system` for the CLI acting on the operator's behalf.
     pub actor: String,
-    /// What: a stable snake_case verb, e.g. `station_added`, `setup_imported`.
-    pub action: String,
+    /// What: a member of the closed set; the log stores its exact string.
+    pub action: AuditAction,
     /// Which: the public id of the thing changed.
+    pub subject: String,
+    pub before_digest: Option<String>,
+    pub after_digest: Option<String>,
+    pub at: Timestamp,
+}
+
+/// An entry's event as the log holds it: every field as stored, the action as its text. The
+/// verifier hashes what is stored, so an entry whose action this version does not know (an
+/// entry altered in the database, or written by a later version) still reads, and is judged
+/// by its hash like any other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedEvent {
+    pub actor: String,
+    /// The stored string of an [`AuditAction`].
+    pub action: String,
     pub subject: String,
     pub before_digest: Option<String>,
     pub after_digest: Option<String>,
@@ -40,16 +58,21 @@ pub struct AuditEvent {
 pub struct AuditEntry {
     /// 1, 2, 3, … without gaps.
     pub seq: i64,
-    pub event: AuditEvent,
+    pub event: RecordedEvent,
     pub prev_hash: String,
     pub hash: String,
 }
 
 impl AuditEvent {
-    pub fn new(actor: &str, action: &str, subject: impl Into<String>, at: Timestamp) -> Self {
+    pub fn new(
+        actor: &str,
+        action: AuditAction,
+        subject: impl Into<String>,
+        at: Timestamp,
+    ) -> Self {
         AuditEvent {
             actor: actor.to_owned(),
-            action: action.to_owned(),
+            action,
             subject: subject.into(),
             before_digest: None,
             after_digest: None,
@@ -65,6 +88,31 @@ impl AuditEvent {
     pub fn after<T: Serialize>(mut self, value: &T) -> Self {
         self.after_digest = Some(digest(value));
         self
+    }
+
+    /// Seals the event as entry `seq` after an entry whose hash is `prev_hash`.
+    pub fn seal(self, seq: i64, prev_hash: &str) -> AuditEntry {
+        RecordedEvent::from(self).seal(seq, prev_hash)
+    }
+}
+
+impl From<AuditEvent> for RecordedEvent {
+    fn from(e: AuditEvent) -> Self {
+        RecordedEvent {
+            actor: e.actor,
+            action: e.action.as_str().to_owned(),
+            subject: e.subject,
+            before_digest: e.before_digest,
+            after_digest: e.after_digest,
+            at: e.at,
+        }
+    }
+}
+
+impl RecordedEvent {
+    /// The action, if it is a member of [`AuditAction`].
+    pub fn known_action(&self) -> Option<AuditAction> {
+        AuditAction::parse(&self.action)
     }
 
     /// Seals the event as entry `seq` after an entry whose hash is `prev_hash`.
@@ -87,7 +135,7 @@ pub fn digest<T: Serialize>(value: &T) -> String {
 }
 
 /// The hash of an entry: every field, length-prefixed so that no two field lists collide.
-pub fn entry_hash(seq: i64, prev_hash: &str, event: &AuditEvent) -> String {
+pub fn entry_hash(seq: i64, prev_hash: &str, event: &RecordedEvent) -> String {
     let mut hasher = blake3::Hasher::new();
     let mut field = |bytes: &[u8]| {
         hasher.update(&(bytes.len() as u64).to_le_bytes());
@@ -294,7 +342,7 @@ mod tests {
             .map(|seq| {
                 let e = AuditEvent::new(
                     "admin",
-                    "station_added",
+                    AuditAction::StationAdded,
                     format!("{seq}"),
                     Timestamp::UNIX_EPOCH,
                 )
@@ -319,6 +367,16 @@ mod tests {
         c[2].event.subject = "forged".into();
         let err = verify_chain(&c, None).expect_err("altered");
         assert_eq!(err.seq, 3);
+        assert_eq!(err.reason, ChainBreakReason::HashMismatch);
+    }
+
+    #[test]
+    fn an_altered_action_is_named_even_when_no_action_has_that_name() {
+        let mut c = chain(5);
+        c[3].event.action = "forged".into();
+        assert_eq!(c[3].event.known_action(), None);
+        let err = verify_chain(&c, None).expect_err("altered");
+        assert_eq!(err.seq, 4);
         assert_eq!(err.reason, ChainBreakReason::HashMismatch);
     }
 

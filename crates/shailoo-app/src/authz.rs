@@ -22,8 +22,8 @@
 //! commission against this table.
 
 use crate::users::{Actor, Role};
-use shailoo_domain::CommissionId;
 use shailoo_domain::candidate::PartyId;
+use shailoo_domain::{CommissionId, ErrorCode};
 
 /// A staff power: one kind of action or staff-only read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -294,6 +294,13 @@ pub enum Target<'a> {
 #[error("not allowed for this account ({power:?})")]
 pub struct Denied {
     pub power: Power,
+}
+
+impl Denied {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::Forbidden
+    }
 }
 
 /// Whether `actor` may use `power` on `target`.

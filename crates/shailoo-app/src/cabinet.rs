@@ -25,12 +25,12 @@
 //! Rate limits (codes per PIN and per client address) are the web layer's, in front of these
 //! use cases.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::store::StoreError;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
-use shailoo_domain::Pin;
 use shailoo_domain::identity::{Msisdn, PassportNumber};
+use shailoo_domain::{ErrorCode, Pin};
 
 /// How long a one-time code may be used.
 pub const CODE_TTL: SignedDuration = SignedDuration::from_mins(5);
@@ -42,13 +42,6 @@ pub const SESSION_IDLE: SignedDuration = SignedDuration::from_mins(30);
 pub const SESSION_ABSOLUTE: SignedDuration = SignedDuration::from_hours(2);
 /// A session's last-seen time is written at most this often (a write per page is waste).
 const TOUCH_EVERY: SignedDuration = SignedDuration::from_mins(1);
-
-/// Audit actions of the cabinet. None changes a list, station or council: they are in the
-/// look-up's `IRRELEVANT_ACTIONS`.
-pub const CODE_ISSUED_ACTION: &str = "cabinet_code_issued";
-pub const CHALLENGE_LOCKED_ACTION: &str = "cabinet_challenge_locked";
-pub const SIGNED_IN_ACTION: &str = "cabinet_signed_in";
-pub const SIGNED_OUT_ACTION: &str = "cabinet_signed_out";
 
 // --- the ports to the outside world ---
 
@@ -83,11 +76,11 @@ pub enum RegistryError {
 }
 
 impl RegistryError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            RegistryError::Unavailable(_) => "registry_unavailable",
-            RegistryError::Timeout => "registry_timeout",
-            RegistryError::Protocol(_) => "registry_protocol",
+            RegistryError::Unavailable(_) => ErrorCode::RegistryUnavailable,
+            RegistryError::Timeout => ErrorCode::RegistryTimeout,
+            RegistryError::Protocol(_) => ErrorCode::RegistryProtocol,
         }
     }
 }
@@ -117,11 +110,11 @@ pub enum SmsError {
 }
 
 impl SmsError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SmsError::Unavailable(_) => "sms_unavailable",
-            SmsError::Timeout => "sms_timeout",
-            SmsError::Rejected(_) => "sms_rejected",
+            SmsError::Unavailable(_) => ErrorCode::SmsUnavailable,
+            SmsError::Timeout => ErrorCode::SmsTimeout,
+            SmsError::Rejected(_) => ErrorCode::SmsRejected,
         }
     }
 }
@@ -360,17 +353,17 @@ pub enum CabinetError {
 
 impl CabinetError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             CabinetError::Store(e) => e.code(),
             CabinetError::Registry(e) => e.code(),
             CabinetError::Sms(e) => e.code(),
-            CabinetError::NotConfirmed => "cabinet_not_confirmed",
-            CabinetError::NoPhone => "cabinet_no_phone",
-            CabinetError::BadCode => "cabinet_bad_code",
-            CabinetError::WrongCode { .. } => "cabinet_wrong_code",
-            CabinetError::TooManyAttempts => "cabinet_too_many_attempts",
-            CabinetError::CodeExpired => "cabinet_code_expired",
+            CabinetError::NotConfirmed => ErrorCode::CabinetNotConfirmed,
+            CabinetError::NoPhone => ErrorCode::CabinetNoPhone,
+            CabinetError::BadCode => ErrorCode::CabinetBadCode,
+            CabinetError::WrongCode { .. } => ErrorCode::CabinetWrongCode,
+            CabinetError::TooManyAttempts => ErrorCode::CabinetTooManyAttempts,
+            CabinetError::CodeExpired => ErrorCode::CabinetCodeExpired,
         }
     }
 }
@@ -422,7 +415,7 @@ pub async fn start_sign_in<S: CabinetStore + ?Sized>(
     };
     let event = AuditEvent::new(
         "voter",
-        CODE_ISSUED_ACTION,
+        AuditAction::CabinetCodeIssued,
         format!("cabinet/challenge/{}", &id_hash[..16]),
         now,
     )
@@ -472,7 +465,7 @@ pub async fn verify_code<S: CabinetStore + ?Sized>(
         if left == 0 {
             let event = AuditEvent::new(
                 "voter",
-                CHALLENGE_LOCKED_ACTION,
+                AuditAction::CabinetChallengeLocked,
                 format!("cabinet/challenge/{}", &id_hash[..16]),
                 now,
             )
@@ -491,8 +484,13 @@ pub async fn verify_code<S: CabinetStore + ?Sized>(
         created_at: now,
         last_seen_at: now,
     };
-    let event = AuditEvent::new("voter", SIGNED_IN_ACTION, session.subject(), now)
-        .after(&(challenge.pin.as_str(), now.to_string()));
+    let event = AuditEvent::new(
+        "voter",
+        AuditAction::CabinetSignedIn,
+        session.subject(),
+        now,
+    )
+    .after(&(challenge.pin.as_str(), now.to_string()));
     if !store.open_voter_session(&id_hash, &session, event).await? {
         // Another request with the right code consumed the challenge first.
         return Err(CabinetError::CodeExpired);
@@ -530,8 +528,13 @@ pub async fn sign_out<S: CabinetStore + ?Sized>(
     session: &VoterSession,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let event = AuditEvent::new("voter", SIGNED_OUT_ACTION, session.subject(), now)
-        .after(&(session.pin.as_str(), now.to_string()));
+    let event = AuditEvent::new(
+        "voter",
+        AuditAction::CabinetSignedOut,
+        session.subject(),
+        now,
+    )
+    .after(&(session.pin.as_str(), now.to_string()));
     store
         .close_voter_session(&session.token_hash, event)
         .await

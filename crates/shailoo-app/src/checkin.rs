@@ -17,7 +17,7 @@
 //! the simpler per-check-in entry was kept rather than an hourly digest per station.
 
 use crate::access::Region;
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
@@ -27,13 +27,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
 use shailoo_domain::territory::LocalizedName;
-use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
+use shailoo_domain::{CouncilId, ElectionId, ErrorCode, Pin, StationNumber, TerritoryId};
 
 /// The Bishkek hours at which turnout is reported on voting day (cumulative counts).
 pub const TURNOUT_HOURS: [i8; 6] = [10, 12, 14, 16, 18, 20];
-
-/// The audit action of a check-in.
-pub const CHECKED_IN_ACTION: &str = "voter_checked_in";
 
 /// What happened to a check-in request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,14 +160,14 @@ pub enum CheckInError {
 }
 
 impl CheckInError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             CheckInError::Store(e) => e.code(),
-            CheckInError::UnknownElection(_) => "unknown_election",
-            CheckInError::UnknownStation(_) => "unknown_station",
-            CheckInError::Forbidden(_) => "forbidden",
-            CheckInError::Calendar(_) => "voting_closed",
-            CheckInError::CalendarInvalid(_) => "calendar_invalid",
+            CheckInError::UnknownElection(_) => ErrorCode::UnknownElection,
+            CheckInError::UnknownStation(_) => ErrorCode::UnknownStation,
+            CheckInError::Forbidden(_) => ErrorCode::Forbidden,
+            CheckInError::Calendar(_) => ErrorCode::VotingClosed,
+            CheckInError::CalendarInvalid(_) => ErrorCode::CalendarInvalid,
         }
     }
 }
@@ -327,7 +324,7 @@ pub fn check_in_event(
 ) -> AuditEvent {
     AuditEvent::new(
         actor_name,
-        CHECKED_IN_ACTION,
+        AuditAction::VoterCheckedIn,
         format!("{election}/{station}"),
         at,
     )

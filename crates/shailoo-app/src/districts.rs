@@ -24,7 +24,7 @@
 //! for the decision), load the state, take the transition and store the result with its audit
 //! entry in one transaction.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::{Entity, StoreError};
@@ -36,7 +36,7 @@ use shailoo_domain::calendar::{Action, ActionClosed, Calendar, CalendarError};
 use shailoo_domain::district::{District, Scheme, SchemeReport, Unit, UnitId, check_scheme};
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::territory::{Council, CouncilKind, Election, LocalizedName};
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, StationNumber, TerritoryId};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, ErrorCode, StationNumber, TerritoryId};
 
 /// One districting unit of a council as stored: a settlement part served by one station.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -209,12 +209,12 @@ pub enum TransitionError {
 }
 
 impl TransitionError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            TransitionError::Invalid { .. } => "scheme_invalid",
+            TransitionError::Invalid { .. } => ErrorCode::SchemeInvalid,
             TransitionError::Calendar(e) => e.code(),
-            TransitionError::EmptyComment => "scheme_comment_required",
-            TransitionError::NotAllowed { .. } => "scheme_step_not_allowed",
+            TransitionError::EmptyComment => ErrorCode::SchemeCommentRequired,
+            TransitionError::NotAllowed { .. } => ErrorCode::SchemeStepNotAllowed,
         }
     }
 }
@@ -467,15 +467,15 @@ pub enum DistrictError {
 }
 
 impl DistrictError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             DistrictError::Store(e) => e.code(),
-            DistrictError::UnknownCouncil(_) => "unknown_council",
-            DistrictError::NotAiyl(_) => "council_not_aiyl",
-            DistrictError::NoElection(_) => "council_no_election",
-            DistrictError::NoUnits(_) => "council_no_units",
-            DistrictError::Forbidden => "forbidden",
-            DistrictError::NoScheme => "scheme_missing",
+            DistrictError::UnknownCouncil(_) => ErrorCode::UnknownCouncil,
+            DistrictError::NotAiyl(_) => ErrorCode::CouncilNotAiyl,
+            DistrictError::NoElection(_) => ErrorCode::CouncilNoElection,
+            DistrictError::NoUnits(_) => ErrorCode::CouncilNoUnits,
+            DistrictError::Forbidden => ErrorCode::Forbidden,
+            DistrictError::NoScheme => ErrorCode::SchemeMissing,
             DistrictError::Transition(e) => e.code(),
             DistrictError::CalendarInvalid(e) => e.code(),
         }
@@ -588,7 +588,7 @@ impl From<ElectionCalendarError> for DistrictError {
     }
 }
 
-fn event(actor: &Actor, action: &str, r: &SchemeRecord, now: Timestamp) -> AuditEvent {
+fn event(actor: &Actor, action: AuditAction, r: &SchemeRecord, now: Timestamp) -> AuditEvent {
     AuditEvent::new(
         actor.audit_name(),
         action,
@@ -633,7 +633,7 @@ pub async fn save_draft<S: DistrictSchemeStore + ?Sized>(
         Some(other) => return Err(other.not_allowed("edited").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_saved", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeSaved, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)
@@ -663,7 +663,7 @@ pub async fn submit<S: SetupStore + DistrictSchemeStore + ?Sized>(
         other => return Err(other.not_allowed("submitted").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_submitted", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeSubmitted, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)
@@ -711,7 +711,7 @@ pub async fn submit_districts<S: SetupStore + DistrictSchemeStore + ?Sized>(
         Some(other) => return Err(other.not_allowed("submitted").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_submitted", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeSubmitted, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)
@@ -736,7 +736,7 @@ pub async fn approve<S: DistrictSchemeStore + ?Sized>(
         other => return Err(other.not_allowed("approved").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_approved", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeApproved, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)
@@ -762,7 +762,7 @@ pub async fn return_scheme<S: DistrictSchemeStore + ?Sized>(
         other => return Err(other.not_allowed("returned").into()),
     };
     let e = audited(
-        event(actor, "district_scheme_returned", &next.0, now),
+        event(actor, AuditAction::DistrictSchemeReturned, &next.0, now),
         ctx.scheme.as_ref(),
     );
     Ok(store.put_district_scheme(&next.0, e).await?)

@@ -31,7 +31,8 @@ pub mod voters;
 pub use access::AccessStore;
 pub use accounts::AccountStore;
 pub use audit::{
-    AuditEntry, AuditEvent, AuditStore, ChainBreak, LogHead, verified_audit_head, verify_audit,
+    AuditAction, AuditEntry, AuditEvent, AuditStore, ChainBreak, LogHead, RecordedEvent,
+    verified_audit_head, verify_audit,
 };
 pub use cabinet::CabinetStore;
 pub use candidates::CandidateStore;

@@ -35,7 +35,7 @@
 //!   settlement, which the index does not hold (it holds nothing about the person), so those
 //!   few look-ups read it from the register.
 
-use crate::audit::AuditStore;
+use crate::audit::{AuditAction, AuditStore};
 use crate::districts::{DistrictSchemeStore, DistrictingUnit, SchemeRecord, SchemeStatus};
 use crate::setup::SetupStore;
 use crate::store::{Store, StoreError};
@@ -301,19 +301,22 @@ pub trait VoterLookupStore: Send + Sync {
 
 /// Audit actions known not to change voter lists, stations or councils: they move the audit
 /// version without invalidating the index. Anything else (including actions added later and
-/// not listed here) makes the index rebuild.
-pub const IRRELEVANT_ACTIONS: &[&str] = &[
-    "user_added",
+/// not listed here, and an entry whose action is no [`AuditAction`]) makes the index rebuild.
+pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
+    AuditAction::UserAdded,
     // Loading the register changes persons; the lists change when they are compiled.
-    "register_loaded",
+    AuditAction::RegisterImported,
+    AuditAction::RegisterLoaded,
     // A voter-list claim changes the lists only when accepted (VOT-08).
-    "voter_list_claim_filed",
-    "voter_list_claim_rejected",
+    AuditAction::VoterListClaimFiled,
+    AuditAction::VoterListClaimRejected,
     // The voter cabinet's sign-ins (shailoo_app::cabinet).
-    "cabinet_code_issued",
-    "cabinet_challenge_locked",
-    "cabinet_signed_in",
-    "cabinet_signed_out",
+    AuditAction::CabinetCodeIssued,
+    AuditAction::CabinetChallengeLocked,
+    AuditAction::CabinetSignedIn,
+    AuditAction::CabinetSignedOut,
+    // Not remote voting's applications: the decisions move voters, and a rebuild after
+    // filing is cheap.
 ];
 
 /// Beyond this many audit entries since the snapshot, rebuild without reading them.
@@ -439,6 +442,38 @@ fn pick_election(
 }
 
 impl ListIndex {
+    /// Adds a row of the lists; a council or station the directory lacks is corruption.
+    fn push(
+        &mut self,
+        row: &VoterListRow,
+        council_index: &HashMap<&CouncilId, u32>,
+        stations: &HashMap<u32, Arc<StationInfo>>,
+    ) -> Result<(), StoreError> {
+        let council = *council_index.get(&row.council).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "voter_list_entries names unknown council {}",
+                row.council
+            ))
+        })?;
+        for n in [row.home_station, row.station] {
+            if !stations.contains_key(&n.get()) {
+                return Err(StoreError::Corrupt(format!(
+                    "voter_list_entries names unknown station {n}"
+                )));
+            }
+        }
+        let key = pin_key(&row.pin);
+        self.entries.push(Entry {
+            pin: key,
+            home: row.home_station.get(),
+            council,
+        });
+        if row.station != row.home_station {
+            self.remote.insert(key, row.station.get());
+        }
+        Ok(())
+    }
+
     fn get(&self, key: u64) -> Option<Entry> {
         let block = self.sparse.partition_point(|&first| first <= key);
         let start = block.checked_sub(1)? * BLOCK;
@@ -678,9 +713,11 @@ impl<S: SetupStore + VoterLookupStore + AuditStore + VoterListStore + DistrictSc
             return Ok(true);
         }
         let entries = self.store.audit_entries(from, to - from).await?;
-        Ok(entries
-            .iter()
-            .any(|e| !IRRELEVANT_ACTIONS.contains(&e.event.action.as_str())))
+        Ok(entries.iter().any(|e| {
+            e.event
+                .known_action()
+                .is_none_or(|a| !IRRELEVANT_ACTIONS.contains(&a))
+        }))
     }
 
     async fn build(&self) -> Result<IndexData, StoreError> {
@@ -706,48 +743,9 @@ impl<S: SetupStore + VoterLookupStore + AuditStore + VoterListStore + DistrictSc
             .collect();
         let mut lists = HashMap::new();
         for election in &elections {
-            let mut list = ListIndex::default();
-            let mut after: Option<Pin> = None;
-            loop {
-                let page = self
-                    .store
-                    .voter_list_page(&election.id, after.as_ref(), BUILD_PAGE)
-                    .await?;
-                let Some(last) = page.last() else { break };
-                after = Some(last.pin);
-                let full = page.len() == BUILD_PAGE as usize;
-                for row in &page {
-                    let council = *council_index.get(&row.council).ok_or_else(|| {
-                        StoreError::Corrupt(format!(
-                            "voter_list_entries names unknown council {}",
-                            row.council
-                        ))
-                    })?;
-                    for n in [row.home_station, row.station] {
-                        if !stations.contains_key(&n.get()) {
-                            return Err(StoreError::Corrupt(format!(
-                                "voter_list_entries names unknown station {n}"
-                            )));
-                        }
-                    }
-                    let key = pin_key(&row.pin);
-                    list.entries.push(Entry {
-                        pin: key,
-                        home: row.home_station.get(),
-                        council,
-                    });
-                    if row.station != row.home_station {
-                        list.remote.insert(key, row.station.get());
-                    }
-                }
-                if !full {
-                    break;
-                }
-            }
-            // The store returns PIN order already; sorting a sorted array is linear.
-            list.entries.sort_unstable_by_key(|e| e.pin);
-            list.entries.shrink_to_fit();
-            list.sparse = list.entries.iter().step_by(BLOCK).map(|e| e.pin).collect();
+            let list = self
+                .list_index(&election.id, &council_index, &stations)
+                .await?;
             if !list.entries.is_empty() {
                 lists.insert(election.id.clone(), list);
             }
@@ -766,6 +764,36 @@ impl<S: SetupStore + VoterLookupStore + AuditStore + VoterListStore + DistrictSc
             councils,
             hours,
         })
+    }
+
+    /// The lists of `election`, read page by page in PIN order.
+    async fn list_index(
+        &self,
+        election: &ElectionId,
+        council_index: &HashMap<&CouncilId, u32>,
+        stations: &HashMap<u32, Arc<StationInfo>>,
+    ) -> Result<ListIndex, StoreError> {
+        let mut list = ListIndex::default();
+        let mut after: Option<Pin> = None;
+        loop {
+            let page = self
+                .store
+                .voter_list_page(election, after.as_ref(), BUILD_PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.pin);
+            for row in &page {
+                list.push(row, council_index, stations)?;
+            }
+            if page.len() < BUILD_PAGE as usize {
+                break;
+            }
+        }
+        // The store returns PIN order already; sorting a sorted array is linear.
+        list.entries.sort_unstable_by_key(|e| e.pin);
+        list.entries.shrink_to_fit();
+        list.sparse = list.entries.iter().step_by(BLOCK).map(|e| e.pin).collect();
+        Ok(list)
     }
 
     /// The district maps of the approved schemes of `elections`.

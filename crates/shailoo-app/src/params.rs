@@ -24,7 +24,7 @@
 //! DIS-04), the candidacies ([`crate::candidates::rules`]: CAN-01's age, CAN-06's list
 //! composition, CAN-09's decision and withdrawal limits) and the ballots (RES-02's aiyl order).
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
@@ -33,14 +33,11 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use shailoo_domain::ElectionId;
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
 use shailoo_domain::district::reserved_for_women;
 use shailoo_domain::params::{ParamError, RuleParameters};
+use shailoo_domain::{ElectionId, ErrorCode};
 use std::collections::BTreeMap;
-
-/// The audit action of a setting.
-pub const SET_ACTION: &str = "rule_parameters_set";
 
 /// One stored change of one parameter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -167,11 +164,11 @@ pub enum ChangeError {
 
 impl ChangeError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ChangeError::NotAnObject => "param_not_an_object",
-            ChangeError::UnknownKey { .. } => "param_unknown_key",
-            ChangeError::BadValue { .. } => "param_bad_value",
+            ChangeError::NotAnObject => ErrorCode::ParamNotAnObject,
+            ChangeError::UnknownKey { .. } => ErrorCode::ParamUnknownKey,
+            ChangeError::BadValue { .. } => ErrorCode::ParamBadValue,
         }
     }
 
@@ -313,16 +310,16 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
 
 impl RulesError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             RulesError::Store(e) => e.code(),
-            RulesError::UnknownElection(_) => "unknown_election",
-            RulesError::Forbidden => "forbidden",
+            RulesError::UnknownElection(_) => ErrorCode::UnknownElection,
+            RulesError::Forbidden => ErrorCode::Forbidden,
             RulesError::Closed(e) => e.code(),
             RulesError::CalendarInvalid(e) => e.code(),
-            RulesError::Changes(_) => "param_changes_refused",
-            RulesError::Invalid(_) => "param_invalid",
-            RulesError::NotApplied(_) => "param_not_applied",
+            RulesError::Changes(_) => ErrorCode::ParamChangesRefused,
+            RulesError::Invalid(_) => ErrorCode::ParamInvalid,
+            RulesError::NotApplied(_) => ErrorCode::ParamNotApplied,
         }
     }
 }
@@ -349,18 +346,7 @@ pub async fn set<S: SetupStore + RuleParameterStore + ?Sized>(
     if !may_set(actor) {
         return Err(RulesError::Forbidden);
     }
-    let found = store
-        .election(election)
-        .await?
-        .ok_or_else(|| RulesError::UnknownElection(election.clone()))?;
-    crate::setup::calendar_of(store, &found)
-        .await
-        .map_err(|e| match e {
-            ElectionCalendarError::Store(e) => RulesError::Store(e),
-            ElectionCalendarError::Invalid(e) => RulesError::CalendarInvalid(e),
-            ElectionCalendarError::UnknownElection(id) => RulesError::UnknownElection(id),
-        })?
-        .check(Action::SetRuleParameters, now)?;
+    check_open(store, election, now).await?;
     let current = in_force(store, election).await?.parameters;
     let next = apply_changes(&current, changes).map_err(RulesError::Changes)?;
     next.validate().map_err(RulesError::Invalid)?;
@@ -376,28 +362,7 @@ pub async fn set<S: SetupStore + RuleParameterStore + ?Sized>(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let (before, after) = (to_map(&current), to_map(&next));
-    let pick = |m: &Map<String, Value>| -> Map<String, Value> {
-        keys.iter()
-            .map(|k| ((*k).to_owned(), m.get(*k).cloned().unwrap_or(Value::Null)))
-            .collect()
-    };
-    let event = AuditEvent::new(actor.audit_name(), SET_ACTION, election.as_str(), now)
-        .before(&pick(&before))
-        .after(&pick(&after));
-    let rows: Vec<ParameterChange> = keys
-        .iter()
-        .map(|k| ParameterChange {
-            key: (*k).to_owned(),
-            before: before.get(*k).cloned().unwrap_or(Value::Null),
-            after: after.get(*k).cloned().unwrap_or(Value::Null),
-            set_by: actor.audit_name().to_owned(),
-            set_at: now,
-        })
-        .collect();
-    store
-        .record_rule_parameter_changes(election, &rows, event)
-        .await?;
+    record(store, actor, election, (&current, &next), &keys, now).await?;
     let (was, now_) = (current.catalogue(), next.catalogue());
     Ok(keys
         .iter()
@@ -411,6 +376,66 @@ pub async fn set<S: SetupStore + RuleParameterStore + ?Sized>(
             })
         })
         .collect())
+}
+
+/// The election exists and its calendar lets parameters be set at `now`.
+async fn check_open<S: SetupStore + RuleParameterStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    now: Timestamp,
+) -> Result<(), RulesError> {
+    let found = store
+        .election(election)
+        .await?
+        .ok_or_else(|| RulesError::UnknownElection(election.clone()))?;
+    crate::setup::calendar_of(store, &found)
+        .await
+        .map_err(|e| match e {
+            ElectionCalendarError::Store(e) => RulesError::Store(e),
+            ElectionCalendarError::Invalid(e) => RulesError::CalendarInvalid(e),
+            ElectionCalendarError::UnknownElection(id) => RulesError::UnknownElection(id),
+        })?
+        .check(Action::SetRuleParameters, now)?;
+    Ok(())
+}
+
+/// Stores the changed `keys` (before, after) with their audit entry, in one transaction.
+async fn record<S: RuleParameterStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    (current, next): (&RuleParameters, &RuleParameters),
+    keys: &[&'static str],
+    now: Timestamp,
+) -> Result<(), RulesError> {
+    let (before, after) = (to_map(current), to_map(next));
+    let pick = |m: &Map<String, Value>| -> Map<String, Value> {
+        keys.iter()
+            .map(|k| ((*k).to_owned(), m.get(*k).cloned().unwrap_or(Value::Null)))
+            .collect()
+    };
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        AuditAction::RuleParametersSet,
+        election.as_str(),
+        now,
+    )
+    .before(&pick(&before))
+    .after(&pick(&after));
+    let rows: Vec<ParameterChange> = keys
+        .iter()
+        .map(|k| ParameterChange {
+            key: (*k).to_owned(),
+            before: before.get(*k).cloned().unwrap_or(Value::Null),
+            after: after.get(*k).cloned().unwrap_or(Value::Null),
+            set_by: actor.audit_name().to_owned(),
+            set_at: now,
+        })
+        .collect();
+    store
+        .record_rule_parameter_changes(election, &rows, event)
+        .await?;
+    Ok(())
 }
 
 /// Whether an actor may set the rule parameters ([`Power::SetRuleParameters`]: the CEC's
@@ -556,8 +581,8 @@ mod tests {
         let problems = apply_changes(&RuleParameters::default(), &changes).unwrap_err();
         let keys: Vec<Option<&str>> = problems.iter().map(ChangeError::key).collect();
         assert_eq!(keys, [Some("treshold_percent"), Some("voter_min_age")]);
-        assert_eq!(problems[0].code(), "param_unknown_key");
-        assert_eq!(problems[1].code(), "param_bad_value");
+        assert_eq!(problems[0].code(), ErrorCode::ParamUnknownKey);
+        assert_eq!(problems[1].code(), ErrorCode::ParamBadValue);
         assert_eq!(
             parse_changes("[1]").unwrap_err(),
             [ChangeError::NotAnObject]
@@ -606,11 +631,11 @@ mod tests {
             value_from_text("threshold_percent", "five")
                 .unwrap_err()
                 .code(),
-            "param_bad_value"
+            ErrorCode::ParamBadValue
         );
         assert_eq!(
             value_from_text("no_such", "1").unwrap_err().code(),
-            "param_unknown_key"
+            ErrorCode::ParamUnknownKey
         );
     }
 

@@ -12,7 +12,7 @@
 //! live application per voter under the write lock, so concurrent decisions cannot overbook a
 //! station; this module checks the calendar and permissions, which need no lock.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::setup::{self, ElectionCalendarError, SetupStore};
 use crate::store::StoreError;
@@ -21,7 +21,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{Action, ActionClosed, CalendarError};
-use shailoo_domain::{CommissionId, ElectionId, Pin, StationNumber};
+use shailoo_domain::{CommissionId, ElectionId, ErrorCode, Pin, StationNumber};
 
 /// Places per remote-voting station when the CEC set none for the station itself: the
 /// election's rule parameter in force (`remote_station_capacity`, VOT-07; 1,000 by default).
@@ -105,18 +105,14 @@ pub enum Decision {
 }
 
 impl Decision {
-    pub fn audit_action(&self) -> &'static str {
+    pub fn audit_action(&self) -> AuditAction {
         match self {
-            Decision::Approve { .. } => "remote_voting_approved",
-            Decision::Reject { .. } => "remote_voting_rejected",
-            Decision::Cancel => "remote_voting_cancelled",
+            Decision::Approve { .. } => AuditAction::RemoteVotingApproved,
+            Decision::Reject { .. } => AuditAction::RemoteVotingRejected,
+            Decision::Cancel => AuditAction::RemoteVotingCancelled,
         }
     }
 }
-
-/// Audit action of a filed application. Not in the look-up's irrelevant list on purpose: the
-/// decisions move voters, and an index rebuild after filing is cheap.
-pub const FILED_ACTION: &str = "remote_voting_applied";
 
 /// Applications and places of one remote-voting station (for the CEC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,21 +176,21 @@ pub enum RemoteVotingError {
 
 impl RemoteVotingError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             RemoteVotingError::Store(e) => e.code(),
-            RemoteVotingError::UnknownElection(_) => "unknown_election",
+            RemoteVotingError::UnknownElection(_) => ErrorCode::UnknownElection,
             RemoteVotingError::Calendar(e) => e.code(),
             RemoteVotingError::CalendarInvalid(e) => e.code(),
-            RemoteVotingError::Frozen { .. } => "voter_lists_frozen",
-            RemoteVotingError::NotOnList => "remote_not_on_list",
-            RemoteVotingError::NotRemoteStation(_) => "remote_not_remote_station",
-            RemoteVotingError::AlreadyApplied => "remote_already_applied",
-            RemoteVotingError::UnknownApplication(_) => "remote_unknown_application",
-            RemoteVotingError::WrongStatus(_) => "remote_wrong_status",
-            RemoteVotingError::Full { .. } => "remote_station_full",
-            RemoteVotingError::ReasonRequired => "remote_reason_required",
-            RemoteVotingError::Forbidden => "forbidden",
+            RemoteVotingError::Frozen { .. } => ErrorCode::VoterListsFrozen,
+            RemoteVotingError::NotOnList => ErrorCode::RemoteNotOnList,
+            RemoteVotingError::NotRemoteStation(_) => ErrorCode::RemoteNotRemoteStation,
+            RemoteVotingError::AlreadyApplied => ErrorCode::RemoteAlreadyApplied,
+            RemoteVotingError::UnknownApplication(_) => ErrorCode::RemoteUnknownApplication,
+            RemoteVotingError::WrongStatus(_) => ErrorCode::RemoteWrongStatus,
+            RemoteVotingError::Full { .. } => ErrorCode::RemoteStationFull,
+            RemoteVotingError::ReasonRequired => ErrorCode::RemoteReasonRequired,
+            RemoteVotingError::Forbidden => ErrorCode::Forbidden,
         }
     }
 }
@@ -352,7 +348,12 @@ pub async fn file<S: SetupStore + RemoteVotingStore + ?Sized>(
     setup::calendar(store, election)
         .await?
         .check(Action::ApplyRemoteVoting, now)?;
-    let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        AuditAction::RemoteVotingApplied,
+        election.as_str(),
+        now,
+    );
     store
         .file_remote_application(election, pin, station, event)
         .await
@@ -416,7 +417,7 @@ pub async fn set_capacity<S: RemoteVotingStore + ?Sized>(
         .map_err(|_| RemoteVotingError::Forbidden)?;
     let event = AuditEvent::new(
         actor.audit_name(),
-        "remote_station_capacity_set",
+        AuditAction::RemoteStationCapacitySet,
         format!("{election}/station/{station}"),
         now,
     )

@@ -4,7 +4,7 @@
 //! inside the store's transaction. [`SetupStore`] is the sub-port, implemented by
 //! `shailoo-store` in `src/setup.rs`.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::store::{Entity, Page, PageRequest, StoreError};
 use crate::users::Actor;
@@ -17,7 +17,7 @@ use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
     PollingStation, Setup, StationArea, Territory,
 };
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, StationNumber, TerritoryId};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, ErrorCode, StationNumber, TerritoryId};
 
 /// Filters for councils. `query` matches any of the names, case-insensitively.
 #[derive(Debug, Clone, Default)]
@@ -95,8 +95,8 @@ pub struct DecisionNumber(String);
 pub struct BadDecisionNumber;
 
 impl BadDecisionNumber {
-    pub fn code(self) -> &'static str {
-        "bad_decision_number"
+    pub fn code(self) -> ErrorCode {
+        ErrorCode::BadDecisionNumber
     }
 }
 
@@ -276,9 +276,6 @@ pub async fn council_chain<S: SetupStore + ?Sized>(
 
 // --- adding a polling station ---
 
-/// Audit action of an added station.
-pub const STATION_ADDED_ACTION: &str = "station_added";
-
 /// A station as staff add it, parsed from the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StationDraft {
@@ -334,14 +331,14 @@ impl StationProblem {
     }
 
     /// A stable code for clients and translations.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            StationProblem::UnknownCommission => "unknown_commission",
-            StationProblem::NotAPec => "not_a_pec",
-            StationProblem::Forbidden => "forbidden",
-            StationProblem::UnknownCouncil => "unknown_council",
-            StationProblem::UnknownTerritory => "unknown_territory",
-            StationProblem::NumberTaken => "duplicate_station_number",
+            StationProblem::UnknownCommission => ErrorCode::UnknownCommission,
+            StationProblem::NotAPec => ErrorCode::NotAPec,
+            StationProblem::Forbidden => ErrorCode::Forbidden,
+            StationProblem::UnknownCouncil => ErrorCode::UnknownCouncil,
+            StationProblem::UnknownTerritory => ErrorCode::UnknownTerritory,
+            StationProblem::NumberTaken => ErrorCode::DuplicateStationNumber,
         }
     }
 }
@@ -438,7 +435,7 @@ pub async fn add_station<S: SetupStore + ?Sized>(
     };
     let event = AuditEvent::new(
         actor.audit_name(),
-        STATION_ADDED_ACTION,
+        AuditAction::StationAdded,
         station.number.to_string(),
         now,
     )
@@ -465,9 +462,6 @@ pub async fn add_station<S: SetupStore + ?Sized>(
 
 // --- the CEC's override of a deadline ---
 
-/// Audit action of a set override.
-pub const OVERRIDE_SET_ACTION: &str = "calendar_override_set";
-
 /// Why an override was not set. Nothing was changed.
 #[derive(Debug, thiserror::Error)]
 pub enum OverrideError {
@@ -485,11 +479,11 @@ pub enum OverrideError {
 
 impl OverrideError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             OverrideError::Store(e) => e.code(),
-            OverrideError::Forbidden => "forbidden",
-            OverrideError::UnknownElection(_) => "unknown_election",
+            OverrideError::Forbidden => ErrorCode::Forbidden,
+            OverrideError::UnknownElection(_) => ErrorCode::UnknownElection,
             OverrideError::Calendar(e) => e.code(),
         }
     }
@@ -529,7 +523,7 @@ pub async fn override_deadline<S: SetupStore + ?Sized>(
         .map_err(|_| OverrideError::Forbidden)?;
     let event = AuditEvent::new(
         actor.audit_name(),
-        OVERRIDE_SET_ACTION,
+        AuditAction::CalendarOverrideSet,
         format!("{election}/{}", record.rule_id),
         now,
     )
@@ -598,10 +592,10 @@ mod tests {
         assert_eq!(
             (
                 events[0].actor.as_str(),
-                events[0].action.as_str(),
+                events[0].action,
                 events[0].subject.as_str()
             ),
-            ("staff", STATION_ADDED_ACTION, "2001")
+            ("staff", AuditAction::StationAdded, "2001")
         );
     }
 
@@ -752,7 +746,7 @@ mod tests {
         let early = record("CAL-07", jiff::civil::date(2024, 1, 15));
         assert!(matches!(
             block_on(override_deadline(&store, &admin, &election(), &early, now())),
-            Err(OverrideError::Calendar(e)) if e.code() == "deadline_before_calling"
+            Err(OverrideError::Calendar(e)) if e.code() == shailoo_domain::ErrorCode::DeadlineBeforeCalling
         ));
         let tec = user(Role::TecMember, "tec-a");
         let fine = record("CAL-07", jiff::civil::date(2024, 10, 8));
@@ -783,7 +777,7 @@ mod tests {
         assert_eq!(check_override(&found, &[], &early_close).unwrap(), None);
         assert!(matches!(
             check_override(&found, &stored, &early_close),
-            Err(e) if e.code() == "window_inverted"
+            Err(e) if e.code() == shailoo_domain::ErrorCode::WindowInverted
         ));
         // Replacing the stored override of the same rule is checked without it.
         let again = record("CAL-02", jiff::civil::date(2024, 10, 5));

@@ -13,6 +13,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::territory::SetupError;
 use std::fmt;
 
@@ -113,26 +114,26 @@ impl fmt::Display for Entity {
 
 impl StoreError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::Unavailable(_) => "db_unavailable",
-            StoreError::BadUrl(_) => "db_bad_url",
+            StoreError::Unavailable(_) => ErrorCode::DbUnavailable,
+            StoreError::BadUrl(_) => ErrorCode::DbBadUrl,
             StoreError::Duplicate { entity, .. } => match entity {
-                Entity::Station => "duplicate_station_number",
-                Entity::User => "duplicate_user",
-                Entity::Party => "duplicate_party",
-                _ => "duplicate",
+                Entity::Station => ErrorCode::DuplicateStationNumber,
+                Entity::User => ErrorCode::DuplicateUser,
+                Entity::Party => ErrorCode::DuplicateParty,
+                _ => ErrorCode::Duplicate,
             },
             StoreError::UnknownReference { entity, .. } => match entity {
-                Entity::Council => "unknown_council",
-                Entity::Commission => "unknown_commission",
-                Entity::Territory => "unknown_territory",
-                Entity::Election => "unknown_election",
-                _ => "unknown_reference",
+                Entity::Council => ErrorCode::UnknownCouncil,
+                Entity::Commission => ErrorCode::UnknownCommission,
+                Entity::Territory => ErrorCode::UnknownTerritory,
+                Entity::Election => ErrorCode::UnknownElection,
+                _ => ErrorCode::UnknownReference,
             },
             StoreError::Invalid(e) => e.code(),
-            StoreError::Corrupt(_) => "db_corrupt",
-            StoreError::Backend(_) => "db_error",
+            StoreError::Corrupt(_) => ErrorCode::DbCorrupt,
+            StoreError::Backend(_) => ErrorCode::DbError,
         }
     }
 

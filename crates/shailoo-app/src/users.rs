@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::candidate::PartyId;
-use shailoo_domain::{CommissionId, Pin};
+use shailoo_domain::{CommissionId, ErrorCode, Pin};
 use std::fmt;
 
 /// A log-in name: 3–32 characters of a–z, 0–9, '.', '_' or '-'.
@@ -24,11 +24,11 @@ pub enum UserError {
 }
 
 impl UserError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            UserError::BadUsername => "bad_username",
-            UserError::UnknownRole(_) => "unknown_role",
-            UserError::WeakPassword => "weak_password",
+            UserError::BadUsername => ErrorCode::BadUsername,
+            UserError::UnknownRole(_) => ErrorCode::UnknownRole,
+            UserError::WeakPassword => ErrorCode::WeakPassword,
         }
     }
 }

@@ -14,7 +14,7 @@
 //! counts the other copies; the compile then keeps every duplicated PIN off the lists with
 //! [`IneligibilityReason::DuplicatePin`], because the register cannot say which copy is right.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::claims::ClaimStore;
 use crate::params::RuleParameterStore;
@@ -30,7 +30,7 @@ use shailoo_domain::params::{Coded, RuleParameters};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{Commission, Council, Election, LocalizedName, PollingStation};
 use shailoo_domain::voter::{CommunityFacts, IneligibilityReason, Reasons, VoterCheck};
-use shailoo_domain::{CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
+use shailoo_domain::{CouncilId, ElectionId, ErrorCode, Pin, StationNumber, TerritoryId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -119,24 +119,24 @@ pub enum VoterListError {
 
 impl VoterListError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             VoterListError::Store(e) => e.code(),
-            VoterListError::UnknownElection(_) => "unknown_election",
+            VoterListError::UnknownElection(_) => ErrorCode::UnknownElection,
             VoterListError::Calendar(e) => e.code(),
             VoterListError::CalendarInvalid(e) => e.code(),
-            VoterListError::Frozen { .. } => "voter_lists_frozen",
-            VoterListError::NotCompiled(_) => "voter_lists_not_compiled",
-            VoterListError::NotPublished(_) => "voter_lists_not_published",
-            VoterListError::UnknownStation(_) => "unknown_station",
-            VoterListError::Forbidden(_) => "forbidden",
-            VoterListError::AlreadyDone { .. } => "voter_lists_step_already_taken",
-            VoterListError::ConfirmationRequired => "register_confirmation_required",
-            VoterListError::DifferenceChanged => "register_difference_changed",
-            VoterListError::BadDifference => "register_bad_difference",
-            VoterListError::RemovalOverLimit { .. } => "register_removal_over_limit",
-            VoterListError::UnknownSettlement { .. } => "register_unknown_settlement",
-            VoterListError::ListsCompiledFor(_) => "register_lists_compiled_for",
+            VoterListError::Frozen { .. } => ErrorCode::VoterListsFrozen,
+            VoterListError::NotCompiled(_) => ErrorCode::VoterListsNotCompiled,
+            VoterListError::NotPublished(_) => ErrorCode::VoterListsNotPublished,
+            VoterListError::UnknownStation(_) => ErrorCode::UnknownStation,
+            VoterListError::Forbidden(_) => ErrorCode::Forbidden,
+            VoterListError::AlreadyDone { .. } => ErrorCode::VoterListsStepAlreadyTaken,
+            VoterListError::ConfirmationRequired => ErrorCode::RegisterConfirmationRequired,
+            VoterListError::DifferenceChanged => ErrorCode::RegisterDifferenceChanged,
+            VoterListError::BadDifference => ErrorCode::RegisterBadDifference,
+            VoterListError::RemovalOverLimit { .. } => ErrorCode::RegisterRemovalOverLimit,
+            VoterListError::UnknownSettlement { .. } => ErrorCode::RegisterUnknownSettlement,
+            VoterListError::ListsCompiledFor(_) => ErrorCode::RegisterListsCompiledFor,
         }
     }
 }
@@ -473,7 +473,13 @@ impl ImportReport {
 
     /// The audit event of this import.
     pub fn audit_event(&self, actor: &str, at: Timestamp) -> AuditEvent {
-        AuditEvent::new(actor, "register_imported", self.source.as_str(), at).after(&ImportCounts {
+        AuditEvent::new(
+            actor,
+            AuditAction::RegisterImported,
+            self.source.as_str(),
+            at,
+        )
+        .after(&ImportCounts {
             import_id: self.import_id,
             source: &self.source,
             records: self.records,
@@ -544,7 +550,13 @@ impl CompileReport {
 
     /// The audit event of this compile.
     pub fn audit_event(&self, actor: &str, at: Timestamp) -> AuditEvent {
-        AuditEvent::new(actor, "voter_lists_compiled", self.election.as_str(), at).after(self)
+        AuditEvent::new(
+            actor,
+            AuditAction::VoterListsCompiled,
+            self.election.as_str(),
+            at,
+        )
+        .after(self)
     }
 }
 
@@ -579,11 +591,11 @@ impl ListStep {
     }
 
     /// The audit action of the step.
-    pub fn audit_action(self) -> &'static str {
+    pub fn audit_action(self) -> AuditAction {
         match self {
-            ListStep::Published => "voter_lists_published",
-            ListStep::Posted => "voter_lists_posted",
-            ListStep::Frozen => "voter_lists_frozen",
+            ListStep::Published => AuditAction::VoterListsPublished,
+            ListStep::Posted => AuditAction::VoterListsPosted,
+            ListStep::Frozen => AuditAction::VoterListsFrozen,
         }
     }
 }
@@ -814,6 +826,56 @@ pub struct StationRoll {
     pub voters: Vec<StationVoter>,
 }
 
+/// A station's voters as the list shows them: a PEC's accepted correction (VOT-08), not the
+/// register's error.
+async fn corrected_voters<S: VoterListStore + ClaimStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+    number: StationNumber,
+) -> Result<Vec<StationVoter>, VoterListError> {
+    let mut voters = store.station_voters(election, number).await?;
+    let corrections: HashMap<Pin, crate::claims::DataCorrection> = store
+        .list_corrections(election, Some(number))
+        .await?
+        .into_iter()
+        .map(|c| (c.pin, c.data))
+        .collect();
+    for voter in &mut voters {
+        if let Some(correction) = corrections.get(&voter.person.pin) {
+            let corrected = correction.apply(&voter.person);
+            // A corrected street is printed as the PEC wrote it.
+            if corrected.street != voter.person.street {
+                voter.street = None;
+            }
+            voter.person = corrected;
+        }
+    }
+    Ok(voters)
+}
+
+/// The names of the voters' settlements (an unknown one by its id).
+async fn settlement_names<S: SetupStore + ?Sized>(
+    store: &S,
+    voters: &[StationVoter],
+) -> Result<BTreeMap<TerritoryId, LocalizedName>, VoterListError> {
+    let mut settlements = BTreeMap::new();
+    for voter in voters {
+        let id = &voter.person.settlement;
+        if !settlements.contains_key(id) {
+            let name = store.territory(id).await?.map_or_else(
+                || LocalizedName {
+                    ky: id.to_string(),
+                    ru: id.to_string(),
+                    en: id.to_string(),
+                },
+                |t| t.name,
+            );
+            settlements.insert(id.clone(), name);
+        }
+    }
+    Ok(settlements)
+}
+
 /// A station's voter list with personal data, for staff whose commission covers the station's
 /// PEC (the CLI acts as [`Actor::System`]). Refused before the lists are compiled.
 pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
@@ -837,39 +899,8 @@ pub async fn station_roll<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
         Some(s) if s.compiled_at.is_some() => s,
         _ => return Err(VoterListError::NotCompiled(election.clone())),
     };
-    let mut voters = store.station_voters(election, number).await?;
-    // A PEC's accepted correction (VOT-08) is what the list shows, not the register's error.
-    let corrections: HashMap<Pin, crate::claims::DataCorrection> = store
-        .list_corrections(election, Some(number))
-        .await?
-        .into_iter()
-        .map(|c| (c.pin, c.data))
-        .collect();
-    for voter in &mut voters {
-        if let Some(correction) = corrections.get(&voter.person.pin) {
-            let corrected = correction.apply(&voter.person);
-            // A corrected street is printed as the PEC wrote it.
-            if corrected.street != voter.person.street {
-                voter.street = None;
-            }
-            voter.person = corrected;
-        }
-    }
-    let mut settlements = BTreeMap::new();
-    for voter in &voters {
-        let id = &voter.person.settlement;
-        if !settlements.contains_key(id) {
-            let name = store.territory(id).await?.map_or_else(
-                || LocalizedName {
-                    ky: id.to_string(),
-                    ru: id.to_string(),
-                    en: id.to_string(),
-                },
-                |t| t.name,
-            );
-            settlements.insert(id.clone(), name);
-        }
-    }
+    let voters = corrected_voters(store, election, number).await?;
+    let settlements = settlement_names(store, &voters).await?;
     let address = crate::lookup::station_addresses(store, std::slice::from_ref(&station))
         .await?
         .pop()

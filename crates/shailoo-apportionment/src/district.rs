@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Problem, SeatsInputError};
 use crate::explain::Step;
-use crate::lots::{Lots, LotsBook, TiePhase, validate_entries};
+use crate::lots::{Lots, LotsBook, LotsRequired, TiePhase, validate_entries};
 use crate::pick::{Pick, Ranked, Tie, pick_top, rank, recorded, straddling};
 use crate::{Outcome, Report};
 
@@ -211,42 +211,9 @@ fn allocate(
         reserved,
         by_default: input.reserved_for_women.is_none(),
     });
-
-    // Phase 1: reserved mandates to the women with the most votes.
-    let women = ranked(input, |_, c| c.sex == Sex::Female);
-    let women_running = women.len() as u64;
-    if women_running < reserved {
-        steps.push(Step::FewerWomenThanReserved {
-            reserved,
-            women_running,
-            moved_to_open: reserved - women_running,
-        });
-    }
-    let reserved_filled = reserved.min(women_running);
-    // reserved_filled ≤ women.len(), a usize.
-    let k = usize::try_from(reserved_filled).unwrap_or(women.len());
-    let open = seats - reserved_filled;
-    let reserved_winners = match straddling(&women, k) {
-        Some(tie) if elected_whatever_the_draw(input, &tie, open) => {
-            match recorded(&tie, TiePhase::Reserved, book, steps)? {
-                Some(chosen) => chosen,
-                None => {
-                    let chosen = tie.in_input_order();
-                    steps.push(Step::ReservedTieAllElected {
-                        tied: tie.ids().into_iter().map(str::to_owned).collect(),
-                        reserved: tie.group[..tie.seats]
-                            .iter()
-                            .map(|r| r.id.to_owned())
-                            .collect(),
-                    });
-                    chosen
-                }
-            }
-        }
-        _ => match pick_top(&women, k, TiePhase::Reserved, book, steps)? {
-            Pick::Chosen(chosen) => chosen,
-            Pick::Lots(required) => return Ok(Outcome::LotsRequired(required)),
-        },
+    let (reserved_winners, open) = match reserved_winners(input, reserved, book, steps)? {
+        Ok(won) => won,
+        Err(required) => return Ok(Outcome::LotsRequired(required)),
     };
     let mut elected = Vec::new();
     for &index in &reserved_winners {
@@ -293,6 +260,51 @@ fn allocate(
         steps.push(Step::UnfilledSeats { seats: unfilled });
     }
     Ok(Outcome::Completed(DistrictAllocation { elected, unfilled }))
+}
+
+/// Phase 1: the reserved mandates to the women with the most votes. Their input indices and
+/// the mandates left open, or the tie that needs lots drawn.
+fn reserved_winners(
+    input: &DistrictInput,
+    reserved: u64,
+    book: &mut LotsBook<'_>,
+    steps: &mut Vec<Step>,
+) -> Result<Result<(Vec<usize>, u64), LotsRequired>, SeatsInputError> {
+    let women = ranked(input, |_, c| c.sex == Sex::Female);
+    let women_running = women.len() as u64;
+    if women_running < reserved {
+        steps.push(Step::FewerWomenThanReserved {
+            reserved,
+            women_running,
+            moved_to_open: reserved - women_running,
+        });
+    }
+    let reserved_filled = reserved.min(women_running);
+    // reserved_filled ≤ women.len(), a usize.
+    let k = usize::try_from(reserved_filled).unwrap_or(women.len());
+    let open = input.seats - reserved_filled;
+    let winners = match straddling(&women, k) {
+        Some(tie) if elected_whatever_the_draw(input, &tie, open) => {
+            match recorded(&tie, TiePhase::Reserved, book, steps)? {
+                Some(chosen) => chosen,
+                None => {
+                    steps.push(Step::ReservedTieAllElected {
+                        tied: tie.ids().into_iter().map(str::to_owned).collect(),
+                        reserved: tie.group[..tie.seats]
+                            .iter()
+                            .map(|r| r.id.to_owned())
+                            .collect(),
+                    });
+                    tie.in_input_order()
+                }
+            }
+        }
+        _ => match pick_top(&women, k, TiePhase::Reserved, book, steps)? {
+            Pick::Chosen(chosen) => chosen,
+            Pick::Lots(required) => return Ok(Err(required)),
+        },
+    };
+    Ok(Ok((winners, open)))
 }
 
 #[cfg(test)]

@@ -180,6 +180,10 @@ fn plural(n: u64) -> &'static str {
 }
 
 impl fmt::Display for Step {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one sentence per kind of step: a flat match read as a table of wordings"
+    )]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Step::AgainstAll { votes } => write!(

@@ -229,7 +229,8 @@ pub fn run_json(input: &str) -> Result<Value, SeatsInputError> {
 #[cfg(test)]
 #[allow(
     clippy::unwrap_used,
-    reason = "tests fail loudly on unexpected outcomes"
+    clippy::too_many_lines,
+    reason = "tests fail loudly on unexpected outcomes, and read as one scenario each"
 )]
 mod tests {
     use serde_json::json;

@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Problem, SeatsInputError};
 use crate::explain::{RankedRemainder, Step};
 use crate::fraction::Fraction;
-use crate::lots::{Lots, LotsBook, TiePhase, validate_entries};
+use crate::lots::{Lots, LotsBook, LotsRequired, TiePhase, validate_entries};
 use crate::pick::{Pick, Ranked, pick_top, rank};
 use crate::{FailureReason, Outcome, Report};
 
@@ -261,7 +261,64 @@ fn allocate(
     book: &mut LotsBook<'_>,
     steps: &mut Vec<Step>,
 ) -> Result<Outcome<PartyListAllocation>, SeatsInputError> {
-    let seats = input.seats;
+    let mut entries = qualify(input, steps);
+    // Validation bounds the sum of votes by took_part, a u64.
+    let total: u64 = input
+        .lists
+        .iter()
+        .zip(&entries)
+        .filter(|(_, e)| e.qualified)
+        .map(|(l, _)| l.votes)
+        .sum();
+    if total == 0 {
+        steps.push(Step::NoListQualified);
+        return Ok(Outcome::Failed(FailureReason::NoListPassedThreshold));
+    }
+    steps.push(Step::Quota {
+        total_votes: total,
+        seats: input.seats,
+        quota: Fraction::new(total, input.seats),
+    });
+    let given = whole_seats(input, &mut entries, total, steps);
+    let mut remainders = Remainders {
+        input,
+        entries: &mut entries,
+        seat_number: 0,
+    };
+    let remaining = match remainders.allocate(input.seats - given, book, steps)? {
+        Ok(remaining) => remaining,
+        Err(required) => return Ok(Outcome::LotsRequired(required)),
+    };
+    let vacant = leave_vacant(input, &mut entries, steps);
+    let lists: Vec<ListSeats> = input
+        .lists
+        .iter()
+        .zip(&entries)
+        .map(|(list, e)| ListSeats {
+            id: list.id.clone(),
+            votes: list.votes,
+            qualified: e.qualified,
+            seats: e.seats,
+        })
+        .collect();
+    for l in lists.iter().filter(|l| l.qualified) {
+        steps.push(Step::ListSeats {
+            list: l.id.clone(),
+            seats: l.seats,
+        });
+    }
+    if remaining > 0 {
+        steps.push(Step::UnfilledSeats { seats: remaining });
+    }
+    Ok(Outcome::Completed(PartyListAllocation {
+        lists,
+        unfilled: remaining + vacant,
+        against_all: input.against_all,
+    }))
+}
+
+/// RES-06: the threshold, and which lists pass it; each list's cap (RES-09).
+fn qualify(input: &PartyListInput, steps: &mut Vec<Step>) -> Vec<Entry> {
     steps.push(Step::AgainstAll {
         votes: input.against_all,
     });
@@ -272,7 +329,7 @@ fn allocate(
         base_votes: base,
         minimum_votes: minimum_votes(input.threshold_percent, base),
     });
-    let mut entries: Vec<Entry> = input
+    input
         .lists
         .iter()
         .map(|list| {
@@ -292,27 +349,18 @@ fn allocate(
                 },
             }
         })
-        .collect();
+        .collect()
+}
 
-    // Validation bounds the sum of votes by took_part, a u64.
-    let total: u64 = input
-        .lists
-        .iter()
-        .zip(&entries)
-        .filter(|(_, e)| e.qualified)
-        .map(|(l, _)| l.votes)
-        .sum();
-    if total == 0 {
-        steps.push(Step::NoListQualified);
-        return Ok(Outcome::Failed(FailureReason::NoListPassedThreshold));
-    }
-    steps.push(Step::Quota {
-        total_votes: total,
-        seats,
-        quota: Fraction::new(total, seats),
-    });
-
-    // Whole seats: floor(votes × S / T); the remainder votes × S mod T fits a u64 as it is < T.
+/// RES-07: whole seats, `floor(votes × S / T)`, up to a list's cap; the remainder `votes × S
+/// mod T` fits a u64 as it is < T. The seats given.
+fn whole_seats(
+    input: &PartyListInput,
+    entries: &mut [Entry],
+    total: u64,
+    steps: &mut Vec<Step>,
+) -> u64 {
+    let seats = input.seats;
     let mut given: u64 = 0;
     for (list, entry) in input.lists.iter().zip(entries.iter_mut()) {
         if !entry.qualified {
@@ -342,15 +390,65 @@ fn allocate(
         };
         given += entry.seats;
     }
+    given
+}
 
-    let mut remaining = seats - given;
-    let mut seat_number: u64 = 0;
-    let mut ranked_once = false;
-    while remaining > 0 {
-        let mut eligible: Vec<Ranked<'_>> = input
+/// RES-07 and RES-09: the seats left after the whole seats, one each to the largest
+/// remainders among the qualified lists with room, round after round.
+struct Remainders<'a, 'i> {
+    input: &'i PartyListInput,
+    entries: &'a mut [Entry],
+    /// The last remainder seat given (they are numbered from 1).
+    seat_number: u64,
+}
+
+impl<'i> Remainders<'_, 'i> {
+    /// Gives out `remaining` seats: the seats no list has room for (`Ok`), or the tie at the
+    /// cut that needs lots drawn.
+    fn allocate(
+        &mut self,
+        mut remaining: u64,
+        book: &mut LotsBook<'_>,
+        steps: &mut Vec<Step>,
+    ) -> Result<Result<u64, LotsRequired>, SeatsInputError> {
+        let mut ranked_once = false;
+        while remaining > 0 {
+            let mut eligible = self.eligible();
+            if eligible.is_empty() {
+                break;
+            }
+            rank(&mut eligible);
+            if !ranked_once {
+                ranked_once = true;
+                steps.push(self.ranking(&eligible, remaining));
+            }
+            let count = eligible.len() as u64;
+            if remaining >= count {
+                remaining -= self.full_rounds(&eligible, remaining, steps);
+                continue;
+            }
+            // Fewer seats than lists: the cut falls inside the ranking. `remaining < count`,
+            // which is a vector length, so the conversion cannot fail.
+            let k = usize::try_from(remaining).unwrap_or(eligible.len());
+            let chosen = match pick_top(&eligible, k, TiePhase::Remainder, book, steps)? {
+                Pick::Chosen(chosen) => chosen,
+                Pick::Lots(required) => return Ok(Err(required)),
+            };
+            for index in chosen {
+                self.give(index, steps);
+            }
+            remaining = 0;
+        }
+        Ok(Ok(remaining))
+    }
+
+    /// The qualified lists with room for a seat, with their remainders.
+    fn eligible(&self) -> Vec<Ranked<'i>> {
+        let input: &'i PartyListInput = self.input;
+        input
             .lists
             .iter()
-            .zip(&entries)
+            .zip(self.entries.iter())
             .enumerate()
             .filter(|(_, (_, e))| e.qualified && e.has_room())
             .map(|(index, (list, e))| Ranked {
@@ -358,83 +456,79 @@ fn allocate(
                 id: &list.id,
                 value: e.remainder,
             })
-            .collect();
-        if eligible.is_empty() {
-            break;
-        }
-        rank(&mut eligible);
-        if !ranked_once {
-            ranked_once = true;
-            steps.push(Step::RemaindersRanked {
-                remaining_seats: remaining,
-                ranking: eligible
-                    .iter()
-                    .map(|r| RankedRemainder {
-                        list: r.id.to_owned(),
-                        remainder: Fraction::new(r.value, seats),
-                    })
-                    .collect(),
-                exhausted: input
-                    .lists
-                    .iter()
-                    .zip(&entries)
-                    .filter(|(_, e)| e.qualified && !e.has_room())
-                    .map(|(list, _)| list.id.clone())
-                    .collect(),
-            });
-        }
-        let count = eligible.len() as u64;
-        if remaining >= count {
-            // Every list with room takes a seat this round, so no tie can matter; several
-            // rounds at once, up to the first list that runs out of candidates.
-            let room = eligible
-                .iter()
-                .map(|r| entries[r.index].room())
-                .min()
-                .unwrap_or(1);
-            let each = (remaining / count).min(room).max(1);
-            if each == 1 {
-                for r in &eligible {
-                    seat_number += 1;
-                    steps.push(Step::RemainderSeat {
-                        seat: seat_number,
-                        list: r.id.to_owned(),
-                        remainder: Fraction::new(r.value, seats),
-                    });
-                }
-            } else {
-                seat_number += each * count;
-                steps.push(Step::RemainderRound {
-                    lists: eligible.iter().map(|r| r.id.to_owned()).collect(),
-                    seats_each: each,
-                });
-            }
-            for r in &eligible {
-                entries[r.index].seats += each;
-            }
-            remaining -= each * count;
-            continue;
-        }
-        // Fewer seats than lists: the cut falls inside the ranking. `remaining < count`, which
-        // is a vector length, so the conversion cannot fail.
-        let k = usize::try_from(remaining).unwrap_or(eligible.len());
-        let chosen = match pick_top(&eligible, k, TiePhase::Remainder, book, steps)? {
-            Pick::Chosen(chosen) => chosen,
-            Pick::Lots(required) => return Ok(Outcome::LotsRequired(required)),
-        };
-        for index in chosen {
-            seat_number += 1;
-            entries[index].seats += 1;
-            steps.push(Step::RemainderSeat {
-                seat: seat_number,
-                list: input.lists[index].id.clone(),
-                remainder: Fraction::new(entries[index].remainder, seats),
-            });
-        }
-        remaining = 0;
+            .collect()
     }
 
-    // RES-09 with vacant seats: the seats a list cannot fill are left empty.
+    /// The first ranking of the remainders, and the lists whose candidates ran out.
+    fn ranking(&self, eligible: &[Ranked<'_>], remaining: u64) -> Step {
+        let seats = self.input.seats;
+        Step::RemaindersRanked {
+            remaining_seats: remaining,
+            ranking: eligible
+                .iter()
+                .map(|r| RankedRemainder {
+                    list: r.id.to_owned(),
+                    remainder: Fraction::new(r.value, seats),
+                })
+                .collect(),
+            exhausted: self
+                .input
+                .lists
+                .iter()
+                .zip(self.entries.iter())
+                .filter(|(_, e)| e.qualified && !e.has_room())
+                .map(|(list, _)| list.id.clone())
+                .collect(),
+        }
+    }
+
+    /// Every list with room takes a seat this round, so no tie can matter; several rounds at
+    /// once, up to the first list that runs out of candidates. The seats given.
+    fn full_rounds(
+        &mut self,
+        eligible: &[Ranked<'_>],
+        remaining: u64,
+        steps: &mut Vec<Step>,
+    ) -> u64 {
+        let count = eligible.len() as u64;
+        let room = eligible
+            .iter()
+            .map(|r| self.entries[r.index].room())
+            .min()
+            .unwrap_or(1);
+        let each = (remaining / count).min(room).max(1);
+        if each == 1 {
+            for r in eligible {
+                self.give(r.index, steps);
+            }
+        } else {
+            self.seat_number += each * count;
+            steps.push(Step::RemainderRound {
+                lists: eligible.iter().map(|r| r.id.to_owned()).collect(),
+                seats_each: each,
+            });
+            for r in eligible {
+                self.entries[r.index].seats += each;
+            }
+        }
+        each * count
+    }
+
+    /// One remainder seat to the list at `index`.
+    fn give(&mut self, index: usize, steps: &mut Vec<Step>) {
+        self.seat_number += 1;
+        let entry = &mut self.entries[index];
+        entry.seats += 1;
+        steps.push(Step::RemainderSeat {
+            seat: self.seat_number,
+            list: self.input.lists[index].id.clone(),
+            remainder: Fraction::new(entry.remainder, self.input.seats),
+        });
+    }
+}
+
+/// RES-09 with vacant seats: the seats a list cannot fill are left empty. How many.
+fn leave_vacant(input: &PartyListInput, entries: &mut [Entry], steps: &mut Vec<Step>) -> u64 {
     let mut vacant = 0;
     for (list, entry) in input.lists.iter().zip(entries.iter_mut()) {
         if let Some(candidates) = list.candidates
@@ -449,32 +543,7 @@ fn allocate(
             entry.seats = candidates;
         }
     }
-
-    let lists: Vec<ListSeats> = input
-        .lists
-        .iter()
-        .zip(&entries)
-        .map(|(list, e)| ListSeats {
-            id: list.id.clone(),
-            votes: list.votes,
-            qualified: e.qualified,
-            seats: e.seats,
-        })
-        .collect();
-    for l in lists.iter().filter(|l| l.qualified) {
-        steps.push(Step::ListSeats {
-            list: l.id.clone(),
-            seats: l.seats,
-        });
-    }
-    if remaining > 0 {
-        steps.push(Step::UnfilledSeats { seats: remaining });
-    }
-    Ok(Outcome::Completed(PartyListAllocation {
-        lists,
-        unfilled: remaining + vacant,
-        against_all: input.against_all,
-    }))
+    vacant
 }
 
 #[cfg(test)]

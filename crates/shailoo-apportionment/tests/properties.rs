@@ -11,6 +11,11 @@
 //! council grows by one seat, a list loses at most one seat and gains at most two.
 
 #![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
+#![allow(
     clippy::unwrap_used,
     reason = "tests fail loudly on unexpected outcomes"
 )]

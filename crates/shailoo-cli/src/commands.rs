@@ -103,33 +103,8 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             scale,
             seed,
             clock_start,
-        } => {
-            let clock = demo::clock(&clock_start)?;
-            let store = connect(&db).await?;
-            let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
-            let loaded = demo::prepare(store.as_ref(), scale, seed, now).await?;
-            demo::audit_checkpoints(store.as_ref(), &db, loaded).await?;
-            // The doubles live as long as `_doubles`, i.e. until the server stops.
-            let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
-            let at = Addresses {
-                public: &addr,
-                metrics: None,
-            };
-            serve(store, at, clock, Some(adapters)).await
-        }
-        Command::Migrate { db } => {
-            let applied = shailoo_store::migrate(&db.db)
-                .await
-                .with_context(|| format!("migrating the database {}", redact(&db.db)))?;
-            for m in &applied {
-                println!("migration {} {}", m.version, m.description);
-            }
-            println!(
-                "database schema is up to date ({} migrations)",
-                applied.len()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        } => run_demo(&db, &addr, scale, seed, &clock_start).await,
+        Command::Migrate { db } => migrate(&db.db).await,
         Command::Load { db, data } => {
             let store = connect_sole(&db.db).await?;
             data::load(store.as_ref(), &data).await?;
@@ -158,6 +133,44 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         | Command::Generate { .. }
         | Command::Bench { .. } => unreachable_pure_command(),
     }
+}
+
+/// `shailoo demo`: the demo election (made on the first run), its checkpoints, the registry
+/// and SMS doubles, and the server.
+async fn run_demo(
+    db: &str,
+    addr: &str,
+    scale: crate::DemoScale,
+    seed: u64,
+    clock_start: &str,
+) -> Result<ExitCode> {
+    let clock = demo::clock(clock_start)?;
+    let store = connect(db).await?;
+    let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
+    let loaded = demo::prepare(store.as_ref(), scale, seed, now).await?;
+    demo::audit_checkpoints(store.as_ref(), db, loaded).await?;
+    // The doubles live as long as `_doubles`, i.e. until the server stops.
+    let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
+    let at = Addresses {
+        public: addr,
+        metrics: None,
+    };
+    serve(store, at, clock, Some(adapters)).await
+}
+
+/// `shailoo migrate`.
+async fn migrate(db: &str) -> Result<ExitCode> {
+    let applied = shailoo_store::migrate(db)
+        .await
+        .with_context(|| format!("migrating the database {}", redact(db)))?;
+    for m in &applied {
+        println!("migration {} {}", m.version, m.description);
+    }
+    println!(
+        "database schema is up to date ({} migrations)",
+        applied.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn unreachable_pure_command() -> Result<ExitCode> {
@@ -214,28 +227,7 @@ async fn serve(
 ) -> Result<ExitCode> {
     let addr = socket_addr(at.public)?;
     let metrics_addr = at.metrics.map(socket_addr).transpose()?;
-    let config = shailoo_web::Config {
-        public_metrics: metrics_addr.is_none(),
-        secure_cookies: std::env::var("SHAILOO_SECURE_COOKIES")
-            .is_ok_and(|v| v == "1" || v == "true"),
-        lookup: shailoo_web::LookupConfig::default()
-            .exempting(&std::env::var("SHAILOO_RATE_LIMIT_EXEMPT").unwrap_or_default())?
-            .trusting(&std::env::var("SHAILOO_TRUSTED_PROXIES").unwrap_or_default())?
-            .with_sms_gateway_token(std::env::var("SHAILOO_SMS_GATEWAY_TOKEN").ok()),
-        ..shailoo_web::Config::default()
-    };
-    let mut state = shailoo_web::AppState::new(store, config);
-    match cabinet {
-        Some((registry, sms)) => state = state.with_voter_cabinet(registry, sms),
-        None => println!("the voter cabinet is off (no --tunduk-url / --sms-url)"),
-    }
-    if let Some(clock) = clock {
-        println!(
-            "the clock of this demo reads {}",
-            shailoo_domain::time::to_bishkek(clock())
-        );
-        state = state.with_clock(clock);
-    }
+    let state = app_state(store, metrics_addr.is_none(), clock, cabinet)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
@@ -267,6 +259,39 @@ async fn serve(
     }
     println!("shailoo stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The web application's state: its configuration from the environment (the CLI is the one
+/// place that reads it), the voter cabinet's adapters and the demo's clock.
+fn app_state(
+    store: Arc<dyn Store>,
+    public_metrics: bool,
+    clock: Option<Clock>,
+    cabinet: Option<cabinet::Adapters>,
+) -> Result<shailoo_web::AppState> {
+    let config = shailoo_web::Config {
+        public_metrics,
+        secure_cookies: std::env::var("SHAILOO_SECURE_COOKIES")
+            .is_ok_and(|v| v == "1" || v == "true"),
+        lookup: shailoo_web::LookupConfig::default()
+            .exempting(&std::env::var("SHAILOO_RATE_LIMIT_EXEMPT").unwrap_or_default())?
+            .trusting(&std::env::var("SHAILOO_TRUSTED_PROXIES").unwrap_or_default())?
+            .with_sms_gateway_token(std::env::var("SHAILOO_SMS_GATEWAY_TOKEN").ok()),
+        ..shailoo_web::Config::default()
+    };
+    let mut state = shailoo_web::AppState::new(store, config);
+    match cabinet {
+        Some((registry, sms)) => state = state.with_voter_cabinet(registry, sms),
+        None => println!("the voter cabinet is off (no --tunduk-url / --sms-url)"),
+    }
+    if let Some(clock) = clock {
+        println!(
+            "the clock of this demo reads {}",
+            shailoo_domain::time::to_bishkek(clock())
+        );
+        state = state.with_clock(clock);
+    }
+    Ok(state)
 }
 
 async fn shutdown_signal() {

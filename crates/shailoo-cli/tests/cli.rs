@@ -1,5 +1,10 @@
 //! The `shailoo` binary as a user runs it: exit codes, output shapes and error messages.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 use std::io::Write;

@@ -1,6 +1,11 @@
 //! `shailoo districts propose|check|units` as a user runs them: the JSON contract of issue 5
 //! and the exit codes (0 valid, 1 no valid scheme or an invalid scheme, 2 malformed input).
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 use std::io::Write;

@@ -3,6 +3,11 @@
 //! removal limit overridden by name), compile, the publication calendar, the lists final after
 //! CAL-12, and the staff's "why not on the list?".
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 use std::path::{Path, PathBuf};

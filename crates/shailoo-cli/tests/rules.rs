@@ -1,6 +1,11 @@
 //! `shailoo rules set|show` as the CEC's operator runs them, and `seats` and `districts` with
 //! `--election` applying the parameters in force: one generated election loaded into SQLite.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 use std::io::Write;

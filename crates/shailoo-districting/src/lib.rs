@@ -132,29 +132,14 @@ pub fn propose(
     seed: u64,
 ) -> Result<Proposal, NoValidScheme> {
     let graph = Graph::build(&input.units)?;
-    let seats = input.seats.get();
     if graph.total_voters == 0 {
         return Err(NoValidScheme::NoVoters);
     }
     let norm = Norm {
         voters: graph.total_voters,
-        seats,
+        seats: input.seats.get(),
     };
-
-    // DIS-05, narrowed by the request.
-    let rule_min = params.district_min_seats.max(1);
-    let rule_max = params.district_max_seats.unwrap_or(seats).min(seats);
-    let (req_min, req_max) = input.magnitude.map_or((1, seats), |r| (r.min, r.max));
-    let lo = rule_min.max(req_min);
-    let hi = rule_max.min(req_max);
-    if lo > hi {
-        return Err(NoValidScheme::MagnitudeRange {
-            requested_min: req_min,
-            requested_max: req_max,
-            rule_min,
-            rule_max,
-        });
-    }
+    let (lo, hi) = magnitude_range(input, params)?;
     let problem = Problem {
         graph: &graph,
         norm,
@@ -165,79 +150,9 @@ pub fn propose(
             .max_deviation_percent_remote
             .max(params.max_deviation_percent),
     };
-
-    // DIS-01/DIS-03: a unit too large for any district.
-    for (i, unit) in input.units.iter().enumerate() {
-        let limit = if unit.remote {
-            problem.limit_remote
-        } else {
-            problem.limit
-        };
-        // v/(hi·V/S) − 1 > L/100  ⇔  100·v·S > (100 + L)·V·hi.
-        let capacity =
-            u128::from(100 + u32::from(limit)) * u128::from(norm.voters) * u128::from(hi);
-        if 100 * u128::from(unit.voters) * u128::from(seats) > capacity {
-            let max_voters = capacity / (100 * u128::from(seats));
-            return Err(NoValidScheme::UnitTooLarge {
-                unit: input.units[i].id.clone(),
-                voters: unit.voters,
-                max_seats: hi,
-                limit_percent: limit,
-                max_voters: u64::try_from(max_voters).unwrap_or(u64::MAX),
-            });
-        }
-    }
-
-    // DIS-03: a part of the territory without a border to the rest forms districts alone.
-    let parts = graph.parts.len() as u32;
-    if parts > 1 {
-        for part in &graph.parts {
-            let voters: u64 = part.iter().map(|&i| graph.voters[i as usize]).sum();
-            let remote = part.iter().any(|&i| graph.remote[i as usize]);
-            let limit = if remote {
-                problem.limit_remote
-            } else {
-                problem.limit
-            };
-            let q = u128::from(voters) * u128::from(seats) / u128::from(norm.voters);
-            let floor = u32::try_from(q).unwrap_or(u32::MAX).max(1);
-            let fits = [floor, floor + 1]
-                .iter()
-                .any(|&m| Norm::excess(norm.deviation(voters, m), limit) == Frac::ZERO);
-            if !fits {
-                return Err(NoValidScheme::IsolatedPart {
-                    units: part
-                        .iter()
-                        .take(10)
-                        .map(|&i| input.units[i as usize].id.clone())
-                        .collect(),
-                    voters,
-                    limit_percent: limit,
-                });
-            }
-        }
-    }
-
-    // DIS-03/DIS-05: how many districts are possible at all.
-    let n = graph.len() as u32;
-    let possible_min = seats.div_ceil(hi).max(parts).max(1);
-    let possible_max = n.min(seats / lo);
-    let count_error = |requested| NoValidScheme::DistrictCount {
-        requested,
-        units: n,
-        parts,
-        seats,
-        min_magnitude: lo,
-        max_magnitude: hi,
-        possible_min,
-        possible_max,
-    };
-    let counts: Vec<u32> = match input.districts {
-        Some(k) if k < possible_min || k > possible_max => return Err(count_error(Some(k))),
-        Some(k) => vec![k],
-        None if possible_min > possible_max => return Err(count_error(None)),
-        None => default_counts(seats, possible_min, possible_max),
-    };
+    check_unit_sizes(input, &problem)?;
+    check_isolated_parts(input, &problem)?;
+    let counts = district_counts(input, &problem)?;
 
     let mut rng = SplitMix64::new(seed);
     let mut closest: Option<(u32, State, Score)> = None;
@@ -252,6 +167,122 @@ pub fn propose(
         }
     }
     Err(not_found(&problem, closest))
+}
+
+/// DIS-05's magnitudes, narrowed by the request: the fewest and the most mandates of a
+/// district.
+fn magnitude_range(
+    input: &ProposalInput,
+    params: &RuleParameters,
+) -> Result<(u32, u32), NoValidScheme> {
+    let seats = input.seats.get();
+    let rule_min = params.district_min_seats.max(1);
+    let rule_max = params.district_max_seats.unwrap_or(seats).min(seats);
+    let (req_min, req_max) = input.magnitude.map_or((1, seats), |r| (r.min, r.max));
+    let lo = rule_min.max(req_min);
+    let hi = rule_max.min(req_max);
+    if lo > hi {
+        return Err(NoValidScheme::MagnitudeRange {
+            requested_min: req_min,
+            requested_max: req_max,
+            rule_min,
+            rule_max,
+        });
+    }
+    Ok((lo, hi))
+}
+
+/// DIS-01/DIS-03: no unit too large for any district.
+fn check_unit_sizes(input: &ProposalInput, problem: &Problem<'_>) -> Result<(), NoValidScheme> {
+    let seats = input.seats.get();
+    let (norm, hi) = (problem.norm, problem.hi);
+    for unit in &input.units {
+        let limit = if unit.remote {
+            problem.limit_remote
+        } else {
+            problem.limit
+        };
+        // v/(hi·V/S) − 1 > L/100  ⇔  100·v·S > (100 + L)·V·hi.
+        let capacity =
+            u128::from(100 + u32::from(limit)) * u128::from(norm.voters) * u128::from(hi);
+        if 100 * u128::from(unit.voters) * u128::from(seats) > capacity {
+            let max_voters = capacity / (100 * u128::from(seats));
+            return Err(NoValidScheme::UnitTooLarge {
+                unit: unit.id.clone(),
+                voters: unit.voters,
+                max_seats: hi,
+                limit_percent: limit,
+                max_voters: u64::try_from(max_voters).unwrap_or(u64::MAX),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// DIS-03: a part of the territory without a border to the rest forms districts alone, so it
+/// must fit a whole number of mandates.
+fn check_isolated_parts(input: &ProposalInput, problem: &Problem<'_>) -> Result<(), NoValidScheme> {
+    let graph = problem.graph;
+    if graph.parts.len() < 2 {
+        return Ok(());
+    }
+    let (norm, seats) = (problem.norm, input.seats.get());
+    for part in &graph.parts {
+        let voters: u64 = part.iter().map(|&i| graph.voters[i as usize]).sum();
+        let remote = part.iter().any(|&i| graph.remote[i as usize]);
+        let limit = if remote {
+            problem.limit_remote
+        } else {
+            problem.limit
+        };
+        let q = u128::from(voters) * u128::from(seats) / u128::from(norm.voters);
+        let floor = u32::try_from(q).unwrap_or(u32::MAX).max(1);
+        let fits = [floor, floor + 1]
+            .iter()
+            .any(|&m| Norm::excess(norm.deviation(voters, m), limit) == Frac::ZERO);
+        if !fits {
+            return Err(NoValidScheme::IsolatedPart {
+                units: part
+                    .iter()
+                    .take(10)
+                    .map(|&i| input.units[i as usize].id.clone())
+                    .collect(),
+                voters,
+                limit_percent: limit,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// DIS-03/DIS-05: the numbers of districts to try: the one requested if it is possible at
+/// all, else those around the typical magnitude.
+fn district_counts(
+    input: &ProposalInput,
+    problem: &Problem<'_>,
+) -> Result<Vec<u32>, NoValidScheme> {
+    let seats = input.seats.get();
+    let (lo, hi) = (problem.lo, problem.hi);
+    let n = problem.graph.len() as u32;
+    let parts = problem.graph.parts.len() as u32;
+    let possible_min = seats.div_ceil(hi).max(parts).max(1);
+    let possible_max = n.min(seats / lo);
+    let count_error = |requested| NoValidScheme::DistrictCount {
+        requested,
+        units: n,
+        parts,
+        seats,
+        min_magnitude: lo,
+        max_magnitude: hi,
+        possible_min,
+        possible_max,
+    };
+    match input.districts {
+        Some(k) if k < possible_min || k > possible_max => Err(count_error(Some(k))),
+        Some(k) => Ok(vec![k]),
+        None if possible_min > possible_max => Err(count_error(None)),
+        None => Ok(default_counts(seats, possible_min, possible_max)),
+    }
 }
 
 /// The numbers of districts to try without a request: the one nearest the typical magnitude
@@ -333,18 +364,16 @@ fn not_found(problem: &Problem<'_>, closest: Option<(u32, State, Score)>) -> NoV
     }
 }
 
-/// Numbers the districts, checks the scheme with the domain's check and fills in its figures.
-fn finish(
+/// The districts of a search state, numbered in order of their first unit; units in input
+/// order.
+fn numbered_districts(
     input: &ProposalInput,
-    params: &RuleParameters,
     problem: &Problem<'_>,
     state: &State,
-    seed: u64,
-) -> Result<Proposal, NoValidScheme> {
+) -> Vec<District> {
     let k = state.voters.len();
     let mut seats = Vec::with_capacity(k);
     let _ = problem.seats(state, &mut seats);
-    // Districts in order of their first unit; units in input order.
     let mut number = vec![u32::MAX; k];
     let mut members: Vec<Vec<UnitId>> = Vec::with_capacity(k);
     let mut old_of_new: Vec<usize> = Vec::with_capacity(k);
@@ -357,7 +386,7 @@ fn finish(
         }
         members[number[d] as usize].push(input.units[i].id.clone());
     }
-    let districts: Vec<District> = members
+    members
         .into_iter()
         .enumerate()
         .map(|(new, units)| {
@@ -370,7 +399,18 @@ fn finish(
                 remote: state.remote[old] > 0,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Numbers the districts, checks the scheme with the domain's check and fills in its figures.
+fn finish(
+    input: &ProposalInput,
+    params: &RuleParameters,
+    problem: &Problem<'_>,
+    state: &State,
+    seed: u64,
+) -> Result<Proposal, NoValidScheme> {
+    let districts = numbered_districts(input, problem, state);
     let scheme = Scheme {
         seats: input.seats,
         units: input.units.clone(),

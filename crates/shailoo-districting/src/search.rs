@@ -201,8 +201,7 @@ impl Problem<'_> {
     /// them, the smallest (by voters) first most of the time, so that districts start out of
     /// similar size and every unit is reached.
     fn initial(&self, per_part: &[u32], rng: &mut SplitMix64) -> State {
-        let g = self.graph;
-        let n = g.len();
+        let n = self.graph.len();
         let k: u32 = per_part.iter().sum();
         let mut state = State {
             assign: vec![u32::MAX; n],
@@ -211,8 +210,17 @@ impl Problem<'_> {
             size: vec![0; k as usize],
             cut: 0,
         };
+        self.seed(&mut state, per_part, rng);
+        self.grow(&mut state, rng);
+        state
+    }
+
+    /// Places each part's districts' first units: the first at random, each next one among
+    /// the unassigned units farthest (in hops) from the seeds so far.
+    fn seed(&self, state: &mut State, per_part: &[u32], rng: &mut SplitMix64) {
+        let g = self.graph;
         let mut next_district = 0u32;
-        let mut dist = vec![u32::MAX; n];
+        let mut dist = vec![u32::MAX; g.len()];
         let mut queue = VecDeque::new();
         for (p, &count) in g.parts.iter().zip(per_part) {
             for s in 0..count {
@@ -234,9 +242,8 @@ impl Problem<'_> {
                         .collect();
                     candidates[rng.below(candidates.len())]
                 };
-                let d = next_district;
+                self.place(state, seed, next_district);
                 next_district += 1;
-                self.place(&mut state, seed, d);
                 // Hop distances to the nearest seed, updated from the new one.
                 dist[seed as usize] = 0;
                 queue.push_back(seed);
@@ -250,8 +257,14 @@ impl Problem<'_> {
                 }
             }
         }
-        // Growth.
-        let mut open: Vec<u32> = Vec::with_capacity(k as usize);
+    }
+
+    /// Grows the seeded districts until every unit is placed: a district that borders an
+    /// unassigned unit (the one with the fewest voters three times in four) takes one of them.
+    fn grow(&self, state: &mut State, rng: &mut SplitMix64) {
+        let g = self.graph;
+        let n = g.len();
+        let mut open: Vec<u32> = Vec::with_capacity(state.voters.len());
         let mut frontier: Vec<u32> = Vec::new();
         loop {
             // The districts that border an unassigned unit, in one pass over the units.
@@ -289,9 +302,8 @@ impl Problem<'_> {
                 }
             }
             let u = frontier[rng.below(frontier.len())];
-            self.place(&mut state, u, d);
+            self.place(state, u, d);
         }
-        state
     }
 
     /// Puts an unassigned unit into district `d` (during construction).
@@ -398,25 +410,14 @@ impl Problem<'_> {
         rng: &mut SplitMix64,
         work: &mut Work,
     ) -> bool {
-        let g = self.graph;
-        let members: Vec<u32> = (0..g.len() as u32)
+        let members: Vec<u32> = (0..self.graph.len() as u32)
             .filter(|&u| {
                 let d = state.assign[u as usize];
                 d == a || d == b
             })
             .collect();
         let t = members.len();
-        // Borders inside the pair, by local index.
-        let mut edges: Vec<(usize, usize)> = Vec::new();
-        for (i, &u) in members.iter().enumerate() {
-            for &w in &g.adj[u as usize] {
-                if let Ok(j) = members.binary_search(&w)
-                    && i < j
-                {
-                    edges.push((i, j));
-                }
-            }
-        }
+        let edges = self.borders_within(&members);
         let crossing_now = edges
             .iter()
             .filter(|&&(i, j)| {
@@ -424,12 +425,7 @@ impl Problem<'_> {
             })
             .count() as u32;
         let base_cut = state.cut - crossing_now;
-        let saved = (
-            [state.voters[a as usize], state.voters[b as usize]],
-            [state.remote[a as usize], state.remote[b as usize]],
-            [state.size[a as usize], state.size[b as usize]],
-            state.cut,
-        );
+        let saved = PairTotals::of(state, a, b);
         let mut best: Option<(Score, Vec<bool>)> = None;
         let mut side = vec![false; t];
         let mut consider = |side: &[bool], state: &mut State, work: &mut Work| {
@@ -440,86 +436,21 @@ impl Problem<'_> {
             }
         };
         if t <= EXHAUSTIVE_PAIR {
-            let mut nb = vec![0u32; t];
-            for &(i, j) in &edges {
-                nb[i] |= 1 << j;
-                nb[j] |= 1 << i;
-            }
-            let full: u32 = (1u32 << t) - 1;
-            let connected = |mask: u32| {
-                let mut reach = mask & mask.wrapping_neg();
-                loop {
-                    let mut next = reach;
-                    let mut bits = reach;
-                    while bits != 0 {
-                        let i = bits.trailing_zeros() as usize;
-                        bits &= bits - 1;
-                        next |= nb[i];
-                    }
-                    next &= mask;
-                    if next == reach {
-                        return reach == mask;
-                    }
-                    reach = next;
-                }
-            };
-            // Unit 0 of the pair stays in `a`, so each split is seen once.
-            for rest in 0..(1u32 << (t - 1)) {
-                let mask = (rest << 1) | 1;
-                if mask == full || !connected(mask) || !connected(full & !mask) {
-                    continue;
-                }
+            for mask in connected_splits(t, &edges) {
                 for (i, s) in side.iter_mut().enumerate() {
                     *s = mask & (1 << i) != 0;
                 }
                 consider(&side, state, work);
             }
         } else {
-            // A random spanning tree (Kruskal over shuffled borders); each of its edges cut
-            // gives two connected halves.
-            let mut order = edges.clone();
-            rng.shuffle(&mut order);
-            let mut root: Vec<usize> = (0..t).collect();
-            fn find(root: &mut [usize], mut i: usize) -> usize {
-                while root[i] != i {
-                    root[i] = root[root[i]];
-                    i = root[i];
-                }
-                i
-            }
-            let mut tree: Vec<Vec<usize>> = vec![Vec::new(); t];
-            for (i, j) in order {
-                let (ri, rj) = (find(&mut root, i), find(&mut root, j));
-                if ri != rj {
-                    root[ri] = rj;
-                    tree[i].push(j);
-                    tree[j].push(i);
-                }
-            }
-            // Depth-first entry and exit times from local unit 0.
-            let (mut tin, mut tout) = (vec![0usize; t], vec![0usize; t]);
-            let mut clock = 0;
-            let mut stack = vec![(0usize, usize::MAX, 0usize)];
-            while let Some((v, parent, next)) = stack.pop() {
-                if next == 0 {
-                    tin[v] = clock;
-                    clock += 1;
-                }
-                if let Some(&c) = tree[v].get(next) {
-                    stack.push((v, parent, next + 1));
-                    if c != parent {
-                        stack.push((c, v, 0));
-                    }
-                } else {
-                    tout[v] = clock;
-                }
-            }
+            // Each edge of a random spanning tree cut gives two connected halves: the subtree
+            // below the edge, and the rest with local unit 0, in `a`.
+            let (tin, tout) = random_spanning_tree_times(t, &edges, rng);
             for v in 1..t {
                 if work.evaluations >= EVALUATIONS {
                     break;
                 }
                 for (i, s) in side.iter_mut().enumerate() {
-                    // Outside the subtree of `v`: with unit 0, in `a`.
                     *s = !(tin[v] <= tin[i] && tin[i] < tout[v]);
                 }
                 consider(&side, state, work);
@@ -535,14 +466,25 @@ impl Problem<'_> {
                 true
             }
             None => {
-                let (voters, remote, size, cut) = saved;
-                (state.voters[a as usize], state.voters[b as usize]) = (voters[0], voters[1]);
-                (state.remote[a as usize], state.remote[b as usize]) = (remote[0], remote[1]);
-                (state.size[a as usize], state.size[b as usize]) = (size[0], size[1]);
-                state.cut = cut;
+                saved.restore(state, a, b);
                 false
             }
         }
+    }
+
+    /// The borders between `members` (sorted unit indices), by local index, each once.
+    fn borders_within(&self, members: &[u32]) -> Vec<(usize, usize)> {
+        let mut edges: Vec<(usize, usize)> = Vec::new();
+        for (i, &u) in members.iter().enumerate() {
+            for &w in &self.graph.adj[u as usize] {
+                if let Ok(j) = members.binary_search(&w)
+                    && i < j
+                {
+                    edges.push((i, j));
+                }
+            }
+        }
+        edges
     }
 
     /// Sets the totals of districts `a` and `b` (not the assignment) for a split of their
@@ -642,4 +584,112 @@ impl Problem<'_> {
         }
         best.expect("RESTARTS > 0, so at least one start ran")
     }
+}
+
+/// The totals of a pair of districts, kept to put back when no split of theirs improves.
+struct PairTotals {
+    voters: [u64; 2],
+    remote: [u32; 2],
+    size: [u32; 2],
+    cut: u32,
+}
+
+impl PairTotals {
+    fn of(state: &State, a: u32, b: u32) -> PairTotals {
+        let (a, b) = (a as usize, b as usize);
+        PairTotals {
+            voters: [state.voters[a], state.voters[b]],
+            remote: [state.remote[a], state.remote[b]],
+            size: [state.size[a], state.size[b]],
+            cut: state.cut,
+        }
+    }
+
+    fn restore(&self, state: &mut State, a: u32, b: u32) {
+        let (a, b) = (a as usize, b as usize);
+        (state.voters[a], state.voters[b]) = (self.voters[0], self.voters[1]);
+        (state.remote[a], state.remote[b]) = (self.remote[0], self.remote[1]);
+        (state.size[a], state.size[b]) = (self.size[0], self.size[1]);
+        state.cut = self.cut;
+    }
+}
+
+/// Every split of `t` units (bit `i`: local unit `i` on the side of unit 0) into two connected
+/// halves, given the borders between them; unit 0 stays on its side, so each split comes once.
+fn connected_splits(t: usize, edges: &[(usize, usize)]) -> impl Iterator<Item = u32> {
+    let mut nb = vec![0u32; t];
+    for &(i, j) in edges {
+        nb[i] |= 1 << j;
+        nb[j] |= 1 << i;
+    }
+    let full: u32 = (1u32 << t) - 1;
+    (0..(1u32 << (t - 1)))
+        .map(|rest| (rest << 1) | 1)
+        .filter(move |&mask| mask != full && connected(&nb, mask) && connected(&nb, full & !mask))
+}
+
+/// Whether the units of `mask` are connected through the neighbour masks `nb`.
+fn connected(nb: &[u32], mask: u32) -> bool {
+    let mut reach = mask & mask.wrapping_neg();
+    loop {
+        let mut next = reach;
+        let mut bits = reach;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            next |= nb[i];
+        }
+        next &= mask;
+        if next == reach {
+            return reach == mask;
+        }
+        reach = next;
+    }
+}
+
+/// A random spanning tree of `t` units (Kruskal over the shuffled borders) and the
+/// depth-first entry and exit times of its units from local unit 0: unit `i` is in the
+/// subtree of `v` when `tin[v] <= tin[i] < tout[v]`.
+fn random_spanning_tree_times(
+    t: usize,
+    edges: &[(usize, usize)],
+    rng: &mut SplitMix64,
+) -> (Vec<usize>, Vec<usize>) {
+    fn find(root: &mut [usize], mut i: usize) -> usize {
+        while root[i] != i {
+            root[i] = root[root[i]];
+            i = root[i];
+        }
+        i
+    }
+    let mut order = edges.to_vec();
+    rng.shuffle(&mut order);
+    let mut root: Vec<usize> = (0..t).collect();
+    let mut tree: Vec<Vec<usize>> = vec![Vec::new(); t];
+    for (i, j) in order {
+        let (ri, rj) = (find(&mut root, i), find(&mut root, j));
+        if ri != rj {
+            root[ri] = rj;
+            tree[i].push(j);
+            tree[j].push(i);
+        }
+    }
+    let (mut tin, mut tout) = (vec![0usize; t], vec![0usize; t]);
+    let mut clock = 0;
+    let mut stack = vec![(0usize, usize::MAX, 0usize)];
+    while let Some((v, parent, next)) = stack.pop() {
+        if next == 0 {
+            tin[v] = clock;
+            clock += 1;
+        }
+        if let Some(&c) = tree[v].get(next) {
+            stack.push((v, parent, next + 1));
+            if c != parent {
+                stack.push((c, v, 0));
+            }
+        } else {
+            tout[v] = clock;
+        }
+    }
+    (tin, tout)
 }

@@ -2,6 +2,11 @@
 //! proposal passes the domain's check, impossible councils get a reason, and on small councils
 //! the proposal is as good as an exhaustive search.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use proptest::prelude::*;

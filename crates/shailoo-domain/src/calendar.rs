@@ -35,6 +35,7 @@ mod tests;
 pub use action::{Action, ActionClosed, Bound};
 pub use rules::{Anchor, Confidence, RULES, Rule, rule};
 
+use crate::codes::ErrorCode;
 use crate::params::RuleParameters;
 use crate::territory::Election;
 use crate::time::{from_bishkek, to_bishkek};
@@ -171,16 +172,16 @@ pub enum CalendarError {
 
 impl CalendarError {
     /// A stable snake_case code for the error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CalendarError::VotingDayNotAfterCalling { .. } => "voting_day_not_after_calling",
-            CalendarError::DeadlineBeforeCalling { .. } => "deadline_before_calling",
-            CalendarError::UnknownOverride(_) => "unknown_override",
-            CalendarError::DuplicateOverride(_) => "duplicate_override",
-            CalendarError::UndatedOverride(_) => "undated_override",
-            CalendarError::VotingDayMoved { .. } => "voting_day_moved",
-            CalendarError::WindowInverted { .. } => "window_inverted",
-            CalendarError::OutOfRange(_) => "out_of_range",
+            CalendarError::VotingDayNotAfterCalling { .. } => ErrorCode::VotingDayNotAfterCalling,
+            CalendarError::DeadlineBeforeCalling { .. } => ErrorCode::DeadlineBeforeCalling,
+            CalendarError::UnknownOverride(_) => ErrorCode::UnknownOverride,
+            CalendarError::DuplicateOverride(_) => ErrorCode::DuplicateOverride,
+            CalendarError::UndatedOverride(_) => ErrorCode::UndatedOverride,
+            CalendarError::VotingDayMoved { .. } => ErrorCode::VotingDayMoved,
+            CalendarError::WindowInverted { .. } => ErrorCode::WindowInverted,
+            CalendarError::OutOfRange(_) => ErrorCode::OutOfRange,
         }
     }
 }
@@ -226,6 +227,82 @@ pub struct Calendar {
     deadlines: Vec<Deadline>,
 }
 
+/// The CEC's overrides by rule id: each of a known, dated rule, once; voting day itself stays.
+fn chosen_overrides(
+    voting_day: Date,
+    overrides: &[CalendarOverride],
+) -> Result<Vec<(&'static str, &CalendarOverride)>, CalendarError> {
+    let mut chosen: Vec<(&'static str, &CalendarOverride)> = Vec::new();
+    for o in overrides {
+        let r = rule(&o.id).ok_or_else(|| CalendarError::UnknownOverride(o.id.clone()))?;
+        if r.anchor == Anchor::Undated {
+            return Err(CalendarError::UndatedOverride(r.id));
+        }
+        if chosen.iter().any(|(id, _)| *id == r.id) {
+            return Err(CalendarError::DuplicateOverride(r.id));
+        }
+        if r.id == "CAL-16" && o.date != voting_day {
+            return Err(CalendarError::VotingDayMoved {
+                voting_day,
+                date: o.date,
+            });
+        }
+        chosen.push((r.id, o));
+    }
+    Ok(chosen)
+}
+
+/// The dated deadlines in rule order: each from its anchor and offset, or as the CEC set it.
+fn dated_deadlines(
+    called: Date,
+    voting_day: Date,
+    chosen: &[(&'static str, &CalendarOverride)],
+) -> Result<Vec<Deadline>, CalendarError> {
+    let mut deadlines: Vec<Deadline> = Vec::with_capacity(RULES.len());
+    for r in &RULES {
+        let base = match r.anchor {
+            Anchor::Undated => continue,
+            Anchor::Called => called,
+            Anchor::VotingDay => voting_day,
+            Anchor::Rule(anchor) => match deadlines.iter().find(|d| d.id == anchor) {
+                Some(d) => d.date,
+                // The table lists anchors first (a test checks it); stay total anyway.
+                None => return Err(CalendarError::OutOfRange(r.id)),
+            },
+        };
+        let override_ = chosen.iter().find(|(id, _)| *id == r.id).map(|(_, o)| *o);
+        let (date, time) = match override_ {
+            Some(o) => (o.date, o.time),
+            None => (
+                base.checked_add(jiff::Span::new().days(r.offset_days))
+                    .map_err(|_| CalendarError::OutOfRange(r.id))?,
+                r.time,
+            ),
+        };
+        if date.tomorrow().is_err() {
+            return Err(CalendarError::OutOfRange(r.id));
+        }
+        if date < called {
+            return Err(CalendarError::DeadlineBeforeCalling {
+                id: r.id,
+                date,
+                called,
+            });
+        }
+        deadlines.push(Deadline {
+            id: r.id,
+            name: r.name,
+            date,
+            time,
+            opens_at: r.opens_at,
+            confidence: r.confidence,
+            message_key: r.message_key,
+            overridden: override_.is_some(),
+        });
+    }
+    Ok(deadlines)
+}
+
 impl Calendar {
     /// The statutory calendar for an election called on `called` with voting on `voting_day`.
     ///
@@ -247,75 +324,21 @@ impl Calendar {
         if voting_day <= called {
             return Err(CalendarError::VotingDayNotAfterCalling { called, voting_day });
         }
-        let mut chosen: Vec<(&'static str, &CalendarOverride)> = Vec::new();
-        for o in overrides {
-            let r = rule(&o.id).ok_or_else(|| CalendarError::UnknownOverride(o.id.clone()))?;
-            if r.anchor == Anchor::Undated {
-                return Err(CalendarError::UndatedOverride(r.id));
-            }
-            if chosen.iter().any(|(id, _)| *id == r.id) {
-                return Err(CalendarError::DuplicateOverride(r.id));
-            }
-            if r.id == "CAL-16" && o.date != voting_day {
-                return Err(CalendarError::VotingDayMoved {
-                    voting_day,
-                    date: o.date,
-                });
-            }
-            chosen.push((r.id, o));
-        }
-
-        let mut deadlines: Vec<Deadline> = Vec::with_capacity(RULES.len());
-        for r in &RULES {
-            let base = match r.anchor {
-                Anchor::Undated => continue,
-                Anchor::Called => called,
-                Anchor::VotingDay => voting_day,
-                Anchor::Rule(anchor) => match deadlines.iter().find(|d| d.id == anchor) {
-                    Some(d) => d.date,
-                    // The table lists anchors first (a test checks it); stay total anyway.
-                    None => return Err(CalendarError::OutOfRange(r.id)),
-                },
-            };
-            let override_ = chosen.iter().find(|(id, _)| *id == r.id).map(|(_, o)| *o);
-            let (date, time) = match override_ {
-                Some(o) => (o.date, o.time),
-                None => (
-                    base.checked_add(jiff::Span::new().days(r.offset_days))
-                        .map_err(|_| CalendarError::OutOfRange(r.id))?,
-                    r.time,
-                ),
-            };
-            if date.tomorrow().is_err() {
-                return Err(CalendarError::OutOfRange(r.id));
-            }
-            if date < called {
-                return Err(CalendarError::DeadlineBeforeCalling {
-                    id: r.id,
-                    date,
-                    called,
-                });
-            }
-            deadlines.push(Deadline {
-                id: r.id,
-                name: r.name,
-                date,
-                time,
-                opens_at: r.opens_at,
-                confidence: r.confidence,
-                message_key: r.message_key,
-                overridden: override_.is_some(),
-            });
-        }
-
+        let chosen = chosen_overrides(voting_day, overrides)?;
         let calendar = Calendar {
             called,
             voting_day,
-            deadlines,
+            deadlines: dated_deadlines(called, voting_day, &chosen)?,
         };
+        calendar.check_windows()?;
+        Ok(calendar)
+    }
+
+    /// Every action's window opens before it closes.
+    fn check_windows(&self) -> Result<(), CalendarError> {
         for action in Action::ALL {
             if let (Some(opens), Some(closes)) = (action.opens(), action.closes()) {
-                let (Some(from), Some(until)) = calendar.window(action) else {
+                let (Some(from), Some(until)) = self.window(action) else {
                     return Err(CalendarError::OutOfRange(opens.rule()));
                 };
                 if from >= until {
@@ -327,7 +350,7 @@ impl Calendar {
                 }
             }
         }
-        Ok(calendar)
+        Ok(())
     }
 
     /// The calendar of an election (its `called_on` and `voting_day`) with CEC decisions applied.

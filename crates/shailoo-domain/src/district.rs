@@ -330,8 +330,6 @@ fn basis_points(diff: i128, den: i128) -> i64 {
 /// Checks a district scheme against DIS-01, DIS-03 and DIS-05 and computes the DIS-04 reserve.
 /// Every problem is reported; nothing stops at the first.
 pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
-    let council_seats = scheme.seats.get();
-    let mut index: HashMap<&UnitId, usize> = HashMap::with_capacity(scheme.units.len());
     let mut report = SchemeReport {
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -343,9 +341,32 @@ pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
         districts: Vec::with_capacity(scheme.districts.len()),
         reserved_total: 0,
     };
+    let index = index_units(&scheme.units, &mut report);
+    let adjacency = adjacency(&scheme.units, &index, &mut report);
+    check_assignment(scheme, &index, &mut report);
+    check_council_totals(scheme, &mut report);
+    let council = CouncilFigures {
+        units: &scheme.units,
+        seats: scheme.seats.get(),
+        voters: report.council_voters,
+        params,
+    };
+    let mut marks = Marks::new(scheme.units.len());
+    for (k, d) in scheme.districts.iter().enumerate() {
+        let members = marks.members(k, d, &index);
+        let parts = marks.parts(k, &members, &adjacency);
+        let summary = check_district(d, &members, parts, &council, &mut report);
+        report.reserved_total += u64::from(summary.reserved_for_women);
+        report.districts.push(summary);
+    }
+    report
+}
 
-    // Units: unique ids, council voters (each unit once).
-    for (i, u) in scheme.units.iter().enumerate() {
+/// Each unit's position by its id (the first unit of an id; a later one is reported), and the
+/// council's voters counted once per unit.
+fn index_units<'a>(units: &'a [Unit], report: &mut SchemeReport) -> HashMap<&'a UnitId, usize> {
+    let mut index: HashMap<&UnitId, usize> = HashMap::with_capacity(units.len());
+    for (i, u) in units.iter().enumerate() {
         if index.contains_key(&u.id) {
             report.push(SchemeFinding::DuplicateUnit { unit: u.id.clone() });
         } else {
@@ -353,15 +374,26 @@ pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
             report.council_voters = report.council_voters.saturating_add(u.voters);
         }
     }
-    let units = &scheme.units;
-    let n = units.len();
+    index
+}
 
-    // Adjacency, read as symmetric: a border named from one side is still a border.
-    let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); n];
+/// Whether the unit at `i` is the one its id names (not a duplicate, already reported).
+fn is_indexed(index: &HashMap<&UnitId, usize>, i: usize, u: &Unit) -> bool {
+    index.get(&u.id) == Some(&i)
+}
+
+/// Adjacency, read as symmetric: a border named from one side is still a border. Unknown
+/// neighbours are reported, then borders named from one side only.
+fn adjacency(
+    units: &[Unit],
+    index: &HashMap<&UnitId, usize>,
+    report: &mut SchemeReport,
+) -> Vec<Vec<usize>> {
+    let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
     let mut named: HashSet<(usize, usize)> = HashSet::new();
     for (i, u) in units.iter().enumerate() {
-        if index.get(&u.id) != Some(&i) {
-            continue; // a duplicate, already reported
+        if !is_indexed(index, i, u) {
+            continue;
         }
         for nb in &u.neighbors {
             match index.get(nb) {
@@ -378,7 +410,7 @@ pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
         }
     }
     for (i, u) in units.iter().enumerate() {
-        if index.get(&u.id) != Some(&i) {
+        if !is_indexed(index, i, u) {
             continue;
         }
         for nb in &u.neighbors {
@@ -393,9 +425,12 @@ pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
             }
         }
     }
+    adjacency
+}
 
-    // Assignment: every unit in exactly one district.
-    let mut assigned: Vec<Vec<&DistrictId>> = vec![Vec::new(); n];
+/// Every unit in exactly one district; district ids unique, no district empty.
+fn check_assignment(scheme: &Scheme, index: &HashMap<&UnitId, usize>, report: &mut SchemeReport) {
+    let mut assigned: Vec<Vec<&DistrictId>> = vec![Vec::new(); scheme.units.len()];
     let mut district_ids: HashSet<&DistrictId> = HashSet::new();
     for d in &scheme.districts {
         if !district_ids.insert(&d.id) {
@@ -418,8 +453,8 @@ pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
             }
         }
     }
-    for (i, u) in units.iter().enumerate() {
-        if index.get(&u.id) != Some(&i) {
+    for (i, u) in scheme.units.iter().enumerate() {
+        if !is_indexed(index, i, u) {
             continue;
         }
         match assigned[i].len() {
@@ -431,8 +466,11 @@ pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
             }),
         }
     }
+}
 
-    // Seats.
+/// The districts' seats add up to the council's; the norm of representation (DIS-01).
+fn check_council_totals(scheme: &Scheme, report: &mut SchemeReport) {
+    let council_seats = scheme.seats.get();
     let seat_sum: u64 = scheme.districts.iter().map(|d| u64::from(d.seats)).sum();
     if seat_sum != u64::from(council_seats) {
         report.push(SchemeFinding::SeatsSum {
@@ -440,111 +478,151 @@ pub fn check_scheme(scheme: &Scheme, params: &RuleParameters) -> SchemeReport {
             district_seats: seat_sum,
         });
     }
-
-    // The norm of representation (DIS-01).
     let total_voters = report.council_voters;
     match Ratio::new(total_voters, u64::from(council_seats)) {
         Some(norm) if total_voters > 0 => report.norm = norm,
         _ => report.push(SchemeFinding::NoVoters),
     }
+}
 
-    let min_seats = params.district_min_seats;
-    let max_seats = params.district_max_seats.unwrap_or(council_seats);
-    // Per-district marks, stamped with the district's position so the vectors are reused.
-    let mut member_of = vec![usize::MAX; n];
-    let mut seen = vec![usize::MAX; n];
-    let mut queue = VecDeque::new();
-    for (k, d) in scheme.districts.iter().enumerate() {
+/// What every district is measured against.
+struct CouncilFigures<'a> {
+    units: &'a [Unit],
+    seats: u32,
+    voters: u64,
+    params: &'a RuleParameters,
+}
+
+/// Per-district marks, stamped with the district's position so the vectors are reused.
+struct Marks {
+    member_of: Vec<usize>,
+    seen: Vec<usize>,
+    queue: VecDeque<usize>,
+}
+
+impl Marks {
+    fn new(units: usize) -> Marks {
+        Marks {
+            member_of: vec![usize::MAX; units],
+            seen: vec![usize::MAX; units],
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// The known units of district `k` (position `k` of the scheme), each once.
+    fn members(&mut self, k: usize, d: &District, index: &HashMap<&UnitId, usize>) -> Vec<usize> {
         let mut members: Vec<usize> = Vec::with_capacity(d.units.len());
         for u in &d.units {
             if let Some(&i) = index.get(u)
-                && member_of[i] != k
+                && self.member_of[i] != k
             {
-                member_of[i] = k;
+                self.member_of[i] = k;
                 members.push(i);
             }
         }
-        let voters: u64 = members.iter().map(|&i| units[i].voters).sum();
+        members
+    }
 
-        // DIS-03: contiguity, by breadth-first search restricted to the district.
+    /// DIS-03: how many connected parts district `k` has, by breadth-first search restricted
+    /// to its `members`.
+    fn parts(&mut self, k: usize, members: &[usize], adjacency: &[Vec<usize>]) -> u32 {
         let mut parts = 0u32;
-        for &start in &members {
-            if seen[start] == k {
+        for &start in members {
+            if self.seen[start] == k {
                 continue;
             }
             parts += 1;
-            seen[start] = k;
-            queue.push_back(start);
-            while let Some(i) = queue.pop_front() {
+            self.seen[start] = k;
+            self.queue.push_back(start);
+            while let Some(i) = self.queue.pop_front() {
                 for &j in &adjacency[i] {
-                    if member_of[j] == k && seen[j] != k {
-                        seen[j] = k;
-                        queue.push_back(j);
+                    if self.member_of[j] == k && self.seen[j] != k {
+                        self.seen[j] = k;
+                        self.queue.push_back(j);
                     }
                 }
             }
         }
-        if parts > 1 {
-            report.push(SchemeFinding::NotContiguous {
-                district: d.id.clone(),
-                parts,
-            });
-        }
+        parts
+    }
+}
 
-        // DIS-05.
-        if d.seats < min_seats || d.seats > max_seats {
-            report.push(SchemeFinding::MagnitudeOutOfRange {
-                district: d.id.clone(),
-                seats: d.seats,
-                min: min_seats,
-                max: max_seats,
-            });
-        }
-
-        // DIS-01: |v/m − V/S| ≤ p% × V/S  ⇔  100 × |v·S − V·m| ≤ p × V·m. The wider limit
-        // belongs to remote districts only: a claim without a remote unit is refused and the
-        // district measured against the ordinary limit.
-        let has_remote_unit = members.iter().any(|&i| units[i].remote);
-        if d.remote && !has_remote_unit {
-            report.push(SchemeFinding::RemoteWithoutRemoteUnit {
-                district: d.id.clone(),
-            });
-        }
-        let limit_percent = if d.remote && has_remote_unit {
-            params.max_deviation_percent_remote
-        } else {
-            params.max_deviation_percent
-        };
-        let mut deviation_bp = None;
-        if d.seats > 0 && total_voters > 0 {
-            let diff = i128::from(voters) * i128::from(council_seats)
-                - i128::from(total_voters) * i128::from(d.seats);
-            let den = i128::from(total_voters) * i128::from(d.seats);
-            let bp = basis_points(diff, den);
-            deviation_bp = Some(bp);
-            if diff.abs() * 100 > i128::from(limit_percent) * den {
-                report.push(SchemeFinding::DeviationExceeded {
-                    district: d.id.clone(),
-                    deviation_bp: bp,
-                    limit_percent,
-                });
-            }
-        }
-
-        let reserved = reserved_for_women(d.seats, params);
-        report.reserved_total += u64::from(reserved);
-        report.districts.push(DistrictSummary {
-            id: d.id.clone(),
-            voters,
-            seats: d.seats,
-            remote: d.remote,
-            voters_per_mandate: Ratio::new(voters, u64::from(d.seats)),
-            deviation_bp,
-            limit_percent,
-            reserved_for_women: reserved,
+/// One district against DIS-03 (its `parts`), DIS-05 and DIS-01, and its DIS-04 reserve.
+fn check_district(
+    d: &District,
+    members: &[usize],
+    parts: u32,
+    council: &CouncilFigures<'_>,
+    report: &mut SchemeReport,
+) -> DistrictSummary {
+    let params = council.params;
+    let voters: u64 = members.iter().map(|&i| council.units[i].voters).sum();
+    if parts > 1 {
+        report.push(SchemeFinding::NotContiguous {
+            district: d.id.clone(),
+            parts,
         });
     }
-    report
+    let min_seats = params.district_min_seats;
+    let max_seats = params.district_max_seats.unwrap_or(council.seats);
+    if d.seats < min_seats || d.seats > max_seats {
+        report.push(SchemeFinding::MagnitudeOutOfRange {
+            district: d.id.clone(),
+            seats: d.seats,
+            min: min_seats,
+            max: max_seats,
+        });
+    }
+    // The wider limit belongs to remote districts only: a claim without a remote unit is
+    // refused and the district measured against the ordinary limit.
+    let has_remote_unit = members.iter().any(|&i| council.units[i].remote);
+    if d.remote && !has_remote_unit {
+        report.push(SchemeFinding::RemoteWithoutRemoteUnit {
+            district: d.id.clone(),
+        });
+    }
+    let limit_percent = if d.remote && has_remote_unit {
+        params.max_deviation_percent_remote
+    } else {
+        params.max_deviation_percent
+    };
+    let deviation_bp = check_deviation(d, voters, limit_percent, council, report);
+    DistrictSummary {
+        id: d.id.clone(),
+        voters,
+        seats: d.seats,
+        remote: d.remote,
+        voters_per_mandate: Ratio::new(voters, u64::from(d.seats)),
+        deviation_bp,
+        limit_percent,
+        reserved_for_women: reserved_for_women(d.seats, params),
+    }
+}
+
+/// DIS-01: |v/m − V/S| ≤ p% × V/S  ⇔  100 × |v·S − V·m| ≤ p × V·m. The deviation in basis
+/// points; `None` without mandates or voters.
+fn check_deviation(
+    d: &District,
+    voters: u64,
+    limit_percent: u8,
+    council: &CouncilFigures<'_>,
+    report: &mut SchemeReport,
+) -> Option<i64> {
+    if d.seats == 0 || council.voters == 0 {
+        return None;
+    }
+    let diff = i128::from(voters) * i128::from(council.seats)
+        - i128::from(council.voters) * i128::from(d.seats);
+    let den = i128::from(council.voters) * i128::from(d.seats);
+    let bp = basis_points(diff, den);
+    if diff.abs() * 100 > i128::from(limit_percent) * den {
+        report.push(SchemeFinding::DeviationExceeded {
+            district: d.id.clone(),
+            deviation_bp: bp,
+            limit_percent,
+        });
+    }
+    Some(bp)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! * [`PhoneNumber`]: a commission's public phone (landline or mobile, nine national digits
 //!   like every Kyrgyz number), shown in full so that voters can call it.
 
+use crate::codes::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -30,11 +31,11 @@ pub enum PassportError {
 
 impl PassportError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PassportError::WrongLength(_) => "passport_wrong_length",
-            PassportError::BadSeries(_) => "passport_bad_series",
-            PassportError::NotADigit(_) => "passport_not_a_digit",
+            PassportError::WrongLength(_) => ErrorCode::PassportWrongLength,
+            PassportError::BadSeries(_) => ErrorCode::PassportBadSeries,
+            PassportError::NotADigit(_) => ErrorCode::PassportNotADigit,
         }
     }
 }
@@ -115,10 +116,10 @@ pub enum MsisdnError {
 
 impl MsisdnError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            MsisdnError::WrongForm => "msisdn_wrong_form",
-            MsisdnError::NotADigit(_) => "msisdn_not_a_digit",
+            MsisdnError::WrongForm => ErrorCode::MsisdnWrongForm,
+            MsisdnError::NotADigit(_) => ErrorCode::MsisdnNotADigit,
         }
     }
 }

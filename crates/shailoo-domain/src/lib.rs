@@ -7,6 +7,7 @@
 pub mod address;
 pub mod calendar;
 pub mod candidate;
+pub mod codes;
 pub mod collation;
 pub mod district;
 pub mod identity;
@@ -20,5 +21,6 @@ pub mod text;
 pub mod time;
 pub mod voter;
 
+pub use codes::ErrorCode;
 pub use ids::*;
 pub use pin::{Pin, PinError, Sex};

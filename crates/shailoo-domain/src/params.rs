@@ -16,6 +16,7 @@
 //! This module also holds the vocabulary every rule check shares: the [`Confidence`] of a rule and
 //! the [`Coded`] trait of stable finding codes, with their message keys for the ky/ru/en catalogues.
 
+use crate::codes::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -466,13 +467,13 @@ impl ParamError {
     }
 
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ParamError::PercentOver100 { .. } => "param_percent_over_100",
-            ParamError::TooSmall { .. } => "param_too_small",
-            ParamError::BadShare(_) => "param_bad_share",
-            ParamError::MagnitudeRange { .. } => "param_magnitude_range",
-            ParamError::ShareBelowHalf(_) => "param_share_below_half",
+            ParamError::PercentOver100 { .. } => ErrorCode::ParamPercentOver100,
+            ParamError::TooSmall { .. } => ErrorCode::ParamTooSmall,
+            ParamError::BadShare(_) => ErrorCode::ParamBadShare,
+            ParamError::MagnitudeRange { .. } => ErrorCode::ParamMagnitudeRange,
+            ParamError::ShareBelowHalf(_) => ErrorCode::ParamShareBelowHalf,
         }
     }
 }
@@ -542,10 +543,27 @@ fn render_choices<T: Render>(_: &T) -> &'static [&'static str] {
     T::choices()
 }
 
+/// [`ParamError::TooSmall`] for a count that must be at least 1 and is 0.
+fn at_least_one(key: &'static str, value: u32) -> Option<ParamError> {
+    (value < 1).then_some(ParamError::TooSmall { key, min: 1, value })
+}
+
 impl RuleParameters {
     /// Checks that every value is usable; collects every problem rather than the first.
     pub fn validate(&self) -> Result<(), Vec<ParamError>> {
         let mut problems = Vec::new();
+        self.check_shares(&mut problems);
+        self.check_counts(&mut problems);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Percentages at most 100, the one-sex share at least half, the reserved share a fraction
+    /// of at most 1.
+    fn check_shares(&self, problems: &mut Vec<ParamError>) {
         for (key, value) in [
             (
                 "list_max_share_one_sex_percent",
@@ -576,13 +594,11 @@ impl RuleParameters {
         if share.denominator == 0 || share.numerator > share.denominator {
             problems.push(ParamError::BadShare(share));
         }
-        if self.district_min_seats < 1 {
-            problems.push(ParamError::TooSmall {
-                key: "district_min_seats",
-                min: 1,
-                value: self.district_min_seats,
-            });
-        }
+    }
+
+    /// Counts of at least 1, and a district's most mandates not below its fewest.
+    fn check_counts(&self, problems: &mut Vec<ParamError>) {
+        problems.extend(at_least_one("district_min_seats", self.district_min_seats));
         if let Some(max) = self.district_max_seats
             && max < self.district_min_seats
         {
@@ -591,37 +607,27 @@ impl RuleParameters {
                 max,
             });
         }
-        if self.remote_station_capacity < 1 {
-            problems.push(ParamError::TooSmall {
-                key: "remote_station_capacity",
-                min: 1,
-                value: self.remote_station_capacity,
-            });
-        }
-        if self.candidacy_decision_days < 1 {
-            problems.push(ParamError::TooSmall {
-                key: "candidacy_decision_days",
-                min: 1,
-                value: u32::from(self.candidacy_decision_days),
-            });
-        }
-        if self.aiyl_ballot_marks < 1 {
-            problems.push(ParamError::TooSmall {
-                key: "aiyl_ballot_marks",
-                min: 1,
-                value: u32::from(self.aiyl_ballot_marks),
-            });
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems)
-        }
+        problems.extend(at_least_one(
+            "remote_station_capacity",
+            self.remote_station_capacity,
+        ));
+        problems.extend(at_least_one(
+            "candidacy_decision_days",
+            u32::from(self.candidacy_decision_days),
+        ));
+        problems.extend(at_least_one(
+            "aiyl_ballot_marks",
+            u32::from(self.aiyl_ballot_marks),
+        ));
     }
 
     /// Every parameter, with its rule, confidence, current and default value and what applies
     /// it, for display; in the order of an election (voters, candidates, districts, results,
     /// claims and appeals).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a table with one entry per parameter, read down; splitting it would only scatter it"
+    )]
     pub fn catalogue(&self) -> Vec<ParameterInfo> {
         let d = RuleParameters::default();
         let mut rows = Vec::with_capacity(28);
@@ -860,7 +866,11 @@ impl RuleParameters {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cognitive_complexity,
+    reason = "tests fail loudly, and a test reads as one scenario (the size limits are for production code)"
+)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
@@ -991,7 +1001,7 @@ mod tests {
             ..RuleParameters::default()
         };
         let problems = p.validate().unwrap_err();
-        let codes: Vec<&str> = problems.iter().map(ParamError::code).collect();
+        let codes: Vec<&str> = problems.iter().map(|p| p.code().as_str()).collect();
         assert_eq!(
             codes,
             [

@@ -5,6 +5,7 @@
 //! digits 10–14 a serial. There is no public check digit, so a PIN that parses is only
 //! *well-formed*; whether it belongs to a person is the register's business.
 
+use crate::codes::ErrorCode;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -64,13 +65,13 @@ pub enum PinError {
 
 impl PinError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PinError::WrongLength(_) => "pin_wrong_length",
-            PinError::NotADigit(_) => "pin_not_a_digit",
-            PinError::BadSexDigit(_) => "pin_bad_sex_digit",
-            PinError::BadBirthDate(_) => "pin_bad_birth_date",
-            PinError::UnknownSex(_) => "pin_unknown_sex",
+            PinError::WrongLength(_) => ErrorCode::PinWrongLength,
+            PinError::NotADigit(_) => ErrorCode::PinNotADigit,
+            PinError::BadSexDigit(_) => ErrorCode::PinBadSexDigit,
+            PinError::BadBirthDate(_) => ErrorCode::PinBadBirthDate,
+            PinError::UnknownSex(_) => ErrorCode::PinUnknownSex,
         }
     }
 }

@@ -369,46 +369,84 @@ impl CheckResult {
 
 /// Runs every RES-05 control check (and the RES-04 form checks) on one protocol.
 pub fn check(p: &Protocol, params: &RuleParameters) -> CheckResult {
-    use ProtocolCode as C;
     let mut r = CheckResult::default();
-    let issued = p.ballots_issued();
-    let found = p.ballots_found();
-    let lists = p.voters_on_lists();
-    let took_part = u64::from(p.voters_took_part);
-    let valid = u64::from(p.valid_ballots);
-    let party_list = matches!(p.contest, Contest::PartyList);
+    let f = Figures::of(p);
+    check_balances(p, params, &f, &mut r);
+    check_options(p, &f, &mut r);
+    check_warnings(p, params, &f, &mut r);
+    r
+}
 
+/// The totals the checks compare.
+struct Figures {
+    issued: u64,
+    found: u64,
+    lists: u64,
+    took_part: u64,
+    valid: u64,
+    party_list: bool,
+    /// "Against all" votes where the ballot has the line (party lists), else 0.
+    against_all: u32,
+    /// Votes for the options and against all.
+    votes: u64,
+}
+
+impl Figures {
+    fn of(p: &Protocol) -> Figures {
+        let party_list = matches!(p.contest, Contest::PartyList);
+        let against_all = if party_list {
+            p.against_all.unwrap_or(0)
+        } else {
+            0
+        };
+        Figures {
+            issued: p.ballots_issued(),
+            found: p.ballots_found(),
+            lists: p.voters_on_lists(),
+            took_part: u64::from(p.voters_took_part),
+            valid: u64::from(p.valid_ballots),
+            party_list,
+            against_all,
+            votes: p.option_votes() + u64::from(against_all),
+        }
+    }
+}
+
+/// The ballots balance: received, issued, found, valid and invalid, votes.
+fn check_balances(p: &Protocol, params: &RuleParameters, f: &Figures, r: &mut CheckResult) {
+    use ProtocolCode as C;
     r.flag(
-        u64::from(p.ballots_received) != issued + u64::from(p.ballots_cancelled),
+        u64::from(p.ballots_received) != f.issued + u64::from(p.ballots_cancelled),
         C::ReceivedBalance,
     );
-    r.flag(found > issued, C::FoundExceedsIssued);
+    r.flag(f.found > f.issued, C::FoundExceedsIssued);
     r.flag(
-        valid + u64::from(p.invalid_ballots) != found,
+        f.valid + u64::from(p.invalid_ballots) != f.found,
         C::ValidInvalidBalance,
     );
-
-    let against_all = if party_list {
-        p.against_all.unwrap_or(0)
-    } else {
-        0
-    };
-    let votes = p.option_votes() + u64::from(against_all);
-    let balanced = if party_list {
-        votes == valid
+    let balanced = if f.party_list {
+        f.votes == f.valid
     } else {
         // RES-03: a valid aiyl ballot carries 1..=marks marks (1 by default: equality).
         let marks = u64::from(params.aiyl_ballot_marks.max(1));
-        valid <= votes && votes <= valid * marks
+        f.valid <= f.votes && f.votes <= f.valid * marks
     };
     r.flag(!balanced, C::VotesBalance);
-    r.flag(took_part > lists, C::TookPartExceedsLists);
-    r.flag(party_list && p.against_all.is_none(), C::AgainstAllMissing);
+    r.flag(f.took_part > f.lists, C::TookPartExceedsLists);
+}
+
+/// The options fit the ballot (RES-04): "against all" where it is printed and only there, each
+/// option once, parties on a party-list ballot and candidates on an aiyl one.
+fn check_options(p: &Protocol, f: &Figures, r: &mut CheckResult) {
+    use ProtocolCode as C;
     r.flag(
-        !party_list && p.against_all.is_some(),
+        f.party_list && p.against_all.is_none(),
+        C::AgainstAllMissing,
+    );
+    r.flag(
+        !f.party_list && p.against_all.is_some(),
         C::AgainstAllNotOnBallot,
     );
-
     let mut seen = HashSet::with_capacity(p.votes.len());
     r.flag(
         !p.votes.iter().all(|v| seen.insert(&v.option)),
@@ -416,34 +454,36 @@ pub fn check(p: &Protocol, params: &RuleParameters) -> CheckResult {
     );
     r.flag(
         p.votes.iter().any(|v| match v.option {
-            BallotOption::Party(_) => !party_list,
-            BallotOption::Candidate(_) => party_list,
+            BallotOption::Party(_) => !f.party_list,
+            BallotOption::Candidate(_) => f.party_list,
         }),
         C::OptionKindMismatch,
     );
+}
 
-    // Warnings: possible, but the commission must explain them.
-    r.flag(took_part != issued, C::TookPartDiffersFromIssued);
-    r.flag(found < issued, C::BallotsMissing);
+/// Warnings: possible, but the commission must explain them.
+fn check_warnings(p: &Protocol, params: &RuleParameters, f: &Figures, r: &mut CheckResult) {
+    use ProtocolCode as C;
+    r.flag(f.took_part != f.issued, C::TookPartDiffersFromIssued);
+    r.flag(f.found < f.issued, C::BallotsMissing);
     r.flag(
         p.ballots_in_mobile_boxes > p.ballots_issued_outside,
         C::MobileExceedsIssuedOutside,
     );
     r.flag(
-        took_part > u64::from(p.voters_on_list),
+        f.took_part > u64::from(p.voters_on_list),
         C::TurnoutOverMainList,
     );
     r.flag(
-        lists > 0 && took_part * 100 > u64::from(params.turnout_warning_percent) * lists,
+        f.lists > 0 && f.took_part * 100 > u64::from(params.turnout_warning_percent) * f.lists,
         C::TurnoutHigh,
     );
-    let options = p.votes.len() + usize::from(party_list && p.against_all.is_some());
-    let receiving = p.votes.iter().filter(|v| v.votes > 0).count() + usize::from(against_all > 0);
+    let options = p.votes.len() + usize::from(f.party_list && p.against_all.is_some());
+    let receiving = p.votes.iter().filter(|v| v.votes > 0).count() + usize::from(f.against_all > 0);
     r.flag(
-        options >= 2 && votes > 0 && receiving == 1,
+        options >= 2 && f.votes > 0 && receiving == 1,
         C::AllVotesToOneOption,
     );
-    r
 }
 
 /// The English default text of every finding of a result, errors first: for logs and tests.

@@ -4,6 +4,7 @@
 //! a council's territory exists, station numbers are unique) is checked by [`Setup::check`],
 //! which every import goes through before anything is stored.
 
+use crate::codes::ErrorCode;
 use crate::identity::PhoneNumber;
 use crate::ids::{CommissionId, CouncilId, ElectionId, SeatCount, StationNumber, TerritoryId};
 use jiff::civil::Date;
@@ -368,22 +369,22 @@ pub enum SetupError {
 
 impl SetupError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SetupError::DuplicateTerritory(_) => "duplicate_territory",
-            SetupError::UnknownParentTerritory { .. } => "unknown_parent_territory",
-            SetupError::DuplicateCouncil(_) => "duplicate_council",
-            SetupError::CouncilUnknownTerritory { .. } => "council_unknown_territory",
-            SetupError::DuplicateCommission(_) => "duplicate_commission",
-            SetupError::UnknownParentCommission { .. } => "unknown_parent_commission",
-            SetupError::WrongCommissionLevel(_) => "wrong_commission_level",
-            SetupError::CommissionUnknownTerritory { .. } => "commission_unknown_territory",
-            SetupError::DuplicateStationNumber(_) => "duplicate_station_number",
-            SetupError::StationUnknownPec { .. } => "station_unknown_pec",
-            SetupError::StationUnknownCouncil { .. } => "unknown_council",
-            SetupError::StationUnknownTerritory { .. } => "station_unknown_territory",
-            SetupError::VotingDayNotAfterCalling { .. } => "voting_day_not_after_calling",
-            SetupError::ElectionUnknownCouncil { .. } => "unknown_council",
+            SetupError::DuplicateTerritory(_) => ErrorCode::DuplicateTerritory,
+            SetupError::UnknownParentTerritory { .. } => ErrorCode::UnknownParentTerritory,
+            SetupError::DuplicateCouncil(_) => ErrorCode::DuplicateCouncil,
+            SetupError::CouncilUnknownTerritory { .. } => ErrorCode::CouncilUnknownTerritory,
+            SetupError::DuplicateCommission(_) => ErrorCode::DuplicateCommission,
+            SetupError::UnknownParentCommission { .. } => ErrorCode::UnknownParentCommission,
+            SetupError::WrongCommissionLevel(_) => ErrorCode::WrongCommissionLevel,
+            SetupError::CommissionUnknownTerritory { .. } => ErrorCode::CommissionUnknownTerritory,
+            SetupError::DuplicateStationNumber(_) => ErrorCode::DuplicateStationNumber,
+            SetupError::StationUnknownPec { .. } => ErrorCode::StationUnknownPec,
+            SetupError::StationUnknownCouncil { .. } => ErrorCode::UnknownCouncil,
+            SetupError::StationUnknownTerritory { .. } => ErrorCode::StationUnknownTerritory,
+            SetupError::VotingDayNotAfterCalling { .. } => ErrorCode::VotingDayNotAfterCalling,
+            SetupError::ElectionUnknownCouncil { .. } => ErrorCode::UnknownCouncil,
         }
     }
 }
@@ -392,60 +393,9 @@ impl Setup {
     /// Checks that every reference points at something that exists and that keys are unique.
     /// Parents must come before children in `territories` and `commissions`.
     pub fn check(&self) -> Result<(), SetupError> {
-        let mut territories = HashSet::new();
-        for t in &self.territories {
-            if let Some(parent) = &t.parent
-                && !territories.contains(parent)
-            {
-                return Err(SetupError::UnknownParentTerritory {
-                    child: t.id.clone(),
-                    parent: parent.clone(),
-                });
-            }
-            if !territories.insert(&t.id) {
-                return Err(SetupError::DuplicateTerritory(t.id.clone()));
-            }
-        }
-        let mut councils = HashSet::new();
-        for c in &self.councils {
-            if !territories.contains(&c.territory) {
-                return Err(SetupError::CouncilUnknownTerritory {
-                    council: c.id.clone(),
-                    territory: c.territory.clone(),
-                });
-            }
-            if !councils.insert(&c.id) {
-                return Err(SetupError::DuplicateCouncil(c.id.clone()));
-            }
-        }
-        let mut commissions: HashMap<&CommissionId, CommissionLevel> = HashMap::new();
-        for c in &self.commissions {
-            match (&c.parent, c.level.parent_level()) {
-                (Some(parent), Some(expected)) => match commissions.get(parent) {
-                    None => {
-                        return Err(SetupError::UnknownParentCommission {
-                            commission: c.id.clone(),
-                            parent: parent.clone(),
-                        });
-                    }
-                    Some(level) if *level != expected => {
-                        return Err(SetupError::WrongCommissionLevel(c.id.clone()));
-                    }
-                    Some(_) => {}
-                },
-                (None, None) => {}
-                _ => return Err(SetupError::WrongCommissionLevel(c.id.clone())),
-            }
-            if !territories.contains(&c.territory) {
-                return Err(SetupError::CommissionUnknownTerritory {
-                    commission: c.id.clone(),
-                    territory: c.territory.clone(),
-                });
-            }
-            if commissions.insert(&c.id, c.level).is_some() {
-                return Err(SetupError::DuplicateCommission(c.id.clone()));
-            }
-        }
+        let territories = check_territories(&self.territories)?;
+        let councils = check_councils(&self.councils, &territories)?;
+        let commissions = check_commissions(&self.commissions, &territories)?;
         let mut numbers = HashSet::new();
         for s in &self.stations {
             check_station(s, &territories, &councils, &commissions)?;
@@ -458,6 +408,82 @@ impl Setup {
         }
         Ok(())
     }
+}
+
+/// The territories' ids, each once, each parent listed before its children.
+fn check_territories(territories: &[Territory]) -> Result<HashSet<&TerritoryId>, SetupError> {
+    let mut ids = HashSet::new();
+    for t in territories {
+        if let Some(parent) = &t.parent
+            && !ids.contains(parent)
+        {
+            return Err(SetupError::UnknownParentTerritory {
+                child: t.id.clone(),
+                parent: parent.clone(),
+            });
+        }
+        if !ids.insert(&t.id) {
+            return Err(SetupError::DuplicateTerritory(t.id.clone()));
+        }
+    }
+    Ok(ids)
+}
+
+/// The councils' ids, each once, each of a known territory.
+fn check_councils<'a>(
+    councils: &'a [Council],
+    territories: &HashSet<&TerritoryId>,
+) -> Result<HashSet<&'a CouncilId>, SetupError> {
+    let mut ids = HashSet::new();
+    for c in councils {
+        if !territories.contains(&c.territory) {
+            return Err(SetupError::CouncilUnknownTerritory {
+                council: c.id.clone(),
+                territory: c.territory.clone(),
+            });
+        }
+        if !ids.insert(&c.id) {
+            return Err(SetupError::DuplicateCouncil(c.id.clone()));
+        }
+    }
+    Ok(ids)
+}
+
+/// The commissions' levels by id: each once, of a known territory, under a listed commission
+/// of the level above (the CEC under none).
+fn check_commissions<'a>(
+    commissions: &'a [Commission],
+    territories: &HashSet<&TerritoryId>,
+) -> Result<HashMap<&'a CommissionId, CommissionLevel>, SetupError> {
+    let mut levels: HashMap<&CommissionId, CommissionLevel> = HashMap::new();
+    for c in commissions {
+        match (&c.parent, c.level.parent_level()) {
+            (Some(parent), Some(expected)) => match levels.get(parent) {
+                None => {
+                    return Err(SetupError::UnknownParentCommission {
+                        commission: c.id.clone(),
+                        parent: parent.clone(),
+                    });
+                }
+                Some(level) if *level != expected => {
+                    return Err(SetupError::WrongCommissionLevel(c.id.clone()));
+                }
+                Some(_) => {}
+            },
+            (None, None) => {}
+            _ => return Err(SetupError::WrongCommissionLevel(c.id.clone())),
+        }
+        if !territories.contains(&c.territory) {
+            return Err(SetupError::CommissionUnknownTerritory {
+                commission: c.id.clone(),
+                territory: c.territory.clone(),
+            });
+        }
+        if levels.insert(&c.id, c.level).is_some() {
+            return Err(SetupError::DuplicateCommission(c.id.clone()));
+        }
+    }
+    Ok(levels)
 }
 
 fn check_station(

@@ -7,6 +7,11 @@
 //! those crates, that the file formats crate stays free of databases, HTTP, runtimes and
 //! randomness, and that workspace crates depend inwards only.
 #![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
+#![allow(
     clippy::unwrap_used,
     reason = "a test fails loudly on unexpected metadata"
 )]

@@ -279,7 +279,7 @@ fn kind_code(kind: &NominationKind) -> &'static str {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum StatusCode {
     Draft,
     Submitted,
@@ -361,43 +361,45 @@ fn parse_stage(f: &Fields<'_>) -> Result<NominationStage, RowError> {
     let ground = ground(f, GROUND)?;
     let filed_on = f.optional_date(FILED_ON)?;
     let decided_on = f.optional_date(DECIDED_ON)?;
-    let none = |column: usize, present: bool, why: &'static str| {
-        if present {
-            Err(f.err(column, RowErrorKind::Inapplicable { why }))
-        } else {
-            Ok(())
-        }
-    };
-    let required = |column: usize, value: Option<Date>| {
-        value.ok_or_else(|| f.err(column, RowErrorKind::Empty))
-    };
     match status {
         StatusCode::Draft => {
-            none(FILED_ON, filed_on.is_some(), "a draft is not filed")?;
-            none(DECIDED_ON, decided_on.is_some(), "a draft is not decided")?;
-            return Ok(NominationStage::Draft {
-                refused_at_filing: ground,
-            });
-        }
-        StatusCode::Submitted => {
-            none(
-                GROUND,
-                ground.is_some(),
-                "a pending nomination has no ground",
-            )?;
-            none(
+            inapplicable(f, FILED_ON, filed_on.is_some(), "a draft is not filed")?;
+            inapplicable(
+                f,
                 DECIDED_ON,
                 decided_on.is_some(),
-                "a pending nomination is not decided",
+                "a draft is not decided",
             )?;
-            return Ok(NominationStage::Submitted {
-                filed_on: required(FILED_ON, filed_on)?,
-            });
+            Ok(NominationStage::Draft {
+                refused_at_filing: ground,
+            })
         }
-        StatusCode::Registered | StatusCode::Refused => {}
+        StatusCode::Submitted => {
+            let pending = "a pending nomination has no ground";
+            inapplicable(f, GROUND, ground.is_some(), pending)?;
+            let undecided = "a pending nomination is not decided";
+            inapplicable(f, DECIDED_ON, decided_on.is_some(), undecided)?;
+            Ok(NominationStage::Submitted {
+                filed_on: required(f, FILED_ON, filed_on)?,
+            })
+        }
+        StatusCode::Registered | StatusCode::Refused => {
+            let filed_on = required(f, FILED_ON, filed_on)?;
+            let decided_on = required(f, DECIDED_ON, decided_on)?;
+            let refused = status == StatusCode::Refused;
+            decided_stage(f, refused, ground, filed_on, decided_on)
+        }
     }
-    let filed_on = required(FILED_ON, filed_on)?;
-    let decided_on = required(DECIDED_ON, decided_on)?;
+}
+
+/// A nomination the TEC decided: refused on its ground, or registered (without one).
+fn decided_stage(
+    f: &Fields<'_>,
+    refused: bool,
+    ground: Option<Ground>,
+    filed_on: Date,
+    decided_on: Date,
+) -> Result<NominationStage, RowError> {
     if decided_on < filed_on {
         return Err(f.err(
             DECIDED_ON,
@@ -406,24 +408,42 @@ fn parse_stage(f: &Fields<'_>) -> Result<NominationStage, RowError> {
             },
         ));
     }
-    match status {
-        StatusCode::Refused => Ok(NominationStage::Refused {
+    if refused {
+        return Ok(NominationStage::Refused {
             filed_on,
             decided_on,
             ground: ground.ok_or_else(|| f.err(GROUND, RowErrorKind::Empty))?,
-        }),
-        _ => {
-            none(
-                GROUND,
-                ground.is_some(),
-                "a registration has no ground; a list's excluded candidates carry theirs",
-            )?;
-            Ok(NominationStage::Registered {
-                filed_on,
-                decided_on,
-            })
-        }
+        });
     }
+    inapplicable(
+        f,
+        GROUND,
+        ground.is_some(),
+        "a registration has no ground; a list's excluded candidates carry theirs",
+    )?;
+    Ok(NominationStage::Registered {
+        filed_on,
+        decided_on,
+    })
+}
+
+/// Refuses a value in a column the row's status leaves empty, saying `why`.
+fn inapplicable(
+    f: &Fields<'_>,
+    column: usize,
+    present: bool,
+    why: &'static str,
+) -> Result<(), RowError> {
+    if present {
+        Err(f.err(column, RowErrorKind::Inapplicable { why }))
+    } else {
+        Ok(())
+    }
+}
+
+/// The date of a column the row's status needs.
+fn required(f: &Fields<'_>, column: usize, value: Option<Date>) -> Result<Date, RowError> {
+    value.ok_or_else(|| f.err(column, RowErrorKind::Empty))
 }
 
 fn parse_candidate(f: &Fields<'_>) -> Result<CandidateRow, RowError> {

@@ -1,6 +1,11 @@
 //! The candidacy files (`parties.csv`, `nominations.csv`, `candidates.csv`) and
 //! `district_schemes.json` of the hand-written fixture: read into domain types, and every kind
 //! of bad input refused with the file, the line and the column named.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 use jiff::civil::date;

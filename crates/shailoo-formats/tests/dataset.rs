@@ -2,6 +2,11 @@
 //! `docs/data-formats.md`): the readers parse it into domain types, the writers reproduce it
 //! byte for byte, and the setup reader refuses bad rows and inconsistent setups, naming the
 //! file and the line.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 use shailoo_domain::territory::{CouncilKind, SetupError};

@@ -1,5 +1,10 @@
 //! The register extract's reader is strict (one test per kind of error, each naming the file,
 //! the line and the column) and reads back exactly what the writer wrote.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 use shailoo_domain::register::RegisterRecord;

@@ -240,6 +240,52 @@ struct Household {
     left: u32,
 }
 
+impl Tables {
+    /// A day of birth (as a day number): a minor is born after the 18th-birthday limit (a
+    /// quarter turn 18 within a month of voting day), some adults just before it, the others
+    /// by the age table.
+    fn birth_day(&self, rng: &mut ChaCha8Rng, minor: bool) -> u32 {
+        if minor {
+            let span = if rng.random_bool(0.25) { 30 } else { 548 };
+            self.eighteen + rng.random_range(1..=span)
+        } else if rng.random_bool(SHARE_JUST_ADULT) {
+            self.eighteen - rng.random_range(0..=30)
+        } else {
+            let x = rng.random_range(0.0..self.ages[self.ages.len() - 1]);
+            let years = self.ages.iter().position(|c| x < *c).unwrap_or(0) as u32;
+            self.eighteen - (years * 365 + years / 4 + rng.random_range(0..365))
+        }
+    }
+
+    /// The day the address was registered and whether the passport carries the residence
+    /// stamp: some registered after the limit (with and without the stamp), some on it, the
+    /// others between their passport at 16 (and 2000, where the register's addresses begin)
+    /// and the limit.
+    fn registration(&self, rng: &mut ChaCha8Rng, birth: u32) -> (u32, bool) {
+        if rng.random_bool(SHARE_RECENT_UNSTAMPED) {
+            (
+                rng.random_range(self.registration_limit + 1..=self.voting_day - 5),
+                false,
+            )
+        } else if rng.random_bool(SHARE_RECENT_STAMPED) {
+            (
+                rng.random_range(self.registration_limit + 1..=self.voting_day - 5),
+                true,
+            )
+        } else if rng.random_bool(SHARE_REGISTERED_ON_LIMIT) {
+            (self.registration_limit, false)
+        } else {
+            let lo = (birth + 16 * 365 + 4)
+                .max(self.day_2000)
+                .min(self.registration_limit);
+            (
+                rng.random_range(lo..=self.registration_limit),
+                !rng.random_bool(SHARE_NO_STAMP),
+            )
+        }
+    }
+}
+
 /// The stream of persons; see [`crate::Generator::persons`].
 pub struct PersonStream<'g> {
     plan: &'g Plan,
@@ -321,6 +367,34 @@ impl<'g> PersonStream<'g> {
         };
     }
 
+    /// A person's given name, the household's surname in the person's form, and a patronymic
+    /// (of the Turkic or the Russian form), if the group gives one.
+    fn names<'b>(
+        rng: &mut ChaCha8Rng,
+        book: &'b GroupBook,
+        surname: usize,
+        sex: Sex,
+    ) -> (&'b str, &'b str, Option<&'b str>) {
+        let (given_name, surname) = match sex {
+            Sex::Male => (
+                Self::pick(rng, book.male),
+                book.surnames[surname].0.as_str(),
+            ),
+            Sex::Female => (
+                Self::pick(rng, book.female),
+                book.surnames[surname].1.as_str(),
+            ),
+        };
+        let patronymic = if rng.random_bool(book.none) {
+            None
+        } else {
+            let forms = &book.patronymics[rng.random_range(0..book.patronymics.len())];
+            let turkic = usize::from(rng.random_bool(book.turkic)) * 2;
+            Some(forms[turkic + usize::from(sex == Sex::Female)].as_str())
+        };
+        (given_name, surname, patronymic)
+    }
+
     /// The next person, borrowing text from the stream; `None` after the last street.
     pub fn next_row(&mut self) -> Option<RegisterRow<'_>> {
         self.next_located().map(|(_, row)| row)
@@ -348,17 +422,7 @@ impl<'g> PersonStream<'g> {
             Sex::Male
         };
         let minor = rng.random_bool(SHARE_MINOR);
-        let birth = if minor {
-            // Born after the 18th-birthday limit; a quarter turn 18 within a month of voting day.
-            let span = if rng.random_bool(0.25) { 30 } else { 548 };
-            t.eighteen + rng.random_range(1..=span)
-        } else if rng.random_bool(SHARE_JUST_ADULT) {
-            t.eighteen - rng.random_range(0..=30)
-        } else {
-            let x = rng.random_range(0.0..t.ages[t.ages.len() - 1]);
-            let years = t.ages.iter().position(|c| x < *c).unwrap_or(0) as u32;
-            t.eighteen - (years * 365 + years / 4 + rng.random_range(0..365))
-        };
+        let birth = t.birth_day(rng, minor);
         let birth_date = t.days[birth as usize];
         let key = birth as usize * 2 + usize::from(sex == Sex::Male);
         self.serials[key] += 1;
@@ -367,48 +431,11 @@ impl<'g> PersonStream<'g> {
         let serial = (key as u64 * 40_503 + u64::from(self.serials[key]) * 7_919) % 100_000;
         let pin = Pin::compose(sex, birth_date, serial as u32);
 
-        let (given_name, surname) = match sex {
-            Sex::Male => (
-                Self::pick(rng, book.male),
-                book.surnames[self.household.surname].0.as_str(),
-            ),
-            Sex::Female => (
-                Self::pick(rng, book.female),
-                book.surnames[self.household.surname].1.as_str(),
-            ),
-        };
-        let patronymic = if rng.random_bool(book.none) {
-            None
-        } else {
-            let forms = &book.patronymics[rng.random_range(0..book.patronymics.len())];
-            let turkic = usize::from(rng.random_bool(book.turkic)) * 2;
-            Some(forms[turkic + usize::from(sex == Sex::Female)].as_str())
-        };
+        let (given_name, surname, patronymic) = Self::names(rng, book, self.household.surname, sex);
 
         let citizen = !rng.random_bool(SHARE_NON_CITIZEN);
         let biometrics = !rng.random_bool(SHARE_NO_BIOMETRICS);
-        let (registered, residence_stamp) = if rng.random_bool(SHARE_RECENT_UNSTAMPED) {
-            (
-                rng.random_range(t.registration_limit + 1..=t.voting_day - 5),
-                false,
-            )
-        } else if rng.random_bool(SHARE_RECENT_STAMPED) {
-            (
-                rng.random_range(t.registration_limit + 1..=t.voting_day - 5),
-                true,
-            )
-        } else if rng.random_bool(SHARE_REGISTERED_ON_LIMIT) {
-            (t.registration_limit, false)
-        } else {
-            // A passport at 16, and the register's addresses go back to 2000.
-            let lo = (birth + 16 * 365 + 4)
-                .max(t.day_2000)
-                .min(t.registration_limit);
-            (
-                rng.random_range(lo..=t.registration_limit),
-                !rng.random_bool(SHARE_NO_STAMP),
-            )
-        };
+        let (registered, residence_stamp) = t.registration(rng, birth);
         // Incapacity and sentences concern adults only; the eligible share is unchanged by it
         // because a minor is ineligible anyway.
         let (court_incapable, imprisoned) = if minor {

@@ -8,6 +8,7 @@
 
 use crate::Scale;
 use crate::persons::ELIGIBLE_SHARE;
+use crate::tables::Region;
 use crate::tables::{
     self, BISHKEK_PARTS, BUILDINGS, ETHNIC_GROUPS, OSH_PARTS, RAIONS, REGIONS, REMOTE_TOWNS,
     REPUBLICAN_CITIES, STREETS, TOPONYM_PREFIXES, TOPONYM_ROOTS, TOPONYM_SINGLES, TOWNS,
@@ -123,6 +124,14 @@ struct CouncilSpec {
     remote: u32,
     /// Settlements (aimak) or districts (city), with relative population.
     parts: Vec<(Place, f64)>,
+}
+
+/// Where a council's stations go: its station number block, TEC and council.
+struct StationsOf<'a> {
+    block: u32,
+    tec: &'a CommissionId,
+    council: &'a CouncilId,
+    urban: bool,
 }
 
 struct RegionSpec {
@@ -308,18 +317,7 @@ fn national_spec(rng: &mut ChaCha8Rng) -> Spec {
         .iter()
         .map(|t| town_voters * t.population / town_pop)
         .collect();
-
-    // Aiyl councils per raion by rural population, then voters per aimak with local variation.
-    let rural: Vec<f64> = RAIONS.iter().map(|r| r.rural).collect();
-    let rural_sum: f64 = rural.iter().sum();
-    let per_raion = apportion(AIYL_COUNCILS as u64, &rural, 1);
-    let mut aimak_v: Vec<(usize, f64)> = Vec::with_capacity(AIYL_COUNCILS);
-    for (r, &count) in per_raion.iter().enumerate() {
-        let raion_voters = AIYL_VOTERS * rural[r] / rural_sum;
-        let w: Vec<f64> = (0..count).map(|_| uniform(rng, (0.55, 1.6))).collect();
-        let ws: f64 = w.iter().sum();
-        aimak_v.extend(w.iter().map(|x| (r, raion_voters * x / ws)));
-    }
+    let aimak_v = aimak_voters(rng);
 
     // The stations left after Bishkek and Osh go to towns and aimaks by voters and density.
     let mut weights: Vec<f64> = town_v.iter().map(|v| v / TOWN_VOTERS_PER_STATION).collect();
@@ -327,43 +325,8 @@ fn national_spec(rng: &mut ChaCha8Rng) -> Spec {
     let rest = NATIONAL_REGULAR_STATIONS - BISHKEK_REGULAR - OSH_REGULAR;
     let stations = apportion(u64::from(rest), &weights, 1);
     let (town_st, aimak_st) = stations.split_at(TOWNS.len());
-
-    // Aiyl council sizes by rank of voters.
-    let mut by_voters: Vec<usize> = (0..aimak_v.len()).collect();
-    by_voters.sort_by(|&a, &b| aimak_v[a].1.total_cmp(&aimak_v[b].1).then(a.cmp(&b)));
-    let mut aimak_seats = vec![0u32; aimak_v.len()];
-    let mut rank = by_voters.into_iter();
-    for (size, count) in AIYL_SIZE_HISTOGRAM {
-        for i in rank.by_ref().take(count) {
-            aimak_seats[i] = size;
-        }
-    }
-
-    let republican = vec![
-        (
-            0,
-            CouncilSpec {
-                place: Place::new("Бишкек", "Бишкек", "Bishkek"),
-                seats: 51,
-                voters: BISHKEK_VOTERS,
-                stations: BISHKEK_REGULAR,
-                remote: 4,
-                parts: named_parts(rng, &BISHKEK_PARTS),
-            },
-        ),
-        (
-            1,
-            CouncilSpec {
-                place: Place::new("Ош", "Ош", "Osh"),
-                seats: 51,
-                voters: OSH_VOTERS,
-                stations: OSH_REGULAR,
-                remote: 1,
-                parts: named_parts(rng, &OSH_PARTS),
-            },
-        ),
-    ];
-
+    let aimak_seats = aimak_seats(&aimak_v);
+    let republican = republican_councils(rng);
     let mut regions: Vec<RegionSpec> = (0..REGIONS.len())
         .map(|region| RegionSpec {
             region,
@@ -386,6 +349,79 @@ fn national_spec(rng: &mut ChaCha8Rng) -> Spec {
             },
         ));
     }
+    add_aimaks(rng, &mut regions, &aimak_v, &aimak_seats, aimak_st);
+    Spec {
+        republican,
+        regions,
+    }
+}
+
+/// The councils of Bishkek and Osh.
+fn republican_councils(rng: &mut ChaCha8Rng) -> Vec<(usize, CouncilSpec)> {
+    vec![
+        (
+            0,
+            CouncilSpec {
+                place: Place::new("Бишкек", "Бишкек", "Bishkek"),
+                seats: 51,
+                voters: BISHKEK_VOTERS,
+                stations: BISHKEK_REGULAR,
+                remote: 4,
+                parts: named_parts(rng, &BISHKEK_PARTS),
+            },
+        ),
+        (
+            1,
+            CouncilSpec {
+                place: Place::new("Ош", "Ош", "Osh"),
+                seats: 51,
+                voters: OSH_VOTERS,
+                stations: OSH_REGULAR,
+                remote: 1,
+                parts: named_parts(rng, &OSH_PARTS),
+            },
+        ),
+    ]
+}
+
+/// Aiyl councils per raion by rural population, then voters per aimak with local variation:
+/// (raion, voters).
+fn aimak_voters(rng: &mut ChaCha8Rng) -> Vec<(usize, f64)> {
+    let rural: Vec<f64> = RAIONS.iter().map(|r| r.rural).collect();
+    let rural_sum: f64 = rural.iter().sum();
+    let per_raion = apportion(AIYL_COUNCILS as u64, &rural, 1);
+    let mut aimak_v: Vec<(usize, f64)> = Vec::with_capacity(AIYL_COUNCILS);
+    for (r, &count) in per_raion.iter().enumerate() {
+        let raion_voters = AIYL_VOTERS * rural[r] / rural_sum;
+        let w: Vec<f64> = (0..count).map(|_| uniform(rng, (0.55, 1.6))).collect();
+        let ws: f64 = w.iter().sum();
+        aimak_v.extend(w.iter().map(|x| (r, raion_voters * x / ws)));
+    }
+    aimak_v
+}
+
+/// Aiyl council sizes by rank of voters.
+fn aimak_seats(aimak_v: &[(usize, f64)]) -> Vec<u32> {
+    let mut by_voters: Vec<usize> = (0..aimak_v.len()).collect();
+    by_voters.sort_by(|&a, &b| aimak_v[a].1.total_cmp(&aimak_v[b].1).then(a.cmp(&b)));
+    let mut seats = vec![0u32; aimak_v.len()];
+    let mut rank = by_voters.into_iter();
+    for (size, count) in AIYL_SIZE_HISTOGRAM {
+        for i in rank.by_ref().take(count) {
+            seats[i] = size;
+        }
+    }
+    seats
+}
+
+/// Each aimak's council, named and divided into settlements, under its raion.
+fn add_aimaks(
+    rng: &mut ChaCha8Rng,
+    regions: &mut [RegionSpec],
+    aimak_v: &[(usize, f64)],
+    aimak_seats: &[u32],
+    aimak_st: &[u64],
+) {
     let mut taken_per_raion: Vec<HashSet<String>> = vec![HashSet::new(); RAIONS.len()];
     for (i, &(r, voters)) in aimak_v.iter().enumerate() {
         let place = toponym(rng, &mut taken_per_raion[r]);
@@ -403,10 +439,6 @@ fn national_spec(rng: &mut ChaCha8Rng) -> Spec {
             Some((_, list)) => list.push(spec),
             None => region.raions.push((r, vec![spec])),
         }
-    }
-    Spec {
-        republican,
-        regions,
     }
 }
 
@@ -443,6 +475,20 @@ fn small_spec(rng: &mut ChaCha8Rng) -> Spec {
         )
     };
     let towns = vec![town(rng, "Tokmok", 700.0, 3), town(rng, "Kant", 450.0, 2)];
+    let raions = small_raions(rng, chui);
+    Spec {
+        republican: vec![(0, bishkek)],
+        regions: vec![RegionSpec {
+            region: chui,
+            towns,
+            raions,
+        }],
+    }
+}
+
+/// The small scale's two raions of Chui, two aiyl aimaks each.
+fn small_raions(rng: &mut ChaCha8Rng, chui: usize) -> Vec<(usize, Vec<CouncilSpec>)> {
+    let voters = |persons: f64| persons * ELIGIBLE_SHARE;
     let mut raions = Vec::new();
     for raion in ["alamudun", "sokuluk"] {
         let r = RAIONS
@@ -467,14 +513,7 @@ fn small_spec(rng: &mut ChaCha8Rng) -> Spec {
             .collect();
         raions.push((r, aimaks));
     }
-    Spec {
-        republican: vec![(0, bishkek)],
-        regions: vec![RegionSpec {
-            region: chui,
-            towns,
-            raions,
-        }],
-    }
+    raions
 }
 
 fn tid(s: &str) -> TerritoryId {
@@ -546,149 +585,12 @@ impl<'r> Builder<'r> {
     fn run(mut self, spec: Spec) -> Plan {
         // The CEC is responsible for the whole republic, but the territory model has no unit
         // for the republic; it is attached to the capital, where it sits.
-        let cec_territory = REPUBLICAN_CITIES[0].id;
         let mut cec_pending = true;
         for (r, council) in spec.republican {
-            let region = &REPUBLICAN_CITIES[r];
-            self.territory(
-                region.id,
-                TerritoryKind::RepublicanCity,
-                name(region.ky.into(), region.ru.into(), region.en.into()),
-                None,
-            );
-            if cec_pending {
-                self.setup.commissions.push(Commission {
-                    id: cec_id(),
-                    level: CommissionLevel::Cec,
-                    parent: None,
-                    territory: tid(cec_territory),
-                    name: name(
-                        "Шайлоо жана референдум өткөрүү боюнча борбордук комиссия".into(),
-                        "Центральная комиссия по выборам и проведению референдумов".into(),
-                        "Central Commission for Elections and Referendums".into(),
-                    ),
-                    phone: Some(cec_phone()),
-                });
-                cec_pending = false;
-            }
-            let tec = self.tec(
-                region.id,
-                name(
-                    format!("{} аймактык шайлоо комиссиясы", region.ky),
-                    format!(
-                        "Территориальная избирательная комиссия г. {}",
-                        council.place.ru
-                    ),
-                    format!("Territorial Election Commission of {}", region.en),
-                ),
-            );
-            let profile = self.profile(region.ethnic);
-            self.council(
-                CouncilKind::City,
-                region.id,
-                &council,
-                tec,
-                profile,
-                region.station_block,
-                true,
-            );
+            self.republican_city(r, &council, &mut cec_pending);
         }
         for rs in spec.regions {
-            let region = &REGIONS[rs.region];
-            self.territory(
-                region.id,
-                TerritoryKind::Region,
-                name(region.ky.into(), region.ru.into(), region.en.into()),
-                None,
-            );
-            // Towns are a little more Russian-speaking than the countryside around them.
-            let mut urban_mix = region.ethnic;
-            urban_mix[tables::RUSSIAN] *= 1.8;
-            let town_profile = self.profile(urban_mix);
-            let rural_profile = self.profile(region.ethnic);
-            for (t, council) in &rs.towns {
-                let town = &TOWNS[*t];
-                let mut id = slug(town.en, 30);
-                if REGIONS.iter().any(|r| r.id == id)
-                    || REPUBLICAN_CITIES.iter().any(|r| r.id == id)
-                {
-                    id.push_str("-city");
-                }
-                self.territory(
-                    &id,
-                    TerritoryKind::City,
-                    name(
-                        format!("{} шаары", town.ky),
-                        format!("город {}", town.ru),
-                        town.en.into(),
-                    ),
-                    Some(region.id),
-                );
-                if cec_pending {
-                    cec_pending = false;
-                    self.setup.commissions.insert(0, cec_commission(&id));
-                }
-                let tec = self.tec(
-                    &id,
-                    name(
-                        format!("{} шаардык аймактык шайлоо комиссиясы", town.ky),
-                        format!("Территориальная избирательная комиссия г. {}", town.ru),
-                        format!("Territorial Election Commission of {}", town.en),
-                    ),
-                );
-                self.council(
-                    CouncilKind::City,
-                    &id,
-                    council,
-                    tec,
-                    town_profile,
-                    region.station_block,
-                    true,
-                );
-            }
-            for (r, aimaks) in &rs.raions {
-                let raion = &RAIONS[*r];
-                let raion_id = format!("{}-{}", region.raion_prefix, raion.slug);
-                self.territory(
-                    &raion_id,
-                    TerritoryKind::Raion,
-                    name(raion.ky.into(), raion.ru.into(), raion.en.into()),
-                    Some(region.id),
-                );
-                let tec = self.tec(
-                    &raion_id,
-                    name(
-                        format!("{} аймактык шайлоо комиссиясы", raion.ky),
-                        format!(
-                            "Территориальная избирательная комиссия {}",
-                            raion.ru.replace("ий район", "ого района")
-                        ),
-                        format!("Territorial Election Commission of {}", raion.en),
-                    ),
-                );
-                for aimak in aimaks {
-                    let id = format!("{raion_id}.{}", aimak.place.slug);
-                    self.territory(
-                        &id,
-                        TerritoryKind::AiylAimak,
-                        name(
-                            format!("{} айыл аймагы", aimak.place.ky),
-                            format!("айыльный аймак {}", aimak.place.ru),
-                            format!("{} Aiyl Aimak", aimak.place.en),
-                        ),
-                        Some(&raion_id),
-                    );
-                    self.council(
-                        CouncilKind::Aiyl,
-                        &id,
-                        aimak,
-                        tec.clone(),
-                        rural_profile,
-                        region.station_block,
-                        false,
-                    );
-                }
-            }
+            self.region(&rs, &mut cec_pending);
         }
         self.setup.commissions.append(&mut self.pecs);
         let councils = self.setup.councils.iter().map(|c| c.id.clone()).collect();
@@ -698,6 +600,167 @@ impl<'r> Builder<'r> {
             areas: self.areas,
             streets: self.streets,
             profiles: self.profiles,
+        }
+    }
+
+    /// A republican city (the first one also seats the CEC), its TEC and its council.
+    fn republican_city(&mut self, r: usize, council: &CouncilSpec, cec_pending: &mut bool) {
+        let region = &REPUBLICAN_CITIES[r];
+        self.territory(
+            region.id,
+            TerritoryKind::RepublicanCity,
+            name(region.ky.into(), region.ru.into(), region.en.into()),
+            None,
+        );
+        if *cec_pending {
+            self.setup.commissions.push(Commission {
+                id: cec_id(),
+                level: CommissionLevel::Cec,
+                parent: None,
+                territory: tid(REPUBLICAN_CITIES[0].id),
+                name: name(
+                    "Шайлоо жана референдум өткөрүү боюнча борбордук комиссия".into(),
+                    "Центральная комиссия по выборам и проведению референдумов".into(),
+                    "Central Commission for Elections and Referendums".into(),
+                ),
+                phone: Some(cec_phone()),
+            });
+            *cec_pending = false;
+        }
+        let tec = self.tec(
+            region.id,
+            name(
+                format!("{} аймактык шайлоо комиссиясы", region.ky),
+                format!(
+                    "Территориальная избирательная комиссия г. {}",
+                    council.place.ru
+                ),
+                format!("Territorial Election Commission of {}", region.en),
+            ),
+        );
+        let profile = self.profile(region.ethnic);
+        self.council(
+            CouncilKind::City,
+            region.id,
+            council,
+            tec,
+            profile,
+            region.station_block,
+            true,
+        );
+    }
+
+    /// A region: its towns, then its raions with their aiyl aimaks.
+    fn region(&mut self, rs: &RegionSpec, cec_pending: &mut bool) {
+        let region = &REGIONS[rs.region];
+        self.territory(
+            region.id,
+            TerritoryKind::Region,
+            name(region.ky.into(), region.ru.into(), region.en.into()),
+            None,
+        );
+        // Towns are a little more Russian-speaking than the countryside around them.
+        let mut urban_mix = region.ethnic;
+        urban_mix[tables::RUSSIAN] *= 1.8;
+        let town_profile = self.profile(urban_mix);
+        let rural_profile = self.profile(region.ethnic);
+        for (t, council) in &rs.towns {
+            self.town(region, *t, council, town_profile, cec_pending);
+        }
+        for (r, aimaks) in &rs.raions {
+            self.raion(region, *r, aimaks, rural_profile);
+        }
+    }
+
+    /// A town of `region`, its TEC and its council.
+    fn town(
+        &mut self,
+        region: &Region,
+        t: usize,
+        council: &CouncilSpec,
+        profile: u16,
+        cec_pending: &mut bool,
+    ) {
+        let town = &TOWNS[t];
+        let mut id = slug(town.en, 30);
+        if REGIONS.iter().any(|r| r.id == id) || REPUBLICAN_CITIES.iter().any(|r| r.id == id) {
+            id.push_str("-city");
+        }
+        self.territory(
+            &id,
+            TerritoryKind::City,
+            name(
+                format!("{} шаары", town.ky),
+                format!("город {}", town.ru),
+                town.en.into(),
+            ),
+            Some(region.id),
+        );
+        if *cec_pending {
+            *cec_pending = false;
+            self.setup.commissions.insert(0, cec_commission(&id));
+        }
+        let tec = self.tec(
+            &id,
+            name(
+                format!("{} шаардык аймактык шайлоо комиссиясы", town.ky),
+                format!("Территориальная избирательная комиссия г. {}", town.ru),
+                format!("Territorial Election Commission of {}", town.en),
+            ),
+        );
+        self.council(
+            CouncilKind::City,
+            &id,
+            council,
+            tec,
+            profile,
+            region.station_block,
+            true,
+        );
+    }
+
+    /// A raion of `region`, its TEC, and each aiyl aimak's council.
+    fn raion(&mut self, region: &Region, r: usize, aimaks: &[CouncilSpec], profile: u16) {
+        let raion = &RAIONS[r];
+        let raion_id = format!("{}-{}", region.raion_prefix, raion.slug);
+        self.territory(
+            &raion_id,
+            TerritoryKind::Raion,
+            name(raion.ky.into(), raion.ru.into(), raion.en.into()),
+            Some(region.id),
+        );
+        let tec = self.tec(
+            &raion_id,
+            name(
+                format!("{} аймактык шайлоо комиссиясы", raion.ky),
+                format!(
+                    "Территориальная избирательная комиссия {}",
+                    raion.ru.replace("ий район", "ого района")
+                ),
+                format!("Territorial Election Commission of {}", raion.en),
+            ),
+        );
+        for aimak in aimaks {
+            let id = format!("{raion_id}.{}", aimak.place.slug);
+            self.territory(
+                &id,
+                TerritoryKind::AiylAimak,
+                name(
+                    format!("{} айыл аймагы", aimak.place.ky),
+                    format!("айыльный аймак {}", aimak.place.ru),
+                    format!("{} Aiyl Aimak", aimak.place.en),
+                ),
+                Some(&raion_id),
+            );
+            self.council(
+                CouncilKind::Aiyl,
+                &id,
+                aimak,
+                tec.clone(),
+                profile,
+                region.station_block,
+                false,
+            );
         }
     }
 
@@ -749,6 +812,37 @@ impl<'r> Builder<'r> {
         let persons = (spec.voters / ELIGIBLE_SHARE).round() as u64;
         let weights: Vec<f64> = spec.parts.iter().map(|(_, w)| *w).collect();
         let part_persons = apportion(persons, &weights, 1);
+        let settlements = self.settlements(territory, spec, urban);
+        let streets = self.streets_of(spec, &part_persons, urban);
+        self.school_max = if urban {
+            (spec.stations / 2).clamp(4, 100)
+        } else {
+            12
+        };
+        let place = StationsOf {
+            block,
+            tec: &tec,
+            council: &council_id,
+            urban,
+        };
+        self.stations_on_streets(&place, spec, &settlements, &streets, profile);
+        // Remote-voting stations stand in the centre, on its first street.
+        for _ in 0..spec.remote {
+            let street = &streets[0].1;
+            self.station(
+                block,
+                &tec,
+                &council_id,
+                settlements[0],
+                street,
+                urban,
+                true,
+            );
+        }
+    }
+
+    /// The council's settlements (villages, or city districts): their territory indices.
+    fn settlements(&mut self, territory: &str, spec: &CouncilSpec, urban: bool) -> Vec<usize> {
         let mut settlements = Vec::with_capacity(spec.parts.len());
         for (place, _) in &spec.parts {
             let id = format!("{territory}.{}", place.slug);
@@ -768,8 +862,17 @@ impl<'r> Builder<'r> {
             let idx = self.territory(&id, TerritoryKind::Settlement, tname, Some(territory));
             settlements.push(idx);
         }
+        settlements
+    }
 
-        // Streets: about one per few hundred persons, at least one per station overall.
+    /// Streets: about one per few hundred persons, at least one per station overall; each
+    /// (settlement slot, street name, persons).
+    fn streets_of(
+        &mut self,
+        spec: &CouncilSpec,
+        part_persons: &[u64],
+        urban: bool,
+    ) -> Vec<(usize, StreetName, u32)> {
         let range = if urban {
             URBAN_STREET_PERSONS
         } else {
@@ -786,9 +889,8 @@ impl<'r> Builder<'r> {
         if total_streets < spec.stations as usize {
             street_counts[0] += spec.stations as usize - total_streets;
         }
-        // (settlement slot, street name index, persons)
         let mut streets: Vec<(usize, StreetName, u32)> = Vec::new();
-        for (slot, (&count, &p)) in street_counts.iter().zip(&part_persons).enumerate() {
+        for (slot, (&count, &p)) in street_counts.iter().zip(part_persons).enumerate() {
             let names = street_names(self.rng, count);
             let w: Vec<f64> = (0..count).map(|_| uniform(self.rng, (0.5, 1.5))).collect();
             let per_street = apportion(p, &w, 1);
@@ -796,13 +898,19 @@ impl<'r> Builder<'r> {
                 streets.push((slot, n, q as u32));
             }
         }
+        streets
+    }
 
-        self.school_max = if urban {
-            (spec.stations / 2).clamp(4, 100)
-        } else {
-            12
-        };
-        // Group consecutive streets into stations of nearly equal size.
+    /// Groups consecutive streets into stations of nearly equal size; each street is a
+    /// station's area and a street of persons to generate.
+    fn stations_on_streets(
+        &mut self,
+        place: &StationsOf<'_>,
+        spec: &CouncilSpec,
+        settlements: &[usize],
+        streets: &[(usize, StreetName, u32)],
+        profile: u16,
+    ) {
         let chunk = partition(
             &streets.iter().map(|s| u64::from(s.2)).collect::<Vec<_>>(),
             spec.stations as usize,
@@ -817,12 +925,12 @@ impl<'r> Builder<'r> {
         for &first in &first_street_of_station {
             let (slot, street, _) = &streets[first];
             let number = self.station(
-                block,
-                &tec,
-                &council_id,
+                place.block,
+                place.tec,
+                place.council,
                 settlements[*slot],
                 street,
-                urban,
+                place.urban,
                 false,
             );
             numbers.push(number);
@@ -840,21 +948,8 @@ impl<'r> Builder<'r> {
                 settlement: settlement as u32,
                 persons: *persons,
                 profile,
-                urban,
+                urban: place.urban,
             });
-        }
-        // Remote-voting stations stand in the centre, on its first street.
-        for _ in 0..spec.remote {
-            let street = &streets[0].1;
-            self.station(
-                block,
-                &tec,
-                &council_id,
-                settlements[0],
-                street,
-                urban,
-                true,
-            );
         }
     }
 

@@ -107,34 +107,7 @@ fn derive(generator: &Generator, eligible: Option<&[u32]>) -> Vec<CouncilUnits> 
         .map(|(i, t)| (&t.id, i))
         .collect();
 
-    // Streets of one settlement are consecutive, and stations take consecutive streets, so
-    // every (settlement, station) piece is one run.
-    let mut pieces: Vec<Vec<Piece>> = (0..setup.councils.len()).map(|_| Vec::new()).collect();
-    let mut last: Option<(usize, usize, StationNumber)> = None;
-    for (i, (street, area)) in plan.streets.iter().zip(&plan.areas).enumerate() {
-        let Some(&council) = council_of_station.get(&area.station) else {
-            continue;
-        };
-        let settlement = street.settlement as usize;
-        let persons = u64::from(street.persons);
-        let counted = eligible.map_or(0, |e| u64::from(e.get(i).copied().unwrap_or(0)));
-        let list = &mut pieces[council];
-        match (last, list.last_mut()) {
-            (Some((c, s, st)), Some(p))
-                if c == council && s == settlement && st == area.station =>
-            {
-                p.persons += persons;
-                p.eligible += counted;
-            }
-            _ => list.push(Piece {
-                settlement,
-                station: area.station,
-                persons,
-                eligible: counted,
-            }),
-        }
-        last = Some((council, settlement, area.station));
-    }
+    let pieces = pieces_by_council(generator, &council_of_station, eligible);
 
     // The geography has its own random stream: the plan used stream 0, the register 1.
     let mut rng = ChaCha8Rng::seed_from_u64(generator.seed);
@@ -163,6 +136,44 @@ fn derive(generator: &Generator, eligible: Option<&[u32]>) -> Vec<CouncilUnits> 
         });
     }
     out
+}
+
+/// Each council's (settlement, station) pieces, with their persons and (when counted) their
+/// voters on the lists. Streets of one settlement are consecutive, and stations take
+/// consecutive streets, so every piece is one run.
+fn pieces_by_council(
+    generator: &Generator,
+    council_of_station: &HashMap<StationNumber, usize>,
+    eligible: Option<&[u32]>,
+) -> Vec<Vec<Piece>> {
+    let plan = &generator.plan;
+    let mut pieces: Vec<Vec<Piece>> = (0..plan.setup.councils.len()).map(|_| Vec::new()).collect();
+    let mut last: Option<(usize, usize, StationNumber)> = None;
+    for (i, (street, area)) in plan.streets.iter().zip(&plan.areas).enumerate() {
+        let Some(&council) = council_of_station.get(&area.station) else {
+            continue;
+        };
+        let settlement = street.settlement as usize;
+        let persons = u64::from(street.persons);
+        let counted = eligible.map_or(0, |e| u64::from(e.get(i).copied().unwrap_or(0)));
+        let list = &mut pieces[council];
+        match (last, list.last_mut()) {
+            (Some((c, s, st)), Some(p))
+                if c == council && s == settlement && st == area.station =>
+            {
+                p.persons += persons;
+                p.eligible += counted;
+            }
+            _ => list.push(Piece {
+                settlement,
+                station: area.station,
+                persons,
+                eligible: counted,
+            }),
+        }
+        last = Some((council, settlement, area.station));
+    }
+    pieces
 }
 
 /// The region id above an aiyl aimak (aimak → raion → region).
@@ -197,91 +208,10 @@ fn council_units(
             }
         }
     }
-    let s = settlements.len();
-
-    // Settlement points: the centre at the origin, the others around it, kept apart.
-    let reach = 3.0 + 1.5 * s as f64;
-    let mut points: Vec<(f64, f64)> = vec![(0.0, 0.0)];
-    for _ in 1..s {
-        let mut p = (0.0, 0.0);
-        for _ in 0..30 {
-            let angle = rng.random_range(0.0..std::f64::consts::TAU);
-            let r = rng.random_range(2.0..reach);
-            p = (r * angle.cos(), r * angle.sin());
-            if points.iter().all(|q| dist2(p, *q) >= 1.5 * 1.5) {
-                break;
-            }
-        }
-        points.push(p);
-    }
-    let mountain = rng.random_bool(mountain_share);
-    let remote_settlement: Vec<bool> = if mountain && s > 1 {
-        let mut far: Vec<f64> = points[1..].iter().map(|p| dist2(*p, (0.0, 0.0))).collect();
-        far.sort_by(f64::total_cmp);
-        let median = far[far.len() / 2];
-        points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| i > 0 && dist2(*p, (0.0, 0.0)) >= median)
-            .collect()
-    } else {
-        vec![false; s]
-    };
-
-    // Unit points: each settlement's areas on a small rotated grid, in snake order so that
-    // consecutive areas (consecutive streets) border each other.
-    let mut xy = vec![(0.0, 0.0); pieces.len()];
-    let mut edges: Vec<(usize, usize)> = Vec::new();
-    for (k, members) in of_settlement.iter().enumerate() {
-        let m = members.len();
-        let cols = (m as f64).sqrt().ceil() as usize;
-        let rows = m.div_ceil(cols);
-        let theta = rng.random_range(0.0..std::f64::consts::PI);
-        let (sin, cos) = theta.sin_cos();
-        let mut cell = HashMap::new();
-        for (j, &piece) in members.iter().enumerate() {
-            let (row, col) = snake(j, cols);
-            let dx = (col as f64 - (cols - 1) as f64 / 2.0) * AREA_SPACING_KM;
-            let dy = (row as f64 - (rows - 1) as f64 / 2.0) * AREA_SPACING_KM;
-            xy[piece] = (
-                points[k].0 + dx * cos - dy * sin,
-                points[k].1 + dx * sin + dy * cos,
-            );
-            cell.insert((row, col), piece);
-        }
-        for (j, &piece) in members.iter().enumerate() {
-            let (row, col) = snake(j, cols);
-            for next in [(row, col + 1), (row + 1, col)] {
-                if let Some(&other) = cell.get(&next) {
-                    edges.push((piece, other));
-                }
-            }
-        }
-    }
-    // Gabriel graph of the settlements: a and b border when no third settlement lies in the
-    // circle whose diameter is ab.
-    for a in 0..s {
-        for b in a + 1..s {
-            let d = dist2(points[a], points[b]);
-            let blocked = (0..s).any(|c| {
-                c != a && c != b && dist2(points[a], points[c]) + dist2(points[b], points[c]) < d
-            });
-            if blocked {
-                continue;
-            }
-            let mut closest = (f64::INFINITY, 0, 0);
-            for &i in &of_settlement[a] {
-                for &j in &of_settlement[b] {
-                    let d = dist2(xy[i], xy[j]);
-                    if d < closest.0 {
-                        closest = (d, i, j);
-                    }
-                }
-            }
-            edges.push((closest.1, closest.2));
-        }
-    }
-
+    let points = settlement_points(settlements.len(), rng);
+    let remote_settlement = remote_settlements(&points, mountain_share, rng);
+    let (xy, mut edges) = area_grid(pieces.len(), &of_settlement, &points, rng);
+    edges.extend(settlement_borders(&of_settlement, &points, &xy));
     let ids: Vec<UnitId> = pieces
         .iter()
         .map(|p| {
@@ -324,6 +254,121 @@ fn council_units(
             }
         })
         .collect()
+}
+
+/// A point on the aimak's plane, in kilometres.
+type Point = (f64, f64);
+
+/// Settlement points: the centre at the origin, the others around it, kept apart.
+fn settlement_points(s: usize, rng: &mut ChaCha8Rng) -> Vec<(f64, f64)> {
+    let reach = 3.0 + 1.5 * s as f64;
+    let mut points: Vec<(f64, f64)> = vec![(0.0, 0.0)];
+    for _ in 1..s {
+        let mut p = (0.0, 0.0);
+        for _ in 0..30 {
+            let angle = rng.random_range(0.0..std::f64::consts::TAU);
+            let r = rng.random_range(2.0..reach);
+            p = (r * angle.cos(), r * angle.sin());
+            if points.iter().all(|q| dist2(p, *q) >= 1.5 * 1.5) {
+                break;
+            }
+        }
+        points.push(p);
+    }
+    points
+}
+
+/// In a mountain aimak, the farther half of the settlements (beyond the median distance from
+/// the centre) is remote.
+fn remote_settlements(
+    points: &[(f64, f64)],
+    mountain_share: f64,
+    rng: &mut ChaCha8Rng,
+) -> Vec<bool> {
+    let mountain = rng.random_bool(mountain_share);
+    if !(mountain && points.len() > 1) {
+        return vec![false; points.len()];
+    }
+    let mut far: Vec<f64> = points[1..].iter().map(|p| dist2(*p, (0.0, 0.0))).collect();
+    far.sort_by(f64::total_cmp);
+    let median = far[far.len() / 2];
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| i > 0 && dist2(*p, (0.0, 0.0)) >= median)
+        .collect()
+}
+
+/// Unit points: each settlement's areas on a small rotated grid, in snake order so that
+/// consecutive areas (consecutive streets) border each other; the points and those borders.
+fn area_grid(
+    units: usize,
+    of_settlement: &[Vec<usize>],
+    points: &[(f64, f64)],
+    rng: &mut ChaCha8Rng,
+) -> (Vec<Point>, Vec<(usize, usize)>) {
+    let mut xy = vec![(0.0, 0.0); units];
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for (k, members) in of_settlement.iter().enumerate() {
+        let m = members.len();
+        let cols = (m as f64).sqrt().ceil() as usize;
+        let rows = m.div_ceil(cols);
+        let theta = rng.random_range(0.0..std::f64::consts::PI);
+        let (sin, cos) = theta.sin_cos();
+        let mut cell = HashMap::new();
+        for (j, &piece) in members.iter().enumerate() {
+            let (row, col) = snake(j, cols);
+            let dx = (col as f64 - (cols - 1) as f64 / 2.0) * AREA_SPACING_KM;
+            let dy = (row as f64 - (rows - 1) as f64 / 2.0) * AREA_SPACING_KM;
+            xy[piece] = (
+                points[k].0 + dx * cos - dy * sin,
+                points[k].1 + dx * sin + dy * cos,
+            );
+            cell.insert((row, col), piece);
+        }
+        for (j, &piece) in members.iter().enumerate() {
+            let (row, col) = snake(j, cols);
+            for next in [(row, col + 1), (row + 1, col)] {
+                if let Some(&other) = cell.get(&next) {
+                    edges.push((piece, other));
+                }
+            }
+        }
+    }
+    (xy, edges)
+}
+
+/// Gabriel graph of the settlements: a and b border when no third settlement lies in the
+/// circle whose diameter is ab; the border joins their two closest areas.
+fn settlement_borders(
+    of_settlement: &[Vec<usize>],
+    points: &[(f64, f64)],
+    xy: &[(f64, f64)],
+) -> Vec<(usize, usize)> {
+    let s = points.len();
+    let mut edges = Vec::new();
+    for a in 0..s {
+        for b in a + 1..s {
+            let d = dist2(points[a], points[b]);
+            let blocked = (0..s).any(|c| {
+                c != a && c != b && dist2(points[a], points[c]) + dist2(points[b], points[c]) < d
+            });
+            if blocked {
+                continue;
+            }
+            let mut closest = (f64::INFINITY, 0, 0);
+            for &i in &of_settlement[a] {
+                for &j in &of_settlement[b] {
+                    let d = dist2(xy[i], xy[j]);
+                    if d < closest.0 {
+                        closest = (d, i, j);
+                    }
+                }
+            }
+            edges.push((closest.1, closest.2));
+        }
+    }
+    edges
 }
 
 /// The grid cell of the `j`-th area in snake order: left to right, then right to left.

@@ -2,6 +2,11 @@
 //! (CAN-10), candidates who are persons of the register living in their council's territory,
 //! every refusal ground designed in, the composition rules kept where they must be, and files
 //! that the strict readers read back as generated.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 use shailoo_domain::candidate::nomination::{Ground, NominationKind};

@@ -1,5 +1,10 @@
 //! The generator's promises: the 2024 national figures, determinism, consistent persons, and
 //! files that the strict readers of `shailoo-formats` read back as the generated data.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 use jiff::civil::date;

@@ -30,7 +30,7 @@ use serde::Serialize;
 use shailoo_app::voters::StationRoll;
 use shailoo_domain::text::{self, Lines};
 use shailoo_domain::time::to_bishkek;
-use shailoo_domain::{Pin, StationNumber};
+use shailoo_domain::{ErrorCode, Pin, StationNumber};
 use std::cmp::Ordering;
 use std::sync::LazyLock;
 use typst::foundations::{Dict, IntoValue};
@@ -73,11 +73,11 @@ pub enum PrintError {
 
 impl PrintError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PrintError::Layout(_) | PrintError::Pdf(_) => "print_failed",
-            PrintError::UnknownVariant(_) => "bad_list_variant",
-            PrintError::UnknownLang(_) => "bad_lang",
+            PrintError::Layout(_) | PrintError::Pdf(_) => ErrorCode::PrintFailed,
+            PrintError::UnknownVariant(_) => ErrorCode::BadListVariant,
+            PrintError::UnknownLang(_) => ErrorCode::BadLang,
         }
     }
 }
@@ -562,7 +562,10 @@ mod tests {
     fn variants_and_languages_parse() {
         assert_eq!(Variant::parse("signatures").unwrap(), Variant::Signatures);
         assert_eq!(Lang::parse("ru").unwrap(), Lang::Ru);
-        assert_eq!(Variant::parse("x").unwrap_err().code(), "bad_list_variant");
-        assert_eq!(Lang::parse("de").unwrap_err().code(), "bad_lang");
+        assert_eq!(
+            Variant::parse("x").unwrap_err().code(),
+            ErrorCode::BadListVariant
+        );
+        assert_eq!(Lang::parse("de").unwrap_err().code(), ErrorCode::BadLang);
     }
 }

@@ -2,6 +2,11 @@
 //! Debian's `poppler-utils`, which `scripts/test` installs): the Kyrgyz letters survive as
 //! text, DejaVu is embedded, pages are numbered "N / M" with the header on each, and data
 //! cannot inject markup.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use jiff::Timestamp;

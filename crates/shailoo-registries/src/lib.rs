@@ -31,6 +31,7 @@ pub use kannel::{KannelConfig, KannelGateway};
 pub use tunduk::{TundukConfig, TundukRegistry};
 pub use xroad::{XRoadClientId, XRoadIdError, XRoadServiceId};
 
+use shailoo_domain::ErrorCode;
 use std::time::Duration;
 
 /// How long an adapter waits for an answer by default: a voter is waiting at the form.
@@ -48,11 +49,12 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    pub fn code(&self) -> &'static str {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ConfigError::BadUrl { .. } => "registry_bad_url",
+            ConfigError::BadUrl { .. } => ErrorCode::RegistryBadUrl,
             ConfigError::XRoadId(e) => e.code(),
-            ConfigError::Client(_) => "registry_client",
+            ConfigError::Client(_) => ErrorCode::RegistryClient,
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::{ConfigError, base_url, http_client};
 use serde::Deserialize;
+use shailoo_domain::ErrorCode;
 use std::fmt;
 use std::time::Duration;
 
@@ -19,10 +20,11 @@ pub enum XRoadIdError {
 }
 
 impl XRoadIdError {
-    pub fn code(&self) -> &'static str {
+    /// A stable code for clients and translations.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            XRoadIdError::BadClient(_) => "xroad_bad_client",
-            XRoadIdError::BadService(_) => "xroad_bad_service",
+            XRoadIdError::BadClient(_) => ErrorCode::XroadBadClient,
+            XRoadIdError::BadService(_) => ErrorCode::XroadBadService,
         }
     }
 }

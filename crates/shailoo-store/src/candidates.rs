@@ -2,11 +2,11 @@
 //! nominations with their candidates, documents, check results, status history and ballot
 //! orders.
 //!
-//! The writers follow the capability template: open the write transaction, lock the audit
-//! head, read the nomination and the facts its step needs (`CandidateTx`: the council and its
-//! approved districts, the party, the live candidacies of the persons concerned), hand them to
-//! `shailoo_app::candidates::transitions`, and write what comes back with its history and
-//! audit entry. The rules are the app's and the domain's; this file only reads and writes.
+//! The writers follow the capability template, each step a method of the writing transaction
+//! ([`Tx`]): open it, lock the audit head, read the nomination and the facts its step needs
+//! (`CandidateTx`: the council and its approved districts, the party, the live candidacies of
+//! the persons concerned), hand them to `shailoo_app::candidates::transitions`, and write what
+//! comes back with its history and audit entry. The rules are the app's and the domain's; this file only reads and writes.
 //!
 //! CAN-05 holds twice over: the step refuses a person who holds a live candidacy elsewhere
 //! (read under the lock, so concurrent filings queue and the second sees the first), and the
@@ -14,7 +14,7 @@
 
 use crate::rows::{CouncilRow, corrupt, date, enum_field, field, timestamp};
 use crate::text::{like_pattern, search_text, sort_key};
-use crate::{Db, WritePool, db_err, insert_err, is_unique_violation};
+use crate::{Db, Tx, WritePool, db_err, insert_err, is_unique_violation};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use shailoo_app::audit::AuditEvent;
@@ -40,7 +40,7 @@ use shailoo_domain::candidate::transitions::NominationState;
 use shailoo_domain::candidate::{CandidateId, Nominator, Party, PartyId, PartyRegistrationNumber};
 use shailoo_domain::params::Coded;
 use shailoo_domain::territory::LocalizedName;
-use shailoo_domain::{CouncilId, DistrictId, ElectionId, Pin, Sex, TerritoryId};
+use shailoo_domain::{CouncilId, DistrictId, ElectionId, Pin, SeatCount, Sex, TerritoryId};
 use sqlx::{AssertSqlSafe, PgConnection, SqliteConnection};
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
@@ -312,28 +312,39 @@ impl EntryRow {
         let key = self.candidate.clone();
         let key = key.as_str();
         let candidate = field(E, key, "candidate", key, CandidateId::parse)?;
-        let residence = match (
-            self.settlement,
-            self.address,
-            self.registered_on,
-            self.permanent,
-        ) {
-            (Some(s), Some(address), Some(on), Some(permanent)) => Some(Residence {
-                settlement: field(E, key, "settlement", &s, TerritoryId::parse)?,
-                address,
-                registered_on: date(E, key, "registered_on", &on)?,
-                permanent,
-            }),
-            (None, None, None, None) => None,
-            _ => return Err(corrupt(E, key, "a residence half stored")),
+        let identity = self.identity(key)?;
+        let status = self.entry_status(key)?;
+        let details = CandidateDetails {
+            occupation: self
+                .occupation
+                .map(|o| Occupation::try_from(o).map_err(|e| corrupt(E, key, e)))
+                .transpose()?,
+            program: self
+                .program
+                .map(|p| ProgramText::try_from(p).map_err(|e| corrupt(E, key, e)))
+                .transpose()?,
         };
+        Ok((
+            self.nomination,
+            Entry {
+                candidate,
+                identity,
+                filed_at: opt_timestamp(E, key, "filed_at", self.filed_at)?,
+                status,
+            },
+            details,
+        ))
+    }
+
+    /// The civil registry's answer the entry was filed on, with its evidence.
+    fn identity(&self, key: &str) -> Result<CandidateIdentity, StoreError> {
         let record = CivilRecord {
             pin: field(E, key, "pin", &self.pin, Pin::parse)?,
             name: PersonName::new(&self.surname, &self.given_name, self.patronymic.as_deref())
                 .map_err(|e| corrupt(E, key, e))?,
             sex: field(E, key, "sex", &self.sex, Sex::from_str)?,
             birth_date: date(E, key, "birth_date", &self.birth_date)?,
-            residence,
+            residence: self.residence(key)?,
         };
         let evidence = Evidence {
             registry: Registry::Civil,
@@ -353,11 +364,34 @@ impl EntryRow {
                 ResponseDigest::parse,
             )?,
         };
-        let identity = CandidateIdentity::try_from(Answered {
+        CandidateIdentity::try_from(Answered {
             answer: record,
             evidence,
         })
-        .map_err(|e| corrupt(E, key, e))?;
+        .map_err(|e| corrupt(E, key, e))
+    }
+
+    /// The registered residence: all four columns, or none.
+    fn residence(&self, key: &str) -> Result<Option<Residence>, StoreError> {
+        match (
+            &self.settlement,
+            &self.address,
+            &self.registered_on,
+            self.permanent,
+        ) {
+            (Some(s), Some(address), Some(on), Some(permanent)) => Ok(Some(Residence {
+                settlement: field(E, key, "settlement", s, TerritoryId::parse)?,
+                address: address.clone(),
+                registered_on: date(E, key, "registered_on", on)?,
+                permanent,
+            })),
+            (None, None, None, None) => Ok(None),
+            _ => Err(corrupt(E, key, "a residence half stored")),
+        }
+    }
+
+    /// The candidate's status on the nomination, with its ground, date and reason.
+    fn entry_status(&self, key: &str) -> Result<EntryStatus, StoreError> {
         let at = || -> Result<Timestamp, StoreError> {
             let v = self
                 .status_at
@@ -365,7 +399,7 @@ impl EntryRow {
                 .ok_or_else(|| corrupt(E, key, "status_at is missing"))?;
             timestamp(E, key, "status_at", v)
         };
-        let status = match self.status.as_str() {
+        Ok(match self.status.as_str() {
             "standing" => EntryStatus::Standing,
             "excluded" => EntryStatus::Excluded {
                 ground: ground_of(E, key, self.ground.as_deref())?,
@@ -388,33 +422,13 @@ impl EntryRow {
                 cancellation: cancellation_of(
                     E,
                     key,
-                    self.cancellation_reason,
-                    self.cancellation_note,
+                    self.cancellation_reason.clone(),
+                    self.cancellation_note.clone(),
                 )?,
                 at: at()?,
             },
             other => return Err(corrupt(E, key, format!("status {other:?}"))),
-        };
-        let details = CandidateDetails {
-            occupation: self
-                .occupation
-                .map(|o| Occupation::try_from(o).map_err(|e| corrupt(E, key, e)))
-                .transpose()?,
-            program: self
-                .program
-                .map(|p| ProgramText::try_from(p).map_err(|e| corrupt(E, key, e)))
-                .transpose()?,
-        };
-        Ok((
-            self.nomination,
-            Entry {
-                candidate,
-                identity,
-                filed_at: opt_timestamp(E, key, "filed_at", self.filed_at)?,
-                status,
-            },
-            details,
-        ))
+        })
     }
 }
 
@@ -705,6 +719,25 @@ trait CandidateTx {
     async fn record_run(&mut self, id: NominationId, run: &CheckRun) -> Result<(), StoreError>;
 }
 
+/// The row-level steps the bodies of [`CandidateTx`] share, on either engine's connection.
+trait NominationRows {
+    /// The districts of the council's approved scheme for the election (aiyl councils).
+    async fn approved_districts(
+        &mut self,
+        election: &ElectionId,
+        council: &CouncilId,
+    ) -> Result<Vec<DistrictId>, StoreError>;
+    /// The party's list for the council that is a draft or live, if it has one.
+    async fn open_list(
+        &mut self,
+        election: &ElectionId,
+        council: &CouncilId,
+        party: &PartyId,
+    ) -> Result<Option<NominationId>, StoreError>;
+    /// Writes the nomination's own row (not its candidates).
+    async fn upsert_head(&mut self, after: &NominationRecord, made: u32) -> Result<(), StoreError>;
+}
+
 /// A bound argument of a dynamic query.
 enum Arg {
     Text(Option<String>),
@@ -813,33 +846,12 @@ macro_rules! candidate_tx_body {
                     }
                     None => None,
                 };
-                let districts: Vec<String> = sqlx::query_scalar(
-                    "SELECT d.number FROM scheme_districts d \
-                     JOIN district_schemes s ON s.id = d.scheme \
-                     WHERE s.council = $1 AND s.election = $2 AND s.status = 'approved' \
-                     ORDER BY d.position",
-                )
-                .bind(council.id.as_str())
-                .bind(election.as_str())
-                .fetch_all(&mut *self)
-                .await
-                .map_err(db_err)?;
-                let districts = districts
-                    .iter()
-                    .map(|d| field("scheme_districts", d, "number", d, DistrictId::parse))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let open_list: Option<i64> = match kind {
-                    NominationKind::CityList { party } => sqlx::query_scalar(
-                        "SELECT id FROM nominations WHERE election = $1 AND council = $2 \
-                         AND party = $3 AND kind = 'city_list' \
-                         AND status IN ('draft', 'submitted', 'registered')",
-                    )
-                    .bind(election.as_str())
-                    .bind(council.id.as_str())
-                    .bind(party.as_str())
-                    .fetch_optional(&mut *self)
-                    .await
-                    .map_err(db_err)?,
+                let districts =
+                    NominationRows::approved_districts(&mut *self, election, &council.id).await?;
+                let open_list = match kind {
+                    NominationKind::CityList { party } => {
+                        NominationRows::open_list(&mut *self, election, &council.id, party).await?
+                    }
                     NominationKind::District { .. } => None,
                 };
                 Ok(OpeningFacts {
@@ -847,7 +859,7 @@ macro_rules! candidate_tx_body {
                     electing: electing.is_some(),
                     party,
                     districts,
-                    open_list: open_list.and_then(NominationId::new),
+                    open_list,
                 })
             }
 
@@ -907,43 +919,7 @@ macro_rules! candidate_tx_body {
                 made: u32,
             ) -> Result<(), CandidacyError> {
                 let n = &after.nomination;
-                let id = after.id.get();
-                let (kind, party, district) = kind_columns(&n.kind);
-                let (ground, reason, note, by) = match &n.status {
-                    NominationStatus::Refused { ground } => (Some(ground.code()), None, None, None),
-                    NominationStatus::Cancelled { cancellation } => (
-                        None,
-                        Some(cancellation.reason.code()),
-                        Some(cancellation.note.as_str()),
-                        None,
-                    ),
-                    NominationStatus::Withdrawn { by } => {
-                        (None, None, None, Some(withdrawn_by(*by)))
-                    }
-                    _ => (None, None, None, None),
-                };
-                sqlx::query(UPSERT_NOMINATION)
-                    .bind(id)
-                    .bind(n.election.as_str())
-                    .bind(n.council.as_str())
-                    .bind(kind)
-                    .bind(party)
-                    .bind(district)
-                    .bind(n.status.code())
-                    .bind(ground)
-                    .bind(reason)
-                    .bind(note)
-                    .bind(by)
-                    .bind(i64::from(n.version))
-                    .bind(i64::from(made))
-                    .bind(after.filed_by.as_str())
-                    .bind(n.created_at.to_string())
-                    .bind(n.updated_at.to_string())
-                    .bind(n.submitted_at.map(|t| t.to_string()))
-                    .bind(n.decided_at.map(|t| t.to_string()))
-                    .execute(&mut *self)
-                    .await
-                    .map_err(|e| insert_err(e, Entity::Nomination, id))?;
+                NominationRows::upsert_head(&mut *self, after, made).await?;
                 if let Some(b) = before {
                     // Candidates taken off a draft go, with their documents.
                     for gone in b
@@ -1155,24 +1131,101 @@ macro_rules! candidate_tx_body {
                 Ok(())
             }
         }
+
+        impl NominationRows for $conn {
+            async fn approved_districts(
+                &mut self,
+                election: &ElectionId,
+                council: &CouncilId,
+            ) -> Result<Vec<DistrictId>, StoreError> {
+                let districts: Vec<String> = sqlx::query_scalar(
+                    "SELECT d.number FROM scheme_districts d \
+                     JOIN district_schemes s ON s.id = d.scheme \
+                     WHERE s.council = $1 AND s.election = $2 AND s.status = 'approved' \
+                     ORDER BY d.position",
+                )
+                .bind(council.as_str())
+                .bind(election.as_str())
+                .fetch_all(&mut *self)
+                .await
+                .map_err(db_err)?;
+                districts
+                    .iter()
+                    .map(|d| field("scheme_districts", d, "number", d, DistrictId::parse))
+                    .collect()
+            }
+
+            async fn open_list(
+                &mut self,
+                election: &ElectionId,
+                council: &CouncilId,
+                party: &PartyId,
+            ) -> Result<Option<NominationId>, StoreError> {
+                let open: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM nominations WHERE election = $1 AND council = $2 \
+                     AND party = $3 AND kind = 'city_list' \
+                     AND status IN ('draft', 'submitted', 'registered')",
+                )
+                .bind(election.as_str())
+                .bind(council.as_str())
+                .bind(party.as_str())
+                .fetch_optional(&mut *self)
+                .await
+                .map_err(db_err)?;
+                Ok(open.and_then(NominationId::new))
+            }
+
+            async fn upsert_head(
+                &mut self,
+                after: &NominationRecord,
+                made: u32,
+            ) -> Result<(), StoreError> {
+                let n = &after.nomination;
+                let id = after.id.get();
+                let (kind, party, district) = kind_columns(&n.kind);
+                let (ground, reason, note, by) = match &n.status {
+                    NominationStatus::Refused { ground } => (Some(ground.code()), None, None, None),
+                    NominationStatus::Cancelled { cancellation } => (
+                        None,
+                        Some(cancellation.reason.code()),
+                        Some(cancellation.note.as_str()),
+                        None,
+                    ),
+                    NominationStatus::Withdrawn { by } => {
+                        (None, None, None, Some(withdrawn_by(*by)))
+                    }
+                    _ => (None, None, None, None),
+                };
+                sqlx::query(UPSERT_NOMINATION)
+                    .bind(id)
+                    .bind(n.election.as_str())
+                    .bind(n.council.as_str())
+                    .bind(kind)
+                    .bind(party)
+                    .bind(district)
+                    .bind(n.status.code())
+                    .bind(ground)
+                    .bind(reason)
+                    .bind(note)
+                    .bind(by)
+                    .bind(i64::from(n.version))
+                    .bind(i64::from(made))
+                    .bind(after.filed_by.as_str())
+                    .bind(n.created_at.to_string())
+                    .bind(n.updated_at.to_string())
+                    .bind(n.submitted_at.map(|t| t.to_string()))
+                    .bind(n.decided_at.map(|t| t.to_string()))
+                    .execute(&mut *self)
+                    .await
+                    .map_err(|e| insert_err(e, Entity::Nomination, id))?;
+                Ok(())
+            }
+        }
     };
 }
 
 candidate_tx_body!(SqliteConnection);
 candidate_tx_body!(PgConnection);
-
-/// CAN-05 refused by the primary key of `candidacies`: another writer got there first.
-fn held_elsewhere(candidate: &CandidateId) -> CandidacyError {
-    match Ground::candidate(shailoo_domain::candidate::CandidateCode::MultipleCandidacies) {
-        Some(ground) => CandidacyError::Transition(
-            shailoo_domain::candidate::transitions::TransitionError::Candidate {
-                candidate: candidate.clone(),
-                ground,
-            },
-        ),
-        None => CandidacyError::Store(StoreError::duplicate(Entity::Nomination, candidate)),
-    }
-}
 
 /// One nomination's record, read in `$tx` (`$1` election, `$2` id).
 macro_rules! read_one {
@@ -1192,20 +1245,263 @@ macro_rules! read_one {
     }};
 }
 
-/// The nomination's seats: the council's.
-macro_rules! seats_of {
-    ($tx:expr, $council:expr) => {{
-        let seats: Option<i64> = sqlx::query_scalar("SELECT seats FROM councils WHERE id = $1")
-            .bind($council.as_str())
-            .fetch_optional(&mut *$tx)
+/// The writers' transaction takes the same steps, on its engine's connection.
+impl CandidateTx for Tx {
+    async fn load(
+        &mut self,
+        cond: &str,
+        args: &[Arg],
+        limit: i64,
+    ) -> Result<Vec<(NominationRecord, u32)>, StoreError> {
+        on_tx!(self, |t, d| CandidateTx::load(&mut **t, cond, args, limit)
+            .await)
+    }
+    async fn opening_facts(
+        &mut self,
+        election: &ElectionId,
+        council: &CouncilId,
+        kind: &NominationKind,
+    ) -> Result<OpeningFacts, CandidacyError> {
+        on_tx!(self, |t, d| {
+            CandidateTx::opening_facts(&mut **t, election, council, kind).await
+        })
+    }
+    async fn holders(
+        &mut self,
+        election: &ElectionId,
+        pins: &[Pin],
+    ) -> Result<Vec<Candidacy>, StoreError> {
+        on_tx!(self, |t, d| CandidateTx::holders(&mut **t, election, pins)
+            .await)
+    }
+    async fn next_id(&mut self) -> Result<NominationId, StoreError> {
+        on_tx!(self, |t, d| CandidateTx::next_id(&mut **t).await)
+    }
+    async fn write(
+        &mut self,
+        before: Option<&NominationRecord>,
+        after: &NominationRecord,
+        made: u32,
+    ) -> Result<(), CandidacyError> {
+        on_tx!(self, |t, d| CandidateTx::write(
+            &mut **t, before, after, made
+        )
+        .await)
+    }
+    async fn remove_entry(
+        &mut self,
+        id: NominationId,
+        candidate: &CandidateId,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| CandidateTx::remove_entry(
+            &mut **t, id, candidate
+        )
+        .await)
+    }
+    async fn write_entry(
+        &mut self,
+        id: NominationId,
+        position: usize,
+        entry: &Entry,
+        details: &CandidateDetails,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            CandidateTx::write_entry(&mut **t, id, position, entry, details).await
+        })
+    }
+    async fn hold(
+        &mut self,
+        election: &ElectionId,
+        id: NominationId,
+        held: &[Candidacy],
+    ) -> Result<(), CandidacyError> {
+        on_tx!(self, |t, d| CandidateTx::hold(&mut **t, election, id, held)
+            .await)
+    }
+    async fn append_history(
+        &mut self,
+        id: NominationId,
+        rows: &[HistoryEntry],
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| CandidateTx::append_history(&mut **t, id, rows)
+            .await)
+    }
+    async fn record_run(&mut self, id: NominationId, run: &CheckRun) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| CandidateTx::record_run(&mut **t, id, run)
+            .await)
+    }
+}
+
+/// The steps of the writers besides the nomination's own.
+impl Tx {
+    /// The council's seats (the nomination's contest).
+    async fn seats_of(&mut self, council: &CouncilId) -> Result<SeatCount, CandidacyError> {
+        let seats: Option<i64> = on_tx!(self, |t, d| {
+            sqlx::query_scalar("SELECT seats FROM councils WHERE id = $1")
+                .bind(council.as_str())
+                .fetch_optional(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        let seats = seats.ok_or_else(|| CandidacyError::UnknownCouncil(council.clone()))?;
+        Ok(u32::try_from(seats)
+            .ok()
+            .and_then(|s| SeatCount::new(s).ok())
+            .ok_or_else(|| corrupt("councils", council.as_str(), "seats"))?)
+    }
+
+    /// One nomination's record and the number of candidates it has made, if it exists.
+    async fn nomination_record(
+        &mut self,
+        election: &ElectionId,
+        id: NominationId,
+    ) -> Result<(NominationRecord, u32), CandidacyError> {
+        read_one!(self, election, id).ok_or(CandidacyError::UnknownNomination(id))
+    }
+
+    /// Refuses a second party with this registration number.
+    async fn refuse_registered(&mut self, party: &Party) -> Result<(), StoreError> {
+        let taken = on_tx!(self, |t, d| exists!(
+            &mut **t,
+            "SELECT CAST(1 AS BIGINT) FROM parties WHERE registration_number = $1",
+            party.registration_number.as_str()
+        ));
+        if taken {
+            return Err(StoreError::duplicate(
+                Entity::Party,
+                &party.registration_number,
+            ));
+        }
+        Ok(())
+    }
+
+    async fn insert_party(&mut self, party: &Party, at: Timestamp) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(
+                "INSERT INTO parties (id, name_ky, name_ru, name_en, registration_number, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(party.id.as_str())
+            .bind(party.name.ky.as_str())
+            .bind(party.name.ru.as_str())
+            .bind(party.name.en.as_str())
+            .bind(party.registration_number.as_str())
+            .bind(at.to_string())
+            .execute(&mut **t)
+            .await
+            .map_err(|e| insert_err(e, Entity::Party, &party.id))?;
+        });
+        Ok(())
+    }
+
+    /// The representative's account, bound to `party`.
+    async fn insert_representative(
+        &mut self,
+        user: &NewUser,
+        party: &PartyId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(
+                "INSERT INTO users (username, display_name, role, commission, party, \
+                 password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(user.username.as_str())
+            .bind(user.display_name.as_str())
+            .bind(user.role.as_str())
+            .bind(user.commission.as_str())
+            .bind(party.as_str())
+            .bind(user.password_hash.as_str())
+            .bind(at.to_string())
+            .execute(&mut **t)
+            .await
+            .map_err(|e| insert_err(e, Entity::User, &user.username))?;
+        });
+        Ok(())
+    }
+
+    /// The document's bytes (once per digest) and its place in the nomination.
+    async fn put_document(
+        &mut self,
+        id: NominationId,
+        document: &Document,
+        info: &DocumentInfo,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(
+                "INSERT INTO document_files (digest, content_type, size, bytes) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (digest) DO NOTHING",
+            )
+            .bind(document.digest())
+            .bind(document.format().content_type())
+            .bind(i64::try_from(document.size()).unwrap_or(i64::MAX))
+            .bind(document.bytes())
+            .execute(&mut **t)
             .await
             .map_err(db_err)?;
-        let seats = seats.ok_or_else(|| CandidacyError::UnknownCouncil($council.clone()))?;
-        u32::try_from(seats)
-            .ok()
-            .and_then(|s| shailoo_domain::SeatCount::new(s).ok())
-            .ok_or_else(|| corrupt("councils", $council.as_str(), "seats"))?
-    }};
+            sqlx::query(
+                "INSERT INTO nomination_documents (nomination, candidate, kind, digest, \
+                 filed_by, filed_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (nomination, candidate, kind) DO UPDATE SET \
+                 digest = excluded.digest, filed_by = excluded.filed_by, \
+                 filed_at = excluded.filed_at",
+            )
+            .bind(id.get())
+            .bind(info.candidate.as_ref().map_or("", CandidateId::as_str))
+            .bind(document.kind().as_str())
+            .bind(document.digest())
+            .bind(info.filed_by.as_str())
+            .bind(info.filed_at.to_string())
+            .execute(&mut **t)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// Replaces the order of a city ballot's parties.
+    async fn put_ballot_order(
+        &mut self,
+        election: &ElectionId,
+        council: &CouncilId,
+        order: &[PartyId],
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query("DELETE FROM ballot_orders WHERE election = $1 AND council = $2")
+                .bind(election.as_str())
+                .bind(council.as_str())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+            for (party, position) in order.iter().zip(1i64..) {
+                sqlx::query(
+                    "INSERT INTO ballot_orders (election, council, position, party) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(election.as_str())
+                .bind(council.as_str())
+                .bind(position)
+                .bind(party.as_str())
+                .execute(&mut **t)
+                .await
+                .map_err(|e| insert_err(e, Entity::Party, party))?;
+            }
+        });
+        Ok(())
+    }
+}
+
+/// CAN-05 refused by the primary key of `candidacies`: another writer got there first.
+fn held_elsewhere(candidate: &CandidateId) -> CandidacyError {
+    match Ground::candidate(shailoo_domain::candidate::CandidateCode::MultipleCandidacies) {
+        Some(ground) => CandidacyError::Transition(
+            shailoo_domain::candidate::transitions::TransitionError::Candidate {
+                candidate: candidate.clone(),
+                ground,
+            },
+        ),
+        None => CandidacyError::Store(StoreError::duplicate(Entity::Nomination, candidate)),
+    }
 }
 
 fn stage_condition(filter: &NominationFilter, args: &mut Vec<Arg>) -> String {
@@ -1332,38 +1628,45 @@ impl PublicRow {
     }
 }
 
+/// The condition of a public listing of candidates (`$1` the election, the filter's values
+/// after it) and its arguments.
+fn public_condition(election: &ElectionId, filter: &CandidateFilter) -> (String, Vec<String>) {
+    let mut cond = String::from("n.election = $1 AND n.status <> 'draft'");
+    let mut args: Vec<String> = vec![election.to_string()];
+    let mut push = |sql: &str, arg: String| {
+        args.push(arg);
+        cond.push_str(&sql.replace('?', &format!("${}", args.len())));
+    };
+    if let Some(c) = &filter.council {
+        push(" AND n.council = ?", c.to_string());
+    }
+    if let Some(x) = &filter.district {
+        push(" AND n.district = ?", x.to_string());
+    }
+    if let Some(p) = &filter.party {
+        push(" AND n.party = ?", p.to_string());
+    }
+    if let Some(c) = &filter.candidate {
+        push(" AND e.candidate = ?", c.to_string());
+    }
+    if let Some(s) = filter.status {
+        push(&format!(" AND {PUBLIC_STATUS} = ?"), s.as_str().to_owned());
+    }
+    if let Some(q) = filter.name.as_deref().filter(|q| !q.trim().is_empty()) {
+        push(" AND e.search LIKE ? ESCAPE '\\'", like_pattern(q));
+    }
+    (cond, args)
+}
+
 #[async_trait]
 impl CandidateStore for Db {
     async fn add_party(&self, party: &Party, event: AuditEvent) -> Result<(), StoreError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            if exists!(
-                &mut *tx,
-                "SELECT CAST(1 AS BIGINT) FROM parties WHERE registration_number = $1",
-                party.registration_number.as_str()
-            ) {
-                return Err(StoreError::duplicate(
-                    Entity::Party,
-                    &party.registration_number,
-                ));
-            }
-            sqlx::query(
-                "INSERT INTO parties (id, name_ky, name_ru, name_en, registration_number, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(party.id.as_str())
-            .bind(party.name.ky.as_str())
-            .bind(party.name.ru.as_str())
-            .bind(party.name.en.as_str())
-            .bind(party.registration_number.as_str())
-            .bind(event.at.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| insert_err(e, Entity::Party, &party.id))?;
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.refuse_registered(party).await?;
+        tx.insert_party(party, event.at).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await
     }
 
     async fn parties(&self) -> Result<Vec<Party>, StoreError> {
@@ -1395,40 +1698,21 @@ impl CandidateStore for Db {
         party: &PartyId,
         event: AuditEvent,
     ) -> Result<(), StoreError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            if !exists!(
-                &mut *tx,
-                "SELECT CAST(1 AS BIGINT) FROM parties WHERE id = $1",
-                party.as_str()
-            ) {
-                return Err(StoreError::unknown(Entity::Party, party));
-            }
-            if !exists!(
-                &mut *tx,
-                "SELECT CAST(1 AS BIGINT) FROM commissions WHERE id = $1",
-                user.commission.as_str()
-            ) {
-                return Err(StoreError::unknown(Entity::Commission, &user.commission));
-            }
-            sqlx::query(
-                "INSERT INTO users (username, display_name, role, commission, party, \
-                 password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(user.username.as_str())
-            .bind(user.display_name.as_str())
-            .bind(user.role.as_str())
-            .bind(user.commission.as_str())
-            .bind(party.as_str())
-            .bind(user.password_hash.as_str())
-            .bind(event.at.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| insert_err(e, Entity::User, &user.username))?;
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let party_exists = "SELECT CAST(1 AS BIGINT) FROM parties WHERE id = $1";
+        tx.require(party_exists, Entity::Party, party.as_str())
+            .await?;
+        let commission_exists = "SELECT CAST(1 AS BIGINT) FROM commissions WHERE id = $1";
+        tx.require(
+            commission_exists,
+            Entity::Commission,
+            user.commission.as_str(),
+        )
+        .await?;
+        tx.insert_representative(user, party, event.at).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await
     }
 
     async fn representatives(&self, party: &PartyId) -> Result<Vec<User>, StoreError> {
@@ -1455,44 +1739,41 @@ impl CandidateStore for Db {
         rules: &RuleSet,
         mut event: AuditEvent,
     ) -> Result<NominationRecord, CandidacyError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let facts = CandidateTx::opening_facts(&mut *tx, election, council, kind).await?;
-            let id = CandidateTx::next_id(&mut *tx).await?;
-            let pins: Vec<Pin> = first.iter().map(|(i, _)| i.pin()).collect();
-            let holders = CandidateTx::holders(&mut *tx, election, &pins).await?;
-            let candidate = id.candidate(1);
-            let draft = transitions::open(
-                election,
-                kind.clone(),
-                &facts,
-                first.map(|(i, _)| (candidate.clone(), i)),
-                &holders,
-                &rules.rules(facts.council.seats),
-                event.at,
-            )?;
-            let mut details = BTreeMap::new();
-            if let Some((_, d)) = first
-                && *d != CandidateDetails::default()
-            {
-                details.insert(candidate, d.clone());
-            }
-            let made = u32::from(first.is_some());
-            let record = NominationRecord {
-                id,
-                nomination: NominationState::Draft(draft).into_record(),
-                filed_by: event.actor.clone(),
-                details,
-                checks: Vec::new(),
-            };
-            CandidateTx::write(&mut *tx, None, &record, made).await?;
-            event.subject = format!("{election}/nominations/{id}");
-            let event = event.after(&record);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(record)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let facts = tx.opening_facts(election, council, kind).await?;
+        let id = tx.next_id().await?;
+        let pins: Vec<Pin> = first.iter().map(|(i, _)| i.pin()).collect();
+        let holders = tx.holders(election, &pins).await?;
+        let candidate = id.candidate(1);
+        let draft = transitions::open(
+            election,
+            kind.clone(),
+            &facts,
+            first.map(|(i, _)| (candidate.clone(), i)),
+            &holders,
+            &rules.rules(facts.council.seats),
+            event.at,
+        )?;
+        let mut details = BTreeMap::new();
+        if let Some((_, d)) = first
+            && *d != CandidateDetails::default()
+        {
+            details.insert(candidate, d.clone());
+        }
+        let made = u32::from(first.is_some());
+        let record = NominationRecord {
+            id,
+            nomination: NominationState::Draft(draft).into_record(),
+            filed_by: event.actor.clone(),
+            details,
+            checks: Vec::new(),
+        };
+        tx.write(None, &record, made).await?;
+        event.subject = format!("{election}/nominations/{id}");
+        tx.append_audit(head, event.after(&record)).await?;
+        tx.commit().await?;
+        Ok(record)
     }
 
     async fn change_nomination(
@@ -1503,45 +1784,41 @@ impl CandidateStore for Db {
         rules: &RuleSet,
         event: AuditEvent,
     ) -> Result<(NominationRecord, bool), CandidacyError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let (before, made) =
-                read_one!(tx, election, id).ok_or(CandidacyError::UnknownNomination(id))?;
-            let seats = seats_of!(tx, before.nomination.council);
-            let mut pins: Vec<Pin> = before.nomination.standing().map(|(_, e)| e.pin()).collect();
-            pins.extend(change.new_person());
-            let holders = CandidateTx::holders(&mut *tx, election, &pins).await?;
-            let facts = ChangeFacts {
-                holders,
-                next_candidate: id.candidate(made + 1),
-            };
-            let outcome = transitions::apply(
-                &before,
-                change,
-                &facts,
-                &rules.rules(seats),
-                &event.actor,
-                event.at,
-            )?;
-            if outcome.repeated {
-                return Ok((outcome.record, false));
-            }
-            let added = outcome
-                .record
-                .nomination
-                .entries
-                .iter()
-                .filter(|e| before.nomination.entry(&e.candidate).is_none())
-                .count();
-            let made = made + u32::try_from(added).unwrap_or(u32::MAX);
-            CandidateTx::write(&mut *tx, Some(&before), &outcome.record, made).await?;
-            CandidateTx::append_history(&mut *tx, id, &outcome.history).await?;
-            let event = event.before(&before).after(&outcome.record);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok((outcome.record, true))
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let (before, made) = tx.nomination_record(election, id).await?;
+        let seats = tx.seats_of(&before.nomination.council).await?;
+        let mut pins: Vec<Pin> = before.nomination.standing().map(|(_, e)| e.pin()).collect();
+        pins.extend(change.new_person());
+        let facts = ChangeFacts {
+            holders: tx.holders(election, &pins).await?,
+            next_candidate: id.candidate(made + 1),
+        };
+        let outcome = transitions::apply(
+            &before,
+            change,
+            &facts,
+            &rules.rules(seats),
+            &event.actor,
+            event.at,
+        )?;
+        if outcome.repeated {
+            return Ok((outcome.record, false));
+        }
+        let added = outcome
+            .record
+            .nomination
+            .entries
+            .iter()
+            .filter(|e| before.nomination.entry(&e.candidate).is_none())
+            .count();
+        let made = made + u32::try_from(added).unwrap_or(u32::MAX);
+        tx.write(Some(&before), &outcome.record, made).await?;
+        tx.append_history(id, &outcome.history).await?;
+        let event = event.before(&before).after(&outcome.record);
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok((outcome.record, true))
     }
 
     async fn attach_document(
@@ -1561,44 +1838,14 @@ impl CandidateStore for Db {
             filed_by: event.actor.clone(),
             filed_at: event.at,
         };
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let (record, _) =
-                read_one!(tx, election, id).ok_or(CandidacyError::UnknownNomination(id))?;
-            transitions::document_slot(&record.nomination, candidate, document.kind())?;
-            sqlx::query(
-                "INSERT INTO document_files (digest, content_type, size, bytes) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (digest) DO NOTHING",
-            )
-            .bind(document.digest())
-            .bind(document.format().content_type())
-            .bind(i64::try_from(document.size()).unwrap_or(i64::MAX))
-            .bind(document.bytes())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query(
-                "INSERT INTO nomination_documents (nomination, candidate, kind, digest, \
-                 filed_by, filed_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (nomination, candidate, kind) DO UPDATE SET \
-                 digest = excluded.digest, filed_by = excluded.filed_by, \
-                 filed_at = excluded.filed_at",
-            )
-            .bind(id.get())
-            .bind(candidate.map_or("", CandidateId::as_str))
-            .bind(document.kind().as_str())
-            .bind(document.digest())
-            .bind(info.filed_by.as_str())
-            .bind(info.filed_at.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let event = event.after(&info);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(info)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let (record, _) = tx.nomination_record(election, id).await?;
+        transitions::document_slot(&record.nomination, candidate, document.kind())?;
+        tx.put_document(id, document, &info).await?;
+        tx.append_audit(head, event.after(&info)).await?;
+        tx.commit().await?;
+        Ok(info)
     }
 
     async fn record_checks(
@@ -1609,27 +1856,22 @@ impl CandidateStore for Db {
         run: &CheckRun,
         event: AuditEvent,
     ) -> Result<NominationRecord, CandidacyError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let (record, _) =
-                read_one!(tx, election, id).ok_or(CandidacyError::UnknownNomination(id))?;
-            let n = &record.nomination;
-            let standing = |c: &CandidateId| n.entry(c).is_some_and(|e| e.is_standing());
-            if n.version != version
-                || n.status != NominationStatus::Submitted
-                || !run.entries.iter().all(|e| standing(&e.candidate))
-            {
-                return Err(CandidacyError::ChangedWhileChecked);
-            }
-            CandidateTx::record_run(&mut *tx, id, run).await?;
-            let event = event.after(run);
-            append_audit!(tx, head, event);
-            let (record, _) =
-                read_one!(tx, election, id).ok_or(CandidacyError::UnknownNomination(id))?;
-            tx.commit().await.map_err(db_err)?;
-            Ok(record)
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let (record, _) = tx.nomination_record(election, id).await?;
+        let n = &record.nomination;
+        let standing = |c: &CandidateId| n.entry(c).is_some_and(|e| e.is_standing());
+        if n.version != version
+            || n.status != NominationStatus::Submitted
+            || !run.entries.iter().all(|e| standing(&e.candidate))
+        {
+            return Err(CandidacyError::ChangedWhileChecked);
+        }
+        tx.record_run(id, run).await?;
+        tx.append_audit(head, event.after(run)).await?;
+        let (record, _) = tx.nomination_record(election, id).await?;
+        tx.commit().await?;
+        Ok(record)
     }
 
     async fn set_ballot_order(
@@ -1639,32 +1881,12 @@ impl CandidateStore for Db {
         order: &[PartyId],
         event: AuditEvent,
     ) -> Result<(), CandidacyError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            sqlx::query("DELETE FROM ballot_orders WHERE election = $1 AND council = $2")
-                .bind(election.as_str())
-                .bind(council.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            for (party, position) in order.iter().zip(1i64..) {
-                sqlx::query(
-                    "INSERT INTO ballot_orders (election, council, position, party) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(election.as_str())
-                .bind(council.as_str())
-                .bind(position)
-                .bind(party.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| insert_err(e, Entity::Party, party))?;
-            }
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(())
-        })
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.put_ballot_order(election, council, order).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn nomination(
@@ -1856,30 +2078,7 @@ impl CandidateStore for Db {
         election: &ElectionId,
         filter: &CandidateFilter,
     ) -> Result<Page<PublicCandidate>, StoreError> {
-        let mut cond = String::from("n.election = $1 AND n.status <> 'draft'");
-        let mut args: Vec<String> = vec![election.to_string()];
-        let mut push = |sql: &str, arg: String| {
-            args.push(arg);
-            cond.push_str(&sql.replace('?', &format!("${}", args.len())));
-        };
-        if let Some(c) = &filter.council {
-            push(" AND n.council = ?", c.to_string());
-        }
-        if let Some(x) = &filter.district {
-            push(" AND n.district = ?", x.to_string());
-        }
-        if let Some(p) = &filter.party {
-            push(" AND n.party = ?", p.to_string());
-        }
-        if let Some(c) = &filter.candidate {
-            push(" AND e.candidate = ?", c.to_string());
-        }
-        if let Some(s) = filter.status {
-            push(&format!(" AND {PUBLIC_STATUS} = ?"), s.as_str().to_owned());
-        }
-        if let Some(q) = filter.name.as_deref().filter(|q| !q.trim().is_empty()) {
-            push(" AND e.search LIKE ? ESCAPE '\\'", like_pattern(q));
-        }
+        let (cond, args) = public_condition(election, filter);
         let from = "nomination_entries e JOIN nominations n ON n.id = e.nomination";
         let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {cond}");
         let n_args = args.len();

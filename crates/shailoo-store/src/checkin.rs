@@ -9,7 +9,7 @@
 //! transaction, only for a recorded check-in.
 
 use crate::rows::{TerritoryRow, corrupt, station_number, top_territory};
-use crate::{Db, WritePool, db_err};
+use crate::{Db, Tx, db_err};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
@@ -85,70 +85,47 @@ impl CheckInStore for Db {
         at: Timestamp,
     ) -> Result<CheckInOutcome, StoreError> {
         let key = format!("{election}/<pin>");
-        on_db!(self, |pool, d| {
-            // Reads first, without the write lock: refusals write nothing, so they never queue
-            // on the audit chain. The list entry is final on voting day (lists freeze after
-            // CAL-12), and a check-in row, once there, is never removed, so both answers hold.
-            let listed: Option<i64> = sqlx::query_scalar(LIST_STATION)
+        // Reads first, without the write lock: refusals write nothing, so they never queue on
+        // the audit chain. The list entry is final on voting day (lists freeze after CAL-12),
+        // and a check-in row, once there, is never removed, so both answers hold.
+        let Some(listed) = self.listed_station(election, pin, &key).await? else {
+            return Ok(CheckInOutcome::NotOnAnyList);
+        };
+        let existing: Option<(i64, String)> = on_db!(self, |pool, d| {
+            sqlx::query_as(EXISTING_CHECK_IN)
                 .bind(election.as_str())
                 .bind(pin.as_str())
                 .fetch_optional(pool)
-                .await
-                .map_err(db_err)?;
-            let listed = match listed {
-                None => return Ok(CheckInOutcome::NotOnAnyList),
-                Some(s) => station_number("voter_list_entries", &key, s)?,
-            };
-            let existing: Option<(i64, String)> = sqlx::query_as(EXISTING_CHECK_IN)
-                .bind(election.as_str())
-                .bind(pin.as_str())
-                .fetch_optional(pool)
-                .await
-                .map_err(db_err)?;
-            // At another station, "already voted there" says more than "wrong station".
-            if existing.is_some() || listed != station {
-                return existing_or(
-                    existing,
-                    &key,
-                    CheckInOutcome::NotOnThisStationsList { station: listed },
-                );
-            }
-            // The decision itself: the primary key, under the audit head lock.
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let inserted = sqlx::query(INSERT_CHECK_IN)
-                .bind(election.as_str())
-                .bind(pin.as_str())
-                .bind(i64::from(station.get()))
-                .bind(instant_text(at))
-                .bind(actor_name)
-                .execute(&mut *tx)
                 .await
                 .map_err(db_err)?
-                .rows_affected()
-                == 1;
-            if !inserted {
-                // Lost a race with a concurrent check-in of the same voter.
-                let row: Option<(i64, String)> = sqlx::query_as(EXISTING_CHECK_IN)
+        });
+        // At another station, "already voted there" says more than "wrong station".
+        let elsewhere = CheckInOutcome::NotOnThisStationsList { station: listed };
+        if existing.is_some() || listed != station {
+            return existing_or(existing, &key, elsewhere);
+        }
+        // The decision itself: the primary key, under the audit head lock.
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        if !tx
+            .insert_check_in(election, pin, station, actor_name, at)
+            .await?
+        {
+            // Lost a race with a concurrent check-in of the same voter.
+            let row: Option<(i64, String)> = on_tx!(&mut tx, |t, d| {
+                sqlx::query_as(EXISTING_CHECK_IN)
                     .bind(election.as_str())
                     .bind(pin.as_str())
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional(&mut **t)
                     .await
-                    .map_err(db_err)?;
-                return existing_or(
-                    row,
-                    &key,
-                    CheckInOutcome::NotOnThisStationsList { station: listed },
-                );
-            }
-            append_audit!(
-                tx,
-                head,
-                check_in_event(election, pin, station, actor_name, at)
-            );
-            tx.commit().await.map_err(db_err)?;
-            Ok(CheckInOutcome::CheckedIn)
-        })
+                    .map_err(db_err)?
+            });
+            return existing_or(row, &key, elsewhere);
+        }
+        tx.append_audit(head, check_in_event(election, pin, station, actor_name, at))
+            .await?;
+        tx.commit().await?;
+        Ok(CheckInOutcome::CheckedIn)
     }
 
     async fn turnout(
@@ -217,41 +194,6 @@ impl CheckInStore for Db {
                 .map_err(db_err)?;
             (councils, listed, turnout, regions)
         });
-        let listed: HashMap<String, i64> = listed.into_iter().collect();
-        let turnout: HashMap<String, CouncilCountRow> =
-            turnout.into_iter().map(|r| (r.0.clone(), r)).collect();
-        const T: &str = "councils";
-        let councils = councils
-            .into_iter()
-            .map(|(id, ky, ru, en, path)| {
-                let region = top_territory(&path)
-                    .and_then(|r| TerritoryId::parse(r).ok())
-                    .ok_or_else(|| corrupt(T, &id, format!("territory path {path:?}")))?;
-                let (by_hour, total) = match turnout.get(&id) {
-                    Some(r) => (
-                        [
-                            count(r.1)?,
-                            count(r.2)?,
-                            count(r.3)?,
-                            count(r.4)?,
-                            count(r.5)?,
-                            count(r.6)?,
-                        ],
-                        count(r.7)?,
-                    ),
-                    None => ([0; 6], 0),
-                };
-                Ok(CouncilTurnout {
-                    council: CouncilId::parse(&id)
-                        .map_err(|e| corrupt(T, &id, format!("id: {e}")))?,
-                    name: LocalizedName { ky, ru, en },
-                    region,
-                    listed: count(listed.get(&id).copied().unwrap_or(0))?,
-                    by_hour,
-                    total,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
         let regions = regions
             .into_iter()
             .map(|r| {
@@ -261,8 +203,53 @@ impl CheckInStore for Db {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(CouncilTurnouts { councils, regions })
+        Ok(CouncilTurnouts {
+            councils: council_turnouts(councils, listed, turnout)?,
+            regions,
+        })
     }
+}
+
+/// Each council of the election with its voters on the lists and its check-ins by hour.
+fn council_turnouts(
+    councils: Vec<CouncilRow>,
+    listed: Vec<(String, i64)>,
+    turnout: Vec<CouncilCountRow>,
+) -> Result<Vec<CouncilTurnout>, StoreError> {
+    const T: &str = "councils";
+    let listed: HashMap<String, i64> = listed.into_iter().collect();
+    let turnout: HashMap<String, CouncilCountRow> =
+        turnout.into_iter().map(|r| (r.0.clone(), r)).collect();
+    councils
+        .into_iter()
+        .map(|(id, ky, ru, en, path)| {
+            let region = top_territory(&path)
+                .and_then(|r| TerritoryId::parse(r).ok())
+                .ok_or_else(|| corrupt(T, &id, format!("territory path {path:?}")))?;
+            let (by_hour, total) = match turnout.get(&id) {
+                Some(r) => (
+                    [
+                        count(r.1)?,
+                        count(r.2)?,
+                        count(r.3)?,
+                        count(r.4)?,
+                        count(r.5)?,
+                        count(r.6)?,
+                    ],
+                    count(r.7)?,
+                ),
+                None => ([0; 6], 0),
+            };
+            Ok(CouncilTurnout {
+                council: CouncilId::parse(&id).map_err(|e| corrupt(T, &id, format!("id: {e}")))?,
+                name: LocalizedName { ky, ru, en },
+                region,
+                listed: count(listed.get(&id).copied().unwrap_or(0))?,
+                by_hour,
+                total,
+            })
+        })
+        .collect()
 }
 
 impl Db {
@@ -297,6 +284,54 @@ fn existing_or(
                 .parse()
                 .map_err(|e| corrupt("check_ins", key, format!("at {at:?}: {e}")))?,
         }),
+    }
+}
+
+impl Db {
+    /// The station whose list holds the voter, if any.
+    async fn listed_station(
+        &self,
+        election: &ElectionId,
+        pin: &Pin,
+        key: &str,
+    ) -> Result<Option<StationNumber>, StoreError> {
+        let listed: Option<i64> = on_db!(self, |pool, d| {
+            sqlx::query_scalar(LIST_STATION)
+                .bind(election.as_str())
+                .bind(pin.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        listed
+            .map(|s| station_number("voter_list_entries", key, s))
+            .transpose()
+    }
+}
+
+impl Tx {
+    /// Records the check-in; `false` when the voter's row is there already.
+    async fn insert_check_in(
+        &mut self,
+        election: &ElectionId,
+        pin: &Pin,
+        station: StationNumber,
+        actor_name: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let inserted = on_tx!(self, |t, d| {
+            sqlx::query(INSERT_CHECK_IN)
+                .bind(election.as_str())
+                .bind(pin.as_str())
+                .bind(i64::from(station.get()))
+                .bind(instant_text(at))
+                .bind(actor_name)
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?
+                .rows_affected()
+        });
+        Ok(inserted == 1)
     }
 }
 

@@ -454,22 +454,7 @@ macro_rules! claim_tx_body {
                         })
                     })
                     .transpose()?;
-                let ineligible: Option<i64> = sqlx::query_scalar(
-                    "SELECT reasons FROM voter_ineligible WHERE election = $1 AND pin = $2",
-                )
-                .bind(election.as_str())
-                .bind(pin)
-                .fetch_optional(&mut *self)
-                .await
-                .map_err(db_err)?;
-                let ineligible = ineligible
-                    .map(|bits| {
-                        u16::try_from(bits)
-                            .ok()
-                            .and_then(Reasons::from_bits)
-                            .ok_or_else(|| corrupt("voter_ineligible", &key, "reasons"))
-                    })
-                    .transpose()?;
+                let ineligible = self.ineligible_reasons(election, pin, &key).await?;
                 let earlier: Option<CorrectionRow> = sqlx::query_as(CORRECTION)
                     .bind(election.as_str())
                     .bind(pin)
@@ -648,6 +633,30 @@ macro_rules! claim_tx_body {
         }
 
         impl StationAndEntry for $conn {
+            async fn ineligible_reasons(
+                &mut self,
+                election: &ElectionId,
+                pin: &str,
+                key: &str,
+            ) -> Result<Option<Reasons>, StoreError> {
+                let ineligible: Option<i64> = sqlx::query_scalar(
+                    "SELECT reasons FROM voter_ineligible WHERE election = $1 AND pin = $2",
+                )
+                .bind(election.as_str())
+                .bind(pin)
+                .fetch_optional(&mut *self)
+                .await
+                .map_err(db_err)?;
+                ineligible
+                    .map(|bits| {
+                        u16::try_from(bits)
+                            .ok()
+                            .and_then(Reasons::from_bits)
+                            .ok_or_else(|| corrupt("voter_ineligible", key, "reasons"))
+                    })
+                    .transpose()
+            }
+
             async fn station_facts(
                 &mut self,
                 election: &ElectionId,
@@ -726,9 +735,16 @@ macro_rules! claim_tx_body {
     };
 }
 
-/// The station of a claim, the voter's list entry and where their address lies, read the same
-/// way for filing and for deciding.
+/// The station of a claim, the voter's list entry (or why they are on no list) and where their
+/// address lies, read the same way for filing and for deciding.
 trait StationAndEntry {
+    /// Why the compile left the voter off the lists, if it did (`key` names the row in errors).
+    async fn ineligible_reasons(
+        &mut self,
+        election: &ElectionId,
+        pin: &str,
+        key: &str,
+    ) -> Result<Option<Reasons>, StoreError>;
     async fn address_facts(
         &mut self,
         address: Option<&(String, String)>,

@@ -4,7 +4,7 @@
 //! transaction.
 
 use crate::rows::{corrupt, station_number, timestamp};
-use crate::{Db, WritePool, db_err, insert_err};
+use crate::{Db, Tx, db_err, insert_err};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use shailoo_app::audit::AuditEvent;
@@ -115,135 +115,28 @@ impl DistrictSchemeStore for Db {
         councils: &[CouncilDistrictingUnits],
         event: AuditEvent,
     ) -> Result<u64, StoreError> {
-        // Borders are checked here, before anything is written, so that the error names the
-        // unit (a foreign-key failure would not, on SQLite).
-        for c in councils {
-            let ids: HashSet<&UnitId> = c.units.iter().map(|u| &u.id).collect();
-            for u in &c.units {
-                if let Some(n) = u.neighbors.iter().find(|n| !ids.contains(n)) {
-                    return Err(StoreError::UnknownReference {
-                        entity: Entity::DistrictingUnit,
-                        key: format!("{}/{n}", c.council),
-                    });
-                }
-            }
-        }
+        check_borders(councils)?;
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
         let mut stored = 0_u64;
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            for c in councils {
-                let known: Option<i64> =
-                    sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM councils WHERE id = $1")
-                        .bind(c.council.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                if known.is_none() {
-                    return Err(StoreError::UnknownReference {
-                        entity: Entity::Council,
-                        key: c.council.to_string(),
-                    });
-                }
-                let taken: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM district_units WHERE council = $1")
-                        .bind(c.council.as_str())
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                if taken > 0 {
-                    return Err(StoreError::Duplicate {
-                        entity: Entity::CouncilUnits,
-                        key: c.council.to_string(),
-                    });
-                }
-                for (position, u) in (0_i64..).zip(&c.units) {
-                    if let Some(s) = &u.settlement {
-                        let found: Option<i64> = sqlx::query_scalar(
-                            "SELECT CAST(1 AS BIGINT) FROM territories WHERE id = $1",
-                        )
-                        .bind(s.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                        if found.is_none() {
-                            return Err(StoreError::UnknownReference {
-                                entity: Entity::Territory,
-                                key: s.to_string(),
-                            });
-                        }
-                    }
-                    if let Some(s) = u.station {
-                        let found: Option<i64> = sqlx::query_scalar(
-                            "SELECT CAST(1 AS BIGINT) FROM stations WHERE number = $1",
-                        )
-                        .bind(i64::from(s.get()))
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                        if found.is_none() {
-                            return Err(StoreError::UnknownReference {
-                                entity: Entity::Station,
-                                key: s.to_string(),
-                            });
-                        }
-                    }
-                    let voters = i64::try_from(u.voters).map_err(|_| {
-                        StoreError::Backend(format!("unit {}: voter count out of range", u.id))
-                    })?;
-                    sqlx::query(
-                        "INSERT INTO district_units (council, id, position, settlement, station, \
-                         voters, remote, x_km, y_km) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(c.council.as_str())
-                    .bind(u.id.as_str())
-                    .bind(position)
-                    .bind(u.settlement.as_ref().map(TerritoryId::as_str))
-                    .bind(u.station.map(|s| i64::from(s.get())))
-                    .bind(voters)
-                    .bind(u.remote)
-                    .bind(u.x_km)
-                    .bind(u.y_km)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        insert_err(
-                            e,
-                            Entity::DistrictingUnit,
-                            format!("{}/{}", c.council, u.id),
-                        )
-                    })?;
-                    stored += 1;
-                }
-                // Borders are symmetric (DIS-03 reads them so): store both directions once.
-                let mut pairs: HashSet<(&UnitId, &UnitId)> = HashSet::new();
-                for u in &c.units {
-                    for n in &u.neighbors {
-                        if n != &u.id {
-                            pairs.insert((&u.id, n));
-                            pairs.insert((n, &u.id));
-                        }
-                    }
-                }
-                let mut pairs: Vec<_> = pairs.into_iter().collect();
-                pairs.sort();
-                for (a, b) in pairs {
-                    sqlx::query(
-                        "INSERT INTO district_unit_neighbors (council, unit, neighbor) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(c.council.as_str())
-                    .bind(a.as_str())
-                    .bind(b.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                }
+        for c in councils {
+            tx.require(COUNCIL_EXISTS, Entity::Council, c.council.as_str())
+                .await?;
+            if tx.council_has_units(&c.council).await? {
+                return Err(StoreError::Duplicate {
+                    entity: Entity::CouncilUnits,
+                    key: c.council.to_string(),
+                });
             }
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(stored)
-        })
+            for (position, u) in (0_i64..).zip(&c.units) {
+                tx.insert_unit(&c.council, position, u).await?;
+                stored += 1;
+            }
+            tx.insert_borders(c).await?;
+        }
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok(stored)
     }
 
     async fn district_units(
@@ -306,47 +199,7 @@ impl DistrictSchemeStore for Db {
             };
             (rows, borders, counted)
         });
-        let counted: Option<HashMap<(i64, String), i64>> = counted.map(|c| {
-            c.into_iter()
-                .map(|(station, settlement, n)| ((station, settlement), n))
-                .collect()
-        });
-        let mut neighbors: BTreeMap<String, Vec<UnitId>> = BTreeMap::new();
-        for (unit, n) in borders {
-            let id = unit_id(&unit, &n)?;
-            neighbors.entry(unit).or_default().push(id);
-        }
-        rows.into_iter()
-            .map(|r| {
-                let (id, settlement, station, voters, remote, x, y, ky, ru, en) = r;
-                let key = format!("{council}/{id}");
-                let voters = match (&counted, station, &settlement) {
-                    (Some(c), Some(st), Some(s)) => c.get(&(st, s.clone())).copied().unwrap_or(0),
-                    _ => voters,
-                };
-                Ok(DistrictingUnit {
-                    id: unit_id(&key, &id)?,
-                    settlement: settlement
-                        .map(|s| {
-                            TerritoryId::parse(&s).map_err(|e| corrupt("district_units", &key, e))
-                        })
-                        .transpose()?,
-                    station: station
-                        .map(|s| station_number("district_units", &key, s))
-                        .transpose()?,
-                    voters: u64::try_from(voters)
-                        .map_err(|e| corrupt("district_units", &key, e))?,
-                    remote,
-                    neighbors: neighbors.remove(&id).unwrap_or_default(),
-                    x_km: x,
-                    y_km: y,
-                    name: match (ky, ru, en) {
-                        (Some(ky), Some(ru), Some(en)) => Some(LocalizedName { ky, ru, en }),
-                        _ => None,
-                    },
-                })
-            })
-            .collect()
+        units_from_rows(council, rows, borders, counted)
     }
 
     async fn district_scheme(
@@ -450,102 +303,228 @@ impl DistrictSchemeStore for Db {
         scheme: &SchemeRecord,
         event: AuditEvent,
     ) -> Result<SchemeRecord, StoreError> {
-        let key = format!("{}/{}", scheme.election, scheme.council);
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let id = if scheme.id == 0 {
-                let known: Option<i64> =
-                    sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM councils WHERE id = $1")
-                        .bind(scheme.council.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                if known.is_none() {
-                    return Err(StoreError::UnknownReference {
-                        entity: Entity::Council,
-                        key: scheme.council.to_string(),
-                    });
-                }
-                let known: Option<i64> =
-                    sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM elections WHERE id = $1")
-                        .bind(scheme.election.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                if known.is_none() {
-                    return Err(StoreError::UnknownReference {
-                        entity: Entity::Election,
-                        key: scheme.election.to_string(),
-                    });
-                }
-                // Writers are serialized by the audit head, so MAX + 1 cannot race.
-                let id: i64 = sqlx::query_scalar(
-                    "SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM district_schemes",
-                )
-                .fetch_one(&mut *tx)
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let id = if scheme.id == 0 {
+            tx.require(COUNCIL_EXISTS, Entity::Council, scheme.council.as_str())
+                .await?;
+            tx.require(ELECTION_EXISTS, Entity::Election, scheme.election.as_str())
+                .await?;
+            tx.insert_scheme(scheme).await?
+        } else {
+            tx.update_scheme(scheme).await?;
+            scheme.id
+        };
+        tx.insert_scheme_districts(id, scheme).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        let mut stored = scheme.clone();
+        stored.id = id;
+        Ok(stored)
+    }
+}
+
+const COUNCIL_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM councils WHERE id = $1";
+const ELECTION_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM elections WHERE id = $1";
+const TERRITORY_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM territories WHERE id = $1";
+const STATION_EXISTS: &str = "SELECT CAST(1 AS BIGINT) FROM stations WHERE number = $1";
+
+/// Every border names a unit of its council. Checked before anything is written, so that the
+/// error names the unit (a foreign-key failure would not, on SQLite).
+fn check_borders(councils: &[CouncilDistrictingUnits]) -> Result<(), StoreError> {
+    for c in councils {
+        let ids: HashSet<&UnitId> = c.units.iter().map(|u| &u.id).collect();
+        for u in &c.units {
+            if let Some(n) = u.neighbors.iter().find(|n| !ids.contains(n)) {
+                return Err(StoreError::UnknownReference {
+                    entity: Entity::DistrictingUnit,
+                    key: format!("{}/{n}", c.council),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The steps of the district writers.
+impl Tx {
+    async fn council_has_units(&mut self, council: &CouncilId) -> Result<bool, StoreError> {
+        let taken: i64 = on_tx!(self, |t, d| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM district_units WHERE council = $1")
+                .bind(council.as_str())
+                .fetch_one(&mut **t)
                 .await
-                .map_err(db_err)?;
+                .map_err(db_err)?
+        });
+        Ok(taken > 0)
+    }
+
+    /// A unit, after its settlement and station (if named) are known.
+    async fn insert_unit(
+        &mut self,
+        council: &CouncilId,
+        position: i64,
+        u: &DistrictingUnit,
+    ) -> Result<(), StoreError> {
+        if let Some(s) = &u.settlement {
+            self.require(TERRITORY_EXISTS, Entity::Territory, s.as_str())
+                .await?;
+        }
+        if let Some(s) = u.station {
+            let found = on_tx!(self, |t, d| exists!(
+                &mut **t,
+                STATION_EXISTS,
+                i64::from(s.get())
+            ));
+            if !found {
+                return Err(StoreError::UnknownReference {
+                    entity: Entity::Station,
+                    key: s.to_string(),
+                });
+            }
+        }
+        let voters = i64::try_from(u.voters)
+            .map_err(|_| StoreError::Backend(format!("unit {}: voter count out of range", u.id)))?;
+        on_tx!(self, |t, d| {
+            sqlx::query(
+                "INSERT INTO district_units (council, id, position, settlement, station, \
+                 voters, remote, x_km, y_km) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(council.as_str())
+            .bind(u.id.as_str())
+            .bind(position)
+            .bind(u.settlement.as_ref().map(TerritoryId::as_str))
+            .bind(u.station.map(|s| i64::from(s.get())))
+            .bind(voters)
+            .bind(u.remote)
+            .bind(u.x_km)
+            .bind(u.y_km)
+            .execute(&mut **t)
+            .await
+            .map_err(|e| insert_err(e, Entity::DistrictingUnit, format!("{council}/{}", u.id)))?;
+        });
+        Ok(())
+    }
+
+    /// The council's borders, symmetric (DIS-03 reads them so): both directions, once each.
+    async fn insert_borders(&mut self, c: &CouncilDistrictingUnits) -> Result<(), StoreError> {
+        let mut pairs: HashSet<(&UnitId, &UnitId)> = HashSet::new();
+        for u in &c.units {
+            for n in &u.neighbors {
+                if n != &u.id {
+                    pairs.insert((&u.id, n));
+                    pairs.insert((n, &u.id));
+                }
+            }
+        }
+        let mut pairs: Vec<_> = pairs.into_iter().collect();
+        pairs.sort();
+        for (a, b) in pairs {
+            on_tx!(self, |t, d| {
                 sqlx::query(
-                    "INSERT INTO district_schemes (id, council, election, version, status, \
-                     comment, author, created_at, updated_at, submitted_at, decided_at, \
-                     decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    "INSERT INTO district_unit_neighbors (council, unit, neighbor) \
+                     VALUES ($1, $2, $3)",
                 )
-                .bind(id)
-                .bind(scheme.council.as_str())
-                .bind(scheme.election.as_str())
-                .bind(i64::from(scheme.version))
-                .bind(scheme.status.as_str())
-                .bind(scheme.comment.as_deref())
-                .bind(scheme.author.as_str())
-                .bind(scheme.created_at.to_string())
-                .bind(scheme.updated_at.to_string())
-                .bind(scheme.submitted_at.map(|t| t.to_string()))
-                .bind(scheme.decided_at.map(|t| t.to_string()))
-                .bind(scheme.decided_by.as_deref())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| insert_err(e, Entity::DistrictScheme, &key))?;
-                id
-            } else {
-                let done = sqlx::query(
-                    "UPDATE district_schemes SET version = $1, status = $2, comment = $3, \
-                     author = $4, updated_at = $5, submitted_at = $6, decided_at = $7, \
-                     decided_by = $8 WHERE id = $9 AND version = $10",
-                )
-                .bind(i64::from(scheme.version))
-                .bind(scheme.status.as_str())
-                .bind(scheme.comment.as_deref())
-                .bind(scheme.author.as_str())
-                .bind(scheme.updated_at.to_string())
-                .bind(scheme.submitted_at.map(|t| t.to_string()))
-                .bind(scheme.decided_at.map(|t| t.to_string()))
-                .bind(scheme.decided_by.as_deref())
-                .bind(scheme.id)
-                .bind(i64::from(scheme.version) - 1)
-                .execute(&mut *tx)
+                .bind(c.council.as_str())
+                .bind(a.as_str())
+                .bind(b.as_str())
+                .execute(&mut **t)
                 .await
                 .map_err(db_err)?;
-                if done.rows_affected() != 1 {
-                    // Someone saved a newer version in between (or the scheme is gone).
-                    return Err(StoreError::Duplicate {
-                        entity: Entity::DistrictSchemeVersion,
-                        key: format!("{key}@{}", scheme.version),
-                    });
-                }
-                sqlx::query("DELETE FROM scheme_district_units WHERE scheme = $1")
-                    .bind(scheme.id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                sqlx::query("DELETE FROM scheme_districts WHERE scheme = $1")
-                    .bind(scheme.id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                scheme.id
-            };
-            for (position, district) in (0_i64..).zip(&scheme.districts) {
+            });
+        }
+        Ok(())
+    }
+
+    /// A new scheme's row: its id. Writers are serialized by the audit head, so MAX + 1 cannot
+    /// race.
+    async fn insert_scheme(&mut self, scheme: &SchemeRecord) -> Result<i64, StoreError> {
+        let key = format!("{}/{}", scheme.election, scheme.council);
+        Ok(on_tx!(self, |t, d| {
+            let id: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM district_schemes",
+            )
+            .fetch_one(&mut **t)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO district_schemes (id, council, election, version, status, \
+                 comment, author, created_at, updated_at, submitted_at, decided_at, \
+                 decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(id)
+            .bind(scheme.council.as_str())
+            .bind(scheme.election.as_str())
+            .bind(i64::from(scheme.version))
+            .bind(scheme.status.as_str())
+            .bind(scheme.comment.as_deref())
+            .bind(scheme.author.as_str())
+            .bind(scheme.created_at.to_string())
+            .bind(scheme.updated_at.to_string())
+            .bind(scheme.submitted_at.map(|t| t.to_string()))
+            .bind(scheme.decided_at.map(|t| t.to_string()))
+            .bind(scheme.decided_by.as_deref())
+            .execute(&mut **t)
+            .await
+            .map_err(|e| insert_err(e, Entity::DistrictScheme, &key))?;
+            id
+        }))
+    }
+
+    /// A stored scheme's next version, if nobody saved a newer one in between; its districts
+    /// are removed, to be written again.
+    async fn update_scheme(&mut self, scheme: &SchemeRecord) -> Result<(), StoreError> {
+        let done = on_tx!(self, |t, d| {
+            sqlx::query(
+                "UPDATE district_schemes SET version = $1, status = $2, comment = $3, \
+                 author = $4, updated_at = $5, submitted_at = $6, decided_at = $7, \
+                 decided_by = $8 WHERE id = $9 AND version = $10",
+            )
+            .bind(i64::from(scheme.version))
+            .bind(scheme.status.as_str())
+            .bind(scheme.comment.as_deref())
+            .bind(scheme.author.as_str())
+            .bind(scheme.updated_at.to_string())
+            .bind(scheme.submitted_at.map(|t| t.to_string()))
+            .bind(scheme.decided_at.map(|t| t.to_string()))
+            .bind(scheme.decided_by.as_deref())
+            .bind(scheme.id)
+            .bind(i64::from(scheme.version) - 1)
+            .execute(&mut **t)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+        });
+        if done != 1 {
+            // Someone saved a newer version in between (or the scheme is gone).
+            return Err(StoreError::Duplicate {
+                entity: Entity::DistrictSchemeVersion,
+                key: format!("{}/{}@{}", scheme.election, scheme.council, scheme.version),
+            });
+        }
+        on_tx!(self, |t, d| {
+            for table in ["scheme_district_units", "scheme_districts"] {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE scheme = $1"
+                )))
+                .bind(scheme.id)
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+
+    /// The scheme's districts and their units, in order.
+    async fn insert_scheme_districts(
+        &mut self,
+        id: i64,
+        scheme: &SchemeRecord,
+    ) -> Result<(), StoreError> {
+        let key = format!("{}/{}", scheme.election, scheme.council);
+        for (position, district) in (0_i64..).zip(&scheme.districts) {
+            on_tx!(self, |t, d| {
                 sqlx::query(
                     "INSERT INTO scheme_districts (scheme, number, position, seats, remote) \
                      VALUES ($1, $2, $3, $4, $5)",
@@ -555,7 +534,7 @@ impl DistrictSchemeStore for Db {
                 .bind(position)
                 .bind(i64::from(district.seats))
                 .bind(district.remote)
-                .execute(&mut *tx)
+                .execute(&mut **t)
                 .await
                 .map_err(|e| insert_err(e, Entity::District, format!("{key}/{}", district.id)))?;
                 for (p, unit) in (0_i64..).zip(&district.units) {
@@ -567,7 +546,7 @@ impl DistrictSchemeStore for Db {
                     .bind(district.id.as_str())
                     .bind(unit.as_str())
                     .bind(p)
-                    .execute(&mut *tx)
+                    .execute(&mut **t)
                     .await
                     .map_err(|e| {
                         insert_err(
@@ -577,12 +556,56 @@ impl DistrictSchemeStore for Db {
                         )
                     })?;
                 }
-            }
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            let mut stored = scheme.clone();
-            stored.id = id;
-            Ok(stored)
-        })
+            });
+        }
+        Ok(())
     }
+}
+
+/// The units as read: their borders, and their voters counted on the compiled lists when
+/// `counted` (by home station and settlement) is given, else as imported.
+fn units_from_rows(
+    council: &CouncilId,
+    rows: Vec<UnitRow>,
+    borders: Vec<(String, String)>,
+    counted: Option<Vec<(i64, String, i64)>>,
+) -> Result<Vec<DistrictingUnit>, StoreError> {
+    let counted: Option<HashMap<(i64, String), i64>> = counted.map(|c| {
+        c.into_iter()
+            .map(|(station, settlement, n)| ((station, settlement), n))
+            .collect()
+    });
+    let mut neighbors: BTreeMap<String, Vec<UnitId>> = BTreeMap::new();
+    for (unit, n) in borders {
+        let id = unit_id(&unit, &n)?;
+        neighbors.entry(unit).or_default().push(id);
+    }
+    rows.into_iter()
+        .map(|r| {
+            let (id, settlement, station, voters, remote, x, y, ky, ru, en) = r;
+            let key = format!("{council}/{id}");
+            let voters = match (&counted, station, &settlement) {
+                (Some(c), Some(st), Some(s)) => c.get(&(st, s.clone())).copied().unwrap_or(0),
+                _ => voters,
+            };
+            Ok(DistrictingUnit {
+                id: unit_id(&key, &id)?,
+                settlement: settlement
+                    .map(|s| TerritoryId::parse(&s).map_err(|e| corrupt("district_units", &key, e)))
+                    .transpose()?,
+                station: station
+                    .map(|s| station_number("district_units", &key, s))
+                    .transpose()?,
+                voters: u64::try_from(voters).map_err(|e| corrupt("district_units", &key, e))?,
+                remote,
+                neighbors: neighbors.remove(&id).unwrap_or_default(),
+                x_km: x,
+                y_km: y,
+                name: match (ky, ru, en) {
+                    (Some(ky), Some(ru), Some(en)) => Some(LocalizedName { ky, ru, en }),
+                    _ => None,
+                },
+            })
+        })
+        .collect()
 }

@@ -107,6 +107,25 @@ macro_rules! exists {
     }};
 }
 
+/// Expands `$body` once per engine with `$t` bound to `&mut Transaction<'static, _>` and `$d`
+/// to its [`Dialect`], like `on_db!` for pools.
+macro_rules! on_tx {
+    ($tx:expr, |$t:ident, $d:ident| $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite($t) => {
+                #[allow(unused_variables)]
+                let $d = $crate::Dialect::Sqlite;
+                $body
+            }
+            $crate::Tx::Postgres($t) => {
+                #[allow(unused_variables)]
+                let $d = $crate::Dialect::Postgres;
+                $body
+            }
+        }
+    };
+}
+
 mod access;
 mod accounts;
 mod audit;
@@ -223,17 +242,7 @@ impl Db {
         let db = open_sqlite(url, Users::Sole).await?;
         db.migrate().await?;
         if let Db::Sqlite(pool) = &db {
-            let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
-                .fetch_one(pool)
-                .await;
-            match mode {
-                Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
-                Ok(mode) => tracing::info!(%mode, "SQLite kept its journal mode"),
-                Err(e) => tracing::info!(
-                    error = %e,
-                    "another process has the database open: writes go through the write-ahead log"
-                ),
-            }
+            leave_write_ahead_log(pool).await;
         }
         Ok(db)
     }
@@ -493,6 +502,83 @@ pub(crate) fn insert_err(e: sqlx::Error, entity: Entity, key: impl ToString) -> 
         StoreError::duplicate(entity, key)
     } else {
         db_err(e)
+    }
+}
+
+/// Switches an SQLite database to the rollback journal, if no other process has it open
+/// (see [`Db::connect_sole`]); says so in the log when it stays.
+async fn leave_write_ahead_log(pool: &SqlitePool) {
+    let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
+        .fetch_one(pool)
+        .await;
+    match mode {
+        Ok(mode) if mode.eq_ignore_ascii_case("delete") => {}
+        Ok(mode) => tracing::info!(%mode, "SQLite kept its journal mode"),
+        Err(e) => tracing::info!(
+            error = %e,
+            "another process has the database open: writes go through the write-ahead log"
+        ),
+    }
+}
+
+/// A writing transaction on either engine: a writer's steps are methods of it (each expands
+/// per engine with `on_tx!`), so that a use case's transaction reads as its steps.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Db {
+    /// A writing transaction ([`WritePool::begin_write`]).
+    pub(crate) async fn begin_tx(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+        })
+    }
+}
+
+impl Tx {
+    /// Reads (and on PostgreSQL locks) the audit head: every writer does this before its first
+    /// change.
+    pub(crate) async fn lock_head(&mut self) -> Result<(i64, String), StoreError> {
+        Ok(on_tx!(self, |t, d| lock_head!(*t, d)))
+    }
+
+    /// Seals `event` after `head` and writes it and the new head.
+    pub(crate) async fn append_audit(
+        &mut self,
+        head: (i64, String),
+        event: shailoo_app::AuditEvent,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| append_audit!(*t, head, event));
+        Ok(())
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await.map_err(db_err),
+            Tx::Postgres(tx) => tx.commit().await.map_err(db_err),
+        }
+    }
+
+    /// [`StoreError::UnknownReference`] naming `entity` unless the row `sql` selects by `key`
+    /// (text) exists.
+    pub(crate) async fn require(
+        &mut self,
+        sql: &'static str,
+        entity: Entity,
+        key: &str,
+    ) -> Result<(), StoreError> {
+        let found = on_tx!(self, |t, d| exists!(&mut **t, sql, key));
+        if found {
+            Ok(())
+        } else {
+            Err(StoreError::UnknownReference {
+                entity,
+                key: key.to_owned(),
+            })
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! through the domain's types (a row that does not parse is `StoreError::Corrupt`).
 
 use crate::rows::{corrupt, timestamp};
-use crate::{Db, WritePool, db_err};
+use crate::{Db, Tx, db_err};
 use async_trait::async_trait;
 use shailoo_app::StoreError;
 use shailoo_app::audit::AuditEvent;
@@ -70,20 +70,27 @@ impl RuleParameterStore for Db {
         changes: &[ParameterChange],
         event: AuditEvent,
     ) -> Result<(), StoreError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let known: Option<i64> = sqlx::query_scalar(ELECTION_EXISTS)
-                .bind(election.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if known.is_none() {
-                return Err(StoreError::unknown(Entity::Election, election));
-            }
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.require(ELECTION_EXISTS, Entity::Election, election.as_str())
+            .await?;
+        tx.append_parameter_changes(election, changes).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await
+    }
+}
+
+impl Tx {
+    /// Appends `changes` to the election's history, numbered after its last row.
+    async fn append_parameter_changes(
+        &mut self,
+        election: &ElectionId,
+        changes: &[ParameterChange],
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
             let mut seq: i64 = sqlx::query_scalar(LAST_SEQ)
                 .bind(election.as_str())
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **t)
                 .await
                 .map_err(db_err)?;
             for c in changes {
@@ -96,12 +103,11 @@ impl RuleParameterStore for Db {
                     .bind(c.after.to_string())
                     .bind(c.set_by.as_str())
                     .bind(c.set_at.to_string())
-                    .execute(&mut *tx)
+                    .execute(&mut **t)
                     .await
                     .map_err(db_err)?;
             }
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)
-        })
+        });
+        Ok(())
     }
 }

@@ -6,7 +6,7 @@
 //! concurrent approvals from both taking a station's last place.
 
 use crate::rows::{corrupt, station_number, timestamp};
-use crate::{Db, WritePool, db_err};
+use crate::{Db, Tx, WritePool, db_err};
 use async_trait::async_trait;
 use shailoo_app::RemoteVotingStore;
 use shailoo_app::StoreError;
@@ -126,23 +126,6 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Refuses when the election's lists are frozen (read inside the caller's transaction).
-macro_rules! refuse_frozen {
-    ($tx:expr, $election:expr) => {{
-        let frozen: Option<Option<String>> = sqlx::query_scalar(FROZEN_AT)
-            .bind($election.as_str())
-            .fetch_optional(&mut *$tx)
-            .await
-            .map_err(db_err)?;
-        if let Some(Some(at)) = frozen {
-            return Err(RemoteVotingError::Frozen {
-                election: $election.clone(),
-                frozen_at: timestamp("voter_list_state", $election.as_str(), "frozen_at", &at)?,
-            });
-        }
-    }};
-}
-
 #[async_trait]
 impl RemoteVotingStore for Db {
     async fn file_remote_application(
@@ -152,54 +135,30 @@ impl RemoteVotingStore for Db {
         station: StationNumber,
         mut event: AuditEvent,
     ) -> Result<RemoteApplication, RemoteVotingError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            refuse_frozen!(tx, election);
-            let entry: Option<(i64, i64)> = sqlx::query_as(ENTRY)
-                .bind(election.as_str())
-                .bind(pin.as_str())
-                .fetch_optional(&mut *tx)
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.refuse_frozen(election).await?;
+        tx.check_can_apply(election, pin, station).await?;
+        // Ids count from 1 per database; safe to compute under the write lock.
+        let id: i64 = on_tx!(&mut tx, |t, d| {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM remote_applications")
+                .fetch_one(&mut **t)
                 .await
-                .map_err(db_err)?;
-            if entry.is_none() {
-                return Err(RemoteVotingError::NotOnList);
-            }
-            let remote: Option<bool> = sqlx::query_scalar(IS_REMOTE)
-                .bind(i64::from(station.get()))
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if remote != Some(true) {
-                return Err(RemoteVotingError::NotRemoteStation(station));
-            }
-            let live: Option<i64> = sqlx::query_scalar(LIVE_EXISTS)
-                .bind(election.as_str())
-                .bind(pin.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            if live.is_some() {
-                return Err(RemoteVotingError::AlreadyApplied);
-            }
-            // Ids count from 1 per database; safe to compute under the write lock.
-            let id: i64 =
-                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM remote_applications")
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            let created = RemoteApplication {
-                id,
-                election: election.clone(),
-                pin: *pin,
-                remote_station: station,
-                status: ApplicationStatus::Applied,
-                reason: None,
-                filed_by: event.actor.clone(),
-                filed_at: event.at,
-                decided_by: None,
-                decided_at: None,
-            };
+                .map_err(db_err)?
+        });
+        let created = RemoteApplication {
+            id,
+            election: election.clone(),
+            pin: *pin,
+            remote_station: station,
+            status: ApplicationStatus::Applied,
+            reason: None,
+            filed_by: event.actor.clone(),
+            filed_at: event.at,
+            decided_by: None,
+            decided_at: None,
+        };
+        on_tx!(&mut tx, |t, d| {
             sqlx::query(
                 "INSERT INTO remote_applications (id, election, pin, remote_station, status, \
                  filed_by, filed_at) VALUES ($1, $2, $3, $4, 'applied', $5, $6)",
@@ -210,15 +169,14 @@ impl RemoteVotingStore for Db {
             .bind(i64::from(station.get()))
             .bind(created.filed_by.as_str())
             .bind(created.filed_at.to_string())
-            .execute(&mut *tx)
+            .execute(&mut **t)
             .await
             .map_err(db_err)?;
-            event.subject = format!("{election}/remote/{id}");
-            let event = event.after(&created);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(created)
-        })
+        });
+        event.subject = format!("{election}/remote/{id}");
+        tx.append_audit(head, event.after(&created)).await?;
+        tx.commit().await?;
+        Ok(created)
     }
 
     async fn decide_remote_application(
@@ -228,102 +186,60 @@ impl RemoteVotingStore for Db {
         decision: &Decision,
         event: AuditEvent,
     ) -> Result<RemoteApplication, RemoteVotingError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            refuse_frozen!(tx, election);
-            let row: Option<Row> = sqlx::query_as(AssertSqlSafe(format!(
-                "{COLUMNS} WHERE election = $1 AND id = $2"
-            )))
-            .bind(election.as_str())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let before = row
-                .map(application)
-                .transpose()?
-                .ok_or(RemoteVotingError::UnknownApplication(id))?;
-            let station = i64::from(before.remote_station.get());
-            let (status, reason) = match decision {
-                Decision::Approve { default_capacity } => {
-                    if before.status != ApplicationStatus::Applied {
-                        return Err(RemoteVotingError::WrongStatus(before.status));
-                    }
-                    let set: Option<i64> = sqlx::query_scalar(CAPACITY)
-                        .bind(election.as_str())
-                        .bind(station)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    let capacity = set.map_or(*default_capacity, count);
-                    let approved: i64 = sqlx::query_scalar(APPROVED_AT)
-                        .bind(election.as_str())
-                        .bind(station)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    if count(approved) >= capacity {
-                        return Err(RemoteVotingError::Full {
-                            station: before.remote_station,
-                            capacity,
-                        });
-                    }
-                    // The council column is left alone: VOT-07, they vote for their own council.
-                    let moved = sqlx::query(MOVE_VOTER)
-                        .bind(election.as_str())
-                        .bind(before.pin.as_str())
-                        .bind(station)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    if moved.rows_affected() != 1 {
-                        return Err(RemoteVotingError::NotOnList);
-                    }
-                    (ApplicationStatus::Approved, None)
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.refuse_frozen(election).await?;
+        let before = tx
+            .application(election, id)
+            .await?
+            .ok_or(RemoteVotingError::UnknownApplication(id))?;
+        let (status, reason) = match decision {
+            Decision::Approve { default_capacity } => {
+                if before.status != ApplicationStatus::Applied {
+                    return Err(RemoteVotingError::WrongStatus(before.status));
                 }
-                Decision::Reject { reason } => {
-                    if before.status != ApplicationStatus::Applied {
-                        return Err(RemoteVotingError::WrongStatus(before.status));
-                    }
-                    (ApplicationStatus::Rejected, Some(reason.trim().to_owned()))
+                tx.move_to_remote_station(election, &before, *default_capacity)
+                    .await?;
+                (ApplicationStatus::Approved, None)
+            }
+            Decision::Reject { reason } => {
+                if before.status != ApplicationStatus::Applied {
+                    return Err(RemoteVotingError::WrongStatus(before.status));
                 }
-                Decision::Cancel => {
-                    if !before.status.is_live() {
-                        return Err(RemoteVotingError::WrongStatus(before.status));
-                    }
-                    if before.status == ApplicationStatus::Approved {
-                        sqlx::query(MOVE_HOME)
-                            .bind(election.as_str())
-                            .bind(before.pin.as_str())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err)?;
-                    }
-                    (ApplicationStatus::Cancelled, None)
+                (ApplicationStatus::Rejected, Some(reason.trim().to_owned()))
+            }
+            Decision::Cancel => {
+                if !before.status.is_live() {
+                    return Err(RemoteVotingError::WrongStatus(before.status));
                 }
-            };
-            let after = RemoteApplication {
-                status,
-                reason,
-                decided_by: Some(event.actor.clone()),
-                decided_at: Some(event.at),
-                ..before.clone()
-            };
+                if before.status == ApplicationStatus::Approved {
+                    tx.move_home(election, &before.pin).await?;
+                }
+                (ApplicationStatus::Cancelled, None)
+            }
+        };
+        let after = RemoteApplication {
+            status,
+            reason,
+            decided_by: Some(event.actor.clone()),
+            decided_at: Some(event.at),
+            ..before.clone()
+        };
+        on_tx!(&mut tx, |t, d| {
             sqlx::query(SET_DECISION)
                 .bind(id)
                 .bind(status.as_str())
                 .bind(after.reason.as_deref())
                 .bind(event.actor.as_str())
                 .bind(event.at.to_string())
-                .execute(&mut *tx)
+                .execute(&mut **t)
                 .await
                 .map_err(db_err)?;
-            let event = event.before(&before).after(&after);
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(after)
-        })
+        });
+        tx.append_audit(head, event.before(&before).after(&after))
+            .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     async fn remote_application(
@@ -449,5 +365,145 @@ impl RemoteVotingStore for Db {
             tx.commit().await.map_err(db_err)?;
             Ok(())
         })
+    }
+}
+
+/// The steps of the remote-voting writers.
+impl Tx {
+    /// Back on the home station's list (a cancelled approval).
+    async fn move_home(&mut self, election: &ElectionId, pin: &Pin) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(MOVE_HOME)
+                .bind(election.as_str())
+                .bind(pin.as_str())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// Refuses once the lists are frozen.
+    async fn refuse_frozen(&mut self, election: &ElectionId) -> Result<(), RemoteVotingError> {
+        let frozen: Option<Option<String>> = on_tx!(self, |t, d| {
+            sqlx::query_scalar(FROZEN_AT)
+                .bind(election.as_str())
+                .fetch_optional(&mut **t)
+                .await
+                .map_err(db_err)?
+        });
+        match frozen {
+            Some(Some(at)) => Err(RemoteVotingError::Frozen {
+                election: election.clone(),
+                frozen_at: timestamp("voter_list_state", election.as_str(), "frozen_at", &at)?,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The voter is on a list, the station takes remote voters, and no application of theirs
+    /// is live.
+    async fn check_can_apply(
+        &mut self,
+        election: &ElectionId,
+        pin: &Pin,
+        station: StationNumber,
+    ) -> Result<(), RemoteVotingError> {
+        let (entry, remote, live): (Option<(i64, i64)>, Option<bool>, Option<i64>) =
+            on_tx!(self, |t, d| {
+                let entry = sqlx::query_as(ENTRY)
+                    .bind(election.as_str())
+                    .bind(pin.as_str())
+                    .fetch_optional(&mut **t)
+                    .await
+                    .map_err(db_err)?;
+                let remote = sqlx::query_scalar(IS_REMOTE)
+                    .bind(i64::from(station.get()))
+                    .fetch_optional(&mut **t)
+                    .await
+                    .map_err(db_err)?;
+                let live = sqlx::query_scalar(LIVE_EXISTS)
+                    .bind(election.as_str())
+                    .bind(pin.as_str())
+                    .fetch_optional(&mut **t)
+                    .await
+                    .map_err(db_err)?;
+                (entry, remote, live)
+            });
+        if entry.is_none() {
+            return Err(RemoteVotingError::NotOnList);
+        }
+        if remote != Some(true) {
+            return Err(RemoteVotingError::NotRemoteStation(station));
+        }
+        if live.is_some() {
+            return Err(RemoteVotingError::AlreadyApplied);
+        }
+        Ok(())
+    }
+
+    async fn application(
+        &mut self,
+        election: &ElectionId,
+        id: i64,
+    ) -> Result<Option<RemoteApplication>, StoreError> {
+        let row: Option<Row> = on_tx!(self, |t, d| {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "{COLUMNS} WHERE election = $1 AND id = $2"
+            )))
+            .bind(election.as_str())
+            .bind(id)
+            .fetch_optional(&mut **t)
+            .await
+            .map_err(db_err)?
+        });
+        row.map(application).transpose()
+    }
+
+    /// VOT-07: moves an approved applicant onto the remote station's list, while it has room.
+    /// The council column is left alone: they vote for their own council.
+    async fn move_to_remote_station(
+        &mut self,
+        election: &ElectionId,
+        application: &RemoteApplication,
+        default_capacity: u64,
+    ) -> Result<(), RemoteVotingError> {
+        let station = i64::from(application.remote_station.get());
+        let (set, approved): (Option<i64>, i64) = on_tx!(self, |t, d| {
+            let set = sqlx::query_scalar(CAPACITY)
+                .bind(election.as_str())
+                .bind(station)
+                .fetch_optional(&mut **t)
+                .await
+                .map_err(db_err)?;
+            let approved = sqlx::query_scalar(APPROVED_AT)
+                .bind(election.as_str())
+                .bind(station)
+                .fetch_one(&mut **t)
+                .await
+                .map_err(db_err)?;
+            (set, approved)
+        });
+        let capacity = set.map_or(default_capacity, count);
+        if count(approved) >= capacity {
+            return Err(RemoteVotingError::Full {
+                station: application.remote_station,
+                capacity,
+            });
+        }
+        let moved = on_tx!(self, |t, d| {
+            sqlx::query(MOVE_VOTER)
+                .bind(election.as_str())
+                .bind(application.pin.as_str())
+                .bind(station)
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?
+                .rows_affected()
+        });
+        if moved != 1 {
+            return Err(RemoteVotingError::NotOnList);
+        }
+        Ok(())
     }
 }

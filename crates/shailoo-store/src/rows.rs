@@ -9,7 +9,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
-use shailoo_app::audit::{AuditEntry, AuditEvent};
+use shailoo_app::audit::{AuditEntry, RecordedEvent};
 use shailoo_app::users::{Role, Session, User, Username};
 use shailoo_app::{CalendarOverrideRecord, DecisionNumber, StoreError};
 use shailoo_domain::candidate::PartyId;
@@ -368,7 +368,7 @@ impl AuditRow {
         let key = self.seq.to_string();
         Ok(AuditEntry {
             seq: self.seq,
-            event: AuditEvent {
+            event: RecordedEvent {
                 actor: self.actor,
                 action: self.action,
                 subject: self.subject,

@@ -10,7 +10,7 @@ use crate::rows::{
     CommissionRow, CouncilRow, ElectionRow, OverrideRow, StationRow, TerritoryRow, corrupt,
 };
 use crate::text::{like_pattern, name_search, search_text, sort_key};
-use crate::{Db, WritePool, db_err, insert_err};
+use crate::{Db, Tx, WritePool, db_err, insert_err};
 use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::setup::{
@@ -271,142 +271,43 @@ impl SetupStore for Db {
             setup.stations.iter().map(|s| s.number).collect();
         let setup_territories: HashSet<&TerritoryId> =
             setup.territories.iter().map(|t| &t.id).collect();
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            for (t, path) in setup.territories.iter().zip(&paths) {
-                sqlx::query(
-                    "INSERT INTO territories (id, kind, parent, path, name_ky, name_ru, name_en, \
-                     search, sort_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(t.id.as_str())
-                .bind(t.kind.as_str())
-                .bind(t.parent.as_ref().map(TerritoryId::as_str))
-                .bind(path.as_str())
-                .bind(t.name.ky.as_str())
-                .bind(t.name.ru.as_str())
-                .bind(t.name.en.as_str())
-                .bind(name_search(&t.name))
-                .bind(sort_key(&t.name.ky))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| insert_err(e, Entity::Territory, &t.id))?;
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        tx.insert_territories(&setup.territories, &paths).await?;
+        tx.insert_councils(&setup.councils).await?;
+        tx.insert_commissions(&setup.commissions).await?;
+        for st in &setup.stations {
+            on_tx!(&mut tx, |t, d| insert_station!(*t, st));
+        }
+        for a in areas {
+            // Areas are not part of `Setup::check`: they may also name stations and
+            // settlements stored by an earlier import. Check those explicitly so that the
+            // error names the key (a foreign-key failure would not, on SQLite).
+            if !setup_stations.contains(&a.station)
+                && !on_tx!(&mut tx, |t, d| exists!(
+                    &mut **t,
+                    STATION_EXISTS,
+                    i64::from(a.station.get())
+                ))
+            {
+                return Err(StoreError::unknown(Entity::Station, a.station));
             }
-            for c in &setup.councils {
-                sqlx::query(
-                    "INSERT INTO councils (id, kind, territory, name_ky, name_ru, name_en, \
-                     search, sort_key, seats) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(c.id.as_str())
-                .bind(c.kind.as_str())
-                .bind(c.territory.as_str())
-                .bind(c.name.ky.as_str())
-                .bind(c.name.ru.as_str())
-                .bind(c.name.en.as_str())
-                .bind(name_search(&c.name))
-                .bind(sort_key(&c.name.ky))
-                .bind(i64::from(c.seats.get()))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| insert_err(e, Entity::Council, &c.id))?;
+            if !setup_territories.contains(&a.settlement) {
+                tx.require(TERRITORY_EXISTS, Entity::Territory, a.settlement.as_str())
+                    .await?;
             }
-            for c in &setup.commissions {
-                sqlx::query(
-                    "INSERT INTO commissions (id, level, parent, territory, name_ky, name_ru, \
-                     name_en, search, sort_key, phone) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(c.id.as_str())
-                .bind(c.level.as_str())
-                .bind(c.parent.as_ref().map(CommissionId::as_str))
-                .bind(c.territory.as_str())
-                .bind(c.name.ky.as_str())
-                .bind(c.name.ru.as_str())
-                .bind(c.name.en.as_str())
-                .bind(name_search(&c.name))
-                .bind(sort_key(&c.name.ky))
-                .bind(c.phone.map(|p| p.e164()))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| insert_err(e, Entity::Commission, &c.id))?;
-            }
-            for s in &setup.stations {
-                insert_station!(tx, s);
-            }
-            for a in areas {
-                // Areas are not part of `Setup::check`: they may also name stations and
-                // settlements stored by an earlier import. Check those explicitly so that the
-                // error names the key (a foreign-key failure would not, on SQLite).
-                if !setup_stations.contains(&a.station)
-                    && !exists!(&mut *tx, STATION_EXISTS, i64::from(a.station.get()))
-                {
-                    return Err(StoreError::unknown(Entity::Station, a.station));
-                }
-                if !setup_territories.contains(&a.settlement)
-                    && !exists!(&mut *tx, TERRITORY_EXISTS, a.settlement.as_str())
-                {
-                    return Err(StoreError::unknown(Entity::Territory, &a.settlement));
-                }
-                sqlx::query(
-                    "INSERT INTO station_areas (station, settlement, street, street_ru, \
-                     street_en) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(i64::from(a.station.get()))
-                .bind(a.settlement.as_str())
-                .bind(a.street.as_str())
-                .bind(a.street_ru.as_deref())
-                .bind(a.street_en.as_deref())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| {
-                    insert_err(
-                        e,
-                        Entity::StationArea,
-                        format!("{}/{}", a.settlement, a.street),
-                    )
-                })?;
-            }
-            for e in &setup.elections {
-                sqlx::query(
-                    "INSERT INTO elections (id, name_ky, name_ru, name_en, decree_number, \
-                     decree_date, called_on, voting_day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(e.id.as_str())
-                .bind(e.name.ky.as_str())
-                .bind(e.name.ru.as_str())
-                .bind(e.name.en.as_str())
-                .bind(e.decree_number.as_str())
-                .bind(e.decree_date.to_string())
-                .bind(e.called_on.to_string())
-                .bind(e.voting_day.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(|err| insert_err(err, Entity::Election, &e.id))?;
-                for (position, council) in (0_i64..).zip(&e.councils) {
-                    sqlx::query(
-                        "INSERT INTO election_councils (election, council, position) \
-                         VALUES ($1, $2, $3)",
-                    )
-                    .bind(e.id.as_str())
-                    .bind(council.as_str())
-                    .bind(position)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|err| {
-                        insert_err(err, Entity::ElectionCouncil, format!("{}/{council}", e.id))
-                    })?;
-                }
-            }
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(ImportSummary {
-                territories: setup.territories.len() as u64,
-                councils: setup.councils.len() as u64,
-                commissions: setup.commissions.len() as u64,
-                stations: setup.stations.len() as u64,
-                station_areas: areas.len() as u64,
-                elections: setup.elections.len() as u64,
-            })
+            tx.insert_area(a).await?;
+        }
+        tx.insert_elections(&setup.elections).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok(ImportSummary {
+            territories: setup.territories.len() as u64,
+            councils: setup.councils.len() as u64,
+            commissions: setup.commissions.len() as u64,
+            stations: setup.stations.len() as u64,
+            station_areas: areas.len() as u64,
+            elections: setup.elections.len() as u64,
         })
     }
 
@@ -717,16 +618,42 @@ impl SetupStore for Db {
         record: &CalendarOverrideRecord,
         event: AuditEvent,
     ) -> Result<(), OverrideError> {
-        on_db!(self, |pool, d| {
-            let mut tx = pool.begin_write().await?;
-            let head = lock_head!(tx, d);
-            let found: Election = read_election!(&mut *tx, election)
-                .ok_or_else(|| OverrideError::UnknownElection(election.clone()))?;
-            let stored = read_overrides!(&mut *tx, election);
-            let event = match check_override(&found, &stored, record)? {
-                Some(previous) => event.before(&previous),
-                None => event,
-            };
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let (found, stored) = tx.election_and_overrides(election).await?;
+        let found = found.ok_or_else(|| OverrideError::UnknownElection(election.clone()))?;
+        let event = match check_override(&found, &stored, record)? {
+            Some(previous) => event.before(&previous),
+            None => event,
+        };
+        tx.put_override(election, record).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The steps of a calendar override.
+impl Tx {
+    /// The election and the overrides it holds, read under the write lock.
+    async fn election_and_overrides(
+        &mut self,
+        election: &ElectionId,
+    ) -> Result<(Option<Election>, Vec<CalendarOverrideRecord>), StoreError> {
+        Ok(on_tx!(self, |t, d| {
+            let found: Option<Election> = read_election!(&mut **t, election);
+            let stored = read_overrides!(&mut **t, election);
+            (found, stored)
+        }))
+    }
+
+    /// Writes the override, with the CEC decision behind it, over the rule's earlier one.
+    async fn put_override(
+        &mut self,
+        election: &ElectionId,
+        record: &CalendarOverrideRecord,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
             sqlx::query(
                 "INSERT INTO calendar_overrides (election, rule_id, date, time, \
                  decision_number) VALUES ($1, $2, $3, $4, $5) \
@@ -738,12 +665,153 @@ impl SetupStore for Db {
             .bind(record.date.to_string())
             .bind(record.time.map(|t| t.to_string()))
             .bind(record.decision.as_ref().map(DecisionNumber::as_str))
-            .execute(&mut *tx)
+            .execute(&mut **t)
             .await
             .map_err(db_err)?;
-            append_audit!(tx, head, event);
-            tx.commit().await.map_err(db_err)?;
-            Ok(())
-        })
+        });
+        Ok(())
+    }
+}
+
+/// The steps of the setup import.
+impl Tx {
+    async fn insert_territories(
+        &mut self,
+        territories: &[Territory],
+        paths: &[String],
+    ) -> Result<(), StoreError> {
+        on_tx!(self, |tx, d| {
+            for (t, path) in territories.iter().zip(paths) {
+                sqlx::query(
+                    "INSERT INTO territories (id, kind, parent, path, name_ky, name_ru, name_en, \
+                     search, sort_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(t.id.as_str())
+                .bind(t.kind.as_str())
+                .bind(t.parent.as_ref().map(TerritoryId::as_str))
+                .bind(path.as_str())
+                .bind(t.name.ky.as_str())
+                .bind(t.name.ru.as_str())
+                .bind(t.name.en.as_str())
+                .bind(name_search(&t.name))
+                .bind(sort_key(&t.name.ky))
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| insert_err(e, Entity::Territory, &t.id))?;
+            }
+        });
+        Ok(())
+    }
+
+    async fn insert_councils(&mut self, councils: &[Council]) -> Result<(), StoreError> {
+        on_tx!(self, |tx, d| {
+            for c in councils {
+                sqlx::query(
+                    "INSERT INTO councils (id, kind, territory, name_ky, name_ru, name_en, \
+                     search, sort_key, seats) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(c.id.as_str())
+                .bind(c.kind.as_str())
+                .bind(c.territory.as_str())
+                .bind(c.name.ky.as_str())
+                .bind(c.name.ru.as_str())
+                .bind(c.name.en.as_str())
+                .bind(name_search(&c.name))
+                .bind(sort_key(&c.name.ky))
+                .bind(i64::from(c.seats.get()))
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| insert_err(e, Entity::Council, &c.id))?;
+            }
+        });
+        Ok(())
+    }
+
+    async fn insert_commissions(&mut self, commissions: &[Commission]) -> Result<(), StoreError> {
+        on_tx!(self, |tx, d| {
+            for c in commissions {
+                sqlx::query(
+                    "INSERT INTO commissions (id, level, parent, territory, name_ky, name_ru, \
+                     name_en, search, sort_key, phone) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(c.id.as_str())
+                .bind(c.level.as_str())
+                .bind(c.parent.as_ref().map(CommissionId::as_str))
+                .bind(c.territory.as_str())
+                .bind(c.name.ky.as_str())
+                .bind(c.name.ru.as_str())
+                .bind(c.name.en.as_str())
+                .bind(name_search(&c.name))
+                .bind(sort_key(&c.name.ky))
+                .bind(c.phone.map(|p| p.e164()))
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| insert_err(e, Entity::Commission, &c.id))?;
+            }
+        });
+        Ok(())
+    }
+
+    async fn insert_area(&mut self, a: &StationArea) -> Result<(), StoreError> {
+        on_tx!(self, |tx, d| {
+            sqlx::query(
+                "INSERT INTO station_areas (station, settlement, street, street_ru, \
+                 street_en) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(i64::from(a.station.get()))
+            .bind(a.settlement.as_str())
+            .bind(a.street.as_str())
+            .bind(a.street_ru.as_deref())
+            .bind(a.street_en.as_deref())
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| {
+                insert_err(
+                    e,
+                    Entity::StationArea,
+                    format!("{}/{}", a.settlement, a.street),
+                )
+            })?;
+        });
+        Ok(())
+    }
+
+    /// The elections and their councils, in order.
+    async fn insert_elections(&mut self, elections: &[Election]) -> Result<(), StoreError> {
+        on_tx!(self, |tx, d| {
+            for e in elections {
+                sqlx::query(
+                    "INSERT INTO elections (id, name_ky, name_ru, name_en, decree_number, \
+                     decree_date, called_on, voting_day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(e.id.as_str())
+                .bind(e.name.ky.as_str())
+                .bind(e.name.ru.as_str())
+                .bind(e.name.en.as_str())
+                .bind(e.decree_number.as_str())
+                .bind(e.decree_date.to_string())
+                .bind(e.called_on.to_string())
+                .bind(e.voting_day.to_string())
+                .execute(&mut **tx)
+                .await
+                .map_err(|err| insert_err(err, Entity::Election, &e.id))?;
+                for (position, council) in (0_i64..).zip(&e.councils) {
+                    sqlx::query(
+                        "INSERT INTO election_councils (election, council, position) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(e.id.as_str())
+                    .bind(council.as_str())
+                    .bind(position)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|err| {
+                        insert_err(err, Entity::ElectionCouncil, format!("{}/{council}", e.id))
+                    })?;
+                }
+            }
+        });
+        Ok(())
     }
 }

@@ -72,6 +72,69 @@ fn council(s: &str) -> Result<CouncilId, StoreError> {
     CouncilId::parse(s).map_err(|e| StoreError::Corrupt(format!("council {s:?}: {e}")))
 }
 
+/// A list step may be taken once, after compiling, before freezing, and after publishing
+/// (which comes first).
+fn check_step(
+    state: &ListState,
+    election: &ElectionId,
+    step: ListStep,
+) -> Result<(), VoterListError> {
+    if let Some(frozen_at) = state.frozen_at {
+        return Err(VoterListError::Frozen {
+            election: election.clone(),
+            frozen_at,
+        });
+    }
+    if let Some(at) = state.step_at(step) {
+        return Err(VoterListError::AlreadyDone {
+            election: election.clone(),
+            step,
+            at,
+        });
+    }
+    if step != ListStep::Published && state.published_at.is_none() {
+        return Err(VoterListError::NotPublished(election.clone()));
+    }
+    Ok(())
+}
+
+/// The person's 15 columns (as `PersonTuple`) and the entry's home station.
+type StationVoterRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    bool,
+    bool,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    bool,
+    i64,
+);
+
+/// The directory's names of streets by (settlement, Kyrgyz name); the Kyrgyz form where a
+/// translation is missing.
+fn street_names(
+    rows: Vec<(String, String, Option<String>, Option<String>)>,
+) -> HashMap<(String, String), LocalizedName> {
+    rows.into_iter()
+        .map(|(settlement, ky, ru, en)| {
+            let name = LocalizedName {
+                ru: ru.unwrap_or_else(|| ky.clone()),
+                en: en.unwrap_or_else(|| ky.clone()),
+                ky: ky.clone(),
+            };
+            ((settlement, ky), name)
+        })
+        .collect()
+}
+
 #[async_trait]
 impl VoterListStore for Db {
     async fn register_count(&self) -> Result<u64, StoreError> {
@@ -178,22 +241,7 @@ impl VoterListStore for Db {
                 Some(s) if s.compiled_at.is_some() => s,
                 _ => return Err(VoterListError::NotCompiled(election.clone())),
             };
-            if let Some(frozen_at) = state.frozen_at {
-                return Err(VoterListError::Frozen {
-                    election: election.clone(),
-                    frozen_at,
-                });
-            }
-            if let Some(at) = state.step_at(step) {
-                return Err(VoterListError::AlreadyDone {
-                    election: election.clone(),
-                    step,
-                    at,
-                });
-            }
-            if step != ListStep::Published && state.published_at.is_none() {
-                return Err(VoterListError::NotPublished(election.clone()));
-            }
+            check_step(&state, election, step)?;
             let sql = match step {
                 ListStep::Published => {
                     "UPDATE voter_list_state SET published_at = $2 WHERE election = $1"
@@ -410,28 +458,9 @@ impl VoterListStore for Db {
         election: &ElectionId,
         number: StationNumber,
     ) -> Result<Vec<StationVoter>, StoreError> {
-        // The person's 15 columns (as `PersonTuple`) and the entry's home station.
-        type Row = (
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-            bool,
-            bool,
-            String,
-            String,
-            String,
-            String,
-            bool,
-            bool,
-            bool,
-            i64,
-        );
         // The register's own data: accepted claim corrections (VOT-08) are overlaid by the
         // use case (`shailoo_app::voters::station_roll`), which every printout goes through.
-        let rows: Vec<Row> = on_db!(self, |pool, d| {
+        let rows: Vec<StationVoterRow> = on_db!(self, |pool, d| {
             sqlx::query_as(
                 "SELECT p.pin, p.surname, p.given_name, p.patronymic, p.sex, p.birth_date, \
                  p.citizen, p.biometrics, p.settlement, p.street, p.house, \
@@ -461,17 +490,7 @@ impl VoterListStore for Db {
                 .await
                 .map_err(db_err)?
             });
-        let streets: HashMap<(String, String), LocalizedName> = streets
-            .into_iter()
-            .map(|(settlement, ky, ru, en)| {
-                let name = LocalizedName {
-                    ru: ru.unwrap_or_else(|| ky.clone()),
-                    en: en.unwrap_or_else(|| ky.clone()),
-                    ky: ky.clone(),
-                };
-                ((settlement, ky), name)
-            })
-            .collect();
+        let streets = street_names(streets);
         rows.into_iter()
             .map(|(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, home)| {
                 let person = person_record((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o))?;

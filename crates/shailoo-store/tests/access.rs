@@ -3,12 +3,18 @@
 //! ones; the directory groups every station by council and region. Also what the setup's new
 //! columns keep: a commission's phone and the translated street names of the station areas.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
 use jiff::civil::date;
+use shailoo_app::AuditAction;
 use shailoo_app::AuditEvent;
-use shailoo_app::access::{AccessStore, NewSurvey, SURVEY_ACTION};
+use shailoo_app::access::{AccessStore, NewSurvey};
 use shailoo_app::store::StoreError;
 use shailoo_app::voters::VoterListStore;
 use shailoo_app::{AuditStore, SetupStore};
@@ -41,7 +47,7 @@ async fn fixture(ctx: &Ctx) -> Db {
         street_ru: Some("проспект Чуй".into()),
         street_en: None,
     }];
-    db.import_setup(&setup(), &areas, event("setup_imported"))
+    db.import_setup(&setup(), &areas, event(AuditAction::SetupImported))
         .await
         .unwrap();
     db
@@ -64,7 +70,7 @@ fn survey(station: u32, day: i8, findings: Accessibility) -> NewSurvey {
 fn at(s: &str) -> AuditEvent {
     AuditEvent::new(
         "tec.one",
-        SURVEY_ACTION,
+        AuditAction::StationAccessSurveyed,
         "stations/2001",
         s.parse::<Timestamp>().unwrap(),
     )
@@ -115,7 +121,8 @@ async fn a_survey_replaces_the_findings_and_is_audited_and_kept(ctx: Ctx) {
     // One audit entry each, naming the station.
     let entries = db.audit_entries(before, 10).await.unwrap();
     assert_eq!(entries.len(), 2);
-    assert!(entries.iter().all(|e| e.event.action == SURVEY_ACTION
+    assert!(entries.iter().all(|e| e.event.known_action()
+        == Some(AuditAction::StationAccessSurveyed)
         && e.event.subject == "stations/2001"
         && e.event.before_digest.is_some()
         && e.event.after_digest.is_some()));

@@ -1,16 +1,22 @@
 //! Signed checkpoints of the audit log on both engines (issue 12): what the hash chain alone
 //! cannot show — its newest entries deleted and the head row set back, or its whole history
 //! rewritten and rehashed — a checkpoint signed before shows; an untouched log and a log that
-//! grew since still hold it.
+//! grew since still hold it. And a log written before audit actions were a closed set still
+//! verifies, and grows.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
-use shailoo_app::LogHead;
 use shailoo_app::audit::checkpoint::{
     CheckpointProblem, SignedCheckpoint, SystemLabel, confirm_in_audit_log, sign_audit_log,
 };
 use shailoo_app::signing::Signer;
+use shailoo_app::{AuditAction, AuditEvent, LogHead};
 use shailoo_app::{AuditStore, SetupStore, verified_audit_head, verify_audit};
 use shailoo_store::Db;
 
@@ -23,6 +29,7 @@ contract!(
     a_checkpoint_holds_for_the_untouched_log_and_for_a_log_that_grew,
     a_checkpoint_detects_the_newest_entries_deleted_and_the_head_set_back,
     a_checkpoint_detects_a_history_rewritten_and_rehashed,
+    a_log_written_before_actions_were_typed_still_verifies_and_grows,
 );
 
 /// The commission's key: only the checkpoint file ever leaves the test, never the database.
@@ -33,7 +40,7 @@ fn commission() -> Signer {
 /// The setup and `stations` more stations: `1 + stations` audited changes.
 async fn audited_changes(db: &Db, first: u32, stations: u32) {
     if first == 0 {
-        db.import_setup(&setup(), &[], event("setup_imported"))
+        db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
             .await
             .unwrap();
     }
@@ -41,7 +48,7 @@ async fn audited_changes(db: &Db, first: u32, stations: u32) {
         let address = name("Бишкек", "Бишкек", &format!("Bishkek {n}"));
         db.add_station(
             &station(3000 + n, "pec-2001", address, false),
-            event("station_added"),
+            event(AuditAction::StationAdded),
         )
         .await
         .unwrap();
@@ -158,4 +165,42 @@ async fn a_checkpoint_detects_a_history_rewritten_and_rehashed(ctx: Ctx) {
         ),
         "{held:?}"
     );
+}
+
+/// A log as shailoo wrote it while actions were free strings (every action of that time, a
+/// retired one included, sealed by that code): each stored action is a member of
+/// [`AuditAction`] with the very string stored, the typed event seals to the stored hash, the
+/// chain verifies, and a typed write extends it.
+async fn a_log_written_before_actions_were_typed_still_verifies_and_grows(ctx: Ctx) {
+    let db = ctx.db().await;
+    ctx.raw(include_str!("fixtures/audit_log_before_typed_actions.sql"))
+        .await;
+    assert_eq!(verify_audit(&db).await.unwrap(), Ok(29));
+
+    let entries = db.audit_entries(0, 100).await.unwrap();
+    assert_eq!(entries.len(), 29);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.event.known_action() == Some(AuditAction::RegisterLoaded))
+    );
+    for entry in &entries {
+        let stored = &entry.event;
+        let action = stored
+            .known_action()
+            .unwrap_or_else(|| panic!("{} is an AuditAction", stored.action));
+        assert_eq!(action.as_str(), stored.action);
+        let typed = AuditEvent {
+            actor: stored.actor.clone(),
+            action,
+            subject: stored.subject.clone(),
+            before_digest: stored.before_digest.clone(),
+            after_digest: stored.after_digest.clone(),
+            at: stored.at,
+        };
+        assert_eq!(typed.seal(entry.seq, &entry.prev_hash).hash, entry.hash);
+    }
+
+    audited_changes(&db, 0, 1).await;
+    assert_eq!(verify_audit(&db).await.unwrap(), Ok(31));
 }

@@ -3,10 +3,16 @@
 //! their doubles in `shailoo-registries` and end to end in the web tests). Codes are read from
 //! the captured SMS text, as the voter reads them.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
+use shailoo_app::AuditAction;
 use shailoo_app::cabinet::{
     self, CabinetError, Fresh, NotConfirmedReason, PassportRegistry, PassportVerdict,
     RegistryError, SmsError, SmsGateway,
@@ -16,7 +22,7 @@ use shailoo_app::users::Actor;
 use shailoo_app::verify_audit;
 use shailoo_app::{AuditStore, SetupStore};
 use shailoo_domain::identity::{Msisdn, PassportNumber};
-use shailoo_domain::{Pin, StationNumber};
+use shailoo_domain::{ErrorCode, Pin, StationNumber};
 use shailoo_store::Db;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -330,7 +336,7 @@ async fn unknown_pin_and_wrong_passport_get_the_same_answer_and_store_nothing(ct
     )
     .await
     .unwrap_err();
-    assert_eq!(unknown.code(), "cabinet_not_confirmed");
+    assert_eq!(unknown.code(), ErrorCode::CabinetNotConfirmed);
     assert_eq!(unknown.code(), mismatch.code());
     assert_eq!(unknown.to_string(), mismatch.to_string());
     // A confirmed pair without a registered phone is told so (it already proved the pair).
@@ -338,7 +344,7 @@ async fn unknown_pin_and_wrong_passport_get_the_same_answer_and_store_nothing(ct
         cabinet::start_sign_in(&db, &registry, &phone, &pin(B), &passport(), t0(), fresh())
             .await
             .unwrap_err();
-    assert_eq!(no_phone.code(), "cabinet_no_phone");
+    assert_eq!(no_phone.code(), ErrorCode::CabinetNoPhone);
     assert!(phone.inbox.lock().unwrap().is_empty());
     assert!(db.audit_head().await.unwrap().is_none());
 }
@@ -351,7 +357,7 @@ async fn a_registry_outage_is_try_later_and_stores_nothing(ctx: Ctx) {
         .await
         .unwrap_err();
     assert!(matches!(e, CabinetError::Registry(RegistryError::Timeout)));
-    assert_ne!(e.code(), "cabinet_not_confirmed");
+    assert_ne!(e.code(), ErrorCode::CabinetNotConfirmed);
     assert!(phone.inbox.lock().unwrap().is_empty());
     assert!(db.audit_head().await.unwrap().is_none());
 }
@@ -395,7 +401,7 @@ async fn sessions_end_when_idle_or_old(ctx: Ctx) {
 
 async fn vot_07_a_signed_in_voter_files_and_cancels_only_their_own_application(ctx: Ctx) {
     let db = ctx.db().await;
-    db.import_setup(&setup(), &[], event("setup_imported"))
+    db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     ctx.raw(&format!(

@@ -6,6 +6,11 @@
 //! `shailoo_app::candidates` run over the store, as the web pages will call them, with the
 //! registries answered in memory (the HTTP doubles are `shailoo-registries`' to test).
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use async_trait::async_trait;
@@ -22,7 +27,7 @@ use shailoo_app::districts::{
     CouncilDistrictingUnits, DistrictSchemeStore, DistrictingUnit, SchemeRecord, SchemeStatus,
 };
 use shailoo_app::users::{Actor, Role, Username};
-use shailoo_app::{AccountStore, AuditStore, SetupStore, verify_audit};
+use shailoo_app::{AccountStore, AuditAction, AuditStore, SetupStore, verify_audit};
 use shailoo_domain::candidate::ballot::BallotLabel;
 use shailoo_domain::candidate::checks::{Check, CheckOutcome};
 use shailoo_domain::candidate::nomination::{
@@ -42,7 +47,7 @@ use shailoo_domain::territory::{
     Commission, CommissionLevel, Council, CouncilKind, Setup, Territory, TerritoryKind,
 };
 use shailoo_domain::time::from_bishkek;
-use shailoo_domain::{CouncilId, Pin, SeatCount, Sex, TerritoryId};
+use shailoo_domain::{CouncilId, ErrorCode, Pin, SeatCount, Sex, TerritoryId};
 use shailoo_store::Db;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -434,7 +439,7 @@ fn everyone() -> Vec<Person> {
 /// The setup, the two parties, Alamudun's approved scheme (districts 1 and 2) and the people.
 async fn world(ctx: &Ctx) -> World {
     let db = ctx.db().await;
-    db.import_setup(&setup_with_aiyl(), &[], event("setup_imported"))
+    db.import_setup(&setup_with_aiyl(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     for p in [ata_jurt(), emgek()] {
@@ -462,7 +467,7 @@ async fn world(ctx: &Ctx) -> World {
             council: council(AIYL),
             units,
         }],
-        event("district_units_imported"),
+        event(AuditAction::DistrictUnitsImported),
     )
     .await
     .unwrap();
@@ -489,7 +494,7 @@ async fn world(ctx: &Ctx) -> World {
             })
             .collect(),
     };
-    db.put_district_scheme(&scheme, event("district_scheme_approved"))
+    db.put_district_scheme(&scheme, event(AuditAction::DistrictSchemeApproved))
         .await
         .unwrap();
     let registries = Registries::with(everyone());
@@ -818,7 +823,7 @@ async fn can_03_a_party_has_one_list_per_city_council(ctx: Ctx) {
         open(),
     )
     .await;
-    assert_eq!(wrong.unwrap_err().code(), "candidacy_wrong_contest");
+    assert_eq!(wrong.unwrap_err().code(), ErrorCode::CandidacyWrongContest);
     let unknown = candidates::open_nomination(
         &w.db,
         w.reg(),
@@ -862,7 +867,7 @@ async fn can_01_a_candidate_under_21_or_unknown_to_the_registry_is_refused_at_th
         )
     };
     let young = add(too_young().civil.pin).await.unwrap_err();
-    assert_eq!(young.code(), "candidacy_ineligible");
+    assert_eq!(young.code(), ErrorCode::CandidacyIneligible);
     assert_eq!(refused_by(&young), Some("CAN-01"));
     assert_eq!(
         young.ground().map(|(_, g)| g),
@@ -871,11 +876,11 @@ async fn can_01_a_candidate_under_21_or_unknown_to_the_registry_is_refused_at_th
     let unknown = add(Pin::compose(Sex::Male, date(1970, 1, 1), 999))
         .await
         .unwrap_err();
-    assert_eq!(unknown.code(), "candidate_unknown_pin");
+    assert_eq!(unknown.code(), ErrorCode::CandidateUnknownPin);
     // The civil registry down: try later, nothing decided about the person.
     w.registries.set_down(Registry::Civil, true);
     let down = add(men(1)[0]).await.unwrap_err();
-    assert_eq!(down.code(), "registry_timeout");
+    assert_eq!(down.code(), ErrorCode::RegistryTimeout);
     w.registries.set_down(Registry::Civil, false);
     // Nothing was half stored.
     let stored = w.db.nomination(&election(), d.id).await.unwrap().unwrap();
@@ -1018,7 +1023,7 @@ async fn can_06_a_list_over_70_percent_of_one_sex_is_not_filed(ctx: Ctx) {
     let refused = submit_at(&w, &rep("ata-jurt"), &d, open())
         .await
         .unwrap_err();
-    assert_eq!(refused.code(), "candidacy_list_composition");
+    assert_eq!(refused.code(), ErrorCode::CandidacyListComposition);
     assert_eq!(refused_by(&refused), Some("CAN-06"));
     let stored = w.db.nomination(&election(), d.id).await.unwrap().unwrap();
     assert_eq!(stored.nomination.status, NominationStatus::Draft);
@@ -1038,7 +1043,7 @@ async fn can_07_filing_closes_at_cal_07_and_cal_09_18_00(ctx: Ctx) {
     let late = submit_at(&w, &rep("ata-jurt"), &d, at(2024, 10, 7, 18, 0))
         .await
         .unwrap_err();
-    assert_eq!(late.code(), "action_closed");
+    assert_eq!(late.code(), ErrorCode::ActionClosed);
     assert_eq!(refused_by(&late), Some("CAL-07"));
     // Editing a draft is closed too.
     let edit = candidates::add_candidate(
@@ -1053,7 +1058,7 @@ async fn can_07_filing_closes_at_cal_07_and_cal_09_18_00(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(edit.code(), "action_closed");
+    assert_eq!(edit.code(), ErrorCode::ActionClosed);
     submit_at(&w, &rep("ata-jurt"), &d, at(2024, 10, 7, 17, 59))
         .await
         .unwrap();
@@ -1101,7 +1106,7 @@ async fn can_08_a_registry_down_could_not_check_and_blocks_registration_until_re
     )
     .await
     .unwrap_err();
-    assert_eq!(register.code(), "candidacy_checks_not_cleared");
+    assert_eq!(register.code(), ErrorCode::CandidacyChecksNotCleared);
     let refuse = candidates::decide(
         &w.db,
         &tec(),
@@ -1114,7 +1119,7 @@ async fn can_08_a_registry_down_could_not_check_and_blocks_registration_until_re
     )
     .await
     .unwrap_err();
-    assert_eq!(refuse.code(), "candidacy_ground_not_shown");
+    assert_eq!(refuse.code(), ErrorCode::CandidacyGroundNotShown);
     // The registry is back: the TEC re-runs what could not check.
     w.registries.set_down(Registry::Citizenship, false);
     assert!(matches!(
@@ -1248,7 +1253,7 @@ async fn can_09_decisions_come_within_ten_days_of_filing(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(overdue.code(), "candidacy_decision_overdue");
+    assert_eq!(overdue.code(), ErrorCode::CandidacyDecisionOverdue);
     assert_eq!(refused_by(&overdue), Some("CAN-09"));
     candidates::decide(
         &w.db,
@@ -1293,7 +1298,7 @@ async fn can_09_a_registration_is_cancelled_with_its_reason(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(blank.code(), "candidacy_note_required");
+    assert_eq!(blank.code(), ErrorCode::CandidacyNoteRequired);
     let cancelled = candidates::cancel_registration(
         &w.db,
         &tec(),
@@ -1419,7 +1424,7 @@ async fn can_09_withdrawals_and_replacements_within_their_windows(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(too_late.code(), "candidacy_withdrawal_closed");
+    assert_eq!(too_late.code(), ErrorCode::CandidacyWithdrawalClosed);
     let history = candidates::history(&w.db, &election(), record.id)
         .await
         .unwrap();
@@ -1576,7 +1581,7 @@ async fn a_double_submit_is_idempotent(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(conflict.code(), "candidacy_step_not_allowed");
+    assert_eq!(conflict.code(), ErrorCode::CandidacyStepNotAllowed);
     // A stale draft (changed since it was shown) is not submitted.
     let d2 = draft(&w, &rep("emgek"), CITY, list("emgek"), &men(3)[2..]).await;
     let seen = d2.nomination.content();
@@ -1603,7 +1608,7 @@ async fn a_double_submit_is_idempotent(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(stale.code(), "candidacy_stale");
+    assert_eq!(stale.code(), ErrorCode::CandidacyStale);
 }
 
 async fn documents_are_kept_by_digest_and_only_photos_and_programs_are_public(ctx: Ctx) {
@@ -1801,7 +1806,7 @@ async fn representatives_are_accounts_scoped_to_one_party(ctx: Ctx) {
     let unknown = candidates::add_representative(&w.db, &cec, account("rep.two", "nope"), open())
         .await
         .unwrap_err();
-    assert_eq!(unknown.code(), "candidacy_unknown_party");
+    assert_eq!(unknown.code(), ErrorCode::CandidacyUnknownParty);
     // The audit entry never holds the password.
     let last = w.db.audit_entries(0, 1000).await.unwrap().pop().unwrap();
     assert_eq!(last.event.action, "party_representative_added");
@@ -1830,7 +1835,7 @@ async fn representatives_are_accounts_scoped_to_one_party(ctx: Ctx) {
     let dup = candidates::add_party(&w.db, &cec, copy, open())
         .await
         .unwrap_err();
-    assert_eq!(dup.code(), "duplicate_party");
+    assert_eq!(dup.code(), ErrorCode::DuplicateParty);
 }
 
 async fn res_02_ballots_are_fixed_from_registered_nominations_once_registration_closes(ctx: Ctx) {
@@ -1879,7 +1884,7 @@ async fn res_02_ballots_are_fixed_from_registered_nominations_once_registration_
     let early = candidates::ballots(&w.db, &election(), &council(CITY), open())
         .await
         .unwrap_err();
-    assert_eq!(early.code(), "ballot_registration_open");
+    assert_eq!(early.code(), ErrorCode::BallotRegistrationOpen);
     let order = vec![party("emgek"), party("ata-jurt")];
     let closed_now = at(2024, 10, 19, 10, 0);
     assert_eq!(
@@ -1894,7 +1899,7 @@ async fn res_02_ballots_are_fixed_from_registered_nominations_once_registration_
         .await
         .unwrap_err()
         .code(),
-        "action_not_yet_open"
+        ErrorCode::ActionNotYetOpen
     );
     let missing = candidates::set_ballot_order(
         &w.db,
@@ -1906,7 +1911,7 @@ async fn res_02_ballots_are_fixed_from_registered_nominations_once_registration_
     )
     .await
     .unwrap_err();
-    assert_eq!(missing.code(), "ballot_order_mismatch");
+    assert_eq!(missing.code(), ErrorCode::BallotOrderMismatch);
     candidates::set_ballot_order(
         &w.db,
         &tec(),
@@ -1996,7 +2001,7 @@ async fn can_06_list_composition_parameters_in_force_are_applied_to_filing(ctx: 
             .await
             .unwrap_err()
             .code(),
-        "candidacy_list_composition"
+        ErrorCode::CandidacyListComposition
     );
     // 75 % of one sex is within a limit of 80 %; a minimum of five makes the four too few.
     set_rules(
@@ -2009,7 +2014,7 @@ async fn can_06_list_composition_parameters_in_force_are_applied_to_filing(ctx: 
             .await
             .unwrap_err()
             .code(),
-        "candidacy_list_composition"
+        ErrorCode::CandidacyListComposition
     );
     set_rules(&w, serde_json::json!({"list_min_length": 0})).await;
     let filed = submit_at(&w, &rep("ata-jurt"), &d, open()).await.unwrap();
@@ -2039,7 +2044,7 @@ async fn can_08_candidacy_decision_days_in_force_set_the_decision_due(ctx: Ctx) 
     )
     .await
     .unwrap_err();
-    assert_eq!(late.code(), "candidacy_decision_overdue");
+    assert_eq!(late.code(), ErrorCode::CandidacyDecisionOverdue);
 }
 
 async fn can_09_withdrawal_days_in_force_close_withdrawals(ctx: Ctx) {
@@ -2057,7 +2062,7 @@ async fn can_09_withdrawal_days_in_force_close_withdrawals(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(closed.code(), "candidacy_withdrawal_closed");
+    assert_eq!(closed.code(), ErrorCode::CandidacyWithdrawalClosed);
     candidates::withdraw(
         &w.db,
         &rep("ata-jurt"),

@@ -4,10 +4,16 @@
 //!
 //! Voter lists are filled with plain SQL, as the list compiler's output would be.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
 use jiff::civil::{date, time};
+use shailoo_app::AuditAction;
 use shailoo_app::checkin::{CheckInOutcome, CheckInStore};
 use shailoo_app::{AuditStore, SetupStore, verify_audit};
 use shailoo_domain::time::from_bishkek;
@@ -48,7 +54,7 @@ fn at(h: i8, m: i8, s: i8) -> Timestamp {
 /// and `extra` more voters at 2001.
 async fn fixture(ctx: &Ctx, extra: u32) -> Db {
     let db = ctx.db().await;
-    db.import_setup(&setup(), &[], event("setup_imported"))
+    db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     let mut sql = format!(

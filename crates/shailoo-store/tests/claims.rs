@@ -3,10 +3,16 @@
 //! lists, concurrent decisions, and accepted claims surviving a recompile. The use cases of
 //! `shailoo_app::claims` run over the store, as the web pages and the voter cabinet call them.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
 use jiff::civil::date;
+use shailoo_app::AuditAction;
 use shailoo_app::ClaimStore;
 use shailoo_app::RemoteVotingStore;
 use shailoo_app::claims::{
@@ -23,7 +29,7 @@ use shailoo_app::{AuditStore, SetupStore, Store};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::StationArea;
 use shailoo_domain::voter::{IneligibilityReason, Reasons};
-use shailoo_domain::{CouncilId, Pin, Sex, StationNumber, TerritoryId};
+use shailoo_domain::{CouncilId, ErrorCode, Pin, Sex, StationNumber, TerritoryId};
 use shailoo_store::Db;
 use std::sync::Arc;
 
@@ -199,7 +205,7 @@ async fn fixture(ctx: &Ctx) -> Db {
         street_ru: None,
         street_en: None,
     });
-    db.import_setup(&s, &areas, event("setup_imported"))
+    db.import_setup(&s, &areas, event(AuditAction::SetupImported))
         .await
         .unwrap();
     let mut import = db
@@ -349,8 +355,8 @@ async fn vot_08_accepted_inclusion_puts_an_unlisted_voter_on_the_list_with_histo
         && a.note.as_deref() == Some("passport checked")));
     let actions = audit_actions(&db).await;
     assert!(actions.ends_with(&[
-        claims::FILED_ACTION.to_owned(),
-        claims::ACCEPTED_ACTION.to_owned()
+        AuditAction::VoterListClaimFiled.as_str().to_owned(),
+        AuditAction::VoterListClaimAccepted.as_str().to_owned()
     ]));
     assert!(verify_audit(&db).await.unwrap().is_ok());
 }
@@ -829,7 +835,7 @@ async fn vot_08_claims_close_at_the_end_of_cal_11(ctx: Ctx) {
     )
     .await;
     assert!(matches!(late, Err(ClaimError::Calendar(_))), "{late:?}");
-    assert_eq!(late.unwrap_err().code(), "action_closed");
+    assert_eq!(late.unwrap_err().code(), ErrorCode::ActionClosed);
     let filed = claims::file(
         &db,
         &tec_filer(),
@@ -996,7 +1002,10 @@ async fn vot_08_concurrent_decisions_decide_once(ctx: Ctx) {
     let actions = audit_actions(&db).await;
     let decisions = actions
         .iter()
-        .filter(|a| *a == claims::ACCEPTED_ACTION || *a == claims::REJECTED_ACTION)
+        .filter(|a| {
+            *a == AuditAction::VoterListClaimAccepted.as_str()
+                || *a == AuditAction::VoterListClaimRejected.as_str()
+        })
         .count();
     assert_eq!(decisions, 1);
     assert!(verify_audit(&*db).await.unwrap().is_ok());

@@ -8,11 +8,16 @@
 //! `CI` is set: then it fails, because CI must prove both engines. Start a server with
 //! `scripts/postgres-test-server.sh`, which prints the URL to use.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
 use jiff::civil::{date, time};
-use shailoo_app::audit::{AuditEvent, ChainBreakReason};
+use shailoo_app::audit::{AuditAction, AuditEvent, ChainBreakReason};
 use shailoo_app::setup::OverrideError;
 use shailoo_app::users::{NewUser, Role, Session, Username};
 use shailoo_app::voters::{
@@ -30,7 +35,7 @@ use shailoo_domain::territory::{
     PollingStation, Setup, SetupError, StationArea, Territory, TerritoryKind,
 };
 use shailoo_domain::{
-    CommissionId, CouncilId, ElectionId, Pin, SeatCount, Sex, StationNumber, TerritoryId,
+    CommissionId, CouncilId, ElectionId, ErrorCode, Pin, SeatCount, Sex, StationNumber, TerritoryId,
 };
 use shailoo_store::Db;
 use std::str::FromStr;
@@ -379,7 +384,7 @@ fn sample_areas() -> Vec<StationArea> {
     ]
 }
 
-fn event(action: &str, subject: &str) -> AuditEvent {
+fn event(action: AuditAction, subject: &str) -> AuditEvent {
     AuditEvent::new("system", action, subject, Timestamp::now())
 }
 
@@ -388,7 +393,7 @@ async fn import_sample(store: &dyn Store) {
         .import_setup(
             &sample_setup(),
             &sample_areas(),
-            event("setup_imported", "local-2024"),
+            event(AuditAction::SetupImported, "local-2024"),
         )
         .await
         .expect("sample setup imports");
@@ -455,7 +460,7 @@ async fn a_setup_reads_back_equal(ctx: Ctx) {
         .import_setup(
             &setup,
             &sample_areas(),
-            event("setup_imported", "local-2024"),
+            event(AuditAction::SetupImported, "local-2024"),
         )
         .await
         .expect("import");
@@ -581,14 +586,14 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
     let mut dup = station(1001, "pec-2001", "bishkek-city", "bishkek", "elsewhere");
     dup.remote_voting = true;
     let err = db
-        .add_station(&dup, event("station_added", "1001"))
+        .add_station(&dup, event(AuditAction::StationAdded, "1001"))
         .await
         .expect_err("duplicate");
     assert!(
         matches!(&err, StoreError::Duplicate { entity: Entity::Station, key } if key == "1001"),
         "{err:?}"
     );
-    assert_eq!(err.code(), "duplicate_station_number");
+    assert_eq!(err.code(), ErrorCode::DuplicateStationNumber);
     assert_eq!(snapshot(&db).await, before);
     assert_eq!(
         db.station(num(1001)).await.expect("station"),
@@ -597,7 +602,11 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
 
     // Importing the same setup again: every key exists, nothing changes.
     let err = db
-        .import_setup(&sample_setup(), &[], event("setup_imported", "again"))
+        .import_setup(
+            &sample_setup(),
+            &[],
+            event(AuditAction::SetupImported, "again"),
+        )
         .await
         .expect_err("duplicate import");
     assert!(
@@ -615,7 +624,7 @@ async fn a_duplicate_station_number_changes_nothing(ctx: Ctx) {
             "lebedinovka",
             "Лебединовка, Мира 2",
         ),
-        event("station_added", "1002"),
+        event(AuditAction::StationAdded, "1002"),
     )
     .await
     .expect("add");
@@ -652,7 +661,7 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
     ];
     for (s, entity_expected, key_expected) in cases {
         let err = db
-            .add_station(&s, event("station_added", "5001"))
+            .add_station(&s, event(AuditAction::StationAdded, "5001"))
             .await
             .expect_err("unknown");
         assert!(
@@ -663,12 +672,12 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
     assert_eq!(
         db.add_station(
             &station(5001, "pec-1001", "nowhere", "lebedinovka", "x"),
-            event("a", "b")
+            event(AuditAction::StationAdded, "b")
         )
         .await
         .expect_err("unknown")
         .code(),
-        "unknown_council"
+        ErrorCode::UnknownCouncil
     );
     assert_eq!(snapshot(&db).await, before);
     assert_eq!(db.station(num(5001)).await.expect("none"), None);
@@ -680,7 +689,7 @@ async fn a_station_naming_unknown_references_changes_nothing(ctx: Ctx) {
         .push(station(5001, "pec-1001", "nowhere", "lebedinovka", "x"));
     setup.territories.clear();
     let err = db
-        .import_setup(&setup, &[], event("setup_imported", "x"))
+        .import_setup(&setup, &[], event(AuditAction::SetupImported, "x"))
         .await
         .expect_err("invalid");
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
@@ -695,7 +704,7 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
     let mut bad = sample_setup();
     bad.stations[1].council = cid("nowhere");
     let err = db
-        .import_setup(&bad, &[], event("setup_imported", "x"))
+        .import_setup(&bad, &[], event(AuditAction::SetupImported, "x"))
         .await
         .expect_err("invalid");
     assert!(
@@ -705,7 +714,7 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         ),
         "{err:?}"
     );
-    assert_eq!(err.code(), "unknown_council");
+    assert_eq!(err.code(), ErrorCode::UnknownCouncil);
     assert_eq!(snapshot(&db).await, empty);
 
     // Consistent, but it fails at the very end (a street given to two stations): everything
@@ -719,7 +728,11 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         street_en: None,
     });
     let err = db
-        .import_setup(&sample_setup(), &areas, event("setup_imported", "x"))
+        .import_setup(
+            &sample_setup(),
+            &areas,
+            event(AuditAction::SetupImported, "x"),
+        )
         .await
         .expect_err("duplicate area");
     assert!(
@@ -739,7 +752,11 @@ async fn import_setup_is_all_or_nothing(ctx: Ctx) {
         street_en: None,
     }];
     let err = db
-        .import_setup(&sample_setup(), &areas, event("setup_imported", "x"))
+        .import_setup(
+            &sample_setup(),
+            &areas,
+            event(AuditAction::SetupImported, "x"),
+        )
         .await
         .expect_err("unknown station");
     assert!(
@@ -1027,7 +1044,7 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
     db.set_calendar_override(
         &election,
         &first,
-        event("calendar_override_set", "local-2024/CAL-07"),
+        event(AuditAction::CalendarOverrideSet, "local-2024/CAL-07"),
     )
     .await
     .expect("set");
@@ -1052,14 +1069,14 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
     db.set_calendar_override(
         &election,
         &replaced,
-        event("calendar_override_set", "local-2024/CAL-07"),
+        event(AuditAction::CalendarOverrideSet, "local-2024/CAL-07"),
     )
     .await
     .expect("replace");
     db.set_calendar_override(
         &election,
         &other,
-        event("calendar_override_set", "local-2024/CAL-02"),
+        event(AuditAction::CalendarOverrideSet, "local-2024/CAL-02"),
     )
     .await
     .expect("other");
@@ -1077,10 +1094,14 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
         decision: Some(DecisionNumber::parse("13/1").unwrap()),
     };
     let err = db
-        .set_calendar_override(&election, &broken, event("calendar_override_set", "x"))
+        .set_calendar_override(
+            &election,
+            &broken,
+            event(AuditAction::CalendarOverrideSet, "x"),
+        )
         .await
         .expect_err("invalid calendar");
-    assert_eq!(err.code(), "deadline_before_calling");
+    assert_eq!(err.code(), ErrorCode::DeadlineBeforeCalling);
     assert_eq!(db.audit_head().await.expect("head"), head);
     assert_eq!(
         db.calendar_overrides(&election).await.expect("two").len(),
@@ -1089,14 +1110,18 @@ async fn calendar_overrides_are_set_and_replaced(ctx: Ctx) {
 
     let nowhere = ElectionId::parse("local-1999").unwrap();
     let err = db
-        .set_calendar_override(&nowhere, &replaced, event("calendar_override_set", "x"))
+        .set_calendar_override(
+            &nowhere,
+            &replaced,
+            event(AuditAction::CalendarOverrideSet, "x"),
+        )
         .await
         .expect_err("unknown election");
     assert!(
         matches!(&err, OverrideError::UnknownElection(id) if id == &nowhere),
         "{err:?}"
     );
-    assert_eq!(err.code(), "unknown_election");
+    assert_eq!(err.code(), ErrorCode::UnknownElection);
     assert!(
         db.calendar_overrides(&nowhere)
             .await
@@ -1129,7 +1154,7 @@ async fn users_and_sessions(ctx: Ctx) {
         commission: mid("tec-chui"),
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
     };
-    let added = event("user_added", "tec.chui");
+    let added = event(AuditAction::UserAdded, "tec.chui");
     db.add_user(&new, added.clone()).await.expect("add user");
     let user = db.user(&username).await.expect("user").expect("exists");
     assert_eq!(
@@ -1157,21 +1182,21 @@ async fn users_and_sessions(ctx: Ctx) {
     );
 
     let err = db
-        .add_user(&new, event("user_added", "tec.chui"))
+        .add_user(&new, event(AuditAction::UserAdded, "tec.chui"))
         .await
         .expect_err("dup");
     assert!(
         matches!(&err, StoreError::Duplicate { entity: Entity::User, key } if key == "tec.chui"),
         "{err:?}"
     );
-    assert_eq!(err.code(), "duplicate_user");
+    assert_eq!(err.code(), ErrorCode::DuplicateUser);
     let orphan = NewUser {
         username: Username::parse("orphan").unwrap(),
         commission: mid("tec-nowhere"),
         ..new.clone()
     };
     let err = db
-        .add_user(&orphan, event("user_added", "orphan"))
+        .add_user(&orphan, event(AuditAction::UserAdded, "orphan"))
         .await
         .expect_err("unknown");
     assert!(
@@ -1416,7 +1441,7 @@ async fn four_changes(db: &Db) {
             "lebedinovka",
             "Лебединовка, Мира 2",
         ),
-        event("station_added", "1002"),
+        event(AuditAction::StationAdded, "1002"),
     )
     .await
     .expect("station");
@@ -1428,7 +1453,7 @@ async fn four_changes(db: &Db) {
             time: None,
             decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
         },
-        event("calendar_override_set", "local-2024/CAL-07"),
+        event(AuditAction::CalendarOverrideSet, "local-2024/CAL-07"),
     )
     .await
     .expect("override");
@@ -1440,7 +1465,7 @@ async fn four_changes(db: &Db) {
             commission: mid("cec"),
             password_hash: "x".into(),
         },
-        event("user_added", "admin").after(&"admin"),
+        event(AuditAction::UserAdded, "admin").after(&"admin"),
     )
     .await
     .expect("user");
@@ -1540,7 +1565,7 @@ async fn concurrent_writers_never_fork_the_chain(ctx: Ctx) {
                 let number = 6000 + i;
                 db.add_station(
                     &station(number, "pec-1001", "bishkek-city", "bishkek", "x"),
-                    event("station_added", &number.to_string()),
+                    event(AuditAction::StationAdded, &number.to_string()),
                 )
                 .await
             })
@@ -1568,7 +1593,7 @@ async fn a_corrupt_row_is_reported_not_hidden(ctx: Ctx) {
         matches!(&err, StoreError::Corrupt(m) if m.contains("bishkek") && m.contains("planet")),
         "{err:?}"
     );
-    assert_eq!(err.code(), "db_corrupt");
+    assert_eq!(err.code(), ErrorCode::DbCorrupt);
     assert!(matches!(
         db.territory_children(None).await,
         Err(StoreError::Corrupt(_))
@@ -1644,7 +1669,7 @@ async fn an_unknown_scheme_is_a_bad_url() {
     for url in ["mysql://x", "", "postgres:/x", "file:///tmp/x.db"] {
         let err = shailoo_store::connect(url).await.err().expect("refused");
         assert!(matches!(err, StoreError::BadUrl(_)), "{url}: {err:?}");
-        assert_eq!(err.code(), "db_bad_url");
+        assert_eq!(err.code(), ErrorCode::DbBadUrl);
     }
 }
 
@@ -1670,7 +1695,7 @@ async fn a_closed_postgres_port_is_unavailable_quickly() {
         matches!(&err, StoreError::Unavailable(m) if !m.contains("secret")),
         "{err:?}"
     );
-    assert_eq!(err.code(), "db_unavailable");
+    assert_eq!(err.code(), ErrorCode::DbUnavailable);
 }
 
 #[tokio::test]

@@ -12,10 +12,15 @@
 //! `CI` is set: then it fails, because CI must prove both engines. Start a server with
 //! `scripts/postgres-test-server.sh`, which prints the URL to use.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
-use shailoo_app::audit::AuditEvent;
+use shailoo_app::audit::{AuditAction, AuditEvent};
 use shailoo_app::districts::{
     CouncilDistrictingUnits, DistrictSchemeStore, DistrictingUnit, SchemeRecord, SchemeStatus,
 };
@@ -46,7 +51,7 @@ fn now() -> Timestamp {
     "2024-09-20T06:00:00Z".parse().unwrap()
 }
 
-fn event(action: &str) -> AuditEvent {
+fn event(action: AuditAction) -> AuditEvent {
     AuditEvent::new("system", action, "test", now())
 }
 
@@ -55,9 +60,13 @@ async fn loaded(ctx: &Ctx) -> (Db, Dataset, Vec<CouncilDistrictingUnits>) {
     let db = ctx.db().await;
     let generator = Generator::new(Scale::Small, 2024);
     let data = generator.dataset();
-    db.import_setup(&data.setup, &data.station_areas, event("setup_imported"))
-        .await
-        .unwrap();
+    db.import_setup(
+        &data.setup,
+        &data.station_areas,
+        event(AuditAction::SetupImported),
+    )
+    .await
+    .unwrap();
     let units = district_units(&generator)
         .iter()
         .map(|c| CouncilDistrictingUnits {
@@ -112,7 +121,7 @@ async fn units_import_and_read_back_with_symmetric_borders(ctx: Ctx) {
     let (db, _, units) = loaded(&ctx).await;
     assert_eq!(units.len(), 4, "the small dataset has 4 aiyl councils");
     let n = db
-        .import_district_units(&units, event("district_units_imported"))
+        .import_district_units(&units, event(AuditAction::DistrictUnitsImported))
         .await
         .unwrap();
     assert_eq!(n, units.iter().map(|c| c.units.len() as u64).sum::<u64>());
@@ -131,7 +140,7 @@ async fn units_import_and_read_back_with_symmetric_borders(ctx: Ctx) {
     }
     // A council that already has units is refused.
     let again = db
-        .import_district_units(&units[..1], event("district_units_imported"))
+        .import_district_units(&units[..1], event(AuditAction::DistrictUnitsImported))
         .await;
     assert!(
         matches!(again, Err(StoreError::Duplicate { .. })),
@@ -149,7 +158,7 @@ async fn units_import_is_all_or_nothing(ctx: Ctx) {
         .neighbors
         .push(UnitId::parse("99999-nowhere").unwrap());
     let r = db
-        .import_district_units(&units, event("district_units_imported"))
+        .import_district_units(&units, event(AuditAction::DistrictUnitsImported))
         .await;
     assert!(
         matches!(r, Err(StoreError::UnknownReference { .. })),
@@ -159,7 +168,7 @@ async fn units_import_is_all_or_nothing(ctx: Ctx) {
     units.last_mut().unwrap().units[0].neighbors.pop();
     units.last_mut().unwrap().council = CouncilId::parse("no-such-council").unwrap();
     let r = db
-        .import_district_units(&units, event("district_units_imported"))
+        .import_district_units(&units, event(AuditAction::DistrictUnitsImported))
         .await;
     assert!(
         matches!(r, Err(StoreError::UnknownReference { .. })),
@@ -178,7 +187,7 @@ async fn units_import_is_all_or_nothing(ctx: Ctx) {
 
 async fn a_scheme_moves_through_the_workflow_with_audit_entries(ctx: Ctx) {
     let (db, data, units) = loaded(&ctx).await;
-    db.import_district_units(&units, event("district_units_imported"))
+    db.import_district_units(&units, event(AuditAction::DistrictUnitsImported))
         .await
         .unwrap();
     let election = data.setup.elections[0].id.clone();
@@ -190,7 +199,10 @@ async fn a_scheme_moves_through_the_workflow_with_audit_entries(ctx: Ctx) {
             .is_none()
     );
     let saved = db
-        .put_district_scheme(&draft(c, &election), event("district_scheme_saved"))
+        .put_district_scheme(
+            &draft(c, &election),
+            event(AuditAction::DistrictSchemeSaved),
+        )
         .await
         .unwrap();
     assert!(saved.id > 0);
@@ -221,7 +233,7 @@ async fn a_scheme_moves_through_the_workflow_with_audit_entries(ctx: Ctx) {
             remote: true,
         },
     ];
-    db.put_district_scheme(&next, event("district_scheme_submitted"))
+    db.put_district_scheme(&next, event(AuditAction::DistrictSchemeSubmitted))
         .await
         .unwrap();
     let read = db
@@ -242,7 +254,7 @@ async fn a_scheme_moves_through_the_workflow_with_audit_entries(ctx: Ctx) {
     approved.status = SchemeStatus::Approved;
     approved.decided_at = Some(now());
     approved.decided_by = Some("admin".into());
-    db.put_district_scheme(&approved, event("district_scheme_approved"))
+    db.put_district_scheme(&approved, event(AuditAction::DistrictSchemeApproved))
         .await
         .unwrap();
     assert!(
@@ -270,17 +282,23 @@ async fn a_scheme_moves_through_the_workflow_with_audit_entries(ctx: Ctx) {
 
 async fn a_stale_version_changes_nothing(ctx: Ctx) {
     let (db, data, units) = loaded(&ctx).await;
-    db.import_district_units(&units, event("district_units_imported"))
+    db.import_district_units(&units, event(AuditAction::DistrictUnitsImported))
         .await
         .unwrap();
     let election = data.setup.elections[0].id.clone();
     let saved = db
-        .put_district_scheme(&draft(&units[1], &election), event("district_scheme_saved"))
+        .put_district_scheme(
+            &draft(&units[1], &election),
+            event(AuditAction::DistrictSchemeSaved),
+        )
         .await
         .unwrap();
     // A second first save of the same council and election is a duplicate.
     let twice = db
-        .put_district_scheme(&draft(&units[1], &election), event("district_scheme_saved"))
+        .put_district_scheme(
+            &draft(&units[1], &election),
+            event(AuditAction::DistrictSchemeSaved),
+        )
         .await;
     assert!(
         matches!(twice, Err(StoreError::Duplicate { .. })),
@@ -291,14 +309,14 @@ async fn a_stale_version_changes_nothing(ctx: Ctx) {
     let mut first = saved.clone();
     first.version = 2;
     first.districts[0].seats = 7;
-    db.put_district_scheme(&first, event("district_scheme_saved"))
+    db.put_district_scheme(&first, event(AuditAction::DistrictSchemeSaved))
         .await
         .unwrap();
     let mut second = saved.clone();
     second.version = 2;
     second.districts[0].seats = 9;
     let r = db
-        .put_district_scheme(&second, event("district_scheme_saved"))
+        .put_district_scheme(&second, event(AuditAction::DistrictSchemeSaved))
         .await;
     assert!(matches!(r, Err(StoreError::Duplicate { .. })), "{r:?}");
     let read = db
@@ -320,7 +338,7 @@ async fn dis_02_a_refused_submission_keeps_the_draft_and_its_version(ctx: Ctx) {
     use shailoo_app::districts::{self as app, DistrictError, TransitionError};
     use shailoo_app::users::{Actor, Role, Username};
     let (db, _, units) = loaded(&ctx).await;
-    db.import_district_units(&units, event("district_units_imported"))
+    db.import_district_units(&units, event(AuditAction::DistrictUnitsImported))
         .await
         .unwrap();
     let c = app::council_districting(&db, &units[0].council)
@@ -378,7 +396,7 @@ async fn dis_02_a_refused_submission_keeps_the_draft_and_its_version(ctx: Ctx) {
 
 async fn compiled_voter_lists_give_the_unit_voters(ctx: Ctx) {
     let (db, data, units) = loaded(&ctx).await;
-    db.import_district_units(&units, event("district_units_imported"))
+    db.import_district_units(&units, event(AuditAction::DistrictUnitsImported))
         .await
         .unwrap();
     let election = data.setup.elections[0].id.clone();

@@ -6,8 +6,14 @@
 //! Voter lists are filled with plain SQL, as the list compiler's output would be: this suite
 //! tests reading them, not compiling them.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
+use shailoo_app::AuditAction;
 use shailoo_app::lookup::{LookupOutcome, Refreshed, VoterLookup, VoterLookupStore};
 use shailoo_app::users::{NewUser, Role, Username};
 use shailoo_app::{SetupStore, Store};
@@ -40,7 +46,7 @@ const ABSENT: &str = "20101199000124";
 /// A migrated database with the setup and two voters: one at home, one voting remotely.
 async fn fixture(ctx: &Ctx) -> Db {
     let db = ctx.db().await;
-    db.import_setup(&setup(), &[], event("setup_imported"))
+    db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     ctx.raw(&format!(
@@ -265,7 +271,7 @@ async fn the_index_follows_audited_changes_and_ignores_irrelevant_ones(ctx: Ctx)
                 commission: mid("cec"),
                 password_hash: "x".into(),
             },
-            event("user_added"),
+            event(AuditAction::UserAdded),
         )
         .await
         .unwrap();
@@ -277,7 +283,7 @@ async fn the_index_follows_audited_changes_and_ignores_irrelevant_ones(ctx: Ctx)
     store
         .add_station(
             &station(2003, "pec-2002", name("а", "б", "c"), false),
-            event("station_added"),
+            event(AuditAction::StationAdded),
         )
         .await
         .unwrap();

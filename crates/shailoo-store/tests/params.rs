@@ -4,11 +4,17 @@
 //! changed through `shailoo_app::params::set`, as the page and `shailoo rules set` change it,
 //! and the consumer's behaviour changes with it.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use serde_json::{Value, json};
+use shailoo_app::AuditAction;
 use shailoo_app::districts::{CouncilDistrictingUnits, DistrictSchemeStore, DistrictingUnit};
 use shailoo_app::params::{self, RulesError};
 use shailoo_app::remote::{self, Decision, RemoteVotingError, RemoteVotingStore};
@@ -20,7 +26,9 @@ use shailoo_domain::pin::Sex;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{Election, StationArea};
 use shailoo_domain::voter::IneligibilityReason;
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, StationNumber, TerritoryId};
+use shailoo_domain::{
+    CommissionId, CouncilId, ElectionId, ErrorCode, Pin, StationNumber, TerritoryId,
+};
 use shailoo_generator::{Generator, Scale, district_units};
 use shailoo_store::Db;
 
@@ -79,7 +87,7 @@ async fn fixture(ctx: &Ctx) -> Db {
         street_ru: None,
         street_en: None,
     }];
-    db.import_setup(&setup, &areas, event("setup_imported"))
+    db.import_setup(&setup, &areas, event(AuditAction::SetupImported))
         .await
         .unwrap();
     db
@@ -164,7 +172,10 @@ async fn rule_parameters_are_set_all_or_nothing_with_history_and_audit(ctx: Ctx)
     );
     assert_eq!(audit_count(&db).await, before + 1);
     let entries = db.audit_entries(before, 10).await.unwrap();
-    assert_eq!(entries[0].event.action, params::SET_ACTION);
+    assert_eq!(
+        entries[0].event.action,
+        AuditAction::RuleParametersSet.as_str()
+    );
     assert_eq!(entries[0].event.subject, "local-2024");
     assert!(entries[0].event.before_digest.is_some() && entries[0].event.after_digest.is_some());
 
@@ -204,7 +215,7 @@ async fn rule_parameters_are_set_all_or_nothing_with_history_and_audit(ctx: Ctx)
     )
     .await
     .unwrap_err();
-    assert_eq!(invalid.code(), "param_invalid");
+    assert_eq!(invalid.code(), ErrorCode::ParamInvalid);
     let not_applied = set_at(&db, &election(), json!({"appeal_filing_days": 5}), open())
         .await
         .unwrap_err();
@@ -255,7 +266,7 @@ async fn rule_parameters_are_set_by_the_cec_until_voting_opens(ctx: Ctx) {
     // 17 November 2024, 08:00 Bishkek: voting opens, the rules of the count are fixed.
     let voting: Timestamp = "2024-11-17T02:00:00Z".parse().unwrap();
     let closed = params::set(&db, &cec, &election(), changes, voting).await;
-    assert_eq!(closed.unwrap_err().code(), "action_closed");
+    assert_eq!(closed.unwrap_err().code(), ErrorCode::ActionClosed);
     let unknown = set_at(&db, &ElectionId::parse("none").unwrap(), json!({}), open()).await;
     assert!(matches!(unknown, Err(RulesError::UnknownElection(_))));
 }
@@ -386,9 +397,13 @@ async fn districting(ctx: &Ctx) -> (Db, ElectionId, CouncilId) {
     let db = ctx.db().await;
     let generator = Generator::new(Scale::Small, 2024);
     let data = generator.dataset();
-    db.import_setup(&data.setup, &data.station_areas, event("setup_imported"))
-        .await
-        .unwrap();
+    db.import_setup(
+        &data.setup,
+        &data.station_areas,
+        event(AuditAction::SetupImported),
+    )
+    .await
+    .unwrap();
     let units: Vec<CouncilDistrictingUnits> = district_units(&generator)
         .iter()
         .map(|c| CouncilDistrictingUnits {
@@ -410,7 +425,7 @@ async fn districting(ctx: &Ctx) -> (Db, ElectionId, CouncilId) {
                 .collect(),
         })
         .collect();
-    db.import_district_units(&units, event("district_units_imported"))
+    db.import_district_units(&units, event(AuditAction::DistrictUnitsImported))
         .await
         .unwrap();
     let council = units

@@ -7,11 +7,16 @@
 //! that the printed lists and the look-up read the same lists; and after the end of CAL-12
 //! neither a compile nor a re-import under compiled lists is allowed.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
 use jiff::civil::date;
-use shailoo_app::audit::AuditEvent;
+use shailoo_app::audit::{AuditAction, AuditEvent, RecordedEvent};
 use shailoo_app::lookup::VoterLookupStore;
 use shailoo_app::users::Actor;
 use shailoo_app::voters::{
@@ -59,7 +64,7 @@ async fn small_setup(db: &Db) -> Generator {
     db.import_setup(
         &dataset.setup,
         &dataset.station_areas,
-        AuditEvent::new("system", "setup_imported", "small", open()),
+        AuditEvent::new("system", AuditAction::SetupImported, "small", open()),
     )
     .await
     .unwrap();
@@ -138,13 +143,13 @@ async fn snapshot(db: &Db) -> (usize, u64, Option<(i64, String)>) {
 }
 
 /// The audit entry of the latest register import.
-async fn last_import_entry(db: &Db) -> AuditEvent {
+async fn last_import_entry(db: &Db) -> RecordedEvent {
     db.audit_entries(0, 1_000)
         .await
         .unwrap()
         .into_iter()
         .rev()
-        .find(|e| e.event.action == "register_imported")
+        .find(|e| e.event.known_action() == Some(AuditAction::RegisterImported))
         .unwrap()
         .event
 }

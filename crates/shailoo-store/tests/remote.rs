@@ -5,9 +5,15 @@
 //!
 //! Voter lists are filled with plain SQL, as the list compiler's output would be.
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::SetupStore;
 use shailoo_app::lookup::VoterLookupStore;
 use shailoo_app::remote::{
@@ -15,7 +21,7 @@ use shailoo_app::remote::{
 };
 use shailoo_app::users::{Actor, Role, Username};
 use shailoo_app::verify_audit;
-use shailoo_domain::StationNumber;
+use shailoo_domain::{ErrorCode, StationNumber};
 use shailoo_store::Db;
 
 #[macro_use]
@@ -55,7 +61,7 @@ fn open() -> Timestamp {
 /// A migrated database with the setup and two voters at their home station.
 async fn fixture(ctx: &Ctx) -> Db {
     let db = ctx.db().await;
-    db.import_setup(&setup(), &[], event("setup_imported"))
+    db.import_setup(&setup(), &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     ctx.raw(&format!(
@@ -173,7 +179,7 @@ async fn vot_07_cancel_moves_back(ctx: Ctx) {
     )
     .await
     .unwrap_err();
-    assert_eq!(refused.code(), "action_closed");
+    assert_eq!(refused.code(), ErrorCode::ActionClosed);
     assert_eq!(entry(&ctx, A).await, "bishkek-city 2001 2002");
     // Cancelling twice is refused.
     assert!(matches!(
@@ -315,7 +321,7 @@ async fn cal_12_application_after_deadline_is_refused(ctx: Ctx) {
         RemoteVotingError::Calendar(c) => assert_eq!(c.rule(), "CAL-12"),
         other => panic!("expected the calendar's refusal, got {other:?}"),
     }
-    assert_eq!(refused.code(), "action_closed");
+    assert_eq!(refused.code(), ErrorCode::ActionClosed);
     assert!(
         db.remote_applications(&election(), &ApplicationFilter::default())
             .await
@@ -359,7 +365,7 @@ async fn vot_07_a_tec_sees_and_acts_on_the_applications_of_its_own_area_only(ctx
     station.number = number(9002);
     station.commission = mid("pec-9001");
     s.stations.push(station);
-    db.import_setup(&s, &[], event("setup_imported"))
+    db.import_setup(&s, &[], event(AuditAction::SetupImported))
         .await
         .unwrap();
     ctx.raw(&format!(

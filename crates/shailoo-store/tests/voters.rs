@@ -3,10 +3,16 @@
 //! database, on SQLite (a temp file) and on PostgreSQL (a database created through
 //! `SHAILOO_TEST_POSTGRES_URL` and dropped afterwards).
 
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used)]
 
 use jiff::Timestamp;
 use jiff::civil::date;
+use shailoo_app::AuditAction;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::voters::{
     self, CountBy, ImportBatch, ImportBatcher, ImportOptions, ImportReport, ListStep, Placement,
@@ -62,7 +68,12 @@ async fn small_setup(db: &Db) -> Generator {
     db.import_setup(
         &dataset.setup,
         &dataset.station_areas,
-        AuditEvent::new("system", "setup_imported", "small", Timestamp::now()),
+        AuditEvent::new(
+            "system",
+            AuditAction::SetupImported,
+            "small",
+            Timestamp::now(),
+        ),
     )
     .await
     .expect("the small setup imports");

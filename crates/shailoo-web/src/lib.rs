@@ -44,7 +44,7 @@ use tower_http::trace::TraceLayer;
 pub use accounts::{LoginThrottle, ThrottleLimits};
 pub use cabinet::CabinetConfig;
 pub use features::{Access, DeclaredRoute, MenuEntry, Verb};
-pub use kit::codes::{ERROR_CODES, VOTER_ERROR_CODES};
+pub use kit::fail::VOTER_ERROR_CODES;
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
 pub use lookup::{BadAddressList, LookupConfig, sms};

@@ -418,7 +418,7 @@ pub async fn confirm_in_audit_log<S: AuditStore + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::AuditEvent;
+    use crate::audit::{AuditAction, AuditEvent};
 
     fn signer(seed: u8) -> Signer {
         Signer::from_secret_bytes(&[seed; 32])
@@ -431,7 +431,7 @@ mod tests {
             .map(|seq| {
                 let e = AuditEvent::new(
                     "admin",
-                    "station_added",
+                    AuditAction::StationAdded,
                     seq.to_string(),
                     Timestamp::UNIX_EPOCH,
                 )
@@ -582,8 +582,13 @@ mod tests {
         let mut rewritten = log(1);
         let mut prev = rewritten[0].hash.clone();
         for seq in 2..=5 {
-            let e = AuditEvent::new("forger", "station_added", "x", Timestamp::UNIX_EPOCH)
-                .seal(seq, &prev);
+            let e = AuditEvent::new(
+                "forger",
+                AuditAction::StationAdded,
+                "x",
+                Timestamp::UNIX_EPOCH,
+            )
+            .seal(seq, &prev);
             prev.clone_from(&e.hash);
             rewritten.push(e);
         }

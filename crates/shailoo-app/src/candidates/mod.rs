@@ -35,12 +35,11 @@ mod runner;
 pub mod transitions;
 
 pub use model::{
-    BALLOT_ORDER_SET_ACTION, CHECKS_RECORDED_ACTION, Candidacy, CandidacyError, CandidateDetails,
-    CandidateFilter, Change, CheckRun, DOCUMENT_ATTACHED_ACTION, Decision, Document, DocumentInfo,
-    DocumentKind, DraftEdit, HistoryEntry, MAX_DOCUMENT_BYTES, MAX_NOTE_CHARS,
-    MAX_OCCUPATION_CHARS, MAX_PROGRAM_CHARS, NOMINATION_OPENED_ACTION, NominationFilter,
-    NominationId, NominationRecord, Occupation, PARTY_ADDED_ACTION, ProgramText, PublicCandidate,
-    PublicStatus, REPRESENTATIVE_ADDED_ACTION, RuleSet, Stage, StoredCheck,
+    Candidacy, CandidacyError, CandidateDetails, CandidateFilter, Change, CheckRun, Decision,
+    Document, DocumentInfo, DocumentKind, DraftEdit, HistoryEntry, MAX_DOCUMENT_BYTES,
+    MAX_NOTE_CHARS, MAX_OCCUPATION_CHARS, MAX_PROGRAM_CHARS, NominationFilter, NominationId,
+    NominationRecord, Occupation, ProgramText, PublicCandidate, PublicStatus, RuleSet, Stage,
+    StoredCheck,
 };
 pub use port::CandidateStore;
 pub use registries::{
@@ -50,7 +49,7 @@ pub use registries::{
 pub use runner::{Asked, CheckRunner, DEFAULT_CONCURRENCY};
 
 use crate::accounts::hash_password;
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, NominationListing, Power, Target};
 use crate::districts::{DistrictSchemeStore, SchemeStatus};
 use crate::params::RuleParameterStore;
@@ -62,7 +61,7 @@ use shailoo_domain::calendar::Action;
 use shailoo_domain::candidate::ballot::{Ballot, BallotSource, city_ballot, district_ballots};
 use shailoo_domain::candidate::checks::{CheckContext, check_entry, check_list_composition};
 use shailoo_domain::candidate::nomination::{
-    Cancellation, NominationKind, SubmissionContent, WithdrawnBy,
+    Cancellation, Entry, Nomination, NominationKind, SubmissionContent, WithdrawnBy,
 };
 use shailoo_domain::candidate::registry::CandidateIdentity;
 use shailoo_domain::candidate::transitions::decision_due as domain_decision_due;
@@ -84,7 +83,7 @@ pub async fn add_party<S: CandidateStore + ?Sized>(
         .map_err(|_| CandidacyError::Forbidden)?;
     let event = AuditEvent::new(
         actor.audit_name(),
-        PARTY_ADDED_ACTION,
+        AuditAction::PartyAdded,
         party.id.as_str(),
         now,
     )
@@ -140,7 +139,7 @@ pub async fn add_representative<S: SetupStore + CandidateStore + ?Sized>(
     };
     let event = AuditEvent::new(
         actor.audit_name(),
-        REPRESENTATIVE_ADDED_ACTION,
+        AuditAction::PartyRepresentativeAdded,
         user.username.as_str(),
         now,
     )
@@ -362,7 +361,7 @@ where
     }
     let event = AuditEvent::new(
         actor.audit_name(),
-        NOMINATION_OPENED_ACTION,
+        AuditAction::NominationOpened,
         election.as_str(),
         now,
     );
@@ -530,7 +529,7 @@ where
         .check(record.nomination.kind.nominate_action(), now)?;
     let event = AuditEvent::new(
         actor.audit_name(),
-        DOCUMENT_ATTACHED_ACTION,
+        AuditAction::NominationDocumentAttached,
         subject(election, id),
         now,
     );
@@ -774,6 +773,56 @@ where
     }
 }
 
+/// The registered party that nominates `n`, if a party does.
+async fn nominating_party<S: CandidateStore + ?Sized>(
+    store: &S,
+    n: &Nomination,
+) -> Result<Option<Party>, CandidacyError> {
+    match n.kind.party() {
+        Some(p) => Ok(Some(
+            store
+                .party(p)
+                .await?
+                .ok_or_else(|| CandidacyError::UnknownParty(p.clone()))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// CAN-01 community: which of the candidates' settlements lie in the council's `territory`.
+async fn settlements_inside<S: SetupStore + ?Sized>(
+    store: &S,
+    entries: &[&Entry],
+    territory: &TerritoryId,
+) -> Result<HashSet<TerritoryId>, CandidacyError> {
+    let mut inside = HashSet::new();
+    for e in entries {
+        if let Some(r) = &e.identity.record().residence
+            && !inside.contains(&r.settlement)
+            && in_territory(store, &r.settlement, territory).await?
+        {
+            inside.insert(r.settlement.clone());
+        }
+    }
+    Ok(inside)
+}
+
+/// CAN-05: which of the candidates' PINs hold a live candidacy in another nomination.
+async fn standing_elsewhere<S: CandidateStore + ?Sized>(
+    store: &S,
+    record: &NominationRecord,
+    entries: &[&Entry],
+) -> Result<HashSet<Pin>, CandidacyError> {
+    let pins: Vec<Pin> = entries.iter().map(|e| e.pin()).collect();
+    Ok(store
+        .candidacies(&record.nomination.election, &pins)
+        .await?
+        .into_iter()
+        .filter(|c| c.nomination != record.id)
+        .map(|c| c.pin)
+        .collect())
+}
+
 /// Checks `candidates` of a submitted `record` (CAN-08) and records the run.
 async fn check<S>(
     store: &S,
@@ -792,38 +841,14 @@ where
         .council(&n.council)
         .await?
         .ok_or_else(|| CandidacyError::UnknownCouncil(n.council.clone()))?;
-    let party = match n.kind.party() {
-        Some(p) => Some(
-            store
-                .party(p)
-                .await?
-                .ok_or_else(|| CandidacyError::UnknownParty(p.clone()))?,
-        ),
-        None => None,
-    };
-    let entries: Vec<_> = n
+    let party = nominating_party(store, n).await?;
+    let entries: Vec<&Entry> = n
         .standing()
         .map(|(_, e)| e)
         .filter(|e| candidates.contains(&e.candidate))
         .collect();
-    // CAN-01 community: which of the candidates' settlements lie in the council's territory.
-    let mut inside = HashSet::new();
-    for e in &entries {
-        if let Some(r) = &e.identity.record().residence
-            && !inside.contains(&r.settlement)
-            && in_territory(store, &r.settlement, &council.territory).await?
-        {
-            inside.insert(r.settlement.clone());
-        }
-    }
-    let pins: Vec<Pin> = entries.iter().map(|e| e.pin()).collect();
-    let elsewhere: HashSet<Pin> = store
-        .candidacies(&n.election, &pins)
-        .await?
-        .into_iter()
-        .filter(|c| c.nomination != record.id)
-        .map(|c| c.pin)
-        .collect();
+    let inside = settlements_inside(store, &entries, &council.territory).await?;
+    let elsewhere = standing_elsewhere(store, record, &entries).await?;
     let asked: Vec<Asked> = entries
         .iter()
         .map(|e| Asked {
@@ -857,7 +882,7 @@ where
     };
     let event = AuditEvent::new(
         actor.audit_name(),
-        CHECKS_RECORDED_ACTION,
+        AuditAction::NominationChecksRecorded,
         subject(&n.election, record.id),
         now,
     );
@@ -1036,7 +1061,7 @@ where
     city_ballot(&source, &order, now)?;
     let event = AuditEvent::new(
         actor.audit_name(),
-        BALLOT_ORDER_SET_ACTION,
+        AuditAction::BallotOrderSet,
         format!("{election}/ballots/{council}"),
         now,
     )
@@ -1099,4 +1124,9 @@ where
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 mod tests;

@@ -11,11 +11,11 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use shailoo_domain::Pin;
 use shailoo_domain::candidate::registry::{
     Answered, CitizenshipAnswer, CivilAnswer, CriminalRecordAnswer, EducationAnswer,
     PartyMembershipAnswer, Registry, Reply, Unanswered, UnansweredReason,
 };
+use shailoo_domain::{ErrorCode, Pin};
 use std::sync::Arc;
 
 /// A registry could not answer. Never a verdict about the person.
@@ -33,11 +33,11 @@ pub enum RegistryError {
 }
 
 impl RegistryError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            RegistryError::Unavailable(_) => "registry_unavailable",
-            RegistryError::Timeout => "registry_timeout",
-            RegistryError::Protocol(_) => "registry_protocol",
+            RegistryError::Unavailable(_) => ErrorCode::RegistryUnavailable,
+            RegistryError::Timeout => ErrorCode::RegistryTimeout,
+            RegistryError::Protocol(_) => ErrorCode::RegistryProtocol,
         }
     }
 
@@ -149,17 +149,17 @@ mod tests {
             (
                 RegistryError::Unavailable("Server.ServerProxy.NetworkError".into()),
                 UnansweredReason::Unavailable,
-                "registry_unavailable",
+                ErrorCode::RegistryUnavailable,
             ),
             (
                 RegistryError::Timeout,
                 UnansweredReason::Timeout,
-                "registry_timeout",
+                ErrorCode::RegistryTimeout,
             ),
             (
                 RegistryError::Protocol("no X-Road-Id".into()),
                 UnansweredReason::Protocol,
-                "registry_protocol",
+                ErrorCode::RegistryProtocol,
             ),
         ];
         for (error, reason, code) in cases {

@@ -21,7 +21,7 @@ use shailoo_domain::candidate::transitions::Draft;
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::territory::{Council, LocalizedName};
 use shailoo_domain::time::from_bishkek;
-use shailoo_domain::{SeatCount, Sex};
+use shailoo_domain::{ErrorCode, SeatCount, Sex};
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -152,7 +152,7 @@ fn can_05_a_person_holding_a_candidacy_elsewhere_is_refused_at_the_door_and_at_s
     let elsewhere = facts(vec![held_by(3, pin(Sex::Female, 5))], d.id.candidate(4));
     let refused = apply(&d, &add, &elsewhere, &rules.rules(seats), "rep", now).unwrap_err();
     assert_eq!(refused.rule(), Some("CAN-05"));
-    assert_eq!(refused.code(), "candidacy_ineligible");
+    assert_eq!(refused.code(), ErrorCode::CandidacyIneligible);
     // Held by this very nomination (a repeat) is no candidacy elsewhere.
     let here = facts(vec![held_by(7, pin(Sex::Female, 5))], d.id.candidate(4));
     let added = apply(&d, &add, &here, &rules.rules(seats), "rep", now).unwrap();
@@ -514,9 +514,9 @@ fn can_08_a_registry_down_is_could_not_check_never_a_verdict() {
     assert_eq!(found[0].as_ref().unwrap().pin(), pin(Sex::Female, 1));
     assert_eq!(
         found[1].as_ref().unwrap_err().code(),
-        "candidate_unknown_pin"
+        ErrorCode::CandidateUnknownPin
     );
     *counting.down.lock().unwrap() = Some(Registry::Civil);
     let down = block_on(identify(runner.registries(), pin(Sex::Female, 1))).unwrap_err();
-    assert_eq!(down.code(), "registry_unavailable");
+    assert_eq!(down.code(), ErrorCode::RegistryUnavailable);
 }

@@ -26,14 +26,17 @@ use shailoo_domain::ElectionId;
 use shailoo_domain::candidate::checks::check_list_composition;
 use shailoo_domain::candidate::eligibility::ListCode;
 use shailoo_domain::candidate::nomination::{
-    EntryStatus, Ground, Nomination, NominationKind, NominationStatus, Rules,
+    Cancellation, EntryStatus, Ground, Nomination, NominationKind, NominationStatus, Rules,
+    SubmissionContent, WithdrawnBy,
 };
+use shailoo_domain::candidate::registry::CandidateIdentity;
 use shailoo_domain::candidate::transitions::{Draft, NominationState, Submission, TransitionError};
 use shailoo_domain::candidate::{CandidateCode, CandidateId, Party};
 use shailoo_domain::district::DistrictId;
 use shailoo_domain::params::Coded;
 use shailoo_domain::pin::Pin;
 use shailoo_domain::territory::Council;
+use std::collections::BTreeMap;
 
 /// What the store reads before opening a nomination.
 #[derive(Debug, Clone)]
@@ -155,108 +158,35 @@ pub fn apply(
     let state = NominationState::from_record(record.nomination.clone());
     let mut details = record.details.clone();
     let id = record.id;
+    let step = Step {
+        record,
+        facts,
+        rules,
+        now,
+    };
     let next: NominationState = match change {
-        Change::Edit(edit) => {
-            let NominationState::Draft(draft) = state else {
-                return Err(not_allowed(&record.nomination, "edited"));
-            };
-            rules
-                .calendar
-                .check(record.nomination.kind.nominate_action(), now)?;
-            NominationState::Draft(edit_draft(
-                draft,
-                edit,
-                id,
-                facts,
-                &mut details,
-                rules,
-                now,
-            )?)
-        }
-        Change::Submit { seen } => {
-            for (_, e) in record.nomination.standing() {
-                not_held_elsewhere(Some(id), &e.candidate, e.pin(), &facts.holders)?;
+        Change::Edit(edit) => step.edit(state, edit, &mut details)?,
+        Change::Submit { seen } => match step.submit(state, seen)? {
+            Some(next) => next,
+            None => {
+                return Ok(Outcome {
+                    record: record.clone(),
+                    history: Vec::new(),
+                    repeated: true,
+                });
             }
-            match state.submit(seen, rules, now)? {
-                Submission::New(s) => NominationState::Submitted(s),
-                Submission::Repeated(_) => {
-                    return Ok(Outcome {
-                        record: record.clone(),
-                        history: Vec::new(),
-                        repeated: true,
-                    });
-                }
-            }
-        }
-        Change::Decide(decision) => {
-            let NominationState::Submitted(s) = state else {
-                return Err(not_allowed(&record.nomination, "decided"));
-            };
-            match decision {
-                Decision::Register { excluded } => {
-                    let report = record
-                        .latest_report()
-                        .ok_or(CandidacyError::ChecksPending)?;
-                    for (candidate, ground) in excluded {
-                        backed(record, Some(candidate), *ground, rules)?;
-                    }
-                    NominationState::Registered(s.register(&report, excluded, rules, now)?)
-                }
-                Decision::Refuse { ground } => {
-                    backed(record, None, *ground, rules)?;
-                    NominationState::Refused(s.refuse(*ground, rules, now)?)
-                }
-            }
-        }
+        },
+        Change::Decide(decision) => step.decide(state, decision)?,
         Change::Replace {
             old,
             identity,
             details: d,
-        } => {
-            let NominationState::Submitted(s) = state else {
-                return Err(not_allowed(&record.nomination, "changed"));
-            };
-            let candidate = facts.next_candidate.clone();
-            not_held_elsewhere(Some(id), &candidate, identity.pin(), &facts.holders)?;
-            let next = s.replace(old, candidate.clone(), identity.clone(), rules, now)?;
-            set_details(&mut details, candidate, d.clone());
-            NominationState::Submitted(next)
-        }
-        Change::Withdraw { candidate, by } => match (state, candidate) {
-            (NominationState::Submitted(s), None) => {
-                NominationState::Withdrawn(s.withdraw(*by, rules, now)?)
-            }
-            (NominationState::Submitted(s), Some(c)) => {
-                NominationState::Submitted(s.withdraw_candidate(c, *by, rules, now)?)
-            }
-            (NominationState::Registered(r), None) => {
-                NominationState::Withdrawn(r.withdraw(*by, rules, now)?)
-            }
-            (NominationState::Registered(r), Some(c)) => {
-                NominationState::Registered(r.withdraw_candidate(c, *by, rules, now)?)
-            }
-            (other, _) => return Err(not_allowed(other.record(), "withdrawn")),
-        },
+        } => step.replace(state, old, (identity, d), &mut details)?,
+        Change::Withdraw { candidate, by } => step.withdraw(state, candidate.as_ref(), *by)?,
         Change::Cancel {
             candidate,
             cancellation,
-        } => {
-            let NominationState::Registered(r) = state else {
-                return Err(not_allowed(&record.nomination, "cancelled"));
-            };
-            if cancellation.note.chars().count() > super::model::MAX_NOTE_CHARS {
-                return Err(CandidacyError::TextTooLong);
-            }
-            match candidate {
-                None => NominationState::Cancelled(r.cancel(cancellation.clone(), rules, now)?),
-                Some(c) => NominationState::Registered(r.cancel_candidate(
-                    c,
-                    cancellation.clone(),
-                    rules,
-                    now,
-                )?),
-            }
-        }
+        } => step.cancel(state, candidate.as_ref(), cancellation)?,
     };
     let after = next.into_record();
     let history = history(&record.nomination, &after, by, now);
@@ -273,6 +203,156 @@ pub fn apply(
         history,
         repeated: false,
     })
+}
+
+/// What every step of [`apply`] reads: the stored record, the facts read with it, the rules
+/// and the time.
+struct Step<'a, 'r> {
+    record: &'a NominationRecord,
+    facts: &'a ChangeFacts,
+    rules: &'a Rules<'r>,
+    now: Timestamp,
+}
+
+impl Step<'_, '_> {
+    /// The filer edits the draft while the nomination window is open (CAN-07).
+    fn edit(
+        &self,
+        state: NominationState,
+        edit: &DraftEdit,
+        details: &mut BTreeMap<CandidateId, CandidateDetails>,
+    ) -> Result<NominationState, CandidacyError> {
+        let NominationState::Draft(draft) = state else {
+            return Err(not_allowed(&self.record.nomination, "edited"));
+        };
+        let nomination = &self.record.nomination;
+        self.rules
+            .calendar
+            .check(nomination.kind.nominate_action(), self.now)?;
+        let id = self.record.id;
+        Ok(NominationState::Draft(edit_draft(
+            draft, edit, id, self.facts, details, self.rules, self.now,
+        )?))
+    }
+
+    /// The filer submits what they reviewed; `None` for the same content submitted again.
+    fn submit(
+        &self,
+        state: NominationState,
+        seen: &SubmissionContent,
+    ) -> Result<Option<NominationState>, CandidacyError> {
+        let id = self.record.id;
+        for (_, e) in self.record.nomination.standing() {
+            not_held_elsewhere(Some(id), &e.candidate, e.pin(), &self.facts.holders)?;
+        }
+        Ok(match state.submit(seen, self.rules, self.now)? {
+            Submission::New(s) => Some(NominationState::Submitted(s)),
+            Submission::Repeated(_) => None,
+        })
+    }
+
+    /// The TEC registers on the latest check results, or refuses on a ground they show
+    /// (CAN-09).
+    fn decide(
+        &self,
+        state: NominationState,
+        decision: &Decision,
+    ) -> Result<NominationState, CandidacyError> {
+        let (record, rules, now) = (self.record, self.rules, self.now);
+        let NominationState::Submitted(s) = state else {
+            return Err(not_allowed(&record.nomination, "decided"));
+        };
+        Ok(match decision {
+            Decision::Register { excluded } => {
+                let report = record
+                    .latest_report()
+                    .ok_or(CandidacyError::ChecksPending)?;
+                for (candidate, ground) in excluded {
+                    backed(record, Some(candidate), *ground, rules)?;
+                }
+                NominationState::Registered(s.register(&report, excluded, rules, now)?)
+            }
+            Decision::Refuse { ground } => {
+                backed(record, None, *ground, rules)?;
+                NominationState::Refused(s.refuse(*ground, rules, now)?)
+            }
+        })
+    }
+
+    /// The filer replaces candidate `old` of a filed list by a new person (CAN-05 for them).
+    fn replace(
+        &self,
+        state: NominationState,
+        old: &CandidateId,
+        (identity, d): (&CandidateIdentity, &CandidateDetails),
+        details: &mut BTreeMap<CandidateId, CandidateDetails>,
+    ) -> Result<NominationState, CandidacyError> {
+        let NominationState::Submitted(s) = state else {
+            return Err(not_allowed(&self.record.nomination, "changed"));
+        };
+        let candidate = self.facts.next_candidate.clone();
+        let holders = &self.facts.holders;
+        not_held_elsewhere(Some(self.record.id), &candidate, identity.pin(), holders)?;
+        let next = s.replace(
+            old,
+            candidate.clone(),
+            identity.clone(),
+            self.rules,
+            self.now,
+        )?;
+        set_details(details, candidate, d.clone());
+        Ok(NominationState::Submitted(next))
+    }
+
+    /// The nomination, or one candidate of a list, is withdrawn.
+    fn withdraw(
+        &self,
+        state: NominationState,
+        candidate: Option<&CandidateId>,
+        by: WithdrawnBy,
+    ) -> Result<NominationState, CandidacyError> {
+        let (rules, now) = (self.rules, self.now);
+        Ok(match (state, candidate) {
+            (NominationState::Submitted(s), None) => {
+                NominationState::Withdrawn(s.withdraw(by, rules, now)?)
+            }
+            (NominationState::Submitted(s), Some(c)) => {
+                NominationState::Submitted(s.withdraw_candidate(c, by, rules, now)?)
+            }
+            (NominationState::Registered(r), None) => {
+                NominationState::Withdrawn(r.withdraw(by, rules, now)?)
+            }
+            (NominationState::Registered(r), Some(c)) => {
+                NominationState::Registered(r.withdraw_candidate(c, by, rules, now)?)
+            }
+            (other, _) => return Err(not_allowed(other.record(), "withdrawn")),
+        })
+    }
+
+    /// The commission cancels the registration, or one candidate's on a list.
+    fn cancel(
+        &self,
+        state: NominationState,
+        candidate: Option<&CandidateId>,
+        cancellation: &Cancellation,
+    ) -> Result<NominationState, CandidacyError> {
+        let NominationState::Registered(r) = state else {
+            return Err(not_allowed(&self.record.nomination, "cancelled"));
+        };
+        if cancellation.note.chars().count() > super::model::MAX_NOTE_CHARS {
+            return Err(CandidacyError::TextTooLong);
+        }
+        let (rules, now) = (self.rules, self.now);
+        Ok(match candidate {
+            None => NominationState::Cancelled(r.cancel(cancellation.clone(), rules, now)?),
+            Some(c) => NominationState::Registered(r.cancel_candidate(
+                c,
+                cancellation.clone(),
+                rules,
+                now,
+            )?),
+        })
+    }
 }
 
 fn not_allowed(n: &Nomination, step: &'static str) -> CandidacyError {

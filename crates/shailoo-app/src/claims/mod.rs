@@ -32,14 +32,13 @@ mod port;
 pub mod transitions;
 
 pub use model::{
-    ACCEPTED_ACTION, Amendment, Channel, Claim, ClaimDecision, ClaimDraft, ClaimError, ClaimFilter,
-    ClaimId, ClaimKind, ClaimRequest, ClaimState, ClaimStatus, CopyFormat, CopyInfo,
-    DataCorrection, Decided, FILED_ACTION, Field, ListCorrection, MAX_COPY_BYTES, MAX_TEXT_CHARS,
-    PassportCopy, REJECTED_ACTION, Text,
+    Amendment, Channel, Claim, ClaimDecision, ClaimDraft, ClaimError, ClaimFilter, ClaimId,
+    ClaimKind, ClaimRequest, ClaimState, ClaimStatus, CopyFormat, CopyInfo, DataCorrection,
+    Decided, Field, ListCorrection, MAX_COPY_BYTES, MAX_TEXT_CHARS, PassportCopy, Text,
 };
 pub use port::ClaimStore;
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
 use crate::params::RuleParameterStore;
 use crate::setup::{self, SetupStore};
@@ -118,7 +117,12 @@ pub async fn file<S: SetupStore + VoterListStore + ClaimStore + ?Sized>(
     setup::calendar(store, election)
         .await?
         .check(Action::FileVoterListClaim, now)?;
-    let event = AuditEvent::new(actor.audit_name(), FILED_ACTION, election.as_str(), now);
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        AuditAction::VoterListClaimFiled,
+        election.as_str(),
+        now,
+    );
     store
         .file_claim(election, &draft, Channel::of(actor), &copy, event)
         .await

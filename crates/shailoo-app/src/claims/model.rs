@@ -2,6 +2,7 @@
 //! stands, the PEC's decision, the amendment history it leaves, and why a claim use case
 //! refuses. Plain data: the life of a claim is in [`transitions`](super::transitions).
 
+use crate::audit::AuditAction;
 use crate::setup::ElectionCalendarError;
 use crate::store::StoreError;
 use crate::users::Actor;
@@ -10,7 +11,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::{ActionClosed, CalendarError};
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, Pin, StationNumber};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, ErrorCode, Pin, StationNumber};
 use std::fmt;
 
 /// The largest passport copy accepted: 5 MB, enough for a phone photo or a scanned page.
@@ -18,13 +19,6 @@ pub const MAX_COPY_BYTES: usize = 5 * 1024 * 1024;
 
 /// Longest free text (a statement, a note, a reason, a corrected field), in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
-
-/// Audit action of a filed claim. Filing changes no list: the look-up index ignores it.
-pub const FILED_ACTION: &str = "voter_list_claim_filed";
-/// Audit action of an accepted claim: it changes the lists, so the look-up index rebuilds.
-pub const ACCEPTED_ACTION: &str = "voter_list_claim_accepted";
-/// Audit action of a rejected claim. Changes no list: the look-up index ignores it.
-pub const REJECTED_ACTION: &str = "voter_list_claim_rejected";
 
 /// The number of a claim: 1, 2, 3… per database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -635,10 +629,10 @@ pub enum ClaimDecision {
 }
 
 impl ClaimDecision {
-    pub fn audit_action(&self) -> &'static str {
+    pub fn audit_action(&self) -> AuditAction {
         match self {
-            ClaimDecision::Accept { .. } => ACCEPTED_ACTION,
-            ClaimDecision::Reject { .. } => REJECTED_ACTION,
+            ClaimDecision::Accept { .. } => AuditAction::VoterListClaimAccepted,
+            ClaimDecision::Reject { .. } => AuditAction::VoterListClaimRejected,
         }
     }
     /// The decision a staff form posts: `accept` with an optional note, or `reject` with a
@@ -778,65 +772,38 @@ pub enum ClaimError {
 
 impl ClaimError {
     /// A stable code for clients and translations.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             ClaimError::Store(e) => e.code(),
-            ClaimError::UnknownElection(_) => "unknown_election",
+            ClaimError::UnknownElection(_) => ErrorCode::UnknownElection,
             ClaimError::Calendar(e) => e.code(),
             ClaimError::CalendarInvalid(e) => e.code(),
-            ClaimError::Frozen { .. } => "voter_lists_frozen",
-            ClaimError::BadClaimId => "claim_bad_id",
-            ClaimError::UnknownClaim(_) => "claim_unknown",
-            ClaimError::NotInRegister => "claim_not_in_register",
-            ClaimError::UnknownStation(_) => "claim_unknown_station",
-            ClaimError::StationNotForClaims(_) => "claim_station_not_for_claims",
-            ClaimError::AlreadyListed(_) => "claim_already_listed",
-            ClaimError::WrongStation { .. } => "claim_wrong_station",
-            ClaimError::AddressServedElsewhere(_) => "claim_address_served_elsewhere",
-            ClaimError::AddressOutsideArea(_) => "claim_address_outside_area",
-            ClaimError::OtherCouncil { .. } => "claim_other_council",
-            ClaimError::OwnClaim => "claim_own_claim",
-            ClaimError::AlreadyOpen => "claim_already_open",
-            ClaimError::AlreadyDecided => "claim_already_decided",
-            ClaimError::EmptyCorrection => "claim_empty_correction",
-            ClaimError::EmptyText => "claim_empty_text",
-            ClaimError::TextTooLong => "claim_text_too_long",
-            ClaimError::ReasonRequired => "claim_reason_required",
-            ClaimError::BadDecision => "claim_bad_decision",
-            ClaimError::CopyMissing => "claim_copy_missing",
-            ClaimError::CopyTooLarge => "claim_copy_too_large",
-            ClaimError::CopyNotRecognised => "claim_copy_not_recognised",
-            ClaimError::CopyMalformed => "claim_copy_malformed",
-            ClaimError::Forbidden => "forbidden",
+            ClaimError::Frozen { .. } => ErrorCode::VoterListsFrozen,
+            ClaimError::BadClaimId => ErrorCode::ClaimBadId,
+            ClaimError::UnknownClaim(_) => ErrorCode::ClaimUnknown,
+            ClaimError::NotInRegister => ErrorCode::ClaimNotInRegister,
+            ClaimError::UnknownStation(_) => ErrorCode::ClaimUnknownStation,
+            ClaimError::StationNotForClaims(_) => ErrorCode::ClaimStationNotForClaims,
+            ClaimError::AlreadyListed(_) => ErrorCode::ClaimAlreadyListed,
+            ClaimError::WrongStation { .. } => ErrorCode::ClaimWrongStation,
+            ClaimError::AddressServedElsewhere(_) => ErrorCode::ClaimAddressServedElsewhere,
+            ClaimError::AddressOutsideArea(_) => ErrorCode::ClaimAddressOutsideArea,
+            ClaimError::OtherCouncil { .. } => ErrorCode::ClaimOtherCouncil,
+            ClaimError::OwnClaim => ErrorCode::ClaimOwnClaim,
+            ClaimError::AlreadyOpen => ErrorCode::ClaimAlreadyOpen,
+            ClaimError::AlreadyDecided => ErrorCode::ClaimAlreadyDecided,
+            ClaimError::EmptyCorrection => ErrorCode::ClaimEmptyCorrection,
+            ClaimError::EmptyText => ErrorCode::ClaimEmptyText,
+            ClaimError::TextTooLong => ErrorCode::ClaimTextTooLong,
+            ClaimError::ReasonRequired => ErrorCode::ClaimReasonRequired,
+            ClaimError::BadDecision => ErrorCode::ClaimBadDecision,
+            ClaimError::CopyMissing => ErrorCode::ClaimCopyMissing,
+            ClaimError::CopyTooLarge => ErrorCode::ClaimCopyTooLarge,
+            ClaimError::CopyNotRecognised => ErrorCode::ClaimCopyNotRecognised,
+            ClaimError::CopyMalformed => ErrorCode::ClaimCopyMalformed,
+            ClaimError::Forbidden => ErrorCode::Forbidden,
         }
     }
-
-    /// Every code a claim use case can return besides the store's and the calendar's (for the
-    /// web layer's list of codes with messages).
-    pub const CODES: &'static [&'static str] = &[
-        "claim_bad_id",
-        "claim_unknown",
-        "claim_not_in_register",
-        "claim_unknown_station",
-        "claim_station_not_for_claims",
-        "claim_already_listed",
-        "claim_wrong_station",
-        "claim_address_served_elsewhere",
-        "claim_address_outside_area",
-        "claim_other_council",
-        "claim_own_claim",
-        "claim_already_open",
-        "claim_already_decided",
-        "claim_empty_correction",
-        "claim_empty_text",
-        "claim_text_too_long",
-        "claim_reason_required",
-        "claim_bad_decision",
-        "claim_copy_missing",
-        "claim_copy_too_large",
-        "claim_copy_not_recognised",
-        "claim_copy_malformed",
-    ];
 }
 
 impl From<ElectionCalendarError> for ClaimError {
@@ -993,7 +960,7 @@ mod tests {
     }
 
     #[test]
-    fn codes_round_trip_and_are_listed() {
+    fn kinds_states_fields_and_ids_round_trip() {
         for k in ClaimKind::ALL {
             assert_eq!(ClaimKind::parse(k.as_str()), Some(k));
         }
@@ -1003,38 +970,6 @@ mod tests {
         for f in Field::ALL {
             assert_eq!(Field::parse(f.as_str()), Some(f));
         }
-        let station = StationNumber::new(1).unwrap();
-        // Every variant of our own (a new one must be added here and to CODES).
-        let all = [
-            ClaimError::BadClaimId,
-            ClaimError::UnknownClaim(ClaimId(1)),
-            ClaimError::NotInRegister,
-            ClaimError::UnknownStation(station),
-            ClaimError::StationNotForClaims(station),
-            ClaimError::AlreadyListed(station),
-            ClaimError::WrongStation { listed: station },
-            ClaimError::AddressServedElsewhere(station),
-            ClaimError::AddressOutsideArea(station),
-            ClaimError::OtherCouncil {
-                listed: CouncilId::parse("osh-city").unwrap(),
-            },
-            ClaimError::OwnClaim,
-            ClaimError::AlreadyOpen,
-            ClaimError::AlreadyDecided,
-            ClaimError::EmptyCorrection,
-            ClaimError::EmptyText,
-            ClaimError::TextTooLong,
-            ClaimError::ReasonRequired,
-            ClaimError::BadDecision,
-            ClaimError::CopyMissing,
-            ClaimError::CopyTooLarge,
-            ClaimError::CopyNotRecognised,
-            ClaimError::CopyMalformed,
-        ];
-        for e in &all {
-            assert!(ClaimError::CODES.contains(&e.code()), "{}", e.code());
-        }
-        assert_eq!(all.len(), ClaimError::CODES.len());
         assert!(ClaimId::parse("0").is_err());
         assert_eq!(ClaimId::parse("12").unwrap().get(), 12);
     }

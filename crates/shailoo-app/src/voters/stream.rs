@@ -7,16 +7,18 @@
 //! a reader that dies drops the import session, which stores nothing.
 
 use super::{
-    ImportBatch, ImportBatcher, ImportOptions, ImportReport, VoterListError, VoterListStore,
-    calendar_of,
+    Compiler, DuplicatedPin, ImportBatch, ImportBatcher, ImportOptions, ImportReport,
+    VoterListError, VoterListStore, calendar_of,
 };
 use crate::setup::SetupStore;
+use futures::channel::mpsc::{Receiver, Sender};
 use futures::{SinkExt, StreamExt};
 use rustc_hash::FxHashSet;
 use shailoo_domain::TerritoryId;
 use shailoo_domain::calendar::Action;
 use shailoo_domain::register::RegisterRecord;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// Records per batch handed to the store: large enough to amortize each statement, small
 /// enough that the reader stays only a few batches ahead.
@@ -82,6 +84,109 @@ impl<E, F> RecordSource<E> for F where
 {
 }
 
+/// The reader thread: the records of `source` in chunks of [`IMPORT_BATCH`], then the row
+/// that stops the import or the end.
+fn read_records<E>(source: impl RecordSource<E>, mut raw_tx: Sender<Read<E>>) {
+    let mut send = |message| futures::executor::block_on(raw_tx.send(message)).is_ok();
+    let mut chunk = Vec::with_capacity(IMPORT_BATCH);
+    let mut stopped = false;
+    let mut bytes = 0;
+    source(&mut |record, read| {
+        bytes = read;
+        match record {
+            Ok(r) => {
+                chunk.push(r);
+                if chunk.len() == IMPORT_BATCH {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_BATCH));
+                    if !send(Read::Records(full, bytes)) {
+                        // The importer gave up; its reason is reported there.
+                        stopped = true;
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            }
+            Err(e) => {
+                send(Read::Failed(e));
+                stopped = true;
+                ControlFlow::Break(())
+            }
+        }
+    });
+    if !stopped && send(Read::Records(chunk, bytes)) {
+        send(Read::Done);
+    }
+}
+
+/// The batcher thread: drops repeated PINs and assesses eligibility, handing on batches with
+/// the progress they mark. The PINs found more than once, or `None` when the import stopped.
+fn batch_records<E>(
+    raw_rx: Receiver<Read<E>>,
+    mut tx: Sender<Batched<E>>,
+    compiler: Option<Arc<Compiler>>,
+    known: &FxHashSet<TerritoryId>,
+    expected: u64,
+) -> Option<Vec<DuplicatedPin>> {
+    let mut batcher = ImportBatcher::new(compiler, IMPORT_BATCH, expected);
+    let mut send = |message| futures::executor::block_on(tx.send(message)).is_ok();
+    let mut bytes = 0;
+    for message in futures::executor::block_on_stream(raw_rx) {
+        match message {
+            Read::Records(records, read) => {
+                bytes = read;
+                for r in records {
+                    // An error of the extract, as a malformed row is: the setup must know
+                    // every settlement the register names.
+                    if !known.contains(&r.settlement) {
+                        send(Batched::Refused(VoterListError::UnknownSettlement {
+                            record: batcher.records() + 1,
+                            settlement: r.settlement,
+                        }));
+                        return None;
+                    }
+                    if let Some(batch) = batcher.add(r) {
+                        let done = ImportProgress {
+                            records: batcher.records(),
+                            bytes,
+                        };
+                        if !send(Batched::Batch(batch, done)) {
+                            return None;
+                        }
+                    }
+                }
+            }
+            Read::Failed(e) => {
+                send(Batched::BadRow(e));
+                return None;
+            }
+            Read::Done => {
+                let done = ImportProgress {
+                    records: batcher.records(),
+                    bytes,
+                };
+                let (last, duplicates) = batcher.finish();
+                return send(Batched::Batch(last, done)).then_some(duplicates);
+            }
+        }
+    }
+    // The reader stopped without saying why (it panicked, or the importer gave up).
+    None
+}
+
+/// The settlements the setup knows (every record must name one), after the calendar allowed
+/// compiling when the import compiles (until the end of CAL-12).
+async fn known_settlements<S: SetupStore + VoterListStore + ?Sized>(
+    store: &S,
+    options: &ImportOptions,
+) -> Result<FxHashSet<TerritoryId>, VoterListError> {
+    if let Some(c) = &options.compile {
+        calendar_of(store, c.election())
+            .await?
+            .check(Action::CompileVoterLists, options.at)?;
+    }
+    Ok(store.territory_ids().await?.into_iter().collect())
+}
+
 /// Imports the records of `source` as one register import (compiling the lists in the same
 /// transaction when `options.compile` is set, which the calendar allows until the end of
 /// CAL-12), or previews it (`options.mode`). A record whose settlement the setup does not know
@@ -97,19 +202,9 @@ pub async fn import_register<E: Send + 'static, S: SetupStore + VoterListStore +
     mut progress: impl FnMut(ImportProgress) + Send,
 ) -> Result<Option<ImportReport>, StreamedImportError<E>> {
     let compiler = options.compile.clone();
-    if let Some(c) = &compiler {
-        calendar_of(store, c.election())
-            .await
-            .map_err(StreamedImportError::Refused)?
-            .check(Action::CompileVoterLists, options.at)
-            .map_err(|e| StreamedImportError::Refused(e.into()))?;
-    }
-    let known: FxHashSet<TerritoryId> = store
-        .territory_ids()
+    let known = known_settlements(store, &options)
         .await
-        .map_err(|e| StreamedImportError::Refused(e.into()))?
-        .into_iter()
-        .collect();
+        .map_err(StreamedImportError::Refused)?;
     // Begin first: a refusal (frozen lists) comes before a byte of the extract is read.
     let mut session = store
         .begin_register_import(options)
@@ -118,90 +213,14 @@ pub async fn import_register<E: Send + 'static, S: SetupStore + VoterListStore +
     // Two threads before the store: the reader parses, the batcher drops repeated PINs and
     // assesses eligibility. On the national register each is about half of the work that one
     // thread did, so with the store's own work they keep both cores busy.
-    let (mut raw_tx, raw_rx) = futures::channel::mpsc::channel::<Read<E>>(2);
-    let (mut tx, mut rx) = futures::channel::mpsc::channel::<Batched<E>>(2);
+    let (raw_tx, raw_rx) = futures::channel::mpsc::channel::<Read<E>>(2);
+    let (tx, mut rx) = futures::channel::mpsc::channel::<Batched<E>>(2);
     let reader = std::thread::Builder::new()
         .name("register-reader".into())
-        .spawn(move || {
-            let mut send = |message| futures::executor::block_on(raw_tx.send(message)).is_ok();
-            let mut chunk = Vec::with_capacity(IMPORT_BATCH);
-            let mut stopped = false;
-            let mut bytes = 0;
-            source(&mut |record, read| {
-                bytes = read;
-                match record {
-                    Ok(r) => {
-                        chunk.push(r);
-                        if chunk.len() == IMPORT_BATCH {
-                            let full =
-                                std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_BATCH));
-                            if !send(Read::Records(full, bytes)) {
-                                // The importer gave up; its reason is reported there.
-                                stopped = true;
-                                return ControlFlow::Break(());
-                            }
-                        }
-                        ControlFlow::Continue(())
-                    }
-                    Err(e) => {
-                        send(Read::Failed(e));
-                        stopped = true;
-                        ControlFlow::Break(())
-                    }
-                }
-            });
-            if !stopped && send(Read::Records(chunk, bytes)) {
-                send(Read::Done);
-            }
-        });
+        .spawn(move || read_records(source, raw_tx));
     let batcher = std::thread::Builder::new()
         .name("register-batcher".into())
-        .spawn(move || {
-            let mut batcher = ImportBatcher::new(compiler, IMPORT_BATCH, expected);
-            let mut send = |message| futures::executor::block_on(tx.send(message)).is_ok();
-            let mut bytes = 0;
-            for message in futures::executor::block_on_stream(raw_rx) {
-                match message {
-                    Read::Records(records, read) => {
-                        bytes = read;
-                        for r in records {
-                            // An error of the extract, as a malformed row is: the setup must
-                            // know every settlement the register names.
-                            if !known.contains(&r.settlement) {
-                                send(Batched::Refused(VoterListError::UnknownSettlement {
-                                    record: batcher.records() + 1,
-                                    settlement: r.settlement,
-                                }));
-                                return None;
-                            }
-                            if let Some(batch) = batcher.add(r) {
-                                let done = ImportProgress {
-                                    records: batcher.records(),
-                                    bytes,
-                                };
-                                if !send(Batched::Batch(batch, done)) {
-                                    return None;
-                                }
-                            }
-                        }
-                    }
-                    Read::Failed(e) => {
-                        send(Batched::BadRow(e));
-                        return None;
-                    }
-                    Read::Done => {
-                        let done = ImportProgress {
-                            records: batcher.records(),
-                            bytes,
-                        };
-                        let (last, duplicates) = batcher.finish();
-                        return send(Batched::Batch(last, done)).then_some(duplicates);
-                    }
-                }
-            }
-            // The reader stopped without saying why (it panicked, or the importer gave up).
-            None
-        });
+        .spawn(move || batch_records(raw_rx, tx, compiler, &known, expected));
     // A thread that cannot start (out of resources) is a reader that stopped.
     let (reader, batcher) = match (reader, batcher) {
         (Ok(r), Ok(b)) => (r, b),

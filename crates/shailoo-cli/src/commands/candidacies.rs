@@ -130,6 +130,12 @@ pub async fn load_parties_and_schemes(
     Ok((files.parties.len(), schemes.len()))
 }
 
+/// The election of a council (the latest electing it).
+type ElectionOf<'a> = &'a (dyn Fn(&CouncilId) -> Result<ElectionId> + Sync);
+
+/// A nomination of the files with its candidates, and its id once filed.
+type Filed<'f> = (NominationId, &'f NominationRow, &'f [CandidateRow]);
+
 /// Brings every nomination of `files` to its stage (see the module documentation), once
 /// [`load_parties_and_schemes`] has run; the registries are `doubles`.
 pub async fn load(store: &dyn Store, doubles: &Doubles, files: &Candidacies) -> Result<Loaded> {
@@ -145,16 +151,48 @@ pub async fn load(store: &dyn Store, doubles: &Doubles, files: &Candidacies) -> 
             .with_context(|| format!("no election elects council {council}"))
     };
     let calendars = calendars(store).await?;
-
-    // 2. The filed nominations, in the order they were filed.
     let by_nomination = files.by_nomination();
+    let runner = &doubles.runner;
+    let ids = file_all(store, runner, &election_of, &by_nomination).await?;
+    loaded.excluded = decide_all(store, &election_of, &ids).await?;
+    for (_, row, _) in &ids {
+        match row.stage {
+            NominationStage::Registered { .. } => loaded.registered += 1,
+            NominationStage::Refused { .. } => loaded.refused += 1,
+            NominationStage::Submitted { .. } => loaded.submitted += 1,
+            NominationStage::Draft { .. } => {}
+        }
+    }
+    for (row, rows) in by_nomination
+        .iter()
+        .filter(|(n, _)| matches!(n.stage, NominationStage::Draft { .. }))
+    {
+        let election = election_of(&row.council)?;
+        let refused =
+            load_draft(store, runner, &calendars[&election], &election, row, rows).await?;
+        loaded.drafts += 1;
+        loaded.refused_at_door += usize::from(refused && row.stage.ground().is_some());
+    }
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "candidacies loaded"
+    );
+    Ok(loaded)
+}
+
+/// Step 2: the filed nominations, prepared and filed in the order they were filed.
+async fn file_all<'f>(
+    store: &dyn Store,
+    runner: &CheckRunner,
+    election_of: ElectionOf<'_>,
+    by_nomination: &[(&'f NominationRow, &'f [CandidateRow])],
+) -> Result<Vec<Filed<'f>>> {
     let mut filed: Vec<_> = by_nomination
         .iter()
         .filter_map(|(n, c)| n.stage.filed_on().map(|d| (d, *n, *c)))
         .collect();
     filed.sort_by_key(|(d, _, _)| *d);
-    let runner = &doubles.runner;
-    let ids: Vec<(NominationId, &NominationRow, &[CandidateRow])> = stream::iter(filed)
+    stream::iter(filed)
         .map(|(day, row, rows)| {
             let election = election_of(&row.council);
             async move {
@@ -174,15 +212,22 @@ pub async fn load(store: &dyn Store, doubles: &Doubles, files: &Candidacies) -> 
         })
         .buffered(IN_FLIGHT)
         .try_collect()
-        .await?;
+        .await
+}
 
-    // 3. The TEC's decisions, in the order they were taken.
+/// Step 3: the TEC's decisions, in the order they were taken; how many list candidates were left
+/// out.
+async fn decide_all(
+    store: &dyn Store,
+    election_of: ElectionOf<'_>,
+    ids: &[Filed<'_>],
+) -> Result<usize> {
     let mut decided: Vec<_> = ids
         .iter()
         .filter_map(|(id, row, rows)| row.stage.decided_on().map(|d| (d, *id, *row, *rows)))
         .collect();
     decided.sort_by_key(|(d, _, _, _)| *d);
-    let excluded: usize = stream::iter(decided)
+    stream::iter(decided)
         .map(|(day, id, row, rows)| {
             let election = election_of(&row.council);
             async move {
@@ -193,67 +238,36 @@ pub async fn load(store: &dyn Store, doubles: &Doubles, files: &Candidacies) -> 
         })
         .buffered(IN_FLIGHT)
         .try_fold(0, |sum, n| async move { Ok(sum + n) })
-        .await?;
-    loaded.excluded = excluded;
-    for (_, row, _) in &ids {
-        match row.stage {
-            NominationStage::Registered { .. } => loaded.registered += 1,
-            NominationStage::Refused { .. } => loaded.refused += 1,
-            NominationStage::Submitted { .. } => loaded.submitted += 1,
-            NominationStage::Draft { .. } => {}
-        }
-    }
+        .await
+}
 
-    // 4. The drafts, each prepared while its nomination window is open; a draft the files say
-    //    is refused at the door is tried, and must be.
-    for (row, rows) in by_nomination
-        .iter()
-        .filter(|(n, _)| matches!(n.stage, NominationStage::Draft { .. }))
-    {
-        let election = election_of(&row.council)?;
-        let calendar = &calendars[&election];
-        let at = draft_instant(calendar, &row.kind)?;
-        let refused = match prepare(store, runner, &election, row, rows, at).await? {
-            None => true,
-            Some(id) => {
-                let record = candidates::nomination(store, &Actor::System, &election, id).await?;
-                match row.stage.ground() {
-                    Some(_) => {
-                        let seen = record.nomination.content();
-                        let tried = candidates::submit(
-                            store,
-                            runner,
-                            &Actor::System,
-                            &election,
-                            id,
-                            seen,
-                            at,
-                        )
-                        .await;
-                        match tried {
-                            Err(_) => true,
-                            Ok(_) => bail!(
-                                "draft {} was meant to be refused on filing ({}) but was accepted",
-                                row.id,
-                                row.stage
-                                    .ground()
-                                    .map(|g| g.to_string())
-                                    .unwrap_or_default()
-                            ),
-                        }
-                    }
-                    None => false,
-                }
-            }
-        };
-        loaded.drafts += 1;
-        loaded.refused_at_door += usize::from(refused && row.stage.ground().is_some());
+/// Step 4: a draft, prepared while its nomination window is open; a draft the files say is refused
+/// at the door is tried, and must be. Whether it was refused.
+async fn load_draft(
+    store: &dyn Store,
+    runner: &CheckRunner,
+    calendar: &Calendar,
+    election: &ElectionId,
+    row: &NominationRow,
+    rows: &[CandidateRow],
+) -> Result<bool> {
+    let at = draft_instant(calendar, &row.kind)?;
+    let Some(id) = prepare(store, runner, election, row, rows, at).await? else {
+        return Ok(true);
+    };
+    let Some(ground) = row.stage.ground() else {
+        return Ok(false);
+    };
+    let record = candidates::nomination(store, &Actor::System, election, id).await?;
+    let seen = record.nomination.content();
+    let tried = candidates::submit(store, runner, &Actor::System, election, id, seen, at).await;
+    match tried {
+        Err(_) => Ok(true),
+        Ok(_) => bail!(
+            "draft {} was meant to be refused on filing ({ground}) but was accepted",
+            row.id
+        ),
     }
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        "candidacies loaded"
-    );
-    Ok(loaded)
 }
 
 /// The first day of the earliest election's calendar (CAL-01) at `hour`, Bishkek time.

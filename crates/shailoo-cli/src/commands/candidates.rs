@@ -16,7 +16,7 @@ use jiff::civil::{date, time};
 use shailoo_app::candidates::{Asked, CandidateRegistries, CheckRunner};
 use shailoo_domain::calendar::Calendar;
 use shailoo_domain::candidate::checks::{
-    CheckContext, CheckOutcome, ReportOutcome, check_nomination,
+    CheckContext, CheckOutcome, RegistryAnswers, ReportOutcome, check_nomination,
 };
 use shailoo_domain::candidate::nomination::{
     Entry, EntryStatus, Nomination, NominationKind, NominationStatus, Rules,
@@ -29,7 +29,7 @@ use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::time::from_bishkek;
 use shailoo_domain::{CouncilId, DistrictId, ElectionId, Pin, SeatCount, TerritoryId};
 use shailoo_generator::{Generator, Scale, VOTING_DAY};
-use shailoo_registries::doubles::{CandidateRegistryDouble, Person};
+use shailoo_registries::doubles::{CandidateRegistryDouble, Person, Running};
 use shailoo_registries::{
     CandidateRegistriesConfig, CandidateServices, TundukCandidateRegistries, XRoadClientId,
 };
@@ -149,15 +149,12 @@ fn adults(seed: u64, n: usize) -> Vec<RegisterRecord> {
         .collect()
 }
 
-pub async fn bench(args: ChecksArgs) -> Result<ExitCode> {
-    ensure!(args.candidates > 0, "--candidates must be at least 1");
-    let started = Instant::now();
-    let people = adults(args.seed, args.candidates);
-    ensure!(
-        people.len() == args.candidates,
-        "the register has only {} adults",
-        people.len()
-    );
+/// The five registries' double serving `people` at the latency asked for (it stops when the
+/// returned handle is dropped), and the runner that asks it through the X-Road adapter.
+async fn registries(
+    args: &ChecksArgs,
+    people: &[RegisterRecord],
+) -> Result<(Arc<CandidateRegistryDouble>, Running, CheckRunner)> {
     let double = CandidateRegistryDouble::new(&CandidateServices::default(), args.seed);
     double.extend(
         people
@@ -184,30 +181,12 @@ pub async fn bench(args: ChecksArgs) -> Result<ExitCode> {
         CandidateRegistries::all(Arc::new(adapter)),
         args.concurrency,
     );
-    println!(
-        "{} candidates, {} registry calls in flight, latency {}–{} ms; people ready in {:.1} s",
-        people.len(),
-        runner.concurrency(),
-        args.latency_min_ms,
-        args.latency_max_ms,
-        started.elapsed().as_secs_f64()
-    );
+    Ok((double, running, runner))
+}
 
-    let checks_started = Instant::now();
-    // 1. Who they are: the civil registry, for every PIN (as filing does).
-    let pins: Vec<Pin> = people.iter().map(|p| p.pin).collect();
-    let identities = runner.identities(&pins).await;
-    let identified = checks_started.elapsed();
-    let identities: Vec<(CandidateId, CandidateIdentity)> = identities
-        .into_iter()
-        .zip(1u32..)
-        .map(|(identity, k)| Ok((CandidateId::parse(&format!("b-{k}"))?, identity?)))
-        .collect::<Result<_>>()?;
-    let filed = from_bishkek(date(2024, 9, 20), time(12, 0, 0, 0));
-    let nominations = nominations(identities, filed)?;
-
-    // 2. The four other registries for every candidate, in one bounded stream.
-    let asked: Vec<Asked> = nominations
+/// What the runner asks about every standing candidate of the nominations, in order.
+fn asked(nominations: &[(Nomination, Option<Party>)]) -> Vec<Asked> {
+    nominations
         .iter()
         .flat_map(|(n, p)| {
             n.standing().map(move |(_, e)| Asked {
@@ -216,11 +195,23 @@ pub async fn bench(args: ChecksArgs) -> Result<ExitCode> {
                 party_nominee: p.is_some(),
             })
         })
-        .collect();
-    let answers = runner.answers(&asked, Timestamp::now()).await;
-    let answered = checks_started.elapsed();
+        .collect()
+}
 
-    // 3. The domain's checks of every nomination.
+/// How the domain's checks of every nomination came out: candidates by outcome, failed checks
+/// by ground, and checks that could not be made.
+struct Tally {
+    outcomes: BTreeMap<&'static str, usize>,
+    grounds: BTreeMap<&'static str, usize>,
+    unchecked: usize,
+}
+
+/// Runs the domain's checks of every nomination on the registries' `answers` (in the order
+/// of the nominations' standing candidates).
+fn tally(
+    nominations: &[(Nomination, Option<Party>)],
+    answers: Vec<RegistryAnswers>,
+) -> Result<Tally> {
     let calendar = Calendar::statutory(date(2024, 9, 6), VOTING_DAY)?;
     let params = RuleParameters::default();
     let rules = Rules {
@@ -234,7 +225,7 @@ pub async fn bench(args: ChecksArgs) -> Result<ExitCode> {
     let mut outcomes: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut grounds: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut unchecked = 0usize;
-    for (n, p) in &nominations {
+    for (n, p) in nominations {
         let these: Vec<_> = n
             .standing()
             .map(|(_, e)| (e.candidate.clone(), answers.next()))
@@ -266,6 +257,55 @@ pub async fn bench(args: ChecksArgs) -> Result<ExitCode> {
             }
         }
     }
+    Ok(Tally {
+        outcomes,
+        grounds,
+        unchecked,
+    })
+}
+
+pub async fn bench(args: ChecksArgs) -> Result<ExitCode> {
+    ensure!(args.candidates > 0, "--candidates must be at least 1");
+    let started = Instant::now();
+    let people = adults(args.seed, args.candidates);
+    ensure!(
+        people.len() == args.candidates,
+        "the register has only {} adults",
+        people.len()
+    );
+    let (double, _running, runner) = registries(&args, &people).await?;
+    println!(
+        "{} candidates, {} registry calls in flight, latency {}–{} ms; people ready in {:.1} s",
+        people.len(),
+        runner.concurrency(),
+        args.latency_min_ms,
+        args.latency_max_ms,
+        started.elapsed().as_secs_f64()
+    );
+
+    let checks_started = Instant::now();
+    // 1. Who they are: the civil registry, for every PIN (as filing does).
+    let pins: Vec<Pin> = people.iter().map(|p| p.pin).collect();
+    let identities = runner.identities(&pins).await;
+    let identified = checks_started.elapsed();
+    let identities: Vec<(CandidateId, CandidateIdentity)> = identities
+        .into_iter()
+        .zip(1u32..)
+        .map(|(identity, k)| Ok((CandidateId::parse(&format!("b-{k}"))?, identity?)))
+        .collect::<Result<_>>()?;
+    let filed = from_bishkek(date(2024, 9, 20), time(12, 0, 0, 0));
+    let nominations = nominations(identities, filed)?;
+
+    // 2. The four other registries for every candidate, in one bounded stream.
+    let answers = runner.answers(&asked(&nominations), Timestamp::now()).await;
+    let answered = checks_started.elapsed();
+
+    // 3. The domain's checks of every nomination.
+    let Tally {
+        outcomes,
+        grounds,
+        unchecked,
+    } = tally(&nominations, answers)?;
     let total = checks_started.elapsed();
     let calls: u64 = shailoo_domain::candidate::registry::Registry::ALL
         .iter()

@@ -10,6 +10,7 @@
 use anyhow::{Context, Result, bail, ensure};
 use jiff::Timestamp;
 use jiff::civil::{date, time};
+use shailoo_app::AuditAction;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::checkin::{CheckInOutcome, CheckInStore};
 use shailoo_app::lookup::VoterListRow;
@@ -90,22 +91,13 @@ fn setup() -> Result<Setup> {
             seats: SeatCount::new(45)?,
         }],
         commissions: vec![
-            Commission {
-                id: id(CommissionId::parse, "cec")?,
-                level: CommissionLevel::Cec,
-                parent: None,
-                territory: territory.clone(),
-                name: name("CEC"),
-                phone: None,
-            },
-            Commission {
-                id: id(CommissionId::parse, "tec-bench")?,
-                level: CommissionLevel::Tec,
-                parent: Some(id(CommissionId::parse, "cec")?),
-                territory: territory.clone(),
-                name: name("TEC"),
-                phone: None,
-            },
+            commission(("cec", "CEC"), CommissionLevel::Cec, None, &territory)?,
+            commission(
+                ("tec-bench", "TEC"),
+                CommissionLevel::Tec,
+                Some("cec"),
+                &territory,
+            )?,
             pec(9001)?,
             pec(9002)?,
         ],
@@ -122,6 +114,23 @@ fn setup() -> Result<Setup> {
     })
 }
 
+/// A commission of the bench's city.
+fn commission(
+    (code, label): (&str, &str),
+    level: CommissionLevel,
+    parent: Option<&str>,
+    territory: &TerritoryId,
+) -> Result<Commission> {
+    Ok(Commission {
+        id: id(CommissionId::parse, code)?,
+        level,
+        parent: parent.map(|p| id(CommissionId::parse, p)).transpose()?,
+        territory: territory.clone(),
+        name: name(label),
+        phone: None,
+    })
+}
+
 /// The `i`th voter's PIN (valid: sex digit, a birth date, a serial) and station.
 fn voter(i: u32) -> Result<(Pin, StationNumber)> {
     let pin = Pin::parse(&format!("2{:02}011990{:05}", 1 + i / 100_000, i % 100_000))
@@ -129,26 +138,21 @@ fn voter(i: u32) -> Result<(Pin, StationNumber)> {
     Ok((pin, StationNumber::new(9001 + i % 2)?))
 }
 
-pub async fn run(args: CheckInArgs) -> Result<ExitCode> {
-    ensure!(args.voters <= 2_800_000, "at most 2,800,000 voters");
-    let tasks = args.tasks.max(1);
-    let db = Db::connect(&args.db)
-        .await
-        .with_context(|| format!("opening {}", super::redact(&args.db)))?;
-    if !db.elections().await?.is_empty() {
-        bail!("bench check-ins needs an empty database: use a new one");
-    }
+/// The bench's setup and its lists of `voters`, written without audit entries: the
+/// election.
+async fn lists(db: &Db, voters: u32) -> Result<ElectionId> {
     let setup = setup()?;
     let election = setup.elections[0].id.clone();
-    db.import_setup(
-        &setup,
-        &[],
-        AuditEvent::new("system", "setup_imported", "bench", Timestamp::now()),
-    )
-    .await?;
+    let event = AuditEvent::new(
+        "system",
+        AuditAction::SetupImported,
+        "bench",
+        Timestamp::now(),
+    );
+    db.import_setup(&setup, &[], event).await?;
     let council = setup.councils[0].id.clone();
-    let mut rows = Vec::with_capacity(args.voters as usize);
-    for i in 0..args.voters {
+    let mut rows = Vec::with_capacity(voters as usize);
+    for i in 0..voters {
         let (pin, station) = voter(i)?;
         rows.push(VoterListRow {
             pin,
@@ -161,50 +165,61 @@ pub async fn run(args: CheckInArgs) -> Result<ExitCode> {
         db.put_voter_list_entries_unaudited(&election, chunk)
             .await?;
     }
+    Ok(election)
+}
+
+/// Worker `w` of `tasks`: its voters' first attempts interleaved with the second attempts of
+/// the next worker's voters, so that first and second attempts overlap in time. Counts of
+/// (checked in, already voted, not on this list, not on any list).
+async fn worker(db: Db, election: ElectionId, w: u32, tasks: u32, voters: u32) -> Result<[u64; 4]> {
+    let noon = from_bishkek(date(2024, 11, 17), time(12, 0, 0, 0));
+    let mut counts = [0u64; 4];
+    let mut i = w;
+    let mut j = (w + 1) % tasks;
+    while i < voters || j < voters {
+        for k in [i, j] {
+            if k >= voters {
+                continue;
+            }
+            let (pin, station) = voter(k)?;
+            let outcome = db
+                .check_in(&election, &pin, station, &format!("pec-member-{w}"), noon)
+                .await?;
+            counts[match outcome {
+                CheckInOutcome::CheckedIn => 0,
+                CheckInOutcome::AlreadyVoted { .. } => 1,
+                CheckInOutcome::NotOnThisStationsList { .. } => 2,
+                CheckInOutcome::NotOnAnyList => 3,
+            }] += 1;
+        }
+        i += tasks;
+        j += tasks;
+    }
+    Ok(counts)
+}
+
+pub async fn run(args: CheckInArgs) -> Result<ExitCode> {
+    ensure!(args.voters <= 2_800_000, "at most 2,800,000 voters");
+    let tasks = args.tasks.max(1);
+    let db = Db::connect(&args.db)
+        .await
+        .with_context(|| format!("opening {}", super::redact(&args.db)))?;
+    if !db.elections().await?.is_empty() {
+        bail!("bench check-ins needs an empty database: use a new one");
+    }
+    let election = lists(&db, args.voters).await?;
     println!(
         "{}: {} voters on 2 station lists; {} workers, each voter checked in twice",
         db.engine(),
         args.voters,
         tasks
     );
-
     // Worker w takes voters w, w + tasks, …; then the same voters again shifted by one worker,
     // so every voter's second attempt comes from another worker, racing or following the first.
-    let noon = from_bishkek(date(2024, 11, 17), time(12, 0, 0, 0));
     let started = Instant::now();
-    let mut handles = Vec::new();
-    for w in 0..tasks {
-        let db = db.clone();
-        let election = election.clone();
-        let voters = args.voters;
-        handles.push(tokio::spawn(async move {
-            let mut counts = [0u64; 4];
-            let mut i = w;
-            let second = (w + 1) % tasks;
-            let mut j = second;
-            // Interleave the two passes so that first and second attempts overlap in time.
-            while i < voters || j < voters {
-                for k in [i, j] {
-                    if k >= voters {
-                        continue;
-                    }
-                    let (pin, station) = voter(k)?;
-                    let outcome = db
-                        .check_in(&election, &pin, station, &format!("pec-member-{w}"), noon)
-                        .await?;
-                    counts[match outcome {
-                        CheckInOutcome::CheckedIn => 0,
-                        CheckInOutcome::AlreadyVoted { .. } => 1,
-                        CheckInOutcome::NotOnThisStationsList { .. } => 2,
-                        CheckInOutcome::NotOnAnyList => 3,
-                    }] += 1;
-                }
-                i += tasks;
-                j += tasks;
-            }
-            anyhow::Ok(counts)
-        }));
-    }
+    let handles: Vec<_> = (0..tasks)
+        .map(|w| tokio::spawn(worker(db.clone(), election.clone(), w, tasks, args.voters)))
+        .collect();
     let mut counts = [0u64; 4];
     for h in handles {
         let c = h.await.context("worker panicked")??;

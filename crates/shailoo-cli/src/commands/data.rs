@@ -4,11 +4,12 @@ use crate::GenerateScale;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::voters::ImportMode;
-use shailoo_domain::Pin;
 use shailoo_domain::register::RegisterRecord;
+use shailoo_domain::{Pin, TerritoryId};
 use shailoo_formats::{RegisterReader, files, read_setup};
 use shailoo_generator::{Generator, Scale, write_dataset};
 use std::collections::HashSet;
@@ -74,7 +75,7 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
     let dataset = read_setup(dir).with_context(|| format!("reading {}", dir.display()))?;
     let event = AuditEvent::new(
         "system",
-        "setup_imported",
+        AuditAction::SetupImported,
         dir.display().to_string(),
         Timestamp::now(),
     );
@@ -86,7 +87,7 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
     if let Some(units) = shailoo_formats::read_district_units(dir)? {
         let event = AuditEvent::new(
             "system",
-            "district_units_imported",
+            AuditAction::DistrictUnitsImported,
             dir.display().to_string(),
             Timestamp::now(),
         );
@@ -106,10 +107,19 @@ pub async fn load(store: &dyn Store, dir: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let path = dir.join(files::REGISTER);
-    // A person in a settlement the dataset's own setup does not know: an error at its line.
     let known = dataset.setup.territories.iter().map(|t| t.id.clone());
-    let reader = RegisterReader::open(&path)?.known_settlements(known.collect());
+    load_register_file(store, dir, known.collect()).await
+}
+
+/// The dataset's register, streamed into one import. A person in a settlement the dataset's
+/// own setup does not know (not in `known`) is an error at its line.
+async fn load_register_file(
+    store: &dyn Store,
+    dir: &Path,
+    known: HashSet<TerritoryId>,
+) -> Result<()> {
+    let path = dir.join(files::REGISTER);
+    let reader = RegisterReader::open(&path)?.known_settlements(known);
     let expected = manifest_persons(dir).unwrap_or(0);
     let started = Instant::now();
     let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {

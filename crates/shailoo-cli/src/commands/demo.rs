@@ -11,6 +11,7 @@ use super::data::load_register;
 use crate::DemoScale;
 use anyhow::{Context, Result};
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::Store;
 use shailoo_app::accounts::{self, NewAccount};
 use shailoo_app::audit::AuditEvent;
@@ -19,7 +20,7 @@ use shailoo_app::users::{Actor, Role, Username};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::CouncilKind;
 use shailoo_domain::{CommissionId, CouncilId, Pin};
-use shailoo_generator::{GeneratedCandidacies, Generator, Scale};
+use shailoo_generator::{Dataset, GeneratedCandidacies, Generator, Scale};
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -140,6 +141,44 @@ impl Timeline {
     }
 }
 
+/// The demo's setup and districting units, dated on the calendar of 2024.
+async fn load_setup(
+    store: &dyn Store,
+    generator: &Generator,
+    dataset: &Dataset,
+    timeline: &Timeline,
+    seed: u64,
+) -> Result<()> {
+    let event = AuditEvent::new(
+        "system",
+        AuditAction::SetupImported,
+        format!("demo seed {seed}"),
+        timeline.setup,
+    );
+    store
+        .import_setup(&dataset.setup, &dataset.station_areas, event)
+        .await
+        .context("loading the demo setup")?;
+    let units = super::districts::port_units(&shailoo_generator::district_units(generator));
+    let event = AuditEvent::new(
+        "system",
+        AuditAction::DistrictUnitsImported,
+        "demo",
+        timeline.setup,
+    );
+    store
+        .import_district_units(&units, event)
+        .await
+        .context("loading the districting units")?;
+    println!(
+        "loaded {} councils, {} commissions and {} polling stations",
+        dataset.setup.councils.len(),
+        dataset.setup.commissions.len(),
+        dataset.setup.stations.len()
+    );
+    Ok(())
+}
+
 /// Loads the demo data unless the database already holds an election; says whether it did.
 /// `now` is the demo clock's reading: when the log-ins are created.
 pub async fn prepare(
@@ -162,30 +201,27 @@ pub async fn prepare(
         .first()
         .context("the demo dataset has no election")?;
     let timeline = Timeline::of(election)?;
-    let event = AuditEvent::new(
-        "system",
-        "setup_imported",
-        format!("demo seed {seed}"),
-        timeline.setup,
-    );
-    store
-        .import_setup(&dataset.setup, &dataset.station_areas, event)
-        .await
-        .context("loading the demo setup")?;
-    let units = super::districts::port_units(&shailoo_generator::district_units(&generator));
-    let event = AuditEvent::new("system", "district_units_imported", "demo", timeline.setup);
-    store
-        .import_district_units(&units, event)
-        .await
-        .context("loading the districting units")?;
-    println!(
-        "loaded {} councils, {} commissions and {} polling stations",
-        dataset.setup.councils.len(),
-        dataset.setup.commissions.len(),
-        dataset.setup.stations.len()
-    );
+    load_setup(store, &generator, &dataset, &timeline, seed).await?;
     // One pass over the whole register draws the candidates (a few seconds in release).
     let candidacies = demo_candidacies(&dataset.setup, generator.candidacies(), scale);
+    load_parties_and_schemes(store, &candidacies).await?;
+    load_demo_register(store, generator, scale, &candidacies.persons, &timeline).await?;
+    publish_lists(store, &timeline).await?;
+    load_demo_candidacies(store, &candidacies, seed, now).await?;
+
+    for user in &DEMO_USERS {
+        add_demo_user(store, user, now).await?;
+    }
+    println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
+    print_logins();
+    Ok(true)
+}
+
+/// The parties and the district schemes the demo's nominations are filed under.
+async fn load_parties_and_schemes(
+    store: &dyn Store,
+    candidacies: &GeneratedCandidacies,
+) -> Result<()> {
     let (parties, schemes) = super::candidacies::load_parties_and_schemes(
         store,
         &candidacies.schemes,
@@ -193,15 +229,25 @@ pub async fn prepare(
     )
     .await?;
     println!("registered {parties} parties and approved {schemes} district schemes");
+    Ok(())
+}
 
+/// The demo's register: a sample of it (or all of it at the national scale), and every
+/// candidate besides (once: a candidate may be in the sample), so that the registries and the
+/// look-up know them.
+async fn load_demo_register(
+    store: &dyn Store,
+    generator: Generator,
+    scale: DemoScale,
+    candidate_persons: &[RegisterRecord],
+    timeline: &Timeline,
+) -> Result<()> {
     let (every, expected) = match scale {
         DemoScale::Sample => (SAMPLE_EVERY, generator.person_count() / SAMPLE_EVERY as u64),
         DemoScale::National => (1, generator.person_count()),
     };
-    // The sample of the register, and every candidate besides (once: a candidate may be in the
-    // sample), so that the registries and the look-up know them.
     let candidates: Vec<RegisterRecord> = match scale {
-        DemoScale::Sample => candidacies.persons.clone(),
+        DemoScale::Sample => candidate_persons.to_vec(),
         DemoScale::National => Vec::new(),
     };
     let extra: HashSet<Pin> = candidates.iter().map(|p| p.pin).collect();
@@ -219,14 +265,23 @@ pub async fn prepare(
     let what = "demo register";
     let loaded = load_register(store, source, expected, what, timeline.register).await?;
     println!("loaded {loaded} persons of the population register");
-    publish_lists(store, &timeline).await?;
+    Ok(())
+}
 
-    let started_candidacies = Instant::now();
+/// The demo's nominations, taken to their stages through the workflow against the registry
+/// doubles, and the ballots fixed where the calendar allows by the demo's clock.
+async fn load_demo_candidacies(
+    store: &dyn Store,
+    candidacies: &GeneratedCandidacies,
+    seed: u64,
+    now: Timestamp,
+) -> Result<()> {
+    let started = Instant::now();
     let doubles = super::candidacies::Doubles::start(&candidacies.persons, seed).await?;
     let done = super::candidacies::load(store, &doubles, &candidacies.candidacies)
         .await
         .context("loading the demo's candidacies")?;
-    super::data::print_candidacies(&done, started_candidacies.elapsed().as_secs_f64());
+    super::data::print_candidacies(&done, started.elapsed().as_secs_f64());
     let ballots = super::candidacies::set_ballot_orders(store, now).await?;
     if ballots == 0 {
         println!(
@@ -234,13 +289,7 @@ pub async fn prepare(
              demo with --clock-start 2024-10-19T10:00:00+06:00 to see them"
         );
     }
-
-    for user in &DEMO_USERS {
-        add_demo_user(store, user, now).await?;
-    }
-    println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
-    print_logins();
-    Ok(true)
+    Ok(())
 }
 
 /// The aiyl councils of the sample demo whose nominations are loaded: those of the demo TEC's

@@ -14,9 +14,9 @@ use anyhow::{Context, Result, bail};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use shailoo_districting::{
-    NoValidScheme, ProposalInput, parse_proposal_input, parse_scheme, propose,
+    NoValidScheme, Proposal, ProposalInput, parse_proposal_input, parse_scheme, propose,
 };
-use shailoo_domain::district::{District, DistrictId, Scheme, Unit, check_scheme};
+use shailoo_domain::district::{District, DistrictId, Scheme, SchemeReport, Unit, check_scheme};
 use shailoo_domain::params::RuleParameters;
 use shailoo_formats::CouncilUnits;
 use shailoo_generator::{
@@ -48,15 +48,7 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
                     Err(e) => return Ok(malformed_input(e.code(), e.field(), &e.to_string())),
                 },
                 (None, Some(id)) => {
-                    let c = generated_council(&id, data_seed, exact_voters)?;
-                    ProposalInput {
-                        council: Some(c.council.clone()),
-                        seats: c.seats,
-                        units: c.domain_units(),
-                        districts: None,
-                        magnitude: None,
-                        seed: None,
-                    }
+                    generated_input(&generated_council(&id, data_seed, exact_voters)?)
                 }
                 (None, None) => bail!("give --input FILE.json or --council ID"),
             };
@@ -64,23 +56,7 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
                 proposal_input.districts = districts;
             }
             let seed = seed.or(proposal_input.seed).unwrap_or(DEFAULT_SEED);
-            match propose(&proposal_input, &params, seed) {
-                Ok(p) => {
-                    println!("{}", serde_json::to_string_pretty(&p)?);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(NoValidScheme::InvalidInput { field, problem }) => Ok(malformed_input(
-                    "invalid_input",
-                    Some(&field),
-                    &format!("`{field}`: {problem}"),
-                )),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    let body = serde_json::json!({"error": e, "message": e.to_string()});
-                    println!("{}", serde_json::to_string_pretty(&body)?);
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+            print_proposal(propose(&proposal_input, &params, seed))
         }
         DistrictsCommand::Check { input, params } => {
             let params = super::parameters(&params)?;
@@ -88,22 +64,7 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
                 Ok(s) => s,
                 Err(e) => return Ok(malformed_input(e.code(), e.field(), &e.to_string())),
             };
-            let report = check_scheme(&scheme, &params);
-            println!("{}", serde_json::to_string_pretty(&report)?);
-            if report.is_valid() {
-                Ok(ExitCode::SUCCESS)
-            } else {
-                eprintln!(
-                    "the scheme is invalid: {} error(s), first {}",
-                    report.errors.len(),
-                    report
-                        .errors
-                        .first()
-                        .map(|f| shailoo_domain::params::Coded::code(&f.code()))
-                        .unwrap_or_default()
-                );
-                Ok(ExitCode::FAILURE)
-            }
+            print_check(&check_scheme(&scheme, &params))
         }
         DistrictsCommand::Units { council, data_seed } => {
             let Some(id) = council else {
@@ -118,19 +79,63 @@ pub fn run(command: DistrictsCommand) -> Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             };
-            let c = generated_council(&id, data_seed, false)?;
-            let input = ProposalInput {
-                council: Some(c.council.clone()),
-                seats: c.seats,
-                units: c.domain_units(),
-                districts: None,
-                magnitude: None,
-                seed: None,
-            };
+            let input = generated_input(&generated_council(&id, data_seed, false)?);
             println!("{}", serde_json::to_string_pretty(&input)?);
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The proposer's input for a council of the generated national dataset.
+fn generated_input(c: &CouncilUnits) -> ProposalInput {
+    ProposalInput {
+        council: Some(c.council.clone()),
+        seats: c.seats,
+        units: c.domain_units(),
+        districts: None,
+        magnitude: None,
+        seed: None,
+    }
+}
+
+/// A proposal on stdout (exit 0); invalid input as the exit-2 shape; no valid scheme on
+/// stdout with its reason (exit 1).
+fn print_proposal(proposed: Result<Proposal, NoValidScheme>) -> Result<ExitCode> {
+    match proposed {
+        Ok(p) => {
+            println!("{}", serde_json::to_string_pretty(&p)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(NoValidScheme::InvalidInput { field, problem }) => Ok(malformed_input(
+            "invalid_input",
+            Some(&field),
+            &format!("`{field}`: {problem}"),
+        )),
+        Err(e) => {
+            eprintln!("error: {e}");
+            let body = serde_json::json!({"error": e, "message": e.to_string()});
+            println!("{}", serde_json::to_string_pretty(&body)?);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// The report on stdout: exit 0 when the scheme is valid, else 1 naming the first error.
+fn print_check(report: &SchemeReport) -> Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(report)?);
+    if report.is_valid() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "the scheme is invalid: {} error(s), first {}",
+        report.errors.len(),
+        report
+            .errors
+            .first()
+            .map(|f| shailoo_domain::params::Coded::code(&f.code()))
+            .unwrap_or_default()
+    );
+    Ok(ExitCode::FAILURE)
 }
 
 fn read_input(path: &str) -> Result<String> {
@@ -169,6 +174,74 @@ struct Outcome {
     elapsed: Duration,
 }
 
+/// The proposer's results on every council: one outcome each, the reasons of the councils
+/// without a valid scheme, and how many districts of each magnitude.
+struct Proposals {
+    outcomes: Vec<Outcome>,
+    reasons: Vec<String>,
+    magnitudes: [usize; 32],
+}
+
+fn proposals(councils: &[CouncilUnits], params: &RuleParameters, seed: u64) -> Proposals {
+    let mut ours = Proposals {
+        outcomes: Vec::with_capacity(councils.len()),
+        reasons: Vec::new(),
+        magnitudes: [0; 32],
+    };
+    for c in councils {
+        let t = Instant::now();
+        let result = propose(&generated_input(c), params, seed);
+        let elapsed = t.elapsed();
+        ours.outcomes.push(match result {
+            Ok(p) => {
+                for d in &p.districts {
+                    ours.magnitudes[(d.seats as usize).min(31)] += 1;
+                }
+                Outcome {
+                    valid: true,
+                    max_bp: p.max_deviation_bp,
+                    districts: p.len(),
+                    elapsed,
+                }
+            }
+            Err(e) => {
+                ours.reasons.push(format!("{}: {e}", c.council));
+                Outcome {
+                    valid: false,
+                    max_bp: 0,
+                    districts: typical_districts(c),
+                    elapsed,
+                }
+            }
+        });
+    }
+    ours
+}
+
+/// The districts of the valid schemes, their magnitudes, and the councils without one.
+fn print_summary(ours: &Proposals) {
+    let districts: usize = ours
+        .outcomes
+        .iter()
+        .filter(|o| o.valid)
+        .map(|o| o.districts)
+        .sum();
+    println!();
+    println!(
+        "automatic design: {districts} districts in the valid schemes (2024: 1,259 for 231 councils); magnitudes {}",
+        ours.magnitudes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(m, n)| format!("{m}:{n}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    for r in &ours.reasons {
+        println!("no valid scheme: {r}");
+    }
+}
+
 /// `shailoo bench districts`: the proposer on every aiyl council of the national data, then
 /// recursive bisection on the same councils with the same number of districts, each council
 /// given the time the proposer took on it.
@@ -189,51 +262,14 @@ pub fn bench(seed: u64) -> Result<ExitCode> {
     );
     let params = RuleParameters::default();
 
-    let mut ours = Vec::with_capacity(councils.len());
-    let mut reasons: Vec<String> = Vec::new();
-    let mut magnitudes = [0usize; 32];
     let total = Instant::now();
-    for c in &councils {
-        let input = ProposalInput {
-            council: Some(c.council.clone()),
-            seats: c.seats,
-            units: c.domain_units(),
-            districts: None,
-            magnitude: None,
-            seed: None,
-        };
-        let t = Instant::now();
-        let result = propose(&input, &params, seed);
-        let elapsed = t.elapsed();
-        match result {
-            Ok(p) => {
-                for d in &p.districts {
-                    magnitudes[(d.seats as usize).min(31)] += 1;
-                }
-                ours.push(Outcome {
-                    valid: true,
-                    max_bp: p.max_deviation_bp,
-                    districts: p.len(),
-                    elapsed,
-                })
-            }
-            Err(e) => {
-                reasons.push(format!("{}: {e}", c.council));
-                ours.push(Outcome {
-                    valid: false,
-                    max_bp: 0,
-                    districts: typical_districts(c),
-                    elapsed,
-                })
-            }
-        }
-    }
+    let ours = proposals(&councils, &params, seed);
     let ours_total = total.elapsed();
 
     let total = Instant::now();
     let mut baseline = Vec::with_capacity(councils.len());
     let mut rng = StdRng::seed_from_u64(seed);
-    for (c, o) in councils.iter().zip(&ours) {
+    for (c, o) in councils.iter().zip(&ours.outcomes) {
         baseline.push(bisection_within(
             c,
             o.districts,
@@ -253,23 +289,13 @@ pub fn bench(seed: u64) -> Result<ExitCode> {
         "{:<40} {:>7} {:>7} {:>8}  {:>27}",
         "", "", "", "", "(max deviation of valid schemes, %)"
     );
-    report("automatic design (shailoo-districting)", &ours, ours_total);
-    report("recursive bisection, same time", &baseline, baseline_total);
-    let districts: usize = ours.iter().filter(|o| o.valid).map(|o| o.districts).sum();
-    println!();
-    println!(
-        "automatic design: {districts} districts in the valid schemes (2024: 1,259 for 231 councils); magnitudes {}",
-        magnitudes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(m, n)| format!("{m}:{n}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+    report(
+        "automatic design (shailoo-districting)",
+        &ours.outcomes,
+        ours_total,
     );
-    for r in &reasons {
-        println!("no valid scheme: {r}");
-    }
+    report("recursive bisection, same time", &baseline, baseline_total);
+    print_summary(&ours);
     Ok(ExitCode::SUCCESS)
 }
 

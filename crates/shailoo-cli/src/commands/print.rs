@@ -182,33 +182,22 @@ pub struct BenchArgs {
     variant: String,
 }
 
-/// Renders the list of the largest station of the national generated data (its eligible
-/// voters, with the settlement names of the setup) `runs` times on one thread.
-pub fn bench(args: BenchArgs) -> Result<ExitCode> {
-    let variant = Variant::parse(&args.variant)?;
-    let generator = Generator::new(Scale::National, args.seed);
-    let Some((station, planned)) = generator
-        .station_persons()
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-    else {
-        bail!("the generated data hold no station");
-    };
+/// The eligible voters living on `station`'s streets, with their settlements' names.
+fn eligible_voters(generator: &Generator, station: StationNumber) -> Vec<Voter> {
     let streets: HashSet<(&TerritoryId, &str)> = generator
         .station_areas()
         .iter()
         .filter(|a| a.station == station)
         .map(|a| (&a.settlement, a.street.as_str()))
         .collect();
-    let setup = generator.setup_ref();
-    let names: HashMap<&TerritoryId, &str> = setup
+    let names: HashMap<&TerritoryId, &str> = generator
+        .setup_ref()
         .territories
         .iter()
         .map(|t| (&t.id, t.name.ky.as_str()))
         .collect();
     let check = VoterCheck::new(VOTING_DAY, &RuleParameters::default());
-    let started = Instant::now();
-    let voters: Vec<Voter> = generator
+    generator
         .persons()
         .filter(|p| streets.contains(&(&p.settlement, p.street.as_str())))
         .filter(|p| check.assess(p, CommunityFacts::INSIDE).is_eligible())
@@ -229,12 +218,29 @@ pub fn bench(args: BenchArgs) -> Result<ExitCode> {
                 house: p.house,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Renders the list of the largest station of the national generated data (its eligible
+/// voters, with the settlement names of the setup) `runs` times on one thread.
+pub fn bench(args: BenchArgs) -> Result<ExitCode> {
+    let variant = Variant::parse(&args.variant)?;
+    let generator = Generator::new(Scale::National, args.seed);
+    let Some((station, planned)) = generator
+        .station_persons()
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+    else {
+        bail!("the generated data hold no station");
+    };
+    let started = Instant::now();
+    let voters = eligible_voters(&generator, station);
     println!(
         "station {station}: {planned} persons registered, {} eligible voters (found in {:.1} s)",
         voters.len(),
         started.elapsed().as_secs_f64()
     );
+    let setup = generator.setup_ref();
     let s = setup.stations.iter().find(|s| s.number == station);
     let list = StationList {
         lang: Lang::Ky,

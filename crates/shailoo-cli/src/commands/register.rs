@@ -188,62 +188,18 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             at,
             json,
         } => {
-            let at = at.instant()?;
-            let confirmation = confirmation(confirm.as_deref(), override_limit.as_deref())?;
-            let store = super::connect_sole(&db.db).await?;
-            let election = if compile || election.election.is_some() {
-                Some(pick_election(store.as_ref(), &election).await?)
-            } else {
-                None
+            let asked = Asked {
+                confirmation: confirmation(confirm.as_deref(), override_limit.as_deref())?,
+                dry_run,
             };
-            // Into a register that holds persons, nothing is stored without a confirmation.
-            let mode = match confirmation {
-                Some(c) => ImportMode::Apply(Some(c)),
-                None if dry_run || store.register_count().await? > 0 => ImportMode::Preview,
-                None => ImportMode::Apply(None),
-            };
-            let started = Instant::now();
-            let imported = import(store.as_ref(), &file, election, mode, at).await;
-            store.close().await;
-            let report = imported?;
-            print_import(&report, started.elapsed().as_secs_f64(), json)?;
-            if !report.applied && !json {
-                print_how_to_confirm(&report, &db.db, &file);
-            }
-            Ok(ExitCode::SUCCESS)
+            import_file(&db, &file, &election, compile, asked, at.instant()?, json).await
         }
         RegisterCommand::Compile {
             db,
             election,
             at,
             json,
-        } => {
-            let at = at.instant()?;
-            let store = super::connect_sole(&db.db).await?;
-            let election = pick_election(store.as_ref(), &election).await?;
-            let started = Instant::now();
-            // The register's size comes with the first report; the bar is a counter until then.
-            let bar = bar(0, "assessed");
-            let progress = |c: CompileProgress| {
-                if c.persons > 0 && bar.length() != Some(c.persons) {
-                    bar.set_length(c.persons);
-                    bar.set_style(super::data::progress_bar(c.persons, "assessed").style());
-                }
-                bar.set_position(c.assessed);
-            };
-            let compiled =
-                voters::compile_with_progress(store.as_ref(), &election, ACTOR, at, &progress)
-                    .await;
-            bar.finish_and_clear();
-            store.close().await;
-            let report = compiled.context("compiling the voter lists (nothing was changed)")?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                print_compile(&report, started.elapsed().as_secs_f64());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => compile(&db, &election, at.instant()?, json).await,
         RegisterCommand::Publish { db, election, at } => {
             step(&db, &election, &at, ListStep::Published).await
         }
@@ -265,6 +221,78 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode> {
             why(store.as_ref(), &election, &pin).await
         }
     }
+}
+
+/// What `register import` was asked to store: the difference it confirms, or a dry run.
+struct Asked {
+    confirmation: Option<Confirmation>,
+    dry_run: bool,
+}
+
+/// `shailoo register import`: the file as one import (and the compile, with an election); into
+/// a register that holds persons, a preview until its difference is confirmed.
+async fn import_file(
+    db: &DbArg,
+    file: &Path,
+    election: &ElectionArg,
+    compile: bool,
+    asked: Asked,
+    at: Timestamp,
+    json: bool,
+) -> Result<ExitCode> {
+    let store = super::connect_sole(&db.db).await?;
+    let election = if compile || election.election.is_some() {
+        Some(pick_election(store.as_ref(), election).await?)
+    } else {
+        None
+    };
+    // Into a register that holds persons, nothing is stored without a confirmation.
+    let mode = match asked.confirmation {
+        Some(c) => ImportMode::Apply(Some(c)),
+        None if asked.dry_run || store.register_count().await? > 0 => ImportMode::Preview,
+        None => ImportMode::Apply(None),
+    };
+    let started = Instant::now();
+    let imported = import(store.as_ref(), file, election, mode, at).await;
+    store.close().await;
+    let report = imported?;
+    print_import(&report, started.elapsed().as_secs_f64(), json)?;
+    if !report.applied && !json {
+        print_how_to_confirm(&report, &db.db, file);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `shailoo register compile`, with a progress bar.
+async fn compile(
+    db: &DbArg,
+    election: &ElectionArg,
+    at: Timestamp,
+    json: bool,
+) -> Result<ExitCode> {
+    let store = super::connect_sole(&db.db).await?;
+    let election = pick_election(store.as_ref(), election).await?;
+    let started = Instant::now();
+    // The register's size comes with the first report; the bar is a counter until then.
+    let bar = bar(0, "assessed");
+    let progress = |c: CompileProgress| {
+        if c.persons > 0 && bar.length() != Some(c.persons) {
+            bar.set_length(c.persons);
+            bar.set_style(super::data::progress_bar(c.persons, "assessed").style());
+        }
+        bar.set_position(c.assessed);
+    };
+    let compiled =
+        voters::compile_with_progress(store.as_ref(), &election, ACTOR, at, &progress).await;
+    bar.finish_and_clear();
+    store.close().await;
+    let report = compiled.context("compiling the voter lists (nothing was changed)")?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_compile(&report, started.elapsed().as_secs_f64());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `--election`, or the only election in the database.

@@ -16,6 +16,7 @@ use clap::{Subcommand, ValueEnum};
 use shailoo_app::Actor;
 use shailoo_app::params::{self, ChangeError, RulesError};
 use shailoo_domain::ElectionId;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::params::RuleParameters;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -99,7 +100,7 @@ pub async fn run(command: RulesCommand) -> Result<ExitCode> {
                         RulesError::NotApplied(k) => k.first().copied(),
                         _ => None,
                     };
-                    Ok(malformed_input(e.code(), field, &e.to_string()))
+                    Ok(malformed_input(e.code().as_str(), field, &e.to_string()))
                 }
                 Err(e) => Err(e.into()),
             }
@@ -125,7 +126,9 @@ fn refused_changes(problems: &[ChangeError]) -> ExitCode {
         .join("; ");
     let first = problems.first();
     malformed_input(
-        first.map_or("param_changes_refused", ChangeError::code),
+        first
+            .map_or(ErrorCode::ParamChangesRefused, ChangeError::code)
+            .as_str(),
         first.and_then(ChangeError::key),
         &message,
     )

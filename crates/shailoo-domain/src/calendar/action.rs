@@ -4,6 +4,7 @@
 //! …) call [`Calendar::check`](super::Calendar::check) with the action and the current instant
 //! before they do anything; the web shows [`Calendar::open_actions`](super::Calendar::open_actions).
 
+use crate::codes::ErrorCode;
 use crate::time::to_bishkek;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -256,10 +257,10 @@ pub enum ActionClosed {
 
 impl ActionClosed {
     /// The stable code: `action_not_yet_open` or `action_closed`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ActionClosed::NotYetOpen { .. } => "action_not_yet_open",
-            ActionClosed::Closed { .. } => "action_closed",
+            ActionClosed::NotYetOpen { .. } => ErrorCode::ActionNotYetOpen,
+            ActionClosed::Closed { .. } => ErrorCode::ActionClosed,
         }
     }
 

@@ -101,7 +101,7 @@ fn cal_02_lists_online_open_claims_and_remote_voting() {
     ] {
         let refused = cal.check(action, at(2024, 9, 22, 23, 59, 59)).unwrap_err();
         assert_eq!(refused.rule(), "CAL-02");
-        assert_eq!(refused.code(), "action_not_yet_open");
+        assert_eq!(refused.code(), ErrorCode::ActionNotYetOpen);
         assert_eq!(cal.check(action, at(2024, 9, 23, 0, 0, 0)), Ok(()));
     }
     // Publishing never closes.
@@ -126,7 +126,7 @@ fn cal_03_media_accreditation_closes_end_of_day_27_september() {
     assert_eq!(cal.check(a, at(2024, 9, 27, 23, 59, 59)), Ok(()));
     let refused = cal.check(a, at(2024, 9, 28, 0, 0, 0)).unwrap_err();
     assert_eq!(refused.rule(), "CAL-03");
-    assert_eq!(refused.code(), "action_closed");
+    assert_eq!(refused.code(), ErrorCode::ActionClosed);
 }
 
 #[test]
@@ -522,7 +522,7 @@ fn cal_bad_input_voting_day_not_after_calling() {
                 voting_day: v
             }
         );
-        assert_eq!(err.code(), "voting_day_not_after_calling");
+        assert_eq!(err.code(), ErrorCode::VotingDayNotAfterCalling);
     }
 }
 
@@ -557,7 +557,7 @@ fn cal_bad_overrides_are_refused() {
         Calendar::with_overrides(c, v, &[ov("city_registration_closes", v, None)])
             .unwrap_err()
             .code(),
-        "unknown_override"
+        ErrorCode::UnknownOverride
     );
     assert_eq!(
         Calendar::with_overrides(c, v, &[ov("CAL-19", v, None)]),

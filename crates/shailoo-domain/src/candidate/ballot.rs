@@ -14,6 +14,7 @@ use super::nomination::{Nomination, NominationKind, NominationStatus};
 use super::party::Party;
 use super::registry::PersonName;
 use crate::calendar::{Action, ActionClosed, Calendar};
+use crate::codes::ErrorCode;
 use crate::collation::compare_ky;
 use crate::ids::{CandidateId, CouncilId, DistrictId, ElectionId, PartyId};
 use crate::params::{BallotOrder, RuleParameters};
@@ -95,14 +96,14 @@ pub enum BallotError {
 }
 
 impl BallotError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            BallotError::RegistrationOpen { .. } => "ballot_registration_open",
-            BallotError::WrongCouncilKind(_) => "ballot_wrong_council_kind",
-            BallotError::OrderMismatch { .. } => "ballot_order_mismatch",
-            BallotError::UnknownParty(_) => "ballot_unknown_party",
-            BallotError::DuplicateList(_) => "ballot_duplicate_list",
-            BallotError::UnknownDistrict(_) => "ballot_unknown_district",
+            BallotError::RegistrationOpen { .. } => ErrorCode::BallotRegistrationOpen,
+            BallotError::WrongCouncilKind(_) => ErrorCode::BallotWrongCouncilKind,
+            BallotError::OrderMismatch { .. } => ErrorCode::BallotOrderMismatch,
+            BallotError::UnknownParty(_) => ErrorCode::BallotUnknownParty,
+            BallotError::DuplicateList(_) => ErrorCode::BallotDuplicateList,
+            BallotError::UnknownDistrict(_) => ErrorCode::BallotUnknownDistrict,
         }
     }
 }

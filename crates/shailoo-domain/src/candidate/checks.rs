@@ -26,6 +26,7 @@ use super::registry::{
     Answered, CitizenshipAnswer, CriminalRecordAnswer, EducationAnswer, Evidence,
     PartyMembershipAnswer, Registry, Reply, Unanswered,
 };
+use crate::codes::ErrorCode;
 use crate::ids::{CandidateId, TerritoryId};
 use crate::params::coded_enum;
 use crate::pin::Pin;
@@ -202,12 +203,12 @@ pub enum CheckInputError {
 }
 
 impl CheckInputError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CheckInputError::MissingAnswers(_) => "check_missing_answers",
-            CheckInputError::NotFiled(_) => "check_not_filed",
-            CheckInputError::PartyMismatch => "check_party_mismatch",
-            CheckInputError::MissingPartyMembership => "check_missing_party_membership",
+            CheckInputError::MissingAnswers(_) => ErrorCode::CheckMissingAnswers,
+            CheckInputError::NotFiled(_) => ErrorCode::CheckNotFiled,
+            CheckInputError::PartyMismatch => ErrorCode::CheckPartyMismatch,
+            CheckInputError::MissingPartyMembership => ErrorCode::CheckMissingPartyMembership,
         }
     }
 }

@@ -33,4 +33,8 @@ pub use eligibility::{
 pub use party::{Party, PartyRegistrationNumber};
 
 #[cfg(test)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 mod tests;

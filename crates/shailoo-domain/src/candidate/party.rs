@@ -6,6 +6,7 @@
 //! представитель): accounts scoped to one party, an application matter. The rules only need to
 //! know *who nominates* ([`super::Nominator`]) and *who withdraws* ([`super::nomination::WithdrawnBy`]).
 
+use crate::codes::ErrorCode;
 use crate::ids::PartyId;
 use crate::territory::LocalizedName;
 use serde::{Deserialize, Serialize};
@@ -28,12 +29,12 @@ pub enum PartyRegistrationNumberError {
 }
 
 impl PartyRegistrationNumberError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PartyRegistrationNumberError::Empty => "party_registration_number_empty",
-            PartyRegistrationNumberError::TooLong(_) => "party_registration_number_too_long",
+            PartyRegistrationNumberError::Empty => ErrorCode::PartyRegistrationNumberEmpty,
+            PartyRegistrationNumberError::TooLong(_) => ErrorCode::PartyRegistrationNumberTooLong,
             PartyRegistrationNumberError::BadCharacter(_) => {
-                "party_registration_number_bad_character"
+                ErrorCode::PartyRegistrationNumberBadCharacter
             }
         }
     }

@@ -15,6 +15,7 @@
 
 use super::eligibility::PartyMembership;
 use super::party::PartyRegistrationNumber;
+use crate::codes::ErrorCode;
 use crate::ids::TerritoryId;
 use crate::pin::{Pin, Sex};
 use crate::register::RegisterRecord;
@@ -95,10 +96,10 @@ pub enum EvidenceError {
 }
 
 impl EvidenceError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            EvidenceError::BadRequestId(_) => "evidence_bad_request_id",
-            EvidenceError::BadDigest(_) => "evidence_bad_digest",
+            EvidenceError::BadRequestId(_) => ErrorCode::EvidenceBadRequestId,
+            EvidenceError::BadDigest(_) => ErrorCode::EvidenceBadDigest,
         }
     }
 }
@@ -244,11 +245,11 @@ pub enum NameError {
 }
 
 impl NameError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            NameError::Missing => "name_missing",
-            NameError::TooLong => "name_too_long",
-            NameError::ControlCharacter => "name_control_character",
+            NameError::Missing => ErrorCode::NameMissing,
+            NameError::TooLong => ErrorCode::NameTooLong,
+            NameError::ControlCharacter => ErrorCode::NameControlCharacter,
         }
     }
 }
@@ -481,11 +482,11 @@ pub enum IdentityError {
 }
 
 impl IdentityError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            IdentityError::UnknownPin(_) => "candidate_unknown_pin",
-            IdentityError::AnswerForAnotherPin => "candidate_answer_for_another_pin",
-            IdentityError::PinContradictsRegistry(_) => "candidate_pin_contradicts_registry",
+            IdentityError::UnknownPin(_) => ErrorCode::CandidateUnknownPin,
+            IdentityError::AnswerForAnotherPin => ErrorCode::CandidateAnswerForAnotherPin,
+            IdentityError::PinContradictsRegistry(_) => ErrorCode::CandidatePinContradictsRegistry,
         }
     }
 }

@@ -47,6 +47,7 @@ use super::nomination::{
 };
 use super::registry::CandidateIdentity;
 use crate::calendar::{ActionClosed, Calendar};
+use crate::codes::ErrorCode;
 use crate::ids::{CandidateId, CouncilId, ElectionId};
 use crate::params::RuleParameters;
 use crate::territory::{Council, CouncilKind};
@@ -146,32 +147,41 @@ pub enum TransitionError {
 }
 
 impl TransitionError {
-    /// A stable code for clients and translations; a candidate's ground is its rule's code.
-    pub fn code(&self) -> &'static str {
-        use crate::params::Coded;
+    /// A stable code for clients and translations. A door refusal of a candidate is
+    /// `candidacy_ineligible`, and [`TransitionError::ground`] names its rule.
+    pub fn code(&self) -> ErrorCode {
         match self {
             TransitionError::Calendar(e) => e.code(),
             TransitionError::TimeLimit { limit, .. } => match limit {
-                TimeLimit::Decision => "candidacy_decision_overdue",
-                TimeLimit::Withdrawal => "candidacy_withdrawal_closed",
-                TimeLimit::Cancellation => "candidacy_cancellation_closed",
+                TimeLimit::Decision => ErrorCode::CandidacyDecisionOverdue,
+                TimeLimit::Withdrawal => ErrorCode::CandidacyWithdrawalClosed,
+                TimeLimit::Cancellation => ErrorCode::CandidacyCancellationClosed,
             },
-            TransitionError::WrongContest { .. } => "candidacy_wrong_contest",
-            TransitionError::Candidate { ground, .. } => ground.code(),
-            TransitionError::List(_) => "candidacy_list_composition",
-            TransitionError::OneCandidateOnly => "candidacy_one_candidate_only",
-            TransitionError::Empty => "candidacy_empty",
-            TransitionError::LastCandidate(_) => "candidacy_last_candidate",
-            TransitionError::UnknownCandidate(_) => "candidacy_unknown_candidate",
-            TransitionError::DuplicateId(_) => "candidacy_duplicate_id",
-            TransitionError::BadOrder => "candidacy_bad_order",
-            TransitionError::Stale => "candidacy_stale",
-            TransitionError::NotCleared { .. } => "candidacy_checks_not_cleared",
-            TransitionError::ReportMismatch => "candidacy_report_mismatch",
-            TransitionError::ListsOnly => "candidacy_lists_only",
-            TransitionError::NotTheNominator => "candidacy_not_the_nominator",
-            TransitionError::EmptyNote => "candidacy_note_required",
-            TransitionError::NotAllowed { .. } => "candidacy_step_not_allowed",
+            TransitionError::WrongContest { .. } => ErrorCode::CandidacyWrongContest,
+            TransitionError::Candidate { .. } => ErrorCode::CandidacyIneligible,
+            TransitionError::List(_) => ErrorCode::CandidacyListComposition,
+            TransitionError::OneCandidateOnly => ErrorCode::CandidacyOneCandidateOnly,
+            TransitionError::Empty => ErrorCode::CandidacyEmpty,
+            TransitionError::LastCandidate(_) => ErrorCode::CandidacyLastCandidate,
+            TransitionError::UnknownCandidate(_) => ErrorCode::CandidacyUnknownCandidate,
+            TransitionError::DuplicateId(_) => ErrorCode::CandidacyDuplicateId,
+            TransitionError::BadOrder => ErrorCode::CandidacyBadOrder,
+            TransitionError::Stale => ErrorCode::CandidacyStale,
+            TransitionError::NotCleared { .. } => ErrorCode::CandidacyChecksNotCleared,
+            TransitionError::ReportMismatch => ErrorCode::CandidacyReportMismatch,
+            TransitionError::ListsOnly => ErrorCode::CandidacyListsOnly,
+            TransitionError::NotTheNominator => ErrorCode::CandidacyNotTheNominator,
+            TransitionError::EmptyNote => ErrorCode::CandidacyNoteRequired,
+            TransitionError::NotAllowed { .. } => ErrorCode::CandidacyStepNotAllowed,
+        }
+    }
+
+    /// The ground of a candidate refused at the door (CAN-01 under age, CAN-05 twice…): the
+    /// rule a client shows beside `candidacy_ineligible`.
+    pub fn ground(&self) -> Option<Ground> {
+        match self {
+            TransitionError::Candidate { ground, .. } => Some(*ground),
+            _ => None,
         }
     }
 }

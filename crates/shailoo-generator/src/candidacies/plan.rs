@@ -600,27 +600,7 @@ impl Builder<'_> {
     ) -> Option<PlannedNomination> {
         let len = self.length(council).max(8);
         let list = match which {
-            DesignedList::Refused => {
-                let (filed_on, decided_on) = match self.list_registered() {
-                    NominationStage::Registered {
-                        filed_on,
-                        decided_on,
-                    } => (filed_on, decided_on),
-                    _ => return None,
-                };
-                let ground = Ground::candidate(CandidateCode::DocumentsDeficient)?;
-                let mut list = self.list(
-                    council,
-                    party,
-                    NominationStage::Refused {
-                        filed_on,
-                        decided_on,
-                        ground,
-                    },
-                );
-                list.entries = self.clean_entries(len, None);
-                list
-            }
+            DesignedList::Refused => self.refused_list(council, party, len)?,
             DesignedList::Pending => {
                 // One place is left for the failing candidate the fill adds.
                 let stage = self.list_pending();
@@ -646,41 +626,77 @@ impl Builder<'_> {
                     .collect();
                 list
             }
-            DesignedList::Duplicate => {
-                // A person of a registered list of the same council, put on this one too.
-                let other = self.nominations.iter().position(|n| {
-                    n.council == council
-                        && n.kind.is_list()
-                        && matches!(n.stage, NominationStage::Registered { .. })
-                })?;
-                let twice = Ground::candidate(CandidateCode::MultipleCandidacies);
-                let mut list = self.list(
-                    council,
-                    party,
-                    NominationStage::Draft {
-                        refused_at_filing: twice,
-                    },
-                );
-                // One more woman than the least, so that the duplicate's sex cannot matter.
-                list.entries = self.clean_entries(len - 1, Some(1));
-                let entry = self
-                    .rng
-                    .random_range(0..self.nominations[other].entries.len());
-                let at = self.rng.random_range(0..=list.entries.len());
-                let source = Source::SameAs {
-                    nomination: other,
-                    entry,
-                };
-                list.entries.insert(
-                    at,
-                    PlannedEntry {
-                        source,
-                        ground: twice,
-                    },
-                );
-                list
-            }
+            DesignedList::Duplicate => self.duplicate_list(council, party, len)?,
         };
+        Some(list)
+    }
+
+    /// A list the TEC refused on a ground of its documents.
+    fn refused_list(
+        &mut self,
+        council: usize,
+        party: usize,
+        len: u32,
+    ) -> Option<PlannedNomination> {
+        let (filed_on, decided_on) = match self.list_registered() {
+            NominationStage::Registered {
+                filed_on,
+                decided_on,
+            } => (filed_on, decided_on),
+            _ => return None,
+        };
+        let ground = Ground::candidate(CandidateCode::DocumentsDeficient)?;
+        let mut list = self.list(
+            council,
+            party,
+            NominationStage::Refused {
+                filed_on,
+                decided_on,
+                ground,
+            },
+        );
+        list.entries = self.clean_entries(len, None);
+        Some(list)
+    }
+
+    /// A draft whose filing CAN-05 refuses: a person of a registered list of the same council.
+    fn duplicate_list(
+        &mut self,
+        council: usize,
+        party: usize,
+        len: u32,
+    ) -> Option<PlannedNomination> {
+        // A person of a registered list of the same council, put on this one too.
+        let other = self.nominations.iter().position(|n| {
+            n.council == council
+                && n.kind.is_list()
+                && matches!(n.stage, NominationStage::Registered { .. })
+        })?;
+        let twice = Ground::candidate(CandidateCode::MultipleCandidacies);
+        let mut list = self.list(
+            council,
+            party,
+            NominationStage::Draft {
+                refused_at_filing: twice,
+            },
+        );
+        // One more woman than the least, so that the duplicate's sex cannot matter.
+        list.entries = self.clean_entries(len - 1, Some(1));
+        let entry = self
+            .rng
+            .random_range(0..self.nominations[other].entries.len());
+        let at = self.rng.random_range(0..=list.entries.len());
+        let source = Source::SameAs {
+            nomination: other,
+            entry,
+        };
+        list.entries.insert(
+            at,
+            PlannedEntry {
+                source,
+                ground: twice,
+            },
+        );
         Some(list)
     }
 

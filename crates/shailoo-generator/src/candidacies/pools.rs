@@ -12,7 +12,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use shailoo_domain::params::RuleParameters;
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::territory::CouncilKind;
+use shailoo_domain::territory::{Council, CouncilKind};
 use shailoo_domain::voter::{VoterCheck, has_reached_age};
 use shailoo_domain::{CouncilId, Sex, StationNumber};
 use shailoo_formats::RegisterRow;
@@ -107,75 +107,83 @@ pub(crate) fn mix(seed: u64, pin: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The buckets, each with the capacity `plan` needs of it (see [`Pools::new`]).
+fn sized_buckets(councils: &[Council], plan: &PrePlan) -> Vec<Bucket> {
+    let mut buckets: Vec<Bucket> = (0..councils.len() * Need::COUNT * 2)
+        .map(|_| Bucket::default())
+        .collect();
+    for n in &plan.lists {
+        for e in &n.entries {
+            if let Source::Draw { need, sex } = e.source {
+                buckets[bucket_index(n.council, need, sex)].capacity += 1;
+            }
+        }
+    }
+    for (c, t) in plan.aiyl.iter().enumerate() {
+        for sex in [Sex::Female, Sex::Male] {
+            buckets[bucket_index(c, Need::Clean, sex)].capacity +=
+                (t.normal + t.documents) as usize;
+        }
+    }
+    for (c, council) in councils.iter().enumerate() {
+        let needs: &[Need] = match council.kind {
+            // Registered and pending lists take failing candidates of any profile.
+            CouncilKind::City => &Need::FAULTS[..6],
+            CouncilKind::Aiyl => &[
+                Need::Profile(1),
+                Need::Profile(2),
+                Need::Profile(3),
+                Need::Profile(4),
+                Need::Profile(5),
+                Need::Profile(6),
+                Need::Newcomer,
+                Need::UnderAge,
+            ],
+        };
+        for &need in needs {
+            for sex in [Sex::Female, Sex::Male] {
+                buckets[bucket_index(c, need, sex)].capacity += DESIGNED_PER_BUCKET;
+            }
+        }
+    }
+    buckets
+}
+
+/// The council (its index in the setup) of each street of the plan, `u32::MAX` for none.
+fn council_of_street(generator_plan: &Plan) -> Vec<u32> {
+    let setup = &generator_plan.setup;
+    let index: HashMap<&CouncilId, usize> = setup
+        .councils
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (&c.id, i))
+        .collect();
+    let council_of_station: HashMap<StationNumber, u32> = setup
+        .stations
+        .iter()
+        .filter_map(|s| index.get(&s.council).map(|&i| (s.number, i as u32)))
+        .collect();
+    generator_plan
+        .areas
+        .iter()
+        .map(|a| {
+            council_of_station
+                .get(&a.station)
+                .copied()
+                .unwrap_or(u32::MAX)
+        })
+        .collect()
+}
+
 impl Pools {
     /// Buckets sized for `plan`: as many clean persons per council and sex as its city lists
     /// need, as many of each sex as its aiyl nominations (whose sexes the districts decide),
     /// and a few of each designed kind wherever a floating fault may go.
     pub(crate) fn new(generator_plan: &Plan, plan: &PrePlan, seed: u64) -> Pools {
-        let setup = &generator_plan.setup;
-        let councils = setup.councils.len();
-        let mut buckets: Vec<Bucket> = (0..councils * Need::COUNT * 2)
-            .map(|_| Bucket::default())
-            .collect();
-        for n in &plan.lists {
-            for e in &n.entries {
-                if let Source::Draw { need, sex } = e.source {
-                    buckets[bucket_index(n.council, need, sex)].capacity += 1;
-                }
-            }
-        }
-        for (c, t) in plan.aiyl.iter().enumerate() {
-            for sex in [Sex::Female, Sex::Male] {
-                buckets[bucket_index(c, Need::Clean, sex)].capacity +=
-                    (t.normal + t.documents) as usize;
-            }
-        }
-        for (c, council) in setup.councils.iter().enumerate() {
-            let needs: &[Need] = match council.kind {
-                // Registered and pending lists take failing candidates of any profile.
-                CouncilKind::City => &Need::FAULTS[..6],
-                CouncilKind::Aiyl => &[
-                    Need::Profile(1),
-                    Need::Profile(2),
-                    Need::Profile(3),
-                    Need::Profile(4),
-                    Need::Profile(5),
-                    Need::Profile(6),
-                    Need::Newcomer,
-                    Need::UnderAge,
-                ],
-            };
-            for &need in needs {
-                for sex in [Sex::Female, Sex::Male] {
-                    buckets[bucket_index(c, need, sex)].capacity += DESIGNED_PER_BUCKET;
-                }
-            }
-        }
-        let index: HashMap<&CouncilId, usize> = setup
-            .councils
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (&c.id, i))
-            .collect();
-        let council_of_station: HashMap<StationNumber, u32> = setup
-            .stations
-            .iter()
-            .filter_map(|s| index.get(&s.council).map(|&i| (s.number, i as u32)))
-            .collect();
-        let council_of_street = generator_plan
-            .areas
-            .iter()
-            .map(|a| {
-                council_of_station
-                    .get(&a.station)
-                    .copied()
-                    .unwrap_or(u32::MAX)
-            })
-            .collect();
         Pools {
             seed,
-            council_of_street,
-            buckets,
+            council_of_street: council_of_street(generator_plan),
+            buckets: sized_buckets(&generator_plan.setup.councils, plan),
             limits: Limits::of(crate::VOTING_DAY, &RuleParameters::default()),
         }
     }

@@ -207,6 +207,56 @@ struct Answer {
     mobile_phone: Option<String>,
 }
 
+impl RegistryDouble {
+    /// The PIN and passport number a request asks about, or the answer that refuses it: the
+    /// service down, no X-Road client, another service, another resource, a malformed id.
+    fn request_of(
+        &self,
+        headers: &HeaderMap,
+        rest: &str,
+    ) -> Result<(Pin, PassportNumber), Box<Response>> {
+        if !self.up.load(Ordering::SeqCst) {
+            return Err(Box::new(fault(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Server.ServerProxy.NetworkError",
+                "the service provider's security server cannot be reached",
+            )));
+        }
+        if !x_road_client_ok(headers) {
+            return Err(Box::new(fault(
+                StatusCode::BAD_REQUEST,
+                "Client.BadRequest",
+                "the X-Road-Client header is missing or malformed",
+            )));
+        }
+        let Some(path) = rest
+            .strip_prefix(self.service.as_str())
+            .and_then(|p| p.strip_prefix('/'))
+        else {
+            return Err(Box::new(fault(
+                StatusCode::NOT_FOUND,
+                "Server.ServerProxy.UnknownService",
+                "unknown service",
+            )));
+        };
+        let segments: Vec<&str> = path.split('/').collect();
+        let (pin, document) = match segments.as_slice() {
+            ["persons", pin, "documents", document] => (*pin, *document),
+            _ => {
+                return Err(Box::new(
+                    (StatusCode::NOT_FOUND, "{\"error\":\"NO_SUCH_RESOURCE\"}").into_response(),
+                ));
+            }
+        };
+        let (Ok(pin), Ok(document)) = (Pin::parse(pin), PassportNumber::parse(document)) else {
+            return Err(Box::new(
+                (StatusCode::BAD_REQUEST, "{\"error\":\"BAD_IDENTIFIER\"}").into_response(),
+            ));
+        };
+        Ok((pin, document))
+    }
+}
+
 async fn registry_answer(
     State(double): State<Arc<RegistryDouble>>,
     headers: HeaderMap,
@@ -217,37 +267,9 @@ async fn registry_answer(
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    if !double.up.load(Ordering::SeqCst) {
-        return fault(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Server.ServerProxy.NetworkError",
-            "the service provider's security server cannot be reached",
-        );
-    }
-    if !x_road_client_ok(&headers) {
-        return fault(
-            StatusCode::BAD_REQUEST,
-            "Client.BadRequest",
-            "the X-Road-Client header is missing or malformed",
-        );
-    }
-    let Some(path) = rest
-        .strip_prefix(double.service.as_str())
-        .and_then(|p| p.strip_prefix('/'))
-    else {
-        return fault(
-            StatusCode::NOT_FOUND,
-            "Server.ServerProxy.UnknownService",
-            "unknown service",
-        );
-    };
-    let segments: Vec<&str> = path.split('/').collect();
-    let (pin, document) = match segments.as_slice() {
-        ["persons", pin, "documents", document] => (*pin, *document),
-        _ => return (StatusCode::NOT_FOUND, "{\"error\":\"NO_SUCH_RESOURCE\"}").into_response(),
-    };
-    let (Ok(pin), Ok(document)) = (Pin::parse(pin), PassportNumber::parse(document)) else {
-        return (StatusCode::BAD_REQUEST, "{\"error\":\"BAD_IDENTIFIER\"}").into_response();
+    let (pin, document) = match double.request_of(&headers, &rest) {
+        Ok(asked) => asked,
+        Err(refused) => return *refused,
     };
     let record = poison(double.records.read()).get(&pin).cloned();
     let Some(record) = record else {

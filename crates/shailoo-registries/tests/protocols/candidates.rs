@@ -16,7 +16,8 @@ use shailoo_domain::params::{Coded, RuleParameters};
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{Council, CouncilKind, LocalizedName};
 use shailoo_domain::{
-    CandidateId, CouncilId, DistrictId, ElectionId, PartyId, Pin, SeatCount, Sex, TerritoryId,
+    CandidateId, CouncilId, DistrictId, ElectionId, ErrorCode, PartyId, Pin, SeatCount, Sex,
+    TerritoryId,
 };
 use shailoo_registries::doubles::candidates::OTHER_PARTY;
 use shailoo_registries::doubles::{Behaviour, CandidateRegistryDouble, Person, Profile, Running};
@@ -185,7 +186,7 @@ async fn an_unknown_pin_is_not_found_by_the_civil_registry_and_a_fault_elsewhere
     );
     assert!(matches!(
         CandidateIdentity::from_answer(stranger, civil),
-        Err(e) if e.code() == "candidate_unknown_pin"
+        Err(e) if e.code() == ErrorCode::CandidateUnknownPin
     ));
     assert!(matches!(
         r.citizenship.citizenship(&stranger).await,
@@ -278,7 +279,8 @@ async fn the_seeded_double_makes_chosen_pins_fail_each_rule_and_the_rest_pass() 
         .add(CandidateId::parse("y").unwrap(), identity, &rules, filed_at)
         .unwrap_err();
     assert!(matches!(refused, TransitionError::Candidate { .. }));
-    assert_eq!(refused.code(), "CAN-01_under_age");
+    assert_eq!(refused.code(), ErrorCode::CandidacyIneligible);
+    assert_eq!(refused.ground().map(|g| g.code()), Some("CAN-01_under_age"));
 }
 
 #[tokio::test]

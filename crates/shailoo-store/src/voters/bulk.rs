@@ -30,10 +30,11 @@ mod sqlite;
 pub(crate) use sqlite::disable_memory_statistics as disable_sqlite_memory_statistics;
 
 use crate::register::{copy_bytes, copy_row, copy_text};
-use crate::{Dialect, WritePool, db_err};
+use crate::{Dialect, Tx, WritePool, db_err};
 use futures::TryStreamExt;
 use jiff::Timestamp;
 use rusqlite::types::{ToSqlOutput, ValueRef};
+use shailoo_app::AuditAction;
 use shailoo_app::voters::{
     self, Admitted, Assessment, ChangeKind, CompileProgress, CompileProgressFn, CompileReport,
     Compiler, Difference, DifferenceHasher, DifferenceId, DuplicatedPin, ImportBatch, ImportMode,
@@ -45,38 +46,13 @@ use shailoo_domain::voter::{IneligibilityReason, Reasons};
 use shailoo_domain::{ElectionId, Pin, Sex, TerritoryId};
 use sqlx::postgres::{PgDatabaseError, PgPool};
 use sqlx::sqlite::SqlitePool;
-use sqlx::{AssertSqlSafe, Postgres, Sqlite, Transaction};
+use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Instant;
-
-/// A writing transaction on either engine.
-pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
-}
-
-/// Expands `$body` once per engine with `$t` bound to `&mut Transaction<'static, _>` and `$d`
-/// to its [`Dialect`], like `on_db!` for pools.
-macro_rules! on_tx {
-    ($tx:expr, |$t:ident, $d:ident| $body:expr) => {
-        match $tx {
-            Tx::Sqlite($t) => {
-                #[allow(unused_variables)]
-                let $d = Dialect::Sqlite;
-                $body
-            }
-            Tx::Postgres($t) => {
-                #[allow(unused_variables)]
-                let $d = Dialect::Postgres;
-                $body
-            }
-        }
-    };
-}
 
 pub(crate) const PERSON_COLUMNS: &str = "pin, surname, given_name, patronymic, sex, birth_date, \
      citizen, biometrics, settlement, street, house, address_registered_on, residence_stamp, \
@@ -660,64 +636,7 @@ impl Writer {
     ) -> Result<(), StoreError> {
         match &mut self.tx {
             Tx::Sqlite(tx) => {
-                sqlite::bulk_on_handle(tx, |conn| {
-                    let count = which.map_or(held.rows.len(), <[usize]>::len);
-                    let mut insert =
-                        sqlite::Insert::prepare(conn, "persons", PERSON_COLUMNS, count)?;
-                    // Rows in PIN order lie all over the held blocks: gathered a few thousand
-                    // at a time in a tight loop, their cache misses overlap instead of stalling
-                    // SQLite row by row.
-                    let mut gathered: Vec<u8> = Vec::with_capacity(GATHER_ROWS * 256);
-                    let mut ends: Vec<(usize, Pin)> = Vec::with_capacity(GATHER_ROWS);
-                    for first in (0..count).step_by(GATHER_ROWS) {
-                        gathered.clear();
-                        ends.clear();
-                        for k in first..count.min(first + GATHER_ROWS) {
-                            let h = &held.rows[which.map_or(k, |w| w[k])];
-                            gathered.extend_from_slice(held.row(h));
-                            ends.push((gathered.len(), h.pin));
-                        }
-                        let mut start = 0;
-                        for (j, &(end, _)) in ends.iter().enumerate() {
-                            let row = &gathered[start..end];
-                            start = end;
-                            for (i, field) in copy_fields(row).enumerate() {
-                                match field {
-                                    None => insert.bind(rusqlite::types::Null)?,
-                                    Some(f) if PERSON_BOOLEANS.contains(&i) => {
-                                        insert.bind(f.as_ref() == b"t")?;
-                                    }
-                                    // Held rows are encoded from `String`s: UTF-8 already,
-                                    // and SQLite takes text as bytes.
-                                    Some(f) => {
-                                        insert.bind(ToSqlOutput::Borrowed(ValueRef::Text(&f)))?
-                                    }
-                                }
-                            }
-                            insert.end_row().map_err(|e| match e {
-                                sqlite::StepError::Sqlite { error, rows }
-                                    if sqlite::is_unique_violation(&error) =>
-                                {
-                                    // The refused statement's rows end here (statements never
-                                    // straddle gathers); one of their PINs was stored already.
-                                    let rows = &ends[(j + 1).saturating_sub(rows)..=j];
-                                    match sqlite::stored_pin(conn, rows.iter().map(|r| r.1)) {
-                                        Ok(pin) => StoreError::Duplicate {
-                                            entity: Entity::Person,
-                                            key: pin.map_or_else(String::new, |p| {
-                                                p.as_str().to_owned()
-                                            }),
-                                        },
-                                        Err(e) => e,
-                                    }
-                                }
-                                other => other.into(),
-                            })?;
-                        }
-                    }
-                    insert.finish()
-                })
-                .await
+                sqlite::bulk_on_handle(tx, |conn| insert_persons(conn, held, which)).await
             }
             Tx::Postgres(_) => {
                 let mut buf = Vec::with_capacity(PG_COPY_CHUNK + (64 << 10));
@@ -759,53 +678,12 @@ impl Writer {
         }
         match &mut self.tx {
             Tx::Sqlite(tx) => {
-                sqlite::bulk_on_handle(tx, |conn| {
-                    let election = compiler.election().as_str();
-                    let eligible = (0..outcomes.len())
-                        .filter(|&i| outcomes.get(i).1.is_eligible())
-                        .count();
-                    let mut entries = sqlite::Insert::prepare(
-                        conn,
-                        "voter_list_entries",
-                        ENTRY_COLUMNS,
-                        eligible,
-                    )?;
-                    let mut ineligible = sqlite::Insert::prepare(
-                        conn,
-                        "voter_ineligible",
-                        INELIGIBLE_COLUMNS,
-                        outcomes.len() - eligible,
-                    )?;
-                    for i in 0..outcomes.len() {
-                        let (pin, a) = outcomes.get(i);
-                        let council = a.station.and_then(|s| compiler.council_of(s));
-                        let station = a.station.map(|s| i64::from(s.get()));
-                        if a.is_eligible() {
-                            entries.bind(election)?;
-                            entries.bind(pin.as_str())?;
-                            entries.bind(council.map(|c| c.as_str()))?;
-                            entries.bind(station)?;
-                            entries.bind(station)?;
-                            entries.end_row()?;
-                        } else {
-                            ineligible.bind(election)?;
-                            ineligible.bind(pin.as_str())?;
-                            ineligible.bind(i64::from(a.reasons.bits()))?;
-                            ineligible.bind(council.map(|c| c.as_str()))?;
-                            ineligible.bind(station)?;
-                            ineligible.end_row()?;
-                        }
-                    }
-                    entries.finish()?;
-                    ineligible.finish()
-                })
-                .await?;
+                sqlite::bulk_on_handle(tx, |conn| insert_lists(conn, compiler, outcomes)).await?;
                 self.restore_station_index().await
             }
             Tx::Postgres(tx) => {
                 // One `COPY` per table, sent in small chunks as they are encoded: the server
                 // stores one chunk while the next is built.
-                let election = compiler.election().as_str();
                 for eligible in [true, false] {
                     let (table, columns) = if eligible {
                         ("voter_list_entries", ENTRY_COLUMNS)
@@ -823,28 +701,7 @@ impl Writer {
                             if a.is_eligible() != eligible {
                                 continue;
                             }
-                            let council = a.station.and_then(|s| compiler.council_of(s));
-                            copy_text(&mut b, election);
-                            b.push(b'\t');
-                            b.extend_from_slice(pin.as_str().as_bytes());
-                            if eligible {
-                                b.push(b'\t');
-                                copy_text(&mut b, council.map_or("", |c| c.as_str()));
-                                let station = a.station.map_or(0, |s| s.get());
-                                let _ = writeln!(b, "\t{station}\t{station}");
-                            } else {
-                                let _ = write!(b, "\t{}\t", a.reasons.bits());
-                                match council {
-                                    Some(c) => copy_text(&mut b, c.as_str()),
-                                    None => b.extend_from_slice(b"\\N"),
-                                }
-                                match a.station {
-                                    Some(s) => {
-                                        let _ = writeln!(b, "\t{}", s.get());
-                                    }
-                                    None => b.extend_from_slice(b"\t\\N\n"),
-                                }
-                            }
+                            list_row(&mut b, compiler, pin, &a);
                             if b.len() >= STREAM_CHUNK {
                                 copy.send(std::mem::take(&mut b)).await?;
                             }
@@ -992,7 +849,7 @@ impl Writer {
 
     /// Locks the audit head (PostgreSQL: the row; SQLite already holds the write lock).
     async fn lock_head(&mut self) -> Result<(i64, String), StoreError> {
-        Ok(on_tx!(&mut self.tx, |t, d| lock_head!(*t, d)))
+        self.tx.lock_head().await
     }
 
     async fn audit(
@@ -1001,20 +858,37 @@ impl Writer {
         event: shailoo_app::AuditEvent,
     ) -> Result<(), StoreError> {
         let entry = event.clone().seal(head.0 + 1, &head.1);
-        on_tx!(&mut self.tx, |t, d| append_audit!(*t, head.clone(), event));
+        self.tx.append_audit(head.clone(), event).await?;
         *head = (entry.seq, entry.hash);
         Ok(())
     }
 
     async fn commit(self) -> Result<(), StoreError> {
-        match self.tx {
-            Tx::Sqlite(tx) => tx.commit().await.map_err(db_err),
-            Tx::Postgres(tx) => tx.commit().await.map_err(db_err),
-        }
+        self.tx.commit().await
     }
 
-    /// Refuses when the election is unknown or its lists are frozen.
-    async fn lists_open(&mut self, election: &ElectionId) -> Result<(), VoterListError> {
+    /// Refuses when the election is unknown or its lists are frozen; then empties its lists.
+    async fn clear_lists(&mut self, election: &ElectionId) -> Result<(), VoterListError> {
+        self.check_lists_open(election).await?;
+        // Deleting millions of entries would update the station index row by row, and filling
+        // it in station order as the entries come in PIN order would touch a random page per
+        // row: the write that follows every clear builds it again, by sorting. On PostgreSQL
+        // this keeps readers off the lists until commit, which replaces them anyway.
+        on_tx!(&mut self.tx, |t, d| {
+            sqlx::query("DROP INDEX IF EXISTS voter_list_entries_station")
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
+        self.index_dropped = true;
+        for table in ["voter_list_entries", "voter_ineligible"] {
+            self.empty_lists_table(table, election).await?;
+        }
+        Ok(())
+    }
+
+    /// The election exists and its lists are not frozen.
+    async fn check_lists_open(&mut self, election: &ElectionId) -> Result<(), VoterListError> {
         let (known, frozen): (bool, Option<String>) = on_tx!(&mut self.tx, |t, d| {
             // `1` is an INT4 on PostgreSQL, an INTEGER on SQLite: i32 reads both.
             let known: Option<i32> = sqlx::query_scalar("SELECT 1 FROM elections WHERE id = $1")
@@ -1042,65 +916,53 @@ impl Writer {
         Ok(())
     }
 
-    /// Refuses when the election is unknown or its lists are frozen; then empties its lists.
-    async fn clear_lists(&mut self, election: &ElectionId) -> Result<(), VoterListError> {
-        self.lists_open(election).await?;
-        // Deleting millions of entries would update the station index row by row, and filling
-        // it in station order as the entries come in PIN order would touch a random page per
-        // row: the write that follows every clear builds it again, by sorting. On PostgreSQL
-        // this keeps readers off the lists until commit, which replaces them anyway.
-        on_tx!(&mut self.tx, |t, d| {
-            sqlx::query("DROP INDEX IF EXISTS voter_list_entries_station")
-                .execute(&mut **t)
-                .await
-                .map_err(db_err)?;
+    /// Removes `election`'s rows of a lists table. When the table holds this election only
+    /// (the usual case), the whole table goes at once: SQLite frees the tree instead of
+    /// deleting 4 million rows one by one, and PostgreSQL's TRUNCATE (transactional, under the
+    /// lock taken above) leaves no dead rows behind, which the next write's key checks would
+    /// otherwise visit one by one.
+    async fn empty_lists_table(
+        &mut self,
+        table: &'static str,
+        election: &ElectionId,
+    ) -> Result<(), StoreError> {
+        let only_this: bool = on_tx!(&mut self.tx, |t, d| {
+            let (low, high): (Option<String>, Option<String>) = sqlx::query_as(AssertSqlSafe(
+                format!("SELECT min(election), max(election) FROM {table}"),
+            ))
+            .fetch_one(&mut **t)
+            .await
+            .map_err(db_err)?;
+            [low, high]
+                .iter()
+                .all(|e| e.as_deref().is_none_or(|e| e == election.as_str()))
         });
-        self.index_dropped = true;
-        for table in ["voter_list_entries", "voter_ineligible"] {
-            // When the lists hold this election only (the usual case), the whole table goes at
-            // once: SQLite frees the tree instead of deleting 4 million rows one by one, and
-            // PostgreSQL's TRUNCATE (transactional, under the lock taken above) leaves no dead
-            // rows behind, which the next write's key checks would otherwise visit one by one.
-            let only_this: bool = on_tx!(&mut self.tx, |t, d| {
-                let (low, high): (Option<String>, Option<String>) = sqlx::query_as(AssertSqlSafe(
-                    format!("SELECT min(election), max(election) FROM {table}"),
-                ))
-                .fetch_one(&mut **t)
-                .await
-                .map_err(db_err)?;
-                [low, high]
-                    .iter()
-                    .all(|e| e.as_deref().is_none_or(|e| e == election.as_str()))
-            });
-            on_tx!(&mut self.tx, |t, d| {
-                let query = match (only_this, d) {
-                    (true, Dialect::Sqlite) => format!("DELETE FROM {table}"),
-                    (true, Dialect::Postgres) => format!("TRUNCATE {table}"),
-                    (false, _) => format!("DELETE FROM {table} WHERE election = $1"),
-                };
-                let query = sqlx::query(AssertSqlSafe(query));
-                let query = if only_this {
-                    query
-                } else {
-                    query.bind(election.as_str())
-                };
-                query.execute(&mut **t).await.map_err(db_err)?;
-            });
-            if only_this
-                && table == "voter_list_entries"
-                && let Tx::Postgres(tx) = &mut self.tx
-            {
-                // Emptied: one build of the key after the write costs less than keeping it up
-                // to date row by row during the COPY (measured on the national lists: 2.7 s of
-                // COPY and a 2.8 s build, against a 6.2 s COPY).
-                sqlx::query(
-                    "ALTER TABLE voter_list_entries DROP CONSTRAINT voter_list_entries_pkey",
-                )
+        on_tx!(&mut self.tx, |t, d| {
+            let query = match (only_this, d) {
+                (true, Dialect::Sqlite) => format!("DELETE FROM {table}"),
+                (true, Dialect::Postgres) => format!("TRUNCATE {table}"),
+                (false, _) => format!("DELETE FROM {table} WHERE election = $1"),
+            };
+            let query = sqlx::query(AssertSqlSafe(query));
+            let query = if only_this {
+                query
+            } else {
+                query.bind(election.as_str())
+            };
+            query.execute(&mut **t).await.map_err(db_err)?;
+        });
+        if only_this
+            && table == "voter_list_entries"
+            && let Tx::Postgres(tx) = &mut self.tx
+        {
+            // Emptied: one build of the key after the write costs less than keeping it up to
+            // date row by row during the COPY (measured on the national lists: 2.7 s of COPY
+            // and a 2.8 s build, against a 6.2 s COPY).
+            sqlx::query("ALTER TABLE voter_list_entries DROP CONSTRAINT voter_list_entries_pkey")
                 .execute(&mut **tx)
                 .await
                 .map_err(db_err)?;
-                self.list_key_dropped = true;
-            }
+            self.list_key_dropped = true;
         }
         Ok(())
     }
@@ -1144,7 +1006,7 @@ impl Writer {
         if !lapsed.is_empty() {
             let event = shailoo_app::AuditEvent::new(
                 actor,
-                "remote_applications_lapsed",
+                AuditAction::RemoteApplicationsLapsed,
                 report.election.as_str(),
                 at,
             )
@@ -1203,6 +1065,138 @@ fn count_i64(n: u64) -> i64 {
 pub(crate) fn parse_instant(text: &str) -> Result<Timestamp, StoreError> {
     text.parse()
         .map_err(|_| StoreError::Corrupt(format!("instant {text:?} does not parse")))
+}
+
+/// Inserts the held persons `which` (indices in PIN order; all when `None`) on SQLite's own
+/// handle. Rows in PIN order lie all over the held blocks: gathered a few thousand at a time
+/// in a tight loop, their cache misses overlap instead of stalling SQLite row by row.
+fn insert_persons(
+    conn: &rusqlite::Connection,
+    held: &Held,
+    which: Option<&[usize]>,
+) -> Result<(), StoreError> {
+    let count = which.map_or(held.rows.len(), <[usize]>::len);
+    let mut insert = sqlite::Insert::prepare(conn, "persons", PERSON_COLUMNS, count)?;
+    let mut gathered: Vec<u8> = Vec::with_capacity(GATHER_ROWS * 256);
+    let mut ends: Vec<(usize, Pin)> = Vec::with_capacity(GATHER_ROWS);
+    for first in (0..count).step_by(GATHER_ROWS) {
+        gathered.clear();
+        ends.clear();
+        for k in first..count.min(first + GATHER_ROWS) {
+            let h = &held.rows[which.map_or(k, |w| w[k])];
+            gathered.extend_from_slice(held.row(h));
+            ends.push((gathered.len(), h.pin));
+        }
+        let mut start = 0;
+        for (j, &(end, _)) in ends.iter().enumerate() {
+            let row = &gathered[start..end];
+            start = end;
+            for (i, field) in copy_fields(row).enumerate() {
+                match field {
+                    None => insert.bind(rusqlite::types::Null)?,
+                    Some(f) if PERSON_BOOLEANS.contains(&i) => {
+                        insert.bind(f.as_ref() == b"t")?;
+                    }
+                    // Held rows are encoded from `String`s: UTF-8 already, and SQLite takes
+                    // text as bytes.
+                    Some(f) => insert.bind(ToSqlOutput::Borrowed(ValueRef::Text(&f)))?,
+                }
+            }
+            insert
+                .end_row()
+                .map_err(|e| person_conflict(conn, e, &ends[..=j]))?;
+        }
+    }
+    insert.finish()
+}
+
+/// A refused statement of persons: a PIN stored already names the duplicate. The statement's
+/// rows end with the last of `upto` (statements never straddle gathers).
+fn person_conflict(
+    conn: &rusqlite::Connection,
+    e: sqlite::StepError,
+    upto: &[(usize, Pin)],
+) -> StoreError {
+    match e {
+        sqlite::StepError::Sqlite { error, rows } if sqlite::is_unique_violation(&error) => {
+            let rows = &upto[upto.len().saturating_sub(rows)..];
+            match sqlite::stored_pin(conn, rows.iter().map(|r| r.1)) {
+                Ok(pin) => StoreError::Duplicate {
+                    entity: Entity::Person,
+                    key: pin.map_or_else(String::new, |p| p.as_str().to_owned()),
+                },
+                Err(e) => e,
+            }
+        }
+        other => other.into(),
+    }
+}
+
+/// Inserts an election's list entries and reasons of ineligibility on SQLite's own handle.
+fn insert_lists(
+    conn: &rusqlite::Connection,
+    compiler: &Compiler,
+    outcomes: &dyn Outcomes,
+) -> Result<(), StoreError> {
+    let election = compiler.election().as_str();
+    let eligible = (0..outcomes.len())
+        .filter(|&i| outcomes.get(i).1.is_eligible())
+        .count();
+    let mut entries = sqlite::Insert::prepare(conn, "voter_list_entries", ENTRY_COLUMNS, eligible)?;
+    let mut ineligible = sqlite::Insert::prepare(
+        conn,
+        "voter_ineligible",
+        INELIGIBLE_COLUMNS,
+        outcomes.len() - eligible,
+    )?;
+    for i in 0..outcomes.len() {
+        let (pin, a) = outcomes.get(i);
+        let council = a.station.and_then(|s| compiler.council_of(s));
+        let station = a.station.map(|s| i64::from(s.get()));
+        if a.is_eligible() {
+            entries.bind(election)?;
+            entries.bind(pin.as_str())?;
+            entries.bind(council.map(|c| c.as_str()))?;
+            entries.bind(station)?;
+            entries.bind(station)?;
+            entries.end_row()?;
+        } else {
+            ineligible.bind(election)?;
+            ineligible.bind(pin.as_str())?;
+            ineligible.bind(i64::from(a.reasons.bits()))?;
+            ineligible.bind(council.map(|c| c.as_str()))?;
+            ineligible.bind(station)?;
+            ineligible.end_row()?;
+        }
+    }
+    entries.finish()?;
+    ineligible.finish()
+}
+
+/// One row of COPY text: a list entry for an eligible person, else their reasons.
+fn list_row(b: &mut Vec<u8>, compiler: &Compiler, pin: Pin, a: &Assessment) {
+    let council = a.station.and_then(|s| compiler.council_of(s));
+    copy_text(b, compiler.election().as_str());
+    b.push(b'\t');
+    b.extend_from_slice(pin.as_str().as_bytes());
+    if a.is_eligible() {
+        b.push(b'\t');
+        copy_text(b, council.map_or("", |c| c.as_str()));
+        let station = a.station.map_or(0, |s| s.get());
+        let _ = writeln!(b, "\t{station}\t{station}");
+    } else {
+        let _ = write!(b, "\t{}\t", a.reasons.bits());
+        match council {
+            Some(c) => copy_text(b, c.as_str()),
+            None => b.extend_from_slice(b"\\N"),
+        }
+        match a.station {
+            Some(s) => {
+                let _ = writeln!(b, "\t{}", s.get());
+            }
+            None => b.extend_from_slice(b"\t\\N\n"),
+        }
+    }
 }
 
 /// The council and station of an eligible assessment.
@@ -1371,7 +1365,7 @@ impl Import {
         if let Some(compiler) = &options.compile {
             // Refused before a byte is read; the lists are replaced at `finish`, once the
             // import is admitted.
-            w.lists_open(compiler.election()).await?;
+            w.check_lists_open(compiler.election()).await?;
         }
         let empty: bool = on_tx!(&mut w.tx, |t, d| {
             let any: Option<i32> = sqlx::query_scalar("SELECT 1 FROM persons LIMIT 1")
@@ -1456,34 +1450,83 @@ impl RegisterImport for Import {
         let phase = |what: &str| {
             tracing::info!(seconds = started.elapsed().as_secs_f64(), "import: {what}");
         };
-        let streamed = matches!(self.sink, Sink::Streaming(_));
-        let mut w = match std::mem::replace(&mut self.sink, Sink::Gone) {
-            Sink::Held(w) => w,
-            Sink::Streaming(stream) => stream.close().await?,
-            Sink::Gone => return Err(refused().into()),
-        };
+        let (mut w, streamed) = self.take_writer().await?;
         if streamed {
             phase("persons streamed");
         }
+        let held = self.sorted_held(duplicates)?;
+        phase("extract sorted");
+        let mut head = w.lock_head().await?;
+        if let Some(compiler) = &self.options.compile {
+            // PostgreSQL: another writer may have frozen the lists since `begin`.
+            refuse_frozen(&mut w, compiler.election()).await?;
+        }
+        // The difference first, written nowhere: the guard decides whether it is stored.
+        let (diff, difference) = w.difference(&held, self.empty, &phase).await?;
+        let limit = self.options.removal_limit_percent;
+        let admitted = voters::admit(&difference, &self.options.mode, limit);
+        let mut report = import_report(&self.options, &held, &difference, duplicates);
+        match admitted? {
+            // Dropping the transaction rolls it back: nothing of the preview is stored.
+            Admitted::Preview => return Ok(report),
+            Admitted::Apply { override_used } => report.removal_override = override_used,
+        }
+        report.applied = true;
+        let id = w.open_import(&self.options).await?;
+        report.import_id = id;
+        match diff {
+            None if streamed => w.add_person_key().await?,
+            None => w.put_persons(&held, None).await?,
+            Some(diff) => w.apply(id, &held, diff).await?,
+        }
+        phase("persons written");
+        w.close_import(&report, duplicates).await?;
+        let ImportOptions {
+            actor, at, compile, ..
+        } = self.options.clone();
+        w.audit(&mut head, report.audit_event(&actor, at)).await?;
+        if let Some(compiler) = compile {
+            w.clear_lists(compiler.election()).await?;
+            let mut compiled = CompileReport::new(compiler.election());
+            w.put_lists(&compiler, &held, &mut compiled).await?;
+            phase("lists written");
+            compiled.register_import = Some(id);
+            w.finish_compile(&mut head, &mut compiled, &actor, at)
+                .await?;
+            report.compiled = Some(compiled);
+        }
+        w.commit().await?;
+        phase("committed");
+        Ok(report)
+    }
+}
+
+impl Import {
+    /// The import's writer, once its persons are streamed (and whether they were).
+    async fn take_writer(&mut self) -> Result<(Writer, bool), StoreError> {
+        let streamed = matches!(self.sink, Sink::Streaming(_));
+        let w = match std::mem::replace(&mut self.sink, Sink::Gone) {
+            Sink::Held(w) => w,
+            Sink::Streaming(stream) => stream.close().await?,
+            Sink::Gone => return Err(refused()),
+        };
+        Ok((w, streamed))
+    }
+
+    /// The held extract in PIN order, each PIN once; with the lists compiled, the first copy
+    /// of a PIN the batcher found more than once is marked (VOT-06: it went in as if alone).
+    fn sorted_held(&mut self, duplicates: &[DuplicatedPin]) -> Result<Held, StoreError> {
         let mut held = std::mem::take(&mut self.held);
         held.scratch = Vec::new();
         held.rows.sort_unstable_by_key(|h| h.pin);
-        if held.rows.windows(2).any(|w| w[0].pin == w[1].pin) {
+        if let Some(w) = held.rows.windows(2).find(|w| w[0].pin == w[1].pin) {
             // The batcher drops later copies; two here would be a caller's mistake.
-            let pin = held
-                .rows
-                .windows(2)
-                .find(|w| w[0].pin == w[1].pin)
-                .map(|w| w[0].pin.as_str().to_owned())
-                .unwrap_or_default();
             return Err(StoreError::Duplicate {
                 entity: Entity::Person,
-                key: pin,
-            }
-            .into());
+                key: w[0].pin.as_str().to_owned(),
+            });
         }
         if self.options.compile.is_some() {
-            // VOT-06: the first copy of a duplicated PIN went in as if it were alone.
             for d in duplicates {
                 if let Ok(i) = held.rows.binary_search_by_key(&d.pin, |h| h.pin) {
                     held.rows[i]
@@ -1493,20 +1536,22 @@ impl RegisterImport for Import {
                 }
             }
         }
+        Ok(held)
+    }
+}
+
+impl Writer {
+    /// What the held extract changes in the stored register, written nowhere yet: the rows'
+    /// difference (none into an empty register, where every person is added), and its counts
+    /// and id (the id the CEC confirms).
+    async fn difference(
+        &mut self,
+        held: &Held,
+        empty: bool,
+        phase: &(dyn Fn(&str) + Sync),
+    ) -> Result<(Option<Diff>, Difference), StoreError> {
         let persons = held.rows.len() as u64;
-        phase("extract sorted");
-        let mut head = w.lock_head().await?;
-        if let Some(compiler) = &self.options.compile {
-            // PostgreSQL: another writer may have frozen the lists since `begin`.
-            if let Some(frozen_at) = frozen_at(&mut w, compiler.election()).await? {
-                return Err(VoterListError::Frozen {
-                    election: compiler.election().clone(),
-                    frozen_at,
-                });
-            }
-        }
-        // The difference first, written nowhere: the guard decides whether it is stored.
-        let (diff, difference) = if self.empty {
+        if empty {
             let difference = Difference {
                 persons_before: 0,
                 added: persons,
@@ -1515,96 +1560,64 @@ impl RegisterImport for Import {
                 unchanged: 0,
                 id: None,
             };
-            (None, difference)
-        } else {
-            let diff = w.diff(&held).await?;
-            phase("diffed against the stored register");
-            let (added, changed, removed) = (
-                diff.count(Change::Added),
-                diff.count(Change::Changed),
-                diff.count(Change::Removed),
-            );
-            let unchanged = persons.saturating_sub(added + changed);
-            let difference = Difference {
-                persons_before: unchanged + changed + removed,
-                added,
-                changed,
-                removed,
-                unchanged,
-                id: Some(diff.id(&held, latest_import(&mut w).await?)),
-            };
-            (Some(diff), difference)
-        };
-        let limit = self.options.removal_limit_percent;
-        let admitted = voters::admit(&difference, &self.options.mode, limit);
-        let copies: u64 = duplicates
-            .iter()
-            .map(|d| u64::from(d.copies.saturating_sub(1)))
-            .sum();
-        let mut report = ImportReport {
-            applied: false,
-            import_id: 0,
-            source: self.options.source.clone(),
-            records: persons + copies,
-            persons,
-            added: difference.added,
-            changed: difference.changed,
-            removed: difference.removed,
-            unchanged: difference.unchanged,
-            duplicate_pins: duplicates.len() as u64,
-            persons_before: difference.persons_before,
-            difference: difference.id.clone(),
-            removal_limit_percent: limit,
-            removal_over_limit: difference.removal_over_limit(limit),
-            removal_override: false,
-            no_station_area: self.options.compile.as_ref().map(|_| {
-                held.rows
-                    .iter()
-                    .filter(|h| h.outcome.station.is_none())
-                    .count() as u64
-            }),
-            compiled: None,
-        };
-        match admitted? {
-            // Dropping the transaction rolls it back: nothing of the preview is stored.
-            Admitted::Preview => return Ok(report),
-            Admitted::Apply { override_used } => report.removal_override = override_used,
+            return Ok((None, difference));
         }
-        report.applied = true;
-        let id: i64 = on_tx!(&mut w.tx, |t, d| {
+        let diff = self.diff(held).await?;
+        phase("diffed against the stored register");
+        let (added, changed, removed) = (
+            diff.count(Change::Added),
+            diff.count(Change::Changed),
+            diff.count(Change::Removed),
+        );
+        let unchanged = persons.saturating_sub(added + changed);
+        let difference = Difference {
+            persons_before: unchanged + changed + removed,
+            added,
+            changed,
+            removed,
+            unchanged,
+            id: Some(diff.id(held, latest_import(self).await?)),
+        };
+        Ok((Some(diff), difference))
+    }
+
+    /// The import's row, so that register_changes can refer to it; its counts follow in
+    /// [`Writer::close_import`]. Its id.
+    async fn open_import(&mut self, options: &ImportOptions) -> Result<i64, StoreError> {
+        Ok(on_tx!(&mut self.tx, |t, d| {
             let id: i64 =
                 sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM register_imports")
                     .fetch_one(&mut **t)
                     .await
                     .map_err(db_err)?;
-            // The row first, so that register_changes can refer to it; counts follow.
             sqlx::query(
                 "INSERT INTO register_imports (id, source, actor, imported_at, records, added, \
                  changed, removed, unchanged, duplicate_pins) \
                  VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 0, 0)",
             )
             .bind(id)
-            .bind(self.options.source.as_str())
-            .bind(self.options.actor.as_str())
-            .bind(self.options.at.to_string())
+            .bind(options.source.as_str())
+            .bind(options.actor.as_str())
+            .bind(options.at.to_string())
             .execute(&mut **t)
             .await
             .map_err(db_err)?;
             id
-        });
-        report.import_id = id;
-        match diff {
-            None if streamed => w.add_person_key().await?,
-            None => w.put_persons(&held, None).await?,
-            Some(diff) => w.apply(id, &held, diff).await?,
-        }
-        phase("persons written");
-        on_tx!(&mut w.tx, |t, d| {
+        }))
+    }
+
+    /// The import's counts, and the PINs the extract held more than once.
+    async fn close_import(
+        &mut self,
+        report: &ImportReport,
+        duplicates: &[DuplicatedPin],
+    ) -> Result<(), StoreError> {
+        on_tx!(&mut self.tx, |t, d| {
             sqlx::query(
                 "UPDATE register_imports SET records = $2, added = $3, changed = $4, \
                  removed = $5, unchanged = $6, duplicate_pins = $7 WHERE id = $1",
             )
-            .bind(id)
+            .bind(report.import_id)
             .bind(count_i64(report.records))
             .bind(count_i64(report.added))
             .bind(count_i64(report.changed))
@@ -1627,28 +1640,64 @@ impl RegisterImport for Import {
                     .map_err(db_err)?;
             }
         });
-        let ImportOptions {
-            actor, at, compile, ..
-        } = self.options.clone();
-        w.audit(&mut head, report.audit_event(&actor, at)).await?;
-        if let Some(compiler) = compile {
-            w.clear_lists(compiler.election()).await?;
-            let mut compiled = CompileReport::new(compiler.election());
-            w.put_lists(&compiler, &held, &mut compiled).await?;
-            phase("lists written");
-            compiled.register_import = Some(id);
-            w.finish_compile(&mut head, &mut compiled, &actor, at)
-                .await?;
-            report.compiled = Some(compiled);
-        }
-        w.commit().await?;
-        phase("committed");
-        Ok(report)
+        Ok(())
+    }
+}
+
+/// The report of an import, before it is stored (a preview stores nothing): `persons` in the
+/// extract once each (its records count every copy of a repeated PIN), the difference against
+/// the stored register and whether it removes more than the limit allows.
+fn import_report(
+    options: &ImportOptions,
+    held: &Held,
+    difference: &Difference,
+    duplicates: &[DuplicatedPin],
+) -> ImportReport {
+    let persons = held.rows.len() as u64;
+    let copies: u64 = duplicates
+        .iter()
+        .map(|d| u64::from(d.copies.saturating_sub(1)))
+        .sum();
+    let limit = options.removal_limit_percent;
+    ImportReport {
+        applied: false,
+        import_id: 0,
+        source: options.source.clone(),
+        records: persons + copies,
+        persons,
+        added: difference.added,
+        changed: difference.changed,
+        removed: difference.removed,
+        unchanged: difference.unchanged,
+        duplicate_pins: duplicates.len() as u64,
+        persons_before: difference.persons_before,
+        difference: difference.id.clone(),
+        removal_limit_percent: limit,
+        removal_over_limit: difference.removal_over_limit(limit),
+        removal_override: false,
+        no_station_area: options.compile.as_ref().map(|_| {
+            held.rows
+                .iter()
+                .filter(|h| h.outcome.station.is_none())
+                .count() as u64
+        }),
+        compiled: None,
     }
 }
 
 fn refused() -> StoreError {
     StoreError::Backend("this register import has already failed; nothing of it is stored".into())
+}
+
+/// Refuses once `election`'s lists are frozen.
+async fn refuse_frozen(w: &mut Writer, election: &ElectionId) -> Result<(), VoterListError> {
+    match frozen_at(w, election).await? {
+        Some(frozen_at) => Err(VoterListError::Frozen {
+            election: election.clone(),
+            frozen_at,
+        }),
+        None => Ok(()),
+    }
 }
 
 async fn frozen_at(w: &mut Writer, election: &ElectionId) -> Result<Option<Timestamp>, StoreError> {

@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::date;
-use shailoo_app::audit::AuditEvent;
+use shailoo_app::audit::{AuditAction, AuditEvent};
 use shailoo_domain::identity::PhoneNumber;
 use shailoo_domain::territory::{
     Accessibility, Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName,
@@ -130,7 +130,7 @@ pub fn setup() -> Setup {
     }
 }
 
-pub fn event(action: &str) -> AuditEvent {
+pub fn event(action: AuditAction) -> AuditEvent {
     AuditEvent::new("system", action, "test", Timestamp::now())
 }
 

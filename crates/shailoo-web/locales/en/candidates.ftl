@@ -1,5 +1,22 @@
-# Candidates and parties ("Electronic candidate", CAN-01…CAN-10): the refusals of the use cases.
+# Candidates (CAN-01…CAN-10) and ballots (RES-02): English.
+# The refusals of the candidate rules and of the candidacy use cases ("error-<code>",
+# shailoo_domain::ErrorCode).
 
+# The domain: parties, registry evidence, names, checks.
+error-party_registration_number_empty = Enter the party's registration number.
+error-party_registration_number_too_long = A party registration number has at most 32 characters.
+error-party_registration_number_bad_character = A party registration number uses only letters, digits, “-”, “/” and “.”.
+error-evidence_bad_request_id = A registry request id is 1 to 128 visible ASCII characters.
+error-evidence_bad_digest = A response digest is 64 hexadecimal digits (BLAKE3-256).
+error-name_missing = A surname and a given name are required.
+error-name_too_long = Each part of a name has at most 100 characters.
+error-name_control_character = A name may not contain control characters.
+error-check_missing_answers = The registries' answers about this candidate are missing.
+error-check_not_filed = This candidate's documents have not been filed.
+error-check_party_mismatch = The party given is not the nominating party.
+error-check_missing_party_membership = A party's nominee needs the answer of the party membership registry.
+
+# The use cases (shailoo_app::candidates), the workflow and the ballots.
 error-duplicate_party = A party with this id or registration number is already registered.
 error-candidacy_ineligible = The candidate cannot be filed: the rule named below refuses them.
 error-candidacy_check_input = The checks could not be put together for this nomination; run them again.

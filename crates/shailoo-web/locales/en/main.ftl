@@ -175,7 +175,7 @@ pager-prev = Previous
 pager-next = Next
 
 ## Errors
-error-title = Something is wrong
+page-error-title = Something is wrong
 error-bad_parameter = The value of “{ $field }” is malformed.
 error-bad_form = The form could not be read. Reload the page and try again.
 error-forbidden_character = “{ $field }” holds an invisible control character or a text-direction mark, which no field may hold. Remove it (retype the text) and send again.
@@ -238,3 +238,8 @@ error-action_closed = The deadline for this action has passed.
 error-bad_username = A username has 3 to 32 characters: a–z, 0–9, “.”, “_” or “-”.
 error-unknown_role = Unknown role.
 error-weak_password = A password has at least 10 characters.
+error-calendar_invalid = The election's stored calendar is not valid. The administrator has been alerted in the log.
+error-registry_bad_url = A registry address is not a valid http(s) address.
+error-registry_client = The connection to the state registries could not be set up. It has been logged.
+error-xroad_bad_client = An X-Road client id is written INSTANCE/CLASS/MEMBER/SUBSYSTEM.
+error-xroad_bad_service = An X-Road service id is written INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE, optionally with /VERSION at the end.

@@ -11,8 +11,8 @@ menu-remote-voting = Remote voting
 menu-claims = Voter-list claims
 menu-check-in = Check-in
 
-error-back = Back to the previous page
-error-staff-menu = Your pages
+page-error-back = Back to the previous page
+page-error-staff-menu = Your pages
 refusal-role = Your account ({ $role }) may not { $action }.
 refusal-outside = Your account ({ $role }) may { $action } only within its own commission's area, and this belongs to another commission.
 refusal-who = Who may: { $holders }.
@@ -52,6 +52,15 @@ power-check-in-voters = check voters in on voting day
 power-record-access-survey = record a survey of a station's premises
 power-view-access-overview = see which stations lack what voters with disabilities need
 power-set-rule-parameters = set the rule parameters of an election
+power-manage-parties = register political parties
+power-add-party-representative = accredit a party's authorised representative
+power-file-nomination = prepare and submit a party's nominations
+power-withdraw-nomination = withdraw a nomination or one of its candidates
+power-view-nominations = see nominations with their checks and documents
+power-decide-nomination = register a nomination or refuse it
+power-recheck-nomination = run a nomination's registry checks again
+power-cancel-registration = cancel a candidate's registration
+power-set-ballot-order = set the order of the parties on the ballot
 
 checkin-entry-intro = Choose the polling station whose voters you check in on voting day.
 checkin-entry-station = Polling station number

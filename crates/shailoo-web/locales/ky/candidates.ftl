@@ -1,5 +1,22 @@
-# Талапкерлер жана партиялар («Электрондук талапкер», CAN-01…CAN-10): колдонуу учурларынын баш тартуулары.
+# Талапкерлер (CAN-01…CAN-10) жана бюллетендер (RES-02): кыргыз тили.
+# The refusals of the candidate rules and of the candidacy use cases ("error-<code>",
+# shailoo_domain::ErrorCode).
 
+# The domain: parties, registry evidence, names, checks.
+error-party_registration_number_empty = Партиянын каттоо номерин жазыңыз.
+error-party_registration_number_too_long = Партиянын каттоо номери 32 белгиден ашпайт.
+error-party_registration_number_bad_character = Партиянын каттоо номеринде тамгалар, сандар, «-», «/» жана «.» гана болот.
+error-evidence_bad_request_id = Реестрге суроо-талаптын идентификатору 1ден 128ге чейин көрүнүүчү ASCII белгиден турат.
+error-evidence_bad_digest = Жооптун дайджести 64 он алтылык сандан турат (BLAKE3-256).
+error-name_missing = Фамилиясы жана аты милдеттүү.
+error-name_too_long = Аттын ар бир бөлүгү 100 белгиден ашпайт.
+error-name_control_character = Атта башкаруучу белгилер болбошу керек.
+error-check_missing_answers = Бул талапкер боюнча реестрлердин жооптору жок.
+error-check_not_filed = Бул талапкердин документтери тапшырыла элек.
+error-check_party_mismatch = Көрсөтүлгөн партия талапкерди көрсөткөн партия эмес.
+error-check_missing_party_membership = Партия көрсөткөн талапкер үчүн партиялык мүчөлүк реестринин жообу керек.
+
+# The use cases (shailoo_app::candidates), the workflow and the ballots.
 error-duplicate_party = Мындай идентификатору же каттоо номери бар партия мурунтан катталган.
 error-candidacy_ineligible = Талапкерди көрсөтүүгө болбойт: төмөндө аталган эреже тыюу салат.
 error-candidacy_check_input = Бул көрсөтүү боюнча текшерүүлөрдү чогултуу мүмкүн болгон жок; аларды кайра иштетиңиз.

@@ -175,7 +175,7 @@ pager-prev = Артка
 pager-next = Кийинки
 
 ## Каталар
-error-title = Бир нерсе туура эмес болду
+page-error-title = Бир нерсе туура эмес болду
 error-bad_parameter = «{ $field }» талаасынын мааниси туура эмес.
 error-bad_form = Форманы окуу мүмкүн болгон жок. Баракты жаңылап, кайра аракет кылыңыз.
 error-forbidden_character = «{ $field }» талаасында көзгө көрүнбөгөн башкаруучу белги же текст багытын өзгөртүүчү белги бар, андайлар эч бир талаада болбошу керек. Аны өчүрүп (текстти кайра терип), кайра жөнөтүңүз.
@@ -238,3 +238,8 @@ error-action_closed = Бул аракеттин мөөнөтү бүттү.
 error-bad_username = Колдонуучунун аты 3төн 32ге чейин белгиден турат: a–z, 0–9, «.», «_» же «-».
 error-unknown_role = Белгисиз роль.
 error-weak_password = Сырсөз кеминде 10 белгиден турушу керек.
+error-calendar_invalid = Шайлоонун сакталган календары туура эмес. Администраторго журнал аркылуу билдирилди.
+error-registry_bad_url = Реестрдин дареги жарактуу http(s) дареги эмес.
+error-registry_client = Мамлекеттик реестрлер менен байланыш түзүлгөн жок. Ал журналга жазылды.
+error-xroad_bad_client = X-Road кардарынын идентификатору INSTANCE/CLASS/MEMBER/SUBSYSTEM түрүндө жазылат.
+error-xroad_bad_service = X-Road кызматынын идентификатору INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE түрүндө жазылат, аягында /VERSION болушу мүмкүн.

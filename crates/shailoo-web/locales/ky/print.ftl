@@ -6,3 +6,4 @@ print-note = Тизмеде шайлоочулардын жеке маалыма
 error-voter_lists_not_compiled = Шайлоочулардын тизмелери али түзүлө элек.
 error-bad_list_variant = Тизменин түрү белгисиз (posting же signatures).
 error-print_failed = Тизмени басып чыгарууга даярдоо ишке ашкан жок. Кайра аракет кылыңыз.
+error-bad_lang = Тизменин тили белгисиз (ky, ru же en).

@@ -11,8 +11,8 @@ menu-remote-voting = Аралыктан добуш берүү
 menu-claims = Тизмелерди тактоо боюнча арыздар
 menu-check-in = Шайлоочуларды белгилөө
 
-error-back = Мурунку бетке кайтуу
-error-staff-menu = Сиздин бөлүмдөр
+page-error-back = Мурунку бетке кайтуу
+page-error-staff-menu = Сиздин бөлүмдөр
 refusal-role = Сиздин эсептик жазууңуз ({ $role }) { $action } укугуна ээ эмес.
 refusal-outside = Сиздин эсептик жазууңуз ({ $role }) { $action } укугуна өз комиссиясынын аймагында гана ээ, ал эми бул башка комиссияга тиешелүү.
 refusal-who = Ким жасай алат: { $holders }.
@@ -52,6 +52,15 @@ power-check-in-voters = добуш берүү күнү шайлоочулард�
 power-record-access-survey = участоктун жайын текшерүүнүн жыйынтыгын киргизүү
 power-view-access-overview = майыптыгы бар шайлоочуларга участоктордо эмне жетишпегенин көрүү
 power-set-rule-parameters = шайлоонун эрежелеринин параметрлерин белгилөө
+power-manage-parties = саясий партияларды каттоо
+power-add-party-representative = партиянын ыйгарым укуктуу өкүлүн аккредитациялоо
+power-file-nomination = партиянын талапкерлерин көрсөтүүнү даярдоо жана тапшыруу
+power-withdraw-nomination = көрсөтүүнү же андагы талапкерди кайтарып алуу
+power-view-nominations = көрсөтүүлөрдү текшерүүлөрү жана документтери менен көрүү
+power-decide-nomination = көрсөтүүнү каттоо же каттоодон баш тартуу
+power-recheck-nomination = көрсөтүүнү реестрлер боюнча кайра текшерүү
+power-cancel-registration = талапкердин каттоосун жокко чыгаруу
+power-set-ballot-order = бюллетендеги партиялардын тартибин белгилөө
 
 checkin-entry-intro = Добуш берүү күнү шайлоочуларын белгилей турган участокту тандаңыз.
 checkin-entry-station = Шайлоо участогунун номери

@@ -1,5 +1,22 @@
-# Кандидаты и партии («Электронный кандидат», CAN-01…CAN-10): отказы сценариев.
+# Кандидаты (CAN-01…CAN-10) и бюллетени (RES-02): русский язык.
+# The refusals of the candidate rules and of the candidacy use cases ("error-<code>",
+# shailoo_domain::ErrorCode).
 
+# The domain: parties, registry evidence, names, checks.
+error-party_registration_number_empty = Укажите регистрационный номер партии.
+error-party_registration_number_too_long = Регистрационный номер партии — не более 32 символов.
+error-party_registration_number_bad_character = Регистрационный номер партии состоит только из букв, цифр, «-», «/» и «.».
+error-evidence_bad_request_id = Идентификатор запроса к реестру — от 1 до 128 видимых символов ASCII.
+error-evidence_bad_digest = Дайджест ответа — 64 шестнадцатеричные цифры (BLAKE3-256).
+error-name_missing = Фамилия и имя обязательны.
+error-name_too_long = Каждая часть имени — не более 100 символов.
+error-name_control_character = Имя не может содержать управляющие символы.
+error-check_missing_answers = Нет ответов реестров об этом кандидате.
+error-check_not_filed = Документы этого кандидата ещё не поданы.
+error-check_party_mismatch = Указанная партия не является выдвинувшей.
+error-check_missing_party_membership = Для кандидата от партии нужен ответ реестра членства в партиях.
+
+# The use cases (shailoo_app::candidates), the workflow and the ballots.
 error-duplicate_party = Партия с таким идентификатором или регистрационным номером уже зарегистрирована.
 error-candidacy_ineligible = Кандидата нельзя выдвинуть: этому препятствует названное ниже правило.
 error-candidacy_check_input = Проверки по этому выдвижению не удалось собрать; запустите их снова.

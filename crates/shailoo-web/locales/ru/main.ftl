@@ -175,7 +175,7 @@ pager-prev = Назад
 pager-next = Далее
 
 ## Ошибки
-error-title = Что-то пошло не так
+page-error-title = Что-то пошло не так
 error-bad_parameter = Неверное значение поля «{ $field }».
 error-bad_form = Не удалось прочитать форму. Обновите страницу и попробуйте снова.
 error-forbidden_character = В поле «{ $field }» есть невидимый управляющий символ или знак направления текста — в полях они недопустимы. Удалите его (наберите текст заново) и отправьте ещё раз.
@@ -238,3 +238,8 @@ error-action_closed = Срок для этого действия истёк.
 error-bad_username = Имя пользователя — от 3 до 32 символов: a–z, 0–9, «.», «_» или «-».
 error-unknown_role = Неизвестная роль.
 error-weak_password = Пароль должен содержать не менее 10 символов.
+error-calendar_invalid = Сохранённый календарь выборов некорректен. Администратор уведомлён через журнал.
+error-registry_bad_url = Адрес реестра не является корректным адресом http(s).
+error-registry_client = Не удалось настроить подключение к государственным реестрам. Это записано в журнал.
+error-xroad_bad_client = Идентификатор клиента X-Road записывается как INSTANCE/CLASS/MEMBER/SUBSYSTEM.
+error-xroad_bad_service = Идентификатор сервиса X-Road записывается как INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE, в конце может стоять /VERSION.

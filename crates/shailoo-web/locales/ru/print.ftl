@@ -6,3 +6,4 @@ print-note = Список содержит персональные данные
 error-voter_lists_not_compiled = Списки избирателей ещё не составлены.
 error-bad_list_variant = Неизвестный вид списка (posting или signatures).
 error-print_failed = Не удалось подготовить список к печати. Попробуйте ещё раз.
+error-bad_lang = Неизвестный язык списка (ky, ru или en).

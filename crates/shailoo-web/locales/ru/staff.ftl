@@ -11,8 +11,8 @@ menu-remote-voting = Дистанционное голосование
 menu-claims = Заявления об уточнении списков
 menu-check-in = Отметка избирателей
 
-error-back = Вернуться на предыдущую страницу
-error-staff-menu = Ваши разделы
+page-error-back = Вернуться на предыдущую страницу
+page-error-staff-menu = Ваши разделы
 refusal-role = Ваша учётная запись ({ $role }) не может { $action }.
 refusal-outside = Ваша учётная запись ({ $role }) может { $action } только в пределах своей комиссии, а это относится к другой комиссии.
 refusal-who = Кто может: { $holders }.
@@ -52,6 +52,15 @@ power-check-in-voters = отмечать избирателей в день го
 power-record-access-survey = вносить результаты обследования помещения участка
 power-view-access-overview = видеть, чего на участках не хватает избирателям с инвалидностью
 power-set-rule-parameters = устанавливать параметры правил выборов
+power-manage-parties = регистрировать политические партии
+power-add-party-representative = аккредитовать уполномоченного представителя партии
+power-file-nomination = готовить и представлять выдвижения партии
+power-withdraw-nomination = отзывать выдвижение или кандидата из него
+power-view-nominations = просматривать выдвижения с проверками и документами
+power-decide-nomination = регистрировать выдвижение или отказывать в регистрации
+power-recheck-nomination = повторять проверки выдвижения по реестрам
+power-cancel-registration = отменять регистрацию кандидата
+power-set-ballot-order = устанавливать порядок партий в бюллетене
 
 checkin-entry-intro = Выберите участок, избирателей которого вы отмечаете в день голосования.
 checkin-entry-station = Номер избирательного участка

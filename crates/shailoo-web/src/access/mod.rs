@@ -20,6 +20,7 @@ use serde::Serialize;
 use shailoo_app::access::AccessError;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::{Actor, Store, StoreError};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::territory::PollingStation;
 use shailoo_domain::territory::{AccessRequirement, Accessibility};
 use utoipa::ToSchema;
@@ -62,7 +63,7 @@ impl Refusal for AccessError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use shailoo_app::access::{AccessCounts, AccessDirectory, AccessOverview, OverviewFilter};
 use shailoo_app::authz::{self, Power};
 use shailoo_domain::territory::AccessRequirement;
-use shailoo_domain::{CouncilId, TerritoryId};
+use shailoo_domain::{CouncilId, ErrorCode, TerritoryId};
 use std::collections::HashMap;
 
 /// Stations listed on the page at most; the CSV has them all.
@@ -230,44 +230,8 @@ pub(super) async fn page(
         .map(|c| c.to_string())
         .unwrap_or_default();
     let missing = filter.lacking.map(|r| r.as_str()).unwrap_or_default();
-    let by_region: Vec<CountRow> = overview
-        .by_region
-        .iter()
-        .map(|(id, c)| count_row(lang, names.region(id), &[("region", id.as_str())], c))
-        .collect();
-    // Councils are many (264 in 2024): listed once a region or a council is chosen.
-    let by_council = if filter.region.is_some() || filter.council.is_some() {
-        let mut rows: Vec<CountRow> = overview
-            .by_council
-            .iter()
-            .map(|(id, c)| {
-                let base = [("region", region.as_str()), ("council", id.as_str())];
-                count_row(lang, names.council(id), &base, c)
-            })
-            .collect();
-        rows.sort_by(|a, b| a.name.cmp(&b.name));
-        rows
-    } else {
-        Vec::new()
-    };
     let total_stations = overview.stations.len();
-    let stations = overview
-        .stations
-        .iter()
-        .take(MAX_ROWS)
-        .map(|s| StationRow {
-            number: s.number.get(),
-            council: names.council(&s.council),
-            lacking: s
-                .accessibility
-                .missing()
-                .into_iter()
-                .map(|r| requirement_label(lang, r))
-                .collect::<Vec<_>>()
-                .join(", "),
-            surveyed_on: s.surveyed_on.map(fmt_date).unwrap_or_default(),
-        })
-        .collect();
+    let stations = station_rows(lang, &overview, &names);
     let t = OverviewTemplate {
         requirements: AccessRequirement::ALL
             .iter()
@@ -284,23 +248,7 @@ pub(super) async fn page(
                 ("lacking", missing)
             ])
         ),
-        tables: [
-            (
-                "access-total",
-                "access-total",
-                vec![count_row(lang, lang.t("access-all"), &[], &overview.total)],
-            ),
-            ("access-regions", "access-by-region", by_region),
-            ("access-councils", "access-by-council", by_council),
-        ]
-        .into_iter()
-        .filter(|(_, _, rows)| !rows.is_empty())
-        .map(|(id, caption, rows)| CountTable {
-            id,
-            caption: lang.t(caption),
-            rows,
-        })
-        .collect(),
+        tables: count_tables(lang, &overview, &names, &filter, &region),
         shown_of: (total_stations > MAX_ROWS).then(|| {
             lang.t_args(
                 "access-shown-of",
@@ -316,6 +264,74 @@ pub(super) async fn page(
     Ok(render(StatusCode::OK, &t))
 }
 
+/// The tables of counts: the whole country, by region, and (once a region or a council is
+/// chosen: they are many, 264 in 2024) by council; empty ones left out.
+fn count_tables(
+    lang: Lang,
+    overview: &AccessOverview,
+    names: &Names,
+    filter: &OverviewFilter,
+    region: &str,
+) -> Vec<CountTable> {
+    let by_region: Vec<CountRow> = overview
+        .by_region
+        .iter()
+        .map(|(id, c)| count_row(lang, names.region(id), &[("region", id.as_str())], c))
+        .collect();
+    let by_council = if filter.region.is_some() || filter.council.is_some() {
+        let mut rows: Vec<CountRow> = overview
+            .by_council
+            .iter()
+            .map(|(id, c)| {
+                let base = [("region", region), ("council", id.as_str())];
+                count_row(lang, names.council(id), &base, c)
+            })
+            .collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        rows
+    } else {
+        Vec::new()
+    };
+    [
+        (
+            "access-total",
+            "access-total",
+            vec![count_row(lang, lang.t("access-all"), &[], &overview.total)],
+        ),
+        ("access-regions", "access-by-region", by_region),
+        ("access-councils", "access-by-council", by_council),
+    ]
+    .into_iter()
+    .filter(|(_, _, rows)| !rows.is_empty())
+    .map(|(id, caption, rows)| CountTable {
+        id,
+        caption: lang.t(caption),
+        rows,
+    })
+    .collect()
+}
+
+/// The first [`MAX_ROWS`] stations of the overview, with what each lacks.
+fn station_rows(lang: Lang, overview: &AccessOverview, names: &Names) -> Vec<StationRow> {
+    overview
+        .stations
+        .iter()
+        .take(MAX_ROWS)
+        .map(|s| StationRow {
+            number: s.number.get(),
+            council: names.council(&s.council),
+            lacking: s
+                .accessibility
+                .missing()
+                .into_iter()
+                .map(|r| requirement_label(lang, r))
+                .collect::<Vec<_>>()
+                .join(", "),
+            surveyed_on: s.surveyed_on.map(fmt_date).unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// `GET /accessibility.csv?region=&council=&lacking=` (signed-in staff): one row per station,
 /// each finding as `true`/`false`, the missing requirements' codes joined by `;`.
 pub(super) async fn csv(
@@ -329,7 +345,7 @@ pub(super) async fn csv(
     let overview = AccessOverview::of(&directory, &q.filter());
     let body = write_csv(&overview).map_err(|e| {
         tracing::error!(error = %e, "writing the accessibility CSV failed");
-        PageFail::new(lang, StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        PageFail::new(lang, StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
     })?;
     Ok((
         [

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use jiff::civil::Date;
 use shailoo_app::access::{self as app, NewSurvey};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::StationNumber;
 use shailoo_domain::territory::{Accessibility, PollingStation};
 use shailoo_domain::time::to_bishkek;
@@ -100,7 +101,7 @@ async fn covered_station(
 ) -> Result<PollingStation, PageFail> {
     let lang = ctx.lang;
     let number = StationNumber::parse(number)
-        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_station_number"))?;
+        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadStationNumber))?;
     let staff = ctx.require_staff()?;
     let station = state
         .store

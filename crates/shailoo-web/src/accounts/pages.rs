@@ -19,6 +19,7 @@ use jiff::SignedDuration;
 use serde::Deserialize;
 use shailoo_app::accounts;
 use shailoo_app::{Session, User, Username};
+use shailoo_domain::ErrorCode;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::LazyLock;
@@ -108,7 +109,7 @@ pub(super) struct LoginInput {
 }
 
 /// Why a log-in was refused: the form's status and the message's code.
-type Refused = (StatusCode, &'static str);
+type Refused = (StatusCode, ErrorCode);
 
 /// The user whose name and password these are. The attempt is claimed from the throttle before
 /// anything is asked, so that attempts sent in parallel cannot all be checked; only a right
@@ -122,7 +123,7 @@ async fn authenticate(
     let claim = state
         .throttle
         .claim(username, ip, state.now())
-        .map_err(|_| (StatusCode::TOO_MANY_REQUESTS, "throttled"))?;
+        .map_err(|_| (StatusCode::TOO_MANY_REQUESTS, ErrorCode::Throttled))?;
     let user = match Username::parse(username) {
         Ok(name) => match state.store.user(&name).await {
             Ok(user) => user,
@@ -141,7 +142,7 @@ async fn authenticate(
             Ok(user)
         }
         // The claimed attempt stays counted as a failure.
-        None => Err((StatusCode::UNAUTHORIZED, "wrong_credentials")),
+        None => Err((StatusCode::UNAUTHORIZED, ErrorCode::WrongCredentials)),
     }
 }
 
@@ -174,6 +175,25 @@ async fn open_session(state: &AppState, user: &User) -> Result<String, Refused> 
     Ok(token)
 }
 
+/// The user and a new session's token, or why not (a wrong password is logged with the
+/// address it came from).
+async fn log_in(
+    state: &AppState,
+    username: &str,
+    password: String,
+    ip: Option<IpAddr>,
+) -> Result<(User, String), Refused> {
+    match authenticate(state, ip, username, password).await {
+        Ok(user) => open_session(state, &user).await.map(|token| (user, token)),
+        Err(refused) => {
+            if refused.1 == ErrorCode::WrongCredentials {
+                tracing::info!(username = %username, ?ip, "failed log-in");
+            }
+            Err(refused)
+        }
+    }
+}
+
 /// `POST /login`.
 pub(super) async fn login_submit(
     State(state): State<AppState>,
@@ -188,17 +208,9 @@ pub(super) async fn login_submit(
     // Double-submit check: the hidden field must equal the cookie set with the form.
     let cookie_token = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     let outcome = if same_secret(&input.csrf, &cookie_token) {
-        match authenticate(&state, ip, &username, input.password).await {
-            Ok(user) => open_session(&state, &user).await.map(|token| (user, token)),
-            Err(refused) => {
-                if refused.1 == "wrong_credentials" {
-                    tracing::info!(username = %username, ?ip, "failed log-in");
-                }
-                Err(refused)
-            }
-        }
+        log_in(&state, &username, input.password, ip).await
     } else {
-        Err((StatusCode::FORBIDDEN, "csrf_failed"))
+        Err((StatusCode::FORBIDDEN, ErrorCode::CsrfFailed))
     };
     let (user, token) = match outcome {
         Ok(ok) => ok,

@@ -36,7 +36,7 @@ use shailoo_app::StoreError;
 use shailoo_app::cabinet::{
     self as app, CabinetError, Fresh, PassportRegistry, SmsGateway, VoterSession,
 };
-use shailoo_domain::Pin;
+use shailoo_domain::{ErrorCode, Pin};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -136,7 +136,7 @@ impl Refusal for CabinetError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 
@@ -165,11 +165,13 @@ fn fresh() -> Fresh {
 
 /// The adapters, or the 503 page when the deployment has none.
 fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, PageFail> {
-    state
-        .cabinet
-        .adapters
-        .clone()
-        .ok_or_else(|| PageFail::new(lang, StatusCode::SERVICE_UNAVAILABLE, "cabinet_unavailable"))
+    state.cabinet.adapters.clone().ok_or_else(|| {
+        PageFail::new(
+            lang,
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::CabinetUnavailable,
+        )
+    })
 }
 
 /// The signed-in voter of the request, if any.
@@ -199,7 +201,11 @@ async fn require_voter(
     if same_secret(csrf.unwrap_or_default(), &session.csrf_token) {
         Ok(session)
     } else {
-        Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed"))
+        Err(PageFail::new(
+            lang,
+            StatusCode::FORBIDDEN,
+            ErrorCode::CsrfFailed,
+        ))
     }
 }
 

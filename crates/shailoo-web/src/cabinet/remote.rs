@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shailoo_app::remote::{self, Decision, RemoteVotingError};
 use shailoo_app::users::Actor;
+use shailoo_domain::ErrorCode;
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ApplyInput {
@@ -39,7 +40,7 @@ pub(super) async fn apply(
         return Err(PageFail::not_found(lang));
     };
     let Some(station) = station_number(input.station.as_deref()) else {
-        let m = lang.error("remote_not_remote_station");
+        let m = lang.error(ErrorCode::RemoteNotRemoteStation);
         let feedback = Feedback::refused(StatusCode::UNPROCESSABLE_ENTITY, m);
         return cabinet_page(&state, ctx, &session, feedback).await;
     };

@@ -22,6 +22,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use shailoo_app::cabinet::CabinetError;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::Pin;
 use shailoo_domain::identity::PassportNumber;
 use std::net::IpAddr;
@@ -150,7 +151,10 @@ fn checked(
 ) -> Result<(Pin, PassportNumber), Again> {
     let cookie_token = cookie(headers, CSRF_COOKIE).unwrap_or_default();
     if !same_secret(&input.csrf, &cookie_token) {
-        return Err(Again::new(StatusCode::FORBIDDEN, lang.error("csrf_failed")));
+        return Err(Again::new(
+            StatusCode::FORBIDDEN,
+            lang.error(ErrorCode::CsrfFailed),
+        ));
     }
     // Every attempt counts against the address, before anything is parsed or asked.
     if let Decision::Limited { retry_after } = state.cabinet.per_ip.check(&ip.map(client_key)) {
@@ -167,15 +171,19 @@ fn checked(
 }
 
 /// Registry and gateway outages are the operator's business; a refusal the voter's.
+#[expect(
+    clippy::cognitive_complexity,
+    reason = "one match of three log lines: the count is of the branches tracing's macros expand to"
+)]
 fn log_refusal(pin: &Pin, e: &CabinetError) {
     match e {
         CabinetError::Store(s) => crate::kit::fail::log(s),
         CabinetError::Registry(r) => {
-            tracing::warn!(error = %r, code = r.code(), "passport registry failed");
+            tracing::warn!(error = %r, code = %r.code(), "passport registry failed");
         }
-        CabinetError::Sms(s) => tracing::warn!(error = %s, code = s.code(), "SMS gateway failed"),
+        CabinetError::Sms(s) => tracing::warn!(error = %s, code = %s.code(), "SMS gateway failed"),
         other => {
-            tracing::info!(pin = %pin_tag(pin), code = other.code(), "cabinet sign-in refused");
+            tracing::info!(pin = %pin_tag(pin), code = %other.code(), "cabinet sign-in refused");
         }
     }
 }
@@ -254,12 +262,12 @@ pub(super) async fn code(
         &input.csrf,
         &cookie(&headers, CSRF_COOKIE).unwrap_or_default(),
     ) {
-        let again = Again::new(StatusCode::FORBIDDEN, lang.error("csrf_failed"));
+        let again = Again::new(StatusCode::FORBIDDEN, lang.error(ErrorCode::CsrfFailed));
         return Ok(sign_in_page(&state, ctx, String::new(), again));
     }
     let secure = state.config.secure_cookies;
     let Some(challenge) = cookie(&headers, CHALLENGE_COOKIE) else {
-        let again = Again::new(StatusCode::GONE, lang.error("cabinet_code_expired"));
+        let again = Again::new(StatusCode::GONE, lang.error(ErrorCode::CabinetCodeExpired));
         return Ok(sign_in_page(&state, ctx, String::new(), again));
     };
     match app::verify_code(&*state.store, &challenge, &input.code, state.now(), fresh()).await {

@@ -15,7 +15,7 @@ use shailoo_app::candidates::{self, PublicCandidate, PublicStatus};
 use shailoo_domain::candidate::PartyId;
 use shailoo_domain::candidate::ballot::{Ballot, BallotLabel};
 use shailoo_domain::protocol::{BallotOption, Contest};
-use shailoo_domain::{CouncilId, DistrictId, ElectionId};
+use shailoo_domain::{CouncilId, DistrictId, ElectionId, ErrorCode};
 use utoipa::{IntoParams, ToSchema};
 
 /// A candidate as the public sees them.
@@ -106,7 +106,8 @@ pub struct CandidateQuery {
 pub(super) fn filters(lang: Lang, q: &CandidateQuery) -> Result<Filters, ApiError> {
     let status = non_empty(q.status.as_deref())
         .map(|s| {
-            PublicStatus::parse(&s).ok_or_else(|| ApiError::bad(lang, "bad_parameter", "status"))
+            PublicStatus::parse(&s)
+                .ok_or_else(|| ApiError::bad(lang, ErrorCode::BadParameter, "status"))
         })
         .transpose()?;
     Ok(Filters {
@@ -123,7 +124,8 @@ pub(super) async fn election(
     lang: Lang,
     id: &str,
 ) -> Result<ElectionId, ApiError> {
-    let id = ElectionId::parse(id).map_err(|_| ApiError::bad(lang, "bad_id", "election"))?;
+    let id =
+        ElectionId::parse(id).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "election"))?;
     state
         .store
         .election(&id)
@@ -258,7 +260,7 @@ pub(super) async fn api_ballots(
 ) -> ApiResult<Vec<BallotDto>> {
     let election = election(&state, lang, &election_id).await?;
     let council =
-        CouncilId::parse(&council).map_err(|_| ApiError::bad(lang, "bad_id", "council"))?;
+        CouncilId::parse(&council).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "council"))?;
     let ballots = candidates::ballots(state.store.as_ref(), &election, &council, state.now())
         .await
         .or_api(lang)?;

@@ -28,6 +28,7 @@ use axum::http::StatusCode;
 use shailoo_app::StoreError;
 use shailoo_app::authz::Power;
 use shailoo_app::candidates::CandidacyError;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::candidate::transitions::TransitionError;
 use shailoo_domain::params::Coded;
 use utoipa_axum::routes;
@@ -107,7 +108,7 @@ impl Refusal for CandidacyError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

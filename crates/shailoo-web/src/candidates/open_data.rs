@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use shailoo_app::PageRequest;
 use shailoo_app::candidates::{self, CandidateFilter};
-use shailoo_domain::ElectionId;
+use shailoo_domain::{ElectionId, ErrorCode};
 
 /// Every public candidate of `election`, page by page in the store's order.
 async fn all(state: &AppState, ctx: &PageCtx, id: &str) -> Result<Vec<CandidateDto>, PageFail> {
@@ -88,7 +88,11 @@ pub(super) async fn csv(
     let rows = all(&state, &ctx, &id).await?;
     let body = csv_of(&rows).map_err(|e| {
         tracing::error!(error = %e, "writing the candidates CSV failed");
-        PageFail::new(ctx.lang, StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        PageFail::new(
+            ctx.lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+        )
     })?;
     Ok((
         [
@@ -112,7 +116,11 @@ pub(super) async fn json(
     let rows = all(&state, &ctx, &id).await?;
     let body = serde_json::to_vec(&rows).map_err(|e| {
         tracing::error!(error = %e, "writing the candidates JSON failed");
-        PageFail::new(ctx.lang, StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        PageFail::new(
+            ctx.lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+        )
     })?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

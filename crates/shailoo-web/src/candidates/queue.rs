@@ -11,7 +11,7 @@ use crate::kit::format::{fmt_instant, name};
 use crate::kit::forms::election_of;
 use crate::kit::input::{Form, Query};
 use crate::kit::page::{Choice, Feedback};
-use crate::kit::{OrRefused, PageCtx, PageFail, PageResult, render};
+use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -21,11 +21,13 @@ use shailoo_app::authz::{self, Power};
 use shailoo_app::candidates::{
     self, CandidacyError, Decision, NominationFilter, NominationId, NominationRecord, Stage,
 };
+use shailoo_app::{Actor, Store};
 use shailoo_domain::candidate::checks::CheckOutcome;
 use shailoo_domain::candidate::nomination::{Ground, NominationKind};
-use shailoo_domain::candidate::{CandidateId, Nominator};
+use shailoo_domain::candidate::{CandidateId, Nominator, PartyId};
 use shailoo_domain::params::Coded;
-use shailoo_domain::{CouncilId, ElectionId};
+use shailoo_domain::territory::LocalizedName;
+use shailoo_domain::{CouncilId, ElectionId, ErrorCode};
 use std::collections::HashMap;
 
 struct CheckRow {
@@ -96,8 +98,28 @@ async fn render_page(
     let records = candidates::nominations(store, &actor, election, &filter)
         .await
         .or_page(lang)?;
+    let t = QueueTemplate {
+        election: election.to_string(),
+        notice: feedback.notice,
+        message: feedback.message,
+        rows: queue_rows(store, lang, &actor, election, &records).await?,
+        grounds: ground_choices(lang),
+        ctx,
+    };
+    Ok(render(feedback.status, &t))
+}
+
+/// The rows of the queue: each filed nomination with its council's name, its nominator's, the
+/// time left to decide and whether `actor` may decide it.
+async fn queue_rows(
+    store: &dyn Store,
+    lang: Lang,
+    actor: &Actor,
+    election: &ElectionId,
+    records: &[NominationRecord],
+) -> Result<Vec<NominationRow>, PageFail> {
     let rules = candidates::rules(store, election).await.or_page(lang)?;
-    let parties: HashMap<_, _> = store
+    let parties: HashMap<PartyId, LocalizedName> = store
         .parties()
         .await
         .or_page(lang)?
@@ -106,7 +128,7 @@ async fn render_page(
         .collect();
     let mut councils: HashMap<CouncilId, String> = HashMap::new();
     let mut rows = Vec::new();
-    for r in &records {
+    for r in records {
         let c = &r.nomination.council;
         if !councils.contains_key(c) {
             let found = store.council(c).await.or_page(lang)?;
@@ -117,67 +139,78 @@ async fn render_page(
             .await
             .or_page(lang)?;
         let may_decide = authz::allowed(
-            &actor,
+            actor,
             Power::DecideNomination,
             authz::Target::Nomination {
                 chain: &chain,
                 party: r.nomination.kind.party(),
             },
         );
-        let (contest, nominator) = match &r.nomination.kind {
-            NominationKind::CityList { party } => (lang.t("queue-city-list"), Some(party)),
-            NominationKind::District {
-                district,
-                nominator,
-            } => (
-                lang.t_args("talapker-district", &[("district", district.to_string())]),
-                match nominator {
-                    Nominator::Party(p) => Some(p),
-                    Nominator::SelfNominated => None,
-                },
-            ),
-        };
+        let council = councils.get(c).cloned().unwrap_or_default();
         rows.push(NominationRow {
-            id: r.id.to_string(),
-            council: councils.get(c).cloned().unwrap_or_default(),
-            contest,
-            nominator: nominator.map_or_else(
-                || lang.t("talapker-self-nominated"),
-                |p| {
-                    parties
-                        .get(p)
-                        .map_or_else(|| p.to_string(), |n| name(n, lang))
-                },
-            ),
-            filed_by: r.filed_by.clone(),
             due: candidates::decision_due(r, &rules)
                 .map(fmt_instant)
                 .unwrap_or_default(),
-            entries: entries(lang, r),
             may_decide,
+            ..row_of(lang, r, council, &parties)
         });
     }
-    let grounds = Ground::all()
+    Ok(rows)
+}
+
+/// A nomination's row: its contest, its nominator in words and its candidates' checks.
+fn row_of(
+    lang: Lang,
+    r: &NominationRecord,
+    council: String,
+    parties: &HashMap<PartyId, LocalizedName>,
+) -> NominationRow {
+    let (contest, nominator) = match &r.nomination.kind {
+        NominationKind::CityList { party } => (lang.t("queue-city-list"), Some(party)),
+        NominationKind::District {
+            district,
+            nominator,
+        } => (
+            lang.t_args("talapker-district", &[("district", district.to_string())]),
+            match nominator {
+                Nominator::Party(p) => Some(p),
+                Nominator::SelfNominated => None,
+            },
+        ),
+    };
+    NominationRow {
+        id: r.id.to_string(),
+        council,
+        contest,
+        nominator: nominator.map_or_else(
+            || lang.t("talapker-self-nominated"),
+            |p| {
+                parties
+                    .get(p)
+                    .map_or_else(|| p.to_string(), |n| name(n, lang))
+            },
+        ),
+        filed_by: r.filed_by.clone(),
+        due: String::new(),
+        entries: entries(lang, r),
+        may_decide: false,
+    }
+}
+
+/// Every CAN-09 ground a refusal may name, with its rule and words.
+fn ground_choices(lang: Lang) -> Vec<Choice> {
+    Ground::all()
         .into_iter()
         .map(|g| Choice {
             value: g.code().to_owned(),
             label: format!("{} — {}", g.rule(), lang.t(g.message_key())),
             selected: false,
         })
-        .collect();
-    let t = QueueTemplate {
-        election: election.to_string(),
-        notice: feedback.notice,
-        message: feedback.message,
-        rows,
-        grounds,
-        ctx,
-    };
-    Ok(render(feedback.status, &t))
+        .collect()
 }
 
 /// Each standing candidate with the latest result of every check.
-fn entries(lang: crate::kit::Lang, r: &NominationRecord) -> Vec<EntryRow> {
+fn entries(lang: Lang, r: &NominationRecord) -> Vec<EntryRow> {
     r.nomination
         .standing()
         .map(|(_, e)| {
@@ -268,7 +301,7 @@ pub(super) async fn decide(
             return Err(PageFail::new(
                 lang,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_form",
+                ErrorCode::BadForm,
             ));
         }
     };

@@ -11,7 +11,7 @@ use crate::kit::forms::non_empty;
 use crate::kit::input::Query;
 use crate::kit::page::Choice;
 use crate::kit::pager::{Pager, page_of};
-use crate::kit::{OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
+use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, Refusal, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -19,9 +19,10 @@ use axum::response::{IntoResponse, Response};
 use shailoo_app::CouncilFilter;
 use shailoo_app::candidates::{self, CandidateFilter, NominationId, PublicStatus};
 use shailoo_domain::candidate::PartyId;
+use shailoo_domain::candidate::ballot::Ballot;
 use shailoo_domain::params::Coded;
 use shailoo_domain::protocol::Contest;
-use shailoo_domain::{CandidateId, CouncilId, DistrictId, ElectionId};
+use shailoo_domain::{CandidateId, CouncilId, DistrictId, ElectionId, ErrorCode};
 use std::collections::HashMap;
 
 struct ElectionRow {
@@ -114,58 +115,12 @@ pub(super) async fn candidates(
     let names = Names::of(state.store.as_ref(), &page.items)
         .await
         .or_page(lang)?;
-    let in_election = state
-        .store
-        .election(&election)
-        .await
-        .or_page(lang)?
-        .map(|e| e.councils)
-        .unwrap_or_default();
-    let all = state
-        .store
-        .councils(&CouncilFilter {
-            page: shailoo_app::PageRequest {
-                page: 1,
-                per_page: shailoo_app::PageRequest::MAX_PER_PAGE,
-            },
-            ..CouncilFilter::default()
-        })
-        .await
-        .or_page(lang)?;
-    let chosen = all.items.iter().find(|c| Some(&c.id) == council.as_ref());
-    let councils = all
-        .items
-        .iter()
-        .filter(|c| in_election.contains(&c.id))
-        .map(|c| Choice {
-            value: c.id.to_string(),
-            label: name(&c.name, lang),
-            selected: Some(&c.id) == council.as_ref(),
-        })
-        .collect();
-    let parties = state
-        .store
-        .parties()
-        .await
-        .or_page(lang)?
-        .iter()
-        .map(|p| Choice {
-            value: p.id.to_string(),
-            label: name(&p.name, lang),
-            selected: Some(&p.id) == party.as_ref(),
-        })
-        .collect();
-    let statuses = PublicStatus::ALL
-        .iter()
-        .map(|s| Choice {
-            value: s.as_str().to_owned(),
-            label: lang.t(&format!("talapker-status-{}", s.as_str())),
-            selected: status == Some(*s),
-        })
-        .collect();
+    let (councils, chosen) = council_choices(&state, lang, &election, council.as_ref()).await?;
+    let parties = party_choices(&state, lang, party.as_ref()).await?;
+    let statuses = status_choices(lang, status);
     let mut heading = Vec::new();
-    if let Some(c) = chosen {
-        heading.push(name(&c.name, lang));
+    if let Some(c) = &chosen {
+        heading.push(c.clone());
     }
     if let Some(d) = &district {
         heading.push(lang.t_args("talapker-district", &[("district", d.to_string())]));
@@ -186,11 +141,88 @@ pub(super) async fn candidates(
             .iter()
             .map(|c| CandidateRow::new(c, &names, lang))
             .collect(),
-        ballots: chosen.map(|c| format!("/talapker/{election}/ballots/{}", c.id)),
+        ballots: council
+            .filter(|_| chosen.is_some())
+            .map(|c| format!("/talapker/{election}/ballots/{c}")),
         pager: Pager::new(&ctx, page.page, page.per_page, page.total),
         ctx,
     };
     Ok(render(StatusCode::OK, &t))
+}
+
+/// The councils the election elects, to choose from, and the chosen one's name.
+async fn council_choices(
+    state: &AppState,
+    lang: Lang,
+    election: &ElectionId,
+    council: Option<&CouncilId>,
+) -> Result<(Vec<Choice>, Option<String>), PageFail> {
+    let in_election = state
+        .store
+        .election(election)
+        .await
+        .or_page(lang)?
+        .map(|e| e.councils)
+        .unwrap_or_default();
+    let all = state
+        .store
+        .councils(&CouncilFilter {
+            page: shailoo_app::PageRequest {
+                page: 1,
+                per_page: shailoo_app::PageRequest::MAX_PER_PAGE,
+            },
+            ..CouncilFilter::default()
+        })
+        .await
+        .or_page(lang)?;
+    let chosen = all
+        .items
+        .iter()
+        .find(|c| Some(&c.id) == council)
+        .map(|c| name(&c.name, lang));
+    let councils = all
+        .items
+        .iter()
+        .filter(|c| in_election.contains(&c.id))
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: name(&c.name, lang),
+            selected: Some(&c.id) == council,
+        })
+        .collect();
+    Ok((councils, chosen))
+}
+
+/// The registered parties, to choose from.
+async fn party_choices(
+    state: &AppState,
+    lang: Lang,
+    party: Option<&PartyId>,
+) -> Result<Vec<Choice>, PageFail> {
+    Ok(state
+        .store
+        .parties()
+        .await
+        .or_page(lang)?
+        .iter()
+        .map(|p| Choice {
+            value: p.id.to_string(),
+            label: name(&p.name, lang),
+            selected: Some(&p.id) == party,
+        })
+        .collect())
+}
+
+/// The public statuses, to choose from.
+fn status_choices(lang: Lang, status: Option<PublicStatus>) -> Vec<Choice> {
+    PublicStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().to_owned(),
+            label: lang.t(&format!("talapker-status-{}", s.as_str())),
+            selected: status == Some(*s),
+        })
+        .collect()
 }
 
 struct HistoryRow {
@@ -386,6 +418,83 @@ pub(super) async fn ballots(
     Ok(render(StatusCode::OK, &t))
 }
 
+/// The proof of one ballot as `shailoo_print` lays it out: its lines, against all last.
+fn ballot_proof(
+    b: &Ballot,
+    lang: Lang,
+    print_lang: shailoo_print::Lang,
+    election: &str,
+    council: &str,
+) -> shailoo_print::BallotProof {
+    let dto = ballot_dto(b, lang);
+    let mut lines: Vec<shailoo_print::BallotLine> = dto
+        .lines
+        .iter()
+        .map(|l| shailoo_print::BallotLine {
+            number: l.number,
+            label: l.label.clone(),
+            detail: [l.birth_year.map(|y| y.to_string()), l.nominated_by.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    if dto.against_all {
+        lines.push(shailoo_print::BallotLine {
+            number: u32::try_from(lines.len())
+                .unwrap_or(u32::MAX)
+                .saturating_add(1),
+            label: lang.t("talapker-against-all"),
+            detail: String::new(),
+        });
+    }
+    shailoo_print::BallotProof {
+        lang: print_lang,
+        title: lang.t("ballot-proof-title"),
+        proof: lang.t("ballot-proof-mark"),
+        instruction: lang.t("ballot-proof-instruction"),
+        election: election.to_owned(),
+        council: council.to_owned(),
+        contest: match &dto.district {
+            Some(d) => lang.t_args("talapker-district", &[("district", d.clone())]),
+            None => lang.t("talapker-party-lists"),
+        },
+        lines,
+    }
+}
+
+/// The PDFs of `proofs`, rendered off the async threads (Typst is CPU-bound).
+async fn render_proofs(
+    lang: Lang,
+    council: &CouncilId,
+    proofs: Vec<shailoo_print::BallotProof>,
+) -> Result<Vec<Vec<u8>>, PageFail> {
+    let rendered = tokio::task::spawn_blocking(move || {
+        proofs
+            .iter()
+            .map(shailoo_print::render_ballot)
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await;
+    match rendered {
+        Ok(Ok(p)) => Ok(p),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, council = %council, "ballot proof rendering failed");
+            Err(PageFail::new(
+                lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                e.code(),
+            ))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, council = %council, "ballot proof rendering panicked");
+            let code = ErrorCode::PrintFailed;
+            Err(PageFail::new(lang, StatusCode::INTERNAL_SERVER_ERROR, code))
+        }
+    }
+}
+
 /// `GET /talapker/{election}/ballots/{council}/proof.pdf?lang=ky|ru|en`: the proof of the
 /// council's ballots (one page per contest: the city ballot, or each district's), laid out by
 /// `shailoo_print` with Typst as the voter lists are; 409 while registration is open.
@@ -416,6 +525,7 @@ pub(super) async fn proof(
         .map_err(|e| PageFail::new(lang, StatusCode::BAD_REQUEST, e.code()))?;
     // An aiyl council's district is chosen with `?district=` (the first otherwise).
     let wanted = q.get("district");
+    let council_name = name(&found.name, lang);
     let proofs: Vec<shailoo_print::BallotProof> = ballots
         .iter()
         .filter(|b| match (&b.contest, wanted) {
@@ -423,68 +533,9 @@ pub(super) async fn proof(
             _ => true,
         })
         .take(1)
-        .map(|b| {
-            let dto = ballot_dto(b, lang);
-            let mut lines: Vec<shailoo_print::BallotLine> = dto
-                .lines
-                .iter()
-                .map(|l| shailoo_print::BallotLine {
-                    number: l.number,
-                    label: l.label.clone(),
-                    detail: [l.birth_year.map(|y| y.to_string()), l.nominated_by.clone()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })
-                .collect();
-            if dto.against_all {
-                lines.push(shailoo_print::BallotLine {
-                    number: u32::try_from(lines.len())
-                        .unwrap_or(u32::MAX)
-                        .saturating_add(1),
-                    label: lang.t("talapker-against-all"),
-                    detail: String::new(),
-                });
-            }
-            shailoo_print::BallotProof {
-                lang: print_lang,
-                title: lang.t("ballot-proof-title"),
-                proof: lang.t("ballot-proof-mark"),
-                instruction: lang.t("ballot-proof-instruction"),
-                election: election_name.clone(),
-                council: name(&found.name, lang),
-                contest: match &dto.district {
-                    Some(d) => lang.t_args("talapker-district", &[("district", d.clone())]),
-                    None => lang.t("talapker-party-lists"),
-                },
-                lines,
-            }
-        })
+        .map(|b| ballot_proof(b, lang, print_lang, &election_name, &council_name))
         .collect();
-    let rendered = tokio::task::spawn_blocking(move || {
-        proofs
-            .iter()
-            .map(shailoo_print::render_ballot)
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await;
-    let pdfs = match rendered {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, council = %council, "ballot proof rendering failed");
-            return Err(PageFail::new(
-                lang,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                e.code(),
-            ));
-        }
-        Err(e) => {
-            tracing::error!(error = %e, council = %council, "ballot proof rendering panicked");
-            let code = "print_failed";
-            return Err(PageFail::new(lang, StatusCode::INTERNAL_SERVER_ERROR, code));
-        }
-    };
+    let pdfs = render_proofs(lang, &council, proofs).await?;
     let Some(pdf) = pdfs.into_iter().next() else {
         return Err(PageFail::not_found(lang));
     };

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome};
 use shailoo_app::voters::CountBy;
-use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 use utoipa::ToSchema;
 
 /// A check-in request.
@@ -71,21 +71,26 @@ pub(super) async fn api_check_in(
     let staff = current_staff(&state, &headers)
         .await
         .or_api(lang)?
-        .ok_or_else(|| ApiError::new(lang, StatusCode::UNAUTHORIZED, "login_required"))?;
+        .ok_or_else(|| ApiError::new(lang, StatusCode::UNAUTHORIZED, ErrorCode::LoginRequired))?;
     let token = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if !same_secret(token, &staff.session.csrf_token) {
-        return Err(ApiError::new(lang, StatusCode::FORBIDDEN, "csrf_failed"));
+        return Err(ApiError::new(
+            lang,
+            StatusCode::FORBIDDEN,
+            ErrorCode::CsrfFailed,
+        ));
     }
     let station = StationNumber::parse(&number)
-        .map_err(|_| ApiError::bad(lang, "bad_station_number", "number"))?;
-    let pin = Pin::parse(&body.pin).map_err(|_| ApiError::bad(lang, "bad_parameter", "pin"))?;
+        .map_err(|_| ApiError::bad(lang, ErrorCode::BadStationNumber, "number"))?;
+    let pin =
+        Pin::parse(&body.pin).map_err(|_| ApiError::bad(lang, ErrorCode::BadParameter, "pin"))?;
     let election = election_for(&state, body.election.as_deref())
         .await
         .or_api(lang)?
-        .ok_or_else(|| ApiError::new(lang, StatusCode::NOT_FOUND, "unknown_election"))?;
+        .ok_or_else(|| ApiError::new(lang, StatusCode::NOT_FOUND, ErrorCode::UnknownElection))?;
     let now = state.now();
     let outcome = app::check_in(
         state.store.as_ref(),
@@ -105,10 +110,10 @@ pub(super) async fn api_check_in(
         CheckInOutcome::CheckedIn => ("checked_in", station, now),
         CheckInOutcome::AlreadyVoted { station, at } => ("already_voted", station, at),
         CheckInOutcome::NotOnThisStationsList { .. } => {
-            return Err(ApiError::new(lang, status, "not_on_this_list"));
+            return Err(ApiError::new(lang, status, ErrorCode::NotOnThisList));
         }
         CheckInOutcome::NotOnAnyList => {
-            return Err(ApiError::new(lang, status, "not_on_list"));
+            return Err(ApiError::new(lang, status, ErrorCode::NotOnList));
         }
     };
     Ok((
@@ -172,7 +177,7 @@ pub(super) async fn api_turnout(
     ApiLang(lang): ApiLang,
     Path(id): Path<String>,
 ) -> Result<Json<TurnoutDto>, ApiError> {
-    let id = ElectionId::parse(&id).map_err(|_| ApiError::bad(lang, "bad_id", "id"))?;
+    let id = ElectionId::parse(&id).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "id"))?;
     let store = state.store.as_ref();
     let t = app::turnout(store, &id).await.map_err(|e| match e {
         e @ CheckInError::Store(_) => ApiError::refused(lang, &e),

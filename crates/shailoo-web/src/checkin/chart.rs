@@ -65,6 +65,57 @@ fn top_percent(by_hour: &[u64], listed: u64) -> u64 {
     top.clamp(10, 100)
 }
 
+/// Where the bars of a chart stand: the slot of an hour, a bar's width, the axis, the plot's
+/// height, the percentage at its top, and the voters on the lists.
+struct Frame {
+    slot: u64,
+    bar_w: u64,
+    axis_y: u64,
+    plot_h: u64,
+    top: u64,
+    listed: u64,
+}
+
+impl Frame {
+    /// The bar of the `i`-th hour: its height the share of the listed who voted by then, or a
+    /// stub for an hour still to come.
+    fn bar(&self, lang: Lang, i: usize, h: i8, voted: Option<u64>) -> Bar {
+        let x = LEFT + self.slot * i as u64 + (self.slot - self.bar_w) / 2;
+        let hour = format!("{h:02}:00");
+        let Some(n) = voted else {
+            return Bar {
+                x,
+                y: self.axis_y - 2,
+                width: self.bar_w,
+                height: 2,
+                label_x: x + self.bar_w / 2,
+                hour,
+                value: "—".into(),
+                value_y: self.axis_y - 8,
+                passed: false,
+            };
+        };
+        // height = n / listed / (top / 100) × plot height, in integers.
+        let height = u64::try_from(
+            u128::from(n) * 100 * u128::from(self.plot_h)
+                / (u128::from(self.listed.max(1)) * u128::from(self.top)),
+        )
+        .unwrap_or(self.plot_h)
+        .min(self.plot_h);
+        Bar {
+            x,
+            y: self.axis_y - height,
+            width: self.bar_w,
+            height,
+            label_x: x + self.bar_w / 2,
+            hour,
+            value: percent(lang, n, self.listed).unwrap_or_else(|| "—".into()),
+            value_y: (self.axis_y - height).saturating_sub(6).max(TOP - 4),
+            passed: true,
+        }
+    }
+}
+
 /// The chart of `by_hour` (cumulative voters before each of `hours`) against `listed`, with
 /// figures for the first `passed` hours only.
 pub(crate) fn svg(
@@ -79,49 +130,20 @@ pub(crate) fn svg(
     let shown = &by_hour[..passed.min(by_hour.len())];
     let top = top_percent(shown, listed);
     let plot_h = H - TOP - BOTTOM;
-    let slot = (W - LEFT - RIGHT) / hours.len().max(1) as u64;
-    let bar_w = slot * 3 / 5;
     let axis_y = H - BOTTOM;
+    let slot = (W - LEFT - RIGHT) / hours.len().max(1) as u64;
+    let frame = Frame {
+        slot,
+        bar_w: slot * 3 / 5,
+        axis_y,
+        plot_h,
+        top,
+        listed,
+    };
     let bars = hours
         .iter()
         .enumerate()
-        .map(|(i, h)| {
-            let x = LEFT + slot * i as u64 + (slot - bar_w) / 2;
-            let hour = format!("{h:02}:00");
-            match shown.get(i) {
-                Some(n) => {
-                    // height = n / listed / (top / 100) × plot height, in integers.
-                    let height = u64::try_from(
-                        u128::from(*n) * 100 * u128::from(plot_h)
-                            / (u128::from(listed.max(1)) * u128::from(top)),
-                    )
-                    .unwrap_or(plot_h)
-                    .min(plot_h);
-                    Bar {
-                        x,
-                        y: axis_y - height,
-                        width: bar_w,
-                        height,
-                        label_x: x + bar_w / 2,
-                        hour,
-                        value: percent(lang, *n, listed).unwrap_or_else(|| "—".into()),
-                        value_y: (axis_y - height).saturating_sub(6).max(TOP - 4),
-                        passed: true,
-                    }
-                }
-                None => Bar {
-                    x,
-                    y: axis_y - 2,
-                    width: bar_w,
-                    height: 2,
-                    label_x: x + bar_w / 2,
-                    hour,
-                    value: "—".into(),
-                    value_y: axis_y - 8,
-                    passed: false,
-                },
-            }
-        })
+        .map(|(i, h)| frame.bar(lang, i, *h, shown.get(i).copied()))
         .collect::<Vec<_>>();
     let grid = (0..=top)
         .step_by(10)

@@ -31,6 +31,7 @@ use shailoo_app::StoreError;
 use shailoo_app::authz::Power;
 use shailoo_app::checkin::{CheckInError, CheckInOutcome};
 use shailoo_domain::ElectionId;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::time::to_bishkek;
 use utoipa_axum::routes;
 
@@ -69,7 +70,7 @@ impl Refusal for CheckInError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

@@ -12,7 +12,7 @@ use shailoo_app::StoreError;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::checkin::{self as app, CheckInError, CheckInOutcome};
 use shailoo_app::users::Actor;
-use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 use shailoo_print::{Lang as PrintLang, StationList, Variant, numbered};
 
 #[derive(Template)]
@@ -50,7 +50,7 @@ async fn staff_for_station(
 ) -> Result<(Actor, StationNumber), PageFail> {
     let lang = ctx.lang;
     let number = StationNumber::parse(number)
-        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_station_number"))?;
+        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadStationNumber))?;
     let staff = ctx.require_staff()?;
     let station = state
         .store
@@ -219,7 +219,7 @@ pub(super) async fn page_post(
     let election = election_for(&state, input.election.as_deref())
         .await
         .or_page(lang)?
-        .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, "unknown_election"))?;
+        .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, ErrorCode::UnknownElection))?;
     let (status, result, voter) =
         check_in(&state, lang, &actor, &election, station, &input.pin).await?;
     let t = page(&state, ctx, station, Some(election), Some(result), voter).await?;

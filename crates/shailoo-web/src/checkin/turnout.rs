@@ -20,12 +20,13 @@ use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use jiff::civil::Date;
 use serde::Deserialize;
 use shailoo_app::checkin::{AreaTurnout, TURNOUT_HOURS, TurnoutReport, hours_passed};
 use shailoo_app::lookup::VotingHours;
 use shailoo_app::voters::CountBy;
 use shailoo_app::{PageRequest, StationFilter};
-use shailoo_domain::{CouncilId, ElectionId};
+use shailoo_domain::{CouncilId, ElectionId, ErrorCode};
 use std::collections::HashMap;
 
 #[derive(Debug, Default, Deserialize)]
@@ -86,6 +87,41 @@ enum Latest {
 }
 
 impl Latest {
+    /// The final total once voting closed, else the last of the `passed` hours, if any.
+    fn at(closed: bool, passed: usize) -> Latest {
+        if closed {
+            Latest::Final
+        } else if passed > 0 {
+            Latest::Hour(passed - 1)
+        } else {
+            Latest::None
+        }
+    }
+
+    /// What the figures show, in words.
+    fn status(self, lang: Lang) -> String {
+        match self {
+            Latest::None => lang.t("turnout-before"),
+            Latest::Hour(i) => lang.t_args(
+                "turnout-as-of",
+                &[("hour", format!("{:02}:00", TURNOUT_HOURS[i]))],
+            ),
+            Latest::Final => lang.t("turnout-final"),
+        }
+    }
+
+    /// The heading of the share column: at which hour.
+    fn column(self, lang: Lang) -> String {
+        match self {
+            Latest::Hour(i) => format!(
+                "{}, {:02}:00",
+                lang.t("turnout-col-share"),
+                TURNOUT_HOURS[i]
+            ),
+            Latest::None | Latest::Final => lang.t("turnout-col-share"),
+        }
+    }
+
     fn of(&self, by_hour: &[u64; 6], total: u64) -> Option<u64> {
         match *self {
             Latest::None => None,
@@ -106,64 +142,24 @@ fn area_row(lang: Lang, latest: Latest, href: Option<String>, a: &AreaTurnout) -
     }
 }
 
-fn query(key: &str, value: &str) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair(key, value);
-    q.finish()
+/// Voting day with its hours (or the day alone).
+fn day_text(lang: Lang, hours: Option<&VotingHours>, voting_day: Date) -> String {
+    match hours {
+        Some(h) => lang.t_args(
+            "turnout-day",
+            &[
+                ("day", fmt_date(h.day)),
+                ("opens", fmt_time(h.opens)),
+                ("closes", fmt_time(h.closes)),
+            ],
+        ),
+        None => fmt_date(voting_day),
+    }
 }
 
-/// `GET /elections/{id}/turnout`.
-pub(super) async fn turnout_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<String>,
-    Query(q): Query<TurnoutQuery>,
-) -> PageResult {
-    let lang = ctx.lang;
-    let id = ElectionId::parse(&id)
-        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_id"))?;
-    let store = &*state.store;
-    let election = store
-        .election(&id)
-        .await
-        .or_page(lang)?
-        .ok_or_else(|| PageFail::not_found(lang))?;
-    let calendar = election_calendar(&state, &election).await.or_page(lang)?;
-    let hours = VotingHours::of(&calendar);
-    let closes = calendar.get("CAL-16").map(|d| d.closes_at());
-    let now = state.now();
-    let passed = hours_passed(election.voting_day, now);
-    let closed = closes.is_some_and(|c| now >= c);
-    let latest = if closed {
-        Latest::Final
-    } else if passed > 0 {
-        Latest::Hour(passed - 1)
-    } else {
-        Latest::None
-    };
-    let report = TurnoutReport::of(
-        &id,
-        &election.name,
-        &store.council_turnout(&id).await.or_page(lang)?,
-    );
-    let all = &report.all;
-    let status = match latest {
-        Latest::None => lang.t("turnout-before"),
-        Latest::Hour(i) => lang.t_args(
-            "turnout-as-of",
-            &[("hour", format!("{:02}:00", TURNOUT_HOURS[i]))],
-        ),
-        Latest::Final => lang.t("turnout-final"),
-    };
-    let as_of = match latest {
-        Latest::Hour(i) => format!(
-            "{}, {:02}:00",
-            lang.t("turnout-col-share"),
-            TURNOUT_HOURS[i]
-        ),
-        Latest::None | Latest::Final => lang.t("turnout-col-share"),
-    };
-    let hour_rows = TURNOUT_HOURS
+/// The reporting hours of the whole election, with figures for the `passed` ones.
+fn hour_rows(lang: Lang, all: &AreaTurnout, passed: usize) -> Vec<HourRow> {
+    TURNOUT_HOURS
         .iter()
         .enumerate()
         .map(|(i, h)| HourRow {
@@ -176,49 +172,107 @@ pub(super) async fn turnout_page(
                 )
             }),
         })
-        .collect();
+        .collect()
+}
 
-    let region = q.region.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let council = q
-        .council
-        .as_deref()
-        .map(str::trim)
-        .and_then(|s| CouncilId::parse(s).ok());
-    let regions = report
-        .regions
-        .iter()
-        .map(|r| area_row(lang, latest, Some(query("region", &r.id)), r))
-        .collect();
-    let region_name = region.and_then(|r| report.regions.iter().find(|a| a.id == r));
-    let mut councils: Vec<AreaRow> = report
-        .councils
-        .iter()
-        .filter(|(r, _)| region.is_none_or(|want| r.as_str() == want))
-        .map(|(_, c)| area_row(lang, latest, Some(query("council", &c.id)), c))
-        .collect();
-    councils.sort_by(|a, b| a.name.cmp(&b.name));
-    let council_area = council
-        .as_ref()
-        .and_then(|c| report.councils.iter().find(|(_, a)| a.id == c.as_str()));
-    let stations = match &council {
-        Some(c) if council_area.is_some() => station_rows(&state, lang, latest, &id, c).await?,
-        _ => Vec::new(),
-    };
+fn query(key: &str, value: &str) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair(key, value);
+    q.finish()
+}
+
+/// The tables below the election's figures: every region, the councils (of the region
+/// asked for), and the stations of the council asked for.
+struct Areas {
+    regions: Vec<AreaRow>,
+    region: Option<String>,
+    councils: Vec<AreaRow>,
+    council: Option<String>,
+    stations: Vec<AreaRow>,
+}
+
+impl Areas {
+    async fn of(
+        state: &AppState,
+        lang: Lang,
+        latest: Latest,
+        (election, report): (&ElectionId, &TurnoutReport),
+        q: &TurnoutQuery,
+    ) -> Result<Areas, PageFail> {
+        let region = q.region.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let council = q
+            .council
+            .as_deref()
+            .map(str::trim)
+            .and_then(|s| CouncilId::parse(s).ok());
+        let regions = report
+            .regions
+            .iter()
+            .map(|r| area_row(lang, latest, Some(query("region", &r.id)), r))
+            .collect();
+        let region_area = region.and_then(|r| report.regions.iter().find(|a| a.id == r));
+        let mut councils: Vec<AreaRow> = report
+            .councils
+            .iter()
+            .filter(|(r, _)| region.is_none_or(|want| r.as_str() == want))
+            .map(|(_, c)| area_row(lang, latest, Some(query("council", &c.id)), c))
+            .collect();
+        councils.sort_by(|a, b| a.name.cmp(&b.name));
+        let council_area = council
+            .as_ref()
+            .and_then(|c| report.councils.iter().find(|(_, a)| a.id == c.as_str()));
+        let stations = match &council {
+            Some(c) if council_area.is_some() => {
+                station_rows(state, lang, latest, election, c).await?
+            }
+            _ => Vec::new(),
+        };
+        Ok(Areas {
+            regions,
+            region: region_area.map(|r| r.name.get(lang.code()).to_owned()),
+            councils,
+            council: council_area.map(|(_, a)| a.name.get(lang.code()).to_owned()),
+            stations,
+        })
+    }
+}
+
+/// `GET /elections/{id}/turnout`.
+pub(super) async fn turnout_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Query(q): Query<TurnoutQuery>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let id = ElectionId::parse(&id)
+        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadId))?;
+    let store = &*state.store;
+    let election = store
+        .election(&id)
+        .await
+        .or_page(lang)?
+        .ok_or_else(|| PageFail::not_found(lang))?;
+    let calendar = election_calendar(&state, &election).await.or_page(lang)?;
+    let hours = VotingHours::of(&calendar);
+    let now = state.now();
+    let passed = hours_passed(election.voting_day, now);
+    let closed = calendar.get("CAL-16").is_some_and(|d| now >= d.closes_at());
+    let latest = Latest::at(closed, passed);
+    let report = TurnoutReport::of(
+        &id,
+        &election.name,
+        &store.council_turnout(&id).await.or_page(lang)?,
+    );
+    let all = &report.all;
+    let hour_rows = hour_rows(lang, all, passed);
+
+    let areas = Areas::of(&state, lang, latest, (&id, &report), &q).await?;
     let t = TurnoutTemplate {
         election_id: id.to_string(),
         election: election.name.get(lang.code()).to_owned(),
-        day: match hours {
-            Some(h) => lang.t_args(
-                "turnout-day",
-                &[
-                    ("day", fmt_date(h.day)),
-                    ("opens", fmt_time(h.opens)),
-                    ("closes", fmt_time(h.closes)),
-                ],
-            ),
-            None => fmt_date(election.voting_day),
-        },
-        status,
+        day: day_text(lang, hours.as_ref(), election.voting_day),
+        status: latest.status(lang),
         headline: latest
             .of(&all.by_hour, all.total)
             .and_then(|n| percent(lang, n, all.listed)),
@@ -232,12 +286,12 @@ pub(super) async fn turnout_page(
             passed,
         ),
         hours: hour_rows,
-        as_of,
-        regions,
-        region: region_name.map(|r| r.name.get(lang.code()).to_owned()),
-        councils,
-        council: council_area.map(|(_, a)| a.name.get(lang.code()).to_owned()),
-        stations,
+        as_of: latest.column(lang),
+        regions: areas.regions,
+        region: areas.region,
+        councils: areas.councils,
+        council: areas.council,
+        stations: areas.stations,
         ctx,
     };
     Ok(render(StatusCode::OK, &t))

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use shailoo_app::claims::{
     ClaimDraft, ClaimError, ClaimKind, ClaimRequest, DataCorrection, PassportCopy, Text,
 };
-use shailoo_domain::{Pin, StationNumber};
+use shailoo_domain::{ErrorCode, Pin, StationNumber};
 
 /// The claim the form asks for with its passport copy, or the first thing wrong with it, to
 /// show beside the form. The copy is looked at first: its refusal decides the status (413,
@@ -29,11 +29,11 @@ pub(crate) fn parse_claim(
     };
     let copy = PassportCopy::parse(bytes).map_err(refused)?;
     let pin = pin.ok_or_else(|| unprocessable(lang.t("claims-error-bad-pin")))?;
-    let station = station.ok_or_else(|| unprocessable(lang.error("bad_station_number")))?;
+    let station = station.ok_or_else(|| unprocessable(lang.error(ErrorCode::BadStationNumber)))?;
     let request = match ClaimKind::parse(form.get("kind")) {
         Some(ClaimKind::Inclusion) => ClaimRequest::Inclusion,
         Some(ClaimKind::Correction) => correction(lang, form)?,
-        None => return Err(unprocessable(lang.error("bad_form"))),
+        None => return Err(unprocessable(lang.error(ErrorCode::BadForm))),
     };
     let statement = Text::optional(form.get("statement")).map_err(refused)?;
     let draft = ClaimDraft {
@@ -52,7 +52,10 @@ fn correction(lang: Lang, form: &MultipartForm) -> Result<ClaimRequest, Feedback
     let birth_date = match form.get("birth_date").trim() {
         "" => None,
         d => Some(d.parse::<jiff::civil::Date>().map_err(|_| {
-            Feedback::refused(StatusCode::UNPROCESSABLE_ENTITY, lang.error("bad_date"))
+            Feedback::refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.error(ErrorCode::BadDate),
+            )
         })?),
     };
     let data = DataCorrection::new(

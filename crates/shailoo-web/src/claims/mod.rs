@@ -28,6 +28,7 @@ use axum::http::StatusCode;
 use shailoo_app::StoreError;
 use shailoo_app::authz::Power;
 use shailoo_app::claims::{ClaimError, MAX_COPY_BYTES};
+use shailoo_domain::ErrorCode;
 
 /// The body of a claim form: the copy and the text fields, with room for the multipart framing.
 pub(crate) const CLAIM_BODY_LIMIT: usize = MAX_COPY_BYTES + 64 * 1024;
@@ -79,7 +80,7 @@ impl Refusal for ClaimError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

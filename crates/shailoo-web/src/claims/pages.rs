@@ -13,18 +13,19 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
 use serde::Deserialize;
 use shailoo_app::StationFilter;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::claims::{
-    self as app, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
-    ClaimState, MAX_COPY_BYTES, PassportCopy,
+    self as app, Claim, ClaimDecision, ClaimError, ClaimFilter, ClaimId, ClaimKind, ClaimRequest,
+    ClaimState, DecisionDeadlines, MAX_COPY_BYTES, PassportCopy,
 };
 use shailoo_app::setup;
 use shailoo_app::users::Actor;
 use shailoo_app::voters::listed_entry;
 use shailoo_domain::territory::Election;
-use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 use std::collections::HashMap;
 
 fn choices(lang: Lang, prefix: &str, values: &[&str], selected: Option<&str>) -> Vec<Choice> {
@@ -102,6 +103,49 @@ async fn own_station(state: &AppState, actor: &Actor) -> Option<StationNumber> {
     page.items.first().map(|s| s.number)
 }
 
+/// The rows of the claims found, each with when it is due and whether the reader decides it;
+/// a pending correction with what the list shows now, which it is decided against.
+async fn claim_rows(
+    state: &AppState,
+    lang: Lang,
+    actor: &Actor,
+    election: &ElectionId,
+    found: &[Claim],
+    (deadlines, now): (&DecisionDeadlines, Timestamp),
+) -> Result<Vec<ClaimRow>, PageFail> {
+    // Whether the reader decides at each station (authz over its chain), asked once per
+    // station; the filer of a claim never decides it. `app::decide` checks both again.
+    let mut covered: HashMap<StationNumber, bool> = HashMap::new();
+    let mut rows = Vec::with_capacity(found.len());
+    for c in found {
+        let own = c.filed_by == actor.audit_name();
+        let covers = match covered.get(&c.station) {
+            Some(covers) => *covers,
+            None => {
+                let chain = setup::station_chain(&*state.store, c.station)
+                    .await
+                    .or_page(lang)?;
+                let covers = authz::allowed(actor, Power::DecideClaim, Target::Within(&chain));
+                covered.insert(c.station, covers);
+                covers
+            }
+        };
+        let mut row = ClaimRow::new(lang, c)
+            .for_reader(lang, covers && !own, own)
+            .with_due(lang, c, deadlines, now);
+        // A pending correction is decided against what the list shows now.
+        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
+            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
+                .await
+                .or_page(lang)?
+        {
+            row.current = current_values(lang, d, &entry);
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
 /// The page of `election`, filtered by `q` (`station`, `status`, `kind`, `pin`), with the
 /// filing form empty or as it was sent.
 async fn render_page(
@@ -130,36 +174,6 @@ async fn render_page(
         .await
         .or_page(lang)?;
     let now = state.now();
-    // Whether the reader decides at each station (authz over its chain), asked once per
-    // station; the filer of a claim never decides it. `app::decide` checks both again.
-    let mut covered: HashMap<StationNumber, bool> = HashMap::new();
-    let mut rows = Vec::with_capacity(found.len());
-    for c in &found {
-        let own = c.filed_by == actor.audit_name();
-        let covers = match covered.get(&c.station) {
-            Some(covers) => *covers,
-            None => {
-                let chain = setup::station_chain(&*state.store, c.station)
-                    .await
-                    .or_page(lang)?;
-                let covers = authz::allowed(&actor, Power::DecideClaim, Target::Within(&chain));
-                covered.insert(c.station, covers);
-                covers
-            }
-        };
-        let mut row = ClaimRow::new(lang, c)
-            .for_reader(lang, covers && !own, own)
-            .with_due(lang, c, &deadlines, now);
-        // A pending correction is decided against what the list shows now.
-        if let (ClaimRequest::Correction(d), ClaimState::Filed) = (&c.request, c.status.state())
-            && let Some(entry) = listed_entry(&*state.store, election, &c.pin)
-                .await
-                .or_page(lang)?
-        {
-            row.current = current_values(lang, d, &entry);
-        }
-        rows.push(row);
-    }
     let form = match form {
         Some(f) => f,
         None => FormValues {
@@ -173,6 +187,7 @@ async fn render_page(
     };
     let states: Vec<&str> = ClaimState::ALL.iter().map(|s| s.as_str()).collect();
     let kinds: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.as_str()).collect();
+    let rows = claim_rows(state, lang, &actor, election, &found, (&deadlines, now)).await?;
     let t = ClaimsTemplate {
         election: election.to_string(),
         notice: feedback.notice,
@@ -326,7 +341,7 @@ pub(super) async fn decide(
             return Err(PageFail::new(
                 lang,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_form",
+                ErrorCode::BadForm,
             ));
         }
         Err(e) => return answer(&state, ctx, &staff, &election, Err(e), None).await,

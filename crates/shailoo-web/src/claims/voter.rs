@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use shailoo_app::claims::{self as app, Amendment};
 use shailoo_app::voters::{Placement, VoterStatus};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::Pin;
 use shailoo_domain::params::Coded;
 use std::collections::HashMap;
@@ -84,7 +85,7 @@ pub(super) async fn voter(
     let pin = q
         .get("pin")
         .and_then(|p| Pin::parse(p.trim()).ok())
-        .ok_or_else(|| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_parameter"))?;
+        .ok_or_else(|| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadParameter))?;
     let record = app::voter_record(&*state.store, &actor, &election.id, &pin)
         .await
         .or_page(lang)?;

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use shailoo_app::districts::{CouncilDistricting, DistrictingUnit, SchemeRecord, SchemeStatus};
 use shailoo_domain::CouncilId;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::district::UnitId;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -117,7 +118,7 @@ pub(super) async fn api_districts(
     ApiLang(lang): ApiLang,
     Path(id): Path<String>,
 ) -> Result<Json<SchemeDto>, ApiError> {
-    let id = CouncilId::parse(&id).map_err(|_| ApiError::bad(lang, "bad_id", "id"))?;
+    let id = CouncilId::parse(&id).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "id"))?;
     // A council that is not there to district is "not found" too (DistrictError's Refusal).
     let c = app::council_districting(state.store.as_ref(), &id)
         .await

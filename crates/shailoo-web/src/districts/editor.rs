@@ -284,7 +284,7 @@ async fn deadline(state: &AppState, lang: Lang, c: &CouncilDistricting) -> Deadl
                 .map_err(|closed| closed_message(lang, &closed)),
         },
         Err(e) => {
-            let text = lang.t_args("districts-error-other", &[("code", e.code().to_owned())]);
+            let text = lang.error(e.code());
             Deadline {
                 open: Err(text.clone()),
                 text,

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Serialize;
+use shailoo_domain::ErrorCode;
 
 /// One row of the CSV: a unit with its district's figures.
 #[derive(Serialize)]
@@ -96,7 +97,11 @@ pub(super) async fn open_csv(
     let (c, s) = approved(&state, ctx.lang, &id).await?;
     let body = csv_of(&scheme_dto(&c, &s)).map_err(|e| {
         tracing::error!(error = %e, "writing the districts CSV failed");
-        PageFail::new(ctx.lang, StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        PageFail::new(
+            ctx.lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+        )
     })?;
     Ok((
         [

@@ -36,7 +36,7 @@ use shailoo_app::authz::Power;
 use shailoo_app::districts::{
     self as app, CouncilDistricting, DistrictError, SchemeRecord, SchemeStatus,
 };
-use shailoo_domain::CouncilId;
+use shailoo_domain::{CouncilId, ErrorCode};
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
@@ -103,11 +103,11 @@ impl Refusal for DistrictError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
             DistrictError::UnknownCouncil(_)
             | DistrictError::NotAiyl(_)
-            | DistrictError::NoElection(_) => "not_found",
+            | DistrictError::NoElection(_) => ErrorCode::NotFound,
             other => other.code(),
         }
     }
@@ -137,12 +137,7 @@ impl Refusal for DistrictError {
                 lang.t("districts-error-conflict")
             }
             DistrictError::NoUnits(_) => lang.t("districts-no-units"),
-            DistrictError::Forbidden => lang.error("forbidden"),
-            DistrictError::Store(s) => lang.error(s.code()),
-            other => lang.t_args(
-                "districts-error-other",
-                &[("code", other.code().to_owned())],
-            ),
+            other => lang.error(other.code()),
         }
     }
 }

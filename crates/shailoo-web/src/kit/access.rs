@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::features::Access;
 use crate::kit::fail::{ApiError, Failure, PageFail};
 use crate::kit::i18n::Lang;
-use crate::kit::page::{ErrorTemplate, PageCtx, SignedIn, render};
+use crate::kit::page::{ErrorTemplate, PageCtx, SignedIn, failure_message, render};
 use crate::kit::session::{Staff, current_staff};
 use axum::extract::Request;
 use axum::http::request::Parts;
@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use shailoo_app::Actor;
 use shailoo_app::authz::{self, Power, Reach};
 use shailoo_app::users::Role;
+use shailoo_domain::ErrorCode;
 
 /// The staff member the gate found, for the handler's [`PageCtx`].
 #[derive(Debug, Clone)]
@@ -43,7 +44,8 @@ pub(crate) async fn gate(access: Access, api: bool, req: Request, next: Next) ->
     let staff = match current_staff(&state, &parts.headers).await {
         Ok(Some(staff)) => staff,
         Ok(None) if api => {
-            return ApiError::new(lang, StatusCode::UNAUTHORIZED, "login_required").into_response();
+            return ApiError::new(lang, StatusCode::UNAUTHORIZED, ErrorCode::LoginRequired)
+                .into_response();
         }
         Ok(None) => return to_login(&parts),
         Err(e) if api => return ApiError::refused(lang, &e).into_response(),
@@ -52,16 +54,15 @@ pub(crate) async fn gate(access: Access, api: bool, req: Request, next: Next) ->
     let actor = staff.actor();
     if !access.admits(&actor) {
         if api {
-            return ApiError::new(lang, StatusCode::FORBIDDEN, "forbidden").into_response();
+            return ApiError::new(lang, StatusCode::FORBIDDEN, ErrorCode::Forbidden)
+                .into_response();
         }
         let ctx = PageCtx::build(lang, &parts.uri, SignedIn::Staff(Box::new(staff)));
-        return explained(
-            ctx,
-            &parts.headers,
-            access,
-            StatusCode::FORBIDDEN,
-            "forbidden",
-        );
+        let refused = Failure {
+            code: ErrorCode::Forbidden,
+            field: None,
+        };
+        return explained(ctx, &parts.headers, access, StatusCode::FORBIDDEN, refused);
     }
     let uri = parts.uri.clone();
     let headers = parts.headers.clone();
@@ -70,11 +71,10 @@ pub(crate) async fn gate(access: Access, api: bool, req: Request, next: Next) ->
     if api {
         return response;
     }
-    match response.extensions().get::<Failure>() {
+    match response.extensions().get::<Failure>().cloned() {
         Some(failure) => {
-            let (status, code) = (response.status(), failure.code.clone());
             let ctx = PageCtx::build(lang, &uri, SignedIn::Staff(Box::new(staff)));
-            explained(ctx, &headers, access, status, &code)
+            explained(ctx, &headers, access, response.status(), failure)
         }
         None => response,
     }
@@ -124,16 +124,16 @@ fn explained(
     headers: &HeaderMap,
     access: Access,
     status: StatusCode,
-    code: &str,
+    failure: Failure,
 ) -> Response {
     let lang = ctx.lang;
     let back = came_from(headers).filter(|b| *b != ctx.here());
-    let (message, reason) = match (code, ctx.staff()) {
-        ("forbidden", Some(staff)) => {
+    let (message, reason) = match (failure.code, ctx.staff()) {
+        (ErrorCode::Forbidden, Some(staff)) => {
             let (m, r) = refusal(lang, &staff.actor(), staff.user.role, access);
             (m, Some(r))
         }
-        _ => (lang.error(code), None),
+        (code, _) => (failure_message(lang, code, failure.field.as_deref()), None),
     };
     let t = ErrorTemplate {
         ctx,
@@ -142,9 +142,7 @@ fn explained(
         back,
     };
     let mut r = render(status, &t);
-    r.extensions_mut().insert(Failure {
-        code: code.to_owned(),
-    });
+    r.extensions_mut().insert(failure);
     r
 }
 

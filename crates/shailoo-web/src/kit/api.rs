@@ -13,6 +13,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::Deserialize;
 use shailoo_app::PageRequest;
+use shailoo_domain::ErrorCode;
 use utoipa::IntoParams;
 
 /// What an API handler returns.
@@ -59,14 +60,14 @@ pub(crate) fn page_request(
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| ApiError::bad(lang, "bad_parameter", "page"))?;
+            .ok_or_else(|| ApiError::bad(lang, ErrorCode::BadParameter, "page"))?;
     }
     if let Some(p) = per_page {
         req.per_page = p
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=PageRequest::MAX_PER_PAGE).contains(n))
-            .ok_or_else(|| ApiError::bad(lang, "bad_parameter", "per_page"))?;
+            .ok_or_else(|| ApiError::bad(lang, ErrorCode::BadParameter, "per_page"))?;
     }
     Ok(req)
 }
@@ -79,6 +80,6 @@ pub(crate) fn id<T>(
     parse: impl Fn(&str) -> Result<T, shailoo_domain::IdError>,
 ) -> Result<Option<T>, ApiError> {
     non_empty(s.as_deref())
-        .map(|s| parse(&s).map_err(|_| ApiError::bad(lang, "bad_id", field)))
+        .map(|s| parse(&s).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, field)))
         .transpose()
 }

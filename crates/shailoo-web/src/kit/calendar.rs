@@ -8,6 +8,7 @@ use crate::kit::i18n::Lang;
 use axum::http::StatusCode;
 use shailoo_app::StoreError;
 use shailoo_app::setup::{self, ElectionCalendarError};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::calendar::{ActionClosed, Calendar};
 use shailoo_domain::territory::Election;
 
@@ -21,10 +22,10 @@ impl Refusal for ElectionCalendarError {
             ElectionCalendarError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         match self {
             ElectionCalendarError::Store(e) => e.code(),
-            ElectionCalendarError::UnknownElection(_) => "unknown_election",
+            ElectionCalendarError::UnknownElection(_) => ErrorCode::UnknownElection,
             ElectionCalendarError::Invalid(e) => e.code(),
         }
     }

@@ -1,6 +1,6 @@
 //! One mapping from failures to responses. A refused or failed use case becomes, through the
-//! [`Refusal`] trait, an HTTP status, a stable code (with a message `error-<code>` in the three
-//! catalogues) and a sentence in the reader's language; pages show it as the error page
+//! [`Refusal`] trait, an HTTP status, a stable [`ErrorCode`] (with a message `error-<code>` in
+//! the three catalogues) and a sentence in the reader's language; pages show it as the error page
 //! ([`PageFail`]) or beside the form, the API as `{"error": {…}}` ([`ApiError`]). Internal
 //! causes go to the log, never to the client.
 
@@ -12,8 +12,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use shailoo_app::StoreError;
+use shailoo_domain::ErrorCode;
 use std::borrow::Cow;
-use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
 
 /// How the web answers a refusal of a use case (or a failure under it). Each error type of
 /// the app layer implements it once, in the feature that owns it; pages, forms and the API all
@@ -22,7 +25,7 @@ pub(crate) trait Refusal {
     /// The HTTP status.
     fn status(&self) -> StatusCode;
     /// The stable code the client sees; its message is `error-<code>`.
-    fn error_code(&self) -> &'static str;
+    fn error_code(&self) -> ErrorCode;
     /// The store failure behind the refusal, if that is what it is (logged by [`log`]).
     fn store_error(&self) -> Option<&StoreError> {
         None
@@ -33,10 +36,14 @@ pub(crate) trait Refusal {
     }
 
     /// The sentence the voter cabinet shows: where the staff wording speaks of "the voter",
-    /// the voter's own (`voter-error-<code>`, listed in [`crate::kit::codes::VOTER_ERROR_CODES`]),
-    /// else [`Refusal::message`]. `args` fill the voter's wording (a station number).
+    /// the voter's own (`voter-error-<code>`, for the codes of [`VOTER_ERROR_CODES`]), else
+    /// [`Refusal::message`]. `args` fill the voter's wording (a station number).
     fn voter_message(&self, lang: Lang) -> String {
-        let key = format!("voter-error-{}", self.error_code());
+        let code = self.error_code();
+        if !VOTER_ERROR_CODES.contains(&code) {
+            return self.message(lang);
+        }
+        let key = format!("voter-error-{code}");
         lang.try_t_args(&key, &self.voter_args())
             .unwrap_or_else(|| self.message(lang))
     }
@@ -47,13 +54,26 @@ pub(crate) trait Refusal {
     }
 }
 
+/// The codes whose staff message speaks of "the voter" and which a voter can meet in the
+/// cabinet: each has a second message `voter-error-<code>` that speaks to the voter
+/// (`tests/web/i18n.rs` checks it exists and differs from the staff one, and that no other
+/// code has one).
+pub const VOTER_ERROR_CODES: &[ErrorCode] = &[
+    ErrorCode::ClaimAlreadyOpen,
+    ErrorCode::ClaimAlreadyListed,
+    ErrorCode::ClaimWrongStation,
+    ErrorCode::ClaimNotInRegister,
+    ErrorCode::RemoteNotOnList,
+    ErrorCode::RemoteAlreadyApplied,
+];
+
 /// Logs the store failure behind a refusal: an error when it is the server's fault.
 pub(crate) fn log(refusal: &impl Refusal) {
     if let Some(e) = refusal.store_error() {
         if store_status(e).is_server_error() {
-            tracing::error!(error = %e, code = e.code(), "store failure");
+            tracing::error!(error = %e, code = %e.code(), "store failure");
         } else {
-            tracing::debug!(error = %e, code = e.code(), "store refused");
+            tracing::debug!(error = %e, code = %e.code(), "store refused");
         }
     }
 }
@@ -76,7 +96,7 @@ impl Refusal for StoreError {
     fn status(&self) -> StatusCode {
         store_status(self)
     }
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
     fn store_error(&self) -> Option<&StoreError> {
@@ -90,7 +110,9 @@ impl Refusal for StoreError {
 /// again with the staff member's header and a way back ([`crate::kit::access`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {
-    pub code: String,
+    pub code: ErrorCode,
+    /// The field a refused input names (`error-forbidden_character`), shown again with it.
+    pub field: Option<String>,
 }
 
 /// A page that could not be shown: the error page, or a redirect (to the log-in page). Boxed:
@@ -102,7 +124,7 @@ pub(crate) type PageResult = Result<Response, PageFail>;
 
 impl PageFail {
     /// The error page for `code`, in the reader's language.
-    pub(crate) fn new(lang: Lang, status: StatusCode, code: &str) -> PageFail {
+    pub(crate) fn new(lang: Lang, status: StatusCode, code: ErrorCode) -> PageFail {
         PageFail(Box::new(error_page(lang, status, code)))
     }
 
@@ -119,17 +141,17 @@ impl PageFail {
 
     /// 404 "not found".
     pub(crate) fn not_found(lang: Lang) -> PageFail {
-        PageFail::new(lang, StatusCode::NOT_FOUND, "not_found")
+        PageFail::new(lang, StatusCode::NOT_FOUND, ErrorCode::NotFound)
     }
 
     /// 403 "forbidden".
     pub(crate) fn forbidden(lang: Lang) -> PageFail {
-        PageFail::new(lang, StatusCode::FORBIDDEN, "forbidden")
+        PageFail::new(lang, StatusCode::FORBIDDEN, ErrorCode::Forbidden)
     }
 
     /// 400 "bad form": a body that does not parse.
     pub(crate) fn bad_form(lang: Lang) -> PageFail {
-        PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_form")
+        PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadForm)
     }
 
     /// 400 naming a text field that was refused ([`crate::kit::input`]).
@@ -168,8 +190,9 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable code (`bad_parameter`, `not_found`, `duplicate_station_number`…): clients
-    /// match on this, never on the message.
-    pub code: String,
+    /// match on this, never on the message. One of the values of the `ErrorCode` schema.
+    #[schema(value_type = ErrorCodeSchema)]
+    pub code: ErrorCode,
     /// The message in the language asked for (`?lang=` or `Accept-Language`).
     pub message: String,
     /// The input field or parameter at fault, for 400 and 422.
@@ -182,13 +205,36 @@ pub struct ErrorDetail {
 pub(crate) struct ApiError {
     pub lang: Lang,
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// A parameter's name, or a field of the request (`items/0/name`) that was refused.
     pub field: Option<Cow<'static, str>>,
 }
 
+/// [`ErrorCode`] in the OpenAPI document (the domain crate knows nothing of OpenAPI): the
+/// schema `ErrorCode`, a string enum of every code there is, derived from [`ErrorCode::ALL`].
+pub(crate) struct ErrorCodeSchema;
+
+impl PartialSchema for ErrorCodeSchema {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "Every error code a client can see. Clients match on the code, never on the \
+                 message; the message is in the language asked for.",
+            ))
+            .enum_values(Some(ErrorCode::ALL.iter().map(|c| c.as_str())))
+            .into()
+    }
+}
+
+impl ToSchema for ErrorCodeSchema {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ErrorCode")
+    }
+}
+
 impl ApiError {
-    pub(crate) fn new(lang: Lang, status: StatusCode, code: &'static str) -> Self {
+    pub(crate) fn new(lang: Lang, status: StatusCode, code: ErrorCode) -> Self {
         ApiError {
             lang,
             status,
@@ -198,7 +244,7 @@ impl ApiError {
     }
 
     /// A malformed parameter: 400 naming the field.
-    pub(crate) fn bad(lang: Lang, code: &'static str, field: &'static str) -> Self {
+    pub(crate) fn bad(lang: Lang, code: ErrorCode, field: &'static str) -> Self {
         ApiError {
             field: Some(Cow::Borrowed(field)),
             ..ApiError::new(lang, StatusCode::BAD_REQUEST, code)
@@ -207,7 +253,7 @@ impl ApiError {
 
     /// The thing the path names does not exist.
     pub(crate) fn not_found(lang: Lang) -> Self {
-        Self::new(lang, StatusCode::NOT_FOUND, "not_found")
+        Self::new(lang, StatusCode::NOT_FOUND, ErrorCode::NotFound)
     }
 
     /// A refusal (logged first when a store failure is behind it).
@@ -222,10 +268,10 @@ impl IntoResponse for ApiError {
         let field = self.field.as_deref().unwrap_or_default().to_owned();
         let message = self
             .lang
-            .t_args(&format!("error-{}", self.code), &[("field", field)]);
+            .t_args(&self.code.message_key(), &[("field", field)]);
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_owned(),
+                code: self.code,
                 message,
                 field: self.field.map(Cow::into_owned),
             },
@@ -241,7 +287,7 @@ pub(crate) async fn fallback(req: axum::extract::Request) -> Response {
     if parts.uri.path().starts_with("/api/") {
         ApiError::not_found(lang).into_response()
     } else {
-        error_page(lang, StatusCode::NOT_FOUND, "not_found")
+        error_page(lang, StatusCode::NOT_FOUND, ErrorCode::NotFound)
     }
 }
 
@@ -284,13 +330,16 @@ mod tests {
         let down = StoreError::Unavailable("gone".into());
         let page = PageFail::refused(Lang::En, &down).into_response();
         assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
-        assert!(body(page).contains(&Lang::En.error("db_unavailable")));
+        assert!(body(page).contains(&Lang::En.error(ErrorCode::DbUnavailable)));
         let api = ApiError::refused(Lang::Ru, &down).into_response();
         assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
         let json: serde_json::Value =
             serde_json::from_str(&body(api)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(json["error"]["code"], "db_unavailable");
-        assert_eq!(json["error"]["message"], Lang::Ru.error("db_unavailable"));
+        assert_eq!(
+            json["error"]["message"],
+            Lang::Ru.error(ErrorCode::DbUnavailable)
+        );
         let corrupt: Result<(), StoreError> = Err(StoreError::Corrupt("x".into()));
         let Err(fail) = corrupt.or_page(Lang::Ky) else {
             panic!("an error");

@@ -8,6 +8,7 @@ use crate::kit::i18n::Lang;
 use crate::kit::input::{self, Multipart};
 use crate::kit::session::{Staff, same_secret};
 use axum::http::StatusCode;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::StationNumber;
 use shailoo_domain::territory::Election;
 use std::collections::HashMap;
@@ -18,7 +19,11 @@ pub(crate) fn check_csrf(lang: Lang, staff: &Staff, token: Option<&str>) -> Resu
     if same_secret(token.unwrap_or_default(), &staff.session.csrf_token) {
         Ok(())
     } else {
-        Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed"))
+        Err(PageFail::new(
+            lang,
+            StatusCode::FORBIDDEN,
+            ErrorCode::CsrfFailed,
+        ))
     }
 }
 

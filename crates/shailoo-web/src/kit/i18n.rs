@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
+use shailoo_domain::ErrorCode;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use unic_langid::{LanguageIdentifier, langid};
@@ -112,8 +113,8 @@ impl Lang {
     /// The localized message of a stable error code (`error-<code>`). Messages that name a
     /// field (`error-bad_parameter`) get an empty one here; callers that know it use
     /// [`Lang::t_args`].
-    pub fn error(self, code: &str) -> String {
-        self.t_args(&format!("error-{code}"), &[("field", String::new())])
+    pub fn error(self, code: ErrorCode) -> String {
+        self.t_args(&code.message_key(), &[("field", String::new())])
     }
 
     /// The language of a page request: `?lang`, cookie, `Accept-Language`, Kyrgyz.

@@ -28,6 +28,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::text::{self, ForbiddenCharacter, Lines};
 use std::borrow::Cow;
 
@@ -49,10 +50,10 @@ pub(crate) struct BadText {
 
 impl BadText {
     /// The stable error code (a message `error-<code>` names the field).
-    pub(crate) fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> ErrorCode {
         match self.problem {
-            TextProblem::NotUtf8 => "not_utf8",
-            TextProblem::Forbidden(_) => "forbidden_character",
+            TextProblem::NotUtf8 => ErrorCode::NotUtf8,
+            TextProblem::Forbidden(_) => ErrorCode::ForbiddenCharacter,
         }
     }
 }
@@ -115,12 +116,7 @@ impl Origin {
         }
     }
 
-    fn reject(
-        self,
-        status: StatusCode,
-        code: &'static str,
-        field: Option<String>,
-    ) -> InputRejection {
+    fn reject(self, status: StatusCode, code: ErrorCode, field: Option<String>) -> InputRejection {
         InputRejection {
             origin: self,
             status,
@@ -142,7 +138,7 @@ impl Origin {
 pub(crate) struct InputRejection {
     origin: Origin,
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     field: Option<String>,
 }
 
@@ -151,7 +147,7 @@ impl InputRejection {
         self.status
     }
 
-    pub(crate) fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> ErrorCode {
         self.code
     }
 }
@@ -194,7 +190,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         serde_urlencoded::from_str(raw).map(Query).map_err(|e| {
             tracing::debug!(error = %e, "malformed query string");
             let field = Some("query".to_owned());
-            origin.reject(StatusCode::BAD_REQUEST, "bad_parameter", field)
+            origin.reject(StatusCode::BAD_REQUEST, ErrorCode::BadParameter, field)
         })
     }
 }
@@ -217,7 +213,7 @@ async fn body<S: Send + Sync>(
     req: Request,
     state: &S,
     content_type: (&str, Option<&str>),
-    wrong_type: &'static str,
+    wrong_type: ErrorCode,
 ) -> Result<(Origin, Bytes), InputRejection> {
     let (parts, body) = req.into_parts();
     let origin = Origin::of(&parts);
@@ -229,9 +225,9 @@ async fn body<S: Send + Sync>(
     let bytes = Bytes::from_request(req, state).await.map_err(|e| {
         tracing::debug!(error = %e, "body not read");
         let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "body_too_large"
+            ErrorCode::BodyTooLarge
         } else {
-            "bad_form"
+            ErrorCode::BadForm
         };
         origin.reject(e.status(), code, None)
     })?;
@@ -246,11 +242,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = InputRejection;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let form_type = ("application/x-www-form-urlencoded", None);
-        let (origin, bytes) = body(req, state, form_type, "bad_form").await?;
+        let (origin, bytes) = body(req, state, form_type, ErrorCode::BadForm).await?;
         check_urlencoded(&bytes).map_err(|e| origin.bad_text(e))?;
         serde_urlencoded::from_bytes(&bytes).map(Form).map_err(|e| {
             tracing::debug!(error = %e, "malformed form");
-            origin.reject(StatusCode::BAD_REQUEST, "bad_form", None)
+            origin.reject(StatusCode::BAD_REQUEST, ErrorCode::BadForm, None)
         })
     }
 }
@@ -271,7 +267,7 @@ impl<S: Send + Sync> FromRequest<S> for Multipart {
             .map(Multipart)
             .map_err(|e| {
                 tracing::debug!(error = %e, "not a multipart body");
-                origin.reject(StatusCode::UNSUPPORTED_MEDIA_TYPE, "bad_form", None)
+                origin.reject(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::BadForm, None)
             })
     }
 }
@@ -320,10 +316,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = InputRejection;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let json_type = ("application/json", Some("+json"));
-        let (origin, bytes) = body(req, state, json_type, "not_json").await?;
+        let (origin, bytes) = body(req, state, json_type, ErrorCode::NotJson).await?;
         let bad = |code, field: String| origin.reject(StatusCode::BAD_REQUEST, code, Some(field));
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|_| bad("bad_json", "body".to_owned()))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| bad(ErrorCode::BadJson, "body".to_owned()))?;
         if let Some(e) = forbidden_in_json(&value, &mut String::new()) {
             return Err(origin.bad_text(e));
         }
@@ -334,11 +330,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 let message = e.inner().to_string();
                 tracing::debug!(%path, %message, "JSON body does not fit");
                 match message.strip_prefix("missing field `") {
-                    Some(rest) if path == "." => {
-                        bad("missing_field", rest.trim_end_matches('`').to_owned())
-                    }
-                    _ if path == "." => bad("bad_parameter", "body".to_owned()),
-                    _ => bad("bad_parameter", path),
+                    Some(rest) if path == "." => bad(
+                        ErrorCode::MissingField,
+                        rest.trim_end_matches('`').to_owned(),
+                    ),
+                    _ if path == "." => bad(ErrorCode::BadParameter, "body".to_owned()),
+                    _ => bad(ErrorCode::BadParameter, path),
                 }
             })
     }
@@ -391,7 +388,7 @@ fn forbidden_in_json(value: &serde_json::Value, path: &mut String) -> Option<Bad
 mod tests {
     use super::*;
 
-    fn problem(raw: &str) -> Option<(String, &'static str)> {
+    fn problem(raw: &str) -> Option<(String, ErrorCode)> {
         check_urlencoded(raw.as_bytes())
             .err()
             .map(|e| (e.field.clone(), e.code()))
@@ -406,16 +403,16 @@ mod tests {
         assert_eq!(problem("reason=line+one%0D%0Aline%09two"), None);
         assert_eq!(problem(""), None);
         assert_eq!(problem("&&flag&"), None);
-        let forbidden = Some(("q".to_owned(), "forbidden_character"));
+        let forbidden = Some(("q".to_owned(), ErrorCode::ForbiddenCharacter));
         assert_eq!(problem("page=1&q=a%00b"), forbidden);
         assert_eq!(problem("q=%E2%80%AEevil"), forbidden);
         assert_eq!(problem("q=%C2%85"), forbidden);
-        assert_eq!(problem("q=%FF"), Some(("q".to_owned(), "not_utf8")));
-        assert_eq!(problem("q=%C3"), Some(("q".to_owned(), "not_utf8")));
+        assert_eq!(problem("q=%FF"), Some(("q".to_owned(), ErrorCode::NotUtf8)));
+        assert_eq!(problem("q=%C3"), Some(("q".to_owned(), ErrorCode::NotUtf8)));
         // A bad name is named as well as it can be.
         assert_eq!(
             problem("a%00b=1"),
-            Some(("a\u{FFFD}b".to_owned(), "forbidden_character"))
+            Some(("a\u{FFFD}b".to_owned(), ErrorCode::ForbiddenCharacter))
         );
     }
 
@@ -428,7 +425,7 @@ mod tests {
         let e = forbidden_in_json(&value, &mut String::new()).expect("refused");
         assert_eq!(
             (e.field.as_str(), e.code()),
-            ("items/1/name", "forbidden_character")
+            ("items/1/name", ErrorCode::ForbiddenCharacter)
         );
         let key = serde_json::json!({"na\u{0}me": 1});
         let e = forbidden_in_json(&key, &mut String::new()).expect("refused");
@@ -449,8 +446,8 @@ mod tests {
             Ok("Айгүл".to_owned())
         );
         let e = text("name", vec![0x41, 0xFF]).expect_err("refused");
-        assert_eq!((e.field.as_str(), e.code()), ("name", "not_utf8"));
+        assert_eq!((e.field.as_str(), e.code()), ("name", ErrorCode::NotUtf8));
         let e = text("name", "A\u{2067}".as_bytes().to_vec()).expect_err("refused");
-        assert_eq!(e.code(), "forbidden_character");
+        assert_eq!(e.code(), ErrorCode::ForbiddenCharacter);
     }
 }

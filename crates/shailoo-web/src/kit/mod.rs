@@ -4,7 +4,8 @@
 //! * [`access`]: the gate of every declared route and the page of a refused action.
 //! * [`page`]: the page context, rendering, the error page; [`pager`]: listing pages' paging.
 //! * [`fail`]: ONE failure type for pages ([`PageFail`]), ONE for the API ([`ApiError`]), and
-//!   ONE mapping from a refusal to a response ([`Refusal`]); [`codes`]: the codes it may show.
+//!   ONE mapping from a refusal to a response ([`Refusal`]), each refusal under a
+//!   [`ErrorCode`](shailoo_domain::ErrorCode).
 //! * [`input`]: THE way request text comes in: `Query`, `Form` and `Json` extractors and
 //!   multipart text fields, refusing control and bidirectional formatting characters.
 //! * [`session`]: staff sessions, tokens and cookies; [`forms`]: CSRF, the election of a page,
@@ -17,7 +18,6 @@ pub(crate) mod access;
 pub(crate) mod api;
 pub(crate) mod calendar;
 pub(crate) mod client;
-pub(crate) mod codes;
 pub(crate) mod fail;
 pub(crate) mod format;
 pub(crate) mod forms;

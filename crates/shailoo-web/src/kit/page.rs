@@ -18,6 +18,7 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use shailoo_app::Actor;
 use shailoo_app::authz::{self, Power};
+use shailoo_domain::ErrorCode;
 
 const STYLE: &str = include_str!("../../static/style.css");
 
@@ -75,7 +76,7 @@ pub(crate) enum SignedIn {
     /// The store failed: public pages are shown as to a visitor, staff pages fail.
     Unknown {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
     },
 }
 
@@ -176,7 +177,7 @@ impl PageCtx {
                 q.append_pair("next", &self.here);
                 Err(PageFail::redirect(&format!("/login?{}", q.finish())))
             }
-            SignedIn::Unknown { status, code } => Err(PageFail::new(self.lang, *status, code)),
+            SignedIn::Unknown { status, code } => Err(PageFail::new(self.lang, *status, *code)),
         }
     }
 
@@ -189,7 +190,7 @@ impl PageCtx {
             Err(PageFail::new(
                 self.lang,
                 StatusCode::FORBIDDEN,
-                "csrf_failed",
+                ErrorCode::CsrfFailed,
             ))
         }
     }
@@ -250,7 +251,7 @@ pub(crate) struct ErrorTemplate {
 /// A page that says what went wrong, in the reader's language. On a staff route the gate
 /// shows it again with the member's header, the reason of a refusal and a way back
 /// ([`crate::kit::access`]); the [`Failure`] mark tells it which code it was.
-pub(crate) fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
+pub(crate) fn error_page(lang: Lang, status: StatusCode, code: ErrorCode) -> Response {
     error_page_with_field(lang, status, code, "")
 }
 
@@ -258,24 +259,27 @@ pub(crate) fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response
 pub(crate) fn error_page_with_field(
     lang: Lang,
     status: StatusCode,
-    code: &str,
+    code: ErrorCode,
     field: &str,
 ) -> Response {
+    let field = (!field.is_empty()).then(|| field.to_owned());
     let t = ErrorTemplate {
-        message: if field.is_empty() {
-            lang.error(code)
-        } else {
-            lang.t_args(&format!("error-{code}"), &[("field", field.to_owned())])
-        },
+        message: failure_message(lang, code, field.as_deref()),
         reason: None,
         back: None,
         ctx: PageCtx::anonymous(lang),
     };
     let mut r = render(status, &t);
-    r.extensions_mut().insert(Failure {
-        code: code.to_owned(),
-    });
+    r.extensions_mut().insert(Failure { code, field });
     r
+}
+
+/// The message of an error page: the code's, naming the field when there is one.
+pub(crate) fn failure_message(lang: Lang, code: ErrorCode, field: Option<&str>) -> String {
+    match field {
+        Some(field) => lang.t_args(&code.message_key(), &[("field", field.to_owned())]),
+        None => lang.error(code),
+    }
 }
 
 /// `GET /static/style.css`: the one stylesheet, from the binary.

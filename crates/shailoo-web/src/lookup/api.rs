@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use shailoo_app::lookup::{LookupOutcome, StationInfo, VoterStation};
 use shailoo_domain::territory::{Election, LocalizedName};
-use shailoo_domain::{ElectionId, Pin};
+use shailoo_domain::{ElectionId, ErrorCode, Pin};
 use utoipa::{IntoParams, ToSchema};
 
 // The wire types borrow from the index: an answer is serialized straight from the shared
@@ -222,8 +222,8 @@ pub(super) async fn voter_station(
     q: Result<Query<VoterStationQuery>, InputRejection>,
 ) -> Response {
     if let Decision::Limited { retry_after } = state.lookup.ip.check_ip(ip) {
-        let mut r =
-            ApiError::new(lang, StatusCode::TOO_MANY_REQUESTS, "rate_limited").into_response();
+        let mut r = ApiError::new(lang, StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+            .into_response();
         set_retry_after(&mut r, retry_after);
         return no_store(r);
     }
@@ -245,7 +245,9 @@ async fn answer(
         .election
         .as_deref()
         .and_then(|s| non_empty(Some(s)))
-        .map(|s| ElectionId::parse(&s).map_err(|_| ApiError::bad(lang, "bad_id", "election")))
+        .map(|s| {
+            ElectionId::parse(&s).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "election"))
+        })
         .transpose()?;
     match state
         .lookup
@@ -259,12 +261,12 @@ async fn answer(
         LookupOutcome::NotOnList { .. } => Err(ApiError::new(
             lang,
             StatusCode::NOT_FOUND,
-            "voter_not_found",
+            ErrorCode::VoterNotFound,
         )),
         LookupOutcome::UnknownElection => Err(ApiError::new(
             lang,
             StatusCode::NOT_FOUND,
-            "unknown_election",
+            ErrorCode::UnknownElection,
         )),
         LookupOutcome::NoElection => Err(ApiError::not_found(lang)),
     }

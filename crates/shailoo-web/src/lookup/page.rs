@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shailoo_app::lookup::{DistrictInfo, LookupOutcome, StationInfo, VoterStation, VotingHours};
 use shailoo_domain::territory::Election;
-use shailoo_domain::{ElectionId, Pin};
+use shailoo_domain::{ElectionId, ErrorCode, Pin};
 use std::collections::HashMap;
 
 /// A station as the look-up page and the cabinet show it.
@@ -145,7 +145,7 @@ pub(super) async fn lookup_page(
     };
     let election = match election_param.as_deref().map(ElectionId::parse).transpose() {
         Ok(e) => e,
-        Err(_) => return error_page(lang, StatusCode::NOT_FOUND, "unknown_election"),
+        Err(_) => return error_page(lang, StatusCode::NOT_FOUND, ErrorCode::UnknownElection),
     };
     match state.lookup.find(election.as_ref(), &pin).await {
         Ok(LookupOutcome::Found { election, station }) => {
@@ -157,9 +157,11 @@ pub(super) async fn lookup_page(
             render(StatusCode::NOT_FOUND, &page)
         }
         Ok(LookupOutcome::UnknownElection) => {
-            error_page(lang, StatusCode::NOT_FOUND, "unknown_election")
+            error_page(lang, StatusCode::NOT_FOUND, ErrorCode::UnknownElection)
         }
-        Ok(LookupOutcome::NoElection) => error_page(lang, StatusCode::NOT_FOUND, "not_found"),
+        Ok(LookupOutcome::NoElection) => {
+            error_page(lang, StatusCode::NOT_FOUND, ErrorCode::NotFound)
+        }
         Err(e) => PageFail::refused(lang, &e).into_response(),
     }
 }

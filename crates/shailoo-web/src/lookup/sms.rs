@@ -71,6 +71,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use shailoo_app::lookup::{LookupOutcome, VoterStation, VotingHours};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::Pin;
 use shailoo_domain::address::{AddressForm, StationAddress};
 use shailoo_domain::district::DistrictId;
@@ -468,7 +469,7 @@ pub(crate) async fn kannel(
         Err(refused) => return plain(refused.status(), Lang::Ky.error(refused.code())),
     };
     if !authorized(&state, q.get("token").map(String::as_str), &headers) {
-        return plain(StatusCode::FORBIDDEN, Lang::Ky.error("forbidden"));
+        return plain(StatusCode::FORBIDDEN, Lang::Ky.error(ErrorCode::Forbidden));
     }
     let sender = normalize_sender(
         q.get("sender")
@@ -487,7 +488,7 @@ pub(crate) async fn kannel(
         return r;
     }
     if sender.is_empty() {
-        return plain(StatusCode::BAD_REQUEST, Lang::Ky.error("required"));
+        return plain(StatusCode::BAD_REQUEST, Lang::Ky.error(ErrorCode::Required));
     }
     // Always 200: smsbox delivers a body only with 200 or 202, and sends its own English
     // "could not fetch" otherwise. An outage says "write again later" in the voter's language.
@@ -541,11 +542,11 @@ pub(crate) async fn webhook(
     body: Result<Json<SmsIn>, InputRejection>,
 ) -> Response {
     if !authorized(&state, None, &headers) {
-        return ApiError::new(lang, StatusCode::FORBIDDEN, "forbidden").into_response();
+        return ApiError::new(lang, StatusCode::FORBIDDEN, ErrorCode::Forbidden).into_response();
     }
     if let Some(after) = address_limit(&state, ip) {
-        let mut r =
-            ApiError::new(lang, StatusCode::TOO_MANY_REQUESTS, "rate_limited").into_response();
+        let mut r = ApiError::new(lang, StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+            .into_response();
         set_retry_after(&mut r, after);
         return r;
     }
@@ -555,7 +556,7 @@ pub(crate) async fn webhook(
     };
     let sender = normalize_sender(&sms.from);
     if sender.is_empty() {
-        return ApiError::bad(lang, "required", "from").into_response();
+        return ApiError::bad(lang, ErrorCode::Required, "from").into_response();
     }
     let answer = answer(&state, &sender, &sms.text).await;
     let status = match answer.outcome {

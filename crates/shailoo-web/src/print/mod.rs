@@ -22,7 +22,7 @@ use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters;
 use shailoo_app::{Actor, Store, StoreError};
 use shailoo_domain::territory::PollingStation;
-use shailoo_domain::{ElectionId, StationNumber};
+use shailoo_domain::{ElectionId, ErrorCode, StationNumber};
 use shailoo_print::{StationList, Variant};
 
 pub(crate) fn feature() -> Feature {
@@ -99,7 +99,7 @@ async fn render_pdf(
         }
         Err(e) => {
             tracing::error!(error = %e, station = %number, "voter list rendering panicked");
-            let code = "print_failed";
+            let code = ErrorCode::PrintFailed;
             Err(PageFail::new(lang, StatusCode::INTERNAL_SERVER_ERROR, code))
         }
     }
@@ -132,7 +132,7 @@ async fn voter_list_pdf(
 ) -> PageResult {
     let lang = ctx.lang;
     let number = StationNumber::parse(&number)
-        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_station_number"))?;
+        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadStationNumber))?;
     let actor = ctx.require_staff()?.actor();
     let variant = Variant::parse(q.variant.as_deref().unwrap_or("posting"))
         .map_err(|e| PageFail::new(lang, StatusCode::BAD_REQUEST, e.code()))?;
@@ -141,11 +141,11 @@ async fn voter_list_pdf(
         .station(number)
         .await
         .or_page(lang)?
-        .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, "unknown_station"))?;
+        .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, ErrorCode::UnknownStation))?;
     let election = election_for(store, &station, q.election.as_deref())
         .await
         .or_page(lang)?
-        .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, "unknown_election"))?;
+        .ok_or_else(|| PageFail::new(lang, StatusCode::NOT_FOUND, ErrorCode::UnknownElection))?;
     let roll = voters::station_roll(store, &actor, &election, number)
         .await
         .or_page(lang)?;

@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::kit::input::Form;
-use crate::kit::{PageCtx, PageFail, PageResult};
+use crate::kit::{Lang, PageCtx, PageFail, PageResult};
 use crate::register::jobs::{ImportJob, JobKind, Phase, run_import};
 use crate::register::require;
 use axum::extract::{Path, State};
@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shailoo_app::authz::Power;
 use shailoo_app::voters::{Confirmation, DifferenceId, ImportMode};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::params::REMOVAL_LIMIT_KEY;
 
 #[derive(Deserialize)]
@@ -25,6 +26,21 @@ pub(super) struct ConfirmInput {
     /// Present when the CEC overrides the removal limit: must name it.
     #[serde(rename = "override")]
     override_limit: Option<String>,
+}
+
+/// The difference the CEC confirms (none into an empty register), and whether it overrides
+/// the removal limit, which the form must name.
+fn confirmed(lang: Lang, input: &ConfirmInput) -> Result<(Option<DifferenceId>, bool), PageFail> {
+    let difference = match input.difference.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(d) => Some(DifferenceId::parse(d).map_err(|e| PageFail::refused(lang, &e))?),
+    };
+    let override_removal_limit = match input.override_limit.as_deref() {
+        None => false,
+        Some(REMOVAL_LIMIT_KEY) => true,
+        Some(_) => return Err(PageFail::bad_form(lang)),
+    };
+    Ok((difference, override_removal_limit))
 }
 
 /// `POST /register/jobs/{id}/confirm`.
@@ -38,22 +54,14 @@ pub(super) async fn confirm(
     let staff = ctx.require_staff_csrf(input.csrf.as_deref())?;
     require(lang, staff, Power::ImportRegister)?;
     let preview = id.parse::<u64>().map_err(|_| PageFail::not_found(lang))?;
-    let difference = match input.difference.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(d) => Some(DifferenceId::parse(d).map_err(|e| PageFail::refused(lang, &e))?),
-    };
-    let override_removal_limit = match input.override_limit.as_deref() {
-        None => false,
-        Some(REMOVAL_LIMIT_KEY) => true,
-        Some(_) => return Err(PageFail::bad_form(lang)),
-    };
+    let (difference, override_removal_limit) = confirmed(lang, &input)?;
     let now = state.now();
     let jobs = &state.register_jobs;
     let Some(pending) = jobs.take_pending(preview, now) else {
         return Err(PageFail::new(
             lang,
             StatusCode::CONFLICT,
-            "register_preview_gone",
+            ErrorCode::RegisterPreviewGone,
         ));
     };
     let actor = staff.actor();
@@ -65,7 +73,7 @@ pub(super) async fn confirm(
             return Err(PageFail::new(
                 lang,
                 StatusCode::CONFLICT,
-                "register_job_running",
+                ErrorCode::RegisterJobRunning,
             ));
         }
     };

@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shailoo_app::authz::Power;
 use shailoo_app::voters::{CompileReport, ImportReport};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::params::REMOVAL_LIMIT_KEY;
 use shailoo_formats::{RowError, RowErrorKind};
 
@@ -275,13 +276,64 @@ fn ending(lang: Lang, p: &Progress) -> Ending {
             let text = match f {
                 Failure::BadRow(row) => row_failure(lang, row),
                 Failure::Voters(e) => e.message(lang),
-                Failure::Refused(code) | Failure::Upload(code) => lang.error(code),
-                Failure::Interrupted => lang.error("register_job_interrupted"),
+                Failure::Refused(code) | Failure::Upload(code) => lang.error(*code),
+                Failure::Interrupted => lang.error(ErrorCode::RegisterJobInterrupted),
             };
             let failed = lang.t("register-job-failed");
             (failed, Vec::new(), Vec::new(), Some(text))
         }
     }
+}
+
+/// The job's title: what it does, with the file's name.
+fn title(lang: Lang, kind: JobKind, p: &Progress) -> String {
+    let source = [("source", p.source.clone())];
+    match kind {
+        JobKind::Preview if p.compile => lang.t_args("register-job-preview-compile", &source),
+        JobKind::Preview => lang.t_args("register-job-preview", &source),
+        JobKind::Import if p.compile => lang.t_args("register-job-import-compile", &source),
+        JobKind::Import => lang.t_args("register-job-import", &source),
+        JobKind::Compile => lang.t("register-job-compile"),
+    }
+}
+
+/// What a finished preview shows: its help, a removal over the limit, and the confirmation
+/// form while it may still be confirmed (else why not).
+#[derive(Default)]
+struct Preview {
+    previewed: Option<String>,
+    over: Option<String>,
+    confirm: Option<ConfirmView>,
+    preview_gone: Option<String>,
+}
+
+fn preview(state: &AppState, lang: Lang, id: u64, p: &Progress) -> Preview {
+    let mut v = Preview::default();
+    if let Some(Outcome::Previewed(r)) = &p.outcome {
+        v.previewed = Some(lang.t("register-preview-help"));
+        v.over = over_limit(lang, r);
+        if state.register_jobs.awaits_confirmation(id, state.now()) {
+            v.confirm = Some(ConfirmView {
+                difference: r
+                    .difference
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                override_key: r.removal_over_limit.then_some(REMOVAL_LIMIT_KEY),
+                override_label: lang.t_args(
+                    "register-override",
+                    &[
+                        ("key", REMOVAL_LIMIT_KEY.to_owned()),
+                        ("limit", r.removal_limit_percent.to_string()),
+                        ("removed", r.removed.to_string()),
+                    ],
+                ),
+            });
+        } else {
+            v.preview_gone = Some(lang.error(ErrorCode::RegisterPreviewGone));
+        }
+    }
+    v
 }
 
 /// `GET /register/jobs/{id}`: a job's progress, refreshing itself while it runs, then its
@@ -300,44 +352,18 @@ pub(super) async fn job_page(
         .and_then(|id| state.register_jobs.get(id))
         .ok_or_else(|| PageFail::not_found(lang))?;
     let p = job.snapshot();
-    let source = [("source", p.source.clone())];
-    let title = match job.kind {
-        JobKind::Preview if p.compile => lang.t_args("register-job-preview-compile", &source),
-        JobKind::Preview => lang.t_args("register-job-preview", &source),
-        JobKind::Import if p.compile => lang.t_args("register-job-import-compile", &source),
-        JobKind::Import => lang.t_args("register-job-import", &source),
-        JobKind::Compile => lang.t("register-job-compile"),
-    };
+    let title = title(lang, job.kind, &p);
     let (phase, counts, reasons, failure) = ending(lang, &p);
     let nothing_changed = match job.kind {
         JobKind::Preview | JobKind::Import => lang.t("register-nothing-imported"),
         JobKind::Compile => lang.t("register-nothing-compiled"),
     };
-    let (mut previewed, mut over, mut confirm, mut preview_gone) = (None, None, None, None);
-    if let Some(Outcome::Previewed(r)) = &p.outcome {
-        previewed = Some(lang.t("register-preview-help"));
-        over = over_limit(lang, r);
-        if state.register_jobs.awaits_confirmation(job.id, state.now()) {
-            confirm = Some(ConfirmView {
-                difference: r
-                    .difference
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                override_key: r.removal_over_limit.then_some(REMOVAL_LIMIT_KEY),
-                override_label: lang.t_args(
-                    "register-override",
-                    &[
-                        ("key", REMOVAL_LIMIT_KEY.to_owned()),
-                        ("limit", r.removal_limit_percent.to_string()),
-                        ("removed", r.removed.to_string()),
-                    ],
-                ),
-            });
-        } else {
-            preview_gone = Some(lang.error("register_preview_gone"));
-        }
-    }
+    let Preview {
+        previewed,
+        over,
+        confirm,
+        preview_gone,
+    } = preview(&state, lang, job.id, &p);
     let received = (job.kind != JobKind::Compile && p.phase != Phase::Uploading).then(|| {
         lang.t_args(
             "register-upload-received",

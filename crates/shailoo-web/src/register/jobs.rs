@@ -12,6 +12,7 @@ use shailoo_app::voters::{
     StreamedImportError, VoterListError,
 };
 use shailoo_domain::ElectionId;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_formats::{FormatError, RegisterReader, RowError};
 use std::collections::VecDeque;
@@ -298,9 +299,9 @@ pub(super) enum Failure {
     /// is shown (a calendar refusal names its rule).
     Voters(Arc<VoterListError>),
     /// Refused before the use case ran (an error code).
-    Refused(&'static str),
+    Refused(ErrorCode),
     /// The upload failed (an error code).
-    Upload(&'static str),
+    Upload(ErrorCode),
     /// The job ended without an outcome: the upload was cut off, or the job broke.
     Interrupted,
 }
@@ -318,7 +319,7 @@ impl Failure {
             FormatError::Row(row) => Failure::BadRow(row),
             other => {
                 tracing::error!(error = %other, "reading an uploaded register failed");
-                Failure::Refused("internal")
+                Failure::Refused(ErrorCode::Internal)
             }
         }
     }
@@ -332,6 +333,24 @@ pub(super) struct ImportJob {
     pub(super) at: Timestamp,
 }
 
+/// The reader of the uploaded file, which stops at a settlement the setup does not know.
+async fn open_reader(store: &dyn Store, j: &ImportJob) -> Result<RegisterReader, Failure> {
+    let known = store
+        .territory_ids()
+        .await
+        .map_err(|e| Failure::from_voters(e.into()))?
+        .into_iter()
+        .collect();
+    let file = j.file.to_path_buf();
+    Ok(
+        tokio::task::spawn_blocking(move || RegisterReader::open(&file))
+            .await
+            .map_err(|_| Failure::Interrupted)?
+            .map_err(Failure::from_format)?
+            .known_settlements(known),
+    )
+}
+
 /// Streams an uploaded extract into one import (and compile, with an election, or when the
 /// lists are compiled already) previewed or stored: all of it or nothing, through
 /// [`voters::import_register`] like `shailoo register import`. A settlement the setup does not
@@ -340,20 +359,9 @@ async fn import(store: &dyn Store, job: &Arc<Job>, j: &ImportJob) -> Result<Impo
     let plan = voters::plan_import(store, j.election.as_ref())
         .await
         .map_err(Failure::from_voters)?;
-    let known = store
-        .territory_ids()
-        .await
-        .map_err(|e| Failure::from_voters(e.into()))?
-        .into_iter()
-        .collect();
+    let reader = open_reader(store, j).await?;
     let progress = job.snapshot();
     let size = progress.uploaded;
-    let file = j.file.to_path_buf();
-    let reader = tokio::task::spawn_blocking(move || RegisterReader::open(&file))
-        .await
-        .map_err(|_| Failure::Interrupted)?
-        .map_err(Failure::from_format)?
-        .known_settlements(known);
     let options = ImportOptions::new(
         progress.source.clone(),
         job.actor.clone(),

@@ -47,6 +47,7 @@ use axum::http::StatusCode;
 use shailoo_app::StoreError;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::voters::VoterListError;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::params::REMOVAL_LIMIT_KEY;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -129,7 +130,7 @@ impl Refusal for VoterListError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

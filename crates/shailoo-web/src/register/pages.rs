@@ -18,6 +18,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use shailoo_app::authz::Power;
 use shailoo_app::voters::{self, ImportRecord, ListState, ListStep};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::calendar::{Action, Calendar};
 use std::collections::HashMap;
 
@@ -300,7 +301,7 @@ pub(super) async fn compile_now(
     {
         Ok(r) => r,
         Err(_busy) => {
-            let m = lang.error("register_job_running");
+            let m = lang.error(ErrorCode::RegisterJobRunning);
             let feedback = Feedback::refused(StatusCode::CONFLICT, m);
             return render_page(&state, ctx, Some(election.id.as_str()), feedback).await;
         }
@@ -338,7 +339,7 @@ pub(super) async fn step(
     let actor = staff.actor();
     let election = election_of(&state, lang, input.election.as_deref()).await?;
     let Some(step) = step else {
-        let code = "bad_form";
+        let code = ErrorCode::BadForm;
         return Err(PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, code));
     };
     let taken = voters::take_step(

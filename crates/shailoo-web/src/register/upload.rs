@@ -20,9 +20,10 @@ use crate::register::require;
 use axum::extract::State;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use shailoo_app::authz::Power;
 use shailoo_app::voters::ImportMode;
+use shailoo_domain::{ElectionId, ErrorCode};
 use tokio::io::AsyncWriteExt;
 
 /// A text field of the form, at most 1 KiB (a token, an id, a checkbox), held to the text
@@ -31,18 +32,21 @@ async fn small_text(lang: Lang, field: Field<'_>) -> Result<String, PageFail> {
     input::small_text(field, 1024).await.map_err(|e| match e {
         SmallTextError::Body(e) => upload_fail(lang, &e),
         SmallTextError::TooLong => {
-            PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, "bad_form")
+            PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadForm)
         }
         SmallTextError::Bad(e) => PageFail::bad_text(lang, &e),
     })
 }
 
 /// The status and code of a broken upload: too large, or cut off / malformed.
-fn upload_error(e: &MultipartError) -> (StatusCode, &'static str) {
+fn upload_error(e: &MultipartError) -> (StatusCode, ErrorCode) {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        (StatusCode::PAYLOAD_TOO_LARGE, "register_upload_too_large")
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::RegisterUploadTooLarge,
+        )
     } else {
-        (StatusCode::BAD_REQUEST, "register_upload_failed")
+        (StatusCode::BAD_REQUEST, ErrorCode::RegisterUploadFailed)
     }
 }
 
@@ -73,10 +77,10 @@ async fn receive(
     jobs: &RegisterJobs,
     job: &Job,
     field: &mut Field<'_>,
-) -> Result<tempfile::TempPath, (StatusCode, &'static str)> {
+) -> Result<tempfile::TempPath, (StatusCode, ErrorCode)> {
     let internal = |e: std::io::Error| {
         tracing::error!(error = %e, "spooling a register upload failed");
-        (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
     };
     let (file, path) = tempfile::Builder::new()
         .prefix("shailoo-register-")
@@ -141,7 +145,7 @@ async fn receive_file(
     });
     match receive(&state.register_jobs, &running.job, field).await {
         Ok(_) if !has_name && running.job.snapshot().uploaded == 0 => {
-            running.finish(Outcome::Failed(Failure::Upload("register_no_file")));
+            running.finish(Outcome::Failed(Failure::Upload(ErrorCode::RegisterNoFile)));
             Ok(None)
         }
         Ok(path) => Ok(Some((running, path))),
@@ -182,7 +186,9 @@ async fn read_upload(
             "compile" => form.compile = !small_text(lang, field).await?.is_empty(),
             "file" if form.received.is_none() => {
                 if !form.csrf_ok {
-                    return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed").into());
+                    return Err(
+                        PageFail::new(lang, StatusCode::FORBIDDEN, ErrorCode::CsrfFailed).into(),
+                    );
                 }
                 form.received = receive_file(state, lang, staff, &mut field, upload_total).await?;
             }
@@ -203,7 +209,7 @@ pub(super) async fn upload(
     let staff = ctx.require_staff()?.clone();
     require(lang, &staff, Power::ImportRegister)?;
     let Ok(multipart) = multipart else {
-        let code = "register_not_multipart";
+        let code = ErrorCode::RegisterNotMultipart;
         return Err(PageFail::new(
             lang,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -219,16 +225,20 @@ pub(super) async fn upload(
         Ok(()) => {}
         Err(Stop::Fail(f)) => return Err(f),
         Err(Stop::Busy) => {
-            let m = lang.error("register_job_running");
+            let m = lang.error(ErrorCode::RegisterJobRunning);
             let feedback = Feedback::refused(StatusCode::CONFLICT, m);
             return render_page(&state, ctx, form.election.as_deref(), feedback).await;
         }
     }
     if !form.csrf_ok {
-        return Err(PageFail::new(lang, StatusCode::FORBIDDEN, "csrf_failed"));
+        return Err(PageFail::new(
+            lang,
+            StatusCode::FORBIDDEN,
+            ErrorCode::CsrfFailed,
+        ));
     }
     let Some((running, path)) = form.received else {
-        let m = lang.error("register_no_file");
+        let m = lang.error(ErrorCode::RegisterNoFile);
         let feedback = Feedback::refused(StatusCode::UNPROCESSABLE_ENTITY, m);
         return render_page(&state, ctx, form.election.as_deref(), feedback).await;
     };
@@ -236,13 +246,26 @@ pub(super) async fn upload(
         match election_of(&state, lang, form.election.as_deref()).await {
             Ok(e) => Some(e.id),
             Err(f) => {
-                running.finish(Outcome::Failed(Failure::Refused("unknown_election")));
+                running.finish(Outcome::Failed(Failure::Refused(
+                    ErrorCode::UnknownElection,
+                )));
                 return Err(f);
             }
         }
     } else {
         None
     };
+    Ok(start(&state, running, path, target))
+}
+
+/// Starts the import of the received file (and the compile, with an election) in the
+/// background; the job's page follows it.
+fn start(
+    state: &AppState,
+    running: Running,
+    path: tempfile::TempPath,
+    target: Option<ElectionId>,
+) -> Response {
     let id = running.job.id;
     running.job.update(|p| {
         p.compile = target.is_some();
@@ -257,7 +280,7 @@ pub(super) async fn upload(
         at: state.now(),
     };
     tokio::spawn(run_import(state.store.clone(), running, job));
-    Ok(Redirect::to(&format!("/register/jobs/{id}")).into_response())
+    Redirect::to(&format!("/register/jobs/{id}")).into_response()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::kit::input::Json;
 use crate::kit::{ApiError, ApiLang, ErrorBody, LangQuery, OrRefused};
 use axum::extract::{Path, State};
 use serde::Serialize;
-use shailoo_domain::ElectionId;
+use shailoo_domain::{ElectionId, ErrorCode};
 use utoipa::ToSchema;
 
 /// Applications and places of one remote-voting station (VOT-07).
@@ -39,7 +39,7 @@ pub(super) async fn api_station_counts(
     ApiLang(lang): ApiLang,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<RemoteStationCountDto>>, ApiError> {
-    let id = ElectionId::parse(&id).map_err(|_| ApiError::bad(lang, "bad_id", "id"))?;
+    let id = ElectionId::parse(&id).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "id"))?;
     state
         .store
         .election(&id)

@@ -21,6 +21,7 @@ use axum::http::StatusCode;
 use shailoo_app::StoreError;
 use shailoo_app::authz::Power;
 use shailoo_app::remote::RemoteVotingError;
+use shailoo_domain::ErrorCode;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
@@ -69,7 +70,7 @@ impl Refusal for RemoteVotingError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

@@ -26,7 +26,7 @@ use shailoo_app::remote::{
 use shailoo_app::setup;
 use shailoo_app::users::Actor;
 use shailoo_domain::territory::Election;
-use shailoo_domain::{ElectionId, Pin, StationNumber};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, StationNumber};
 use std::collections::HashMap;
 
 struct CountRow {
@@ -131,6 +131,18 @@ fn count_row(c: &RemoteStationCount) -> CountRow {
     }
 }
 
+/// The remote stations to filter by, each with its approved applications and capacity.
+fn station_choices(counts: &[RemoteStationCount], selected: Option<StationNumber>) -> Vec<Choice> {
+    counts
+        .iter()
+        .map(|c| Choice {
+            value: c.station.to_string(),
+            label: format!("№ {} ({}/{})", c.station, c.approved, c.capacity),
+            selected: selected == Some(c.station),
+        })
+        .collect()
+}
+
 /// The page of `election`, filtered by `q` (`status`, `station`, `pin`).
 async fn render_page(
     state: &AppState,
@@ -158,16 +170,8 @@ async fn render_page(
     let apps = app::applications(&**store, &actor, election, &filter)
         .await
         .or_page(lang)?;
-    let actor = ctx.require_staff()?.actor();
     let decides = deciding(state, &actor, &apps).await.or_page(lang)?;
-    let stations = counts
-        .iter()
-        .map(|c| Choice {
-            value: c.station.to_string(),
-            label: format!("№ {} ({}/{})", c.station, c.approved, c.capacity),
-            selected: filter.station == Some(c.station),
-        })
-        .collect();
+    let stations = station_choices(&counts, filter.station);
     let statuses = ApplicationStatus::ALL
         .iter()
         .map(|s| Choice {
@@ -312,7 +316,7 @@ pub(super) async fn decide(
         ),
         Some("cancel") => (Decision::Cancel, "cancelled"),
         _ => {
-            let code = "bad_form";
+            let code = ErrorCode::BadForm;
             return Err(PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, code));
         }
     };

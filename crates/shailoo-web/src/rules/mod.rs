@@ -40,6 +40,7 @@ use axum::http::StatusCode;
 use shailoo_app::StoreError;
 use shailoo_app::authz::Power;
 use shailoo_app::params::{ParametersInForce, RulesError};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::territory::Election;
 use utoipa_axum::routes;
 
@@ -100,7 +101,7 @@ impl Refusal for RulesError {
         }
     }
 
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 

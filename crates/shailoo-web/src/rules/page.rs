@@ -8,7 +8,7 @@
 use crate::AppState;
 use crate::kit::calendar::election_calendar;
 use crate::kit::input::Query;
-use crate::kit::page::Choice;
+use crate::kit::page::{Choice, StaffView};
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use crate::rules::catalogue::{CheckDto, GROUPS, RulesDto, catalogue, set_on, value_text};
 use crate::rules::seats::{examples, explain_step};
@@ -18,7 +18,8 @@ use axum::http::StatusCode;
 use shailoo_app::authz::Power;
 use shailoo_app::params::ParametersInForce;
 use shailoo_domain::calendar::Action;
-use shailoo_domain::params::{Confidence, ParameterInfo};
+use shailoo_domain::params::{Confidence, ParameterInfo, RuleParameters};
+use shailoo_domain::territory::Election;
 use std::collections::HashMap;
 
 /// One parameter as the page shows it.
@@ -158,6 +159,59 @@ fn parameter_row(lang: Lang, p: &ParameterInfo, in_force: &ParametersInForce) ->
     }
 }
 
+/// Whether the staff member may set the election's parameters now (`can_change`), or could
+/// but the calendar closed it (`fixed`).
+async fn may_change(
+    state: &AppState,
+    lang: Lang,
+    election: Option<&Election>,
+    staff: Option<&StaffView>,
+) -> Result<(bool, bool), PageFail> {
+    let (Some(e), Some(s)) = (election, staff) else {
+        return Ok((false, false));
+    };
+    if !s.may(Power::SetRuleParameters) {
+        return Ok((false, false));
+    }
+    let calendar = election_calendar(state, e).await.or_page(lang)?;
+    Ok(
+        match calendar.check(Action::SetRuleParameters, state.now()) {
+            Ok(()) => (true, false),
+            Err(_) => (false, true),
+        },
+    )
+}
+
+/// The parameters in force that some part of shailoo applies, and (for staff) those none
+/// applies yet.
+fn parameter_rows(
+    lang: Lang,
+    in_force: &ParametersInForce,
+    is_staff: bool,
+) -> (Vec<ParameterRow>, Vec<ParameterRow>) {
+    let (mut applied, mut not_applied) = (Vec::new(), Vec::new());
+    for p in in_force.parameters.catalogue() {
+        let row = parameter_row(lang, &p, in_force);
+        if p.is_applied() {
+            applied.push(row);
+        } else if is_staff {
+            not_applied.push(row);
+        }
+    }
+    (applied, not_applied)
+}
+
+/// The worked examples of the seat allocation under `params`, explained step by step.
+fn worked_examples(lang: Lang, params: &RuleParameters) -> Vec<Example> {
+    examples(params)
+        .into_iter()
+        .map(|(title, steps)| Example {
+            title: lang.t(title),
+            steps: steps.iter().map(|s| explain_step(lang, s)).collect(),
+        })
+        .collect()
+}
+
 /// `GET /rules[?election=ID]`.
 pub(super) async fn page(
     State(state): State<AppState>,
@@ -177,28 +231,8 @@ pub(super) async fn page(
     let cat = catalogue(lang, id.as_deref(), &in_force);
     let staff = ctx.staff.as_ref();
     let is_staff = staff.is_some();
-    let (mut parameters, mut not_applied) = (Vec::new(), Vec::new());
-    for p in in_force.parameters.catalogue() {
-        let row = parameter_row(lang, &p, &in_force);
-        if p.is_applied() {
-            parameters.push(row);
-        } else {
-            not_applied.push(row);
-        }
-    }
-    if !is_staff {
-        not_applied.clear();
-    }
-    let (mut can_change, mut fixed) = (false, false);
-    if let (Some(e), Some(s)) = (&election, staff)
-        && s.may(Power::SetRuleParameters)
-    {
-        let calendar = election_calendar(&state, e).await.or_page(lang)?;
-        match calendar.check(Action::SetRuleParameters, state.now()) {
-            Ok(()) => can_change = true,
-            Err(_) => fixed = true,
-        }
-    }
+    let (parameters, not_applied) = parameter_rows(lang, &in_force, is_staff);
+    let (can_change, fixed) = may_change(&state, lang, election.as_ref(), staff).await?;
     let all = state.store.elections().await.or_page(lang)?;
     let elections = all
         .iter()
@@ -213,13 +247,6 @@ pub(super) async fn page(
         .map(|c| Legend {
             label: lang.t(&format!("rules-confidence-{}", c.as_str())),
             help: lang.t(&format!("rules-confidence-{}-help", c.as_str())),
-        })
-        .collect();
-    let examples = examples(&in_force.parameters)
-        .into_iter()
-        .map(|(title, steps)| Example {
-            title: lang.t(title),
-            steps: steps.iter().map(|s| explain_step(lang, s)).collect(),
         })
         .collect();
     let page = RulesTemplate {
@@ -237,7 +264,7 @@ pub(super) async fn page(
         fixed,
         confidence,
         sections: sections(lang, &cat),
-        examples,
+        examples: worked_examples(lang, &in_force.parameters),
         ctx,
     };
     Ok(render(StatusCode::OK, &page))

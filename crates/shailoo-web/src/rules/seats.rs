@@ -44,6 +44,10 @@ pub fn explain_step(lang: Lang, step: &Step) -> String {
 }
 
 /// The arguments of a step up to the whole seats of a party-list allocation (city councils).
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per kind of step: a flat table of each message's arguments"
+)]
 fn quota_args(lang: Lang, step: &Step) -> Args {
     match step {
         Step::AgainstAll { votes } => vec![("votes", n(votes))],

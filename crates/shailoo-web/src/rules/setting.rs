@@ -211,6 +211,48 @@ fn change_message(lang: Lang, e: &ChangeError) -> String {
     lang.error(e.code())
 }
 
+/// Each field read as its parameter's JSON; a field that does not read is named with its
+/// problem.
+fn read_changes(lang: Lang, typed: &HashMap<String, String>) -> (Changes, HashMap<String, String>) {
+    let mut changes = Changes::new();
+    let mut errors: HashMap<String, String> = HashMap::new();
+    for (key, text) in typed {
+        match params::value_from_text(key, text) {
+            Ok(v) => {
+                changes.insert(key.clone(), v);
+            }
+            Err(e) => {
+                errors.insert(key.clone(), change_message(lang, &e));
+            }
+        }
+    }
+    (changes, errors)
+}
+
+/// The message beside each field a refusal names.
+fn field_errors(lang: Lang, e: &RulesError, errors: &mut HashMap<String, String>) {
+    match e {
+        RulesError::Changes(problems) => {
+            for p in problems {
+                if let Some(key) = p.key() {
+                    errors.insert(key.to_owned(), change_message(lang, p));
+                }
+            }
+        }
+        RulesError::Invalid(problems) => {
+            for p in problems {
+                errors.insert(p.key().to_owned(), lang.error(p.code()));
+            }
+        }
+        RulesError::NotApplied(keys) => {
+            for k in keys {
+                errors.insert((*k).to_owned(), lang.error(e.code()));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// `POST /elections/{id}/rules`: the fields `p.<key>`, all of them or some.
 pub(super) async fn submit(
     State(state): State<AppState>,
@@ -228,19 +270,7 @@ pub(super) async fn submit(
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("p.")?.to_owned(), v.clone())))
         .collect();
-    // Each field read as its parameter's JSON; a field that does not read is named.
-    let mut changes = Changes::new();
-    let mut errors: HashMap<String, String> = HashMap::new();
-    for (key, text) in &typed {
-        match params::value_from_text(key, text) {
-            Ok(v) => {
-                changes.insert(key.clone(), v);
-            }
-            Err(e) => {
-                errors.insert(key.clone(), change_message(lang, &e));
-            }
-        }
-    }
+    let (changes, mut errors) = read_changes(lang, &typed);
     let outcome = if errors.is_empty() {
         params::set(
             state.store.as_ref(),
@@ -261,26 +291,7 @@ pub(super) async fn submit(
         Err(RulesError::Forbidden) => return Err(PageFail::forbidden(lang)),
         Err(e) => {
             crate::kit::fail::log(&e);
-            match &e {
-                RulesError::Changes(problems) => {
-                    for p in problems {
-                        if let Some(key) = p.key() {
-                            errors.insert(key.to_owned(), change_message(lang, p));
-                        }
-                    }
-                }
-                RulesError::Invalid(problems) => {
-                    for p in problems {
-                        errors.insert(p.key().to_owned(), lang.error(p.code()));
-                    }
-                }
-                RulesError::NotApplied(keys) => {
-                    for k in keys {
-                        errors.insert((*k).to_owned(), lang.error(e.code()));
-                    }
-                }
-                _ => {}
-            }
+            field_errors(lang, &e, &mut errors);
             (e.status(), Some(e.message(lang)))
         }
     };

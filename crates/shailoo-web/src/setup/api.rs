@@ -16,7 +16,7 @@ use shailoo_domain::calendar::Calendar;
 use shailoo_domain::territory::{
     Commission, CommissionLevel, Council, CouncilKind, Election, LocalizedName, PollingStation,
 };
-use shailoo_domain::{CommissionId, CouncilId, ElectionId, StationNumber, TerritoryId};
+use shailoo_domain::{CommissionId, CouncilId, ElectionId, ErrorCode, StationNumber, TerritoryId};
 use utoipa::{IntoParams, ToSchema};
 
 // --- wire types ---
@@ -290,7 +290,7 @@ pub(super) async fn list_elections(
 }
 
 async fn election(state: &AppState, lang: Lang, id: &str) -> Result<Election, ApiError> {
-    let id = ElectionId::parse(id).map_err(|_| ApiError::bad(lang, "bad_id", "id"))?;
+    let id = ElectionId::parse(id).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "id"))?;
     state
         .store
         .election(&id)
@@ -366,7 +366,10 @@ pub(super) async fn list_councils(
     Query(q): Query<CouncilQuery>,
 ) -> ApiResult<CouncilPage> {
     let kind = non_empty(q.kind.as_deref())
-        .map(|k| CouncilKind::parse(&k).ok_or_else(|| ApiError::bad(lang, "bad_parameter", "kind")))
+        .map(|k| {
+            CouncilKind::parse(&k)
+                .ok_or_else(|| ApiError::bad(lang, ErrorCode::BadParameter, "kind"))
+        })
         .transpose()?;
     let filter = CouncilFilter {
         kind,
@@ -391,7 +394,7 @@ pub(super) async fn get_council(
     ApiLang(lang): ApiLang,
     Path(id): Path<String>,
 ) -> ApiResult<CouncilDto> {
-    let id = CouncilId::parse(&id).map_err(|_| ApiError::bad(lang, "bad_id", "id"))?;
+    let id = CouncilId::parse(&id).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "id"))?;
     let council = state
         .store
         .council(&id)
@@ -415,7 +418,8 @@ pub(super) async fn list_commissions(
 ) -> ApiResult<CommissionPage> {
     let level = non_empty(q.level.as_deref())
         .map(|l| {
-            CommissionLevel::parse(&l).ok_or_else(|| ApiError::bad(lang, "bad_parameter", "level"))
+            CommissionLevel::parse(&l)
+                .ok_or_else(|| ApiError::bad(lang, ErrorCode::BadParameter, "level"))
         })
         .transpose()?;
     let filter = CommissionFilter {
@@ -441,7 +445,7 @@ pub(super) async fn get_commission(
     ApiLang(lang): ApiLang,
     Path(id): Path<String>,
 ) -> ApiResult<CommissionDto> {
-    let id = CommissionId::parse(&id).map_err(|_| ApiError::bad(lang, "bad_id", "id"))?;
+    let id = CommissionId::parse(&id).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "id"))?;
     let commission = state
         .store
         .commission(&id)
@@ -467,7 +471,7 @@ pub(super) async fn list_stations(
         None => None,
         Some("true" | "1") => Some(true),
         Some("false" | "0") => Some(false),
-        Some(_) => return Err(ApiError::bad(lang, "bad_parameter", "remote")),
+        Some(_) => return Err(ApiError::bad(lang, ErrorCode::BadParameter, "remote")),
     };
     let filter = StationFilter {
         council: id(lang, q.council, "council", CouncilId::parse)?,
@@ -494,7 +498,7 @@ pub(super) async fn get_station(
     Path(number): Path<String>,
 ) -> ApiResult<StationDto> {
     let number = StationNumber::parse(&number)
-        .map_err(|_| ApiError::bad(lang, "bad_station_number", "number"))?;
+        .map_err(|_| ApiError::bad(lang, ErrorCode::BadStationNumber, "number"))?;
     let station = state
         .store
         .station(number)

@@ -20,6 +20,7 @@ use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::setup::{self, OverrideError};
 use shailoo_app::{Actor, CalendarOverrideRecord, DecisionNumber, StoreError};
 use shailoo_domain::ElectionId;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::calendar::{Anchor, Calendar, DeadlineState, RULES, Rule};
 use shailoo_domain::territory::Election;
 
@@ -246,18 +247,18 @@ fn parse_override(
     let rule =
         shailoo_domain::calendar::rule(input.rule.trim()).filter(|r| r.anchor != Anchor::Undated);
     if rule.is_none() {
-        errors.rule = Some(lang.error("unknown_rule"));
+        errors.rule = Some(lang.error(ErrorCode::UnknownRule));
     }
     let date = input.date.trim().parse::<Date>().ok();
     if date.is_none() {
-        errors.date = Some(lang.error("bad_date"));
+        errors.date = Some(lang.error(ErrorCode::BadDate));
     }
     let time = match input.time.trim() {
         "" => Some(None),
         t => t.parse::<Time>().ok().map(Some),
     };
     if time.is_none() {
-        errors.time = Some(lang.error("bad_time"));
+        errors.time = Some(lang.error(ErrorCode::BadTime));
     }
     let decision = DecisionNumber::parse(&input.decision);
     if let Err(e) = decision {
@@ -278,7 +279,7 @@ impl Refusal for OverrideError {
             OverrideError::Calendar(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
     fn store_error(&self) -> Option<&StoreError> {

@@ -122,6 +122,49 @@ struct CommissionTemplate {
     pager: Pager,
 }
 
+/// What is below a commission, a page at a time: a PEC's stations, or the commissions under
+/// a higher one.
+async fn below(
+    state: &AppState,
+    ctx: &PageCtx,
+    c: &Commission,
+    page: PageRequest,
+) -> Result<(Vec<CommissionRow>, Vec<StationRow>, Pager), PageFail> {
+    let lang = ctx.lang;
+    let store = &state.store;
+    if c.level == CommissionLevel::Pec {
+        let filter = StationFilter {
+            commission: Some(c.id.clone()),
+            page,
+            ..StationFilter::default()
+        };
+        let s = store.stations(&filter).await.or_page(lang)?;
+        let rows = StationRow::all(state, &s.items, lang).await.or_page(lang)?;
+        Ok((
+            Vec::new(),
+            rows,
+            Pager::new(ctx, s.page, s.per_page, s.total),
+        ))
+    } else {
+        let filter = CommissionFilter {
+            parent: Some(c.id.clone()),
+            page,
+            ..CommissionFilter::default()
+        };
+        let ch = store.commissions(&filter).await.or_page(lang)?;
+        let rows = ch
+            .items
+            .iter()
+            .map(|c| CommissionRow::new(c, lang))
+            .collect();
+        Ok((
+            rows,
+            Vec::new(),
+            Pager::new(ctx, ch.page, ch.per_page, ch.total),
+        ))
+    }
+}
+
 /// `GET /commissions/{id}`.
 pub(super) async fn commission(
     State(state): State<AppState>,
@@ -146,40 +189,7 @@ pub(super) async fn commission(
         .await
         .or_page(lang)?
         .map_or_else(|| c.territory.to_string(), |t| name(&t.name, lang));
-    let page = page_of(&q);
-    let (children, stations, pager) = if c.level == CommissionLevel::Pec {
-        let filter = StationFilter {
-            commission: Some(id),
-            page,
-            ..StationFilter::default()
-        };
-        let s = store.stations(&filter).await.or_page(lang)?;
-        let rows = StationRow::all(&state, &s.items, lang)
-            .await
-            .or_page(lang)?;
-        (
-            Vec::new(),
-            rows,
-            Pager::new(&ctx, s.page, s.per_page, s.total),
-        )
-    } else {
-        let filter = CommissionFilter {
-            parent: Some(id),
-            page,
-            ..CommissionFilter::default()
-        };
-        let ch = store.commissions(&filter).await.or_page(lang)?;
-        let rows = ch
-            .items
-            .iter()
-            .map(|c| CommissionRow::new(c, lang))
-            .collect();
-        (
-            rows,
-            Vec::new(),
-            Pager::new(&ctx, ch.page, ch.per_page, ch.total),
-        )
-    };
+    let (children, stations, pager) = below(&state, &ctx, &c, page_of(&q)).await?;
     let t = CommissionTemplate {
         commission: CommissionRow::new(&c, lang),
         territory,

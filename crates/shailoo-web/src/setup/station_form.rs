@@ -21,10 +21,12 @@ use serde::Deserialize;
 use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::setup::{self, AddStationError, StationDraft, StationField, StationProblem};
 use shailoo_app::{
-    Actor, CommissionFilter, CouncilFilter, Page, PageRequest, StationFilter, StoreError,
+    Actor, CommissionFilter, CouncilFilter, Page, PageRequest, StationFilter, Store, StoreError,
 };
-use shailoo_domain::territory::{Accessibility, Commission, CommissionLevel, LocalizedName};
-use shailoo_domain::{CommissionId, CouncilId, StationNumber, TerritoryId};
+use shailoo_domain::territory::{
+    Accessibility, Commission, CommissionLevel, Council, LocalizedName,
+};
+use shailoo_domain::{CommissionId, CouncilId, ErrorCode, StationNumber, TerritoryId};
 use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,7 +103,7 @@ impl Refusal for StationProblem {
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
-    fn error_code(&self) -> &'static str {
+    fn error_code(&self) -> ErrorCode {
         self.code()
     }
 }
@@ -198,6 +200,66 @@ async fn pecs_under(
     Ok(pecs)
 }
 
+/// The councils an account adding stations may pick: those its PECs serve (`scope`, a TEC's
+/// own commission), or any.
+async fn pickable_councils(
+    state: &AppState,
+    scope: Option<&CommissionId>,
+) -> Result<Vec<Council>, StoreError> {
+    let store = &*state.store;
+    match scope {
+        Some(commission) => {
+            let ids: BTreeSet<CouncilId> = crate::setup::stations_covered(state, commission)
+                .await?
+                .into_iter()
+                .map(|s| s.council)
+                .collect();
+            let mut found = Vec::new();
+            for id in ids {
+                found.extend(store.council(&id).await?);
+            }
+            Ok(found)
+        }
+        None => {
+            every(|page| async move {
+                let filter = CouncilFilter {
+                    page,
+                    ..CouncilFilter::default()
+                };
+                store.councils(&filter).await
+            })
+            .await
+        }
+    }
+}
+
+/// The TECs of a council: the parents of its stations' PECs.
+async fn council_tecs(
+    store: &dyn Store,
+    council: &CouncilId,
+) -> Result<BTreeSet<CommissionId>, StoreError> {
+    let stations = every(|page| async move {
+        let filter = StationFilter {
+            council: Some(council.clone()),
+            page,
+            ..StationFilter::default()
+        };
+        store.stations(&filter).await
+    })
+    .await?;
+    let mut tecs = BTreeSet::new();
+    for pec in stations
+        .iter()
+        .map(|s| &s.commission)
+        .collect::<BTreeSet<_>>()
+    {
+        if let Some(parent) = store.commission(pec).await?.and_then(|c| c.parent) {
+            tecs.insert(parent);
+        }
+    }
+    Ok(tecs)
+}
+
 /// The lists of the form for `actor`, with `values` selected; the second step's lists when
 /// `values.council` names a council.
 async fn pickers(
@@ -209,30 +271,7 @@ async fn pickers(
     let store = &*state.store;
     // A TEC member adds stations for the councils its PECs serve; the CEC for any.
     let scope = authz::listing_scope(actor, Power::AddStation).unwrap_or(None);
-    let mut councils = match &scope {
-        Some(commission) => {
-            let ids: BTreeSet<CouncilId> = crate::setup::stations_covered(state, commission)
-                .await?
-                .into_iter()
-                .map(|s| s.council)
-                .collect();
-            let mut found = Vec::new();
-            for id in ids {
-                found.extend(store.council(&id).await?);
-            }
-            found
-        }
-        None => {
-            every(|page| async move {
-                let filter = CouncilFilter {
-                    page,
-                    ..CouncilFilter::default()
-                };
-                store.councils(&filter).await
-            })
-            .await?
-        }
-    };
+    let mut councils = pickable_councils(state, scope.as_ref()).await?;
     councils.sort_by(|a, b| a.name.get(lang.code()).cmp(b.name.get(lang.code())));
     let chosen = CouncilId::parse(values.council.trim())
         .ok()
@@ -253,26 +292,7 @@ async fn pickers(
     };
     // The PECs of the council's TECs (the parents of its stations' PECs), else those the
     // account covers.
-    let council_id = &council.id;
-    let stations = every(|page| async move {
-        let filter = StationFilter {
-            council: Some(council_id.clone()),
-            page,
-            ..StationFilter::default()
-        };
-        store.stations(&filter).await
-    })
-    .await?;
-    let mut tecs = BTreeSet::new();
-    for pec in stations
-        .iter()
-        .map(|s| &s.commission)
-        .collect::<BTreeSet<_>>()
-    {
-        if let Some(parent) = store.commission(pec).await?.and_then(|c| c.parent) {
-            tecs.insert(parent);
-        }
-    }
+    let mut tecs = council_tecs(store, &council.id).await?;
     if tecs.is_empty()
         && let Some(own) = &scope
     {
@@ -370,7 +390,7 @@ pub(super) async fn station_form(
     let pickers = pickers(&state, lang, &actor, &input).await.or_page(lang)?;
     let mut errors = StationErrors::default();
     if !input.council.trim().is_empty() && pickers.council.is_none() {
-        errors.council = Some(lang.error("unknown_council"));
+        errors.council = Some(lang.error(ErrorCode::UnknownCouncil));
     }
     let t = StationFormTemplate {
         input,
@@ -395,15 +415,15 @@ enum Parsed {
 fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -> Parsed {
     let number = StationNumber::parse(&input.number).ok();
     if number.is_none() {
-        errors.number = Some(lang.error("bad_station_number"));
+        errors.number = Some(lang.error(ErrorCode::BadStationNumber));
     }
     let commission = CommissionId::parse(input.commission.trim()).ok();
     if commission.is_none() {
-        errors.commission = Some(lang.error("bad_id"));
+        errors.commission = Some(lang.error(ErrorCode::BadId));
     }
     let council = CouncilId::parse(input.council.trim()).ok();
     if council.is_none() {
-        errors.council = Some(lang.error("bad_id"));
+        errors.council = Some(lang.error(ErrorCode::BadId));
     }
     // Empty: the council's own territory (a city or aiyl aimak), as the use case decides.
     let territory = match input.territory.trim() {
@@ -411,7 +431,7 @@ fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -
         t => TerritoryId::parse(t).map(Some),
     };
     if territory.is_err() {
-        errors.territory = Some(lang.error("bad_id"));
+        errors.territory = Some(lang.error(ErrorCode::BadId));
     }
     let address = LocalizedName {
         ky: input.address_ky.trim().to_owned(),
@@ -419,7 +439,7 @@ fn parse_station(lang: Lang, input: &StationInput, errors: &mut StationErrors) -
         en: input.address_en.trim().to_owned(),
     };
     if address.ky.is_empty() || address.ru.is_empty() || address.en.is_empty() {
-        errors.address = Some(lang.error("required"));
+        errors.address = Some(lang.error(ErrorCode::Required));
     }
     match (number, commission, council, territory) {
         (Some(number), Some(commission), Some(council), Ok(territory)) if !errors.any() => {

@@ -14,6 +14,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shailoo_app::{CommissionFilter, CouncilFilter, PageRequest, StationFilter, StoreError};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::territory::PollingStation;
 use shailoo_domain::{CommissionId, CouncilId, StationNumber};
 use std::collections::HashMap;
@@ -27,6 +28,42 @@ struct StationsTemplate {
     councils: Vec<Choice>,
     stations: Vec<StationRow>,
     pager: Pager,
+}
+
+/// Every council to filter by, in the reader's alphabetical order.
+async fn council_choices(
+    state: &AppState,
+    lang: Lang,
+    selected: Option<&CouncilId>,
+) -> Result<Vec<Choice>, PageFail> {
+    let mut all_councils = Vec::new();
+    for page in 1.. {
+        let p = state
+            .store
+            .councils(&CouncilFilter {
+                page: PageRequest {
+                    page,
+                    per_page: PageRequest::MAX_PER_PAGE,
+                },
+                ..CouncilFilter::default()
+            })
+            .await
+            .or_page(lang)?;
+        let last = p.items.len() < PageRequest::MAX_PER_PAGE as usize;
+        all_councils.extend(p.items);
+        if last {
+            break;
+        }
+    }
+    all_councils.sort_by(|a, b| a.name.get(lang.code()).cmp(b.name.get(lang.code())));
+    Ok(all_councils
+        .iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: name(&c.name, lang),
+            selected: selected == Some(&c.id),
+        })
+        .collect())
 }
 
 /// `GET /stations?q=&council=&remote=yes|no&page=`: the council's stations, as the API filters
@@ -54,34 +91,7 @@ pub(super) async fn stations(
         ..StationFilter::default()
     };
     let result = state.store.stations(&filter).await.or_page(lang)?;
-    let mut all_councils = Vec::new();
-    for page in 1.. {
-        let p = state
-            .store
-            .councils(&CouncilFilter {
-                page: PageRequest {
-                    page,
-                    per_page: PageRequest::MAX_PER_PAGE,
-                },
-                ..CouncilFilter::default()
-            })
-            .await
-            .or_page(lang)?;
-        let last = p.items.len() < PageRequest::MAX_PER_PAGE as usize;
-        all_councils.extend(p.items);
-        if last {
-            break;
-        }
-    }
-    all_councils.sort_by(|a, b| a.name.get(lang.code()).cmp(b.name.get(lang.code())));
-    let councils = all_councils
-        .iter()
-        .map(|c| Choice {
-            value: c.id.to_string(),
-            label: name(&c.name, lang),
-            selected: council.as_ref() == Some(&c.id),
-        })
-        .collect();
+    let councils = council_choices(&state, lang, council.as_ref()).await?;
     let choices = [
         ("yes", "stations-remote-only", Some(true)),
         ("no", "stations-regular-only", Some(false)),
@@ -199,7 +209,7 @@ pub(super) async fn station(
 ) -> PageResult {
     let lang = ctx.lang;
     let number = StationNumber::parse(&number)
-        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, "bad_station_number"))?;
+        .map_err(|_| PageFail::new(lang, StatusCode::BAD_REQUEST, ErrorCode::BadStationNumber))?;
     let s = state
         .store
         .station(number)

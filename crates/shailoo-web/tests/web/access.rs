@@ -4,6 +4,7 @@
 
 use crate::common::{Client, PASSWORD, TestApp, app, hidden};
 use axum::http::StatusCode;
+use shailoo_domain::ErrorCode;
 use shailoo_domain::territory::{AccessRequirement, PollingStation};
 use shailoo_web::Lang;
 
@@ -129,10 +130,16 @@ async fn a_survey_is_refused_in_the_future_without_a_surveyor_or_a_token_and_els
     // The clock reads 1 October 2024.
     let r = survey(&mut pec, n, "2024-10-02", "Мэрия", &ALL).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(&Lang::En.error("access_survey_in_future")));
+    assert!(
+        r.body
+            .contains(&Lang::En.error(ErrorCode::AccessSurveyInFuture))
+    );
     let r = survey(&mut pec, n, "2024-09-02", "  ", &ALL).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(&Lang::En.error("access_no_surveyor")));
+    assert!(
+        r.body
+            .contains(&Lang::En.error(ErrorCode::AccessNoSurveyor))
+    );
     // The form comes back as it was sent.
     assert!(r.body.contains("value=\"2024-09-02\""));
     let r = survey(&mut pec, n, "not a day", "Мэрия", &ALL).await;

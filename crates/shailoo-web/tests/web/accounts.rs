@@ -4,6 +4,7 @@ use crate::common::{Client, PASSWORD, Reply, app, app_with_config, enc, hidden};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
+use shailoo_domain::ErrorCode;
 use shailoo_web::{Config, Lang, LookupConfig, ThrottleLimits};
 use std::net::SocketAddr;
 
@@ -60,11 +61,17 @@ async fn a_wrong_password_gets_a_generic_localized_message() {
     c.cookies.insert("lang".into(), "ru".into());
     let r = c.login("admin", "wrong-password-123").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert!(r.body.contains(&Lang::Ru.error("wrong_credentials")));
+    assert!(
+        r.body
+            .contains(&Lang::Ru.error(ErrorCode::WrongCredentials))
+    );
     assert!(!c.cookies.contains_key("session"));
     // The same message for a user who does not exist: accounts are not revealed.
     let r = c.login("nobody", "wrong-password-123").await;
-    assert!(r.body.contains(&Lang::Ru.error("wrong_credentials")));
+    assert!(
+        r.body
+            .contains(&Lang::Ru.error(ErrorCode::WrongCredentials))
+    );
     // The username typed is kept.
     assert!(r.body.contains("value=\"nobody\""));
 }
@@ -84,7 +91,7 @@ async fn the_log_in_form_refuses_a_post_without_its_csrf_cookie() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains(&Lang::Ky.error("csrf_failed")));
+    assert!(r.body.contains(&Lang::Ky.error(ErrorCode::CsrfFailed)));
     assert!(!c.cookies.contains_key("session"));
 }
 
@@ -99,7 +106,7 @@ async fn five_failures_lock_the_username_with_429_even_for_the_right_password() 
     }
     let r = c.login("tec.one", PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.body.contains(&Lang::En.error("throttled")));
+    assert!(r.body.contains(&Lang::En.error(ErrorCode::Throttled)));
     assert!(!c.cookies.contains_key("session"));
     // Another account is not affected (no client address over oneshot).
     assert_eq!(

@@ -2,6 +2,7 @@
 
 use crate::common::{Client, app};
 use axum::http::StatusCode;
+use shailoo_domain::ErrorCode;
 use shailoo_web::Lang;
 
 #[tokio::test]
@@ -126,7 +127,10 @@ async fn malformed_input_is_400_naming_the_field_and_unknown_is_404() {
     let e = r.json();
     assert_eq!(e["error"]["code"], "bad_station_number");
     assert_eq!(e["error"]["field"], "number");
-    assert_eq!(e["error"]["message"], Lang::Ky.error("bad_station_number"));
+    assert_eq!(
+        e["error"]["message"],
+        Lang::Ky.error(ErrorCode::BadStationNumber)
+    );
 
     let r = c.get("/api/v1/stations/99999").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -170,10 +174,16 @@ async fn error_messages_follow_lang_and_accept_language() {
     let app = app().await;
     let mut c = Client::new(&app);
     let en = c.get("/api/v1/stations/abc?lang=en").await.json();
-    assert_eq!(en["error"]["message"], Lang::En.error("bad_station_number"));
+    assert_eq!(
+        en["error"]["message"],
+        Lang::En.error(ErrorCode::BadStationNumber)
+    );
     c.headers.push(("accept-language".into(), "ru".into()));
     let ru = c.get("/api/v1/stations/abc").await.json();
-    assert_eq!(ru["error"]["message"], Lang::Ru.error("bad_station_number"));
+    assert_eq!(
+        ru["error"]["message"],
+        Lang::Ru.error(ErrorCode::BadStationNumber)
+    );
     assert_ne!(en["error"]["message"], ru["error"]["message"]);
 }
 
@@ -201,6 +211,26 @@ async fn the_openapi_document_is_served_and_matches_its_snapshot() {
         assert!(spec["paths"].get(path).is_some(), "{path} documented");
     }
     insta::assert_json_snapshot!("openapi", spec);
+}
+
+/// The document lists every error code there is, in the order of the closed set, as the enum
+/// of `ErrorDetail.code`: a client generated from it knows every code it can receive.
+#[test]
+fn the_openapi_document_lists_every_error_code() {
+    let spec = serde_json::to_value(shailoo_web::openapi()).unwrap();
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(
+        schemas["ErrorDetail"]["properties"]["code"]["$ref"],
+        "#/components/schemas/ErrorCode"
+    );
+    let listed: Vec<&str> = schemas["ErrorCode"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    let all: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, all);
 }
 
 /// The formats the server enforces, as the document states them, checked against the domain's

@@ -1,13 +1,15 @@
 //! Who may do what over which commissions, walked end to end: every mutating route the web
 //! declares (`shailoo_web::declared_routes`: the pages' POSTs and the API's writes), for every
-//! role (a CEC administrator, a TEC member, a PEC member, and nobody signed in, which is also
-//! where a voter of the cabinet stands), on a thing of the member's own commission and on one
-//! of another TEC's, answered as `shailoo_app::authz`'s table says: allowed, anything but a
+//! role (a CEC administrator, a TEC member, a PEC member, a party's representative, and nobody
+//! signed in, which is also where a voter of the cabinet stands), on a thing of the member's
+//! own commission and on one of another TEC's, answered as `shailoo_app::authz`'s table says: allowed, anything but a
 //! refusal; refused, the refusal (403, or the log-in page without a session), with nothing
 //! written. A route declared without a case here fails the walk, and so does a write that no
 //! staff power guards and that is not listed below with its reason.
 
-use crate::common::{Client, PASSWORD, Reply, fixed_now, hidden, password_hash};
+use crate::common::{
+    Client, PASSWORD, Reply, add_representative, fixed_now, hidden, password_hash,
+};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -15,7 +17,8 @@ use shailoo_app::authz::{self, Power, Target};
 use shailoo_app::claims::{self, ClaimDraft, ClaimRequest, PassportCopy};
 use shailoo_app::districts::{CouncilDistrictingUnits, DistrictingUnit};
 use shailoo_app::voters::{self, ImportBatcher, ImportOptions};
-use shailoo_app::{Actor, AuditEvent, NewUser, Role, Store, Username};
+use shailoo_app::{Actor, AuditAction, AuditEvent, NewUser, Role, Store, Username};
+use shailoo_domain::candidate::PartyId;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::territory::{
     CommissionLevel, CouncilKind, LocalizedName, PollingStation, StationArea,
@@ -27,8 +30,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tempfile::TempDir;
 
-/// A PNG's signature and a few bytes: a passport copy as the claims recognise it.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-passport";
+/// A real (tiny) PNG: a passport copy is recognised by its structure, not only its first bytes.
+const PNG: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shailoo-app/tests/data/passport.png"
+));
 
 /// Writes that no staff power guards, each with its reason. Anything else that changes
 /// something is a staff route with its `Power`, walked below.
@@ -74,7 +80,8 @@ enum Side {
 }
 
 /// What one side holds: a regular station, a remote-voting station with an application
-/// waiting, a claim waiting, a person to file a claim for, an aiyl council and its units.
+/// waiting, a claim waiting, a person to file a claim for, an aiyl council and its units, and
+/// a draft nomination in one of the council's approved districts.
 struct Place {
     station: PollingStation,
     chain: Vec<CommissionId>,
@@ -85,6 +92,7 @@ struct Place {
     to_file: Pin,
     council: CouncilId,
     council_chain: Vec<CommissionId>,
+    nomination: String,
 }
 
 struct Walk {
@@ -94,12 +102,38 @@ struct Walk {
     foreign: Place,
     cec: CommissionId,
     own_tec: CommissionId,
+    /// The party of `rep.one`.
+    party: PartyId,
     /// Fresh station numbers for the form that adds one.
     next_number: AtomicU32,
     _dir: TempDir,
 }
 
 impl Walk {
+    /// The accounts of the walk as the table reads them, the narrowest first.
+    fn members(&self) -> Vec<(&'static str, Actor)> {
+        let user = |name: &str, role, commission: &CommissionId| Actor::User {
+            username: Username::parse(name).unwrap(),
+            role,
+            commission: commission.clone(),
+        };
+        vec![
+            (
+                "rep.one",
+                Actor::Representative {
+                    username: Username::parse("rep.one").unwrap(),
+                    party: self.party.clone(),
+                },
+            ),
+            (
+                "pec.one",
+                user("pec.one", Role::PecMember, &self.own.station.commission),
+            ),
+            ("tec.one", user("tec.one", Role::TecMember, &self.own_tec)),
+            ("admin", user("admin", Role::CecAdmin, &self.cec)),
+        ]
+    }
+
     fn place(&self, side: Side) -> &Place {
         match side {
             Side::Own => &self.own,
@@ -131,17 +165,21 @@ fn person(serial: u32, area: &StationArea, street: &str) -> RegisterRecord {
 
 /// The small dataset with two sides under two TECs, each with an aiyl council's station, a
 /// remote-voting station, a waiting remote-voting application and a waiting claim; the
-/// district units; and three accounts: `admin` (CEC), `tec.one` and `pec.one` of the own
-/// side.
+/// district units; and four accounts: `admin` (CEC), `tec.one` and `pec.one` of the own
+/// side, and `rep.one`, a party's representative.
 async fn walk() -> Walk {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("walk.db").display());
     let store = shailoo_store::connect(&url).await.unwrap();
     let generator = Generator::new(Scale::Small, 2024);
     let data = generator.dataset();
-    let ev = |action: &str| AuditEvent::new("system", action, "walk", fixed_now());
+    let ev = |action: AuditAction| AuditEvent::new("system", action, "walk", fixed_now());
     store
-        .import_setup(&data.setup, &data.station_areas, ev("setup_imported"))
+        .import_setup(
+            &data.setup,
+            &data.station_areas,
+            ev(AuditAction::SetupImported),
+        )
         .await
         .unwrap();
     let units: Vec<CouncilDistrictingUnits> = district_units(&generator)
@@ -166,7 +204,7 @@ async fn walk() -> Walk {
         })
         .collect();
     store
-        .import_district_units(&units, ev("district_units_imported"))
+        .import_district_units(&units, ev(AuditAction::DistrictUnitsImported))
         .await
         .unwrap();
     let setup = &data.setup;
@@ -257,7 +295,7 @@ async fn walk() -> Walk {
             ..station.clone()
         };
         store
-            .add_station(&remote, ev("station_added"))
+            .add_station(&remote, ev(AuditAction::StationAdded))
             .await
             .unwrap();
         let application = shailoo_app::remote::file(
@@ -287,6 +325,7 @@ async fn walk() -> Walk {
         .await
         .unwrap()
         .id;
+        let nomination = draft_nomination(&*store, &station.council).await;
         let chain = store.commission_chain(&station.commission).await.unwrap();
         places.push(Place {
             station: station.clone(),
@@ -298,6 +337,7 @@ async fn walk() -> Walk {
             claim: claim.get(),
             to_file: people[2].pin,
             council: station.council.clone(),
+            nomination,
         });
     }
     let foreign = places.pop().unwrap();
@@ -317,11 +357,12 @@ async fn walk() -> Walk {
                     commission,
                     password_hash: password_hash(),
                 },
-                ev("user_added"),
+                ev(AuditAction::UserAdded),
             )
             .await
             .unwrap();
     }
+    let party = add_representative(&*store, "rep.one", &cec).await;
     let state = AppState::new(store.clone(), Config::default()).with_clock(fixed_now);
     Walk {
         router: shailoo_web::router(state),
@@ -330,9 +371,76 @@ async fn walk() -> Walk {
         foreign,
         cec,
         own_tec,
+        party,
         next_number: AtomicU32::new(9500),
         _dir: dir,
     }
+}
+
+/// A self-nominee's draft nomination in district 1 of `council`, whose scheme (one district
+/// of all its units and seats) is submitted and approved the day after the election is called
+/// (CAL-01, 6 September 2024). No candidate: the registries are never asked.
+async fn draft_nomination(store: &dyn Store, council: &CouncilId) -> String {
+    use shailoo_app::candidates::{self, CandidateRegistries};
+    use shailoo_app::districts;
+    use shailoo_domain::DistrictId;
+    use shailoo_domain::candidate::Nominator;
+    use shailoo_domain::candidate::nomination::NominationKind;
+    use shailoo_domain::district::District;
+    use shailoo_registries::{
+        CandidateRegistriesConfig, CandidateServices, TundukCandidateRegistries, XRoadClientId,
+    };
+    let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+    let ctx = districts::council_districting(store, council)
+        .await
+        .unwrap();
+    let district = DistrictId::parse("1").unwrap();
+    let whole = District {
+        id: district.clone(),
+        units: ctx.units.iter().map(|u| u.id.clone()).collect(),
+        seats: ctx.council.seats.get(),
+        remote: false,
+    };
+    districts::submit_districts(
+        store,
+        &ctx,
+        &Actor::System,
+        vec![whole],
+        at("2024-09-07T04:00:00Z"),
+    )
+    .await
+    .unwrap();
+    let ctx = districts::council_districting(store, council)
+        .await
+        .unwrap();
+    districts::approve(store, &ctx, &Actor::System, at("2024-09-07T10:00:00Z"))
+        .await
+        .unwrap();
+    let unused = TundukCandidateRegistries::new(CandidateRegistriesConfig {
+        security_server: "http://127.0.0.1:9".into(),
+        client: XRoadClientId::parse("KG/GOV/70000001/shailoo").unwrap(),
+        services: CandidateServices::default(),
+        timeout: std::time::Duration::from_secs(1),
+    })
+    .unwrap();
+    let kind = NominationKind::District {
+        district,
+        nominator: Nominator::SelfNominated,
+    };
+    candidates::open_nomination(
+        store,
+        &CandidateRegistries::all(std::sync::Arc::new(unused)),
+        &Actor::System,
+        &election(),
+        council,
+        kind,
+        None,
+        fixed_now(),
+    )
+    .await
+    .unwrap()
+    .id
+    .to_string()
 }
 
 fn form(uri: &str, fields: &[(&str, &str)]) -> Request<Body> {
@@ -558,6 +666,14 @@ fn cases() -> Vec<Case> {
                 multipart("/register/import", &[("csrf", csrf), ("election", e)], None)
             },
         ),
+        // A preview that does not exist: the CEC's confirmation finds nothing to import.
+        Case::new(
+            Post,
+            "/register/jobs/{id}/confirm",
+            Power::ImportRegister,
+            Nationwide,
+            |_, _, csrf| form("/register/jobs/999999/confirm", &[("csrf", csrf)]),
+        ),
         // An election that does not exist: the CEC's compile stops before its job starts.
         Case::new(
             Post,
@@ -607,15 +723,16 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
-        // Filing for a voter: any TEC (the voter applies at a TEC), so the whole country.
+        // Filing for a voter: at a remote-voting station of the member's area (VOT-07).
         Case::new(
             Post,
             "/remote-voting",
             Power::FileRemoteApplication,
-            Nationwide,
-            move |w, _, csrf| {
-                let pin = w.own.to_file.to_string();
-                let station = w.own.remote.to_string();
+            RemoteStation,
+            move |w, side, csrf| {
+                let p = w.place(side);
+                let pin = p.to_file.to_string();
+                let station = p.remote.to_string();
                 form(
                     "/remote-voting",
                     &[
@@ -640,14 +757,14 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
-        // Cancelling is also the filer's: the power to file reaches the whole country.
+        // Cancelling is also the filer's, at the remote-voting stations of the member's area.
         Case::new(
             Post,
             "/remote-voting/{id}/decision",
             Power::FileRemoteApplication,
-            Nationwide,
-            move |w, _, csrf| {
-                let id = w.foreign.application;
+            RemoteStation,
+            move |w, side, csrf| {
+                let id = w.place(side).application;
                 form(
                     &format!("/remote-voting/{id}/decision"),
                     &[("csrf", csrf), ("election", e), ("action", "cancel")],
@@ -740,6 +857,21 @@ fn cases() -> Vec<Case> {
                     .unwrap()
             },
         ),
+        // A decision on a draft: the TEC of the council is let through to the workflow, which
+        // answers that a draft is not yet filed; anyone else is refused first.
+        Case::new(
+            Post,
+            "/candidacies/{election}/{id}/decision",
+            Power::DecideNomination,
+            Council,
+            move |w, side, csrf| {
+                let id = &w.place(side).nomination;
+                form(
+                    &format!("/candidacies/{e}/{id}/decision"),
+                    &[("csrf", csrf), ("decision", "register")],
+                )
+            },
+        ),
     ]
 }
 
@@ -807,18 +939,8 @@ async fn every_mutating_route_answers_every_role_as_the_authorization_table_says
     let w = walk().await;
     // Nobody first, the widest role last: each role that may act finds the waiting
     // applications and claims of its own side still waiting.
-    let members = [
-        ("pec.one", Role::PecMember, w.own.station.commission.clone()),
-        ("tec.one", Role::TecMember, w.own_tec.clone()),
-        ("admin", Role::CecAdmin, w.cec.clone()),
-    ];
     let mut clients = vec![(None, client(&w, None).await)];
-    for (name, role, commission) in &members {
-        let actor = Actor::User {
-            username: Username::parse(name).unwrap(),
-            role: *role,
-            commission: commission.clone(),
-        };
+    for (name, actor) in w.members() {
         clients.push((Some(actor), client(&w, Some(name)).await));
     }
 
@@ -879,16 +1001,7 @@ async fn every_mutating_route_answers_every_role_as_the_authorization_table_says
 #[tokio::test]
 async fn every_staff_page_lets_in_exactly_the_roles_that_hold_its_power() {
     let w = walk().await;
-    for (name, role, commission) in [
-        ("admin", Role::CecAdmin, w.cec.clone()),
-        ("tec.one", Role::TecMember, w.own_tec.clone()),
-        ("pec.one", Role::PecMember, w.own.station.commission.clone()),
-    ] {
-        let actor = Actor::User {
-            username: Username::parse(name).unwrap(),
-            role,
-            commission,
-        };
+    for (name, actor) in w.members() {
         let (mut c, _) = client(&w, Some(name)).await;
         for r in shailoo_web::declared_routes() {
             if r.verb != Verb::Get || !r.access.is_staff() || r.path.contains('{') {

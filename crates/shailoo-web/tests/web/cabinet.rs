@@ -5,6 +5,7 @@
 
 use crate::common::{fixed_now, hidden};
 use jiff::{SignedDuration, Timestamp};
+use shailoo_app::AuditAction;
 use shailoo_app::lookup::VoterListRow;
 use shailoo_app::remote::{self, ApplicationFilter, ApplicationStatus};
 use shailoo_app::voters::{ImportBatch, ImportOptions};
@@ -73,7 +74,7 @@ async fn cabinet_over(config: CabinetConfig, adapters: bool, sms_url: Option<&st
         .import_setup(
             &data.setup,
             &data.station_areas,
-            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+            AuditEvent::new("system", AuditAction::SetupImported, "small", fixed_now()),
         )
         .await
         .unwrap();

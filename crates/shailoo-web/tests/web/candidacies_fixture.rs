@@ -205,7 +205,12 @@ pub async fn bishkek_tec(app: &TestApp) -> Client {
                 commission: shailoo_domain::CommissionId::parse("tec-bishkek").unwrap(),
                 password_hash: crate::common::password_hash(),
             },
-            AuditEvent::new("system", "user_added", "tec.bishkek", fixed_now()),
+            AuditEvent::new(
+                "system",
+                shailoo_app::AuditAction::UserAdded,
+                "tec.bishkek",
+                fixed_now(),
+            ),
         )
         .await
         .unwrap();

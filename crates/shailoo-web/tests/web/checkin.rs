@@ -6,11 +6,12 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use jiff::Timestamp;
 use jiff::civil::time;
+use shailoo_app::AuditAction;
 use shailoo_app::lookup::VoterListRow;
 use shailoo_app::{AccountStore, AuditEvent, NewUser, Role, SetupStore, Username};
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
 use shailoo_domain::time::from_bishkek;
-use shailoo_domain::{ElectionId, Pin};
+use shailoo_domain::{ElectionId, ErrorCode, Pin};
 use shailoo_web::{AppState, Config, Lang};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -77,7 +78,7 @@ async fn voting_day() -> VotingDay {
     db.import_setup(
         &app.data.setup,
         &app.data.station_areas,
-        AuditEvent::new("system", "setup_imported", "small", now),
+        AuditEvent::new("system", AuditAction::SetupImported, "small", now),
     )
     .await
     .unwrap();
@@ -103,7 +104,7 @@ async fn voting_day() -> VotingDay {
                 commission,
                 password_hash: password_hash(),
             },
-            AuditEvent::new("system", "user_added", name, now),
+            AuditEvent::new("system", AuditAction::UserAdded, name, now),
         )
         .await
         .unwrap();
@@ -204,7 +205,7 @@ async fn a_store_failure_is_an_error_page_not_a_page_without_an_election() {
         page.body
     );
     assert!(
-        page.body.contains(&Lang::En.error("db_corrupt")),
+        page.body.contains(&Lang::En.error(ErrorCode::DbCorrupt)),
         "{}",
         page.body
     );

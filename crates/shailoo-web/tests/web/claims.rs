@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use jiff::Timestamp;
 use jiff::civil::date;
+use shailoo_app::AuditAction;
 use shailoo_app::voters::{self, ImportBatcher, ImportOptions};
 use shailoo_app::{AuditEvent, NewUser, Role, Store, Username};
 use shailoo_domain::register::RegisterRecord;
@@ -81,7 +82,7 @@ async fn claims_app(clock: fn() -> Timestamp) -> ClaimsApp {
         .import_setup(
             &data.setup,
             &data.station_areas,
-            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+            AuditEvent::new("system", AuditAction::SetupImported, "small", fixed_now()),
         )
         .await
         .unwrap();
@@ -141,7 +142,7 @@ async fn claims_app(clock: fn() -> Timestamp) -> ClaimsApp {
                     commission,
                     password_hash: password_hash(),
                 },
-                AuditEvent::new("system", "user_added", name, fixed_now()),
+                AuditEvent::new("system", AuditAction::UserAdded, name, fixed_now()),
             )
             .await
             .unwrap();

@@ -5,6 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::{AuditEvent, NewUser, Role, Store, Username};
 use shailoo_domain::CommissionId;
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
@@ -146,7 +147,7 @@ async fn app_on(url: String, dir: TempDir, pg: Option<PgDatabase>, config: Confi
         .import_setup(
             &data.setup,
             &data.station_areas,
-            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+            AuditEvent::new("system", AuditAction::SetupImported, "small", fixed_now()),
         )
         .await
         .expect("import");
@@ -191,7 +192,7 @@ async fn app_on(url: String, dir: TempDir, pg: Option<PgDatabase>, config: Confi
                     commission,
                     password_hash: password_hash(),
                 },
-                AuditEvent::new("system", "user_added", name, fixed_now()),
+                AuditEvent::new("system", AuditAction::UserAdded, name, fixed_now()),
             )
             .await
             .expect("user");
@@ -212,6 +213,18 @@ async fn app_on(url: String, dir: TempDir, pg: Option<PgDatabase>, config: Confi
 }
 
 impl TestApp {
+    /// The CEC, the commission of `admin`.
+    pub fn cec(&self) -> CommissionId {
+        self.data
+            .setup
+            .commissions
+            .iter()
+            .find(|c| c.level == CommissionLevel::Cec)
+            .expect("the CEC")
+            .id
+            .clone()
+    }
+
     /// A station of the dataset.
     pub fn a_station(&self) -> &PollingStation {
         self.data.setup.stations.first().expect("a station")
@@ -419,4 +432,51 @@ pub async fn register_and_compile(
     voters::compile(store, &election, "system", fixed_now())
         .await
         .expect("compile");
+}
+
+/// Accredits `username`, a representative of the generator's first party, for the CEC
+/// `cec` (registering the party first), as `shailoo_app::candidates` does: the account every
+/// role list of the tests includes.
+pub async fn add_representative(
+    store: &dyn Store,
+    username: &str,
+    cec: &CommissionId,
+) -> shailoo_domain::candidate::PartyId {
+    let party = Generator::new(Scale::Small, 2024)
+        .parties()
+        .into_iter()
+        .next()
+        .expect("a party");
+    store
+        .add_party(
+            &party,
+            AuditEvent::new(
+                "system",
+                AuditAction::PartyAdded,
+                party.id.as_str(),
+                fixed_now(),
+            ),
+        )
+        .await
+        .expect("party");
+    store
+        .add_representative(
+            &NewUser {
+                username: Username::parse(username).expect("username"),
+                display_name: format!("Test {username}"),
+                role: Role::PartyRepresentative,
+                commission: cec.clone(),
+                password_hash: password_hash(),
+            },
+            &party.id,
+            AuditEvent::new(
+                "system",
+                AuditAction::PartyRepresentativeAdded,
+                username,
+                fixed_now(),
+            ),
+        )
+        .await
+        .expect("representative");
+    party.id
 }

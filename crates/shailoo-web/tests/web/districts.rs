@@ -5,6 +5,7 @@
 use crate::common::{Client, PASSWORD, TestApp, app, fixed_now, hidden, password_hash};
 use axum::http::StatusCode;
 use jiff::Timestamp;
+use shailoo_app::AuditAction;
 use shailoo_app::districts::{CouncilDistrictingUnits, DistrictingUnit, SchemeStatus};
 use shailoo_app::{AuditEvent, NewUser, Role, Username};
 use shailoo_domain::territory::{CommissionLevel, CouncilKind};
@@ -52,7 +53,12 @@ async fn fixture(now: fn() -> Timestamp) -> Fixture {
     app.store
         .import_district_units(
             &units,
-            AuditEvent::new("system", "district_units_imported", "small", fixed_now()),
+            AuditEvent::new(
+                "system",
+                AuditAction::DistrictUnitsImported,
+                "small",
+                fixed_now(),
+            ),
         )
         .await
         .unwrap();
@@ -95,7 +101,7 @@ async fn fixture(now: fn() -> Timestamp) -> Fixture {
                 commission: tec,
                 password_hash: password_hash(),
             },
-            AuditEvent::new("system", "user_added", "tec.aiyl", fixed_now()),
+            AuditEvent::new("system", AuditAction::UserAdded, "tec.aiyl", fixed_now()),
         )
         .await
         .unwrap();

@@ -1,5 +1,6 @@
 //! The three catalogues have the same keys, and every key the code and templates use exists.
 
+use shailoo_domain::ErrorCode;
 use shailoo_domain::calendar::{Action, RULES};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -196,8 +197,8 @@ fn every_key_used_by_templates_and_code_exists() {
     used.extend(literal_keys(&crate_dir().join("src"), "rs"));
     assert!(used.len() > 80, "found {} keys", used.len());
     // Keys built at run time.
-    for code in shailoo_web::ERROR_CODES {
-        used.insert(format!("error-{code}"));
+    for code in ErrorCode::ALL {
+        used.insert(code.message_key());
     }
     for r in &RULES {
         used.insert(r.message_key.to_owned());
@@ -229,94 +230,65 @@ fn every_key_used_by_templates_and_code_exists() {
     assert!(missing.is_empty(), "missing keys: {missing:?}");
 }
 
+/// Every code a client can see has its message in each language: the set is closed
+/// ([`ErrorCode::ALL`]), so a new code without its messages fails here, whichever layer
+/// returns it.
 #[test]
-fn every_error_code_of_the_lower_layers_has_a_message() {
-    use shailoo_domain::calendar::{ActionClosed, CalendarError};
-    let codes: BTreeSet<&str> = shailoo_web::ERROR_CODES.iter().copied().collect();
-    // Codes produced by the calendar, spelled out so a new variant shows up here.
-    for e in [
-        CalendarError::UnknownOverride("x".into()),
-        CalendarError::DuplicateOverride("CAL-07"),
-        CalendarError::UndatedOverride("CAL-19"),
-        CalendarError::OutOfRange("CAL-07"),
-    ] {
-        assert!(codes.contains(e.code()), "{}", e.code());
-    }
-    let closed = ActionClosed::Closed {
-        action: Action::Voting,
-        rule: "CAL-16",
-        closed_at: jiff::Timestamp::UNIX_EPOCH,
-    };
-    assert!(codes.contains(closed.code()));
-    for e in [
-        shailoo_domain::Pin::parse("1").unwrap_err(),
-        shailoo_domain::Pin::parse("abcdefghijklmn").unwrap_err(),
-    ] {
-        assert!(codes.contains(e.code()), "{}", e.code());
-    }
-    // Remote voting's refusals, one of each variant (a new variant must be added here).
-    {
-        use shailoo_app::remote::{ApplicationStatus, RemoteVotingError as R};
-        let station = shailoo_domain::StationNumber::new(9001).unwrap();
-        for e in [
-            R::NotOnList,
-            R::NotRemoteStation(station),
-            R::AlreadyApplied,
-            R::UnknownApplication(1),
-            R::WrongStatus(ApplicationStatus::Rejected),
-            R::Full {
-                station,
-                capacity: 1,
-            },
-            R::ReasonRequired,
-            R::Forbidden,
-            R::UnknownElection(shailoo_domain::ElectionId::parse("x-1").unwrap()),
-            R::Frozen {
-                election: shailoo_domain::ElectionId::parse("x-1").unwrap(),
-                frozen_at: jiff::Timestamp::UNIX_EPOCH,
-            },
-        ] {
-            assert!(codes.contains(e.code()), "{}", e.code());
+fn every_error_code_has_a_message_in_every_language() {
+    let mut missing = Vec::new();
+    for lang in shailoo_web::Lang::ALL {
+        for &code in ErrorCode::ALL {
+            let key = code.message_key();
+            let m = lang.t_args(&key, &[("field", "x".to_owned())]);
+            if m == key || m.trim().is_empty() {
+                missing.push(format!("{key} ({})", lang.code()));
+            }
         }
     }
-    // Voter-list claims' refusals (VOT-08): every code the use cases can return.
-    for code in shailoo_app::claims::ClaimError::CODES {
-        assert!(codes.contains(code), "{code}");
-    }
-    // Candidacies' refusals (CAN-01…CAN-10): every code the use cases can return.
-    for code in shailoo_app::candidates::CandidacyError::CODES {
-        assert!(codes.contains(code), "{code}");
-    }
-    // The accessibility survey's own refusals.
-    for code in shailoo_app::access::AccessError::CODES {
-        assert!(codes.contains(code), "{code}");
-    }
-    for l in shailoo_web::Lang::ALL {
-        for code in &codes {
-            let m = l.t_args(&format!("error-{code}"), &[("field", "x".to_owned())]);
-            assert!(!m.starts_with("error-"), "{code} in {l:?}");
-        }
-    }
+    assert!(missing.is_empty(), "no message: {missing:?}");
+}
+
+/// The other way round: every `error-<code>` message of the catalogues belongs to a code, so
+/// a code removed or renamed leaves no stale message behind.
+#[test]
+fn every_error_message_belongs_to_a_code() {
+    let stale: Vec<String> = keys("ky")
+        .into_iter()
+        .filter(|k| {
+            k.strip_prefix("error-")
+                .is_some_and(|code| ErrorCode::parse(code).is_none())
+        })
+        .collect();
+    assert!(stale.is_empty(), "messages of no code: {stale:?}");
 }
 
 #[test]
 fn a_voter_is_spoken_to_not_about_where_staff_read_the_voter() {
     for code in shailoo_web::VOTER_ERROR_CODES {
-        assert!(
-            shailoo_web::ERROR_CODES.contains(code),
-            "{code} has no staff message"
-        );
         for l in shailoo_web::Lang::ALL {
             let args = [("station", "8001".to_owned()), ("field", String::new())];
-            let staff = l.t_args(&format!("error-{code}"), &args);
+            let staff = l.t_args(&code.message_key(), &args);
             let voter = l.t_args(&format!("voter-error-{code}"), &args);
             assert!(!voter.starts_with("voter-error-"), "{code} in {l:?}");
             assert_ne!(staff, voter, "{code} in {l:?}");
         }
     }
+    // Only those codes have a voter's wording (another would never be shown).
+    let unlisted: Vec<String> = keys("ky")
+        .into_iter()
+        .filter(|k| {
+            k.strip_prefix("voter-error-").is_some_and(|code| {
+                ErrorCode::parse(code).is_none_or(|c| !shailoo_web::VOTER_ERROR_CODES.contains(&c))
+            })
+        })
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "voter's wording of no listed code: {unlisted:?}"
+    );
     // The staff wording speaks of "this voter"; the voter's never does.
     let en = shailoo_web::Lang::En;
-    assert!(en.error("claim_already_open").contains("This voter"));
+    assert!(en.error(ErrorCode::ClaimAlreadyOpen).contains("This voter"));
     for code in shailoo_web::VOTER_ERROR_CODES {
         let voter = en.t_args(&format!("voter-error-{code}"), &[("station", "1".into())]);
         assert!(!voter.to_lowercase().contains("the voter"), "{voter}");

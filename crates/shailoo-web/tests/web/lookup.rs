@@ -6,12 +6,13 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
+use shailoo_app::AuditAction;
 use shailoo_app::AuditEvent;
 use shailoo_app::lookup::VoterListRow;
 use shailoo_domain::address::{AddressForm, StationAddress, territory_chain};
 use shailoo_domain::calendar::Calendar;
 use shailoo_domain::territory::{PollingStation, TerritoryKind};
-use shailoo_domain::{ElectionId, Pin, TerritoryId};
+use shailoo_domain::{ElectionId, ErrorCode, Pin, TerritoryId};
 use shailoo_generator::{Dataset, Generator, Scale};
 use shailoo_web::rate_limit::RateLimit;
 use shailoo_web::sms::{Extras, SMS_MAX_CHARS, sms_len, station_reply, station_reply_with};
@@ -133,7 +134,7 @@ pub(crate) async fn lookup_app(config: LookupConfig) -> LookupApp {
         .import_setup(
             &data.setup,
             &data.station_areas,
-            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+            AuditEvent::new("system", AuditAction::SetupImported, "small", fixed_now()),
         )
         .await
         .unwrap();
@@ -330,17 +331,17 @@ async fn a_malformed_pin_is_400_naming_the_pin_and_an_unknown_one_404() {
     let app = lookup_app(LookupConfig::default()).await;
     let mut c = app.client();
     for (pin, code) in [
-        ("2010119900012", "pin_wrong_length"),
-        ("2010119900012x", "pin_not_a_digit"),
-        ("30101199000123", "pin_bad_sex_digit"),
-        ("23102199000123", "pin_bad_birth_date"),
+        ("2010119900012", ErrorCode::PinWrongLength),
+        ("2010119900012x", ErrorCode::PinNotADigit),
+        ("30101199000123", ErrorCode::PinBadSexDigit),
+        ("23102199000123", ErrorCode::PinBadBirthDate),
     ] {
         let r = c
             .get(&format!("/api/v1/voters/{pin}/station?lang=en"))
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{pin}");
         let e = r.json();
-        assert_eq!(e["error"]["code"], code, "{pin}");
+        assert_eq!(e["error"]["code"], code.as_str(), "{pin}");
         assert_eq!(e["error"]["field"], "pin");
         assert_eq!(e["error"]["message"], Lang::En.error(code));
     }
@@ -349,7 +350,7 @@ async fn a_malformed_pin_is_400_naming_the_pin_and_an_unknown_one_404() {
     assert_eq!(r.json()["error"]["code"], "voter_not_found");
     assert_eq!(
         r.json()["error"]["message"],
-        Lang::Ky.error("voter_not_found")
+        Lang::Ky.error(ErrorCode::VoterNotFound)
     );
     let r = c
         .get(&format!(
@@ -1003,7 +1004,12 @@ async fn approve_one_district_per_station(app: &LookupApp) -> String {
     store
         .import_district_units(
             &units,
-            AuditEvent::new("system", "district_units_imported", "small", fixed_now()),
+            AuditEvent::new(
+                "system",
+                AuditAction::DistrictUnitsImported,
+                "small",
+                fixed_now(),
+            ),
         )
         .await
         .unwrap();
@@ -1044,7 +1050,12 @@ async fn approve_one_district_per_station(app: &LookupApp) -> String {
                 decided_by: Some("admin".into()),
                 districts,
             },
-            AuditEvent::new("admin", "district_scheme_approved", "test", fixed_now()),
+            AuditEvent::new(
+                "admin",
+                AuditAction::DistrictSchemeApproved,
+                "test",
+                fixed_now(),
+            ),
         )
         .await
         .unwrap();

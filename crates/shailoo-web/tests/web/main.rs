@@ -1,5 +1,10 @@
 //! Integration tests of the web crate, one binary: user journeys over `oneshot` against a
 //! fresh SQLite store loaded with the generator's small dataset.
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
+)]
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 mod access;

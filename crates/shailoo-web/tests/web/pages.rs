@@ -2,6 +2,7 @@
 
 use crate::common::{Client, app, enc};
 use axum::http::StatusCode;
+use shailoo_domain::ErrorCode;
 use shailoo_web::Lang;
 
 #[tokio::test]
@@ -166,15 +167,18 @@ async fn unknown_records_and_malformed_numbers_get_localized_pages() {
     let mut client = Client::new(&app);
     let r = client.get("/stations/99999?lang=ru").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(r.body.contains(&Lang::Ru.error("not_found")));
+    assert!(r.body.contains(&Lang::Ru.error(ErrorCode::NotFound)));
     let r = client.get("/stations/abc?lang=en").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains(&Lang::En.error("bad_station_number")));
+    assert!(
+        r.body
+            .contains(&Lang::En.error(ErrorCode::BadStationNumber))
+    );
     let r = client.get("/no/such/page").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // The language chosen earlier (the cookie set by ?lang=en) applies to the 404 page too.
     assert!(r.body.contains("<html lang=\"en\">"));
-    assert!(r.body.contains(&Lang::En.error("not_found")));
+    assert!(r.body.contains(&Lang::En.error(ErrorCode::NotFound)));
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use crate::common::{self, Client, TestApp, password_hash};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use jiff::civil::date;
+use shailoo_app::AuditAction;
 use shailoo_app::voters::{self, ImportBatch, ImportOptions};
 use shailoo_app::{AuditEvent, NewUser, Role, Username};
 use shailoo_domain::register::RegisterRecord;
@@ -136,7 +137,12 @@ async fn staff_of_the_stations_tec_get_the_pdf_and_another_tecs_member_is_refuse
                 commission: other_tec,
                 password_hash: password_hash(),
             },
-            AuditEvent::new("system", "user_added", "tec.two", common::fixed_now()),
+            AuditEvent::new(
+                "system",
+                AuditAction::UserAdded,
+                "tec.two",
+                common::fixed_now(),
+            ),
         )
         .await
         .unwrap();

@@ -5,6 +5,7 @@ use crate::common::{PASSWORD, Reply, fixed_now, hidden, password_hash};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use shailoo_app::AuditAction;
 use shailoo_app::lookup::VoterListRow;
 use shailoo_app::{AuditEvent, NewUser, Role, Store, Username};
 use shailoo_domain::territory::{CommissionLevel, PollingStation};
@@ -27,9 +28,10 @@ struct RemoteApp {
     _dir: TempDir,
 }
 
-/// The small dataset, one voter on the 2024 lists, and four accounts: the CEC admin, a member
-/// of the TEC over the remote-voting station (`tec.remote`), a member of another TEC
-/// (`tec.other`) and a PEC member.
+/// The small dataset, one voter on the 2024 lists, and five accounts: the CEC admin, a member
+/// of the TEC over the remote-voting station (`tec.remote`), a member of the TEC over the
+/// voter's home station (`tec.home`), a member of a third TEC (`tec.other`) and a member of the
+/// home station's PEC.
 async fn remote_app() -> RemoteApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("remote.db").display());
@@ -40,13 +42,28 @@ async fn remote_app() -> RemoteApp {
         .import_setup(
             &data.setup,
             &data.station_areas,
-            AuditEvent::new("system", "setup_imported", "small", fixed_now()),
+            AuditEvent::new("system", AuditAction::SetupImported, "small", fixed_now()),
         )
         .await
         .unwrap();
     let stations = &data.setup.stations;
-    let home = stations.iter().find(|s| !s.remote_voting).unwrap().clone();
+    let commissions = &data.setup.commissions;
+    let parent_of = |id: &CommissionId| {
+        commissions
+            .iter()
+            .find(|c| &c.id == id)
+            .and_then(|c| c.parent.clone())
+            .unwrap()
+    };
     let remote = stations.iter().find(|s| s.remote_voting).unwrap().clone();
+    let remote_tec = parent_of(&remote.commission);
+    // The voter's home is in another TEC's area than the remote-voting station.
+    let home = stations
+        .iter()
+        .find(|s| !s.remote_voting && parent_of(&s.commission) != remote_tec)
+        .unwrap()
+        .clone();
+    let home_tec = parent_of(&home.commission);
     db.put_voter_list_entries_unaudited(
         &ElectionId::parse("local-2024").unwrap(),
         &[VoterListRow {
@@ -58,18 +75,9 @@ async fn remote_app() -> RemoteApp {
     )
     .await
     .unwrap();
-    let commissions = &data.setup.commissions;
-    let parent_of = |id: &CommissionId| {
-        commissions
-            .iter()
-            .find(|c| &c.id == id)
-            .and_then(|c| c.parent.clone())
-            .unwrap()
-    };
-    let remote_tec = parent_of(&remote.commission);
     let other_tec = commissions
         .iter()
-        .find(|c| c.level == CommissionLevel::Tec && c.id != remote_tec)
+        .find(|c| c.level == CommissionLevel::Tec && c.id != remote_tec && c.id != home_tec)
         .unwrap()
         .id
         .clone();
@@ -82,6 +90,7 @@ async fn remote_app() -> RemoteApp {
     for (name, role, commission) in [
         ("admin", Role::CecAdmin, cec),
         ("tec.remote", Role::TecMember, remote_tec),
+        ("tec.home", Role::TecMember, home_tec),
         ("tec.other", Role::TecMember, other_tec),
         ("pec.one", Role::PecMember, home.commission.clone()),
     ] {
@@ -94,7 +103,7 @@ async fn remote_app() -> RemoteApp {
                     commission,
                     password_hash: password_hash(),
                 },
-                AuditEvent::new("system", "user_added", name, fixed_now()),
+                AuditEvent::new("system", AuditAction::UserAdded, name, fixed_now()),
             )
             .await
             .unwrap();
@@ -413,9 +422,9 @@ async fn a_blank_election_is_the_first_election_and_an_unknown_one_is_404() {
     );
 }
 
-/// A TEC member sees every application, but is offered Approve and Reject only where the
-/// station is its own; another territory's row has no button, and a decision sent anyway is
-/// refused on a page that says why.
+/// The TEC over the remote-voting station is offered Approve and Reject; the TEC over the
+/// voter's home station sees the application (its voter) with no button, and a decision sent
+/// anyway is refused on a page that says why; a third TEC does not see it at all.
 #[tokio::test]
 async fn vot_07_only_the_covering_tec_is_offered_the_decision() {
     let app = remote_app().await;
@@ -426,7 +435,12 @@ async fn vot_07_only_the_covering_tec_is_offered_the_decision() {
     assert!(own.body.contains("value=\"approve\""));
     assert!(own.body.contains("value=\"reject\""));
 
-    let mut other = Browser::signed_in(&app, "tec.other").await;
+    let mut third = Browser::signed_in(&app, "tec.other").await;
+    let page = third.get("/remote-voting").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("data-status=\"applied\""), "not listed");
+
+    let mut other = Browser::signed_in(&app, "tec.home").await;
     let page = other.get("/remote-voting?lang=ru").await;
     assert!(page.body.contains("data-status=\"applied\""), "listed");
     assert!(!page.body.contains("value=\"approve\""), "{}", page.body);

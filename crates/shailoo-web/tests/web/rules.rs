@@ -9,6 +9,7 @@
 use crate::common::{Client, app};
 use axum::http::StatusCode;
 use shailoo_apportionment::{RankedRemainder, Sex, Step, ThresholdBase, TiePhase};
+use shailoo_domain::ErrorCode;
 use shailoo_domain::candidate::{CandidateCode, ListCode};
 use shailoo_domain::district::SchemeCode;
 use shailoo_domain::params::{Coded, RuleParameters};
@@ -578,7 +579,7 @@ async fn the_cec_sets_the_rules_of_an_election_all_or_nothing() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains(&Lang::En.error("param_bad_value")));
+    assert!(bad.body.contains(&Lang::En.error(ErrorCode::ParamBadValue)));
     assert!(
         bad.body.contains("value=\"fifteen\""),
         "what was typed stays"
@@ -593,7 +594,7 @@ async fn the_cec_sets_the_rules_of_an_election_all_or_nothing() {
     assert!(
         out_of_range
             .body
-            .contains(&Lang::En.error("param_percent_over_100"))
+            .contains(&Lang::En.error(ErrorCode::ParamPercentOver100))
     );
     let in_force =
         shailoo_app::params::in_force(app.store.as_ref(), &app.data.setup.elections[0].id)

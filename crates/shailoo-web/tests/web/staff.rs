@@ -4,7 +4,7 @@
 use crate::common::{Client, PASSWORD, TestApp, app, hidden};
 use axum::http::StatusCode;
 use shailoo_app::StationFilter;
-use shailoo_domain::StationNumber;
+use shailoo_domain::{ErrorCode, StationNumber};
 use shailoo_web::Lang;
 
 async fn station_count(app: &TestApp) -> u64 {
@@ -96,7 +96,7 @@ async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing() {
             )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
-        assert!(r.body.contains(&Lang::Ky.error("csrf_failed")));
+        assert!(r.body.contains(&Lang::Ky.error(ErrorCode::CsrfFailed)));
     }
     assert_eq!(station_count(&app).await, before);
     assert!(
@@ -122,7 +122,7 @@ async fn a_tec_member_adds_stations_only_for_the_pecs_under_its_tec() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains(&Lang::Ky.error("forbidden")));
+    assert!(r.body.contains(&Lang::Ky.error(ErrorCode::Forbidden)));
     // The form comes back with what was typed.
     assert!(r.body.contains("value=\"9003\""));
     assert_eq!(station_count(&app).await, before);
@@ -161,7 +161,10 @@ async fn a_duplicate_station_number_is_refused_with_a_localized_message_and_noth
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.body.contains(&Lang::Ru.error("duplicate_station_number")));
+    assert!(
+        r.body
+            .contains(&Lang::Ru.error(ErrorCode::DuplicateStationNumber))
+    );
     assert!(
         r.body.contains("id=\"number-error\""),
         "the error is next to the field"
@@ -193,8 +196,11 @@ async fn malformed_and_unknown_fields_are_reported_beside_each_field() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(&Lang::En.error("bad_station_number")));
-    assert!(r.body.contains(&Lang::En.error("unknown_council")));
+    assert!(
+        r.body
+            .contains(&Lang::En.error(ErrorCode::BadStationNumber))
+    );
+    assert!(r.body.contains(&Lang::En.error(ErrorCode::UnknownCouncil)));
     assert!(r.body.contains("value=\"12ab\""));
 
     let council = app.a_station().council.to_string();
@@ -205,7 +211,10 @@ async fn malformed_and_unknown_fields_are_reported_beside_each_field() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(&Lang::En.error("unknown_commission")));
+    assert!(
+        r.body
+            .contains(&Lang::En.error(ErrorCode::UnknownCommission))
+    );
 
     // A TEC is not a PEC.
     let tec = app.own_tec.to_string();
@@ -215,7 +224,7 @@ async fn malformed_and_unknown_fields_are_reported_beside_each_field() {
             &station_fields(&csrf, "9004", &tec, &council),
         )
         .await;
-    assert!(r.body.contains(&Lang::En.error("not_a_pec")));
+    assert!(r.body.contains(&Lang::En.error(ErrorCode::NotAPec)));
     assert_eq!(station_count(&app).await, before);
 }
 
@@ -239,7 +248,7 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains(&Lang::Ru.error("bad_date")));
+    assert!(r.body.contains(&Lang::Ru.error(ErrorCode::BadDate)));
     assert!(r.body.contains("value=\"2024-02-30\""));
 
     let r = c
@@ -255,7 +264,10 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains(&Lang::Ru.error("deadline_before_calling")));
+    assert!(
+        r.body
+            .contains(&Lang::Ru.error(ErrorCode::DeadlineBeforeCalling))
+    );
 
     let r = c
         .post_form(
@@ -268,8 +280,8 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
             ],
         )
         .await;
-    assert!(r.body.contains(&Lang::Ru.error("unknown_rule")));
-    assert!(r.body.contains(&Lang::Ru.error("bad_time")));
+    assert!(r.body.contains(&Lang::Ru.error(ErrorCode::UnknownRule)));
+    assert!(r.body.contains(&Lang::Ru.error(ErrorCode::BadTime)));
 
     let r = c
         .post_form(url, &[("rule", "CAL-07"), ("date", "2024-10-08")])
@@ -291,7 +303,10 @@ async fn a_cec_admin_overrides_a_deadline_and_bad_dates_change_nothing() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("id=\"decision-error\""));
-    assert!(r.body.contains(&Lang::Ru.error("bad_decision_number")));
+    assert!(
+        r.body
+            .contains(&Lang::Ru.error(ErrorCode::BadDecisionNumber))
+    );
 
     let id = "local-2024".parse().unwrap();
     assert!(app.store.calendar_overrides(&id).await.unwrap().is_empty());
@@ -370,7 +385,7 @@ async fn a_body_that_is_not_a_form_gets_a_localized_415() {
     let r = c.send(req).await;
     // The media type is wrong, as the API says for a body that is not JSON.
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert!(r.body.contains(&Lang::En.error("bad_form")));
+    assert!(r.body.contains(&Lang::En.error(ErrorCode::BadForm)));
 }
 
 /// The `<option>`s of the `<select>` with `id`, as `(value, label)`.

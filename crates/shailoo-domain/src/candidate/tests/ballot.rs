@@ -7,6 +7,7 @@ use crate::candidate::ballot::{
     Ballot, BallotError, BallotLabel, BallotSource, city_ballot, district_ballots,
 };
 use crate::candidate::nomination::{Cancellation, CancellationReason, Ground};
+use crate::codes::ErrorCode;
 use crate::params::BallotOrder;
 use crate::protocol::{BallotOption, Contest};
 use jiff::civil::date;
@@ -132,7 +133,7 @@ fn res_02_the_bishkek_ballot_lists_the_registered_parties_in_the_commissions_ord
         city_ballot(&source, &order[..4], after_registration())
             .unwrap_err()
             .code(),
-        "ballot_order_mismatch"
+        ErrorCode::BallotOrderMismatch
     );
     let twice = [order.to_vec(), vec![pid("emgek")]].concat();
     assert!(city_ballot(&source, &twice, after_registration()).is_err());
@@ -171,13 +172,13 @@ fn res_02_a_ballot_is_fixed_only_once_registration_closes() {
         city_ballot(&aiyl_source, &order, after_registration())
             .unwrap_err()
             .code(),
-        "ballot_wrong_council_kind"
+        ErrorCode::BallotWrongCouncilKind
     );
     assert_eq!(
         district_ballots(&source, &[], &params(), after_registration())
             .unwrap_err()
             .code(),
-        "ballot_wrong_council_kind"
+        ErrorCode::BallotWrongCouncilKind
     );
     // Two registered lists of one party cannot both be on the ballot.
     let mut doubled = nominations.clone();

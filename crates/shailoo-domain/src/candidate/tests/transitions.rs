@@ -12,6 +12,7 @@ use crate::candidate::transitions::{
     NominationState, Submission, TimeLimit, TransitionError, decision_due, withdrawal_closes,
 };
 use crate::candidate::{CandidateCode, ListCode, ListFinding};
+use crate::codes::ErrorCode;
 use crate::params::Coded;
 use jiff::civil::date;
 use proptest::prelude::*;
@@ -62,7 +63,7 @@ fn can_03_city_councils_take_party_lists_aiyl_councils_district_nominations() {
         (alamudun(), city_list("emgek")),
     ] {
         let e = Draft::new(election(), &c, kind, now).unwrap_err();
-        assert_eq!(e.code(), "candidacy_wrong_contest");
+        assert_eq!(e.code(), ErrorCode::CandidacyWrongContest);
     }
 }
 
@@ -96,7 +97,8 @@ fn can_01_a_candidate_under_21_is_refused_at_the_door() {
             ground: ground(CandidateCode::UnderAge)
         }
     );
-    assert_eq!(e.code(), "CAN-01_under_age");
+    assert_eq!(e.code(), ErrorCode::CandidacyIneligible);
+    assert_eq!(e.ground().map(|g| g.code()), Some("CAN-01_under_age"));
 }
 
 #[test]
@@ -109,7 +111,11 @@ fn can_05_the_same_person_twice_on_a_list_is_refused_at_the_door() {
         .clone()
         .add(cid("c9"), adult(Sex::Female, 0), &r, now)
         .unwrap_err();
-    assert_eq!(e.code(), "CAN-05_multiple_candidacies");
+    assert_eq!(e.code(), ErrorCode::CandidacyIneligible);
+    assert_eq!(
+        e.ground().map(|g| g.code()),
+        Some("CAN-05_multiple_candidacies")
+    );
     assert_eq!(
         d.add(cid("c1"), adult(Sex::Female, 5), &r, now)
             .unwrap_err(),
@@ -192,7 +198,7 @@ fn can_07_city_lists_are_filed_until_cal_07_18_00_aiyl_candidates_until_cal_09()
         one.submit(&seen, &ra, at(2024, 10, 17, 18, 0))
             .unwrap_err()
             .code(),
-        "action_closed"
+        ErrorCode::ActionClosed
     );
 }
 
@@ -277,7 +283,7 @@ fn a_double_submit_is_one_submission_and_a_changed_draft_is_not_submitted() {
             .submit(&other, &r, now)
             .unwrap_err()
             .code(),
-        "candidacy_step_not_allowed"
+        ErrorCode::CandidacyStepNotAllowed
     );
     // The draft changed since the filer looked: nothing is filed.
     assert_eq!(
@@ -394,7 +400,7 @@ fn can_09_the_tec_decides_within_10_days_of_filing_and_before_cal_08() {
         .clone()
         .refuse(ground(CandidateCode::DocumentsDeficient), &r, late)
         .unwrap_err();
-    assert_eq!(e.code(), "candidacy_decision_overdue");
+    assert_eq!(e.code(), ErrorCode::CandidacyDecisionOverdue);
     // With a longer limit, CAL-08 (end of 18 October) still closes registration.
     let long = RuleParameters {
         candidacy_decision_days: 30,
@@ -410,7 +416,7 @@ fn can_09_the_tec_decides_within_10_days_of_filing_and_before_cal_08() {
             .register(&report, &[], &r30, at(2024, 10, 19, 0, 0))
             .unwrap_err()
             .code(),
-        "action_closed"
+        ErrorCode::ActionClosed
     );
 }
 
@@ -483,14 +489,15 @@ fn a_replacement_before_registration_keeps_the_position_and_restarts_the_10_days
             )
             .unwrap_err()
             .code(),
-        "action_closed"
+        ErrorCode::ActionClosed
     );
     assert_eq!(
         filed
             .replace(&cid("c2"), cid("c7"), adult(Sex::Female, 0), &r, now)
             .unwrap_err()
-            .code(),
-        "CAN-05_multiple_candidacies"
+            .ground()
+            .map(|g| g.code()),
+        Some("CAN-05_multiple_candidacies")
     );
 }
 
@@ -621,7 +628,7 @@ fn can_09_a_registration_is_cancelled_with_a_reason_until_voting_closes() {
             .cancel(cancellation("late"), &r, at(2024, 11, 17, 20, 0))
             .unwrap_err()
             .code(),
-        "candidacy_cancellation_closed"
+        ErrorCode::CandidacyCancellationClosed
     );
     // One candidate alone, but never the last one.
     let one = registered
@@ -712,9 +719,9 @@ fn transition_error_codes_are_stable_and_distinct() {
             step: "registered",
         },
     ];
-    let codes: std::collections::BTreeSet<&str> = errors.iter().map(|e| e.code()).collect();
+    let codes: std::collections::BTreeSet<ErrorCode> = errors.iter().map(|e| e.code()).collect();
     assert_eq!(codes.len(), errors.len());
-    assert!(codes.iter().all(|c| c.starts_with("candidacy_")));
+    assert!(codes.iter().all(|c| c.as_str().starts_with("candidacy_")));
     assert_eq!(TimeLimit::Cancellation.rule(), "CAL-16");
     for g in Ground::all() {
         assert_eq!(Ground::from_code(g.code()), Some(g));
@@ -722,7 +729,8 @@ fn transition_error_codes_are_stable_and_distinct() {
             candidate: cid("c1"),
             ground: g,
         };
-        assert_eq!(e.code(), g.code(), "a door refusal is coded by its rule");
+        assert_eq!(e.code(), ErrorCode::CandidacyIneligible);
+        assert_eq!(e.ground(), Some(g), "a door refusal names its rule");
     }
     assert!(Ground::candidate(CandidateCode::CitizenshipUnchecked).is_none());
     assert!(serde_json::from_str::<Ground>(r#""CAN-08_citizenship_unchecked""#).is_err());

@@ -1,0 +1,119 @@
+//! [`AuditAction`]: the closed set of what the audit log records, each member with the exact
+//! string the log holds.
+
+shailoo_domain::closed_set! {
+    /// What an audit entry records: one kind of change of election data (or of access to it).
+    /// Every writer names its entry with a member; the log stores the member's string, which is
+    /// part of the entry's hash. So a string is never changed and a member never removed: logs
+    /// written by earlier versions hold them, and the checkpoints signed over those logs too.
+    /// A member no longer written stays, marked retired, so that old entries still read as
+    /// what they are.
+    ///
+    /// The log is read back as it is stored ([`RecordedEvent`](super::RecordedEvent)): an
+    /// entry whose action this version does not know still verifies, and
+    /// [`RecordedEvent::known_action`](super::RecordedEvent::known_action) says so.
+    pub enum AuditAction {
+        // --- the election setup (the CLI's loads, the CEC's forms) ---
+        /// The territories, councils, commissions and stations of a dataset were loaded.
+        SetupImported = "setup_imported",
+        /// The districting units of a dataset were loaded.
+        DistrictUnitsImported = "district_units_imported",
+        StationAdded = "station_added",
+        /// The CEC moved a deadline of the statutory calendar.
+        CalendarOverrideSet = "calendar_override_set",
+        /// The CEC set rule parameters of an election (all of one setting at once).
+        RuleParametersSet = "rule_parameters_set",
+        /// Staff recorded the local government's survey of a station's premises.
+        StationAccessSurveyed = "station_access_surveyed",
+        // --- staff accounts ---
+        UserAdded = "user_added",
+        // --- the population register and the voter lists (VOT-01…VOT-06, CAL-02, CAL-04) ---
+        RegisterImported = "register_imported",
+        /// Retired: what `register_imported` was called until the register import became one
+        /// bulk path. Never written now; logs of that time hold it.
+        RegisterLoaded = "register_loaded",
+        VoterListsCompiled = "voter_lists_compiled",
+        VoterListsPublished = "voter_lists_published",
+        VoterListsPosted = "voter_lists_posted",
+        VoterListsFrozen = "voter_lists_frozen",
+        // --- remote voting (VOT-07) ---
+        RemoteVotingApplied = "remote_voting_applied",
+        RemoteVotingApproved = "remote_voting_approved",
+        RemoteVotingRejected = "remote_voting_rejected",
+        RemoteVotingCancelled = "remote_voting_cancelled",
+        RemoteStationCapacitySet = "remote_station_capacity_set",
+        /// Approved applications of voters a recompile left on no list.
+        RemoteApplicationsLapsed = "remote_applications_lapsed",
+        // --- voter-list claims (VOT-08) ---
+        VoterListClaimFiled = "voter_list_claim_filed",
+        VoterListClaimAccepted = "voter_list_claim_accepted",
+        VoterListClaimRejected = "voter_list_claim_rejected",
+        // --- district schemes (DIS-01…DIS-05, CAL-05) ---
+        DistrictSchemeSaved = "district_scheme_saved",
+        DistrictSchemeSubmitted = "district_scheme_submitted",
+        DistrictSchemeApproved = "district_scheme_approved",
+        DistrictSchemeReturned = "district_scheme_returned",
+        // --- the voter cabinet's sign-ins ---
+        CabinetCodeIssued = "cabinet_code_issued",
+        CabinetChallengeLocked = "cabinet_challenge_locked",
+        CabinetSignedIn = "cabinet_signed_in",
+        CabinetSignedOut = "cabinet_signed_out",
+        // --- parties, nominations and candidates (CAN-01…CAN-10) ---
+        /// The CEC registered a party.
+        PartyAdded = "party_added",
+        /// A party's representative was accredited (never the password or its hash).
+        PartyRepresentativeAdded = "party_representative_added",
+        /// A nomination was opened as a draft.
+        NominationOpened = "nomination_opened",
+        NominationEdited = "nomination_edited",
+        NominationSubmitted = "nomination_submitted",
+        /// A document was attached to a nomination (its digest, never its bytes).
+        NominationDocumentAttached = "nomination_document_attached",
+        /// A run of the registry checks was recorded, with its evidence.
+        NominationChecksRecorded = "nomination_checks_recorded",
+        NominationRegistered = "nomination_registered",
+        NominationRefused = "nomination_refused",
+        NominationCandidateReplaced = "nomination_candidate_replaced",
+        NominationWithdrawn = "nomination_withdrawn",
+        NominationCandidateWithdrawn = "nomination_candidate_withdrawn",
+        /// A nomination's registration was cancelled.
+        RegistrationCancelled = "registration_cancelled",
+        /// One candidate's registration was cancelled.
+        CandidateRegistrationCancelled = "candidate_registration_cancelled",
+        // --- ballots (RES-02) ---
+        /// The order of a city ballot's parties was set.
+        BallotOrderSet = "ballot_order_set",
+        // --- voting day ---
+        VoterCheckedIn = "voter_checked_in",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_action_is_one_distinct_snake_case_string_that_round_trips() {
+        let strings: BTreeSet<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(
+            strings.len(),
+            AuditAction::ALL.len(),
+            "two actions share a string"
+        );
+        for &action in AuditAction::ALL {
+            let text = action.as_str();
+            assert!(
+                !text.is_empty()
+                    && text
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{text}"
+            );
+            assert_eq!(AuditAction::parse(text), Some(action));
+            let json = serde_json::to_string(&action).unwrap_or_default();
+            assert_eq!(json, format!("\"{text}\""));
+        }
+        assert_eq!(AuditAction::parse("forged"), None);
+    }
+}
