@@ -885,7 +885,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-remote-voting",
                 "menu-claims",
             ],
-            &["menu-check-in"],
+            &["menu-check-in", "menu-candidacies-queue"],
             Some(("menu-district-review", "/districts/review")),
         ),
         (
@@ -915,13 +915,19 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "nav-add-station",
                 "menu-district-drafts",
                 "nav-register",
+                "menu-candidacies-queue",
             ],
             Some(("menu-check-in", "/check-in")),
         ),
         (
             "rep.one",
             &[],
-            &["menu-claims", "nav-register", "menu-check-in"],
+            &[
+                "menu-claims",
+                "nav-register",
+                "menu-check-in",
+                "menu-candidacies-queue",
+            ],
             None,
         ),
     ];
