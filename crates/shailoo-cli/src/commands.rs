@@ -4,6 +4,7 @@
 pub mod audit;
 mod bench;
 pub mod cabinet;
+pub mod candidacies;
 pub mod candidates;
 pub mod checkin;
 mod data;

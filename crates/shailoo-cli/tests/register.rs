@@ -61,9 +61,15 @@ impl World {
         ]);
         let setup = dir.path().join("setup");
         std::fs::create_dir(&setup).unwrap();
+        // The setup without the candidacies: their candidates are persons of the register,
+        // which this copy leaves empty.
+        let candidacies = ["parties.csv", "nominations.csv", "candidates.csv"];
         for entry in std::fs::read_dir(&data).unwrap() {
             let path = entry.unwrap().path();
-            std::fs::copy(&path, setup.join(path.file_name().unwrap())).unwrap();
+            let name = path.file_name().unwrap();
+            if !candidacies.iter().any(|c| name == *c) {
+                std::fs::copy(&path, setup.join(name)).unwrap();
+            }
         }
         let header = lines(&data.join("register.csv"))[0].clone();
         std::fs::write(setup.join("register.csv"), format!("{header}\n")).unwrap();

@@ -38,8 +38,10 @@ use typst_as_lib::TypstEngine;
 use typst_as_lib::TypstTemplateMainFile;
 use typst_layout::PagedDocument;
 
+mod ballot;
 mod labels;
 
+pub use ballot::{BallotLine, BallotProof, render_ballot};
 pub use labels::Labels;
 
 static TEMPLATE: &str = include_str!("templates/station_list.typ");

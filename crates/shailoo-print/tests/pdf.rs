@@ -12,7 +12,9 @@
 use jiff::Timestamp;
 use jiff::civil::date;
 use shailoo_domain::{Pin, Sex, StationNumber};
-use shailoo_print::{Lang, StationList, Variant, Voter, render, typst_input};
+use shailoo_print::{
+    BallotLine, BallotProof, Lang, StationList, Variant, Voter, render, render_ballot, typst_input,
+};
 use std::path::Path;
 use std::process::Command;
 
@@ -303,4 +305,36 @@ fn a_full_birth_date_stays_inside_its_column_in_both_variants() {
             );
         }
     }
+}
+
+/// A ballot proof: its lines come back as text in ballot order, Kyrgyz letters intact, and a
+/// party's name holding markup prints as typed.
+#[test]
+fn a_ballot_proof_prints_its_lines_in_ballot_order_as_typed() {
+    let line = |number, label: &str, detail: &str| BallotLine {
+        number,
+        label: label.into(),
+        detail: detail.into(),
+    };
+    let proof = BallotProof {
+        lang: Lang::Ky,
+        title: "Шайлоо бюллетени".into(),
+        proof: "ҮЛГҮ".into(),
+        instruction: "Бир гана белги коюңуз".into(),
+        election: "Жергиликтүү кеңештердин депутаттарын шайлоо 2024".into(),
+        council: "Бишкек шаардык кеңеши".into(),
+        contest: "Партиялык тизмелер".into(),
+        lines: vec![
+            line(1, "«Жаңы Күч» #[ $x ]", ""),
+            line(2, "«Эмгек»", ""),
+            line(3, "Баарына каршы", ""),
+        ],
+    };
+    let path = write(&render_ballot(&proof).unwrap());
+    let text = flat(&tool("pdftotext", &["-raw"], &path));
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s} not in {text}"));
+    assert!(at("1 «Жаңы Күч» #[ $x ]") < at("2 «Эмгек»"));
+    assert!(at("2 «Эмгек»") < at("3 Баарына каршы"));
+    assert!(text.contains("Бишкек шаардык кеңеши"));
+    assert_eq!(pages(&path), 1);
 }

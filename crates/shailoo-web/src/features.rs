@@ -270,6 +270,7 @@ pub(crate) fn all() -> Vec<Feature> {
         crate::register::feature(),
         crate::remote::feature(),
         crate::claims::feature(),
+        crate::candidates::feature(),
         crate::print::feature(),
         crate::checkin::feature(),
         crate::ops::feature(),
@@ -292,6 +293,7 @@ pub(crate) fn all() -> Vec<Feature> {
         (name = "councils", description = "Local councils (kenesh)"),
         (name = "commissions", description = "Election commissions: CEC, TECs, PECs"),
         (name = "stations", description = "Polling stations"),
+        (name = "candidates", description = "Candidates and ballots (Talapker): never a PIN, an address or a document"),
         (name = "voters", description = "Where do I vote? Look-up by PIN (VOT-09), and SMS 119"),
     )
 )]

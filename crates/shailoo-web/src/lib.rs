@@ -14,6 +14,7 @@
 mod access;
 mod accounts;
 mod cabinet;
+mod candidates;
 mod checkin;
 mod claims;
 mod districts;

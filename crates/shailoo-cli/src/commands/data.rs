@@ -8,8 +8,8 @@ use shailoo_app::AuditAction;
 use shailoo_app::Store;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::voters::ImportMode;
-use shailoo_domain::TerritoryId;
 use shailoo_domain::register::RegisterRecord;
+use shailoo_domain::{Pin, TerritoryId};
 use shailoo_formats::{RegisterReader, files, read_setup};
 use shailoo_generator::{Generator, Scale, write_dataset};
 use std::collections::HashSet;
@@ -143,7 +143,44 @@ async fn load_register_file(
         "register: {loaded} persons in {seconds:.1} s ({:.0} rows/s)",
         loaded as f64 / seconds.max(1e-9)
     );
+    load_candidacies(store, dir, &path).await
+}
+
+/// The parties, schemes and nominations of the dataset, when it has them (issue 14), brought
+/// to their stages through the workflow against the registry doubles, which know the
+/// candidates as `register.csv` does.
+async fn load_candidacies(store: &dyn Store, dir: &Path, register: &Path) -> Result<()> {
+    let Some(files) = shailoo_formats::read_candidacies(dir)? else {
+        return Ok(());
+    };
+    let schemes = shailoo_formats::read_district_schemes(dir)?.unwrap_or_default();
+    let started = Instant::now();
+    let pins: HashSet<Pin> = files.candidates.iter().map(|c| c.pin).collect();
+    let mut persons = Vec::with_capacity(pins.len());
+    for record in RegisterReader::open(register)? {
+        let record = record?;
+        if pins.contains(&record.pin) {
+            persons.push(record);
+        }
+    }
+    let (parties, schemes) =
+        super::candidacies::load_parties_and_schemes(store, &schemes, &files).await?;
+    println!("candidacies: {parties} parties, {schemes} approved district schemes");
+    let doubles = super::candidacies::Doubles::start(&persons, 0).await?;
+    let loaded = super::candidacies::load(store, &doubles, &files)
+        .await
+        .context("loading the candidacies")?;
+    print_candidacies(&loaded, started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// One line on what a load of the candidacies did.
+pub fn print_candidacies(l: &super::candidacies::Loaded, seconds: f64) {
+    println!(
+        "candidacies: nominations {} registered ({} list candidates left out), {} pending, \
+         {} refused, {} drafts ({} refused on filing) in {seconds:.1} s",
+        l.registered, l.excluded, l.submitted, l.refused, l.drafts, l.refused_at_door
+    );
 }
 
 fn manifest_persons(dir: &Path) -> Option<u64> {

@@ -17,9 +17,11 @@ use shailoo_app::accounts::{self, NewAccount};
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::audit::checkpoint::SystemLabel;
 use shailoo_app::users::{Actor, Role, Username};
-use shailoo_domain::CommissionId;
 use shailoo_domain::register::RegisterRecord;
-use shailoo_generator::{Dataset, Generator, Scale};
+use shailoo_domain::territory::CouncilKind;
+use shailoo_domain::{CommissionId, CouncilId, Pin};
+use shailoo_generator::{Dataset, GeneratedCandidacies, Generator, Scale};
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -200,13 +202,61 @@ pub async fn prepare(
         .context("the demo dataset has no election")?;
     let timeline = Timeline::of(election)?;
     load_setup(store, &generator, &dataset, &timeline, seed).await?;
+    // One pass over the whole register draws the candidates (a few seconds in release).
+    let candidacies = demo_candidacies(&dataset.setup, generator.candidacies(), scale);
+    load_parties_and_schemes(store, &candidacies).await?;
+    load_demo_register(store, generator, scale, &candidacies.persons, &timeline).await?;
+    publish_lists(store, &timeline).await?;
+    load_demo_candidacies(store, &candidacies, seed, now).await?;
 
+    for user in &DEMO_USERS {
+        add_demo_user(store, user, now).await?;
+    }
+    println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
+    print_logins();
+    Ok(true)
+}
+
+/// The parties and the district schemes the demo's nominations are filed under.
+async fn load_parties_and_schemes(
+    store: &dyn Store,
+    candidacies: &GeneratedCandidacies,
+) -> Result<()> {
+    let (parties, schemes) = super::candidacies::load_parties_and_schemes(
+        store,
+        &candidacies.schemes,
+        &candidacies.candidacies,
+    )
+    .await?;
+    println!("registered {parties} parties and approved {schemes} district schemes");
+    Ok(())
+}
+
+/// The demo's register: a sample of it (or all of it at the national scale), and every
+/// candidate besides (once: a candidate may be in the sample), so that the registries and the
+/// look-up know them.
+async fn load_demo_register(
+    store: &dyn Store,
+    generator: Generator,
+    scale: DemoScale,
+    candidate_persons: &[RegisterRecord],
+    timeline: &Timeline,
+) -> Result<()> {
     let (every, expected) = match scale {
         DemoScale::Sample => (SAMPLE_EVERY, generator.person_count() / SAMPLE_EVERY as u64),
         DemoScale::National => (1, generator.person_count()),
     };
+    let candidates: Vec<RegisterRecord> = match scale {
+        DemoScale::Sample => candidate_persons.to_vec(),
+        DemoScale::National => Vec::new(),
+    };
+    let extra: HashSet<Pin> = candidates.iter().map(|p| p.pin).collect();
+    let expected = expected + candidates.len() as u64;
     let source = move |sink: &mut dyn FnMut(Result<RegisterRecord>) -> ControlFlow<()>| {
-        for record in generator.persons_sample(every) {
+        let sample = generator
+            .persons_sample(every)
+            .filter(|p| !extra.contains(&p.pin));
+        for record in sample.chain(candidates) {
             if sink(Ok(record)).is_break() {
                 return;
             }
@@ -215,14 +265,76 @@ pub async fn prepare(
     let what = "demo register";
     let loaded = load_register(store, source, expected, what, timeline.register).await?;
     println!("loaded {loaded} persons of the population register");
-    publish_lists(store, &timeline).await?;
+    Ok(())
+}
 
-    for user in &DEMO_USERS {
-        add_demo_user(store, user, now).await?;
+/// The demo's nominations, taken to their stages through the workflow against the registry
+/// doubles, and the ballots fixed where the calendar allows by the demo's clock.
+async fn load_demo_candidacies(
+    store: &dyn Store,
+    candidacies: &GeneratedCandidacies,
+    seed: u64,
+    now: Timestamp,
+) -> Result<()> {
+    let started = Instant::now();
+    let doubles = super::candidacies::Doubles::start(&candidacies.persons, seed).await?;
+    let done = super::candidacies::load(store, &doubles, &candidacies.candidacies)
+        .await
+        .context("loading the demo's candidacies")?;
+    super::data::print_candidacies(&done, started.elapsed().as_secs_f64());
+    let ballots = super::candidacies::set_ballot_orders(store, now).await?;
+    if ballots == 0 {
+        println!(
+            "ballots: fixed once city registration closes (CAL-08, 18 October 2024); start the \
+             demo with --clock-start 2024-10-19T10:00:00+06:00 to see them"
+        );
     }
-    println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
-    print_logins();
-    Ok(true)
+    Ok(())
+}
+
+/// The aiyl councils of the sample demo whose nominations are loaded: those of the demo TEC's
+/// district (Alamudun) and one in this many of the others, so that the first start stays
+/// short while every council kind, stage and refusal ground has examples. City lists are all
+/// loaded (Bishkek's ballot among them).
+const AIYL_COUNCILS_EVERY: usize = 12;
+
+/// The candidacies the demo loads: all of them at the national scale; for the sample, the
+/// city lists and the nominations of a choice of aiyl councils (a council's nominations
+/// together, so that a CAN-05 draft keeps the nomination it repeats).
+fn demo_candidacies(
+    setup: &shailoo_domain::territory::Setup,
+    mut generated: GeneratedCandidacies,
+    scale: DemoScale,
+) -> GeneratedCandidacies {
+    if matches!(scale, DemoScale::National) {
+        return generated;
+    }
+    let kept: HashSet<&CouncilId> = setup
+        .councils
+        .iter()
+        .filter(|c| c.kind == CouncilKind::Aiyl)
+        .enumerate()
+        .filter(|(i, c)| {
+            i % AIYL_COUNCILS_EVERY == 0 || c.territory.as_str().starts_with("chui-alamudun.")
+        })
+        .map(|(_, c)| &c.id)
+        .chain(
+            setup
+                .councils
+                .iter()
+                .filter(|c| c.kind == CouncilKind::City)
+                .map(|c| &c.id),
+        )
+        .collect();
+    let files = &mut generated.candidacies;
+    files.nominations.retain(|n| kept.contains(&n.council));
+    let nominations: HashSet<_> = files.nominations.iter().map(|n| n.id.clone()).collect();
+    files
+        .candidates
+        .retain(|c| nominations.contains(&c.nomination));
+    let pins: HashSet<Pin> = files.candidates.iter().map(|c| c.pin).collect();
+    generated.persons.retain(|p| pins.contains(&p.pin));
+    generated
 }
 
 /// The election system the demo's checkpoints speak of.

@@ -205,6 +205,8 @@ async fn the_openapi_document_is_served_and_matches_its_snapshot() {
         "/api/v1/commissions/{id}",
         "/api/v1/stations",
         "/api/v1/stations/{number}",
+        "/api/v1/elections/{election}/candidates",
+        "/api/v1/elections/{election}/ballots/{council}",
     ] {
         assert!(spec["paths"].get(path).is_some(), "{path} documented");
     }
@@ -249,6 +251,10 @@ async fn the_document_states_the_formats_the_server_enforces() {
                 match name {
                     "pin" => assert_eq!(schema["pattern"], PIN_PATTERN, "{at}"),
                     "id" => assert_eq!(schema["pattern"], SLUG_PATTERN, "{at}"),
+                    // An id in the path is required; the same name as a query filter is not.
+                    "council" | "election" if p["in"] == "path" => {
+                        assert_eq!(schema["pattern"], SLUG_PATTERN, "{at} {name}")
+                    }
                     // A filter left empty is no filter, as the pages' forms send it.
                     "council" | "commission" | "region" | "parent" | "election" => {
                         let optional = format!("^({})?$", SLUG_PATTERN.trim_matches(['^', '$']));

@@ -80,7 +80,8 @@ enum Side {
 }
 
 /// What one side holds: a regular station, a remote-voting station with an application
-/// waiting, a claim waiting, a person to file a claim for, an aiyl council and its units.
+/// waiting, a claim waiting, a person to file a claim for, an aiyl council and its units, and
+/// a draft nomination in one of the council's approved districts.
 struct Place {
     station: PollingStation,
     chain: Vec<CommissionId>,
@@ -91,6 +92,7 @@ struct Place {
     to_file: Pin,
     council: CouncilId,
     council_chain: Vec<CommissionId>,
+    nomination: String,
 }
 
 struct Walk {
@@ -323,6 +325,7 @@ async fn walk() -> Walk {
         .await
         .unwrap()
         .id;
+        let nomination = draft_nomination(&*store, &station.council).await;
         let chain = store.commission_chain(&station.commission).await.unwrap();
         places.push(Place {
             station: station.clone(),
@@ -334,6 +337,7 @@ async fn walk() -> Walk {
             claim: claim.get(),
             to_file: people[2].pin,
             council: station.council.clone(),
+            nomination,
         });
     }
     let foreign = places.pop().unwrap();
@@ -371,6 +375,72 @@ async fn walk() -> Walk {
         next_number: AtomicU32::new(9500),
         _dir: dir,
     }
+}
+
+/// A self-nominee's draft nomination in district 1 of `council`, whose scheme (one district
+/// of all its units and seats) is submitted and approved the day after the election is called
+/// (CAL-01, 6 September 2024). No candidate: the registries are never asked.
+async fn draft_nomination(store: &dyn Store, council: &CouncilId) -> String {
+    use shailoo_app::candidates::{self, CandidateRegistries};
+    use shailoo_app::districts;
+    use shailoo_domain::DistrictId;
+    use shailoo_domain::candidate::Nominator;
+    use shailoo_domain::candidate::nomination::NominationKind;
+    use shailoo_domain::district::District;
+    use shailoo_registries::{
+        CandidateRegistriesConfig, CandidateServices, TundukCandidateRegistries, XRoadClientId,
+    };
+    let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+    let ctx = districts::council_districting(store, council)
+        .await
+        .unwrap();
+    let district = DistrictId::parse("1").unwrap();
+    let whole = District {
+        id: district.clone(),
+        units: ctx.units.iter().map(|u| u.id.clone()).collect(),
+        seats: ctx.council.seats.get(),
+        remote: false,
+    };
+    districts::submit_districts(
+        store,
+        &ctx,
+        &Actor::System,
+        vec![whole],
+        at("2024-09-07T04:00:00Z"),
+    )
+    .await
+    .unwrap();
+    let ctx = districts::council_districting(store, council)
+        .await
+        .unwrap();
+    districts::approve(store, &ctx, &Actor::System, at("2024-09-07T10:00:00Z"))
+        .await
+        .unwrap();
+    let unused = TundukCandidateRegistries::new(CandidateRegistriesConfig {
+        security_server: "http://127.0.0.1:9".into(),
+        client: XRoadClientId::parse("KG/GOV/70000001/shailoo").unwrap(),
+        services: CandidateServices::default(),
+        timeout: std::time::Duration::from_secs(1),
+    })
+    .unwrap();
+    let kind = NominationKind::District {
+        district,
+        nominator: Nominator::SelfNominated,
+    };
+    candidates::open_nomination(
+        store,
+        &CandidateRegistries::all(std::sync::Arc::new(unused)),
+        &Actor::System,
+        &election(),
+        council,
+        kind,
+        None,
+        fixed_now(),
+    )
+    .await
+    .unwrap()
+    .id
+    .to_string()
 }
 
 fn form(uri: &str, fields: &[(&str, &str)]) -> Request<Body> {
@@ -785,6 +855,21 @@ fn cases() -> Vec<Case> {
                     .header("x-csrf-token", csrf)
                     .body(Body::from(format!("{{\"pin\":\"{}\"}}", p.to_file)))
                     .unwrap()
+            },
+        ),
+        // A decision on a draft: the TEC of the council is let through to the workflow, which
+        // answers that a draft is not yet filed; anyone else is refused first.
+        Case::new(
+            Post,
+            "/candidacies/{election}/{id}/decision",
+            Power::DecideNomination,
+            Council,
+            move |w, side, csrf| {
+                let id = &w.place(side).nomination;
+                form(
+                    &format!("/candidacies/{e}/{id}/decision"),
+                    &[("csrf", csrf), ("decision", "register")],
+                )
             },
         ),
     ]

@@ -12,6 +12,8 @@ mod accounts;
 mod api;
 mod authz;
 mod cabinet;
+mod candidacies_fixture;
+mod candidates;
 mod checkin;
 mod claims;
 mod common;

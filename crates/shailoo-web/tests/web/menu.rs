@@ -60,6 +60,7 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/districts/drafts",
                 "/remote-voting",
                 "/claims",
+                "/candidacies/queue",
             ],
         ),
         ("pec.one", &["/accessibility", "/claims", "/check-in"]),
