@@ -459,10 +459,6 @@ async fn decide(
 /// drawing of lots, RES-02): the parties of RES-12 first, in their order, then the others by
 /// id. Before registration closes nothing is set: the ballot is not fixed yet.
 pub async fn set_ballot_orders(store: &dyn Store, now: Timestamp) -> Result<usize> {
-    let winners: Vec<PartyId> = shailoo_generator::BISHKEK_WINNERS
-        .iter()
-        .map(|p| PartyId::parse(p))
-        .collect::<Result<_, _>>()?;
     let mut set = 0;
     for election in store.elections().await? {
         let calendar = Calendar::for_election(&election, &[])?;
@@ -472,6 +468,38 @@ pub async fn set_ballot_orders(store: &dyn Store, now: Timestamp) -> Result<usiz
         {
             continue;
         }
+        set += set_election_ballot_orders(store, &election, now).await?;
+    }
+    Ok(set)
+}
+
+/// A loaded dataset is a whole election, protocols included, so its city ballots are fixed as
+/// the TEC fixes them: at the instant registration closes (CAL-08), when the order may be set.
+pub async fn fix_ballots_when_registration_closes(store: &dyn Store) -> Result<usize> {
+    let mut set = 0;
+    for election in store.elections().await? {
+        let calendar = Calendar::for_election(&election, &[])?;
+        let (Some(opens), _) = calendar.window(shailoo_domain::calendar::Action::SetBallotOrder)
+        else {
+            continue;
+        };
+        set += set_election_ballot_orders(store, &election, opens).await?;
+    }
+    Ok(set)
+}
+
+/// [`set_ballot_orders`] for one election, whose window is open at `now`.
+async fn set_election_ballot_orders(
+    store: &dyn Store,
+    election: &shailoo_domain::territory::Election,
+    now: Timestamp,
+) -> Result<usize> {
+    let winners: Vec<PartyId> = shailoo_generator::BISHKEK_WINNERS
+        .iter()
+        .map(|p| PartyId::parse(p))
+        .collect::<Result<_, _>>()?;
+    let mut set = 0;
+    {
         for council in &election.councils {
             let registered = store
                 .council_nominations(&election.id, council, true)
