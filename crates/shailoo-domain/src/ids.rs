@@ -66,14 +66,17 @@ macro_rules! string_id {
     };
 }
 
-/// Any non-empty text of at most 64 bytes without control characters: district schemes use
-/// local numbering ("1", "u-17", station numbers), so no slug syntax is imposed on them.
+/// Any non-empty text of at most 64 characters without control characters: district schemes
+/// use local numbering ("1", "u-17", station numbers), so no slug syntax is imposed on them.
+/// Characters, not bytes, so that the API document's pattern ([`TEXT_ID_PATTERN`], counted in
+/// characters as JSON Schema does) admits exactly what this admits.
 fn validate_text(s: &str) -> Result<(), IdError> {
     if s.is_empty() {
         return Err(IdError::Empty);
     }
-    if s.len() > 64 {
-        return Err(IdError::TooLong(s.len()));
+    let length = s.chars().count();
+    if length > 64 {
+        return Err(IdError::TooLong(length));
     }
     match s.chars().find(|c| c.is_control()) {
         Some(c) => Err(IdError::BadCharacter(c)),
@@ -84,6 +87,11 @@ fn validate_text(s: &str) -> Result<(), IdError> {
 /// The ids of territories, councils, commissions, elections, parties and candidates as a
 /// regular expression, for the API document; a test holds it to [`validate_slug`].
 pub const SLUG_PATTERN: &str = "^[a-z0-9.-]{1,64}$";
+
+/// The ids of district-scheme units and districts as a regular expression, for the API document;
+/// a test holds it to [`validate_text`]. The excluded ranges are Unicode's control characters
+/// (`char::is_control`).
+pub const TEXT_ID_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$";
 
 /// The station numbers, for the API document.
 pub const STATION_NUMBERS: std::ops::RangeInclusive<u32> = 1..=99_999;
@@ -232,6 +240,14 @@ mod tests {
         fn the_documented_slug_pattern_is_what_parse_accepts(s in "[a-z0-9.A-Z _/-]{0,70}") {
             let pattern = regex::Regex::new(SLUG_PATTERN).expect("the pattern compiles");
             proptest::prop_assert_eq!(pattern.is_match(&s), ElectionId::parse(&s).is_ok(), "{:?}", s);
+        }
+
+        /// Counted in characters on both sides: a district named in Cyrillic is as long as its
+        /// letters, and control characters are refused by both.
+        #[test]
+        fn the_documented_text_id_pattern_is_what_parse_accepts(s in "[a-zç1 \\x00\\x1fа-я\\u{85}\\u{a0}-]{0,70}") {
+            let pattern = regex::Regex::new(TEXT_ID_PATTERN).expect("the pattern compiles");
+            proptest::prop_assert_eq!(pattern.is_match(&s), DistrictId::parse(&s).is_ok(), "{:?}", s);
         }
 
         #[test]

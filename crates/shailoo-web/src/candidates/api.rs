@@ -77,8 +77,8 @@ pub struct CandidateQuery {
     /// A council of the election.
     #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
     pub council: Option<String>,
-    /// An aiyl district of the council's scheme.
-    #[param(pattern = "^([a-z0-9.-]{1,64})?$")]
+    /// An aiyl district of the council's scheme (its own numbering: any text).
+    #[param(pattern = "^([^\\x00-\\x1f\\x7f-\\x9f]{1,64})?$")]
     pub district: Option<String>,
     /// The nominating party's id.
     #[param(pattern = "^([a-z0-9.-]{1,64})?$")]

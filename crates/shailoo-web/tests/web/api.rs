@@ -239,7 +239,7 @@ fn the_openapi_document_lists_every_error_code() {
 #[tokio::test]
 async fn the_document_states_the_formats_the_server_enforces() {
     use shailoo_domain::pin::PIN_PATTERN;
-    use shailoo_domain::{SLUG_PATTERN, STATION_NUMBERS};
+    use shailoo_domain::{SLUG_PATTERN, STATION_NUMBERS, TEXT_ID_PATTERN};
     let spec = serde_json::to_value(shailoo_web::openapi()).unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for (path, operations) in spec["paths"].as_object().unwrap() {
@@ -256,8 +256,12 @@ async fn the_document_states_the_formats_the_server_enforces() {
                         assert_eq!(schema["pattern"], SLUG_PATTERN, "{at} {name}")
                     }
                     // A filter left empty is no filter, as the pages' forms send it.
-                    "council" | "commission" | "region" | "parent" | "election" => {
+                    "council" | "commission" | "region" | "parent" | "election" | "party" => {
                         let optional = format!("^({})?$", SLUG_PATTERN.trim_matches(['^', '$']));
+                        assert_eq!(schema["pattern"], optional, "{at} {name}")
+                    }
+                    "district" if p["in"] == "query" => {
+                        let optional = format!("^({})?$", TEXT_ID_PATTERN.trim_matches(['^', '$']));
                         assert_eq!(schema["pattern"], optional, "{at} {name}")
                     }
                     "number" => {
@@ -287,7 +291,7 @@ async fn the_document_states_the_formats_the_server_enforces() {
         }
     }
     for name in [
-        "pin", "id", "number", "council", "election", "page", "per_page",
+        "pin", "id", "number", "council", "election", "page", "per_page", "district", "party",
     ] {
         assert!(seen.contains(name), "a parameter {name} is documented");
     }
