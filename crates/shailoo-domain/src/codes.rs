@@ -1,7 +1,7 @@
 //! Closed sets of stable codes, and [`ErrorCode`]: every error code a client of shailoo can see.
 //!
 //! A code is a contract: API clients match on it, the catalogues translate it, the audit log
-//! hashes it. So each member is declared with its exact string beside it ([`closed_set!`]),
+//! hashes it. So each member is declared with its exact string beside it ([`crate::closed_set!`]),
 //! never derived from the variant's name: renaming a variant cannot change what is on the
 //! wire or in a hash chain. The set is closed and enumerable (`ALL`), so what must cover every
 //! member (a message per code in ky/ru/en, the OpenAPI enum, a round trip) is derived from it

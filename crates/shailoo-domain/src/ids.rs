@@ -85,11 +85,11 @@ fn validate_text(s: &str) -> Result<(), IdError> {
 }
 
 /// The ids of territories, councils, commissions, elections, parties and candidates as a
-/// regular expression, for the API document; a test holds it to [`validate_slug`].
+/// regular expression, for the API document; a test holds it to `validate_slug`.
 pub const SLUG_PATTERN: &str = "^[a-z0-9.-]{1,64}$";
 
 /// The ids of district-scheme units and districts as a regular expression, for the API document;
-/// a test holds it to [`validate_text`]. The excluded ranges are Unicode's control characters
+/// a test holds it to `validate_text`. The excluded ranges are Unicode's control characters
 /// (`char::is_control`).
 pub const TEXT_ID_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f]{1,64}$";
 

@@ -1,5 +1,5 @@
 //! The complaint's workflow as pure functions over facts (CMP-05, CMP-06): the store reads the
-//! facts in its write transaction, calls [`file`] or [`apply`], and writes what they return.
+//! facts in its write transaction, calls [`file()`] or [`apply`], and writes what they return.
 //!
 //! ```mermaid
 //! stateDiagram-v2

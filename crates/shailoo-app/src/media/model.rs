@@ -42,7 +42,7 @@ impl fmt::Display for OutletId {
     }
 }
 
-/// Text of an application or a decision: trimmed, not empty, at most [`MAX_TEXT_CHARS`], no
+/// Text of an application or a decision: trimmed, not empty, at most `MAX_TEXT_CHARS`, no
 /// control or bidirectional formatting character (line breaks allowed).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -1,5 +1,5 @@
 //! Media accreditation as pure functions over facts (CMP-01…CMP-03): the store reads the
-//! facts in its write transaction, calls [`file`] or [`decide`], and writes what they return.
+//! facts in its write transaction, calls [`file()`] or [`decide`], and writes what they return.
 //!
 //! ```mermaid
 //! stateDiagram-v2

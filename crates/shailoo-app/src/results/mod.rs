@@ -6,7 +6,7 @@
 //! above the station resolves a difference ([`resolve`]), accepts or returns ([`accept`],
 //! [`return_protocol`]) and corrects an accepted protocol as a new version with a reason
 //! ([`correct`]), all [`Power::DecideProtocol`]; the TEC determines the council's result
-//! ([`determine`], [`Power::DetermineResults`]) once every protocol is accepted; the CEC
+//! ([`determine()`], [`Power::DetermineResults`]) once every protocol is accepted; the CEC
 //! imports the ballot-counting boxes' preliminary counts, kept apart ([`import_preliminary`],
 //! [`Power::ImportPreliminaryResults`]). The operator at the command line imports whole
 //! protocols as accepted ones ([`import_protocol`], the same checks).

@@ -20,7 +20,7 @@ pub type Adapters = (Arc<dyn PassportRegistry>, Arc<dyn SmsGateway>);
 /// cabinet answers "not available".
 #[derive(Debug, Clone, clap::Args)]
 pub struct CabinetArgs {
-    /// Base URL of our Tunduk (X-Road) security server, e.g. https://ss.shailoo.local.
+    /// Base URL of our Tunduk (X-Road) security server, e.g. `https://ss.shailoo.local`.
     #[arg(long, env = "SHAILOO_TUNDUK_URL")]
     tunduk_url: Option<String>,
     /// Our X-Road subsystem, sent as X-Road-Client: INSTANCE/CLASS/MEMBER/SUBSYSTEM.

@@ -81,7 +81,7 @@ impl Lang {
     }
 
     /// The message `key`, or `None` when the catalogue has none (for a wording that only some
-    /// codes have, like the voter's own: [`crate::kit::Refusal::voter_message`]).
+    /// codes have, like the voter's own: `Refusal::voter_message`).
     pub fn try_t_args(self, key: &str, args: &[(&'static str, String)]) -> Option<String> {
         let map: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
