@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::kit::input::Form;
 use crate::kit::{Lang, PageCtx, PageFail, PageResult};
-use crate::register::jobs::{ImportJob, JobKind, Phase, run_import};
+use crate::register::jobs::{ImportJob, JobKind, Outcome, Phase, RegisterJobs, run_import};
 use crate::register::require;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -57,6 +57,7 @@ pub(super) async fn confirm(
     let (difference, override_removal_limit) = confirmed(lang, &input)?;
     let now = state.now();
     let jobs = &state.register_jobs;
+    removal_limit_guard(lang, jobs, preview, override_removal_limit)?;
     let Some(pending) = jobs.take_pending(preview, now) else {
         return Err(PageFail::new(
             lang,
@@ -105,4 +106,30 @@ pub(super) async fn confirm(
     };
     tokio::spawn(run_import(state.store.clone(), running, job));
     Ok(Redirect::to(&format!("/register/jobs/{id}")).into_response())
+}
+
+/// Refuses a confirmation without the override of a preview whose extract removes more than
+/// the limit. Checked before the extract is taken, so that the preview keeps waiting: the CEC
+/// ticks the override and confirms again without uploading the file again. The import checks
+/// the limit again against the register as it is then.
+fn removal_limit_guard(
+    lang: Lang,
+    jobs: &RegisterJobs,
+    preview: u64,
+    override_removal_limit: bool,
+) -> Result<(), PageFail> {
+    let over = jobs
+        .get(preview)
+        .is_some_and(|job| match job.snapshot().outcome {
+            Some(Outcome::Previewed(report)) => report.removal_over_limit,
+            _ => false,
+        });
+    if over && !override_removal_limit {
+        return Err(PageFail::new(
+            lang,
+            StatusCode::CONFLICT,
+            ErrorCode::RegisterRemovalOverLimit,
+        ));
+    }
+    Ok(())
 }
