@@ -47,7 +47,7 @@ fn party(id: &str, name: &str, number: &str) -> Party {
 
 /// Bishkek's adults of the small register whose registries answer `profile`, living there long
 /// enough to be members of its community (CAN-01).
-fn bishkek_people(profile: Profile, sex: Option<Sex>, n: usize) -> Vec<RegisterRecord> {
+pub fn bishkek_people(profile: Profile, sex: Option<Sex>, n: usize) -> Vec<RegisterRecord> {
     Generator::new(Scale::Small, 2024)
         .persons()
         .filter(|p| {
