@@ -220,7 +220,7 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = rep.send(up("program", PNG.to_vec())()).await;
     refused(&r, StatusCode::UNPROCESSABLE_ENTITY, &Lang::Ky.error(shailoo_domain::ErrorCode::CandidacyDocumentWrongType));
-    let r = rep.send(up("party_decision", vec![0u8; 6 << 20])()).await;
+    let r = rep.send(up("party_decision", vec![0u8; 5 * 1024 * 1024 + 1])()).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
     let shown = rep.get(&base).await;
     assert!(shown.body.contains(&Lang::Ky.t("talapker-document-party_decision")));
