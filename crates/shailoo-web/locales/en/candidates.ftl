@@ -238,3 +238,4 @@ self-nominee-no-aiyl = Self-nomination is for the aiyl councils: your address is
 self-nominee-no-scheme = The districts of your aiyl council are not approved yet (CAL-05).
 self-nominee-open = Nominate myself
 self-nominee-file = Open my nomination
+self-nominee-link = stand as a candidate for your aiyl council (self-nomination).

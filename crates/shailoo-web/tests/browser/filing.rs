@@ -144,3 +144,115 @@ async fn list_journey(
     assert!(page.contains(&Lang::Ru.t("talapker-status-registered")));
     Ok(())
 }
+
+/// A voter signs in to the cabinet (PIN, passport, the code from the SMS double's outbox),
+/// opens "my candidacy", nominates themself in their district and files it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_nominee_files_from_the_cabinet_in_a_real_browser() {
+    use shailoo_domain::identity::{Msisdn, PassportNumber};
+    use shailoo_registries::doubles::{RegistryDouble, RegistryRecord, SmsDouble};
+    use shailoo_registries::tunduk::DEFAULT_SERVICE;
+    use shailoo_registries::{
+        KannelConfig, KannelGateway, TundukConfig, TundukRegistry, XRoadServiceId,
+    };
+
+    let profile = tempfile::tempdir().unwrap();
+    let Some((_driver, browser)) = open_browser(profile.path()).await else {
+        return;
+    };
+    let app = common::app().await;
+    let (voter, _) = candidacies_fixture::aiyl_voter(&app).await;
+    let loopback = "127.0.0.1:0".parse().unwrap();
+    let passports = RegistryDouble::new(DEFAULT_SERVICE);
+    passports.insert(
+        voter.pin,
+        RegistryRecord::valid(
+            PassportNumber::parse("ID7654321").unwrap(),
+            Some(Msisdn::parse("+996555765432").unwrap()),
+        ),
+    );
+    let passports_server = passports.serve(loopback).await.unwrap();
+    let sms = SmsDouble::new("shailoo", "sms-secret");
+    let sms_server = sms.serve(loopback).await.unwrap();
+    let tunduk = TundukRegistry::new(TundukConfig {
+        security_server: passports_server.url(),
+        client: XRoadClientId::parse("KG/GOV/70000001/shailoo").unwrap(),
+        service: XRoadServiceId::parse(DEFAULT_SERVICE).unwrap(),
+        timeout: Duration::from_secs(5),
+    })
+    .unwrap();
+    let kannel = KannelGateway::new(KannelConfig {
+        url: sms_server.url(),
+        username: "shailoo".to_owned(),
+        password: "sms-secret".to_owned(),
+        from: "SHAILOO".to_owned(),
+        timeout: Duration::from_secs(5),
+    })
+    .unwrap();
+    let (_running, regs) = registries(std::slice::from_ref(&voter)).await;
+    let state = AppState::new(app.store.clone(), shailoo_web::Config::default())
+        .with_clock(common::fixed_now)
+        .with_voter_cabinet(Arc::new(tunduk), Arc::new(kannel))
+        .with_candidate_registries(regs);
+    let outbox = Arc::clone(&sms);
+    serve_state(&browser, state, |base| {
+        self_nominee_journey(browser.clone(), base, voter, outbox)
+    })
+    .await;
+}
+
+async fn self_nominee_journey(
+    browser: fantoccini::Client,
+    base: String,
+    voter: RegisterRecord,
+    sms: Arc<shailoo_registries::doubles::SmsDouble>,
+) -> Result<(), fantoccini::error::CmdError> {
+    let wait = Duration::from_secs(15);
+    browser.goto(&format!("{base}/cabinet?lang=en")).await?;
+    arrive(&browser, "/cabinet").await?;
+    browser
+        .find(Locator::Id("pin"))
+        .await?
+        .send_keys(voter.pin.as_str())
+        .await?;
+    browser
+        .find(Locator::Id("passport"))
+        .await?
+        .send_keys("ID7654321")
+        .await?;
+    click(&browser, "form.form button[type='submit']").await?;
+    browser.wait().at_most(wait).for_element(Locator::Id("code")).await?;
+    let text = sms.outbox().last().map(|m| m.text.clone()).unwrap_or_default();
+    let code = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_default()
+        .to_owned();
+    browser.find(Locator::Id("code")).await?.send_keys(&code).await?;
+    click(&browser, "form.form button[type='submit']").await?;
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("form[action='/cabinet/sign-out']"))
+        .await?;
+    browser
+        .find(Locator::LinkText(&Lang::En.t("self-nominee-title")))
+        .await?
+        .click()
+        .await?;
+    arrive(&browser, "/cabinet/candidacy").await?;
+    browser
+        .find(Locator::Id("occupation"))
+        .await?
+        .send_keys("Farmer")
+        .await?;
+    click(&browser, "#open button").await?;
+    arrive(&browser, "done=opened").await?;
+    let page = browser.source().await?;
+    assert!(page.contains(&voter.surname), "{page}");
+    click(&browser, "#submit button").await?;
+    arrive(&browser, "done=submitted").await?;
+    let stage = browser.find(Locator::Id("stage")).await?.text().await?;
+    assert_eq!(stage, Lang::En.t("filing-stage-submitted"));
+    Ok(())
+}

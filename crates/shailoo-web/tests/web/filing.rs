@@ -4,22 +4,18 @@
 //! one candidate's registration and sets the ballot order; Talapker shows each step. A voter
 //! signed in to the cabinet nominates themself in a district of their own aiyl council.
 
-use crate::candidacies_fixture::{bishkek_people, bishkek_tec};
+use crate::candidacies_fixture::{aiyl_voter, bishkek_people, bishkek_tec};
 use crate::common::{
-    Client, PASSWORD, Reply, TestApp, add_representative, app, fixed_now, hidden, person,
-    register_and_compile,
+    Client, PASSWORD, Reply, TestApp, add_representative, app, fixed_now, hidden,
 };
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use shailoo_app::candidates::{self, CandidateRegistries, NominationId, Stage};
-use shailoo_app::districts::{self, CouncilDistrictingUnits, DistrictingUnit};
-use shailoo_app::{Actor, AuditAction, AuditEvent};
+use shailoo_app::Actor;
 use shailoo_domain::candidate::registry::Registry;
-use shailoo_domain::district::District;
 use shailoo_domain::register::RegisterRecord;
-use shailoo_domain::territory::CouncilKind;
-use shailoo_domain::{DistrictId, ElectionId, Sex};
-use shailoo_generator::{Generator, Scale, district_units};
+use shailoo_domain::{ElectionId, Sex};
+use shailoo_generator::{Generator, Scale};
 use shailoo_registries::doubles::{CandidateRegistryDouble, Person, Profile, Running};
 use shailoo_registries::{
     CandidateRegistriesConfig, CandidateServices, TundukCandidateRegistries, XRoadClientId,
@@ -325,52 +321,6 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
     assert_eq!(set, Some(vec![party.clone()]));
 }
 
-/// The districting units of `council` imported and a scheme of one district (all its units and
-/// seats) submitted and approved the day after the election is called.
-async fn one_district(app: &TestApp, council: &shailoo_domain::CouncilId) {
-    let store = app.store.as_ref();
-    let generator = Generator::new(Scale::Small, 2024);
-    let units: Vec<CouncilDistrictingUnits> = district_units(&generator)
-        .iter()
-        .filter(|c| &c.council == council)
-        .map(|c| CouncilDistrictingUnits {
-            council: c.council.clone(),
-            units: c
-                .units
-                .iter()
-                .map(|u| DistrictingUnit {
-                    id: u.id.clone(),
-                    settlement: Some(u.settlement.clone()),
-                    station: Some(u.station),
-                    voters: u.voters,
-                    remote: u.remote,
-                    neighbors: u.neighbors.clone(),
-                    x_km: u.x_km,
-                    y_km: u.y_km,
-                    name: None,
-                })
-                .collect(),
-        })
-        .collect();
-    let ev = AuditEvent::new("system", AuditAction::DistrictUnitsImported, "test", fixed_now());
-    store.import_district_units(&units, ev).await.unwrap();
-    let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
-    let ctx = districts::council_districting(store, council).await.unwrap();
-    let whole = District {
-        id: DistrictId::parse("1").unwrap(),
-        units: ctx.units.iter().map(|u| u.id.clone()).collect(),
-        seats: ctx.council.seats.get(),
-        remote: false,
-    };
-    districts::submit_districts(store, &ctx, &Actor::System, vec![whole], at("2024-09-07T04:00:00Z"))
-        .await
-        .unwrap();
-    let ctx = districts::council_districting(store, council).await.unwrap();
-    districts::approve(store, &ctx, &Actor::System, at("2024-09-07T10:00:00Z"))
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from_the_cabinet() {
     use shailoo_domain::Pin;
@@ -382,28 +332,7 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
     };
 
     let mut app = app().await;
-    let generator_units = district_units(&Generator::new(Scale::Small, 2024));
-    let setup = &app.data.setup;
-    let (station, area) = setup
-        .stations
-        .iter()
-        .filter(|s| !s.remote_voting)
-        .filter(|s| {
-            setup
-                .councils
-                .iter()
-                .any(|c| c.id == s.council && c.kind == CouncilKind::Aiyl)
-                && generator_units.iter().any(|u| u.council == s.council)
-        })
-        .find_map(|s| {
-            let area = app.data.station_areas.iter().find(|a| a.station == s.number)?;
-            Some((s.clone(), area.clone()))
-        })
-        .unwrap();
-    let voter = person(41, "Жумабаева", &area.settlement, &area.street, "7");
-    register_and_compile(app.store.as_ref(), vec![voter.clone()]).await;
-    one_district(&app, &station.council).await;
-
+    let (voter, council) = aiyl_voter(&app).await;
     // The cabinet's passport registry and SMS gateway, and the candidate registries.
     let loopback = "127.0.0.1:0".parse().unwrap();
     let passports = RegistryDouble::new(DEFAULT_SERVICE);
@@ -489,7 +418,7 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
         app.store.as_ref(),
         &Actor::Voter { pin: voter.pin },
         &election(),
-        &station.council,
+        &council,
     )
     .await
     .unwrap();
@@ -531,7 +460,7 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
     );
     // Talapker shows the self-nominee as awaiting the TEC.
     let talapker = c
-        .get(&format!("/talapker/local-2024?council={}&lang=en", station.council))
+        .get(&format!("/talapker/local-2024?council={}&lang=en", council))
         .await;
     assert!(talapker.body.contains(&voter.surname));
     assert!(talapker.body.contains("Self-nominated"));
