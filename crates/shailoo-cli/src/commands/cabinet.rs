@@ -92,14 +92,15 @@ pub fn candidate_registries(
     let Some(url) = &args.tunduk_url else {
         return Ok(None);
     };
-    let adapter =
-        shailoo_registries::TundukCandidateRegistries::new(shailoo_registries::CandidateRegistriesConfig {
+    let adapter = shailoo_registries::TundukCandidateRegistries::new(
+        shailoo_registries::CandidateRegistriesConfig {
             security_server: url.clone(),
             client: XRoadClientId::parse(&args.xroad_client)?,
             services: shailoo_registries::CandidateServices::default(),
             timeout: Duration::from_secs(args.registry_timeout.max(1)),
-        })
-        .context("configuring the Tunduk candidate registries")?;
+        },
+    )
+    .context("configuring the Tunduk candidate registries")?;
     Ok(Some(shailoo_app::candidates::CandidateRegistries::all(
         Arc::new(adapter),
     )))

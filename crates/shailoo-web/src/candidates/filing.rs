@@ -46,16 +46,24 @@ pub(crate) struct Filer {
 
 /// One step of the editor, parsed from its form.
 pub(crate) enum Step {
-    Add { pin: Pin, details: CandidateDetails },
+    Add {
+        pin: Pin,
+        details: CandidateDetails,
+    },
     Remove(CandidateId),
-    Move { candidate: CandidateId, up: bool },
+    Move {
+        candidate: CandidateId,
+        up: bool,
+    },
     Details(CandidateId, CandidateDetails),
     Replace {
         old: CandidateId,
         pin: Pin,
         details: CandidateDetails,
     },
-    Submit { seen: Vec<CandidateId> },
+    Submit {
+        seen: Vec<CandidateId>,
+    },
     Withdraw(Option<CandidateId>),
     Attach {
         candidate: Option<CandidateId>,
@@ -244,21 +252,7 @@ pub(crate) async fn apply(
         move |e| (e, field.to_owned())
     }
     match step {
-        Step::Add { pin, details } => {
-            let runner = runner(state).map_err(at("pin"))?;
-            candidates::add_candidate(
-                store,
-                runner.registries(),
-                actor,
-                election,
-                id,
-                pin,
-                details,
-                now,
-            )
-            .await
-            .map_err(at("pin"))?;
-        }
+        Step::Add { pin, details } => add(state, filer, election, id, pin, details).await?,
         Step::Remove(c) => {
             candidates::remove_candidate(store, actor, election, id, c, now)
                 .await
@@ -280,14 +274,7 @@ pub(crate) async fn apply(
                 .map_err(|e| (e, field))?;
         }
         Step::Replace { old, pin, details } => {
-            let field = format!("replace-{old}");
-            let runner = runner(state).map_err(|e| (e, field.clone()))?;
-            let filed = candidates::replace_candidate(
-                store, &runner, actor, election, id, old, pin, details, now,
-            )
-            .await
-            .map_err(|e| (e, field))?;
-            log_unchecked(&filed);
+            replace(state, filer, election, id, (old, pin, details)).await?;
         }
         Step::Submit { seen } => submit(state, filer, election, id, seen).await?,
         Step::Withdraw(c) => {
@@ -305,6 +292,62 @@ pub(crate) async fn apply(
         }
     }
     Ok(done)
+}
+
+/// Adds the candidate of `pin`, as the civil registry identifies them.
+async fn add(
+    state: &AppState,
+    filer: &Filer,
+    election: &ElectionId,
+    id: NominationId,
+    pin: Pin,
+    details: CandidateDetails,
+) -> Result<(), (CandidacyError, String)> {
+    let at = |e: CandidacyError| (e, "pin".to_owned());
+    let runner = runner(state).map_err(at)?;
+    candidates::add_candidate(
+        state.store.as_ref(),
+        runner.registries(),
+        &filer.actor,
+        election,
+        id,
+        pin,
+        details,
+        state.now(),
+    )
+    .await
+    .map_err(at)?;
+    Ok(())
+}
+
+/// Replaces `old` on a filed list by the person of `pin`, checked at once.
+async fn replace(
+    state: &AppState,
+    filer: &Filer,
+    election: &ElectionId,
+    id: NominationId,
+    (old, pin, details): (CandidateId, Pin, CandidateDetails),
+) -> Result<(), (CandidacyError, String)> {
+    let field = format!("replace-{old}");
+    let at = |e: CandidacyError| (e, field.clone());
+    let runner = runner(state).map_err(at)?;
+    let store = state.store.as_ref();
+    let now = state.now();
+    let filed = candidates::replace_candidate(
+        store,
+        &runner,
+        &filer.actor,
+        election,
+        id,
+        old,
+        pin,
+        details,
+        now,
+    )
+    .await
+    .map_err(at)?;
+    log_unchecked(&filed);
+    Ok(())
 }
 
 /// Submits what the filer saw: the standing candidates in the order the page showed them. A
@@ -332,9 +375,17 @@ async fn submit(
             .collect(),
         ..content.clone()
     };
-    let filed = candidates::submit(store, &runner, &filer.actor, election, id, seen, state.now())
-        .await
-        .map_err(at)?;
+    let filed = candidates::submit(
+        store,
+        &runner,
+        &filer.actor,
+        election,
+        id,
+        seen,
+        state.now(),
+    )
+    .await
+    .map_err(at)?;
     log_unchecked(&filed);
     Ok(())
 }
@@ -462,7 +513,10 @@ pub(crate) async fn heading(
             .map_or_else(|| p.to_string(), |party| name(&party.name, lang)),
         None => lang.t("talapker-self-nominated"),
     };
-    Ok(format!("№ {}: {council} · {contest} · {nominator}", record.id))
+    Ok(format!(
+        "№ {}: {council} · {contest} · {nominator}",
+        record.id
+    ))
 }
 
 /// The editor of `id` for `filer`, with the refusal of a step if there was one.
@@ -520,7 +574,11 @@ pub(crate) async fn editor(
     })
 }
 
-fn candidate_views(lang: Lang, record: &NominationRecord, standing: &[String]) -> Vec<CandidateView> {
+fn candidate_views(
+    lang: Lang,
+    record: &NominationRecord,
+    standing: &[String],
+) -> Vec<CandidateView> {
     let positions: std::collections::HashMap<&CandidateId, u32> = record
         .nomination
         .standing()
@@ -571,10 +629,7 @@ fn document_views(
     documents
         .iter()
         .map(|d| DocumentView {
-            kind: lang.t(&format!(
-                "talapker-document-{}",
-                d.kind.as_str()
-            )),
+            kind: lang.t(&format!("talapker-document-{}", d.kind.as_str())),
             candidate: d
                 .candidate
                 .as_ref()

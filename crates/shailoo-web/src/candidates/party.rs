@@ -56,7 +56,11 @@ pub(super) async fn page(
     render_page(&state, ctx, &election.id, None).await
 }
 
-async fn councils(state: &AppState, lang: Lang, kind: CouncilKind) -> Result<Vec<Choice>, PageFail> {
+async fn councils(
+    state: &AppState,
+    lang: Lang,
+    kind: CouncilKind,
+) -> Result<Vec<Choice>, PageFail> {
     let filter = CouncilFilter {
         kind: Some(kind),
         page: PageRequest {

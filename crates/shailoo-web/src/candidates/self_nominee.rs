@@ -193,10 +193,14 @@ pub(super) async fn open(
         let feedback = refuse(lang.t("filing-error-district"));
         return render_page(&state, ctx, &session, feedback, None).await;
     };
-    let occupation = match candidates::Occupation::parse(input.occupation.as_deref().unwrap_or_default()) {
-        Ok(o) => o,
-        Err(e) => return render_page(&state, ctx, &session, Feedback::for_voter(lang, &e), None).await,
-    };
+    let occupation =
+        match candidates::Occupation::parse(input.occupation.as_deref().unwrap_or_default()) {
+            Ok(o) => o,
+            Err(e) => {
+                return render_page(&state, ctx, &session, Feedback::for_voter(lang, &e), None)
+                    .await;
+            }
+        };
     let details = CandidateDetails {
         occupation,
         program: None,

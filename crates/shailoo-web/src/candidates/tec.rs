@@ -16,9 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use shailoo_app::candidates::{
-    self, CandidacyError, NominationFilter, NominationRecord, Stage,
-};
+use shailoo_app::candidates::{self, CandidacyError, NominationFilter, NominationRecord, Stage};
 use shailoo_domain::candidate::PartyId;
 use shailoo_domain::candidate::nomination::{Cancellation, CancellationReason, NominationKind};
 use shailoo_domain::params::Coded;
@@ -176,7 +174,11 @@ pub(super) async fn cancel(
     let lang = ctx.lang;
     let actor = ctx.require_staff_csrf(input.csrf.as_deref())?.actor();
     let (election, id) = filing::path_ids(&state, lang, &election, &id).await?;
-    let Some(reason) = input.reason.as_deref().and_then(CancellationReason::from_code) else {
+    let Some(reason) = input
+        .reason
+        .as_deref()
+        .and_then(CancellationReason::from_code)
+    else {
         let m = lang.t("registrations-error-reason");
         let feedback = Feedback::refused(StatusCode::UNPROCESSABLE_ENTITY, m);
         return registrations_page(&state, ctx, &election, feedback).await;
@@ -184,8 +186,9 @@ pub(super) async fn cancel(
     let candidate = match input.candidate.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(c) => Some(
-            shailoo_domain::candidate::CandidateId::parse(c)
-                .map_err(|_| PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadForm))?,
+            shailoo_domain::candidate::CandidateId::parse(c).map_err(|_| {
+                PageFail::new(lang, StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadForm)
+            })?,
         ),
     };
     let cancellation = Cancellation {
@@ -193,9 +196,16 @@ pub(super) async fn cancel(
         note: input.note.unwrap_or_default(),
     };
     let store = state.store.as_ref();
-    let done =
-        candidates::cancel_registration(store, &actor, &election, id, candidate, cancellation, state.now())
-            .await;
+    let done = candidates::cancel_registration(
+        store,
+        &actor,
+        &election,
+        id,
+        candidate,
+        cancellation,
+        state.now(),
+    )
+    .await;
     match done {
         Ok(_) => {
             let to = format!("/candidacies/registrations?election={election}&done=cancelled");
@@ -275,31 +285,13 @@ async fn ballot_order_page(
             selected: council.as_ref() == Some(id),
         });
     }
-    let mut parties = Vec::new();
-    if let Some(c) = council.as_ref().filter(|c| lists.contains_key(*c)) {
-        let mut listed = lists.remove(c).unwrap_or_default();
-        listed.reverse();
-        let set = store.ballot_order(election, c).await.or_page(lang)?;
-        if let Some(set) = set {
-            listed.sort_by_key(|p| set.iter().position(|s| s == p).unwrap_or(usize::MAX));
-        }
-        let names: HashMap<PartyId, String> = store
-            .parties()
-            .await
-            .or_page(lang)?
-            .into_iter()
-            .map(|p| (p.id, name(&p.name, lang)))
-            .collect();
-        parties = listed
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| PartyRow {
-                name: names.get(&p).cloned().unwrap_or_else(|| p.to_string()),
-                id: p.to_string(),
-                position: i + 1,
-            })
-            .collect();
-    }
+    let parties = match council
+        .as_ref()
+        .and_then(|c| lists.remove(c).map(|l| (c, l)))
+    {
+        Some((c, listed)) => party_rows(state, lang, election, c, listed).await?,
+        None => Vec::new(),
+    };
     let t = BallotOrderTemplate {
         election: election.to_string(),
         notice: feedback.notice,
@@ -310,6 +302,39 @@ async fn ballot_order_page(
         ctx,
     };
     Ok(render(feedback.status, &t))
+}
+
+/// The parties of a council's registered lists in the order set so far (else in the order
+/// their lists were filed), numbered.
+async fn party_rows(
+    state: &AppState,
+    lang: Lang,
+    election: &ElectionId,
+    council: &CouncilId,
+    mut listed: Vec<PartyId>,
+) -> Result<Vec<PartyRow>, PageFail> {
+    let store = state.store.as_ref();
+    // The listing is newest first.
+    listed.reverse();
+    if let Some(set) = store.ballot_order(election, council).await.or_page(lang)? {
+        listed.sort_by_key(|p| set.iter().position(|s| s == p).unwrap_or(usize::MAX));
+    }
+    let names: HashMap<PartyId, String> = store
+        .parties()
+        .await
+        .or_page(lang)?
+        .into_iter()
+        .map(|p| (p.id, name(&p.name, lang)))
+        .collect();
+    Ok(listed
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| PartyRow {
+            name: names.get(&p).cloned().unwrap_or_else(|| p.to_string()),
+            id: p.to_string(),
+            position: i + 1,
+        })
+        .collect())
 }
 
 /// `POST /candidacies/{election}/ballots/{council}/order`: the position of each party
@@ -341,16 +366,23 @@ pub(super) async fn set_ballot_order(
     positions.sort();
     let order: Vec<PartyId> = positions.into_iter().map(|(_, p)| p).collect();
     let store = state.store.as_ref();
-    match candidates::set_ballot_order(store, &actor, &election, &council, order, state.now()).await {
+    match candidates::set_ballot_order(store, &actor, &election, &council, order, state.now()).await
+    {
         Ok(_) => {
-            let to = format!(
-                "/candidacies/ballot-order?election={election}&council={council}&done=set"
-            );
+            let to =
+                format!("/candidacies/ballot-order?election={election}&council={council}&done=set");
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ CandidacyError::Forbidden) => Err(PageFail::refused(lang, &e)),
         Err(e) => {
-            ballot_order_page(&state, ctx, &election, Some(council), Feedback::of(lang, &e)).await
+            ballot_order_page(
+                &state,
+                ctx,
+                &election,
+                Some(council),
+                Feedback::of(lang, &e),
+            )
+            .await
         }
     }
 }

@@ -94,12 +94,28 @@ async fn list_journey(
         .click()
         .await?;
     click(&browser, "#open-city button").await?;
-    browser.wait().at_most(wait).for_element(Locator::Id("add")).await?;
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("add"))
+        .await?;
     // A malformed PIN is refused beside its field.
-    browser.find(Locator::Id("pin")).await?.send_keys("12345").await?;
+    browser
+        .find(Locator::Id("pin"))
+        .await?
+        .send_keys("12345")
+        .await?;
     click(&browser, "#add button").await?;
-    browser.wait().at_most(wait).for_element(Locator::Css("#add #refusal")).await?;
-    let refusal = browser.find(Locator::Css("#add #refusal")).await?.text().await?;
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#add #refusal"))
+        .await?;
+    let refusal = browser
+        .find(Locator::Css("#add #refusal"))
+        .await?
+        .text()
+        .await?;
     assert_eq!(refusal, Lang::Ru.t("filing-error-pin"));
     for p in &list {
         browser.find(Locator::Id("pin")).await?.clear().await?;
@@ -221,14 +237,26 @@ async fn self_nominee_journey(
         .send_keys("ID7654321")
         .await?;
     click(&browser, "form.form button[type='submit']").await?;
-    browser.wait().at_most(wait).for_element(Locator::Id("code")).await?;
-    let text = sms.outbox().last().map(|m| m.text.clone()).unwrap_or_default();
+    browser
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Id("code"))
+        .await?;
+    let text = sms
+        .outbox()
+        .last()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
     let code = text
         .split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
         .unwrap_or_default()
         .to_owned();
-    browser.find(Locator::Id("code")).await?.send_keys(&code).await?;
+    browser
+        .find(Locator::Id("code"))
+        .await?
+        .send_keys(&code)
+        .await?;
     click(&browser, "form.form button[type='submit']").await?;
     browser
         .wait()

@@ -963,7 +963,11 @@ fn cases() -> Vec<Case> {
                 let id = &w.place(side).party_nomination;
                 form(
                     &format!("/candidacies/{e}/{id}/edit"),
-                    &[("csrf", csrf), ("action", "remove"), ("candidate", "nobody")],
+                    &[
+                        ("csrf", csrf),
+                        ("action", "remove"),
+                        ("candidate", "nobody"),
+                    ],
                 )
             },
         ),

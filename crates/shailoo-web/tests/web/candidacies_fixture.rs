@@ -2,23 +2,23 @@
 //! doubles, for the journey and browser tests of Talapker and the TEC's queue.
 
 use crate::common::{Client, TestApp, fixed_now};
-use shailoo_app::districts::{self, CouncilDistrictingUnits, DistrictingUnit};
-use shailoo_app::{AuditAction, AuditEvent};
-use shailoo_domain::DistrictId;
-use shailoo_domain::district::District;
-use shailoo_domain::territory::CouncilKind;
-use shailoo_generator::district_units;
 use jiff::ToSpan;
 use shailoo_app::Actor;
 use shailoo_app::candidates::{
     self, CandidateDetails, CandidateRegistries, CheckRunner, Decision, Occupation,
 };
+use shailoo_app::districts::{self, CouncilDistrictingUnits, DistrictingUnit};
+use shailoo_app::{AuditAction, AuditEvent};
+use shailoo_domain::DistrictId;
 use shailoo_domain::candidate::eligibility::CandidateCode;
 use shailoo_domain::candidate::nomination::{Ground, NominationKind};
 use shailoo_domain::candidate::{Party, PartyId, PartyRegistrationNumber};
+use shailoo_domain::district::District;
 use shailoo_domain::register::RegisterRecord;
+use shailoo_domain::territory::CouncilKind;
 use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::{CouncilId, ElectionId, Sex};
+use shailoo_generator::district_units;
 use shailoo_generator::{Generator, Scale};
 use shailoo_registries::doubles::{CandidateRegistryDouble, Person, Profile, Running};
 use shailoo_registries::{
@@ -252,20 +252,35 @@ pub async fn one_district(app: &TestApp, council: &shailoo_domain::CouncilId) {
                 .collect(),
         })
         .collect();
-    let ev = AuditEvent::new("system", AuditAction::DistrictUnitsImported, "test", fixed_now());
+    let ev = AuditEvent::new(
+        "system",
+        AuditAction::DistrictUnitsImported,
+        "test",
+        fixed_now(),
+    );
     store.import_district_units(&units, ev).await.unwrap();
     let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
-    let ctx = districts::council_districting(store, council).await.unwrap();
+    let ctx = districts::council_districting(store, council)
+        .await
+        .unwrap();
     let whole = District {
         id: DistrictId::parse("1").unwrap(),
         units: ctx.units.iter().map(|u| u.id.clone()).collect(),
         seats: ctx.council.seats.get(),
         remote: false,
     };
-    districts::submit_districts(store, &ctx, &Actor::System, vec![whole], at("2024-09-07T04:00:00Z"))
+    districts::submit_districts(
+        store,
+        &ctx,
+        &Actor::System,
+        vec![whole],
+        at("2024-09-07T04:00:00Z"),
+    )
+    .await
+    .unwrap();
+    let ctx = districts::council_districting(store, council)
         .await
         .unwrap();
-    let ctx = districts::council_districting(store, council).await.unwrap();
     districts::approve(store, &ctx, &Actor::System, at("2024-09-07T10:00:00Z"))
         .await
         .unwrap();
@@ -288,7 +303,11 @@ pub async fn aiyl_voter(app: &TestApp) -> (RegisterRecord, CouncilId) {
                 && generator_units.iter().any(|u| u.council == s.council)
         })
         .find_map(|s| {
-            let area = app.data.station_areas.iter().find(|a| a.station == s.number)?;
+            let area = app
+                .data
+                .station_areas
+                .iter()
+                .find(|a| a.station == s.number)?;
             Some((s.clone(), area.clone()))
         })
         .unwrap();

@@ -5,13 +5,11 @@
 //! signed in to the cabinet nominates themself in a district of their own aiyl council.
 
 use crate::candidacies_fixture::{aiyl_voter, bishkek_people, bishkek_tec};
-use crate::common::{
-    Client, PASSWORD, Reply, TestApp, add_representative, app, fixed_now, hidden,
-};
+use crate::common::{Client, PASSWORD, Reply, TestApp, add_representative, app, fixed_now, hidden};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use shailoo_app::candidates::{self, CandidateRegistries, NominationId, Stage};
 use shailoo_app::Actor;
+use shailoo_app::candidates::{self, CandidateRegistries, NominationId, Stage};
 use shailoo_domain::candidate::registry::Registry;
 use shailoo_domain::register::RegisterRecord;
 use shailoo_domain::{ElectionId, Sex};
@@ -117,7 +115,11 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
     let mut app = app().await;
     let men = bishkek_people(Profile::Clean, Some(Sex::Male), 2);
     let women = bishkek_people(Profile::Clean, Some(Sex::Female), 2);
-    let list: Vec<RegisterRecord> = men.into_iter().zip(women).flat_map(|(m, w)| [m, w]).collect();
+    let list: Vec<RegisterRecord> = men
+        .into_iter()
+        .zip(women)
+        .flat_map(|(m, w)| [m, w])
+        .collect();
     // Under 21 on voting day (CAN-01), known to the registries.
     let young = Generator::new(Scale::Small, 2024)
         .persons()
@@ -157,11 +159,18 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
     let r = rep
         .post_form(&edit, &[("csrf", &csrf), ("action", "add"), ("pin", "123")])
         .await;
-    refused(&r, StatusCode::UNPROCESSABLE_ENTITY, &Lang::Ky.t("filing-error-pin"));
+    refused(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &Lang::Ky.t("filing-error-pin"),
+    );
     assert!(r.body.contains("aria-invalid=\"true\""));
     let young_pin = young.pin.to_string();
     let r = rep
-        .post_form(&edit, &[("csrf", &csrf), ("action", "add"), ("pin", &young_pin)])
+        .post_form(
+            &edit,
+            &[("csrf", &csrf), ("action", "add"), ("pin", &young_pin)],
+        )
         .await;
     refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "CAN-01");
     assert!(record(&app, id).await.nomination.entries.is_empty());
@@ -171,7 +180,12 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
         let r = rep
             .post_form(
                 &edit,
-                &[("csrf", &csrf), ("action", "add"), ("pin", &pin), ("occupation", "Мугалим")],
+                &[
+                    ("csrf", &csrf),
+                    ("action", "add"),
+                    ("pin", &pin),
+                    ("occupation", "Мугалим"),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -186,7 +200,10 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
     // The second moves up; the first's programme is set.
     let order = ids(&record(&app, id).await);
     let r = rep
-        .post_form(&edit, &[("csrf", &csrf), ("action", "up"), ("candidate", &order[1])])
+        .post_form(
+            &edit,
+            &[("csrf", &csrf), ("action", "up"), ("candidate", &order[1])],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let moved = ids(&record(&app, id).await);
@@ -210,21 +227,41 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
     let up = |kind: &'static str, bytes: Vec<u8>| {
         let csrf = csrf.clone();
         let docs = docs.clone();
-        move || multipart(&docs, &[("csrf", &csrf), ("kind", kind)], ("document", &bytes))
+        move || {
+            multipart(
+                &docs,
+                &[("csrf", &csrf), ("kind", kind)],
+                ("document", &bytes),
+            )
+        }
     };
     let r = rep.send(up("party_decision", PNG.to_vec())()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = rep.send(up("program", PNG.to_vec())()).await;
-    refused(&r, StatusCode::UNPROCESSABLE_ENTITY, &Lang::Ky.error(shailoo_domain::ErrorCode::CandidacyDocumentWrongType));
-    let r = rep.send(up("party_decision", vec![0u8; 5 * 1024 * 1024 + 1])()).await;
+    refused(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &Lang::Ky.error(shailoo_domain::ErrorCode::CandidacyDocumentWrongType),
+    );
+    let r = rep
+        .send(up("party_decision", vec![0u8; 5 * 1024 * 1024 + 1])())
+        .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
     let shown = rep.get(&base).await;
-    assert!(shown.body.contains(&Lang::Ky.t("talapker-document-party_decision")));
+    assert!(
+        shown
+            .body
+            .contains(&Lang::Ky.t("talapker-document-party_decision"))
+    );
 
     // The education registry is down at filing: that check could not check.
     double.set_available(Registry::Education, false);
     let seen = moved.join(",");
-    let submit = [("csrf", csrf.as_str()), ("action", "submit"), ("seen", &seen)];
+    let submit = [
+        ("csrf", csrf.as_str()),
+        ("action", "submit"),
+        ("seen", &seen),
+    ];
     let r = rep.post_form(&edit, &submit).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let filed = record(&app, id).await;
@@ -239,7 +276,11 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
     // The TEC runs the checks again once the registry answers, then registers.
     let mut tec = bishkek_tec(&app).await;
     let queue = tec.get("/candidacies/queue?election=local-2024").await;
-    assert!(queue.body.contains(&Lang::Ky.t("queue-recheck")), "{}", queue.body);
+    assert!(
+        queue.body.contains(&Lang::Ky.t("queue-recheck")),
+        "{}",
+        queue.body
+    );
     let tec_csrf = hidden(&queue.body, "csrf");
     double.set_available(Registry::Education, true);
     let r = tec
@@ -255,7 +296,9 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let talapker = rep
-        .get(&format!("/talapker/local-2024?council=bishkek-city&party={party}&lang=en"))
+        .get(&format!(
+            "/talapker/local-2024?council=bishkek-city&party={party}&lang=en"
+        ))
         .await;
     for p in &list {
         assert!(talapker.body.contains(&p.surname));
@@ -263,7 +306,9 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
     assert!(talapker.body.contains("Registered"));
 
     // One candidate's registration is cancelled by the commission's decision.
-    let regs = tec.get("/candidacies/registrations?election=local-2024").await;
+    let regs = tec
+        .get("/candidacies/registrations?election=local-2024")
+        .await;
     assert_eq!(regs.status, StatusCode::OK);
     let r = tec
         .post_form(
@@ -291,9 +336,15 @@ async fn a_party_representative_files_a_city_list_that_the_tec_checks_registers_
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let talapker = rep
-        .get(&format!("/talapker/local-2024?council=bishkek-city&party={party}&lang=en"))
+        .get(&format!(
+            "/talapker/local-2024?council=bishkek-city&party={party}&lang=en"
+        ))
         .await;
-    assert!(talapker.body.contains("Registration cancelled"), "{}", talapker.body);
+    assert!(
+        talapker.body.contains("Registration cancelled"),
+        "{}",
+        talapker.body
+    );
 
     // After city registration closes (CAL-08), the TEC sets the ballot order.
     let (_double2, _running2, regs) = registries(&known).await;
@@ -362,7 +413,8 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
     })
     .unwrap();
     let (_double, _running, regs) = registries(&[&voter]).await;
-    let state = router(&app, regs, fixed_now).with_voter_cabinet(Arc::new(tunduk), Arc::new(kannel));
+    let state =
+        router(&app, regs, fixed_now).with_voter_cabinet(Arc::new(tunduk), Arc::new(kannel));
     app.router = shailoo_web::router(state);
 
     // Without a session the page leads to the sign-in.
@@ -402,7 +454,12 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
 
     let page = c.get("/cabinet/candidacy").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("form method=\"post\" action=\"/cabinet/candidacy\""), "{}", page.body);
+    assert!(
+        page.body
+            .contains("form method=\"post\" action=\"/cabinet/candidacy\""),
+        "{}",
+        page.body
+    );
     let csrf = hidden(&page.body, "csrf");
     let r = c
         .post_form(
@@ -430,7 +487,11 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
     let r = c
         .post_form(
             &format!("{base}/edit"),
-            &[("csrf", &csrf), ("action", "add"), ("pin", &other.to_string())],
+            &[
+                ("csrf", &csrf),
+                ("action", "add"),
+                ("pin", &other.to_string()),
+            ],
         )
         .await;
     assert!(r.status.is_client_error(), "{}", r.body);
@@ -439,7 +500,11 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
     let r = c
         .send(multipart(
             &format!("{base}/documents"),
-            &[("csrf", &csrf), ("kind", "consent"), ("candidate", &ids(&own[0])[0])],
+            &[
+                ("csrf", &csrf),
+                ("kind", "consent"),
+                ("candidate", &ids(&own[0])[0]),
+            ],
             ("document", PNG),
         ))
         .await;
@@ -453,7 +518,11 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = c.get("/cabinet/candidacy?done=submitted").await;
-    assert!(page.body.contains(&Lang::Ky.t("filing-stage-submitted")), "{}", page.body);
+    assert!(
+        page.body.contains(&Lang::Ky.t("filing-stage-submitted")),
+        "{}",
+        page.body
+    );
     assert_eq!(
         Stage::of(&record(&app, id).await.nomination.status),
         Stage::Submitted
