@@ -94,12 +94,13 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             cabinet,
         } => {
             let adapters = cabinet::adapters(&cabinet)?;
+            let candidates = cabinet::candidate_registries(&cabinet)?;
             let store = connect(&db.db).await?;
             let at = Addresses {
                 public: &addr,
                 metrics: metrics_addr.as_deref(),
             };
-            serve(store, at, None, adapters).await
+            serve(store, at, None, adapters, candidates).await
         }
         Command::Demo {
             db,
@@ -156,11 +157,12 @@ async fn run_demo(
     demo::audit_checkpoints(store.as_ref(), db, loaded).await?;
     // The doubles live as long as `_doubles`, i.e. until the server stops.
     let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
+    let (candidates, _candidate_doubles) = candidacies::demo_registries(seed).await?;
     let at = Addresses {
         public: addr,
         metrics: None,
     };
-    serve(store, at, clock, Some(adapters)).await
+    serve(store, at, clock, Some(adapters), Some(candidates)).await
 }
 
 /// `shailoo migrate`.
@@ -229,10 +231,15 @@ async fn serve(
     at: Addresses<'_>,
     clock: Option<Clock>,
     cabinet: Option<cabinet::Adapters>,
+    candidates: Option<shailoo_app::candidates::CandidateRegistries>,
 ) -> Result<ExitCode> {
     let addr = socket_addr(at.public)?;
     let metrics_addr = at.metrics.map(socket_addr).transpose()?;
-    let state = app_state(store, metrics_addr.is_none(), clock, cabinet)?;
+    let mut state = app_state(store, metrics_addr.is_none(), clock, cabinet)?;
+    match candidates {
+        Some(registries) => state = state.with_candidate_registries(registries),
+        None => println!("candidate filing is off (no --tunduk-url for the candidate registries)"),
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;

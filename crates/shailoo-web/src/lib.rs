@@ -96,6 +96,9 @@ pub struct AppState {
     pub(crate) cabinet: Arc<cabinet::CabinetService>,
     /// The register page's background jobs (import, compile): one at a time.
     pub(crate) register_jobs: Arc<register::RegisterJobs>,
+    /// The candidate registries (CAN-08) with their bounded concurrency: filing a candidate by
+    /// PIN and the checks need them (none: those steps answer 503).
+    pub(crate) candidate_checks: Option<Arc<shailoo_app::candidates::CheckRunner>>,
 }
 
 impl AppState {
@@ -110,7 +113,21 @@ impl AppState {
             config: Arc::new(config),
             clock: Arc::new(Timestamp::now),
             register_jobs: Arc::new(register::RegisterJobs::new(std::env::temp_dir())),
+            candidate_checks: None,
         }
+    }
+
+    /// Gives the candidacy pages the candidate registries (`shailoo-registries` has the Tunduk
+    /// adapter and its test doubles): a candidate is identified and checked through them.
+    pub fn with_candidate_registries(
+        mut self,
+        registries: shailoo_app::candidates::CandidateRegistries,
+    ) -> Self {
+        self.candidate_checks = Some(Arc::new(shailoo_app::candidates::CheckRunner::new(
+            registries,
+            shailoo_app::candidates::DEFAULT_CONCURRENCY,
+        )));
+        self
     }
 
     /// Replaces the clock (tests fix "now" to a day of the 2024 calendar).

@@ -937,6 +937,27 @@ pub async fn nominations<S: CandidateStore + ?Sized>(
     Ok(store.nominations(election, &filter).await?)
 }
 
+/// The self-nominations of the voter signed in to the cabinet in `council` (drafts too),
+/// newest first: what their cabinet shows and lets them continue.
+pub async fn own_nominations<S: CandidateStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    council: &CouncilId,
+) -> Result<Vec<NominationRecord>, CandidacyError> {
+    let Actor::Voter { pin } = actor else {
+        return Err(CandidacyError::Forbidden);
+    };
+    let mut own: Vec<NominationRecord> = store
+        .council_nominations(election, council, false)
+        .await?
+        .into_iter()
+        .filter(|r| voters_own(r, pin, true))
+        .collect();
+    own.sort_by_key(|r| std::cmp::Reverse(r.id.get()));
+    Ok(own)
+}
+
 /// A nomination's documents, for whoever may see the nomination.
 pub async fn documents<S: SetupStore + CandidateStore + ?Sized>(
     store: &S,

@@ -84,6 +84,28 @@ fn build(args: &CabinetArgs, tunduk_url: String, sms_url: String) -> Result<Adap
     Ok((Arc::new(registry), Arc::new(sms)))
 }
 
+/// The candidate registries (CAN-08) behind the same Tunduk security server and X-Road client
+/// as the passport registry (`--tunduk-url`), at the default service ids; `None` without it.
+pub fn candidate_registries(
+    args: &CabinetArgs,
+) -> Result<Option<shailoo_app::candidates::CandidateRegistries>> {
+    let Some(url) = &args.tunduk_url else {
+        return Ok(None);
+    };
+    let adapter = shailoo_registries::TundukCandidateRegistries::new(
+        shailoo_registries::CandidateRegistriesConfig {
+            security_server: url.clone(),
+            client: XRoadClientId::parse(&args.xroad_client)?,
+            services: shailoo_registries::CandidateServices::default(),
+            timeout: Duration::from_secs(args.registry_timeout.max(1)),
+        },
+    )
+    .context("configuring the Tunduk candidate registries")?;
+    Ok(Some(shailoo_app::candidates::CandidateRegistries::all(
+        Arc::new(adapter),
+    )))
+}
+
 /// The demo's doubles; they stop when this is dropped.
 pub struct DemoDoubles {
     _registry: Running,

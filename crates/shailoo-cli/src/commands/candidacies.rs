@@ -81,6 +81,48 @@ impl Doubles {
     }
 }
 
+/// One person in this many of the national register is known to the demo's candidate-registry
+/// doubles (as the cabinet's passport double and the demo's register sample).
+const DEMO_SAMPLE_EVERY: usize = 20;
+
+/// The candidate-registry doubles the demo's server files and checks against (a party
+/// representative adds candidates by PIN, a self-nominee files): started on a loopback port,
+/// seeded in the background from the demo register's sample, with the failing profile of each
+/// PIN (`docs/registries.md`). They stop when the returned handle is dropped.
+pub async fn demo_registries(seed: u64) -> Result<(CandidateRegistries, Running)> {
+    let services = CandidateServices::default();
+    let double = CandidateRegistryDouble::new(&services, seed);
+    let running = double
+        .serve("127.0.0.1:0".parse()?)
+        .await
+        .context("starting the candidate-registry doubles")?;
+    let adapter = TundukCandidateRegistries::new(CandidateRegistriesConfig {
+        security_server: running.url(),
+        client: XRoadClientId::parse("KG/GOV/70000001/shailoo")?,
+        services,
+        timeout: Duration::from_secs(10),
+    })?;
+    // A plain thread, as the passport double's seeding: the process ending stops it.
+    std::thread::spawn(move || {
+        let generator = shailoo_generator::Generator::new(shailoo_generator::Scale::National, seed);
+        let mut batch = Vec::with_capacity(10_000);
+        for record in generator.persons_sample(DEMO_SAMPLE_EVERY) {
+            if let Ok(person) = Person::from_register(&record) {
+                batch.push(person);
+            }
+            if batch.len() == batch.capacity() {
+                double.extend(batch.drain(..));
+            }
+        }
+        double.extend(batch);
+        println!(
+            "candidate filing: the candidate-registry doubles know {} persons",
+            double.len()
+        );
+    });
+    Ok((CandidateRegistries::all(Arc::new(adapter)), running))
+}
+
 /// What a load did, for the operator.
 #[derive(Debug, Default)]
 pub struct Loaded {

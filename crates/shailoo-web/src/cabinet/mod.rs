@@ -175,7 +175,7 @@ fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, PageFail> {
 }
 
 /// The signed-in voter of the request, if any.
-async fn current(
+pub(crate) async fn current(
     state: &AppState,
     lang: Lang,
     headers: &HeaderMap,
@@ -189,7 +189,7 @@ async fn current(
 }
 
 /// The signed-in voter after checking the form's CSRF token; else back to the sign-in form.
-async fn require_voter(
+pub(crate) async fn require_voter(
     state: &AppState,
     lang: Lang,
     headers: &HeaderMap,

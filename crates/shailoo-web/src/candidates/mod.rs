@@ -12,30 +12,40 @@
 //!
 //! * `talapker.rs`: the pages; `api.rs`: the JSON API; `open_data.rs`: the CSV/JSON files;
 //!   `views.rs`: what pages, API and files share.
+//! * Filing: `party.rs`, a party representative's nominations and opening one; `self_nominee.rs`,
+//!   a voter's own candidacy from the cabinet; `filing.rs`, the editor both use (add by PIN,
+//!   remove, reorder, details, documents, submit, replace, withdraw).
+//! * `tec.rs`: the TEC's re-run of checks that could not check, cancelling a registration,
+//!   and the order of a city ballot.
 //!
 //! [`PublicCandidate`]: shailoo_app::candidates::PublicCandidate
 
 mod api;
+mod filing;
 mod open_data;
+mod party;
 mod queue;
+mod self_nominee;
 mod talapker;
+mod tec;
 mod views;
 
 use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use shailoo_app::StoreError;
 use shailoo_app::authz::Power;
 use shailoo_app::candidates::CandidacyError;
 use shailoo_domain::ErrorCode;
 use shailoo_domain::candidate::transitions::TransitionError;
 use shailoo_domain::params::Coded;
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
     use Access::{Public, Staff};
-    Feature::new("candidates")
+    let queue = Feature::new("candidates")
         .get(
             "/candidacies/queue",
             Staff(Power::DecideNomination),
@@ -46,7 +56,8 @@ pub(crate) fn feature() -> Feature {
             "/candidacies/{election}/{id}/decision",
             Staff(Power::DecideNomination),
             queue::decide,
-        )
+        );
+    cabinet_routes(tec_routes(filing_routes(queue)))
         .get("/talapker", Public, talapker::home)
         .get("/talapker/{election}", Public, talapker::candidates)
         .get(
@@ -81,6 +92,99 @@ pub(crate) fn feature() -> Feature {
         )
         .api(Public, routes!(api::api_candidates))
         .api(Public, routes!(api::api_ballots))
+}
+
+/// A party representative's nominations and their editor (party.rs, filing.rs).
+fn filing_routes(f: Feature) -> Feature {
+    use Access::Staff;
+    f.get("/candidacies", Staff(Power::FileNomination), party::page)
+        .in_menu("menu-candidacies")
+        .post(
+            "/candidacies/open",
+            Staff(Power::FileNomination),
+            party::open,
+        )
+        .get(
+            "/candidacies/{election}/{id}",
+            Staff(Power::ViewNominations),
+            party::nomination,
+        )
+        .post(
+            "/candidacies/{election}/{id}/edit",
+            Staff(Power::FileNomination),
+            party::edit,
+        )
+        .post_upload(
+            "/candidacies/{election}/{id}/documents",
+            Staff(Power::FileNomination),
+            filing::DOCUMENT_BODY_LIMIT,
+            party::upload,
+        )
+        .post(
+            "/candidacies/{election}/{id}/withdraw",
+            Staff(Power::WithdrawNomination),
+            party::withdraw,
+        )
+}
+
+/// The TEC's steps besides deciding (tec.rs).
+fn tec_routes(f: Feature) -> Feature {
+    use Access::Staff;
+    f.post(
+        "/candidacies/{election}/{id}/checks",
+        Staff(Power::RecheckNomination),
+        tec::recheck,
+    )
+    .get(
+        "/candidacies/registrations",
+        Staff(Power::CancelRegistration),
+        tec::registrations,
+    )
+    .in_menu("menu-candidacies-registrations")
+    .post(
+        "/candidacies/{election}/{id}/cancel",
+        Staff(Power::CancelRegistration),
+        tec::cancel,
+    )
+    .get(
+        "/candidacies/ballot-order",
+        Staff(Power::SetBallotOrder),
+        tec::ballot_order,
+    )
+    .in_menu("menu-candidacies-ballot-order")
+    .post(
+        "/candidacies/{election}/ballots/{council}/order",
+        Staff(Power::SetBallotOrder),
+        tec::set_ballot_order,
+    )
+}
+
+/// A self-nominee in the voter cabinet (self_nominee.rs). No answer of these or of the staff
+/// pages declared before them is cached: they hold personal data.
+fn cabinet_routes(f: Feature) -> Feature {
+    use Access::Voter;
+    f.get("/cabinet/candidacy", Voter, self_nominee::page)
+        .post("/cabinet/candidacy", Voter, self_nominee::open)
+        .post(
+            "/cabinet/candidacy/{election}/{id}/edit",
+            Voter,
+            self_nominee::edit,
+        )
+        .post(
+            "/cabinet/candidacy/{election}/{id}/withdraw",
+            Voter,
+            self_nominee::withdraw,
+        )
+        .post_upload(
+            "/cabinet/candidacy/{election}/{id}/documents",
+            Voter,
+            filing::DOCUMENT_BODY_LIMIT,
+            self_nominee::upload,
+        )
+        .layer_pages(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// The refusals of the candidacy use cases, for pages and the API alike.

@@ -54,6 +54,9 @@ struct NominationRow {
     /// The grounds shown by a failed check, to refuse on; every other ground the TEC may
     /// name on its own reading (documents: CAN-08).
     may_decide: bool,
+    /// Some candidate's latest checks could not check (a registry did not answer), and
+    /// `actor` may run them again.
+    may_recheck: bool,
 }
 
 #[derive(Template)]
@@ -82,7 +85,7 @@ pub(super) async fn page(
     render_page(&state, ctx, &election.id, Feedback::ok(notice)).await
 }
 
-async fn render_page(
+pub(super) async fn render_page(
     state: &AppState,
     ctx: PageCtx,
     election: &ElectionId,
@@ -146,8 +149,18 @@ async fn queue_rows(
                 party: r.nomination.kind.party(),
             },
         );
+        let may_recheck = !r.unchecked().is_empty()
+            && authz::allowed(
+                actor,
+                Power::RecheckNomination,
+                authz::Target::Nomination {
+                    chain: &chain,
+                    party: r.nomination.kind.party(),
+                },
+            );
         let council = councils.get(c).cloned().unwrap_or_default();
         rows.push(NominationRow {
+            may_recheck,
             due: candidates::decision_due(r, &rules)
                 .map(fmt_instant)
                 .unwrap_or_default(),
@@ -194,6 +207,7 @@ fn row_of(
         due: String::new(),
         entries: entries(lang, r),
         may_decide: false,
+        may_recheck: false,
     }
 }
 

@@ -63,6 +63,22 @@ const NON_STAFF_WRITES: &[(&str, &str)] = &[
         "a voter files a claim for their own PIN only (claims::file)",
     ),
     (
+        "/cabinet/candidacy",
+        "a voter nominates themself only (candidates::open_nomination: NotTheVoter)",
+    ),
+    (
+        "/cabinet/candidacy/{election}/{id}/edit",
+        "a voter changes their own self-nomination only (candidates: voters_own)",
+    ),
+    (
+        "/cabinet/candidacy/{election}/{id}/withdraw",
+        "a voter withdraws their own candidacy only (candidates: voters_own)",
+    ),
+    (
+        "/cabinet/candidacy/{election}/{id}/documents",
+        "a voter attaches documents to their own self-nomination only (candidates: voters_own)",
+    ),
+    (
         "/api/v1/sms/119",
         "the SMS gateway asks a look-up: nothing is written",
     ),
@@ -93,6 +109,8 @@ struct Place {
     council: CouncilId,
     council_chain: Vec<CommissionId>,
     nomination: String,
+    /// The draft of `rep.one`'s party in district 2 of the same council.
+    party_nomination: String,
 }
 
 struct Walk {
@@ -278,6 +296,7 @@ async fn walk() -> Walk {
         .await
         .unwrap();
 
+    let party = add_representative(&*store, "rep.one", &cec).await;
     let mut places = Vec::new();
     for (i, (station, people)) in [(own_station, &people[..3]), (foreign_station, &people[3..])]
         .into_iter()
@@ -326,6 +345,7 @@ async fn walk() -> Walk {
         .unwrap()
         .id;
         let nomination = draft_nomination(&*store, &station.council).await;
+        let party_nomination = party_draft(&*store, &station.council, &party).await;
         let chain = store.commission_chain(&station.commission).await.unwrap();
         places.push(Place {
             station: station.clone(),
@@ -338,6 +358,7 @@ async fn walk() -> Walk {
             to_file: people[2].pin,
             council: station.council.clone(),
             nomination,
+            party_nomination,
         });
     }
     let foreign = places.pop().unwrap();
@@ -362,8 +383,9 @@ async fn walk() -> Walk {
             .await
             .unwrap();
     }
-    let party = add_representative(&*store, "rep.one", &cec).await;
-    let state = AppState::new(store.clone(), Config::default()).with_clock(fixed_now);
+    let state = AppState::new(store.clone(), Config::default())
+        .with_clock(fixed_now)
+        .with_candidate_registries(unanswered_registries());
     Walk {
         router: shailoo_web::router(state),
         store,
@@ -381,15 +403,12 @@ async fn walk() -> Walk {
 /// of all its units and seats) is submitted and approved the day after the election is called
 /// (CAL-01, 6 September 2024). No candidate: the registries are never asked.
 async fn draft_nomination(store: &dyn Store, council: &CouncilId) -> String {
-    use shailoo_app::candidates::{self, CandidateRegistries};
+    use shailoo_app::candidates;
     use shailoo_app::districts;
     use shailoo_domain::DistrictId;
     use shailoo_domain::candidate::Nominator;
     use shailoo_domain::candidate::nomination::NominationKind;
     use shailoo_domain::district::District;
-    use shailoo_registries::{
-        CandidateRegistriesConfig, CandidateServices, TundukCandidateRegistries, XRoadClientId,
-    };
     let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
     let ctx = districts::council_districting(store, council)
         .await
@@ -416,20 +435,13 @@ async fn draft_nomination(store: &dyn Store, council: &CouncilId) -> String {
     districts::approve(store, &ctx, &Actor::System, at("2024-09-07T10:00:00Z"))
         .await
         .unwrap();
-    let unused = TundukCandidateRegistries::new(CandidateRegistriesConfig {
-        security_server: "http://127.0.0.1:9".into(),
-        client: XRoadClientId::parse("KG/GOV/70000001/shailoo").unwrap(),
-        services: CandidateServices::default(),
-        timeout: std::time::Duration::from_secs(1),
-    })
-    .unwrap();
     let kind = NominationKind::District {
         district,
         nominator: Nominator::SelfNominated,
     };
     candidates::open_nomination(
         store,
-        &CandidateRegistries::all(std::sync::Arc::new(unused)),
+        &unanswered_registries(),
         &Actor::System,
         &election(),
         council,
@@ -441,6 +453,49 @@ async fn draft_nomination(store: &dyn Store, council: &CouncilId) -> String {
     .unwrap()
     .id
     .to_string()
+}
+
+/// The draft of `party`'s nominee in district 1 of `council` (whose scheme `draft_nomination`
+/// approved), opened without a candidate.
+async fn party_draft(store: &dyn Store, council: &CouncilId, party: &PartyId) -> String {
+    use shailoo_app::candidates;
+    use shailoo_domain::DistrictId;
+    use shailoo_domain::candidate::Nominator;
+    use shailoo_domain::candidate::nomination::NominationKind;
+    let kind = NominationKind::District {
+        district: DistrictId::parse("1").unwrap(),
+        nominator: Nominator::Party(party.clone()),
+    };
+    candidates::open_nomination(
+        store,
+        &unanswered_registries(),
+        &Actor::System,
+        &election(),
+        council,
+        kind,
+        None,
+        fixed_now(),
+    )
+    .await
+    .unwrap()
+    .id
+    .to_string()
+}
+
+/// Candidate registries at an address where nothing answers: a step that gets as far as asking
+/// them ends "could not check", never a refusal by the walk.
+fn unanswered_registries() -> shailoo_app::candidates::CandidateRegistries {
+    use shailoo_registries::{
+        CandidateRegistriesConfig, CandidateServices, TundukCandidateRegistries, XRoadClientId,
+    };
+    let unused = TundukCandidateRegistries::new(CandidateRegistriesConfig {
+        security_server: "http://127.0.0.1:9".into(),
+        client: XRoadClientId::parse("KG/GOV/70000001/shailoo").unwrap(),
+        services: CandidateServices::default(),
+        timeout: std::time::Duration::from_secs(1),
+    })
+    .unwrap();
+    shailoo_app::candidates::CandidateRegistries::all(Arc::new(unused))
 }
 
 fn form(uri: &str, fields: &[(&str, &str)]) -> Request<Body> {
@@ -491,6 +546,8 @@ enum About {
     Station,
     RemoteStation,
     Council,
+    /// A nomination of `rep.one`'s party in the side's council.
+    PartyNomination,
 }
 
 /// One way to use one power through one declared route.
@@ -530,6 +587,10 @@ impl Case {
             About::Station => Target::Within(&p.chain),
             About::RemoteStation => Target::Within(&p.remote_chain),
             About::Council => Target::Within(&p.council_chain),
+            About::PartyNomination => Target::Nomination {
+                chain: &p.council_chain,
+                party: Some(&w.party),
+            },
         }
     }
 
@@ -869,6 +930,114 @@ fn cases() -> Vec<Case> {
                 form(
                     &format!("/candidacies/{e}/{id}/decision"),
                     &[("csrf", csrf), ("decision", "register")],
+                )
+            },
+        ),
+        // The party's representative opens a nominee in the side's council: a second one in
+        // the same district is the workflow's refusal, not the table's.
+        Case::new(
+            Post,
+            "/candidacies/open",
+            Power::FileNomination,
+            PartyNomination,
+            move |w, side, csrf| {
+                let c = w.place(side).council.to_string();
+                form(
+                    "/candidacies/open",
+                    &[
+                        ("csrf", csrf),
+                        ("election", e),
+                        ("council", &c),
+                        ("district", "1"),
+                    ],
+                )
+            },
+        ),
+        // Removing a candidate the draft does not have: past the table, the workflow answers.
+        Case::new(
+            Post,
+            "/candidacies/{election}/{id}/edit",
+            Power::FileNomination,
+            PartyNomination,
+            move |w, side, csrf| {
+                let id = &w.place(side).party_nomination;
+                form(
+                    &format!("/candidacies/{e}/{id}/edit"),
+                    &[
+                        ("csrf", csrf),
+                        ("action", "remove"),
+                        ("candidate", "nobody"),
+                    ],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/candidacies/{election}/{id}/documents",
+            Power::FileNomination,
+            PartyNomination,
+            move |w, side, csrf| {
+                let id = &w.place(side).party_nomination;
+                multipart(
+                    &format!("/candidacies/{e}/{id}/documents"),
+                    &[("csrf", csrf), ("kind", "party_decision")],
+                    Some(("document", PNG)),
+                )
+            },
+        ),
+        // Withdrawing a draft: the workflow answers that nothing is filed yet.
+        Case::new(
+            Post,
+            "/candidacies/{election}/{id}/withdraw",
+            Power::WithdrawNomination,
+            PartyNomination,
+            move |w, side, csrf| {
+                let id = &w.place(side).party_nomination;
+                form(
+                    &format!("/candidacies/{e}/{id}/withdraw"),
+                    &[("csrf", csrf)],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/candidacies/{election}/{id}/checks",
+            Power::RecheckNomination,
+            Council,
+            move |w, side, csrf| {
+                let id = &w.place(side).nomination;
+                form(&format!("/candidacies/{e}/{id}/checks"), &[("csrf", csrf)])
+            },
+        ),
+        // Cancelling a draft's registration: the workflow answers that it is not registered.
+        Case::new(
+            Post,
+            "/candidacies/{election}/{id}/cancel",
+            Power::CancelRegistration,
+            Council,
+            move |w, side, csrf| {
+                let id = &w.place(side).nomination;
+                form(
+                    &format!("/candidacies/{e}/{id}/cancel"),
+                    &[
+                        ("csrf", csrf),
+                        ("reason", "CAN-09_court_decision"),
+                        ("note", "Decision No. 1"),
+                    ],
+                )
+            },
+        ),
+        // An aiyl council has no city ballot: past the table, the calendar and the rules answer.
+        Case::new(
+            Post,
+            "/candidacies/{election}/ballots/{council}/order",
+            Power::SetBallotOrder,
+            Council,
+            move |w, side, csrf| {
+                let c = &w.place(side).council;
+                form(
+                    &format!("/candidacies/{e}/ballots/{c}/order"),
+                    &[("csrf", csrf), ("position.ata-jurt", "1")],
                 )
             },
         ),

@@ -7,12 +7,18 @@ use shailoo_app::Actor;
 use shailoo_app::candidates::{
     self, CandidateDetails, CandidateRegistries, CheckRunner, Decision, Occupation,
 };
+use shailoo_app::districts::{self, CouncilDistrictingUnits, DistrictingUnit};
+use shailoo_app::{AuditAction, AuditEvent};
+use shailoo_domain::DistrictId;
 use shailoo_domain::candidate::eligibility::CandidateCode;
 use shailoo_domain::candidate::nomination::{Ground, NominationKind};
 use shailoo_domain::candidate::{Party, PartyId, PartyRegistrationNumber};
+use shailoo_domain::district::District;
 use shailoo_domain::register::RegisterRecord;
+use shailoo_domain::territory::CouncilKind;
 use shailoo_domain::territory::LocalizedName;
 use shailoo_domain::{CouncilId, ElectionId, Sex};
+use shailoo_generator::district_units;
 use shailoo_generator::{Generator, Scale};
 use shailoo_registries::doubles::{CandidateRegistryDouble, Person, Profile, Running};
 use shailoo_registries::{
@@ -47,7 +53,7 @@ fn party(id: &str, name: &str, number: &str) -> Party {
 
 /// Bishkek's adults of the small register whose registries answer `profile`, living there long
 /// enough to be members of its community (CAN-01).
-fn bishkek_people(profile: Profile, sex: Option<Sex>, n: usize) -> Vec<RegisterRecord> {
+pub fn bishkek_people(profile: Profile, sex: Option<Sex>, n: usize) -> Vec<RegisterRecord> {
     Generator::new(Scale::Small, 2024)
         .persons()
         .filter(|p| {
@@ -217,4 +223,96 @@ pub async fn bishkek_tec(app: &TestApp) -> Client {
     let mut c = Client::new(app);
     c.login("tec.bishkek", crate::common::PASSWORD).await;
     c
+}
+
+/// The districting units of `council` imported and a scheme of one district (all its units and
+/// seats) submitted and approved the day after the election is called.
+pub async fn one_district(app: &TestApp, council: &shailoo_domain::CouncilId) {
+    let store = app.store.as_ref();
+    let generator = Generator::new(Scale::Small, 2024);
+    let units: Vec<CouncilDistrictingUnits> = district_units(&generator)
+        .iter()
+        .filter(|c| &c.council == council)
+        .map(|c| CouncilDistrictingUnits {
+            council: c.council.clone(),
+            units: c
+                .units
+                .iter()
+                .map(|u| DistrictingUnit {
+                    id: u.id.clone(),
+                    settlement: Some(u.settlement.clone()),
+                    station: Some(u.station),
+                    voters: u.voters,
+                    remote: u.remote,
+                    neighbors: u.neighbors.clone(),
+                    x_km: u.x_km,
+                    y_km: u.y_km,
+                    name: None,
+                })
+                .collect(),
+        })
+        .collect();
+    let ev = AuditEvent::new(
+        "system",
+        AuditAction::DistrictUnitsImported,
+        "test",
+        fixed_now(),
+    );
+    store.import_district_units(&units, ev).await.unwrap();
+    let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+    let ctx = districts::council_districting(store, council)
+        .await
+        .unwrap();
+    let whole = District {
+        id: DistrictId::parse("1").unwrap(),
+        units: ctx.units.iter().map(|u| u.id.clone()).collect(),
+        seats: ctx.council.seats.get(),
+        remote: false,
+    };
+    districts::submit_districts(
+        store,
+        &ctx,
+        &Actor::System,
+        vec![whole],
+        at("2024-09-07T04:00:00Z"),
+    )
+    .await
+    .unwrap();
+    let ctx = districts::council_districting(store, council)
+        .await
+        .unwrap();
+    districts::approve(store, &ctx, &Actor::System, at("2024-09-07T10:00:00Z"))
+        .await
+        .unwrap();
+}
+
+/// A voter of the register on the list of an aiyl council's station, whose scheme (one
+/// district) is approved: who may nominate themself there (CAN-01). The voter and the council.
+pub async fn aiyl_voter(app: &TestApp) -> (RegisterRecord, CouncilId) {
+    let generator_units = district_units(&Generator::new(Scale::Small, 2024));
+    let setup = &app.data.setup;
+    let (station, area) = setup
+        .stations
+        .iter()
+        .filter(|s| !s.remote_voting)
+        .filter(|s| {
+            setup
+                .councils
+                .iter()
+                .any(|c| c.id == s.council && c.kind == CouncilKind::Aiyl)
+                && generator_units.iter().any(|u| u.council == s.council)
+        })
+        .find_map(|s| {
+            let area = app
+                .data
+                .station_areas
+                .iter()
+                .find(|a| a.station == s.number)?;
+            Some((s.clone(), area.clone()))
+        })
+        .unwrap();
+    let voter = crate::common::person(41, "Жумабаева", &area.settlement, &area.street, "7");
+    crate::common::register_and_compile(app.store.as_ref(), vec![voter.clone()]).await;
+    one_district(app, &station.council).await;
+    (voter, station.council)
 }

@@ -18,6 +18,7 @@ mod checkin;
 mod claims;
 mod common;
 mod districts;
+mod filing;
 mod i18n;
 mod input;
 mod kannel;

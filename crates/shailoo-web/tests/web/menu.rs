@@ -36,7 +36,8 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
     add_representative(&*app.store, "rep.one", &app.cec()).await;
     // What each role's work is, written out independently of the declarations (as
     // `shailoo_app::authz`'s table grants it: ballots are issued by a PEC only, the register is
-    // the CEC's desk, and a party's representative has no staff page yet).
+    // the CEC's desk, a party's representative files the party's nominations, the TEC decides
+    // them and orders the city ballot, the CEC and the TEC cancel registrations).
     let expected: [(&str, &[&str]); 4] = [
         (
             "admin",
@@ -50,6 +51,7 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/register",
                 "/remote-voting",
                 "/claims",
+                "/candidacies/registrations",
             ],
         ),
         (
@@ -61,10 +63,12 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/remote-voting",
                 "/claims",
                 "/candidacies/queue",
+                "/candidacies/registrations",
+                "/candidacies/ballot-order",
             ],
         ),
         ("pec.one", &["/accessibility", "/claims", "/check-in"]),
-        ("rep.one", &[]),
+        ("rep.one", &["/candidacies"]),
     ];
     for (user, pages) in expected {
         let mut c = Client::new(&app);
