@@ -17,10 +17,12 @@ mod cabinet;
 mod candidates;
 mod checkin;
 mod claims;
+mod complaints;
 mod districts;
 mod features;
 mod kit;
 mod lookup;
+mod media;
 mod ops;
 mod print;
 mod register;
@@ -96,6 +98,8 @@ pub struct AppState {
     pub(crate) cabinet: Arc<cabinet::CabinetService>,
     /// The register page's background jobs (import, compile): one at a time.
     pub(crate) register_jobs: Arc<register::RegisterJobs>,
+    /// The complaints registry's limit on online filings.
+    pub(crate) complaints: Arc<complaints::ComplaintLimits>,
 }
 
 impl AppState {
@@ -110,6 +114,7 @@ impl AppState {
             config: Arc::new(config),
             clock: Arc::new(Timestamp::now),
             register_jobs: Arc::new(register::RegisterJobs::new(std::env::temp_dir())),
+            complaints: complaints::ComplaintLimits::new(),
         }
     }
 

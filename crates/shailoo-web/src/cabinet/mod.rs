@@ -23,6 +23,8 @@ mod home;
 mod remote;
 mod sign_in;
 
+pub(crate) use home::voter_election;
+
 use crate::AppState;
 use crate::features::{Access, Feature};
 use crate::kit::i18n::cookie;
@@ -164,7 +166,7 @@ fn fresh() -> Fresh {
 }
 
 /// The adapters, or the 503 page when the deployment has none.
-fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, PageFail> {
+pub(crate) fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, PageFail> {
     state.cabinet.adapters.clone().ok_or_else(|| {
         PageFail::new(
             lang,
@@ -175,7 +177,7 @@ fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, PageFail> {
 }
 
 /// The signed-in voter of the request, if any.
-async fn current(
+pub(crate) async fn current(
     state: &AppState,
     lang: Lang,
     headers: &HeaderMap,
@@ -189,7 +191,7 @@ async fn current(
 }
 
 /// The signed-in voter after checking the form's CSRF token; else back to the sign-in form.
-async fn require_voter(
+pub(crate) async fn require_voter(
     state: &AppState,
     lang: Lang,
     headers: &HeaderMap,

@@ -29,6 +29,7 @@ mod candidacies_fixture;
 // Each capability's journeys live in their own module beside this file; the driver, the server
 // and the log-in helpers below are shared by all of them.
 mod candidates;
+mod complaints;
 
 use fantoccini::{ClientBuilder, Locator};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -153,7 +154,7 @@ async fn a_cec_admin_adds_a_station_in_a_real_browser() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
-        .with_clock(common::fixed_now);
+        .with_clock(clock);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
         let _ = stopped.await;
@@ -802,6 +803,19 @@ async fn rules_journey(
 /// drives the browser against its base URL; the server stops however `run` ends.
 async fn with_server<F, Fut>(browser: &fantoccini::Client, app: &common::TestApp, run: F)
 where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+{
+    with_server_at(browser, app, common::fixed_now, run).await;
+}
+
+/// [`with_server`] with a clock of the journey's choosing (a day before a deadline).
+async fn with_server_at<F, Fut>(
+    browser: &fantoccini::Client,
+    app: &common::TestApp,
+    clock: fn() -> jiff::Timestamp,
+    run: F,
+) where
     F: FnOnce(String) -> Fut,
     Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
 {
