@@ -136,10 +136,23 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
         (&m.cec, "БШК/311", at(date(2024, 10, 10), 16)),
     ];
     for (i, (who, number, when)) in steps.iter().enumerate() {
-        complaints::decide(store, who, e, id, decision(Outcome::Rejected, number, "Тизме мыйзамда белгиленген тартипте көрсөтүлгөн.")?, *when)
-            .await
-            .context("deciding the demo's appealed complaint")?;
-        let court = (i == 2).then(|| text("Бишкек шаарынын администрациялык соту")).transpose()?;
+        complaints::decide(
+            store,
+            who,
+            e,
+            id,
+            decision(
+                Outcome::Rejected,
+                number,
+                "Тизме мыйзамда белгиленген тартипте көрсөтүлгөн.",
+            )?,
+            *when,
+        )
+        .await
+        .context("deciding the demo's appealed complaint")?;
+        let court = (i == 2)
+            .then(|| text("Бишкек шаарынын администрациялык соту"))
+            .transpose()?;
         let appeal = AppealDraft {
             grounds: text("Чечим байкоочунун укуктарын эске алган жок.")?,
             court,
@@ -154,7 +167,11 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
         &m.cec,
         e,
         id,
-        decision(Outcome::PartlyUpheld, "АС-2024-118", "Байкоочуга тизме менен таанышууга уруксат берилсин.")?,
+        decision(
+            Outcome::PartlyUpheld,
+            "АС-2024-118",
+            "Байкоочуга тизме менен таанышууга уруксат берилсин.",
+        )?,
         at(date(2024, 10, 14), 12),
     )
     .await
@@ -170,17 +187,34 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
             Some(date(2024, 10, 8)),
             Some(8001),
             K::Voter,
-            ("Гүлнара Абдыкадырова", "Участоктогу тизме шайлоочулар көрө турган жерге илинген эмес."),
+            (
+                "Гүлнара Абдыкадырова",
+                "Участоктогу тизме шайлоочулар көрө турган жерге илинген эмес.",
+            ),
         )?,
         at(date(2024, 10, 9), 9),
     )
     .await?;
-    complaints::assign(store, &m.pec, e, id, Username::parse("pec.8001")?, at(date(2024, 10, 9), 10))
-        .await
-        .context("assigning the demo's PEC complaint")?;
-    complaints::decide(store, &m.pec, e, id, decision(Outcome::Upheld, "8001/15", "Тизме илинди.")?, at(date(2024, 10, 10), 12))
-        .await
-        .context("deciding the demo's PEC complaint")?;
+    complaints::assign(
+        store,
+        &m.pec,
+        e,
+        id,
+        Username::parse("pec.8001")?,
+        at(date(2024, 10, 9), 10),
+    )
+    .await
+    .context("assigning the demo's PEC complaint")?;
+    complaints::decide(
+        store,
+        &m.pec,
+        e,
+        id,
+        decision(Outcome::Upheld, "8001/15", "Тизме илинди.")?,
+        at(date(2024, 10, 10), 12),
+    )
+    .await
+    .context("deciding the demo's PEC complaint")?;
 
     // 3. A PEC's complaint about an inaction, assigned and left undecided: overdue.
     let id = file(
@@ -192,14 +226,24 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
             None,
             Some(8001),
             K::Candidate,
-            ("Нурлан Сейитбеков", "Комиссия үгүт материалдары үчүн орунду аныктаган жок."),
+            (
+                "Нурлан Сейитбеков",
+                "Комиссия үгүт материалдары үчүн орунду аныктаган жок.",
+            ),
         )?,
         at(date(2024, 10, 11), 11),
     )
     .await?;
-    complaints::assign(store, &m.pec, e, id, Username::parse("pec.8001")?, at(date(2024, 10, 11), 12))
-        .await
-        .context("assigning the demo's overdue complaint")?;
+    complaints::assign(
+        store,
+        &m.pec,
+        e,
+        id,
+        Username::parse("pec.8001")?,
+        at(date(2024, 10, 11), 12),
+    )
+    .await
+    .context("assigning the demo's overdue complaint")?;
 
     // 4. A TEC's decision complained of by a party, decided.
     let id = file(
@@ -211,14 +255,28 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
             Some(date(2024, 10, 12)),
             None,
             K::Party,
-            ("«Ынтымак» партиясы, өкүлү Бакыт Осмонов", "ААК партиянын байкоочуларын каттоодон баш тартты."),
+            (
+                "«Ынтымак» партиясы, өкүлү Бакыт Осмонов",
+                "ААК партиянын байкоочуларын каттоодон баш тартты.",
+            ),
         )?,
         at(date(2024, 10, 13), 10),
     )
     .await?;
-    complaints::decide(store, &m.tec, e, id, decision(Outcome::NotConsidered, "ТИК-Б/52", "Даттануу ыйгарым укуктуу эмес адам тарабынан берилген.")?, at(date(2024, 10, 14), 17))
-        .await
-        .context("deciding the demo's TEC complaint")?;
+    complaints::decide(
+        store,
+        &m.tec,
+        e,
+        id,
+        decision(
+            Outcome::NotConsidered,
+            "ТИК-Б/52",
+            "Даттануу ыйгарым укуктуу эмес адам тарабынан берилген.",
+        )?,
+        at(date(2024, 10, 14), 17),
+    )
+    .await
+    .context("deciding the demo's TEC complaint")?;
 
     // 5. A complaint to the CEC, filed the day before the demo's clock: its clock runs.
     file(
@@ -230,7 +288,10 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
             Some(date(2024, 10, 13)),
             None,
             K::Voter,
-            ("Айгерим Садыкова", "БШКнын сайтында шайлоочулардын тизмеси бир күн бою жеткиликсиз болду."),
+            (
+                "Айгерим Садыкова",
+                "БШКнын сайтында шайлоочулардын тизмеси бир күн бою жеткиликсиз болду.",
+            ),
         )?,
         at(date(2024, 10, 14), 16),
     )
@@ -254,7 +315,10 @@ fn prices(called_on: Date, base: u32, unequal: bool, above: bool) -> String {
         half = base / 2,
     );
     if unequal {
-        csv.push_str(&format!("election,airtime_prime,minute,yntymak,{},\n", base - base / 4));
+        csv.push_str(&format!(
+            "election,airtime_prime,minute,yntymak,{},\n",
+            base - base / 4
+        ));
     }
     csv
 }
@@ -290,13 +354,40 @@ async fn load_media(store: &dyn Store, election: &ElectionId, cec: &Actor) -> Re
         media::decide(store, cec, election, id, MediaDecision::Accredit, decided).await?;
     }
     // CMP-02: the accreditation is refused by the check, then by the CEC with the reason.
-    let refused = media::decide(store, cec, election, ids[2], MediaDecision::Accredit, decided).await;
-    anyhow::ensure!(refused.is_err(), "the demo's breaching price list was accredited");
+    let refused = media::decide(
+        store,
+        cec,
+        election,
+        ids[2],
+        MediaDecision::Accredit,
+        decided,
+    )
+    .await;
+    anyhow::ensure!(
+        refused.is_err(),
+        "the demo's breaching price list was accredited"
+    );
     let reason = MediaText::parse(
         "CMP-02: «Ынтымак» партиясына арзаныраак баа, жана шайлоо баасы шайлоо дайындалганга чейинки баадан жогору.",
     )?;
-    media::decide(store, cec, election, ids[2], MediaDecision::Refuse { reason }, decided).await?;
+    media::decide(
+        store,
+        cec,
+        election,
+        ids[2],
+        MediaDecision::Refuse { reason },
+        decided,
+    )
+    .await?;
     let reason = MediaText::parse("CMP-03: үгүт материалы шайлоо фондунан төлөнбөй жарыяланды.")?;
-    media::decide(store, cec, election, ids[3], MediaDecision::Revoke { reason }, at(date(2024, 10, 14), 10)).await?;
+    media::decide(
+        store,
+        cec,
+        election,
+        ids[3],
+        MediaDecision::Revoke { reason },
+        at(date(2024, 10, 14), 10),
+    )
+    .await?;
     Ok(ids.len())
 }

@@ -132,7 +132,10 @@ impl ComplaintDto {
             channel: c.channel.code().to_owned(),
             summary: c.summary.to_string(),
             status: c.status.code().to_owned(),
-            level: current.map(|s| s.level.code()).unwrap_or_default().to_owned(),
+            level: current
+                .map(|s| s.level.code())
+                .unwrap_or_default()
+                .to_owned(),
             overdue: current.is_some_and(|s| {
                 s.decision.is_none() && s.clock.is_some_and(|k| k.is_overdue(now))
             }),
@@ -187,16 +190,28 @@ fn station(s: &str) -> Option<StationNumber> {
     if !digits || s.starts_with('0') {
         return None;
     }
-    s.parse::<u32>().ok().and_then(|n| StationNumber::new(n).ok())
+    s.parse::<u32>()
+        .ok()
+        .and_then(|n| StationNumber::new(n).ok())
 }
 
 /// The query's filters, each checked: 400 naming the malformed one.
 fn filters(lang: Lang, q: &ComplaintQuery) -> Result<ComplaintFilter, ApiError> {
     Ok(ComplaintFilter {
-        commission: id(lang, q.commission.clone(), "commission", CommissionId::parse)?,
+        commission: id(
+            lang,
+            q.commission.clone(),
+            "commission",
+            CommissionId::parse,
+        )?,
         level: code(lang, q.level.as_deref(), "level", Level::from_code)?,
         subject: code(lang, q.subject.as_deref(), "subject", Subject::from_code)?,
-        status: code(lang, q.status.as_deref(), "status", ComplaintStatus::from_code)?,
+        status: code(
+            lang,
+            q.status.as_deref(),
+            "status",
+            ComplaintStatus::from_code,
+        )?,
         station: code(lang, q.station.as_deref(), "station", station)?,
         within: None,
     })

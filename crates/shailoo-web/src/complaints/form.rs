@@ -53,8 +53,14 @@ impl Fields for MultipartForm {
     }
 }
 
-fn code<T>(lang: Lang, f: &impl Fields, name: &str, parse: fn(&str) -> Option<T>) -> Result<T, Refused> {
-    parse(f.value(name).trim()).ok_or_else(|| Refused::field(lang, ErrorCode::ComplaintUnknownValue, name))
+fn code<T>(
+    lang: Lang,
+    f: &impl Fields,
+    name: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, Refused> {
+    parse(f.value(name).trim())
+        .ok_or_else(|| Refused::field(lang, ErrorCode::ComplaintUnknownValue, name))
 }
 
 /// The complaint the form asks for. `kind` is the complainant's kind when the filer's account

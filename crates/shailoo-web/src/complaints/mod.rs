@@ -98,7 +98,11 @@ pub(crate) fn feature() -> Feature {
         .get("/cabinet/complaints", Public, voter::page)
         .post("/cabinet/complaints", Voter, voter::file)
         .get("/registry/complaints", Public, registry::list)
-        .get("/registry/complaints/{election}/{id}", Public, registry::case)
+        .get(
+            "/registry/complaints/{election}/{id}",
+            Public,
+            registry::case,
+        )
         .get(
             "/registry/complaints/{election}/{id}/documents/{digest}",
             Public,

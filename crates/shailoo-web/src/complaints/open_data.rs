@@ -94,7 +94,11 @@ fn csv_of(rows: &[ComplaintDto]) -> Result<Vec<u8>, csv::Error> {
 
 fn failed(ctx: &PageCtx, what: &dyn std::fmt::Display) -> PageFail {
     tracing::error!(error = %what, "writing the complaints open data failed");
-    PageFail::new(ctx.lang, StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+    PageFail::new(
+        ctx.lang,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Internal,
+    )
 }
 
 /// `GET /open-data/elections/{election}/complaints.csv`.

@@ -41,7 +41,10 @@ pub(crate) fn matches(c: &PublicComplaint, search: Option<&str>) -> bool {
     if c.id.to_string() == s.trim_start_matches('#') {
         return true;
     }
-    c.summary.as_str().to_lowercase().contains(&s.to_lowercase())
+    c.summary
+        .as_str()
+        .to_lowercase()
+        .contains(&s.to_lowercase())
 }
 
 /// A count of the statistics, labelled.
@@ -50,7 +53,11 @@ pub(crate) struct Count {
     pub count: u64,
 }
 
-fn counts(lang: Lang, prefix: &str, m: &std::collections::BTreeMap<&'static str, u64>) -> Vec<Count> {
+fn counts(
+    lang: Lang,
+    prefix: &str,
+    m: &std::collections::BTreeMap<&'static str, u64>,
+) -> Vec<Count> {
     m.iter()
         .map(|(k, v)| Count {
             label: lang.t(&format!("{prefix}{k}")),
@@ -75,7 +82,11 @@ fn stats_view(lang: Lang, s: &Statistics, found: &[PublicComplaint]) -> StatsVie
     for c in found {
         if let Some(step) = c.steps.last() {
             *by_commission
-                .entry(crate::complaints::views::forum_label(lang, step.level, &step.forum))
+                .entry(crate::complaints::views::forum_label(
+                    lang,
+                    step.level,
+                    &step.forum,
+                ))
                 .or_default() += 1;
         }
     }

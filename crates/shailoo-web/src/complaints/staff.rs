@@ -20,8 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use shailoo_app::authz::Power;
 use shailoo_app::complaints::{
-    self as app, ComplainantKind, Complaint, ComplaintError, ComplaintId, ComplaintStatus,
-    Outcome,
+    self as app, ComplainantKind, Complaint, ComplaintError, ComplaintId, ComplaintStatus, Outcome,
 };
 use shailoo_app::users::{Actor, Username};
 use shailoo_domain::ElectionId;
@@ -116,7 +115,10 @@ async fn list_page(
         message: feedback.message,
         overdue: app::overdue(&found, now).len(),
         rows: public.iter().map(|c| Row::new(lang, c, now)).collect(),
-        may_file: ctx.staff.as_ref().is_some_and(|s| s.may(Power::FileComplaint)),
+        may_file: ctx
+            .staff
+            .as_ref()
+            .is_some_and(|s| s.may(Power::FileComplaint)),
         subjects: choices(
             lang,
             "complaints-subject-",
@@ -160,7 +162,16 @@ pub(super) async fn list(
         .get("done")
         .filter(|d| d.as_str() == "filed")
         .map(|_| lang.t("complaints-done-filed"));
-    list_page(&state, ctx, &staff, &election.id, &q, Feedback::ok(notice), None).await
+    list_page(
+        &state,
+        ctx,
+        &staff,
+        &election.id,
+        &q,
+        Feedback::ok(notice),
+        None,
+    )
+    .await
 }
 
 /// `POST /complaints`: a complaint handed in on paper, entered by staff of a commission
@@ -184,7 +195,15 @@ pub(super) async fn file(
             return list_page(&state, ctx, &staff, &election.id, &none, fb, Some(values)).await;
         }
     };
-    match app::file(&*state.store, &staff.actor(), &election.id, draft, state.now()).await {
+    match app::file(
+        &*state.store,
+        &staff.actor(),
+        &election.id,
+        draft,
+        state.now(),
+    )
+    .await
+    {
         Ok(c) => {
             let to = format!("/complaints/{}/{}?done=filed", election.id, c.id);
             Ok(Redirect::to(&to).into_response())
@@ -340,10 +359,17 @@ pub(super) async fn assign(
     let to = input.get("member").map(|m| m.trim()).unwrap_or_default();
     let done = match Username::parse(to) {
         Err(_) => Err(Feedback::of(lang, &ComplaintError::AssigneeNotMember)),
-        Ok(to) => app::assign(&*state.store, &staff.actor(), &election, id, to, state.now())
-            .await
-            .map(|_| "assigned")
-            .map_err(|e| Feedback::of(lang, &e)),
+        Ok(to) => app::assign(
+            &*state.store,
+            &staff.actor(),
+            &election,
+            id,
+            to,
+            state.now(),
+        )
+        .await
+        .map(|_| "assigned")
+        .map_err(|e| Feedback::of(lang, &e)),
     };
     answer(&state, ctx, &staff, (&election, id), done).await
 }

@@ -85,7 +85,12 @@ pub(crate) fn kind_label(lang: Lang, k: ComplainantKind) -> String {
 }
 
 /// Options of a `<select>` of codes, labelled from `prefix` + code.
-pub(crate) fn choices(lang: Lang, prefix: &str, codes: &[&str], selected: Option<&str>) -> Vec<Choice> {
+pub(crate) fn choices(
+    lang: Lang,
+    prefix: &str,
+    codes: &[&str],
+    selected: Option<&str>,
+) -> Vec<Choice> {
     codes
         .iter()
         .map(|c| Choice {
@@ -131,7 +136,11 @@ impl Row {
         Row {
             id: c.id.to_string(),
             election: c.election.to_string(),
-            filed: c.steps.first().map(|s| fmt_instant(s.filed_at)).unwrap_or_default(),
+            filed: c
+                .steps
+                .first()
+                .map(|s| fmt_instant(s.filed_at))
+                .unwrap_or_default(),
             subject: subject_label(lang, c.subject),
             forum: step
                 .map(|s| forum_label(lang, s.level, &s.forum))
@@ -171,14 +180,23 @@ pub(crate) struct DecisionView {
 }
 
 /// The history of a case, first step first; `base` is the case's URL the documents hang from.
-pub(crate) fn history(lang: Lang, c: &PublicComplaint, base: &str, now: Timestamp) -> Vec<StepView> {
+pub(crate) fn history(
+    lang: Lang,
+    c: &PublicComplaint,
+    base: &str,
+    now: Timestamp,
+) -> Vec<StepView> {
     c.steps
         .iter()
         .map(|s| StepView {
             seq: s.seq,
             forum: forum_label(lang, s.level, &s.forum),
             filed: fmt_instant(s.filed_at),
-            grounds: s.grounds.as_ref().map(ToString::to_string).unwrap_or_default(),
+            grounds: s
+                .grounds
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             filing_deadline: s
                 .clock
                 .and_then(|k| k.filing_deadline)

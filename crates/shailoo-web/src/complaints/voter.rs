@@ -100,7 +100,10 @@ async fn voter_page(
         kinds: choices(
             lang,
             "complaints-kind-",
-            &[ComplainantKind::Voter.code(), ComplainantKind::Candidate.code()],
+            &[
+                ComplainantKind::Voter.code(),
+                ComplainantKind::Candidate.code(),
+            ],
             Some(form.complainant_kind.as_str()),
         ),
         form,
@@ -138,10 +141,14 @@ pub(super) async fn file(
 ) -> PageResult {
     let lang = ctx.lang;
     adapters(&state, lang)?;
-    let session = require_voter(&state, lang, &headers, input.get("csrf").map(String::as_str)).await?;
-    if let Decision::Limited { retry_after } =
-        state.complaints.filing.check(&ip.map(client_key))
-    {
+    let session = require_voter(
+        &state,
+        lang,
+        &headers,
+        input.get("csrf").map(String::as_str),
+    )
+    .await?;
+    if let Decision::Limited { retry_after } = state.complaints.filing.check(&ip.map(client_key)) {
         metrics::counter!("shailoo_complaints_rate_limited_total").increment(1);
         let minutes = retry_after.as_secs().div_ceil(60).max(1).to_string();
         let fb = Feedback::refused(

@@ -165,15 +165,21 @@ pub(super) async fn file(
         Ok(d) => d,
         Err(fb) => return render_page(&state, ctx, &election.id, fb, Some(values)).await,
     };
-    match app::file(&*state.store, &staff.actor(), &election.id, draft, state.now()).await {
+    match app::file(
+        &*state.store,
+        &staff.actor(),
+        &election.id,
+        draft,
+        state.now(),
+    )
+    .await
+    {
         Ok(o) => {
             let to = format!("/media?election={}&done=filed&outlet={}", election.id, o.id);
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ MediaError::Forbidden) => Err(PageFail::refused(lang, &e)),
-        Err(e) => {
-            render_page(&state, ctx, &election.id, refused(lang, &e), Some(values)).await
-        }
+        Err(e) => render_page(&state, ctx, &election.id, refused(lang, &e), Some(values)).await,
     }
 }
 

@@ -110,10 +110,18 @@ impl OutletView {
             id: o.id.to_string(),
             name: o.name.to_string(),
             kind: lang.t(&format!("media-kind-{}", o.kind.code())),
-            contact: o.contact.as_ref().map(ToString::to_string).unwrap_or_default(),
+            contact: o
+                .contact
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             status: o.status.code(),
             status_label: status_label(lang, o.status),
-            reason: o.reason.as_ref().map(ToString::to_string).unwrap_or_default(),
+            reason: o
+                .reason
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             decided: o.decided_at.map(fmt_instant).unwrap_or_default(),
             prices,
             breaches: o.findings.iter().filter(|f| f.is_breach()).count(),

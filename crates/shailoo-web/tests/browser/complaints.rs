@@ -68,7 +68,11 @@ async fn media_journey(
         .click()
         .await?;
     arrive(&browser, "/media").await?;
-    browser.find(Locator::Id("m-name")).await?.send_keys("Ordo TV").await?;
+    browser
+        .find(Locator::Id("m-name"))
+        .await?
+        .send_keys("Ordo TV")
+        .await?;
     browser
         .find(Locator::Id("m-prices"))
         .await?
@@ -82,7 +86,9 @@ async fn media_journey(
     arrive(&browser, "done=filed").await?;
     let page = browser.source().await?;
     assert!(page.contains(&Lang::En.t_args("media-done-filed", &[("outlet", "1".into())])));
-    let breaches = browser.find_all(Locator::Css("ul.findings li.breach")).await?;
+    let breaches = browser
+        .find_all(Locator::Css("ul.findings li.breach"))
+        .await?;
     assert_eq!(breaches.len(), 2, "{page}");
     let unequal = browser
         .find(Locator::Css("li[data-code='CMP-02.unequal_price']"))
@@ -90,7 +96,9 @@ async fn media_journey(
         .text()
         .await?;
     assert!(unequal.contains("2, 4"), "{unequal}");
-    let marked = browser.find_all(Locator::Css("table.prices tr.breach")).await?;
+    let marked = browser
+        .find_all(Locator::Css("table.prices tr.breach"))
+        .await?;
     assert_eq!(marked.len(), 3, "every row a breach concerns stands out");
     // The CEC tries to accredit it: CMP-02 stops it, named.
     browser
@@ -161,8 +169,16 @@ async fn file_and_decide(
     arrive(browser, "/complaints").await?;
     let commission = browser.find(Locator::Id("c-commission")).await?;
     assert_eq!(commission.prop("value").await?.as_deref(), Some(pec));
-    browser.find(Locator::Id("c-act-on")).await?.send_keys("09302024").await?;
-    browser.find(Locator::Id("c-name")).await?.send_keys("Aibek Toktogulov").await?;
+    browser
+        .find(Locator::Id("c-act-on"))
+        .await?
+        .send_keys("09302024")
+        .await?;
+    browser
+        .find(Locator::Id("c-name"))
+        .await?
+        .send_keys("Aibek Toktogulov")
+        .await?;
     browser
         .find(Locator::Id("c-summary"))
         .await?
@@ -176,7 +192,11 @@ async fn file_and_decide(
     arrive(browser, "done=filed").await?;
     let url = browser.current_url().await?;
     let id: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
-    let clock = browser.find(Locator::Css("time.clock")).await?.text().await?;
+    let clock = browser
+        .find(Locator::Css("time.clock"))
+        .await?
+        .text()
+        .await?;
     assert!(clock.contains("left to decide"), "{clock}");
     // The clerk who entered it is offered no decision.
     assert!(browser.find(Locator::Css("form.decide")).await.is_err());
@@ -185,7 +205,11 @@ async fn file_and_decide(
     browser
         .goto(&format!("{base}/complaints/local-2024/{id}?lang=en"))
         .await?;
-    browser.find(Locator::Id("d-number")).await?.send_keys("8001-12").await?;
+    browser
+        .find(Locator::Id("d-number"))
+        .await?
+        .send_keys("8001-12")
+        .await?;
     browser
         .find(Locator::Id("d-reasons"))
         .await?
@@ -208,7 +232,12 @@ async fn file_and_decide(
 }
 
 /// The TEC and the CEC decide the appeals, and the CEC's decision goes to the court.
-async fn climb_to_court(store: &dyn shailoo_app::Store, id: i64, tec: &CommissionId, cec: &CommissionId) {
+async fn climb_to_court(
+    store: &dyn shailoo_app::Store,
+    id: i64,
+    tec: &CommissionId,
+    cec: &CommissionId,
+) {
     let e = shailoo_domain::ElectionId::parse("local-2024").unwrap();
     let id = complaints::ComplaintId::new(id).unwrap();
     let now = common::fixed_now();
@@ -222,9 +251,12 @@ async fn climb_to_court(store: &dyn shailoo_app::Store, id: i64, tec: &Commissio
         role: Role::CecAdmin,
         commission: cec.clone(),
     };
-    for (n, (who, court)) in [(&tec_member, None), (&cec_member, Some("Administrative Court of Bishkek"))]
-        .into_iter()
-        .enumerate()
+    for (n, (who, court)) in [
+        (&tec_member, None),
+        (&cec_member, Some("Administrative Court of Bishkek")),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let appeal = AppealDraft {
             grounds: text("Appealed"),
@@ -239,7 +271,9 @@ async fn climb_to_court(store: &dyn shailoo_app::Store, id: i64, tec: &Commissio
             number: text(&format!("up-{n}")),
             document: pdf(&format!("up-{n}")),
         };
-        complaints::decide(store, who, &e, id, d, now).await.unwrap();
+        complaints::decide(store, who, &e, id, d, now)
+            .await
+            .unwrap();
         if let Some(court) = court {
             let appeal = AppealDraft {
                 grounds: text("To the court"),
@@ -262,7 +296,11 @@ async fn court_act(
     browser
         .goto(&format!("{base}/complaints/local-2024/{id}?lang=en"))
         .await?;
-    browser.find(Locator::Id("k-number")).await?.send_keys("AC-118").await?;
+    browser
+        .find(Locator::Id("k-number"))
+        .await?
+        .send_keys("AC-118")
+        .await?;
     browser
         .find(Locator::Id("k-reasons"))
         .await?
@@ -280,13 +318,28 @@ async fn court_act(
         .await?;
     arrive(browser, "done=court_act").await?;
     browser
-        .goto(&format!("{base}/registry/complaints/local-2024/{id}?lang=en"))
+        .goto(&format!(
+            "{base}/registry/complaints/local-2024/{id}?lang=en"
+        ))
         .await?;
-    let history = browser.find(Locator::Css("ol.history")).await?.text().await?;
-    for seen in ["Administrative Court of Bishkek", "AC-118", "8001-12", "up-0", "up-1"] {
+    let history = browser
+        .find(Locator::Css("ol.history"))
+        .await?
+        .text()
+        .await?;
+    for seen in [
+        "Administrative Court of Bishkek",
+        "AC-118",
+        "8001-12",
+        "up-0",
+        "up-1",
+    ] {
         assert!(history.contains(seen), "{seen}: {history}");
     }
     let page = browser.source().await?;
-    assert!(!page.contains("Aibek Toktogulov"), "the complainant's name is not public");
+    assert!(
+        !page.contains("Aibek Toktogulov"),
+        "the complainant's name is not public"
+    );
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::common::{Client, PASSWORD, TestApp, app, fixed_now, hidden, password_
 use axum::http::StatusCode;
 use shailoo_app::{AuditAction, AuditEvent, NewUser, Role, Username};
 use shailoo_domain::CommissionId;
+use tower::ServiceExt;
 
 const NAME: &str = "Айбек Токтогулов";
 const CONTACT: &str = "+996 700 123 456";
@@ -146,7 +147,10 @@ async fn a_complaint_goes_from_paper_intake_to_the_court_s_act_and_the_public_se
     let r = admin
         .post_form(
             &format!("{case}/appeal"),
-            &[("csrf", &admin_csrf), ("grounds", "The TEC ignored the law")],
+            &[
+                ("csrf", &admin_csrf),
+                ("grounds", "The TEC ignored the law"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -195,7 +199,13 @@ async fn a_complaint_goes_from_paper_intake_to_the_court_s_act_and_the_public_se
         .get(&format!("/registry/complaints/local-2024/{id}?lang=en"))
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    for level in ["Administrative Court of Bishkek", "AC-118", "TEC-2", "CEC-3", "PEC-1"] {
+    for level in [
+        "Administrative Court of Bishkek",
+        "AC-118",
+        "TEC-2",
+        "CEC-3",
+        "PEC-1",
+    ] {
         assert!(r.body.contains(level), "{level}: {}", r.body);
     }
     assert!(!r.body.contains(NAME) && !r.body.contains(CONTACT));
@@ -206,10 +216,22 @@ async fn a_complaint_goes_from_paper_intake_to_the_court_s_act_and_the_public_se
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
-    let d = public.get(&doc).await;
-    assert_eq!(d.status, StatusCode::OK);
-    assert_eq!(d.headers["content-type"], "image/png");
-    assert_eq!(d.headers["x-content-type-options"], "nosniff");
+    // The document is binary: read it past the text client.
+    let d = app
+        .router
+        .clone()
+        .oneshot(
+            axum::http::Request::get(doc)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(d.status(), StatusCode::OK);
+    assert_eq!(d.headers()["content-type"], "image/png");
+    assert_eq!(d.headers()["x-content-type-options"], "nosniff");
+    let bytes = axum::body::to_bytes(d.into_body(), 1 << 20).await.unwrap();
+    assert_eq!(&bytes[..], PNG);
 
     let r = public
         .get("/registry/complaints?election=local-2024&status=closed&lang=en")

@@ -94,7 +94,12 @@ async fn an_outlet_with_a_price_breach_is_refused_a_clean_one_accredited_then_re
     assert!(page.body.contains("CMP-02.unequal_price"), "{}", page.body);
     assert!(page.body.contains("CMP-02.above_earlier_price"));
     assert!(page.body.contains("data-line=\"4\""));
-    assert!(page.body.contains("class=\"breach field-error\" data-line=\"2\""), "{}", page.body);
+    assert!(
+        page.body
+            .contains("class=\"breach field-error\" data-line=\"2\""),
+        "{}",
+        page.body
+    );
 
     // Who entered the applications does not decide them.
     let r = clerk
@@ -144,7 +149,10 @@ async fn an_outlet_with_a_price_breach_is_refused_a_clean_one_accredited_then_re
     let r = public
         .get("/registry/media?election=local-2024&lang=en")
         .await;
-    assert!(!r.body.contains("Ordo TV"), "only accredited outlets by default");
+    assert!(
+        !r.body.contains("Ordo TV"),
+        "only accredited outlets by default"
+    );
     let r = public.get("/api/v1/elections/local-2024/media").await;
     assert_eq!(r.status, StatusCode::OK);
     let outlets = r.json();
@@ -157,17 +165,21 @@ async fn an_outlet_with_a_price_breach_is_refused_a_clean_one_accredited_then_re
         .map(|f| f["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"CMP-02.unequal_price"), "{codes:?}");
-    assert!(ordo["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|f| f["rule"] == "CMP-02" && !f["lines"].as_array().unwrap().is_empty()));
+    assert!(
+        ordo["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] == "CMP-02" && !f["lines"].as_array().unwrap().is_empty())
+    );
     assert_eq!(outlets[1]["status"], "revoked");
     let r = public
         .get("/api/v1/elections/local-2024/media?status=sometimes")
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let csv = public.get("/open-data/elections/local-2024/media.csv").await;
+    let csv = public
+        .get("/open-data/elections/local-2024/media.csv")
+        .await;
     assert_eq!(csv.body.lines().count(), 1 + 3 + 2, "{}", csv.body);
     assert!(csv.body.contains("CMP-02.unequal_price"));
 }

@@ -50,6 +50,9 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/register",
                 "/remote-voting",
                 "/claims",
+                // The CEC hears complaints and accredits the media (issue 16).
+                "/complaints",
+                "/media",
             ],
         ),
         (
@@ -61,9 +64,13 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/remote-voting",
                 "/claims",
                 "/candidacies/queue",
+                "/complaints",
             ],
         ),
-        ("pec.one", &["/accessibility", "/claims", "/check-in"]),
+        (
+            "pec.one",
+            &["/accessibility", "/claims", "/complaints", "/check-in"],
+        ),
         ("rep.one", &[]),
     ];
     for (user, pages) in expected {
