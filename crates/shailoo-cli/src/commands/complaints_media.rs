@@ -110,8 +110,19 @@ async fn file(
 }
 
 async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) -> Result<usize> {
+    appealed_to_court(store, election, m).await?;
+    at_the_pec(store, election, m).await?;
+    at_the_tec_and_cec(store, election, m).await?;
+    Ok(5)
+}
+
+/// PEC → TEC → CEC → court, with the court's act.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a demo complaint's story reads top to bottom, one step after the other"
+)]
+async fn appealed_to_court(store: &dyn Store, e: &ElectionId, m: &Members) -> Result<()> {
     use ComplainantKind as K;
-    let e = election;
     // 1. PEC → TEC → CEC → court, with the court's act.
     let id = file(
         store,
@@ -177,6 +188,16 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
     .await
     .context("recording the demo's court act")?;
 
+    Ok(())
+}
+
+/// A PEC's complaint decided in time, and one left overdue.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a demo complaint's story reads top to bottom, one step after the other"
+)]
+async fn at_the_pec(store: &dyn Store, e: &ElectionId, m: &Members) -> Result<()> {
+    use ComplainantKind as K;
     // 2. A PEC's complaint decided in time, upheld.
     let id = file(
         store,
@@ -245,6 +266,12 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
     .await
     .context("assigning the demo's overdue complaint")?;
 
+    Ok(())
+}
+
+/// A TEC's complaint decided, and one to the CEC whose clock runs.
+async fn at_the_tec_and_cec(store: &dyn Store, e: &ElectionId, m: &Members) -> Result<()> {
+    use ComplainantKind as K;
     // 4. A TEC's decision complained of by a party, decided.
     let id = file(
         store,
@@ -296,7 +323,7 @@ async fn load_complaints(store: &dyn Store, election: &ElectionId, m: &Members) 
         at(date(2024, 10, 14), 16),
     )
     .await?;
-    Ok(5)
+    Ok(())
 }
 
 /// The price list of an outlet: `unequal` gives one party a lower price than the others
@@ -349,6 +376,17 @@ async fn load_media(store: &dyn Store, election: &ElectionId, cec: &Actor) -> Re
             .context("entering a demo media application")?;
         ids.push(o.id);
     }
+    decide_media(store, election, cec, &ids).await?;
+    Ok(ids.len())
+}
+
+/// The CEC's decisions: three accredited, the breaching list refused, one revoked later.
+async fn decide_media(
+    store: &dyn Store,
+    election: &ElectionId,
+    cec: &Actor,
+    ids: &[media::OutletId],
+) -> Result<()> {
     let decided = at(date(2024, 9, 30), 15);
     for id in [ids[0], ids[1], ids[3]] {
         media::decide(store, cec, election, id, MediaDecision::Accredit, decided).await?;
@@ -389,5 +427,5 @@ async fn load_media(store: &dyn Store, election: &ElectionId, cec: &Actor) -> Re
         at(date(2024, 10, 14), 10),
     )
     .await?;
-    Ok(ids.len())
+    Ok(())
 }

@@ -249,6 +249,7 @@ impl CaseView {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
     use shailoo_domain::complaint::DecisionDue;

@@ -61,29 +61,12 @@ async fn voter_page(
         .or_page(lang)?;
     let now = state.now();
     let public: Vec<_> = own.iter().map(Complaint::public).collect();
-    // The commissions over the voter's station: its PEC, TEC and the CEC.
-    let listed = claims::listed_station(store, &election.id, &session.pin)
-        .await
-        .or_page(lang)?;
-    let chain = match listed {
-        Some(s) => setup::station_chain(store, s).await.or_page(lang)?,
-        None => Vec::new(),
-    };
     let form = form.unwrap_or_else(|| IntakeValues {
         subject: "decision".into(),
         complainant_kind: "voter".into(),
         ..IntakeValues::default()
     });
-    let mut commissions = Vec::new();
-    for id in &chain {
-        if let Some(c) = store.commission(id).await.or_page(lang)? {
-            commissions.push(Choice {
-                value: id.to_string(),
-                label: name(&c.name, lang),
-                selected: form.commission == id.as_str(),
-            });
-        }
-    }
+    let commissions = commission_choices(state, lang, session, &election.id, &form).await?;
     let t = VoterTemplate {
         csrf: session.csrf_token.clone(),
         case_base: "/registry/complaints",
@@ -110,6 +93,35 @@ async fn voter_page(
         ctx,
     };
     Ok(render(feedback.status, &t))
+}
+
+/// The commissions over the voter's station: its PEC, its TEC and the CEC, by name.
+async fn commission_choices(
+    state: &AppState,
+    lang: crate::kit::Lang,
+    session: &VoterSession,
+    election: &shailoo_domain::ElectionId,
+    form: &IntakeValues,
+) -> Result<Vec<Choice>, PageFail> {
+    let store = &*state.store;
+    let listed = claims::listed_station(store, election, &session.pin)
+        .await
+        .or_page(lang)?;
+    let chain = match listed {
+        Some(s) => setup::station_chain(store, s).await.or_page(lang)?,
+        None => Vec::new(),
+    };
+    let mut commissions = Vec::new();
+    for id in &chain {
+        if let Some(c) = store.commission(id).await.or_page(lang)? {
+            commissions.push(Choice {
+                value: id.to_string(),
+                label: name(&c.name, lang),
+                selected: form.commission == id.as_str(),
+            });
+        }
+    }
+    Ok(commissions)
 }
 
 /// `GET /cabinet/complaints`: the voter's complaints and the form; the sign-in otherwise.

@@ -144,10 +144,11 @@ async fn a_complaint_goes_from_filing_to_the_court_s_act_in_a_real_browser() {
     let pec = app.own_pec.to_string();
     let store = app.store.clone();
     let (tec, cec) = (app.own_tec.clone(), app.cec());
+    let b = browser.clone();
     with_server(&browser, &app, |base| async move {
-        let id = file_and_decide(&browser, &base, &pec, &scan).await?;
+        let id = file_and_decide(&b, &base, &pec, &scan).await?;
         climb_to_court(&*store, id, &tec, &cec).await;
-        court_act(&browser, &base, id, &scan).await
+        court_act(&b, &base, id, &scan).await
     })
     .await;
 }

@@ -154,7 +154,7 @@ async fn a_cec_admin_adds_a_station_in_a_real_browser() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
-        .with_clock(clock);
+        .with_clock(common::fixed_now);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
         let _ = stopped.await;
@@ -822,7 +822,7 @@ async fn with_server_at<F, Fut>(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
-        .with_clock(common::fixed_now);
+        .with_clock(clock);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
         let _ = stopped.await;
