@@ -100,7 +100,7 @@ async fn media_journey(
         .find_all(Locator::Css("table.prices tr.breach"))
         .await?;
     assert_eq!(marked.len(), 3, "every row a breach concerns stands out");
-    // The CEC tries to accredit it: CMP-02 stops it, named.
+    // Who entered the application may not decide it: the refusal says so.
     browser
         .find(Locator::Css("form.decide button[value='accredit']"))
         .await?
@@ -108,7 +108,8 @@ async fn media_journey(
         .await?;
     arrive(&browser, "/decision").await?;
     let page = browser.source().await?;
-    assert!(page.contains("CMP-02"), "{page}");
+    let own = Lang::En.error(shailoo_domain::ErrorCode::MediaOwnApplication);
+    assert!(page.contains(&own), "{page}");
     Ok(())
 }
 
