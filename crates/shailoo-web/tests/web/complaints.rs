@@ -238,6 +238,22 @@ async fn a_complaint_goes_from_paper_intake_to_the_court_s_act_and_the_public_se
         .await;
     assert!(r.body.contains(&format!(">{id}</a>")), "{}", r.body);
     assert!(!r.body.contains(NAME));
+    // The statistics count it once, at the court, with its four decisions by outcome.
+    assert!(
+        r.body.contains("Complaints: <strong>1</strong>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<th scope=\"row\">Court</th><td>1</td>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<th scope=\"row\">Rejected</th><td>4</td>"),
+        "{}",
+        r.body
+    );
     let r = public
         .get("/api/v1/elections/local-2024/complaints?level=court")
         .await;
