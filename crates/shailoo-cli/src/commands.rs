@@ -7,6 +7,8 @@ pub mod cabinet;
 pub mod candidacies;
 pub mod candidates;
 pub mod checkin;
+// Campaign and disputes (issue 16): the demo's complaints and media.
+mod complaints_media;
 mod data;
 mod demo;
 mod districts;

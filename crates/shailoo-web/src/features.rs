@@ -271,6 +271,9 @@ pub(crate) fn all() -> Vec<Feature> {
         crate::remote::feature(),
         crate::claims::feature(),
         crate::candidates::feature(),
+        // Campaign and disputes (issue 16): the complaints registry and media accreditation.
+        crate::complaints::feature(),
+        crate::media::feature(),
         crate::print::feature(),
         crate::checkin::feature(),
         crate::ops::feature(),
@@ -294,6 +297,8 @@ pub(crate) fn all() -> Vec<Feature> {
         (name = "commissions", description = "Election commissions: CEC, TECs, PECs"),
         (name = "stations", description = "Polling stations"),
         (name = "candidates", description = "Candidates and ballots (Talapker): never a PIN, an address or a document"),
+        (name = "complaints", description = "The complaints registry (CMP-05, CMP-06): complaints, appeals, decisions and their clocks; never the complainant's name or contact"),
+        (name = "media", description = "Media accreditation (CMP-01…CMP-03): outlets, their status and price lists, each CMP-02 finding with its rule and lines"),
         (name = "voters", description = "Where do I vote? Look-up by PIN (VOT-09), and SMS 119"),
     )
 )]

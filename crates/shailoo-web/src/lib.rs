@@ -17,10 +17,12 @@ mod cabinet;
 mod candidates;
 mod checkin;
 mod claims;
+mod complaints;
 mod districts;
 mod features;
 mod kit;
 mod lookup;
+mod media;
 mod ops;
 mod print;
 mod register;
@@ -99,6 +101,8 @@ pub struct AppState {
     /// The candidate registries (CAN-08) with their bounded concurrency: filing a candidate by
     /// PIN and the checks need them (none: those steps answer 503).
     pub(crate) candidate_checks: Option<Arc<shailoo_app::candidates::CheckRunner>>,
+    /// The complaints registry's limit on online filings.
+    pub(crate) complaints: Arc<complaints::ComplaintLimits>,
 }
 
 impl AppState {
@@ -114,6 +118,7 @@ impl AppState {
             clock: Arc::new(Timestamp::now),
             register_jobs: Arc::new(register::RegisterJobs::new(std::env::temp_dir())),
             candidate_checks: None,
+            complaints: complaints::ComplaintLimits::new(),
         }
     }
 

@@ -415,3 +415,39 @@ pub fn statistics(complaints: &[Complaint], now: Timestamp) -> Statistics {
     }
     s
 }
+
+/// The same counts over the public registry's view of the complaints (what the public
+/// statistics count: `statistics` of the complaints they were made from).
+pub fn public_statistics(complaints: &[PublicComplaint], now: Timestamp) -> Statistics {
+    let mut s = Statistics::default();
+    for c in complaints {
+        s.total += 1;
+        if let Some(step) = c.steps.last() {
+            *s.by_level.entry(step.level.code()).or_default() += 1;
+            if step.decision.is_none() && step.clock.is_some_and(|k| k.is_overdue(now)) {
+                s.overdue += 1;
+            }
+        }
+        *s.by_subject.entry(c.subject.code()).or_default() += 1;
+        *s.by_status.entry(c.status.code()).or_default() += 1;
+        for d in c.steps.iter().filter_map(|st| st.decision.as_ref()) {
+            *s.by_outcome.entry(d.outcome.code()).or_default() += 1;
+        }
+    }
+    s
+}
+
+/// The complaints `actor` filed themself (a voter or a representative online), newest first,
+/// with every step: what the complainant follows in their cabinet.
+pub async fn own_complaints<S: ComplaintStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+) -> Result<Vec<Complaint>, ComplaintError> {
+    Ok(store
+        .complaints(election, &ComplaintFilter::default())
+        .await?
+        .into_iter()
+        .filter(|c| c.filer().is(actor))
+        .collect())
+}

@@ -189,7 +189,7 @@ pub(super) async fn home(
 }
 
 /// The voter's election: the one the look-up finds them in, or none.
-pub(super) async fn voter_election(
+pub(crate) async fn voter_election(
     state: &AppState,
     lang: Lang,
     pin: &Pin,

@@ -23,6 +23,8 @@ mod home;
 mod remote;
 mod sign_in;
 
+pub(crate) use home::voter_election;
+
 use crate::AppState;
 use crate::features::{Access, Feature};
 use crate::kit::i18n::cookie;
@@ -164,7 +166,7 @@ fn fresh() -> Fresh {
 }
 
 /// The adapters, or the 503 page when the deployment has none.
-fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, PageFail> {
+pub(crate) fn adapters(state: &AppState, lang: Lang) -> Result<Adapters, PageFail> {
     state.cabinet.adapters.clone().ok_or_else(|| {
         PageFail::new(
             lang,

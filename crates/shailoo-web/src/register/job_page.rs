@@ -65,7 +65,7 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// A bad row in the reader's language: where, and why.
-fn row_failure(lang: Lang, e: &RowError) -> String {
+pub(crate) fn row_failure(lang: Lang, e: &RowError) -> String {
     let reason = match &e.reason {
         RowErrorKind::MalformedPin(p) => lang.error(p.code()),
         RowErrorKind::WrongHeader { expected, found } => lang.t_args(

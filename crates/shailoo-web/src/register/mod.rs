@@ -36,6 +36,7 @@ mod jobs;
 mod pages;
 mod upload;
 
+pub(crate) use job_page::row_failure;
 pub(crate) use jobs::RegisterJobs;
 
 use crate::AppState;

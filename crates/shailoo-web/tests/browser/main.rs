@@ -29,6 +29,7 @@ mod candidacies_fixture;
 // Each capability's journeys live in their own module beside this file; the driver, the server
 // and the log-in helpers below are shared by all of them.
 mod candidates;
+mod complaints;
 mod filing;
 
 use fantoccini::{ClientBuilder, Locator};
@@ -806,10 +807,23 @@ where
     F: FnOnce(String) -> Fut,
     Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
 {
+    with_server_at(browser, app, common::fixed_now, run).await;
+}
+
+/// [`with_server`] with a clock of the journey's choosing (a day before a deadline).
+async fn with_server_at<F, Fut>(
+    browser: &fantoccini::Client,
+    app: &common::TestApp,
+    clock: fn() -> jiff::Timestamp,
+    run: F,
+) where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
-        .with_clock(common::fixed_now);
+        .with_clock(clock);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
         let _ = stopped.await;

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use tempfile::TempDir;
 
 /// A real (tiny) PNG: a passport copy is recognised by its structure, not only its first bytes.
-const PNG: &[u8] = include_bytes!(concat!(
+pub const PNG: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shailoo-app/tests/data/passport.png"
 ));
@@ -61,6 +61,11 @@ const NON_STAFF_WRITES: &[(&str, &str)] = &[
     (
         "/cabinet/claims",
         "a voter files a claim for their own PIN only (claims::file)",
+    ),
+    // Campaign and disputes (issue 16).
+    (
+        "/cabinet/complaints",
+        "a voter files a complaint as themself only (complaints::file: the session's PIN)",
     ),
     (
         "/cabinet/candidacy",
@@ -111,6 +116,8 @@ struct Place {
     nomination: String,
     /// The draft of `rep.one`'s party in district 2 of the same council.
     party_nomination: String,
+    /// A complaint about the station's PEC, entered on paper by the operator.
+    complaint: i64,
 }
 
 struct Walk {
@@ -122,6 +129,8 @@ struct Walk {
     own_tec: CommissionId,
     /// The party of `rep.one`.
     party: PartyId,
+    /// A media outlet's application, entered by the operator before CAL-03.
+    outlet: i64,
     /// Fresh station numbers for the form that adds one.
     next_number: AtomicU32,
     _dir: TempDir,
@@ -344,6 +353,7 @@ async fn walk() -> Walk {
         .await
         .unwrap()
         .id;
+        let complaint = file_complaint(&*store, &station.commission).await;
         let nomination = draft_nomination(&*store, &station.council).await;
         let party_nomination = party_draft(&*store, &station.council, &party).await;
         let chain = store.commission_chain(&station.commission).await.unwrap();
@@ -356,6 +366,7 @@ async fn walk() -> Walk {
             application,
             claim: claim.get(),
             to_file: people[2].pin,
+            complaint,
             council: station.council.clone(),
             nomination,
             party_nomination,
@@ -383,6 +394,7 @@ async fn walk() -> Walk {
             .await
             .unwrap();
     }
+    let outlet = file_outlet(&*store).await;
     let state = AppState::new(store.clone(), Config::default())
         .with_clock(fixed_now)
         .with_candidate_registries(unanswered_registries());
@@ -394,9 +406,59 @@ async fn walk() -> Walk {
         cec,
         own_tec,
         party,
+        outlet,
         next_number: AtomicU32::new(9500),
         _dir: dir,
     }
+}
+
+/// A complaint about `pec`'s decision of the day before, entered on paper by the operator.
+async fn file_complaint(store: &dyn Store, pec: &CommissionId) -> i64 {
+    use shailoo_app::complaints::{
+        self, About, Complainant, ComplainantKind, ComplaintDraft, Text,
+    };
+    let draft = ComplaintDraft {
+        commission: pec.clone(),
+        subject: shailoo_domain::complaint::Subject::Decision,
+        act_on: Some(jiff::civil::date(2024, 9, 30)),
+        about: About::default(),
+        complainant: Complainant {
+            kind: ComplainantKind::Voter,
+            name: Text::parse("Walk Complainant").unwrap(),
+            contact: None,
+        },
+        summary: Text::parse("The walk's complaint").unwrap(),
+    };
+    complaints::file(store, &Actor::System, &election(), draft, fixed_now())
+        .await
+        .unwrap()
+        .id
+        .get()
+}
+
+/// A media outlet's application with a clean price list, entered before CAL-03.
+async fn file_outlet(store: &dyn Store) -> i64 {
+    use shailoo_app::media::{self, OutletDraft, Text};
+    let prices = shailoo_formats::read_media_prices(
+        "media_prices.csv",
+        b"period,service,unit,buyer,price,charged_on\n\
+          election,airtime,minute,all,100,\n\
+          earlier,airtime,minute,,100,2024-07-01\n"
+            .to_vec(),
+    )
+    .unwrap();
+    let draft = OutletDraft {
+        name: Text::parse("Walk TV").unwrap(),
+        kind: shailoo_domain::media::MediaKind::Tv,
+        contact: None,
+        prices,
+    };
+    let at: jiff::Timestamp = "2024-09-20T06:00:00Z".parse().unwrap();
+    media::file(store, &Actor::System, &election(), draft, at)
+        .await
+        .unwrap()
+        .id
+        .get()
 }
 
 /// A self-nominee's draft nomination in district 1 of `council`, whose scheme (one district
@@ -509,7 +571,7 @@ fn form(uri: &str, fields: &[(&str, &str)]) -> Request<Body> {
         .unwrap()
 }
 
-fn multipart(uri: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Request<Body> {
+pub fn multipart(uri: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Request<Body> {
     let boundary = "----shailoo-walk-boundary";
     let mut body = Vec::new();
     for (k, v) in fields {
@@ -546,6 +608,8 @@ enum About {
     Station,
     RemoteStation,
     Council,
+    /// The station's PEC alone: hearing a complaint is the addressed commission's own.
+    PecItself,
     /// A nomination of `rep.one`'s party in the side's council.
     PartyNomination,
 }
@@ -585,6 +649,7 @@ impl Case {
         match self.about {
             About::Nationwide => Target::Nationwide,
             About::Station => Target::Within(&p.chain),
+            About::PecItself => Target::Within(std::slice::from_ref(&p.station.commission)),
             About::RemoteStation => Target::Within(&p.remote_chain),
             About::Council => Target::Within(&p.council_chain),
             About::PartyNomination => Target::Nomination {
@@ -1038,6 +1103,130 @@ fn cases() -> Vec<Case> {
                 form(
                     &format!("/candidacies/{e}/ballots/{c}/order"),
                     &[("csrf", csrf), ("position.ata-jurt", "1")],
+                )
+            },
+        ),
+        // Campaign and disputes (issue 16): the complaints registry and media accreditation.
+        Case::new(
+            Post,
+            "/complaints",
+            Power::FileComplaint,
+            Station,
+            move |w, side, csrf| {
+                let pec = w.place(side).station.commission.to_string();
+                form(
+                    "/complaints",
+                    &[
+                        ("csrf", csrf),
+                        ("election", e),
+                        ("commission", &pec),
+                        ("subject", "decision"),
+                        ("act_on", "2024-09-30"),
+                        ("complainant_kind", "voter"),
+                        ("complainant_name", "Walk Complainant"),
+                        ("summary", "Filed in the walk"),
+                    ],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/complaints/{election}/{id}/assign",
+            Power::AssignComplaint,
+            PecItself,
+            move |w, side, csrf| {
+                let id = w.place(side).complaint;
+                form(
+                    &format!("/complaints/{e}/{id}/assign"),
+                    &[("csrf", csrf), ("member", "pec.one")],
+                )
+            },
+        ),
+        // Decided by the PEC's own member first, so that the appeal below finds a decision.
+        Case::new(
+            Post,
+            "/complaints/{election}/{id}/decision",
+            Power::DecideComplaint,
+            PecItself,
+            move |w, side, csrf| {
+                let id = w.place(side).complaint;
+                multipart(
+                    &format!("/complaints/{e}/{id}/decision"),
+                    &[
+                        ("csrf", csrf),
+                        ("outcome", "rejected"),
+                        ("number", "W-1"),
+                        ("reasons", "Walked"),
+                    ],
+                    Some(("document", PNG)),
+                )
+            },
+        ),
+        // An appeal goes to the commissions above the one that decided.
+        Case::new(
+            Post,
+            "/complaints/{election}/{id}/appeal",
+            Power::FileComplaint,
+            Council,
+            move |w, side, csrf| {
+                let id = w.place(side).complaint;
+                form(
+                    &format!("/complaints/{e}/{id}/appeal"),
+                    &[("csrf", csrf), ("grounds", "Walked up")],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/complaints/{election}/{id}/court-act",
+            Power::RecordCourtAct,
+            Nationwide,
+            move |w, _, csrf| {
+                let id = w.own.complaint;
+                multipart(
+                    &format!("/complaints/{e}/{id}/court-act"),
+                    &[
+                        ("csrf", csrf),
+                        ("outcome", "rejected"),
+                        ("number", "W-C"),
+                        ("reasons", "Walked"),
+                    ],
+                    Some(("document", PNG)),
+                )
+            },
+        ),
+        // After CAL-03 at the walk's clock: the CEC is let through to the calendar's refusal.
+        Case::new(
+            Post,
+            "/media",
+            Power::FileMediaApplication,
+            Nationwide,
+            move |_, _, csrf| {
+                multipart(
+                    "/media",
+                    &[
+                        ("csrf", csrf),
+                        ("election", e),
+                        ("name", "Walk FM"),
+                        ("kind", "radio"),
+                    ],
+                    Some((
+                        "prices",
+                        b"period,service,unit,buyer,price,charged_on\nelection,a,m,all,1,\n",
+                    )),
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/media/{election}/{id}/decision",
+            Power::DecideMediaAccreditation,
+            Nationwide,
+            move |w, _, csrf| {
+                let id = w.outlet;
+                form(
+                    &format!("/media/{e}/{id}/decision"),
+                    &[("csrf", csrf), ("decision", "accredit")],
                 )
             },
         ),

@@ -52,6 +52,9 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/remote-voting",
                 "/claims",
                 "/candidacies/registrations",
+                // The CEC hears complaints and accredits the media (issue 16).
+                "/complaints",
+                "/media",
             ],
         ),
         (
@@ -65,9 +68,13 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/candidacies/queue",
                 "/candidacies/registrations",
                 "/candidacies/ballot-order",
+                "/complaints",
             ],
         ),
-        ("pec.one", &["/accessibility", "/claims", "/check-in"]),
+        (
+            "pec.one",
+            &["/accessibility", "/claims", "/complaints", "/check-in"],
+        ),
         ("rep.one", &["/candidacies"]),
     ];
     for (user, pages) in expected {
