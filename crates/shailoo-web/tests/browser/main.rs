@@ -903,6 +903,8 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "nav-register",
                 "menu-remote-voting",
                 "menu-claims",
+                "menu-complaints",
+                "menu-media",
             ],
             &["menu-check-in", "menu-candidacies-queue"],
             Some(("menu-district-review", "/districts/review")),
@@ -916,8 +918,10 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-remote-voting",
                 "menu-claims",
                 "menu-candidacies-queue",
+                "menu-complaints",
             ],
             &[
+                "menu-media",
                 "menu-district-review",
                 "menu-override",
                 "menu-rule-parameters",
@@ -928,7 +932,12 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
         ),
         (
             "pec.one",
-            &["menu-accessibility", "menu-claims", "menu-check-in"],
+            &[
+                "menu-accessibility",
+                "menu-claims",
+                "menu-complaints",
+                "menu-check-in",
+            ],
             &[
                 "menu-remote-voting",
                 "nav-add-station",
@@ -946,6 +955,8 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "nav-register",
                 "menu-check-in",
                 "menu-candidacies-queue",
+                "menu-complaints",
+                "menu-media",
             ],
             None,
         ),
