@@ -10,6 +10,7 @@ pub mod checkin;
 mod data;
 mod demo;
 mod districts;
+mod protocols;
 pub mod print;
 pub mod register;
 pub mod results;

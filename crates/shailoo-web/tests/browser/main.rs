@@ -26,9 +26,17 @@ mod common;
 #[path = "../web/candidacies_fixture.rs"]
 mod candidacies_fixture;
 
+#[allow(
+    dead_code,
+    reason = "shared with the `web` test binary, which uses all of it"
+)]
+#[path = "../web/results_fixture.rs"]
+mod results_fixture;
+
 // Each capability's journeys live in their own module beside this file; the driver, the server
 // and the log-in helpers below are shared by all of them.
 mod candidates;
+mod results;
 
 use fantoccini::{ClientBuilder, Locator};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -805,10 +813,23 @@ where
     F: FnOnce(String) -> Fut,
     Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
 {
+    with_server_at(browser, app, common::fixed_now, run).await;
+}
+
+/// [`with_server`] with the clock at `now` (voting evening, for the results).
+async fn with_server_at<F, Fut>(
+    browser: &fantoccini::Client,
+    app: &common::TestApp,
+    now: fn() -> jiff::Timestamp,
+    run: F,
+) where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = shailoo_web::AppState::new(app.store.clone(), shailoo_web::Config::default())
-        .with_clock(common::fixed_now);
+        .with_clock(now);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(shailoo_web::serve_on(state, listener, async {
         let _ = stopped.await;
@@ -888,6 +909,8 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "nav-register",
                 "menu-remote-voting",
                 "menu-claims",
+                "menu-results-dashboard",
+                "menu-results-preliminary",
             ],
             &["menu-check-in", "menu-candidacies-queue"],
             Some(("menu-district-review", "/districts/review")),
@@ -901,6 +924,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-remote-voting",
                 "menu-claims",
                 "menu-candidacies-queue",
+                "menu-results-councils",
             ],
             &[
                 "menu-district-review",
@@ -913,7 +937,12 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
         ),
         (
             "pec.one",
-            &["menu-accessibility", "menu-claims", "menu-check-in"],
+            &[
+                "menu-accessibility",
+                "menu-claims",
+                "menu-check-in",
+                "menu-results-entry",
+            ],
             &[
                 "menu-remote-voting",
                 "nav-add-station",

@@ -50,6 +50,8 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/register",
                 "/remote-voting",
                 "/claims",
+                "/protocols/dashboard",
+                "/protocols/preliminary",
             ],
         ),
         (
@@ -61,9 +63,13 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/remote-voting",
                 "/claims",
                 "/candidacies/queue",
+                "/protocols/councils",
             ],
         ),
-        ("pec.one", &["/accessibility", "/claims", "/check-in"]),
+        (
+            "pec.one",
+            &["/accessibility", "/claims", "/check-in", "/protocols"],
+        ),
         ("rep.one", &[]),
     ];
     for (user, pages) in expected {
