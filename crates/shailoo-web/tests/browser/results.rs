@@ -5,7 +5,9 @@
 
 use super::{arrive, candidacies_fixture, common, log_in, open_browser, results_fixture, with_server_at};
 use fantoccini::Locator;
-use results_fixture::{add_user, bishkek_stations, evening, import_the_others, protocol};
+use results_fixture::{
+    add_user, bishkek_stations, evening, fix_ballot, import_the_others, protocol,
+};
 use shailoo_app::Role;
 use shailoo_domain::CommissionId;
 use shailoo_domain::protocol::Protocol;
@@ -18,6 +20,7 @@ async fn two_operators_enter_the_tec_accepts_and_determines_in_a_real_browser() 
     };
     let app = common::app().await;
     let _filed = candidacies_fixture::filed(&app).await;
+    fix_ballot(&app).await;
     let (station, pec) = bishkek_stations(&app).remove(0);
     add_user(&app, "op.a", Role::PecMember, &pec).await;
     add_user(&app, "op.b", Role::PecMember, &pec).await;

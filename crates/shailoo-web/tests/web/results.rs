@@ -9,7 +9,8 @@
 use crate::candidacies_fixture::filed;
 use crate::common::{Client, PASSWORD, Reply, TestApp, app, hidden};
 use crate::results_fixture::{
-    add_user, bishkek, bishkek_stations, election, evening, import_the_others, protocol,
+    add_user, bishkek, bishkek_stations, election, evening, fix_ballot, import_the_others,
+    protocol,
 };
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -21,11 +22,13 @@ use shailoo_domain::protocol::Protocol;
 use shailoo_domain::CommissionId;
 use shailoo_web::{AppState, Config};
 
-/// A client of the app served with the clock at `now`, signed in as `user`.
+/// A client of the app served with the clock at `now`, signed in as `user`, reading English.
 async fn at(app: &TestApp, now: fn() -> Timestamp, user: &str) -> Client {
     let state = AppState::new(app.store.clone(), Config::default()).with_clock(now);
     let mut c = Client::of_router(shailoo_web::router(state));
     assert_eq!(c.login(user, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    // The pages in English from here on (the choice is remembered).
+    c.get("/?lang=en").await;
     c
 }
 
@@ -64,6 +67,7 @@ async fn post(c: &mut Client, uri: &str, csrf: &str, extra: &[(String, String)])
 async fn res_04_two_operators_enter_the_tec_resolves_accepts_and_determines() {
     let app = app().await;
     let _filed = filed(&app).await;
+    fix_ballot(&app).await;
     let (station, pec) = bishkek_stations(&app).remove(0);
     add_user(&app, "op.a", Role::PecMember, &pec).await;
     add_user(&app, "op.b", Role::PecMember, &pec).await;
@@ -207,6 +211,7 @@ fn long_after() -> Timestamp {
 async fn cal_17_entry_and_determination_after_the_deadline_are_refused_by_the_calendar() {
     let app = app().await;
     let _filed = filed(&app).await;
+    fix_ballot(&app).await;
     let (station, pec) = bishkek_stations(&app).remove(0);
     add_user(&app, "op.a", Role::PecMember, &pec).await;
     add_user(&app, "tec.b", Role::TecMember, &CommissionId::parse("tec-bishkek").unwrap())
@@ -274,6 +279,7 @@ fn multipart(fields: &[(&str, &str)], file: &[u8]) -> Request<Body> {
 async fn res_01_preliminary_counts_upload_all_or_nothing_and_the_dashboard_flags_the_gap() {
     let app = app().await;
     let _filed = filed(&app).await;
+    fix_ballot(&app).await;
     let stations = bishkek_stations(&app);
     let ctx = results::council_context(app.store.as_ref(), &election(), &bishkek(), evening())
         .await

@@ -93,3 +93,19 @@ pub async fn import_the_others(app: &TestApp) {
     }
 }
 
+
+/// Bishkek's ballot fixed by the TEC once city registration closed (CAL-08): the registered
+/// list of Ak Zhol, then "against all".
+pub async fn fix_ballot(app: &TestApp) {
+    let later: Timestamp = "2024-10-20T04:00:00Z".parse().unwrap();
+    shailoo_app::candidates::set_ballot_order(
+        app.store.as_ref(),
+        &Actor::System,
+        &election(),
+        &bishkek(),
+        vec![PartyId::parse("ak-zhol").unwrap()],
+        later,
+    )
+    .await
+    .unwrap();
+}
