@@ -238,12 +238,8 @@ mod tests {
         assert_eq!(
             gaps.iter().map(|d| &d.field).collect::<Vec<_>>(),
             [
-                &Field::Option {
-                    option: party("a")
-                },
-                &Field::Option {
-                    option: party("b")
-                }
+                &Field::Option { option: party("a") },
+                &Field::Option { option: party("b") }
             ]
         );
         assert_eq!((gaps[0].first, gaps[0].second), (Some(300), Some(270)));

@@ -174,10 +174,7 @@ fn gaps(
         .collect()
 }
 
-fn regions(
-    councils: &[CouncilFigures],
-    names: &[crate::access::Region],
-) -> Vec<RegionFigures> {
+fn regions(councils: &[CouncilFigures], names: &[crate::access::Region]) -> Vec<RegionFigures> {
     names
         .iter()
         .map(|r| {

@@ -8,7 +8,7 @@
 //! and a determination after CAL-17 (possible only when the CEC moved the deadline) marked late.
 
 use super::views::{
-    self, ballot_of, contest_label, field_label, figures, findings, stage_label, Figure,
+    self, Figure, ballot_of, contest_label, field_label, figures, findings, stage_label,
 };
 use crate::AppState;
 use crate::kit::format::{fmt_instant, name};
@@ -302,7 +302,9 @@ async fn protocol_rows(
         let may_decide =
             chain.is_none_or(|c| authz::allowed(actor, Power::DecideProtocol, Target::Within(c)));
         let record = stored.get(&(station, key.clone()));
-        rows.push(protocol_row(lang, cctx, station, &contest, record, may_decide));
+        rows.push(protocol_row(
+            lang, cctx, station, &contest, record, may_decide,
+        ));
     }
     Ok(rows)
 }
@@ -342,6 +344,17 @@ fn protocol_row(
         ),
         may_decide,
     };
+    fill_stage(lang, ballot, stage, &mut row);
+    row
+}
+
+/// What a stage shows of a protocol: who entered it, the differences, figures and checks.
+fn fill_stage(
+    lang: Lang,
+    ballot: Option<&shailoo_domain::candidate::ballot::Ballot>,
+    stage: &Stage,
+    row: &mut ProtocolRow,
+) {
     let number = |n: Option<u64>| n.map_or_else(|| "—".to_owned(), |n| n.to_string());
     match stage {
         Stage::AwaitingEntry { returned } => row.returned.clone_from(returned),
@@ -384,7 +397,6 @@ fn protocol_row(
             row.comment.clone_from(comment);
         }
     }
-    row
 }
 
 fn option_rows(options: &[OptionResult]) -> Vec<OptionRow> {
@@ -466,9 +478,10 @@ pub(super) async fn decide(
     views::require(lang, &actor, Power::DecideProtocol, &chain)?;
     let election_id = election_of(&state, lang, Some(&election)).await?.id;
     let council_id = CouncilId::parse(&council).map_err(|_| PageFail::not_found(lang))?;
-    let cctx = results::council_context(state.store.as_ref(), &election_id, &council_id, state.now())
-        .await
-        .map_err(|e| PageFail::refused(lang, &e))?;
+    let cctx =
+        results::council_context(state.store.as_ref(), &election_id, &council_id, state.now())
+            .await
+            .map_err(|e| PageFail::refused(lang, &e))?;
     let contest = views::contest_of(field("contest")).ok_or_else(|| PageFail::bad_form(lang))?;
     let key = views::key(&election_id, &council_id, station, contest);
     let (store, now) = (state.store.as_ref(), state.now());
@@ -498,7 +511,11 @@ pub(super) async fn decide(
         }
     };
     match done {
-        Ok(_) => Ok(back(&cctx, action, &format!("{station}-{}", contest_key(&key.contest).replace('/', "-")))),
+        Ok(_) => Ok(back(
+            &cctx,
+            action,
+            &format!("{station}-{}", contest_key(&key.contest).replace('/', "-")),
+        )),
         Err(e @ ResultsError::Forbidden) => Err(PageFail::refused(lang, &e)),
         Err(e) => council_page(&state, ctx, &cctx, Feedback::of(lang, &e)).await,
     }

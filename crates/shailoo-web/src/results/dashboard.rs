@@ -87,7 +87,10 @@ pub(super) async fn page(
     let share = |part: u64, whole: u64| percent(lang, part, whole).unwrap_or_else(|| "—".into());
     let t = DashboardTemplate {
         election: election.id.to_string(),
-        margin_text: lang.t_args("dashboard-margin", &[("margin", d.margin_percent.to_string())]),
+        margin_text: lang.t_args(
+            "dashboard-margin",
+            &[("margin", d.margin_percent.to_string())],
+        ),
         regions: d
             .regions
             .iter()
@@ -127,7 +130,12 @@ fn council_row(lang: Lang, c: &CouncilFigures, region: Option<&String>) -> Counc
         differing: c.differing,
         status: c.determined.map_or_else(
             || lang.t("protocols-status-not-determined"),
-            |s| lang.t(&format!("protocols-status-{}", s.as_str().replace('_', "-"))),
+            |s| {
+                lang.t(&format!(
+                    "protocols-status-{}",
+                    s.as_str().replace('_', "-")
+                ))
+            },
         ),
         late: c.late,
         gaps: c

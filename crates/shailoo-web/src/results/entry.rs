@@ -11,8 +11,8 @@
 //! proceed) is the domain's.
 
 use super::views::{
-    self, TYPED_LINES, ballot_of, contest_label, findings, line_field, option_field,
-    option_label, stage_label,
+    self, TYPED_LINES, ballot_of, contest_label, findings, line_field, option_field, option_label,
+    stage_label,
 };
 use crate::AppState;
 use crate::kit::format::name;
@@ -68,41 +68,18 @@ pub(super) async fn list(
             .or_page(lang)?,
         Ok(None) | Err(_) => Vec::new(),
     };
-    let store = state.store.as_ref();
-    let mut by_council: BTreeMap<CouncilId, Vec<StationNumber>> = BTreeMap::new();
+    let mut by_council: BTreeMap<CouncilId, HashSet<StationNumber>> = BTreeMap::new();
     for s in stations.iter().filter(|s| !s.remote_voting) {
-        by_council.entry(s.council.clone()).or_default().push(s.number);
+        by_council
+            .entry(s.council.clone())
+            .or_default()
+            .insert(s.number);
     }
     let (mut rows, mut unavailable) = (Vec::new(), Vec::new());
-    for (council, numbers) in by_council {
-        let cctx = match results::council_context(store, &election.id, &council, state.now()).await
-        {
-            Ok(c) => c,
-            Err(e @ (ResultsError::Store(_) | ResultsError::Forbidden)) => {
-                return Err(PageFail::refused(lang, &e));
-            }
-            Err(e) => {
-                unavailable.push(format!("{council}: {}", crate::kit::Refusal::message(&e, lang)));
-                continue;
-            }
-        };
-        let council_name = name(&cctx.facts.council.name, lang);
-        let held: HashSet<StationNumber> = numbers.into_iter().collect();
-        for (station, contest) in cctx.facts.expected.iter().filter(|(s, _)| held.contains(s)) {
-            let key = views::key(&election.id, &council, *station, contest.clone());
-            let stage = store.protocol(&key).await.or_page(lang)?.map_or_else(
-                || stage_label(lang, &Stage::AwaitingEntry { returned: None }),
-                |r| stage_label(lang, &r.history.current().stage),
-            );
-            rows.push(ContestRow {
-                station: station.get(),
-                council: council.to_string(),
-                council_name: council_name.clone(),
-                contest: contest_key(contest),
-                contest_label: contest_label(lang, contest),
-                stage,
-                href: entry_href(&election.id, *station, &council, contest),
-            });
+    for (council, held) in by_council {
+        match council_rows(&state, lang, &election.id, &council, &held).await? {
+            Ok(more) => rows.extend(more),
+            Err(why) => unavailable.push(format!("{council}: {why}")),
         }
     }
     rows.sort_by_key(|r| (r.station, r.council.clone(), r.contest.clone()));
@@ -112,6 +89,44 @@ pub(super) async fn list(
         ctx,
     };
     Ok(render(StatusCode::OK, &t))
+}
+
+/// The contests of one council held by `held` stations, where each protocol stands; or why
+/// the council's contests cannot be entered yet (its ballot is not fixed…).
+async fn council_rows(
+    state: &AppState,
+    lang: Lang,
+    election: &ElectionId,
+    council: &CouncilId,
+    held: &HashSet<StationNumber>,
+) -> Result<Result<Vec<ContestRow>, String>, PageFail> {
+    let store = state.store.as_ref();
+    let cctx = match results::council_context(store, election, council, state.now()).await {
+        Ok(c) => c,
+        Err(e @ (ResultsError::Store(_) | ResultsError::Forbidden)) => {
+            return Err(PageFail::refused(lang, &e));
+        }
+        Err(e) => return Ok(Err(crate::kit::Refusal::message(&e, lang))),
+    };
+    let council_name = name(&cctx.facts.council.name, lang);
+    let mut rows = Vec::new();
+    for (station, contest) in cctx.facts.expected.iter().filter(|(s, _)| held.contains(s)) {
+        let key = views::key(election, council, *station, contest.clone());
+        let stage = store.protocol(&key).await.or_page(lang)?.map_or_else(
+            || stage_label(lang, &Stage::AwaitingEntry { returned: None }),
+            |r| stage_label(lang, &r.history.current().stage),
+        );
+        rows.push(ContestRow {
+            station: station.get(),
+            council: council.to_string(),
+            council_name: council_name.clone(),
+            contest: contest_key(contest),
+            contest_label: contest_label(lang, contest),
+            stage,
+            href: entry_href(election, *station, council, contest),
+        });
+    }
+    Ok(Ok(rows))
 }
 
 /// The entry form's address.
@@ -321,7 +336,10 @@ impl<'a> FormPage<'a> {
             lines,
             options,
             against_all,
-            findings: fill.checks.as_ref().map_or_else(Vec::new, |c| findings(lang, c)),
+            findings: fill
+                .checks
+                .as_ref()
+                .map_or_else(Vec::new, |c| findings(lang, c)),
             confirm_warnings,
             notice: feedback.notice,
             message: feedback.message,
@@ -459,5 +477,9 @@ fn read_protocol(
             votes: number(option_field(o)),
         })
         .collect();
-    if errors.is_empty() { Ok(p) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(p)
+    } else {
+        Err(errors)
+    }
 }

@@ -104,9 +104,7 @@ impl Refusal for ResultsError {
             E::UnknownElection(_) | E::UnknownCouncil(_) | E::UnknownStation(_) => {
                 StatusCode::NOT_FOUND
             }
-            E::Calendar(_) | E::BallotUnavailable(_) | E::Incomplete { .. } => {
-                StatusCode::CONFLICT
-            }
+            E::Calendar(_) | E::BallotUnavailable(_) | E::Incomplete { .. } => StatusCode::CONFLICT,
             E::CalendarInvalid(_) => StatusCode::INTERNAL_SERVER_ERROR,
             E::ContestNotHeld { .. } | E::Step(_) | E::BadLots(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY

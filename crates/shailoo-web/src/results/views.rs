@@ -89,7 +89,10 @@ pub(super) fn field_label(lang: Lang, ballot: Option<&Ballot>, field: &Field) ->
 
 /// Where a protocol stands, in words.
 pub(super) fn stage_label(lang: Lang, stage: &Stage) -> String {
-    lang.t(&format!("protocols-stage-{}", stage.as_str().replace('_', "-")))
+    lang.t(&format!(
+        "protocols-stage-{}",
+        stage.as_str().replace('_', "-")
+    ))
 }
 
 /// Each finding of the control checks in words with its rule, errors first; `true` for an
@@ -147,7 +150,10 @@ pub(super) async fn station_chain(
         .await
         .or_page(lang)?
         .ok_or_else(|| PageFail::not_found(lang))?;
-    store.commission_chain(&found.commission).await.or_page(lang)
+    store
+        .commission_chain(&found.commission)
+        .await
+        .or_page(lang)
 }
 
 /// Refuses (403) a member who holds `power` over none of `chain`: asked before a council's

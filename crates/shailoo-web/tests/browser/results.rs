@@ -3,7 +3,9 @@
 //! against the paper, the TEC keeps the first entry, accepts with a comment on the warning and
 //! determines the council's result, which its page then shows.
 
-use super::{arrive, candidacies_fixture, common, log_in, open_browser, results_fixture, with_server_at};
+use super::{
+    arrive, candidacies_fixture, common, log_in, open_browser, results_fixture, with_server_at,
+};
 use fantoccini::Locator;
 use results_fixture::{
     add_user, bishkek_stations, evening, fix_ballot, import_the_others, protocol,
@@ -82,9 +84,7 @@ async fn enter(
     log_in(browser, base, user).await?;
     browser.goto(&format!("{base}/protocols?lang=en")).await?;
     browser
-        .find(Locator::Css(&format!(
-            "tr[data-station='{station}'] a"
-        )))
+        .find(Locator::Css(&format!("tr[data-station='{station}'] a")))
         .await?
         .click()
         .await?;
@@ -148,7 +148,10 @@ async fn journey(
         .await?
         .text()
         .await?;
-    assert!(differences.contains("500") && differences.contains("499"), "{differences}");
+    assert!(
+        differences.contains("500") && differences.contains("499"),
+        "{differences}"
+    );
     browser
         .find(Locator::Css(&format!(
             "{section} button[value='keep_first']"
@@ -160,7 +163,9 @@ async fn journey(
 
     // The warning is commented as the protocol is accepted.
     browser
-        .find(Locator::Css(&format!("{section} form.accept input[name='comment']")))
+        .find(Locator::Css(&format!(
+            "{section} form.accept input[name='comment']"
+        )))
         .await?
         .send_keys("One voter took the ballot away; the act is attached.")
         .await?;
@@ -178,7 +183,11 @@ async fn journey(
     assert_eq!(stage.as_deref(), Some("accepted"));
 
     // Every protocol accepted: the result is determined and shown.
-    browser.find(Locator::Id("determine")).await?.click().await?;
+    browser
+        .find(Locator::Id("determine"))
+        .await?
+        .click()
+        .await?;
     arrive(&browser, "done=determined").await?;
     let status = browser
         .find(Locator::Id("result-status"))
@@ -186,7 +195,11 @@ async fn journey(
         .attr("data-status")
         .await?;
     assert_ne!(status.as_deref(), Some("incomplete"));
-    let determined = browser.find(Locator::Id("determined")).await?.text().await?;
+    let determined = browser
+        .find(Locator::Id("determined"))
+        .await?
+        .text()
+        .await?;
     assert!(determined.contains("tec.b"), "{determined}");
     let result = browser
         .find(Locator::Css("table.result"))

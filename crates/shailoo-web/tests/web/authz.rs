@@ -881,8 +881,15 @@ fn cases() -> Vec<Case> {
             move |w, side, csrf| {
                 let s = &w.place(side).station;
                 form(
-                    &format!("/protocols/{e}/stations/{}/{}/decision", s.number, s.council),
-                    &[("csrf", csrf), ("contest", "party_list"), ("action", "accept")],
+                    &format!(
+                        "/protocols/{e}/stations/{}/{}/decision",
+                        s.number, s.council
+                    ),
+                    &[
+                        ("csrf", csrf),
+                        ("contest", "party_list"),
+                        ("action", "accept"),
+                    ],
                 )
             },
         ),

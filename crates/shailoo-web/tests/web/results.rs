@@ -9,17 +9,17 @@
 use crate::candidacies_fixture::filed;
 use crate::common::{Client, PASSWORD, Reply, TestApp, app, hidden};
 use crate::results_fixture::{
-    add_user, bishkek, bishkek_stations, election, evening, fix_ballot, import_the_others,
-    protocol,
+    add_user, bishkek, bishkek_stations, election, evening, fix_ballot, import_the_others, protocol,
 };
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use jiff::Timestamp;
 use shailoo_app::results::{self, PreliminaryCount};
-use shailoo_app::{Actor, Role};
+use shailoo_app::setup::{self, CalendarOverrideRecord, DecisionNumber};
+use shailoo_app::{Actor, Role, Username};
+use shailoo_domain::CommissionId;
 use shailoo_domain::calendar::Action;
 use shailoo_domain::protocol::Protocol;
-use shailoo_domain::CommissionId;
 use shailoo_web::{AppState, Config};
 
 /// A client of the app served with the clock at `now`, signed in as `user`, reading English.
@@ -80,11 +80,21 @@ async fn res_04_two_operators_enter_the_tec_resolves_accepts_and_determines() {
     let list = a.get("/protocols").await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let form_uri = format!("/protocols/local-2024/stations/{station}/bishkek-city");
-    assert!(list.body.contains(&format!("{form_uri}?contest=party_list")));
+    assert!(
+        list.body
+            .contains(&format!("{form_uri}?contest=party_list"))
+    );
     let form = a.get(&format!("{form_uri}?contest=party_list")).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    assert!(form.body.contains("name=\"party.ak-zhol\""), "{}", form.body);
-    assert!(form.body.contains("name=\"line.12\""), "against all is on a city ballot");
+    assert!(
+        form.body.contains("name=\"party.ak-zhol\""),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains("name=\"line.12\""),
+        "against all is on a city ballot"
+    );
     let csrf = hidden(&form.body, "csrf");
 
     // Bad input is named beside its field; nothing is stored.
@@ -171,7 +181,10 @@ async fn res_04_two_operators_enter_the_tec_resolves_accepts_and_determines() {
     assert!(r.body.contains("write a comment"), "{}", r.body);
     let commented = [
         ("action".to_owned(), "accept".to_owned()),
-        ("comment".to_owned(), "One voter took a ballot home; the act is attached.".to_owned()),
+        (
+            "comment".to_owned(),
+            "One voter took a ballot home; the act is attached.".to_owned(),
+        ),
     ];
     let r = post(&mut t, &decision, &csrf_t, &commented).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -193,7 +206,10 @@ async fn res_04_two_operators_enter_the_tec_resolves_accepts_and_determines() {
         .unwrap()
         .unwrap();
     assert_eq!(stored.by, "tec.b");
-    assert_eq!(stored.result.protocols_accepted, stored.result.protocols_expected);
+    assert_eq!(
+        stored.result.protocols_accepted,
+        stored.result.protocols_expected
+    );
 
     // An operator may not decide, a TEC member may not enter.
     let r = post(&mut a, &decision, &csrf, &keep).await;
@@ -214,8 +230,13 @@ async fn cal_17_entry_and_determination_after_the_deadline_are_refused_by_the_ca
     fix_ballot(&app).await;
     let (station, pec) = bishkek_stations(&app).remove(0);
     add_user(&app, "op.a", Role::PecMember, &pec).await;
-    add_user(&app, "tec.b", Role::TecMember, &CommissionId::parse("tec-bishkek").unwrap())
-        .await;
+    add_user(
+        &app,
+        "tec.b",
+        Role::TecMember,
+        &CommissionId::parse("tec-bishkek").unwrap(),
+    )
+    .await;
     let calendar = shailoo_app::setup::calendar(app.store.as_ref(), &election())
         .await
         .unwrap();
@@ -231,7 +252,11 @@ async fn cal_17_entry_and_determination_after_the_deadline_are_refused_by_the_ca
     typed.push(("confirm_warnings".into(), "on".into()));
     let r = post(&mut a, &form_uri, &csrf, &typed).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    assert!(r.body.contains("CAL-"), "the refusal names its rule: {}", r.body);
+    assert!(
+        r.body.contains("CAL-"),
+        "the refusal names its rule: {}",
+        r.body
+    );
 
     let mut t = at(&app, long_after, "tec.b").await;
     let page = t.get("/protocols/local-2024/councils/bishkek-city").await;
@@ -246,6 +271,50 @@ async fn cal_17_entry_and_determination_after_the_deadline_are_refused_by_the_ca
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("CAL-17"), "{}", r.body);
     assert_eq!(app.store.audit_head().await.unwrap(), head);
+
+    // The CEC moves CAL-17 past "now": the protocols come in and the determination is taken,
+    // shown as late (after the deadline the law sets).
+    let record = CalendarOverrideRecord {
+        rule_id: "CAL-17".into(),
+        date: jiff::civil::date(2025, 2, 10),
+        time: None,
+        decision: Some(DecisionNumber::parse("12/345-р").unwrap()),
+    };
+    let cec = Actor::User {
+        username: Username::parse("admin").unwrap(),
+        role: Role::CecAdmin,
+        commission: app.cec(),
+    };
+    setup::override_deadline(app.store.as_ref(), &cec, &election(), &record, long_after())
+        .await
+        .unwrap();
+    let ctx = results::council_context(app.store.as_ref(), &election(), &bishkek(), long_after())
+        .await
+        .unwrap();
+    for (n, _) in bishkek_stations(&app) {
+        let mut p = protocol(n, 400);
+        p.voters_took_part = 600;
+        results::import_protocol(
+            app.store.as_ref(),
+            &ctx,
+            &Actor::System,
+            p,
+            "",
+            long_after(),
+        )
+        .await
+        .unwrap();
+    }
+    let r = post(
+        &mut t,
+        "/protocols/local-2024/councils/bishkek-city/determination",
+        &csrf_t,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get("/protocols/local-2024/councils/bishkek-city").await;
+    assert!(page.body.contains("id=\"late\""), "{}", page.body);
 }
 
 fn multipart(fields: &[(&str, &str)], file: &[u8]) -> Request<Body> {
@@ -330,7 +399,10 @@ async fn res_01_preliminary_counts_upload_all_or_nothing_and_the_dashboard_flags
     assert_eq!(app.store.audit_head().await.unwrap(), head);
 
     let r = cec
-        .send(multipart(&[("csrf", &csrf), ("election", "local-2024")], &json))
+        .send(multipart(
+            &[("csrf", &csrf), ("election", "local-2024")],
+            &json,
+        ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().unwrap().contains("imported=2"));

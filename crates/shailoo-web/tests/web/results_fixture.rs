@@ -93,7 +93,6 @@ pub async fn import_the_others(app: &TestApp) {
     }
 }
 
-
 /// Bishkek's ballot fixed by the TEC once city registration closed (CAL-08): the registered
 /// list of Ak Zhol, then "against all".
 pub async fn fix_ballot(app: &TestApp) {
