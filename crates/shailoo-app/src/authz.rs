@@ -138,6 +138,9 @@ pub enum Power {
     ImportProtocols,
     /// Import the ballot-counting boxes' preliminary counts (RES-01).
     ImportPreliminaryResults,
+    // --- results: the CEC's dashboard (i15-entry) ---
+    /// See the national results dashboard with its flags (preliminary gaps, fingerprints).
+    ViewResultsDashboard,
 }
 
 /// How far a role's power reaches.
@@ -193,7 +196,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 48] = [
+    pub const ALL: [Power; 49] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -242,6 +245,7 @@ impl Power {
         Power::DetermineResults,
         Power::ImportProtocols,
         Power::ImportPreliminaryResults,
+        Power::ViewResultsDashboard,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
@@ -330,6 +334,8 @@ impl Power {
             Power::ImportProtocols => grant(NONE, NONE, NONE, NONE),
             // RES-01: the boxes' counts come to the CEC nationwide.
             Power::ImportPreliminaryResults => grant(ANY, NONE, NONE, NONE),
+            // The national picture is the CEC's.
+            Power::ViewResultsDashboard => grant(ANY, NONE, NONE, NONE),
         }
     }
 }
@@ -549,7 +555,7 @@ mod tests {
             ],
             // The operator at the command line only.
             ImportProtocols => [(false, false, false); 3],
-            ImportPreliminaryResults => CEC_ONLY,
+            ImportPreliminaryResults | ViewResultsDashboard => CEC_ONLY,
         }
     }
 

@@ -13,6 +13,7 @@ mod data;
 mod demo;
 mod districts;
 pub mod print;
+mod protocols;
 pub mod register;
 pub mod results;
 pub mod rules;

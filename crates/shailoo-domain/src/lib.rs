@@ -11,6 +11,8 @@ pub mod codes;
 pub mod collation;
 pub mod complaint;
 pub mod district;
+// results: the CEC dashboard's flags (i15-entry)
+pub mod forensics;
 pub mod funds;
 pub mod identity;
 pub mod ids;

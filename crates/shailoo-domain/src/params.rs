@@ -275,6 +275,9 @@ pub enum Consumer {
     Ballots,
     /// Checking media price lists (CMP-02).
     MediaAccreditation,
+    // results (i15-entry)
+    /// The flags of the CEC's results dashboard (RES-01).
+    ResultsFlags,
     /// The clocks of complaints and appeals (CMP-06).
     Complaints,
 }
@@ -293,6 +296,7 @@ impl Consumer {
             Consumer::Ballots => "ballots",
             Consumer::Complaints => "complaints",
             Consumer::MediaAccreditation => "media_accreditation",
+            Consumer::ResultsFlags => "results_flags",
         }
     }
 
@@ -309,6 +313,7 @@ impl Consumer {
             Consumer::Ballots => "param-consumer-ballots",
             Consumer::Complaints => "param-consumer-complaints",
             Consumer::MediaAccreditation => "param-consumer-media-accreditation",
+            Consumer::ResultsFlags => "param-consumer-results-flags",
         }
     }
 }
@@ -407,6 +412,11 @@ pub struct RuleParameters {
     /// VOT-07 (unsure): how many voters a remote-voting station takes when the CEC set no
     /// capacity for the station itself.
     pub remote_station_capacity: u32,
+    // results (i15-entry)
+    /// RES-01 (our choice, a flag for observers): the CEC's dashboard flags a station whose
+    /// official count differs from its ballot-counting box's preliminary count by more than
+    /// this percent of its valid ballots.
+    pub preliminary_margin_percent: u8,
 }
 
 impl Default for RuleParameters {
@@ -448,6 +458,7 @@ impl Default for RuleParameters {
             fund_first_report_days_before_voting: 10,
             fund_final_report_days_after_voting: 10,
             remote_station_capacity: 1_000,
+            preliminary_margin_percent: 2,
         }
     }
 }
@@ -624,6 +635,10 @@ impl RuleParameters {
             ("threshold_percent", self.threshold_percent),
             ("turnout_warning_percent", self.turnout_warning_percent),
             (
+                "preliminary_margin_percent",
+                self.preliminary_margin_percent,
+            ),
+            (
                 "register_removal_limit_percent",
                 self.register_removal_limit_percent,
             ),
@@ -681,7 +696,7 @@ impl RuleParameters {
         use Confidence::{Likely, Seed, Sure, Unsure};
         use Consumer::{
             Ballots, Candidacies, Complaints, DistrictSchemes, MediaAccreditation, RegisterImports,
-            RemoteVoting, SeatAllocation, VoterListClaims, VoterLists,
+            RemoteVoting, ResultsFlags, SeatAllocation, VoterListClaims, VoterLists,
         };
         macro_rules! p {
             ($field:ident, $rule:literal, $conf:expr, $key:literal, [$($by:expr),*]) => {
@@ -829,6 +844,13 @@ impl RuleParameters {
             Unsure,
             "param-res-05-turnout-warning",
             []
+        );
+        p!(
+            preliminary_margin_percent,
+            "RES-01",
+            Unsure,
+            "param-res-01-preliminary-margin",
+            [ResultsFlags]
         );
         p!(
             threshold_percent,

@@ -276,6 +276,8 @@ pub(crate) fn all() -> Vec<Feature> {
         crate::media::feature(),
         crate::print::feature(),
         crate::checkin::feature(),
+        // results: the staff's entry, coordination and dashboard (i15-entry)
+        crate::results::feature(),
         crate::ops::feature(),
     ]
 }

@@ -27,6 +27,7 @@ mod ops;
 mod print;
 mod register;
 mod remote;
+mod results;
 pub mod rules;
 mod setup;
 

@@ -22,6 +22,8 @@
 //! scheme whose units the station serves. A remote-voting station (VOT-07) may give a
 //! protocol for any contest of the election; it counts when accepted but is not awaited.
 
+// The CEC's dashboard (i15-entry).
+pub mod dashboard;
 pub mod determine;
 mod model;
 mod port;
@@ -97,16 +99,17 @@ impl CouncilContext {
     }
 }
 
+/// The stations of a council, or of the whole country (the dashboard groups them itself).
 async fn all_stations<S: SetupStore + ?Sized>(
     store: &S,
-    council: &CouncilId,
+    council: Option<&CouncilId>,
 ) -> Result<Vec<PollingStation>, ResultsError> {
     let mut out = Vec::new();
     let mut page = 1;
     loop {
         let got = store
             .stations(&StationFilter {
-                council: Some(council.clone()),
+                council: council.cloned(),
                 page: PageRequest {
                     page,
                     per_page: PageRequest::MAX_PER_PAGE,
@@ -155,7 +158,7 @@ pub async fn council_context<S: ResultsPorts + ?Sized>(
     let ballots = candidates::ballots(store, election, council, now)
         .await
         .map_err(ballot_error)?;
-    let home: Vec<PollingStation> = all_stations(store, council)
+    let home: Vec<PollingStation> = all_stations(store, Some(council))
         .await?
         .into_iter()
         .filter(|s| !s.remote_voting)

@@ -51,7 +51,7 @@ const DEMO_PARTY: (&str, [&str; 3], &str) = (
     "0001-3301-ПП",
 );
 
-const DEMO_USERS: [DemoUser; 6] = [
+const DEMO_USERS: [DemoUser; 7] = [
     DemoUser {
         username: "cec.admin",
         name: "БШК администратору / CEC administrator",
@@ -80,6 +80,13 @@ const DEMO_USERS: [DemoUser; 6] = [
     DemoUser {
         username: "pec.8001",
         name: "№8001 УШКнын мүчөсү / PEC No. 8001 member",
+        role: Role::PecMember,
+        commission: "pec-8001",
+    },
+    // results (i15-entry): the second operator of the double entry at the same PEC.
+    DemoUser {
+        username: "pec.8001b",
+        name: "№8001 УШКнын экинчи оператору / PEC No. 8001 second operator",
         role: Role::PecMember,
         commission: "pec-8001",
     },
@@ -208,6 +215,7 @@ pub async fn prepare(
     load_demo_register(store, generator, scale, &candidacies.persons, &timeline).await?;
     publish_lists(store, &timeline).await?;
     load_demo_candidacies(store, &candidacies, seed, now).await?;
+    super::protocols::load_demo_protocols(store, now).await?;
 
     for user in &DEMO_USERS {
         add_demo_user(store, user, now).await?;

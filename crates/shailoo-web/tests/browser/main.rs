@@ -26,11 +26,19 @@ mod common;
 #[path = "../web/candidacies_fixture.rs"]
 mod candidacies_fixture;
 
+#[allow(
+    dead_code,
+    reason = "shared with the `web` test binary, which uses all of it"
+)]
+#[path = "../web/results_fixture.rs"]
+mod results_fixture;
+
 // Each capability's journeys live in their own module beside this file; the driver, the server
 // and the log-in helpers below are shared by all of them.
 mod candidates;
 mod complaints;
 mod filing;
+mod results;
 
 use fantoccini::{ClientBuilder, Locator};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -905,6 +913,8 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-claims",
                 "menu-complaints",
                 "menu-media",
+                "menu-results-dashboard",
+                "menu-results-preliminary",
             ],
             &["menu-check-in", "menu-candidacies-queue"],
             Some(("menu-district-review", "/districts/review")),
@@ -919,6 +929,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-claims",
                 "menu-candidacies-queue",
                 "menu-complaints",
+                "menu-results-councils",
             ],
             &[
                 "menu-media",
@@ -937,6 +948,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-claims",
                 "menu-complaints",
                 "menu-check-in",
+                "menu-results-entry",
             ],
             &[
                 "menu-remote-voting",

@@ -983,6 +983,68 @@ fn cases() -> Vec<Case> {
                     .unwrap()
             },
         ),
+        // results (i15-entry): the PEC enters its station's protocol, the TEC above it
+        // decides on it and determines its council's result, the CEC imports preliminary
+        // counts. Let through, each meets the calendar (voting is weeks away in the walk).
+        Case::new(
+            Post,
+            "/protocols/{election}/stations/{station}/{council}",
+            Power::EnterProtocol,
+            Station,
+            move |w, side, csrf| {
+                let s = &w.place(side).station;
+                form(
+                    &format!("/protocols/{e}/stations/{}/{}", s.number, s.council),
+                    &[("csrf", csrf), ("contest", "party_list"), ("line.0", "1")],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/protocols/{election}/stations/{station}/{council}/decision",
+            Power::DecideProtocol,
+            Station,
+            move |w, side, csrf| {
+                let s = &w.place(side).station;
+                form(
+                    &format!(
+                        "/protocols/{e}/stations/{}/{}/decision",
+                        s.number, s.council
+                    ),
+                    &[
+                        ("csrf", csrf),
+                        ("contest", "party_list"),
+                        ("action", "accept"),
+                    ],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/protocols/{election}/councils/{council}/determination",
+            Power::DetermineResults,
+            Council,
+            move |w, side, csrf| {
+                let c = &w.place(side).council;
+                form(
+                    &format!("/protocols/{e}/councils/{c}/determination"),
+                    &[("csrf", csrf)],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/protocols/preliminary",
+            Power::ImportPreliminaryResults,
+            Nationwide,
+            move |_, _, csrf| {
+                multipart(
+                    "/protocols/preliminary",
+                    &[("csrf", csrf), ("election", e)],
+                    Some(("file", b"[]")),
+                )
+            },
+        ),
         // A decision on a draft: the TEC of the council is let through to the workflow, which
         // answers that a draft is not yet filed; anyone else is refused first.
         Case::new(

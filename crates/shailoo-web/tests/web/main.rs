@@ -31,5 +31,7 @@ mod pages;
 mod print;
 mod register;
 mod remote;
+mod results;
+mod results_fixture;
 mod rules;
 mod staff;

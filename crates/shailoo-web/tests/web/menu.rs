@@ -55,6 +55,8 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 // The CEC hears complaints and accredits the media (issue 16).
                 "/complaints",
                 "/media",
+                "/protocols/dashboard",
+                "/protocols/preliminary",
             ],
         ),
         (
@@ -69,11 +71,18 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/candidacies/registrations",
                 "/candidacies/ballot-order",
                 "/complaints",
+                "/protocols/councils",
             ],
         ),
         (
             "pec.one",
-            &["/accessibility", "/claims", "/complaints", "/check-in"],
+            &[
+                "/accessibility",
+                "/claims",
+                "/complaints",
+                "/check-in",
+                "/protocols",
+            ],
         ),
         ("rep.one", &["/candidacies"]),
     ];
