@@ -889,8 +889,9 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "nav-register",
                 "menu-remote-voting",
                 "menu-claims",
+                "menu-candidacies-registrations",
             ],
-            &["menu-check-in", "menu-candidacies-queue"],
+            &["menu-check-in", "menu-candidacies-queue", "menu-candidacies"],
             Some(("menu-district-review", "/districts/review")),
         ),
         (
@@ -902,8 +903,11 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-remote-voting",
                 "menu-claims",
                 "menu-candidacies-queue",
+                "menu-candidacies-registrations",
+                "menu-candidacies-ballot-order",
             ],
             &[
+                "menu-candidacies",
                 "menu-district-review",
                 "menu-override",
                 "menu-rule-parameters",
@@ -926,7 +930,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
         ),
         (
             "rep.one",
-            &[],
+            &["menu-candidacies"],
             &[
                 "menu-claims",
                 "nav-register",
