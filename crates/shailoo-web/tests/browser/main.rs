@@ -891,7 +891,11 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-claims",
                 "menu-candidacies-registrations",
             ],
-            &["menu-check-in", "menu-candidacies-queue", "menu-candidacies"],
+            &[
+                "menu-check-in",
+                "menu-candidacies-queue",
+                "menu-candidacies",
+            ],
             Some(("menu-district-review", "/districts/review")),
         ),
         (
