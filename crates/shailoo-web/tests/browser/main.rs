@@ -911,12 +911,17 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "nav-register",
                 "menu-remote-voting",
                 "menu-claims",
+                "menu-candidacies-registrations",
                 "menu-complaints",
                 "menu-media",
                 "menu-results-dashboard",
                 "menu-results-preliminary",
             ],
-            &["menu-check-in", "menu-candidacies-queue"],
+            &[
+                "menu-check-in",
+                "menu-candidacies-queue",
+                "menu-candidacies",
+            ],
             Some(("menu-district-review", "/districts/review")),
         ),
         (
@@ -928,11 +933,14 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-remote-voting",
                 "menu-claims",
                 "menu-candidacies-queue",
+                "menu-candidacies-registrations",
+                "menu-candidacies-ballot-order",
                 "menu-complaints",
                 "menu-results-councils",
             ],
             &[
                 "menu-media",
+                "menu-candidacies",
                 "menu-district-review",
                 "menu-override",
                 "menu-rule-parameters",
@@ -961,7 +969,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
         ),
         (
             "rep.one",
-            &[],
+            &["menu-candidacies"],
             &[
                 "menu-claims",
                 "nav-register",
