@@ -138,6 +138,14 @@ pub enum Power {
     ImportProtocols,
     /// Import the ballot-counting boxes' preliminary counts (RES-01).
     ImportPreliminaryResults,
+    // --- election funds and violation reports (CMP-04, CMP-07) ---
+    /// Enter a fund's income and expenses, import its bank statement, submit its reports: a
+    /// party's representative for its lists, the TEC for a self-nominee who brings them.
+    KeepFundAccounts,
+    /// Take a violation report from the hotline 1255, an e-mail or in person.
+    TakeViolationReport,
+    /// Triage a violation report, assign it to the rapid-response group, record its outcome.
+    HandleViolationReport,
 }
 
 /// How far a role's power reaches.
@@ -193,7 +201,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 48] = [
+    pub const ALL: [Power; 51] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -242,6 +250,10 @@ impl Power {
         Power::DetermineResults,
         Power::ImportProtocols,
         Power::ImportPreliminaryResults,
+        // Funds and violation reports (CMP-04, CMP-07).
+        Power::KeepFundAccounts,
+        Power::TakeViolationReport,
+        Power::HandleViolationReport,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
@@ -330,6 +342,13 @@ impl Power {
             Power::ImportProtocols => grant(NONE, NONE, NONE, NONE),
             // RES-01: the boxes' counts come to the CEC nationwide.
             Power::ImportPreliminaryResults => grant(ANY, NONE, NONE, NONE),
+            // CMP-04: the nominator keeps its fund's accounts; a self-nominee brings them to
+            // the TEC of the council.
+            Power::KeepFundAccounts => grant(NONE, BELOW, NONE, OWN),
+            // CMP-07: the CEC's hotline 1255 and the TECs take reports; the rapid-response
+            // group of the territory (its TEC, or the CEC) handles them.
+            Power::TakeViolationReport => grant(ANY, BELOW, NONE, NONE),
+            Power::HandleViolationReport => grant(ANY, BELOW, NONE, NONE),
         }
     }
 }
@@ -550,6 +569,17 @@ mod tests {
             // The operator at the command line only.
             ImportProtocols => [(false, false, false); 3],
             ImportPreliminaryResults => CEC_ONLY,
+            // Funds and violation reports.
+            KeepFundAccounts => [
+                (false, false, false),
+                (true, false, false),
+                (false, false, false),
+            ],
+            TakeViolationReport | HandleViolationReport => [
+                (true, true, true),
+                (true, false, false),
+                (false, false, false),
+            ],
         }
     }
 
@@ -586,7 +616,7 @@ mod tests {
     fn expected_of_representative(power: Power) -> [bool; 5] {
         use Power::*;
         match power {
-            FileNomination | WithdrawNomination | ViewNominations => {
+            FileNomination | WithdrawNomination | ViewNominations | KeepFundAccounts => {
                 [true, false, false, false, false]
             }
             _ => [false; 5],
