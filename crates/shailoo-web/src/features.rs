@@ -273,6 +273,9 @@ pub(crate) fn all() -> Vec<Feature> {
         crate::candidates::feature(),
         crate::print::feature(),
         crate::checkin::feature(),
+        // Election funds and violation reports (CMP-04, CMP-07).
+        crate::funds::feature(),
+        crate::violations::feature(),
         crate::ops::feature(),
     ]
 }
@@ -295,6 +298,8 @@ pub(crate) fn all() -> Vec<Feature> {
         (name = "stations", description = "Polling stations"),
         (name = "candidates", description = "Candidates and ballots (Talapker): never a PIN, an address or a document"),
         (name = "voters", description = "Where do I vote? Look-up by PIN (VOT-09), and SMS 119"),
+        (name = "funds", description = "Election funds (CMP-04): income, expenses and reports with their lateness"),
+        (name = "violations", description = "Violation reports (CMP-07): statistics, and the messaging gateway's webhook"),
     )
 )]
 struct ApiDoc;

@@ -51,7 +51,7 @@ async fn known_election<S: SetupStore + ?Sized>(
 }
 
 /// Takes a report from the hotline 1255, an e-mail or a visit: staff holding
-/// `TakeViolationReport` over some commission.
+/// `TakeViolationReport` over the station named (over some commission, for a place only).
 pub async fn take<S: SetupStore + ViolationStore + ?Sized>(
     store: &S,
     actor: &Actor,
@@ -60,9 +60,22 @@ pub async fn take<S: SetupStore + ViolationStore + ?Sized>(
     secret: u32,
     now: Timestamp,
 ) -> Result<ViolationReport, ViolationError> {
-    if !authz::holds(actor, Power::TakeViolationReport)
-        || matches!(draft.intake, Intake::WebForm | Intake::Messaging)
-    {
+    if matches!(draft.intake, Intake::WebForm | Intake::Messaging) {
+        return Err(ViolationError::Forbidden);
+    }
+    // A report naming a station is taken by whoever covers it (the CEC's hotline anywhere, a
+    // TEC in its area); one naming a place only, by any holder of the power.
+    let allowed = match draft.place.station {
+        Some(s) => {
+            let chain = match store.station(s).await? {
+                Some(station) => store.commission_chain(&station.commission).await?,
+                None => Vec::new(),
+            };
+            authz::allowed(actor, Power::TakeViolationReport, Target::Within(&chain))
+        }
+        None => authz::holds(actor, Power::TakeViolationReport),
+    };
+    if !allowed {
         return Err(ViolationError::Forbidden);
     }
     known_election(store, election).await?;

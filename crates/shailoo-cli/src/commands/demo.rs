@@ -208,6 +208,7 @@ pub async fn prepare(
     load_demo_register(store, generator, scale, &candidacies.persons, &timeline).await?;
     publish_lists(store, &timeline).await?;
     load_demo_candidacies(store, &candidacies, seed, now).await?;
+    super::reports::load_demo(store).await?;
 
     for user in &DEMO_USERS {
         add_demo_user(store, user, now).await?;

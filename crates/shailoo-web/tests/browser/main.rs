@@ -29,6 +29,7 @@ mod candidacies_fixture;
 // Each capability's journeys live in their own module beside this file; the driver, the server
 // and the log-in helpers below are shared by all of them.
 mod candidates;
+mod violations;
 
 use fantoccini::{ClientBuilder, Locator};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -30,3 +30,4 @@ mod register;
 mod remote;
 mod rules;
 mod staff;
+mod violations;

@@ -50,6 +50,7 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/register",
                 "/remote-voting",
                 "/claims",
+                "/violations/desk",
             ],
         ),
         (
@@ -61,10 +62,12 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/remote-voting",
                 "/claims",
                 "/candidacies/queue",
+                "/funds",
+                "/violations/desk",
             ],
         ),
         ("pec.one", &["/accessibility", "/claims", "/check-in"]),
-        ("rep.one", &[]),
+        ("rep.one", &["/funds"]),
     ];
     for (user, pages) in expected {
         let mut c = Client::new(&app);
