@@ -195,8 +195,16 @@ async fn load_violations(store: &dyn Store, election: &ElectionId, voting: Date)
         match stage {
             Some(Status::Dismissed) => {
                 let why = text("The same report came in twice")?;
-                violations::close(store, &Actor::System, election, r.id, Status::Dismissed, why, later)
-                    .await?;
+                violations::close(
+                    store,
+                    &Actor::System,
+                    election,
+                    r.id,
+                    Status::Dismissed,
+                    why,
+                    later,
+                )
+                .await?;
             }
             Some(_) => {
                 violations::triage(store, &Actor::System, election, r.id, category, None, later)

@@ -91,7 +91,11 @@ struct AccountsTemplate {
     message: Option<String>,
 }
 
-fn ids(lang: Lang, election: &str, nomination: &str) -> Result<(ElectionId, NominationId), PageFail> {
+fn ids(
+    lang: Lang,
+    election: &str,
+    nomination: &str,
+) -> Result<(ElectionId, NominationId), PageFail> {
     let e = ElectionId::parse(election).map_err(|_| PageFail::not_found(lang))?;
     let n = NominationId::parse(nomination).map_err(|_| PageFail::not_found(lang))?;
     Ok((e, n))
@@ -135,7 +139,10 @@ async fn render_page(
             let (direction, who) = match &m.movement.kind {
                 MovementKind::Income { donor_kind, donor } => (
                     "in",
-                    format!("{}: {donor}", ctx.t(&format!("fund-donor-{}", donor_kind.code()))),
+                    format!(
+                        "{}: {donor}",
+                        ctx.t(&format!("fund-donor-{}", donor_kind.code()))
+                    ),
                 ),
                 MovementKind::Expense { purpose } => ("out", purpose.clone()),
             };
@@ -226,7 +233,8 @@ fn movement_of(input: &EntryInput) -> Result<Movement, FundError> {
     let on = field(&input.on)
         .parse()
         .map_err(|_| FundError::BadMovement("date"))?;
-    let amount = Money::parse(&field(&input.amount)).map_err(|_| FundError::BadMovement("amount"))?;
+    let amount =
+        Money::parse(&field(&input.amount)).map_err(|_| FundError::BadMovement("amount"))?;
     let kind = match field(&input.direction).as_str() {
         "in" => MovementKind::Income {
             donor_kind: DonorKind::from_code(&field(&input.donor_kind))

@@ -205,7 +205,11 @@ fn csv_of(rows: &[FundDto]) -> Result<Vec<u8>, csv::Error> {
 }
 
 fn internal(ctx: &PageCtx) -> PageFail {
-    PageFail::new(ctx.lang, StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+    PageFail::new(
+        ctx.lang,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Internal,
+    )
 }
 
 /// `GET /open-data/elections/{election}/funds.csv`.

@@ -59,11 +59,10 @@ pub(crate) fn svg(id: &str, title: &str, table: &str, data: &[Datum]) -> String 
         .enumerate()
         .map(|(i, d)| {
             let x = LEFT + slot * i as u64 + (slot - bar_w) / 2;
-            let height = u64::try_from(
-                u128::from(d.value) * u128::from(plot_h) / u128::from(highest),
-            )
-            .unwrap_or(plot_h)
-            .max(1);
+            let height =
+                u64::try_from(u128::from(d.value) * u128::from(plot_h) / u128::from(highest))
+                    .unwrap_or(plot_h)
+                    .max(1);
             Bar {
                 x,
                 y: axis_y - height,

@@ -146,8 +146,12 @@ pub(super) async fn webhook(
     body: Bytes,
 ) -> Response {
     let Some(secret) = state.config.violations.webhook_secret.as_deref() else {
-        return ApiError::new(lang, StatusCode::SERVICE_UNAVAILABLE, ErrorCode::ViolationWebhookOff)
-            .into_response();
+        return ApiError::new(
+            lang,
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::ViolationWebhookOff,
+        )
+        .into_response();
     };
     if let Decision::Limited { retry_after } = state.violations.per_ip.check(&ip) {
         return limited(lang, retry_after);
@@ -168,8 +172,12 @@ pub(super) async fn webhook(
         .get("x-shailoo-signature")
         .and_then(|v| v.to_str().ok());
     if !signed(secret, &body, signature) {
-        return ApiError::new(lang, StatusCode::UNAUTHORIZED, ErrorCode::ViolationBadSignature)
-            .into_response();
+        return ApiError::new(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::ViolationBadSignature,
+        )
+        .into_response();
     }
     let message: MessageIn = match serde_json::from_slice(&body) {
         Ok(m) => m,
@@ -198,8 +206,8 @@ async fn take(
     m: MessageIn,
 ) -> Result<MessageOut, ApiError> {
     let refused = |e: violations::ViolationError| ApiError::refused(lang, &e);
-    let election =
-        ElectionId::parse(&m.election).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "election"))?;
+    let election = ElectionId::parse(&m.election)
+        .map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "election"))?;
     let station = m
         .station
         .map(|s| {

@@ -88,7 +88,11 @@ async fn render_desk(
     // A TEC sees its territory and what is still to be sorted; the CEC everything.
     let within = match &actor {
         Actor::User { commission, .. }
-            if !authz::allowed(&actor, Power::HandleViolationReport, authz::Target::Within(&[])) =>
+            if !authz::allowed(
+                &actor,
+                Power::HandleViolationReport,
+                authz::Target::Within(&[]),
+            ) =>
         {
             Some(commission.clone())
         }
@@ -186,14 +190,24 @@ pub(super) async fn intake(
     let election = election_of(&state, lang, input.election.as_deref()).await?;
     let draft = match intake_draft(&input) {
         Ok(d) => d,
-        Err(e) => return render_desk(&state, ctx, &election.id, None, Feedback::of(lang, &e)).await,
+        Err(e) => {
+            return render_desk(&state, ctx, &election.id, None, Feedback::of(lang, &e)).await;
+        }
     };
     let secret: u32 = rand::rng().random();
-    match violations::take(state.store.as_ref(), &actor, &election.id, draft, secret, state.now())
-        .await
+    match violations::take(
+        state.store.as_ref(),
+        &actor,
+        &election.id,
+        draft,
+        secret,
+        state.now(),
+    )
+    .await
     {
-        Ok(r) => Ok(Redirect::to(&format!("/violations/desk/{}/{}", election.id, r.id))
-            .into_response()),
+        Ok(r) => {
+            Ok(Redirect::to(&format!("/violations/desk/{}/{}", election.id, r.id)).into_response())
+        }
         Err(e @ ViolationError::Forbidden) => Err(PageFail::refused(lang, &e)),
         Err(e) => render_desk(&state, ctx, &election.id, None, Feedback::of(lang, &e)).await,
     }
@@ -259,13 +273,12 @@ async fn render_report(
 ) -> PageResult {
     let lang = ctx.lang;
     let actor = ctx.require_staff()?.actor();
-    let r: ViolationReport = match violations::report(state.store.as_ref(), &actor, election, id)
-        .await
-    {
-        Ok(r) => r,
-        Err(e @ ViolationError::UnknownReport(_)) => return Err(PageFail::refused(lang, &e)),
-        Err(e) => return Err(PageFail::refused(lang, &e)),
-    };
+    let r: ViolationReport =
+        match violations::report(state.store.as_ref(), &actor, election, id).await {
+            Ok(r) => r,
+            Err(e @ ViolationError::UnknownReport(_)) => return Err(PageFail::refused(lang, &e)),
+            Err(e) => return Err(PageFail::refused(lang, &e)),
+        };
     let territory = match &r.territory {
         Some(t) => match state.store.commission(t).await.or_page(lang)? {
             Some(c) => name(&c.name, lang),
@@ -280,15 +293,29 @@ async fn render_report(
         intake: views::intake(lang, r.intake),
         text: r.text.as_str().to_owned(),
         place: place(&r.place),
-        contact: r.contact.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default(),
+        contact: r
+            .contact
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default(),
         received_at: fmt_instant(r.received_at),
         received_by: r.received_by.to_string(),
-        category: r.category.map(|c| views::category(lang, c)).unwrap_or_default(),
+        category: r
+            .category
+            .map(|c| views::category(lang, c))
+            .unwrap_or_default(),
         territory,
-        assigned_to: r.assigned_to.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+        assigned_to: r
+            .assigned_to
+            .as_ref()
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
         status: views::status(lang, r.status()),
         status_code: r.status().code(),
-        evidence: r.evidence.as_ref().map(|e| e.format.content_type().to_owned()),
+        evidence: r
+            .evidence
+            .as_ref()
+            .map(|e| e.format.content_type().to_owned()),
         categories: views::category_choices(lang, r.category),
         closings: [Status::Resolved, Status::Referred, Status::Dismissed]
             .into_iter()
@@ -326,9 +353,7 @@ async fn step(
 ) -> PageResult {
     let lang = ctx.lang;
     match result {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/violations/desk/{election}/{id}")).into_response()
-        ),
+        Ok(_) => Ok(Redirect::to(&format!("/violations/desk/{election}/{id}")).into_response()),
         Err(e @ ViolationError::Forbidden) => Err(PageFail::refused(lang, &e)),
         Err(e) => render_report(state, ctx, election, id, Feedback::of(lang, &e)).await,
     }
@@ -452,7 +477,10 @@ pub(super) async fn evidence(
         .await
         .or_page(lang)?
         .ok_or_else(|| PageFail::not_found(lang))?;
-    let disposition = format!("attachment; filename=\"report-{id}-{}\"", &info.digest[..12]);
+    let disposition = format!(
+        "attachment; filename=\"report-{id}-{}\"",
+        &info.digest[..12]
+    );
     Ok((
         [
             (header::CONTENT_TYPE, info.format.content_type().to_owned()),

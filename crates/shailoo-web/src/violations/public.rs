@@ -106,16 +106,22 @@ pub(super) async fn file(
     let lang = ctx.lang;
     if let Decision::Limited { retry_after } = state.violations.per_ip.check(&ip) {
         metrics::counter!("shailoo_violations_rate_limited_total", "by" => "ip").increment(1);
-        let mut r = again(&state, ctx, None, Feedback::refused(
-            StatusCode::TOO_MANY_REQUESTS,
-            lang.t("violation-rate-limited"),
-        ))
+        let mut r = again(
+            &state,
+            ctx,
+            None,
+            Feedback::refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                lang.t("violation-rate-limited"),
+            ),
+        )
         .await?;
         set_retry_after(&mut r, retry_after);
         return Ok(r);
     }
     let form = MultipartForm::read(lang, multipart, "evidence").await?;
-    let election = ElectionId::parse(form.get("election")).map_err(|_| PageFail::not_found(lang))?;
+    let election =
+        ElectionId::parse(form.get("election")).map_err(|_| PageFail::not_found(lang))?;
     let draft = match draft_of(&form) {
         Ok(d) => d,
         Err(e) => return again(&state, ctx, Some(&form), Feedback::of(lang, &e)).await,

@@ -47,7 +47,11 @@ pub(super) fn update_rows(lang: Lang, updates: &[PublicUpdate]) -> Vec<UpdateRow
         .map(|u| UpdateRow {
             status: status(lang, u.status),
             code: u.status.code(),
-            note: u.note.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default(),
+            note: u
+                .note
+                .as_ref()
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_default(),
             at: fmt_instant(u.at),
         })
         .collect()

@@ -109,7 +109,9 @@ async fn journey(
         .await?;
 
     // The witness follows it with the code, typed in lower case without dashes.
-    browser.goto(&format!("{base}/violations/track?lang=en")).await?;
+    browser
+        .goto(&format!("{base}/violations/track?lang=en"))
+        .await?;
     browser
         .find(Locator::Id("code"))
         .await?

@@ -1025,7 +1025,11 @@ fn cases() -> Vec<Case> {
                 let id = w.place(side).violation;
                 form(
                     &format!("/violations/desk/{e}/{id}/close"),
-                    &[("csrf", csrf), ("status", "dismissed"), ("note", "A duplicate")],
+                    &[
+                        ("csrf", csrf),
+                        ("status", "dismissed"),
+                        ("note", "A duplicate"),
+                    ],
                 )
             },
         ),

@@ -84,7 +84,12 @@ async fn a_report_filed_on_the_public_form_is_followed_by_its_tracking_code() {
     let bad = public
         .send(report_form(&fields, Some(&b"<html>not a video"[..])))
         .await;
-    assert_eq!(bad.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", bad.body);
+    assert_eq!(
+        bad.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "{}",
+        bad.body
+    );
     let filed = public.send(report_form(&fields, Some(&mp4()))).await;
     assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
     let code = by_id(&filed.body, "tracking-code");
@@ -93,7 +98,10 @@ async fn a_report_filed_on_the_public_form_is_followed_by_its_tracking_code() {
     let seen = public.get(&format!("/violations/track?code={code}")).await;
     assert_eq!(seen.status, StatusCode::OK);
     assert!(seen.body.contains("data-status=\"received\""));
-    assert!(!seen.body.contains("555 000 111"), "the contact is never public");
+    assert!(
+        !seen.body.contains("555 000 111"),
+        "the contact is never public"
+    );
     let wrong = public.get("/violations/track?code=V-0000-0000-0000").await;
     assert_ne!(wrong.status, StatusCode::OK);
 
@@ -229,7 +237,9 @@ async fn the_funds_are_public_as_a_page_an_api_and_open_data() {
     let api = public.get("/api/v1/elections/local-2024/funds").await;
     assert_eq!(api.status, StatusCode::OK);
     assert_eq!(api.json()["election"], "local-2024");
-    let csv = public.get("/open-data/elections/local-2024/funds.csv").await;
+    let csv = public
+        .get("/open-data/elections/local-2024/funds.csv")
+        .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.starts_with("nomination,council,party"));
     assert_eq!(
