@@ -550,13 +550,13 @@ mod tests {
             ],
             // Only the nominator files and withdraws.
             FileNomination | WithdrawNomination => [(false, false, false); 3],
-            ViewNominations | CancelRegistration => [
+            ViewNominations | CancelRegistration | TakeViolationReport | HandleViolationReport => [
                 (true, true, true),
                 (true, false, false),
                 (false, false, false),
             ],
             DecideNomination | RecheckNomination | SetBallotOrder | DecideProtocol
-            | DetermineResults => [
+            | DetermineResults | KeepFundAccounts => [
                 (false, false, false),
                 (true, false, false),
                 (false, false, false),
@@ -569,17 +569,6 @@ mod tests {
             // The operator at the command line only.
             ImportProtocols => [(false, false, false); 3],
             ImportPreliminaryResults => CEC_ONLY,
-            // Funds and violation reports.
-            KeepFundAccounts => [
-                (false, false, false),
-                (true, false, false),
-                (false, false, false),
-            ],
-            TakeViolationReport | HandleViolationReport => [
-                (true, true, true),
-                (true, false, false),
-                (false, false, false),
-            ],
         }
     }
 

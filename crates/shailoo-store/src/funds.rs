@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::candidates::NominationId;
 use shailoo_app::funds::transitions::{self, FundClock};
-use shailoo_app::funds::{FiledReport, Fund, FundError, FundMovement, Source};
+use shailoo_app::funds::{Batch, FiledReport, Fund, FundError, FundMovement, Source};
 use shailoo_app::users::Filer;
 use shailoo_app::{FundStore, StoreError};
 use shailoo_domain::candidate::PartyId;
@@ -229,8 +229,7 @@ impl FundStore for Db {
         &self,
         election: &ElectionId,
         nomination: NominationId,
-        movements: Vec<Movement>,
-        source: Source,
+        batch: Batch,
         by: &Filer,
         clock: &FundClock,
         event: AuditEvent,
@@ -242,7 +241,7 @@ impl FundStore for Db {
             .await?
             .ok_or(FundError::UnknownNomination(nomination))?;
         let rules = FundRules::of(&clock.params);
-        let added = transitions::admit(&fund, movements, source, by, event.at, &rules)?;
+        let added = transitions::admit(&fund, batch.movements, batch.source, by, event.at, &rules)?;
         for m in &added {
             tx.insert_fund_movement(nomination, m).await?;
         }

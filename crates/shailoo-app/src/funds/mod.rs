@@ -19,7 +19,7 @@ mod port;
 pub mod transitions;
 
 pub use model::{
-    Breach, FiledReport, Fund, FundError, FundMovement, FundSummary, ReportState, Source,
+    Batch, Breach, FiledReport, Fund, FundError, FundMovement, FundSummary, ReportState, Source,
 };
 pub use port::FundStore;
 
@@ -97,8 +97,7 @@ where
         .add_fund_movements(
             election,
             nomination,
-            movements,
-            source,
+            Batch { movements, source },
             &Filer::of(actor),
             &clock,
             event,

@@ -38,6 +38,13 @@ impl Source {
     }
 }
 
+/// Movements to add to a fund at once, and how they came in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub movements: Vec<Movement>,
+    pub source: Source,
+}
+
 /// A movement as the fund keeps it: `movement.line` is its number in the fund (1, 2, …), the
 /// order the donor rules are checked in after the date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

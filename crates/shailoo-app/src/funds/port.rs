@@ -2,7 +2,7 @@
 //! `shailoo-store` in `src/funds.rs`. Its writers call the pure functions of
 //! [`transitions`](super::transitions) inside their write transaction, on the fund read there.
 
-use super::model::{Fund, FundError, Source};
+use super::model::{Batch, Fund, FundError};
 use super::transitions::FundClock;
 use crate::audit::AuditEvent;
 use crate::candidates::NominationId;
@@ -10,7 +10,7 @@ use crate::store::StoreError;
 use crate::users::Filer;
 use async_trait::async_trait;
 use shailoo_domain::ElectionId;
-use shailoo_domain::funds::{Movement, Report};
+use shailoo_domain::funds::Report;
 
 #[async_trait]
 pub trait FundStore: Send + Sync {
@@ -21,8 +21,7 @@ pub trait FundStore: Send + Sync {
         &self,
         election: &ElectionId,
         nomination: NominationId,
-        movements: Vec<Movement>,
-        source: Source,
+        batch: Batch,
         by: &Filer,
         clock: &FundClock,
         event: AuditEvent,

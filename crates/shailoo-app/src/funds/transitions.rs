@@ -131,6 +131,7 @@ mod tests {
     use jiff::civil::date;
     use shailoo_domain::funds::DonorKind;
     use shailoo_domain::media::Money;
+    use shailoo_domain::params::Coded;
     use shailoo_domain::time::from_bishkek;
     use shailoo_domain::{CouncilId, ElectionId};
 

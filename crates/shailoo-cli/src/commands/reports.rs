@@ -33,40 +33,44 @@ fn movement(on: Date, som: u64, kind: MovementKind) -> Movement {
     }
 }
 
+/// What a demo fund received and spent: its own money, a citizen's, posters.
+fn demo_movements(fund: &shailoo_app::funds::Fund, i: u64, voting: Date) -> Vec<Movement> {
+    let own = fund
+        .party
+        .as_ref()
+        .map_or_else(|| "candidate".to_owned(), ToString::to_string);
+    vec![
+        movement(
+            before(voting, 40),
+            400_000 + 50_000 * i,
+            MovementKind::Income {
+                donor_kind: DonorKind::Own,
+                donor: own,
+            },
+        ),
+        movement(
+            before(voting, 35),
+            25_000,
+            MovementKind::Income {
+                donor_kind: DonorKind::Person,
+                donor: format!("2010119800012{i}"),
+            },
+        ),
+        movement(
+            before(voting, 30),
+            180_000 + 20_000 * i,
+            MovementKind::Expense {
+                purpose: "posters and leaflets".into(),
+            },
+        ),
+    ]
+}
+
 /// Funds of the first three filed nominations; the second one's first report comes late.
 async fn load_funds(store: &dyn Store, election: &ElectionId, voting: Date) -> Result<usize> {
     let all = store.funds(election).await?;
     for (i, fund) in all.iter().take(3).enumerate() {
-        let start = before(voting, 40);
-        let own = fund
-            .party
-            .as_ref()
-            .map_or_else(|| "candidate".to_owned(), ToString::to_string);
-        let entries = vec![
-            movement(
-                start,
-                400_000 + 50_000 * i as u64,
-                MovementKind::Income {
-                    donor_kind: DonorKind::Own,
-                    donor: own,
-                },
-            ),
-            movement(
-                before(voting, 35),
-                25_000,
-                MovementKind::Income {
-                    donor_kind: DonorKind::Person,
-                    donor: format!("2010119800012{i}"),
-                },
-            ),
-            movement(
-                before(voting, 30),
-                180_000 + 20_000 * i as u64,
-                MovementKind::Expense {
-                    purpose: "posters and leaflets".into(),
-                },
-            ),
-        ];
+        let entries = demo_movements(fund, i as u64, voting);
         funds::add_movements(
             store,
             &Actor::System,

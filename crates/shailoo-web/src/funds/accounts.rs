@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shailoo_app::candidates::NominationId;
-use shailoo_app::funds::{self, Fund, FundError, Source};
+use shailoo_app::funds::{self, Fund, FundError, ReportState, Source};
 use shailoo_app::users::Actor;
 use shailoo_domain::ElectionId;
 use shailoo_domain::funds::{DonorKind, Movement, MovementKind, Report};
@@ -132,8 +132,32 @@ async fn render_page(
         .await
         .map_err(|e| PageFail::refused(lang, &e))?;
     let summary = funds::summary(&fund, &clock, state.now());
-    let movements = fund
-        .movements
+    let movements = movement_rows(&ctx, &fund);
+    let reports = summary
+        .reports
+        .iter()
+        .map(|r| report_row(&ctx, r))
+        .collect();
+    let t = AccountsTemplate {
+        election: election.to_string(),
+        nomination: nomination.get(),
+        income: fund.income().to_string(),
+        expenses: fund.expenses().to_string(),
+        movements,
+        reports,
+        donor_kinds: DonorKind::ALL
+            .into_iter()
+            .map(|k| (k.code(), ctx.t(&format!("fund-donor-{}", k.code()))))
+            .collect(),
+        notice: feedback.notice,
+        message: feedback.message,
+        ctx,
+    };
+    Ok(render(feedback.status, &t))
+}
+
+fn movement_rows(ctx: &PageCtx, fund: &Fund) -> Vec<MovementRow> {
+    fund.movements
         .iter()
         .map(|m| {
             let (direction, who) = match &m.movement.kind {
@@ -158,41 +182,23 @@ async fn render_page(
                 },
             }
         })
-        .collect();
-    let reports = summary
-        .reports
-        .iter()
-        .map(|r| {
-            let what = ctx.t(&format!("fund-report-{}", report_code(r.report)));
-            let state = match (r.submitted_at, r.late_days, r.overdue) {
-                (Some(at), Some(d), _) => format!(
-                    "{} — {}",
-                    fmt_instant(at),
-                    lang.t_args("fund-days-late", &[("days", d.to_string())])
-                ),
-                (Some(at), None, _) => fmt_instant(at),
-                (None, _, true) => ctx.t("fund-overdue"),
-                (None, _, false) => format!("{} {}", ctx.t("fund-due"), fmt_instant(r.due)),
-            };
-            (what, state)
-        })
-        .collect();
-    let t = AccountsTemplate {
-        election: election.to_string(),
-        nomination: nomination.get(),
-        income: fund.income().to_string(),
-        expenses: fund.expenses().to_string(),
-        movements,
-        reports,
-        donor_kinds: DonorKind::ALL
-            .into_iter()
-            .map(|k| (k.code(), ctx.t(&format!("fund-donor-{}", k.code()))))
-            .collect(),
-        notice: feedback.notice,
-        message: feedback.message,
-        ctx,
+        .collect()
+}
+
+fn report_row(ctx: &PageCtx, r: &ReportState) -> (String, String) {
+    let what = ctx.t(&format!("fund-report-{}", report_code(r.report)));
+    let state = match (r.submitted_at, r.late_days, r.overdue) {
+        (Some(at), Some(d), _) => format!(
+            "{} — {}",
+            fmt_instant(at),
+            ctx.lang
+                .t_args("fund-days-late", &[("days", d.to_string())])
+        ),
+        (Some(at), None, _) => fmt_instant(at),
+        (None, _, true) => ctx.t("fund-overdue"),
+        (None, _, false) => format!("{} {}", ctx.t("fund-due"), fmt_instant(r.due)),
     };
-    Ok(render(feedback.status, &t))
+    (what, state)
 }
 
 /// The outcome of a step: back to the page with a notice, or the page with the refusal.

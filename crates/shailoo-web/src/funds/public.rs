@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use shailoo_app::funds::{self, FundError, FundSummary};
+use shailoo_app::funds::{self, FundError, FundSummary, ReportState};
 use shailoo_domain::{ElectionId, ErrorCode};
 
 struct ReportCell {
@@ -69,6 +69,43 @@ async fn holder(state: &AppState, ctx: &PageCtx, s: &FundSummary) -> Result<Stri
     })
 }
 
+/// A report's state in words: when it was submitted and how late, or overdue, or its date.
+fn report_cell(ctx: &PageCtx, r: &ReportState) -> ReportCell {
+    let what = ctx.t(&format!("fund-report-{}", report_code(r.report)));
+    let text = match (r.submitted_at, r.late_days, r.overdue) {
+        (Some(at), Some(d), _) => format!(
+            "{what}: {} — {}",
+            fmt_instant(at),
+            ctx.lang
+                .t_args("fund-days-late", &[("days", d.to_string())])
+        ),
+        (Some(at), None, _) => format!("{what}: {}", fmt_instant(at)),
+        (None, _, true) => format!("{what}: {}", ctx.t("fund-overdue")),
+        (None, _, false) => format!("{what}: {} {}", ctx.t("fund-due"), fmt_instant(r.due)),
+    };
+    ReportCell {
+        text,
+        late: r.is_late(),
+    }
+}
+
+fn row_of(ctx: &PageCtx, s: &FundSummary, holder: String) -> Row {
+    Row {
+        nomination: s.nomination.get(),
+        holder,
+        council: s.council.to_string(),
+        income: s.income.to_string(),
+        expenses: s.expenses.to_string(),
+        donors: s
+            .income_by_donor
+            .iter()
+            .map(|(k, m)| format!("{}: {m}", ctx.t(&format!("fund-donor-{}", k.code()))))
+            .collect::<Vec<_>>()
+            .join("; "),
+        reports: s.reports.iter().map(|r| report_cell(ctx, r)).collect(),
+    }
+}
+
 /// `GET /funds/{election}`.
 pub(super) async fn page(
     State(state): State<AppState>,
@@ -100,42 +137,7 @@ pub(super) async fn page(
             shown: (s.expenses.tyiyn() / 100).to_string(),
             second: true,
         });
-        rows.push(Row {
-            nomination: s.nomination.get(),
-            holder,
-            council: s.council.to_string(),
-            income: s.income.to_string(),
-            expenses: s.expenses.to_string(),
-            donors: s
-                .income_by_donor
-                .iter()
-                .map(|(k, m)| format!("{}: {m}", ctx.t(&format!("fund-donor-{}", k.code()))))
-                .collect::<Vec<_>>()
-                .join("; "),
-            reports: s
-                .reports
-                .iter()
-                .map(|r| {
-                    let what = ctx.t(&format!("fund-report-{}", report_code(r.report)));
-                    let text = match (r.submitted_at, r.late_days, r.overdue) {
-                        (Some(at), Some(d), _) => format!(
-                            "{what}: {} — {}",
-                            fmt_instant(at),
-                            lang.t_args("fund-days-late", &[("days", d.to_string())])
-                        ),
-                        (Some(at), None, _) => format!("{what}: {}", fmt_instant(at)),
-                        (None, _, true) => format!("{what}: {}", ctx.t("fund-overdue")),
-                        (None, _, false) => {
-                            format!("{what}: {} {}", ctx.t("fund-due"), fmt_instant(r.due))
-                        }
-                    };
-                    ReportCell {
-                        text,
-                        late: r.is_late(),
-                    }
-                })
-                .collect(),
-        });
+        rows.push(row_of(&ctx, s, holder));
     }
     data.truncate(24);
     let chart = bars::svg("funds-chart", &ctx.t("fund-chart-title"), "funds", &data);

@@ -76,6 +76,19 @@ pub(super) async fn page(
     render_desk(&state, ctx, &election.id, status, Feedback::ok(None)).await
 }
 
+/// A TEC sees its territory and what is still to be sorted; the CEC everything.
+fn reach(actor: &Actor) -> Option<CommissionId> {
+    let everywhere = authz::allowed(
+        actor,
+        Power::HandleViolationReport,
+        authz::Target::Within(&[]),
+    );
+    match actor {
+        Actor::User { commission, .. } if !everywhere => Some(commission.clone()),
+        _ => None,
+    }
+}
+
 async fn render_desk(
     state: &AppState,
     ctx: PageCtx,
@@ -85,23 +98,10 @@ async fn render_desk(
 ) -> PageResult {
     let lang = ctx.lang;
     let actor = ctx.require_staff()?.actor();
-    // A TEC sees its territory and what is still to be sorted; the CEC everything.
-    let within = match &actor {
-        Actor::User { commission, .. }
-            if !authz::allowed(
-                &actor,
-                Power::HandleViolationReport,
-                authz::Target::Within(&[]),
-            ) =>
-        {
-            Some(commission.clone())
-        }
-        _ => None,
-    };
     let filter = ViolationFilter {
         status,
         category: None,
-        within,
+        within: reach(&actor),
     };
     let reports = state
         .store
@@ -264,6 +264,33 @@ pub(super) async fn report(
     render_report(&state, ctx, &election, id, Feedback::ok(None)).await
 }
 
+/// The name of a report's territory in `lang` (its id when unknown).
+async fn territory_name(
+    state: &AppState,
+    lang: crate::kit::Lang,
+    territory: Option<&CommissionId>,
+) -> Result<String, PageFail> {
+    Ok(match territory {
+        Some(t) => match state.store.commission(t).await.or_page(lang)? {
+            Some(c) => name(&c.name, lang),
+            None => t.to_string(),
+        },
+        None => String::new(),
+    })
+}
+
+/// The outcomes a report may be closed with.
+fn closings(lang: crate::kit::Lang) -> Vec<Choice> {
+    [Status::Resolved, Status::Referred, Status::Dismissed]
+        .into_iter()
+        .map(|s| Choice {
+            value: s.code().to_owned(),
+            label: views::status(lang, s),
+            selected: false,
+        })
+        .collect()
+}
+
 async fn render_report(
     state: &AppState,
     ctx: PageCtx,
@@ -273,19 +300,10 @@ async fn render_report(
 ) -> PageResult {
     let lang = ctx.lang;
     let actor = ctx.require_staff()?.actor();
-    let r: ViolationReport =
-        match violations::report(state.store.as_ref(), &actor, election, id).await {
-            Ok(r) => r,
-            Err(e @ ViolationError::UnknownReport(_)) => return Err(PageFail::refused(lang, &e)),
-            Err(e) => return Err(PageFail::refused(lang, &e)),
-        };
-    let territory = match &r.territory {
-        Some(t) => match state.store.commission(t).await.or_page(lang)? {
-            Some(c) => name(&c.name, lang),
-            None => t.to_string(),
-        },
-        None => String::new(),
-    };
+    let r: ViolationReport = violations::report(state.store.as_ref(), &actor, election, id)
+        .await
+        .map_err(|e| PageFail::refused(lang, &e))?;
+    let territory = territory_name(state, lang, r.territory.as_ref()).await?;
     let t = ReportTemplate {
         election: election.to_string(),
         id: r.id.get(),
@@ -317,14 +335,7 @@ async fn render_report(
             .as_ref()
             .map(|e| e.format.content_type().to_owned()),
         categories: views::category_choices(lang, r.category),
-        closings: [Status::Resolved, Status::Referred, Status::Dismissed]
-            .into_iter()
-            .map(|s| Choice {
-                value: s.code().to_owned(),
-                label: views::status(lang, s),
-                selected: false,
-            })
-            .collect(),
+        closings: closings(lang),
         updates: update_rows(lang, &r.public().updates),
         is_open: !r.status().is_final(),
         message: feedback.message,
