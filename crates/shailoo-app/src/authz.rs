@@ -141,6 +141,14 @@ pub enum Power {
     // --- results: the CEC's dashboard (i15-entry) ---
     /// See the national results dashboard with its flags (preliminary gaps, fingerprints).
     ViewResultsDashboard,
+    // --- election funds and violation reports (CMP-04, CMP-07) ---
+    /// Enter a fund's income and expenses, import its bank statement, submit its reports: a
+    /// party's representative for its lists, the TEC for a self-nominee who brings them.
+    KeepFundAccounts,
+    /// Take a violation report from the hotline 1255, an e-mail or in person.
+    TakeViolationReport,
+    /// Triage a violation report, assign it to the rapid-response group, record its outcome.
+    HandleViolationReport,
 }
 
 /// How far a role's power reaches.
@@ -196,7 +204,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 49] = [
+    pub const ALL: [Power; 52] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -246,6 +254,10 @@ impl Power {
         Power::ImportProtocols,
         Power::ImportPreliminaryResults,
         Power::ViewResultsDashboard,
+        // Funds and violation reports (CMP-04, CMP-07).
+        Power::KeepFundAccounts,
+        Power::TakeViolationReport,
+        Power::HandleViolationReport,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
@@ -336,6 +348,13 @@ impl Power {
             Power::ImportPreliminaryResults => grant(ANY, NONE, NONE, NONE),
             // The national picture is the CEC's.
             Power::ViewResultsDashboard => grant(ANY, NONE, NONE, NONE),
+            // CMP-04: the nominator keeps its fund's accounts; a self-nominee brings them to
+            // the TEC of the council.
+            Power::KeepFundAccounts => grant(NONE, BELOW, NONE, OWN),
+            // CMP-07: the CEC's hotline 1255 and the TECs take reports; the rapid-response
+            // group of the territory (its TEC, or the CEC) handles them.
+            Power::TakeViolationReport => grant(ANY, BELOW, NONE, NONE),
+            Power::HandleViolationReport => grant(ANY, BELOW, NONE, NONE),
         }
     }
 }
@@ -537,13 +556,13 @@ mod tests {
             ],
             // Only the nominator files and withdraws.
             FileNomination | WithdrawNomination => [(false, false, false); 3],
-            ViewNominations | CancelRegistration => [
+            ViewNominations | CancelRegistration | TakeViolationReport | HandleViolationReport => [
                 (true, true, true),
                 (true, false, false),
                 (false, false, false),
             ],
             DecideNomination | RecheckNomination | SetBallotOrder | DecideProtocol
-            | DetermineResults => [
+            | DetermineResults | KeepFundAccounts => [
                 (false, false, false),
                 (true, false, false),
                 (false, false, false),
@@ -592,7 +611,7 @@ mod tests {
     fn expected_of_representative(power: Power) -> [bool; 5] {
         use Power::*;
         match power {
-            FileNomination | WithdrawNomination | ViewNominations => {
+            FileNomination | WithdrawNomination | ViewNominations | KeepFundAccounts => {
                 [true, false, false, false, false]
             }
             _ => [false; 5],

@@ -20,6 +20,7 @@ pub mod complaints;
 pub mod districts;
 #[cfg(test)]
 mod fake;
+pub mod funds;
 pub mod lookup;
 pub mod media;
 pub mod params;
@@ -29,6 +30,7 @@ pub mod setup;
 pub mod signing;
 pub mod store;
 pub mod users;
+pub mod violations;
 pub mod voters;
 
 pub use access::AccessStore;
@@ -43,6 +45,7 @@ pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
 pub use complaints::ComplaintStore;
 pub use districts::DistrictSchemeStore;
+pub use funds::FundStore;
 pub use lookup::VoterLookupStore;
 pub use media::MediaStore;
 pub use params::RuleParameterStore;
@@ -54,4 +57,5 @@ pub use setup::{
 };
 pub use store::{Entity, Page, PageRequest, Store, StoreError};
 pub use users::{Actor, NewUser, Role, Session, User, Username};
+pub use violations::ViolationStore;
 pub use voters::VoterListStore;

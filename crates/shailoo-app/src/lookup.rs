@@ -335,6 +335,14 @@ pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
     AuditAction::ProtocolImported,
     AuditAction::CouncilResultDetermined,
     AuditAction::PreliminaryCountsImported,
+    // Election funds and violation reports touch no list, station or council.
+    AuditAction::FundMovementEntered,
+    AuditAction::FundStatementImported,
+    AuditAction::FundReportSubmitted,
+    AuditAction::ViolationReported,
+    AuditAction::ViolationTriaged,
+    AuditAction::ViolationAssigned,
+    AuditAction::ViolationClosed,
     // Not remote voting's applications: the decisions move voters, and a rebuild after
     // filing is cheap.
 ];

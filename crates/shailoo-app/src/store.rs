@@ -209,6 +209,8 @@ pub trait Store:
     + crate::complaints::ComplaintStore
     + crate::media::MediaStore
     + crate::results::ResultsStore
+    + crate::funds::FundStore
+    + crate::violations::ViolationStore
     + Send
     + Sync
 {

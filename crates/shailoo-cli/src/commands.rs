@@ -15,6 +15,8 @@ mod districts;
 pub mod print;
 mod protocols;
 pub mod register;
+// The demo's election funds and violation reports (CMP-04, CMP-07).
+mod reports;
 pub mod results;
 pub mod rules;
 
@@ -292,6 +294,11 @@ fn app_state(
             .exempting(&std::env::var("SHAILOO_RATE_LIMIT_EXEMPT").unwrap_or_default())?
             .trusting(&std::env::var("SHAILOO_TRUSTED_PROXIES").unwrap_or_default())?
             .with_sms_gateway_token(std::env::var("SHAILOO_SMS_GATEWAY_TOKEN").ok()),
+        // The messaging gateway's shared secret for violation reports (CMP-07).
+        violations: shailoo_web::ViolationsConfig {
+            webhook_secret: std::env::var("SHAILOO_VIOLATIONS_WEBHOOK_SECRET").ok(),
+            ..shailoo_web::ViolationsConfig::default()
+        },
         ..shailoo_web::Config::default()
     };
     let mut state = shailoo_web::AppState::new(store, config);

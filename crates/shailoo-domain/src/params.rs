@@ -280,6 +280,8 @@ pub enum Consumer {
     ResultsFlags,
     /// The clocks of complaints and appeals (CMP-06).
     Complaints,
+    /// The donor rules, ceiling and report dates of election funds (CMP-04).
+    ElectionFunds,
 }
 
 impl Consumer {
@@ -297,6 +299,7 @@ impl Consumer {
             Consumer::Complaints => "complaints",
             Consumer::MediaAccreditation => "media_accreditation",
             Consumer::ResultsFlags => "results_flags",
+            Consumer::ElectionFunds => "election_funds",
         }
     }
 
@@ -314,6 +317,7 @@ impl Consumer {
             Consumer::Complaints => "param-consumer-complaints",
             Consumer::MediaAccreditation => "param-consumer-media-accreditation",
             Consumer::ResultsFlags => "param-consumer-results-flags",
+            Consumer::ElectionFunds => "param-consumer-election-funds",
         }
     }
 }
@@ -695,8 +699,9 @@ impl RuleParameters {
         let mut rows = Vec::with_capacity(28);
         use Confidence::{Likely, Seed, Sure, Unsure};
         use Consumer::{
-            Ballots, Candidacies, Complaints, DistrictSchemes, MediaAccreditation, RegisterImports,
-            RemoteVoting, ResultsFlags, SeatAllocation, VoterListClaims, VoterLists,
+            Ballots, Candidacies, Complaints, DistrictSchemes, ElectionFunds, MediaAccreditation,
+            RegisterImports, RemoteVoting, ResultsFlags, SeatAllocation, VoterListClaims,
+            VoterLists,
         };
         macro_rules! p {
             ($field:ident, $rule:literal, $conf:expr, $key:literal, [$($by:expr),*]) => {
@@ -934,42 +939,42 @@ impl RuleParameters {
             "CMP-04",
             Unsure,
             "param-cmp-04-fund-ceiling",
-            []
+            [ElectionFunds]
         );
         p!(
             fund_max_donation_person_som,
             "CMP-04",
             Unsure,
             "param-cmp-04-fund-max-donation-person",
-            []
+            [ElectionFunds]
         );
         p!(
             fund_max_donation_legal_entity_som,
             "CMP-04",
             Unsure,
             "param-cmp-04-fund-max-donation-legal-entity",
-            []
+            [ElectionFunds]
         );
         p!(
             fund_refuse_foreign_and_anonymous,
             "CMP-04",
             Unsure,
             "param-cmp-04-fund-refuse-foreign-and-anonymous",
-            []
+            [ElectionFunds]
         );
         p!(
             fund_first_report_days_before_voting,
             "CMP-04",
             Likely,
             "param-cmp-04-fund-first-report-days",
-            []
+            [ElectionFunds]
         );
         p!(
             fund_final_report_days_after_voting,
             "CMP-04",
             Likely,
             "param-cmp-04-fund-final-report-days",
-            []
+            [ElectionFunds]
         );
         rows
     }
@@ -1152,6 +1157,7 @@ mod tests {
         assert_eq!(applied("candidacy_decision_days"), [Consumer::Candidacies]);
         assert_eq!(applied("aiyl_ballot_order"), [Consumer::Ballots]);
         assert_eq!(applied("appeal_filing_days"), [Consumer::Complaints]);
+        assert_eq!(applied("fund_ceiling_som"), [Consumer::ElectionFunds]);
         assert!(applied("turnout_warning_percent").is_empty());
         assert!(rows.iter().all(|r| r.key != "tie_break"));
     }

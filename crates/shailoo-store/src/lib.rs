@@ -135,6 +135,7 @@ mod checkin;
 mod claims;
 mod complaints;
 mod districts;
+mod funds;
 mod lookup;
 mod media;
 mod params;
@@ -144,6 +145,7 @@ mod results;
 mod rows;
 mod setup;
 mod text;
+mod violations;
 mod voters;
 
 /// How long a caller waits for a connection (and for a server to answer at all) before the

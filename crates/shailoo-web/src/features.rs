@@ -278,6 +278,9 @@ pub(crate) fn all() -> Vec<Feature> {
         crate::checkin::feature(),
         // results: the staff's entry, coordination and dashboard (i15-entry)
         crate::results::feature(),
+        // Election funds and violation reports (CMP-04, CMP-07).
+        crate::funds::feature(),
+        crate::violations::feature(),
         crate::ops::feature(),
     ]
 }
@@ -302,6 +305,8 @@ pub(crate) fn all() -> Vec<Feature> {
         (name = "complaints", description = "The complaints registry (CMP-05, CMP-06): complaints, appeals, decisions and their clocks; never the complainant's name or contact"),
         (name = "media", description = "Media accreditation (CMP-01…CMP-03): outlets, their status and price lists, each CMP-02 finding with its rule and lines"),
         (name = "voters", description = "Where do I vote? Look-up by PIN (VOT-09), and SMS 119"),
+        (name = "funds", description = "Election funds (CMP-04): income, expenses and reports with their lateness"),
+        (name = "violations", description = "Violation reports (CMP-07): statistics, and the messaging gateway's webhook"),
     )
 )]
 struct ApiDoc;

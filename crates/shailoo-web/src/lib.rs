@@ -30,6 +30,9 @@ mod remote;
 mod results;
 pub mod rules;
 mod setup;
+// Election funds and violation reports (CMP-04, CMP-07).
+mod funds;
+mod violations;
 
 use crate::kit::input::Json;
 use axum::Router;
@@ -52,6 +55,7 @@ pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
 pub use lookup::{BadAddressList, LookupConfig, sms};
 pub use ops::metrics_handle;
+pub use violations::ViolationsConfig;
 
 /// "Now", injectable so that tests can fix the time the calendar and sessions see.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -71,6 +75,8 @@ pub struct Config {
     /// Whether `/metrics` is served on the public address too. Off when the operator serves
     /// [`metrics_router`] on an address of its own (`shailoo serve --metrics-addr`).
     pub public_metrics: bool,
+    /// Violation reports: the messaging webhook's secret and the public intake's limits.
+    pub violations: ViolationsConfig,
 }
 
 impl Default for Config {
@@ -81,6 +87,7 @@ impl Default for Config {
             lookup: LookupConfig::default(),
             cabinet: CabinetConfig::default(),
             public_metrics: true,
+            violations: ViolationsConfig::default(),
         }
     }
 }
@@ -104,6 +111,8 @@ pub struct AppState {
     pub(crate) candidate_checks: Option<Arc<shailoo_app::candidates::CheckRunner>>,
     /// The complaints registry's limit on online filings.
     pub(crate) complaints: Arc<complaints::ComplaintLimits>,
+    /// The rate limiters of the public violation-report intake.
+    pub(crate) violations: Arc<violations::ViolationService>,
 }
 
 impl AppState {
@@ -112,6 +121,7 @@ impl AppState {
         AppState {
             lookup: lookup::LookupService::new(store.clone(), &config.lookup),
             cabinet: cabinet::CabinetService::new(&config.cabinet, None),
+            violations: violations::ViolationService::new(&config.violations),
             store,
             metrics: metrics_handle(),
             throttle: Arc::new(LoginThrottle::default()),

@@ -97,6 +97,18 @@ shailoo_domain::closed_set! {
         MediaAccredited = "media_accredited",
         MediaRefused = "media_refused",
         MediaRevoked = "media_revoked",
+        // --- election funds (CMP-04) ---
+        /// An income or expense entered in a fund.
+        FundMovementEntered = "fund_movement_entered",
+        /// A fund's bank statement imported whole.
+        FundStatementImported = "fund_statement_imported",
+        FundReportSubmitted = "fund_report_submitted",
+        // --- violation reports (CMP-07) ---
+        ViolationReported = "violation_reported",
+        ViolationTriaged = "violation_triaged",
+        ViolationAssigned = "violation_assigned",
+        /// Resolved, referred or dismissed, with the note the reporter reads.
+        ViolationClosed = "violation_closed",
         // --- voting day ---
         VoterCheckedIn = "voter_checked_in",
         // --- results (RES-01…RES-11) ---

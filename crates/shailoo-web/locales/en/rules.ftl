@@ -202,6 +202,8 @@ param-consumer-candidacies = filing and deciding the nominations of candidates
 param-consumer-ballots = fixing the ballots
 param-consumer-complaints = the clocks of complaints and appeals
 param-consumer-media-accreditation = checking the price lists of the media
+# Election funds (CMP-04).
+param-consumer-election-funds = keeping the accounts of election funds
 param-consumer-register-imports = importing the population register
 param-vot-07-remote-station-capacity = How many voters a polling station for remote voting takes when the CEC has set no number for the station itself.
 param-vot-02-voter-min-age-value = { $value } years

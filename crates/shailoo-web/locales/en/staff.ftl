@@ -84,3 +84,10 @@ override-decision = CEC decision number
 override-decision-hint = The number of the CEC decision that moves this deadline, as written on it (e.g. 12/345-р).
 calendar-overridden-by = changed by CEC decision № { $decision }
 error-bad_decision_number = Enter the number of the CEC decision: 1 to 40 characters.
+
+# Election funds and violation reports (CMP-04, CMP-07).
+menu-funds = Election funds
+menu-violations = Violation reports
+power-keep-fund-accounts = keep an election fund's accounts and submit its reports
+power-take-violation-report = take a violation report from the hotline 1255, an e-mail or a visit
+power-handle-violation-report = triage, assign and close violation reports

@@ -202,6 +202,8 @@ param-consumer-candidacies = талапкерлерди көрсөтүүдө ж�
 param-consumer-ballots = бюллетендерди бекитүүдө
 param-consumer-complaints = даттануулардын жана аларды талашуунун мөөнөттөрүндө
 param-consumer-media-accreditation = ЖМКнын баа тизмелерин текшерүүдө
+# Election funds (CMP-04).
+param-consumer-election-funds = шайлоо фонддорунун эсебин жүргүзүүдө
 param-consumer-register-imports = калк реестрин импорттоодо
 param-vot-07-remote-station-capacity = БШК участканын өзү үчүн сан белгилебесе, аралыктан добуш берүү участогу канча шайлоочуну кабыл алат.
 param-vot-02-voter-min-age-value = { $value } жаш

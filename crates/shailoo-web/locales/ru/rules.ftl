@@ -202,6 +202,8 @@ param-consumer-candidacies = выдвижении и регистрации ка
 param-consumer-ballots = утверждении бюллетеней
 param-consumer-complaints = сроках жалоб и обжалования
 param-consumer-media-accreditation = проверке расценок СМИ
+# Election funds (CMP-04).
+param-consumer-election-funds = учёте избирательных фондов
 param-consumer-register-imports = импорте реестра населения
 param-vot-07-remote-station-capacity = Сколько избирателей принимает участок для дистанционного голосования, если ЦИК не установила число для самого участка.
 param-vot-02-voter-min-age-value = полных лет: { $value }

@@ -16,6 +16,7 @@
 
 pub(crate) mod access;
 pub(crate) mod api;
+pub(crate) mod bars;
 pub(crate) mod calendar;
 pub(crate) mod client;
 pub(crate) mod fail;

@@ -39,6 +39,7 @@ mod candidates;
 mod complaints;
 mod filing;
 mod results;
+mod violations;
 
 use fantoccini::{ClientBuilder, Locator};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -916,6 +917,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-media",
                 "menu-results-dashboard",
                 "menu-results-preliminary",
+                "menu-violations",
             ],
             &[
                 "menu-check-in",
@@ -937,6 +939,8 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-candidacies-ballot-order",
                 "menu-complaints",
                 "menu-results-councils",
+                "menu-funds",
+                "menu-violations",
             ],
             &[
                 "menu-media",
@@ -969,7 +973,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
         ),
         (
             "rep.one",
-            &["menu-candidacies"],
+            &["menu-candidacies", "menu-funds"],
             &[
                 "menu-claims",
                 "nav-register",

@@ -35,3 +35,4 @@ mod results;
 mod results_fixture;
 mod rules;
 mod staff;
+mod violations;

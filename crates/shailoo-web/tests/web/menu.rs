@@ -57,6 +57,7 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/media",
                 "/protocols/dashboard",
                 "/protocols/preliminary",
+                "/violations/desk",
             ],
         ),
         (
@@ -72,6 +73,8 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/candidacies/ballot-order",
                 "/complaints",
                 "/protocols/councils",
+                "/funds",
+                "/violations/desk",
             ],
         ),
         (
@@ -84,7 +87,7 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/protocols",
             ],
         ),
-        ("rep.one", &["/candidacies"]),
+        ("rep.one", &["/candidacies", "/funds"]),
     ];
     for (user, pages) in expected {
         let mut c = Client::new(&app);
