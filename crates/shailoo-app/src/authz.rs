@@ -138,6 +138,10 @@ pub enum Power {
     ImportProtocols,
     /// Import the ballot-counting boxes' preliminary counts (RES-01).
     ImportPreliminaryResults,
+    // --- i15-public: open data and the public results log ---
+    /// Sign a checkpoint of the public results log with the commission's key and export the
+    /// open data (`shailoo results export`).
+    PublishResults,
 }
 
 /// How far a role's power reaches.
@@ -193,7 +197,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 48] = [
+    pub const ALL: [Power; 49] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -242,6 +246,7 @@ impl Power {
         Power::DetermineResults,
         Power::ImportProtocols,
         Power::ImportPreliminaryResults,
+        Power::PublishResults,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
@@ -330,6 +335,8 @@ impl Power {
             Power::ImportProtocols => grant(NONE, NONE, NONE, NONE),
             // RES-01: the boxes' counts come to the CEC nationwide.
             Power::ImportPreliminaryResults => grant(ANY, NONE, NONE, NONE),
+            // i15-public: the commission's key is the operator's, at the command line only.
+            Power::PublishResults => grant(NONE, NONE, NONE, NONE),
         }
     }
 }
@@ -550,6 +557,7 @@ mod tests {
             // The operator at the command line only.
             ImportProtocols => [(false, false, false); 3],
             ImportPreliminaryResults => CEC_ONLY,
+            PublishResults => [(false, false, false); 3],
         }
     }
 

@@ -209,6 +209,7 @@ pub trait Store:
     + crate::complaints::ComplaintStore
     + crate::media::MediaStore
     + crate::results::ResultsStore
+    + crate::results::ResultsLogStore
     + Send
     + Sync
 {

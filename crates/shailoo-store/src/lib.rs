@@ -141,6 +141,7 @@ mod params;
 mod register;
 mod remote;
 mod results;
+mod results_log;
 mod rows;
 mod setup;
 mod text;

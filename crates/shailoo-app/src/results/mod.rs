@@ -23,10 +23,14 @@
 //! protocol for any contest of the election; it counts when accepted but is not awaited.
 
 pub mod determine;
+pub mod err;
+pub mod log;
 mod model;
+pub mod open_data;
 mod port;
 
 pub use determine::{AGAINST_ALL_ID, CouncilFacts};
+pub use log::ResultsLogStore;
 pub use model::{
     Change, ChangeFacts, CouncilResult, Determination, DistrictResult, OptionResult,
     PreliminaryCount, ProtocolKey, ProtocolRecord, ResultsError, apply, contest_key,
