@@ -206,9 +206,9 @@ async fn signed_checkpoints_are_kept_and_the_log_verifies_until_altered(ctx: Ctx
     .unwrap();
     let kept = db.log_checkpoints(&election()).await.unwrap();
     assert_eq!(kept, [signed.clone()]);
-    let key = signer.public_key();
+    let public = signer.public_key();
     assert_eq!(
-        log::verify_log(&election(), &entries, &kept, &key),
+        log::verify_log(&election(), &entries, &kept, &public),
         Ok(head.clone())
     );
     // The checkpoint has its audit entry.
@@ -235,7 +235,7 @@ async fn signed_checkpoints_are_kept_and_the_log_verifies_until_altered(ctx: Ctx
     let mut altered = entries.clone();
     altered[0].protocol.votes[0].votes += 1;
     assert_eq!(
-        log::verify_log(&election(), &altered, &kept, &key),
+        log::verify_log(&election(), &altered, &kept, &public),
         Err(LogProblem::Hash { seq: 1 })
     );
     // Another key: the checkpoint does not verify.
@@ -251,7 +251,7 @@ async fn signed_checkpoints_are_kept_and_the_log_verifies_until_altered(ctx: Ctx
     accepted(&db, &c, protocol(299, 291)).await;
     let entries = log::whole_log(&db, &election()).await.unwrap();
     assert_eq!(
-        log::verify_log(&election(), &entries, &kept, &key),
+        log::verify_log(&election(), &entries, &kept, &public),
         Err(LogProblem::UnsignedTail { signed: 1, last: 2 })
     );
     let head = entries.last().unwrap().head();
@@ -269,7 +269,7 @@ async fn signed_checkpoints_are_kept_and_the_log_verifies_until_altered(ctx: Ctx
     let kept = db.log_checkpoints(&election()).await.unwrap();
     assert_eq!(kept.len(), 2);
     assert_eq!(
-        log::verify_log(&election(), &entries, &kept, &key),
+        log::verify_log(&election(), &entries, &kept, &public),
         Ok(head)
     );
 }
