@@ -335,6 +335,8 @@ pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
     AuditAction::ProtocolImported,
     AuditAction::CouncilResultDetermined,
     AuditAction::PreliminaryCountsImported,
+    // i15-public: a signed checkpoint of the public results log.
+    AuditAction::ResultsLogCheckpointed,
     // Not remote voting's applications: the decisions move voters, and a rebuild after
     // filing is cheap.
 ];

@@ -13,13 +13,13 @@
 //! report is `certified` when every council is determined, `unofficial-complete` when every
 //! expected protocol is accepted, else `unofficial-partial`.
 
-use super::open_data::{CouncilResults, ElectionResults};
+use super::open_data::{ContestResults, CouncilResults, ElectionResults};
 use crate::results::contest_key;
 use serde_json::{Value, json};
 use shailoo_domain::protocol::{BallotOption, Contest, Line, Protocol};
 use shailoo_domain::results::ResultStatus;
 use shailoo_domain::territory::{CouncilKind, LocalizedName};
-use shailoo_domain::{CouncilId, StationNumber};
+use shailoo_domain::{CandidateId, CouncilId, PartyId, StationNumber};
 use std::collections::{BTreeMap, BTreeSet};
 
 const COUNTRY: &str = "gpu-kg";
@@ -102,16 +102,154 @@ fn status(results: &ElectionResults) -> &'static str {
     }
 }
 
-/// The whole election as an ERR `ElectionReport`.
-pub fn election_report(
-    results: &ElectionResults,
+/// What the report gathers while it walks the contests.
+#[derive(Default)]
+struct Report {
+    units: Vec<Value>,
+    parties: BTreeMap<String, Value>,
+    candidates: Vec<Value>,
+    contests: Vec<Value>,
+}
+
+/// The votes of `option` in one station's protocol.
+fn votes_in(p: &Protocol, option: Option<&BallotOption>) -> u64 {
+    option.map_or(0, |opt| {
+        p.votes
+            .iter()
+            .filter(|v| &v.option == opt)
+            .map(|v| u64::from(v.votes))
+            .sum()
+    })
+}
+
+/// One contest's selections: each option with its votes per station and in the district and
+/// its seats, then "against all".
+fn selections(
+    c: &CouncilResults,
+    contest: &ContestResults,
+    protocols: &[&Protocol],
+    report: &mut Report,
+) -> Vec<Value> {
+    let district = district_unit(&c.council, &contest.contest);
+    let decided = contest.status == ResultStatus::Completed;
+    let mut out = Vec::new();
+    for (order, o) in contest.options.iter().enumerate() {
+        let option = match &contest.contest {
+            Contest::PartyList => PartyId::parse(&o.id).ok().map(BallotOption::Party),
+            Contest::District { .. } => CandidateId::parse(&o.id).ok().map(BallotOption::Candidate),
+        };
+        let mut counts: Vec<Value> = protocols
+            .iter()
+            .map(|p| {
+                vote_count(
+                    &station_unit(p.station),
+                    "total",
+                    votes_in(p, option.as_ref()),
+                )
+            })
+            .collect();
+        counts.push(vote_count(&district, "total", o.votes));
+        if let Some(seats) = o.seats {
+            counts.push(vote_count(&district, "seats", seats));
+        }
+        let id = format!(
+            "{}-o{}",
+            contest_id(&c.council, &contest.contest),
+            order + 1
+        );
+        if matches!(contest.contest, Contest::PartyList) {
+            let party = format!("party-{}", o.id);
+            report.parties.entry(party.clone()).or_insert_with(
+                || json!({"@id": party, "@type": "ElectionResults.Party", "Name": text(&o.name)}),
+            );
+            out.push(json!({
+                "@id": id, "@type": "ElectionResults.PartySelection",
+                "PartyIds": [party], "SequenceOrder": order + 1, "VoteCounts": counts,
+            }));
+        } else {
+            let candidate = format!("candidate-{}", o.id);
+            let mut entry = json!({
+                "@id": candidate, "@type": "ElectionResults.Candidate",
+                "BallotName": text(&o.name),
+            });
+            if decided {
+                let won = o.seats.unwrap_or(0) > 0;
+                entry["PostElectionStatus"] = json!(if won { "winner" } else { "defeated" });
+            }
+            report.candidates.push(entry);
+            out.push(json!({
+                "@id": id, "@type": "ElectionResults.CandidateSelection",
+                "CandidateIds": [candidate], "SequenceOrder": order + 1, "VoteCounts": counts,
+            }));
+        }
+    }
+    out.extend(against_all(c, contest, protocols));
+    out
+}
+
+/// "Against all" as a selection without a candidate (city ballots only).
+fn against_all(
+    c: &CouncilResults,
+    contest: &ContestResults,
+    protocols: &[&Protocol],
+) -> Option<Value> {
+    let against = contest.against_all?;
+    let district = district_unit(&c.council, &contest.contest);
+    let mut counts: Vec<Value> = protocols
+        .iter()
+        .map(|p| vote_count(&station_unit(p.station), "total", p.line(Line::AgainstAll)))
+        .collect();
+    counts.push(vote_count(&district, "total", against));
+    Some(json!({
+        "@id": format!("{}-against-all", contest_id(&c.council, &contest.contest)),
+        "@type": "ElectionResults.CandidateSelection",
+        "SequenceOrder": contest.options.len() + 1,
+        "VoteCounts": counts,
+    }))
+}
+
+/// One contest as a `PartyContest` (city) or a `CandidateContest` (aiyl district).
+fn contest_value(
+    c: &CouncilResults,
+    contest: &ContestResults,
     counted: &[(CouncilId, Protocol)],
-    vendor: &str,
+    report: &mut Report,
 ) -> Value {
-    let mut units: Vec<Value> = Vec::new();
-    let mut parties: BTreeMap<String, Value> = BTreeMap::new();
-    let mut candidates: Vec<Value> = Vec::new();
-    let mut contests: Vec<Value> = Vec::new();
+    let protocols = station_protocols(counted, &c.council, &contest.contest);
+    let selections = selections(c, contest, &protocols, report);
+    let status = if contest.status == ResultStatus::Incomplete {
+        "in-process"
+    } else {
+        "completed"
+    };
+    let name = match &contest.contest {
+        Contest::PartyList => c.name.en.clone(),
+        Contest::District { district } => format!("{}, district {district}", c.name.en),
+    };
+    let mut value = json!({
+        "@id": contest_id(&c.council, &contest.contest),
+        "ElectionDistrictId": district_unit(&c.council, &contest.contest),
+        "Name": name,
+        "ContestSelection": selections,
+        "CountStatus": [{"@type": "ElectionResults.CountStatus", "Type": "total", "Status": status}],
+        "SubUnitsReported": protocols.len(),
+        "TotalSubUnits": c.expected.iter().filter(|e| e.contest == contest.contest).count(),
+        "BallotTitle": text(&c.name),
+    });
+    if matches!(contest.contest, Contest::PartyList) {
+        value["@type"] = json!("ElectionResults.PartyContest");
+        value["VoteVariation"] = json!("proportional");
+    } else {
+        value["@type"] = json!("ElectionResults.CandidateContest");
+        value["VoteVariation"] = json!("plurality");
+        value["NumberElected"] = json!(contest.seats);
+        value["VotesAllowed"] = json!(contest.votes_allowed);
+    }
+    value
+}
+
+/// Every polling station as a `precinct`, with its voters once a protocol of it is counted.
+fn station_units(results: &ElectionResults, counted: &[(CouncilId, Protocol)]) -> Vec<Value> {
     let mut stations: BTreeMap<StationNumber, (u64, u64)> = BTreeMap::new();
     for (_, p) in counted {
         // A station's voters: its largest list among the contests it counts.
@@ -120,7 +258,34 @@ pub fn election_report(
             e.0.max(p.line(Line::VotersOnList) + p.line(Line::VotersOnAdditionalLists));
         e.1 = e.1.max(p.line(Line::VotersTookPart));
     }
-    units.push(json!({
+    let expected = results
+        .councils
+        .iter()
+        .flat_map(|c| c.expected.iter().map(|e| e.station));
+    let all: BTreeSet<StationNumber> = stations.keys().copied().chain(expected).collect();
+    all.into_iter()
+        .map(|station| {
+            let mut unit = json!({
+                "@id": station_unit(station), "@type": "ElectionResults.ReportingUnit",
+                "Type": "precinct", "Number": station.to_string(),
+            });
+            if let Some((registered, took_part)) = stations.get(&station) {
+                unit["VotersRegistered"] = json!(registered);
+                unit["VotersParticipated"] = json!(took_part);
+            }
+            unit
+        })
+        .collect()
+}
+
+/// The whole election as an ERR `ElectionReport`.
+pub fn election_report(
+    results: &ElectionResults,
+    counted: &[(CouncilId, Protocol)],
+    vendor: &str,
+) -> Value {
+    let mut report = Report::default();
+    report.units.push(json!({
         "@id": COUNTRY, "@type": "ElectionResults.ReportingUnit", "Type": "country",
         "Name": text(&LocalizedName {
             ky: "Кыргыз Республикасы".into(),
@@ -130,143 +295,13 @@ pub fn election_report(
         "ComposingGpUnitIds": results.councils.iter().map(|c| council_unit(&c.council)).collect::<Vec<_>>(),
     }));
     for c in &results.councils {
-        council_units(c, counted, &mut units);
+        council_units(c, counted, &mut report.units);
         for contest in &c.contests {
-            let mut selections: Vec<Value> = Vec::new();
-            let protocols = station_protocols(counted, &c.council, &contest.contest);
-            let district = district_unit(&c.council, &contest.contest);
-            let decided = contest.status == ResultStatus::Completed;
-            for (order, o) in contest.options.iter().enumerate() {
-                let option = match &contest.contest {
-                    Contest::PartyList => shailoo_domain::candidate::PartyId::parse(&o.id)
-                        .ok()
-                        .map(BallotOption::Party),
-                    Contest::District { .. } => {
-                        shailoo_domain::candidate::CandidateId::parse(&o.id)
-                            .ok()
-                            .map(BallotOption::Candidate)
-                    }
-                };
-                let mut counts: Vec<Value> = protocols
-                    .iter()
-                    .map(|p| {
-                        let votes = option.as_ref().map_or(0, |opt| {
-                            p.votes
-                                .iter()
-                                .filter(|v| &v.option == opt)
-                                .map(|v| u64::from(v.votes))
-                                .sum()
-                        });
-                        vote_count(&station_unit(p.station), "total", votes)
-                    })
-                    .collect();
-                counts.push(vote_count(&district, "total", o.votes));
-                if let Some(seats) = o.seats {
-                    counts.push(vote_count(&district, "seats", seats));
-                }
-                let id = format!(
-                    "{}-o{}",
-                    contest_id(&c.council, &contest.contest),
-                    order + 1
-                );
-                match &contest.contest {
-                    Contest::PartyList => {
-                        let party = format!("party-{}", o.id);
-                        parties.entry(party.clone()).or_insert_with(|| {
-                            json!({"@id": party, "@type": "ElectionResults.Party", "Name": text(&o.name)})
-                        });
-                        selections.push(json!({
-                            "@id": id, "@type": "ElectionResults.PartySelection",
-                            "PartyIds": [party], "SequenceOrder": order + 1, "VoteCounts": counts,
-                        }));
-                    }
-                    Contest::District { .. } => {
-                        let candidate = format!("candidate-{}", o.id);
-                        let mut entry = json!({
-                            "@id": candidate, "@type": "ElectionResults.Candidate",
-                            "BallotName": text(&o.name),
-                        });
-                        if decided {
-                            entry["PostElectionStatus"] = json!(if o.seats.unwrap_or(0) > 0 {
-                                "winner"
-                            } else {
-                                "defeated"
-                            });
-                        }
-                        candidates.push(entry);
-                        selections.push(json!({
-                            "@id": id, "@type": "ElectionResults.CandidateSelection",
-                            "CandidateIds": [candidate], "SequenceOrder": order + 1,
-                            "VoteCounts": counts,
-                        }));
-                    }
-                }
-            }
-            if let Some(against) = contest.against_all {
-                let mut counts: Vec<Value> = protocols
-                    .iter()
-                    .map(|p| {
-                        vote_count(&station_unit(p.station), "total", p.line(Line::AgainstAll))
-                    })
-                    .collect();
-                counts.push(vote_count(&district, "total", against));
-                selections.push(json!({
-                    "@id": format!("{}-against-all", contest_id(&c.council, &contest.contest)),
-                    "@type": "ElectionResults.CandidateSelection",
-                    "SequenceOrder": contest.options.len() + 1,
-                    "VoteCounts": counts,
-                }));
-            }
-            let count_status = json!([{
-                "@type": "ElectionResults.CountStatus", "Type": "total",
-                "Status": if contest.status == ResultStatus::Incomplete { "in-process" } else { "completed" },
-            }]);
-            let name = match &contest.contest {
-                Contest::PartyList => c.name.en.clone(),
-                Contest::District { district } => format!("{}, district {district}", c.name.en),
-            };
-            let mut value = json!({
-                "@id": contest_id(&c.council, &contest.contest),
-                "ElectionDistrictId": district,
-                "Name": name,
-                "ContestSelection": selections,
-                "CountStatus": count_status,
-                "SubUnitsReported": protocols.len(),
-                "TotalSubUnits": c.expected.iter().filter(|e| e.contest == contest.contest).count(),
-                "BallotTitle": text(&c.name),
-            });
-            match &contest.contest {
-                Contest::PartyList => {
-                    value["@type"] = json!("ElectionResults.PartyContest");
-                    value["VoteVariation"] = json!("proportional");
-                }
-                Contest::District { .. } => {
-                    value["@type"] = json!("ElectionResults.CandidateContest");
-                    value["VoteVariation"] = json!("plurality");
-                    value["NumberElected"] = json!(contest.seats);
-                    value["VotesAllowed"] = json!(contest.votes_allowed);
-                }
-            }
-            contests.push(value);
+            let value = contest_value(c, contest, counted, &mut report);
+            report.contests.push(value);
         }
     }
-    let expected = results
-        .councils
-        .iter()
-        .flat_map(|c| c.expected.iter().map(|e| e.station));
-    let all: BTreeSet<StationNumber> = stations.keys().copied().chain(expected).collect();
-    for station in all {
-        let mut unit = json!({
-            "@id": station_unit(station), "@type": "ElectionResults.ReportingUnit",
-            "Type": "precinct", "Number": station.to_string(),
-        });
-        // Known once a protocol of the station is counted.
-        if let Some((registered, took_part)) = stations.get(&station) {
-            unit["VotersRegistered"] = json!(registered);
-            unit["VotersParticipated"] = json!(took_part);
-        }
-        units.push(unit);
-    }
+    report.units.extend(station_units(results, counted));
     let day = results.voting_day.to_string();
     json!({
         "@type": "ElectionResults.ElectionReport",
@@ -278,8 +313,8 @@ pub fn election_report(
         "SequenceEnd": 1,
         "Status": status(results),
         "VendorApplicationId": vendor,
-        "GpUnit": units,
-        "Party": parties.into_values().collect::<Vec<_>>(),
+        "GpUnit": report.units,
+        "Party": report.parties.into_values().collect::<Vec<_>>(),
         "Election": [{
             "@type": "ElectionResults.Election",
             "ElectionScopeId": COUNTRY,
@@ -287,8 +322,8 @@ pub fn election_report(
             "StartDate": day,
             "EndDate": day,
             "Type": "general",
-            "Candidate": candidates,
-            "Contest": contests,
+            "Candidate": report.candidates,
+            "Contest": report.contests,
         }],
     })
 }

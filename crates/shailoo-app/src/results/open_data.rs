@@ -122,7 +122,100 @@ fn option_id(option: &BallotOption) -> String {
     }
 }
 
-/// One council's results as they stand at `now` (official where determined).
+/// What a contest's allocation gave each option: its id, seats and reserved flag.
+type Won = (String, Option<u64>, bool);
+
+/// Each option of a ballot with its votes, its seats and what they are allocated on.
+fn option_results(
+    facts: &super::CouncilFacts,
+    ballot: &shailoo_domain::candidate::ballot::Ballot,
+    totals: &shailoo_domain::results::Totals,
+    seats_of: &[Won],
+) -> Vec<OptionResults> {
+    let city = matches!(ballot.contest, Contest::PartyList);
+    ballot
+        .lines
+        .iter()
+        .map(|line| {
+            let id = option_id(&line.option);
+            let w = seats_of.iter().find(|(i, _, _)| *i == id);
+            let name = match &line.label {
+                BallotLabel::Party { name } => name.clone(),
+                BallotLabel::Candidate { name, .. } => LocalizedName {
+                    ky: name.to_string(),
+                    ru: name.to_string(),
+                    en: name.to_string(),
+                },
+            };
+            OptionResults {
+                votes: totals.votes_of(&line.option),
+                seats: w.and_then(|w| w.1),
+                reserved: w.is_some_and(|w| w.2),
+                list_size: city.then(|| facts.list_sizes.get(&id).copied()).flatten(),
+                sex: (!city).then(|| facts.sexes.get(&id).copied()).flatten(),
+                name,
+                id,
+            }
+        })
+        .collect()
+}
+
+/// One contest of a council's result, with the facts its seats are allocated on.
+fn contest_results(
+    ctx: &super::CouncilContext,
+    result: &CouncilResult,
+    ballot: &shailoo_domain::candidate::ballot::Ballot,
+    counted: &[Protocol],
+) -> ContestResults {
+    use shailoo_domain::protocol::Line;
+    let facts = &ctx.facts;
+    let totals =
+        shailoo_domain::results::aggregate(counted.iter().filter(|p| p.contest == ballot.contest));
+    let won = |options: &[super::OptionResult]| -> Vec<Won> {
+        options
+            .iter()
+            .map(|o| (o.id.clone(), o.seats, o.reserved))
+            .collect()
+    };
+    let (seats, status, seats_of) = match &ballot.contest {
+        Contest::PartyList => (
+            facts.council.seats.get(),
+            result.status,
+            won(&result.options),
+        ),
+        Contest::District { district } => {
+            let d = result.districts.iter().find(|d| &d.district == district);
+            (
+                facts.district_seats.get(district).copied().unwrap_or(0),
+                d.map_or(ResultStatus::Incomplete, |d| d.status),
+                d.map(|d| won(&d.options)).unwrap_or_default(),
+            )
+        }
+    };
+    let city = matches!(ballot.contest, Contest::PartyList);
+    let options = option_results(facts, ballot, &totals, &seats_of);
+    let params = &ctx.params;
+    ContestResults {
+        took_part: totals.line(Line::VotersTookPart),
+        against_all: city.then(|| totals.line(Line::AgainstAll)),
+        threshold_percent: city.then_some(u32::from(params.threshold_percent)),
+        threshold_base: city.then_some(params.threshold_base),
+        unfilled_list_seats: city.then_some(params.unfilled_list_seats),
+        reserved_for_women: (!city).then(|| reserved_for_women(seats, params)),
+        votes_allowed: if city {
+            1
+        } else {
+            u32::from(params.aiyl_ballot_marks)
+        },
+        contest: ballot.contest.clone(),
+        seats,
+        status,
+        options,
+    }
+}
+
+/// One council's results as they stand at `now` (official where determined), summed from
+/// `counted`.
 pub async fn council_results<S: ResultsPorts + ?Sized>(
     store: &S,
     election: &ElectionId,
@@ -137,84 +230,12 @@ pub async fn council_results<S: ResultsPorts + ?Sized>(
         .map(|d| d.lots.clone())
         .unwrap_or_default();
     let facts = &ctx.facts;
-    let result: CouncilResult = determine::determine(facts, counted, &ctx.params, &lots, "en")?;
-    let totals_of = |contest: &Contest| {
-        shailoo_domain::results::aggregate(counted.iter().filter(|p| &p.contest == contest))
-    };
-    let mut contests = Vec::new();
-    for ballot in &facts.ballots {
-        let totals = totals_of(&ballot.contest);
-        let (seats, status, seats_of): (u32, ResultStatus, Vec<(String, Option<u64>, bool)>) =
-            match &ballot.contest {
-                Contest::PartyList => (
-                    facts.council.seats.get(),
-                    result.status,
-                    result
-                        .options
-                        .iter()
-                        .map(|o| (o.id.clone(), o.seats, o.reserved))
-                        .collect(),
-                ),
-                Contest::District { district } => {
-                    let d = result.districts.iter().find(|d| &d.district == district);
-                    (
-                        facts.district_seats.get(district).copied().unwrap_or(0),
-                        d.map_or(ResultStatus::Incomplete, |d| d.status),
-                        d.map(|d| {
-                            d.options
-                                .iter()
-                                .map(|o| (o.id.clone(), o.seats, o.reserved))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    )
-                }
-            };
-        let city = matches!(ballot.contest, Contest::PartyList);
-        let options = ballot
-            .lines
-            .iter()
-            .map(|line| {
-                let id = option_id(&line.option);
-                let won = seats_of.iter().find(|(i, _, _)| *i == id);
-                let name = match &line.label {
-                    BallotLabel::Party { name } => name.clone(),
-                    BallotLabel::Candidate { name, .. } => LocalizedName {
-                        ky: name.to_string(),
-                        ru: name.to_string(),
-                        en: name.to_string(),
-                    },
-                };
-                OptionResults {
-                    votes: totals.votes_of(&line.option),
-                    seats: won.and_then(|w| w.1),
-                    reserved: won.is_some_and(|w| w.2),
-                    list_size: city.then(|| facts.list_sizes.get(&id).copied()).flatten(),
-                    sex: (!city).then(|| facts.sexes.get(&id).copied()).flatten(),
-                    name,
-                    id,
-                }
-            })
-            .collect();
-        let params = &ctx.params;
-        contests.push(ContestResults {
-            took_part: totals.line(shailoo_domain::protocol::Line::VotersTookPart),
-            against_all: city.then(|| totals.line(shailoo_domain::protocol::Line::AgainstAll)),
-            threshold_percent: city.then_some(u32::from(params.threshold_percent)),
-            threshold_base: city.then_some(params.threshold_base),
-            unfilled_list_seats: city.then_some(params.unfilled_list_seats),
-            reserved_for_women: (!city).then(|| reserved_for_women(seats, params)),
-            votes_allowed: if city {
-                1
-            } else {
-                u32::from(params.aiyl_ballot_marks)
-            },
-            contest: ballot.contest.clone(),
-            seats,
-            status,
-            options,
-        });
-    }
+    let result = determine::determine(facts, counted, &ctx.params, &lots, "en")?;
+    let contests = facts
+        .ballots
+        .iter()
+        .map(|b| contest_results(&ctx, &result, b, counted))
+        .collect();
     let mut expected: Vec<ExpectedProtocol> = facts
         .expected
         .iter()

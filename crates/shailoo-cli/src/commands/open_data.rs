@@ -451,58 +451,8 @@ fn recompute(council: &CouncilResults, protocols: &[&Protocol]) -> Result<(), Di
     let mut took_part = 0;
     let mut statuses = Vec::new();
     for contest in &council.contests {
-        let s = sums(&contest.contest, protocols);
-        let at = format!("council {name}, contest {}", contest_key(&contest.contest));
-        took_part += s.took_part;
-        if s.took_part != contest.took_part {
-            return Err(differ(format!(
-                "{at}: {} voters took part by the log, {RESULTS_JSON} says {}",
-                s.took_part, contest.took_part
-            )));
-        }
-        if let Some(a) = contest.against_all
-            && a != s.against_all
-        {
-            return Err(differ(format!(
-                "{at}: {} votes against all by the log, {RESULTS_JSON} says {a}",
-                s.against_all
-            )));
-        }
-        for o in &contest.options {
-            let votes = s.votes.get(&o.id).copied().unwrap_or(0);
-            if votes != o.votes || option_of(&contest.contest, &o.id).is_none() {
-                return Err(differ(format!(
-                    "{at}: option {} has {votes} votes by the log, {RESULTS_JSON} says {}",
-                    o.id, o.votes
-                )));
-            }
-        }
-        let (status, seats) = allocate(council, contest, complete)?;
-        if status != contest.status {
-            return Err(differ(format!(
-                "{at}: the allocation gives status {}, {RESULTS_JSON} says {}",
-                status.as_str(),
-                contest.status.as_str()
-            )));
-        }
-        for o in &contest.options {
-            let want = seats.get(&o.id).copied();
-            let got = o.seats.map(|n| (n, o.reserved));
-            if got != want {
-                let shown = |s: Option<(u64, bool)>| {
-                    s.map_or("none".to_owned(), |(n, r)| {
-                        format!("{n}{}", if r { " (reserved)" } else { "" })
-                    })
-                };
-                return Err(differ(format!(
-                    "{at}: option {} wins {} seat(s) by the allocation, {RESULTS_JSON} says {}",
-                    o.id,
-                    shown(want),
-                    shown(got)
-                )));
-            }
-        }
-        statuses.push(status);
+        took_part += contest.took_part;
+        statuses.push(check_contest(council, contest, protocols, complete)?);
     }
     if took_part != council.took_part {
         return Err(differ(format!(
@@ -534,12 +484,76 @@ fn recompute(council: &CouncilResults, protocols: &[&Protocol]) -> Result<(), Di
     Ok(())
 }
 
+/// One contest against its protocols: sums, then status and seats re-allocated.
+fn check_contest(
+    council: &CouncilResults,
+    contest: &ContestResults,
+    protocols: &[&Protocol],
+    complete: bool,
+) -> Result<ResultStatus, Difference> {
+    let name = &council.council;
+    let s = sums(&contest.contest, protocols);
+    let at = format!("council {name}, contest {}", contest_key(&contest.contest));
+    if s.took_part != contest.took_part {
+        return Err(differ(format!(
+            "{at}: {} voters took part by the log, {RESULTS_JSON} says {}",
+            s.took_part, contest.took_part
+        )));
+    }
+    if let Some(a) = contest.against_all
+        && a != s.against_all
+    {
+        return Err(differ(format!(
+            "{at}: {} votes against all by the log, {RESULTS_JSON} says {a}",
+            s.against_all
+        )));
+    }
+    for o in &contest.options {
+        let votes = s.votes.get(&o.id).copied().unwrap_or(0);
+        if votes != o.votes || option_of(&contest.contest, &o.id).is_none() {
+            return Err(differ(format!(
+                "{at}: option {} has {votes} votes by the log, {RESULTS_JSON} says {}",
+                o.id, o.votes
+            )));
+        }
+    }
+    let (status, seats) = allocate(council, contest, complete)?;
+    if status != contest.status {
+        return Err(differ(format!(
+            "{at}: the allocation gives status {}, {RESULTS_JSON} says {}",
+            status.as_str(),
+            contest.status.as_str()
+        )));
+    }
+    for o in &contest.options {
+        let want = seats.get(&o.id).copied();
+        let got = o.seats.map(|n| (n, o.reserved));
+        if got != want {
+            let shown = |s: Option<(u64, bool)>| {
+                s.map_or("none".to_owned(), |(n, r)| {
+                    format!("{n}{}", if r { " (reserved)" } else { "" })
+                })
+            };
+            return Err(differ(format!(
+                "{at}: option {} wins {} seat(s) by the allocation, {RESULTS_JSON} says {}",
+                o.id,
+                shown(want),
+                shown(got)
+            )));
+        }
+    }
+    Ok(status)
+}
+
 fn lots_among(lots: &[Lots], ids: &HashSet<String>) -> Vec<Lots> {
     lots.iter()
         .filter(|l| l.tied.iter().all(|t| ids.contains(t)))
         .cloned()
         .collect()
 }
+
+/// Each option's seats and reserved flag, by id.
+type Seats = BTreeMap<String, (u64, bool)>;
 
 /// A contest's allocation with `shailoo-apportionment` on the published facts: its status
 /// and each option's seats and reserved flag (none while incomplete, or when it failed or
@@ -548,8 +562,7 @@ fn allocate(
     council: &CouncilResults,
     contest: &ContestResults,
     complete: bool,
-) -> Result<(ResultStatus, BTreeMap<String, (u64, bool)>), Difference> {
-    let mut seats = BTreeMap::new();
+) -> Result<(ResultStatus, Seats), Difference> {
     let ids: HashSet<String> = contest.options.iter().map(|o| o.id.clone()).collect();
     let lots = lots_among(&council.lots, &ids);
     let at = || {
@@ -560,85 +573,96 @@ fn allocate(
         )
     };
     match &contest.contest {
-        Contest::PartyList => {
-            if !complete {
-                return Ok((ResultStatus::Incomplete, seats));
-            }
-            let input = PartyListInput {
-                seats: u64::from(contest.seats),
-                took_part: contest.took_part,
-                threshold_percent: contest.threshold_percent.unwrap_or(5),
-                threshold_base: match contest.threshold_base.unwrap_or_default() {
-                    ThresholdBase::VotersWhoTookPart => SeatBase::VotersWhoTookPart,
-                    ThresholdBase::ValidVotes => SeatBase::ValidVotes,
-                },
-                unfilled_list_seats: match contest.unfilled_list_seats.unwrap_or_default() {
-                    UnfilledListSeats::NextLargestRemainders => SeatUnfilled::NextLargestRemainders,
-                    UnfilledListSeats::Vacant => SeatUnfilled::Vacant,
-                },
-                lists: contest
-                    .options
-                    .iter()
-                    .map(|o| ListVotes {
-                        id: o.id.clone(),
-                        votes: o.votes,
-                        candidates: o.list_size,
-                    })
-                    .collect(),
-                against_all: contest.against_all.unwrap_or(0),
-                lots,
-            };
-            let report = allocate_party_list(&input)
-                .map_err(|e| differ(format!("{}: the allocation refuses: {e}", at())))?;
-            Ok(match report.outcome {
-                Outcome::Completed(a) => {
-                    for l in a.lists {
-                        seats.insert(l.id, (l.seats, false));
-                    }
-                    (ResultStatus::Completed, seats)
-                }
-                Outcome::LotsRequired(_) => (ResultStatus::LotsRequired, seats),
-                Outcome::Failed(_) => (ResultStatus::Failed, seats),
-            })
+        Contest::PartyList if complete => allocate_city(contest, lots, &at),
+        Contest::District { .. } if complete && contest.seats > 0 => {
+            allocate_seats_of_district(contest, lots, &at)
         }
-        Contest::District { .. } => {
-            if !complete || contest.seats == 0 {
-                return Ok((ResultStatus::Incomplete, seats));
-            }
-            let input = DistrictInput {
-                seats: u64::from(contest.seats),
-                reserved_for_women: contest.reserved_for_women.map(u64::from),
-                candidates: contest
-                    .options
-                    .iter()
-                    .map(|o| CandidateVotes {
-                        id: o.id.clone(),
-                        sex: match o.sex {
-                            Some(Sex::Female) => SeatSex::Female,
-                            _ => SeatSex::Male,
-                        },
-                        votes: o.votes,
-                    })
-                    .collect(),
-                lots,
-            };
-            let report = allocate_district(&input)
-                .map_err(|e| differ(format!("{}: the allocation refuses: {e}", at())))?;
-            Ok(match report.outcome {
-                Outcome::Completed(a) => {
-                    for o in &contest.options {
-                        seats.insert(o.id.clone(), (0, false));
-                    }
-                    for e in a.elected {
-                        seats.insert(e.id, (1, e.reserved));
-                    }
-                    (ResultStatus::Completed, seats)
-                }
-                Outcome::LotsRequired(_) => (ResultStatus::LotsRequired, seats),
-                Outcome::Failed(_) => (ResultStatus::Failed, seats),
-            })
-        }
+        _ => Ok((ResultStatus::Incomplete, Seats::new())),
     }
+}
+
+fn allocate_city(
+    contest: &ContestResults,
+    lots: Vec<Lots>,
+    at: &dyn Fn() -> String,
+) -> Result<(ResultStatus, Seats), Difference> {
+    let mut seats = Seats::new();
+    let input = PartyListInput {
+        seats: u64::from(contest.seats),
+        took_part: contest.took_part,
+        threshold_percent: contest.threshold_percent.unwrap_or(5),
+        threshold_base: match contest.threshold_base.unwrap_or_default() {
+            ThresholdBase::VotersWhoTookPart => SeatBase::VotersWhoTookPart,
+            ThresholdBase::ValidVotes => SeatBase::ValidVotes,
+        },
+        unfilled_list_seats: match contest.unfilled_list_seats.unwrap_or_default() {
+            UnfilledListSeats::NextLargestRemainders => SeatUnfilled::NextLargestRemainders,
+            UnfilledListSeats::Vacant => SeatUnfilled::Vacant,
+        },
+        lists: contest
+            .options
+            .iter()
+            .map(|o| ListVotes {
+                id: o.id.clone(),
+                votes: o.votes,
+                candidates: o.list_size,
+            })
+            .collect(),
+        against_all: contest.against_all.unwrap_or(0),
+        lots,
+    };
+    let report = allocate_party_list(&input)
+        .map_err(|e| differ(format!("{}: the allocation refuses: {e}", at())))?;
+    Ok(match report.outcome {
+        Outcome::Completed(a) => {
+            for l in a.lists {
+                seats.insert(l.id, (l.seats, false));
+            }
+            (ResultStatus::Completed, seats)
+        }
+        Outcome::LotsRequired(_) => (ResultStatus::LotsRequired, seats),
+        Outcome::Failed(_) => (ResultStatus::Failed, seats),
+    })
+}
+
+fn allocate_seats_of_district(
+    contest: &ContestResults,
+    lots: Vec<Lots>,
+    at: &dyn Fn() -> String,
+) -> Result<(ResultStatus, Seats), Difference> {
+    let mut seats = Seats::new();
+    let input = DistrictInput {
+        seats: u64::from(contest.seats),
+        reserved_for_women: contest.reserved_for_women.map(u64::from),
+        candidates: contest
+            .options
+            .iter()
+            .map(|o| CandidateVotes {
+                id: o.id.clone(),
+                sex: match o.sex {
+                    Some(Sex::Female) => SeatSex::Female,
+                    _ => SeatSex::Male,
+                },
+                votes: o.votes,
+            })
+            .collect(),
+        lots,
+    };
+    let report = allocate_district(&input)
+        .map_err(|e| differ(format!("{}: the allocation refuses: {e}", at())))?;
+    Ok(match report.outcome {
+        Outcome::Completed(a) => {
+            for o in &contest.options {
+                seats.insert(o.id.clone(), (0, false));
+            }
+            for e in a.elected {
+                seats.insert(e.id, (1, e.reserved));
+            }
+            (ResultStatus::Completed, seats)
+        }
+        Outcome::LotsRequired(_) => (ResultStatus::LotsRequired, seats),
+        Outcome::Failed(_) => (ResultStatus::Failed, seats),
+    })
 }
 
 /// Refuses an export directory that is not one (for a clear message before any check).
