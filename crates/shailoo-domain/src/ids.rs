@@ -273,13 +273,13 @@ mod tests {
 
     #[test]
     fn nomination_references_name_their_candidates_and_never_read_as_numbers() {
-        let r = NominationReference::parse("chui-alamudun.ak-suu.n7").unwrap();
+        let r = NominationReference::parse("chui-alamudun.ak-suu.n7").expect("a reference");
         assert_eq!(r.candidate(1).as_str(), "chui-alamudun.ak-suu.n7-1");
         assert!(NominationReference::parse("12").is_err());
         assert!(NominationReference::parse("12-3").is_err());
         assert!(NominationReference::parse("Bad").is_err());
         assert!(NominationReference::parse(&"a".repeat(57)).is_err());
-        let longest = NominationReference::parse(&"a".repeat(56)).unwrap();
+        let longest = NominationReference::parse(&"a".repeat(56)).expect("56 characters");
         assert_eq!(longest.candidate(9_999_999).as_str().len(), 64);
     }
 
