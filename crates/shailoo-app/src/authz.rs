@@ -149,6 +149,10 @@ pub enum Power {
     TakeViolationReport,
     /// Triage a violation report, assign it to the rapid-response group, record its outcome.
     HandleViolationReport,
+    // --- i15-public: open data and the public results log ---
+    /// Sign a checkpoint of the public results log with the commission's key and export the
+    /// open data (`shailoo results export`).
+    PublishResults,
 }
 
 /// How far a role's power reaches.
@@ -204,7 +208,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 52] = [
+    pub const ALL: [Power; 53] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -258,6 +262,7 @@ impl Power {
         Power::KeepFundAccounts,
         Power::TakeViolationReport,
         Power::HandleViolationReport,
+        Power::PublishResults,
     ];
 
     /// THE table: who holds this power, and over what (CEC admin, TEC member, PEC member,
@@ -355,6 +360,8 @@ impl Power {
             // group of the territory (its TEC, or the CEC) handles them.
             Power::TakeViolationReport => grant(ANY, BELOW, NONE, NONE),
             Power::HandleViolationReport => grant(ANY, BELOW, NONE, NONE),
+            // i15-public: the commission's key is the operator's, at the command line only.
+            Power::PublishResults => grant(NONE, NONE, NONE, NONE),
         }
     }
 }
@@ -575,6 +582,7 @@ mod tests {
             // The operator at the command line only.
             ImportProtocols => [(false, false, false); 3],
             ImportPreliminaryResults | ViewResultsDashboard => CEC_ONLY,
+            PublishResults => [(false, false, false); 3],
         }
     }
 

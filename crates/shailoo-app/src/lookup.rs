@@ -343,6 +343,8 @@ pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
     AuditAction::ViolationTriaged,
     AuditAction::ViolationAssigned,
     AuditAction::ViolationClosed,
+    // i15-public: a signed checkpoint of the public results log.
+    AuditAction::ResultsLogCheckpointed,
     // Not remote voting's applications: the decisions move voters, and a rebuild after
     // filing is cheap.
 ];

@@ -211,6 +211,7 @@ pub trait Store:
     + crate::results::ResultsStore
     + crate::funds::FundStore
     + crate::violations::ViolationStore
+    + crate::results::ResultsLogStore
     + Send
     + Sync
 {

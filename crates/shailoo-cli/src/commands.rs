@@ -12,6 +12,7 @@ mod complaints_media;
 mod data;
 mod demo;
 mod districts;
+pub mod open_data;
 pub mod print;
 mod protocols;
 pub mod register;
@@ -58,6 +59,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Districts { command } => districts::run(command),
         Command::Seats { input, params } => seats(&input, &params),
         Command::Generate { scale, seed, out } => data::generate(scale, seed, &out),
+        Command::Verify { dir, public_key } => {
+            open_data::require_dir(&dir)?;
+            open_data::verify(&dir, public_key.as_deref())
+        }
         Command::Bench {
             command: BenchCommand::Eligibility { seed },
         } => bench::eligibility(seed),
@@ -142,6 +147,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
         | Command::Districts { .. }
         | Command::Seats { .. }
         | Command::Generate { .. }
+        | Command::Verify { .. }
         | Command::Bench { .. } => unreachable_pure_command(),
     }
 }

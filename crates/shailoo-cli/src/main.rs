@@ -128,6 +128,18 @@ enum Command {
         #[command(subcommand)]
         command: commands::results::ResultsCommand,
     },
+    /// Check an export of `shailoo results export` with no database: the results log's
+    /// signatures and chain, then every file, sum and council's seats recomputed from the
+    /// log's protocols. Exit code 0 when everything holds; 1 naming the first difference; 2
+    /// when the directory cannot be read.
+    Verify {
+        /// The directory `results export` wrote (or a downloaded copy).
+        dir: std::path::PathBuf,
+        /// The commission's published public key (PEM, or 64 hex digits). Without it, the key
+        /// in the directory is trusted, which proves nothing about who signed.
+        #[arg(long)]
+        public_key: Option<std::path::PathBuf>,
+    },
     /// The rule parameters of an election: set them (CEC), show those in force.
     Rules {
         #[command(subcommand)]

@@ -144,6 +144,43 @@ string_id!(
     /// PIN, which is personal data).
     CandidateId
 );
+
+// i15-public: nominations loaded from files keep the files' id, so that candidate ids are
+// stable across the generator, `shailoo load` and `protocols.jsonl`.
+string_id!(
+    validate_reference,
+    /// The stable external id of a nomination loaded from a dataset (`chui-alamudun.ak-suu.n7`,
+    /// the `id` of `nominations.csv`): a slug with at least one letter (so it never reads as a
+    /// nomination number) of at most [`NominationReference::MAX_CHARS`] characters. Its
+    /// candidates are `{reference}-{k}`, the same in the files that name them (protocols)
+    /// and in the database, whatever number the database gives the nomination.
+    NominationReference
+);
+
+impl NominationReference {
+    /// Leaves room for `-{k}` within a [`CandidateId`]'s 64 characters.
+    pub const MAX_CHARS: usize = 56;
+
+    /// The id of the `k`-th candidate (1-based) this nomination gave out.
+    pub fn candidate(&self, k: u32) -> CandidateId {
+        // A slug, '-' and digits: within 64 characters while k < 10^7, far above the
+        // candidates a nomination ever gives out (a list holds at most the council's seats).
+        CandidateId::parse(&format!("{}-{k}", self.0))
+            .unwrap_or_else(|_| unreachable!("a reference and a counter make a valid id"))
+    }
+}
+
+fn validate_reference(s: &str) -> Result<(), IdError> {
+    validate_slug(s)?;
+    if s.len() > NominationReference::MAX_CHARS {
+        return Err(IdError::TooLong(s.len()));
+    }
+    if !s.chars().any(|c| c.is_ascii_lowercase()) {
+        // Digits only would collide with the numbered nominations' `{n}-{k}`.
+        return Err(IdError::BadCharacter(s.chars().next().unwrap_or('0')));
+    }
+    Ok(())
+}
 string_id!(
     validate_text,
     /// A unit of a district scheme: a settlement or polling-station area, whole (DIS-03).
@@ -233,6 +270,18 @@ impl fmt::Display for SeatCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nomination_references_name_their_candidates_and_never_read_as_numbers() {
+        let r = NominationReference::parse("chui-alamudun.ak-suu.n7").expect("a reference");
+        assert_eq!(r.candidate(1).as_str(), "chui-alamudun.ak-suu.n7-1");
+        assert!(NominationReference::parse("12").is_err());
+        assert!(NominationReference::parse("12-3").is_err());
+        assert!(NominationReference::parse("Bad").is_err());
+        assert!(NominationReference::parse(&"a".repeat(57)).is_err());
+        let longest = NominationReference::parse(&"a".repeat(56)).expect("56 characters");
+        assert_eq!(longest.candidate(9_999_999).as_str().len(), 64);
+    }
 
     proptest::proptest! {
         /// The API document's id pattern and the parser agree both ways.

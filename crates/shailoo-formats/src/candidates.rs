@@ -16,9 +16,9 @@ use crate::manifest::FileSummary;
 use crate::table::{Fields, TableWriter, format_date, read_rows};
 use jiff::civil::Date;
 use shailoo_domain::candidate::nomination::{Ground, NominationKind};
-use shailoo_domain::candidate::{Nominator, Party, PartyId, PartyRegistrationNumber};
+use shailoo_domain::candidate::{CandidateId, Nominator, Party, PartyId, PartyRegistrationNumber};
 use shailoo_domain::params::Coded;
-use shailoo_domain::{CouncilId, DistrictId, IdError, Pin};
+use shailoo_domain::{CouncilId, DistrictId, IdError, NominationReference, Pin};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
@@ -41,16 +41,28 @@ pub const CANDIDATES_COLUMNS: [&str; 5] = ["nomination", "position", "pin", "occ
 /// The `nominator` of a self-nominee; so no party may have this id.
 pub const SELF_NOMINATED: &str = "self";
 
-/// The id of a nomination within a dataset, which `candidates.csv` refers to: a slug like every
-/// id of the files (`bishkek-city.zhany-kuch`, `chui-alamudun.ak-suu.n7`). The application
-/// gives a stored nomination its own id; this one only ties the files together.
+/// The id of a nomination within a dataset, which `candidates.csv` refers to: a slug with a
+/// letter, of at most 56 characters (`bishkek-city.zhany-kuch`, `chui-alamudun.ak-suu.n7`).
+/// A load keeps it as the stored nomination's [`NominationReference`], so that its candidates
+/// are `{id}-{position}` in the database as in `protocols.jsonl`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NominationKey(String);
 
 impl NominationKey {
     pub fn parse(s: &str) -> Result<NominationKey, IdError> {
-        // The same slug syntax as every other id of the files.
-        CouncilId::parse(s).map(|_| NominationKey(s.to_owned()))
+        NominationReference::parse(s).map(|_| NominationKey(s.to_owned()))
+    }
+
+    /// The stable external id the loaded nomination keeps.
+    pub fn reference(&self) -> NominationReference {
+        NominationReference::parse(&self.0)
+            .unwrap_or_else(|_| unreachable!("parsed as a reference"))
+    }
+
+    /// The id of the candidate at `position` (1-based) of the loaded nomination, as the
+    /// database gives it: the load adds them in list order.
+    pub fn candidate(&self, position: u32) -> CandidateId {
+        self.reference().candidate(position)
     }
 
     pub fn as_str(&self) -> &str {

@@ -22,6 +22,7 @@ pub mod district_units;
 mod error;
 pub mod manifest;
 pub mod media_prices;
+pub mod open_data;
 pub mod protocols;
 pub mod register;
 pub mod setup;

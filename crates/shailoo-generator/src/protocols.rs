@@ -7,8 +7,9 @@
 //!   are the council's registered lists (by party id), with "against all".
 //! - An aiyl council's station counts each district of the council's scheme whose units it
 //!   serves, with the eligible persons of those units; the options are the district's
-//!   registered candidates, each named by its nomination's id in `nominations.csv` (a district
-//!   nomination has one candidate).
+//!   registered candidates, each named `{nomination}-1` after its nomination's id in
+//!   `nominations.csv` (a district nomination has one candidate): the id `shailoo load` gives
+//!   it, since a loaded nomination keeps the files' id as its reference.
 //! - The arithmetic: turnout 30–70 % of the list; 0–4 % of the ballots issued outside the
 //!   station (found in the mobile boxes); every issued ballot found; 1–3 % invalid; against
 //!   all 1–4 % of the valid; the rest shared among the options by random weights, by largest
@@ -25,8 +26,8 @@ use crate::parties::{BISHKEK_WINNERS, ULUU_ZHURT};
 use crate::units::district_units_counted;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use shailoo_domain::candidate::PartyId;
 use shailoo_domain::candidate::nomination::NominationKind;
-use shailoo_domain::candidate::{CandidateId, PartyId};
 use shailoo_domain::district::DistrictId;
 use shailoo_domain::protocol::{BallotOption, Contest, OptionVotes, Protocol};
 use shailoo_domain::territory::{Council, CouncilKind};
@@ -216,15 +217,11 @@ impl<'a> RegisteredOptions<'a> {
                     .entry(&n.council)
                     .or_default()
                     .push(BallotOption::Party(party.clone())),
-                NominationKind::District { district, .. } => {
-                    if let Ok(id) = CandidateId::parse(n.id.as_str()) {
-                        options
-                            .candidates
-                            .entry((&n.council, district))
-                            .or_default()
-                            .push(BallotOption::Candidate(id));
-                    }
-                }
+                NominationKind::District { district, .. } => options
+                    .candidates
+                    .entry((&n.council, district))
+                    .or_default()
+                    .push(BallotOption::Candidate(n.id.candidate(1))),
             }
         }
         options

@@ -98,9 +98,8 @@ fn res_04_the_generated_protocols_fit_the_lists_and_ballots_and_pass_the_checks(
             }
             NominationKind::District { district, .. } => (
                 format!("district/{district}"),
-                BallotOption::Candidate(
-                    shailoo_domain::candidate::CandidateId::parse(n.id.as_str()).unwrap(),
-                ),
+                // The id `shailoo load` gives the nomination's one candidate.
+                BallotOption::Candidate(n.id.candidate(1)),
             ),
         };
         options

@@ -40,7 +40,9 @@ use shailoo_domain::candidate::transitions::NominationState;
 use shailoo_domain::candidate::{CandidateId, Nominator, Party, PartyId, PartyRegistrationNumber};
 use shailoo_domain::params::Coded;
 use shailoo_domain::territory::LocalizedName;
-use shailoo_domain::{CouncilId, DistrictId, ElectionId, Pin, SeatCount, Sex, TerritoryId};
+use shailoo_domain::{
+    CouncilId, DistrictId, ElectionId, NominationReference, Pin, SeatCount, Sex, TerritoryId,
+};
 use sqlx::{AssertSqlSafe, PgConnection, SqliteConnection};
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
@@ -52,7 +54,7 @@ const C: &str = "nomination_checks";
 const NOMINATION_COLUMNS: &str = "SELECT n.id, n.election, n.council, n.kind, n.party, \
      n.district, n.status, n.ground, n.cancellation_reason, n.cancellation_note, \
      n.withdrawn_by, n.version, n.candidates_made, n.filed_by, n.created_at, n.updated_at, \
-     n.submitted_at, n.decided_at FROM nominations n";
+     n.submitted_at, n.decided_at, n.reference FROM nominations n";
 
 const ENTRY_COLUMNS: &str = "SELECT e.nomination, e.candidate, e.pin, \
      e.surname, e.given_name, e.patronymic, e.sex, e.birth_date, e.settlement, e.address, \
@@ -66,8 +68,9 @@ const CHECK_COLUMNS: &str = "SELECT c.nomination, c.run, c.seq, c.candidate, c.c
 
 const UPSERT_NOMINATION: &str = "INSERT INTO nominations (id, election, council, kind, party, \
      district, status, ground, cancellation_reason, cancellation_note, withdrawn_by, version, \
-     candidates_made, filed_by, created_at, updated_at, submitted_at, decided_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+     candidates_made, filed_by, created_at, updated_at, submitted_at, decided_at, reference) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+     $19) \
      ON CONFLICT (id) DO UPDATE SET status = excluded.status, ground = excluded.ground, \
      cancellation_reason = excluded.cancellation_reason, \
      cancellation_note = excluded.cancellation_note, withdrawn_by = excluded.withdrawn_by, \
@@ -161,6 +164,7 @@ struct NominationRow {
     updated_at: String,
     submitted_at: Option<String>,
     decided_at: Option<String>,
+    reference: Option<String>,
 }
 
 fn ground_of(table: &str, key: &str, code: Option<&str>) -> Result<Ground, StoreError> {
@@ -213,6 +217,7 @@ fn count(table: &str, key: &str, column: &str, v: i64) -> Result<u32, StoreError
 /// A nomination without its candidates, the number of ids it gave out, and its filer.
 struct Head {
     id: NominationId,
+    reference: Option<NominationReference>,
     nomination: Nomination,
     made: u32,
     filed_by: String,
@@ -256,8 +261,13 @@ impl NominationRow {
             },
             other => return Err(corrupt(N, key, format!("status {other:?}"))),
         };
+        let reference = match self.reference.as_deref() {
+            Some(r) => Some(field(N, key, "reference", r, NominationReference::parse)?),
+            None => None,
+        };
         Ok(Head {
             id,
+            reference,
             nomination: Nomination {
                 election: field(N, key, "election", &self.election, ElectionId::parse)?,
                 council: field(N, key, "council", &self.council, CouncilId::parse)?,
@@ -567,6 +577,7 @@ fn assemble(
             Ok((
                 NominationRecord {
                     id: h.id,
+                    reference: h.reference,
                     nomination: h.nomination,
                     filed_by: h.filed_by,
                     details,
@@ -1215,6 +1226,7 @@ macro_rules! candidate_tx_body {
                     .bind(n.updated_at.to_string())
                     .bind(n.submitted_at.map(|t| t.to_string()))
                     .bind(n.decided_at.map(|t| t.to_string()))
+                    .bind(after.reference.as_ref().map(NominationReference::as_str))
                     .execute(&mut *self)
                     .await
                     .map_err(|e| insert_err(e, Entity::Nomination, id))?;
@@ -1735,6 +1747,7 @@ impl CandidateStore for Db {
         election: &ElectionId,
         council: &CouncilId,
         kind: &NominationKind,
+        reference: Option<&NominationReference>,
         first: Option<(&CandidateIdentity, &CandidateDetails)>,
         rules: &RuleSet,
         mut event: AuditEvent,
@@ -1745,7 +1758,7 @@ impl CandidateStore for Db {
         let id = tx.next_id().await?;
         let pins: Vec<Pin> = first.iter().map(|(i, _)| i.pin()).collect();
         let holders = tx.holders(election, &pins).await?;
-        let candidate = id.candidate(1);
+        let candidate = shailoo_app::candidates::candidate_id(id, reference, 1);
         let draft = transitions::open(
             election,
             kind.clone(),
@@ -1764,6 +1777,7 @@ impl CandidateStore for Db {
         let made = u32::from(first.is_some());
         let record = NominationRecord {
             id,
+            reference: reference.cloned(),
             nomination: NominationState::Draft(draft).into_record(),
             filed_by: event.actor.clone(),
             details,
@@ -1792,7 +1806,7 @@ impl CandidateStore for Db {
         pins.extend(change.new_person());
         let facts = ChangeFacts {
             holders: tx.holders(election, &pins).await?,
-            next_candidate: id.candidate(made + 1),
+            next_candidate: before.candidate(made + 1),
         };
         let outcome = transitions::apply(
             &before,

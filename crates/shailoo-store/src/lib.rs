@@ -142,6 +142,7 @@ mod params;
 mod register;
 mod remote;
 mod results;
+mod results_log;
 mod rows;
 mod setup;
 mod text;

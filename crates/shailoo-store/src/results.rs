@@ -122,9 +122,16 @@ impl ResultsStore for Db {
         let head = tx.lock_head().await?;
         let stored = tx.protocol_history(key).await?;
         let existed = stored.is_some();
+        let was_counted = stored.as_ref().and_then(|h| h.counted().map(|(n, _)| n));
         let next = apply(stored.unwrap_or_default(), change, by, facts)?;
         tx.put_protocol_row(key, &next, existed, at).await?;
         tx.put_current_version(key, &next).await?;
+        // i15-public: a newly accepted version enters the public log with its acceptance.
+        if let Some((version, protocol)) = next.counted()
+            && Some(version) != was_counted
+        {
+            tx.append_results_log(key, version, at, protocol).await?;
+        }
         tx.append_audit(head, event.after(&next)).await?;
         tx.commit().await?;
         Ok(ProtocolRecord {

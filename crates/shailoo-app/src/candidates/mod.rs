@@ -39,7 +39,7 @@ pub use model::{
     Document, DocumentInfo, DocumentKind, DraftEdit, HistoryEntry, MAX_DOCUMENT_BYTES,
     MAX_NOTE_CHARS, MAX_OCCUPATION_CHARS, MAX_PROGRAM_CHARS, NominationFilter, NominationId,
     NominationRecord, Occupation, ProgramText, PublicCandidate, PublicStatus, RuleSet, Stage,
-    StoredCheck,
+    StoredCheck, candidate_id,
 };
 pub use port::CandidateStore;
 pub use registries::{
@@ -67,7 +67,7 @@ use shailoo_domain::candidate::registry::CandidateIdentity;
 use shailoo_domain::candidate::transitions::decision_due as domain_decision_due;
 use shailoo_domain::candidate::{CandidateId, Nominator, Party, PartyId};
 use shailoo_domain::territory::{CommissionLevel, CouncilKind};
-use shailoo_domain::{CouncilId, ElectionId, Pin, TerritoryId};
+use shailoo_domain::{CouncilId, ElectionId, NominationReference, Pin, TerritoryId};
 use std::collections::HashSet;
 
 // --- parties and representatives ---
@@ -319,6 +319,55 @@ pub async fn open_nomination<S>(
 where
     S: SetupStore + RuleParameterStore + CandidateStore + ?Sized,
 {
+    open(
+        store, registries, actor, election, council, kind, None, first, now,
+    )
+    .await
+}
+
+/// [`open_nomination`] of a nomination loaded from files (`shailoo load`), which keeps the
+/// files' id as its `reference`: its candidates are `{reference}-{k}`, the ids the files'
+/// protocols name them by.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "who, where, for which contest, as which reference, whom, when"
+)]
+pub async fn open_loaded_nomination<S>(
+    store: &S,
+    registries: &CandidateRegistries,
+    actor: &Actor,
+    election: &ElectionId,
+    council: &CouncilId,
+    kind: NominationKind,
+    reference: &NominationReference,
+    first: Option<(Pin, CandidateDetails)>,
+    now: Timestamp,
+) -> Result<NominationRecord, CandidacyError>
+where
+    S: SetupStore + RuleParameterStore + CandidateStore + ?Sized,
+{
+    let reference = Some(reference);
+    open(
+        store, registries, actor, election, council, kind, reference, first, now,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments, reason = "the arguments of both openers")]
+async fn open<S>(
+    store: &S,
+    registries: &CandidateRegistries,
+    actor: &Actor,
+    election: &ElectionId,
+    council: &CouncilId,
+    kind: NominationKind,
+    reference: Option<&NominationReference>,
+    first: Option<(Pin, CandidateDetails)>,
+    now: Timestamp,
+) -> Result<NominationRecord, CandidacyError>
+where
+    S: SetupStore + RuleParameterStore + CandidateStore + ?Sized,
+{
     let own = match actor {
         Actor::Voter { pin } => {
             if !matches!(
@@ -370,6 +419,7 @@ where
             election,
             council,
             &kind,
+            reference,
             first.as_ref().map(|(i, d)| (i, d)),
             &rules,
             event,

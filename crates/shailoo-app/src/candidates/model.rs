@@ -27,7 +27,9 @@ use shailoo_domain::candidate::registry::{CandidateIdentity, IdentityError, Pers
 use shailoo_domain::candidate::transitions::TransitionError;
 use shailoo_domain::candidate::{CandidateId, PartyId};
 use shailoo_domain::params::{Coded, RuleParameters};
-use shailoo_domain::{CouncilId, DistrictId, ElectionId, ErrorCode, Pin, SeatCount};
+use shailoo_domain::{
+    CouncilId, DistrictId, ElectionId, ErrorCode, NominationReference, Pin, SeatCount,
+};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -66,6 +68,18 @@ impl NominationId {
         // Digits and '-' only: always a valid id.
         CandidateId::parse(&format!("{}-{k}", self.0))
             .unwrap_or_else(|_| unreachable!("digits and '-' make a valid candidate id"))
+    }
+}
+
+/// The id of the `k`-th candidate of nomination `id`, loaded with `reference` or not.
+pub fn candidate_id(
+    id: NominationId,
+    reference: Option<&NominationReference>,
+    k: u32,
+) -> CandidateId {
+    match reference {
+        Some(r) => r.candidate(k),
+        None => id.candidate(k),
     }
 }
 
@@ -425,6 +439,10 @@ pub struct Candidacy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NominationRecord {
     pub id: NominationId,
+    /// The stable external id of a nomination loaded from files (`shailoo load`), which its
+    /// candidates' ids are made of instead of the number ([`NominationRecord::candidate`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<NominationReference>,
     pub nomination: Nomination,
     /// Who opened it: the representative's username, `voter` (a self-nominee in the cabinet)
     /// or `system`.
@@ -437,6 +455,11 @@ pub struct NominationRecord {
 }
 
 impl NominationRecord {
+    /// The id of the `k`-th candidate this nomination gives out: `{reference}-{k}` for a
+    /// nomination loaded from files, `{number}-{k}` otherwise.
+    pub fn candidate(&self, k: u32) -> CandidateId {
+        candidate_id(self.id, self.reference.as_ref(), k)
+    }
     pub fn details_of(&self, candidate: &CandidateId) -> CandidateDetails {
         self.details.get(candidate).cloned().unwrap_or_default()
     }

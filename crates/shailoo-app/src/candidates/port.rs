@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use shailoo_domain::candidate::nomination::NominationKind;
 use shailoo_domain::candidate::registry::CandidateIdentity;
 use shailoo_domain::candidate::{CandidateId, Party, PartyId};
-use shailoo_domain::{CouncilId, ElectionId, Pin};
+use shailoo_domain::{CouncilId, ElectionId, NominationReference, Pin};
 
 /// What this capability needs from a database.
 #[async_trait]
@@ -49,12 +49,19 @@ pub trait CandidateStore: Send + Sync {
     /// [`OpeningFacts`](super::transitions::OpeningFacts) (and, with a first candidate, their
     /// live candidacies) and runs [`transitions::open`](super::transitions::open); stores it
     /// with the first candidate's details. The audit entry's subject becomes
-    /// `{election}/nominations/{id}`.
+    /// `{election}/nominations/{id}`. A nomination loaded from files keeps their
+    /// `reference` (its candidates' ids are made of it); a second nomination with the same
+    /// reference is a duplicate.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "where, for which contest, whom, under which rules, with its audit entry"
+    )]
     async fn open_nomination(
         &self,
         election: &ElectionId,
         council: &CouncilId,
         kind: &NominationKind,
+        reference: Option<&NominationReference>,
         first: Option<(&CandidateIdentity, &CandidateDetails)>,
         rules: &RuleSet,
         event: AuditEvent,

@@ -112,6 +112,7 @@ fn draft_record(rules: &RuleSet) -> NominationRecord {
     }
     NominationRecord {
         id,
+        reference: None,
         nomination: d.record().clone(),
         filed_by: "rep.ata-jurt".into(),
         details: Default::default(),

@@ -195,6 +195,7 @@ pub fn apply(
     Ok(Outcome {
         record: NominationRecord {
             id,
+            reference: record.reference.clone(),
             nomination: after,
             filed_by: record.filed_by.clone(),
             details,

@@ -25,10 +25,14 @@
 // The CEC's dashboard (i15-entry).
 pub mod dashboard;
 pub mod determine;
+pub mod err;
+pub mod log;
 mod model;
+pub mod open_data;
 mod port;
 
 pub use determine::{AGAINST_ALL_ID, CouncilFacts};
+pub use log::ResultsLogStore;
 pub use model::{
     Change, ChangeFacts, CouncilResult, Determination, DistrictResult, OptionResult,
     PreliminaryCount, ProtocolKey, ProtocolRecord, ResultsError, apply, contest_key,

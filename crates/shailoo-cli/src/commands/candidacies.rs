@@ -400,13 +400,14 @@ async fn prepare(
         }
         NominationKind::CityList { .. } => (None, rows),
     };
-    let opened = candidates::open_nomination(
+    let opened = candidates::open_loaded_nomination(
         store,
         registries,
         &Actor::System,
         election,
         &row.council,
         row.kind.clone(),
+        &row.id.reference(),
         first,
         at,
     )

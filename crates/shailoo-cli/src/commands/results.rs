@@ -17,7 +17,6 @@ use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
 use shailoo_app::results::{self, CouncilContext, CouncilResult, ResultsError};
 use shailoo_app::{Actor, Store};
-use shailoo_domain::candidate::CandidateId;
 use shailoo_domain::candidate::ballot::{Ballot, BallotLabel, BallotLine};
 use shailoo_domain::candidate::nomination::NominationKind;
 use shailoo_domain::candidate::registry::PersonName;
@@ -72,6 +71,10 @@ pub enum ResultsCommand {
         #[command(flatten)]
         at: AtArg,
     },
+    /// Write the election's open data (results.json and CSV per station and contest), its
+    /// NIST SP 1500-100 ERR report and the public results log with a new checkpoint signed
+    /// with the commission's key (`docs/open-data.md`); `shailoo verify DIR` checks it.
+    Export(super::open_data::ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -82,6 +85,7 @@ pub enum Format {
 
 pub async fn run(command: ResultsCommand) -> Result<ExitCode> {
     match command {
+        ResultsCommand::Export(args) => super::open_data::export(args).await,
         ResultsCommand::Import {
             db,
             election,
@@ -411,7 +415,7 @@ fn ballot_lines(
                 Contest::District {
                     district: district.clone(),
                 },
-                BallotOption::Candidate(CandidateId::parse(n.id.as_str())?),
+                BallotOption::Candidate(n.id.candidate(1)),
                 BallotLabel::Candidate {
                     name: PersonName::new(n.id.as_str(), n.id.as_str(), None)?,
                     birth_year: 1980,
