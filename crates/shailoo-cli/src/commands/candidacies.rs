@@ -518,7 +518,12 @@ pub async fn set_ballot_orders(store: &dyn Store, now: Timestamp) -> Result<usiz
 
 /// A loaded dataset is a whole election, protocols included, so its city ballots are fixed as
 /// the TEC fixes them: at the instant registration closes (CAL-08), when the order may be set.
-pub async fn fix_ballots_when_registration_closes(store: &dyn Store) -> Result<usize> {
+/// Only for the elections where that instant is not after `by` (the demo's clock; a load
+/// passes [`Timestamp::MAX`]): a ballot is never fixed in the future.
+pub async fn fix_ballots_when_registration_closes(
+    store: &dyn Store,
+    by: Timestamp,
+) -> Result<usize> {
     let mut set = 0;
     for election in store.elections().await? {
         let calendar = Calendar::for_election(&election, &[])?;
@@ -526,6 +531,9 @@ pub async fn fix_ballots_when_registration_closes(store: &dyn Store) -> Result<u
         else {
             continue;
         };
+        if opens > by {
+            continue;
+        }
         set += set_election_ballot_orders(store, &election, opens).await?;
     }
     Ok(set)

@@ -171,7 +171,8 @@ async fn load_candidacies(store: &dyn Store, dir: &Path, register: &Path) -> Res
         .await
         .context("loading the candidacies")?;
     print_candidacies(&loaded, started.elapsed().as_secs_f64());
-    let ballots = super::candidacies::fix_ballots_when_registration_closes(store).await?;
+    let ballots =
+        super::candidacies::fix_ballots_when_registration_closes(store, Timestamp::MAX).await?;
     println!("ballots: {ballots} city ballots fixed when registration closed (CAL-08)");
     Ok(())
 }

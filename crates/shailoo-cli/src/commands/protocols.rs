@@ -66,7 +66,7 @@ pub async fn load_demo_protocols(store: &dyn Store, now: Timestamp) -> Result<us
     };
     // The ballots were fixed when registration closed (CAL-08), as a loaded dataset's are: the
     // demo's clock, past voting, is after the window in which the TEC sets their order.
-    super::candidacies::fix_ballots_when_registration_closes(store).await?;
+    super::candidacies::fix_ballots_when_registration_closes(store, now).await?;
     let council = CouncilId::parse("bishkek-city")?;
     let ctx = match results::council_context(store, &election.id, &council, now).await {
         Ok(ctx) => ctx,
