@@ -6,7 +6,6 @@
 //! OpenAPI, and the wire format is a contract of its own.
 
 use crate::kit::fail::ApiError;
-use crate::kit::forms::non_empty;
 use crate::kit::i18n::Lang;
 use crate::kit::input::Json;
 use axum::extract::FromRequestParts;
@@ -72,14 +71,16 @@ pub(crate) fn page_request(
     Ok(req)
 }
 
-/// An optional id parameter, or 400 `bad_id` naming `field`.
+/// An optional id parameter, or 400 `bad_id` naming `field`. Only an empty value is no filter
+/// (as a page's form sends it, and as the document's pattern `^(…)?$` says); a blank one is
+/// not trimmed into "no filter" but refused, like any other text that is no id.
 pub(crate) fn id<T>(
     lang: Lang,
     s: Option<String>,
     field: &'static str,
     parse: impl Fn(&str) -> Result<T, shailoo_domain::IdError>,
 ) -> Result<Option<T>, ApiError> {
-    non_empty(s.as_deref())
+    s.filter(|s| !s.is_empty())
         .map(|s| parse(&s).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, field)))
         .transpose()
 }

@@ -149,6 +149,8 @@ async fn malformed_input_is_400_naming_the_field_and_unknown_is_404() {
         ),
         ("/api/v1/stations?remote=maybe", "bad_parameter", "remote"),
         ("/api/v1/stations?council=Bad%20Id", "bad_id", "council"),
+        // Blank is no id, and not "no filter" either: only an empty value is that.
+        ("/api/v1/stations?council=+", "bad_id", "council"),
         ("/api/v1/commissions?level=top", "bad_parameter", "level"),
     ] {
         let r = c.get(uri).await;
