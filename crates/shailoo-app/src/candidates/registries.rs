@@ -131,6 +131,57 @@ impl CandidateRegistries {
     }
 }
 
+impl CandidateRegistries {
+    /// A deployment that reaches no registry: every question answers "unavailable", so a step
+    /// that asks one ends as could-not-check (never a verdict about the person), and the steps
+    /// that ask none (opening a party's nomination) work as anywhere else.
+    pub fn not_configured() -> CandidateRegistries {
+        CandidateRegistries::all(Arc::new(NotConfigured))
+    }
+}
+
+/// The registries of [`CandidateRegistries::not_configured`].
+struct NotConfigured;
+
+impl NotConfigured {
+    fn answer<T>() -> RegistryResult<T> {
+        Err(RegistryError::Unavailable(
+            "no candidate registries are configured".to_owned(),
+        ))
+    }
+}
+
+#[async_trait]
+impl CivilRegistry for NotConfigured {
+    async fn person(&self, _: &Pin) -> RegistryResult<CivilAnswer> {
+        Self::answer()
+    }
+}
+#[async_trait]
+impl CitizenshipRegistry for NotConfigured {
+    async fn citizenship(&self, _: &Pin) -> RegistryResult<CitizenshipAnswer> {
+        Self::answer()
+    }
+}
+#[async_trait]
+impl CriminalRecordRegistry for NotConfigured {
+    async fn criminal_record(&self, _: &Pin) -> RegistryResult<CriminalRecordAnswer> {
+        Self::answer()
+    }
+}
+#[async_trait]
+impl EducationRegistry for NotConfigured {
+    async fn education(&self, _: &Pin) -> RegistryResult<EducationAnswer> {
+        Self::answer()
+    }
+}
+#[async_trait]
+impl PartyMembershipRegistry for NotConfigured {
+    async fn party_membership(&self, _: &Pin) -> RegistryResult<PartyMembershipAnswer> {
+        Self::answer()
+    }
+}
+
 impl std::fmt::Debug for CandidateRegistries {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("CandidateRegistries(..)")

@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shailoo_app::candidates::{
     self, CandidacyError, CandidateDetails, CheckRunner, Document, DocumentInfo, DocumentKind,
-    NominationId, NominationRecord, Occupation, ProgramText, RegistryError, Stage,
+    NominationId, NominationRecord, Occupation, ProgramText, Stage,
 };
 use shailoo_app::{Actor, Store};
 use shailoo_domain::candidate::nomination::{NominationKind, SubmissionContent};
@@ -228,13 +228,20 @@ pub(crate) fn upload_step(lang: Lang, form: &MultipartForm) -> Result<Step, Step
     })
 }
 
-/// The check runner, or the refusal of a deployment without candidate registries.
-pub(crate) fn runner(state: &AppState) -> Result<Arc<CheckRunner>, CandidacyError> {
-    state.candidate_checks.clone().ok_or_else(|| {
-        CandidacyError::Registry(RegistryError::Unavailable(
-            "no candidate registries are configured".to_owned(),
+/// The check runner; in a deployment without candidate registries one whose every question
+/// answers "unavailable" (`CandidateRegistries::not_configured`), so that what asks no registry
+/// works, what asks one ends as could-not-check, and authorization still answers first.
+pub(crate) fn runner(state: &AppState) -> Arc<CheckRunner> {
+    static NOT_CONFIGURED: std::sync::LazyLock<Arc<CheckRunner>> = std::sync::LazyLock::new(|| {
+        Arc::new(CheckRunner::new(
+            shailoo_app::candidates::CandidateRegistries::not_configured(),
+            1,
         ))
-    })
+    });
+    state
+        .candidate_checks
+        .clone()
+        .unwrap_or_else(|| NOT_CONFIGURED.clone())
 }
 
 /// Takes `step` on nomination `id` for `filer`; the notice key of what was done.
@@ -304,7 +311,7 @@ async fn add(
     details: CandidateDetails,
 ) -> Result<(), (CandidacyError, String)> {
     let at = |e: CandidacyError| (e, "pin".to_owned());
-    let runner = runner(state).map_err(at)?;
+    let runner = runner(state);
     candidates::add_candidate(
         state.store.as_ref(),
         runner.registries(),
@@ -330,7 +337,7 @@ async fn replace(
 ) -> Result<(), (CandidacyError, String)> {
     let field = format!("replace-{old}");
     let at = |e: CandidacyError| (e, field.clone());
-    let runner = runner(state).map_err(at)?;
+    let runner = runner(state);
     let store = state.store.as_ref();
     let now = state.now();
     let filed = candidates::replace_candidate(
@@ -361,7 +368,7 @@ async fn submit(
 ) -> Result<(), (CandidacyError, String)> {
     let at = |e: CandidacyError| (e, "submit".to_owned());
     let store = state.store.as_ref();
-    let runner = runner(state).map_err(at)?;
+    let runner = runner(state);
     let record = candidates::nomination(store, &filer.actor, election, id)
         .await
         .map_err(at)?;

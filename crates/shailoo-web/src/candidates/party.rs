@@ -165,22 +165,18 @@ pub(super) async fn open(
             }
         },
     };
-    let opened = match filing::runner(&state) {
-        Ok(r) => {
-            candidates::open_nomination(
-                state.store.as_ref(),
-                r.registries(),
-                &actor,
-                &election.id,
-                &council,
-                kind,
-                None,
-                state.now(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
+    let r = filing::runner(&state);
+    let opened = candidates::open_nomination(
+        state.store.as_ref(),
+        r.registries(),
+        &actor,
+        &election.id,
+        &council,
+        kind,
+        None,
+        state.now(),
+    )
+    .await;
     match opened {
         Ok(record) => {
             let to = format!("/candidacies/{}/{}?done=opened", election.id, record.id);

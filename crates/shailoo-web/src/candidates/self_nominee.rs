@@ -210,22 +210,18 @@ pub(super) async fn open(
         nominator: Nominator::SelfNominated,
     };
     let actor = Actor::Voter { pin: session.pin };
-    let opened = match filing::runner(&state) {
-        Ok(runner) => {
-            candidates::open_nomination(
-                state.store.as_ref(),
-                runner.registries(),
-                &actor,
-                &home.election,
-                &home.council,
-                kind,
-                Some((session.pin, details)),
-                state.now(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
+    let runner = filing::runner(&state);
+    let opened = candidates::open_nomination(
+        state.store.as_ref(),
+        runner.registries(),
+        &actor,
+        &home.election,
+        &home.council,
+        kind,
+        Some((session.pin, details)),
+        state.now(),
+    )
+    .await;
     match opened {
         Ok(_) => Ok(Redirect::to("/cabinet/candidacy?done=opened").into_response()),
         Err(e @ CandidacyError::Forbidden) => Err(PageFail::refused(lang, &e)),

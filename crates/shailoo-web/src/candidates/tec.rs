@@ -35,13 +35,8 @@ pub(super) async fn recheck(
     let actor = ctx.require_staff_csrf(input.csrf.as_deref())?.actor();
     let (election, id) = filing::path_ids(&state, lang, &election, &id).await?;
     let runner = filing::runner(&state);
-    let done = match runner {
-        Ok(runner) => {
-            let store = state.store.as_ref();
-            candidates::run_checks(store, &runner, &actor, &election, id, state.now()).await
-        }
-        Err(e) => Err(e),
-    };
+    let store = state.store.as_ref();
+    let done = candidates::run_checks(store, &runner, &actor, &election, id, state.now()).await;
     match done {
         Ok(_) => {
             let to = format!("/candidacies/queue?election={election}&done=rechecked");

@@ -534,3 +534,43 @@ async fn a_voter_nominates_themself_in_a_district_of_their_own_aiyl_council_from
     assert!(talapker.body.contains(&voter.surname));
     assert!(talapker.body.contains("Self-nominated"));
 }
+
+/// A server started without candidate registries (no `--tunduk-url`): what asks no registry
+/// works (a party opens its list), and what asks one is refused as the registry's
+/// unavailability (503), never as a verdict about the person.
+#[tokio::test]
+async fn without_registries_a_list_opens_and_adding_a_candidate_says_the_registry_is_unavailable() {
+    let mut app = app().await;
+    app.router = shailoo_web::router(
+        AppState::new(app.store.clone(), Config::default()).with_clock(fixed_now),
+    );
+    add_representative(app.store.as_ref(), "rep.one", &app.cec()).await;
+    let mut rep = Client::new(&app);
+    rep.login("rep.one", PASSWORD).await;
+    let page = rep.get("/candidacies?election=local-2024").await;
+    let csrf = hidden(&page.body, "csrf");
+    let r = rep
+        .post_form(
+            "/candidacies/open",
+            &[
+                ("csrf", &csrf),
+                ("election", "local-2024"),
+                ("council", "bishkek-city"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let base = r.location().unwrap().split('?').next().unwrap().to_owned();
+    let id = NominationId::parse(base.rsplit('/').next().unwrap()).unwrap();
+    let pin = bishkek_people(Profile::Clean, Some(Sex::Male), 1)[0]
+        .pin
+        .to_string();
+    let r = rep
+        .post_form(
+            &format!("{base}/edit"),
+            &[("csrf", &csrf), ("action", "add"), ("pin", &pin)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert!(record(&app, id).await.nomination.entries.is_empty());
+}
