@@ -1,0 +1,365 @@
+//! The public results (issue 15, "the public"): `GET /results`, each election's councils with
+//! how many protocols are accepted of those awaited and the turnout; `GET
+//! /results/{election}/{council}`, one council's count: a city council's votes per list and
+//! "against all", an aiyl council's per district with the elected (the reserved mandates
+//! flagged, RES-10), the seats once allocated, the status and the allocation's explanation,
+//! with a bar chart of the votes. Only accepted protocols are counted; the count is labelled
+//! official once the TEC determined it (RES-11) and "not final" before. The ballot-counting
+//! boxes' preliminary counts (RES-01) are not shown here: they serve the CEC's comparison.
+//!
+//! The pages change only when a protocol is accepted, so they are cached briefly with an
+//! `ETag` (a hash of the page), and a reader who has the page gets `304 Not Modified`.
+
+use crate::AppState;
+use crate::kit::bars::{self, Datum};
+use crate::kit::format::{fmt_instant, name, percent};
+use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use shailoo_app::results::open_data::{self, CouncilResults};
+use shailoo_app::results::ResultsError;
+use shailoo_domain::protocol::{Contest, Line, Protocol};
+use shailoo_domain::results::ResultStatus;
+use shailoo_domain::territory::CouncilKind;
+use shailoo_domain::{CouncilId, ElectionId};
+
+/// How long a reader (or a cache on the way) may reuse a results page without asking again:
+/// short, as protocols keep arriving on voting night.
+const MAX_AGE: &str = "public, max-age=15";
+
+/// A council's results with the voters on the lists of its counted protocols (for turnout).
+pub(super) struct Counted {
+    pub results: CouncilResults,
+    /// Voters on the lists and the additional lists, over the counted protocols.
+    pub listed: u64,
+    /// The valid ballots of each contest, over the counted protocols.
+    pub valid: Vec<(Contest, u64)>,
+}
+
+impl Counted {
+    /// The valid ballots of `contest` over the counted protocols.
+    pub fn valid_of(&self, contest: &Contest) -> u64 {
+        self.valid
+            .iter()
+            .find(|(c, _)| c == contest)
+            .map_or(0, |(_, v)| *v)
+    }
+}
+
+fn counted(results: CouncilResults, protocols: &[Protocol]) -> Counted {
+    let listed = protocols
+        .iter()
+        .map(|p| p.line(Line::VotersOnList) + p.line(Line::VotersOnAdditionalLists))
+        .sum();
+    let valid = results
+        .contests
+        .iter()
+        .map(|c| {
+            let v = protocols
+                .iter()
+                .filter(|p| p.contest == c.contest)
+                .map(|p| p.line(Line::ValidBallots))
+                .sum();
+            (c.contest.clone(), v)
+        })
+        .collect();
+    Counted {
+        results,
+        listed,
+        valid,
+    }
+}
+
+/// One council's results as they stand: its accepted protocols summed, official once
+/// determined.
+pub(super) async fn council(
+    state: &AppState,
+    election: &ElectionId,
+    council: &CouncilId,
+) -> Result<Counted, ResultsError> {
+    let store = state.store.as_ref();
+    let protocols: Vec<Protocol> = store
+        .counted_protocols(election, Some(council))
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    let results =
+        open_data::council_results(store, election, council, &protocols, state.now()).await?;
+    Ok(counted(results, &protocols))
+}
+
+/// Every council of an election with a ballot, in the election's order.
+pub(super) async fn election(
+    state: &AppState,
+    election: &ElectionId,
+) -> Result<Vec<Counted>, ResultsError> {
+    let store = state.store.as_ref();
+    let all = store.counted_protocols(election, None).await?;
+    let results = open_data::election_results(store, election, &all, state.now()).await?;
+    Ok(results
+        .councils
+        .into_iter()
+        .map(|c| {
+            let mine: Vec<Protocol> = all
+                .iter()
+                .filter(|(id, _)| *id == c.council)
+                .map(|(_, p)| p.clone())
+                .collect();
+            counted(c, &mine)
+        })
+        .collect())
+}
+
+/// A status in words (the staff pages' words).
+fn status_label(lang: Lang, s: ResultStatus) -> String {
+    lang.t(&format!("protocols-status-{}", s.as_str().replace('_', "-")))
+}
+
+/// The page with its cache headers; `304 Not Modified` when the reader already has it.
+fn cached(request: &HeaderMap, t: &impl Template) -> Response {
+    // A template that fails to render is logged and answered 500 by `render`.
+    let Ok(html) = t.render() else {
+        return render(StatusCode::OK, t);
+    };
+    let tag = format!("\"{}\"", &blake3::hash(html.as_bytes()).to_hex()[..32]);
+    let fresh = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        Html(html).into_response()
+    };
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(MAX_AGE));
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Cookie, Accept-Language"),
+    );
+    response
+}
+
+struct CouncilRow {
+    id: String,
+    name: String,
+    kind: String,
+    accepted: u64,
+    expected: u64,
+    turnout: String,
+    status: String,
+    status_code: &'static str,
+    official: bool,
+}
+
+struct ElectionBlock {
+    id: String,
+    name: String,
+    councils: Vec<CouncilRow>,
+}
+
+#[derive(Template)]
+#[template(path = "results/templates/public_list.html")]
+struct ListTemplate {
+    ctx: PageCtx,
+    elections: Vec<ElectionBlock>,
+}
+
+fn kind_label(lang: Lang, kind: CouncilKind) -> String {
+    lang.t(&format!("results-public-kind-{}", kind.as_str()))
+}
+
+/// `GET /results`: every election's councils with their progress and turnout.
+pub(super) async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+) -> PageResult {
+    let lang = ctx.lang;
+    let mut elections = Vec::new();
+    for e in state.store.elections().await.or_page(lang)? {
+        let councils = election(&state, &e.id)
+            .await
+            .map_err(|err| PageFail::refused(lang, &err))?;
+        elections.push(ElectionBlock {
+            id: e.id.to_string(),
+            name: name(&e.name, lang),
+            councils: councils
+                .iter()
+                .map(|c| {
+                    let r = &c.results;
+                    CouncilRow {
+                        id: r.council.to_string(),
+                        name: name(&r.name, lang),
+                        kind: kind_label(lang, r.kind),
+                        accepted: r.protocols_accepted,
+                        expected: r.protocols_expected,
+                        turnout: percent(lang, r.took_part, c.listed).unwrap_or_default(),
+                        status: status_label(lang, r.status),
+                        status_code: r.status.as_str(),
+                        official: r.determined.is_some(),
+                    }
+                })
+                .collect(),
+        });
+    }
+    Ok(cached(&headers, &ListTemplate { ctx, elections }))
+}
+
+struct OptionRow {
+    id: String,
+    name: String,
+    votes: u64,
+    share: String,
+    seats: String,
+    elected: bool,
+    reserved: bool,
+}
+
+struct ContestBlock {
+    id: String,
+    label: String,
+    status: String,
+    status_code: &'static str,
+    seats: u32,
+    took_part: u64,
+    options: Vec<OptionRow>,
+    against_all: Option<(u64, String)>,
+    chart: String,
+}
+
+#[derive(Template)]
+#[template(path = "results/templates/public_council.html")]
+struct CouncilTemplate {
+    ctx: PageCtx,
+    election: String,
+    council: String,
+    council_name: String,
+    kind: String,
+    seats: u32,
+    status: String,
+    status_code: &'static str,
+    determined: Option<String>,
+    late: bool,
+    accepted: u64,
+    expected: u64,
+    turnout: String,
+    contests: Vec<ContestBlock>,
+    explanation: Vec<String>,
+}
+
+/// A contest's heading: "party lists" or "district № 3".
+fn contest_label(lang: Lang, contest: &Contest) -> String {
+    super::views::contest_label(lang, contest)
+}
+
+/// The longest label a bar carries: the full names are in the table beside it.
+const BAR_LABEL: usize = 14;
+
+fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> ContestBlock {
+    let lang = ctx.lang;
+    let id = match &c.contest {
+        Contest::PartyList => "party-list".to_owned(),
+        Contest::District { district } => format!("district-{district}"),
+    };
+    let options: Vec<OptionRow> = c
+        .options
+        .iter()
+        .map(|o| OptionRow {
+            id: o.id.clone(),
+            name: name(&o.name, lang),
+            votes: o.votes,
+            share: percent(lang, o.votes, valid).unwrap_or_default(),
+            seats: o.seats.map(|s| s.to_string()).unwrap_or_default(),
+            elected: o.seats.is_some_and(|s| s > 0),
+            reserved: o.reserved,
+        })
+        .collect();
+    let against_all = c
+        .against_all
+        .map(|a| (a, percent(lang, a, valid).unwrap_or_default()));
+    let mut data: Vec<Datum> = options
+        .iter()
+        .map(|o| Datum {
+            label: o.name.chars().take(BAR_LABEL).collect(),
+            value: o.votes,
+            shown: o.votes.to_string(),
+            second: false,
+        })
+        .collect();
+    if let Some((a, _)) = against_all {
+        data.push(Datum {
+            label: lang.t("results-public-against-all"),
+            value: a,
+            shown: a.to_string(),
+            second: true,
+        });
+    }
+    let label = contest_label(lang, &c.contest);
+    let chart = bars::svg(
+        &format!("chart-{id}"),
+        &format!("{} · {}", ctx.t("results-public-chart"), label),
+        &format!("table-{id}"),
+        &data,
+    );
+    ContestBlock {
+        status: status_label(lang, c.status),
+        status_code: c.status.as_str(),
+        seats: c.seats,
+        took_part: c.took_part,
+        options,
+        against_all,
+        chart,
+        label,
+        id,
+    }
+}
+
+/// `GET /results/{election}/{council}`: one council's count, official once determined.
+pub(super) async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path((election_id, council_id)): Path<(String, String)>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let election = ElectionId::parse(&election_id).map_err(|_| PageFail::not_found(lang))?;
+    let council_id = CouncilId::parse(&council_id).map_err(|_| PageFail::not_found(lang))?;
+    let c = match council(&state, &election, &council_id).await {
+        Ok(c) => c,
+        Err(ResultsError::UnknownElection(_) | ResultsError::UnknownCouncil(_)) => {
+            return Err(PageFail::not_found(lang));
+        }
+        Err(e) => return Err(PageFail::refused(lang, &e)),
+    };
+    let r = &c.results;
+    let contests = r
+        .contests
+        .iter()
+        .map(|k| contest_block(&ctx, k, c.valid_of(&k.contest)))
+        .collect();
+    let t = CouncilTemplate {
+        election: election.to_string(),
+        council: r.council.to_string(),
+        council_name: name(&r.name, lang),
+        kind: kind_label(lang, r.kind),
+        seats: r.seats,
+        status: status_label(lang, r.status),
+        status_code: r.status.as_str(),
+        determined: r.determined.as_ref().map(|d| fmt_instant(d.at)),
+        late: r.determined.as_ref().is_some_and(|d| d.late),
+        accepted: r.protocols_accepted,
+        expected: r.protocols_expected,
+        turnout: percent(lang, r.took_part, c.listed).unwrap_or_default(),
+        contests,
+        explanation: r.explanation.clone(),
+        ctx,
+    };
+    Ok(cached(&headers, &t))
+}
