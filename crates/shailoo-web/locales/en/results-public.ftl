@@ -21,3 +21,4 @@ results-public-reserved = a mandate reserved for women
 results-public-chart = Votes
 results-public-chart-caption = Votes per party or candidate; the table below holds the same figures.
 results-public-all = All councils
+nav-results = Results

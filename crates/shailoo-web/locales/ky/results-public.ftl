@@ -21,3 +21,4 @@ results-public-reserved = аялдар үчүн сакталган мандат
 results-public-chart = Добуштар
 results-public-chart-caption = Ар бир партияга же талапкерге берилген добуштар; төмөнкү таблицада ошол эле сандар.
 results-public-all = Бардык кеңештер
+nav-results = Жыйынтыктар

@@ -21,3 +21,4 @@ results-public-reserved = мандат, зарезервированный дл�
 results-public-chart = Голоса
 results-public-chart-caption = Голоса за каждую партию или кандидата; в таблице ниже те же цифры.
 results-public-all = Все кенеши
+nav-results = Итоги

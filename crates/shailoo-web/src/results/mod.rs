@@ -32,11 +32,11 @@ use crate::features::{Access, Feature};
 use crate::kit::calendar::closed_message;
 use crate::kit::{Lang, Refusal};
 use axum::http::StatusCode;
-use utoipa_axum::routes;
 use shailoo_app::StoreError;
 use shailoo_app::authz::Power;
 use shailoo_app::results::ResultsError;
 use shailoo_domain::ErrorCode;
+use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
     public_routes(staff_routes(Feature::new("results")))

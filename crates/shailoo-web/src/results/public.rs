@@ -18,8 +18,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use shailoo_app::results::open_data::{self, CouncilResults};
 use shailoo_app::results::ResultsError;
+use shailoo_app::results::open_data::{self, CouncilResults};
 use shailoo_domain::protocol::{Contest, Line, Protocol};
 use shailoo_domain::results::ResultStatus;
 use shailoo_domain::territory::CouncilKind;
@@ -115,7 +115,10 @@ pub(super) async fn election(
 
 /// A status in words (the staff pages' words).
 fn status_label(lang: Lang, s: ResultStatus) -> String {
-    lang.t(&format!("protocols-status-{}", s.as_str().replace('_', "-")))
+    lang.t(&format!(
+        "protocols-status-{}",
+        s.as_str().replace('_', "-")
+    ))
 }
 
 /// The page with its cache headers; `304 Not Modified` when the reader already has it.
