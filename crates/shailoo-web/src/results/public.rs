@@ -366,3 +366,90 @@ pub(super) async fn page(
     };
     Ok(cached(&headers, &t))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use open_data::{ContestResults, OptionResults};
+    use shailoo_domain::DistrictId;
+    use shailoo_domain::territory::LocalizedName;
+
+    fn named(n: &str) -> LocalizedName {
+        LocalizedName {
+            ky: n.to_owned(),
+            ru: n.to_owned(),
+            en: n.to_owned(),
+        }
+    }
+
+    fn candidate(id: &str, votes: u64, seats: u64, reserved: bool) -> OptionResults {
+        OptionResults {
+            id: id.to_owned(),
+            name: named(id),
+            votes,
+            seats: Some(seats),
+            reserved,
+            list_size: None,
+            sex: None,
+        }
+    }
+
+    /// RES-10 on the public page: an aiyl district lists its candidates with their votes, the
+    /// elected marked and the one who took a reserved mandate flagged; no "against all" line.
+    #[test]
+    fn res_10_an_aiyl_district_shows_the_elected_and_the_reserved_mandate() {
+        let district = ContestResults {
+            contest: Contest::District {
+                district: DistrictId::parse("3").unwrap(),
+            },
+            seats: 2,
+            status: ResultStatus::Completed,
+            took_part: 300,
+            against_all: None,
+            threshold_percent: None,
+            threshold_base: None,
+            unfilled_list_seats: None,
+            reserved_for_women: Some(1),
+            votes_allowed: 1,
+            options: vec![
+                candidate("n1-1", 150, 1, false),
+                candidate("n2-1", 90, 0, false),
+                candidate("n3-1", 60, 1, true),
+            ],
+        };
+        let ctx = PageCtx::anonymous(Lang::En);
+        let block = contest_block(&ctx, &district, 300);
+        assert_eq!(block.id, "district-3");
+        assert!(block.against_all.is_none());
+        let elected: Vec<_> = block
+            .options
+            .iter()
+            .filter(|o| o.elected)
+            .map(|o| (o.id.as_str(), o.reserved))
+            .collect();
+        assert_eq!(elected, [("n1-1", false), ("n3-1", true)]);
+        assert_eq!(block.options[0].share, "50.0%");
+        let page = CouncilTemplate {
+            election: "local-2024".into(),
+            council: "ak-suu".into(),
+            council_name: "Ak-Suu".into(),
+            kind: kind_label(Lang::En, CouncilKind::Aiyl),
+            seats: 2,
+            status: status_label(Lang::En, ResultStatus::Completed),
+            status_code: "completed",
+            determined: None,
+            late: false,
+            accepted: 1,
+            expected: 1,
+            turnout: String::new(),
+            contests: vec![block],
+            explanation: vec![],
+            ctx,
+        }
+        .render()
+        .unwrap();
+        assert!(page.contains("id=\"option-n3-1\" data-elected=\"true\" data-reserved=\"true\""));
+        assert!(page.contains(&Lang::En.t("results-public-reserved")));
+        assert!(!page.contains("option-against-all"));
+    }
+}
