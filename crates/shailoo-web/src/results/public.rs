@@ -400,7 +400,7 @@ mod tests {
     fn res_10_an_aiyl_district_shows_the_elected_and_the_reserved_mandate() {
         let district = ContestResults {
             contest: Contest::District {
-                district: DistrictId::parse("3").unwrap(),
+                district: DistrictId::parse("3").expect("a district id"),
             },
             seats: 2,
             status: ResultStatus::Completed,
@@ -447,7 +447,7 @@ mod tests {
             ctx,
         }
         .render()
-        .unwrap();
+        .expect("the page renders");
         assert!(page.contains("id=\"option-n3-1\" data-elected=\"true\" data-reserved=\"true\""));
         assert!(page.contains(&Lang::En.t("results-public-reserved")));
         assert!(!page.contains("option-against-all"));
