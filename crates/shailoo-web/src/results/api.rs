@@ -7,14 +7,22 @@ use super::public::{self, Counted};
 use crate::AppState;
 use crate::kit::format::name;
 use crate::kit::input::Json;
-use crate::kit::{ApiError, ApiLang, ApiResult, ErrorBody, Lang, LangQuery, OrRefused};
+use crate::kit::{ApiError, ApiLang, ErrorBody, Lang, LangQuery, OrRefused};
 use axum::extract::{Path, State};
+use axum::http::{HeaderName, header};
 use serde::Serialize;
 use shailoo_app::results::AGAINST_ALL_ID;
 use shailoo_app::results::open_data::ContestResults;
 use shailoo_domain::protocol::Contest;
 use shailoo_domain::{CouncilId, ElectionId, ErrorCode};
 use utoipa::ToSchema;
+
+/// An answer cached as briefly as the pages are ([`public::MAX_AGE`]).
+type Cached<T> = Result<([(HeaderName, &'static str); 1], Json<T>), ApiError>;
+
+fn cached<T>(body: T) -> Cached<T> {
+    Ok(([(header::CACHE_CONTROL, public::MAX_AGE)], Json(body)))
+}
 
 /// A council's progress, as `/results` lists it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -149,10 +157,10 @@ pub(super) async fn api_results(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
     Path(election): Path<String>,
-) -> ApiResult<Vec<ResultsSummaryDto>> {
+) -> Cached<Vec<ResultsSummaryDto>> {
     let election = election_id(lang, &election)?;
     let all = public::election(&state, &election).await.or_api(lang)?;
-    Ok(Json(all.iter().map(|c| summary(c, lang)).collect()))
+    cached(all.iter().map(|c| summary(c, lang)).collect())
 }
 
 /// One council's count per contest: votes per party list and "against all" (a city council)
@@ -173,7 +181,7 @@ pub(super) async fn api_council_results(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
     Path((election, council)): Path<(String, String)>,
-) -> ApiResult<CouncilResultDto> {
+) -> Cached<CouncilResultDto> {
     let election = election_id(lang, &election)?;
     let council =
         CouncilId::parse(&council).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "council"))?;
@@ -181,7 +189,7 @@ pub(super) async fn api_council_results(
         .await
         .or_api(lang)?;
     let r = &c.results;
-    Ok(Json(CouncilResultDto {
+    cached(CouncilResultDto {
         summary: summary(&c, lang),
         seats: r.seats,
         determined_at: r.determined.as_ref().map(|d| d.at.to_string()),
@@ -192,5 +200,5 @@ pub(super) async fn api_council_results(
             .map(|k| contest(k, c.valid_of(&k.contest), lang))
             .collect(),
         explanation: r.explanation.clone(),
-    }))
+    })
 }

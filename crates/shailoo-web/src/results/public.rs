@@ -27,7 +27,7 @@ use shailoo_domain::{CouncilId, ElectionId};
 
 /// How long a reader (or a cache on the way) may reuse a results page without asking again:
 /// short, as protocols keep arriving on voting night.
-const MAX_AGE: &str = "public, max-age=15";
+pub(super) const MAX_AGE: &str = "public, max-age=15";
 
 /// A council's results with the voters on the lists of its counted protocols (for turnout).
 pub(super) struct Counted {

@@ -90,6 +90,12 @@ async fn res_11_the_public_sees_the_count_not_final_then_the_official_result() {
     assert_eq!(ak_zhol.votes, votes);
 
     let api = c.get(API).await;
+    assert!(
+        api.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
     let j = api.json();
     assert_eq!(j["status"], determined.result.status.as_str());
     assert_eq!(j["official"], true);
