@@ -22,3 +22,4 @@ results-public-chart = Votes
 results-public-chart-caption = Votes per party or candidate; the table below holds the same figures.
 results-public-all = All councils
 nav-results = Results
+results-public-seats-caption = Seats won; the table below holds the same figures.

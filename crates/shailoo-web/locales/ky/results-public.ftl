@@ -22,3 +22,4 @@ results-public-chart = Добуштар
 results-public-chart-caption = Ар бир партияга же талапкерге берилген добуштар; төмөнкү таблицада ошол эле сандар.
 results-public-all = Бардык кеңештер
 nav-results = Жыйынтыктар
+results-public-seats-caption = Алынган мандаттар; төмөнкү таблицада ошол эле сандар.

@@ -22,3 +22,4 @@ results-public-chart = Голоса
 results-public-chart-caption = Голоса за каждую партию или кандидата; в таблице ниже те же цифры.
 results-public-all = Все кенеши
 nav-results = Итоги
+results-public-seats-caption = Полученные мандаты; в таблице ниже те же цифры.

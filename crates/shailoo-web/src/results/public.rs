@@ -220,7 +220,8 @@ struct OptionRow {
     name: String,
     votes: u64,
     share: String,
-    seats: String,
+    /// `None` while the result is incomplete.
+    seats: Option<u64>,
     elected: bool,
     reserved: bool,
 }
@@ -235,6 +236,8 @@ struct ContestBlock {
     options: Vec<OptionRow>,
     against_all: Option<(u64, String)>,
     chart: String,
+    /// The seats per list or candidate, once allocated.
+    seats_chart: Option<String>,
 }
 
 #[derive(Template)]
@@ -279,7 +282,7 @@ fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> Co
             name: name(&o.name, lang),
             votes: o.votes,
             share: percent(lang, o.votes, valid).unwrap_or_default(),
-            seats: o.seats.map(|s| s.to_string()).unwrap_or_default(),
+            seats: o.seats,
             elected: o.seats.is_some_and(|s| s > 0),
             reserved: o.reserved,
         })
@@ -311,7 +314,26 @@ fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> Co
         &format!("table-{id}"),
         &data,
     );
+    let won: Vec<Datum> = options
+        .iter()
+        .filter(|o| o.elected)
+        .map(|o| Datum {
+            label: o.name.chars().take(BAR_LABEL).collect(),
+            value: o.seats.unwrap_or(0),
+            shown: o.seats.unwrap_or(0).to_string(),
+            second: false,
+        })
+        .collect();
+    let seats_chart = (!won.is_empty()).then(|| {
+        bars::svg(
+            &format!("seats-{id}"),
+            &format!("{} · {}", ctx.t("results-public-seats"), label),
+            &format!("table-{id}"),
+            &won,
+        )
+    });
     ContestBlock {
+        seats_chart,
         status: status_label(lang, c.status),
         status_code: c.status.as_str(),
         seats: c.seats,
@@ -421,6 +443,7 @@ mod tests {
         let block = contest_block(&ctx, &district, 300);
         assert_eq!(block.id, "district-3");
         assert!(block.against_all.is_none());
+        assert!(block.seats_chart.is_some(), "two were elected");
         let elected: Vec<_> = block
             .options
             .iter()

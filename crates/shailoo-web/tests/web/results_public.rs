@@ -50,6 +50,10 @@ async fn res_11_the_public_sees_the_count_not_final_then_the_official_result() {
     assert!(page.body.contains("data-status=\"incomplete\""));
     assert!(page.body.contains("data-official=\"false\""));
     assert!(page.body.contains("<svg"), "the chart of the votes");
+    assert!(
+        !page.body.contains("id=\"seats-party-list-title\""),
+        "no seats yet"
+    );
     let api = c.get(API).await;
     assert_eq!(api.status, StatusCode::OK, "{}", api.body);
     let j = api.json();
@@ -144,6 +148,14 @@ async fn res_11_the_public_sees_the_count_not_final_then_the_official_result() {
     );
     assert!(page.body.contains("id=\"option-against-all\""));
     assert!(page.body.contains("id=\"explanation\""));
+    assert!(
+        ak_zhol.seats.is_some_and(|s| s > 0),
+        "the only list over the threshold"
+    );
+    assert!(
+        page.body.contains("id=\"seats-party-list-title\""),
+        "the chart of the seats"
+    );
 
     // Cached briefly; a reader who has this very page is told so.
     let cache = page.headers[header::CACHE_CONTROL].to_str().unwrap();
