@@ -268,6 +268,52 @@ fn contest_label(lang: Lang, contest: &Contest) -> String {
 /// The longest label a bar carries: the full names are in the table beside it.
 const BAR_LABEL: usize = 14;
 
+/// The chart of a contest's votes ("against all" in the second colour) and, once seats are
+/// allocated, the chart of the seats won.
+fn charts(
+    ctx: &PageCtx,
+    id: &str,
+    label: &str,
+    options: &[OptionRow],
+    against_all: Option<&(u64, String)>,
+) -> (String, Option<String>) {
+    let bar = |o: &OptionRow, value: u64| Datum {
+        label: o.name.chars().take(BAR_LABEL).collect(),
+        value,
+        shown: value.to_string(),
+        second: false,
+    };
+    let mut votes: Vec<Datum> = options.iter().map(|o| bar(o, o.votes)).collect();
+    if let Some((a, _)) = against_all {
+        votes.push(Datum {
+            label: ctx.t("results-public-against-all"),
+            value: *a,
+            shown: a.to_string(),
+            second: true,
+        });
+    }
+    let chart = bars::svg(
+        &format!("chart-{id}"),
+        &format!("{} · {label}", ctx.t("results-public-chart")),
+        &format!("table-{id}"),
+        &votes,
+    );
+    let won: Vec<Datum> = options
+        .iter()
+        .filter(|o| o.elected)
+        .map(|o| bar(o, o.seats.unwrap_or(0)))
+        .collect();
+    let seats = (!won.is_empty()).then(|| {
+        bars::svg(
+            &format!("seats-{id}"),
+            &format!("{} · {label}", ctx.t("results-public-seats")),
+            &format!("table-{id}"),
+            &won,
+        )
+    });
+    (chart, seats)
+}
+
 fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> ContestBlock {
     let lang = ctx.lang;
     let id = match &c.contest {
@@ -290,48 +336,8 @@ fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> Co
     let against_all = c
         .against_all
         .map(|a| (a, percent(lang, a, valid).unwrap_or_default()));
-    let mut data: Vec<Datum> = options
-        .iter()
-        .map(|o| Datum {
-            label: o.name.chars().take(BAR_LABEL).collect(),
-            value: o.votes,
-            shown: o.votes.to_string(),
-            second: false,
-        })
-        .collect();
-    if let Some((a, _)) = against_all {
-        data.push(Datum {
-            label: lang.t("results-public-against-all"),
-            value: a,
-            shown: a.to_string(),
-            second: true,
-        });
-    }
     let label = contest_label(lang, &c.contest);
-    let chart = bars::svg(
-        &format!("chart-{id}"),
-        &format!("{} · {}", ctx.t("results-public-chart"), label),
-        &format!("table-{id}"),
-        &data,
-    );
-    let won: Vec<Datum> = options
-        .iter()
-        .filter(|o| o.elected)
-        .map(|o| Datum {
-            label: o.name.chars().take(BAR_LABEL).collect(),
-            value: o.seats.unwrap_or(0),
-            shown: o.seats.unwrap_or(0).to_string(),
-            second: false,
-        })
-        .collect();
-    let seats_chart = (!won.is_empty()).then(|| {
-        bars::svg(
-            &format!("seats-{id}"),
-            &format!("{} · {}", ctx.t("results-public-seats"), label),
-            &format!("table-{id}"),
-            &won,
-        )
-    });
+    let (chart, seats_chart) = charts(ctx, &id, &label, &options, against_all.as_ref());
     ContestBlock {
         seats_chart,
         status: status_label(lang, c.status),
