@@ -307,6 +307,8 @@ pub(crate) fn all() -> Vec<Feature> {
         (name = "voters", description = "Where do I vote? Look-up by PIN (VOT-09), and SMS 119"),
         (name = "funds", description = "Election funds (CMP-04): income, expenses and reports with their lateness"),
         (name = "violations", description = "Violation reports (CMP-07): statistics, and the messaging gateway's webhook"),
+        // The public results (i15-public).
+        (name = "results", description = "Live results per council from the accepted protocols (RES-06…RES-11): official once the commission determined them"),
     )
 )]
 struct ApiDoc;

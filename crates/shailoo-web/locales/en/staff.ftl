@@ -91,3 +91,5 @@ menu-violations = Violation reports
 power-keep-fund-accounts = keep an election fund's accounts and submit its reports
 power-take-violation-report = take a violation report from the hotline 1255, an e-mail or a visit
 power-handle-violation-report = triage, assign and close violation reports
+# i15-public: the public results log and open data
+power-publish-results = sign the public results log and export the open data

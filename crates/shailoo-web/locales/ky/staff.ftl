@@ -91,3 +91,5 @@ menu-violations = Бузуулар тууралуу кабарлар
 power-keep-fund-accounts = шайлоо фондунун эсебин жүргүзүү жана отчетторун тапшыруу
 power-take-violation-report = 1255 ишеним телефонунан, почтадан же жеке келгенде бузуу тууралуу кабар кабыл алуу
 power-handle-violation-report = бузуу тууралуу кабарларды бөлүштүрүү, тапшыруу жана жабуу
+# i15-public: the public results log and open data
+power-publish-results = жыйынтыктардын ачык журналына кол коюу жана ачык маалыматтарды чыгаруу

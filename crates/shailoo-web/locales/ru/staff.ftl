@@ -91,3 +91,5 @@ menu-violations = Сообщения о нарушениях
 power-keep-fund-accounts = вести учёт избирательного фонда и сдавать его отчёты
 power-take-violation-report = принимать сообщения о нарушениях с горячей линии 1255, по почте и лично
 power-handle-violation-report = распределять, поручать и закрывать сообщения о нарушениях
+# i15-public: the public results log and open data
+power-publish-results = подписывать публичный журнал итогов и выгружать открытые данные

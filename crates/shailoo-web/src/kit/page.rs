@@ -127,8 +127,8 @@ impl PageCtx {
         &self.here
     }
 
-    /// The context of a page shown to a visitor (the error page).
-    fn anonymous(lang: Lang) -> PageCtx {
+    /// The context of a page shown to a visitor (the error page, and pages rendered in tests).
+    pub(crate) fn anonymous(lang: Lang) -> PageCtx {
         PageCtx {
             lang,
             path: "/".to_owned(),

@@ -19,6 +19,10 @@
 //! and writes the audit entry; a page asks `authz` first only to refuse a stranger before it
 //! reads a council's context.
 
+// The public results and their API (i15-public).
+mod api;
+mod public;
+
 mod coordinate;
 mod dashboard;
 mod entry;
@@ -32,9 +36,20 @@ use shailoo_app::StoreError;
 use shailoo_app::authz::Power;
 use shailoo_app::results::ResultsError;
 use shailoo_domain::ErrorCode;
+use utoipa_axum::routes;
 
 pub(crate) fn feature() -> Feature {
-    staff_routes(Feature::new("results"))
+    public_routes(staff_routes(Feature::new("results")))
+}
+
+/// The public's routes: live results per council, and the same through the API (i15-public).
+fn public_routes(feature: Feature) -> Feature {
+    use Access::Public;
+    feature
+        .get("/results", Public, public::list)
+        .get("/results/{election}/{council}", Public, public::page)
+        .api(Public, routes!(api::api_results))
+        .api(Public, routes!(api::api_council_results))
 }
 
 /// The staff's routes: entry (PEC), coordination and determination (TEC), dashboard (CEC).

@@ -39,6 +39,7 @@ mod candidates;
 mod complaints;
 mod filing;
 mod results;
+mod results_public;
 mod violations;
 
 use fantoccini::{ClientBuilder, Locator};

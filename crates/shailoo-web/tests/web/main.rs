@@ -33,6 +33,7 @@ mod register;
 mod remote;
 mod results;
 mod results_fixture;
+mod results_public;
 mod rules;
 mod staff;
 mod violations;

@@ -1,0 +1,25 @@
+# The public results (issue 15): /results and /results/{election}/{council}.
+results-public-title = Election results
+results-public-intro = The count of the accepted protocols, as they arrive. A council's result is official once its territorial commission has determined it.
+results-public-none = No council has a ballot yet.
+results-public-councils = Councils
+results-public-council = Council
+results-public-kind = Kind
+results-public-kind-city = City council
+results-public-kind-aiyl = Aiyl council
+results-public-reported = Protocols accepted
+results-public-turnout = Turnout
+results-public-status = Status
+results-public-official = Official
+results-public-not-final = not final
+results-public-not-final-long = Not final: the count of the protocols accepted so far. The result becomes official when the territorial election commission determines it.
+results-public-determined-at = determined by the commission on
+results-public-seats = Seats
+results-public-against-all = Against all
+results-public-elected = elected
+results-public-reserved = a mandate reserved for women
+results-public-chart = Votes
+results-public-chart-caption = Votes per party or candidate; the table below holds the same figures.
+results-public-all = All councils
+nav-results = Results
+results-public-seats-caption = Seats won; the table below holds the same figures.

@@ -1,0 +1,25 @@
+# The public results (issue 15): /results and /results/{election}/{council}.
+results-public-title = Шайлоонун жыйынтыктары
+results-public-intro = Кабыл алынган протоколдордун эсеби, алар келген сайын. Кеңештин жыйынтыгы аймактык шайлоо комиссиясы аныктагандан кийин расмий болот.
+results-public-none = Азырынча бир да кеңештин шайлоо бюллетени жок.
+results-public-councils = Кеңештер
+results-public-council = Кеңеш
+results-public-kind = Түрү
+results-public-kind-city = Шаардык кеңеш
+results-public-kind-aiyl = Айылдык кеңеш
+results-public-reported = Кабыл алынган протоколдор
+results-public-turnout = Шайлоого катышуу
+results-public-status = Абалы
+results-public-official = Расмий
+results-public-not-final = акыркы эмес
+results-public-not-final-long = Акыркы эмес: ушул убакка чейин кабыл алынган протоколдордун эсеби. Жыйынтыкты аймактык шайлоо комиссиясы аныктагандан кийин ал расмий болот.
+results-public-determined-at = комиссия аныктаган күнү
+results-public-seats = Мандаттар
+results-public-against-all = Баарына каршы
+results-public-elected = шайланды
+results-public-reserved = аялдар үчүн сакталган мандат
+results-public-chart = Добуштар
+results-public-chart-caption = Ар бир партияга же талапкерге берилген добуштар; төмөнкү таблицада ошол эле сандар.
+results-public-all = Бардык кеңештер
+nav-results = Жыйынтыктар
+results-public-seats-caption = Алынган мандаттар; төмөнкү таблицада ошол эле сандар.

@@ -1,0 +1,25 @@
+# The public results (issue 15): /results and /results/{election}/{council}.
+results-public-title = Итоги выборов
+results-public-intro = Подсчёт принятых протоколов по мере их поступления. Итоги по кенешу становятся официальными, когда территориальная избирательная комиссия их определит.
+results-public-none = Ни у одного кенеша ещё нет избирательного бюллетеня.
+results-public-councils = Кенеши
+results-public-council = Кенеш
+results-public-kind = Вид
+results-public-kind-city = Городской кенеш
+results-public-kind-aiyl = Айыльный кенеш
+results-public-reported = Принято протоколов
+results-public-turnout = Явка
+results-public-status = Состояние
+results-public-official = Официально
+results-public-not-final = не окончательно
+results-public-not-final-long = Не окончательно: подсчёт протоколов, принятых на этот час. Итоги станут официальными, когда их определит территориальная избирательная комиссия.
+results-public-determined-at = определены комиссией
+results-public-seats = Мандаты
+results-public-against-all = Против всех
+results-public-elected = избран(а)
+results-public-reserved = мандат, зарезервированный для женщин
+results-public-chart = Голоса
+results-public-chart-caption = Голоса за каждую партию или кандидата; в таблице ниже те же цифры.
+results-public-all = Все кенеши
+nav-results = Итоги
+results-public-seats-caption = Полученные мандаты; в таблице ниже те же цифры.
