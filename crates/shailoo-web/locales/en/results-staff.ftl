@@ -4,7 +4,6 @@ menu-results-councils = Protocols and results
 menu-results-dashboard = Results dashboard
 menu-results-preliminary = Preliminary counts
 power-view-results-dashboard = see the national results dashboard
-power-publish-results = sign the public results log and publish the open data of the results
 param-consumer-results-flags = the flags of the results dashboard
 param-res-01-preliminary-margin = How far, in percent of a station's valid ballots, the official count may differ from the ballot-counting box's preliminary count before the results dashboard flags the station.
 param-res-01-preliminary-margin-value = { $value } % of the valid ballots

@@ -4,7 +4,6 @@ menu-results-councils = Протоколы и результаты
 menu-results-dashboard = Сводка итогов
 menu-results-preliminary = Предварительные данные
 power-view-results-dashboard = видеть общенациональную сводку итогов голосования
-power-publish-results = подписывать открытый журнал итогов и публиковать открытые данные итогов
 param-consumer-results-flags = отметках сводки итогов
 param-res-01-preliminary-margin = На сколько процентов от действительных бюллетеней участка официальный подсчёт может отличаться от предварительных данных автоматически считывающей урны, прежде чем сводка итогов отметит участок.
 param-res-01-preliminary-margin-value = { $value } % действительных бюллетеней
