@@ -216,7 +216,7 @@ pub async fn prepare(
     publish_lists(store, &timeline).await?;
     load_demo_candidacies(store, &candidacies, seed, now).await?;
     super::protocols::load_demo_protocols(store, now).await?;
-    super::reports::load_demo(store).await?;
+    super::reports::load_demo(store, now).await?;
 
     for user in &DEMO_USERS {
         add_demo_user(store, user, now).await?;

@@ -13,7 +13,7 @@ use shailoo_app::{PageRequest, StationFilter, Store};
 use shailoo_domain::ElectionId;
 use shailoo_domain::funds::{DonorKind, Movement, MovementKind, Report};
 use shailoo_domain::media::Money;
-use shailoo_domain::time::from_bishkek;
+use shailoo_domain::time::{from_bishkek, to_bishkek};
 use shailoo_domain::violation::{Category, Intake, Status};
 
 fn at(day: Date, hour: i8) -> Timestamp {
@@ -66,11 +66,24 @@ fn demo_movements(fund: &shailoo_app::funds::Fund, i: u64, voting: Date) -> Vec<
     ]
 }
 
-/// Funds of the first three filed nominations; the second one's first report comes late.
-async fn load_funds(store: &dyn Store, election: &ElectionId, voting: Date) -> Result<usize> {
+/// Funds of the first three filed nominations; the second one's first report comes late. Only
+/// what happened by `now` is entered: the story is never dated after the demo's clock.
+async fn load_funds(
+    store: &dyn Store,
+    election: &ElectionId,
+    voting: Date,
+    now: Timestamp,
+) -> Result<(usize, usize)> {
     let all = store.funds(election).await?;
+    let mut reports = 0;
     for (i, fund) in all.iter().take(3).enumerate() {
-        let entries = demo_movements(fund, i as u64, voting);
+        let entries: Vec<Movement> = demo_movements(fund, i as u64, voting)
+            .into_iter()
+            .filter(|m| at(m.on, 10) <= now)
+            .collect();
+        if entries.is_empty() {
+            continue;
+        }
         funds::add_movements(
             store,
             &Actor::System,
@@ -78,7 +91,7 @@ async fn load_funds(store: &dyn Store, election: &ElectionId, voting: Date) -> R
             fund.nomination,
             entries,
             Source::Statement,
-            at(before(voting, 29), 10),
+            at(before(voting, 29), 10).min(now),
         )
         .await
         .with_context(|| format!("the demo fund of nomination {}", fund.nomination))?;
@@ -88,6 +101,10 @@ async fn load_funds(store: &dyn Store, election: &ElectionId, voting: Date) -> R
         } else {
             at(before(voting, 12), 11)
         };
+        if submitted > now {
+            continue;
+        }
+        reports += 1;
         funds::submit_report(
             store,
             &Actor::System,
@@ -99,7 +116,7 @@ async fn load_funds(store: &dyn Store, election: &ElectionId, voting: Date) -> R
         .await
         .context("a demo fund's first report")?;
     }
-    Ok(all.len().min(3))
+    Ok((all.len().min(3), reports))
 }
 
 /// What the demo's reports say, through which channel, and how far they got.
@@ -159,7 +176,11 @@ fn text(s: &str) -> Result<ReportText> {
 }
 
 /// Reports at stations spread over the country (so over regions), on the days around voting.
-async fn load_violations(store: &dyn Store, election: &ElectionId, voting: Date) -> Result<usize> {
+async fn load_violations(
+    store: &dyn Store,
+    election: &ElectionId,
+    last_day: Date,
+) -> Result<usize> {
     let stations = store
         .stations(&StationFilter {
             council: None,
@@ -179,7 +200,7 @@ async fn load_violations(store: &dyn Store, election: &ElectionId, voting: Date)
     let step = (stations.len() / REPORTS.len()).max(1);
     for (i, (intake, category, what, stage)) in REPORTS.into_iter().enumerate() {
         let station = &stations[(i * step) % stations.len()];
-        let day = before(voting, (i % 3) as i64);
+        let day = before(last_day, (i % 3) as i64);
         let draft = ViolationDraft {
             intake,
             text: text(what)?,
@@ -220,13 +241,21 @@ async fn load_violations(store: &dyn Store, election: &ElectionId, voting: Date)
     Ok(REPORTS.len())
 }
 
-/// Loads the demo's funds and violation reports for the first election.
-pub async fn load_demo(store: &dyn Store) -> Result<()> {
+/// Loads the demo's funds and violation reports for the first election, dated no later than
+/// the demo's clock `now`.
+pub async fn load_demo(store: &dyn Store, now: Timestamp) -> Result<()> {
     let Some(election) = store.elections().await?.into_iter().next() else {
         return Ok(());
     };
-    let funds = load_funds(store, &election.id, election.voting_day).await?;
-    let reports = load_violations(store, &election.id, election.voting_day).await?;
-    println!("loaded {funds} election funds (one report late) and {reports} violation reports");
+    let voting = election.voting_day;
+    let (funds, first_reports) = load_funds(store, &election.id, voting, now).await?;
+    // The reports come in over the story's last days: up to voting day, or the day before the
+    // clock's (their hours are in the morning) when the clock is earlier.
+    let yesterday = before(to_bishkek(now).date(), 1);
+    let reports = load_violations(store, &election.id, voting.min(yesterday)).await?;
+    println!(
+        "loaded {funds} election funds with {first_reports} first reports by the clock (one of \
+         them 4 days late once the clock has passed it) and {reports} violation reports"
+    );
     Ok(())
 }
