@@ -758,6 +758,27 @@ async fn can_03_a_city_list_goes_from_draft_to_registration_with_history_and_aud
             .iter()
             .all(|c| c.status == CandidateStatus::Registered)
     );
+    // A page cut keeps the order and each list position (counted for the page's rows only).
+    let second = candidates::public_candidates(
+        &w.db,
+        &election(),
+        &CandidateFilter {
+            party: Some(party("ata-jurt")),
+            page: shailoo_app::store::PageRequest {
+                page: 2,
+                per_page: 2,
+            },
+            ..CandidateFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(second.total, 3);
+    assert_eq!(
+        second.items.iter().map(|c| c.position).collect::<Vec<_>>(),
+        [Some(3)]
+    );
+    assert_eq!(second.items[0].candidate, public.items[2].candidate);
     assert_eq!(public.items[1].occupation, occupation);
     assert_eq!(public.items[0].birth_year, 1980);
     let json = serde_json::to_string(&public.items).unwrap();
