@@ -8,20 +8,29 @@
 //! and writes the protocol row (`put_protocol_row`) and only the current version
 //! (`put_current_version`: a correction's new one is inserted; an accepted version is never
 //! written again), then the audit entry, and commits. A refused step rolls back.
+//!
+//! The import's group commit ([`ResultsStore::change_protocols`]) runs the same step for each
+//! change of a batch in one transaction, each between a `SAVEPOINT` and its `RELEASE` (a
+//! refused change rolls back to its savepoint, and the next proceeds). The rows every step
+//! appends to the two chains, the audit log's and the public results log's, are held in
+//! [`Appends`] and written once at the end as multi-row `INSERT`s with one update of the audit
+//! head: a batch then costs a handful of statements per protocol and one durable commit.
 
 use crate::rows::{corrupt, station_number};
 use crate::{Db, Tx, WritePool, db_err};
 use async_trait::async_trait;
 use jiff::Timestamp;
-use shailoo_app::audit::AuditEvent;
+use shailoo_app::audit::{AuditEntry, AuditEvent};
+use shailoo_app::results::log::LogEntry;
 use shailoo_app::results::{
-    Change, ChangeFacts, Determination, PreliminaryCount, ProtocolKey, ProtocolRecord,
-    ResultsError, apply, contest_key, parse_contest_key,
+    Change, ChangeFacts, Determination, PreliminaryCount, ProtocolChange, ProtocolKey,
+    ProtocolRecord, ResultsError, apply, contest_key, parse_contest_key,
 };
-use shailoo_app::{Entity, ResultsStore, StoreError};
+use shailoo_app::{Entity, LogHead, ResultsStore, StoreError};
 use shailoo_domain::protocol::Protocol;
 use shailoo_domain::results::{History, Version};
 use shailoo_domain::{CouncilId, ElectionId};
+use std::collections::HashMap;
 
 const VERSIONS: &str = "SELECT version, body FROM protocol_versions \
      WHERE election = $1 AND council = $2 AND station = $3 AND contest = $4 ORDER BY version";
@@ -117,28 +126,60 @@ impl ResultsStore for Db {
         facts: &ChangeFacts,
         event: AuditEvent,
     ) -> Result<ProtocolRecord, ResultsError> {
-        let at = event.at;
         let mut tx = self.begin_tx().await?;
         let head = tx.lock_head().await?;
-        let stored = tx.protocol_history(key).await?;
-        let existed = stored.is_some();
-        let was_counted = stored.as_ref().and_then(|h| h.counted().map(|(n, _)| n));
-        let next = apply(stored.unwrap_or_default(), change, by, facts)?;
-        tx.put_protocol_row(key, &next, existed, at).await?;
-        tx.put_current_version(key, &next).await?;
-        // i15-public: a newly accepted version enters the public log with its acceptance.
-        if let Some((version, protocol)) = next.counted()
-            && Some(version) != was_counted
-        {
-            tx.append_results_log(key, version, at, protocol).await?;
-        }
-        tx.append_audit(head, event.after(&next)).await?;
+        let mut appends = Appends::after(head);
+        let record = tx
+            .protocol_step(key, change, by, facts, event, &mut appends)
+            .await?;
+        tx.write_appends(appends).await?;
         tx.commit().await?;
-        Ok(ProtocolRecord {
-            key: key.clone(),
-            history: next,
-            updated_at: at,
-        })
+        Ok(record)
+    }
+
+    async fn change_protocols(
+        &self,
+        changes: &[ProtocolChange],
+    ) -> Result<Vec<Result<ProtocolRecord, ResultsError>>, StoreError> {
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let mut appends = Appends::after(head);
+        let mut outcomes = Vec::with_capacity(changes.len());
+        for c in changes {
+            tx.execute_plain("SAVEPOINT protocol").await?;
+            let step = tx
+                .protocol_step(
+                    &c.key,
+                    &c.change,
+                    &c.by,
+                    &c.facts,
+                    c.event.clone(),
+                    &mut appends,
+                )
+                .await;
+            match step {
+                Ok(record) => {
+                    tx.execute_plain("RELEASE SAVEPOINT protocol").await?;
+                    outcomes.push(Ok(record));
+                }
+                // The database itself failed (or holds what does not parse): the batch is
+                // rolled back whole. A missing or taken reference refuses this change only.
+                Err(ResultsError::Store(
+                    e @ (StoreError::Backend(_)
+                    | StoreError::Unavailable(_)
+                    | StoreError::Corrupt(_)
+                    | StoreError::BadUrl(_)),
+                )) => return Err(e),
+                Err(refused) => {
+                    tx.execute_plain("ROLLBACK TO SAVEPOINT protocol").await?;
+                    tx.execute_plain("RELEASE SAVEPOINT protocol").await?;
+                    outcomes.push(Err(refused));
+                }
+            }
+        }
+        tx.write_appends(appends).await?;
+        tx.commit().await?;
+        Ok(outcomes)
     }
 
     async fn protocol(&self, key: &ProtocolKey) -> Result<Option<ProtocolRecord>, StoreError> {
@@ -309,8 +350,105 @@ impl ResultsStore for Db {
     }
 }
 
+/// What a writing transaction appends to the two chains, held until its end: the audit
+/// entries sealed after the head it locked, and the results log's entries after each
+/// election's head (read at its first append). A step adds its rows only once all its writes
+/// succeeded, so a change rolled back to its savepoint leaves nothing here.
+pub(crate) struct Appends {
+    audit_head: (i64, String),
+    audit: Vec<AuditEntry>,
+    log_heads: HashMap<ElectionId, LogHead>,
+    log: Vec<LogEntry>,
+}
+
+impl Appends {
+    pub(crate) fn after(audit_head: (i64, String)) -> Appends {
+        Appends {
+            audit_head,
+            audit: Vec::new(),
+            log_heads: HashMap::new(),
+            log: Vec::new(),
+        }
+    }
+
+    fn seal(&mut self, event: AuditEvent) {
+        let entry = event.seal(self.audit_head.0 + 1, &self.audit_head.1);
+        self.audit_head = (entry.seq, entry.hash.clone());
+        self.audit.push(entry);
+    }
+
+    fn push_log(&mut self, entry: LogEntry) {
+        self.log_heads.insert(entry.election.clone(), entry.head());
+        self.log.push(entry);
+    }
+}
+
 /// The steps of the results' writers.
 impl Tx {
+    /// One change of a protocol, as [`ResultsStore::change_protocol`] describes it, in the
+    /// caller's transaction (under the audit head's lock); its chain entries go to `appends`.
+    async fn protocol_step(
+        &mut self,
+        key: &ProtocolKey,
+        change: &Change,
+        by: &str,
+        facts: &ChangeFacts,
+        event: AuditEvent,
+        appends: &mut Appends,
+    ) -> Result<ProtocolRecord, ResultsError> {
+        let at = event.at;
+        let stored = self.protocol_history(key).await?;
+        let existed = stored.is_some();
+        let was_counted = stored.as_ref().and_then(|h| h.counted().map(|(n, _)| n));
+        let next = apply(stored.unwrap_or_default(), change, by, facts)?;
+        self.put_protocol_row(key, &next, existed, at).await?;
+        self.put_current_version(key, &next).await?;
+        // i15-public: a newly accepted version enters the public log with its acceptance.
+        let log_entry = match next.counted() {
+            Some((version, protocol)) if Some(version) != was_counted => {
+                let head = match appends.log_heads.get(&key.election) {
+                    Some(head) => head.clone(),
+                    None => self.results_log_head(&key.election).await?,
+                };
+                Some(LogEntry::next(
+                    &head,
+                    &key.election,
+                    &key.council,
+                    version,
+                    at,
+                    protocol,
+                ))
+            }
+            _ => None,
+        };
+        if let Some(entry) = log_entry {
+            appends.push_log(entry);
+        }
+        appends.seal(event.after(&next));
+        Ok(ProtocolRecord {
+            key: key.clone(),
+            history: next,
+            updated_at: at,
+        })
+    }
+
+    /// Writes what the transaction appended to the audit log (and its head) and to the
+    /// results log.
+    pub(crate) async fn write_appends(&mut self, appends: Appends) -> Result<(), StoreError> {
+        if !appends.audit.is_empty() {
+            self.insert_audit_entries(&appends.audit).await?;
+        }
+        self.insert_results_log(&appends.log).await
+    }
+
+    /// A statement without parameters or rows (savepoints).
+    async fn execute_plain(&mut self, sql: &'static str) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(sql).execute(&mut **t).await.map_err(db_err)?;
+        });
+        Ok(())
+    }
+
     /// The protocol's versions, read under the write lock; `None` when it was never entered.
     async fn protocol_history(&mut self, key: &ProtocolKey) -> Result<Option<History>, StoreError> {
         let contest = contest_key(&key.contest);
