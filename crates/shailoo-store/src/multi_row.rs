@@ -25,13 +25,17 @@ pub(crate) fn chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
     })
 }
 
-/// `head` (`INSERT INTO t (a, b, …)`) followed by `VALUES` with `rows` tuples of `columns`
-/// numbered placeholders (`$1`, `$2`, …), which both engines accept.
+/// `head` (`INSERT INTO t (a, b, …)`) followed by [`values`].
 pub(crate) fn insert_sql(head: &str, columns: usize, rows: usize) -> String {
+    format!("{head} {}", values(columns, rows))
+}
+
+/// `VALUES` with `rows` tuples of `columns` numbered placeholders (`$1`, `$2`, …), which both
+/// engines accept; as a table in a `FROM`, both name its columns `column1`, `column2`, ….
+pub(crate) fn values(columns: usize, rows: usize) -> String {
     use std::fmt::Write;
-    let mut sql = String::with_capacity(head.len() + 8 + rows * columns * 5);
-    sql.push_str(head);
-    sql.push_str(" VALUES ");
+    let mut sql = String::with_capacity(8 + rows * columns * 5);
+    sql.push_str("VALUES ");
     for r in 0..rows {
         sql.push_str(if r == 0 { "(" } else { ", (" });
         for c in 0..columns {

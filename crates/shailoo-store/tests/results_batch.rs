@@ -260,6 +260,21 @@ async fn res_import_a_batch_commits_together_and_a_refused_change_leaves_the_oth
     );
     // The head moved once per accepted change, and the next writer continues from it.
     assert_eq!(db.audit_head().await.unwrap().unwrap().0, 3);
+    // A later batch reads the stored histories ahead: what was accepted stays so.
+    let again = db
+        .change_protocols(&[
+            import(&c, 2002, protocol(2002, 1, 1)),
+            import(&c, 2001, protocol(2001, 1, 1)),
+        ])
+        .await
+        .unwrap();
+    let codes: Vec<&str> = again.iter().map(outcome).collect();
+    assert_eq!(
+        codes,
+        ["results_already_accepted", "results_already_accepted"]
+    );
+    assert_eq!(db.audit_head().await.unwrap().unwrap().0, 3);
+    assert_eq!(chained_log(&db).await.len(), 2);
 }
 
 async fn res_import_protocols_checks_each_and_the_chains_continue_after_the_batch(ctx: Ctx) {
