@@ -7,6 +7,7 @@
 
 #![allow(
     clippy::too_many_lines,
+    clippy::cognitive_complexity,
     reason = "a test reads as one scenario, top to bottom; the size limits are for production code"
 )]
 #![allow(clippy::unwrap_used)]

@@ -201,6 +201,54 @@ fn rate(what: &str, run: &Run, tasks: u32, engine: &str) {
     );
 }
 
+type Stations = Arc<Vec<(StationNumber, CommissionId)>>;
+
+/// The complaints, each at the PEC of a station in turn.
+async fn file_complaints(
+    store: &Arc<dyn Store>,
+    election: &ElectionId,
+    stations: &Stations,
+    (act_on, at): (Date, Timestamp),
+    args: &IntakeArgs,
+) -> Result<Run> {
+    let (store, election, stations) = (store.clone(), election.clone(), stations.clone());
+    concurrently(args.filings, args.tasks, move |i| {
+        let (store, election, stations) = (store.clone(), election.clone(), stations.clone());
+        async move {
+            let draft = complaint(i, &stations[i as usize % stations.len()], act_on)?;
+            complaints::file(store.as_ref(), &Actor::System, &election, draft, at)
+                .await
+                .map(|c| c.id.get())
+                .map_err(|e| e.code())
+        }
+    })
+    .await
+}
+
+/// The violation reports, each about a station in turn.
+async fn take_reports(
+    store: &Arc<dyn Store>,
+    election: &ElectionId,
+    stations: &Stations,
+    at: Timestamp,
+    args: &IntakeArgs,
+) -> Result<Run> {
+    let (store, election, stations) = (store.clone(), election.clone(), stations.clone());
+    concurrently(args.filings, args.tasks, move |i| {
+        let (store, election, stations) = (store.clone(), election.clone(), stations.clone());
+        async move {
+            let draft = report(i, stations[i as usize % stations.len()].0)?;
+            // The tracking code's secret: any number will do for the bench.
+            let secret = i.wrapping_mul(2_654_435_761);
+            violations::take(store.as_ref(), &Actor::System, &election, draft, secret, at)
+                .await
+                .map(|r| i64::from(r.id.get()))
+                .map_err(|e| e.code())
+        }
+    })
+    .await
+}
+
 /// Files the complaints, then the violation reports, and verifies what was stored.
 pub async fn bench(args: IntakeArgs) -> Result<ExitCode> {
     let store = super::connect(&args.db).await?;
@@ -214,7 +262,7 @@ pub async fn bench(args: IntakeArgs) -> Result<ExitCode> {
     let filed_on = voting_day.checked_sub(jiff::Span::new().days(10))?;
     let act_on = filed_on.checked_sub(jiff::Span::new().days(1))?;
     let at: Timestamp = from_bishkek(filed_on, time(10, 0, 0, 0));
-    let stations: Arc<Vec<(StationNumber, CommissionId)>> = Arc::new(
+    let stations: Stations = Arc::new(
         setup
             .stations
             .iter()
@@ -225,38 +273,9 @@ pub async fn bench(args: IntakeArgs) -> Result<ExitCode> {
     anyhow::ensure!(!stations.is_empty(), "the dataset has no polling station");
     let engine = store.engine();
 
-    let filed = {
-        let (store, election, stations) = (store.clone(), election.clone(), stations.clone());
-        concurrently(args.filings, args.tasks, move |i| {
-            let (store, election, stations) = (store.clone(), election.clone(), stations.clone());
-            async move {
-                let draft = complaint(i, &stations[i as usize % stations.len()], act_on)?;
-                complaints::file(store.as_ref(), &Actor::System, &election, draft, at)
-                    .await
-                    .map(|c| c.id.get())
-                    .map_err(|e| e.code())
-            }
-        })
-        .await?
-    };
+    let filed = file_complaints(&store, &election, &stations, (act_on, at), &args).await?;
     rate("complaints", &filed, args.tasks, engine);
-
-    let reported = {
-        let (store, election, stations) = (store.clone(), election.clone(), stations.clone());
-        concurrently(args.filings, args.tasks, move |i| {
-            let (store, election, stations) = (store.clone(), election.clone(), stations.clone());
-            async move {
-                let draft = report(i, stations[i as usize % stations.len()].0)?;
-                // The tracking code's secret: any number will do for the bench.
-                let secret = i.wrapping_mul(2_654_435_761);
-                violations::take(store.as_ref(), &Actor::System, &election, draft, secret, at)
-                    .await
-                    .map(|r| i64::from(r.id.get()))
-                    .map_err(|e| e.code())
-            }
-        })
-        .await?
-    };
+    let reported = take_reports(&store, &election, &stations, at, &args).await?;
     rate("violation reports", &reported, args.tasks, engine);
 
     verify(
