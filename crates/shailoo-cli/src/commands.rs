@@ -12,6 +12,8 @@ mod complaints_media;
 mod data;
 mod demo;
 mod districts;
+// i15-ingest: complaint and violation-report intake under load (issue 16's measurement).
+pub mod intake;
 pub mod open_data;
 pub mod print;
 mod protocols;
@@ -84,6 +86,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::Results(args),
         } => runtime()?.block_on(results::bench(args)),
+        // i15-ingest: complaint and violation-report intake under load.
+        Command::Bench {
+            command: BenchCommand::Intake(args),
+        } => runtime()?.block_on(intake::bench(args)),
         other => runtime()?.block_on(run_async(other)),
     }
 }

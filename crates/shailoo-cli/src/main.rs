@@ -214,6 +214,10 @@ enum BenchCommand {
     /// Ingest of a generated election's protocols (checks, audit, durable commit) and the
     /// national re-tabulation from the stored protocols.
     Results(commands::results::BenchArgs),
+    // i15-ingest: complaint and violation-report intake under load (issue 16).
+    /// Complaints and violation reports filed at once through the use cases (audit entry and
+    /// durable commit each), filings/s of each, every accepted one verified afterwards.
+    Intake(commands::intake::IntakeArgs),
     /// Voter eligibility over the 4.3-million-person national register, on one core.
     Eligibility {
         #[arg(long, default_value_t = 2024)]

@@ -95,6 +95,15 @@ fn results_import_checks_each_protocol_and_show_prints_the_council() {
         file.push('\n');
     }
     file.push_str("{\"council\": \"x\", \"protocol\": {\"station\": -1}}\n");
+    let n = file.lines().count() - 1;
+    // In the middle of a batch, a copy of the last city protocol failing RES-05 (one ballot
+    // received too many), before the protocol itself: refused alone, its batch accepted.
+    let mut unbalanced = city[city.len() - 1].clone();
+    let received = unbalanced["protocol"]["ballots_received"].as_u64().unwrap();
+    unbalanced["protocol"]["ballots_received"] = (received + 1).into();
+    let mut with_unbalanced: Vec<String> = file.lines().map(str::to_owned).collect();
+    with_unbalanced.insert(n - 1, unbalanced.to_string());
+    let file = with_unbalanced.join("\n") + "\n";
     let mine = dir.path().join("mine.jsonl");
     std::fs::write(&mine, &file).unwrap();
     let out = shailoo(&[
@@ -105,13 +114,27 @@ fn results_import_checks_each_protocol_and_show_prints_the_council() {
         mine.to_str().unwrap(),
         "--at",
         EVENING,
+        "--batch",
+        "3",
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let n = file.lines().count() - 1;
     assert!(
-        stdout(&out).contains(&format!("{n} protocol(s) accepted, 1 refused")),
+        stdout(&out).contains(&format!("{n} protocol(s) accepted, 2 refused")),
         "{}",
         stdout(&out)
+    );
+    let refused: serde_json::Value = stderr(&out)
+        .lines()
+        .find(|l| l.contains("results_checks_failed"))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .unwrap_or_else(|| panic!("{}", stderr(&out)));
+    assert_eq!(refused["line"], n as u64);
+    assert!(
+        refused["checks"]
+            .as_array()
+            .unwrap()
+            .contains(&"RES-05.received_balance".into()),
+        "{refused}"
     );
     assert!(
         stderr(&out).contains("malformed_protocol"),

@@ -138,6 +138,7 @@ mod districts;
 mod funds;
 mod lookup;
 mod media;
+mod multi_row;
 mod params;
 mod register;
 mod remote;
@@ -558,6 +559,47 @@ impl Tx {
         event: shailoo_app::AuditEvent,
     ) -> Result<(), StoreError> {
         on_tx!(self, |t, d| append_audit!(*t, head, event));
+        Ok(())
+    }
+
+    /// Writes entries already sealed after the locked head, in multi-row `INSERT`s, and moves
+    /// the head to the last of them (a batch's audit entries, `results.rs`).
+    pub(crate) async fn insert_audit_entries(
+        &mut self,
+        entries: &[shailoo_app::audit::AuditEntry],
+    ) -> Result<(), StoreError> {
+        const HEAD: &str = "INSERT INTO audit_log (seq, actor, action, subject, before_digest, \
+             after_digest, at, prev_hash, hash)";
+        let Some(last) = entries.last() else {
+            return Ok(());
+        };
+        for chunk in multi_row::chunks(entries) {
+            let sql = multi_row::insert_sql(HEAD, 9, chunk.len());
+            on_tx!(self, |t, d| {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for entry in chunk {
+                    q = q
+                        .bind(entry.seq)
+                        .bind(entry.event.actor.as_str())
+                        .bind(entry.event.action.as_str())
+                        .bind(entry.event.subject.as_str())
+                        .bind(entry.event.before_digest.as_deref())
+                        .bind(entry.event.after_digest.as_deref())
+                        .bind(entry.event.at.to_string())
+                        .bind(entry.prev_hash.as_str())
+                        .bind(entry.hash.as_str());
+                }
+                q.execute(&mut **t).await.map_err(db_err)?;
+            });
+        }
+        on_tx!(self, |t, d| {
+            sqlx::query("UPDATE audit_head SET count = $1, last_hash = $2 WHERE id = 1")
+                .bind(last.seq)
+                .bind(last.hash.as_str())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        });
         Ok(())
     }
 

@@ -5,23 +5,35 @@
 //! is the domain's `Version` as JSON. The writer is a [`Tx`] read as its steps: it locks the
 //! audit head (so two operators entering the same protocol at once queue, and the second sees
 //! the first's entry), reads the versions (`protocol_history`), runs the app's pure `apply`,
-//! and writes the protocol row (`put_protocol_row`) and only the current version
-//! (`put_current_version`: a correction's new one is inserted; an accepted version is never
-//! written again), then the audit entry, and commits. A refused step rolls back.
+//! and writes the protocol row (`put_protocol_row`); at the end of the transaction only the
+//! current versions (`put_versions`: a correction's new one is inserted; an accepted version
+//! is never written again) and the chains' entries, and commits. A refused step writes
+//! nothing.
+//!
+//! The import's group commit ([`ResultsStore::change_protocols`]) runs the same step for each
+//! change of a batch in one transaction, each between a `SAVEPOINT` and its `RELEASE` (a
+//! refused change rolls back to its savepoint, and the next proceeds). The versions and the
+//! rows every step appends to the two chains, the audit log's and the public results log's,
+//! are held in [`Appends`] and written once at the end as multi-row `INSERT`s with one update
+//! of the audit head, and the batch's histories are read ahead in one statement per 64
+//! (`protocol_histories`): a protocol of a batch then costs three statements (the savepoint,
+//! its row, the release) and a share of one durable commit.
 
 use crate::rows::{corrupt, station_number};
-use crate::{Db, Tx, WritePool, db_err};
+use crate::{Db, Tx, WritePool, db_err, multi_row};
 use async_trait::async_trait;
 use jiff::Timestamp;
-use shailoo_app::audit::AuditEvent;
+use shailoo_app::audit::{AuditEntry, AuditEvent};
+use shailoo_app::results::log::LogEntry;
 use shailoo_app::results::{
-    Change, ChangeFacts, Determination, PreliminaryCount, ProtocolKey, ProtocolRecord,
-    ResultsError, apply, contest_key, parse_contest_key,
+    Change, ChangeFacts, Determination, PreliminaryCount, ProtocolChange, ProtocolKey,
+    ProtocolRecord, ResultsError, apply, contest_key, parse_contest_key,
 };
-use shailoo_app::{Entity, ResultsStore, StoreError};
+use shailoo_app::{Entity, LogHead, ResultsStore, StoreError};
 use shailoo_domain::protocol::Protocol;
 use shailoo_domain::results::{History, Version};
 use shailoo_domain::{CouncilId, ElectionId};
+use std::collections::HashMap;
 
 const VERSIONS: &str = "SELECT version, body FROM protocol_versions \
      WHERE election = $1 AND council = $2 AND station = $3 AND contest = $4 ORDER BY version";
@@ -37,9 +49,10 @@ const UPDATE_PROTOCOL: &str = "UPDATE protocols SET current_version = $5, stage 
      counted_version = $7, counted = $8, updated_at = $9 \
      WHERE election = $1 AND council = $2 AND station = $3 AND contest = $4";
 
-const UPSERT_VERSION: &str = "INSERT INTO protocol_versions (election, council, station, \
-     contest, version, reason, stage, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-     ON CONFLICT (election, council, station, contest, version) \
+const INSERT_VERSIONS: &str = "INSERT INTO protocol_versions (election, council, station, \
+     contest, version, reason, stage, body)";
+
+const UPSERT_VERSION_TAIL: &str = "ON CONFLICT (election, council, station, contest, version) \
      DO UPDATE SET stage = excluded.stage, body = excluded.body";
 
 const COUNCIL_VERSIONS: &str = "SELECT v.station, v.contest, v.version, v.body, p.updated_at \
@@ -117,28 +130,62 @@ impl ResultsStore for Db {
         facts: &ChangeFacts,
         event: AuditEvent,
     ) -> Result<ProtocolRecord, ResultsError> {
-        let at = event.at;
         let mut tx = self.begin_tx().await?;
         let head = tx.lock_head().await?;
-        let stored = tx.protocol_history(key).await?;
-        let existed = stored.is_some();
-        let was_counted = stored.as_ref().and_then(|h| h.counted().map(|(n, _)| n));
-        let next = apply(stored.unwrap_or_default(), change, by, facts)?;
-        tx.put_protocol_row(key, &next, existed, at).await?;
-        tx.put_current_version(key, &next).await?;
-        // i15-public: a newly accepted version enters the public log with its acceptance.
-        if let Some((version, protocol)) = next.counted()
-            && Some(version) != was_counted
-        {
-            tx.append_results_log(key, version, at, protocol).await?;
-        }
-        tx.append_audit(head, event.after(&next)).await?;
+        let mut appends = Appends::after(head);
+        let record = tx
+            .protocol_step(key, change, by, facts, event, &mut appends)
+            .await?;
+        tx.write_appends(appends).await?;
         tx.commit().await?;
-        Ok(ProtocolRecord {
-            key: key.clone(),
-            history: next,
-            updated_at: at,
-        })
+        Ok(record)
+    }
+
+    async fn change_protocols(
+        &self,
+        changes: &[ProtocolChange],
+    ) -> Result<Vec<Result<ProtocolRecord, ResultsError>>, StoreError> {
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let mut appends = Appends::after(head);
+        let keys: Vec<&ProtocolKey> = changes.iter().map(|c| &c.key).collect();
+        appends.histories = tx.protocol_histories(&keys).await?;
+        let mut outcomes = Vec::with_capacity(changes.len());
+        for c in changes {
+            tx.execute_plain("SAVEPOINT protocol").await?;
+            let step = tx
+                .protocol_step(
+                    &c.key,
+                    &c.change,
+                    &c.by,
+                    &c.facts,
+                    c.event.clone(),
+                    &mut appends,
+                )
+                .await;
+            match step {
+                Ok(record) => {
+                    tx.execute_plain("RELEASE SAVEPOINT protocol").await?;
+                    outcomes.push(Ok(record));
+                }
+                // The database itself failed (or holds what does not parse): the batch is
+                // rolled back whole. A missing or taken reference refuses this change only.
+                Err(ResultsError::Store(
+                    e @ (StoreError::Backend(_)
+                    | StoreError::Unavailable(_)
+                    | StoreError::Corrupt(_)
+                    | StoreError::BadUrl(_)),
+                )) => return Err(e),
+                Err(refused) => {
+                    tx.execute_plain("ROLLBACK TO SAVEPOINT protocol").await?;
+                    tx.execute_plain("RELEASE SAVEPOINT protocol").await?;
+                    outcomes.push(Err(refused));
+                }
+            }
+        }
+        tx.write_appends(appends).await?;
+        tx.commit().await?;
+        Ok(outcomes)
     }
 
     async fn protocol(&self, key: &ProtocolKey) -> Result<Option<ProtocolRecord>, StoreError> {
@@ -309,8 +356,136 @@ impl ResultsStore for Db {
     }
 }
 
+/// What a writing transaction writes at its end, held until then: the current version of
+/// each protocol it changed (with the history as it now stands, which a later change of the
+/// same protocol in the transaction reads instead of the table), the audit entries sealed
+/// after the head it locked, and the results log's entries after each election's head (read
+/// at its first append). A step adds its rows only once its own write succeeded, so a change
+/// rolled back to its savepoint leaves nothing here.
+pub(crate) struct Appends {
+    audit_head: (i64, String),
+    audit: Vec<AuditEntry>,
+    log_heads: HashMap<ElectionId, LogHead>,
+    log: Vec<LogEntry>,
+    /// The histories known in the transaction: read ahead for a batch (`None`: never
+    /// entered), or as a step of the transaction left them.
+    histories: HashMap<ProtocolKey, Option<History>>,
+    /// Each changed protocol's current version, one row per (protocol, version number).
+    versions: Vec<(ProtocolKey, Version)>,
+    version_rows: HashMap<(ProtocolKey, u32), usize>,
+}
+
+impl Appends {
+    pub(crate) fn after(audit_head: (i64, String)) -> Appends {
+        Appends {
+            audit_head,
+            audit: Vec::new(),
+            log_heads: HashMap::new(),
+            log: Vec::new(),
+            histories: HashMap::new(),
+            versions: Vec::new(),
+            version_rows: HashMap::new(),
+        }
+    }
+
+    fn seal(&mut self, event: AuditEvent) {
+        let entry = event.seal(self.audit_head.0 + 1, &self.audit_head.1);
+        self.audit_head = (entry.seq, entry.hash.clone());
+        self.audit.push(entry);
+    }
+
+    fn push_log(&mut self, entry: LogEntry) {
+        self.log_heads.insert(entry.election.clone(), entry.head());
+        self.log.push(entry);
+    }
+
+    /// The protocol's history as this step left it, and its current version to be written
+    /// (over the same version an earlier step of the transaction left).
+    fn push_history(&mut self, key: &ProtocolKey, history: &History) {
+        let current = history.current().clone();
+        match self.version_rows.entry((key.clone(), current.number)) {
+            std::collections::hash_map::Entry::Occupied(row) => {
+                self.versions[*row.get()].1 = current;
+            }
+            std::collections::hash_map::Entry::Vacant(row) => {
+                row.insert(self.versions.len());
+                self.versions.push((key.clone(), current));
+            }
+        }
+        self.histories.insert(key.clone(), Some(history.clone()));
+    }
+}
+
 /// The steps of the results' writers.
 impl Tx {
+    /// One change of a protocol, as [`ResultsStore::change_protocol`] describes it, in the
+    /// caller's transaction (under the audit head's lock); its chain entries go to `appends`.
+    async fn protocol_step(
+        &mut self,
+        key: &ProtocolKey,
+        change: &Change,
+        by: &str,
+        facts: &ChangeFacts,
+        event: AuditEvent,
+        appends: &mut Appends,
+    ) -> Result<ProtocolRecord, ResultsError> {
+        let at = event.at;
+        let stored = match appends.histories.get(key) {
+            Some(known) => known.clone(),
+            None => self.protocol_history(key).await?,
+        };
+        let existed = stored.is_some();
+        let was_counted = stored.as_ref().and_then(|h| h.counted().map(|(n, _)| n));
+        let next = apply(stored.unwrap_or_default(), change, by, facts)?;
+        self.put_protocol_row(key, &next, existed, at).await?;
+        // i15-public: a newly accepted version enters the public log with its acceptance.
+        let log_entry = match next.counted() {
+            Some((version, protocol)) if Some(version) != was_counted => {
+                let head = match appends.log_heads.get(&key.election) {
+                    Some(head) => head.clone(),
+                    None => self.results_log_head(&key.election).await?,
+                };
+                Some(LogEntry::next(
+                    &head,
+                    &key.election,
+                    &key.council,
+                    version,
+                    at,
+                    protocol,
+                ))
+            }
+            _ => None,
+        };
+        appends.push_history(key, &next);
+        if let Some(entry) = log_entry {
+            appends.push_log(entry);
+        }
+        appends.seal(event.after(&next));
+        Ok(ProtocolRecord {
+            key: key.clone(),
+            history: next,
+            updated_at: at,
+        })
+    }
+
+    /// Writes what the transaction appended to the audit log (and its head) and to the
+    /// results log.
+    pub(crate) async fn write_appends(&mut self, appends: Appends) -> Result<(), StoreError> {
+        self.put_versions(&appends.versions).await?;
+        if !appends.audit.is_empty() {
+            self.insert_audit_entries(&appends.audit).await?;
+        }
+        self.insert_results_log(&appends.log).await
+    }
+
+    /// A statement without parameters or rows (savepoints).
+    async fn execute_plain(&mut self, sql: &'static str) -> Result<(), StoreError> {
+        on_tx!(self, |t, d| {
+            sqlx::query(sql).execute(&mut **t).await.map_err(db_err)?;
+        });
+        Ok(())
+    }
+
     /// The protocol's versions, read under the write lock; `None` when it was never entered.
     async fn protocol_history(&mut self, key: &ProtocolKey) -> Result<Option<History>, StoreError> {
         let contest = contest_key(&key.contest);
@@ -328,6 +503,60 @@ impl Tx {
             return Ok(None);
         }
         history_of(&key.subject(), rows).map(Some)
+    }
+
+    /// The histories of many protocols in one statement per 64 (`None`: never entered), under
+    /// the write lock: what a batch reads ahead instead of one read per change.
+    async fn protocol_histories(
+        &mut self,
+        keys: &[&ProtocolKey],
+    ) -> Result<HashMap<ProtocolKey, Option<History>>, StoreError> {
+        type Row = (String, String, i64, String, i64, String);
+        let mut known: HashMap<ProtocolKey, Option<History>> = HashMap::with_capacity(keys.len());
+        let mut by_text: HashMap<(&str, &str, i64, String), &ProtocolKey> =
+            HashMap::with_capacity(keys.len());
+        for k in keys {
+            known.insert((*k).clone(), None);
+            let text = (
+                k.election.as_str(),
+                k.council.as_str(),
+                i64::from(k.station.get()),
+                contest_key(&k.contest),
+            );
+            by_text.insert(text, k);
+        }
+        let mut versions: HashMap<&ProtocolKey, Vec<(i64, String)>> = HashMap::new();
+        let unique: Vec<_> = by_text.keys().cloned().collect();
+        for chunk in multi_row::chunks(&unique) {
+            let sql = format!(
+                "SELECT v.election, v.council, v.station, v.contest, v.version, v.body \
+                 FROM protocol_versions v JOIN ({}) AS k ON v.election = k.column1 \
+                 AND v.council = k.column2 AND v.station = k.column3 AND v.contest = k.column4 \
+                 ORDER BY v.election, v.council, v.station, v.contest, v.version",
+                multi_row::values(4, chunk.len())
+            );
+            let rows: Vec<Row> = on_tx!(self, |t, d| {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                for (election, council, station, contest) in chunk {
+                    q = q
+                        .bind(*election)
+                        .bind(*council)
+                        .bind(*station)
+                        .bind(contest.as_str());
+                }
+                q.fetch_all(&mut **t).await.map_err(db_err)?
+            });
+            for (election, council, station, contest, number, body) in rows {
+                let text = (election.as_str(), council.as_str(), station, contest);
+                if let Some(key) = by_text.get(&text) {
+                    versions.entry(*key).or_default().push((number, body));
+                }
+            }
+        }
+        for (key, rows) in versions {
+            known.insert(key.clone(), Some(history_of(&key.subject(), rows)?));
+        }
+        Ok(known)
     }
 
     /// The protocol's row: its current version and stage, and the latest accepted version's
@@ -367,29 +596,38 @@ impl Tx {
         Ok(())
     }
 
-    /// The current version, inserted or written over; the versions before it are never
-    /// written again (an accepted one stays as it was accepted).
-    async fn put_current_version(
+    /// The changed protocols' current versions, each inserted or written over, in multi-row
+    /// statements; the versions before them are never written again (an accepted one stays as
+    /// it was accepted).
+    async fn put_versions(
         &mut self,
-        key: &ProtocolKey,
-        history: &History,
+        versions: &[(ProtocolKey, Version)],
     ) -> Result<(), StoreError> {
-        let current = history.current();
-        let body = json(current)?;
-        on_tx!(self, |t, d| {
-            sqlx::query(UPSERT_VERSION)
-                .bind(key.election.as_str())
-                .bind(key.council.as_str())
-                .bind(i64::from(key.station.get()))
-                .bind(contest_key(&key.contest))
-                .bind(i64::from(current.number))
-                .bind(current.reason.as_deref())
-                .bind(current.stage.as_str())
-                .bind(&body)
-                .execute(&mut **t)
-                .await
-                .map_err(db_err)?;
-        });
+        let mut bodies = Vec::with_capacity(versions.len());
+        for (_, v) in versions {
+            bodies.push(json(v)?);
+        }
+        for (chunk, bodies) in multi_row::chunks(versions).zip(multi_row::chunks(&bodies)) {
+            let sql = format!(
+                "{} {UPSERT_VERSION_TAIL}",
+                multi_row::insert_sql(INSERT_VERSIONS, 8, chunk.len())
+            );
+            on_tx!(self, |t, d| {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for ((key, v), body) in chunk.iter().zip(bodies) {
+                    q = q
+                        .bind(key.election.as_str())
+                        .bind(key.council.as_str())
+                        .bind(i64::from(key.station.get()))
+                        .bind(contest_key(&key.contest))
+                        .bind(i64::from(v.number))
+                        .bind(v.reason.as_deref())
+                        .bind(v.stage.as_str())
+                        .bind(body.as_str());
+                }
+                q.execute(&mut **t).await.map_err(db_err)?;
+            });
+        }
         Ok(())
     }
 

@@ -1,7 +1,7 @@
-//! [`shailoo_app::results::ResultsLogStore`] on both engines, and the step that appends an
-//! accepted protocol version to the public results log inside the accepting transaction
-//! ([`Tx::append_results_log`], called by the results' writer under the audit head's lock, so
-//! appends of one election queue and the chain never forks).
+//! [`shailoo_app::results::ResultsLogStore`] on both engines, and the steps that append
+//! accepted protocol versions to the public results log inside the accepting transaction
+//! ([`Tx::results_log_head`], [`Tx::insert_results_log`], called by the results' writer under
+//! the audit head's lock, so appends of one election queue and the chain never forks).
 
 use crate::rows::corrupt;
 use crate::{Db, Tx, db_err};
@@ -9,7 +9,6 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use shailoo_app::audit::AuditEvent;
 use shailoo_app::audit::checkpoint::SignedCheckpoint;
-use shailoo_app::results::ProtocolKey;
 use shailoo_app::results::log::{LogEntry, ResultsLogStore, genesis};
 use shailoo_app::{LogHead, StoreError};
 use shailoo_domain::ElectionId;
@@ -20,8 +19,8 @@ const T: &str = "results_log";
 const HEAD: &str = "SELECT seq, hash FROM results_log WHERE election = $1 \
      ORDER BY seq DESC LIMIT 1";
 
-const INSERT: &str = "INSERT INTO results_log (election, seq, council, version, accepted_at, \
-     protocol, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+const INSERT_HEAD: &str = "INSERT INTO results_log (election, seq, council, version, \
+     accepted_at, protocol, prev_hash, hash)";
 
 const ENTRIES: &str = "SELECT election, seq, council, version, accepted_at, protocol, \
      prev_hash, hash FROM results_log WHERE election = $1 AND seq >= $2 ORDER BY seq LIMIT $3";
@@ -56,39 +55,54 @@ fn entry_of(row: EntryRow) -> Result<LogEntry, StoreError> {
 }
 
 impl Tx {
-    /// Appends `version` of the protocol at `key`, accepted at `at`, to its election's log.
-    pub(crate) async fn append_results_log(
+    /// The head of an election's log, read in the writer's transaction (under the audit
+    /// head's lock, so no other writer appends meanwhile).
+    pub(crate) async fn results_log_head(
         &mut self,
-        key: &ProtocolKey,
-        version: u32,
-        at: Timestamp,
-        protocol: &Protocol,
-    ) -> Result<(), StoreError> {
+        election: &ElectionId,
+    ) -> Result<LogHead, StoreError> {
         let head: Option<(i64, String)> = on_tx!(self, |t, d| {
             sqlx::query_as(HEAD)
-                .bind(key.election.as_str())
+                .bind(election.as_str())
                 .fetch_optional(&mut **t)
                 .await
                 .map_err(db_err)?
         });
-        let head = head.map_or_else(genesis, |(seq, hash)| LogHead { seq, hash });
-        let entry = LogEntry::next(&head, &key.election, &key.council, version, at, protocol);
-        let body = serde_json::to_string(&entry.protocol)
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
-        on_tx!(self, |t, d| {
-            sqlx::query(INSERT)
-                .bind(entry.election.as_str())
-                .bind(entry.seq)
-                .bind(entry.council.as_str())
-                .bind(i64::from(entry.version))
-                .bind(entry.accepted_at.to_string())
-                .bind(&body)
-                .bind(&entry.prev_hash)
-                .bind(&entry.hash)
-                .execute(&mut **t)
-                .await
-                .map_err(db_err)?;
-        });
+        Ok(head.map_or_else(genesis, |(seq, hash)| LogHead { seq, hash }))
+    }
+
+    /// Writes entries already chained after their election's head, in multi-row `INSERT`s.
+    pub(crate) async fn insert_results_log(
+        &mut self,
+        entries: &[LogEntry],
+    ) -> Result<(), StoreError> {
+        let mut bodies = Vec::with_capacity(entries.len());
+        for e in entries {
+            bodies.push(
+                serde_json::to_string(&e.protocol)
+                    .map_err(|e| StoreError::Backend(e.to_string()))?,
+            );
+        }
+        for (chunk, bodies) in
+            crate::multi_row::chunks(entries).zip(crate::multi_row::chunks(&bodies))
+        {
+            let sql = crate::multi_row::insert_sql(INSERT_HEAD, 8, chunk.len());
+            on_tx!(self, |t, d| {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (entry, body) in chunk.iter().zip(bodies) {
+                    q = q
+                        .bind(entry.election.as_str())
+                        .bind(entry.seq)
+                        .bind(entry.council.as_str())
+                        .bind(i64::from(entry.version))
+                        .bind(entry.accepted_at.to_string())
+                        .bind(body.as_str())
+                        .bind(entry.prev_hash.as_str())
+                        .bind(entry.hash.as_str());
+                }
+                q.execute(&mut **t).await.map_err(db_err)?;
+            });
+        }
         Ok(())
     }
 }

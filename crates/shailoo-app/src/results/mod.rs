@@ -35,8 +35,8 @@ pub use determine::{AGAINST_ALL_ID, CouncilFacts};
 pub use log::ResultsLogStore;
 pub use model::{
     Change, ChangeFacts, CouncilResult, Determination, DistrictResult, OptionResult,
-    PreliminaryCount, ProtocolKey, ProtocolRecord, ResultsError, apply, contest_key,
-    parse_contest_key,
+    PreliminaryCount, ProtocolChange, ProtocolKey, ProtocolRecord, ResultsError, apply,
+    contest_key, parse_contest_key,
 };
 pub use port::ResultsStore;
 
@@ -46,7 +46,7 @@ use crate::candidates::{self, CandidacyError, CandidateStore};
 use crate::districts::{DistrictSchemeStore, SchemeStatus};
 use crate::params::RuleParameterStore;
 use crate::setup::{self, SetupStore, StationFilter};
-use crate::store::PageRequest;
+use crate::store::{PageRequest, StoreError};
 use crate::users::Actor;
 use jiff::Timestamp;
 use shailoo_apportionment::Lots;
@@ -316,21 +316,24 @@ async fn station_holding<S: SetupStore + ?Sized>(
     Ok(store.commission_chain(&found.commission).await?)
 }
 
-async fn change<S: ResultsPorts + ?Sized>(
+/// Checks a change before the store runs it (the station holds the contest, who may, the
+/// calendar) and gathers what the writer needs.
+async fn prepare<S: ResultsPorts + ?Sized>(
     store: &S,
     ctx: &CouncilContext,
     actor: &Actor,
     key: &ProtocolKey,
     change: Change,
     now: Timestamp,
-) -> Result<ProtocolRecord, ResultsError> {
+) -> Result<ProtocolChange, ResultsError> {
     let station_chain = station_holding(store, ctx, key.station, &key.contest).await?;
-    let (power, chain) = match change {
-        Change::Enter { .. } => (Power::EnterProtocol, &station_chain),
-        Change::Import { .. } => (Power::ImportProtocols, &station_chain),
-        _ => (Power::DecideProtocol, &station_chain),
+    let power = match change {
+        Change::Enter { .. } => Power::EnterProtocol,
+        Change::Import { .. } => Power::ImportProtocols,
+        _ => Power::DecideProtocol,
     };
-    authz::authorize(actor, power, Target::Within(chain)).map_err(|_| ResultsError::Forbidden)?;
+    authz::authorize(actor, power, Target::Within(&station_chain))
+        .map_err(|_| ResultsError::Forbidden)?;
     ctx.calendar.check(Action::EnterProtocols, now)?;
     let options = ctx.options(&key.contest).unwrap_or_default();
     let facts = ChangeFacts {
@@ -342,8 +345,26 @@ async fn change<S: ResultsPorts + ?Sized>(
         // The entry as given; the store adds the resulting history as the after-digest.
         event = event.before(p);
     }
+    Ok(ProtocolChange {
+        key: key.clone(),
+        change,
+        by: actor.audit_name().to_owned(),
+        facts,
+        event,
+    })
+}
+
+async fn change<S: ResultsPorts + ?Sized>(
+    store: &S,
+    ctx: &CouncilContext,
+    actor: &Actor,
+    key: &ProtocolKey,
+    change: Change,
+    now: Timestamp,
+) -> Result<ProtocolRecord, ResultsError> {
+    let c = prepare(store, ctx, actor, key, change, now).await?;
     store
-        .change_protocol(key, &change, actor.audit_name(), &facts, event)
+        .change_protocol(&c.key, &c.change, &c.by, &c.facts, c.event)
         .await
 }
 
@@ -426,6 +447,52 @@ pub async fn import_protocol<S: ResultsPorts + ?Sized>(
         note: note.to_owned(),
     };
     change(store, ctx, actor, &key, change_, now).await
+}
+
+/// [`import_protocol`] for many protocols at once, in one transaction with one durable commit
+/// (group commit: the file import's speed). Each protocol is checked as [`import_protocol`]
+/// checks it and stays all-or-nothing: a refused one is returned with its error and writes
+/// nothing, the others are accepted. The outcomes come in the order of `protocols`, each
+/// accepted one committed when this returns `Ok`; an `Err` is the database's failure, and then
+/// none of the batch was accepted.
+pub async fn import_protocols<S: ResultsPorts + ?Sized>(
+    store: &S,
+    protocols: Vec<(&CouncilContext, Protocol)>,
+    actor: &Actor,
+    note: &str,
+    now: Timestamp,
+) -> Result<Vec<Result<ProtocolRecord, ResultsError>>, StoreError> {
+    // The outcome of each protocol: refused before the store, or the index of its change.
+    let mut checked: Vec<Result<usize, ResultsError>> = Vec::with_capacity(protocols.len());
+    let mut changes = Vec::with_capacity(protocols.len());
+    for (ctx, protocol) in protocols {
+        let key = ProtocolKey::of(&ctx.election, &ctx.facts.council.id, &protocol);
+        let change_ = Change::Import {
+            protocol,
+            note: note.to_owned(),
+        };
+        match prepare(store, ctx, actor, &key, change_, now).await {
+            Ok(c) => {
+                checked.push(Ok(changes.len()));
+                changes.push(c);
+            }
+            Err(ResultsError::Store(e)) => return Err(e),
+            Err(e) => checked.push(Err(e)),
+        }
+    }
+    let mut written = store.change_protocols(&changes).await?.into_iter();
+    Ok(checked
+        .into_iter()
+        .map(|c| {
+            c.and_then(|_| {
+                written.next().unwrap_or_else(|| {
+                    Err(ResultsError::Store(StoreError::Backend(
+                        "the store returned fewer outcomes than changes".to_owned(),
+                    )))
+                })
+            })
+        })
+        .collect())
 }
 
 /// A council's result as it stands: its counted protocols summed and, once complete,

@@ -1,7 +1,7 @@
 //! The types of the results capability: what identifies a protocol, the changes the use cases
 //! ask for, the stored records, a council's result and [`ResultsError`] with its codes.
 
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, AuditEvent};
 use crate::store::StoreError;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,19 @@ impl Change {
 pub struct ChangeFacts {
     pub options: Vec<BallotOption>,
     pub params: RuleParameters,
+}
+
+/// One change of a batch ([`ResultsStore::change_protocols`](super::ResultsStore::change_protocols)):
+/// what [`ResultsStore::change_protocol`](super::ResultsStore::change_protocol) takes, as one
+/// value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolChange {
+    pub key: ProtocolKey,
+    pub change: Change,
+    /// Who takes the step (the audit name).
+    pub by: String,
+    pub facts: ChangeFacts,
+    pub event: AuditEvent,
 }
 
 /// The pure step a writer runs under its lock, on the history it read there (a new one when

@@ -1,9 +1,12 @@
 //! What the results use cases need from a database: [`ResultsStore`], implemented by
-//! `shailoo-store` in `src/results.rs`. Its one protocol writer runs the pure step
-//! [`apply`](super::model::apply) inside its write transaction, on the history read there.
+//! `shailoo-store` in `src/results.rs`. Its protocol writers run the pure step
+//! [`apply`](super::model::apply) inside their write transaction, on the history read there:
+//! one change per transaction ([`ResultsStore::change_protocol`], the pages), or a batch in one
+//! transaction with one durable commit ([`ResultsStore::change_protocols`], the file import).
 
 use super::model::{
-    Change, ChangeFacts, Determination, PreliminaryCount, ProtocolKey, ProtocolRecord, ResultsError,
+    Change, ChangeFacts, Determination, PreliminaryCount, ProtocolChange, ProtocolKey,
+    ProtocolRecord, ResultsError,
 };
 use crate::audit::AuditEvent;
 use crate::store::StoreError;
@@ -27,6 +30,17 @@ pub trait ResultsStore: Send + Sync {
         facts: &ChangeFacts,
         event: AuditEvent,
     ) -> Result<ProtocolRecord, ResultsError>;
+
+    /// Group commit: each change as [`change_protocol`](Self::change_protocol) runs it, all in
+    /// one transaction with one durable commit, each all-or-nothing within it (a savepoint): a
+    /// refused change writes nothing and the others proceed. The outcomes come in the order of
+    /// `changes`; a later change of the same protocol sees the earlier one. Nothing is
+    /// committed until this returns `Ok`; an `Err` (the database failed) rolled the whole
+    /// batch back, so none of it was accepted.
+    async fn change_protocols(
+        &self,
+        changes: &[ProtocolChange],
+    ) -> Result<Vec<Result<ProtocolRecord, ResultsError>>, StoreError>;
 
     async fn protocol(&self, key: &ProtocolKey) -> Result<Option<ProtocolRecord>, StoreError>;
 

@@ -1,6 +1,6 @@
 //! `shailoo results`: `import` enters a file of PEC protocols (`protocols.jsonl`,
 //! `docs/data-formats.md`) as accepted ones, through the same use case and checks as the
-//! pages (`shailoo_app::results::import_protocol`: the station holds the contest, the ballot's
+//! pages (`shailoo_app::results::import_protocols`: the station holds the contest, the ballot's
 //! options exactly, RES-05's errors refuse, warnings are accepted with the import's note as
 //! the comment, the calendar's window of protocol entry), one transaction with its audit entry
 //! per protocol; `show` prints a council's result as it stands.
@@ -38,10 +38,12 @@ use std::time::Instant;
 #[derive(Debug, Subcommand)]
 pub enum ResultsCommand {
     /// Enter the protocols of a `protocols.jsonl` file as accepted ones, each through the
-    /// checks of the protocol form, in its own transaction with its audit entry. A protocol
-    /// with an error is refused with its code (standard error, one JSON line each); the rest
-    /// are accepted. Protocols are entered from the close of voting (CAL-16, 20:00) until the
-    /// end of CAL-17: `--at` rehearses another instant.
+    /// checks of the protocol form, all-or-nothing with its audit entry. A protocol with an
+    /// error is refused with its code (standard error, one JSON line each); the rest are
+    /// accepted. Protocols are committed `--batch` at a time (one durable commit each): a
+    /// protocol counts as accepted once its batch is committed. Protocols are entered from
+    /// the close of voting (CAL-16, 20:00) until the end of CAL-17: `--at` rehearses another
+    /// instant.
     Import {
         #[command(flatten)]
         db: DbArg,
@@ -51,6 +53,9 @@ pub enum ResultsCommand {
         file: PathBuf,
         #[command(flatten)]
         at: AtArg,
+        /// Protocols per transaction (1: each in its own).
+        #[arg(long, default_value_t = DEFAULT_BATCH, value_parser = clap::value_parser!(u16).range(1..))]
+        batch: u16,
     },
     /// A council's result as it stands: status (incomplete, completed, lots_required,
     /// failed), voters who took part, the votes and seats of each option (a city council) or
@@ -77,6 +82,10 @@ pub enum ResultsCommand {
     Export(super::open_data::ExportArgs),
 }
 
+/// Protocols per transaction of an import: measured on the national election
+/// (BENCHMARKS.md), larger batches gain little more, and a batch holds the write lock.
+const DEFAULT_BATCH: u16 = 64;
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
     Text,
@@ -91,11 +100,12 @@ pub async fn run(command: ResultsCommand) -> Result<ExitCode> {
             election,
             file,
             at,
+            batch,
         } => {
             let now = at.instant()?;
             let store = super::connect(&db.db).await?;
             let election = pick_election(store.as_ref(), &election).await?;
-            import(store.as_ref(), &election, &file, now).await
+            import(store.as_ref(), &election, &file, now, usize::from(batch)).await
         }
         ResultsCommand::Show {
             db,
@@ -194,31 +204,62 @@ fn import_note(file: &Path) -> String {
     )
 }
 
-/// One protocol of the file through the use case, its council's context read at the
-/// council's first protocol: the inner result is its acceptance or refusal, the outer a
-/// failure of the store, which ends the import.
-async fn import_line(
+/// What an import has done so far.
+#[derive(Default)]
+struct Tally {
+    accepted: u64,
+    refused: u64,
+}
+
+/// One batch of the file's protocols through the use case, in one transaction; each council's
+/// context is read at its first protocol. Refusals are printed as they are known, acceptances
+/// counted once the batch is committed. An error is a failure of the store, which ends the
+/// import (the batch's protocols are then not accepted).
+async fn import_batch(
     store: &dyn Store,
     election: &ElectionId,
     contexts: &mut HashMap<CouncilId, CouncilContext>,
-    line: ProtocolLine,
-    note: &str,
-    now: jiff::Timestamp,
-) -> Result<Result<(), ResultsError>> {
-    let ctx = match contexts.entry(line.council.clone()) {
-        Entry::Occupied(known) => known.into_mut(),
-        Entry::Vacant(new) => {
+    batch: Vec<(u64, ProtocolLine)>,
+    (note, now): (&str, jiff::Timestamp),
+    tally: &mut Tally,
+    bar: &indicatif::ProgressBar,
+) -> Result<()> {
+    let mut refuse = |number: u64, council: &CouncilId, station: u32, e: &ResultsError| {
+        tally.refused += 1;
+        bar.suspend(|| refusal(number, Some(council), Some(station), e));
+    };
+    let mut known = Vec::with_capacity(batch.len());
+    for (number, line) in batch {
+        if let Entry::Vacant(new) = contexts.entry(line.council.clone()) {
             match results::council_context(store, election, new.key(), now).await {
-                Ok(ctx) => new.insert(ctx),
-                Err(e) => return Ok(Err(e)),
+                Ok(ctx) => {
+                    new.insert(ctx);
+                }
+                Err(ResultsError::Store(e)) => return Err(e.into()),
+                Err(e) => {
+                    refuse(number, &line.council, line.protocol.station.get(), &e);
+                    continue;
+                }
             }
         }
-    };
-    match results::import_protocol(store, ctx, &Actor::System, line.protocol, note, now).await {
-        Ok(_) => Ok(Ok(())),
-        Err(ResultsError::Store(e)) => Err(e.into()),
-        Err(e) => Ok(Err(e)),
+        known.push((number, line));
     }
+    let whom: Vec<(u64, CouncilId, u32)> = known
+        .iter()
+        .map(|(n, l)| (*n, l.council.clone(), l.protocol.station.get()))
+        .collect();
+    let items = known
+        .into_iter()
+        .filter_map(|(_, l)| contexts.get(&l.council).map(|ctx| (ctx, l.protocol)))
+        .collect();
+    let outcomes = results::import_protocols(store, items, &Actor::System, note, now).await?;
+    for ((number, council, station), outcome) in whom.iter().zip(outcomes) {
+        match outcome {
+            Ok(_) => tally.accepted += 1,
+            Err(e) => refuse(*number, council, *station, &e),
+        }
+    }
+    Ok(())
 }
 
 async fn import(
@@ -226,6 +267,7 @@ async fn import(
     election: &ElectionId,
     file: &Path,
     now: jiff::Timestamp,
+    batch_size: usize,
 ) -> Result<ExitCode> {
     let open = || std::fs::File::open(file).with_context(|| format!("opening {}", file.display()));
     let total = match open() {
@@ -241,33 +283,44 @@ async fn import(
     let bar = progress_bar(total, "protocols");
     let note = import_note(file);
     let mut contexts: HashMap<CouncilId, CouncilContext> = HashMap::new();
-    let (mut accepted, mut refused) = (0u64, 0u64);
-    for item in read_protocols(BufReader::new(open()?)) {
-        bar.inc(1);
-        let (number, line) = match item {
-            Ok(numbered) => numbered,
+    let mut tally = Tally::default();
+    let mut batch = Vec::with_capacity(batch_size);
+    let mut lines = read_protocols(BufReader::new(open()?)).peekable();
+    while let Some(item) = lines.next() {
+        match item {
+            Ok(numbered) => batch.push(numbered),
             Err(e) => {
-                refused += 1;
+                tally.refused += 1;
                 let body = serde_json::json!({
                     "line": e.line, "council": null, "station": null,
                     "code": e.code(), "checks": [], "message": e.message,
                 });
                 bar.suspend(|| eprintln!("{body}"));
-                continue;
+                bar.inc(1);
             }
-        };
-        let (council, station) = (line.council.clone(), line.protocol.station.get());
-        match import_line(store, election, &mut contexts, line, &note, now).await? {
-            Ok(()) => accepted += 1,
-            Err(e) => {
-                refused += 1;
-                bar.suspend(|| refusal(number, Some(&council), Some(station), &e));
-            }
+        }
+        if batch.len() == batch_size || (lines.peek().is_none() && !batch.is_empty()) {
+            let n = batch.len() as u64;
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+            import_batch(
+                store,
+                election,
+                &mut contexts,
+                full,
+                (&note, now),
+                &mut tally,
+                &bar,
+            )
+            .await?;
+            bar.inc(n);
         }
     }
     bar.finish_and_clear();
-    println!("{accepted} protocol(s) accepted, {refused} refused");
-    Ok(if refused == 0 {
+    println!(
+        "{} protocol(s) accepted, {} refused",
+        tally.accepted, tally.refused
+    );
+    Ok(if tally.refused == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -382,9 +435,12 @@ pub struct BenchArgs {
     /// `protocols.jsonl`).
     #[arg(long)]
     pub data: PathBuf,
-    /// Protocols entered at once (PEC terminals); every write queues on the audit chain.
-    #[arg(long, default_value_t = 8)]
+    /// Batches entered at once; every write queues on the audit chain.
+    #[arg(long, default_value_t = 2)]
     pub tasks: usize,
+    /// Protocols per transaction, as `results import --batch` (1: each in its own).
+    #[arg(long, default_value_t = DEFAULT_BATCH, value_parser = clap::value_parser!(u16).range(1..))]
+    pub batch: u16,
 }
 
 /// The registered nominations of the files as ballot lines, by council and contest, in the
@@ -533,11 +589,15 @@ async fn contexts_from_files(
     Ok(out)
 }
 
-/// Loads the dataset's setup into the empty database; returns its election.
-async fn load_bench_setup(store: &dyn Store, data: &Path) -> Result<ElectionId> {
+/// Loads the dataset's setup into the empty database; returns its election and the setup
+/// (the intake bench files at its stations).
+pub(crate) async fn load_bench_setup(
+    store: &dyn Store,
+    data: &Path,
+) -> Result<(ElectionId, shailoo_domain::territory::Setup)> {
     anyhow::ensure!(
         store.elections().await?.is_empty(),
-        "bench results needs an empty database: use a new one"
+        "the bench needs an empty database: use a new one"
     );
     let dataset = shailoo_formats::read_setup(data)?;
     let event = shailoo_app::audit::AuditEvent::new(
@@ -549,24 +609,30 @@ async fn load_bench_setup(store: &dyn Store, data: &Path) -> Result<ElectionId> 
     store
         .import_setup(&dataset.setup, &dataset.station_areas, event)
         .await?;
-    dataset
+    let election = dataset
         .setup
         .elections
         .first()
         .map(|e| e.id.clone())
-        .context("the dataset has no election")
+        .context("the dataset has no election")?;
+    Ok((election, dataset.setup))
 }
 
-/// Every protocol through `import_protocol` by `tasks` workers at once (PEC terminals);
-/// returns the codes of the refused ones.
+/// Every protocol through `import_protocols`, `batch` to a transaction, by `tasks` workers
+/// at once; returns the codes of the refused ones.
 async fn ingest(
     store: &Arc<dyn Store>,
     contexts: &Arc<HashMap<CouncilId, CouncilContext>>,
     protocols: Vec<ProtocolLine>,
-    tasks: usize,
+    (tasks, batch): (usize, usize),
     at: jiff::Timestamp,
 ) -> Result<Vec<&'static str>> {
-    let queue = Arc::new(std::sync::Mutex::new(protocols.into_iter()));
+    let mut batches = Vec::new();
+    let mut protocols = protocols.into_iter().peekable();
+    while protocols.peek().is_some() {
+        batches.push(protocols.by_ref().take(batch.max(1)).collect::<Vec<_>>());
+    }
+    let queue = Arc::new(std::sync::Mutex::new(batches.into_iter()));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..tasks.max(1) {
         let (store, contexts, queue) = (store.clone(), contexts.clone(), queue.clone());
@@ -574,29 +640,27 @@ async fn ingest(
             let mut refused = Vec::new();
             loop {
                 let next = queue.lock().ok().and_then(|mut q| q.next());
-                let Some(line) = next else { break };
-                let Some(ctx) = contexts.get(&line.council) else {
-                    continue;
-                };
-                let imported = results::import_protocol(
-                    store.as_ref(),
-                    ctx,
-                    &Actor::System,
-                    line.protocol,
-                    "bench",
-                    at,
-                )
-                .await;
-                if let Err(e) = imported {
-                    refused.push(e.code().as_str());
-                }
+                let Some(lines) = next else { break };
+                let items = lines
+                    .into_iter()
+                    .filter_map(|l| contexts.get(&l.council).map(|ctx| (ctx, l.protocol)))
+                    .collect();
+                let outcomes =
+                    results::import_protocols(store.as_ref(), items, &Actor::System, "bench", at)
+                        .await?;
+                refused.extend(
+                    outcomes
+                        .into_iter()
+                        .filter_map(|o| o.err())
+                        .map(|e| e.code().as_str()),
+                );
             }
-            refused
+            Ok::<_, shailoo_app::StoreError>(refused)
         });
     }
     let mut refused = Vec::new();
     while let Some(r) = workers.join_next().await {
-        refused.extend(r?);
+        refused.extend(r??);
     }
     Ok(refused)
 }
@@ -634,10 +698,11 @@ async fn retabulate(
 }
 
 /// Ingest of every protocol of a generated election (checks, audit entry, durable commit,
-/// each through `import_protocol`), then the national re-tabulation from the stored protocols.
+/// through `import_protocols` in batches), then the national re-tabulation from the stored
+/// protocols.
 pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
     let store = super::connect(&args.db).await?;
-    let election = load_bench_setup(store.as_ref(), &args.data).await?;
+    let (election, _) = load_bench_setup(store.as_ref(), &args.data).await?;
     let voting_day = store
         .election(&election)
         .await?
@@ -654,7 +719,14 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
     let at = shailoo_domain::time::from_bishkek(voting_day, jiff::civil::time(21, 0, 0, 0));
     let n = protocols.len();
     let started = Instant::now();
-    let refused = ingest(&store, &contexts, protocols, args.tasks, at).await?;
+    let refused = ingest(
+        &store,
+        &contexts,
+        protocols,
+        (args.tasks, usize::from(args.batch)),
+        at,
+    )
+    .await?;
     let ingest = started.elapsed();
     anyhow::ensure!(
         refused.is_empty(),
@@ -663,10 +735,11 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
         &refused[..refused.len().min(5)]
     );
     println!(
-        "ingest: {n} protocols in {:.1} s = {:.0} protocols/s ({} tasks, {})",
+        "ingest: {n} protocols in {:.1} s = {:.0} protocols/s ({} tasks, batches of {}, {})",
         ingest.as_secs_f64(),
         n as f64 / ingest.as_secs_f64().max(1e-9),
         args.tasks,
+        args.batch,
         store.engine()
     );
     retabulate(store.as_ref(), &election, &contexts).await?;
