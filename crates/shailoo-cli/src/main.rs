@@ -214,6 +214,9 @@ enum BenchCommand {
     /// Ingest of a generated election's protocols (checks, audit, durable commit) and the
     /// national re-tabulation from the stored protocols.
     Results(commands::results::BenchArgs),
+    /// The public results and registry pages and their API under HTTP load beside
+    /// `/healthz`, optionally while protocols are being ingested (issue 15).
+    Pages(commands::bench_pages::PagesArgs),
     /// Voter eligibility over the 4.3-million-person national register, on one core.
     Eligibility {
         #[arg(long, default_value_t = 2024)]
