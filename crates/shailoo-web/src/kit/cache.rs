@@ -4,10 +4,12 @@
 //! **Invariant: a cached answer is never older than the store.** Every entry is keyed by a
 //! [`Version`]: the audit log's head (every change of election data appends an audit entry in
 //! the transaction that makes it, so a new head is the only way the data can change, whichever
-//! process wrote it) and the minute of the app's clock (an answer that depends on the time, as
-//! a ballot fixed once registration closes (RES-02), follows the clock within a minute). A
-//! request reads the version first and is answered from an entry of exactly that version, or
-//! computes a new one; entries of older versions are never served and age out.
+//! process wrote it) and the calendar's phase, how many of the elections' deadline instants
+//! (with the CEC's overrides) the app's clock has passed: an answer depends on time only
+//! through the calendar (a window open or closed, as a ballot fixed once registration closes,
+//! RES-02), so it changes the moment a deadline passes and never in between. A request reads
+//! the version first and is answered from an entry of exactly that version, or computes a new
+//! one; entries of older versions are never served and age out.
 //!
 //! The head is one single-row read. A server reads it at most once per
 //! [`CacheConfig::version_memo`] (one second, [`CacheConfig::serving`]: a protocol accepted
@@ -23,7 +25,9 @@ use crate::kit::{Lang, PageCtx, Refusal};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
 use shailoo_app::StoreError;
+use shailoo_app::setup::ElectionCalendarError;
 use shailoo_domain::ErrorCode;
 use std::future::Future;
 use std::hash::Hash;
@@ -75,12 +79,12 @@ impl Default for CacheConfig {
     }
 }
 
-/// What a cached answer depends on besides its key: the store's audit head and the minute of
-/// the app's clock.
+/// What a cached answer depends on besides its key: the store's audit head and the calendar's
+/// phase (how many of the elections' deadline instants have passed by the app's clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Version {
     audit: i64,
-    minute: i64,
+    phase: usize,
 }
 
 /// An answer ready to send: its body, type and `ETag` (a hash of the body).
@@ -231,6 +235,8 @@ impl VersionMemo {
 /// The public answers of this server process and the version they are keyed by.
 pub(crate) struct PublicCache {
     version: VersionMemo,
+    /// Every election's deadline instants (opening and closing), sorted, per audit head.
+    instants: Versioned<(), Arc<Vec<Timestamp>>>,
     answers: Versioned<String, Arc<Rendered>>,
 }
 
@@ -238,6 +244,7 @@ impl PublicCache {
     pub fn new(config: &CacheConfig) -> Arc<Self> {
         Arc::new(PublicCache {
             version: VersionMemo::new(config.version_memo),
+            instants: Versioned::with_capacity(4),
             answers: Versioned::new(
                 moka::future::Cache::builder()
                     .weigher(|_, v: &Arc<Rendered>| v.weight())
@@ -249,19 +256,30 @@ impl PublicCache {
     }
 
     /// The version the store is at now (see the module documentation).
-    pub async fn version(&self, state: &AppState) -> Result<Version, StoreError> {
+    pub async fn version(&self, state: &AppState) -> Result<Version, Arc<ElectionCalendarError>> {
         let audit = match self.version.recent() {
             Some(v) => v,
             None => {
                 let at = Instant::now();
-                let v = state.store.audit_head().await?.map_or(0, |(count, _)| count);
+                let v = state
+                    .store
+                    .audit_head()
+                    .await
+                    .map_err(|e| Arc::new(e.into()))?
+                    .map_or(0, |(count, _)| count);
                 self.version.keep(at, v);
                 v
             }
         };
+        let at_audit = Version { audit, phase: 0 };
+        let (instants, _) = self
+            .instants
+            .get_or_try((), at_audit, deadline_instants(state.store.as_ref()))
+            .await?;
+        let now = state.now();
         Ok(Version {
             audit,
-            minute: state.now().as_second().div_euclid(60),
+            phase: instants.partition_point(|t| *t <= now),
         })
     }
 
@@ -308,6 +326,23 @@ impl PublicCache {
     pub fn api_key(lang: Lang, path: &str) -> Option<String> {
         Some(format!("api {} {path}", lang.code()))
     }
+}
+
+/// Every election's deadline instants, opening and closing, with the CEC's overrides, sorted:
+/// what a public answer can depend on time through (a window open or closed, as a ballot fixed
+/// once registration closes, RES-02).
+async fn deadline_instants(
+    store: &dyn shailoo_app::Store,
+) -> Result<Arc<Vec<Timestamp>>, ElectionCalendarError> {
+    let mut instants = Vec::new();
+    for election in store.elections().await? {
+        let calendar = shailoo_app::setup::calendar_of(store, &election).await?;
+        for d in calendar.deadlines() {
+            instants.extend([d.starts_at(), d.closes_at()]);
+        }
+    }
+    instants.sort_unstable();
+    Ok(Arc::new(instants))
 }
 
 /// Why an answer could not be made: the use case refused (or its store failed), or the
@@ -390,7 +425,7 @@ mod tests {
     use super::*;
 
     fn v(audit: i64) -> Version {
-        Version { audit, minute: 0 }
+        Version { audit, phase: 0 }
     }
 
     #[tokio::test]
