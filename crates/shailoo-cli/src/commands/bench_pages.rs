@@ -66,13 +66,7 @@ struct Figures {
 pub async fn run(args: PagesArgs) -> Result<ExitCode> {
     let store = super::connect(&args.db).await?;
     let evening: Timestamp = EVENING.parse()?;
-    let began = Instant::now();
-    // The clock moves on from voting evening at the real pace (a cached answer's version
-    // includes the clock's minute).
-    let clock: Arc<dyn Fn() -> Timestamp + Send + Sync> = Arc::new(move || {
-        let elapsed = jiff::SignedDuration::try_from(began.elapsed()).unwrap_or_default();
-        evening.checked_add(elapsed).unwrap_or(evening)
-    });
+    let clock = moving_clock(evening);
     if store.elections().await?.is_empty() {
         println!("loading the sample demo (once per database)…");
         super::demo::prepare(store.as_ref(), DemoScale::Sample, SEED, evening).await?;
@@ -95,11 +89,10 @@ pub async fn run(args: PagesArgs) -> Result<ExitCode> {
         public_cache: shailoo_web::CacheConfig::serving(),
         ..shailoo_web::Config::default()
     };
-    let state = shailoo_web::AppState::new(store.clone(), config)
-        .with_clock({
-            let clock = clock.clone();
-            move || clock()
-        });
+    let state = shailoo_web::AppState::new(store.clone(), config).with_clock({
+        let clock = clock.clone();
+        move || clock()
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -125,11 +118,29 @@ pub async fn run(args: PagesArgs) -> Result<ExitCode> {
         None
     };
 
+    measure(&args, &base, &paths, &ingested, store.engine()).await?;
+    if let Some(task) = ingest {
+        task.abort();
+    }
+    let _ = stop.send(());
+    server.await??;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each path once (a cold answer is not what is measured), then each under load in turn: the
+/// table of figures.
+async fn measure(
+    args: &PagesArgs,
+    base: &str,
+    paths: &[String],
+    ingested: &AtomicU64,
+    engine: &str,
+) -> Result<()> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.connections)
         .build()?;
     // Each path once first: a cold answer is not what is measured.
-    for path in &paths {
+    for path in paths {
         let status = client.get(format!("{base}{path}")).send().await?.status();
         anyhow::ensure!(status.is_success(), "{path} answered {status}");
     }
@@ -137,7 +148,7 @@ pub async fn run(args: PagesArgs) -> Result<ExitCode> {
         "{} connections, {} s per path, {} ({}); debug builds are several times slower",
         args.connections,
         args.seconds,
-        store.engine(),
+        engine,
         if cfg!(debug_assertions) {
             "debug build"
         } else {
@@ -148,9 +159,9 @@ pub async fn run(args: PagesArgs) -> Result<ExitCode> {
         "| path | requests/s | p50 | p99 | vs /healthz | failed | ingested meanwhile |\n|---|---|---|---|---|---|---|"
     );
     let mut healthz = None;
-    for path in &paths {
+    for path in paths {
         let before = ingested.load(Ordering::Relaxed);
-        let f = load(&client, &base, path, args.connections, args.seconds).await;
+        let f = load(&client, base, path, args.connections, args.seconds).await;
         let during = ingested.load(Ordering::Relaxed) - before;
         let base_rate = *healthz.get_or_insert(f.per_second);
         println!(
@@ -168,12 +179,17 @@ pub async fn run(args: PagesArgs) -> Result<ExitCode> {
             }
         );
     }
-    if let Some(task) = ingest {
-        task.abort();
-    }
-    let _ = stop.send(());
-    server.await??;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// A clock that moves on from `start` at the real pace (the calendar's phase is part of a
+/// cached answer's version).
+fn moving_clock(start: Timestamp) -> Arc<dyn Fn() -> Timestamp + Send + Sync> {
+    let began = Instant::now();
+    Arc::new(move || {
+        let elapsed = jiff::SignedDuration::try_from(began.elapsed()).unwrap_or_default();
+        start.checked_add(elapsed).unwrap_or(start)
+    })
 }
 
 fn ms(d: Duration) -> f64 {

@@ -177,7 +177,12 @@ where
 
     /// The value of `key` at `version`, and whether it was already there; computed by `make`
     /// otherwise (a failure is not kept, the next request tries again).
-    pub async fn get_or_try<E, F>(&self, key: K, version: Version, make: F) -> Result<(V, bool), Arc<E>>
+    pub async fn get_or_try<E, F>(
+        &self,
+        key: K,
+        version: Version,
+        make: F,
+    ) -> Result<(V, bool), Arc<E>>
     where
         E: Send + Sync + 'static,
         F: Future<Output = Result<V, E>>,
@@ -197,8 +202,11 @@ struct VersionMemo {
     memo: Duration,
     /// The last read (when it started, what it found) and the instant before which no read
     /// may be kept (the last [`PublicCache::written`]).
-    last: Mutex<(Option<(Instant, i64)>, Option<Instant>)>,
+    last: Mutex<(Option<Read>, Option<Instant>)>,
 }
+
+/// A read of the version: when it started, what it found.
+type Read = (Instant, i64);
 
 impl VersionMemo {
     fn new(memo: Duration) -> Self {
@@ -432,13 +440,36 @@ mod tests {
     async fn a_value_is_computed_once_per_version_and_never_served_for_another() {
         let cache: Versioned<&str, u32> = Versioned::with_capacity(16);
         let make = |n| async move { Ok::<_, ()>(n) };
-        assert_eq!(cache.get_or_try("k", v(1), make(1)).await.unwrap(), (1, false));
-        assert_eq!(cache.get_or_try("k", v(1), make(9)).await.unwrap(), (1, true));
-        assert_eq!(cache.get_or_try("k", v(2), make(2)).await.unwrap(), (2, false));
-        let failed = cache.get_or_try("k", v(3), async { Err::<u32, _>("down") }).await;
+        assert_eq!(
+            cache
+                .get_or_try("k", v(1), make(1))
+                .await
+                .expect("computed"),
+            (1, false)
+        );
+        assert_eq!(
+            cache
+                .get_or_try("k", v(1), make(9))
+                .await
+                .expect("computed"),
+            (1, true)
+        );
+        assert_eq!(
+            cache
+                .get_or_try("k", v(2), make(2))
+                .await
+                .expect("computed"),
+            (2, false)
+        );
+        let failed = cache
+            .get_or_try("k", v(3), async { Err::<u32, _>("down") })
+            .await;
         assert!(failed.is_err());
         assert_eq!(
-            cache.get_or_try("k", v(3), make(3)).await.unwrap(),
+            cache
+                .get_or_try("k", v(3), make(3))
+                .await
+                .expect("computed"),
             (3, false),
             "a failure is not kept"
         );
@@ -469,6 +500,10 @@ mod tests {
         memo.forget();
         assert_eq!(memo.recent(), None);
         memo.keep(earlier, 7);
-        assert_eq!(memo.recent(), None, "a read that began before the write is not kept");
+        assert_eq!(
+            memo.recent(),
+            None,
+            "a read that began before the write is not kept"
+        );
     }
 }

@@ -217,7 +217,7 @@ pub(super) async fn api_council_results(
 fn council_dto(c: &Counted, lang: Lang) -> CouncilResultDto {
     let r = &c.results;
     CouncilResultDto {
-        summary: summary(&c, lang),
+        summary: summary(c, lang),
         seats: r.seats,
         determined_at: r.determined.as_ref().map(|d| d.at.to_string()),
         late: r.determined.as_ref().is_some_and(|d| d.late),

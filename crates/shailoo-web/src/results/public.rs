@@ -20,13 +20,13 @@ use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use std::sync::Arc;
 use shailoo_app::results::ResultsError;
 use shailoo_app::results::open_data::{self, CouncilResults};
 use shailoo_domain::protocol::{Contest, Line, Protocol};
 use shailoo_domain::results::ResultStatus;
 use shailoo_domain::territory::CouncilKind;
 use shailoo_domain::{CouncilId, ElectionId};
+use std::sync::Arc;
 
 /// Why a public results answer could not be made.
 pub(super) type Failed = Unanswered<Arc<ResultsError>>;
@@ -228,7 +228,13 @@ pub(super) async fn list(
     let key = PublicCache::page_key(&ctx);
     let make = async {
         let mut elections = Vec::new();
-        for e in state.store.elections().await.map_err(ResultsError::from).map_err(Arc::new)? {
+        for e in state
+            .store
+            .elections()
+            .await
+            .map_err(ResultsError::from)
+            .map_err(Arc::new)?
+        {
             let councils = election(&state, version, &e.id).await?;
             elections.push(ElectionBlock {
                 id: e.id.to_string(),

@@ -67,7 +67,12 @@ async fn res_11_public_results_are_served_from_memory_until_a_protocol_or_determ
 
         let page = made_then_kept(&mut c, PAGE).await;
         let waiting = format!("{} / {}", stations.len() - 1, stations.len());
-        assert!(page.body.contains(&waiting), "{}: {}", app.engine, page.body);
+        assert!(
+            page.body.contains(&waiting),
+            "{}: {}",
+            app.engine,
+            page.body
+        );
         assert!(page.body.contains("data-official=\"false\""));
         let api = made_then_kept(&mut c, API).await;
         assert_eq!(api.json()["protocols_accepted"], stations.len() - 1);
@@ -104,9 +109,16 @@ async fn res_11_public_results_are_served_from_memory_until_a_protocol_or_determ
             .unwrap();
         let mut last = protocol(stations[0].0, 500);
         last.voters_took_part = 600;
-        results::import_protocol(app.store.as_ref(), &ctx, &Actor::System, last, "", evening())
-            .await
-            .unwrap();
+        results::import_protocol(
+            app.store.as_ref(),
+            &ctx,
+            &Actor::System,
+            last,
+            "",
+            evening(),
+        )
+        .await
+        .unwrap();
         let page = c.get(PAGE).await;
         assert_eq!(cache(&page), "miss", "{}", app.engine);
         let all = format!("{} / {}", stations.len(), stations.len());
