@@ -3,6 +3,8 @@
 
 pub mod audit;
 mod bench;
+// The public pages and their API under HTTP load (issue 15).
+pub mod bench_pages;
 pub mod cabinet;
 pub mod candidacies;
 pub mod candidates;
@@ -90,6 +92,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::Intake(args),
         } => runtime()?.block_on(intake::bench(args)),
+        Command::Bench {
+            command: BenchCommand::Pages(args),
+        } => runtime()?.block_on(bench_pages::run(args)),
         other => runtime()?.block_on(run_async(other)),
     }
 }
@@ -311,6 +316,8 @@ fn app_state(
             webhook_secret: std::env::var("SHAILOO_VIOLATIONS_WEBHOOK_SECRET").ok(),
             ..shailoo_web::ViolationsConfig::default()
         },
+        // Public answers from memory, the store's version read at most once a second (issue 15).
+        public_cache: shailoo_web::CacheConfig::serving(),
         ..shailoo_web::Config::default()
     };
     let mut state = shailoo_web::AppState::new(store, config);

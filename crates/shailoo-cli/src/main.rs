@@ -218,6 +218,9 @@ enum BenchCommand {
     /// Complaints and violation reports filed at once through the use cases (audit entry and
     /// durable commit each), filings/s of each, every accepted one verified afterwards.
     Intake(commands::intake::IntakeArgs),
+    /// The public results and registry pages and their API under HTTP load beside
+    /// `/healthz`, optionally while protocols are being ingested (issue 15).
+    Pages(commands::bench_pages::PagesArgs),
     /// Voter eligibility over the 4.3-million-person national register, on one core.
     Eligibility {
         #[arg(long, default_value_t = 2024)]

@@ -50,6 +50,8 @@ use tower_http::trace::TraceLayer;
 pub use accounts::{LoginThrottle, ThrottleLimits};
 pub use cabinet::CabinetConfig;
 pub use features::{Access, DeclaredRoute, MenuEntry, Verb};
+// The cache of public answers (issue 15, "fast under load").
+pub use kit::cache::CacheConfig;
 pub use kit::fail::VOTER_ERROR_CODES;
 pub use kit::i18n::{self, Lang};
 pub use kit::rate_limit;
@@ -77,6 +79,9 @@ pub struct Config {
     pub public_metrics: bool,
     /// Violation reports: the messaging webhook's secret and the public intake's limits.
     pub violations: ViolationsConfig,
+    /// The cache of public answers (issue 15): how long a read of the store's version is
+    /// reused, and how much memory the answers may take.
+    pub public_cache: CacheConfig,
 }
 
 impl Default for Config {
@@ -88,6 +93,7 @@ impl Default for Config {
             cabinet: CabinetConfig::default(),
             public_metrics: true,
             violations: ViolationsConfig::default(),
+            public_cache: CacheConfig::default(),
         }
     }
 }
@@ -113,6 +119,10 @@ pub struct AppState {
     pub(crate) complaints: Arc<complaints::ComplaintLimits>,
     /// The rate limiters of the public violation-report intake.
     pub(crate) violations: Arc<violations::ViolationService>,
+    /// The public answers served from memory until the store changes (issue 15,
+    /// `kit::cache`), and the computed results they are made from.
+    pub(crate) public_cache: Arc<kit::cache::PublicCache>,
+    pub(crate) results_cache: Arc<results::ResultsCache>,
 }
 
 impl AppState {
@@ -122,6 +132,8 @@ impl AppState {
             lookup: lookup::LookupService::new(store.clone(), &config.lookup),
             cabinet: cabinet::CabinetService::new(&config.cabinet, None),
             violations: violations::ViolationService::new(&config.violations),
+            public_cache: kit::cache::PublicCache::new(&config.public_cache),
+            results_cache: results::ResultsCache::new(),
             store,
             metrics: metrics_handle(),
             throttle: Arc::new(LoginThrottle::default()),
@@ -196,7 +208,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone())
         .fallback(kit::fail::fallback)
         // The gate of each declared route reads the state from here (`kit::access`).
-        .layer(axum::Extension(state))
+        .layer(axum::Extension(state.clone()))
+        // A request that may write makes the public cache read the store's version again.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            kit::cache::forget_after_writes,
+        ))
         .layer(axum::middleware::from_fn(ops::track_requests))
         .layer(TraceLayer::new_for_http().make_span_with(lookup::redacted_span::<axum::body::Body>))
         // Defence in depth for a site that loads nothing from elsewhere and runs no script.

@@ -158,7 +158,11 @@ async fn stage(
 
 /// A station's made-up count: turnout and shares from the station's number, the votes split
 /// over the ballot's options (and against all) by largest remainders, so the sums are exact.
-fn demo_protocol(ctx: &CouncilContext, station: StationNumber, contest: &Contest) -> Protocol {
+pub(super) fn demo_protocol(
+    ctx: &CouncilContext,
+    station: StationNumber,
+    contest: &Contest,
+) -> Protocol {
     let n = station.get();
     let on_list = 1_200 + (n * 37) % 900;
     let took = on_list * (30 + n % 25) / 100;

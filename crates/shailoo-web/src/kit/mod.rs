@@ -13,10 +13,12 @@
 //! * [`calendar`]: an election's calendar with overrides, and a closed window's wording.
 //! * [`format`]: dates, times, instants, names; [`i18n`]: languages and the catalogues.
 //! * [`client`]: the client's address; [`rate_limit`]: GCRA limits per key.
+//! * [`cache`]: public answers served from memory until the store's version changes.
 
 pub(crate) mod access;
 pub(crate) mod api;
 pub(crate) mod bars;
+pub(crate) mod cache;
 pub(crate) mod calendar;
 pub(crate) mod client;
 pub(crate) mod fail;

@@ -3,13 +3,14 @@
 //! seats once allocated): what the public pages show, as JSON. Only accepted protocols count;
 //! `official` says whether the TEC determined the result (RES-11).
 
-use super::public::{self, Counted};
+use super::public::{self, Counted, Failed};
 use crate::AppState;
+use crate::kit::cache::{PublicCache, Rendered, Unanswered};
 use crate::kit::format::name;
-use crate::kit::input::Json;
 use crate::kit::{ApiError, ApiLang, ErrorBody, Lang, LangQuery, OrRefused};
 use axum::extract::{Path, State};
-use axum::http::{HeaderName, header};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Serialize;
 use shailoo_app::results::AGAINST_ALL_ID;
 use shailoo_app::results::open_data::ContestResults;
@@ -17,11 +18,14 @@ use shailoo_domain::protocol::Contest;
 use shailoo_domain::{CouncilId, ElectionId, ErrorCode};
 use utoipa::ToSchema;
 
-/// An answer cached as briefly as the pages are ([`public::MAX_AGE`]).
-type Cached<T> = Result<([(HeaderName, &'static str); 1], Json<T>), ApiError>;
+/// An answer kept as the pages are (`kit::cache`): from memory until the store changes, with
+/// its `ETag`.
+type Cached = Result<Response, ApiError>;
 
-fn cached<T>(body: T) -> Cached<T> {
-    Ok(([(header::CACHE_CONTROL, public::MAX_AGE)], Json(body)))
+fn json(body: &impl Serialize) -> Result<Rendered, Failed> {
+    serde_json::to_vec(body)
+        .map(Rendered::json)
+        .map_err(|e| Unanswered::Render(e.to_string()))
 }
 
 /// A council's progress, as `/results` lists it.
@@ -156,11 +160,21 @@ fn election_id(lang: Lang, id: &str) -> Result<ElectionId, ApiError> {
 pub(super) async fn api_results(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
+    headers: HeaderMap,
     Path(election): Path<String>,
-) -> Cached<Vec<ResultsSummaryDto>> {
+) -> Cached {
     let election = election_id(lang, &election)?;
-    let all = public::election(&state, &election).await.or_api(lang)?;
-    cached(all.iter().map(|c| summary(c, lang)).collect())
+    let version = state.public_cache.version(&state).await.or_api(lang)?;
+    let key = PublicCache::api_key(lang, &format!("results {election}"));
+    let make = async {
+        let all = public::election(&state, version, &election).await?;
+        json(&all.iter().map(|c| summary(c, lang)).collect::<Vec<_>>())
+    };
+    state
+        .public_cache
+        .answer(key, version, &headers, make)
+        .await
+        .map_err(|f| ApiError::refused(lang, &f))
 }
 
 /// One council's count per contest: votes per party list and "against all" (a city council)
@@ -180,17 +194,30 @@ pub(super) async fn api_results(
 pub(super) async fn api_council_results(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
+    headers: HeaderMap,
     Path((election, council)): Path<(String, String)>,
-) -> Cached<CouncilResultDto> {
+) -> Cached {
     let election = election_id(lang, &election)?;
     let council =
         CouncilId::parse(&council).map_err(|_| ApiError::bad(lang, ErrorCode::BadId, "council"))?;
-    let c = public::council(&state, &election, &council)
+    let version = state.public_cache.version(&state).await.or_api(lang)?;
+    let key = PublicCache::api_key(lang, &format!("results {election} {council}"));
+    let make = async {
+        let c = public::council(&state, version, &election, &council).await?;
+        json(&council_dto(&c, lang))
+    };
+    state
+        .public_cache
+        .answer(key, version, &headers, make)
         .await
-        .or_api(lang)?;
+        .map_err(|f| ApiError::refused(lang, &f))
+}
+
+/// One council's results as the API gives them.
+fn council_dto(c: &Counted, lang: Lang) -> CouncilResultDto {
     let r = &c.results;
-    cached(CouncilResultDto {
-        summary: summary(&c, lang),
+    CouncilResultDto {
+        summary: summary(c, lang),
         seats: r.seats,
         determined_at: r.determined.as_ref().map(|d| d.at.to_string()),
         late: r.determined.as_ref().is_some_and(|d| d.late),
@@ -200,5 +227,5 @@ pub(super) async fn api_council_results(
             .map(|k| contest(k, c.valid_of(&k.contest), lang))
             .collect(),
         explanation: r.explanation.clone(),
-    })
+    }
 }

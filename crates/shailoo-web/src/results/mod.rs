@@ -22,6 +22,7 @@
 // The public results and their API (i15-public).
 mod api;
 mod public;
+pub(crate) use public::ResultsCache;
 
 mod coordinate;
 mod dashboard;

@@ -7,27 +7,46 @@
 //! official once the TEC determined it (RES-11) and "not final" before. The ballot-counting
 //! boxes' preliminary counts (RES-01) are not shown here: they serve the CEC's comparison.
 //!
-//! The pages change only when a protocol is accepted, so they are cached briefly with an
-//! `ETag` (a hash of the page), and a reader who has the page gets `304 Not Modified`.
+//! The computed results are kept per store version ([`ResultsCache`]), and the pages a visitor
+//! sees are kept rendered (`kit::cache`): both are served from memory until the store changes
+//! (a protocol accepted, a result determined, anything else), and are never older than it.
+//! Readers may reuse a page briefly, and one who has it gets `304 Not Modified` (its `ETag`).
 
 use crate::AppState;
 use crate::kit::bars::{self, Datum};
+use crate::kit::cache::{PublicCache, Rendered, Unanswered, Version, Versioned};
 use crate::kit::format::{fmt_instant, name, percent};
-use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
+use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::HeaderMap;
 use shailoo_app::results::ResultsError;
 use shailoo_app::results::open_data::{self, CouncilResults};
 use shailoo_domain::protocol::{Contest, Line, Protocol};
 use shailoo_domain::results::ResultStatus;
 use shailoo_domain::territory::CouncilKind;
 use shailoo_domain::{CouncilId, ElectionId};
+use std::sync::Arc;
 
-/// How long a reader (or a cache on the way) may reuse a results page without asking again:
-/// short, as protocols keep arriving on voting night.
-pub(super) const MAX_AGE: &str = "public, max-age=15";
+/// Why a public results answer could not be made.
+pub(super) type Failed = Unanswered<Arc<ResultsError>>;
+
+/// The computed results the public answers are made from, per store version (`kit::cache`):
+/// one computation serves the page and the API in every language.
+pub(crate) struct ResultsCache {
+    councils: Versioned<(ElectionId, CouncilId), Arc<Counted>>,
+    elections: Versioned<ElectionId, Arc<Vec<Counted>>>,
+}
+
+impl ResultsCache {
+    pub fn new() -> Arc<Self> {
+        Arc::new(ResultsCache {
+            // Every council of a national election, a few versions each.
+            councils: Versioned::with_capacity(2048),
+            elections: Versioned::with_capacity(8),
+        })
+    }
+}
 
 /// A council's results with the voters on the lists of its counted protocols (for turnout).
 pub(super) struct Counted {
@@ -72,45 +91,93 @@ fn counted(results: CouncilResults, protocols: &[Protocol]) -> Counted {
     }
 }
 
-/// One council's results as they stand: its accepted protocols summed, official once
-/// determined.
+/// One council's results as they stand at `version`: its accepted protocols summed, official
+/// once determined.
 pub(super) async fn council(
     state: &AppState,
+    version: Version,
     election: &ElectionId,
     council: &CouncilId,
-) -> Result<Counted, ResultsError> {
-    let store = state.store.as_ref();
-    let protocols: Vec<Protocol> = store
-        .counted_protocols(election, Some(council))
-        .await?
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect();
-    let results =
-        open_data::council_results(store, election, council, &protocols, state.now()).await?;
-    Ok(counted(results, &protocols))
+) -> Result<Arc<Counted>, Arc<ResultsError>> {
+    let key = (election.clone(), council.clone());
+    let make = async {
+        let store = state.store.as_ref();
+        let protocols: Vec<Protocol> = store
+            .counted_protocols(election, Some(council))
+            .await?
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let results =
+            open_data::council_results(store, election, council, &protocols, state.now()).await?;
+        Ok(Arc::new(counted(results, &protocols)))
+    };
+    let (c, _) = state
+        .results_cache
+        .councils
+        .get_or_try(key, version, make)
+        .await?;
+    Ok(c)
 }
 
-/// Every council of an election with a ballot, in the election's order.
+/// Every council of an election with a ballot, in the election's order, at `version`.
 pub(super) async fn election(
     state: &AppState,
+    version: Version,
     election: &ElectionId,
-) -> Result<Vec<Counted>, ResultsError> {
-    let store = state.store.as_ref();
-    let all = store.counted_protocols(election, None).await?;
-    let results = open_data::election_results(store, election, &all, state.now()).await?;
-    Ok(results
-        .councils
-        .into_iter()
-        .map(|c| {
-            let mine: Vec<Protocol> = all
-                .iter()
-                .filter(|(id, _)| *id == c.council)
-                .map(|(_, p)| p.clone())
-                .collect();
-            counted(c, &mine)
-        })
-        .collect())
+) -> Result<Arc<Vec<Counted>>, Arc<ResultsError>> {
+    let make = async {
+        let store = state.store.as_ref();
+        let all = store.counted_protocols(election, None).await?;
+        let results = open_data::election_results(store, election, &all, state.now()).await?;
+        let mut by_council: std::collections::HashMap<CouncilId, Vec<Protocol>> =
+            std::collections::HashMap::new();
+        for (id, p) in all {
+            by_council.entry(id).or_default().push(p);
+        }
+        let councils = results
+            .councils
+            .into_iter()
+            .map(|c| {
+                let mine = by_council.remove(&c.council).unwrap_or_default();
+                counted(c, &mine)
+            })
+            .collect();
+        Ok(Arc::new(councils))
+    };
+    let (all, _) = state
+        .results_cache
+        .elections
+        .get_or_try(election.clone(), version, make)
+        .await?;
+    Ok(all)
+}
+
+/// The store's version, for a page.
+async fn version(state: &AppState, lang: Lang) -> Result<Version, PageFail> {
+    state.public_cache.version(state).await.or_page(lang)
+}
+
+/// A page that could not be made: a council or election that does not exist is "not found".
+fn page_fail(lang: Lang, failed: &Failed) -> PageFail {
+    match failed {
+        Unanswered::Refused(e)
+            if matches!(
+                e.as_ref(),
+                ResultsError::UnknownElection(_) | ResultsError::UnknownCouncil(_)
+            ) =>
+        {
+            PageFail::not_found(lang)
+        }
+        other => PageFail::refused(lang, other),
+    }
+}
+
+/// A page rendered for the cache.
+fn html(t: &impl Template) -> Result<Rendered, Failed> {
+    t.render()
+        .map(Rendered::html)
+        .map_err(|e| Unanswered::Render(e.to_string()))
 }
 
 /// A status in words (the staff pages' words).
@@ -119,34 +186,6 @@ fn status_label(lang: Lang, s: ResultStatus) -> String {
         "protocols-status-{}",
         s.as_str().replace('_', "-")
     ))
-}
-
-/// The page with its cache headers; `304 Not Modified` when the reader already has it.
-fn cached(request: &HeaderMap, t: &impl Template) -> Response {
-    // A template that fails to render is logged and answered 500 by `render`.
-    let Ok(html) = t.render() else {
-        return render(StatusCode::OK, t);
-    };
-    let tag = format!("\"{}\"", &blake3::hash(html.as_bytes()).to_hex()[..32]);
-    let fresh = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
-    let mut response = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        Html(html).into_response()
-    };
-    let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&tag) {
-        h.insert(header::ETAG, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(MAX_AGE));
-    h.insert(
-        header::VARY,
-        HeaderValue::from_static("Cookie, Accept-Language"),
-    );
-    response
 }
 
 struct CouncilRow {
@@ -185,34 +224,47 @@ pub(super) async fn list(
     headers: HeaderMap,
 ) -> PageResult {
     let lang = ctx.lang;
-    let mut elections = Vec::new();
-    for e in state.store.elections().await.or_page(lang)? {
-        let councils = election(&state, &e.id)
+    let version = version(&state, lang).await?;
+    let key = PublicCache::page_key(&ctx);
+    let make = async {
+        let mut elections = Vec::new();
+        for e in state
+            .store
+            .elections()
             .await
-            .map_err(|err| PageFail::refused(lang, &err))?;
-        elections.push(ElectionBlock {
-            id: e.id.to_string(),
-            name: name(&e.name, lang),
-            councils: councils
-                .iter()
-                .map(|c| {
-                    let r = &c.results;
-                    CouncilRow {
-                        id: r.council.to_string(),
-                        name: name(&r.name, lang),
-                        kind: kind_label(lang, r.kind),
-                        accepted: r.protocols_accepted,
-                        expected: r.protocols_expected,
-                        turnout: percent(lang, r.took_part, c.listed).unwrap_or_default(),
-                        status: status_label(lang, r.status),
-                        status_code: r.status.as_str(),
-                        official: r.determined.is_some(),
-                    }
-                })
-                .collect(),
-        });
-    }
-    Ok(cached(&headers, &ListTemplate { ctx, elections }))
+            .map_err(ResultsError::from)
+            .map_err(Arc::new)?
+        {
+            let councils = election(&state, version, &e.id).await?;
+            elections.push(ElectionBlock {
+                id: e.id.to_string(),
+                name: name(&e.name, lang),
+                councils: councils
+                    .iter()
+                    .map(|c| {
+                        let r = &c.results;
+                        CouncilRow {
+                            id: r.council.to_string(),
+                            name: name(&r.name, lang),
+                            kind: kind_label(lang, r.kind),
+                            accepted: r.protocols_accepted,
+                            expected: r.protocols_expected,
+                            turnout: percent(lang, r.took_part, c.listed).unwrap_or_default(),
+                            status: status_label(lang, r.status),
+                            status_code: r.status.as_str(),
+                            official: r.determined.is_some(),
+                        }
+                    })
+                    .collect(),
+            });
+        }
+        html(&ListTemplate { ctx, elections })
+    };
+    state
+        .public_cache
+        .answer(key, version, &headers, make)
+        .await
+        .map_err(|f| page_fail(lang, &f))
 }
 
 struct OptionRow {
@@ -362,37 +414,39 @@ pub(super) async fn page(
     let lang = ctx.lang;
     let election = ElectionId::parse(&election_id).map_err(|_| PageFail::not_found(lang))?;
     let council_id = CouncilId::parse(&council_id).map_err(|_| PageFail::not_found(lang))?;
-    let c = match council(&state, &election, &council_id).await {
-        Ok(c) => c,
-        Err(ResultsError::UnknownElection(_) | ResultsError::UnknownCouncil(_)) => {
-            return Err(PageFail::not_found(lang));
-        }
-        Err(e) => return Err(PageFail::refused(lang, &e)),
+    let version = version(&state, lang).await?;
+    let key = PublicCache::page_key(&ctx);
+    let make = async {
+        let c = council(&state, version, &election, &council_id).await?;
+        let r = &c.results;
+        let contests = r
+            .contests
+            .iter()
+            .map(|k| contest_block(&ctx, k, c.valid_of(&k.contest)))
+            .collect();
+        html(&CouncilTemplate {
+            election: election.to_string(),
+            council: r.council.to_string(),
+            council_name: name(&r.name, lang),
+            kind: kind_label(lang, r.kind),
+            seats: r.seats,
+            status: status_label(lang, r.status),
+            status_code: r.status.as_str(),
+            determined: r.determined.as_ref().map(|d| fmt_instant(d.at)),
+            late: r.determined.as_ref().is_some_and(|d| d.late),
+            accepted: r.protocols_accepted,
+            expected: r.protocols_expected,
+            turnout: percent(lang, r.took_part, c.listed).unwrap_or_default(),
+            contests,
+            explanation: r.explanation.clone(),
+            ctx,
+        })
     };
-    let r = &c.results;
-    let contests = r
-        .contests
-        .iter()
-        .map(|k| contest_block(&ctx, k, c.valid_of(&k.contest)))
-        .collect();
-    let t = CouncilTemplate {
-        election: election.to_string(),
-        council: r.council.to_string(),
-        council_name: name(&r.name, lang),
-        kind: kind_label(lang, r.kind),
-        seats: r.seats,
-        status: status_label(lang, r.status),
-        status_code: r.status.as_str(),
-        determined: r.determined.as_ref().map(|d| fmt_instant(d.at)),
-        late: r.determined.as_ref().is_some_and(|d| d.late),
-        accepted: r.protocols_accepted,
-        expected: r.protocols_expected,
-        turnout: percent(lang, r.took_part, c.listed).unwrap_or_default(),
-        contests,
-        explanation: r.explanation.clone(),
-        ctx,
-    };
-    Ok(cached(&headers, &t))
+    state
+        .public_cache
+        .answer(key, version, &headers, make)
+        .await
+        .map_err(|f| page_fail(lang, &f))
 }
 
 #[cfg(test)]

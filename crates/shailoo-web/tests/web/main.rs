@@ -32,6 +32,8 @@ mod print;
 mod register;
 mod remote;
 mod results;
+// The cache of public answers (issue 15).
+mod results_cache;
 mod results_fixture;
 mod results_public;
 mod rules;
