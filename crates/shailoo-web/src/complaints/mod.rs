@@ -49,15 +49,28 @@ pub(crate) const FILING_LIMIT: RateLimit = RateLimit {
     period: Duration::from_secs(600),
 };
 
-/// The limiter of the public forms of this capability (online filing, the registry's search).
+/// Searches of the public registry per client address (i16-cases2): 30 at once, then one
+/// every 2 seconds. A search filters every complaint of the election in memory; a person
+/// searching never notices the limit, a scraper walking the registry by words does. Only a
+/// request with a search term counts: the plain registry, its filters and the cases are
+/// public pages served to anyone (and measured under load) without a limit.
+pub(crate) const SEARCH_LIMIT: RateLimit = RateLimit {
+    burst: 30,
+    period: Duration::from_secs(2),
+};
+
+/// The limiters of the public forms of this capability (online filing and appeals, the
+/// registry's search).
 pub(crate) struct ComplaintLimits {
     pub(crate) filing: KeyedLimiter<Option<IpAddr>>,
+    pub(crate) search: KeyedLimiter<Option<IpAddr>>,
 }
 
 impl ComplaintLimits {
     pub(crate) fn new() -> Arc<ComplaintLimits> {
         Arc::new(ComplaintLimits {
             filing: KeyedLimiter::new(FILING_LIMIT, 100_000),
+            search: KeyedLimiter::new(SEARCH_LIMIT, 100_000),
         })
     }
 }
@@ -67,7 +80,12 @@ pub(crate) fn feature() -> Feature {
     Feature::new("complaints")
         .get("/complaints", Staff(Power::ViewComplaints), staff::list)
         .in_menu("menu-complaints")
-        .post("/complaints", Staff(Power::FileComplaint), staff::file)
+        .post_upload(
+            "/complaints",
+            Staff(Power::FileComplaint),
+            DOCUMENT_BODY_LIMIT,
+            staff::file,
+        )
         .get(
             "/complaints/{election}/{id}",
             Staff(Power::ViewComplaints),
@@ -84,6 +102,11 @@ pub(crate) fn feature() -> Feature {
             DOCUMENT_BODY_LIMIT,
             staff::decide,
         )
+        .get(
+            "/complaints/{election}/{id}/documents/{digest}",
+            Staff(Power::ViewComplaints),
+            staff::attachment,
+        )
         .post(
             "/complaints/{election}/{id}/appeal",
             Staff(Power::FileComplaint),
@@ -96,7 +119,24 @@ pub(crate) fn feature() -> Feature {
             staff::court_act,
         )
         .get("/cabinet/complaints", Public, voter::page)
-        .post("/cabinet/complaints", Voter, voter::file)
+        // i16-cases2: a document at filing, the complainant's online appeal, their documents.
+        .post_upload(
+            "/cabinet/complaints",
+            Voter,
+            DOCUMENT_BODY_LIMIT,
+            voter::file,
+        )
+        .post_upload(
+            "/cabinet/complaints/{election}/{id}/appeal",
+            Voter,
+            DOCUMENT_BODY_LIMIT,
+            voter::appeal,
+        )
+        .get(
+            "/cabinet/complaints/{election}/{id}/documents/{digest}",
+            Voter,
+            voter::attachment,
+        )
         .get("/registry/complaints", Public, registry::list)
         .get(
             "/registry/complaints/{election}/{id}",
