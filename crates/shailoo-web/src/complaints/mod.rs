@@ -76,8 +76,8 @@ impl ComplaintLimits {
 }
 
 pub(crate) fn feature() -> Feature {
-    use Access::{Public, Staff, Voter};
-    Feature::new("complaints")
+    use Access::Staff;
+    public(cabinet(Feature::new("complaints")))
         .get("/complaints", Staff(Power::ViewComplaints), staff::list)
         .in_menu("menu-complaints")
         .post_upload(
@@ -118,26 +118,13 @@ pub(crate) fn feature() -> Feature {
             DOCUMENT_BODY_LIMIT,
             staff::court_act,
         )
-        .get("/cabinet/complaints", Public, voter::page)
-        // i16-cases2: a document at filing, the complainant's online appeal, their documents.
-        .post_upload(
-            "/cabinet/complaints",
-            Voter,
-            DOCUMENT_BODY_LIMIT,
-            voter::file,
-        )
-        .post_upload(
-            "/cabinet/complaints/{election}/{id}/appeal",
-            Voter,
-            DOCUMENT_BODY_LIMIT,
-            voter::appeal,
-        )
-        .get(
-            "/cabinet/complaints/{election}/{id}/documents/{digest}",
-            Voter,
-            voter::attachment,
-        )
-        .get("/registry/complaints", Public, registry::list)
+}
+
+/// The public registry: its list and cases, the decisions' documents, the open data and the
+/// API.
+fn public(f: Feature) -> Feature {
+    use Access::Public;
+    f.get("/registry/complaints", Public, registry::list)
         .get(
             "/registry/complaints/{election}/{id}",
             Public,
@@ -159,6 +146,31 @@ pub(crate) fn feature() -> Feature {
             open_data::json,
         )
         .api(Public, routes!(api::api_complaints))
+}
+
+/// The complainant's own routes in the voter cabinet: their complaints and the form, online
+/// filing and appeal (with an optional document), the documents they handed in.
+fn cabinet(f: Feature) -> Feature {
+    use Access::{Public, Voter};
+    f.get("/cabinet/complaints", Public, voter::page)
+        // i16-cases2: a document at filing, the complainant's online appeal, their documents.
+        .post_upload(
+            "/cabinet/complaints",
+            Voter,
+            DOCUMENT_BODY_LIMIT,
+            voter::file,
+        )
+        .post_upload(
+            "/cabinet/complaints/{election}/{id}/appeal",
+            Voter,
+            DOCUMENT_BODY_LIMIT,
+            voter::appeal,
+        )
+        .get(
+            "/cabinet/complaints/{election}/{id}/documents/{digest}",
+            Voter,
+            voter::attachment,
+        )
 }
 
 /// The refusals of the complaint use cases, for pages and the API alike.

@@ -123,6 +123,25 @@ struct RegistryTemplate {
 }
 
 /// `GET /registry/complaints?election=&level=&status=&subject=&commission=&station=&q=`.
+/// Counts a search by the client at `ip`: past [`super::SEARCH_LIMIT`], the 429 page with
+/// `Retry-After`.
+fn search_limited(state: &AppState, lang: Lang, ip: Option<std::net::IpAddr>) -> Option<Response> {
+    let wait = state
+        .complaints
+        .search
+        .check(&ip.map(client_key))
+        .retry_after()?;
+    metrics::counter!("shailoo_complaints_rate_limited_total", "by" => "search").increment(1);
+    let mut r = PageFail::new(
+        lang,
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::ComplaintSearchRateLimited,
+    )
+    .into_response();
+    set_retry_after(&mut r, wait);
+    Some(r)
+}
+
 /// A search (`q=`) counts against [`super::SEARCH_LIMIT`] per client address; past it, 429
 /// with `Retry-After` and the reason in the reader's language, before anything is read.
 pub(super) async fn list(
@@ -134,21 +153,9 @@ pub(super) async fn list(
     let lang = ctx.lang;
     let search = non_empty(q.get("q").map(String::as_str));
     if search.is_some()
-        && let Some(wait) = state
-            .complaints
-            .search
-            .check(&ip.map(client_key))
-            .retry_after()
+        && let Some(limited) = search_limited(&state, lang, ip)
     {
-        metrics::counter!("shailoo_complaints_rate_limited_total", "by" => "search").increment(1);
-        let mut r = PageFail::new(
-            lang,
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::ComplaintSearchRateLimited,
-        )
-        .into_response();
-        set_retry_after(&mut r, wait);
-        return Ok(r);
+        return Ok(limited);
     }
     let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
     let filter = filter_of(&q);
