@@ -9,6 +9,8 @@ pub mod cabinet;
 pub mod candidacies;
 pub mod candidates;
 pub mod checkin;
+// i16-cases2: the demo's complaint filed and appealed online with documents.
+mod complaint_cases;
 // Campaign and disputes (issue 16): the demo's complaints and media.
 mod complaints_media;
 mod data;

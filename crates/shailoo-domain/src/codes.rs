@@ -453,6 +453,8 @@ closed_set! {
         RegisterUnknownSettlement = "register_unknown_settlement",
         RegisterListsCompiledFor = "register_lists_compiled_for",
         RegisterPreviewGone = "register_preview_gone",
+        // --- i16-cases2: the public complaints registry's search limit ---
+        ComplaintSearchRateLimited = "complaint_search_rate_limited",
     }
 }
 

@@ -1,7 +1,8 @@
 //! [`shailoo_app::ComplaintStore`] on both engines (migration `20261206001600_complaints`):
 //! `complaints` (what was filed, with the complainant), `complaint_steps` (the complaint and
 //! each appeal, with its clock, assignment and decision) and `complaint_documents` (decision
-//! and court-act documents, once per BLAKE3 digest).
+//! and court-act documents, and the documents filers hand in with a complaint or an appeal
+//! (`complaint_steps.attachment`, migration `20261208000500`), once per BLAKE3 digest).
 //!
 //! The writers follow the capability template, each step a `Tx` method: open the write
 //! transaction, lock the audit head, read the facts, call
@@ -18,9 +19,9 @@ use shailoo_app::complaints::transitions::{
     self, Change, ChangeFacts, Clocks, Filing, FilingFacts,
 };
 use shailoo_app::complaints::{
-    About, Channel, Complainant, ComplainantKind, Complaint, ComplaintDraft, ComplaintError,
-    ComplaintFilter, ComplaintId, ComplaintStatus, Decision, DecisionDraft, Document, DocumentInfo,
-    Filer, Forum, Outcome, Step, Text,
+    About, AppealDraft, Channel, Complainant, ComplainantKind, Complaint, ComplaintDraft,
+    ComplaintError, ComplaintFilter, ComplaintId, ComplaintStatus, Decision, Document,
+    DocumentInfo, Filer, Forum, Outcome, Step, Text,
 };
 use shailoo_app::users::Username;
 use shailoo_app::{ComplaintStore, StoreError};
@@ -39,8 +40,10 @@ const COLUMNS: &str = "SELECT c.id, c.election, c.subject, c.act_on, c.station, 
 const STEP_COLUMNS: &str = "SELECT s.complaint_id, s.seq, s.level, s.commission, s.court, \
      s.grounds, s.filed_by, s.filed_at, s.filing_deadline, s.due_at, s.due_immediately, \
      s.assigned_to, s.outcome, s.reasons, s.decision_number, s.document, d.content_type, \
-     d.size, s.decided_by, s.decided_at FROM complaint_steps s \
-     LEFT JOIN complaint_documents d ON d.digest = s.document";
+     d.size, s.decided_by, s.decided_at, s.attachment, a.content_type AS attachment_type, \
+     a.size AS attachment_size FROM complaint_steps s \
+     LEFT JOIN complaint_documents d ON d.digest = s.document \
+     LEFT JOIN complaint_documents a ON a.digest = s.attachment";
 
 /// The status of a step `s`, as `Complaint::status` states it.
 const STATUS: &str = "(CASE WHEN s.level = 'court' THEN (CASE WHEN s.outcome IS NULL \
@@ -52,8 +55,8 @@ const INSERT: &str = "INSERT INTO complaints (id, election, subject, act_on, sta
      summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 const INSERT_STEP: &str = "INSERT INTO complaint_steps (complaint_id, seq, level, commission, \
-     court, grounds, filed_by, filed_at, filing_deadline, due_at, due_immediately) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+     court, grounds, filed_by, filed_at, filing_deadline, due_at, due_immediately, attachment) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 const UPDATE_STEP: &str = "UPDATE complaint_steps SET assigned_to = $3, outcome = $4, \
      reasons = $5, decision_number = $6, document = $7, decided_by = $8, decided_at = $9 \
@@ -100,6 +103,9 @@ struct StepRow {
     size: Option<i64>,
     decided_by: Option<String>,
     decided_at: Option<String>,
+    attachment: Option<String>,
+    attachment_type: Option<String>,
+    attachment_size: Option<i64>,
 }
 
 fn text(table: &str, key: &str, column: &str, value: &str) -> Result<Text, StoreError> {
@@ -137,7 +143,29 @@ impl StepRow {
                 .map(|u| field(S, key, "assigned_to", u, Username::parse))
                 .transpose()?,
             decision: self.decision(key)?,
+            attachment: self.attachment(key)?,
         })
+    }
+
+    fn attachment(&self, key: &str) -> Result<Option<DocumentInfo>, StoreError> {
+        let Some(digest) = &self.attachment else {
+            return Ok(None);
+        };
+        let missing = || corrupt(S, key, "attachment without its document");
+        Ok(Some(DocumentInfo {
+            format: enum_field(
+                "complaint_documents",
+                key,
+                "content_type",
+                self.attachment_type.as_deref().ok_or_else(missing)?,
+                CopyFormat::from_content_type,
+            )?,
+            digest: digest.clone(),
+            size: self
+                .attachment_size
+                .and_then(|s| u64::try_from(s).ok())
+                .ok_or_else(missing)?,
+        }))
     }
 
     fn forum(&self, key: &str) -> Result<Forum, StoreError> {
@@ -341,6 +369,7 @@ where
         )
         .bind(step.clock.map(|c| c.decision_due.instant().to_string()))
         .bind(step.clock.map(|c| c.decision_due.is_immediate()))
+        .bind(step.attachment.as_ref().map(|a| a.digest.clone()))
 }
 
 /// The assignment and decision columns of a step, bound to [`UPDATE_STEP`].
@@ -387,6 +416,9 @@ impl ComplaintStore for Db {
             at: event.at,
         };
         let filed = transitions::file(filing, clocks, &facts)?;
+        if let Some(document) = &draft.document {
+            tx.insert_document(document).await?;
+        }
         tx.insert_complaint(election, &filed).await?;
         event.subject = format!("{election}/complaints/{}", filed.id);
         tx.append_audit(head, event.after(&filed)).await?;
@@ -411,8 +443,15 @@ impl ComplaintStore for Db {
             .ok_or(ComplaintError::UnknownComplaint(id))?;
         let facts = tx.change_facts(&before, change).await?;
         let after = transitions::apply(before.clone(), change, by, event.at, clocks, &facts)?;
-        if let Change::Decide(draft) | Change::CourtAct(draft) = change {
-            tx.insert_document(draft).await?;
+        match change {
+            Change::Decide(draft) | Change::CourtAct(draft) => {
+                tx.insert_document(&draft.document).await?;
+            }
+            Change::Appeal(AppealDraft {
+                document: Some(document),
+                ..
+            }) => tx.insert_document(document).await?,
+            Change::Appeal(_) | Change::Assign { .. } => {}
         }
         tx.write_steps(id, before.steps.len(), &after).await?;
         tx.append_audit(head, event.before(&before).after(&after))
@@ -738,15 +777,15 @@ impl Tx {
             .transpose()
     }
 
-    /// A decision's or a court act's document, once per digest.
-    async fn insert_document(&mut self, draft: &DecisionDraft) -> Result<(), StoreError> {
-        let info = draft.document.info();
+    /// A decision's, a court act's or a filer's document, once per digest.
+    async fn insert_document(&mut self, document: &Document) -> Result<(), StoreError> {
+        let info = document.info();
         on_tx!(self, |t, d| {
             sqlx::query(INSERT_DOCUMENT)
                 .bind(info.digest.as_str())
                 .bind(info.format.content_type())
                 .bind(i64::try_from(info.size).unwrap_or(i64::MAX))
-                .bind(draft.document.bytes())
+                .bind(document.bytes())
                 .execute(&mut **t)
                 .await
                 .map_err(db_err)?;

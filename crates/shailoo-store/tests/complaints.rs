@@ -43,6 +43,7 @@ contract!(
     cmp_05_what_a_complaint_names_must_exist_in_the_commissions_area,
     cmp_05_listings_keep_to_the_reach_and_the_public_sees_no_personal_data,
     a_stored_complaint_that_does_not_parse_is_corrupt,
+    cmp_05_a_document_handed_in_is_stored_with_its_filing_and_read_by_the_complainant_and_staff,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +147,7 @@ fn draft() -> ComplaintDraft {
             contact: Some(text("+996 700 000 001")),
         },
         summary: text("The PEC refused an observer access to the list"),
+        document: None,
     }
 }
 
@@ -169,6 +171,7 @@ fn appeal(court: Option<&str>) -> AppealDraft {
     AppealDraft {
         grounds: text("The decision ignores the observer's evidence"),
         court: court.map(text),
+        document: None,
     }
 }
 
@@ -769,5 +772,111 @@ async fn a_stored_complaint_that_does_not_parse_is_corrupt(ctx: Ctx) {
     assert!(
         ctx.raw_fails("UPDATE complaint_steps SET level = 'court'")
             .await
+    );
+}
+
+async fn cmp_05_a_document_handed_in_is_stored_with_its_filing_and_read_by_the_complainant_and_staff(
+    ctx: Ctx,
+) {
+    let db = fixture(&ctx).await;
+    let e = election();
+    let voter = Actor::Voter {
+        pin: Pin::parse("20101199000123").unwrap(),
+    };
+    let stranger = Actor::Voter {
+        pin: Pin::parse("10101199000124").unwrap(),
+    };
+    let online = |document: Option<Document>| ComplaintDraft {
+        complainant: Complainant {
+            kind: ComplainantKind::Voter,
+            name: text("Асанов Бакыт"),
+            contact: None,
+        },
+        document,
+        ..draft()
+    };
+
+    // Late: refused, and neither the complaint nor its document is stored.
+    let late = pdf(7);
+    let late_digest = late.info().digest;
+    let before = audit_count(&db).await;
+    let err = complaints::file(&db, &voter, &e, online(Some(late)), at(10, 14, 1))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ComplaintFiledTooLate);
+    assert_eq!(audit_count(&db).await, before);
+    assert!(db.complaint_document(&late_digest).await.unwrap().is_none());
+
+    // In time: the document is stored with the filing, under one audit entry.
+    let doc = pdf(1);
+    let info = doc.info();
+    let c = complaints::file(&db, &voter, &e, online(Some(doc.clone())), at(10, 11, 10))
+        .await
+        .unwrap();
+    assert_eq!(c.steps[0].attachment.as_ref(), Some(&info));
+    assert_eq!(db.complaint(&e, c.id).await.unwrap().as_ref(), Some(&c));
+    let audit = db.audit_entries(before, 2).await.unwrap();
+    assert_eq!(audit.len(), 1, "one entry for the filing with its document");
+    assert_eq!(audit[0].event.subject, format!("{e}/complaints/{}", c.id));
+
+    // The complainant and staff covering the commission read it; nobody else does.
+    for reader in [&voter, &clerk(), &tec(), &cec()] {
+        let got = complaints::attachment(&db, reader, &e, c.id, &info.digest)
+            .await
+            .unwrap();
+        assert_eq!(got.bytes(), doc.bytes());
+    }
+    for outsider in [&stranger, &other_pec()] {
+        let err = complaints::attachment(&db, outsider, &e, c.id, &info.digest)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Forbidden);
+    }
+    // Only a document of this complaint: a decision's digest is not the filer's.
+    let err = complaints::attachment(&db, &voter, &e, c.id, &pdf(2).info().digest)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ComplaintDocumentMissing);
+    // The public registry says that a document exists, never its digest.
+    let public = complaints::public_complaint(&db, &e, c.id).await.unwrap();
+    assert!(public.steps[0].attachment);
+    assert!(
+        !serde_json::to_string(&public)
+            .unwrap()
+            .contains(&info.digest)
+    );
+
+    // Decided, then appealed online by the complainant with another document, the same
+    // bytes as the decision's kept once.
+    let c = complaints::decide(
+        &db,
+        &member(),
+        &e,
+        c.id,
+        decision(Outcome::Rejected, "5", 2),
+        at(10, 12, 9),
+    )
+    .await
+    .unwrap();
+    let with_doc = AppealDraft {
+        document: Some(pdf(2)),
+        ..appeal(None)
+    };
+    let c = complaints::appeal(&db, &voter, &e, c.id, with_doc, at(10, 13, 9))
+        .await
+        .unwrap();
+    assert_eq!(c.steps.len(), 2);
+    let second = c.steps[1].attachment.clone().unwrap();
+    assert_eq!(second, pdf(2).info());
+    assert_eq!(db.complaint(&e, c.id).await.unwrap().as_ref(), Some(&c));
+    let got = complaints::attachment(&db, &voter, &e, c.id, &second.digest)
+        .await
+        .unwrap();
+    assert_eq!(got.bytes(), pdf(2).bytes());
+    // The TEC now hearing the appeal reads both; the PEC that decided still reads them.
+    assert!(
+        complaints::attachment(&db, &tec_clerk(), &e, c.id, &info.digest)
+            .await
+            .is_ok()
     );
 }

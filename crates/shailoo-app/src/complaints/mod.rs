@@ -378,6 +378,26 @@ pub async fn document<S: ComplaintStore + ?Sized>(
         .ok_or(ComplaintError::DocumentMissing)
 }
 
+/// A document the filer handed in with the complaint or one of its appeals: for the
+/// complainant signed in and for staff covering a commission that heard it (as
+/// [`complaint()`]), never the public; only a document of this complaint.
+pub async fn attachment<S: SetupStore + ComplaintStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    id: ComplaintId,
+    digest: &str,
+) -> Result<Document, ComplaintError> {
+    let complaint = complaint(store, actor, election, id).await?;
+    if !complaint.attachments().any(|a| a.digest == digest) {
+        return Err(ComplaintError::DocumentMissing);
+    }
+    store
+        .complaint_document(digest)
+        .await?
+        .ok_or(ComplaintError::DocumentMissing)
+}
+
 /// The steps undecided past their decision due at `now` (CMP-06), oldest due first.
 pub fn overdue(complaints: &[Complaint], now: Timestamp) -> Vec<&Complaint> {
     let mut late: Vec<&Complaint> = complaints.iter().filter(|c| c.is_overdue(now)).collect();

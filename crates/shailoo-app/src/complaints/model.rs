@@ -11,8 +11,10 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use shailoo_domain::calendar::CalendarError;
-use shailoo_domain::complaint::{Clock, ClockError, Level, Subject};
+use shailoo_domain::complaint::{Clock, ClockError, Level, Subject, filing_deadline};
+use shailoo_domain::params::RuleParameters;
 use shailoo_domain::text::{Lines, check};
+use shailoo_domain::time::to_bishkek;
 use shailoo_domain::{CommissionId, ElectionId, ErrorCode, StationNumber};
 use std::fmt;
 
@@ -183,6 +185,10 @@ pub struct ComplaintDraft {
     pub complainant: Complainant,
     /// What is complained of and what is asked.
     pub summary: Text,
+    /// The supporting document handed in with it (a scan or a PDF), kept with its first
+    /// step; never serialized: the audit entry records its digest through the step.
+    #[serde(skip)]
+    pub document: Option<Document>,
 }
 
 /// How a commission (or the court) decided (чечим / решение).
@@ -316,6 +322,10 @@ pub struct Step {
     /// The member who prepares the decision.
     pub assigned_to: Option<Username>,
     pub decision: Option<Decision>,
+    /// The document the filer handed in with the complaint or the appeal: it may hold
+    /// personal data, so only the filer and the commissions' staff read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<DocumentInfo>,
 }
 
 /// Where a complaint stands.
@@ -398,6 +408,24 @@ impl Complaint {
         }
     }
 
+    /// Until when the decision of the current step may be appealed (CMP-06: the filing
+    /// period runs from the day of the decision), or `None` when nothing is to appeal (not
+    /// decided yet, or the court's act closed the case).
+    pub fn appeal_deadline(&self, params: &RuleParameters) -> Option<Timestamp> {
+        let step = self.current();
+        step.level.next()?;
+        let decided = step.decision.as_ref()?;
+        Some(filing_deadline(
+            to_bishkek(decided.decided_at).date(),
+            params,
+        ))
+    }
+
+    /// The filer's documents of the complaint and its appeals.
+    pub fn attachments(&self) -> impl Iterator<Item = &DocumentInfo> {
+        self.steps.iter().filter_map(|s| s.attachment.as_ref())
+    }
+
     /// Whether the step being heard is undecided past its decision due (CMP-06).
     pub fn is_overdue(&self, now: Timestamp) -> bool {
         let step = self.current();
@@ -428,6 +456,7 @@ impl Complaint {
                     grounds: s.grounds.clone(),
                     filed_at: s.filed_at,
                     clock: s.clock,
+                    attachment: s.attachment.is_some(),
                     decision: s.decision.as_ref().map(|d| PublicDecision {
                         outcome: d.outcome,
                         reasons: d.reasons.clone(),
@@ -465,6 +494,8 @@ pub struct PublicStep {
     pub grounds: Option<Text>,
     pub filed_at: Timestamp,
     pub clock: Option<Clock>,
+    /// Whether the filer handed in a document: that it exists is public, not its content.
+    pub attachment: bool,
     pub decision: Option<PublicDecision>,
 }
 
@@ -498,6 +529,8 @@ pub struct AppealDraft {
     pub grounds: Text,
     /// The court, when the CEC's decision is appealed.
     pub court: Option<Text>,
+    /// A supporting document handed in with the appeal.
+    pub document: Option<Document>,
 }
 
 /// Why a complaint step was refused. Codes are stable (`code()`, an [`ErrorCode`]).

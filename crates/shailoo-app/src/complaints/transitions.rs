@@ -116,6 +116,7 @@ pub fn file(
             clock: Some(clock),
             assigned_to: None,
             decision: None,
+            attachment: draft.document.as_ref().map(super::model::Document::info),
         }],
     })
 }
@@ -277,6 +278,7 @@ fn appeal(
         clock,
         assigned_to: None,
         decision: None,
+        attachment: draft.document.as_ref().map(super::model::Document::info),
     })
 }
 
@@ -326,6 +328,7 @@ mod tests {
                 contact: None,
             },
             summary: Text::parse("The PEC refused to post the list").unwrap(),
+            document: None,
         }
     }
 
@@ -503,7 +506,8 @@ mod tests {
                 c.clone(),
                 Change::Appeal(AppealDraft {
                     grounds: Text::parse("wrong").unwrap(),
-                    court: None
+                    court: None,
+                    document: None,
                 }),
                 "clerk",
                 at(10, 12, 9)
@@ -514,6 +518,7 @@ mod tests {
         let appeal = Change::Appeal(AppealDraft {
             grounds: Text::parse("The decision ignores the photos").unwrap(),
             court: None,
+            document: None,
         });
         // Decided on 12 October: the appeal may be filed until the end of 15 October.
         let late = step(c.clone(), appeal.clone(), "clerk.tec", at(10, 16, 0)).unwrap_err();
@@ -542,6 +547,7 @@ mod tests {
         let no_court = Change::Appeal(AppealDraft {
             grounds: Text::parse("unlawful").unwrap(),
             court: None,
+            document: None,
         });
         assert!(matches!(
             step(c.clone(), no_court, "clerk.cec", at(10, 13, 10)),
@@ -550,6 +556,7 @@ mod tests {
         let to_court = Change::Appeal(AppealDraft {
             grounds: Text::parse("unlawful").unwrap(),
             court: Some(Text::parse("Бишкек шаарынын административдик соту").unwrap()),
+            document: None,
         });
         let c = step(c, to_court, "clerk.cec", at(10, 13, 10)).unwrap();
         assert_eq!(c.status(), ComplaintStatus::InCourt);
@@ -575,6 +582,7 @@ mod tests {
         let again = Change::Appeal(AppealDraft {
             grounds: Text::parse("again").unwrap(),
             court: None,
+            document: None,
         });
         assert!(matches!(
             step(c, again, "clerk.cec", at(10, 21, 10)),

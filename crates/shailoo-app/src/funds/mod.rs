@@ -177,6 +177,24 @@ where
     Ok(funds.iter().map(|f| summary(f, &clock, now)).collect())
 }
 
+/// The public summary of one nomination's fund (i16-cases2: the candidate portal's panel),
+/// `None` when the nomination has no fund in this election.
+pub async fn public_summary<S>(
+    store: &S,
+    election: &ElectionId,
+    nomination: NominationId,
+    now: Timestamp,
+) -> Result<Option<FundSummary>, FundError>
+where
+    S: SetupStore + RuleParameterStore + FundStore + ?Sized,
+{
+    let Some(fund) = store.fund(election, nomination).await? else {
+        return Ok(None);
+    };
+    let clock = clock(store, election).await?;
+    Ok(Some(summary(&fund, &clock, now)))
+}
+
 /// One fund with its movements, for whoever keeps its accounts.
 pub async fn fund<S>(
     store: &S,

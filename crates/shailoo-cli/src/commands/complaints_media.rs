@@ -94,6 +94,7 @@ fn draft(
             contact: Some(text("+996 555 000 000")?),
         },
         summary: text(summary)?,
+        document: None,
     })
 }
 
@@ -167,6 +168,7 @@ async fn appealed_to_court(store: &dyn Store, e: &ElectionId, m: &Members) -> Re
         let appeal = AppealDraft {
             grounds: text("Чечим байкоочунун укуктарын эске алган жок.")?,
             court,
+            document: None,
         };
         let filed = when.checked_add(jiff::SignedDuration::from_hours(20))?;
         complaints::appeal(store, &Actor::System, e, id, appeal, filed)

@@ -117,3 +117,11 @@ complaints-court-act = Record the court's act
 complaints-decision-number = Number
 complaints-reasons = Reasons
 complaints-document-file = Document (PDF, JPEG or PNG, at most 5 MB)
+# i16-cases2: documents handed in at filing, the complainant's online appeal
+complaints-attachment = Document handed in by the complainant
+complaints-attachment-private = A document was handed in (not public: it may hold personal data).
+complaints-attachment-file = Supporting document, optional (PDF, JPEG or PNG, at most 5 MB)
+complaints-appeal-online = Appeal to the next level
+complaints-appeal-until = The decision may be appealed until { $deadline } (CMP-06).
+complaints-appeal-closed = The time to appeal the decision ran out on { $deadline } (CMP-06).
+error-complaint_search_rate_limited = Too many searches of the complaints registry from this address; try again in a few seconds (see Retry-After). The registry without a search is not limited.

@@ -60,3 +60,8 @@ error-fund_bad_statement = The bank statement does not read; nothing was stored:
 error-fund_bad_movement = An income or expense needs a date, an amount above zero, a donor (for income) or a purpose (for an expense).
 error-fund_report_already_submitted = This report was already submitted.
 error-fund_report_too_early = The final report is submitted from voting day on.
+# i16-cases2: the desk's election, the candidate portal's fund summary
+fund-desk-election = Election
+fund-desk-show = Show
+fund-panel-title = Election fund
+fund-panel-all = All funds of the election

@@ -117,3 +117,11 @@ complaints-court-act = Соттун актысын жазуу
 complaints-decision-number = Номери
 complaints-reasons = Негиздер
 complaints-document-file = Документ (PDF, JPEG же PNG, 5 МБдан ашпаган)
+# i16-cases2: documents handed in at filing, the complainant's online appeal
+complaints-attachment = Арыздануучу тапшырган документ
+complaints-attachment-private = Документ тиркелген (жарыяланбайт: жеке маалыматтар болушу мүмкүн).
+complaints-attachment-file = Тастыктоочу документ, каалоо боюнча (PDF, JPEG же PNG, 5 МБдан ашпаган)
+complaints-appeal-online = Жогорку инстанцияга даттануу
+complaints-appeal-until = Чечимге { $deadline } чейин даттанууга болот (CMP-06).
+complaints-appeal-closed = Чечимге даттануу мөөнөтү { $deadline } бүттү (CMP-06).
+error-complaint_search_rate_limited = Бул даректен даттануулар реестринен издөө өтө көп; бир нече секунддан кийин кайра аракет кылыңыз (Retry-After караңыз). Издөөсүз реестр чектелбейт.

@@ -60,3 +60,8 @@ error-fund_bad_statement = Банк көчүрмөсү окулбайт; эч н
 error-fund_bad_movement = Операцияга күнү, нөлдөн чоң суммасы, кайрымдуусу (түшүү үчүн) же максаты (чыгаша үчүн) керек.
 error-fund_report_already_submitted = Бул отчет мурда эле тапшырылган.
 error-fund_report_too_early = Жыйынтыктоочу отчет добуш берүү күнүнөн баштап тапшырылат.
+# i16-cases2: the desk's election, the candidate portal's fund summary
+fund-desk-election = Шайлоо
+fund-desk-show = Көрсөтүү
+fund-panel-title = Шайлоо фонду
+fund-panel-all = Шайлоонун бардык фонддору

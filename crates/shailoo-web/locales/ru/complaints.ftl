@@ -117,3 +117,11 @@ complaints-court-act = Записать акт суда
 complaints-decision-number = Номер
 complaints-reasons = Мотивы
 complaints-document-file = Документ (PDF, JPEG или PNG, не более 5 МБ)
+# i16-cases2: documents handed in at filing, the complainant's online appeal
+complaints-attachment = Документ, поданный заявителем
+complaints-attachment-private = Приложен документ (не публикуется: может содержать персональные данные).
+complaints-attachment-file = Подтверждающий документ, по желанию (PDF, JPEG или PNG, не более 5 МБ)
+complaints-appeal-online = Обжаловать в вышестоящую инстанцию
+complaints-appeal-until = Решение можно обжаловать до { $deadline } (CMP-06).
+complaints-appeal-closed = Срок обжалования решения истёк { $deadline } (CMP-06).
+error-complaint_search_rate_limited = Слишком много поисковых запросов к реестру жалоб с этого адреса; повторите через несколько секунд (см. Retry-After). Реестр без поиска не ограничен.

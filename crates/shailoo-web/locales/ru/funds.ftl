@@ -60,3 +60,8 @@ error-fund_bad_statement = Банковская выписка не читает
 error-fund_bad_movement = Для операции нужны дата, сумма больше нуля, жертвователь (для поступления) или назначение (для расхода).
 error-fund_report_already_submitted = Этот отчёт уже сдан.
 error-fund_report_too_early = Итоговый отчёт сдаётся начиная с дня голосования.
+# i16-cases2: the desk's election, the candidate portal's fund summary
+fund-desk-election = Выборы
+fund-desk-show = Показать
+fund-panel-title = Избирательный фонд
+fund-panel-all = Все фонды выборов

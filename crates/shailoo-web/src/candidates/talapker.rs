@@ -246,6 +246,8 @@ struct CandidateTemplate {
     nominator: String,
     history: Vec<HistoryRow>,
     documents: Vec<DocumentRow>,
+    /// The nomination's election fund (CMP-04), when it has one.
+    fund: Option<crate::funds::FundPanel>,
 }
 
 /// `GET /talapker/{election}/candidates/{nomination}/{candidate}`.
@@ -295,7 +297,9 @@ pub(super) async fn candidate(
             kind: lang.t(&format!("talapker-document-{}", d.kind.as_str())),
         })
         .collect();
+    let fund = crate::funds::panel(&state, &ctx, &election, nomination).await?;
     let t = CandidateTemplate {
+        fund,
         election: election.to_string(),
         council_href: format!("/talapker/{election}?council={}", found.council),
         nominator: nominator(&found, &names, lang),

@@ -53,6 +53,9 @@ pub struct StepDto {
     pub decision_due: Option<String>,
     /// Due at once (on and just after voting day).
     pub immediate: bool,
+    /// Whether the filer handed in a document with the step (it is not public: it may hold
+    /// personal data).
+    pub attachment: bool,
     pub decision: Option<DecisionDto>,
 }
 
@@ -99,6 +102,7 @@ fn step_dto(election: &str, id: i64, s: &PublicStep) -> StepDto {
             .map(|t| t.to_string()),
         decision_due: s.clock.map(|k| k.decision_due.instant().to_string()),
         immediate: s.clock.is_some_and(|k| k.decision_due.is_immediate()),
+        attachment: s.attachment,
         decision: s.decision.as_ref().map(|d| DecisionDto {
             outcome: d.outcome.code().to_owned(),
             number: d.number.to_string(),

@@ -118,6 +118,32 @@ pub(crate) fn complaint(
             contact: Text::optional(f.value("contact")).map_err(|e| Refused::of(lang, &e))?,
         },
         summary: text("summary")?,
+        document: None,
+    })
+}
+
+/// The optional document handed in with a complaint or an appeal, checked by its bytes
+/// (413, 415): none when no file was chosen.
+pub(crate) fn attachment(lang: Lang, f: &MultipartForm) -> Result<Option<Document>, Refused> {
+    match f.file() {
+        Some(Ok(b)) if !b.is_empty() => Document::parse(b.to_vec())
+            .map(Some)
+            .map_err(|e| Refused::of(lang, &e)),
+        Some(Err(FileTooLarge)) => Err(Refused::of(lang, &ComplaintError::DocumentTooLarge)),
+        _ => Ok(None),
+    }
+}
+
+/// A complaint with its optional document, the document looked at first.
+pub(crate) fn complaint_with_document(
+    lang: Lang,
+    f: &MultipartForm,
+    kind: Option<ComplainantKind>,
+) -> Result<ComplaintDraft, Refused> {
+    let document = attachment(lang, f)?;
+    Ok(ComplaintDraft {
+        document,
+        ..complaint(lang, f, kind)?
     })
 }
 
@@ -144,5 +170,15 @@ pub(crate) fn appeal(lang: Lang, f: &impl Fields) -> Result<AppealDraft, Refused
     Ok(AppealDraft {
         grounds: Text::parse(f.value("grounds")).map_err(refused)?,
         court: Text::optional(f.value("court")).map_err(refused)?,
+        document: None,
+    })
+}
+
+/// An appeal with its optional document, the document looked at first.
+pub(crate) fn appeal_with_document(lang: Lang, f: &MultipartForm) -> Result<AppealDraft, Refused> {
+    let document = attachment(lang, f)?;
+    Ok(AppealDraft {
+        document,
+        ..appeal(lang, f)?
     })
 }

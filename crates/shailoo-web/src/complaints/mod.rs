@@ -49,25 +49,43 @@ pub(crate) const FILING_LIMIT: RateLimit = RateLimit {
     period: Duration::from_secs(600),
 };
 
-/// The limiter of the public forms of this capability (online filing, the registry's search).
+/// Searches of the public registry per client address (i16-cases2): 30 at once, then one
+/// every 2 seconds. A search filters every complaint of the election in memory; a person
+/// searching never notices the limit, a scraper walking the registry by words does. Only a
+/// request with a search term counts: the plain registry, its filters and the cases are
+/// public pages served to anyone (and measured under load) without a limit.
+pub(crate) const SEARCH_LIMIT: RateLimit = RateLimit {
+    burst: 30,
+    period: Duration::from_secs(2),
+};
+
+/// The limiters of the public forms of this capability (online filing and appeals, the
+/// registry's search).
 pub(crate) struct ComplaintLimits {
     pub(crate) filing: KeyedLimiter<Option<IpAddr>>,
+    pub(crate) search: KeyedLimiter<Option<IpAddr>>,
 }
 
 impl ComplaintLimits {
     pub(crate) fn new() -> Arc<ComplaintLimits> {
         Arc::new(ComplaintLimits {
             filing: KeyedLimiter::new(FILING_LIMIT, 100_000),
+            search: KeyedLimiter::new(SEARCH_LIMIT, 100_000),
         })
     }
 }
 
 pub(crate) fn feature() -> Feature {
-    use Access::{Public, Staff, Voter};
-    Feature::new("complaints")
+    use Access::Staff;
+    public(cabinet(Feature::new("complaints")))
         .get("/complaints", Staff(Power::ViewComplaints), staff::list)
         .in_menu("menu-complaints")
-        .post("/complaints", Staff(Power::FileComplaint), staff::file)
+        .post_upload(
+            "/complaints",
+            Staff(Power::FileComplaint),
+            DOCUMENT_BODY_LIMIT,
+            staff::file,
+        )
         .get(
             "/complaints/{election}/{id}",
             Staff(Power::ViewComplaints),
@@ -84,6 +102,11 @@ pub(crate) fn feature() -> Feature {
             DOCUMENT_BODY_LIMIT,
             staff::decide,
         )
+        .get(
+            "/complaints/{election}/{id}/documents/{digest}",
+            Staff(Power::ViewComplaints),
+            staff::attachment,
+        )
         .post(
             "/complaints/{election}/{id}/appeal",
             Staff(Power::FileComplaint),
@@ -95,9 +118,13 @@ pub(crate) fn feature() -> Feature {
             DOCUMENT_BODY_LIMIT,
             staff::court_act,
         )
-        .get("/cabinet/complaints", Public, voter::page)
-        .post("/cabinet/complaints", Voter, voter::file)
-        .get("/registry/complaints", Public, registry::list)
+}
+
+/// The public registry: its list and cases, the decisions' documents, the open data and the
+/// API.
+fn public(f: Feature) -> Feature {
+    use Access::Public;
+    f.get("/registry/complaints", Public, registry::list)
         .get(
             "/registry/complaints/{election}/{id}",
             Public,
@@ -119,6 +146,31 @@ pub(crate) fn feature() -> Feature {
             open_data::json,
         )
         .api(Public, routes!(api::api_complaints))
+}
+
+/// The complainant's own routes in the voter cabinet: their complaints and the form, online
+/// filing and appeal (with an optional document), the documents they handed in.
+fn cabinet(f: Feature) -> Feature {
+    use Access::{Public, Voter};
+    f.get("/cabinet/complaints", Public, voter::page)
+        // i16-cases2: a document at filing, the complainant's online appeal, their documents.
+        .post_upload(
+            "/cabinet/complaints",
+            Voter,
+            DOCUMENT_BODY_LIMIT,
+            voter::file,
+        )
+        .post_upload(
+            "/cabinet/complaints/{election}/{id}/appeal",
+            Voter,
+            DOCUMENT_BODY_LIMIT,
+            voter::appeal,
+        )
+        .get(
+            "/cabinet/complaints/{election}/{id}/documents/{digest}",
+            Voter,
+            voter::attachment,
+        )
 }
 
 /// The refusals of the complaint use cases, for pages and the API alike.

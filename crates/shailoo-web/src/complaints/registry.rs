@@ -5,9 +5,11 @@
 
 use crate::AppState;
 use crate::complaints::views::{CaseView, Row, StepView, choices, history};
+use crate::kit::client::ClientIp;
 use crate::kit::forms::{election_of, non_empty, station_number};
 use crate::kit::input::Query;
 use crate::kit::page::Choice;
+use crate::kit::rate_limit::{client_key, set_retry_after};
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -18,7 +20,7 @@ use shailoo_app::complaints::{
     PublicComplaint, Statistics,
 };
 use shailoo_domain::complaint::{Level, Subject};
-use shailoo_domain::{CommissionId, ElectionId};
+use shailoo_domain::{CommissionId, ElectionId, ErrorCode};
 use std::collections::HashMap;
 
 /// The filters of a listing as the query gives them; a value that does not parse filters
@@ -121,15 +123,42 @@ struct RegistryTemplate {
 }
 
 /// `GET /registry/complaints?election=&level=&status=&subject=&commission=&station=&q=`.
+/// Counts a search by the client at `ip`: past [`super::SEARCH_LIMIT`], the 429 page with
+/// `Retry-After`.
+fn search_limited(state: &AppState, lang: Lang, ip: Option<std::net::IpAddr>) -> Option<Response> {
+    let wait = state
+        .complaints
+        .search
+        .check(&ip.map(client_key))
+        .retry_after()?;
+    metrics::counter!("shailoo_complaints_rate_limited_total", "by" => "search").increment(1);
+    let mut r = PageFail::new(
+        lang,
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::ComplaintSearchRateLimited,
+    )
+    .into_response();
+    set_retry_after(&mut r, wait);
+    Some(r)
+}
+
+/// A search (`q=`) counts against [`super::SEARCH_LIMIT`] per client address; past it, 429
+/// with `Retry-After` and the reason in the reader's language, before anything is read.
 pub(super) async fn list(
     State(state): State<AppState>,
     ctx: PageCtx,
+    ClientIp(ip): ClientIp,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
     let lang = ctx.lang;
+    let search = non_empty(q.get("q").map(String::as_str));
+    if search.is_some()
+        && let Some(limited) = search_limited(&state, lang, ip)
+    {
+        return Ok(limited);
+    }
     let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
     let filter = filter_of(&q);
-    let search = non_empty(q.get("q").map(String::as_str));
     let all = app::public_complaints(&*state.store, &election.id, &filter)
         .await
         .or_page(lang)?;
@@ -185,7 +214,7 @@ fn ids(lang: Lang, election: &str, id: &str) -> Result<(ElectionId, ComplaintId)
     Ok((election, id))
 }
 
-fn missing(lang: Lang, e: ComplaintError) -> PageFail {
+pub(super) fn missing(lang: Lang, e: ComplaintError) -> PageFail {
     match e {
         ComplaintError::UnknownComplaint(_)
         | ComplaintError::UnknownElection(_)
@@ -227,6 +256,17 @@ pub(super) async fn document(
         .await
         .map_err(|e| missing(lang, e))?;
     Ok(attachment(id, &doc))
+}
+
+/// A filer's document as a download: as [`attachment`], and never kept by a cache (it may
+/// hold personal data).
+pub(super) fn private_download(id: ComplaintId, doc: &Document) -> Response {
+    let mut res = attachment(id, doc);
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
 }
 
 /// A document as a download: never rendered inline, `nosniff`.

@@ -6,9 +6,9 @@
 //! CEC's list keeps it until the court's act is recorded.
 
 use crate::AppState;
-use crate::complaints::form::{self, Refused};
+use crate::complaints::form::{self, Fields, Refused};
 use crate::complaints::registry::filter_of;
-use crate::complaints::views::{CaseView, Row, StepView, choices, history};
+use crate::complaints::views::{CaseView, Row, StepView, choices, history, link_attachments};
 use crate::kit::forms::{MultipartForm, check_csrf, election_of};
 use crate::kit::input::{Form, Multipart, Query};
 use crate::kit::page::{Choice, Feedback};
@@ -43,8 +43,8 @@ pub(crate) struct IntakeValues {
 }
 
 impl IntakeValues {
-    pub(crate) fn of(f: &HashMap<String, String>) -> IntakeValues {
-        let v = |k: &str| f.get(k).cloned().unwrap_or_default();
+    pub(crate) fn of(f: &impl Fields) -> IntakeValues {
+        let v = |k: &str| f.value(k).to_owned();
         IntakeValues {
             commission: v("commission"),
             subject: v("subject"),
@@ -174,21 +174,22 @@ pub(super) async fn list(
     .await
 }
 
-/// `POST /complaints`: a complaint handed in on paper, entered by staff of a commission
-/// covering the commission complained of.
+/// `POST /complaints` (multipart, with the optional document handed in): a complaint handed
+/// in on paper, entered by staff of a commission covering the commission complained of. The
+/// document is stored with the complaint or not at all.
 pub(super) async fn file(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Form(input): Form<HashMap<String, String>>,
+    multipart: Multipart,
 ) -> PageResult {
     let lang = ctx.lang;
-    let staff = ctx
-        .require_staff_csrf(input.get("csrf").map(String::as_str))?
-        .clone();
-    let election = election_of(&state, lang, input.get("election").map(String::as_str)).await?;
+    let staff = ctx.require_staff()?.clone();
+    let input = MultipartForm::read(lang, multipart, "document").await?;
+    check_csrf(lang, &staff, input.field("csrf"))?;
+    let election = election_of(&state, lang, input.field("election")).await?;
     let values = IntakeValues::of(&input);
     let none = HashMap::new();
-    let draft = match form::complaint(lang, &input, None) {
+    let draft = match form::complaint_with_document(lang, &input, None) {
         Ok(d) => d,
         Err(Refused { status, message }) => {
             let fb = Feedback::refused(status, message);
@@ -263,6 +264,8 @@ async fn case_page(
     let in_court = step.level == Level::Court;
     let own = step.filed_by.is(&actor);
     let base = format!("/registry/complaints/{election}/{id}");
+    let mut steps = history(lang, &public, &base, state.now());
+    link_attachments(&mut steps, &c, &format!("/complaints/{election}/{id}"));
     let t = CaseTemplate {
         notice: feedback.notice,
         message: feedback.message,
@@ -274,7 +277,7 @@ async fn case_page(
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default(),
-        steps: history(lang, &public, &base, state.now()),
+        steps,
         assigned: step
             .assigned_to
             .as_ref()
@@ -441,4 +444,20 @@ pub(super) async fn court_act(
         }
     };
     answer(&state, ctx, &staff, (&election, id), done).await
+}
+
+/// `GET /complaints/{election}/{id}/documents/{digest}`: a document the filer handed in, for
+/// staff covering a commission that heard the case (the use case asks).
+pub(super) async fn attachment(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((election, id, digest)): Path<(String, String, String)>,
+) -> PageResult {
+    let lang = ctx.lang;
+    let staff = ctx.require_staff()?.clone();
+    let (election, id) = ids(&ctx, &election, &id)?;
+    app::attachment(&*state.store, &staff.actor(), &election, id, &digest)
+        .await
+        .map(|doc| super::registry::private_download(id, &doc))
+        .map_err(|e| super::registry::missing(lang, e))
 }

@@ -7,7 +7,7 @@ use crate::kit::format::{fmt_date, fmt_instant};
 use crate::kit::page::Choice;
 use jiff::{SignedDuration, Timestamp};
 use shailoo_app::complaints::{
-    ComplainantKind, ComplaintStatus, Forum, Outcome, PublicComplaint, PublicStep,
+    ComplainantKind, Complaint, ComplaintStatus, Forum, Outcome, PublicComplaint, PublicStep,
 };
 use shailoo_domain::complaint::{Clock, Level, Subject};
 
@@ -167,6 +167,10 @@ pub(crate) struct StepView {
     pub filing_deadline: String,
     pub clock: Option<ClockView>,
     pub decision: Option<DecisionView>,
+    /// Whether the filer handed in a document with the step (public), and its link for
+    /// whoever may read it (the complainant, the commissions' staff).
+    pub attachment: bool,
+    pub attachment_link: Option<String>,
 }
 
 pub(crate) struct DecisionView {
@@ -203,6 +207,8 @@ pub(crate) fn history(
                 .map(fmt_instant)
                 .unwrap_or_default(),
             clock: clock_view(lang, s.clock.as_ref(), s.decision.is_some(), now),
+            attachment: s.attachment,
+            attachment_link: None,
             decision: s.decision.as_ref().map(|d| DecisionView {
                 outcome: outcome_label(lang, d.outcome),
                 reasons: d.reasons.to_string(),
@@ -215,6 +221,17 @@ pub(crate) fn history(
             }),
         })
         .collect()
+}
+
+/// Links the filers' documents of `c` under `base` (a route that lets in only the
+/// complainant or the commissions' staff).
+pub(crate) fn link_attachments(steps: &mut [StepView], c: &Complaint, base: &str) {
+    for (view, step) in steps.iter_mut().zip(&c.steps) {
+        view.attachment_link = step
+            .attachment
+            .as_ref()
+            .map(|a| format!("{base}/documents/{}", a.digest));
+    }
 }
 
 /// The facts of a case shown above its history.

@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::kit::format::fmt_instant;
 use crate::kit::forms::{MultipartForm, check_csrf, election_of};
 use crate::kit::input::{Form, Multipart, Query};
-use crate::kit::page::Feedback;
+use crate::kit::page::{Choice, Feedback};
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -20,9 +20,10 @@ use serde::Deserialize;
 use shailoo_app::candidates::NominationId;
 use shailoo_app::funds::{self, Fund, FundError, ReportState, Source};
 use shailoo_app::users::Actor;
-use shailoo_domain::ElectionId;
 use shailoo_domain::funds::{DonorKind, Movement, MovementKind, Report};
 use shailoo_domain::media::Money;
+use shailoo_domain::{ElectionId, ErrorCode};
+use shailoo_formats::FormatError;
 use shailoo_formats::bank_statement::{BANK_STATEMENT, read_bank_statement};
 use std::collections::HashMap;
 
@@ -35,15 +36,34 @@ struct FundLink {
 #[template(path = "funds/templates/desk.html")]
 struct DeskTemplate {
     ctx: PageCtx,
+    /// Every election, the one shown selected (i16-cases2: the desk is not only the first's).
+    elections: Vec<Choice>,
     funds: Vec<FundLink>,
 }
 
-/// `GET /funds`: the funds of the first election the reader may keep (a representative's
-/// party's; a TEC's are refused on the page itself when not its own).
-pub(super) async fn desk(State(state): State<AppState>, ctx: PageCtx) -> PageResult {
+/// `GET /funds?election=`: the funds of the election chosen (the first by default) the reader
+/// may keep (a representative's party's; a TEC's are refused on the page itself when not its
+/// own).
+pub(super) async fn desk(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
     let lang = ctx.lang;
     let actor = ctx.require_staff()?.actor();
-    let election = election_of(&state, lang, None).await?;
+    let election = election_of(&state, lang, q.get("election").map(String::as_str)).await?;
+    let elections = state
+        .store
+        .elections()
+        .await
+        .or_page(lang)?
+        .iter()
+        .map(|e| Choice {
+            value: e.id.to_string(),
+            label: crate::kit::format::name(&e.name, lang),
+            selected: e.id == election.id,
+        })
+        .collect();
     let all = state.store.funds(&election.id).await.or_page(lang)?;
     let funds = all
         .iter()
@@ -64,7 +84,14 @@ pub(super) async fn desk(State(state): State<AppState>, ctx: PageCtx) -> PageRes
             ),
         })
         .collect();
-    Ok(render(StatusCode::OK, &DeskTemplate { ctx, funds }))
+    Ok(render(
+        StatusCode::OK,
+        &DeskTemplate {
+            ctx,
+            elections,
+            funds,
+        },
+    ))
 }
 
 struct MovementRow {
@@ -305,7 +332,11 @@ pub(super) async fn import(
         None | Some(Ok([])) => Err(FundError::BadStatement(lang.t("fund-statement-missing"))),
         Some(Err(_)) => Err(FundError::BadStatement(lang.t("fund-statement-too-large"))),
         Some(Ok(bytes)) => match read_bank_statement(BANK_STATEMENT, bytes.to_vec()) {
-            Err(e) => Err(FundError::BadStatement(e.to_string())),
+            // The row and the column named, in the reader's language (as the register's).
+            Err(FormatError::Row(row)) => Err(FundError::BadStatement(
+                crate::register::row_failure(lang, &row),
+            )),
+            Err(_) => Err(FundError::BadStatement(lang.error(ErrorCode::BadForm))),
             Ok(movements) => {
                 funds::add_movements(
                     state.store.as_ref(),

@@ -12,6 +12,8 @@ mod accounts;
 mod api;
 mod public;
 
+pub(crate) use public::{FundPanel, panel};
+
 use crate::features::{Access, Feature};
 use crate::kit::{Lang, Refusal};
 use axum::http::StatusCode;

@@ -14,9 +14,9 @@ use axum::response::IntoResponse;
 use shailoo_app::funds::{self, FundError, FundSummary, ReportState};
 use shailoo_domain::{ElectionId, ErrorCode};
 
-struct ReportCell {
-    text: String,
-    late: bool,
+pub(crate) struct ReportCell {
+    pub(crate) text: String,
+    pub(crate) late: bool,
 }
 
 struct Row {
@@ -104,6 +104,56 @@ fn row_of(ctx: &PageCtx, s: &FundSummary, holder: String) -> Row {
             .join("; "),
         reports: s.reports.iter().map(|r| report_cell(ctx, r)).collect(),
     }
+}
+
+/// A fund as the candidate portal shows it beside the candidate (i16-cases2): the totals,
+/// the reports with late ones flagged, a two-bar chart, and the link to the election's funds.
+pub(crate) struct FundPanel {
+    pub(crate) income: String,
+    pub(crate) expenses: String,
+    pub(crate) reports: Vec<ReportCell>,
+    pub(crate) chart: String,
+    pub(crate) href: String,
+}
+
+/// The panel of `nomination`'s fund, `None` when it has none.
+pub(crate) async fn panel(
+    state: &AppState,
+    ctx: &PageCtx,
+    election: &ElectionId,
+    nomination: shailoo_app::candidates::NominationId,
+) -> Result<Option<FundPanel>, PageFail> {
+    let summary = funds::public_summary(state.store.as_ref(), election, nomination, state.now())
+        .await
+        .map_err(|e| PageFail::refused(ctx.lang, &e))?;
+    Ok(summary.map(|s| {
+        let data = [
+            Datum {
+                label: ctx.t("fund-income"),
+                value: s.income.tyiyn(),
+                shown: s.income.to_string(),
+                second: false,
+            },
+            Datum {
+                label: ctx.t("fund-expenses"),
+                value: s.expenses.tyiyn(),
+                shown: s.expenses.to_string(),
+                second: true,
+            },
+        ];
+        FundPanel {
+            income: s.income.to_string(),
+            expenses: s.expenses.to_string(),
+            reports: s.reports.iter().map(|r| report_cell(ctx, r)).collect(),
+            chart: bars::svg(
+                "fund-panel-chart",
+                &ctx.t("fund-chart-title"),
+                "fund-facts",
+                &data,
+            ),
+            href: format!("/funds/{election}#fund-{}", s.nomination),
+        }
+    }))
 }
 
 /// `GET /funds/{election}`.

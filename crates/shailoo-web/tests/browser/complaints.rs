@@ -1,6 +1,6 @@
 //! Campaign and disputes in a real browser: a media outlet's application whose price list
-//! breaches CMP-02, and a complaint's path from its paper intake to the court's act with its
-//! clock.
+//! breaches CMP-02, and a complaint's path from its paper intake (with the complainant's
+//! scan) to the court's act with its clock.
 
 use super::{arrive, common, log_in, open_browser, with_server, with_server_at};
 use fantoccini::Locator;
@@ -186,6 +186,12 @@ async fn file_and_decide(
         .await?
         .send_keys("The PEC refused an observer a look at the list")
         .await?;
+    // The observer's scan handed in with it.
+    browser
+        .find(Locator::Id("c-document"))
+        .await?
+        .send_keys(&scan.display().to_string())
+        .await?;
     browser
         .find(Locator::Css("form.intake button[type='submit']"))
         .await?
@@ -200,6 +206,17 @@ async fn file_and_decide(
         .text()
         .await?;
     assert!(clock.contains("left to decide"), "{clock}");
+    // The scan is kept with the complaint, for the commission's staff to download.
+    let handed_in = browser
+        .find(Locator::Css("a.attachment"))
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    assert!(
+        handed_in.starts_with(&format!("/complaints/local-2024/{id}/documents/")),
+        "{handed_in}"
+    );
     // The clerk who entered it is offered no decision.
     assert!(browser.find(Locator::Css("form.decide")).await.is_err());
 
@@ -263,6 +280,7 @@ async fn climb_to_court(
         let appeal = AppealDraft {
             grounds: text("Appealed"),
             court: None,
+            document: None,
         };
         complaints::appeal(store, &Actor::System, &e, id, appeal, now)
             .await
@@ -280,6 +298,7 @@ async fn climb_to_court(
             let appeal = AppealDraft {
                 grounds: text("To the court"),
                 court: Some(text(court)),
+                document: None,
             };
             complaints::appeal(store, &Actor::System, &e, id, appeal, now)
                 .await

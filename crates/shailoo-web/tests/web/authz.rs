@@ -67,6 +67,11 @@ const NON_STAFF_WRITES: &[(&str, &str)] = &[
         "/cabinet/complaints",
         "a voter files a complaint as themself only (complaints::file: the session's PIN)",
     ),
+    // i16-cases2: the complainant's online appeal.
+    (
+        "/cabinet/complaints/{election}/{id}/appeal",
+        "only the complainant appeals their complaint online (complaints::appeal: NotTheComplainant)",
+    ),
     (
         "/cabinet/candidacy",
         "a voter nominates themself only (candidates::open_nomination: NotTheVoter)",
@@ -441,6 +446,7 @@ async fn file_complaint(store: &dyn Store, pec: &CommissionId) -> i64 {
             contact: None,
         },
         summary: Text::parse("The walk's complaint").unwrap(),
+        document: None,
     };
     complaints::file(store, &Actor::System, &election(), draft, fixed_now())
         .await
@@ -1221,7 +1227,7 @@ fn cases() -> Vec<Case> {
             Station,
             move |w, side, csrf| {
                 let pec = w.place(side).station.commission.to_string();
-                form(
+                multipart(
                     "/complaints",
                     &[
                         ("csrf", csrf),
@@ -1233,6 +1239,7 @@ fn cases() -> Vec<Case> {
                         ("complainant_name", "Walk Complainant"),
                         ("summary", "Filed in the walk"),
                     ],
+                    Some(("document", PNG)),
                 )
             },
         ),

@@ -34,17 +34,17 @@ pub(crate) const PASSPORT: &str = "ID1234567";
 /// The voter's mobile number in the registry.
 pub(crate) const PHONE: &str = "+996555124567";
 /// Another voter on the list, with an application filed by staff.
-const OTHER: &str = "11502199900007";
+pub(crate) const OTHER: &str = "11502199900007";
 
 pub(crate) struct Cabinet {
     base: String,
-    store: Arc<dyn Store>,
+    pub(crate) store: Arc<dyn Store>,
     registry: Arc<RegistryDouble>,
     sms: Arc<SmsDouble>,
     sms_server: Running,
     remote: PollingStation,
     /// Seconds added to the fixed clock.
-    clock: Arc<AtomicI64>,
+    pub(crate) clock: Arc<AtomicI64>,
     other_application: i64,
     _registry_server: Running,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -213,23 +213,23 @@ async fn cabinet_over(config: CabinetConfig, adapters: bool, sms_url: Option<&st
     }
 }
 
-async fn cabinet() -> Cabinet {
+pub(crate) async fn cabinet() -> Cabinet {
     cabinet_with(CabinetConfig::default(), true).await
 }
 
 /// A response, read whole.
 pub(crate) struct Reply {
     pub(crate) status: u16,
-    location: String,
+    pub(crate) location: String,
     cookies: Vec<String>,
-    retry_after: Option<String>,
+    pub(crate) retry_after: Option<String>,
     pub(crate) body: String,
 }
 
 /// The voter's browser: keeps cookies, does not follow redirects (the tests look at them).
 pub(crate) struct Browser {
-    base: String,
-    http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) http: reqwest::Client,
 }
 
 impl Browser {
@@ -244,7 +244,7 @@ impl Browser {
         }
     }
 
-    async fn read(r: reqwest::Response) -> Reply {
+    pub(crate) async fn read(r: reqwest::Response) -> Reply {
         let header = |name: &str| {
             r.headers()
                 .get(name)
@@ -314,7 +314,7 @@ impl Browser {
     }
 
     /// The whole sign-in as a voter does it; the cabinet page.
-    async fn sign_in(&self, c: &Cabinet, pin: &str, passport: &str) -> Reply {
+    pub(crate) async fn sign_in(&self, c: &Cabinet, pin: &str, passport: &str) -> Reply {
         let page = self.ask_code(pin, passport).await;
         assert_eq!(page.status, 200, "{}", page.body);
         let code = outbox_code(c).await;

@@ -13,6 +13,8 @@ use tower::ServiceExt;
 
 const NAME: &str = "Айбек Токтогулов";
 const CONTACT: &str = "+996 700 123 456";
+/// The observer's scan handed in with the complaint (a PDF, unlike the decisions' PNG).
+const SCAN: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\nobserver\nstartxref\n0\n%%EOF\n";
 
 async fn add(app: &TestApp, name: &str, role: Role, commission: &CommissionId) {
     app.store
@@ -63,8 +65,9 @@ async fn a_complaint_goes_from_paper_intake_to_the_court_s_act_and_the_public_se
 
     // The PEC's clerk enters a paper complaint about its own commission.
     let (mut clerk, csrf) = signed_in(&app, "pec.one").await;
+    // It comes with a supporting document, stored with it.
     let r = clerk
-        .post_form(
+        .send(multipart(
             "/complaints?lang=en",
             &[
                 ("csrf", &csrf),
@@ -77,7 +80,8 @@ async fn a_complaint_goes_from_paper_intake_to_the_court_s_act_and_the_public_se
                 ("contact", CONTACT),
                 ("summary", "The PEC refused an observer a look at the list"),
             ],
-        )
+            Some(("document", SCAN)),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let case = r.location().unwrap().split('?').next().unwrap().to_owned();
@@ -87,6 +91,27 @@ async fn a_complaint_goes_from_paper_intake_to_the_court_s_act_and_the_public_se
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(NAME) && page.body.contains(CONTACT));
     assert!(page.body.contains("left to decide"), "{}", page.body);
+    // Staff of the commission download the document handed in; the public never does.
+    let handed_in = page
+        .body
+        .split("href=\"")
+        .find(|s| s.contains("/documents/") && s.starts_with("/complaints/"))
+        .and_then(|s| s.split('"').next())
+        .expect("the document handed in, linked for staff")
+        .to_owned();
+    let d = raw_get(&app, &handed_in, Some(&clerk)).await;
+    assert_eq!(d.0, StatusCode::OK);
+    assert_eq!(d.1, SCAN);
+    let digest = handed_in.rsplit('/').next().unwrap().to_owned();
+    let public_doc = format!("/registry/complaints/local-2024/{id}/documents/{digest}");
+    assert_eq!(
+        raw_get(&app, &public_doc, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        raw_get(&app, &handed_in, None).await.0,
+        StatusCode::SEE_OTHER
+    );
     // The clerk who entered it gets no decision form, and a decision is refused (CMP-05).
     assert!(!page.body.contains("/decision\""), "{}", page.body);
     let r = clerk
@@ -209,6 +234,9 @@ async fn a_complaint_goes_from_paper_intake_to_the_court_s_act_and_the_public_se
         assert!(r.body.contains(level), "{level}: {}", r.body);
     }
     assert!(!r.body.contains(NAME) && !r.body.contains(CONTACT));
+    // That a document was handed in is public; the document is not.
+    assert!(r.body.contains("A document was handed in"), "{}", r.body);
+    assert!(!r.body.contains(&digest), "{}", r.body);
     let doc = r
         .body
         .split("href=\"")
@@ -291,7 +319,7 @@ async fn a_late_complaint_is_refused_naming_cmp_06_and_nothing_is_stored() {
     let pec = app.own_pec.to_string();
     let head = app.store.audit_head().await.unwrap();
     let r = clerk
-        .post_form(
+        .send(multipart(
             "/complaints?lang=en",
             &[
                 ("csrf", &csrf),
@@ -303,11 +331,40 @@ async fn a_late_complaint_is_refused_naming_cmp_06_and_nothing_is_stored() {
                 ("complainant_name", NAME),
                 ("summary", "Late"),
             ],
-        )
+            Some(("document", PNG)),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("CMP-06"), "{}", r.body);
     assert_eq!(app.store.audit_head().await.unwrap(), head);
+    // Nor its document: the filing and the document are stored together or not at all.
+    let digest = blake3::hash(PNG).to_hex().to_string();
+    assert!(
+        app.store
+            .complaint_document(&digest)
+            .await
+            .unwrap()
+            .is_none()
+    );
     // The form comes back as it was sent.
     assert!(r.body.contains(NAME));
+}
+
+/// A binary answer read past the text client: its status and body (with `client`'s session
+/// cookie when given).
+async fn raw_get(app: &TestApp, uri: &str, client: Option<&Client>) -> (StatusCode, Vec<u8>) {
+    let mut req = axum::http::Request::get(uri);
+    if let Some(c) = client {
+        let cookie: Vec<String> = c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        req = req.header("cookie", cookie.join("; "));
+    }
+    let d = app
+        .router
+        .clone()
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = d.status();
+    let bytes = axum::body::to_bytes(d.into_body(), 1 << 20).await.unwrap();
+    (status, bytes.to_vec())
 }
