@@ -113,6 +113,9 @@ pub struct AppState {
     pub(crate) complaints: Arc<complaints::ComplaintLimits>,
     /// The rate limiters of the public violation-report intake.
     pub(crate) violations: Arc<violations::ViolationService>,
+    /// i16-badges: the CEC's key that signs journalists' badges (none: issuing answers 503,
+    /// and the verification page says it has no key).
+    pub(crate) badge_signer: Option<Arc<shailoo_app::signing::Signer>>,
 }
 
 impl AppState {
@@ -130,7 +133,15 @@ impl AppState {
             register_jobs: Arc::new(register::RegisterJobs::new(std::env::temp_dir())),
             candidate_checks: None,
             complaints: complaints::ComplaintLimits::new(),
+            badge_signer: None,
         }
+    }
+
+    /// i16-badges: signs journalists' badges with `signer`, the CEC's badge key, whose public
+    /// half the verification page and the revocation list publish.
+    pub fn with_badge_signer(mut self, signer: shailoo_app::signing::Signer) -> Self {
+        self.badge_signer = Some(Arc::new(signer));
+        self
     }
 
     /// Gives the candidacy pages the candidate registries (`shailoo-registries` has the Tunduk

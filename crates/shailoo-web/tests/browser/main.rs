@@ -35,6 +35,8 @@ mod results_fixture;
 
 // Each capability's journeys live in their own module beside this file; the driver, the server
 // and the log-in helpers below are shared by all of them.
+// i16-badges: journalists' badges verified offline.
+mod badges;
 mod candidates;
 mod complaints;
 mod filing;

@@ -1337,6 +1337,33 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
+        // i16-badges: journalists' badges (the walk's outlet is not accredited: the CEC is
+        // let through to the refusal; no badge 1 exists: to 404).
+        Case::new(
+            Post,
+            "/media/{election}/{outlet}/badges",
+            Power::IssueMediaBadges,
+            Nationwide,
+            move |w, _, csrf| {
+                let id = w.outlet;
+                form(
+                    &format!("/media/{e}/{id}/badges"),
+                    &[("csrf", csrf), ("name", "Walk Journalist")],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/media/{election}/badges/{badge}/revoke",
+            Power::IssueMediaBadges,
+            Nationwide,
+            move |_, _, csrf| {
+                form(
+                    &format!("/media/{e}/badges/1/revoke"),
+                    &[("csrf", csrf), ("reason", "lost")],
+                )
+            },
+        ),
         // Election funds (CMP-04): the walk's nominations are self-nominees' drafts, kept
         // by the TEC of the council (a draft has no fund yet: 404 past the authorization).
         Case::new(

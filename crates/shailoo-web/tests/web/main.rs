@@ -11,6 +11,8 @@ mod access;
 mod accounts;
 mod api;
 mod authz;
+// i16-badges: journalists' badges.
+mod badges;
 mod cabinet;
 mod candidacies_fixture;
 mod candidates;
