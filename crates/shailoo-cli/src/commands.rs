@@ -11,6 +11,8 @@ pub mod checkin;
 mod complaints_media;
 // i16-badges: the demo's journalists' badges.
 mod media_badges;
+// i16-badges: the demo's places for campaign material (CAL-06).
+mod campaign_places;
 mod data;
 mod demo;
 mod districts;

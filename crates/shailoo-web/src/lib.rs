@@ -14,6 +14,8 @@
 mod access;
 mod accounts;
 mod cabinet;
+// i16-badges: places for campaign material (CAL-06).
+mod campaign_places;
 mod candidates;
 mod checkin;
 mod claims;

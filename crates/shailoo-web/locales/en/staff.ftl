@@ -70,6 +70,7 @@ power-file-media-application = enter a media outlet's application for accreditat
 power-decide-media-accreditation = accredit, refuse or revoke a media outlet
 # i16-badges
 power-issue-media-badges = register an accredited outlet's journalists and issue, print or revoke their badges
+power-record-campaign-places = record the places for printed campaign material at polling stations
 power-enter-protocol = enter a polling station's results protocol
 power-decide-protocol = accept, return or correct a results protocol
 power-determine-results = determine a council's election result
