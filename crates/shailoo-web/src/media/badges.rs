@@ -350,9 +350,10 @@ pub struct RevocationListDto {
     ),
     responses(
         (status = 200, description = "The revoked badges, by number", body = RevocationListDto),
+        (status = 400, description = "A malformed election id", body = ErrorBody),
         (status = 404, description = "No such election", body = ErrorBody),
     ))]
-pub(super) async fn api_revoked(
+pub(super) async fn api_badges_revoked(
     State(state): State<AppState>,
     ApiLang(lang): ApiLang,
     Path(election): Path<String>,

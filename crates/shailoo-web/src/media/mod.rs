@@ -90,7 +90,7 @@ pub(crate) fn feature() -> Feature {
         .get("/media/badges/verify", Public, badges::verify)
         .get("/media/badges/verify.js", Public, badges::verify_js)
         .get("/media/badges/sw.js", Public, badges::service_worker)
-        .api(Public, routes!(badges::api_revoked))
+        .api(Public, routes!(badges::api_badges_revoked))
 }
 
 impl Refusal for MediaError {

@@ -1364,6 +1364,20 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
+        // i16-badges: the place for campaign material at a station (CAL-06).
+        Case::new(
+            Post,
+            "/campaign-places/{election}/{station}",
+            Power::RecordCampaignPlaces,
+            Station,
+            move |w, side, csrf| {
+                let station = w.place(side).station.number;
+                form(
+                    &format!("/campaign-places/{e}/{station}"),
+                    &[("csrf", csrf), ("description", "Board at the school")],
+                )
+            },
+        ),
         // Election funds (CMP-04): the walk's nominations are self-nominees' drafts, kept
         // by the TEC of the council (a draft has no fund yet: 404 past the authorization).
         Case::new(

@@ -15,6 +15,8 @@ mod authz;
 mod badges;
 mod cabinet;
 mod candidacies_fixture;
+// i16-badges: places for campaign material (CAL-06).
+mod campaign_places;
 mod candidates;
 mod checkin;
 mod claims;
