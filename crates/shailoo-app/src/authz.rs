@@ -537,7 +537,7 @@ mod tests {
     fn expected(power: Power) -> [(bool, bool, bool); 3] {
         use Power::*;
         match power {
-            AddStation => [
+            AddStation | RecordCampaignPlaces => [
                 (true, true, true),
                 (true, false, false),
                 (false, false, false),
@@ -545,14 +545,8 @@ mod tests {
             OverrideDeadline | ViewRegister | ImportRegister | ViewRegisterJobs | CompileLists
             | PublishLists | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity
             | SetRuleParameters => CEC_ONLY,
-            ManageParties | AddPartyRepresentative => CEC_ONLY,
+            ManageParties | AddPartyRepresentative | IssueMediaBadges => CEC_ONLY,
             RecordCourtAct | FileMediaApplication | DecideMediaAccreditation => CEC_ONLY,
-            IssueMediaBadges => CEC_ONLY,
-            RecordCampaignPlaces => [
-                (true, true, true),
-                (true, false, false),
-                (false, false, false),
-            ],
             AddUser => [(false, false, false); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments
             | ViewPassportCopy | RecordAccessSurvey | FileComplaint | ViewComplaints => ALL_BELOW,

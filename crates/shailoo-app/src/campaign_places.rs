@@ -290,6 +290,7 @@ pub async fn public_places<S: SetupStore + CampaignPlaceStore + ?Sized>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
 
@@ -344,7 +345,10 @@ mod tests {
 
     #[test]
     fn a_description_is_trimmed_text_of_bounded_length() {
-        assert!(matches!(PlaceDescription::parse("  "), Err(PlaceError::Empty)));
+        assert!(matches!(
+            PlaceDescription::parse("  "),
+            Err(PlaceError::Empty)
+        ));
         assert!(matches!(
             PlaceDescription::parse(&"x".repeat(MAX_DESCRIPTION + 1)),
             Err(PlaceError::BadText)

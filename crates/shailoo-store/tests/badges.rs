@@ -125,7 +125,13 @@ async fn cmp_01_an_accredited_outlets_journalist_gets_a_signed_badge(ctx: Ctx) {
     assert_eq!(claims, BadgeClaims::of(&badge));
     assert_eq!(claims.name, "Айгүл Өмүрбекова");
     assert_eq!(claims.issued_at, at(10, 1, 11).as_second());
-    assert!(BadgeClaims::verify(&badge.payload, &Signer::from_secret_bytes(&[1; 32]).public_key()).is_err());
+    assert!(
+        BadgeClaims::verify(
+            &badge.payload,
+            &Signer::from_secret_bytes(&[1; 32]).public_key()
+        )
+        .is_err()
+    );
     // Read back as stored.
     let (outlet, badges) = media::badges(&db, &cec("cec.chair"), &e, accredited)
         .await
@@ -143,7 +149,10 @@ async fn cmp_01_an_accredited_outlets_journalist_gets_a_signed_badge(ctx: Ctx) {
         entries[0].event.known_action(),
         Some(AuditAction::MediaBadgeIssued)
     );
-    assert_eq!(entries[0].event.subject, format!("{e}/media/badges/{}", badge.id));
+    assert_eq!(
+        entries[0].event.subject,
+        format!("{e}/media/badges/{}", badge.id)
+    );
 
     // An outlet still waiting gets none; a TEC issues none; nor does a server without a key.
     let err = media::issue_badge(
@@ -164,13 +173,29 @@ async fn cmp_01_an_accredited_outlets_journalist_gets_a_signed_badge(ctx: Ctx) {
         role: Role::TecMember,
         commission: mid("tec-bishkek"),
     };
-    let err = media::issue_badge(&db, &tec, &e, accredited, text("X"), Some(&signer), at(10, 1, 11))
-        .await
-        .unwrap_err();
+    let err = media::issue_badge(
+        &db,
+        &tec,
+        &e,
+        accredited,
+        text("X"),
+        Some(&signer),
+        at(10, 1, 11),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden);
-    let err = media::issue_badge(&db, &cec("cec.clerk"), &e, accredited, text("X"), None, at(10, 1, 11))
-        .await
-        .unwrap_err();
+    let err = media::issue_badge(
+        &db,
+        &cec("cec.clerk"),
+        &e,
+        accredited,
+        text("X"),
+        None,
+        at(10, 1, 11),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::MediaBadgeNoKey);
     let err = media::issue_badge(
         &db,
@@ -224,10 +249,20 @@ async fn cmp_01_a_revoked_badge_or_outlet_is_on_the_revocation_list(ctx: Ctx) {
     assert_eq!(revoked.reason.as_ref().map(Text::as_str), Some("lost"));
     let list = media::revoked_badges(&db, &e).await.unwrap();
     assert_eq!(list.len(), 1);
-    assert_eq!((list[0].badge, list[0].revoked_for), (ids[0], RevokedFor::Badge));
-    let err = media::revoke_badge(&db, &cec("cec.chair"), &e, ids[0], text("again"), at(10, 2, 9))
-        .await
-        .unwrap_err();
+    assert_eq!(
+        (list[0].badge, list[0].revoked_for),
+        (ids[0], RevokedFor::Badge)
+    );
+    let err = media::revoke_badge(
+        &db,
+        &cec("cec.chair"),
+        &e,
+        ids[0],
+        text("again"),
+        at(10, 2, 9),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::MediaBadgeAlreadyRevoked);
 
     // The outlet's accreditation revoked: its other badge is revoked with it.
@@ -294,9 +329,16 @@ async fn cmp_01_badges_are_issued_until_the_end_of_cal_17(ctx: Ctx) {
     .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ActionClosed);
     assert_eq!(err.rule(), Some("CAL-17"));
-    let err = media::revoke_badge(&db, &cec("cec.chair"), &e, b.id, text("late"), at(12, 9, 10))
-        .await
-        .unwrap_err();
+    let err = media::revoke_badge(
+        &db,
+        &cec("cec.chair"),
+        &e,
+        b.id,
+        text("late"),
+        at(12, 9, 10),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::ActionClosed);
 }
 
@@ -314,7 +356,8 @@ async fn a_stored_badge_that_does_not_parse_is_corrupt(ctx: Ctx) {
     )
     .await
     .unwrap();
-    ctx.raw("UPDATE media_badges SET issued_by = 'nobody'").await;
+    ctx.raw("UPDATE media_badges SET issued_by = 'nobody'")
+        .await;
     assert_eq!(
         media::badge(&db, &cec("cec.chair"), &e, b.id)
             .await
@@ -323,7 +366,10 @@ async fn a_stored_badge_that_does_not_parse_is_corrupt(ctx: Ctx) {
         ErrorCode::DbCorrupt
     );
     // What the domain could not hold at all, the engine refuses.
-    assert!(ctx.raw_fails("UPDATE media_badges SET status = 'lost'").await);
+    assert!(
+        ctx.raw_fails("UPDATE media_badges SET status = 'lost'")
+            .await
+    );
     assert!(
         ctx.raw_fails("UPDATE media_badges SET status = 'revoked'")
             .await

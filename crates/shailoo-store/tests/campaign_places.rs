@@ -82,29 +82,54 @@ async fn cal_06_the_tec_records_places_and_the_missing_stand_out_after_the_deadl
     assert_eq!(place.recorded_by, "tec.bishkek");
 
     // Before CAL-06 (11 October 2024) nothing stands out.
-    let board = campaign_places::board(&db, &tec, &e, at(10, 11, 12)).await.unwrap();
+    let board = campaign_places::board(&db, &tec, &e, at(10, 11, 12))
+        .await
+        .unwrap();
     assert!(!board.overdue);
     assert_eq!(board.stations.len(), 2);
     assert_eq!(board.missing().count(), 0);
     // After it, station 2002 stands out, for the TEC and in the CEC's counts.
-    let board = campaign_places::board(&db, &tec, &e, at(10, 12, 9)).await.unwrap();
+    let board = campaign_places::board(&db, &tec, &e, at(10, 12, 9))
+        .await
+        .unwrap();
     assert!(board.overdue);
     let missing: Vec<u32> = board.missing().map(|s| s.station.get()).collect();
     assert_eq!(missing, vec![2002]);
-    let overview = campaign_places::board(&db, &cec, &e, at(10, 12, 9)).await.unwrap();
+    let overview = campaign_places::board(&db, &cec, &e, at(10, 12, 9))
+        .await
+        .unwrap();
     let counts = overview.per_tec();
     let bishkek = &counts[&mid("tec-bishkek")];
-    assert_eq!((bishkek.stations, bishkek.with_place, bishkek.missing), (2, 1, 1));
+    assert_eq!(
+        (bishkek.stations, bishkek.with_place, bishkek.missing),
+        (2, 1, 1)
+    );
 
     // Provided late, recorded all the same: the station no longer stands out. Recorded again,
     // the place is replaced, each audited.
-    campaign_places::record_place(&db, &tec, &e, num(2002), text("Стенд у дома культуры"), at(10, 14, 9))
+    campaign_places::record_place(
+        &db,
+        &tec,
+        &e,
+        num(2002),
+        text("Стенд у дома культуры"),
+        at(10, 14, 9),
+    )
+    .await
+    .unwrap();
+    campaign_places::record_place(
+        &db,
+        &cec,
+        &e,
+        num(2002),
+        text("Стенд у мэрии"),
+        at(10, 15, 9),
+    )
+    .await
+    .unwrap();
+    let board = campaign_places::board(&db, &tec, &e, at(10, 16, 9))
         .await
         .unwrap();
-    campaign_places::record_place(&db, &cec, &e, num(2002), text("Стенд у мэрии"), at(10, 15, 9))
-        .await
-        .unwrap();
-    let board = campaign_places::board(&db, &tec, &e, at(10, 16, 9)).await.unwrap();
     assert_eq!(board.missing().count(), 0);
     let public = campaign_places::public_places(&db, &e).await.unwrap();
     let listed: Vec<(u32, &str)> = public
@@ -120,7 +145,11 @@ async fn cal_06_the_tec_records_places_and_the_missing_stand_out_after_the_deadl
     );
     let entries = db.audit_entries(before, 10).await.unwrap();
     assert_eq!(entries.len(), 3);
-    assert!(entries.iter().all(|e| e.event.known_action() == Some(AuditAction::CampaignPlaceRecorded)));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.event.known_action() == Some(AuditAction::CampaignPlaceRecorded))
+    );
     assert_eq!(entries[2].event.subject, "local-2024/campaign-places/2002");
     assert!(entries[2].event.before_digest.is_some());
     assert!(entries[0].event.before_digest.is_none());
@@ -136,19 +165,30 @@ async fn cal_06_only_the_tec_above_a_station_records_its_place_until_voting_open
         member("pec.2001", Role::PecMember, "pec-2001"),
         member("tec.osh", Role::TecMember, "tec-osh"),
     ] {
-        let err = campaign_places::record_place(&db, &actor, &e, num(2001), text("x"), at(10, 1, 10))
-            .await
-            .unwrap_err();
+        let err =
+            campaign_places::record_place(&db, &actor, &e, num(2001), text("x"), at(10, 1, 10))
+                .await
+                .unwrap_err();
         assert_eq!(err.code(), ErrorCode::Forbidden);
     }
-    let err = campaign_places::board(&db, &member("pec.2001", Role::PecMember, "pec-2001"), &e, at(10, 1, 10))
-        .await
-        .unwrap_err();
+    let err = campaign_places::board(
+        &db,
+        &member("pec.2001", Role::PecMember, "pec-2001"),
+        &e,
+        at(10, 1, 10),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden);
     // Another TEC's board holds none of these stations.
-    let other = campaign_places::board(&db, &member("tec.osh", Role::TecMember, "tec-osh"), &e, at(10, 1, 10))
-        .await
-        .unwrap();
+    let other = campaign_places::board(
+        &db,
+        &member("tec.osh", Role::TecMember, "tec-osh"),
+        &e,
+        at(10, 1, 10),
+    )
+    .await
+    .unwrap();
     assert!(other.stations.is_empty());
     let err = campaign_places::record_place(&db, &tec, &e, num(9999), text("x"), at(10, 1, 10))
         .await
@@ -174,11 +214,21 @@ async fn a_stored_place_that_does_not_parse_is_corrupt(ctx: Ctx) {
     campaign_places::record_place(&db, &tec, &e, num(2001), text("x"), at(10, 1, 10))
         .await
         .unwrap();
-    ctx.raw("UPDATE campaign_places SET recorded_at = 'yesterday'").await;
+    ctx.raw("UPDATE campaign_places SET recorded_at = 'yesterday'")
+        .await;
     assert_eq!(
-        campaign_places::public_places(&db, &e).await.unwrap_err().code(),
+        campaign_places::public_places(&db, &e)
+            .await
+            .unwrap_err()
+            .code(),
         ErrorCode::DbCorrupt
     );
-    assert!(ctx.raw_fails("UPDATE campaign_places SET description = ''").await);
-    assert!(ctx.raw_fails("UPDATE campaign_places SET station = 4242").await);
+    assert!(
+        ctx.raw_fails("UPDATE campaign_places SET description = ''")
+            .await
+    );
+    assert!(
+        ctx.raw_fails("UPDATE campaign_places SET station = 4242")
+            .await
+    );
 }

@@ -247,6 +247,7 @@ pub fn revoke(badge: Badge, reason: Text, by: &Filer, at: Timestamp) -> Result<B
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
     use shailoo_domain::media::{MediaKind, PriceList};

@@ -4,9 +4,9 @@
 
 use super::badge::{Badge, BadgeId, RevokedBadge};
 use super::model::{MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft, OutletId, Text};
-use crate::signing::Signer;
 use super::transitions::PriceRules;
 use crate::audit::AuditEvent;
+use crate::signing::Signer;
 use crate::store::StoreError;
 use crate::users::Filer;
 use async_trait::async_trait;

@@ -6,8 +6,7 @@
 use anyhow::{Context, Result};
 use jiff::civil::{date, time};
 use shailoo_app::Store;
-use shailoo_app::campaign_places::{self, CampaignPlaceStore as _, PlaceDescription};
-use shailoo_app::setup::SetupStore as _;
+use shailoo_app::campaign_places::{self, PlaceDescription};
 use shailoo_app::users::Actor;
 use shailoo_domain::time::from_bishkek;
 

@@ -9,8 +9,6 @@
 use anyhow::{Context, Result};
 use jiff::civil::{date, time};
 use shailoo_app::Store;
-use shailoo_app::media::MediaStore as _;
-use shailoo_app::setup::SetupStore as _;
 use shailoo_app::media::{self, MediaStatus, Text};
 use shailoo_app::signing::Signer;
 use shailoo_app::users::{Actor, Role, Username};

@@ -40,9 +40,7 @@ impl Refusal for PlaceError {
     fn status(&self) -> StatusCode {
         match self {
             PlaceError::Store(e) => e.status(),
-            PlaceError::UnknownElection(_) | PlaceError::UnknownStation(_) => {
-                StatusCode::NOT_FOUND
-            }
+            PlaceError::UnknownElection(_) | PlaceError::UnknownStation(_) => StatusCode::NOT_FOUND,
             PlaceError::Forbidden => StatusCode::FORBIDDEN,
             PlaceError::Calendar(_) => StatusCode::CONFLICT,
             PlaceError::CalendarInvalid(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -108,7 +108,12 @@ async fn render_board(
         notice: feedback.notice,
         message: feedback.message,
         missing: board.missing().map(|s| row(&board, s)).collect(),
-        stations: board.stations.iter().filter(shown).map(|s| row(&board, s)).collect(),
+        stations: board
+            .stations
+            .iter()
+            .filter(shown)
+            .map(|s| row(&board, s))
+            .collect(),
         tecs,
         tec: tec.map(|t| t.to_string()).unwrap_or_default(),
         ctx,
@@ -158,14 +163,27 @@ pub(super) async fn record(
         .get("tec")
         .filter(|t| !t.trim().is_empty())
         .and_then(|t| CommissionId::parse(t.trim()).ok());
-    let recorded = match PlaceDescription::parse(input.get("description").map_or("", String::as_str)) {
-        Ok(d) => app::record_place(&*state.store, &staff.actor(), &election, station, d, state.now()).await,
-        Err(e) => Err(e),
-    };
+    let recorded =
+        match PlaceDescription::parse(input.get("description").map_or("", String::as_str)) {
+            Ok(d) => {
+                app::record_place(
+                    &*state.store,
+                    &staff.actor(),
+                    &election,
+                    station,
+                    d,
+                    state.now(),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
     match recorded {
         Ok(_) => {
             let tec = tec.map(|t| format!("&tec={t}")).unwrap_or_default();
-            let to = format!("/campaign-places?election={election}&done={station}{tec}#station-{station}");
+            let to = format!(
+                "/campaign-places?election={election}&done={station}{tec}#station-{station}"
+            );
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (PlaceError::Forbidden | PlaceError::UnknownStation(_))) => {

@@ -103,7 +103,11 @@ struct VerifyTemplate {
     list_at: String,
 }
 
-fn path_ids(lang: crate::kit::Lang, election: &str, id: &str) -> Result<(ElectionId, i64), PageFail> {
+fn path_ids(
+    lang: crate::kit::Lang,
+    election: &str,
+    id: &str,
+) -> Result<(ElectionId, i64), PageFail> {
     let election = ElectionId::parse(election).map_err(|_| PageFail::not_found(lang))?;
     let id = id
         .trim()
@@ -122,8 +126,7 @@ async fn render_outlet(
 ) -> PageResult {
     let lang = ctx.lang;
     let staff = ctx.require_staff()?.clone();
-    let (found, badges) = match app::badges(&*state.store, &staff.actor(), election, outlet).await
-    {
+    let (found, badges) = match app::badges(&*state.store, &staff.actor(), election, outlet).await {
         Ok(found) => found,
         Err(e) => return Err(PageFail::refused(lang, &e)),
     };
@@ -158,8 +161,21 @@ pub(super) async fn outlet_badges(
     let notice = q
         .get("done")
         .filter(|d| matches!(d.as_str(), "issued" | "revoked"))
-        .map(|d| lang.t_args(&format!("media-badge-done-{d}"), &[("badge", badge.clone())]));
-    render_outlet(&state, ctx, &election, outlet, Feedback::ok(notice), String::new()).await
+        .map(|d| {
+            lang.t_args(
+                &format!("media-badge-done-{d}"),
+                &[("badge", badge.clone())],
+            )
+        });
+    render_outlet(
+        &state,
+        ctx,
+        &election,
+        outlet,
+        Feedback::ok(notice),
+        String::new(),
+    )
+    .await
 }
 
 /// `POST /media/{election}/{outlet}/badges`: registers a journalist and issues the badge.
@@ -193,7 +209,10 @@ pub(super) async fn issue(
     };
     match issued {
         Ok(b) => {
-            let to = format!("/media/{election}/{outlet}/badges?done=issued&badge={}", b.id);
+            let to = format!(
+                "/media/{election}/{outlet}/badges?done=issued&badge={}",
+                b.id
+            );
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (MediaError::Forbidden | MediaError::UnknownOutlet(_))) => {
@@ -225,8 +244,15 @@ pub(super) async fn revoke(
     let reason = Text::parse(input.get("reason").map_or("", String::as_str));
     let done = match reason {
         Ok(reason) => {
-            app::revoke_badge(&*state.store, &staff.actor(), &election, id, reason, state.now())
-                .await
+            app::revoke_badge(
+                &*state.store,
+                &staff.actor(),
+                &election,
+                id,
+                reason,
+                state.now(),
+            )
+            .await
         }
         Err(e) => Err(e),
     };
@@ -241,7 +267,15 @@ pub(super) async fn revoke(
         Err(e @ MediaError::Forbidden) => Err(PageFail::refused(lang, &e)),
         Err(e) => {
             let feedback = Feedback::of(lang, &e);
-            render_outlet(&state, ctx, &election, found.outlet, feedback, String::new()).await
+            render_outlet(
+                &state,
+                ctx,
+                &election,
+                found.outlet,
+                feedback,
+                String::new(),
+            )
+            .await
         }
     }
 }

@@ -30,7 +30,9 @@ async fn badges(app: &common::TestApp, signer: &Signer) -> (String, String) {
     let e = shailoo_domain::ElectionId::parse("local-2024").unwrap();
     let at: jiff::Timestamp = "2024-09-20T06:00:00Z".parse().unwrap();
     let store = &*app.store;
-    let o = media::file(store, &Actor::System, &e, draft, at).await.unwrap();
+    let o = media::file(store, &Actor::System, &e, draft, at)
+        .await
+        .unwrap();
     let cec = Actor::User {
         username: Username::parse("admin").unwrap(),
         role: Role::CecAdmin,
@@ -41,14 +43,29 @@ async fn badges(app: &common::TestApp, signer: &Signer) -> (String, String) {
         .unwrap();
     let mut issued = Vec::new();
     for name in ["Айгүл Өмүрбекова", "Нурлан Садыков"] {
-        let b = media::issue_badge(store, &cec, &e, o.id, Text::parse(name).unwrap(), Some(signer), at)
-            .await
-            .unwrap();
-        issued.push(b);
-    }
-    media::revoke_badge(store, &cec, &e, issued[1].id, Text::parse("lost").unwrap(), at)
+        let b = media::issue_badge(
+            store,
+            &cec,
+            &e,
+            o.id,
+            Text::parse(name).unwrap(),
+            Some(signer),
+            at,
+        )
         .await
         .unwrap();
+        issued.push(b);
+    }
+    media::revoke_badge(
+        store,
+        &cec,
+        &e,
+        issued[1].id,
+        Text::parse("lost").unwrap(),
+        at,
+    )
+    .await
+    .unwrap();
     (issued[0].payload.clone(), issued[1].payload.clone())
 }
 
@@ -65,7 +82,11 @@ async fn check(
             vec![serde_json::json!(payload)],
         )
         .await?;
-    browser.find(Locator::Id("badge-check")).await?.click().await?;
+    browser
+        .find(Locator::Id("badge-check"))
+        .await?
+        .click()
+        .await?;
     let verdict = browser
         .wait()
         .at_most(Duration::from_secs(20))
@@ -132,7 +153,11 @@ async fn station_staff_verify_a_badge_offline_and_see_a_revoked_one() {
         let title = browser.find(Locator::Css("h1")).await?.text().await?;
         assert!(title.contains("badge"), "{title}");
         assert_eq!(check(&browser, &valid).await?, "valid");
-        let name = browser.find(Locator::Id("badge-name")).await?.text().await?;
+        let name = browser
+            .find(Locator::Id("badge-name"))
+            .await?
+            .text()
+            .await?;
         assert_eq!(name, "Айгүл Өмүрбекова");
         assert_eq!(check(&browser, &revoked).await?, "revoked");
         assert_eq!(check(&browser, &forged).await?, "forged");

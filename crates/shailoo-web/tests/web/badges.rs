@@ -64,7 +64,10 @@ fn client(app: &TestApp, signer: Option<Signer>) -> Client {
 
 /// The text between `start` and the next `end` after it.
 fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
-    let from = body.find(start).unwrap_or_else(|| panic!("{start} not in {body}")) + start.len();
+    let from = body
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not in {body}"))
+        + start.len();
     let to = body[from..].find(end).unwrap() + from;
     &body[from..to]
 }
@@ -74,18 +77,28 @@ async fn the_cec_issues_prints_and_revokes_a_badge_that_verifies_with_the_publis
     let app = app().await;
     accredited_outlet(&app).await;
     let mut c = client(&app, Some(key()));
-    assert_eq!(c.login("admin", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.login("admin", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 
     // The CEC's media page leads to the outlet's badges.
     let page = c.get("/media?election=local-2024&lang=en").await;
-    assert!(page.body.contains("/media/local-2024/1/badges"), "{}", page.body);
+    assert!(
+        page.body.contains("/media/local-2024/1/badges"),
+        "{}",
+        page.body
+    );
     let page = c.get("/media/local-2024/1/badges?lang=en").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let csrf = hidden(&page.body, "csrf");
 
     // An empty name is refused beside the form; a name issues badge 1.
     let r = c
-        .post_form("/media/local-2024/1/badges?lang=en", &[("csrf", &csrf), ("name", " ")])
+        .post_form(
+            "/media/local-2024/1/badges?lang=en",
+            &[("csrf", &csrf), ("name", " ")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let r = c
@@ -114,7 +127,11 @@ async fn the_cec_issues_prints_and_revokes_a_badge_that_verifies_with_the_publis
     // The verification page carries the public key and runs its own script only.
     let verify = c.get("/media/badges/verify?lang=en").await;
     assert_eq!(verify.status, StatusCode::OK);
-    assert!(verify.body.contains(&format!("data-key=\"{}\"", key().public_key())));
+    assert!(
+        verify
+            .body
+            .contains(&format!("data-key=\"{}\"", key().public_key()))
+    );
     assert!(verify.body.contains("src=\"/media/badges/verify.js\""));
     for script in ["/media/badges/verify.js", "/media/badges/sw.js"] {
         let js = c.get(script).await;
@@ -123,7 +140,9 @@ async fn the_cec_issues_prints_and_revokes_a_badge_that_verifies_with_the_publis
     }
 
     // The revocation list: empty, then badge 1, revoked with a reason.
-    let list = c.get("/api/v1/elections/local-2024/media/badges/revoked").await;
+    let list = c
+        .get("/api/v1/elections/local-2024/media/badges/revoked")
+        .await;
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(list.json()["revoked"], serde_json::json!([]));
     assert_eq!(list.json()["public_key"], key().public_key().to_hex());
@@ -134,13 +153,19 @@ async fn the_cec_issues_prints_and_revokes_a_badge_that_verifies_with_the_publis
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let list = c.get("/api/v1/elections/local-2024/media/badges/revoked").await;
+    let list = c
+        .get("/api/v1/elections/local-2024/media/badges/revoked")
+        .await;
     assert_eq!(
         list.json()["revoked"],
         serde_json::json!([{ "badge": 1, "revoked_for": "badge" }])
     );
     let page = c.get("/media/local-2024/1/badges?lang=en").await;
-    assert!(page.body.contains("class=\"badge-revoked\""), "{}", page.body);
+    assert!(
+        page.body.contains("class=\"badge-revoked\""),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("revoked: lost"), "{}", page.body);
     // Revoked twice: refused, named.
     let r = c
@@ -161,7 +186,10 @@ async fn a_tec_member_is_refused_the_badges_and_a_server_without_a_key_issues_no
     accredited_outlet(&app).await;
     // Without a key: the page says so, and issuing answers 503 naming the missing key.
     let mut c = client(&app, None);
-    assert_eq!(c.login("admin", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.login("admin", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
     let page = c.get("/media/local-2024/1/badges?lang=en").await;
     let csrf = hidden(&page.body, "csrf");
     let r = c
@@ -178,7 +206,10 @@ async fn a_tec_member_is_refused_the_badges_and_a_server_without_a_key_issues_no
 
     // A TEC member holds no IssueMediaBadges: the gate refuses the page and the form.
     let mut tec = client(&app, Some(key()));
-    assert_eq!(tec.login("tec.one", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        tec.login("tec.one", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
     let page = tec.get("/media/local-2024/1/badges?lang=en").await;
     assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
     let print = tec.get("/media/local-2024/badges/1?lang=en").await;
@@ -188,7 +219,10 @@ async fn a_tec_member_is_refused_the_badges_and_a_server_without_a_key_issues_no
     let page = anon.get("/media/local-2024/1/badges").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     // The verification page and the list are public.
-    assert_eq!(anon.get("/media/badges/verify").await.status, StatusCode::OK);
+    assert_eq!(
+        anon.get("/media/badges/verify").await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         anon.get("/api/v1/elections/local-2024/media/badges/revoked")
             .await

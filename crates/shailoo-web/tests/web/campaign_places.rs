@@ -39,9 +39,15 @@ async fn a_tec_records_places_and_the_stations_without_one_stand_out_after_cal_0
 
     // Before CAL-06 nothing stands out.
     let mut tec = signed_in(&app, fixed_now, "tec.one").await;
-    let page = tec.get("/campaign-places?election=local-2024&lang=en").await;
+    let page = tec
+        .get("/campaign-places?election=local-2024&lang=en")
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("CAL-06 has not passed yet"), "{}", page.body);
+    assert!(
+        page.body.contains("CAL-06 has not passed yet"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("id=\"missing-places\""));
     assert!(page.body.contains(&format!("id=\"station-{own}\"")));
     // Only its own stations.
@@ -49,10 +55,18 @@ async fn a_tec_records_places_and_the_stations_without_one_stand_out_after_cal_0
 
     // After CAL-06 its station stands out until the place is recorded.
     let mut tec = signed_in(&app, after_cal_06, "tec.one").await;
-    let page = tec.get("/campaign-places?election=local-2024&lang=en").await;
+    let page = tec
+        .get("/campaign-places?election=local-2024&lang=en")
+        .await;
     assert!(page.body.contains("id=\"missing-places\""), "{}", page.body);
-    assert!(page.body.contains(&format!("<li data-station=\"{own}\">")), "{}", page.body);
-    assert!(page.body.contains(&format!("id=\"station-{own}\" class=\"missing\" data-missing=\"true\"")));
+    assert!(
+        page.body.contains(&format!("<li data-station=\"{own}\">")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!(
+        "id=\"station-{own}\" class=\"missing\" data-missing=\"true\""
+    )));
     let csrf = hidden(&page.body, "csrf");
     // An empty description is refused, named.
     let r = tec
@@ -70,7 +84,9 @@ async fn a_tec_records_places_and_the_stations_without_one_stand_out_after_cal_0
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = tec.get("/campaign-places?election=local-2024&lang=en").await;
+    let page = tec
+        .get("/campaign-places?election=local-2024&lang=en")
+        .await;
     assert!(page.body.contains("Board at school No 5"), "{}", page.body);
     assert!(!page.body.contains(&format!("<li data-station=\"{own}\">")));
     // Another TEC's station: refused.
@@ -84,30 +100,49 @@ async fn a_tec_records_places_and_the_stations_without_one_stand_out_after_cal_0
 
     // The CEC's overview counts per TEC and lists the country's missing stations.
     let mut cec = signed_in(&app, after_cal_06, "admin").await;
-    let page = cec.get("/campaign-places?election=local-2024&lang=en").await;
+    let page = cec
+        .get("/campaign-places?election=local-2024&lang=en")
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("class=\"places-per-tec\""), "{}", page.body);
-    assert!(page.body.contains(&format!("<li data-station=\"{other}\">")));
+    assert!(
+        page.body.contains("class=\"places-per-tec\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("<li data-station=\"{other}\">"))
+    );
     assert!(!page.body.contains(&format!("<li data-station=\"{own}\">")));
     let own_tec = app.own_tec.to_string();
-    assert!(page.body.contains(&format!("data-tec=\"{own_tec}\"")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("data-tec=\"{own_tec}\"")),
+        "{}",
+        page.body
+    );
     // One TEC opened: its stations with their forms.
     let page = cec
-        .get(&format!("/campaign-places?election=local-2024&tec={own_tec}&lang=en"))
+        .get(&format!(
+            "/campaign-places?election=local-2024&tec={own_tec}&lang=en"
+        ))
         .await;
     assert!(page.body.contains(&format!("id=\"station-{own}\"")));
     assert!(!page.body.contains(&format!("id=\"station-{other}\"")));
 
     // A PEC member holds no such power.
     let mut pec = signed_in(&app, after_cal_06, "pec.one").await;
-    let page = pec.get("/campaign-places?election=local-2024&lang=en").await;
+    let page = pec
+        .get("/campaign-places?election=local-2024&lang=en")
+        .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 
     // The public list.
     let mut anon = Client::of_router(shailoo_web::router(
         AppState::new(app.store.clone(), Config::default()).with_clock(after_cal_06),
     ));
-    let page = anon.get("/registry/campaign-places?election=local-2024&lang=en").await;
+    let page = anon
+        .get("/registry/campaign-places?election=local-2024&lang=en")
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Board at school No 5"), "{}", page.body);
     assert!(page.body.contains(&format!("id=\"station-{own}\"")));
