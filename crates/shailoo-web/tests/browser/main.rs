@@ -918,6 +918,8 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-candidacies-registrations",
                 "menu-complaints",
                 "menu-media",
+                // i16-badges
+                "menu-campaign-places",
                 "menu-results-dashboard",
                 "menu-results-preliminary",
                 "menu-violations",
@@ -941,6 +943,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-candidacies-registrations",
                 "menu-candidacies-ballot-order",
                 "menu-complaints",
+                "menu-campaign-places",
                 "menu-results-councils",
                 "menu-funds",
                 "menu-violations",
