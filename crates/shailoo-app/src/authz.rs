@@ -127,6 +127,12 @@ pub enum Power {
     FileMediaApplication,
     /// Accredit, refuse or revoke a media outlet's accreditation.
     DecideMediaAccreditation,
+    // --- i16-badges: journalists' badges ---
+    /// Register a journalist of an accredited outlet and issue, print or revoke the badge.
+    IssueMediaBadges,
+    /// Record the place for printed campaign material at a station (CAL-06), and see which
+    /// stations still have none.
+    RecordCampaignPlaces,
     // --- results (RES-01…RES-11) ---
     /// Enter a station's protocol (one of the two operators of the double entry).
     EnterProtocol,
@@ -208,7 +214,7 @@ const fn grant(
 }
 
 impl Power {
-    pub const ALL: [Power; 53] = [
+    pub const ALL: [Power; 55] = [
         Power::AddStation,
         Power::OverrideDeadline,
         Power::AddUser,
@@ -252,6 +258,9 @@ impl Power {
         Power::ViewComplaints,
         Power::FileMediaApplication,
         Power::DecideMediaAccreditation,
+        // i16-badges
+        Power::IssueMediaBadges,
+        Power::RecordCampaignPlaces,
         Power::EnterProtocol,
         Power::DecideProtocol,
         Power::DetermineResults,
@@ -341,6 +350,12 @@ impl Power {
             // (who entered one does not decide it: `media::transitions`).
             Power::FileMediaApplication => grant(ANY, NONE, NONE, NONE),
             Power::DecideMediaAccreditation => grant(ANY, NONE, NONE, NONE),
+            // i16-badges: the CEC that accredits the outlet registers its journalists and
+            // signs their badges (CMP-01 has no outlet account: the outlet hands in its list).
+            Power::IssueMediaBadges => grant(ANY, NONE, NONE, NONE),
+            // i16-badges, CAL-06: the TEC records what the local governments of its area
+            // provide at each station; the CEC anywhere (and sees the whole country).
+            Power::RecordCampaignPlaces => grant(ANY, BELOW, NONE, NONE),
             // RES-04: the PEC's operators enter its own station's protocols; the TEC above
             // it decides on them (so no one decides on what they entered, which the domain
             // also refuses by name) and determines its councils' results (RES-11).
@@ -522,7 +537,7 @@ mod tests {
     fn expected(power: Power) -> [(bool, bool, bool); 3] {
         use Power::*;
         match power {
-            AddStation => [
+            AddStation | RecordCampaignPlaces => [
                 (true, true, true),
                 (true, false, false),
                 (false, false, false),
@@ -530,7 +545,7 @@ mod tests {
             OverrideDeadline | ViewRegister | ImportRegister | ViewRegisterJobs | CompileLists
             | PublishLists | PostLists | FreezeLists | DecideDistricts | SetRemoteCapacity
             | SetRuleParameters => CEC_ONLY,
-            ManageParties | AddPartyRepresentative => CEC_ONLY,
+            ManageParties | AddPartyRepresentative | IssueMediaBadges => CEC_ONLY,
             RecordCourtAct | FileMediaApplication | DecideMediaAccreditation => CEC_ONLY,
             AddUser => [(false, false, false); 3],
             PrintVoterList | FileClaim | DecideClaim | ViewClaims | ViewAmendments

@@ -13,6 +13,8 @@ pub mod accounts;
 pub mod audit;
 pub mod authz;
 pub mod cabinet;
+// i16-badges: places for campaign material (CAL-06).
+pub mod campaign_places;
 pub mod candidates;
 pub mod checkin;
 pub mod claims;
@@ -40,6 +42,7 @@ pub use audit::{
     verified_audit_head, verify_audit,
 };
 pub use cabinet::CabinetStore;
+pub use campaign_places::CampaignPlaceStore;
 pub use candidates::CandidateStore;
 pub use checkin::CheckInStore;
 pub use claims::ClaimStore;
@@ -47,7 +50,7 @@ pub use complaints::ComplaintStore;
 pub use districts::DistrictSchemeStore;
 pub use funds::FundStore;
 pub use lookup::VoterLookupStore;
-pub use media::MediaStore;
+pub use media::{BadgeStore, MediaStore};
 pub use params::RuleParameterStore;
 pub use remote::RemoteVotingStore;
 pub use results::ResultsStore;

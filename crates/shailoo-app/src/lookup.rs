@@ -325,6 +325,10 @@ pub const IRRELEVANT_ACTIONS: &[AuditAction] = &[
     AuditAction::MediaAccredited,
     AuditAction::MediaRefused,
     AuditAction::MediaRevoked,
+    // i16-badges: journalists' badges.
+    AuditAction::MediaBadgeIssued,
+    AuditAction::MediaBadgeRevoked,
+    AuditAction::CampaignPlaceRecorded,
     // Results: protocols, determinations and preliminary counts change no list or station
     // (an import of every national protocol would otherwise rebuild the index after each).
     AuditAction::ProtocolEntered,

@@ -164,6 +164,15 @@ impl Signature {
         Ok(Signature(ed25519_dalek::Signature::from_bytes(&bytes)))
     }
 
+    /// The signature's 64 bytes (for payloads written in base64url, the journalists' badges).
+    pub fn from_bytes(bytes: &[u8; 64]) -> Signature {
+        Signature(ed25519_dalek::Signature::from_bytes(bytes))
+    }
+
+    pub fn to_bytes(&self) -> [u8; 64] {
+        self.0.to_bytes()
+    }
+
     /// The signature as 128 lowercase hex digits.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0.to_bytes())

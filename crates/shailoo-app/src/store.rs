@@ -208,6 +208,8 @@ pub trait Store:
     + crate::candidates::CandidateStore
     + crate::complaints::ComplaintStore
     + crate::media::MediaStore
+    + crate::media::BadgeStore
+    + crate::campaign_places::CampaignPlaceStore
     + crate::results::ResultsStore
     + crate::funds::FundStore
     + crate::violations::ViolationStore

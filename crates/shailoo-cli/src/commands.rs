@@ -13,6 +13,10 @@ pub mod checkin;
 mod complaint_cases;
 // Campaign and disputes (issue 16): the demo's complaints and media.
 mod complaints_media;
+// i16-badges: the demo's journalists' badges.
+mod media_badges;
+// i16-badges: the demo's places for campaign material (CAL-06).
+mod campaign_places;
 mod data;
 mod demo;
 mod districts;
@@ -115,7 +119,9 @@ async fn run_async(command: Command) -> Result<ExitCode> {
             addr,
             metrics_addr,
             cabinet,
+            badge_key,
         } => {
+            let badges = badge_key.as_deref().map(audit::read_signer).transpose()?;
             let adapters = cabinet::adapters(&cabinet)?;
             let candidates = cabinet::candidate_registries(&cabinet)?;
             let store = connect(&db.db).await?;
@@ -123,7 +129,7 @@ async fn run_async(command: Command) -> Result<ExitCode> {
                 public: &addr,
                 metrics: metrics_addr.as_deref(),
             };
-            serve(store, at, None, adapters, candidates).await
+            serve(store, at, None, adapters, candidates, badges).await
         }
         Command::Demo {
             db,
@@ -179,6 +185,11 @@ async fn run_demo(
     let now = clock.as_ref().map_or_else(jiff::Timestamp::now, |c| c());
     let loaded = demo::prepare(store.as_ref(), scale, seed, now).await?;
     demo::audit_checkpoints(store.as_ref(), db, loaded).await?;
+    // i16-badges: the demo signs journalists' badges with its checkpoint key.
+    let badge_signer = audit::read_signer(&demo::demo_key_path(db))?;
+    if loaded {
+        media_badges::load(store.as_ref(), &badge_signer).await?;
+    }
     // The doubles live as long as `_doubles`, i.e. until the server stops.
     let (adapters, _doubles) = cabinet::demo_doubles(seed).await?;
     let (candidates, _candidate_doubles) = candidacies::demo_registries(seed).await?;
@@ -186,7 +197,8 @@ async fn run_demo(
         public: addr,
         metrics: None,
     };
-    serve(store, at, clock, Some(adapters), Some(candidates)).await
+    let badges = Some(badge_signer);
+    serve(store, at, clock, Some(adapters), Some(candidates), badges).await
 }
 
 /// `shailoo migrate`.
@@ -256,10 +268,15 @@ async fn serve(
     clock: Option<Clock>,
     cabinet: Option<cabinet::Adapters>,
     candidates: Option<shailoo_app::candidates::CandidateRegistries>,
+    badge_signer: Option<shailoo_app::signing::Signer>,
 ) -> Result<ExitCode> {
     let addr = socket_addr(at.public)?;
     let metrics_addr = at.metrics.map(socket_addr).transpose()?;
     let mut state = app_state(store, metrics_addr.is_none(), clock, cabinet)?;
+    match badge_signer {
+        Some(signer) => state = state.with_badge_signer(signer),
+        None => println!("journalists' badges are off (no --badge-key)"),
+    }
     match candidates {
         Some(registries) => state = state.with_candidate_registries(registries),
         None => println!("candidate filing is off (no --tunduk-url for the candidate registries)"),

@@ -46,6 +46,11 @@ enum Command {
         /// The voter cabinet's passport registry and SMS gateway.
         #[command(flatten)]
         cabinet: commands::cabinet::CabinetArgs,
+        /// i16-badges: the CEC's Ed25519 key (PKCS#8 PEM, `shailoo audit keygen`) that signs
+        /// journalists' badges; a key of its own, not the audit checkpoints' offline key.
+        /// Without it, badges are not issued.
+        #[arg(long, env = "SHAILOO_BADGE_KEY")]
+        badge_key: Option<std::path::PathBuf>,
     },
     /// Create a realistic demo election (first run only) and serve it.
     ///

@@ -348,6 +348,14 @@ closed_set! {
         MediaOwnApplication = "media_own_application",
         MediaEmptyText = "media_empty_text",
         MediaBadText = "media_bad_text",
+        // --- i16-badges: journalists' badges (CMP-01) ---
+        MediaBadgeUnknown = "media_badge_unknown",
+        MediaBadgeOutletNotAccredited = "media_badge_outlet_not_accredited",
+        MediaBadgeAlreadyRevoked = "media_badge_already_revoked",
+        MediaBadgeNoKey = "media_badge_no_key",
+        // --- i16-badges: places for campaign material (CAL-06) ---
+        CampaignPlaceEmpty = "campaign_place_empty",
+        CampaignPlaceBadText = "campaign_place_bad_text",
         // --- the app: election funds (CMP-04) ---
         FundUnknownNomination = "fund_unknown_nomination",
         FundRuleBreach = "fund_rule_breach",

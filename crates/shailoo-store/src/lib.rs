@@ -129,7 +129,11 @@ macro_rules! on_tx {
 mod access;
 mod accounts;
 mod audit;
+// i16-badges: journalists' badges.
+mod badges;
 mod cabinet;
+// i16-badges: places for campaign material (CAL-06).
+mod campaign_places;
 mod candidates;
 mod checkin;
 mod claims;

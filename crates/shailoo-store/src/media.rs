@@ -266,6 +266,15 @@ impl MediaStore for Db {
 
 /// The steps of the media writers.
 impl Tx {
+    /// An outlet read in the writer's transaction (the badges' writer reads it under the lock).
+    pub(crate) async fn media_outlet_in_tx(
+        &mut self,
+        election: &ElectionId,
+        id: OutletId,
+    ) -> Result<Option<Outlet>, StoreError> {
+        Ok(on_tx!(self, |t, d| read_outlet!(*t, election, id)))
+    }
+
     /// Numbers count from 1 per database; safe to compute under the write lock.
     async fn next_outlet_id(&mut self) -> Result<OutletId, StoreError> {
         let next: i64 = on_tx!(self, |t, d| {

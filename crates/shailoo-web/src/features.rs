@@ -274,6 +274,8 @@ pub(crate) fn all() -> Vec<Feature> {
         // Campaign and disputes (issue 16): the complaints registry and media accreditation.
         crate::complaints::feature(),
         crate::media::feature(),
+        // i16-badges: places for campaign material (CAL-06).
+        crate::campaign_places::feature(),
         crate::print::feature(),
         crate::checkin::feature(),
         // results: the staff's entry, coordination and dashboard (i15-entry)

@@ -14,6 +14,8 @@
 mod access;
 mod accounts;
 mod cabinet;
+// i16-badges: places for campaign material (CAL-06).
+mod campaign_places;
 mod candidates;
 mod checkin;
 mod claims;
@@ -123,6 +125,9 @@ pub struct AppState {
     /// `kit::cache`), and the computed results they are made from.
     pub(crate) public_cache: Arc<kit::cache::PublicCache>,
     pub(crate) results_cache: Arc<results::ResultsCache>,
+    /// i16-badges: the CEC's key that signs journalists' badges (none: issuing answers 503,
+    /// and the verification page says it has no key).
+    pub(crate) badge_signer: Option<Arc<shailoo_app::signing::Signer>>,
 }
 
 impl AppState {
@@ -142,7 +147,15 @@ impl AppState {
             register_jobs: Arc::new(register::RegisterJobs::new(std::env::temp_dir())),
             candidate_checks: None,
             complaints: complaints::ComplaintLimits::new(),
+            badge_signer: None,
         }
+    }
+
+    /// i16-badges: signs journalists' badges with `signer`, the CEC's badge key, whose public
+    /// half the verification page and the revocation list publish.
+    pub fn with_badge_signer(mut self, signer: shailoo_app::signing::Signer) -> Self {
+        self.badge_signer = Some(Arc::new(signer));
+        self
     }
 
     /// Gives the candidacy pages the candidate registries (`shailoo-registries` has the Tunduk

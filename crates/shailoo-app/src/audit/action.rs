@@ -97,6 +97,12 @@ shailoo_domain::closed_set! {
         MediaAccredited = "media_accredited",
         MediaRefused = "media_refused",
         MediaRevoked = "media_revoked",
+        // --- i16-badges: journalists' badges ---
+        /// A journalist's badge issued for an accredited outlet, signed with the CEC's key.
+        MediaBadgeIssued = "media_badge_issued",
+        MediaBadgeRevoked = "media_badge_revoked",
+        /// The place for printed campaign material at a station (CAL-06), recorded or replaced.
+        CampaignPlaceRecorded = "campaign_place_recorded",
         // --- election funds (CMP-04) ---
         /// An income or expense entered in a fund.
         FundMovementEntered = "fund_movement_entered",

@@ -8,16 +8,19 @@
 //! outlet carries campaign material (CMP-03, [`Outlet::may_carry_campaign`]).
 //!
 //! The folder follows the capability template: `model.rs`, `transitions.rs`, `port.rs`
-//! ([`MediaStore`]) and this file, the use cases.
+//! ([`MediaStore`], [`BadgeStore`]) and this file, the use cases; `badge.rs` is the
+//! journalists' badges (their signed QR payload and its two steps).
 
+pub mod badge;
 mod model;
 mod port;
 pub mod transitions;
 
+pub use badge::{Badge, BadgeClaims, BadgeId, BadgeStatus, RevokedBadge, RevokedFor};
 pub use model::{
     MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft, OutletId, PublicOutlet, Text,
 };
-pub use port::MediaStore;
+pub use port::{BadgeStore, MediaStore};
 
 use crate::audit::{AuditAction, AuditEvent};
 use crate::authz::{self, Power, Target};
@@ -128,4 +131,108 @@ pub async fn outlet<S: SetupStore + RuleParameterStore + MediaStore + ?Sized>(
         .await?
         .ok_or(MediaError::UnknownOutlet(id))?;
     Ok(found.public(rules.findings(&found)))
+}
+
+// --- i16-badges: journalists' badges ---
+
+/// Registers journalist `name` of accredited outlet `outlet` and issues the badge at `now`,
+/// signed with the CEC's key (`signer`; `None` when the server has no key: refused).
+pub async fn issue_badge<S: SetupStore + BadgeStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    outlet: OutletId,
+    name: Text,
+    signer: Option<&crate::signing::Signer>,
+    now: Timestamp,
+) -> Result<Badge, MediaError> {
+    authz::authorize(actor, Power::IssueMediaBadges, Target::Nationwide)
+        .map_err(|_| MediaError::Forbidden)?;
+    setup::calendar(store, election)
+        .await?
+        .check(Action::IssueMediaBadges, now)?;
+    let signer = signer.ok_or(MediaError::NoBadgeKey)?;
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        AuditAction::MediaBadgeIssued,
+        election.as_str(),
+        now,
+    );
+    store
+        .issue_media_badge(election, outlet, name, signer, &Filer::of(actor), event)
+        .await
+}
+
+/// Revokes badge `id` at `now` with `reason`.
+pub async fn revoke_badge<S: SetupStore + BadgeStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    id: BadgeId,
+    reason: Text,
+    now: Timestamp,
+) -> Result<Badge, MediaError> {
+    authz::authorize(actor, Power::IssueMediaBadges, Target::Nationwide)
+        .map_err(|_| MediaError::Forbidden)?;
+    setup::calendar(store, election)
+        .await?
+        .check(Action::IssueMediaBadges, now)?;
+    let event = AuditEvent::new(
+        actor.audit_name(),
+        AuditAction::MediaBadgeRevoked,
+        format!("{election}/media/badges/{id}"),
+        now,
+    );
+    store
+        .revoke_media_badge(election, id, reason, &Filer::of(actor), event)
+        .await
+}
+
+/// An outlet with its badges, each with the status it has counting the outlet's (staff).
+pub async fn badges<S: MediaStore + BadgeStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    outlet: OutletId,
+) -> Result<(Outlet, Vec<Badge>), MediaError> {
+    authz::authorize(actor, Power::IssueMediaBadges, Target::Nationwide)
+        .map_err(|_| MediaError::Forbidden)?;
+    let found = store
+        .media_outlet(election, outlet)
+        .await?
+        .ok_or(MediaError::UnknownOutlet(outlet))?;
+    let badges = store.media_badges(election, outlet).await?;
+    Ok((found, badges))
+}
+
+/// One badge with its outlet's status, to print (staff).
+pub async fn badge<S: MediaStore + BadgeStore + ?Sized>(
+    store: &S,
+    actor: &Actor,
+    election: &ElectionId,
+    id: BadgeId,
+) -> Result<(Badge, MediaStatus), MediaError> {
+    authz::authorize(actor, Power::IssueMediaBadges, Target::Nationwide)
+        .map_err(|_| MediaError::Forbidden)?;
+    let found = store
+        .media_badge(election, id)
+        .await?
+        .ok_or(MediaError::UnknownBadge(id))?;
+    let outlet = store
+        .media_outlet(election, found.outlet)
+        .await?
+        .ok_or(MediaError::UnknownOutlet(found.outlet))?;
+    Ok((found, outlet.status))
+}
+
+/// The public revocation list of an election's badges (what the offline verification page
+/// fetches whenever it is online).
+pub async fn revoked_badges<S: SetupStore + BadgeStore + ?Sized>(
+    store: &S,
+    election: &ElectionId,
+) -> Result<Vec<RevokedBadge>, MediaError> {
+    if store.election(election).await?.is_none() {
+        return Err(MediaError::UnknownElection(election.clone()));
+    }
+    Ok(store.revoked_media_badges(election).await?)
 }

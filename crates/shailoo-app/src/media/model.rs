@@ -232,6 +232,17 @@ pub enum MediaError {
     BadText,
     #[error("not allowed for this account")]
     Forbidden,
+    // --- i16-badges: journalists' badges ---
+    #[error("unknown badge {0}")]
+    UnknownBadge(super::badge::BadgeId),
+    /// CMP-01: only an accredited outlet's journalists get badges.
+    #[error("the outlet is not accredited")]
+    BadgeOutletNotAccredited,
+    #[error("the badge is already revoked")]
+    BadgeAlreadyRevoked,
+    /// The server was started without the key that signs badges.
+    #[error("no badge-signing key is configured")]
+    NoBadgeKey,
 }
 
 impl MediaError {
@@ -253,6 +264,10 @@ impl MediaError {
             E::EmptyText => ErrorCode::MediaEmptyText,
             E::BadText => ErrorCode::MediaBadText,
             E::Forbidden => ErrorCode::Forbidden,
+            E::UnknownBadge(_) => ErrorCode::MediaBadgeUnknown,
+            E::BadgeOutletNotAccredited => ErrorCode::MediaBadgeOutletNotAccredited,
+            E::BadgeAlreadyRevoked => ErrorCode::MediaBadgeAlreadyRevoked,
+            E::NoBadgeKey => ErrorCode::MediaBadgeNoKey,
         }
     }
 
@@ -262,7 +277,7 @@ impl MediaError {
             MediaError::Calendar(e) => Some(e.rule()),
             MediaError::NoPrices => Some("CMP-01"),
             MediaError::PriceBreaches(_) => Some("CMP-02"),
-            MediaError::NotAccredited => Some("CMP-01"),
+            MediaError::NotAccredited | MediaError::BadgeOutletNotAccredited => Some("CMP-01"),
             _ => None,
         }
     }

@@ -2,9 +2,11 @@
 //! `shailoo-store` in `src/media.rs`, whose writers run the pure functions of
 //! [`transitions`](super::transitions) under the write lock.
 
-use super::model::{MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft, OutletId};
+use super::badge::{Badge, BadgeId, RevokedBadge};
+use super::model::{MediaDecision, MediaError, MediaStatus, Outlet, OutletDraft, OutletId, Text};
 use super::transitions::PriceRules;
 use crate::audit::AuditEvent;
+use crate::signing::Signer;
 use crate::store::StoreError;
 use crate::users::Filer;
 use async_trait::async_trait;
@@ -48,4 +50,52 @@ pub trait MediaStore: Send + Sync {
         election: &ElectionId,
         status: Option<MediaStatus>,
     ) -> Result<Vec<Outlet>, StoreError>;
+}
+
+/// Journalists' badges (i16-badges), implemented by `shailoo-store` in `src/badges.rs`: the
+/// writers run [`badge::issue`](super::badge::issue) and [`badge::revoke`](super::badge::revoke)
+/// under the write lock, with the audit entry.
+#[async_trait]
+pub trait BadgeStore: Send + Sync {
+    /// Issues a badge to `name` of outlet `outlet`: under the write lock, reads the outlet
+    /// (accredited, of `election`), takes the next number, signs and stores the badge. The
+    /// audit entry's subject becomes `{election}/media/badges/{id}`.
+    async fn issue_media_badge(
+        &self,
+        election: &ElectionId,
+        outlet: OutletId,
+        name: Text,
+        signer: &Signer,
+        by: &Filer,
+        event: AuditEvent,
+    ) -> Result<Badge, MediaError>;
+
+    /// Revokes a badge with its reason, audited before and after.
+    async fn revoke_media_badge(
+        &self,
+        election: &ElectionId,
+        id: BadgeId,
+        reason: Text,
+        by: &Filer,
+        event: AuditEvent,
+    ) -> Result<Badge, MediaError>;
+
+    async fn media_badge(
+        &self,
+        election: &ElectionId,
+        id: BadgeId,
+    ) -> Result<Option<Badge>, StoreError>;
+
+    /// An outlet's badges in number order.
+    async fn media_badges(
+        &self,
+        election: &ElectionId,
+        outlet: OutletId,
+    ) -> Result<Vec<Badge>, StoreError>;
+
+    /// The election's revoked badges, by themselves or with their outlet, in number order.
+    async fn revoked_media_badges(
+        &self,
+        election: &ElectionId,
+    ) -> Result<Vec<RevokedBadge>, StoreError>;
 }

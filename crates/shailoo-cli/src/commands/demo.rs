@@ -223,6 +223,7 @@ pub async fn prepare(
     }
     super::complaints_media::load(store, &election.id).await?;
     super::complaint_cases::load(store, &election.id).await?;
+    super::campaign_places::load(store).await?;
     println!("demo ready in {:.1} s", started.elapsed().as_secs_f64());
     print_logins();
     Ok(true)

@@ -115,6 +115,7 @@ fn complaint(
         summary: text(format!(
             "The voter list of station {station} was not shown to voters (filing {i})."
         ))?,
+        document: None,
     })
 }
 

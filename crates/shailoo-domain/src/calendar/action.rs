@@ -95,11 +95,22 @@ pub enum Action {
     /// lots): from the close of city registration (the end of CAL-08), when the registered
     /// lists are known, until voting opens (CAL-16, 08:00).
     SetBallotOrder,
+    // --- i16-badges: journalists' badges ---
+    /// Issue or revoke a journalist's badge of an accredited outlet (CMP-01): from the calling
+    /// (CAL-01) until results are determined (the end of CAL-17), when journalists no longer
+    /// need to enter the stations.
+    IssueMediaBadges,
+    // --- i16-badges: places for campaign material (CAL-06) ---
+    /// Record the place a local government provides for printed campaign material at a
+    /// polling station: from the calling (CAL-01) until voting opens (CAL-16, 08:00). The
+    /// places are due by CAL-06; one recorded later is still recorded, and the station stood
+    /// out as missing until then.
+    RecordCampaignPlaces,
 }
 
 impl Action {
     /// Every action, in a stable order (the order of [`Calendar::open_actions`](super::Calendar::open_actions)).
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Action::NominateCityList,
         Action::RegisterCityList,
         Action::NominateAiylCandidate,
@@ -119,6 +130,8 @@ impl Action {
         Action::DetermineResults,
         Action::SetRuleParameters,
         Action::SetBallotOrder,
+        Action::IssueMediaBadges,
+        Action::RecordCampaignPlaces,
     ];
 
     /// The stable snake_case code (`nominate_city_list`), as serialised.
@@ -143,6 +156,8 @@ impl Action {
             Action::DetermineResults => "determine_results",
             Action::SetRuleParameters => "set_rule_parameters",
             Action::SetBallotOrder => "set_ballot_order",
+            Action::IssueMediaBadges => "issue_media_badges",
+            Action::RecordCampaignPlaces => "record_campaign_places",
         }
     }
 
@@ -168,6 +183,8 @@ impl Action {
             Action::DetermineResults => "action-determine-results",
             Action::SetRuleParameters => "action-set-rule-parameters",
             Action::SetBallotOrder => "action-set-ballot-order",
+            Action::IssueMediaBadges => "action-issue-media-badges",
+            Action::RecordCampaignPlaces => "action-record-campaign-places",
         }
     }
 
@@ -188,7 +205,9 @@ impl Action {
             | Action::PublishMediaPrices
             | Action::SubmitDistrictScheme
             | Action::CompileVoterLists
-            | Action::SetRuleParameters => Start("CAL-01"),
+            | Action::SetRuleParameters
+            | Action::IssueMediaBadges
+            | Action::RecordCampaignPlaces => Start("CAL-01"),
             Action::PublishPreliminaryVoterLists
             | Action::FileVoterListClaim
             | Action::ApplyRemoteVoting => Start("CAL-02"),
@@ -217,11 +236,14 @@ impl Action {
             Action::SubmitDistrictScheme => Some(End("CAL-05")),
             Action::CityCampaign | Action::AiylCampaign => Some(End("CAL-15")),
             Action::CompileVoterLists => Some(End("CAL-12")),
-            Action::FinalizeVoterLists | Action::SetRuleParameters | Action::SetBallotOrder => {
-                Some(Start("CAL-16"))
-            }
+            Action::FinalizeVoterLists
+            | Action::SetRuleParameters
+            | Action::SetBallotOrder
+            | Action::RecordCampaignPlaces => Some(Start("CAL-16")),
             Action::Voting => Some(End("CAL-16")),
-            Action::EnterProtocols | Action::DetermineResults => Some(End("CAL-17")),
+            Action::EnterProtocols | Action::DetermineResults | Action::IssueMediaBadges => {
+                Some(End("CAL-17"))
+            }
         }
     }
 }

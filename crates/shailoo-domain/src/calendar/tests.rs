@@ -682,6 +682,8 @@ fn cal_open_actions_on_a_few_days_of_2024() {
             Action::CompileVoterLists,
             Action::SetRuleParameters,
             Action::SetBallotOrder,
+            Action::IssueMediaBadges,
+            Action::RecordCampaignPlaces,
         ]
     );
     // The rule parameters are fixed once voting opens.
@@ -695,14 +697,19 @@ fn cal_open_actions_on_a_few_days_of_2024() {
     );
     assert_eq!(
         cal.open_actions(at(2024, 11, 17, 12, 0, 0)),
-        vec![Action::PublishPreliminaryVoterLists, Action::Voting]
+        vec![
+            Action::PublishPreliminaryVoterLists,
+            Action::Voting,
+            Action::IssueMediaBadges
+        ]
     );
     assert_eq!(
         cal.open_actions(at(2024, 11, 18, 12, 0, 0)),
         vec![
             Action::PublishPreliminaryVoterLists,
             Action::EnterProtocols,
-            Action::DetermineResults
+            Action::DetermineResults,
+            Action::IssueMediaBadges
         ]
     );
 }

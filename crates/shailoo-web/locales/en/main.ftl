@@ -104,6 +104,9 @@ action-enter-protocols = Entry of the voting protocols
 action-determine-results = Determination of the results
 action-set-rule-parameters = Setting the rule parameters of the election (CEC)
 action-set-ballot-order = Setting the order of the parties on a city ballot (TEC)
+# i16-badges: journalists' badges
+action-issue-media-badges = Issuing and revoking journalists' badges (CEC)
+action-record-campaign-places = Recording the places for printed campaign material at polling stations (TEC)
 
 ## Councils
 councils-title = Local councils

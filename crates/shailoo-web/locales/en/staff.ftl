@@ -68,6 +68,9 @@ power-record-court-act = record an appeal to the court and the court's act
 power-view-complaints = see complaints with the complainant's name and contact
 power-file-media-application = enter a media outlet's application for accreditation
 power-decide-media-accreditation = accredit, refuse or revoke a media outlet
+# i16-badges
+power-issue-media-badges = register an accredited outlet's journalists and issue, print or revoke their badges
+power-record-campaign-places = record the places for printed campaign material at polling stations
 power-enter-protocol = enter a polling station's results protocol
 power-decide-protocol = accept, return or correct a results protocol
 power-determine-results = determine a council's election result

@@ -104,6 +104,9 @@ action-enter-protocols = Добуш берүүнүн жыйынтыктары б
 action-determine-results = Шайлоонун жыйынтыктарын аныктоо
 action-set-rule-parameters = Шайлоонун эрежелеринин параметрлерин белгилөө (БШК)
 action-set-ballot-order = Шаардык кеңештин бюллетениндеги партиялардын тартибин белгилөө (АШК)
+# i16-badges: journalists' badges
+action-issue-media-badges = Журналисттердин күбөлүктөрүн берүү жана кайтарып алуу (БШК)
+action-record-campaign-places = Шайлоо участокторунда басма үгүт материалдарын жайгаштыруучу жерлерди каттоо (АШК)
 
 ## Кеңештер
 councils-title = Жергиликтүү кеңештер

@@ -104,6 +104,9 @@ action-enter-protocols = Ввод протоколов об итогах гол�
 action-determine-results = Определение результатов выборов
 action-set-rule-parameters = Установка параметров правил выборов (ЦИК)
 action-set-ballot-order = Установка порядка партий в бюллетене по выборам в городской кенеш (ТИК)
+# i16-badges: journalists' badges
+action-issue-media-badges = Выдача и отзыв удостоверений журналистов (ЦИК)
+action-record-campaign-places = Учёт мест для размещения печатных агитационных материалов на избирательных участках (ТИК)
 
 ## Кенеши
 councils-title = Местные кенеши

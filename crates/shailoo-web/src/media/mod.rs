@@ -13,9 +13,12 @@
 //! follows its application without signing in. Who entered an application never decides it.
 //!
 //! * `staff.rs`: the CEC's page; `registry.rs`: the public pages; `views.rs`: how an outlet
-//!   and its findings read; `api.rs` and `open_data.rs`.
+//!   and its findings read; `api.rs` and `open_data.rs`; `badges.rs`: journalists' badges,
+//!   signed QR codes and their offline verification page.
 
 mod api;
+// i16-badges: journalists' badges.
+mod badges;
 mod open_data;
 mod registry;
 mod staff;
@@ -63,6 +66,31 @@ pub(crate) fn feature() -> Feature {
             open_data::json,
         )
         .api(Public, routes!(api::api_media))
+        // i16-badges: journalists' badges, and their offline verification.
+        .get(
+            "/media/{election}/{outlet}/badges",
+            Staff(Power::IssueMediaBadges),
+            badges::outlet_badges,
+        )
+        .post(
+            "/media/{election}/{outlet}/badges",
+            Staff(Power::IssueMediaBadges),
+            badges::issue,
+        )
+        .get(
+            "/media/{election}/badges/{badge}",
+            Staff(Power::IssueMediaBadges),
+            badges::print,
+        )
+        .post(
+            "/media/{election}/badges/{badge}/revoke",
+            Staff(Power::IssueMediaBadges),
+            badges::revoke,
+        )
+        .get("/media/badges/verify", Public, badges::verify)
+        .get("/media/badges/verify.js", Public, badges::verify_js)
+        .get("/media/badges/sw.js", Public, badges::service_worker)
+        .api(Public, routes!(badges::api_badges_revoked))
 }
 
 impl Refusal for MediaError {
@@ -75,6 +103,10 @@ impl Refusal for MediaError {
             E::Calendar(_) | E::AlreadyDecided | E::NotAccredited | E::PriceBreaches(_) => {
                 StatusCode::CONFLICT
             }
+            // i16-badges
+            E::UnknownBadge(_) => StatusCode::NOT_FOUND,
+            E::BadgeOutletNotAccredited | E::BadgeAlreadyRevoked => StatusCode::CONFLICT,
+            E::NoBadgeKey => StatusCode::SERVICE_UNAVAILABLE,
             E::CalendarInvalid(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }

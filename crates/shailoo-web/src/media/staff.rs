@@ -39,6 +39,8 @@ struct StaffTemplate {
     kinds: Vec<Choice>,
     form: FormValues,
     may_decide: bool,
+    /// i16-badges: the link to an outlet's journalists' badges.
+    may_badge: bool,
     public_base: &'static str,
 }
 
@@ -72,6 +74,10 @@ async fn render_page(
             .staff
             .as_ref()
             .is_some_and(|s| s.may(Power::DecideMediaAccreditation)),
+        may_badge: ctx
+            .staff
+            .as_ref()
+            .is_some_and(|s| s.may(Power::IssueMediaBadges)),
         public_base: "/registry/media",
         ctx,
     };

@@ -35,6 +35,8 @@ mod results_fixture;
 
 // Each capability's journeys live in their own module beside this file; the driver, the server
 // and the log-in helpers below are shared by all of them.
+// i16-badges: journalists' badges verified offline.
+mod badges;
 mod candidates;
 mod complaints;
 mod filing;
@@ -916,6 +918,8 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-candidacies-registrations",
                 "menu-complaints",
                 "menu-media",
+                // i16-badges
+                "menu-campaign-places",
                 "menu-results-dashboard",
                 "menu-results-preliminary",
                 "menu-violations",
@@ -939,6 +943,7 @@ async fn each_role_finds_its_pages_in_the_staff_menu_in_a_real_browser() {
                 "menu-candidacies-registrations",
                 "menu-candidacies-ballot-order",
                 "menu-complaints",
+                "menu-campaign-places",
                 "menu-results-councils",
                 "menu-funds",
                 "menu-violations",

@@ -1344,6 +1344,47 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
+        // i16-badges: journalists' badges (the walk's outlet is not accredited: the CEC is
+        // let through to the refusal; no badge 1 exists: to 404).
+        Case::new(
+            Post,
+            "/media/{election}/{outlet}/badges",
+            Power::IssueMediaBadges,
+            Nationwide,
+            move |w, _, csrf| {
+                let id = w.outlet;
+                form(
+                    &format!("/media/{e}/{id}/badges"),
+                    &[("csrf", csrf), ("name", "Walk Journalist")],
+                )
+            },
+        ),
+        Case::new(
+            Post,
+            "/media/{election}/badges/{badge}/revoke",
+            Power::IssueMediaBadges,
+            Nationwide,
+            move |_, _, csrf| {
+                form(
+                    &format!("/media/{e}/badges/1/revoke"),
+                    &[("csrf", csrf), ("reason", "lost")],
+                )
+            },
+        ),
+        // i16-badges: the place for campaign material at a station (CAL-06).
+        Case::new(
+            Post,
+            "/campaign-places/{election}/{station}",
+            Power::RecordCampaignPlaces,
+            Station,
+            move |w, side, csrf| {
+                let station = w.place(side).station.number;
+                form(
+                    &format!("/campaign-places/{e}/{station}"),
+                    &[("csrf", csrf), ("description", "Board at the school")],
+                )
+            },
+        ),
         // Election funds (CMP-04): the walk's nominations are self-nominees' drafts, kept
         // by the TEC of the council (a draft has no fund yet: 404 past the authorization).
         Case::new(

@@ -11,8 +11,12 @@ mod access;
 mod accounts;
 mod api;
 mod authz;
+// i16-badges: journalists' badges.
+mod badges;
 mod cabinet;
 mod candidacies_fixture;
+// i16-badges: places for campaign material (CAL-06).
+mod campaign_places;
 mod candidates;
 mod checkin;
 mod claims;

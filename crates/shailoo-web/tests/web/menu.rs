@@ -55,6 +55,8 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 // The CEC hears complaints and accredits the media (issue 16).
                 "/complaints",
                 "/media",
+                // i16-badges: the places for campaign material (CAL-06).
+                "/campaign-places",
                 "/protocols/dashboard",
                 "/protocols/preliminary",
                 "/violations/desk",
@@ -72,6 +74,7 @@ async fn each_role_sees_its_own_pages_in_the_staff_menu() {
                 "/candidacies/registrations",
                 "/candidacies/ballot-order",
                 "/complaints",
+                "/campaign-places",
                 "/protocols/councils",
                 "/funds",
                 "/violations/desk",

@@ -1,0 +1,23 @@
+# Places for printed campaign material (CAL-06; i16-badges)
+menu-campaign-places = Places for campaign material
+error-campaign_place_empty = Describe the place.
+error-campaign_place_bad_text = The description is too long (at most 500 characters) or holds control characters.
+places-title = Places for printed campaign material
+places-intro = The local governments provide a place for printed campaign material at every polling station within 35 days of the calling (CAL-06, due { $due }); record each here.
+places-missing-title = Stations still without a place after CAL-06
+places-missing-none = Every station has its place.
+places-not-yet-due = CAL-06 has not passed yet.
+places-per-tec = By territorial commission
+places-tec = Territorial commission
+places-stations = Polling stations
+places-with-place = With a place
+places-missing = Without one after CAL-06
+places-station = Polling station
+places-place = Place
+places-none = none yet
+places-record = Save
+places-done = The place at polling station { $station } was recorded.
+places-public-link = Public list of the places
+places-public-title = Places for printed campaign material
+places-public-intro = Where, at each polling station, the local government provides a place for printed campaign material (CAL-06).
+places-public-empty = No place has been recorded yet.

@@ -1,0 +1,23 @@
+# Places for printed campaign material (CAL-06; i16-badges)
+menu-campaign-places = Үгүт материалдары үчүн жерлер
+error-campaign_place_empty = Жерди сүрөттөп жазыңыз.
+error-campaign_place_bad_text = Сүрөттөмө өтө узун (500 белгиден ашпасын) же башкаруучу белгилерди камтыйт.
+places-title = Басма үгүт материалдарын жайгаштыруучу жерлер
+places-intro = Жергиликтүү өз алдынча башкаруу органдары шайлоо дайындалгандан тартып 35 күндүн ичинде ар бир шайлоо участогунда басма үгүт материалдары үчүн жер бөлүшөт (CAL-06, мөөнөтү { $due }); ар бирин бул жерде белгилеңиз.
+places-missing-title = CAL-06дан кийин да жери жок участоктор
+places-missing-none = Ар бир участоктун жери бар.
+places-not-yet-due = CAL-06 мөөнөтү али өтө элек.
+places-per-tec = Аймактык комиссиялар боюнча
+places-tec = Аймактык шайлоо комиссиясы
+places-stations = Шайлоо участоктору
+places-with-place = Жери бар
+places-missing = CAL-06дан кийин жери жок
+places-station = Шайлоо участогу
+places-place = Жер
+places-none = азырынча жок
+places-record = Сактоо
+places-done = { $station } шайлоо участогундагы жер белгиленди.
+places-public-link = Жерлердин ачык тизмеси
+places-public-title = Басма үгүт материалдарын жайгаштыруучу жерлер
+places-public-intro = Ар бир шайлоо участогунда жергиликтүү өз алдынча башкаруу органы басма үгүт материалдары үчүн кайсы жерди бөлгөнү (CAL-06).
+places-public-empty = Азырынча бир да жер белгилене элек.

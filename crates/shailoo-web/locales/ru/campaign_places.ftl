@@ -1,0 +1,23 @@
+# Places for printed campaign material (CAL-06; i16-badges)
+menu-campaign-places = Места для агитационных материалов
+error-campaign_place_empty = Опишите место.
+error-campaign_place_bad_text = Описание слишком длинное (не более 500 символов) или содержит управляющие символы.
+places-title = Места для размещения печатных агитационных материалов
+places-intro = Органы местного самоуправления выделяют место для печатных агитационных материалов на каждом избирательном участке в течение 35 дней со дня назначения выборов (CAL-06, срок { $due }); отметьте каждое здесь.
+places-missing-title = Участки без места после CAL-06
+places-missing-none = У каждого участка есть место.
+places-not-yet-due = Срок CAL-06 ещё не прошёл.
+places-per-tec = По территориальным комиссиям
+places-tec = Территориальная комиссия
+places-stations = Избирательные участки
+places-with-place = С местом
+places-missing = Без места после CAL-06
+places-station = Избирательный участок
+places-place = Место
+places-none = пока нет
+places-record = Сохранить
+places-done = Место на избирательном участке { $station } отмечено.
+places-public-link = Открытый список мест
+places-public-title = Места для размещения печатных агитационных материалов
+places-public-intro = Где на каждом избирательном участке орган местного самоуправления выделил место для печатных агитационных материалов (CAL-06).
+places-public-empty = Пока не отмечено ни одного места.
