@@ -36,9 +36,19 @@ pub(super) struct Counted {
     pub listed: u64,
     /// The valid ballots of each contest, over the counted protocols.
     pub valid: Vec<(Contest, u64)>,
+    /// The stations with a counted protocol, per contest (i15-scan-map: the station pages).
+    pub stations: Vec<(Contest, Vec<u32>)>,
 }
 
 impl Counted {
+    /// The stations with a counted protocol of `contest`.
+    pub fn stations_of(&self, contest: &Contest) -> Vec<u32> {
+        self.stations
+            .iter()
+            .find(|(c, _)| c == contest)
+            .map_or_else(Vec::new, |(_, s)| s.clone())
+    }
+
     /// The valid ballots of `contest` over the counted protocols.
     pub fn valid_of(&self, contest: &Contest) -> u64 {
         self.valid
@@ -65,10 +75,25 @@ fn counted(results: CouncilResults, protocols: &[Protocol]) -> Counted {
             (c.contest.clone(), v)
         })
         .collect();
+    let stations = results
+        .contests
+        .iter()
+        .map(|c| {
+            let mut numbers: Vec<u32> = protocols
+                .iter()
+                .filter(|p| p.contest == c.contest)
+                .map(|p| p.station.get())
+                .collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            (c.contest.clone(), numbers)
+        })
+        .collect();
     Counted {
         results,
         listed,
         valid,
+        stations,
     }
 }
 
@@ -122,7 +147,7 @@ fn status_label(lang: Lang, s: ResultStatus) -> String {
 }
 
 /// The page with its cache headers; `304 Not Modified` when the reader already has it.
-fn cached(request: &HeaderMap, t: &impl Template) -> Response {
+pub(super) fn cached(request: &HeaderMap, t: &impl Template) -> Response {
     // A template that fails to render is logged and answered 500 by `render`.
     let Ok(html) = t.render() else {
         return render(StatusCode::OK, t);
@@ -238,6 +263,8 @@ struct ContestBlock {
     chart: String,
     /// The seats per list or candidate, once allocated.
     seats_chart: Option<String>,
+    /// The stations with a counted protocol of this contest (i15-scan-map).
+    stations: Vec<u32>,
 }
 
 #[derive(Template)]
@@ -314,7 +341,12 @@ fn charts(
     (chart, seats)
 }
 
-fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> ContestBlock {
+fn contest_block(
+    ctx: &PageCtx,
+    c: &open_data::ContestResults,
+    valid: u64,
+    stations: Vec<u32>,
+) -> ContestBlock {
     let lang = ctx.lang;
     let id = match &c.contest {
         Contest::PartyList => "party-list".to_owned(),
@@ -339,6 +371,7 @@ fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> Co
     let label = contest_label(lang, &c.contest);
     let (chart, seats_chart) = charts(ctx, &id, &label, &options, against_all.as_ref());
     ContestBlock {
+        stations,
         seats_chart,
         status: status_label(lang, c.status),
         status_code: c.status.as_str(),
@@ -373,7 +406,7 @@ pub(super) async fn page(
     let contests = r
         .contests
         .iter()
-        .map(|k| contest_block(&ctx, k, c.valid_of(&k.contest)))
+        .map(|k| contest_block(&ctx, k, c.valid_of(&k.contest), c.stations_of(&k.contest)))
         .collect();
     let t = CouncilTemplate {
         election: election.to_string(),
@@ -389,7 +422,7 @@ pub(super) async fn page(
         expected: r.protocols_expected,
         turnout: percent(lang, r.took_part, c.listed).unwrap_or_default(),
         contests,
-        explanation: r.explanation.clone(),
+        explanation: super::explain::in_lang(lang, r),
         ctx,
     };
     Ok(cached(&headers, &t))
@@ -446,7 +479,7 @@ mod tests {
             ],
         };
         let ctx = PageCtx::anonymous(Lang::En);
-        let block = contest_block(&ctx, &district, 300);
+        let block = contest_block(&ctx, &district, 300, vec![7]);
         assert_eq!(block.id, "district-3");
         assert!(block.against_all.is_none());
         assert!(block.seats_chart.is_some(), "two were elected");
@@ -480,5 +513,6 @@ mod tests {
         assert!(page.contains("id=\"option-n3-1\" data-elected=\"true\" data-reserved=\"true\""));
         assert!(page.contains(&Lang::En.t("results-public-reserved")));
         assert!(!page.contains("option-against-all"));
+        assert!(page.contains("href=\"/results/local-2024/ak-suu/stations/7\""));
     }
 }

@@ -34,6 +34,7 @@ mod remote;
 mod results;
 mod results_fixture;
 mod results_public;
+mod results_scans;
 mod rules;
 mod staff;
 mod violations;
