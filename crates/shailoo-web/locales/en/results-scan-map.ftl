@@ -36,24 +36,114 @@ results-map-no-seat = coordinates unknown
 results-map-leader = Leading
 results-map-attribution = Outline: Natural Earth (public domain). Settlements: GeoNames (www.geonames.org), CC BY 4.0.
 # The allocation's steps (shailoo_apportionment::Step), one message per step code.
-explain-against-all = Against all: { $votes } { $votes -> [one] vote *[other] votes } (counted among the voters who took part; never seated).
-explain-threshold = Threshold (RES-06): { $threshold_percent }% of the { $base_votes } { $base -> [valid_votes] valid votes *[other] voters who took part }; a list needs at least { $minimum_votes } { $minimum_votes -> [one] vote *[other] votes }.
-explain-list-threshold = List { $list }: { $votes } { $votes -> [one] vote *[other] votes }, { $passed -> [true] passes the threshold *[other] below the threshold: takes no part in the allocation }.
+explain-against-all = Against all: { $votes } { $votes ->
+         [one] vote
+        *[other] votes
+    } (counted among the voters who took part; never seated).
+explain-threshold = Threshold (RES-06): { $threshold_percent }% of the { $base_votes } { $base ->
+         [valid_votes] valid votes
+        *[other] voters who took part
+    }; a list needs at least { $minimum_votes } { $minimum_votes ->
+         [one] vote
+        *[other] votes
+    }.
+explain-list-threshold = List { $list }: { $votes } { $votes ->
+         [one] vote
+        *[other] votes
+    }, { $passed ->
+         [true] passes the threshold
+        *[other] below the threshold: takes no part in the allocation
+    }.
 explain-no-list-qualified = No list passed the threshold: the election is failed (RES-09).
-explain-quota = Hare quota (RES-07): { $total_votes } votes of the qualifying lists / { $seats } { $seats -> [one] seat *[other] seats } = { $quota } votes per seat.
-explain-whole-seats = List { $list }: { $votes } votes / quota = { $whole_seats } whole { $whole_seats -> [one] seat *[other] seats }, remainder { $remainder } votes.
-explain-candidates-cap = List { $list } is entitled to { $entitled } whole seats but has only { $candidates } { $candidates -> [one] candidate *[other] candidates }: it keeps { $candidates }, the rest go to the next largest remainders (RES-09).
-explain-remainders-ranked = { $remaining_seats } { $remaining_seats -> [one] seat remains *[other] seats remain }; remainders ranked: { $ranking }{ $exhausted_count -> [0] {""} *[other] ; left out, no candidates left (RES-09): { $exhausted } }.
+explain-quota = Hare quota (RES-07): { $total_votes } votes of the qualifying lists / { $seats } { $seats ->
+         [one] seat
+        *[other] seats
+    } = { $quota } votes per seat.
+explain-whole-seats = List { $list }: { $votes } votes / quota = { $whole_seats } whole { $whole_seats ->
+         [one] seat
+        *[other] seats
+    }, remainder { $remainder } votes.
+explain-candidates-cap = List { $list } is entitled to { $entitled } whole seats but has only { $candidates } { $candidates ->
+         [one] candidate
+        *[other] candidates
+    }: it keeps { $candidates }, the rest go to the next largest remainders (RES-09).
+explain-remainders-ranked = { $remaining_seats } { $remaining_seats ->
+         [one] seat remains
+        *[other] seats remain
+    }; remainders ranked: { $ranking }{ $exhausted_count ->
+         [0] {""}
+        *[other] ; left out, no candidates left (RES-09): { $exhausted }
+    }.
 explain-remainder-seat = Remaining seat { $seat } goes to list { $list } (remainder { $remainder }).
-explain-remainder-round = More seats remain than lists with candidates left: { $lists } each take { $seats_each } more { $seats_each -> [one] seat *[other] seats } (RES-09).
-explain-seats-left-vacant = List { $list } won { $entitled } { $entitled -> [one] seat *[other] seats } but has only { $candidates } { $candidates -> [one] candidate *[other] candidates }: the seats it cannot fill stay vacant (RES-09).
-explain-lots-applied = Tie for { $seats } { $phase -> [reserved] reserved *[other] { $phase -> [open] open *[other] largest-remainder } } { $seats -> [one] seat *[other] seats } among { $tied }: decided by the recorded drawing of lots for { $winners } (RES-08).
+explain-remainder-round = More seats remain than lists with candidates left: { $lists } each take { $seats_each } more { $seats_each ->
+         [one] seat
+        *[other] seats
+    } (RES-09).
+explain-seats-left-vacant = List { $list } won { $entitled } { $entitled ->
+         [one] seat
+        *[other] seats
+    } but has only { $candidates } { $candidates ->
+         [one] candidate
+        *[other] candidates
+    }: the seats it cannot fill stay vacant (RES-09).
+explain-lots-applied = Tie for { $seats } { $phase ->
+         [reserved] reserved
+        *[other] { $phase ->
+                 [open] open
+                *[other] largest-remainder
+            }
+    } { $seats ->
+         [one] seat
+        *[other] seats
+    } among { $tied }: decided by the recorded drawing of lots for { $winners } (RES-08).
 explain-reserved-tie-all-elected = Tie for the last reserved mandate among { $tied }: all of them are elected however lots would fall, so none are drawn; the reserved mandate is recorded for { $reserved }, first in the order of the ballot (RES-08).
-explain-lots-required = Tie for { $seats } { $phase -> [reserved] reserved *[other] { $phase -> [open] open *[other] largest-remainder } } { $seats -> [one] seat *[other] seats } among { $tied }: the commission must draw lots (RES-08).
-explain-list-seats = List { $list }: { $seats } { $seats -> [one] seat *[other] seats }.
-explain-unfilled-seats = { $seats } { $seats -> [one] seat *[other] seats } left unfilled: no candidates left to take { $seats -> [one] it *[other] them } (RES-09).
-explain-reserved-mandates = { $reserved } of { $seats } { $seats -> [one] mandate *[other] mandates } reserved for women ({ $by_default -> [true] at least 30%, rounded up *[other] as given }, DIS-04).
-explain-fewer-women-than-reserved = Only { $women_running } { $women_running -> [one] woman runs *[other] women run } for { $reserved } reserved { $reserved -> [one] mandate *[other] mandates }: { $moved_to_open } { $moved_to_open -> [one] goes *[other] go } to the other candidates (RES-10).
-explain-reserved-seat = Mandate { $seat } (reserved for women): { $candidate }, { $votes } { $votes -> [one] vote *[other] votes }.
-explain-open-seat = Mandate { $seat }: { $candidate } ({ $sex -> [female] woman *[other] man }), { $votes } { $votes -> [one] vote *[other] votes }.
+explain-lots-required = Tie for { $seats } { $phase ->
+         [reserved] reserved
+        *[other] { $phase ->
+                 [open] open
+                *[other] largest-remainder
+            }
+    } { $seats ->
+         [one] seat
+        *[other] seats
+    } among { $tied }: the commission must draw lots (RES-08).
+explain-list-seats = List { $list }: { $seats } { $seats ->
+         [one] seat
+        *[other] seats
+    }.
+explain-unfilled-seats = { $seats } { $seats ->
+         [one] seat
+        *[other] seats
+    } left unfilled: no candidates left to take { $seats ->
+         [one] it
+        *[other] them
+    } (RES-09).
+explain-reserved-mandates = { $reserved } of { $seats } { $seats ->
+         [one] mandate
+        *[other] mandates
+    } reserved for women ({ $by_default ->
+         [true] at least 30%, rounded up
+        *[other] as given
+    }, DIS-04).
+explain-fewer-women-than-reserved = Only { $women_running } { $women_running ->
+         [one] woman runs
+        *[other] women run
+    } for { $reserved } reserved { $reserved ->
+         [one] mandate
+        *[other] mandates
+    }: { $moved_to_open } { $moved_to_open ->
+         [one] goes
+        *[other] go
+    } to the other candidates (RES-10).
+explain-reserved-seat = Mandate { $seat } (reserved for women): { $candidate }, { $votes } { $votes ->
+         [one] vote
+        *[other] votes
+    }.
+explain-open-seat = Mandate { $seat }: { $candidate } ({ $sex ->
+         [female] woman
+        *[other] man
+    }), { $votes } { $votes ->
+         [one] vote
+        *[other] votes
+    }.
 protocols-remote-empty = Remote-voting station № { $station }: no voter is on its list yet, so it holds no contest.

@@ -37,23 +37,50 @@ results-map-leader = Алдыда
 results-map-attribution = Контур: Natural Earth (коомдук менчик). Калк конуштары: GeoNames (www.geonames.org), CC BY 4.0.
 # Мандаттарды бөлүштүрүүнүн кадамдары (shailoo_apportionment::Step), ар бир кадамдын кодуна бир билдирүү.
 explain-against-all = Баарына каршы: { $votes } добуш (шайлоого катышкандардын катарында эсептелет; мандат алышпайт).
-explain-threshold = Босого (RES-06): { $base_votes } { $base -> [valid_votes] жарактуу добуштун *[other] шайлоого катышкан шайлоочунун } { $threshold_percent }%; тизмеге кеминде { $minimum_votes } добуш керек.
-explain-list-threshold = { $list } тизмеси: { $votes } добуш, { $passed -> [true] босогодон өтөт *[other] босогодон төмөн: бөлүштүрүүгө катышпайт }.
+explain-threshold = Босого (RES-06): { $base_votes } { $base ->
+         [valid_votes] жарактуу добуштун
+        *[other] шайлоого катышкан шайлоочунун
+    } { $threshold_percent }%; тизмеге кеминде { $minimum_votes } добуш керек.
+explain-list-threshold = { $list } тизмеси: { $votes } добуш, { $passed ->
+         [true] босогодон өтөт
+        *[other] босогодон төмөн: бөлүштүрүүгө катышпайт
+    }.
 explain-no-list-qualified = Бир да тизме босогодон өткөн жок: шайлоо болбой калды деп таанылат (RES-09).
 explain-quota = Хэйр квотасы (RES-07): өткөн тизмелердин { $total_votes } добушу / { $seats } мандат = мандатка { $quota } добуш.
 explain-whole-seats = { $list } тизмеси: { $votes } добуш / квота = { $whole_seats } толук мандат, калдык { $remainder } добуш.
 explain-candidates-cap = { $list } тизмесине { $entitled } толук мандат тийиш, бирок анда болгону { $candidates } талапкер бар: ал { $candidates } мандатты алат, калганы кийинки эң чоң калдыктарга өтөт (RES-09).
-explain-remainders-ranked = { $remaining_seats } мандат калды; калдыктар чоңунан баштап: { $ranking }{ $exhausted_count -> [0] {""} *[other] ; талапкерлери калбагандыктан катышпайт (RES-09): { $exhausted } }.
+explain-remainders-ranked = { $remaining_seats } мандат калды; калдыктар чоңунан баштап: { $ranking }{ $exhausted_count ->
+         [0] {""}
+        *[other] ; талапкерлери калбагандыктан катышпайт (RES-09): { $exhausted }
+    }.
 explain-remainder-seat = Калган { $seat }-мандат { $list } тизмесине өтөт (калдык { $remainder }).
 explain-remainder-round = Талапкерлери бар тизмелерден мандат көп калды: { $lists } ар бири дагы { $seats_each } мандаттан алат (RES-09).
 explain-seats-left-vacant = { $list } тизмеси { $entitled } мандат алды, бирок анда болгону { $candidates } талапкер бар: толтурулбаган мандаттар бош калат (RES-09).
-explain-lots-applied = { $tied } ортосунда { $seats } { $phase -> [reserved] брондолгон *[other] { $phase -> [open] ачык *[other] калдык } } мандат үчүн теңдик: жазылган чүчүкулак менен { $winners } пайдасына чечилди (RES-08).
+explain-lots-applied = { $tied } ортосунда { $seats } { $phase ->
+         [reserved] брондолгон
+        *[other] { $phase ->
+                 [open] ачык
+                *[other] калдык
+            }
+    } мандат үчүн теңдик: жазылган чүчүкулак менен { $winners } пайдасына чечилди (RES-08).
 explain-reserved-tie-all-elected = { $tied } ортосунда акыркы брондолгон мандат үчүн теңдик: чүчүкулак кандай түшсө да баары шайланат, ошондуктан чүчүкулак тартылбайт; брондолгон мандат бюллетендеги тартиби боюнча биринчи болгон { $reserved } үчүн жазылат (RES-08).
-explain-lots-required = { $tied } ортосунда { $seats } { $phase -> [reserved] брондолгон *[other] { $phase -> [open] ачык *[other] калдык } } мандат үчүн теңдик: комиссия чүчүкулак тартышы керек (RES-08).
+explain-lots-required = { $tied } ортосунда { $seats } { $phase ->
+         [reserved] брондолгон
+        *[other] { $phase ->
+                 [open] ачык
+                *[other] калдык
+            }
+    } мандат үчүн теңдик: комиссия чүчүкулак тартышы керек (RES-08).
 explain-list-seats = { $list } тизмеси: { $seats } мандат.
 explain-unfilled-seats = { $seats } мандат толтурулбай калды: аларды алууга талапкер калган жок (RES-09).
-explain-reserved-mandates = { $seats } мандаттын { $reserved } аялдар үчүн брондолгон ({ $by_default -> [true] кеминде 30%, жогору карай тегеректелип *[other] берилгендей }, DIS-04).
+explain-reserved-mandates = { $seats } мандаттын { $reserved } аялдар үчүн брондолгон ({ $by_default ->
+         [true] кеминде 30%, жогору карай тегеректелип
+        *[other] берилгендей
+    }, DIS-04).
 explain-fewer-women-than-reserved = { $reserved } брондолгон мандатка болгону { $women_running } аял талапкер: { $moved_to_open } мандат башка талапкерлерге өтөт (RES-10).
 explain-reserved-seat = { $seat }-мандат (аялдар үчүн брондолгон): { $candidate }, { $votes } добуш.
-explain-open-seat = { $seat }-мандат: { $candidate } ({ $sex -> [female] аял *[other] эркек }), { $votes } добуш.
+explain-open-seat = { $seat }-мандат: { $candidate } ({ $sex ->
+         [female] аял
+        *[other] эркек
+    }), { $votes } добуш.
 protocols-remote-empty = Турган жери боюнча добуш берүү участогу № { $station }: анын тизмесинде азырынча шайлоочу жок, ошондуктан анда шайлоо жок.

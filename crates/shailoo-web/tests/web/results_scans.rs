@@ -302,7 +302,10 @@ async fn the_map_draws_each_council_at_its_seat_and_lists_those_it_cannot_place(
     assert!(body.contains("<tr id=\"row-bishkek-city\">"));
     let row = body.split("<tr id=\"row-bishkek-city\">").nth(1).unwrap();
     assert!(
-        row.split("</tr>").next().unwrap().contains("Ak Zhol"),
+        row.split("</tr>")
+            .next()
+            .unwrap()
+            .contains("#1f77b4\"/></svg> Ак Жол"),
         "{row}"
     );
     assert!(
