@@ -634,7 +634,7 @@ async fn res_04_a_scan_of_the_signed_protocol_is_kept_once_linked_to_its_version
         .station_scans(&election(), &council(), station)
         .await
         .unwrap();
-    assert_eq!(listed, [attached.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&attached));
     // Not public before the TEC accepts the protocol.
     assert!(
         db.counted_scan(&election(), &digest)

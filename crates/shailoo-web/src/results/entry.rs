@@ -399,13 +399,7 @@ impl<'a> FormPage<'a> {
         feedback: Feedback,
     ) -> axum::response::Response {
         let lang = ctx.lang;
-        let flagged: HashSet<Line> = fill.checks.as_ref().map_or_else(HashSet::new, |c| {
-            c.errors
-                .iter()
-                .chain(&c.warnings)
-                .flat_map(|code| code.lines().iter().copied())
-                .collect()
-        });
+        let flagged = flagged_lines(fill.checks.as_ref());
         let row = |field: String, label: String, line: Option<Line>| InputRow {
             value: typed.get(&field).cloned().unwrap_or_default(),
             error: fill.errors.get(&field).cloned(),
@@ -460,6 +454,17 @@ impl<'a> FormPage<'a> {
         };
         render(feedback.status, &page)
     }
+}
+
+/// The lines the control checks' findings concern.
+fn flagged_lines(checks: Option<&CheckResult>) -> HashSet<Line> {
+    checks.map_or_else(HashSet::new, |c| {
+        c.errors
+            .iter()
+            .chain(&c.warnings)
+            .flat_map(|code| code.lines().iter().copied())
+            .collect()
+    })
 }
 
 /// Why `actor` cannot enter this protocol now: entered by them already, waiting for the TEC,

@@ -134,6 +134,10 @@ mod tests {
     }
 
     /// Every kind of step, with plural-sensitive numbers.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one of each kind of step, read as a table"
+    )]
     fn every_step() -> Vec<ExplainedStep> {
         let r = Fraction::new(23, 7);
         vec![

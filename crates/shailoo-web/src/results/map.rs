@@ -176,7 +176,7 @@ fn colours(
             None => count.push((id.clone(), n.clone(), 1)),
         }
     }
-    count.sort_by(|a, b| b.2.cmp(&a.2));
+    count.sort_by_key(|c| std::cmp::Reverse(c.2));
     let mut by_id = HashMap::new();
     let mut legend = Vec::new();
     for (i, (id, n, _)) in count.into_iter().enumerate() {
@@ -192,6 +192,22 @@ fn colours(
 /// Turnout as a share in ‰ (for the circle's size), `None` without voters on the lists.
 fn turnout_permille(c: &Counted) -> Option<u64> {
     (c.listed > 0).then(|| c.results.took_part.saturating_mul(1000) / c.listed)
+}
+
+/// A marker's place and size: at the seat, its area growing with turnout (4 px at none, 14
+/// px at all).
+fn place(projection: &Projection, seat: &Seat, turnout_permille: Option<u64>) -> Marker {
+    let (x, y) = projection.point(seat.lon, seat.lat);
+    let share = turnout_permille.unwrap_or(0).min(1000) as f64 / 1000.0;
+    Marker {
+        council: String::new(),
+        x: format!("{x:.1}"),
+        y: format!("{y:.1}"),
+        r: format!("{:.1}", 4.0 + 10.0 * share.sqrt()),
+        colour: OTHER,
+        empty: true,
+        title: String::new(),
+    }
 }
 
 /// The map page of an election's councils.
@@ -228,21 +244,13 @@ fn map_page(
         let leader_name = lead.as_ref().map(|(_, n)| n.clone()).unwrap_or_default();
         let seat = seats.get(council.as_str());
         match seat {
-            Some(s) => {
-                let (x, y) = projection.point(s.lon, s.lat);
-                // Area grows with turnout: 4 px at none, 14 px at all.
-                let permille = turnout_permille(c).unwrap_or(0).min(1000);
-                let radius = 4.0 + 10.0 * (permille as f64 / 1000.0).sqrt();
-                markers.push(Marker {
-                    title: format!("{council_name}: {turnout} · {leader_name}"),
-                    council: council.clone(),
-                    x: format!("{x:.1}"),
-                    y: format!("{y:.1}"),
-                    r: format!("{radius:.1}"),
-                    colour,
-                    empty: lead.is_none(),
-                });
-            }
+            Some(s) => markers.push(Marker {
+                title: format!("{council_name}: {turnout} · {leader_name}"),
+                council: council.clone(),
+                colour,
+                empty: lead.is_none(),
+                ..place(&projection, s, turnout_permille(c))
+            }),
             None => unplaced.push((council.clone(), council_name.clone())),
         }
         rows.push(Row {
