@@ -387,3 +387,78 @@ async fn res_07_the_allocation_is_explained_in_the_readers_language() {
         );
     }
 }
+
+/// VOT-07 on `/protocols`: a remote-voting station holds the contests of its voters' own
+/// councils, so its PEC sees, once a voter of Bishkek is moved to it, Bishkek's party-list
+/// protocol to enter for that station (before, that no voter is on its list).
+#[tokio::test]
+async fn vot_07_a_remote_station_lists_the_contests_of_its_voters_councils() {
+    use crate::common::{fixed_now, person, register_and_compile};
+    use shailoo_app::remote::{self, Decision};
+    let app = app().await;
+    let _filed = filed(&app).await;
+    fix_ballot(&app).await;
+    let store = app.store.as_ref();
+    let (home, _) = bishkek_stations(&app)[0].clone();
+    let remote_station = app
+        .data
+        .setup
+        .stations
+        .iter()
+        .find(|s| s.remote_voting)
+        .expect("a remote-voting station")
+        .clone();
+    let area = app
+        .data
+        .station_areas
+        .iter()
+        .find(|a| a.station == home)
+        .expect("the home station's area");
+    let voter = person(77, "Асанов", &area.settlement, &area.street, "1");
+    register_and_compile(store, vec![voter.clone()]).await;
+    add_user(&app, "op.r", Role::PecMember, &remote_station.commission).await;
+    let mut op = client(&app);
+    assert_eq!(
+        op.login("op.r", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let entry = format!(
+        "href=\"/protocols/local-2024/stations/{}/bishkek-city?contest=party_list\"",
+        remote_station.number
+    );
+    let list = op.get("/protocols?lang=en").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(
+        list.body.contains("no voter is on its list yet"),
+        "{}",
+        list.body
+    );
+    assert!(!list.body.contains(&entry));
+
+    let filed = remote::file(
+        store,
+        &Actor::System,
+        &election(),
+        &voter.pin,
+        remote_station.number,
+        fixed_now(),
+    )
+    .await
+    .unwrap();
+    let approve = Decision::Approve {
+        default_capacity: 100,
+    };
+    remote::decide(
+        store,
+        &Actor::System,
+        &election(),
+        filed.id,
+        approve,
+        fixed_now(),
+    )
+    .await
+    .unwrap();
+    let list = op.get("/protocols?lang=en").await;
+    assert!(list.body.contains(&entry), "{}", list.body);
+    assert!(!list.body.contains("no voter is on its list yet"));
+}
