@@ -6,22 +6,23 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fraction::Fraction;
 use crate::lots::TiePhase;
 use crate::party_list::ThresholdBase;
 
 /// A list and its remainder, in a ranking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RankedRemainder {
     pub list: String,
     /// The remainder in votes: the list's votes less its whole seats times the quota.
     pub remainder: Fraction,
 }
 
-/// One step of an allocation. Serialized as `{"code": "quota", ...parameters}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One step of an allocation. Serialized as `{"code": "quota", ...parameters}` (and read
+/// back so, as a stored determination keeps its steps).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Step {
     /// RES-02: the "against all" votes; counted among those who took part, never seated.

@@ -3,10 +3,10 @@
 //! Comparisons inside the allocation are done on integers with a common denominator; this type
 //! only carries a value to the explanation, reduced to lowest terms.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// `numerator / denominator`, in lowest terms; the denominator is never zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fraction {
     pub numerator: u64,
     pub denominator: u64,

@@ -396,6 +396,10 @@ closed_set! {
         ResultsBallotUnavailable = "results_ballot_unavailable",
         ResultsIncomplete = "results_incomplete",
         ResultsBadLots = "results_bad_lots",
+        // i15-scan-map: the scan or photo of a signed paper protocol.
+        ResultsScanMissing = "results_scan_missing",
+        ResultsScanTooLarge = "results_scan_too_large",
+        ResultsScanNotRecognised = "results_scan_not_recognised",
         // --- the app: the voter cabinet and its adapters (registries, SMS) ---
         CabinetNotConfirmed = "cabinet_not_confirmed",
         CabinetNoPhone = "cabinet_no_phone",

@@ -18,13 +18,19 @@
 //! of the audit head, and the batch's histories are read ahead in one statement per 64
 //! (`protocol_histories`): a protocol of a batch then costs three statements (the savepoint,
 //! its row, the release) and a share of one durable commit.
+//!
+//! The scans of signed protocols (i15-scan-map) are `protocol_scan_files` (once per BLAKE3
+//! digest) and `protocol_scans` (which version of which protocol each is attached to); a scan
+//! is attached under the same lock, to the version the app's `scan_version` names.
 
 use crate::rows::{corrupt, station_number};
 use crate::{Db, Tx, WritePool, db_err, multi_row};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use shailoo_app::audit::{AuditEntry, AuditEvent};
+use shailoo_app::claims::CopyFormat;
 use shailoo_app::results::log::LogEntry;
+use shailoo_app::results::scan::{AttachedScan, ProtocolScan, ScanInfo, scan_version};
 use shailoo_app::results::{
     Change, ChangeFacts, Determination, PreliminaryCount, ProtocolChange, ProtocolKey,
     ProtocolRecord, ResultsError, apply, contest_key, parse_contest_key,
@@ -32,7 +38,7 @@ use shailoo_app::results::{
 use shailoo_app::{Entity, LogHead, ResultsStore, StoreError};
 use shailoo_domain::protocol::Protocol;
 use shailoo_domain::results::{History, Version};
-use shailoo_domain::{CouncilId, ElectionId};
+use shailoo_domain::{CouncilId, ElectionId, StationNumber};
 use std::collections::HashMap;
 
 const VERSIONS: &str = "SELECT version, body FROM protocol_versions \
@@ -78,6 +84,28 @@ const UPSERT_PRELIMINARY: &str = "INSERT INTO preliminary_counts (election, coun
 
 const PRELIMINARY: &str = "SELECT body FROM preliminary_counts \
      WHERE election = $1 AND council = $2 ORDER BY station, contest";
+
+const INSERT_SCAN_FILE: &str = "INSERT INTO protocol_scan_files (digest, content_type, size, \
+     bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (digest) DO NOTHING";
+
+const INSERT_SCAN: &str = "INSERT INTO protocol_scans (election, council, station, contest, \
+     version, digest, attached_by, attached_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+     ON CONFLICT (election, council, station, contest, version, digest) DO NOTHING";
+
+const STATION_SCANS: &str = "SELECT s.contest, s.version, s.digest, f.content_type, f.size, \
+     s.attached_by, s.attached_at FROM protocol_scans s \
+     JOIN protocol_scan_files f ON f.digest = s.digest \
+     WHERE s.election = $1 AND s.council = $2 AND s.station = $3 \
+     ORDER BY s.contest, s.version, s.attached_at, s.digest";
+
+const COUNTED_SCAN: &str = "SELECT f.bytes FROM protocol_scans s \
+     JOIN protocols p ON p.election = s.election AND p.council = s.council \
+     AND p.station = s.station AND p.contest = s.contest AND p.counted_version = s.version \
+     JOIN protocol_scan_files f ON f.digest = s.digest \
+     WHERE s.election = $1 AND s.digest = $2 LIMIT 1";
+
+/// A row of [`STATION_SCANS`].
+type ScanRow = (String, i64, String, String, i64, String, String);
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
@@ -354,6 +382,107 @@ impl ResultsStore for Db {
             .map(|b| parse("preliminary_counts", council.as_str(), b))
             .collect()
     }
+
+    async fn attach_scan(
+        &self,
+        key: &ProtocolKey,
+        scan: &ProtocolScan,
+        by: &str,
+        event: AuditEvent,
+    ) -> Result<AttachedScan, ResultsError> {
+        self.attach_scan_tx(key, scan, by, event).await
+    }
+
+    async fn station_scans(
+        &self,
+        election: &ElectionId,
+        council: &CouncilId,
+        station: StationNumber,
+    ) -> Result<Vec<AttachedScan>, StoreError> {
+        let rows: Vec<ScanRow> = on_db!(self, |pool, d| {
+            sqlx::query_as(STATION_SCANS)
+                .bind(election.as_str())
+                .bind(council.as_str())
+                .bind(i64::from(station.get()))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        let where_ = format!("{election}/{council}/{station}");
+        rows.into_iter().map(|r| scan_of(&where_, r)).collect()
+    }
+
+    async fn counted_scan(
+        &self,
+        election: &ElectionId,
+        digest: &str,
+    ) -> Result<Option<ProtocolScan>, StoreError> {
+        let bytes: Option<Vec<u8>> = on_db!(self, |pool, d| {
+            sqlx::query_scalar(COUNTED_SCAN)
+                .bind(election.as_str())
+                .bind(digest)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        let Some(bytes) = bytes else {
+            return Ok(None);
+        };
+        let scan = ProtocolScan::from_stored(bytes)
+            .map_err(|e| corrupt("protocol_scan_files", digest, e.to_string()))?;
+        if scan.info().digest != digest {
+            return Err(corrupt("protocol_scan_files", digest, "digest differs"));
+        }
+        Ok(Some(scan))
+    }
+}
+
+/// The scans of signed protocols (i15-scan-map).
+impl Db {
+    async fn attach_scan_tx(
+        &self,
+        key: &ProtocolKey,
+        scan: &ProtocolScan,
+        by: &str,
+        event: AuditEvent,
+    ) -> Result<AttachedScan, ResultsError> {
+        let at = event.at;
+        let mut tx = self.begin_tx().await?;
+        let head = tx.lock_head().await?;
+        let history = tx.protocol_history(key).await?;
+        let version = scan_version(history.as_ref())?;
+        tx.put_scan(key, version, scan, by, at).await?;
+        tx.append_audit(head, event).await?;
+        tx.commit().await?;
+        Ok(AttachedScan {
+            contest: key.contest.clone(),
+            version,
+            scan: scan.info(),
+            by: by.to_owned(),
+            at,
+        })
+    }
+}
+
+fn scan_of(where_: &str, row: ScanRow) -> Result<AttachedScan, StoreError> {
+    let (contest, version, digest, content_type, size, by, at) = row;
+    let contest =
+        parse_contest_key(&contest).ok_or_else(|| corrupt("protocol_scans", where_, "contest"))?;
+    Ok(AttachedScan {
+        contest,
+        version: u32::try_from(version)
+            .map_err(|e| corrupt("protocol_scans", where_, e.to_string()))?,
+        scan: ScanInfo {
+            format: CopyFormat::from_content_type(&content_type).ok_or_else(|| {
+                corrupt("protocol_scan_files", &digest, "content type".to_owned())
+            })?,
+            size: u64::try_from(size)
+                .map_err(|e| corrupt("protocol_scan_files", &digest, e.to_string()))?,
+            digest,
+        },
+        by,
+        at: instant("protocol_scans", where_, &at)?,
+    })
 }
 
 /// What a writing transaction writes at its end, held until then: the current version of
@@ -482,6 +611,42 @@ impl Tx {
     async fn execute_plain(&mut self, sql: &'static str) -> Result<(), StoreError> {
         on_tx!(self, |t, d| {
             sqlx::query(sql).execute(&mut **t).await.map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    /// A scan's file, once per digest, and its link to `version` of the protocol.
+    async fn put_scan(
+        &mut self,
+        key: &ProtocolKey,
+        version: u32,
+        scan: &ProtocolScan,
+        by: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let info = scan.info();
+        let size = i64::try_from(info.size).map_err(|e| StoreError::Backend(e.to_string()))?;
+        on_tx!(self, |t, d| {
+            sqlx::query(INSERT_SCAN_FILE)
+                .bind(&info.digest)
+                .bind(info.format.content_type())
+                .bind(size)
+                .bind(scan.bytes())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(INSERT_SCAN)
+                .bind(key.election.as_str())
+                .bind(key.council.as_str())
+                .bind(i64::from(key.station.get()))
+                .bind(contest_key(&key.contest))
+                .bind(i64::from(version))
+                .bind(&info.digest)
+                .bind(by)
+                .bind(at.to_string())
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
         });
         Ok(())
     }

@@ -45,6 +45,8 @@ contract!(
     cal_16_protocols_are_entered_after_voting_closes_and_only_by_the_stations_pec,
     res_11_the_tec_determines_once_every_protocol_is_accepted_by_cal_17,
     res_01_preliminary_counts_are_kept_apart,
+    // i15-scan-map: the scan of the signed protocol.
+    res_04_a_scan_of_the_signed_protocol_is_kept_once_linked_to_its_version_and_public_once_counted,
 );
 
 /// An instant of 2024, Bishkek time.
@@ -567,4 +569,150 @@ async fn res_01_preliminary_counts_are_kept_apart(ctx: Ctx) {
             .is_empty()
     );
     assert!(db.protocol(&key(2001)).await.unwrap().is_none());
+}
+
+// i15-scan-map: the scan of the signed protocol.
+
+/// The smallest PNG the checks accept: 1×1, `IHDR` first, `IEND` last.
+fn png() -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend_from_slice(&13u32.to_be_bytes());
+    b.extend_from_slice(b"IHDR");
+    b.extend_from_slice(&1u32.to_be_bytes());
+    b.extend_from_slice(&1u32.to_be_bytes());
+    b.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    b.extend_from_slice(&0u32.to_be_bytes());
+    b.extend_from_slice(b"IEND");
+    b.extend_from_slice(&[0, 0, 0, 0]);
+    b
+}
+
+/// A PDF framed as a reader expects: its version line, `startxref` and `%%EOF`.
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << >> endobj\nstartxref\n9\n%%EOF\n".to_vec()
+}
+
+async fn res_04_a_scan_of_the_signed_protocol_is_kept_once_linked_to_its_version_and_public_once_counted(
+    ctx: Ctx,
+) {
+    use shailoo_app::results::scan::{self, ProtocolScan};
+    let (db, c) = world(&ctx).await;
+    let photo = ProtocolScan::parse(png()).unwrap();
+    let digest = photo.info().digest;
+    let station = StationNumber::new(2001).unwrap();
+    // Nothing entered yet: nothing to attach it to.
+    assert_eq!(
+        code(scan::attach_scan(&db, &c, &op(1), &key(2001), &photo, evening()).await),
+        "results_not_entered"
+    );
+    let p = protocol(2001, 300, 290);
+    results::enter(&db, &c, &op(1), p.clone(), evening())
+        .await
+        .unwrap();
+    // Only the station's PEC attaches its scan, and only while protocols are entered.
+    let stranger = member("op9", Role::PecMember, "pec-2002");
+    assert_eq!(
+        code(scan::attach_scan(&db, &c, &stranger, &key(2001), &photo, evening()).await),
+        "forbidden"
+    );
+    assert_eq!(
+        code(scan::attach_scan(&db, &c, &op(1), &key(2001), &photo, at(11, 17, 19, 0)).await),
+        "results_entry_closed"
+    );
+    let attached = scan::attach_scan(&db, &c, &op(1), &key(2001), &photo, evening())
+        .await
+        .unwrap();
+    assert_eq!(
+        (attached.version, attached.scan.digest.as_str()),
+        (1, digest.as_str())
+    );
+    // The same photo again is kept once.
+    scan::attach_scan(&db, &c, &op(2), &key(2001), &photo, evening())
+        .await
+        .unwrap();
+    let listed = db
+        .station_scans(&election(), &council(), station)
+        .await
+        .unwrap();
+    assert_eq!(listed, std::slice::from_ref(&attached));
+    // Not public before the TEC accepts the protocol.
+    assert!(
+        db.counted_scan(&election(), &digest)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    results::enter(&db, &c, &op(2), p.clone(), evening())
+        .await
+        .unwrap();
+    results::accept(&db, &c, &tec(), &key(2001), None, evening())
+        .await
+        .unwrap();
+    let public = db
+        .counted_scan(&election(), &digest)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(public.bytes(), png().as_slice());
+    assert!(
+        db.counted_scan(
+            &shailoo_domain::ElectionId::parse("other-2024").unwrap(),
+            &digest
+        )
+        .await
+        .unwrap()
+        .is_none()
+    );
+    // An accepted version is never changed: a correction is a new version with its own scan.
+    assert_eq!(
+        code(scan::attach_scan(&db, &c, &op(1), &key(2001), &photo, evening()).await),
+        "results_already_accepted"
+    );
+    results::correct(
+        &db,
+        &c,
+        &tec(),
+        &key(2001),
+        "misread line 6".into(),
+        evening(),
+    )
+    .await
+    .unwrap();
+    let paper = ProtocolScan::parse(pdf()).unwrap();
+    let second = scan::attach_scan(&db, &c, &op(1), &key(2001), &paper, evening())
+        .await
+        .unwrap();
+    assert_eq!(second.version, 2);
+    // Version 1 still counts (and its scan with it) until version 2 is accepted.
+    assert!(
+        db.counted_scan(&election(), &digest)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let pdf_digest = paper.info().digest;
+    assert!(
+        db.counted_scan(&election(), &pdf_digest)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let versions: Vec<u32> = db
+        .station_scans(&election(), &council(), station)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.version)
+        .collect();
+    assert_eq!(versions, [1, 2]);
+    // Each attachment is audited, in the chain.
+    assert!(verify_audit(&db).await.unwrap().is_ok());
+    let attachments = db
+        .audit_entries(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event.action == AuditAction::ProtocolScanAttached.as_str())
+        .count();
+    assert_eq!(attachments, 3);
 }

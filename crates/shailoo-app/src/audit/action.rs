@@ -133,6 +133,9 @@ shailoo_domain::closed_set! {
         CouncilResultDetermined = "council_result_determined",
         /// The ballot-counting boxes' preliminary counts of a file (RES-01), kept apart.
         PreliminaryCountsImported = "preliminary_counts_imported",
+        // i15-scan-map: the scan or photo of a signed paper protocol.
+        /// A PEC operator attached the scan of a protocol's signed paper to its current version.
+        ProtocolScanAttached = "protocol_scan_attached",
         // i15-public: the public results log.
         /// A signed checkpoint of an election's public results log was kept (`results export`).
         ResultsLogCheckpointed = "results_log_checkpointed",

@@ -461,7 +461,13 @@ pub struct PassportCopy {
 
 impl PassportCopy {
     pub fn parse(bytes: Vec<u8>) -> Result<PassportCopy, ClaimError> {
-        let copy = PassportCopy::sniffed(bytes)?;
+        PassportCopy::parse_within(bytes, MAX_COPY_BYTES)
+    }
+
+    /// A file checked as a copy is, at most `limit` bytes (a protocol's photo may be larger
+    /// than a passport copy).
+    pub fn parse_within(bytes: Vec<u8>, limit: usize) -> Result<PassportCopy, ClaimError> {
+        let copy = PassportCopy::sniffed(bytes, limit)?;
         copy.format.check(&copy.bytes)?;
         Ok(copy)
     }
@@ -470,14 +476,19 @@ impl PassportCopy {
     /// when it was filed (copies filed before the structural check are still served; the store
     /// compares the digest).
     pub fn from_stored(bytes: Vec<u8>) -> Result<PassportCopy, ClaimError> {
-        PassportCopy::sniffed(bytes)
+        PassportCopy::sniffed(bytes, MAX_COPY_BYTES)
     }
 
-    fn sniffed(bytes: Vec<u8>) -> Result<PassportCopy, ClaimError> {
+    /// A file read back from storage that was checked within `limit` bytes when stored.
+    pub fn from_stored_within(bytes: Vec<u8>, limit: usize) -> Result<PassportCopy, ClaimError> {
+        PassportCopy::sniffed(bytes, limit)
+    }
+
+    fn sniffed(bytes: Vec<u8>, limit: usize) -> Result<PassportCopy, ClaimError> {
         if bytes.is_empty() {
             return Err(ClaimError::CopyMissing);
         }
-        if bytes.len() > MAX_COPY_BYTES {
+        if bytes.len() > limit {
             return Err(ClaimError::CopyTooLarge);
         }
         let format = CopyFormat::sniff(&bytes).ok_or(ClaimError::CopyNotRecognised)?;

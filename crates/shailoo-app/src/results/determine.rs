@@ -7,7 +7,7 @@
 //! records the drawing, which is passed back as `lots`), `failed` when no list passed the
 //! threshold (RES-09), else `completed`.
 
-use super::model::{CouncilResult, DistrictResult, OptionResult, ResultsError};
+use super::model::{CouncilResult, DistrictResult, ExplainedStep, OptionResult, ResultsError};
 use shailoo_apportionment::{
     CandidateVotes, DistrictInput, ListVotes, Lots, Outcome, PartyListInput, Sex as SeatSex,
     ThresholdBase as SeatBase, UnfilledListSeats as SeatUnfilled, allocate_district,
@@ -114,6 +114,7 @@ pub fn determine(
         districts: Vec::new(),
         lots_required: Vec::new(),
         explanation: Vec::new(),
+        steps: Vec::new(),
     };
     match facts.council.kind {
         CouncilKind::City => run.city(counted, &mut result)?,
@@ -154,6 +155,14 @@ impl Determining<'_> {
             .explanation_text()
             .lines()
             .map(str::to_owned)
+            .collect();
+        result.steps = report
+            .explanation
+            .iter()
+            .map(|step| ExplainedStep {
+                district: None,
+                step: step.clone(),
+            })
             .collect();
         let mut seats = HashMap::new();
         result.status = match report.outcome {
@@ -303,6 +312,12 @@ impl Determining<'_> {
         result
             .explanation
             .extend(report.explanation_text().lines().map(str::to_owned));
+        result
+            .steps
+            .extend(report.explanation.iter().map(|step| ExplainedStep {
+                district: Some(district.clone()),
+                step: step.clone(),
+            }));
         Ok(match report.outcome {
             Outcome::Completed(a) => (
                 ResultStatus::Completed,

@@ -30,11 +30,13 @@ pub mod log;
 mod model;
 pub mod open_data;
 mod port;
+// The scan of a signed protocol (i15-scan-map).
+pub mod scan;
 
 pub use determine::{AGAINST_ALL_ID, CouncilFacts};
 pub use log::ResultsLogStore;
 pub use model::{
-    Change, ChangeFacts, CouncilResult, Determination, DistrictResult, OptionResult,
+    Change, ChangeFacts, CouncilResult, Determination, DistrictResult, ExplainedStep, OptionResult,
     PreliminaryCount, ProtocolChange, ProtocolKey, ProtocolRecord, ResultsError, apply,
     contest_key, parse_contest_key,
 };

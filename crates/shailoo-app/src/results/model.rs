@@ -186,6 +186,17 @@ pub struct CouncilResult {
     /// The allocation's steps, in English (each contest's, one per line).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub explanation: Vec<String>,
+    /// The same steps as data, for a page to word them in its language (i15-scan-map).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub steps: Vec<ExplainedStep>,
+}
+
+/// One step of a contest's allocation: the contest (an aiyl council's district, `None` for
+/// the party lists) and the step, whose code and parameters a translator words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplainedStep {
+    pub district: Option<shailoo_domain::district::DistrictId>,
+    pub step: shailoo_apportionment::Step,
 }
 
 /// One ballot option's result.
@@ -264,6 +275,15 @@ pub enum ResultsError {
     /// A recorded drawing of lots does not fit the count (RES-08).
     #[error("the drawing of lots does not fit the count: {0}")]
     BadLots(String),
+    // i15-scan-map: the scan of a signed protocol.
+    /// No file was sent.
+    #[error("no scan of the protocol was attached")]
+    ScanMissing,
+    #[error("the scan is larger than the limit")]
+    ScanTooLarge,
+    /// Not a JPEG, PNG or PDF by its bytes and structure.
+    #[error("the scan is not a JPEG, PNG or PDF")]
+    ScanNotRecognised,
 }
 
 impl ResultsError {
@@ -291,6 +311,9 @@ impl ResultsError {
             ResultsError::BallotUnavailable(_) => ErrorCode::ResultsBallotUnavailable,
             ResultsError::Incomplete { .. } => ErrorCode::ResultsIncomplete,
             ResultsError::BadLots(_) => ErrorCode::ResultsBadLots,
+            ResultsError::ScanMissing => ErrorCode::ResultsScanMissing,
+            ResultsError::ScanTooLarge => ErrorCode::ResultsScanTooLarge,
+            ResultsError::ScanNotRecognised => ErrorCode::ResultsScanNotRecognised,
         }
     }
 }

@@ -53,6 +53,10 @@ pub struct CouncilResults {
     pub lots: Vec<Lots>,
     /// The allocation's steps (English), one per line.
     pub explanation: Vec<String>,
+    /// The same steps as data, for the public pages to word them in the reader's language
+    /// (i15-scan-map); not part of the open data.
+    #[serde(skip)]
+    pub steps: Vec<super::ExplainedStep>,
 }
 
 /// A determination, as the public sees it.
@@ -262,6 +266,7 @@ pub async fn council_results<S: ResultsPorts + ?Sized>(
         contests,
         lots,
         explanation: result.explanation,
+        steps: result.steps,
     })
 }
 

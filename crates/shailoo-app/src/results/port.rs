@@ -8,11 +8,12 @@ use super::model::{
     Change, ChangeFacts, Determination, PreliminaryCount, ProtocolChange, ProtocolKey,
     ProtocolRecord, ResultsError,
 };
+use super::scan::{AttachedScan, ProtocolScan};
 use crate::audit::AuditEvent;
 use crate::store::StoreError;
 use async_trait::async_trait;
 use shailoo_domain::protocol::Protocol;
-use shailoo_domain::{CouncilId, ElectionId};
+use shailoo_domain::{CouncilId, ElectionId, StationNumber};
 
 /// What this capability needs from a database.
 #[async_trait]
@@ -90,4 +91,33 @@ pub trait ResultsStore: Send + Sync {
         election: &ElectionId,
         council: &CouncilId,
     ) -> Result<Vec<PreliminaryCount>, StoreError>;
+
+    // i15-scan-map: the scans of signed protocols.
+    /// Attaches `scan` to the protocol's current version as `by`: under the write lock, reads
+    /// the history and asks [`scan_version`](super::scan::scan_version) which version takes
+    /// it, keeps the file once per digest, links it, and writes `event`, in one transaction.
+    async fn attach_scan(
+        &self,
+        key: &ProtocolKey,
+        scan: &ProtocolScan,
+        by: &str,
+        event: AuditEvent,
+    ) -> Result<AttachedScan, ResultsError>;
+
+    /// The scans attached to the protocols of one station of a council, every version, by
+    /// contest, version and time of attachment.
+    async fn station_scans(
+        &self,
+        election: &ElectionId,
+        council: &CouncilId,
+        station: StationNumber,
+    ) -> Result<Vec<AttachedScan>, StoreError>;
+
+    /// A scan's file by its digest, if it is attached to a counted (accepted) version of a
+    /// protocol of the election: what the public may see.
+    async fn counted_scan(
+        &self,
+        election: &ElectionId,
+        digest: &str,
+    ) -> Result<Option<ProtocolScan>, StoreError>;
 }

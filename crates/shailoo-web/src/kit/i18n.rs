@@ -90,6 +90,16 @@ impl Lang {
         LOCALES.try_lookup_with_args(self.langid(), key, &map)
     }
 
+    /// The message `key` with arguments of any Fluent type (a number selects a plural form),
+    /// if the catalogues have it (i15-scan-map: the allocation's steps).
+    pub fn try_t_values(
+        self,
+        key: &str,
+        args: &HashMap<Cow<'static, str>, FluentValue<'static>>,
+    ) -> Option<String> {
+        LOCALES.try_lookup_with_args(self.langid(), key, args)
+    }
+
     /// The message `key`, if the catalogues have it (for a message that exists only for some
     /// values, like a parameter's value in words).
     pub fn try_t(self, key: &str) -> Option<String> {

@@ -88,7 +88,7 @@ pub struct CouncilResultDto {
     /// Determined after the deadline of CAL-17 (only where the CEC moved it).
     pub late: bool,
     pub contests: Vec<ContestResultDto>,
-    /// The allocation's steps, in English.
+    /// The allocation's steps, in the language asked for (`?lang=`).
     pub explanation: Vec<String>,
 }
 
@@ -226,6 +226,6 @@ fn council_dto(c: &Counted, lang: Lang) -> CouncilResultDto {
             .iter()
             .map(|k| contest(k, c.valid_of(&k.contest), lang))
             .collect(),
-        explanation: r.explanation.clone(),
+        explanation: super::explain::in_lang(lang, r),
     }
 }

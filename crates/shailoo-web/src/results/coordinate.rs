@@ -249,7 +249,11 @@ async fn council_page(
         status_code: result.status.as_str(),
         status: status_label(lang, result.status.as_str()),
         contests: contest_results(lang, &result),
-        explanation: result.explanation.join("\n"),
+        explanation: if result.steps.is_empty() {
+            result.explanation.join("\n")
+        } else {
+            super::explain::explain(lang, &result.steps).join("\n")
+        },
         ties: ties(&result),
         determined: determination
             .as_ref()

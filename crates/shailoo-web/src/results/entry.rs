@@ -9,6 +9,10 @@
 //! warning is shown and the operator confirms that the paper says so (the TEC comments on it
 //! when it accepts). The double entry itself (a second, different operator; equal entries
 //! proceed) is the domain's.
+//!
+//! Once a protocol is entered, the form offers to attach the scan or photo of the signed paper
+//! (`POST …/scan`, multipart, at most [`SCAN_BODY_LIMIT`]): a JPEG, PNG or PDF recognised by
+//! its bytes, linked to the protocol's current version (i15-scan-map).
 
 use super::views::{
     self, TYPED_LINES, ballot_of, contest_label, findings, line_field, option_field, option_label,
@@ -16,8 +20,8 @@ use super::views::{
 };
 use crate::AppState;
 use crate::kit::format::name;
-use crate::kit::forms::election_of;
-use crate::kit::input::{Form, Query};
+use crate::kit::forms::{FileTooLarge, MultipartForm, check_csrf, election_of};
+use crate::kit::input::{Form, Multipart, Query};
 use crate::kit::page::Feedback;
 use crate::kit::{Lang, OrRefused, PageCtx, PageFail, PageResult, render};
 use askama::Template;
@@ -26,12 +30,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use shailoo_app::Actor;
 use shailoo_app::authz::{self, Power};
+use shailoo_app::results::scan::{self, AttachedScan, MAX_SCAN_BYTES, ProtocolScan};
 use shailoo_app::results::{self, CouncilContext, ProtocolRecord, ResultsError, contest_key};
 use shailoo_domain::candidate::ballot::Ballot;
 use shailoo_domain::protocol::{self, CheckResult, Contest, Line, OptionVotes, Protocol};
 use shailoo_domain::results::Stage;
 use shailoo_domain::{CouncilId, ElectionId, StationNumber};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// The body of the scan's form: the file and the text fields, with room for framing.
+pub(super) const SCAN_BODY_LIMIT: usize = MAX_SCAN_BYTES + 64 * 1024;
 
 /// One contest of a station in the list.
 struct ContestRow {
@@ -82,6 +90,11 @@ pub(super) async fn list(
             Err(why) => unavailable.push(format!("{council}: {why}")),
         }
     }
+    for s in stations.iter().filter(|s| s.remote_voting) {
+        let (more, why) = remote_rows(&state, lang, &election.id, s.number).await?;
+        rows.extend(more);
+        unavailable.extend(why);
+    }
     rows.sort_by_key(|r| (r.station, r.council.clone(), r.contest.clone()));
     let t = ListTemplate {
         rows,
@@ -129,6 +142,63 @@ async fn council_rows(
     Ok(Ok(rows))
 }
 
+/// The contests a remote-voting station (VOT-07) holds: those of its voters' home stations,
+/// each voter voting there for their own council; or why some cannot be listed.
+async fn remote_rows(
+    state: &AppState,
+    lang: Lang,
+    election: &ElectionId,
+    remote: StationNumber,
+) -> Result<(Vec<ContestRow>, Vec<String>), PageFail> {
+    let store = state.store.as_ref();
+    let homes: BTreeSet<StationNumber> = store
+        .station_voters(election, remote)
+        .await
+        .or_page(lang)?
+        .into_iter()
+        .map(|v| v.home_station)
+        .collect();
+    let mut by_council: BTreeMap<CouncilId, HashSet<StationNumber>> = BTreeMap::new();
+    for home in homes {
+        if let Some(found) = store.station(home).await.or_page(lang)? {
+            by_council.entry(found.council).or_default().insert(home);
+        }
+    }
+    if by_council.is_empty() {
+        let why = lang.t_args("protocols-remote-empty", &[("station", remote.to_string())]);
+        return Ok((Vec::new(), vec![why]));
+    }
+    let (mut rows, mut unavailable) = (Vec::new(), Vec::new());
+    for (council, homes) in by_council {
+        match council_rows(state, lang, election, &council, &homes).await? {
+            Ok(home_rows) => {
+                let mut seen = HashSet::new();
+                for row in home_rows {
+                    let Some(contest) = views::contest_of(Some(&row.contest)) else {
+                        continue;
+                    };
+                    if !seen.insert(row.contest.clone()) {
+                        continue;
+                    }
+                    let key = views::key(election, &council, remote, contest.clone());
+                    let stage = store.protocol(&key).await.or_page(lang)?.map_or_else(
+                        || stage_label(lang, &Stage::AwaitingEntry { returned: None }),
+                        |r| stage_label(lang, &r.history.current().stage),
+                    );
+                    rows.push(ContestRow {
+                        station: remote.get(),
+                        href: entry_href(election, remote, &council, &contest),
+                        stage,
+                        ..row
+                    });
+                }
+            }
+            Err(why) => unavailable.push(format!("{council}: {why}")),
+        }
+    }
+    Ok((rows, unavailable))
+}
+
 /// The entry form's address.
 pub(super) fn entry_href(
     election: &ElectionId,
@@ -173,6 +243,31 @@ struct FormTemplate {
     confirm_warnings: bool,
     notice: Option<String>,
     message: Option<String>,
+    /// Where the scan's form posts, when a scan may be attached now.
+    scan_action: Option<String>,
+    /// The scans attached so far, every version.
+    scans: Vec<ScanRow>,
+}
+
+/// A scan attached to the protocol, as the form lists it.
+struct ScanRow {
+    version: u32,
+    digest: String,
+    kind: &'static str,
+    size_kb: u64,
+    by: String,
+}
+
+impl ScanRow {
+    fn of(a: &AttachedScan) -> ScanRow {
+        ScanRow {
+            version: a.version,
+            digest: a.scan.digest.chars().take(12).collect(),
+            kind: a.scan.format.extension(),
+            size_kb: a.scan.size.div_ceil(1024),
+            by: a.by.clone(),
+        }
+    }
 }
 
 /// What a form's path names.
@@ -251,6 +346,9 @@ struct FormPage<'a> {
     council_name: String,
     stage: String,
     closed: Option<String>,
+    /// A scan may be attached now (entered, not yet accepted).
+    scan_open: bool,
+    scans: Vec<AttachedScan>,
 }
 
 impl<'a> FormPage<'a> {
@@ -272,12 +370,24 @@ impl<'a> FormPage<'a> {
             None => Some(lang.error(shailoo_domain::ErrorCode::ResultsContestNotHeld)),
             Some(_) => why_closed(lang, record.as_ref(), actor),
         };
+        let scan_open =
+            ballot.is_some() && scan::scan_version(record.as_ref().map(|r| &r.history)).is_ok();
+        let scans = state
+            .store
+            .station_scans(&t.election, &t.council, t.station)
+            .await
+            .or_page(lang)?
+            .into_iter()
+            .filter(|a| a.contest == t.contest)
+            .collect();
         Ok(FormPage {
             target: t,
             ballot,
             council_name: name(&cctx.facts.council.name, lang),
             stage,
             closed,
+            scan_open,
+            scans,
         })
     }
 
@@ -289,13 +399,7 @@ impl<'a> FormPage<'a> {
         feedback: Feedback,
     ) -> axum::response::Response {
         let lang = ctx.lang;
-        let flagged: HashSet<Line> = fill.checks.as_ref().map_or_else(HashSet::new, |c| {
-            c.errors
-                .iter()
-                .chain(&c.warnings)
-                .flat_map(|code| code.lines().iter().copied())
-                .collect()
-        });
+        let flagged = flagged_lines(fill.checks.as_ref());
         let row = |field: String, label: String, line: Option<Line>| InputRow {
             value: typed.get(&field).cloned().unwrap_or_default(),
             error: fill.errors.get(&field).cloned(),
@@ -322,11 +426,14 @@ impl<'a> FormPage<'a> {
             .checks
             .as_ref()
             .is_some_and(|c| c.errors.is_empty() && !c.warnings.is_empty());
+        let action = format!(
+            "/protocols/{}/stations/{}/{}",
+            t.election, t.station, t.council
+        );
         let page = FormTemplate {
-            action: format!(
-                "/protocols/{}/stations/{}/{}",
-                t.election, t.station, t.council
-            ),
+            scan_action: self.scan_open.then(|| format!("{action}/scan")),
+            scans: self.scans.iter().map(ScanRow::of).collect(),
+            action,
             station: t.station.get(),
             council_name: self.council_name,
             contest: contest_key(&t.contest),
@@ -347,6 +454,17 @@ impl<'a> FormPage<'a> {
         };
         render(feedback.status, &page)
     }
+}
+
+/// The lines the control checks' findings concern.
+fn flagged_lines(checks: Option<&CheckResult>) -> HashSet<Line> {
+    checks.map_or_else(HashSet::new, |c| {
+        c.errors
+            .iter()
+            .chain(&c.warnings)
+            .flat_map(|code| code.lines().iter().copied())
+            .collect()
+    })
 }
 
 /// Why `actor` cannot enter this protocol now: entered by them already, waiting for the TEC,
@@ -481,5 +599,55 @@ fn read_protocol(
         Ok(p)
     } else {
         Err(errors)
+    }
+}
+
+/// `POST /protocols/{election}/stations/{station}/{council}/scan` (multipart, the file `scan`):
+/// the scan or photo of the signed paper protocol, attached to its current version. A file
+/// that is too large (413), not a JPEG, PNG or PDF by its bytes (415) or absent (400) is
+/// refused on the form, and nothing is stored.
+pub(super) async fn attach_scan(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(path): Path<(String, String, String)>,
+    multipart: Multipart,
+) -> PageResult {
+    let lang = ctx.lang;
+    let staff = ctx.require_staff()?.clone();
+    let f = MultipartForm::read(lang, multipart, "scan").await?;
+    check_csrf(lang, &staff, f.field("csrf"))?;
+    let actor = staff.actor();
+    let t = target(&state, lang, path, f.field("contest")).await?;
+    let cctx = context_for(&state, lang, &actor, &t).await?;
+    let parsed = match f.file() {
+        Some(Ok(b)) if !b.is_empty() => ProtocolScan::parse(b.to_vec()),
+        Some(Err(FileTooLarge)) => Err(ResultsError::ScanTooLarge),
+        _ => Err(ResultsError::ScanMissing),
+    };
+    let key = views::key(&t.election, &t.council, t.station, t.contest.clone());
+    let attached = match parsed {
+        Ok(s) => {
+            scan::attach_scan(state.store.as_ref(), &cctx, &actor, &key, &s, state.now()).await
+        }
+        Err(e) => Err(e),
+    };
+    match attached {
+        Ok(_) => {
+            let to = format!(
+                "{}&done=scan",
+                entry_href(&t.election, t.station, &t.council, &t.contest)
+            );
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(e @ ResultsError::Forbidden) => Err(PageFail::refused(lang, &e)),
+        Err(e) => {
+            let page = FormPage::new(&state, &cctx, &t, &actor, lang).await?;
+            Ok(page.render(
+                ctx,
+                &HashMap::new(),
+                Fill::default(),
+                Feedback::of(lang, &e),
+            ))
+        }
     }
 }

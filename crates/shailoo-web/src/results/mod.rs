@@ -23,6 +23,10 @@
 mod api;
 mod public;
 pub(crate) use public::ResultsCache;
+// One station's results and its protocols' scans, and the map (i15-scan-map).
+mod explain;
+mod map;
+mod station;
 
 mod coordinate;
 mod dashboard;
@@ -51,6 +55,19 @@ fn public_routes(feature: Feature) -> Feature {
         .get("/results/{election}/{council}", Public, public::page)
         .api(Public, routes!(api::api_results))
         .api(Public, routes!(api::api_council_results))
+        // i15-scan-map: one station's results and the scans of its protocols.
+        .get(
+            "/results/{election}/{council}/stations/{station}",
+            Public,
+            station::page,
+        )
+        .get(
+            "/results/{election}/scans/{digest}",
+            Public,
+            station::scan_file,
+        )
+        .get("/results/{election}/map", Public, map::page)
+        .api(Public, routes!(station::api_station_results))
 }
 
 /// The staff's routes: entry (PEC), coordination and determination (TEC), dashboard (CEC).
@@ -68,6 +85,13 @@ fn staff_routes(feature: Feature) -> Feature {
             "/protocols/{election}/stations/{station}/{council}",
             Staff(Power::EnterProtocol),
             entry::submit,
+        )
+        // i15-scan-map: the scan of the signed paper protocol.
+        .post_upload(
+            "/protocols/{election}/stations/{station}/{council}/scan",
+            Staff(Power::EnterProtocol),
+            entry::SCAN_BODY_LIMIT,
+            entry::attach_scan,
         )
         .get(
             "/protocols/councils",
@@ -125,6 +149,9 @@ impl Refusal for ResultsError {
             E::ContestNotHeld { .. } | E::Step(_) | E::BadLots(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            E::ScanMissing => StatusCode::BAD_REQUEST,
+            E::ScanTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            E::ScanNotRecognised => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         }
     }
 

@@ -55,9 +55,19 @@ pub(super) struct Counted {
     pub listed: u64,
     /// The valid ballots of each contest, over the counted protocols.
     pub valid: Vec<(Contest, u64)>,
+    /// The stations with a counted protocol, per contest (i15-scan-map: the station pages).
+    pub stations: Vec<(Contest, Vec<u32>)>,
 }
 
 impl Counted {
+    /// The stations with a counted protocol of `contest`.
+    pub fn stations_of(&self, contest: &Contest) -> Vec<u32> {
+        self.stations
+            .iter()
+            .find(|(c, _)| c == contest)
+            .map_or_else(Vec::new, |(_, s)| s.clone())
+    }
+
     /// The valid ballots of `contest` over the counted protocols.
     pub fn valid_of(&self, contest: &Contest) -> u64 {
         self.valid
@@ -84,10 +94,25 @@ fn counted(results: CouncilResults, protocols: &[Protocol]) -> Counted {
             (c.contest.clone(), v)
         })
         .collect();
+    let stations = results
+        .contests
+        .iter()
+        .map(|c| {
+            let mut numbers: Vec<u32> = protocols
+                .iter()
+                .filter(|p| p.contest == c.contest)
+                .map(|p| p.station.get())
+                .collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            (c.contest.clone(), numbers)
+        })
+        .collect();
     Counted {
         results,
         listed,
         valid,
+        stations,
     }
 }
 
@@ -154,12 +179,12 @@ pub(super) async fn election(
 }
 
 /// The store's version, for a page.
-async fn version(state: &AppState, lang: Lang) -> Result<Version, PageFail> {
+pub(super) async fn version(state: &AppState, lang: Lang) -> Result<Version, PageFail> {
     state.public_cache.version(state).await.or_page(lang)
 }
 
 /// A page that could not be made: a council or election that does not exist is "not found".
-fn page_fail(lang: Lang, failed: &Failed) -> PageFail {
+pub(super) fn page_fail(lang: Lang, failed: &Failed) -> PageFail {
     match failed {
         Unanswered::Refused(e)
             if matches!(
@@ -174,7 +199,7 @@ fn page_fail(lang: Lang, failed: &Failed) -> PageFail {
 }
 
 /// A page rendered for the cache.
-fn html(t: &impl Template) -> Result<Rendered, Failed> {
+pub(super) fn html(t: &impl Template) -> Result<Rendered, Failed> {
     t.render()
         .map(Rendered::html)
         .map_err(|e| Unanswered::Render(e.to_string()))
@@ -290,6 +315,8 @@ struct ContestBlock {
     chart: String,
     /// The seats per list or candidate, once allocated.
     seats_chart: Option<String>,
+    /// The stations with a counted protocol of this contest (i15-scan-map).
+    stations: Vec<u32>,
 }
 
 #[derive(Template)]
@@ -366,7 +393,12 @@ fn charts(
     (chart, seats)
 }
 
-fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> ContestBlock {
+fn contest_block(
+    ctx: &PageCtx,
+    c: &open_data::ContestResults,
+    valid: u64,
+    stations: Vec<u32>,
+) -> ContestBlock {
     let lang = ctx.lang;
     let id = match &c.contest {
         Contest::PartyList => "party-list".to_owned(),
@@ -391,6 +423,7 @@ fn contest_block(ctx: &PageCtx, c: &open_data::ContestResults, valid: u64) -> Co
     let label = contest_label(lang, &c.contest);
     let (chart, seats_chart) = charts(ctx, &id, &label, &options, against_all.as_ref());
     ContestBlock {
+        stations,
         seats_chart,
         status: status_label(lang, c.status),
         status_code: c.status.as_str(),
@@ -422,7 +455,7 @@ pub(super) async fn page(
         let contests = r
             .contests
             .iter()
-            .map(|k| contest_block(&ctx, k, c.valid_of(&k.contest)))
+            .map(|k| contest_block(&ctx, k, c.valid_of(&k.contest), c.stations_of(&k.contest)))
             .collect();
         html(&CouncilTemplate {
             election: election.to_string(),
@@ -438,7 +471,7 @@ pub(super) async fn page(
             expected: r.protocols_expected,
             turnout: percent(lang, r.took_part, c.listed).unwrap_or_default(),
             contests,
-            explanation: r.explanation.clone(),
+            explanation: super::explain::in_lang(lang, r),
             ctx,
         })
     };
@@ -500,7 +533,7 @@ mod tests {
             ],
         };
         let ctx = PageCtx::anonymous(Lang::En);
-        let block = contest_block(&ctx, &district, 300);
+        let block = contest_block(&ctx, &district, 300, vec![7]);
         assert_eq!(block.id, "district-3");
         assert!(block.against_all.is_none());
         assert!(block.seats_chart.is_some(), "two were elected");
@@ -534,5 +567,6 @@ mod tests {
         assert!(page.contains("id=\"option-n3-1\" data-elected=\"true\" data-reserved=\"true\""));
         assert!(page.contains(&Lang::En.t("results-public-reserved")));
         assert!(!page.contains("option-against-all"));
+        assert!(page.contains("href=\"/results/local-2024/ak-suu/stations/7\""));
     }
 }

@@ -1050,6 +1050,21 @@ fn cases() -> Vec<Case> {
                 )
             },
         ),
+        // i15-scan-map: the scan of the signed protocol, on the entry form.
+        Case::new(
+            Post,
+            "/protocols/{election}/stations/{station}/{council}/scan",
+            Power::EnterProtocol,
+            Station,
+            move |w, side, csrf| {
+                let s = &w.place(side).station;
+                multipart(
+                    &format!("/protocols/{e}/stations/{}/{}/scan", s.number, s.council),
+                    &[("csrf", csrf), ("contest", "party_list")],
+                    Some(("scan", PNG)),
+                )
+            },
+        ),
         Case::new(
             Post,
             "/protocols/{election}/stations/{station}/{council}/decision",

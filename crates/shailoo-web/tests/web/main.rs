@@ -42,6 +42,7 @@ mod results;
 mod results_cache;
 mod results_fixture;
 mod results_public;
+mod results_scans;
 mod rules;
 mod staff;
 mod violations;

@@ -113,9 +113,10 @@ async fn res_11_the_public_sees_the_count_not_final_then_the_official_result() {
     assert_eq!(against["id"], "against_all");
     assert_eq!(against["votes"], 590 * stations.len() as u64 - votes);
     assert!(against["seats"].is_null());
+    // The steps, one line each, worded in the language asked for (i15-scan-map).
     assert_eq!(
-        j["explanation"],
-        serde_json::json!(determined.result.explanation)
+        j["explanation"].as_array().unwrap().len(),
+        determined.result.explanation.len()
     );
 
     let list = c.get("/api/v1/elections/local-2024/results").await;
