@@ -29,6 +29,7 @@ use jiff::Timestamp;
 use shailoo_app::StoreError;
 use shailoo_app::setup::ElectionCalendarError;
 use shailoo_domain::ErrorCode;
+use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -46,6 +47,31 @@ pub(crate) const MAX_AGE: &str = "public, max-age=15";
 /// Says whether an answer came from memory (`hit`) or was computed (`miss`), for operators
 /// and tests.
 pub(crate) const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+
+/// How long a reader may keep an answer served while a newer one was being made: a second,
+/// so that they come back for the new one.
+const STALE_MAX_AGE: &str = "public, max-age=1";
+
+/// Where an answer came from, said in `x-cache`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Served {
+    /// Made for this request.
+    Miss,
+    /// From memory, at the version the request read.
+    Hit,
+    /// The previous version's, from memory, while another request makes this version's.
+    Stale,
+}
+
+impl Served {
+    fn as_str(self) -> &'static str {
+        match self {
+            Served::Miss => "miss",
+            Served::Hit => "hit",
+            Served::Stale => "stale",
+        }
+    }
+}
 
 /// The cache's settings.
 #[derive(Debug, Clone)]
@@ -87,6 +113,14 @@ pub(crate) struct Version {
     phase: usize,
 }
 
+impl Version {
+    /// Whether the store has moved on from `self` to `other` (the audit head only grows, and
+    /// the clock only passes more deadlines).
+    fn before(self, other: Version) -> bool {
+        (self.audit, self.phase) < (other.audit, other.phase)
+    }
+}
+
 /// An answer ready to send: its body, type and `ETag` (a hash of the body).
 #[derive(Debug)]
 pub(crate) struct Rendered {
@@ -117,7 +151,7 @@ impl Rendered {
 
     /// The answer to a request with `request`'s headers: `304 Not Modified` when the reader
     /// already holds this body, with the cache headers either way.
-    pub fn respond(&self, request: &HeaderMap, hit: bool) -> Response {
+    pub fn respond(&self, request: &HeaderMap, served: Served) -> Response {
         let etag = self.etag.to_str().unwrap_or_default();
         let fresh = request
             .get(header::IF_NONE_MATCH)
@@ -134,15 +168,19 @@ impl Rendered {
         };
         let h = response.headers_mut();
         h.insert(header::ETAG, self.etag.clone());
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(MAX_AGE));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if served == Served::Stale {
+                STALE_MAX_AGE
+            } else {
+                MAX_AGE
+            }),
+        );
         h.insert(
             header::VARY,
             HeaderValue::from_static("Cookie, Accept-Language"),
         );
-        h.insert(
-            X_CACHE,
-            HeaderValue::from_static(if hit { "hit" } else { "miss" }),
-        );
+        h.insert(X_CACHE, HeaderValue::from_static(served.as_str()));
         response
     }
 
@@ -173,6 +211,11 @@ where
                 .time_to_idle(IDLE)
                 .build(),
         )
+    }
+
+    /// The value of `key` at `version` if it is there.
+    async fn get(&self, key: K, version: Version) -> Option<V> {
+        self.entries.get(&(key, version)).await
     }
 
     /// The value of `key` at `version`, and whether it was already there; computed by `make`
@@ -246,6 +289,33 @@ pub(crate) struct PublicCache {
     /// Every election's deadline instants (opening and closing), sorted, per audit head.
     instants: Versioned<(), Arc<Vec<Timestamp>>>,
     answers: Versioned<String, Arc<Rendered>>,
+    /// The newest answer made of each key, served to the readers who come while a newer one
+    /// of the same key is being made: a stream of accepted protocols is a new version every
+    /// few milliseconds, and the election's whole count takes a second to remake, so without
+    /// it every reader would wait for a recount. It is never kept as a newer version's answer,
+    /// and a reader who comes when nothing is being made gets the version they read.
+    previous: moka::future::Cache<String, (Version, Arc<Rendered>)>,
+    /// How many requests are making an answer of each key now (a key leaves at zero).
+    making: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+/// One request making an answer of a key; counted in [`PublicCache::making`] until dropped,
+/// whether it finished, failed or was abandoned (the reader went away).
+struct Making {
+    making: Arc<Mutex<HashMap<String, usize>>>,
+    key: String,
+}
+
+impl Drop for Making {
+    fn drop(&mut self) {
+        let mut making = self.making.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = making.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                making.remove(&self.key);
+            }
+        }
+    }
 }
 
 impl PublicCache {
@@ -260,6 +330,12 @@ impl PublicCache {
                     .time_to_idle(IDLE)
                     .build(),
             ),
+            previous: moka::future::Cache::builder()
+                .weigher(|_, (_, v): &(Version, Arc<Rendered>)| v.weight())
+                .max_capacity(config.max_bytes / 4)
+                .time_to_idle(IDLE)
+                .build(),
+            making: Arc::default(),
         })
     }
 
@@ -313,13 +389,46 @@ impl PublicCache {
         F: Future<Output = Result<Rendered, E>>,
     {
         let Some(key) = key else {
-            return Ok(make.await.map_err(Arc::new)?.respond(request, false));
+            return Ok(make.await.map_err(Arc::new)?.respond(request, Served::Miss));
         };
+        if let Some(found) = self.answers.get(key.clone(), version).await {
+            return Ok(found.respond(request, Served::Hit));
+        }
+        let making = self.start_making(&key);
+        if making.is_none()
+            && let Some((_, previous)) = self.previous.get(&key).await
+        {
+            return Ok(previous.respond(request, Served::Stale));
+        }
         let (rendered, hit) = self
             .answers
-            .get_or_try(key, version, async { make.await.map(Arc::new) })
+            .get_or_try(key.clone(), version, async { make.await.map(Arc::new) })
             .await?;
-        Ok(rendered.respond(request, hit))
+        let newest = self
+            .previous
+            .get(&key)
+            .await
+            .is_none_or(|(kept, _)| kept.before(version));
+        if newest {
+            self.previous.insert(key, (version, rendered.clone())).await;
+        }
+        drop(making);
+        let served = if hit { Served::Hit } else { Served::Miss };
+        Ok(rendered.respond(request, served))
+    }
+
+    /// Counts this request as making `key`'s answer, unless another request is making it
+    /// already (then `None`: the previous answer may be served meanwhile).
+    fn start_making(&self, key: &str) -> Option<Making> {
+        let mut making = self.making.lock().unwrap_or_else(PoisonError::into_inner);
+        if making.contains_key(key) {
+            return None;
+        }
+        making.insert(key.to_owned(), 1);
+        Some(Making {
+            making: Arc::clone(&self.making),
+            key: key.to_owned(),
+        })
     }
 
     /// The key of a page that is the same for every visitor in a language (its address and
@@ -479,14 +588,68 @@ mod tests {
     fn the_answer_is_not_modified_for_a_reader_who_holds_it() {
         let page = Rendered::html("<p>results</p>".to_owned());
         let mut request = HeaderMap::new();
-        let first = page.respond(&request, false);
+        let first = page.respond(&request, Served::Miss);
         assert_eq!(first.status(), StatusCode::OK);
         assert_eq!(first.headers()[X_CACHE], "miss");
         let tag = first.headers()[header::ETAG].clone();
         request.insert(header::IF_NONE_MATCH, tag);
-        let again = page.respond(&request, true);
+        let again = page.respond(&request, Served::Hit);
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
         assert_eq!(again.headers()[header::CACHE_CONTROL], MAX_AGE);
+    }
+
+    #[tokio::test]
+    async fn the_previous_answer_is_served_only_while_a_newer_one_is_being_made() {
+        let cache = PublicCache::new(&CacheConfig::default());
+        let request = HeaderMap::new();
+        let key = || Some("page en /results".to_owned());
+        let made = |body: &str| {
+            let body = body.to_owned();
+            async move { Ok::<_, ()>(Rendered::html(body)) }
+        };
+        let first = cache
+            .answer(key(), v(1), &request, made("one"))
+            .await
+            .expect("made");
+        assert_eq!(first.headers()[X_CACHE], "miss");
+        // While a request makes version 2 (held open here), another reader of version 2 gets
+        // version 1's answer, marked stale and kept by the reader for a second only.
+        let (release, hold) = tokio::sync::oneshot::channel::<()>();
+        let slow = async {
+            hold.await.ok();
+            Ok::<_, ()>(Rendered::html("two".to_owned()))
+        };
+        let maker = cache.answer(key(), v(2), &request, slow);
+        let reader = async {
+            tokio::task::yield_now().await;
+            let stale = tokio::time::timeout(
+                Duration::from_secs(5),
+                cache.answer(key(), v(2), &request, made("never")),
+            )
+            .await
+            .expect("served without waiting for the maker")
+            .expect("served");
+            release.send(()).ok();
+            stale
+        };
+        let (made_two, stale) = tokio::join!(maker, reader);
+        assert_eq!(stale.headers()[X_CACHE], "stale");
+        assert_eq!(stale.headers()[header::CACHE_CONTROL], STALE_MAX_AGE);
+        let body = axum::body::to_bytes(stale.into_body(), 1024)
+            .await
+            .expect("body");
+        assert_eq!(&body[..], b"one");
+        assert_eq!(made_two.expect("made").headers()[X_CACHE], "miss");
+        // Nothing being made: a reader gets the version they read, never the previous one.
+        let fresh = cache
+            .answer(key(), v(3), &request, made("three"))
+            .await
+            .expect("made");
+        assert_eq!(fresh.headers()[X_CACHE], "miss");
+        let body = axum::body::to_bytes(fresh.into_body(), 1024)
+            .await
+            .expect("body");
+        assert_eq!(&body[..], b"three");
     }
 
     #[test]
