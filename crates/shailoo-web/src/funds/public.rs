@@ -12,7 +12,9 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use shailoo_app::funds::{self, FundError, FundSummary, ReportState};
+use shailoo_domain::candidate::PartyId;
 use shailoo_domain::{ElectionId, ErrorCode};
+use std::collections::HashMap;
 
 pub(crate) struct ReportCell {
     pub(crate) text: String,
@@ -54,19 +56,31 @@ async fn summaries(
     }
 }
 
+/// The names of the parties, read once for a page of funds (not once per fund).
+async fn party_names(
+    state: &AppState,
+    ctx: &PageCtx,
+) -> Result<HashMap<PartyId, String>, PageFail> {
+    Ok(state
+        .store
+        .parties()
+        .await
+        .or_page(ctx.lang)?
+        .into_iter()
+        .map(|p| (p.id, name(&p.name, ctx.lang)))
+        .collect())
+}
+
 /// The name a fund goes by: the party's (and the district's candidate), or the candidate's.
-async fn holder(state: &AppState, ctx: &PageCtx, s: &FundSummary) -> Result<String, PageFail> {
+fn holder(ctx: &PageCtx, parties: &HashMap<PartyId, String>, s: &FundSummary) -> String {
     let party = match &s.party {
-        Some(p) => match state.store.party(p).await.or_page(ctx.lang)? {
-            Some(party) => name(&party.name, ctx.lang),
-            None => p.to_string(),
-        },
+        Some(p) => parties.get(p).cloned().unwrap_or_else(|| p.to_string()),
         None => ctx.t("fund-self-nominated"),
     };
-    Ok(match (&s.holder, &s.district) {
+    match (&s.holder, &s.district) {
         (Some(h), Some(d)) => format!("{h} ({party}, {} {d})", ctx.t("fund-district")),
         _ => party,
-    })
+    }
 }
 
 /// A report's state in words: when it was submitted and how late, or overdue, or its date.
@@ -170,10 +184,11 @@ pub(super) async fn page(
         .await
         .or_page(lang)?
         .ok_or_else(|| PageFail::not_found(lang))?;
+    let parties = party_names(&state, &ctx).await?;
     let mut rows = Vec::new();
     let mut data = Vec::new();
     for s in &all {
-        let holder = holder(&state, &ctx, s).await?;
+        let holder = holder(&ctx, &parties, s);
         let short: String = holder.chars().take(12).collect();
         data.push(Datum {
             label: short.clone(),
